@@ -1,0 +1,19 @@
+/*
+ * adse/adse.h: the umbrella header of the adse library (accelerator design-space
+ * exploration). Include this one header to use the library.
+ */
+#ifndef ADSE_ADSE_H
+#define ADSE_ADSE_H
+
+#include "adse/error.h"
+#include "adse/limits.h"
+#include "adse/workload.h"
+#include "adse/arch.h"
+#include "adse/mapping.h"
+#include "adse/spec.h"
+#include "adse/model.h"
+#include "adse/report.h"
+
+#define ADSE_VERSION "0.1.0"
+
+#endif

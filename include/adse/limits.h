@@ -1,0 +1,20 @@
+/*
+ * adse/limits.h: compile-time bounds of the fixed-size model structures.
+ *
+ * The evaluation hot path allocates nothing, so problems, architectures and mappings are
+ * held in fixed arrays sized by these bounds. Loading an input beyond a bound is a clear
+ * spec error naming the bound, never a silent truncation.
+ */
+#ifndef ADSE_LIMITS_H
+#define ADSE_LIMITS_H
+
+#define ADSE_MAX_DIMS 12       /* problem dimensions (one letter each) */
+#define ADSE_MAX_DATASPACES 6  /* data spaces (tensors) of a problem */
+#define ADSE_MAX_RANKS 6       /* ranks of one data-space projection */
+#define ADSE_MAX_TERMS 4       /* terms of one projection rank */
+#define ADSE_MAX_COEFS 16      /* named coefficients of a problem shape */
+#define ADSE_MAX_LEVELS 12     /* storage levels of an architecture */
+#define ADSE_MAX_BW_SCALES 6   /* per_dataspace_bandwidth_consumption_scale entries */
+#define ADSE_NAME_MAX 64       /* component, data-space and class names, with the NUL */
+
+#endif

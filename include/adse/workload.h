@@ -1,0 +1,69 @@
+/*
+ * adse/workload.h: problem shapes and instances.
+ *
+ * A problem is a set of one-letter dimensions with bounds, and data spaces (tensors) whose
+ * coordinates are affine projections of the dimensions: rank k of data space d is
+ * sum_t coef_t * x[dim_t]. Coefficients given by name in the shape (Wstride, ...) are
+ * resolved to integers at load time, instance overrides applied. Dimension and data-space
+ * ids follow the order of the shape's lists; that order drives printing.
+ * Thread-safety: a loaded adse_problem is immutable and may be read by any thread.
+ */
+#ifndef ADSE_WORKLOAD_H
+#define ADSE_WORKLOAD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "adse/limits.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct adse_term {
+    uint8_t dim;  /* dimension id */
+    int64_t coef; /* resolved coefficient (1 when the term names no coefficient) */
+} adse_term;
+
+typedef struct adse_rank {
+    uint8_t n_terms;                   /* number of terms, >= 1 */
+    adse_term terms[ADSE_MAX_TERMS];   /* the terms, in the order written */
+} adse_rank;
+
+typedef struct adse_dataspace {
+    char name[ADSE_NAME_MAX];          /* e.g. "Weights" */
+    uint8_t n_ranks;                   /* number of ranks, >= 1 */
+    adse_rank ranks[ADSE_MAX_RANKS];   /* projection, outermost rank first as written */
+    bool read_write;                   /* true for the output (read-modify-write) tensor */
+    uint32_t relevant_mask;            /* bit x set when dimension x appears in a term */
+} adse_dataspace;
+
+typedef struct adse_problem {
+    char shape_name[ADSE_NAME_MAX];    /* shape name as given ("" if none) */
+    uint8_t n_dims;                    /* number of dimensions */
+    char dim_names[ADSE_MAX_DIMS];     /* one character per dimension */
+    uint64_t bounds[ADSE_MAX_DIMS];    /* instance bound of each dimension, >= 1 */
+    uint8_t n_coefs;                   /* number of named coefficients */
+    char coef_names[ADSE_MAX_COEFS][ADSE_NAME_MAX]; /* coefficient names */
+    int64_t coef_values[ADSE_MAX_COEFS];            /* resolved values */
+    uint8_t n_ds;                      /* number of data spaces */
+    adse_dataspace ds[ADSE_MAX_DATASPACES];         /* data spaces, in id order */
+} adse_problem;
+
+/* Size of data space d's box when dimension x spans extent[x] points (spec 1.2):
+ * prod over ranks of (sum_t coef_t * (extent[dim_t] - 1) + 1). */
+uint64_t adse_problem_tile_size(const adse_problem *p, int d, const uint64_t *extent);
+
+/* Number of MACs: product of all bounds. */
+uint64_t adse_problem_macs(const adse_problem *p);
+
+/* Dimension id of a name character, or -1. */
+int adse_problem_dim_id(const adse_problem *p, char name);
+
+/* Data-space id of a name, or -1. */
+int adse_problem_ds_id(const adse_problem *p, const char *name);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
