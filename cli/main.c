@@ -1,12 +1,76 @@
-/* adse: command-line front end (placeholder until the subcommand table lands). */
+/* cli/main.c: `adse`, the command-line front end: the subcommand table and dispatch. */
+#include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "adse/adse.h"
+#include "cli.h"
+
+const cli_command cli_commands[] = {
+    {"model", cmd_model, cmd_model_usage, "evaluate one mapping with Timeloop's analytical model"},
+    {"help", cmd_help, cmd_help_usage, "show help for adse or one of its commands"},
+    {"version", cmd_version, cmd_version_usage, "print the adse version"},
+};
+const int cli_n_commands = (int)(sizeof cli_commands / sizeof cli_commands[0]);
+
+const cli_command *cli_find(const char *name)
+{
+    for (int i = 0; i < cli_n_commands; i++)
+        if (strcmp(cli_commands[i].name, name) == 0) return &cli_commands[i];
+    return NULL;
+}
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("adse: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("adse: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    if (cmd)
+        fprintf(stderr, "Try 'adse %s --help' for more information.\n", cmd);
+    else
+        fprintf(stderr, "Try 'adse --help' for more information.\n");
+    return CLI_EXIT_USAGE;
+}
+
+void cli_main_usage(FILE *f)
+{
+    fprintf(f, "usage: adse [--version] [--help] <command> [<args>]\n\n");
+    fprintf(f, "adse %s: accelerator design-space exploration with Timeloop's analytical model\n\n",
+            ADSE_VERSION);
+    fprintf(f, "Commands:\n");
+    for (int i = 0; i < cli_n_commands; i++)
+        fprintf(f, "   %-10s %s\n", cli_commands[i].name, cli_commands[i].summary);
+    fprintf(f, "\nRun 'adse help <command>' or 'adse <command> --help' for a command's options.\n");
+}
 
 int main(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    printf("adse %s\n", ADSE_VERSION);
-    return 0;
+    if (argc < 2) {
+        fputs("adse: missing command\n\n", stderr);
+        cli_main_usage(stderr);
+        return CLI_EXIT_USAGE;
+    }
+    const char *first = argv[1];
+    if (strcmp(first, "--help") == 0 || strcmp(first, "-h") == 0) {
+        cli_main_usage(stdout);
+        return CLI_EXIT_OK;
+    }
+    if (strcmp(first, "--version") == 0) return cmd_version(1, argv + 1);
+    if (first[0] == '-') return cli_usage_error(NULL, "unknown option '%s'", first);
+    const cli_command *c = cli_find(first);
+    if (!c) return cli_usage_error(NULL, "'%s' is not an adse command", first);
+    return c->run(argc - 1, argv + 1);
 }

@@ -75,6 +75,8 @@ typedef struct adse_buffer {
     uint64_t network_fill_latency, network_drain_latency; /* cycles, default 0 */
 
     adse_srcpos pos;             /* declaration, for messages */
+    double addr_gen_energy_pj;   /* addr_gen_energy attribute, pJ per address generation;
+                                    < 0 = not given (Timeloop then uses pat's adder: 0) */
 } adse_buffer;
 
 typedef struct adse_arith {

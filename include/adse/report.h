@@ -13,13 +13,21 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "adse/arch.h"
 #include "adse/error.h"
 #include "adse/mapping.h"
 #include "adse/model.h"
+#include "adse/workload.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* The writers below take the model (for its architecture and problem). Each has a twin
+ * adse_report_write_* taking the architecture and problem directly, for callers that hold
+ * a result but no model (tests, tools that re-render saved results). All of them return
+ * ADSE_E_USAGE for NULL arguments or a result whose mapping was invalid (r->fail != NONE),
+ * ADSE_E_IO when the stream reports an error, ADSE_OK otherwise. */
 
 /* Timeloop's one-line summary, e.g. "Utilization = 1.00 | pJ/Compute =    2.407 | Cycles = 48"
  * (utilization as a two-decimal fraction, pJ/Compute %8.3f). Returns buf. */
@@ -36,6 +44,18 @@ adse_status adse_report_map_txt(FILE *f, const adse_model *model, const adse_map
 /* The `adse model --json` document, followed by a newline. */
 adse_status adse_report_json(FILE *f, const adse_model *model, const adse_mapping *mapping,
                              const adse_result *r);
+
+/* stats.txt from an explicit architecture and problem (mapping may be NULL: it is unused). */
+adse_status adse_report_write_stats(FILE *f, const adse_arch *arch, const adse_problem *problem,
+                                    const adse_mapping *mapping, const adse_result *r);
+
+/* map.txt from an explicit architecture and problem; the mapping is required. */
+adse_status adse_report_write_map(FILE *f, const adse_arch *arch, const adse_problem *problem,
+                                  const adse_mapping *mapping, const adse_result *r);
+
+/* The JSON document from an explicit architecture and problem (mapping may be NULL). */
+adse_status adse_report_write_json(FILE *f, const adse_arch *arch, const adse_problem *problem,
+                                   const adse_mapping *mapping, const adse_result *r);
 
 #ifdef __cplusplus
 }

@@ -9,9 +9,18 @@
  *   mapping (list of directives)                      -> mapping (has_mapping)
  *   ERT / ART (Accelergy v0.2-v0.4)                   -> bound into arch energies/areas
  * Keys a later issue handles (mapper, mapspace, architecture_constraints, ...) are kept
- * unread in the document tree. Every error names file:line:column and the field.
+ * unread in the document tree; any other top-level key is an error. Every error names
+ * file:line:column and the field: ADSE_E_SYNTAX for malformed YAML (also duplicate keys,
+ * where `a-b` and `a_b` are the same key), ADSE_E_SPEC for unknown, missing or mistyped
+ * fields and exceeded limits (limits.h), ADSE_E_MAPPING when a mapping cannot fit the
+ * architecture/problem (factor products != bounds, spatial directive without fanout).
+ * Energies: Timeloop's fallback (PAT), replaced per level by a user attribute
+ * (vector_access_energy / energy, which the ERT never overrides) or the ERT; areas from ART.
+ * `mapping: []` or `mapping: null` (what timeloopfe writes for mapper runs) means no mapping.
  * Only src/spec/ includes <yaml.h>.
- * Ownership: adse_spec_load returns an owned spec, released with adse_spec_free (NULL ok).
+ * Ownership: adse_spec_load returns an owned spec, released with adse_spec_free (NULL ok);
+ * the adse_srcpos.file pointers in arch borrow the spec's file names (copy arch.levels[i].pos
+ * strings if the arch outlives the spec).
  * Thread-safety: a loaded spec is immutable; any thread may read it.
  */
 #ifndef ADSE_SPEC_H

@@ -1,0 +1,179 @@
+/*
+ * model_internal.h: shared state of the model layer (src/model/).
+ *
+ * adse_model holds what does not depend on the mapping: the copied arch and problem, the
+ * flattened projections, per-level fanouts and the size bounds of the working memory.
+ * adse_scratch holds everything one evaluation writes: the loop nest (innermost loop first,
+ * spec 3.2), per-level tiles, and the tables of the visit-sequence solver (seq.c) and of the
+ * spatial analysis (spatial.c). Nothing in here allocates after adse_scratch_new().
+ *
+ * Visit sequences (spec 4.2-4.4). For the tile of a level, Timeloop visits the positions of
+ * the non-unit temporal loops above it with every index in {0,1}, outermost slowest. Step j
+ * (from position j-1 to j) sets bit b = ctz(j) and clears the bits below: its data-space
+ * translation t_b depends on b only, so does the size of its delta given the translation
+ * rule's state. seq.c solves the sequence on its binary-counter structure instead of walking
+ * the 2^k positions: a step is summarised by its "sigma" = (carry b, subtract or blow-up)
+ * and the rule state "rho" (null or a translation class).
+ */
+#ifndef ADSE_MODEL_INTERNAL_H
+#define ADSE_MODEL_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "adse/model.h"
+
+#define MODEL_MAX_LOOPS (ADSE_MAX_LEVELS * (2 * ADSE_MAX_DIMS + 1))
+#define MODEL_MAX_TERMS (ADSE_MAX_RANKS * ADSE_MAX_TERMS)
+
+enum { LOOP_T = 0, LOOP_X = 1, LOOP_Y = 2 };
+
+/* Sigma codes of a step: 0 = first visit, 1 + 2*carry + kind. */
+enum { SEQ_SUB = 0, SEQ_BLOW = 1 };
+#define SEQ_SIGMA_FIRST 0
+#define SEQ_SIGMA(carry, kind) (1 + 2 * (carry) + (kind))
+#define SEQ_SIGMA_CARRY(s) (((s) - 1) / 2)
+#define SEQ_SIGMA_KIND(s) (((s) - 1) % 2)
+
+typedef struct mloop {
+    uint64_t n;      /* bound */
+    uint64_t stride; /* operation-space stride along its own dimension */
+    uint8_t dim;     /* dimension id */
+    uint8_t kind;    /* LOOP_T / LOOP_X / LOOP_Y */
+    uint8_t level;   /* storage level whose tiling level holds it */
+} mloop;
+
+/* Flattened projection of one data space. */
+typedef struct mproj {
+    uint8_t n_ranks;
+    uint8_t first[ADSE_MAX_RANKS + 1]; /* terms of rank r: first[r] .. first[r+1]-1 */
+    uint8_t dim[MODEL_MAX_TERMS];
+    int64_t coef[MODEL_MAX_TERMS];
+    bool halo;          /* some rank has more than one term */
+    bool read_write;
+    uint32_t relevant;  /* dimensions appearing in any term */
+} mproj;
+
+struct adse_model {
+    adse_arch arch;
+    adse_problem prob;
+    adse_model_options opts;
+    int n_levels, n_dims, n_ds;
+    mproj proj[ADSE_MAX_DATASPACES];
+    uint32_t fanout_x[ADSE_MAX_LEVELS], fanout_y[ADSE_MAX_LEVELS];
+    double bw_scale[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];
+    uint64_t macs;          /* product of all bounds */
+    int rw_ds;              /* first read-write data space, -1 if none */
+    int kmax;               /* upper bound on non-unit loops of a nest */
+    uint32_t fmax;          /* largest fanout of any level */
+    double area_um2;        /* sum of area * instances */
+    uint64_t latency;       /* sum of network fill and drain latencies */
+};
+
+/* One (previous sigma, current sigma) pair of a visit sequence with its summed weight. */
+typedef struct seq_pair {
+    int32_t prev, cur;
+    uint64_t w;
+} seq_pair;
+
+/* Inputs of the visit-sequence solver. Translations are data-space vectors (nr ranks each). */
+typedef struct seq_in {
+    int k;                /* non-unit temporal loops above the tile, innermost first */
+    int nr;               /* ranks */
+    const uint64_t *n;    /* [k] bounds */
+    const int64_t *t;     /* [k * nr] translation of a step with carry b */
+    const int64_t *ext;   /* [nr] tile extent per rank */
+    uint64_t size;        /* tile size (product of ext) */
+    bool legacy;          /* LEGACY translation rule */
+    bool no_reuse;        /* no_temporal_reuse: every step is a blow-up */
+    bool want_pairs;      /* fill out->pairs */
+} seq_in;
+
+typedef struct seq_out {
+    uint64_t fill;        /* sum over positions of weight * |delta| */
+    int n_pairs;
+    seq_pair *pairs;      /* points into scratch; first pair is (-1, FIRST, 1) */
+} seq_out;
+
+/* Box relative to the current tile's corner: [lo, hi) per rank. */
+typedef struct mbox {
+    int64_t lo[ADSE_MAX_RANKS], hi[ADSE_MAX_RANKS];
+} mbox;
+
+struct adse_scratch {
+    const adse_model *model;
+    uint32_t stamp;
+
+    /* Loop nest, innermost first. */
+    int n_loops;
+    mloop loops[MODEL_MAX_LOOPS];
+    int sp_lo[ADSE_MAX_LEVELS], sp_hi[ADSE_MAX_LEVELS]; /* spatial loops [lo, hi) */
+    int t_lo[ADSE_MAX_LEVELS], t_hi[ADSE_MAX_LEVELS];   /* temporal loops; boundary t_hi-1 */
+    uint64_t ext_t[ADSE_MAX_LEVELS][ADSE_MAX_DIMS];     /* extents at the boundary */
+    uint64_t ext_v[ADSE_MAX_LEVELS][ADSE_MAX_DIMS];     /* extents at the master spatial loop */
+    uint64_t fan[ADSE_MAX_LEVELS], fan_x[ADSE_MAX_LEVELS], fan_y[ADSE_MAX_LEVELS];
+    uint64_t rf[ADSE_MAX_LEVELS], rf_x[ADSE_MAX_LEVELS], rf_y[ADSE_MAX_LEVELS];
+    uint64_t tsize[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES]; /* U_i(d) */
+    uint64_t vsize[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES]; /* V_i(d) */
+    uint64_t temporal_product;  /* product of all temporal bounds */
+    uint64_t spatial_product;   /* product of all spatial bounds */
+
+    /* Nest analysis results per level and data space (before collapse). */
+    double acc[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];  /* total accesses (sum of bins) */
+    double wacc[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES]; /* multicast-weighted accesses */
+    double lt[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];   /* link transfers */
+
+    /* Visit-sequence solver. */
+    int seq_kcap, seq_scap;      /* capacities: loops, states per level */
+    uint32_t *memo_stamp;        /* [(kcap+1) * scap] */
+    int32_t *memo_val;
+    int32_t *list_a_sid, *list_b_sid; /* [scap] */
+    uint64_t *list_a_w, *list_b_w;
+    seq_pair *pairs;             /* [pair_cap] */
+    int pair_cap;
+    /* Per-call tables (k entries). */
+    int32_t *cls;
+    uint8_t *tzero;
+    uint64_t *dsize;
+    uint64_t seq_n[MODEL_MAX_LOOPS];
+    int64_t seq_t[MODEL_MAX_LOOPS * ADSE_MAX_RANKS];
+
+    /* Spatial analysis (children of one master spatial level). */
+    uint32_t child_cap;
+    int64_t *off;        /* [child_cap * ADSE_MAX_RANKS] child offsets */
+    int32_t *gid;        /* [child_cap] multicast group of each child */
+    int32_t *nbr;        /* [child_cap * 4] distinct-delta id per neighbour, -1 none */
+    int32_t *gcnt;       /* [child_cap] */
+    uint8_t *linked;     /* [child_cap] */
+    int64_t *dvec;       /* [4 * child_cap * ADSE_MAX_RANKS] distinct neighbour offsets */
+    uint8_t *eq;         /* [4 * child_cap] */
+    uint32_t *hslot;     /* [hash_cap] hash table of offsets */
+    uint32_t hash_cap;
+    mbox rbox_cur[2 * ADSE_MAX_RANKS], rbox_prev[2 * ADSE_MAX_RANKS];
+};
+
+/* Arguments of the spatial analysis of master spatial level `level` (spatial.c). */
+typedef struct spatial_args {
+    int level;            /* master spatial level j */
+    int d;                /* data space */
+    bool links;           /* link transfers enabled for (j, d) */
+    bool no_multicast;    /* spatial no_reuse for (j, d) */
+    bool points;          /* children are MACs (j == 0): each delta is one point */
+    const seq_in *seq;    /* child tile sequence (tiles, when links) */
+    const seq_out *sout;  /* its solution (with pairs when links) */
+    uint64_t fill;        /* child fill: sum of weight * |delta| */
+} spatial_args;
+
+/* spatial.c: total and multicast-weighted parent accesses and link transfers. */
+void adse__spatial(adse_scratch *s, const spatial_args *a, double *acc, double *wacc,
+                   double *lt);
+
+/* seq.c */
+void adse__seq_solve(adse_scratch *s, const seq_in *in, seq_out *out);
+/* Reference enumeration of all 2^k positions (tests only). Returns the fill; pairs are
+ * accumulated into pairs[] (capacity cap) and their count returned in *n_pairs. */
+uint64_t adse__seq_brute(const seq_in *in, seq_pair *pairs, int cap, int *n_pairs);
+/* Relative delta boxes of a step: returns the number of boxes written to out. */
+int adse__seq_rboxes(const seq_in *in, int sigma, mbox *out);
+
+#endif

@@ -1,0 +1,92 @@
+/*
+ * report/json.c: the `adse model --json` document (schema in docs/cli.md).
+ *
+ * Top-level totals, then every storage level inner to outer (hidden levels included, so the
+ * array index is the storage level id) with the data spaces it keeps, then the arithmetic
+ * level. Counts are integers, energies and rates doubles written with %.17g.
+ */
+#include "adse/report.h"
+
+#include "util/json_writer.h"
+
+static void write_ds(adse__json *w, const adse_ds_stats *s)
+{
+    adse__json_begin_object(w);
+    adse__json_kv_uint(w, "reads_per_instance", s->reads);
+    adse__json_kv_uint(w, "fills_per_instance", s->fills);
+    adse__json_kv_uint(w, "updates_per_instance", s->updates);
+    adse__json_kv_uint(w, "utilized_capacity", s->utilized_capacity);
+    adse__json_kv_uint(w, "utilized_instances", s->utilized_instances);
+    adse__json_kv_uint(w, "partition_size", s->partition_size);
+    adse__json_kv_uint(w, "utilized_clusters", s->utilized_clusters);
+    adse__json_kv_uint(w, "temporal_reductions_per_instance", s->temporal_reductions);
+    adse__json_kv_uint(w, "address_generations_per_cluster", s->address_generations);
+    adse__json_kv_uint(w, "link_transfers_per_instance", s->link_transfers);
+    adse__json_kv_double(w, "energy_per_access_pj", s->energy_per_access_pj);
+    adse__json_kv_double(w, "energy_per_instance_pj", s->energy_per_instance_pj);
+    adse__json_kv_double(w, "energy_pj", s->energy_total_pj);
+    adse__json_kv_double(w, "read_bandwidth", s->read_bw);
+    adse__json_kv_double(w, "write_bandwidth", s->write_bw);
+    adse__json_end_object(w);
+}
+
+adse_status adse_report_write_json(FILE *f, const adse_arch *a, const adse_problem *p,
+                                   const adse_mapping *mapping, const adse_result *r)
+{
+    (void)mapping;
+    if (!f || !a || !p || !r || r->fail != ADSE_FAIL_NONE) return ADSE_E_USAGE;
+
+    adse__json w;
+    adse__json_init(&w, f, 2);
+    adse__json_begin_object(&w);
+    adse__json_kv_uint(&w, "cycles", r->cycles);
+    adse__json_kv_double(&w, "energy_pj", r->energy_pj);
+    adse__json_kv_double(&w, "utilization", r->utilization);
+    adse__json_kv_double(&w, "gflops", r->gflops);
+    adse__json_kv_uint(&w, "computes", r->computes);
+    adse__json_kv_double(&w, "edp", r->edp);
+    adse__json_kv_double(&w, "area_um2", r->area_um2);
+    adse__json_kv_double(&w, "pj_per_compute",
+                         r->computes ? r->energy_pj / (double)r->computes : 0.0);
+    adse__json_kv_uint(&w, "compute_cycles", r->compute_cycles);
+    adse__json_kv_uint(&w, "total_ops", r->total_ops);
+    adse__json_kv_uint(&w, "reduction_ops", r->reduction_ops);
+    adse__json_kv_uint(&w, "memory_accesses_required", r->memory_accesses_required);
+
+    adse__json_key(&w, "levels");
+    adse__json_begin_array(&w);
+    for (int i = 0; i < a->n_levels; i++) {
+        const adse_level_stats *ls = &r->levels[i];
+        adse__json_begin_object(&w);
+        adse__json_kv_string(&w, "name", a->levels[i].name);
+        adse__json_kv_double(&w, "energy_pj", ls->energy_pj);
+        adse__json_kv_uint(&w, "cycles", ls->cycles);
+        adse__json_kv_double(&w, "bandwidth_throttling", ls->slowdown);
+        adse__json_kv_double(&w, "leakage_energy_pj", ls->leak_energy_pj);
+        adse__json_kv_uint(&w, "accesses", ls->accesses);
+        adse__json_kv_double(&w, "area_um2_per_instance", a->levels[i].area_um2);
+        adse__json_key(&w, "dataspaces");
+        adse__json_begin_object(&w);
+        for (int d = 0; d < p->n_ds; d++) {
+            if (!ls->ds[d].kept) continue;
+            adse__json_key(&w, p->ds[d].name);
+            write_ds(&w, &ls->ds[d]);
+        }
+        adse__json_end_object(&w);
+        adse__json_end_object(&w);
+    }
+    adse__json_end_array(&w);
+
+    adse__json_key(&w, "arithmetic");
+    adse__json_begin_object(&w);
+    adse__json_kv_string(&w, "name", a->arith.name);
+    adse__json_kv_double(&w, "energy_pj", r->mac_energy_pj);
+    adse__json_kv_uint(&w, "utilized_instances", r->utilized_macs);
+    adse__json_kv_uint(&w, "instances", a->arith.instances);
+    adse__json_kv_uint(&w, "cycles", r->compute_cycles);
+    adse__json_kv_double(&w, "area_um2", a->arith.area_um2 * (double)a->arith.instances);
+    adse__json_end_object(&w);
+
+    adse__json_end_object(&w);
+    return adse__json_finish(&w) ? ADSE_OK : ADSE_E_IO;
+}

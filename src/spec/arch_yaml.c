@@ -1,0 +1,905 @@
+/* `architecture:` in the classic tree format (spec 2.1-2.3) -> adse_arch. */
+#include "spec/internal.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "energy/bind.h"
+
+/* Deepest subtree nesting we follow; real designs use 2-4. */
+#define ARCH_MAX_NEST 64
+
+/* ---- key tables ---------------------------------------------------------------------- */
+
+static const char *const root_keys[] = {"version", "subtree",     "local", "attributes",
+                                        "name",    "constraints", NULL};
+static const char *const node_keys[] = {"name",    "attributes",  "local",       "subtree",
+                                        "version", "constraints", "description", NULL};
+static const char *const component_keys[] = {
+    "name",        "class",       "subclass",         "attributes",
+    "local",       "subtree",     "required_actions", "enabled",
+    "actions",     "area_share",  "area_scale",       "energy_scale",
+    "constraints", "description", "version",          NULL};
+
+/* Attribute aliases of the fields the model reads (spec 2.2). */
+static const char *const a_word_bits[] = {"word_bits", "word_width", "datawidth", NULL};
+static const char *const a_block_size[] = {"block_size", "n_words", NULL};
+static const char *const a_cluster_size[] = {"cluster_size", NULL};
+static const char *const a_width[] = {"width", "memory_width", "data_storage_width", NULL};
+static const char *const a_depth[] = {"depth", "memory_depth", "data_storage_depth", NULL};
+static const char *const a_entries[] = {"entries", NULL};
+static const char *const a_size_kb[] = {"sizeKB", NULL};
+static const char *const a_multiple_buffering[] = {"multiple_buffering", NULL};
+static const char *const a_min_utilization[] = {"min_utilization", NULL};
+static const char *const a_instances[] = {"instances", NULL};
+static const char *const a_mesh_x[] = {"meshX", NULL};
+static const char *const a_mesh_y[] = {"meshY", NULL};
+static const char *const a_bandwidth[] = {"bandwidth", NULL};
+static const char *const a_read_bw[] = {"read_bandwidth", NULL};
+static const char *const a_write_bw[] = {"write_bandwidth", NULL};
+static const char *const a_shared_bw[] = {"shared_bandwidth", NULL};
+static const char *const a_bw_scale[] = {"per_dataspace_bandwidth_consumption_scale", NULL};
+static const char *const a_num_banks[] = {"num_banks", "n_banks", NULL};
+static const char *const a_num_ports[] = {"num_ports", "n_ports", NULL};
+static const char *const a_technology[] = {"technology", NULL};
+static const char *const a_reduction[] = {"reduction_supported", NULL};
+static const char *const a_vae[] = {"vector_access_energy", NULL};
+static const char *const a_addr_gen[] = {"addr_gen_energy", NULL};
+static const char *const a_cluster_area[] = {"cluster_area", NULL};
+static const char *const a_net_word_bits[] = {"network_word_bits", NULL};
+static const char *const a_wire_energy[] = {"wire_energy", NULL};
+static const char *const a_energy_per_hop[] = {"energy_per_hop", NULL};
+static const char *const a_router_energy[] = {"router_energy", NULL};
+static const char *const a_tile_width[] = {"tile_width", NULL};
+static const char *const a_ingress[] = {"energy_per_ingress", NULL};
+static const char *const a_fill_latency[] = {"network_fill_latency", NULL};
+static const char *const a_drain_latency[] = {"network_drain_latency", NULL};
+static const char *const a_energy[] = {"energy", NULL};
+static const char *const a_area[] = {"area", NULL};
+
+static const char *const *const buffer_fields[] = {a_word_bits,
+                                                   a_block_size,
+                                                   a_cluster_size,
+                                                   a_width,
+                                                   a_depth,
+                                                   a_entries,
+                                                   a_size_kb,
+                                                   a_multiple_buffering,
+                                                   a_min_utilization,
+                                                   a_instances,
+                                                   a_mesh_x,
+                                                   a_mesh_y,
+                                                   a_bandwidth,
+                                                   a_read_bw,
+                                                   a_write_bw,
+                                                   a_shared_bw,
+                                                   a_bw_scale,
+                                                   a_num_banks,
+                                                   a_num_ports,
+                                                   a_technology,
+                                                   a_reduction,
+                                                   a_vae,
+                                                   a_addr_gen,
+                                                   a_cluster_area,
+                                                   a_net_word_bits,
+                                                   a_wire_energy,
+                                                   a_energy_per_hop,
+                                                   a_router_energy,
+                                                   a_tile_width,
+                                                   a_ingress,
+                                                   a_fill_latency,
+                                                   a_drain_latency,
+                                                   NULL};
+static const char *const *const arith_fields[] = {a_word_bits, a_instances, a_mesh_x, a_mesh_y,
+                                                  a_energy,    a_area,      NULL};
+
+/* Attributes that feed Accelergy or features adse ignores, listed so that a near-miss
+ * check against the model's keys never rejects them. Anything else that is not close to
+ * a model key is accepted silently too (compound components define their own). */
+static const char *const accepted_other[] = {"type",
+                                             "version",
+                                             "nports",
+                                             "n_rdwr_ports",
+                                             "n_rw_ports",
+                                             "n_rd_ports",
+                                             "n_wr_ports",
+                                             "n_buffets",
+                                             "allow_overbooking",
+                                             "has_power_gating",
+                                             "power_gated_at",
+                                             "global_cycle_seconds",
+                                             "update_fifo_depth",
+                                             "multiplier_width",
+                                             "adder_width",
+                                             "network_type",
+                                             "network_read",
+                                             "network_fill",
+                                             "network_drain",
+                                             "network_update",
+                                             "network_operand",
+                                             "network_result",
+                                             "metadata_storage_width",
+                                             "metadata_storage_depth",
+                                             "metadata_datawidth",
+                                             "metadata_word_bits",
+                                             "metadata_block_size",
+                                             "metadata_counter_width",
+                                             "concordant_compressed_tile_traversal",
+                                             "tile_partition_supported",
+                                             "decompression_supported",
+                                             "compression_supported",
+                                             "n_bits",
+                                             "width_a",
+                                             "width_b",
+                                             "latency",
+                                             "action_latency_cycles",
+                                             "area",
+                                             "energy",
+                                             "leak_power",
+                                             NULL};
+
+/* ---- small helpers ------------------------------------------------------------------- */
+
+adse_status adse__copy_name(const adse__ynode *n, char *dst, const char *what, adse_err *err)
+{
+    if (!adse__ynode_is_scalar(n) || adse__ynode_is_null(n))
+        return adse__yerr(err, ADSE_E_SPEC, n, "'%s' must be a scalar, got %s", what,
+                          adse__ynode_kind_name(n));
+    if (n->len >= ADSE_NAME_MAX)
+        return adse__yerr(err, ADSE_E_SPEC, n,
+                          "%s '%.40s...' is longer than ADSE_NAME_MAX - 1 (%d) characters", what,
+                          n->text, ADSE_NAME_MAX - 1);
+    memcpy(dst, n->text, n->len + 1);
+    return ADSE_OK;
+}
+
+/* Splits "name[a..b]" into the bare name and the instance count b - a + 1 (1 without a
+ * range, as config::parseElementSize does). */
+static adse_status parse_range_name(const adse__ynode *n, char *name, uint64_t *count,
+                                    const char *what, adse_err *err)
+{
+    if (!adse__ynode_is_scalar(n) || adse__ynode_is_null(n))
+        return adse__yerr(err, ADSE_E_SPEC, n, "'name' of %s must be a scalar, got %s", what,
+                          adse__ynode_kind_name(n));
+    const char *t = n->text;
+    size_t len = n->len;
+    *count = 1;
+    const char *open = memchr(t, '[', len);
+    if (open) {
+        const char *p = open + 1;
+        uint64_t a = 0, b = 0;
+        bool ok = isdigit((unsigned char)*p);
+        while (ok && isdigit((unsigned char)*p) && a < UINT32_MAX)
+            a = a * 10 + (uint64_t)(*p++ - '0');
+        ok = ok && p[0] == '.' && p[1] == '.';
+        p += ok ? 2 : 0;
+        ok = ok && isdigit((unsigned char)*p);
+        while (ok && isdigit((unsigned char)*p) && b < UINT32_MAX)
+            b = b * 10 + (uint64_t)(*p++ - '0');
+        ok = ok && p[0] == ']' && p[1] == 0;
+        if (!ok)
+            return adse__yerr(err, ADSE_E_SPEC, n,
+                              "malformed instance range in name '%s' (expected name[first..last])",
+                              t);
+        if (b < a)
+            return adse__yerr(err, ADSE_E_SPEC, n,
+                              "instance range in name '%s' ends before it starts", t);
+        *count = b - a + 1;
+        len = (size_t)(open - t);
+    }
+    if (len == 0) return adse__yerr(err, ADSE_E_SPEC, n, "empty name in '%s'", t);
+    if (len >= ADSE_NAME_MAX)
+        return adse__yerr(err, ADSE_E_SPEC, n,
+                          "name '%.40s...' is longer than ADSE_NAME_MAX - 1 (%d) characters", t,
+                          ADSE_NAME_MAX - 1);
+    memcpy(name, t, len);
+    name[len] = 0;
+    return ADSE_OK;
+}
+
+static bool in_list(const char *key, const char *const *list)
+{
+    for (; *list; list++)
+        if (adse__ykey_eq(key, *list)) return true;
+    return false;
+}
+
+static bool in_fields(const char *key, const char *const *const *fields)
+{
+    for (; *fields; fields++)
+        if (in_list(key, *fields)) return true;
+    return false;
+}
+
+/* Accelergy attributes are open-ended, so unknown attributes are accepted, except those
+ * that look like a misspelt model key (a typo there would silently change the result). */
+static adse_status check_attr_typos(const adse__ynode *attrs, const char *owner,
+                                    const char *const *const *fields,
+                                    const char *const *const *fields2, adse_err *err)
+{
+    if (!adse__ynode_is_map(attrs)) return ADSE_OK;
+    for (int i = 0; i < attrs->n; i++) {
+        const adse__ynode *k = attrs->pairs[i].key;
+        if (in_fields(k->text, fields) || (fields2 && in_fields(k->text, fields2)) ||
+            in_list(k->text, accepted_other))
+            continue;
+        const char *best = NULL;
+        int best_d = 1 << 30;
+        for (int f = 0; f < 2; f++) {
+            const char *const *const *fl = f == 0 ? fields : fields2;
+            for (; fl && *fl; fl++) {
+                for (const char *const *al = *fl; *al; al++) {
+                    int dist = adse__ykey_distance(k->text, *al);
+                    int limit = strlen(*al) <= 5 ? 1 : 2;
+                    if (dist <= limit && dist < best_d) {
+                        best_d = dist;
+                        best = *al;
+                    }
+                }
+            }
+        }
+        if (best)
+            return adse__yerr(err, ADSE_E_SPEC, k,
+                              "unknown key '%s' in attributes of '%s' (did you mean '%s'?)",
+                              k->text, owner, best);
+    }
+    return ADSE_OK;
+}
+
+/* ---- attributes with inheritance ----------------------------------------------------- */
+
+/* Where a component's attributes come from: its own map first, then the maps of the
+ * enclosing subtree nodes from the innermost out (Accelergy's inheritance). */
+typedef struct attr_src {
+    const adse__ynode *maps[ARCH_MAX_NEST + 1];
+    const char *owners[ARCH_MAX_NEST + 1];
+    int n;
+} attr_src;
+
+/* The pair giving field aliases (null values count as absent), and whose map it is in. */
+static adse_status attr_find(const attr_src *s, const char *const *aliases, const adse__ypair **out,
+                             const char **owner, adse_err *err)
+{
+    *out = NULL;
+    for (int m = 0; m < s->n; m++) {
+        const adse__ypair *found = NULL;
+        for (const char *const *al = aliases; *al; al++) {
+            const adse__ypair *p = adse__ymap_pair(s->maps[m], *al);
+            if (!p || adse__ynode_is_null(p->value)) continue;
+            if (found)
+                return adse__yerr(err, ADSE_E_SPEC, p->key,
+                                  "'%s' and '%s' both given in attributes of '%s'",
+                                  found->key->text, p->key->text, s->owners[m]);
+            found = p;
+        }
+        if (found) {
+            *out = found;
+            *owner = s->owners[m];
+            return ADSE_OK;
+        }
+    }
+    return ADSE_OK;
+}
+
+static adse_status bad_value(const adse__ypair *p, const char *owner, const char *want,
+                             adse_err *err)
+{
+    const adse__ynode *v = p->value;
+    if (adse__ynode_is_scalar(v))
+        return adse__yerr(err, ADSE_E_SPEC, v, "'%s' in attributes of '%s' must be %s, got '%s'",
+                          p->key->text, owner, want, v->text);
+    return adse__yerr(err, ADSE_E_SPEC, v, "'%s' in attributes of '%s' must be %s, got %s",
+                      p->key->text, owner, want, adse__ynode_kind_name(v));
+}
+
+/* Integer attribute in [min, max]. *given tells whether it was present. */
+static adse_status attr_uint(const attr_src *s, const char *const *aliases, uint64_t min,
+                             uint64_t max, bool *given, uint64_t *out, adse_err *err)
+{
+    const adse__ypair *p;
+    const char *owner;
+    adse_status st = attr_find(s, aliases, &p, &owner, err);
+    if (st) return st;
+    if (given) *given = p != NULL;
+    if (!p) return ADSE_OK;
+    uint64_t v;
+    if (!adse__yscalar_u64(p->value, &v) || v < min)
+        return bad_value(p, owner, min ? "a positive integer" : "a non-negative integer", err);
+    if (v > max) {
+        char want[64];
+        snprintf(want, sizeof want, "at most %" PRIu64, max);
+        return bad_value(p, owner, want, err);
+    }
+    *out = v;
+    return ADSE_OK;
+}
+
+/* Number attribute; positive when strict, else non-negative. */
+static adse_status attr_num(const attr_src *s, const char *const *aliases, bool strict, bool *given,
+                            double *out, adse_err *err)
+{
+    const adse__ypair *p;
+    const char *owner;
+    adse_status st = attr_find(s, aliases, &p, &owner, err);
+    if (st) return st;
+    if (given) *given = p != NULL;
+    if (!p) return ADSE_OK;
+    double v;
+    if (!adse__yscalar_double(p->value, &v) || v < 0 || (strict && v == 0))
+        return bad_value(p, owner, strict ? "a positive number" : "a non-negative number", err);
+    *out = v;
+    return ADSE_OK;
+}
+
+/* ---- instances and meshes (spec 2.3) ------------------------------------------------- */
+
+static adse_status resolve_mesh(const attr_src *s, const adse__ynode *at, const char *name,
+                                uint64_t n_elements, uint32_t *instances, uint32_t *mesh_x,
+                                uint32_t *mesh_y, adse_err *err)
+{
+    bool has_inst, has_x, has_y;
+    uint64_t inst = n_elements, mx = 0, my = 0;
+    adse_status st = attr_uint(s, a_instances, 1, UINT32_MAX, &has_inst, &inst, err);
+    if (!st) st = attr_uint(s, a_mesh_x, 1, UINT32_MAX, &has_x, &mx, err);
+    if (!st) st = attr_uint(s, a_mesh_y, 1, UINT32_MAX, &has_y, &my, err);
+    if (st) return st;
+    if (!has_inst && inst > UINT32_MAX)
+        return adse__yerr(err, ADSE_E_SPEC, at,
+                          "'%s' has %" PRIu64 " instances, more than adse supports (%" PRIu32 ")",
+                          name, inst, UINT32_MAX);
+    const char *from = has_inst ? "its 'instances'" : "the name ranges";
+    if (has_x && has_y) {
+        if (mx * my != inst)
+            return adse__yerr(err, ADSE_E_SPEC, at,
+                              "meshX * meshY of '%s' (%" PRIu64 " * %" PRIu64 ") does not match "
+                              "its %" PRIu64 " instances (from %s)",
+                              name, mx, my, inst, from);
+    } else if (has_x) {
+        if (inst % mx)
+            return adse__yerr(err, ADSE_E_SPEC, at,
+                              "meshX %" PRIu64 " of '%s' does not divide its %" PRIu64
+                              " instances (from %s)",
+                              mx, name, inst, from);
+        my = inst / mx;
+    } else if (has_y) {
+        if (inst % my)
+            return adse__yerr(err, ADSE_E_SPEC, at,
+                              "meshY %" PRIu64 " of '%s' does not divide its %" PRIu64
+                              " instances (from %s)",
+                              my, name, inst, from);
+        mx = inst / my;
+    } else {
+        mx = inst;
+        my = 1;
+    }
+    *instances = (uint32_t)inst;
+    *mesh_x = (uint32_t)mx;
+    *mesh_y = (uint32_t)my;
+    return ADSE_OK;
+}
+
+/* ---- components ---------------------------------------------------------------------- */
+
+typedef enum comp_kind { COMP_OTHER, COMP_BUFFER, COMP_ARITH, COMP_NETWORK } comp_kind;
+
+typedef struct comp_rec {
+    const adse__ynode *node; /* the component's mapping */
+    char name[ADSE_NAME_MAX];
+    char klass[ADSE_NAME_MAX];
+    uint64_t n_elements; /* running multiplier x own range */
+    attr_src attrs;
+} comp_rec;
+
+static comp_kind classify(const char *klass)
+{
+    /* Substrings as Timeloop's isBufferClass/isComputeClass/isNetworkClass, in that order. */
+    static const char *const buffers[] = {"DRAM",        "SRAM",    "regfile",
+                                          "smartbuffer", "storage", NULL};
+    static const char *const computes[] = {"mac", "intmac", "fpmac", "compute", NULL};
+    static const char *const networks[] = {"XY_NoC", "Legacy", "ReductionTree", "SimpleMulticast",
+                                           NULL};
+    for (const char *const *c = buffers; *c; c++)
+        if (strstr(klass, *c)) return COMP_BUFFER;
+    for (const char *const *c = computes; *c; c++)
+        if (strstr(klass, *c)) return COMP_ARITH;
+    for (const char *const *c = networks; *c; c++)
+        if (strstr(klass, *c)) return COMP_NETWORK;
+    return COMP_OTHER;
+}
+
+static adse_status parse_bw_scale(const attr_src *s, adse_buffer *b, const adse__ynode **bw_nodes,
+                                  adse_err *err)
+{
+    const adse__ypair *p;
+    const char *owner;
+    adse_status st = attr_find(s, a_bw_scale, &p, &owner, err);
+    if (st || !p) return st;
+    if (!adse__ynode_is_map(p->value))
+        return bad_value(p, owner, "a mapping from data-space names to numbers", err);
+    for (int i = 0; i < p->value->n; i++) {
+        const adse__ypair *e = &p->value->pairs[i];
+        if (b->n_bw_scales == ADSE_MAX_BW_SCALES)
+            return adse__yerr(err, ADSE_E_SPEC, e->key,
+                              "more than ADSE_MAX_BW_SCALES (%d) entries in "
+                              "'%s' of '%s'",
+                              ADSE_MAX_BW_SCALES, p->key->text, owner);
+        double v;
+        if (!adse__yscalar_double(e->value, &v) || v < 0)
+            return adse__yerr(err, ADSE_E_SPEC, e->value,
+                              "scale of '%s' in '%s' of '%s' must be a non-negative number",
+                              e->key->text, p->key->text, owner);
+        st = adse__copy_name(e->key, b->bw_scale_names[b->n_bw_scales], "data-space name", err);
+        if (st) return st;
+        bw_nodes[b->n_bw_scales] = e->key;
+        b->bw_scale_values[b->n_bw_scales] = v;
+        b->n_bw_scales++;
+    }
+    return ADSE_OK;
+}
+
+static adse_status parse_buffer(const comp_rec *c, adse_buffer *b, bool *wire_given,
+                                const adse__ynode **bw_nodes, adse_err *err)
+{
+    const attr_src *s = &c->attrs;
+    const adse__ynode *at = c->node;
+    const char *name = c->name;
+    adse_status st;
+    memset(b, 0, sizeof *b);
+    memcpy(b->name, c->name, sizeof b->name);
+    memcpy(b->klass, c->klass, sizeof b->klass);
+    b->pos = adse__ynode_pos(at);
+
+    uint64_t word_bits = 16, block = 1, cluster = 1, width = 0, depth = 0, entries = 0, kb = 0;
+    bool has_block, has_cluster, has_width, has_depth, has_entries, has_kb;
+    if ((st = attr_uint(s, a_word_bits, 1, UINT32_MAX, NULL, &word_bits, err))) return st;
+    if ((st = attr_uint(s, a_block_size, 1, UINT32_MAX, &has_block, &block, err))) return st;
+    if ((st = attr_uint(s, a_cluster_size, 1, UINT32_MAX, &has_cluster, &cluster, err))) return st;
+    if ((st = attr_uint(s, a_width, 1, UINT32_MAX, &has_width, &width, err))) return st;
+    if ((st = attr_uint(s, a_depth, 0, UINT32_MAX, &has_depth, &depth, err))) return st;
+    if ((st = attr_uint(s, a_entries, 0, UINT64_MAX / 2, &has_entries, &entries, err))) return st;
+    if ((st = attr_uint(s, a_size_kb, 0, UINT32_MAX, &has_kb, &kb, err))) return st;
+
+    /* Block and cluster from the width (BufferLevel::ParseSpecs). */
+    if (has_width) {
+        if (width % (word_bits * block))
+            return adse__yerr(err, ADSE_E_SPEC, at,
+                              "width %" PRIu64 " of '%s' is not a multiple of word_bits * "
+                              "block_size (%" PRIu64 " * %" PRIu64 ")",
+                              width, name, word_bits, block);
+        if (has_block && has_cluster) {
+            if (block * word_bits * cluster != width)
+                return adse__yerr(err, ADSE_E_SPEC, at,
+                                  "block_size * word_bits * cluster_size of '%s' (%" PRIu64
+                                  " * %" PRIu64 " * %" PRIu64 ") is not its width %" PRIu64,
+                                  name, block, word_bits, cluster, width);
+        } else if (has_cluster) {
+            if (width % (cluster * word_bits))
+                return adse__yerr(err, ADSE_E_SPEC, at,
+                                  "width %" PRIu64 " of '%s' is not a multiple of cluster_size * "
+                                  "word_bits (%" PRIu64 " * %" PRIu64 ")",
+                                  width, name, cluster, word_bits);
+            block = width / cluster / word_bits;
+        } else if (has_block) {
+            cluster = width / (word_bits * block);
+        } else {
+            block = width / word_bits;
+            cluster = 1;
+        }
+    }
+    b->word_bits = (uint32_t)word_bits;
+    b->block_size = (uint32_t)block;
+    b->cluster_size = (uint32_t)cluster;
+    b->depth = has_depth ? depth : 0;
+    b->width_bits = has_width ? width : 0;
+
+    /* Size. */
+    if (has_entries + has_depth + has_kb > 1)
+        return adse__yerr(err, ADSE_E_SPEC, at,
+                          "give only one of 'entries', 'depth' and 'sizeKB' for '%s'", name);
+    if (has_entries) {
+        b->size_specified = true;
+        b->size_words = entries;
+    } else if (has_depth) {
+        b->size_specified = true;
+        b->size_words = depth * block;
+    } else if (has_kb) {
+        b->size_specified = true;
+        b->size_words = kb * 1024 * 8 / word_bits;
+    }
+
+    double mb = 1.0, min_util = 0.0;
+    if ((st = attr_num(s, a_multiple_buffering, true, NULL, &mb, err))) return st;
+    if ((st = attr_num(s, a_min_utilization, false, NULL, &min_util, err))) return st;
+    b->multiple_buffering = mb;
+    b->min_utilization = min_util;
+    if (b->size_specified) b->effective_size = (uint64_t)floor((double)b->size_words / mb);
+    if (min_util > 1.0)
+        return adse__yerr(err, ADSE_E_SPEC, at, "min_utilization of '%s' must be at most 1", name);
+    if (min_util != 0.0 && !b->size_specified)
+        return adse__yerr(err, ADSE_E_SPEC, at,
+                          "min_utilization of '%s' needs a size (depth, entries or sizeKB)", name);
+
+    /* Technology. */
+    const adse__ypair *tp;
+    const char *owner;
+    if ((st = attr_find(s, a_technology, &tp, &owner, err))) return st;
+    if (tp) {
+        if (!adse__ynode_is_scalar(tp->value)) return bad_value(tp, owner, "a scalar", err);
+        if ((st = adse__copy_name(tp->value, b->technology, "technology", err))) return st;
+    }
+    b->is_dram = strstr(b->klass, "DRAM") != NULL || strcmp(b->technology, "DRAM") == 0;
+    if (b->is_dram && b->cluster_size != 1)
+        return adse__yerr(err, ADSE_E_SPEC, at, "cluster_size of DRAM '%s' must be 1, got %" PRIu32,
+                          name, b->cluster_size);
+
+    /* Bandwidths (words/cycle per instance), < 0 = unlimited. */
+    double bw = -1, rbw = -1, wbw = -1, sbw = -1;
+    bool has_bw, has_rbw, has_wbw;
+    if ((st = attr_num(s, a_bandwidth, true, &has_bw, &bw, err))) return st;
+    if ((st = attr_num(s, a_read_bw, true, &has_rbw, &rbw, err))) return st;
+    if ((st = attr_num(s, a_write_bw, true, &has_wbw, &wbw, err))) return st;
+    if ((st = attr_num(s, a_shared_bw, true, NULL, &sbw, err))) return st;
+    b->read_bw = has_rbw ? rbw : has_bw ? bw / 2 : -1;
+    b->write_bw = has_wbw ? wbw : has_bw ? bw / 2 : -1;
+    b->shared_bw = sbw;
+    if ((st = parse_bw_scale(s, b, bw_nodes, err))) return st;
+
+    /* Reduction, banks, ports. */
+    const adse__ypair *rp;
+    if ((st = attr_find(s, a_reduction, &rp, &owner, err))) return st;
+    b->reduction_supported = !b->is_dram;
+    if (rp && !adse__yscalar_bool(rp->value, &b->reduction_supported))
+        return bad_value(rp, owner, "true or false", err);
+    uint64_t banks = 2, ports = 2;
+    if ((st = attr_uint(s, a_num_banks, 1, UINT32_MAX, NULL, &banks, err))) return st;
+    if ((st = attr_uint(s, a_num_ports, 1, UINT32_MAX, NULL, &ports, err))) return st;
+    b->num_banks = (uint32_t)banks;
+    b->num_ports = (uint32_t)ports;
+
+    /* Instances and mesh. */
+    if ((st = resolve_mesh(s, at, name, c->n_elements, &b->instances, &b->mesh_x, &b->mesh_y, err)))
+        return st;
+
+    /* Network to the children (legacy network, spec 2.4). */
+    uint64_t nwb = word_bits, fill_lat = 0, drain_lat = 0;
+    double wire = 0, hop = -1, router = 0, tile = -1, ingress = 0;
+    if ((st = attr_uint(s, a_net_word_bits, 1, UINT32_MAX, NULL, &nwb, err))) return st;
+    if ((st = attr_num(s, a_wire_energy, false, wire_given, &wire, err))) return st;
+    if ((st = attr_num(s, a_energy_per_hop, false, NULL, &hop, err))) return st;
+    if ((st = attr_num(s, a_router_energy, false, NULL, &router, err))) return st;
+    if ((st = attr_num(s, a_tile_width, true, NULL, &tile, err))) return st;
+    if ((st = attr_num(s, a_ingress, false, NULL, &ingress, err))) return st;
+    if ((st = attr_uint(s, a_fill_latency, 0, UINT64_MAX, NULL, &fill_lat, err))) return st;
+    if ((st = attr_uint(s, a_drain_latency, 0, UINT64_MAX, NULL, &drain_lat, err))) return st;
+    b->network_word_bits = (uint32_t)nwb;
+    b->wire_energy_pj = wire;
+    b->energy_per_hop_pj = hop;
+    b->router_energy_pj = router;
+    b->tile_width_mm = tile;
+    b->ingress_energy_pj = ingress;
+    b->network_fill_latency = fill_lat;
+    b->network_drain_latency = drain_lat;
+
+    /* Energy and area: fallback, then the user's override. */
+    adse__energy_fallback_buffer(b);
+    bool has_vae;
+    double vae = 0, agen = -1, cluster_area = 0;
+    bool has_cluster_area;
+    if ((st = attr_num(s, a_vae, false, &has_vae, &vae, err))) return st;
+    if ((st = attr_num(s, a_addr_gen, false, NULL, &agen, err))) return st;
+    if ((st = attr_num(s, a_cluster_area, false, &has_cluster_area, &cluster_area, err))) return st;
+    if (has_vae) {
+        b->energy_source = ADSE_ENERGY_USER;
+        b->e_read = b->e_fill = b->e_update = vae;
+        b->vector_access_energy = vae;
+    }
+    b->addr_gen_energy_pj = agen;
+    b->area_um2 = has_cluster_area ? cluster_area / (double)b->cluster_size : 0.0;
+    return ADSE_OK;
+}
+
+static adse_status parse_arith(const comp_rec *c, adse_arith *a, adse_err *err)
+{
+    const attr_src *s = &c->attrs;
+    adse_status st;
+    memset(a, 0, sizeof *a);
+    memcpy(a->name, c->name, sizeof a->name);
+    memcpy(a->klass, c->klass, sizeof a->klass);
+    a->pos = adse__ynode_pos(c->node);
+    uint64_t word_bits = 16;
+    if ((st = attr_uint(s, a_word_bits, 1, UINT32_MAX, NULL, &word_bits, err))) return st;
+    a->word_bits = (uint32_t)word_bits;
+    if ((st = resolve_mesh(s, c->node, c->name, c->n_elements, &a->instances, &a->mesh_x,
+                           &a->mesh_y, err)))
+        return st;
+    adse__energy_fallback_arith(a);
+    bool has_energy;
+    double energy = 0, area = 0;
+    if ((st = attr_num(s, a_energy, false, &has_energy, &energy, err))) return st;
+    if ((st = attr_num(s, a_area, false, NULL, &area, err))) return st;
+    if (has_energy) {
+        a->energy_source = ADSE_ENERGY_USER;
+        a->e_compute = energy;
+    }
+    a->area_um2 = area;
+    return ADSE_OK;
+}
+
+/* ---- the tree walk ------------------------------------------------------------------- */
+
+typedef struct walk {
+    attr_src inherited;                /* enclosing nodes' attributes, innermost first */
+    uint64_t multiplier;               /* product of the enclosing nodes' name ranges */
+    comp_rec buffers[ADSE_MAX_LEVELS]; /* outermost first */
+    int n_buffers;
+    comp_rec arith;
+    bool has_arith;
+} walk;
+
+static adse_status push_node_attrs(walk *w, const adse__ynode *node, const char *owner,
+                                   adse_err *err)
+{
+    const adse__ynode *attrs = adse__ymap_get(node, "attributes");
+    if (adse__ynode_is_null(attrs)) return ADSE_OK;
+    if (!adse__ynode_is_map(attrs))
+        return adse__yerr(err, ADSE_E_SPEC, attrs, "'attributes' of '%s' must be a mapping, got %s",
+                          owner, adse__ynode_kind_name(attrs));
+    adse_status st = check_attr_typos(attrs, owner, buffer_fields, arith_fields, err);
+    if (st) return st;
+    if (w->inherited.n == ARCH_MAX_NEST)
+        return adse__yerr(err, ADSE_E_SPEC, node,
+                          "architecture nested deeper than %d subtree levels", ARCH_MAX_NEST);
+    /* Innermost first: shift the others out. */
+    memmove(&w->inherited.maps[1], &w->inherited.maps[0],
+            (size_t)w->inherited.n * sizeof w->inherited.maps[0]);
+    memmove(&w->inherited.owners[1], &w->inherited.owners[0],
+            (size_t)w->inherited.n * sizeof w->inherited.owners[0]);
+    w->inherited.maps[0] = attrs;
+    w->inherited.owners[0] = owner;
+    w->inherited.n++;
+    return ADSE_OK;
+}
+
+static adse_status parse_component(walk *w, const adse__ynode *cn, adse_err *err)
+{
+    if (!adse__ynode_is_map(cn))
+        return adse__yerr(err, ADSE_E_SPEC, cn, "component in 'local' must be a mapping, got %s",
+                          adse__ynode_kind_name(cn));
+    const adse__ynode *name_n = adse__ymap_get(cn, "name");
+    if (!name_n) return adse__yerr(err, ADSE_E_SPEC, cn, "missing 'name' in component");
+    comp_rec c;
+    memset(&c, 0, sizeof c);
+    c.node = cn;
+    uint64_t own;
+    adse_status st = parse_range_name(name_n, c.name, &own, "a component", err);
+    if (st) return st;
+    char where[ADSE_NAME_MAX + 32];
+    snprintf(where, sizeof where, "component '%s'", c.name);
+    if ((st = adse__ycheck_keys(cn, component_keys, where, err))) return st;
+    const adse__ynode *class_n = adse__ymap_get(cn, "class");
+    if (!class_n)
+        return adse__yerr(err, ADSE_E_SPEC, cn, "missing 'class' in component '%s'", c.name);
+    if ((st = adse__copy_name(class_n, c.klass, "class", err))) return st;
+    const adse__ynode *attrs = adse__ymap_get(cn, "attributes");
+    if (!adse__ynode_is_null(attrs) && !adse__ynode_is_map(attrs))
+        return adse__yerr(err, ADSE_E_SPEC, attrs,
+                          "'attributes' of component '%s' must be a mapping, got %s", c.name,
+                          adse__ynode_kind_name(attrs));
+    c.n_elements = w->multiplier * own;
+    if (own && c.n_elements / own != w->multiplier) c.n_elements = UINT64_MAX;
+
+    comp_kind kind = classify(c.klass);
+    if (kind != COMP_BUFFER && kind != COMP_ARITH) return ADSE_OK;
+    if ((st = check_attr_typos(attrs, c.name, kind == COMP_BUFFER ? buffer_fields : arith_fields,
+                               NULL, err)))
+        return st;
+    /* Own attributes first, then the inherited ones. */
+    int k = 0;
+    if (adse__ynode_is_map(attrs)) {
+        c.attrs.maps[k] = attrs;
+        c.attrs.owners[k] = NULL; /* set below: points into the stored record */
+        k++;
+    }
+    for (int i = 0; i < w->inherited.n; i++, k++) {
+        c.attrs.maps[k] = w->inherited.maps[i];
+        c.attrs.owners[k] = w->inherited.owners[i];
+    }
+    c.attrs.n = k;
+    bool own_attrs = adse__ynode_is_map(attrs);
+
+    comp_rec *dst;
+    if (kind == COMP_ARITH) {
+        if (w->has_arith)
+            return adse__yerr(err, ADSE_E_SPEC, cn,
+                              "more than one arithmetic component ('%s' and '%s')", w->arith.name,
+                              c.name);
+        w->has_arith = true;
+        dst = &w->arith;
+    } else {
+        if (w->n_buffers == ADSE_MAX_LEVELS)
+            return adse__yerr(err, ADSE_E_SPEC, cn, "more than ADSE_MAX_LEVELS (%d) storage levels",
+                              ADSE_MAX_LEVELS);
+        dst = &w->buffers[w->n_buffers++];
+    }
+    *dst = c;
+    if (own_attrs) dst->attrs.owners[0] = dst->name;
+    return ADSE_OK;
+}
+
+static adse_status parse_local(walk *w, const adse__ynode *node, const char *owner, adse_err *err)
+{
+    const adse__ynode *local = adse__ymap_get(node, "local");
+    if (adse__ynode_is_null(local)) return ADSE_OK;
+    if (!adse__ynode_is_seq(local))
+        return adse__yerr(err, ADSE_E_SPEC, local, "'local' of '%s' must be a list, got %s", owner,
+                          adse__ynode_kind_name(local));
+    for (int i = 0; i < local->n; i++) {
+        adse_status st = parse_component(w, local->items[i], err);
+        if (st) return st;
+    }
+    return ADSE_OK;
+}
+
+static adse_status check_version(const adse__ynode *v, adse_err *err)
+{
+    double ver;
+    if (!adse__yscalar_double(v, &ver) || !(ver == 0.2 || ver == 0.3 || ver == 0.4)) {
+        if (adse__ynode_is_scalar(v))
+            return adse__yerr(err, ADSE_E_SPEC, v,
+                              "unsupported architecture version '%s' (adse reads the classic tree "
+                              "format, versions 0.2 to 0.4)",
+                              v->text);
+        return adse__yerr(err, ADSE_E_SPEC, v,
+                          "'version' of the architecture must be a scalar, got %s",
+                          adse__ynode_kind_name(v));
+    }
+    return ADSE_OK;
+}
+
+adse_status adse__arch_from_yaml(const adse__ypair *top, adse_arch *arch, adse__arch_extra *extra,
+                                 adse_err *err)
+{
+    const adse__ynode *root = top->value;
+    adse_status st;
+    memset(arch, 0, sizeof *arch);
+    memset(extra, 0, sizeof *extra);
+    if (!adse__ynode_is_map(root))
+        return adse__yerr(err, ADSE_E_SPEC, adse__ynode_is_null(root) ? top->key : root,
+                          "'architecture' must be a mapping, got %s", adse__ynode_kind_name(root));
+    if (adse__ymap_get(root, "nodes"))
+        return adse__yerr(err, ADSE_E_SPEC, adse__ymap_pair(root, "nodes")->key,
+                          "the v0.4 'nodes' architecture format is not supported; load the "
+                          "parsed-processed-input.yaml that timeloopfe writes instead");
+    if (adse__ymap_get(root, "storage") || adse__ymap_get(root, "arithmetic"))
+        return adse__yerr(err, ADSE_E_SPEC, root,
+                          "the old 'storage'/'arithmetic' architecture format is not supported; "
+                          "use the tree format (version 0.2 to 0.4, 'subtree'/'local')");
+    if ((st = adse__ycheck_keys(root, root_keys, "the architecture", err))) return st;
+    const adse__ynode *version = adse__ymap_get(root, "version");
+    if (version && (st = check_version(version, err))) return st;
+    if (!adse__ymap_get(root, "subtree") && !adse__ymap_get(root, "local"))
+        return adse__yerr(err, ADSE_E_SPEC, root, "missing 'subtree' in the architecture");
+
+    walk *w = calloc(1, sizeof *w);
+    if (!w) return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
+    w->multiplier = 1;
+
+    /* The root's own attributes and local list (Timeloop skips the root's local; a design
+     * that has one meant it as the outermost components). */
+    const adse__ynode *node = root;
+    char owner_buf[ARCH_MAX_NEST + 1][ADSE_NAME_MAX];
+    int depth = 0;
+    snprintf(owner_buf[0], sizeof owner_buf[0], "architecture");
+    const char *owner = owner_buf[0];
+    for (;;) {
+        if ((st = push_node_attrs(w, node, owner, err))) goto out;
+        if ((st = parse_local(w, node, owner, err))) goto out;
+        const adse__ynode *sub = adse__ymap_get(node, "subtree");
+        if (adse__ynode_is_null(sub)) break;
+        if (!adse__ynode_is_seq(sub)) {
+            st = adse__yerr(err, ADSE_E_SPEC, sub,
+                            "'subtree' of '%s' must be a list of exactly one node, got %s", owner,
+                            adse__ynode_kind_name(sub));
+            goto out;
+        }
+        if (sub->n != 1) {
+            st = adse__yerr(err, ADSE_E_SPEC, sub,
+                            "'subtree' of '%s' must be a list of exactly one node, got %d nodes "
+                            "(Timeloop supports one subtree per level)",
+                            owner, sub->n);
+            goto out;
+        }
+        node = sub->items[0];
+        if (!adse__ynode_is_map(node)) {
+            st = adse__yerr(err, ADSE_E_SPEC, node, "subtree node must be a mapping, got %s",
+                            adse__ynode_kind_name(node));
+            goto out;
+        }
+        if (++depth > ARCH_MAX_NEST) {
+            st = adse__yerr(err, ADSE_E_SPEC, node,
+                            "architecture nested deeper than %d subtree levels", ARCH_MAX_NEST);
+            goto out;
+        }
+        uint64_t count = 1;
+        const adse__ynode *name_n = adse__ymap_get(node, "name");
+        if (name_n) {
+            if ((st = parse_range_name(name_n, owner_buf[depth], &count, "a subtree node", err)))
+                goto out;
+        } else {
+            snprintf(owner_buf[depth], sizeof owner_buf[depth], "subtree node");
+        }
+        owner = owner_buf[depth];
+        char where[ADSE_NAME_MAX + 32];
+        snprintf(where, sizeof where, "subtree node '%s'", owner);
+        if ((st = adse__ycheck_keys(node, node_keys, where, err))) goto out;
+        uint64_t m = w->multiplier * count;
+        w->multiplier = (count && m / count != w->multiplier) ? UINT64_MAX : m;
+    }
+
+    if (!w->has_arith) {
+        st = adse__yerr(err, ADSE_E_SPEC, top->key,
+                        "no arithmetic component in the architecture (a class containing 'mac', "
+                        "'intmac', 'fpmac' or 'compute')");
+        goto out;
+    }
+    if (w->n_buffers == 0) {
+        st = adse__yerr(err, ADSE_E_SPEC, top->key,
+                        "no storage level in the architecture (a class containing 'DRAM', "
+                        "'SRAM', 'regfile', 'smartbuffer' or 'storage')");
+        goto out;
+    }
+
+    /* Components listed first are outer; level 0 is the innermost. */
+    arch->n_levels = (uint8_t)w->n_buffers;
+    for (int i = 0; i < w->n_buffers; i++) {
+        int lvl = w->n_buffers - 1 - i;
+        bool wire_given = false;
+        if ((st = parse_buffer(&w->buffers[i], &arch->levels[lvl], &wire_given,
+                               extra->bw_scale_nodes[lvl], err)))
+            goto out;
+        if (wire_given) extra->wire_energy_given |= 1u << lvl;
+    }
+    if ((st = parse_arith(&w->arith, &arch->arith, err))) goto out;
+
+    /* Names must be unique: mapping targets and ERT tables refer to them. */
+    for (int i = 0; i < arch->n_levels; i++) {
+        const adse_buffer *b = &arch->levels[i];
+        for (int j = i + 1; j < arch->n_levels; j++) {
+            if (strcmp(b->name, arch->levels[j].name) == 0) {
+                st = adse_err_set(err, ADSE_E_SPEC, b->pos.file, b->pos.line, b->pos.column,
+                                  "duplicate storage level name '%s'", b->name);
+                goto out;
+            }
+        }
+        if (strcmp(b->name, arch->arith.name) == 0) {
+            st = adse_err_set(err, ADSE_E_SPEC, arch->arith.pos.file, arch->arith.pos.line,
+                              arch->arith.pos.column,
+                              "arithmetic component '%s' has the name of a storage level", b->name);
+            goto out;
+        }
+    }
+
+    /* Fanouts (spec 2.3): each child mesh must be a whole multiple of its parent's. */
+    for (int i = 0; i < arch->n_levels; i++) {
+        const adse_buffer *p = &arch->levels[i];
+        const char *cname = i == 0 ? arch->arith.name : arch->levels[i - 1].name;
+        uint32_t cx = i == 0 ? arch->arith.mesh_x : arch->levels[i - 1].mesh_x;
+        uint32_t cy = i == 0 ? arch->arith.mesh_y : arch->levels[i - 1].mesh_y;
+        adse_srcpos cpos = i == 0 ? arch->arith.pos : arch->levels[i - 1].pos;
+        if (cx % p->mesh_x || cy % p->mesh_y) {
+            st = adse_err_set(err, ADSE_E_SPEC, cpos.file, cpos.line, cpos.column,
+                              "mesh of '%s' (%" PRIu32 "x%" PRIu32 ") is not a multiple of the "
+                              "mesh of its parent '%s' (%" PRIu32 "x%" PRIu32 ")",
+                              cname, cx, cy, p->name, p->mesh_x, p->mesh_y);
+            goto out;
+        }
+    }
+    st = ADSE_OK;
+out:
+    free(w);
+    return st;
+}

@@ -1,0 +1,239 @@
+/* adse_spec_load(): files -> document tree -> typed specs (see adse/spec.h). */
+#include "adse/spec.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "energy/bind.h"
+#include "spec/internal.h"
+
+/* Top-level keys the loader converts, and keys it keeps in the tree for later stages or
+ * other tools (Timeloop mapper settings, constraints, Accelergy's inputs and summaries). */
+static const char *const used_keys[] = {"architecture", "problem", "mapping", "ERT", "ART", NULL};
+static const char *const kept_keys[] = {"mapper",
+                                        "mapspace",
+                                        "mapspace_constraints",
+                                        "architecture_constraints",
+                                        "arch_constraints",
+                                        "constraints",
+                                        "compound_components",
+                                        "globals",
+                                        "variables",
+                                        "dumped_by_timeloop_front_end",
+                                        "ERT_summary",
+                                        "ART_summary",
+                                        "model",
+                                        "sparse_optimizations",
+                                        "components",
+                                        "flattened_architecture",
+                                        NULL};
+
+const adse__ydoc *adse__spec_doc(const adse_spec *spec)
+{
+    return spec && spec->internal ? spec->internal->doc : NULL;
+}
+
+static bool in_list(const char *key, const char *const *list)
+{
+    for (; *list; list++)
+        if (adse__ykey_eq(key, *list)) return true;
+    return false;
+}
+
+static adse_status check_top_keys(const adse__ydoc *doc, adse_err *err)
+{
+    for (int i = 0; i < adse__ydoc_top_count(doc); i++) {
+        const adse__ynode *k = adse__ydoc_top_at(doc, i)->key;
+        if (!in_list(k->text, used_keys) && !in_list(k->text, kept_keys))
+            return adse__yerr(err, ADSE_E_SPEC, k, "unknown top-level key '%s'", k->text);
+    }
+    return ADSE_OK;
+}
+
+/* Names in per_dataspace_bandwidth_consumption_scale must be data spaces of the problem. */
+static adse_status check_bw_scales(const adse_arch *a, const adse__arch_extra *extra,
+                                   const adse_problem *p, adse_err *err)
+{
+    for (int i = 0; i < a->n_levels; i++) {
+        const adse_buffer *b = &a->levels[i];
+        for (int k = 0; k < b->n_bw_scales; k++)
+            if (adse_problem_ds_id(p, b->bw_scale_names[k]) < 0)
+                return adse__yerr(err, ADSE_E_SPEC, extra->bw_scale_nodes[i][k],
+                                  "unknown data space '%s' in "
+                                  "per_dataspace_bandwidth_consumption_scale of '%s'",
+                                  b->bw_scale_names[k], b->name);
+    }
+    return ADSE_OK;
+}
+
+static adse_status convert(adse_spec *spec, adse_err *err)
+{
+    const adse__ydoc *doc = spec->internal->doc;
+    adse_status st = check_top_keys(doc, err);
+    if (st) return st;
+
+    adse__arch_extra *extra = calloc(1, sizeof *extra);
+    if (!extra) return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
+
+    const adse__ypair *arch = adse__ydoc_top_pair(doc, "architecture");
+    if (arch) {
+        if ((st = adse__arch_from_yaml(arch, &spec->arch, extra, err))) goto out;
+        spec->has_arch = true;
+    }
+    const adse__ypair *prob = adse__ydoc_top_pair(doc, "problem");
+    if (prob) {
+        if ((st = adse__problem_from_yaml(prob, &spec->problem, err))) goto out;
+        spec->has_problem = true;
+    }
+    if (spec->has_arch && spec->has_problem &&
+        (st = check_bw_scales(&spec->arch, extra, &spec->problem, err)))
+        goto out;
+
+    const adse__ypair *ert = adse__ydoc_top_pair(doc, "ERT");
+    if (ert) {
+        if ((st = adse__ert_bind(spec->has_arch ? &spec->arch : NULL, ert->value,
+                                 extra->wire_energy_given, err)))
+            goto out;
+        spec->has_ert = spec->has_arch;
+    }
+    const adse__ypair *art = adse__ydoc_top_pair(doc, "ART");
+    if (art) {
+        if ((st = adse__art_bind(spec->has_arch ? &spec->arch : NULL, art->value, err))) goto out;
+        spec->has_art = spec->has_arch;
+    }
+
+    const adse__ypair *map = adse__ydoc_top_pair(doc, "mapping");
+    if (map) {
+        bool empty = adse__ynode_is_null(map->value) ||
+                     (adse__ynode_is_seq(map->value) && map->value->n == 0);
+        if (!empty && (!spec->has_arch || !spec->has_problem)) {
+            st = adse__yerr(err, ADSE_E_SPEC, map->key,
+                            "'mapping' needs an 'architecture' and a 'problem'");
+            goto out;
+        }
+        if (!empty && (st = adse__mapping_from_yaml(map, &spec->arch, &spec->problem,
+                                                    &spec->mapping, &spec->has_mapping, err)))
+            goto out;
+    }
+    st = ADSE_OK;
+out:
+    free(extra);
+    return st;
+}
+
+static adse_status spec_new(adse_spec **out, adse_err *err)
+{
+    adse_spec *spec = calloc(1, sizeof *spec);
+    if (!spec) return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
+    spec->internal = calloc(1, sizeof *spec->internal);
+    if (!spec->internal) {
+        free(spec);
+        return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    adse_status st = adse__ydoc_new(&spec->internal->doc, err);
+    if (st) {
+        adse_spec_free(spec);
+        return st;
+    }
+    *out = spec;
+    return ADSE_OK;
+}
+
+static adse_status finish(adse_spec *spec, adse_status st, adse_spec **out, adse_err *err)
+{
+    if (st == ADSE_OK) st = convert(spec, err);
+    if (st != ADSE_OK) {
+        adse_spec_free(spec);
+        return st;
+    }
+    *out = spec;
+    return ADSE_OK;
+}
+
+adse_status adse_spec_load_strings(const char *const *texts, const char *const *names, int n,
+                                   adse_spec **out, adse_err *err)
+{
+    adse_err_clear(err);
+    if (!out)
+        return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0, "adse_spec_load_strings: out is NULL");
+    *out = NULL;
+    if (n < 0 || (n > 0 && !texts))
+        return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0, "adse_spec_load_strings: no texts");
+    adse_spec *spec;
+    adse_status st = spec_new(&spec, err);
+    if (st) return st;
+    for (int i = 0; i < n && st == ADSE_OK; i++) {
+        char fallback[32];
+        snprintf(fallback, sizeof fallback, "<input %d>", i + 1);
+        const char *name = names && names[i] ? names[i] : fallback;
+        const char *text = texts[i] ? texts[i] : "";
+        st = adse__ydoc_add(spec->internal->doc, text, strlen(text), name, err);
+    }
+    return finish(spec, st, out, err);
+}
+
+static adse_status read_file(const char *path, char **text, size_t *len, adse_err *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return adse_err_set(err, ADSE_E_IO, path, 0, 0, "cannot open file: %s", strerror(errno));
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        n += fread(buf + n, 1, cap - n, f);
+        if (n < cap) break;
+        char *nb = realloc(buf, cap * 2);
+        if (!nb) {
+            free(buf);
+            buf = NULL;
+            break;
+        }
+        buf = nb;
+        cap *= 2;
+    }
+    bool failed = buf && ferror(f);
+    fclose(f);
+    if (!buf) return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
+    if (failed) {
+        free(buf);
+        return adse_err_set(err, ADSE_E_IO, path, 0, 0, "cannot read file");
+    }
+    *text = buf;
+    *len = n;
+    return ADSE_OK;
+}
+
+adse_status adse_spec_load(const char *const *files, int n_files, adse_spec **out, adse_err *err)
+{
+    adse_err_clear(err);
+    if (!out) return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0, "adse_spec_load: out is NULL");
+    *out = NULL;
+    if (n_files < 0 || (n_files > 0 && !files))
+        return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0, "adse_spec_load: no files");
+    adse_spec *spec;
+    adse_status st = spec_new(&spec, err);
+    if (st) return st;
+    for (int i = 0; i < n_files && st == ADSE_OK; i++) {
+        if (!files[i]) {
+            st = adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0, "adse_spec_load: file %d is NULL", i);
+            break;
+        }
+        char *text = NULL;
+        size_t len = 0;
+        st = read_file(files[i], &text, &len, err);
+        if (st) break;
+        st = adse__ydoc_add(spec->internal->doc, text, len, files[i], err);
+        free(text);
+    }
+    return finish(spec, st, out, err);
+}
+
+void adse_spec_free(adse_spec *spec)
+{
+    if (!spec) return;
+    if (spec->internal) adse__ydoc_free(spec->internal->doc);
+    free(spec->internal);
+    free(spec);
+}

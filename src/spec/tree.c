@@ -1,0 +1,758 @@
+/* The YAML document tree (see tree.h): libyaml parser events -> nodes in an arena. */
+#include "spec/tree.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <yaml.h>
+
+/* ---- arena --------------------------------------------------------------------------- */
+
+typedef struct arena_block {
+    struct arena_block *next;
+    size_t used, cap;
+    max_align_t data[];
+} arena_block;
+
+#define ARENA_BLOCK_BYTES (64 * 1024)
+
+static void *arena_alloc(arena_block **head, size_t size)
+{
+    size = (size + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+    if (size == 0) size = sizeof(max_align_t);
+    arena_block *b = *head;
+    if (!b || b->cap - b->used < size) {
+        size_t cap = size > ARENA_BLOCK_BYTES ? size : ARENA_BLOCK_BYTES;
+        arena_block *nb = malloc(sizeof *nb + cap);
+        if (!nb) return NULL;
+        nb->used = 0;
+        nb->cap = cap;
+        /* A big one-off block goes behind the current one so the current keeps filling. */
+        if (b && size > ARENA_BLOCK_BYTES) {
+            nb->next = b->next;
+            b->next = nb;
+        } else {
+            nb->next = b;
+            *head = nb;
+        }
+        b = nb;
+    }
+    void *p = (char *)b->data + b->used;
+    b->used += size;
+    memset(p, 0, size);
+    return p;
+}
+
+static void arena_free(arena_block *b)
+{
+    while (b) {
+        arena_block *next = b->next;
+        free(b);
+        b = next;
+    }
+}
+
+/* ---- document ------------------------------------------------------------------------ */
+
+struct adse__ydoc {
+    arena_block *arena;
+    adse__ypair *top; /* malloc'd: the merged top level */
+    int n_top, cap_top;
+};
+
+adse_status adse__ydoc_new(adse__ydoc **out, adse_err *err)
+{
+    *out = calloc(1, sizeof **out);
+    if (!*out) return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
+    return ADSE_OK;
+}
+
+void adse__ydoc_free(adse__ydoc *doc)
+{
+    if (!doc) return;
+    arena_free(doc->arena);
+    free(doc->top);
+    free(doc);
+}
+
+static char *arena_strndup(adse__ydoc *doc, const char *s, size_t len)
+{
+    char *p = arena_alloc(&doc->arena, len + 1);
+    if (!p) return NULL;
+    memcpy(p, s, len);
+    p[len] = 0;
+    return p;
+}
+
+/* ---- parser state -------------------------------------------------------------------- */
+
+typedef struct entry {
+    const adse__ynode *key;
+    const adse__ynode *value;
+    bool merge; /* key is the merge key `<<` */
+} entry;
+
+typedef struct frame {
+    adse__ynode *node; /* the collection being built */
+    char *anchor;      /* malloc'd anchor to register when complete, or NULL */
+    const adse__ynode **items;
+    int n_items, cap_items;
+    entry *ents;
+    int n_ents, cap_ents;
+    const adse__ynode *key; /* mapping: key waiting for its value */
+    bool key_is_merge;
+} frame;
+
+typedef struct anchor_def {
+    char *name; /* malloc'd */
+    const adse__ynode *node;
+} anchor_def;
+
+typedef struct pstate {
+    adse__ydoc *doc;
+    const char *file; /* arena copy */
+    adse_err *err;
+    frame *stack;
+    int depth, cap_stack;
+    anchor_def *anchors;
+    int n_anchors, cap_anchors;
+    const adse__ynode *root;
+} pstate;
+
+static adse_status nomem(pstate *ps)
+{
+    return adse_err_set(ps->err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
+}
+
+static bool grow(void **p, int *cap, int need, size_t elem)
+{
+    if (need <= *cap) return true;
+    int nc = *cap ? *cap * 2 : 8;
+    while (nc < need)
+        nc *= 2;
+    void *np = realloc(*p, (size_t)nc * elem);
+    if (!np) return false;
+    *p = np;
+    *cap = nc;
+    return true;
+}
+
+static adse__ynode *new_node(pstate *ps, adse__ykind kind, yaml_mark_t mark)
+{
+    adse__ynode *n = arena_alloc(&ps->doc->arena, sizeof *n);
+    if (!n) return NULL;
+    n->kind = kind;
+    n->file = ps->file;
+    n->line = (int)mark.line + 1;
+    n->column = (int)mark.column + 1;
+    return n;
+}
+
+static adse_status set_anchor(pstate *ps, const char *name, const adse__ynode *node)
+{
+    /* A redefined anchor applies to the aliases after it (YAML 1.2 behaviour). */
+    for (int i = 0; i < ps->n_anchors; i++) {
+        if (strcmp(ps->anchors[i].name, name) == 0) {
+            ps->anchors[i].node = node;
+            return ADSE_OK;
+        }
+    }
+    if (!grow((void **)&ps->anchors, &ps->cap_anchors, ps->n_anchors + 1, sizeof *ps->anchors))
+        return nomem(ps);
+    char *copy = malloc(strlen(name) + 1);
+    if (!copy) return nomem(ps);
+    strcpy(copy, name);
+    ps->anchors[ps->n_anchors].name = copy;
+    ps->anchors[ps->n_anchors].node = node;
+    ps->n_anchors++;
+    return ADSE_OK;
+}
+
+static const adse__ynode *find_anchor(const pstate *ps, const char *name)
+{
+    for (int i = 0; i < ps->n_anchors; i++)
+        if (strcmp(ps->anchors[i].name, name) == 0) return ps->anchors[i].node;
+    return NULL;
+}
+
+static bool key_is_merge(const adse__ynode *key, const yaml_event_t *ev)
+{
+    if (!key || key->kind != ADSE__YSCALAR || strcmp(key->text, "<<") != 0) return false;
+    if (ev->data.scalar.tag)
+        return strcmp((const char *)ev->data.scalar.tag, "tag:yaml.org,2002:merge") == 0;
+    return key->plain;
+}
+
+/* Adds a complete node to the collection on top of the stack (or makes it the root). */
+static adse_status add_child(pstate *ps, const adse__ynode *node, bool is_merge_key)
+{
+    if (ps->depth == 0) {
+        ps->root = node;
+        return ADSE_OK;
+    }
+    frame *f = &ps->stack[ps->depth - 1];
+    if (f->node->kind == ADSE__YSEQ) {
+        if (!grow((void **)&f->items, &f->cap_items, f->n_items + 1, sizeof *f->items))
+            return nomem(ps);
+        f->items[f->n_items++] = node;
+        return ADSE_OK;
+    }
+    if (!f->key) {
+        if (node->kind != ADSE__YSCALAR)
+            return adse__yerr(ps->err, ADSE_E_SYNTAX, node, "mapping keys must be scalars, got %s",
+                              adse__ynode_kind_name(node));
+        f->key = node;
+        f->key_is_merge = is_merge_key;
+        return ADSE_OK;
+    }
+    if (!grow((void **)&f->ents, &f->cap_ents, f->n_ents + 1, sizeof *f->ents)) return nomem(ps);
+    f->ents[f->n_ents].key = f->key;
+    f->ents[f->n_ents].value = node;
+    f->ents[f->n_ents].merge = f->key_is_merge;
+    f->n_ents++;
+    f->key = NULL;
+    f->key_is_merge = false;
+    return ADSE_OK;
+}
+
+static adse_status push_frame(pstate *ps, adse__ynode *node, const yaml_char_t *anchor)
+{
+    if (!grow((void **)&ps->stack, &ps->cap_stack, ps->depth + 1, sizeof *ps->stack))
+        return nomem(ps);
+    frame *f = &ps->stack[ps->depth++];
+    memset(f, 0, sizeof *f);
+    f->node = node;
+    if (anchor) {
+        f->anchor = malloc(strlen((const char *)anchor) + 1);
+        if (!f->anchor) return nomem(ps);
+        strcpy(f->anchor, (const char *)anchor);
+    }
+    return ADSE_OK;
+}
+
+static void free_frame(frame *f)
+{
+    free(f->anchor);
+    free(f->items);
+    free(f->ents);
+    memset(f, 0, sizeof *f);
+}
+
+static bool pairs_have_key(const adse__ypair *pairs, int n, const char *key)
+{
+    for (int i = 0; i < n; i++)
+        if (adse__ykey_eq(pairs[i].key->text, key)) return true;
+    return false;
+}
+
+static bool ents_have_explicit_key(const entry *ents, int n, const char *key)
+{
+    for (int i = 0; i < n; i++)
+        if (!ents[i].merge && adse__ykey_eq(ents[i].key->text, key)) return true;
+    return false;
+}
+
+/* Finishes the mapping on top of the stack: duplicate check and merge-key resolution. */
+static adse_status finish_map(pstate *ps, frame *f)
+{
+    /* Explicit duplicates are an error (YAML requires unique keys). */
+    for (int i = 0; i < f->n_ents; i++) {
+        if (f->ents[i].merge) continue;
+        for (int j = 0; j < i; j++) {
+            if (f->ents[j].merge) continue;
+            if (adse__ykey_eq(f->ents[i].key->text, f->ents[j].key->text)) {
+                const adse__ynode *k = f->ents[i].key, *first = f->ents[j].key;
+                if (strcmp(k->text, first->text) == 0)
+                    return adse__yerr(ps->err, ADSE_E_SYNTAX, k,
+                                      "duplicate key '%s' (first at line %d, column %d)", k->text,
+                                      first->line, first->column);
+                return adse__yerr(ps->err, ADSE_E_SYNTAX, k,
+                                  "duplicate key '%s' ('%s' at line %d, column %d is the same key)",
+                                  k->text, first->text, first->line, first->column);
+            }
+        }
+    }
+    /* Upper bound of the result size. */
+    size_t cap = 0;
+    for (int i = 0; i < f->n_ents; i++) {
+        const entry *e = &f->ents[i];
+        if (!e->merge) {
+            cap++;
+            continue;
+        }
+        const adse__ynode *v = e->value;
+        if (v->kind == ADSE__YMAP) {
+            cap += (size_t)v->n;
+        } else if (v->kind == ADSE__YSEQ) {
+            for (int k = 0; k < v->n; k++) {
+                if (v->items[k]->kind != ADSE__YMAP)
+                    return adse__yerr(ps->err, ADSE_E_SYNTAX, v->items[k],
+                                      "merge key '<<' needs a mapping or a list of mappings, "
+                                      "got a list holding %s",
+                                      adse__ynode_kind_name(v->items[k]));
+                cap += (size_t)v->items[k]->n;
+            }
+        } else {
+            return adse__yerr(ps->err, ADSE_E_SYNTAX, v,
+                              "merge key '<<' needs a mapping or a list of mappings, got %s",
+                              adse__ynode_kind_name(v));
+        }
+    }
+    adse__ypair *pairs = cap ? arena_alloc(&ps->doc->arena, cap * sizeof *pairs) : NULL;
+    if (cap && !pairs) return nomem(ps);
+    int n = 0;
+    for (int i = 0; i < f->n_ents; i++) {
+        const entry *e = &f->ents[i];
+        if (!e->merge) {
+            pairs[n].key = e->key;
+            pairs[n].value = e->value;
+            n++;
+            continue;
+        }
+        const adse__ynode *v = e->value;
+        int n_src = v->kind == ADSE__YMAP ? 1 : v->n;
+        for (int s = 0; s < n_src; s++) {
+            const adse__ynode *src = v->kind == ADSE__YMAP ? v : v->items[s];
+            for (int k = 0; k < src->n; k++) {
+                const adse__ypair *p = &src->pairs[k];
+                if (ents_have_explicit_key(f->ents, f->n_ents, p->key->text)) continue;
+                if (pairs_have_key(pairs, n, p->key->text)) continue;
+                pairs[n++] = *p;
+            }
+        }
+    }
+    f->node->pairs = pairs;
+    f->node->n = n;
+    return ADSE_OK;
+}
+
+static adse_status finish_seq(pstate *ps, frame *f)
+{
+    if (f->n_items) {
+        const adse__ynode **items =
+            arena_alloc(&ps->doc->arena, (size_t)f->n_items * sizeof *items);
+        if (!items) return nomem(ps);
+        memcpy(items, f->items, (size_t)f->n_items * sizeof *items);
+        f->node->items = items;
+    }
+    f->node->n = f->n_items;
+    return ADSE_OK;
+}
+
+static adse_status pop_frame(pstate *ps)
+{
+    frame *f = &ps->stack[ps->depth - 1];
+    adse_status st = f->node->kind == ADSE__YMAP ? finish_map(ps, f) : finish_seq(ps, f);
+    if (st == ADSE_OK && f->anchor) st = set_anchor(ps, f->anchor, f->node);
+    const adse__ynode *node = f->node;
+    free_frame(f);
+    ps->depth--;
+    if (st != ADSE_OK) return st;
+    return add_child(ps, node, false);
+}
+
+static adse_status syntax_error(pstate *ps, const yaml_parser_t *p)
+{
+    const char *problem = p->problem ? p->problem : "malformed YAML";
+    int line = (int)p->problem_mark.line + 1, col = (int)p->problem_mark.column + 1;
+    if (p->error == YAML_READER_ERROR) {
+        line = 0;
+        col = 0;
+    }
+    if (p->context)
+        return adse_err_set(ps->err, ADSE_E_SYNTAX, ps->file, line, col,
+                            "%s (%s that started at line %d, column %d)", problem, p->context,
+                            (int)p->context_mark.line + 1, (int)p->context_mark.column + 1);
+    return adse_err_set(ps->err, ADSE_E_SYNTAX, ps->file, line, col, "%s", problem);
+}
+
+static adse_status handle_event(pstate *ps, const yaml_event_t *ev, int *n_docs)
+{
+    adse_status st;
+    switch (ev->type) {
+    case YAML_DOCUMENT_START_EVENT:
+        if (++*n_docs > 1) {
+            adse__ynode at = {.file = ps->file,
+                              .line = (int)ev->start_mark.line + 1,
+                              .column = (int)ev->start_mark.column + 1};
+            return adse__yerr(ps->err, ADSE_E_SYNTAX, &at,
+                              "more than one YAML document in a file is not supported");
+        }
+        return ADSE_OK;
+    case YAML_SCALAR_EVENT: {
+        adse__ynode *n = new_node(ps, ADSE__YSCALAR, ev->start_mark);
+        if (!n) return nomem(ps);
+        n->text =
+            arena_strndup(ps->doc, (const char *)ev->data.scalar.value, ev->data.scalar.length);
+        if (!n->text) return nomem(ps);
+        n->len = ev->data.scalar.length;
+        n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+        if (ev->data.scalar.anchor) {
+            st = set_anchor(ps, (const char *)ev->data.scalar.anchor, n);
+            if (st) return st;
+        }
+        bool merge = false;
+        if (ps->depth > 0) {
+            const frame *f = &ps->stack[ps->depth - 1];
+            merge = f->node->kind == ADSE__YMAP && !f->key && key_is_merge(n, ev);
+        }
+        return add_child(ps, n, merge);
+    }
+    case YAML_ALIAS_EVENT: {
+        const char *name = (const char *)ev->data.alias.anchor;
+        const adse__ynode *target = find_anchor(ps, name);
+        if (!target) {
+            adse__ynode at = {.file = ps->file,
+                              .line = (int)ev->start_mark.line + 1,
+                              .column = (int)ev->start_mark.column + 1};
+            return adse__yerr(ps->err, ADSE_E_SYNTAX, &at, "unknown anchor '%s'", name);
+        }
+        return add_child(ps, target, false);
+    }
+    case YAML_SEQUENCE_START_EVENT: {
+        adse__ynode *n = new_node(ps, ADSE__YSEQ, ev->start_mark);
+        if (!n) return nomem(ps);
+        return push_frame(ps, n, ev->data.sequence_start.anchor);
+    }
+    case YAML_MAPPING_START_EVENT: {
+        adse__ynode *n = new_node(ps, ADSE__YMAP, ev->start_mark);
+        if (!n) return nomem(ps);
+        return push_frame(ps, n, ev->data.mapping_start.anchor);
+    }
+    case YAML_SEQUENCE_END_EVENT:
+    case YAML_MAPPING_END_EVENT:
+        return pop_frame(ps);
+    default:
+        return ADSE_OK;
+    }
+}
+
+static adse_status merge_top(pstate *ps)
+{
+    adse__ydoc *doc = ps->doc;
+    const adse__ynode *root = ps->root;
+    if (!root || adse__ynode_is_null(root)) return ADSE_OK; /* empty document */
+    if (root->kind != ADSE__YMAP)
+        return adse__yerr(ps->err, ADSE_E_SPEC, root, "the top level must be a mapping, got %s",
+                          adse__ynode_kind_name(root));
+    for (int i = 0; i < root->n; i++) {
+        const adse__ypair *p = &root->pairs[i];
+        int j = 0;
+        while (j < doc->n_top && !adse__ykey_eq(doc->top[j].key->text, p->key->text))
+            j++;
+        if (j == doc->n_top) {
+            if (!grow((void **)&doc->top, &doc->cap_top, doc->n_top + 1, sizeof *doc->top))
+                return nomem(ps);
+            doc->n_top++;
+        }
+        doc->top[j] = *p;
+    }
+    return ADSE_OK;
+}
+
+adse_status adse__ydoc_add(adse__ydoc *doc, const char *text, size_t len, const char *name,
+                           adse_err *err)
+{
+    pstate ps = {.doc = doc, .err = err};
+    if (!name) name = "<input>";
+    ps.file = arena_strndup(doc, name, strlen(name));
+    if (!ps.file) return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
+
+    yaml_parser_t parser;
+    if (!yaml_parser_initialize(&parser))
+        return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
+    yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+
+    adse_status st = ADSE_OK;
+    int n_docs = 0;
+    for (;;) {
+        yaml_event_t ev;
+        if (!yaml_parser_parse(&parser, &ev)) {
+            st = parser.error == YAML_MEMORY_ERROR ? nomem(&ps) : syntax_error(&ps, &parser);
+            break;
+        }
+        bool end = ev.type == YAML_STREAM_END_EVENT;
+        st = handle_event(&ps, &ev, &n_docs);
+        yaml_event_delete(&ev);
+        if (st != ADSE_OK || end) break;
+    }
+    yaml_parser_delete(&parser);
+
+    if (st == ADSE_OK) st = merge_top(&ps);
+
+    for (int i = 0; i < ps.depth; i++)
+        free_frame(&ps.stack[i]);
+    free(ps.stack);
+    for (int i = 0; i < ps.n_anchors; i++)
+        free(ps.anchors[i].name);
+    free(ps.anchors);
+    return st;
+}
+
+/* ---- reading ------------------------------------------------------------------------- */
+
+int adse__ydoc_top_count(const adse__ydoc *doc)
+{
+    return doc ? doc->n_top : 0;
+}
+
+const adse__ypair *adse__ydoc_top_at(const adse__ydoc *doc, int i)
+{
+    if (!doc || i < 0 || i >= doc->n_top) return NULL;
+    return &doc->top[i];
+}
+
+const adse__ypair *adse__ydoc_top_pair(const adse__ydoc *doc, const char *key)
+{
+    if (!doc) return NULL;
+    for (int i = 0; i < doc->n_top; i++)
+        if (adse__ykey_eq(doc->top[i].key->text, key)) return &doc->top[i];
+    return NULL;
+}
+
+const adse__ynode *adse__ydoc_top(const adse__ydoc *doc, const char *key)
+{
+    const adse__ypair *p = adse__ydoc_top_pair(doc, key);
+    return p ? p->value : NULL;
+}
+
+bool adse__ynode_is_scalar(const adse__ynode *n)
+{
+    return n && n->kind == ADSE__YSCALAR;
+}
+bool adse__ynode_is_seq(const adse__ynode *n)
+{
+    return n && n->kind == ADSE__YSEQ;
+}
+bool adse__ynode_is_map(const adse__ynode *n)
+{
+    return n && n->kind == ADSE__YMAP;
+}
+
+bool adse__ynode_is_null(const adse__ynode *n)
+{
+    if (!n) return true;
+    if (n->kind != ADSE__YSCALAR || !n->plain) return false;
+    const char *t = n->text;
+    return !t[0] || strcmp(t, "~") == 0 || strcmp(t, "null") == 0 || strcmp(t, "Null") == 0 ||
+           strcmp(t, "NULL") == 0;
+}
+
+const char *adse__ynode_text(const adse__ynode *n)
+{
+    return n && n->kind == ADSE__YSCALAR ? n->text : NULL;
+}
+
+int adse__ynode_len(const adse__ynode *n)
+{
+    return n && n->kind != ADSE__YSCALAR ? n->n : 0;
+}
+
+const adse__ynode *adse__yseq_at(const adse__ynode *seq, int i)
+{
+    if (!seq || seq->kind != ADSE__YSEQ || i < 0 || i >= seq->n) return NULL;
+    return seq->items[i];
+}
+
+const adse__ypair *adse__ymap_at(const adse__ynode *map, int i)
+{
+    if (!map || map->kind != ADSE__YMAP || i < 0 || i >= map->n) return NULL;
+    return &map->pairs[i];
+}
+
+const adse__ypair *adse__ymap_pair(const adse__ynode *map, const char *key)
+{
+    if (!map || map->kind != ADSE__YMAP) return NULL;
+    for (int i = 0; i < map->n; i++)
+        if (adse__ykey_eq(map->pairs[i].key->text, key)) return &map->pairs[i];
+    return NULL;
+}
+
+const adse__ynode *adse__ymap_get(const adse__ynode *map, const char *key)
+{
+    const adse__ypair *p = adse__ymap_pair(map, key);
+    return p ? p->value : NULL;
+}
+
+adse_srcpos adse__ynode_pos(const adse__ynode *n)
+{
+    adse_srcpos pos = {0};
+    if (n) {
+        pos.file = n->file;
+        pos.line = n->line;
+        pos.column = n->column;
+    }
+    return pos;
+}
+
+const char *adse__ynode_kind_name(const adse__ynode *n)
+{
+    if (!n || adse__ynode_is_null(n)) return "nothing";
+    switch (n->kind) {
+    case ADSE__YSCALAR:
+        return "a scalar";
+    case ADSE__YSEQ:
+        return "a list";
+    case ADSE__YMAP:
+        return "a mapping";
+    }
+    return "?";
+}
+
+bool adse__ykey_eq(const char *a, const char *b)
+{
+    for (;; a++, b++) {
+        char ca = *a == '-' ? '_' : *a, cb = *b == '-' ? '_' : *b;
+        if (ca != cb) return false;
+        if (!ca) return true;
+    }
+}
+
+int adse__ykey_distance(const char *a, const char *b)
+{
+    char la[80], lb[80];
+    size_t na = 0, nb = 0;
+    for (; na < sizeof la - 1 && a[na]; na++)
+        la[na] = a[na] == '-' ? '_' : (char)tolower((unsigned char)a[na]);
+    for (; nb < sizeof lb - 1 && b[nb]; nb++)
+        lb[nb] = b[nb] == '-' ? '_' : (char)tolower((unsigned char)b[nb]);
+    int d[81][81];
+    for (size_t i = 0; i <= na; i++)
+        d[i][0] = (int)i;
+    for (size_t j = 0; j <= nb; j++)
+        d[0][j] = (int)j;
+    for (size_t i = 1; i <= na; i++) {
+        for (size_t j = 1; j <= nb; j++) {
+            int cost = la[i - 1] != lb[j - 1];
+            int v = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < v) v = d[i][j - 1] + 1;
+            if (d[i - 1][j - 1] + cost < v) v = d[i - 1][j - 1] + cost;
+            if (i > 1 && j > 1 && la[i - 1] == lb[j - 2] && la[i - 2] == lb[j - 1] &&
+                d[i - 2][j - 2] + 1 < v)
+                v = d[i - 2][j - 2] + 1;
+            d[i][j] = v;
+        }
+    }
+    return d[na][nb];
+}
+
+bool adse__yscalar_u64(const adse__ynode *n, uint64_t *out)
+{
+    const char *t = adse__ynode_text(n);
+    if (!t) return false;
+    if (*t == '+') t++;
+    if (*t < '0' || *t > '9') return false;
+    uint64_t v = 0;
+    for (; *t; t++) {
+        if (*t < '0' || *t > '9') return false;
+        uint64_t d = (uint64_t)(*t - '0');
+        if (v > (UINT64_MAX - d) / 10) return false;
+        v = v * 10 + d;
+    }
+    *out = v;
+    return true;
+}
+
+bool adse__yscalar_i64(const adse__ynode *n, int64_t *out)
+{
+    const char *t = adse__ynode_text(n);
+    if (!t) return false;
+    bool neg = false;
+    if (*t == '-' || *t == '+') neg = *t++ == '-';
+    if (*t < '0' || *t > '9') return false;
+    uint64_t v = 0;
+    for (; *t; t++) {
+        if (*t < '0' || *t > '9') return false;
+        uint64_t d = (uint64_t)(*t - '0');
+        if (v > (UINT64_MAX - d) / 10) return false;
+        v = v * 10 + d;
+    }
+    if (neg ? v > (uint64_t)INT64_MAX + 1 : v > (uint64_t)INT64_MAX) return false;
+    *out = neg ? (int64_t)(0 - v) : (int64_t)v;
+    return true;
+}
+
+bool adse__yscalar_double(const adse__ynode *n, double *out)
+{
+    const char *t = adse__ynode_text(n);
+    if (!t || !*t) return false;
+    char *end;
+    errno = 0;
+    double v = strtod(t, &end);
+    if (*end || errno == ERANGE || !isfinite(v)) return false;
+    /* strtod takes hex floats and "inf"/"nan"; YAML numbers start like decimals. */
+    const char *d = t + (*t == '-' || *t == '+');
+    if (!((*d >= '0' && *d <= '9') || *d == '.')) return false;
+    if (d[0] == '0' && (d[1] == 'x' || d[1] == 'X')) return false;
+    *out = v;
+    return true;
+}
+
+static bool str_ieq(const char *a, const char *b)
+{
+    for (;; a++, b++) {
+        char ca = (*a >= 'A' && *a <= 'Z') ? (char)(*a - 'A' + 'a') : *a;
+        char cb = (*b >= 'A' && *b <= 'Z') ? (char)(*b - 'A' + 'a') : *b;
+        if (ca != cb) return false;
+        if (!ca) return true;
+    }
+}
+
+bool adse__yscalar_bool(const adse__ynode *n, bool *out)
+{
+    const char *t = adse__ynode_text(n);
+    if (!t) return false;
+    if (str_ieq(t, "true") || str_ieq(t, "yes") || str_ieq(t, "on")) {
+        *out = true;
+        return true;
+    }
+    if (str_ieq(t, "false") || str_ieq(t, "no") || str_ieq(t, "off")) {
+        *out = false;
+        return true;
+    }
+    return false;
+}
+
+/* ---- errors -------------------------------------------------------------------------- */
+
+adse_status adse__yerr(adse_err *err, adse_status code, const adse__ynode *at, const char *fmt, ...)
+{
+    char msg[ADSE_ERR_MSG_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (at) return adse_err_set(err, code, at->file, at->line, at->column, "%s", msg);
+    return adse_err_set(err, code, NULL, 0, 0, "%s", msg);
+}
+
+adse_status adse__ycheck_keys(const adse__ynode *map, const char *const *allowed, const char *where,
+                              adse_err *err)
+{
+    if (!map || map->kind != ADSE__YMAP) return ADSE_OK;
+    for (int i = 0; i < map->n; i++) {
+        const char *k = map->pairs[i].key->text;
+        bool ok = false;
+        for (const char *const *a = allowed; *a && !ok; a++)
+            ok = adse__ykey_eq(k, *a);
+        if (!ok)
+            return adse__yerr(err, ADSE_E_SPEC, map->pairs[i].key, "unknown key '%s' in %s", k,
+                              where);
+    }
+    return ADSE_OK;
+}
+
+adse_status adse__yexpect(const adse__ynode *n, adse__ykind kind, const char *what, adse_err *err)
+{
+    if (n && n->kind == kind && !(kind == ADSE__YSCALAR && adse__ynode_is_null(n))) return ADSE_OK;
+    const char *want = kind == ADSE__YSCALAR ? "a scalar"
+                       : kind == ADSE__YSEQ  ? "a list"
+                                             : "a mapping";
+    return adse__yerr(err, ADSE_E_SPEC, n, "'%s' must be %s, got %s", what, want,
+                      adse__ynode_kind_name(n));
+}

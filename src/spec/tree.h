@@ -1,0 +1,134 @@
+/*
+ * spec/tree.h: the YAML document tree of the spec loader (internal to the library).
+ *
+ * The tree is built from libyaml's parser events (tree.c is the only file that includes
+ * <yaml.h>). Nodes are scalars, sequences and mappings; each records the file, line and
+ * column (1-based) where it starts. Invariants once a document is loaded:
+ *   - aliases point at the anchored node itself (the tree is a DAG, never cyclic);
+ *   - `<<` merge keys are resolved: a mapping holds its explicit pairs plus the merged
+ *     pairs whose key it does not define itself (explicit keys win; among several merged
+ *     mappings the earlier one wins, as in the YAML merge-key spec);
+ *   - tags (`!Component`, `!!str`, ...) are dropped;
+ *   - mapping keys are scalars and unique within one mapping, where keys that differ only
+ *     in '-' versus '_' count as the same key (the loader treats them as one: `word-bits`
+ *     is `word_bits`); every lookup below compares keys that way.
+ * Several files are merged at the top level as Timeloop does: a later file's top-level key
+ * replaces an earlier file's value of that key (the pair then points at the later file).
+ * All nodes live in one arena owned by the adse__ydoc and are immutable after loading.
+ * Ownership: adse__ydoc_new returns an owned doc, freed with adse__ydoc_free (NULL ok);
+ * every node and string pointer returned below is borrowed from the doc.
+ * Thread-safety: a loaded doc is immutable and may be read from any thread.
+ */
+#ifndef ADSE_SPEC_TREE_H
+#define ADSE_SPEC_TREE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "adse/arch.h"
+#include "adse/error.h"
+#include "adse/spec.h"
+
+typedef enum adse__ykind {
+    ADSE__YSCALAR = 0, /* a scalar; null is a plain scalar "", "~" or "null" */
+    ADSE__YSEQ,        /* a sequence (list) */
+    ADSE__YMAP         /* a mapping */
+} adse__ykind;
+
+typedef struct adse__ynode adse__ynode;
+
+typedef struct adse__ypair {
+    const adse__ynode *key;   /* a scalar */
+    const adse__ynode *value; /* any node */
+} adse__ypair;
+
+struct adse__ynode {
+    adse__ykind kind;
+    const char *file;          /* file name as given to the loader (owned by the doc) */
+    int line;                  /* 1-based line of the node's first character */
+    int column;                /* 1-based column */
+    const char *text;          /* scalar: the value, NUL-terminated; NULL otherwise */
+    size_t len;                /* scalar: bytes in text */
+    bool plain;                /* scalar: written without quotes */
+    int n;                     /* sequence: items; mapping: pairs; 0 for scalars */
+    const adse__ynode **items; /* sequence items, in order */
+    const adse__ypair *pairs;  /* mapping pairs, in document order */
+};
+
+typedef struct adse__ydoc adse__ydoc;
+
+/* ---- building ------------------------------------------------------------------------ */
+
+adse_status adse__ydoc_new(adse__ydoc **out, adse_err *err);
+void adse__ydoc_free(adse__ydoc *doc);
+
+/* Parses one YAML text (one document; an empty text is an empty document) and merges its
+ * top-level mapping into doc. name is used in positions and messages (copied). Malformed
+ * YAML gives ADSE_E_SYNTAX with libyaml's line, column and problem text; a top level that
+ * is not a mapping gives ADSE_E_SPEC. */
+adse_status adse__ydoc_add(adse__ydoc *doc, const char *text, size_t len, const char *name,
+                           adse_err *err);
+
+/* ---- reading ------------------------------------------------------------------------- */
+
+/* Top-level pairs, in order of first appearance over all files. */
+int adse__ydoc_top_count(const adse__ydoc *doc);
+const adse__ypair *adse__ydoc_top_at(const adse__ydoc *doc, int i);
+/* The top-level pair with this key (its key node gives the position), or NULL. */
+const adse__ypair *adse__ydoc_top_pair(const adse__ydoc *doc, const char *key);
+/* The top-level value of key, or NULL. */
+const adse__ynode *adse__ydoc_top(const adse__ydoc *doc, const char *key);
+
+/* The document tree of a loaded spec (never NULL for a spec from adse_spec_load*). */
+const adse__ydoc *adse__spec_doc(const adse_spec *spec);
+
+bool adse__ynode_is_scalar(const adse__ynode *n);
+bool adse__ynode_is_seq(const adse__ynode *n);
+bool adse__ynode_is_map(const adse__ynode *n);
+/* A plain "", "~", "null", "Null" or "NULL" (also true for n == NULL). */
+bool adse__ynode_is_null(const adse__ynode *n);
+/* Scalar text, or NULL when n is not a scalar. */
+const char *adse__ynode_text(const adse__ynode *n);
+/* Items of a sequence or pairs of a mapping; 0 otherwise. */
+int adse__ynode_len(const adse__ynode *n);
+/* Item i of a sequence, or NULL. */
+const adse__ynode *adse__yseq_at(const adse__ynode *seq, int i);
+/* Pair i of a mapping, or NULL. */
+const adse__ypair *adse__ymap_at(const adse__ynode *map, int i);
+/* The pair / value with this key ('-' and '_' compare equal), or NULL. */
+const adse__ypair *adse__ymap_pair(const adse__ynode *map, const char *key);
+const adse__ynode *adse__ymap_get(const adse__ynode *map, const char *key);
+/* Where n starts. */
+adse_srcpos adse__ynode_pos(const adse__ynode *n);
+/* "a scalar", "a list" or "a mapping". */
+const char *adse__ynode_kind_name(const adse__ynode *n);
+
+/* Keys equal when they match character by character with '-' and '_' equal. */
+bool adse__ykey_eq(const char *a, const char *b);
+
+/* Edit distance (optimal string alignment) of the lowercase forms of two keys with '-'
+ * read as '_', for "did you mean" hints; keys are compared up to 79 characters. */
+int adse__ykey_distance(const char *a, const char *b);
+
+/* Scalar conversions; false when n is not a scalar of that form. */
+bool adse__yscalar_u64(const adse__ynode *n, uint64_t *out);  /* decimal, optional '+' */
+bool adse__yscalar_i64(const adse__ynode *n, int64_t *out);   /* decimal, optional sign */
+bool adse__yscalar_double(const adse__ynode *n, double *out); /* finite strtod number */
+bool adse__yscalar_bool(const adse__ynode *n, bool *out);     /* true/false/yes/no/on/off */
+
+/* ---- errors -------------------------------------------------------------------------- */
+
+/* Records an error located at node at (may be NULL) and returns code. */
+adse_status adse__yerr(adse_err *err, adse_status code, const adse__ynode *at, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Checks that every key of map is in allowed (NULL-terminated; compared with
+ * adse__ykey_eq); otherwise ADSE_E_SPEC "unknown key 'k' in <where>" at the key. */
+adse_status adse__ycheck_keys(const adse__ynode *map, const char *const *allowed, const char *where,
+                              adse_err *err);
+
+/* Fails with ADSE_E_SPEC "'<what>' must be <kind>, got <kind of n>" unless n has the kind. */
+adse_status adse__yexpect(const adse__ynode *n, adse__ykind kind, const char *what, adse_err *err);
+
+#endif

@@ -1,0 +1,395 @@
+/*
+ * The `adse` command-line tool, run as a program (ADSE_CLI_PATH) on golden cases: the
+ * summary line, --json against the expected Timeloop numbers, -o DIR output files, help and
+ * version, usage errors (exit 2), input errors (exit 1, "adse: " messages on stderr).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "testutil.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "stats_parse.h"
+
+#define CASE00 "timeloop-golden/random-mappings/case00_archA"
+#define WORKED "timeloop-golden/worked-example-4.10"
+
+static char tmp_dir[256];
+
+typedef struct run_result {
+    int status; /* exit code, or -1 if the program did not exit normally */
+    char *out;  /* stdout */
+    char *err;  /* stderr */
+} run_result;
+
+static void run_free(run_result *r)
+{
+    free(r->out);
+    free(r->err);
+    memset(r, 0, sizeof *r);
+}
+
+/* Runs `adse <args>` (args is shell text; data paths via D(...)) and captures everything. */
+static run_result run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static run_result run(const char *fmt, ...)
+{
+    char args[8192];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(args, sizeof args, fmt, ap);
+    va_end(ap);
+    char out_path[512], err_path[512], cmd[16384];
+    snprintf(out_path, sizeof out_path, "%s/stdout", tmp_dir);
+    snprintf(err_path, sizeof err_path, "%s/stderr", tmp_dir);
+    snprintf(cmd, sizeof cmd, "'%s' %s >'%s' 2>'%s'", ADSE_CLI_PATH, args, out_path, err_path);
+    int st = system(cmd);
+    run_result r;
+    r.status = (st != -1 && WIFEXITED(st)) ? WEXITSTATUS(st) : -1;
+    r.out = testutil_read_file(out_path);
+    r.err = testutil_read_file(err_path);
+    assert_non_null(r.out);
+    assert_non_null(r.err);
+    return r;
+}
+
+/* Absolute path of a test-data file, in one of 8 rotating buffers. */
+static const char *D(const char *rel)
+{
+    static char bufs[8][1024];
+    static int k;
+    char *b = bufs[k++ % 8];
+    return testutil_data(rel, b, 1024);
+}
+
+static void show(const run_result *r)
+{
+    print_message("exit %d\n--- stdout\n%s--- stderr\n%s---\n", r->status, r->out, r->err);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(tmp_dir, sizeof tmp_dir, "/tmp/adse-test-cli-XXXXXX");
+    return mkdtemp(tmp_dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp_dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static sp_stats load_expected(const char *rel, char **text)
+{
+    *text = testutil_read_file(D(rel));
+    assert_non_null(*text);
+    sp_stats st;
+    sp_parse(&st, *text);
+    return st;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+
+static void test_summary_line(void **state)
+{
+    (void)state;
+    char *text;
+    sp_stats st = load_expected(CASE00 "/expected_new_translation/timeloop-model.stats.txt", &text);
+    double util = 0, fj = 0;
+    uint64_t cycles = 0;
+    assert_true(sp_f64(&st, "summary", "", "", "Utilization", &util));
+    assert_true(sp_f64(&st, "fj", "", "", "Total", &fj));
+    assert_true(sp_u64(&st, "summary", "", "", "Cycles", &cycles));
+    char want[256];
+    snprintf(want, sizeof want, "Utilization = %4.2f | pJ/Compute = %8.3f | Cycles = %" PRIu64 "\n",
+             util / 100.0, fj / 1000.0, cycles);
+
+    run_result r = run("model '%s' '%s' '%s' '%s'", D(CASE00 "/arch.yaml"),
+                       D(CASE00 "/prob_map.yaml"), D(CASE00 "/ert.yaml"), D(CASE00 "/art.yaml"));
+    if (r.status != 0) show(&r);
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.out, want);
+    assert_string_equal(r.err, "");
+    run_free(&r);
+    sp_free(&st);
+    free(text);
+}
+
+static void check_json_against(json_t *root, const sp_stats *st)
+{
+    uint64_t u = 0;
+    double x = 0;
+    assert_true(sp_u64(st, "summary", "", "", "Cycles", &u));
+    assert_true(json_is_integer(json_object_get(root, "cycles")));
+    assert_int_equal(json_integer_value(json_object_get(root, "cycles")), u);
+    assert_true(sp_u64(st, "summary", "", "", "Computes", &u));
+    assert_int_equal(json_integer_value(json_object_get(root, "computes")), u);
+    assert_true(sp_f64(st, "fj", "", "", "Total", &x));
+    assert_double_rel(json_number_value(json_object_get(root, "energy_pj")), x * (double)u / 1000.0,
+                      1e-3, "energy_pj");
+    assert_true(sp_f64(st, "summary", "", "", "Utilization", &x));
+    assert_double_rel(json_number_value(json_object_get(root, "utilization")), x / 100.0, 1e-3,
+                      "utilization");
+    assert_true(sp_f64(st, "summary", "", "", "GFLOPs (@1GHz)", &x));
+    assert_true(fabs(json_number_value(json_object_get(root, "gflops")) - x) <= 0.006);
+    assert_true(json_is_number(json_object_get(root, "edp")));
+    assert_true(json_is_number(json_object_get(root, "area_um2")));
+
+    json_t *levels = json_object_get(root, "levels");
+    assert_true(json_is_array(levels));
+    assert_int_equal(json_array_size(levels), st->n_oi);
+    for (int i = 0; i < st->n_oi; i++) {
+        json_t *lv = json_array_get(levels, (size_t)i);
+        const char *name = json_string_value(json_object_get(lv, "name"));
+        assert_non_null(name);
+        assert_string_equal(name, st->oi_names[i]);
+        assert_true(json_is_number(json_object_get(lv, "energy_pj")));
+        json_t *dss = json_object_get(lv, "dataspaces");
+        assert_true(json_is_object(dss));
+        const char *dn;
+        json_t *ds;
+        size_t kept = 0;
+        json_object_foreach(dss, dn, ds)
+        {
+            kept++;
+            assert_true(sp_has_ds(st, name, dn));
+            static const char *keys[5][2] = {
+                {"reads_per_instance", "Scalar reads (per-instance)"},
+                {"fills_per_instance", "Scalar fills (per-instance)"},
+                {"updates_per_instance", "Scalar updates (per-instance)"},
+                {"utilized_capacity", "Utilized capacity"},
+                {"utilized_instances", "Utilized instances (max)"}};
+            for (int k = 0; k < 5; k++) {
+                assert_true(sp_u64(st, "levels", name, dn, keys[k][1], &u));
+                json_t *v = json_object_get(ds, keys[k][0]);
+                assert_true(json_is_integer(v));
+                if ((uint64_t)json_integer_value(v) != u)
+                    fail_msg("%s %s %s: got %lld, want %" PRIu64, name, dn, keys[k][0],
+                             (long long)json_integer_value(v), u);
+            }
+        }
+        /* every data space Timeloop prints for the level is in the JSON */
+        size_t want_kept = 0;
+        for (int k = 0; k < 3; k++)
+            want_kept += sp_has_ds(st, name, (const char *[]){"Weights", "Inputs", "Outputs"}[k]);
+        assert_int_equal(kept, want_kept);
+    }
+    json_t *ar = json_object_get(root, "arithmetic");
+    assert_true(json_is_object(ar));
+    assert_string_equal(json_string_value(json_object_get(ar, "name")), "mac");
+    assert_true(sp_u64(st, "levels", "mac", "", "Utilized instances", &u));
+    assert_int_equal(json_integer_value(json_object_get(ar, "utilized_instances")), u);
+    assert_true(sp_f64(st, "levels", "mac", "", "Energy (total)", &x));
+    assert_double_rel(json_number_value(json_object_get(ar, "energy_pj")), x, 1e-3, "mac energy");
+}
+
+static void test_json(void **state)
+{
+    (void)state;
+    static const char *rules[2][2] = {{"new", "expected_new_translation"},
+                                      {"legacy", "expected_legacy_translation"}};
+    for (int k = 0; k < 2; k++) {
+        char rel[512];
+        snprintf(rel, sizeof rel, "%s/%s/timeloop-model.stats.txt",
+                 "timeloop-golden/random-mappings/case13_archB", rules[k][1]);
+        char *text;
+        sp_stats st = load_expected(rel, &text);
+        const char *c = "timeloop-golden/random-mappings/case13_archB";
+        char a[512], p[512], e[512], ar[512];
+        snprintf(a, sizeof a, "%s/arch.yaml", c);
+        snprintf(p, sizeof p, "%s/prob_map.yaml", c);
+        snprintf(e, sizeof e, "%s/ert.yaml", c);
+        snprintf(ar, sizeof ar, "%s/art.yaml", c);
+        run_result r = run("model --json --translation %s '%s' '%s' '%s' '%s'", rules[k][0], D(a),
+                           D(p), D(e), D(ar));
+        if (r.status != 0) show(&r);
+        assert_int_equal(r.status, 0);
+        json_error_t je;
+        json_t *root = json_loads(r.out, 0, &je);
+        if (!root) print_error("invalid JSON (line %d: %s):\n%s\n", je.line, je.text, r.out);
+        assert_non_null(root);
+        check_json_against(root, &st);
+        json_decref(root);
+        run_free(&r);
+        sp_free(&st);
+        free(text);
+    }
+}
+
+static void compare_files(const char *got_path, const char *want_rel, bool drop_area)
+{
+    char *got = testutil_read_file(got_path);
+    if (!got) fail_msg("%s was not written", got_path);
+    char *want = testutil_read_file(D(want_rel));
+    assert_non_null(want);
+    char *gb, *wb, **gl, **wl;
+    int gn = sp_lines(got, drop_area, &gb, &gl);
+    int wn = sp_lines(want, drop_area, &wb, &wl);
+    int bad = 0;
+    for (int i = 0; i < (gn > wn ? gn : wn); i++) {
+        const char *g = i < gn ? gl[i] : "<end>";
+        const char *w = i < wn ? wl[i] : "<end>";
+        if (strcmp(g, w) != 0 && bad++ < 20)
+            print_error("%s line %d:\n   got: '%s'\n  want: '%s'\n", got_path, i + 1, g, w);
+    }
+    free(gb);
+    free(wb);
+    free(gl);
+    free(wl);
+    free(got);
+    free(want);
+    if (bad) fail_msg("%s differs from %s in %d lines", got_path, want_rel, bad);
+}
+
+static void test_output_dir(void **state)
+{
+    (void)state;
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s/out/nested", tmp_dir); /* created with its parent */
+    run_result r = run("model -o '%s' --translation legacy '%s' '%s' '%s' '%s' '%s'", dir,
+                       D(WORKED "/arch.yaml"), D(WORKED "/prob.yaml"), D(WORKED "/map.yaml"),
+                       D(WORKED "/ert.yaml"), D(WORKED "/art.yaml"));
+    if (r.status != 0) show(&r);
+    assert_int_equal(r.status, 0);
+    assert_true(strncmp(r.out, "Utilization = ", 14) == 0);
+    run_free(&r);
+    char path[600];
+    snprintf(path, sizeof path, "%s/adse-model.stats.txt", dir);
+    compare_files(path, WORKED "/expected_legacy_translation/timeloop-model.stats.txt", true);
+    snprintf(path, sizeof path, "%s/adse-model.map.txt", dir);
+    compare_files(path, WORKED "/expected_legacy_translation/timeloop-model.map.txt", false);
+
+    /* an existing directory is fine too; --output=DIR form */
+    r = run("model --output='%s' '%s' '%s' '%s' '%s' '%s'", dir, D(WORKED "/arch.yaml"),
+            D(WORKED "/prob.yaml"), D(WORKED "/map.yaml"), D(WORKED "/ert.yaml"),
+            D(WORKED "/art.yaml"));
+    assert_int_equal(r.status, 0);
+    run_free(&r);
+}
+
+static void test_help_and_version(void **state)
+{
+    (void)state;
+    run_result r = run("--help");
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "usage: adse"));
+    assert_non_null(strstr(r.out, "model"));
+    run_free(&r);
+
+    r = run("--version");
+    assert_int_equal(r.status, 0);
+    assert_true(strncmp(r.out, "adse ", 5) == 0);
+    run_free(&r);
+
+    r = run("help model");
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "usage: adse model"));
+    assert_non_null(strstr(r.out, "--translation"));
+    run_free(&r);
+
+    r = run("model --help");
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "usage: adse model"));
+    run_free(&r);
+}
+
+static void expect_usage_error(const char *args)
+{
+    run_result r = run("%s", args);
+    if (r.status != 2) show(&r);
+    assert_int_equal(r.status, 2);
+    assert_true(strncmp(r.err, "adse: ", 6) == 0);
+    assert_string_equal(r.out, "");
+    run_free(&r);
+}
+
+static void test_usage_errors(void **state)
+{
+    (void)state;
+    expect_usage_error("");
+    expect_usage_error("frobnicate");
+    expect_usage_error("--frobnicate");
+    expect_usage_error("model");
+    expect_usage_error("model --frobnicate x.yaml");
+    expect_usage_error("model --translation x.yaml");
+    expect_usage_error("model --translation sideways x.yaml");
+    expect_usage_error("model x.yaml -o");
+    expect_usage_error("help frobnicate");
+}
+
+static void test_input_errors(void **state)
+{
+    (void)state;
+    /* a missing file: exit 1, the message names it */
+    run_result r = run("model '%s' /nonexistent/adse-missing.yaml", D(WORKED "/arch.yaml"));
+    if (r.status != 1) show(&r);
+    assert_int_equal(r.status, 1);
+    assert_true(strncmp(r.err, "adse: ", 6) == 0);
+    assert_non_null(strstr(r.err, "/nonexistent/adse-missing.yaml"));
+    assert_string_equal(r.out, "");
+    run_free(&r);
+
+    /* no mapping: exit 1, the message names what is missing */
+    r = run("model '%s' '%s'", D(WORKED "/arch.yaml"), D(WORKED "/prob.yaml"));
+    if (r.status != 1) show(&r);
+    assert_int_equal(r.status, 1);
+    assert_true(strncmp(r.err, "adse: ", 6) == 0);
+    assert_non_null(strstr(r.err, "'mapping'"));
+    assert_null(strstr(r.err, "'problem'"));
+    run_free(&r);
+
+    /* a mapping that does not fit: 16 Spatial-X children where the GLB has 4 columns */
+    char bad[512];
+    snprintf(bad, sizeof bad, "%s/bad-map.yaml", tmp_dir);
+    FILE *f = fopen(bad, "w");
+    assert_non_null(f);
+    fputs("mapping:\n"
+          "  - target: spad\n"
+          "    type: temporal\n"
+          "    factors: C8 M1 R3 S3 N1 P8 Q8\n"
+          "    permutation: CMRSNPQ\n"
+          "  - target: GLB\n"
+          "    type: spatial\n"
+          "    factors: C1 M16 R1 S1 N1 P1 Q1\n"
+          "    permutation: MCRSNPQ\n"
+          "    split: 7\n",
+          f);
+    fclose(f);
+    r = run("model '%s' '%s' '%s'", D(WORKED "/arch.yaml"), D(WORKED "/prob.yaml"), bad);
+    if (r.status != 1) show(&r);
+    assert_int_equal(r.status, 1);
+    assert_true(strncmp(r.err, "adse: ", 6) == 0);
+    assert_string_equal(r.out, "");
+    run_free(&r);
+
+    /* a YAML syntax error: exit 1, "adse: file:line:col: message" */
+    snprintf(bad, sizeof bad, "%s/broken.yaml", tmp_dir);
+    f = fopen(bad, "w");
+    assert_non_null(f);
+    fputs("problem:\n  shape: [unclosed\n", f);
+    fclose(f);
+    r = run("model '%s'", bad);
+    if (r.status != 1) show(&r);
+    assert_int_equal(r.status, 1);
+    char prefix[600];
+    snprintf(prefix, sizeof prefix, "adse: %s:", bad);
+    assert_true(strncmp(r.err, prefix, strlen(prefix)) == 0);
+    run_free(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_help_and_version), cmocka_unit_test(test_usage_errors),
+        cmocka_unit_test(test_summary_line),     cmocka_unit_test(test_json),
+        cmocka_unit_test(test_output_dir),       cmocka_unit_test(test_input_errors),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
