@@ -6,6 +6,7 @@
  * evaluates it repeatedly for about two seconds. Last line: `model evaluations/s: N`.
  * Usage: bench_model [seconds] [FILE...]   (files replace the bundled inputs)
  */
+#define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
