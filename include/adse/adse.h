@@ -9,6 +9,7 @@
 #include "adse/limits.h"
 #include "adse/workload.h"
 #include "adse/arch.h"
+#include "adse/energy.h"
 #include "adse/mapping.h"
 #include "adse/spec.h"
 #include "adse/model.h"
