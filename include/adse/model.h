@@ -10,6 +10,15 @@
  * Thread-safety: an adse_model is immutable after creation and may be shared by threads;
  * each thread needs its own adse_scratch and adse_result.
  * Ownership: create/new return owned objects; free functions accept NULL.
+ *
+ * Fidelity: counts (reads, fills, updates, partition sizes, cycles) are Timeloop's exactly,
+ * including its extrapolation artefacts, multicast, link transfers and both translation
+ * rules; energies agree to rounding. Not modelled: network energy (hops, routers, ingress;
+ * zero in every Timeloop reference output), distributed multicast (network_type M:N),
+ * sparse features, imperfect factorization, skews. Link transfers still change counts.
+ * Cost: the visit sequences of spec 4.2 are solved on their binary-counter structure, so an
+ * evaluation costs about O(levels * data spaces * (loops^2 + fanout)), independent of the
+ * 2^k positions Timeloop walks.
  */
 #ifndef ADSE_MODEL_H
 #define ADSE_MODEL_H
@@ -69,7 +78,8 @@ typedef struct adse_ds_stats {
     double energy_total_pj;        /* "Energy (total)" */
     double bw_scale;               /* "Bandwidth Consumption Scale" */
     double read_bw, write_bw;      /* per-instance words/cycle after throttling */
-    uint64_t link_transfers;       /* link transfers received from peers (per instance) */
+    uint64_t link_transfers;       /* words an instance receives from a neighbour instead of
+                                      its parent (the peer fills included in fills) */
 } adse_ds_stats;
 
 typedef struct adse_level_stats {
@@ -82,6 +92,8 @@ typedef struct adse_level_stats {
     adse_ds_stats ds[ADSE_MAX_DATASPACES];
 } adse_level_stats;
 
+/* On failure only fail, fail_level and reason are meaningful; the other fields are zero or
+ * partial. Per level, only the first n_levels entries of levels[] are written. */
 typedef struct adse_result {
     adse_fail fail;                /* ADSE_FAIL_NONE when the mapping is valid */
     int fail_level;                /* storage level of the failure, -1 for the MACs/none */
@@ -92,7 +104,7 @@ typedef struct adse_result {
     uint64_t cycles;               /* total cycles (max over levels + network latency) */
     uint64_t utilized_macs;        /* product of all spatial bounds */
     double mac_energy_pj;          /* computes * e_compute */
-    double energy_pj;              /* total energy */
+    double energy_pj;              /* total energy (MACs + levels incl. leakage) */
     double utilization;            /* computes / mac instances / cycles (fraction) */
     uint64_t total_ops;            /* computes + reduction ops */
     uint64_t reduction_ops;        /* computes - |Outputs| */

@@ -123,8 +123,8 @@ adse_status adse_model_create(const adse_arch *arch, const adse_problem *problem
         if (ds->n_ranks < 1 || ds->n_ranks > ADSE_MAX_RANKS) {
             free(m);
             return adse_err_set(err, ADSE_E_SPEC, NULL, 0, 0,
-                                "data space '%s' has %d ranks (need 1..%d)", ds->name,
-                                ds->n_ranks, ADSE_MAX_RANKS);
+                                "data space '%s' has %d ranks (need 1..%d)", ds->name, ds->n_ranks,
+                                ADSE_MAX_RANKS);
         }
         p->n_ranks = ds->n_ranks;
         p->read_write = ds->read_write;
@@ -162,6 +162,8 @@ adse_status adse_model_create(const adse_arch *arch, const adse_problem *problem
         m->macs *= problem->bounds[x];
         kmax += omega(problem->bounds[x]);
     }
+    /* A visit sequence has at most one non-unit temporal loop per level and dimension. */
+    if (kmax > arch->n_levels * problem->n_dims) kmax = arch->n_levels * problem->n_dims;
     m->kmax = kmax < 1 ? 1 : kmax;
 
     m->fmax = 1;
@@ -176,14 +178,15 @@ adse_status adse_model_create(const adse_arch *arch, const adse_problem *problem
         if (f > m->fmax) m->fmax = f;
         m->area_um2 += b->area_um2 * b->instances;
         m->latency += b->network_fill_latency + b->network_drain_latency;
-        for (int d = 0; d < m->n_ds; d++) m->bw_scale[i][d] = 1.0;
+        for (int d = 0; d < m->n_ds; d++)
+            m->bw_scale[i][d] = 1.0;
         for (int k = 0; k < b->n_bw_scales && k < ADSE_MAX_BW_SCALES; k++) {
             int d = adse_problem_ds_id(problem, b->bw_scale_names[k]);
             if (d < 0) {
                 free(m);
                 return adse_err_set(err, ADSE_E_SPEC, NULL, 0, 0,
-                                    "'%s' bandwidth scale names unknown data space '%s'",
-                                    b->name, b->bw_scale_names[k]);
+                                    "'%s' bandwidth scale names unknown data space '%s'", b->name,
+                                    b->bw_scale_names[k]);
             }
             m->bw_scale[i][d] = b->bw_scale_values[k];
         }
@@ -223,6 +226,12 @@ adse_scratch *adse_scratch_new(const adse_model *model)
     uint32_t fc = model->fmax;
     s->child_cap = fc;
     s->off = calloc((size_t)fc * ADSE_MAX_RANKS, sizeof *s->off);
+    s->opoff = calloc((size_t)fc * ADSE_MAX_DIMS, sizeof *s->opoff);
+    s->opdelta = calloc((size_t)fc * 4 * ADSE_MAX_DIMS, sizeof *s->opdelta);
+    s->rb_cap = S;
+    s->rb_stamp = calloc((size_t)S, sizeof *s->rb_stamp);
+    s->rb_n = calloc((size_t)S, sizeof *s->rb_n);
+    s->rb = calloc((size_t)S * 2 * ADSE_MAX_RANKS, sizeof *s->rb);
     s->gid = calloc(fc, sizeof *s->gid);
     s->nbr = calloc((size_t)fc * 4, sizeof *s->nbr);
     s->gcnt = calloc(fc, sizeof *s->gcnt);
@@ -230,12 +239,14 @@ adse_scratch *adse_scratch_new(const adse_model *model)
     s->dvec = calloc((size_t)fc * 4 * ADSE_MAX_RANKS, sizeof *s->dvec);
     s->eq = calloc((size_t)fc * 4, sizeof *s->eq);
     uint32_t hc = 4;
-    while (hc < 2 * fc) hc *= 2;
+    while (hc < 2 * fc)
+        hc *= 2;
     s->hash_cap = hc;
     s->hslot = calloc(hc, sizeof *s->hslot);
     if (!s->memo_stamp || !s->memo_val || !s->list_a_sid || !s->list_b_sid || !s->list_a_w ||
         !s->list_b_w || !s->pairs || !s->cls || !s->tzero || !s->dsize || !s->off || !s->gid ||
-        !s->nbr || !s->gcnt || !s->linked || !s->dvec || !s->eq || !s->hslot) {
+        !s->nbr || !s->gcnt || !s->linked || !s->dvec || !s->eq || !s->hslot || !s->opoff ||
+        !s->opdelta || !s->rb_stamp || !s->rb_n || !s->rb) {
         adse_scratch_free(s);
         return NULL;
     }
@@ -256,6 +267,11 @@ void adse_scratch_free(adse_scratch *s)
     free(s->tzero);
     free(s->dsize);
     free(s->off);
+    free(s->opoff);
+    free(s->opdelta);
+    free(s->rb_stamp);
+    free(s->rb_n);
+    free(s->rb);
     free(s->gid);
     free(s->nbr);
     free(s->gcnt);
@@ -270,11 +286,11 @@ void adse_scratch_free(adse_scratch *s)
  * Failures
  * ------------------------------------------------------------------------------------- */
 
-static adse_status fail(adse_result *out, adse_err *err, adse_fail kind, int level,
-                        const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static adse_status fail(adse_result *out, adse_err *err, adse_fail kind, int level, const char *fmt,
+                        ...) __attribute__((format(printf, 5, 6)));
 
-static adse_status fail(adse_result *out, adse_err *err, adse_fail kind, int level,
-                        const char *fmt, ...)
+static adse_status fail(adse_result *out, adse_err *err, adse_fail kind, int level, const char *fmt,
+                        ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -319,8 +335,8 @@ static adse_status check_mapping(const adse_model *m, const adse_mapping *map, a
             uint8_t xt = map->temporal_perm[i][k], xs = map->spatial_perm[i][k];
             if (xt >= D || xs >= D)
                 return fail(out, err, ADSE_FAIL_MAPPING, i,
-                            "permutation at '%s' names dimension %d of %d",
-                            m->arch.levels[i].name, xt >= D ? xt : xs, D);
+                            "permutation at '%s' names dimension %d of %d", m->arch.levels[i].name,
+                            xt >= D ? xt : xs, D);
             seen_t |= 1u << xt;
             seen_s |= 1u << xs;
         }
@@ -424,7 +440,8 @@ static void build_nest(const adse_model *m, const adse_mapping *map, adse_scratc
     }
 
     uint64_t run[ADSE_MAX_DIMS];
-    for (int x = 0; x < D; x++) run[x] = 1;
+    for (int x = 0; x < D; x++)
+        run[x] = 1;
     s->temporal_product = 1;
     s->spatial_product = 1;
     for (int i = 0; i < L; i++) {
@@ -460,8 +477,8 @@ static void build_nest(const adse_model *m, const adse_mapping *map, adse_scratc
     for (int i = 0; i < L; i++) {
         for (int d = 0; d < m->n_ds; d++) {
             s->tsize[i][d] = tile_size(&m->proj[d], s->ext_t[i]);
-            s->vsize[i][d] = s->sp_hi[i] > s->sp_lo[i] ? tile_size(&m->proj[d], s->ext_v[i])
-                                                       : s->tsize[i][d];
+            s->vsize[i][d] =
+                s->sp_hi[i] > s->sp_lo[i] ? tile_size(&m->proj[d], s->ext_v[i]) : s->tsize[i][d];
         }
     }
 }
@@ -536,8 +553,7 @@ static void loop_step(const mproj *p, const mloop *lp, int64_t *u)
 
 /* Visit sequence of level i's tile for data space d: the non-unit temporal loops above its
  * boundary and the data-space translation of a step with each carry. */
-static void tile_seq(const adse_model *m, adse_scratch *s, int i, int d, seq_in *in,
-                     int64_t *ext)
+static void tile_seq(const adse_model *m, adse_scratch *s, int i, int d, seq_in *in, int64_t *ext)
 {
     const mproj *p = &m->proj[d];
     int nr = p->n_ranks;
@@ -577,7 +593,7 @@ static uint64_t fill_closed(const adse_model *m, const adse_scratch *s, int i, i
     bool on = false;
     for (int l = s->t_hi[i]; l < s->n_loops; l++) {
         const mloop *lp = &s->loops[l];
-        if (lp->kind != LOOP_T) continue;
+        if (lp->kind != LOOP_T || lp->n < 2) continue; /* dummy loops never move the tile */
         if (!on && (rel & (1u << lp->dim))) on = true;
         if (on) f *= lp->n;
     }
@@ -588,11 +604,12 @@ static void analyze(const adse_model *m, const adse_mapping *map, adse_scratch *
 {
     int L = m->n_levels;
     bool links_on = !m->opts.disable_link_transfers;
-    for (int d = 0; d < m->n_ds; d++) {
-        const mproj *p = &m->proj[d];
-        for (int j = 0; j < L; j++) {
-            bool has_sp = s->sp_hi[j] > s->sp_lo[j];
-            bool links = links_on && has_sp && s->fan[j] >= 2 &&
+    for (int j = 0; j < L; j++) {
+        bool has_sp = s->sp_hi[j] > s->sp_lo[j];
+        if (has_sp) adse__spatial_level(s, j);
+        for (int d = 0; d < m->n_ds; d++) {
+            const mproj *p = &m->proj[d];
+            bool links = links_on && has_sp && s->fan[j] >= 2 && s->n_opdelta > 0 &&
                          !(map->no_link_transfer[d] & (1u << j));
             bool nomc = (map->no_multicast[d] >> j) & 1u;
             if (j == 0) {
@@ -626,8 +643,14 @@ static void analyze(const adse_model *m, const adse_mapping *map, adse_scratch *
                 s->acc[j][d] = s->wacc[j][d] = (double)fill;
                 s->lt[j][d] = 0;
             } else {
-                spatial_args a = {j, d, links && seq_done, nomc, false, seq_done ? &in : NULL,
-                                  seq_done ? &so : NULL, fill};
+                spatial_args a = {j,
+                                  d,
+                                  links && seq_done,
+                                  nomc,
+                                  false,
+                                  seq_done ? &in : NULL,
+                                  seq_done ? &so : NULL,
+                                  fill};
                 adse__spatial(s, &a, &s->acc[j][d], &s->wacc[j][d], &s->lt[j][d]);
             }
         }
@@ -682,13 +705,15 @@ static void collapse(const adse_model *m, const adse_mapping *map, adse_scratch 
             ps[i] = run;
         }
         /* Parent access share. */
-        for (int i = 0; i < L - 1; i++) pas[i] = am[i + 1] / fan[i + 1];
+        for (int i = 0; i < L - 1; i++)
+            pas[i] = am[i + 1] / fan[i + 1];
         pas[L - 1] = 0;
         /* Bypass: the next kept level serves the bypassing level's children. */
         for (int cur = 0; cur < L; cur++) {
             if (size[cur] == 0 || (keep & (1u << cur))) continue;
             int o = cur + 1;
-            while (o < L && size[o] == 0) o++;
+            while (o < L && size[o] == 0)
+                o++;
             if (o == L) {
                 size[cur] = ps[cur] = 0;
                 ca[cur] = pas[cur] = 0;
@@ -755,8 +780,8 @@ static void collapse(const adse_model *m, const adse_mapping *map, adse_scratch 
     }
 }
 
-static void finish(const adse_model *m, const adse_mapping *map, adse_scratch *s,
-                   adse_result *out, uint64_t util_inst[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES])
+static void finish(const adse_model *m, const adse_mapping *map, adse_scratch *s, adse_result *out,
+                   uint64_t util_inst[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES])
 {
     (void)map;
     int L = m->n_levels;
@@ -787,7 +812,9 @@ static void finish(const adse_model *m, const adse_mapping *map, adse_scratch *s
         if (b->shared_bw >= 0 && b->shared_bw < tr + tw)
             slow = fmin(slow, b->shared_bw / (tr + tw));
         ls->slowdown = slow;
-        ls->cycles = (uint64_t)ceil((double)cc / slow);
+        /* A zero bandwidth with demand stalls forever: saturate instead of overflowing. */
+        double cyc = slow > 0 ? ceil((double)cc / slow) : HUGE_VAL;
+        ls->cycles = cyc < 1.8e19 ? (uint64_t)cyc : UINT64_MAX;
         for (int d = 0; d < m->n_ds; d++) {
             ls->ds[d].bw_scale = m->bw_scale[i][d];
             ls->ds[d].read_bw = rd[d] * slow;
@@ -795,7 +822,7 @@ static void finish(const adse_model *m, const adse_mapping *map, adse_scratch *s
         }
         if (ls->cycles > cycles) cycles = ls->cycles;
     }
-    out->cycles = cycles + m->latency;
+    out->cycles = cycles > UINT64_MAX - m->latency ? UINT64_MAX : cycles + m->latency;
 
     /* Energy (spec 7.2). */
     double total = out->mac_energy_pj;

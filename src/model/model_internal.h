@@ -32,8 +32,8 @@ enum { LOOP_T = 0, LOOP_X = 1, LOOP_Y = 2 };
 enum { SEQ_SUB = 0, SEQ_BLOW = 1 };
 #define SEQ_SIGMA_FIRST 0
 #define SEQ_SIGMA(carry, kind) (1 + 2 * (carry) + (kind))
-#define SEQ_SIGMA_CARRY(s) (((s) - 1) / 2)
-#define SEQ_SIGMA_KIND(s) (((s) - 1) % 2)
+#define SEQ_SIGMA_CARRY(s) (((s)-1) / 2)
+#define SEQ_SIGMA_KIND(s) (((s)-1) % 2)
 
 typedef struct mloop {
     uint64_t n;      /* bound */
@@ -49,9 +49,9 @@ typedef struct mproj {
     uint8_t first[ADSE_MAX_RANKS + 1]; /* terms of rank r: first[r] .. first[r+1]-1 */
     uint8_t dim[MODEL_MAX_TERMS];
     int64_t coef[MODEL_MAX_TERMS];
-    bool halo;          /* some rank has more than one term */
+    bool halo; /* some rank has more than one term */
     bool read_write;
-    uint32_t relevant;  /* dimensions appearing in any term */
+    uint32_t relevant; /* dimensions appearing in any term */
 } mproj;
 
 struct adse_model {
@@ -62,12 +62,12 @@ struct adse_model {
     mproj proj[ADSE_MAX_DATASPACES];
     uint32_t fanout_x[ADSE_MAX_LEVELS], fanout_y[ADSE_MAX_LEVELS];
     double bw_scale[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];
-    uint64_t macs;          /* product of all bounds */
-    int rw_ds;              /* first read-write data space, -1 if none */
-    int kmax;               /* upper bound on non-unit loops of a nest */
-    uint32_t fmax;          /* largest fanout of any level */
-    double area_um2;        /* sum of area * instances */
-    uint64_t latency;       /* sum of network fill and drain latencies */
+    uint64_t macs;    /* product of all bounds */
+    int rw_ds;        /* first read-write data space, -1 if none */
+    int kmax;         /* upper bound on non-unit temporal loops of a nest */
+    uint32_t fmax;    /* largest fanout of any level */
+    double area_um2;  /* sum of area * instances */
+    uint64_t latency; /* sum of network fill and drain latencies */
 };
 
 /* One (previous sigma, current sigma) pair of a visit sequence with its summed weight. */
@@ -78,21 +78,21 @@ typedef struct seq_pair {
 
 /* Inputs of the visit-sequence solver. Translations are data-space vectors (nr ranks each). */
 typedef struct seq_in {
-    int k;                /* non-unit temporal loops above the tile, innermost first */
-    int nr;               /* ranks */
-    const uint64_t *n;    /* [k] bounds */
-    const int64_t *t;     /* [k * nr] translation of a step with carry b */
-    const int64_t *ext;   /* [nr] tile extent per rank */
-    uint64_t size;        /* tile size (product of ext) */
-    bool legacy;          /* LEGACY translation rule */
-    bool no_reuse;        /* no_temporal_reuse: every step is a blow-up */
-    bool want_pairs;      /* fill out->pairs */
+    int k;              /* non-unit temporal loops above the tile, innermost first */
+    int nr;             /* ranks */
+    const uint64_t *n;  /* [k] bounds */
+    const int64_t *t;   /* [k * nr] translation of a step with carry b */
+    const int64_t *ext; /* [nr] tile extent per rank */
+    uint64_t size;      /* tile size (product of ext) */
+    bool legacy;        /* LEGACY translation rule */
+    bool no_reuse;      /* no_temporal_reuse: every step is a blow-up */
+    bool want_pairs;    /* fill out->pairs */
 } seq_in;
 
 typedef struct seq_out {
-    uint64_t fill;        /* sum over positions of weight * |delta| */
+    uint64_t fill; /* sum over positions of weight * |delta| */
     int n_pairs;
-    seq_pair *pairs;      /* points into scratch; first pair is (-1, FIRST, 1) */
+    seq_pair *pairs; /* points into scratch; first pair is (-1, FIRST, 1) */
 } seq_out;
 
 /* Box relative to the current tile's corner: [lo, hi) per rank. */
@@ -115,8 +115,8 @@ struct adse_scratch {
     uint64_t rf[ADSE_MAX_LEVELS], rf_x[ADSE_MAX_LEVELS], rf_y[ADSE_MAX_LEVELS];
     uint64_t tsize[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES]; /* U_i(d) */
     uint64_t vsize[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES]; /* V_i(d) */
-    uint64_t temporal_product;  /* product of all temporal bounds */
-    uint64_t spatial_product;   /* product of all spatial bounds */
+    uint64_t temporal_product;                            /* product of all temporal bounds */
+    uint64_t spatial_product;                             /* product of all spatial bounds */
 
     /* Nest analysis results per level and data space (before collapse). */
     double acc[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];  /* total accesses (sum of bins) */
@@ -124,12 +124,12 @@ struct adse_scratch {
     double lt[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];   /* link transfers */
 
     /* Visit-sequence solver. */
-    int seq_kcap, seq_scap;      /* capacities: loops, states per level */
-    uint32_t *memo_stamp;        /* [(kcap+1) * scap] */
+    int seq_kcap, seq_scap; /* capacities: loops, states per level */
+    uint32_t *memo_stamp;   /* [(kcap+1) * scap] */
     int32_t *memo_val;
     int32_t *list_a_sid, *list_b_sid; /* [scap] */
     uint64_t *list_a_w, *list_b_w;
-    seq_pair *pairs;             /* [pair_cap] */
+    seq_pair *pairs; /* [pair_cap] */
     int pair_cap;
     /* Per-call tables (k entries). */
     int32_t *cls;
@@ -140,33 +140,43 @@ struct adse_scratch {
 
     /* Spatial analysis (children of one master spatial level). */
     uint32_t child_cap;
-    int64_t *off;        /* [child_cap * ADSE_MAX_RANKS] child offsets */
-    int32_t *gid;        /* [child_cap] multicast group of each child */
-    int32_t *nbr;        /* [child_cap * 4] distinct-delta id per neighbour, -1 none */
-    int32_t *gcnt;       /* [child_cap] */
-    uint8_t *linked;     /* [child_cap] */
-    int64_t *dvec;       /* [4 * child_cap * ADSE_MAX_RANKS] distinct neighbour offsets */
-    uint8_t *eq;         /* [4 * child_cap] */
-    uint32_t *hslot;     /* [hash_cap] hash table of offsets */
+    int64_t *opoff;   /* [child_cap * ADSE_MAX_DIMS] operation-space child offsets */
+    int64_t *opdelta; /* [4 * child_cap * ADSE_MAX_DIMS] neighbour offset classes */
+    int n_opdelta;
+    int64_t *off;    /* [child_cap * ADSE_MAX_RANKS] data-space child offsets */
+    int32_t *gid;    /* [child_cap] multicast group of each child */
+    int32_t *nbr;    /* [child_cap * 4] neighbour offset class per neighbour, -1 none */
+    int32_t *gcnt;   /* [child_cap] */
+    uint8_t *linked; /* [child_cap] */
+    int64_t *dvec;   /* [4 * child_cap * ADSE_MAX_RANKS] projected neighbour classes */
+    uint8_t *eq;     /* [4 * child_cap] */
+    uint32_t *hslot; /* [hash_cap] hash table of offsets */
     uint32_t hash_cap;
-    mbox rbox_cur[2 * ADSE_MAX_RANKS], rbox_prev[2 * ADSE_MAX_RANKS];
+    /* Relative delta boxes per sigma, valid when rb_stamp[sigma] == rb_gen. */
+    int rb_cap;
+    uint32_t rb_gen;
+    uint32_t *rb_stamp;
+    uint8_t *rb_n;
+    mbox *rb; /* [rb_cap * 2 * ADSE_MAX_RANKS] */
 };
 
 /* Arguments of the spatial analysis of master spatial level `level` (spatial.c). */
 typedef struct spatial_args {
-    int level;            /* master spatial level j */
-    int d;                /* data space */
-    bool links;           /* link transfers enabled for (j, d) */
-    bool no_multicast;    /* spatial no_reuse for (j, d) */
-    bool points;          /* children are MACs (j == 0): each delta is one point */
-    const seq_in *seq;    /* child tile sequence (tiles, when links) */
-    const seq_out *sout;  /* its solution (with pairs when links) */
-    uint64_t fill;        /* child fill: sum of weight * |delta| */
+    int level;           /* master spatial level j */
+    int d;               /* data space */
+    bool links;          /* link transfers enabled for (j, d) */
+    bool no_multicast;   /* spatial no_reuse for (j, d) */
+    bool points;         /* children are MACs (j == 0): each delta is one point */
+    const seq_in *seq;   /* child tile sequence (tiles, when links) */
+    const seq_out *sout; /* its solution (with pairs when links) */
+    uint64_t fill;       /* child fill: sum of weight * |delta| */
 } spatial_args;
 
-/* spatial.c: total and multicast-weighted parent accesses and link transfers. */
-void adse__spatial(adse_scratch *s, const spatial_args *a, double *acc, double *wacc,
-                   double *lt);
+/* spatial.c: children offsets and neighbour classes of master spatial level j (once per
+ * evaluation and level), then per data space the total and multicast-weighted parent
+ * accesses and the link transfers. */
+void adse__spatial_level(adse_scratch *s, int j);
+void adse__spatial(adse_scratch *s, const spatial_args *a, double *acc, double *wacc, double *lt);
 
 /* seq.c */
 void adse__seq_solve(adse_scratch *s, const seq_in *in, seq_out *out);

@@ -18,7 +18,7 @@
 
 typedef struct seq_ctx {
     const seq_in *in;
-    int k, S;           /* S = sigma codes = 2k + 1 */
+    int k, S; /* S = sigma codes = 2k + 1 */
     int ncls;
     const int32_t *cls;
     const uint8_t *tzero;
@@ -184,8 +184,7 @@ void adse__seq_solve(adse_scratch *s, const seq_in *in, seq_out *out)
             int32_t s2 = step(&cx, s1, c, &kd);
             uint64_t wt = cur_w[i] * (in->n[c] - 1);
             fill += wt * (kd == SEQ_SUB ? cx.dsize[c] : in->size);
-            if (in->want_pairs)
-                add_pair(s->pairs, &out->n_pairs, s1 % cx.S, s2 % cx.S, wt);
+            if (in->want_pairs) add_pair(s->pairs, &out->n_pairs, s1 % cx.S, s2 % cx.S, wt);
             list_add(nxt_sid, nxt_w, &nnxt, cur_sid[i], cur_w[i]);
             list_add(nxt_sid, nxt_w, &nnxt, s2, wt);
         }

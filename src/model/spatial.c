@@ -8,6 +8,10 @@
  * R(cur) == R(prev) + (o_n - o_c - t), with R the delta's boxes relative to the tile corner
  * and t the step's translation. That depends only on the (previous, current) step sigmas,
  * so the link outcome is evaluated once per distinct sigma pair of the visit sequence.
+ *
+ * Per level, adse__spatial_level() computes once the children's operation-space offsets
+ * and the neighbour relation, with neighbour offset differences grouped into a few
+ * operation-space classes; adse__spatial() projects them for one data space.
  */
 #include <string.h>
 
@@ -24,27 +28,95 @@ static uint32_t hash_vec(const int64_t *v, int nr)
     return (uint32_t)(h ^ (h >> 32));
 }
 
-/* Data-space translation of one step of loop lp for data space d. */
-static void loop_step(const mproj *p, const mloop *lp, int64_t *u)
+static inline bool vec_eq(const int64_t *a, const int64_t *b, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (a[i] != b[i]) return false;
+    return true;
+}
+
+/* Projection of an operation-space vector (one entry per dimension) to data space. */
+static inline void project(const mproj *p, const int64_t *x, int64_t *out)
 {
     for (int r = 0; r < p->n_ranks; r++) {
         int64_t v = 0;
         for (int t = p->first[r]; t < p->first[r + 1]; t++)
-            if (p->dim[t] == lp->dim) v += p->coef[t] * (int64_t)lp->stride;
-        u[r] = v;
+            v += p->coef[t] * x[p->dim[t]];
+        out[r] = v;
     }
 }
 
-static bool boxes_equal_shifted(const mbox *cur, int nc, const mbox *prev, int np,
-                                const int64_t *v, int nr)
+void adse__spatial_level(adse_scratch *s, int j)
+{
+    const adse_model *m = s->model;
+    int D = m->n_dims;
+    uint32_t F = (uint32_t)s->fan[j];
+    int lo = s->sp_lo[j], q = s->sp_hi[j] - lo;
+    uint64_t idx[MODEL_MAX_LOOPS];
+    for (int i = 0; i < q; i++)
+        idx[i] = 0;
+    /* Operation-space offsets; linear index is mixed radix, innermost loop least significant. */
+    for (uint32_t c = 0; c < F; c++) {
+        int64_t *o = s->opoff + (size_t)c * ADSE_MAX_DIMS;
+        for (int x = 0; x < D; x++)
+            o[x] = 0;
+        for (int i = 0; i < q; i++) {
+            const mloop *lp = &s->loops[lo + i];
+            o[lp->dim] += (int64_t)(idx[i] * lp->stride);
+        }
+        for (int i = 0; i < q; i++) {
+            if (++idx[i] < s->loops[lo + i].n) break;
+            idx[i] = 0;
+        }
+    }
+    /* Neighbour grid (spec 4.6): h = index mod H, v = index div H. */
+    uint64_t H = s->fan_x[j], V = s->fan_y[j];
+    if (m->fanout_x[j] > H) H = m->fanout_x[j];
+    if (m->fanout_y[j] > V) V = m->fanout_y[j];
+    int nd = 0;
+    for (uint32_t c = 0; c < F; c++) {
+        uint64_t h = c % H, v = c / H;
+        int64_t nbl[4];
+        nbl[0] = v > 0 ? (int64_t)((v - 1) * H + h) : -1;
+        nbl[1] = v + 1 < V ? (int64_t)((v + 1) * H + h) : -1;
+        nbl[2] = h > 0 ? (int64_t)(v * H + h - 1) : -1;
+        nbl[3] = h + 1 < H ? (int64_t)(v * H + h + 1) : -1;
+        const int64_t *oc = s->opoff + (size_t)c * ADSE_MAX_DIMS;
+        for (int k = 0; k < 4; k++) {
+            int32_t *slot = &s->nbr[(size_t)c * 4 + k];
+            *slot = -1;
+            if (nbl[k] < 0 || (uint64_t)nbl[k] >= F) continue;
+            const int64_t *on = s->opoff + (size_t)nbl[k] * ADSE_MAX_DIMS;
+            int64_t dv[ADSE_MAX_DIMS];
+            for (int x = 0; x < D; x++)
+                dv[x] = on[x] - oc[x];
+            int id = -1;
+            for (int e = 0; e < nd; e++) {
+                if (vec_eq(s->opdelta + (size_t)e * ADSE_MAX_DIMS, dv, D)) {
+                    id = e;
+                    break;
+                }
+            }
+            if (id < 0) {
+                id = nd++;
+                memcpy(s->opdelta + (size_t)id * ADSE_MAX_DIMS, dv, sizeof(int64_t) * (size_t)D);
+            }
+            *slot = id;
+        }
+    }
+    s->n_opdelta = nd;
+}
+
+static bool boxes_equal_shifted(const mbox *cur, int nc, const mbox *prev, int np, const int64_t *v,
+                                int nr)
 {
     if (nc != np) return false;
     for (int i = 0; i < nc; i++) {
         bool found = false;
-        for (int j = 0; j < np && !found; j++) {
+        for (int k = 0; k < np && !found; k++) {
             bool same = true;
             for (int r = 0; r < nr; r++) {
-                if (cur[i].lo[r] != prev[j].lo[r] + v[r] || cur[i].hi[r] != prev[j].hi[r] + v[r]) {
+                if (cur[i].lo[r] != prev[k].lo[r] + v[r] || cur[i].hi[r] != prev[k].hi[r] + v[r]) {
                     same = false;
                     break;
                 }
@@ -56,7 +128,7 @@ static bool boxes_equal_shifted(const mbox *cur, int nc, const mbox *prev, int n
     return true;
 }
 
-/* Link outcome for one visit class given eq[] over distinct neighbour offsets: number of
+/* Link outcome for one visit class given eq[] over the neighbour-offset classes: number of
  * linked children and of multicast groups left among the others. */
 static void link_outcome(adse_scratch *s, uint32_t F, int G, uint32_t *nl_out, int *ng_out)
 {
@@ -64,8 +136,8 @@ static void link_outcome(adse_scratch *s, uint32_t F, int G, uint32_t *nl_out, i
     for (uint32_t c = 0; c < F; c++) {
         const int32_t *nb = s->nbr + (size_t)c * 4;
         uint8_t l = 0;
-        for (int q = 0; q < 4; q++)
-            if (nb[q] >= 0 && s->eq[nb[q]]) l = 1;
+        for (int k = 0; k < 4; k++)
+            if (nb[k] >= 0 && s->eq[nb[k]]) l = 1;
         s->linked[c] = l;
         nl += l;
     }
@@ -83,8 +155,52 @@ static void link_outcome(adse_scratch *s, uint32_t F, int G, uint32_t *nl_out, i
     *ng_out = ng;
 }
 
-void adse__spatial(adse_scratch *s, const spatial_args *a, double *acc, double *wacc,
-                   double *lt)
+/* Multicast groups: distinct data-space offsets. Returns their number. */
+static int group_ids(adse_scratch *s, const mproj *p, uint32_t F, bool no_multicast)
+{
+    int nr = p->n_ranks;
+    if (no_multicast) {
+        for (uint32_t c = 0; c < F; c++)
+            s->gid[c] = (int32_t)c;
+        return (int)F;
+    }
+    uint32_t mask = s->hash_cap - 1;
+    memset(s->hslot, 0, sizeof(uint32_t) * s->hash_cap);
+    int G = 0;
+    for (uint32_t c = 0; c < F; c++) {
+        int64_t *o = s->off + (size_t)c * ADSE_MAX_RANKS;
+        project(p, s->opoff + (size_t)c * ADSE_MAX_DIMS, o);
+        uint32_t h = hash_vec(o, nr) & mask;
+        for (;;) {
+            uint32_t e = s->hslot[h];
+            if (e == 0) {
+                s->hslot[h] = c + 1;
+                s->gid[c] = G++;
+                break;
+            }
+            if (vec_eq(s->off + (size_t)(e - 1) * ADSE_MAX_RANKS, o, nr)) {
+                s->gid[c] = s->gid[e - 1];
+                break;
+            }
+            h = (h + 1) & mask;
+        }
+    }
+    return G;
+}
+
+/* Relative delta boxes of a sigma, computed once per spatial call. */
+static const mbox *rboxes_cached(adse_scratch *s, const seq_in *in, int sigma, int *n)
+{
+    if (s->rb_stamp[sigma] != s->rb_gen) {
+        s->rb_n[sigma] =
+            (uint8_t)adse__seq_rboxes(in, sigma, s->rb + (size_t)sigma * 2 * ADSE_MAX_RANKS);
+        s->rb_stamp[sigma] = s->rb_gen;
+    }
+    *n = s->rb_n[sigma];
+    return s->rb + (size_t)sigma * 2 * ADSE_MAX_RANKS;
+}
+
+void adse__spatial(adse_scratch *s, const spatial_args *a, double *acc, double *wacc, double *lt)
 {
     const adse_model *m = s->model;
     const mproj *p = &m->proj[a->d];
@@ -92,120 +208,56 @@ void adse__spatial(adse_scratch *s, const spatial_args *a, double *acc, double *
     int j = a->level;
     uint32_t F = (uint32_t)s->fan[j];
     int lo = s->sp_lo[j], hi = s->sp_hi[j];
-    int q = hi - lo;
-
-    /* Child offsets: linear index is mixed radix, innermost spatial loop least significant. */
-    int64_t u[MODEL_MAX_LOOPS][ADSE_MAX_RANKS];
-    uint64_t idx[MODEL_MAX_LOOPS];
-    for (int i = 0; i < q; i++) {
-        loop_step(p, &s->loops[lo + i], u[i]);
-        idx[i] = 0;
-    }
-    for (uint32_t c = 0; c < F; c++) {
-        int64_t *o = s->off + (size_t)c * ADSE_MAX_RANKS;
-        for (int r = 0; r < nr; r++) {
-            int64_t v = 0;
-            for (int i = 0; i < q; i++) v += (int64_t)idx[i] * u[i][r];
-            o[r] = v;
-        }
-        for (int i = 0; i < q; i++) {
-            if (++idx[i] < s->loops[lo + i].n) break;
-            idx[i] = 0;
-        }
-    }
-
-    /* Multicast groups = distinct offsets. */
-    int G = 0;
-    if (a->no_multicast) {
-        for (uint32_t c = 0; c < F; c++) s->gid[c] = (int32_t)c;
-        G = (int)F;
-    } else {
-        uint32_t mask = s->hash_cap - 1;
-        memset(s->hslot, 0, sizeof(uint32_t) * s->hash_cap);
-        for (uint32_t c = 0; c < F; c++) {
-            const int64_t *o = s->off + (size_t)c * ADSE_MAX_RANKS;
-            uint32_t h = hash_vec(o, nr) & mask;
-            for (;;) {
-                uint32_t e = s->hslot[h];
-                if (e == 0) {
-                    s->hslot[h] = c + 1;
-                    s->gid[c] = G++;
-                    break;
-                }
-                const int64_t *oe = s->off + (size_t)(e - 1) * ADSE_MAX_RANKS;
-                if (memcmp(oe, o, sizeof(int64_t) * (size_t)nr) == 0) {
-                    s->gid[c] = s->gid[e - 1];
-                    break;
-                }
-                h = (h + 1) & mask;
-            }
-        }
-    }
-
     double fill = a->points ? (double)s->temporal_product : (double)a->fill;
+    bool links = a->links && F >= 2 && s->n_opdelta > 0;
+
+    int G;
+    if (!links && !a->no_multicast && !p->halo) {
+        /* Halo-free: offsets differ iff a relevant loop index differs. */
+        uint64_t g = 1;
+        for (int l = lo; l < hi; l++)
+            if (p->relevant & (1u << s->loops[l].dim)) g *= s->loops[l].n;
+        G = (int)g;
+    } else {
+        G = group_ids(s, p, F, a->no_multicast);
+    }
     double A = (double)G * fill, AM = (double)F * fill, LT = 0;
 
-    if (a->links && F >= 2) {
-        /* Neighbour grid (spec 4.6): h = index mod H, v = index div H. */
-        uint64_t H = s->fan_x[j], V = s->fan_y[j];
-        if (m->fanout_x[j] > H) H = m->fanout_x[j];
-        if (m->fanout_y[j] > V) V = m->fanout_y[j];
-        int nd = 0;
-        for (uint32_t c = 0; c < F; c++) {
-            uint64_t h = c % H, v = c / H;
-            int64_t nbl[4];
-            nbl[0] = v > 0 ? (int64_t)((v - 1) * H + h) : -1;
-            nbl[1] = v + 1 < V ? (int64_t)((v + 1) * H + h) : -1;
-            nbl[2] = h > 0 ? (int64_t)(v * H + h - 1) : -1;
-            nbl[3] = h + 1 < H ? (int64_t)(v * H + h + 1) : -1;
-            const int64_t *oc = s->off + (size_t)c * ADSE_MAX_RANKS;
-            for (int k = 0; k < 4; k++) {
-                s->nbr[(size_t)c * 4 + k] = -1;
-                if (nbl[k] < 0 || (uint64_t)nbl[k] >= F) continue;
-                const int64_t *on = s->off + (size_t)nbl[k] * ADSE_MAX_RANKS;
-                int64_t dv[ADSE_MAX_RANKS];
-                for (int r = 0; r < nr; r++) dv[r] = on[r] - oc[r];
-                int id = -1;
-                for (int e = 0; e < nd; e++) {
-                    if (memcmp(s->dvec + (size_t)e * ADSE_MAX_RANKS, dv,
-                               sizeof(int64_t) * (size_t)nr) == 0) {
-                        id = e;
-                        break;
-                    }
-                }
-                if (id < 0) {
-                    id = nd++;
-                    memcpy(s->dvec + (size_t)id * ADSE_MAX_RANKS, dv, sizeof(int64_t) * (size_t)nr);
-                }
-                s->nbr[(size_t)c * 4 + k] = id;
-            }
-        }
-
-        if (nd > 0 && !a->points && a->seq && a->sout) {
+    if (links) {
+        int nd = s->n_opdelta;
+        for (int e = 0; e < nd; e++)
+            project(p, s->opdelta + (size_t)e * ADSE_MAX_DIMS,
+                    s->dvec + (size_t)e * ADSE_MAX_RANKS);
+        if (!a->points) {
             const seq_in *in = a->seq;
+            s->rb_gen++;
+            if (s->rb_gen == 0) {
+                memset(s->rb_stamp, 0, sizeof(uint32_t) * (size_t)s->rb_cap);
+                s->rb_gen = 1;
+            }
             for (int pi = 0; pi < a->sout->n_pairs; pi++) {
                 const seq_pair *pr = &a->sout->pairs[pi];
                 if (pr->prev < 0) continue; /* first visit: nothing to compare with */
-                int sc = pr->cur;
-                int b = SEQ_SIGMA_CARRY(sc);
-                int nc = adse__seq_rboxes(in, sc, s->rbox_cur);
-                uint64_t sz = 1;
+                int nc, np;
+                const mbox *rc = rboxes_cached(s, in, pr->cur, &nc);
                 if (nc == 0) continue; /* empty delta: no accesses */
-                sz = 0;
+                const mbox *rp = rboxes_cached(s, in, pr->prev, &np);
+                if (np != nc) continue;
+                uint64_t sz = 0;
                 for (int i = 0; i < nc; i++) {
                     uint64_t bs = 1;
                     for (int r = 0; r < nr; r++)
-                        bs *= (uint64_t)(s->rbox_cur[i].hi[r] - s->rbox_cur[i].lo[r]);
+                        bs *= (uint64_t)(rc[i].hi[r] - rc[i].lo[r]);
                     sz += bs;
                 }
-                int np = adse__seq_rboxes(in, pr->prev, s->rbox_prev);
-                const int64_t *tb = in->t + (size_t)b * nr;
+                const int64_t *tb = in->t + (size_t)SEQ_SIGMA_CARRY(pr->cur) * nr;
                 bool any = false;
                 for (int e = 0; e < nd; e++) {
                     int64_t v[ADSE_MAX_RANKS];
                     const int64_t *dv = s->dvec + (size_t)e * ADSE_MAX_RANKS;
-                    for (int r = 0; r < nr; r++) v[r] = dv[r] - tb[r];
-                    s->eq[e] = boxes_equal_shifted(s->rbox_cur, nc, s->rbox_prev, np, v, nr);
+                    for (int r = 0; r < nr; r++)
+                        v[r] = dv[r] - tb[r];
+                    s->eq[e] = boxes_equal_shifted(rc, nc, rp, np, v, nr);
                     any |= s->eq[e];
                 }
                 if (!any) continue;
@@ -219,42 +271,51 @@ void adse__spatial(adse_scratch *s, const spatial_args *a, double *acc, double *
                     LT += ws * (double)nl;
                 }
             }
-        } else if (nd > 0 && a->points) {
+        } else {
             /* MAC children: every delta is one point, equal to a neighbour's previous
              * point iff the step translation equals the neighbour offset. */
             int kk = 0;
             uint64_t nn[MODEL_MAX_LOOPS];
-            int64_t uu[MODEL_MAX_LOOPS][ADSE_MAX_RANKS];
+            int64_t prefix[ADSE_MAX_RANKS] = {0};
+            for (int l = s->n_loops - 1; l >= 0; l--) {
+                const mloop *lp = &s->loops[l];
+                if (lp->kind == LOOP_T && lp->n >= 2) nn[kk++] = lp->n;
+            }
+            /* nn[] holds the temporal bounds outermost first; walk innermost first. */
+            int b = 0;
             for (int l = 0; l < s->n_loops; l++) {
                 const mloop *lp = &s->loops[l];
                 if (lp->kind != LOOP_T || lp->n < 2) continue;
-                nn[kk] = lp->n;
-                loop_step(p, lp, uu[kk]);
-                kk++;
-            }
-            int64_t prefix[ADSE_MAX_RANKS] = {0};
-            for (int b = 0; b < kk; b++) {
-                int64_t tb[ADSE_MAX_RANKS];
-                for (int r = 0; r < nr; r++) tb[r] = uu[b][r] - prefix[r];
-                for (int r = 0; r < nr; r++) prefix[r] += uu[b][r];
+                int64_t u[ADSE_MAX_RANKS], tb[ADSE_MAX_RANKS];
+                for (int r = 0; r < nr; r++) {
+                    int64_t v = 0;
+                    for (int t = p->first[r]; t < p->first[r + 1]; t++)
+                        if (p->dim[t] == lp->dim) v += p->coef[t] * (int64_t)lp->stride;
+                    u[r] = v;
+                    tb[r] = v - prefix[r];
+                    prefix[r] += u[r];
+                }
                 bool any = false;
                 for (int e = 0; e < nd; e++) {
-                    s->eq[e] = memcmp(s->dvec + (size_t)e * ADSE_MAX_RANKS, tb,
-                                      sizeof(int64_t) * (size_t)nr) == 0;
+                    s->eq[e] = vec_eq(s->dvec + (size_t)e * ADSE_MAX_RANKS, tb, nr);
                     any |= s->eq[e];
                 }
-                if (!any) continue;
-                uint32_t nl;
-                int ng;
-                link_outcome(s, F, G, &nl, &ng);
-                if (nl > 0 && ng < G) {
-                    uint64_t w = nn[b] - 1;
-                    for (int a2 = b + 1; a2 < kk; a2++) w *= nn[a2];
-                    double ws = (double)w;
-                    A -= ws * (double)(G - ng);
-                    AM -= ws * (double)nl;
-                    LT += ws * (double)nl;
+                if (any) {
+                    uint32_t nl;
+                    int ng;
+                    link_outcome(s, F, G, &nl, &ng);
+                    if (nl > 0 && ng < G) {
+                        /* Weight of the steps with this carry: (n_b - 1) * outer bounds. */
+                        uint64_t w = lp->n - 1;
+                        for (int o = 0; o < kk - 1 - b; o++)
+                            w *= nn[o];
+                        double ws = (double)w;
+                        A -= ws * (double)(G - ng);
+                        AM -= ws * (double)nl;
+                        LT += ws * (double)nl;
+                    }
                 }
+                b++;
             }
         }
     }
