@@ -62,7 +62,7 @@ int main(int argc, char **argv)
     /* Warm up, then time batches until `seconds` have passed. */
     long n = 0;
     double t0 = now_s(), t = t0;
-    volatile uint64_t sink = 0;
+    volatile uint64_t sink = 0; /* keeps the evaluations from being optimised away */
     while (t - t0 < seconds) {
         for (int k = 0; k < 256; k++) {
             adse_model_evaluate(model, &spec->mapping, scratch, res, NULL);
@@ -73,6 +73,7 @@ int main(int argc, char **argv)
     }
     double per_s = (double)n / (t - t0);
     printf("evaluations: %ld in %.3f s (%.2f us each)\n", n, t - t0, 1e6 * (t - t0) / (double)n);
+    printf("checksum: %llu\n", (unsigned long long)sink);
     printf("model evaluations/s: %.0f\n", per_s);
     free(res);
     adse_scratch_free(scratch);

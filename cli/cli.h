@@ -34,11 +34,23 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints "adse: <message>" and a hint to run `adse <cmd> --help`; returns CLI_EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* mkdir -p: creates path and its missing parents; 0 on success, -1 with errno set. */
+int cli_make_dirs(const char *path);
+
+/* The value of option opt_name of command cmd: inline_value ("--opt=VALUE", "-oVALUE") if
+ * not NULL, else the next argument (advancing *i); NULL after a usage message when there is
+ * none. */
+const char *cli_option_value(const char *cmd, int argc, char **argv, int *i, const char *opt_name,
+                             const char *inline_value);
+
 /* Top-level help (the command list). */
 void cli_main_usage(FILE *f);
 
 int cmd_model(int argc, char **argv);
 void cmd_model_usage(FILE *f);
+
+int cmd_energy(int argc, char **argv);
+void cmd_energy_usage(FILE *f);
 
 int cmd_help(int argc, char **argv);
 void cmd_help_usage(FILE *f);

@@ -12,8 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/types.h>
 
 #include "adse/adse.h"
 #include "cli.h"
@@ -24,11 +22,14 @@
 void cmd_model_usage(FILE *f)
 {
     fprintf(f, "usage: adse model [--json] [-o DIR] [--translation new|legacy]\n"
-               "                  [--no-link-transfers] FILE...\n"
+               "                  [--energy estimator|timeloop-fallback] [--no-link-transfers]\n"
+               "                  FILE...\n"
                "\n"
                "Evaluates the mapping in FILE... with Timeloop's analytical model. The files are\n"
                "merged (a later file's top-level key replaces an earlier one's) and together must\n"
-               "provide 'architecture', 'problem' and 'mapping'; ERT/ART tables are optional.\n"
+               "provide 'architecture', 'problem' and 'mapping'; ERT/ART tables are optional:\n"
+               "components they do not name are priced by the built-in estimator (see\n"
+               "'adse energy').\n"
                "\n"
                "Prints Timeloop's summary line, e.g.\n"
                "  Utilization = 1.00 | pJ/Compute =    2.407 | Cycles = 48\n"
@@ -39,43 +40,15 @@ void cmd_model_usage(FILE *f)
                "                          (DIR is created if missing)\n"
                "  --translation RULE      'new' (Timeloop master, default) or 'legacy' (Timeloop\n"
                "                          <= v3.0.3 and the published reference outputs)\n"
+               "  --energy SOURCE         energies and areas of the components no ERT/ART entry\n"
+               "                          names: 'estimator' (built-in Accelergy-equivalent\n"
+               "                          estimator, default) or 'timeloop-fallback' (Timeloop's\n"
+               "                          built-in PAT energies, areas 0)\n"
                "  --no-link-transfers     disable inter-PE link transfers\n"
                "                          (TIMELOOP_DISABLE_LINK_TRANSFERS)\n"
                "  -h, --help              show this help\n"
                "\n"
                "Exit status: 0 success, 1 bad input or invalid mapping, 2 usage error.\n");
-}
-
-/* mkdir -p: creates path and its missing parents. */
-static int make_dirs(const char *path)
-{
-    size_t n = strlen(path);
-    if (n == 0) {
-        errno = ENOENT;
-        return -1;
-    }
-    char *buf = malloc(n + 1);
-    if (!buf) return -1;
-    memcpy(buf, path, n + 1);
-    for (char *p = buf + 1; *p; p++) {
-        if (*p != '/') continue;
-        *p = 0;
-        if (mkdir(buf, 0777) != 0 && errno != EEXIST) {
-            free(buf);
-            return -1;
-        }
-        *p = '/';
-    }
-    int rc = mkdir(buf, 0777);
-    free(buf);
-    if (rc != 0 && errno != EEXIST) return -1;
-    struct stat st;
-    if (stat(path, &st) != 0) return -1;
-    if (!S_ISDIR(st.st_mode)) {
-        errno = ENOTDIR;
-        return -1;
-    }
-    return 0;
 }
 
 typedef adse_status (*writer_fn)(FILE *, const adse_model *, const adse_mapping *,
@@ -109,25 +82,14 @@ static int write_file(const char *dir, const char *name, writer_fn fn, const ads
     return 0;
 }
 
-/* Returns the option's value for "--opt VALUE" / "--opt=VALUE" / "-o VALUE" / "-oVALUE",
- * advancing *i past a separate value; NULL (after printing) when the value is missing. */
-static const char *option_value(int argc, char **argv, int *i, const char *opt_name,
-                                const char *inline_value)
-{
-    if (inline_value) return inline_value;
-    if (*i + 1 >= argc) {
-        cli_usage_error("model", "option '%s' requires a value", opt_name);
-        return NULL;
-    }
-    return argv[++*i];
-}
-
 int cmd_model(int argc, char **argv)
 {
     bool json = false;
     const char *out_dir = NULL;
     adse_model_options opts;
     adse_model_options_init(&opts);
+    adse_spec_options spec_opts;
+    adse_spec_options_init(&spec_opts);
 
     const char **files = calloc((size_t)argc + 1, sizeof *files);
     if (!files) {
@@ -166,7 +128,7 @@ int cmd_model(int argc, char **argv)
                 inl = a + 9;
             else if (a[1] == 'o' && a[2])
                 inl = a + 2;
-            out_dir = option_value(argc, argv, &i, "-o", inl);
+            out_dir = cli_option_value("model", argc, argv, &i, "-o", inl);
             if (!out_dir) {
                 free(files);
                 return CLI_EXIT_USAGE;
@@ -177,9 +139,29 @@ int cmd_model(int argc, char **argv)
             }
             continue;
         }
-        if (strcmp(a, "--translation") == 0 || strncmp(a, "--translation=", 14) == 0) {
+        if (strcmp(a, "--energy") == 0 || strncmp(a, "--energy=", 9) == 0) {
             const char *v =
-                option_value(argc, argv, &i, "--translation", a[13] == '=' ? a + 14 : NULL);
+                cli_option_value("model", argc, argv, &i, "--energy", a[8] == '=' ? a + 9 : NULL);
+            if (!v) {
+                free(files);
+                return CLI_EXIT_USAGE;
+            }
+            if (strcmp(v, "estimator") == 0)
+                spec_opts.energy = ADSE_ENERGY_MODE_ESTIMATOR;
+            else if (strcmp(v, "timeloop-fallback") == 0)
+                spec_opts.energy = ADSE_ENERGY_MODE_TIMELOOP_FALLBACK;
+            else {
+                free(files);
+                return cli_usage_error("model",
+                                       "unknown energy source '%s' (expected 'estimator' or "
+                                       "'timeloop-fallback')",
+                                       v);
+            }
+            continue;
+        }
+        if (strcmp(a, "--translation") == 0 || strncmp(a, "--translation=", 14) == 0) {
+            const char *v = cli_option_value("model", argc, argv, &i, "--translation",
+                                             a[13] == '=' ? a + 14 : NULL);
             if (!v) {
                 free(files);
                 return CLI_EXIT_USAGE;
@@ -212,7 +194,7 @@ int cmd_model(int argc, char **argv)
     adse_err_clear(&err);
     char msg[ADSE_ERR_FILE_MAX + ADSE_ERR_MSG_MAX + 64];
 
-    if (adse_spec_load(files, n_files, &spec, &err) != ADSE_OK) {
+    if (adse_spec_load_opts(files, n_files, &spec_opts, &spec, &err) != ADSE_OK) {
         cli_error("%s", adse_err_format(&err, msg, sizeof msg));
         goto done;
     }
@@ -257,7 +239,7 @@ int cmd_model(int argc, char **argv)
     }
 
     if (out_dir) {
-        if (make_dirs(out_dir) != 0) {
+        if (cli_make_dirs(out_dir) != 0) {
             cli_error("%s: cannot create directory: %s", out_dir, strerror(errno));
             goto done;
         }

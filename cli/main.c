@@ -1,13 +1,22 @@
-/* cli/main.c: `adse`, the command-line front end: the subcommand table and dispatch. */
+/* cli/main.c: `adse`, the command-line front end: the subcommand table, dispatch and the
+ * helpers the commands share. */
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
 
 #include "adse/adse.h"
 #include "cli.h"
 
 const cli_command cli_commands[] = {
     {"model", cmd_model, cmd_model_usage, "evaluate one mapping with Timeloop's analytical model"},
+    {"energy", cmd_energy, cmd_energy_usage,
+     "energy per action and area of each component (built-in estimator, ERT/ART export)"},
     {"help", cmd_help, cmd_help_usage, "show help for adse or one of its commands"},
     {"version", cmd_version, cmd_version_usage, "print the adse version"},
 };
@@ -43,6 +52,48 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     else
         fprintf(stderr, "Try 'adse --help' for more information.\n");
     return CLI_EXIT_USAGE;
+}
+
+int cli_make_dirs(const char *path)
+{
+    size_t n = strlen(path);
+    if (n == 0) {
+        errno = ENOENT;
+        return -1;
+    }
+    char *buf = malloc(n + 1);
+    if (!buf) return -1;
+    memcpy(buf, path, n + 1);
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/') continue;
+        *p = 0;
+        if (mkdir(buf, 0777) != 0 && errno != EEXIST) {
+            free(buf);
+            return -1;
+        }
+        *p = '/';
+    }
+    int rc = mkdir(buf, 0777);
+    free(buf);
+    if (rc != 0 && errno != EEXIST) return -1;
+    struct stat st;
+    if (stat(path, &st) != 0) return -1;
+    if (!S_ISDIR(st.st_mode)) {
+        errno = ENOTDIR;
+        return -1;
+    }
+    return 0;
+}
+
+const char *cli_option_value(const char *cmd, int argc, char **argv, int *i, const char *opt_name,
+                             const char *inline_value)
+{
+    if (inline_value) return inline_value;
+    if (*i + 1 >= argc) {
+        cli_usage_error(cmd, "option '%s' requires a value", opt_name);
+        return NULL;
+    }
+    return argv[++*i];
 }
 
 void cli_main_usage(FILE *f)

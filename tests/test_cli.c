@@ -1,7 +1,9 @@
 /*
  * The `adse` command-line tool, run as a program (ADSE_CLI_PATH) on golden cases: the
  * summary line, --json against the expected Timeloop numbers, -o DIR output files, help and
- * version, usage errors (exit 2), input errors (exit 1, "adse: " messages on stderr).
+ * version, usage errors (exit 2), input errors (exit 1, "adse: " messages on stderr); `adse
+ * energy` (table, --json, -o ERT/ART that `adse model` reads back to the same numbers) and
+ * `adse model --energy`.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "testutil.h"
@@ -18,6 +20,13 @@
 
 #define CASE00 "timeloop-golden/random-mappings/case00_archA"
 #define WORKED "timeloop-golden/worked-example-4.10"
+#define SEED "seed-experiment/original"
+#define SEED_ARCH SEED "/arch/eyeriss_like.yaml"
+#define SEED_PROB SEED "/prob.yaml"
+#define SEED_MAP SEED "/timeloop-mapper-out/timeloop-mapper.map.yaml"
+#define EYERISS24                                                                                  \
+    "timeloop-golden/exercises-refs/"                                                              \
+    "example_designs__example_designs__eyeriss_like__ref_outputs__default_problem"
 
 static char tmp_dir[256];
 
@@ -297,6 +306,16 @@ static void test_help_and_version(void **state)
     r = run("model --help");
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "usage: adse model"));
+    assert_non_null(strstr(r.out, "--energy"));
+    run_free(&r);
+
+    r = run("help energy");
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "usage: adse energy"));
+    run_free(&r);
+
+    r = run("--help");
+    assert_non_null(strstr(r.out, "   energy "));
     run_free(&r);
 }
 
@@ -322,6 +341,12 @@ static void test_usage_errors(void **state)
     expect_usage_error("model --translation sideways x.yaml");
     expect_usage_error("model x.yaml -o");
     expect_usage_error("help frobnicate");
+    expect_usage_error("model --energy x.yaml");
+    expect_usage_error("model --energy=accelergy x.yaml");
+    expect_usage_error("energy");
+    expect_usage_error("energy --frobnicate x.yaml");
+    expect_usage_error("energy x.yaml -o");
+    expect_usage_error("energy -o '' x.yaml");
 }
 
 static void test_input_errors(void **state)
@@ -337,7 +362,8 @@ static void test_input_errors(void **state)
     run_free(&r);
 
     /* no mapping: exit 1, the message names what is missing */
-    r = run("model '%s' '%s'", D(WORKED "/arch.yaml"), D(WORKED "/prob.yaml"));
+    r = run("model '%s' '%s' '%s' '%s'", D(WORKED "/arch.yaml"), D(WORKED "/prob.yaml"),
+            D(WORKED "/ert.yaml"), D(WORKED "/art.yaml"));
     if (r.status != 1) show(&r);
     assert_int_equal(r.status, 1);
     assert_true(strncmp(r.err, "adse: ", 6) == 0);
@@ -362,10 +388,12 @@ static void test_input_errors(void **state)
           "    split: 7\n",
           f);
     fclose(f);
-    r = run("model '%s' '%s' '%s'", D(WORKED "/arch.yaml"), D(WORKED "/prob.yaml"), bad);
+    r = run("model '%s' '%s' '%s' '%s' '%s'", D(WORKED "/arch.yaml"), D(WORKED "/prob.yaml"),
+            D(WORKED "/ert.yaml"), D(WORKED "/art.yaml"), bad);
     if (r.status != 1) show(&r);
     assert_int_equal(r.status, 1);
     assert_true(strncmp(r.err, "adse: ", 6) == 0);
+    assert_non_null(strstr(r.err, "invalid mapping"));
     assert_string_equal(r.out, "");
     run_free(&r);
 
@@ -384,12 +412,230 @@ static void test_input_errors(void **state)
     run_free(&r);
 }
 
+/* ---------------------------------------------------------------------------------------- */
+/* adse energy                                                                                */
+
+static void test_energy_table(void **state)
+{
+    (void)state;
+    run_result r = run("energy '%s'", D(SEED_ARCH));
+    if (r.status != 0) show(&r);
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.err, "");
+    assert_true(strncmp(r.out, "Component ", 10) == 0);
+    assert_non_null(strstr(r.out, "Energy (pJ)"));
+    /* 45 nm, 64 x 16384: the 2020 reference's v0.4 value (docs/energy.md section 5) */
+    const char *glb = strstr(r.out, "\nshared_glb ");
+    assert_non_null(glb);
+    const char *eol = strchr(glb + 1, '\n');
+    char line[256];
+    snprintf(line, sizeof line, "%.*s", (int)(eol - glb - 1), glb + 1);
+    assert_non_null(strstr(line, "smartbuffer_SRAM"));
+    assert_non_null(strstr(line, " read "));
+    assert_non_null(strstr(line, "32.342452"));
+    assert_non_null(strstr(line, "429751.89"));
+    assert_non_null(strstr(r.out, "\nTotal area: "));
+    run_free(&r);
+}
+
+static void test_energy_json(void **state)
+{
+    (void)state;
+    run_result r = run("energy --json '%s'", D(SEED_ARCH));
+    if (r.status != 0) show(&r);
+    assert_int_equal(r.status, 0);
+    json_error_t je;
+    json_t *root = json_loads(r.out, 0, &je);
+    if (!root) print_error("invalid JSON (line %d: %s):\n%s\n", je.line, je.text, r.out);
+    assert_non_null(root);
+    json_t *comps = json_object_get(root, "components");
+    assert_true(json_is_array(comps));
+    assert_int_equal(json_array_size(comps), 7); /* DRAM, glb, DummyBuffer, 3 spads, mac */
+    static const char *const names[] = {"DRAM",         "shared_glb", "DummyBuffer", "ifmap_spad",
+                                        "weights_spad", "psum_spad",  "mac"};
+    static const int instances[] = {1, 1, 14, 168, 168, 168, 168};
+    for (size_t i = 0; i < 7; i++) {
+        json_t *c = json_array_get(comps, i);
+        assert_string_equal(json_string_value(json_object_get(c, "name")), names[i]);
+        assert_true(json_is_string(json_object_get(c, "class")));
+        assert_true(json_is_integer(json_object_get(c, "instances")));
+        assert_int_equal(json_integer_value(json_object_get(c, "instances")), instances[i]);
+        assert_true(json_is_number(json_object_get(c, "area_um2")));
+        assert_true(json_is_object(json_object_get(c, "actions")));
+    }
+    json_t *dram = json_array_get(comps, 0), *glb = json_array_get(comps, 1);
+    json_t *spad = json_array_get(comps, 3), *mac = json_array_get(comps, 6);
+    assert_string_equal(json_string_value(json_object_get(glb, "class")), "smartbuffer_SRAM");
+    json_t *ga = json_object_get(glb, "actions");
+    assert_double_rel(json_number_value(json_object_get(ga, "read")), 32.342452, 0, "glb read");
+    assert_double_rel(json_number_value(json_object_get(ga, "write")), 26.121552, 0, "write");
+    assert_double_rel(json_number_value(json_object_get(ga, "update")), 26.121552, 0, "update");
+    assert_double_rel(json_number_value(json_object_get(ga, "leak")), 0.003351, 0, "leak");
+    assert_double_rel(json_number_value(json_object_get(glb, "area_um2")), 429751.88776, 0, "area");
+    json_t *da = json_object_get(dram, "actions");
+    assert_double_rel(json_number_value(json_object_get(da, "read")), 512, 0, "dram read");
+    assert_string_equal(json_string_value(json_object_get(spad, "table")),
+                        "system.eyeriss.PE[0..167].ifmap_spad");
+    assert_double_rel(
+        json_number_value(json_object_get(json_object_get(mac, "actions"), "compute")), 0.315, 0,
+        "mac");
+    json_decref(root);
+    run_free(&r);
+}
+
+/* adse energy -o DIR, then adse model with DIR's tables = adse model without tables. */
+static void test_energy_round_trip(void **state)
+{
+    (void)state;
+    char dir[512], ert[600], art[600];
+    snprintf(dir, sizeof dir, "%s/energy/seed", tmp_dir);
+    run_result r = run("energy -o '%s' '%s'", dir, D(SEED_ARCH));
+    if (r.status != 0) show(&r);
+    assert_int_equal(r.status, 0);
+    run_free(&r);
+    snprintf(ert, sizeof ert, "%s/ERT.yaml", dir);
+    snprintf(art, sizeof art, "%s/ART.yaml", dir);
+    char *text = testutil_read_file(ert);
+    assert_non_null(text);
+    assert_true(strncmp(text, "ERT:\n    version: '0.4'\n    tables:\n      - name: system.DRAM\n",
+                        60) == 0);
+    assert_non_null(strstr(text, "      - name: system.eyeriss.PE[0..167].mac\n"
+                                 "        actions:\n"
+                                 "          - name: compute\n"
+                                 "            arguments: {}\n"
+                                 "            energy: 0.315\n"));
+    free(text);
+    text = testutil_read_file(art);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "      - name: system.eyeriss.shared_glb\n"
+                                 "        area: 429751.88776\n"));
+    free(text);
+
+    run_result plain = run("model --json '%s' '%s' '%s'", D(SEED_ARCH), D(SEED_PROB), D(SEED_MAP));
+    run_result tables = run("model --json '%s' '%s' '%s' '%s' '%s'", D(SEED_ARCH), D(SEED_PROB),
+                            D(SEED_MAP), ert, art);
+    if (plain.status != 0) show(&plain);
+    if (tables.status != 0) show(&tables);
+    assert_int_equal(plain.status, 0);
+    assert_int_equal(tables.status, 0);
+    assert_string_equal(tables.out, plain.out);
+    run_free(&plain);
+    run_free(&tables);
+
+    /* the 2024 Eyeriss-like reference: our tables name and price it as Accelergy's did */
+    snprintf(dir, sizeof dir, "%s/energy/eyeriss24", tmp_dir);
+    r = run("energy -o '%s' '%s'", dir, D(EYERISS24 "/parsed-processed-input.yaml"));
+    if (r.status != 0) show(&r);
+    assert_int_equal(r.status, 0);
+    run_free(&r);
+    snprintf(ert, sizeof ert, "%s/ERT.yaml", dir);
+    snprintf(art, sizeof art, "%s/ART.yaml", dir);
+    text = testutil_read_file(ert);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "      - name: system_top_level.shared_glb[1..1]\n"
+                                 "        actions:\n"
+                                 "          - name: read\n"
+                                 "            arguments: {}\n"
+                                 "            energy: 18.183829\n"));
+    free(text);
+    run_result ours = run("model --json --translation legacy '%s' '%s' '%s' '%s'",
+                          D(EYERISS24 "/parsed-processed-input.yaml"), ert, art,
+                          D(EYERISS24 "/timeloop-mapper.map.yaml"));
+    run_result ref =
+        run("model --json --translation legacy '%s' '%s' '%s' '%s'",
+            D(EYERISS24 "/parsed-processed-input.yaml"), D(EYERISS24 "/timeloop-mapper.ERT.yaml"),
+            D(EYERISS24 "/timeloop-mapper.ART.yaml"), D(EYERISS24 "/timeloop-mapper.map.yaml"));
+    assert_int_equal(ours.status, 0);
+    assert_int_equal(ref.status, 0);
+    assert_string_equal(ours.out, ref.out);
+    run_free(&ours);
+    run_free(&ref);
+}
+
+static double dram_energy_per_access(const char *json_text)
+{
+    json_t *root = json_loads(json_text, 0, NULL);
+    assert_non_null(root);
+    json_t *levels = json_object_get(root, "levels");
+    json_t *dram = json_array_get(levels, json_array_size(levels) - 1);
+    assert_string_equal(json_string_value(json_object_get(dram, "name")), "DRAM");
+    double e = json_number_value(json_object_get(
+        json_object_get(json_object_get(dram, "dataspaces"), "Weights"), "energy_per_access_pj"));
+    json_decref(root);
+    return e;
+}
+
+static void test_model_energy_option(void **state)
+{
+    (void)state;
+    run_result est = run("model --json --energy estimator '%s' '%s' '%s'", D(SEED_ARCH),
+                         D(SEED_PROB), D(SEED_MAP));
+    run_result pat = run("model --json --energy=timeloop-fallback '%s' '%s' '%s'", D(SEED_ARCH),
+                         D(SEED_PROB), D(SEED_MAP));
+    assert_int_equal(est.status, 0);
+    assert_int_equal(pat.status, 0);
+    /* LPDDR4, 64-bit vectors of 4 words: 512 / 4 pJ; Timeloop's fallback 200 * 64/16 / 4 */
+    assert_double_rel(dram_energy_per_access(est.out), 128.0, 0, "estimator DRAM");
+    assert_double_rel(dram_energy_per_access(pat.out), 200.0, 0, "fallback DRAM");
+    run_free(&est);
+    run_free(&pat);
+}
+
+static void test_energy_errors(void **state)
+{
+    (void)state;
+    char bad[512];
+    snprintf(bad, sizeof bad, "%s/fancy.yaml", tmp_dir);
+    FILE *f = fopen(bad, "w");
+    assert_non_null(f);
+    fputs("architecture:\n"
+          "  version: 0.4\n"
+          "  subtree:\n"
+          "    - name: sys\n"
+          "      attributes: {technology: 45nm}\n"
+          "      local:\n"
+          "        - name: DRAM\n"
+          "          class: DRAM\n"
+          "          attributes: {width: 64, datawidth: 16}\n"
+          "        - name: glb\n"
+          "          class: fancy_SRAM\n"
+          "          attributes: {depth: 1024, width: 64, datawidth: 16}\n"
+          "        - name: mac\n"
+          "          class: intmac\n"
+          "          attributes: {datawidth: 16}\n",
+          f);
+    fclose(f);
+    char want[700];
+    snprintf(want, sizeof want, "adse: %s:10:11: component 'glb': unknown class 'fancy_SRAM'\n",
+             bad);
+    char dir[600];
+    snprintf(dir, sizeof dir, "%s/energy/none", tmp_dir);
+    run_result r = run("energy -o '%s' '%s'", dir, bad);
+    if (r.status != 1) show(&r);
+    assert_int_equal(r.status, 1);
+    assert_string_equal(r.err, want);
+    assert_string_equal(r.out, "");
+    run_free(&r);
+    r = run("model '%s' '%s' '%s'", bad, D(SEED_PROB), D(SEED_MAP));
+    assert_int_equal(r.status, 1);
+    assert_string_equal(r.err, want);
+    run_free(&r);
+    /* no architecture */
+    r = run("energy '%s'", D(SEED_PROB));
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.err, "'architecture'"));
+    run_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_help_and_version), cmocka_unit_test(test_usage_errors),
-        cmocka_unit_test(test_summary_line),     cmocka_unit_test(test_json),
-        cmocka_unit_test(test_output_dir),       cmocka_unit_test(test_input_errors),
+        cmocka_unit_test(test_help_and_version),  cmocka_unit_test(test_usage_errors),
+        cmocka_unit_test(test_summary_line),      cmocka_unit_test(test_json),
+        cmocka_unit_test(test_output_dir),        cmocka_unit_test(test_input_errors),
+        cmocka_unit_test(test_energy_table),      cmocka_unit_test(test_energy_json),
+        cmocka_unit_test(test_energy_round_trip), cmocka_unit_test(test_model_energy_option),
+        cmocka_unit_test(test_energy_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,5 +1,8 @@
 /* The spec loader: the YAML tree, architecture, problem, mapping, ERT/ART binding, and
- * every golden input against the SPECS blocks of Timeloop's own stats.txt. */
+ * every golden input against the SPECS blocks of Timeloop's own stats.txt. Inputs are loaded
+ * with Timeloop's fallback energies (ADSE_ENERGY_MODE_TIMELOOP_FALLBACK), as Timeloop does
+ * without an ERT, so that the small test architectures need no technology; the estimator
+ * path of the loader is tested in test_energy_spec.c. */
 #define _POSIX_C_SOURCE 200809L
 #include "testutil.h"
 
@@ -22,11 +25,19 @@ static const char *data(const char *rel)
     return testutil_data(rel, buf[k], sizeof buf[k]);
 }
 
+static const adse_spec_options *fallback(void)
+{
+    static adse_spec_options o = {
+        .energy = ADSE_ENERGY_MODE_TIMELOOP_FALLBACK,
+        .estimator = {.flags = 0, .precision = ADSE_ENERGY_DEFAULT_PRECISION}};
+    return &o;
+}
+
 static adse_spec *load_files_ok(const char *const *files, int n)
 {
     adse_spec *s = NULL;
     adse_err e;
-    adse_status st = adse_spec_load(files, n, &s, &e);
+    adse_status st = adse_spec_load_opts(files, n, fallback(), &s, &e);
     if (st != ADSE_OK) {
         char b[1200];
         print_error("load failed: %s\n", adse_err_format(&e, b, sizeof b));
@@ -40,7 +51,7 @@ static adse_spec *load_strings_ok(const char *const *texts, const char *const *n
 {
     adse_spec *s = NULL;
     adse_err e;
-    adse_status st = adse_spec_load_strings(texts, names, n, &s, &e);
+    adse_status st = adse_spec_load_strings_opts(texts, names, n, fallback(), &s, &e);
     if (st != ADSE_OK) {
         char b[1200];
         print_error("load failed: %s\n", adse_err_format(&e, b, sizeof b));
@@ -56,7 +67,7 @@ static void expect_error(const char *const *texts, const char *const *names, int
 {
     adse_spec *s = (adse_spec *)1;
     adse_err e;
-    adse_status st = adse_spec_load_strings(texts, names, n, &s, &e);
+    adse_status st = adse_spec_load_strings_opts(texts, names, n, fallback(), &s, &e);
     char b[1200];
     if (st != code || e.code != code || strcmp(e.file, file) != 0 || e.line != line ||
         e.column != column || strcmp(e.msg, msg) != 0) {

@@ -5,7 +5,10 @@
  * levels[0] is the innermost buffer, levels[n_levels-1] the outermost (normally DRAM).
  * This is Timeloop's classic tree format flattened (spec 2.1): instance counts and meshes
  * are resolved, buffer sizes derived from depth/width/block/cluster (spec 2.2), and each
- * level's per-action energies bound from the ERT or from Timeloop's fallback (spec 7.1).
+ * level's per-action energies bound from the ERT, the built-in estimator or Timeloop's
+ * fallback (spec 7.1). Each component also carries what the estimator needs besides its
+ * typed geometry (adse_est_attrs), so that code which rewrites depth, width or meshes can
+ * re-price it without the YAML (adse_energy_reprice() in energy.h).
  * The network between level i and its children takes its parameters from level i
  * (spec 2.4). Unspecified numeric limits are negative (bandwidths) or flagged (size).
  * Thread-safety: immutable after loading; readable from any thread.
@@ -22,11 +25,33 @@
 extern "C" {
 #endif
 
+/* Where an energy (or, for area_source, an area) came from. */
 typedef enum adse_energy_source {
-    ADSE_ENERGY_FALLBACK = 0, /* Timeloop's built-in PAT fallback (printed "PAT") */
-    ADSE_ENERGY_ERT,          /* bound from an ERT table (printed "ERT") */
-    ADSE_ENERGY_USER          /* the vector_access_energy / energy attribute ("user") */
+    ADSE_ENERGY_FALLBACK = 0, /* Timeloop's built-in PAT fallback (printed "PAT"); area 0 */
+    ADSE_ENERGY_ERT,          /* bound from an ERT table, or for areas an ART table ("ERT") */
+    ADSE_ENERGY_USER,         /* the vector_access_energy / energy attribute, or the
+                                 cluster_area / area attribute ("user") */
+    ADSE_ENERGY_ESTIMATOR     /* the built-in estimator, bound as an ERT/ART table would be
+                                 (printed "ERT", as Timeloop prints Accelergy's values) */
 } adse_energy_source;
+
+/* Estimator attributes kept per component (besides the typed geometry). */
+#define ADSE_MAX_EST_ATTRS 16 /* attributes */
+#define ADSE_EST_ATTR_MAX 40  /* bytes of a name or value, with the NUL */
+
+/* What the built-in estimator (energy.h) reads about a component besides the typed fields
+ * of adse_buffer / adse_arith: its class and the attributes the estimator knows
+ * (adse_energy_attr_used()) as written in the YAML, the component's own first, then those
+ * inherited from the enclosing subtree nodes, innermost first; one entry per name (the
+ * first wins). Geometry is NOT stored here: width, depth, word bits and block size come from
+ * the typed fields, so rewriting them and re-pricing is consistent. Plain data, copied with
+ * the component; no pointers. */
+typedef struct adse_est_attrs {
+    char klass[ADSE_NAME_MAX]; /* class for the estimator: `subclass` if given, else `class` */
+    uint8_t n;                 /* entries used */
+    char names[ADSE_MAX_EST_ATTRS][ADSE_EST_ATTR_MAX];  /* e.g. "technology" */
+    char values[ADSE_MAX_EST_ATTRS][ADSE_EST_ATTR_MAX]; /* e.g. "45nm" */
+} adse_est_attrs;
 
 /* Where a component was declared, for error messages. */
 typedef struct adse_srcpos {
@@ -64,6 +89,7 @@ typedef struct adse_buffer {
     double e_read, e_fill, e_update, e_leak; /* pJ; e_leak per instance per cycle */
     double vector_access_energy; /* printed "Vector access energy": max action / cluster */
     double area_um2;             /* area of one instance (0 if unknown) */
+    adse_energy_source area_source; /* where area_um2 came from */
 
     /* Network to the children (legacy network, spec 2.4 / 5). */
     uint32_t network_word_bits;  /* default word_bits */
@@ -77,6 +103,7 @@ typedef struct adse_buffer {
     adse_srcpos pos;             /* declaration, for messages */
     double addr_gen_energy_pj;   /* addr_gen_energy attribute, pJ per address generation;
                                     < 0 = not given (Timeloop then uses pat's adder: 0) */
+    adse_est_attrs est;          /* estimator class and attributes */
 } adse_buffer;
 
 typedef struct adse_arith {
@@ -88,7 +115,9 @@ typedef struct adse_arith {
     adse_energy_source energy_source;
     double e_compute;            /* pJ per compute */
     double area_um2;             /* area of one instance */
+    adse_energy_source area_source; /* where area_um2 came from */
     adse_srcpos pos;
+    adse_est_attrs est;          /* estimator class and attributes */
 } adse_arith;
 
 typedef struct adse_arch {

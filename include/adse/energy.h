@@ -23,6 +23,12 @@
  * an ADSE_E_SPEC error whose message names the attribute; never a silent zero.
  * Ownership: inputs are borrowed for the duration of the call; results hold only static
  * strings. Thread-safety: every function is reentrant (no mutable state anywhere).
+ *
+ * Architectures: adse_energy_estimate_buffer()/_arith() price a loaded component from its
+ * typed geometry plus its adse_est_attrs (class, technology, DRAM type, widths, ... as the
+ * spec loader kept them), and adse_energy_reprice() re-prices, in place and without
+ * allocating, every energy and area of an adse_arch that came from the estimator -- what
+ * a hardware search calls after rewriting depth, width or meshes.
  */
 #ifndef ADSE_ENERGY_H
 #define ADSE_ENERGY_H
@@ -31,6 +37,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "adse/arch.h"
 #include "adse/error.h"
 
 #ifdef __cplusplus
@@ -143,6 +150,38 @@ adse_status adse_energy_technology_nm(const char *value, double *nm, adse_err *e
  * by *area. Both nodes must be within ADSE_ENERGY_TECH_{MIN,MAX}_NM. */
 adse_status adse_energy_tech_scale(double from_nm, double to_nm, const adse_energy_options *opt,
                                    double *energy, double *area, adse_err *err);
+
+/* True if adse_energy_estimate() reads an attribute of this name for some class (same
+ * matching rules): the attributes the spec loader keeps in adse_est_attrs. */
+bool adse_energy_attr_used(const char *name);
+
+/* ---- components of an adse_arch ------------------------------------------------------- */
+
+/* Prices storage level b: class b->est.klass (b->klass if empty), name, position and
+ * instances from b, and the attributes
+ *   width      = width_bits, or word_bits * block_size * cluster_size when not given
+ *   depth      = depth, or size_words / block_size (rounded up) when the size was given
+ *                otherwise (entries, sizeKB); absent for an unbounded level
+ *   word_bits, block_size
+ * followed by b->est (technology, global_cycle_seconds, type, n_rw_ports, ...). Errors as
+ * adse_energy_estimate(), located at b->pos. Allocates nothing. */
+adse_status adse_energy_estimate_buffer(const adse_buffer *b, const adse_energy_options *opt,
+                                        adse_energy_result *out, adse_err *err);
+
+/* Prices the arithmetic level a: as above with the attribute datawidth = word_bits (the
+ * intmac/fp widths fall back to it) followed by a->est. */
+adse_status adse_energy_estimate_arith(const adse_arith *a, const adse_energy_options *opt,
+                                       adse_energy_result *out, adse_err *err);
+
+/* Re-prices every component of arch whose energy_source or area_source is
+ * ADSE_ENERGY_ESTIMATOR and binds the result as Timeloop binds an ERT/ART table: storage
+ * read <- read, fill <- write, update <- update, leak <- leak, vector access energy = the
+ * largest action / cluster_size; arithmetic compute <- compute; area per instance rounded
+ * to float (Timeloop reads ART areas into a float). Components with other sources are not
+ * touched. Storage levels are priced outermost first, then the arithmetic level, and the
+ * first error is returned. opt may be NULL (defaults). On error arch may be partly
+ * updated. No allocation. */
+adse_status adse_energy_reprice(adse_arch *arch, const adse_energy_options *opt, adse_err *err);
 
 #ifdef __cplusplus
 }

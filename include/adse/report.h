@@ -5,6 +5,9 @@
  * scripts that parse timeloop-model.stats.txt read adse's too; map.txt follows
  * Nest::PrettyPrint (spec 10.2). The JSON document is the one `adse model --json` prints
  * (docs/cli.md). Writers take a caller-owned FILE*; they never open files themselves.
+ * adse_report_energy() writes the built-in estimator's pricing of an architecture: a
+ * readable table, JSON (`adse energy --json`), or Accelergy v0.4 ERT.yaml / ART.yaml that
+ * Timeloop and adse bind unchanged.
  * Thread-safety: no shared state; callers serialise writes to the same FILE*.
  */
 #ifndef ADSE_REPORT_H
@@ -17,6 +20,7 @@
 #include "adse/error.h"
 #include "adse/mapping.h"
 #include "adse/model.h"
+#include "adse/spec.h"
 #include "adse/workload.h"
 
 #ifdef __cplusplus
@@ -56,6 +60,27 @@ adse_status adse_report_write_map(FILE *f, const adse_arch *arch, const adse_pro
 /* The JSON document from an explicit architecture and problem (mapping may be NULL). */
 adse_status adse_report_write_json(FILE *f, const adse_arch *arch, const adse_problem *problem,
                                    const adse_mapping *mapping, const adse_result *r);
+
+/* ---- energy and area tables (`adse energy`) -------------------------------------------- */
+
+typedef enum adse_energy_report_format {
+    ADSE_ENERGY_REPORT_TABLE = 0, /* readable table: component, class, instances, action, pJ,
+                                     area per instance and total, notes on approximations */
+    ADSE_ENERGY_REPORT_JSON,      /* {"components": [...]}, schema in docs/cli.md */
+    ADSE_ENERGY_REPORT_ERT,       /* Accelergy v0.4 ERT.yaml */
+    ADSE_ENERGY_REPORT_ART        /* Accelergy v0.4 ART.yaml */
+} adse_energy_report_format;
+
+/* Prices every storage level (outermost first) and then the arithmetic level of spec's
+ * architecture with the built-in estimator (adse_energy_estimate_buffer/_arith; opt NULL =
+ * the options spec was loaded with), whatever ERT/ART the spec holds, and writes them in
+ * format fmt. ERT/ART tables are named adse_spec_table_name() and list every action of the
+ * estimator with `arguments: {}`, energies and areas written so that they read back to the
+ * same doubles. Returns ADSE_E_USAGE without an architecture, the estimator's ADSE_E_SPEC
+ * (located at the component) when a component cannot be priced -- then nothing is
+ * written --, ADSE_E_IO when the stream reports an error. */
+adse_status adse_report_energy(FILE *f, adse_energy_report_format fmt, const adse_spec *spec,
+                               const adse_energy_options *opt, adse_err *err);
 
 #ifdef __cplusplus
 }

@@ -8,19 +8,30 @@
  *   problem (built-in CNN layer or inline shape)      -> problem
  *   mapping (list of directives)                      -> mapping (has_mapping)
  *   ERT / ART (Accelergy v0.2-v0.4)                   -> bound into arch energies/areas
+ *   components no ERT/ART entry prices                -> the built-in estimator (energy.h)
  * Keys a later issue handles (mapper, mapspace, architecture_constraints, ...) are kept
  * unread in the document tree; any other top-level key is an error. Every error names
  * file:line:column and the field: ADSE_E_SYNTAX for malformed YAML (also duplicate keys,
  * where `a-b` and `a_b` are the same key), ADSE_E_SPEC for unknown, missing or mistyped
  * fields and exceeded limits (limits.h), ADSE_E_MAPPING when a mapping cannot fit the
  * architecture/problem (factor products != bounds, spatial directive without fanout).
- * Energies: Timeloop's fallback (PAT), replaced per level by a user attribute
- * (vector_access_energy / energy, which the ERT never overrides) or the ERT; areas from ART.
+ * Energies, per component, the first that applies:
+ *   1. a user attribute (vector_access_energy / energy), which no table overrides;
+ *   2. an ERT table naming the component (Timeloop's binding: an action the table lacks
+ *      keeps Timeloop's fallback value, e.g. leak 0 for a v0.3 table);
+ *   3. by default (ADSE_ENERGY_MODE_ESTIMATOR) the built-in estimator, bound as its own
+ *      ERT table would be (source ADSE_ENERGY_ESTIMATOR); with
+ *      ADSE_ENERGY_MODE_TIMELOOP_FALLBACK, Timeloop's built-in fallback (PAT).
+ * Areas likewise: an ART table, else a user attribute (cluster_area / area), else the
+ * estimator (or 0 with the fallback). A component the estimator has to price but cannot
+ * (unknown class, missing attribute, size or technology outside its model) is an
+ * ADSE_E_SPEC error at the component's file:line:column. Classes Timeloop does not model
+ * as storage or arithmetic (networks, ...) are ignored.
  * `mapping: []` or `mapping: null` (what timeloopfe writes for mapper runs) means no mapping.
  * Only src/spec/ includes <yaml.h>.
- * Ownership: adse_spec_load returns an owned spec, released with adse_spec_free (NULL ok);
+ * Ownership: adse_spec_load* return an owned spec, released with adse_spec_free (NULL ok);
  * the adse_srcpos.file pointers in arch borrow the spec's file names (copy arch.levels[i].pos
- * strings if the arch outlives the spec).
+ * strings if the arch outlives the spec), as do adse_spec_table_name()'s strings.
  * Thread-safety: a loaded spec is immutable; any thread may read it.
  */
 #ifndef ADSE_SPEC_H
@@ -29,6 +40,7 @@
 #include <stdbool.h>
 
 #include "adse/arch.h"
+#include "adse/energy.h"
 #include "adse/error.h"
 #include "adse/mapping.h"
 #include "adse/workload.h"
@@ -37,6 +49,20 @@
 extern "C" {
 #endif
 
+/* How components without an ERT/ART entry (and without user energies) are priced. */
+typedef enum adse_energy_mode {
+    ADSE_ENERGY_MODE_ESTIMATOR = 0,        /* the built-in estimator (default) */
+    ADSE_ENERGY_MODE_TIMELOOP_FALLBACK = 1 /* Timeloop's built-in PAT energies, areas 0 */
+} adse_energy_mode;
+
+typedef struct adse_spec_options {
+    adse_energy_mode energy;       /* default ADSE_ENERGY_MODE_ESTIMATOR */
+    adse_energy_options estimator; /* estimator flags and precision (adse_energy_options_init) */
+} adse_spec_options;
+
+/* Fills the defaults: estimator mode with the estimator's default options. */
+void adse_spec_options_init(adse_spec_options *opts);
+
 typedef struct adse_spec {
     bool has_arch;       /* an `architecture` key was found */
     adse_arch arch;      /* valid when has_arch */
@@ -44,18 +70,36 @@ typedef struct adse_spec {
     adse_problem problem;
     bool has_mapping;    /* a `mapping` key was found (needs arch and problem) */
     adse_mapping mapping;
-    bool has_ert;        /* an ERT was bound (else fallback energies are in arch) */
+    bool has_ert;        /* an ERT was bound */
     bool has_art;        /* an ART was bound */
+    adse_spec_options options; /* the options it was loaded with */
     struct adse_spec_internal *internal; /* document tree, file names; owned */
 } adse_spec;
 
-/* Loads and merges files[0..n_files-1]. On failure returns the status, fills err (with
- * file:line:column of the offending node) and leaves *out NULL. */
+/* Loads and merges files[0..n_files-1] with the default options. On failure returns the
+ * status, fills err (with file:line:column of the offending node) and leaves *out NULL. */
 adse_status adse_spec_load(const char *const *files, int n_files, adse_spec **out, adse_err *err);
+
+/* adse_spec_load with options (opts NULL = defaults). */
+adse_status adse_spec_load_opts(const char *const *files, int n_files,
+                                const adse_spec_options *opts, adse_spec **out, adse_err *err);
 
 /* Loads from in-memory YAML texts; names[i] is used in messages. For tests and tools. */
 adse_status adse_spec_load_strings(const char *const *texts, const char *const *names, int n,
                                    adse_spec **out, adse_err *err);
+
+/* adse_spec_load_strings with options (opts NULL = defaults). */
+adse_status adse_spec_load_strings_opts(const char *const *texts, const char *const *names, int n,
+                                        const adse_spec_options *opts, adse_spec **out,
+                                        adse_err *err);
+
+/* The Accelergy ERT/ART table name of storage level `level` (0 = innermost), or of the
+ * arithmetic level for level == -1: the enclosing subtree nodes' names and the component's
+ * name as written, ranges kept, dot-separated ("system.eyeriss.PE[0..167].mac",
+ * "system_top_level.shared_glb[1..1]"), i.e. what Accelergy names it and what Timeloop
+ * binds to it. NULL without an architecture or for a level out of range. Borrowed from
+ * spec. */
+const char *adse_spec_table_name(const adse_spec *spec, int level);
 
 void adse_spec_free(adse_spec *spec);
 

@@ -1,25 +1,20 @@
 /*
  * energy/bind.h: per-action energies and areas of the architecture levels (internal).
  *
- * Two sources, applied in this order by the spec loader:
+ * Sources, applied in this order by the spec loader (src/spec/spec.c):
  *   1. Timeloop's built-in fallback (PAT, pat-public/src/pat/pat.cpp): every buffer and the
  *      arithmetic level get an energy from their geometry, areas 0. A user
  *      `vector_access_energy` (buffer) or `energy` (arithmetic) attribute replaces it
  *      (source USER).
- *   2. An Accelergy ERT/ART (spec 7.1, 7.3), bound by component name: the table name's last
- *      dotted segment with any `[a..b]` suffix removed. Per action the energy is the max
- *      over its entries (argument variants); buffer read <- random_read|read,
- *      fill <- random_fill|random_write|fill|write, update <- random_update|random_write|
- *      update|write, leak <- leak (first present wins; an action with no entry keeps its
- *      fallback value); compute <- mac_random|mult_random|mac|mult|compute. The printed
- *      vector access energy is the max over all actions of the table / cluster_size. A table
- *      named `wire`/`Wire` sets wire_energy_pj (max of its transfer_random entries, read as
- *      a float and ignored when 0, as Timeloop does) for every level without its own
- *      wire_energy attribute (Timeloop would override the attribute too). Tables matching no
- *      level are ignored. USER energies are never replaced by the ERT (for a buffer with a
- *      user vector_access_energy not even its leak). ART areas are per instance and rounded
- *      to float, because Timeloop reads them into a float and prints that value.
+ *   2. An Accelergy ERT/ART (spec 7.1, 7.3), parsed by src/spec/ert_yaml.c and bound by
+ *      component name: the table name's last dotted segment with any `[a..b]` suffix removed
+ *      (adse__ert_component_name). The binding rule is adse__bind_buffer_actions /
+ *      adse__bind_arith_actions below.
+ *   3. The built-in estimator (adse_energy_reprice in energy.h) for components that neither
+ *      an ERT table nor a user attribute prices; its result is bound with the same rule, so
+ *      an ERT written from it gives the same numbers.
  * Energies in pJ per vector access (per compute for the arithmetic level), areas in um^2.
+ * This layer reads no YAML: it sees actions as (name, pJ) lists.
  * Thread-safety: pure functions of their arguments.
  */
 #ifndef ADSE_ENERGY_BIND_H
@@ -30,8 +25,8 @@
 #include <stdint.h>
 
 #include "adse/arch.h"
+#include "adse/energy.h"
 #include "adse/error.h"
-#include "spec/tree.h"
 
 /* PAT: DRAM access of width_bits bits: 200 * width / 16 pJ. */
 double adse__pat_dram_energy(uint64_t width_bits);
@@ -55,13 +50,22 @@ void adse__energy_fallback_arith(adse_arith *a);
  * "system.chip.PE[0..15].spad" -> "spad", "top.DRAM[1..1]" -> "DRAM". */
 void adse__ert_component_name(const char *table_name, char *out, size_t size);
 
-/* Binds the `ERT:` value ert (v0.2 map form or v0.3/v0.4 list form) to arch. arch may be
- * NULL to only check the table's structure. wire_energy_given: bit i set when level i has
- * its own wire_energy attribute. */
-adse_status adse__ert_bind(adse_arch *arch, const adse__ynode *ert, uint32_t wire_energy_given,
-                           adse_err *err);
+/* Binds one table (acts[0..n-1], one entry per action name, the largest of any argument
+ * variants) to storage level b as Timeloop binds an ERT table: read <- random_read|read,
+ * fill <- random_fill|random_write|fill|write, update <- random_update|random_write|
+ * update|write, leak <- leak (first present wins; an action with no entry keeps its
+ * current value); vector_access_energy = the largest action / cluster_size; energy_source
+ * = src. */
+void adse__bind_buffer_actions(adse_buffer *b, const adse_energy_action *acts, int n,
+                               adse_energy_source src);
 
-/* Binds the `ART:` value art to arch (may be NULL: check only). */
-adse_status adse__art_bind(adse_arch *arch, const adse__ynode *art, adse_err *err);
+/* Binds one table to the arithmetic level: e_compute <- mac_random|mult_random|mac|mult|
+ * compute (first present; none keeps the current value); energy_source = src. */
+void adse__bind_arith_actions(adse_arith *a, const adse_energy_action *acts, int n,
+                              adse_energy_source src);
+
+/* An area as Timeloop holds it: ART areas are read into a float, and the printed per-level
+ * areas and totals are that float's value (217363.36892 -> 217363.375). */
+double adse__area_as_float(double area_um2);
 
 #endif

@@ -1001,6 +1001,11 @@ const adse_energy_action *adse_energy_result_action(const adse_energy_result *r,
     return NULL;
 }
 
+bool adse_energy_attr_used(const char *name)
+{
+    return name && classify(name) >= 0;
+}
+
 bool adse_energy_class_supported(const char *klass)
 {
     return klass && find_class(klass) >= 0;

@@ -8,10 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "adse/energy.h"
 #include "energy/bind.h"
 
 /* Deepest subtree nesting we follow; real designs use 2-4. */
 #define ARCH_MAX_NEST 64
+/* Longest Accelergy table name (dotted path) we build, with the NUL. */
+#define ARCH_PATH_MAX 1024
 
 /* ---- key tables ---------------------------------------------------------------------- */
 
@@ -390,8 +393,10 @@ typedef struct comp_rec {
     const adse__ynode *node; /* the component's mapping */
     char name[ADSE_NAME_MAX];
     char klass[ADSE_NAME_MAX];
-    uint64_t n_elements; /* running multiplier x own range */
+    char subclass[ADSE_NAME_MAX]; /* "" if none */
+    uint64_t n_elements;          /* running multiplier x own range */
     attr_src attrs;
+    char path[ARCH_PATH_MAX]; /* Accelergy table name */
 } comp_rec;
 
 static comp_kind classify(const char *klass)
@@ -410,6 +415,62 @@ static comp_kind classify(const char *klass)
         if (strstr(klass, *c)) return COMP_NETWORK;
     return COMP_OTHER;
 }
+
+/* Attribute names equal for the estimator: case-insensitive, '-' = '_'. */
+static bool est_name_eq(const char *a, const char *b)
+{
+    for (;; a++, b++) {
+        int x = *a == '-' ? '_' : tolower((unsigned char)*a);
+        int y = *b == '-' ? '_' : tolower((unsigned char)*b);
+        if (x != y) return false;
+        if (!x) return true;
+    }
+}
+
+/* Keeps the attributes the estimator reads (adse_energy_attr_used), own first, then the
+ * inherited ones innermost first, the first of a name winning; names in `typed` are held by
+ * typed fields and skipped. Null values count as absent. */
+static adse_status collect_est(const comp_rec *c, const char *const *const *typed,
+                               adse_est_attrs *est, adse_err *err)
+{
+    const attr_src *s = &c->attrs;
+    memset(est, 0, sizeof *est);
+    memcpy(est->klass, c->subclass[0] ? c->subclass : c->klass, sizeof est->klass);
+    for (int m = 0; m < s->n; m++) {
+        const adse__ynode *map = s->maps[m];
+        for (int i = 0; i < map->n; i++) {
+            const adse__ypair *p = &map->pairs[i];
+            const char *key = p->key->text;
+            if (!adse_energy_attr_used(key) || in_fields(key, typed) ||
+                adse__ynode_is_null(p->value))
+                continue;
+            bool seen = false;
+            for (int k = 0; k < est->n && !seen; k++)
+                seen = est_name_eq(est->names[k], key);
+            if (seen) continue;
+            if (!adse__ynode_is_scalar(p->value))
+                return bad_value(p, s->owners[m], "a scalar", err);
+            if (p->key->len >= ADSE_EST_ATTR_MAX || p->value->len >= ADSE_EST_ATTR_MAX)
+                return adse__yerr(err, ADSE_E_SPEC, p->value,
+                                  "'%s' in attributes of '%s' is longer than ADSE_EST_ATTR_MAX - "
+                                  "1 (%d) characters",
+                                  key, s->owners[m], ADSE_EST_ATTR_MAX - 1);
+            if (est->n == ADSE_MAX_EST_ATTRS)
+                return adse__yerr(err, ADSE_E_SPEC, p->key,
+                                  "more than ADSE_MAX_EST_ATTRS (%d) energy-estimation attributes "
+                                  "for '%s'",
+                                  ADSE_MAX_EST_ATTRS, c->name);
+            memcpy(est->names[est->n], key, p->key->len + 1);
+            memcpy(est->values[est->n], p->value->text, p->value->len + 1);
+            est->n++;
+        }
+    }
+    return ADSE_OK;
+}
+
+static const char *const *const buffer_typed[] = {a_width, a_depth, a_word_bits, a_block_size,
+                                                  NULL};
+static const char *const *const arith_typed[] = {a_word_bits, NULL};
 
 static adse_status parse_bw_scale(const attr_src *s, adse_buffer *b, const adse__ynode **bw_nodes,
                                   adse_err *err)
@@ -599,7 +660,8 @@ static adse_status parse_buffer(const comp_rec *c, adse_buffer *b, bool *wire_gi
     }
     b->addr_gen_energy_pj = agen;
     b->area_um2 = has_cluster_area ? cluster_area / (double)b->cluster_size : 0.0;
-    return ADSE_OK;
+    b->area_source = has_cluster_area ? ADSE_ENERGY_USER : ADSE_ENERGY_FALLBACK;
+    return collect_est(c, buffer_typed, &b->est, err);
 }
 
 static adse_status parse_arith(const comp_rec *c, adse_arith *a, adse_err *err)
@@ -617,22 +679,24 @@ static adse_status parse_arith(const comp_rec *c, adse_arith *a, adse_err *err)
                            &a->mesh_y, err)))
         return st;
     adse__energy_fallback_arith(a);
-    bool has_energy;
+    bool has_energy, has_area;
     double energy = 0, area = 0;
     if ((st = attr_num(s, a_energy, false, &has_energy, &energy, err))) return st;
-    if ((st = attr_num(s, a_area, false, NULL, &area, err))) return st;
+    if ((st = attr_num(s, a_area, false, &has_area, &area, err))) return st;
     if (has_energy) {
         a->energy_source = ADSE_ENERGY_USER;
         a->e_compute = energy;
     }
     a->area_um2 = area;
-    return ADSE_OK;
+    a->area_source = has_area ? ADSE_ENERGY_USER : ADSE_ENERGY_FALLBACK;
+    return collect_est(c, arith_typed, &a->est, err);
 }
 
 /* ---- the tree walk ------------------------------------------------------------------- */
 
 typedef struct walk {
     attr_src inherited;                /* enclosing nodes' attributes, innermost first */
+    char prefix[ARCH_PATH_MAX];        /* enclosing nodes' names as written, each + '.' */
     uint64_t multiplier;               /* product of the enclosing nodes' name ranges */
     comp_rec buffers[ADSE_MAX_LEVELS]; /* outermost first */
     int n_buffers;
@@ -684,6 +748,10 @@ static adse_status parse_component(walk *w, const adse__ynode *cn, adse_err *err
     if (!class_n)
         return adse__yerr(err, ADSE_E_SPEC, cn, "missing 'class' in component '%s'", c.name);
     if ((st = adse__copy_name(class_n, c.klass, "class", err))) return st;
+    const adse__ynode *subclass_n = adse__ymap_get(cn, "subclass");
+    if (!adse__ynode_is_null(subclass_n) &&
+        (st = adse__copy_name(subclass_n, c.subclass, "subclass", err)))
+        return st;
     const adse__ynode *attrs = adse__ymap_get(cn, "attributes");
     if (!adse__ynode_is_null(attrs) && !adse__ynode_is_map(attrs))
         return adse__yerr(err, ADSE_E_SPEC, attrs,
@@ -694,6 +762,11 @@ static adse_status parse_component(walk *w, const adse__ynode *cn, adse_err *err
 
     comp_kind kind = classify(c.klass);
     if (kind != COMP_BUFFER && kind != COMP_ARITH) return ADSE_OK;
+    int plen = snprintf(c.path, sizeof c.path, "%s%s", w->prefix, name_n->text);
+    if (plen < 0 || (size_t)plen >= sizeof c.path)
+        return adse__yerr(err, ADSE_E_SPEC, name_n,
+                          "the dotted name of '%s' is longer than %d characters", c.name,
+                          ARCH_PATH_MAX - 1);
     if ((st = check_attr_typos(attrs, c.name, kind == COMP_BUFFER ? buffer_fields : arith_fields,
                                NULL, err)))
         return st;
@@ -760,8 +833,25 @@ static adse_status check_version(const adse__ynode *v, adse_err *err)
     return ADSE_OK;
 }
 
+void adse__arch_paths_free(adse__arch_paths *p)
+{
+    if (!p) return;
+    for (int i = 0; i < ADSE_MAX_LEVELS; i++)
+        free(p->levels[i]);
+    free(p->arith);
+    memset(p, 0, sizeof *p);
+}
+
+static char *dup_str(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d) memcpy(d, s, n);
+    return d;
+}
+
 adse_status adse__arch_from_yaml(const adse__ypair *top, adse_arch *arch, adse__arch_extra *extra,
-                                 adse_err *err)
+                                 adse__arch_paths *paths, adse_err *err)
 {
     const adse__ynode *root = top->value;
     adse_status st;
@@ -829,6 +919,15 @@ adse_status adse__arch_from_yaml(const adse__ypair *top, adse_arch *arch, adse__
         if (name_n) {
             if ((st = parse_range_name(name_n, owner_buf[depth], &count, "a subtree node", err)))
                 goto out;
+            size_t used = strlen(w->prefix);
+            int plen = snprintf(w->prefix + used, sizeof w->prefix - used, "%s.", name_n->text);
+            if (plen < 0 || (size_t)plen >= sizeof w->prefix - used) {
+                st = adse__yerr(err, ADSE_E_SPEC, name_n,
+                                "the dotted name of subtree node '%s' is longer than %d "
+                                "characters",
+                                owner_buf[depth], ARCH_PATH_MAX - 1);
+                goto out;
+            }
         } else {
             snprintf(owner_buf[depth], sizeof owner_buf[depth], "subtree node");
         }
@@ -864,6 +963,11 @@ adse_status adse__arch_from_yaml(const adse__ypair *top, adse_arch *arch, adse__
         if (wire_given) extra->wire_energy_given |= 1u << lvl;
     }
     if ((st = parse_arith(&w->arith, &arch->arith, err))) goto out;
+    for (int i = 0; i < w->n_buffers; i++) {
+        int lvl = w->n_buffers - 1 - i;
+        if (!(paths->levels[lvl] = dup_str(w->buffers[i].path))) goto nomem;
+    }
+    if (!(paths->arith = dup_str(w->arith.path))) goto nomem;
 
     /* Names must be unique: mapping targets and ERT tables refer to them. */
     for (int i = 0; i < arch->n_levels; i++) {
@@ -902,4 +1006,7 @@ adse_status adse__arch_from_yaml(const adse__ypair *top, adse_arch *arch, adse__
 out:
     free(w);
     return st;
+nomem:
+    st = adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
+    goto out;
 }

@@ -2,9 +2,10 @@
  * spec/internal.h: the converters from the document tree to typed specs (internal).
  *
  * spec.c reads the files into an adse__ydoc (tree.h), checks the top-level keys and calls
- * these converters in order: architecture, problem, mapping; then the ERT/ART binding of
- * src/energy. Each converter fills a caller-owned struct and reports the first error it
- * finds at the offending node.
+ * these converters in order: architecture, problem, ERT/ART (ert_yaml.c, binding with the
+ * energy layer's rule), the built-in estimator for what no table or attribute prices,
+ * mapping. Each converter fills a caller-owned struct and reports the first error it finds
+ * at the offending node.
  */
 #ifndef ADSE_SPEC_INTERNAL_H
 #define ADSE_SPEC_INTERNAL_H
@@ -18,9 +19,20 @@
 #include "adse/workload.h"
 #include "spec/tree.h"
 
+/* Accelergy table names: the enclosing subtree nodes' names and the component's name as
+ * written (ranges kept), dot-separated: "system.eyeriss.PE[0..167].mac". */
+typedef struct adse__arch_paths {
+    char *levels[ADSE_MAX_LEVELS]; /* storage level i; owned (malloc) */
+    char *arith;                   /* owned (malloc) */
+} adse__arch_paths;
+
 struct adse_spec_internal {
-    adse__ydoc *doc; /* the merged document tree; owned */
+    adse__ydoc *doc;        /* the merged document tree; owned */
+    adse__arch_paths paths; /* valid when the spec has an architecture */
 };
+
+/* Frees the strings of p and clears it. */
+void adse__arch_paths_free(adse__arch_paths *p);
 
 /* What the architecture converter learnt besides the arch itself. */
 typedef struct adse__arch_extra {
@@ -30,9 +42,24 @@ typedef struct adse__arch_extra {
     const adse__ynode *bw_scale_nodes[ADSE_MAX_LEVELS][ADSE_MAX_BW_SCALES];
 } adse__arch_extra;
 
-/* `architecture:` (classic tree format v0.2-v0.4) -> arch, with fallback (PAT) energies. */
+/* `architecture:` (classic tree format v0.2-v0.4) -> arch, with fallback (PAT) energies or
+ * the user's energy/area attributes, the estimator attributes (adse_est_attrs) and the
+ * Accelergy table names (paths, owned by the caller, also on failure). */
 adse_status adse__arch_from_yaml(const adse__ypair *top, adse_arch *arch, adse__arch_extra *extra,
-                                 adse_err *err);
+                                 adse__arch_paths *paths, adse_err *err);
+
+/* Binds the `ERT:` value ert (v0.2 map form or v0.3/v0.4 list form) to arch with
+ * adse__bind_*_actions (energy/bind.h); USER energies are never replaced; a table named
+ * `wire`/`Wire` sets wire_energy_pj (max of its transfer_random entries, read as a float
+ * and ignored when 0, as Timeloop does) for every level without its own wire_energy
+ * attribute (bit i of wire_energy_given). Tables matching no level are ignored. arch may
+ * be NULL to only check the table's structure. */
+adse_status adse__ert_bind(adse_arch *arch, const adse__ynode *ert, uint32_t wire_energy_given,
+                           adse_err *err);
+
+/* Binds the `ART:` value art to arch (may be NULL: check only): areas per instance, as
+ * float (adse__area_as_float), area_source ERT. */
+adse_status adse__art_bind(adse_arch *arch, const adse__ynode *art, adse_err *err);
 
 /* `problem:` -> problem. */
 adse_status adse__problem_from_yaml(const adse__ypair *top, adse_problem *problem, adse_err *err);

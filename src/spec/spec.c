@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "energy/bind.h"
 #include "spec/internal.h"
 
 /* Top-level keys the loader converts, and keys it keeps in the tree for later stages or
@@ -68,6 +67,21 @@ static adse_status check_bw_scales(const adse_arch *a, const adse__arch_extra *e
     return ADSE_OK;
 }
 
+/* Every energy and area still at Timeloop's fallback (no ERT/ART entry, no user attribute)
+ * goes to the estimator. */
+static adse_status use_estimator(adse_arch *a, const adse_energy_options *opt, adse_err *err)
+{
+    for (int i = 0; i < a->n_levels; i++) {
+        adse_buffer *b = &a->levels[i];
+        if (b->energy_source == ADSE_ENERGY_FALLBACK) b->energy_source = ADSE_ENERGY_ESTIMATOR;
+        if (b->area_source == ADSE_ENERGY_FALLBACK) b->area_source = ADSE_ENERGY_ESTIMATOR;
+    }
+    if (a->arith.energy_source == ADSE_ENERGY_FALLBACK)
+        a->arith.energy_source = ADSE_ENERGY_ESTIMATOR;
+    if (a->arith.area_source == ADSE_ENERGY_FALLBACK) a->arith.area_source = ADSE_ENERGY_ESTIMATOR;
+    return adse_energy_reprice(a, opt, err);
+}
+
 static adse_status convert(adse_spec *spec, adse_err *err)
 {
     const adse__ydoc *doc = spec->internal->doc;
@@ -79,7 +93,8 @@ static adse_status convert(adse_spec *spec, adse_err *err)
 
     const adse__ypair *arch = adse__ydoc_top_pair(doc, "architecture");
     if (arch) {
-        if ((st = adse__arch_from_yaml(arch, &spec->arch, extra, err))) goto out;
+        if ((st = adse__arch_from_yaml(arch, &spec->arch, extra, &spec->internal->paths, err)))
+            goto out;
         spec->has_arch = true;
     }
     const adse__ypair *prob = adse__ydoc_top_pair(doc, "problem");
@@ -103,6 +118,9 @@ static adse_status convert(adse_spec *spec, adse_err *err)
         if ((st = adse__art_bind(spec->has_arch ? &spec->arch : NULL, art->value, err))) goto out;
         spec->has_art = spec->has_arch;
     }
+    if (spec->has_arch && spec->options.energy == ADSE_ENERGY_MODE_ESTIMATOR &&
+        (st = use_estimator(&spec->arch, &spec->options.estimator, err)))
+        goto out;
 
     const adse__ypair *map = adse__ydoc_top_pair(doc, "mapping");
     if (map) {
@@ -123,10 +141,25 @@ out:
     return st;
 }
 
-static adse_status spec_new(adse_spec **out, adse_err *err)
+void adse_spec_options_init(adse_spec_options *opts)
 {
+    if (!opts) return;
+    opts->energy = ADSE_ENERGY_MODE_ESTIMATOR;
+    adse_energy_options_init(&opts->estimator);
+}
+
+static adse_status spec_new(const adse_spec_options *opts, adse_spec **out, adse_err *err)
+{
+    if (opts && opts->energy != ADSE_ENERGY_MODE_ESTIMATOR &&
+        opts->energy != ADSE_ENERGY_MODE_TIMELOOP_FALLBACK)
+        return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0, "adse_spec_load: unknown energy mode %d",
+                            (int)opts->energy);
     adse_spec *spec = calloc(1, sizeof *spec);
     if (!spec) return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
+    if (opts)
+        spec->options = *opts;
+    else
+        adse_spec_options_init(&spec->options);
     spec->internal = calloc(1, sizeof *spec->internal);
     if (!spec->internal) {
         free(spec);
@@ -155,6 +188,13 @@ static adse_status finish(adse_spec *spec, adse_status st, adse_spec **out, adse
 adse_status adse_spec_load_strings(const char *const *texts, const char *const *names, int n,
                                    adse_spec **out, adse_err *err)
 {
+    return adse_spec_load_strings_opts(texts, names, n, NULL, out, err);
+}
+
+adse_status adse_spec_load_strings_opts(const char *const *texts, const char *const *names, int n,
+                                        const adse_spec_options *opts, adse_spec **out,
+                                        adse_err *err)
+{
     adse_err_clear(err);
     if (!out)
         return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0, "adse_spec_load_strings: out is NULL");
@@ -162,7 +202,7 @@ adse_status adse_spec_load_strings(const char *const *texts, const char *const *
     if (n < 0 || (n > 0 && !texts))
         return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0, "adse_spec_load_strings: no texts");
     adse_spec *spec;
-    adse_status st = spec_new(&spec, err);
+    adse_status st = spec_new(opts, &spec, err);
     if (st) return st;
     for (int i = 0; i < n && st == ADSE_OK; i++) {
         char fallback[32];
@@ -207,13 +247,19 @@ static adse_status read_file(const char *path, char **text, size_t *len, adse_er
 
 adse_status adse_spec_load(const char *const *files, int n_files, adse_spec **out, adse_err *err)
 {
+    return adse_spec_load_opts(files, n_files, NULL, out, err);
+}
+
+adse_status adse_spec_load_opts(const char *const *files, int n_files,
+                                const adse_spec_options *opts, adse_spec **out, adse_err *err)
+{
     adse_err_clear(err);
     if (!out) return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0, "adse_spec_load: out is NULL");
     *out = NULL;
     if (n_files < 0 || (n_files > 0 && !files))
         return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0, "adse_spec_load: no files");
     adse_spec *spec;
-    adse_status st = spec_new(&spec, err);
+    adse_status st = spec_new(opts, &spec, err);
     if (st) return st;
     for (int i = 0; i < n_files && st == ADSE_OK; i++) {
         if (!files[i]) {
@@ -230,10 +276,21 @@ adse_status adse_spec_load(const char *const *files, int n_files, adse_spec **ou
     return finish(spec, st, out, err);
 }
 
+const char *adse_spec_table_name(const adse_spec *spec, int level)
+{
+    if (!spec || !spec->has_arch || !spec->internal) return NULL;
+    if (level == -1) return spec->internal->paths.arith;
+    if (level < 0 || level >= spec->arch.n_levels) return NULL;
+    return spec->internal->paths.levels[level];
+}
+
 void adse_spec_free(adse_spec *spec)
 {
     if (!spec) return;
-    if (spec->internal) adse__ydoc_free(spec->internal->doc);
+    if (spec->internal) {
+        adse__ydoc_free(spec->internal->doc);
+        adse__arch_paths_free(&spec->internal->paths);
+    }
     free(spec->internal);
     free(spec);
 }

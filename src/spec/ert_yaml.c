@@ -1,42 +1,16 @@
-/* Accelergy ERT/ART import (spec 7.1, 7.3), see energy.h. */
-#include "energy/bind.h"
+/* `ERT:` / `ART:` (Accelergy v0.2-v0.4, spec 7.1, 7.3) -> energies and areas of the arch.
+ * The YAML is read here; the binding rule is the energy layer's (energy/bind.h). */
+#include "spec/internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-void adse__ert_component_name(const char *table_name, char *out, size_t size)
-{
-    /* The last '.' outside brackets starts the component name ("PE[0..15]" holds dots). */
-    const char *seg = table_name;
-    int depth = 0;
-    for (const char *p = table_name; *p; p++) {
-        if (*p == '[')
-            depth++;
-        else if (*p == ']' && depth > 0)
-            depth--;
-        else if (*p == '.' && depth == 0)
-            seg = p + 1;
-    }
-    size_t len = strlen(seg);
-    if (len > 0 && seg[len - 1] == ']') {
-        const char *open = strrchr(seg, '[');
-        if (open) len = (size_t)(open - seg);
-    }
-    if (size == 0) return;
-    if (len >= size) len = size - 1;
-    memcpy(out, seg, len);
-    out[len] = 0;
-}
+#include "energy/bind.h"
 
-/* Max energy per distinct action name of one table. */
-typedef struct action_energy {
-    const char *name; /* borrowed from the tree */
-    double energy_pj;
-} action_energy;
-
+/* Max energy per distinct action name of one table (names borrowed from the tree). */
 typedef struct table_actions {
-    action_energy *v;
+    adse_energy_action *v;
     int n, cap;
 } table_actions;
 
@@ -50,7 +24,7 @@ static adse_status acts_add(table_actions *a, const char *name, double e, adse_e
     }
     if (a->n == a->cap) {
         int cap = a->cap ? a->cap * 2 : 8;
-        action_energy *v = realloc(a->v, (size_t)cap * sizeof *v);
+        adse_energy_action *v = realloc(a->v, (size_t)cap * sizeof *v);
         if (!v) return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
         a->v = v;
         a->cap = cap;
@@ -61,24 +35,11 @@ static adse_status acts_add(table_actions *a, const char *name, double e, adse_e
     return ADSE_OK;
 }
 
-static const action_energy *acts_find(const table_actions *a, const char *name)
+static const adse_energy_action *acts_find(const table_actions *a, const char *name)
 {
     for (int i = 0; i < a->n; i++)
         if (strcmp(a->v[i].name, name) == 0) return &a->v[i];
     return NULL;
-}
-
-/* Energy of the first present action of names (NULL-terminated); false if none. */
-static bool acts_first(const table_actions *a, const char *const *names, double *out)
-{
-    for (; *names; names++) {
-        const action_energy *e = acts_find(a, *names);
-        if (e) {
-            *out = e->energy_pj;
-            return true;
-        }
-    }
-    return false;
 }
 
 static adse_status read_energy(const adse__ynode *entry, const char *action, const char *table,
@@ -102,45 +63,26 @@ static adse_status read_energy(const adse__ynode *entry, const char *action, con
     return ADSE_OK;
 }
 
-static const char *const read_names[] = {"random_read", "read", NULL};
-static const char *const fill_names[] = {"random_fill", "random_write", "fill", "write", NULL};
-static const char *const update_names[] = {"random_update", "random_write", "update", "write",
-                                           NULL};
-static const char *const leak_names[] = {"leak", NULL};
-static const char *const compute_names[] = {"mac_random", "mult_random", "mac",
-                                            "mult",       "compute",     NULL};
-
 static void bind_table(adse_arch *arch, const char *component, const table_actions *acts,
                        uint32_t wire_energy_given)
 {
     if (strcmp(component, "wire") == 0 || strcmp(component, "Wire") == 0) {
         /* Timeloop reads this one as a float and ignores a zero. */
-        const action_energy *t = acts_find(acts, "transfer_random");
+        const adse_energy_action *t = acts_find(acts, "transfer_random");
         double e = t ? (double)(float)t->energy_pj : 0.0;
         if (e == 0.0) return;
         for (int i = 0; i < arch->n_levels; i++)
             if (!(wire_energy_given & (1u << i))) arch->levels[i].wire_energy_pj = e;
         return;
     }
-    double max_all = 0.0;
-    for (int i = 0; i < acts->n; i++)
-        if (acts->v[i].energy_pj > max_all) max_all = acts->v[i].energy_pj;
-
     for (int i = 0; i < arch->n_levels; i++) {
         adse_buffer *b = &arch->levels[i];
-        if (strcmp(b->name, component) != 0 || b->energy_source == ADSE_ENERGY_USER) continue;
-        acts_first(acts, read_names, &b->e_read);
-        acts_first(acts, fill_names, &b->e_fill);
-        acts_first(acts, update_names, &b->e_update);
-        acts_first(acts, leak_names, &b->e_leak);
-        b->vector_access_energy = max_all / (double)b->cluster_size;
-        b->energy_source = ADSE_ENERGY_ERT;
+        if (strcmp(b->name, component) == 0 && b->energy_source != ADSE_ENERGY_USER)
+            adse__bind_buffer_actions(b, acts->v, acts->n, ADSE_ENERGY_ERT);
     }
     adse_arith *a = &arch->arith;
-    if (strcmp(a->name, component) == 0 && a->energy_source != ADSE_ENERGY_USER) {
-        acts_first(acts, compute_names, &a->e_compute);
-        a->energy_source = ADSE_ENERGY_ERT;
-    }
+    if (strcmp(a->name, component) == 0 && a->energy_source != ADSE_ENERGY_USER)
+        adse__bind_arith_actions(a, acts->v, acts->n, ADSE_ENERGY_ERT);
 }
 
 static adse_status table_name(const adse__ynode *n, const char *what, adse_err *err)
@@ -282,12 +224,19 @@ static void bind_area(adse_arch *arch, const char *table, double area)
 {
     /* Timeloop reads ART areas into a float; keep that rounding so printed areas and
      * totals match its output (e.g. 217363.36892 -> 217363.375). */
-    area = (double)(float)area;
+    area = adse__area_as_float(area);
     char comp[ADSE_NAME_MAX];
     adse__ert_component_name(table, comp, sizeof comp);
-    for (int i = 0; i < arch->n_levels; i++)
-        if (strcmp(arch->levels[i].name, comp) == 0) arch->levels[i].area_um2 = area;
-    if (strcmp(arch->arith.name, comp) == 0) arch->arith.area_um2 = area;
+    for (int i = 0; i < arch->n_levels; i++) {
+        if (strcmp(arch->levels[i].name, comp) == 0) {
+            arch->levels[i].area_um2 = area;
+            arch->levels[i].area_source = ADSE_ENERGY_ERT;
+        }
+    }
+    if (strcmp(arch->arith.name, comp) == 0) {
+        arch->arith.area_um2 = area;
+        arch->arith.area_source = ADSE_ENERGY_ERT;
+    }
 }
 
 adse_status adse__art_bind(adse_arch *arch, const adse__ynode *art, adse_err *err)

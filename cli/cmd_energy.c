@@ -1,0 +1,181 @@
+/*
+ * cli/cmd_energy.c: `adse energy`, the built-in estimator as a command (Accelergy's role).
+ *
+ * Loads the architecture from FILE... (same loader and merging as `adse model`; other
+ * top-level keys may be present and are checked but not used), prices every storage level
+ * and the arithmetic level, and prints a readable table or, with --json, a JSON document.
+ * -o DIR also writes DIR/ERT.yaml and DIR/ART.yaml in Accelergy's v0.4 format, which
+ * Timeloop and `adse model` read unchanged.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "adse/adse.h"
+#include "cli.h"
+
+#define ERT_NAME "ERT.yaml"
+#define ART_NAME "ART.yaml"
+
+void cmd_energy_usage(FILE *f)
+{
+    fprintf(f, "usage: adse energy [--json] [-o DIR] FILE...\n"
+               "\n"
+               "Prices every storage level and the arithmetic level of the architecture in\n"
+               "FILE... with the built-in estimator (Accelergy v0.4 with its CACTI, Library,\n"
+               "NeuroSim and Aladdin plug-ins, without Python): energy per action in pJ ('leak'\n"
+               "per instance per cycle) and area per instance and in total in um^2. ERT/ART\n"
+               "tables in FILE... are ignored. Prints a table, e.g.\n"
+               "  shared_glb  smartbuffer_SRAM  1  read  18.183829  217363.37  217363.37\n"
+               "\n"
+               "Options:\n"
+               "  --json                  print the JSON document instead of the table\n"
+               "  -o, --output DIR        also write DIR/" ERT_NAME " and DIR/" ART_NAME
+               " (Accelergy v0.4\n"
+               "                          format; DIR is created if missing)\n"
+               "  -h, --help              show this help\n"
+               "\n"
+               "Exit status: 0 success, 1 bad input (e.g. an unknown class or a size outside the\n"
+               "estimator's model), 2 usage error.\n");
+}
+
+/* Writes DIR/name in format fmt; removes the file again on failure. */
+static int write_table_file(const char *dir, const char *name, adse_energy_report_format fmt,
+                            const adse_spec *spec)
+{
+    size_t len = strlen(dir) + strlen(name) + 2;
+    char *path = malloc(len);
+    if (!path) {
+        cli_error("out of memory");
+        return -1;
+    }
+    snprintf(path, len, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        cli_error("%s: cannot open for writing: %s", path, strerror(errno));
+        free(path);
+        return -1;
+    }
+    adse_err err;
+    adse_err_clear(&err);
+    adse_status st = adse_report_energy(f, fmt, spec, NULL, &err);
+    int close_rc = fclose(f);
+    if (st != ADSE_OK || close_rc != 0) {
+        char msg[ADSE_ERR_FILE_MAX + ADSE_ERR_MSG_MAX + 64];
+        if (st == ADSE_E_SPEC)
+            cli_error("%s", adse_err_format(&err, msg, sizeof msg));
+        else
+            cli_error("%s: write failed (%s)", path,
+                      st != ADSE_OK ? adse_status_name(st) : strerror(errno));
+        unlink(path);
+        free(path);
+        return -1;
+    }
+    free(path);
+    return 0;
+}
+
+int cmd_energy(int argc, char **argv)
+{
+    bool json = false;
+    const char *out_dir = NULL;
+    const char **files = calloc((size_t)argc + 1, sizeof *files);
+    if (!files) {
+        cli_error("out of memory");
+        return CLI_EXIT_FAIL;
+    }
+    int n_files = 0;
+    bool only_files = false;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (only_files || a[0] != '-' || strcmp(a, "-") == 0) {
+            files[n_files++] = a;
+            continue;
+        }
+        if (strcmp(a, "--") == 0) {
+            only_files = true;
+            continue;
+        }
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            cmd_energy_usage(stdout);
+            free(files);
+            return CLI_EXIT_OK;
+        }
+        if (strcmp(a, "--json") == 0) {
+            json = true;
+            continue;
+        }
+        if (strncmp(a, "-o", 2) == 0 || strcmp(a, "--output") == 0 ||
+            strncmp(a, "--output=", 9) == 0) {
+            const char *inl = NULL;
+            if (strncmp(a, "--output=", 9) == 0)
+                inl = a + 9;
+            else if (a[1] == 'o' && a[2])
+                inl = a + 2;
+            out_dir = cli_option_value("energy", argc, argv, &i, "-o", inl);
+            if (!out_dir) {
+                free(files);
+                return CLI_EXIT_USAGE;
+            }
+            if (!out_dir[0]) {
+                free(files);
+                return cli_usage_error("energy", "option '-o' requires a non-empty directory");
+            }
+            continue;
+        }
+        free(files);
+        return cli_usage_error("energy", "unknown option '%s'", a);
+    }
+    if (n_files == 0) {
+        free(files);
+        return cli_usage_error("energy", "no input files");
+    }
+
+    int rc = CLI_EXIT_FAIL;
+    adse_spec *spec = NULL;
+    adse_err err;
+    adse_err_clear(&err);
+    char msg[ADSE_ERR_FILE_MAX + ADSE_ERR_MSG_MAX + 64];
+    if (adse_spec_load(files, n_files, &spec, &err) != ADSE_OK) {
+        cli_error("%s", adse_err_format(&err, msg, sizeof msg));
+        goto done;
+    }
+    if (!spec->has_arch) {
+        cli_error("missing 'architecture': no input file has this top-level key");
+        goto done;
+    }
+    if (out_dir) {
+        if (cli_make_dirs(out_dir) != 0) {
+            cli_error("%s: cannot create directory: %s", out_dir, strerror(errno));
+            goto done;
+        }
+        if (write_table_file(out_dir, ERT_NAME, ADSE_ENERGY_REPORT_ERT, spec) ||
+            write_table_file(out_dir, ART_NAME, ADSE_ENERGY_REPORT_ART, spec))
+            goto done;
+    }
+    adse_err_clear(&err);
+    adse_status st = adse_report_energy(
+        stdout, json ? ADSE_ENERGY_REPORT_JSON : ADSE_ENERGY_REPORT_TABLE, spec, NULL, &err);
+    if (st != ADSE_OK) {
+        if (st == ADSE_E_SPEC)
+            cli_error("%s", adse_err_format(&err, msg, sizeof msg));
+        else
+            cli_error("cannot write to stdout");
+        goto done;
+    }
+    if (fflush(stdout) != 0) {
+        cli_error("cannot write to stdout: %s", strerror(errno));
+        goto done;
+    }
+    rc = CLI_EXIT_OK;
+
+done:
+    adse_spec_free(spec);
+    free(files);
+    return rc;
+}
