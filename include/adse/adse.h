@@ -13,6 +13,8 @@
 #include "adse/mapping.h"
 #include "adse/spec.h"
 #include "adse/model.h"
+#include "adse/constraints.h"
+#include "adse/mapper.h"
 #include "adse/report.h"
 
 #define ADSE_VERSION "0.1.0"

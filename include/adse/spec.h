@@ -40,6 +40,7 @@
 #include <stdbool.h>
 
 #include "adse/arch.h"
+#include "adse/constraints.h"
 #include "adse/energy.h"
 #include "adse/error.h"
 #include "adse/mapping.h"
@@ -73,6 +74,11 @@ typedef struct adse_spec {
     bool has_ert;        /* an ERT was bound */
     bool has_art;        /* an ART was bound */
     adse_spec_options options; /* the options it was loaded with */
+    bool has_constraints; /* any of architecture_constraints, mapspace_constraints,
+                             mapspace, constraints was found (needs arch and problem) */
+    adse_constraints constraints; /* all constraint lists merged; free when none */
+    bool has_mapper;      /* a `mapper` key was found */
+    adse_mapper_settings mapper;  /* mapper settings; defaults when none */
     struct adse_spec_internal *internal; /* document tree, file names; owned */
 } adse_spec;
 
