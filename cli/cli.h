@@ -9,7 +9,10 @@
 #ifndef ADSE_CLI_H
 #define ADSE_CLI_H
 
+#include <stdbool.h>
 #include <stdio.h>
+
+#include "adse/adse.h"
 
 #define CLI_EXIT_OK 0
 #define CLI_EXIT_FAIL 1
@@ -43,14 +46,57 @@ int cli_make_dirs(const char *path);
 const char *cli_option_value(const char *cmd, int argc, char **argv, int *i, const char *opt_name,
                              const char *inline_value);
 
+/* ---- shared by `adse model` and `adse map` (eval_args.c) ---------------------------- */
+
+typedef struct cli_eval_args {
+    bool json;                /* --json */
+    const char *out_dir;      /* -o DIR, NULL when not given */
+    adse_model_options model; /* --translation, --no-link-transfers */
+    adse_spec_options spec;   /* --energy */
+    const char **files;       /* the input files (argv pointers; the array is owned) */
+    int n_files;
+} cli_eval_args;
+
+/* A command's own option: returns 1 when argv[*i] is one (advancing *i past its value), 0
+ * when it is not, -1 after printing a usage error. */
+typedef int (*cli_extra_option)(const char *cmd, int argc, char **argv, int *i, void *user);
+
+/* Parses the options both commands share, the command's own ones through extra (may be
+ * NULL), and the files. Returns -1 to go on, or the exit code to return at once (after
+ * --help, or after printing a usage error). Release a with cli_eval_args_release. */
+int cli_eval_parse(const char *cmd, int argc, char **argv, void (*usage)(FILE *),
+                   cli_extra_option extra, void *user, cli_eval_args *a);
+void cli_eval_args_release(cli_eval_args *a);
+
+/* Loads and merges a->files with a->spec; NULL after printing the error. */
+adse_spec *cli_eval_load(const cli_eval_args *a);
+
+/* Prints "missing 'architecture' ...: no input file has this top-level key" and returns
+ * false unless spec has an architecture, a problem and (when need_mapping) a mapping. */
+bool cli_eval_require(const adse_spec *spec, bool need_mapping);
+
+/* Opens dir/name for writing (*path owned, freed by cli_close_output); NULL after printing
+ * the error. */
+FILE *cli_open_output(const char *dir, const char *name, char **path);
+
+/* Closes f; when the writer's status st or the close failed, prints the error, removes the
+ * file and returns -1. Frees path. */
+int cli_close_output(FILE *f, char *path, adse_status st);
+
 /* Top-level help (the command list). */
 void cli_main_usage(FILE *f);
 
 int cmd_model(int argc, char **argv);
 void cmd_model_usage(FILE *f);
 
+int cmd_map(int argc, char **argv);
+void cmd_map_usage(FILE *f);
+
 int cmd_energy(int argc, char **argv);
 void cmd_energy_usage(FILE *f);
+
+int cmd_search(int argc, char **argv);
+void cmd_search_usage(FILE *f);
 
 int cmd_help(int argc, char **argv);
 void cmd_help_usage(FILE *f);

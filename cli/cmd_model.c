@@ -8,7 +8,6 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,132 +56,19 @@ typedef adse_status (*writer_fn)(FILE *, const adse_model *, const adse_mapping 
 static int write_file(const char *dir, const char *name, writer_fn fn, const adse_model *model,
                       const adse_mapping *mapping, const adse_result *res)
 {
-    size_t len = strlen(dir) + strlen(name) + 2;
-    char *path = malloc(len);
-    if (!path) {
-        cli_error("out of memory");
-        return -1;
-    }
-    snprintf(path, len, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        cli_error("%s: cannot open for writing: %s", path, strerror(errno));
-        free(path);
-        return -1;
-    }
-    adse_status st = fn(f, model, mapping, res);
-    int close_rc = fclose(f);
-    if (st != ADSE_OK || close_rc != 0) {
-        cli_error("%s: write failed (%s)", path,
-                  st != ADSE_OK ? adse_status_name(st) : strerror(errno));
-        free(path);
-        return -1;
-    }
-    free(path);
-    return 0;
+    char *path;
+    FILE *f = cli_open_output(dir, name, &path);
+    if (!f) return -1;
+    return cli_close_output(f, path, fn(f, model, mapping, res));
 }
 
 int cmd_model(int argc, char **argv)
 {
-    bool json = false;
-    const char *out_dir = NULL;
-    adse_model_options opts;
-    adse_model_options_init(&opts);
-    adse_spec_options spec_opts;
-    adse_spec_options_init(&spec_opts);
-
-    const char **files = calloc((size_t)argc + 1, sizeof *files);
-    if (!files) {
-        cli_error("out of memory");
-        return CLI_EXIT_FAIL;
-    }
-    int n_files = 0;
-    bool only_files = false;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (only_files || a[0] != '-' || strcmp(a, "-") == 0) {
-            files[n_files++] = a;
-            continue;
-        }
-        if (strcmp(a, "--") == 0) {
-            only_files = true;
-            continue;
-        }
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            cmd_model_usage(stdout);
-            free(files);
-            return CLI_EXIT_OK;
-        }
-        if (strcmp(a, "--json") == 0) {
-            json = true;
-            continue;
-        }
-        if (strcmp(a, "--no-link-transfers") == 0) {
-            opts.disable_link_transfers = true;
-            continue;
-        }
-        if (strcmp(a, "-o") == 0 || strncmp(a, "-o", 2) == 0 || strcmp(a, "--output") == 0 ||
-            strncmp(a, "--output=", 9) == 0) {
-            const char *inl = NULL;
-            if (strncmp(a, "--output=", 9) == 0)
-                inl = a + 9;
-            else if (a[1] == 'o' && a[2])
-                inl = a + 2;
-            out_dir = cli_option_value("model", argc, argv, &i, "-o", inl);
-            if (!out_dir) {
-                free(files);
-                return CLI_EXIT_USAGE;
-            }
-            if (!out_dir[0]) {
-                free(files);
-                return cli_usage_error("model", "option '-o' requires a non-empty directory");
-            }
-            continue;
-        }
-        if (strcmp(a, "--energy") == 0 || strncmp(a, "--energy=", 9) == 0) {
-            const char *v =
-                cli_option_value("model", argc, argv, &i, "--energy", a[8] == '=' ? a + 9 : NULL);
-            if (!v) {
-                free(files);
-                return CLI_EXIT_USAGE;
-            }
-            if (strcmp(v, "estimator") == 0)
-                spec_opts.energy = ADSE_ENERGY_MODE_ESTIMATOR;
-            else if (strcmp(v, "timeloop-fallback") == 0)
-                spec_opts.energy = ADSE_ENERGY_MODE_TIMELOOP_FALLBACK;
-            else {
-                free(files);
-                return cli_usage_error("model",
-                                       "unknown energy source '%s' (expected 'estimator' or "
-                                       "'timeloop-fallback')",
-                                       v);
-            }
-            continue;
-        }
-        if (strcmp(a, "--translation") == 0 || strncmp(a, "--translation=", 14) == 0) {
-            const char *v = cli_option_value("model", argc, argv, &i, "--translation",
-                                             a[13] == '=' ? a + 14 : NULL);
-            if (!v) {
-                free(files);
-                return CLI_EXIT_USAGE;
-            }
-            if (strcmp(v, "new") == 0)
-                opts.translation = ADSE_TRANSLATION_NEW;
-            else if (strcmp(v, "legacy") == 0)
-                opts.translation = ADSE_TRANSLATION_LEGACY;
-            else {
-                free(files);
-                return cli_usage_error(
-                    "model", "unknown translation rule '%s' (expected 'new' or 'legacy')", v);
-            }
-            continue;
-        }
-        free(files);
-        return cli_usage_error("model", "unknown option '%s'", a);
-    }
-    if (n_files == 0) {
-        free(files);
-        return cli_usage_error("model", "no input files");
+    cli_eval_args args;
+    int parsed = cli_eval_parse("model", argc, argv, cmd_model_usage, NULL, NULL, &args);
+    if (parsed >= 0) {
+        cli_eval_args_release(&args);
+        return parsed;
     }
 
     int rc = CLI_EXIT_FAIL;
@@ -194,30 +80,8 @@ int cmd_model(int argc, char **argv)
     adse_err_clear(&err);
     char msg[ADSE_ERR_FILE_MAX + ADSE_ERR_MSG_MAX + 64];
 
-    if (adse_spec_load_opts(files, n_files, &spec_opts, &spec, &err) != ADSE_OK) {
-        cli_error("%s", adse_err_format(&err, msg, sizeof msg));
-        goto done;
-    }
-    if (!spec->has_arch || !spec->has_problem || !spec->has_mapping) {
-        const char *names[3] = {spec->has_arch ? NULL : "'architecture'",
-                                spec->has_problem ? NULL : "'problem'",
-                                spec->has_mapping ? NULL : "'mapping'"};
-        const char *list[3];
-        int n_missing = 0;
-        for (int k = 0; k < 3; k++)
-            if (names[k]) list[n_missing++] = names[k];
-        char missing[96];
-        if (n_missing == 1)
-            snprintf(missing, sizeof missing, "%s", list[0]);
-        else if (n_missing == 2)
-            snprintf(missing, sizeof missing, "%s and %s", list[0], list[1]);
-        else
-            snprintf(missing, sizeof missing, "%s, %s and %s", list[0], list[1], list[2]);
-        cli_error("missing %s: no input file has %s top-level key%s", missing,
-                  n_missing > 1 ? "these" : "this", n_missing > 1 ? "s" : "");
-        goto done;
-    }
-    if (adse_model_create(&spec->arch, &spec->problem, &opts, &model, &err) != ADSE_OK) {
+    if (!(spec = cli_eval_load(&args)) || !cli_eval_require(spec, true)) goto done;
+    if (adse_model_create(&spec->arch, &spec->problem, &args.model, &model, &err) != ADSE_OK) {
         cli_error("%s", adse_err_format(&err, msg, sizeof msg));
         goto done;
     }
@@ -238,17 +102,18 @@ int cmd_model(int argc, char **argv)
         goto done;
     }
 
-    if (out_dir) {
-        if (cli_make_dirs(out_dir) != 0) {
-            cli_error("%s: cannot create directory: %s", out_dir, strerror(errno));
+    if (args.out_dir) {
+        if (cli_make_dirs(args.out_dir) != 0) {
+            cli_error("%s: cannot create directory: %s", args.out_dir, strerror(errno));
             goto done;
         }
-        if (write_file(out_dir, STATS_NAME, adse_report_stats_txt, model, &spec->mapping, res) ||
-            write_file(out_dir, MAP_NAME, adse_report_map_txt, model, &spec->mapping, res))
+        if (write_file(args.out_dir, STATS_NAME, adse_report_stats_txt, model, &spec->mapping,
+                       res) ||
+            write_file(args.out_dir, MAP_NAME, adse_report_map_txt, model, &spec->mapping, res))
             goto done;
     }
 
-    if (json) {
+    if (args.json) {
         if (adse_report_json(stdout, model, &spec->mapping, res) != ADSE_OK) {
             cli_error("cannot write the JSON document");
             goto done;
@@ -268,6 +133,6 @@ done:
     adse_scratch_free(scratch);
     adse_model_free(model);
     adse_spec_free(spec);
-    free(files);
+    cli_eval_args_release(&args);
     return rc;
 }

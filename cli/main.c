@@ -15,8 +15,11 @@
 
 const cli_command cli_commands[] = {
     {"model", cmd_model, cmd_model_usage, "evaluate one mapping with Timeloop's analytical model"},
+    {"map", cmd_map, cmd_map_usage, "search the mapspace for the best mapping (timeloop-mapper)"},
     {"energy", cmd_energy, cmd_energy_usage,
      "energy per action and area of each component (built-in estimator, ERT/ART export)"},
+    {"search", cmd_search, cmd_search_usage,
+     "search accelerator parameters with a genetic algorithm under budgets"},
     {"help", cmd_help, cmd_help_usage, "show help for adse or one of its commands"},
     {"version", cmd_version, cmd_version_usage, "print the adse version"},
 };

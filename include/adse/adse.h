@@ -16,6 +16,9 @@
 #include "adse/constraints.h"
 #include "adse/mapper.h"
 #include "adse/report.h"
+#include "adse/search_spec.h"
+#include "adse/search.h"
+#include "adse/search_report.h"
 
 #define ADSE_VERSION "0.1.0"
 

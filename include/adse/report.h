@@ -3,8 +3,9 @@
  *
  * stats.txt follows Timeloop's layout (spec 10.1: same labels, same number formats) so
  * scripts that parse timeloop-model.stats.txt read adse's too; map.txt follows
- * Nest::PrettyPrint (spec 10.2). The JSON document is the one `adse model --json` prints
- * (docs/cli.md). Writers take a caller-owned FILE*; they never open files themselves.
+ * Nest::PrettyPrint (spec 10.2); map.yaml is Mapping::FormatAsYaml (spec 10.3), which
+ * timeloop-model and `adse model` read back. The JSON documents are the ones
+ * `adse model --json` and `adse map --json` print (docs/cli.md). Writers take a caller-owned FILE*; they never open files themselves.
  * adse_report_energy() writes the built-in estimator's pricing of an architecture: a
  * readable table, JSON (`adse energy --json`), or Accelergy v0.4 ERT.yaml / ART.yaml that
  * Timeloop and adse bind unchanged.
@@ -18,6 +19,7 @@
 
 #include "adse/arch.h"
 #include "adse/error.h"
+#include "adse/mapper.h"
 #include "adse/mapping.h"
 #include "adse/model.h"
 #include "adse/spec.h"
@@ -48,6 +50,24 @@ adse_status adse_report_map_txt(FILE *f, const adse_model *model, const adse_map
 /* The `adse model --json` document, followed by a newline. */
 adse_status adse_report_json(FILE *f, const adse_model *model, const adse_mapping *mapping,
                              const adse_result *r);
+
+/* Timeloop's map.yaml of a mapping (what timeloop-mapper writes as timeloop-mapper.map.yaml),
+ * byte for byte: `mapping:` with one datatype directive per storage level, then per level
+ * a spatial directive (levels with non-unit spatial loops) and a temporal one; permutations
+ * list the non-unit loops innermost first, then the unit dimensions; no newline after the
+ * last line, as yaml-cpp writes it. Needs no evaluation: any well-formed mapping. Read back
+ * by adse_spec_load, it gives the same loop nest and keep masks (hence the same model
+ * results); the adse_mapping is identical when it was read from such a file. */
+adse_status adse_report_map_yaml(FILE *f, const adse_model *model, const adse_mapping *mapping);
+
+/* The map.yaml from an explicit architecture and problem. */
+adse_status adse_report_write_map_yaml(FILE *f, const adse_arch *arch, const adse_problem *problem,
+                                       const adse_mapping *mapping);
+
+/* The `adse map --json` document: every member of the `adse model --json` document for the
+ * best mapping's evaluation, then "mapping" (the map.yaml directives as an array of
+ * objects) and "search" (the mapper statistics). ADSE_E_USAGE when r->found is false. */
+adse_status adse_report_mapper_json(FILE *f, const adse_model *model, const adse_mapper_result *r);
 
 /* stats.txt from an explicit architecture and problem (mapping may be NULL: it is unused). */
 adse_status adse_report_write_stats(FILE *f, const adse_arch *arch, const adse_problem *problem,

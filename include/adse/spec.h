@@ -9,8 +9,14 @@
  *   mapping (list of directives)                      -> mapping (has_mapping)
  *   ERT / ART (Accelergy v0.2-v0.4)                   -> bound into arch energies/areas
  *   components no ERT/ART entry prices                -> the built-in estimator (energy.h)
- * Keys a later issue handles (mapper, mapspace, architecture_constraints, ...) are kept
- * unread in the document tree; any other top-level key is an error. Every error names
+ *   architecture.constraints, architecture_constraints / arch_constraints,
+ *   mapspace_constraints / mapspace, constraints      -> constraints (has_constraints),
+ *                                                        merged (docs/constraints.md)
+ *   mapper (Timeloop's section + adse's keys)         -> mapper (has_mapper)
+ * Constraints are converted only when an architecture and a problem are present (they
+ * name levels, dimensions and data spaces). Keys of other tools (compound_components,
+ * globals, ...) are kept unread in the document tree; any other top-level key is an
+ * error. Every error names
  * file:line:column and the field: ADSE_E_SYNTAX for malformed YAML (also duplicate keys,
  * where `a-b` and `a_b` are the same key), ADSE_E_SPEC for unknown, missing or mistyped
  * fields and exceeded limits (limits.h), ADSE_E_MAPPING when a mapping cannot fit the
@@ -59,9 +65,11 @@ typedef enum adse_energy_mode {
 typedef struct adse_spec_options {
     adse_energy_mode energy;       /* default ADSE_ENERGY_MODE_ESTIMATOR */
     adse_energy_options estimator; /* estimator flags and precision (adse_energy_options_init) */
+    bool ignore_mapping;           /* leave a `mapping` key unread (has_mapping false): a
+                                      mapper's inputs may carry a stale one; default false */
 } adse_spec_options;
 
-/* Fills the defaults: estimator mode with the estimator's default options. */
+/* Fills the defaults: estimator mode with the estimator's default options, mappings read. */
 void adse_spec_options_init(adse_spec_options *opts);
 
 typedef struct adse_spec {

@@ -1,5 +1,6 @@
 /*
- * report/json.c: the `adse model --json` document (schema in docs/cli.md).
+ * report/json.c: the `adse model --json` and `adse map --json` documents (schemas in
+ * docs/cli.md).
  *
  * Top-level totals, then every storage level inner to outer (hidden levels included, so the
  * array index is the storage level id) with the data spaces it keeps, then the arithmetic
@@ -7,6 +8,7 @@
  */
 #include "adse/report.h"
 
+#include "report/report_internal.h"
 #include "util/json_writer.h"
 
 static void write_ds(adse__json *w, const adse_ds_stats *s)
@@ -30,63 +32,100 @@ static void write_ds(adse__json *w, const adse_ds_stats *s)
     adse__json_end_object(w);
 }
 
+/* The members of the `adse model --json` object (the object itself is the caller's). */
+static void write_model_members(adse__json *w, const adse_arch *a, const adse_problem *p,
+                                const adse_result *r)
+{
+    adse__json_kv_uint(w, "cycles", r->cycles);
+    adse__json_kv_double(w, "energy_pj", r->energy_pj);
+    adse__json_kv_double(w, "utilization", r->utilization);
+    adse__json_kv_double(w, "gflops", r->gflops);
+    adse__json_kv_uint(w, "computes", r->computes);
+    adse__json_kv_double(w, "edp", r->edp);
+    adse__json_kv_double(w, "area_um2", r->area_um2);
+    adse__json_kv_double(w, "pj_per_compute",
+                         r->computes ? r->energy_pj / (double)r->computes : 0.0);
+    adse__json_kv_uint(w, "compute_cycles", r->compute_cycles);
+    adse__json_kv_uint(w, "total_ops", r->total_ops);
+    adse__json_kv_uint(w, "reduction_ops", r->reduction_ops);
+    adse__json_kv_uint(w, "memory_accesses_required", r->memory_accesses_required);
+
+    adse__json_key(w, "levels");
+    adse__json_begin_array(w);
+    for (int i = 0; i < a->n_levels; i++) {
+        const adse_level_stats *ls = &r->levels[i];
+        adse__json_begin_object(w);
+        adse__json_kv_string(w, "name", a->levels[i].name);
+        adse__json_kv_double(w, "energy_pj", ls->energy_pj);
+        adse__json_kv_uint(w, "cycles", ls->cycles);
+        adse__json_kv_double(w, "bandwidth_throttling", ls->slowdown);
+        adse__json_kv_double(w, "leakage_energy_pj", ls->leak_energy_pj);
+        adse__json_kv_uint(w, "accesses", ls->accesses);
+        adse__json_kv_double(w, "area_um2_per_instance", a->levels[i].area_um2);
+        adse__json_key(w, "dataspaces");
+        adse__json_begin_object(w);
+        for (int d = 0; d < p->n_ds; d++) {
+            if (!ls->ds[d].kept) continue;
+            adse__json_key(w, p->ds[d].name);
+            write_ds(w, &ls->ds[d]);
+        }
+        adse__json_end_object(w);
+        adse__json_end_object(w);
+    }
+    adse__json_end_array(w);
+
+    adse__json_key(w, "arithmetic");
+    adse__json_begin_object(w);
+    adse__json_kv_string(w, "name", a->arith.name);
+    adse__json_kv_double(w, "energy_pj", r->mac_energy_pj);
+    adse__json_kv_uint(w, "utilized_instances", r->utilized_macs);
+    adse__json_kv_uint(w, "instances", a->arith.instances);
+    adse__json_kv_uint(w, "cycles", r->compute_cycles);
+    adse__json_kv_double(w, "area_um2", a->arith.area_um2 * (double)a->arith.instances);
+    adse__json_end_object(w);
+}
+
 adse_status adse_report_write_json(FILE *f, const adse_arch *a, const adse_problem *p,
                                    const adse_mapping *mapping, const adse_result *r)
 {
     (void)mapping;
     if (!f || !a || !p || !r || r->fail != ADSE_FAIL_NONE) return ADSE_E_USAGE;
-
     adse__json w;
     adse__json_init(&w, f, 2);
     adse__json_begin_object(&w);
-    adse__json_kv_uint(&w, "cycles", r->cycles);
-    adse__json_kv_double(&w, "energy_pj", r->energy_pj);
-    adse__json_kv_double(&w, "utilization", r->utilization);
-    adse__json_kv_double(&w, "gflops", r->gflops);
-    adse__json_kv_uint(&w, "computes", r->computes);
-    adse__json_kv_double(&w, "edp", r->edp);
-    adse__json_kv_double(&w, "area_um2", r->area_um2);
-    adse__json_kv_double(&w, "pj_per_compute",
-                         r->computes ? r->energy_pj / (double)r->computes : 0.0);
-    adse__json_kv_uint(&w, "compute_cycles", r->compute_cycles);
-    adse__json_kv_uint(&w, "total_ops", r->total_ops);
-    adse__json_kv_uint(&w, "reduction_ops", r->reduction_ops);
-    adse__json_kv_uint(&w, "memory_accesses_required", r->memory_accesses_required);
-
-    adse__json_key(&w, "levels");
-    adse__json_begin_array(&w);
-    for (int i = 0; i < a->n_levels; i++) {
-        const adse_level_stats *ls = &r->levels[i];
-        adse__json_begin_object(&w);
-        adse__json_kv_string(&w, "name", a->levels[i].name);
-        adse__json_kv_double(&w, "energy_pj", ls->energy_pj);
-        adse__json_kv_uint(&w, "cycles", ls->cycles);
-        adse__json_kv_double(&w, "bandwidth_throttling", ls->slowdown);
-        adse__json_kv_double(&w, "leakage_energy_pj", ls->leak_energy_pj);
-        adse__json_kv_uint(&w, "accesses", ls->accesses);
-        adse__json_kv_double(&w, "area_um2_per_instance", a->levels[i].area_um2);
-        adse__json_key(&w, "dataspaces");
-        adse__json_begin_object(&w);
-        for (int d = 0; d < p->n_ds; d++) {
-            if (!ls->ds[d].kept) continue;
-            adse__json_key(&w, p->ds[d].name);
-            write_ds(&w, &ls->ds[d]);
-        }
-        adse__json_end_object(&w);
-        adse__json_end_object(&w);
-    }
-    adse__json_end_array(&w);
-
-    adse__json_key(&w, "arithmetic");
-    adse__json_begin_object(&w);
-    adse__json_kv_string(&w, "name", a->arith.name);
-    adse__json_kv_double(&w, "energy_pj", r->mac_energy_pj);
-    adse__json_kv_uint(&w, "utilized_instances", r->utilized_macs);
-    adse__json_kv_uint(&w, "instances", a->arith.instances);
-    adse__json_kv_uint(&w, "cycles", r->compute_cycles);
-    adse__json_kv_double(&w, "area_um2", a->arith.area_um2 * (double)a->arith.instances);
+    write_model_members(&w, a, p, r);
     adse__json_end_object(&w);
+    return adse__json_finish(&w) ? ADSE_OK : ADSE_E_IO;
+}
 
+adse_status adse_report_mapper_json(FILE *f, const adse_model *model, const adse_mapper_result *r)
+{
+    if (!f || !model || !r || !r->found || r->result.fail != ADSE_FAIL_NONE) return ADSE_E_USAGE;
+    const adse_arch *a = adse_model_arch(model);
+    const adse_problem *p = adse_model_problem(model);
+    if (r->best.n_levels != a->n_levels || r->best.n_dims != p->n_dims) return ADSE_E_USAGE;
+    adse__json w;
+    adse__json_init(&w, f, 2);
+    adse__json_begin_object(&w);
+    write_model_members(&w, a, p, &r->result);
+    adse__json_key(&w, "mapping");
+    adse__report_json_directives(&w, a, p, &r->best);
+    const adse_mapper_stats *s = &r->stats;
+    adse__json_key(&w, "search");
+    adse__json_begin_object(&w);
+    adse__json_kv_double(&w, "mapspace_size", s->mapspace_size);
+    adse__json_kv_uint(&w, "evaluated", s->evaluated);
+    adse__json_kv_uint(&w, "valid", s->valid);
+    adse__json_kv_double(&w, "pruned", s->pruned);
+    adse__json_kv_double(&w, "seconds", s->seconds);
+    adse__json_kv_bool(&w, "optimal", s->optimal);
+    adse__json_key(&w, "lower_bound");
+    if (s->optimal)
+        adse__json_null(&w);
+    else
+        adse__json_double(&w, s->lower_bound);
+    adse__json_kv_int(&w, "threads", s->threads);
+    adse__json_end_object(&w);
     adse__json_end_object(&w);
     return adse__json_finish(&w) ? ADSE_OK : ADSE_E_IO;
 }

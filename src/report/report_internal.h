@@ -16,6 +16,8 @@
 #include "adse/arch.h"
 #include "adse/mapping.h"
 #include "adse/model.h"
+#include "adse/workload.h"
+#include "util/json_writer.h"
 
 typedef enum adse__loop_kind { ADSE__LOOP_T, ADSE__LOOP_X, ADSE__LOOP_Y } adse__loop_kind;
 
@@ -44,5 +46,32 @@ bool adse__report_level_shown(const adse_arch *a, const adse_result *r, int leve
 /* Column width of the fJ/Compute names: one more than the longest level name or inferred
  * network name ("<outer> <==> <inner>" for every adjacent pair, MACs included). */
 int adse__report_name_align(const adse_arch *a);
+
+/* The directives of Timeloop's map.yaml (Mapping::FormatAsYaml, map_yaml.c). */
+typedef enum adse__dir_kind {
+    ADSE__DIR_DATATYPE,
+    ADSE__DIR_SPATIAL,
+    ADSE__DIR_TEMPORAL
+} adse__dir_kind;
+
+typedef struct adse__directive {
+    int level; /* storage level */
+    adse__dir_kind kind;
+    uint64_t factors[ADSE_MAX_DIMS]; /* spatial/temporal: factor per dimension id */
+    char perm[ADSE_MAX_DIMS + 1];    /* spatial/temporal: dimension letters, NUL-terminated */
+    int split;                       /* spatial: number of non-unit X loops */
+} adse__directive;
+
+typedef struct adse__directives {
+    int n;
+    adse__directive d[3 * ADSE_MAX_LEVELS];
+} adse__directives;
+
+/* Builds the directives of m in Timeloop's order. */
+void adse__report_directives(const adse_mapping *m, const adse_problem *p, adse__directives *out);
+
+/* Writes the directives of m as a JSON array of objects with the map.yaml keys. */
+void adse__report_json_directives(adse__json *w, const adse_arch *a, const adse_problem *p,
+                                  const adse_mapping *m);
 
 #endif

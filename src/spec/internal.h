@@ -4,16 +4,18 @@
  * spec.c reads the files into an adse__ydoc (tree.h), checks the top-level keys and calls
  * these converters in order: architecture, problem, ERT/ART (ert_yaml.c, binding with the
  * energy layer's rule), the built-in estimator for what no table or attribute prices,
- * mapping. Each converter fills a caller-owned struct and reports the first error it finds
- * at the offending node.
+ * mapping, constraints and mapper settings. Each converter fills a caller-owned struct and
+ * reports the first error it finds at the offending node.
  */
 #ifndef ADSE_SPEC_INTERNAL_H
 #define ADSE_SPEC_INTERNAL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "adse/arch.h"
+#include "adse/constraints.h"
 #include "adse/error.h"
 #include "adse/mapping.h"
 #include "adse/workload.h"
@@ -69,6 +71,25 @@ adse_status adse__problem_from_yaml(const adse__ypair *top, adse_problem *proble
 adse_status adse__mapping_from_yaml(const adse__ypair *top, const adse_arch *arch,
                                     const adse_problem *problem, adse_mapping *mapping, bool *has,
                                     adse_err *err);
+
+/* The constraint lists of doc (architecture.constraints, architecture_constraints /
+ * arch_constraints, mapspace_constraints / mapspace, constraints; constraints_yaml.c)
+ * merged into c for arch and problem. *has is true when any of these keys is present. */
+adse_status adse__constraints_from_yaml(const adse__ydoc *doc, const adse_arch *arch,
+                                        const adse_problem *problem, adse_constraints *c, bool *has,
+                                        adse_err *err);
+
+/* `mapper:` -> settings (defaults first; null means all defaults). */
+adse_status adse__mapper_from_yaml(const adse__ypair *top, adse_mapper_settings *s, adse_err *err);
+
+/* The storage level a directive's or constraint's `target` names (a level name, or an
+ * index counted from the innermost level); errors list the storage levels. */
+adse_status adse__target_level(const adse__ynode *t, const adse_arch *arch, int *level,
+                               adse_err *err);
+
+/* "a, b, c": the storage-level names / data-space names, for messages. */
+void adse__level_names(const adse_arch *a, char *buf, size_t size);
+void adse__ds_names(const adse_problem *p, char *buf, size_t size);
 
 /* Copies a scalar name into dst (ADSE_NAME_MAX bytes) or fails naming the limit. */
 adse_status adse__copy_name(const adse__ynode *n, char *dst, const char *what, adse_err *err);

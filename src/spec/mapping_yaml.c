@@ -33,7 +33,7 @@ static adse_status err_at_char(mctx *c, const adse__ynode *n, size_t off, const 
     return adse__yerr(c->err, ADSE_E_SPEC, &at, fmt, arg1, arg2);
 }
 
-static void level_list(const adse_arch *a, char *buf, size_t size)
+void adse__level_names(const adse_arch *a, char *buf, size_t size)
 {
     size_t used = 0;
     buf[0] = 0;
@@ -41,7 +41,7 @@ static void level_list(const adse_arch *a, char *buf, size_t size)
         used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? ", " : "", a->levels[i].name);
 }
 
-static void ds_list(const adse_problem *p, char *buf, size_t size)
+void adse__ds_names(const adse_problem *p, char *buf, size_t size)
 {
     size_t used = 0;
     buf[0] = 0;
@@ -49,31 +49,37 @@ static void ds_list(const adse_problem *p, char *buf, size_t size)
         used += (size_t)snprintf(buf + used, size - used, "%s%s", d ? ", " : "", p->ds[d].name);
 }
 
+adse_status adse__target_level(const adse__ynode *t, const adse_arch *arch, int *level,
+                               adse_err *err)
+{
+    if (!adse__ynode_is_scalar(t) || adse__ynode_is_null(t))
+        return adse__yerr(err, ADSE_E_SPEC, t, "'target' must be a scalar, got %s",
+                          adse__ynode_kind_name(t));
+    uint64_t idx;
+    if (adse__yscalar_u64(t, &idx)) {
+        if (idx >= arch->n_levels)
+            return adse__yerr(err, ADSE_E_SPEC, t,
+                              "target %" PRIu64 " is not a storage level (there are %d)", idx,
+                              arch->n_levels);
+        *level = (int)idx;
+        return ADSE_OK;
+    }
+    *level = adse_arch_level_id(arch, t->text);
+    if (*level >= 0) return ADSE_OK;
+    if (strcmp(t->text, arch->arith.name) == 0)
+        return adse__yerr(err, ADSE_E_SPEC, t,
+                          "target '%s' is the arithmetic level, not a storage level", t->text);
+    char names[ADSE_ERR_MSG_MAX];
+    adse__level_names(arch, names, sizeof names);
+    return adse__yerr(err, ADSE_E_SPEC, t, "unknown target '%s' (storage levels: %s)", t->text,
+                      names);
+}
+
 static adse_status resolve_target(mctx *c, const adse__ynode *dir, int *level)
 {
     const adse__ynode *t = adse__ymap_get(dir, "target");
     if (!t) return adse__yerr(c->err, ADSE_E_SPEC, dir, "missing 'target' in mapping directive");
-    if (!adse__ynode_is_scalar(t) || adse__ynode_is_null(t))
-        return adse__yerr(c->err, ADSE_E_SPEC, t, "'target' must be a scalar, got %s",
-                          adse__ynode_kind_name(t));
-    uint64_t idx;
-    if (adse__yscalar_u64(t, &idx)) {
-        if (idx >= c->arch->n_levels)
-            return adse__yerr(c->err, ADSE_E_SPEC, t,
-                              "target %" PRIu64 " is not a storage level (there are %d)", idx,
-                              c->arch->n_levels);
-        *level = (int)idx;
-        return ADSE_OK;
-    }
-    *level = adse_arch_level_id(c->arch, t->text);
-    if (*level >= 0) return ADSE_OK;
-    if (strcmp(t->text, c->arch->arith.name) == 0)
-        return adse__yerr(c->err, ADSE_E_SPEC, t,
-                          "target '%s' is the arithmetic level, not a storage level", t->text);
-    char names[ADSE_ERR_MSG_MAX];
-    level_list(c->arch, names, sizeof names);
-    return adse__yerr(c->err, ADSE_E_SPEC, t, "unknown target '%s' (storage levels: %s)", t->text,
-                      names);
+    return adse__target_level(t, c->arch, level, c->err);
 }
 
 static adse_status parse_factors(mctx *c, const adse__ynode *n, uint64_t *factors)
@@ -194,7 +200,7 @@ static adse_status apply_ds_list(mctx *c, const adse__ynode *list, const char *w
         int d = adse_problem_ds_id(c->prob, n->text);
         if (d < 0) {
             char names[ADSE_ERR_MSG_MAX];
-            ds_list(c->prob, names, sizeof names);
+            adse__ds_names(c->prob, names, sizeof names);
             return adse__yerr(c->err, ADSE_E_SPEC, n,
                               "unknown data space '%s' in %s (data spaces: %s)", n->text, what,
                               names);

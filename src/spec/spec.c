@@ -8,16 +8,21 @@
 
 #include "spec/internal.h"
 
-/* Top-level keys the loader converts, and keys it keeps in the tree for later stages or
- * other tools (Timeloop mapper settings, constraints, Accelergy's inputs and summaries). */
-static const char *const used_keys[] = {"architecture", "problem", "mapping", "ERT", "ART", NULL};
-static const char *const kept_keys[] = {"mapper",
+/* Top-level keys the loader converts, and keys it keeps in the tree for other tools
+ * (Accelergy's inputs and summaries, timeloopfe's bookkeeping). */
+static const char *const used_keys[] = {"architecture",
+                                        "problem",
+                                        "mapping",
+                                        "ERT",
+                                        "ART",
+                                        "mapper",
                                         "mapspace",
                                         "mapspace_constraints",
                                         "architecture_constraints",
                                         "arch_constraints",
                                         "constraints",
-                                        "compound_components",
+                                        NULL};
+static const char *const kept_keys[] = {"compound_components",
                                         "globals",
                                         "variables",
                                         "dumped_by_timeloop_front_end",
@@ -87,6 +92,8 @@ static adse_status convert(adse_spec *spec, adse_err *err)
     const adse__ydoc *doc = spec->internal->doc;
     adse_status st = check_top_keys(doc, err);
     if (st) return st;
+    adse_constraints_init(&spec->constraints, 0, 0, 0);
+    adse_mapper_settings_init(&spec->mapper);
 
     adse__arch_extra *extra = calloc(1, sizeof *extra);
     if (!extra) return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
@@ -123,7 +130,7 @@ static adse_status convert(adse_spec *spec, adse_err *err)
         goto out;
 
     const adse__ypair *map = adse__ydoc_top_pair(doc, "mapping");
-    if (map) {
+    if (map && !spec->options.ignore_mapping) {
         bool empty = adse__ynode_is_null(map->value) ||
                      (adse__ynode_is_seq(map->value) && map->value->n == 0);
         if (!empty && (!spec->has_arch || !spec->has_problem)) {
@@ -134,6 +141,17 @@ static adse_status convert(adse_spec *spec, adse_err *err)
         if (!empty && (st = adse__mapping_from_yaml(map, &spec->arch, &spec->problem,
                                                     &spec->mapping, &spec->has_mapping, err)))
             goto out;
+    }
+    /* Constraints name levels, dimensions and data spaces: without an architecture and a
+     * problem there is nothing to convert them against (e.g. `adse energy`). */
+    if (spec->has_arch && spec->has_problem &&
+        (st = adse__constraints_from_yaml(doc, &spec->arch, &spec->problem, &spec->constraints,
+                                          &spec->has_constraints, err)))
+        goto out;
+    const adse__ypair *mapper = adse__ydoc_top_pair(doc, "mapper");
+    if (mapper) {
+        if ((st = adse__mapper_from_yaml(mapper, &spec->mapper, err))) goto out;
+        spec->has_mapper = true;
     }
     st = ADSE_OK;
 out:
@@ -146,6 +164,7 @@ void adse_spec_options_init(adse_spec_options *opts)
     if (!opts) return;
     opts->energy = ADSE_ENERGY_MODE_ESTIMATOR;
     adse_energy_options_init(&opts->estimator);
+    opts->ignore_mapping = false;
 }
 
 static adse_status spec_new(const adse_spec_options *opts, adse_spec **out, adse_err *err)

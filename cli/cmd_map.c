@@ -1,0 +1,220 @@
+/*
+ * cli/cmd_map.c: `adse map`, the timeloop-mapper equivalent.
+ *
+ * Loads the same inputs as timeloop-mapper (architecture, problem, constraint lists, the
+ * `mapper` section, optional ERT/ART; a `mapping` key is ignored), searches the mapspace
+ * with adse_mapper_run and prints Timeloop's summary line of the best mapping followed by
+ * the search statistics, or with --json the `adse model --json` document of the best
+ * mapping plus "mapping" and "search". -o DIR writes adse-map.map.yaml (Timeloop's
+ * map.yaml, readable by timeloop-model and `adse model`), adse-map.stats.txt and
+ * adse-map.map.txt. --threads and --time-limit override the mapper section.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "adse/adse.h"
+#include "cli.h"
+
+#define MAP_YAML_NAME "adse-map.map.yaml"
+#define STATS_NAME "adse-map.stats.txt"
+#define MAP_TXT_NAME "adse-map.map.txt"
+
+void cmd_map_usage(FILE *f)
+{
+    fprintf(f,
+            "usage: adse map [--json] [-o DIR] [--threads N] [--time-limit S]\n"
+            "                [--translation new|legacy] [--energy estimator|timeloop-fallback]\n"
+            "                [--no-link-transfers] FILE...\n"
+            "\n"
+            "Searches Timeloop's mapspace for the best mapping, like timeloop-mapper. The\n"
+            "files are merged (a later file's top-level key replaces an earlier one's) and\n"
+            "together must provide 'architecture' and 'problem'; constraint lists\n"
+            "(architecture_constraints, mapspace_constraints, ...), the 'mapper' section\n"
+            "(optimization_metrics, num_threads, time_limit, weights) and ERT/ART tables are\n"
+            "optional; a 'mapping' key is ignored. The search covers the whole constrained\n"
+            "mapspace, pruning only what cannot hold the optimum, so the result is the\n"
+            "proven optimum unless a time limit cut it short.\n"
+            "\n"
+            "Prints Timeloop's summary line of the best mapping, then the search statistics:\n"
+            "  Utilization = 1.00 | pJ/Compute =   10.496 | Cycles = 516096\n"
+            "  Mapspace: ... mappings, ... evaluated (... valid), ... pruned, ... s, ... threads\n"
+            "  Optimal: yes (the whole mapspace was searched)\n"
+            "\n"
+            "Options:\n"
+            "  --json                  print the JSON document instead (the 'adse model --json'\n"
+            "                          document plus \"mapping\" and \"search\")\n"
+            "  -o, --output DIR        also write DIR/" MAP_YAML_NAME ", DIR/" STATS_NAME "\n"
+            "                          and DIR/" MAP_TXT_NAME " (DIR is created if missing)\n"
+            "  --threads N             search threads (0 = all cores); overrides num_threads\n"
+            "  --time-limit S          stop after S seconds with the best mapping found and a\n"
+            "                          lower bound (0 = no limit); overrides time_limit\n"
+            "  --translation RULE      'new' (Timeloop master, default) or 'legacy' (Timeloop\n"
+            "                          <= v3.0.3)\n"
+            "  --energy SOURCE         'estimator' (default) or 'timeloop-fallback', for the\n"
+            "                          components no ERT/ART entry names (see 'adse model')\n"
+            "  --no-link-transfers     disable inter-PE link transfers\n"
+            "  -h, --help              show this help\n"
+            "\n"
+            "Exit status: 0 success, 1 bad input or no valid mapping, 2 usage error.\n");
+}
+
+typedef struct map_flags {
+    int threads;       /* -1 = not given */
+    double time_limit; /* < 0 = not given */
+} map_flags;
+
+static int map_option(const char *cmd, int argc, char **argv, int *i, void *user)
+{
+    map_flags *fl = user;
+    const char *a = argv[*i];
+    bool threads = strncmp(a, "--threads", 9) == 0 && (a[9] == 0 || a[9] == '=');
+    bool limit = strncmp(a, "--time-limit", 12) == 0 && (a[12] == 0 || a[12] == '=');
+    if (!threads && !limit) return 0;
+    size_t n = threads ? 9 : 12;
+    const char *v = cli_option_value(cmd, argc, argv, i, threads ? "--threads" : "--time-limit",
+                                     a[n] == '=' ? a + n + 1 : NULL);
+    if (!v) return -1;
+    char *end = NULL;
+    errno = 0;
+    if (threads) {
+        long t = strtol(v, &end, 10);
+        if (!*v || *end || errno || t < 0 || t > 65536) {
+            cli_usage_error(cmd, "invalid thread count '%s' (expected 0 to 65536)", v);
+            return -1;
+        }
+        fl->threads = (int)t;
+    } else {
+        double s = strtod(v, &end);
+        if (!*v || *end || errno || !(s >= 0) || !isfinite(s)) {
+            cli_usage_error(cmd, "invalid time limit '%s' (expected seconds >= 0)", v);
+            return -1;
+        }
+        fl->time_limit = s;
+    }
+    return 1;
+}
+
+static const char *metric_name(adse_metric m)
+{
+    switch (m) {
+    case ADSE_METRIC_EDP:
+        return "edp";
+    case ADSE_METRIC_ENERGY:
+        return "energy";
+    case ADSE_METRIC_DELAY:
+        return "delay";
+    case ADSE_METRIC_LAST_LEVEL_ACCESSES:
+        return "last_level_accesses";
+    case ADSE_METRIC_WEIGHTED:
+        return "weighted objective";
+    }
+    return "?";
+}
+
+static void print_stats(const adse_mapper_settings *set, const adse_mapper_stats *st)
+{
+    printf("Mapspace: %.6g mappings, %llu evaluated (%llu valid), %.6g pruned, %.2f s, %d "
+           "thread%s\n",
+           st->mapspace_size, (unsigned long long)st->evaluated, (unsigned long long)st->valid,
+           st->pruned, st->seconds, st->threads, st->threads == 1 ? "" : "s");
+    if (st->optimal)
+        printf("Optimal: yes (the whole mapspace was searched)\n");
+    else
+        printf("Optimal: not proven (time limit reached); lower bound of %s: %.6g\n",
+               metric_name(set->n_metrics ? set->metrics[0] : ADSE_METRIC_EDP), st->lower_bound);
+}
+
+int cmd_map(int argc, char **argv)
+{
+    map_flags flags = {-1, -1.0};
+    cli_eval_args args;
+    int parsed = cli_eval_parse("map", argc, argv, cmd_map_usage, map_option, &flags, &args);
+    if (parsed >= 0) {
+        cli_eval_args_release(&args);
+        return parsed;
+    }
+    args.spec.ignore_mapping = true; /* as timeloop-mapper, which never reads it */
+
+    int rc = CLI_EXIT_FAIL;
+    adse_spec *spec = NULL;
+    adse_model *model = NULL;
+    adse_mapper_result *res = NULL;
+    adse_err err;
+    adse_err_clear(&err);
+    char msg[ADSE_ERR_FILE_MAX + ADSE_ERR_MSG_MAX + 64];
+
+    if (!(spec = cli_eval_load(&args)) || !cli_eval_require(spec, false)) goto done;
+    if (adse_model_create(&spec->arch, &spec->problem, &args.model, &model, &err) != ADSE_OK) {
+        cli_error("%s", adse_err_format(&err, msg, sizeof msg));
+        goto done;
+    }
+    adse_mapper_settings settings = spec->mapper; /* defaults when there is no section */
+    if (flags.threads >= 0) settings.threads = flags.threads;
+    if (flags.time_limit >= 0) settings.time_limit_s = flags.time_limit;
+
+    res = calloc(1, sizeof *res);
+    if (!res) {
+        cli_error("out of memory");
+        goto done;
+    }
+    adse_err_clear(&err);
+    if (adse_mapper_run(model, spec->has_constraints ? &spec->constraints : NULL, &settings, res,
+                        &err) != ADSE_OK) {
+        cli_error("%s", adse_err_format(&err, msg, sizeof msg));
+        goto done;
+    }
+    if (!res->found) {
+        cli_error("no valid mapping: none of the %llu mappings evaluated fits the architecture "
+                  "(%s)",
+                  (unsigned long long)res->stats.evaluated,
+                  res->stats.optimal ? "the whole mapspace was searched"
+                                     : "the time limit was reached");
+        goto done;
+    }
+
+    if (args.out_dir) {
+        if (cli_make_dirs(args.out_dir) != 0) {
+            cli_error("%s: cannot create directory: %s", args.out_dir, strerror(errno));
+            goto done;
+        }
+        char *path;
+        FILE *f;
+        if (!(f = cli_open_output(args.out_dir, MAP_YAML_NAME, &path)) ||
+            cli_close_output(f, path, adse_report_map_yaml(f, model, &res->best)))
+            goto done;
+        if (!(f = cli_open_output(args.out_dir, STATS_NAME, &path)) ||
+            cli_close_output(f, path, adse_report_stats_txt(f, model, &res->best, &res->result)))
+            goto done;
+        if (!(f = cli_open_output(args.out_dir, MAP_TXT_NAME, &path)) ||
+            cli_close_output(f, path, adse_report_map_txt(f, model, &res->best, &res->result)))
+            goto done;
+    }
+
+    if (args.json) {
+        if (adse_report_mapper_json(stdout, model, res) != ADSE_OK) {
+            cli_error("cannot write the JSON document");
+            goto done;
+        }
+    } else {
+        char line[160];
+        printf("%s\n", adse_report_summary_line(&res->result, line, sizeof line));
+        print_stats(&settings, &res->stats);
+    }
+    if (fflush(stdout) != 0) {
+        cli_error("cannot write to stdout: %s", strerror(errno));
+        goto done;
+    }
+    rc = CLI_EXIT_OK;
+
+done:
+    free(res);
+    adse_model_free(model);
+    adse_spec_free(spec);
+    cli_eval_args_release(&args);
+    return rc;
+}

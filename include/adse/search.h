@@ -1,0 +1,202 @@
+/*
+ * adse/search.h: hardware search -- a genetic algorithm over accelerator parameters.
+ *
+ * An adse_search runs the seed poster's Algorithm 1 on a search spec (search_spec.h): a
+ * design is a vector of gene values (one per spec parameter; the mesh gene's value is
+ * meshX); its architecture is the baseline's with the genes applied (derived attributes
+ * recomputed, docs/search.md) and re-priced by the estimator (adse_energy_reprice); each
+ * workload layer is mapped by the mapper (adse_mapper_run) under the spec's constraints,
+ * and the layers' results are aggregated into metrics (adse_search_metric) and a loss.
+ * Data structure: every design ever considered is a record in a table keyed by its gene
+ * values (the cache: a design is never evaluated twice); the history is the list of
+ * records in the order of their first appearance in a generation; a generation is an
+ * array of gene vectors. Designs over a budget are redrawn (rejected) when they are bred,
+ * up to max_resample times, and are never mapped; a design on which some layer has no valid
+ * mapping is infeasible (loss +inf), never scored from part of its layers.
+ * Determinism: all random draws happen on the calling thread from one generator seeded by
+ * the spec's seed (xoshiro256**); designs are evaluated in parallel but stored by index and
+ * reduced in a fixed order; ties in the loss are broken by the position in the generation.
+ * The same spec and seed therefore give the same history for any thread count, provided
+ * the mapper's own time limit does not cut its searches (the mapper is deterministic for
+ * any thread count, but a time limit makes its answer depend on the machine's speed).
+ * Threads: with T threads and J designs to evaluate in a generation, min(T, J) designs run
+ * at once and each mapper run gets max(1, T / min(T, J)) threads.
+ * Ownership: adse_search_create copies what it needs from the spec (the spec may be freed
+ * after it returns); results returned by pointer are borrowed from the search and valid
+ * until the next call that runs generations or loads a checkpoint, or adse_search_free.
+ * Thread-safety: one adse_search must be used by one thread at a time; it starts and joins
+ * its worker threads inside adse_search_step/adse_search_run.
+ */
+#ifndef ADSE_SEARCH_H
+#define ADSE_SEARCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "adse/arch.h"
+#include "adse/constraints.h"
+#include "adse/error.h"
+#include "adse/mapper.h"
+#include "adse/mapping.h"
+#include "adse/model.h"
+#include "adse/search_spec.h"
+#include "adse/spec.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum adse_design_status {
+    ADSE_DESIGN_OK = 0,      /* every layer mapped: metrics and loss are valid */
+    ADSE_DESIGN_OVER_BUDGET, /* a budget is exceeded: not mapped, loss +inf */
+    ADSE_DESIGN_INVALID,     /* the genes give an impossible architecture, loss +inf */
+    ADSE_DESIGN_NO_MAPPING   /* some layer has no valid mapping: loss +inf */
+} adse_design_status;
+
+/* "ok", "over_budget", "invalid", "no_mapping". */
+const char *adse_design_status_name(adse_design_status s);
+
+typedef struct adse_search_design {
+    double genes[ADSE_SEARCH_MAX_GENES]; /* gene values in spec order (mesh: meshX) */
+    adse_design_status status;
+    char reason[192];              /* why the status is not OK ("" when OK) */
+    double metrics[ADSE_SM_COUNT]; /* by adse_search_metric; area, on-chip bits and
+                                      PEs always, the others when status is OK */
+    double loss;                   /* +inf unless status is OK */
+    int generation;                /* generation it first appeared in; -1 for the
+                                      baseline and references before that */
+    int index;                     /* its position in that generation */
+} adse_search_design;
+
+typedef struct adse_search_generation {
+    double best_loss; /* smallest loss of the generation (+inf if none feasible) */
+    double mean_loss; /* mean over its feasible designs (NaN if none) */
+    int n_feasible;   /* designs with a finite loss */
+    int n_new;        /* designs evaluated for the first time */
+    int n_cached;     /* designs found in the cache */
+} adse_search_generation;
+
+typedef struct adse_search_counters {
+    uint64_t evaluations; /* designs mapped (baseline and references included) */
+    uint64_t cache_hits;  /* designs of a generation found in the cache */
+    uint64_t rejected;    /* draws rejected by a budget or an impossible geometry, redrawn */
+    uint64_t over_budget; /* designs kept over a budget after max_resample draws */
+    uint64_t invalid;     /* designs kept with an impossible geometry */
+    uint64_t no_mapping;  /* designs on which some layer has no valid mapping */
+    double seconds;       /* wall-clock time spent in the search, resumed runs included */
+} adse_search_counters;
+
+typedef struct adse_search_progress {
+    int generation;       /* the generation being evaluated, 0-based */
+    int generations;      /* G */
+    int done, total;      /* designs of this generation evaluated so far / to evaluate */
+    double best_loss;     /* best loss so far (+inf if none) */
+    uint64_t evaluations; /* counters.evaluations so far */
+    double seconds;       /* elapsed, resumed runs included */
+} adse_search_progress;
+
+/* The mapping step, replaceable for tests: map one layer's model as adse_mapper_run does. */
+typedef adse_status (*adse_search_map_fn)(void *user, const adse_model *model,
+                                          const adse_constraints *constraints,
+                                          const adse_mapper_settings *settings,
+                                          adse_mapper_result *out, adse_err *err);
+
+typedef struct adse_search_options {
+    int threads;   /* designs evaluated in parallel; 0 = online cores */
+    bool has_seed; /* override the spec's seed */
+    uint64_t seed;
+    int stop_after; /* >= 0: adse_search_run stops after evaluating (and breeding
+                       from) generation stop_after -- a kill, for tests; -1 = none */
+    void (*progress)(const adse_search_progress *p, void *user); /* main thread; may be NULL */
+    void *progress_user;
+    adse_search_map_fn map; /* NULL = adse_mapper_run */
+    void *map_user;
+} adse_search_options;
+
+void adse_search_options_init(adse_search_options *o);
+
+typedef struct adse_search adse_search;
+
+/* Loads the spec's architecture, constraints, mapper settings and problems, checks the
+ * genes, budgets and references against them (errors name the spec line: a gene naming a
+ * missing component, a value no architecture accepts, a budget no design can meet) and
+ * prepares the first generation's random state. Maps nothing yet. */
+adse_status adse_search_create(const adse_search_spec *spec, const adse_search_options *opts,
+                               adse_search **out, adse_err *err);
+void adse_search_free(adse_search *s);
+
+/* Evaluates the baseline and references if not done, then the current generation, and
+ * breeds the next one (unless it was the last). */
+adse_status adse_search_step(adse_search *s, adse_err *err);
+
+/* Steps until the last generation is evaluated, or until opts.stop_after. */
+adse_status adse_search_run(adse_search *s, adse_err *err);
+
+/* Generations evaluated so far; the search is finished when it equals spec generations. */
+int adse_search_generations_done(const adse_search *s);
+bool adse_search_finished(const adse_search *s);
+
+/* The whole state (records, history, generation statistics, counters, next generation,
+ * random state) as text; exact (doubles in hexadecimal). */
+adse_status adse_search_checkpoint_save(const adse_search *s, FILE *f, adse_err *err);
+
+/* Restores a state saved by adse_search_checkpoint_save into a search created from the same
+ * spec (checked by a hash of its text) and seed; continuing then gives exactly what the
+ * uninterrupted run gives. */
+adse_status adse_search_checkpoint_load(adse_search *s, FILE *f, adse_err *err);
+
+/* ---- results ------------------------------------------------------------------------ */
+
+const adse_search_spec *adse_search_get_spec(const adse_search *s);
+uint64_t adse_search_seed(const adse_search *s);
+int adse_search_threads(const adse_search *s);
+
+/* The baseline design (evaluated by the first step; NULL before). */
+const adse_search_design *adse_search_baseline(const adse_search *s);
+/* Reference design i (spec order; NULL before the first step). */
+const adse_search_design *adse_search_reference(const adse_search *s, int i);
+/* The best design of the history (smallest loss, earliest on ties); NULL if none feasible. */
+const adse_search_design *adse_search_best(const adse_search *s);
+/* History: designs in the order of their first appearance in a generation. */
+int adse_search_history_count(const adse_search *s);
+const adse_search_design *adse_search_history_at(const adse_search *s, int i);
+/* Per evaluated generation. */
+int adse_search_generation_count(const adse_search *s);
+const adse_search_generation *adse_search_generation_at(const adse_search *s, int i);
+adse_search_counters adse_search_get_counters(const adse_search *s);
+/* The budget limit in force for b (baseline-relative limits resolved), or +inf if unset. */
+double adse_search_budget_limit(const adse_search *s, adse_search_budget_id b);
+
+/* Layer i's loaded inputs (architecture = the baseline, problem, constraints, mapper). */
+const adse_spec *adse_search_layer_spec(const adse_search *s, int i);
+
+/* A design in full: its architecture and, per layer, the best mapping and its evaluation. */
+typedef struct adse_search_detail {
+    adse_arch arch;
+    int n_layers;
+    adse_mapping *mappings;   /* n_layers entries */
+    adse_result *results;     /* n_layers entries */
+    adse_mapper_stats *stats; /* n_layers entries */
+} adse_search_detail;
+
+/* Builds the detail of a feasible design d (from the search's records; re-maps a layer
+ * when its mapping was not kept, e.g. after a checkpoint was loaded). Returns an owned
+ * detail freed with adse_search_detail_free (NULL ok). */
+adse_status adse_search_design_detail(adse_search *s, const adse_search_design *d,
+                                      adse_search_detail **out, adse_err *err);
+void adse_search_detail_free(adse_search_detail *d);
+
+/* The architecture of gene values genes (baseline with the genes applied, re-priced).
+ * ADSE_E_INVALID with the reason in err when the geometry is impossible. */
+adse_status adse_search_design_arch(const adse_search *s, const double *genes, adse_arch *out,
+                                    adse_err *err);
+
+/* Formats gene i's value v ("4x42" for the mesh, else the number) into buf. */
+const char *adse_search_format_gene(const adse_search *s, int i, double v, char *buf, size_t size);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

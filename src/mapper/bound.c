@@ -1,0 +1,289 @@
+/*
+ * bound.c: lower bounds of the metrics, and metric vectors (spec 9.4).
+ *
+ * Every bound here is a property of the model's formulas (model.c, collapse()), valid for
+ * every loop order and split, so a subtree whose bound cannot beat the incumbent holds no
+ * better mapping. The facts used (docs/mapper.md proves each):
+ *
+ *  F1 Compute cycles = product of temporal factors; cycles >= compute cycles + latency, and
+ *     >= a level's reads (fills + updates) per instance divided by its read (write)
+ *     bandwidth, since throttling makes cycles_i >= demand / bandwidth.
+ *  F2 Fill_k(d) >= the number of distinct points of d that one instance of level k holds
+ *     over the temporal loops above it (|union of its tiles|). Timeloop's 2^k
+ *     extrapolation charges each real position either |cur \ p| for an earlier real
+ *     position p (same translation) or |cur|, so it never undercounts the union.
+ *  F3 Without link transfers at spatial level j, the parent's accesses are G_j * fill and
+ *     the children's multicast-weighted accesses F_j * fill; G_j (distinct data-space
+ *     offsets of the children) does not depend on loop order. Link transfers are
+ *     impossible at j >= 1 for a halo-free data space under the NEW translation rule
+ *     (deltas are empty or whole disjoint tiles; a neighbour's tile is never the next
+ *     position's), so the bound only gives up (uses 0) where links are possible.
+ *  F4 Bypass composes: a kept level's reads are Fill(next keeper below) times the groups
+ *     of the levels in between, or compute cycles times all groups below for the
+ *     innermost keeper; its fills are its own Fill (spec 4.8.5, model.c collapse()).
+ *  F5 Over all instances a keeper reads (and a non-outermost keeper fills) at least the
+ *     operand points of d, divided among its instances.
+ * Set sizes use the Cauchy-Davenport inequality |A + B| >= |A| + |B| - 1 for sums of
+ * integer sets, exact for halo-free ranks.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "adse/workload.h"
+#include "mapper/mapper_internal.h"
+
+/* Relative safety margin of floating lower bounds against rounding in the model's sums. */
+#define LB_MARGIN 1e-9
+
+static uint64_t mul_sat(uint64_t a, uint64_t b)
+{
+    if (a == 0 || b == 0) return 0;
+    if (a > UINT64_MAX / b) return UINT64_MAX;
+    return a * b;
+}
+
+static uint64_t ceil_div(uint64_t a, uint64_t b)
+{
+    return a == 0 ? 0 : (a - 1) / b + 1;
+}
+
+/* Per-rank set-size bound: single term c*x covers `pos[x]` positions of a box of extent
+ * |c|(E-1)+1 each (disjoint boxes); several distinct terms: Cauchy-Davenport on the point
+ * sets (size pts[x] each), at least one box. Returns the bound for data space d, the
+ * product over ranks when they use disjoint dims (else the largest rank). */
+static uint64_t set_bound(const adse_problem *p, int d, const uint64_t *ext, const uint64_t *pos)
+{
+    const adse_dataspace *ds = &p->ds[d];
+    uint64_t prod = 1, mx = 1;
+    uint32_t all = 0;
+    bool disjoint = true;
+    for (int r = 0; r < ds->n_ranks; r++) {
+        const adse_rank *rk = &ds->ranks[r];
+        uint32_t dims = 0;
+        bool distinct = true;
+        uint64_t box = 1, cd = 1;
+        int nz = 0;
+        for (int t = 0; t < rk->n_terms; t++) {
+            const adse_term *tm = &rk->terms[t];
+            if (dims & (1u << tm->dim)) distinct = false;
+            dims |= 1u << tm->dim;
+            if (tm->coef == 0) continue;
+            uint64_t c = (uint64_t)(tm->coef < 0 ? -tm->coef : tm->coef);
+            box += c * (ext[tm->dim] - 1);
+            cd += ext[tm->dim] * pos[tm->dim] - 1;
+            nz++;
+        }
+        if (dims & all) disjoint = false;
+        all |= dims;
+        uint64_t v = box;
+        if (nz == 1 && distinct) {
+            for (int t = 0; t < rk->n_terms; t++)
+                if (rk->terms[t].coef != 0) v = mul_sat(box, pos[rk->terms[t].dim]);
+        } else if (nz > 1 && distinct && cd > v) {
+            v = cd;
+        }
+        prod = mul_sat(prod, v);
+        if (v > mx) mx = v;
+    }
+    return disjoint ? prod : mx;
+}
+
+void adse__if_info(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo *info)
+{
+    int L = sp->L, D = sp->D, NDS = sp->NDS;
+    const adse_problem *p = sp->prob;
+    uint64_t run[ADSE_MAX_DIMS], vext[ADSE_MAX_LEVELS][ADSE_MAX_DIMS];
+    for (int x = 0; x < D; x++)
+        run[x] = 1;
+    info->cc = 1;
+    int t = 0;
+    for (int i = 0; i < L; i++) {
+        info->fan[i] = 1;
+        for (; t <= sp->t_of[i]; t++) {
+            for (int x = 0; x < D; x++) {
+                run[x] *= f[t][x];
+                if (sp->tl[t].spatial)
+                    info->fan[i] *= f[t][x];
+                else
+                    info->cc *= f[t][x];
+            }
+            if (t == sp->s_of[i]) memcpy(vext[i], run, sizeof run);
+        }
+        memcpy(info->ext[i], run, sizeof run);
+    }
+    uint64_t rf = 1;
+    for (int i = L - 1; i >= 0; i--) {
+        info->rf[i] = rf;
+        rf *= info->fan[i];
+    }
+    for (int i = 0; i < L; i++)
+        for (int d = 0; d < NDS; d++)
+            info->tsize[i][d] = adse_problem_tile_size(p, d, info->ext[i]);
+    /* Partition sizes exactly as the model computes them (spec 4.8.2). */
+    for (int d = 0; d < NDS; d++) {
+        uint64_t r = info->tsize[L - 1][d];
+        info->ps[L - 1][d] = r;
+        for (int i = L - 2; i >= 0; i--) {
+            uint64_t den = info->fan[i + 1] > 1 ? adse_problem_tile_size(p, d, vext[i + 1])
+                                                : info->tsize[i][d];
+            r = r * info->tsize[i][d] / den;
+            info->ps[i][d] = r;
+        }
+    }
+    /* Fill bounds (F2): positions of the tile per dim = temporal factors above. */
+    for (int i = 0; i < L; i++) {
+        uint64_t pos[ADSE_MAX_DIMS];
+        for (int x = 0; x < D; x++) {
+            pos[x] = 1;
+            for (int u = sp->t_of[i] + 1; u < sp->NT; u++)
+                if (!sp->tl[u].spatial) pos[x] *= f[u][x];
+        }
+        for (int d = 0; d < NDS; d++) {
+            uint64_t b = set_bound(p, d, info->ext[i], pos);
+            info->fill_lb[i][d] = b > info->tsize[i][d] ? b : info->tsize[i][d];
+        }
+    }
+    /* Group bounds (F3): distinct offsets of the children of level j. */
+    for (int j = 0; j < L; j++) {
+        for (int d = 0; d < NDS; d++) {
+            if (sp->s_of[j] < 0 || info->fan[j] < 2) {
+                info->g_lb[j][d] = 1;
+                continue;
+            }
+            uint64_t one[ADSE_MAX_DIMS], cnt[ADSE_MAX_DIMS];
+            for (int x = 0; x < D; x++) {
+                one[x] = 1;
+                cnt[x] = f[sp->s_of[j]][x];
+            }
+            /* Points: extent 1, cnt[x] positions; the box term is 1 per rank. */
+            info->g_lb[j][d] = set_bound(p, d, one, cnt);
+        }
+    }
+}
+
+static bool links_possible(const mspace *sp, const mifinfo *info, int j, int d)
+{
+    if (!sp->links_on || info->fan[j] < 2) return false;
+    return sp->legacy || sp->halo[d] || j == 0;
+}
+
+void adse__bound_if_keep(const mspace *sp, const mifinfo *info, const uint32_t *keep, mlb *lb)
+{
+    int L = sp->L, NDS = sp->NDS;
+    const adse_arch *a = sp->arch;
+    double energy = sp->mac_energy_pj, lla = 0;
+    double tr[ADSE_MAX_LEVELS] = {0}, tw[ADSE_MAX_LEVELS] = {0};
+    double cc = (double)info->cc;
+    for (int d = 0; d < NDS; d++) {
+        int kept[ADSE_MAX_LEVELS], m = 0;
+        for (int i = 0; i < L; i++)
+            if ((keep[d] >> i) & 1u) kept[m++] = i;
+        for (int t = 0; t < m; t++) {
+            int k = kept[t];
+            const adse_buffer *b = &a->levels[k];
+            int j0 = t == 0 ? 0 : kept[t - 1] + 1;
+            bool chain_ok = true;
+            uint64_t base = t == 0 ? info->cc : info->fill_lb[kept[t - 1]][d];
+            for (int j = j0; j <= k; j++) {
+                if (links_possible(sp, info, j, d)) chain_ok = false;
+                base = mul_sat(base, info->g_lb[j][d]);
+            }
+            uint64_t rfk = info->rf[k];
+            uint64_t share = rfk ? ceil_div(sp->opset[d], rfk) : 0;
+            if (!chain_ok)
+                base = 0;
+            else if (share > base)
+                base = share;
+            uint64_t fill = 0;
+            if (t < m - 1 && !links_possible(sp, info, k + 1, d)) {
+                fill = info->fill_lb[k][d];
+                if (share > fill) fill = share;
+            }
+            uint64_t rd, fl, up;
+            if (sp->rw[d]) {
+                uint64_t ps = info->ps[k][d];
+                up = base;
+                rd = base > ps ? base - ps : 0;
+                fl = fill > ps ? fill - ps : 0;
+            } else {
+                rd = base;
+                fl = fill;
+                up = 0;
+            }
+            uint64_t bs = b->block_size;
+            uint64_t clusters = b->instances / b->cluster_size;
+            uint64_t uc = rfk < clusters ? rfk : clusters;
+            energy += ((double)ceil_div(rd, bs) * b->e_read + (double)ceil_div(fl, bs) * b->e_fill +
+                       (double)ceil_div(up, bs) * b->e_update) *
+                      (double)uc;
+            tr[k] += (double)rd * sp->bw_scale[k][d];
+            tw[k] += (double)(fl + up) * sp->bw_scale[k][d];
+            if (k == L - 1) lla += (double)rfk * ((double)rd + (double)fl + (double)up);
+        }
+    }
+    /* Cycles (F1). */
+    double cyc = cc;
+    for (int i = 0; i < L; i++) {
+        const adse_buffer *b = &a->levels[i];
+        double c = 0;
+        if (b->read_bw > 0) c = fmax(c, tr[i] / b->read_bw);
+        if (b->write_bw > 0) c = fmax(c, tw[i] / b->write_bw);
+        if (b->shared_bw > 0) c = fmax(c, (tr[i] + tw[i]) / b->shared_bw);
+        c = floor(c * (1 - 1e-12));
+        if (c > cyc) cyc = c;
+    }
+    /* Leakage scales with cycles (excluding network latency), at least one instance. */
+    energy += sp->leak_pj * cyc;
+    lb->cycles = cyc + (double)sp->latency;
+    lb->energy = energy;
+    lb->lla = lla;
+}
+
+void adse__bound_global(const mspace *sp, double cc_lb, mlb *lb)
+{
+    lb->cycles = cc_lb + (double)sp->latency;
+    lb->energy = sp->global_energy_lb + sp->leak_pj * cc_lb;
+    double lla = 0;
+    for (int d = 0; d < sp->NDS; d++)
+        if (sp->dram_lb_valid[d]) lla += (double)sp->opset[d];
+    lb->lla = lla;
+}
+
+void adse__metrics(const mspace *sp, double cycles, double energy, double edp, double lla,
+                   mvals *out)
+{
+    const adse_mapper_settings *s = &sp->set;
+    for (int k = 0; k < s->n_metrics; k++) {
+        double v = 0;
+        switch (s->metrics[k]) {
+        case ADSE_METRIC_EDP: v = edp; break;
+        case ADSE_METRIC_ENERGY: v = energy; break;
+        case ADSE_METRIC_DELAY: v = cycles; break;
+        case ADSE_METRIC_LAST_LEVEL_ACCESSES: v = lla; break;
+        case ADSE_METRIC_WEIGHTED:
+            v = s->weight_energy * energy + s->weight_delay * cycles + s->weight_edp * edp;
+            break;
+        }
+        out->v[k] = v;
+    }
+    for (int k = s->n_metrics; k < ADSE_MAX_METRICS; k++)
+        out->v[k] = 0;
+}
+
+void adse__metrics_of(const mspace *sp, const adse_result *r, mvals *out)
+{
+    adse__metrics(sp, (double)r->cycles, r->energy_pj, r->edp,
+                  (double)r->levels[sp->L - 1].accesses, out);
+}
+
+void adse__metrics_lb(const mspace *sp, const mlb *lb, mvals *out)
+{
+    double edp = lb->cycles * lb->energy / 1e12;
+    adse__metrics(sp, lb->cycles, lb->energy, edp, lb->lla, out);
+    const adse_mapper_settings *s = &sp->set;
+    for (int k = 0; k < s->n_metrics; k++) {
+        adse_metric mt = s->metrics[k];
+        if (mt != ADSE_METRIC_DELAY && mt != ADSE_METRIC_LAST_LEVEL_ACCESSES)
+            out->v[k] *= 1 - LB_MARGIN;
+    }
+}

@@ -1,0 +1,158 @@
+/*
+ * mapper_internal.h: shared state of the mapper layer (src/mapper/).
+ *
+ * The mapspace (space.c) is Timeloop's uber mapspace (spec 9.1) restricted by an
+ * adse_constraints. Tiling levels are numbered innermost first: for every storage level i a
+ * spatial tiling level when i fans out to more than one child, then its temporal tiling
+ * level. Each tiling level holds one factor per dimension; a factor domain is the set of
+ * divisors of the dimension's bound within [lo, hi] (or the fixed value eq). Loop orders are
+ * handled as "effective orders": the sequence of non-unit loops of a level, innermost first
+ * (unit loops are dropped by the model, so permutations that differ only in where the unit
+ * dimensions sit build the same loop nest). A spatial level also has a cut: its first `cut`
+ * non-unit loops are Spatial-X, the rest Spatial-Y.
+ *
+ * The search (search.c) walks the index factorizations depth first, tiling levels
+ * innermost first, so that a level's tile is final once its temporal tiling level is
+ * assigned (tiles only grow with outer factors); per complete factorization it enumerates
+ * the keep/bypass choices, then the effective orders and cuts, and evaluates each mapping
+ * with the model. Lower bounds (bound.c) prune partial factorizations and (factorization,
+ * keep) pairs. All of this is deterministic: the enumeration order defines the index that
+ * breaks ties, and work is split into items processed in rounds with a frozen incumbent.
+ */
+#ifndef ADSE_MAPPER_INTERNAL_H
+#define ADSE_MAPPER_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "adse/mapper.h"
+
+#define MAP_MAX_TL (2 * ADSE_MAX_LEVELS)
+
+/* One tiling level. */
+typedef struct mtl {
+    int storage;                    /* storage level it belongs to */
+    bool spatial;                   /* spatial (fans out to the children) or temporal */
+    bool canonical;                 /* the mapspace fixes its order (spec 9.1) */
+    bool user_split;                /* split fixed by a constraint */
+    int split;                      /* the fixed split (user_split) */
+    uint32_t fx, fy;                /* spatial: hardware fanout X and Y */
+    uint64_t eq[ADSE_MAX_DIMS];     /* fixed factor, 0 = free */
+    uint64_t lo[ADSE_MAX_DIMS];     /* smallest allowed factor (>= 1) */
+    uint64_t hi[ADSE_MAX_DIMS];     /* largest allowed factor by the constraints
+                                       (UINT64_MAX = none) */
+    uint64_t cap;                   /* spatial: fx * fy, the largest product of its factors */
+    int n_prefix, n_suffix;         /* permutation constraint, innermost first */
+    uint8_t prefix[ADSE_MAX_DIMS], suffix[ADSE_MAX_DIMS];
+    uint32_t fixed_mask;            /* dims in prefix or suffix */
+} mtl;
+
+/* Metric values of one mapping, in the order of the settings' metrics. */
+typedef struct mvals {
+    double v[ADSE_MAX_METRICS];
+} mvals;
+
+/* The mapspace: everything the search needs that does not depend on a mapping. */
+typedef struct mspace {
+    const adse_model *model;
+    const adse_arch *arch;
+    const adse_problem *prob;
+    adse_mapper_settings set;
+    int L, D, NDS;                  /* storage levels, dimensions, data spaces */
+    int NT;                         /* tiling levels */
+    mtl tl[MAP_MAX_TL];
+    int t_of[ADSE_MAX_LEVELS];      /* temporal tiling level of storage level i */
+    int s_of[ADSE_MAX_LEVELS];      /* spatial tiling level of storage level i, -1 if none */
+    uint32_t keep_fixed[ADSE_MAX_DATASPACES], keep_value[ADSE_MAX_DATASPACES];
+    uint32_t keep_free[ADSE_MAX_DATASPACES]; /* levels where keep/bypass is enumerated */
+    double min_parallelism;
+
+    /* Divisors of each bound, descending (the enumeration order of factors). */
+    int n_divs[ADSE_MAX_DIMS];
+    uint64_t *divs[ADSE_MAX_DIMS];
+    /* Feasibility of a remaining bound r at tiling level t for dimension x: the levels
+     * above t must be able to absorb r: r % fix_above == 0 and min_above <= r / fix_above
+     * <= max_above (the product of the free levels' lo / hi; UINT64_MAX = unbounded). */
+    uint64_t fix_above[MAP_MAX_TL][ADSE_MAX_DIMS];
+    uint64_t min_above[MAP_MAX_TL][ADSE_MAX_DIMS];
+    uint64_t max_above[MAP_MAX_TL][ADSE_MAX_DIMS];
+
+    /* Model facts the bounds need. */
+    bool links_on;                  /* link transfers enabled in the model */
+    bool legacy;                    /* LEGACY translation rule */
+    bool halo[ADSE_MAX_DATASPACES]; /* some rank has more than one term */
+    bool rw[ADSE_MAX_DATASPACES];   /* read-write (output) data space */
+    double bw_scale[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];
+    uint64_t latency;               /* network fill + drain latencies (cycles) */
+    uint64_t macs;
+    double mac_energy_pj;
+    double leak_pj;                 /* sum of per-instance-cycle leakage of all levels */
+    uint64_t opset[ADSE_MAX_DATASPACES]; /* distinct operand points of each data space */
+    bool dram_lb_valid[ADSE_MAX_DATASPACES]; /* opset is a lower bound of the outermost
+                                                level's reads/updates for every mapping */
+    double global_energy_lb;        /* energy lower bound valid for the whole space
+                                       (without leakage, which scales with cycles) */
+
+    double size;                    /* mapspace size (Timeloop's count) */
+} mspace;
+
+/* space.c */
+adse_status adse__space_init(mspace *sp, const adse_model *model, const adse_constraints *c,
+                             const adse_mapper_settings *set, adse_err *err);
+void adse__space_release(mspace *sp);
+
+/* Effective orders of one tiling level for a given set of non-unit dims: the
+ * permutations P' + perm(I') + S' of the constrained prefix, free infix and suffix. */
+typedef struct morder {
+    int n;                     /* non-unit loops */
+    uint8_t dims[ADSE_MAX_DIMS];
+    int n_pre, n_inf;          /* lengths of P' and I' inside dims[] */
+    int cut_lo, cut_hi;        /* spatial: allowed numbers of X loops (realizable cuts) */
+    int cut;                   /* current cut (spatial) */
+} morder;
+
+/* Sets o to the first order of tiling level t whose non-unit dims are `nonunit`. */
+void adse__order_first(const mspace *sp, int t, uint32_t nonunit, morder *o);
+/* Advances o to the next permutation of its free infix; false after the last. */
+bool adse__order_next_perm(morder *o);
+/* Writes tiling level t's permutation (and split, spatial) into m for order o. */
+void adse__order_apply(const mspace *sp, int t, const morder *o, adse_mapping *m);
+
+/* bound.c */
+
+/* What one complete factorization fixes (per storage level and data space). */
+typedef struct mifinfo {
+    uint64_t ext[ADSE_MAX_LEVELS][ADSE_MAX_DIMS]; /* tile extents at each level's boundary */
+    uint64_t tsize[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES]; /* U_i(d) */
+    uint64_t ps[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];    /* partition sizes (spec 4.8.2) */
+    uint64_t fill_lb[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES]; /* lower bound of Fill_i(d) */
+    uint64_t g_lb[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];    /* lower bound of the multicast
+                                                               groups of level i's children */
+    uint64_t fan[ADSE_MAX_LEVELS];  /* spatial product of level i */
+    uint64_t rf[ADSE_MAX_LEVELS];   /* replication (instances used) of level i */
+    uint64_t cc;                    /* compute cycles = product of temporal factors */
+} mifinfo;
+
+/* Lower bounds of the raw quantities behind the metrics. */
+typedef struct mlb {
+    double cycles;   /* total cycles */
+    double energy;   /* total energy, pJ */
+    double lla;      /* last-level accesses */
+} mlb;
+
+/* Fills info for the complete factorization f[tiling level][dim]. */
+void adse__if_info(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo *info);
+/* Lower bound of every mapping with this factorization and these keep masks. */
+void adse__bound_if_keep(const mspace *sp, const mifinfo *info, const uint32_t *keep, mlb *lb);
+/* Lower bound of every mapping whose compute cycles are at least cc_lb. */
+void adse__bound_global(const mspace *sp, double cc_lb, mlb *lb);
+
+/* Metric vector of raw values; lower bounds are made conservative by the caller. */
+void adse__metrics(const mspace *sp, double cycles, double energy, double edp, double lla,
+                   mvals *out);
+/* Metric vector of an evaluated mapping. */
+void adse__metrics_of(const mspace *sp, const adse_result *r, mvals *out);
+/* Metric vector of a lower bound (conservative against rounding). */
+void adse__metrics_lb(const mspace *sp, const mlb *lb, mvals *out);
+
+#endif

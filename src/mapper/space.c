@@ -1,0 +1,720 @@
+/*
+ * space.c: the constrained mapspace (spec 9.1) and its effective loop orders.
+ *
+ * adse__space_init() turns an adse_constraints into per-tiling-level factor domains,
+ * permutation and split constraints and keep/bypass masks, rejects contradictions with a
+ * message naming the level and dimension, and precomputes what the search and the bounds
+ * share (divisors, feasibility tables, model facts, Timeloop's mapspace size).
+ *
+ * Effective orders. The model drops unit loops, so a level's loop order matters only
+ * through the sequence of its non-unit loops. With a permutation constraint (prefix P,
+ * suffix S, free infix I) the realizable sequences are P' + any order of I' + S', where '
+ * keeps the non-unit dims. A spatial level's split puts its first `split` permutation
+ * entries in X; over all permutations the realizable numbers of non-unit X loops (the cut)
+ * form a range, derived below, so (order, cut) pairs enumerate exactly the distinct nests.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mapper/mapper_internal.h"
+#include "model/model_internal.h"
+
+#define BOUND_MAX (UINT64_C(1) << 40)
+
+static const char *level_name(const mspace *sp, int i)
+{
+    return sp->arch->levels[i].name;
+}
+
+static uint64_t mul_sat(uint64_t a, uint64_t b)
+{
+    if (a == 0 || b == 0) return 0;
+    if (a > UINT64_MAX / b) return UINT64_MAX;
+    return a * b;
+}
+
+/* Divisors of x, descending. Returns the count; *out is malloc'd. */
+static int divisors(uint64_t x, uint64_t **out)
+{
+    int n = 0, cap = 64;
+    uint64_t *v = malloc(sizeof *v * (size_t)cap);
+    if (!v) return -1;
+    for (uint64_t d = 1; d * d <= x; d++) {
+        if (x % d) continue;
+        uint64_t e = x / d;
+        for (int k = 0; k < (d == e ? 1 : 2); k++) {
+            if (n == cap) {
+                cap *= 2;
+                uint64_t *w = realloc(v, sizeof *v * (size_t)cap);
+                if (!w) {
+                    free(v);
+                    return -1;
+                }
+                v = w;
+            }
+            v[n++] = k == 0 ? d : e;
+        }
+    }
+    /* Descending. */
+    for (int i = 1; i < n; i++) {
+        uint64_t t = v[i];
+        int j = i - 1;
+        while (j >= 0 && v[j] < t) {
+            v[j + 1] = v[j];
+            j--;
+        }
+        v[j + 1] = t;
+    }
+    *out = v;
+    return n;
+}
+
+/* Applies one tiling constraint to tiling level t; errors name the level and dimension. */
+static adse_status apply_tiling(mspace *sp, int t, const adse_tiling_constraint *c, bool spatial,
+                                uint32_t *rest_seen, adse_err *err)
+{
+    mtl *l = &sp->tl[t];
+    const char *kind = spatial ? "spatial" : "temporal";
+    const char *name = level_name(sp, l->storage);
+    int D = sp->D;
+    for (int x = 0; x < D; x++) {
+        char dn = sp->prob->dim_names[x];
+        uint64_t bound = sp->prob->bounds[x];
+        uint64_t eq = c->factor_eq[x], mx = c->factor_max[x], mn = c->factor_min[x];
+        if (eq == ADSE_FACTOR_REST) {
+            /* Whatever the other levels leave: any factorization satisfies it, so the
+             * level is free, and exempt from the default bounds. */
+            if (*rest_seen & (1u << x))
+                return adse_err_set(err, ADSE_E_SPEC, NULL, 0, 0,
+                                    "'%c=0' (the remaining bound) is given at two tiling "
+                                    "levels, the second at '%s' (%s)",
+                                    dn, name, kind);
+            *rest_seen |= 1u << x;
+            if (mx || mn > 1)
+                return adse_err_set(err, ADSE_E_SPEC, NULL, 0, 0,
+                                    "'%c=0' at '%s' (%s) conflicts with a bound on '%c' there", dn,
+                                    name, kind, dn);
+            continue;
+        }
+        if (!eq) {
+            if (!mx && c->default_max_factor) mx = c->default_max_factor;
+            if (mn <= 1 && c->default_min_factor > 1) mn = c->default_min_factor;
+        }
+        if (mn < 1) mn = 1;
+        if (mx && mn > mx)
+            return adse_err_set(err, ADSE_E_SPEC, NULL, 0, 0,
+                                "factor of '%c' at '%s' (%s) must be >= %llu and <= %llu", dn,
+                                name, kind, (unsigned long long)mn, (unsigned long long)mx);
+        if (eq) {
+            if (bound % eq)
+                return adse_err_set(err, ADSE_E_SPEC, NULL, 0, 0,
+                                    "factor %c=%llu at '%s' (%s) does not divide the bound %llu "
+                                    "of '%c'",
+                                    dn, (unsigned long long)eq, name, kind,
+                                    (unsigned long long)bound, dn);
+            if (eq < mn || (mx && eq > mx))
+                return adse_err_set(err, ADSE_E_SPEC, NULL, 0, 0,
+                                    "factor %c=%llu at '%s' (%s) is outside its bounds [%llu, %llu]",
+                                    dn, (unsigned long long)eq, name, kind,
+                                    (unsigned long long)mn, (unsigned long long)mx);
+            if (spatial && eq > l->cap)
+                return adse_err_set(err, ADSE_E_SPEC, NULL, 0, 0,
+                                    "spatial factor %c=%llu at '%s' exceeds its fanout %llu", dn,
+                                    (unsigned long long)eq, name, (unsigned long long)l->cap);
+            l->eq[x] = eq;
+            l->lo[x] = l->hi[x] = eq;
+        } else {
+            if (mn > bound)
+                return adse_err_set(err, ADSE_E_SPEC, NULL, 0, 0,
+                                    "factor of '%c' at '%s' (%s) must be >= %llu, more than the "
+                                    "bound %llu",
+                                    dn, name, kind, (unsigned long long)mn,
+                                    (unsigned long long)bound);
+            l->lo[x] = mn;
+            l->hi[x] = mx ? mx : UINT64_MAX;
+        }
+    }
+    if (c->has_permutation || c->n_prefix || c->n_suffix) {
+        uint32_t seen = 0;
+        if (c->n_prefix + c->n_suffix > D)
+            return adse_err_set(err, ADSE_E_SPEC, NULL, 0, 0,
+                                "permutation at '%s' (%s) names %d dimensions of %d", name, kind,
+                                c->n_prefix + c->n_suffix, D);
+        for (int k = 0; k < c->n_prefix + c->n_suffix; k++) {
+            int x = k < c->n_prefix ? c->prefix[k] : c->suffix[k - c->n_prefix];
+            if (x >= D)
+                return adse_err_set(err, ADSE_E_SPEC, NULL, 0, 0,
+                                    "permutation at '%s' (%s) names dimension %d of %d", name,
+                                    kind, x, D);
+            if (seen & (1u << x))
+                return adse_err_set(err, ADSE_E_SPEC, NULL, 0, 0,
+                                    "permutation at '%s' (%s) names '%c' twice", name, kind,
+                                    sp->prob->dim_names[x]);
+            seen |= 1u << x;
+        }
+        l->n_prefix = c->n_prefix;
+        l->n_suffix = c->n_suffix;
+        memcpy(l->prefix, c->prefix, (size_t)c->n_prefix);
+        memcpy(l->suffix, c->suffix, (size_t)c->n_suffix);
+        l->fixed_mask = seen;
+    }
+    if (spatial && c->split >= 0) {
+        if (c->split > D)
+            return adse_err_set(err, ADSE_E_SPEC, NULL, 0, 0,
+                                "split %d at '%s' exceeds the %d dimensions", c->split, name, D);
+        l->user_split = true;
+        l->split = c->split;
+    }
+    return ADSE_OK;
+}
+
+/* A spatial constraint for a level without fanout is harmless unless it forces a factor. */
+static adse_status check_no_spatial(mspace *sp, int i, const adse_tiling_constraint *c,
+                                    adse_err *err)
+{
+    for (int x = 0; x < sp->D; x++) {
+        uint64_t eq = c->factor_eq[x];
+        if ((eq > 1 && eq != ADSE_FACTOR_REST && sp->prob->bounds[x] > 1) || c->factor_min[x] > 1)
+            return adse_err_set(err, ADSE_E_SPEC, NULL, 0, 0,
+                                "spatial factor of '%c' at '%s', which has no fanout",
+                                sp->prob->dim_names[x], level_name(sp, i));
+    }
+    return ADSE_OK;
+}
+
+/* Distinct values of sum_t coef_t * x_t over x_t in [0, bound): exact for small ranges,
+ * else the Cauchy-Davenport bound sum |A_t| - (n - 1). */
+static uint64_t rank_values(const adse_problem *p, const adse_rank *rk)
+{
+    uint32_t dims = 0;
+    bool distinct = true;
+    int64_t lo = 0, hi = 0;
+    uint64_t cd = 1;
+    int nz = 0;
+    for (int t = 0; t < rk->n_terms; t++) {
+        const adse_term *tm = &rk->terms[t];
+        if (dims & (1u << tm->dim)) distinct = false;
+        dims |= 1u << tm->dim;
+        if (tm->coef == 0) continue;
+        int64_t span = tm->coef * (int64_t)(p->bounds[tm->dim] - 1);
+        if (span < 0)
+            lo += span;
+        else
+            hi += span;
+        cd += p->bounds[tm->dim] - 1;
+        nz++;
+    }
+    if (nz == 0) return 1;
+    if (!distinct) return 1;
+    if (nz == 1) return cd;
+    uint64_t range = (uint64_t)(hi - lo) + 1;
+    double work = (double)range;
+    for (int t = 0; t < rk->n_terms; t++)
+        work *= 1.0 + (double)p->bounds[rk->terms[t].dim];
+    if (range > (UINT64_C(1) << 24) || work > 2e8) return cd;
+    uint8_t *a = calloc(range, 1), *b = calloc(range, 1);
+    if (!a || !b) {
+        free(a);
+        free(b);
+        return cd;
+    }
+    a[-lo] = 1;
+    for (int t = 0; t < rk->n_terms; t++) {
+        const adse_term *tm = &rk->terms[t];
+        if (tm->coef == 0) continue;
+        memset(b, 0, range);
+        for (uint64_t v = 0; v < range; v++) {
+            if (!a[v]) continue;
+            for (uint64_t k = 0; k < p->bounds[tm->dim]; k++)
+                b[(int64_t)v + tm->coef * (int64_t)k] = 1;
+        }
+        uint8_t *s = a;
+        a = b;
+        b = s;
+    }
+    uint64_t n = 0;
+    for (uint64_t v = 0; v < range; v++)
+        n += a[v];
+    free(a);
+    free(b);
+    return n;
+}
+
+/* Distinct operand points of data space d over the whole problem. */
+static uint64_t operand_points(const adse_problem *p, int d)
+{
+    const adse_dataspace *ds = &p->ds[d];
+    bool disjoint = true;
+    uint32_t all = 0;
+    for (int r = 0; r < ds->n_ranks; r++) {
+        uint32_t m = 0;
+        for (int t = 0; t < ds->ranks[r].n_terms; t++)
+            m |= 1u << ds->ranks[r].terms[t].dim;
+        if (m & all) disjoint = false;
+        all |= m;
+    }
+    uint64_t prod = 1, mx = 1;
+    for (int r = 0; r < ds->n_ranks; r++) {
+        uint64_t v = rank_values(p, &ds->ranks[r]);
+        prod = mul_sat(prod, v);
+        if (v > mx) mx = v;
+    }
+    return disjoint ? prod : mx;
+}
+
+/* Number of ordered factorizations of bound x over the tiling levels that honour the
+ * constraints' domains (Timeloop's IndexFactorization count; fanouts are not applied). */
+static double count_factorizations(const mspace *sp, int x)
+{
+    int nd = sp->n_divs[x];
+    const uint64_t *dv = sp->divs[x];
+    double *cur = calloc((size_t)nd, sizeof *cur), *nxt = calloc((size_t)nd, sizeof *nxt);
+    if (!cur || !nxt) {
+        free(cur);
+        free(nxt);
+        return 0;
+    }
+    /* cur[k]: ways to reach remaining = dv[k]. dv[0] is the bound itself. */
+    cur[0] = 1;
+    for (int t = 0; t < sp->NT; t++) {
+        const mtl *l = &sp->tl[t];
+        memset(nxt, 0, sizeof *nxt * (size_t)nd);
+        for (int k = 0; k < nd; k++) {
+            if (cur[k] == 0) continue;
+            uint64_t r = dv[k];
+            for (int j = 0; j < nd; j++) {
+                uint64_t f = dv[j];
+                if (r % f) continue;
+                if (l->eq[x] ? f != l->eq[x] : (f < l->lo[x] || f > l->hi[x])) continue;
+                if (t == sp->NT - 1 && f != r) continue;
+                uint64_t r2 = r / f;
+                for (int m = 0; m < nd; m++) {
+                    if (dv[m] == r2) {
+                        nxt[m] += cur[k];
+                        break;
+                    }
+                }
+            }
+        }
+        double *s = cur;
+        cur = nxt;
+        nxt = s;
+    }
+    double n = cur[nd - 1]; /* remaining 1 */
+    free(cur);
+    free(nxt);
+    return n;
+}
+
+static double factorial(int n)
+{
+    double f = 1;
+    for (int k = 2; k <= n; k++)
+        f *= k;
+    return f;
+}
+
+adse_status adse__space_init(mspace *sp, const adse_model *model, const adse_constraints *c,
+                             const adse_mapper_settings *set, adse_err *err)
+{
+    memset(sp, 0, sizeof *sp);
+    sp->model = model;
+    sp->arch = adse_model_arch(model);
+    sp->prob = adse_model_problem(model);
+    const adse_arch *a = sp->arch;
+    const adse_problem *p = sp->prob;
+    int L = a->n_levels, D = p->n_dims, NDS = p->n_ds;
+    sp->L = L;
+    sp->D = D;
+    sp->NDS = NDS;
+    if (set)
+        sp->set = *set;
+    else
+        adse_mapper_settings_init(&sp->set);
+
+    /* Settings. */
+    if (sp->set.n_metrics < 1 || sp->set.n_metrics > ADSE_MAX_METRICS)
+        return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0,
+                            "mapper settings have %d metrics (need 1..%d)", sp->set.n_metrics,
+                            ADSE_MAX_METRICS);
+    for (int k = 0; k < sp->set.n_metrics; k++) {
+        if ((int)sp->set.metrics[k] < 0 || sp->set.metrics[k] > ADSE_METRIC_WEIGHTED)
+            return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0, "unknown mapper metric %d",
+                                (int)sp->set.metrics[k]);
+        if (sp->set.metrics[k] == ADSE_METRIC_WEIGHTED) {
+            const adse_mapper_settings *s = &sp->set;
+            if (!(s->weight_energy >= 0 && s->weight_delay >= 0 && s->weight_edp >= 0) ||
+                !isfinite(s->weight_energy + s->weight_delay + s->weight_edp))
+                return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0,
+                                    "weighted metric needs finite weights >= 0");
+            if (s->weight_energy + s->weight_delay + s->weight_edp <= 0)
+                return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0,
+                                    "weighted metric has all weights 0");
+        }
+    }
+    if (sp->set.threads < 0)
+        return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0, "mapper threads %d is negative",
+                            sp->set.threads);
+    if (!(sp->set.time_limit_s >= 0))
+        return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0, "mapper time limit is negative");
+
+    for (int x = 0; x < D; x++)
+        if (p->bounds[x] > BOUND_MAX)
+            return adse_err_set(err, ADSE_E_SPEC, NULL, 0, 0,
+                                "bound %llu of '%c' is too large for the mapper (limit 2^40)",
+                                (unsigned long long)p->bounds[x], p->dim_names[x]);
+    if (c && (c->n_levels != L || c->n_dims != D || c->n_ds != NDS))
+        return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0,
+                            "constraints are for %d levels, %d dimensions, %d data spaces; the "
+                            "model has %d, %d, %d",
+                            c->n_levels, c->n_dims, c->n_ds, L, D, NDS);
+
+    /* Tiling levels, innermost first (spec 2.3). */
+    int NT = 0;
+    for (int i = 0; i < L; i++) {
+        uint32_t fx = adse_arch_fanout_x(a, i), fy = adse_arch_fanout_y(a, i);
+        sp->s_of[i] = -1;
+        if ((uint64_t)fx * fy > 1) {
+            mtl *l = &sp->tl[NT];
+            l->storage = i;
+            l->spatial = true;
+            l->fx = fx;
+            l->fy = fy;
+            l->cap = (uint64_t)fx * fy;
+            sp->s_of[i] = NT++;
+        }
+        mtl *l = &sp->tl[NT];
+        l->storage = i;
+        l->spatial = false;
+        sp->t_of[i] = NT++;
+    }
+    sp->NT = NT;
+    for (int t = 0; t < NT; t++) {
+        for (int x = 0; x < D; x++) {
+            sp->tl[t].lo[x] = 1;
+            sp->tl[t].hi[x] = UINT64_MAX;
+        }
+    }
+
+    /* Constraints. */
+    uint32_t rest_seen = 0;
+    if (c) {
+        for (int i = 0; i < L; i++) {
+            adse_status st = apply_tiling(sp, sp->t_of[i], &c->temporal[i], false, &rest_seen, err);
+            if (st != ADSE_OK) return st;
+            if (sp->s_of[i] >= 0) {
+                uint32_t rs = rest_seen;
+                st = apply_tiling(sp, sp->s_of[i], &c->spatial[i], true, &rs, err);
+                if (st != ADSE_OK) return st;
+                rest_seen = rs;
+            } else {
+                st = check_no_spatial(sp, i, &c->spatial[i], err);
+                if (st != ADSE_OK) return st;
+            }
+        }
+        sp->min_parallelism = c->min_parallelism;
+        if (c->min_parallelism > 1.0)
+            return adse_err_set(err, ADSE_E_SPEC, NULL, 0, 0,
+                                "minimum parallelism %g is more than 1", c->min_parallelism);
+    }
+    for (int t = 0; t < NT; t++) {
+        mtl *l = &sp->tl[t];
+        if (l->spatial)
+            l->canonical = l->n_prefix == 0 && l->n_suffix == 0 && !(l->fx > 1 && l->fy > 1);
+        else
+            l->canonical = t == 0;
+    }
+
+    /* Per dimension: fixed factors must divide the bound, minimums must fit. */
+    for (int x = 0; x < D; x++) {
+        uint64_t fixed = 1, mins = 1;
+        bool all_fixed = true;
+        for (int t = 0; t < NT; t++) {
+            if (sp->tl[t].eq[x]) {
+                fixed = mul_sat(fixed, sp->tl[t].eq[x]);
+            } else {
+                all_fixed = false;
+                mins = mul_sat(mins, sp->tl[t].lo[x]);
+            }
+        }
+        uint64_t b = p->bounds[x];
+        if (fixed > b || b % fixed)
+            return adse_err_set(err, ADSE_E_SPEC, NULL, 0, 0,
+                                "fixed factors of '%c' multiply to %llu, which does not divide "
+                                "its bound %llu",
+                                p->dim_names[x], (unsigned long long)fixed,
+                                (unsigned long long)b);
+        if (all_fixed && fixed != b)
+            return adse_err_set(err, ADSE_E_SPEC, NULL, 0, 0,
+                                "fixed factors of '%c' multiply to %llu, not its bound %llu",
+                                p->dim_names[x], (unsigned long long)fixed,
+                                (unsigned long long)b);
+        if (mul_sat(fixed, mins) > b)
+            return adse_err_set(err, ADSE_E_SPEC, NULL, 0, 0,
+                                "minimum factors of '%c' multiply to more than its bound %llu",
+                                p->dim_names[x], (unsigned long long)b);
+        sp->n_divs[x] = divisors(b, &sp->divs[x]);
+        if (sp->n_divs[x] < 0) return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    /* Feasibility tables. */
+    for (int x = 0; x < D; x++) {
+        uint64_t fix = 1, mn = 1, mx = 1;
+        for (int t = NT - 1; t >= 0; t--) {
+            sp->fix_above[t][x] = fix;
+            sp->min_above[t][x] = mn;
+            sp->max_above[t][x] = mx;
+            const mtl *l = &sp->tl[t];
+            if (l->eq[x]) {
+                fix = mul_sat(fix, l->eq[x]);
+            } else {
+                mn = mul_sat(mn, l->lo[x]);
+                uint64_t h = l->hi[x];
+                if (l->spatial && l->cap < h) h = l->cap;
+                mx = mul_sat(mx, h);
+            }
+        }
+    }
+
+    /* Keep/bypass: fixed bits, outermost level defaults to keep, the rest enumerated. */
+    uint32_t lmask = (L >= 32) ? ~0u : ((1u << L) - 1u);
+    for (int d = 0; d < NDS; d++) {
+        uint32_t kf = c ? c->keep_fixed[d] & lmask : 0, kv = c ? c->keep_value[d] & kf : 0;
+        uint32_t top = 1u << (L - 1);
+        if (!(kf & top)) {
+            kf |= top;
+            kv |= top;
+        }
+        sp->keep_fixed[d] = kf;
+        sp->keep_value[d] = kv;
+        sp->keep_free[d] = lmask & ~kf;
+        if ((kf & lmask) == lmask && kv == 0)
+            return adse_err_set(err, ADSE_E_SPEC, NULL, 0, 0,
+                                "data space '%s' is bypassed at every level", p->ds[d].name);
+    }
+    int free_bits = 0;
+    for (int d = 0; d < NDS; d++)
+        free_bits += __builtin_popcount(sp->keep_free[d]);
+    if (free_bits > 62)
+        return adse_err_set(err, ADSE_E_SPEC, NULL, 0, 0,
+                            "%d free keep/bypass choices are too many (limit 62)", free_bits);
+
+    /* Model facts. */
+    sp->links_on = !model->opts.disable_link_transfers;
+    sp->legacy = model->opts.translation == ADSE_TRANSLATION_LEGACY;
+    sp->macs = model->macs;
+    sp->latency = model->latency;
+    sp->mac_energy_pj = (double)model->macs * a->arith.e_compute;
+    for (int i = 0; i < L; i++) {
+        sp->leak_pj += a->levels[i].e_leak;
+        for (int d = 0; d < NDS; d++)
+            sp->bw_scale[i][d] = model->bw_scale[i][d];
+    }
+    for (int d = 0; d < NDS; d++) {
+        sp->halo[d] = model->proj[d].halo;
+        sp->rw[d] = model->proj[d].read_write;
+        sp->opset[d] = operand_points(p, d);
+    }
+    /* The outermost level's reads (updates) of d are at least its operand points when
+     * every chain of keepers down to it is free of link transfers (bound.c). */
+    sp->global_energy_lb = sp->mac_energy_pj;
+    const adse_buffer *top = &a->levels[L - 1];
+    uint64_t clusters = top->instances / top->cluster_size;
+    for (int d = 0; d < NDS; d++) {
+        bool ok = (sp->keep_value[d] >> (L - 1)) & 1u;
+        if (adse_arch_fanout_x(a, L - 1) * (uint64_t)adse_arch_fanout_y(a, L - 1) > 1) ok = false;
+        bool below_kept = L >= 2 && ((sp->keep_fixed[d] & sp->keep_value[d]) >> (L - 2)) & 1u;
+        if (ok && !below_kept && sp->links_on) {
+            for (int j = 0; j < L - 1; j++) {
+                if (sp->s_of[j] < 0) continue;
+                if (sp->legacy || sp->halo[d] || j == 0) ok = false;
+            }
+        }
+        sp->dram_lb_valid[d] = ok;
+        if (!ok || clusters == 0) continue;
+        uint64_t n = (sp->opset[d] + top->block_size - 1) / top->block_size;
+        sp->global_energy_lb += (double)n * (sp->rw[d] ? top->e_update : top->e_read);
+    }
+
+    /* Timeloop's mapspace size: factorizations x permutations x splits x bypass. */
+    double size = 1;
+    for (int x = 0; x < D; x++)
+        size *= count_factorizations(sp, x);
+    for (int t = 0; t < NT; t++) {
+        const mtl *l = &sp->tl[t];
+        if (!l->canonical) size *= factorial(D - l->n_prefix - l->n_suffix);
+        if (l->spatial && !l->user_split) size *= D + 1;
+    }
+    size *= ldexp(1.0, free_bits);
+    sp->size = size;
+    return ADSE_OK;
+}
+
+void adse__space_release(mspace *sp)
+{
+    if (!sp) return;
+    for (int x = 0; x < ADSE_MAX_DIMS; x++) {
+        free(sp->divs[x]);
+        sp->divs[x] = NULL;
+    }
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Effective orders
+ * ------------------------------------------------------------------------------------- */
+
+void adse__order_first(const mspace *sp, int t, uint32_t nonunit, morder *o)
+{
+    const mtl *l = &sp->tl[t];
+    int D = sp->D;
+    int n = 0;
+    for (int k = 0; k < l->n_prefix; k++)
+        if (nonunit & (1u << l->prefix[k])) o->dims[n++] = l->prefix[k];
+    o->n_pre = n;
+    for (int x = 0; x < D; x++)
+        if ((nonunit & (1u << x)) && !(l->fixed_mask & (1u << x))) o->dims[n++] = (uint8_t)x;
+    o->n_inf = n - o->n_pre;
+    for (int k = 0; k < l->n_suffix; k++)
+        if (nonunit & (1u << l->suffix[k])) o->dims[n++] = l->suffix[k];
+    o->n = n;
+    o->cut_lo = 0;
+    o->cut_hi = n;
+    if (l->spatial && l->user_split) {
+        int s = l->split, p = l->n_prefix, q = l->n_suffix;
+        if (l->canonical) {
+            /* Canonical (id) order: X holds the dims with id < split. */
+            int c = 0;
+            for (int x = 0; x < s && x < D; x++)
+                if (nonunit & (1u << x)) c++;
+            o->cut_lo = o->cut_hi = c;
+        } else if (s <= p) {
+            int c = 0;
+            for (int k = 0; k < s; k++)
+                if (nonunit & (1u << l->prefix[k])) c++;
+            o->cut_lo = o->cut_hi = c;
+        } else if (s >= D - q) {
+            int c = o->n_pre + o->n_inf;
+            for (int k = 0; k < s - (D - q); k++)
+                if (nonunit & (1u << l->suffix[k])) c++;
+            o->cut_lo = o->cut_hi = c;
+        } else {
+            int width = s - p;                      /* infix positions in X */
+            int units = (D - p - q) - o->n_inf;     /* unit dims of the infix */
+            int klo = width - units > 0 ? width - units : 0;
+            int khi = o->n_inf < width ? o->n_inf : width;
+            o->cut_lo = o->n_pre + klo;
+            o->cut_hi = o->n_pre + khi;
+        }
+    }
+    o->cut = o->cut_lo;
+}
+
+bool adse__order_next_perm(morder *o)
+{
+    uint8_t *a = o->dims + o->n_pre;
+    int n = o->n_inf;
+    if (n < 2) return false;
+    int i = n - 2;
+    while (i >= 0 && a[i] >= a[i + 1])
+        i--;
+    if (i < 0) {
+        /* Wrap to the first (ascending) permutation. */
+        for (int lo = 0, hi = n - 1; lo < hi; lo++, hi--) {
+            uint8_t tmp = a[lo];
+            a[lo] = a[hi];
+            a[hi] = tmp;
+        }
+        return false;
+    }
+    int j = n - 1;
+    while (a[j] <= a[i])
+        j--;
+    uint8_t tmp = a[i];
+    a[i] = a[j];
+    a[j] = tmp;
+    for (int lo = i + 1, hi = n - 1; lo < hi; lo++, hi--) {
+        tmp = a[lo];
+        a[lo] = a[hi];
+        a[hi] = tmp;
+    }
+    return true;
+}
+
+void adse__order_apply(const mspace *sp, int t, const morder *o, adse_mapping *m)
+{
+    const mtl *l = &sp->tl[t];
+    int D = sp->D, i = l->storage;
+    uint8_t perm[ADSE_MAX_DIMS];
+    int n = 0;
+    uint32_t nonunit = 0;
+    for (int k = 0; k < o->n; k++)
+        nonunit |= 1u << o->dims[k];
+    if (l->spatial && l->canonical) {
+        /* Dimension-id order; the split selects the X dims by id. */
+        for (int x = 0; x < D; x++)
+            perm[x] = (uint8_t)x;
+        int split = D;
+        if (l->user_split) {
+            split = l->split;
+        } else {
+            int c = 0;
+            split = 0;
+            for (int x = 0; x < D && c < o->cut; x++) {
+                split = x + 1;
+                if (nonunit & (1u << x)) c++;
+            }
+        }
+        memcpy(m->spatial_perm[i], perm, (size_t)D);
+        m->split[i] = (uint8_t)split;
+        return;
+    }
+    /* Prefix (all its dims), the infix, the suffix (all its dims). */
+    for (int k = 0; k < l->n_prefix; k++)
+        perm[n++] = l->prefix[k];
+    const uint8_t *inf = o->dims + o->n_pre;
+    uint8_t units[ADSE_MAX_DIMS];
+    int nu = 0;
+    for (int x = 0; x < D; x++)
+        if (!(nonunit & (1u << x)) && !(l->fixed_mask & (1u << x))) units[nu++] = (uint8_t)x;
+    int split = -1;
+    if (l->spatial && l->user_split && l->split > l->n_prefix && l->split < D - l->n_suffix) {
+        /* Place unit dims so that exactly cut - n_pre infix non-unit dims precede split. */
+        int kx = o->cut - o->n_pre;
+        int u1 = (l->split - l->n_prefix) - kx;
+        for (int k = 0; k < kx; k++)
+            perm[n++] = inf[k];
+        for (int k = 0; k < u1; k++)
+            perm[n++] = units[k];
+        for (int k = kx; k < o->n_inf; k++)
+            perm[n++] = inf[k];
+        for (int k = u1; k < nu; k++)
+            perm[n++] = units[k];
+        split = l->split;
+    } else {
+        for (int k = 0; k < o->n_inf; k++)
+            perm[n++] = inf[k];
+        for (int k = 0; k < nu; k++)
+            perm[n++] = units[k];
+    }
+    for (int k = 0; k < l->n_suffix; k++)
+        perm[n++] = l->suffix[k];
+    if (!l->spatial) {
+        memcpy(m->temporal_perm[i], perm, (size_t)D);
+        return;
+    }
+    memcpy(m->spatial_perm[i], perm, (size_t)D);
+    if (split < 0) {
+        if (l->user_split) {
+            split = l->split;
+        } else {
+            /* Right after the cut-th non-unit loop. */
+            int c = 0;
+            split = 0;
+            for (int k = 0; k < D && c < o->cut; k++) {
+                split = k + 1;
+                if (nonunit & (1u << perm[k])) c++;
+            }
+        }
+    }
+    m->split[i] = (uint8_t)split;
+}

@@ -1,0 +1,181 @@
+/* A small SVG line-plot writer (see svg.h). */
+#include "report/svg.h"
+
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#define W 720       /* figure width */
+#define PANEL_H 250 /* height of one panel's plot area */
+#define GAP 36      /* between panels */
+#define ML 80       /* margins: left, right, top, bottom */
+#define MR 190
+#define MT 40
+#define MB 50
+
+static void text(FILE *f, const char *s)
+{
+    for (; s && *s; s++) {
+        switch (*s) {
+        case '<':
+            fputs("&lt;", f);
+            break;
+        case '>':
+            fputs("&gt;", f);
+            break;
+        case '&':
+            fputs("&amp;", f);
+            break;
+        case '"':
+            fputs("&quot;", f);
+            break;
+        default:
+            fputc(*s, f);
+        }
+    }
+}
+
+/* A "nice" step for about n ticks over span. */
+static double nice_step(double span, int n)
+{
+    double raw = span / n;
+    double p = pow(10, floor(log10(raw)));
+    double m = raw / p;
+    double k = m < 1.5 ? 1 : m < 3.5 ? 2 : m < 7.5 ? 5 : 10;
+    return k * p;
+}
+
+static void tick_label(char *buf, size_t size, double v, double step)
+{
+    if (fabs(v) < step * 1e-9) v = 0;
+    int dec = step >= 1 ? 0 : (int)ceil(-log10(step) - 1e-9);
+    if (dec > 6 || fabs(v) >= 1e7)
+        snprintf(buf, size, "%.3g", v);
+    else
+        snprintf(buf, size, "%.*f", dec, v);
+}
+
+typedef struct frame {
+    double x0, x1, y0, y1;  /* data range */
+    double left, top, w, h; /* plot area in pixels */
+} frame;
+
+static double px(const frame *fr, double x)
+{
+    return fr->left + (x - fr->x0) / (fr->x1 - fr->x0) * fr->w;
+}
+
+static double py(const frame *fr, double y)
+{
+    return fr->top + fr->h - (y - fr->y0) / (fr->y1 - fr->y0) * fr->h;
+}
+
+static void panel(FILE *f, const adse__svg_panel *p, double x0, double x1, double top,
+                  bool x_labels)
+{
+    double y0 = INFINITY, y1 = -INFINITY;
+    for (int s = 0; s < p->n_series; s++)
+        for (int i = 0; i < p->series[s].n; i++) {
+            double x = p->series[s].x[i], y = p->series[s].y[i];
+            if (isfinite(x) && isfinite(y)) y0 = fmin(y0, y), y1 = fmax(y1, y);
+        }
+    if (!isfinite(y0)) y0 = 0, y1 = 1;
+    if (y1 == y0) {
+        double d = fabs(y0) > 0 ? fabs(y0) * 0.1 : 1;
+        y0 -= d, y1 += d;
+    }
+    double ys = nice_step(y1 - y0, 5);
+    y0 = floor(y0 / ys) * ys, y1 = ceil(y1 / ys) * ys;
+    frame fr = {x0, x1, y0, y1, ML, top, W - ML - MR, PANEL_H};
+    for (double y = y0; y <= y1 + ys * 1e-9; y += ys) {
+        char lab[32];
+        tick_label(lab, sizeof lab, y, ys);
+        fprintf(f, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>\n", ML,
+                py(&fr, y), ML + fr.w, py(&fr, y));
+        fprintf(f, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n", ML - 6,
+                py(&fr, y) + 4, lab);
+    }
+    double xs = nice_step(x1 - x0, 8);
+    if (xs < 1) xs = 1;
+    for (double x = ceil(x0 / xs) * xs; x <= x1 + xs * 1e-9; x += xs) {
+        fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#eee\"/>\n",
+                px(&fr, x), top, px(&fr, x), top + fr.h);
+        if (!x_labels) continue;
+        char lab[32];
+        tick_label(lab, sizeof lab, x, xs);
+        fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>\n", px(&fr, x),
+                top + fr.h + 18, lab);
+    }
+    fprintf(f,
+            "<rect x=\"%d\" y=\"%.1f\" width=\"%.0f\" height=\"%.0f\" fill=\"none\" "
+            "stroke=\"#333\"/>\n",
+            ML, top, fr.w, fr.h);
+    fprintf(f,
+            "<text x=\"18\" y=\"%.1f\" text-anchor=\"middle\" transform=\"rotate(-90 18 %.1f)\">",
+            top + fr.h / 2, top + fr.h / 2);
+    text(f, p->ylabel);
+    fputs("</text>\n", f);
+    for (int s = 0; s < p->n_series; s++) {
+        const adse__svg_series *sr = &p->series[s];
+        bool open = false;
+        for (int i = 0; i < sr->n; i++) {
+            double x = sr->x[i], y = sr->y[i];
+            if (!isfinite(x) || !isfinite(y)) {
+                if (open) fputs("\"/>\n", f);
+                open = false;
+                continue;
+            }
+            if (!open)
+                fprintf(f, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"",
+                        sr->color);
+            open = true;
+            fprintf(f, "%.1f,%.1f ", px(&fr, x), py(&fr, y));
+        }
+        if (open) fputs("\"/>\n", f);
+        for (int i = 0; i < sr->n; i++) {
+            double x = sr->x[i], y = sr->y[i];
+            if (isfinite(x) && isfinite(y))
+                fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>\n", px(&fr, x),
+                        py(&fr, y), sr->color);
+        }
+        double ly = top + 16 + 22.0 * s;
+        fprintf(f,
+                "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
+                "stroke-width=\"2\"/>\n",
+                ML + fr.w + 14, ly, ML + fr.w + 40, ly, sr->color);
+        fprintf(f, "<text x=\"%.1f\" y=\"%.1f\">", ML + fr.w + 46, ly + 4);
+        text(f, sr->name);
+        fputs("</text>\n", f);
+    }
+}
+
+bool adse__svg_plot(FILE *f, const char *title, const char *xlabel, const adse__svg_panel *panels,
+                    int n_panels)
+{
+    double x0 = INFINITY, x1 = -INFINITY;
+    for (int p = 0; p < n_panels; p++)
+        for (int s = 0; s < panels[p].n_series; s++)
+            for (int i = 0; i < panels[p].series[s].n; i++) {
+                double x = panels[p].series[s].x[i];
+                if (isfinite(x)) x0 = fmin(x0, x), x1 = fmax(x1, x);
+            }
+    if (!isfinite(x0)) x0 = 0, x1 = 1;
+    if (x1 == x0) x1 = x0 + 1;
+    int h = MT + MB + n_panels * PANEL_H + (n_panels > 1 ? (n_panels - 1) * GAP : 0);
+    fprintf(f,
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+            "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">\n",
+            W, h, W, h);
+    fprintf(f, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>\n", W, h);
+    fprintf(f, "<text x=\"%d\" y=\"24\" text-anchor=\"middle\" font-size=\"15\">",
+            ML + (W - ML - MR) / 2);
+    text(f, title);
+    fputs("</text>\n", f);
+    for (int p = 0; p < n_panels; p++)
+        panel(f, &panels[p], x0, x1, MT + p * (PANEL_H + GAP), p == n_panels - 1);
+    fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">", ML + (W - ML - MR) / 2, h - 12);
+    text(f, xlabel);
+    fputs("</text>\n", f);
+    fputs("</svg>\n", f);
+    return !ferror(f);
+}

@@ -1,0 +1,36 @@
+/*
+ * report/svg.h: a small SVG line-plot writer (internal).
+ *
+ * One figure: a title, then panels stacked vertically that share the x axis; each panel has
+ * its own y axis, "nice" ticks (1, 2, 5 x 10^k), up to ADSE__SVG_MAX_SERIES series of
+ * (x, y) points drawn as polylines with markers, and a legend. Points whose x or y is not
+ * finite are skipped (a series breaks there). The SVG is plain text written to a
+ * caller-owned FILE*; text is XML-escaped.
+ */
+#ifndef ADSE_REPORT_SVG_H
+#define ADSE_REPORT_SVG_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#define ADSE__SVG_MAX_SERIES 4
+
+typedef struct adse__svg_series {
+    const char *name;  /* legend text */
+    const char *color; /* CSS colour, e.g. "#1f77b4" */
+    const double *x;   /* n points */
+    const double *y;
+    int n;
+} adse__svg_series;
+
+typedef struct adse__svg_panel {
+    const char *ylabel;
+    const adse__svg_series *series;
+    int n_series;
+} adse__svg_panel;
+
+/* Writes the figure; false when the stream reports an error. */
+bool adse__svg_plot(FILE *f, const char *title, const char *xlabel, const adse__svg_panel *panels,
+                    int n_panels);
+
+#endif

@@ -1,0 +1,329 @@
+/* Checkpoints of a search: the whole state as line-oriented text, doubles in hexadecimal
+ * (%a) so that a restored search continues bit for bit. Mappings are not saved: a design's
+ * detail re-maps its layers after a restore (the mapper is deterministic). */
+#define _POSIX_C_SOURCE 200809L
+#include "search/search_internal.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CKPT_MAGIC "adse-search-checkpoint 1"
+#define CKPT_LINE 8192
+
+static void put_double(FILE *f, double v)
+{
+    if (isnan(v))
+        fputs(" nan", f);
+    else if (isinf(v))
+        fputs(v > 0 ? " inf" : " -inf", f);
+    else
+        fprintf(f, " %a", v);
+}
+
+adse_status adse_search_checkpoint_save(const adse_search *s, FILE *f, adse_err *err)
+{
+    adse_err_clear(err);
+    if (!s || !f) return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0, "checkpoint_save: NULL");
+    const adse_search_spec *sp = &s->spec;
+    fprintf(f, "%s\n", CKPT_MAGIC);
+    fprintf(f, "spec %016" PRIx64 " %d %d %d\n", sp->text_hash, sp->n_genes, sp->ga.population,
+            sp->ga.generations);
+    fprintf(f, "seed %" PRIu64 "\n", s->seed);
+    fprintf(f, "state %d %d %d %d %d", s->gen, s->prepared, s->pop_ready, s->baseline_rec,
+            sp->n_refs);
+    for (int i = 0; i < sp->n_refs; i++)
+        fprintf(f, " %d", s->ref_rec[i]);
+    fputc('\n', f);
+    fprintf(f, "rng %016" PRIx64 " %016" PRIx64 " %016" PRIx64 " %016" PRIx64 "\n", s->rng.s[0],
+            s->rng.s[1], s->rng.s[2], s->rng.s[3]);
+    const adse_search_counters *c = &s->counters;
+    fprintf(f, "counters %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64,
+            c->evaluations, c->cache_hits, c->rejected, c->over_budget, c->invalid, c->no_mapping);
+    put_double(f, s->seconds_before + (adse__now() - s->session_start));
+    fputc('\n', f);
+    fprintf(f, "gens %d\n", s->gen);
+    for (int g = 0; g < s->gen; g++) {
+        const adse_search_generation *gs = &s->gens[g];
+        fputs("g", f);
+        put_double(f, gs->best_loss);
+        put_double(f, gs->mean_loss);
+        fprintf(f, " %d %d %d\n", gs->n_feasible, gs->n_new, gs->n_cached);
+    }
+    fprintf(f, "records %d\n", s->n_records);
+    for (int r = 0; r < s->n_records; r++) {
+        const adse__record *rec = &s->records[r];
+        const adse_search_design *d = &rec->d;
+        fprintf(f, "r %d %d %d %d", (int)d->status, d->generation, d->index, rec->in_history);
+        put_double(f, d->loss);
+        for (int m = 0; m < ADSE_SM_COUNT; m++)
+            put_double(f, d->metrics[m]);
+        for (int g = 0; g < sp->n_genes; g++)
+            put_double(f, d->genes[g]);
+        fputc('\n', f);
+        fputs("reason ", f);
+        for (const char *ch = d->reason; *ch; ch++)
+            fputc(*ch == '\n' ? ' ' : *ch, f);
+        fputc('\n', f);
+    }
+    fprintf(f, "history %d\n", s->n_history);
+    for (int i = 0; i < s->n_history; i++)
+        fprintf(f, "%d%c", s->history[i], (i % 16 == 15 || i == s->n_history - 1) ? '\n' : ' ');
+    fprintf(f, "pop %d\n", s->pop_ready ? sp->ga.population : 0);
+    for (int i = 0; s->pop_ready && i < sp->ga.population; i++) {
+        fputs("p", f);
+        for (int g = 0; g < sp->n_genes; g++)
+            put_double(f, s->pop[(size_t)i * ADSE_SEARCH_MAX_GENES + g]);
+        fputc('\n', f);
+    }
+    fputs("end\n", f);
+    if (fflush(f) != 0 || ferror(f))
+        return adse_err_set(err, ADSE_E_IO, NULL, 0, 0, "cannot write the checkpoint: %s",
+                            strerror(errno));
+    return ADSE_OK;
+}
+
+/* ---- loading ------------------------------------------------------------------------- */
+
+typedef struct reader {
+    FILE *f;
+    char line[CKPT_LINE];
+    int lineno;
+    char *p; /* parse position in line */
+} reader;
+
+static bool next_line(reader *r)
+{
+    if (!fgets(r->line, sizeof r->line, r->f)) return false;
+    r->lineno++;
+    size_t n = strlen(r->line);
+    if (n && r->line[n - 1] == '\n') r->line[n - 1] = 0;
+    r->p = r->line;
+    return true;
+}
+
+static bool word(reader *r, const char *w)
+{
+    size_t n = strlen(w);
+    while (*r->p == ' ')
+        r->p++;
+    if (strncmp(r->p, w, n) != 0 || (r->p[n] != ' ' && r->p[n] != 0)) return false;
+    r->p += n;
+    return true;
+}
+
+static bool get_i64(reader *r, int64_t *v)
+{
+    char *end;
+    errno = 0;
+    long long x = strtoll(r->p, &end, 10);
+    if (end == r->p || errno) return false;
+    r->p = end;
+    *v = x;
+    return true;
+}
+
+static bool get_int(reader *r, int *v)
+{
+    int64_t x;
+    if (!get_i64(r, &x) || x < INT32_MIN || x > INT32_MAX) return false;
+    *v = (int)x;
+    return true;
+}
+
+static bool get_u64(reader *r, uint64_t *v, int base)
+{
+    char *end;
+    while (*r->p == ' ')
+        r->p++;
+    if (*r->p == '-') return false;
+    errno = 0;
+    unsigned long long x = strtoull(r->p, &end, base);
+    if (end == r->p || errno) return false;
+    r->p = end;
+    *v = x;
+    return true;
+}
+
+static bool get_double(reader *r, double *v)
+{
+    char *end;
+    *v = strtod(r->p, &end);
+    if (end == r->p) return false;
+    r->p = end;
+    return true;
+}
+
+static adse_status bad(const reader *r, adse_err *err, const char *what)
+{
+    return adse_err_set(err, ADSE_E_SPEC, NULL, 0, 0, "checkpoint line %d: %s", r->lineno, what);
+}
+
+adse_status adse_search_checkpoint_load(adse_search *s, FILE *f, adse_err *err)
+{
+    adse_err_clear(err);
+    if (!s || !f) return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0, "checkpoint_load: NULL");
+    reader *r = calloc(1, sizeof *r);
+    if (!r) return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
+    r->f = f;
+    const adse_search_spec *sp = &s->spec;
+    adse_status st = ADSE_OK;
+    uint64_t hash, seed;
+    int n_genes, pop_n, gens_n, gen, prepared, pop_ready, base_rec, n_refs;
+    int ref_rec[ADSE_SEARCH_MAX_REFS] = {0};
+    adse__rng rng;
+    adse_search_counters c;
+    memset(&c, 0, sizeof c);
+    adse_search_generation *gens = NULL;
+    adse__record *recs = NULL;
+    int *hist = NULL;
+    double *pop = NULL;
+    int n_recs = 0, n_hist = 0;
+
+#define NEED(cond, what)                                                                           \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            st = bad(r, err, what);                                                                \
+            goto out;                                                                              \
+        }                                                                                          \
+    } while (0)
+
+    NEED(next_line(r) && strcmp(r->line, CKPT_MAGIC) == 0, "not an adse search checkpoint");
+    NEED(next_line(r) && word(r, "spec") && get_u64(r, &hash, 16) && get_int(r, &n_genes) &&
+             get_int(r, &pop_n) && get_int(r, &gens_n),
+         "bad 'spec' line");
+    if (hash != sp->text_hash || n_genes != sp->n_genes || pop_n != sp->ga.population ||
+        gens_n != sp->ga.generations) {
+        st = adse_err_set(err, ADSE_E_SPEC, NULL, 0, 0,
+                          "the checkpoint was made with another search spec (or an edited one)");
+        goto out;
+    }
+    NEED(next_line(r) && word(r, "seed") && get_u64(r, &seed, 10), "bad 'seed' line");
+    if (seed != s->seed) {
+        st = adse_err_set(err, ADSE_E_SPEC, NULL, 0, 0,
+                          "the checkpoint was made with seed %" PRIu64 ", not %" PRIu64, seed,
+                          s->seed);
+        goto out;
+    }
+    NEED(next_line(r) && word(r, "state") && get_int(r, &gen) && get_int(r, &prepared) &&
+             get_int(r, &pop_ready) && get_int(r, &base_rec) && get_int(r, &n_refs) &&
+             n_refs == sp->n_refs && gen >= 0 && gen <= sp->ga.generations,
+         "bad 'state' line");
+    for (int i = 0; i < n_refs; i++)
+        NEED(get_int(r, &ref_rec[i]), "bad 'state' line");
+    NEED(next_line(r) && word(r, "rng") && get_u64(r, &rng.s[0], 16) && get_u64(r, &rng.s[1], 16) &&
+             get_u64(r, &rng.s[2], 16) && get_u64(r, &rng.s[3], 16),
+         "bad 'rng' line");
+    NEED(next_line(r) && word(r, "counters") && get_u64(r, &c.evaluations, 10) &&
+             get_u64(r, &c.cache_hits, 10) && get_u64(r, &c.rejected, 10) &&
+             get_u64(r, &c.over_budget, 10) && get_u64(r, &c.invalid, 10) &&
+             get_u64(r, &c.no_mapping, 10) && get_double(r, &c.seconds),
+         "bad 'counters' line");
+    int ng;
+    NEED(next_line(r) && word(r, "gens") && get_int(r, &ng) && ng == gen, "bad 'gens' line");
+    gens = calloc((size_t)(ng > 0 ? ng : 1), sizeof *gens);
+    NEED(gens, "out of memory");
+    for (int g = 0; g < ng; g++) {
+        adse_search_generation *gs = &gens[g];
+        NEED(next_line(r) && word(r, "g") && get_double(r, &gs->best_loss) &&
+                 get_double(r, &gs->mean_loss) && get_int(r, &gs->n_feasible) &&
+                 get_int(r, &gs->n_new) && get_int(r, &gs->n_cached),
+             "bad 'g' line");
+    }
+    NEED(next_line(r) && word(r, "records") && get_int(r, &n_recs) && n_recs >= 0,
+         "bad 'records' line");
+    recs = calloc((size_t)(n_recs > 0 ? n_recs : 1), sizeof *recs);
+    NEED(recs, "out of memory");
+    for (int i = 0; i < n_recs; i++) {
+        adse_search_design *d = &recs[i].d;
+        int status, inh;
+        NEED(next_line(r) && word(r, "r") && get_int(r, &status) && status >= 0 && status <= 3 &&
+                 get_int(r, &d->generation) && get_int(r, &d->index) && get_int(r, &inh) &&
+                 get_double(r, &d->loss),
+             "bad 'r' line");
+        d->status = (adse_design_status)status;
+        recs[i].in_history = inh != 0;
+        for (int m = 0; m < ADSE_SM_COUNT; m++)
+            NEED(get_double(r, &d->metrics[m]), "bad 'r' line");
+        for (int g = 0; g < sp->n_genes; g++)
+            NEED(get_double(r, &d->genes[g]), "bad 'r' line");
+        NEED(next_line(r) && strncmp(r->line, "reason ", 7) == 0, "bad 'reason' line");
+        snprintf(d->reason, sizeof d->reason, "%s", r->line + 7);
+    }
+    NEED(next_line(r) && word(r, "history") && get_int(r, &n_hist) && n_hist >= 0 &&
+             n_hist <= n_recs,
+         "bad 'history' line");
+    hist = malloc((size_t)(n_hist > 0 ? n_hist : 1) * sizeof *hist);
+    NEED(hist, "out of memory");
+    for (int i = 0; i < n_hist; i++) {
+        if (i % 16 == 0) NEED(next_line(r), "truncated history");
+        NEED(get_int(r, &hist[i]) && hist[i] >= 0 && hist[i] < n_recs, "bad history entry");
+    }
+    int np;
+    NEED(next_line(r) && word(r, "pop") && get_int(r, &np) && (np == 0 || np == sp->ga.population),
+         "bad 'pop' line");
+    pop = calloc((size_t)sp->ga.population * ADSE_SEARCH_MAX_GENES, sizeof *pop);
+    NEED(pop, "out of memory");
+    for (int i = 0; i < np; i++) {
+        NEED(next_line(r) && word(r, "p"), "bad 'p' line");
+        for (int g = 0; g < sp->n_genes; g++)
+            NEED(get_double(r, &pop[(size_t)i * ADSE_SEARCH_MAX_GENES + g]), "bad 'p' line");
+    }
+    NEED(next_line(r) && strcmp(r->line, "end") == 0, "missing 'end' (truncated checkpoint)");
+    NEED(base_rec >= -1 && base_rec < n_recs, "bad baseline record");
+
+    /* commit: replace the state */
+    for (int i = 0; i < s->n_records; i++)
+        free(s->records[i].mappings);
+    s->n_records = 0;
+    s->n_history = 0;
+    free(s->table);
+    s->table = NULL;
+    s->table_cap = 0;
+    for (int i = 0; i < n_recs; i++) {
+        if (adse__cache_add(s, &recs[i].d) < 0) {
+            st = adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
+            goto out;
+        }
+        s->records[i].in_history = recs[i].in_history;
+    }
+    if (n_hist > s->cap_history) {
+        int *h = realloc(s->history, (size_t)n_hist * sizeof *h);
+        if (!h) {
+            st = adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
+            goto out;
+        }
+        s->history = h;
+        s->cap_history = n_hist;
+    }
+    memcpy(s->history, hist, (size_t)n_hist * sizeof *hist);
+    s->n_history = n_hist;
+    free(s->gens);
+    s->gens = gens;
+    s->cap_gens = ng > 0 ? ng : 1;
+    gens = NULL;
+    free(s->pop);
+    s->pop = pop;
+    pop = NULL;
+    s->gen = gen;
+    s->prepared = prepared != 0;
+    s->pop_ready = pop_ready != 0;
+    s->baseline_rec = base_rec;
+    for (int i = 0; i < n_refs; i++)
+        s->ref_rec[i] = ref_rec[i];
+    s->rng = rng;
+    s->counters = c;
+    s->seconds_before = c.seconds;
+    s->session_start = adse__now();
+#undef NEED
+out:
+    free(r);
+    free(gens);
+    free(recs);
+    free(hist);
+    free(pop);
+    return st;
+}

@@ -1,0 +1,618 @@
+/* Gene values -> architectures, and the checks of a search spec against its baseline. */
+#include "search/search_internal.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "adse/energy.h"
+
+/* ---- random numbers (xoshiro256**, seeded by splitmix64) ----------------------------- */
+
+static uint64_t splitmix64(uint64_t *x)
+{
+    uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+void adse__rng_seed(adse__rng *r, uint64_t seed)
+{
+    uint64_t x = seed;
+    for (int i = 0; i < 4; i++)
+        r->s[i] = splitmix64(&x);
+}
+
+static uint64_t rotl(uint64_t x, int k)
+{
+    return (x << k) | (x >> (64 - k));
+}
+
+uint64_t adse__rng_next(adse__rng *r)
+{
+    uint64_t *s = r->s;
+    uint64_t result = rotl(s[1] * 5, 7) * 9;
+    uint64_t t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl(s[3], 45);
+    return result;
+}
+
+uint64_t adse__rng_below(adse__rng *r, uint64_t n)
+{
+    if (n <= 1) return 0;
+    uint64_t threshold = (0 - n) % n; /* 2^64 mod n: reject the biased low values */
+    for (;;) {
+        uint64_t x = adse__rng_next(r);
+        if (x >= threshold) return x % n;
+    }
+}
+
+double adse__rng_unit(adse__rng *r)
+{
+    return (double)(adse__rng_next(r) >> 11) * 0x1.0p-53;
+}
+
+/* ---- targets ------------------------------------------------------------------------- */
+
+static const char *attr_name(adse_gene_attr a)
+{
+    static const char *const names[] = {
+        "depth",     "width",          "block_size",      "word_bits", "meshX",
+        "instances", "read_bandwidth", "write_bandwidth", "bandwidth", "mesh"};
+    return (unsigned)a < sizeof names / sizeof names[0] ? names[a] : "?";
+}
+
+static bool changes_size(adse_gene_attr a)
+{
+    return a == ADSE_GENE_DEPTH || a == ADSE_GENE_WIDTH || a == ADSE_GENE_BLOCK_SIZE ||
+           a == ADSE_GENE_WORD_BITS;
+}
+
+static adse_status gene_err(adse_err *err, const adse_search_spec *spec, int line, int column,
+                            const char *fmt, const char *a, const char *b, const char *c)
+{
+    char msg[ADSE_ERR_MSG_MAX];
+    snprintf(msg, sizeof msg, fmt, a, b, c);
+    return adse_err_set(err, ADSE_E_SPEC, spec->path, line, column, "%s", msg);
+}
+
+static void component_list(const adse_arch *a, char *buf, size_t size)
+{
+    size_t used = 0;
+    buf[0] = 0;
+    for (int i = a->n_levels - 1; i >= 0 && used < size; i--) {
+        int n = snprintf(buf + used, size - used, "%s%s", used ? ", " : "", a->levels[i].name);
+        if (n < 0) return;
+        used += (size_t)n;
+    }
+    if (used < size) snprintf(buf + used, size - used, "%s%s", used ? ", " : "", a->arith.name);
+}
+
+adse_status adse__designer_init(adse__designer *d, const adse_search_spec *spec,
+                                const adse_arch *base, const adse_energy_options *energy,
+                                adse_err *err)
+{
+    memset(d, 0, sizeof *d);
+    d->spec = spec;
+    d->base = base;
+    d->energy = *energy;
+    d->mesh_gene = -1;
+    for (int g = 0; g < spec->n_genes; g++) {
+        const adse_search_gene *gn = &spec->genes[g];
+        if (gn->attr == ADSE_GENE_MESH) {
+            d->target[g] = ADSE__NO_TARGET;
+            d->mesh_gene = g;
+            continue;
+        }
+        /* adse_arch_level_id's "not found" (-1) is ADSE__ARITH: test the MACs first */
+        int lvl = strcmp(base->arith.name, gn->component) == 0
+                      ? ADSE__ARITH
+                      : adse_arch_level_id(base, gn->component);
+        if (lvl < 0 && strcmp(base->arith.name, gn->component) != 0) {
+            char list[512];
+            component_list(base, list, sizeof list);
+            return gene_err(err, spec, gn->component_line, gn->component_column,
+                            "parameter '%s': no component '%s' in the architecture (components: "
+                            "%s)",
+                            gn->name, gn->component, list);
+        }
+        d->target[g] = lvl;
+        if (lvl == ADSE__ARITH) {
+            if (gn->attr != ADSE_GENE_WORD_BITS && gn->attr != ADSE_GENE_INSTANCES &&
+                gn->attr != ADSE_GENE_MESH_X)
+                return gene_err(err, spec, gn->line, gn->column,
+                                "parameter '%s': attribute '%s' does not apply to the arithmetic "
+                                "component '%s' (word_bits, instances, meshX do)",
+                                gn->name, attr_name(gn->attr), gn->component);
+            if (changes_size(gn->attr) && (base->arith.energy_source != ADSE_ENERGY_ESTIMATOR ||
+                                           base->arith.area_source != ADSE_ENERGY_ESTIMATOR))
+                return gene_err(err, spec, gn->line, gn->column,
+                                "parameter '%s': '%s' is priced by an ERT/ART table or a user "
+                                "attribute, which does not follow a changed size; leave ERT/ART "
+                                "files out of 'design'%s",
+                                gn->name, gn->component, "");
+            continue;
+        }
+        const adse_buffer *b = &base->levels[lvl];
+        if (changes_size(gn->attr) &&
+            (b->energy_source != ADSE_ENERGY_ESTIMATOR || b->area_source != ADSE_ENERGY_ESTIMATOR))
+            return gene_err(err, spec, gn->line, gn->column,
+                            "parameter '%s': '%s' is priced by an ERT/ART table or a user "
+                            "attribute, which does not follow a changed size; leave ERT/ART "
+                            "files out of 'design'%s",
+                            gn->name, gn->component, "");
+    }
+    if (d->mesh_gene < 0) return ADSE_OK;
+
+    /* Mesh roles from the baseline: PE-level components hold `total` instances. */
+    const adse_search_gene *mg = &spec->genes[d->mesh_gene];
+    uint64_t total = mg->mesh_total;
+    uint32_t x0 = 0, y0 = 0;
+    const char *first_pe = NULL;
+    for (int i = -1; i < base->n_levels; i++) {
+        uint32_t inst = i < 0 ? base->arith.instances : base->levels[i].instances;
+        uint32_t mx = i < 0 ? base->arith.mesh_x : base->levels[i].mesh_x;
+        uint32_t my = i < 0 ? base->arith.mesh_y : base->levels[i].mesh_y;
+        const char *name = i < 0 ? base->arith.name : base->levels[i].name;
+        if (inst != total) continue;
+        if (!first_pe) {
+            first_pe = name;
+            x0 = mx;
+            y0 = my;
+        } else if (mx != x0 || my != y0) {
+            char m1[32], m2[32];
+            snprintf(m1, sizeof m1, "%ux%u", (unsigned)x0, (unsigned)y0);
+            snprintf(m2, sizeof m2, "%ux%u", (unsigned)mx, (unsigned)my);
+            char both[ADSE_NAME_MAX * 2 + 8];
+            snprintf(both, sizeof both, "'%s' and '%s'", first_pe, name);
+            return gene_err(err, spec, mg->line, mg->column,
+                            "mesh parameter: the PE-level components %s have different meshes "
+                            "(%s, %s)",
+                            both, m1, m2);
+        }
+        if (i < 0)
+            d->arith_role = ADSE__MESH_PE;
+        else
+            d->level_role[i] = ADSE__MESH_PE;
+    }
+    if (!first_pe) {
+        char t[32];
+        snprintf(t, sizeof t, "%" PRIu64, total);
+        return gene_err(err, spec, mg->values_line, mg->values_column,
+                        "mesh parameter '%s': no component has %s instances (the mesh total must "
+                        "be the PE count)%s",
+                        mg->name, t, "");
+    }
+    for (int i = 0; i < base->n_levels; i++) {
+        const adse_buffer *b = &base->levels[i];
+        if (d->level_role[i] != ADSE__MESH_NONE) continue;
+        if (x0 > 1 && b->mesh_x == x0 && b->mesh_y == 1 && b->instances == x0)
+            d->level_role[i] = ADSE__MESH_COLUMN;
+        else if (y0 > 1 && b->mesh_y == y0 && b->mesh_x == 1 && b->instances == y0)
+            d->level_role[i] = ADSE__MESH_ROW;
+    }
+    /* a meshX/instances gene on a component the mesh gene rewrites would fight it */
+    for (int g = 0; g < spec->n_genes; g++) {
+        const adse_search_gene *gn = &spec->genes[g];
+        if (gn->attr != ADSE_GENE_MESH_X && gn->attr != ADSE_GENE_INSTANCES) continue;
+        adse__mesh_role r =
+            d->target[g] == ADSE__ARITH ? d->arith_role : d->level_role[d->target[g]];
+        if (r != ADSE__MESH_NONE)
+            return gene_err(err, spec, gn->line, gn->column,
+                            "parameters '%s' and '%s' both set the mesh of '%s'", mg->name,
+                            gn->name, gn->component);
+    }
+    return ADSE_OK;
+}
+
+/* ---- applying genes ------------------------------------------------------------------ */
+
+static adse_status invalid(adse_err *err, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static adse_status invalid(adse_err *err, const char *fmt, ...)
+{
+    char msg[ADSE_ERR_MSG_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return adse_err_set(err, ADSE_E_INVALID, NULL, 0, 0, "%s", msg);
+}
+
+/* Derived attributes of a storage level after its genes (docs/search.md): block size
+ * follows width / (word_bits * cluster_size) unless a block_size gene is given, then the
+ * cluster size follows; size = depth * block_size; effective size = size / buffering. */
+static adse_status geometry(adse_buffer *b, const adse_buffer *base, bool block_gene, adse_err *err)
+{
+    if (b->width_bits) {
+        uint64_t wb = b->word_bits;
+        if (block_gene) {
+            if (b->width_bits % (wb * b->block_size))
+                return invalid(err,
+                               "width %" PRIu64 " of '%s' is not a multiple of word_bits * "
+                               "block_size (%" PRIu64 " * %" PRIu32 ")",
+                               b->width_bits, b->name, wb, b->block_size);
+            b->cluster_size = (uint32_t)(b->width_bits / (wb * b->block_size));
+        } else {
+            if (b->width_bits % (wb * b->cluster_size))
+                return invalid(err,
+                               "width %" PRIu64 " of '%s' is not a multiple of word_bits * "
+                               "cluster_size (%" PRIu64 " * %" PRIu32 ")",
+                               b->width_bits, b->name, wb, b->cluster_size);
+            uint64_t blk = b->width_bits / (wb * b->cluster_size);
+            if (blk > UINT32_MAX) return invalid(err, "block size of '%s' too large", b->name);
+            b->block_size = (uint32_t)blk;
+        }
+    }
+    if (b->is_dram && b->cluster_size != 1)
+        return invalid(err, "cluster_size of DRAM '%s' must be 1", b->name);
+    if (b->depth) {
+        b->size_words = b->depth * b->block_size;
+        b->size_specified = true;
+    }
+    if (b->size_specified)
+        b->effective_size = (uint64_t)floor((double)b->size_words / b->multiple_buffering);
+    if (base->network_word_bits == base->word_bits) b->network_word_bits = b->word_bits;
+    return ADSE_OK;
+}
+
+static void set_mesh(uint32_t *inst, uint32_t *mx, uint32_t *my, adse__mesh_role role, uint32_t x,
+                     uint32_t y)
+{
+    switch (role) {
+    case ADSE__MESH_PE:
+        *mx = x;
+        *my = y;
+        break;
+    case ADSE__MESH_COLUMN:
+        *inst = *mx = x;
+        *my = 1;
+        break;
+    case ADSE__MESH_ROW:
+        *inst = *my = y;
+        *mx = 1;
+        break;
+    default:
+        break;
+    }
+}
+
+static adse_status set_instances(uint32_t *inst, uint32_t *mx, uint32_t *my, double v,
+                                 const char *name, adse_err *err)
+{
+    uint32_t n = (uint32_t)v;
+    if (n % *mx)
+        return invalid(err, "%u instances of '%s' are not a multiple of its meshX %u", (unsigned)n,
+                       name, (unsigned)*mx);
+    *inst = n;
+    *my = n / *mx;
+    return ADSE_OK;
+}
+
+static adse_status set_mesh_x(uint32_t *inst, uint32_t *mx, uint32_t *my, double v,
+                              const char *name, adse_err *err)
+{
+    uint32_t x = (uint32_t)v;
+    if (*inst % x)
+        return invalid(err, "meshX %u of '%s' does not divide its %u instances", (unsigned)x, name,
+                       (unsigned)*inst);
+    *mx = x;
+    *my = *inst / x;
+    return ADSE_OK;
+}
+
+adse_status adse__design_arch(const adse__designer *d, const double *genes, adse_arch *out,
+                              adse_err *err)
+{
+    const adse_search_spec *spec = d->spec;
+    *out = *d->base;
+    adse_status st;
+    if (d->mesh_gene >= 0) {
+        uint64_t total = spec->genes[d->mesh_gene].mesh_total;
+        uint32_t x = (uint32_t)genes[d->mesh_gene];
+        uint32_t y = (uint32_t)(total / x);
+        for (int i = 0; i < out->n_levels; i++) {
+            adse_buffer *b = &out->levels[i];
+            set_mesh(&b->instances, &b->mesh_x, &b->mesh_y, d->level_role[i], x, y);
+        }
+        set_mesh(&out->arith.instances, &out->arith.mesh_x, &out->arith.mesh_y, d->arith_role, x,
+                 y);
+    }
+    /* instances before meshX, so that a component with both ends with the given meshX */
+    for (int pass = 0; pass < 3; pass++) {
+        for (int g = 0; g < spec->n_genes; g++) {
+            const adse_search_gene *gn = &spec->genes[g];
+            int t = d->target[g];
+            double v = genes[g];
+            if (t == ADSE__NO_TARGET) continue;
+            bool is_inst = gn->attr == ADSE_GENE_INSTANCES, is_mx = gn->attr == ADSE_GENE_MESH_X;
+            if ((pass == 0) != is_inst || (pass == 1) != is_mx) continue;
+            if (t == ADSE__ARITH) {
+                adse_arith *a = &out->arith;
+                if (is_inst)
+                    st = set_instances(&a->instances, &a->mesh_x, &a->mesh_y, v, a->name, err);
+                else if (is_mx)
+                    st = set_mesh_x(&a->instances, &a->mesh_x, &a->mesh_y, v, a->name, err);
+                else {
+                    a->word_bits = (uint32_t)v;
+                    st = ADSE_OK;
+                }
+                if (st) return st;
+                continue;
+            }
+            adse_buffer *b = &out->levels[t];
+            st = ADSE_OK;
+            switch (gn->attr) {
+            case ADSE_GENE_INSTANCES:
+                st = set_instances(&b->instances, &b->mesh_x, &b->mesh_y, v, b->name, err);
+                break;
+            case ADSE_GENE_MESH_X:
+                st = set_mesh_x(&b->instances, &b->mesh_x, &b->mesh_y, v, b->name, err);
+                break;
+            case ADSE_GENE_DEPTH:
+                b->depth = (uint64_t)v;
+                break;
+            case ADSE_GENE_WIDTH:
+                b->width_bits = (uint64_t)v;
+                break;
+            case ADSE_GENE_BLOCK_SIZE:
+                b->block_size = (uint32_t)v;
+                break;
+            case ADSE_GENE_WORD_BITS:
+                b->word_bits = (uint32_t)v;
+                break;
+            case ADSE_GENE_READ_BW:
+                b->read_bw = v;
+                break;
+            case ADSE_GENE_WRITE_BW:
+                b->write_bw = v;
+                break;
+            case ADSE_GENE_BANDWIDTH:
+                b->read_bw = b->write_bw = v / 2;
+                break;
+            default:
+                break;
+            }
+            if (st) return st;
+        }
+    }
+    for (int i = 0; i < out->n_levels; i++) {
+        bool touched = false, block_gene = false;
+        for (int g = 0; g < spec->n_genes; g++) {
+            if (d->target[g] != i || !changes_size(spec->genes[g].attr)) continue;
+            touched = true;
+            block_gene |= spec->genes[g].attr == ADSE_GENE_BLOCK_SIZE;
+        }
+        if (touched && (st = geometry(&out->levels[i], &d->base->levels[i], block_gene, err)))
+            return st;
+    }
+    /* meshes: each child mesh a whole multiple of its parent's (spec 2.3) */
+    for (int i = 0; i < out->n_levels; i++) {
+        const adse_buffer *p = &out->levels[i];
+        const char *cname = i == 0 ? out->arith.name : out->levels[i - 1].name;
+        uint32_t cx = i == 0 ? out->arith.mesh_x : out->levels[i - 1].mesh_x;
+        uint32_t cy = i == 0 ? out->arith.mesh_y : out->levels[i - 1].mesh_y;
+        if (cx % p->mesh_x || cy % p->mesh_y)
+            return invalid(err,
+                           "mesh of '%s' (%ux%u) is not a multiple of the mesh of its parent "
+                           "'%s' (%ux%u)",
+                           cname, (unsigned)cx, (unsigned)cy, p->name, (unsigned)p->mesh_x,
+                           (unsigned)p->mesh_y);
+    }
+    adse_err e2;
+    adse_err_clear(&e2);
+    if (adse_energy_reprice(out, &d->energy, &e2) != ADSE_OK)
+        return invalid(err, "cannot price the design: %s", e2.msg);
+    return ADSE_OK;
+}
+
+void adse__arch_budget_metrics(const adse_arch *a, double *m)
+{
+    double area = a->arith.area_um2 * a->arith.instances;
+    double bits = 0;
+    for (int i = 0; i < a->n_levels; i++) {
+        const adse_buffer *b = &a->levels[i];
+        area += b->area_um2 * b->instances;
+        if (!b->is_dram && b->size_specified)
+            bits += (double)b->instances * (double)b->size_words * (double)b->word_bits;
+    }
+    m[ADSE_SM_AREA] = area;
+    m[ADSE_SM_ONCHIP_BITS] = bits;
+    m[ADSE_SM_PES] = a->arith.instances;
+}
+
+void adse__baseline_genes(const adse__designer *d, double *genes, bool *all_in_domain)
+{
+    const adse_arch *a = d->base;
+    bool ok = true;
+    for (int g = 0; g < d->spec->n_genes; g++) {
+        const adse_search_gene *gn = &d->spec->genes[g];
+        int t = d->target[g];
+        double v = 0;
+        if (gn->attr == ADSE_GENE_MESH) {
+            v = a->arith.mesh_x; /* PE-level mesh (checked by designer_init) */
+            for (int i = 0; i < a->n_levels; i++)
+                if (d->level_role[i] == ADSE__MESH_PE) v = a->levels[i].mesh_x;
+            if (d->arith_role == ADSE__MESH_PE) v = a->arith.mesh_x;
+        } else if (t == ADSE__ARITH) {
+            v = gn->attr == ADSE_GENE_WORD_BITS   ? a->arith.word_bits
+                : gn->attr == ADSE_GENE_INSTANCES ? a->arith.instances
+                                                  : a->arith.mesh_x;
+        } else {
+            const adse_buffer *b = &a->levels[t];
+            switch (gn->attr) {
+            case ADSE_GENE_DEPTH:
+                v = (double)b->depth;
+                break;
+            case ADSE_GENE_WIDTH:
+                v = b->width_bits ? (double)b->width_bits
+                                  : (double)b->word_bits * b->block_size * b->cluster_size;
+                break;
+            case ADSE_GENE_BLOCK_SIZE:
+                v = b->block_size;
+                break;
+            case ADSE_GENE_WORD_BITS:
+                v = b->word_bits;
+                break;
+            case ADSE_GENE_MESH_X:
+                v = b->mesh_x;
+                break;
+            case ADSE_GENE_INSTANCES:
+                v = b->instances;
+                break;
+            case ADSE_GENE_READ_BW:
+                v = b->read_bw;
+                break;
+            case ADSE_GENE_WRITE_BW:
+                v = b->write_bw;
+                break;
+            case ADSE_GENE_BANDWIDTH:
+                v = b->read_bw + b->write_bw;
+                break;
+            default:
+                break;
+            }
+        }
+        genes[g] = v;
+        bool in = false;
+        for (int k = 0; k < gn->n_values && !in; k++)
+            in = gn->values[k] == v;
+        ok &= in;
+    }
+    *all_in_domain = ok;
+}
+
+/* ---- static checks ------------------------------------------------------------------- */
+
+#define CHECK_MAX_COMBOS 100000
+
+/* Contribution of component c (level index or ADSE__ARITH) to budget metric b. */
+static double contribution(const adse_arch *a, int c, adse_search_budget_id b)
+{
+    if (c == ADSE__ARITH) {
+        if (b == ADSE_BUDGET_PES) return a->arith.instances;
+        if (b == ADSE_BUDGET_AREA) return a->arith.area_um2 * a->arith.instances;
+        return 0;
+    }
+    const adse_buffer *l = &a->levels[c];
+    if (b == ADSE_BUDGET_AREA) return l->area_um2 * l->instances;
+    if (b == ADSE_BUDGET_ONCHIP_BITS && !l->is_dram && l->size_specified)
+        return (double)l->instances * (double)l->size_words * (double)l->word_bits;
+    return 0;
+}
+
+static const char *budget_name(adse_search_budget_id b)
+{
+    return b == ADSE_BUDGET_PES ? "pes" : b == ADSE_BUDGET_ONCHIP_BITS ? "onchip_bits" : "area_um2";
+}
+
+adse_status adse__designer_check(const adse__designer *d, const double *limit, adse_err *err)
+{
+    const adse_search_spec *spec = d->spec;
+    const adse_arch *base = d->base;
+    double genes[ADSE_SEARCH_MAX_GENES];
+    bool in_domain;
+    adse__baseline_genes(d, genes, &in_domain);
+
+    /* valid[g][k]: value k of gene g gave a valid architecture in some combination */
+    bool(*valid)[ADSE_SEARCH_MAX_VALUES] = calloc(ADSE_SEARCH_MAX_GENES, sizeof *valid);
+    adse_arch *arch = malloc(sizeof *arch);
+    if (!valid || !arch) {
+        free(valid);
+        free(arch);
+        return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    char last_reason[ADSE_SEARCH_MAX_GENES][200];
+    memset(last_reason, 0, sizeof last_reason);
+    double best_total[ADSE_BUDGET_COUNT];
+    for (int b = 0; b < ADSE_BUDGET_COUNT; b++)
+        best_total[b] = INFINITY;
+    bool checked_all = true;
+
+    int n_mesh = d->mesh_gene >= 0 ? spec->genes[d->mesh_gene].n_values : 1;
+    for (int xi = 0; xi < n_mesh; xi++) {
+        if (d->mesh_gene >= 0) genes[d->mesh_gene] = spec->genes[d->mesh_gene].values[xi];
+        double total[ADSE_BUDGET_COUNT] = {0};
+        bool any_mesh_valid = false;
+        for (int c = ADSE__ARITH; c < base->n_levels; c++) {
+            int gl[ADSE_SEARCH_MAX_GENES], ng = 0;
+            for (int g = 0; g < spec->n_genes; g++)
+                if (d->target[g] == c) gl[ng++] = g;
+            double combos = 1;
+            for (int k = 0; k < ng; k++)
+                combos *= spec->genes[gl[k]].n_values;
+            double best[ADSE_BUDGET_COUNT];
+            for (int b = 0; b < ADSE_BUDGET_COUNT; b++)
+                best[b] = INFINITY;
+            double save[ADSE_SEARCH_MAX_GENES];
+            memcpy(save, genes, sizeof save);
+            if (combos > CHECK_MAX_COMBOS) {
+                /* too many to enumerate: only the baseline values of this component */
+                checked_all = false;
+                combos = 1;
+                ng = 0;
+            }
+            int idx[ADSE_SEARCH_MAX_GENES] = {0};
+            for (long n = 0; n < (long)combos; n++) {
+                for (int k = 0; k < ng; k++)
+                    genes[gl[k]] = spec->genes[gl[k]].values[idx[k]];
+                adse_err e2;
+                adse_err_clear(&e2);
+                if (adse__design_arch(d, genes, arch, &e2) == ADSE_OK) {
+                    any_mesh_valid = true;
+                    for (int k = 0; k < ng; k++)
+                        valid[gl[k]][idx[k]] = true;
+                    for (int b = 0; b < ADSE_BUDGET_COUNT; b++) {
+                        double v = contribution(arch, c, (adse_search_budget_id)b);
+                        if (v < best[b]) best[b] = v;
+                    }
+                } else {
+                    for (int k = 0; k < ng; k++)
+                        snprintf(last_reason[gl[k]], sizeof last_reason[gl[k]], "%.199s", e2.msg);
+                }
+                for (int k = 0; k < ng; k++) { /* next combination */
+                    if (++idx[k] < spec->genes[gl[k]].n_values) break;
+                    idx[k] = 0;
+                }
+            }
+            memcpy(genes, save, sizeof save);
+            for (int b = 0; b < ADSE_BUDGET_COUNT; b++)
+                total[b] += best[b];
+        }
+        if (d->mesh_gene >= 0 && any_mesh_valid) valid[d->mesh_gene][xi] = true;
+        for (int b = 0; b < ADSE_BUDGET_COUNT; b++)
+            if (total[b] < best_total[b]) best_total[b] = total[b];
+    }
+    adse_status st = ADSE_OK;
+    for (int g = 0; g < spec->n_genes && !st && checked_all; g++) {
+        const adse_search_gene *gn = &spec->genes[g];
+        for (int k = 0; k < gn->n_values && !st; k++) {
+            if (valid[g][k]) continue;
+            st = adse_err_set(err, ADSE_E_SPEC, spec->path, gn->values_line, gn->values_column,
+                              "value %.17g of parameter '%s' gives no valid architecture: %s",
+                              gn->values[k], gn->name,
+                              last_reason[g][0] ? last_reason[g] : "invalid mesh");
+        }
+    }
+    for (int b = 0; b < ADSE_BUDGET_COUNT && !st; b++) {
+        const adse_search_budget *bu = &spec->budgets[b];
+        if (!bu->set || !(best_total[b] > limit[b])) continue;
+        st = adse_err_set(err, ADSE_E_SPEC, spec->path, bu->line, bu->column,
+                          "budget '%s' (%.17g) cannot be met: the smallest design of the "
+                          "parameters has %.17g",
+                          budget_name((adse_search_budget_id)b), limit[b], best_total[b]);
+    }
+    free(valid);
+    free(arch);
+    return st;
+}

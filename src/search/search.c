@@ -1,0 +1,1063 @@
+/* The genetic algorithm of adse/search.h: records, cache, generations, parallel evaluation. */
+#define _POSIX_C_SOURCE 200809L
+#include "search/search_internal.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ---- small helpers ------------------------------------------------------------------- */
+
+double adse__now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+const char *adse_design_status_name(adse_design_status s)
+{
+    switch (s) {
+    case ADSE_DESIGN_OK:
+        return "ok";
+    case ADSE_DESIGN_OVER_BUDGET:
+        return "over_budget";
+    case ADSE_DESIGN_INVALID:
+        return "invalid";
+    case ADSE_DESIGN_NO_MAPPING:
+        return "no_mapping";
+    }
+    return "?";
+}
+
+void adse_search_options_init(adse_search_options *o)
+{
+    if (!o) return;
+    memset(o, 0, sizeof *o);
+    o->stop_after = -1;
+}
+
+static adse_status nomem(adse_err *err)
+{
+    return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
+}
+
+/* ---- cache --------------------------------------------------------------------------- */
+
+static uint64_t hash_genes(const double *g, int n)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (int i = 0; i < n; i++) {
+        double v = g[i] == 0 ? 0.0 : g[i]; /* -0 == 0 */
+        uint64_t u;
+        memcpy(&u, &v, sizeof u);
+        for (int k = 0; k < 8; k++) {
+            h ^= (u >> (8 * k)) & 0xff;
+            h *= 1099511628211ull;
+        }
+    }
+    return h ^ (h >> 29);
+}
+
+static bool same_genes(const double *a, const double *b, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (a[i] != b[i]) return false;
+    return true;
+}
+
+int adse__cache_find(const adse_search *s, const double *genes)
+{
+    if (!s->table_cap) return -1;
+    uint32_t mask = s->table_cap - 1;
+    for (uint32_t i = (uint32_t)hash_genes(genes, s->spec.n_genes) & mask;; i = (i + 1) & mask) {
+        int32_t r = s->table[i];
+        if (r == 0) return -1;
+        if (same_genes(s->records[r - 1].d.genes, genes, s->spec.n_genes)) return r - 1;
+    }
+}
+
+static bool table_grow(adse_search *s)
+{
+    uint32_t cap = s->table_cap ? s->table_cap * 2 : 1024;
+    int32_t *t = calloc(cap, sizeof *t);
+    if (!t) return false;
+    for (int r = 0; r < s->n_records; r++) {
+        uint32_t i = (uint32_t)hash_genes(s->records[r].d.genes, s->spec.n_genes) & (cap - 1);
+        while (t[i])
+            i = (i + 1) & (cap - 1);
+        t[i] = r + 1;
+    }
+    free(s->table);
+    s->table = t;
+    s->table_cap = cap;
+    return true;
+}
+
+int adse__cache_add(adse_search *s, const adse_search_design *d)
+{
+    if (s->n_records == s->cap_records) {
+        int cap = s->cap_records ? s->cap_records * 2 : 256;
+        adse__record *r = realloc(s->records, (size_t)cap * sizeof *r);
+        if (!r) return -1;
+        s->records = r;
+        s->cap_records = cap;
+    }
+    if ((uint64_t)(s->n_records + 1) * 2 > s->table_cap && !table_grow(s)) return -1;
+    int idx = s->n_records++;
+    adse__record *rec = &s->records[idx];
+    memset(rec, 0, sizeof *rec);
+    rec->d = *d;
+    uint32_t mask = s->table_cap - 1;
+    uint32_t i = (uint32_t)hash_genes(d->genes, s->spec.n_genes) & mask;
+    while (s->table[i])
+        i = (i + 1) & mask;
+    s->table[i] = idx + 1;
+    return idx;
+}
+
+static bool history_push(adse_search *s, int rec, int gen, int index)
+{
+    if (s->n_history == s->cap_history) {
+        int cap = s->cap_history ? s->cap_history * 2 : 256;
+        int *h = realloc(s->history, (size_t)cap * sizeof *h);
+        if (!h) return false;
+        s->history = h;
+        s->cap_history = cap;
+    }
+    s->history[s->n_history++] = rec;
+    s->records[rec].in_history = true;
+    s->records[rec].d.generation = gen;
+    s->records[rec].d.index = index;
+    return true;
+}
+
+/* ---- loss ---------------------------------------------------------------------------- */
+
+static double loss_of(const adse_search *s, const double *m, const double *base)
+{
+    const adse_search_loss *l = &s->spec.loss;
+    double v = 0;
+    if (!l->is_expression) {
+        for (int k = 0; k < ADSE_SM_COUNT; k++) {
+            if (l->weights[k] == 0) continue;
+            double x = m[k];
+            if (l->normalize) x /= base[k];
+            double sign = (k == ADSE_SM_GFLOPS || k == ADSE_SM_UTILIZATION) ? -1 : 1;
+            v += sign * l->weights[k] * x;
+        }
+    } else {
+        double st[64];
+        int sp = 0;
+        for (int i = 0; i < l->n_ops; i++) {
+            const adse_search_op *op = &l->ops[i];
+            double a, b;
+            switch ((adse_search_opcode)op->code) {
+            case ADSE_OP_NUM:
+                st[sp++] = op->value;
+                break;
+            case ADSE_OP_METRIC:
+                st[sp++] = (op->baseline ? base : m)[op->metric];
+                break;
+            case ADSE_OP_NEG:
+                st[sp - 1] = -st[sp - 1];
+                break;
+            case ADSE_OP_LOG:
+                st[sp - 1] = log(st[sp - 1]);
+                break;
+            case ADSE_OP_SQRT:
+                st[sp - 1] = sqrt(st[sp - 1]);
+                break;
+            case ADSE_OP_ABS:
+                st[sp - 1] = fabs(st[sp - 1]);
+                break;
+            default:
+                b = st[--sp];
+                a = st[sp - 1];
+                switch ((adse_search_opcode)op->code) {
+                case ADSE_OP_ADD:
+                    a = a + b;
+                    break;
+                case ADSE_OP_SUB:
+                    a = a - b;
+                    break;
+                case ADSE_OP_MUL:
+                    a = a * b;
+                    break;
+                case ADSE_OP_DIV:
+                    a = a / b;
+                    break;
+                case ADSE_OP_MIN:
+                    a = b < a ? b : a;
+                    break;
+                case ADSE_OP_MAX:
+                    a = b > a ? b : a;
+                    break;
+                default:
+                    break;
+                }
+                st[sp - 1] = a;
+            }
+        }
+        v = sp == 1 ? st[0] : NAN;
+    }
+    return isnan(v) ? INFINITY : v; /* an undefined loss ranks last */
+}
+
+/* ---- evaluation ---------------------------------------------------------------------- */
+
+static adse_status default_map(void *user, const adse_model *model,
+                               const adse_constraints *constraints,
+                               const adse_mapper_settings *settings, adse_mapper_result *out,
+                               adse_err *err)
+{
+    (void)user;
+    return adse_mapper_run(model, constraints, settings, out, err);
+}
+
+static void set_reason(adse_search_design *d, adse_design_status st, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void set_reason(adse_search_design *d, adse_design_status st, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(d->reason, sizeof d->reason, fmt, ap);
+    va_end(ap);
+    d->status = st; /* the loss stays +inf (set when the record was made) */
+}
+
+/* Maps every layer of record rec's design. Writes only that record. A mapper error is
+ * returned (the design is also marked no_mapping) so that the caller can decide whether it
+ * is fatal (the baseline) or a property of the design. */
+static adse_status evaluate(adse_search *s, int rec, int mapper_threads, adse_err *err)
+{
+    adse__record *r = &s->records[rec];
+    adse_search_design *d = &r->d;
+    adse_arch *arch = malloc(sizeof *arch);
+    adse_mapper_result *mres = malloc(sizeof *mres);
+    adse_mapping *maps = calloc((size_t)s->n_layers, sizeof *maps);
+    adse_status ret = ADSE_OK;
+    if (!arch || !mres || !maps) {
+        ret = nomem(err);
+        goto out;
+    }
+    adse_err e;
+    adse_err_clear(&e);
+    if (adse__design_arch(&s->designer, d->genes, arch, &e) != ADSE_OK) {
+        set_reason(d, ADSE_DESIGN_INVALID, "%s", e.msg);
+        goto out;
+    }
+    adse__arch_budget_metrics(arch, d->metrics);
+    double cycles = 0, energy = 0, ops = 0, computes = 0;
+    for (int l = 0; l < s->n_layers; l++) {
+        const adse_spec *ls = s->layers[l];
+        double w = s->spec.layers[l].weight;
+        adse_model *model = NULL;
+        adse_err_clear(&e);
+        if (adse_model_create(arch, &ls->problem, NULL, &model, &e) != ADSE_OK) {
+            set_reason(d, ADSE_DESIGN_INVALID, "layer '%s': %s", s->spec.layers[l].name, e.msg);
+            goto out;
+        }
+        adse_mapper_settings st = s->settings[l];
+        st.threads = mapper_threads;
+        adse_search_map_fn map = s->opts.map ? s->opts.map : default_map;
+        adse_err_clear(&e);
+        adse_status ms = map(s->opts.map_user, model, ls->has_constraints ? &ls->constraints : NULL,
+                             &st, mres, &e);
+        adse_model_free(model);
+        if (ms != ADSE_OK) {
+            set_reason(d, ADSE_DESIGN_NO_MAPPING, "layer '%s': mapper error: %s",
+                       s->spec.layers[l].name, e.msg);
+            if (err) *err = e;
+            ret = ms;
+            goto out;
+        }
+        if (!mres->found) {
+            set_reason(d, ADSE_DESIGN_NO_MAPPING, "layer '%s' has no valid mapping",
+                       s->spec.layers[l].name);
+            goto out;
+        }
+        maps[l] = mres->best;
+        cycles += w * (double)mres->result.cycles;
+        energy += w * mres->result.energy_pj;
+        ops += w * (double)mres->result.total_ops;
+        computes += w * (double)mres->result.computes;
+    }
+    d->metrics[ADSE_SM_CYCLES] = cycles;
+    d->metrics[ADSE_SM_ENERGY] = energy;
+    d->metrics[ADSE_SM_GFLOPS] = ops / cycles;
+    d->metrics[ADSE_SM_UTILIZATION] = computes / (double)arch->arith.instances / cycles;
+    d->metrics[ADSE_SM_EDP] = cycles * energy / 1e12;
+    d->status = ADSE_DESIGN_OK;
+    d->reason[0] = 0;
+    free(r->mappings);
+    r->mappings = maps;
+    maps = NULL;
+out:
+    free(arch);
+    free(mres);
+    free(maps);
+    return ret;
+}
+
+typedef struct pool {
+    adse_search *s;
+    const int *jobs; /* record indices */
+    int n_jobs;
+    int next, done;
+    int mapper_threads;
+    adse_status *status; /* per job */
+    adse_err *errs;      /* per job */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+} pool;
+
+static void *worker(void *arg)
+{
+    pool *p = arg;
+    for (;;) {
+        pthread_mutex_lock(&p->mu);
+        int i = p->next < p->n_jobs ? p->next++ : -1;
+        pthread_mutex_unlock(&p->mu);
+        if (i < 0) break;
+        adse_err_clear(&p->errs[i]);
+        p->status[i] = evaluate(p->s, p->jobs[i], p->mapper_threads, &p->errs[i]);
+        pthread_mutex_lock(&p->mu);
+        p->done++;
+        pthread_cond_signal(&p->cv);
+        pthread_mutex_unlock(&p->mu);
+    }
+    return NULL;
+}
+
+static double best_loss_so_far(const adse_search *s)
+{
+    double best = INFINITY;
+    for (int i = 0; i < s->n_history; i++) {
+        double l = s->records[s->history[i]].d.loss;
+        if (l < best) best = l;
+    }
+    return best;
+}
+
+static void report_progress(adse_search *s, int done, int total)
+{
+    if (!s->opts.progress) return;
+    adse_search_progress p = {.generation = s->gen,
+                              .generations = s->spec.ga.generations,
+                              .done = done,
+                              .total = total,
+                              .best_loss = best_loss_so_far(s),
+                              .evaluations = s->counters.evaluations + (uint64_t)done,
+                              .seconds = s->seconds_before + (adse__now() - s->session_start)};
+    s->opts.progress(&p, s->opts.progress_user);
+}
+
+/* Evaluates records jobs[0..n-1] in parallel. Statuses per job in status[] (errors in
+ * errs[]); returns only resource failures. */
+static adse_status run_jobs(adse_search *s, const int *jobs, int n, adse_status *status,
+                            adse_err *errs, adse_err *err)
+{
+    if (n == 0) return ADSE_OK;
+    int workers = s->threads < n ? s->threads : n;
+    pool p = {.s = s, .jobs = jobs, .n_jobs = n, .status = status, .errs = errs};
+    p.mapper_threads = s->threads / workers > 1 ? s->threads / workers : 1;
+    pthread_mutex_init(&p.mu, NULL);
+    pthread_cond_init(&p.cv, NULL);
+    pthread_t *tids = calloc((size_t)workers, sizeof *tids);
+    if (!tids) {
+        pthread_mutex_destroy(&p.mu);
+        pthread_cond_destroy(&p.cv);
+        return nomem(err);
+    }
+    int started = 0;
+    for (; started < workers; started++)
+        if (pthread_create(&tids[started], NULL, worker, &p) != 0) break;
+    if (started == 0) worker(&p); /* no thread could start: evaluate here */
+    pthread_mutex_lock(&p.mu);
+    int seen = -1;
+    while (p.done < n) {
+        if (p.done != seen) {
+            seen = p.done;
+            pthread_mutex_unlock(&p.mu);
+            report_progress(s, seen, n);
+            pthread_mutex_lock(&p.mu);
+            continue;
+        }
+        pthread_cond_wait(&p.cv, &p.mu);
+    }
+    pthread_mutex_unlock(&p.mu);
+    for (int i = 0; i < started; i++)
+        pthread_join(tids[i], NULL);
+    free(tids);
+    pthread_mutex_destroy(&p.mu);
+    pthread_cond_destroy(&p.cv);
+    return ADSE_OK;
+}
+
+/* ---- creation ------------------------------------------------------------------------ */
+
+static adse_status load_layer(const adse_search_spec *spec, int l, adse_spec **out, adse_err *err)
+{
+    const char *files[2 * ADSE_SEARCH_MAX_FILES + 2];
+    int n = 0;
+    for (int i = 0; i < spec->n_arch_files; i++)
+        files[n++] = spec->arch_files[i];
+    for (int i = 0; i < spec->n_constraint_files; i++)
+        files[n++] = spec->constraint_files[i];
+    if (spec->mapper_file[0]) files[n++] = spec->mapper_file;
+    files[n++] = spec->layers[l].problem;
+    adse_status st = adse_spec_load(files, n, out, err);
+    if (st == ADSE_E_IO && err) {
+        /* name the spec line that refers to the file */
+        bool is_problem = strcmp(err->file, spec->layers[l].problem) == 0;
+        char msg[ADSE_ERR_MSG_MAX];
+        snprintf(msg, sizeof msg, "%.200s: %.280s", err->file, err->msg);
+        return adse_err_set(err, ADSE_E_IO, spec->path,
+                            is_problem ? spec->layers[l].line : spec->design_line,
+                            is_problem ? spec->layers[l].column : spec->design_column, "%s", msg);
+    }
+    if (st) return st;
+    const adse_spec *ls = *out;
+    if (!ls->has_arch)
+        return adse_err_set(err, ADSE_E_SPEC, spec->path, spec->design_line, spec->design_column,
+                            "'design' files have no 'architecture'");
+    if (!ls->has_problem)
+        return adse_err_set(err, ADSE_E_SPEC, spec->path, spec->layers[l].line,
+                            spec->layers[l].column, "workload file '%s' has no 'problem'",
+                            spec->layers[l].problem);
+    if (ls->has_mapping)
+        return adse_err_set(err, ADSE_E_SPEC, spec->path, spec->layers[l].line,
+                            spec->layers[l].column,
+                            "the inputs of workload '%s' hold a 'mapping': the search maps every "
+                            "layer itself",
+                            spec->layers[l].name);
+    return ADSE_OK;
+}
+
+static int online_cores(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (int)n : 1;
+}
+
+adse_status adse_search_create(const adse_search_spec *spec, const adse_search_options *opts,
+                               adse_search **out, adse_err *err)
+{
+    adse_err_clear(err);
+    if (!spec || !out)
+        return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0, "adse_search_create: NULL");
+    *out = NULL;
+    adse_search *s = calloc(1, sizeof *s);
+    if (!s) return nomem(err);
+    s->spec = *spec;
+    if (opts)
+        s->opts = *opts;
+    else
+        adse_search_options_init(&s->opts);
+    s->seed = s->opts.has_seed ? s->opts.seed : spec->ga.seed;
+    s->threads = s->opts.threads > 0 ? s->opts.threads : online_cores();
+    s->baseline_rec = -1;
+    for (int i = 0; i < ADSE_SEARCH_MAX_REFS; i++)
+        s->ref_rec[i] = -1;
+    s->session_start = adse__now();
+    adse_status st = ADSE_OK;
+    s->n_layers = spec->n_layers;
+    s->layers = calloc((size_t)s->n_layers, sizeof *s->layers);
+    s->settings = calloc((size_t)s->n_layers, sizeof *s->settings);
+    s->pop = calloc((size_t)spec->ga.population * ADSE_SEARCH_MAX_GENES, sizeof *s->pop);
+    if (!s->layers || !s->settings || !s->pop) {
+        st = nomem(err);
+        goto fail;
+    }
+    for (int l = 0; l < s->n_layers; l++) {
+        if ((st = load_layer(&s->spec, l, &s->layers[l], err))) goto fail;
+        adse_mapper_settings *ms = &s->settings[l];
+        if (s->layers[l]->has_mapper)
+            *ms = s->layers[l]->mapper;
+        else
+            adse_mapper_settings_init(ms);
+        if (spec->has_time_limit) ms->time_limit_s = spec->time_limit_s;
+        if (spec->n_metrics) {
+            ms->n_metrics = (uint8_t)spec->n_metrics;
+            memcpy(ms->metrics, spec->metrics, sizeof spec->metrics);
+        }
+    }
+    const adse_spec *l0 = s->layers[0];
+    if ((st = adse__designer_init(&s->designer, &s->spec, &l0->arch, &l0->options.estimator, err)))
+        goto fail;
+    double base_m[ADSE_SM_COUNT] = {0};
+    adse__arch_budget_metrics(&l0->arch, base_m);
+    static const adse_search_metric bm[ADSE_BUDGET_COUNT] = {ADSE_SM_PES, ADSE_SM_ONCHIP_BITS,
+                                                             ADSE_SM_AREA};
+    for (int b = 0; b < ADSE_BUDGET_COUNT; b++) {
+        const adse_search_budget *bu = &spec->budgets[b];
+        s->limit[b] = !bu->set ? INFINITY : bu->of_baseline ? bu->scale * base_m[bm[b]] : bu->limit;
+    }
+    if ((st = adse__designer_check(&s->designer, s->limit, err))) goto fail;
+    adse__baseline_genes(&s->designer, s->baseline_genes, &s->baseline_in_domain);
+    adse__rng_seed(&s->rng, s->seed);
+    *out = s;
+    return ADSE_OK;
+fail:
+    adse_search_free(s);
+    return st;
+}
+
+void adse_search_free(adse_search *s)
+{
+    if (!s) return;
+    for (int l = 0; s->layers && l < s->n_layers; l++)
+        adse_spec_free(s->layers[l]);
+    free(s->layers);
+    free(s->settings);
+    for (int r = 0; r < s->n_records; r++)
+        free(s->records[r].mappings);
+    free(s->records);
+    free(s->table);
+    free(s->history);
+    free(s->pop);
+    free(s->gens);
+    free(s);
+}
+
+/* ---- generations --------------------------------------------------------------------- */
+
+/* Checks budgets and geometry of gene values without mapping; fills metrics when valid. */
+static adse_design_status screen(const adse_search *s, const double *genes, double *metrics,
+                                 char *reason, size_t size)
+{
+    adse_arch *arch = malloc(sizeof *arch);
+    if (!arch) {
+        snprintf(reason, size, "out of memory");
+        return ADSE_DESIGN_INVALID;
+    }
+    adse_err e;
+    adse_err_clear(&e);
+    adse_design_status ds = ADSE_DESIGN_OK;
+    if (adse__design_arch(&s->designer, genes, arch, &e) != ADSE_OK) {
+        snprintf(reason, size, "%.191s", e.msg);
+        ds = ADSE_DESIGN_INVALID;
+    } else {
+        adse__arch_budget_metrics(arch, metrics);
+        static const adse_search_metric bm[ADSE_BUDGET_COUNT] = {ADSE_SM_PES, ADSE_SM_ONCHIP_BITS,
+                                                                 ADSE_SM_AREA};
+        static const char *const names[ADSE_BUDGET_COUNT] = {"pes", "onchip_bits", "area_um2"};
+        for (int b = 0; b < ADSE_BUDGET_COUNT && ds == ADSE_DESIGN_OK; b++) {
+            if (metrics[bm[b]] > s->limit[b]) {
+                snprintf(reason, size, "%s %.17g exceeds the budget %.17g", names[b],
+                         metrics[bm[b]], s->limit[b]);
+                ds = ADSE_DESIGN_OVER_BUDGET;
+            }
+        }
+    }
+    free(arch);
+    return ds;
+}
+
+/* Draws gene values until they pass screen() (at most max_resample draws); draw(s, out,
+ * ctx) makes one candidate. Returns the number of rejected draws. */
+typedef void (*draw_fn)(adse_search *s, double *out, const void *ctx);
+
+static uint64_t draw_screened(adse_search *s, double *out, draw_fn draw, const void *ctx)
+{
+    double m[ADSE_SM_COUNT];
+    char reason[192];
+    uint64_t rejected = 0;
+    for (int k = 0; k < s->spec.ga.max_resample; k++) {
+        draw(s, out, ctx);
+        /* a design already known is screened by its record */
+        int r = adse__cache_find(s, out);
+        adse_design_status ds = r >= 0 ? (s->records[r].d.status == ADSE_DESIGN_OVER_BUDGET ||
+                                                  s->records[r].d.status == ADSE_DESIGN_INVALID
+                                              ? s->records[r].d.status
+                                              : ADSE_DESIGN_OK)
+                                       : screen(s, out, m, reason, sizeof reason);
+        if (ds == ADSE_DESIGN_OK) return rejected;
+        if (k + 1 < s->spec.ga.max_resample) rejected++;
+    }
+    return rejected; /* the last draw is kept; its record says why it is infeasible */
+}
+
+static void draw_random(adse_search *s, double *out, const void *ctx)
+{
+    (void)ctx;
+    for (int g = 0; g < s->spec.n_genes; g++) {
+        const adse_search_gene *gn = &s->spec.genes[g];
+        out[g] = gn->values[adse__rng_below(&s->rng, (uint64_t)gn->n_values)];
+    }
+}
+
+typedef struct breed_ctx {
+    const int *order; /* population indices by rank */
+    const double *pop;
+} breed_ctx;
+
+/* One child: two parents among the top K (distinct when K > 1), uniform crossover (or a
+ * copy of the first parent), then each gene redrawn with probability sigma from the other
+ * values of its domain. */
+static void draw_child(adse_search *s, double *out, const void *vctx)
+{
+    const breed_ctx *c = vctx;
+    const adse_ga_settings *ga = &s->spec.ga;
+    int n = s->spec.n_genes;
+    uint64_t k = (uint64_t)ga->parents;
+    uint64_t a = adse__rng_below(&s->rng, k);
+    uint64_t b = a;
+    if (k > 1) {
+        b = adse__rng_below(&s->rng, k - 1);
+        if (b >= a) b++;
+    }
+    const double *pa = &c->pop[(size_t)c->order[a] * ADSE_SEARCH_MAX_GENES];
+    const double *pb = &c->pop[(size_t)c->order[b] * ADSE_SEARCH_MAX_GENES];
+    for (int g = 0; g < n; g++) {
+        bool from_b = ga->crossover == ADSE_CROSSOVER_UNIFORM && (adse__rng_next(&s->rng) >> 63);
+        out[g] = from_b ? pb[g] : pa[g];
+    }
+    for (int g = 0; g < n; g++) {
+        const adse_search_gene *gn = &s->spec.genes[g];
+        if (adse__rng_unit(&s->rng) >= ga->mutation || gn->n_values < 2) continue;
+        int cur = -1;
+        for (int v = 0; v < gn->n_values; v++)
+            if (gn->values[v] == out[g]) cur = v;
+        if (cur < 0) {
+            out[g] = gn->values[adse__rng_below(&s->rng, (uint64_t)gn->n_values)];
+        } else {
+            uint64_t v = adse__rng_below(&s->rng, (uint64_t)gn->n_values - 1);
+            if ((int)v >= cur) v++;
+            out[g] = gn->values[v];
+        }
+    }
+}
+
+static double *pop_at(adse_search *s, int i)
+{
+    return &s->pop[(size_t)i * ADSE_SEARCH_MAX_GENES];
+}
+
+static void first_generation(adse_search *s)
+{
+    int start = 0;
+    if (s->spec.ga.include_baseline && s->baseline_in_domain) {
+        double m[ADSE_SM_COUNT];
+        char reason[192];
+        if (screen(s, s->baseline_genes, m, reason, sizeof reason) == ADSE_DESIGN_OK) {
+            memcpy(pop_at(s, 0), s->baseline_genes, sizeof s->baseline_genes);
+            start = 1;
+        }
+    }
+    for (int i = start; i < s->spec.ga.population; i++) {
+        memset(pop_at(s, i), 0, ADSE_SEARCH_MAX_GENES * sizeof(double));
+        s->counters.rejected += draw_screened(s, pop_at(s, i), draw_random, NULL);
+    }
+    s->pop_ready = true;
+}
+
+static adse_status next_generation(adse_search *s, const double *losses, adse_err *err)
+{
+    int n = s->spec.ga.population;
+    int *order = malloc((size_t)n * sizeof *order);
+    double *next = calloc((size_t)n * ADSE_SEARCH_MAX_GENES, sizeof *next);
+    if (!order || !next) {
+        free(order);
+        free(next);
+        return nomem(err);
+    }
+    for (int i = 0; i < n; i++)
+        order[i] = i;
+    /* insertion sort: stable, deterministic, no global state (n is small) */
+    for (int i = 1; i < n; i++) {
+        int v = order[i], j = i - 1;
+        while (j >= 0 && (losses[order[j]] > losses[v])) {
+            order[j + 1] = order[j];
+            j--;
+        }
+        order[j + 1] = v;
+    }
+    int elite = s->spec.ga.elite;
+    for (int e = 0; e < elite; e++)
+        memcpy(&next[(size_t)e * ADSE_SEARCH_MAX_GENES], pop_at(s, order[e]),
+               ADSE_SEARCH_MAX_GENES * sizeof(double));
+    breed_ctx ctx = {.order = order, .pop = s->pop};
+    for (int i = elite; i < n; i++)
+        s->counters.rejected +=
+            draw_screened(s, &next[(size_t)i * ADSE_SEARCH_MAX_GENES], draw_child, &ctx);
+    memcpy(s->pop, next, (size_t)n * ADSE_SEARCH_MAX_GENES * sizeof(double));
+    free(order);
+    free(next);
+    return ADSE_OK;
+}
+
+static bool grow_gens(adse_search *s)
+{
+    if (s->gen < s->cap_gens) return true;
+    int cap = s->cap_gens ? s->cap_gens * 2 : 16;
+    adse_search_generation *g = realloc(s->gens, (size_t)cap * sizeof *g);
+    if (!g) return false;
+    s->gens = g;
+    s->cap_gens = cap;
+    return true;
+}
+
+/* New record for gene values (screened: over-budget/invalid ones are final, the others
+ * pending evaluation). */
+static int new_record(adse_search *s, const double *genes, bool *needs_eval)
+{
+    adse_search_design d;
+    memset(&d, 0, sizeof d);
+    memcpy(d.genes, genes, sizeof d.genes);
+    d.generation = -1;
+    d.loss = INFINITY;
+    adse_design_status ds = screen(s, genes, d.metrics, d.reason, sizeof d.reason);
+    d.status = ds;
+    *needs_eval = ds == ADSE_DESIGN_OK;
+    if (ds == ADSE_DESIGN_OVER_BUDGET) s->counters.over_budget++;
+    if (ds == ADSE_DESIGN_INVALID) s->counters.invalid++;
+    return adse__cache_add(s, &d);
+}
+
+static adse_status finish_jobs(adse_search *s, const int *jobs, int n, const adse_status *status,
+                               const adse_err *errs, bool fatal_mapper_errors, adse_err *err)
+{
+    const double *base = s->baseline_rec >= 0 ? s->records[s->baseline_rec].d.metrics : NULL;
+    for (int i = 0; i < n; i++) {
+        adse_search_design *d = &s->records[jobs[i]].d;
+        s->counters.evaluations++;
+        if (status[i] == ADSE_E_NOMEM) return nomem(err);
+        if (status[i] != ADSE_OK && fatal_mapper_errors) {
+            if (err) *err = errs[i];
+            return status[i];
+        }
+        if (d->status == ADSE_DESIGN_NO_MAPPING) s->counters.no_mapping++;
+        if (d->status == ADSE_DESIGN_INVALID) s->counters.invalid++;
+        if (d->status == ADSE_DESIGN_OK && base) d->loss = loss_of(s, d->metrics, base);
+    }
+    return ADSE_OK;
+}
+
+/* Baseline and references, once. */
+static adse_status prepare(adse_search *s, adse_err *err)
+{
+    if (s->prepared) return ADSE_OK;
+    int jobs[1 + ADSE_SEARCH_MAX_REFS];
+    int n = 0;
+    adse_search_design d;
+    memset(&d, 0, sizeof d);
+    memcpy(d.genes, s->baseline_genes, sizeof d.genes);
+    d.generation = -1;
+    d.loss = INFINITY;
+    int r = adse__cache_add(s, &d);
+    if (r < 0) return nomem(err);
+    s->baseline_rec = jobs[n++] = r;
+    for (int i = 0; i < s->spec.n_refs; i++) {
+        const adse_search_ref *ref = &s->spec.refs[i];
+        memcpy(d.genes, s->baseline_genes, sizeof d.genes);
+        for (int g = 0; g < s->spec.n_genes; g++)
+            if (ref->given[g]) d.genes[g] = ref->values[g];
+        r = adse__cache_find(s, d.genes);
+        if (r < 0) {
+            if ((r = adse__cache_add(s, &d)) < 0) return nomem(err);
+            jobs[n++] = r;
+        }
+        s->ref_rec[i] = r;
+    }
+    adse_status status[1 + ADSE_SEARCH_MAX_REFS];
+    adse_err *errs = calloc((size_t)n, sizeof *errs);
+    if (!errs) return nomem(err);
+    adse_status st = run_jobs(s, jobs, n, status, errs, err);
+    if (!st && status[0] != ADSE_OK) {
+        if (err) *err = errs[0];
+        st = status[0];
+    }
+    free(errs);
+    if (st) return st;
+    const adse_search_design *b = &s->records[s->baseline_rec].d;
+    if (b->status != ADSE_DESIGN_OK)
+        return adse_err_set(err, ADSE_E_SPEC, s->spec.path, s->spec.design_line,
+                            s->spec.design_column, "the baseline design cannot be evaluated: %s",
+                            b->reason);
+    for (int i = 0; i < n; i++) {
+        adse_search_design *dd = &s->records[jobs[i]].d;
+        if (dd->status == ADSE_DESIGN_OK) dd->loss = loss_of(s, dd->metrics, b->metrics);
+    }
+    s->counters.evaluations += (uint64_t)n;
+    s->prepared = true;
+    return ADSE_OK;
+}
+
+adse_status adse_search_step(adse_search *s, adse_err *err)
+{
+    adse_err_clear(err);
+    if (!s) return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0, "adse_search_step: NULL");
+    if (adse_search_finished(s)) return ADSE_OK;
+    adse_status st = prepare(s, err);
+    if (st) return st;
+    if (!s->pop_ready) first_generation(s);
+    if (!grow_gens(s)) return nomem(err);
+    int n = s->spec.ga.population;
+    int *jobs = malloc((size_t)n * sizeof *jobs);
+    int *recs = malloc((size_t)n * sizeof *recs);
+    double *losses = malloc((size_t)n * sizeof *losses);
+    adse_status *status = malloc((size_t)n * sizeof *status);
+    adse_err *errs = calloc((size_t)n, sizeof *errs);
+    if (!jobs || !recs || !losses || !status || !errs) {
+        st = nomem(err);
+        goto out;
+    }
+    adse_search_generation gs = {.best_loss = INFINITY, .mean_loss = NAN};
+    int n_jobs = 0;
+    for (int i = 0; i < n; i++) {
+        const double *g = pop_at(s, i);
+        int r = adse__cache_find(s, g);
+        if (r >= 0) {
+            s->counters.cache_hits++;
+            gs.n_cached++;
+        } else {
+            bool needs;
+            if ((r = new_record(s, g, &needs)) < 0) {
+                st = nomem(err);
+                goto out;
+            }
+            if (needs) jobs[n_jobs++] = r;
+            gs.n_new++;
+        }
+        if (!s->records[r].in_history && !history_push(s, r, s->gen, i)) {
+            st = nomem(err);
+            goto out;
+        }
+        recs[i] = r;
+    }
+    if ((st = run_jobs(s, jobs, n_jobs, status, errs, err))) goto out;
+    if ((st = finish_jobs(s, jobs, n_jobs, status, errs, false, err))) goto out;
+    double sum = 0;
+    for (int i = 0; i < n; i++) {
+        losses[i] = s->records[recs[i]].d.loss;
+        if (isfinite(losses[i])) {
+            gs.n_feasible++;
+            sum += losses[i];
+            if (losses[i] < gs.best_loss) gs.best_loss = losses[i];
+        }
+    }
+    if (gs.n_feasible) gs.mean_loss = sum / gs.n_feasible;
+    s->gens[s->gen] = gs;
+    s->gen++;
+    if (s->gen < s->spec.ga.generations && (st = next_generation(s, losses, err))) goto out;
+    report_progress(s, n_jobs, n_jobs);
+out:
+    free(jobs);
+    free(recs);
+    free(losses);
+    free(status);
+    free(errs);
+    s->counters.seconds = s->seconds_before + (adse__now() - s->session_start);
+    return st;
+}
+
+adse_status adse_search_run(adse_search *s, adse_err *err)
+{
+    adse_err_clear(err);
+    if (!s) return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0, "adse_search_run: NULL");
+    while (!adse_search_finished(s)) {
+        adse_status st = adse_search_step(s, err);
+        if (st) return st;
+        if (s->opts.stop_after >= 0 && s->gen > s->opts.stop_after) break;
+    }
+    return ADSE_OK;
+}
+
+int adse_search_generations_done(const adse_search *s)
+{
+    return s ? s->gen : 0;
+}
+
+bool adse_search_finished(const adse_search *s)
+{
+    return s && s->gen >= s->spec.ga.generations;
+}
+
+/* ---- results ------------------------------------------------------------------------- */
+
+const adse_search_spec *adse_search_get_spec(const adse_search *s)
+{
+    return s ? &s->spec : NULL;
+}
+
+uint64_t adse_search_seed(const adse_search *s)
+{
+    return s ? s->seed : 0;
+}
+
+int adse_search_threads(const adse_search *s)
+{
+    return s ? s->threads : 0;
+}
+
+const adse_search_design *adse_search_baseline(const adse_search *s)
+{
+    return s && s->baseline_rec >= 0 ? &s->records[s->baseline_rec].d : NULL;
+}
+
+const adse_search_design *adse_search_reference(const adse_search *s, int i)
+{
+    if (!s || i < 0 || i >= s->spec.n_refs || s->ref_rec[i] < 0) return NULL;
+    return &s->records[s->ref_rec[i]].d;
+}
+
+const adse_search_design *adse_search_best(const adse_search *s)
+{
+    if (!s) return NULL;
+    const adse_search_design *best = NULL;
+    for (int i = 0; i < s->n_history; i++) {
+        const adse_search_design *d = &s->records[s->history[i]].d;
+        if (isfinite(d->loss) && (!best || d->loss < best->loss)) best = d;
+    }
+    return best;
+}
+
+int adse_search_history_count(const adse_search *s)
+{
+    return s ? s->n_history : 0;
+}
+
+const adse_search_design *adse_search_history_at(const adse_search *s, int i)
+{
+    if (!s || i < 0 || i >= s->n_history) return NULL;
+    return &s->records[s->history[i]].d;
+}
+
+int adse_search_generation_count(const adse_search *s)
+{
+    return s ? s->gen : 0;
+}
+
+const adse_search_generation *adse_search_generation_at(const adse_search *s, int i)
+{
+    if (!s || i < 0 || i >= s->gen) return NULL;
+    return &s->gens[i];
+}
+
+adse_search_counters adse_search_get_counters(const adse_search *s)
+{
+    adse_search_counters c;
+    memset(&c, 0, sizeof c);
+    return s ? s->counters : c;
+}
+
+double adse_search_budget_limit(const adse_search *s, adse_search_budget_id b)
+{
+    if (!s || (unsigned)b >= ADSE_BUDGET_COUNT) return INFINITY;
+    return s->limit[b];
+}
+
+const adse_spec *adse_search_layer_spec(const adse_search *s, int i)
+{
+    if (!s || i < 0 || i >= s->n_layers) return NULL;
+    return s->layers[i];
+}
+
+adse_status adse_search_design_arch(const adse_search *s, const double *genes, adse_arch *out,
+                                    adse_err *err)
+{
+    adse_err_clear(err);
+    if (!s || !genes || !out)
+        return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0, "adse_search_design_arch: NULL");
+    return adse__design_arch(&s->designer, genes, out, err);
+}
+
+void adse_search_detail_free(adse_search_detail *d)
+{
+    if (!d) return;
+    free(d->mappings);
+    free(d->results);
+    free(d->stats);
+    free(d);
+}
+
+adse_status adse_search_design_detail(adse_search *s, const adse_search_design *d,
+                                      adse_search_detail **out, adse_err *err)
+{
+    adse_err_clear(err);
+    if (!s || !d || !out)
+        return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0, "adse_search_design_detail: NULL");
+    *out = NULL;
+    int rec = adse__cache_find(s, d->genes);
+    if (rec < 0 || s->records[rec].d.status != ADSE_DESIGN_OK)
+        return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0,
+                            "adse_search_design_detail: not a feasible design of this search");
+    adse_search_detail *det = calloc(1, sizeof *det);
+    if (!det) return nomem(err);
+    det->n_layers = s->n_layers;
+    det->mappings = calloc((size_t)s->n_layers, sizeof *det->mappings);
+    det->results = calloc((size_t)s->n_layers, sizeof *det->results);
+    det->stats = calloc((size_t)s->n_layers, sizeof *det->stats);
+    adse_mapper_result *mres = malloc(sizeof *mres);
+    adse_status st = ADSE_OK;
+    if (!det->mappings || !det->results || !det->stats || !mres) {
+        st = nomem(err);
+        goto out;
+    }
+    if ((st = adse__design_arch(&s->designer, d->genes, &det->arch, err))) goto out;
+    for (int l = 0; l < s->n_layers; l++) {
+        adse_model *model = NULL;
+        if ((st = adse_model_create(&det->arch, &s->layers[l]->problem, NULL, &model, err)))
+            goto out;
+        if (s->records[rec].mappings) {
+            det->mappings[l] = s->records[rec].mappings[l];
+            adse_scratch *sc = adse_scratch_new(model);
+            st = sc ? adse_model_evaluate(model, &det->mappings[l], sc, &det->results[l], err)
+                    : nomem(err);
+            adse_scratch_free(sc);
+        } else {
+            adse_mapper_settings ms = s->settings[l];
+            ms.threads = s->threads;
+            adse_search_map_fn map = s->opts.map ? s->opts.map : default_map;
+            const adse_spec *ls = s->layers[l];
+            st = map(s->opts.map_user, model, ls->has_constraints ? &ls->constraints : NULL, &ms,
+                     mres, err);
+            if (!st && !mres->found)
+                st = adse_err_set(err, ADSE_E_INTERNAL, NULL, 0, 0, "layer '%s' no longer maps",
+                                  s->spec.layers[l].name);
+            if (!st) {
+                det->mappings[l] = mres->best;
+                det->results[l] = mres->result;
+                det->stats[l] = mres->stats;
+            }
+        }
+        adse_model_free(model);
+        if (st) goto out;
+    }
+out:
+    free(mres);
+    if (st) {
+        adse_search_detail_free(det);
+        return st;
+    }
+    *out = det;
+    return ADSE_OK;
+}
+
+const char *adse_search_format_gene(const adse_search *s, int i, double v, char *buf, size_t size)
+{
+    if (!s || i < 0 || i >= s->spec.n_genes) {
+        snprintf(buf, size, "?");
+        return buf;
+    }
+    const adse_search_gene *g = &s->spec.genes[i];
+    if (g->attr == ADSE_GENE_MESH && v > 0) {
+        snprintf(buf, size, "%.0fx%.0f", v, (double)g->mesh_total / v);
+        return buf;
+    }
+    /* the shortest text that reads back as v (0.1, not 0.10000000000000001) */
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(buf, size, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v) break;
+    }
+    return buf;
+}

@@ -1,0 +1,128 @@
+/*
+ * search/search_internal.h: the state of a hardware search (internal).
+ *
+ * design.c turns gene values into architectures (targets resolved once at creation, derived
+ * attributes recomputed, meshes rewritten, re-priced) and checks the spec against the
+ * baseline; search.c runs the GA (records, cache, generations, worker threads); checkpoint.c
+ * saves and restores the state. All random draws go through one xoshiro256** generator
+ * owned by the search and used only on the calling thread.
+ */
+#ifndef ADSE_SEARCH_INTERNAL_H
+#define ADSE_SEARCH_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "adse/search.h"
+
+/* ---- random numbers ------------------------------------------------------------------ */
+
+typedef struct adse__rng {
+    uint64_t s[4];
+} adse__rng;
+
+void adse__rng_seed(adse__rng *r, uint64_t seed);
+uint64_t adse__rng_next(adse__rng *r);
+/* Uniform integer in [0, n), n >= 1 (unbiased). */
+uint64_t adse__rng_below(adse__rng *r, uint64_t n);
+/* Uniform double in [0, 1). */
+double adse__rng_unit(adse__rng *r);
+
+/* ---- genes -> architectures (design.c) ------------------------------------------------ */
+
+/* How the mesh gene rewrites a component (decided from the baseline). */
+typedef enum adse__mesh_role {
+    ADSE__MESH_NONE = 0, /* not part of the mesh */
+    ADSE__MESH_PE,       /* instances == total: meshX = x, meshY = total / x */
+    ADSE__MESH_COLUMN,   /* one per column (mesh X0 x 1): instances = meshX = x */
+    ADSE__MESH_ROW       /* one per row (mesh 1 x Y0): instances = meshY = total / x */
+} adse__mesh_role;
+
+/* Where each gene applies: level index, or ADSE__ARITH for the arithmetic component. */
+#define ADSE__ARITH (-1)
+#define ADSE__NO_TARGET (-2)
+
+typedef struct adse__designer {
+    const adse_search_spec *spec; /* borrowed (the search's copy) */
+    const adse_arch *base;        /* the baseline architecture */
+    adse_energy_options energy;   /* estimator options the baseline was priced with */
+    int target[ADSE_SEARCH_MAX_GENES];
+    int mesh_gene; /* index of the mesh gene, -1 if none */
+    adse__mesh_role level_role[ADSE_MAX_LEVELS];
+    adse__mesh_role arith_role;
+} adse__designer;
+
+/* Resolves targets and mesh roles; errors name the spec line. */
+adse_status adse__designer_init(adse__designer *d, const adse_search_spec *spec,
+                                const adse_arch *base, const adse_energy_options *energy,
+                                adse_err *err);
+
+/* The architecture of gene values genes. ADSE_E_INVALID with a reason in err when the
+ * geometry is impossible or the estimator cannot price it. */
+adse_status adse__design_arch(const adse__designer *d, const double *genes, adse_arch *out,
+                              adse_err *err);
+
+/* Area, on-chip bits and PEs of an architecture, into metrics[]. */
+void adse__arch_budget_metrics(const adse_arch *a, double *metrics);
+
+/* The baseline's gene values (mesh: its meshX); false in *all_in_domain when some value is
+ * not in its gene's domain. */
+void adse__baseline_genes(const adse__designer *d, double *genes, bool *all_in_domain);
+
+/* Checks that every value of every gene is accepted by some architecture, and that each
+ * budget (limits resolved in limit[]) is met by some design; errors name the spec line. */
+adse_status adse__designer_check(const adse__designer *d, const double *limit, adse_err *err);
+
+/* ---- the search ---------------------------------------------------------------------- */
+
+typedef struct adse__record {
+    adse_search_design d;
+    bool in_history;
+    adse_mapping *mappings; /* per layer when kept (NULL after a checkpoint load) */
+} adse__record;
+
+struct adse_search {
+    adse_search_spec spec; /* own copy */
+    adse_search_options opts;
+    uint64_t seed;
+    int threads;
+    int n_layers;
+    adse_spec **layers;             /* loaded inputs per layer */
+    adse_mapper_settings *settings; /* per layer, overrides applied */
+    adse__designer designer;
+    double limit[ADSE_BUDGET_COUNT]; /* resolved budgets, +inf when unset */
+    bool baseline_in_domain;
+    double baseline_genes[ADSE_SEARCH_MAX_GENES];
+
+    /* records and cache */
+    adse__record *records;
+    int n_records, cap_records;
+    int32_t *table;     /* open addressing: record index + 1, 0 = empty */
+    uint32_t table_cap; /* power of two */
+    int *history;       /* record indices */
+    int n_history, cap_history;
+    int baseline_rec; /* -1 before evaluation */
+    int ref_rec[ADSE_SEARCH_MAX_REFS];
+    bool prepared; /* baseline and references evaluated */
+
+    /* generations */
+    adse__rng rng;
+    int gen;        /* next generation to evaluate */
+    double *pop;    /* population x n_genes gene values of generation gen */
+    bool pop_ready; /* pop holds generation gen */
+    adse_search_generation *gens;
+    int cap_gens;
+    adse_search_counters counters;
+    double session_start;  /* monotonic seconds at creation / load */
+    double seconds_before; /* seconds of earlier sessions */
+};
+
+/* Monotonic clock, seconds. */
+double adse__now(void);
+
+/* Finds a record by gene values; -1 if none. */
+int adse__cache_find(const adse_search *s, const double *genes);
+/* Adds a record (copied) and indexes it; returns its index or -1 when out of memory. */
+int adse__cache_add(adse_search *s, const adse_search_design *d);
+
+#endif

@@ -1,0 +1,336 @@
+/*
+ * `adse map` run as a program (ADSE_CLI_PATH) on the seed experiment
+ * (tests/data/seed-experiment/original: arch, prob.yaml, constraints/, mapper.yaml,
+ * ERT.yaml, ART.yaml): exit 0 and the summary line plus statistics, the -o files, the
+ * written map.yaml re-evaluated by `adse model` to the same cycles and energy, --json
+ * (search.optimal true, cycles <= Timeloop's 516096, energy <= Timeloop master's 910.04 uJ;
+ * adse finds Timeloop's mapping itself, written byte for byte as Timeloop's map.yaml),
+ * flags, help, usage errors and the no-valid-mapping case.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "testutil.h"
+
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define SEED "seed-experiment/original"
+#define EYERISS24                                                                                  \
+    "timeloop-golden/exercises-refs/"                                                              \
+    "example_designs__example_designs__eyeriss_like__ref_outputs__default_problem"
+
+static char tmp_dir[256];
+
+typedef struct run_result {
+    int status; /* exit code, or -1 if the program did not exit normally */
+    char *out;  /* stdout */
+    char *err;  /* stderr */
+} run_result;
+
+static void run_free(run_result *r)
+{
+    free(r->out);
+    free(r->err);
+    memset(r, 0, sizeof *r);
+}
+
+static run_result run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static run_result run(const char *fmt, ...)
+{
+    char args[8192];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(args, sizeof args, fmt, ap);
+    va_end(ap);
+    char out_path[512], err_path[512], cmd[16384];
+    snprintf(out_path, sizeof out_path, "%s/stdout", tmp_dir);
+    snprintf(err_path, sizeof err_path, "%s/stderr", tmp_dir);
+    snprintf(cmd, sizeof cmd, "'%s' %s >'%s' 2>'%s'", ADSE_CLI_PATH, args, out_path, err_path);
+    int st = system(cmd);
+    run_result r;
+    r.status = (st != -1 && WIFEXITED(st)) ? WEXITSTATUS(st) : -1;
+    r.out = testutil_read_file(out_path);
+    r.err = testutil_read_file(err_path);
+    assert_non_null(r.out);
+    assert_non_null(r.err);
+    return r;
+}
+
+static void show(const run_result *r)
+{
+    print_message("exit %d\n--- stdout\n%s--- stderr\n%s---\n", r->status, r->out, r->err);
+}
+
+/* The seed's input files as shell words. */
+static const char *seed_inputs(void)
+{
+    static char buf[4096];
+    static const char *rel[] = {SEED "/arch/eyeriss_like.yaml",
+                                SEED "/prob.yaml",
+                                SEED "/constraints/eyeriss_like_arch_constraints.yaml",
+                                SEED "/constraints/eyeriss_like_map_constraints.yaml",
+                                SEED "/mapper.yaml",
+                                SEED "/ERT.yaml",
+                                SEED "/ART.yaml"};
+    size_t n = 0;
+    for (size_t k = 0; k < sizeof rel / sizeof *rel; k++) {
+        char p[1024];
+        testutil_data(rel[k], p, sizeof p);
+        n += (size_t)snprintf(buf + n, sizeof buf - n, "%s'%s'", k ? " " : "", p);
+    }
+    return buf;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(tmp_dir, sizeof tmp_dir, "/tmp/adse-test-cli-map-XXXXXX");
+    return mkdtemp(tmp_dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp_dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+/* "Cycles = N" of a summary line. */
+static unsigned long long summary_cycles(const char *out)
+{
+    const char *c = strstr(out, "| Cycles = ");
+    assert_non_null(c);
+    return strtoull(c + strlen("| Cycles = "), NULL, 10);
+}
+
+static void test_seed_summary_and_files(void **state)
+{
+    (void)state;
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s/out", tmp_dir);
+    run_result r = run("map -o '%s' %s", dir, seed_inputs());
+    if (r.status != 0) show(&r);
+    assert_int_equal(r.status, 0);
+    assert_true(strncmp(r.out, "Utilization = ", 14) == 0);
+    assert_non_null(strstr(r.out, "| pJ/Compute = "));
+    assert_true(summary_cycles(r.out) <= 516096);
+    assert_non_null(strstr(r.out, "\nMapspace: "));
+    assert_non_null(strstr(r.out, "\nOptimal: yes"));
+    assert_string_equal(r.err, "");
+    char first_line[256];
+    size_t len = strcspn(r.out, "\n");
+    assert_true(len < sizeof first_line);
+    memcpy(first_line, r.out, len);
+    first_line[len] = 0;
+    run_free(&r);
+
+    /* Timeloop's best mapping is the optimum here: the written map.yaml is Timeloop's. */
+    char yaml_path[600];
+    snprintf(yaml_path, sizeof yaml_path, "%s/adse-map.map.yaml", dir);
+    char *got = testutil_read_file(yaml_path);
+    char want_path[1024];
+    testutil_data(SEED "/timeloop-mapper-out/timeloop-mapper.map.yaml", want_path,
+                  sizeof want_path);
+    char *want = testutil_read_file(want_path);
+    assert_non_null(got);
+    assert_non_null(want);
+    assert_string_equal(got, want);
+    free(got);
+    free(want);
+
+    static const char *names[] = {"adse-map.map.yaml", "adse-map.stats.txt", "adse-map.map.txt"};
+    for (int k = 0; k < 3; k++) {
+        char path[600];
+        snprintf(path, sizeof path, "%s/%s", dir, names[k]);
+        char *text = testutil_read_file(path);
+        if (!text) fail_msg("%s was not written", path);
+        assert_true(strlen(text) > 0);
+        free(text);
+    }
+
+    /* Round trip: `adse model` on the written map.yaml prints the same summary line. */
+    char arch[1024], prob[1024], ert[1024], art[1024];
+    testutil_data(SEED "/arch/eyeriss_like.yaml", arch, sizeof arch);
+    testutil_data(SEED "/prob.yaml", prob, sizeof prob);
+    testutil_data(SEED "/ERT.yaml", ert, sizeof ert);
+    testutil_data(SEED "/ART.yaml", art, sizeof art);
+    r = run("model '%s' '%s' '%s' '%s' '%s/adse-map.map.yaml'", arch, prob, ert, art, dir);
+    if (r.status != 0) show(&r);
+    assert_int_equal(r.status, 0);
+    size_t l2 = strcspn(r.out, "\n");
+    r.out[l2] = 0;
+    assert_string_equal(r.out, first_line);
+    run_free(&r);
+
+    /* and the same cycles and energy as JSON */
+    r = run("model --json '%s' '%s' '%s' '%s' '%s/adse-map.map.yaml'", arch, prob, ert, art, dir);
+    assert_int_equal(r.status, 0);
+    json_error_t je;
+    json_t *model = json_loads(r.out, 0, &je);
+    assert_non_null(model);
+    run_free(&r);
+    r = run("map --json %s", seed_inputs());
+    if (r.status != 0) show(&r);
+    assert_int_equal(r.status, 0);
+    json_t *map = json_loads(r.out, 0, &je);
+    if (!map) print_error("invalid JSON (line %d: %s):\n%s\n", je.line, je.text, r.out);
+    assert_non_null(map);
+    assert_int_equal(json_integer_value(json_object_get(map, "cycles")),
+                     json_integer_value(json_object_get(model, "cycles")));
+    assert_true(json_number_value(json_object_get(map, "energy_pj")) ==
+                json_number_value(json_object_get(model, "energy_pj")));
+    json_decref(model);
+    json_decref(map);
+    run_free(&r);
+}
+
+static void test_seed_json(void **state)
+{
+    (void)state;
+    run_result r = run("map --json --threads 2 %s", seed_inputs());
+    if (r.status != 0) show(&r);
+    assert_int_equal(r.status, 0);
+    json_error_t je;
+    json_t *root = json_loads(r.out, 0, &je);
+    if (!root) print_error("invalid JSON (line %d: %s):\n%s\n", je.line, je.text, r.out);
+    assert_non_null(root);
+    json_t *cycles = json_object_get(root, "cycles");
+    assert_true(json_is_integer(cycles));
+    assert_true(json_integer_value(cycles) <= 516096);
+    /* Timeloop master prints 910.04 uJ (10495.98 fJ/compute) for its best mapping: any value
+     * that prints so is at most 910.045e6 pJ. */
+    assert_true(json_number_value(json_object_get(root, "energy_pj")) <= 910.045e6);
+    assert_true(json_is_array(json_object_get(root, "levels")));
+
+    json_t *search = json_object_get(root, "search");
+    assert_true(json_is_object(search));
+    assert_true(json_is_true(json_object_get(search, "optimal")));
+    assert_true(json_is_number(json_object_get(search, "mapspace_size")));
+    assert_true(json_is_integer(json_object_get(search, "evaluated")));
+    assert_true(json_integer_value(json_object_get(search, "evaluated")) > 0);
+    assert_true(json_is_number(json_object_get(search, "seconds")));
+    assert_int_equal(json_integer_value(json_object_get(search, "threads")), 2);
+
+    /* "mapping": 6 datatype directives, then per level spatial (if any) + temporal */
+    json_t *mapping = json_object_get(root, "mapping");
+    assert_true(json_is_array(mapping));
+    assert_true(json_array_size(mapping) >= 12);
+    json_t *first = json_array_get(mapping, 0);
+    assert_string_equal(json_string_value(json_object_get(first, "target")), "psum_spad");
+    assert_string_equal(json_string_value(json_object_get(first, "type")), "datatype");
+    json_t *keep = json_object_get(first, "keep");
+    assert_true(json_is_array(keep));
+    assert_string_equal(json_string_value(json_array_get(keep, 0)), "Outputs");
+    json_t *last = json_array_get(mapping, json_array_size(mapping) - 1);
+    assert_string_equal(json_string_value(json_object_get(last, "target")), "DRAM");
+    assert_string_equal(json_string_value(json_object_get(last, "type")), "temporal");
+    assert_int_equal(strlen(json_string_value(json_object_get(last, "permutation"))), 7);
+    json_decref(root);
+    run_free(&r);
+}
+
+static void test_no_valid_mapping(void **state)
+{
+    (void)state;
+    /* No loop at DRAM (R, S, P are 1 already): the whole layer would have to fit on chip. */
+    char bad[512];
+    snprintf(bad, sizeof bad, "%s/impossible.yaml", tmp_dir);
+    FILE *f = fopen(bad, "w");
+    assert_non_null(f);
+    fputs("constraints:\n"
+          "  - {target: DRAM, type: temporal, factors: C=1 M=1 N=1 Q=1}\n",
+          f);
+    fclose(f);
+    run_result r = run("map %s '%s'", seed_inputs(), bad);
+    if (r.status != 1) show(&r);
+    assert_int_equal(r.status, 1);
+    assert_true(strncmp(r.err, "adse: no valid mapping", 22) == 0);
+    assert_string_equal(r.out, "");
+    run_free(&r);
+}
+
+/* A time limit on a large mapspace (the 2024 Eyeriss-like exercise, about 1e12 mappings):
+ * the best mapping found, "not proven" and a lower bound; the mapping key of the processed
+ * input (`mapping: []`) is ignored. */
+static void test_time_limit(void **state)
+{
+    (void)state;
+    char in[1024], ert[1024], art[1024];
+    testutil_data(EYERISS24 "/parsed-processed-input.yaml", in, sizeof in);
+    testutil_data(EYERISS24 "/timeloop-mapper.ERT.yaml", ert, sizeof ert);
+    testutil_data(EYERISS24 "/timeloop-mapper.ART.yaml", art, sizeof art);
+    run_result r = run("map --time-limit 0.5 --threads 2 '%s' '%s' '%s'", in, ert, art);
+    if (r.status != 0) show(&r);
+    assert_int_equal(r.status, 0);
+    assert_true(strncmp(r.out, "Utilization = ", 14) == 0);
+    assert_non_null(
+        strstr(r.out, "\nOptimal: not proven (time limit reached); lower bound of edp: "));
+    run_free(&r);
+
+    r = run("map --json --time-limit=0.5 '%s' '%s' '%s'", in, ert, art);
+    if (r.status != 0) show(&r);
+    assert_int_equal(r.status, 0);
+    json_error_t je;
+    json_t *root = json_loads(r.out, 0, &je);
+    assert_non_null(root);
+    json_t *search = json_object_get(root, "search");
+    assert_true(json_is_false(json_object_get(search, "optimal")));
+    assert_true(json_is_number(json_object_get(search, "lower_bound")));
+    assert_true(json_number_value(json_object_get(search, "lower_bound")) <=
+                json_number_value(json_object_get(root, "edp")) * (1 + 1e-9));
+    json_decref(root);
+    run_free(&r);
+}
+
+static void test_help_and_usage(void **state)
+{
+    (void)state;
+    run_result r = run("help map");
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "usage: adse map"));
+    assert_non_null(strstr(r.out, "--time-limit"));
+    run_free(&r);
+    r = run("--help");
+    assert_non_null(strstr(r.out, "   map "));
+    run_free(&r);
+
+    static const char *bad[] = {"map",
+                                "map --threads x.yaml",
+                                "map --threads=-1 x.yaml",
+                                "map --threads=abc x.yaml",
+                                "map --time-limit=-2 x.yaml",
+                                "map --time-limit nan x.yaml",
+                                "map --frobnicate x.yaml",
+                                "map x.yaml -o"};
+    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+        r = run("%s", bad[k]);
+        if (r.status != 2) show(&r);
+        assert_int_equal(r.status, 2);
+        assert_true(strncmp(r.err, "adse: ", 6) == 0);
+        assert_string_equal(r.out, "");
+        run_free(&r);
+    }
+
+    /* no problem: exit 1 naming it */
+    char arch[1024];
+    testutil_data(SEED "/arch/eyeriss_like.yaml", arch, sizeof arch);
+    r = run("map '%s'", arch);
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.err, "missing 'problem'"));
+    run_free(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_help_and_usage), cmocka_unit_test(test_seed_summary_and_files),
+        cmocka_unit_test(test_seed_json),      cmocka_unit_test(test_no_valid_mapping),
+        cmocka_unit_test(test_time_limit),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

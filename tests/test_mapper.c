@@ -1,0 +1,1017 @@
+/*
+ * The mapper (adse_mapper_run): optimality against an independent brute force, determinism
+ * across thread counts, the seed experiment's acceptance numbers, the time limit and
+ * contradictory constraints.
+ *
+ * The brute force shares no code with the mapper: it enumerates every factorization of
+ * every dimension over the tiling levels (filtered by the constraints' factor domains),
+ * every full permutation of every tiling level (filtered by the permutation constraints;
+ * canonical levels of spec 9.1 use their one order), every split and every keep/bypass
+ * choice, and evaluates each distinct loop nest with the model (permutations that place
+ * only unit-factor dimensions differently build the same nest, so the model's result is
+ * the same; one of them is evaluated). Its optimum is the lexicographic minimum of the
+ * metric vectors, which the mapper must reach exactly.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "testutil.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "adse/adse.h"
+
+/* ---------------------------------------------------------------------------------------
+ * Problems and architectures
+ * ------------------------------------------------------------------------------------- */
+
+static void add_rank(adse_dataspace *ds, int n, const uint8_t *dims, const int64_t *coefs)
+{
+    adse_rank *r = &ds->ranks[ds->n_ranks++];
+    r->n_terms = (uint8_t)n;
+    for (int t = 0; t < n; t++) {
+        r->terms[t].dim = dims[t];
+        r->terms[t].coef = coefs[t];
+        ds->relevant_mask |= 1u << dims[t];
+    }
+}
+
+/* 1-D convolution: dims K C R P; Weights[K][C][R], Inputs[C][P*stride + R], Outputs[K][P]. */
+static void conv1d(adse_problem *p, uint64_t k, uint64_t c, uint64_t r, uint64_t pp, int stride)
+{
+    memset(p, 0, sizeof *p);
+    snprintf(p->shape_name, sizeof p->shape_name, "conv1d");
+    p->n_dims = 4;
+    memcpy(p->dim_names, "KCRP", 4);
+    p->bounds[0] = k;
+    p->bounds[1] = c;
+    p->bounds[2] = r;
+    p->bounds[3] = pp;
+    p->n_ds = 3;
+    int64_t one = 1;
+    uint8_t d;
+    snprintf(p->ds[0].name, sizeof p->ds[0].name, "Weights");
+    d = 0, add_rank(&p->ds[0], 1, &d, &one);
+    d = 1, add_rank(&p->ds[0], 1, &d, &one);
+    d = 2, add_rank(&p->ds[0], 1, &d, &one);
+    snprintf(p->ds[1].name, sizeof p->ds[1].name, "Inputs");
+    d = 1, add_rank(&p->ds[1], 1, &d, &one);
+    uint8_t w[2] = {2, 3};
+    int64_t wc[2] = {1, stride};
+    add_rank(&p->ds[1], 2, w, wc);
+    snprintf(p->ds[2].name, sizeof p->ds[2].name, "Outputs");
+    d = 0, add_rank(&p->ds[2], 1, &d, &one);
+    d = 3, add_rank(&p->ds[2], 1, &d, &one);
+    p->ds[2].read_write = true;
+}
+
+/* Matrix multiply: dims M N K; A[M][K], B[K][N], Z[M][N] (halo-free). */
+static void gemm(adse_problem *p, uint64_t m, uint64_t n, uint64_t k)
+{
+    memset(p, 0, sizeof *p);
+    snprintf(p->shape_name, sizeof p->shape_name, "gemm");
+    p->n_dims = 3;
+    memcpy(p->dim_names, "MNK", 3);
+    p->bounds[0] = m;
+    p->bounds[1] = n;
+    p->bounds[2] = k;
+    p->n_ds = 3;
+    int64_t one = 1;
+    uint8_t d;
+    snprintf(p->ds[0].name, sizeof p->ds[0].name, "A");
+    d = 0, add_rank(&p->ds[0], 1, &d, &one);
+    d = 2, add_rank(&p->ds[0], 1, &d, &one);
+    snprintf(p->ds[1].name, sizeof p->ds[1].name, "B");
+    d = 2, add_rank(&p->ds[1], 1, &d, &one);
+    d = 1, add_rank(&p->ds[1], 1, &d, &one);
+    snprintf(p->ds[2].name, sizeof p->ds[2].name, "Z");
+    d = 0, add_rank(&p->ds[2], 1, &d, &one);
+    d = 1, add_rank(&p->ds[2], 1, &d, &one);
+    p->ds[2].read_write = true;
+}
+
+/* Architecture of a golden random-mapping case (A: GLB fans out 4x4 to spads; B: GLB 2x2 to
+ * spads, each spad 2x2 to MACs), priced by its ERT. */
+static adse_spec *golden_arch(const char *cas)
+{
+    char p[3][1024], rel[3][256];
+    snprintf(rel[0], sizeof rel[0], "timeloop-golden/random-mappings/%s/arch.yaml", cas);
+    snprintf(rel[1], sizeof rel[1], "timeloop-golden/random-mappings/%s/ert.yaml", cas);
+    snprintf(rel[2], sizeof rel[2], "timeloop-golden/random-mappings/%s/art.yaml", cas);
+    const char *f[3];
+    for (int k = 0; k < 3; k++)
+        f[k] = testutil_data(rel[k], p[k], sizeof p[k]);
+    adse_spec *spec = NULL;
+    adse_err err;
+    assert_int_equal(adse_spec_load(f, 3, &spec, &err), ADSE_OK);
+    return spec;
+}
+
+/* A small design with a 1-D fanout (GLB -> 4 PEs in a row), bandwidth limits, a 2-word
+ * GLB block and leakage, priced by user energies. */
+static const char *ARCH_C =
+    "architecture:\n"
+    "  version: 0.3\n"
+    "  subtree:\n"
+    "  - name: sys\n"
+    "    local:\n"
+    "    - name: DRAM\n"
+    "      class: DRAM\n"
+    "      attributes: {width: 16, datawidth: 16, vector_access_energy: 100}\n"
+    "    subtree:\n"
+    "    - name: chip\n"
+    "      local:\n"
+    "      - name: GLB\n"
+    "        class: SRAM\n"
+    "        attributes: {depth: 12, width: 32, datawidth: 16, read_bandwidth: 1,\n"
+    "                     write_bandwidth: 1, vector_access_energy: 6}\n"
+    "      subtree:\n"
+    "      - name: PE[0..3]\n"
+    "        local:\n"
+    "        - name: spad\n"
+    "          class: regfile\n"
+    "          attributes: {depth: 6, width: 16, datawidth: 16, vector_access_energy: 1,\n"
+    "                       meshX: 4}\n"
+    "        - name: mac\n"
+    "          class: intmac\n"
+    "          attributes: {datawidth: 16, meshX: 4, energy: 2}\n";
+
+static adse_spec *arch_c(void)
+{
+    adse_spec_options o;
+    adse_spec_options_init(&o);
+    o.energy = ADSE_ENERGY_MODE_TIMELOOP_FALLBACK;
+    const char *texts[1] = {ARCH_C}, *names[1] = {"arch_c.yaml"};
+    adse_spec *spec = NULL;
+    adse_err err;
+    adse_status st = adse_spec_load_strings_opts(texts, names, 1, &o, &spec, &err);
+    if (st != ADSE_OK) print_error("arch_c: %s\n", err.msg);
+    assert_int_equal(st, ADSE_OK);
+    return spec;
+}
+
+static adse_model *make_model(const adse_arch *a, const adse_problem *p, adse_translation tr,
+                              bool no_links)
+{
+    adse_model_options o;
+    adse_model_options_init(&o);
+    o.translation = tr;
+    o.disable_link_transfers = no_links;
+    adse_model *m = NULL;
+    adse_err err;
+    adse_status st = adse_model_create(a, p, &o, &m, &err);
+    if (st != ADSE_OK) print_error("model: %s\n", err.msg);
+    assert_int_equal(st, ADSE_OK);
+    return m;
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Objectives
+ * ------------------------------------------------------------------------------------- */
+
+#define N_OBJ 6
+
+static void objective(int k, adse_mapper_settings *s)
+{
+    adse_mapper_settings_init(s);
+    switch (k) {
+    case 0: s->n_metrics = 1, s->metrics[0] = ADSE_METRIC_EDP; break;
+    case 1: s->n_metrics = 1, s->metrics[0] = ADSE_METRIC_ENERGY; break;
+    case 2:
+        s->n_metrics = 2, s->metrics[0] = ADSE_METRIC_DELAY, s->metrics[1] = ADSE_METRIC_ENERGY;
+        break;
+    case 3:
+        s->n_metrics = 2, s->metrics[0] = ADSE_METRIC_LAST_LEVEL_ACCESSES;
+        s->metrics[1] = ADSE_METRIC_DELAY;
+        break;
+    case 4:
+        s->n_metrics = 1, s->metrics[0] = ADSE_METRIC_WEIGHTED;
+        s->weight_energy = 1.0, s->weight_delay = 50.0, s->weight_edp = 0;
+        break;
+    default:
+        s->n_metrics = 2, s->metrics[0] = ADSE_METRIC_ENERGY, s->metrics[1] = ADSE_METRIC_DELAY;
+        break;
+    }
+}
+
+static void metric_vec(const adse_mapper_settings *s, const adse_result *r, int L, double *v)
+{
+    for (int k = 0; k < s->n_metrics; k++) {
+        double e = r->energy_pj, c = (double)r->cycles;
+        switch (s->metrics[k]) {
+        case ADSE_METRIC_EDP: v[k] = r->edp; break;
+        case ADSE_METRIC_ENERGY: v[k] = e; break;
+        case ADSE_METRIC_DELAY: v[k] = c; break;
+        case ADSE_METRIC_LAST_LEVEL_ACCESSES: v[k] = (double)r->levels[L - 1].accesses; break;
+        case ADSE_METRIC_WEIGHTED:
+            v[k] = s->weight_energy * e + s->weight_delay * c + s->weight_edp * r->edp;
+            break;
+        }
+    }
+}
+
+static bool vec_less(int n, const double *a, const double *b)
+{
+    for (int k = 0; k < n; k++) {
+        if (a[k] < b[k]) return true;
+        if (a[k] > b[k]) return false;
+    }
+    return false;
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Brute force
+ * ------------------------------------------------------------------------------------- */
+
+#define BF_MAX_TL 16
+#define BF_MAX_FACT 4096
+#define BF_MAX_SIG 512
+
+typedef struct bf_tl {
+    int storage;
+    bool spatial;
+    uint32_t fx, fy;
+} bf_tl;
+
+typedef struct bf_sig { /* one distinct nest of a tiling level */
+    uint8_t perm[ADSE_MAX_DIMS];
+    uint8_t split;
+} bf_sig;
+
+typedef struct bf {
+    const adse_model *model;
+    const adse_arch *a;
+    const adse_problem *p;
+    const adse_constraints *c;
+    int L, D, NDS, NT;
+    bf_tl tl[BF_MAX_TL];
+    int t_of[ADSE_MAX_LEVELS], s_of[ADSE_MAX_LEVELS];
+    /* Per dimension, its factorizations (NT factors each). */
+    int nf[ADSE_MAX_DIMS];
+    uint64_t *fact[ADSE_MAX_DIMS];
+    uint64_t cur[BF_MAX_TL][ADSE_MAX_DIMS];
+    /* Objectives. */
+    int n_obj;
+    adse_mapper_settings obj[N_OBJ];
+    bool found[N_OBJ];
+    double best[N_OBJ][ADSE_MAX_METRICS];
+    uint64_t evaluated;
+    adse_scratch *scratch;
+    adse_result *res;
+} bf;
+
+static const adse_tiling_constraint *bf_cons(const bf *b, int t)
+{
+    if (!b->c) return NULL;
+    const bf_tl *l = &b->tl[t];
+    return l->spatial ? &b->c->spatial[l->storage] : &b->c->temporal[l->storage];
+}
+
+/* Does factor f of dim x satisfy tiling level t's constraint? */
+static bool bf_factor_ok(const bf *b, int t, int x, uint64_t f)
+{
+    const adse_tiling_constraint *c = bf_cons(b, t);
+    if (!c) return true;
+    uint64_t eq = c->factor_eq[x];
+    if (eq == ADSE_FACTOR_REST) return true;
+    if (eq) return f == eq;
+    uint64_t mx = c->factor_max[x] ? c->factor_max[x] : c->default_max_factor;
+    uint64_t mn = c->factor_min[x] > 1 ? c->factor_min[x] : c->default_min_factor;
+    if (mx && f > mx) return false;
+    if (mn > 1 && f < mn) return false;
+    return true;
+}
+
+static void bf_fact_rec(bf *b, int x, int t, uint64_t rem, uint64_t *cur)
+{
+    if (t == b->NT - 1) {
+        if (!bf_factor_ok(b, t, x, rem)) return;
+        cur[t] = rem;
+        assert_true(b->nf[x] < BF_MAX_FACT);
+        memcpy(b->fact[x] + (size_t)b->nf[x] * BF_MAX_TL, cur, sizeof(uint64_t) * BF_MAX_TL);
+        b->nf[x]++;
+        return;
+    }
+    for (uint64_t f = 1; f <= rem; f++) {
+        if (rem % f || !bf_factor_ok(b, t, x, f)) continue;
+        cur[t] = f;
+        bf_fact_rec(b, x, t + 1, rem / f, cur);
+    }
+}
+
+static bool bf_perm_ok(const adse_tiling_constraint *c, const uint8_t *perm, int D)
+{
+    if (!c) return true;
+    for (int k = 0; k < c->n_prefix; k++)
+        if (perm[k] != c->prefix[k]) return false;
+    for (int k = 0; k < c->n_suffix; k++)
+        if (perm[D - c->n_suffix + k] != c->suffix[k]) return false;
+    return true;
+}
+
+static bool bf_next_perm(uint8_t *a, int n)
+{
+    int i = n - 2;
+    while (i >= 0 && a[i] >= a[i + 1])
+        i--;
+    if (i < 0) return false;
+    int j = n - 1;
+    while (a[j] <= a[i])
+        j--;
+    uint8_t t = a[i];
+    a[i] = a[j];
+    a[j] = t;
+    for (int lo = i + 1, hi = n - 1; lo < hi; lo++, hi--) {
+        t = a[lo];
+        a[lo] = a[hi];
+        a[hi] = t;
+    }
+    return true;
+}
+
+/* Key of the nest a (perm, split) builds: its non-unit loops with their kinds. */
+static uint64_t bf_key(const bf *b, int t, const uint8_t *perm, int split)
+{
+    uint64_t key = 1;
+    for (int k = 0; k < b->D; k++) {
+        int x = perm[k];
+        if (b->cur[t][x] <= 1) continue;
+        int kind = !b->tl[t].spatial ? 0 : k < split ? 1 : 2;
+        key = key * 64 + (uint64_t)(x * 3 + kind + 1);
+    }
+    return key;
+}
+
+/* All distinct nests of tiling level t under the current factorization. */
+static int bf_sigs(const bf *b, int t, bf_sig *out)
+{
+    const bf_tl *l = &b->tl[t];
+    const adse_tiling_constraint *c = bf_cons(b, t);
+    int D = b->D;
+    bool has_perm = c && (c->n_prefix || c->n_suffix);
+    bool canonical = l->spatial ? (!has_perm && !(l->fx > 1 && l->fy > 1)) : t == 0;
+    int split_lo = 0, split_hi = D;
+    if (l->spatial && c && c->split >= 0) split_lo = split_hi = c->split > D ? D : c->split;
+    if (!l->spatial) split_lo = split_hi = D;
+    uint64_t keys[BF_MAX_SIG];
+    int n = 0;
+    uint8_t perm[ADSE_MAX_DIMS];
+    for (int k = 0; k < D; k++)
+        perm[k] = (uint8_t)k;
+    bool first_ok = false;
+    do {
+        if (!bf_perm_ok(c, perm, D)) continue;
+        if (canonical && first_ok) break;
+        first_ok = true;
+        for (int s = split_lo; s <= split_hi; s++) {
+            uint64_t key = bf_key(b, t, perm, s);
+            bool dup = false;
+            for (int i = 0; i < n && !dup; i++)
+                dup = keys[i] == key;
+            if (dup) continue;
+            assert_true(n < BF_MAX_SIG);
+            keys[n] = key;
+            memcpy(out[n].perm, perm, (size_t)D);
+            out[n].split = (uint8_t)s;
+            n++;
+        }
+    } while (bf_next_perm(perm, D));
+    return n;
+}
+
+static void bf_eval(bf *b, const adse_mapping *m)
+{
+    b->evaluated++;
+    if (adse_model_evaluate(b->model, m, b->scratch, b->res, NULL) != ADSE_OK) return;
+    for (int k = 0; k < b->n_obj; k++) {
+        double v[ADSE_MAX_METRICS];
+        metric_vec(&b->obj[k], b->res, b->L, v);
+        if (!b->found[k] || vec_less(b->obj[k].n_metrics, v, b->best[k])) {
+            b->found[k] = true;
+            memcpy(b->best[k], v, sizeof v);
+        }
+    }
+}
+
+static void bf_if(bf *b)
+{
+    int L = b->L, D = b->D, NDS = b->NDS, NT = b->NT;
+    /* Minimum parallelism (Timeloop's cumulative fanout utilization). */
+    if (b->c && b->c->min_parallelism > 0) {
+        double u = 1;
+        for (int t = 0; t < NT; t++) {
+            if (!b->tl[t].spatial) continue;
+            uint64_t pr = 1;
+            for (int x = 0; x < D; x++)
+                pr *= b->cur[t][x];
+            u *= (double)pr / (double)(b->tl[t].fx * b->tl[t].fy);
+        }
+        if (u < b->c->min_parallelism) return;
+    }
+    static bf_sig sigs[BF_MAX_TL][BF_MAX_SIG];
+    int ns[BF_MAX_TL];
+    for (int t = 0; t < NT; t++)
+        ns[t] = bf_sigs(b, t, sigs[t]);
+    adse_mapping m;
+    adse_mapping_init(&m, L, D, NDS);
+    for (int i = 0; i < L; i++) {
+        for (int x = 0; x < D; x++) {
+            m.temporal[i][x] = b->cur[b->t_of[i]][x];
+            m.spatial[i][x] = b->s_of[i] >= 0 ? b->cur[b->s_of[i]][x] : 1;
+        }
+    }
+    /* Free keep bits: every (d, level) not fixed, except the outermost level (keep). */
+    int nfree = 0, fd[64], fl[64];
+    uint32_t base[ADSE_MAX_DATASPACES];
+    for (int d = 0; d < NDS; d++) {
+        base[d] = 0;
+        for (int i = 0; i < L; i++) {
+            bool fixed = b->c && ((b->c->keep_fixed[d] >> i) & 1u);
+            if (fixed) {
+                if ((b->c->keep_value[d] >> i) & 1u) base[d] |= 1u << i;
+            } else if (i == L - 1) {
+                base[d] |= 1u << i;
+            } else {
+                fd[nfree] = d, fl[nfree] = i, nfree++;
+            }
+        }
+    }
+    int idx[BF_MAX_TL] = {0};
+    for (;;) {
+        for (int t = 0; t < NT; t++) {
+            const bf_sig *s = &sigs[t][idx[t]];
+            int i = b->tl[t].storage;
+            if (b->tl[t].spatial) {
+                memcpy(m.spatial_perm[i], s->perm, (size_t)D);
+                m.split[i] = s->split;
+            } else {
+                memcpy(m.temporal_perm[i], s->perm, (size_t)D);
+            }
+        }
+        for (uint64_t kb = 0; kb < (1ull << nfree); kb++) {
+            for (int d = 0; d < NDS; d++)
+                m.keep[d] = base[d];
+            for (int k = 0; k < nfree; k++)
+                if ((kb >> k) & 1u) m.keep[fd[k]] |= 1u << fl[k];
+            bf_eval(b, &m);
+        }
+        int t = 0;
+        while (t < NT && ++idx[t] == ns[t])
+            idx[t++] = 0;
+        if (t == NT) break;
+    }
+}
+
+static void bf_dims(bf *b, int x)
+{
+    if (x == b->D) {
+        bf_if(b);
+        return;
+    }
+    for (int k = 0; k < b->nf[x]; k++) {
+        const uint64_t *f = b->fact[x] + (size_t)k * BF_MAX_TL;
+        for (int t = 0; t < b->NT; t++)
+            b->cur[t][x] = f[t];
+        bf_dims(b, x + 1);
+    }
+}
+
+/* Brute-force optima of the n objectives; returns the number of evaluations. */
+static uint64_t brute_force(const adse_model *model, const adse_constraints *c, int n_obj,
+                            const adse_mapper_settings *objs, bool *found,
+                            double best[][ADSE_MAX_METRICS])
+{
+    bf *b = calloc(1, sizeof *b);
+    assert_non_null(b);
+    b->model = model;
+    b->a = adse_model_arch(model);
+    b->p = adse_model_problem(model);
+    b->c = c;
+    b->L = b->a->n_levels;
+    b->D = b->p->n_dims;
+    b->NDS = b->p->n_ds;
+    for (int i = 0; i < b->L; i++) {
+        uint32_t fx = adse_arch_fanout_x(b->a, i), fy = adse_arch_fanout_y(b->a, i);
+        b->s_of[i] = -1;
+        if (fx * fy > 1) {
+            b->tl[b->NT] = (bf_tl){i, true, fx, fy};
+            b->s_of[i] = b->NT++;
+        }
+        b->tl[b->NT] = (bf_tl){i, false, 1, 1};
+        b->t_of[i] = b->NT++;
+    }
+    for (int x = 0; x < b->D; x++) {
+        b->fact[x] = malloc(sizeof(uint64_t) * BF_MAX_TL * BF_MAX_FACT);
+        assert_non_null(b->fact[x]);
+        uint64_t cur[BF_MAX_TL] = {0};
+        bf_fact_rec(b, x, 0, b->p->bounds[x], cur);
+    }
+    b->n_obj = n_obj;
+    memcpy(b->obj, objs, sizeof(adse_mapper_settings) * (size_t)n_obj);
+    b->scratch = adse_scratch_new(model);
+    b->res = malloc(sizeof *b->res);
+    bf_dims(b, 0);
+    for (int k = 0; k < n_obj; k++) {
+        found[k] = b->found[k];
+        memcpy(best[k], b->best[k], sizeof b->best[k]);
+    }
+    uint64_t n = b->evaluated;
+    for (int x = 0; x < b->D; x++)
+        free(b->fact[x]);
+    adse_scratch_free(b->scratch);
+    free(b->res);
+    free(b);
+    return n;
+}
+
+/* The mapper reaches the brute-force optimum of every objective, and proves it. */
+static void check_optimal(const adse_model *model, const adse_constraints *c, const char *what)
+{
+    adse_mapper_settings objs[N_OBJ];
+    for (int k = 0; k < N_OBJ; k++)
+        objective(k, &objs[k]);
+    bool found[N_OBJ];
+    double best[N_OBJ][ADSE_MAX_METRICS];
+    uint64_t n = brute_force(model, c, N_OBJ, objs, found, best);
+    int L = adse_model_arch(model)->n_levels;
+    adse_mapper_result *r = malloc(sizeof *r);
+    assert_non_null(r);
+    for (int k = 0; k < N_OBJ; k++) {
+        adse_mapper_settings s = objs[k];
+        s.threads = 2;
+        adse_err err;
+        adse_status st = adse_mapper_run(model, c, &s, r, &err);
+        if (st != ADSE_OK) print_error("%s: %s\n", what, err.msg);
+        assert_int_equal(st, ADSE_OK);
+        assert_true(r->stats.optimal);
+        if (r->found != found[k]) {
+            print_error("%s objective %d: mapper found %d, brute force %d\n", what, k, r->found,
+                        found[k]);
+            fail();
+        }
+        if (!found[k]) continue;
+        double v[ADSE_MAX_METRICS];
+        metric_vec(&s, &r->result, L, v);
+        for (int m = 0; m < s.n_metrics; m++) {
+            if (v[m] != best[k][m]) {
+                print_error("%s objective %d metric %d: mapper %.12g, brute force %.12g "
+                            "(%llu brute-force evaluations, mapper %llu)\n",
+                            what, k, m, v[m], best[k][m], (unsigned long long)n,
+                            (unsigned long long)r->stats.evaluated);
+                fail();
+            }
+        }
+        assert_true(r->stats.lower_bound <= v[0]);
+        assert_true(r->stats.evaluated <= n);
+        print_message("%s objective %d: brute force %llu evaluations, mapper %llu, space %.3g\n",
+                      what, k, (unsigned long long)n, (unsigned long long)r->stats.evaluated,
+                      r->stats.mapspace_size);
+    }
+    free(r);
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Tests: optimality
+ * ------------------------------------------------------------------------------------- */
+
+/* Arch A (2-D fanout 4x4), a halo conv, free bypass at the GLB, NEW rule, links on. */
+static void test_optimal_arch_a_conv(void **state)
+{
+    (void)state;
+    adse_spec *spec = golden_arch("case00_archA");
+    adse_problem p;
+    conv1d(&p, 2, 2, 3, 4, 1);
+    adse_model *m = make_model(&spec->arch, &p, ADSE_TRANSLATION_NEW, false);
+    adse_constraints c;
+    adse_constraints_init(&c, spec->arch.n_levels, p.n_dims, p.n_ds);
+    /* spad keeps everything; the GLB's choices stay free. */
+    for (int d = 0; d < p.n_ds; d++)
+        c.keep_fixed[d] = c.keep_value[d] = 1u;
+    check_optimal(m, &c, "arch A conv1d");
+    adse_model_free(m);
+    adse_spec_free(spec);
+}
+
+/* Arch A, strided conv, LEGACY rule, fully free bypass, permutation and factor bounds. */
+static void test_optimal_arch_a_legacy(void **state)
+{
+    (void)state;
+    adse_spec *spec = golden_arch("case00_archA");
+    adse_problem p;
+    conv1d(&p, 2, 1, 3, 4, 2);
+    adse_model *m = make_model(&spec->arch, &p, ADSE_TRANSLATION_LEGACY, false);
+    adse_constraints c;
+    adse_constraints_init(&c, spec->arch.n_levels, p.n_dims, p.n_ds);
+    c.temporal[1].factor_max[3] = 2;          /* GLB temporal P <= 2 */
+    c.temporal[2].n_suffix = 1;               /* DRAM: K outermost */
+    c.temporal[2].suffix[0] = 0;
+    c.temporal[2].has_permutation = true;
+    check_optimal(m, &c, "arch A legacy");
+    adse_model_free(m);
+    adse_spec_free(spec);
+}
+
+/* Arch B (spads fan out 2x2 to MACs: link transfers at the MAC level), conv, unconstrained
+ * except the spads keep everything. */
+static void test_optimal_arch_b(void **state)
+{
+    (void)state;
+    adse_spec *spec = golden_arch("case12_archB");
+    adse_problem p;
+    conv1d(&p, 2, 2, 2, 2, 1);
+    adse_model *m = make_model(&spec->arch, &p, ADSE_TRANSLATION_NEW, false);
+    adse_constraints c;
+    adse_constraints_init(&c, spec->arch.n_levels, p.n_dims, p.n_ds);
+    for (int d = 0; d < p.n_ds; d++)
+        c.keep_fixed[d] = c.keep_value[d] = 1u;
+    check_optimal(m, &c, "arch B conv1d");
+    adse_model_free(m);
+    adse_spec_free(spec);
+}
+
+/* Arch C (1-D fanout, bandwidth throttling, block size 2, small buffers), GEMM without any
+ * constraint, then conv with split, prefix, minimum factor and minimum parallelism. */
+static void test_optimal_arch_c(void **state)
+{
+    (void)state;
+    adse_spec *spec = arch_c();
+    adse_problem p;
+    gemm(&p, 4, 2, 4);
+    adse_model *m = make_model(&spec->arch, &p, ADSE_TRANSLATION_NEW, false);
+    check_optimal(m, NULL, "arch C gemm");
+    adse_model_free(m);
+
+    conv1d(&p, 4, 1, 3, 4, 1);
+    m = make_model(&spec->arch, &p, ADSE_TRANSLATION_NEW, true);
+    adse_constraints c;
+    adse_constraints_init(&c, spec->arch.n_levels, p.n_dims, p.n_ds);
+    c.spatial[1].split = 2;                  /* GLB spatial: X = first two entries */
+    c.spatial[1].n_prefix = 1;               /* ... the first being P */
+    c.spatial[1].prefix[0] = 3;
+    c.spatial[1].has_permutation = true;
+    c.temporal[1].factor_min[0] = 2;         /* GLB temporal K >= 2 */
+    c.temporal[0].default_max_factor = 2;    /* spad temporal factors <= 2 ... */
+    c.temporal[0].factor_eq[2] = ADSE_FACTOR_REST; /* ... except R, the rest of its bound */
+    c.min_parallelism = 0.5;
+    check_optimal(m, &c, "arch C conv1d constrained");
+    adse_model_free(m);
+    adse_spec_free(spec);
+}
+
+/* The innermost temporal tiling level's order cannot change any count (spec 9.1): the
+ * mapspace keeps one order there. */
+static void test_level0_order_irrelevant(void **state)
+{
+    (void)state;
+    adse_spec *spec = golden_arch("case00_archA");
+    adse_problem p;
+    conv1d(&p, 2, 2, 3, 4, 1);
+    adse_model *m = make_model(&spec->arch, &p, ADSE_TRANSLATION_LEGACY, false);
+    adse_mapping map;
+    adse_mapping_init(&map, 3, 4, 3);
+    map.temporal[0][1] = 2, map.temporal[0][2] = 3, map.temporal[0][3] = 2; /* C R P */
+    map.spatial[1][0] = 2;
+    map.temporal[2][3] = 2;
+    adse_scratch *s = adse_scratch_new(m);
+    adse_result *r0 = malloc(sizeof *r0), *r1 = malloc(sizeof *r1);
+    assert_int_equal(adse_model_evaluate(m, &map, s, r0, NULL), ADSE_OK);
+    uint8_t perm[4] = {0, 1, 2, 3};
+    while (bf_next_perm(perm, 4)) {
+        memcpy(map.temporal_perm[0], perm, 4);
+        assert_int_equal(adse_model_evaluate(m, &map, s, r1, NULL), ADSE_OK);
+        assert_true(r1->cycles == r0->cycles && r1->energy_pj == r0->energy_pj);
+        for (int i = 0; i < 3; i++)
+            assert_memory_equal(r1->levels[i].ds, r0->levels[i].ds, sizeof r0->levels[i].ds);
+    }
+    free(r0);
+    free(r1);
+    adse_scratch_free(s);
+    adse_model_free(m);
+    adse_spec_free(spec);
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Tests: determinism, seed, time limit, errors
+ * ------------------------------------------------------------------------------------- */
+
+static void test_threads_identical(void **state)
+{
+    (void)state;
+    adse_spec *spec = golden_arch("case12_archB");
+    adse_problem p;
+    conv1d(&p, 4, 2, 3, 4, 1);
+    adse_model *m = make_model(&spec->arch, &p, ADSE_TRANSLATION_NEW, false);
+    adse_constraints c;
+    adse_constraints_init(&c, spec->arch.n_levels, p.n_dims, p.n_ds);
+    for (int d = 0; d < p.n_ds; d++) {
+        c.keep_fixed[d] = 3u;
+        c.keep_value[d] = 3u;
+    }
+    adse_mapper_result *r[3];
+    for (int k = 0; k < 3; k++) {
+        r[k] = malloc(sizeof *r[k]);
+        assert_non_null(r[k]);
+        adse_mapper_settings s;
+        adse_mapper_settings_init(&s);
+        s.threads = k + 1;
+        adse_err err;
+        assert_int_equal(adse_mapper_run(m, &c, &s, r[k], &err), ADSE_OK);
+        assert_true(r[k]->found);
+        assert_true(r[k]->stats.optimal);
+        assert_int_equal(r[k]->stats.threads, k + 1);
+    }
+    for (int k = 1; k < 3; k++) {
+        assert_memory_equal(&r[k]->best, &r[0]->best, sizeof r[0]->best);
+        assert_int_equal(r[k]->stats.evaluated, r[0]->stats.evaluated);
+        assert_int_equal(r[k]->stats.valid, r[0]->stats.valid);
+        assert_true(r[k]->result.energy_pj == r[0]->result.energy_pj);
+    }
+    for (int k = 0; k < 3; k++)
+        free(r[k]);
+    adse_model_free(m);
+    adse_spec_free(spec);
+}
+
+/* The seed's constraints as the YAML loader reads them, or built here if it does not. */
+static void seed_constraints(const adse_spec *spec, adse_constraints *c);
+
+/* Maps the seed layer on `design` and compares with Timeloop's best mapping (its map.yaml,
+ * evaluated by our model): the mapper must be at least as good under [delay, energy], and
+ * within the issue's bounds (Timeloop's printed cycles and energy). */
+static void run_seed(const char *design, uint64_t max_cycles, double max_uj)
+{
+    char p[7][1024], rel[8][256];
+    snprintf(rel[0], sizeof rel[0], "seed-experiment/%s/arch/eyeriss_like.yaml", design);
+    snprintf(rel[1], sizeof rel[1], "seed-experiment/original/prob.yaml");
+    snprintf(rel[2], sizeof rel[2], "seed-experiment/%s/ERT.yaml", design);
+    snprintf(rel[3], sizeof rel[3], "seed-experiment/%s/ART.yaml", design);
+    snprintf(rel[4], sizeof rel[4],
+             "seed-experiment/%s/constraints/eyeriss_like_arch_constraints.yaml", design);
+    snprintf(rel[5], sizeof rel[5],
+             "seed-experiment/%s/constraints/eyeriss_like_map_constraints.yaml", design);
+    snprintf(rel[6], sizeof rel[6], "seed-experiment/original/mapper.yaml");
+    snprintf(rel[7], sizeof rel[7], "seed-experiment/%s/timeloop-mapper-out/timeloop-mapper.map.yaml",
+             design);
+    const char *f[7];
+    for (int k = 0; k < 7; k++)
+        f[k] = testutil_data(rel[k], p[k], sizeof p[k]);
+    adse_spec *spec = NULL;
+    adse_err err;
+    assert_int_equal(adse_spec_load(f, 7, &spec, &err), ADSE_OK);
+    adse_model *m = make_model(&spec->arch, &spec->problem, ADSE_TRANSLATION_NEW, false);
+    adse_scratch *sc = adse_scratch_new(m);
+    adse_result *chk = malloc(sizeof *chk);
+
+    /* Timeloop's best, evaluated by our model. */
+    char mp[1024];
+    const char *fm[5] = {f[0], f[1], f[2], f[3], testutil_data(rel[7], mp, sizeof mp)};
+    adse_spec *tl = NULL;
+    assert_int_equal(adse_spec_load(fm, 5, &tl, &err), ADSE_OK);
+    assert_int_equal(adse_model_evaluate(m, &tl->mapping, sc, chk, NULL), ADSE_OK);
+    uint64_t tl_cycles = chk->cycles;
+    double tl_energy = chk->energy_pj;
+    adse_spec_free(tl);
+
+    adse_constraints c;
+    seed_constraints(spec, &c);
+    adse_mapper_settings s;
+    adse_mapper_settings_init(&s);
+    s.n_metrics = 2;
+    s.metrics[0] = ADSE_METRIC_DELAY; /* mapper.yaml: optimization-metrics: [delay, energy] */
+    s.metrics[1] = ADSE_METRIC_ENERGY;
+    s.threads = 2;
+    adse_mapper_result *r = malloc(sizeof *r);
+    assert_int_equal(adse_mapper_run(m, &c, &s, r, &err), ADSE_OK);
+    assert_true(r->found);
+    assert_true(r->stats.optimal);
+    assert_true(r->result.cycles <= tl_cycles);
+    assert_true(r->result.cycles < tl_cycles || r->result.energy_pj <= tl_energy);
+    assert_true(r->result.cycles <= max_cycles);
+    assert_true(r->result.energy_pj < (max_uj + 0.005) * 1e6); /* Timeloop prints 2 decimals */
+    assert_true(r->stats.mapspace_size == 10080.0); /* 4 (C) x 210 (M) x 12 (Q) factorings */
+    /* The returned result is the model's evaluation of the returned mapping. */
+    assert_int_equal(adse_model_evaluate(m, &r->best, sc, chk, NULL), ADSE_OK);
+    assert_true(chk->cycles == r->result.cycles && chk->energy_pj == r->result.energy_pj);
+    free(chk);
+    adse_scratch_free(sc);
+    free(r);
+    adse_model_free(m);
+    adse_spec_free(spec);
+}
+
+static void test_seed_original(void **state)
+{
+    (void)state;
+    run_seed("original", 516096, 910.04);
+}
+
+static void test_seed_optimal_4x42(void **state)
+{
+    (void)state;
+    run_seed("optimal-4x42", 602112, 692.54);
+}
+
+static void test_time_limit(void **state)
+{
+    (void)state;
+    adse_spec *spec = golden_arch("case00_archA");
+    adse_problem p;
+    conv1d(&p, 8, 8, 3, 16, 1);
+    adse_model *m = make_model(&spec->arch, &p, ADSE_TRANSLATION_NEW, false);
+    adse_mapper_settings s;
+    adse_mapper_settings_init(&s);
+    s.n_metrics = 1;
+    s.metrics[0] = ADSE_METRIC_ENERGY;
+    s.threads = 2;
+    s.time_limit_s = 0.3;
+    adse_mapper_result *r = malloc(sizeof *r);
+    adse_err err;
+    assert_int_equal(adse_mapper_run(m, NULL, &s, r, &err), ADSE_OK);
+    assert_false(r->stats.optimal);
+    assert_true(r->found);
+    assert_true(r->stats.seconds < 5.0);
+    assert_true(r->stats.lower_bound <= r->result.energy_pj);
+    assert_true(r->stats.lower_bound > 0);
+    print_message("time limit: mapspace %.3g, %llu evaluated, bound %.6g, found %.6g\n",
+                  r->stats.mapspace_size, (unsigned long long)r->stats.evaluated,
+                  r->stats.lower_bound, r->result.energy_pj);
+    assert_true(r->stats.mapspace_size > 1e10);
+    adse_scratch *sc = adse_scratch_new(m);
+    adse_result *chk = malloc(sizeof *chk);
+    assert_int_equal(adse_model_evaluate(m, &r->best, sc, chk, NULL), ADSE_OK);
+    free(chk);
+    adse_scratch_free(sc);
+    free(r);
+    adse_model_free(m);
+    adse_spec_free(spec);
+}
+
+static void expect_error(const adse_model *m, const adse_constraints *c, const char *needle)
+{
+    adse_mapper_result *r = malloc(sizeof *r);
+    adse_err err;
+    adse_err_clear(&err);
+    adse_status st = adse_mapper_run(m, c, NULL, r, &err);
+    if (st == ADSE_OK || !strstr(err.msg, needle)) {
+        print_error("want an error with '%s', got status %d: '%s'\n", needle, (int)st, err.msg);
+        fail();
+    }
+    free(r);
+}
+
+static void test_contradictions(void **state)
+{
+    (void)state;
+    adse_spec *spec = golden_arch("case00_archA");
+    adse_problem p;
+    conv1d(&p, 2, 2, 3, 4, 1);
+    adse_model *m = make_model(&spec->arch, &p, ADSE_TRANSLATION_NEW, false);
+    int L = spec->arch.n_levels;
+    adse_constraints c;
+
+    adse_constraints_init(&c, L, 4, 3);
+    c.temporal[1].factor_eq[2] = 2; /* R=2 does not divide 3 */
+    expect_error(m, &c, "'GLB'");
+
+    adse_constraints_init(&c, L, 4, 3);
+    c.temporal[0].factor_eq[3] = 2; /* P: 2 * 4 = 8 > 4 */
+    c.temporal[2].factor_eq[3] = 4;
+    expect_error(m, &c, "'P'");
+
+    adse_constraints_init(&c, L, 4, 3);
+    c.temporal[1].factor_min[0] = 2; /* K >= 2 and <= 1 */
+    c.temporal[1].factor_max[0] = 1;
+    expect_error(m, &c, "'K'");
+
+    adse_constraints_init(&c, L, 4, 3);
+    c.temporal[0].factor_eq[1] = ADSE_FACTOR_REST; /* C=0 twice */
+    c.temporal[2].factor_eq[1] = ADSE_FACTOR_REST;
+    expect_error(m, &c, "two tiling levels");
+
+    adse_constraints_init(&c, L, 4, 3);
+    c.keep_fixed[1] = 7u; /* Inputs bypassed everywhere */
+    c.keep_value[1] = 0;
+    expect_error(m, &c, "'Inputs'");
+
+    adse_constraints_init(&c, L, 4, 3);
+    c.spatial[1].factor_eq[0] = 2; /* K fixed 2 and 1 elsewhere-fixed product mismatch */
+    c.temporal[0].factor_eq[0] = 2;
+    c.temporal[1].factor_eq[0] = 1;
+    c.temporal[2].factor_eq[0] = 1;
+    expect_error(m, &c, "'K'");
+
+    adse_constraints_init(&c, L, 4, 3);
+    c.spatial[0].factor_eq[0] = 2; /* the spad has no fanout */
+    expect_error(m, &c, "no fanout");
+
+    adse_constraints_init(&c, L, 4, 3);
+    c.temporal[1].n_prefix = 2; /* K twice */
+    c.temporal[1].prefix[0] = 0;
+    c.temporal[1].prefix[1] = 0;
+    expect_error(m, &c, "twice");
+
+    adse_mapper_settings s;
+    adse_mapper_settings_init(&s);
+    s.metrics[0] = ADSE_METRIC_WEIGHTED; /* all weights zero */
+    adse_mapper_result *r = malloc(sizeof *r);
+    adse_err err;
+    assert_int_not_equal(adse_mapper_run(m, NULL, &s, r, &err), ADSE_OK);
+    free(r);
+    adse_model_free(m);
+    adse_spec_free(spec);
+}
+
+/* ---------------------------------------------------------------------------------------
+ * The seed's constraints by hand (used only if the YAML loader did not fill them)
+ * ------------------------------------------------------------------------------------- */
+
+static void factors(adse_tiling_constraint *t, const adse_problem *p, const char *s)
+{
+    while (*s) {
+        int x = adse_problem_dim_id(p, *s++);
+        if (x < 0) continue;
+        if (*s == '=') s++;
+        unsigned long long v = strtoull(s, (char **)&s, 10);
+        t->factor_eq[x] = v == 0 ? (p->bounds[x] == 1 ? 1 : ADSE_FACTOR_REST) : v;
+    }
+}
+
+static void permutation(adse_tiling_constraint *t, const adse_problem *p, const char *s)
+{
+    t->has_permutation = true;
+    for (; *s; s++) {
+        int x = adse_problem_dim_id(p, *s);
+        if (x >= 0) t->prefix[t->n_prefix++] = (uint8_t)x;
+    }
+}
+
+static void keep(adse_constraints *c, const adse_problem *p, int level, const char *names, bool v)
+{
+    char buf[128];
+    snprintf(buf, sizeof buf, "%s", names);
+    for (char *tok = strtok(buf, " "); tok; tok = strtok(NULL, " ")) {
+        int d = adse_problem_ds_id(p, tok);
+        assert_true(d >= 0);
+        c->keep_fixed[d] |= 1u << level;
+        if (v) c->keep_value[d] |= 1u << level;
+    }
+}
+
+static void seed_constraints(const adse_spec *spec, adse_constraints *c)
+{
+    if (spec->has_constraints) {
+        *c = spec->constraints;
+        return;
+    }
+    const adse_arch *a = &spec->arch;
+    const adse_problem *p = &spec->problem;
+    adse_constraints_init(c, a->n_levels, p->n_dims, p->n_ds);
+    int psum = adse_arch_level_id(a, "psum_spad"), wsp = adse_arch_level_id(a, "weights_spad");
+    int isp = adse_arch_level_id(a, "ifmap_spad"), dum = adse_arch_level_id(a, "DummyBuffer");
+    int glb = adse_arch_level_id(a, "shared_glb"), dram = adse_arch_level_id(a, "DRAM");
+    keep(c, p, psum, "Inputs Weights", false);
+    keep(c, p, psum, "Outputs", true);
+    keep(c, p, wsp, "Inputs Outputs", false);
+    keep(c, p, wsp, "Weights", true);
+    keep(c, p, isp, "Weights Outputs", false);
+    keep(c, p, isp, "Inputs", true);
+    keep(c, p, dum, "Inputs Outputs Weights", false);
+    keep(c, p, glb, "Weights", false);
+    keep(c, p, glb, "Inputs Outputs", true);
+    c->spatial[dum].split = 4;
+    permutation(&c->spatial[dum], p, "NPQRSCM");
+    factors(&c->spatial[dum], p, "N=1 P=1 Q=1 R=1 S=0");
+    c->spatial[glb].split = 7;
+    permutation(&c->spatial[glb], p, "NCPRSQM");
+    factors(&c->spatial[glb], p, "N=1 C=1 P=1 R=1 S=1");
+    permutation(&c->temporal[psum], p, "NCPQRSM");
+    factors(&c->temporal[psum], p, "N=1 C=1 R=1 S=1 P=1 Q=1");
+    permutation(&c->temporal[wsp], p, "NMPQSCR");
+    factors(&c->temporal[wsp], p, "N=1 M=1 P=1 Q=1 S=1 R=0");
+    permutation(&c->temporal[isp], p, "NMCPQRS");
+    factors(&c->temporal[isp], p, "N=1 M=1 C=1 P=1 Q=1 R=1 S=1");
+    factors(&c->temporal[dum], p, "N=1 M=1 C=1 P=1 Q=1 R=1 S=1");
+    permutation(&c->temporal[dum], p, "NMCPQRS");
+    permutation(&c->temporal[glb], p, "QRSCPNM");
+    factors(&c->temporal[glb], p, "Q=1 R=1 S=1 P=0");
+    permutation(&c->temporal[dram], p, "RSPCMNQ");
+    factors(&c->temporal[dram], p, "R=1 S=1 P=1");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_optimal_arch_a_conv),
+        cmocka_unit_test(test_optimal_arch_a_legacy),
+        cmocka_unit_test(test_optimal_arch_b),
+        cmocka_unit_test(test_optimal_arch_c),
+        cmocka_unit_test(test_level0_order_irrelevant),
+        cmocka_unit_test(test_threads_identical),
+        cmocka_unit_test(test_seed_original),
+        cmocka_unit_test(test_seed_optimal_4x42),
+        cmocka_unit_test(test_time_limit),
+        cmocka_unit_test(test_contradictions),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,821 @@
+/*
+ * Hardware search: the spec loader and its errors (each naming the spec line), genes ->
+ * architectures (derived attributes, the mesh rewrite, the YAML writer's round trip), the
+ * GA's bookkeeping (cache, budgets, infeasible designs), determinism for any thread count,
+ * a killed-and-resumed run equal to an uninterrupted one, and `adse search` end to end.
+ * The GA tests replace the mapper with a fixed mapping (Timeloop's best mapping of the
+ * seed design: designs it does not fit have no mapping) so that they take milliseconds;
+ * the mapper itself drives the small-layer tests and the CLI tests.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "testutil.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "adse/adse.h"
+#include "adse/search.h"
+#include "adse/search_report.h"
+#include "adse/search_spec.h"
+
+/* ---- helpers ------------------------------------------------------------------------- */
+
+static const char *data(const char *rel)
+{
+    static char buf[8][1024];
+    static int k;
+    k = (k + 1) % 8;
+    return testutil_data(rel, buf[k], sizeof buf[k]);
+}
+
+#define SEED_DIR "seed-experiment/original"
+
+/* The design section shared by the test specs (paths relative to SEED_DIR). */
+#define DESIGN                                                                                     \
+    "design:\n"                                                                                    \
+    "  architecture: arch/eyeriss_like.yaml\n"                                                     \
+    "  constraints: [constraints/eyeriss_like_arch_constraints.yaml,\n"                            \
+    "                constraints/eyeriss_like_map_constraints.yaml]\n"                             \
+    "  mapper: mapper.yaml\n"
+
+#define GENES                                                                                      \
+    "parameters:\n"                                                                                \
+    "  - {name: mesh, mesh: {total: 168, meshX: [12, 14]}}\n"                                      \
+    "  - {name: glb_depth, component: shared_glb, attribute: depth,\n"                             \
+    "     range: {min: 16384, max: 32768, scale: pow2}}\n"                                         \
+    "  - {name: glb_width, component: shared_glb, attribute: width,\n"                             \
+    "     range: {min: 32, max: 64, scale: pow2}}\n"                                               \
+    "  - {name: ifmap_depth, component: ifmap_spad, attribute: depth, range: {min: 12, max: 24, "  \
+    "step: 4}}\n"                                                                                  \
+    "  - {name: weights_depth, component: weights_spad, attribute: depth,\n"                       \
+    "     values: [192, 256]}\n"                                                                   \
+    "  - {name: psum_depth, component: psum_spad, attribute: depth, values: [16, 24, 32]}\n"
+
+static adse_search_spec *load_spec_ok(const char *text)
+{
+    adse_search_spec *s = NULL;
+    adse_err e;
+    adse_status st = adse_search_spec_load_string(text, "spec.yaml", data(SEED_DIR), &s, &e);
+    if (st != ADSE_OK) {
+        char b[1200];
+        print_error("spec load failed: %s\n", adse_err_format(&e, b, sizeof b));
+        fail();
+    }
+    return s;
+}
+
+/* The fixed-mapping stand-in for the mapper. */
+static adse_mapping g_fixed;
+
+static adse_status fixed_map(void *user, const adse_model *model,
+                             const adse_constraints *constraints,
+                             const adse_mapper_settings *settings, adse_mapper_result *out,
+                             adse_err *err)
+{
+    (void)user, (void)constraints, (void)settings, (void)err;
+    memset(out, 0, sizeof *out);
+    adse_scratch *sc = adse_scratch_new(model);
+    adse_status st = adse_model_evaluate(model, &g_fixed, sc, &out->result, NULL);
+    adse_scratch_free(sc);
+    out->found = st == ADSE_OK;
+    out->best = g_fixed;
+    return ADSE_OK;
+}
+
+static int setup_fixed(void **state)
+{
+    (void)state;
+    const char *f[3] = {data(SEED_DIR "/arch/eyeriss_like.yaml"), data(SEED_DIR "/prob.yaml"),
+                        data(SEED_DIR "/timeloop-mapper-out/timeloop-mapper.map.yaml")};
+    adse_spec *sp = NULL;
+    adse_err e;
+    if (adse_spec_load(f, 3, &sp, &e) != ADSE_OK) return -1;
+    g_fixed = sp->mapping;
+    adse_spec_free(sp);
+    return 0;
+}
+
+static adse_search *create_ok(const adse_search_spec *spec, int threads, bool fixed)
+{
+    adse_search_options o;
+    adse_search_options_init(&o);
+    o.threads = threads;
+    if (fixed) o.map = fixed_map;
+    adse_search *s = NULL;
+    adse_err e;
+    if (adse_search_create(spec, &o, &s, &e) != ADSE_OK) {
+        char b[1200];
+        print_error("create failed: %s\n", adse_err_format(&e, b, sizeof b));
+        fail();
+    }
+    return s;
+}
+
+static void run_ok(adse_search *s)
+{
+    adse_err e;
+    if (adse_search_run(s, &e) != ADSE_OK) {
+        char b[1200];
+        print_error("run failed: %s\n", adse_err_format(&e, b, sizeof b));
+        fail();
+    }
+}
+
+/* history.csv of s as a malloc'd string. */
+static char *history_text(const adse_search *s)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    assert_int_equal(adse_report_search_history_csv(f, s), ADSE_OK);
+    fclose(f);
+    return buf;
+}
+
+/* Expects the spec text to fail loading or creating at line:column with msg inside. */
+static void expect_error(const char *text, int line, int column, const char *msg)
+{
+    adse_search_spec *spec = NULL;
+    adse_err e;
+    adse_err_clear(&e);
+    adse_status st = adse_search_spec_load_string(text, "spec.yaml", data(SEED_DIR), &spec, &e);
+    if (st == ADSE_OK) {
+        adse_search_options o;
+        adse_search_options_init(&o);
+        o.map = fixed_map;
+        adse_search *s = NULL;
+        st = adse_search_create(spec, &o, &s, &e);
+        adse_search_free(s);
+        adse_search_spec_free(spec);
+    }
+    char b[1200];
+    adse_err_format(&e, b, sizeof b);
+    if (st == ADSE_OK || e.line != line || (column && e.column != column) || !strstr(e.msg, msg) ||
+        strcmp(e.file, "spec.yaml") != 0) {
+        print_error("want spec.yaml:%d:%d '%s', got %s (status %d)\n", line, column, msg, b,
+                    (int)st);
+        fail();
+    }
+}
+
+/* ---- the spec ------------------------------------------------------------------------ */
+
+static void test_example_spec(void **state)
+{
+    (void)state;
+    adse_search_spec *s = NULL;
+    adse_err e;
+    const char *path = ADSE_TEST_DATA_DIR "/../../examples/seed-eyeriss-vgg16/search.yaml";
+    assert_int_equal(adse_search_spec_load(path, &s, &e), ADSE_OK);
+    assert_int_equal(s->n_genes, 9);
+    assert_int_equal(s->genes[0].attr, ADSE_GENE_MESH);
+    assert_int_equal(s->genes[0].n_values, 16); /* factor pairs of 168 */
+    assert_int_equal(s->genes[1].n_values, 7);  /* 256 .. 16384 */
+    assert_int_equal(s->genes[3].n_values, 16); /* 2, 4, .. 32 */
+    assert_true(s->budgets[ADSE_BUDGET_ONCHIP_BITS].set);
+    assert_true(s->budgets[ADSE_BUDGET_ONCHIP_BITS].of_baseline);
+    assert_true(s->loss.normalize);
+    assert_int_equal(s->n_refs, 1);
+    assert_true(s->refs[0].values[0] == 4);
+    assert_int_equal(s->n_layers, 1);
+    assert_non_null(strstr(s->arch_files[0], "examples/seed-eyeriss-vgg16/arch/eyeriss_like.yaml"));
+    adse_search_spec_free(s);
+
+    /* mapper overrides, a workload file, defaults */
+    s = load_spec_ok(DESIGN "mapper: {time_limit: 5, metrics: [energy, delay]}\n"
+                            "workload: prob.yaml\n" GENES);
+    assert_true(s->has_time_limit && s->time_limit_s == 5);
+    assert_int_equal(s->n_metrics, 2);
+    assert_int_equal(s->metrics[0], ADSE_METRIC_ENERGY);
+    assert_string_equal(s->layers[0].name, "prob");
+    assert_true(s->layers[0].weight == 1);
+    assert_int_equal(s->ga.population, 16);
+    assert_true(s->loss.normalize && s->loss.weights[ADSE_SM_CYCLES] == 1);
+    adse_search_spec_free(s);
+}
+
+static void test_spec_errors(void **state)
+{
+    (void)state;
+    /* parse-level */
+    expect_error(DESIGN "workload: prob.yaml\nparameters:\n  - {name: a, component: shared_glb, "
+                        "attribute: depth, values: [16, -4]}\n",
+                 8, 0, "value -4 of gene 'a' must be positive");
+    expect_error(DESIGN "workload: prob.yaml\nparameters:\n  - {name: a, component: shared_glb, "
+                        "attribute: depth, values: []}\n",
+                 8, 0, "must be a non-empty list");
+    expect_error(DESIGN "workload: prob.yaml\nparameters:\n  - {name: a, component: shared_glb, "
+                        "attribute: depth, values: [16, big]}\n",
+                 8, 0, "must be a number, got 'big'");
+    expect_error(DESIGN "workload: prob.yaml\nparameters:\n  - {name: a, component: shared_glb, "
+                        "attribute: depth, values: [16, 16]}\n",
+                 8, 0, "duplicate value 16");
+    expect_error(DESIGN "workload: prob.yaml\nparameters:\n  - {name: a, component: shared_glb, "
+                        "attribute: depth, range: {min: 100, max: 1000, scale: pow2}}\n",
+                 8, 0, "min 100 of a pow2 range is not a power of two");
+    expect_error(DESIGN "workload: prob.yaml\nparameters:\n  - {name: a, component: shared_glb, "
+                        "attribute: depth, range: {min: 10, max: 2}}\n",
+                 8, 0, "max 2 is below min 10");
+    expect_error(DESIGN "workload: prob.yaml\nparameters:\n  - {name: a, component: shared_glb, "
+                        "attribute: colour, values: [1]}\n",
+                 8, 0, "unknown attribute 'colour'");
+    expect_error(DESIGN "workload: prob.yaml\nparameters:\n  - {name: m, mesh: 168}\n"
+                        "  - {name: m, component: shared_glb, attribute: depth, values: [1]}\n",
+                 9, 0, "duplicate parameter name 'm'");
+    expect_error(DESIGN "workload: prob.yaml\n" GENES "budgets: {onchip_bits: lots}\n", 17, 0,
+                 "a budget must be a positive number");
+    expect_error(DESIGN "workload: prob.yaml\n" GENES "loss: cycles + * energy\n", 17, 16,
+                 "loss expression: unexpected '*'");
+    expect_error(DESIGN "workload: prob.yaml\n" GENES "loss: cycles + watts\n", 17, 0,
+                 "unknown name 'watts'");
+    expect_error(DESIGN "workload: prob.yaml\n" GENES "ga: {population: 4, parents: 5}\n", 17, 0,
+                 "'parents' (5) exceeds 'population' (4)");
+    expect_error(DESIGN "workload: prob.yaml\n" GENES "extra: 1\n", 17, 1,
+                 "unknown top-level key 'extra'");
+    /* checked against the architecture */
+    expect_error(DESIGN "workload: prob.yaml\nparameters:\n  - {name: a, component: shared_glbx, "
+                        "attribute: depth, values: [16]}\n",
+                 8, 0, "parameter 'a': no component 'shared_glbx' in the architecture");
+    expect_error(DESIGN "workload: prob.yaml\nparameters:\n  - name: w\n    component: shared_glb\n"
+                        "    attribute: width\n    values: [64, 24]\n",
+                 11, 13,
+                 "value 24 of parameter 'w' gives no valid architecture: width 24 of "
+                 "'shared_glb' is not a multiple of word_bits");
+    expect_error(DESIGN "workload: prob.yaml\nparameters:\n  - {name: a, component: mac, "
+                        "attribute: depth, values: [16]}\n",
+                 8, 0, "does not apply to the arithmetic component 'mac'");
+    expect_error(DESIGN "workload: prob.yaml\nparameters:\n  - {name: m, mesh: 100}\n", 8, 0,
+                 "no component has 100 instances");
+    expect_error(DESIGN "workload: prob.yaml\n" GENES "budgets:\n  pes: 168\n"
+                        "  onchip_bits: 100000\n",
+                 19, 16, "budget 'onchip_bits' (100000) cannot be met: the smallest design");
+    expect_error(DESIGN "workload: prob.yaml\n" GENES "budgets: {pes: 100}\n", 17, 16,
+                 "budget 'pes' (100) cannot be met");
+    expect_error(DESIGN "workload: missing.yaml\n" GENES, 6, 11, "missing.yaml: cannot open file");
+    expect_error(DESIGN "workload: prob.yaml\n" GENES
+                        "references:\n  - {name: r, genes: {mesh: 5x30}}\n",
+                 18, 0, "value of mesh gene 'mesh' must be");
+}
+
+/* ---- genes -> architectures ---------------------------------------------------------- */
+
+static void test_design_arch_and_yaml(void **state)
+{
+    (void)state;
+    adse_search_spec *spec = load_spec_ok(
+        DESIGN
+        "workload: prob.yaml\n"
+        "parameters:\n"
+        "  - {name: mesh, mesh: 168}\n"
+        "  - {name: glb_depth, component: shared_glb, attribute: depth, values: [512, 16384]}\n"
+        "  - {name: glb_width, component: shared_glb, attribute: width, values: [64, 512]}\n"
+        "  - {name: ifmap_width, component: ifmap_spad, attribute: width, values: [16, 64]}\n"
+        "  - {name: psum_depth, component: psum_spad, attribute: depth, values: [8, 16]}\n"
+        "  - {name: psum_width, component: psum_spad, attribute: width, values: [16, 128]}\n");
+    adse_search *s = create_ok(spec, 1, true);
+    double genes[] = {4, 512, 512, 64, 8, 128};
+    adse_arch a;
+    adse_err e;
+    assert_int_equal(adse_search_design_arch(s, genes, &a, &e), ADSE_OK);
+    int glb = adse_arch_level_id(&a, "shared_glb"), dummy = adse_arch_level_id(&a, "DummyBuffer");
+    int ifm = adse_arch_level_id(&a, "ifmap_spad"), psum = adse_arch_level_id(&a, "psum_spad");
+    /* block size follows width / word bits; size = depth * block */
+    assert_int_equal(a.levels[glb].block_size, 32);
+    assert_int_equal(a.levels[glb].size_words, 512 * 32);
+    assert_int_equal(a.levels[ifm].block_size, 4);
+    assert_int_equal(a.levels[psum].block_size, 8);
+    assert_int_equal(a.levels[psum].size_words, 64);
+    /* the mesh: PE-level meshX 4 x 42, one DummyBuffer per column */
+    assert_int_equal(a.arith.mesh_x, 4);
+    assert_int_equal(a.arith.mesh_y, 42);
+    assert_int_equal(a.levels[psum].mesh_x, 4);
+    assert_int_equal(a.levels[dummy].instances, 4);
+    assert_int_equal(a.levels[dummy].mesh_x, 4);
+    /* re-priced: a 512 x 512 glb is smaller and cheaper per access than 16384 x 64 */
+    const adse_arch *base = &adse_search_layer_spec(s, 0)->arch;
+    assert_true(a.levels[glb].area_um2 < base->levels[glb].area_um2);
+    assert_true(a.levels[glb].e_read != base->levels[glb].e_read);
+
+    /* the YAML writer: loading its output gives the same architecture, prices included */
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_int_equal(adse_spec_write_arch_yaml(f, adse_search_layer_spec(s, 0), &a, &e), ADSE_OK);
+    fclose(f);
+    assert_non_null(strstr(buf, "DummyBuffer[0..3]"));
+    assert_non_null(strstr(buf, "block-size: 32"));
+    const char *texts[1] = {buf};
+    adse_spec *back = NULL;
+    assert_int_equal(adse_spec_load_strings(texts, NULL, 1, &back, &e), ADSE_OK);
+    assert_int_equal(back->arch.n_levels, a.n_levels);
+    for (int i = 0; i < a.n_levels; i++) {
+        const adse_buffer *x = &back->arch.levels[i], *y = &a.levels[i];
+        assert_string_equal(x->name, y->name);
+        assert_int_equal(x->instances, y->instances);
+        assert_int_equal(x->mesh_x, y->mesh_x);
+        assert_int_equal(x->mesh_y, y->mesh_y);
+        assert_int_equal(x->size_words, y->size_words);
+        assert_int_equal(x->block_size, y->block_size);
+        assert_int_equal(x->cluster_size, y->cluster_size);
+        assert_true(x->e_read == y->e_read && x->e_fill == y->e_fill && x->area_um2 == y->area_um2);
+    }
+    assert_int_equal(back->arch.arith.mesh_x, 4);
+    assert_true(back->arch.arith.e_compute == a.arith.e_compute);
+    adse_spec_free(back);
+    free(buf);
+
+    adse_search_free(s);
+    adse_search_spec_free(spec);
+}
+
+/* ---- the GA -------------------------------------------------------------------------- */
+
+#define GA_SPEC                                                                                    \
+    DESIGN "workload: prob.yaml\n" GENES "budgets: {pes: 168, onchip_bits: baseline}\n"            \
+           "ga: {population: 12, generations: 6, parents: 4, mutation: 0.3, elite: 1, seed: 7}\n"
+
+static void test_ga_bookkeeping(void **state)
+{
+    (void)state;
+    adse_search_spec *spec = load_spec_ok(GA_SPEC);
+    adse_search *s = create_ok(spec, 1, true);
+    run_ok(s);
+    assert_true(adse_search_finished(s));
+    assert_int_equal(adse_search_generation_count(s), 6);
+    const adse_search_design *base = adse_search_baseline(s), *best = adse_search_best(s);
+    assert_non_null(base);
+    assert_non_null(best);
+    assert_int_equal(base->status, ADSE_DESIGN_OK);
+    assert_true(base->loss == 0); /* the seed's loss of normalised metrics at the baseline */
+    assert_true(best->loss <= base->loss);
+    assert_true(best->metrics[ADSE_SM_ONCHIP_BITS] <= base->metrics[ADSE_SM_ONCHIP_BITS]);
+    adse_search_counters c = adse_search_get_counters(s);
+    int n_hist = adse_search_history_count(s), feasible = 0, unmapped = 0;
+    for (int i = 0; i < n_hist; i++) {
+        const adse_search_design *d = adse_search_history_at(s, i);
+        /* never twice in the history */
+        for (int j = 0; j < i; j++)
+            assert_false(memcmp(d->genes, adse_search_history_at(s, j)->genes,
+                                spec->n_genes * sizeof(double)) == 0);
+        if (d->status == ADSE_DESIGN_OK) {
+            feasible++;
+            assert_true(isfinite(d->loss));
+            assert_true(d->metrics[ADSE_SM_ONCHIP_BITS] <= base->metrics[ADSE_SM_ONCHIP_BITS]);
+        } else {
+            assert_true(isinf(d->loss)); /* never scored from part of its layers */
+            unmapped += d->status == ADSE_DESIGN_NO_MAPPING;
+        }
+    }
+    assert_true(feasible > 1);
+    assert_true(unmapped > 0); /* the fixed mapping fits few meshes */
+    assert_int_equal(c.no_mapping, (uint64_t)unmapped);
+    /* every generation member is a new design or a cache hit */
+    uint64_t hits = 0, fresh = 0;
+    for (int g = 0; g < 6; g++) {
+        const adse_search_generation *gs = adse_search_generation_at(s, g);
+        assert_int_equal(gs->n_new + gs->n_cached, 12);
+        hits += (uint64_t)gs->n_cached;
+        fresh += (uint64_t)gs->n_new;
+    }
+    assert_int_equal(c.cache_hits, hits);
+    assert_true(c.cache_hits > 0); /* at least the elite */
+    /* the history holds the new designs, plus the baseline when a generation met it */
+    assert_true(fresh == (uint64_t)n_hist || fresh + 1 == (uint64_t)n_hist);
+    assert_true(c.rejected > 0); /* the on-chip budget rejects draws */
+    /* best of each generation never worsens (elite) */
+    for (int g = 1; g < 6; g++)
+        assert_true(adse_search_generation_at(s, g)->best_loss <=
+                    adse_search_generation_at(s, g - 1)->best_loss);
+    adse_search_free(s);
+    adse_search_spec_free(spec);
+}
+
+static void test_ga_threads_deterministic(void **state)
+{
+    (void)state;
+    adse_search_spec *spec = load_spec_ok(GA_SPEC);
+    char *ref = NULL;
+    for (int t = 1; t <= 4; t++) {
+        adse_search *s = create_ok(spec, t, true);
+        run_ok(s);
+        char *h = history_text(s);
+        if (!ref)
+            ref = h;
+        else {
+            assert_string_equal(h, ref);
+            free(h);
+        }
+        adse_search_free(s);
+    }
+    free(ref);
+    adse_search_spec_free(spec);
+}
+
+static void test_ga_resume(void **state)
+{
+    (void)state;
+    adse_search_spec *spec = load_spec_ok(GA_SPEC);
+    adse_search *whole = create_ok(spec, 2, true);
+    run_ok(whole);
+    char *want = history_text(whole);
+    for (int stop = 0; stop < 5; stop++) {
+        adse_search_options o;
+        adse_search_options_init(&o);
+        o.threads = 2;
+        o.map = fixed_map;
+        o.stop_after = stop;
+        adse_search *a = NULL;
+        adse_err e;
+        assert_int_equal(adse_search_create(spec, &o, &a, &e), ADSE_OK);
+        run_ok(a);
+        assert_int_equal(adse_search_generations_done(a), stop + 1);
+        assert_false(adse_search_finished(a));
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+        assert_int_equal(adse_search_checkpoint_save(a, f, &e), ADSE_OK);
+        fclose(f);
+        adse_search_free(a); /* the "kill" */
+
+        adse_search *b = create_ok(spec, 1, true);
+        f = fmemopen(buf, len, "r");
+        assert_int_equal(adse_search_checkpoint_load(b, f, &e), ADSE_OK);
+        fclose(f);
+        run_ok(b);
+        char *got = history_text(b);
+        assert_string_equal(got, want);
+        const adse_search_design *x = adse_search_best(b), *y = adse_search_best(whole);
+        assert_true(x->loss == y->loss);
+        assert_memory_equal(x->genes, y->genes, sizeof x->genes);
+        for (int g = 0; g < adse_search_generation_count(whole); g++)
+            assert_true(adse_search_generation_at(b, g)->best_loss ==
+                        adse_search_generation_at(whole, g)->best_loss);
+        assert_int_equal(adse_search_get_counters(b).evaluations,
+                         adse_search_get_counters(whole).evaluations);
+        assert_int_equal(adse_search_get_counters(b).cache_hits,
+                         adse_search_get_counters(whole).cache_hits);
+        /* the best design's detail re-maps its layers after a restore */
+        adse_search_detail *det = NULL;
+        assert_int_equal(adse_search_design_detail(b, x, &det, &e), ADSE_OK);
+        assert_true((double)det->results[0].cycles == x->metrics[ADSE_SM_CYCLES]);
+        adse_search_detail_free(det);
+        free(got);
+        free(buf);
+        adse_search_free(b);
+    }
+    /* a checkpoint of another spec is refused */
+    adse_search_spec *other = load_spec_ok(GA_SPEC "# edited\n");
+    adse_search *c = create_ok(other, 1, true);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    adse_err e;
+    assert_int_equal(adse_search_checkpoint_save(whole, f, &e), ADSE_OK);
+    fclose(f);
+    f = fmemopen(buf, len, "r");
+    assert_int_equal(adse_search_checkpoint_load(c, f, &e), ADSE_E_SPEC);
+    assert_non_null(strstr(e.msg, "another search spec"));
+    fclose(f);
+    /* a truncated checkpoint is refused and leaves the search as it was */
+    adse_search *d = create_ok(spec, 1, true);
+    f = fmemopen(buf, len / 2, "r");
+    assert_int_equal(adse_search_checkpoint_load(d, f, &e), ADSE_E_SPEC);
+    assert_non_null(strstr(e.msg, "checkpoint line"));
+    fclose(f);
+    assert_int_equal(adse_search_generations_done(d), 0);
+    assert_int_equal(adse_search_history_count(d), 0);
+    adse_search_free(d);
+    free(buf);
+    adse_search_free(c);
+    adse_search_spec_free(other);
+    free(want);
+    adse_search_free(whole);
+    adse_search_spec_free(spec);
+}
+
+static void test_loss_expression(void **state)
+{
+    (void)state;
+    adse_search_spec *spec = load_spec_ok(
+        GA_SPEC "loss: 'edp / baseline.edp + 0.5 * max(area / baseline.area, 1, -2) - log(1) "
+                "+ -(-2) - sqrt(4) + abs(-1) - min(1, 3)'\n");
+    assert_true(spec->loss.is_expression);
+    adse_search *s = create_ok(spec, 1, true);
+    run_ok(s);
+    /* at the baseline: 1 + 0.5 * 1 - 0 + 2 - 2 + 1 - 1 */
+    assert_double_rel(adse_search_baseline(s)->loss, 1.5, 1e-15, "baseline loss");
+    const adse_search_design *b = adse_search_best(s), *base = adse_search_baseline(s);
+    double want = b->metrics[ADSE_SM_EDP] / base->metrics[ADSE_SM_EDP] +
+                  0.5 * fmax(b->metrics[ADSE_SM_AREA] / base->metrics[ADSE_SM_AREA], 1);
+    assert_double_rel(b->loss, want, 1e-12, "best loss");
+    adse_search_free(s);
+    adse_search_spec_free(spec);
+}
+
+static void test_layer_weights(void **state)
+{
+    (void)state;
+    /* two workload entries (the same layer) with weights 2 and 0.5: totals are weighted sums */
+    adse_search_spec *two =
+        load_spec_ok(DESIGN "workload:\n  - {problem: prob.yaml, name: a, weight: 2}\n"
+                            "  - {problem: prob.yaml, name: b, weight: 0.5}\n" GENES
+                            "ga: {population: 4, generations: 2, parents: 2, seed: 5}\n");
+    adse_search_spec *one =
+        load_spec_ok(DESIGN "workload: prob.yaml\n" GENES
+                            "ga: {population: 4, generations: 2, parents: 2, seed: 5}\n");
+    adse_search *s2 = create_ok(two, 1, true), *s1 = create_ok(one, 1, true);
+    run_ok(s2);
+    run_ok(s1);
+    const double *m2 = adse_search_baseline(s2)->metrics, *m1 = adse_search_baseline(s1)->metrics;
+    assert_true(m2[ADSE_SM_CYCLES] == 2.5 * m1[ADSE_SM_CYCLES]);
+    assert_double_rel(m2[ADSE_SM_ENERGY], 2.5 * m1[ADSE_SM_ENERGY], 1e-15, "energy");
+    assert_double_rel(m2[ADSE_SM_GFLOPS], m1[ADSE_SM_GFLOPS], 1e-15, "gflops");
+    assert_double_rel(m2[ADSE_SM_UTILIZATION], m1[ADSE_SM_UTILIZATION], 1e-15, "utilization");
+    assert_double_rel(m2[ADSE_SM_EDP], 2.5 * 2.5 * m1[ADSE_SM_EDP], 1e-15, "edp");
+    assert_true(m2[ADSE_SM_AREA] == m1[ADSE_SM_AREA]);
+    adse_search_free(s2);
+    adse_search_free(s1);
+    adse_search_spec_free(two);
+    adse_search_spec_free(one);
+}
+
+static void test_reports(void **state)
+{
+    (void)state;
+    adse_search_spec *spec = load_spec_ok(
+        GA_SPEC "references:\n  - {name: poster optimal, genes: {mesh: 4x42, glb_depth: 1024}}\n");
+    adse_search *s = create_ok(spec, 2, true);
+    run_ok(s);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_int_equal(adse_report_search_json(f, s), ADSE_OK);
+    fclose(f);
+    json_error_t je;
+    json_t *j = json_loads(buf, 0, &je);
+    assert_non_null(j);
+    json_t *best = json_object_get(j, "best");
+    assert_non_null(json_object_get(json_object_get(best, "genes"), "glb_depth"));
+    assert_string_equal(json_string_value(json_object_get(json_object_get(best, "genes"), "mesh")),
+                        "14x12");
+    json_t *m = json_object_get(best, "metrics");
+    const char *keys[] = {"cycles", "energy_pj", "gflops",     "utilization",
+                          "edp",    "area_um2",  "onchip_bits"};
+    for (int k = 0; k < 7; k++)
+        assert_true(json_is_number(json_object_get(m, keys[k])));
+    assert_true(json_is_number(json_object_get(best, "loss")));
+    assert_true(json_is_integer(json_object_get(j, "evaluations")));
+    assert_true(json_is_integer(json_object_get(j, "cache_hits")));
+    assert_true(json_is_number(json_object_get(j, "seconds")));
+    assert_int_equal(json_array_size(json_object_get(j, "generations")), 6);
+    assert_true(json_is_number(
+        json_object_get(json_array_get(json_object_get(j, "generations"), 0), "best_loss")));
+    json_t *refs = json_object_get(j, "references");
+    assert_int_equal(json_array_size(refs), 1);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_object_get(json_array_get(refs, 0), "design"), "status")),
+                        "no_mapping"); /* the fixed mapping needs 14 columns */
+    json_decref(j);
+    free(buf);
+
+    f = open_memstream(&buf, &len);
+    assert_int_equal(adse_report_search_md(f, s, "convergence.svg"), ADSE_OK);
+    fclose(f);
+    assert_non_null(strstr(buf, "## Table 1: parameters"));
+    assert_non_null(strstr(buf, "| shared_glb (depth x width) | 16384 x 64 |"));
+    assert_non_null(strstr(buf, "| mesh (meshX x meshY) | 14x12 |"));
+    assert_non_null(strstr(buf, "## Table 2: metrics"));
+    assert_non_null(strstr(buf, "| EDP (J x cycle) |"));
+    assert_non_null(strstr(buf, "poster optimal"));
+    free(buf);
+
+    f = open_memstream(&buf, &len);
+    assert_int_equal(adse_report_search_svg(f, s), ADSE_OK);
+    fclose(f);
+    assert_non_null(strstr(buf, "<svg"));
+    assert_non_null(strstr(buf, "<polyline"));
+    assert_non_null(strstr(buf, "</svg>"));
+    free(buf);
+
+    char *h = history_text(s);
+    const char *head = "generation,index,mesh,glb_depth,glb_width,ifmap_depth,weights_depth,"
+                       "psum_depth,status,feasible,loss,cycles,energy_pj,";
+    assert_true(strncmp(h, head, strlen(head)) == 0);
+    free(h);
+    adse_search_free(s);
+    adse_search_spec_free(spec);
+}
+
+/* ---- with the mapper ----------------------------------------------------------------- */
+
+#define SMALL_SPEC                                                                                 \
+    DESIGN                                                                                         \
+        "workload:\n  - {problem: ../../search/small_prob.yaml, name: small}\n"                    \
+        "parameters:\n"                                                                            \
+        "  - {name: mesh, mesh: {total: 168, meshX: [12, 14]}}\n"                                  \
+        "  - {name: glb_depth, component: shared_glb, attribute: depth, values: [1024, 16384]}\n"  \
+        "  - {name: psum_depth, component: psum_spad, attribute: depth, values: [8, 16]}\n"        \
+        "budgets: {onchip_bits: baseline}\n"                                                       \
+        "ga: {population: 4, generations: 2, parents: 2, mutation: 0.5, seed: 3}\n"
+
+static void test_mapper_small(void **state)
+{
+    (void)state;
+    adse_search_spec *spec = load_spec_ok(SMALL_SPEC);
+    adse_search *s = create_ok(spec, 2, false);
+    run_ok(s);
+    const adse_search_design *base = adse_search_baseline(s), *best = adse_search_best(s);
+    assert_int_equal(base->status, ADSE_DESIGN_OK);
+    assert_non_null(best);
+    assert_true(best->loss <= base->loss);
+    /* the aggregated metrics of one layer of weight 1 are the model's own */
+    adse_search_detail *det = NULL;
+    adse_err e;
+    assert_int_equal(adse_search_design_detail(s, best, &det, &e), ADSE_OK);
+    const adse_result *r = &det->results[0];
+    assert_true((double)r->cycles == best->metrics[ADSE_SM_CYCLES]);
+    assert_true(r->energy_pj == best->metrics[ADSE_SM_ENERGY]);
+    assert_true(r->gflops == best->metrics[ADSE_SM_GFLOPS]);
+    assert_true(r->utilization == best->metrics[ADSE_SM_UTILIZATION]);
+    assert_true(r->edp == best->metrics[ADSE_SM_EDP]);
+    assert_true(r->area_um2 == best->metrics[ADSE_SM_AREA]);
+    adse_search_detail_free(det);
+    adse_search_free(s);
+    adse_search_spec_free(spec);
+}
+
+/* ---- the command --------------------------------------------------------------------- */
+
+static char g_tmp[256];
+
+static int run_cli(const char *args, char **out)
+{
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "'%s' search %s >%s/stdout 2>%s/stderr", ADSE_CLI_PATH, args, g_tmp,
+             g_tmp);
+    int rc = system(cmd);
+    if (out) {
+        char p[512];
+        snprintf(p, sizeof p, "%s/stdout", g_tmp);
+        *out = testutil_read_file(p);
+    }
+    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+static char *read_in(const char *rel)
+{
+    char p[512];
+    snprintf(p, sizeof p, "%s/%s", g_tmp, rel);
+    return testutil_read_file(p);
+}
+
+static void write_spec(const char *name, const char *text)
+{
+    char p[512];
+    snprintf(p, sizeof p, "%s/%s", g_tmp, name);
+    FILE *f = fopen(p, "w");
+    assert_non_null(f);
+    /* absolute paths: the spec lives in the temporary directory */
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s", data(SEED_DIR));
+    const char *t = text;
+    while (*t) {
+        const char *k = strstr(t, "arch/eyeriss");
+        const char *c1 = strstr(t, "constraints/eyeriss");
+        const char *m = strstr(t, "mapper.yaml");
+        const char *pr = strstr(t, "../../search/small_prob.yaml");
+        const char *p2 = strstr(t, "prob.yaml");
+        const char *next = NULL;
+        const char *cands[] = {k, c1, m, pr, p2};
+        for (int i = 0; i < 5; i++)
+            if (cands[i] && (!next || cands[i] < next)) next = cands[i];
+        if (!next) {
+            fputs(t, f);
+            break;
+        }
+        fwrite(t, 1, (size_t)(next - t), f);
+        fprintf(f, "%s/", dir);
+        size_t n = strcspn(next, ",]}\n ");
+        fwrite(next, 1, n, f);
+        t = next + n;
+    }
+    fclose(f);
+}
+
+static void test_cli(void **state)
+{
+    (void)state;
+    snprintf(g_tmp, sizeof g_tmp, "/tmp/adse_test_search_XXXXXX");
+    assert_non_null(mkdtemp(g_tmp));
+    write_spec("small.yaml", SMALL_SPEC);
+    char args[2048], *out = NULL;
+
+    /* --json */
+    snprintf(args, sizeof args, "--json --threads 2 %s/small.yaml", g_tmp);
+    assert_int_equal(run_cli(args, &out), 0);
+    json_error_t je;
+    json_t *j = json_loads(out, 0, &je);
+    assert_non_null(j);
+    assert_non_null(json_object_get(j, "baseline"));
+    assert_true(json_is_object(json_object_get(j, "best")));
+    json_decref(j);
+    free(out);
+
+    /* -o: 1 thread and 2 threads give the same history */
+    snprintf(args, sizeof args, "-o %s/t1 --threads 1 %s/small.yaml", g_tmp, g_tmp);
+    assert_int_equal(run_cli(args, NULL), 0);
+    snprintf(args, sizeof args, "-o %s/t2 --threads 2 %s/small.yaml", g_tmp, g_tmp);
+    assert_int_equal(run_cli(args, NULL), 0);
+    char *h1 = read_in("t1/history.csv"), *h2 = read_in("t2/history.csv");
+    assert_non_null(h1);
+    assert_non_null(h2);
+    assert_string_equal(h1, h2);
+    const char *files[] = {"t1/report.md",
+                           "t1/convergence.svg",
+                           "t1/search.json",
+                           "t1/checkpoint.txt",
+                           "t1/best/arch.yaml",
+                           "t1/best/small.map.yaml",
+                           "t1/best/small.stats.txt",
+                           "t1/best/small.map.txt"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        char *x = read_in(files[i]);
+        if (!x) print_error("missing %s\n", files[i]);
+        assert_non_null(x);
+        free(x);
+    }
+    /* the best design's files evaluate back with `adse model` to the same cycles */
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd,
+             "'%s' model --json %s/t1/best/arch.yaml %s %s/t1/best/small.map.yaml > %s/model.json",
+             ADSE_CLI_PATH, g_tmp, data("search/small_prob.yaml"), g_tmp, g_tmp);
+    assert_int_equal(system(cmd), 0);
+    char *mj = read_in("model.json"), *sj = read_in("t1/search.json");
+    json_t *a = json_loads(mj, 0, &je), *b = json_loads(sj, 0, &je);
+    assert_non_null(a);
+    assert_non_null(b);
+    json_t *bm = json_object_get(json_object_get(b, "best"), "metrics");
+    assert_true(json_integer_value(json_object_get(a, "cycles")) ==
+                json_integer_value(json_object_get(bm, "cycles")));
+    assert_true(json_real_value(json_object_get(a, "energy_pj")) ==
+                json_real_value(json_object_get(bm, "energy_pj")));
+    json_decref(a);
+    json_decref(b);
+    free(mj);
+    free(sj);
+
+    /* killed after generation 0, resumed: the same history as the uninterrupted run */
+    snprintf(args, sizeof args, "-o %s/k --stop-after 0 %s/small.yaml", g_tmp, g_tmp);
+    assert_int_equal(run_cli(args, NULL), 0);
+    char *none = read_in("k/history.csv");
+    assert_null(none);
+    snprintf(args, sizeof args, "--resume %s/k %s/small.yaml", g_tmp, g_tmp);
+    assert_int_equal(run_cli(args, NULL), 0);
+    char *hk = read_in("k/history.csv");
+    assert_non_null(hk);
+    assert_string_equal(hk, h1);
+    free(hk);
+    free(h1);
+    free(h2);
+
+    /* errors: a spec error names file:line:col and exits 1; usage errors exit 2 */
+    write_spec("bad.yaml",
+               DESIGN "workload: prob.yaml\nparameters:\n"
+                      "  - {name: a, component: nope, attribute: depth, values: [8]}\n");
+    snprintf(args, sizeof args, "%s/bad.yaml", g_tmp);
+    assert_int_equal(run_cli(args, NULL), 1);
+    char *err = read_in("stderr");
+    assert_non_null(strstr(err, "bad.yaml:8:26: parameter 'a': no component 'nope'"));
+    free(err);
+    assert_int_equal(run_cli("--threads 0 x.yaml", NULL), 2);
+    assert_int_equal(run_cli("--bogus x.yaml", NULL), 2);
+    assert_int_equal(run_cli("", NULL), 2);
+
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_tmp);
+    assert_int_equal(system(cmd), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_example_spec),
+        cmocka_unit_test(test_spec_errors),
+        cmocka_unit_test(test_design_arch_and_yaml),
+        cmocka_unit_test(test_ga_bookkeeping),
+        cmocka_unit_test(test_ga_threads_deterministic),
+        cmocka_unit_test(test_ga_resume),
+        cmocka_unit_test(test_loss_expression),
+        cmocka_unit_test(test_layer_weights),
+        cmocka_unit_test(test_reports),
+        cmocka_unit_test(test_mapper_small),
+        cmocka_unit_test(test_cli),
+    };
+    return cmocka_run_group_tests(tests, setup_fixed, NULL);
+}
