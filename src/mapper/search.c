@@ -25,6 +25,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +67,7 @@ typedef struct mthread {
     const mbest *frozen;
     mbest *best;        /* the item's best, strictly better than frozen */
     uint64_t evaluated, valid;
+    uint64_t dbg_if, dbg_keep, dbg_keep_pass, dbg_nodes;
     uint32_t tick;
     bool abort;
     /* Item generation mode: collect nodes at this depth. */
@@ -94,6 +96,7 @@ struct msearch {
     uint32_t r_begin, r_end;
     atomic_uint r_next;
     uint32_t r_done;
+    int r_active;               /* workers inside a round */
     mbest frozen;
     mbest *r_best;              /* per item of the round */
     uint64_t *r_eval, *r_valid; /* per item of the round */
@@ -402,6 +405,7 @@ static void process_if(mthread *th)
     const mspace *sp = &S->sp;
     int L = sp->L, NDS = sp->NDS;
     if (sp->min_parallelism > 0 && parallelism(th, sp->NT - 1) < sp->min_parallelism) return;
+    th->dbg_if++;
     mifinfo *info = &th->info;
     adse__if_info(sp, (const uint64_t(*)[ADSE_MAX_DIMS])th->f, info);
 
@@ -451,11 +455,13 @@ static void process_if(mthread *th)
             if (!keep[d]) ok = false;
         }
         if (ok) {
+            th->dbg_keep++;
             mlb lb;
             mvals lv;
             adse__bound_if_keep(sp, info, keep, &lb);
             adse__metrics_lb(sp, &lb, &lv);
             if (!prunable(th, &lv)) {
+                th->dbg_keep_pass++;
                 for (int d = 0; d < NDS; d++)
                     m->keep[d] = keep[d];
                 run_orders(th);
@@ -489,6 +495,7 @@ static void dfs(mthread *th, int step)
         return;
     }
     check_clock(th);
+    th->dbg_nodes++;
     if (th->abort) return;
     int t = step / D, x = step % D;
     const mtl *l = &sp->tl[t];
@@ -645,19 +652,24 @@ static void run_item(mthread *th, uint32_t k)
     S->r_valid[slot] = th->valid;
 }
 
-static void work_round(mthread *th)
+/* Runs items of the round [begin, end) until none is left. */
+static void work_round(mthread *th, uint32_t end)
 {
     msearch *S = th->S;
     for (;;) {
         uint32_t k = atomic_fetch_add(&S->r_next, 1u);
-        if (k >= S->r_end) break;
+        if (k >= end) break;
         run_item(th, k);
         pthread_mutex_lock(&S->mu);
-        if (++S->r_done == S->r_end - S->r_begin) pthread_cond_signal(&S->cv_done);
+        S->r_done++;
+        pthread_cond_signal(&S->cv_done);
         pthread_mutex_unlock(&S->mu);
     }
 }
 
+/* A worker joins a round under the mutex (snapshotting its bounds) and leaves it under the
+ * mutex; the main thread starts the next round only when every worker has left, so no
+ * worker touches r_next or a round's items after its round. */
 static void *worker_main(void *arg)
 {
     mthread *th = arg;
@@ -672,8 +684,14 @@ static void *worker_main(void *arg)
             return NULL;
         }
         seen = S->round_id;
+        uint32_t end = S->r_end;
+        S->r_active++;
         pthread_mutex_unlock(&S->mu);
-        work_round(th);
+        work_round(th, end);
+        pthread_mutex_lock(&S->mu);
+        S->r_active--;
+        pthread_cond_signal(&S->cv_done);
+        pthread_mutex_unlock(&S->mu);
     }
 }
 
@@ -759,9 +777,9 @@ adse_status adse_mapper_run(const adse_model *model, const adse_constraints *con
             S->round_id++;
             pthread_cond_broadcast(&S->cv_start);
             pthread_mutex_unlock(&S->mu);
-            work_round(&S->th[0]);
+            work_round(&S->th[0], next + n);
             pthread_mutex_lock(&S->mu);
-            while (S->r_done < n)
+            while (S->r_done < n || S->r_active > 0)
                 pthread_cond_wait(&S->cv_done, &S->mu);
             pthread_mutex_unlock(&S->mu);
             for (uint32_t k = 0; k < n; k++) {
@@ -804,6 +822,13 @@ adse_status adse_mapper_run(const adse_model *model, const adse_constraints *con
             adse_model_evaluate(model, &out->best, S->th[0].scratch, &out->result, NULL);
         }
         out->stats.seconds = now_s() - t0;
+        if (getenv("ADSE_MAPPER_DEBUG")) {
+            uint64_t a = 0, b = 0, c = 0, d = 0;
+            for (int k = 0; k < nt; k++)
+                a += S->th[k].dbg_if, b += S->th[k].dbg_keep, c += S->th[k].dbg_keep_pass, d += S->th[k].dbg_nodes;
+            fprintf(stderr, "debug: items %u nodes %llu ifs %llu keeps %llu passed %llu\n", S->n_items,
+                    (unsigned long long)d, (unsigned long long)a, (unsigned long long)b, (unsigned long long)c);
+        }
     }
     for (int k = 0; S->th && k < nt; k++)
         thread_free(&S->th[k]);

@@ -1054,7 +1054,12 @@ const char *adse_search_format_gene(const adse_search *s, int i, double v, char 
         snprintf(buf, size, "%.0fx%.0f", v, (double)g->mesh_total / v);
         return buf;
     }
-    /* the shortest text that reads back as v (0.1, not 0.10000000000000001) */
+    /* integers as integers (20, not 2e+01); otherwise the shortest text that reads back as
+     * v (0.1, not 0.10000000000000001) */
+    if (v == floor(v) && fabs(v) < 9007199254740992.0) {
+        snprintf(buf, size, "%.0f", v);
+        return buf;
+    }
     for (int prec = 1; prec <= 17; prec++) {
         snprintf(buf, size, "%.*g", prec, v);
         if (strtod(buf, NULL) == v) break;
