@@ -71,6 +71,10 @@ void cli_eval_args_release(cli_eval_args *a);
 /* Loads and merges a->files with a->spec; NULL after printing the error. */
 adse_spec *cli_eval_load(const cli_eval_args *a);
 
+/* Creates the model of spec's architecture and problem with a's model options; NULL after
+ * printing the error. */
+adse_model *cli_eval_model(const cli_eval_args *a, const adse_spec *spec);
+
 /* Prints "missing 'architecture' ...: no input file has this top-level key" and returns
  * false unless spec has an architecture, a problem and (when need_mapping) a mapping. */
 bool cli_eval_require(const adse_spec *spec, bool need_mapping);

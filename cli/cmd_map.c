@@ -149,10 +149,7 @@ int cmd_map(int argc, char **argv)
     char msg[ADSE_ERR_FILE_MAX + ADSE_ERR_MSG_MAX + 64];
 
     if (!(spec = cli_eval_load(&args)) || !cli_eval_require(spec, false)) goto done;
-    if (adse_model_create(&spec->arch, &spec->problem, &args.model, &model, &err) != ADSE_OK) {
-        cli_error("%s", adse_err_format(&err, msg, sizeof msg));
-        goto done;
-    }
+    if (!(model = cli_eval_model(&args, spec))) goto done;
     adse_mapper_settings settings = spec->mapper; /* defaults when there is no section */
     if (flags.threads >= 0) settings.threads = flags.threads;
     if (flags.time_limit >= 0) settings.time_limit_s = flags.time_limit;

@@ -81,10 +81,7 @@ int cmd_model(int argc, char **argv)
     char msg[ADSE_ERR_FILE_MAX + ADSE_ERR_MSG_MAX + 64];
 
     if (!(spec = cli_eval_load(&args)) || !cli_eval_require(spec, true)) goto done;
-    if (adse_model_create(&spec->arch, &spec->problem, &args.model, &model, &err) != ADSE_OK) {
-        cli_error("%s", adse_err_format(&err, msg, sizeof msg));
-        goto done;
-    }
+    if (!(model = cli_eval_model(&args, spec))) goto done;
     scratch = adse_scratch_new(model);
     res = calloc(1, sizeof *res);
     if (!scratch || !res) {

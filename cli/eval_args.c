@@ -184,3 +184,16 @@ int cli_close_output(FILE *f, char *path, adse_status st)
     free(path);
     return rc;
 }
+
+adse_model *cli_eval_model(const cli_eval_args *a, const adse_spec *spec)
+{
+    adse_model *model = NULL;
+    adse_err err;
+    adse_err_clear(&err);
+    if (adse_model_create(&spec->arch, &spec->problem, &a->model, &model, &err) != ADSE_OK) {
+        char msg[ADSE_ERR_FILE_MAX + ADSE_ERR_MSG_MAX + 64];
+        cli_error("%s", adse_err_format(&err, msg, sizeof msg));
+        return NULL;
+    }
+    return model;
+}

@@ -94,4 +94,8 @@ void adse__ds_names(const adse_problem *p, char *buf, size_t size);
 /* Copies a scalar name into dst (ADSE_NAME_MAX bytes) or fails naming the limit. */
 adse_status adse__copy_name(const adse__ynode *n, char *dst, const char *what, adse_err *err);
 
+/* Reads a whole file into a malloc'd buffer (*text, not NUL-terminated beyond *len bytes
+ * unless the file is; caller frees). Errors name the path. */
+adse_status adse__read_file(const char *path, char **text, size_t *len, adse_err *err);
+
 #endif

@@ -1087,30 +1087,10 @@ adse_status adse_search_spec_load(const char *path, adse_search_spec **out, adse
     if (!out || !path)
         return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0, "adse_search_spec_load: NULL");
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return adse_err_set(err, ADSE_E_IO, path, 0, 0, "cannot open file: %s", strerror(errno));
-    size_t cap = 1 << 14, n = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        n += fread(buf + n, 1, cap - n, f);
-        if (n < cap) break;
-        char *nb = realloc(buf, cap * 2);
-        if (!nb) {
-            free(buf);
-            buf = NULL;
-            break;
-        }
-        buf = nb;
-        cap *= 2;
-    }
-    bool failed = buf && ferror(f);
-    fclose(f);
-    if (!buf) return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
-    if (failed) {
-        free(buf);
-        return adse_err_set(err, ADSE_E_IO, path, 0, 0, "cannot read file");
-    }
+    char *buf = NULL;
+    size_t n = 0;
+    adse_status rst = adse__read_file(path, &buf, &n, err);
+    if (rst) return rst;
     char dir[ADSE_SEARCH_PATH_MAX];
     const char *slash = strrchr(path, '/');
     if (slash && (size_t)(slash - path) < sizeof dir) {

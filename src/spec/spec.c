@@ -233,7 +233,7 @@ adse_status adse_spec_load_strings_opts(const char *const *texts, const char *co
     return finish(spec, st, out, err);
 }
 
-static adse_status read_file(const char *path, char **text, size_t *len, adse_err *err)
+adse_status adse__read_file(const char *path, char **text, size_t *len, adse_err *err)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
@@ -287,7 +287,7 @@ adse_status adse_spec_load_opts(const char *const *files, int n_files,
         }
         char *text = NULL;
         size_t len = 0;
-        st = read_file(files[i], &text, &len, err);
+        st = adse__read_file(files[i], &text, &len, err);
         if (st) break;
         st = adse__ydoc_add(spec->internal->doc, text, len, files[i], err);
         free(text);
