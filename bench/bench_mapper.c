@@ -7,8 +7,12 @@
  * constraints come from the YAML loader when it fills spec->constraints; otherwise the same
  * constraints are built here by hand. Last line:
  * `seed layer mapped in S s (optimal: yes|no)`.
- * Usage: bench_mapper [-c] [-t THREADS] [-l SECONDS] [DIR [PROB]]
+ * Usage: bench_mapper [-a] [-c] [-m METRICS] [-t THREADS] [-l SECONDS] [DIR [PROB]]
+ *   -a first maps a table of other layers (VGG16, ResNet-50, AlexNet, MobileNet shapes) on
+ *      the same design and constraints, one line each;
  *   -c uses the hand-built constraints even when the loader read the YAML ones;
+ *   -m metrics, comma separated: edp, energy, delay, lla, weighted (energy + 1000 * delay);
+ *      default mapper.yaml's [delay, energy];
  *   DIR holds arch/eyeriss_like.yaml, ERT.yaml, ART.yaml and the two constraint files (default
  *   the bundled example); PROB is the problem file (default DIR/prob.yaml, else the bundled
  *   one), e.g. `bench_mapper tests/data/seed-experiment/optimal-4x42`.
@@ -32,9 +36,12 @@ static void factors(adse_tiling_constraint *t, const adse_problem *p, const char
         }
         s++;
         int op = 0; /* 0 '=', 1 '<=', 2 '>=' */
-        if (s[0] == '<' && s[1] == '=') op = 1, s += 2;
-        else if (s[0] == '>' && s[1] == '=') op = 2, s += 2;
-        else if (s[0] == '=') s++;
+        if (s[0] == '<' && s[1] == '=')
+            op = 1, s += 2;
+        else if (s[0] == '>' && s[1] == '=')
+            op = 2, s += 2;
+        else if (s[0] == '=')
+            s++;
         unsigned long long v = strtoull(s, (char **)&s, 10);
         if (op == 1)
             t->factor_max[x] = v;
@@ -109,21 +116,102 @@ static int seed_constraints(const adse_arch *a, const adse_problem *p, adse_cons
     return 0;
 }
 
+/* Layers mapped by -a: bounds of the seed's CNN-Layer shape and the stride. */
+typedef struct layer {
+    const char *name;
+    uint64_t c, m, r, s, p, q;
+    int stride;
+} layer;
+
+static const layer LAYERS[] = {
+    {"VGG16 conv1_2", 64, 64, 3, 3, 224, 224, 1},
+    {"VGG16 conv2_1", 64, 128, 3, 3, 112, 112, 1},
+    {"VGG16 conv3_1", 128, 256, 3, 3, 56, 56, 1},
+    {"VGG16 conv4_2", 512, 512, 3, 3, 28, 28, 1},
+    {"VGG16 conv5_1", 512, 512, 3, 3, 14, 14, 1},
+    {"ResNet-50 conv1 7x7/2", 3, 64, 7, 7, 112, 112, 2},
+    {"ResNet-50 res2a 1x1", 64, 64, 1, 1, 56, 56, 1},
+    {"ResNet-50 res3a 3x3/2", 128, 128, 3, 3, 28, 28, 2},
+    {"ResNet-50 res4 1x1", 1024, 256, 1, 1, 14, 14, 1},
+    {"ResNet-50 res5 3x3", 512, 512, 3, 3, 7, 7, 1},
+    {"AlexNet conv1 11x11/4", 3, 96, 11, 11, 55, 55, 4},
+    {"AlexNet conv2 5x5", 48, 256, 5, 5, 27, 27, 1},
+    {"AlexNet conv3 3x3", 256, 384, 3, 3, 13, 13, 1},
+    {"MobileNet dw 3x3", 1, 1, 3, 3, 112, 112, 1},
+    {"MobileNet dw 3x3/2", 1, 1, 3, 3, 56, 56, 2},
+    {"MobileNet pw 1x1", 32, 64, 1, 1, 112, 112, 1},
+};
+
+/* The seed problem with another layer's bounds and stride (the Inputs terms of P and Q
+ * carry Wstride and Hstride). */
+static int set_layer(adse_problem *p, const layer *l)
+{
+    const char *names = "CMRSPQ";
+    const uint64_t v[6] = {l->c, l->m, l->r, l->s, l->p, l->q};
+    for (int k = 0; k < 6; k++) {
+        int x = adse_problem_dim_id(p, names[k]);
+        if (x < 0) return -1;
+        p->bounds[x] = v[k];
+    }
+    int in = adse_problem_ds_id(p, "Inputs"), px = adse_problem_dim_id(p, 'P');
+    int qx = adse_problem_dim_id(p, 'Q');
+    if (in < 0) return -1;
+    for (int r = 0; r < p->ds[in].n_ranks; r++)
+        for (int t = 0; t < p->ds[in].ranks[r].n_terms; t++) {
+            adse_term *tm = &p->ds[in].ranks[r].terms[t];
+            if (tm->dim == px || tm->dim == qx) tm->coef = l->stride;
+        }
+    return 0;
+}
+
+static int parse_metrics(const char *s, adse_mapper_settings *set)
+{
+    char buf[128];
+    snprintf(buf, sizeof buf, "%s", s);
+    set->n_metrics = 0;
+    for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
+        if (set->n_metrics == ADSE_MAX_METRICS) return -1;
+        adse_metric m;
+        if (!strcmp(tok, "edp"))
+            m = ADSE_METRIC_EDP;
+        else if (!strcmp(tok, "energy"))
+            m = ADSE_METRIC_ENERGY;
+        else if (!strcmp(tok, "delay"))
+            m = ADSE_METRIC_DELAY;
+        else if (!strcmp(tok, "lla"))
+            m = ADSE_METRIC_LAST_LEVEL_ACCESSES;
+        else if (!strcmp(tok, "weighted"))
+            m = ADSE_METRIC_WEIGHTED;
+        else
+            return -1;
+        set->metrics[set->n_metrics++] = m;
+    }
+    set->weight_energy = 1;
+    set->weight_delay = 1000;
+    return set->n_metrics ? 0 : -1;
+}
+
 int main(int argc, char **argv)
 {
     int threads = 0;
     double limit = 0;
-    bool by_hand = false;
+    bool by_hand = false, all = false;
+    const char *metrics = NULL;
     int opt;
-    while ((opt = getopt(argc, argv, "t:l:c")) != -1) {
+    while ((opt = getopt(argc, argv, "t:l:cam:")) != -1) {
         if (opt == 't')
             threads = atoi(optarg);
         else if (opt == 'l')
             limit = atof(optarg);
         else if (opt == 'c')
             by_hand = true;
+        else if (opt == 'a')
+            all = true;
+        else if (opt == 'm')
+            metrics = optarg;
         else {
-            fprintf(stderr, "usage: bench_mapper [-c] [-t THREADS] [-l SECONDS] [DIR [PROB]]\n");
+            fprintf(stderr, "usage: bench_mapper [-a] [-c] [-m METRICS] [-t THREADS] "
+                            "[-l SECONDS] [DIR [PROB]]\n");
             return 2;
         }
     }
@@ -180,10 +268,33 @@ int main(int argc, char **argv)
         set.metrics[0] = ADSE_METRIC_DELAY;
         set.metrics[1] = ADSE_METRIC_ENERGY;
     }
+    if (metrics && parse_metrics(metrics, &set) != 0) {
+        fprintf(stderr, "bench_mapper: bad metrics '%s'\n", metrics);
+        return 2;
+    }
     set.threads = threads;
     set.time_limit_s = limit;
     adse_mapper_result *res = malloc(sizeof *res);
     if (!res) return 1;
+    if (all) {
+        printf("%-24s %10s %10s %12s %9s %7s %9s\n", "layer", "space", "evaluated", "cycles",
+               "energy uJ", "proven", "seconds");
+        for (size_t k = 0; k < sizeof LAYERS / sizeof LAYERS[0]; k++) {
+            adse_problem lp = spec->problem;
+            adse_model *lm = NULL;
+            if (set_layer(&lp, &LAYERS[k]) != 0 ||
+                adse_model_create(&spec->arch, &lp, NULL, &lm, &err) != ADSE_OK ||
+                adse_mapper_run(lm, &cons, &set, res, &err) != ADSE_OK) {
+                fprintf(stderr, "bench_mapper: %s: %s\n", LAYERS[k].name, err.msg);
+                return 1;
+            }
+            printf("%-24s %10.4g %10llu %12llu %9.2f %7s %9.3f\n", LAYERS[k].name,
+                   res->stats.mapspace_size, (unsigned long long)res->stats.evaluated,
+                   (unsigned long long)res->result.cycles, res->result.energy_pj / 1e6,
+                   res->stats.optimal ? "yes" : "no", res->stats.seconds);
+            adse_model_free(lm);
+        }
+    }
     if (adse_mapper_run(model, &cons, &set, res, &err) != ADSE_OK) {
         fprintf(stderr, "bench_mapper: %s\n", adse_err_format(&err, msg, sizeof msg));
         return 1;

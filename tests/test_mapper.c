@@ -176,8 +176,12 @@ static void objective(int k, adse_mapper_settings *s)
 {
     adse_mapper_settings_init(s);
     switch (k) {
-    case 0: s->n_metrics = 1, s->metrics[0] = ADSE_METRIC_EDP; break;
-    case 1: s->n_metrics = 1, s->metrics[0] = ADSE_METRIC_ENERGY; break;
+    case 0:
+        s->n_metrics = 1, s->metrics[0] = ADSE_METRIC_EDP;
+        break;
+    case 1:
+        s->n_metrics = 1, s->metrics[0] = ADSE_METRIC_ENERGY;
+        break;
     case 2:
         s->n_metrics = 2, s->metrics[0] = ADSE_METRIC_DELAY, s->metrics[1] = ADSE_METRIC_ENERGY;
         break;
@@ -200,10 +204,18 @@ static void metric_vec(const adse_mapper_settings *s, const adse_result *r, int 
     for (int k = 0; k < s->n_metrics; k++) {
         double e = r->energy_pj, c = (double)r->cycles;
         switch (s->metrics[k]) {
-        case ADSE_METRIC_EDP: v[k] = r->edp; break;
-        case ADSE_METRIC_ENERGY: v[k] = e; break;
-        case ADSE_METRIC_DELAY: v[k] = c; break;
-        case ADSE_METRIC_LAST_LEVEL_ACCESSES: v[k] = (double)r->levels[L - 1].accesses; break;
+        case ADSE_METRIC_EDP:
+            v[k] = r->edp;
+            break;
+        case ADSE_METRIC_ENERGY:
+            v[k] = e;
+            break;
+        case ADSE_METRIC_DELAY:
+            v[k] = c;
+            break;
+        case ADSE_METRIC_LAST_LEVEL_ACCESSES:
+            v[k] = (double)r->levels[L - 1].accesses;
+            break;
         case ADSE_METRIC_WEIGHTED:
             v[k] = s->weight_energy * e + s->weight_delay * c + s->weight_edp * r->edp;
             break;
@@ -257,6 +269,8 @@ typedef struct bf {
     bool found[N_OBJ];
     double best[N_OBJ][ADSE_MAX_METRICS];
     uint64_t evaluated;
+    uint64_t cap; /* give up after this many evaluations (0 = none) */
+    bool capped;
     adse_scratch *scratch;
     adse_result *res;
 } bf;
@@ -382,6 +396,10 @@ static int bf_sigs(const bf *b, int t, bf_sig *out)
 
 static void bf_eval(bf *b, const adse_mapping *m)
 {
+    if (b->cap && b->evaluated >= b->cap) {
+        b->capped = true;
+        return;
+    }
     b->evaluated++;
     if (adse_model_evaluate(b->model, m, b->scratch, b->res, NULL) != ADSE_OK) return;
     for (int k = 0; k < b->n_obj; k++) {
@@ -465,6 +483,7 @@ static void bf_if(bf *b)
 
 static void bf_dims(bf *b, int x)
 {
+    if (b->capped) return;
     if (x == b->D) {
         bf_if(b);
         return;
@@ -477,10 +496,11 @@ static void bf_dims(bf *b, int x)
     }
 }
 
-/* Brute-force optima of the n objectives; returns the number of evaluations. */
+/* Brute-force optima of the n objectives; returns the number of evaluations, or 0 if it
+ * gave up after cap evaluations (cap 0 = never). */
 static uint64_t brute_force(const adse_model *model, const adse_constraints *c, int n_obj,
                             const adse_mapper_settings *objs, bool *found,
-                            double best[][ADSE_MAX_METRICS])
+                            double best[][ADSE_MAX_METRICS], uint64_t cap)
 {
     bf *b = calloc(1, sizeof *b);
     assert_non_null(b);
@@ -507,6 +527,7 @@ static uint64_t brute_force(const adse_model *model, const adse_constraints *c, 
         uint64_t cur[BF_MAX_TL] = {0};
         bf_fact_rec(b, x, 0, b->p->bounds[x], cur);
     }
+    b->cap = cap;
     b->n_obj = n_obj;
     memcpy(b->obj, objs, sizeof(adse_mapper_settings) * (size_t)n_obj);
     b->scratch = adse_scratch_new(model);
@@ -516,7 +537,7 @@ static uint64_t brute_force(const adse_model *model, const adse_constraints *c, 
         found[k] = b->found[k];
         memcpy(best[k], b->best[k], sizeof b->best[k]);
     }
-    uint64_t n = b->evaluated;
+    uint64_t n = b->capped ? 0 : b->evaluated;
     for (int x = 0; x < b->D; x++)
         free(b->fact[x]);
     adse_scratch_free(b->scratch);
@@ -525,15 +546,18 @@ static uint64_t brute_force(const adse_model *model, const adse_constraints *c, 
     return n;
 }
 
-/* The mapper reaches the brute-force optimum of every objective, and proves it. */
-static void check_optimal(const adse_model *model, const adse_constraints *c, const char *what)
+/* The mapper reaches the brute-force optimum of every objective, and proves it. Returns
+ * false (checking nothing) if the brute force would take more than cap evaluations. */
+static bool check_optimal_cap(const adse_model *model, const adse_constraints *c, const char *what,
+                              uint64_t cap)
 {
     adse_mapper_settings objs[N_OBJ];
     for (int k = 0; k < N_OBJ; k++)
         objective(k, &objs[k]);
     bool found[N_OBJ];
     double best[N_OBJ][ADSE_MAX_METRICS];
-    uint64_t n = brute_force(model, c, N_OBJ, objs, found, best);
+    uint64_t n = brute_force(model, c, N_OBJ, objs, found, best, cap);
+    if (n == 0) return false;
     int L = adse_model_arch(model)->n_levels;
     adse_mapper_result *r = malloc(sizeof *r);
     assert_non_null(r);
@@ -564,11 +588,19 @@ static void check_optimal(const adse_model *model, const adse_constraints *c, co
         }
         assert_true(r->stats.lower_bound <= v[0]);
         assert_true(r->stats.evaluated <= n);
-        print_message("%s objective %d: brute force %llu evaluations, mapper %llu, space %.3g\n",
-                      what, k, (unsigned long long)n, (unsigned long long)r->stats.evaluated,
-                      r->stats.mapspace_size);
+        if (getenv("ADSE_MAPPER_VERBOSE"))
+            print_message("%s objective %d: brute force %llu evaluations, mapper %llu, "
+                          "space %.3g\n",
+                          what, k, (unsigned long long)n, (unsigned long long)r->stats.evaluated,
+                          r->stats.mapspace_size);
     }
     free(r);
+    return true;
+}
+
+static void check_optimal(const adse_model *model, const adse_constraints *c, const char *what)
+{
+    assert_true(check_optimal_cap(model, c, what, 0));
 }
 
 /* ---------------------------------------------------------------------------------------
@@ -603,8 +635,8 @@ static void test_optimal_arch_a_legacy(void **state)
     adse_model *m = make_model(&spec->arch, &p, ADSE_TRANSLATION_LEGACY, false);
     adse_constraints c;
     adse_constraints_init(&c, spec->arch.n_levels, p.n_dims, p.n_ds);
-    c.temporal[1].factor_max[3] = 2;          /* GLB temporal P <= 2 */
-    c.temporal[2].n_suffix = 1;               /* DRAM: K outermost */
+    c.temporal[1].factor_max[3] = 2; /* GLB temporal P <= 2 */
+    c.temporal[2].n_suffix = 1;      /* DRAM: K outermost */
     c.temporal[2].suffix[0] = 0;
     c.temporal[2].has_permutation = true;
     check_optimal(m, &c, "arch A legacy");
@@ -646,12 +678,12 @@ static void test_optimal_arch_c(void **state)
     m = make_model(&spec->arch, &p, ADSE_TRANSLATION_NEW, true);
     adse_constraints c;
     adse_constraints_init(&c, spec->arch.n_levels, p.n_dims, p.n_ds);
-    c.spatial[1].split = 2;                  /* GLB spatial: X = first two entries */
-    c.spatial[1].n_prefix = 1;               /* ... the first being P */
+    c.spatial[1].split = 2;    /* GLB spatial: X = first two entries */
+    c.spatial[1].n_prefix = 1; /* ... the first being P */
     c.spatial[1].prefix[0] = 3;
     c.spatial[1].has_permutation = true;
-    c.temporal[1].factor_min[0] = 2;         /* GLB temporal K >= 2 */
-    c.temporal[0].default_max_factor = 2;    /* spad temporal factors <= 2 ... */
+    c.temporal[1].factor_min[0] = 2;               /* GLB temporal K >= 2 */
+    c.temporal[0].default_max_factor = 2;          /* spad temporal factors <= 2 ... */
     c.temporal[0].factor_eq[2] = ADSE_FACTOR_REST; /* ... except R, the rest of its bound */
     c.min_parallelism = 0.5;
     check_optimal(m, &c, "arch C conv1d constrained");
@@ -689,6 +721,174 @@ static void test_level0_order_irrelevant(void **state)
     adse_scratch_free(s);
     adse_model_free(m);
     adse_spec_free(spec);
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Tests: random architectures, problems and constraints against the brute force
+ * (ADSE_MAPPER_STRESS=N runs N cases instead of a few small ones)
+ * ------------------------------------------------------------------------------------- */
+
+static unsigned rnd(unsigned *rs, unsigned n)
+{
+    *rs = *rs * 1103515245u + 12345u;
+    return (*rs >> 16) % n;
+}
+
+/* DRAM, GLB, optional mid buffer and spad per PE, MACs; random fanouts (1-D and 2-D, at the
+ * GLB and at the spads), capacities, block sizes and bandwidths. */
+static adse_spec *random_arch(unsigned *rs, char *desc, size_t dsz)
+{
+    static const unsigned pxs[] = {1, 2, 4, 1, 2}, pys[] = {1, 1, 1, 2, 2};
+    int g = (int)rnd(rs, 5), mm = (int)rnd(rs, 3);
+    unsigned px = pxs[g], py = pys[g], mx = mm == 0 ? 1 : 2, my = mm == 2 ? 2 : 1;
+    int spad = 2 + (int)rnd(rs, 12), glb = 4 + (int)rnd(rs, 40), blk = 1 + (int)rnd(rs, 2);
+    int bw = (int)rnd(rs, 3), mid = rnd(rs, 3) == 0, e_dram = 50 + (int)rnd(rs, 200);
+    int e_glb = 2 + (int)rnd(rs, 8), mid_depth = 4 + (int)rnd(rs, 16);
+    int extra = (int)rnd(rs, 5); /* 1 cluster 2, 2 double buffering, 3 min utilization,
+                                    4 network latency */
+    char y[4096], glb_attr[256];
+    snprintf(glb_attr, sizeof glb_attr, "%s%s",
+             bw == 0   ? ""
+             : bw == 1 ? ", read_bandwidth: 1, write_bandwidth: 1"
+                       : ", read_bandwidth: 2, write_bandwidth: 2",
+             extra == 1   ? ", block-size: 1"
+             : extra == 2 ? ", multiple_buffering: 2"
+             : extra == 3 ? ", min_utilization: 0.25"
+             : extra == 4 ? ", network_fill_latency: 3, network_drain_latency: 2"
+                          : "");
+    int n = snprintf(y, sizeof y,
+                     "architecture:\n  version: 0.3\n  subtree:\n  - name: sys\n    local:\n"
+                     "    - name: DRAM\n      class: DRAM\n"
+                     "      attributes: {width: 16, datawidth: 16, vector_access_energy: %d}\n"
+                     "    subtree:\n    - name: chip\n      local:\n      - name: GLB\n"
+                     "        class: SRAM\n        attributes: {depth: %d, width: %d, "
+                     "datawidth: 16, vector_access_energy: %d%s}\n"
+                     "      subtree:\n      - name: PE[0..%u]\n        local:\n",
+                     e_dram, glb, 16 * (extra == 1 ? 2 : blk), e_glb, glb_attr, px * py - 1);
+    if (mid)
+        n += snprintf(y + n, sizeof y - (size_t)n,
+                      "        - name: mid\n          class: regfile\n          attributes: "
+                      "{depth: %d, width: 16, datawidth: 16, vector_access_energy: 1.5, "
+                      "meshX: %u}\n",
+                      mid_depth, px);
+    n += snprintf(y + n, sizeof y - (size_t)n,
+                  "        - name: spad\n          class: regfile\n          attributes: "
+                  "{depth: %d, width: 16, datawidth: 16, vector_access_energy: 1, meshX: %u}\n",
+                  spad, px);
+    if (mx * my > 1)
+        snprintf(y + n, sizeof y - (size_t)n,
+                 "        - name: mac[0..%u]\n          class: intmac\n          attributes: "
+                 "{datawidth: 16, meshX: %u, energy: 2}\n",
+                 mx * my - 1, px * mx);
+    else
+        snprintf(y + n, sizeof y - (size_t)n,
+                 "        - name: mac\n          class: intmac\n          attributes: "
+                 "{datawidth: 16, meshX: %u, energy: 2}\n",
+                 px);
+    snprintf(desc, dsz, "GLB fanout %ux%u, spad fanout %ux%u, spad %d, GLB %dx%d, bw %d%s, %s", px,
+             py, mx, my, spad, glb, blk, bw, mid ? ", mid" : "",
+             extra == 1   ? "cluster 2"
+             : extra == 2 ? "double buffering"
+             : extra == 3 ? "min utilization"
+             : extra == 4 ? "latency"
+                          : "plain");
+    adse_spec_options o;
+    adse_spec_options_init(&o);
+    o.energy = ADSE_ENERGY_MODE_TIMELOOP_FALLBACK;
+    const char *texts[1] = {y}, *names[1] = {"random.yaml"};
+    adse_spec *spec = NULL;
+    adse_err err;
+    assert_int_equal(adse_spec_load_strings_opts(texts, names, 1, &o, &spec, &err), ADSE_OK);
+    return spec;
+}
+
+static void test_random(void **state)
+{
+    (void)state;
+    const char *env = getenv("ADSE_MAPPER_STRESS");
+    int cases = env ? atoi(env) : 6;
+    uint64_t cap = env ? 0 : 20000; /* by default only small cases */
+    unsigned rs =
+        env && getenv("ADSE_MAPPER_SEED") ? (unsigned)atoi(getenv("ADSE_MAPPER_SEED")) : 2024u;
+    int checked = 0;
+    for (int it = 0; it < cases; it++) {
+        char desc[256], what[512];
+        unsigned seed = rs;
+        adse_spec *spec;
+        int ga = (int)rnd(&rs, 4);
+        if (ga == 0) {
+            spec = golden_arch("case00_archA");
+            snprintf(desc, sizeof desc, "golden arch A");
+        } else if (ga == 1) {
+            spec = golden_arch("case12_archB");
+            snprintf(desc, sizeof desc, "golden arch B");
+        } else {
+            spec = random_arch(&rs, desc, sizeof desc);
+        }
+        adse_problem p;
+        bool is_conv = rnd(&rs, 2) == 0;
+        if (is_conv) {
+            static const uint64_t ks[] = {1, 2, 2, 4}, cs[] = {1, 2, 2}, r3[] = {1, 2, 3};
+            static const uint64_t ps[] = {2, 3, 4};
+            uint64_t k = ks[rnd(&rs, 4)], c = cs[rnd(&rs, 3)], r = r3[rnd(&rs, 3)];
+            uint64_t pp = ps[rnd(&rs, 3)];
+            conv1d(&p, k, c, r, pp, 1 + (int)rnd(&rs, 2));
+        } else {
+            static const uint64_t v[] = {1, 2, 3, 4, 6};
+            uint64_t a = v[rnd(&rs, 5)], b = v[rnd(&rs, 4)], c = v[rnd(&rs, 5)];
+            gemm(&p, a, b, c);
+        }
+        int L = spec->arch.n_levels;
+        adse_translation tr = rnd(&rs, 2) ? ADSE_TRANSLATION_LEGACY : ADSE_TRANSLATION_NEW;
+        bool no_links = rnd(&rs, 4) == 0;
+        adse_model *m = make_model(&spec->arch, &p, tr, no_links);
+        adse_constraints c;
+        adse_constraints_init(&c, L, p.n_dims, p.n_ds);
+        for (int d = 0; d < p.n_ds; d++) {
+            for (int i = 0; i < L - 1; i++) {
+                if (!rnd(&rs, 3)) continue;
+                c.keep_fixed[d] |= 1u << i;
+                if (rnd(&rs, 3)) c.keep_value[d] |= 1u << i;
+            }
+        }
+        if (rnd(&rs, 3) == 0) {
+            int t = (int)rnd(&rs, (unsigned)L), x = (int)rnd(&rs, p.n_dims);
+            c.temporal[t].factor_max[x] = 1 + rnd(&rs, 3);
+        }
+        if (rnd(&rs, 3) == 0) {
+            int t = (int)rnd(&rs, (unsigned)L);
+            adse_tiling_constraint *tc = &c.temporal[t];
+            tc->has_permutation = true;
+            tc->n_prefix = 1;
+            tc->prefix[0] = (uint8_t)rnd(&rs, p.n_dims);
+            uint8_t y = (uint8_t)rnd(&rs, p.n_dims);
+            if (rnd(&rs, 2) && y != tc->prefix[0]) {
+                tc->n_suffix = 1;
+                tc->suffix[0] = y;
+            }
+        }
+        for (int i = 0; i < L; i++)
+            if (adse_arch_fanout_x(&spec->arch, i) * adse_arch_fanout_y(&spec->arch, i) > 1 &&
+                rnd(&rs, 4) == 0)
+                c.spatial[i].split = (int8_t)rnd(&rs, p.n_dims + 1u);
+        if (rnd(&rs, 5) == 0) c.min_parallelism = 0.5;
+        snprintf(what, sizeof what, "random case %d (seed %u: %s, %s, %s%s)", it, seed, desc,
+                 is_conv ? "conv1d" : "gemm", tr ? "legacy" : "new",
+                 no_links ? ", no link transfers" : "");
+        /* Constraints that contradict the space (all bypassed, ...) are errors: skip. */
+        adse_mapper_result *r = malloc(sizeof *r);
+        adse_mapper_settings s;
+        adse_mapper_settings_init(&s);
+        s.time_limit_s = 1e-9; /* only validates the constraints */
+        adse_err err;
+        bool ok = adse_mapper_run(m, &c, &s, r, &err) == ADSE_OK;
+        free(r);
+        if (ok && check_optimal_cap(m, &c, what, cap)) checked++;
+        adse_model_free(m);
+        adse_spec_free(spec);
+    }
+    print_message("random: %d of %d cases checked against the brute force\n", checked, cases);
+    assert_true(checked > 0);
 }
 
 /* ---------------------------------------------------------------------------------------
@@ -751,8 +951,8 @@ static void run_seed(const char *design, uint64_t max_cycles, double max_uj)
     snprintf(rel[5], sizeof rel[5],
              "seed-experiment/%s/constraints/eyeriss_like_map_constraints.yaml", design);
     snprintf(rel[6], sizeof rel[6], "seed-experiment/original/mapper.yaml");
-    snprintf(rel[7], sizeof rel[7], "seed-experiment/%s/timeloop-mapper-out/timeloop-mapper.map.yaml",
-             design);
+    snprintf(rel[7], sizeof rel[7],
+             "seed-experiment/%s/timeloop-mapper-out/timeloop-mapper.map.yaml", design);
     const char *f[7];
     for (int k = 0; k < 7; k++)
         f[k] = testutil_data(rel[k], p[k], sizeof p[k]);
@@ -1007,6 +1207,7 @@ int main(void)
         cmocka_unit_test(test_optimal_arch_b),
         cmocka_unit_test(test_optimal_arch_c),
         cmocka_unit_test(test_level0_order_irrelevant),
+        cmocka_unit_test(test_random),
         cmocka_unit_test(test_threads_identical),
         cmocka_unit_test(test_seed_original),
         cmocka_unit_test(test_seed_optimal_4x42),

@@ -55,15 +55,19 @@ typedef enum adse_metric {
     ADSE_METRIC_ENERGY,
     ADSE_METRIC_DELAY,
     ADSE_METRIC_LAST_LEVEL_ACCESSES,
-    ADSE_METRIC_WEIGHTED /* adse: sum of weights[k] * metric k (see adse_mapper_settings) */
+    ADSE_METRIC_WEIGHTED /* adse: weight_energy * energy (pJ) + weight_delay * cycles
+                            + weight_edp * EDP (J*cycle, as adse_result.edp) */
 } adse_metric;
 
 #define ADSE_MAX_METRICS 4
 
 typedef struct adse_mapper_settings {
     uint8_t n_metrics;                       /* default 1: [edp] */
-    adse_metric metrics[ADSE_MAX_METRICS];   /* lexicographic with Timeloop's 0.1% rule */
-    double weight_energy, weight_delay, weight_edp; /* for ADSE_METRIC_WEIGHTED */
+    adse_metric metrics[ADSE_MAX_METRICS];   /* compared lexicographically (adse/mapper.h:
+                                                the exact minimum, see docs/mapper.md for
+                                                Timeloop's 0.1% rule) */
+    double weight_energy, weight_delay, weight_edp; /* for ADSE_METRIC_WEIGHTED; >= 0, not
+                                                       all 0 */
     int threads;                             /* num_threads; 0 = all cores */
     double time_limit_s;                     /* 0 = none */
 } adse_mapper_settings;

@@ -2,13 +2,28 @@
  * adse/mapper.h: the mapper, optimal within Timeloop's mapspace (spec 9).
  *
  * The mapspace is Timeloop's uber mapspace (spec 9.1): per-dimension factorizations over
- * all temporal and spatial tiling levels, loop permutations per level, X/Y splits and
- * keep/bypass choices, restricted by an adse_constraints. adse_mapper_run() searches it
- * for the best mapping under the settings' metrics, pruning only what cannot hold the
- * optimum, and says whether optimality was proven (it is not when the time limit cuts the
- * search; the best found is then returned with the bound reached).
- * Determinism: the result is identical for any thread count.
- * Thread-safety: adse_mapper_run uses its own threads; the model is only read.
+ * all temporal and spatial tiling levels (a spatial tiling level exists where a level fans
+ * out to more than one child), loop permutations per level, X/Y splits and keep/bypass
+ * choices, restricted by an adse_constraints (docs/mapper.md gives the exact definition,
+ * including how `X=0` and the permutation suffix extend Timeloop's syntax). A mapping is
+ * valid when the model accepts it and, per spatial level, the X (Y) loops' product fits the
+ * fanout X (Y) and the minimum parallelism holds.
+ *
+ * Optimum. The settings' metrics are compared lexicographically and exactly: the optimum
+ * has the smallest first metric, among those the smallest second, and so on; among exact
+ * ties it is the first in the mapper's enumeration order (docs/mapper.md). Timeloop's 0.1%
+ * tolerance is not applied (it is not a total order); the optimum is therefore never worse
+ * on the first metric than any mapping of the space, Timeloop's included, and not worse on
+ * the second than any mapping that ties on the first, and so on.
+ *
+ * adse_mapper_run() searches the space by branch and bound, pruning only what cannot hold
+ * the optimum, and says whether optimality was proven (it is not when the time limit cuts
+ * the search; the best found is then returned with the bound reached).
+ * Determinism: the result (mapping, metrics, stats.evaluated and .valid) is identical for
+ * any thread count; only stats.seconds and stats.threads differ.
+ * Thread-safety: adse_mapper_run uses its own threads and only reads the model, which other
+ * threads may share meanwhile; concurrent calls on one model are fine.
+ * Ownership: everything is borrowed; the result is written into the caller's struct.
  */
 #ifndef ADSE_MAPPER_H
 #define ADSE_MAPPER_H
@@ -26,27 +41,41 @@ extern "C" {
 #endif
 
 typedef struct adse_mapper_stats {
-    double mapspace_size;      /* size of the constrained mapspace (may exceed 2^64) */
-    uint64_t evaluated;        /* complete mappings evaluated with the model */
+    double mapspace_size;      /* Timeloop's count of the constrained mapspace: factorizations
+                                  x permutations x splits x keep/bypass choices (spec 9.1;
+                                  may exceed 2^64) */
+    uint64_t evaluated;        /* complete mappings evaluated with the model (distinct loop
+                                  nests: permutations differing only in unit loops count once) */
     uint64_t valid;            /* of those, valid mappings */
-    double pruned;             /* mappings excluded without evaluation */
+    double pruned;             /* mappings excluded without evaluation:
+                                  mapspace_size - evaluated */
     double seconds;            /* wall-clock time of the search */
     bool optimal;              /* the whole (pruned) space was covered: optimum proven */
-    double lower_bound;        /* when not optimal: proven lower bound of the first metric */
+    double lower_bound;        /* proven lower bound of the first metric over the whole
+                                  mapspace: the optimum's value when optimal, else the least
+                                  bound of the unfinished parts and the best found (+inf
+                                  when the space holds no valid mapping) */
     int threads;               /* threads used */
 } adse_mapper_stats;
 
 typedef struct adse_mapper_result {
-    bool found;                /* a valid mapping exists (else best/result undefined) */
-    adse_mapping best;         /* the best mapping */
-    adse_result result;        /* its evaluation */
+    bool found;                /* a valid mapping was found (else best/result undefined) */
+    adse_mapping best;         /* the best mapping: full permutations satisfying the
+                                  permutation constraints, unit-factor dims after the
+                                  non-unit ones of the free part */
+    adse_result result;        /* its evaluation by the model */
     adse_mapper_stats stats;
 } adse_mapper_result;
 
 /* Searches the mapspace of model under constraints (NULL = unconstrained) and settings
- * (NULL = defaults). Returns ADSE_OK also when no valid mapping exists (out->found false);
- * errors are for contradictory constraints (e.g. fixed factors whose product is not the
- * bound), reported with the level and dimension. */
+ * (NULL = defaults: [edp], all cores, no time limit). Returns ADSE_OK also when no valid
+ * mapping exists (out->found false). Errors: ADSE_E_SPEC for contradictory constraints
+ * (fixed factors that do not divide the bound or multiply to another value, a minimum above
+ * a maximum, `X=0` at two levels of one dimension, a data space bypassed everywhere, a
+ * spatial factor at a level without fanout, ...), naming the level and dimension;
+ * ADSE_E_USAGE for bad settings (no metric, negative weights or all weights 0 with
+ * ADSE_METRIC_WEIGHTED, negative threads or time limit) or constraints sized for another
+ * model; ADSE_E_NOMEM. */
 adse_status adse_mapper_run(const adse_model *model, const adse_constraints *constraints,
                             const adse_mapper_settings *settings, adse_mapper_result *out,
                             adse_err *err);

@@ -3,7 +3,7 @@
  *
  * Every bound here is a property of the model's formulas (model.c, collapse()), valid for
  * every loop order and split, so a subtree whose bound cannot beat the incumbent holds no
- * better mapping. The facts used (docs/mapper.md proves each):
+ * better mapping. The facts used (docs/mapper.md section 5 argues each):
  *
  *  F1 Compute cycles = product of temporal factors; cycles >= compute cycles + latency, and
  *     >= a level's reads (fills + updates) per instance divided by its read (write)
@@ -17,20 +17,28 @@
  *     offsets of the children) does not depend on loop order. Link transfers are
  *     impossible at j >= 1 for a halo-free data space under the NEW translation rule
  *     (deltas are empty or whole disjoint tiles; a neighbour's tile is never the next
- *     position's), so the bound only gives up (uses 0) where links are possible.
+ *     position's).
+ *  F3' With link transfers, a visit with an unlinked child keeps at least one multicast
+ *     group, so A * F >= AM: a bypassed level scales the accesses of the level above by at
+ *     least 1. A kept level's own link-reduced accesses get no bound (0).
  *  F4 Bypass composes: a kept level's reads are Fill(next keeper below) times the groups
  *     of the levels in between, or compute cycles times all groups below for the
  *     innermost keeper; its fills are its own Fill (spec 4.8.5, model.c collapse()).
  *  F5 Over all instances a keeper reads (and a non-outermost keeper fills) at least the
  *     operand points of d, divided among its instances.
+ *  F6 The innermost keeper k0 of d reads (updates) computes * prod_{j <= k0} G_j / F_j over
+ *     all instances (F4 with F_j the fanout used); a partial factorization takes the least
+ *     over the levels that may be the innermost keeper, 1 / fanout for unassigned levels.
  * Set sizes use the Cauchy-Davenport inequality |A + B| >= |A| + |B| - 1 for sums of
- * integer sets, exact for halo-free ranks.
+ * integer sets, exact for halo-free ranks. adse__fill_exact() replaces F2 by the model's own
+ * value once the loop orders above a level are fixed.
  */
 #include <math.h>
 #include <string.h>
 
 #include "adse/workload.h"
 #include "mapper/mapper_internal.h"
+#include "model/model_internal.h"
 
 /* Relative safety margin of floating lower bounds against rounding in the model's sums. */
 #define LB_MARGIN 1e-9
@@ -167,7 +175,8 @@ static bool links_possible(const mspace *sp, const mifinfo *info, int j, int d)
     return sp->legacy || sp->halo[d] || j == 0;
 }
 
-void adse__bound_if_keep(const mspace *sp, const mifinfo *info, const uint32_t *keep, mlb *lb)
+void adse__bound_if_keep(const mspace *sp, const mifinfo *info, const uint32_t *keep,
+                         const uint64_t (*fill_ex)[ADSE_MAX_DATASPACES], int k_exact, mlb *lb)
 {
     int L = sp->L, NDS = sp->NDS;
     const adse_arch *a = sp->arch;
@@ -183,20 +192,27 @@ void adse__bound_if_keep(const mspace *sp, const mifinfo *info, const uint32_t *
             const adse_buffer *b = &a->levels[k];
             int j0 = t == 0 ? 0 : kept[t - 1] + 1;
             bool chain_ok = true;
-            uint64_t base = t == 0 ? info->cc : info->fill_lb[kept[t - 1]][d];
+            int kb = t == 0 ? -1 : kept[t - 1];
+            uint64_t base = t == 0          ? info->cc
+                            : kb >= k_exact ? fill_ex[kb][d]
+                                            : info->fill_lb[kb][d];
             for (int j = j0; j <= k; j++) {
-                if (links_possible(sp, info, j, d)) chain_ok = false;
-                base = mul_sat(base, info->g_lb[j][d]);
+                if (links_possible(sp, info, j, d)) {
+                    /* The chain's first level reads its raw (link-reduced) accesses: no
+                     * bound. A bypassed level's children scale the next level's accesses
+                     * by F * A / AM >= 1 (F3'). */
+                    chain_ok = false;
+                    if (j == j0) base = 0;
+                } else {
+                    base = mul_sat(base, info->g_lb[j][d]);
+                }
             }
             uint64_t rfk = info->rf[k];
             uint64_t share = rfk ? ceil_div(sp->opset[d], rfk) : 0;
-            if (!chain_ok)
-                base = 0;
-            else if (share > base)
-                base = share;
+            if (chain_ok && share > base) base = share;
             uint64_t fill = 0;
             if (t < m - 1 && !links_possible(sp, info, k + 1, d)) {
-                fill = info->fill_lb[k][d];
+                fill = k >= k_exact ? fill_ex[k][d] : info->fill_lb[k][d];
                 if (share > fill) fill = share;
             }
             uint64_t rd, fl, up;
@@ -239,10 +255,134 @@ void adse__bound_if_keep(const mspace *sp, const mifinfo *info, const uint32_t *
     lb->lla = lla;
 }
 
-void adse__bound_global(const mspace *sp, double cc_lb, mlb *lb)
+uint64_t adse__fill_exact(const mspace *sp, adse_scratch *scratch,
+                          const uint64_t f[][ADSE_MAX_DIMS], const morder *ords,
+                          const mifinfo *info, int k, int d)
 {
+    const adse_model *m = sp->model;
+    const mproj *p = &m->proj[d];
+    int D = sp->D;
+    uint64_t n[MODEL_MAX_LOOPS], stride[MODEL_MAX_LOOPS];
+    uint8_t dim[MODEL_MAX_LOOPS];
+    int nl = 0;
+    uint64_t run[ADSE_MAX_DIMS];
+    for (int x = 0; x < D; x++)
+        run[x] = info->ext[k][x];
+    /* Non-unit temporal loops above level k's boundary, innermost first, with the
+     * operation-space stride of each (the product of all inner loops of its dimension). */
+    for (int u = sp->t_of[k] + 1; u < sp->NT; u++) {
+        if (sp->tl[u].spatial) {
+            for (int x = 0; x < D; x++)
+                run[x] *= f[u][x];
+            continue;
+        }
+        const morder *o = &ords[u];
+        for (int q = 0; q < o->n; q++) {
+            int x = o->dims[q];
+            n[nl] = f[u][x];
+            stride[nl] = run[x];
+            dim[nl] = (uint8_t)x;
+            nl++;
+        }
+        for (int x = 0; x < D; x++)
+            run[x] *= f[u][x];
+    }
+    uint64_t size = info->tsize[k][d];
+    bool links = sp->links_on && info->fan[k + 1] >= 2;
+    if (!p->halo && !links) {
+        /* Closed form (spec 4.5a), as the model computes it. */
+        uint64_t fill = size;
+        bool on = false;
+        for (int q = 0; q < nl; q++) {
+            if (!on && (p->relevant & (1u << dim[q]))) on = true;
+            if (on) fill *= n[q];
+        }
+        return fill;
+    }
+    int nr = p->n_ranks;
+    int64_t t[MODEL_MAX_LOOPS * ADSE_MAX_RANKS], ext[ADSE_MAX_RANKS];
+    int64_t prefix[ADSE_MAX_RANKS] = {0};
+    for (int q = 0; q < nl; q++) {
+        for (int r = 0; r < nr; r++) {
+            int64_t u = 0;
+            for (int tt = p->first[r]; tt < p->first[r + 1]; tt++)
+                if (p->dim[tt] == dim[q]) u += p->coef[tt] * (int64_t)stride[q];
+            t[q * nr + r] = u - prefix[r];
+            prefix[r] += u;
+        }
+    }
+    for (int r = 0; r < nr; r++) {
+        int64_t span = 0;
+        for (int tt = p->first[r]; tt < p->first[r + 1]; tt++) {
+            int64_t c = p->coef[tt] < 0 ? -p->coef[tt] : p->coef[tt];
+            span += c * (int64_t)(info->ext[k][p->dim[tt]] - 1);
+        }
+        ext[r] = span + 1;
+    }
+    seq_in in;
+    in.k = nl;
+    in.nr = nr;
+    in.n = n;
+    in.t = t;
+    in.ext = ext;
+    in.size = size;
+    in.legacy = sp->legacy;
+    in.no_reuse = false;
+    in.want_pairs = false;
+    seq_out out;
+    adse__seq_solve(scratch, &in, &out);
+    return out.fill;
+}
+
+void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], int t_done,
+                         double cc_lb, mlb *lb)
+{
+    int L = sp->L, D = sp->D;
+    const adse_arch *a = sp->arch;
+    /* Per spatial level: its fanout used (complete levels) and the children's offsets. */
+    double energy = sp->mac_energy_pj + sp->leak_pj * cc_lb;
+    for (int d = 0; d < sp->NDS; d++) {
+        /* fac = product over the levels up to k0 of G_j / F_j (F4, F3'), the share of the
+         * computes the innermost keeper k0 reads (updates) over all instances. */
+        double fac = 1.0, best = HUGE_VAL;
+        for (int k0 = 0; k0 < L; k0++) {
+            int sj = sp->s_of[k0];
+            if (sj >= 0) {
+                bool links = sp->links_on && (sp->legacy || sp->halo[d] || k0 == 0);
+                if (sj <= t_done) {
+                    uint64_t one[ADSE_MAX_DIMS], cnt[ADSE_MAX_DIMS], fan = 1;
+                    for (int x = 0; x < D; x++) {
+                        one[x] = 1;
+                        cnt[x] = f[sj][x];
+                        fan *= f[sj][x];
+                    }
+                    double g = fan < 2 ? 1.0
+                               : links ? (k0 == 0 ? 0.0 : 1.0)
+                                       : (double)set_bound(sp->prob, d, one, cnt);
+                    fac *= g / (double)fan;
+                } else {
+                    fac *= (links && k0 == 0) ? 0.0 : 1.0 / (double)sp->tl[sj].cap;
+                }
+            }
+            bool fixed = (sp->keep_fixed[d] >> k0) & 1u, val = (sp->keep_value[d] >> k0) & 1u;
+            if (!fixed || val) {
+                const adse_buffer *b = &a->levels[k0];
+                double q = b->instances
+                               ? (double)(b->instances / b->cluster_size) / (double)b->instances
+                               : 0.0;
+                if (q > 1) q = 1;
+                double e = sp->rw[d] ? b->e_update : b->e_read;
+                double inner = (double)sp->macs * fac * e * q / (double)b->block_size;
+                double v =
+                    k0 == L - 1 ? fmax(inner, sp->dram_energy[d]) : inner + sp->dram_energy[d];
+                if (v < best) best = v;
+            }
+            if (fixed && val) break; /* a forced keeper: no innermost keeper above it */
+        }
+        if (best < HUGE_VAL) energy += best;
+    }
     lb->cycles = cc_lb + (double)sp->latency;
-    lb->energy = sp->global_energy_lb + sp->leak_pj * cc_lb;
+    lb->energy = energy;
     double lla = 0;
     for (int d = 0; d < sp->NDS; d++)
         if (sp->dram_lb_valid[d]) lla += (double)sp->opset[d];
@@ -256,10 +396,18 @@ void adse__metrics(const mspace *sp, double cycles, double energy, double edp, d
     for (int k = 0; k < s->n_metrics; k++) {
         double v = 0;
         switch (s->metrics[k]) {
-        case ADSE_METRIC_EDP: v = edp; break;
-        case ADSE_METRIC_ENERGY: v = energy; break;
-        case ADSE_METRIC_DELAY: v = cycles; break;
-        case ADSE_METRIC_LAST_LEVEL_ACCESSES: v = lla; break;
+        case ADSE_METRIC_EDP:
+            v = edp;
+            break;
+        case ADSE_METRIC_ENERGY:
+            v = energy;
+            break;
+        case ADSE_METRIC_DELAY:
+            v = cycles;
+            break;
+        case ADSE_METRIC_LAST_LEVEL_ACCESSES:
+            v = lla;
+            break;
         case ADSE_METRIC_WEIGHTED:
             v = s->weight_energy * energy + s->weight_delay * cycles + s->weight_edp * edp;
             break;

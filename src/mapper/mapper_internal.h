@@ -90,8 +90,8 @@ typedef struct mspace {
     uint64_t opset[ADSE_MAX_DATASPACES]; /* distinct operand points of each data space */
     bool dram_lb_valid[ADSE_MAX_DATASPACES]; /* opset is a lower bound of the outermost
                                                 level's reads/updates for every mapping */
-    double global_energy_lb;        /* energy lower bound valid for the whole space
-                                       (without leakage, which scales with cycles) */
+    double dram_energy[ADSE_MAX_DATASPACES]; /* compulsory outermost-level energy of d
+                                                (0 unless dram_lb_valid) */
 
     double size;                    /* mapspace size (Timeloop's count) */
 } mspace;
@@ -119,6 +119,7 @@ bool adse__order_next_perm(morder *o);
 void adse__order_apply(const mspace *sp, int t, const morder *o, adse_mapping *m);
 
 /* bound.c */
+typedef struct adse_scratch adse_scratch;
 
 /* What one complete factorization fixes (per storage level and data space). */
 typedef struct mifinfo {
@@ -142,10 +143,20 @@ typedef struct mlb {
 
 /* Fills info for the complete factorization f[tiling level][dim]. */
 void adse__if_info(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo *info);
-/* Lower bound of every mapping with this factorization and these keep masks. */
-void adse__bound_if_keep(const mspace *sp, const mifinfo *info, const uint32_t *keep, mlb *lb);
-/* Lower bound of every mapping whose compute cycles are at least cc_lb. */
-void adse__bound_global(const mspace *sp, double cc_lb, mlb *lb);
+/* Lower bound of every mapping with this factorization and these keep masks; the fills of
+ * levels k >= k_exact are exact (fill_ex, from adse__fill_exact), the others bounded. */
+void adse__bound_if_keep(const mspace *sp, const mifinfo *info, const uint32_t *keep,
+                         const uint64_t (*fill_ex)[ADSE_MAX_DATASPACES], int k_exact, mlb *lb);
+/* The model's Fill_k(d) once the orders of all temporal tiling levels above level k are
+ * fixed (ords indexed by tiling level), computed as the model does (closed form, or its
+ * visit-sequence solver for halo tensors and where link transfers are analysed). */
+uint64_t adse__fill_exact(const mspace *sp, adse_scratch *scratch,
+                          const uint64_t f[][ADSE_MAX_DIMS], const morder *ords,
+                          const mifinfo *info, int k, int d);
+/* Lower bound of every completion of a factorization whose tiling levels 0..t_done are
+ * assigned (f; later levels partly or not) and whose compute cycles are at least cc_lb. */
+void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], int t_done,
+                         double cc_lb, mlb *lb);
 
 /* Metric vector of raw values; lower bounds are made conservative by the caller. */
 void adse__metrics(const mspace *sp, double cycles, double energy, double edp, double lla,

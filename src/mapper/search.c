@@ -1,11 +1,12 @@
 /*
  * search.c: adse_mapper_run(), a deterministic parallel branch and bound (spec 9).
  *
- * Enumeration order (it defines the mapspace index that breaks ties): index factorizations
- * depth first, tiling levels innermost first and dimensions in id order within a level,
- * factors descending; per factorization the keep/bypass choices (per level, larger kept
- * sets first, level 0 varying fastest); per choice the effective loop orders and cuts
- * (tiling level 0 varying fastest, permutations in lexicographic order of their free part).
+ * Enumeration order (it defines the index that breaks exact ties, docs/mapper.md 4.1):
+ * factorizations depth first, tiling levels innermost first, dimensions in id order within
+ * a level, factors descending; per factorization its keep/bypass choices (per level the
+ * kept subsets that fit, larger first, level 0 varying fastest), in chunks sorted by lower
+ * bound; per keep choice the effective loop orders and cuts, outermost tiling level
+ * slowest, permutations in lexicographic order of their free part.
  *
  * Work split. The factorization tree is cut at a fixed depth into items (prefixes), in
  * enumeration order; the cut depth depends only on the mapspace. Items are processed in
@@ -15,17 +16,17 @@
  * order (a later item replaces the incumbent only if strictly better). The result is the
  * lowest-index mapping among those with the best metric vector, for any thread count.
  *
- * Pruning (each keeps every mapping that could beat the incumbent, see docs/mapper.md):
+ * Pruning (each keeps every mapping that could beat the incumbent; docs/mapper.md 4.2):
  * factors that cannot complete a factorization; tiles over capacity with only the data
  * spaces a level must keep (tiles only grow with outer factors); spatial factors no X/Y
- * split can fit in the fanout; minimum parallelism; lower bounds (bound.c) of partial
- * factorizations and of (factorization, keep) pairs; unit loops (the model drops them), so
- * only distinct loop nests are evaluated.
+ * split can fit in the fanout; minimum parallelism and utilization; lower bounds (bound.c)
+ * of partial factorizations, of (factorization, keep) pairs and, during the order search,
+ * with the exact fills that the orders fixed so far determine. Unit loops are dropped by
+ * the model, so only distinct loop nests are evaluated.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <pthread.h>
-#include <stdio.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,10 +35,11 @@
 
 #include "mapper/mapper_internal.h"
 
-#define ITEM_TARGET 512     /* aim for at least this many work items */
-#define ITEM_MAX 16384      /* never more */
-#define ROUND_MAX 32        /* items per round once the incumbent is established */
-#define CHECK_EVERY 128     /* evaluations/nodes between clock checks */
+#define ITEM_TARGET 512 /* aim for at least this many work items */
+#define ITEM_MAX 16384  /* never more */
+#define ROUND_MAX 32    /* items per round once the incumbent is established */
+#define CHECK_EVERY 128 /* evaluations/nodes between clock checks */
+#define KEEP_CHUNK 4096 /* keep choices sorted together */
 
 typedef struct mbest {
     bool found;
@@ -46,13 +48,20 @@ typedef struct mbest {
 } mbest;
 
 typedef struct mitem {
-    int depth;          /* steps (tiling level * D + dim) assigned */
-    uint32_t off;       /* its factors: item_f[off .. off + depth) */
-    mvals lb;           /* lower bound of its subtree */
-    bool done;          /* searched completely (or pruned) */
+    int depth;    /* steps (tiling level * D + dim) assigned */
+    uint32_t off; /* its factors: item_f[off .. off + depth) */
+    mvals lb;     /* lower bound of its subtree */
+    bool done;    /* searched completely (or pruned) */
 } mitem;
 
 typedef struct msearch msearch;
+
+/* One keep/bypass choice of a factorization with its lower bound. */
+typedef struct mkeep {
+    uint32_t keep[ADSE_MAX_DATASPACES];
+    mvals lb;
+    int ord; /* generation order */
+} mkeep;
 
 typedef struct mthread {
     msearch *S;
@@ -63,11 +72,12 @@ typedef struct mthread {
     uint64_t rem[ADSE_MAX_DIMS];
     mifinfo info;
     morder ord[MAP_MAX_TL];
+    uint64_t fill_ex[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES]; /* exact fills (orders_dfs) */
+    mkeep *keeps; /* keep choices of the current factorization [KEEP_CHUNK] */
     /* Current item. */
     const mbest *frozen;
-    mbest *best;        /* the item's best, strictly better than frozen */
+    mbest *best; /* the item's best, strictly better than frozen */
     uint64_t evaluated, valid;
-    uint64_t dbg_if, dbg_keep, dbg_keep_pass, dbg_nodes;
     uint32_t tick;
     bool abort;
     /* Item generation mode: collect nodes at this depth. */
@@ -96,7 +106,7 @@ struct msearch {
     uint32_t r_begin, r_end;
     atomic_uint r_next;
     uint32_t r_done;
-    int r_active;               /* workers inside a round */
+    int r_active; /* workers inside a round */
     mbest frozen;
     mbest *r_best;              /* per item of the round */
     uint64_t *r_eval, *r_valid; /* per item of the round */
@@ -142,6 +152,7 @@ static bool prunable(const mthread *th, const mvals *lb)
 static void check_clock(mthread *th)
 {
     msearch *S = th->S;
+    if (th->collect_depth >= 0) return; /* item generation is never cut short */
     if (atomic_load_explicit(&S->stop, memory_order_relaxed)) {
         th->abort = true;
         return;
@@ -244,7 +255,8 @@ static uint64_t cc_lower(const mthread *th, int t)
 static void node_lb(const mthread *th, int t, mvals *out)
 {
     mlb lb;
-    adse__bound_global(&th->S->sp, (double)cc_lower(th, t), &lb);
+    adse__bound_partial(&th->S->sp, (const uint64_t(*)[ADSE_MAX_DIMS])th->f, t,
+                        (double)cc_lower(th, t), &lb);
     adse__metrics_lb(&th->S->sp, &lb, out);
 }
 
@@ -377,26 +389,49 @@ static void evaluate(mthread *th)
     th->best->map = th->map;
 }
 
-static void run_orders(mthread *th)
+/* Orders of tiling levels t, t-1, ..., 0 (outermost first, so level 0 varies fastest).
+ * Fixing temporal tiling level T(k+1) fixes every temporal order above level k, hence the
+ * model's Fill_k: the bound is refined with it before the inner levels are enumerated. */
+static void orders_dfs(mthread *th, int t)
 {
     const mspace *sp = &th->S->sp;
-    int NT = sp->NT;
-    for (int t = 0; t < NT; t++) {
-        if (!order_reset(th, t)) return;
-        adse__order_apply(sp, t, &th->ord[t], &th->map);
-    }
-    for (;;) {
+    if (t < 0) {
         evaluate(th);
-        if (th->abort) return;
-        int t = 0;
-        while (t < NT) {
-            bool more = order_advance(th, t);
-            adse__order_apply(sp, t, &th->ord[t], &th->map);
-            if (more) break;
-            t++;
-        }
-        if (t == NT) return;
+        return;
     }
+    const mtl *l = &sp->tl[t];
+    int k = -1; /* level whose fill becomes exact at t */
+    if (!l->spatial && l->storage > 0) k = l->storage - 1;
+    if (!order_reset(th, t)) return;
+    do {
+        adse__order_apply(sp, t, &th->ord[t], &th->map);
+        if (k >= 0) {
+            for (int d = 0; d < sp->NDS; d++)
+                if ((th->map.keep[d] >> k) & 1u)
+                    th->fill_ex[k][d] =
+                        adse__fill_exact(sp, th->scratch, (const uint64_t(*)[ADSE_MAX_DIMS])th->f,
+                                         th->ord, &th->info, k, d);
+            mlb lb;
+            mvals lv;
+            adse__bound_if_keep(sp, &th->info, th->map.keep,
+                                (const uint64_t(*)[ADSE_MAX_DATASPACES])th->fill_ex, k, &lb);
+            adse__metrics_lb(sp, &lb, &lv);
+            if (prunable(th, &lv)) continue;
+        }
+        orders_dfs(th, t - 1);
+        if (th->abort) return;
+    } while (order_advance(th, t));
+}
+
+/* Lexicographic on the bound (unused metric slots are 0), then generation order. */
+static int keep_cmp(const void *pa, const void *pb)
+{
+    const mkeep *a = pa, *b = pb;
+    for (int k = 0; k < ADSE_MAX_METRICS; k++) {
+        if (a->lb.v[k] < b->lb.v[k]) return -1;
+        if (a->lb.v[k] > b->lb.v[k]) return 1;
+    }
+    return (a->ord > b->ord) - (a->ord < b->ord);
 }
 
 static void process_if(mthread *th)
@@ -405,7 +440,6 @@ static void process_if(mthread *th)
     const mspace *sp = &S->sp;
     int L = sp->L, NDS = sp->NDS;
     if (sp->min_parallelism > 0 && parallelism(th, sp->NT - 1) < sp->min_parallelism) return;
-    th->dbg_if++;
     mifinfo *info = &th->info;
     adse__if_info(sp, (const uint64_t(*)[ADSE_MAX_DIMS])th->f, info);
 
@@ -431,8 +465,7 @@ static void process_if(mthread *th)
             bool ok = true;
             for (int d = 0; d < NDS && ok; d++) {
                 bool kd = (s >> d) & 1u;
-                if ((sp->keep_fixed[d] >> i) & 1u)
-                    ok = kd == (bool)((sp->keep_value[d] >> i) & 1u);
+                if ((sp->keep_fixed[d] >> i) & 1u) ok = kd == (bool)((sp->keep_value[d] >> i) & 1u);
                 if (kd) sum += info->tsize[i][d];
             }
             if (!ok) continue;
@@ -444,34 +477,44 @@ static void process_if(mthread *th)
         }
         if (nsub[i] == 0) return;
     }
+    /* The keep choices that fit, with their bounds, in chunks of KEEP_CHUNK in generation
+     * order; within a chunk best bound first (ties in generation order), so the first
+     * choice that cannot beat the incumbent ends the chunk. */
     int idx[ADSE_MAX_LEVELS] = {0};
-    for (;;) {
-        uint32_t keep[ADSE_MAX_DATASPACES];
-        bool ok = true;
-        for (int d = 0; d < NDS; d++) {
-            keep[d] = 0;
-            for (int i = 0; i < L; i++)
-                if ((subs[i][idx[i]] >> d) & 1u) keep[d] |= 1u << i;
-            if (!keep[d]) ok = false;
-        }
-        if (ok) {
-            th->dbg_keep++;
-            mlb lb;
-            mvals lv;
-            adse__bound_if_keep(sp, info, keep, &lb);
-            adse__metrics_lb(sp, &lb, &lv);
-            if (!prunable(th, &lv)) {
-                th->dbg_keep_pass++;
-                for (int d = 0; d < NDS; d++)
-                    m->keep[d] = keep[d];
-                run_orders(th);
-                if (th->abort) return;
+    bool more = true;
+    while (more) {
+        int n = 0;
+        while (more && n < KEEP_CHUNK) {
+            uint32_t keep[ADSE_MAX_DATASPACES];
+            bool ok = true;
+            for (int d = 0; d < NDS; d++) {
+                keep[d] = 0;
+                for (int i = 0; i < L; i++)
+                    if ((subs[i][idx[i]] >> d) & 1u) keep[d] |= 1u << i;
+                if (!keep[d]) ok = false;
             }
+            if (ok) {
+                mkeep *kc = &th->keeps[n];
+                memcpy(kc->keep, keep, sizeof keep);
+                mlb lb;
+                adse__bound_if_keep(sp, info, keep, NULL, L, &lb);
+                adse__metrics_lb(sp, &lb, &kc->lb);
+                kc->ord = n;
+                n++;
+            }
+            int i = 0;
+            while (i < L && ++idx[i] == nsub[i])
+                idx[i++] = 0;
+            more = i < L;
         }
-        int i = 0;
-        while (i < L && ++idx[i] == nsub[i])
-            idx[i++] = 0;
-        if (i == L) return;
+        qsort(th->keeps, (size_t)n, sizeof *th->keeps, keep_cmp);
+        for (int a = 0; a < n; a++) {
+            if (prunable(th, &th->keeps[a].lb)) break;
+            for (int d = 0; d < NDS; d++)
+                m->keep[d] = th->keeps[a].keep[d];
+            orders_dfs(th, sp->NT - 1);
+            if (th->abort) return;
+        }
     }
 }
 
@@ -495,7 +538,6 @@ static void dfs(mthread *th, int step)
         return;
     }
     check_clock(th);
-    th->dbg_nodes++;
     if (th->abort) return;
     int t = step / D, x = step % D;
     const mtl *l = &sp->tl[t];
@@ -535,8 +577,15 @@ static void collect(mthread *th, int depth)
     msearch *S = th->S;
     const mspace *sp = &S->sp;
     th->collected++;
-    if (th->counting || S->gen_oom) return;
-    if (S->n_items == ITEM_MAX) return;
+    if (th->counting) {
+        if (th->collected > ITEM_MAX) th->abort = true; /* enough: this depth is too deep */
+        return;
+    }
+    if (S->gen_oom) return;
+    if (S->n_items == ITEM_MAX) {
+        S->gen_oom = true; /* cannot happen: the depth was chosen for at most ITEM_MAX */
+        return;
+    }
     if (S->item_f_len + (size_t)depth > S->item_f_cap) {
         size_t cap = S->item_f_cap ? S->item_f_cap * 2 : 4096;
         while (cap < S->item_f_len + (size_t)depth)
@@ -592,7 +641,9 @@ static adse_status make_items(msearch *S, adse_err *err)
         th->collect_depth = dd;
         th->counting = true;
         th->collected = 0;
+        th->abort = false;
         dfs(th, 0);
+        th->abort = false;
         if (th->collected > ITEM_MAX) break;
         depth = dd;
         if (th->collected >= ITEM_TARGET) break;
@@ -668,8 +719,9 @@ static void work_round(mthread *th, uint32_t end)
 }
 
 /* A worker joins a round under the mutex (snapshotting its bounds) and leaves it under the
- * mutex; the main thread starts the next round only when every worker has left, so no
- * worker touches r_next or a round's items after its round. */
+ * mutex. The main thread ends a round when all its items are done and no worker is inside,
+ * and starts the next only when no worker is inside (a late worker may join a finished
+ * round: it finds no item left), so no worker takes an index of a round it did not join. */
 static void *worker_main(void *arg)
 {
     mthread *th = arg;
@@ -708,6 +760,7 @@ static void thread_free(mthread *th)
 {
     adse_scratch_free(th->scratch);
     free(th->res);
+    free(th->keeps);
 }
 
 adse_status adse_mapper_run(const adse_model *model, const adse_constraints *constraints,
@@ -748,7 +801,8 @@ adse_status adse_mapper_run(const adse_model *model, const adse_constraints *con
         th->collect_depth = -1;
         th->scratch = adse_scratch_new(model);
         th->res = malloc(sizeof *th->res);
-        if (!th->scratch || !th->res) oom = true;
+        th->keeps = malloc(sizeof *th->keeps * KEEP_CHUNK);
+        if (!th->scratch || !th->res || !th->keeps) oom = true;
         adse_mapping_init(&th->map, sp->L, sp->D, sp->NDS);
     }
     if (!oom) st = make_items(S, err);
@@ -770,6 +824,10 @@ adse_status adse_mapper_run(const adse_model *model, const adse_constraints *con
             uint32_t n = round_size(r);
             if (n > S->n_items - next) n = S->n_items - next;
             pthread_mutex_lock(&S->mu);
+            /* A worker may still be inside the finished round (it joined after the check
+             * below); it must leave before r_next is reset. */
+            while (S->r_active > 0)
+                pthread_cond_wait(&S->cv_done, &S->mu);
             S->r_begin = next;
             S->r_end = next + n;
             atomic_store(&S->r_next, next);
@@ -822,13 +880,6 @@ adse_status adse_mapper_run(const adse_model *model, const adse_constraints *con
             adse_model_evaluate(model, &out->best, S->th[0].scratch, &out->result, NULL);
         }
         out->stats.seconds = now_s() - t0;
-        if (getenv("ADSE_MAPPER_DEBUG")) {
-            uint64_t a = 0, b = 0, c = 0, d = 0;
-            for (int k = 0; k < nt; k++)
-                a += S->th[k].dbg_if, b += S->th[k].dbg_keep, c += S->th[k].dbg_keep_pass, d += S->th[k].dbg_nodes;
-            fprintf(stderr, "debug: items %u nodes %llu ifs %llu keeps %llu passed %llu\n", S->n_items,
-                    (unsigned long long)d, (unsigned long long)a, (unsigned long long)b, (unsigned long long)c);
-        }
     }
     for (int k = 0; S->th && k < nt; k++)
         thread_free(&S->th[k]);

@@ -104,8 +104,8 @@ static adse_status apply_tiling(mspace *sp, int t, const adse_tiling_constraint 
         if (mn < 1) mn = 1;
         if (mx && mn > mx)
             return adse_err_set(err, ADSE_E_SPEC, NULL, 0, 0,
-                                "factor of '%c' at '%s' (%s) must be >= %llu and <= %llu", dn,
-                                name, kind, (unsigned long long)mn, (unsigned long long)mx);
+                                "factor of '%c' at '%s' (%s) must be >= %llu and <= %llu", dn, name,
+                                kind, (unsigned long long)mn, (unsigned long long)mx);
         if (eq) {
             if (bound % eq)
                 return adse_err_set(err, ADSE_E_SPEC, NULL, 0, 0,
@@ -114,10 +114,11 @@ static adse_status apply_tiling(mspace *sp, int t, const adse_tiling_constraint 
                                     dn, (unsigned long long)eq, name, kind,
                                     (unsigned long long)bound, dn);
             if (eq < mn || (mx && eq > mx))
-                return adse_err_set(err, ADSE_E_SPEC, NULL, 0, 0,
-                                    "factor %c=%llu at '%s' (%s) is outside its bounds [%llu, %llu]",
-                                    dn, (unsigned long long)eq, name, kind,
-                                    (unsigned long long)mn, (unsigned long long)mx);
+                return adse_err_set(
+                    err, ADSE_E_SPEC, NULL, 0, 0,
+                    "factor %c=%llu at '%s' (%s) is outside its bounds [%llu, %llu]", dn,
+                    (unsigned long long)eq, name, kind, (unsigned long long)mn,
+                    (unsigned long long)mx);
             if (spatial && eq > l->cap)
                 return adse_err_set(err, ADSE_E_SPEC, NULL, 0, 0,
                                     "spatial factor %c=%llu at '%s' exceeds its fanout %llu", dn,
@@ -145,8 +146,8 @@ static adse_status apply_tiling(mspace *sp, int t, const adse_tiling_constraint 
             int x = k < c->n_prefix ? c->prefix[k] : c->suffix[k - c->n_prefix];
             if (x >= D)
                 return adse_err_set(err, ADSE_E_SPEC, NULL, 0, 0,
-                                    "permutation at '%s' (%s) names dimension %d of %d", name,
-                                    kind, x, D);
+                                    "permutation at '%s' (%s) names dimension %d of %d", name, kind,
+                                    x, D);
             if (seen & (1u << x))
                 return adse_err_set(err, ADSE_E_SPEC, NULL, 0, 0,
                                     "permutation at '%s' (%s) names '%c' twice", name, kind,
@@ -443,13 +444,11 @@ adse_status adse__space_init(mspace *sp, const adse_model *model, const adse_con
             return adse_err_set(err, ADSE_E_SPEC, NULL, 0, 0,
                                 "fixed factors of '%c' multiply to %llu, which does not divide "
                                 "its bound %llu",
-                                p->dim_names[x], (unsigned long long)fixed,
-                                (unsigned long long)b);
+                                p->dim_names[x], (unsigned long long)fixed, (unsigned long long)b);
         if (all_fixed && fixed != b)
             return adse_err_set(err, ADSE_E_SPEC, NULL, 0, 0,
                                 "fixed factors of '%c' multiply to %llu, not its bound %llu",
-                                p->dim_names[x], (unsigned long long)fixed,
-                                (unsigned long long)b);
+                                p->dim_names[x], (unsigned long long)fixed, (unsigned long long)b);
         if (mul_sat(fixed, mins) > b)
             return adse_err_set(err, ADSE_E_SPEC, NULL, 0, 0,
                                 "minimum factors of '%c' multiply to more than its bound %llu",
@@ -517,7 +516,6 @@ adse_status adse__space_init(mspace *sp, const adse_model *model, const adse_con
     }
     /* The outermost level's reads (updates) of d are at least its operand points when
      * every chain of keepers down to it is free of link transfers (bound.c). */
-    sp->global_energy_lb = sp->mac_energy_pj;
     const adse_buffer *top = &a->levels[L - 1];
     uint64_t clusters = top->instances / top->cluster_size;
     for (int d = 0; d < NDS; d++) {
@@ -533,7 +531,7 @@ adse_status adse__space_init(mspace *sp, const adse_model *model, const adse_con
         sp->dram_lb_valid[d] = ok;
         if (!ok || clusters == 0) continue;
         uint64_t n = (sp->opset[d] + top->block_size - 1) / top->block_size;
-        sp->global_energy_lb += (double)n * (sp->rw[d] ? top->e_update : top->e_read);
+        sp->dram_energy[d] = (double)n * (sp->rw[d] ? top->e_update : top->e_read);
     }
 
     /* Timeloop's mapspace size: factorizations x permutations x splits x bypass. */
@@ -598,8 +596,8 @@ void adse__order_first(const mspace *sp, int t, uint32_t nonunit, morder *o)
                 if (nonunit & (1u << l->suffix[k])) c++;
             o->cut_lo = o->cut_hi = c;
         } else {
-            int width = s - p;                      /* infix positions in X */
-            int units = (D - p - q) - o->n_inf;     /* unit dims of the infix */
+            int width = s - p;                  /* infix positions in X */
+            int units = (D - p - q) - o->n_inf; /* unit dims of the infix */
             int klo = width - units > 0 ? width - units : 0;
             int khi = o->n_inf < width ? o->n_inf : width;
             o->cut_lo = o->n_pre + klo;
