@@ -23,6 +23,7 @@
 #include "adse/search.h"
 #include "adse/search_report.h"
 #include "adse/search_spec.h"
+#include "report/svg.h"
 
 /* ---- helpers ------------------------------------------------------------------------- */
 
@@ -500,6 +501,139 @@ static void test_ga_resume(void **state)
     adse_search_spec_free(spec);
 }
 
+/* Inputs found by fuzzing (fuzz/corpus/search_spec, fuzz/corpus/checkpoint). */
+static void test_fuzz_regressions(void **state)
+{
+    (void)state;
+    /* deeply nested loss expressions: an error, not a stack overflow */
+    size_t n = 100000;
+    char *text = malloc(n * 5 + 512);
+    assert_non_null(text);
+    int len = sprintf(text, DESIGN "workload: prob.yaml\n" GENES "loss: \"");
+    memset(text + len, '(', n);
+    sprintf(text + len + n, "1\"\n");
+    expect_error(text, 17, 0, "loss expression: nested too deeply");
+    memset(text + len, '-', n);
+    expect_error(text, 17, 0, "loss expression: nested too deeply");
+    for (size_t i = 0; i < n / 4; i++)
+        memcpy(text + len + 4 * i, "abs(", 4);
+    expect_error(text, 17, 0, "loss expression: nested too deeply");
+    free(text);
+    /* a mesh total near UINT32_MAX: its divisors without a linear scan (was a hang) */
+    adse_search_spec *sp =
+        load_spec_ok(DESIGN "workload: prob.yaml\nparameters:\n  - {name: m, mesh: 4294967291}\n");
+    assert_int_equal(sp->genes[0].n_values, 2); /* a prime */
+    assert_true(sp->genes[0].values[0] == 1 && sp->genes[0].values[1] == 4294967291.0);
+    adse_search_spec_free(sp);
+    sp = load_spec_ok(DESIGN "workload: prob.yaml\nparameters:\n  - {name: m, mesh: 36}\n");
+    const double want[] = {1, 2, 3, 4, 6, 9, 12, 18, 36};
+    assert_int_equal(sp->genes[0].n_values, 9);
+    for (int i = 0; i < 9; i++)
+        assert_true(sp->genes[0].values[i] == want[i]);
+    adse_search_spec_free(sp);
+    expect_error(DESIGN "workload: prob.yaml\nparameters:\n  - {name: m, mesh: 4045935360}\n", 8, 0,
+                 "gene 'm' has more than ADSE_SEARCH_MAX_VALUES (256) values");
+    /* a checkpoint saved before the first generation (no history) restores */
+    sp = load_spec_ok(GA_SPEC);
+    adse_search *a = create_ok(sp, 1, true), *b = create_ok(sp, 1, true);
+    char *buf = NULL;
+    size_t blen = 0;
+    FILE *f = open_memstream(&buf, &blen);
+    adse_err e;
+    assert_int_equal(adse_search_checkpoint_save(a, f, &e), ADSE_OK);
+    fclose(f);
+    f = fmemopen(buf, blen, "r");
+    assert_int_equal(adse_search_checkpoint_load(b, f, &e), ADSE_OK);
+    fclose(f);
+    assert_int_equal(adse_search_history_count(b), 0);
+    free(buf);
+    /* a checkpoint whose record has infinite cycles: the JSON report writes a number instead
+     * (null) instead of converting inf to an integer (undefined behaviour) */
+    assert_int_equal(adse_search_step(a, &e), ADSE_OK);
+    buf = NULL;
+    f = open_memstream(&buf, &blen);
+    assert_int_equal(adse_search_checkpoint_save(a, f, &e), ADSE_OK);
+    fclose(f);
+    char *r = strstr(buf, "\nr 0 ");
+    assert_non_null(r);
+    char *tok = r + 1;
+    for (int i = 0; i < 6; i++) /* "r status generation index in_history loss" */
+        tok = strchr(tok, ' ') + 1;
+    char *end = strchr(tok, ' ');
+    size_t tail = strlen(end);
+    memcpy(tok, "inf", 3);
+    memmove(tok + 3, end, tail + 1);
+    f = fmemopen(buf, strlen(buf), "r");
+    assert_int_equal(adse_search_checkpoint_load(b, f, &e), ADSE_OK);
+    fclose(f);
+    char *json = NULL;
+    size_t jlen = 0;
+    f = open_memstream(&json, &jlen);
+    assert_int_equal(adse_report_search_json(f, b), ADSE_OK);
+    fclose(f);
+    assert_non_null(strstr(json, "\"cycles\": null")); /* JSON has no infinity */
+    free(json);
+    /* gene values no spec allows (a checkpoint's, a caller's): an invalid design, not a
+     * division by zero or an undefined conversion */
+    double genes[ADSE_SEARCH_MAX_GENES] = {0, 16384, 32, 12, 192, 16};
+    adse_arch arch;
+    assert_int_equal(adse_search_design_arch(b, genes, &arch, &e), ADSE_E_INVALID);
+    assert_string_equal(e.msg, "value 0 of gene 'mesh' is not a positive integer below 2^32");
+    genes[0] = 5;
+    assert_int_equal(adse_search_design_arch(b, genes, &arch, &e), ADSE_E_INVALID);
+    assert_string_equal(e.msg, "meshX 5 of gene 'mesh' does not divide the mesh total 168");
+    genes[0] = 12;
+    genes[1] = NAN;
+    assert_int_equal(adse_search_design_arch(b, genes, &arch, &e), ADSE_E_INVALID);
+    assert_string_equal(e.msg,
+                        "value nan of gene 'glb_depth' is not a positive integer below 2^32");
+    /* the convergence plot of losses one ulp apart (fuzz: crash-svg-tick-hang): a few ticks,
+     * not an endless loop of steps too small to advance */
+    double xs[2] = {0, 1}, ys[2] = {0x1.f4334dcc25072p+24, 0x1.f4334dcc25071p+24};
+    adse__svg_series ser = {"best", "#000", xs, ys, 2};
+    adse__svg_panel pan = {"loss", &ser, 1};
+    char *svg = NULL;
+    size_t svg_len = 0;
+    f = open_memstream(&svg, &svg_len);
+    assert_true(adse__svg_plot(f, "t", "generation", &pan, 1));
+    fclose(f);
+    assert_true(svg_len < 20000);
+    free(svg);
+    /* a checkpoint naming a reference record it does not hold is refused */
+    adse_search_spec *rs =
+        load_spec_ok(GA_SPEC "references:\n  - name: r\n    genes: {mesh: 14x12}\n");
+    adse_search *ra = create_ok(rs, 1, true), *rb = create_ok(rs, 1, true);
+    assert_int_equal(adse_search_step(ra, &e), ADSE_OK);
+    char *rbuf = NULL;
+    size_t rlen = 0;
+    f = open_memstream(&rbuf, &rlen);
+    assert_int_equal(adse_search_checkpoint_save(ra, f, &e), ADSE_OK);
+    fclose(f);
+    char *st = strstr(rbuf, "\nstate ");
+    assert_non_null(st);
+    char *eol = strchr(st + 1, '\n'), *last = eol;
+    while (last[-1] != ' ')
+        last--;
+    char *edited = malloc(strlen(rbuf) + 8);
+    assert_non_null(edited);
+    sprintf(edited, "%.*s999%s", (int)(last - rbuf), rbuf, eol);
+    free(rbuf);
+    rbuf = edited;
+    f = fmemopen(rbuf, strlen(rbuf), "r");
+    assert_int_equal(adse_search_checkpoint_load(rb, f, &e), ADSE_E_SPEC);
+    fclose(f);
+    assert_non_null(strstr(e.msg, ": bad reference record"));
+    assert_null(adse_search_reference(rb, 0)); /* unchanged: not yet evaluated */
+    free(rbuf);
+    adse_search_free(ra);
+    adse_search_free(rb);
+    adse_search_spec_free(rs);
+    free(buf);
+    adse_search_free(a);
+    adse_search_free(b);
+    adse_search_spec_free(sp);
+}
+
 static void test_loss_expression(void **state)
 {
     (void)state;
@@ -617,13 +751,13 @@ static void test_reports(void **state)
 
 #define SMALL_SPEC                                                                                 \
     DESIGN                                                                                         \
-        "workload:\n  - {problem: ../../search/small_prob.yaml, name: small}\n"                    \
-        "parameters:\n"                                                                            \
-        "  - {name: mesh, mesh: {total: 168, meshX: [12, 14]}}\n"                                  \
-        "  - {name: glb_depth, component: shared_glb, attribute: depth, values: [1024, 16384]}\n"  \
-        "  - {name: psum_depth, component: psum_spad, attribute: depth, values: [8, 16]}\n"        \
-        "budgets: {onchip_bits: baseline}\n"                                                       \
-        "ga: {population: 4, generations: 2, parents: 2, mutation: 0.5, seed: 3}\n"
+    "workload:\n  - {problem: ../../search/small_prob.yaml, name: small}\n"                        \
+    "parameters:\n"                                                                                \
+    "  - {name: mesh, mesh: {total: 168, meshX: [12, 14]}}\n"                                      \
+    "  - {name: glb_depth, component: shared_glb, attribute: depth, values: [1024, 16384]}\n"      \
+    "  - {name: psum_depth, component: psum_spad, attribute: depth, values: [8, 16]}\n"            \
+    "budgets: {onchip_bits: baseline}\n"                                                           \
+    "ga: {population: 4, generations: 2, parents: 2, mutation: 0.5, seed: 3}\n"
 
 static void test_mapper_small(void **state)
 {
@@ -812,6 +946,7 @@ int main(void)
         cmocka_unit_test(test_ga_threads_deterministic),
         cmocka_unit_test(test_ga_resume),
         cmocka_unit_test(test_loss_expression),
+        cmocka_unit_test(test_fuzz_regressions),
         cmocka_unit_test(test_layer_weights),
         cmocka_unit_test(test_reports),
         cmocka_unit_test(test_mapper_small),

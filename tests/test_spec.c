@@ -1017,6 +1017,87 @@ static void test_error_duplicate_keys(void **state)
                "duplicate key 'word_bits' ('word-bits' at line 11, column 9 is the same key)");
 }
 
+/* Inputs found by fuzzing (fuzz/corpus/spec) and the YAML limits: clear errors, no crash,
+ * no hang. */
+static void test_yaml_limits(void **state)
+{
+    (void)state;
+    const char *n1[] = {"l.yaml"};
+    /* nesting deeper than ADSE_YAML_MAX_DEPTH */
+    size_t deep = 3 * ADSE_YAML_MAX_DEPTH;
+    char *t = malloc(2 * deep + 8);
+    assert_non_null(t);
+    memcpy(t, "a: ", 3);
+    memset(t + 3, '[', deep);
+    memset(t + 3 + deep, ']', deep);
+    t[3 + 2 * deep] = 0;
+    const char *t1[] = {t};
+    expect_error(t1, n1, 1, ADSE_E_SPEC, "l.yaml", 1, 3 + ADSE_YAML_MAX_DEPTH, /* + the top */
+                 "YAML nested deeper than ADSE_YAML_MAX_DEPTH (256) levels");
+    free(t);
+    /* a "billion laughs": aliases of aliases are refused before anything expands them */
+    const char *t2[] = {"globals:\n"
+                        "  a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+                        "  b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+                        "  c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+                        "  d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+                        "  e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n"
+                        "  f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
+                        "  g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\n"
+                        "  h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g, *g]\n"
+                        "  i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h, *h]\n"};
+    expect_error(t2, n1, 1, ADSE_E_SPEC, "l.yaml", 8, 6,
+                 "YAML document too large: more than ADSE_YAML_MAX_NODES (4000000) nodes with "
+                 "every alias expanded");
+    /* many keys in one mapping, merged: sorted, not compared pairwise (was quadratic) */
+    enum { NK = 50000 };
+    char *big = malloc((size_t)NK * 16 + 64);
+    assert_non_null(big);
+    size_t len = (size_t)sprintf(big, "globals:\n  a: &a\n");
+    for (int i = 0; i < NK; i++)
+        len += (size_t)sprintf(big + len, "    k%d: 1\n", i);
+    sprintf(big + len, "  b: {<<: *a, k7: 2}\n  k_7: 3\n  k-7: 4\n");
+    const char *t3[] = {big};
+    expect_error(t3, n1, 1, ADSE_E_SYNTAX, "l.yaml", NK + 5, 3,
+                 "duplicate key 'k-7' ('k_7' at line 50004, column 3 is the same key)");
+    big[len + strlen("  b: {<<: *a, k7: 2}\n")] = 0;
+    adse_spec *sp = NULL;
+    adse_err e;
+    assert_int_equal(adse_spec_load_strings(t3, n1, 1, &sp, &e), ADSE_OK);
+    const adse__ynode *b = adse__ymap_get(adse__ydoc_top(adse__spec_doc(sp), "globals"), "b");
+    assert_int_equal(adse__ynode_len(b), NK);
+    assert_string_equal(adse__ynode_text(adse__ymap_get(b, "k7")), "2"); /* explicit wins */
+    assert_string_equal(adse__ymap_at(b, 0)->key->text, "k0");           /* merged pairs in order */
+    assert_string_equal(adse__ymap_at(b, NK - 1)->key->text, "k7");
+    adse_spec_free(sp);
+    free(big);
+    /* bounds whose product overflows the model's 64-bit counts (fuzz: crash-huge-bounds) */
+    const char *t4[] = {"problem:\n  shape:\n    name: mm\n    dimensions: [M, K]\n"
+                        "    data_spaces:\n      - {name: A, projection: [M, K]}\n"
+                        "  instance: {M: 9223372036854775808, K: 4294967296}\n"};
+    expect_error(t4, n1, 1, ADSE_E_SPEC, "l.yaml", 7, 13,
+                 "the problem is too large: its bounds multiply to more than 2^63 - 1 "
+                 "operations");
+    const char *t5[] = {"problem:\n  shape:\n    name: c\n    dimensions: [M, K]\n"
+                        "    coefficients: [{name: s, default: 1}]\n"
+                        "    data_spaces:\n      - {name: A, projection: [[[M, s], [K]]]}\n"
+                        "  instance: {M: 3, K: 2, s: 2147483648}\n"};
+    expect_error(t5, n1, 1, ADSE_E_SPEC, "l.yaml", 8, 29,
+                 "coefficient 's' must be between -2147483647 and 2147483647, got 2147483648");
+    const char *t6[] = {"problem:\n  shape:\n    name: c\n    dimensions: [M, K]\n"
+                        "    coefficients: [{name: s, default: 1}]\n"
+                        "    data_spaces:\n      - {name: A, projection: [[[M, s], [K]]]}\n"
+                        "  instance: {M: 8589934593, K: 2, s: 2147483647}\n"};
+    expect_error(t6, n1, 1, ADSE_E_SPEC, "l.yaml", 8, 13,
+                 "the problem is too large: data space 'A' has more than 2^63 - 1 elements");
+    /* a file larger than ADSE_YAML_MAX_BYTES, or endless */
+    const char *files[] = {"/dev/zero"};
+    sp = (adse_spec *)1;
+    assert_int_equal(adse_spec_load(files, 1, &sp, &e), ADSE_E_SPEC);
+    assert_string_equal(e.msg, "file larger than ADSE_YAML_MAX_BYTES (64 MiB)");
+    assert_null(sp);
+}
+
 static void test_error_unknown_key(void **state)
 {
     (void)state;
@@ -1471,6 +1552,7 @@ int main(void)
         cmocka_unit_test(test_names_and_limits),
         cmocka_unit_test(test_error_syntax),
         cmocka_unit_test(test_error_duplicate_keys),
+        cmocka_unit_test(test_yaml_limits),
         cmocka_unit_test(test_error_unknown_key),
         cmocka_unit_test(test_error_wrong_type),
         cmocka_unit_test(test_error_missing_field),

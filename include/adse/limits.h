@@ -17,4 +17,11 @@
 #define ADSE_MAX_BW_SCALES 6   /* per_dataspace_bandwidth_consumption_scale entries */
 #define ADSE_NAME_MAX 64       /* component, data-space and class names, with the NUL */
 
+/* Bounds of a YAML input (spec and search-spec files): larger inputs are ADSE_E_SPEC errors
+ * instead of exhausting memory, stack or time. Real Timeloop inputs are far below them. */
+#define ADSE_YAML_MAX_BYTES (64 << 20) /* bytes of one YAML file or text */
+#define ADSE_YAML_MAX_DEPTH 256        /* nesting of sequences and mappings */
+#define ADSE_YAML_MAX_NODES 4000000    /* nodes of a document with every alias expanded
+                                          (anchors reused at each alias count each time) */
+
 #endif

@@ -40,6 +40,16 @@ static const char *const csv_metric_names[] = {"cycles", "energy_pj", "gflops", 
                                                "edp",    "area_um2",  "onchip_bits", "pes"};
 #define N_CSV_METRICS (int)(sizeof csv_metrics / sizeof csv_metrics[0])
 
+/* A count (cycles, bits, PEs) as a JSON integer; a value no uint64 holds (a restored
+ * checkpoint may carry any double) as a number, never an undefined conversion. */
+static void json_count(adse__json *w, double v)
+{
+    if (v >= 0 && v < 18446744073709551616.0)
+        adse__json_uint(w, (uint64_t)v);
+    else
+        adse__json_double(w, v);
+}
+
 static bool has_metric(const adse_search_design *d, adse_search_metric m)
 {
     if (m == ADSE_SM_AREA || m == ADSE_SM_ONCHIP_BITS || m == ADSE_SM_PES)
@@ -104,7 +114,7 @@ static void json_design(adse__json *w, const adse_search *s, const adse_search_d
             adse__json_null(w);
         else if (csv_metrics[m] == ADSE_SM_CYCLES || csv_metrics[m] == ADSE_SM_ONCHIP_BITS ||
                  csv_metrics[m] == ADSE_SM_PES)
-            adse__json_uint(w, (uint64_t)d->metrics[csv_metrics[m]]);
+            json_count(w, d->metrics[csv_metrics[m]]);
         else
             adse__json_double(w, d->metrics[csv_metrics[m]]);
     }

@@ -35,6 +35,8 @@ static void text(FILE *f, const char *s)
     }
 }
 
+#define MAX_TICKS 100 /* per axis, whatever the data */
+
 /* A "nice" step for about n ticks over span. */
 static double nice_step(double span, int n)
 {
@@ -80,14 +82,18 @@ static void panel(FILE *f, const adse__svg_panel *p, double x0, double x1, doubl
             if (isfinite(x) && isfinite(y)) y0 = fmin(y0, y), y1 = fmax(y1, y);
         }
     if (!isfinite(y0)) y0 = 0, y1 = 1;
-    if (y1 == y0) {
+    /* a span below the doubles' resolution at y0 is no span: ticks y0 + k * step would not
+     * advance (values restored from a checkpoint may differ in the last bit) */
+    if (y1 - y0 <= fabs(y0) * 1e-9) {
         double d = fabs(y0) > 0 ? fabs(y0) * 0.1 : 1;
         y0 -= d, y1 += d;
     }
     double ys = nice_step(y1 - y0, 5);
     y0 = floor(y0 / ys) * ys, y1 = ceil(y1 / ys) * ys;
     frame fr = {x0, x1, y0, y1, ML, top, W - ML - MR, PANEL_H};
-    for (double y = y0; y <= y1 + ys * 1e-9; y += ys) {
+    for (int k = 0; k <= MAX_TICKS; k++) {
+        double y = y0 + k * ys;
+        if (!(y <= y1 + ys * 1e-9)) break;
         char lab[32];
         tick_label(lab, sizeof lab, y, ys);
         fprintf(f, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>\n", ML,
@@ -97,7 +103,9 @@ static void panel(FILE *f, const adse__svg_panel *p, double x0, double x1, doubl
     }
     double xs = nice_step(x1 - x0, 8);
     if (xs < 1) xs = 1;
-    for (double x = ceil(x0 / xs) * xs; x <= x1 + xs * 1e-9; x += xs) {
+    for (int k = 0; k <= MAX_TICKS; k++) {
+        double x = ceil(x0 / xs) * xs + k * xs;
+        if (!(x <= x1 + xs * 1e-9)) break;
         fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#eee\"/>\n",
                 px(&fr, x), top, px(&fr, x), top + fr.h);
         if (!x_labels) continue;

@@ -274,6 +274,16 @@ adse_status adse_search_checkpoint_load(adse_search *s, FILE *f, adse_err *err)
     }
     NEED(next_line(r) && strcmp(r->line, "end") == 0, "missing 'end' (truncated checkpoint)");
     NEED(base_rec >= -1 && base_rec < n_recs, "bad baseline record");
+    for (int i = 0; i < n_refs; i++)
+        NEED(ref_rec[i] >= -1 && ref_rec[i] < n_recs, "bad reference record");
+    /* what the saver writes: a prepared search has evaluated its baseline and references,
+     * and a ready population has every design */
+    if (prepared) {
+        NEED(base_rec >= 0, "bad baseline record");
+        for (int i = 0; i < n_refs; i++)
+            NEED(ref_rec[i] >= 0, "bad reference record");
+    }
+    NEED(np == (pop_ready ? sp->ga.population : 0), "bad 'pop' line");
 
     /* commit: replace the state */
     for (int i = 0; i < s->n_records; i++)
@@ -299,7 +309,7 @@ adse_status adse_search_checkpoint_load(adse_search *s, FILE *f, adse_err *err)
         s->history = h;
         s->cap_history = n_hist;
     }
-    memcpy(s->history, hist, (size_t)n_hist * sizeof *hist);
+    if (n_hist) memcpy(s->history, hist, (size_t)n_hist * sizeof *hist);
     s->n_history = n_hist;
     free(s->gens);
     s->gens = gens;

@@ -317,6 +317,20 @@ adse_status adse__design_arch(const adse__designer *d, const double *genes, adse
     const adse_search_spec *spec = d->spec;
     *out = *d->base;
     adse_status st;
+    /* Gene values from a checkpoint or a caller may be anything: the same rules as the
+     * spec's values, so that the conversions below are defined. */
+    for (int g = 0; g < spec->n_genes; g++) {
+        const adse_search_gene *gn = &spec->genes[g];
+        double v = genes[g];
+        bool integer = gn->attr != ADSE_GENE_READ_BW && gn->attr != ADSE_GENE_WRITE_BW &&
+                       gn->attr != ADSE_GENE_BANDWIDTH;
+        if (!(v > 0) || !isfinite(v) || (integer && (v != floor(v) || v > 4294967295.0)))
+            return invalid(err, "value %.17g of gene '%s' is not a positive %s", v, gn->name,
+                           integer ? "integer below 2^32" : "finite number");
+        if (gn->attr == ADSE_GENE_MESH && gn->mesh_total % (uint64_t)v != 0)
+            return invalid(err, "meshX %.17g of gene '%s' does not divide the mesh total %" PRIu64,
+                           v, gn->name, gn->mesh_total);
+    }
     if (d->mesh_gene >= 0) {
         uint64_t total = spec->genes[d->mesh_gene].mesh_total;
         uint32_t x = (uint32_t)genes[d->mesh_gene];

@@ -287,6 +287,47 @@ static bool str_ieq_norm(const char *a, const char *b)
     }
 }
 
+/* The model counts in 64-bit integers: the operations (product of the bounds) and every data
+ * space's elements (product over ranks of sum |coef| * (bound - 1) + 1) must fit in int64,
+ * which bounds every tile of a mapping as well. */
+static adse_status check_size(const adse_problem *p, const adse__ynode *at, adse_err *err)
+{
+    uint64_t macs = 1;
+    for (int x = 0; x < p->n_dims; x++)
+        if (p->bounds[x] > (uint64_t)INT64_MAX / macs)
+            return adse__yerr(err, ADSE_E_SPEC, at,
+                              "the problem is too large: its bounds multiply to more than "
+                              "2^63 - 1 operations");
+        else
+            macs *= p->bounds[x];
+    for (int d = 0; d < p->n_ds; d++) {
+        uint64_t size = 1;
+        bool big = false;
+        for (int k = 0; k < p->ds[d].n_ranks && !big; k++) {
+            uint64_t span = 0;
+            for (int t = 0; t < p->ds[d].ranks[k].n_terms && !big; t++) {
+                const adse_term *term = &p->ds[d].ranks[k].terms[t];
+                uint64_t c = (uint64_t)(term->coef < 0 ? -term->coef : term->coef);
+                uint64_t ext = p->bounds[term->dim] - 1;
+                if (c && ext > (uint64_t)INT64_MAX / c)
+                    big = true;
+                else if (c * ext > (uint64_t)INT64_MAX - 1 - span)
+                    big = true;
+                else
+                    span += c * ext;
+            }
+            if (!big && span + 1 > (uint64_t)INT64_MAX / size) big = true;
+            if (!big) size *= span + 1;
+        }
+        if (big)
+            return adse__yerr(err, ADSE_E_SPEC, at,
+                              "the problem is too large: data space '%s' has more than 2^63 - 1 "
+                              "elements",
+                              p->ds[d].name);
+    }
+    return ADSE_OK;
+}
+
 adse_status adse__problem_from_yaml(const adse__ypair *top, adse_problem *p, adse_err *err)
 {
     const adse__ynode *prob = top->value;
@@ -357,6 +398,13 @@ adse_status adse__problem_from_yaml(const adse__ypair *top, adse_problem *p, ads
                               adse__ynode_is_scalar(v) ? v->text : adse__ynode_kind_name(v),
                               adse__ynode_is_scalar(v) ? "'" : "");
     }
+    for (int c = 0; c < p->n_coefs; c++)
+        if (p->coef_values[c] < -INT32_MAX || p->coef_values[c] > INT32_MAX) {
+            const adse__ynode *v = adse__ymap_get(instance, p->coef_names[c]);
+            return adse__yerr(err, ADSE_E_SPEC, v ? v : at,
+                              "coefficient '%s' must be between -%d and %d, got %" PRId64,
+                              p->coef_names[c], INT32_MAX, INT32_MAX, p->coef_values[c]);
+        }
     /* Resolve named coefficients. */
     for (int d = 0; d < p->n_ds; d++)
         for (int k = 0; k < p->ds[d].n_ranks; k++)
@@ -364,5 +412,5 @@ adse_status adse__problem_from_yaml(const adse__ypair *top, adse_problem *p, ads
                 adse_term *term = &p->ds[d].ranks[k].terms[t];
                 if (term->coef < 0) term->coef = p->coef_values[-1 - term->coef];
             }
-    return ADSE_OK;
+    return check_size(p, at, err);
 }

@@ -410,8 +410,20 @@ static adse_status parse_mesh(const adse__ynode *m, adse_search_gene *g, adse_er
         }
         return ADSE_OK;
     }
-    for (uint64_t x = 1; x <= g->mesh_total; x++)
-        if (g->mesh_total % x == 0 && (st = add_value(g, (double)x, total, err))) return st;
+    /* Every divisor, ascending: those up to the square root, then their cofactors (a
+     * linear scan would take seconds for a total near UINT32_MAX). */
+    uint64_t n = g->mesh_total, small[ADSE_SEARCH_MAX_VALUES + 1];
+    int n_small = 0;
+    for (uint64_t x = 1; x * x <= n; x++) {
+        if (n % x) continue;
+        if (n_small > ADSE_SEARCH_MAX_VALUES) break; /* add_value fails before using more */
+        small[n_small++] = x;
+    }
+    for (int i = 0; i < n_small; i++)
+        if ((st = add_value(g, (double)small[i], total, err))) return st;
+    for (int i = n_small - 1; i >= 0; i--)
+        if (small[i] * small[i] != n && (st = add_value(g, (double)(n / small[i]), total, err)))
+            return st;
     return ADSE_OK;
 }
 
@@ -596,10 +608,14 @@ typedef struct expr_parser {
     const adse__ynode *node; /* for positions */
     adse_search_loss *loss;
     int depth, max_depth; /* stack depth of the program so far */
+    int nest;             /* current nesting of parentheses, calls and signs */
     adse_err *err;
 } expr_parser;
 
 #define EXPR_MAX_STACK 64
+#define EXPR_MAX_NEST                                                                              \
+    64 /* parentheses, function calls and unary signs, nested: bounds the                          \
+          recursion of the parser */
 
 static adse_status expr_error(expr_parser *p, const char *fmt, const char *arg)
 {
@@ -631,7 +647,19 @@ static adse_status expr_emit(expr_parser *p, adse_search_op op, int stack_delta)
 
 static adse_status expr_sum(expr_parser *p);
 
+static adse_status expr_primary_nested(expr_parser *p);
+
+/* Every recursion of the parser passes here: parentheses, arguments and signs nest. */
 static adse_status expr_primary(expr_parser *p)
+{
+    if (p->nest >= EXPR_MAX_NEST) return expr_error(p, "nested too deeply%s", "");
+    p->nest++;
+    adse_status st = expr_primary_nested(p);
+    p->nest--;
+    return st;
+}
+
+static adse_status expr_primary_nested(expr_parser *p)
 {
     expr_skip(p);
     const char *t = p->text + p->pos;
@@ -724,7 +752,10 @@ static adse_status expr_unary(expr_parser *p)
     char c = p->text[p->pos];
     if (c == '-' || c == '+') {
         p->pos++;
+        if (p->nest >= EXPR_MAX_NEST) return expr_error(p, "nested too deeply%s", "");
+        p->nest++;
         adse_status st = expr_unary(p);
+        p->nest--;
         if (st || c == '+') return st;
         return expr_emit(p, (adse_search_op){.code = ADSE_OP_NEG}, 0);
     }

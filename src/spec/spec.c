@@ -1,6 +1,8 @@
 /* adse_spec_load(): files -> document tree -> typed specs (see adse/spec.h). */
 #include "adse/spec.h"
 
+#include "adse/limits.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -243,6 +245,13 @@ adse_status adse__read_file(const char *path, char **text, size_t *len, adse_err
     while (buf) {
         n += fread(buf + n, 1, cap - n, f);
         if (n < cap) break;
+        if (n > ADSE_YAML_MAX_BYTES) { /* also stops an endless file such as /dev/zero */
+            free(buf);
+            fclose(f);
+            return adse_err_set(err, ADSE_E_SPEC, path, 0, 0,
+                                "file larger than ADSE_YAML_MAX_BYTES (%d MiB)",
+                                ADSE_YAML_MAX_BYTES >> 20);
+        }
         char *nb = realloc(buf, cap * 2);
         if (!nb) {
             free(buf);

@@ -222,6 +222,10 @@ static adse_status add_child(pstate *ps, const adse__ynode *node, bool is_merge_
 
 static adse_status push_frame(pstate *ps, adse__ynode *node, const yaml_char_t *anchor)
 {
+    if (ps->depth >= ADSE_YAML_MAX_DEPTH)
+        return adse__yerr(ps->err, ADSE_E_SPEC, node,
+                          "YAML nested deeper than ADSE_YAML_MAX_DEPTH (%d) levels",
+                          ADSE_YAML_MAX_DEPTH);
     if (!grow((void **)&ps->stack, &ps->cap_stack, ps->depth + 1, sizeof *ps->stack))
         return nomem(ps);
     frame *f = &ps->stack[ps->depth++];
@@ -243,51 +247,66 @@ static void free_frame(frame *f)
     memset(f, 0, sizeof *f);
 }
 
-static bool pairs_have_key(const adse__ypair *pairs, int n, const char *key)
+/* Orders keys as adse__ykey_eq compares them ('-' and '_' equal). */
+static int key_cmp(const char *a, const char *b)
 {
-    for (int i = 0; i < n; i++)
-        if (adse__ykey_eq(pairs[i].key->text, key)) return true;
-    return false;
+    for (;; a++, b++) {
+        unsigned char ca = (unsigned char)(*a == '-' ? '_' : *a);
+        unsigned char cb = (unsigned char)(*b == '-' ? '_' : *b);
+        if (ca != cb) return ca < cb ? -1 : 1;
+        if (!ca) return 0;
+    }
 }
 
-static bool ents_have_explicit_key(const entry *ents, int n, const char *key)
+/* A candidate pair of a mapping being finished: explicit pairs and merged ones. */
+typedef struct cand {
+    const adse__ypair *src; /* merged: the source pair; NULL for an explicit entry */
+    const entry *ent;       /* explicit: the entry */
+    const char *key;
+    size_t order; /* document order (merged pairs at their `<<`) */
+    bool merged;
+    bool keep;
+} cand;
+
+static int cand_cmp(const void *pa, const void *pb)
 {
-    for (int i = 0; i < n; i++)
-        if (!ents[i].merge && adse__ykey_eq(ents[i].key->text, key)) return true;
-    return false;
+    const cand *a = *(const cand *const *)pa, *b = *(const cand *const *)pb;
+    int c = key_cmp(a->key, b->key);
+    if (c) return c;
+    if (a->merged != b->merged) return a->merged ? 1 : -1; /* explicit keys win */
+    return a->order < b->order ? -1 : a->order > b->order; /* then the earlier one */
 }
 
-/* Finishes the mapping on top of the stack: duplicate check and merge-key resolution. */
+static size_t sat_add(size_t a, size_t b)
+{
+    return a > SIZE_MAX - b ? SIZE_MAX : a + b;
+}
+
+static adse_status too_big(pstate *ps, const adse__ynode *at)
+{
+    return adse__yerr(ps->err, ADSE_E_SPEC, at,
+                      "YAML document too large: more than ADSE_YAML_MAX_NODES (%d) nodes with "
+                      "every alias expanded",
+                      ADSE_YAML_MAX_NODES);
+}
+
+/* Finishes the mapping on top of the stack: duplicate check and merge-key resolution, in
+ * O(n log n) (a sort of the keys) so that a mapping with many keys cannot stall the load. */
 static adse_status finish_map(pstate *ps, frame *f)
 {
-    /* Explicit duplicates are an error (YAML requires unique keys). */
-    for (int i = 0; i < f->n_ents; i++) {
-        if (f->ents[i].merge) continue;
-        for (int j = 0; j < i; j++) {
-            if (f->ents[j].merge) continue;
-            if (adse__ykey_eq(f->ents[i].key->text, f->ents[j].key->text)) {
-                const adse__ynode *k = f->ents[i].key, *first = f->ents[j].key;
-                if (strcmp(k->text, first->text) == 0)
-                    return adse__yerr(ps->err, ADSE_E_SYNTAX, k,
-                                      "duplicate key '%s' (first at line %d, column %d)", k->text,
-                                      first->line, first->column);
-                return adse__yerr(ps->err, ADSE_E_SYNTAX, k,
-                                  "duplicate key '%s' ('%s' at line %d, column %d is the same key)",
-                                  k->text, first->text, first->line, first->column);
-            }
-        }
-    }
-    /* Upper bound of the result size. */
-    size_t cap = 0;
+    /* Number of candidates, and the mapping's size with aliases expanded. */
+    size_t n_cand = 0, expanded = 1;
     for (int i = 0; i < f->n_ents; i++) {
         const entry *e = &f->ents[i];
+        const adse__ynode *v = e->value;
         if (!e->merge) {
-            cap++;
+            n_cand++;
+            expanded = sat_add(expanded, sat_add(e->key->expanded, v->expanded));
             continue;
         }
-        const adse__ynode *v = e->value;
         if (v->kind == ADSE__YMAP) {
-            cap += (size_t)v->n;
+            n_cand += (size_t)v->n;
+            expanded = sat_add(expanded, v->expanded);
         } else if (v->kind == ADSE__YSEQ) {
             for (int k = 0; k < v->n; k++) {
                 if (v->items[k]->kind != ADSE__YMAP)
@@ -295,7 +314,8 @@ static adse_status finish_map(pstate *ps, frame *f)
                                       "merge key '<<' needs a mapping or a list of mappings, "
                                       "got a list holding %s",
                                       adse__ynode_kind_name(v->items[k]));
-                cap += (size_t)v->items[k]->n;
+                n_cand += (size_t)v->items[k]->n;
+                expanded = sat_add(expanded, v->items[k]->expanded);
             }
         } else {
             return adse__yerr(ps->err, ADSE_E_SYNTAX, v,
@@ -303,14 +323,23 @@ static adse_status finish_map(pstate *ps, frame *f)
                               adse__ynode_kind_name(v));
         }
     }
-    adse__ypair *pairs = cap ? arena_alloc(&ps->doc->arena, cap * sizeof *pairs) : NULL;
-    if (cap && !pairs) return nomem(ps);
-    int n = 0;
+    if (expanded > ADSE_YAML_MAX_NODES) return too_big(ps, f->node);
+    f->node->expanded = expanded;
+    f->node->n = 0;
+    if (n_cand == 0) return ADSE_OK;
+
+    cand *cands = malloc(n_cand * sizeof *cands);
+    cand **sorted = malloc(n_cand * sizeof *sorted);
+    if (!cands || !sorted) {
+        free(cands);
+        free(sorted);
+        return nomem(ps);
+    }
+    size_t n = 0;
     for (int i = 0; i < f->n_ents; i++) {
         const entry *e = &f->ents[i];
         if (!e->merge) {
-            pairs[n].key = e->key;
-            pairs[n].value = e->value;
+            cands[n] = (cand){.ent = e, .key = e->key->text, .order = n};
             n++;
             continue;
         }
@@ -319,20 +348,82 @@ static adse_status finish_map(pstate *ps, frame *f)
         for (int s = 0; s < n_src; s++) {
             const adse__ynode *src = v->kind == ADSE__YMAP ? v : v->items[s];
             for (int k = 0; k < src->n; k++) {
-                const adse__ypair *p = &src->pairs[k];
-                if (ents_have_explicit_key(f->ents, f->n_ents, p->key->text)) continue;
-                if (pairs_have_key(pairs, n, p->key->text)) continue;
-                pairs[n++] = *p;
+                cands[n] = (cand){.src = &src->pairs[k],
+                                  .key = src->pairs[k].key->text,
+                                  .order = n,
+                                  .merged = true};
+                n++;
             }
         }
     }
+    for (size_t i = 0; i < n; i++)
+        sorted[i] = &cands[i];
+    qsort(sorted, n, sizeof *sorted, cand_cmp);
+
+    /* Explicit duplicates are an error (YAML requires unique keys): report the duplicate
+     * that comes first in the document, naming the first occurrence of its key. */
+    const cand *dup = NULL, *first = NULL;
+    size_t g = 0;
+    while (g < n) {
+        size_t h = g + 1;
+        while (h < n && key_cmp(sorted[h]->key, sorted[g]->key) == 0)
+            h++;
+        sorted[g]->keep = true;
+        if (h - g > 1 && !sorted[g]->merged && !sorted[g + 1]->merged &&
+            (!dup || sorted[g + 1]->order < dup->order)) {
+            dup = sorted[g + 1];
+            first = sorted[g];
+        }
+        g = h;
+    }
+    free(sorted);
+    if (dup) {
+        const adse__ynode *k = dup->ent->key, *k0 = first->ent->key;
+        free(cands);
+        if (strcmp(k->text, k0->text) == 0)
+            return adse__yerr(ps->err, ADSE_E_SYNTAX, k,
+                              "duplicate key '%s' (first at line %d, column %d)", k->text, k0->line,
+                              k0->column);
+        return adse__yerr(ps->err, ADSE_E_SYNTAX, k,
+                          "duplicate key '%s' ('%s' at line %d, column %d is the same key)",
+                          k->text, k0->text, k0->line, k0->column);
+    }
+    size_t n_keep = 0;
+    for (size_t i = 0; i < n; i++)
+        n_keep += cands[i].keep;
+    if (n_keep > INT32_MAX) {
+        free(cands);
+        return too_big(ps, f->node);
+    }
+    adse__ypair *pairs = arena_alloc(&ps->doc->arena, n_keep * sizeof *pairs);
+    if (!pairs) {
+        free(cands);
+        return nomem(ps);
+    }
+    int m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!cands[i].keep) continue;
+        if (cands[i].merged) {
+            pairs[m++] = *cands[i].src;
+        } else {
+            pairs[m].key = cands[i].ent->key;
+            pairs[m].value = cands[i].ent->value;
+            m++;
+        }
+    }
+    free(cands);
     f->node->pairs = pairs;
-    f->node->n = n;
+    f->node->n = m;
     return ADSE_OK;
 }
 
 static adse_status finish_seq(pstate *ps, frame *f)
 {
+    size_t expanded = 1;
+    for (int i = 0; i < f->n_items; i++)
+        expanded = sat_add(expanded, f->items[i]->expanded);
+    if (expanded > ADSE_YAML_MAX_NODES) return too_big(ps, f->node);
+    f->node->expanded = expanded;
     if (f->n_items) {
         const adse__ynode **items =
             arena_alloc(&ps->doc->arena, (size_t)f->n_items * sizeof *items);
@@ -391,6 +482,7 @@ static adse_status handle_event(pstate *ps, const yaml_event_t *ev, int *n_docs)
             arena_strndup(ps->doc, (const char *)ev->data.scalar.value, ev->data.scalar.length);
         if (!n->text) return nomem(ps);
         n->len = ev->data.scalar.length;
+        n->expanded = 1;
         n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
         if (ev->data.scalar.anchor) {
             st = set_anchor(ps, (const char *)ev->data.scalar.anchor, n);
@@ -432,6 +524,12 @@ static adse_status handle_event(pstate *ps, const yaml_event_t *ev, int *n_docs)
     }
 }
 
+static int top_ptr_cmp(const void *pa, const void *pb)
+{
+    const adse__ypair *a = *(const adse__ypair *const *)pa, *b = *(const adse__ypair *const *)pb;
+    return key_cmp(a->key->text, b->key->text);
+}
+
 static adse_status merge_top(pstate *ps)
 {
     adse__ydoc *doc = ps->doc;
@@ -440,19 +538,41 @@ static adse_status merge_top(pstate *ps)
     if (root->kind != ADSE__YMAP)
         return adse__yerr(ps->err, ADSE_E_SPEC, root, "the top level must be a mapping, got %s",
                           adse__ynode_kind_name(root));
+    if (root->n == 0) return ADSE_OK;
+    /* Look every key up in the earlier files' top level (sorted: O(n log n)), then replace
+     * or append; the root's keys are unique, so appending creates no duplicates. */
+    const adse__ypair **sorted = malloc((size_t)(doc->n_top ? doc->n_top : 1) * sizeof *sorted);
+    int *where = malloc((size_t)root->n * sizeof *where);
+    if (!sorted || !where) {
+        free(sorted);
+        free(where);
+        return nomem(ps);
+    }
+    for (int j = 0; j < doc->n_top; j++)
+        sorted[j] = &doc->top[j];
+    if (doc->n_top) qsort(sorted, (size_t)doc->n_top, sizeof *sorted, top_ptr_cmp);
     for (int i = 0; i < root->n; i++) {
         const adse__ypair *p = &root->pairs[i];
-        int j = 0;
-        while (j < doc->n_top && !adse__ykey_eq(doc->top[j].key->text, p->key->text))
-            j++;
-        if (j == doc->n_top) {
-            if (!grow((void **)&doc->top, &doc->cap_top, doc->n_top + 1, sizeof *doc->top))
-                return nomem(ps);
-            doc->n_top++;
-        }
-        doc->top[j] = *p;
+        const adse__ypair **hit =
+            doc->n_top ? bsearch(&p, sorted, (size_t)doc->n_top, sizeof *sorted, top_ptr_cmp)
+                       : NULL;
+        where[i] = hit ? (int)(*hit - doc->top) : -1;
     }
-    return ADSE_OK;
+    free(sorted);
+    adse_status st = ADSE_OK;
+    for (int i = 0; i < root->n; i++) {
+        int j = where[i];
+        if (j < 0) {
+            if (!grow((void **)&doc->top, &doc->cap_top, doc->n_top + 1, sizeof *doc->top)) {
+                st = nomem(ps);
+                break;
+            }
+            j = doc->n_top++;
+        }
+        doc->top[j] = root->pairs[i];
+    }
+    free(where);
+    return st;
 }
 
 adse_status adse__ydoc_add(adse__ydoc *doc, const char *text, size_t len, const char *name,
@@ -462,6 +582,10 @@ adse_status adse__ydoc_add(adse__ydoc *doc, const char *text, size_t len, const 
     if (!name) name = "<input>";
     ps.file = arena_strndup(doc, name, strlen(name));
     if (!ps.file) return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
+    if (len > ADSE_YAML_MAX_BYTES)
+        return adse_err_set(err, ADSE_E_SPEC, ps.file, 0, 0,
+                            "YAML text larger than ADSE_YAML_MAX_BYTES (%d MiB)",
+                            ADSE_YAML_MAX_BYTES >> 20);
 
     yaml_parser_t parser;
     if (!yaml_parser_initialize(&parser))

@@ -14,6 +14,12 @@
  *     is `word_bits`); every lookup below compares keys that way.
  * Several files are merged at the top level as Timeloop does: a later file's top-level key
  * replaces an earlier file's value of that key (the pair then points at the later file).
+ * Limits (adse/limits.h), each a clear ADSE_E_SPEC error at the offending node, so that no
+ * input can exhaust the stack, memory or time of the loader or of a reader that walks the
+ * tree recursively: a text of at most ADSE_YAML_MAX_BYTES, collections nested at most
+ * ADSE_YAML_MAX_DEPTH deep, and at most ADSE_YAML_MAX_NODES nodes in the document with every
+ * alias expanded (a "billion laughs" of nested aliases is refused, not expanded). Duplicate
+ * keys and merge keys are resolved by sorting, in O(n log n) for a mapping of n keys.
  * All nodes live in one arena owned by the adse__ydoc and are immutable after loading.
  * Ownership: adse__ydoc_new returns an owned doc, freed with adse__ydoc_free (NULL ok);
  * every node and string pointer returned below is borrowed from the doc.
@@ -28,6 +34,7 @@
 
 #include "adse/arch.h"
 #include "adse/error.h"
+#include "adse/limits.h"
 #include "adse/spec.h"
 
 typedef enum adse__ykind {
@@ -54,6 +61,8 @@ struct adse__ynode {
     int n;                     /* sequence: items; mapping: pairs; 0 for scalars */
     const adse__ynode **items; /* sequence items, in order */
     const adse__ypair *pairs;  /* mapping pairs, in document order */
+    size_t expanded;           /* nodes of this subtree with every alias expanded (keys
+                                  included), <= ADSE_YAML_MAX_NODES */
 };
 
 typedef struct adse__ydoc adse__ydoc;
