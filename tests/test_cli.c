@@ -30,69 +30,24 @@
 
 static char tmp_dir[256];
 
-typedef struct run_result {
-    int status; /* exit code, or -1 if the program did not exit normally */
-    char *out;  /* stdout */
-    char *err;  /* stderr */
-} run_result;
-
-static void run_free(run_result *r)
-{
-    free(r->out);
-    free(r->err);
-    memset(r, 0, sizeof *r);
-}
-
-/* Runs `adse <args>` (args is shell text; data paths via D(...)) and captures everything. */
-static run_result run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static run_result run(const char *fmt, ...)
-{
-    char args[8192];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(args, sizeof args, fmt, ap);
-    va_end(ap);
-    char out_path[512], err_path[512], cmd[16384];
-    snprintf(out_path, sizeof out_path, "%s/stdout", tmp_dir);
-    snprintf(err_path, sizeof err_path, "%s/stderr", tmp_dir);
-    snprintf(cmd, sizeof cmd, "'%s' %s >'%s' 2>'%s'", ADSE_CLI_PATH, args, out_path, err_path);
-    int st = system(cmd);
-    run_result r;
-    r.status = (st != -1 && WIFEXITED(st)) ? WEXITSTATUS(st) : -1;
-    r.out = testutil_read_file(out_path);
-    r.err = testutil_read_file(err_path);
-    assert_non_null(r.out);
-    assert_non_null(r.err);
-    return r;
-}
+typedef testutil_run run_result;
+#define run(...) testutil_cli(tmp_dir, __VA_ARGS__)
+#define run_free testutil_run_free
+#define show testutil_run_show
+#define D testutil_path /* absolute path of a test-data file */
 
 /* Absolute path of a test-data file, in one of 8 rotating buffers. */
-static const char *D(const char *rel)
-{
-    static char bufs[8][1024];
-    static int k;
-    char *b = bufs[k++ % 8];
-    return testutil_data(rel, b, 1024);
-}
-
-static void show(const run_result *r)
-{
-    print_message("exit %d\n--- stdout\n%s--- stderr\n%s---\n", r->status, r->out, r->err);
-}
 
 static int setup(void **state)
 {
     (void)state;
-    snprintf(tmp_dir, sizeof tmp_dir, "/tmp/adse-test-cli-XXXXXX");
-    return mkdtemp(tmp_dir) ? 0 : -1;
+    return testutil_mkdtemp(tmp_dir, sizeof tmp_dir, "adse-test-cli");
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[512];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp_dir);
-    return system(cmd) == 0 ? 0 : -1;
+    return testutil_rmtree(tmp_dir);
 }
 
 static sp_stats load_expected(const char *rel, char **text)

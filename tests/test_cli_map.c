@@ -23,45 +23,10 @@
 
 static char tmp_dir[256];
 
-typedef struct run_result {
-    int status; /* exit code, or -1 if the program did not exit normally */
-    char *out;  /* stdout */
-    char *err;  /* stderr */
-} run_result;
-
-static void run_free(run_result *r)
-{
-    free(r->out);
-    free(r->err);
-    memset(r, 0, sizeof *r);
-}
-
-static run_result run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static run_result run(const char *fmt, ...)
-{
-    char args[8192];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(args, sizeof args, fmt, ap);
-    va_end(ap);
-    char out_path[512], err_path[512], cmd[16384];
-    snprintf(out_path, sizeof out_path, "%s/stdout", tmp_dir);
-    snprintf(err_path, sizeof err_path, "%s/stderr", tmp_dir);
-    snprintf(cmd, sizeof cmd, "'%s' %s >'%s' 2>'%s'", ADSE_CLI_PATH, args, out_path, err_path);
-    int st = system(cmd);
-    run_result r;
-    r.status = (st != -1 && WIFEXITED(st)) ? WEXITSTATUS(st) : -1;
-    r.out = testutil_read_file(out_path);
-    r.err = testutil_read_file(err_path);
-    assert_non_null(r.out);
-    assert_non_null(r.err);
-    return r;
-}
-
-static void show(const run_result *r)
-{
-    print_message("exit %d\n--- stdout\n%s--- stderr\n%s---\n", r->status, r->out, r->err);
-}
+typedef testutil_run run_result;
+#define run(...) testutil_cli(tmp_dir, __VA_ARGS__)
+#define run_free testutil_run_free
+#define show testutil_run_show
 
 /* The seed's input files as shell words. */
 static const char *seed_inputs(void)
@@ -86,16 +51,13 @@ static const char *seed_inputs(void)
 static int setup(void **state)
 {
     (void)state;
-    snprintf(tmp_dir, sizeof tmp_dir, "/tmp/adse-test-cli-map-XXXXXX");
-    return mkdtemp(tmp_dir) ? 0 : -1;
+    return testutil_mkdtemp(tmp_dir, sizeof tmp_dir, "adse-test-cli-map");
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[512];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp_dir);
-    return system(cmd) == 0 ? 0 : -1;
+    return testutil_rmtree(tmp_dir);
 }
 
 /* "Cycles = N" of a summary line. */

@@ -20,48 +20,6 @@
 
 /* ---- helpers ------------------------------------------------------------------------- */
 
-static const char *data(const char *rel)
-{
-    static char buf[16][1024];
-    static int k;
-    k = (k + 1) % 16;
-    return testutil_data(rel, buf[k], sizeof buf[k]);
-}
-
-static const adse_spec_options *fallback(void)
-{
-    static adse_spec_options o = {
-        .energy = ADSE_ENERGY_MODE_TIMELOOP_FALLBACK,
-        .estimator = {.flags = 0, .precision = ADSE_ENERGY_DEFAULT_PRECISION}};
-    return &o;
-}
-
-static adse_spec *load_files_ok(const char *const *files, int n)
-{
-    adse_spec *s = NULL;
-    adse_err e;
-    if (adse_spec_load_opts(files, n, fallback(), &s, &e) != ADSE_OK) {
-        char b[1200];
-        print_error("load failed: %s\n", adse_err_format(&e, b, sizeof b));
-        fail();
-    }
-    assert_non_null(s);
-    return s;
-}
-
-static adse_spec *load_strings_ok(const char *const *texts, const char *const *names, int n)
-{
-    adse_spec *s = NULL;
-    adse_err e;
-    if (adse_spec_load_strings_opts(texts, names, n, fallback(), &s, &e) != ADSE_OK) {
-        char b[1200];
-        print_error("load failed: %s\n", adse_err_format(&e, b, sizeof b));
-        fail();
-    }
-    assert_non_null(s);
-    return s;
-}
-
 static int level_id(const adse_spec *s, const char *name)
 {
     int i = adse_arch_level_id(&s->arch, name);
@@ -136,12 +94,12 @@ static void test_seed_constraints(void **state)
 {
     (void)state;
     const char *files[] = {
-        data("seed-experiment/original/arch/eyeriss_like.yaml"),
-        data("seed-experiment/original/prob.yaml"),
-        data("seed-experiment/original/constraints/eyeriss_like_arch_constraints.yaml"),
-        data("seed-experiment/original/constraints/eyeriss_like_map_constraints.yaml"),
-        data("seed-experiment/original/mapper.yaml")};
-    adse_spec *s = load_files_ok(files, 5);
+        testutil_path("seed-experiment/original/arch/eyeriss_like.yaml"),
+        testutil_path("seed-experiment/original/prob.yaml"),
+        testutil_path("seed-experiment/original/constraints/eyeriss_like_arch_constraints.yaml"),
+        testutil_path("seed-experiment/original/constraints/eyeriss_like_map_constraints.yaml"),
+        testutil_path("seed-experiment/original/mapper.yaml")};
+    adse_spec *s = testutil_load_files_ok(files, 5, testutil_fallback_options());
     assert_true(s->has_constraints);
     assert_true(s->has_mapper);
     const adse_constraints *c = &s->constraints;
@@ -206,10 +164,10 @@ static void test_seed_constraints(void **state)
 static void test_seed_noqx_and_merge(void **state)
 {
     (void)state;
-    const char *files[] = {data("seed-experiment/original/arch/eyeriss_like.yaml"),
-                           data("seed-experiment/original/prob.yaml"),
-                           data("seed-experiment/original/constraints-noQX-arch.yaml")};
-    adse_spec *s = load_files_ok(files, 3);
+    const char *files[] = {testutil_path("seed-experiment/original/arch/eyeriss_like.yaml"),
+                           testutil_path("seed-experiment/original/prob.yaml"),
+                           testutil_path("seed-experiment/original/constraints-noQX-arch.yaml")};
+    adse_spec *s = testutil_load_files_ok(files, 3, testutil_fallback_options());
     int glb = level_id(s, "shared_glb");
     check_tiling(&s->constraints.spatial[glb], &s->problem, "N=1 C=1 P=1 R=1 S=1 Q=1", "NCPRSQM", 7,
                  "noQX shared_glb spatial");
@@ -221,7 +179,8 @@ static void test_seed_noqx_and_merge(void **state)
 
     /* The same architecture constraints as architecture_constraints and arch_constraints:
      * identical values are not a conflict. */
-    char *text = testutil_read_file(data("seed-experiment/original/constraints-noQX-arch.yaml"));
+    char *text =
+        testutil_read_file(testutil_path("seed-experiment/original/constraints-noQX-arch.yaml"));
     assert_non_null(text);
     char *alias = malloc(strlen(text) + 1);
     assert_non_null(alias);
@@ -231,11 +190,12 @@ static void test_seed_noqx_and_merge(void **state)
     memcpy(alias, text, off);
     strcpy(alias + off, "arch_constraints:");
     strcat(alias, from + strlen("architecture_constraints:"));
-    char *arch = testutil_read_file(data("seed-experiment/original/arch/eyeriss_like.yaml"));
-    char *prob = testutil_read_file(data("seed-experiment/original/prob.yaml"));
+    char *arch =
+        testutil_read_file(testutil_path("seed-experiment/original/arch/eyeriss_like.yaml"));
+    char *prob = testutil_read_file(testutil_path("seed-experiment/original/prob.yaml"));
     const char *texts[] = {arch, prob, text, alias};
     const char *names[] = {"arch.yaml", "prob.yaml", "a.yaml", "b.yaml"};
-    s = load_strings_ok(texts, names, 4);
+    s = testutil_load_strings_ok(texts, names, 4, testutil_fallback_options());
     check_tiling(&s->constraints.spatial[glb], &s->problem, "N=1 C=1 P=1 R=1 S=1 Q=1", "NCPRSQM", 7,
                  "merged shared_glb spatial");
     adse_spec_free(s);
@@ -250,7 +210,7 @@ static void test_seed_noqx_and_merge(void **state)
 static void test_exercises_load(void **state)
 {
     (void)state;
-    const char *dir = data("timeloop-golden/exercises-refs");
+    const char *dir = testutil_path("timeloop-golden/exercises-refs");
     DIR *d = opendir(dir);
     assert_non_null(d);
     int n = 0;
@@ -260,7 +220,7 @@ static void test_exercises_load(void **state)
         char path[1400];
         snprintf(path, sizeof path, "%s/%s/parsed-processed-input.yaml", dir, e->d_name);
         const char *files[] = {path};
-        adse_spec *s = load_files_ok(files, 1);
+        adse_spec *s = testutil_load_files_ok(files, 1, testutil_fallback_options());
         assert_true(s->has_constraints);
         assert_true(s->has_mapper);
         assert_true(s->mapper.n_metrics >= 1);
@@ -318,11 +278,12 @@ static const char *const PROB = "problem:\n"
  * text as "c.yaml". */
 static adse_status load_c(const char *text, adse_spec **out, adse_err *e)
 {
-    char *arch = testutil_read_file(data("spec/tiny_arch.yaml"));
+    char *arch = testutil_read_file(testutil_path("spec/tiny_arch.yaml"));
     assert_non_null(arch);
     const char *texts[] = {arch, PROB, text};
     const char *names[] = {"arch.yaml", "prob.yaml", "c.yaml"};
-    adse_status st = adse_spec_load_strings_opts(texts, names, 3, fallback(), out, e);
+    adse_status st =
+        adse_spec_load_strings_opts(texts, names, 3, testutil_fallback_options(), out, e);
     free(arch);
     return st;
 }
@@ -417,7 +378,7 @@ static void test_syntax_variants(void **state)
     adse_spec_free(s);
 
     /* architecture.constraints */
-    char *arch = testutil_read_file(data("spec/tiny_arch.yaml"));
+    char *arch = testutil_read_file(testutil_path("spec/tiny_arch.yaml"));
     assert_non_null(arch);
     char *with = malloc(strlen(arch) + 200);
     assert_non_null(with);
@@ -425,7 +386,7 @@ static void test_syntax_variants(void **state)
     strcat(with, "  constraints:\n    - {target: DRAM, type: temporal, permutation: NMK}\n");
     const char *texts[] = {with, PROB};
     const char *names[] = {"arch.yaml", "prob.yaml"};
-    s = load_strings_ok(texts, names, 2);
+    s = testutil_load_strings_ok(texts, names, 2, testutil_fallback_options());
     assert_true(s->has_constraints);
     check_tiling(&s->constraints.temporal[1], &s->problem, "", "NMK", -1, "arch.constraints");
     adse_spec_free(s);
@@ -454,9 +415,9 @@ static void test_syntax_variants(void **state)
     adse_spec_free(s);
 
     /* constraints without a problem (as for `adse energy`) are not converted */
-    char *arch2 = testutil_read_file(data("spec/tiny_arch.yaml"));
+    char *arch2 = testutil_read_file(testutil_path("spec/tiny_arch.yaml"));
     const char *t2[] = {arch2, "architecture_constraints: [{target: nowhere, type: temporal}]\n"};
-    s = load_strings_ok(t2, names, 2);
+    s = testutil_load_strings_ok(t2, names, 2, testutil_fallback_options());
     assert_false(s->has_constraints);
     adse_spec_free(s);
     free(arch2);
@@ -625,7 +586,7 @@ static void evaluate(const adse_spec *s, const adse_mapping *m, adse_result *r)
 
 static void check_map_case(const map_case *mc)
 {
-    adse_spec *s = load_files_ok(mc->files, mc->n_files);
+    adse_spec *s = testutil_load_files_ok(mc->files, mc->n_files, testutil_fallback_options());
     assert_true(s->has_mapping);
     char *want = testutil_read_file(mc->files[mc->n_files - 1]);
     assert_non_null(want);
@@ -646,7 +607,8 @@ static void check_map_case(const map_case *mc)
     }
     texts[mc->n_files - 1] = got;
     names[mc->n_files - 1] = "written.map.yaml";
-    adse_spec *back = load_strings_ok((const char *const *)texts, names, mc->n_files);
+    adse_spec *back = testutil_load_strings_ok((const char *const *)texts, names, mc->n_files,
+                                               testutil_fallback_options());
     assert_true(back->has_mapping);
     assert_memory_equal(&back->mapping, &s->mapping, sizeof s->mapping);
     adse_result *r1 = calloc(2, sizeof *r1);
@@ -668,7 +630,7 @@ static void test_map_yaml_golden(void **state)
 {
     (void)state;
     int n = 0;
-    const char *dir = data("timeloop-golden/exercises-refs");
+    const char *dir = testutil_path("timeloop-golden/exercises-refs");
     DIR *d = opendir(dir);
     assert_non_null(d);
     struct dirent *e;
@@ -706,7 +668,7 @@ static void test_map_yaml_golden(void **state)
         snprintf(rel[4], sizeof rel[4], "seed-experiment/%s/%s/timeloop-mapper.map.yaml",
                  seed[k][0], seed[k][1]);
         for (int i = 0; i < 5; i++)
-            mc.files[i] = data(rel[i]);
+            mc.files[i] = testutil_path(rel[i]);
         check_map_case(&mc);
     }
 }
@@ -716,7 +678,7 @@ static void test_map_yaml_golden(void **state)
 static void test_map_yaml_canonical(void **state)
 {
     (void)state;
-    char *arch = testutil_read_file(data("spec/tiny_arch.yaml"));
+    char *arch = testutil_read_file(testutil_path("spec/tiny_arch.yaml"));
     assert_non_null(arch);
     const char *map =
         "mapping:\n"
@@ -726,7 +688,7 @@ static void test_map_yaml_canonical(void **state)
         "  - {target: spad, type: datatype, keep: [A], bypass: [Z, B]}\n";
     const char *texts[] = {arch, PROB, map};
     const char *names[] = {"arch.yaml", "prob.yaml", "map.yaml"};
-    adse_spec *s = load_strings_ok(texts, names, 3);
+    adse_spec *s = testutil_load_strings_ok(texts, names, 3, testutil_fallback_options());
     char *got = write_to_string(s, &s->mapping);
     const char *want = "mapping:\n"
                        "  - target: spad\n"
@@ -762,7 +724,7 @@ static void test_map_yaml_canonical(void **state)
         fail();
     }
     const char *texts2[] = {arch, PROB, got};
-    adse_spec *back = load_strings_ok(texts2, names, 3);
+    adse_spec *back = testutil_load_strings_ok(texts2, names, 3, testutil_fallback_options());
     adse_result *r = calloc(2, sizeof *r);
     assert_non_null(r);
     evaluate(s, &s->mapping, &r[0]);
@@ -788,11 +750,12 @@ static void test_mapper_json(void **state)
 {
     (void)state;
     const char *files[] = {
-        data("seed-experiment/original/arch/eyeriss_like.yaml"),
-        data("seed-experiment/original/prob.yaml"), data("seed-experiment/original/ERT.yaml"),
-        data("seed-experiment/original/ART.yaml"),
-        data("seed-experiment/original/timeloop-mapper-out/timeloop-mapper.map.yaml")};
-    adse_spec *s = load_files_ok(files, 5);
+        testutil_path("seed-experiment/original/arch/eyeriss_like.yaml"),
+        testutil_path("seed-experiment/original/prob.yaml"),
+        testutil_path("seed-experiment/original/ERT.yaml"),
+        testutil_path("seed-experiment/original/ART.yaml"),
+        testutil_path("seed-experiment/original/timeloop-mapper-out/timeloop-mapper.map.yaml")};
+    adse_spec *s = testutil_load_files_ok(files, 5, testutil_fallback_options());
     adse_model *model = NULL;
     adse_err e;
     assert_int_equal(adse_model_create(&s->arch, &s->problem, NULL, &model, &e), ADSE_OK);

@@ -107,14 +107,6 @@ static const expect expected[] = {
 
 #define TOL_PP 0.5
 
-static const char *data(const char *rel)
-{
-    static char buf[8][1024];
-    static int k;
-    k = (k + 1) % 8;
-    return testutil_data(rel, buf[k], sizeof buf[k]);
-}
-
 static adse_spec *load(const char *const *files, int n, unsigned estimator_flags)
 {
     adse_spec *s = NULL;
@@ -228,20 +220,20 @@ static void check_total(const char *design, const char *what, double v03, double
 static void compare_design(const char *design)
 {
     char arch[256], ert[256], art[256], prob[256], map[256];
-    snprintf(arch, sizeof arch, "%s", data(SEED "/original/arch/eyeriss_like.yaml"));
+    snprintf(arch, sizeof arch, "%s", testutil_path(SEED "/original/arch/eyeriss_like.yaml"));
     if (strcmp(design, "original") != 0) {
         char rel[256];
         snprintf(rel, sizeof rel, SEED "/%s/arch/eyeriss_like.yaml", design);
-        snprintf(arch, sizeof arch, "%s", data(rel));
+        snprintf(arch, sizeof arch, "%s", testutil_path(rel));
     }
     char rel[256];
     snprintf(rel, sizeof rel, SEED "/%s/ERT.yaml", design);
-    snprintf(ert, sizeof ert, "%s", data(rel));
+    snprintf(ert, sizeof ert, "%s", testutil_path(rel));
     snprintf(rel, sizeof rel, SEED "/%s/ART.yaml", design);
-    snprintf(art, sizeof art, "%s", data(rel));
-    snprintf(prob, sizeof prob, "%s", data(SEED "/original/prob.yaml"));
+    snprintf(art, sizeof art, "%s", testutil_path(rel));
+    snprintf(prob, sizeof prob, "%s", testutil_path(SEED "/original/prob.yaml"));
     snprintf(rel, sizeof rel, SEED "/%s/timeloop-mapper-out/timeloop-mapper.map.yaml", design);
-    snprintf(map, sizeof map, "%s", data(rel));
+    snprintf(map, sizeof map, "%s", testutil_path(rel));
 
     const char *f_est[] = {arch, prob, map};
     const char *f_v03[] = {arch, prob, ert, art, map};

@@ -24,14 +24,6 @@
     "timeloop-golden/exercises-refs/"                                                              \
     "example_designs__example_designs__simba_like__ref_outputs__default_problem"
 
-static const char *data(const char *rel)
-{
-    static char buf[8][1024];
-    static int k;
-    k = (k + 1) % 8;
-    return testutil_data(rel, buf[k], sizeof buf[k]);
-}
-
 static adse_spec *load_texts(const char *const *texts, int n, const adse_spec_options *o)
 {
     adse_spec *s = NULL;
@@ -400,7 +392,7 @@ static void without_ert(const char *dir, unsigned flags, double tol, const char 
     for (int i = 0; i < 4; i++) {
         char rel[512];
         snprintf(rel, sizeof rel, "%s/%s", dir, names[i]);
-        snprintf(p[i], sizeof p[i], "%s", data(rel));
+        snprintf(p[i], sizeof p[i], "%s", testutil_path(rel));
     }
     const char *with[] = {p[0], p[1], p[2], p[3]};
     const char *without[] = {p[0], p[3]};

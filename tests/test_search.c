@@ -27,14 +27,6 @@
 
 /* ---- helpers ------------------------------------------------------------------------- */
 
-static const char *data(const char *rel)
-{
-    static char buf[8][1024];
-    static int k;
-    k = (k + 1) % 8;
-    return testutil_data(rel, buf[k], sizeof buf[k]);
-}
-
 #define SEED_DIR "seed-experiment/original"
 
 /* The design section shared by the test specs (paths relative to SEED_DIR). */
@@ -62,7 +54,8 @@ static adse_search_spec *load_spec_ok(const char *text)
 {
     adse_search_spec *s = NULL;
     adse_err e;
-    adse_status st = adse_search_spec_load_string(text, "spec.yaml", data(SEED_DIR), &s, &e);
+    adse_status st =
+        adse_search_spec_load_string(text, "spec.yaml", testutil_path(SEED_DIR), &s, &e);
     if (st != ADSE_OK) {
         char b[1200];
         print_error("spec load failed: %s\n", adse_err_format(&e, b, sizeof b));
@@ -92,8 +85,9 @@ static adse_status fixed_map(void *user, const adse_model *model,
 static int setup_fixed(void **state)
 {
     (void)state;
-    const char *f[3] = {data(SEED_DIR "/arch/eyeriss_like.yaml"), data(SEED_DIR "/prob.yaml"),
-                        data(SEED_DIR "/timeloop-mapper-out/timeloop-mapper.map.yaml")};
+    const char *f[3] = {testutil_path(SEED_DIR "/arch/eyeriss_like.yaml"),
+                        testutil_path(SEED_DIR "/prob.yaml"),
+                        testutil_path(SEED_DIR "/timeloop-mapper-out/timeloop-mapper.map.yaml")};
     adse_spec *sp = NULL;
     adse_err e;
     if (adse_spec_load(f, 3, &sp, &e) != ADSE_OK) return -1;
@@ -146,7 +140,8 @@ static void expect_error(const char *text, int line, int column, const char *msg
     adse_search_spec *spec = NULL;
     adse_err e;
     adse_err_clear(&e);
-    adse_status st = adse_search_spec_load_string(text, "spec.yaml", data(SEED_DIR), &spec, &e);
+    adse_status st =
+        adse_search_spec_load_string(text, "spec.yaml", testutil_path(SEED_DIR), &spec, &e);
     if (st == ADSE_OK) {
         adse_search_options o;
         adse_search_options_init(&o);
@@ -818,7 +813,7 @@ static void write_spec(const char *name, const char *text)
     assert_non_null(f);
     /* absolute paths: the spec lives in the temporary directory */
     char dir[1024];
-    snprintf(dir, sizeof dir, "%s", data(SEED_DIR));
+    snprintf(dir, sizeof dir, "%s", testutil_path(SEED_DIR));
     const char *t = text;
     while (*t) {
         const char *k = strstr(t, "arch/eyeriss");
@@ -889,7 +884,7 @@ static void test_cli(void **state)
     char cmd[2048];
     snprintf(cmd, sizeof cmd,
              "'%s' model --json %s/t1/best/arch.yaml %s %s/t1/best/small.map.yaml > %s/model.json",
-             ADSE_CLI_PATH, g_tmp, data("search/small_prob.yaml"), g_tmp, g_tmp);
+             ADSE_CLI_PATH, g_tmp, testutil_path("search/small_prob.yaml"), g_tmp, g_tmp);
     assert_int_equal(system(cmd), 0);
     char *mj = read_in("model.json"), *sj = read_in("t1/search.json");
     json_t *a = json_loads(mj, 0, &je), *b = json_loads(sj, 0, &je);

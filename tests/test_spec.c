@@ -17,57 +17,14 @@
 
 /* ---- helpers ------------------------------------------------------------------------- */
 
-static const char *data(const char *rel)
-{
-    static char buf[8][1024];
-    static int k;
-    k = (k + 1) % 8;
-    return testutil_data(rel, buf[k], sizeof buf[k]);
-}
-
-static const adse_spec_options *fallback(void)
-{
-    static adse_spec_options o = {
-        .energy = ADSE_ENERGY_MODE_TIMELOOP_FALLBACK,
-        .estimator = {.flags = 0, .precision = ADSE_ENERGY_DEFAULT_PRECISION}};
-    return &o;
-}
-
-static adse_spec *load_files_ok(const char *const *files, int n)
-{
-    adse_spec *s = NULL;
-    adse_err e;
-    adse_status st = adse_spec_load_opts(files, n, fallback(), &s, &e);
-    if (st != ADSE_OK) {
-        char b[1200];
-        print_error("load failed: %s\n", adse_err_format(&e, b, sizeof b));
-        fail();
-    }
-    assert_non_null(s);
-    return s;
-}
-
-static adse_spec *load_strings_ok(const char *const *texts, const char *const *names, int n)
-{
-    adse_spec *s = NULL;
-    adse_err e;
-    adse_status st = adse_spec_load_strings_opts(texts, names, n, fallback(), &s, &e);
-    if (st != ADSE_OK) {
-        char b[1200];
-        print_error("load failed: %s\n", adse_err_format(&e, b, sizeof b));
-        fail();
-    }
-    assert_non_null(s);
-    return s;
-}
-
 /* Loads texts and expects an error with exactly this code, place and message. */
 static void expect_error(const char *const *texts, const char *const *names, int n,
                          adse_status code, const char *file, int line, int column, const char *msg)
 {
     adse_spec *s = (adse_spec *)1;
     adse_err e;
-    adse_status st = adse_spec_load_strings_opts(texts, names, n, fallback(), &s, &e);
+    adse_status st =
+        adse_spec_load_strings_opts(texts, names, n, testutil_fallback_options(), &s, &e);
     char b[1200];
     if (st != code || e.code != code || strcmp(e.file, file) != 0 || e.line != line ||
         e.column != column || strcmp(e.msg, msg) != 0) {
@@ -81,7 +38,7 @@ static void expect_error(const char *const *texts, const char *const *names, int
 
 static char *read_data(const char *rel)
 {
-    char *t = testutil_read_file(data(rel));
+    char *t = testutil_read_file(testutil_path(rel));
     assert_non_null(t);
     return t;
 }
@@ -277,7 +234,7 @@ static void test_golden_random_mappings(void **state)
             snprintf(f[i], sizeof f[i], "%s/%s/%s", ADSE_TEST_DATA_DIR, dir, names[i]);
             files[i] = f[i];
         }
-        adse_spec *s = load_files_ok(files, 4);
+        adse_spec *s = testutil_load_files_ok(files, 4, testutil_fallback_options());
         assert_true(s->has_arch && s->has_problem && s->has_mapping && s->has_ert && s->has_art);
         assert_int_equal(s->arch.n_levels, 3);
         snprintf(stats[0], sizeof stats[0],
@@ -295,17 +252,17 @@ static void test_golden_random_mappings(void **state)
 static void test_golden_worked_example(void **state)
 {
     (void)state;
-    const char *files[] = {data("timeloop-golden/worked-example-4.10/arch.yaml"),
-                           data("timeloop-golden/worked-example-4.10/prob.yaml"),
-                           data("timeloop-golden/worked-example-4.10/map.yaml"),
-                           data("timeloop-golden/worked-example-4.10/ert.yaml"),
-                           data("timeloop-golden/worked-example-4.10/art.yaml")};
-    adse_spec *s = load_files_ok(files, 5);
+    const char *files[] = {testutil_path("timeloop-golden/worked-example-4.10/arch.yaml"),
+                           testutil_path("timeloop-golden/worked-example-4.10/prob.yaml"),
+                           testutil_path("timeloop-golden/worked-example-4.10/map.yaml"),
+                           testutil_path("timeloop-golden/worked-example-4.10/ert.yaml"),
+                           testutil_path("timeloop-golden/worked-example-4.10/art.yaml")};
+    adse_spec *s = testutil_load_files_ok(files, 5, testutil_fallback_options());
     assert_true(s->has_mapping);
     assert_int_equal(
         compare_specs("worked-example", s,
-                      data("timeloop-golden/worked-example-4.10/expected_new_translation/"
-                           "timeloop-model.stats.txt")),
+                      testutil_path("timeloop-golden/worked-example-4.10/expected_new_translation/"
+                                    "timeloop-model.stats.txt")),
         4);
     /* Mapping as written: GLB (level 1) bypasses Weights; spatial M4 Q4, split 1. */
     const adse_mapping *m = &s->mapping;
@@ -329,7 +286,7 @@ static int has_suffix(const char *s, const char *suffix)
 static void test_golden_exercises(void **state)
 {
     (void)state;
-    const char *root = data("timeloop-golden/exercises-refs");
+    const char *root = testutil_path("timeloop-golden/exercises-refs");
     char rootbuf[1024];
     snprintf(rootbuf, sizeof rootbuf, "%s", root);
     DIR *d = opendir(rootbuf);
@@ -358,7 +315,7 @@ static void test_golden_exercises(void **state)
 
         /* The input alone: a mapper case has `mapping: []`, i.e. no mapping. */
         const char *alone[] = {input, ert, art};
-        adse_spec *s = load_files_ok(alone, 3);
+        adse_spec *s = testutil_load_files_ok(alone, 3, testutil_fallback_options());
         assert_true(s->has_arch && s->has_problem && s->has_ert && s->has_art);
         bool mapper = map[0] != 0;
         assert_int_equal(s->has_mapping, !mapper);
@@ -368,7 +325,7 @@ static void test_golden_exercises(void **state)
 
         /* With the mapper's map.yaml the later `mapping` replaces the empty one. */
         const char *all[] = {input, ert, art, map};
-        s = load_files_ok(all, mapper ? 4 : 3);
+        s = testutil_load_files_ok(all, mapper ? 4 : 3, testutil_fallback_options());
         assert_true(s->has_mapping);
         const adse__ypair *mp = adse__ydoc_top_pair(adse__spec_doc(s), "mapping");
         assert_non_null(mp);
@@ -412,7 +369,7 @@ static void test_seed_original(void **state)
     char buf[10][1024];
     const char *files[10];
     seed_files("original", "timeloop-mapper-out", files, buf);
-    adse_spec *s = load_files_ok(files, 10);
+    adse_spec *s = testutil_load_files_ok(files, 10, testutil_fallback_options());
     assert_true(s->has_arch && s->has_problem && s->has_mapping && s->has_ert && s->has_art);
     const adse_arch *a = &s->arch;
 
@@ -513,10 +470,11 @@ static void test_seed_original(void **state)
     assert_memory_equal(m->temporal_perm[5], dram_perm, 7);
 
     compare_specs("seed original", s,
-                  data("seed-experiment/original/timeloop-mapper-out/"
-                       "timeloop-master-model.stats.txt"));
-    compare_specs("seed original v3", s,
-                  data("seed-experiment/original/timeloop-mapper-out/timeloop-mapper.stats.txt"));
+                  testutil_path("seed-experiment/original/timeloop-mapper-out/"
+                                "timeloop-master-model.stats.txt"));
+    compare_specs(
+        "seed original v3", s,
+        testutil_path("seed-experiment/original/timeloop-mapper-out/timeloop-mapper.stats.txt"));
     /* Everything the later stages read stays in the tree. */
     const adse__ydoc *doc = adse__spec_doc(s);
     assert_non_null(adse__ydoc_top(doc, "compound_components"));
@@ -537,11 +495,11 @@ static void test_seed_original(void **state)
     snprintf(nb[5], 1024, "%s/seed-experiment/original/constraints-noQX-arch.yaml",
              ADSE_TEST_DATA_DIR);
     const char *nf[] = {nb[0], nb[1], nb[2], nb[3], nb[4], nb[5]};
-    s = load_files_ok(nf, 6);
+    s = testutil_load_files_ok(nf, 6, testutil_fallback_options());
     assert_true(s->has_mapping);
     compare_specs("seed noQX", s,
-                  data("seed-experiment/original/timeloop-mapper-out-noQX/"
-                       "timeloop-master-model.stats.txt"));
+                  testutil_path("seed-experiment/original/timeloop-mapper-out-noQX/"
+                                "timeloop-master-model.stats.txt"));
     adse_spec_free(s);
 }
 
@@ -551,7 +509,7 @@ static void test_seed_optimal(void **state)
     char buf[10][1024];
     const char *files[10];
     seed_files("optimal-4x42", "timeloop-mapper-out", files, buf);
-    adse_spec *s = load_files_ok(files, 10);
+    adse_spec *s = testutil_load_files_ok(files, 10, testutil_fallback_options());
     const adse_arch *a = &s->arch;
     assert_int_equal(a->n_levels, 6);
     assert_int_equal(a->levels[3].instances, 4); /* DummyBuffer[0..3] */
@@ -561,8 +519,8 @@ static void test_seed_optimal(void **state)
     assert_int_equal(a->levels[4].size_words, 512 * 32);
     assert_int_equal(a->levels[0].block_size, 8);
     compare_specs("seed optimal", s,
-                  data("seed-experiment/optimal-4x42/timeloop-mapper-out/"
-                       "timeloop-master-model.stats.txt"));
+                  testutil_path("seed-experiment/optimal-4x42/timeloop-mapper-out/"
+                                "timeloop-master-model.stats.txt"));
     adse_spec_free(s);
 }
 
@@ -571,8 +529,9 @@ static void test_seed_optimal(void **state)
 static void test_tiny_files(void **state)
 {
     (void)state;
-    const char *files[] = {data("spec/tiny_arch.yaml"), data("spec/tiny_prob_map.yaml")};
-    adse_spec *s = load_files_ok(files, 2);
+    const char *files[] = {testutil_path("spec/tiny_arch.yaml"),
+                           testutil_path("spec/tiny_prob_map.yaml")};
+    adse_spec *s = testutil_load_files_ok(files, 2, testutil_fallback_options());
     const adse_arch *a = &s->arch;
     assert_int_equal(a->n_levels, 2);
     const adse_buffer *spad = &a->levels[0], *dram = &a->levels[1];
@@ -582,7 +541,7 @@ static void test_tiny_files(void **state)
     assert_int_equal(spad->mesh_y, 1);
     assert_int_equal(spad->size_words, 64);
     assert_string_equal(spad->technology, "45nm");
-    assert_string_equal(spad->pos.file, data("spec/tiny_arch.yaml"));
+    assert_string_equal(spad->pos.file, testutil_path("spec/tiny_arch.yaml"));
     assert_int_equal(spad->pos.line, 17);
     assert_int_equal(spad->pos.column, 15);
     assert_int_equal(a->arith.pos.line, 23);
@@ -629,7 +588,7 @@ static void test_builtin_cnn_layer(void **state)
 {
     (void)state;
     const char *texts[] = {cnn_default};
-    adse_spec *s = load_strings_ok(texts, NULL, 1);
+    adse_spec *s = testutil_load_strings_ok(texts, NULL, 1, testutil_fallback_options());
     const adse_problem *p = &s->problem;
     assert_true(s->has_problem);
     assert_false(s->has_arch);
@@ -669,7 +628,7 @@ static void test_builtin_cnn_layer(void **state)
     /* Named shape, and bounds directly under problem (backward compatible). */
     const char *t2[] = {"problem:\n  shape: cnn-layer\n  R: 1\n  S: 1\n  P: 2\n  Q: 2\n  C: 4\n"
                         "  K: 8\n  N: 1\n  W: 16\n"};
-    s = load_strings_ok(t2, NULL, 1);
+    s = testutil_load_strings_ok(t2, NULL, 1, testutil_fallback_options());
     assert_string_equal(s->problem.shape_name, "cnn-layer");
     assert_int_equal(s->problem.bounds[5], 8);
     adse_spec_free(s);
@@ -704,7 +663,7 @@ static void test_merge_keys_and_anchors(void **state)
                        "        meshX: 2\n";                            /* 24 */
     const char *texts[] = {text};
     const char *names[] = {"m.yaml"};
-    adse_spec *s = load_strings_ok(texts, names, 1);
+    adse_spec *s = testutil_load_strings_ok(texts, names, 1, testutil_fallback_options());
     const adse_arch *a = &s->arch;
     const adse_buffer *glb = &a->levels[0];
     assert_int_equal(glb->word_bits, 16);  /* explicit key wins over the merged one */
@@ -747,7 +706,7 @@ static void test_merge_keys_and_anchors(void **state)
                      "    - {<<: *ds, name: B, projection: [[[Y]]]}\n"
                      "  instance: {X: &n 4, Y: *n}\n";
     const char *texts2[] = {t2};
-    s = load_strings_ok(texts2, NULL, 1);
+    s = testutil_load_strings_ok(texts2, NULL, 1, testutil_fallback_options());
     assert_int_equal(s->problem.bounds[1], 4);
     assert_string_equal(s->problem.ds[1].name, "B");
     assert_int_equal(s->problem.ds[1].ranks[0].terms[0].dim, 1);
@@ -817,14 +776,14 @@ static void test_top_level_replacement(void **state)
                         "  type: temporal\n"
                         "  factors: M0 K0\n";
     const char *texts[] = {arch, pm, later};
-    adse_spec *s = load_strings_ok(texts, NULL, 3);
+    adse_spec *s = testutil_load_strings_ok(texts, NULL, 3, testutil_fallback_options());
     assert_int_equal(s->mapping.temporal[1][0], 8); /* M0 = the full bound */
     assert_int_equal(s->mapping.spatial[1][0], 1);
     assert_int_equal(s->mapping.keep[1], 3); /* the datatype directive is gone */
     adse_spec_free(s);
     const char *empty = "mapping: []\n";
     const char *t2[] = {arch, pm, empty};
-    s = load_strings_ok(t2, NULL, 3);
+    s = testutil_load_strings_ok(t2, NULL, 3, testutil_fallback_options());
     assert_false(s->has_mapping);
     adse_spec_free(s);
     free(arch);
@@ -871,7 +830,7 @@ static void test_ert_forms(void **state)
         "  - {name: sys.buf, area: 217363.36892}\n"
         "  - {name: 'sys.mac[0..3]', area: 5}\n";
     const char *texts[] = {arch, ert};
-    adse_spec *s = load_strings_ok(texts, NULL, 2);
+    adse_spec *s = testutil_load_strings_ok(texts, NULL, 2, testutil_fallback_options());
     const adse_arch *a = &s->arch;
     const adse_buffer *buf = &a->levels[1], *user = &a->levels[0], *dram = &a->levels[2];
     assert_int_equal(buf->cluster_size, 4);
@@ -970,12 +929,12 @@ static void arch_error(const char *attrs, adse_status code, int line, int column
 static void test_error_syntax(void **state)
 {
     (void)state;
-    const char *files[] = {data("spec/bad_syntax.yaml")};
+    const char *files[] = {testutil_path("spec/bad_syntax.yaml")};
     adse_spec *s = (adse_spec *)1;
     adse_err e;
     assert_int_equal(adse_spec_load(files, 1, &s, &e), ADSE_E_SYNTAX);
     assert_null(s);
-    assert_string_equal(e.file, data("spec/bad_syntax.yaml"));
+    assert_string_equal(e.file, testutil_path("spec/bad_syntax.yaml"));
     assert_int_equal(e.line, 3);
     assert_int_equal(e.column, 8);
     assert_string_equal(e.msg, "did not find expected ',' or '}' (while parsing a flow mapping "
@@ -1102,7 +1061,7 @@ static void test_error_unknown_key(void **state)
 {
     (void)state;
     /* An attribute typo, in a file. */
-    const char *files[] = {data("spec/attr_typo.yaml")};
+    const char *files[] = {testutil_path("spec/attr_typo.yaml")};
     adse_spec *s;
     adse_err e;
     assert_int_equal(adse_spec_load(files, 1, &s, &e), ADSE_E_SPEC);
@@ -1120,7 +1079,7 @@ static void test_error_unknown_key(void **state)
              "        nports: 2\n        my_own_parameter: 3\n        depth: 8\n",
              ARCH_TAIL);
     const char *ok[] = {text};
-    s = load_strings_ok(ok, NULL, 1);
+    s = testutil_load_strings_ok(ok, NULL, 1, testutil_fallback_options());
     adse_spec_free(s);
 
     /* Structural places: component entries, directives, shapes, the top level. */
@@ -1332,7 +1291,7 @@ static void test_mapping_extras(void **state)
         "  rmw_first_update: [Z]\n"
         "- {target: spad, type: dataspace, bypass: [A], no_coalesce: [Z]}\n";
     const char *texts[] = {arch, pm};
-    adse_spec *s = load_strings_ok(texts, NULL, 2);
+    adse_spec *s = testutil_load_strings_ok(texts, NULL, 2, testutil_fallback_options());
     const adse_mapping *m = &s->mapping;
     assert_int_equal(m->spatial[1][0], 4);
     assert_int_equal(m->temporal[1][1], 4);
@@ -1369,7 +1328,7 @@ static void test_inheritance(void **state)
                        "      - {name: alu, class: XY_NoC}\n"
                        "      - {name: mac, class: compute}\n";
     const char *texts[] = {text};
-    adse_spec *s = load_strings_ok(texts, NULL, 1);
+    adse_spec *s = testutil_load_strings_ok(texts, NULL, 1, testutil_fallback_options());
     const adse_arch *a = &s->arch;
     assert_int_equal(a->n_levels, 2);
     const adse_buffer *dram = &a->levels[1], *buf = &a->levels[0];
@@ -1390,7 +1349,7 @@ static const adse_buffer *glb_with(const char *attrs, adse_spec **out)
     static char text[2048];
     snprintf(text, sizeof text, "%s%s%s", ARCH_HEAD, attrs, ARCH_TAIL);
     const char *texts[] = {text};
-    *out = load_strings_ok(texts, NULL, 1);
+    *out = testutil_load_strings_ok(texts, NULL, 1, testutil_fallback_options());
     int id = adse_arch_level_id(&(*out)->arch, "glb");
     assert_int_equal(id, 0);
     return &(*out)->arch.levels[id];
@@ -1472,7 +1431,7 @@ static void test_buffer_derivations(void **state)
              "        per_dataspace_bandwidth_consumption_scale: {Weights: 2, Inputs: 0.5}\n",
              ARCH_TAIL);
     const char *texts[] = {text, cnn_default};
-    s = load_strings_ok(texts, NULL, 2);
+    s = testutil_load_strings_ok(texts, NULL, 2, testutil_fallback_options());
     b = &s->arch.levels[0];
     assert_int_equal(b->n_bw_scales, 2);
     assert_string_equal(b->bw_scale_names[1], "Inputs");

@@ -1,8 +1,15 @@
+#define _POSIX_C_SOURCE 200809L
 #include "testutil.h"
 
 #include <math.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
+
+#include "adse/adse.h"
 
 void testutil_assert_rel(double got, double want, double rel_tol, const char *what,
                          const char *file, int line)
@@ -37,4 +44,96 @@ char *testutil_read_file(const char *path)
     if (s) s[n] = 0;
     fclose(f);
     return s;
+}
+
+testutil_run testutil_cli(const char *tmp_dir, const char *fmt, ...)
+{
+    char args[8192];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(args, sizeof args, fmt, ap);
+    va_end(ap);
+    char out_path[512], err_path[512], cmd[16384];
+    snprintf(out_path, sizeof out_path, "%s/stdout", tmp_dir);
+    snprintf(err_path, sizeof err_path, "%s/stderr", tmp_dir);
+    snprintf(cmd, sizeof cmd, "'%s' %s >'%s' 2>'%s'", ADSE_CLI_PATH, args, out_path, err_path);
+    int st = system(cmd);
+    testutil_run r;
+    r.status = (st != -1 && WIFEXITED(st)) ? WEXITSTATUS(st) : -1;
+    r.out = testutil_read_file(out_path);
+    r.err = testutil_read_file(err_path);
+    assert_non_null(r.out);
+    assert_non_null(r.err);
+    return r;
+}
+
+void testutil_run_free(testutil_run *r)
+{
+    free(r->out);
+    free(r->err);
+    memset(r, 0, sizeof *r);
+}
+
+void testutil_run_show(const testutil_run *r)
+{
+    print_message("exit %d\n--- stdout\n%s--- stderr\n%s---\n", r->status, r->out, r->err);
+}
+
+int testutil_mkdtemp(char *buf, size_t size, const char *prefix)
+{
+    snprintf(buf, size, "/tmp/%s-XXXXXX", prefix);
+    return mkdtemp(buf) ? 0 : -1;
+}
+
+int testutil_rmtree(const char *dir)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+const char *testutil_path(const char *rel)
+{
+    static char buf[16][1024];
+    static int k;
+    k = (k + 1) % 16;
+    return testutil_data(rel, buf[k], sizeof buf[k]);
+}
+
+const adse_spec_options *testutil_fallback_options(void)
+{
+    static adse_spec_options o = {
+        .energy = ADSE_ENERGY_MODE_TIMELOOP_FALLBACK,
+        .estimator = {.flags = 0, .precision = ADSE_ENERGY_DEFAULT_PRECISION}};
+    return &o;
+}
+
+static adse_spec *check_loaded(adse_status st, adse_spec *s, const adse_err *e)
+{
+    if (st != ADSE_OK) {
+        char b[1200];
+        print_error("load failed: %s\n", adse_err_format(e, b, sizeof b));
+        fail();
+    }
+    assert_non_null(s);
+    return s;
+}
+
+adse_spec *testutil_load_files_ok(const char *const *files, int n, const adse_spec_options *opts)
+{
+    adse_spec *s = NULL;
+    adse_err e;
+    adse_status st = opts ? adse_spec_load_opts(files, n, opts, &s, &e)
+                          : adse_spec_load(files, n, &s, &e);
+    return check_loaded(st, s, &e);
+}
+
+adse_spec *testutil_load_strings_ok(const char *const *texts, const char *const *names, int n,
+                                    const adse_spec_options *opts)
+{
+    adse_spec *s = NULL;
+    adse_err e;
+    adse_status st = opts ? adse_spec_load_strings_opts(texts, names, n, opts, &s, &e)
+                          : adse_spec_load_strings(texts, names, n, &s, &e);
+    return check_loaded(st, s, &e);
 }

@@ -17,7 +17,44 @@ void testutil_assert_rel(double got, double want, double rel_tol, const char *wh
 /* Path of a file under tests/data (static buffer per call site is not thread-safe). */
 const char *testutil_data(const char *rel, char *buf, size_t size);
 
+/* Path of a file under tests/data in one of 16 rotating static buffers, so that up to 16
+ * paths can be alive at once (not thread-safe). */
+const char *testutil_path(const char *rel);
+
 /* Reads a whole file; returns malloc'd NUL-terminated text or NULL. */
 char *testutil_read_file(const char *path);
+
+struct adse_spec;
+struct adse_spec_options;
+
+/* Loader options with Timeloop's fallback energies (no technology needed). */
+const struct adse_spec_options *testutil_fallback_options(void);
+
+/* Loads files / texts with opts (NULL = defaults); fails the test, printing the formatted
+ * error, unless the load succeeds. */
+struct adse_spec *testutil_load_files_ok(const char *const *files, int n,
+                                         const struct adse_spec_options *opts);
+struct adse_spec *testutil_load_strings_ok(const char *const *texts, const char *const *names,
+                                           int n, const struct adse_spec_options *opts);
+
+/* Running the adse binary (ADSE_CLI_PATH) in CLI tests. */
+typedef struct testutil_run {
+    int status; /* exit code, or -1 if the program did not exit normally */
+    char *out;  /* stdout */
+    char *err;  /* stderr */
+} testutil_run;
+
+/* Runs `adse <args>` (args is shell text) with stdout/stderr captured in files under
+ * tmp_dir, and returns its exit status and output. Release with testutil_run_free. */
+testutil_run testutil_cli(const char *tmp_dir, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void testutil_run_free(testutil_run *r);
+/* Prints exit status, stdout and stderr (for a failing assertion's context). */
+void testutil_run_show(const testutil_run *r);
+
+/* Creates a fresh directory /tmp/<prefix>-XXXXXX into buf; 0 on success (a cmocka setup). */
+int testutil_mkdtemp(char *buf, size_t size, const char *prefix);
+/* Removes dir and everything below it; 0 on success (a cmocka teardown). */
+int testutil_rmtree(const char *dir);
 
 #endif
