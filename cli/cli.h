@@ -34,6 +34,9 @@ const cli_command *cli_find(const char *name);
 /* Prints "adse: <message>" to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Flushes stdout; on failure prints "cannot write to stdout: <reason>" and returns -1. */
+int cli_flush_stdout(void);
+
 /* Prints "adse: <message>" and a hint to run `adse <cmd> --help`; returns CLI_EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -168,10 +168,7 @@ int cmd_energy(int argc, char **argv)
             cli_error("cannot write to stdout");
         goto done;
     }
-    if (fflush(stdout) != 0) {
-        cli_error("cannot write to stdout: %s", strerror(errno));
-        goto done;
-    }
+    if (cli_flush_stdout() != 0) goto done;
     rc = CLI_EXIT_OK;
 
 done:

@@ -202,10 +202,7 @@ int cmd_map(int argc, char **argv)
         printf("%s\n", adse_report_summary_line(&res->result, line, sizeof line));
         print_stats(&settings, &res->stats);
     }
-    if (fflush(stdout) != 0) {
-        cli_error("cannot write to stdout: %s", strerror(errno));
-        goto done;
-    }
+    if (cli_flush_stdout() != 0) goto done;
     rc = CLI_EXIT_OK;
 
 done:

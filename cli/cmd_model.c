@@ -119,10 +119,7 @@ int cmd_model(int argc, char **argv)
         char line[160];
         printf("%s\n", adse_report_summary_line(res, line, sizeof line));
     }
-    if (fflush(stdout) != 0) {
-        cli_error("cannot write to stdout: %s", strerror(errno));
-        goto done;
-    }
+    if (cli_flush_stdout() != 0) goto done;
     rc = CLI_EXIT_OK;
 
 done:

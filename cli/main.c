@@ -32,23 +32,33 @@ const cli_command *cli_find(const char *name)
     return NULL;
 }
 
+static void verror(const char *fmt, va_list ap)
+{
+    fputs("adse: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
 void cli_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("adse: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    verror(fmt, ap);
     va_end(ap);
+}
+
+int cli_flush_stdout(void)
+{
+    if (fflush(stdout) == 0) return 0;
+    cli_error("cannot write to stdout: %s", strerror(errno));
+    return -1;
 }
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("adse: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    verror(fmt, ap);
     va_end(ap);
     if (cmd)
         fprintf(stderr, "Try 'adse %s --help' for more information.\n", cmd);
