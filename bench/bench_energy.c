@@ -13,9 +13,9 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "adse/energy.h"
+#include "bench_clock.h"
 
 #define N_COMP 6
 
@@ -73,13 +73,6 @@ static void arch_init(arch *a, const char *tech)
 #undef FILL
 }
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 int main(int argc, char **argv)
 {
     double seconds = argc > 1 ? atof(argv[1]) : 1.0;
@@ -110,7 +103,7 @@ int main(int argc, char **argv)
 
     double checksum = 0, per_comp[N_COMP] = {0};
     long tables = 0;
-    double t0 = now_s(), t1 = t0;
+    double t0 = bench_now_s(), t1 = t0;
     while (t1 - t0 < seconds) {
         for (int rep = 0; rep < 1000; rep++, tables++) {
             const arch *ar = archs[tables & 1];
@@ -119,19 +112,19 @@ int main(int argc, char **argv)
                 checksum += r.actions[0].energy_pj;
             }
         }
-        t1 = now_s();
+        t1 = bench_now_s();
     }
     double rate = (double)tables / (t1 - t0);
 
     /* per-component cost, for the record */
     for (int i = 0; i < N_COMP; i++) {
         const int n = 200000;
-        double s0 = now_s();
+        double s0 = bench_now_s();
         for (int rep = 0; rep < n; rep++) {
             adse_energy_estimate(&archs[rep & 1]->comp[i], &opt, &r, &err);
             checksum += r.area_um2;
         }
-        per_comp[i] = (now_s() - s0) / n * 1e9;
+        per_comp[i] = (bench_now_s() - s0) / n * 1e9;
         printf("%-13s %7.1f ns per estimate\n", a45.comp[i].name, per_comp[i]);
     }
     printf("checksum %.6g\n", checksum);

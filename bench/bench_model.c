@@ -12,13 +12,7 @@
 #include <time.h>
 
 #include "adse/adse.h"
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
+#include "bench_clock.h"
 
 int main(int argc, char **argv)
 {
@@ -61,7 +55,7 @@ int main(int argc, char **argv)
            res->energy_pj / 1e6);
     /* Warm up, then time batches until `seconds` have passed. */
     long n = 0;
-    double t0 = now_s(), t = t0;
+    double t0 = bench_now_s(), t = t0;
     volatile uint64_t sink = 0; /* keeps the evaluations from being optimised away */
     while (t - t0 < seconds) {
         for (int k = 0; k < 256; k++) {
@@ -69,7 +63,7 @@ int main(int argc, char **argv)
             sink += res->cycles;
         }
         n += 256;
-        t = now_s();
+        t = bench_now_s();
     }
     double per_s = (double)n / (t - t0);
     printf("evaluations: %ld in %.3f s (%.2f us each)\n", n, t - t0, 1e6 * (t - t0) / (double)n);
