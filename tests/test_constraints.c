@@ -1,4 +1,4 @@
-/* Mapspace constraints and mapper settings (src/spec/constraints_yaml.c) and the map.yaml
+/* Mapspace constraints and mapper settings (src/input/constraints_yaml.c) and the map.yaml
  * writer (src/report/map_yaml.c):
  *   - the seed experiment's constraint files and mapper.yaml, field by field, with the
  *     expected values spelled as in the YAML text;

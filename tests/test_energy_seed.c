@@ -23,7 +23,7 @@
 
 #include "adse/adse.h"
 #include "energy/bind.h"
-#include "spec/tree.h"
+#include "input/tree.h"
 
 #define SEED "seed-experiment"
 

@@ -13,7 +13,7 @@
 
 #include "adse/adse.h"
 #include "energy/bind.h"
-#include "spec/tree.h"
+#include "input/tree.h"
 
 /* ---- helpers ------------------------------------------------------------------------- */
 

@@ -4,7 +4,7 @@
  * A search spec names a baseline design (Timeloop architecture files, mapping constraints,
  * mapper settings), a workload (problem files with weights), the parameters a genetic
  * algorithm varies (genes), hard resource budgets, the loss to minimise and the GA's
- * settings; docs/search.md describes the YAML. adse_search_spec_load() (src/spec) checks
+ * settings; docs/search.md describes the YAML. adse_search_spec_load() (src/input) checks
  * the YAML's structure and types and converts it into the structures below; what needs the
  * architecture (does a gene's component exist, can a budget be met) is checked when a
  * search is created (adse/search.h), with the same spec positions in the message.

@@ -34,7 +34,7 @@
  * ADSE_E_SPEC error at the component's file:line:column. Classes Timeloop does not model
  * as storage or arithmetic (networks, ...) are ignored.
  * `mapping: []` or `mapping: null` (what timeloopfe writes for mapper runs) means no mapping.
- * Only src/spec/ includes <yaml.h>.
+ * Only src/input/ includes <yaml.h>.
  * Ownership: adse_spec_load* return an owned spec, released with adse_spec_free (NULL ok);
  * the adse_srcpos.file pointers in arch borrow the spec's file names (copy arch.levels[i].pos
  * strings if the arch outlives the spec), as do adse_spec_table_name()'s strings.

@@ -1,12 +1,12 @@
 /*
  * energy/bind.h: per-action energies and areas of the architecture levels (internal).
  *
- * Sources, applied in this order by the spec loader (src/spec/spec.c):
+ * Sources, applied in this order by the input loader (src/input/spec.c):
  *   1. Timeloop's built-in fallback (PAT, pat-public/src/pat/pat.cpp): every buffer and the
  *      arithmetic level get an energy from their geometry, areas 0. A user
  *      `vector_access_energy` (buffer) or `energy` (arithmetic) attribute replaces it
  *      (source USER).
- *   2. An Accelergy ERT/ART (spec 7.1, 7.3), parsed by src/spec/ert_yaml.c and bound by
+ *   2. An Accelergy ERT/ART (spec 7.1, 7.3), parsed by src/input/ert_yaml.c and bound by
  *      component name: the table name's last dotted segment with any `[a..b]` suffix removed
  *      (adse__ert_component_name). The binding rule is adse__bind_buffer_actions /
  *      adse__bind_arith_actions below.

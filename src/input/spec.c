@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "spec/internal.h"
+#include "input/internal.h"
 
 /* Top-level keys the loader converts, and keys it keeps in the tree for other tools
  * (Accelergy's inputs and summaries, timeloopfe's bookkeeping). */

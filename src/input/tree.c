@@ -1,5 +1,5 @@
 /* The YAML document tree (see tree.h): libyaml parser events -> nodes in an arena. */
-#include "spec/tree.h"
+#include "input/tree.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "spec/internal.h"
-#include "spec/tree.h"
+#include "input/internal.h"
+#include "input/tree.h"
 
 /* ---- small helpers ------------------------------------------------------------------- */
 

@@ -1,5 +1,5 @@
 /* `architecture:` in the classic tree format (spec 2.1-2.3) -> adse_arch. */
-#include "spec/internal.h"
+#include "input/internal.h"
 
 #include <ctype.h>
 #include <inttypes.h>

@@ -1,5 +1,5 @@
 /* `problem:` (spec 1.1) -> adse_problem: inline shapes and the built-in CNN layer. */
-#include "spec/internal.h"
+#include "input/internal.h"
 
 #include <ctype.h>
 #include <inttypes.h>

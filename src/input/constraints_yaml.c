@@ -1,5 +1,5 @@
 /*
- * spec/constraints_yaml.c: Timeloop's mapspace constraints and `mapper` section (model
+ * input/constraints_yaml.c: Timeloop's mapspace constraints and `mapper` section (model
  * spec 8, 9) -> adse_constraints and adse_mapper_settings.
  *
  * Constraint lists are read from architecture.constraints, architecture_constraints /
@@ -28,7 +28,7 @@
  * factor above the bound is clamped to the bound, as Timeloop does; one that does not
  * divide the bound is an error (no perfect factorization could use it).
  */
-#include "spec/internal.h"
+#include "input/internal.h"
 
 #include <ctype.h>
 #include <inttypes.h>

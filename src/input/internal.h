@@ -1,5 +1,5 @@
 /*
- * spec/internal.h: the converters from the document tree to typed specs (internal).
+ * input/internal.h: the converters from the document tree to typed specs (internal).
  *
  * spec.c reads the files into an adse__ydoc (tree.h), checks the top-level keys and calls
  * these converters in order: architecture, problem, ERT/ART (ert_yaml.c, binding with the
@@ -19,7 +19,7 @@
 #include "adse/error.h"
 #include "adse/mapping.h"
 #include "adse/workload.h"
-#include "spec/tree.h"
+#include "input/tree.h"
 
 /* Accelergy table names: the enclosing subtree nodes' names and the component's name as
  * written (ranges kept), dot-separated: "system.eyeriss.PE[0..167].mac". */

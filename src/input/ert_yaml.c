@@ -1,6 +1,6 @@
 /* `ERT:` / `ART:` (Accelergy v0.2-v0.4, spec 7.1, 7.3) -> energies and areas of the arch.
  * The YAML is read here; the binding rule is the energy layer's (energy/bind.h). */
-#include "spec/internal.h"
+#include "input/internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /* `mapping:` (spec 3.1) -> adse_mapping. */
-#include "spec/internal.h"
+#include "input/internal.h"
 
 #include <ctype.h>
 #include <inttypes.h>

@@ -1,5 +1,5 @@
 /*
- * spec/tree.h: the YAML document tree of the spec loader (internal to the library).
+ * input/tree.h: the YAML document tree of the spec loader (internal to the library).
  *
  * The tree is built from libyaml's parser events (tree.c is the only file that includes
  * <yaml.h>). Nodes are scalars, sequences and mappings; each records the file, line and
