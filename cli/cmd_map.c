@@ -102,16 +102,11 @@ static int map_option(const char *cmd, int argc, char **argv, int *i, void *user
 static const char *metric_name(adse_metric m)
 {
     switch (m) {
-    case ADSE_METRIC_EDP:
-        return "edp";
-    case ADSE_METRIC_ENERGY:
-        return "energy";
-    case ADSE_METRIC_DELAY:
-        return "delay";
-    case ADSE_METRIC_LAST_LEVEL_ACCESSES:
-        return "last_level_accesses";
-    case ADSE_METRIC_WEIGHTED:
-        return "weighted objective";
+    case ADSE_METRIC_EDP: return "edp";
+    case ADSE_METRIC_ENERGY: return "energy";
+    case ADSE_METRIC_DELAY: return "delay";
+    case ADSE_METRIC_LAST_LEVEL_ACCESSES: return "last_level_accesses";
+    case ADSE_METRIC_WEIGHTED: return "weighted objective";
     }
     return "?";
 }

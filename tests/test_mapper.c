@@ -176,12 +176,8 @@ static void objective(int k, adse_mapper_settings *s)
 {
     adse_mapper_settings_init(s);
     switch (k) {
-    case 0:
-        s->n_metrics = 1, s->metrics[0] = ADSE_METRIC_EDP;
-        break;
-    case 1:
-        s->n_metrics = 1, s->metrics[0] = ADSE_METRIC_ENERGY;
-        break;
+    case 0: s->n_metrics = 1, s->metrics[0] = ADSE_METRIC_EDP; break;
+    case 1: s->n_metrics = 1, s->metrics[0] = ADSE_METRIC_ENERGY; break;
     case 2:
         s->n_metrics = 2, s->metrics[0] = ADSE_METRIC_DELAY, s->metrics[1] = ADSE_METRIC_ENERGY;
         break;
@@ -204,18 +200,10 @@ static void metric_vec(const adse_mapper_settings *s, const adse_result *r, int 
     for (int k = 0; k < s->n_metrics; k++) {
         double e = r->energy_pj, c = (double)r->cycles;
         switch (s->metrics[k]) {
-        case ADSE_METRIC_EDP:
-            v[k] = r->edp;
-            break;
-        case ADSE_METRIC_ENERGY:
-            v[k] = e;
-            break;
-        case ADSE_METRIC_DELAY:
-            v[k] = c;
-            break;
-        case ADSE_METRIC_LAST_LEVEL_ACCESSES:
-            v[k] = (double)r->levels[L - 1].accesses;
-            break;
+        case ADSE_METRIC_EDP: v[k] = r->edp; break;
+        case ADSE_METRIC_ENERGY: v[k] = e; break;
+        case ADSE_METRIC_DELAY: v[k] = c; break;
+        case ADSE_METRIC_LAST_LEVEL_ACCESSES: v[k] = (double)r->levels[L - 1].accesses; break;
         case ADSE_METRIC_WEIGHTED:
             v[k] = s->weight_energy * e + s->weight_delay * c + s->weight_edp * r->edp;
             break;

@@ -107,17 +107,21 @@ static void test_shared_model_two_threads(void **state)
     assert_int_equal(s.want[0]->cycles, 516096); /* Timeloop's numbers for these mappings */
     assert_int_equal(s.want[1]->cycles, 903168);
     assert_int_equal(s.want_st[2], ADSE_E_INVALID);
-    assert_string_equal(s.want[2]->reason, "mapped tile size 432 exceeds 'DummyBuffer' capacity 16");
+    assert_string_equal(s.want[2]->reason,
+                        "mapped tile size 432 exceeds 'DummyBuffer' capacity 16");
     assert_int_equal(s.want_st[3], ADSE_E_INVALID);
     assert_string_equal(s.want[3]->reason, "mapped tile size 288 exceeds 'ifmap_spad' capacity 12");
 
     worker w[2] = {{&s, 0}, {&s, 1}};
     pthread_t t[2];
-    for (int i = 0; i < 2; i++) assert_int_equal(pthread_create(&t[i], NULL, run, &w[i]), 0);
-    for (int i = 0; i < 2; i++) pthread_join(t[i], NULL);
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(pthread_create(&t[i], NULL, run, &w[i]), 0);
+    for (int i = 0; i < 2; i++)
+        pthread_join(t[i], NULL);
     assert_int_equal(s.mismatches[0], 0);
     assert_int_equal(s.mismatches[1], 0);
-    for (int m = 0; m <= N_MAPS; m++) free(s.want[m]);
+    for (int m = 0; m <= N_MAPS; m++)
+        free(s.want[m]);
     adse_model_free(model);
     adse_spec_free(spec);
 }

@@ -61,69 +61,69 @@ typedef struct adse_srcpos {
 } adse_srcpos;
 
 typedef struct adse_buffer {
-    char name[ADSE_NAME_MAX];    /* component name with any [a..b] suffix removed */
-    char klass[ADSE_NAME_MAX];   /* Accelergy class, e.g. "smartbuffer_SRAM" */
+    char name[ADSE_NAME_MAX];       /* component name with any [a..b] suffix removed */
+    char klass[ADSE_NAME_MAX];      /* Accelergy class, e.g. "smartbuffer_SRAM" */
     char technology[ADSE_NAME_MAX]; /* technology attribute as given ("" if none) */
-    bool is_dram;                /* class contains DRAM or technology == DRAM */
-    uint32_t word_bits;          /* bits per word (default 16) */
-    uint32_t block_size;         /* words per vector access (default 1) */
-    uint32_t cluster_size;       /* default 1 */
-    uint64_t depth;              /* rows as given (0 if not given) */
-    uint64_t width_bits;         /* row width as given (0 if not given) */
-    bool size_specified;         /* false = unbounded (typical DRAM) */
-    uint64_t size_words;         /* capacity in words (depth * block_size, entries, sizeKB) */
-    double multiple_buffering;   /* default 1.0 */
-    uint64_t effective_size;     /* floor(size / multiple_buffering) */
-    double min_utilization;      /* default 0 */
-    uint32_t instances;          /* total instances of this buffer */
-    uint32_t mesh_x, mesh_y;     /* mesh, mesh_x * mesh_y == instances */
+    bool is_dram;                   /* class contains DRAM or technology == DRAM */
+    uint32_t word_bits;             /* bits per word (default 16) */
+    uint32_t block_size;            /* words per vector access (default 1) */
+    uint32_t cluster_size;          /* default 1 */
+    uint64_t depth;                 /* rows as given (0 if not given) */
+    uint64_t width_bits;            /* row width as given (0 if not given) */
+    bool size_specified;            /* false = unbounded (typical DRAM) */
+    uint64_t size_words;            /* capacity in words (depth * block_size, entries, sizeKB) */
+    double multiple_buffering;      /* default 1.0 */
+    uint64_t effective_size;        /* floor(size / multiple_buffering) */
+    double min_utilization;         /* default 0 */
+    uint32_t instances;             /* total instances of this buffer */
+    uint32_t mesh_x, mesh_y;        /* mesh, mesh_x * mesh_y == instances */
     double read_bw, write_bw, shared_bw; /* words/cycle per instance; < 0 = unlimited */
-    uint8_t n_bw_scales;         /* entries of per_dataspace_bandwidth_consumption_scale */
+    uint8_t n_bw_scales;                 /* entries of per_dataspace_bandwidth_consumption_scale */
     char bw_scale_names[ADSE_MAX_BW_SCALES][ADSE_NAME_MAX]; /* data-space names */
-    double bw_scale_values[ADSE_MAX_BW_SCALES];              /* scales */
-    bool reduction_supported;    /* default: !is_dram */
+    double bw_scale_values[ADSE_MAX_BW_SCALES];             /* scales */
+    bool reduction_supported;                               /* default: !is_dram */
     uint32_t num_banks, num_ports; /* defaults 2; only for energy estimation */
 
     /* Energy and area (spec 7). Energies are pJ per vector access (block). */
     adse_energy_source energy_source;
     double e_read, e_fill, e_update, e_leak; /* pJ; e_leak per instance per cycle */
-    double vector_access_energy; /* printed "Vector access energy": max action / cluster */
-    double area_um2;             /* area of one instance (0 if unknown) */
+    double vector_access_energy;    /* printed "Vector access energy": max action / cluster */
+    double area_um2;                /* area of one instance (0 if unknown) */
     adse_energy_source area_source; /* where area_um2 came from */
 
     /* Network to the children (legacy network, spec 2.4 / 5). */
-    uint32_t network_word_bits;  /* default word_bits */
-    double energy_per_hop_pj;    /* < 0 = derive from wire_energy and tile width */
-    double wire_energy_pj;       /* pJ per bit per mm, 0 if none */
-    double router_energy_pj;     /* default 0 */
-    double ingress_energy_pj;    /* energy-per-ingress, default 0 */
-    double tile_width_mm;        /* < 0 = from floorplan */
+    uint32_t network_word_bits; /* default word_bits */
+    double energy_per_hop_pj;   /* < 0 = derive from wire_energy and tile width */
+    double wire_energy_pj;      /* pJ per bit per mm, 0 if none */
+    double router_energy_pj;    /* default 0 */
+    double ingress_energy_pj;   /* energy-per-ingress, default 0 */
+    double tile_width_mm;       /* < 0 = from floorplan */
     uint64_t network_fill_latency, network_drain_latency; /* cycles, default 0 */
 
-    adse_srcpos pos;             /* declaration, for messages */
-    double addr_gen_energy_pj;   /* addr_gen_energy attribute, pJ per address generation;
-                                    < 0 = not given (Timeloop then uses pat's adder: 0) */
-    adse_est_attrs est;          /* estimator class and attributes */
+    adse_srcpos pos;           /* declaration, for messages */
+    double addr_gen_energy_pj; /* addr_gen_energy attribute, pJ per address generation;
+                                  < 0 = not given (Timeloop then uses pat's adder: 0) */
+    adse_est_attrs est;        /* estimator class and attributes */
 } adse_buffer;
 
 typedef struct adse_arith {
-    char name[ADSE_NAME_MAX];    /* e.g. "mac" */
-    char klass[ADSE_NAME_MAX];   /* e.g. "intmac" */
-    uint32_t instances;          /* total MACs */
-    uint32_t mesh_x, mesh_y;     /* mesh, product == instances */
-    uint32_t word_bits;          /* default 16 */
+    char name[ADSE_NAME_MAX];  /* e.g. "mac" */
+    char klass[ADSE_NAME_MAX]; /* e.g. "intmac" */
+    uint32_t instances;        /* total MACs */
+    uint32_t mesh_x, mesh_y;   /* mesh, product == instances */
+    uint32_t word_bits;        /* default 16 */
     adse_energy_source energy_source;
-    double e_compute;            /* pJ per compute */
-    double area_um2;             /* area of one instance */
+    double e_compute;               /* pJ per compute */
+    double area_um2;                /* area of one instance */
     adse_energy_source area_source; /* where area_um2 came from */
     adse_srcpos pos;
-    adse_est_attrs est;          /* estimator class and attributes */
+    adse_est_attrs est; /* estimator class and attributes */
 } adse_arith;
 
 typedef struct adse_arch {
-    adse_arith arith;                     /* the arithmetic level (overall level 0) */
-    uint8_t n_levels;                     /* storage levels */
-    adse_buffer levels[ADSE_MAX_LEVELS];  /* 0 = innermost storage level */
+    adse_arith arith;                    /* the arithmetic level (overall level 0) */
+    uint8_t n_levels;                    /* storage levels */
+    adse_buffer levels[ADSE_MAX_LEVELS]; /* 0 = innermost storage level */
 } adse_arch;
 
 /* Fanout of storage level i towards its children (level i-1, or the MACs for i = 0):

@@ -41,12 +41,12 @@ typedef struct adse_tiling_constraint {
 #define ADSE_FACTOR_REST UINT64_MAX
 
 typedef struct adse_constraints {
-    uint8_t n_levels, n_dims, n_ds;            /* match the arch / problem */
+    uint8_t n_levels, n_dims, n_ds; /* match the arch / problem */
     adse_tiling_constraint temporal[ADSE_MAX_LEVELS];
     adse_tiling_constraint spatial[ADSE_MAX_LEVELS];
-    uint32_t keep_fixed[ADSE_MAX_DATASPACES];  /* bit i: keep/bypass of d at level i is fixed */
-    uint32_t keep_value[ADSE_MAX_DATASPACES];  /* bit i: 1 = keep, 0 = bypass (if fixed) */
-    double min_parallelism;                    /* utilization/parallelism `min`, 0 = none */
+    uint32_t keep_fixed[ADSE_MAX_DATASPACES]; /* bit i: keep/bypass of d at level i is fixed */
+    uint32_t keep_value[ADSE_MAX_DATASPACES]; /* bit i: 1 = keep, 0 = bypass (if fixed) */
+    double min_parallelism;                   /* utilization/parallelism `min`, 0 = none */
 } adse_constraints;
 
 /* Metrics of Timeloop's `optimization_metrics` list (spec 9.4). */
@@ -62,14 +62,14 @@ typedef enum adse_metric {
 #define ADSE_MAX_METRICS 4
 
 typedef struct adse_mapper_settings {
-    uint8_t n_metrics;                       /* default 1: [edp] */
-    adse_metric metrics[ADSE_MAX_METRICS];   /* compared lexicographically (adse/mapper.h:
-                                                the exact minimum, see docs/mapper.md for
-                                                Timeloop's 0.1% rule) */
+    uint8_t n_metrics;                              /* default 1: [edp] */
+    adse_metric metrics[ADSE_MAX_METRICS];          /* compared lexicographically (adse/mapper.h:
+                                                       the exact minimum, see docs/mapper.md for
+                                                       Timeloop's 0.1% rule) */
     double weight_energy, weight_delay, weight_edp; /* for ADSE_METRIC_WEIGHTED; >= 0, not
                                                        all 0 */
-    int threads;                             /* num_threads; 0 = all cores */
-    double time_limit_s;                     /* 0 = none */
+    int threads;                                    /* num_threads; 0 = all cores */
+    double time_limit_s;                            /* 0 = none */
 } adse_mapper_settings;
 
 /* Leaves every constraint free (split -1, nothing fixed). */

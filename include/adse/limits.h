@@ -8,20 +8,21 @@
 #ifndef ADSE_LIMITS_H
 #define ADSE_LIMITS_H
 
-#define ADSE_MAX_DIMS 12       /* problem dimensions (one letter each) */
-#define ADSE_MAX_DATASPACES 6  /* data spaces (tensors) of a problem */
-#define ADSE_MAX_RANKS 6       /* ranks of one data-space projection */
-#define ADSE_MAX_TERMS 4       /* terms of one projection rank */
-#define ADSE_MAX_COEFS 16      /* named coefficients of a problem shape */
-#define ADSE_MAX_LEVELS 12     /* storage levels of an architecture */
-#define ADSE_MAX_BW_SCALES 6   /* per_dataspace_bandwidth_consumption_scale entries */
-#define ADSE_NAME_MAX 64       /* component, data-space and class names, with the NUL */
+#define ADSE_MAX_DIMS 12      /* problem dimensions (one letter each) */
+#define ADSE_MAX_DATASPACES 6 /* data spaces (tensors) of a problem */
+#define ADSE_MAX_RANKS 6      /* ranks of one data-space projection */
+#define ADSE_MAX_TERMS 4      /* terms of one projection rank */
+#define ADSE_MAX_COEFS 16     /* named coefficients of a problem shape */
+#define ADSE_MAX_LEVELS 12    /* storage levels of an architecture */
+#define ADSE_MAX_BW_SCALES 6  /* per_dataspace_bandwidth_consumption_scale entries */
+#define ADSE_NAME_MAX 64      /* component, data-space and class names, with the NUL */
 
 /* Bounds of a YAML input (spec and search-spec files): larger inputs are ADSE_E_SPEC errors
  * instead of exhausting memory, stack or time. Real Timeloop inputs are far below them. */
 #define ADSE_YAML_MAX_BYTES (64 << 20) /* bytes of one YAML file or text */
 #define ADSE_YAML_MAX_DEPTH 256        /* nesting of sequences and mappings */
-#define ADSE_YAML_MAX_NODES 4000000    /* nodes of a document with every alias expanded
-                                          (anchors reused at each alias count each time) */
+#define ADSE_YAML_MAX_NODES                                                                        \
+    4000000 /* nodes of a document with every alias expanded                                       \
+               (anchors reused at each alias count each time) */
 
 #endif

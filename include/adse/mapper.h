@@ -41,29 +41,29 @@ extern "C" {
 #endif
 
 typedef struct adse_mapper_stats {
-    double mapspace_size;      /* Timeloop's count of the constrained mapspace: factorizations
-                                  x permutations x splits x keep/bypass choices (spec 9.1;
-                                  may exceed 2^64) */
-    uint64_t evaluated;        /* complete mappings evaluated with the model (distinct loop
-                                  nests: permutations differing only in unit loops count once) */
-    uint64_t valid;            /* of those, valid mappings */
-    double pruned;             /* mappings excluded without evaluation:
-                                  mapspace_size - evaluated */
-    double seconds;            /* wall-clock time of the search */
-    bool optimal;              /* the whole (pruned) space was covered: optimum proven */
-    double lower_bound;        /* proven lower bound of the first metric over the whole
-                                  mapspace: the optimum's value when optimal, else the least
-                                  bound of the unfinished parts and the best found (+inf
-                                  when the space holds no valid mapping) */
-    int threads;               /* threads used */
+    double mapspace_size; /* Timeloop's count of the constrained mapspace: factorizations
+                             x permutations x splits x keep/bypass choices (spec 9.1;
+                             may exceed 2^64) */
+    uint64_t evaluated;   /* complete mappings evaluated with the model (distinct loop
+                             nests: permutations differing only in unit loops count once) */
+    uint64_t valid;       /* of those, valid mappings */
+    double pruned;        /* mappings excluded without evaluation:
+                             mapspace_size - evaluated */
+    double seconds;       /* wall-clock time of the search */
+    bool optimal;         /* the whole (pruned) space was covered: optimum proven */
+    double lower_bound;   /* proven lower bound of the first metric over the whole
+                             mapspace: the optimum's value when optimal, else the least
+                             bound of the unfinished parts and the best found (+inf
+                             when the space holds no valid mapping) */
+    int threads;          /* threads used */
 } adse_mapper_stats;
 
 typedef struct adse_mapper_result {
-    bool found;                /* a valid mapping was found (else best/result undefined) */
-    adse_mapping best;         /* the best mapping: full permutations satisfying the
-                                  permutation constraints, unit-factor dims after the
-                                  non-unit ones of the free part */
-    adse_result result;        /* its evaluation by the model */
+    bool found;         /* a valid mapping was found (else best/result undefined) */
+    adse_mapping best;  /* the best mapping: full permutations satisfying the
+                           permutation constraints, unit-factor dims after the
+                           non-unit ones of the free part */
+    adse_result result; /* its evaluation by the model */
     adse_mapper_stats stats;
 } adse_mapper_result;
 

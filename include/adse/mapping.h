@@ -24,15 +24,15 @@ extern "C" {
 #endif
 
 typedef struct adse_mapping {
-    uint8_t n_levels;  /* storage levels (== arch n_levels) */
-    uint8_t n_dims;    /* dimensions (== problem n_dims) */
-    uint8_t n_ds;      /* data spaces (== problem n_ds) */
+    uint8_t n_levels;                                      /* storage levels (== arch n_levels) */
+    uint8_t n_dims;                                        /* dimensions (== problem n_dims) */
+    uint8_t n_ds;                                          /* data spaces (== problem n_ds) */
     uint64_t temporal[ADSE_MAX_LEVELS][ADSE_MAX_DIMS];     /* temporal factor per dim */
     uint64_t spatial[ADSE_MAX_LEVELS][ADSE_MAX_DIMS];      /* spatial factor per dim */
     uint8_t temporal_perm[ADSE_MAX_LEVELS][ADSE_MAX_DIMS]; /* dim ids, innermost first */
     uint8_t spatial_perm[ADSE_MAX_LEVELS][ADSE_MAX_DIMS];  /* dim ids, innermost first */
-    uint8_t split[ADSE_MAX_LEVELS];   /* first `split` spatial_perm entries are X loops */
-    uint32_t keep[ADSE_MAX_DATASPACES];              /* bit i: level i keeps data space d */
+    uint8_t split[ADSE_MAX_LEVELS];     /* first `split` spatial_perm entries are X loops */
+    uint32_t keep[ADSE_MAX_DATASPACES]; /* bit i: level i keeps data space d */
     uint32_t no_temporal_reuse[ADSE_MAX_DATASPACES]; /* bit i: no_temporal_reuse at level i */
     uint32_t no_multicast[ADSE_MAX_DATASPACES];      /* bit i: spatial no_reuse at level i */
     uint32_t no_link_transfer[ADSE_MAX_DATASPACES];  /* bit i: no_link_transfer at level i */

@@ -53,13 +53,13 @@ void adse_model_options_init(adse_model_options *o);
 /* Why a mapping could not be evaluated (spec 8). */
 typedef enum adse_fail {
     ADSE_FAIL_NONE = 0,
-    ADSE_FAIL_MAPPING,      /* malformed: factor product != bound, bad permutation, ... */
-    ADSE_FAIL_BYPASS_ALL,   /* a data space is kept at no level */
-    ADSE_FAIL_CAPACITY,     /* utilized capacity exceeds effective size */
-    ADSE_FAIL_MIN_UTIL,     /* utilized capacity below min_utilization */
-    ADSE_FAIL_INSTANCES,    /* more instances (or X/Y expansion) than the level has */
-    ADSE_FAIL_FANOUT,       /* spatial factors exceed a level's fanout */
-    ADSE_FAIL_SPATIAL_NONE  /* spatial factors at a level with fanout 1 */
+    ADSE_FAIL_MAPPING,     /* malformed: factor product != bound, bad permutation, ... */
+    ADSE_FAIL_BYPASS_ALL,  /* a data space is kept at no level */
+    ADSE_FAIL_CAPACITY,    /* utilized capacity exceeds effective size */
+    ADSE_FAIL_MIN_UTIL,    /* utilized capacity below min_utilization */
+    ADSE_FAIL_INSTANCES,   /* more instances (or X/Y expansion) than the level has */
+    ADSE_FAIL_FANOUT,      /* spatial factors exceed a level's fanout */
+    ADSE_FAIL_SPATIAL_NONE /* spatial factors at a level with fanout 1 */
 } adse_fail;
 
 typedef struct adse_ds_stats {
@@ -83,11 +83,11 @@ typedef struct adse_ds_stats {
 } adse_ds_stats;
 
 typedef struct adse_level_stats {
-    uint64_t cycles;               /* "Cycles" of this level (after throttling) */
-    double slowdown;               /* "Bandwidth throttling" (1 = none) */
-    double leak_energy_pj;         /* "Leakage energy (total)" */
-    double energy_pj;              /* all data spaces' totals + leakage */
-    uint64_t accesses;             /* sum over data spaces of RF * (reads+fills+updates) */
+    uint64_t cycles;                 /* "Cycles" of this level (after throttling) */
+    double slowdown;                 /* "Bandwidth throttling" (1 = none) */
+    double leak_energy_pj;           /* "Leakage energy (total)" */
+    double energy_pj;                /* all data spaces' totals + leakage */
+    uint64_t accesses;               /* sum over data spaces of RF * (reads+fills+updates) */
     uint64_t max_utilized_instances; /* max over kept data spaces */
     adse_ds_stats ds[ADSE_MAX_DATASPACES];
 } adse_level_stats;
@@ -95,23 +95,23 @@ typedef struct adse_level_stats {
 /* On failure only fail, fail_level and reason are meaningful; the other fields are zero or
  * partial. Per level, only the first n_levels entries of levels[] are written. */
 typedef struct adse_result {
-    adse_fail fail;                /* ADSE_FAIL_NONE when the mapping is valid */
-    int fail_level;                /* storage level of the failure, -1 for the MACs/none */
-    char reason[256];              /* readable reason when fail != NONE */
+    adse_fail fail;   /* ADSE_FAIL_NONE when the mapping is valid */
+    int fail_level;   /* storage level of the failure, -1 for the MACs/none */
+    char reason[256]; /* readable reason when fail != NONE */
 
-    uint64_t computes;             /* MACs = product of all loop bounds */
-    uint64_t compute_cycles;       /* product of temporal bounds */
-    uint64_t cycles;               /* total cycles (max over levels + network latency) */
-    uint64_t utilized_macs;        /* product of all spatial bounds */
-    double mac_energy_pj;          /* computes * e_compute */
-    double energy_pj;              /* total energy (MACs + levels incl. leakage) */
-    double utilization;            /* computes / mac instances / cycles (fraction) */
-    uint64_t total_ops;            /* computes + reduction ops */
-    uint64_t reduction_ops;        /* computes - |Outputs| */
+    uint64_t computes;                 /* MACs = product of all loop bounds */
+    uint64_t compute_cycles;           /* product of temporal bounds */
+    uint64_t cycles;                   /* total cycles (max over levels + network latency) */
+    uint64_t utilized_macs;            /* product of all spatial bounds */
+    double mac_energy_pj;              /* computes * e_compute */
+    double energy_pj;                  /* total energy (MACs + levels incl. leakage) */
+    double utilization;                /* computes / mac instances / cycles (fraction) */
+    uint64_t total_ops;                /* computes + reduction ops */
+    uint64_t reduction_ops;            /* computes - |Outputs| */
     uint64_t memory_accesses_required; /* sum over d of tensor size at outermost keeper */
-    double gflops;                 /* total_ops / cycles */
-    double edp;                    /* cycles * energy_pj / 1e12 (J*cycle) */
-    double area_um2;               /* real total area (Timeloop prints 0.00: known bug) */
+    double gflops;                     /* total_ops / cycles */
+    double edp;                        /* cycles * energy_pj / 1e12 (J*cycle) */
+    double area_um2;                   /* real total area (Timeloop prints 0.00: known bug) */
     adse_level_stats levels[ADSE_MAX_LEVELS];
 } adse_result;
 

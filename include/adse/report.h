@@ -5,11 +5,11 @@
  * scripts that parse timeloop-model.stats.txt read adse's too; map.txt follows
  * Nest::PrettyPrint (spec 10.2); map.yaml is Mapping::FormatAsYaml (spec 10.3), which
  * timeloop-model and `adse model` read back. The JSON documents are the ones
- * `adse model --json` and `adse map --json` print (docs/cli.md). Writers take a caller-owned FILE*; they never open files themselves.
- * adse_report_energy() writes the built-in estimator's pricing of an architecture: a
- * readable table, JSON (`adse energy --json`), or Accelergy v0.4 ERT.yaml / ART.yaml that
- * Timeloop and adse bind unchanged.
- * Thread-safety: no shared state; callers serialise writes to the same FILE*.
+ * `adse model --json` and `adse map --json` print (docs/cli.md). Writers take a caller-owned FILE*;
+ * they never open files themselves. adse_report_energy() writes the built-in estimator's pricing of
+ * an architecture: a readable table, JSON (`adse energy --json`), or Accelergy v0.4 ERT.yaml /
+ * ART.yaml that Timeloop and adse bind unchanged. Thread-safety: no shared state; callers serialise
+ * writes to the same FILE*.
  */
 #ifndef ADSE_REPORT_H
 #define ADSE_REPORT_H

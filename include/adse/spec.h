@@ -73,20 +73,20 @@ typedef struct adse_spec_options {
 void adse_spec_options_init(adse_spec_options *opts);
 
 typedef struct adse_spec {
-    bool has_arch;       /* an `architecture` key was found */
-    adse_arch arch;      /* valid when has_arch */
-    bool has_problem;    /* a `problem` key was found */
+    bool has_arch;    /* an `architecture` key was found */
+    adse_arch arch;   /* valid when has_arch */
+    bool has_problem; /* a `problem` key was found */
     adse_problem problem;
-    bool has_mapping;    /* a `mapping` key was found (needs arch and problem) */
+    bool has_mapping; /* a `mapping` key was found (needs arch and problem) */
     adse_mapping mapping;
-    bool has_ert;        /* an ERT was bound */
-    bool has_art;        /* an ART was bound */
-    adse_spec_options options; /* the options it was loaded with */
-    bool has_constraints; /* any of architecture_constraints, mapspace_constraints,
-                             mapspace, constraints was found (needs arch and problem) */
-    adse_constraints constraints; /* all constraint lists merged; free when none */
-    bool has_mapper;      /* a `mapper` key was found */
-    adse_mapper_settings mapper;  /* mapper settings; defaults when none */
+    bool has_ert;                        /* an ERT was bound */
+    bool has_art;                        /* an ART was bound */
+    adse_spec_options options;           /* the options it was loaded with */
+    bool has_constraints;                /* any of architecture_constraints, mapspace_constraints,
+                                            mapspace, constraints was found (needs arch and problem) */
+    adse_constraints constraints;        /* all constraint lists merged; free when none */
+    bool has_mapper;                     /* a `mapper` key was found */
+    adse_mapper_settings mapper;         /* mapper settings; defaults when none */
     struct adse_spec_internal *internal; /* document tree, file names; owned */
 } adse_spec;
 

@@ -26,27 +26,27 @@ typedef struct adse_term {
 } adse_term;
 
 typedef struct adse_rank {
-    uint8_t n_terms;                   /* number of terms, >= 1 */
-    adse_term terms[ADSE_MAX_TERMS];   /* the terms, in the order written */
+    uint8_t n_terms;                 /* number of terms, >= 1 */
+    adse_term terms[ADSE_MAX_TERMS]; /* the terms, in the order written */
 } adse_rank;
 
 typedef struct adse_dataspace {
-    char name[ADSE_NAME_MAX];          /* e.g. "Weights" */
-    uint8_t n_ranks;                   /* number of ranks, >= 1 */
-    adse_rank ranks[ADSE_MAX_RANKS];   /* projection, outermost rank first as written */
-    bool read_write;                   /* true for the output (read-modify-write) tensor */
-    uint32_t relevant_mask;            /* bit x set when dimension x appears in a term */
+    char name[ADSE_NAME_MAX];        /* e.g. "Weights" */
+    uint8_t n_ranks;                 /* number of ranks, >= 1 */
+    adse_rank ranks[ADSE_MAX_RANKS]; /* projection, outermost rank first as written */
+    bool read_write;                 /* true for the output (read-modify-write) tensor */
+    uint32_t relevant_mask;          /* bit x set when dimension x appears in a term */
 } adse_dataspace;
 
 typedef struct adse_problem {
-    char shape_name[ADSE_NAME_MAX];    /* shape name as given ("" if none) */
-    uint8_t n_dims;                    /* number of dimensions */
-    char dim_names[ADSE_MAX_DIMS];     /* one character per dimension */
-    uint64_t bounds[ADSE_MAX_DIMS];    /* instance bound of each dimension, >= 1 */
-    uint8_t n_coefs;                   /* number of named coefficients */
+    char shape_name[ADSE_NAME_MAX];                 /* shape name as given ("" if none) */
+    uint8_t n_dims;                                 /* number of dimensions */
+    char dim_names[ADSE_MAX_DIMS];                  /* one character per dimension */
+    uint64_t bounds[ADSE_MAX_DIMS];                 /* instance bound of each dimension, >= 1 */
+    uint8_t n_coefs;                                /* number of named coefficients */
     char coef_names[ADSE_MAX_COEFS][ADSE_NAME_MAX]; /* coefficient names */
     int64_t coef_values[ADSE_MAX_COEFS];            /* resolved values */
-    uint8_t n_ds;                      /* number of data spaces */
+    uint8_t n_ds;                                   /* number of data spaces */
     adse_dataspace ds[ADSE_MAX_DATASPACES];         /* data spaces, in id order */
 } adse_problem;
 

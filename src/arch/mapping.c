@@ -17,5 +17,6 @@ void adse_mapping_init(adse_mapping *m, int n_levels, int n_dims, int n_ds)
         }
         m->split[i] = (uint8_t)n_dims;
     }
-    for (int d = 0; d < n_ds; d++) m->keep[d] = (n_levels >= 32) ? ~0u : ((1u << n_levels) - 1u);
+    for (int d = 0; d < n_ds; d++)
+        m->keep[d] = (n_levels >= 32) ? ~0u : ((1u << n_levels) - 1u);
 }

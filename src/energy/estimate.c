@@ -112,41 +112,18 @@ static int classify(const char *n)
     size_t nc;
 #define CAND(arr) (c = arr, nc = sizeof arr / sizeof arr[0])
     switch (norm_char(n[0])) {
-    case 't':
-        CAND(by_t);
-        break;
-    case 'g':
-        CAND(by_g);
-        break;
-    case 'w':
-        CAND(by_w);
-        break;
-    case 'd':
-        CAND(by_d);
-        break;
-    case 'm':
-        CAND(by_m);
-        break;
-    case 'b':
-        CAND(by_b);
-        break;
-    case 'n':
-        CAND(by_n);
-        break;
-    case 'p':
-        CAND(by_p);
-        break;
-    case 'a':
-        CAND(by_a);
-        break;
-    case 'e':
-        CAND(by_e);
-        break;
-    case 'l':
-        CAND(by_l);
-        break;
-    default:
-        return -1;
+    case 't': CAND(by_t); break;
+    case 'g': CAND(by_g); break;
+    case 'w': CAND(by_w); break;
+    case 'd': CAND(by_d); break;
+    case 'm': CAND(by_m); break;
+    case 'b': CAND(by_b); break;
+    case 'n': CAND(by_n); break;
+    case 'p': CAND(by_p); break;
+    case 'a': CAND(by_a); break;
+    case 'e': CAND(by_e); break;
+    case 'l': CAND(by_l); break;
+    default: return -1;
     }
 #undef CAND
     for (size_t i = 0; i < nc; i++)
@@ -933,51 +910,25 @@ adse_status adse_energy_estimate(const adse_energy_component *comp, const adse_e
 
     adse_status s;
     switch ((cid)c) {
-    case C_DRAM:
-        s = price_dram(&e);
-        break;
-    case C_SRAM:
-        s = price_sram(&e, false);
-        break;
-    case C_SMARTBUFFER_SRAM:
-        s = price_sram(&e, true);
-        break;
-    case C_REGFILE:
-        s = price_regfile(&e);
-        break;
-    case C_SMARTBUFFER_RF:
-        s = price_smartbuffer_rf(&e);
-        break;
-    case C_INTMAC:
-        s = price_intmac(&e);
-        break;
-    case C_INTADDER:
-        s = price_intadder(&e);
-        break;
-    case C_INTMULTIPLIER:
-        s = price_intmultiplier(&e);
-        break;
+    case C_DRAM: s = price_dram(&e); break;
+    case C_SRAM: s = price_sram(&e, false); break;
+    case C_SMARTBUFFER_SRAM: s = price_sram(&e, true); break;
+    case C_REGFILE: s = price_regfile(&e); break;
+    case C_SMARTBUFFER_RF: s = price_smartbuffer_rf(&e); break;
+    case C_INTMAC: s = price_intmac(&e); break;
+    case C_INTADDER: s = price_intadder(&e); break;
+    case C_INTMULTIPLIER: s = price_intmultiplier(&e); break;
     case C_FPADDER:
     case C_FPMULTIPLIER:
-    case C_FPMAC:
-        s = price_fp(&e, (cid)c);
-        break;
+    case C_FPMAC: s = price_fp(&e, (cid)c); break;
     case C_ALADDIN_ADDER:
     case C_ALADDIN_MULTIPLIER:
     case C_ALADDIN_REGISTER:
     case C_ALADDIN_COMPARATOR:
-    case C_ALADDIN_COUNTER:
-        s = price_library(&e, (cid)c);
-        break;
-    case C_DUMMY_STORAGE:
-        s = price_dummy(&e, true);
-        break;
-    case C_DUMMY_COMPUTE:
-        s = price_dummy(&e, false);
-        break;
-    default:
-        s = adse_err_set(err, ADSE_E_INTERNAL, NULL, 0, 0, "unhandled class");
-        break;
+    case C_ALADDIN_COUNTER: s = price_library(&e, (cid)c); break;
+    case C_DUMMY_STORAGE: s = price_dummy(&e, true); break;
+    case C_DUMMY_COMPUTE: s = price_dummy(&e, false); break;
+    default: s = adse_err_set(err, ADSE_E_INTERNAL, NULL, 0, 0, "unhandled class"); break;
     }
     if (s != ADSE_OK) return s;
 

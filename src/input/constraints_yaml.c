@@ -718,10 +718,8 @@ static adse_status parse_entry(cctx *c, const adse__ynode *entry)
 
     switch (kind) {
     case K_TEMPORAL:
-    case K_SPATIAL:
-        return parse_tiling(c, entry, kind == K_SPATIAL, level);
-    case K_DATASPACE:
-        return parse_keep_bypass(c, entry, level);
+    case K_SPATIAL: return parse_tiling(c, entry, kind == K_SPATIAL, level);
+    case K_DATASPACE: return parse_keep_bypass(c, entry, level);
     case K_UTILIZATION: {
         const adse__ynode *n = adse__ymap_get(entry, "min");
         if (!n)

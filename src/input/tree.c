@@ -517,10 +517,8 @@ static adse_status handle_event(pstate *ps, const yaml_event_t *ev, int *n_docs)
         return push_frame(ps, n, ev->data.mapping_start.anchor);
     }
     case YAML_SEQUENCE_END_EVENT:
-    case YAML_MAPPING_END_EVENT:
-        return pop_frame(ps);
-    default:
-        return ADSE_OK;
+    case YAML_MAPPING_END_EVENT: return pop_frame(ps);
+    default: return ADSE_OK;
     }
 }
 
@@ -718,12 +716,9 @@ const char *adse__ynode_kind_name(const adse__ynode *n)
 {
     if (!n || adse__ynode_is_null(n)) return "nothing";
     switch (n->kind) {
-    case ADSE__YSCALAR:
-        return "a scalar";
-    case ADSE__YSEQ:
-        return "a list";
-    case ADSE__YMAP:
-        return "a mapping";
+    case ADSE__YSCALAR: return "a scalar";
+    case ADSE__YSEQ: return "a list";
+    case ADSE__YMAP: return "a mapping";
     }
     return "?";
 }

@@ -396,18 +396,10 @@ void adse__metrics(const mspace *sp, double cycles, double energy, double edp, d
     for (int k = 0; k < s->n_metrics; k++) {
         double v = 0;
         switch (s->metrics[k]) {
-        case ADSE_METRIC_EDP:
-            v = edp;
-            break;
-        case ADSE_METRIC_ENERGY:
-            v = energy;
-            break;
-        case ADSE_METRIC_DELAY:
-            v = cycles;
-            break;
-        case ADSE_METRIC_LAST_LEVEL_ACCESSES:
-            v = lla;
-            break;
+        case ADSE_METRIC_EDP: v = edp; break;
+        case ADSE_METRIC_ENERGY: v = energy; break;
+        case ADSE_METRIC_DELAY: v = cycles; break;
+        case ADSE_METRIC_LAST_LEVEL_ACCESSES: v = lla; break;
         case ADSE_METRIC_WEIGHTED:
             v = s->weight_energy * energy + s->weight_delay * cycles + s->weight_edp * edp;
             break;

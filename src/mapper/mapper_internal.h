@@ -31,20 +31,20 @@
 
 /* One tiling level. */
 typedef struct mtl {
-    int storage;                    /* storage level it belongs to */
-    bool spatial;                   /* spatial (fans out to the children) or temporal */
-    bool canonical;                 /* the mapspace fixes its order (spec 9.1) */
-    bool user_split;                /* split fixed by a constraint */
-    int split;                      /* the fixed split (user_split) */
-    uint32_t fx, fy;                /* spatial: hardware fanout X and Y */
-    uint64_t eq[ADSE_MAX_DIMS];     /* fixed factor, 0 = free */
-    uint64_t lo[ADSE_MAX_DIMS];     /* smallest allowed factor (>= 1) */
-    uint64_t hi[ADSE_MAX_DIMS];     /* largest allowed factor by the constraints
-                                       (UINT64_MAX = none) */
-    uint64_t cap;                   /* spatial: fx * fy, the largest product of its factors */
-    int n_prefix, n_suffix;         /* permutation constraint, innermost first */
+    int storage;                /* storage level it belongs to */
+    bool spatial;               /* spatial (fans out to the children) or temporal */
+    bool canonical;             /* the mapspace fixes its order (spec 9.1) */
+    bool user_split;            /* split fixed by a constraint */
+    int split;                  /* the fixed split (user_split) */
+    uint32_t fx, fy;            /* spatial: hardware fanout X and Y */
+    uint64_t eq[ADSE_MAX_DIMS]; /* fixed factor, 0 = free */
+    uint64_t lo[ADSE_MAX_DIMS]; /* smallest allowed factor (>= 1) */
+    uint64_t hi[ADSE_MAX_DIMS]; /* largest allowed factor by the constraints
+                                   (UINT64_MAX = none) */
+    uint64_t cap;               /* spatial: fx * fy, the largest product of its factors */
+    int n_prefix, n_suffix;     /* permutation constraint, innermost first */
     uint8_t prefix[ADSE_MAX_DIMS], suffix[ADSE_MAX_DIMS];
-    uint32_t fixed_mask;            /* dims in prefix or suffix */
+    uint32_t fixed_mask; /* dims in prefix or suffix */
 } mtl;
 
 /* Metric values of one mapping, in the order of the settings' metrics. */
@@ -58,11 +58,11 @@ typedef struct mspace {
     const adse_arch *arch;
     const adse_problem *prob;
     adse_mapper_settings set;
-    int L, D, NDS;                  /* storage levels, dimensions, data spaces */
-    int NT;                         /* tiling levels */
+    int L, D, NDS; /* storage levels, dimensions, data spaces */
+    int NT;        /* tiling levels */
     mtl tl[MAP_MAX_TL];
-    int t_of[ADSE_MAX_LEVELS];      /* temporal tiling level of storage level i */
-    int s_of[ADSE_MAX_LEVELS];      /* spatial tiling level of storage level i, -1 if none */
+    int t_of[ADSE_MAX_LEVELS]; /* temporal tiling level of storage level i */
+    int s_of[ADSE_MAX_LEVELS]; /* spatial tiling level of storage level i, -1 if none */
     uint32_t keep_fixed[ADSE_MAX_DATASPACES], keep_value[ADSE_MAX_DATASPACES];
     uint32_t keep_free[ADSE_MAX_DATASPACES]; /* levels where keep/bypass is enumerated */
     double min_parallelism;
@@ -83,17 +83,17 @@ typedef struct mspace {
     bool halo[ADSE_MAX_DATASPACES]; /* some rank has more than one term */
     bool rw[ADSE_MAX_DATASPACES];   /* read-write (output) data space */
     double bw_scale[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];
-    uint64_t latency;               /* network fill + drain latencies (cycles) */
+    uint64_t latency; /* network fill + drain latencies (cycles) */
     uint64_t macs;
     double mac_energy_pj;
-    double leak_pj;                 /* sum of per-instance-cycle leakage of all levels */
-    uint64_t opset[ADSE_MAX_DATASPACES]; /* distinct operand points of each data space */
+    double leak_pj;                          /* sum of per-instance-cycle leakage of all levels */
+    uint64_t opset[ADSE_MAX_DATASPACES];     /* distinct operand points of each data space */
     bool dram_lb_valid[ADSE_MAX_DATASPACES]; /* opset is a lower bound of the outermost
                                                 level's reads/updates for every mapping */
     double dram_energy[ADSE_MAX_DATASPACES]; /* compulsory outermost-level energy of d
                                                 (0 unless dram_lb_valid) */
 
-    double size;                    /* mapspace size (Timeloop's count) */
+    double size; /* mapspace size (Timeloop's count) */
 } mspace;
 
 /* space.c */
@@ -104,11 +104,11 @@ void adse__space_release(mspace *sp);
 /* Effective orders of one tiling level for a given set of non-unit dims: the
  * permutations P' + perm(I') + S' of the constrained prefix, free infix and suffix. */
 typedef struct morder {
-    int n;                     /* non-unit loops */
+    int n; /* non-unit loops */
     uint8_t dims[ADSE_MAX_DIMS];
-    int n_pre, n_inf;          /* lengths of P' and I' inside dims[] */
-    int cut_lo, cut_hi;        /* spatial: allowed numbers of X loops (realizable cuts) */
-    int cut;                   /* current cut (spatial) */
+    int n_pre, n_inf;   /* lengths of P' and I' inside dims[] */
+    int cut_lo, cut_hi; /* spatial: allowed numbers of X loops (realizable cuts) */
+    int cut;            /* current cut (spatial) */
 } morder;
 
 /* Sets o to the first order of tiling level t whose non-unit dims are `nonunit`. */
@@ -124,21 +124,21 @@ typedef struct adse_scratch adse_scratch;
 /* What one complete factorization fixes (per storage level and data space). */
 typedef struct mifinfo {
     uint64_t ext[ADSE_MAX_LEVELS][ADSE_MAX_DIMS]; /* tile extents at each level's boundary */
-    uint64_t tsize[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES]; /* U_i(d) */
-    uint64_t ps[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];    /* partition sizes (spec 4.8.2) */
+    uint64_t tsize[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];   /* U_i(d) */
+    uint64_t ps[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];      /* partition sizes (spec 4.8.2) */
     uint64_t fill_lb[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES]; /* lower bound of Fill_i(d) */
     uint64_t g_lb[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];    /* lower bound of the multicast
                                                                groups of level i's children */
-    uint64_t fan[ADSE_MAX_LEVELS];  /* spatial product of level i */
-    uint64_t rf[ADSE_MAX_LEVELS];   /* replication (instances used) of level i */
-    uint64_t cc;                    /* compute cycles = product of temporal factors */
+    uint64_t fan[ADSE_MAX_LEVELS];                          /* spatial product of level i */
+    uint64_t rf[ADSE_MAX_LEVELS]; /* replication (instances used) of level i */
+    uint64_t cc;                  /* compute cycles = product of temporal factors */
 } mifinfo;
 
 /* Lower bounds of the raw quantities behind the metrics. */
 typedef struct mlb {
-    double cycles;   /* total cycles */
-    double energy;   /* total energy, pJ */
-    double lla;      /* last-level accesses */
+    double cycles; /* total cycles */
+    double energy; /* total energy, pJ */
+    double lla;    /* last-level accesses */
 } mlb;
 
 /* Fills info for the complete factorization f[tiling level][dim]. */

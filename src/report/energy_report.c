@@ -205,18 +205,10 @@ adse_status adse_report_energy(FILE *f, adse_energy_report_format fmt, const ads
     if (st == ADSE_OK) {
         bool ok = true;
         switch (fmt) {
-        case ADSE_ENERGY_REPORT_TABLE:
-            write_table(f, c, n);
-            break;
-        case ADSE_ENERGY_REPORT_JSON:
-            ok = write_json(f, c, n);
-            break;
-        case ADSE_ENERGY_REPORT_ERT:
-            write_ert(f, c, n);
-            break;
-        case ADSE_ENERGY_REPORT_ART:
-            write_art(f, c, n);
-            break;
+        case ADSE_ENERGY_REPORT_TABLE: write_table(f, c, n); break;
+        case ADSE_ENERGY_REPORT_JSON: ok = write_json(f, c, n); break;
+        case ADSE_ENERGY_REPORT_ERT: write_ert(f, c, n); break;
+        case ADSE_ENERGY_REPORT_ART: write_art(f, c, n); break;
         default:
             st = adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0,
                               "adse_report_energy: unknown format %d", (int)fmt);

@@ -221,27 +221,13 @@ static void metric_cell(FILE *f, const adse_search_design *d, int row)
     }
     const double *m = d->metrics;
     switch (row) {
-    case 0:
-        fprintf(f, " %.2f |", m[ADSE_SM_GFLOPS]);
-        break;
-    case 1:
-        fprintf(f, " %.2f |", 100 * m[ADSE_SM_UTILIZATION]);
-        break;
-    case 2:
-        fprintf(f, " %s |", grouped(m[ADSE_SM_CYCLES], buf, sizeof buf));
-        break;
-    case 3:
-        fprintf(f, " %.2f |", m[ADSE_SM_ENERGY] / 1e6);
-        break;
-    case 4:
-        fprintf(f, " %.1f |", m[ADSE_SM_EDP]);
-        break;
-    case 5:
-        fprintf(f, " %.4f |", m[ADSE_SM_AREA] / 1e6);
-        break;
-    case 6:
-        fprintf(f, " %s |", grouped(m[ADSE_SM_ONCHIP_BITS], buf, sizeof buf));
-        break;
+    case 0: fprintf(f, " %.2f |", m[ADSE_SM_GFLOPS]); break;
+    case 1: fprintf(f, " %.2f |", 100 * m[ADSE_SM_UTILIZATION]); break;
+    case 2: fprintf(f, " %s |", grouped(m[ADSE_SM_CYCLES], buf, sizeof buf)); break;
+    case 3: fprintf(f, " %.2f |", m[ADSE_SM_ENERGY] / 1e6); break;
+    case 4: fprintf(f, " %.1f |", m[ADSE_SM_EDP]); break;
+    case 5: fprintf(f, " %.4f |", m[ADSE_SM_AREA] / 1e6); break;
+    case 6: fprintf(f, " %s |", grouped(m[ADSE_SM_ONCHIP_BITS], buf, sizeof buf)); break;
     default:
         if (isfinite(d->loss))
             fprintf(f, " %.6f |", d->loss);

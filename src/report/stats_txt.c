@@ -22,12 +22,9 @@ static const char *source_name(adse_energy_source s)
 {
     switch (s) {
     case ADSE_ENERGY_ERT:
-    case ADSE_ENERGY_ESTIMATOR: /* Timeloop prints "ERT" for Accelergy's values too */
-        return "ERT";
-    case ADSE_ENERGY_USER:
-        return "user";
-    case ADSE_ENERGY_FALLBACK:
-        break;
+    case ADSE_ENERGY_ESTIMATOR: /* Timeloop prints "ERT" for Accelergy's values too */ return "ERT";
+    case ADSE_ENERGY_USER: return "user";
+    case ADSE_ENERGY_FALLBACK: break;
     }
     return "PAT";
 }

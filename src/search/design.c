@@ -282,8 +282,7 @@ static void set_mesh(uint32_t *inst, uint32_t *mx, uint32_t *my, adse__mesh_role
         *inst = *my = y;
         *mx = 1;
         break;
-    default:
-        break;
+    default: break;
     }
 }
 
@@ -373,29 +372,14 @@ adse_status adse__design_arch(const adse__designer *d, const double *genes, adse
             case ADSE_GENE_MESH_X:
                 st = set_mesh_x(&b->instances, &b->mesh_x, &b->mesh_y, v, b->name, err);
                 break;
-            case ADSE_GENE_DEPTH:
-                b->depth = (uint64_t)v;
-                break;
-            case ADSE_GENE_WIDTH:
-                b->width_bits = (uint64_t)v;
-                break;
-            case ADSE_GENE_BLOCK_SIZE:
-                b->block_size = (uint32_t)v;
-                break;
-            case ADSE_GENE_WORD_BITS:
-                b->word_bits = (uint32_t)v;
-                break;
-            case ADSE_GENE_READ_BW:
-                b->read_bw = v;
-                break;
-            case ADSE_GENE_WRITE_BW:
-                b->write_bw = v;
-                break;
-            case ADSE_GENE_BANDWIDTH:
-                b->read_bw = b->write_bw = v / 2;
-                break;
-            default:
-                break;
+            case ADSE_GENE_DEPTH: b->depth = (uint64_t)v; break;
+            case ADSE_GENE_WIDTH: b->width_bits = (uint64_t)v; break;
+            case ADSE_GENE_BLOCK_SIZE: b->block_size = (uint32_t)v; break;
+            case ADSE_GENE_WORD_BITS: b->word_bits = (uint32_t)v; break;
+            case ADSE_GENE_READ_BW: b->read_bw = v; break;
+            case ADSE_GENE_WRITE_BW: b->write_bw = v; break;
+            case ADSE_GENE_BANDWIDTH: b->read_bw = b->write_bw = v / 2; break;
+            default: break;
             }
             if (st) return st;
         }
@@ -465,36 +449,19 @@ void adse__baseline_genes(const adse__designer *d, double *genes, bool *all_in_d
         } else {
             const adse_buffer *b = &a->levels[t];
             switch (gn->attr) {
-            case ADSE_GENE_DEPTH:
-                v = (double)b->depth;
-                break;
+            case ADSE_GENE_DEPTH: v = (double)b->depth; break;
             case ADSE_GENE_WIDTH:
                 v = b->width_bits ? (double)b->width_bits
                                   : (double)b->word_bits * b->block_size * b->cluster_size;
                 break;
-            case ADSE_GENE_BLOCK_SIZE:
-                v = b->block_size;
-                break;
-            case ADSE_GENE_WORD_BITS:
-                v = b->word_bits;
-                break;
-            case ADSE_GENE_MESH_X:
-                v = b->mesh_x;
-                break;
-            case ADSE_GENE_INSTANCES:
-                v = b->instances;
-                break;
-            case ADSE_GENE_READ_BW:
-                v = b->read_bw;
-                break;
-            case ADSE_GENE_WRITE_BW:
-                v = b->write_bw;
-                break;
-            case ADSE_GENE_BANDWIDTH:
-                v = b->read_bw + b->write_bw;
-                break;
-            default:
-                break;
+            case ADSE_GENE_BLOCK_SIZE: v = b->block_size; break;
+            case ADSE_GENE_WORD_BITS: v = b->word_bits; break;
+            case ADSE_GENE_MESH_X: v = b->mesh_x; break;
+            case ADSE_GENE_INSTANCES: v = b->instances; break;
+            case ADSE_GENE_READ_BW: v = b->read_bw; break;
+            case ADSE_GENE_WRITE_BW: v = b->write_bw; break;
+            case ADSE_GENE_BANDWIDTH: v = b->read_bw + b->write_bw; break;
+            default: break;
             }
         }
         genes[g] = v;

@@ -24,14 +24,10 @@ double adse__now(void)
 const char *adse_design_status_name(adse_design_status s)
 {
     switch (s) {
-    case ADSE_DESIGN_OK:
-        return "ok";
-    case ADSE_DESIGN_OVER_BUDGET:
-        return "over_budget";
-    case ADSE_DESIGN_INVALID:
-        return "invalid";
-    case ADSE_DESIGN_NO_MAPPING:
-        return "no_mapping";
+    case ADSE_DESIGN_OK: return "ok";
+    case ADSE_DESIGN_OVER_BUDGET: return "over_budget";
+    case ADSE_DESIGN_INVALID: return "invalid";
+    case ADSE_DESIGN_NO_MAPPING: return "no_mapping";
     }
     return "?";
 }
@@ -159,48 +155,23 @@ static double loss_of(const adse_search *s, const double *m, const double *base)
             const adse_search_op *op = &l->ops[i];
             double a, b;
             switch ((adse_search_opcode)op->code) {
-            case ADSE_OP_NUM:
-                st[sp++] = op->value;
-                break;
-            case ADSE_OP_METRIC:
-                st[sp++] = (op->baseline ? base : m)[op->metric];
-                break;
-            case ADSE_OP_NEG:
-                st[sp - 1] = -st[sp - 1];
-                break;
-            case ADSE_OP_LOG:
-                st[sp - 1] = log(st[sp - 1]);
-                break;
-            case ADSE_OP_SQRT:
-                st[sp - 1] = sqrt(st[sp - 1]);
-                break;
-            case ADSE_OP_ABS:
-                st[sp - 1] = fabs(st[sp - 1]);
-                break;
+            case ADSE_OP_NUM: st[sp++] = op->value; break;
+            case ADSE_OP_METRIC: st[sp++] = (op->baseline ? base : m)[op->metric]; break;
+            case ADSE_OP_NEG: st[sp - 1] = -st[sp - 1]; break;
+            case ADSE_OP_LOG: st[sp - 1] = log(st[sp - 1]); break;
+            case ADSE_OP_SQRT: st[sp - 1] = sqrt(st[sp - 1]); break;
+            case ADSE_OP_ABS: st[sp - 1] = fabs(st[sp - 1]); break;
             default:
                 b = st[--sp];
                 a = st[sp - 1];
                 switch ((adse_search_opcode)op->code) {
-                case ADSE_OP_ADD:
-                    a = a + b;
-                    break;
-                case ADSE_OP_SUB:
-                    a = a - b;
-                    break;
-                case ADSE_OP_MUL:
-                    a = a * b;
-                    break;
-                case ADSE_OP_DIV:
-                    a = a / b;
-                    break;
-                case ADSE_OP_MIN:
-                    a = b < a ? b : a;
-                    break;
-                case ADSE_OP_MAX:
-                    a = b > a ? b : a;
-                    break;
-                default:
-                    break;
+                case ADSE_OP_ADD: a = a + b; break;
+                case ADSE_OP_SUB: a = a - b; break;
+                case ADSE_OP_MUL: a = a * b; break;
+                case ADSE_OP_DIV: a = a / b; break;
+                case ADSE_OP_MIN: a = b < a ? b : a; break;
+                case ADSE_OP_MAX: a = b > a ? b : a; break;
+                default: break;
                 }
                 st[sp - 1] = a;
             }

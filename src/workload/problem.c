@@ -21,7 +21,8 @@ uint64_t adse_problem_tile_size(const adse_problem *p, int d, const uint64_t *ex
 uint64_t adse_problem_macs(const adse_problem *p)
 {
     uint64_t n = 1;
-    for (int x = 0; x < p->n_dims; x++) n *= p->bounds[x];
+    for (int x = 0; x < p->n_dims; x++)
+        n *= p->bounds[x];
     return n;
 }
 

@@ -17,8 +17,7 @@ void testutil_assert_rel(double got, double want, double rel_tol, const char *wh
     double diff = fabs(got - want);
     double scale = fabs(want) > 1e-300 ? fabs(want) : 1.0;
     if (diff / scale > rel_tol || isnan(got)) {
-        print_error("%s: got %.9g, want %.9g (relative tolerance %g)\n", what, got, want,
-                    rel_tol);
+        print_error("%s: got %.9g, want %.9g (relative tolerance %g)\n", what, got, want, rel_tol);
         _fail(file, line);
     }
 }
@@ -123,8 +122,8 @@ adse_spec *testutil_load_files_ok(const char *const *files, int n, const adse_sp
 {
     adse_spec *s = NULL;
     adse_err e;
-    adse_status st = opts ? adse_spec_load_opts(files, n, opts, &s, &e)
-                          : adse_spec_load(files, n, &s, &e);
+    adse_status st =
+        opts ? adse_spec_load_opts(files, n, opts, &s, &e) : adse_spec_load(files, n, &s, &e);
     return check_loaded(st, s, &e);
 }
 

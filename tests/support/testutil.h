@@ -11,7 +11,7 @@
 /* cmocka's float assert is single precision: these compare doubles. */
 void testutil_assert_rel(double got, double want, double rel_tol, const char *what,
                          const char *file, int line);
-#define assert_double_rel(got, want, rel, what)                                                  \
+#define assert_double_rel(got, want, rel, what)                                                    \
     testutil_assert_rel((got), (want), (rel), (what), __FILE__, __LINE__)
 
 /* Path of a file under tests/data (static buffer per call site is not thread-safe). */
