@@ -34,6 +34,9 @@ const cli_command *cli_find(const char *name);
 /* Prints "adse: <message>" to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Prints each of spec's load warnings as "adse: warning: file:line:col: message". */
+void cli_print_warnings(const adse_spec *spec);
+
 /* Flushes stdout; on failure prints "cannot write to stdout: <reason>" and returns -1. */
 int cli_flush_stdout(void);
 

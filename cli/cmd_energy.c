@@ -145,6 +145,7 @@ int cmd_energy(int argc, char **argv)
         cli_error("%s", adse_err_format(&err, msg, sizeof msg));
         goto done;
     }
+    cli_print_warnings(spec);
     if (!spec->has_arch) {
         cli_error("missing 'architecture': no input file has this top-level key");
         goto done;

@@ -128,6 +128,7 @@ adse_spec *cli_eval_load(const cli_eval_args *a)
         cli_error("%s", adse_err_format(&err, msg, sizeof msg));
         return NULL;
     }
+    cli_print_warnings(spec);
     return spec;
 }
 

@@ -47,6 +47,13 @@ void cli_error(const char *fmt, ...)
     va_end(ap);
 }
 
+void cli_print_warnings(const adse_spec *spec)
+{
+    char msg[ADSE_ERR_FILE_MAX + ADSE_ERR_MSG_MAX + 64];
+    for (int i = 0; i < adse_spec_warning_count(spec); i++)
+        cli_error("warning: %s", adse_err_format(adse_spec_warning(spec, i), msg, sizeof msg));
+}
+
 int cli_flush_stdout(void)
 {
     if (fflush(stdout) == 0) return 0;

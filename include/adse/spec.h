@@ -115,6 +115,15 @@ adse_status adse_spec_load_strings_opts(const char *const *texts, const char *co
  * spec. */
 const char *adse_spec_table_name(const adse_spec *spec, int level);
 
+/* Warnings of the load: inputs accepted as Timeloop accepts them but worth a user's notice
+ * (aliases whose values disagree, keys tolerated and ignored, features left out on request).
+ * Each is an adse_err record with code ADSE_OK, the input position and the message (print it
+ * with adse_err_format); indices 0..adse_spec_warning_count()-1, in the order found, each
+ * distinct warning once. Borrowed from spec; NULL for an index out of range. (If memory ran
+ * out while recording, the last record, code ADSE_E_NOMEM, says so.) */
+int adse_spec_warning_count(const adse_spec *spec);
+const adse_err *adse_spec_warning(const adse_spec *spec, int i);
+
 void adse_spec_free(adse_spec *spec);
 
 #ifdef __cplusplus

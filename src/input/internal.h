@@ -31,6 +31,7 @@ typedef struct adse__arch_paths {
 struct adse_spec_internal {
     adse__ydoc *doc;        /* the merged document tree; owned */
     adse__arch_paths paths; /* valid when the spec has an architecture */
+    adse__warnings warnings; /* what the converters accepted with a warning (adse__ywarn) */
 };
 
 /* Frees the strings of p and clears it. */

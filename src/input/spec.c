@@ -318,7 +318,29 @@ void adse_spec_free(adse_spec *spec)
     if (spec->internal) {
         adse__ydoc_free(spec->internal->doc);
         adse__arch_paths_free(&spec->internal->paths);
+        adse__warnings_free(&spec->internal->warnings);
     }
     free(spec->internal);
     free(spec);
+}
+
+int adse_spec_warning_count(const adse_spec *spec)
+{
+    if (!spec || !spec->internal) return 0;
+    const adse__warnings *w = &spec->internal->warnings;
+    return w->n + (w->dropped > 0);
+}
+
+const adse_err *adse_spec_warning(const adse_spec *spec, int i)
+{
+    if (!spec || !spec->internal || i < 0) return NULL;
+    adse__warnings *w = &spec->internal->warnings;
+    if (i < w->n) return &w->items[i];
+    if (i == w->n && w->dropped > 0) {
+        /* The one record that says how many could not be stored. */
+        static const adse_err nomem = {ADSE_E_NOMEM, "", 0, 0,
+                                       "further warnings were dropped: out of memory"};
+        return &nomem;
+    }
+    return NULL;
 }

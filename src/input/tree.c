@@ -875,3 +875,16 @@ adse_status adse__yexpect(const adse__ynode *n, adse__ykind kind, const char *wh
     return adse__yerr(err, ADSE_E_SPEC, n, "'%s' must be %s, got %s", what, want,
                       adse__ynode_kind_name(n));
 }
+
+void adse__ywarn(adse__warnings *w, const adse__ynode *at, const char *fmt, ...)
+{
+    char msg[ADSE_ERR_MSG_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (at)
+        adse__warn(w, at->file, at->line, at->column, "%s", msg);
+    else
+        adse__warn(w, NULL, 0, 0, "%s", msg);
+}

@@ -36,6 +36,7 @@
 #include "adse/error.h"
 #include "adse/limits.h"
 #include "adse/spec.h"
+#include "util/warnings.h"
 
 typedef enum adse__ykind {
     ADSE__YSCALAR = 0, /* a scalar; null is a plain scalar "", "~" or "null" */
@@ -131,6 +132,10 @@ bool adse__yscalar_bool(const adse__ynode *n, bool *out);     /* true/false/yes/
 /* Records an error located at node at (may be NULL) and returns code. */
 adse_status adse__yerr(adse_err *err, adse_status code, const adse__ynode *at, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+
+/* Records a warning at node at (NULL: no position) in w (util/warnings.h). */
+void adse__ywarn(adse__warnings *w, const adse__ynode *at, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* Checks that every key of map is in allowed (NULL-terminated; compared with
  * adse__ykey_eq); otherwise ADSE_E_SPEC "unknown key 'k' in <where>" at the key. */

@@ -1,0 +1,44 @@
+/* A list of load-time warnings (util/warnings.h). */
+#include "util/warnings.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void adse__warn(adse__warnings *w, const char *file, int line, int column, const char *fmt, ...)
+{
+    if (!w) return;
+    adse_err rec;
+    adse_err_clear(&rec);
+    char msg[ADSE_ERR_MSG_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    adse_err_set(&rec, ADSE_OK, file, line, column, "%s", msg);
+    for (int i = 0; i < w->n; i++) {
+        const adse_err *o = &w->items[i];
+        if (o->line == rec.line && o->column == rec.column && !strcmp(o->file, rec.file) &&
+            !strcmp(o->msg, rec.msg))
+            return;
+    }
+    if (w->n == w->cap) {
+        int cap = w->cap ? 2 * w->cap : 8;
+        adse_err *items = realloc(w->items, (size_t)cap * sizeof *items);
+        if (!items) {
+            w->dropped++;
+            return;
+        }
+        w->items = items;
+        w->cap = cap;
+    }
+    w->items[w->n++] = rec;
+}
+
+void adse__warnings_free(adse__warnings *w)
+{
+    if (!w) return;
+    free(w->items);
+    memset(w, 0, sizeof *w);
+}
