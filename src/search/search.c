@@ -1,10 +1,10 @@
-/* The genetic algorithm of adse/search.h: records, cache, generations, parallel evaluation. */
+/* The genetic algorithm of adse/search.h: records, evaluation of a design, generations.
+ * The record cache is cache.c; the worker pool that evaluates a generation is pool.c. */
 #define _POSIX_C_SOURCE 200809L
 #include "search/search_internal.h"
 
 #include <inttypes.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,79 +44,7 @@ static adse_status nomem(adse_err *err)
     return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
 }
 
-/* ---- cache --------------------------------------------------------------------------- */
-
-static uint64_t hash_genes(const double *g, int n)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (int i = 0; i < n; i++) {
-        double v = g[i] == 0 ? 0.0 : g[i]; /* -0 == 0 */
-        uint64_t u;
-        memcpy(&u, &v, sizeof u);
-        for (int k = 0; k < 8; k++) {
-            h ^= (u >> (8 * k)) & 0xff;
-            h *= 1099511628211ull;
-        }
-    }
-    return h ^ (h >> 29);
-}
-
-static bool same_genes(const double *a, const double *b, int n)
-{
-    for (int i = 0; i < n; i++)
-        if (a[i] != b[i]) return false;
-    return true;
-}
-
-int adse__cache_find(const adse_search *s, const double *genes)
-{
-    if (!s->table_cap) return -1;
-    uint32_t mask = s->table_cap - 1;
-    for (uint32_t i = (uint32_t)hash_genes(genes, s->spec.n_genes) & mask;; i = (i + 1) & mask) {
-        int32_t r = s->table[i];
-        if (r == 0) return -1;
-        if (same_genes(s->records[r - 1].d.genes, genes, s->spec.n_genes)) return r - 1;
-    }
-}
-
-static bool table_grow(adse_search *s)
-{
-    uint32_t cap = s->table_cap ? s->table_cap * 2 : 1024;
-    int32_t *t = calloc(cap, sizeof *t);
-    if (!t) return false;
-    for (int r = 0; r < s->n_records; r++) {
-        uint32_t i = (uint32_t)hash_genes(s->records[r].d.genes, s->spec.n_genes) & (cap - 1);
-        while (t[i])
-            i = (i + 1) & (cap - 1);
-        t[i] = r + 1;
-    }
-    free(s->table);
-    s->table = t;
-    s->table_cap = cap;
-    return true;
-}
-
-int adse__cache_add(adse_search *s, const adse_search_design *d)
-{
-    if (s->n_records == s->cap_records) {
-        int cap = s->cap_records ? s->cap_records * 2 : 256;
-        adse__record *r = realloc(s->records, (size_t)cap * sizeof *r);
-        if (!r) return -1;
-        s->records = r;
-        s->cap_records = cap;
-    }
-    if ((uint64_t)(s->n_records + 1) * 2 > s->table_cap && !table_grow(s)) return -1;
-    int idx = s->n_records++;
-    adse__record *rec = &s->records[idx];
-    memset(rec, 0, sizeof *rec);
-    rec->d = *d;
-    uint32_t mask = s->table_cap - 1;
-    uint32_t i = (uint32_t)hash_genes(d->genes, s->spec.n_genes) & mask;
-    while (s->table[i])
-        i = (i + 1) & mask;
-    s->table[i] = idx + 1;
-    return idx;
-}
+/* ---- history --------------------------------------------------------------------- */
 
 static bool history_push(adse_search *s, int rec, int gen, int index)
 {
@@ -207,7 +135,7 @@ static void set_reason(adse_search_design *d, adse_design_status st, const char 
 /* Maps every layer of record rec's design. Writes only that record. A mapper error is
  * returned (the design is also marked no_mapping) so that the caller can decide whether it
  * is fatal (the baseline) or a property of the design. */
-static adse_status evaluate(adse_search *s, int rec, int mapper_threads, adse_err *err)
+adse_status adse__evaluate(adse_search *s, int rec, int mapper_threads, adse_err *err)
 {
     adse__record *r = &s->records[rec];
     adse_search_design *d = &r->d;
@@ -278,36 +206,6 @@ out:
     return ret;
 }
 
-typedef struct pool {
-    adse_search *s;
-    const int *jobs; /* record indices */
-    int n_jobs;
-    int next, done;
-    int mapper_threads;
-    adse_status *status; /* per job */
-    adse_err *errs;      /* per job */
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-} pool;
-
-static void *worker(void *arg)
-{
-    pool *p = arg;
-    for (;;) {
-        pthread_mutex_lock(&p->mu);
-        int i = p->next < p->n_jobs ? p->next++ : -1;
-        pthread_mutex_unlock(&p->mu);
-        if (i < 0) break;
-        adse_err_clear(&p->errs[i]);
-        p->status[i] = evaluate(p->s, p->jobs[i], p->mapper_threads, &p->errs[i]);
-        pthread_mutex_lock(&p->mu);
-        p->done++;
-        pthread_cond_signal(&p->cv);
-        pthread_mutex_unlock(&p->mu);
-    }
-    return NULL;
-}
-
 static double best_loss_so_far(const adse_search *s)
 {
     double best = INFINITY;
@@ -318,7 +216,7 @@ static double best_loss_so_far(const adse_search *s)
     return best;
 }
 
-static void report_progress(adse_search *s, int done, int total)
+void adse__report_progress(adse_search *s, int done, int total)
 {
     if (!s->opts.progress) return;
     adse_search_progress p = {.generation = s->gen,
@@ -329,48 +227,6 @@ static void report_progress(adse_search *s, int done, int total)
                               .evaluations = s->counters.evaluations + (uint64_t)done,
                               .seconds = s->seconds_before + (adse__now() - s->session_start)};
     s->opts.progress(&p, s->opts.progress_user);
-}
-
-/* Evaluates records jobs[0..n-1] in parallel. Statuses per job in status[] (errors in
- * errs[]); returns only resource failures. */
-static adse_status run_jobs(adse_search *s, const int *jobs, int n, adse_status *status,
-                            adse_err *errs, adse_err *err)
-{
-    if (n == 0) return ADSE_OK;
-    int workers = s->threads < n ? s->threads : n;
-    pool p = {.s = s, .jobs = jobs, .n_jobs = n, .status = status, .errs = errs};
-    p.mapper_threads = s->threads / workers > 1 ? s->threads / workers : 1;
-    pthread_mutex_init(&p.mu, NULL);
-    pthread_cond_init(&p.cv, NULL);
-    pthread_t *tids = calloc((size_t)workers, sizeof *tids);
-    if (!tids) {
-        pthread_mutex_destroy(&p.mu);
-        pthread_cond_destroy(&p.cv);
-        return nomem(err);
-    }
-    int started = 0;
-    for (; started < workers; started++)
-        if (pthread_create(&tids[started], NULL, worker, &p) != 0) break;
-    if (started == 0) worker(&p); /* no thread could start: evaluate here */
-    pthread_mutex_lock(&p.mu);
-    int seen = -1;
-    while (p.done < n) {
-        if (p.done != seen) {
-            seen = p.done;
-            pthread_mutex_unlock(&p.mu);
-            report_progress(s, seen, n);
-            pthread_mutex_lock(&p.mu);
-            continue;
-        }
-        pthread_cond_wait(&p.cv, &p.mu);
-    }
-    pthread_mutex_unlock(&p.mu);
-    for (int i = 0; i < started; i++)
-        pthread_join(tids[i], NULL);
-    free(tids);
-    pthread_mutex_destroy(&p.mu);
-    pthread_cond_destroy(&p.cv);
-    return ADSE_OK;
 }
 
 /* ---- creation ------------------------------------------------------------------------ */
@@ -742,7 +598,7 @@ static adse_status prepare(adse_search *s, adse_err *err)
     adse_status status[1 + ADSE_SEARCH_MAX_REFS];
     adse_err *errs = calloc((size_t)n, sizeof *errs);
     if (!errs) return nomem(err);
-    adse_status st = run_jobs(s, jobs, n, status, errs, err);
+    adse_status st = adse__run_jobs(s, jobs, n, status, errs, err);
     if (!st && status[0] != ADSE_OK) {
         if (err) *err = errs[0];
         st = status[0];
@@ -805,7 +661,7 @@ adse_status adse_search_step(adse_search *s, adse_err *err)
         }
         recs[i] = r;
     }
-    if ((st = run_jobs(s, jobs, n_jobs, status, errs, err))) goto out;
+    if ((st = adse__run_jobs(s, jobs, n_jobs, status, errs, err))) goto out;
     if ((st = finish_jobs(s, jobs, n_jobs, status, errs, false, err))) goto out;
     double sum = 0;
     for (int i = 0; i < n; i++) {
@@ -820,7 +676,7 @@ adse_status adse_search_step(adse_search *s, adse_err *err)
     s->gens[s->gen] = gs;
     s->gen++;
     if (s->gen < s->spec.ga.generations && (st = next_generation(s, losses, err))) goto out;
-    report_progress(s, n_jobs, n_jobs);
+    adse__report_progress(s, n_jobs, n_jobs);
 out:
     free(jobs);
     free(recs);

@@ -3,9 +3,10 @@
  *
  * design.c turns gene values into architectures (targets resolved once at creation, derived
  * attributes recomputed, meshes rewritten, re-priced) and checks the spec against the
- * baseline; search.c runs the GA (records, cache, generations, worker threads); checkpoint.c
- * saves and restores the state. All random draws go through one xoshiro256** generator
- * owned by the search and used only on the calling thread.
+ * baseline; search.c runs the GA (records, evaluation of a design, generations), cache.c
+ * indexes the records by gene values, pool.c evaluates a batch of records on worker
+ * threads; checkpoint.c saves and restores the state. All random draws go through one xoshiro256**
+ * generator owned by the search and used only on the calling thread.
  */
 #ifndef ADSE_SEARCH_INTERNAL_H
 #define ADSE_SEARCH_INTERNAL_H
@@ -120,9 +121,24 @@ struct adse_search {
 /* Monotonic clock, seconds. */
 double adse__now(void);
 
-/* Finds a record by gene values; -1 if none. */
+/* Finds a record by gene values; -1 if none (cache.c). */
 int adse__cache_find(const adse_search *s, const double *genes);
 /* Adds a record (copied) and indexes it; returns its index or -1 when out of memory. */
 int adse__cache_add(adse_search *s, const adse_search_design *d);
+
+/* Maps every layer of record rec's design (search.c). Writes only that record, so records
+ * may be evaluated in parallel. A mapper error is returned (the design is also marked
+ * no_mapping) so that the caller can decide whether it is fatal. */
+adse_status adse__evaluate(adse_search *s, int rec, int mapper_threads, adse_err *err);
+
+/* Evaluates records jobs[0..n-1] with adse__evaluate on up to s->threads workers (pool.c),
+ * reporting progress through s->opts.progress from the calling thread. Statuses per job in
+ * status[] (errors in errs[]); returns only resource failures. */
+adse_status adse__run_jobs(adse_search *s, const int *jobs, int n, adse_status *status,
+                           adse_err *errs, adse_err *err);
+
+/* Calls s->opts.progress (when set) with done of total jobs of the current generation
+ * evaluated (search.c). */
+void adse__report_progress(adse_search *s, int done, int total);
 
 #endif
