@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "adse/error.h"
 #include "adse/limits.h"
 
 #ifdef __cplusplus
@@ -60,6 +61,14 @@ typedef struct adse_srcpos {
     int column;       /* 1-based, 0 if unknown */
 } adse_srcpos;
 
+/* Which attribute declares a storage level's size (spec 2.2). */
+typedef enum adse_size_given {
+    ADSE_SIZE_NONE = 0, /* no size: unbounded (typical DRAM) */
+    ADSE_SIZE_DEPTH,    /* depth (rows of block_size words) */
+    ADSE_SIZE_ENTRIES,  /* entries (words) */
+    ADSE_SIZE_KB        /* sizeKB (KiB of word_bits-bit words) */
+} adse_size_given;
+
 typedef struct adse_buffer {
     char name[ADSE_NAME_MAX];       /* component name with any [a..b] suffix removed */
     char klass[ADSE_NAME_MAX];      /* Accelergy class, e.g. "smartbuffer_SRAM" */
@@ -70,6 +79,12 @@ typedef struct adse_buffer {
     uint32_t cluster_size;          /* default 1 */
     uint64_t depth;                 /* rows as given (0 if not given) */
     uint64_t width_bits;            /* row width as given (0 if not given) */
+    adse_size_given size_given;     /* the attribute that declares the size */
+    uint64_t entries;               /* words as given by `entries` (0 if not given) */
+    uint64_t size_kb;               /* KiB as given by `sizeKB` (0 if not given) */
+    bool block_size_given;          /* block_size declared, not derived from the width */
+    bool cluster_size_given;        /* cluster_size declared, not derived from the width */
+    bool network_word_bits_given;   /* network_word_bits declared, not word_bits */
     bool size_specified;            /* false = unbounded (typical DRAM) */
     uint64_t size_words;            /* capacity in words (depth * block_size, entries, sizeKB) */
     double multiple_buffering;      /* default 1.0 */
@@ -125,6 +140,33 @@ typedef struct adse_arch {
     uint8_t n_levels;                    /* storage levels */
     adse_buffer levels[ADSE_MAX_LEVELS]; /* 0 = innermost storage level */
 } adse_arch;
+
+/* Derives a storage level's geometry from its declared attributes (spec 2.2, Timeloop's
+ * BufferLevel::ParseSpecs). The one statement of the rule: the YAML loader calls it on what
+ * it read, the search's design builder on what its genes set, so that a design written out
+ * and read back is the design that was evaluated.
+ * Reads: word_bits (>= 1), width_bits (0 = no width), block_size if block_size_given,
+ * cluster_size if cluster_size_given (both >= 1 when given), size_given with depth, entries
+ * or size_kb, multiple_buffering (> 0), is_dram, network_word_bits if
+ * network_word_bits_given, and name/pos for messages.
+ * Sets: with a width, the block and cluster sizes not given (block = width / (word_bits x
+ * cluster) when only the cluster is given, cluster = width / (word_bits x block) when only
+ * the block is, else block = width / word_bits, cluster 1); without one, those not given
+ * are 1. size_specified and size_words (depth x block_size, entries, or sizeKB x 8192 /
+ * word_bits), effective_size = floor(size_words / multiple_buffering), and
+ * network_word_bits = word_bits when not given.
+ * Fails with ADSE_E_SPEC located at b->pos (b then partly updated) when the width is not a multiple
+ * of word_bits x block_size (or of cluster_size x word_bits), when given block and cluster sizes do
+ * not multiply to the width, or when a DRAM has a cluster size other than 1. */
+adse_status adse_buffer_derive_geometry(adse_buffer *b, adse_err *err);
+
+/* Checks the invariants the model relies on (spec 2.3): 1..ADSE_MAX_LEVELS storage levels;
+ * each component's mesh_x * mesh_y equals its instances (both >= 1); each child's mesh (the
+ * MACs for level 0) a whole multiple of its parent's, so that fanouts are integers; block
+ * and cluster sizes >= 1. ADSE_E_SPEC located at the offending component's pos (at the
+ * child for a mesh that does not divide). Called by the YAML loader, the search's design
+ * builder and adse_model_create(). */
+adse_status adse_arch_validate(const adse_arch *a, adse_err *err);
 
 /* Fanout of storage level i towards its children (level i-1, or the MACs for i = 0):
  * fanout_x = mesh_x(child) / mesh_x(i), likewise y (spec 2.3). */

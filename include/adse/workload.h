@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "adse/error.h"
 #include "adse/limits.h"
 
 #ifdef __cplusplus
@@ -49,6 +50,15 @@ typedef struct adse_problem {
     uint8_t n_ds;                                   /* number of data spaces */
     adse_dataspace ds[ADSE_MAX_DATASPACES];         /* data spaces, in id order */
 } adse_problem;
+
+/* Checks that p is a problem the model can count in 64-bit integers: 1..ADSE_MAX_DIMS
+ * dimensions with bounds >= 1, 1..ADSE_MAX_DATASPACES data spaces of 1..ADSE_MAX_RANKS
+ * ranks of 1..ADSE_MAX_TERMS terms naming existing dimensions; the operations (product of
+ * the bounds) and every data space's elements (product over ranks of
+ * sum |coef| * (bound - 1) + 1) at most 2^63 - 1, which bounds every tile of a mapping as
+ * well. ADSE_E_SPEC without a location otherwise (the loader adds the position). Called by
+ * the problem loader and adse_model_create(). */
+adse_status adse_problem_validate(const adse_problem *p, adse_err *err);
 
 /* Size of data space d's box when dimension x spans extent[x] points (spec 1.2):
  * prod over ranks of (sum_t coef_t * (extent[dim_t] - 1) + 1). */

@@ -502,20 +502,16 @@ static adse_status parse_bw_scale(const attr_src *s, adse_buffer *b, const adse_
     return ADSE_OK;
 }
 
-static adse_status parse_buffer(const comp_rec *c, adse_buffer *b, bool *wire_given,
-                                const adse__ynode **bw_nodes, adse_err *err)
+/* The attributes that declare a storage level's geometry, by their aliases (spec 2.2): word
+ * bits, block and cluster sizes, width, and the one size attribute (depth, entries or
+ * sizeKB), with which of them were given. What follows from them is
+ * adse_buffer_derive_geometry()'s, not this reader's. */
+static adse_status read_geometry_attrs(const attr_src *s, const adse__ynode *at, adse_buffer *b,
+                                       adse_err *err)
 {
-    const attr_src *s = &c->attrs;
-    const adse__ynode *at = c->node;
-    const char *name = c->name;
-    adse_status st;
-    memset(b, 0, sizeof *b);
-    memcpy(b->name, c->name, sizeof b->name);
-    memcpy(b->klass, c->klass, sizeof b->klass);
-    b->pos = adse__ynode_pos(at);
-
     uint64_t word_bits = 16, block = 1, cluster = 1, width = 0, depth = 0, entries = 0, kb = 0;
     bool has_block, has_cluster, has_width, has_depth, has_entries, has_kb;
+    adse_status st;
     if ((st = attr_uint(s, a_word_bits, 1, UINT32_MAX, NULL, &word_bits, err))) return st;
     if ((st = attr_uint(s, a_block_size, 1, UINT32_MAX, &has_block, &block, err))) return st;
     if ((st = attr_uint(s, a_cluster_size, 1, UINT32_MAX, &has_cluster, &cluster, err))) return st;
@@ -523,83 +519,47 @@ static adse_status parse_buffer(const comp_rec *c, adse_buffer *b, bool *wire_gi
     if ((st = attr_uint(s, a_depth, 0, UINT32_MAX, &has_depth, &depth, err))) return st;
     if ((st = attr_uint(s, a_entries, 0, UINT64_MAX / 2, &has_entries, &entries, err))) return st;
     if ((st = attr_uint(s, a_size_kb, 0, UINT32_MAX, &has_kb, &kb, err))) return st;
-
-    /* Block and cluster from the width (BufferLevel::ParseSpecs). */
-    if (has_width) {
-        if (width % (word_bits * block))
-            return adse__yerr(err, ADSE_E_SPEC, at,
-                              "width %" PRIu64 " of '%s' is not a multiple of word_bits * "
-                              "block_size (%" PRIu64 " * %" PRIu64 ")",
-                              width, name, word_bits, block);
-        if (has_block && has_cluster) {
-            if (block * word_bits * cluster != width)
-                return adse__yerr(err, ADSE_E_SPEC, at,
-                                  "block_size * word_bits * cluster_size of '%s' (%" PRIu64
-                                  " * %" PRIu64 " * %" PRIu64 ") is not its width %" PRIu64,
-                                  name, block, word_bits, cluster, width);
-        } else if (has_cluster) {
-            if (width % (cluster * word_bits))
-                return adse__yerr(err, ADSE_E_SPEC, at,
-                                  "width %" PRIu64 " of '%s' is not a multiple of cluster_size * "
-                                  "word_bits (%" PRIu64 " * %" PRIu64 ")",
-                                  width, name, cluster, word_bits);
-            block = width / cluster / word_bits;
-        } else if (has_block) {
-            cluster = width / (word_bits * block);
-        } else {
-            block = width / word_bits;
-            cluster = 1;
-        }
-    }
-    b->word_bits = (uint32_t)word_bits;
-    b->block_size = (uint32_t)block;
-    b->cluster_size = (uint32_t)cluster;
-    b->depth = has_depth ? depth : 0;
-    b->width_bits = has_width ? width : 0;
-
-    /* Size. */
     if (has_entries + has_depth + has_kb > 1)
         return adse__yerr(err, ADSE_E_SPEC, at,
-                          "give only one of 'entries', 'depth' and 'sizeKB' for '%s'", name);
-    if (has_entries) {
-        b->size_specified = true;
-        b->size_words = entries;
-    } else if (has_depth) {
-        b->size_specified = true;
-        b->size_words = depth * block;
-    } else if (has_kb) {
-        b->size_specified = true;
-        b->size_words = kb * 1024 * 8 / word_bits;
-    }
+                          "give only one of 'entries', 'depth' and 'sizeKB' for '%s'", b->name);
+    b->word_bits = (uint32_t)word_bits;
+    b->block_size = (uint32_t)block;
+    b->block_size_given = has_block;
+    b->cluster_size = (uint32_t)cluster;
+    b->cluster_size_given = has_cluster;
+    b->width_bits = has_width ? width : 0;
+    b->depth = has_depth ? depth : 0;
+    b->entries = has_entries ? entries : 0;
+    b->size_kb = has_kb ? kb : 0;
+    b->size_given = has_depth     ? ADSE_SIZE_DEPTH
+                    : has_entries ? ADSE_SIZE_ENTRIES
+                    : has_kb      ? ADSE_SIZE_KB
+                                  : ADSE_SIZE_NONE;
+    return attr_num(s, a_multiple_buffering, true, NULL, &b->multiple_buffering, err);
+}
 
-    double mb = 1.0, min_util = 0.0;
-    if ((st = attr_num(s, a_multiple_buffering, true, NULL, &mb, err))) return st;
-    if ((st = attr_num(s, a_min_utilization, false, NULL, &min_util, err))) return st;
-    b->multiple_buffering = mb;
-    b->min_utilization = min_util;
-    if (b->size_specified) b->effective_size = (uint64_t)floor((double)b->size_words / mb);
-    if (min_util > 1.0)
-        return adse__yerr(err, ADSE_E_SPEC, at, "min_utilization of '%s' must be at most 1", name);
-    if (min_util != 0.0 && !b->size_specified)
-        return adse__yerr(err, ADSE_E_SPEC, at,
-                          "min_utilization of '%s' needs a size (depth, entries or sizeKB)", name);
-
-    /* Technology. */
+/* Technology and whether the level is a DRAM (its class or technology says so). */
+static adse_status read_technology(const attr_src *s, adse_buffer *b, adse_err *err)
+{
     const adse__ypair *tp;
     const char *owner;
-    if ((st = attr_find(s, a_technology, &tp, &owner, err))) return st;
+    adse_status st = attr_find(s, a_technology, &tp, &owner, err);
+    if (st) return st;
     if (tp) {
         if (!adse__ynode_is_scalar(tp->value)) return bad_value(tp, owner, "a scalar", err);
         if ((st = adse__copy_name(tp->value, b->technology, "technology", err))) return st;
     }
     b->is_dram = strstr(b->klass, "DRAM") != NULL || strcmp(b->technology, "DRAM") == 0;
-    if (b->is_dram && b->cluster_size != 1)
-        return adse__yerr(err, ADSE_E_SPEC, at, "cluster_size of DRAM '%s' must be 1, got %" PRIu32,
-                          name, b->cluster_size);
+    return ADSE_OK;
+}
 
-    /* Bandwidths (words/cycle per instance), < 0 = unlimited. */
+/* Bandwidths (words/cycle per instance, < 0 = unlimited), reduction, banks and ports. */
+static adse_status read_ports(const attr_src *s, adse_buffer *b, const adse__ynode **bw_nodes,
+                              adse_err *err)
+{
     double bw = -1, rbw = -1, wbw = -1, sbw = -1;
     bool has_bw, has_rbw, has_wbw;
+    adse_status st;
     if ((st = attr_num(s, a_bandwidth, true, &has_bw, &bw, err))) return st;
     if ((st = attr_num(s, a_read_bw, true, &has_rbw, &rbw, err))) return st;
     if ((st = attr_num(s, a_write_bw, true, &has_wbw, &wbw, err))) return st;
@@ -609,8 +569,8 @@ static adse_status parse_buffer(const comp_rec *c, adse_buffer *b, bool *wire_gi
     b->shared_bw = sbw;
     if ((st = parse_bw_scale(s, b, bw_nodes, err))) return st;
 
-    /* Reduction, banks, ports. */
     const adse__ypair *rp;
+    const char *owner;
     if ((st = attr_find(s, a_reduction, &rp, &owner, err))) return st;
     b->reduction_supported = !b->is_dram;
     if (rp && !adse__yscalar_bool(rp->value, &b->reduction_supported))
@@ -620,15 +580,17 @@ static adse_status parse_buffer(const comp_rec *c, adse_buffer *b, bool *wire_gi
     if ((st = attr_uint(s, a_num_ports, 1, UINT32_MAX, NULL, &ports, err))) return st;
     b->num_banks = (uint32_t)banks;
     b->num_ports = (uint32_t)ports;
+    return ADSE_OK;
+}
 
-    /* Instances and mesh. */
-    if ((st = resolve_mesh(s, at, name, c->n_elements, &b->instances, &b->mesh_x, &b->mesh_y, err)))
-        return st;
-
-    /* Network to the children (legacy network, spec 2.4). */
-    uint64_t nwb = word_bits, fill_lat = 0, drain_lat = 0;
+/* Network to the children (legacy network, spec 2.4). */
+static adse_status read_network(const attr_src *s, adse_buffer *b, bool *wire_given, adse_err *err)
+{
+    uint64_t nwb = b->word_bits, fill_lat = 0, drain_lat = 0;
     double wire = 0, hop = -1, router = 0, tile = -1, ingress = 0;
-    if ((st = attr_uint(s, a_net_word_bits, 1, UINT32_MAX, NULL, &nwb, err))) return st;
+    bool has_nwb;
+    adse_status st;
+    if ((st = attr_uint(s, a_net_word_bits, 1, UINT32_MAX, &has_nwb, &nwb, err))) return st;
     if ((st = attr_num(s, a_wire_energy, false, wire_given, &wire, err))) return st;
     if ((st = attr_num(s, a_energy_per_hop, false, NULL, &hop, err))) return st;
     if ((st = attr_num(s, a_router_energy, false, NULL, &router, err))) return st;
@@ -637,6 +599,7 @@ static adse_status parse_buffer(const comp_rec *c, adse_buffer *b, bool *wire_gi
     if ((st = attr_uint(s, a_fill_latency, 0, UINT64_MAX, NULL, &fill_lat, err))) return st;
     if ((st = attr_uint(s, a_drain_latency, 0, UINT64_MAX, NULL, &drain_lat, err))) return st;
     b->network_word_bits = (uint32_t)nwb;
+    b->network_word_bits_given = has_nwb;
     b->wire_energy_pj = wire;
     b->energy_per_hop_pj = hop;
     b->router_energy_pj = router;
@@ -644,12 +607,18 @@ static adse_status parse_buffer(const comp_rec *c, adse_buffer *b, bool *wire_gi
     b->ingress_energy_pj = ingress;
     b->network_fill_latency = fill_lat;
     b->network_drain_latency = drain_lat;
+    return ADSE_OK;
+}
 
-    /* Energy and area: fallback, then the user's override. */
+/* Energy and area: Timeloop's fallback, then the user's override, then what the estimator
+ * will read. */
+static adse_status read_energy(const comp_rec *c, adse_buffer *b, adse_err *err)
+{
+    const attr_src *s = &c->attrs;
     adse__energy_fallback_buffer(b);
-    bool has_vae;
+    bool has_vae, has_cluster_area;
     double vae = 0, agen = -1, cluster_area = 0;
-    bool has_cluster_area;
+    adse_status st;
     if ((st = attr_num(s, a_vae, false, &has_vae, &vae, err))) return st;
     if ((st = attr_num(s, a_addr_gen, false, NULL, &agen, err))) return st;
     if ((st = attr_num(s, a_cluster_area, false, &has_cluster_area, &cluster_area, err))) return st;
@@ -662,6 +631,39 @@ static adse_status parse_buffer(const comp_rec *c, adse_buffer *b, bool *wire_gi
     b->area_um2 = has_cluster_area ? cluster_area / (double)b->cluster_size : 0.0;
     b->area_source = has_cluster_area ? ADSE_ENERGY_USER : ADSE_ENERGY_FALLBACK;
     return collect_est(c, buffer_typed, &b->est, err);
+}
+
+static adse_status parse_buffer(const comp_rec *c, adse_buffer *b, bool *wire_given,
+                                const adse__ynode **bw_nodes, adse_err *err)
+{
+    const attr_src *s = &c->attrs;
+    const adse__ynode *at = c->node;
+    adse_status st;
+    memset(b, 0, sizeof *b);
+    memcpy(b->name, c->name, sizeof b->name);
+    memcpy(b->klass, c->klass, sizeof b->klass);
+    b->pos = adse__ynode_pos(at);
+    b->multiple_buffering = 1.0;
+
+    if ((st = read_geometry_attrs(s, at, b, err))) return st;
+    if ((st = read_technology(s, b, err))) return st;
+    if ((st = adse_buffer_derive_geometry(b, err))) return st;
+    double min_util = 0.0;
+    if ((st = attr_num(s, a_min_utilization, false, NULL, &min_util, err))) return st;
+    b->min_utilization = min_util;
+    if (min_util > 1.0)
+        return adse__yerr(err, ADSE_E_SPEC, at, "min_utilization of '%s' must be at most 1",
+                          b->name);
+    if (min_util != 0.0 && !b->size_specified)
+        return adse__yerr(err, ADSE_E_SPEC, at,
+                          "min_utilization of '%s' needs a size (depth, entries or sizeKB)",
+                          b->name);
+    if ((st = read_ports(s, b, bw_nodes, err))) return st;
+    if ((st = resolve_mesh(s, at, b->name, c->n_elements, &b->instances, &b->mesh_x, &b->mesh_y,
+                           err)))
+        return st;
+    if ((st = read_network(s, b, wire_given, err))) return st;
+    return read_energy(c, b, err);
 }
 
 static adse_status parse_arith(const comp_rec *c, adse_arith *a, adse_err *err)
@@ -850,13 +852,11 @@ static char *dup_str(const char *s)
     return d;
 }
 
-adse_status adse__arch_from_yaml(const adse__ypair *top, adse_arch *arch, adse__arch_extra *extra,
-                                 adse__arch_paths *paths, adse_err *err)
+/* Rejects the architecture formats adse does not read and checks the root's keys. */
+static adse_status check_root(const adse__ypair *top, adse_err *err)
 {
     const adse__ynode *root = top->value;
     adse_status st;
-    memset(arch, 0, sizeof *arch);
-    memset(extra, 0, sizeof *extra);
     if (!adse__ynode_is_map(root))
         return adse__yerr(err, ADSE_E_SPEC, adse__ynode_is_null(root) ? top->key : root,
                           "'architecture' must be a mapping, got %s", adse__ynode_kind_name(root));
@@ -873,140 +873,150 @@ adse_status adse__arch_from_yaml(const adse__ypair *top, adse_arch *arch, adse__
     if (version && (st = check_version(version, err))) return st;
     if (!adse__ymap_get(root, "subtree") && !adse__ymap_get(root, "local"))
         return adse__yerr(err, ADSE_E_SPEC, root, "missing 'subtree' in the architecture");
+    return ADSE_OK;
+}
 
-    walk *w = calloc(1, sizeof *w);
-    if (!w) return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
-    w->multiplier = 1;
+/* Enters the one node of `subtree` below node: its name (with range) into owner, its dotted
+ * name onto w->prefix, its range into w->multiplier. *next = NULL at the innermost node. */
+static adse_status enter_subtree(walk *w, const adse__ynode *node, int depth, const char *parent,
+                                 char *owner, const adse__ynode **next, adse_err *err)
+{
+    *next = NULL;
+    const adse__ynode *sub = adse__ymap_get(node, "subtree");
+    if (adse__ynode_is_null(sub)) return ADSE_OK;
+    if (!adse__ynode_is_seq(sub))
+        return adse__yerr(err, ADSE_E_SPEC, sub,
+                          "'subtree' of '%s' must be a list of exactly one node, got %s", parent,
+                          adse__ynode_kind_name(sub));
+    if (sub->n != 1)
+        return adse__yerr(err, ADSE_E_SPEC, sub,
+                          "'subtree' of '%s' must be a list of exactly one node, got %d nodes "
+                          "(Timeloop supports one subtree per level)",
+                          parent, sub->n);
+    node = sub->items[0];
+    if (!adse__ynode_is_map(node))
+        return adse__yerr(err, ADSE_E_SPEC, node, "subtree node must be a mapping, got %s",
+                          adse__ynode_kind_name(node));
+    if (depth > ARCH_MAX_NEST)
+        return adse__yerr(err, ADSE_E_SPEC, node,
+                          "architecture nested deeper than %d subtree levels", ARCH_MAX_NEST);
+    uint64_t count = 1;
+    adse_status st;
+    const adse__ynode *name_n = adse__ymap_get(node, "name");
+    if (name_n) {
+        if ((st = parse_range_name(name_n, owner, &count, "a subtree node", err))) return st;
+        size_t used = strlen(w->prefix);
+        int plen = snprintf(w->prefix + used, sizeof w->prefix - used, "%s.", name_n->text);
+        if (plen < 0 || (size_t)plen >= sizeof w->prefix - used)
+            return adse__yerr(err, ADSE_E_SPEC, name_n,
+                              "the dotted name of subtree node '%s' is longer than %d characters",
+                              owner, ARCH_PATH_MAX - 1);
+    } else {
+        snprintf(owner, ADSE_NAME_MAX, "subtree node");
+    }
+    char where[ADSE_NAME_MAX + 32];
+    snprintf(where, sizeof where, "subtree node '%s'", owner);
+    if ((st = adse__ycheck_keys(node, node_keys, where, err))) return st;
+    uint64_t m = w->multiplier * count;
+    w->multiplier = (count && m / count != w->multiplier) ? UINT64_MAX : m;
+    *next = node;
+    return ADSE_OK;
+}
 
+/* Walks the chain of subtree nodes from the root, collecting the components of each node's
+ * `local` list with the attributes they inherit. owner_buf holds the nodes' names (the
+ * attribute maps' owners point into it). */
+static adse_status walk_tree(walk *w, const adse__ypair *top, char (*owner_buf)[ADSE_NAME_MAX],
+                             adse_err *err)
+{
     /* The root's own attributes and local list (Timeloop skips the root's local; a design
      * that has one meant it as the outermost components). */
-    const adse__ynode *node = root;
-    char owner_buf[ARCH_MAX_NEST + 1][ADSE_NAME_MAX];
+    const adse__ynode *node = top->value;
     int depth = 0;
-    snprintf(owner_buf[0], sizeof owner_buf[0], "architecture");
-    const char *owner = owner_buf[0];
+    snprintf(owner_buf[0], ADSE_NAME_MAX, "architecture");
+    adse_status st;
     for (;;) {
-        if ((st = push_node_attrs(w, node, owner, err))) goto out;
-        if ((st = parse_local(w, node, owner, err))) goto out;
-        const adse__ynode *sub = adse__ymap_get(node, "subtree");
-        if (adse__ynode_is_null(sub)) break;
-        if (!adse__ynode_is_seq(sub)) {
-            st = adse__yerr(err, ADSE_E_SPEC, sub,
-                            "'subtree' of '%s' must be a list of exactly one node, got %s", owner,
-                            adse__ynode_kind_name(sub));
-            goto out;
-        }
-        if (sub->n != 1) {
-            st = adse__yerr(err, ADSE_E_SPEC, sub,
-                            "'subtree' of '%s' must be a list of exactly one node, got %d nodes "
-                            "(Timeloop supports one subtree per level)",
-                            owner, sub->n);
-            goto out;
-        }
-        node = sub->items[0];
-        if (!adse__ynode_is_map(node)) {
-            st = adse__yerr(err, ADSE_E_SPEC, node, "subtree node must be a mapping, got %s",
-                            adse__ynode_kind_name(node));
-            goto out;
-        }
-        if (++depth > ARCH_MAX_NEST) {
-            st = adse__yerr(err, ADSE_E_SPEC, node,
-                            "architecture nested deeper than %d subtree levels", ARCH_MAX_NEST);
-            goto out;
-        }
-        uint64_t count = 1;
-        const adse__ynode *name_n = adse__ymap_get(node, "name");
-        if (name_n) {
-            if ((st = parse_range_name(name_n, owner_buf[depth], &count, "a subtree node", err)))
-                goto out;
-            size_t used = strlen(w->prefix);
-            int plen = snprintf(w->prefix + used, sizeof w->prefix - used, "%s.", name_n->text);
-            if (plen < 0 || (size_t)plen >= sizeof w->prefix - used) {
-                st = adse__yerr(err, ADSE_E_SPEC, name_n,
-                                "the dotted name of subtree node '%s' is longer than %d "
-                                "characters",
-                                owner_buf[depth], ARCH_PATH_MAX - 1);
-                goto out;
-            }
-        } else {
-            snprintf(owner_buf[depth], sizeof owner_buf[depth], "subtree node");
-        }
-        owner = owner_buf[depth];
-        char where[ADSE_NAME_MAX + 32];
-        snprintf(where, sizeof where, "subtree node '%s'", owner);
-        if ((st = adse__ycheck_keys(node, node_keys, where, err))) goto out;
-        uint64_t m = w->multiplier * count;
-        w->multiplier = (count && m / count != w->multiplier) ? UINT64_MAX : m;
+        const char *owner = owner_buf[depth];
+        if ((st = push_node_attrs(w, node, owner, err))) return st;
+        if ((st = parse_local(w, node, owner, err))) return st;
+        const adse__ynode *next;
+        if ((st = enter_subtree(w, node, depth + 1, owner, owner_buf[depth + 1], &next, err)))
+            return st;
+        if (!next) break;
+        node = next;
+        depth++;
     }
+    if (!w->has_arith)
+        return adse__yerr(err, ADSE_E_SPEC, top->key,
+                          "no arithmetic component in the architecture (a class containing 'mac', "
+                          "'intmac', 'fpmac' or 'compute')");
+    if (w->n_buffers == 0)
+        return adse__yerr(err, ADSE_E_SPEC, top->key,
+                          "no storage level in the architecture (a class containing 'DRAM', "
+                          "'SRAM', 'regfile', 'smartbuffer' or 'storage')");
+    return ADSE_OK;
+}
 
-    if (!w->has_arith) {
-        st = adse__yerr(err, ADSE_E_SPEC, top->key,
-                        "no arithmetic component in the architecture (a class containing 'mac', "
-                        "'intmac', 'fpmac' or 'compute')");
-        goto out;
+/* Names must be unique: mapping targets and ERT tables refer to them. */
+static adse_status check_unique_names(const adse_arch *arch, adse_err *err)
+{
+    for (int i = 0; i < arch->n_levels; i++) {
+        const adse_buffer *b = &arch->levels[i];
+        for (int j = i + 1; j < arch->n_levels; j++)
+            if (strcmp(b->name, arch->levels[j].name) == 0)
+                return adse_err_set(err, ADSE_E_SPEC, b->pos.file, b->pos.line, b->pos.column,
+                                    "duplicate storage level name '%s'", b->name);
+        if (strcmp(b->name, arch->arith.name) == 0)
+            return adse_err_set(err, ADSE_E_SPEC, arch->arith.pos.file, arch->arith.pos.line,
+                                arch->arith.pos.column,
+                                "arithmetic component '%s' has the name of a storage level",
+                                b->name);
     }
-    if (w->n_buffers == 0) {
-        st = adse__yerr(err, ADSE_E_SPEC, top->key,
-                        "no storage level in the architecture (a class containing 'DRAM', "
-                        "'SRAM', 'regfile', 'smartbuffer' or 'storage')");
-        goto out;
-    }
+    return ADSE_OK;
+}
 
-    /* Components listed first are outer; level 0 is the innermost. */
+/* The components the walk collected -> arch levels (listed first = outer; level 0 is the
+ * innermost) and the arithmetic level, with their Accelergy table names. */
+static adse_status build_levels(const walk *w, adse_arch *arch, adse__arch_extra *extra,
+                                adse__arch_paths *paths, adse_err *err)
+{
+    adse_status st;
     arch->n_levels = (uint8_t)w->n_buffers;
     for (int i = 0; i < w->n_buffers; i++) {
         int lvl = w->n_buffers - 1 - i;
         bool wire_given = false;
         if ((st = parse_buffer(&w->buffers[i], &arch->levels[lvl], &wire_given,
                                extra->bw_scale_nodes[lvl], err)))
-            goto out;
+            return st;
         if (wire_given) extra->wire_energy_given |= 1u << lvl;
     }
-    if ((st = parse_arith(&w->arith, &arch->arith, err))) goto out;
+    if ((st = parse_arith(&w->arith, &arch->arith, err))) return st;
     for (int i = 0; i < w->n_buffers; i++) {
         int lvl = w->n_buffers - 1 - i;
-        if (!(paths->levels[lvl] = dup_str(w->buffers[i].path))) goto nomem;
+        if (!(paths->levels[lvl] = dup_str(w->buffers[i].path)))
+            return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
     }
-    if (!(paths->arith = dup_str(w->arith.path))) goto nomem;
+    if (!(paths->arith = dup_str(w->arith.path)))
+        return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
+    return ADSE_OK;
+}
 
-    /* Names must be unique: mapping targets and ERT tables refer to them. */
-    for (int i = 0; i < arch->n_levels; i++) {
-        const adse_buffer *b = &arch->levels[i];
-        for (int j = i + 1; j < arch->n_levels; j++) {
-            if (strcmp(b->name, arch->levels[j].name) == 0) {
-                st = adse_err_set(err, ADSE_E_SPEC, b->pos.file, b->pos.line, b->pos.column,
-                                  "duplicate storage level name '%s'", b->name);
-                goto out;
-            }
-        }
-        if (strcmp(b->name, arch->arith.name) == 0) {
-            st = adse_err_set(err, ADSE_E_SPEC, arch->arith.pos.file, arch->arith.pos.line,
-                              arch->arith.pos.column,
-                              "arithmetic component '%s' has the name of a storage level", b->name);
-            goto out;
-        }
-    }
-
-    /* Fanouts (spec 2.3): each child mesh must be a whole multiple of its parent's. */
-    for (int i = 0; i < arch->n_levels; i++) {
-        const adse_buffer *p = &arch->levels[i];
-        const char *cname = i == 0 ? arch->arith.name : arch->levels[i - 1].name;
-        uint32_t cx = i == 0 ? arch->arith.mesh_x : arch->levels[i - 1].mesh_x;
-        uint32_t cy = i == 0 ? arch->arith.mesh_y : arch->levels[i - 1].mesh_y;
-        adse_srcpos cpos = i == 0 ? arch->arith.pos : arch->levels[i - 1].pos;
-        if (cx % p->mesh_x || cy % p->mesh_y) {
-            st = adse_err_set(err, ADSE_E_SPEC, cpos.file, cpos.line, cpos.column,
-                              "mesh of '%s' (%" PRIu32 "x%" PRIu32 ") is not a multiple of the "
-                              "mesh of its parent '%s' (%" PRIu32 "x%" PRIu32 ")",
-                              cname, cx, cy, p->name, p->mesh_x, p->mesh_y);
-            goto out;
-        }
-    }
-    st = ADSE_OK;
-out:
+adse_status adse__arch_from_yaml(const adse__ypair *top, adse_arch *arch, adse__arch_extra *extra,
+                                 adse__arch_paths *paths, adse_err *err)
+{
+    memset(arch, 0, sizeof *arch);
+    memset(extra, 0, sizeof *extra);
+    adse_status st = check_root(top, err);
+    if (st) return st;
+    walk *w = calloc(1, sizeof *w);
+    if (!w) return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
+    w->multiplier = 1;
+    char owner_buf[ARCH_MAX_NEST + 2][ADSE_NAME_MAX]; /* the owners of w's attribute maps */
+    st = walk_tree(w, top, owner_buf, err);
+    if (!st) st = build_levels(w, arch, extra, paths, err);
+    if (!st) st = check_unique_names(arch, err);
+    /* fanouts (spec 2.3): each child mesh a whole multiple of its parent's */
+    if (!st) st = adse_arch_validate(arch, err);
     free(w);
     return st;
-nomem:
-    st = adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
-    goto out;
 }

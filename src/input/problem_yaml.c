@@ -287,45 +287,13 @@ static bool str_ieq_norm(const char *a, const char *b)
     }
 }
 
-/* The model counts in 64-bit integers: the operations (product of the bounds) and every data
- * space's elements (product over ranks of sum |coef| * (bound - 1) + 1) must fit in int64,
- * which bounds every tile of a mapping as well. */
+/* The model's limits (adse_problem_validate), reported at the problem's position. */
 static adse_status check_size(const adse_problem *p, const adse__ynode *at, adse_err *err)
 {
-    uint64_t macs = 1;
-    for (int x = 0; x < p->n_dims; x++)
-        if (p->bounds[x] > (uint64_t)INT64_MAX / macs)
-            return adse__yerr(err, ADSE_E_SPEC, at,
-                              "the problem is too large: its bounds multiply to more than "
-                              "2^63 - 1 operations");
-        else
-            macs *= p->bounds[x];
-    for (int d = 0; d < p->n_ds; d++) {
-        uint64_t size = 1;
-        bool big = false;
-        for (int k = 0; k < p->ds[d].n_ranks && !big; k++) {
-            uint64_t span = 0;
-            for (int t = 0; t < p->ds[d].ranks[k].n_terms && !big; t++) {
-                const adse_term *term = &p->ds[d].ranks[k].terms[t];
-                uint64_t c = (uint64_t)(term->coef < 0 ? -term->coef : term->coef);
-                uint64_t ext = p->bounds[term->dim] - 1;
-                if (c && ext > (uint64_t)INT64_MAX / c)
-                    big = true;
-                else if (c * ext > (uint64_t)INT64_MAX - 1 - span)
-                    big = true;
-                else
-                    span += c * ext;
-            }
-            if (!big && span + 1 > (uint64_t)INT64_MAX / size) big = true;
-            if (!big) size *= span + 1;
-        }
-        if (big)
-            return adse__yerr(err, ADSE_E_SPEC, at,
-                              "the problem is too large: data space '%s' has more than 2^63 - 1 "
-                              "elements",
-                              p->ds[d].name);
-    }
-    return ADSE_OK;
+    adse_err e2;
+    adse_err_clear(&e2);
+    adse_status st = adse_problem_validate(p, &e2);
+    return st ? adse__yerr(err, st, at, "%s", e2.msg) : ADSE_OK;
 }
 
 adse_status adse__problem_from_yaml(const adse__ypair *top, adse_problem *p, adse_err *err)

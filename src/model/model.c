@@ -50,17 +50,6 @@ static int omega(uint64_t x)
     return n;
 }
 
-static void child_mesh(const adse_arch *a, int i, uint32_t *mx, uint32_t *my)
-{
-    if (i == 0) {
-        *mx = a->arith.mesh_x;
-        *my = a->arith.mesh_y;
-    } else {
-        *mx = a->levels[i - 1].mesh_x;
-        *my = a->levels[i - 1].mesh_y;
-    }
-}
-
 adse_status adse_model_create(const adse_arch *arch, const adse_problem *problem,
                               const adse_model_options *opts, adse_model **out, adse_err *err)
 {
@@ -68,41 +57,9 @@ adse_status adse_model_create(const adse_arch *arch, const adse_problem *problem
     *out = NULL;
     if (!arch || !problem)
         return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0, "no architecture or problem given");
-    if (arch->n_levels < 1 || arch->n_levels > ADSE_MAX_LEVELS)
-        return adse_err_set(err, ADSE_E_SPEC, NULL, 0, 0,
-                            "architecture has %d storage levels (need 1..%d)", arch->n_levels,
-                            ADSE_MAX_LEVELS);
-    if (problem->n_dims < 1 || problem->n_dims > ADSE_MAX_DIMS || problem->n_ds < 1 ||
-        problem->n_ds > ADSE_MAX_DATASPACES)
-        return adse_err_set(err, ADSE_E_SPEC, NULL, 0, 0,
-                            "problem has %d dimensions and %d data spaces (limits %d, %d)",
-                            problem->n_dims, problem->n_ds, ADSE_MAX_DIMS, ADSE_MAX_DATASPACES);
-    for (int x = 0; x < problem->n_dims; x++)
-        if (problem->bounds[x] < 1)
-            return adse_err_set(err, ADSE_E_SPEC, NULL, 0, 0, "dimension '%c' has bound 0",
-                                problem->dim_names[x]);
-    if (arch->arith.mesh_x < 1 || arch->arith.mesh_y < 1 ||
-        (uint64_t)arch->arith.mesh_x * arch->arith.mesh_y != arch->arith.instances)
-        return adse_err_set(err, ADSE_E_SPEC, NULL, 0, 0,
-                            "'%s' mesh %ux%u does not match its %u instances", arch->arith.name,
-                            arch->arith.mesh_x, arch->arith.mesh_y, arch->arith.instances);
-    for (int i = 0; i < arch->n_levels; i++) {
-        const adse_buffer *b = &arch->levels[i];
-        if (b->mesh_x < 1 || b->mesh_y < 1 || (uint64_t)b->mesh_x * b->mesh_y != b->instances)
-            return adse_err_set(err, ADSE_E_SPEC, NULL, 0, 0,
-                                "'%s' mesh %ux%u does not match its %u instances", b->name,
-                                b->mesh_x, b->mesh_y, b->instances);
-        uint32_t mx, my;
-        child_mesh(arch, i, &mx, &my);
-        if (mx % b->mesh_x || my % b->mesh_y)
-            return adse_err_set(err, ADSE_E_SPEC, NULL, 0, 0,
-                                "'%s' mesh %ux%u does not divide its children's mesh %ux%u",
-                                b->name, b->mesh_x, b->mesh_y, mx, my);
-        if (b->block_size < 1 || b->cluster_size < 1)
-            return adse_err_set(err, ADSE_E_SPEC, NULL, 0, 0,
-                                "'%s' has block size %u and cluster size %u", b->name,
-                                b->block_size, b->cluster_size);
-    }
+    adse_status st = adse_arch_validate(arch, err);
+    if (!st) st = adse_problem_validate(problem, err);
+    if (st) return st;
 
     adse_model *m = calloc(1, sizeof *m);
     if (!m) return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
@@ -120,33 +77,15 @@ adse_status adse_model_create(const adse_arch *arch, const adse_problem *problem
     for (int d = 0; d < m->n_ds; d++) {
         const adse_dataspace *ds = &problem->ds[d];
         mproj *p = &m->proj[d];
-        if (ds->n_ranks < 1 || ds->n_ranks > ADSE_MAX_RANKS) {
-            free(m);
-            return adse_err_set(err, ADSE_E_SPEC, NULL, 0, 0,
-                                "data space '%s' has %d ranks (need 1..%d)", ds->name, ds->n_ranks,
-                                ADSE_MAX_RANKS);
-        }
         p->n_ranks = ds->n_ranks;
         p->read_write = ds->read_write;
         if (ds->read_write && m->rw_ds < 0) m->rw_ds = d;
         int t = 0;
         for (int r = 0; r < ds->n_ranks; r++) {
             p->first[r] = (uint8_t)t;
-            if (ds->ranks[r].n_terms < 1 || ds->ranks[r].n_terms > ADSE_MAX_TERMS) {
-                free(m);
-                return adse_err_set(err, ADSE_E_SPEC, NULL, 0, 0,
-                                    "rank %d of data space '%s' has %d terms", r, ds->name,
-                                    ds->ranks[r].n_terms);
-            }
             if (ds->ranks[r].n_terms > 1) p->halo = true;
             for (int k = 0; k < ds->ranks[r].n_terms; k++) {
                 const adse_term *tm = &ds->ranks[r].terms[k];
-                if (tm->dim >= problem->n_dims) {
-                    free(m);
-                    return adse_err_set(err, ADSE_E_SPEC, NULL, 0, 0,
-                                        "data space '%s' names dimension %d of %d", ds->name,
-                                        tm->dim, problem->n_dims);
-                }
                 p->dim[t] = tm->dim;
                 p->coef[t] = tm->coef;
                 if (tm->coef != 0) p->relevant |= 1u << tm->dim;
@@ -170,10 +109,8 @@ adse_status adse_model_create(const adse_arch *arch, const adse_problem *problem
     m->area_um2 = arch->arith.area_um2 * arch->arith.instances;
     for (int i = 0; i < m->n_levels; i++) {
         const adse_buffer *b = &arch->levels[i];
-        uint32_t mx, my;
-        child_mesh(arch, i, &mx, &my);
-        m->fanout_x[i] = mx / b->mesh_x;
-        m->fanout_y[i] = my / b->mesh_y;
+        m->fanout_x[i] = adse_arch_fanout_x(arch, i);
+        m->fanout_y[i] = adse_arch_fanout_y(arch, i);
         uint32_t f = m->fanout_x[i] * m->fanout_y[i];
         if (f > m->fmax) m->fmax = f;
         m->area_um2 += b->area_um2 * b->instances;

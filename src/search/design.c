@@ -229,40 +229,22 @@ static adse_status invalid(adse_err *err, const char *fmt, ...)
     return adse_err_set(err, ADSE_E_INVALID, NULL, 0, 0, "%s", msg);
 }
 
-/* Derived attributes of a storage level after its genes (docs/search.md): block size
- * follows width / (word_bits * cluster_size) unless a block_size gene is given, then the
- * cluster size follows; size = depth * block_size; effective size = size / buffering. */
-static adse_status geometry(adse_buffer *b, const adse_buffer *base, bool block_gene, adse_err *err)
+/* Derived attributes of a storage level after its genes (docs/search.md), by the loader's
+ * rule (adse_buffer_derive_geometry): with a width, a block_size gene makes the block size
+ * given and the cluster size follow; otherwise the baseline's cluster size is kept as
+ * given and the block size follows. A depth gene makes the depth the size attribute. */
+static adse_status geometry(adse_buffer *b, bool block_gene, bool depth_gene, adse_err *err)
 {
     if (b->width_bits) {
-        uint64_t wb = b->word_bits;
-        if (block_gene) {
-            if (b->width_bits % (wb * b->block_size))
-                return invalid(err,
-                               "width %" PRIu64 " of '%s' is not a multiple of word_bits * "
-                               "block_size (%" PRIu64 " * %" PRIu32 ")",
-                               b->width_bits, b->name, wb, b->block_size);
-            b->cluster_size = (uint32_t)(b->width_bits / (wb * b->block_size));
-        } else {
-            if (b->width_bits % (wb * b->cluster_size))
-                return invalid(err,
-                               "width %" PRIu64 " of '%s' is not a multiple of word_bits * "
-                               "cluster_size (%" PRIu64 " * %" PRIu32 ")",
-                               b->width_bits, b->name, wb, b->cluster_size);
-            uint64_t blk = b->width_bits / (wb * b->cluster_size);
-            if (blk > UINT32_MAX) return invalid(err, "block size of '%s' too large", b->name);
-            b->block_size = (uint32_t)blk;
-        }
+        b->block_size_given = block_gene;
+        b->cluster_size_given = !block_gene;
+    } else if (block_gene) {
+        b->block_size_given = true;
     }
-    if (b->is_dram && b->cluster_size != 1)
-        return invalid(err, "cluster_size of DRAM '%s' must be 1", b->name);
-    if (b->depth) {
-        b->size_words = b->depth * b->block_size;
-        b->size_specified = true;
-    }
-    if (b->size_specified)
-        b->effective_size = (uint64_t)floor((double)b->size_words / b->multiple_buffering);
-    if (base->network_word_bits == base->word_bits) b->network_word_bits = b->word_bits;
+    if (depth_gene) b->size_given = ADSE_SIZE_DEPTH;
+    adse_err e2;
+    adse_err_clear(&e2);
+    if (adse_buffer_derive_geometry(b, &e2) != ADSE_OK) return invalid(err, "%s", e2.msg);
     return ADSE_OK;
 }
 
@@ -385,30 +367,19 @@ adse_status adse__design_arch(const adse__designer *d, const double *genes, adse
         }
     }
     for (int i = 0; i < out->n_levels; i++) {
-        bool touched = false, block_gene = false;
+        bool touched = false, block_gene = false, depth_gene = false;
         for (int g = 0; g < spec->n_genes; g++) {
             if (d->target[g] != i || !changes_size(spec->genes[g].attr)) continue;
             touched = true;
             block_gene |= spec->genes[g].attr == ADSE_GENE_BLOCK_SIZE;
+            depth_gene |= spec->genes[g].attr == ADSE_GENE_DEPTH;
         }
-        if (touched && (st = geometry(&out->levels[i], &d->base->levels[i], block_gene, err)))
-            return st;
-    }
-    /* meshes: each child mesh a whole multiple of its parent's (spec 2.3) */
-    for (int i = 0; i < out->n_levels; i++) {
-        const adse_buffer *p = &out->levels[i];
-        const char *cname = i == 0 ? out->arith.name : out->levels[i - 1].name;
-        uint32_t cx = i == 0 ? out->arith.mesh_x : out->levels[i - 1].mesh_x;
-        uint32_t cy = i == 0 ? out->arith.mesh_y : out->levels[i - 1].mesh_y;
-        if (cx % p->mesh_x || cy % p->mesh_y)
-            return invalid(err,
-                           "mesh of '%s' (%ux%u) is not a multiple of the mesh of its parent "
-                           "'%s' (%ux%u)",
-                           cname, (unsigned)cx, (unsigned)cy, p->name, (unsigned)p->mesh_x,
-                           (unsigned)p->mesh_y);
+        if (touched && (st = geometry(&out->levels[i], block_gene, depth_gene, err))) return st;
     }
     adse_err e2;
     adse_err_clear(&e2);
+    /* meshes: each child mesh a whole multiple of its parent's (spec 2.3) */
+    if (adse_arch_validate(out, &e2) != ADSE_OK) return invalid(err, "%s", e2.msg);
     if (adse_energy_reprice(out, &d->energy, &e2) != ADSE_OK)
         return invalid(err, "cannot price the design: %s", e2.msg);
     return ADSE_OK;
