@@ -331,6 +331,176 @@ static void test_design_arch_and_yaml(void **state)
     adse_search_spec_free(spec);
 }
 
+/* ---- every design written out and read back is the design evaluated ------------------ */
+
+/* The seed architecture with its sizes declared every way the loader accepts: shared_glb by
+ * sizeKB (128 KiB = the baseline's 65536 16-bit words), ifmap_spad and psum_spad by entries,
+ * weights_spad by depth (as the seed does); and the genes of every kind on them: word bits
+ * (a sizeKB level keeps its kilobytes), width (block size follows), block size (cluster
+ * size follows), depth (on a level sized by entries: the depth becomes its size), the
+ * arithmetic word bits, a bandwidth and the mesh. */
+static const char *const rt_edits[][2] = {
+    {"memory_depth: 16384", "sizeKB: 128"}, /* in this order: the last needs it gone */
+    {"memory_depth: 12", "entries: 12"},
+    {"memory_depth: 16", "entries: 16"},
+};
+
+#define RT_GENES                                                                                   \
+    "parameters:\n"                                                                                \
+    "  - {name: mesh, mesh: {total: 168, meshX: [14, 12]}}\n"                                      \
+    "  - {name: glb_bits, component: shared_glb, attribute: word-bits, values: [16, 8]}\n"         \
+    "  - {name: glb_width, component: shared_glb, attribute: width, values: [64, 128]}\n"          \
+    "  - {name: glb_rbw, component: shared_glb, attribute: read_bandwidth, values: [16, 8]}\n"     \
+    "  - {name: ifmap_width, component: ifmap_spad, attribute: width, values: [16, 32]}\n"         \
+    "  - {name: ifmap_bits, component: ifmap_spad, attribute: datawidth, values: [16, 8]}\n"       \
+    "  - {name: w_block, component: weights_spad, attribute: block_size, values: [1, 2]}\n"        \
+    "  - {name: w_width, component: weights_spad, attribute: width, values: [16, 32]}\n"           \
+    "  - {name: psum_depth, component: psum_spad, attribute: depth, values: [16, 32]}\n"           \
+    "  - {name: mac_bits, component: mac, attribute: word_bits, values: [16, 8]}\n"
+
+/* The levels' typed geometry and prices, equal to the bit. */
+static void rt_same_arch(const adse_arch *x, const adse_arch *y, const char *design)
+{
+    bool same = x->n_levels == y->n_levels && x->arith.instances == y->arith.instances &&
+                x->arith.mesh_x == y->arith.mesh_x && x->arith.mesh_y == y->arith.mesh_y &&
+                x->arith.word_bits == y->arith.word_bits &&
+                x->arith.e_compute == y->arith.e_compute && x->arith.area_um2 == y->arith.area_um2;
+    for (int i = 0; i < x->n_levels && same; i++) {
+        const adse_buffer *a = &x->levels[i], *b = &y->levels[i];
+        same = a->word_bits == b->word_bits && a->block_size == b->block_size &&
+               a->cluster_size == b->cluster_size && a->size_specified == b->size_specified &&
+               a->size_words == b->size_words && a->effective_size == b->effective_size &&
+               a->instances == b->instances && a->mesh_x == b->mesh_x && a->mesh_y == b->mesh_y &&
+               a->read_bw == b->read_bw && a->write_bw == b->write_bw &&
+               a->network_word_bits == b->network_word_bits && a->e_read == b->e_read &&
+               a->e_fill == b->e_fill && a->e_update == b->e_update && a->e_leak == b->e_leak &&
+               a->area_um2 == b->area_um2;
+        if (!same)
+            print_error("%s: '%s' evaluated %u-bit words, block %u, cluster %u, %llu words, "
+                        "read %.6g pJ; read back %u, %u, %u, %llu, %.6g\n",
+                        design, a->name, (unsigned)a->word_bits, (unsigned)a->block_size,
+                        (unsigned)a->cluster_size, (unsigned long long)a->size_words, a->e_read,
+                        (unsigned)b->word_bits, (unsigned)b->block_size, (unsigned)b->cluster_size,
+                        (unsigned long long)b->size_words, b->e_read);
+    }
+    if (!same) fail_msg("%s: the architecture read back is not the one evaluated", design);
+}
+
+/* The fixed mapping's evaluation of arch on the seed layer. */
+static adse_status rt_evaluate(const adse_arch *arch, const adse_problem *prob, adse_result *r)
+{
+    adse_model *m = NULL;
+    adse_err e;
+    assert_int_equal(adse_model_create(arch, prob, NULL, &m, &e), ADSE_OK);
+    adse_scratch *sc = adse_scratch_new(m);
+    assert_non_null(sc);
+    adse_status st = adse_model_evaluate(m, &g_fixed, sc, r, NULL);
+    adse_scratch_free(sc);
+    adse_model_free(m);
+    return st;
+}
+
+static void test_design_round_trip(void **state)
+{
+    (void)state;
+    char dir[256], arch_path[300];
+    assert_int_equal(testutil_mkdtemp(dir, sizeof dir, "adse-roundtrip"), 0);
+    char *arch = testutil_read_file(testutil_path(SEED_DIR "/arch/eyeriss_like.yaml"));
+    assert_non_null(arch);
+    for (size_t k = 0; k < sizeof rt_edits / sizeof rt_edits[0]; k++) {
+        char *at = strstr(arch, rt_edits[k][0]);
+        assert_non_null(at);
+        size_t old = strlen(rt_edits[k][0]), add = strlen(rt_edits[k][1]), len = strlen(arch);
+        char *edited = malloc(len - old + add + 1);
+        assert_non_null(edited);
+        size_t head = (size_t)(at - arch);
+        memcpy(edited, arch, head);
+        memcpy(edited + head, rt_edits[k][1], add);
+        memcpy(edited + head + add, at + old, len - head - old + 1);
+        free(arch);
+        arch = edited;
+    }
+    snprintf(arch_path, sizeof arch_path, "%s/arch.yaml", dir);
+    FILE *f = fopen(arch_path, "w");
+    assert_non_null(f);
+    fputs(arch, f);
+    fclose(f);
+    free(arch);
+
+    char text[4096];
+    snprintf(text, sizeof text,
+             "design:\n  architecture: %s\n"
+             "  constraints: [constraints/eyeriss_like_arch_constraints.yaml,\n"
+             "                constraints/eyeriss_like_map_constraints.yaml]\n"
+             "  mapper: mapper.yaml\n"
+             "workload: prob.yaml\n" RT_GENES,
+             arch_path);
+    adse_search_spec *spec = load_spec_ok(text);
+    adse_search *s = create_ok(spec, 1, true);
+    const adse_spec *layer = adse_search_layer_spec(s, 0);
+    int n_genes = spec->n_genes, n_valid = 0, n_mapped = 0, n = 1;
+    for (int g = 0; g < n_genes; g++)
+        n *= spec->genes[g].n_values;
+    adse_arch *design = malloc(sizeof *design);
+    assert_non_null(design);
+    for (int k = 0; k < n; k++) { /* every combination of the gene values */
+        double genes[ADSE_SEARCH_MAX_GENES];
+        char name[512] = "design";
+        size_t used = strlen(name);
+        for (int g = 0, rest = k; g < n_genes; g++) {
+            const adse_search_gene *gn = &spec->genes[g];
+            genes[g] = gn->values[rest % gn->n_values];
+            rest /= gn->n_values;
+            char v[32];
+            used += (size_t)snprintf(name + used, sizeof name - used, " %s=%s", gn->name,
+                                     adse_search_format_gene(s, g, genes[g], v, sizeof v));
+        }
+        adse_err e;
+        if (adse_search_design_arch(s, genes, design, &e) != ADSE_OK) continue; /* impossible */
+        n_valid++;
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *out = open_memstream(&buf, &len);
+        assert_non_null(out);
+        assert_int_equal(adse_spec_write_arch_yaml(out, layer, design, &e), ADSE_OK);
+        fclose(out);
+        const char *texts[1] = {buf};
+        const char *names[1] = {"best/arch.yaml"};
+        adse_spec *back = NULL;
+        if (adse_spec_load_strings(texts, names, 1, &back, &e) != ADSE_OK) {
+            char b[1200];
+            print_error("%s: written as\n%s\n", name, buf);
+            fail_msg("%s: the written architecture does not load: %s", name,
+                     adse_err_format(&e, b, sizeof b));
+        }
+        rt_same_arch(design, &back->arch, name);
+        adse_result want, got;
+        adse_status st1 = rt_evaluate(design, &layer->problem, &want);
+        adse_status st2 = rt_evaluate(&back->arch, &layer->problem, &got);
+        assert_int_equal(st1, st2);
+        if (st1 == ADSE_OK) {
+            n_mapped++;
+            if (want.cycles != got.cycles || want.energy_pj != got.energy_pj ||
+                want.area_um2 != got.area_um2)
+                fail_msg("%s: evaluated %llu cycles, %.17g pJ, %.17g um2; read back %llu, "
+                         "%.17g, %.17g",
+                         name, (unsigned long long)want.cycles, want.energy_pj, want.area_um2,
+                         (unsigned long long)got.cycles, got.energy_pj, got.area_um2);
+        } else {
+            assert_string_equal(want.reason, got.reason);
+        }
+        adse_spec_free(back);
+        free(buf);
+    }
+    /* the impossible ones: weights_spad width 16 with 2-word blocks of 16-bit words */
+    assert_int_equal(n_valid, n * 3 / 4);
+    assert_true(n_mapped >= n_valid / 4);
+    free(design);
+    adse_search_free(s);
+    adse_search_spec_free(spec);
+    assert_int_equal(testutil_rmtree(dir), 0);
+}
+
 /* ---- the GA -------------------------------------------------------------------------- */
 
 #define GA_SPEC                                                                                    \
@@ -937,6 +1107,7 @@ int main(void)
         cmocka_unit_test(test_example_spec),
         cmocka_unit_test(test_spec_errors),
         cmocka_unit_test(test_design_arch_and_yaml),
+        cmocka_unit_test(test_design_round_trip),
         cmocka_unit_test(test_ga_bookkeeping),
         cmocka_unit_test(test_ga_threads_deterministic),
         cmocka_unit_test(test_ga_resume),

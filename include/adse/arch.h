@@ -160,6 +160,13 @@ typedef struct adse_arch {
  * not multiply to the width, or when a DRAM has a cluster size other than 1. */
 adse_status adse_buffer_derive_geometry(adse_buffer *b, adse_err *err);
 
+/* Row width in bits: width_bits if declared, else word_bits x block_size x cluster_size. */
+uint64_t adse_buffer_row_bits(const adse_buffer *b);
+
+/* Rows: depth if declared (non-zero), else ceil(size_words / block_size); 0 without a
+ * size. What the estimator prices and what a depth gene starts from. */
+uint64_t adse_buffer_rows(const adse_buffer *b);
+
 /* Checks the invariants the model relies on (spec 2.3): 1..ADSE_MAX_LEVELS storage levels;
  * each component's mesh_x * mesh_y equals its instances (both >= 1); each child's mesh (the
  * MACs for level 0) a whole multiple of its parent's, so that fanouts are integers; block

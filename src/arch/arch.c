@@ -115,6 +115,18 @@ adse_status adse_buffer_derive_geometry(adse_buffer *b, adse_err *err)
     return ADSE_OK;
 }
 
+uint64_t adse_buffer_row_bits(const adse_buffer *b)
+{
+    return b->width_bits ? b->width_bits : (uint64_t)b->word_bits * b->block_size * b->cluster_size;
+}
+
+uint64_t adse_buffer_rows(const adse_buffer *b)
+{
+    if (!b->size_specified) return 0;
+    if (b->depth || !b->block_size) return b->depth;
+    return (b->size_words + b->block_size - 1) / b->block_size;
+}
+
 static adse_status check_mesh(adse_err *err, const char *name, adse_srcpos pos, uint32_t instances,
                               uint32_t mesh_x, uint32_t mesh_y)
 {

@@ -34,14 +34,10 @@ adse_status adse_energy_estimate_buffer(const adse_buffer *b, const adse_energy_
     adse_energy_attr attrs[GEOMETRY_ATTRS + ADSE_MAX_EST_ATTRS];
     char width[24], depth[24], word_bits[16], block[16];
     size_t n = 0;
-    uint64_t w =
-        b->width_bits ? b->width_bits : (uint64_t)b->word_bits * b->block_size * b->cluster_size;
-    snprintf(width, sizeof width, "%" PRIu64, w);
+    snprintf(width, sizeof width, "%" PRIu64, adse_buffer_row_bits(b));
     attrs[n++] = (adse_energy_attr){"width", width};
     if (b->size_specified) {
-        uint64_t d = b->depth;
-        if (!d && b->block_size) d = (b->size_words + b->block_size - 1) / b->block_size;
-        snprintf(depth, sizeof depth, "%" PRIu64, d);
+        snprintf(depth, sizeof depth, "%" PRIu64, adse_buffer_rows(b));
         attrs[n++] = (adse_energy_attr){"depth", depth};
     }
     snprintf(word_bits, sizeof word_bits, "%" PRIu32, b->word_bits);

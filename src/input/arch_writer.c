@@ -98,11 +98,13 @@ typedef struct comp_override {
     char key[16][32];               /* key to add when absent */
     char value[16][48];
     bool used[16];
-    bool rename; /* rewrite the [a..b] range */
+    bool rekey[16]; /* an existing key it matches is written as key */
+    bool rename;    /* rewrite the [a..b] range */
     char name[ADSE_NAME_MAX + 48];
 } comp_override;
 
 static const char *const al_depth[] = {"depth", "memory_depth", "data_storage_depth", NULL};
+static const char *const al_other_size[] = {"entries", "sizeKB", NULL};
 static const char *const al_width[] = {"width", "memory_width", "data_storage_width", NULL};
 static const char *const al_block[] = {"block_size", "n_words", NULL};
 static const char *const al_word[] = {"word_bits", "word_width", "datawidth", NULL};
@@ -173,7 +175,13 @@ static bool component_overrides(emitter *e, const adse__ynode *cn, comp_override
         inst_b = bb->instances, inst_d = bd->instances;
         mx_b = bb->mesh_x, mx_d = bd->mesh_x;
         my_b = bb->mesh_y, my_d = bd->mesh_y;
-        if (bb->depth != bd->depth) ov_add(o, al_depth, "depth", "%.0f", (double)bd->depth);
+        if (bd->size_given == ADSE_SIZE_DEPTH && bb->size_given != ADSE_SIZE_DEPTH) {
+            /* a depth gene on a level sized by entries or sizeKB: depth replaces that key */
+            ov_add(o, al_other_size, "depth", "%.0f", (double)bd->depth);
+            o->rekey[o->n - 1] = true;
+        } else if (bb->depth != bd->depth) {
+            ov_add(o, al_depth, "depth", "%.0f", (double)bd->depth);
+        }
         if (bb->width_bits != bd->width_bits)
             ov_add(o, al_width, "width", "%.0f", (double)bd->width_bits);
         if (bb->word_bits != bd->word_bits)
@@ -224,9 +232,12 @@ static void emit_attrs(emitter *e, const adse__ynode *attrs, int indent, comp_ov
         for (int i = 0; i < attrs->n; i++) {
             const adse__ypair *p = &attrs->pairs[i];
             ind(e, indent);
-            emit_scalar(e, p->key);
-            fputc(':', e->f);
             int k = ov_find(o, p->key->text);
+            if (k >= 0 && !o->used[k] && o->rekey[k])
+                fputs(o->key[k], e->f);
+            else
+                emit_scalar(e, p->key);
+            fputc(':', e->f);
             if (k >= 0 && !o->used[k]) {
                 o->used[k] = true;
                 fprintf(e->f, " %s\n", o->value[k]);

@@ -420,11 +420,8 @@ void adse__baseline_genes(const adse__designer *d, double *genes, bool *all_in_d
         } else {
             const adse_buffer *b = &a->levels[t];
             switch (gn->attr) {
-            case ADSE_GENE_DEPTH: v = (double)b->depth; break;
-            case ADSE_GENE_WIDTH:
-                v = b->width_bits ? (double)b->width_bits
-                                  : (double)b->word_bits * b->block_size * b->cluster_size;
-                break;
+            case ADSE_GENE_DEPTH: v = (double)adse_buffer_rows(b); break;
+            case ADSE_GENE_WIDTH: v = (double)adse_buffer_row_bits(b); break;
             case ADSE_GENE_BLOCK_SIZE: v = b->block_size; break;
             case ADSE_GENE_WORD_BITS: v = b->word_bits; break;
             case ADSE_GENE_MESH_X: v = b->mesh_x; break;
