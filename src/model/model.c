@@ -50,6 +50,59 @@ static int omega(uint64_t x)
     return n;
 }
 
+/* The problem's projections flattened per data space (terms in rank order). */
+static void build_projections(adse_model *m, const adse_problem *problem)
+{
+    for (int d = 0; d < m->n_ds; d++) {
+        const adse_dataspace *ds = &problem->ds[d];
+        mproj *p = &m->proj[d];
+        p->n_ranks = ds->n_ranks;
+        p->read_write = ds->read_write;
+        if (ds->read_write && m->rw_ds < 0) m->rw_ds = d;
+        int t = 0;
+        for (int r = 0; r < ds->n_ranks; r++) {
+            p->first[r] = (uint8_t)t;
+            if (ds->ranks[r].n_terms > 1) p->halo = true;
+            for (int k = 0; k < ds->ranks[r].n_terms; k++) {
+                const adse_term *tm = &ds->ranks[r].terms[k];
+                p->dim[t] = tm->dim;
+                p->coef[t] = tm->coef;
+                if (tm->coef != 0) p->relevant |= 1u << tm->dim;
+                t++;
+            }
+        }
+        p->first[ds->n_ranks] = (uint8_t)t;
+    }
+}
+
+/* Per level: fanouts, area, network latency and bandwidth scales by data-space id. */
+static adse_status build_levels(adse_model *m, const adse_arch *arch, const adse_problem *problem,
+                                adse_err *err)
+{
+    m->fmax = 1;
+    m->area_um2 = arch->arith.area_um2 * arch->arith.instances;
+    for (int i = 0; i < m->n_levels; i++) {
+        const adse_buffer *b = &arch->levels[i];
+        m->fanout_x[i] = adse_arch_fanout_x(arch, i);
+        m->fanout_y[i] = adse_arch_fanout_y(arch, i);
+        uint32_t f = m->fanout_x[i] * m->fanout_y[i];
+        if (f > m->fmax) m->fmax = f;
+        m->area_um2 += b->area_um2 * b->instances;
+        m->latency += b->network_fill_latency + b->network_drain_latency;
+        for (int d = 0; d < m->n_ds; d++)
+            m->bw_scale[i][d] = 1.0;
+        for (int k = 0; k < b->n_bw_scales && k < ADSE_MAX_BW_SCALES; k++) {
+            int d = adse_problem_ds_id(problem, b->bw_scale_names[k]);
+            if (d < 0)
+                return adse_err_set(err, ADSE_E_SPEC, NULL, 0, 0,
+                                    "'%s' bandwidth scale names unknown data space '%s'", b->name,
+                                    b->bw_scale_names[k]);
+            m->bw_scale[i][d] = b->bw_scale_values[k];
+        }
+    }
+    return ADSE_OK;
+}
+
 adse_status adse_model_create(const adse_arch *arch, const adse_problem *problem,
                               const adse_model_options *opts, adse_model **out, adse_err *err)
 {
@@ -73,27 +126,7 @@ adse_status adse_model_create(const adse_arch *arch, const adse_problem *problem
     m->n_dims = problem->n_dims;
     m->n_ds = problem->n_ds;
     m->rw_ds = -1;
-
-    for (int d = 0; d < m->n_ds; d++) {
-        const adse_dataspace *ds = &problem->ds[d];
-        mproj *p = &m->proj[d];
-        p->n_ranks = ds->n_ranks;
-        p->read_write = ds->read_write;
-        if (ds->read_write && m->rw_ds < 0) m->rw_ds = d;
-        int t = 0;
-        for (int r = 0; r < ds->n_ranks; r++) {
-            p->first[r] = (uint8_t)t;
-            if (ds->ranks[r].n_terms > 1) p->halo = true;
-            for (int k = 0; k < ds->ranks[r].n_terms; k++) {
-                const adse_term *tm = &ds->ranks[r].terms[k];
-                p->dim[t] = tm->dim;
-                p->coef[t] = tm->coef;
-                if (tm->coef != 0) p->relevant |= 1u << tm->dim;
-                t++;
-            }
-        }
-        p->first[ds->n_ranks] = (uint8_t)t;
-    }
+    build_projections(m, problem);
 
     m->macs = 1;
     int kmax = 0;
@@ -105,28 +138,9 @@ adse_status adse_model_create(const adse_arch *arch, const adse_problem *problem
     if (kmax > arch->n_levels * problem->n_dims) kmax = arch->n_levels * problem->n_dims;
     m->kmax = kmax < 1 ? 1 : kmax;
 
-    m->fmax = 1;
-    m->area_um2 = arch->arith.area_um2 * arch->arith.instances;
-    for (int i = 0; i < m->n_levels; i++) {
-        const adse_buffer *b = &arch->levels[i];
-        m->fanout_x[i] = adse_arch_fanout_x(arch, i);
-        m->fanout_y[i] = adse_arch_fanout_y(arch, i);
-        uint32_t f = m->fanout_x[i] * m->fanout_y[i];
-        if (f > m->fmax) m->fmax = f;
-        m->area_um2 += b->area_um2 * b->instances;
-        m->latency += b->network_fill_latency + b->network_drain_latency;
-        for (int d = 0; d < m->n_ds; d++)
-            m->bw_scale[i][d] = 1.0;
-        for (int k = 0; k < b->n_bw_scales && k < ADSE_MAX_BW_SCALES; k++) {
-            int d = adse_problem_ds_id(problem, b->bw_scale_names[k]);
-            if (d < 0) {
-                free(m);
-                return adse_err_set(err, ADSE_E_SPEC, NULL, 0, 0,
-                                    "'%s' bandwidth scale names unknown data space '%s'", b->name,
-                                    b->bw_scale_names[k]);
-            }
-            m->bw_scale[i][d] = b->bw_scale_values[k];
-        }
+    if ((st = build_levels(m, arch, problem, err))) {
+        free(m);
+        return st;
     }
     *out = m;
     return ADSE_OK;

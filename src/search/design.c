@@ -97,63 +97,57 @@ static void component_list(const adse_arch *a, char *buf, size_t size)
     if (used < size) snprintf(buf + used, size - used, "%s%s", used ? ", " : "", a->arith.name);
 }
 
-adse_status adse__designer_init(adse__designer *d, const adse_search_spec *spec,
-                                const adse_arch *base, const adse_energy_options *energy,
-                                adse_err *err)
+/* Resolves gene g's target (a storage level or the MACs) and checks that its attribute
+ * applies there and that the target is priced by the estimator when the gene resizes it. */
+static adse_status resolve_target(adse__designer *d, int g, adse_err *err)
 {
-    memset(d, 0, sizeof *d);
-    d->spec = spec;
-    d->base = base;
-    d->energy = *energy;
-    d->mesh_gene = -1;
-    for (int g = 0; g < spec->n_genes; g++) {
-        const adse_search_gene *gn = &spec->genes[g];
-        if (gn->attr == ADSE_GENE_MESH) {
-            d->target[g] = ADSE__NO_TARGET;
-            d->mesh_gene = g;
-            continue;
-        }
-        /* adse_arch_level_id's "not found" (-1) is ADSE__ARITH: test the MACs first */
-        int lvl = strcmp(base->arith.name, gn->component) == 0
-                      ? ADSE__ARITH
-                      : adse_arch_level_id(base, gn->component);
-        if (lvl < 0 && strcmp(base->arith.name, gn->component) != 0) {
-            char list[512];
-            component_list(base, list, sizeof list);
-            return gene_err(err, spec, gn->component_line, gn->component_column,
-                            "parameter '%s': no component '%s' in the architecture (components: "
-                            "%s)",
-                            gn->name, gn->component, list);
-        }
-        d->target[g] = lvl;
-        if (lvl == ADSE__ARITH) {
-            if (gn->attr != ADSE_GENE_WORD_BITS && gn->attr != ADSE_GENE_INSTANCES &&
-                gn->attr != ADSE_GENE_MESH_X)
-                return gene_err(err, spec, gn->line, gn->column,
-                                "parameter '%s': attribute '%s' does not apply to the arithmetic "
-                                "component '%s' (word_bits, instances, meshX do)",
-                                gn->name, attr_name(gn->attr), gn->component);
-            if (changes_size(gn->attr) && (base->arith.energy_source != ADSE_ENERGY_ESTIMATOR ||
-                                           base->arith.area_source != ADSE_ENERGY_ESTIMATOR))
-                return gene_err(err, spec, gn->line, gn->column,
-                                "parameter '%s': '%s' is priced by an ERT/ART table or a user "
-                                "attribute, which does not follow a changed size; leave ERT/ART "
-                                "files out of 'design'%s",
-                                gn->name, gn->component, "");
-            continue;
-        }
-        const adse_buffer *b = &base->levels[lvl];
-        if (changes_size(gn->attr) &&
-            (b->energy_source != ADSE_ENERGY_ESTIMATOR || b->area_source != ADSE_ENERGY_ESTIMATOR))
-            return gene_err(err, spec, gn->line, gn->column,
-                            "parameter '%s': '%s' is priced by an ERT/ART table or a user "
-                            "attribute, which does not follow a changed size; leave ERT/ART "
-                            "files out of 'design'%s",
-                            gn->name, gn->component, "");
+    const adse_search_spec *spec = d->spec;
+    const adse_arch *base = d->base;
+    const adse_search_gene *gn = &spec->genes[g];
+    if (gn->attr == ADSE_GENE_MESH) {
+        d->target[g] = ADSE__NO_TARGET;
+        d->mesh_gene = g;
+        return ADSE_OK;
     }
-    if (d->mesh_gene < 0) return ADSE_OK;
+    /* adse_arch_level_id's "not found" (-1) is ADSE__ARITH: test the MACs first */
+    int lvl = strcmp(base->arith.name, gn->component) == 0
+                  ? ADSE__ARITH
+                  : adse_arch_level_id(base, gn->component);
+    if (lvl < 0 && strcmp(base->arith.name, gn->component) != 0) {
+        char list[512];
+        component_list(base, list, sizeof list);
+        return gene_err(err, spec, gn->component_line, gn->component_column,
+                        "parameter '%s': no component '%s' in the architecture (components: "
+                        "%s)",
+                        gn->name, gn->component, list);
+    }
+    d->target[g] = lvl;
+    if (lvl == ADSE__ARITH && gn->attr != ADSE_GENE_WORD_BITS && gn->attr != ADSE_GENE_INSTANCES &&
+        gn->attr != ADSE_GENE_MESH_X)
+        return gene_err(err, spec, gn->line, gn->column,
+                        "parameter '%s': attribute '%s' does not apply to the arithmetic "
+                        "component '%s' (word_bits, instances, meshX do)",
+                        gn->name, attr_name(gn->attr), gn->component);
+    bool estimated = lvl == ADSE__ARITH
+                         ? base->arith.energy_source == ADSE_ENERGY_ESTIMATOR &&
+                               base->arith.area_source == ADSE_ENERGY_ESTIMATOR
+                         : base->levels[lvl].energy_source == ADSE_ENERGY_ESTIMATOR &&
+                               base->levels[lvl].area_source == ADSE_ENERGY_ESTIMATOR;
+    if (changes_size(gn->attr) && !estimated)
+        return gene_err(err, spec, gn->line, gn->column,
+                        "parameter '%s': '%s' is priced by an ERT/ART table or a user "
+                        "attribute, which does not follow a changed size; leave ERT/ART "
+                        "files out of 'design'%s",
+                        gn->name, gn->component, "");
+    return ADSE_OK;
+}
 
-    /* Mesh roles from the baseline: PE-level components hold `total` instances. */
+/* Mesh roles from the baseline (docs/search.md): PE-level components hold the mesh gene's
+ * `total` instances; one-per-column and one-per-row components follow the PE mesh. */
+static adse_status mesh_roles(adse__designer *d, adse_err *err)
+{
+    const adse_search_spec *spec = d->spec;
+    const adse_arch *base = d->base;
     const adse_search_gene *mg = &spec->genes[d->mesh_gene];
     uint64_t total = mg->mesh_total;
     uint32_t x0 = 0, y0 = 0;
@@ -212,6 +206,22 @@ adse_status adse__designer_init(adse__designer *d, const adse_search_spec *spec,
                             gn->name, gn->component);
     }
     return ADSE_OK;
+}
+
+adse_status adse__designer_init(adse__designer *d, const adse_search_spec *spec,
+                                const adse_arch *base, const adse_energy_options *energy,
+                                adse_err *err)
+{
+    memset(d, 0, sizeof *d);
+    d->spec = spec;
+    d->base = base;
+    d->energy = *energy;
+    d->mesh_gene = -1;
+    for (int g = 0; g < spec->n_genes; g++) {
+        adse_status st = resolve_target(d, g, err);
+        if (st) return st;
+    }
+    return d->mesh_gene < 0 ? ADSE_OK : mesh_roles(d, err);
 }
 
 /* ---- applying genes ------------------------------------------------------------------ */
@@ -292,14 +302,11 @@ static adse_status set_mesh_x(uint32_t *inst, uint32_t *mx, uint32_t *my, double
     return ADSE_OK;
 }
 
-adse_status adse__design_arch(const adse__designer *d, const double *genes, adse_arch *out,
-                              adse_err *err)
+/* Gene values from a checkpoint or a caller may be anything: the same rules as the spec's
+ * values, so that the conversions when applying them are defined. */
+static adse_status check_gene_values(const adse_search_spec *spec, const double *genes,
+                                     adse_err *err)
 {
-    const adse_search_spec *spec = d->spec;
-    *out = *d->base;
-    adse_status st;
-    /* Gene values from a checkpoint or a caller may be anything: the same rules as the
-     * spec's values, so that the conversions below are defined. */
     for (int g = 0; g < spec->n_genes; g++) {
         const adse_search_gene *gn = &spec->genes[g];
         double v = genes[g];
@@ -312,6 +319,47 @@ adse_status adse__design_arch(const adse__designer *d, const double *genes, adse
             return invalid(err, "meshX %.17g of gene '%s' does not divide the mesh total %" PRIu64,
                            v, gn->name, gn->mesh_total);
     }
+    return ADSE_OK;
+}
+
+/* Sets the attribute of gene gn, value v, on its target t (a level or ADSE__ARITH). */
+static adse_status apply_gene(const adse_search_gene *gn, int t, double v, adse_arch *out,
+                              adse_err *err)
+{
+    if (t == ADSE__ARITH) {
+        adse_arith *a = &out->arith;
+        if (gn->attr == ADSE_GENE_INSTANCES)
+            return set_instances(&a->instances, &a->mesh_x, &a->mesh_y, v, a->name, err);
+        if (gn->attr == ADSE_GENE_MESH_X)
+            return set_mesh_x(&a->instances, &a->mesh_x, &a->mesh_y, v, a->name, err);
+        a->word_bits = (uint32_t)v;
+        return ADSE_OK;
+    }
+    adse_buffer *b = &out->levels[t];
+    switch (gn->attr) {
+    case ADSE_GENE_INSTANCES:
+        return set_instances(&b->instances, &b->mesh_x, &b->mesh_y, v, b->name, err);
+    case ADSE_GENE_MESH_X:
+        return set_mesh_x(&b->instances, &b->mesh_x, &b->mesh_y, v, b->name, err);
+    case ADSE_GENE_DEPTH: b->depth = (uint64_t)v; break;
+    case ADSE_GENE_WIDTH: b->width_bits = (uint64_t)v; break;
+    case ADSE_GENE_BLOCK_SIZE: b->block_size = (uint32_t)v; break;
+    case ADSE_GENE_WORD_BITS: b->word_bits = (uint32_t)v; break;
+    case ADSE_GENE_READ_BW: b->read_bw = v; break;
+    case ADSE_GENE_WRITE_BW: b->write_bw = v; break;
+    case ADSE_GENE_BANDWIDTH: b->read_bw = b->write_bw = v / 2; break;
+    default: break;
+    }
+    return ADSE_OK;
+}
+
+adse_status adse__design_arch(const adse__designer *d, const double *genes, adse_arch *out,
+                              adse_err *err)
+{
+    const adse_search_spec *spec = d->spec;
+    *out = *d->base;
+    adse_status st = check_gene_values(spec, genes, err);
+    if (st) return st;
     if (d->mesh_gene >= 0) {
         uint64_t total = spec->genes[d->mesh_gene].mesh_total;
         uint32_t x = (uint32_t)genes[d->mesh_gene];
@@ -327,43 +375,10 @@ adse_status adse__design_arch(const adse__designer *d, const double *genes, adse
     for (int pass = 0; pass < 3; pass++) {
         for (int g = 0; g < spec->n_genes; g++) {
             const adse_search_gene *gn = &spec->genes[g];
-            int t = d->target[g];
-            double v = genes[g];
-            if (t == ADSE__NO_TARGET) continue;
             bool is_inst = gn->attr == ADSE_GENE_INSTANCES, is_mx = gn->attr == ADSE_GENE_MESH_X;
-            if ((pass == 0) != is_inst || (pass == 1) != is_mx) continue;
-            if (t == ADSE__ARITH) {
-                adse_arith *a = &out->arith;
-                if (is_inst)
-                    st = set_instances(&a->instances, &a->mesh_x, &a->mesh_y, v, a->name, err);
-                else if (is_mx)
-                    st = set_mesh_x(&a->instances, &a->mesh_x, &a->mesh_y, v, a->name, err);
-                else {
-                    a->word_bits = (uint32_t)v;
-                    st = ADSE_OK;
-                }
-                if (st) return st;
+            if (d->target[g] == ADSE__NO_TARGET || (pass == 0) != is_inst || (pass == 1) != is_mx)
                 continue;
-            }
-            adse_buffer *b = &out->levels[t];
-            st = ADSE_OK;
-            switch (gn->attr) {
-            case ADSE_GENE_INSTANCES:
-                st = set_instances(&b->instances, &b->mesh_x, &b->mesh_y, v, b->name, err);
-                break;
-            case ADSE_GENE_MESH_X:
-                st = set_mesh_x(&b->instances, &b->mesh_x, &b->mesh_y, v, b->name, err);
-                break;
-            case ADSE_GENE_DEPTH: b->depth = (uint64_t)v; break;
-            case ADSE_GENE_WIDTH: b->width_bits = (uint64_t)v; break;
-            case ADSE_GENE_BLOCK_SIZE: b->block_size = (uint32_t)v; break;
-            case ADSE_GENE_WORD_BITS: b->word_bits = (uint32_t)v; break;
-            case ADSE_GENE_READ_BW: b->read_bw = v; break;
-            case ADSE_GENE_WRITE_BW: b->write_bw = v; break;
-            case ADSE_GENE_BANDWIDTH: b->read_bw = b->write_bw = v / 2; break;
-            default: break;
-            }
-            if (st) return st;
+            if ((st = apply_gene(gn, d->target[g], genes[g], out, err))) return st;
         }
     }
     for (int i = 0; i < out->n_levels; i++) {
