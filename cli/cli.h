@@ -105,6 +105,9 @@ void cmd_map_usage(FILE *f);
 int cmd_energy(int argc, char **argv);
 void cmd_energy_usage(FILE *f);
 
+int cmd_import(int argc, char **argv);
+void cmd_import_usage(FILE *f);
+
 int cmd_search(int argc, char **argv);
 void cmd_search_usage(FILE *f);
 

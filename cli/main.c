@@ -18,6 +18,8 @@ const cli_command cli_commands[] = {
     {"map", cmd_map, cmd_map_usage, "search the mapspace for the best mapping (timeloop-mapper)"},
     {"energy", cmd_energy, cmd_energy_usage,
      "energy per action and area of each component (built-in estimator, ERT/ART export)"},
+    {"import", cmd_import, cmd_import_usage,
+     "list an ONNX model's compute layers as Timeloop problems (network.yaml)"},
     {"search", cmd_search, cmd_search_usage,
      "search accelerator parameters with a genetic algorithm under budgets"},
     {"help", cmd_help, cmd_help_usage, "show help for adse or one of its commands"},

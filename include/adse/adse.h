@@ -8,6 +8,7 @@
 #include "adse/error.h"
 #include "adse/limits.h"
 #include "adse/workload.h"
+#include "adse/network.h"
 #include "adse/arch.h"
 #include "adse/energy.h"
 #include "adse/mapping.h"

@@ -25,4 +25,14 @@
     4000000 /* nodes of a document with every alias expanded                                       \
                (anchors reused at each alias count each time) */
 
+/* Bounds of an ONNX model (adse_network_load_onnx): larger inputs are ADSE_E_SPEC errors.
+ * Protobuf itself caps a message at 2 GiB; real models have ranks <= 6 and fold only shape
+ * vectors (a few elements). */
+#define ADSE_ONNX_MAX_BYTES 0x7fffffffu /* bytes of one .onnx file */
+#define ADSE_ONNX_MAX_NODES 1000000     /* nodes, and separately initializers and value infos */
+#define ADSE_ONNX_MAX_IO 4096           /* inputs, outputs and attributes of one node */
+#define ADSE_ONNX_MAX_RANK 16           /* rank of a tensor whose shape is read or inferred */
+#define ADSE_ONNX_MAX_DIM (1ll << 40)   /* extent of one tensor axis */
+#define ADSE_ONNX_MAX_FOLD 4096         /* elements of an integer tensor folded as a constant */
+
 #endif

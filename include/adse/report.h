@@ -22,6 +22,7 @@
 #include "adse/mapper.h"
 #include "adse/mapping.h"
 #include "adse/model.h"
+#include "adse/network.h"
 #include "adse/spec.h"
 #include "adse/workload.h"
 
@@ -101,6 +102,27 @@ typedef enum adse_energy_report_format {
  * written --, ADSE_E_IO when the stream reports an error. */
 adse_status adse_report_energy(FILE *f, adse_energy_report_format fmt, const adse_spec *spec,
                                const adse_energy_options *opt, adse_err *err);
+
+/* ---- problems and networks (`adse import`) -------------------------------------------- */
+
+/* Writes problem as a Timeloop problem file (`problem:` with its shape inline: dimensions,
+ * coefficients, data spaces with their projections, and the instance with every bound and
+ * coefficient), which Timeloop and adse read back to an equal problem. */
+adse_status adse_report_problem_yaml(FILE *f, const adse_problem *problem);
+
+/* The layer table of `adse import`: one row per distinct layer (index, name, op, count,
+ * instance, MACs per occurrence, MACs x count), totals, and the ops not modeled. */
+adse_status adse_report_network_table(FILE *f, const adse_network *net);
+
+/* `adse import --json`: {"model", "layers": [{"name", "op", "instance", "count", "macs"}],
+ * "total_macs", "skipped": {op: count}} (docs/cli.md). */
+adse_status adse_report_network_json(FILE *f, const adse_network *net);
+
+/* network.yaml: the network's name, source, and per layer its name, op, count, MACs and
+ * problem file (files[i] for layer i, relative to network.yaml), the total MACs and the
+ * ops not modeled (docs/networks.md). */
+adse_status adse_report_network_yaml(FILE *f, const adse_network *net, const char *source,
+                                     const char *const *files);
 
 #ifdef __cplusplus
 }

@@ -37,6 +37,9 @@ typedef struct adse_dataspace {
     adse_rank ranks[ADSE_MAX_RANKS]; /* projection, outermost rank first as written */
     bool read_write;                 /* true for the output (read-modify-write) tensor */
     uint32_t relevant_mask;          /* bit x set when dimension x appears in a term */
+    /* 1 + id of the named coefficient term t of rank k takes its value from; 0 when the
+     * coefficient is a literal (kept to write the shape back with its names) */
+    uint8_t named[ADSE_MAX_RANKS][ADSE_MAX_TERMS];
 } adse_dataspace;
 
 typedef struct adse_problem {
@@ -59,6 +62,36 @@ typedef struct adse_problem {
  * well. ADSE_E_SPEC without a location otherwise (the loader adds the position). Called by
  * the problem loader and adse_model_create(). */
 adse_status adse_problem_validate(const adse_problem *p, adse_err *err);
+
+/* Names of the built-in shapes. */
+#define ADSE_SHAPE_CNN_LAYER "cnn-layer"             /* Timeloop's problem-shapes/ */
+#define ADSE_SHAPE_LAYER "CNN-Layer"                 /* timeloop-accelergy-exercises' */
+#define ADSE_SHAPE_GROUPED_LAYER "Grouped-CNN-Layer" /* the latter with groups G */
+
+/* Fills p with Timeloop's cnn-layer shape (problem-shapes/cnn-layer.yaml: dimensions R S P Q
+ * C K N; coefficients Wstride, Hstride, Wdilation, Hdilation; data spaces Weights
+ * [C][K][R][S], Inputs [N][C][R*Wdilation + P*Wstride][S*Hdilation + Q*Hstride], Outputs
+ * [N][K][Q][P]), every bound and coefficient 1. */
+void adse_problem_init_cnn_layer(adse_problem *p);
+
+/* Fills p with the CNN-Layer shape of timeloop-accelergy-exercises (the seed design's
+ * problems and constraints: the same projections with M for the output channels,
+ * dimensions C M R S N P Q), or when grouped the same with an eighth dimension G of
+ * independent groups (grouped and depthwise convolutions, batched matrix products):
+ * Weights [G][C][M][R][S], Inputs [N][G][C][...][...], Outputs [N][G][M][Q][P], C and M
+ * then counting channels per group. Every bound and coefficient is 1: set bounds[] and
+ * coef_values[], then call adse_problem_resolve_coefs(). */
+void adse_problem_init_layer(adse_problem *p, bool grouped);
+
+/* Copies each named coefficient's value into the terms that name it. */
+void adse_problem_resolve_coefs(adse_problem *p);
+
+/* Id of the coefficient named name, or -1. */
+int adse_problem_coef_id(const adse_problem *p, const char *name);
+
+/* True when a and b have the same shape (dimensions, coefficients, data spaces and their
+ * projections) and the same bounds. */
+bool adse_problem_equal(const adse_problem *a, const adse_problem *b);
 
 /* Size of data space d's box when dimension x spans extent[x] points (spec 1.2):
  * prod over ranks of (sum_t coef_t * (extent[dim_t] - 1) + 1). */

@@ -29,8 +29,8 @@ typedef struct adse__arch_paths {
 } adse__arch_paths;
 
 struct adse_spec_internal {
-    adse__ydoc *doc;        /* the merged document tree; owned */
-    adse__arch_paths paths; /* valid when the spec has an architecture */
+    adse__ydoc *doc;         /* the merged document tree; owned */
+    adse__arch_paths paths;  /* valid when the spec has an architecture */
     adse__warnings warnings; /* what the converters accepted with a warning (adse__ywarn) */
 };
 
@@ -96,7 +96,12 @@ void adse__ds_names(const adse_problem *p, char *buf, size_t size);
 adse_status adse__copy_name(const adse__ynode *n, char *dst, const char *what, adse_err *err);
 
 /* Reads a whole file into a malloc'd buffer (*text, not NUL-terminated beyond *len bytes
- * unless the file is; caller frees). Errors name the path. */
+ * unless the file is; caller frees). A file above max_bytes is an ADSE_E_SPEC error naming
+ * the limit max_name. Errors name the path. */
+adse_status adse__read_file_max(const char *path, size_t max_bytes, const char *max_name,
+                                char **text, size_t *len, adse_err *err);
+
+/* adse__read_file_max for YAML files (ADSE_YAML_MAX_BYTES). */
 adse_status adse__read_file(const char *path, char **text, size_t *len, adse_err *err);
 
 #endif

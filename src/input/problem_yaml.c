@@ -12,56 +12,6 @@ static const char *const shape_keys[] = {"name",        "dimensions", "coefficie
 static const char *const coef_keys[] = {"name", "default", NULL};
 static const char *const ds_keys[] = {"name", "projection", "read_write", NULL};
 
-/* The built-in cnn-layer shape (Timeloop's problem-shapes/cnn-layer.yaml). */
-static void builtin_cnn_layer(adse_problem *p)
-{
-    enum { R, S, P, Q, C, K, N };
-    static const char dims[] = "RSPQCKN";
-    static const char *const coefs[] = {"Wstride", "Hstride", "Wdilation", "Hdilation"};
-    enum { WSTRIDE, HSTRIDE, WDILATION, HDILATION };
-    p->n_dims = 7;
-    memcpy(p->dim_names, dims, 7);
-    p->n_coefs = 4;
-    for (int i = 0; i < 4; i++) {
-        snprintf(p->coef_names[i], sizeof p->coef_names[i], "%s", coefs[i]);
-        p->coef_values[i] = 1;
-    }
-    p->n_ds = 3;
-    /* Coefficients hold the coefficient id (resolved after the instance is read) as a
-     * negative number -1 - id; plain terms have coefficient 1. */
-    adse_dataspace *w = &p->ds[0], *in = &p->ds[1], *out = &p->ds[2];
-    snprintf(w->name, sizeof w->name, "Weights");
-    w->n_ranks = 4;
-    w->ranks[0] = (adse_rank){1, {{C, 1}}};
-    w->ranks[1] = (adse_rank){1, {{K, 1}}};
-    w->ranks[2] = (adse_rank){1, {{R, 1}}};
-    w->ranks[3] = (adse_rank){1, {{S, 1}}};
-    snprintf(in->name, sizeof in->name, "Inputs");
-    in->n_ranks = 4;
-    in->ranks[0] = (adse_rank){1, {{N, 1}}};
-    in->ranks[1] = (adse_rank){1, {{C, 1}}};
-    in->ranks[2] = (adse_rank){2, {{R, -1 - WDILATION}, {P, -1 - WSTRIDE}}};
-    in->ranks[3] = (adse_rank){2, {{S, -1 - HDILATION}, {Q, -1 - HSTRIDE}}};
-    snprintf(out->name, sizeof out->name, "Outputs");
-    out->n_ranks = 4;
-    out->ranks[0] = (adse_rank){1, {{N, 1}}};
-    out->ranks[1] = (adse_rank){1, {{K, 1}}};
-    out->ranks[2] = (adse_rank){1, {{Q, 1}}};
-    out->ranks[3] = (adse_rank){1, {{P, 1}}};
-    out->read_write = true;
-    for (int d = 0; d < p->n_ds; d++)
-        for (int k = 0; k < p->ds[d].n_ranks; k++)
-            for (int t = 0; t < p->ds[d].ranks[k].n_terms; t++)
-                p->ds[d].relevant_mask |= 1u << p->ds[d].ranks[k].terms[t].dim;
-}
-
-static int coef_id(const adse_problem *p, const char *name)
-{
-    for (int i = 0; i < p->n_coefs; i++)
-        if (strcmp(p->coef_names[i], name) == 0) return i;
-    return -1;
-}
-
 static int dim_id(const adse_problem *p, const char *name)
 {
     if (!name || !name[0] || name[1]) return -1;
@@ -114,7 +64,7 @@ static adse_status parse_coefficients(const adse__ynode *coefs, adse_problem *p,
         if (!name) return adse__yerr(err, ADSE_E_SPEC, c, "missing 'name' in coefficient");
         char *dst = p->coef_names[p->n_coefs];
         if ((st = adse__copy_name(name, dst, "coefficient name", err))) return st;
-        if (coef_id(p, dst) >= 0)
+        if (adse_problem_coef_id(p, dst) >= 0)
             return adse__yerr(err, ADSE_E_SPEC, name, "coefficient '%s' listed twice", dst);
         if (dim_id(p, dst) >= 0)
             return adse__yerr(err, ADSE_E_SPEC, name,
@@ -132,10 +82,10 @@ static adse_status parse_coefficients(const adse__ynode *coefs, adse_problem *p,
     return ADSE_OK;
 }
 
-/* A term [dim] or [dim, coefficient] (coefficient: a name or an integer). Coefficient
- * names are stored as -1 - id until the instance is read. */
+/* A term [dim] or [dim, coefficient] (coefficient: a name or an integer). A named
+ * coefficient's value is filled in once the instance is read (adse_problem_resolve_coefs). */
 static adse_status parse_term(const adse__ynode *t, const adse_problem *p, const char *ds,
-                              adse_term *out, adse_err *err)
+                              adse_term *out, uint8_t *named, adse_err *err)
 {
     if (!adse__ynode_is_seq(t) || t->n < 1 || t->n > 2)
         return adse__yerr(err, ADSE_E_SPEC, t,
@@ -161,10 +111,10 @@ static adse_status parse_term(const adse__ynode *t, const adse_problem *p, const
     out->dim = (uint8_t)d;
     out->coef = 1;
     if (cn) {
-        int c = coef_id(p, cn->text);
+        int c = adse_problem_coef_id(p, cn->text);
         int64_t lit;
         if (c >= 0)
-            out->coef = -1 - c;
+            *named = (uint8_t)(c + 1);
         else if (adse__yscalar_i64(cn, &lit) && lit >= 0)
             out->coef = lit;
         else
@@ -212,7 +162,9 @@ static adse_status parse_projection(const adse__ynode *proj, adse_problem *p, ad
                     return adse__yerr(err, ADSE_E_SPEC, r->items[t],
                                       "more than ADSE_MAX_TERMS (%d) terms in a rank of the %s",
                                       ADSE_MAX_TERMS, what);
-                if ((st = parse_term(r->items[t], p, ds->name, &rank->terms[t], err))) return st;
+                if ((st = parse_term(r->items[t], p, ds->name, &rank->terms[t], &ds->named[k][t],
+                                     err)))
+                    return st;
             }
             rank->n_terms = (uint8_t)r->n;
         }
@@ -330,9 +282,11 @@ adse_status adse__problem_from_yaml(const adse__ypair *top, adse_problem *p, ads
                                   "unknown problem shape '%s' (adse knows 'cnn-layer'; give other "
                                   "shapes inline)",
                                   shape->text);
-            snprintf(p->shape_name, sizeof p->shape_name, "%s", shape->text);
         }
-        builtin_cnn_layer(p);
+        adse_problem_init_cnn_layer(p);
+        /* the name as written ("" when none) */
+        snprintf(p->shape_name, sizeof p->shape_name, "%s",
+                 shape && !adse__ynode_is_null(shape) ? shape->text : "");
     } else if (adse__ynode_is_map(shape)) {
         if ((st = parse_inline_shape(shape, p, err))) return st;
     } else {
@@ -373,12 +327,6 @@ adse_status adse__problem_from_yaml(const adse__ypair *top, adse_problem *p, ads
                               "coefficient '%s' must be between -%d and %d, got %" PRId64,
                               p->coef_names[c], INT32_MAX, INT32_MAX, p->coef_values[c]);
         }
-    /* Resolve named coefficients. */
-    for (int d = 0; d < p->n_ds; d++)
-        for (int k = 0; k < p->ds[d].n_ranks; k++)
-            for (int t = 0; t < p->ds[d].ranks[k].n_terms; t++) {
-                adse_term *term = &p->ds[d].ranks[k].terms[t];
-                if (term->coef < 0) term->coef = p->coef_values[-1 - term->coef];
-            }
+    adse_problem_resolve_coefs(p);
     return check_size(p, at, err);
 }

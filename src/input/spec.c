@@ -235,7 +235,8 @@ adse_status adse_spec_load_strings_opts(const char *const *texts, const char *co
     return finish(spec, st, out, err);
 }
 
-adse_status adse__read_file(const char *path, char **text, size_t *len, adse_err *err)
+adse_status adse__read_file_max(const char *path, size_t max_bytes, const char *max_name,
+                                char **text, size_t *len, adse_err *err)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
@@ -245,12 +246,11 @@ adse_status adse__read_file(const char *path, char **text, size_t *len, adse_err
     while (buf) {
         n += fread(buf + n, 1, cap - n, f);
         if (n < cap) break;
-        if (n > ADSE_YAML_MAX_BYTES) { /* also stops an endless file such as /dev/zero */
+        if (n > max_bytes) { /* also stops an endless file such as /dev/zero */
             free(buf);
             fclose(f);
-            return adse_err_set(err, ADSE_E_SPEC, path, 0, 0,
-                                "file larger than ADSE_YAML_MAX_BYTES (%d MiB)",
-                                ADSE_YAML_MAX_BYTES >> 20);
+            return adse_err_set(err, ADSE_E_SPEC, path, 0, 0, "file larger than %s (%zu MiB)",
+                                max_name, max_bytes >> 20);
         }
         char *nb = realloc(buf, cap * 2);
         if (!nb) {
@@ -271,6 +271,11 @@ adse_status adse__read_file(const char *path, char **text, size_t *len, adse_err
     *text = buf;
     *len = n;
     return ADSE_OK;
+}
+
+adse_status adse__read_file(const char *path, char **text, size_t *len, adse_err *err)
+{
+    return adse__read_file_max(path, ADSE_YAML_MAX_BYTES, "ADSE_YAML_MAX_BYTES", text, len, err);
 }
 
 adse_status adse_spec_load(const char *const *files, int n_files, adse_spec **out, adse_err *err)

@@ -1,0 +1,155 @@
+/*
+ * cli/cmd_import.c: `adse import`, an ONNX model as a network of Timeloop problems.
+ *
+ * Reads MODEL.onnx with the library's reader (no Python), prints the distinct compute
+ * layers (name, op, count, MACs, instance), the totals and the ops not modeled, or with
+ * --json the document of docs/cli.md; -o DIR also writes one Timeloop problem file per
+ * distinct layer and DIR/network.yaml listing them with their counts.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "adse/adse.h"
+#include "cli.h"
+
+void cmd_import_usage(FILE *f)
+{
+    fprintf(f, "usage: adse import [--json] [-o DIR] MODEL.onnx\n"
+               "\n"
+               "Reads an ONNX model (e.g. from torch.onnx.export, with or without its weights)\n"
+               "and lists its compute layers as Timeloop problems: Conv (grouped and depthwise\n"
+               "ones with a group dimension G), Gemm and MatMul (batched products with G), each\n"
+               "distinct shape once with its count. Every other op is listed as not modeled.\n"
+               "Shapes come from the model's value_info or adse's own shape inference.\n"
+               "\n"
+               "Options:\n"
+               "  --json                  print the JSON document instead of the table\n"
+               "  -o, --output DIR        also write DIR/NNN_<layer>.yaml (one Timeloop problem\n"
+               "                          per distinct layer) and DIR/network.yaml; DIR is\n"
+               "                          created if missing\n"
+               "  -h, --help              show this help\n"
+               "\n"
+               "Exit status: 0 success, 1 bad input (malformed model, a shape that cannot be\n"
+               "inferred), 2 usage error.\n");
+}
+
+/* "NNN_<name>.yaml" with every character outside [A-Za-z0-9._-] as '_' (malloc'd). */
+static char *layer_file_name(int index, const char *name)
+{
+    size_t len = strlen(name);
+    char *s = malloc(len + 16);
+    if (!s) return NULL;
+    int k = snprintf(s, len + 16, "%03d_", index + 1);
+    for (const char *p = name; *p; p++) {
+        char c = *p;
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  c == '.' || c == '-' || c == '_';
+        if (!ok && k > 0 && s[k - 1] == '_') continue; /* one '_' per run */
+        s[k++] = ok ? c : '_';
+    }
+    while (k > 4 && s[k - 1] == '_')
+        k--;
+    strcpy(s + k, ".yaml");
+    return s;
+}
+
+static int write_outputs(const char *dir, const char *model, const adse_network *net)
+{
+    if (cli_make_dirs(dir) != 0) {
+        cli_error("%s: cannot create directory: %s", dir, strerror(errno));
+        return -1;
+    }
+    int rc = 0;
+    char **names = calloc((size_t)net->n_layers + 1, sizeof *names);
+    if (!names) {
+        cli_error("out of memory");
+        return -1;
+    }
+    for (int i = 0; i < net->n_layers && rc == 0; i++) {
+        names[i] = layer_file_name(i, net->layers[i].name);
+        char *path;
+        FILE *f = names[i] ? cli_open_output(dir, names[i], &path) : NULL;
+        if (!f) {
+            if (!names[i]) cli_error("out of memory");
+            rc = -1;
+            break;
+        }
+        rc = cli_close_output(f, path, adse_report_problem_yaml(f, &net->layers[i].problem));
+    }
+    if (rc == 0) {
+        char *path;
+        FILE *f = cli_open_output(dir, "network.yaml", &path);
+        if (!f)
+            rc = -1;
+        else
+            rc = cli_close_output(
+                f, path, adse_report_network_yaml(f, net, model, (const char *const *)names));
+    }
+    for (int i = 0; i < net->n_layers; i++)
+        free(names[i]);
+    free(names);
+    return rc;
+}
+
+int cmd_import(int argc, char **argv)
+{
+    bool json = false, only_files = false;
+    const char *out_dir = NULL, *model = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (only_files || a[0] != '-' || strcmp(a, "-") == 0) {
+            if (model) return cli_usage_error("import", "more than one model ('%s')", a);
+            model = a;
+            continue;
+        }
+        if (strcmp(a, "--") == 0) {
+            only_files = true;
+        } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            cmd_import_usage(stdout);
+            return CLI_EXIT_OK;
+        } else if (strcmp(a, "--json") == 0) {
+            json = true;
+        } else if (strncmp(a, "-o", 2) == 0 || strcmp(a, "--output") == 0 ||
+                   strncmp(a, "--output=", 9) == 0) {
+            const char *inl = NULL;
+            if (strncmp(a, "--output=", 9) == 0)
+                inl = a + 9;
+            else if (a[1] == 'o' && a[2])
+                inl = a + 2;
+            out_dir = cli_option_value("import", argc, argv, &i, "-o", inl);
+            if (!out_dir) return CLI_EXIT_USAGE;
+            if (!out_dir[0])
+                return cli_usage_error("import", "option '-o' requires a non-empty directory");
+        } else {
+            return cli_usage_error("import", "unknown option '%s'", a);
+        }
+    }
+    if (!model) return cli_usage_error("import", "no model file");
+
+    adse_network *net = NULL;
+    adse_err err;
+    adse_err_clear(&err);
+    char msg[ADSE_ERR_FILE_MAX + ADSE_ERR_MSG_MAX + 64];
+    if (adse_network_load_onnx(model, NULL, &net, &err) != ADSE_OK) {
+        cli_error("%s", adse_err_format(&err, msg, sizeof msg));
+        return CLI_EXIT_FAIL;
+    }
+    int rc = CLI_EXIT_FAIL;
+    if (out_dir && write_outputs(out_dir, model, net) != 0) goto done;
+    adse_status st =
+        json ? adse_report_network_json(stdout, net) : adse_report_network_table(stdout, net);
+    if (st != ADSE_OK) {
+        cli_error("cannot write to stdout");
+        goto done;
+    }
+    if (cli_flush_stdout() != 0) goto done;
+    rc = CLI_EXIT_OK;
+done:
+    adse_network_free(net);
+    return rc;
+}

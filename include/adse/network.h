@@ -1,0 +1,93 @@
+/*
+ * adse/network.h: a network workload: the distinct compute layers of a model, each a
+ * Timeloop problem with a multiplicity, and the operators that were not modeled.
+ *
+ * Layers keep the order of their first occurrence in the model. Two layers of the same op
+ * whose problems are equal (adse_problem_equal) are one layer with count 2: the network's
+ * MACs are sum over layers of count * adse_problem_macs(problem). Operators that are not
+ * compute layers (activations, pooling, normalization, elementwise, shape arithmetic) are
+ * never dropped silently: each op type is listed in `skipped` with the number of nodes.
+ *
+ * adse_network_load_onnx() reads an ONNX model (protobuf, as PyTorch's torch.onnx.export
+ * writes it) with adse's own wire-format reader and shape propagation; docs/networks.md
+ * states the mapping from ONNX operators to problems.
+ * Ownership: a network is returned owned; free it with adse_network_free (NULL is fine).
+ * Thread-safety: a loaded network is immutable and may be read by any thread.
+ */
+#ifndef ADSE_NETWORK_H
+#define ADSE_NETWORK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "adse/error.h"
+#include "adse/workload.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define ADSE_OP_NAME_MAX 32 /* operator type names ("Conv", "MatMul"), with the NUL */
+
+typedef struct adse_network_layer {
+    char name[ADSE_NAME_MAX];  /* name of its first node in the model (possibly shortened) */
+    char op[ADSE_OP_NAME_MAX]; /* the operator: "Conv", "Gemm" or "MatMul" */
+    adse_problem problem;      /* the layer as a Timeloop problem */
+    uint64_t count;            /* how many nodes of the model have this op and problem */
+} adse_network_layer;
+
+typedef struct adse_network_skip {
+    char op[ADSE_OP_NAME_MAX]; /* operator type ("domain:op" outside the default domain) */
+    uint64_t count;            /* nodes of this type */
+} adse_network_skip;
+
+typedef struct adse_network {
+    char name[ADSE_NAME_MAX];   /* the model file's base name without .onnx */
+    int n_layers;               /* distinct layers */
+    adse_network_layer *layers; /* owned */
+    int n_skipped;              /* op types not modeled */
+    adse_network_skip *skipped; /* owned, in order of first occurrence */
+    int cap_layers, cap_skipped;
+} adse_network;
+
+typedef struct adse_onnx_options {
+    bool ignore_value_info; /* infer every intermediate shape instead of reading value_info */
+} adse_onnx_options;
+
+void adse_onnx_options_init(adse_onnx_options *o);
+
+/* Reads the ONNX model at path (at most ADSE_ONNX_MAX_BYTES). Errors name the file and the
+ * node, e.g. "model.onnx: node '/conv1/Conv' (Conv): input 'x' has no known shape".
+ * opts may be NULL (defaults). */
+adse_status adse_network_load_onnx(const char *path, const adse_onnx_options *opts,
+                                   adse_network **out, adse_err *err);
+
+/* The same on a model held in memory; name is used in error messages. */
+adse_status adse_network_load_onnx_buffer(const void *data, size_t size, const char *name,
+                                          const adse_onnx_options *opts, adse_network **out,
+                                          adse_err *err);
+
+/* An empty network named name (NULL when out of memory). */
+adse_network *adse_network_new(const char *name);
+
+/* Adds one occurrence of a layer: merged into an equal layer of the same op (count + 1) or
+ * appended. ADSE_E_NOMEM or ADSE_E_SPEC (counts overflowing) on failure. */
+adse_status adse_network_add_layer(adse_network *net, const char *name, const char *op,
+                                   const adse_problem *problem, adse_err *err);
+
+/* Counts one node of an op that is not modeled. */
+adse_status adse_network_add_skipped(adse_network *net, const char *op, adse_err *err);
+
+/* Total MACs: sum of count * MACs per layer; false when it does not fit in 64 bits. */
+bool adse_network_total_macs(const adse_network *net, uint64_t *macs);
+
+/* Total number of layer occurrences (sum of counts). */
+uint64_t adse_network_layer_count(const adse_network *net);
+
+void adse_network_free(adse_network *net);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

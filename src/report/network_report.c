@@ -1,0 +1,215 @@
+/* Problems and networks as Timeloop problem files, network.yaml, a table and JSON. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "adse/report.h"
+#include "util/json_writer.h"
+
+/* A YAML double-quoted scalar. */
+static void yaml_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\')
+            fprintf(f, "\\%c", ch);
+        else if (ch < 0x20 || ch == 0x7f)
+            fprintf(f, "\\x%02x", ch);
+        else
+            fputc(ch, f);
+    }
+    fputc('"', f);
+}
+
+static adse_status io_status(FILE *f)
+{
+    return ferror(f) ? ADSE_E_IO : ADSE_OK;
+}
+
+adse_status adse_report_problem_yaml(FILE *f, const adse_problem *p)
+{
+    if (!f || !p) return ADSE_E_USAGE;
+    fprintf(f, "problem:\n  shape:\n");
+    if (p->shape_name[0]) {
+        fprintf(f, "    name: ");
+        yaml_str(f, p->shape_name);
+        fputc('\n', f);
+    }
+    fprintf(f, "    dimensions: [");
+    for (int x = 0; x < p->n_dims; x++)
+        fprintf(f, "%s%c", x ? ", " : "", p->dim_names[x]);
+    fprintf(f, "]\n");
+    if (p->n_coefs) {
+        fprintf(f, "    coefficients:\n");
+        for (int c = 0; c < p->n_coefs; c++)
+            fprintf(f, "      - {name: %s, default: 1}\n", p->coef_names[c]);
+    }
+    fprintf(f, "    data_spaces:\n");
+    for (int d = 0; d < p->n_ds; d++) {
+        const adse_dataspace *ds = &p->ds[d];
+        fprintf(f, "      - name: %s\n        projection:\n", ds->name);
+        for (int k = 0; k < ds->n_ranks; k++) {
+            fprintf(f, "          - [");
+            for (int t = 0; t < ds->ranks[k].n_terms; t++) {
+                const adse_term *tm = &ds->ranks[k].terms[t];
+                fprintf(f, "%s[%c", t ? ", " : "", p->dim_names[tm->dim]);
+                if (ds->named[k][t])
+                    fprintf(f, ", %s", p->coef_names[ds->named[k][t] - 1]);
+                else if (tm->coef != 1)
+                    fprintf(f, ", %" PRId64, tm->coef);
+                fputc(']', f);
+            }
+            fprintf(f, "]\n");
+        }
+        if (ds->read_write) fprintf(f, "        read_write: true\n");
+    }
+    fprintf(f, "  instance:\n");
+    for (int x = 0; x < p->n_dims; x++)
+        fprintf(f, "    %c: %" PRIu64 "\n", p->dim_names[x], p->bounds[x]);
+    for (int c = 0; c < p->n_coefs; c++)
+        fprintf(f, "    %s: %" PRId64 "\n", p->coef_names[c], p->coef_values[c]);
+    return io_status(f);
+}
+
+/* "R=3 S=3 ... Wstride=2": every bound, then the coefficients that are not 1. */
+static void instance_text(const adse_problem *p, char *buf, size_t size)
+{
+    size_t k = 0;
+    buf[0] = 0;
+    for (int x = 0; x < p->n_dims && k < size; x++)
+        k += (size_t)snprintf(buf + k, size - k, "%s%c=%" PRIu64, x ? " " : "", p->dim_names[x],
+                              p->bounds[x]);
+    for (int c = 0; c < p->n_coefs && k < size; c++)
+        if (p->coef_values[c] != 1)
+            k += (size_t)snprintf(buf + k, size - k, " %s=%" PRId64, p->coef_names[c],
+                                  p->coef_values[c]);
+}
+
+/* 1234567 -> "1,234,567". */
+static const char *grouped(uint64_t v, char *buf, size_t size)
+{
+    char tmp[32];
+    int n = snprintf(tmp, sizeof tmp, "%" PRIu64, v), k = 0;
+    for (int i = 0; i < n && (size_t)k + 2 < size; i++) {
+        if (i && (n - i) % 3 == 0) buf[k++] = ',';
+        buf[k++] = tmp[i];
+    }
+    buf[k] = 0;
+    return buf;
+}
+
+adse_status adse_report_network_table(FILE *f, const adse_network *net)
+{
+    if (!f || !net) return ADSE_E_USAGE;
+    int wname = 5;
+    for (int i = 0; i < net->n_layers; i++) {
+        int len = (int)strlen(net->layers[i].name);
+        if (len > wname) wname = len;
+    }
+    fprintf(f, "model: %s\n", net->name);
+    fprintf(f, "%4s  %-*s  %-6s  %5s  %16s  %18s  %s\n", "#", wname, "layer", "op", "count", "MACs",
+            "MACs x count", "instance");
+    char inst[512], a[32], b[32];
+    for (int i = 0; i < net->n_layers; i++) {
+        const adse_network_layer *l = &net->layers[i];
+        uint64_t m = adse_problem_macs(&l->problem);
+        instance_text(&l->problem, inst, sizeof inst);
+        fprintf(f, "%4d  %-*s  %-6s  %5" PRIu64 "  %16s  %18s  %s\n", i + 1, wname, l->name, l->op,
+                l->count, grouped(m, a, sizeof a), grouped(m * l->count, b, sizeof b), inst);
+    }
+    uint64_t total = 0;
+    bool ok = adse_network_total_macs(net, &total);
+    fprintf(f, "total: %d distinct layers, %" PRIu64 " compute nodes, ", net->n_layers,
+            adse_network_layer_count(net));
+    if (ok)
+        fprintf(f, "%s MACs\n", grouped(total, a, sizeof a));
+    else
+        fprintf(f, "more than 2^64 MACs\n");
+    if (net->n_skipped) {
+        fprintf(f, "not modeled:");
+        for (int i = 0; i < net->n_skipped; i++)
+            fprintf(f, "%s %s x%" PRIu64, i ? "," : "", net->skipped[i].op, net->skipped[i].count);
+        fputc('\n', f);
+    }
+    return io_status(f);
+}
+
+adse_status adse_report_network_json(FILE *f, const adse_network *net)
+{
+    if (!f || !net) return ADSE_E_USAGE;
+    adse__json w;
+    adse__json_init(&w, f, 2);
+    adse__json_begin_object(&w);
+    adse__json_kv_string(&w, "model", net->name);
+    adse__json_key(&w, "layers");
+    adse__json_begin_array(&w);
+    for (int i = 0; i < net->n_layers; i++) {
+        const adse_network_layer *l = &net->layers[i];
+        adse__json_begin_object(&w);
+        adse__json_kv_string(&w, "name", l->name);
+        adse__json_kv_string(&w, "op", l->op);
+        adse__json_key(&w, "instance");
+        adse__json_begin_object(&w);
+        for (int x = 0; x < l->problem.n_dims; x++) {
+            char dn[2] = {l->problem.dim_names[x], 0};
+            adse__json_kv_uint(&w, dn, l->problem.bounds[x]);
+        }
+        for (int c = 0; c < l->problem.n_coefs; c++)
+            adse__json_kv_int(&w, l->problem.coef_names[c], l->problem.coef_values[c]);
+        adse__json_end_object(&w);
+        adse__json_kv_uint(&w, "count", l->count);
+        adse__json_kv_uint(&w, "macs", adse_problem_macs(&l->problem));
+        adse__json_end_object(&w);
+    }
+    adse__json_end_array(&w);
+    uint64_t total = 0;
+    if (adse_network_total_macs(net, &total))
+        adse__json_kv_uint(&w, "total_macs", total);
+    else {
+        adse__json_key(&w, "total_macs");
+        adse__json_null(&w);
+    }
+    adse__json_key(&w, "skipped");
+    adse__json_begin_object(&w);
+    for (int i = 0; i < net->n_skipped; i++)
+        adse__json_kv_uint(&w, net->skipped[i].op, net->skipped[i].count);
+    adse__json_end_object(&w);
+    adse__json_end_object(&w);
+    return adse__json_finish(&w) ? ADSE_OK : ADSE_E_IO;
+}
+
+adse_status adse_report_network_yaml(FILE *f, const adse_network *net, const char *source,
+                                     const char *const *files)
+{
+    if (!f || !net || !files) return ADSE_E_USAGE;
+    fprintf(f, "network:\n  name: ");
+    yaml_str(f, net->name);
+    fputc('\n', f);
+    if (source) {
+        fprintf(f, "  source: ");
+        yaml_str(f, source);
+        fputc('\n', f);
+    }
+    fprintf(f, "  layers:\n");
+    for (int i = 0; i < net->n_layers; i++) {
+        const adse_network_layer *l = &net->layers[i];
+        fprintf(f, "    - name: ");
+        yaml_str(f, l->name);
+        fprintf(f, "\n      op: %s\n      problem: ", l->op);
+        yaml_str(f, files[i]);
+        fprintf(f, "\n      count: %" PRIu64 "\n      macs: %" PRIu64 "\n", l->count,
+                adse_problem_macs(&l->problem));
+    }
+    uint64_t total = 0;
+    if (adse_network_total_macs(net, &total)) fprintf(f, "  total_macs: %" PRIu64 "\n", total);
+    if (net->n_skipped) {
+        fprintf(f, "  not_modeled:\n");
+        for (int i = 0; i < net->n_skipped; i++) {
+            fprintf(f, "    ");
+            yaml_str(f, net->skipped[i].op);
+            fprintf(f, ": %" PRIu64 "\n", net->skipped[i].count);
+        }
+    }
+    return io_status(f);
+}

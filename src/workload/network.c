@@ -1,0 +1,92 @@
+/* A network workload: distinct layers with multiplicities and the ops not modeled. */
+#include "adse/network.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+adse_network *adse_network_new(const char *name)
+{
+    adse_network *net = calloc(1, sizeof *net);
+    if (net) snprintf(net->name, sizeof net->name, "%s", name ? name : "");
+    return net;
+}
+
+void adse_network_free(adse_network *net)
+{
+    if (!net) return;
+    free(net->layers);
+    free(net->skipped);
+    free(net);
+}
+
+/* Grows *arr (n used, *cap allocated) by one element of size sz; false when out of memory. */
+static bool grow(void **arr, int n, int *cap, size_t sz)
+{
+    if (n < *cap) return true;
+    int nc = *cap ? *cap * 2 : 16;
+    void *na = realloc(*arr, (size_t)nc * sz);
+    if (!na) return false;
+    *arr = na;
+    *cap = nc;
+    return true;
+}
+
+adse_status adse_network_add_layer(adse_network *net, const char *name, const char *op,
+                                   const adse_problem *problem, adse_err *err)
+{
+    for (int i = 0; i < net->n_layers; i++) {
+        adse_network_layer *l = &net->layers[i];
+        if (strcmp(l->op, op) == 0 && adse_problem_equal(&l->problem, problem)) {
+            if (l->count == UINT64_MAX)
+                return adse_err_set(err, ADSE_E_SPEC, NULL, 0, 0, "too many layers");
+            l->count++;
+            return ADSE_OK;
+        }
+    }
+    if (!grow((void **)&net->layers, net->n_layers, &net->cap_layers, sizeof *net->layers))
+        return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
+    adse_network_layer *l = &net->layers[net->n_layers++];
+    memset(l, 0, sizeof *l);
+    snprintf(l->name, sizeof l->name, "%s", name);
+    snprintf(l->op, sizeof l->op, "%s", op);
+    l->problem = *problem;
+    l->count = 1;
+    return ADSE_OK;
+}
+
+adse_status adse_network_add_skipped(adse_network *net, const char *op, adse_err *err)
+{
+    for (int i = 0; i < net->n_skipped; i++)
+        if (strcmp(net->skipped[i].op, op) == 0) {
+            net->skipped[i].count++;
+            return ADSE_OK;
+        }
+    if (!grow((void **)&net->skipped, net->n_skipped, &net->cap_skipped, sizeof *net->skipped))
+        return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
+    adse_network_skip *s = &net->skipped[net->n_skipped++];
+    snprintf(s->op, sizeof s->op, "%s", op);
+    s->count = 1;
+    return ADSE_OK;
+}
+
+bool adse_network_total_macs(const adse_network *net, uint64_t *macs)
+{
+    uint64_t total = 0;
+    for (int i = 0; i < net->n_layers; i++) {
+        uint64_t m = adse_problem_macs(&net->layers[i].problem), c = net->layers[i].count;
+        if (m && c > UINT64_MAX / m) return false;
+        if (m * c > UINT64_MAX - total) return false;
+        total += m * c;
+    }
+    *macs = total;
+    return true;
+}
+
+uint64_t adse_network_layer_count(const adse_network *net)
+{
+    uint64_t n = 0;
+    for (int i = 0; i < net->n_layers; i++)
+        n += net->layers[i].count;
+    return n;
+}

@@ -1,0 +1,181 @@
+/*
+ * `adse import` run as a program (ADSE_CLI_PATH) on tests/data/onnx: the table's totals,
+ * the --json document (schema of docs/cli.md, PyTorch's ResNet-18 figures), -o DIR (one
+ * problem file per distinct layer that loads back, network.yaml listing them; a depthwise
+ * MobileNetV2 layer mapped optimally on the seed design with its constraints), and the
+ * errors (missing file, malformed model, usage).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "testutil.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "adse/adse.h"
+
+#define SEED "seed-experiment/original"
+
+static char tmp_dir[256];
+
+static int setup(void **state)
+{
+    (void)state;
+    return testutil_mkdtemp(tmp_dir, sizeof tmp_dir, "adse-test-cli-import");
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    return testutil_rmtree(tmp_dir);
+}
+
+static void test_table(void **state)
+{
+    (void)state;
+    testutil_run r = testutil_cli(tmp_dir, "import '%s'", testutil_path("onnx/resnet18.onnx"));
+    if (r.status != 0) testutil_run_show(&r);
+    assert_int_equal(r.status, 0);
+    assert_true(strncmp(r.out, "model: resnet18\n", 16) == 0);
+    assert_non_null(strstr(r.out, "total: 12 distinct layers, 21 compute nodes, "
+                                  "1,814,073,344 MACs\n"));
+    assert_non_null(strstr(r.out, "not modeled: "));
+    assert_non_null(strstr(r.out, "Relu x17"));
+    assert_string_equal(r.err, "");
+    testutil_run_free(&r);
+}
+
+static void test_json(void **state)
+{
+    (void)state;
+    testutil_run r =
+        testutil_cli(tmp_dir, "import --json '%s'", testutil_path("onnx/resnet18.onnx"));
+    assert_int_equal(r.status, 0);
+    json_error_t jerr;
+    json_t *doc = json_loads(r.out, 0, &jerr);
+    if (!doc) fail_msg("invalid JSON: %s", jerr.text);
+    assert_string_equal(json_string_value(json_object_get(doc, "model")), "resnet18");
+    json_t *layers = json_object_get(doc, "layers");
+    assert_int_equal(json_array_size(layers), 12);
+    uint64_t total = 0, nodes = 0;
+    size_t i;
+    json_t *l;
+    json_array_foreach(layers, i, l)
+    {
+        assert_true(json_is_string(json_object_get(l, "name")));
+        assert_true(json_is_string(json_object_get(l, "op")));
+        json_t *inst = json_object_get(l, "instance");
+        uint64_t macs = 1;
+        const char *dims = "CMRSNPQ";
+        for (const char *d = dims; *d; d++) {
+            char k[2] = {*d, 0};
+            macs *= (uint64_t)json_integer_value(json_object_get(inst, k));
+        }
+        assert_int_equal(macs, json_integer_value(json_object_get(l, "macs")));
+        uint64_t count = (uint64_t)json_integer_value(json_object_get(l, "count"));
+        total += count * macs;
+        nodes += count;
+    }
+    assert_int_equal(nodes, 21);
+    assert_int_equal(total, 1814073344u);
+    assert_int_equal(json_integer_value(json_object_get(doc, "total_macs")), 1814073344u);
+    json_t *skipped = json_object_get(doc, "skipped");
+    assert_int_equal(json_integer_value(json_object_get(skipped, "Relu")), 17);
+    assert_int_equal(json_integer_value(json_object_get(skipped, "Add")), 8);
+    json_decref(doc);
+    testutil_run_free(&r);
+}
+
+static void test_output_dir(void **state)
+{
+    (void)state;
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s/mnv2", tmp_dir);
+    testutil_run r =
+        testutil_cli(tmp_dir, "import -o '%s' '%s'", dir, testutil_path("onnx/mobilenet_v2.onnx"));
+    assert_int_equal(r.status, 0);
+    testutil_run_free(&r);
+    char path[700];
+    snprintf(path, sizeof path, "%s/network.yaml", dir);
+    char *net = testutil_read_file(path);
+    assert_non_null(net);
+    assert_non_null(strstr(net, "network:\n  name: \"mobilenet_v2\"\n"));
+    assert_non_null(strstr(net, "  total_macs: 300774272\n"));
+    /* every problem file listed loads; the count-weighted MACs add up to the total */
+    uint64_t total = 0;
+    int files = 0;
+    for (const char *p = strstr(net, "problem: \""); p; p = strstr(p + 1, "problem: \"")) {
+        const char *name = p + strlen("problem: \"");
+        size_t len = strcspn(name, "\"");
+        snprintf(path, sizeof path, "%s/%.*s", dir, (int)len, name);
+        const char *list[] = {path};
+        adse_spec *spec = testutil_load_files_ok(list, 1, NULL);
+        const char *c = strstr(p, "count: ");
+        assert_non_null(c);
+        total += strtoull(c + 7, NULL, 10) * adse_problem_macs(&spec->problem);
+        adse_spec_free(spec);
+        files++;
+    }
+    assert_int_equal(files, 31);
+    assert_int_equal(total, 300774272u);
+    free(net);
+
+    /* the first depthwise layer (G = 32) on the seed design with the seed's constraints */
+    snprintf(path, sizeof path, "%s/002_features_features.1_conv_conv.0_conv.0.0_Conv.yaml", dir);
+    char *text = testutil_read_file(path);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "name: \"Grouped-CNN-Layer\""));
+    assert_non_null(strstr(text, "    G: 32\n"));
+    free(text);
+    r = testutil_cli(tmp_dir, "map '%s' '%s' '%s' '%s' '%s' '%s' '%s'",
+                     testutil_path(SEED "/arch/eyeriss_like.yaml"), path,
+                     testutil_path(SEED "/constraints/eyeriss_like_arch_constraints.yaml"),
+                     testutil_path(SEED "/constraints/eyeriss_like_map_constraints.yaml"),
+                     testutil_path(SEED "/mapper.yaml"), testutil_path(SEED "/ERT.yaml"),
+                     testutil_path(SEED "/ART.yaml"));
+    if (r.status != 0) testutil_run_show(&r);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "\nOptimal: yes"));
+    testutil_run_free(&r);
+}
+
+static void test_errors(void **state)
+{
+    (void)state;
+    testutil_run r = testutil_cli(tmp_dir, "import '%s/none.onnx'", tmp_dir);
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.err, "none.onnx: cannot open file"));
+    testutil_run_free(&r);
+    /* a YAML file is not an ONNX model */
+    r = testutil_cli(tmp_dir, "import '%s'", testutil_path(SEED "/prob.yaml"));
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.err, "prob.yaml: malformed ONNX model: "));
+    testutil_run_free(&r);
+    r = testutil_cli(tmp_dir, "import");
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "adse: no model file"));
+    testutil_run_free(&r);
+    r = testutil_cli(tmp_dir, "import a.onnx b.onnx");
+    assert_int_equal(r.status, 2);
+    testutil_run_free(&r);
+    r = testutil_cli(tmp_dir, "import --frob a.onnx");
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "unknown option '--frob'"));
+    testutil_run_free(&r);
+    r = testutil_cli(tmp_dir, "import --help");
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "usage: adse import [--json] [-o DIR] MODEL.onnx"));
+    testutil_run_free(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_table),
+        cmocka_unit_test(test_json),
+        cmocka_unit_test(test_output_dir),
+        cmocka_unit_test(test_errors),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
