@@ -29,7 +29,7 @@ void cmd_map_usage(FILE *f)
     fprintf(f,
             "usage: adse map [--json] [-o DIR] [--threads N] [--time-limit S]\n"
             "                [--translation new|legacy] [--energy estimator|timeloop-fallback]\n"
-            "                [--no-link-transfers] FILE...\n"
+            "                [--no-link-transfers] [--ignore-sparse] FILE...\n"
             "\n"
             "Searches Timeloop's mapspace for the best mapping, like timeloop-mapper. The\n"
             "files are merged (a later file's top-level key replaces an earlier one's) and\n"
@@ -58,6 +58,8 @@ void cmd_map_usage(FILE *f)
             "  --energy SOURCE         'estimator' (default) or 'timeloop-fallback', for the\n"
             "                          components no ERT/ART entry names (see 'adse model')\n"
             "  --no-link-transfers     disable inter-PE link transfers\n"
+            "  --ignore-sparse         map the dense problem of inputs with sparse_optimizations\n"
+            "                          (refused otherwise); the output says so\n"
             "  -h, --help              show this help\n"
             "\n"
             "Exit status: 0 success, 1 bad input or no valid mapping, 2 usage error.\n");
@@ -195,6 +197,8 @@ int cmd_map(int argc, char **argv)
     } else {
         char line[160];
         printf("%s\n", adse_report_summary_line(&res->result, line, sizeof line));
+        const char *note = adse_report_sparse_note(&spec->problem);
+        if (note) printf("%s\n", note);
         print_stats(&settings, &res->stats);
     }
     if (cli_flush_stdout() != 0) goto done;

@@ -22,7 +22,7 @@ void cmd_model_usage(FILE *f)
 {
     fprintf(f, "usage: adse model [--json] [-o DIR] [--translation new|legacy]\n"
                "                  [--energy estimator|timeloop-fallback] [--no-link-transfers]\n"
-               "                  FILE...\n"
+               "                  [--ignore-sparse] FILE...\n"
                "\n"
                "Evaluates the mapping in FILE... with Timeloop's analytical model. The files are\n"
                "merged (a later file's top-level key replaces an earlier one's) and together must\n"
@@ -45,6 +45,9 @@ void cmd_model_usage(FILE *f)
                "                          built-in PAT energies, areas 0)\n"
                "  --no-link-transfers     disable inter-PE link transfers\n"
                "                          (TIMELOOP_DISABLE_LINK_TRANSFERS)\n"
+               "  --ignore-sparse         evaluate the dense problem of inputs with\n"
+               "                          sparse_optimizations (refused otherwise); the summary,\n"
+               "                          JSON and stats.txt say so\n"
                "  -h, --help              show this help\n"
                "\n"
                "Exit status: 0 success, 1 bad input or invalid mapping, 2 usage error.\n");
@@ -80,6 +83,7 @@ int cmd_model(int argc, char **argv)
     adse_err_clear(&err);
     char msg[ADSE_ERR_FILE_MAX + ADSE_ERR_MSG_MAX + 64];
 
+    args.spec.mapper_unused = true; /* a processed file's mapper options do not concern us */
     if (!(spec = cli_eval_load(&args)) || !cli_eval_require(spec, true)) goto done;
     if (!(model = cli_eval_model(&args, spec))) goto done;
     scratch = adse_scratch_new(model);
@@ -118,6 +122,8 @@ int cmd_model(int argc, char **argv)
     } else {
         char line[160];
         printf("%s\n", adse_report_summary_line(res, line, sizeof line));
+        const char *note = adse_report_sparse_note(&spec->problem);
+        if (note) printf("%s\n", note);
     }
     if (cli_flush_stdout() != 0) goto done;
     rc = CLI_EXIT_OK;

@@ -1,7 +1,7 @@
 /*
  * cli/eval_args.c: what `adse model` and `adse map` share: their common options (--json,
- * -o DIR, --translation, --energy, --no-link-transfers, --help, --), loading the input
- * files, the "missing 'architecture'" message and writing output files.
+ * -o DIR, --translation, --energy, --no-link-transfers, --ignore-sparse, --help, --), loading the
+ * input files, the "missing 'architecture'" message and writing output files.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -69,6 +69,10 @@ int cli_eval_parse(const char *cmd, int argc, char **argv, void (*usage)(FILE *)
         }
         if (strcmp(arg, "--no-link-transfers") == 0) {
             a->model.disable_link_transfers = true;
+            continue;
+        }
+        if (strcmp(arg, "--ignore-sparse") == 0) {
+            a->spec.ignore_sparse = true;
             continue;
         }
         if (strncmp(arg, "-o", 2) == 0 || is_long(arg, "--output")) {

@@ -8,6 +8,7 @@
  *   section "oi":     Operational Intensity Stats; level "" for the totals, else the name.
  *   section "summary": "GFLOPs (@1GHz)", "Cycles", ... and "Computes".
  *   section "fj":     fJ/Compute lines, label = level/network name or "Total".
+ *   section "pj":     the same for the pJ/Compute lines of older (2021) Timeloop builds.
  * The pre-2025 "MAPPING / Loop nest" block is skipped. Labels and values are trimmed.
  * Includers define _POSIX_C_SOURCE 200809L before any include (for dirent.h).
  */
@@ -142,8 +143,8 @@ static inline void sp_parse(sp_stats *st, const char *text)
             strcpy(section, "summary");
             continue;
         }
-        if (strcmp(line, "fJ/Compute") == 0) {
-            strcpy(section, "fj");
+        if (strcmp(line, "fJ/Compute") == 0 || strcmp(line, "pJ/Compute") == 0) {
+            strcpy(section, line[0] == 'f' ? "fj" : "pj");
             continue;
         }
         if (line[0] == 0 || strspn(line, "-") == strlen(line)) continue;
@@ -201,7 +202,7 @@ static inline void sp_parse(sp_stats *st, const char *text)
                 sp_add(st, section, "", -1, "", label, value);
             continue;
         }
-        if (strcmp(section, "fj") == 0) {
+        if (strcmp(section, "fj") == 0 || strcmp(section, "pj") == 0) {
             char label[128], value[128];
             if (sp_split(line, "= ", label, sizeof label, value, sizeof value))
                 sp_add(st, section, "", -1, "", label, value);

@@ -40,6 +40,12 @@ extern "C" {
  * (utilization as a two-decimal fraction, pJ/Compute %8.3f). Returns buf. */
 const char *adse_report_summary_line(const adse_result *r, char *buf, size_t size);
 
+/* "Dense evaluation: sparse features ignored on request (--ignore-sparse)" when p->sparse_ignored
+ * (adse_spec_options.ignore_sparse), else NULL: the note stats.txt starts with, `adse model`
+ * and `adse map` print under the summary line, and the JSON documents carry as "note" (with
+ * "sparse_ignored": true). Static storage. */
+const char *adse_report_sparse_note(const adse_problem *p);
+
 /* Timeloop's stats.txt for a valid result. */
 adse_status adse_report_stats_txt(FILE *f, const adse_model *model, const adse_mapping *mapping,
                                   const adse_result *r);

@@ -23,8 +23,9 @@
  * architecture/problem (factor products != bounds, spatial directive without fanout).
  * Energies, per component, the first that applies:
  *   1. a user attribute (vector_access_energy / energy), which no table overrides;
- *   2. an ERT table naming the component (Timeloop's binding: an action the table lacks
- *      keeps Timeloop's fallback value, e.g. leak 0 for a v0.3 table);
+ *   2. an ERT table naming the component (Timeloop's binding: a read, fill or update the
+ *      table lacks costs its largest action, the vector access energy; a missing leak or
+ *      compute keeps Timeloop's fallback value, e.g. leak 0 for a v0.3 table);
  *   3. by default (ADSE_ENERGY_MODE_ESTIMATOR) the built-in estimator, bound as its own
  *      ERT table would be (source ADSE_ENERGY_ESTIMATOR); with
  *      ADSE_ENERGY_MODE_TIMELOOP_FALLBACK, Timeloop's built-in fallback (PAT).
@@ -34,6 +35,13 @@
  * ADSE_E_SPEC error at the component's file:line:column. Classes Timeloop does not model
  * as storage or arithmetic (networks, ...) are ignored.
  * `mapping: []` or `mapping: null` (what timeloopfe writes for mapper runs) means no mapping.
+ * `arch` is read as `architecture` (Timeloop reads `arch` first; a second key is ignored
+ * with a warning). Sparse modeling is not supported: a `sparse_optimizations` key with
+ * targets is an ADSE_E_SPEC error naming the first feature asked for, unless
+ * opts.ignore_sparse asks for the dense problem; `densities` without it are ignored with a
+ * warning, as Timeloop evaluates the dense problem then too. What every key read and
+ * ignored does is listed in docs/model.md ("Inputs"). Accepted-but-notable input is
+ * reported through adse_spec_warning().
  * Only src/input/ includes <yaml.h>.
  * Ownership: adse_spec_load* return an owned spec, released with adse_spec_free (NULL ok);
  * the adse_srcpos.file pointers in arch borrow the spec's file names (copy arch.levels[i].pos
@@ -67,6 +75,14 @@ typedef struct adse_spec_options {
     adse_energy_options estimator; /* estimator flags and precision (adse_energy_options_init) */
     bool ignore_mapping;           /* leave a `mapping` key unread (has_mapping false): a
                                       mapper's inputs may carry a stale one; default false */
+    bool ignore_sparse;            /* evaluate the dense problem of inputs that ask for sparse
+                                      modeling (`sparse_optimizations`), with a warning and
+                                      problem.sparse_ignored set, instead of refusing them
+                                      (ADSE_E_SPEC); default false */
+    bool mapper_unused;            /* the caller evaluates a given mapping and never runs the
+                                      mapper (`adse model`): an error in the `mapper` section
+                                      becomes a warning and has_mapper stays false; default
+                                      false */
 } adse_spec_options;
 
 /* Fills the defaults: estimator mode with the estimator's default options, mappings read. */

@@ -52,6 +52,9 @@ typedef struct adse_problem {
     int64_t coef_values[ADSE_MAX_COEFS];            /* resolved values */
     uint8_t n_ds;                                   /* number of data spaces */
     adse_dataspace ds[ADSE_MAX_DATASPACES];         /* data spaces, in id order */
+    bool sparse_ignored; /* the inputs asked for sparse modeling and the loader was told to
+                            ignore it (adse_spec_options.ignore_sparse): every result is the
+                            dense problem's, and the reports say so */
 } adse_problem;
 
 /* Checks that p is a problem the model can count in 64-bit integers: 1..ADSE_MAX_DIMS

@@ -55,19 +55,22 @@ void adse__bind_buffer_actions(adse_buffer *b, const adse_energy_action *acts, i
     double max_all = 0.0;
     for (int i = 0; i < n; i++)
         if (acts[i].energy_pj > max_all) max_all = acts[i].energy_pj;
-    first_of(acts, n, read_names, &b->e_read);
-    first_of(acts, n, fill_names, &b->e_fill);
-    first_of(acts, n, update_names, &b->e_update);
-    first_of(acts, n, leak_names, &b->e_leak);
+    /* A read, fill or update the table lacks costs the vector access energy, the largest
+     * action per cluster member (BufferLevel::PopulateEnergyPerOp, v3.0.3 and master). */
     b->vector_access_energy = max_all / (double)b->cluster_size;
+    double *ops[3] = {&b->e_read, &b->e_fill, &b->e_update};
+    const char *const *names[3] = {read_names, fill_names, update_names};
+    for (int k = 0; k < 3; k++)
+        if (!first_of(acts, n, names[k], ops[k])) *ops[k] = b->vector_access_energy;
+    first_of(acts, n, leak_names, &b->e_leak);
     b->energy_source = src;
 }
 
-void adse__bind_arith_actions(adse_arith *a, const adse_energy_action *acts, int n,
+bool adse__bind_arith_actions(adse_arith *a, const adse_energy_action *acts, int n,
                               adse_energy_source src)
 {
-    first_of(acts, n, compute_names, &a->e_compute);
     a->energy_source = src;
+    return first_of(acts, n, compute_names, &a->e_compute);
 }
 
 double adse__area_as_float(double area_um2)

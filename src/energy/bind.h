@@ -53,15 +53,17 @@ void adse__ert_component_name(const char *table_name, char *out, size_t size);
 /* Binds one table (acts[0..n-1], one entry per action name, the largest of any argument
  * variants) to storage level b as Timeloop binds an ERT table: read <- random_read|read,
  * fill <- random_fill|random_write|fill|write, update <- random_update|random_write|
- * update|write, leak <- leak (first present wins; an action with no entry keeps its
- * current value); vector_access_energy = the largest action / cluster_size; energy_source
- * = src. */
+ * update|write, leak <- leak (first present wins); vector_access_energy = the largest
+ * action / cluster_size, which is also the energy of a read, fill or update the table
+ * lacks (Timeloop's BufferLevel::PopulateEnergyPerOp); a missing leak keeps its value;
+ * energy_source = src (a table with only `access` prices all three with it). */
 void adse__bind_buffer_actions(adse_buffer *b, const adse_energy_action *acts, int n,
                                adse_energy_source src);
 
 /* Binds one table to the arithmetic level: e_compute <- mac_random|mult_random|mac|mult|
- * compute (first present; none keeps the current value); energy_source = src. */
-void adse__bind_arith_actions(adse_arith *a, const adse_energy_action *acts, int n,
+ * compute (first present; none keeps the current value); energy_source = src. Returns
+ * whether the table gave the compute energy. */
+bool adse__bind_arith_actions(adse_arith *a, const adse_energy_action *acts, int n,
                               adse_energy_source src);
 
 /* An area as Timeloop holds it: ART areas are read into a float, and the printed per-level

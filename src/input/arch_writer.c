@@ -349,7 +349,8 @@ adse_status adse_spec_write_arch_yaml(FILE *f, const adse_spec *spec, const adse
             return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0,
                                 "adse_spec_write_arch_yaml: level %d is '%s', not '%s'", i,
                                 design->levels[i].name, B->levels[i].name);
-    const adse__ynode *root = adse__ydoc_top(adse__spec_doc(spec), "architecture");
+    const adse__ypair *rp = adse__arch_top_pair(adse__spec_doc(spec));
+    const adse__ynode *root = rp ? rp->value : NULL;
     if (!root || !adse__ynode_is_map(root))
         return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0,
                             "adse_spec_write_arch_yaml: no architecture tree");

@@ -218,11 +218,24 @@ static bool in_fields(const char *key, const char *const *const *fields)
     return false;
 }
 
+/* An upper-case key equal to alias al but for letter case: a variable, not a misspelt key
+ * (timeloopfe copies its variables such as DATAWIDTH into the root's attributes, and
+ * Timeloop's keys are case-sensitive). */
+static bool upper_variable(const char *key, const char *al)
+{
+    for (const char *k = key; *k; k++)
+        if (islower((unsigned char)*k)) return false;
+    return adse__ykey_distance(key, al) == 0;
+}
+
 /* Accelergy attributes are open-ended, so unknown attributes are accepted, except those
- * that look like a misspelt model key (a typo there would silently change the result). */
+ * that look like a misspelt model key (a typo there would silently change the result); one
+ * in upper case that differs from a model key only in letter case is a variable, accepted
+ * with a warning. */
 static adse_status check_attr_typos(const adse__ynode *attrs, const char *owner,
                                     const char *const *const *fields,
-                                    const char *const *const *fields2, adse_err *err)
+                                    const char *const *const *fields2, adse__warnings *warnings,
+                                    adse_err *err)
 {
     if (!adse__ynode_is_map(attrs)) return ADSE_OK;
     for (int i = 0; i < attrs->n; i++) {
@@ -245,7 +258,12 @@ static adse_status check_attr_typos(const adse__ynode *attrs, const char *owner,
                 }
             }
         }
-        if (best)
+        if (best && upper_variable(k->text, best))
+            adse__ywarn(warnings, k,
+                        "'%s' in attributes of '%s' ignored: it is not '%s' (keys are "
+                        "case-sensitive in Timeloop; upper case is taken for a variable)",
+                        k->text, owner, best);
+        else if (best)
             return adse__yerr(err, ADSE_E_SPEC, k,
                               "unknown key '%s' in attributes of '%s' (did you mean '%s'?)",
                               k->text, owner, best);
@@ -261,23 +279,40 @@ typedef struct attr_src {
     const adse__ynode *maps[ARCH_MAX_NEST + 1];
     const char *owners[ARCH_MAX_NEST + 1];
     int n;
+    adse__warnings *warnings; /* where notes on the attributes go */
 } attr_src;
 
-/* The pair giving field aliases (null values count as absent), and whose map it is in. */
+static bool same_value(const adse__ynode *a, const adse__ynode *b)
+{
+    double x, y;
+    if (adse__yscalar_double(a, &x) && adse__yscalar_double(b, &y)) return x == y;
+    return adse__ynode_is_scalar(a) && adse__ynode_is_scalar(b) && strcmp(a->text, b->text) == 0;
+}
+
+/* The pair giving field aliases (null values count as absent), and whose map it is in.
+ * Aliases are listed in the order Timeloop looks them up (BufferLevel::ParseSpecs): the
+ * first one a map has wins, and the others are ignored, with a warning when their values
+ * differ. */
 static adse_status attr_find(const attr_src *s, const char *const *aliases, const adse__ypair **out,
                              const char **owner, adse_err *err)
 {
+    (void)err;
     *out = NULL;
     for (int m = 0; m < s->n; m++) {
         const adse__ypair *found = NULL;
         for (const char *const *al = aliases; *al; al++) {
             const adse__ypair *p = adse__ymap_pair(s->maps[m], *al);
             if (!p || adse__ynode_is_null(p->value)) continue;
-            if (found)
-                return adse__yerr(err, ADSE_E_SPEC, p->key,
-                                  "'%s' and '%s' both given in attributes of '%s'",
-                                  found->key->text, p->key->text, s->owners[m]);
-            found = p;
+            if (!found) {
+                found = p;
+            } else if (!same_value(found->value, p->value) && s->warnings) {
+                const adse__ynode *v = p->value, *fv = found->value;
+                adse__ywarn(s->warnings, p->key,
+                            "'%s: %s' in attributes of '%s' ignored: '%s: %s' comes first in "
+                            "Timeloop's order",
+                            p->key->text, adse__ynode_is_scalar(v) ? v->text : "...", s->owners[m],
+                            found->key->text, adse__ynode_is_scalar(fv) ? fv->text : "...");
+            }
         }
         if (found) {
             *out = found;
@@ -502,12 +537,40 @@ static adse_status parse_bw_scale(const attr_src *s, adse_buffer *b, const adse_
     return ADSE_OK;
 }
 
+/* Storage attributes that change Timeloop's numbers in ways adse does not model
+ * (docs/model.md section 15): refused, or a warning where they matter only for leakage. */
+static adse_status check_unmodeled(const attr_src *s, const char *name, adse_err *err)
+{
+    static const char *const a_overbooking[] = {"allow_overbooking", NULL};
+    static const char *const a_gated[] = {"power_gated_at", NULL};
+    const adse__ypair *p;
+    const char *owner;
+    bool yes = false;
+    adse_status st = attr_find(s, a_overbooking, &p, &owner, err);
+    if (st) return st;
+    if (p && !adse__yscalar_bool(p->value, &yes)) return bad_value(p, owner, "true or false", err);
+    if (yes)
+        return adse__yerr(err, ADSE_E_SPEC, p->value,
+                          "'allow_overbooking: true' of '%s' is not supported (Timeloop then "
+                          "admits tiles larger than the buffer and charges the extra traffic)",
+                          name);
+    if ((st = attr_find(s, a_gated, &p, &owner, err))) return st;
+    if (p)
+        adse__ywarn(s->warnings, p->key,
+                    "'power_gated_at' of '%s' ignored: power gating is not modeled, every "
+                    "instance leaks",
+                    name);
+    return ADSE_OK;
+}
+
 /* The attributes that declare a storage level's geometry, by their aliases (spec 2.2): word
  * bits, block and cluster sizes, width, and the one size attribute (depth, entries or
  * sizeKB), with which of them were given. What follows from them is
- * adse_buffer_derive_geometry()'s, not this reader's. */
+ * adse_buffer_derive_geometry()'s, not this reader's. The size attribute is Timeloop's:
+ * entries, then depth, then sizeKB; sizeKB with either of the others is an error, as
+ * Timeloop stops on an assertion there. *depth_unused: depth was given beside entries. */
 static adse_status read_geometry_attrs(const attr_src *s, const adse__ynode *at, adse_buffer *b,
-                                       adse_err *err)
+                                       bool *depth_unused, adse_err *err)
 {
     uint64_t word_bits = 16, block = 1, cluster = 1, width = 0, depth = 0, entries = 0, kb = 0;
     bool has_block, has_cluster, has_width, has_depth, has_entries, has_kb;
@@ -519,9 +582,11 @@ static adse_status read_geometry_attrs(const attr_src *s, const adse__ynode *at,
     if ((st = attr_uint(s, a_depth, 0, UINT32_MAX, &has_depth, &depth, err))) return st;
     if ((st = attr_uint(s, a_entries, 0, UINT64_MAX / 2, &has_entries, &entries, err))) return st;
     if ((st = attr_uint(s, a_size_kb, 0, UINT32_MAX, &has_kb, &kb, err))) return st;
-    if (has_entries + has_depth + has_kb > 1)
+    if (has_kb && (has_entries || has_depth))
         return adse__yerr(err, ADSE_E_SPEC, at,
-                          "give only one of 'entries', 'depth' and 'sizeKB' for '%s'", b->name);
+                          "'sizeKB' and '%s' both given for '%s' (Timeloop stops on this too)",
+                          has_entries ? "entries" : "depth", b->name);
+    *depth_unused = has_entries && has_depth;
     b->word_bits = (uint32_t)word_bits;
     b->block_size = (uint32_t)block;
     b->block_size_given = has_block;
@@ -531,10 +596,10 @@ static adse_status read_geometry_attrs(const attr_src *s, const adse__ynode *at,
     b->depth = has_depth ? depth : 0;
     b->entries = has_entries ? entries : 0;
     b->size_kb = has_kb ? kb : 0;
-    b->size_given = has_depth     ? ADSE_SIZE_DEPTH
-                    : has_entries ? ADSE_SIZE_ENTRIES
-                    : has_kb      ? ADSE_SIZE_KB
-                                  : ADSE_SIZE_NONE;
+    b->size_given = has_entries ? ADSE_SIZE_ENTRIES
+                    : has_depth ? ADSE_SIZE_DEPTH
+                    : has_kb    ? ADSE_SIZE_KB
+                                : ADSE_SIZE_NONE;
     return attr_num(s, a_multiple_buffering, true, NULL, &b->multiple_buffering, err);
 }
 
@@ -645,9 +710,15 @@ static adse_status parse_buffer(const comp_rec *c, adse_buffer *b, bool *wire_gi
     b->pos = adse__ynode_pos(at);
     b->multiple_buffering = 1.0;
 
-    if ((st = read_geometry_attrs(s, at, b, err))) return st;
+    bool depth_unused = false;
+    if ((st = read_geometry_attrs(s, at, b, &depth_unused, err))) return st;
     if ((st = read_technology(s, b, err))) return st;
     if ((st = adse_buffer_derive_geometry(b, err))) return st;
+    if (depth_unused && b->depth * b->block_size != b->entries)
+        adse__ywarn(s->warnings, at,
+                    "'depth' of '%s' ignored: 'entries' (%" PRIu64 ") comes first in Timeloop's "
+                    "order and differs from depth * block_size (%" PRIu64 ")",
+                    b->name, b->entries, b->depth * b->block_size);
     double min_util = 0.0;
     if ((st = attr_num(s, a_min_utilization, false, NULL, &min_util, err))) return st;
     b->min_utilization = min_util;
@@ -697,6 +768,7 @@ static adse_status parse_arith(const comp_rec *c, adse_arith *a, adse_err *err)
 /* ---- the tree walk ------------------------------------------------------------------- */
 
 typedef struct walk {
+    adse__warnings *warnings;          /* the spec's load warnings */
     attr_src inherited;                /* enclosing nodes' attributes, innermost first */
     char prefix[ARCH_PATH_MAX];        /* enclosing nodes' names as written, each + '.' */
     uint64_t multiplier;               /* product of the enclosing nodes' name ranges */
@@ -714,7 +786,7 @@ static adse_status push_node_attrs(walk *w, const adse__ynode *node, const char 
     if (!adse__ynode_is_map(attrs))
         return adse__yerr(err, ADSE_E_SPEC, attrs, "'attributes' of '%s' must be a mapping, got %s",
                           owner, adse__ynode_kind_name(attrs));
-    adse_status st = check_attr_typos(attrs, owner, buffer_fields, arith_fields, err);
+    adse_status st = check_attr_typos(attrs, owner, buffer_fields, arith_fields, w->warnings, err);
     if (st) return st;
     if (w->inherited.n == ARCH_MAX_NEST)
         return adse__yerr(err, ADSE_E_SPEC, node,
@@ -770,7 +842,7 @@ static adse_status parse_component(walk *w, const adse__ynode *cn, adse_err *err
                           "the dotted name of '%s' is longer than %d characters", c.name,
                           ARCH_PATH_MAX - 1);
     if ((st = check_attr_typos(attrs, c.name, kind == COMP_BUFFER ? buffer_fields : arith_fields,
-                               NULL, err)))
+                               NULL, w->warnings, err)))
         return st;
     /* Own attributes first, then the inherited ones. */
     int k = 0;
@@ -784,6 +856,7 @@ static adse_status parse_component(walk *w, const adse__ynode *cn, adse_err *err
         c.attrs.owners[k] = w->inherited.owners[i];
     }
     c.attrs.n = k;
+    c.attrs.warnings = w->warnings;
     bool own_attrs = adse__ynode_is_map(attrs);
 
     comp_rec *dst;
@@ -802,7 +875,7 @@ static adse_status parse_component(walk *w, const adse__ynode *cn, adse_err *err
     }
     *dst = c;
     if (own_attrs) dst->attrs.owners[0] = dst->name;
-    return ADSE_OK;
+    return kind == COMP_BUFFER ? check_unmodeled(&dst->attrs, dst->name, err) : ADSE_OK;
 }
 
 static adse_status parse_local(walk *w, const adse__ynode *node, const char *owner, adse_err *err)
@@ -859,7 +932,8 @@ static adse_status check_root(const adse__ypair *top, adse_err *err)
     adse_status st;
     if (!adse__ynode_is_map(root))
         return adse__yerr(err, ADSE_E_SPEC, adse__ynode_is_null(root) ? top->key : root,
-                          "'architecture' must be a mapping, got %s", adse__ynode_kind_name(root));
+                          "'%s' must be a mapping, got %s", top->key->text,
+                          adse__ynode_kind_name(root));
     if (adse__ymap_get(root, "nodes"))
         return adse__yerr(err, ADSE_E_SPEC, adse__ymap_pair(root, "nodes")->key,
                           "the v0.4 'nodes' architecture format is not supported; load the "
@@ -1002,7 +1076,7 @@ static adse_status build_levels(const walk *w, adse_arch *arch, adse__arch_extra
 }
 
 adse_status adse__arch_from_yaml(const adse__ypair *top, adse_arch *arch, adse__arch_extra *extra,
-                                 adse__arch_paths *paths, adse_err *err)
+                                 adse__arch_paths *paths, adse__warnings *warnings, adse_err *err)
 {
     memset(arch, 0, sizeof *arch);
     memset(extra, 0, sizeof *extra);
@@ -1011,6 +1085,7 @@ adse_status adse__arch_from_yaml(const adse__ypair *top, adse_arch *arch, adse__
     walk *w = calloc(1, sizeof *w);
     if (!w) return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
     w->multiplier = 1;
+    w->warnings = warnings;
     char owner_buf[ARCH_MAX_NEST + 2][ADSE_NAME_MAX]; /* the owners of w's attribute maps */
     st = walk_tree(w, top, owner_buf, err);
     if (!st) st = build_levels(w, arch, extra, paths, err);

@@ -853,11 +853,14 @@ adse_status adse__constraints_from_yaml(const adse__ydoc *doc, const adse_arch *
     c->err = err;
 
     adse_status st = ADSE_OK;
-    const adse__ynode *a = adse__ydoc_top(doc, "architecture");
+    const adse__ypair *ap = adse__arch_top_pair(doc);
+    const adse__ynode *a = ap ? ap->value : NULL;
     const adse__ypair *in_arch = adse__ynode_is_map(a) ? adse__ymap_pair(a, "constraints") : NULL;
     if (in_arch) {
         *has = true;
-        st = parse_source(c, in_arch->value, "architecture.constraints");
+        st = parse_source(c, in_arch->value,
+                          adse__ykey_eq(ap->key->text, "arch") ? "arch.constraints"
+                                                               : "architecture.constraints");
     }
     static const char *const tops[] = {"architecture_constraints",
                                        "arch_constraints",

@@ -63,9 +63,26 @@ static adse_status read_energy(const adse__ynode *entry, const char *action, con
     return ADSE_OK;
 }
 
-static void bind_table(adse_arch *arch, const char *component, const table_actions *acts,
-                       uint32_t wire_energy_given)
+/* The actions of a table, "a, b, c", for messages. */
+static void action_list(const table_actions *acts, char *buf, size_t size)
 {
+    size_t used = 0;
+    buf[0] = 0;
+    for (int i = 0; i < acts->n && used < size; i++) {
+        int k = snprintf(buf + used, size - used, "%s%s", i ? ", " : "", acts->v[i].name);
+        if (k < 0) break;
+        used += (size_t)k;
+    }
+}
+
+/* A table that names the arithmetic unit but gives none of the actions Timeloop maps to a
+ * compute leaves it at Timeloop's built-in energy, as in Timeloop; a warning says so, since
+ * the table's numbers are then not used. (A storage table always prices its level: a read,
+ * fill or update it lacks costs its largest action.) */
+static void bind_table(adse_arch *arch, const char *component, const table_actions *acts,
+                       uint32_t wire_energy_given, const adse__ynode *at, adse__warnings *w)
+{
+    char list[256];
     if (strcmp(component, "wire") == 0 || strcmp(component, "Wire") == 0) {
         /* Timeloop reads this one as a float and ignores a zero. */
         const adse_energy_action *t = acts_find(acts, "transfer_random");
@@ -81,8 +98,14 @@ static void bind_table(adse_arch *arch, const char *component, const table_actio
             adse__bind_buffer_actions(b, acts->v, acts->n, ADSE_ENERGY_ERT);
     }
     adse_arith *a = &arch->arith;
-    if (strcmp(a->name, component) == 0 && a->energy_source != ADSE_ENERGY_USER)
-        adse__bind_arith_actions(a, acts->v, acts->n, ADSE_ENERGY_ERT);
+    if (strcmp(a->name, component) == 0 && a->energy_source != ADSE_ENERGY_USER &&
+        !adse__bind_arith_actions(a, acts->v, acts->n, ADSE_ENERGY_ERT) && acts->n) {
+        action_list(acts, list, sizeof list);
+        adse__ywarn(w, at,
+                    "ERT table '%s' gives no compute energy of '%s' (its actions: %s): it stays "
+                    "Timeloop's built-in one, as in Timeloop",
+                    at->text, component, list);
+    }
 }
 
 static adse_status table_name(const adse__ynode *n, const char *what, adse_err *err)
@@ -164,7 +187,7 @@ static adse_status expect_tables(const adse__ynode *top, const char *what,
 }
 
 adse_status adse__ert_bind(adse_arch *arch, const adse__ynode *ert, uint32_t wire_energy_given,
-                           adse_err *err)
+                           adse__warnings *warnings, adse_err *err)
 {
     const adse__ynode *tables;
     adse_status st = expect_tables(ert, "ERT", &tables, err);
@@ -203,7 +226,7 @@ adse_status adse__ert_bind(adse_arch *arch, const adse__ynode *ert, uint32_t wir
         if (st || !arch) continue;
         char comp[ADSE_NAME_MAX];
         adse__ert_component_name(name->text, comp, sizeof comp);
-        bind_table(arch, comp, &acts, wire_energy_given);
+        bind_table(arch, comp, &acts, wire_energy_given, name, warnings);
     }
     free(acts.v);
     return st;

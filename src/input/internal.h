@@ -45,20 +45,27 @@ typedef struct adse__arch_extra {
     const adse__ynode *bw_scale_nodes[ADSE_MAX_LEVELS][ADSE_MAX_BW_SCALES];
 } adse__arch_extra;
 
+/* The architecture's top-level pair: `arch` (read first, as Timeloop does) or
+ * `architecture`; NULL if neither. */
+const adse__ypair *adse__arch_top_pair(const adse__ydoc *doc);
+
 /* `architecture:` (classic tree format v0.2-v0.4) -> arch, with fallback (PAT) energies or
  * the user's energy/area attributes, the estimator attributes (adse_est_attrs) and the
- * Accelergy table names (paths, owned by the caller, also on failure). */
+ * Accelergy table names (paths, owned by the caller, also on failure). What it accepts with
+ * a note (an attribute that differs from a model key only in letter case, aliases given
+ * together) goes to warnings. */
 adse_status adse__arch_from_yaml(const adse__ypair *top, adse_arch *arch, adse__arch_extra *extra,
-                                 adse__arch_paths *paths, adse_err *err);
+                                 adse__arch_paths *paths, adse__warnings *warnings, adse_err *err);
 
 /* Binds the `ERT:` value ert (v0.2 map form or v0.3/v0.4 list form) to arch with
  * adse__bind_*_actions (energy/bind.h); USER energies are never replaced; a table named
  * `wire`/`Wire` sets wire_energy_pj (max of its transfer_random entries, read as a float
  * and ignored when 0, as Timeloop does) for every level without its own wire_energy
- * attribute (bit i of wire_energy_given). Tables matching no level are ignored. arch may
- * be NULL to only check the table's structure. */
+ * attribute (bit i of wire_energy_given). Tables matching no level are ignored. A table
+ * that names the arithmetic unit but gives none of the compute actions Timeloop binds is a
+ * warning. arch may be NULL to only check the table's structure. */
 adse_status adse__ert_bind(adse_arch *arch, const adse__ynode *ert, uint32_t wire_energy_given,
-                           adse_err *err);
+                           adse__warnings *warnings, adse_err *err);
 
 /* Binds the `ART:` value art to arch (may be NULL: check only): areas per instance, as
  * float (adse__area_as_float), area_source ERT. */

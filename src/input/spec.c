@@ -13,6 +13,7 @@
 /* Top-level keys the loader converts, and keys it keeps in the tree for other tools
  * (Accelergy's inputs and summaries, timeloopfe's bookkeeping). */
 static const char *const used_keys[] = {"architecture",
+                                        "arch",
                                         "problem",
                                         "mapping",
                                         "ERT",
@@ -39,6 +40,13 @@ static const char *const kept_keys[] = {"compound_components",
 const adse__ydoc *adse__spec_doc(const adse_spec *spec)
 {
     return spec && spec->internal ? spec->internal->doc : NULL;
+}
+
+const adse__ypair *adse__arch_top_pair(const adse__ydoc *doc)
+{
+    /* Timeloop's model and mapper look for `arch` first. */
+    const adse__ypair *p = adse__ydoc_top_pair(doc, "arch");
+    return p ? p : adse__ydoc_top_pair(doc, "architecture");
 }
 
 static bool in_list(const char *key, const char *const *list)
@@ -74,25 +82,135 @@ static adse_status check_bw_scales(const adse_arch *a, const adse__arch_extra *e
     return ADSE_OK;
 }
 
+static bool has_technology(const adse_est_attrs *est)
+{
+    for (int i = 0; i < est->n; i++)
+        if (adse__ykey_eq(est->names[i], "technology")) return true;
+    return false;
+}
+
+/* A component that carries its own energies (vector_access_energy / energy, as the 2019-2020
+ * tutorials write them) needs no technology for those; without one the estimator cannot
+ * price its area, so the area stays Timeloop's fallback, with a warning. */
+static bool area_needs_estimator(adse_energy_source energy, const adse_est_attrs *est,
+                                 const char *name, adse_srcpos pos, adse__warnings *w)
+{
+    if (energy != ADSE_ENERGY_USER || has_technology(est)) return true;
+    adse__warn(w, pos.file, pos.line, pos.column,
+               "'%s' gives its own energy but no 'technology': its area is Timeloop's built-in "
+               "estimate, not the estimator's",
+               name);
+    return false;
+}
+
 /* Every energy and area still at Timeloop's fallback (no ERT/ART entry, no user attribute)
  * goes to the estimator. */
-static adse_status use_estimator(adse_arch *a, const adse_energy_options *opt, adse_err *err)
+static adse_status use_estimator(adse_arch *a, const adse_energy_options *opt, adse__warnings *w,
+                                 adse_err *err)
 {
     for (int i = 0; i < a->n_levels; i++) {
         adse_buffer *b = &a->levels[i];
         if (b->energy_source == ADSE_ENERGY_FALLBACK) b->energy_source = ADSE_ENERGY_ESTIMATOR;
-        if (b->area_source == ADSE_ENERGY_FALLBACK) b->area_source = ADSE_ENERGY_ESTIMATOR;
+        if (b->area_source == ADSE_ENERGY_FALLBACK &&
+            area_needs_estimator(b->energy_source, &b->est, b->name, b->pos, w))
+            b->area_source = ADSE_ENERGY_ESTIMATOR;
     }
-    if (a->arith.energy_source == ADSE_ENERGY_FALLBACK)
-        a->arith.energy_source = ADSE_ENERGY_ESTIMATOR;
-    if (a->arith.area_source == ADSE_ENERGY_FALLBACK) a->arith.area_source = ADSE_ENERGY_ESTIMATOR;
+    adse_arith *m = &a->arith;
+    if (m->energy_source == ADSE_ENERGY_FALLBACK) m->energy_source = ADSE_ENERGY_ESTIMATOR;
+    if (m->area_source == ADSE_ENERGY_FALLBACK &&
+        area_needs_estimator(m->energy_source, &m->est, m->name, m->pos, w))
+        m->area_source = ADSE_ENERGY_ESTIMATOR;
     return adse_energy_reprice(a, opt, err);
+}
+
+/* The first sparse feature a `sparse_optimizations` value asks for, as "'key' of 'target'"
+ * in buf; false when it asks for none (null, no targets, targets without features). */
+static bool sparse_feature(const adse__ynode *v, const adse__ynode **at, char *buf, size_t size)
+{
+    if (!adse__ynode_is_map(v)) {
+        *at = v;
+        snprintf(buf, size, "'sparse_optimizations'");
+        return !adse__ynode_is_null(v);
+    }
+    const adse__ynode *targets = adse__ymap_get(v, "targets");
+    for (int i = 0; adse__ynode_is_seq(targets) && i < targets->n; i++) {
+        const adse__ynode *t = targets->items[i];
+        const adse__ynode *name = adse__ymap_get(t, "name");
+        for (int k = 0; adse__ynode_is_map(t) && k < t->n; k++) {
+            const adse__ypair *p = &t->pairs[k];
+            if (adse__ykey_eq(p->key->text, "name") || adse__ynode_is_null(p->value) ||
+                (adse__ynode_is_seq(p->value) && p->value->n == 0))
+                continue;
+            *at = p->key;
+            snprintf(buf, size, "'%s' of '%s'", p->key->text,
+                     adse__ynode_is_scalar(name) ? name->text : "?");
+            return true;
+        }
+    }
+    /* Anything besides targets (and timeloopfe's version) is a feature we do not know. */
+    for (int k = 0; k < v->n; k++) {
+        const adse__ypair *p = &v->pairs[k];
+        if (adse__ykey_eq(p->key->text, "targets") || adse__ykey_eq(p->key->text, "version") ||
+            adse__ynode_is_null(p->value))
+            continue;
+        *at = p->key;
+        snprintf(buf, size, "'%s'", p->key->text);
+        return true;
+    }
+    return false;
+}
+
+/* Sparse modeling (spec section 2.6 of Timeloop's v3 inputs) is not supported: refused, or
+ * ignored on request. Densities alone do not change Timeloop's numbers (it evaluates the
+ * dense problem unless sparse_optimizations ask otherwise): a warning. */
+static adse_status check_sparse(adse_spec *spec, const adse__ydoc *doc, adse_err *err)
+{
+    adse__warnings *w = &spec->internal->warnings;
+    const adse__ypair *sp = adse__ydoc_top_pair(doc, "sparse_optimizations");
+    const adse__ynode *at = NULL;
+    char what[2 * ADSE_NAME_MAX + 32];
+    bool sparse = sp && sparse_feature(sp->value, &at, what, sizeof what);
+    if (sparse && !spec->options.ignore_sparse)
+        return adse__yerr(err, ADSE_E_SPEC, at,
+                          "sparse modeling is not supported yet: %s in 'sparse_optimizations' "
+                          "(--ignore-sparse evaluates the dense problem instead)",
+                          what);
+    if (sparse) {
+        adse__ywarn(w, at,
+                    "%s in 'sparse_optimizations' ignored on request (--ignore-sparse): the "
+                    "numbers are the dense problem's",
+                    what);
+        spec->problem.sparse_ignored = spec->has_problem;
+    }
+    const adse__ynode *prob = adse__ydoc_top(doc, "problem");
+    const adse__ynode *inst = adse__ymap_get(prob, "instance");
+    const adse__ypair *dens = adse__ymap_pair(adse__ynode_is_map(inst) ? inst : prob, "densities");
+    if (!sparse && dens && adse__ynode_is_map(dens->value) && dens->value->n > 0)
+        adse__ywarn(w, dens->key,
+                    "'densities' ignored: without 'sparse_optimizations' the numbers are the "
+                    "dense problem's, as in Timeloop");
+    return ADSE_OK;
+}
+
+/* Timeloop's `model` section: verbose and out_prefix are logging; auto_bypass_on_failure
+ * would change which mappings evaluate, which adse does not model. */
+static adse_status check_model_section(const adse__ydoc *doc, adse_err *err)
+{
+    const adse__ynode *m = adse__ydoc_top(doc, "model");
+    const adse__ynode *ab = adse__ymap_get(m, "auto_bypass_on_failure");
+    bool yes = false;
+    if (ab && !adse__ynode_is_null(ab) && (!adse__yscalar_bool(ab, &yes) || yes))
+        return adse__yerr(err, ADSE_E_SPEC, ab,
+                          "'auto_bypass_on_failure' in 'model' is not supported (Timeloop then "
+                          "bypasses the levels a mapping does not fit)");
+    return ADSE_OK;
 }
 
 static adse_status convert(adse_spec *spec, adse_err *err)
 {
     const adse__ydoc *doc = spec->internal->doc;
     adse_status st = check_top_keys(doc, err);
+    if (!st) st = check_model_section(doc, err);
     if (st) return st;
     adse_constraints_init(&spec->constraints, 0, 0, 0);
     adse_mapper_settings_init(&spec->mapper);
@@ -100,9 +218,14 @@ static adse_status convert(adse_spec *spec, adse_err *err)
     adse__arch_extra *extra = calloc(1, sizeof *extra);
     if (!extra) return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
 
-    const adse__ypair *arch = adse__ydoc_top_pair(doc, "architecture");
+    const adse__ypair *arch = adse__arch_top_pair(doc);
+    const adse__ypair *arch2 = adse__ydoc_top_pair(doc, "architecture");
+    if (arch && arch2 && arch2 != arch)
+        adse__ywarn(&spec->internal->warnings, arch2->key,
+                    "'architecture' ignored: 'arch' is given too, and Timeloop reads 'arch'");
     if (arch) {
-        if ((st = adse__arch_from_yaml(arch, &spec->arch, extra, &spec->internal->paths, err)))
+        if ((st = adse__arch_from_yaml(arch, &spec->arch, extra, &spec->internal->paths,
+                                       &spec->internal->warnings, err)))
             goto out;
         spec->has_arch = true;
     }
@@ -114,11 +237,12 @@ static adse_status convert(adse_spec *spec, adse_err *err)
     if (spec->has_arch && spec->has_problem &&
         (st = check_bw_scales(&spec->arch, extra, &spec->problem, err)))
         goto out;
+    if ((st = check_sparse(spec, doc, err))) goto out;
 
     const adse__ypair *ert = adse__ydoc_top_pair(doc, "ERT");
     if (ert) {
         if ((st = adse__ert_bind(spec->has_arch ? &spec->arch : NULL, ert->value,
-                                 extra->wire_energy_given, err)))
+                                 extra->wire_energy_given, &spec->internal->warnings, err)))
             goto out;
         spec->has_ert = spec->has_arch;
     }
@@ -128,7 +252,7 @@ static adse_status convert(adse_spec *spec, adse_err *err)
         spec->has_art = spec->has_arch;
     }
     if (spec->has_arch && spec->options.energy == ADSE_ENERGY_MODE_ESTIMATOR &&
-        (st = use_estimator(&spec->arch, &spec->options.estimator, err)))
+        (st = use_estimator(&spec->arch, &spec->options.estimator, &spec->internal->warnings, err)))
         goto out;
 
     const adse__ypair *map = adse__ydoc_top_pair(doc, "mapping");
@@ -152,8 +276,20 @@ static adse_status convert(adse_spec *spec, adse_err *err)
         goto out;
     const adse__ypair *mapper = adse__ydoc_top_pair(doc, "mapper");
     if (mapper) {
-        if ((st = adse__mapper_from_yaml(mapper, &spec->mapper, err))) goto out;
-        spec->has_mapper = true;
+        adse_err merr;
+        adse_err_clear(&merr);
+        st = adse__mapper_from_yaml(mapper, &spec->mapper, &merr);
+        if (st == ADSE_E_SPEC && spec->options.mapper_unused) {
+            /* timeloopfe copies mapper-only options into every file it writes */
+            adse__warn(&spec->internal->warnings, merr.file, merr.line, merr.column,
+                       "%s (ignored: no mapper runs)", merr.msg);
+            adse_mapper_settings_init(&spec->mapper);
+        } else if (st) {
+            *err = merr;
+            goto out;
+        } else {
+            spec->has_mapper = true;
+        }
     }
     st = ADSE_OK;
 out:
@@ -167,6 +303,8 @@ void adse_spec_options_init(adse_spec_options *opts)
     opts->energy = ADSE_ENERGY_MODE_ESTIMATOR;
     adse_energy_options_init(&opts->estimator);
     opts->ignore_mapping = false;
+    opts->ignore_sparse = false;
+    opts->mapper_unused = false;
 }
 
 static adse_status spec_new(const adse_spec_options *opts, adse_spec **out, adse_err *err)

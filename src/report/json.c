@@ -36,6 +36,8 @@ static void write_ds(adse__json *w, const adse_ds_stats *s)
 static void write_model_members(adse__json *w, const adse_arch *a, const adse_problem *p,
                                 const adse_result *r)
 {
+    adse__json_kv_bool(w, "sparse_ignored", p->sparse_ignored);
+    if (p->sparse_ignored) adse__json_kv_string(w, "note", adse_report_sparse_note(p));
     adse__json_kv_uint(w, "cycles", r->cycles);
     adse__json_kv_double(w, "energy_pj", r->energy_pj);
     adse__json_kv_double(w, "utilization", r->utilization);

@@ -2,6 +2,13 @@
 
 #include <string.h>
 
+const char *adse_report_sparse_note(const adse_problem *p)
+{
+    return p && p->sparse_ignored
+               ? "Dense evaluation: sparse features ignored on request (--ignore-sparse)"
+               : NULL;
+}
+
 void adse__report_build_nest(const adse_mapping *m, adse__nest *out)
 {
     memset(out, 0, sizeof *out);

@@ -144,6 +144,8 @@ adse_status adse_report_write_stats(FILE *f, const adse_arch *a, const adse_prob
     (void)mapping;
     if (!f || !a || !p || !r || r->fail != ADSE_FAIL_NONE || a->n_levels == 0) return ADSE_E_USAGE;
 
+    const char *note = adse_report_sparse_note(p);
+    if (note) fprintf(f, "%s\n\n", note);
     fprintf(f, "Buffer and Arithmetic Levels\n----------------------------\n");
     if (adse__report_level_shown(a, r, -1)) {
         fprintf(f, "Level 0\n-------\n");
