@@ -333,16 +333,17 @@ static void test_design_arch_and_yaml(void **state)
 
 /* ---- every design written out and read back is the design evaluated ------------------ */
 
-/* The seed architecture with its sizes declared every way the loader accepts: shared_glb by
- * sizeKB (128 KiB = the baseline's 65536 16-bit words), ifmap_spad and psum_spad by entries,
- * weights_spad by depth (as the seed does); and the genes of every kind on them: word bits
- * (a sizeKB level keeps its kilobytes), width (block size follows), block size (cluster
- * size follows), depth (on a level sized by entries: the depth becomes its size), the
- * arithmetic word bits, a bandwidth and the mesh. */
+/* The seed architecture with its sizes declared every way the loader accepts: shared_glb and
+ * DummyBuffer by sizeKB (128 KiB = the baseline's 65536 16-bit words), ifmap_spad and
+ * psum_spad by entries, weights_spad by depth (as the seed does); and the genes of every kind
+ * on them: word bits (a sizeKB level keeps its kilobytes), width (block size follows), block
+ * size (cluster size follows), depth (on levels sized by entries and sizeKB: the depth
+ * becomes their size), the arithmetic word bits, a bandwidth and the mesh. */
 static const char *const rt_edits[][2] = {
     {"memory_depth: 16384", "sizeKB: 128"}, /* in this order: the last needs it gone */
     {"memory_depth: 12", "entries: 12"},
     {"memory_depth: 16", "entries: 16"},
+    {"depth: 16", "sizeKB: 1"}, /* DummyBuffer's, the only one left */
 };
 
 #define RT_GENES                                                                                   \
@@ -356,6 +357,7 @@ static const char *const rt_edits[][2] = {
     "  - {name: w_block, component: weights_spad, attribute: block_size, values: [1, 2]}\n"        \
     "  - {name: w_width, component: weights_spad, attribute: width, values: [16, 32]}\n"           \
     "  - {name: psum_depth, component: psum_spad, attribute: depth, values: [16, 32]}\n"           \
+    "  - {name: dummy_depth, component: DummyBuffer, attribute: depth, values: [16, 32]}\n"        \
     "  - {name: mac_bits, component: mac, attribute: word_bits, values: [16, 8]}\n"
 
 /* The levels' typed geometry and prices, equal to the bit. */

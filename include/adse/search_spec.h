@@ -212,9 +212,9 @@ void adse_search_spec_free(adse_search_spec *spec);
 /* Writes spec's `architecture` (the tree as loaded, comments dropped) as Timeloop YAML
  * with the geometry of design: for every storage level and the arithmetic level whose
  * depth, width, block size, word bits, instances, meshX or bandwidths differ from
- * spec->arch, the component's attributes are rewritten (the alias the YAML used, or
- * added; a depth given to a level sized by entries or sizeKB replaces that key), and a
- * changed instance count rewrites the `[0..n-1]` range of its name.
+ * spec->arch, the component's attributes are rewritten (every alias the YAML used, or
+ * added; a depth given to a level sized by entries or sizeKB is written and that key left
+ * out), and a changed instance count rewrites the `[0..n-1]` range of its name.
  * design must have spec->arch's levels (same names, same order). Loading the output gives
  * design's geometry back. Returns ADSE_E_USAGE on a mismatch or an instance count the
  * names cannot express, ADSE_E_IO when the stream fails. */

@@ -98,8 +98,8 @@ typedef struct comp_override {
     char key[16][32];               /* key to add when absent */
     char value[16][48];
     bool used[16];
-    bool rekey[16]; /* an existing key it matches is written as key */
-    bool rename;    /* rewrite the [a..b] range */
+    bool drop[16]; /* existing keys it matches are left out */
+    bool rename;   /* rewrite the [a..b] range */
     char name[ADSE_NAME_MAX + 48];
 } comp_override;
 
@@ -176,9 +176,10 @@ static bool component_overrides(emitter *e, const adse__ynode *cn, comp_override
         mx_b = bb->mesh_x, mx_d = bd->mesh_x;
         my_b = bb->mesh_y, my_d = bd->mesh_y;
         if (bd->size_given == ADSE_SIZE_DEPTH && bb->size_given != ADSE_SIZE_DEPTH) {
-            /* a depth gene on a level sized by entries or sizeKB: depth replaces that key */
-            ov_add(o, al_other_size, "depth", "%.0f", (double)bd->depth);
-            o->rekey[o->n - 1] = true;
+            /* a depth gene on a level sized by entries or sizeKB: depth becomes its size */
+            ov_add(o, al_depth, "depth", "%.0f", (double)bd->depth);
+            ov_add(o, al_other_size, "", "%.0f", 0);
+            o->drop[o->n - 1] = true;
         } else if (bb->depth != bd->depth) {
             ov_add(o, al_depth, "depth", "%.0f", (double)bd->depth);
         }
@@ -231,14 +232,13 @@ static void emit_attrs(emitter *e, const adse__ynode *attrs, int indent, comp_ov
     if (attrs) {
         for (int i = 0; i < attrs->n; i++) {
             const adse__ypair *p = &attrs->pairs[i];
-            ind(e, indent);
             int k = ov_find(o, p->key->text);
-            if (k >= 0 && !o->used[k] && o->rekey[k])
-                fputs(o->key[k], e->f);
-            else
-                emit_scalar(e, p->key);
+            if (k >= 0 && o->drop[k]) continue;
+            ind(e, indent);
+            emit_scalar(e, p->key);
             fputc(':', e->f);
-            if (k >= 0 && !o->used[k]) {
+            /* every alias present gets the value: whichever one the loader reads */
+            if (k >= 0) {
                 o->used[k] = true;
                 fprintf(e->f, " %s\n", o->value[k]);
             } else {
