@@ -818,6 +818,19 @@ static adse_status parse_component(walk *w, const adse__ynode *cn, adse_err *err
     char where[ADSE_NAME_MAX + 32];
     snprintf(where, sizeof where, "component '%s'", c.name);
     if ((st = adse__ycheck_keys(cn, component_keys, where, err))) return st;
+    /* Accelergy's scales of a component's energies and areas: an ERT/ART that Accelergy
+     * wrote includes them; adse's estimator does not apply them (docs/energy.md). */
+    static const char *const scales[] = {"energy_scale", "area_scale", "area_share", NULL};
+    for (const char *const *k = scales; *k; k++) {
+        const adse__ypair *p = adse__ymap_pair(cn, *k);
+        double v;
+        if (p && !adse__ynode_is_null(p->value) &&
+            !(adse__yscalar_double(p->value, &v) && v == 1.0))
+            adse__ywarn(w->warnings, p->key,
+                        "'%s' of '%s' is not applied by adse's estimator (an ERT/ART from "
+                        "Accelergy includes it)",
+                        p->key->text, c.name);
+    }
     const adse__ynode *class_n = adse__ymap_get(cn, "class");
     if (!class_n)
         return adse__yerr(err, ADSE_E_SPEC, cn, "missing 'class' in component '%s'", c.name);
