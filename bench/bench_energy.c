@@ -9,13 +9,11 @@
  *
  * Last line: "energy tables/s: N" (full architectures priced per second).
  */
-#define _POSIX_C_SOURCE 199309L /* clock_gettime */
-
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "adse/energy.h"
-#include "bench_clock.h"
+#include "adse/util.h"
 
 #define N_COMP 6
 
@@ -103,7 +101,7 @@ int main(int argc, char **argv)
 
     double checksum = 0, per_comp[N_COMP] = {0};
     long tables = 0;
-    double t0 = bench_now_s(), t1 = t0;
+    double t0 = adse_clock_s(), t1 = t0;
     while (t1 - t0 < seconds) {
         for (int rep = 0; rep < 1000; rep++, tables++) {
             const arch *ar = archs[tables & 1];
@@ -112,19 +110,19 @@ int main(int argc, char **argv)
                 checksum += r.actions[0].energy_pj;
             }
         }
-        t1 = bench_now_s();
+        t1 = adse_clock_s();
     }
     double rate = (double)tables / (t1 - t0);
 
     /* per-component cost, for the record */
     for (int i = 0; i < N_COMP; i++) {
         const int n = 200000;
-        double s0 = bench_now_s();
+        double s0 = adse_clock_s();
         for (int rep = 0; rep < n; rep++) {
             adse_energy_estimate(&archs[rep & 1]->comp[i], &opt, &r, &err);
             checksum += r.area_um2;
         }
-        per_comp[i] = (bench_now_s() - s0) / n * 1e9;
+        per_comp[i] = (adse_clock_s() - s0) / n * 1e9;
         printf("%-13s %7.1f ns per estimate\n", a45.comp[i].name, per_comp[i]);
     }
     printf("checksum %.6g\n", checksum);

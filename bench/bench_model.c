@@ -9,10 +9,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "adse/adse.h"
-#include "bench_clock.h"
 
 int main(int argc, char **argv)
 {
@@ -55,7 +53,7 @@ int main(int argc, char **argv)
            res->energy_pj / 1e6);
     /* Warm up, then time batches until `seconds` have passed. */
     long n = 0;
-    double t0 = bench_now_s(), t = t0;
+    double t0 = adse_clock_s(), t = t0;
     volatile uint64_t sink = 0; /* keeps the evaluations from being optimised away */
     while (t - t0 < seconds) {
         for (int k = 0; k < 256; k++) {
@@ -63,7 +61,7 @@ int main(int argc, char **argv)
             sink += res->cycles;
         }
         n += 256;
-        t = bench_now_s();
+        t = adse_clock_s();
     }
     double per_s = (double)n / (t - t0);
     printf("evaluations: %ld in %.3f s (%.2f us each)\n", n, t - t0, 1e6 * (t - t0) / (double)n);

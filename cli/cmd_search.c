@@ -212,17 +212,10 @@ typedef struct progress_state {
     double start;
 } progress_state;
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 static void on_progress(const adse_search_progress *p, void *user)
 {
     progress_state *ps = user;
-    double elapsed = now_s() - ps->start;
+    double elapsed = adse_clock_s() - ps->start;
     double frac = (p->generation + (p->total ? (double)p->done / p->total : 1.0)) / p->generations;
     if (frac > 1) frac = 1;
     char eta[32] = "?";
@@ -337,7 +330,7 @@ int cmd_search(int argc, char **argv)
     adse_err err;
     adse_err_clear(&err);
     char msg[ADSE_ERR_FILE_MAX + ADSE_ERR_MSG_MAX + 64];
-    progress_state ps = {.shown = false, .start = now_s()};
+    progress_state ps = {.shown = false, .start = adse_clock_s()};
 
     if (adse_search_spec_load(spec_path, &spec, &err) != ADSE_OK) {
         cli_error("%s", adse_err_format(&err, msg, sizeof msg));

@@ -6,6 +6,7 @@
 #define ADSE_ADSE_H
 
 #include "adse/error.h"
+#include "adse/util.h"
 #include "adse/limits.h"
 #include "adse/workload.h"
 #include "adse/network.h"

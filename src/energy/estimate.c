@@ -25,6 +25,7 @@
 
 #include "adse/energy.h"
 #include "estimate_internal.h"
+#include "util/numtext.h"
 
 /* ---- names ------------------------------------------------------------------------------ */
 
@@ -208,7 +209,7 @@ static adse_status __attribute__((format(printf, 2, 3))) fail(est *e, const char
     char msg[ADSE_ERR_MSG_MAX];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    adse__c_vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     const adse_energy_component *c = e->comp;
     if (c->name && c->name[0])
@@ -219,68 +220,14 @@ static adse_status __attribute__((format(printf, 2, 3))) fail(est *e, const char
     return ADSE_E_SPEC;
 }
 
-/* Clinger's fast path: up to 15 significant digits and |exponent| <= 22 are exact with one
- * correctly rounded multiplication or division, i.e. the same double strtod() returns. The
- * rest (and anything unusual) goes to strtod(). Sets *end past the number. */
-static bool fast_number(const char *s, double *v, const char **end)
-{
-    static const double p10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                   1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                                   1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-    const char *p = s;
-    bool neg = *p == '-';
-    if (*p == '-' || *p == '+') p++;
-    uint64_t m = 0;
-    int digits = 0, exp10 = 0;
-    bool any = false;
-    for (; *p >= '0' && *p <= '9'; p++) {
-        any = true;
-        if (m == 0 && *p == '0') continue;
-        if (++digits > 15) return false;
-        m = m * 10 + (uint64_t)(*p - '0');
-    }
-    if (*p == '.') {
-        for (p++; *p >= '0' && *p <= '9'; p++) {
-            any = true;
-            exp10--;
-            if (m == 0 && *p == '0') continue;
-            if (++digits > 15) return false;
-            m = m * 10 + (uint64_t)(*p - '0');
-        }
-    }
-    if (!any) return false;
-    if (*p == 'e' || *p == 'E') {
-        const char *q = p + 1;
-        bool eneg = *q == '-';
-        if (*q == '-' || *q == '+') q++;
-        if (!(*q >= '0' && *q <= '9')) return false;
-        int e = 0;
-        for (; *q >= '0' && *q <= '9'; q++)
-            if ((e = e * 10 + (*q - '0')) > 400) return false;
-        exp10 += eneg ? -e : e;
-        p = q;
-    }
-    if (m == 0) exp10 = 0;
-    if (exp10 < -22 || exp10 > 22) return false;
-    double d = (double)m;
-    d = exp10 < 0 ? d / p10[-exp10] : d * p10[exp10];
-    *v = neg ? -d : d;
-    *end = p;
-    return true;
-}
-
 /* A whole-string number (surrounding blanks allowed). */
 static bool parse_double(const char *s, double *v)
 {
     while (isspace((unsigned char)*s))
         s++;
-    const char *end;
-    if (!fast_number(s, v, &end)) {
-        char *e2;
-        *v = strtod(s, &e2);
-        if (e2 == s) return false;
-        end = e2;
-    }
+    char *end;
+    *v = adse__num_parse(s, &end);
+    if (end == s) return false;
     while (isspace((unsigned char)*end))
         end++;
     return *end == 0 && isfinite(*v);
@@ -969,14 +916,9 @@ adse_status adse_energy_technology_nm(const char *value, double *nm, adse_err *e
     const char *s = value;
     while (isspace((unsigned char)*s))
         s++;
-    const char *end;
-    double v;
-    if (!fast_number(s, &v, &end)) {
-        char *e2;
-        v = strtod(s, &e2);
-        if (e2 == s) goto bad;
-        end = e2;
-    }
+    char *end;
+    double v = adse__num_parse(s, &end);
+    if (end == s) goto bad;
     while (isspace((unsigned char)*end))
         end++;
     if (name_eq(end, "nm")) {

@@ -10,6 +10,7 @@
 
 #include "input/internal.h"
 #include "input/tree.h"
+#include "util/numtext.h"
 
 /* ---- writing an architecture --------------------------------------------------------- */
 
@@ -115,13 +116,13 @@ static const char *const al_instances[] = {"instances", NULL};
 static const char *const al_rbw[] = {"read_bandwidth", NULL};
 static const char *const al_wbw[] = {"write_bandwidth", NULL};
 
-static void ov_add(comp_override *o, const char *const *aliases, const char *key, const char *fmt,
-                   double v)
+/* v as the shortest text that reads back as v (integers as digits) */
+static void ov_add(comp_override *o, const char *const *aliases, const char *key, double v)
 {
     if (o->n == 16) return;
     o->aliases[o->n] = aliases;
     snprintf(o->key[o->n], sizeof o->key[o->n], "%s", key);
-    snprintf(o->value[o->n], sizeof o->value[o->n], fmt, v);
+    adse__num_format(o->value[o->n], sizeof o->value[o->n], v, ADSE__NUM_INTEGER);
     o->n++;
 }
 
@@ -163,7 +164,7 @@ static bool component_overrides(emitter *e, const adse__ynode *cn, comp_override
         mx_b = B->arith.mesh_x, mx_d = D->arith.mesh_x;
         my_b = B->arith.mesh_y, my_d = D->arith.mesh_y;
         if (B->arith.word_bits != D->arith.word_bits)
-            ov_add(o, al_word, "datawidth", "%.0f", D->arith.word_bits);
+            ov_add(o, al_word, "datawidth", D->arith.word_bits);
     } else {
         int lvl = -1;
         for (int i = 0; i < B->n_levels; i++)
@@ -177,26 +178,23 @@ static bool component_overrides(emitter *e, const adse__ynode *cn, comp_override
         my_b = bb->mesh_y, my_d = bd->mesh_y;
         if (bd->size_given == ADSE_SIZE_DEPTH && bb->size_given != ADSE_SIZE_DEPTH) {
             /* a depth gene on a level sized by entries or sizeKB: depth becomes its size */
-            ov_add(o, al_depth, "depth", "%.0f", (double)bd->depth);
-            ov_add(o, al_other_size, "", "%.0f", 0);
+            ov_add(o, al_depth, "depth", (double)bd->depth);
+            ov_add(o, al_other_size, "", 0);
             o->drop[o->n - 1] = true;
         } else if (bb->depth != bd->depth) {
-            ov_add(o, al_depth, "depth", "%.0f", (double)bd->depth);
+            ov_add(o, al_depth, "depth", (double)bd->depth);
         }
-        if (bb->width_bits != bd->width_bits)
-            ov_add(o, al_width, "width", "%.0f", (double)bd->width_bits);
-        if (bb->word_bits != bd->word_bits)
-            ov_add(o, al_word, "word-bits", "%.0f", (double)bd->word_bits);
+        if (bb->width_bits != bd->width_bits) ov_add(o, al_width, "width", (double)bd->width_bits);
+        if (bb->word_bits != bd->word_bits) ov_add(o, al_word, "word-bits", (double)bd->word_bits);
         if (bb->block_size != bd->block_size)
-            ov_add(o, al_block, "block-size", "%.0f", (double)bd->block_size);
+            ov_add(o, al_block, "block-size", (double)bd->block_size);
         if (bb->cluster_size != bd->cluster_size)
-            ov_add(o, al_cluster, "cluster-size", "%.0f", (double)bd->cluster_size);
-        if (bb->read_bw != bd->read_bw) ov_add(o, al_rbw, "read_bandwidth", "%.17g", bd->read_bw);
-        if (bb->write_bw != bd->write_bw)
-            ov_add(o, al_wbw, "write_bandwidth", "%.17g", bd->write_bw);
+            ov_add(o, al_cluster, "cluster-size", (double)bd->cluster_size);
+        if (bb->read_bw != bd->read_bw) ov_add(o, al_rbw, "read_bandwidth", bd->read_bw);
+        if (bb->write_bw != bd->write_bw) ov_add(o, al_wbw, "write_bandwidth", bd->write_bw);
     }
     if (mx_b != mx_d || my_b != my_d) {
-        ov_add(o, al_mesh_x, "meshX", "%.0f", mx_d);
+        ov_add(o, al_mesh_x, "meshX", mx_d);
         /* an existing meshY is rewritten; none is added (meshX and instances imply it) */
         o->aliases[o->n] = al_mesh_y;
         o->key[o->n][0] = 0;
@@ -210,7 +208,7 @@ static bool component_overrides(emitter *e, const adse__ynode *cn, comp_override
         const adse__ynode *attrs = adse__ymap_get(cn, "attributes");
         if (adse__ynode_is_map(attrs)) ip = adse__ymap_pair(attrs, "instances");
         if (ip) {
-            ov_add(o, al_instances, "instances", "%.0f", inst_d);
+            ov_add(o, al_instances, "instances", inst_d);
         } else if (name_range(name, &base_len, &first, &count) &&
                    (uint64_t)inst_d * count % inst_b == 0) {
             uint64_t c = (uint64_t)inst_d * count / inst_b;

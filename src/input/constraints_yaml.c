@@ -29,6 +29,7 @@
  * divide the bound is an error (no perfect factorization could use it).
  */
 #include "input/internal.h"
+#include "util/numtext.h"
 
 #include <ctype.h>
 #include <inttypes.h>
@@ -84,7 +85,7 @@ static adse_status err_at(cctx *c, adse_srcpos p, const char *fmt, ...)
     char msg[ADSE_ERR_MSG_MAX];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    adse__c_vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     return adse_err_set(c->err, ADSE_E_SPEC, p.file, p.line, p.column, "%s", msg);
 }

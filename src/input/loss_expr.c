@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/numtext.h"
+
 /* ---- metric names -------------------------------------------------------------------- */
 
 static const char *const metric_names[ADSE_SM_COUNT] = {
@@ -110,7 +112,7 @@ static adse_status expr_primary_nested(expr_parser *p)
     if (isdigit((unsigned char)*t) || *t == '.') {
         char *end;
         errno = 0;
-        double v = strtod(t, &end);
+        double v = adse__num_parse(t, &end);
         if (end == t || errno == ERANGE || !isfinite(v)) return expr_error(p, "bad number%s", "");
         p->pos += (size_t)(end - t);
         return expr_emit(p, (adse_search_op){.code = ADSE_OP_NUM, .value = v}, 1);

@@ -13,6 +13,7 @@
 #include "input/internal.h"
 #include "input/loss_expr.h"
 #include "input/tree.h"
+#include "util/numtext.h"
 
 /* ---- small helpers ------------------------------------------------------------------- */
 
@@ -536,7 +537,7 @@ static adse_status parse_budget_value(const adse__ynode *v, adse_search_budget *
                 memcpy(num, t, n);
                 num[n] = 0;
                 char *end;
-                scale = strtod(num, &end);
+                scale = adse__num_parse(num, &end);
                 while (*end == ' ')
                     end++;
                 ok = end != num && *end == 0 && scale > 0 && isfinite(scale);
@@ -637,11 +638,11 @@ static adse_status parse_loss(const adse__ynode *l, adse_search_loss *loss, adse
         if (v == 0) continue;
         bool neg = m == ADSE_SM_GFLOPS || m == ADSE_SM_UTILIZATION;
         double sv = neg ? -v : v;
-        int n = snprintf(loss->text + used, sizeof loss->text - used, "%s%s%g*%s%s%s",
-                         used ? " " : "", sv < 0 ? "- " : (used ? "+ " : ""), fabs(sv),
-                         adse_search_metric_name((adse_search_metric)m),
-                         loss->normalize ? "/baseline." : "",
-                         loss->normalize ? adse_search_metric_name((adse_search_metric)m) : "");
+        int n = adse__c_snprintf(
+            loss->text + used, sizeof loss->text - used, "%s%s%g*%s%s%s", used ? " " : "",
+            sv < 0 ? "- " : (used ? "+ " : ""), fabs(sv),
+            adse_search_metric_name((adse_search_metric)m), loss->normalize ? "/baseline." : "",
+            loss->normalize ? adse_search_metric_name((adse_search_metric)m) : "");
         if (n < 0 || (size_t)n >= sizeof loss->text - used) break;
         used += (size_t)n;
     }

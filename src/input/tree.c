@@ -11,6 +11,8 @@
 
 #include <yaml.h>
 
+#include "util/numtext.h"
+
 /* ---- arena --------------------------------------------------------------------------- */
 
 typedef struct arena_block {
@@ -802,9 +804,9 @@ bool adse__yscalar_double(const adse__ynode *n, double *out)
     if (!t || !*t) return false;
     char *end;
     errno = 0;
-    double v = strtod(t, &end);
+    double v = adse__num_parse(t, &end);
     if (*end || errno == ERANGE || !isfinite(v)) return false;
-    /* strtod takes hex floats and "inf"/"nan"; YAML numbers start like decimals. */
+    /* it takes hex floats and "inf"/"nan"; YAML numbers start like decimals. */
     const char *d = t + (*t == '-' || *t == '+');
     if (!((*d >= '0' && *d <= '9') || *d == '.')) return false;
     if (d[0] == '0' && (d[1] == 'x' || d[1] == 'X')) return false;
@@ -844,7 +846,7 @@ adse_status adse__yerr(adse_err *err, adse_status code, const adse__ynode *at, c
     char msg[ADSE_ERR_MSG_MAX];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    adse__c_vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     if (at) return adse_err_set(err, code, at->file, at->line, at->column, "%s", msg);
     return adse_err_set(err, code, NULL, 0, 0, "%s", msg);
@@ -881,7 +883,7 @@ void adse__ywarn(adse__warnings *w, const adse__ynode *at, const char *fmt, ...)
     char msg[ADSE_ERR_MSG_MAX];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    adse__c_vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     if (at)
         adse__warn(w, at->file, at->line, at->column, "%s", msg);

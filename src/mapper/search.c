@@ -30,9 +30,8 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
+#include "adse/util.h"
 #include "mapper/mapper_internal.h"
 
 #define ITEM_TARGET 512 /* aim for at least this many work items */
@@ -113,13 +112,6 @@ struct msearch {
     mthread *th;
 };
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 /* ---------------------------------------------------------------------------------------
  * Metric comparison
  * ------------------------------------------------------------------------------------- */
@@ -158,7 +150,7 @@ static void check_clock(mthread *th)
         return;
     }
     if (++th->tick % CHECK_EVERY) return;
-    if (S->deadline > 0 && now_s() > S->deadline) {
+    if (S->deadline > 0 && adse_clock_s() > S->deadline) {
         atomic_store(&S->stop, 1);
         th->abort = true;
     }
@@ -769,7 +761,7 @@ adse_status adse_mapper_run(const adse_model *model, const adse_constraints *con
 {
     if (!model || !out)
         return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0, "missing argument to the mapper");
-    double t0 = now_s();
+    double t0 = adse_clock_s();
     memset(out, 0, sizeof *out);
     msearch *S = calloc(1, sizeof *S);
     if (!S) return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
@@ -782,8 +774,7 @@ adse_status adse_mapper_run(const adse_model *model, const adse_constraints *con
     mspace *sp = &S->sp;
     int nt = sp->set.threads;
     if (nt == 0) {
-        long n = sysconf(_SC_NPROCESSORS_ONLN);
-        nt = n > 0 ? (int)n : 1;
+        nt = adse_cpu_count();
     }
     if (nt > 256) nt = 256;
     S->nthreads = nt;
@@ -879,7 +870,7 @@ adse_status adse_mapper_run(const adse_model *model, const adse_constraints *con
             out->best = S->frozen.map;
             adse_model_evaluate(model, &out->best, S->th[0].scratch, &out->result, NULL);
         }
-        out->stats.seconds = now_s() - t0;
+        out->stats.seconds = adse_clock_s() - t0;
     }
     for (int k = 0; S->th && k < nt; k++)
         thread_free(&S->th[k]);

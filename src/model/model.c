@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "model/model_internal.h"
+#include "util/numtext.h"
 
 void adse_model_options_init(adse_model_options *o)
 {
@@ -245,7 +246,7 @@ static adse_status fail(adse_result *out, adse_err *err, adse_fail kind, int lev
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(out->reason, sizeof out->reason, fmt, ap);
+    adse__c_vsnprintf(out->reason, sizeof out->reason, fmt, ap);
     va_end(ap);
     out->fail = kind;
     out->fail_level = level;

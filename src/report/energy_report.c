@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "util/json_writer.h"
+#include "util/numtext.h"
 
 #define N_COMPONENTS (ADSE_MAX_LEVELS + 1)
 
@@ -41,26 +42,6 @@ static adse_status price_all(const adse_spec *spec, const adse_energy_options *o
     p->name = a->arith.name;
     p->table = adse_spec_table_name(spec, -1);
     return adse_energy_estimate_arith(&a->arith, opt, &p->r, err);
-}
-
-/* Shortest %g text that strtod reads back as v, with a '.' in the mantissa. */
-static void format_number(char *buf, size_t size, double v)
-{
-    for (int prec = 1; prec <= 17; prec++) {
-        snprintf(buf, size, "%.*g", prec, v);
-        if (strtod(buf, NULL) == v) break;
-    }
-    if (strpbrk(buf, ".na")) return; /* has a '.', or nan/inf */
-    char *e = strchr(buf, 'e');
-    size_t len = strlen(buf);
-    if (len + 3 > size) return;
-    if (e) {
-        memmove(e + 2, e, strlen(e) + 1);
-        e[0] = '.';
-        e[1] = '0';
-    } else {
-        memcpy(buf + len, ".0", 3);
-    }
 }
 
 /* A YAML scalar for a table name: plain when it is made of name characters (as Accelergy
@@ -92,7 +73,7 @@ static void write_ert(FILE *f, const priced *c, int n)
         put_yaml_name(f, c[i].table ? c[i].table : c[i].name);
         fputs("\n        actions:\n", f);
         for (int k = 0; k < c[i].r.n_actions; k++) {
-            format_number(num, sizeof num, c[i].r.actions[k].energy_pj);
+            adse__num_format(num, sizeof num, c[i].r.actions[k].energy_pj, ADSE__NUM_POINT);
             fprintf(f,
                     "          - name: %s\n"
                     "            arguments: {}\n"
@@ -109,7 +90,7 @@ static void write_art(FILE *f, const priced *c, int n)
     for (int i = 0; i < n; i++) {
         fputs("      - name: ", f);
         put_yaml_name(f, c[i].table ? c[i].table : c[i].name);
-        format_number(num, sizeof num, c[i].r.area_um2);
+        adse__num_format(num, sizeof num, c[i].r.area_um2, ADSE__NUM_POINT);
         fprintf(f, "\n        area: %s\n", num);
     }
 }
@@ -205,7 +186,13 @@ adse_status adse_report_energy(FILE *f, adse_energy_report_format fmt, const ads
     if (st == ADSE_OK) {
         bool ok = true;
         switch (fmt) {
-        case ADSE_ENERGY_REPORT_TABLE: write_table(f, c, n); break;
+        case ADSE_ENERGY_REPORT_TABLE: {
+            adse__c_locale scope; /* '.' whatever the host's locale */
+            adse__c_locale_enter(&scope);
+            write_table(f, c, n);
+            adse__c_locale_leave(&scope);
+            break;
+        }
         case ADSE_ENERGY_REPORT_JSON: ok = write_json(f, c, n); break;
         case ADSE_ENERGY_REPORT_ERT: write_ert(f, c, n); break;
         case ADSE_ENERGY_REPORT_ART: write_art(f, c, n); break;

@@ -11,16 +11,18 @@
 
 #include "report/svg.h"
 #include "util/json_writer.h"
+#include "util/numtext.h"
 
 static adse_status io_status(FILE *f)
 {
     return ferror(f) ? ADSE_E_IO : ADSE_OK;
 }
 
-/* %.17g, or "" for a non-finite value (CSV). */
+/* The shortest text that reads back as v, or "" for a non-finite value (CSV). */
 static void csv_num(FILE *f, double v)
 {
-    if (isfinite(v)) fprintf(f, "%.17g", v);
+    char buf[ADSE__NUM_BUF];
+    if (isfinite(v)) fputs(adse__num_format(buf, sizeof buf, v, 0), f);
 }
 
 static void csv_text(FILE *f, const char *s)
@@ -265,7 +267,7 @@ static bool is_paired_width(const adse_search_spec *sp, int g)
     return false;
 }
 
-adse_status adse_report_search_md(FILE *f, const adse_search *s, const char *svg_name)
+static adse_status write_md(FILE *f, const adse_search *s, const char *svg_name)
 {
     if (!f || !s) return ADSE_E_USAGE;
     const adse_search_spec *sp = adse_search_get_spec(s);
@@ -389,6 +391,16 @@ adse_status adse_report_search_md(FILE *f, const adse_search *s, const char *svg
     return io_status(f);
 }
 
+adse_status adse_report_search_md(FILE *f, const adse_search *s, const char *svg_name)
+{
+    /* '.' in every number whatever the host's locale (util/numtext.h) */
+    adse__c_locale scope;
+    adse__c_locale_enter(&scope);
+    adse_status st = write_md(f, s, svg_name);
+    adse__c_locale_leave(&scope);
+    return st;
+}
+
 /* ---- convergence.svg ----------------------------------------------------------------- */
 
 adse_status adse_report_search_svg(FILE *f, const adse_search *s)
@@ -408,14 +420,17 @@ adse_status adse_report_search_svg(FILE *f, const adse_search *s)
     adse__svg_series sb = {"best loss", "#d62728", x, best, n};
     adse__svg_series sm = {"mean loss (feasible)", "#1f77b4", x, mean, n};
     adse__svg_panel panels[2] = {{"best loss", &sb, 1}, {"mean loss", &sm, 1}};
+    adse__c_locale scope;
+    adse__c_locale_enter(&scope);
     bool ok = adse__svg_plot(f, "adse search: loss per generation", "generation", panels, 2);
+    adse__c_locale_leave(&scope);
     free(x);
     return ok ? ADSE_OK : ADSE_E_IO;
 }
 
 /* ---- terminal summary ---------------------------------------------------------------- */
 
-adse_status adse_report_search_summary(FILE *f, const adse_search *s)
+static adse_status write_summary(FILE *f, const adse_search *s)
 {
     if (!f || !s) return ADSE_E_USAGE;
     const adse_search_spec *sp = adse_search_get_spec(s);
@@ -449,4 +464,14 @@ adse_status adse_report_search_summary(FILE *f, const adse_search *s)
             adse_search_generation_count(s), c.evaluations, c.cache_hits, c.rejected, c.no_mapping,
             c.seconds);
     return io_status(f);
+}
+
+adse_status adse_report_search_summary(FILE *f, const adse_search *s)
+{
+    /* '.' in every number whatever the host's locale (util/numtext.h) */
+    adse__c_locale scope;
+    adse__c_locale_enter(&scope);
+    adse_status st = write_summary(f, s);
+    adse__c_locale_leave(&scope);
+    return st;
 }

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "report/report_internal.h"
+#include "util/numtext.h"
 
 static const char *source_name(adse_energy_source s)
 {
@@ -138,8 +139,8 @@ static double op_per_byte(uint64_t total_ops, uint32_t word_bits, uint64_t acces
     return (double)v;
 }
 
-adse_status adse_report_write_stats(FILE *f, const adse_arch *a, const adse_problem *p,
-                                    const adse_mapping *mapping, const adse_result *r)
+static adse_status write_stats(FILE *f, const adse_arch *a, const adse_problem *p,
+                               const adse_mapping *mapping, const adse_result *r)
 {
     (void)mapping;
     if (!f || !a || !p || !r || r->fail != ADSE_FAIL_NONE || a->n_levels == 0) return ADSE_E_USAGE;
@@ -202,4 +203,15 @@ adse_status adse_report_write_stats(FILE *f, const adse_arch *a, const adse_prob
                     r->levels[i].energy_pj * 1000.0 / computes);
     fprintf(f, "    %-*s= %.2f\n\n", align, "Total", r->energy_pj * 1000.0 / computes);
     return ferror(f) ? ADSE_E_IO : ADSE_OK;
+}
+
+adse_status adse_report_write_stats(FILE *f, const adse_arch *a, const adse_problem *p,
+                                    const adse_mapping *mapping, const adse_result *r)
+{
+    /* '.' in every number whatever the host's locale (util/numtext.h) */
+    adse__c_locale scope;
+    adse__c_locale_enter(&scope);
+    adse_status st = write_stats(f, a, p, mapping, r);
+    adse__c_locale_leave(&scope);
+    return st;
 }

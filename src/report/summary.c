@@ -4,6 +4,8 @@
 #include <inttypes.h>
 #include <stdio.h>
 
+#include "util/numtext.h"
+
 const char *adse_report_summary_line(const adse_result *r, char *buf, size_t size)
 {
     if (!buf || !size) return buf;
@@ -12,7 +14,7 @@ const char *adse_report_summary_line(const adse_result *r, char *buf, size_t siz
         return buf;
     }
     double pj = r->computes ? r->energy_pj / (double)r->computes : 0.0;
-    snprintf(buf, size, "Utilization = %4.2f | pJ/Compute = %8.3f | Cycles = %" PRIu64,
-             r->utilization, pj, r->cycles);
+    adse__c_snprintf(buf, size, "Utilization = %4.2f | pJ/Compute = %8.3f | Cycles = %" PRIu64,
+                     r->utilization, pj, r->cycles);
     return buf;
 }

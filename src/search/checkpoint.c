@@ -1,8 +1,11 @@
-/* Checkpoints of a search: the whole state as line-oriented text, doubles in hexadecimal
- * (%a) so that a restored search continues bit for bit. Mappings are not saved: a design's
+/* Checkpoints of a search: the whole state as line-oriented text, doubles as the shortest
+ * decimal text that reads back bit for bit (util/numtext.h; the hexadecimal %a of older
+ * checkpoints reads too), so that a restored search continues bit for bit. Mappings are not
+ * saved: a design's
  * detail re-maps its layers after a restore (the mapper is deterministic). */
 #define _POSIX_C_SOURCE 200809L
 #include "search/search_internal.h"
+#include "util/numtext.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -16,12 +19,13 @@
 
 static void put_double(FILE *f, double v)
 {
+    char buf[ADSE__NUM_BUF];
     if (isnan(v))
         fputs(" nan", f);
     else if (isinf(v))
         fputs(v > 0 ? " inf" : " -inf", f);
     else
-        fprintf(f, " %a", v);
+        fprintf(f, " %s", adse__num_format(buf, sizeof buf, v, 0));
 }
 
 adse_status adse_search_checkpoint_save(const adse_search *s, FILE *f, adse_err *err)
@@ -43,7 +47,7 @@ adse_status adse_search_checkpoint_save(const adse_search *s, FILE *f, adse_err 
     const adse_search_counters *c = &s->counters;
     fprintf(f, "counters %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64,
             c->evaluations, c->cache_hits, c->rejected, c->over_budget, c->invalid, c->no_mapping);
-    put_double(f, s->seconds_before + (adse__now() - s->session_start));
+    put_double(f, s->seconds_before + (adse_clock_s() - s->session_start));
     fputc('\n', f);
     fprintf(f, "gens %d\n", s->gen);
     for (int g = 0; g < s->gen; g++) {
@@ -151,7 +155,7 @@ static bool get_u64(reader *r, uint64_t *v, int base)
 static bool get_double(reader *r, double *v)
 {
     char *end;
-    *v = strtod(r->p, &end);
+    *v = adse__num_parse(r->p, &end);
     if (end == r->p) return false;
     r->p = end;
     return true;
@@ -327,7 +331,7 @@ adse_status adse_search_checkpoint_load(adse_search *s, FILE *f, adse_err *err)
     s->rng = rng;
     s->counters = c;
     s->seconds_before = c.seconds;
-    s->session_start = adse__now();
+    s->session_start = adse_clock_s();
 #undef NEED
 out:
     free(r);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "adse/energy.h"
+#include "util/numtext.h"
 
 /* ---- random numbers (xoshiro256**, seeded by splitmix64) ----------------------------- */
 
@@ -234,7 +235,7 @@ static adse_status invalid(adse_err *err, const char *fmt, ...)
     char msg[ADSE_ERR_MSG_MAX];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    adse__c_vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     return adse_err_set(err, ADSE_E_INVALID, NULL, 0, 0, "%s", msg);
 }

@@ -2,6 +2,7 @@
  * The record cache is cache.c; the worker pool that evaluates a generation is pool.c. */
 #define _POSIX_C_SOURCE 200809L
 #include "search/search_internal.h"
+#include "util/numtext.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -9,17 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 /* ---- small helpers ------------------------------------------------------------------- */
-
-double adse__now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 const char *adse_design_status_name(adse_design_status s)
 {
@@ -127,7 +119,7 @@ static void set_reason(adse_search_design *d, adse_design_status st, const char 
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(d->reason, sizeof d->reason, fmt, ap);
+    adse__c_vsnprintf(d->reason, sizeof d->reason, fmt, ap);
     va_end(ap);
     d->status = st; /* the loss stays +inf (set when the record was made) */
 }
@@ -225,7 +217,7 @@ void adse__report_progress(adse_search *s, int done, int total)
                               .total = total,
                               .best_loss = best_loss_so_far(s),
                               .evaluations = s->counters.evaluations + (uint64_t)done,
-                              .seconds = s->seconds_before + (adse__now() - s->session_start)};
+                              .seconds = s->seconds_before + (adse_clock_s() - s->session_start)};
     s->opts.progress(&p, s->opts.progress_user);
 }
 
@@ -269,12 +261,6 @@ static adse_status load_layer(const adse_search_spec *spec, int l, adse_spec **o
     return ADSE_OK;
 }
 
-static int online_cores(void)
-{
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n > 0 ? (int)n : 1;
-}
-
 adse_status adse_search_create(const adse_search_spec *spec, const adse_search_options *opts,
                                adse_search **out, adse_err *err)
 {
@@ -290,11 +276,11 @@ adse_status adse_search_create(const adse_search_spec *spec, const adse_search_o
     else
         adse_search_options_init(&s->opts);
     s->seed = s->opts.has_seed ? s->opts.seed : spec->ga.seed;
-    s->threads = s->opts.threads > 0 ? s->opts.threads : online_cores();
+    s->threads = s->opts.threads > 0 ? s->opts.threads : adse_cpu_count();
     s->baseline_rec = -1;
     for (int i = 0; i < ADSE_SEARCH_MAX_REFS; i++)
         s->ref_rec[i] = -1;
-    s->session_start = adse__now();
+    s->session_start = adse_clock_s();
     adse_status st = ADSE_OK;
     s->n_layers = spec->n_layers;
     s->layers = calloc((size_t)s->n_layers, sizeof *s->layers);
@@ -379,8 +365,8 @@ static adse_design_status screen(const adse_search *s, const double *genes, doub
         static const char *const names[ADSE_BUDGET_COUNT] = {"pes", "onchip_bits", "area_um2"};
         for (int b = 0; b < ADSE_BUDGET_COUNT && ds == ADSE_DESIGN_OK; b++) {
             if (metrics[bm[b]] > s->limit[b]) {
-                snprintf(reason, size, "%s %.17g exceeds the budget %.17g", names[b],
-                         metrics[bm[b]], s->limit[b]);
+                adse__c_snprintf(reason, size, "%s %.17g exceeds the budget %.17g", names[b],
+                                 metrics[bm[b]], s->limit[b]);
                 ds = ADSE_DESIGN_OVER_BUDGET;
             }
         }
@@ -683,7 +669,7 @@ out:
     free(losses);
     free(status);
     free(errs);
-    s->counters.seconds = s->seconds_before + (adse__now() - s->session_start);
+    s->counters.seconds = s->seconds_before + (adse_clock_s() - s->session_start);
     return st;
 }
 
@@ -883,13 +869,5 @@ const char *adse_search_format_gene(const adse_search *s, int i, double v, char 
     }
     /* integers as integers (20, not 2e+01); otherwise the shortest text that reads back as
      * v (0.1, not 0.10000000000000001) */
-    if (v == floor(v) && fabs(v) < 9007199254740992.0) {
-        snprintf(buf, size, "%.0f", v);
-        return buf;
-    }
-    for (int prec = 1; prec <= 17; prec++) {
-        snprintf(buf, size, "%.*g", prec, v);
-        if (strtod(buf, NULL) == v) break;
-    }
-    return buf;
+    return adse__num_format(buf, size, v, ADSE__NUM_INTEGER);
 }

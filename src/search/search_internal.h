@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "adse/search.h"
+#include "adse/util.h"
 
 /* ---- random numbers ------------------------------------------------------------------ */
 
@@ -117,9 +118,6 @@ struct adse_search {
     double session_start;  /* monotonic seconds at creation / load */
     double seconds_before; /* seconds of earlier sessions */
 };
-
-/* Monotonic clock, seconds. */
-double adse__now(void);
 
 /* Finds a record by gene values; -1 if none (cache.c). */
 int adse__cache_find(const adse_search *s, const double *genes);

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util/numtext.h"
+
 void adse_err_clear(adse_err *err)
 {
     if (!err) return;
@@ -20,7 +22,7 @@ adse_status adse_err_set(adse_err *err, adse_status code, const char *file, int 
     err->column = file ? column : 0;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    adse__c_vsnprintf(err->msg, sizeof err->msg, fmt, ap);
     va_end(ap);
     return code;
 }

@@ -4,6 +4,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "util/numtext.h"
+
 void adse__json_init(adse__json *w, FILE *f, int indent)
 {
     memset(w, 0, sizeof *w);
@@ -144,13 +146,10 @@ void adse__json_double(adse__json *w, double v)
         fputs("null", w->f);
         return;
     }
-    /* %.17g round-trips; it never prints a bare "inf"/"nan" (excluded above) and always
-     * gives a valid JSON number (optional '-', digits, optional fraction and exponent). */
-    char buf[40];
-    snprintf(buf, sizeof buf, "%.17g", v);
-    fputs(buf, w->f);
-    /* keep doubles recognisable as reals for typed readers: 12288 -> 12288.0 */
-    if (!strpbrk(buf, ".eE")) fputs(".0", w->f);
+    /* a valid JSON number (optional '-', digits, fraction, exponent) that reads back as v,
+     * with a '.' so typed readers see a real: 12288 -> 12288.0 */
+    char buf[ADSE__NUM_BUF];
+    fputs(adse__num_format(buf, sizeof buf, v, ADSE__NUM_POINT), w->f);
 }
 
 void adse__json_bool(adse__json *w, bool v)

@@ -5,12 +5,12 @@
  * callers only say what comes next (begin/end object or array, key, value) and commas,
  * colons and indentation follow. Strings are escaped per RFC 8259 (quote, backslash and
  * control characters; other bytes pass through, so UTF-8 stays UTF-8). Doubles are written
- * with %.17g so they round-trip (with ".0" appended to integral values so typed readers
- * see a real); NaN and infinities, which JSON cannot express, become
- * null. Integers are written exactly. Nesting deeper than ADSE__JSON_MAX_DEPTH or a key
- * outside an object marks the writer failed instead of writing invalid JSON; output errors
- * of the FILE* are reported by adse__json_finish().
- * Thread-safety: one writer per thread; it owns no memory (the FILE* is borrowed).
+ * as the shortest text that reads back to the same double, with a '.' so typed readers
+ * see a real (util/numtext.h, independent of the locale); NaN and infinities, which JSON cannot
+ * express, become null. Integers are written exactly. Nesting deeper than ADSE__JSON_MAX_DEPTH or a
+ * key outside an object marks the writer failed instead of writing invalid JSON; output errors of
+ * the FILE* are reported by adse__json_finish(). Thread-safety: one writer per thread; it owns no
+ * memory (the FILE* is borrowed).
  */
 #ifndef ADSE_UTIL_JSON_WRITER_H
 #define ADSE_UTIL_JSON_WRITER_H

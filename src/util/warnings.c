@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/numtext.h"
+
 void adse__warn(adse__warnings *w, const char *file, int line, int column, const char *fmt, ...)
 {
     if (!w) return;
@@ -14,7 +16,7 @@ void adse__warn(adse__warnings *w, const char *file, int line, int column, const
     char msg[ADSE_ERR_MSG_MAX];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    adse__c_vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     adse_err_set(&rec, ADSE_OK, file, line, column, "%s", msg);
     for (int i = 0; i < w->n; i++) {
