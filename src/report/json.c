@@ -4,7 +4,8 @@
  *
  * Top-level totals, then every storage level inner to outer (hidden levels included, so the
  * array index is the storage level id) with the data spaces it keeps, then the arithmetic
- * level. Counts are integers, energies and rates doubles written with %.17g.
+ * level. Counts are integers, energies and rates doubles as the shortest text that reads
+ * back to the same double (util/numtext.h).
  */
 #include "adse/report.h"
 
