@@ -213,6 +213,17 @@ static void test_cli_ignore_sparse(void **state)
     assert_int_equal(json_integer_value(json_object_get(doc, "cycles")), 16);
     json_decref(doc);
     testutil_run_free(&r);
+
+    /* adse map: refused, or the note under the summary line */
+    r = testutil_cli(tmp_dir, "map --threads 1 '%s' '%s' '%s' '%s'", arch, prob, sp, ert);
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.err, "sparse modeling is not supported yet"));
+    testutil_run_free(&r);
+    r = testutil_cli(tmp_dir, "map --threads 1 --ignore-sparse '%s' '%s' '%s' '%s'", arch, prob, sp,
+                     ert);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, want)); /* the summary line, then the note */
+    testutil_run_free(&r);
 }
 
 /* ---- older and processed files ------------------------------------------------------- */
