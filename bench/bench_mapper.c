@@ -6,9 +6,15 @@
  * with all cores, and prints the best mapping's figures and the search statistics. Last
  * line:
  * `seed layer mapped in S s (optimal: yes|no)`.
- * Usage: bench_mapper [-a] [-m METRICS] [-t THREADS] [-l SECONDS] [DIR [PROB]]
+ * Usage: bench_mapper [-a | --open] [-m METRICS] [-t THREADS] [-l SECONDS] [DIR [PROB]]
  *   -a first maps a table of other layers (VGG16, ResNet-50, AlexNet, MobileNet shapes) on
  *      the same design and constraints, one line each;
+ *   --open maps the same 16 layers on open mapspaces instead: with the architecture
+ *      constraints only (DIR/constraints/eyeriss_like_arch_constraints.yaml), then with no
+ *      constraints at all; one line each (mapspace size, evaluations, seconds, proven or
+ *      not, best first metric, proven lower bound); -l is then the per-layer time limit
+ *      (default 60 s). Last line:
+ *      `open mapspaces: N/32 proven, slowest S s, total T s`;
  *   -m metrics, comma separated: edp, energy, delay, lla, weighted (energy + 1000 * delay);
  *      default mapper.yaml's [delay, energy];
  *   DIR holds arch/eyeriss_like.yaml, ERT.yaml, ART.yaml and the two constraint files (default
@@ -97,11 +103,59 @@ static int parse_metrics(const char *s, adse_mapper_settings *set)
     return set->n_metrics ? 0 : -1;
 }
 
+/* --open: the layers of -a on the open mapspaces (architecture constraints only, none). */
+static int run_open(const adse_spec *spec, const adse_constraints *arch_cons,
+                    const adse_mapper_settings *set0, adse_mapper_result *res)
+{
+    const adse_mapper_settings set = *set0;
+    int proven = 0, n = 0;
+    double slowest = 0, total = 0;
+    printf("%-24s %-5s %10s %10s %12s %12s %7s %9s\n", "layer", "cons", "space", "evaluated",
+           "best", "bound", "proven", "seconds");
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t k = 0; k < sizeof LAYERS / sizeof LAYERS[0]; k++) {
+            adse_problem lp = spec->problem;
+            adse_model *lm = NULL;
+            adse_err err;
+            adse_err_clear(&err);
+            if (set_layer(&lp, &LAYERS[k]) != 0 ||
+                adse_model_create(&spec->arch, &lp, NULL, &lm, &err) != ADSE_OK ||
+                adse_mapper_run(lm, pass == 0 ? arch_cons : NULL, &set, res, &err) != ADSE_OK) {
+                fprintf(stderr, "bench_mapper: %s: %s\n", LAYERS[k].name, err.msg);
+                adse_model_free(lm);
+                return 1;
+            }
+            printf("%-24s %-5s %10.4g %10llu %12.6g %12.6g %7s %9.3f\n", LAYERS[k].name,
+                   pass == 0 ? "arch" : "none", res->stats.mapspace_size,
+                   (unsigned long long)res->stats.evaluated,
+                   res->found ? res->stats.best_value : 0.0, res->stats.lower_bound,
+                   res->stats.optimal ? "yes" : "no", res->stats.seconds);
+            fflush(stdout);
+            n++;
+            proven += res->stats.optimal;
+            total += res->stats.seconds;
+            if (res->stats.seconds > slowest) slowest = res->stats.seconds;
+            adse_model_free(lm);
+        }
+    }
+    printf("open mapspaces: %d/%d proven, slowest %.3f s, total %.3f s\n", proven, n, slowest,
+           total);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     int threads = 0;
     double limit = 0;
-    bool all = false;
+    bool all = false, open = false;
+    for (int k = 1; k < argc; k++) {
+        if (strcmp(argv[k], "--open") != 0) continue;
+        open = true;
+        for (int j = k; j + 1 < argc; j++)
+            argv[j] = argv[j + 1];
+        argc--;
+        k--;
+    }
     const char *metrics = NULL;
     int opt;
     while ((opt = getopt(argc, argv, "t:l:am:")) != -1) {
@@ -114,7 +168,7 @@ int main(int argc, char **argv)
         else if (opt == 'm')
             metrics = optarg;
         else {
-            fprintf(stderr, "usage: bench_mapper [-a] [-m METRICS] [-t THREADS] "
+            fprintf(stderr, "usage: bench_mapper [-a | --open] [-m METRICS] [-t THREADS] "
                             "[-l SECONDS] [DIR [PROB]]\n");
             return 2;
         }
@@ -137,12 +191,17 @@ int main(int argc, char **argv)
     const char *files[7];
     for (int k = 0; k < 7; k++)
         files[k] = f[k];
+    if (open) {
+        /* The architecture constraints alone: load the files without the dataflow's. */
+        files[5] = f[6];
+    }
+    int nfiles = open ? 6 : 7;
 
     adse_err err;
     adse_err_clear(&err);
     char msg[1200];
     adse_spec *spec = NULL;
-    if (adse_spec_load(files, 7, &spec, &err) != ADSE_OK) {
+    if (adse_spec_load(files, nfiles, &spec, &err) != ADSE_OK) {
         fprintf(stderr, "bench_mapper: %s\n", adse_err_format(&err, msg, sizeof msg));
         return 1;
     }
@@ -174,6 +233,14 @@ int main(int argc, char **argv)
     set.time_limit_s = limit;
     adse_mapper_result *res = malloc(sizeof *res);
     if (!res) return 1;
+    if (open) {
+        if (limit <= 0) set.time_limit_s = 60;
+        int rc = run_open(spec, &cons, &set, res);
+        free(res);
+        adse_model_free(model);
+        adse_spec_free(spec);
+        return rc;
+    }
     if (all) {
         printf("%-24s %10s %10s %12s %9s %7s %9s\n", "layer", "space", "evaluated", "cycles",
                "energy uJ", "proven", "seconds");

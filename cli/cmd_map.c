@@ -122,8 +122,10 @@ static void print_stats(const adse_mapper_settings *set, const adse_mapper_stats
     if (st->optimal)
         printf("Optimal: yes (the whole mapspace was searched)\n");
     else
-        printf("Optimal: not proven (time limit reached); lower bound of %s: %.6g\n",
-               metric_name(set->n_metrics ? set->metrics[0] : ADSE_METRIC_EDP), st->lower_bound);
+        printf("Optimal: not proven (time limit reached); lower bound of %s: %.6g; best found "
+               "%.6g, gap %.2f%%\n",
+               metric_name(set->n_metrics ? set->metrics[0] : ADSE_METRIC_EDP), st->lower_bound,
+               st->best_value, 100.0 * st->gap);
 }
 
 int cmd_map(int argc, char **argv)

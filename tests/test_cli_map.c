@@ -11,6 +11,7 @@
 #include "testutil.h"
 
 #include <jansson.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -231,6 +232,8 @@ static void test_time_limit(void **state)
     assert_true(strncmp(r.out, "Utilization = ", 14) == 0);
     assert_non_null(
         strstr(r.out, "\nOptimal: not proven (time limit reached); lower bound of edp: "));
+    assert_non_null(strstr(r.out, "; best found "));
+    assert_non_null(strstr(r.out, ", gap "));
     run_free(&r);
 
     r = run("map --json --time-limit=0.5 '%s' '%s' '%s' '%s'", arch, in, ert, art);
@@ -244,6 +247,13 @@ static void test_time_limit(void **state)
     assert_true(json_is_number(json_object_get(search, "lower_bound")));
     assert_true(json_number_value(json_object_get(search, "lower_bound")) <=
                 json_number_value(json_object_get(root, "edp")) * (1 + 1e-9));
+    /* The best found is the mapping printed; the gap is (best - bound) / best. */
+    double best = json_number_value(json_object_get(search, "best_value"));
+    double lb = json_number_value(json_object_get(search, "lower_bound"));
+    double edp = json_number_value(json_object_get(root, "edp"));
+    assert_true(fabs(best - edp) <= 1e-9 * edp);
+    assert_true(fabs(json_number_value(json_object_get(search, "gap")) - (best - lb) / best) <=
+                1e-9);
     json_decref(root);
     run_free(&r);
 }

@@ -896,26 +896,29 @@ static void test_threads_identical(void **state)
         c.keep_fixed[d] = 3u;
         c.keep_value[d] = 3u;
     }
-    adse_mapper_result *r[3];
-    for (int k = 0; k < 3; k++) {
+    /* Threads share the incumbent as soon as it is found, so how much each prunes (and
+     * stats.evaluated) depends on timing; the result must not. Repeated runs vary it. */
+    enum { RUNS = 8 };
+    adse_mapper_result *r[RUNS];
+    for (int k = 0; k < RUNS; k++) {
         r[k] = malloc(sizeof *r[k]);
         assert_non_null(r[k]);
         adse_mapper_settings s;
         adse_mapper_settings_init(&s);
-        s.threads = k + 1;
+        s.threads = k % 4 + 1;
         adse_err err;
         assert_int_equal(adse_mapper_run(m, &c, &s, r[k], &err), ADSE_OK);
         assert_true(r[k]->found);
         assert_true(r[k]->stats.optimal);
-        assert_int_equal(r[k]->stats.threads, k + 1);
+        assert_int_equal(r[k]->stats.threads, k % 4 + 1);
     }
-    for (int k = 1; k < 3; k++) {
+    for (int k = 1; k < RUNS; k++) {
         assert_memory_equal(&r[k]->best, &r[0]->best, sizeof r[0]->best);
-        assert_int_equal(r[k]->stats.evaluated, r[0]->stats.evaluated);
-        assert_int_equal(r[k]->stats.valid, r[0]->stats.valid);
         assert_true(r[k]->result.energy_pj == r[0]->result.energy_pj);
+        assert_int_equal(r[k]->result.cycles, r[0]->result.cycles);
+        assert_true(r[k]->stats.lower_bound == r[0]->stats.lower_bound);
     }
-    for (int k = 0; k < 3; k++)
+    for (int k = 0; k < RUNS; k++)
         free(r[k]);
     adse_model_free(m);
     adse_spec_free(spec);

@@ -19,8 +19,9 @@
  * adse_mapper_run() searches the space by branch and bound, pruning only what cannot hold
  * the optimum, and says whether optimality was proven (it is not when the time limit cuts
  * the search; the best found is then returned with the bound reached).
- * Determinism: the result (mapping, metrics, stats.evaluated and .valid) is identical for
- * any thread count; only stats.seconds and stats.threads differ.
+ * Determinism: the result (mapping, metrics, optimal, lower_bound) is identical for any
+ * thread count; stats.evaluated, .valid, .seconds and .threads may differ (threads share
+ * the incumbent as soon as it is found; docs/mapper.md section 6).
  * Thread-safety: adse_mapper_run uses its own threads and only reads the model, which other
  * threads may share meanwhile; concurrent calls on one model are fine.
  * Ownership: everything is borrowed; the result is written into the caller's struct.
@@ -55,6 +56,9 @@ typedef struct adse_mapper_stats {
                              mapspace: the optimum's value when optimal, else the least
                              bound of the unfinished parts and the best found (+inf
                              when the space holds no valid mapping) */
+    double best_value;    /* first metric of the best mapping found (+inf if none) */
+    double gap;           /* relative gap (best_value - lower_bound) / best_value: 0 when
+                             optimal, 1 when nothing was found */
     int threads;          /* threads used */
 } adse_mapper_stats;
 

@@ -78,10 +78,11 @@ typedef struct mspace {
     uint64_t max_above[MAP_MAX_TL][ADSE_MAX_DIMS];
 
     /* Model facts the bounds need. */
-    bool links_on;                  /* link transfers enabled in the model */
-    bool legacy;                    /* LEGACY translation rule */
-    bool halo[ADSE_MAX_DATASPACES]; /* some rank has more than one term */
-    bool rw[ADSE_MAX_DATASPACES];   /* read-write (output) data space */
+    bool links_on;                          /* link transfers enabled in the model */
+    bool legacy;                            /* LEGACY translation rule */
+    bool halo[ADSE_MAX_DATASPACES];         /* some rank has more than one term */
+    uint32_t relevant[ADSE_MAX_DATASPACES]; /* dims in its projection */
+    bool rw[ADSE_MAX_DATASPACES];           /* read-write (output) data space */
     double bw_scale[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];
     uint64_t latency; /* network fill + drain latencies (cycles) */
     uint64_t macs;

@@ -34,17 +34,25 @@
 #include "adse/util.h"
 #include "mapper/mapper_internal.h"
 
-#define ITEM_TARGET 512 /* aim for at least this many work items */
-#define ITEM_MAX 16384  /* never more */
-#define ROUND_MAX 32    /* items per round once the incumbent is established */
-#define CHECK_EVERY 128 /* evaluations/nodes between clock checks */
-#define KEEP_CHUNK 4096 /* keep choices sorted together */
+#define ITEM_TARGET 512     /* aim for at least this many work items */
+#define ITEM_MAX 16384      /* never more */
+#define SEED_POS UINT32_MAX /* position of a seed incumbent: after every item */
+#define CHECK_EVERY 128     /* evaluations/nodes between clock checks */
+#define KEEP_CHUNK 4096     /* keep choices sorted together */
 
 typedef struct mbest {
     bool found;
     mvals val;
+    uint32_t pos; /* item that found it (SEED_POS: a seed, after every item) */
     adse_mapping map;
 } mbest;
+
+/* The shared incumbent's value and position, as a thread last read it. */
+typedef struct mshared {
+    bool found;
+    mvals val;
+    uint32_t pos;
+} mshared;
 
 typedef struct mitem {
     int depth;    /* steps (tiling level * D + dim) assigned */
@@ -72,11 +80,18 @@ typedef struct mthread {
     mifinfo info;
     morder ord[MAP_MAX_TL];
     uint64_t fill_ex[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES]; /* exact fills (orders_dfs) */
+    /* The last leaf bound of each temporal level's orders: consecutive orders often give
+     * the same fills below, hence the same bound (valid while the outer orders stay). */
+    bool leaf_ok[MAP_MAX_TL];
+    uint64_t leaf_key[MAP_MAX_TL][ADSE_MAX_DATASPACES];
+    mvals leaf_lb[MAP_MAX_TL];
     mkeep *keeps; /* keep choices of the current factorization [KEEP_CHUNK] */
     /* Current item. */
-    const mbest *frozen;
-    mbest *best; /* the item's best, strictly better than frozen */
-    uint64_t evaluated, valid;
+    uint32_t cur;   /* its index (SEED_POS while generating items) */
+    mbest own;      /* the item's best (its first mapping of the least value) */
+    mshared shared; /* snapshot of the shared incumbent */
+    unsigned shared_ver;
+    uint64_t evaluated, valid; /* totals of this thread */
     uint32_t tick;
     bool abort;
     /* Item generation mode: collect nodes at this depth. */
@@ -97,18 +112,11 @@ struct msearch {
     size_t item_f_len, item_f_cap;
     bool gen_oom;
 
-    /* Round state. */
-    pthread_mutex_t mu;
-    pthread_cond_t cv_start, cv_done;
-    int round_id;
-    bool quit;
-    uint32_t r_begin, r_end;
-    atomic_uint r_next;
-    uint32_t r_done;
-    int r_active; /* workers inside a round */
-    mbest frozen;
-    mbest *r_best;              /* per item of the round */
-    uint64_t *r_eval, *r_valid; /* per item of the round */
+    /* Work sharing: items are taken in index order; the incumbent is shared at once. */
+    atomic_uint next_item;
+    pthread_mutex_t mu; /* guards inc */
+    mbest inc;          /* least (value, position) found so far */
+    atomic_uint inc_ver;
     mthread *th;
 };
 
@@ -125,20 +133,48 @@ static bool lex_less(const mspace *sp, const mvals *a, const mvals *b)
     return false;
 }
 
-/* The incumbent a subtree must beat: the item's own best, else the frozen one. */
-static const mvals *incumbent(const mthread *th)
+/* Re-reads the shared incumbent if it changed since the thread last looked. */
+static void refresh_shared(mthread *th)
 {
-    if (th->best->found) return &th->best->val;
-    if (th->frozen->found) return &th->frozen->val;
-    return NULL;
+    msearch *S = th->S;
+    unsigned v = atomic_load_explicit(&S->inc_ver, memory_order_acquire);
+    if (v == th->shared_ver) return;
+    pthread_mutex_lock(&S->mu);
+    th->shared.found = S->inc.found;
+    th->shared.val = S->inc.val;
+    th->shared.pos = S->inc.pos;
+    th->shared_ver = atomic_load_explicit(&S->inc_ver, memory_order_relaxed);
+    pthread_mutex_unlock(&S->mu);
 }
 
-/* A subtree whose lower bound is not lexicographically below the incumbent holds no
- * better mapping: equal values lose the tie to the earlier incumbent. */
-static bool prunable(const mthread *th, const mvals *lb)
+/* Can a subtree (or mapping) whose values are at least lb hold a mapping that the final
+ * result could be? Not if the item's own best is not above lb (equal values lose the tie
+ * to the earlier mapping), nor if the shared incumbent is below lb, or equal to it and
+ * found by an earlier item (docs/mapper.md section 6: the result does not depend on when
+ * other threads publish). */
+static bool prunable(mthread *th, const mvals *lb)
 {
-    const mvals *inc = incumbent(th);
-    return inc && !lex_less(&th->S->sp, lb, inc);
+    const mspace *sp = &th->S->sp;
+    if (th->own.found && !lex_less(sp, lb, &th->own.val)) return true;
+    refresh_shared(th);
+    if (!th->shared.found) return false;
+    if (lex_less(sp, &th->shared.val, lb)) return true;
+    return th->shared.pos < th->cur && !lex_less(sp, lb, &th->shared.val);
+}
+
+/* Offers the item's new best to the shared incumbent: the least value wins, ties go to
+ * the earlier position. */
+static void publish(mthread *th)
+{
+    msearch *S = th->S;
+    const mspace *sp = &S->sp;
+    pthread_mutex_lock(&S->mu);
+    if (!S->inc.found || lex_less(sp, &th->own.val, &S->inc.val) ||
+        (th->cur < S->inc.pos && !lex_less(sp, &S->inc.val, &th->own.val))) {
+        S->inc = th->own;
+        atomic_fetch_add_explicit(&S->inc_ver, 1u, memory_order_release);
+    }
+    pthread_mutex_unlock(&S->mu);
 }
 
 static void check_clock(mthread *th)
@@ -374,11 +410,100 @@ static void evaluate(mthread *th)
     th->valid++;
     mvals v;
     adse__metrics_of(sp, th->res, &v);
-    const mvals *inc = incumbent(th);
-    if (inc && !lex_less(sp, &v, inc)) return;
-    th->best->found = true;
-    th->best->val = v;
-    th->best->map = th->map;
+    if (prunable(th, &v)) return;
+    th->own.found = true;
+    th->own.val = v;
+    th->own.pos = th->cur;
+    th->own.map = th->map;
+    publish(th);
+}
+
+static void orders_dfs(mthread *th, int t);
+
+/* Temporal tiling level t's order is complete: the model's Fill_k (k = the storage level
+ * below t) is now exact; bound with it, then enumerate the inner levels' orders. */
+static void order_leaf(mthread *th, int t, int k)
+{
+    const mspace *sp = &th->S->sp;
+    adse__order_apply(sp, t, &th->ord[t], &th->map);
+    for (int d = 0; d < sp->NDS; d++)
+        if ((th->map.keep[d] >> k) & 1u)
+            th->fill_ex[k][d] = adse__fill_exact(
+                sp, th->scratch, (const uint64_t(*)[ADSE_MAX_DIMS])th->f, th->ord, &th->info, k, d);
+    size_t kb = sizeof th->fill_ex[k][0] * (size_t)sp->NDS;
+    if (!th->leaf_ok[t] || memcmp(th->leaf_key[t], th->fill_ex[k], kb) != 0) {
+        mlb lb;
+        adse__bound_if_keep(sp, &th->info, th->map.keep,
+                            (const uint64_t(*)[ADSE_MAX_DATASPACES])th->fill_ex, k, &lb);
+        adse__metrics_lb(sp, &lb, &th->leaf_lb[t]);
+        memcpy(th->leaf_key[t], th->fill_ex[k], kb);
+        th->leaf_ok[t] = true;
+    }
+    if (prunable(th, &th->leaf_lb[t])) return;
+    orders_dfs(th, t - 1);
+}
+
+/* Lower bound of every completion of temporal level t's order whose first p + 1 free
+ * (infix) loops, innermost first, are fixed: prunable or not (docs/mapper.md 4.2, "order
+ * prefixes"). For a data space whose Fill_k has the model's closed form (halo-free, no link
+ * analysis at level k + 1) the least fill over the completions is that of the completion
+ * placing the remaining free loops irrelevant to it first; for the others F2's bound. */
+static bool prefix_prunable(mthread *th, int t, int k, int p)
+{
+    const mspace *sp = &th->S->sp;
+    const morder *o = &th->ord[t];
+    morder ords[MAP_MAX_TL];
+    memcpy(ords + t, th->ord + t, sizeof *ords * (size_t)(sp->NT - t));
+    bool links = sp->links_on && th->info.fan[k + 1] >= 2;
+    for (int d = 0; d < sp->NDS; d++) {
+        if (!((th->map.keep[d] >> k) & 1u)) continue;
+        if (sp->halo[d] || links) {
+            th->fill_ex[k][d] = th->info.fill_lb[k][d];
+            continue;
+        }
+        uint32_t rel = sp->relevant[d];
+        morder *c = &ords[t];
+        int n = o->n_pre + p + 1;
+        for (int pass = 0; pass < 2; pass++)
+            for (int q = o->n_pre + p + 1; q < o->n_pre + o->n_inf; q++)
+                if ((bool)((rel >> o->dims[q]) & 1u) == (pass == 1)) c->dims[n++] = o->dims[q];
+        th->fill_ex[k][d] = adse__fill_exact(
+            sp, th->scratch, (const uint64_t(*)[ADSE_MAX_DIMS])th->f, ords, &th->info, k, d);
+    }
+    mlb lb;
+    mvals lv;
+    adse__bound_if_keep(sp, &th->info, th->map.keep,
+                        (const uint64_t(*)[ADSE_MAX_DATASPACES])th->fill_ex, k, &lb);
+    adse__metrics_lb(sp, &lb, &lv);
+    return prunable(th, &lv);
+}
+
+/* The free loops of temporal level t in lexicographic order (the order of
+ * adse__order_next_perm), as a tree: position p of the infix takes each remaining loop in
+ * ascending order, and a prefix whose bound cannot beat the incumbent is skipped whole.
+ * On entry and exit dims[n_pre + p ..] are ascending. */
+static void perm_dfs(mthread *th, int t, int k, int p)
+{
+    const mspace *sp = &th->S->sp;
+    morder *o = &th->ord[t];
+    uint8_t *a = o->dims + o->n_pre;
+    int n = o->n_inf;
+    bool kept_any = false; /* else the prefixes' bounds are all the parent's */
+    for (int d = 0; d < sp->NDS; d++)
+        if ((th->map.keep[d] >> k) & 1u) kept_any = true;
+    if (p >= n - 1) {
+        order_leaf(th, t, k);
+        return;
+    }
+    for (int i = p; i < n; i++) {
+        uint8_t x = a[i];
+        memmove(a + p + 1, a + p, (size_t)(i - p));
+        a[p] = x;
+        if (p + 2 >= n || !kept_any || !prefix_prunable(th, t, k, p)) perm_dfs(th, t, k, p + 1);
+        memmove(a + p, a + p + 1, (size_t)(i - p));
+        a[i] = x;
+        if (th->abort) return;
+    }
 }
 
 /* Orders of tiling levels t, t-1, ..., 0 (outermost first, so level 0 varies fastest).
@@ -395,6 +520,11 @@ static void orders_dfs(mthread *th, int t)
     int k = -1; /* level whose fill becomes exact at t */
     if (!l->spatial && l->storage > 0) k = l->storage - 1;
     if (!order_reset(th, t)) return;
+    if (k >= 0 && !l->canonical) {
+        th->leaf_ok[t] = false;
+        perm_dfs(th, t, k, 0);
+        return;
+    }
     do {
         adse__order_apply(sp, t, &th->ord[t], &th->map);
         if (k >= 0) {
@@ -622,11 +752,8 @@ static adse_status make_items(msearch *S, adse_err *err)
     const mspace *sp = &S->sp;
     mthread *th = &S->th[0];
     int total = sp->NT * sp->D;
-    static const mbest none;
-    mbest scratch_best;
-    memset(&scratch_best, 0, sizeof scratch_best);
-    th->frozen = &none;
-    th->best = &scratch_best;
+    th->cur = SEED_POS;
+    th->own.found = false;
     int depth = 0;
     for (int dd = 1; dd <= total; dd++) {
         thread_reset(th);
@@ -657,7 +784,7 @@ static adse_status make_items(msearch *S, adse_err *err)
 }
 
 /* ---------------------------------------------------------------------------------------
- * Rounds and threads
+ * Threads
  * ------------------------------------------------------------------------------------- */
 
 static void run_item(mthread *th, uint32_t k)
@@ -665,21 +792,13 @@ static void run_item(mthread *th, uint32_t k)
     msearch *S = th->S;
     const mspace *sp = &S->sp;
     mitem *it = &S->items[k];
-    uint32_t slot = k - S->r_begin;
-    mbest *best = &S->r_best[slot];
-    best->found = false;
-    th->frozen = &S->frozen;
-    th->best = best;
-    th->evaluated = th->valid = 0;
+    th->cur = k;
+    th->own.found = false;
     th->abort = false;
     it->done = false;
-    if (atomic_load(&S->stop)) {
-        S->r_eval[slot] = S->r_valid[slot] = 0;
-        return;
-    }
+    if (atomic_load(&S->stop)) return;
     if (prunable(th, &it->lb)) {
         it->done = true;
-        S->r_eval[slot] = S->r_valid[slot] = 0;
         return;
     }
     thread_reset(th);
@@ -691,61 +810,19 @@ static void run_item(mthread *th, uint32_t k)
     }
     dfs(th, it->depth);
     it->done = !th->abort;
-    S->r_eval[slot] = th->evaluated;
-    S->r_valid[slot] = th->valid;
 }
 
-/* Runs items of the round [begin, end) until none is left. */
-static void work_round(mthread *th, uint32_t end)
-{
-    msearch *S = th->S;
-    for (;;) {
-        uint32_t k = atomic_fetch_add(&S->r_next, 1u);
-        if (k >= end) break;
-        run_item(th, k);
-        pthread_mutex_lock(&S->mu);
-        S->r_done++;
-        pthread_cond_signal(&S->cv_done);
-        pthread_mutex_unlock(&S->mu);
-    }
-}
-
-/* A worker joins a round under the mutex (snapshotting its bounds) and leaves it under the
- * mutex. The main thread ends a round when all its items are done and no worker is inside,
- * and starts the next only when no worker is inside (a late worker may join a finished
- * round: it finds no item left), so no worker takes an index of a round it did not join. */
-static void *worker_main(void *arg)
+/* Takes the next item in index order until none is left. */
+static void *work(void *arg)
 {
     mthread *th = arg;
     msearch *S = th->S;
-    int seen = 0;
     for (;;) {
-        pthread_mutex_lock(&S->mu);
-        while (!S->quit && S->round_id == seen)
-            pthread_cond_wait(&S->cv_start, &S->mu);
-        if (S->quit) {
-            pthread_mutex_unlock(&S->mu);
-            return NULL;
-        }
-        seen = S->round_id;
-        uint32_t end = S->r_end;
-        S->r_active++;
-        pthread_mutex_unlock(&S->mu);
-        work_round(th, end);
-        pthread_mutex_lock(&S->mu);
-        S->r_active--;
-        pthread_cond_signal(&S->cv_done);
-        pthread_mutex_unlock(&S->mu);
+        uint32_t k = atomic_fetch_add(&S->next_item, 1u);
+        if (k >= S->n_items) break;
+        run_item(th, k);
     }
-}
-
-static uint32_t round_size(int r)
-{
-    /* 1, 1, 2, 4, ... ROUND_MAX: a first incumbent quickly, then wide rounds. */
-    if (r == 0) return 1;
-    if (r > 6) return ROUND_MAX;
-    uint32_t s = 1u << (r - 1);
-    return s > ROUND_MAX ? ROUND_MAX : s;
+    return NULL;
 }
 
 static void thread_free(mthread *th)
@@ -753,6 +830,87 @@ static void thread_free(mthread *th)
     adse_scratch_free(th->scratch);
     free(th->res);
     free(th->keeps);
+}
+
+static int thread_count(const mspace *sp)
+{
+    int nt = sp->set.threads;
+    if (nt == 0) nt = adse_cpu_count();
+    return nt > 256 ? 256 : nt;
+}
+
+/* Allocates the threads' state; false when out of memory. */
+static bool threads_alloc(msearch *S, const adse_model *model)
+{
+    const mspace *sp = &S->sp;
+    S->th = calloc((size_t)S->nthreads, sizeof *S->th);
+    if (!S->th) return false;
+    bool ok = true;
+    for (int k = 0; k < S->nthreads; k++) {
+        mthread *th = &S->th[k];
+        th->S = S;
+        th->collect_depth = -1;
+        th->cur = SEED_POS;
+        th->scratch = adse_scratch_new(model);
+        th->res = malloc(sizeof *th->res);
+        th->keeps = malloc(sizeof *th->keeps * KEEP_CHUNK);
+        if (!th->scratch || !th->res || !th->keeps) ok = false;
+        adse_mapping_init(&th->map, sp->L, sp->D, sp->NDS);
+    }
+    return ok;
+}
+
+/* Runs every item on nthreads threads (the calling thread included). */
+static void run_items(msearch *S)
+{
+    pthread_t tid[256];
+    int started = 0;
+    for (int k = 1; k < S->nthreads; k++) {
+        if (pthread_create(&tid[k], NULL, work, &S->th[k]) != 0) break;
+        started++;
+    }
+    work(&S->th[0]);
+    for (int k = 1; k <= started; k++)
+        pthread_join(tid[k], NULL);
+}
+
+/* Fills out from the finished search. */
+static void finish(msearch *S, const adse_model *model, double t0, adse_mapper_result *out)
+{
+    const mspace *sp = &S->sp;
+    bool all_done = true;
+    double lbv = S->inc.found ? S->inc.val.v[0] : HUGE_VAL;
+    for (uint32_t k = 0; k < S->n_items; k++) {
+        if (S->items[k].done) continue;
+        all_done = false;
+        if (S->items[k].lb.v[0] < lbv) lbv = S->items[k].lb.v[0];
+    }
+    uint64_t evaluated = 0, valid = 0;
+    for (int k = 0; k < S->nthreads; k++) {
+        evaluated += S->th[k].evaluated;
+        valid += S->th[k].valid;
+    }
+    adse_mapper_stats *st = &out->stats;
+    st->mapspace_size = sp->size;
+    st->evaluated = evaluated;
+    st->valid = valid;
+    st->pruned = sp->size > (double)evaluated ? sp->size - (double)evaluated : 0;
+    st->optimal = all_done;
+    st->lower_bound = lbv;
+    st->threads = S->nthreads;
+    st->best_value = S->inc.found ? S->inc.val.v[0] : HUGE_VAL;
+    if (!S->inc.found)
+        st->gap = 1;
+    else if (all_done || st->best_value <= 0)
+        st->gap = 0;
+    else
+        st->gap = (st->best_value - lbv) / st->best_value;
+    out->found = S->inc.found;
+    if (out->found) {
+        out->best = S->inc.map;
+        adse_model_evaluate(model, &out->best, S->th[0].scratch, &out->result, NULL);
+    }
+    st->seconds = adse_clock_s() - t0;
 }
 
 adse_status adse_mapper_run(const adse_model *model, const adse_constraints *constraints,
@@ -772,112 +930,23 @@ adse_status adse_mapper_run(const adse_model *model, const adse_constraints *con
         return st;
     }
     mspace *sp = &S->sp;
-    int nt = sp->set.threads;
-    if (nt == 0) {
-        nt = adse_cpu_count();
-    }
-    if (nt > 256) nt = 256;
-    S->nthreads = nt;
+    S->nthreads = thread_count(sp);
     S->deadline = sp->set.time_limit_s > 0 ? t0 + sp->set.time_limit_s : 0;
     atomic_init(&S->stop, 0);
-    atomic_init(&S->r_next, 0u);
-    S->th = calloc((size_t)nt, sizeof *S->th);
-    S->r_best = calloc(ROUND_MAX, sizeof *S->r_best);
-    S->r_eval = calloc(ROUND_MAX, sizeof *S->r_eval);
-    S->r_valid = calloc(ROUND_MAX, sizeof *S->r_valid);
-    bool oom = !S->th || !S->r_best || !S->r_eval || !S->r_valid;
-    for (int k = 0; !oom && k < nt; k++) {
-        mthread *th = &S->th[k];
-        th->S = S;
-        th->collect_depth = -1;
-        th->scratch = adse_scratch_new(model);
-        th->res = malloc(sizeof *th->res);
-        th->keeps = malloc(sizeof *th->keeps * KEEP_CHUNK);
-        if (!th->scratch || !th->res || !th->keeps) oom = true;
-        adse_mapping_init(&th->map, sp->L, sp->D, sp->NDS);
-    }
-    if (!oom) st = make_items(S, err);
-    if (oom && st == ADSE_OK) st = adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
-
-    pthread_t tid[256];
-    int started = 0;
+    atomic_init(&S->next_item, 0u);
+    atomic_init(&S->inc_ver, 0u);
+    S->inc.pos = SEED_POS;
+    if (!threads_alloc(S, model)) st = adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
+    if (st == ADSE_OK) st = make_items(S, err);
     if (st == ADSE_OK) {
         pthread_mutex_init(&S->mu, NULL);
-        pthread_cond_init(&S->cv_start, NULL);
-        pthread_cond_init(&S->cv_done, NULL);
-        for (int k = 1; k < nt; k++) {
-            if (pthread_create(&tid[k], NULL, worker_main, &S->th[k]) != 0) break;
-            started++;
-        }
-        uint64_t evaluated = 0, valid = 0;
-        uint32_t next = 0;
-        for (int r = 0; next < S->n_items && !atomic_load(&S->stop); r++) {
-            uint32_t n = round_size(r);
-            if (n > S->n_items - next) n = S->n_items - next;
-            pthread_mutex_lock(&S->mu);
-            /* A worker may still be inside the finished round (it joined after the check
-             * below); it must leave before r_next is reset. */
-            while (S->r_active > 0)
-                pthread_cond_wait(&S->cv_done, &S->mu);
-            S->r_begin = next;
-            S->r_end = next + n;
-            atomic_store(&S->r_next, next);
-            S->r_done = 0;
-            S->round_id++;
-            pthread_cond_broadcast(&S->cv_start);
-            pthread_mutex_unlock(&S->mu);
-            work_round(&S->th[0], next + n);
-            pthread_mutex_lock(&S->mu);
-            while (S->r_done < n || S->r_active > 0)
-                pthread_cond_wait(&S->cv_done, &S->mu);
-            pthread_mutex_unlock(&S->mu);
-            for (uint32_t k = 0; k < n; k++) {
-                evaluated += S->r_eval[k];
-                valid += S->r_valid[k];
-                mbest *b = &S->r_best[k];
-                if (b->found && (!S->frozen.found || lex_less(sp, &b->val, &S->frozen.val)))
-                    S->frozen = *b;
-            }
-            next += n;
-        }
-        pthread_mutex_lock(&S->mu);
-        S->quit = true;
-        pthread_cond_broadcast(&S->cv_start);
-        pthread_mutex_unlock(&S->mu);
-        for (int k = 1; k <= started; k++)
-            pthread_join(tid[k], NULL);
+        run_items(S);
         pthread_mutex_destroy(&S->mu);
-        pthread_cond_destroy(&S->cv_start);
-        pthread_cond_destroy(&S->cv_done);
-
-        /* Optimality and the bound reached. */
-        bool all_done = true;
-        double lbv = S->frozen.found ? S->frozen.val.v[0] : HUGE_VAL;
-        for (uint32_t k = 0; k < S->n_items; k++) {
-            if (S->items[k].done) continue;
-            all_done = false;
-            if (S->items[k].lb.v[0] < lbv) lbv = S->items[k].lb.v[0];
-        }
-        out->stats.mapspace_size = sp->size;
-        out->stats.evaluated = evaluated;
-        out->stats.valid = valid;
-        out->stats.pruned = sp->size > (double)evaluated ? sp->size - (double)evaluated : 0;
-        out->stats.optimal = all_done;
-        out->stats.lower_bound = lbv;
-        out->stats.threads = nt;
-        out->found = S->frozen.found;
-        if (out->found) {
-            out->best = S->frozen.map;
-            adse_model_evaluate(model, &out->best, S->th[0].scratch, &out->result, NULL);
-        }
-        out->stats.seconds = adse_clock_s() - t0;
+        finish(S, model, t0, out);
     }
-    for (int k = 0; S->th && k < nt; k++)
+    for (int k = 0; S->th && k < S->nthreads; k++)
         thread_free(&S->th[k]);
     free(S->th);
-    free(S->r_best);
-    free(S->r_eval);
-    free(S->r_valid);
     free(S->items);
     free(S->item_f);
     adse__space_release(&S->sp);

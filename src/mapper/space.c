@@ -511,6 +511,7 @@ adse_status adse__space_init(mspace *sp, const adse_model *model, const adse_con
     }
     for (int d = 0; d < NDS; d++) {
         sp->halo[d] = model->proj[d].halo;
+        sp->relevant[d] = model->proj[d].relevant;
         sp->rw[d] = model->proj[d].read_write;
         sp->opset[d] = operand_points(p, d);
     }

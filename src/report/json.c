@@ -127,6 +127,8 @@ adse_status adse_report_mapper_json(FILE *f, const adse_model *model, const adse
         adse__json_null(&w);
     else
         adse__json_double(&w, s->lower_bound);
+    adse__json_kv_double(&w, "best_value", s->best_value);
+    adse__json_kv_double(&w, "gap", s->gap);
     adse__json_kv_int(&w, "threads", s->threads);
     adse__json_end_object(&w);
     adse__json_end_object(&w);
