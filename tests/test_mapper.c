@@ -547,8 +547,10 @@ static bool check_optimal_cap(const adse_model *model, const adse_constraints *c
     uint64_t n = brute_force(model, c, N_OBJ, objs, found, best, cap);
     if (n == 0) return false;
     int L = adse_model_arch(model)->n_levels;
-    adse_mapper_result *r = malloc(sizeof *r);
+    adse_mapper_result *r = malloc(sizeof *r), *w = malloc(sizeof *w);
     assert_non_null(r);
+    assert_non_null(w);
+    adse_mapping seeds[3], prev; /* warm starts: the previous objective's optimum, ... */
     for (int k = 0; k < N_OBJ; k++) {
         adse_mapper_settings s = objs[k];
         s.threads = 2;
@@ -576,6 +578,18 @@ static bool check_optimal_cap(const adse_model *model, const adse_constraints *c
         }
         assert_true(r->stats.lower_bound <= v[0]);
         assert_true(r->stats.evaluated <= n);
+        /* Warm start: seeds (other objectives' optima, this optimum, a mapping outside the
+         * space) change nothing but the work. */
+        int ns = 0;
+        if (k > 0) seeds[ns++] = prev;
+        seeds[ns] = r->best; /* outside the space: the model rejects the split */
+        seeds[ns++].split[0] = (uint8_t)(adse_model_problem(model)->n_dims + 1);
+        seeds[ns++] = r->best;
+        assert_int_equal(adse_mapper_run_seeded(model, c, &s, seeds, ns, w, &err), ADSE_OK);
+        assert_true(w->stats.optimal);
+        assert_true(w->found);
+        assert_memory_equal(&w->best, &r->best, sizeof r->best);
+        prev = r->best;
         if (getenv("ADSE_MAPPER_VERBOSE"))
             print_message("%s objective %d: brute force %llu evaluations, mapper %llu, "
                           "space %.3g\n",
@@ -583,6 +597,7 @@ static bool check_optimal_cap(const adse_model *model, const adse_constraints *c
                           r->stats.mapspace_size);
     }
     free(r);
+    free(w);
     return true;
 }
 
@@ -1033,6 +1048,18 @@ static void test_time_limit(void **state)
     assert_int_equal(adse_model_evaluate(m, &r->best, sc, chk, NULL), ADSE_OK);
     free(chk);
     adse_scratch_free(sc);
+    /* The anytime answer: best_value is the mapping returned, gap = (best - bound) / best. */
+    assert_true(r->stats.best_value == r->result.energy_pj);
+    assert_true(fabs(r->stats.gap -
+                     (r->stats.best_value - r->stats.lower_bound) / r->stats.best_value) < 1e-12);
+    /* Warm start: seeded with that mapping, a far shorter search never returns worse. */
+    adse_mapper_result *w = malloc(sizeof *w);
+    s.time_limit_s = 0.002;
+    s.threads = 1;
+    assert_int_equal(adse_mapper_run_seeded(m, NULL, &s, &r->best, 1, w, &err), ADSE_OK);
+    assert_true(w->found);
+    assert_true(w->result.energy_pj <= r->result.energy_pj);
+    free(w);
     free(r);
     adse_model_free(m);
     adse_spec_free(spec);

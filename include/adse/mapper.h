@@ -18,7 +18,9 @@
  *
  * adse_mapper_run() searches the space by branch and bound, pruning only what cannot hold
  * the optimum, and says whether optimality was proven (it is not when the time limit cuts
- * the search; the best found is then returned with the bound reached).
+ * the search; the best found is then returned with the bound reached and the gap). With a
+ * time limit a quarter of it first goes to the classic dataflows (each data space
+ * stationary, as subspaces), whose best mappings seed the incumbent.
  * Determinism: the result (mapping, metrics, optimal, lower_bound) is identical for any
  * thread count; stats.evaluated, .valid, .seconds and .threads may differ (threads share
  * the incumbent as soon as it is found; docs/mapper.md section 6).
@@ -83,6 +85,17 @@ typedef struct adse_mapper_result {
 adse_status adse_mapper_run(const adse_model *model, const adse_constraints *constraints,
                             const adse_mapper_settings *settings, adse_mapper_result *out,
                             adse_err *err);
+
+/* As adse_mapper_run, starting from known mappings (a warm start: e.g. the optimum of the
+ * same layer on a neighbouring design, or of an identical layer). Each seed that lies in
+ * this mapspace and is valid on this model becomes the incumbent if it is the best of them;
+ * the others are ignored. Seeds only prune (an exact tie is still resolved by the
+ * enumeration order), so a completed search returns exactly what adse_mapper_run returns;
+ * under a time limit the result is never worse than the best valid seed. n_seeds >= 0;
+ * seeds may be NULL when n_seeds is 0. */
+adse_status adse_mapper_run_seeded(const adse_model *model, const adse_constraints *constraints,
+                                   const adse_mapper_settings *settings, const adse_mapping *seeds,
+                                   int n_seeds, adse_mapper_result *out, adse_err *err);
 
 #ifdef __cplusplus
 }

@@ -118,6 +118,10 @@ void adse__order_first(const mspace *sp, int t, uint32_t nonunit, morder *o);
 bool adse__order_next_perm(morder *o);
 /* Writes tiling level t's permutation (and split, spatial) into m for order o. */
 void adse__order_apply(const mspace *sp, int t, const morder *o, adse_mapping *m);
+/* Is mapping m in the mapspace (factors within the domains, orders and splits the
+ * constraints allow, fanouts, minimum parallelism, fixed keep bits)? If so ords[t] receives
+ * each tiling level's effective order and cut. The model's validity is not checked. */
+bool adse__space_contains(const mspace *sp, const adse_mapping *m, morder *ords);
 
 /* bound.c */
 typedef struct adse_scratch adse_scratch;

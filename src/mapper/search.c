@@ -9,20 +9,22 @@
  * slowest, permutations in lexicographic order of their free part.
  *
  * Work split. The factorization tree is cut at a fixed depth into items (prefixes), in
- * enumeration order; the cut depth depends only on the mapspace. Items are processed in
- * rounds of fixed sizes; within a round every item prunes against the incumbent frozen at
- * the start of the round plus what it found itself, so an item's work and result do not
- * depend on which thread ran it or when. After a round the items' bests are reduced in item
- * order (a later item replaces the incumbent only if strictly better). The result is the
- * lowest-index mapping among those with the best metric vector, for any thread count.
+ * enumeration order; the cut depth depends only on the mapspace. Threads take items in
+ * index order and share one incumbent at once: the least (metric vector, item index) found.
+ * Item k prunes what is not below its own best, or not below the shared incumbent when that
+ * came from an item before k (else only what is above it), so the lowest-index mapping
+ * among those with the best metric vector is never cut and is the result, for any thread
+ * count and any timing (docs/mapper.md section 6). Seeds (warm starts, the classic
+ * dataflows under a time limit) enter as incumbents after every item: they only prune.
  *
  * Pruning (each keeps every mapping that could beat the incumbent; docs/mapper.md 4.2):
  * factors that cannot complete a factorization; tiles over capacity with only the data
  * spaces a level must keep (tiles only grow with outer factors); spatial factors no X/Y
  * split can fit in the fanout; minimum parallelism and utilization; lower bounds (bound.c)
  * of partial factorizations, of (factorization, keep) pairs and, during the order search,
- * with the exact fills that the orders fixed so far determine. Unit loops are dropped by
- * the model, so only distinct loop nests are evaluated.
+ * with the exact fills that the orders fixed so far determine, and of order prefixes (a
+ * temporal level's free loops placed innermost first). Unit loops are dropped by the
+ * model, so only distinct loop nests are evaluated.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
@@ -37,6 +39,7 @@
 #define ITEM_TARGET 512     /* aim for at least this many work items */
 #define ITEM_MAX 16384      /* never more */
 #define SEED_POS UINT32_MAX /* position of a seed incumbent: after every item */
+#define CLASSIC_SHARE 0.25  /* share of a time limit given to the classic-dataflow seeds */
 #define CHECK_EVERY 128     /* evaluations/nodes between clock checks */
 #define KEEP_CHUNK 4096     /* keep choices sorted together */
 
@@ -913,11 +916,72 @@ static void finish(msearch *S, const adse_model *model, double t0, adse_mapper_r
     st->seconds = adse_clock_s() - t0;
 }
 
-adse_status adse_mapper_run(const adse_model *model, const adse_constraints *constraints,
-                            const adse_mapper_settings *settings, adse_mapper_result *out,
-                            adse_err *err)
+/* Makes mapping m (if it is in the space and valid) the shared incumbent when it beats the
+ * current one; its position is after every item, so it only prunes (docs/mapper.md 6.1). */
+static void offer_seed(msearch *S, const adse_mapping *m)
 {
-    if (!model || !out)
+    const mspace *sp = &S->sp;
+    morder ords[MAP_MAX_TL];
+    if (!adse__space_contains(sp, m, ords)) return;
+    mthread *th = &S->th[0];
+    adse_mapping n = *m;
+    for (int t = 0; t < sp->NT; t++)
+        adse__order_apply(sp, t, &ords[t], &n);
+    if (adse_model_evaluate(sp->model, &n, th->scratch, th->res, NULL) != ADSE_OK) return;
+    mvals v;
+    adse__metrics_of(sp, th->res, &v);
+    if (S->inc.found && !lex_less(sp, &v, &S->inc.val)) return;
+    S->inc.found = true;
+    S->inc.val = v;
+    S->inc.pos = SEED_POS;
+    S->inc.map = n;
+    atomic_fetch_add(&S->inc_ver, 1u);
+}
+
+static adse_status run(const adse_model *model, const adse_constraints *constraints,
+                       const adse_mapper_settings *settings, const adse_mapping *seeds, int n_seeds,
+                       bool classic, adse_mapper_result *out, adse_err *err);
+
+/* The classic dataflows as subspaces: for each data space d, "d stationary" puts the loops
+ * irrelevant to d innermost at every temporal level the constraints leave free (tiling
+ * level 0 keeps its fixed order); each is searched briefly and its best mapping offered. */
+static void classic_seeds(msearch *S, const adse_constraints *constraints, double budget_s)
+{
+    const mspace *sp = &S->sp;
+    adse_constraints c;
+    adse_mapper_result *r = malloc(sizeof *r);
+    if (!r) return;
+    for (int d = 0; d < sp->NDS; d++) {
+        if (constraints)
+            c = *constraints;
+        else
+            adse_constraints_init(&c, sp->L, sp->D, sp->NDS);
+        for (int i = 0; i < sp->L; i++) {
+            adse_tiling_constraint *tc = &c.temporal[i];
+            if (tc->has_permutation || sp->t_of[i] == 0) continue;
+            tc->has_permutation = true;
+            tc->n_suffix = 0;
+            int n = 0;
+            for (int pass = 0; pass < 2; pass++)
+                for (int x = 0; x < sp->D; x++)
+                    if ((bool)((sp->relevant[d] >> x) & 1u) == (pass == 1))
+                        tc->prefix[n++] = (uint8_t)x;
+            tc->n_prefix = (uint8_t)n;
+        }
+        adse_mapper_settings set = sp->set;
+        set.time_limit_s = budget_s / sp->NDS;
+        adse_err err;
+        if (run(sp->model, &c, &set, NULL, 0, false, r, &err) == ADSE_OK && r->found)
+            offer_seed(S, &r->best);
+    }
+    free(r);
+}
+
+static adse_status run(const adse_model *model, const adse_constraints *constraints,
+                       const adse_mapper_settings *settings, const adse_mapping *seeds, int n_seeds,
+                       bool classic, adse_mapper_result *out, adse_err *err)
+{
+    if (!model || !out || (n_seeds > 0 && !seeds))
         return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0, "missing argument to the mapper");
     double t0 = adse_clock_s();
     memset(out, 0, sizeof *out);
@@ -937,7 +1001,13 @@ adse_status adse_mapper_run(const adse_model *model, const adse_constraints *con
     atomic_init(&S->inc_ver, 0u);
     S->inc.pos = SEED_POS;
     if (!threads_alloc(S, model)) st = adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
-    if (st == ADSE_OK) st = make_items(S, err);
+    if (st == ADSE_OK) {
+        for (int k = 0; k < n_seeds; k++)
+            offer_seed(S, &seeds[k]);
+        if (classic && sp->set.time_limit_s > 0)
+            classic_seeds(S, constraints, CLASSIC_SHARE * sp->set.time_limit_s);
+        st = make_items(S, err);
+    }
     if (st == ADSE_OK) {
         pthread_mutex_init(&S->mu, NULL);
         run_items(S);
@@ -952,4 +1022,20 @@ adse_status adse_mapper_run(const adse_model *model, const adse_constraints *con
     adse__space_release(&S->sp);
     free(S);
     return st;
+}
+
+adse_status adse_mapper_run(const adse_model *model, const adse_constraints *constraints,
+                            const adse_mapper_settings *settings, adse_mapper_result *out,
+                            adse_err *err)
+{
+    return run(model, constraints, settings, NULL, 0, true, out, err);
+}
+
+adse_status adse_mapper_run_seeded(const adse_model *model, const adse_constraints *constraints,
+                                   const adse_mapper_settings *settings, const adse_mapping *seeds,
+                                   int n_seeds, adse_mapper_result *out, adse_err *err)
+{
+    if (n_seeds < 0)
+        return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0, "negative number of seed mappings");
+    return run(model, constraints, settings, seeds, n_seeds, true, out, err);
 }

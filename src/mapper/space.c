@@ -717,3 +717,66 @@ void adse__order_apply(const mspace *sp, int t, const morder *o, adse_mapping *m
     }
     m->split[i] = (uint8_t)split;
 }
+
+/* Effective order of level t in mapping m: its non-unit loops, innermost first. */
+static int effective_order(const mspace *sp, int t, const adse_mapping *m, uint8_t *dims, int *cut)
+{
+    const mtl *l = &sp->tl[t];
+    int i = l->storage, n = 0;
+    *cut = 0;
+    for (int k = 0; k < sp->D; k++) {
+        int x = l->spatial ? m->spatial_perm[i][k] : m->temporal_perm[i][k];
+        uint64_t f = l->spatial ? m->spatial[i][x] : m->temporal[i][x];
+        if (f <= 1) continue;
+        dims[n++] = (uint8_t)x;
+        if (l->spatial && k < m->split[i]) (*cut)++;
+    }
+    return n;
+}
+
+bool adse__space_contains(const mspace *sp, const adse_mapping *m, morder *ords)
+{
+    int L = sp->L, D = sp->D;
+    if (m->n_levels != L || m->n_dims != D || m->n_ds != sp->NDS) return false;
+    for (int i = 0; i < L; i++)
+        for (int x = 0; x < D; x++)
+            if ((sp->s_of[i] < 0 && m->spatial[i][x] != 1) || m->temporal[i][x] < 1 ||
+                m->spatial[i][x] < 1)
+                return false;
+    double util = 1.0;
+    for (int t = 0; t < sp->NT; t++) {
+        const mtl *l = &sp->tl[t];
+        int i = l->storage;
+        uint32_t nonunit = 0;
+        uint64_t prod = 1;
+        for (int x = 0; x < D; x++) {
+            uint64_t v = l->spatial ? m->spatial[i][x] : m->temporal[i][x];
+            if (l->eq[x] ? v != l->eq[x] : (v < l->lo[x] || v > l->hi[x])) return false;
+            if (v > 1) nonunit |= 1u << x;
+            prod *= v;
+        }
+        morder *o = &ords[t];
+        adse__order_first(sp, t, nonunit, o);
+        uint8_t dims[ADSE_MAX_DIMS];
+        int cut;
+        if (effective_order(sp, t, m, dims, &cut) != o->n) return false;
+        /* The fixed prefix and suffix in place (a canonical level: the whole order). */
+        int fixed_hi = l->canonical ? o->n : o->n_pre;
+        for (int k = 0; k < o->n; k++)
+            if ((k < fixed_hi || k >= o->n_pre + o->n_inf) && dims[k] != o->dims[k]) return false;
+        memcpy(o->dims, dims, (size_t)o->n);
+        if (l->spatial) {
+            if (prod > l->cap || cut < o->cut_lo || cut > o->cut_hi) return false;
+            uint64_t px = 1, py = 1;
+            for (int k = 0; k < o->n; k++)
+                *(k < cut ? &px : &py) *= m->spatial[i][o->dims[k]];
+            if (px > l->fx || py > l->fy) return false;
+            o->cut = cut;
+            util *= (double)prod / (double)l->cap;
+        }
+    }
+    if (sp->min_parallelism > 0 && util < sp->min_parallelism) return false;
+    for (int d = 0; d < sp->NDS; d++)
+        if ((m->keep[d] & sp->keep_fixed[d]) != sp->keep_value[d]) return false;
+    return true;
+}
