@@ -361,7 +361,7 @@ void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], in
                                        : (double)set_bound(sp->prob, d, one, cnt);
                     fac *= g / (double)fan;
                 } else {
-                    fac *= (links && k0 == 0) ? 0.0 : 1.0 / (double)sp->tl[sj].cap;
+                    fac *= (links && k0 == 0) ? 0.0 : 1.0 / (double)sp->tl[sj].maxprod;
                 }
             }
             bool fixed = (sp->keep_fixed[d] >> k0) & 1u, val = (sp->keep_value[d] >> k0) & 1u;

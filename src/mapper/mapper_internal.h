@@ -42,6 +42,8 @@ typedef struct mtl {
     uint64_t hi[ADSE_MAX_DIMS]; /* largest allowed factor by the constraints
                                    (UINT64_MAX = none) */
     uint64_t cap;               /* spatial: fx * fy, the largest product of its factors */
+    uint64_t maxprod;           /* spatial: the largest product its factors can have (<= cap,
+                                   a divisor of the product of the bounds) */
     int n_prefix, n_suffix;     /* permutation constraint, innermost first */
     uint8_t prefix[ADSE_MAX_DIMS], suffix[ADSE_MAX_DIMS];
     uint32_t fixed_mask; /* dims in prefix or suffix */

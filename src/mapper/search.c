@@ -273,7 +273,7 @@ static uint64_t cc_lower(const mthread *th, int t)
         if (u <= t)
             done *= p;
         else
-            cap = cap > UINT64_MAX / sp->tl[u].cap ? UINT64_MAX : cap * sp->tl[u].cap;
+            cap = cap > UINT64_MAX / sp->tl[u].maxprod ? UINT64_MAX : cap * sp->tl[u].maxprod;
     }
     for (int x = 0; x < sp->D; x++)
         remp = remp > UINT64_MAX / th->rem[x] ? UINT64_MAX : remp * th->rem[x];

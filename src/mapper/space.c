@@ -70,6 +70,24 @@ static int divisors(uint64_t x, uint64_t **out)
     return n;
 }
 
+/* The largest spatial product a level with fanouts fx x fy can have: p = x * y with x <= fx,
+ * y <= fy and p dividing the product of the bounds (a level's factors divide their
+ * dimensions' bounds, and each dimension is either X or Y there). */
+static uint64_t max_spatial_product(const adse_problem *prob, int D, uint32_t fx, uint32_t fy)
+{
+    uint64_t cap = (uint64_t)fx * fy;
+    if (cap > (UINT64_C(1) << 31)) return cap;
+    for (uint64_t p = cap; p > 1; p--) {
+        uint64_t r = 1;
+        for (int x = 0; x < D; x++)
+            r = r * (prob->bounds[x] % p) % p;
+        if (r != 0) continue;
+        for (uint64_t x = 1; x <= fx && x <= p; x++)
+            if (p % x == 0 && p / x <= fy) return p;
+    }
+    return 1;
+}
+
 /* Applies one tiling constraint to tiling level t; errors name the level and dimension. */
 static adse_status apply_tiling(mspace *sp, int t, const adse_tiling_constraint *c, bool spatial,
                                 uint32_t *rest_seen, adse_err *err)
@@ -383,6 +401,7 @@ adse_status adse__space_init(mspace *sp, const adse_model *model, const adse_con
             l->fx = fx;
             l->fy = fy;
             l->cap = (uint64_t)fx * fy;
+            l->maxprod = max_spatial_product(sp->prob, D, fx, fy);
             sp->s_of[i] = NT++;
         }
         mtl *l = &sp->tl[NT];
