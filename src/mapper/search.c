@@ -115,10 +115,11 @@ struct msearch {
     size_t item_f_len, item_f_cap;
     bool gen_oom;
 
-    /* Work sharing: items are taken in index order; the incumbent is shared at once. */
+    /* Work sharing: items are taken in run_order; the incumbent is shared at once. */
     atomic_uint next_item;
-    pthread_mutex_t mu; /* guards inc */
-    mbest inc;          /* least (value, position) found so far */
+    uint32_t *run_order; /* item indices, best bound first (ties: index order) */
+    pthread_mutex_t mu;  /* guards inc */
+    mbest inc;           /* least (value, position) found so far */
     atomic_uint inc_ver;
     mthread *th;
 };
@@ -548,15 +549,21 @@ static void orders_dfs(mthread *th, int t)
     } while (order_advance(th, t));
 }
 
-/* Lexicographic on the bound (unused metric slots are 0), then generation order. */
+/* Bounds lexicographically (unused metric slots are 0), then a and b's positions. */
+static int bound_cmp(const mvals *la, const mvals *lb, uint32_t a, uint32_t b)
+{
+    for (int k = 0; k < ADSE_MAX_METRICS; k++) {
+        if (la->v[k] < lb->v[k]) return -1;
+        if (la->v[k] > lb->v[k]) return 1;
+    }
+    return (a > b) - (a < b);
+}
+
+/* Best bound first, then generation order. */
 static int keep_cmp(const void *pa, const void *pb)
 {
     const mkeep *a = pa, *b = pb;
-    for (int k = 0; k < ADSE_MAX_METRICS; k++) {
-        if (a->lb.v[k] < b->lb.v[k]) return -1;
-        if (a->lb.v[k] > b->lb.v[k]) return 1;
-    }
-    return (a->ord > b->ord) - (a->ord < b->ord);
+    return bound_cmp(&a->lb, &b->lb, (uint32_t)a->ord, (uint32_t)b->ord);
 }
 
 static void process_if(mthread *th)
@@ -821,9 +828,9 @@ static void *work(void *arg)
     mthread *th = arg;
     msearch *S = th->S;
     for (;;) {
-        uint32_t k = atomic_fetch_add(&S->next_item, 1u);
-        if (k >= S->n_items) break;
-        run_item(th, k);
+        uint32_t q = atomic_fetch_add(&S->next_item, 1u);
+        if (q >= S->n_items) break;
+        run_item(th, S->run_order[q]);
     }
     return NULL;
 }
@@ -863,7 +870,41 @@ static bool threads_alloc(msearch *S, const adse_model *model)
     return ok;
 }
 
-/* Runs every item on nthreads threads (the calling thread included). */
+typedef struct mrank {
+    mvals lb;
+    uint32_t idx;
+} mrank;
+
+/* Best bound first, then item index. */
+static int rank_cmp(const void *pa, const void *pb)
+{
+    const mrank *a = pa, *b = pb;
+    return bound_cmp(&a->lb, &b->lb, a->idx, b->idx);
+}
+
+/* Item indices best bound first; false when out of memory. */
+static bool rank_items(msearch *S)
+{
+    mrank *r = malloc(sizeof *r * (S->n_items ? S->n_items : 1));
+    S->run_order = malloc(sizeof *S->run_order * (S->n_items ? S->n_items : 1));
+    if (!r || !S->run_order) {
+        free(r);
+        return false;
+    }
+    for (uint32_t k = 0; k < S->n_items; k++) {
+        r[k].lb = S->items[k].lb;
+        r[k].idx = k;
+    }
+    qsort(r, S->n_items, sizeof *r, rank_cmp);
+    for (uint32_t k = 0; k < S->n_items; k++)
+        S->run_order[k] = r[k].idx;
+    free(r);
+    return true;
+}
+
+/* Runs every item on nthreads threads (the calling thread included), best bound first: the
+ * result does not depend on the order items run in (docs/mapper.md section 6), and good
+ * incumbents early prune the rest. */
 static void run_items(msearch *S)
 {
     pthread_t tid[256];
@@ -1007,6 +1048,8 @@ static adse_status run(const adse_model *model, const adse_constraints *constrai
         if (classic && sp->set.time_limit_s > 0)
             classic_seeds(S, constraints, CLASSIC_SHARE * sp->set.time_limit_s);
         st = make_items(S, err);
+        if (st == ADSE_OK && !rank_items(S))
+            st = adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
     }
     if (st == ADSE_OK) {
         pthread_mutex_init(&S->mu, NULL);
@@ -1018,6 +1061,7 @@ static adse_status run(const adse_model *model, const adse_constraints *constrai
         thread_free(&S->th[k]);
     free(S->th);
     free(S->items);
+    free(S->run_order);
     free(S->item_f);
     adse__space_release(&S->sp);
     free(S);
