@@ -813,7 +813,7 @@ static void test_random(void **state)
     uint64_t cap = env ? 0 : 20000; /* by default only small cases */
     unsigned rs =
         env && getenv("ADSE_MAPPER_SEED") ? (unsigned)atoi(getenv("ADSE_MAPPER_SEED")) : 2024u;
-    int checked = 0;
+    int checked = 0, n_open = 0;
     for (int it = 0; it < cases; it++) {
         char desc[256], what[512];
         unsigned seed = rs;
@@ -875,9 +875,13 @@ static void test_random(void **state)
                 rnd(&rs, 4) == 0)
                 c.spatial[i].split = (int8_t)rnd(&rs, p.n_dims + 1u);
         if (rnd(&rs, 5) == 0) c.min_parallelism = 0.5;
-        snprintf(what, sizeof what, "random case %d (seed %u: %s, %s, %s%s)", it, seed, desc,
+        /* One case in four is the open mapspace: no constraint at all (every order, split
+         * and keep/bypass choice free), where every pruning rule is in play. */
+        bool open = rnd(&rs, 4) == 0;
+        if (open) adse_constraints_init(&c, L, p.n_dims, p.n_ds);
+        snprintf(what, sizeof what, "random case %d (seed %u: %s, %s, %s%s%s)", it, seed, desc,
                  is_conv ? "conv1d" : "gemm", tr ? "legacy" : "new",
-                 no_links ? ", no link transfers" : "");
+                 no_links ? ", no link transfers" : "", open ? ", open" : "");
         /* Constraints that contradict the space (all bypassed, ...) are errors: skip. */
         adse_mapper_result *r = malloc(sizeof *r);
         adse_mapper_settings s;
@@ -886,11 +890,15 @@ static void test_random(void **state)
         adse_err err;
         bool ok = adse_mapper_run(m, &c, &s, r, &err) == ADSE_OK;
         free(r);
-        if (ok && check_optimal_cap(m, &c, what, cap)) checked++;
+        if (ok && check_optimal_cap(m, &c, what, cap)) {
+            checked++;
+            n_open += open;
+        }
         adse_model_free(m);
         adse_spec_free(spec);
     }
-    print_message("random: %d of %d cases checked against the brute force\n", checked, cases);
+    print_message("random: %d of %d cases checked against the brute force (%d open)\n", checked,
+                  cases, n_open);
     assert_true(checked > 0);
 }
 
