@@ -104,18 +104,6 @@ typedef struct comp_override {
     char name[ADSE_NAME_MAX + 48];
 } comp_override;
 
-static const char *const al_depth[] = {"depth", "memory_depth", "data_storage_depth", NULL};
-static const char *const al_other_size[] = {"entries", "sizeKB", NULL};
-static const char *const al_width[] = {"width", "memory_width", "data_storage_width", NULL};
-static const char *const al_block[] = {"block_size", "n_words", NULL};
-static const char *const al_word[] = {"word_bits", "word_width", "datawidth", NULL};
-static const char *const al_cluster[] = {"cluster_size", NULL};
-static const char *const al_mesh_x[] = {"meshX", NULL};
-static const char *const al_mesh_y[] = {"meshY", NULL};
-static const char *const al_instances[] = {"instances", NULL};
-static const char *const al_rbw[] = {"read_bandwidth", NULL};
-static const char *const al_wbw[] = {"write_bandwidth", NULL};
-
 /* v as the shortest text that reads back as v (integers as digits) */
 static void ov_add(comp_override *o, const char *const *aliases, const char *key, double v)
 {
@@ -151,6 +139,7 @@ static bool name_range(const char *t, size_t *base_len, uint64_t *first, uint64_
 /* The overrides of component node cn (NULL when its geometry is unchanged). */
 static bool component_overrides(emitter *e, const adse__ynode *cn, comp_override *o)
 {
+    const adse__arch_aliases A = adse__arch_alias;
     memset(o, 0, sizeof *o);
     const char *name = adse__ynode_text(adse__ymap_get(cn, "name"));
     if (!name) return false;
@@ -164,7 +153,7 @@ static bool component_overrides(emitter *e, const adse__ynode *cn, comp_override
         mx_b = B->arith.mesh_x, mx_d = D->arith.mesh_x;
         my_b = B->arith.mesh_y, my_d = D->arith.mesh_y;
         if (B->arith.word_bits != D->arith.word_bits)
-            ov_add(o, al_word, "datawidth", D->arith.word_bits);
+            ov_add(o, A.word_bits, "datawidth", D->arith.word_bits);
     } else {
         int lvl = -1;
         for (int i = 0; i < B->n_levels; i++)
@@ -178,25 +167,28 @@ static bool component_overrides(emitter *e, const adse__ynode *cn, comp_override
         my_b = bb->mesh_y, my_d = bd->mesh_y;
         if (bd->size_given == ADSE_SIZE_DEPTH && bb->size_given != ADSE_SIZE_DEPTH) {
             /* a depth gene on a level sized by entries or sizeKB: depth becomes its size */
-            ov_add(o, al_depth, "depth", (double)bd->depth);
-            ov_add(o, al_other_size, "", 0);
+            ov_add(o, A.depth, "depth", (double)bd->depth);
+            ov_add(o, A.entries, "", 0);
+            o->drop[o->n - 1] = true;
+            ov_add(o, A.size_kb, "", 0);
             o->drop[o->n - 1] = true;
         } else if (bb->depth != bd->depth) {
-            ov_add(o, al_depth, "depth", (double)bd->depth);
+            ov_add(o, A.depth, "depth", (double)bd->depth);
         }
-        if (bb->width_bits != bd->width_bits) ov_add(o, al_width, "width", (double)bd->width_bits);
-        if (bb->word_bits != bd->word_bits) ov_add(o, al_word, "word-bits", (double)bd->word_bits);
+        if (bb->width_bits != bd->width_bits) ov_add(o, A.width, "width", (double)bd->width_bits);
+        if (bb->word_bits != bd->word_bits)
+            ov_add(o, A.word_bits, "word-bits", (double)bd->word_bits);
         if (bb->block_size != bd->block_size)
-            ov_add(o, al_block, "block-size", (double)bd->block_size);
+            ov_add(o, A.block_size, "block-size", (double)bd->block_size);
         if (bb->cluster_size != bd->cluster_size)
-            ov_add(o, al_cluster, "cluster-size", (double)bd->cluster_size);
-        if (bb->read_bw != bd->read_bw) ov_add(o, al_rbw, "read_bandwidth", bd->read_bw);
-        if (bb->write_bw != bd->write_bw) ov_add(o, al_wbw, "write_bandwidth", bd->write_bw);
+            ov_add(o, A.cluster_size, "cluster-size", (double)bd->cluster_size);
+        if (bb->read_bw != bd->read_bw) ov_add(o, A.read_bw, "read_bandwidth", bd->read_bw);
+        if (bb->write_bw != bd->write_bw) ov_add(o, A.write_bw, "write_bandwidth", bd->write_bw);
     }
     if (mx_b != mx_d || my_b != my_d) {
-        ov_add(o, al_mesh_x, "meshX", mx_d);
+        ov_add(o, A.mesh_x, "meshX", mx_d);
         /* an existing meshY is rewritten; none is added (meshX and instances imply it) */
-        o->aliases[o->n] = al_mesh_y;
+        o->aliases[o->n] = A.mesh_y;
         o->key[o->n][0] = 0;
         snprintf(o->value[o->n], sizeof o->value[o->n], "%u", (unsigned)my_d);
         o->n++;
@@ -208,7 +200,7 @@ static bool component_overrides(emitter *e, const adse__ynode *cn, comp_override
         const adse__ynode *attrs = adse__ymap_get(cn, "attributes");
         if (adse__ynode_is_map(attrs)) ip = adse__ymap_pair(attrs, "instances");
         if (ip) {
-            ov_add(o, al_instances, "instances", inst_d);
+            ov_add(o, A.instances, "instances", inst_d);
         } else if (name_range(name, &base_len, &first, &count) &&
                    (uint64_t)inst_d * count % inst_b == 0) {
             uint64_t c = (uint64_t)inst_d * count / inst_b;

@@ -64,6 +64,21 @@ static const char *const a_drain_latency[] = {"network_drain_latency", NULL};
 static const char *const a_energy[] = {"energy", NULL};
 static const char *const a_area[] = {"area", NULL};
 
+const adse__arch_aliases adse__arch_alias = {
+    .word_bits = a_word_bits,
+    .block_size = a_block_size,
+    .cluster_size = a_cluster_size,
+    .width = a_width,
+    .depth = a_depth,
+    .entries = a_entries,
+    .size_kb = a_size_kb,
+    .instances = a_instances,
+    .mesh_x = a_mesh_x,
+    .mesh_y = a_mesh_y,
+    .read_bw = a_read_bw,
+    .write_bw = a_write_bw,
+};
+
 static const char *const *const buffer_fields[] = {a_word_bits,
                                                    a_block_size,
                                                    a_cluster_size,

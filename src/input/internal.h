@@ -49,6 +49,22 @@ typedef struct adse__arch_extra {
  * `architecture`; NULL if neither. */
 const adse__ypair *adse__arch_top_pair(const adse__ydoc *doc);
 
+/* The aliases of the architecture attributes a design rewrites, NULL-terminated, in the
+ * order the loader looks them up: arch_yaml.c's own tables, shared with the architecture
+ * writer (arch_writer.c) so that it rewrites every key the loader may read. */
+typedef struct adse__arch_aliases {
+    const char *const *word_bits,
+        *const *block_size,
+            *const *cluster_size,
+                *const *width, *const *depth, *const *entries, *const *size_kb,
+                                                                   *const *instances,
+                                                                       *const *mesh_x,
+                                                                           *const *mesh_y,
+                                                                               *const *read_bw,
+                                                                                   *const *write_bw;
+} adse__arch_aliases;
+extern const adse__arch_aliases adse__arch_alias;
+
 /* `architecture:` (classic tree format v0.2-v0.4) -> arch, with fallback (PAT) energies or
  * the user's energy/area attributes, the estimator attributes (adse_est_attrs) and the
  * Accelergy table names (paths, owned by the caller, also on failure). What it accepts with
