@@ -93,6 +93,15 @@ FILE *cli_open_output(const char *dir, const char *name, char **path);
  * file and returns -1. Frees path. */
 int cli_close_output(FILE *f, char *path, adse_status st);
 
+/* "NNN_<name><suffix>" for layer index (0-based; NNN is index + 1), every run of
+ * characters outside [A-Za-z0-9._-] in name as one '_' (malloc'd; NULL when out of memory). */
+char *cli_layer_file_name(int index, const char *name, const char *suffix);
+
+/* `adse map` on a network: maps every distinct layer of the ONNX model onnx_path with the
+ * other files of a (architecture, constraints, mapper settings, ERT/ART), threads and
+ * time_limit overriding the mapper section when >= 0. Returns the exit code. */
+int cli_map_network(const cli_eval_args *a, const char *onnx_path, int threads, double time_limit);
+
 /* Top-level help (the command list). */
 void cli_main_usage(FILE *f);
 

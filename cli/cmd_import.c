@@ -38,26 +38,6 @@ void cmd_import_usage(FILE *f)
                "inferred), 2 usage error.\n");
 }
 
-/* "NNN_<name>.yaml" with every character outside [A-Za-z0-9._-] as '_' (malloc'd). */
-static char *layer_file_name(int index, const char *name)
-{
-    size_t len = strlen(name);
-    char *s = malloc(len + 16);
-    if (!s) return NULL;
-    int k = snprintf(s, len + 16, "%03d_", index + 1);
-    for (const char *p = name; *p; p++) {
-        char c = *p;
-        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                  c == '.' || c == '-' || c == '_';
-        if (!ok && k > 0 && s[k - 1] == '_') continue; /* one '_' per run */
-        s[k++] = ok ? c : '_';
-    }
-    while (k > 4 && s[k - 1] == '_')
-        k--;
-    strcpy(s + k, ".yaml");
-    return s;
-}
-
 static int write_outputs(const char *dir, const char *model, const adse_network *net)
 {
     if (cli_make_dirs(dir) != 0) {
@@ -71,7 +51,7 @@ static int write_outputs(const char *dir, const char *model, const adse_network 
         return -1;
     }
     for (int i = 0; i < net->n_layers && rc == 0; i++) {
-        names[i] = layer_file_name(i, net->layers[i].name);
+        names[i] = cli_layer_file_name(i, net->layers[i].name, ".yaml");
         char *path;
         FILE *f = names[i] ? cli_open_output(dir, names[i], &path) : NULL;
         if (!f) {

@@ -3,6 +3,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -146,4 +147,23 @@ int main(int argc, char **argv)
     const cli_command *c = cli_find(first);
     if (!c) return cli_usage_error(NULL, "'%s' is not an adse command", first);
     return c->run(argc - 1, argv + 1);
+}
+
+char *cli_layer_file_name(int index, const char *name, const char *suffix)
+{
+    size_t len = strlen(name) + strlen(suffix);
+    char *s = malloc(len + 16);
+    if (!s) return NULL;
+    int k = snprintf(s, len + 16, "%03d_", index + 1);
+    for (const char *p = name; *p; p++) {
+        char c = *p;
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  c == '.' || c == '-' || c == '_';
+        if (!ok && s[k - 1] == '_') continue; /* one '_' per run */
+        s[k++] = ok ? c : '_';
+    }
+    while (k > 4 && s[k - 1] == '_')
+        k--;
+    strcpy(s + k, suffix);
+    return s;
 }

@@ -3,7 +3,8 @@
  * the --json document (schema of docs/cli.md, PyTorch's ResNet-18 figures), -o DIR (one
  * problem file per distinct layer that loads back, network.yaml listing them; a depthwise
  * MobileNetV2 layer mapped optimally on the seed design with its constraints), and the
- * errors (missing file, malformed model, usage).
+ * errors (missing file, malformed model, usage); `adse map` on an ONNX network (every layer
+ * as on its own, count-weighted totals, -o files).
  */
 #define _POSIX_C_SOURCE 200809L
 #include "testutil.h"
@@ -140,6 +141,96 @@ static void test_output_dir(void **state)
     testutil_run_free(&r);
 }
 
+/* The seed design's inputs as shell words, the problem left out. */
+static const char *seed_files(void)
+{
+    static char buf[4096];
+    snprintf(buf, sizeof buf, "'%s' '%s' '%s' '%s' '%s' '%s'",
+             testutil_path(SEED "/arch/eyeriss_like.yaml"),
+             testutil_path(SEED "/constraints/eyeriss_like_arch_constraints.yaml"),
+             testutil_path(SEED "/constraints/eyeriss_like_map_constraints.yaml"),
+             testutil_path(SEED "/mapper.yaml"), testutil_path(SEED "/ERT.yaml"),
+             testutil_path(SEED "/ART.yaml"));
+    return buf;
+}
+
+/* `adse map` on a network: every layer proven optimal, totals equal to the count-weighted
+ * sums, and each layer's figures equal to `adse map` on that layer's problem file alone
+ * (written by `adse import -o`), whose single-layer results the mapper tests check. */
+static void test_map_network(void **state)
+{
+    (void)state;
+    char dir[512], net_dir[512];
+    snprintf(dir, sizeof dir, "%s/alexnet", tmp_dir);
+    snprintf(net_dir, sizeof net_dir, "%s/alexnet-map", tmp_dir);
+    testutil_run r =
+        testutil_cli(tmp_dir, "import -o '%s' '%s'", dir, testutil_path("onnx/alexnet.onnx"));
+    assert_int_equal(r.status, 0);
+    testutil_run_free(&r);
+    r = testutil_cli(tmp_dir, "map --json -o '%s' %s '%s'", net_dir, seed_files(),
+                     testutil_path("onnx/alexnet.onnx"));
+    if (r.status != 0) testutil_run_show(&r);
+    assert_int_equal(r.status, 0);
+    json_error_t jerr;
+    json_t *doc = json_loads(r.out, 0, &jerr);
+    if (!doc) fail_msg("invalid JSON: %s", jerr.text);
+    testutil_run_free(&r);
+    json_t *layers = json_object_get(doc, "layers"), *total = json_object_get(doc, "total");
+    assert_int_equal(json_array_size(layers), 8);
+    uint64_t cycles = 0, macs = 0;
+    double energy = 0, busy = 0;
+    size_t i;
+    json_t *l;
+    json_array_foreach(layers, i, l)
+    {
+        uint64_t c = (uint64_t)json_integer_value(json_object_get(l, "count"));
+        uint64_t cyc = (uint64_t)json_integer_value(json_object_get(l, "cycles"));
+        double e = json_real_value(json_object_get(l, "energy_pj"));
+        assert_true(json_is_true(json_object_get(l, "optimal")));
+        cycles += c * cyc;
+        energy += (double)c * e;
+        busy += (double)(c * cyc) * json_real_value(json_object_get(l, "utilization"));
+        macs += c * (uint64_t)json_integer_value(json_object_get(l, "macs"));
+        if (i >= 2) continue; /* the first two layers again, each on its own */
+        char prob[700];
+        snprintf(prob, sizeof prob, "%s/%03d_%s.yaml", dir, (int)i + 1,
+                 i == 0 ? "features_features.0_Conv" : "features_features.3_Conv");
+        testutil_run one = testutil_cli(tmp_dir, "map --json %s '%s'", seed_files(), prob);
+        if (one.status != 0) testutil_run_show(&one);
+        assert_int_equal(one.status, 0);
+        json_t *d1 = json_loads(one.out, 0, &jerr);
+        assert_non_null(d1);
+        assert_int_equal(json_integer_value(json_object_get(d1, "cycles")), cyc);
+        assert_double_rel(json_real_value(json_object_get(d1, "energy_pj")), e, 1e-12,
+                          "layer energy");
+        json_decref(d1);
+        testutil_run_free(&one);
+    }
+    assert_int_equal(macs, 714188480u);
+    assert_int_equal(json_integer_value(json_object_get(total, "macs")), macs);
+    assert_int_equal(json_integer_value(json_object_get(total, "cycles")), cycles);
+    assert_double_rel(json_real_value(json_object_get(total, "energy_pj")), energy, 1e-12,
+                      "total energy");
+    assert_double_rel(json_real_value(json_object_get(total, "edp")),
+                      (double)cycles * energy / 1e12, 1e-12, "EDP");
+    assert_double_rel(json_real_value(json_object_get(total, "utilization")), busy / (double)cycles,
+                      1e-12, "utilization");
+    json_decref(doc);
+
+    /* -o: a directory per layer and network.csv */
+    char path[700];
+    snprintf(path, sizeof path, "%s/001_features_features.0_Conv/adse-map.map.yaml", net_dir);
+    char *text = testutil_read_file(path);
+    assert_non_null(text);
+    free(text);
+    snprintf(path, sizeof path, "%s/network.csv", net_dir);
+    text = testutil_read_file(path);
+    assert_non_null(text);
+    assert_true(strncmp(text, "layer,op,count,macs,cycles,", 27) == 0);
+    assert_non_null(strstr(text, "\ntotal,,8,714188480,"));
+    free(text);
+}
+
 static void test_errors(void **state)
 {
     (void)state;
@@ -172,9 +263,8 @@ static void test_errors(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_table),
-        cmocka_unit_test(test_json),
-        cmocka_unit_test(test_output_dir),
+        cmocka_unit_test(test_table),      cmocka_unit_test(test_json),
+        cmocka_unit_test(test_output_dir), cmocka_unit_test(test_map_network),
         cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -83,6 +83,9 @@ typedef struct adse_spec_options {
                                       mapper (`adse model`): an error in the `mapper` section
                                       becomes a warning and has_mapper stays false; default
                                       false */
+    const adse_problem *problem;   /* when not NULL, the problem (copied; borrowed during the
+                                      load) instead of the files' `problem` key, e.g. one layer
+                                      of a network; constraints are read against it */
 } adse_spec_options;
 
 /* Fills the defaults: estimator mode with the estimator's default options, mappings read. */

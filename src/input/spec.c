@@ -230,7 +230,11 @@ static adse_status convert(adse_spec *spec, adse_err *err)
         spec->has_arch = true;
     }
     const adse__ypair *prob = adse__ydoc_top_pair(doc, "problem");
-    if (prob) {
+    if (spec->options.problem) { /* a layer of a network: the files' problem is not read */
+        spec->problem = *spec->options.problem;
+        spec->has_problem = true;
+        spec->options.problem = NULL; /* borrowed only during the load */
+    } else if (prob) {
         if ((st = adse__problem_from_yaml(prob, &spec->problem, err))) goto out;
         spec->has_problem = true;
     }
@@ -305,6 +309,7 @@ void adse_spec_options_init(adse_spec_options *opts)
     opts->ignore_mapping = false;
     opts->ignore_sparse = false;
     opts->mapper_unused = false;
+    opts->problem = NULL;
 }
 
 static adse_status spec_new(const adse_spec_options *opts, adse_spec **out, adse_err *err)

@@ -1,5 +1,6 @@
 /* Problems and networks as Timeloop problem files, network.yaml, a table and JSON. */
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -211,5 +212,127 @@ adse_status adse_report_network_yaml(FILE *f, const adse_network *net, const cha
             fprintf(f, ": %" PRIu64 "\n", net->skipped[i].count);
         }
     }
+    return io_status(f);
+}
+
+/* ---- a network mapped layer by layer ------------------------------------------------- */
+
+void adse_network_totals_compute(const adse_network *net, const adse_network_layer_result *res,
+                                 adse_network_totals *t)
+{
+    memset(t, 0, sizeof *t);
+    t->optimal = true;
+    double busy = 0; /* sum of count x cycles x utilization */
+    for (int i = 0; i < net->n_layers; i++) {
+        uint64_t c = net->layers[i].count;
+        t->cycles += c * res[i].cycles;
+        t->energy_pj += (double)c * res[i].energy_pj;
+        t->macs += c * adse_problem_macs(&net->layers[i].problem);
+        busy += (double)c * (double)res[i].cycles * res[i].utilization;
+        t->optimal = t->optimal && res[i].optimal;
+    }
+    t->edp = (double)t->cycles * t->energy_pj / 1e12;
+    t->utilization = t->cycles ? busy / (double)t->cycles : 0;
+}
+
+adse_status adse_report_network_map_table(FILE *f, const adse_network *net,
+                                          const adse_network_layer_result *res)
+{
+    if (!f || !net || !res) return ADSE_E_USAGE;
+    adse_network_totals t;
+    adse_network_totals_compute(net, res, &t);
+    int wname = 5;
+    for (int i = 0; i < net->n_layers; i++) {
+        int len = (int)strlen(net->layers[i].name);
+        if (len > wname) wname = len;
+    }
+    fprintf(f, "%4s  %-*s  %5s  %14s  %14s  %11s  %7s  %s\n", "#", wname, "layer", "count",
+            "cycles", "energy (uJ)", "utilization", "energy", "optimal");
+    for (int i = 0; i < net->n_layers; i++) {
+        const adse_network_layer_result *r = &res[i];
+        double share =
+            t.energy_pj > 0 ? 100.0 * (double)net->layers[i].count * r->energy_pj / t.energy_pj : 0;
+        fprintf(f, "%4d  %-*s  %5" PRIu64 "  %14" PRIu64 "  %14.3f  %10.1f%%  %6.1f%%  %s\n", i + 1,
+                wname, net->layers[i].name, net->layers[i].count, r->cycles, r->energy_pj / 1e6,
+                100.0 * r->utilization, share, r->optimal ? "yes" : "no");
+    }
+    char a[32];
+    fprintf(f,
+            "total (count-weighted): cycles %" PRIu64 ", energy %.3f uJ, EDP %.4g J*cycle, "
+            "utilization %.1f%%, %s MACs, %s\n",
+            t.cycles, t.energy_pj / 1e6, t.edp, 100.0 * t.utilization, grouped(t.macs, a, sizeof a),
+            t.optimal ? "every layer optimal" : "not every layer proven optimal");
+    return io_status(f);
+}
+
+adse_status adse_report_network_map_json(FILE *f, const adse_network *net,
+                                         const adse_network_layer_result *res, double seconds)
+{
+    if (!f || !net || !res) return ADSE_E_USAGE;
+    adse_network_totals t;
+    adse_network_totals_compute(net, res, &t);
+    adse__json w;
+    adse__json_init(&w, f, 2);
+    adse__json_begin_object(&w);
+    adse__json_key(&w, "layers");
+    adse__json_begin_array(&w);
+    for (int i = 0; i < net->n_layers; i++) {
+        adse__json_begin_object(&w);
+        adse__json_kv_string(&w, "name", net->layers[i].name);
+        adse__json_kv_uint(&w, "count", net->layers[i].count);
+        adse__json_kv_uint(&w, "cycles", res[i].cycles);
+        adse__json_kv_double(&w, "energy_pj", res[i].energy_pj);
+        adse__json_kv_double(&w, "utilization", res[i].utilization);
+        adse__json_kv_uint(&w, "macs", adse_problem_macs(&net->layers[i].problem));
+        adse__json_kv_bool(&w, "optimal", res[i].optimal);
+        adse__json_end_object(&w);
+    }
+    adse__json_end_array(&w);
+    adse__json_key(&w, "total");
+    adse__json_begin_object(&w);
+    adse__json_kv_uint(&w, "cycles", t.cycles);
+    adse__json_kv_double(&w, "energy_pj", t.energy_pj);
+    adse__json_kv_double(&w, "edp", t.edp);
+    adse__json_kv_uint(&w, "macs", t.macs);
+    adse__json_kv_double(&w, "utilization", t.utilization);
+    adse__json_end_object(&w);
+    adse__json_kv_double(&w, "seconds", seconds);
+    adse__json_end_object(&w);
+    return adse__json_finish(&w) ? ADSE_OK : ADSE_E_IO;
+}
+
+/* A CSV field: quoted when it holds a comma, quote or line break. */
+static void csv_str(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\n\r")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"') fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+adse_status adse_report_network_map_csv(FILE *f, const adse_network *net,
+                                        const adse_network_layer_result *res)
+{
+    if (!f || !net || !res) return ADSE_E_USAGE;
+    adse_network_totals t;
+    adse_network_totals_compute(net, res, &t);
+    fprintf(f, "layer,op,count,macs,cycles,energy_pj,utilization,energy_share,optimal\n");
+    for (int i = 0; i < net->n_layers; i++) {
+        const adse_network_layer *l = &net->layers[i];
+        csv_str(f, l->name);
+        double share = t.energy_pj > 0 ? (double)l->count * res[i].energy_pj / t.energy_pj : 0;
+        fprintf(f, ",%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%.17g,%.17g,%.17g,%s\n", l->op,
+                l->count, adse_problem_macs(&l->problem), res[i].cycles, res[i].energy_pj,
+                res[i].utilization, share, res[i].optimal ? "true" : "false");
+    }
+    fprintf(f, "total,,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%.17g,%.17g,1,%s\n",
+            adse_network_layer_count(net), t.macs, t.cycles, t.energy_pj, t.utilization,
+            t.optimal ? "true" : "false");
     return io_status(f);
 }
