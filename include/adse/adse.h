@@ -5,6 +5,7 @@
 #ifndef ADSE_ADSE_H
 #define ADSE_ADSE_H
 
+#include "adse/version.h"
 #include "adse/error.h"
 #include "adse/util.h"
 #include "adse/limits.h"
@@ -21,7 +22,5 @@
 #include "adse/search_spec.h"
 #include "adse/search.h"
 #include "adse/search_report.h"
-
-#define ADSE_VERSION "0.1.0"
 
 #endif

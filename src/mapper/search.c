@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include "adse/util.h"
+#include "util/threads.h"
 #include "mapper/mapper_internal.h"
 
 #define ITEM_TARGET 512     /* aim for at least this many work items */
@@ -143,12 +144,12 @@ static void refresh_shared(mthread *th)
     msearch *S = th->S;
     unsigned v = atomic_load_explicit(&S->inc_ver, memory_order_acquire);
     if (v == th->shared_ver) return;
-    pthread_mutex_lock(&S->mu);
+    adse__mutex_lock(&S->mu);
     th->shared.found = S->inc.found;
     th->shared.val = S->inc.val;
     th->shared.pos = S->inc.pos;
     th->shared_ver = atomic_load_explicit(&S->inc_ver, memory_order_relaxed);
-    pthread_mutex_unlock(&S->mu);
+    adse__mutex_unlock(&S->mu);
 }
 
 /* Can a subtree (or mapping) whose values are at least lb hold a mapping that the final
@@ -172,13 +173,13 @@ static void publish(mthread *th)
 {
     msearch *S = th->S;
     const mspace *sp = &S->sp;
-    pthread_mutex_lock(&S->mu);
+    adse__mutex_lock(&S->mu);
     if (!S->inc.found || lex_less(sp, &th->own.val, &S->inc.val) ||
         (th->cur < S->inc.pos && !lex_less(sp, &S->inc.val, &th->own.val))) {
         S->inc = th->own;
         atomic_fetch_add_explicit(&S->inc_ver, 1u, memory_order_release);
     }
-    pthread_mutex_unlock(&S->mu);
+    adse__mutex_unlock(&S->mu);
 }
 
 static void check_clock(mthread *th)
@@ -915,7 +916,7 @@ static void run_items(msearch *S)
     }
     work(&S->th[0]);
     for (int k = 1; k <= started; k++)
-        pthread_join(tid[k], NULL);
+        adse__thread_join(tid[k]);
 }
 
 /* Fills out from the finished search. */
@@ -1051,8 +1052,9 @@ static adse_status run(const adse_model *model, const adse_constraints *constrai
         if (st == ADSE_OK && !rank_items(S))
             st = adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
     }
+    if (st == ADSE_OK && pthread_mutex_init(&S->mu, NULL) != 0)
+        st = adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "cannot create a mutex");
     if (st == ADSE_OK) {
-        pthread_mutex_init(&S->mu, NULL);
         run_items(S);
         pthread_mutex_destroy(&S->mu);
         finish(S, model, t0, out);

@@ -7,6 +7,8 @@
 #include <pthread.h>
 #include <stdlib.h>
 
+#include "util/threads.h"
+
 typedef struct pool {
     adse_search *s;
     const int *jobs; /* record indices */
@@ -23,16 +25,16 @@ static void *worker(void *arg)
 {
     pool *p = arg;
     for (;;) {
-        pthread_mutex_lock(&p->mu);
+        adse__mutex_lock(&p->mu);
         int i = p->next < p->n_jobs ? p->next++ : -1;
-        pthread_mutex_unlock(&p->mu);
+        adse__mutex_unlock(&p->mu);
         if (i < 0) break;
         adse_err_clear(&p->errs[i]);
         p->status[i] = adse__evaluate(p->s, p->jobs[i], p->mapper_threads, &p->errs[i]);
-        pthread_mutex_lock(&p->mu);
+        adse__mutex_lock(&p->mu);
         p->done++;
-        pthread_cond_signal(&p->cv);
-        pthread_mutex_unlock(&p->mu);
+        adse__cond_signal(&p->cv);
+        adse__mutex_unlock(&p->mu);
     }
     return NULL;
 }
@@ -46,8 +48,8 @@ adse_status adse__run_jobs(adse_search *s, const int *jobs, int n, adse_status *
     int workers = s->threads < n ? s->threads : n;
     pool p = {.s = s, .jobs = jobs, .n_jobs = n, .status = status, .errs = errs};
     p.mapper_threads = s->threads / workers > 1 ? s->threads / workers : 1;
-    pthread_mutex_init(&p.mu, NULL);
-    pthread_cond_init(&p.cv, NULL);
+    if (!adse__sync_init(&p.mu, &p.cv))
+        return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "cannot create a mutex");
     pthread_t *tids = calloc((size_t)workers, sizeof *tids);
     if (!tids) {
         pthread_mutex_destroy(&p.mu);
@@ -58,21 +60,21 @@ adse_status adse__run_jobs(adse_search *s, const int *jobs, int n, adse_status *
     for (; started < workers; started++)
         if (pthread_create(&tids[started], NULL, worker, &p) != 0) break;
     if (started == 0) worker(&p); /* no thread could start: evaluate here */
-    pthread_mutex_lock(&p.mu);
+    adse__mutex_lock(&p.mu);
     int seen = -1;
     while (p.done < n) {
         if (p.done != seen) {
             seen = p.done;
-            pthread_mutex_unlock(&p.mu);
+            adse__mutex_unlock(&p.mu);
             adse__report_progress(s, seen, n);
-            pthread_mutex_lock(&p.mu);
+            adse__mutex_lock(&p.mu);
             continue;
         }
-        pthread_cond_wait(&p.cv, &p.mu);
+        adse__cond_wait(&p.cv, &p.mu);
     }
-    pthread_mutex_unlock(&p.mu);
+    adse__mutex_unlock(&p.mu);
     for (int i = 0; i < started; i++)
-        pthread_join(tids[i], NULL);
+        adse__thread_join(tids[i]);
     free(tids);
     pthread_mutex_destroy(&p.mu);
     pthread_cond_destroy(&p.cv);

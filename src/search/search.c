@@ -343,19 +343,24 @@ void adse_search_free(adse_search *s)
 
 /* ---- generations --------------------------------------------------------------------- */
 
-/* Checks budgets and geometry of gene values without mapping; fills metrics when valid. */
-static adse_design_status screen(const adse_search *s, const double *genes, double *metrics,
-                                 char *reason, size_t size)
+/* Checks budgets and geometry of gene values without mapping into *out; fills metrics when
+ * valid. Running out of memory is an error that stops the search (ADSE_E_NOMEM), never a
+ * design silently marked invalid: the result would depend on the memory available. */
+static adse_status screen(const adse_search *s, const double *genes, double *metrics, char *reason,
+                          size_t size, adse_design_status *out, adse_err *err)
 {
     adse_arch *arch = malloc(sizeof *arch);
-    if (!arch) {
-        snprintf(reason, size, "out of memory");
-        return ADSE_DESIGN_INVALID;
-    }
+    if (!arch) return nomem(err);
     adse_err e;
     adse_err_clear(&e);
     adse_design_status ds = ADSE_DESIGN_OK;
-    if (adse__design_arch(&s->designer, genes, arch, &e) != ADSE_OK) {
+    adse_status st = adse__design_arch(&s->designer, genes, arch, &e);
+    if (st == ADSE_E_NOMEM || st == ADSE_E_INTERNAL) {
+        free(arch);
+        if (err) *err = e;
+        return st;
+    }
+    if (st != ADSE_OK) {
         snprintf(reason, size, "%.191s", e.msg);
         ds = ADSE_DESIGN_INVALID;
     } else {
@@ -372,31 +377,35 @@ static adse_design_status screen(const adse_search *s, const double *genes, doub
         }
     }
     free(arch);
-    return ds;
+    *out = ds;
+    return ADSE_OK;
 }
 
 /* Draws gene values until they pass screen() (at most max_resample draws); draw(s, out,
- * ctx) makes one candidate. Returns the number of rejected draws. */
+ * ctx) makes one candidate. Adds the number of rejected draws to s's counters. */
 typedef void (*draw_fn)(adse_search *s, double *out, const void *ctx);
 
-static uint64_t draw_screened(adse_search *s, double *out, draw_fn draw, const void *ctx)
+static adse_status draw_screened(adse_search *s, double *out, draw_fn draw, const void *ctx,
+                                 adse_err *err)
 {
     double m[ADSE_SM_COUNT];
     char reason[192];
-    uint64_t rejected = 0;
     for (int k = 0; k < s->spec.ga.max_resample; k++) {
         draw(s, out, ctx);
         /* a design already known is screened by its record */
         int r = adse__cache_find(s, out);
-        adse_design_status ds = r >= 0 ? (s->records[r].d.status == ADSE_DESIGN_OVER_BUDGET ||
-                                                  s->records[r].d.status == ADSE_DESIGN_INVALID
-                                              ? s->records[r].d.status
-                                              : ADSE_DESIGN_OK)
-                                       : screen(s, out, m, reason, sizeof reason);
-        if (ds == ADSE_DESIGN_OK) return rejected;
-        if (k + 1 < s->spec.ga.max_resample) rejected++;
+        adse_design_status ds = ADSE_DESIGN_OK;
+        if (r >= 0) {
+            adse_design_status rs = s->records[r].d.status;
+            if (rs == ADSE_DESIGN_OVER_BUDGET || rs == ADSE_DESIGN_INVALID) ds = rs;
+        } else {
+            adse_status st = screen(s, out, m, reason, sizeof reason, &ds, err);
+            if (st) return st;
+        }
+        if (ds == ADSE_DESIGN_OK) return ADSE_OK;
+        if (k + 1 < s->spec.ga.max_resample) s->counters.rejected++;
     }
-    return rejected; /* the last draw is kept; its record says why it is infeasible */
+    return ADSE_OK; /* the last draw is kept; its record says why it is infeasible */
 }
 
 static void draw_random(adse_search *s, double *out, const void *ctx)
@@ -455,22 +464,26 @@ static double *pop_at(adse_search *s, int i)
     return &s->pop[(size_t)i * ADSE_SEARCH_MAX_GENES];
 }
 
-static void first_generation(adse_search *s)
+static adse_status first_generation(adse_search *s, adse_err *err)
 {
     int start = 0;
+    adse_status st;
     if (s->spec.ga.include_baseline && s->baseline_in_domain) {
         double m[ADSE_SM_COUNT];
         char reason[192];
-        if (screen(s, s->baseline_genes, m, reason, sizeof reason) == ADSE_DESIGN_OK) {
+        adse_design_status ds;
+        if ((st = screen(s, s->baseline_genes, m, reason, sizeof reason, &ds, err))) return st;
+        if (ds == ADSE_DESIGN_OK) {
             memcpy(pop_at(s, 0), s->baseline_genes, sizeof s->baseline_genes);
             start = 1;
         }
     }
     for (int i = start; i < s->spec.ga.population; i++) {
         memset(pop_at(s, i), 0, ADSE_SEARCH_MAX_GENES * sizeof(double));
-        s->counters.rejected += draw_screened(s, pop_at(s, i), draw_random, NULL);
+        if ((st = draw_screened(s, pop_at(s, i), draw_random, NULL, err))) return st;
     }
     s->pop_ready = true;
+    return ADSE_OK;
 }
 
 static adse_status next_generation(adse_search *s, const double *losses, adse_err *err)
@@ -499,13 +512,13 @@ static adse_status next_generation(adse_search *s, const double *losses, adse_er
         memcpy(&next[(size_t)e * ADSE_SEARCH_MAX_GENES], pop_at(s, order[e]),
                ADSE_SEARCH_MAX_GENES * sizeof(double));
     breed_ctx ctx = {.order = order, .pop = s->pop};
-    for (int i = elite; i < n; i++)
-        s->counters.rejected +=
-            draw_screened(s, &next[(size_t)i * ADSE_SEARCH_MAX_GENES], draw_child, &ctx);
-    memcpy(s->pop, next, (size_t)n * ADSE_SEARCH_MAX_GENES * sizeof(double));
+    adse_status st = ADSE_OK;
+    for (int i = elite; i < n && !st; i++)
+        st = draw_screened(s, &next[(size_t)i * ADSE_SEARCH_MAX_GENES], draw_child, &ctx, err);
+    if (!st) memcpy(s->pop, next, (size_t)n * ADSE_SEARCH_MAX_GENES * sizeof(double));
     free(order);
     free(next);
-    return ADSE_OK;
+    return st;
 }
 
 static bool grow_gens(adse_search *s)
@@ -520,20 +533,24 @@ static bool grow_gens(adse_search *s)
 }
 
 /* New record for gene values (screened: over-budget/invalid ones are final, the others
- * pending evaluation). */
-static int new_record(adse_search *s, const double *genes, bool *needs_eval)
+ * pending evaluation) at index *rec. */
+static adse_status new_record(adse_search *s, const double *genes, bool *needs_eval, int *rec,
+                              adse_err *err)
 {
     adse_search_design d;
     memset(&d, 0, sizeof d);
     memcpy(d.genes, genes, sizeof d.genes);
     d.generation = -1;
     d.loss = INFINITY;
-    adse_design_status ds = screen(s, genes, d.metrics, d.reason, sizeof d.reason);
+    adse_design_status ds;
+    adse_status st = screen(s, genes, d.metrics, d.reason, sizeof d.reason, &ds, err);
+    if (st) return st;
     d.status = ds;
     *needs_eval = ds == ADSE_DESIGN_OK;
     if (ds == ADSE_DESIGN_OVER_BUDGET) s->counters.over_budget++;
     if (ds == ADSE_DESIGN_INVALID) s->counters.invalid++;
-    return adse__cache_add(s, &d);
+    *rec = adse__cache_add(s, &d);
+    return *rec < 0 ? nomem(err) : ADSE_OK;
 }
 
 static adse_status finish_jobs(adse_search *s, const int *jobs, int n, const adse_status *status,
@@ -612,7 +629,7 @@ adse_status adse_search_step(adse_search *s, adse_err *err)
     if (adse_search_finished(s)) return ADSE_OK;
     adse_status st = prepare(s, err);
     if (st) return st;
-    if (!s->pop_ready) first_generation(s);
+    if (!s->pop_ready && (st = first_generation(s, err))) return st;
     if (!grow_gens(s)) return nomem(err);
     int n = s->spec.ga.population;
     int *jobs = malloc((size_t)n * sizeof *jobs);
@@ -634,10 +651,7 @@ adse_status adse_search_step(adse_search *s, adse_err *err)
             gs.n_cached++;
         } else {
             bool needs;
-            if ((r = new_record(s, g, &needs)) < 0) {
-                st = nomem(err);
-                goto out;
-            }
+            if ((st = new_record(s, g, &needs, &r, err))) goto out;
             if (needs) jobs[n_jobs++] = r;
             gs.n_new++;
         }
