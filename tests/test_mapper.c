@@ -6,7 +6,7 @@
  * The brute force shares no code with the mapper: it enumerates every factorization of
  * every dimension over the tiling levels (filtered by the constraints' factor domains),
  * every full permutation of every tiling level (filtered by the permutation constraints;
- * canonical levels of spec 9.1 use their one order), every split and every keep/bypass
+ * canonical levels of model.md §9.1 use their one order), every split and every keep/bypass
  * choice, and evaluates each distinct loop nest with the model (permutations that place
  * only unit-factor dimensions differently build the same nest, so the model's result is
  * the same; one of them is evaluated). Its optimum is the lexicographic minimum of the
@@ -694,7 +694,7 @@ static void test_optimal_arch_c(void **state)
     adse_spec_free(spec);
 }
 
-/* The innermost temporal tiling level's order cannot change any count (spec 9.1): the
+/* The innermost temporal tiling level's order cannot change any count (model.md §9.1): the
  * mapspace keeps one order there. */
 static void test_level0_order_irrelevant(void **state)
 {

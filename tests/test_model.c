@@ -1,7 +1,7 @@
 /*
- * Tests of the analytical model (src/model/, spec sections 3-8). Architectures, problems and
+ * Tests of the analytical model (src/model/, model.md §3-8). Architectures, problems and
  * mappings are built by hand in C so that these tests do not depend on the YAML loader:
- *   - the worked example of spec 4.10, every number of its expected stats.txt, both rules;
+ *   - the worked example of model.md §4.10, every number of its expected stats.txt, both rules;
  *   - hand-computed cases: halo tile sizes with stride and dilation, multicast groups for
  *     halo-free and diagonal Inputs, bypass, first-read elision, the two translation rules,
  *     bandwidth throttling, no_temporal_reuse, every failure kind with its reason;
@@ -57,7 +57,7 @@ static void set_buffer(adse_buffer *b, const char *name, const char *klass, uint
 }
 
 /* DRAM(block 8) -> GLB(65536 x 64 bits, 8-bit words, r/w bandwidth 4) -> spads -> MACs, with
- * the energies and areas of the golden ert.yaml/art.yaml. Arch A (spec 4.10): 16 PEs, meshX
+ * the energies and areas of the golden ert.yaml/art.yaml. Arch A (model.md §4.10): 16 PEs, meshX
  * 4, one MAC each. Arch B: 4 PEs (2x2) with 4 MACs each (4x4 MAC mesh). */
 static void arch_common(adse_arch *a, uint32_t pes, uint32_t pe_mesh_x, uint32_t macs,
                         uint32_t mac_mesh_x)
@@ -187,7 +187,7 @@ static void set_bypass(adse_mapping *m, const adse_problem *p, int level, const 
     }
 }
 
-/* The worked example of spec 4.10 (arch A, C8 M16 R3 S3 N1 P8 Q8, GLB bypasses Weights). */
+/* The worked example of model.md §4.10 (arch A, C8 M16 R3 S3 N1 P8 Q8, GLB bypasses Weights). */
 static void worked_example(adse_arch *a, adse_problem *p, adse_mapping *m)
 {
     arch_A(a);
@@ -340,7 +340,7 @@ static void test_api_lifecycle(void **state)
 }
 
 /* ---------------------------------------------------------------------------------------- */
-/* worked example (spec 4.10)                                                                */
+/* worked example (model.md §4.10)                                                           */
 
 static const exp_ds worked_ds[] = {
     {0, W, 288, 6, 16, 4608, 2304, 0, 58982.40},
@@ -431,7 +431,7 @@ static void test_worked_example_legacy(void **state)
 /* ---------------------------------------------------------------------------------------- */
 /* hand-computed cases                                                                        */
 
-/* Tile sizes with stride and dilation halos (spec 1.2): W = (E_P-1)*Wstride +
+/* Tile sizes with stride and dilation halos (model.md §1.2): W = (E_P-1)*Wstride +
  * (E_R-1)*Wdilation + 1, H likewise; the fill of a sliding tile counts the overlap once. */
 static void test_halo_tile_sizes(void **state)
 {
@@ -465,7 +465,7 @@ static void test_halo_tile_sizes(void **state)
     run_free(&x);
 }
 
-/* Multicast groups (spec 4.6): children with the same data-space offset share one parent
+/* Multicast groups (model.md §4.6): children with the same data-space offset share one parent
  * read. Halo-free: product of the relevant spatial factors. Inputs with P and R both
  * spatial: offsets p + r coincide on the diagonal, 3 distinct columns for P2 x R2. */
 static void test_multicast_groups(void **state)
@@ -508,7 +508,7 @@ static void test_multicast_groups(void **state)
     run_free(&x);
 }
 
-/* Bypass (spec 4.8.5): the next keeper serves the bypassing level's children directly. */
+/* Bypass (model.md §4.8.5): the next keeper serves the bypassing level's children directly. */
 static void test_bypass(void **state)
 {
     (void)state;
@@ -546,7 +546,7 @@ static void test_bypass(void **state)
     run_free(&x);
 }
 
-/* First-read elision (spec 4.8.8): the first update of each partial sum is a write without
+/* First-read elision (model.md §4.8.8): the first update of each partial sum is a write without
  * read, and the first fill from the parent is skipped; the outermost keeper has no fills. */
 static void test_first_read_elision(void **state)
 {
@@ -576,7 +576,7 @@ static void test_first_read_elision(void **state)
     run_free(&x);
 }
 
-/* The translation rules (spec 4.4) on a 16-word Inputs tile (W 4 x H 4) under the loops
+/* The translation rules (model.md §4.4) on a 16-word Inputs tile (W 4 x H 4) under the loops
  * M2 (irrelevant), Q2 (slides 2 rows: delta 8), P2. NEW: 16 + 0 + 8 + 0 + 16 + 0 + 8 + 0 =
  * 48. LEGACY: the stationary M step records a zero translation, so every Q step is a
  * blow-up: 4 * 16 = 64. Weights and Outputs (no halo) agree. */
@@ -611,7 +611,7 @@ static void test_translation_rules(void **state)
     }
 }
 
-/* Bandwidth throttling (spec 6): slowdown = limit / demand, cycles = ceil(cc / slowdown). */
+/* Bandwidth throttling (model.md §6): slowdown = limit / demand, cycles = ceil(cc / slowdown). */
 static void test_bandwidth_throttling(void **state)
 {
     (void)state;
@@ -656,7 +656,7 @@ static void test_bandwidth_throttling(void **state)
     run_free(&x);
 }
 
-/* no_temporal_reuse (spec 4.4): every visit refetches the whole tile. */
+/* no_temporal_reuse (model.md §4.4): every visit refetches the whole tile. */
 static void test_no_temporal_reuse(void **state)
 {
     (void)state;
@@ -674,7 +674,7 @@ static void test_no_temporal_reuse(void **state)
     run_free(&x);
 }
 
-/* Link transfers (spec 4.7): at the MAC level of arch B (golden case 12), a temporal R loop
+/* Link transfers (model.md §4.7): at the MAC level of arch B (golden case 12), a temporal R loop
  * right above spatial P lets every MAC but the last take its input from its neighbour. */
 static void build_case12(adse_arch *a, adse_problem *p, adse_mapping *m);
 
@@ -701,7 +701,7 @@ static void test_link_transfers(void **state)
 }
 
 /* ---------------------------------------------------------------------------------------- */
-/* failures (spec 8)                                                                          */
+/* failures (model.md §8)                                                                     */
 
 static void expect_fail(const adse_arch *a, const adse_problem *p, const adse_mapping *m,
                         adse_status status, adse_fail kind, int level, const char *reason)
@@ -1042,7 +1042,7 @@ static void test_seq_solver_matches_enumeration(void **state)
 }
 
 /* ---------------------------------------------------------------------------------------- */
-/* random mappings against a brute-force simulation of spec 4.2-4.7                           */
+/* random mappings against a brute-force simulation of model.md §4.2-4.7                      */
 
 /* Absolute box lists, as Timeloop's MultiAAHR: [lo, hi) per rank. */
 typedef struct blist {

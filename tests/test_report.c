@@ -229,7 +229,7 @@ static void rebuild(const sp_stats *st, adse_arch *a, adse_problem *p, adse_resu
         if (sp_f64(st, "fj", "", "", name, &fj) && (double)r->computes / 1000.0 < n_parts)
             ls->energy_pj = fj * (double)r->computes / 1000.0;
         /* Exact bandwidths (the printed ones are rounded): demand x slowdown, with the
-         * slowdown recomputed from the limits as Timeloop does (spec 6). */
+         * slowdown recomputed from the limits as Timeloop does (model.md §6). */
         double rd = 0, wd = 0;
         for (int d = 0; d < p->n_ds; d++) {
             const adse_ds_stats *s = &ls->ds[d];

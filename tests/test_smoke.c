@@ -1,4 +1,4 @@
-/* Smoke test of the basic helpers: tile sizes of the CNN projections (spec 1.2). */
+/* Smoke test of the basic helpers: tile sizes of the CNN projections (model.md §1.2). */
 #include "testutil.h"
 
 #include <string.h>
@@ -29,7 +29,7 @@ static void test_halo_tile_size(void **state)
     (void)state;
     adse_problem p;
     cnn_problem(&p, 2);
-    /* Whole tensor, stride 2, P=112, R=3: W extent = 2*111 + 2 + 1 = 225 (spec 1.2). */
+    /* Whole tensor, stride 2, P=112, R=3: W extent = 2*111 + 2 + 1 = 225 (model.md §1.2). */
     assert_int_equal(adse_problem_tile_size(&p, 1, p.bounds), 1ull * 3 * 225 * 225);
     uint64_t e[7] = {1, 1, 1, 1, 1, 1, 1};
     assert_int_equal(adse_problem_tile_size(&p, 1, e), 1);

@@ -3,14 +3,14 @@
  *
  * An architecture is one arithmetic level (the MACs) under a chain of storage levels;
  * levels[0] is the innermost buffer, levels[n_levels-1] the outermost (normally DRAM).
- * This is Timeloop's classic tree format flattened (spec 2.1): instance counts and meshes
- * are resolved, buffer sizes derived from depth/width/block/cluster (spec 2.2), and each
+ * This is Timeloop's classic tree format flattened (model.md §2.1): instance counts and meshes
+ * are resolved, buffer sizes derived from depth/width/block/cluster (model.md §2.2), and each
  * level's per-action energies bound from the ERT, the built-in estimator or Timeloop's
- * fallback (spec 7.1). Each component also carries what the estimator needs besides its
+ * fallback (model.md §7.1). Each component also carries what the estimator needs besides its
  * typed geometry (adse_est_attrs), so that code which rewrites depth, width or meshes can
  * re-price it without the YAML (adse_energy_reprice() in energy.h).
  * The network between level i and its children takes its parameters from level i
- * (spec 2.4). Unspecified numeric limits are negative (bandwidths) or flagged (size).
+ * (model.md §2.4). Unspecified numeric limits are negative (bandwidths) or flagged (size).
  * Thread-safety: immutable after loading; readable from any thread.
  */
 #ifndef ADSE_ARCH_H
@@ -61,7 +61,7 @@ typedef struct adse_srcpos {
     int column;       /* 1-based, 0 if unknown */
 } adse_srcpos;
 
-/* Which attribute declares a storage level's size (spec 2.2). */
+/* Which attribute declares a storage level's size (model.md §2.2). */
 typedef enum adse_size_given {
     ADSE_SIZE_NONE = 0, /* no size: unbounded (typical DRAM) */
     ADSE_SIZE_DEPTH,    /* depth (rows of block_size words) */
@@ -99,14 +99,14 @@ typedef struct adse_buffer {
     bool reduction_supported;                               /* default: !is_dram */
     uint32_t num_banks, num_ports; /* defaults 2; only for energy estimation */
 
-    /* Energy and area (spec 7). Energies are pJ per vector access (block). */
+    /* Energy and area (model.md §7). Energies are pJ per vector access (block). */
     adse_energy_source energy_source;
     double e_read, e_fill, e_update, e_leak; /* pJ; e_leak per instance per cycle */
     double vector_access_energy;    /* printed "Vector access energy": max action / cluster */
     double area_um2;                /* area of one instance (0 if unknown) */
     adse_energy_source area_source; /* where area_um2 came from */
 
-    /* Network to the children (legacy network, spec 2.4 / 5). */
+    /* Network to the children (legacy network, model.md §2.4, §5). */
     uint32_t network_word_bits; /* default word_bits */
     double energy_per_hop_pj;   /* < 0 = derive from wire_energy and tile width */
     double wire_energy_pj;      /* pJ per bit per mm, 0 if none */
@@ -141,7 +141,7 @@ typedef struct adse_arch {
     adse_buffer levels[ADSE_MAX_LEVELS]; /* 0 = innermost storage level */
 } adse_arch;
 
-/* Derives a storage level's geometry from its declared attributes (spec 2.2, Timeloop's
+/* Derives a storage level's geometry from its declared attributes (model.md §2.2, Timeloop's
  * BufferLevel::ParseSpecs). The one statement of the rule: the YAML loader calls it on what
  * it read, the search's design builder on what its genes set, so that a design written out
  * and read back is the design that was evaluated.
@@ -167,7 +167,7 @@ uint64_t adse_buffer_row_bits(const adse_buffer *b);
  * size. What the estimator prices and what a depth gene starts from. */
 uint64_t adse_buffer_rows(const adse_buffer *b);
 
-/* Checks the invariants the model relies on (spec 2.3): 1..ADSE_MAX_LEVELS storage levels;
+/* Checks the invariants the model relies on (model.md §2.3): 1..ADSE_MAX_LEVELS storage levels;
  * each component's mesh_x * mesh_y equals its instances (both >= 1); each child's mesh (the
  * MACs for level 0) a whole multiple of its parent's, so that fanouts are integers; block
  * and cluster sizes >= 1. ADSE_E_SPEC located at the offending component's pos (at the
@@ -176,7 +176,7 @@ uint64_t adse_buffer_rows(const adse_buffer *b);
 adse_status adse_arch_validate(const adse_arch *a, adse_err *err);
 
 /* Fanout of storage level i towards its children (level i-1, or the MACs for i = 0):
- * fanout_x = mesh_x(child) / mesh_x(i), likewise y (spec 2.3). */
+ * fanout_x = mesh_x(child) / mesh_x(i), likewise y (model.md §2.3). */
 uint32_t adse_arch_fanout_x(const adse_arch *a, int i);
 uint32_t adse_arch_fanout_y(const adse_arch *a, int i);
 

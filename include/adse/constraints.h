@@ -1,5 +1,5 @@
 /*
- * adse/constraints.h: mapspace constraints and mapper settings as plain data (spec 8, 9).
+ * adse/constraints.h: mapspace constraints and mapper settings as plain data (model.md §8, §9).
  *
  * Timeloop restricts the mapspace with `architecture_constraints`, `mapspace_constraints`
  * (or `mapspace`) and `constraints` lists; each entry targets one storage level and one of
@@ -49,7 +49,7 @@ typedef struct adse_constraints {
     double min_parallelism;                   /* utilization/parallelism `min`, 0 = none */
 } adse_constraints;
 
-/* Metrics of Timeloop's `optimization_metrics` list (spec 9.4). */
+/* Metrics of Timeloop's `optimization_metrics` list (model.md §9.4). */
 typedef enum adse_metric {
     ADSE_METRIC_EDP = 0,
     ADSE_METRIC_ENERGY,

@@ -1,7 +1,7 @@
 /*
- * adse/mapper.h: the mapper, optimal within Timeloop's mapspace (spec 9).
+ * adse/mapper.h: the mapper, optimal within Timeloop's mapspace (model.md §9).
  *
- * The mapspace is Timeloop's uber mapspace (spec 9.1): per-dimension factorizations over
+ * The mapspace is Timeloop's uber mapspace (model.md §9.1): per-dimension factorizations over
  * all temporal and spatial tiling levels (a spatial tiling level exists where a level fans
  * out to more than one child), loop permutations per level, X/Y splits and keep/bypass
  * choices, restricted by an adse_constraints (docs/mapper.md gives the exact definition,
@@ -45,7 +45,7 @@ extern "C" {
 
 typedef struct adse_mapper_stats {
     double mapspace_size; /* Timeloop's count of the constrained mapspace: factorizations
-                             x permutations x splits x keep/bypass choices (spec 9.1;
+                             x permutations x splits x keep/bypass choices (model.md §9.1;
                              may exceed 2^64) */
     uint64_t evaluated;   /* complete mappings evaluated with the model (distinct loop
                              nests: permutations differing only in unit loops count once) */

@@ -1,5 +1,5 @@
 /*
- * adse/mapping.h: a mapping of a problem onto an architecture (spec 3).
+ * adse/mapping.h: a mapping of a problem onto an architecture (model.md §3).
  *
  * Per storage level i there is a temporal tiling level and, when the level fans out to
  * several children, a spatial tiling level. Each holds a factor per dimension and a full

@@ -1,5 +1,5 @@
 /*
- * adse/model.h: Timeloop's analytical model (spec sections 3-8).
+ * adse/model.h: Timeloop's analytical model (model.md §3-8).
  *
  * adse_model_create() binds an architecture and a problem once (copies both), checks what
  * can be checked without a mapping, and precomputes what every evaluation shares.
@@ -16,7 +16,7 @@
  * rules; energies agree to rounding. Not modelled: network energy (hops, routers, ingress;
  * zero in every Timeloop reference output), distributed multicast (network_type M:N),
  * sparse features, imperfect factorization, skews. Link transfers still change counts.
- * Cost: the visit sequences of spec 4.2 are solved on their binary-counter structure, so an
+ * Cost: the visit sequences of model.md §4.2 are solved on their binary-counter structure, so an
  * evaluation costs about O(levels * data spaces * (loops^2 + fanout)), independent of the
  * 2^k positions Timeloop walks.
  */
@@ -36,7 +36,7 @@ extern "C" {
 #endif
 
 /* Which OperationSpace translation rule decides temporal reuse of sliding-window tiles
- * (spec 4.4). NEW is current Timeloop master; LEGACY is Timeloop <= v3.0.3 and every
+ * (model.md §4.4). NEW is current Timeloop master; LEGACY is Timeloop <= v3.0.3 and every
  * published reference output. */
 typedef enum adse_translation {
     ADSE_TRANSLATION_NEW = 0,
@@ -50,7 +50,7 @@ typedef struct adse_model_options {
 
 void adse_model_options_init(adse_model_options *o);
 
-/* Why a mapping could not be evaluated (spec 8). */
+/* Why a mapping could not be evaluated (model.md §8). */
 typedef enum adse_fail {
     ADSE_FAIL_NONE = 0,
     ADSE_FAIL_MAPPING,     /* malformed: factor product != bound, bad permutation, ... */

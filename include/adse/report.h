@@ -1,9 +1,9 @@
 /*
  * adse/report.h: writing evaluation results the way Timeloop does, and as JSON.
  *
- * stats.txt follows Timeloop's layout (spec 10.1: same labels, same number formats) so
+ * stats.txt follows Timeloop's layout (model.md §10.1: same labels, same number formats) so
  * scripts that parse timeloop-model.stats.txt read adse's too; map.txt follows
- * Nest::PrettyPrint (spec 10.2); map.yaml is Mapping::FormatAsYaml (spec 10.3), which
+ * Nest::PrettyPrint (model.md §10.2); map.yaml is Mapping::FormatAsYaml (model.md §10.3), which
  * timeloop-model and `adse model` read back. The JSON documents are the ones
  * `adse model --json` and `adse map --json` print (docs/cli.md). Writers take a caller-owned FILE*;
  * they never open files themselves. adse_report_energy() writes the built-in estimator's pricing of

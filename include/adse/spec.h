@@ -1,5 +1,5 @@
 /*
- * adse/spec.h: loading Timeloop/Accelergy YAML inputs (spec section 2-3, 7-8).
+ * adse/spec.h: loading Timeloop/Accelergy YAML inputs (model.md §2-3, §7-8).
  *
  * adse_spec_load() reads one or more YAML files, merges their top-level keys as Timeloop
  * does (a later file's top-level key replaces an earlier one), resolves anchors, aliases

@@ -96,7 +96,7 @@ int adse_problem_coef_id(const adse_problem *p, const char *name);
  * projections) and the same bounds. */
 bool adse_problem_equal(const adse_problem *a, const adse_problem *b);
 
-/* Size of data space d's box when dimension x spans extent[x] points (spec 1.2):
+/* Size of data space d's box when dimension x spans extent[x] points (model.md §1.2):
  * prod over ranks of (sum_t coef_t * (extent[dim_t] - 1) + 1). */
 uint64_t adse_problem_tile_size(const adse_problem *p, int d, const uint64_t *extent);
 

@@ -6,7 +6,7 @@
  *      arithmetic level get an energy from their geometry, areas 0. A user
  *      `vector_access_energy` (buffer) or `energy` (arithmetic) attribute replaces it
  *      (source USER).
- *   2. An Accelergy ERT/ART (spec 7.1, 7.3), parsed by src/input/ert_yaml.c and bound by
+ *   2. An Accelergy ERT/ART (model.md §7.1, §7.3), parsed by src/input/ert_yaml.c and bound by
  *      component name: the table name's last dotted segment with any `[a..b]` suffix removed
  *      (adse__ert_component_name). The binding rule is adse__bind_buffer_actions /
  *      adse__bind_arith_actions below.

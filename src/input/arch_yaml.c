@@ -1,4 +1,4 @@
-/* `architecture:` in the classic tree format (spec 2.1-2.3) -> adse_arch. */
+/* `architecture:` in the classic tree format (model.md §2.1-2.3) -> adse_arch. */
 #include "input/internal.h"
 
 #include <ctype.h>
@@ -28,7 +28,7 @@ static const char *const component_keys[] = {
     "actions",     "area_share",  "area_scale",       "energy_scale",
     "constraints", "description", "version",          NULL};
 
-/* Attribute aliases of the fields the model reads (spec 2.2). */
+/* Attribute aliases of the fields the model reads (model.md §2.2). */
 static const char *const a_word_bits[] = {"word_bits", "word_width", "datawidth", NULL};
 static const char *const a_block_size[] = {"block_size", "n_words", NULL};
 static const char *const a_cluster_size[] = {"cluster_size", NULL};
@@ -388,7 +388,7 @@ static adse_status attr_num(const attr_src *s, const char *const *aliases, bool 
     return ADSE_OK;
 }
 
-/* ---- instances and meshes (spec 2.3) ------------------------------------------------- */
+/* ---- instances and meshes (model.md §2.3) ------------------------------------------------- */
 
 static adse_status resolve_mesh(const attr_src *s, const adse__ynode *at, const char *name,
                                 uint64_t n_elements, uint32_t *instances, uint32_t *mesh_x,
@@ -578,7 +578,7 @@ static adse_status check_unmodeled(const attr_src *s, const char *name, adse_err
     return ADSE_OK;
 }
 
-/* The attributes that declare a storage level's geometry, by their aliases (spec 2.2): word
+/* The attributes that declare a storage level's geometry, by their aliases (model.md §2.2): word
  * bits, block and cluster sizes, width, and the one size attribute (depth, entries or
  * sizeKB), with which of them were given. What follows from them is
  * adse_buffer_derive_geometry()'s, not this reader's. The size attribute is Timeloop's:
@@ -663,7 +663,7 @@ static adse_status read_ports(const attr_src *s, adse_buffer *b, const adse__yno
     return ADSE_OK;
 }
 
-/* Network to the children (legacy network, spec 2.4). */
+/* Network to the children (legacy network, model.md §2.4). */
 static adse_status read_network(const attr_src *s, adse_buffer *b, bool *wire_given, adse_err *err)
 {
     uint64_t nwb = b->word_bits, fill_lat = 0, drain_lat = 0;
@@ -1118,7 +1118,7 @@ adse_status adse__arch_from_yaml(const adse__ypair *top, adse_arch *arch, adse__
     st = walk_tree(w, top, owner_buf, err);
     if (!st) st = build_levels(w, arch, extra, paths, err);
     if (!st) st = check_unique_names(arch, err);
-    /* fanouts (spec 2.3): each child mesh a whole multiple of its parent's */
+    /* fanouts (model.md §2.3): each child mesh a whole multiple of its parent's */
     if (!st) st = adse_arch_validate(arch, err);
     free(w);
     return st;

@@ -1,6 +1,6 @@
 /*
- * input/constraints_yaml.c: Timeloop's mapspace constraints and `mapper` section (model
- * spec 8, 9) -> adse_constraints and adse_mapper_settings.
+ * input/constraints_yaml.c: Timeloop's mapspace constraints and `mapper` section (model.md
+ * §8, §9) -> adse_constraints and adse_mapper_settings.
  *
  * Constraint lists are read from architecture.constraints, architecture_constraints /
  * arch_constraints, mapspace_constraints / mapspace and constraints, in that order, and

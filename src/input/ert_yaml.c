@@ -1,4 +1,4 @@
-/* `ERT:` / `ART:` (Accelergy v0.2-v0.4, spec 7.1, 7.3) -> energies and areas of the arch.
+/* `ERT:` / `ART:` (Accelergy v0.2-v0.4, model.md §7.1, §7.3) -> energies and areas of the arch.
  * The YAML is read here; the binding rule is the energy layer's (energy/bind.h). */
 #include "input/internal.h"
 

@@ -1,4 +1,4 @@
-/* `mapping:` (spec 3.1) -> adse_mapping. */
+/* `mapping:` (model.md §3.1) -> adse_mapping. */
 #include "input/internal.h"
 
 #include <ctype.h>

@@ -1,4 +1,4 @@
-/* `problem:` (spec 1.1) -> adse_problem: inline shapes and the built-in CNN layer. */
+/* `problem:` (model.md §1.1) -> adse_problem: inline shapes and the built-in CNN layer. */
 #include "input/internal.h"
 
 #include <ctype.h>

@@ -160,7 +160,7 @@ static bool sparse_feature(const adse__ynode *v, const adse__ynode **at, char *b
     return false;
 }
 
-/* Sparse modeling (spec section 2.6 of Timeloop's v3 inputs) is not supported: refused, or
+/* Sparse modeling (section 2.6 of Timeloop v3's input-format pages) is not supported: refused, or
  * ignored on request. Densities alone do not change Timeloop's numbers (it evaluates the
  * dense problem unless sparse_optimizations ask otherwise): a warning. */
 static adse_status check_sparse(adse_spec *spec, const adse__ydoc *doc, adse_err *err)

@@ -1,5 +1,5 @@
 /*
- * bound.c: lower bounds of the metrics, and metric vectors (spec 9.4).
+ * bound.c: lower bounds of the metrics, and metric vectors (model.md §9.4).
  *
  * Every bound here is a property of the model's formulas (model.c, collapse()), valid for
  * every loop order and split, so a subtree whose bound cannot beat the incumbent holds no
@@ -23,7 +23,7 @@
  *     least 1. A kept level's own link-reduced accesses get no bound (0).
  *  F4 Bypass composes: a kept level's reads are Fill(next keeper below) times the groups
  *     of the levels in between, or compute cycles times all groups below for the
- *     innermost keeper; its fills are its own Fill (spec 4.8.5, model.c collapse()).
+ *     innermost keeper; its fills are its own Fill (model.md §4.8.5, model.c collapse()).
  *  F5 Over all instances a keeper reads (and a non-outermost keeper fills) at least the
  *     operand points of d, divided among its instances.
  *  F6 The innermost keeper k0 of d reads (updates) computes * prod_{j <= k0} G_j / F_j over
@@ -127,7 +127,7 @@ void adse__if_info(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo 
     for (int i = 0; i < L; i++)
         for (int d = 0; d < NDS; d++)
             info->tsize[i][d] = adse_problem_tile_size(p, d, info->ext[i]);
-    /* Partition sizes exactly as the model computes them (spec 4.8.2). */
+    /* Partition sizes exactly as the model computes them (model.md §4.8.2). */
     for (int d = 0; d < NDS; d++) {
         uint64_t r = info->tsize[L - 1][d];
         info->ps[L - 1][d] = r;
@@ -290,7 +290,7 @@ uint64_t adse__fill_exact(const mspace *sp, adse_scratch *scratch,
     uint64_t size = info->tsize[k][d];
     bool links = sp->links_on && info->fan[k + 1] >= 2;
     if (!p->halo && !links) {
-        /* Closed form (spec 4.5a), as the model computes it. */
+        /* Closed form (model.md §4.5a), as the model computes it. */
         uint64_t fill = size;
         bool on = false;
         for (int q = 0; q < nl; q++) {

@@ -1,7 +1,7 @@
 /*
  * mapper_internal.h: shared state of the mapper layer (src/mapper/).
  *
- * The mapspace (space.c) is Timeloop's uber mapspace (spec 9.1) restricted by an
+ * The mapspace (space.c) is Timeloop's uber mapspace (model.md §9.1) restricted by an
  * adse_constraints. Tiling levels are numbered innermost first: for every storage level i a
  * spatial tiling level when i fans out to more than one child, then its temporal tiling
  * level. Each tiling level holds one factor per dimension; a factor domain is the set of
@@ -33,7 +33,7 @@
 typedef struct mtl {
     int storage;                /* storage level it belongs to */
     bool spatial;               /* spatial (fans out to the children) or temporal */
-    bool canonical;             /* the mapspace fixes its order (spec 9.1) */
+    bool canonical;             /* the mapspace fixes its order (model.md §9.1) */
     bool user_split;            /* split fixed by a constraint */
     int split;                  /* the fixed split (user_split) */
     uint32_t fx, fy;            /* spatial: hardware fanout X and Y */
@@ -132,7 +132,7 @@ typedef struct adse_scratch adse_scratch;
 typedef struct mifinfo {
     uint64_t ext[ADSE_MAX_LEVELS][ADSE_MAX_DIMS]; /* tile extents at each level's boundary */
     uint64_t tsize[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];   /* U_i(d) */
-    uint64_t ps[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];      /* partition sizes (spec 4.8.2) */
+    uint64_t ps[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];      /* partition sizes (model.md §4.8.2) */
     uint64_t fill_lb[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES]; /* lower bound of Fill_i(d) */
     uint64_t g_lb[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];    /* lower bound of the multicast
                                                                groups of level i's children */

@@ -1,5 +1,5 @@
 /*
- * search.c: adse_mapper_run(), a deterministic parallel branch and bound (spec 9).
+ * search.c: adse_mapper_run(), a deterministic parallel branch and bound (model.md §9).
  *
  * Enumeration order (it defines the index that breaks exact ties, docs/mapper.md 4.1):
  * factorizations depth first, tiling levels innermost first, dimensions in id order within

@@ -1,5 +1,5 @@
 /*
- * space.c: the constrained mapspace (spec 9.1) and its effective loop orders.
+ * space.c: the constrained mapspace (model.md §9.1) and its effective loop orders.
  *
  * adse__space_init() turns an adse_constraints into per-tiling-level factor domains,
  * permutation and split constraints and keep/bypass masks, rejects contradictions with a
@@ -389,7 +389,7 @@ adse_status adse__space_init(mspace *sp, const adse_model *model, const adse_con
                             "model has %d, %d, %d",
                             c->n_levels, c->n_dims, c->n_ds, L, D, NDS);
 
-    /* Tiling levels, innermost first (spec 2.3). */
+    /* Tiling levels, innermost first (model.md §2.3). */
     int NT = 0;
     for (int i = 0; i < L; i++) {
         uint32_t fx = adse_arch_fanout_x(a, i), fy = adse_arch_fanout_y(a, i);

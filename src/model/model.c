@@ -1,5 +1,5 @@
 /*
- * model.c: adse_model_create/evaluate (spec sections 3-8).
+ * model.c: adse_model_create/evaluate (model.md §3-8).
  *
  * Evaluation pipeline, mirroring Timeloop's Topology::Evaluate: (1) validate the mapping
  * and build the loop nest, innermost loop first (3.2); (2) tiles, replication factors and
@@ -256,7 +256,7 @@ static adse_status fail(adse_result *out, adse_err *err, adse_fail kind, int lev
 }
 
 /* ---------------------------------------------------------------------------------------
- * Mapping checks and loop nest (spec 3)
+ * Mapping checks and loop nest (model.md §3)
  * ------------------------------------------------------------------------------------- */
 
 static adse_status check_mapping(const adse_model *m, const adse_mapping *map, adse_result *out,
@@ -490,7 +490,7 @@ static adse_status check_fit(const adse_model *m, const adse_mapping *map, adse_
 }
 
 /* ---------------------------------------------------------------------------------------
- * Nest analysis (spec 4.2-4.7)
+ * Nest analysis (model.md §4.2-4.7)
  * ------------------------------------------------------------------------------------- */
 
 static void loop_step(const mproj *p, const mloop *lp, int64_t *u)
@@ -536,7 +536,7 @@ static void tile_seq(const adse_model *m, adse_scratch *s, int i, int d, seq_in 
     in->want_pairs = false;
 }
 
-/* Fill of a halo-free tile (spec 4.5a): U times the bounds from the innermost relevant loop
+/* Fill of a halo-free tile (model.md §4.5a): U times the bounds from the innermost relevant loop
  * above the boundary outwards. */
 static uint64_t fill_closed(const adse_model *m, const adse_scratch *s, int i, int d)
 {
@@ -610,7 +610,7 @@ static void analyze(const adse_model *m, const adse_mapping *map, adse_scratch *
 }
 
 /* ---------------------------------------------------------------------------------------
- * Collapse, counts, energy, performance (spec 4.8, 6, 7)
+ * Collapse, counts, energy, performance (model.md §4.8, §6, §7)
  * ------------------------------------------------------------------------------------- */
 
 static uint64_t round_u64(double x)
@@ -743,7 +743,7 @@ static void finish(const adse_model *m, const adse_mapping *map, adse_scratch *s
     out->utilized_macs = s->spatial_product;
     out->mac_energy_pj = (double)m->macs * m->arch.arith.e_compute;
 
-    /* Performance (spec 6). */
+    /* Performance (model.md §6). */
     uint64_t cycles = cc;
     for (int i = 0; i < L; i++) {
         const adse_buffer *b = &m->arch.levels[i];
@@ -776,7 +776,7 @@ static void finish(const adse_model *m, const adse_mapping *map, adse_scratch *s
     }
     out->cycles = cycles > UINT64_MAX - m->latency ? UINT64_MAX : cycles + m->latency;
 
-    /* Energy (spec 7.2). */
+    /* Energy (model.md §7.2). */
     double total = out->mac_energy_pj;
     for (int i = 0; i < L; i++) {
         const adse_buffer *b = &m->arch.levels[i];

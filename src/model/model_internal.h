@@ -4,10 +4,10 @@
  * adse_model holds what does not depend on the mapping: the copied arch and problem, the
  * flattened projections, per-level fanouts and the size bounds of the working memory.
  * adse_scratch holds everything one evaluation writes: the loop nest (innermost loop first,
- * spec 3.2), per-level tiles, and the tables of the visit-sequence solver (seq.c) and of the
+ * model.md §3.2), per-level tiles, and the tables of the visit-sequence solver (seq.c) and of the
  * spatial analysis (spatial.c). Nothing in here allocates after adse_scratch_new().
  *
- * Visit sequences (spec 4.2-4.4). For the tile of a level, Timeloop visits the positions of
+ * Visit sequences (model.md §4.2-4.4). For the tile of a level, Timeloop visits the positions of
  * the non-unit temporal loops above it with every index in {0,1}, outermost slowest. Step j
  * (from position j-1 to j) sets bit b = ctz(j) and clears the bits below: its data-space
  * translation t_b depends on b only, so does the size of its delta given the translation

@@ -1,5 +1,5 @@
 /*
- * seq.c: the visit sequence of one tile (spec 4.2-4.4) solved on its binary-counter
+ * seq.c: the visit sequence of one tile (model.md §4.2-4.4) solved on its binary-counter
  * structure.
  *
  * The 2^k positions of k loops are visited like a binary counter, outermost bit slowest.

@@ -1,5 +1,5 @@
 /*
- * spatial.c: multicast and link transfers at a master spatial level (spec 4.6, 4.7).
+ * spatial.c: multicast and link transfers at a master spatial level (model.md §4.6, §4.7).
  *
  * Child c of the level receives child 0's delta translated by its data-space offset o_c
  * (Timeloop extrapolates children from child 0). Children with equal offsets form one
@@ -69,7 +69,7 @@ void adse__spatial_level(adse_scratch *s, int j)
             idx[i] = 0;
         }
     }
-    /* Neighbour grid (spec 4.6): h = index mod H, v = index div H. */
+    /* Neighbour grid (model.md §4.6): h = index mod H, v = index div H. */
     uint64_t H = s->fan_x[j], V = s->fan_y[j];
     if (m->fanout_x[j] > H) H = m->fanout_x[j];
     if (m->fanout_y[j] > V) V = m->fanout_y[j];

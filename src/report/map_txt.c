@@ -1,5 +1,5 @@
 /*
- * report/map_txt.c: Timeloop's timeloop-model.map.txt (Nest::PrettyPrint, spec 10.2).
+ * report/map_txt.c: Timeloop's timeloop-model.map.txt (Nest::PrettyPrint, model.md §10.2).
  *
  * Outermost storage level first. Each level prints a header "<name> [ DS:tile (util) ... ] "
  * naming the data spaces it keeps; both numbers are the utilized capacity (they coincide

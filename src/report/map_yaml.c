@@ -1,5 +1,5 @@
 /*
- * report/map_yaml.c: Timeloop's timeloop-mapper.map.yaml (Mapping::FormatAsYaml, spec 10.3)
+ * report/map_yaml.c: Timeloop's timeloop-mapper.map.yaml (Mapping::FormatAsYaml, model.md §10.3)
  * and the same directives as JSON (the "mapping" member of `adse map --json`).
  *
  * First one `datatype` directive per storage level, inner to outer, with `keep` and

@@ -2,7 +2,7 @@
  * report/report_internal.h: helpers shared by the report writers (internal).
  *
  * The printed loop nest is rebuilt from the mapping exactly as Timeloop builds it
- * (spec 3.2): per storage level i, innermost first, the spatial loops S_i (first `split`
+ * (model.md §3.2): per storage level i, innermost first, the spatial loops S_i (first `split`
  * permutation entries are X, the rest Y) then the temporal loops T_i, each in permutation
  * order, unit factors dropped. Timeloop adds a bound-1 dummy loop to a level without
  * temporal loops; it is never printed, so it is not represented here.

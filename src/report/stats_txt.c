@@ -1,5 +1,5 @@
 /*
- * report/stats_txt.c: Timeloop master's timeloop-model.stats.txt (spec 10.1).
+ * report/stats_txt.c: Timeloop master's timeloop-model.stats.txt (model.md §10.1).
  *
  * Labels, padding and number formats reproduce operator<<(Topology), BufferLevel::Print and
  * ArithmeticUnits::Print of Timeloop master byte for byte: floats with two decimals

@@ -394,7 +394,7 @@ adse_status adse__design_arch(const adse__designer *d, const double *genes, adse
     }
     adse_err e2;
     adse_err_clear(&e2);
-    /* meshes: each child mesh a whole multiple of its parent's (spec 2.3) */
+    /* meshes: each child mesh a whole multiple of its parent's (model.md §2.3) */
     if (adse_arch_validate(out, &e2) != ADSE_OK) return invalid(err, "%s", e2.msg);
     if (adse_energy_reprice(out, &d->energy, &e2) != ADSE_OK)
         return invalid(err, "cannot price the design: %s", e2.msg);
