@@ -422,7 +422,8 @@ static void test_sram_small_sizes(void **s)
            action_pj(&r, "read"), action_pj(&r, "write"), r.area_um2);
 }
 
-/* Technology interpolation (docs/energy-model.md 4.4, 64x16384 read pJ / area um^2). */
+/* Technology interpolation (docs/energy.md 2.8: between tabulated CACTI nodes, 64x16384 read pJ /
+ * area um^2). */
 static void test_sram_technology(void **s)
 {
     (void)s;
@@ -498,7 +499,7 @@ static void test_tech_scale(void **s)
         assert_double_rel(e, acc[i].energy, 1e-14, "Accelergy energy factor");
         assert_double_rel(a, acc[i].area, 1e-14, "Accelergy area factor");
     }
-    /* the forward interpolation: docs/energy-model.md section 8 */
+    /* the forward interpolation (ADSE_ENERGY_OPT_FIXED_TECH_INTERP, docs/energy.md 2.8) */
     adse_energy_options fx;
     adse_energy_options_init(&fx);
     fx.flags = ADSE_ENERGY_OPT_FIXED_TECH_INTERP;
@@ -535,7 +536,7 @@ static void test_mac_variants(void **s)
     adse_energy_options real;
     adse_energy_options_init(&real);
     real.flags = ADSE_ENERGY_OPT_REAL_MULTIPLIER;
-    /* docs/energy-model.md 2.3 / 9.1: 0.105 + 12.68 (8/32)^2 = 0.8975 pJ, 535.875 um^2 */
+    /* docs/energy.md 2.6: 0.105 + 12.68 (8/32)^2 = 0.8975 pJ, 535.875 um^2 */
     adse_energy_result r = price("intmac", "multiplier_width=8 adder_width=16", "45nm", &real);
     assert_double_rel(action_pj(&r, "compute"), 0.8975, 1e-12, "real mac 45");
     assert_double_rel(r.area_um2, 535.875, 1e-12, "real mac 45 area");
