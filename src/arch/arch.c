@@ -2,8 +2,6 @@
 
 #include <inttypes.h>
 #include <math.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 static void child_mesh(const adse_arch *a, int i, uint32_t *mx, uint32_t *my)
@@ -38,20 +36,6 @@ int adse_arch_level_id(const adse_arch *a, const char *name)
     return -1;
 }
 
-/* An ADSE_E_SPEC error located at pos (no location when pos.file is NULL). */
-static adse_status error_at(adse_err *err, adse_srcpos pos, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static adse_status error_at(adse_err *err, adse_srcpos pos, const char *fmt, ...)
-{
-    char msg[ADSE_ERR_MSG_MAX];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    return adse_err_set(err, ADSE_E_SPEC, pos.file, pos.line, pos.column, "%s", msg);
-}
-
 /* Block and cluster sizes from the width (BufferLevel::ParseSpecs); those given are kept. */
 static adse_status derive_block_cluster(adse_buffer *b, adse_err *err)
 {
@@ -59,29 +43,29 @@ static adse_status derive_block_cluster(adse_buffer *b, adse_err *err)
     uint64_t block = b->block_size_given ? b->block_size : 1;
     uint64_t cluster = b->cluster_size_given ? b->cluster_size : 1;
     if (wb < 1 || block < 1 || cluster < 1)
-        return error_at(
-            err, b->pos,
+        return adse_err_set(
+            err, ADSE_E_SPEC, b->pos.file, b->pos.line, b->pos.column,
             "word_bits, block_size and cluster_size of '%s' must be positive, got %" PRIu64
             ", %" PRIu64 ", %" PRIu64,
             b->name, wb, block, cluster);
     if (width) {
         if (width % (wb * block))
-            return error_at(err, b->pos,
-                            "width %" PRIu64 " of '%s' is not a multiple of word_bits * "
-                            "block_size (%" PRIu64 " * %" PRIu64 ")",
-                            width, b->name, wb, block);
+            return adse_err_set(err, ADSE_E_SPEC, b->pos.file, b->pos.line, b->pos.column,
+                                "width %" PRIu64 " of '%s' is not a multiple of word_bits * "
+                                "block_size (%" PRIu64 " * %" PRIu64 ")",
+                                width, b->name, wb, block);
         if (b->block_size_given && b->cluster_size_given) {
             if (width / (wb * block) != cluster)
-                return error_at(err, b->pos,
-                                "block_size * word_bits * cluster_size of '%s' (%" PRIu64
-                                " * %" PRIu64 " * %" PRIu64 ") is not its width %" PRIu64,
-                                b->name, block, wb, cluster, width);
+                return adse_err_set(err, ADSE_E_SPEC, b->pos.file, b->pos.line, b->pos.column,
+                                    "block_size * word_bits * cluster_size of '%s' (%" PRIu64
+                                    " * %" PRIu64 " * %" PRIu64 ") is not its width %" PRIu64,
+                                    b->name, block, wb, cluster, width);
         } else if (b->cluster_size_given) {
             if (width % (cluster * wb))
-                return error_at(err, b->pos,
-                                "width %" PRIu64 " of '%s' is not a multiple of cluster_size "
-                                "* word_bits (%" PRIu64 " * %" PRIu64 ")",
-                                width, b->name, cluster, wb);
+                return adse_err_set(err, ADSE_E_SPEC, b->pos.file, b->pos.line, b->pos.column,
+                                    "width %" PRIu64 " of '%s' is not a multiple of cluster_size "
+                                    "* word_bits (%" PRIu64 " * %" PRIu64 ")",
+                                    width, b->name, cluster, wb);
             block = width / cluster / wb;
         } else if (b->block_size_given) {
             cluster = width / (wb * block);
@@ -93,8 +77,9 @@ static adse_status derive_block_cluster(adse_buffer *b, adse_err *err)
     b->block_size = (uint32_t)block;
     b->cluster_size = (uint32_t)cluster;
     if (b->is_dram && b->cluster_size != 1)
-        return error_at(err, b->pos, "cluster_size of DRAM '%s' must be 1, got %" PRIu32, b->name,
-                        b->cluster_size);
+        return adse_err_set(err, ADSE_E_SPEC, b->pos.file, b->pos.line, b->pos.column,
+                            "cluster_size of DRAM '%s' must be 1, got %" PRIu32, b->name,
+                            b->cluster_size);
     return ADSE_OK;
 }
 
@@ -131,9 +116,10 @@ static adse_status check_mesh(adse_err *err, const char *name, adse_srcpos pos, 
                               uint32_t mesh_x, uint32_t mesh_y)
 {
     if (mesh_x < 1 || mesh_y < 1 || (uint64_t)mesh_x * mesh_y != instances)
-        return error_at(
-            err, pos, "'%s' mesh %" PRIu32 "x%" PRIu32 " does not match its %" PRIu32 " instances",
-            name, mesh_x, mesh_y, instances);
+        return adse_err_set(err, ADSE_E_SPEC, pos.file, pos.line, pos.column,
+                            "'%s' mesh %" PRIu32 "x%" PRIu32 " does not match its %" PRIu32
+                            " instances",
+                            name, mesh_x, mesh_y, instances);
     return ADSE_OK;
 }
 
@@ -157,14 +143,14 @@ adse_status adse_arch_validate(const adse_arch *a, adse_err *err)
         uint32_t cx, cy;
         child_mesh(a, i, &cx, &cy);
         if (cx % p->mesh_x || cy % p->mesh_y)
-            return error_at(err, cpos,
-                            "mesh of '%s' (%" PRIu32 "x%" PRIu32 ") is not a multiple of the "
-                            "mesh of its parent '%s' (%" PRIu32 "x%" PRIu32 ")",
-                            cname, cx, cy, p->name, p->mesh_x, p->mesh_y);
+            return adse_err_set(err, ADSE_E_SPEC, cpos.file, cpos.line, cpos.column,
+                                "mesh of '%s' (%" PRIu32 "x%" PRIu32 ") is not a multiple of the "
+                                "mesh of its parent '%s' (%" PRIu32 "x%" PRIu32 ")",
+                                cname, cx, cy, p->name, p->mesh_x, p->mesh_y);
         if (p->block_size < 1 || p->cluster_size < 1)
-            return error_at(err, p->pos,
-                            "'%s' has block size %" PRIu32 " and cluster size %" PRIu32, p->name,
-                            p->block_size, p->cluster_size);
+            return adse_err_set(err, ADSE_E_SPEC, p->pos.file, p->pos.line, p->pos.column,
+                                "'%s' has block size %" PRIu32 " and cluster size %" PRIu32,
+                                p->name, p->block_size, p->cluster_size);
     }
     return ADSE_OK;
 }
