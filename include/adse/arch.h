@@ -9,9 +9,11 @@
  * fallback (model.md §7.1). Each component also carries what the estimator needs besides its
  * typed geometry (adse_est_attrs), so that code which rewrites depth, width or meshes can
  * re-price it without the YAML (adse_energy_reprice() in energy.h).
- * The network between level i and its children takes its parameters from level i
- * (model.md §2.4). Unspecified numeric limits are negative (bandwidths) or flagged (size).
- * Thread-safety: immutable after loading; readable from any thread.
+ * The connection between level i and its children uses the networks level i names
+ * (network_read / network_update, adse_arch_connections()); where it names none, Timeloop's
+ * inferred legacy network, whose parameters come from level i (model.md §2.4). Unspecified numeric
+ * limits are negative (bandwidths) or flagged (size). Thread-safety: immutable after loading;
+ * readable from any thread.
  */
 #ifndef ADSE_ARCH_H
 #define ADSE_ARCH_H
@@ -115,6 +117,9 @@ typedef struct adse_buffer {
     double tile_width_mm;       /* < 0 = from floorplan */
     uint64_t network_fill_latency, network_drain_latency; /* cycles, default 0 */
 
+    /* Declared networks this level names: 1 + index into adse_arch.networks, 0 = none. */
+    uint8_t net_read, net_fill, net_update, net_drain;
+
     adse_srcpos pos;           /* declaration, for messages */
     double addr_gen_energy_pj; /* addr_gen_energy attribute, pJ per address generation;
                                   < 0 = not given (Timeloop then uses pat's adder: 0) */
@@ -128,17 +133,53 @@ typedef struct adse_arith {
     uint32_t mesh_x, mesh_y;   /* mesh, product == instances */
     uint32_t word_bits;        /* default 16 */
     adse_energy_source energy_source;
-    double e_compute;               /* pJ per compute */
-    double area_um2;                /* area of one instance */
-    adse_energy_source area_source; /* where area_um2 came from */
+    double e_compute;                /* pJ per compute */
+    double area_um2;                 /* area of one instance */
+    adse_energy_source area_source;  /* where area_um2 came from */
+    uint8_t net_operand, net_result; /* declared networks named: 1 + index, 0 = none */
     adse_srcpos pos;
     adse_est_attrs est; /* estimator class and attributes */
 } adse_arith;
+
+/* A declared network component (`class: SimpleMulticast`, docs/model.md "Declared networks"). Its
+ * energy per transfer comes from the ERT table of its name: action `action_name`, or with
+ * per_datatype_ert `action_name`_<data space>, the entry whose `mcast_arg` argument equals the
+ * transfer's multicast factor. */
+typedef struct adse_arch_network {
+    char name[ADSE_NAME_MAX];        /* component name with any [a..b] suffix removed */
+    char klass[ADSE_NAME_MAX];       /* "SimpleMulticast" */
+    uint32_t word_bits;              /* network_word_bits, else word_bits/datawidth (16) */
+    char action_name[ADSE_NAME_MAX]; /* ERT action of a transfer */
+    char mcast_arg[ADSE_NAME_MAX];   /* multicast_factor_argument, "" if not given */
+    bool per_datatype_ert;           /* per_datatype_ERT given */
+    uint64_t fill_latency;           /* fill_latency attribute, cycles (default 0) */
+    bool ert_bound;                  /* an ERT table of this name was bound */
+    adse_srcpos pos;
+} adse_arch_network;
+
+/* One ERT action of a declared network: entries net_entries[first .. first + n), in file
+ * order (Timeloop's lookup takes the last entry whose argument matches). */
+typedef struct adse_net_action {
+    uint8_t network;          /* index into adse_arch.networks */
+    char name[ADSE_NAME_MAX]; /* action name, e.g. "transfer_Inputs" */
+    uint16_t first, n;
+} adse_net_action;
+
+typedef struct adse_net_entry {
+    int64_t dest;     /* value of the network's multicast argument; -1 if absent */
+    double energy_pj; /* energy of one transfer */
+} adse_net_entry;
 
 typedef struct adse_arch {
     adse_arith arith;                    /* the arithmetic level (overall level 0) */
     uint8_t n_levels;                    /* storage levels */
     adse_buffer levels[ADSE_MAX_LEVELS]; /* 0 = innermost storage level */
+    uint8_t n_networks;                  /* declared network components */
+    adse_arch_network networks[ADSE_MAX_NETWORKS];
+    uint8_t n_net_actions;  /* ERT actions bound to declared networks */
+    uint16_t n_net_entries; /* their entries */
+    adse_net_action net_actions[ADSE_MAX_NET_ACTIONS];
+    adse_net_entry net_entries[ADSE_MAX_NET_ENTRIES];
 } adse_arch;
 
 /* Derives a storage level's geometry from its declared attributes (model.md §2.2, Timeloop's
@@ -175,10 +216,25 @@ uint64_t adse_buffer_rows(const adse_buffer *b);
  * builder and adse_model_create(). */
 adse_status adse_arch_validate(const adse_arch *a, adse_err *err);
 
+/* The networks of the connection between storage level i and its children: index into
+ * networks[], or -1 for Timeloop's inferred legacy network "<level i> <==> <child>". */
+typedef struct adse_connection {
+    int8_t read_fill;    /* level i's network_read (== the child's network_fill) */
+    int8_t drain_update; /* level i's network_update (== the child's network_drain); without
+                            one, the read-fill network serves both directions */
+} adse_connection;
+
 /* Fanout of storage level i towards its children (level i-1, or the MACs for i = 0):
  * fanout_x = mesh_x(child) / mesh_x(i), likewise y (model.md §2.3). */
 uint32_t adse_arch_fanout_x(const adse_arch *a, int i);
 uint32_t adse_arch_fanout_y(const adse_arch *a, int i);
+
+/* Resolves the networks of every connection (conn[i] for storage level i) as Timeloop binds
+ * them, checking that a level's network_read/network_update and its child's
+ * network_fill/network_drain (or the MACs' network_operand/network_result) agree. Returns
+ * ADSE_E_SPEC naming the level and key otherwise. err may be NULL. */
+adse_status adse_arch_connections(const adse_arch *a, adse_connection conn[ADSE_MAX_LEVELS],
+                                  adse_err *err);
 
 /* Index of the storage level named name, or -1. */
 int adse_arch_level_id(const adse_arch *a, const char *name);

@@ -17,6 +17,12 @@
 #define ADSE_MAX_BW_SCALES 6  /* per_dataspace_bandwidth_consumption_scale entries */
 #define ADSE_NAME_MAX 64      /* component, data-space and class names, with the NUL */
 
+/* Declared networks (adse/arch.h): components, and the ERT actions and entries bound to them
+ * (all networks together). */
+#define ADSE_MAX_NETWORKS 8
+#define ADSE_MAX_NET_ACTIONS 16
+#define ADSE_MAX_NET_ENTRIES 256
+
 /* Bounds of a YAML input (spec and search-spec files): larger inputs are ADSE_E_SPEC errors
  * instead of exhausting memory, stack or time. Real Timeloop inputs are far below them. */
 #define ADSE_YAML_MAX_BYTES (64 << 20) /* bytes of one YAML file or text */

@@ -13,9 +13,11 @@
  *
  * Fidelity: counts (reads, fills, updates, partition sizes, cycles) are Timeloop's exactly,
  * including its extrapolation artefacts, multicast, link transfers and both translation
- * rules; energies agree to rounding. Not modelled: network energy (hops, routers, ingress;
- * zero in every Timeloop reference output), distributed multicast (network_type M:N),
- * sparse features, imperfect factorization, skews. Link transfers still change counts.
+ * rules; energies agree to rounding. Declared SimpleMulticast networks are priced from the
+ * ERT (docs/model.md, "Declared networks"). Not modelled, and refused with an error where they
+ * would change a number: legacy network energy (hops, routers, ingresses), ReductionTree and
+ * declared legacy networks, distributed multicast (network_type M:N); also sparse
+ * features, imperfect factorization, skews. Link transfers still change counts.
  * Cost: the visit sequences of model.md §4.2 are solved on their binary-counter structure, so an
  * evaluation costs about O(levels * data spaces * (loops^2 + fanout)), independent of the
  * 2^k positions Timeloop walks.
@@ -92,6 +94,22 @@ typedef struct adse_level_stats {
     adse_ds_stats ds[ADSE_MAX_DATASPACES];
 } adse_level_stats;
 
+/* One data space's traffic through a declared network (Timeloop's network STATS). */
+typedef struct adse_net_ds_stats {
+    uint64_t fanout;               /* "Fanout": spatial fanout of the level it serves */
+    uint64_t multicast;            /* "Multicast factor": largest multicast with transfers */
+    double ingresses;              /* "Ingresses": transfers per instance of that level */
+    double energy_per_instance_pj; /* "Energy (per-instance)" */
+    uint64_t utilized_instances;   /* instances of that level: total = per-instance * this */
+} adse_net_ds_stats;
+
+typedef struct adse_net_stats {
+    bool evaluated;   /* the network serves a connection (else all zero) */
+    int level;        /* storage level whose tile it was evaluated on */
+    double energy_pj; /* total over data spaces */
+    adse_net_ds_stats ds[ADSE_MAX_DATASPACES];
+} adse_net_stats;
+
 /* On failure only fail, fail_level and reason are meaningful; the other fields are zero or
  * partial. Per level, only the first n_levels entries of levels[] are written. */
 typedef struct adse_result {
@@ -104,7 +122,9 @@ typedef struct adse_result {
     uint64_t cycles;                   /* total cycles (max over levels + network latency) */
     uint64_t utilized_macs;            /* product of all spatial bounds */
     double mac_energy_pj;              /* computes * e_compute */
-    double energy_pj;                  /* total energy (MACs + levels incl. leakage) */
+    double energy_pj;                  /* total energy (MACs + levels incl. leakage +
+                                          declared networks) */
+    double network_energy_pj;          /* declared networks' share of energy_pj */
     double utilization;                /* computes / mac instances / cycles (fraction) */
     uint64_t total_ops;                /* computes + reduction ops */
     uint64_t reduction_ops;            /* computes - |Outputs| */
@@ -113,6 +133,8 @@ typedef struct adse_result {
     double edp;                        /* cycles * energy_pj / 1e12 (J*cycle) */
     double area_um2;                   /* real total area (Timeloop prints 0.00: known bug) */
     adse_level_stats levels[ADSE_MAX_LEVELS];
+    adse_net_stats networks[ADSE_MAX_NETWORKS]; /* per adse_arch.networks; the first
+                                                   n_networks entries are written */
 } adse_result;
 
 typedef struct adse_model adse_model;

@@ -791,7 +791,151 @@ typedef struct walk {
     int n_buffers;
     comp_rec arith;
     bool has_arith;
+    comp_rec nets[ADSE_MAX_NETWORKS]; /* declared network components, in file order */
+    int n_nets;
 } walk;
+
+/* ---- networks (docs/model.md, "Declared networks") --------------------------------------------
+ */
+
+static const char *const a_net_word_bits_net[] = {"network_word_bits", NULL};
+static const char *const a_action_name[] = {"action_name", NULL};
+static const char *const a_mcast_arg[] = {"multicast_factor_argument", NULL};
+static const char *const a_per_datatype[] = {"per_datatype_ERT", NULL};
+static const char *const a_net_fill_latency[] = {"fill_latency", NULL};
+static const char *const a_net_drain_latency[] = {"drain_latency", NULL};
+static const char *const *const network_fields[] = {
+    a_net_word_bits_net, a_word_bits,        a_action_name,       a_mcast_arg,
+    a_per_datatype,      a_net_fill_latency, a_net_drain_latency, NULL};
+
+/* A string attribute (scalar), copied into dst; *given tells whether it was present. */
+static adse_status attr_name(const attr_src *s, const char *const *aliases, char *dst, bool *given,
+                             adse_err *err)
+{
+    const adse__ypair *p;
+    const char *owner;
+    adse_status st = attr_find(s, aliases, &p, &owner, err);
+    if (given) *given = p != NULL;
+    if (st || !p) return st;
+    if (!adse__ynode_is_scalar(p->value)) return bad_value(p, owner, "a name", err);
+    return adse__copy_name(p->value, dst, p->key->text, err);
+}
+
+static adse_status parse_network(const comp_rec *c, adse_arch_network *n, adse_err *err)
+{
+    const attr_src *s = &c->attrs;
+    adse_status st;
+    memset(n, 0, sizeof *n);
+    memcpy(n->name, c->name, sizeof n->name);
+    memcpy(n->klass, c->klass, sizeof n->klass);
+    n->pos = adse__ynode_pos(c->node);
+    static const char *const known[] = {"SimpleMulticast", "ReductionTree", "XY_NoC", "Legacy",
+                                        NULL};
+    bool ok = false;
+    for (const char *const *k = known; *k; k++)
+        ok |= strcmp(c->klass, *k) == 0;
+    if (!ok)
+        return adse__yerr(err, ADSE_E_SPEC, adse__ymap_get(c->node, "class"),
+                          "unknown network class '%s' of '%s' (Timeloop's are SimpleMulticast, "
+                          "ReductionTree, XY_NoC and Legacy)",
+                          c->klass, c->name);
+    uint64_t wb = 16, fill = 0, drain = 0;
+    bool has_nwb;
+    if ((st = attr_uint(s, a_net_word_bits_net, 1, UINT32_MAX, &has_nwb, &wb, err))) return st;
+    if (!has_nwb && (st = attr_uint(s, a_word_bits, 1, UINT32_MAX, NULL, &wb, err))) return st;
+    n->word_bits = (uint32_t)wb;
+    if ((st = attr_uint(s, a_net_fill_latency, 0, UINT64_MAX, NULL, &fill, err))) return st;
+    if ((st = attr_uint(s, a_net_drain_latency, 0, UINT64_MAX, NULL, &drain, err))) return st;
+    n->fill_latency = fill;
+    if (strcmp(c->klass, "SimpleMulticast") != 0) return ADSE_OK;
+    bool has_action;
+    if ((st = attr_name(s, a_action_name, n->action_name, &has_action, err))) return st;
+    if (!has_action)
+        return adse__yerr(err, ADSE_E_SPEC, c->node,
+                          "missing 'action_name' in attributes of SimpleMulticast network '%s' "
+                          "(the ERT action of one transfer)",
+                          c->name);
+    if ((st = attr_name(s, a_mcast_arg, n->mcast_arg, NULL, err))) return st;
+    /* Timeloop sets per_datatype_ERT whenever the key is present, whatever its value. */
+    const adse__ypair *pd;
+    const char *owner;
+    if ((st = attr_find(s, a_per_datatype, &pd, &owner, err))) return st;
+    n->per_datatype_ert = pd != NULL;
+    return ADSE_OK;
+}
+
+/* The network named by key in the component's own attributes: 1 + its index, or 0. */
+static adse_status net_ref(const comp_rec *c, const char *key, const adse_arch *arch, uint8_t *out,
+                           adse_err *err)
+{
+    *out = 0;
+    const adse__ynode *attrs = adse__ymap_get(c->node, "attributes");
+    if (!adse__ynode_is_map(attrs)) return ADSE_OK;
+    const adse__ypair *p = adse__ymap_pair(attrs, key);
+    if (!p || adse__ynode_is_null(p->value)) return ADSE_OK;
+    if (!adse__ynode_is_scalar(p->value)) return bad_value(p, c->name, "a network name", err);
+    for (int i = 0; i < arch->n_networks; i++) {
+        if (strcmp(arch->networks[i].name, p->value->text) != 0) continue;
+        const adse_arch_network *n = &arch->networks[i];
+        if (strcmp(n->klass, "SimpleMulticast") != 0)
+            return adse__yerr(err, ADSE_E_SPEC, p->value,
+                              "'%s' of '%s' binds network '%s' of class '%s': adse models "
+                              "declared networks of class SimpleMulticast only (and Timeloop's "
+                              "inferred legacy networks)",
+                              p->key->text, c->name, n->name, n->klass);
+        *out = (uint8_t)(i + 1);
+        return ADSE_OK;
+    }
+    return adse__yerr(err, ADSE_E_SPEC, p->value,
+                      "'%s' of '%s' names network '%s', which is not declared", p->key->text,
+                      c->name, p->value->text);
+}
+
+/* Declared networks, then the levels' and the MACs' bindings (after the levels are parsed). */
+static adse_status parse_networks(const walk *w, adse_arch *arch, adse__arch_extra *extra,
+                                  adse_err *err)
+{
+    adse_status st;
+    for (int i = 0; i < w->n_nets; i++) {
+        for (int k = 0; k < i; k++)
+            if (strcmp(w->nets[k].name, w->nets[i].name) == 0)
+                return adse__yerr(err, ADSE_E_SPEC, w->nets[i].node, "duplicate network name '%s'",
+                                  w->nets[i].name);
+        if ((st = parse_network(&w->nets[i], &arch->networks[i], err))) return st;
+    }
+    arch->n_networks = (uint8_t)w->n_nets;
+    uint32_t bound = 0;
+    for (int i = 0; i < w->n_buffers; i++) {
+        adse_buffer *b = &arch->levels[w->n_buffers - 1 - i];
+        const comp_rec *c = &w->buffers[i];
+        if ((st = net_ref(c, "network_read", arch, &b->net_read, err)) ||
+            (st = net_ref(c, "network_fill", arch, &b->net_fill, err)) ||
+            (st = net_ref(c, "network_update", arch, &b->net_update, err)) ||
+            (st = net_ref(c, "network_drain", arch, &b->net_drain, err)))
+            return st;
+        /* Distributed multicast rewrites the tiles (model.md §4.8): not modeled. */
+        static const char *const a_net_type[] = {"network_type", NULL};
+        const adse__ypair *nt;
+        const char *owner;
+        if ((st = attr_find(&c->attrs, a_net_type, &nt, &owner, err))) return st;
+        if (nt && adse__ynode_is_scalar(nt->value) && strcmp(nt->value->text, "M:N") == 0)
+            return adse__yerr(err, ADSE_E_SPEC, nt->value,
+                              "'%s: M:N' of '%s' (distributed multicast) is not modeled",
+                              nt->key->text, owner);
+        uint8_t r[4] = {b->net_read, b->net_fill, b->net_update, b->net_drain};
+        for (int k = 0; k < 4; k++)
+            if (r[k]) bound |= 1u << (r[k] - 1);
+    }
+    if ((st = net_ref(&w->arith, "network_operand", arch, &arch->arith.net_operand, err)) ||
+        (st = net_ref(&w->arith, "network_result", arch, &arch->arith.net_result, err)))
+        return st;
+    if (arch->arith.net_operand) bound |= 1u << (arch->arith.net_operand - 1);
+    if (arch->arith.net_result) bound |= 1u << (arch->arith.net_result - 1);
+    for (int i = 0; i < arch->n_networks; i++)
+        if (!(bound & (1u << i))) extra->unbound_nets[extra->n_unbound_nets++] = w->nets[i].node;
+    adse_connection conn[ADSE_MAX_LEVELS];
+    return adse_arch_connections(arch, conn, err);
+}
 
 static adse_status push_node_attrs(walk *w, const adse__ynode *node, const char *owner,
                                    adse_err *err)
@@ -863,15 +1007,16 @@ static adse_status parse_component(walk *w, const adse__ynode *cn, adse_err *err
     if (own && c.n_elements / own != w->multiplier) c.n_elements = UINT64_MAX;
 
     comp_kind kind = classify(c.klass);
-    if (kind != COMP_BUFFER && kind != COMP_ARITH) return ADSE_OK;
+    if (kind == COMP_OTHER) return ADSE_OK;
     int plen = snprintf(c.path, sizeof c.path, "%s%s", w->prefix, name_n->text);
     if (plen < 0 || (size_t)plen >= sizeof c.path)
         return adse__yerr(err, ADSE_E_SPEC, name_n,
                           "the dotted name of '%s' is longer than %d characters", c.name,
                           ARCH_PATH_MAX - 1);
-    if ((st = check_attr_typos(attrs, c.name, kind == COMP_BUFFER ? buffer_fields : arith_fields,
-                               NULL, w->warnings, err)))
-        return st;
+    const char *const *const *fields = kind == COMP_BUFFER  ? buffer_fields
+                                       : kind == COMP_ARITH ? arith_fields
+                                                            : network_fields;
+    if ((st = check_attr_typos(attrs, c.name, fields, NULL, w->warnings, err))) return st;
     /* Own attributes first, then the inherited ones. */
     int k = 0;
     if (adse__ynode_is_map(attrs)) {
@@ -888,7 +1033,13 @@ static adse_status parse_component(walk *w, const adse__ynode *cn, adse_err *err
     bool own_attrs = adse__ynode_is_map(attrs);
 
     comp_rec *dst;
-    if (kind == COMP_ARITH) {
+    if (kind == COMP_NETWORK) {
+        if (w->n_nets == ADSE_MAX_NETWORKS)
+            return adse__yerr(err, ADSE_E_SPEC, cn,
+                              "more than ADSE_MAX_NETWORKS (%d) network components",
+                              ADSE_MAX_NETWORKS);
+        dst = &w->nets[w->n_nets++];
+    } else if (kind == COMP_ARITH) {
         if (w->has_arith)
             return adse__yerr(err, ADSE_E_SPEC, cn,
                               "more than one arithmetic component ('%s' and '%s')", w->arith.name,
@@ -1093,6 +1244,7 @@ static adse_status build_levels(const walk *w, adse_arch *arch, adse__arch_extra
         if (wire_given) extra->wire_energy_given |= 1u << lvl;
     }
     if ((st = parse_arith(&w->arith, &arch->arith, err))) return st;
+    if ((st = parse_networks(w, arch, extra, err))) return st;
     for (int i = 0; i < w->n_buffers; i++) {
         int lvl = w->n_buffers - 1 - i;
         if (!(paths->levels[lvl] = dup_str(w->buffers[i].path)))

@@ -108,6 +108,110 @@ static void bind_table(adse_arch *arch, const char *component, const table_actio
     }
 }
 
+/* ---- declared networks (docs/model.md, "Declared networks") ---------------------------------- */
+
+/* Drops the ERT actions bound earlier to network n (Timeloop keeps the last table). */
+static void net_unbind(adse_arch *arch, int n)
+{
+    int w = 0, we = 0;
+    for (int a = 0; a < arch->n_net_actions; a++) {
+        adse_net_action act = arch->net_actions[a];
+        if (act.network == n) continue;
+        for (int e = 0; e < act.n; e++)
+            arch->net_entries[we + e] = arch->net_entries[act.first + e];
+        act.first = (uint16_t)we;
+        we += act.n;
+        arch->net_actions[w++] = act;
+    }
+    arch->n_net_actions = (uint8_t)w;
+    arch->n_net_entries = (uint16_t)we;
+}
+
+static adse_status net_add_entry(adse_arch *arch, int n, const char *action,
+                                 const adse__ynode *entry, const char *table, adse_err *err)
+{
+    const adse_arch_network *net = &arch->networks[n];
+    int a = 0;
+    for (; a < arch->n_net_actions; a++)
+        if (arch->net_actions[a].network == n && strcmp(arch->net_actions[a].name, action) == 0)
+            break;
+    if (a == arch->n_net_actions) {
+        if (a == ADSE_MAX_NET_ACTIONS)
+            return adse__yerr(err, ADSE_E_SPEC, entry,
+                              "more than ADSE_MAX_NET_ACTIONS (%d) network actions in the ERT",
+                              ADSE_MAX_NET_ACTIONS);
+        adse_net_action *na = &arch->net_actions[arch->n_net_actions++];
+        memset(na, 0, sizeof *na);
+        na->network = (uint8_t)n;
+        snprintf(na->name, sizeof na->name, "%s", action);
+        na->first = arch->n_net_entries;
+    }
+    adse_net_action *na = &arch->net_actions[a];
+    if (arch->n_net_entries == ADSE_MAX_NET_ENTRIES)
+        return adse__yerr(err, ADSE_E_SPEC, entry,
+                          "more than ADSE_MAX_NET_ENTRIES (%d) entries of network actions in the "
+                          "ERT",
+                          ADSE_MAX_NET_ENTRIES);
+    /* Entries of one action are contiguous: move the later actions' entries up by one. */
+    int at = na->first + na->n;
+    for (int e = arch->n_net_entries; e > at; e--)
+        arch->net_entries[e] = arch->net_entries[e - 1];
+    for (int k = 0; k < arch->n_net_actions; k++)
+        if (k != a && arch->net_actions[k].first >= at) arch->net_actions[k].first++;
+    arch->n_net_entries++;
+    na->n++;
+    adse_net_entry *ne = &arch->net_entries[at];
+    adse_status st = read_energy(entry, action, table, &ne->energy_pj, err);
+    if (st) return st;
+    ne->dest = -1;
+    const adse__ynode *args = adse__ymap_get(entry, "arguments");
+    if (net->mcast_arg[0] && adse__ynode_is_map(args)) {
+        const adse__ynode *v = adse__ymap_get(args, net->mcast_arg);
+        uint64_t u;
+        if (v && adse__yscalar_u64(v, &u) && u <= UINT32_MAX) ne->dest = (int64_t)u;
+    }
+    return ADSE_OK;
+}
+
+/* Binds the actions of table `table` (its component name comp) that network transfers use:
+ * action_name and action_name_<data space>, every entry in file order. */
+static adse_status bind_network_table(adse_arch *arch, const char *comp, const adse__ynode *actions,
+                                      const char *table, adse_err *err)
+{
+    for (int n = 0; n < arch->n_networks; n++) {
+        adse_arch_network *net = &arch->networks[n];
+        if (strcmp(net->name, comp) != 0 || strcmp(net->klass, "SimpleMulticast") != 0) continue;
+        net_unbind(arch, n);
+        net->ert_bound = true;
+        size_t an = strlen(net->action_name);
+        adse_status st = ADSE_OK;
+        if (adse__ynode_is_seq(actions)) {
+            for (int i = 0; i < actions->n && !st; i++) {
+                const adse__ynode *a = actions->items[i];
+                const char *name = adse__ymap_get(a, "name")->text;
+                if (strncmp(name, net->action_name, an) != 0 || (name[an] && name[an] != '_'))
+                    continue;
+                st = net_add_entry(arch, n, name, a, table, err);
+            }
+        } else if (adse__ynode_is_map(actions)) {
+            for (int i = 0; i < actions->n && !st; i++) {
+                const adse__ypair *p = &actions->pairs[i];
+                const char *name = p->key->text;
+                if (strncmp(name, net->action_name, an) != 0 || (name[an] && name[an] != '_'))
+                    continue;
+                if (adse__ynode_is_seq(p->value)) {
+                    for (int k = 0; k < p->value->n && !st; k++)
+                        st = net_add_entry(arch, n, name, p->value->items[k], table, err);
+                } else {
+                    st = net_add_entry(arch, n, name, p->value, table, err);
+                }
+            }
+        }
+        if (st) return st;
+    }
+    return ADSE_OK;
+}
+
 static adse_status table_name(const adse__ynode *n, const char *what, adse_err *err)
 {
     if (!adse__ynode_is_scalar(n) || adse__ynode_is_null(n))
@@ -227,6 +331,7 @@ adse_status adse__ert_bind(adse_arch *arch, const adse__ynode *ert, uint32_t wir
         char comp[ADSE_NAME_MAX];
         adse__ert_component_name(name->text, comp, sizeof comp);
         bind_table(arch, comp, &acts, wire_energy_given, name, warnings);
+        st = bind_network_table(arch, comp, actions, name->text, err);
     }
     free(acts.v);
     return st;

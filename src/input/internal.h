@@ -43,6 +43,9 @@ typedef struct adse__arch_extra {
     /* Where per_dataspace_bandwidth_consumption_scale names were written, per level and
      * entry, to report an unknown data space once the problem is known. */
     const adse__ynode *bw_scale_nodes[ADSE_MAX_LEVELS][ADSE_MAX_BW_SCALES];
+    /* Declared networks no level binds (Timeloop never evaluates them), to warn about. */
+    const adse__ynode *unbound_nets[ADSE_MAX_NETWORKS];
+    int n_unbound_nets;
 } adse__arch_extra;
 
 /* The architecture's top-level pair: `arch` (read first, as Timeloop does) or

@@ -228,6 +228,11 @@ static adse_status convert(adse_spec *spec, adse_err *err)
                                        &spec->internal->warnings, err)))
             goto out;
         spec->has_arch = true;
+        for (int i = 0; i < extra->n_unbound_nets; i++)
+            adse__ywarn(&spec->internal->warnings, extra->unbound_nets[i],
+                        "network '%s' is declared but no level binds it (network_read, "
+                        "network_fill, ...): it carries no traffic and no energy, as in Timeloop",
+                        adse__ymap_get(extra->unbound_nets[i], "name")->text);
     }
     const adse__ypair *prob = adse__ydoc_top_pair(doc, "problem");
     if (spec->options.problem) { /* a layer of a network: the files' problem is not read */

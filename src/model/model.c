@@ -76,7 +76,7 @@ static void build_projections(adse_model *m, const adse_problem *problem)
     }
 }
 
-/* Per level: fanouts, area, network latency and bandwidth scales by data-space id. */
+/* Per level: fanouts, area and bandwidth scales by data-space id. */
 static adse_status build_levels(adse_model *m, const adse_arch *arch, const adse_problem *problem,
                                 adse_err *err)
 {
@@ -89,7 +89,6 @@ static adse_status build_levels(adse_model *m, const adse_arch *arch, const adse
         uint32_t f = m->fanout_x[i] * m->fanout_y[i];
         if (f > m->fmax) m->fmax = f;
         m->area_um2 += b->area_um2 * b->instances;
-        m->latency += b->network_fill_latency + b->network_drain_latency;
         for (int d = 0; d < m->n_ds; d++)
             m->bw_scale[i][d] = 1.0;
         for (int k = 0; k < b->n_bw_scales && k < ADSE_MAX_BW_SCALES; k++) {
@@ -99,6 +98,87 @@ static adse_status build_levels(adse_model *m, const adse_arch *arch, const adse
                                     "'%s' bandwidth scale names unknown data space '%s'", b->name,
                                     b->bw_scale_names[k]);
             m->bw_scale[i][d] = b->bw_scale_values[k];
+        }
+    }
+    return ADSE_OK;
+}
+
+/* Networks of each connection, their fill/drain latencies, the declared networks to evaluate
+ * and their ERT actions per data space; refuses network energy adse does not model
+ * (docs/model.md, "Declared networks"). */
+static adse_status setup_networks(adse_model *m, adse_err *err)
+{
+    const adse_arch *a = &m->arch;
+    adse_status st = adse_arch_connections(a, m->conn, err);
+    if (st) return st;
+    uint32_t done = 0;
+    for (int i = 0; i < m->n_levels; i++) {
+        const adse_buffer *b = &a->levels[i];
+        const adse_connection *c = &m->conn[i];
+        /* Timeloop adds a declared network's fill_latency for either direction (its drain
+         * latency accessor returns the fill latency); the inferred side uses level i's. */
+        m->latency +=
+            c->read_fill >= 0 ? a->networks[c->read_fill].fill_latency : b->network_fill_latency;
+        m->latency +=
+            b->net_update ? a->networks[c->drain_update].fill_latency : b->network_drain_latency;
+        if (c->read_fill < 0 || c->drain_update < 0) {
+            const char *key = NULL;
+            double v = 0;
+            if (b->energy_per_hop_pj > 0)
+                key = "energy_per_hop", v = b->energy_per_hop_pj;
+            else if (b->energy_per_hop_pj < 0 && b->wire_energy_pj > 0)
+                key = "wire_energy (or the ERT's 'wire' table)", v = b->wire_energy_pj;
+            else if (b->router_energy_pj > 0)
+                key = "router_energy", v = b->router_energy_pj;
+            else if (b->ingress_energy_pj > 0)
+                key = "energy_per_ingress", v = b->ingress_energy_pj;
+            if (key) {
+                const char *child = i == 0 ? a->arith.name : a->levels[i - 1].name;
+                return adse_err_set(err, ADSE_E_SPEC, b->pos.file, b->pos.line, b->pos.column,
+                                    "%s %g of '%s' prices its legacy network '%s <==> %s': legacy "
+                                    "network energy (hops, routers, ingresses) is not modeled",
+                                    key, v, b->name, b->name, child);
+            }
+        }
+        int8_t nets[2] = {c->read_fill, c->drain_update};
+        for (int k = 0; k < 2; k++) {
+            int n = nets[k];
+            if (n < 0 || (done & (1u << n))) continue;
+            done |= 1u << n;
+            m->neval_net[m->n_neval] = (int8_t)n;
+            m->neval_level[m->n_neval] = (int8_t)i;
+            m->n_neval++;
+            m->net_levels |= 1u << i;
+        }
+    }
+    for (int k = 0; k < m->n_neval; k++) {
+        int n = m->neval_net[k];
+        const adse_arch_network *net = &a->networks[n];
+        if (!net->ert_bound)
+            return adse_err_set(err, ADSE_E_SPEC, net->pos.file, net->pos.line, net->pos.column,
+                                "no ERT table for network '%s' (class %s): its transfer energy "
+                                "comes only from an ERT (the estimator does not price network "
+                                "classes)",
+                                net->name, net->klass);
+        for (int d = 0; d < m->n_ds; d++) {
+            char want[2 * ADSE_NAME_MAX + 1];
+            if (net->per_datatype_ert)
+                snprintf(want, sizeof want, "%s_%s", net->action_name, m->prob.ds[d].name);
+            else
+                snprintf(want, sizeof want, "%s", net->action_name);
+            m->net_act[n][d] = -1;
+            for (int x = 0; x < a->n_net_actions; x++) {
+                const adse_net_action *na = &a->net_actions[x];
+                if (na->network != n || strcmp(na->name, want) != 0) continue;
+                if (na->n > 1 && !net->mcast_arg[0])
+                    return adse_err_set(err, ADSE_E_SPEC, net->pos.file, net->pos.line,
+                                        net->pos.column,
+                                        "ERT action '%s' of network '%s' has %d entries but the "
+                                        "network gives no 'multicast_factor_argument' to choose "
+                                        "one",
+                                        want, net->name, na->n);
+                m->net_act[n][d] = (int16_t)x;
+            }
         }
     }
     return ADSE_OK;
@@ -140,6 +220,11 @@ adse_status adse_model_create(const adse_arch *arch, const adse_problem *problem
     m->kmax = kmax < 1 ? 1 : kmax;
 
     if ((st = build_levels(m, arch, problem, err))) {
+        free(m);
+        return st;
+    }
+    st = setup_networks(m, err);
+    if (st) {
         free(m);
         return st;
     }
@@ -552,6 +637,26 @@ static uint64_t fill_closed(const adse_model *m, const adse_scratch *s, int i, i
     return f;
 }
 
+/* Timeloop's last histogram bin of level j's accesses to d, for a declared network
+ * (docs/model.md, "Declared networks"). a is NULL when level j has no spatial loops. */
+static void net_bin(adse_scratch *s, int j, int d, const spatial_args *a)
+{
+    s->nb_m[j][d] = 0;
+    s->nb_acc[j][d] = 0;
+    if (!(s->acc[j][d] > 0)) return;
+    if (!a) {
+        s->nb_m[j][d] = 1;
+        s->nb_acc[j][d] = s->acc[j][d];
+        return;
+    }
+    if (s->lt[j][d] > 0 && !s->nb_links) s->nb_links = j + 1;
+    uint32_t mc, count;
+    adse__spatial_top_bin(s, a, &mc, &count);
+    double fill = a->points ? (double)s->temporal_product : (double)a->fill;
+    s->nb_m[j][d] = mc;
+    s->nb_acc[j][d] = (double)count * fill;
+}
+
 static void analyze(const adse_model *m, const adse_mapping *map, adse_scratch *s)
 {
     int L = m->n_levels;
@@ -568,9 +673,11 @@ static void analyze(const adse_model *m, const adse_mapping *map, adse_scratch *
                 if (!has_sp) {
                     s->acc[0][d] = s->wacc[0][d] = (double)s->temporal_product;
                     s->lt[0][d] = 0;
+                    if (m->net_levels & 1u) net_bin(s, 0, d, NULL);
                 } else {
                     spatial_args a = {0, d, links, nomc, true, NULL, NULL, 0};
                     adse__spatial(s, &a, &s->acc[0][d], &s->wacc[0][d], &s->lt[0][d]);
+                    if (m->net_levels & 1u) net_bin(s, 0, d, &a);
                 }
                 continue;
             }
@@ -594,6 +701,7 @@ static void analyze(const adse_model *m, const adse_mapping *map, adse_scratch *
             if (!has_sp) {
                 s->acc[j][d] = s->wacc[j][d] = (double)fill;
                 s->lt[j][d] = 0;
+                if ((m->net_levels >> j) & 1u) net_bin(s, j, d, NULL);
             } else {
                 spatial_args a = {j,
                                   d,
@@ -604,6 +712,7 @@ static void analyze(const adse_model *m, const adse_mapping *map, adse_scratch *
                                   seq_done ? &so : NULL,
                                   fill};
                 adse__spatial(s, &a, &s->acc[j][d], &s->wacc[j][d], &s->lt[j][d]);
+                if ((m->net_levels >> j) & 1u) net_bin(s, j, d, &a);
             }
         }
     }
@@ -637,8 +746,9 @@ static void collapse(const adse_model *m, const adse_mapping *map, adse_scratch 
         uint64_t size[ADSE_MAX_LEVELS], ps[ADSE_MAX_LEVELS], rf[ADSE_MAX_LEVELS];
         double ca[ADSE_MAX_LEVELS], a[ADSE_MAX_LEVELS], am[ADSE_MAX_LEVELS];
         double pas[ADSE_MAX_LEVELS], lt[ADSE_MAX_LEVELS], peer[ADSE_MAX_LEVELS];
-        double fan[ADSE_MAX_LEVELS];
+        double fan[ADSE_MAX_LEVELS], nb[ADSE_MAX_LEVELS];
         uint32_t keep = map->keep[d];
+        bool nets = m->net_levels != 0;
         for (int i = 0; i < L; i++) {
             size[i] = s->tsize[i][d];
             a[i] = ca[i] = s->acc[i][d];
@@ -647,6 +757,7 @@ static void collapse(const adse_model *m, const adse_mapping *map, adse_scratch 
             rf[i] = s->rf[i];
             fan[i] = (double)s->fan[i];
             peer[i] = 0;
+            nb[i] = nets ? s->nb_acc[i][d] : 0;
         }
         /* Partition sizes (before masking). */
         uint64_t run = size[L - 1];
@@ -675,6 +786,7 @@ static void collapse(const adse_model *m, const adse_mapping *map, adse_scratch 
                 double f = ca[cur] * fan[o] / am[o];
                 a[o] *= f;
                 am[o] *= f;
+                nb[o] *= f;
                 lt[o] = 0;
             }
             ca[o] = a[o];
@@ -685,7 +797,7 @@ static void collapse(const adse_model *m, const adse_mapping *map, adse_scratch 
         for (int cur = L - 1; cur >= 0; cur--) {
             if (!(keep & (1u << cur))) {
                 size[cur] = ps[cur] = 0;
-                ca[cur] = a[cur] = am[cur] = pas[cur] = lt[cur] = 0;
+                ca[cur] = a[cur] = am[cur] = pas[cur] = lt[cur] = nb[cur] = 0;
                 rf[cur] = 0;
             } else {
                 pas[cur] = 0;
@@ -696,6 +808,13 @@ static void collapse(const adse_model *m, const adse_mapping *map, adse_scratch 
         for (int cur = L - 1; cur > 0; cur--)
             if (lt[cur] != 0 && rf[cur - 1] > 0) peer[cur - 1] += lt[cur] / (double)rf[cur - 1];
 
+        if (nets) {
+            /* A bypassing level keeps its (scaled) bins for its networks, as in Timeloop. */
+            for (int i = 0; i < L; i++) {
+                s->nb_acc[i][d] = nb[i];
+                s->nb_total[i][d] = a[i];
+            }
+        }
         bool rw = m->proj[d].read_write;
         for (int i = 0; i < L; i++) {
             adse_ds_stats *st = &out->levels[i].ds[d];
@@ -730,6 +849,50 @@ static void collapse(const adse_model *m, const adse_mapping *map, adse_scratch 
             st->link_transfers = trunc_u64(peer[i]);
         }
     }
+}
+
+/* Energy of one transfer with multicast factor mc through action act (Timeloop's
+ * SimpleMulticastNetwork::GetOpEnergyFromERT): with several entries, the last whose
+ * multicast argument equals mc, else 0; with one entry, that entry. */
+static double net_transfer_energy(const adse_arch *a, int act, uint32_t mc)
+{
+    const adse_net_action *na = &a->net_actions[act];
+    if (na->n == 1) return a->net_entries[na->first].energy_pj;
+    double e = 0;
+    for (int k = 0; k < na->n; k++) {
+        const adse_net_entry *ne = &a->net_entries[na->first + k];
+        if (ne->dest == (int64_t)mc) e = ne->energy_pj;
+    }
+    return e;
+}
+
+/* Declared networks (docs/model.md, "Declared networks"): Timeloop charges each data space the
+ * energy of its last histogram bin only (SimpleMulticastNetwork::Evaluate assigns, not
+ * adds, per bin). */
+static double networks_energy(const adse_model *m, const adse_scratch *s, adse_result *out)
+{
+    double total = 0;
+    for (int k = 0; k < m->n_neval; k++) {
+        int n = m->neval_net[k], i = m->neval_level[k];
+        adse_net_stats *ns = &out->networks[n];
+        ns->evaluated = true;
+        ns->level = i;
+        for (int d = 0; d < m->n_ds; d++) {
+            adse_net_ds_stats *st = &ns->ds[d];
+            st->ingresses = s->nb_total[i][d];
+            st->fanout = s->fan[i];
+            st->utilized_instances = s->rf[i];
+            st->multicast = s->nb_acc[i][d] > 0 ? s->nb_m[i][d] : 0;
+            int act = m->net_act[n][d];
+            if (act >= 0 && s->nb_acc[i][d] > 0)
+                st->energy_per_instance_pj =
+                    net_transfer_energy(&m->arch, act, s->nb_m[i][d]) * s->nb_acc[i][d];
+            ns->energy_pj += st->energy_per_instance_pj * (double)st->utilized_instances;
+        }
+        total += ns->energy_pj;
+    }
+    out->network_energy_pj = total;
+    return total;
 }
 
 static void finish(const adse_model *m, const adse_mapping *map, adse_scratch *s, adse_result *out,
@@ -811,6 +974,7 @@ static void finish(const adse_model *m, const adse_mapping *map, adse_scratch *s
         ls->max_utilized_instances = maxk;
         total += ls->energy_pj;
     }
+    if (m->n_neval) total += networks_energy(m, s, out);
     out->energy_pj = total;
     out->utilization = (double)m->macs / (double)m->arch.arith.instances / (double)out->cycles;
 
@@ -843,6 +1007,8 @@ adse_status adse_model_evaluate(const adse_model *model, const adse_mapping *map
     /* Clear only what this model uses. */
     memset(out, 0, offsetof(adse_result, levels));
     memset(out->levels, 0, sizeof(out->levels[0]) * (size_t)model->n_levels);
+    if (model->arch.n_networks)
+        memset(out->networks, 0, sizeof(out->networks[0]) * model->arch.n_networks);
     out->fail_level = -1;
 
     adse_status st = check_mapping(model, mapping, out, err);
@@ -850,7 +1016,16 @@ adse_status adse_model_evaluate(const adse_model *model, const adse_mapping *map
     build_nest(model, mapping, scratch);
     st = check_fit(model, mapping, scratch, out, err);
     if (st != ADSE_OK) return st;
+    scratch->nb_links = 0;
     analyze(model, mapping, scratch);
+    if (scratch->nb_links) {
+        const adse_buffer *b = &model->arch.levels[scratch->nb_links - 1];
+        return adse_err_set(err, ADSE_E_SPEC, b->pos.file, b->pos.line, b->pos.column,
+                            "link transfers between the children of '%s' change the traffic of "
+                            "its declared network: not modeled (disable them with "
+                            "--no-link-transfers or no_link_transfer in the mapping)",
+                            b->name);
+    }
     uint64_t util_inst[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];
     collapse(model, mapping, scratch, out, util_inst);
     finish(model, mapping, scratch, out, util_inst);

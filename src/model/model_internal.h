@@ -68,6 +68,13 @@ struct adse_model {
     uint32_t fmax;    /* largest fanout of any level */
     double area_um2;  /* sum of area * instances */
     uint64_t latency; /* sum of network fill and drain latencies */
+    /* Declared networks (docs/model.md, "Declared networks"): evaluated once each, on the tile of
+     * the first connection that uses it, in Timeloop's order. */
+    adse_connection conn[ADSE_MAX_LEVELS];
+    int n_neval;
+    int8_t neval_net[ADSE_MAX_NETWORKS], neval_level[ADSE_MAX_NETWORKS];
+    int16_t net_act[ADSE_MAX_NETWORKS][ADSE_MAX_DATASPACES]; /* ERT action, -1 none */
+    uint32_t net_levels; /* bit i: level i's tile feeds a declared network */
 };
 
 /* One (previous sigma, current sigma) pair of a visit sequence with its summed weight. */
@@ -122,6 +129,12 @@ struct adse_scratch {
     double acc[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];  /* total accesses (sum of bins) */
     double wacc[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES]; /* multicast-weighted accesses */
     double lt[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];   /* link transfers */
+    /* Largest multicast factor with accesses and that bin's accesses (Timeloop's last
+     * histogram bin), for the levels in net_levels; after collapse: bypass-scaled. */
+    uint32_t nb_m[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];
+    double nb_acc[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];
+    double nb_total[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES]; /* all bins, after collapse */
+    int nb_links; /* 1 + level whose link transfers change the bins of a network, or 0 */
 
     /* Visit-sequence solver. */
     int seq_kcap, seq_scap; /* capacities: loops, states per level */
@@ -177,6 +190,9 @@ typedef struct spatial_args {
  * accesses and the link transfers. */
 void adse__spatial_level(adse_scratch *s, int j);
 void adse__spatial(adse_scratch *s, const spatial_args *a, double *acc, double *wacc, double *lt);
+/* After adse__spatial() without link transfers: the largest multicast group size m and the
+ * number of groups of that size, which is Timeloop's last histogram bin (m, count). */
+void adse__spatial_top_bin(adse_scratch *s, const spatial_args *a, uint32_t *m, uint32_t *count);
 
 /* seq.c */
 void adse__seq_solve(adse_scratch *s, const seq_in *in, seq_out *out);

@@ -323,3 +323,38 @@ void adse__spatial(adse_scratch *s, const spatial_args *a, double *acc, double *
     *wacc = AM;
     *lt = LT;
 }
+
+void adse__spatial_top_bin(adse_scratch *s, const spatial_args *a, uint32_t *m, uint32_t *count)
+{
+    const mproj *p = &s->model->proj[a->d];
+    int j = a->level;
+    uint32_t F = (uint32_t)s->fan[j];
+    bool links = a->links && F >= 2 && s->n_opdelta > 0;
+    if (!links && !a->no_multicast && !p->halo) {
+        /* The groups of adse__spatial's closed form: all of size F / G. */
+        uint64_t g = 1;
+        for (int l = s->sp_lo[j]; l < s->sp_hi[j]; l++)
+            if (p->relevant & (1u << s->loops[l].dim)) g *= s->loops[l].n;
+        *m = (uint32_t)(F / g);
+        *count = (uint32_t)g;
+        return;
+    }
+    int32_t G = 0;
+    for (uint32_t c = 0; c < F; c++)
+        if (s->gid[c] + 1 > G) G = s->gid[c] + 1;
+    memset(s->gcnt, 0, sizeof(int32_t) * (size_t)G);
+    for (uint32_t c = 0; c < F; c++)
+        s->gcnt[s->gid[c]]++;
+    uint32_t best = 0, n = 0;
+    for (int32_t g = 0; g < G; g++) {
+        uint32_t v = (uint32_t)s->gcnt[g];
+        if (v > best) {
+            best = v;
+            n = 1;
+        } else if (v == best) {
+            n++;
+        }
+    }
+    *m = best;
+    *count = n;
+}

@@ -86,6 +86,33 @@ static void write_model_members(adse__json *w, const adse_arch *a, const adse_pr
     adse__json_kv_uint(w, "cycles", r->compute_cycles);
     adse__json_kv_double(w, "area_um2", a->arith.area_um2 * (double)a->arith.instances);
     adse__json_end_object(w);
+
+    adse__json_key(w, "networks");
+    adse__json_begin_array(w);
+    for (int n = 0; n < a->n_networks; n++) {
+        const adse_net_stats *ns = &r->networks[n];
+        if (!ns->evaluated) continue;
+        adse__json_begin_object(w);
+        adse__json_kv_string(w, "name", a->networks[n].name);
+        adse__json_kv_string(w, "level", a->levels[ns->level].name);
+        adse__json_kv_double(w, "energy_pj", ns->energy_pj);
+        adse__json_key(w, "dataspaces");
+        adse__json_begin_object(w);
+        for (int d = 0; d < p->n_ds; d++) {
+            const adse_net_ds_stats *st = &ns->ds[d];
+            adse__json_key(w, p->ds[d].name);
+            adse__json_begin_object(w);
+            adse__json_kv_double(w, "ingresses", st->ingresses);
+            adse__json_kv_uint(w, "multicast_factor", st->multicast);
+            adse__json_kv_uint(w, "fanout", st->fanout);
+            adse__json_kv_double(w, "energy_per_instance_pj", st->energy_per_instance_pj);
+            adse__json_kv_uint(w, "utilized_instances", st->utilized_instances);
+            adse__json_end_object(w);
+        }
+        adse__json_end_object(w);
+        adse__json_end_object(w);
+    }
+    adse__json_end_array(w);
 }
 
 adse_status adse_report_write_json(FILE *f, const adse_arch *a, const adse_problem *p,

@@ -41,6 +41,10 @@ bool adse__report_level_shown(const adse_arch *a, const adse_result *r, int leve
 
 int adse__report_name_align(const adse_arch *a)
 {
+    /* Timeloop aligns on every level and network name: the inferred legacy networks
+     * "<outer> <==> <inner>" of connections without network_read, and every declared one. */
+    adse_connection conn[ADSE_MAX_LEVELS];
+    bool bound = adse_arch_connections(a, conn, NULL) == ADSE_OK;
     size_t max = strlen(a->arith.name);
     const char *inner = a->arith.name;
     for (int i = 0; i < a->n_levels; i++) {
@@ -48,8 +52,10 @@ int adse__report_name_align(const adse_arch *a)
         size_t lo = strlen(outer);
         size_t ln = lo + strlen(" <==> ") + strlen(inner);
         if (lo > max) max = lo;
-        if (ln > max) max = ln;
+        if (ln > max && (!bound || conn[i].read_fill < 0)) max = ln;
         inner = outer;
     }
+    for (int i = 0; i < a->n_networks; i++)
+        if (strlen(a->networks[i].name) > max) max = strlen(a->networks[i].name);
     return (int)max + 1;
 }

@@ -8,8 +8,9 @@
  * default on). Two deliberate differences, both documented in docs/cli.md: the summary
  * `Area:` line prints the real area (Timeloop prints 0.00 because Topology::Reset() clears it),
  * and the pre-2025 per-level `MAPPING / Loop nest` block is not printed (master dropped it).
- * Networks are not printed: adse_result carries no per-network statistics (no golden output
- * has a network with non-zero energy; their energy is still part of the totals).
+ * Networks: declared networks with non-zero energy, in name order as Timeloop's std::map
+ * holds them (inferred legacy networks always have zero energy in adse: the model refuses
+ * the attributes that would price them).
  */
 #include "adse/report.h"
 
@@ -139,6 +140,56 @@ static double op_per_byte(uint64_t total_ops, uint32_t word_bits, uint64_t acces
     return (double)v;
 }
 
+/* Declared networks with non-zero energy, in name order: order[] gets their indices. */
+static int shown_networks(const adse_arch *a, const adse_result *r, int *order)
+{
+    int n = 0;
+    for (int i = 0; i < a->n_networks; i++) {
+        if (!r->networks[i].evaluated || r->networks[i].energy_pj == 0) continue;
+        int k = n++;
+        while (k > 0 && strcmp(a->networks[order[k - 1]].name, a->networks[i].name) > 0) {
+            order[k] = order[k - 1];
+            k--;
+        }
+        order[k] = i;
+    }
+    return n;
+}
+
+/* SimpleMulticastNetwork::Print of Timeloop master. */
+static void print_network(FILE *f, const adse_arch *a, const adse_problem *p, int n,
+                          const adse_net_stats *ns)
+{
+    const adse_arch_network *net = &a->networks[n];
+    adse_connection conn[ADSE_MAX_LEVELS];
+    int ctype = 0;
+    if (adse_arch_connections(a, conn, NULL) == ADSE_OK) {
+        for (int i = 0; i < a->n_levels; i++) {
+            if (conn[i].read_fill == n) ctype |= 1;
+            if (conn[i].drain_update == n) ctype |= 2;
+        }
+    }
+    fprintf(f, "%s\n\n", net->name);
+    fprintf(f, "    SPECS\n    -----\n");
+    fprintf(f, "        Type            : %s\n", net->klass);
+    fprintf(f, "        ConnectionType  : %d\n", ctype);
+    fprintf(f, "        Word bits       : %" PRIu32 "\n", net->word_bits);
+    fprintf(f, "        Action Name       : %s\n\n", net->action_name);
+    fprintf(f, "    STATS\n    -----\n");
+    for (int d = 0; d < p->n_ds; d++) {
+        const adse_net_ds_stats *st = &ns->ds[d];
+        if (st->ingresses == 0) continue;
+        fprintf(f, "    %s:\n", p->ds[d].name);
+        fprintf(f, "        %-40s: %" PRIu64 "\n", "Fanout", st->fanout);
+        fprintf(f, "        %-40s: %" PRIu64 "\n", "Multicast factor", st->multicast);
+        fprintf(f, "        %-40s: %.2f\n", "Ingresses", st->ingresses);
+        fprintf(f, "        %-40s: %.2f pJ\n", "Energy (per-instance)", st->energy_per_instance_pj);
+        fprintf(f, "        %-40s: %.2f pJ\n", "Energy (total)",
+                st->energy_per_instance_pj * (double)st->utilized_instances);
+    }
+    fprintf(f, "\n");
+}
+
 static adse_status write_stats(FILE *f, const adse_arch *a, const adse_problem *p,
                                const adse_mapping *mapping, const adse_result *r)
 {
@@ -157,7 +208,14 @@ static adse_status write_stats(FILE *f, const adse_arch *a, const adse_problem *
         fprintf(f, "Level %d\n-------\n", i + 1);
         print_buffer(f, &a->levels[i], p, &r->levels[i]);
     }
-    fprintf(f, "Networks\n--------\n\n");
+    fprintf(f, "Networks\n--------\n");
+    int order[ADSE_MAX_NETWORKS];
+    int n_shown = shown_networks(a, r, order);
+    for (int k = 0; k < n_shown; k++) {
+        fprintf(f, "Network %d\n---------\n", k);
+        print_network(f, a, p, order[k], &r->networks[order[k]]);
+    }
+    fprintf(f, "\n");
 
     fprintf(f, "Operational Intensity Stats\n---------------------------\n");
     fprintf(f, "    %-40s: %" PRIu64 "\n", "Total elementwise ops", r->computes);
@@ -201,6 +259,9 @@ static adse_status write_stats(FILE *f, const adse_arch *a, const adse_problem *
         if (r->levels[i].energy_pj != 0)
             fprintf(f, "    %-*s= %.2f\n", align, a->levels[i].name,
                     r->levels[i].energy_pj * 1000.0 / computes);
+    for (int k = 0; k < n_shown; k++)
+        fprintf(f, "    %-*s= %.2f\n", align, a->networks[order[k]].name,
+                r->networks[order[k]].energy_pj * 1000.0 / computes);
     fprintf(f, "    %-*s= %.2f\n\n", align, "Total", r->energy_pj * 1000.0 / computes);
     return ferror(f) ? ADSE_E_IO : ADSE_OK;
 }
