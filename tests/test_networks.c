@@ -1,10 +1,13 @@
 /*
- * Networks (docs/model.md, "Declared networks").
+ * Networks (docs/model.md, "Declared networks") against Timeloop v3.0.3's own outputs.
  *
- * simple_pim (tests/data/networks, origins in tests/data/README.md) against Timeloop
- * v3.0.3's numbers as issue 13 reports them, with the LEGACY translation rule (v3.0.3's); a
- * small design counted by hand; the mapper's objective; the refusals (features adse does
- * not model) on small texts.
+ * tests/data/networks/<case>/ holds the inputs and Timeloop's timeloop-model.stats.txt
+ * (origins in tests/data/README.md). For each case adse evaluates the same files with the
+ * LEGACY translation rule (v3.0.3's) and must give Timeloop's cycles exactly, its total
+ * energy within 0.1%, and for every declared network and data space Timeloop's ingresses,
+ * multicast factor, fanout and energy (read from the reference's Networks section). Also: a
+ * small design counted by hand, the mapper's objective, and the refusals (features adse
+ * does not model) on small texts.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "testutil.h"
@@ -15,11 +18,72 @@
 
 #include "adse/adse.h"
 
+/* ---- the reference stats.txt -------------------------------------------------------- */
+
+/* Value after "label : " on the first line at or after *pos (within the text) whose
+ * trimmed text starts with label; advances *pos past it. */
+static bool field_after(const char *text, const char **pos, const char *label, double *out)
+{
+    const char *p = *pos;
+    size_t n = strlen(label);
+    while (p && *p) {
+        const char *eol = strchr(p, '\n');
+        const char *q = p;
+        while (*q == ' ')
+            q++;
+        if (strncmp(q, label, n) == 0 && (q[n] == ' ' || q[n] == ':')) {
+            const char *c = strchr(q, ':');
+            if (c && (!eol || c < eol)) {
+                *out = strtod(c + 1, NULL);
+                *pos = eol ? eol + 1 : q + strlen(q);
+                return true;
+            }
+        }
+        p = eol ? eol + 1 : NULL;
+    }
+    (void)text;
+    return false;
+}
+
+typedef struct ref_net_ds {
+    double fanout, multicast, ingresses, energy_total;
+} ref_net_ds;
+
+/* Timeloop's STATS of data space ds in the block of network name. */
+static bool ref_network(const char *text, const char *name, const char *ds, ref_net_ds *out)
+{
+    const char *p = strstr(text, "\nNetworks\n");
+    if (!p) return false;
+    char line[256];
+    snprintf(line, sizeof line, "\n%s\n", name);
+    p = strstr(p, line);
+    if (!p) return false;
+    const char *end = strstr(p + 1, "\nNetwork ");
+    snprintf(line, sizeof line, "\n    %s:\n", ds);
+    p = strstr(p, line);
+    if (!p || (end && p > end)) return false;
+    return field_after(text, &p, "Fanout", &out->fanout) &&
+           field_after(text, &p, "Multicast factor", &out->multicast) &&
+           field_after(text, &p, "Ingresses", &out->ingresses) &&
+           field_after(text, &p, "Energy (total)", &out->energy_total);
+}
+
+static double ref_summary(const char *text, const char *label)
+{
+    const char *p = strstr(text, "\nSummary Stats\n");
+    double v = -1;
+    assert_non_null(p);
+    assert_true(field_after(text, &p, label, &v));
+    return v;
+}
+
 /* ---- running a case ------------------------------------------------------------------- */
 
 typedef struct net_case {
     const char *dir;
+    const char *ref; /* folder of Timeloop's outputs in dir */
     const char *files[6];
+    const char *networks[4]; /* declared networks to compare */
 } net_case;
 
 static void run_case(const net_case *c, adse_result *r, adse_spec **spec_out)
@@ -50,6 +114,62 @@ static void run_case(const net_case *c, adse_result *r, adse_spec **spec_out)
     *spec_out = spec;
 }
 
+/* Returns the result's total energy (pJ) after checking it against Timeloop's output. */
+static double check_case(const net_case *c)
+{
+    adse_result *r = malloc(sizeof *r);
+    assert_non_null(r);
+    adse_spec *spec;
+    run_case(c, r, &spec);
+    char rel[512];
+    snprintf(rel, sizeof rel, "networks/%s/%s/timeloop-model.stats.txt", c->dir, c->ref);
+    char *ref = testutil_read_file(testutil_path(rel));
+    assert_non_null(ref);
+
+    assert_int_equal(r->cycles, (uint64_t)ref_summary(ref, "Cycles"));
+    /* The summary prints uJ with two decimals: 0.1% or that rounding. */
+    double e_ref = ref_summary(ref, "Energy") * 1e6;
+    double tol = 0.001 > 0.005e6 / e_ref ? 0.001 : 0.005e6 / e_ref;
+    assert_double_rel(r->energy_pj, e_ref, tol, "total energy");
+
+    const adse_arch *a = &spec->arch;
+    for (int k = 0; c->networks[k]; k++) {
+        int n = 0;
+        while (n < a->n_networks && strcmp(a->networks[n].name, c->networks[k]) != 0)
+            n++;
+        assert_true(n < a->n_networks);
+        const adse_net_stats *ns = &r->networks[n];
+        assert_true(ns->evaluated);
+        for (int d = 0; d < spec->problem.n_ds; d++) {
+            ref_net_ds want;
+            if (!ref_network(ref, c->networks[k], spec->problem.ds[d].name, &want))
+                fail_msg("%s: no STATS of %s / %s in the reference", c->dir, c->networks[k],
+                         spec->problem.ds[d].name);
+            const adse_net_ds_stats *st = &ns->ds[d];
+            char what[256];
+            snprintf(what, sizeof what, "%s %s %s ingresses", c->dir, c->networks[k],
+                     spec->problem.ds[d].name);
+            assert_double_rel(st->ingresses, want.ingresses, 1e-9, what);
+            if (st->ingresses > 0) {
+                assert_int_equal(st->multicast, (uint64_t)want.multicast);
+                assert_int_equal(st->fanout, (uint64_t)want.fanout);
+            }
+            snprintf(what, sizeof what, "%s %s %s energy", c->dir, c->networks[k],
+                     spec->problem.ds[d].name);
+            double got = st->energy_per_instance_pj * (double)st->utilized_instances;
+            if (want.energy_total == 0)
+                assert_true(got == 0);
+            else
+                assert_double_rel(got, want.energy_total, 1e-6, what);
+        }
+    }
+    double e = r->energy_pj;
+    free(ref);
+    free(r);
+    adse_spec_free(spec);
+    return e;
+}
+
 /* simple_pim (2020 example designs): DAC and ADC SimpleMulticast networks between the
  * global buffer and the crossbar, per-data-space ERT actions chosen by num_destinations,
  * a chain of bypassing levels; the issue-13 case: Timeloop v3.0.3 gives 210,281 cycles and
@@ -58,19 +178,29 @@ static void test_simple_pim(void **state)
 {
     (void)state;
     net_case c = {"simple_pim",
-                  {"arch.yaml", "prob.yaml", "map.yaml", "ERT.yaml", "ART.yaml", NULL}};
-    adse_result *r = malloc(sizeof *r);
-    assert_non_null(r);
-    adse_spec *spec;
-    run_case(&c, r, &spec);
-    assert_int_equal(r->cycles, 210281);
-    assert_double_rel(r->energy_pj, 1219.86e6, 0.001, "issue 13 energy");
-    /* The networks' share: the 2020 reference output's A2D_NoC and D2A_NoC totals
-     * (716,856,885.25 + 520,224.77 pJ), which v3.0.3 reproduces (issue 13: 1,219.86 uJ
-     * with, 502.48 uJ without them). */
-    assert_double_rel(r->network_energy_pj, 716856885.25 + 520224.77, 1e-9, "network energy");
-    free(r);
-    adse_spec_free(spec);
+                  "timeloop-v3.0.3",
+                  {"arch.yaml", "prob.yaml", "map.yaml", "ERT.yaml", "ART.yaml", NULL},
+                  {"A2D_NoC", "D2A_NoC", NULL}};
+    assert_double_rel(check_case(&c), 1219.86e6, 0.001, "issue 13 energy");
+    net_case r = {"simple_pim",
+                  "timeloop-v3.0.3-r-inner",
+                  {"arch.yaml", "prob.yaml", "map-r-inner.yaml", "ERT.yaml", "ART.yaml", NULL},
+                  {"A2D_NoC", "D2A_NoC", NULL}};
+    check_case(&r);
+}
+
+/* Hand-made: multicast factors 2 and 8 (a diagonal-multicast histogram with two bins, of
+ * which Timeloop charges the last), a read network that also carries the updates, a network
+ * between spads and MACs with per-data-space actions, fill latency, and Weights crossing a
+ * network of a level that bypasses them. */
+static void test_multicast(void **state)
+{
+    (void)state;
+    net_case c = {"multicast",
+                  "timeloop-v3.0.3",
+                  {"arch.yaml", "prob.yaml", "map.yaml", "ERT.yaml", "ART.yaml", NULL},
+                  {"GLB_NoC", "PE_NoC", NULL}};
+    check_case(&c);
 }
 
 /* ---- refusals ------------------------------------------------------------------------- */
@@ -331,9 +461,8 @@ static void test_mapper_objective(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_simple_pim),
-        cmocka_unit_test(test_refusals),
-        cmocka_unit_test(test_by_hand),
+        cmocka_unit_test(test_simple_pim),       cmocka_unit_test(test_multicast),
+        cmocka_unit_test(test_refusals),         cmocka_unit_test(test_by_hand),
         cmocka_unit_test(test_mapper_objective),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
