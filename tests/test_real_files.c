@@ -385,16 +385,18 @@ static void test_mapper_options_under_model(void **state)
                      ADSE_E_SYNTAX);
 }
 
-/* The 2019-2020 tutorials give a register file its vector-access-energy and no
- * technology: its energy is its own, and its area Timeloop's fallback. */
+/* The 2019 tutorials (exercises/timeloop/01-conv1d-2level at 925304f) ran timeloop-model
+ * without Accelergy: no technology anywhere, vector-access-energy on the storage levels and
+ * nothing on the MAC. Timeloop prices what the file does not with its built-in energies
+ * (the MAC: (8/16)^2 = 0.25 pJ); so does adse, with a warning, instead of stopping. */
 static void test_own_energy_without_technology(void **state)
 {
     (void)state;
-    const char *texts[] = {"architecture:\n  subtree:\n  - name: PE\n    local:\n"
+    const char *texts[] = {"arch:\n  version: 0.2\n  subtree:\n  - name: PE\n    local:\n"
                            "    - name: RegisterFile\n      class: SRAM\n"
                            "      attributes: {depth: 64, word-bits: 8, vector-access-energy: 1}\n"
                            "    - name: MACC\n      class: intmac\n"
-                           "      attributes: {word-bits: 8, energy: 0.5, area: 100}\n"};
+                           "      attributes: {word-bits: 8}\n"};
     const char *names[] = {"a.yaml"};
     adse_spec *s = testutil_load_strings_ok(texts, names, 1, NULL); /* estimator mode */
     const adse_buffer *b = &s->arch.levels[0];
@@ -402,11 +404,31 @@ static void test_own_energy_without_technology(void **state)
     assert_double_rel(b->e_read, 1.0, 0, "read energy");
     assert_double_rel(b->e_fill, 1.0, 0, "fill energy");
     assert_int_equal(b->area_source, ADSE_ENERGY_FALLBACK);
-    assert_int_equal(s->arch.arith.energy_source, ADSE_ENERGY_USER);
-    assert_double_rel(s->arch.arith.area_um2, 100, 0, "MAC area");
-    assert_int_equal(
-        warnings_with(s, "'RegisterFile' gives its own energy but no 'technology'", 5, 7), 1);
-    assert_int_equal(adse_spec_warning_count(s), 1);
+    assert_int_equal(s->arch.arith.energy_source, ADSE_ENERGY_FALLBACK);
+    assert_double_rel(s->arch.arith.e_compute, 0.25, 1e-12, "PAT 8-bit MAC energy");
+    assert_int_equal(warnings_with(s,
+                                   "'RegisterFile' has no 'technology', which the estimator "
+                                   "needs: its area is Timeloop's built-in one",
+                                   6, 7),
+                     1);
+    assert_int_equal(warnings_with(s,
+                                   "'MACC' has no 'technology', which the estimator needs: "
+                                   "its energy and area are Timeloop's built-in ones",
+                                   9, 7),
+                     1);
+    assert_int_equal(adse_spec_warning_count(s), 2);
+    adse_spec_free(s);
+
+    /* with a technology the estimator prices them, and says nothing */
+    const char *tech[] = {
+        "arch:\n  version: 0.2\n  subtree:\n  - name: PE\n    attributes: {technology: 45nm}\n"
+        "    local:\n    - name: RegisterFile\n      class: SRAM\n"
+        "      attributes: {depth: 64, width: 8, word-bits: 8, vector-access-energy: 1}\n"
+        "    - name: MACC\n      class: intmac\n      attributes: {word-bits: 8}\n"};
+    s = testutil_load_strings_ok(tech, names, 1, NULL);
+    assert_int_equal(s->arch.arith.energy_source, ADSE_ENERGY_ESTIMATOR);
+    assert_int_equal(s->arch.levels[0].area_source, ADSE_ENERGY_ESTIMATOR);
+    assert_int_equal(adse_spec_warning_count(s), 0);
     adse_spec_free(s);
 }
 

@@ -32,7 +32,9 @@
  * Areas likewise: an ART table, else a user attribute (cluster_area / area), else the
  * estimator (or 0 with the fallback). A component the estimator has to price but cannot
  * (unknown class, missing attribute, size or technology outside its model) is an
- * ADSE_E_SPEC error at the component's file:line:column. Classes Timeloop does not model
+ * ADSE_E_SPEC error at the component's file:line:column, except that a component without a
+ * `technology` keeps Timeloop's fallback, with a warning, when it gives its own energy or
+ * when no component of the architecture has a technology. Classes Timeloop does not model
  * as storage or arithmetic (networks, ...) are ignored.
  * `mapping: []` or `mapping: null` (what timeloopfe writes for mapper runs) means no mapping.
  * `arch` is read as `architecture` (Timeloop reads `arch` first; a second key is ignored

@@ -89,37 +89,62 @@ static bool has_technology(const adse_est_attrs *est)
     return false;
 }
 
-/* A component that carries its own energies (vector_access_energy / energy, as the 2019-2020
- * tutorials write them) needs no technology for those; without one the estimator cannot
- * price its area, so the area stays Timeloop's fallback, with a warning. */
-static bool area_needs_estimator(adse_energy_source energy, const adse_est_attrs *est,
-                                 const char *name, adse_srcpos pos, adse__warnings *w)
+/* A component without a technology that the estimator cannot price keeps Timeloop's
+ * built-in energy and area, which is what Timeloop gives it, with a warning, when it gives
+ * its own energy (vector_access_energy: only its area is missing) or when the architecture
+ * has no technology anywhere (the 2019-2020 tutorials ran timeloop-model without
+ * Accelergy). Otherwise a missing technology stays the estimator's error. Returns whether
+ * it keeps them. */
+static bool keep_fallback(adse_energy_source *energy, adse_energy_source *area,
+                          adse_status estimate, const char *name, adse_srcpos pos,
+                          adse__warnings *w)
 {
-    if (energy != ADSE_ENERGY_USER || has_technology(est)) return true;
+    if (estimate == ADSE_OK) return false;
+    bool e = *energy == ADSE_ENERGY_ESTIMATOR, a = *area == ADSE_ENERGY_ESTIMATOR;
     adse__warn(w, pos.file, pos.line, pos.column,
-               "'%s' gives its own energy but no 'technology': its area is Timeloop's built-in "
-               "estimate, not the estimator's",
-               name);
-    return false;
+               "'%s' has no 'technology', which the estimator needs: its %s Timeloop's built-in "
+               "%s, as in timeloop-model without Accelergy",
+               name,
+               e && a ? "energy and area are"
+               : e    ? "energy is"
+                      : "area is",
+               e && a ? "ones" : "one");
+    if (e) *energy = ADSE_ENERGY_FALLBACK;
+    if (a) *area = ADSE_ENERGY_FALLBACK;
+    return true;
+}
+
+static bool may_keep_fallback(adse_energy_source energy, adse_energy_source area,
+                              const adse_est_attrs *est, bool any_tech)
+{
+    return (energy == ADSE_ENERGY_ESTIMATOR || area == ADSE_ENERGY_ESTIMATOR) &&
+           !has_technology(est) && (energy == ADSE_ENERGY_USER || !any_tech);
 }
 
 /* Every energy and area still at Timeloop's fallback (no ERT/ART entry, no user attribute)
- * goes to the estimator. */
+ * goes to the estimator, except for components keep_fallback() leaves to Timeloop's. */
 static adse_status use_estimator(adse_arch *a, const adse_energy_options *opt, adse__warnings *w,
                                  adse_err *err)
 {
+    adse_energy_result r;
+    adse_err ignored;
+    bool any_tech = has_technology(&a->arith.est);
+    for (int i = 0; i < a->n_levels; i++)
+        any_tech = any_tech || has_technology(&a->levels[i].est);
     for (int i = 0; i < a->n_levels; i++) {
         adse_buffer *b = &a->levels[i];
         if (b->energy_source == ADSE_ENERGY_FALLBACK) b->energy_source = ADSE_ENERGY_ESTIMATOR;
-        if (b->area_source == ADSE_ENERGY_FALLBACK &&
-            area_needs_estimator(b->energy_source, &b->est, b->name, b->pos, w))
-            b->area_source = ADSE_ENERGY_ESTIMATOR;
+        if (b->area_source == ADSE_ENERGY_FALLBACK) b->area_source = ADSE_ENERGY_ESTIMATOR;
+        if (may_keep_fallback(b->energy_source, b->area_source, &b->est, any_tech))
+            keep_fallback(&b->energy_source, &b->area_source,
+                          adse_energy_estimate_buffer(b, opt, &r, &ignored), b->name, b->pos, w);
     }
     adse_arith *m = &a->arith;
     if (m->energy_source == ADSE_ENERGY_FALLBACK) m->energy_source = ADSE_ENERGY_ESTIMATOR;
-    if (m->area_source == ADSE_ENERGY_FALLBACK &&
-        area_needs_estimator(m->energy_source, &m->est, m->name, m->pos, w))
-        m->area_source = ADSE_ENERGY_ESTIMATOR;
+    if (m->area_source == ADSE_ENERGY_FALLBACK) m->area_source = ADSE_ENERGY_ESTIMATOR;
+    if (may_keep_fallback(m->energy_source, m->area_source, &m->est, any_tech))
+        keep_fallback(&m->energy_source, &m->area_source,
+                      adse_energy_estimate_arith(m, opt, &r, &ignored), m->name, m->pos, w);
     return adse_energy_reprice(a, opt, err);
 }
 
