@@ -4,7 +4,7 @@
  * its definition (neighbours found by scanning), selection by a selection sort on those,
  * the non-dominated subset from the O(n^2) definition, and the hypervolume by counting
  * grid cells (integer coordinates) and by inclusion-exclusion over boxes (real coordinates),
- * on thousands of small seeded random sets with integer coordinates so that ties happen;
+ * on thousands of small seeded random sets and a few of 300 points with integer coordinates so that ties happen;
  * plus hand-computed cases. Each test prints how many random cases it checked.
  */
 #include "testutil.h"
@@ -450,6 +450,40 @@ static void test_hypervolume_hand(void **state)
     assert_true(adse__hypervolume(1, 1, one, ref1, work) == 0.75);
 }
 
+/* Larger sets (300 points, 3 objectives on a 12-step grid): ranks, front and hypervolume
+ * against the same oracles, so the incremental staircase and the peeling see long runs. */
+static void test_large_sets(void **state)
+{
+    (void)state;
+    enum { N = 300, K = 3, SPAN = 12 };
+    static double obj[N * K], viol[N];
+    static int rank[N], want[N], order[N], fs[N + 1], work[2 * N], out[N];
+    adse__rng r;
+    adse__rng_seed(&r, 19);
+    for (int t = 0; t < 4; t++) {
+        for (int i = 0; i < N * K; i++)
+            obj[i] = (double)adse__rng_below(&r, SPAN);
+        for (int i = 0; i < N; i++)
+            viol[i] = adse__rng_below(&r, 5) == 0 ? 1.0 : 0.0;
+        adse__mo_points p = {N, K, obj, t % 2 ? viol : NULL};
+        adse__nsga2_sort(&p, rank, order, fs, work);
+        oracle_ranks(&p, want);
+        for (int i = 0; i < N; i++)
+            assert_int_equal(rank[i], want[i]);
+        int f = adse__pareto_front(&p, out, work);
+        for (int i = 0, o = 0; i < N; i++) {
+            bool on = rank[i] == 0 && !(p.violation && viol[i] > 0);
+            for (int q = 0; q < i && on; q++) /* first of identical front points only */
+                on = !(rank[q] == 0 && memcmp(obj + q * K, obj + i * K, sizeof(double) * K) == 0);
+            if (on) assert_int_equal(out[o++], i);
+            if (i == N - 1) assert_int_equal(o, f);
+        }
+        int iref[K] = {SPAN, SPAN - 2, SPAN - 4};
+        double ref[K] = {SPAN, SPAN - 2, SPAN - 4};
+        assert_true(adse__hypervolume(K, N, obj, ref, work) == oracle_hv_cells(&p, iref));
+    }
+}
+
 static void test_hv_reference(void **state)
 {
     (void)state;
@@ -475,7 +509,7 @@ int main(void)
         cmocka_unit_test(test_tournament),        cmocka_unit_test(test_front_random),
         cmocka_unit_test(test_front_hand),        cmocka_unit_test(test_hypervolume_cells),
         cmocka_unit_test(test_hypervolume_boxes), cmocka_unit_test(test_hypervolume_hand),
-        cmocka_unit_test(test_hv_reference),
+        cmocka_unit_test(test_hv_reference),      cmocka_unit_test(test_large_sets),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
