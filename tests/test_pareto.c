@@ -4,8 +4,8 @@
  * its definition (neighbours found by scanning), selection by a selection sort on those,
  * the non-dominated subset from the O(n^2) definition, and the hypervolume by counting
  * grid cells (integer coordinates) and by inclusion-exclusion over boxes (real coordinates),
- * on thousands of small seeded random sets and a few of 300 points with integer coordinates so that ties happen;
- * plus hand-computed cases. Each test prints how many random cases it checked.
+ * on thousands of small seeded random sets and a few of 300 points with integer coordinates so that
+ * ties happen; plus hand-computed cases. Each test prints how many random cases it checked.
  */
 #include "testutil.h"
 
