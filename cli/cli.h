@@ -97,10 +97,12 @@ int cli_close_output(FILE *f, char *path, adse_status st);
  * characters outside [A-Za-z0-9._-] in name as one '_' (malloc'd; NULL when out of memory). */
 char *cli_layer_file_name(int index, const char *name, const char *suffix);
 
-/* `adse map` on a network: maps every distinct layer of the ONNX model onnx_path with the
+/* `adse map` on a network: maps every distinct layer of the network file network_path (an
+ * ONNX model or a network.yaml, adse_network_load) with the
  * other files of a (architecture, constraints, mapper settings, ERT/ART), threads and
  * time_limit overriding the mapper section when >= 0. Returns the exit code. */
-int cli_map_network(const cli_eval_args *a, const char *onnx_path, int threads, double time_limit);
+int cli_map_network(const cli_eval_args *a, const char *network_path, int threads,
+                    double time_limit);
 
 /* Top-level help (the command list). */
 void cli_main_usage(FILE *f);

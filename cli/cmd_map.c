@@ -7,8 +7,9 @@
  * the search statistics, or with --json the `adse model --json` document of the best
  * mapping plus "mapping" and "search". -o DIR writes adse-map.map.yaml (Timeloop's
  * map.yaml, readable by timeloop-model and `adse model`), adse-map.stats.txt and
- * adse-map.map.txt. --threads and --time-limit override the mapper section. With an .onnx
- * file among the inputs the network is mapped layer by layer (map_network.c).
+ * adse-map.map.txt. --threads and --time-limit override the mapper section. With a network
+ * among the inputs (an .onnx model or a network.yaml) it is mapped layer by layer
+ * (map_network.c).
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -41,9 +42,10 @@ void cmd_map_usage(FILE *f)
             "mapspace, pruning only what cannot hold the optimum, so the result is the\n"
             "proven optimum unless a time limit cut it short.\n"
             "\n"
-            "With an ONNX model (a file ending in .onnx) among the files, maps each distinct\n"
-            "layer of the network (as 'adse import' lists them) as the problem of the other\n"
-            "files and prints a per-layer table and count-weighted totals; -o DIR then writes\n"
+            "With a network among the files (an ONNX model ending in .onnx, or a network\n"
+            "file such as the network.yaml 'adse import -o' writes), maps each distinct\n"
+            "layer of the network as the problem of the other files and prints a per-layer\n"
+            "table and count-weighted totals; -o DIR then writes\n"
             "DIR/NNN_<layer>/ per layer and DIR/network.csv.\n"
             "\n"
             "Prints Timeloop's summary line of the best mapping, then the search statistics:\n"
@@ -144,19 +146,19 @@ int cmd_map(int argc, char **argv)
         return parsed;
     }
     args.spec.ignore_mapping = true; /* as timeloop-mapper, which never reads it */
-    const char *onnx = NULL;         /* a network: the last file named *.onnx */
+    const char *network = NULL;      /* an ONNX model or a network file (network.yaml) */
     for (int i = 0; i < args.n_files; i++) {
-        size_t len = strlen(args.files[i]);
-        if (len > 5 && strcmp(args.files[i] + len - 5, ".onnx") == 0) {
-            if (onnx) {
-                cli_eval_args_release(&args);
-                return cli_usage_error("map", "more than one network ('%s')", args.files[i]);
-            }
-            onnx = args.files[i];
+        if (!adse_network_is_network_file(args.files[i])) continue;
+        if (network) {
+            int urc = cli_usage_error("map", "more than one network ('%s' and '%s')", network,
+                                      args.files[i]);
+            cli_eval_args_release(&args);
+            return urc;
         }
+        network = args.files[i];
     }
-    if (onnx) {
-        int nrc = cli_map_network(&args, onnx, flags.threads, flags.time_limit);
+    if (network) {
+        int nrc = cli_map_network(&args, network, flags.threads, flags.time_limit);
         cli_eval_args_release(&args);
         return nrc;
     }

@@ -1,7 +1,7 @@
 /*
- * cli/map_network.c: `adse map` on a network (an ONNX model among the files): every
- * distinct layer is loaded as the problem of the other files (architecture, constraints,
- * mapper section, ERT/ART), mapped with adse_mapper_run, and the per-layer table and the
+ * cli/map_network.c: `adse map` on a network (an ONNX model or a network file among the
+ * files): every distinct layer is loaded as the problem of the other files (architecture,
+ * constraints, mapper section, ERT/ART), mapped with adse_mapper_run, and the per-layer table and the
  * count-weighted totals are printed (--json: the document of docs/cli.md). -o DIR writes
  * DIR/NNN_<layer>/ with each layer's map.yaml, stats.txt and map.txt, and DIR/network.csv.
  */
@@ -61,13 +61,14 @@ out:
     return rc;
 }
 
-int cli_map_network(const cli_eval_args *a, const char *onnx_path, int threads, double time_limit)
+int cli_map_network(const cli_eval_args *a, const char *network_path, int threads,
+                    double time_limit)
 {
     char msg[ADSE_ERR_FILE_MAX + ADSE_ERR_MSG_MAX + 64];
     adse_err err;
     adse_err_clear(&err);
     adse_network *net = NULL;
-    if (adse_network_load_onnx(onnx_path, NULL, &net, &err) != ADSE_OK) {
+    if (adse_network_load(network_path, NULL, &net, &err) != ADSE_OK) {
         cli_error("%s", adse_err_format(&err, msg, sizeof msg));
         return CLI_EXIT_FAIL;
     }
@@ -80,7 +81,7 @@ int cli_map_network(const cli_eval_args *a, const char *onnx_path, int threads, 
         goto done;
     }
     for (int i = 0; i < a->n_files; i++)
-        if (a->files[i] != onnx_path) files[n_files++] = a->files[i];
+        if (a->files[i] != network_path) files[n_files++] = a->files[i];
     if (a->out_dir && cli_make_dirs(a->out_dir) != 0) {
         cli_error("%s: cannot create directory: %s", a->out_dir, strerror(errno));
         goto done;

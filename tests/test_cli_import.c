@@ -207,6 +207,19 @@ static void test_map_network(void **state)
         testutil_run_free(&one);
     }
     assert_int_equal(macs, 714188480u);
+    /* the network.yaml that import wrote: the same layers and totals as the ONNX model */
+    r = testutil_cli(tmp_dir, "map --json %s '%s/network.yaml'", seed_files(), dir);
+    if (r.status != 0) testutil_run_show(&r);
+    assert_int_equal(r.status, 0);
+    json_t *doc2 = json_loads(r.out, 0, &jerr);
+    if (!doc2) fail_msg("invalid JSON: %s", jerr.text);
+    testutil_run_free(&r);
+    json_object_del(doc2, "seconds");
+    json_t *copy = json_deep_copy(doc);
+    json_object_del(copy, "seconds");
+    assert_true(json_equal(copy, doc2));
+    json_decref(copy);
+    json_decref(doc2);
     assert_int_equal(json_integer_value(json_object_get(total, "macs")), macs);
     assert_int_equal(json_integer_value(json_object_get(total, "cycles")), cycles);
     assert_double_rel(json_real_value(json_object_get(total, "energy_pj")), energy, 1e-12,
@@ -242,6 +255,23 @@ static void test_errors(void **state)
     r = testutil_cli(tmp_dir, "import '%s'", testutil_path(SEED "/prob.yaml"));
     assert_int_equal(r.status, 1);
     assert_non_null(strstr(r.err, "prob.yaml: malformed ONNX model: "));
+    testutil_run_free(&r);
+    /* a network file with a mistake: the file, line and field named */
+    char path[512];
+    snprintf(path, sizeof path, "%s/bad-network.yaml", tmp_dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("network:\n  layers:\n    - name: a\n      count: 1\n      problem: nowhere.yaml\n", f);
+    fclose(f);
+    r = testutil_cli(tmp_dir, "map %s '%s'", seed_files(), path);
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.err, "bad-network.yaml:5:16: 'problem' of layer 'a': "));
+    assert_non_null(strstr(r.err, "nowhere.yaml: cannot open file"));
+    testutil_run_free(&r);
+    r = testutil_cli(tmp_dir, "map %s '%s' '%s'", seed_files(), path,
+                     testutil_path("onnx/alexnet.onnx"));
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "more than one network"));
     testutil_run_free(&r);
     r = testutil_cli(tmp_dir, "import");
     assert_int_equal(r.status, 2);

@@ -217,6 +217,168 @@ static void test_vgg16_conv1_is_seed_problem(void **state)
     adse_network_free(net);
 }
 
+/* ---- network files (network.yaml) ------------------------------------------------------ */
+
+/* The network.yaml and problem files of `adse import -o` (written here by the same report
+ * functions) read back as the same layers, counts, problems and not-modeled ops. */
+static void test_network_yaml_round_trip(void **state)
+{
+    (void)state;
+    char dir[256];
+    assert_int_equal(testutil_mkdtemp(dir, sizeof dir, "adse-netyaml"), 0);
+    adse_network *net = load("onnx/resnet18.onnx", false);
+    char **files = calloc((size_t)net->n_layers, sizeof *files);
+    assert_non_null(files);
+    char path[512];
+    for (int i = 0; i < net->n_layers; i++) {
+        files[i] = malloc(32);
+        snprintf(files[i], 32, "layer%d.yaml", i);
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        FILE *f = fopen(path, "w");
+        assert_non_null(f);
+        assert_int_equal(adse_report_problem_yaml(f, &net->layers[i].problem), ADSE_OK);
+        fclose(f);
+    }
+    snprintf(path, sizeof path, "%s/network.yaml", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    assert_int_equal(adse_report_network_yaml(f, net, "resnet18.onnx", (const char *const *)files),
+                     ADSE_OK);
+    fclose(f);
+    adse_network *back = NULL;
+    adse_err err;
+    adse_status st = adse_network_load(path, NULL, &back, &err);
+    if (st) fail_msg("%s:%d:%d: %s", err.file, err.line, err.column, err.msg);
+    assert_true(adse_network_is_network_file(path));
+    assert_string_equal(back->name, "resnet18");
+    assert_int_equal(back->n_layers, net->n_layers);
+    for (int i = 0; i < net->n_layers; i++) {
+        assert_string_equal(back->layers[i].name, net->layers[i].name);
+        assert_string_equal(back->layers[i].op, net->layers[i].op);
+        assert_int_equal(back->layers[i].count, net->layers[i].count);
+        assert_true(adse_problem_equal(&back->layers[i].problem, &net->layers[i].problem));
+        free(files[i]);
+    }
+    free(files);
+    assert_int_equal(back->n_skipped, net->n_skipped);
+    for (int i = 0; i < net->n_skipped; i++) {
+        assert_string_equal(back->skipped[i].op, net->skipped[i].op);
+        assert_int_equal(back->skipped[i].count, net->skipped[i].count);
+    }
+    uint64_t macs = 0;
+    assert_true(adse_network_total_macs(back, &macs));
+    assert_int_equal(macs, 1814073344u); /* PyTorch's count (docs/networks.md) */
+    adse_network_free(back);
+    adse_network_free(net);
+    /* a problem file is not a network */
+    assert_false(adse_network_is_network_file(testutil_path("seed-experiment/original/prob.yaml")));
+    assert_true(adse_network_is_network_file("x.onnx"));
+    assert_int_equal(testutil_rmtree(dir), 0);
+}
+
+#define INLINE_PROB "{shape: cnn-layer, instance: {C: 3, K: 4, R: 1, S: 1, N: 1, P: 2, Q: 2}}"
+
+/* Hand-written networks: inline problems, equal problems under two names kept apart, and
+ * every mistake reported at file:line:column with the field named. */
+static void test_network_yaml_errors(void **state)
+{
+    (void)state;
+    adse_network *net = NULL;
+    adse_err err;
+    const char *good = "network:\n"
+                       "  layers:\n"
+                       "    - {name: a, count: 2, macs: 48, problem: " INLINE_PROB "}\n"
+                       "    - {name: b, op: Gemm, count: 3, problem: " INLINE_PROB "}\n"
+                       "  total_macs: 240\n"
+                       "  not_modeled: {Relu: 4}\n";
+    adse_status st = adse_network_load_yaml_string(good, "dir/tiny.yaml", NULL, &net, &err);
+    if (st) fail_msg("%s:%d:%d: %s", err.file, err.line, err.column, err.msg);
+    assert_string_equal(net->name, "tiny");
+    assert_int_equal(net->n_layers, 2);
+    assert_int_equal(net->layers[0].count, 2);
+    assert_int_equal(net->layers[1].count, 3);
+    assert_string_equal(net->layers[1].op, "Gemm");
+    assert_int_equal(net->n_skipped, 1);
+    assert_int_equal(net->skipped[0].count, 4);
+    adse_network_free(net);
+
+    static const struct {
+        const char *text, *want;
+    } cases[] = {
+        {"network:\n  layers:\n    - {name: a, count: 0, problem: " INLINE_PROB "}\n",
+         "n.yaml:3:24: 'count' of layer 'a' must be a positive integer"},
+        {"network:\n  layers:\n    - {name: a, count: two, problem: " INLINE_PROB "}\n",
+         "n.yaml:3:24: 'count' of layer 'a' must be a positive integer"},
+        {"network:\n  layers:\n    - {name: a, problem: " INLINE_PROB "}\n",
+         "n.yaml:3:8: layer 'a' has no 'count'"},
+        {"network:\n  layers:\n    - {name: a, count: 1, problem: " INLINE_PROB "}\n"
+         "    - {name: a, count: 1, problem: " INLINE_PROB "}\n",
+         "n.yaml:4:14: duplicate layer name 'a'"},
+        {"network:\n  layers:\n    - {name: a, count: 1, cont: 2, problem: " INLINE_PROB "}\n",
+         "n.yaml:3:27: unknown key 'cont' in a layer of the network"},
+        {"network:\n  layer:\n    - {name: a}\n", "n.yaml:2:3: unknown key 'layer' in the network"},
+        {"networks:\n  layers: []\n", "n.yaml:1:1: unknown top-level key 'networks' in a network"},
+        {"network:\n  layers:\n    - {name: a, count: 1, problem: missing.yaml}\n",
+         "n.yaml:3:36: 'problem' of layer 'a': missing.yaml: cannot open file"},
+        {"network:\n  layers:\n    - {name: a, count: 1, problem: [1]}\n",
+         "n.yaml:3:36: 'problem' of layer 'a' must be a file name or a problem, got a list"},
+        {"network:\n  layers:\n    - {count: 1, problem: " INLINE_PROB "}\n",
+         "n.yaml:3:7: layer of the network has no 'name'"},
+        {"network:\n  layers:\n    - {name: a, count: 1}\n",
+         "n.yaml:3:8: layer 'a' has no 'problem'"},
+        {"network:\n  layers:\n    - {name: a, count: 1, macs: 47, problem: " INLINE_PROB "}\n",
+         "n.yaml:3:33: 'macs' of layer 'a' is 47 but its problem has 48 MACs"},
+        {"network:\n  layers:\n    - {name: a, count: 2, problem: " INLINE_PROB "}\n"
+         "  total_macs: 48\n",
+         "n.yaml:4:15: 'total_macs' is 48 but the layers' count x MACs add up to 96"},
+        {"network:\n  layers: []\n", "n.yaml:2:11: 'layers' must be a non-empty list"},
+        {"network:\n  layers:\n    - {name: a, count: 1, problem: {instance: {C: 3}}}\n",
+         "n.yaml:3:47: missing bound of dimension 'R' in 'instance'"},
+        {"network:\n  layers:\n    - {name: a, count: 1, problem: " INLINE_PROB "}\n"
+         "  not_modeled: {Relu: -1}\n",
+         "n.yaml:4:23: count of 'Relu' in 'not_modeled' must be a positive integer"},
+        {"problem: " INLINE_PROB "\n", "n.yaml:1:1: unknown top-level key 'problem' in a network"},
+        {"", "n.yaml: no top-level 'network'"},
+    };
+    char buf[1200];
+    int wrong = 0;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        net = NULL;
+        st = adse_network_load_yaml_string(cases[i].text, "n.yaml", NULL, &net, &err);
+        if (st == ADSE_OK) fail_msg("case %zu loaded:\n%s", i, cases[i].text);
+        assert_null(net);
+        adse_err_format(&err, buf, sizeof buf);
+        if (!strstr(buf, cases[i].want)) {
+            print_error("case %zu: got '%s', want '%s'\n", i, buf, cases[i].want);
+            wrong++;
+        }
+    }
+    assert_int_equal(wrong, 0);
+
+    /* problem files: relative to the network file, errors located in the problem file */
+    char dir[256], path[512];
+    assert_int_equal(testutil_mkdtemp(dir, sizeof dir, "adse-netyaml"), 0);
+    snprintf(path, sizeof path, "%s/p.yaml", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("problem:\n  shape: cnn-layer\n  instance: {C: 3, K: 4, R: 1, S: 1, N: 1, P: 2}\n", f);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/q.yaml", dir);
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("architecture: {}\nproblem: " INLINE_PROB "\n", f);
+    fclose(f);
+    const char *text = "network:\n  layers:\n    - {name: a, count: 1, problem: p.yaml}\n";
+    assert_int_equal(adse_network_load_yaml_string(text, "n.yaml", dir, &net, &err), ADSE_E_SPEC);
+    assert_non_null(strstr(err.file, "/p.yaml"));
+    assert_int_equal(err.line, 3);
+    text = "network:\n  layers:\n    - {name: a, count: 1, problem: q.yaml}\n";
+    assert_int_equal(adse_network_load_yaml_string(text, "n.yaml", dir, &net, &err), ADSE_E_SPEC);
+    adse_err_format(&err, buf, sizeof buf);
+    assert_non_null(strstr(buf, "q.yaml:1:1: unknown top-level key 'architecture' in a layer's"));
+    assert_int_equal(testutil_rmtree(dir), 0);
+}
+
 /* ---- malformed models, built with a tiny protobuf writer ------------------------------- */
 
 typedef struct pbw {
@@ -429,6 +591,8 @@ int main(void)
         cmocka_unit_test(test_reference_totals),
         cmocka_unit_test(test_problem_yaml_round_trip),
         cmocka_unit_test(test_vgg16_conv1_is_seed_problem),
+        cmocka_unit_test(test_network_yaml_round_trip),
+        cmocka_unit_test(test_network_yaml_errors),
         cmocka_unit_test(test_good_tiny_graph),
         cmocka_unit_test(test_unknown_op_on_needed_path),
         cmocka_unit_test(test_symbolic_shape),

@@ -68,6 +68,32 @@ adse_status adse_network_load_onnx_buffer(const void *data, size_t size, const c
                                           const adse_onnx_options *opts, adse_network **out,
                                           adse_err *err);
 
+/* Reads a network file (docs/networks.md, "Network files": the network.yaml that
+ * `adse import -o` writes, or one written by hand): a top-level `network` with `layers`,
+ * each a name (unique), a count and a problem (a problem file, relative to the network
+ * file's directory, or an inline problem). Layers are kept as listed, never merged.
+ * Errors name file:line:column and the field (missing file, bad count, duplicate name,
+ * unknown key, `macs` or `total_macs` that disagree with the problems). */
+adse_status adse_network_load_yaml(const char *path, adse_network **out, adse_err *err);
+
+/* The same on a text held in memory: name is used in messages and for the network's
+ * default name, problem files are read relative to base_dir (NULL or "": the current
+ * directory). */
+adse_status adse_network_load_yaml_string(const char *text, const char *name, const char *base_dir,
+                                          adse_network **out, adse_err *err);
+
+/* Either kind of network file: an ONNX model when path ends in ".onnx" (opts may be NULL),
+ * otherwise a network YAML file. */
+adse_status adse_network_load(const char *path, const adse_onnx_options *opts, adse_network **out,
+                              adse_err *err);
+
+/* path ends in ".onnx". */
+bool adse_network_is_onnx_path(const char *path);
+
+/* path is a network: an ONNX model by its name, or a YAML file with a top-level `network`
+ * (false for a file that cannot be read or parsed). */
+bool adse_network_is_network_file(const char *path);
+
 /* An empty network named name (NULL when out of memory). */
 adse_network *adse_network_new(const char *name);
 
@@ -75,6 +101,11 @@ adse_network *adse_network_new(const char *name);
  * appended. ADSE_E_NOMEM or ADSE_E_SPEC (counts overflowing) on failure. */
 adse_status adse_network_add_layer(adse_network *net, const char *name, const char *op,
                                    const adse_problem *problem, adse_err *err);
+
+/* Appends a layer with its count (>= 1), never merged with an equal one (a network file's
+ * layers as listed). ADSE_E_NOMEM or ADSE_E_USAGE (count 0). */
+adse_status adse_network_append_layer(adse_network *net, const char *name, const char *op,
+                                      const adse_problem *problem, uint64_t count, adse_err *err);
 
 /* Counts one node of an op that is not modeled. */
 adse_status adse_network_add_skipped(adse_network *net, const char *op, adse_err *err);

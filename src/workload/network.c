@@ -44,6 +44,14 @@ adse_status adse_network_add_layer(adse_network *net, const char *name, const ch
             return ADSE_OK;
         }
     }
+    return adse_network_append_layer(net, name, op, problem, 1, err);
+}
+
+adse_status adse_network_append_layer(adse_network *net, const char *name, const char *op,
+                                      const adse_problem *problem, uint64_t count, adse_err *err)
+{
+    if (count == 0)
+        return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0, "layer '%s' with count 0", name);
     if (!grow((void **)&net->layers, net->n_layers, &net->cap_layers, sizeof *net->layers))
         return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
     adse_network_layer *l = &net->layers[net->n_layers++];
@@ -51,7 +59,7 @@ adse_status adse_network_add_layer(adse_network *net, const char *name, const ch
     snprintf(l->name, sizeof l->name, "%s", name);
     snprintf(l->op, sizeof l->op, "%s", op);
     l->problem = *problem;
-    l->count = 1;
+    l->count = count;
     return ADSE_OK;
 }
 
