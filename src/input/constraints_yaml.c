@@ -31,6 +31,8 @@
 #include "input/internal.h"
 #include "util/numtext.h"
 
+#include "input/factors.h"
+
 #include <ctype.h>
 #include <inttypes.h>
 #include <math.h>
@@ -63,19 +65,6 @@ typedef struct cctx {
 } cctx;
 
 /* ---- positions and messages ---------------------------------------------------------- */
-
-static adse_srcpos node_pos(const adse__ynode *n)
-{
-    return (adse_srcpos){n->file, n->line, n->column};
-}
-
-/* Position of character off of scalar n (the node's own position for multi-line text). */
-static adse_srcpos char_pos(const adse__ynode *n, size_t off)
-{
-    adse_srcpos p = node_pos(n);
-    if (n->text && !memchr(n->text, '\n', n->len)) p.column += (int)off + (n->plain ? 0 : 1);
-    return p;
-}
 
 static adse_status err_at(cctx *c, adse_srcpos p, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -128,9 +117,9 @@ static adse_status check_keys(cctx *c, const adse__ynode *map, const char *const
         if (ok) continue;
         const char *hint = closest(k->text, allowed);
         if (hint)
-            return err_at(c, node_pos(k), "unknown key '%s' in %s (did you mean '%s'?)", k->text,
-                          where, hint);
-        return err_at(c, node_pos(k), "unknown key '%s' in %s", k->text, where);
+            return err_at(c, adse__ynode_pos(k), "unknown key '%s' in %s (did you mean '%s'?)",
+                          k->text, where, hint);
+        return err_at(c, adse__ynode_pos(k), "unknown key '%s' in %s", k->text, where);
     }
     return ADSE_OK;
 }
@@ -219,25 +208,15 @@ static adse_status parse_factor_text(cctx *c, const adse__ynode *n, const char *
 {
     const adse_problem *p = c->prob;
     size_t i = 0;
-    while (s[i]) {
-        unsigned char ch = (unsigned char)s[i];
-        if (isspace(ch) || ch == ',') {
-            i++;
-            continue;
-        }
-        if (ch == '#') {
-            while (s[i] && s[i] != '\n')
-                i++;
-            continue;
-        }
-        adse_srcpos at = char_pos(n, base + i);
-        if (!isalpha(ch))
-            return err_at(c, at, "unexpected '%c' in factors '%s' (expected e.g. 'P=4', 'P<=8')",
-                          ch, n->text);
-        size_t start = i;
-        while (isalpha((unsigned char)s[i]))
-            i++;
-        size_t len = i - start;
+    adse__factor_token t;
+    adse__factor_lex lx;
+    while ((lx = adse__factor_next(s, &i, true, UINT64_MAX - 1, &t)) != ADSE__FLEX_END) {
+        if (lx == ADSE__FLEX_BAD_CHAR)
+            return err_at(c, adse__ynode_char_pos(n, base + t.at),
+                          "unexpected '%c' in factors '%s' (expected e.g. 'P=4', 'P<=8')", s[t.at],
+                          n->text);
+        size_t start = t.name_at, len = t.name_len;
+        adse_srcpos at = adse__ynode_char_pos(n, base + start);
         int x = len == 1 ? adse_problem_dim_id(p, s[start]) : -1;
         if (x < 0) {
             char dims[ADSE_MAX_DIMS + 1];
@@ -247,35 +226,17 @@ static adse_status parse_factor_text(cctx *c, const adse__ynode *n, const char *
                           "factor for unknown dimension '%.*s' in factors '%s' (dimensions: %s)",
                           (int)(len > 32 ? 32 : len), s + start, n->text, dims);
         }
-        while (s[i] == ' ' || s[i] == '\t')
-            i++;
-        int op = OP_EQ;
-        if (s[i] == '<' || s[i] == '>') {
-            if (s[i + 1] != '=')
-                return err_at(c, char_pos(n, base + i),
-                              "bad operator '%c' in factors '%s' (use '=', '<=' or '>=')", s[i],
-                              n->text);
-            op = s[i] == '<' ? OP_MAX : OP_MIN;
-            i += 2;
-        } else if (s[i] == '=') {
-            i++;
-        } else if (s[i] && !isdigit((unsigned char)s[i])) {
-            return err_at(c, char_pos(n, base + i),
-                          "bad operator '%c' in factors '%s' (use '=', '<=' or '>=')", s[i],
+        if (lx == ADSE__FLEX_BAD_REL)
+            return err_at(c, adse__ynode_char_pos(n, base + t.at),
+                          "bad operator '%c' in factors '%s' (use '=', '<=' or '>=')", s[t.at],
                           n->text);
-        }
-        while (s[i] == ' ' || s[i] == '\t')
-            i++;
-        if (!isdigit((unsigned char)s[i]))
+        int op = t.rel == ADSE__FACTOR_MAX ? OP_MAX : t.rel == ADSE__FACTOR_MIN ? OP_MIN : OP_EQ;
+        if (lx == ADSE__FLEX_NO_NUMBER)
             return err_at(c, at, "missing number after '%c%s' in factors '%s'", s[start],
                           op == OP_EQ ? "=" : op_text[op], n->text);
-        uint64_t v = 0;
-        while (isdigit((unsigned char)s[i])) {
-            uint64_t d = (uint64_t)(s[i++] - '0');
-            if (v > (UINT64_MAX - 1 - d) / 10)
-                return err_at(c, at, "factor of '%c' is too large", s[start]);
-            v = v * 10 + d;
-        }
+        if (lx == ADSE__FLEX_TOO_LARGE)
+            return err_at(c, at, "factor of '%c' is too large", s[start]);
+        uint64_t v = t.value;
         if (seen_ops[x] & (1u << op))
             return err_at(c, at, "factor '%c%s' given twice in factors '%s'", s[start], op_text[op],
                           n->text);
@@ -341,12 +302,12 @@ static adse_status perm_add(cctx *c, const adse__ynode *n, size_t off, char lett
         char dims[ADSE_MAX_DIMS + 1];
         memcpy(dims, p->dim_names, p->n_dims);
         dims[p->n_dims] = 0;
-        return err_at(c, char_pos(n, off),
+        return err_at(c, adse__ynode_char_pos(n, off),
                       "permutation letter '%c' is not a dimension (dimensions: %s)", letter, dims);
     }
     if (used[x])
-        return err_at(c, char_pos(n, off), "dimension '%c' appears twice in permutation '%s'",
-                      letter, n->text);
+        return err_at(c, adse__ynode_char_pos(n, off),
+                      "dimension '%c' appears twice in permutation '%s'", letter, n->text);
     used[x] = true;
     if (in_suffix)
         ps->suffix[ps->n_suffix++] = (uint8_t)x;
@@ -387,7 +348,8 @@ static adse_status parse_permutation(cctx *c, const adse__ynode *n, perm_spec *p
         if (isspace(ch)) continue; /* Timeloop reads with `iss >> char`: spaces mean nothing */
         if (ch == '_') {
             if (in_suffix)
-                return err_at(c, char_pos(n, i), "more than one '_' in permutation '%s'", n->text);
+                return err_at(c, adse__ynode_char_pos(n, i),
+                              "more than one '_' in permutation '%s'", n->text);
             in_suffix = true;
             continue;
         }
@@ -401,7 +363,7 @@ static adse_status set_permutation(cctx *c, int sp, int level, const perm_spec *
                                    const adse__ynode *n)
 {
     adse_tiling_constraint *t = sp ? &c->c->spatial[level] : &c->c->temporal[level];
-    adse_srcpos at = node_pos(n);
+    adse_srcpos at = adse__ynode_pos(n);
     adse_srcpos *first = &c->perm_at[sp][level];
     if (first->line > 0) {
         bool same = t->n_prefix == ps->n_prefix && t->n_suffix == ps->n_suffix &&
@@ -450,7 +412,7 @@ static adse_status get_double(adse_err *err, const adse__ynode *n, const char *w
 static adse_status set_once_u64(cctx *c, uint64_t *slot, adse_srcpos *first, uint64_t v,
                                 const adse__ynode *n, const char *what, int sp, int level)
 {
-    adse_srcpos at = node_pos(n);
+    adse_srcpos at = adse__ynode_pos(n);
     if (first->line > 0) {
         if (*slot == v) return ADSE_OK;
         char where[ADSE_ERR_FILE_MAX + 32];
@@ -522,7 +484,7 @@ static adse_status parse_keep_bypass(cctx *c, const adse__ynode *entry, int leve
             in_entry[k] |= 1u << d;
             bool keep = k == 0;
             uint32_t bit = 1u << level;
-            adse_srcpos at = node_pos(item);
+            adse_srcpos at = adse__ynode_pos(item);
             adse_srcpos *first = &c->keep_at[d][level];
             if (first->line > 0) {
                 bool was_keep = (c->c->keep_value[d] & bit) != 0;
@@ -736,7 +698,7 @@ static adse_status parse_entry(cctx *c, const adse__ynode *entry)
                               "parallelism must be constrained at the innermost storage level "
                               "'%s', not at '%s'",
                               level_name(c, 0), level_name(c, level));
-        adse_srcpos at = node_pos(n);
+        adse_srcpos at = adse__ynode_pos(n);
         if (c->min_par_at.line > 0 && c->c->min_parallelism != v) {
             char where[ADSE_ERR_FILE_MAX + 32];
             return err_at(c, at, "conflicting minimum parallelism %g and %g (the first at %s)",
@@ -795,9 +757,9 @@ static adse_status parse_source(cctx *c, const adse__ynode *n, const char *what)
         if (ok) continue;
         const char *hint = closest(k->text, keys);
         if (hint)
-            return err_at(c, node_pos(k), "unknown key '%s' in %s (did you mean '%s'?)", k->text,
-                          where, hint);
-        return err_at(c, node_pos(k), "unknown key '%s' in %s", k->text, where);
+            return err_at(c, adse__ynode_pos(k), "unknown key '%s' in %s (did you mean '%s'?)",
+                          k->text, where, hint);
+        return err_at(c, adse__ynode_pos(k), "unknown key '%s' in %s", k->text, where);
     }
     const adse__ynode *tmpl = adse__ymap_get(n, "template");
     if (tmpl && !adse__ynode_is_null(tmpl)) {

@@ -1,6 +1,8 @@
 /* `mapping:` (model.md §3.1) -> adse_mapping. */
 #include "input/internal.h"
 
+#include "input/factors.h"
+
 #include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -91,60 +93,32 @@ static adse_status parse_factors(mctx *c, const adse__ynode *n, uint64_t *factor
     const char *s = n->text;
     bool seen[ADSE_MAX_DIMS] = {false};
     size_t i = 0;
-    while (s[i]) {
-        unsigned char ch = (unsigned char)s[i];
-        if (isspace(ch) || ch == ',') {
-            i++;
-            continue;
+    adse__factor_token t;
+    adse__factor_lex lx;
+    while ((lx = adse__factor_next(s, &i, false, UINT64_MAX, &t)) != ADSE__FLEX_END) {
+        if (lx == ADSE__FLEX_BAD_CHAR) {
+            char bad[2] = {s[t.at], 0};
+            return err_at_char(c, n, t.at, "unexpected '%s' in factors '%s'", bad, s);
         }
-        if (ch == '#') {
-            while (s[i] && s[i] != '\n')
-                i++;
-            continue;
-        }
-        if (!isalpha(ch)) {
-            char bad[2] = {(char)ch, 0};
-            return err_at_char(c, n, i, "unexpected '%s' in factors '%s'", bad, s);
-        }
-        size_t start = i;
-        while (isalpha((unsigned char)s[i]))
-            i++;
+        size_t start = t.name_at;
         char name[ADSE_NAME_MAX];
-        size_t len = i - start < sizeof name - 1 ? i - start : sizeof name - 1;
+        size_t len = t.name_len < sizeof name - 1 ? t.name_len : sizeof name - 1;
         memcpy(name, s + start, len);
         name[len] = 0;
         int x = len == 1 ? adse_problem_dim_id(c->prob, name[0]) : -1;
         if (x < 0)
             return err_at_char(c, n, start, "factor for unknown dimension '%s'%s", name,
                                len == 1 ? "" : " (dimension names are one letter)");
-        while (s[i] == ' ' || s[i] == '\t')
-            i++;
-        if (s[i] == '=') i++;
-        while (s[i] == ' ' || s[i] == '\t')
-            i++;
-        if (!isdigit((unsigned char)s[i]))
+        if (lx == ADSE__FLEX_NO_NUMBER)
             return err_at_char(c, n, start, "missing number after '%s' in factors '%s'", name, s);
-        uint64_t v = 0;
-        while (isdigit((unsigned char)s[i])) {
-            uint64_t d = (uint64_t)(s[i++] - '0');
-            if (v > (UINT64_MAX - d) / 10)
-                return err_at_char(c, n, start, "factor of '%s' is too large%s", name, "");
-            v = v * 10 + d;
-        }
-        size_t j = i;
-        while (s[j] == ' ' || s[j] == '\t')
-            j++;
-        if (s[j] == ',') {
-            j++;
-            while (s[j] == ' ' || s[j] == '\t')
-                j++;
-            if (isdigit((unsigned char)s[j]))
-                return err_at_char(
-                    c, n, start, "imperfect factor '%s=..,residual' is not supported%s", name, "");
-        }
+        if (lx == ADSE__FLEX_TOO_LARGE)
+            return err_at_char(c, n, start, "factor of '%s' is too large%s", name, "");
+        if (t.residual)
+            return err_at_char(c, n, start, "imperfect factor '%s=..,residual' is not supported%s",
+                               name, "");
         if (seen[x]) return err_at_char(c, n, start, "factor of '%s' given twice%s", name, "");
         seen[x] = true;
-        factors[x] = v == 0 ? c->prob->bounds[x] : v; /* 0 = the full bound */
+        factors[x] = t.value == 0 ? c->prob->bounds[x] : t.value; /* 0 = the full bound */
     }
     return ADSE_OK;
 }

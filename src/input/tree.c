@@ -714,6 +714,13 @@ adse_srcpos adse__ynode_pos(const adse__ynode *n)
     return pos;
 }
 
+adse_srcpos adse__ynode_char_pos(const adse__ynode *n, size_t off)
+{
+    adse_srcpos pos = adse__ynode_pos(n);
+    if (n && n->text && !memchr(n->text, '\n', n->len)) pos.column += (int)off + (n->plain ? 0 : 1);
+    return pos;
+}
+
 const char *adse__ynode_kind_name(const adse__ynode *n)
 {
     if (!n || adse__ynode_is_null(n)) return "nothing";

@@ -111,6 +111,9 @@ const adse__ypair *adse__ymap_pair(const adse__ynode *map, const char *key);
 const adse__ynode *adse__ymap_get(const adse__ynode *map, const char *key);
 /* Where n starts. */
 adse_srcpos adse__ynode_pos(const adse__ynode *n);
+/* Where character off of scalar n stands: exact for a one-line scalar (plain or quoted,
+ * without escapes), n's own position for a multi-line one (folded, literal). */
+adse_srcpos adse__ynode_char_pos(const adse__ynode *n, size_t off);
 /* "a scalar", "a list" or "a mapping". */
 const char *adse__ynode_kind_name(const adse__ynode *n);
 
