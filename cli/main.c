@@ -35,6 +35,8 @@ const cli_command *cli_find(const char *name)
     return NULL;
 }
 
+static void verror(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
 static void verror(const char *fmt, va_list ap)
 {
     fputs("adse: ", stderr);

@@ -232,15 +232,14 @@ static void test_cli_ignore_sparse(void **state)
 static void test_arch_key(void **state)
 {
     (void)state;
-    static const char *tree =
-        "  subtree:\n  - name: S\n    local:\n    - name: Buf\n      class: SRAM\n"
-        "      attributes: {depth: %d, width: 16, word-bits: 16}\n"
-        "    - name: mac\n      class: intmac\n      attributes: {word-bits: 16}\n";
+#define ARCH_KEY_TREE                                                                              \
+    "  subtree:\n  - name: S\n    local:\n    - name: Buf\n      class: SRAM\n"                    \
+    "      attributes: {depth: %d, width: 16, word-bits: 16}\n"                                    \
+    "    - name: mac\n      class: intmac\n      attributes: {word-bits: 16}\n"
     char a[512], b[512];
-    snprintf(a, sizeof a, "arch:\n");
-    snprintf(a + strlen(a), sizeof a - strlen(a), tree, 64);
-    snprintf(b, sizeof b, "architecture:\n");
-    snprintf(b + strlen(b), sizeof b - strlen(b), tree, 128);
+    snprintf(a, sizeof a, "arch:\n" ARCH_KEY_TREE, 64);
+    snprintf(b, sizeof b, "architecture:\n" ARCH_KEY_TREE, 128);
+#undef ARCH_KEY_TREE
     const adse_spec_options *fb = testutil_fallback_options();
     const char *one[] = {a};
     const char *names[] = {"a.yaml", "b.yaml"};

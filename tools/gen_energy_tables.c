@@ -162,7 +162,7 @@ static int log2_index(double v, double base, int n)
 
 static FILE *g_out;
 
-static void out(const char *fmt, ...)
+static void __attribute__((format(printf, 1, 2))) out(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);

@@ -66,19 +66,6 @@ typedef struct cctx {
 
 /* ---- positions and messages ---------------------------------------------------------- */
 
-static adse_status err_at(cctx *c, adse_srcpos p, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static adse_status err_at(cctx *c, adse_srcpos p, const char *fmt, ...)
-{
-    char msg[ADSE_ERR_MSG_MAX];
-    va_list ap;
-    va_start(ap, fmt);
-    adse__c_vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    return adse_err_set(c->err, ADSE_E_SPEC, p.file, p.line, p.column, "%s", msg);
-}
-
 /* "line L, column C" when first is in the file of now, else "file:L:C". */
 static const char *first_at(adse_srcpos first, adse_srcpos now, char *buf, size_t size)
 {
@@ -117,9 +104,11 @@ static adse_status check_keys(cctx *c, const adse__ynode *map, const char *const
         if (ok) continue;
         const char *hint = closest(k->text, allowed);
         if (hint)
-            return err_at(c, adse__ynode_pos(k), "unknown key '%s' in %s (did you mean '%s'?)",
-                          k->text, where, hint);
-        return err_at(c, adse__ynode_pos(k), "unknown key '%s' in %s", k->text, where);
+            return adse__yerr_at(c->err, ADSE_E_SPEC, adse__ynode_pos(k),
+                                 "unknown key '%s' in %s (did you mean '%s'?)", k->text, where,
+                                 hint);
+        return adse__yerr_at(c->err, ADSE_E_SPEC, adse__ynode_pos(k), "unknown key '%s' in %s",
+                             k->text, where);
     }
     return ADSE_OK;
 }
@@ -154,23 +143,23 @@ static adse_status set_factor(cctx *c, int sp, int level, int x, int op, uint64_
     char a[48], b[48], where[ADSE_ERR_FILE_MAX + 32];
     if (first->line > 0) {
         if (*slot == v) return ADSE_OK;
-        return err_at(c, at,
-                      "conflicting constraints '%s' and '%s' on the %s loops of '%s' "
-                      "(the first at %s)",
-                      factor_text(c, x, op, *slot, a, sizeof a),
-                      factor_text(c, x, op, v, b, sizeof b), tiling_name[sp], level_name(c, level),
-                      first_at(*first, at, where, sizeof where));
+        return adse__yerr_at(c->err, ADSE_E_SPEC, at,
+                             "conflicting constraints '%s' and '%s' on the %s loops of '%s' "
+                             "(the first at %s)",
+                             factor_text(c, x, op, *slot, a, sizeof a),
+                             factor_text(c, x, op, v, b, sizeof b), tiling_name[sp],
+                             level_name(c, level), first_at(*first, at, where, sizeof where));
     }
     if (op == OP_EQ && v == ADSE_FACTOR_REST) {
         /* "The rest of the bound" can be taken by one tiling level only. */
         adse_srcpos *rest = &c->rest_at[x];
         if (rest->line > 0)
-            return err_at(c, at,
-                          "'%c=0' (the rest of the bound) on the %s loops of '%s' and on the %s "
-                          "loops of '%s' (the first at %s)",
-                          c->prob->dim_names[x], tiling_name[c->rest_sp[x]],
-                          level_name(c, c->rest_level[x]), tiling_name[sp], level_name(c, level),
-                          first_at(*rest, at, where, sizeof where));
+            return adse__yerr_at(
+                c->err, ADSE_E_SPEC, at,
+                "'%c=0' (the rest of the bound) on the %s loops of '%s' and on the %s "
+                "loops of '%s' (the first at %s)",
+                c->prob->dim_names[x], tiling_name[c->rest_sp[x]], level_name(c, c->rest_level[x]),
+                tiling_name[sp], level_name(c, level), first_at(*rest, at, where, sizeof where));
         *rest = at;
         c->rest_sp[x] = sp;
         c->rest_level[x] = level;
@@ -194,10 +183,11 @@ static adse_status set_factor(cctx *c, int sp, int level, int x, int op, uint64_
     else if (has_min && has_max && t->factor_min[x] > t->factor_max[x])
         lo = OP_MIN, hi = OP_MAX;
     if (lo >= 0)
-        return err_at(c, at, "contradictory constraints '%s' and '%s' on the %s loops of '%s'",
-                      factor_text(c, x, lo, *factor_slot(t, lo, x), a, sizeof a),
-                      factor_text(c, x, hi, *factor_slot(t, hi, x), b, sizeof b), tiling_name[sp],
-                      level_name(c, level));
+        return adse__yerr_at(c->err, ADSE_E_SPEC, at,
+                             "contradictory constraints '%s' and '%s' on the %s loops of '%s'",
+                             factor_text(c, x, lo, *factor_slot(t, lo, x), a, sizeof a),
+                             factor_text(c, x, hi, *factor_slot(t, hi, x), b, sizeof b),
+                             tiling_name[sp], level_name(c, level));
     return ADSE_OK;
 }
 
@@ -212,9 +202,9 @@ static adse_status parse_factor_text(cctx *c, const adse__ynode *n, const char *
     adse__factor_lex lx;
     while ((lx = adse__factor_next(s, &i, true, UINT64_MAX - 1, &t)) != ADSE__FLEX_END) {
         if (lx == ADSE__FLEX_BAD_CHAR)
-            return err_at(c, adse__ynode_char_pos(n, base + t.at),
-                          "unexpected '%c' in factors '%s' (expected e.g. 'P=4', 'P<=8')", s[t.at],
-                          n->text);
+            return adse__yerr_at(c->err, ADSE_E_SPEC, adse__ynode_char_pos(n, base + t.at),
+                                 "unexpected '%c' in factors '%s' (expected e.g. 'P=4', 'P<=8')",
+                                 s[t.at], n->text);
         size_t start = t.name_at, len = t.name_len;
         adse_srcpos at = adse__ynode_char_pos(n, base + start);
         int x = len == 1 ? adse_problem_dim_id(p, s[start]) : -1;
@@ -222,24 +212,27 @@ static adse_status parse_factor_text(cctx *c, const adse__ynode *n, const char *
             char dims[ADSE_MAX_DIMS + 1];
             memcpy(dims, p->dim_names, p->n_dims);
             dims[p->n_dims] = 0;
-            return err_at(c, at,
-                          "factor for unknown dimension '%.*s' in factors '%s' (dimensions: %s)",
-                          (int)(len > 32 ? 32 : len), s + start, n->text, dims);
+            return adse__yerr_at(
+                c->err, ADSE_E_SPEC, at,
+                "factor for unknown dimension '%.*s' in factors '%s' (dimensions: %s)",
+                (int)(len > 32 ? 32 : len), s + start, n->text, dims);
         }
         if (lx == ADSE__FLEX_BAD_REL)
-            return err_at(c, adse__ynode_char_pos(n, base + t.at),
-                          "bad operator '%c' in factors '%s' (use '=', '<=' or '>=')", s[t.at],
-                          n->text);
+            return adse__yerr_at(c->err, ADSE_E_SPEC, adse__ynode_char_pos(n, base + t.at),
+                                 "bad operator '%c' in factors '%s' (use '=', '<=' or '>=')",
+                                 s[t.at], n->text);
         int op = t.rel == ADSE__FACTOR_MAX ? OP_MAX : t.rel == ADSE__FACTOR_MIN ? OP_MIN : OP_EQ;
         if (lx == ADSE__FLEX_NO_NUMBER)
-            return err_at(c, at, "missing number after '%c%s' in factors '%s'", s[start],
-                          op == OP_EQ ? "=" : op_text[op], n->text);
+            return adse__yerr_at(c->err, ADSE_E_SPEC, at,
+                                 "missing number after '%c%s' in factors '%s'", s[start],
+                                 op == OP_EQ ? "=" : op_text[op], n->text);
         if (lx == ADSE__FLEX_TOO_LARGE)
-            return err_at(c, at, "factor of '%c' is too large", s[start]);
+            return adse__yerr_at(c->err, ADSE_E_SPEC, at, "factor of '%c' is too large", s[start]);
         uint64_t v = t.value;
         if (seen_ops[x] & (1u << op))
-            return err_at(c, at, "factor '%c%s' given twice in factors '%s'", s[start], op_text[op],
-                          n->text);
+            return adse__yerr_at(c->err, ADSE_E_SPEC, at,
+                                 "factor '%c%s' given twice in factors '%s'", s[start], op_text[op],
+                                 n->text);
         seen_ops[x] |= (uint8_t)(1u << op);
 
         uint64_t bound = p->bounds[x];
@@ -249,15 +242,18 @@ static adse_status parse_factor_text(cctx *c, const adse__ynode *n, const char *
             else if (v > bound)
                 v = bound; /* Timeloop clamps (with a warning) */
             else if (bound % v != 0)
-                return err_at(c, at,
-                              "factor %c=%" PRIu64 " does not divide the bound %" PRIu64 " of '%c'",
-                              s[start], v, bound, s[start]);
+                return adse__yerr_at(c->err, ADSE_E_SPEC, at,
+                                     "factor %c=%" PRIu64 " does not divide the bound %" PRIu64
+                                     " of '%c'",
+                                     s[start], v, bound, s[start]);
         } else if (v == 0) {
-            return err_at(c, at, "factor bound '%c%s0' must be positive", s[start], op_text[op]);
+            return adse__yerr_at(c->err, ADSE_E_SPEC, at, "factor bound '%c%s0' must be positive",
+                                 s[start], op_text[op]);
         } else if (op == OP_MIN && v > bound) {
-            return err_at(c, at,
-                          "minimum factor %c>=%" PRIu64 " exceeds the bound %" PRIu64 " of '%c'",
-                          s[start], v, bound, s[start]);
+            return adse__yerr_at(c->err, ADSE_E_SPEC, at,
+                                 "minimum factor %c>=%" PRIu64 " exceeds the bound %" PRIu64
+                                 " of '%c'",
+                                 s[start], v, bound, s[start]);
         }
         adse_status st = set_factor(c, sp, level, x, op, v, at);
         if (st) return st;
@@ -302,12 +298,13 @@ static adse_status perm_add(cctx *c, const adse__ynode *n, size_t off, char lett
         char dims[ADSE_MAX_DIMS + 1];
         memcpy(dims, p->dim_names, p->n_dims);
         dims[p->n_dims] = 0;
-        return err_at(c, adse__ynode_char_pos(n, off),
-                      "permutation letter '%c' is not a dimension (dimensions: %s)", letter, dims);
+        return adse__yerr_at(c->err, ADSE_E_SPEC, adse__ynode_char_pos(n, off),
+                             "permutation letter '%c' is not a dimension (dimensions: %s)", letter,
+                             dims);
     }
     if (used[x])
-        return err_at(c, adse__ynode_char_pos(n, off),
-                      "dimension '%c' appears twice in permutation '%s'", letter, n->text);
+        return adse__yerr_at(c->err, ADSE_E_SPEC, adse__ynode_char_pos(n, off),
+                             "dimension '%c' appears twice in permutation '%s'", letter, n->text);
     used[x] = true;
     if (in_suffix)
         ps->suffix[ps->n_suffix++] = (uint8_t)x;
@@ -348,8 +345,8 @@ static adse_status parse_permutation(cctx *c, const adse__ynode *n, perm_spec *p
         if (isspace(ch)) continue; /* Timeloop reads with `iss >> char`: spaces mean nothing */
         if (ch == '_') {
             if (in_suffix)
-                return err_at(c, adse__ynode_char_pos(n, i),
-                              "more than one '_' in permutation '%s'", n->text);
+                return adse__yerr_at(c->err, ADSE_E_SPEC, adse__ynode_char_pos(n, i),
+                                     "more than one '_' in permutation '%s'", n->text);
             in_suffix = true;
             continue;
         }
@@ -371,9 +368,10 @@ static adse_status set_permutation(cctx *c, int sp, int level, const perm_spec *
                     memcmp(t->suffix, ps->suffix, ps->n_suffix) == 0;
         if (same) return ADSE_OK;
         char where[ADSE_ERR_FILE_MAX + 32];
-        return err_at(c, at, "conflicting permutations for the %s loops of '%s' (the first at %s)",
-                      tiling_name[sp], level_name(c, level),
-                      first_at(*first, at, where, sizeof where));
+        return adse__yerr_at(c->err, ADSE_E_SPEC, at,
+                             "conflicting permutations for the %s loops of '%s' (the first at %s)",
+                             tiling_name[sp], level_name(c, level),
+                             first_at(*first, at, where, sizeof where));
     }
     *first = at;
     t->has_permutation = true;
@@ -416,11 +414,11 @@ static adse_status set_once_u64(cctx *c, uint64_t *slot, adse_srcpos *first, uin
     if (first->line > 0) {
         if (*slot == v) return ADSE_OK;
         char where[ADSE_ERR_FILE_MAX + 32];
-        return err_at(c, at,
-                      "conflicting '%s' values %" PRIu64 " and %" PRIu64
-                      " for the %s loops of '%s' (the first at %s)",
-                      what, *slot, v, tiling_name[sp], level_name(c, level),
-                      first_at(*first, at, where, sizeof where));
+        return adse__yerr_at(c->err, ADSE_E_SPEC, at,
+                             "conflicting '%s' values %" PRIu64 " and %" PRIu64
+                             " for the %s loops of '%s' (the first at %s)",
+                             what, *slot, v, tiling_name[sp], level_name(c, level),
+                             first_at(*first, at, where, sizeof where));
     }
     *slot = v;
     *first = at;
@@ -490,12 +488,12 @@ static adse_status parse_keep_bypass(cctx *c, const adse__ynode *entry, int leve
                 bool was_keep = (c->c->keep_value[d] & bit) != 0;
                 if (was_keep == keep) continue;
                 char where[ADSE_ERR_FILE_MAX + 32];
-                return err_at(c, at,
-                              "conflicting constraints: data space '%s' is %s at '%s' here but "
-                              "%s at %s",
-                              item->text, keep ? "kept" : "bypassed", level_name(c, level),
-                              was_keep ? "kept" : "bypassed",
-                              first_at(*first, at, where, sizeof where));
+                return adse__yerr_at(
+                    c->err, ADSE_E_SPEC, at,
+                    "conflicting constraints: data space '%s' is %s at '%s' here but "
+                    "%s at %s",
+                    item->text, keep ? "kept" : "bypassed", level_name(c, level),
+                    was_keep ? "kept" : "bypassed", first_at(*first, at, where, sizeof where));
             }
             *first = at;
             c->c->keep_fixed[d] |= bit;
@@ -701,9 +699,10 @@ static adse_status parse_entry(cctx *c, const adse__ynode *entry)
         adse_srcpos at = adse__ynode_pos(n);
         if (c->min_par_at.line > 0 && c->c->min_parallelism != v) {
             char where[ADSE_ERR_FILE_MAX + 32];
-            return err_at(c, at, "conflicting minimum parallelism %g and %g (the first at %s)",
-                          c->c->min_parallelism, v,
-                          first_at(c->min_par_at, at, where, sizeof where));
+            return adse__yerr_at(c->err, ADSE_E_SPEC, at,
+                                 "conflicting minimum parallelism %g and %g (the first at %s)",
+                                 c->c->min_parallelism, v,
+                                 first_at(c->min_par_at, at, where, sizeof where));
         }
         c->min_par_at = at;
         c->c->min_parallelism = v;
@@ -757,9 +756,11 @@ static adse_status parse_source(cctx *c, const adse__ynode *n, const char *what)
         if (ok) continue;
         const char *hint = closest(k->text, keys);
         if (hint)
-            return err_at(c, adse__ynode_pos(k), "unknown key '%s' in %s (did you mean '%s'?)",
-                          k->text, where, hint);
-        return err_at(c, adse__ynode_pos(k), "unknown key '%s' in %s", k->text, where);
+            return adse__yerr_at(c->err, ADSE_E_SPEC, adse__ynode_pos(k),
+                                 "unknown key '%s' in %s (did you mean '%s'?)", k->text, where,
+                                 hint);
+        return adse__yerr_at(c->err, ADSE_E_SPEC, adse__ynode_pos(k), "unknown key '%s' in %s",
+                             k->text, where);
     }
     const adse__ynode *tmpl = adse__ymap_get(n, "template");
     if (tmpl && !adse__ynode_is_null(tmpl)) {

@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,15 +55,18 @@ typedef struct expr_parser {
     64 /* parentheses, function calls and unary signs, nested: bounds the                          \
           recursion of the parser */
 
-static adse_status expr_error(expr_parser *p, const char *fmt, const char *arg)
+static adse_status expr_error(expr_parser *p, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static adse_status expr_error(expr_parser *p, const char *fmt, ...)
 {
     char msg[256];
-    snprintf(msg, sizeof msg, fmt, arg);
-    int col = p->node->column + (int)p->pos + (p->node->plain ? 0 : 1);
-    const char *nl = strchr(p->text, '\n');
-    if (nl && (size_t)(nl - p->text) < p->pos) col = p->node->column; /* multi-line: approximate */
-    return adse_err_set(p->err, ADSE_E_SPEC, p->node->file, p->node->line, col,
-                        "loss expression: %s", msg);
+    va_list ap;
+    va_start(ap, fmt);
+    adse__c_vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return adse__yerr_at(p->err, ADSE_E_SPEC, adse__ynode_char_pos(p->node, p->pos),
+                         "loss expression: %s", msg);
 }
 
 static void expr_skip(expr_parser *p)
@@ -74,11 +78,11 @@ static void expr_skip(expr_parser *p)
 static adse_status expr_emit(expr_parser *p, adse_search_op op, int stack_delta)
 {
     if (p->loss->n_ops == ADSE_SEARCH_EXPR_MAX)
-        return expr_error(p, "longer than %s instructions", "ADSE_SEARCH_EXPR_MAX");
+        return expr_error(p, "longer than ADSE_SEARCH_EXPR_MAX instructions");
     p->loss->ops[p->loss->n_ops++] = op;
     p->depth += stack_delta;
     if (p->depth > p->max_depth) p->max_depth = p->depth;
-    if (p->max_depth > EXPR_MAX_STACK) return expr_error(p, "nested too deeply%s", "");
+    if (p->max_depth > EXPR_MAX_STACK) return expr_error(p, "nested too deeply");
     return ADSE_OK;
 }
 
@@ -89,7 +93,7 @@ static adse_status expr_primary_nested(expr_parser *p);
 /* Every recursion of the parser passes here: parentheses, arguments and signs nest. */
 static adse_status expr_primary(expr_parser *p)
 {
-    if (p->nest >= EXPR_MAX_NEST) return expr_error(p, "nested too deeply%s", "");
+    if (p->nest >= EXPR_MAX_NEST) return expr_error(p, "nested too deeply");
     p->nest++;
     adse_status st = expr_primary_nested(p);
     p->nest--;
@@ -105,7 +109,7 @@ static adse_status expr_primary_nested(expr_parser *p)
         p->pos++;
         if ((st = expr_sum(p))) return st;
         expr_skip(p);
-        if (p->text[p->pos] != ')') return expr_error(p, "expected ')'%s", "");
+        if (p->text[p->pos] != ')') return expr_error(p, "expected ')'");
         p->pos++;
         return ADSE_OK;
     }
@@ -113,7 +117,7 @@ static adse_status expr_primary_nested(expr_parser *p)
         char *end;
         errno = 0;
         double v = adse__num_parse(t, &end);
-        if (end == t || errno == ERANGE || !isfinite(v)) return expr_error(p, "bad number%s", "");
+        if (end == t || errno == ERANGE || !isfinite(v)) return expr_error(p, "bad number");
         p->pos += (size_t)(end - t);
         return expr_emit(p, (adse_search_op){.code = ADSE_OP_NUM, .value = v}, 1);
     }
@@ -122,7 +126,7 @@ static adse_status expr_primary_nested(expr_parser *p)
         while (isalnum((unsigned char)t[n]) || t[n] == '_' || t[n] == '.')
             n++;
         char word[64];
-        if (n >= sizeof word) return expr_error(p, "name too long%s", "");
+        if (n >= sizeof word) return expr_error(p, "name too long");
         memcpy(word, t, n);
         word[n] = 0;
         p->pos += n;
@@ -178,7 +182,7 @@ static adse_status expr_primary_nested(expr_parser *p)
         return expr_emit(
             p, (adse_search_op){.code = ADSE_OP_METRIC, .metric = (uint8_t)m, .baseline = base}, 1);
     }
-    if (!*t) return expr_error(p, "unexpected end%s", "");
+    if (!*t) return expr_error(p, "unexpected end");
     char c[2] = {*t, 0};
     return expr_error(p, "unexpected '%s'", c);
 }
@@ -189,7 +193,7 @@ static adse_status expr_unary(expr_parser *p)
     char c = p->text[p->pos];
     if (c == '-' || c == '+') {
         p->pos++;
-        if (p->nest >= EXPR_MAX_NEST) return expr_error(p, "nested too deeply%s", "");
+        if (p->nest >= EXPR_MAX_NEST) return expr_error(p, "nested too deeply");
         p->nest++;
         adse_status st = expr_unary(p);
         p->nest--;

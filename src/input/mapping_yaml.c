@@ -26,15 +26,6 @@ typedef struct mctx {
     adse_err *err;
 } mctx;
 
-/* Error at character offset off of scalar n when the column can be told exactly. */
-static adse_status err_at_char(mctx *c, const adse__ynode *n, size_t off, const char *fmt,
-                               const char *arg1, const char *arg2)
-{
-    adse__ynode at = *n;
-    if (!memchr(n->text, '\n', n->len)) at.column = n->column + (int)off + (n->plain ? 0 : 1);
-    return adse__yerr(c->err, ADSE_E_SPEC, &at, fmt, arg1, arg2);
-}
-
 void adse__level_names(const adse_arch *a, char *buf, size_t size)
 {
     size_t used = 0;
@@ -98,7 +89,8 @@ static adse_status parse_factors(mctx *c, const adse__ynode *n, uint64_t *factor
     while ((lx = adse__factor_next(s, &i, false, UINT64_MAX, &t)) != ADSE__FLEX_END) {
         if (lx == ADSE__FLEX_BAD_CHAR) {
             char bad[2] = {s[t.at], 0};
-            return err_at_char(c, n, t.at, "unexpected '%s' in factors '%s'", bad, s);
+            return adse__yerr_at(c->err, ADSE_E_SPEC, adse__ynode_char_pos(n, t.at),
+                                 "unexpected '%s' in factors '%s'", bad, s);
         }
         size_t start = t.name_at;
         char name[ADSE_NAME_MAX];
@@ -107,16 +99,21 @@ static adse_status parse_factors(mctx *c, const adse__ynode *n, uint64_t *factor
         name[len] = 0;
         int x = len == 1 ? adse_problem_dim_id(c->prob, name[0]) : -1;
         if (x < 0)
-            return err_at_char(c, n, start, "factor for unknown dimension '%s'%s", name,
-                               len == 1 ? "" : " (dimension names are one letter)");
+            return adse__yerr_at(c->err, ADSE_E_SPEC, adse__ynode_char_pos(n, start),
+                                 "factor for unknown dimension '%s'%s", name,
+                                 len == 1 ? "" : " (dimension names are one letter)");
         if (lx == ADSE__FLEX_NO_NUMBER)
-            return err_at_char(c, n, start, "missing number after '%s' in factors '%s'", name, s);
+            return adse__yerr_at(c->err, ADSE_E_SPEC, adse__ynode_char_pos(n, start),
+                                 "missing number after '%s' in factors '%s'", name, s);
         if (lx == ADSE__FLEX_TOO_LARGE)
-            return err_at_char(c, n, start, "factor of '%s' is too large%s", name, "");
+            return adse__yerr_at(c->err, ADSE_E_SPEC, adse__ynode_char_pos(n, start),
+                                 "factor of '%s' is too large", name);
         if (t.residual)
-            return err_at_char(c, n, start, "imperfect factor '%s=..,residual' is not supported%s",
-                               name, "");
-        if (seen[x]) return err_at_char(c, n, start, "factor of '%s' given twice%s", name, "");
+            return adse__yerr_at(c->err, ADSE_E_SPEC, adse__ynode_char_pos(n, start),
+                                 "imperfect factor '%s=..,residual' is not supported%s", name, "");
+        if (seen[x])
+            return adse__yerr_at(c->err, ADSE_E_SPEC, adse__ynode_char_pos(n, start),
+                                 "factor of '%s' given twice", name);
         seen[x] = true;
         factors[x] = t.value == 0 ? c->prob->bounds[x] : t.value; /* 0 = the full bound */
     }
@@ -140,13 +137,14 @@ static adse_status parse_permutation(mctx *c, const adse__ynode *n, uint8_t *per
             char dims[ADSE_MAX_DIMS + 1];
             memcpy(dims, c->prob->dim_names, c->prob->n_dims);
             dims[c->prob->n_dims] = 0;
-            return err_at_char(c, n, i,
-                               "permutation letter '%s' is not a dimension (dimensions: %s)",
-                               letter, dims);
+            return adse__yerr_at(c->err, ADSE_E_SPEC, adse__ynode_char_pos(n, i),
+                                 "permutation letter '%s' is not a dimension (dimensions: %s)",
+                                 letter, dims);
         }
         if (used[x])
-            return err_at_char(c, n, i, "dimension '%s' appears twice in permutation '%s'", letter,
-                               n->text);
+            return adse__yerr_at(c->err, ADSE_E_SPEC, adse__ynode_char_pos(n, i),
+                                 "dimension '%s' appears twice in permutation '%s'", letter,
+                                 n->text);
         used[x] = true;
         perm[k++] = (uint8_t)x;
     }

@@ -12,6 +12,7 @@
 #include <yaml.h>
 
 #include "util/numtext.h"
+#include "util/error.h"
 
 /* ---- arena --------------------------------------------------------------------------- */
 
@@ -850,13 +851,21 @@ bool adse__yscalar_bool(const adse__ynode *n, bool *out)
 
 adse_status adse__yerr(adse_err *err, adse_status code, const adse__ynode *at, const char *fmt, ...)
 {
-    char msg[ADSE_ERR_MSG_MAX];
+    adse_srcpos pos = adse__ynode_pos(at);
     va_list ap;
     va_start(ap, fmt);
-    adse__c_vsnprintf(msg, sizeof msg, fmt, ap);
+    adse_status st = adse__err_vset(err, code, pos.file, pos.line, pos.column, fmt, ap);
     va_end(ap);
-    if (at) return adse_err_set(err, code, at->file, at->line, at->column, "%s", msg);
-    return adse_err_set(err, code, NULL, 0, 0, "%s", msg);
+    return st;
+}
+
+adse_status adse__yerr_at(adse_err *err, adse_status code, adse_srcpos at, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    adse_status st = adse__err_vset(err, code, at.file, at.line, at.column, fmt, ap);
+    va_end(ap);
+    return st;
 }
 
 adse_status adse__ycheck_keys(const adse__ynode *map, const char *const *allowed, const char *where,
@@ -887,13 +896,9 @@ adse_status adse__yexpect(const adse__ynode *n, adse__ykind kind, const char *wh
 
 void adse__ywarn(adse__warnings *w, const adse__ynode *at, const char *fmt, ...)
 {
-    char msg[ADSE_ERR_MSG_MAX];
+    adse_srcpos pos = adse__ynode_pos(at);
     va_list ap;
     va_start(ap, fmt);
-    adse__c_vsnprintf(msg, sizeof msg, fmt, ap);
+    adse__vwarn(w, pos.file, pos.line, pos.column, fmt, ap);
     va_end(ap);
-    if (at)
-        adse__warn(w, at->file, at->line, at->column, "%s", msg);
-    else
-        adse__warn(w, NULL, 0, 0, "%s", msg);
 }

@@ -136,6 +136,11 @@ bool adse__yscalar_bool(const adse__ynode *n, bool *out);     /* true/false/yes/
 adse_status adse__yerr(adse_err *err, adse_status code, const adse__ynode *at, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* The same at position at (a character inside a scalar: adse__ynode_char_pos, or a
+ * position kept from an earlier node; at.file NULL for none). */
+adse_status adse__yerr_at(adse_err *err, adse_status code, adse_srcpos at, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
 /* Records a warning at node at (NULL: no position) in w (util/warnings.h). */
 void adse__ywarn(adse__warnings *w, const adse__ynode *at, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

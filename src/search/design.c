@@ -78,14 +78,6 @@ static bool changes_size(adse_gene_attr a)
            a == ADSE_GENE_WORD_BITS;
 }
 
-static adse_status gene_err(adse_err *err, const adse_search_spec *spec, int line, int column,
-                            const char *fmt, const char *a, const char *b, const char *c)
-{
-    char msg[ADSE_ERR_MSG_MAX];
-    snprintf(msg, sizeof msg, fmt, a, b, c);
-    return adse_err_set(err, ADSE_E_SPEC, spec->path, line, column, "%s", msg);
-}
-
 static void component_list(const adse_arch *a, char *buf, size_t size)
 {
     size_t used = 0;
@@ -117,29 +109,29 @@ static adse_status resolve_target(adse__designer *d, int g, adse_err *err)
     if (lvl < 0 && strcmp(base->arith.name, gn->component) != 0) {
         char list[512];
         component_list(base, list, sizeof list);
-        return gene_err(err, spec, gn->component_line, gn->component_column,
-                        "parameter '%s': no component '%s' in the architecture (components: "
-                        "%s)",
-                        gn->name, gn->component, list);
+        return adse_err_set(err, ADSE_E_SPEC, spec->path, gn->component_line, gn->component_column,
+                            "parameter '%s': no component '%s' in the architecture (components: "
+                            "%s)",
+                            gn->name, gn->component, list);
     }
     d->target[g] = lvl;
     if (lvl == ADSE__ARITH && gn->attr != ADSE_GENE_WORD_BITS && gn->attr != ADSE_GENE_INSTANCES &&
         gn->attr != ADSE_GENE_MESH_X)
-        return gene_err(err, spec, gn->line, gn->column,
-                        "parameter '%s': attribute '%s' does not apply to the arithmetic "
-                        "component '%s' (word_bits, instances, meshX do)",
-                        gn->name, attr_name(gn->attr), gn->component);
+        return adse_err_set(err, ADSE_E_SPEC, spec->path, gn->line, gn->column,
+                            "parameter '%s': attribute '%s' does not apply to the arithmetic "
+                            "component '%s' (word_bits, instances, meshX do)",
+                            gn->name, attr_name(gn->attr), gn->component);
     bool estimated = lvl == ADSE__ARITH
                          ? base->arith.energy_source == ADSE_ENERGY_ESTIMATOR &&
                                base->arith.area_source == ADSE_ENERGY_ESTIMATOR
                          : base->levels[lvl].energy_source == ADSE_ENERGY_ESTIMATOR &&
                                base->levels[lvl].area_source == ADSE_ENERGY_ESTIMATOR;
     if (changes_size(gn->attr) && !estimated)
-        return gene_err(err, spec, gn->line, gn->column,
-                        "parameter '%s': '%s' is priced by an ERT/ART table or a user "
-                        "attribute, which does not follow a changed size; leave ERT/ART "
-                        "files out of 'design'%s",
-                        gn->name, gn->component, "");
+        return adse_err_set(err, ADSE_E_SPEC, spec->path, gn->line, gn->column,
+                            "parameter '%s': '%s' is priced by an ERT/ART table or a user "
+                            "attribute, which does not follow a changed size; leave ERT/ART "
+                            "files out of 'design'",
+                            gn->name, gn->component);
     return ADSE_OK;
 }
 
@@ -169,10 +161,10 @@ static adse_status mesh_roles(adse__designer *d, adse_err *err)
             snprintf(m2, sizeof m2, "%ux%u", (unsigned)mx, (unsigned)my);
             char both[ADSE_NAME_MAX * 2 + 8];
             snprintf(both, sizeof both, "'%s' and '%s'", first_pe, name);
-            return gene_err(err, spec, mg->line, mg->column,
-                            "mesh parameter: the PE-level components %s have different meshes "
-                            "(%s, %s)",
-                            both, m1, m2);
+            return adse_err_set(err, ADSE_E_SPEC, spec->path, mg->line, mg->column,
+                                "mesh parameter: the PE-level components %s have different meshes "
+                                "(%s, %s)",
+                                both, m1, m2);
         }
         if (i < 0)
             d->arith_role = ADSE__MESH_PE;
@@ -182,10 +174,11 @@ static adse_status mesh_roles(adse__designer *d, adse_err *err)
     if (!first_pe) {
         char t[32];
         snprintf(t, sizeof t, "%" PRIu64, total);
-        return gene_err(err, spec, mg->values_line, mg->values_column,
-                        "mesh parameter '%s': no component has %s instances (the mesh total must "
-                        "be the PE count)%s",
-                        mg->name, t, "");
+        return adse_err_set(
+            err, ADSE_E_SPEC, spec->path, mg->values_line, mg->values_column,
+            "mesh parameter '%s': no component has %s instances (the mesh total must "
+            "be the PE count)",
+            mg->name, t);
     }
     for (int i = 0; i < base->n_levels; i++) {
         const adse_buffer *b = &base->levels[i];
@@ -202,9 +195,9 @@ static adse_status mesh_roles(adse__designer *d, adse_err *err)
         adse__mesh_role r =
             d->target[g] == ADSE__ARITH ? d->arith_role : d->level_role[d->target[g]];
         if (r != ADSE__MESH_NONE)
-            return gene_err(err, spec, gn->line, gn->column,
-                            "parameters '%s' and '%s' both set the mesh of '%s'", mg->name,
-                            gn->name, gn->component);
+            return adse_err_set(err, ADSE_E_SPEC, spec->path, gn->line, gn->column,
+                                "parameters '%s' and '%s' both set the mesh of '%s'", mg->name,
+                                gn->name, gn->component);
     }
     return ADSE_OK;
 }
@@ -227,19 +220,6 @@ adse_status adse__designer_init(adse__designer *d, const adse_search_spec *spec,
 
 /* ---- applying genes ------------------------------------------------------------------ */
 
-static adse_status invalid(adse_err *err, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static adse_status invalid(adse_err *err, const char *fmt, ...)
-{
-    char msg[ADSE_ERR_MSG_MAX];
-    va_list ap;
-    va_start(ap, fmt);
-    adse__c_vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    return adse_err_set(err, ADSE_E_INVALID, NULL, 0, 0, "%s", msg);
-}
-
 /* Derived attributes of a storage level after its genes (docs/search.md), by the loader's
  * rule (adse_buffer_derive_geometry): with a width, a block_size gene makes the block size
  * given and the cluster size follow; otherwise the baseline's cluster size is kept as
@@ -255,7 +235,8 @@ static adse_status geometry(adse_buffer *b, bool block_gene, bool depth_gene, ad
     if (depth_gene) b->size_given = ADSE_SIZE_DEPTH;
     adse_err e2;
     adse_err_clear(&e2);
-    if (adse_buffer_derive_geometry(b, &e2) != ADSE_OK) return invalid(err, "%s", e2.msg);
+    if (adse_buffer_derive_geometry(b, &e2) != ADSE_OK)
+        return adse_err_set(err, ADSE_E_INVALID, NULL, 0, 0, "%s", e2.msg);
     return ADSE_OK;
 }
 
@@ -284,8 +265,9 @@ static adse_status set_instances(uint32_t *inst, uint32_t *mx, uint32_t *my, dou
 {
     uint32_t n = (uint32_t)v;
     if (n % *mx)
-        return invalid(err, "%u instances of '%s' are not a multiple of its meshX %u", (unsigned)n,
-                       name, (unsigned)*mx);
+        return adse_err_set(err, ADSE_E_INVALID, NULL, 0, 0,
+                            "%u instances of '%s' are not a multiple of its meshX %u", (unsigned)n,
+                            name, (unsigned)*mx);
     *inst = n;
     *my = n / *mx;
     return ADSE_OK;
@@ -296,8 +278,9 @@ static adse_status set_mesh_x(uint32_t *inst, uint32_t *mx, uint32_t *my, double
 {
     uint32_t x = (uint32_t)v;
     if (*inst % x)
-        return invalid(err, "meshX %u of '%s' does not divide its %u instances", (unsigned)x, name,
-                       (unsigned)*inst);
+        return adse_err_set(err, ADSE_E_INVALID, NULL, 0, 0,
+                            "meshX %u of '%s' does not divide its %u instances", (unsigned)x, name,
+                            (unsigned)*inst);
     *mx = x;
     *my = *inst / x;
     return ADSE_OK;
@@ -314,11 +297,13 @@ static adse_status check_gene_values(const adse_search_spec *spec, const double 
         bool integer = gn->attr != ADSE_GENE_READ_BW && gn->attr != ADSE_GENE_WRITE_BW &&
                        gn->attr != ADSE_GENE_BANDWIDTH;
         if (!(v > 0) || !isfinite(v) || (integer && (v != floor(v) || v > 4294967295.0)))
-            return invalid(err, "value %.17g of gene '%s' is not a positive %s", v, gn->name,
-                           integer ? "integer below 2^32" : "finite number");
+            return adse_err_set(err, ADSE_E_INVALID, NULL, 0, 0,
+                                "value %.17g of gene '%s' is not a positive %s", v, gn->name,
+                                integer ? "integer below 2^32" : "finite number");
         if (gn->attr == ADSE_GENE_MESH && gn->mesh_total % (uint64_t)v != 0)
-            return invalid(err, "meshX %.17g of gene '%s' does not divide the mesh total %" PRIu64,
-                           v, gn->name, gn->mesh_total);
+            return adse_err_set(err, ADSE_E_INVALID, NULL, 0, 0,
+                                "meshX %.17g of gene '%s' does not divide the mesh total %" PRIu64,
+                                v, gn->name, gn->mesh_total);
     }
     return ADSE_OK;
 }
@@ -395,9 +380,10 @@ adse_status adse__design_arch(const adse__designer *d, const double *genes, adse
     adse_err e2;
     adse_err_clear(&e2);
     /* meshes: each child mesh a whole multiple of its parent's (model.md §2.3) */
-    if (adse_arch_validate(out, &e2) != ADSE_OK) return invalid(err, "%s", e2.msg);
+    if (adse_arch_validate(out, &e2) != ADSE_OK)
+        return adse_err_set(err, ADSE_E_INVALID, NULL, 0, 0, "%s", e2.msg);
     if (adse_energy_reprice(out, &d->energy, &e2) != ADSE_OK)
-        return invalid(err, "cannot price the design: %s", e2.msg);
+        return adse_err_set(err, ADSE_E_INVALID, NULL, 0, 0, "cannot price the design: %s", e2.msg);
     return ADSE_OK;
 }
 

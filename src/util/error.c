@@ -1,4 +1,4 @@
-#include "adse/error.h"
+#include "util/error.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -12,19 +12,30 @@ void adse_err_clear(adse_err *err)
     memset(err, 0, sizeof *err);
 }
 
+adse_status adse__err_vset(adse_err *err, adse_status code, const char *file, int line, int column,
+                           const char *fmt, va_list ap)
+{
+    if (!err) return code;
+    /* file and fmt's arguments may point into *err (rewriting an error in place) */
+    char msg[ADSE_ERR_MSG_MAX], where[sizeof err->file];
+    adse__c_vsnprintf(msg, sizeof msg, fmt, ap);
+    snprintf(where, sizeof where, "%s", file ? file : "");
+    err->code = code;
+    memcpy(err->file, where, sizeof err->file);
+    err->line = file ? line : 0;
+    err->column = file ? column : 0;
+    memcpy(err->msg, msg, sizeof err->msg);
+    return code;
+}
+
 adse_status adse_err_set(adse_err *err, adse_status code, const char *file, int line, int column,
                          const char *fmt, ...)
 {
-    if (!err) return code;
-    err->code = code;
-    snprintf(err->file, sizeof err->file, "%s", file ? file : "");
-    err->line = file ? line : 0;
-    err->column = file ? column : 0;
     va_list ap;
     va_start(ap, fmt);
-    adse__c_vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    adse_status st = adse__err_vset(err, code, file, line, column, fmt, ap);
     va_end(ap);
-    return code;
+    return st;
 }
 
 const char *adse_err_format(const adse_err *err, char *buf, size_t size)

@@ -1,6 +1,8 @@
 /* A list of load-time warnings (util/warnings.h). */
 #include "util/warnings.h"
 
+#include "util/error.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,15 +12,19 @@
 
 void adse__warn(adse__warnings *w, const char *file, int line, int column, const char *fmt, ...)
 {
+    va_list ap;
+    va_start(ap, fmt);
+    adse__vwarn(w, file, line, column, fmt, ap);
+    va_end(ap);
+}
+
+void adse__vwarn(adse__warnings *w, const char *file, int line, int column, const char *fmt,
+                 va_list ap)
+{
     if (!w) return;
     adse_err rec;
     adse_err_clear(&rec);
-    char msg[ADSE_ERR_MSG_MAX];
-    va_list ap;
-    va_start(ap, fmt);
-    adse__c_vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    adse_err_set(&rec, ADSE_OK, file, line, column, "%s", msg);
+    adse__err_vset(&rec, ADSE_OK, file, line, column, fmt, ap);
     for (int i = 0; i < w->n; i++) {
         const adse_err *o = &w->items[i];
         if (o->line == rec.line && o->column == rec.column && !strcmp(o->file, rec.file) &&

@@ -12,6 +12,8 @@
 #ifndef ADSE_UTIL_WARNINGS_H
 #define ADSE_UTIL_WARNINGS_H
 
+#include <stdarg.h>
+
 #include "adse/error.h"
 
 typedef struct adse__warnings {
@@ -24,6 +26,10 @@ typedef struct adse__warnings {
 /* Records a warning at file:line:column (file may be NULL). */
 void adse__warn(adse__warnings *w, const char *file, int line, int column, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+
+/* The same with the arguments in ap. */
+void adse__vwarn(adse__warnings *w, const char *file, int line, int column, const char *fmt,
+                 va_list ap) __attribute__((format(printf, 5, 0)));
 
 /* Frees the records and clears w (w may be NULL). */
 void adse__warnings_free(adse__warnings *w);
