@@ -93,6 +93,18 @@ typedef enum adse_search_budget_id {
     ADSE_BUDGET_COUNT
 } adse_search_budget_id;
 
+/* What a budget is called and measures: the one table of budgets (the spec's `budgets:`
+ * keys, the search's messages and the reports all read it). */
+typedef struct adse_search_budget_kind {
+    const char *name;          /* the spec key and message name: "pes", "onchip_bits", "area_um2" */
+    const char *alias;         /* another accepted spec key ("area"), or NULL */
+    const char *label;         /* for reports: "PEs", "on-chip bits", "area (um^2)" */
+    adse_search_metric metric; /* the metric the limit applies to */
+} adse_search_budget_kind;
+
+/* The kind of budget b (NULL when b is out of range). */
+const adse_search_budget_kind *adse_search_budget_info(adse_search_budget_id b);
+
 typedef struct adse_search_budget {
     bool set;         /* the spec states this budget */
     bool of_baseline; /* limit = scale * the baseline design's value */

@@ -510,7 +510,25 @@ static adse_status parse_parameters(const adse__ynode *p, adse_search_spec *s, a
 
 /* ---- budgets ------------------------------------------------------------------------- */
 
-static const char *const budget_keys[] = {"pes", "onchip_bits", "area_um2", "area", NULL};
+static const adse_search_budget_kind budget_kinds[ADSE_BUDGET_COUNT] = {
+    [ADSE_BUDGET_PES] = {"pes", NULL, "PEs", ADSE_SM_PES},
+    [ADSE_BUDGET_ONCHIP_BITS] = {"onchip_bits", NULL, "on-chip bits", ADSE_SM_ONCHIP_BITS},
+    [ADSE_BUDGET_AREA] = {"area_um2", "area", "area (um^2)", ADSE_SM_AREA}};
+
+const adse_search_budget_kind *adse_search_budget_info(adse_search_budget_id b)
+{
+    return (unsigned)b < ADSE_BUDGET_COUNT ? &budget_kinds[b] : NULL;
+}
+
+/* The budget a `budgets:` key names (name or alias); -1 if none. */
+static int budget_id(const char *key)
+{
+    for (int b = 0; b < ADSE_BUDGET_COUNT; b++)
+        if (adse__ykey_eq(key, budget_kinds[b].name) ||
+            (budget_kinds[b].alias && adse__ykey_eq(key, budget_kinds[b].alias)))
+            return b;
+    return -1;
+}
 
 static adse_status parse_budget_value(const adse__ynode *v, adse_search_budget *b, adse_err *err)
 {
@@ -565,12 +583,12 @@ static adse_status parse_budgets(const adse__ynode *b, adse_search_spec *s, adse
 {
     adse_status st = adse__yexpect(b, ADSE__YMAP, "budgets", err);
     if (st) return st;
-    if ((st = adse__ycheck_keys(b, budget_keys, "'budgets'", err))) return st;
     for (int i = 0; i < b->n; i++) {
         const char *k = b->pairs[i].key->text;
-        adse_search_budget_id id = adse__ykey_eq(k, "pes")           ? ADSE_BUDGET_PES
-                                   : adse__ykey_eq(k, "onchip_bits") ? ADSE_BUDGET_ONCHIP_BITS
-                                                                     : ADSE_BUDGET_AREA;
+        int id = budget_id(k);
+        if (id < 0)
+            return adse__yerr(err, ADSE_E_SPEC, b->pairs[i].key, "unknown key '%s' in 'budgets'",
+                              k);
         if (s->budgets[id].set)
             return adse__yerr(err, ADSE_E_SPEC, b->pairs[i].key, "budget '%s' given twice", k);
         if ((st = parse_budget_value(b->pairs[i].value, &s->budgets[id], err))) return st;

@@ -286,11 +286,11 @@ static adse_status write_md(FILE *f, const adse_search *s, const char *svg_name)
     fprintf(f, "# adse search: %s\n\n", sp->path);
     fprintf(f, "Loss (minimised): `%s`.\n\n", sp->loss.text);
     fputs("Budgets:", f);
-    static const char *const bnames[] = {"PEs", "on-chip bits", "area (um^2)"};
     bool any = false;
     for (int b = 0; b < ADSE_BUDGET_COUNT; b++) {
         if (!sp->budgets[b].set) continue;
-        fprintf(f, "%s %s <= %.17g%s", any ? "," : "", bnames[b],
+        fprintf(f, "%s %s <= %.17g%s", any ? "," : "",
+                adse_search_budget_info((adse_search_budget_id)b)->label,
                 adse_search_budget_limit(s, (adse_search_budget_id)b),
                 sp->budgets[b].of_baseline ? " (from the baseline)" : "");
         any = true;

@@ -462,11 +462,6 @@ static double contribution(const adse_arch *a, int c, adse_search_budget_id b)
     return 0;
 }
 
-static const char *budget_name(adse_search_budget_id b)
-{
-    return b == ADSE_BUDGET_PES ? "pes" : b == ADSE_BUDGET_ONCHIP_BITS ? "onchip_bits" : "area_um2";
-}
-
 adse_status adse__designer_check(const adse__designer *d, const double *limit, adse_err *err)
 {
     const adse_search_spec *spec = d->spec;
@@ -561,7 +556,8 @@ adse_status adse__designer_check(const adse__designer *d, const double *limit, a
         st = adse_err_set(err, ADSE_E_SPEC, spec->path, bu->line, bu->column,
                           "budget '%s' (%.17g) cannot be met: the smallest design of the "
                           "parameters has %.17g",
-                          budget_name((adse_search_budget_id)b), limit[b], best_total[b]);
+                          adse_search_budget_info((adse_search_budget_id)b)->name, limit[b],
+                          best_total[b]);
     }
     free(valid);
     free(arch);

@@ -308,11 +308,10 @@ adse_status adse_search_create(const adse_search_spec *spec, const adse_search_o
         goto fail;
     double base_m[ADSE_SM_COUNT] = {0};
     adse__arch_budget_metrics(&l0->arch, base_m);
-    static const adse_search_metric bm[ADSE_BUDGET_COUNT] = {ADSE_SM_PES, ADSE_SM_ONCHIP_BITS,
-                                                             ADSE_SM_AREA};
     for (int b = 0; b < ADSE_BUDGET_COUNT; b++) {
         const adse_search_budget *bu = &spec->budgets[b];
-        s->limit[b] = !bu->set ? INFINITY : bu->of_baseline ? bu->scale * base_m[bm[b]] : bu->limit;
+        adse_search_metric m = adse_search_budget_info((adse_search_budget_id)b)->metric;
+        s->limit[b] = !bu->set ? INFINITY : bu->of_baseline ? bu->scale * base_m[m] : bu->limit;
     }
     if ((st = adse__designer_check(&s->designer, s->limit, err))) goto fail;
     adse__baseline_genes(&s->designer, s->baseline_genes, &s->baseline_in_domain);
@@ -365,13 +364,11 @@ static adse_status screen(const adse_search *s, const double *genes, double *met
         ds = ADSE_DESIGN_INVALID;
     } else {
         adse__arch_budget_metrics(arch, metrics);
-        static const adse_search_metric bm[ADSE_BUDGET_COUNT] = {ADSE_SM_PES, ADSE_SM_ONCHIP_BITS,
-                                                                 ADSE_SM_AREA};
-        static const char *const names[ADSE_BUDGET_COUNT] = {"pes", "onchip_bits", "area_um2"};
         for (int b = 0; b < ADSE_BUDGET_COUNT && ds == ADSE_DESIGN_OK; b++) {
-            if (metrics[bm[b]] > s->limit[b]) {
-                adse__c_snprintf(reason, size, "%s %.17g exceeds the budget %.17g", names[b],
-                                 metrics[bm[b]], s->limit[b]);
+            const adse_search_budget_kind *k = adse_search_budget_info((adse_search_budget_id)b);
+            if (metrics[k->metric] > s->limit[b]) {
+                adse__c_snprintf(reason, size, "%s %.17g exceeds the budget %.17g", k->name,
+                                 metrics[k->metric], s->limit[b]);
                 ds = ADSE_DESIGN_OVER_BUDGET;
             }
         }
