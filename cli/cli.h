@@ -46,11 +46,45 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
 /* mkdir -p: creates path and its missing parents; 0 on success, -1 with errno set. */
 int cli_make_dirs(const char *path);
 
-/* The value of option opt_name of command cmd: inline_value ("--opt=VALUE", "-oVALUE") if
- * not NULL, else the next argument (advancing *i); NULL after a usage message when there is
- * none. */
-const char *cli_option_value(const char *cmd, int argc, char **argv, int *i, const char *opt_name,
-                             const char *inline_value);
+/* ---- options (args.c) ------------------------------------------------------------- */
+
+/* One option of a command. Tables end with an entry whose name is NULL. */
+typedef struct cli_option {
+    const char *name;     /* long name without the dashes: "output" for --output */
+    char short_name;      /* 'o' for -o, or 0 */
+    bool has_value;       /* takes a VALUE (--name=VALUE, --name VALUE, -xVALUE, -x VALUE) */
+    const char *nonempty; /* for a value that must not be empty: what it is, for the message
+                             "option '-o' requires a non-empty directory"; else NULL */
+} cli_option;
+
+/* The state of one parse of argv; read opt and value after each cli_args_next. */
+typedef struct cli_args {
+    const char *cmd;        /* the command, for messages */
+    const cli_option *opts; /* borrowed */
+    void (*usage)(FILE *);  /* printed to stdout for -h / --help */
+    int argc;
+    char **argv;
+    int i;                /* next argument */
+    bool only_positional; /* after "--" */
+    int opt;              /* CLI_ARGS_OPTION: index of the option in opts */
+    const char *value;    /* its value (NULL for a flag), or the positional argument */
+    int exit_code;        /* CLI_ARGS_EXIT: what the command returns */
+} cli_args;
+
+enum {
+    CLI_ARGS_END = 0,    /* no more arguments */
+    CLI_ARGS_OPTION,     /* an option of the table: opt, value */
+    CLI_ARGS_POSITIONAL, /* an argument that is not an option ("-" is one): value */
+    CLI_ARGS_EXIT        /* -h/--help printed the usage, or a usage error was printed */
+};
+
+void cli_args_init(cli_args *p, const char *cmd, const cli_option *opts, void (*usage)(FILE *),
+                   int argc, char **argv);
+
+/* Reads the next argument. Usage errors (the same for every command): "unknown option
+ * 'ARG'", "option 'NAME' requires a value", "option 'NAME' takes no value", "option 'NAME'
+ * requires <nonempty>", NAME spelled as the user wrote it. */
+int cli_args_next(cli_args *p);
 
 /* ---- shared by `adse model` and `adse map` (eval_args.c) ---------------------------- */
 
@@ -63,15 +97,17 @@ typedef struct cli_eval_args {
     int n_files;
 } cli_eval_args;
 
-/* A command's own option: returns 1 when argv[*i] is one (advancing *i past its value), 0
- * when it is not, -1 after printing a usage error. */
-typedef int (*cli_extra_option)(const char *cmd, int argc, char **argv, int *i, void *user);
+/* A command's own option, number opt of its table, with value (NULL for a flag): 0 when
+ * taken, or the exit code after printing a usage error. */
+typedef int (*cli_extra_option)(const char *cmd, int opt, const char *value, void *user);
 
-/* Parses the options both commands share, the command's own ones through extra (may be
- * NULL), and the files. Returns -1 to go on, or the exit code to return at once (after
- * --help, or after printing a usage error). Release a with cli_eval_args_release. */
+/* Parses the options both commands share, the command's own ones (table extra_opts, may be
+ * NULL, handled by extra), and the files. Returns -1 to go on, or the exit code to return
+ * at once (after --help, or after printing a usage error). Release a with
+ * cli_eval_args_release. */
 int cli_eval_parse(const char *cmd, int argc, char **argv, void (*usage)(FILE *),
-                   cli_extra_option extra, void *user, cli_eval_args *a);
+                   const cli_option *extra_opts, cli_extra_option extra, void *user,
+                   cli_eval_args *a);
 void cli_eval_args_release(cli_eval_args *a);
 
 /* Loads and merges a->files with a->spec; NULL after printing the error. */

@@ -90,46 +90,21 @@ int cmd_energy(int argc, char **argv)
         return CLI_EXIT_FAIL;
     }
     int n_files = 0;
-    bool only_files = false;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (only_files || a[0] != '-' || strcmp(a, "-") == 0) {
-            files[n_files++] = a;
-            continue;
-        }
-        if (strcmp(a, "--") == 0) {
-            only_files = true;
-            continue;
-        }
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            cmd_energy_usage(stdout);
+    static const cli_option opts[] = {
+        {"json", 0, false, NULL}, {"output", 'o', true, "a non-empty directory"}, {0}};
+    cli_args p;
+    cli_args_init(&p, "energy", opts, cmd_energy_usage, argc, argv);
+    for (int kind; (kind = cli_args_next(&p)) != CLI_ARGS_END;) {
+        if (kind == CLI_ARGS_EXIT) {
             free(files);
-            return CLI_EXIT_OK;
+            return p.exit_code;
         }
-        if (strcmp(a, "--json") == 0) {
+        if (kind == CLI_ARGS_POSITIONAL)
+            files[n_files++] = p.value;
+        else if (p.opt == 0)
             json = true;
-            continue;
-        }
-        if (strncmp(a, "-o", 2) == 0 || strcmp(a, "--output") == 0 ||
-            strncmp(a, "--output=", 9) == 0) {
-            const char *inl = NULL;
-            if (strncmp(a, "--output=", 9) == 0)
-                inl = a + 9;
-            else if (a[1] == 'o' && a[2])
-                inl = a + 2;
-            out_dir = cli_option_value("energy", argc, argv, &i, "-o", inl);
-            if (!out_dir) {
-                free(files);
-                return CLI_EXIT_USAGE;
-            }
-            if (!out_dir[0]) {
-                free(files);
-                return cli_usage_error("energy", "option '-o' requires a non-empty directory");
-            }
-            continue;
-        }
-        free(files);
-        return cli_usage_error("energy", "unknown option '%s'", a);
+        else
+            out_dir = p.value;
     }
     if (n_files == 0) {
         free(files);

@@ -1,6 +1,5 @@
 /* cli/cmd_help.c: `adse help [COMMAND]`. */
 #include <stdio.h>
-#include <string.h>
 
 #include "cli.h"
 
@@ -12,17 +11,20 @@ void cmd_help_usage(FILE *f)
 
 int cmd_help(int argc, char **argv)
 {
-    if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        cmd_help_usage(stdout);
-        return CLI_EXIT_OK;
+    const char *name = NULL;
+    cli_args p;
+    cli_args_init(&p, "help", NULL, cmd_help_usage, argc, argv);
+    for (int kind; (kind = cli_args_next(&p)) != CLI_ARGS_END;) {
+        if (kind == CLI_ARGS_EXIT) return p.exit_code;
+        if (name) return cli_usage_error("help", "too many arguments");
+        name = p.value;
     }
-    if (argc > 2) return cli_usage_error("help", "too many arguments");
-    if (argc < 2) {
+    if (!name) {
         cli_main_usage(stdout);
         return CLI_EXIT_OK;
     }
-    const cli_command *c = cli_find(argv[1]);
-    if (!c) return cli_usage_error(NULL, "'%s' is not an adse command", argv[1]);
+    const cli_command *c = cli_find(name);
+    if (!c) return cli_usage_error(NULL, "'%s' is not an adse command", name);
     c->usage(stdout);
     return CLI_EXIT_OK;
 }

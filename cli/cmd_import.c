@@ -78,35 +78,21 @@ static int write_outputs(const char *dir, const char *model, const adse_network 
 
 int cmd_import(int argc, char **argv)
 {
-    bool json = false, only_files = false;
+    bool json = false;
     const char *out_dir = NULL, *model = NULL;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (only_files || a[0] != '-' || strcmp(a, "-") == 0) {
-            if (model) return cli_usage_error("import", "more than one model ('%s')", a);
-            model = a;
-            continue;
-        }
-        if (strcmp(a, "--") == 0) {
-            only_files = true;
-        } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            cmd_import_usage(stdout);
-            return CLI_EXIT_OK;
-        } else if (strcmp(a, "--json") == 0) {
+    static const cli_option opts[] = {
+        {"json", 0, false, NULL}, {"output", 'o', true, "a non-empty directory"}, {0}};
+    cli_args p;
+    cli_args_init(&p, "import", opts, cmd_import_usage, argc, argv);
+    for (int kind; (kind = cli_args_next(&p)) != CLI_ARGS_END;) {
+        if (kind == CLI_ARGS_EXIT) return p.exit_code;
+        if (kind == CLI_ARGS_POSITIONAL) {
+            if (model) return cli_usage_error("import", "more than one model ('%s')", p.value);
+            model = p.value;
+        } else if (p.opt == 0) {
             json = true;
-        } else if (strncmp(a, "-o", 2) == 0 || strcmp(a, "--output") == 0 ||
-                   strncmp(a, "--output=", 9) == 0) {
-            const char *inl = NULL;
-            if (strncmp(a, "--output=", 9) == 0)
-                inl = a + 9;
-            else if (a[1] == 'o' && a[2])
-                inl = a + 2;
-            out_dir = cli_option_value("import", argc, argv, &i, "-o", inl);
-            if (!out_dir) return CLI_EXIT_USAGE;
-            if (!out_dir[0])
-                return cli_usage_error("import", "option '-o' requires a non-empty directory");
         } else {
-            return cli_usage_error("import", "unknown option '%s'", a);
+            out_dir = p.value;
         }
     }
     if (!model) return cli_usage_error("import", "no model file");

@@ -78,35 +78,28 @@ typedef struct map_flags {
     double time_limit; /* < 0 = not given */
 } map_flags;
 
-static int map_option(const char *cmd, int argc, char **argv, int *i, void *user)
+enum { OPT_THREADS, OPT_TIME_LIMIT };
+static const cli_option map_options[] = {[OPT_THREADS] = {"threads", 0, true, NULL},
+                                         [OPT_TIME_LIMIT] = {"time-limit", 0, true, NULL},
+                                         {0}};
+
+static int map_option(const char *cmd, int opt, const char *v, void *user)
 {
     map_flags *fl = user;
-    const char *a = argv[*i];
-    bool threads = strncmp(a, "--threads", 9) == 0 && (a[9] == 0 || a[9] == '=');
-    bool limit = strncmp(a, "--time-limit", 12) == 0 && (a[12] == 0 || a[12] == '=');
-    if (!threads && !limit) return 0;
-    size_t n = threads ? 9 : 12;
-    const char *v = cli_option_value(cmd, argc, argv, i, threads ? "--threads" : "--time-limit",
-                                     a[n] == '=' ? a + n + 1 : NULL);
-    if (!v) return -1;
     char *end = NULL;
     errno = 0;
-    if (threads) {
+    if (opt == OPT_THREADS) {
         long t = strtol(v, &end, 10);
-        if (!*v || *end || errno || t < 0 || t > 65536) {
-            cli_usage_error(cmd, "invalid thread count '%s' (expected 0 to 65536)", v);
-            return -1;
-        }
+        if (!*v || *end || errno || t < 0 || t > 65536)
+            return cli_usage_error(cmd, "invalid thread count '%s' (expected 0 to 65536)", v);
         fl->threads = (int)t;
     } else {
         double s = strtod(v, &end);
-        if (!*v || *end || errno || !(s >= 0) || !isfinite(s)) {
-            cli_usage_error(cmd, "invalid time limit '%s' (expected seconds >= 0)", v);
-            return -1;
-        }
+        if (!*v || *end || errno || !(s >= 0) || !isfinite(s))
+            return cli_usage_error(cmd, "invalid time limit '%s' (expected seconds >= 0)", v);
         fl->time_limit = s;
     }
-    return 1;
+    return 0;
 }
 
 static const char *metric_name(adse_metric m)
@@ -140,7 +133,8 @@ int cmd_map(int argc, char **argv)
 {
     map_flags flags = {-1, -1.0};
     cli_eval_args args;
-    int parsed = cli_eval_parse("map", argc, argv, cmd_map_usage, map_option, &flags, &args);
+    int parsed =
+        cli_eval_parse("map", argc, argv, cmd_map_usage, map_options, map_option, &flags, &args);
     if (parsed >= 0) {
         cli_eval_args_release(&args);
         return parsed;

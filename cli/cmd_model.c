@@ -68,7 +68,7 @@ static int write_file(const char *dir, const char *name, writer_fn fn, const ads
 int cmd_model(int argc, char **argv)
 {
     cli_eval_args args;
-    int parsed = cli_eval_parse("model", argc, argv, cmd_model_usage, NULL, NULL, &args);
+    int parsed = cli_eval_parse("model", argc, argv, cmd_model_usage, NULL, NULL, NULL, &args);
     if (parsed >= 0) {
         cli_eval_args_release(&args);
         return parsed;

@@ -236,7 +236,24 @@ static void on_progress(const adse_search_progress *p, void *user)
     ps->shown = true;
 }
 
-/* ---- the command --------------------------------------------------------------------- */
+/* ---- options ------------------------------------------------------------------------- */
+
+typedef struct search_args {
+    bool json;
+    const char *out_dir, *resume, *spec_path;
+    uint64_t threads, seed, stop_after; /* threads 0 = all cores */
+    bool has_seed, has_stop;
+} search_args;
+
+enum { OPT_JSON, OPT_OUTPUT, OPT_RESUME, OPT_THREADS, OPT_SEED, OPT_STOP_AFTER };
+static const cli_option search_options[] = {
+    [OPT_JSON] = {"json", 0, false, NULL},
+    [OPT_OUTPUT] = {"output", 'o', true, "a non-empty directory"},
+    [OPT_RESUME] = {"resume", 0, true, "a directory"},
+    [OPT_THREADS] = {"threads", 0, true, NULL},
+    [OPT_SEED] = {"seed", 0, true, NULL},
+    [OPT_STOP_AFTER] = {"stop-after", 0, true, NULL},
+    {0}};
 
 static bool parse_u64(const char *s, uint64_t *out)
 {
@@ -249,80 +266,118 @@ static bool parse_u64(const char *s, uint64_t *out)
     return true;
 }
 
-int cmd_search(int argc, char **argv)
+/* One option; 0, or the exit code after a usage error. */
+static int search_option(search_args *a, int opt, const char *v)
 {
-    bool json = false;
-    const char *out_dir = NULL, *resume = NULL, *spec_path = NULL;
-    uint64_t threads = 0, seed = 0, stop_after = 0;
-    bool has_seed = false, has_stop = false, only_files = false;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (only_files || a[0] != '-' || strcmp(a, "-") == 0) {
-            if (spec_path) return cli_usage_error("search", "more than one spec file ('%s')", a);
-            spec_path = a;
+    switch (opt) {
+    case OPT_JSON: a->json = true; return 0;
+    case OPT_OUTPUT: a->out_dir = v; return 0;
+    case OPT_RESUME: a->resume = v; return 0;
+    case OPT_THREADS:
+        if (!parse_u64(v, &a->threads) || a->threads < 1 || a->threads > 1024)
+            return cli_usage_error("search", "'--threads' needs a number from 1 to 1024, got '%s'",
+                                   v);
+        return 0;
+    case OPT_SEED:
+        if (!parse_u64(v, &a->seed))
+            return cli_usage_error("search", "'--seed' needs a non-negative integer, got '%s'", v);
+        a->has_seed = true;
+        return 0;
+    case OPT_STOP_AFTER:
+        if (!parse_u64(v, &a->stop_after) || a->stop_after > 1000000)
+            return cli_usage_error("search", "'--stop-after' needs a generation number, got '%s'",
+                                   v);
+        a->has_stop = true;
+        return 0;
+    }
+    return CLI_EXIT_USAGE;
+}
+
+/* Returns -1 to go on, or the exit code to return at once. */
+static int parse_args(int argc, char **argv, search_args *a)
+{
+    memset(a, 0, sizeof *a);
+    cli_args p;
+    cli_args_init(&p, "search", search_options, cmd_search_usage, argc, argv);
+    for (int kind; (kind = cli_args_next(&p)) != CLI_ARGS_END;) {
+        if (kind == CLI_ARGS_EXIT) return p.exit_code;
+        if (kind == CLI_ARGS_POSITIONAL) {
+            if (a->spec_path)
+                return cli_usage_error("search", "more than one spec file ('%s')", p.value);
+            a->spec_path = p.value;
             continue;
         }
-        if (strcmp(a, "--") == 0) {
-            only_files = true;
-            continue;
+        int rc = search_option(a, p.opt, p.value);
+        if (rc) return rc;
+    }
+    if (!a->spec_path) return cli_usage_error("search", "no search spec file");
+    if (!a->out_dir) a->out_dir = a->resume;
+    return -1;
+}
+
+/* ---- the command --------------------------------------------------------------------- */
+
+/* Restores s from DIR/checkpoint.txt; -1 after printing the error. */
+static int resume_from(adse_search *s, const char *dir)
+{
+    adse_err err;
+    adse_err_clear(&err);
+    char msg[ADSE_ERR_FILE_MAX + ADSE_ERR_MSG_MAX + 64];
+    char *path = join(dir, CKPT_NAME);
+    FILE *f = path ? fopen(path, "r") : NULL;
+    if (!f) {
+        cli_error("%s: cannot open the checkpoint: %s", path ? path : dir, strerror(errno));
+        free(path);
+        return -1;
+    }
+    adse_status st = adse_search_checkpoint_load(s, f, &err);
+    fclose(f);
+    if (st != ADSE_OK) cli_error("%s: %s", path, adse_err_format(&err, msg, sizeof msg));
+    free(path);
+    return st == ADSE_OK ? 0 : -1;
+}
+
+/* Runs the generations, with a checkpoint in a->out_dir after each; *stopped when
+ * --stop-after ended the run early. -1 after printing the error. */
+static int run_generations(adse_search *s, const search_args *a, const progress_state *ps,
+                           bool *stopped)
+{
+    adse_err err;
+    adse_err_clear(&err);
+    char msg[ADSE_ERR_FILE_MAX + ADSE_ERR_MSG_MAX + 64];
+    *stopped = false;
+    while (!adse_search_finished(s)) {
+        if (adse_search_step(s, &err) != ADSE_OK) {
+            if (ps->shown) fputc('\n', stderr);
+            cli_error("%s", adse_err_format(&err, msg, sizeof msg));
+            return -1;
         }
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            cmd_search_usage(stdout);
-            return CLI_EXIT_OK;
-        }
-        if (strcmp(a, "--json") == 0) {
-            json = true;
-            continue;
-        }
-        const char *inl = NULL;
-        const char *eq = strchr(a, '=');
-        char opt[32];
-        if (strncmp(a, "--", 2) == 0 && eq && (size_t)(eq - a) < sizeof opt) {
-            memcpy(opt, a, (size_t)(eq - a));
-            opt[eq - a] = 0;
-            inl = eq + 1;
-        } else if (a[1] == 'o' && a[2]) {
-            snprintf(opt, sizeof opt, "-o");
-            inl = a + 2;
-        } else {
-            snprintf(opt, sizeof opt, "%s", a);
-        }
-        if (strcmp(opt, "-o") == 0 || strcmp(opt, "--output") == 0) {
-            if (!(out_dir = cli_option_value("search", argc, argv, &i, "-o", inl)))
-                return CLI_EXIT_USAGE;
-            if (!out_dir[0])
-                return cli_usage_error("search", "option '-o' requires a non-empty directory");
-        } else if (strcmp(opt, "--resume") == 0) {
-            if (!(resume = cli_option_value("search", argc, argv, &i, "--resume", inl)))
-                return CLI_EXIT_USAGE;
-            if (!resume[0])
-                return cli_usage_error("search", "option '--resume' requires a directory");
-        } else if (strcmp(opt, "--threads") == 0) {
-            const char *v = cli_option_value("search", argc, argv, &i, "--threads", inl);
-            if (!v) return CLI_EXIT_USAGE;
-            if (!parse_u64(v, &threads) || threads < 1 || threads > 1024)
-                return cli_usage_error("search",
-                                       "'--threads' needs a number from 1 to 1024, got '%s'", v);
-        } else if (strcmp(opt, "--seed") == 0) {
-            const char *v = cli_option_value("search", argc, argv, &i, "--seed", inl);
-            if (!v) return CLI_EXIT_USAGE;
-            if (!parse_u64(v, &seed))
-                return cli_usage_error("search", "'--seed' needs a non-negative integer, got '%s'",
-                                       v);
-            has_seed = true;
-        } else if (strcmp(opt, "--stop-after") == 0) {
-            const char *v = cli_option_value("search", argc, argv, &i, "--stop-after", inl);
-            if (!v) return CLI_EXIT_USAGE;
-            if (!parse_u64(v, &stop_after) || stop_after > 1000000)
-                return cli_usage_error("search",
-                                       "'--stop-after' needs a generation number, got '%s'", v);
-            has_stop = true;
-        } else {
-            return cli_usage_error("search", "unknown option '%s'", a);
+        if (a->out_dir && write_out(a->out_dir, CKPT_NAME, w_checkpoint, s, NULL)) return -1;
+        if (a->has_stop && (uint64_t)adse_search_generations_done(s) > a->stop_after &&
+            !adse_search_finished(s)) {
+            *stopped = true;
+            return 0;
         }
     }
-    if (!spec_path) return cli_usage_error("search", "no search spec file");
-    if (!out_dir) out_dir = resume;
+    return 0;
+}
+
+/* The result files of a finished run in dir; -1 after printing the error. */
+static int write_results(const char *dir, adse_search *s)
+{
+    if (write_out(dir, "history.csv", w_history, s, NULL) ||
+        write_out(dir, "convergence.svg", w_svg, s, NULL) ||
+        write_out(dir, "report.md", w_md, s, NULL) ||
+        write_out(dir, "search.json", w_json, s, NULL) || write_best(dir, s))
+        return -1;
+    return 0;
+}
+
+int cmd_search(int argc, char **argv)
+{
+    search_args a;
+    int parsed = parse_args(argc, argv, &a);
+    if (parsed >= 0) return parsed;
 
     int rc = CLI_EXIT_FAIL;
     adse_search_spec *spec = NULL;
@@ -332,15 +387,15 @@ int cmd_search(int argc, char **argv)
     char msg[ADSE_ERR_FILE_MAX + ADSE_ERR_MSG_MAX + 64];
     progress_state ps = {.shown = false, .start = adse_clock_s()};
 
-    if (adse_search_spec_load(spec_path, &spec, &err) != ADSE_OK) {
+    if (adse_search_spec_load(a.spec_path, &spec, &err) != ADSE_OK) {
         cli_error("%s", adse_err_format(&err, msg, sizeof msg));
         goto done;
     }
     adse_search_options o;
     adse_search_options_init(&o);
-    o.threads = (int)threads;
-    o.has_seed = has_seed;
-    o.seed = seed;
+    o.threads = (int)a.threads;
+    o.has_seed = a.has_seed;
+    o.seed = a.seed;
     if (isatty(STDERR_FILENO)) {
         o.progress = on_progress;
         o.progress_user = &ps;
@@ -349,60 +404,27 @@ int cmd_search(int argc, char **argv)
         cli_error("%s", adse_err_format(&err, msg, sizeof msg));
         goto done;
     }
-    if (resume) {
-        char *path = join(resume, CKPT_NAME);
-        FILE *f = path ? fopen(path, "r") : NULL;
-        if (!f) {
-            cli_error("%s: cannot open the checkpoint: %s", path ? path : resume, strerror(errno));
-            free(path);
-            goto done;
-        }
-        adse_status st = adse_search_checkpoint_load(s, f, &err);
-        fclose(f);
-        if (st != ADSE_OK) {
-            cli_error("%s: %s", path, adse_err_format(&err, msg, sizeof msg));
-            free(path);
-            goto done;
-        }
-        free(path);
-    }
-    if (out_dir && cli_make_dirs(out_dir) != 0) {
-        cli_error("%s: cannot create directory: %s", out_dir, strerror(errno));
+    if (a.resume && resume_from(s, a.resume)) goto done;
+    if (a.out_dir && cli_make_dirs(a.out_dir) != 0) {
+        cli_error("%s: cannot create directory: %s", a.out_dir, strerror(errno));
         goto done;
     }
     /* a checkpoint before the first generation, so that even a run killed during it can
      * be resumed */
-    if (out_dir && !resume && write_out(out_dir, CKPT_NAME, w_checkpoint, s, NULL)) goto done;
-    bool stopped = false;
-    while (!adse_search_finished(s)) {
-        if (adse_search_step(s, &err) != ADSE_OK) {
-            if (ps.shown) fputc('\n', stderr);
-            cli_error("%s", adse_err_format(&err, msg, sizeof msg));
-            goto done;
-        }
-        if (out_dir && write_out(out_dir, CKPT_NAME, w_checkpoint, s, NULL)) goto done;
-        if (has_stop && (uint64_t)adse_search_generations_done(s) > stop_after &&
-            !adse_search_finished(s)) {
-            stopped = true;
-            break;
-        }
-    }
+    if (a.out_dir && !a.resume && write_out(a.out_dir, CKPT_NAME, w_checkpoint, s, NULL)) goto done;
+    bool stopped;
+    if (run_generations(s, &a, &ps, &stopped)) goto done;
     if (ps.shown) fputs("\r\033[K", stderr);
     if (stopped) {
         fprintf(stderr, "adse: stopped after generation %" PRIu64 " (--stop-after)%s%s\n",
-                stop_after, out_dir ? "; continue with --resume " : "", out_dir ? out_dir : "");
+                a.stop_after, a.out_dir ? "; continue with --resume " : "",
+                a.out_dir ? a.out_dir : "");
         rc = CLI_EXIT_OK;
         goto done;
     }
-    if (out_dir) {
-        if (write_out(out_dir, "history.csv", w_history, s, NULL) ||
-            write_out(out_dir, "convergence.svg", w_svg, s, NULL) ||
-            write_out(out_dir, "report.md", w_md, s, NULL) ||
-            write_out(out_dir, "search.json", w_json, s, NULL) || write_best(out_dir, s))
-            goto done;
-    }
+    if (a.out_dir && write_results(a.out_dir, s)) goto done;
     adse_status st =
-        json ? adse_report_search_json(stdout, s) : adse_report_search_summary(stdout, s);
+        a.json ? adse_report_search_json(stdout, s) : adse_report_search_summary(stdout, s);
     if (st != ADSE_OK || fflush(stdout) != 0) {
         cli_error("cannot write to stdout");
         goto done;

@@ -1,6 +1,5 @@
 /* cli/cmd_version.c: `adse version` (also `adse --version`). */
 #include <stdio.h>
-#include <string.h>
 
 #include "adse/adse.h"
 #include "cli.h"
@@ -12,11 +11,11 @@ void cmd_version_usage(FILE *f)
 
 int cmd_version(int argc, char **argv)
 {
-    if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        cmd_version_usage(stdout);
-        return CLI_EXIT_OK;
-    }
-    if (argc > 1) return cli_usage_error("version", "too many arguments");
+    cli_args p;
+    cli_args_init(&p, "version", NULL, cmd_version_usage, argc, argv);
+    int kind = cli_args_next(&p);
+    if (kind == CLI_ARGS_EXIT) return p.exit_code;
+    if (kind != CLI_ARGS_END) return cli_usage_error("version", "too many arguments");
     printf("adse %s\n", ADSE_VERSION);
     return CLI_EXIT_OK;
 }

@@ -1,7 +1,8 @@
 /*
  * cli/eval_args.c: what `adse model` and `adse map` share: their common options (--json,
- * -o DIR, --translation, --energy, --no-link-transfers, --ignore-sparse, --help, --), loading the
- * input files, the "missing 'architecture'" message and writing output files.
+ * -o DIR, --translation, --energy, --no-link-transfers, --ignore-sparse; parsed by args.c
+ * with the command's own), loading the input files, the "missing 'architecture'" message and
+ * writing output files.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -23,22 +24,61 @@ void cli_eval_args_release(cli_eval_args *a)
     a->n_files = 0;
 }
 
-/* The value of --NAME VALUE / --NAME=VALUE; NULL after a usage message. */
-static const char *long_value(const char *cmd, int argc, char **argv, int *i, const char *name)
-{
-    const char *a = argv[*i];
-    size_t n = strlen(name);
-    return cli_option_value(cmd, argc, argv, i, name, a[n] == '=' ? a + n + 1 : NULL);
-}
+/* The options both commands share; the command's own follow them (EVAL_N onwards). */
+enum {
+    OPT_JSON,
+    OPT_OUTPUT,
+    OPT_ENERGY,
+    OPT_TRANSLATION,
+    OPT_NO_LINK_TRANSFERS,
+    OPT_IGNORE_SPARSE,
+    EVAL_N
+};
+static const cli_option eval_options[EVAL_N] = {
+    [OPT_JSON] = {"json", 0, false, NULL},
+    [OPT_OUTPUT] = {"output", 'o', true, "a non-empty directory"},
+    [OPT_ENERGY] = {"energy", 0, true, NULL},
+    [OPT_TRANSLATION] = {"translation", 0, true, NULL},
+    [OPT_NO_LINK_TRANSFERS] = {"no-link-transfers", 0, false, NULL},
+    [OPT_IGNORE_SPARSE] = {"ignore-sparse", 0, false, NULL}};
 
-static bool is_long(const char *a, const char *name)
+#define EVAL_MAX_OPTIONS 16
+
+/* One shared option; 0, or the exit code after a usage error. */
+static int eval_option(const char *cmd, int opt, const char *v, cli_eval_args *a)
 {
-    size_t n = strlen(name);
-    return strncmp(a, name, n) == 0 && (a[n] == 0 || a[n] == '=');
+    switch (opt) {
+    case OPT_JSON: a->json = true; return 0;
+    case OPT_NO_LINK_TRANSFERS: a->model.disable_link_transfers = true; return 0;
+    case OPT_IGNORE_SPARSE: a->spec.ignore_sparse = true; return 0;
+    case OPT_OUTPUT: a->out_dir = v; return 0;
+    case OPT_ENERGY:
+        if (strcmp(v, "estimator") == 0)
+            a->spec.energy = ADSE_ENERGY_MODE_ESTIMATOR;
+        else if (strcmp(v, "timeloop-fallback") == 0)
+            a->spec.energy = ADSE_ENERGY_MODE_TIMELOOP_FALLBACK;
+        else
+            return cli_usage_error(cmd,
+                                   "unknown energy source '%s' (expected 'estimator' or "
+                                   "'timeloop-fallback')",
+                                   v);
+        return 0;
+    case OPT_TRANSLATION:
+        if (strcmp(v, "new") == 0)
+            a->model.translation = ADSE_TRANSLATION_NEW;
+        else if (strcmp(v, "legacy") == 0)
+            a->model.translation = ADSE_TRANSLATION_LEGACY;
+        else
+            return cli_usage_error(cmd,
+                                   "unknown translation rule '%s' (expected 'new' or 'legacy')", v);
+        return 0;
+    }
+    return CLI_EXIT_USAGE;
 }
 
 int cli_eval_parse(const char *cmd, int argc, char **argv, void (*usage)(FILE *),
-                   cli_extra_option extra, void *user, cli_eval_args *a)
+                   const cli_option *extra_opts, cli_extra_option extra, void *user,
+                   cli_eval_args *a)
 {
     memset(a, 0, sizeof *a);
     adse_model_options_init(&a->model);
@@ -48,75 +88,23 @@ int cli_eval_parse(const char *cmd, int argc, char **argv, void (*usage)(FILE *)
         cli_error("out of memory");
         return CLI_EXIT_FAIL;
     }
-    bool only_files = false;
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i];
-        if (only_files || arg[0] != '-' || strcmp(arg, "-") == 0) {
-            a->files[a->n_files++] = arg;
+    cli_option opts[EVAL_MAX_OPTIONS + 1] = {{0}};
+    int n = 0;
+    for (; n < EVAL_N; n++)
+        opts[n] = eval_options[n];
+    for (int k = 0; extra_opts && extra_opts[k].name && n < EVAL_MAX_OPTIONS; k++)
+        opts[n++] = extra_opts[k];
+    cli_args p;
+    cli_args_init(&p, cmd, opts, usage, argc, argv);
+    for (int kind; (kind = cli_args_next(&p)) != CLI_ARGS_END;) {
+        if (kind == CLI_ARGS_EXIT) return p.exit_code;
+        if (kind == CLI_ARGS_POSITIONAL) {
+            a->files[a->n_files++] = p.value;
             continue;
         }
-        if (strcmp(arg, "--") == 0) {
-            only_files = true;
-            continue;
-        }
-        if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
-            usage(stdout);
-            return CLI_EXIT_OK;
-        }
-        if (strcmp(arg, "--json") == 0) {
-            a->json = true;
-            continue;
-        }
-        if (strcmp(arg, "--no-link-transfers") == 0) {
-            a->model.disable_link_transfers = true;
-            continue;
-        }
-        if (strcmp(arg, "--ignore-sparse") == 0) {
-            a->spec.ignore_sparse = true;
-            continue;
-        }
-        if (strncmp(arg, "-o", 2) == 0 || is_long(arg, "--output")) {
-            const char *inl = NULL;
-            if (strncmp(arg, "--output=", 9) == 0)
-                inl = arg + 9;
-            else if (arg[1] == 'o' && arg[2])
-                inl = arg + 2;
-            a->out_dir = cli_option_value(cmd, argc, argv, &i, "-o", inl);
-            if (!a->out_dir) return CLI_EXIT_USAGE;
-            if (!a->out_dir[0])
-                return cli_usage_error(cmd, "option '-o' requires a non-empty directory");
-            continue;
-        }
-        if (is_long(arg, "--energy")) {
-            const char *v = long_value(cmd, argc, argv, &i, "--energy");
-            if (!v) return CLI_EXIT_USAGE;
-            if (strcmp(v, "estimator") == 0)
-                a->spec.energy = ADSE_ENERGY_MODE_ESTIMATOR;
-            else if (strcmp(v, "timeloop-fallback") == 0)
-                a->spec.energy = ADSE_ENERGY_MODE_TIMELOOP_FALLBACK;
-            else
-                return cli_usage_error(cmd,
-                                       "unknown energy source '%s' (expected 'estimator' or "
-                                       "'timeloop-fallback')",
-                                       v);
-            continue;
-        }
-        if (is_long(arg, "--translation")) {
-            const char *v = long_value(cmd, argc, argv, &i, "--translation");
-            if (!v) return CLI_EXIT_USAGE;
-            if (strcmp(v, "new") == 0)
-                a->model.translation = ADSE_TRANSLATION_NEW;
-            else if (strcmp(v, "legacy") == 0)
-                a->model.translation = ADSE_TRANSLATION_LEGACY;
-            else
-                return cli_usage_error(
-                    cmd, "unknown translation rule '%s' (expected 'new' or 'legacy')", v);
-            continue;
-        }
-        int used = extra ? extra(cmd, argc, argv, &i, user) : 0;
-        if (used < 0) return CLI_EXIT_USAGE;
-        if (used > 0) continue;
-        return cli_usage_error(cmd, "unknown option '%s'", arg);
+        int rc = p.opt < EVAL_N ? eval_option(cmd, p.opt, p.value, a)
+                                : extra(cmd, p.opt - EVAL_N, p.value, user);
+        if (rc) return rc;
     }
     if (a->n_files == 0) return cli_usage_error(cmd, "no input files");
     return -1;

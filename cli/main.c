@@ -110,17 +110,6 @@ int cli_make_dirs(const char *path)
     return 0;
 }
 
-const char *cli_option_value(const char *cmd, int argc, char **argv, int *i, const char *opt_name,
-                             const char *inline_value)
-{
-    if (inline_value) return inline_value;
-    if (*i + 1 >= argc) {
-        cli_usage_error(cmd, "option '%s' requires a value", opt_name);
-        return NULL;
-    }
-    return argv[++*i];
-}
-
 void cli_main_usage(FILE *f)
 {
     fprintf(f, "usage: adse [--version] [--help] <command> [<args>]\n\n");
