@@ -166,90 +166,96 @@ static adse_status bad(const reader *r, adse_err *err, const char *what)
     return adse_err_set(err, ADSE_E_SPEC, NULL, 0, 0, "checkpoint line %d: %s", r->lineno, what);
 }
 
-adse_status adse_search_checkpoint_load(adse_search *s, FILE *f, adse_err *err)
-{
-    adse_err_clear(err);
-    if (!s || !f) return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0, "checkpoint_load: NULL");
-    reader *r = calloc(1, sizeof *r);
-    if (!r) return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
-    r->f = f;
-    const adse_search_spec *sp = &s->spec;
-    adse_status st = ADSE_OK;
-    uint64_t hash, seed;
-    int n_genes, pop_n, gens_n, gen, prepared, pop_ready, base_rec, n_refs;
-    int ref_rec[ADSE_SEARCH_MAX_REFS] = {0};
+/* What a checkpoint holds, read in full before the search's state is replaced. */
+typedef struct ckpt {
+    int gen, prepared, pop_ready, base_rec, n_refs;
+    int ref_rec[ADSE_SEARCH_MAX_REFS];
     adse__rng rng;
     adse_search_counters c;
-    memset(&c, 0, sizeof c);
-    adse_search_generation *gens = NULL;
-    adse__record *recs = NULL;
-    int *hist = NULL;
-    double *pop = NULL;
-    int n_recs = 0, n_hist = 0;
+    int ng; /* generations summarised */
+    adse_search_generation *gens;
+    int n_recs, n_hist, np;
+    adse__record *recs;
+    int *hist;
+    double *pop;
+} ckpt;
 
 #define NEED(cond, what)                                                                           \
     do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            st = bad(r, err, what);                                                                \
-            goto out;                                                                              \
-        }                                                                                          \
+        if (!(cond)) return bad(r, err, what);                                                     \
     } while (0)
 
+/* The magic, spec, seed, state, rng and counters lines. */
+static adse_status read_header(reader *r, const adse_search *s, ckpt *k, adse_err *err)
+{
+    const adse_search_spec *sp = &s->spec;
+    uint64_t hash, seed;
+    int n_genes, pop_n, gens_n;
     NEED(next_line(r) && strcmp(r->line, CKPT_MAGIC) == 0, "not an adse search checkpoint");
     NEED(next_line(r) && word(r, "spec") && get_u64(r, &hash, 16) && get_int(r, &n_genes) &&
              get_int(r, &pop_n) && get_int(r, &gens_n),
          "bad 'spec' line");
     if (hash != sp->text_hash || n_genes != sp->n_genes || pop_n != sp->ga.population ||
-        gens_n != sp->ga.generations) {
-        st = adse_err_set(err, ADSE_E_SPEC, NULL, 0, 0,
-                          "the checkpoint was made with another search spec (or an edited one)");
-        goto out;
-    }
+        gens_n != sp->ga.generations)
+        return adse_err_set(err, ADSE_E_SPEC, NULL, 0, 0,
+                            "the checkpoint was made with another search spec (or an edited one)");
     NEED(next_line(r) && word(r, "seed") && get_u64(r, &seed, 10), "bad 'seed' line");
-    if (seed != s->seed) {
-        st = adse_err_set(err, ADSE_E_SPEC, NULL, 0, 0,
-                          "the checkpoint was made with seed %" PRIu64 ", not %" PRIu64, seed,
-                          s->seed);
-        goto out;
-    }
-    NEED(next_line(r) && word(r, "state") && get_int(r, &gen) && get_int(r, &prepared) &&
-             get_int(r, &pop_ready) && get_int(r, &base_rec) && get_int(r, &n_refs) &&
-             n_refs == sp->n_refs && gen >= 0 && gen <= sp->ga.generations,
+    if (seed != s->seed)
+        return adse_err_set(err, ADSE_E_SPEC, NULL, 0, 0,
+                            "the checkpoint was made with seed %" PRIu64 ", not %" PRIu64, seed,
+                            s->seed);
+    NEED(next_line(r) && word(r, "state") && get_int(r, &k->gen) && get_int(r, &k->prepared) &&
+             get_int(r, &k->pop_ready) && get_int(r, &k->base_rec) && get_int(r, &k->n_refs) &&
+             k->n_refs == sp->n_refs && k->gen >= 0 && k->gen <= sp->ga.generations,
          "bad 'state' line");
-    for (int i = 0; i < n_refs; i++)
-        NEED(get_int(r, &ref_rec[i]), "bad 'state' line");
-    NEED(next_line(r) && word(r, "rng") && get_u64(r, &rng.s[0], 16) && get_u64(r, &rng.s[1], 16) &&
-             get_u64(r, &rng.s[2], 16) && get_u64(r, &rng.s[3], 16),
+    for (int i = 0; i < k->n_refs; i++)
+        NEED(get_int(r, &k->ref_rec[i]), "bad 'state' line");
+    adse__rng *g = &k->rng;
+    NEED(next_line(r) && word(r, "rng") && get_u64(r, &g->s[0], 16) && get_u64(r, &g->s[1], 16) &&
+             get_u64(r, &g->s[2], 16) && get_u64(r, &g->s[3], 16),
          "bad 'rng' line");
-    NEED(next_line(r) && word(r, "counters") && get_u64(r, &c.evaluations, 10) &&
-             get_u64(r, &c.cache_hits, 10) && get_u64(r, &c.rejected, 10) &&
-             get_u64(r, &c.over_budget, 10) && get_u64(r, &c.invalid, 10) &&
-             get_u64(r, &c.no_mapping, 10) && get_double(r, &c.seconds),
+    adse_search_counters *c = &k->c;
+    NEED(next_line(r) && word(r, "counters") && get_u64(r, &c->evaluations, 10) &&
+             get_u64(r, &c->cache_hits, 10) && get_u64(r, &c->rejected, 10) &&
+             get_u64(r, &c->over_budget, 10) && get_u64(r, &c->invalid, 10) &&
+             get_u64(r, &c->no_mapping, 10) && get_double(r, &c->seconds),
          "bad 'counters' line");
-    int ng;
-    NEED(next_line(r) && word(r, "gens") && get_int(r, &ng) && ng == gen, "bad 'gens' line");
-    gens = calloc((size_t)(ng > 0 ? ng : 1), sizeof *gens);
-    NEED(gens, "out of memory");
-    for (int g = 0; g < ng; g++) {
-        adse_search_generation *gs = &gens[g];
+    return ADSE_OK;
+}
+
+/* The per-generation summaries ("gens", one "g" line each). */
+static adse_status read_gens(reader *r, ckpt *k, adse_err *err)
+{
+    NEED(next_line(r) && word(r, "gens") && get_int(r, &k->ng) && k->ng == k->gen,
+         "bad 'gens' line");
+    k->gens = calloc((size_t)(k->ng > 0 ? k->ng : 1), sizeof *k->gens);
+    NEED(k->gens, "out of memory");
+    for (int g = 0; g < k->ng; g++) {
+        adse_search_generation *gs = &k->gens[g];
         NEED(next_line(r) && word(r, "g") && get_double(r, &gs->best_loss) &&
                  get_double(r, &gs->mean_loss) && get_int(r, &gs->n_feasible) &&
                  get_int(r, &gs->n_new) && get_int(r, &gs->n_cached),
              "bad 'g' line");
     }
-    NEED(next_line(r) && word(r, "records") && get_int(r, &n_recs) && n_recs >= 0,
+    return ADSE_OK;
+}
+
+/* The records ("records", an "r" and a "reason" line each). */
+static adse_status read_records(reader *r, const adse_search_spec *sp, ckpt *k, adse_err *err)
+{
+    NEED(next_line(r) && word(r, "records") && get_int(r, &k->n_recs) && k->n_recs >= 0,
          "bad 'records' line");
-    recs = calloc((size_t)(n_recs > 0 ? n_recs : 1), sizeof *recs);
-    NEED(recs, "out of memory");
-    for (int i = 0; i < n_recs; i++) {
-        adse_search_design *d = &recs[i].d;
+    k->recs = calloc((size_t)(k->n_recs > 0 ? k->n_recs : 1), sizeof *k->recs);
+    NEED(k->recs, "out of memory");
+    for (int i = 0; i < k->n_recs; i++) {
+        adse_search_design *d = &k->recs[i].d;
         int status, inh;
         NEED(next_line(r) && word(r, "r") && get_int(r, &status) && status >= 0 && status <= 3 &&
                  get_int(r, &d->generation) && get_int(r, &d->index) && get_int(r, &inh) &&
                  get_double(r, &d->loss),
              "bad 'r' line");
         d->status = (adse_design_status)status;
-        recs[i].in_history = inh != 0;
+        k->recs[i].in_history = inh != 0;
         for (int m = 0; m < ADSE_SM_COUNT; m++)
             NEED(get_double(r, &d->metrics[m]), "bad 'r' line");
         for (int g = 0; g < sp->n_genes; g++)
@@ -257,39 +263,59 @@ adse_status adse_search_checkpoint_load(adse_search *s, FILE *f, adse_err *err)
         NEED(next_line(r) && strncmp(r->line, "reason ", 7) == 0, "bad 'reason' line");
         snprintf(d->reason, sizeof d->reason, "%s", r->line + 7);
     }
-    NEED(next_line(r) && word(r, "history") && get_int(r, &n_hist) && n_hist >= 0 &&
-             n_hist <= n_recs,
+    return ADSE_OK;
+}
+
+/* The history (record indices, 16 a line), the population and the "end" line. */
+static adse_status read_history_and_pop(reader *r, const adse_search_spec *sp, ckpt *k,
+                                        adse_err *err)
+{
+    NEED(next_line(r) && word(r, "history") && get_int(r, &k->n_hist) && k->n_hist >= 0 &&
+             k->n_hist <= k->n_recs,
          "bad 'history' line");
-    hist = malloc((size_t)(n_hist > 0 ? n_hist : 1) * sizeof *hist);
-    NEED(hist, "out of memory");
-    for (int i = 0; i < n_hist; i++) {
+    k->hist = malloc((size_t)(k->n_hist > 0 ? k->n_hist : 1) * sizeof *k->hist);
+    NEED(k->hist, "out of memory");
+    for (int i = 0; i < k->n_hist; i++) {
         if (i % 16 == 0) NEED(next_line(r), "truncated history");
-        NEED(get_int(r, &hist[i]) && hist[i] >= 0 && hist[i] < n_recs, "bad history entry");
+        NEED(get_int(r, &k->hist[i]) && k->hist[i] >= 0 && k->hist[i] < k->n_recs,
+             "bad history entry");
     }
-    int np;
-    NEED(next_line(r) && word(r, "pop") && get_int(r, &np) && (np == 0 || np == sp->ga.population),
+    NEED(next_line(r) && word(r, "pop") && get_int(r, &k->np) &&
+             (k->np == 0 || k->np == sp->ga.population),
          "bad 'pop' line");
-    pop = calloc((size_t)sp->ga.population * ADSE_SEARCH_MAX_GENES, sizeof *pop);
-    NEED(pop, "out of memory");
-    for (int i = 0; i < np; i++) {
+    k->pop = calloc((size_t)sp->ga.population * ADSE_SEARCH_MAX_GENES, sizeof *k->pop);
+    NEED(k->pop, "out of memory");
+    for (int i = 0; i < k->np; i++) {
         NEED(next_line(r) && word(r, "p"), "bad 'p' line");
         for (int g = 0; g < sp->n_genes; g++)
-            NEED(get_double(r, &pop[(size_t)i * ADSE_SEARCH_MAX_GENES + g]), "bad 'p' line");
+            NEED(get_double(r, &k->pop[(size_t)i * ADSE_SEARCH_MAX_GENES + g]), "bad 'p' line");
     }
     NEED(next_line(r) && strcmp(r->line, "end") == 0, "missing 'end' (truncated checkpoint)");
-    NEED(base_rec >= -1 && base_rec < n_recs, "bad baseline record");
-    for (int i = 0; i < n_refs; i++)
-        NEED(ref_rec[i] >= -1 && ref_rec[i] < n_recs, "bad reference record");
-    /* what the saver writes: a prepared search has evaluated its baseline and references,
-     * and a ready population has every design */
-    if (prepared) {
-        NEED(base_rec >= 0, "bad baseline record");
-        for (int i = 0; i < n_refs; i++)
-            NEED(ref_rec[i] >= 0, "bad reference record");
-    }
-    NEED(np == (pop_ready ? sp->ga.population : 0), "bad 'pop' line");
+    return ADSE_OK;
+}
 
-    /* commit: replace the state */
+/* What the saver writes: record indices in range, a prepared search has evaluated its
+ * baseline and references, and a ready population has every design. */
+static adse_status check_consistent(const reader *r, const adse_search_spec *sp, const ckpt *k,
+                                    adse_err *err)
+{
+    NEED(k->base_rec >= -1 && k->base_rec < k->n_recs, "bad baseline record");
+    for (int i = 0; i < k->n_refs; i++)
+        NEED(k->ref_rec[i] >= -1 && k->ref_rec[i] < k->n_recs, "bad reference record");
+    if (k->prepared) {
+        NEED(k->base_rec >= 0, "bad baseline record");
+        for (int i = 0; i < k->n_refs; i++)
+            NEED(k->ref_rec[i] >= 0, "bad reference record");
+    }
+    NEED(k->np == (k->pop_ready ? sp->ga.population : 0), "bad 'pop' line");
+    return ADSE_OK;
+}
+
+#undef NEED
+
+/* Replaces the state of s by k's (taking k's generations and population). */
+static adse_status commit(adse_search *s, ckpt *k, adse_err *err)
+{
     for (int i = 0; i < s->n_records; i++)
         free(s->records[i].mappings);
     s->n_records = 0;
@@ -297,47 +323,58 @@ adse_status adse_search_checkpoint_load(adse_search *s, FILE *f, adse_err *err)
     free(s->table);
     s->table = NULL;
     s->table_cap = 0;
-    for (int i = 0; i < n_recs; i++) {
-        if (adse__cache_add(s, &recs[i].d) < 0) {
-            st = adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
-            goto out;
-        }
-        s->records[i].in_history = recs[i].in_history;
+    for (int i = 0; i < k->n_recs; i++) {
+        if (adse__cache_add(s, &k->recs[i].d) < 0)
+            return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
+        s->records[i].in_history = k->recs[i].in_history;
     }
-    if (n_hist > s->cap_history) {
-        int *h = realloc(s->history, (size_t)n_hist * sizeof *h);
-        if (!h) {
-            st = adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
-            goto out;
-        }
+    if (k->n_hist > s->cap_history) {
+        int *h = realloc(s->history, (size_t)k->n_hist * sizeof *h);
+        if (!h) return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
         s->history = h;
-        s->cap_history = n_hist;
+        s->cap_history = k->n_hist;
     }
-    if (n_hist) memcpy(s->history, hist, (size_t)n_hist * sizeof *hist);
-    s->n_history = n_hist;
+    if (k->n_hist) memcpy(s->history, k->hist, (size_t)k->n_hist * sizeof *k->hist);
+    s->n_history = k->n_hist;
     free(s->gens);
-    s->gens = gens;
-    s->cap_gens = ng > 0 ? ng : 1;
-    gens = NULL;
+    s->gens = k->gens;
+    s->cap_gens = k->ng > 0 ? k->ng : 1;
+    k->gens = NULL;
     free(s->pop);
-    s->pop = pop;
-    pop = NULL;
-    s->gen = gen;
-    s->prepared = prepared != 0;
-    s->pop_ready = pop_ready != 0;
-    s->baseline_rec = base_rec;
-    for (int i = 0; i < n_refs; i++)
-        s->ref_rec[i] = ref_rec[i];
-    s->rng = rng;
-    s->counters = c;
-    s->seconds_before = c.seconds;
+    s->pop = k->pop;
+    k->pop = NULL;
+    s->gen = k->gen;
+    s->prepared = k->prepared != 0;
+    s->pop_ready = k->pop_ready != 0;
+    s->baseline_rec = k->base_rec;
+    for (int i = 0; i < k->n_refs; i++)
+        s->ref_rec[i] = k->ref_rec[i];
+    s->rng = k->rng;
+    s->counters = k->c;
+    s->seconds_before = k->c.seconds;
     s->session_start = adse_clock_s();
-#undef NEED
-out:
+    return ADSE_OK;
+}
+
+adse_status adse_search_checkpoint_load(adse_search *s, FILE *f, adse_err *err)
+{
+    adse_err_clear(err);
+    if (!s || !f) return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0, "checkpoint_load: NULL");
+    reader *r = calloc(1, sizeof *r);
+    if (!r) return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
+    r->f = f;
+    ckpt k;
+    memset(&k, 0, sizeof k);
+    adse_status st;
+    if (!(st = read_header(r, s, &k, err)) && !(st = read_gens(r, &k, err)) &&
+        !(st = read_records(r, &s->spec, &k, err)) &&
+        !(st = read_history_and_pop(r, &s->spec, &k, err)) &&
+        !(st = check_consistent(r, &s->spec, &k, err)))
+        st = commit(s, &k, err);
     free(r);
-    free(gens);
-    free(recs);
-    free(hist);
-    free(pop);
+    free(k.gens);
+    free(k.recs);
+    free(k.hist);
+    free(k.pop);
     return st;
 }
