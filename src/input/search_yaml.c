@@ -405,6 +405,52 @@ static adse_status parse_mesh(const adse__ynode *m, adse_search_gene *g, adse_er
     return ADSE_OK;
 }
 
+/* The component and attribute of a (non-mesh) parameter. */
+static adse_status parse_gene_target(const adse__ynode *e, const adse__ynode *comp,
+                                     const adse__ynode *attr, adse_search_gene *g, adse_err *err)
+{
+    adse_status st;
+    if (!comp)
+        return adse__yerr(err, ADSE_E_SPEC, e, "parameter '%s' without a 'component'", g->name);
+    if ((st = copy_name(comp, g->component, "component", err))) return st;
+    set_pos(comp, &g->component_line, &g->component_column);
+    if (!attr)
+        return adse__yerr(err, ADSE_E_SPEC, e, "parameter '%s' without an 'attribute'", g->name);
+    const char *at = adse__ynode_text(attr);
+    bool found = false;
+    for (size_t i = 0; at && i < sizeof gene_attrs / sizeof gene_attrs[0] && !found; i++)
+        if (adse__ykey_eq(at, gene_attrs[i].name)) {
+            g->attr = gene_attrs[i].attr;
+            found = true;
+        }
+    if (!found)
+        return adse__yerr(err, ADSE_E_SPEC, attr,
+                          "unknown attribute '%s' of parameter '%s' (depth, width, block_size, "
+                          "word_bits, meshX, instances, read_bandwidth, write_bandwidth, "
+                          "bandwidth)",
+                          at ? at : "?", g->name);
+    return ADSE_OK;
+}
+
+/* `values:` of a parameter: a non-empty list of numbers valid for its attribute. */
+static adse_status parse_gene_values(const adse__ynode *values, adse_search_gene *g, adse_err *err)
+{
+    adse_status st;
+    set_pos(values, &g->values_line, &g->values_column);
+    if (!adse__ynode_is_seq(values) || values->n == 0)
+        return adse__yerr(err, ADSE_E_SPEC, values,
+                          "'values' of parameter '%s' must be a non-empty list of numbers",
+                          g->name);
+    for (int i = 0; i < values->n; i++) {
+        double v;
+        if ((st = get_num(values->items[i], "values", &v, err))) return st;
+        if ((st = check_value(g, v, values->items[i], err)) ||
+            (st = add_value(g, v, values->items[i], err)))
+            return st;
+    }
+    return ADSE_OK;
+}
+
 static adse_status parse_gene(const adse__ynode *e, adse_search_gene *g, adse_err *err)
 {
     adse_status st = adse__yexpect(e, ADSE__YMAP, "a parameter", err);
@@ -435,25 +481,7 @@ static adse_status parse_gene(const adse__ynode *e, adse_search_gene *g, adse_er
         set_pos(e, &g->component_line, &g->component_column);
         return parse_mesh(mesh, g, err);
     }
-    if (!comp)
-        return adse__yerr(err, ADSE_E_SPEC, e, "parameter '%s' without a 'component'", g->name);
-    if ((st = copy_name(comp, g->component, "component", err))) return st;
-    set_pos(comp, &g->component_line, &g->component_column);
-    if (!attr)
-        return adse__yerr(err, ADSE_E_SPEC, e, "parameter '%s' without an 'attribute'", g->name);
-    const char *at = adse__ynode_text(attr);
-    bool found = false;
-    for (size_t i = 0; at && i < sizeof gene_attrs / sizeof gene_attrs[0] && !found; i++)
-        if (adse__ykey_eq(at, gene_attrs[i].name)) {
-            g->attr = gene_attrs[i].attr;
-            found = true;
-        }
-    if (!found)
-        return adse__yerr(err, ADSE_E_SPEC, attr,
-                          "unknown attribute '%s' of parameter '%s' (depth, width, block_size, "
-                          "word_bits, meshX, instances, read_bandwidth, write_bandwidth, "
-                          "bandwidth)",
-                          at ? at : "?", g->name);
+    if ((st = parse_gene_target(e, comp, attr, g, err))) return st;
     if (!values == !range)
         return adse__yerr(err, ADSE_E_SPEC, e,
                           "parameter '%s' needs exactly one of 'values' and "
@@ -463,19 +491,7 @@ static adse_status parse_gene(const adse__ynode *e, adse_search_gene *g, adse_er
         set_pos(range, &g->values_line, &g->values_column);
         return parse_range(range, g, err);
     }
-    set_pos(values, &g->values_line, &g->values_column);
-    if (!adse__ynode_is_seq(values) || values->n == 0)
-        return adse__yerr(err, ADSE_E_SPEC, values,
-                          "'values' of parameter '%s' must be a non-empty list of numbers",
-                          g->name);
-    for (int i = 0; i < values->n; i++) {
-        double v;
-        if ((st = get_num(values->items[i], "values", &v, err))) return st;
-        if ((st = check_value(g, v, values->items[i], err)) ||
-            (st = add_value(g, v, values->items[i], err)))
-            return st;
-    }
-    return ADSE_OK;
+    return parse_gene_values(values, g, err);
 }
 
 static adse_status parse_parameters(const adse__ynode *p, adse_search_spec *s, adse_err *err)
@@ -600,6 +616,26 @@ static adse_status parse_budgets(const adse__ynode *b, adse_search_spec *s, adse
 
 static const char *const loss_keys[] = {"weights", "normalize", "expression", NULL};
 
+/* The readable form of a weighted loss, for reports ("1*energy + 2*cycles"). */
+static void weights_text(adse_search_loss *loss)
+{
+    size_t used = 0;
+    loss->text[0] = 0;
+    for (int m = 0; m < ADSE_SM_COUNT; m++) {
+        double v = loss->weights[m];
+        if (v == 0) continue;
+        bool neg = m == ADSE_SM_GFLOPS || m == ADSE_SM_UTILIZATION;
+        double sv = neg ? -v : v;
+        int n = adse__c_snprintf(
+            loss->text + used, sizeof loss->text - used, "%s%s%g*%s%s%s", used ? " " : "",
+            sv < 0 ? "- " : (used ? "+ " : ""), fabs(sv),
+            adse_search_metric_name((adse_search_metric)m), loss->normalize ? "/baseline." : "",
+            loss->normalize ? adse_search_metric_name((adse_search_metric)m) : "");
+        if (n < 0 || (size_t)n >= sizeof loss->text - used) break;
+        used += (size_t)n;
+    }
+}
+
 static adse_status parse_loss(const adse__ynode *l, adse_search_loss *loss, adse_err *err)
 {
     set_pos(l, &loss->line, &loss->column);
@@ -648,22 +684,7 @@ static adse_status parse_loss(const adse__ynode *l, adse_search_loss *loss, adse
                 return adse__yerr(err, ADSE_E_SPEC, nz, "'normalize' must be true or false");
         }
     }
-    /* a readable form for reports */
-    size_t used = 0;
-    loss->text[0] = 0;
-    for (int m = 0; m < ADSE_SM_COUNT; m++) {
-        double v = loss->weights[m];
-        if (v == 0) continue;
-        bool neg = m == ADSE_SM_GFLOPS || m == ADSE_SM_UTILIZATION;
-        double sv = neg ? -v : v;
-        int n = adse__c_snprintf(
-            loss->text + used, sizeof loss->text - used, "%s%s%g*%s%s%s", used ? " " : "",
-            sv < 0 ? "- " : (used ? "+ " : ""), fabs(sv),
-            adse_search_metric_name((adse_search_metric)m), loss->normalize ? "/baseline." : "",
-            loss->normalize ? adse_search_metric_name((adse_search_metric)m) : "");
-        if (n < 0 || (size_t)n >= sizeof loss->text - used) break;
-        used += (size_t)n;
-    }
+    weights_text(loss);
     return ADSE_OK;
 }
 
