@@ -1087,7 +1087,8 @@ static void test_error_unknown_key(void **state)
     const char *t1[] = {comp};
     const char *n1[] = {"arch.yaml"};
     expect_error(t1, n1, 1, ADSE_E_SPEC, "arch.yaml", 12, 7,
-                 "unknown key 'requierd_actions' in component 'glb'");
+                 "unknown key 'requierd_actions' in component 'glb' (did you mean "
+                 "'required_actions'?)");
     const char *t2[] = {"architectur: {}\n"};
     expect_error(t2, n1, 1, ADSE_E_SPEC, "arch.yaml", 1, 1, "unknown top-level key 'architectur'");
 
@@ -1102,12 +1103,14 @@ static void test_error_unknown_key(void **state)
     const char *t3[] = {arch, map};
     const char *n3[] = {"arch.yaml", "pm.yaml"};
     expect_error(t3, n3, 2, ADSE_E_SPEC, "pm.yaml", 7, 3,
-                 "unknown key 'factor' in a temporal mapping directive");
+                 "unknown key 'factor' in a temporal mapping directive (did you mean "
+                 "'factors'?)");
     const char *shape =
         "problem:\n  shape: {dimensions: [M], data_space: []}\n  instance: {M: 8}\n";
     const char *t4[] = {shape};
     expect_error(t4, n3 + 1, 1, ADSE_E_SPEC, "pm.yaml", 2, 28,
-                 "unknown key 'data_space' in the problem shape");
+                 "unknown key 'data_space' in the problem shape (did you mean "
+                 "'data_spaces'?)");
     free(arch);
 }
 

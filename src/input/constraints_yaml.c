@@ -76,43 +76,6 @@ static const char *first_at(adse_srcpos first, adse_srcpos now, char *buf, size_
     return buf;
 }
 
-/* The closest of candidates to word within a small edit distance, or NULL. */
-static const char *closest(const char *word, const char *const *candidates)
-{
-    const char *best = NULL;
-    int best_d = 1 << 30;
-    for (; *candidates; candidates++) {
-        int d = adse__ykey_distance(word, *candidates);
-        int limit = strlen(*candidates) <= 5 ? 1 : 2;
-        if (d <= limit && d < best_d) {
-            best_d = d;
-            best = *candidates;
-        }
-    }
-    return best;
-}
-
-/* Every key of map must be in allowed; else "unknown key 'k' in <where>" with a hint. */
-static adse_status check_keys(cctx *c, const adse__ynode *map, const char *const *allowed,
-                              const char *where)
-{
-    for (int i = 0; i < map->n; i++) {
-        const adse__ynode *k = map->pairs[i].key;
-        bool ok = false;
-        for (const char *const *a = allowed; *a && !ok; a++)
-            ok = adse__ykey_eq(k->text, *a);
-        if (ok) continue;
-        const char *hint = closest(k->text, allowed);
-        if (hint)
-            return adse__yerr_at(c->err, ADSE_E_SPEC, adse__ynode_pos(k),
-                                 "unknown key '%s' in %s (did you mean '%s'?)", k->text, where,
-                                 hint);
-        return adse__yerr_at(c->err, ADSE_E_SPEC, adse__ynode_pos(k), "unknown key '%s' in %s",
-                             k->text, where);
-    }
-    return ADSE_OK;
-}
-
 static const char *level_name(const cctx *c, int level)
 {
     return c->arch->levels[level].name;
@@ -579,7 +542,7 @@ static adse_status parse_kind(cctx *c, const adse__ynode *entry, int *kind)
             if (strcmp(t, *u) == 0)
                 return adse__yerr(c->err, ADSE_E_SPEC, type,
                                   "constraint type '%s' is not supported by adse's mapper", t);
-        const char *hint = closest(t, known_types);
+        const char *hint = adse__yclosest(t, known_types);
         if (hint)
             return adse__yerr(c->err, ADSE_E_SPEC, type,
                               "unknown constraint type '%s' (did you mean '%s'?)", t, hint);
@@ -666,7 +629,7 @@ static adse_status parse_entry(cctx *c, const adse__ynode *entry)
     static const char *const wheres[] = {"a temporal constraint", "a spatial constraint",
                                          "a bypass constraint", "a utilization constraint",
                                          "a max_overbooked_proportion constraint"};
-    if ((st = check_keys(c, entry, keys[kind], wheres[kind]))) return st;
+    if ((st = adse__ycheck_keys(entry, keys[kind], wheres[kind], c->err))) return st;
 
     const adse__ynode *target = adse__ymap_get(entry, "target");
     const adse__ynode *name = adse__ymap_get(entry, "name");
@@ -750,17 +713,8 @@ static adse_status parse_source(cctx *c, const adse__ynode *n, const char *what)
         const adse__ynode *k = n->pairs[i].key;
         if (strncmp(k->text, "constraints_", 12) == 0 || strncmp(k->text, "constraints-", 12) == 0)
             continue; /* targets of `constraints: NAME` */
-        bool ok = false;
-        for (const char *const *a = keys; *a && !ok; a++)
-            ok = adse__ykey_eq(k->text, *a);
-        if (ok) continue;
-        const char *hint = closest(k->text, keys);
-        if (hint)
-            return adse__yerr_at(c->err, ADSE_E_SPEC, adse__ynode_pos(k),
-                                 "unknown key '%s' in %s (did you mean '%s'?)", k->text, where,
-                                 hint);
-        return adse__yerr_at(c->err, ADSE_E_SPEC, adse__ynode_pos(k), "unknown key '%s' in %s",
-                             k->text, where);
+        adse_status st = adse__ycheck_key(k, keys, where, c->err);
+        if (st) return st;
     }
     const adse__ynode *tmpl = adse__ymap_get(n, "template");
     if (tmpl && !adse__ynode_is_null(tmpl)) {
@@ -996,8 +950,8 @@ adse_status adse__mapper_from_yaml(const adse__ypair *top, adse_mapper_settings 
         for (const char *const *a = ignored_mapper_keys; *a && !ok; a++)
             ok = adse__ykey_eq(k->text, *a);
         if (ok) continue;
-        const char *hint = closest(k->text, used_mapper_keys);
-        if (!hint) hint = closest(k->text, ignored_mapper_keys);
+        const char *hint = adse__yclosest(k->text, used_mapper_keys);
+        if (!hint) hint = adse__yclosest(k->text, ignored_mapper_keys);
         if (hint)
             return adse__yerr(err, ADSE_E_SPEC, k,
                               "unknown key '%s' in 'mapper' (did you mean '%s'?)", k->text, hint);

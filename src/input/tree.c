@@ -868,18 +868,41 @@ adse_status adse__yerr_at(adse_err *err, adse_status code, adse_srcpos at, const
     return st;
 }
 
+const char *adse__yclosest(const char *word, const char *const *candidates)
+{
+    const char *best = NULL;
+    int best_d = 1 << 30;
+    for (; *candidates; candidates++) {
+        int d = adse__ykey_distance(word, *candidates);
+        int limit = strlen(*candidates) <= 5 ? 1 : 2;
+        if (d <= limit && d < best_d) {
+            best_d = d;
+            best = *candidates;
+        }
+    }
+    return best;
+}
+
+adse_status adse__ycheck_key(const adse__ynode *key, const char *const *allowed, const char *where,
+                             adse_err *err)
+{
+    const char *k = key->text;
+    for (const char *const *a = allowed; *a; a++)
+        if (adse__ykey_eq(k, *a)) return ADSE_OK;
+    const char *hint = adse__yclosest(k, allowed);
+    if (hint)
+        return adse__yerr(err, ADSE_E_SPEC, key, "unknown key '%s' in %s (did you mean '%s'?)", k,
+                          where, hint);
+    return adse__yerr(err, ADSE_E_SPEC, key, "unknown key '%s' in %s", k, where);
+}
+
 adse_status adse__ycheck_keys(const adse__ynode *map, const char *const *allowed, const char *where,
                               adse_err *err)
 {
     if (!map || map->kind != ADSE__YMAP) return ADSE_OK;
     for (int i = 0; i < map->n; i++) {
-        const char *k = map->pairs[i].key->text;
-        bool ok = false;
-        for (const char *const *a = allowed; *a && !ok; a++)
-            ok = adse__ykey_eq(k, *a);
-        if (!ok)
-            return adse__yerr(err, ADSE_E_SPEC, map->pairs[i].key, "unknown key '%s' in %s", k,
-                              where);
+        adse_status st = adse__ycheck_key(map->pairs[i].key, allowed, where, err);
+        if (st) return st;
     }
     return ADSE_OK;
 }

@@ -145,8 +145,18 @@ adse_status adse__yerr_at(adse_err *err, adse_status code, adse_srcpos at, const
 void adse__ywarn(adse__warnings *w, const adse__ynode *at, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* Checks that every key of map is in allowed (NULL-terminated; compared with
- * adse__ykey_eq); otherwise ADSE_E_SPEC "unknown key 'k' in <where>" at the key. */
+/* The closest of candidates (NULL-terminated) to word, for "did you mean" hints: within
+ * adse__ykey_distance 1 of a candidate of up to 5 characters, 2 of a longer one; NULL if
+ * none is that close. */
+const char *adse__yclosest(const char *word, const char *const *candidates);
+
+/* Checks that key (a scalar node) is in allowed (NULL-terminated; compared with
+ * adse__ykey_eq); otherwise ADSE_E_SPEC "unknown key 'k' in <where>" at the key, with
+ * " (did you mean 'x'?)" when adse__yclosest finds one. */
+adse_status adse__ycheck_key(const adse__ynode *key, const char *const *allowed, const char *where,
+                             adse_err *err);
+
+/* adse__ycheck_key for every key of map (nothing when map is not a mapping). */
 adse_status adse__ycheck_keys(const adse__ynode *map, const char *const *allowed, const char *where,
                               adse_err *err);
 
