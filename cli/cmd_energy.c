@@ -48,36 +48,21 @@ void cmd_energy_usage(FILE *f)
 static int write_table_file(const char *dir, const char *name, adse_energy_report_format fmt,
                             const adse_spec *spec)
 {
-    size_t len = strlen(dir) + strlen(name) + 2;
-    char *path = malloc(len);
-    if (!path) {
-        cli_error("out of memory");
-        return -1;
-    }
-    snprintf(path, len, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        cli_error("%s: cannot open for writing: %s", path, strerror(errno));
-        free(path);
-        return -1;
-    }
+    char *path;
+    FILE *f = cli_open_output(dir, name, &path);
+    if (!f) return -1;
     adse_err err;
     adse_err_clear(&err);
     adse_status st = adse_report_energy(f, fmt, spec, NULL, &err);
-    int close_rc = fclose(f);
-    if (st != ADSE_OK || close_rc != 0) {
+    if (st == ADSE_E_SPEC) { /* a table the spec cannot give: the spec's error, not an I/O one */
         char msg[ADSE_ERR_FILE_MAX + ADSE_ERR_MSG_MAX + 64];
-        if (st == ADSE_E_SPEC)
-            cli_error("%s", adse_err_format(&err, msg, sizeof msg));
-        else
-            cli_error("%s: write failed (%s)", path,
-                      st != ADSE_OK ? adse_status_name(st) : strerror(errno));
+        fclose(f);
+        cli_error("%s", adse_err_format(&err, msg, sizeof msg));
         unlink(path);
         free(path);
         return -1;
     }
-    free(path);
-    return 0;
+    return cli_close_output(f, path, st);
 }
 
 int cmd_energy(int argc, char **argv)
