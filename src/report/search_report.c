@@ -267,22 +267,11 @@ static bool is_paired_width(const adse_search_spec *sp, int g)
     return false;
 }
 
-static adse_status write_md(FILE *f, const adse_search *s, const char *svg_name)
+/* The title, loss, budgets, GA settings and run counters. */
+static void md_header(FILE *f, const adse_search *s)
 {
-    if (!f || !s) return ADSE_E_USAGE;
     const adse_search_spec *sp = adse_search_get_spec(s);
-    const adse_search_design *base = adse_search_baseline(s);
-    const adse_search_design *best = adse_search_best(s);
-    if (!base) return ADSE_E_USAGE;
-    column cols[2 + ADSE_SEARCH_MAX_REFS];
-    int nc = 0;
-    cols[nc++] = (column){"Baseline", base};
-    if (best) cols[nc++] = (column){"Best (GA)", best};
-    for (int i = 0; i < sp->n_refs; i++)
-        if (adse_search_reference(s, i))
-            cols[nc++] = (column){sp->refs[i].name, adse_search_reference(s, i)};
     adse_search_counters c = adse_search_get_counters(s);
-
     fprintf(f, "# adse search: %s\n\n", sp->path);
     fprintf(f, "Loss (minimised): `%s`.\n\n", sp->loss.text);
     fputs("Budgets:", f);
@@ -310,7 +299,12 @@ static adse_status write_md(FILE *f, const adse_search *s, const char *svg_name)
             "same constraints and priced by the same estimator.\n\n",
             c.evaluations, c.cache_hits, c.rejected, c.no_mapping, c.over_budget, c.seconds,
             adse_search_threads(s));
+}
 
+/* Table 1: the parameters of each column's design. */
+static void md_parameters(FILE *f, const adse_search *s, const column *cols, int nc)
+{
+    const adse_search_spec *sp = adse_search_get_spec(s);
     fputs("## Table 1: parameters\n\n| Design spec |", f);
     for (int k = 0; k < nc; k++)
         fprintf(f, " %s |", cols[k].title);
@@ -339,7 +333,11 @@ static adse_status write_md(FILE *f, const adse_search *s, const char *svg_name)
         }
         fputc('\n', f);
     }
+}
 
+/* Table 2: the metrics of each column, and the ratios to the baseline. */
+static void md_metrics(FILE *f, const column *cols, int nc, const adse_search_design *base)
+{
     fputs("\n## Table 2: metrics\n\n| Metric |", f);
     for (int k = 0; k < nc; k++) {
         fprintf(f, " %s |", cols[k].title);
@@ -369,6 +367,11 @@ static adse_status write_md(FILE *f, const adse_search *s, const char *svg_name)
         if (cols[k].d->status != ADSE_DESIGN_OK)
             fprintf(f, "\n%s: %s (%s).\n", cols[k].title,
                     adse_design_status_name(cols[k].d->status), cols[k].d->reason);
+}
+
+/* The convergence plot and the per-generation table. */
+static void md_convergence(FILE *f, const adse_search *s, const char *svg_name)
+{
     if (svg_name)
         fprintf(f, "\n## Convergence\n\n![best and mean loss per generation](%s)\n", svg_name);
     fputs("\n| Generation | Best loss | Mean loss (feasible) | Feasible | New | Cached |\n"
@@ -388,6 +391,26 @@ static adse_status write_md(FILE *f, const adse_search *s, const char *svg_name)
             fputs("-", f);
         fprintf(f, " | %d | %d | %d |\n", gs->n_feasible, gs->n_new, gs->n_cached);
     }
+}
+
+static adse_status write_md(FILE *f, const adse_search *s, const char *svg_name)
+{
+    if (!f || !s) return ADSE_E_USAGE;
+    const adse_search_spec *sp = adse_search_get_spec(s);
+    const adse_search_design *base = adse_search_baseline(s);
+    const adse_search_design *best = adse_search_best(s);
+    if (!base) return ADSE_E_USAGE;
+    column cols[2 + ADSE_SEARCH_MAX_REFS];
+    int nc = 0;
+    cols[nc++] = (column){"Baseline", base};
+    if (best) cols[nc++] = (column){"Best (GA)", best};
+    for (int i = 0; i < sp->n_refs; i++)
+        if (adse_search_reference(s, i))
+            cols[nc++] = (column){sp->refs[i].name, adse_search_reference(s, i)};
+    md_header(f, s);
+    md_parameters(f, s, cols, nc);
+    md_metrics(f, cols, nc, base);
+    md_convergence(f, s, svg_name);
     return io_status(f);
 }
 
