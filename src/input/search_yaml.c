@@ -699,27 +699,22 @@ static adse_status parse_ga(const adse__ynode *g, adse_ga_settings *ga, adse_err
     adse_status st = adse__yexpect(g, ADSE__YMAP, "ga", err);
     if (st) return st;
     if ((st = adse__ycheck_keys(g, ga_keys, "'ga'", err))) return st;
-    int64_t v = 0;
+    /* the integer settings and their ranges */
+    const struct {
+        const char *key;
+        int64_t min, max;
+        int *field;
+    } ints[] = {{"population", 1, 100000, &ga->population},
+                {"generations", 1, 1000000, &ga->generations},
+                {"parents", 1, 100000, &ga->parents},
+                {"elite", 0, 100000, &ga->elite},
+                {"max_resample", 1, 1000000, &ga->max_resample}};
     const adse__ynode *n;
-    if ((n = adse__ymap_get(g, "population"))) {
-        if ((st = get_int(n, "population", 1, 100000, &v, err))) return st;
-        ga->population = (int)v;
-    }
-    if ((n = adse__ymap_get(g, "generations"))) {
-        if ((st = get_int(n, "generations", 1, 1000000, &v, err))) return st;
-        ga->generations = (int)v;
-    }
-    if ((n = adse__ymap_get(g, "parents"))) {
-        if ((st = get_int(n, "parents", 1, 100000, &v, err))) return st;
-        ga->parents = (int)v;
-    }
-    if ((n = adse__ymap_get(g, "elite"))) {
-        if ((st = get_int(n, "elite", 0, 100000, &v, err))) return st;
-        ga->elite = (int)v;
-    }
-    if ((n = adse__ymap_get(g, "max_resample"))) {
-        if ((st = get_int(n, "max_resample", 1, 1000000, &v, err))) return st;
-        ga->max_resample = (int)v;
+    for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
+        int64_t v = 0;
+        if (!(n = adse__ymap_get(g, ints[i].key))) continue;
+        if ((st = get_int(n, ints[i].key, ints[i].min, ints[i].max, &v, err))) return st;
+        *ints[i].field = (int)v;
     }
     if ((n = adse__ymap_get(g, "seed"))) {
         uint64_t u;
