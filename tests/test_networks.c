@@ -205,27 +205,29 @@ static void test_multicast(void **state)
 
 /* ---- refusals ------------------------------------------------------------------------- */
 
-static const char *arch_text = "architecture:\n"
-                               "  version: 0.3\n"
-                               "  subtree:\n"
-                               "    - name: sys\n"
-                               "      local:\n"
-                               "        - name: DRAM\n"
-                               "          class: DRAM\n"
-                               "          attributes: {width: 64, datawidth: 8%s}\n"
-                               "        - name: NoC\n"
-                               "          class: %s\n"
-                               "          attributes: {action_name: transfer}\n"
-                               "      subtree:\n"
-                               "        - name: PE[0..3]\n"
-                               "          local:\n"
-                               "            - name: spad\n"
-                               "              class: regfile\n"
-                               "              attributes: {depth: 64, width: 8, datawidth: 8, "
-                               "meshX: 4%s}\n"
-                               "            - name: mac\n"
-                               "              class: intmac\n"
-                               "              attributes: {datawidth: 8, meshX: 4}\n";
+/* A printf format (a macro so that -Wformat=2 checks its arguments). */
+#define ARCH_TEXT                                                                                  \
+    "architecture:\n"                                                                              \
+    "  version: 0.3\n"                                                                             \
+    "  subtree:\n"                                                                                 \
+    "    - name: sys\n"                                                                            \
+    "      local:\n"                                                                               \
+    "        - name: DRAM\n"                                                                       \
+    "          class: DRAM\n"                                                                      \
+    "          attributes: {width: 64, datawidth: 8%s}\n"                                          \
+    "        - name: NoC\n"                                                                        \
+    "          class: %s\n"                                                                        \
+    "          attributes: {action_name: transfer}\n"                                              \
+    "      subtree:\n"                                                                             \
+    "        - name: PE[0..3]\n"                                                                   \
+    "          local:\n"                                                                           \
+    "            - name: spad\n"                                                                   \
+    "              class: regfile\n"                                                               \
+    "              attributes: {depth: 64, width: 8, datawidth: 8, "                               \
+    "meshX: 4%s}\n"                                                                                \
+    "            - name: mac\n"                                                                    \
+    "              class: intmac\n"                                                                \
+    "              attributes: {datawidth: 8, meshX: 4}\n"
 
 static const char *prob_text = "problem:\n"
                                "  shape:\n"
@@ -243,13 +245,15 @@ static const char *map_text =
     "  - {target: DRAM, type: spatial, factors: M=4 K=1, permutation: MK, split: 1}\n"
     "  - {target: DRAM, type: temporal, factors: M=1 K=1, permutation: MK}\n";
 
-static const char *ert_text = "ERT:\n"
-                              "  version: 0.3\n"
-                              "  tables:\n"
-                              "    - name: sys.NoC\n"
-                              "      actions:\n"
-                              "        - {name: transfer, arguments: {n: 1}, energy: 2.0}\n"
-                              "%s";
+/* A printf format (a macro so that -Wformat=2 checks its arguments). */
+#define ERT_TEXT                                                                                   \
+    "ERT:\n"                                                                                       \
+    "  version: 0.3\n"                                                                             \
+    "  tables:\n"                                                                                  \
+    "    - name: sys.NoC\n"                                                                        \
+    "      actions:\n"                                                                             \
+    "        - {name: transfer, arguments: {n: 1}, energy: 2.0}\n"                                 \
+    "%s"
 
 /* Loads (and, if load succeeds, creates the model and evaluates) the texts; returns the
  * first error's message in msg, or "" when everything succeeds. */
@@ -257,8 +261,8 @@ static adse_status try_texts(const char *dram_extra, const char *klass, const ch
                              const char *ert_extra, bool with_ert, char *msg, size_t size)
 {
     char arch[4096], ert[1024];
-    snprintf(arch, sizeof arch, arch_text, dram_extra, klass, spad_extra);
-    snprintf(ert, sizeof ert, ert_text, ert_extra);
+    snprintf(arch, sizeof arch, ARCH_TEXT, dram_extra, klass, spad_extra);
+    snprintf(ert, sizeof ert, ERT_TEXT, ert_extra);
     const char *texts[4] = {arch, prob_text, map_text, ert};
     const char *names[4] = {"arch.yaml", "prob.yaml", "map.yaml", "ert.yaml"};
     adse_spec *spec = NULL;
@@ -358,9 +362,9 @@ static void test_by_hand(void **state)
 {
     (void)state;
     char arch[4096], ert[1024];
-    snprintf(arch, sizeof arch, arch_text, ", network_read: NoC, network_fill_latency: 7",
+    snprintf(arch, sizeof arch, ARCH_TEXT, ", network_read: NoC, network_fill_latency: 7",
              "SimpleMulticast", ", network_fill: NoC");
-    snprintf(ert, sizeof ert, ert_text, "");
+    snprintf(ert, sizeof ert, ERT_TEXT, "");
     const char *texts[4] = {arch, prob_text, map_text, ert};
     adse_result *r = eval_texts_ok(texts);
     /* network_fill_latency belongs to the inferred network: not used here; the drain side
@@ -391,7 +395,7 @@ static void test_mapper_objective(void **state)
 {
     (void)state;
     char arch[4096];
-    snprintf(arch, sizeof arch, arch_text, ", network_read: NoC", "SimpleMulticast",
+    snprintf(arch, sizeof arch, ARCH_TEXT, ", network_read: NoC", "SimpleMulticast",
              ", network_fill: NoC");
     char *mc = strstr(arch, "{action_name: transfer}");
     assert_non_null(mc);
