@@ -18,11 +18,12 @@ static adse_status io_status(FILE *f)
     return ferror(f) ? ADSE_E_IO : ADSE_OK;
 }
 
-/* The shortest text that reads back as v, or "" for a non-finite value (CSV). */
+/* The shortest text that reads back as v (integral values as plain digits, as %.17g wrote
+ * them: 1643520, not 1.64352e+06), or "" for a non-finite value (CSV). */
 static void csv_num(FILE *f, double v)
 {
     char buf[ADSE__NUM_BUF];
-    if (isfinite(v)) fputs(adse__num_format(buf, sizeof buf, v, 0), f);
+    if (isfinite(v)) fputs(adse__num_format(buf, sizeof buf, v, ADSE__NUM_INTEGER), f);
 }
 
 static void csv_text(FILE *f, const char *s)
