@@ -1,27 +1,20 @@
 /*
  * cli/map_network.c: `adse map` on a network (an ONNX model or a network file among the
  * files): every distinct layer is loaded as the problem of the other files (architecture,
- * constraints, mapper section, ERT/ART), mapped with adse_mapper_run, and the per-layer table and the
- * count-weighted totals are printed (--json: the document of docs/cli.md). -o DIR writes
+ * constraints, mapper section, ERT/ART), mapped with adse_mapper_run, and the per-layer table and
+ * the count-weighted totals are printed (--json: the document of docs/cli.md). -o DIR writes
  * DIR/NNN_<layer>/ with each layer's map.yaml, stats.txt and map.txt, and DIR/network.csv.
  */
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "adse/adse.h"
 #include "cli.h"
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 /* Writes the layer's map.yaml, stats.txt and map.txt under dir/NNN_<name>/. */
 static int write_layer(const char *dir, int i, const adse_network_layer *l, const adse_model *m,
@@ -61,6 +54,52 @@ out:
     return rc;
 }
 
+/* One layer's job: loaded serially, mapped by any worker, reported serially in order. */
+typedef struct layer_job {
+    adse_spec *spec;
+    adse_model *model;
+    adse_mapper_settings settings;
+    adse_mapper_result res;
+    adse_status st;
+    adse_err err;
+} layer_job;
+
+typedef struct layer_pool {
+    layer_job *jobs;
+    int n;
+    int next; /* next job to take, under mu */
+    pthread_mutex_t mu;
+} layer_pool;
+
+static void *layer_worker(void *arg)
+{
+    layer_pool *p = arg;
+    for (;;) {
+        pthread_mutex_lock(&p->mu);
+        int i = p->next < p->n ? p->next++ : -1;
+        pthread_mutex_unlock(&p->mu);
+        if (i < 0) return NULL;
+        layer_job *j = &p->jobs[i];
+        adse_err_clear(&j->err);
+        j->st = adse_mapper_run(j->model, j->spec->has_constraints ? &j->spec->constraints : NULL,
+                                &j->settings, &j->res, &j->err);
+    }
+}
+
+/* Maps every job: `workers` threads take layers in order (each layer's result depends only
+ * on the layer, never on which thread ran it or when). */
+static void map_layers(layer_job *jobs, int n, int workers)
+{
+    layer_pool p = {jobs, n, 0, PTHREAD_MUTEX_INITIALIZER};
+    pthread_t tids[64];
+    int started = 0;
+    for (; started < workers - 1 && started < 64; started++)
+        if (pthread_create(&tids[started], NULL, layer_worker, &p) != 0) break;
+    layer_worker(&p); /* the calling thread is a worker too */
+    for (int k = 0; k < started; k++)
+        pthread_join(tids[k], NULL);
+}
+
 int cli_map_network(const cli_eval_args *a, const char *network_path, int threads,
                     double time_limit)
 {
@@ -74,9 +113,9 @@ int cli_map_network(const cli_eval_args *a, const char *network_path, int thread
     }
     const char **files = calloc((size_t)a->n_files + 1, sizeof *files);
     adse_network_layer_result *results = calloc((size_t)net->n_layers + 1, sizeof *results);
-    adse_mapper_result *res = calloc(1, sizeof *res);
-    int rc = CLI_EXIT_FAIL, n_files = 0;
-    if (!files || !results || !res) {
+    layer_job *jobs = calloc((size_t)net->n_layers + 1, sizeof *jobs);
+    int rc = CLI_EXIT_FAIL, n_files = 0, n = net->n_layers;
+    if (!files || !results || !jobs) {
         cli_error("out of memory");
         goto done;
     }
@@ -86,48 +125,57 @@ int cli_map_network(const cli_eval_args *a, const char *network_path, int thread
         cli_error("%s: cannot create directory: %s", a->out_dir, strerror(errno));
         goto done;
     }
-    double t0 = now_s();
-    for (int i = 0; i < net->n_layers; i++) {
-        const adse_network_layer *l = &net->layers[i];
+    double t0 = adse_clock_s();
+    /* 1. every layer loaded as the problem of the other files */
+    int total_threads = 1;
+    for (int i = 0; i < n; i++) {
+        layer_job *j = &jobs[i];
         adse_spec_options o = a->spec;
         o.ignore_mapping = true;
-        o.problem = &l->problem;
-        adse_spec *spec = NULL;
-        adse_model *model = NULL;
+        o.problem = &net->layers[i].problem;
         adse_err_clear(&err);
-        if (adse_spec_load_opts(files, n_files, &o, &spec, &err) != ADSE_OK) {
+        if (adse_spec_load_opts(files, n_files, &o, &j->spec, &err) != ADSE_OK) {
             cli_error("%s", adse_err_format(&err, msg, sizeof msg));
             goto done;
         }
-        if (i == 0) cli_print_warnings(spec);
-        bool ok = cli_eval_require(spec, false) && (model = cli_eval_model(a, spec));
-        if (ok) {
-            adse_mapper_settings settings = spec->mapper;
-            if (threads >= 0) settings.threads = threads;
-            if (time_limit >= 0) settings.time_limit_s = time_limit;
-            adse_err_clear(&err);
-            if (adse_mapper_run(model, spec->has_constraints ? &spec->constraints : NULL, &settings,
-                                res, &err) != ADSE_OK) {
-                cli_error("layer '%s': %s", l->name, adse_err_format(&err, msg, sizeof msg));
-                ok = false;
-            } else if (!res->found) {
-                cli_error("layer '%s': no valid mapping (%s)", l->name,
-                          res->stats.optimal ? "the whole mapspace was searched"
-                                             : "the time limit was reached");
-                ok = false;
-            }
-        }
-        if (ok) {
-            results[i] =
-                (adse_network_layer_result){true, res->stats.optimal, res->result.cycles,
-                                            res->result.energy_pj, res->result.utilization};
-            if (a->out_dir) ok = write_layer(a->out_dir, i, l, model, res) == 0;
-        }
-        adse_model_free(model);
-        adse_spec_free(spec);
-        if (!ok) goto done;
+        if (i == 0) cli_print_warnings(j->spec);
+        if (!cli_eval_require(j->spec, false) || !(j->model = cli_eval_model(a, j->spec)))
+            goto done;
+        j->settings = j->spec->mapper;
+        if (threads >= 0) j->settings.threads = threads;
+        if (time_limit >= 0) j->settings.time_limit_s = time_limit;
+        if (i == 0)
+            total_threads = j->settings.threads > 0 ? j->settings.threads : adse_cpu_count();
     }
-    double seconds = now_s() - t0;
+    /* 2. mapped in parallel across layers, the threads left over within each layer */
+    int workers = total_threads < n ? total_threads : n;
+    if (workers > 64) workers = 64;
+    if (workers < 1) workers = 1;
+    for (int i = 0; i < n; i++) {
+        int within = total_threads / workers;
+        jobs[i].settings.threads = within > 1 ? within : 1;
+    }
+    map_layers(jobs, n, workers);
+    double seconds = adse_clock_s() - t0;
+    /* 3. results and files in the network's order; the first failing layer is reported */
+    for (int i = 0; i < n; i++) {
+        const adse_network_layer *l = &net->layers[i];
+        layer_job *j = &jobs[i];
+        if (j->st != ADSE_OK) {
+            cli_error("layer '%s': %s", l->name, adse_err_format(&j->err, msg, sizeof msg));
+            goto done;
+        }
+        if (!j->res.found) {
+            cli_error("layer '%s': no valid mapping (%s)", l->name,
+                      j->res.stats.optimal ? "the whole mapspace was searched"
+                                           : "the time limit was reached");
+            goto done;
+        }
+        results[i] =
+            (adse_network_layer_result){true, j->res.stats.optimal, j->res.result.cycles,
+                                        j->res.result.energy_pj, j->res.result.utilization};
+        if (a->out_dir && write_layer(a->out_dir, i, l, j->model, &j->res) != 0) goto done;
+    }
     if (a->out_dir) {
         char *path;
         FILE *f = cli_open_output(a->out_dir, "network.csv", &path);
@@ -140,11 +188,17 @@ int cli_map_network(const cli_eval_args *a, const char *network_path, int thread
         cli_error("cannot write to stdout");
         goto done;
     }
-    if (!a->json) printf("mapped %d distinct layers in %.2f s\n", net->n_layers, seconds);
+    if (!a->json)
+        printf("mapped %d distinct layers in %.2f s (%d at a time, %d thread%s each)\n", n, seconds,
+               workers, jobs[0].settings.threads, jobs[0].settings.threads == 1 ? "" : "s");
     if (cli_flush_stdout() != 0) goto done;
     rc = CLI_EXIT_OK;
 done:
-    free(res);
+    for (int i = 0; jobs && i < n; i++) {
+        adse_model_free(jobs[i].model);
+        adse_spec_free(jobs[i].spec);
+    }
+    free(jobs);
     free(results);
     free(files);
     adse_network_free(net);

@@ -218,6 +218,18 @@ static void test_map_network(void **state)
     json_t *copy = json_deep_copy(doc);
     json_object_del(copy, "seconds");
     assert_true(json_equal(copy, doc2));
+    /* layers mapped in parallel across layers and within: the same for any thread count */
+    for (int t = 1; t <= 3; t++) {
+        r = testutil_cli(tmp_dir, "map --json --threads %d %s '%s'", t, seed_files(),
+                         testutil_path("onnx/alexnet.onnx"));
+        assert_int_equal(r.status, 0);
+        json_t *dt = json_loads(r.out, 0, &jerr);
+        testutil_run_free(&r);
+        assert_non_null(dt);
+        json_object_del(dt, "seconds");
+        if (!json_equal(copy, dt)) fail_msg("--threads %d gives other results", t);
+        json_decref(dt);
+    }
     json_decref(copy);
     json_decref(doc2);
     assert_int_equal(json_integer_value(json_object_get(total, "macs")), macs);
