@@ -18,6 +18,8 @@
 #ifndef ADSE_ARCH_H
 #define ADSE_ARCH_H
 
+#include "adse/export.h"
+
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -199,14 +201,14 @@ typedef struct adse_arch {
  * Fails with ADSE_E_SPEC located at b->pos (b then partly updated) when the width is not a multiple
  * of word_bits x block_size (or of cluster_size x word_bits), when given block and cluster sizes do
  * not multiply to the width, or when a DRAM has a cluster size other than 1. */
-adse_status adse_buffer_derive_geometry(adse_buffer *b, adse_err *err);
+ADSE_API adse_status adse_buffer_derive_geometry(adse_buffer *b, adse_err *err);
 
 /* Row width in bits: width_bits if declared, else word_bits x block_size x cluster_size. */
-uint64_t adse_buffer_row_bits(const adse_buffer *b);
+ADSE_API uint64_t adse_buffer_row_bits(const adse_buffer *b);
 
 /* Rows: depth if declared (non-zero), else ceil(size_words / block_size); 0 without a
  * size. What the estimator prices and what a depth gene starts from. */
-uint64_t adse_buffer_rows(const adse_buffer *b);
+ADSE_API uint64_t adse_buffer_rows(const adse_buffer *b);
 
 /* Checks the invariants the model relies on (model.md §2.3): 1..ADSE_MAX_LEVELS storage levels;
  * each component's mesh_x * mesh_y equals its instances (both >= 1); each child's mesh (the
@@ -214,7 +216,7 @@ uint64_t adse_buffer_rows(const adse_buffer *b);
  * and cluster sizes >= 1. ADSE_E_SPEC located at the offending component's pos (at the
  * child for a mesh that does not divide). Called by the YAML loader, the search's design
  * builder and adse_model_create(). */
-adse_status adse_arch_validate(const adse_arch *a, adse_err *err);
+ADSE_API adse_status adse_arch_validate(const adse_arch *a, adse_err *err);
 
 /* The networks of the connection between storage level i and its children: index into
  * networks[], or -1 for Timeloop's inferred legacy network "<level i> <==> <child>". */
@@ -226,18 +228,18 @@ typedef struct adse_connection {
 
 /* Fanout of storage level i towards its children (level i-1, or the MACs for i = 0):
  * fanout_x = mesh_x(child) / mesh_x(i), likewise y (model.md §2.3). */
-uint32_t adse_arch_fanout_x(const adse_arch *a, int i);
-uint32_t adse_arch_fanout_y(const adse_arch *a, int i);
+ADSE_API uint32_t adse_arch_fanout_x(const adse_arch *a, int i);
+ADSE_API uint32_t adse_arch_fanout_y(const adse_arch *a, int i);
 
 /* Resolves the networks of every connection (conn[i] for storage level i) as Timeloop binds
  * them, checking that a level's network_read/network_update and its child's
  * network_fill/network_drain (or the MACs' network_operand/network_result) agree. Returns
  * ADSE_E_SPEC naming the level and key otherwise. err may be NULL. */
-adse_status adse_arch_connections(const adse_arch *a, adse_connection conn[ADSE_MAX_LEVELS],
-                                  adse_err *err);
+ADSE_API adse_status adse_arch_connections(const adse_arch *a,
+                                           adse_connection conn[ADSE_MAX_LEVELS], adse_err *err);
 
 /* Index of the storage level named name, or -1. */
-int adse_arch_level_id(const adse_arch *a, const char *name);
+ADSE_API int adse_arch_level_id(const adse_arch *a, const char *name);
 
 #ifdef __cplusplus
 }

@@ -12,6 +12,8 @@
 #ifndef ADSE_CONSTRAINTS_H
 #define ADSE_CONSTRAINTS_H
 
+#include "adse/export.h"
+
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -73,10 +75,10 @@ typedef struct adse_mapper_settings {
 } adse_mapper_settings;
 
 /* Leaves every constraint free (split -1, nothing fixed). */
-void adse_constraints_init(adse_constraints *c, int n_levels, int n_dims, int n_ds);
+ADSE_API void adse_constraints_init(adse_constraints *c, int n_levels, int n_dims, int n_ds);
 
 /* Default settings: metrics [edp], all cores, no time limit. */
-void adse_mapper_settings_init(adse_mapper_settings *s);
+ADSE_API void adse_mapper_settings_init(adse_mapper_settings *s);
 
 #ifdef __cplusplus
 }

@@ -33,6 +33,8 @@
 #ifndef ADSE_ENERGY_H
 #define ADSE_ENERGY_H
 
+#include "adse/export.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -97,7 +99,7 @@ typedef struct adse_energy_options {
 } adse_energy_options;
 
 /* Fills the defaults: Accelergy v0.4 (2024 reference generation), precision 6. */
-void adse_energy_options_init(adse_energy_options *opt);
+ADSE_API void adse_energy_options_init(adse_energy_options *opt);
 
 /* Result flags: 0 = reproduces Accelergy to its printed precision. */
 enum {
@@ -131,29 +133,32 @@ typedef struct adse_energy_result {
 /* Prices one component. opt may be NULL (defaults). On failure returns ADSE_E_SPEC (bad
  * input) or ADSE_E_USAGE (NULL comp/out, zero instances) and fills err (may be NULL);
  * *out is then unspecified. */
-adse_status adse_energy_estimate(const adse_energy_component *comp, const adse_energy_options *opt,
-                                 adse_energy_result *out, adse_err *err);
+ADSE_API adse_status adse_energy_estimate(const adse_energy_component *comp,
+                                          const adse_energy_options *opt, adse_energy_result *out,
+                                          adse_err *err);
 
 /* The action called name in r (exact, case-insensitive), or NULL. */
-const adse_energy_action *adse_energy_result_action(const adse_energy_result *r, const char *name);
+ADSE_API const adse_energy_action *adse_energy_result_action(const adse_energy_result *r,
+                                                             const char *name);
 
 /* True if adse_energy_estimate() knows klass (same matching rules). */
-bool adse_energy_class_supported(const char *klass);
+ADSE_API bool adse_energy_class_supported(const char *klass);
 
 /* Parses a technology attribute ("45nm", "45 nm", "45", "0.045um", "45e-9") into nm.
  * Returns ADSE_E_SPEC for anything else, or outside ADSE_ENERGY_TECH_{MIN,MAX}_NM. */
-adse_status adse_energy_technology_nm(const char *value, double *nm, adse_err *err);
+ADSE_API adse_status adse_energy_technology_nm(const char *value, double *nm, adse_err *err);
 
 /* Stillmaker-Baas 2017 scaling factors (Vdd 0.8 V) from one node to another, as
  * hwcomponents/accelergy-library-plug-in compute them (opt may be NULL; only
  * ADSE_ENERGY_OPT_FIXED_TECH_INTERP matters): energy and leakage multiply by *energy, area
  * by *area. Both nodes must be within ADSE_ENERGY_TECH_{MIN,MAX}_NM. */
-adse_status adse_energy_tech_scale(double from_nm, double to_nm, const adse_energy_options *opt,
-                                   double *energy, double *area, adse_err *err);
+ADSE_API adse_status adse_energy_tech_scale(double from_nm, double to_nm,
+                                            const adse_energy_options *opt, double *energy,
+                                            double *area, adse_err *err);
 
 /* True if adse_energy_estimate() reads an attribute of this name for some class (same
  * matching rules): the attributes the spec loader keeps in adse_est_attrs. */
-bool adse_energy_attr_used(const char *name);
+ADSE_API bool adse_energy_attr_used(const char *name);
 
 /* ---- components of an adse_arch ------------------------------------------------------- */
 
@@ -165,13 +170,14 @@ bool adse_energy_attr_used(const char *name);
  *   word_bits, block_size
  * followed by b->est (technology, global_cycle_seconds, type, n_rw_ports, ...). Errors as
  * adse_energy_estimate(), located at b->pos. Allocates nothing. */
-adse_status adse_energy_estimate_buffer(const adse_buffer *b, const adse_energy_options *opt,
-                                        adse_energy_result *out, adse_err *err);
+ADSE_API adse_status adse_energy_estimate_buffer(const adse_buffer *b,
+                                                 const adse_energy_options *opt,
+                                                 adse_energy_result *out, adse_err *err);
 
 /* Prices the arithmetic level a: as above with the attribute datawidth = word_bits (the
  * intmac/fp widths fall back to it) followed by a->est. */
-adse_status adse_energy_estimate_arith(const adse_arith *a, const adse_energy_options *opt,
-                                       adse_energy_result *out, adse_err *err);
+ADSE_API adse_status adse_energy_estimate_arith(const adse_arith *a, const adse_energy_options *opt,
+                                                adse_energy_result *out, adse_err *err);
 
 /* Re-prices every component of arch whose energy_source or area_source is
  * ADSE_ENERGY_ESTIMATOR and binds the result as Timeloop binds an ERT/ART table: storage
@@ -181,7 +187,8 @@ adse_status adse_energy_estimate_arith(const adse_arith *a, const adse_energy_op
  * touched. Storage levels are priced outermost first, then the arithmetic level, and the
  * first error is returned. opt may be NULL (defaults). On error arch may be partly
  * updated. No allocation. */
-adse_status adse_energy_reprice(adse_arch *arch, const adse_energy_options *opt, adse_err *err);
+ADSE_API adse_status adse_energy_reprice(adse_arch *arch, const adse_energy_options *opt,
+                                         adse_err *err);
 
 #ifdef __cplusplus
 }

@@ -11,6 +11,8 @@
 #ifndef ADSE_ERROR_H
 #define ADSE_ERROR_H
 
+#include "adse/export.h"
+
 #include <stddef.h>
 
 #ifdef __cplusplus
@@ -41,18 +43,19 @@ typedef struct adse_err {
 } adse_err;
 
 /* Clears err (err may be NULL). */
-void adse_err_clear(adse_err *err);
+ADSE_API void adse_err_clear(adse_err *err);
 
 /* Records an error with an optional location (file may be NULL) and returns code, so that
  * callers can write `return adse_err_set(err, ADSE_E_SPEC, f, l, c, "...", ...)`. */
-adse_status adse_err_set(adse_err *err, adse_status code, const char *file, int line, int column,
-                         const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+ADSE_API adse_status adse_err_set(adse_err *err, adse_status code, const char *file, int line,
+                                  int column, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
 
 /* Writes "file:line:col: msg" (or just msg without a file) into buf; returns buf. */
-const char *adse_err_format(const adse_err *err, char *buf, size_t size);
+ADSE_API const char *adse_err_format(const adse_err *err, char *buf, size_t size);
 
 /* Short lowercase name of a status code, e.g. "syntax error". */
-const char *adse_status_name(adse_status code);
+ADSE_API const char *adse_status_name(adse_status code);
 
 #ifdef __cplusplus
 }

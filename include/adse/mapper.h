@@ -31,6 +31,8 @@
 #ifndef ADSE_MAPPER_H
 #define ADSE_MAPPER_H
 
+#include "adse/export.h"
+
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -82,9 +84,9 @@ typedef struct adse_mapper_result {
  * ADSE_E_USAGE for bad settings (no metric, negative weights or all weights 0 with
  * ADSE_METRIC_WEIGHTED, negative threads or time limit) or constraints sized for another
  * model; ADSE_E_NOMEM. */
-adse_status adse_mapper_run(const adse_model *model, const adse_constraints *constraints,
-                            const adse_mapper_settings *settings, adse_mapper_result *out,
-                            adse_err *err);
+ADSE_API adse_status adse_mapper_run(const adse_model *model, const adse_constraints *constraints,
+                                     const adse_mapper_settings *settings, adse_mapper_result *out,
+                                     adse_err *err);
 
 /* As adse_mapper_run, starting from known mappings (a warm start: e.g. the optimum of the
  * same layer on a neighbouring design, or of an identical layer). Each seed that lies in
@@ -93,9 +95,11 @@ adse_status adse_mapper_run(const adse_model *model, const adse_constraints *con
  * enumeration order), so a completed search returns exactly what adse_mapper_run returns;
  * under a time limit the result is never worse than the best valid seed. n_seeds >= 0;
  * seeds may be NULL when n_seeds is 0. */
-adse_status adse_mapper_run_seeded(const adse_model *model, const adse_constraints *constraints,
-                                   const adse_mapper_settings *settings, const adse_mapping *seeds,
-                                   int n_seeds, adse_mapper_result *out, adse_err *err);
+ADSE_API adse_status adse_mapper_run_seeded(const adse_model *model,
+                                            const adse_constraints *constraints,
+                                            const adse_mapper_settings *settings,
+                                            const adse_mapping *seeds, int n_seeds,
+                                            adse_mapper_result *out, adse_err *err);
 
 #ifdef __cplusplus
 }

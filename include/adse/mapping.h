@@ -14,6 +14,8 @@
 #ifndef ADSE_MAPPING_H
 #define ADSE_MAPPING_H
 
+#include "adse/export.h"
+
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -41,7 +43,7 @@ typedef struct adse_mapping {
 
 /* Sets every factor to 1, permutations to id order, split to n_dims and keep to all
  * levels: the state before directives are applied. */
-void adse_mapping_init(adse_mapping *m, int n_levels, int n_dims, int n_ds);
+ADSE_API void adse_mapping_init(adse_mapping *m, int n_levels, int n_dims, int n_ds);
 
 #ifdef __cplusplus
 }

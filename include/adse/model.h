@@ -25,6 +25,8 @@
 #ifndef ADSE_MODEL_H
 #define ADSE_MODEL_H
 
+#include "adse/export.h"
+
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -50,7 +52,7 @@ typedef struct adse_model_options {
     bool disable_link_transfers;  /* TIMELOOP_DISABLE_LINK_TRANSFERS; default false */
 } adse_model_options;
 
-void adse_model_options_init(adse_model_options *o);
+ADSE_API void adse_model_options_init(adse_model_options *o);
 
 /* Why a mapping could not be evaluated (model.md §8). */
 typedef enum adse_fail {
@@ -141,22 +143,23 @@ typedef struct adse_model adse_model;
 typedef struct adse_scratch adse_scratch;
 
 /* Binds arch and problem (both copied). */
-adse_status adse_model_create(const adse_arch *arch, const adse_problem *problem,
-                              const adse_model_options *opts, adse_model **out, adse_err *err);
-void adse_model_free(adse_model *model);
+ADSE_API adse_status adse_model_create(const adse_arch *arch, const adse_problem *problem,
+                                       const adse_model_options *opts, adse_model **out,
+                                       adse_err *err);
+ADSE_API void adse_model_free(adse_model *model);
 
-const adse_arch *adse_model_arch(const adse_model *model);
-const adse_problem *adse_model_problem(const adse_model *model);
+ADSE_API const adse_arch *adse_model_arch(const adse_model *model);
+ADSE_API const adse_problem *adse_model_problem(const adse_model *model);
 
 /* Per-thread working memory for evaluations of one model. */
-adse_scratch *adse_scratch_new(const adse_model *model);
-void adse_scratch_free(adse_scratch *scratch);
+ADSE_API adse_scratch *adse_scratch_new(const adse_model *model);
+ADSE_API void adse_scratch_free(adse_scratch *scratch);
 
 /* Evaluates one mapping. Returns ADSE_OK when the mapping is valid; ADSE_E_INVALID or
  * ADSE_E_MAPPING when it is not, with out->fail and out->reason set (err gets the same
  * message when non-NULL). No allocation, no I/O. */
-adse_status adse_model_evaluate(const adse_model *model, const adse_mapping *mapping,
-                                adse_scratch *scratch, adse_result *out, adse_err *err);
+ADSE_API adse_status adse_model_evaluate(const adse_model *model, const adse_mapping *mapping,
+                                         adse_scratch *scratch, adse_result *out, adse_err *err);
 
 #ifdef __cplusplus
 }

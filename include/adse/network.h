@@ -17,6 +17,8 @@
 #ifndef ADSE_NETWORK_H
 #define ADSE_NETWORK_H
 
+#include "adse/export.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -55,18 +57,18 @@ typedef struct adse_onnx_options {
     bool ignore_value_info; /* infer every intermediate shape instead of reading value_info */
 } adse_onnx_options;
 
-void adse_onnx_options_init(adse_onnx_options *o);
+ADSE_API void adse_onnx_options_init(adse_onnx_options *o);
 
 /* Reads the ONNX model at path (at most ADSE_ONNX_MAX_BYTES). Errors name the file and the
  * node, e.g. "model.onnx: node '/conv1/Conv' (Conv): input 'x' has no known shape".
  * opts may be NULL (defaults). */
-adse_status adse_network_load_onnx(const char *path, const adse_onnx_options *opts,
-                                   adse_network **out, adse_err *err);
+ADSE_API adse_status adse_network_load_onnx(const char *path, const adse_onnx_options *opts,
+                                            adse_network **out, adse_err *err);
 
 /* The same on a model held in memory; name is used in error messages. */
-adse_status adse_network_load_onnx_buffer(const void *data, size_t size, const char *name,
-                                          const adse_onnx_options *opts, adse_network **out,
-                                          adse_err *err);
+ADSE_API adse_status adse_network_load_onnx_buffer(const void *data, size_t size, const char *name,
+                                                   const adse_onnx_options *opts,
+                                                   adse_network **out, adse_err *err);
 
 /* Reads a network file (docs/networks.md, "Network files": the network.yaml that
  * `adse import -o` writes, or one written by hand): a top-level `network` with `layers`,
@@ -74,49 +76,51 @@ adse_status adse_network_load_onnx_buffer(const void *data, size_t size, const c
  * file's directory, or an inline problem). Layers are kept as listed, never merged.
  * Errors name file:line:column and the field (missing file, bad count, duplicate name,
  * unknown key, `macs` or `total_macs` that disagree with the problems). */
-adse_status adse_network_load_yaml(const char *path, adse_network **out, adse_err *err);
+ADSE_API adse_status adse_network_load_yaml(const char *path, adse_network **out, adse_err *err);
 
 /* The same on a text held in memory: name is used in messages and for the network's
  * default name, problem files are read relative to base_dir (NULL or "": the current
  * directory). */
-adse_status adse_network_load_yaml_string(const char *text, const char *name, const char *base_dir,
-                                          adse_network **out, adse_err *err);
+ADSE_API adse_status adse_network_load_yaml_string(const char *text, const char *name,
+                                                   const char *base_dir, adse_network **out,
+                                                   adse_err *err);
 
 /* Either kind of network file: an ONNX model when path ends in ".onnx" (opts may be NULL),
  * otherwise a network YAML file. */
-adse_status adse_network_load(const char *path, const adse_onnx_options *opts, adse_network **out,
-                              adse_err *err);
+ADSE_API adse_status adse_network_load(const char *path, const adse_onnx_options *opts,
+                                       adse_network **out, adse_err *err);
 
 /* path ends in ".onnx". */
-bool adse_network_is_onnx_path(const char *path);
+ADSE_API bool adse_network_is_onnx_path(const char *path);
 
 /* path is a network: an ONNX model by its name, or a YAML file with a top-level `network`
  * (false for a file that cannot be read or parsed). */
-bool adse_network_is_network_file(const char *path);
+ADSE_API bool adse_network_is_network_file(const char *path);
 
 /* An empty network named name (NULL when out of memory). */
-adse_network *adse_network_new(const char *name);
+ADSE_API adse_network *adse_network_new(const char *name);
 
 /* Adds one occurrence of a layer: merged into an equal layer of the same op (count + 1) or
  * appended. ADSE_E_NOMEM or ADSE_E_SPEC (counts overflowing) on failure. */
-adse_status adse_network_add_layer(adse_network *net, const char *name, const char *op,
-                                   const adse_problem *problem, adse_err *err);
+ADSE_API adse_status adse_network_add_layer(adse_network *net, const char *name, const char *op,
+                                            const adse_problem *problem, adse_err *err);
 
 /* Appends a layer with its count (>= 1), never merged with an equal one (a network file's
  * layers as listed). ADSE_E_NOMEM or ADSE_E_USAGE (count 0). */
-adse_status adse_network_append_layer(adse_network *net, const char *name, const char *op,
-                                      const adse_problem *problem, uint64_t count, adse_err *err);
+ADSE_API adse_status adse_network_append_layer(adse_network *net, const char *name, const char *op,
+                                               const adse_problem *problem, uint64_t count,
+                                               adse_err *err);
 
 /* Counts one node of an op that is not modeled. */
-adse_status adse_network_add_skipped(adse_network *net, const char *op, adse_err *err);
+ADSE_API adse_status adse_network_add_skipped(adse_network *net, const char *op, adse_err *err);
 
 /* Total MACs: sum of count * MACs per layer; false when it does not fit in 64 bits. */
-bool adse_network_total_macs(const adse_network *net, uint64_t *macs);
+ADSE_API bool adse_network_total_macs(const adse_network *net, uint64_t *macs);
 
 /* Total number of layer occurrences (sum of counts). */
-uint64_t adse_network_layer_count(const adse_network *net);
+ADSE_API uint64_t adse_network_layer_count(const adse_network *net);
 
-void adse_network_free(adse_network *net);
+ADSE_API void adse_network_free(adse_network *net);
 
 #ifdef __cplusplus
 }

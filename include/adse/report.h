@@ -14,6 +14,8 @@
 #ifndef ADSE_REPORT_H
 #define ADSE_REPORT_H
 
+#include "adse/export.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -40,25 +42,25 @@ extern "C" {
 
 /* Timeloop's one-line summary, e.g. "Utilization = 1.00 | pJ/Compute =    2.407 | Cycles = 48"
  * (utilization as a two-decimal fraction, pJ/Compute %8.3f). Returns buf. */
-const char *adse_report_summary_line(const adse_result *r, char *buf, size_t size);
+ADSE_API const char *adse_report_summary_line(const adse_result *r, char *buf, size_t size);
 
 /* "Dense evaluation: sparse features ignored on request (--ignore-sparse)" when p->sparse_ignored
  * (adse_spec_options.ignore_sparse), else NULL: the note stats.txt starts with, `adse model`
  * and `adse map` print under the summary line, and the JSON documents carry as "note" (with
  * "sparse_ignored": true). Static storage. */
-const char *adse_report_sparse_note(const adse_problem *p);
+ADSE_API const char *adse_report_sparse_note(const adse_problem *p);
 
 /* Timeloop's stats.txt for a valid result. */
-adse_status adse_report_stats_txt(FILE *f, const adse_model *model, const adse_mapping *mapping,
-                                  const adse_result *r);
+ADSE_API adse_status adse_report_stats_txt(FILE *f, const adse_model *model,
+                                           const adse_mapping *mapping, const adse_result *r);
 
 /* Timeloop's map.txt (the loop nest, outermost first). */
-adse_status adse_report_map_txt(FILE *f, const adse_model *model, const adse_mapping *mapping,
-                                const adse_result *r);
+ADSE_API adse_status adse_report_map_txt(FILE *f, const adse_model *model,
+                                         const adse_mapping *mapping, const adse_result *r);
 
 /* The `adse model --json` document, followed by a newline. */
-adse_status adse_report_json(FILE *f, const adse_model *model, const adse_mapping *mapping,
-                             const adse_result *r);
+ADSE_API adse_status adse_report_json(FILE *f, const adse_model *model, const adse_mapping *mapping,
+                                      const adse_result *r);
 
 /* Timeloop's map.yaml of a mapping (what timeloop-mapper writes as timeloop-mapper.map.yaml),
  * byte for byte: `mapping:` with one datatype directive per storage level, then per level
@@ -67,28 +69,34 @@ adse_status adse_report_json(FILE *f, const adse_model *model, const adse_mappin
  * last line, as yaml-cpp writes it. Needs no evaluation: any well-formed mapping. Read back
  * by adse_spec_load, it gives the same loop nest and keep masks (hence the same model
  * results); the adse_mapping is identical when it was read from such a file. */
-adse_status adse_report_map_yaml(FILE *f, const adse_model *model, const adse_mapping *mapping);
+ADSE_API adse_status adse_report_map_yaml(FILE *f, const adse_model *model,
+                                          const adse_mapping *mapping);
 
 /* The map.yaml from an explicit architecture and problem. */
-adse_status adse_report_write_map_yaml(FILE *f, const adse_arch *arch, const adse_problem *problem,
-                                       const adse_mapping *mapping);
+ADSE_API adse_status adse_report_write_map_yaml(FILE *f, const adse_arch *arch,
+                                                const adse_problem *problem,
+                                                const adse_mapping *mapping);
 
 /* The `adse map --json` document: every member of the `adse model --json` document for the
  * best mapping's evaluation, then "mapping" (the map.yaml directives as an array of
  * objects) and "search" (the mapper statistics). ADSE_E_USAGE when r->found is false. */
-adse_status adse_report_mapper_json(FILE *f, const adse_model *model, const adse_mapper_result *r);
+ADSE_API adse_status adse_report_mapper_json(FILE *f, const adse_model *model,
+                                             const adse_mapper_result *r);
 
 /* stats.txt from an explicit architecture and problem (mapping may be NULL: it is unused). */
-adse_status adse_report_write_stats(FILE *f, const adse_arch *arch, const adse_problem *problem,
-                                    const adse_mapping *mapping, const adse_result *r);
+ADSE_API adse_status adse_report_write_stats(FILE *f, const adse_arch *arch,
+                                             const adse_problem *problem,
+                                             const adse_mapping *mapping, const adse_result *r);
 
 /* map.txt from an explicit architecture and problem; the mapping is required. */
-adse_status adse_report_write_map(FILE *f, const adse_arch *arch, const adse_problem *problem,
-                                  const adse_mapping *mapping, const adse_result *r);
+ADSE_API adse_status adse_report_write_map(FILE *f, const adse_arch *arch,
+                                           const adse_problem *problem, const adse_mapping *mapping,
+                                           const adse_result *r);
 
 /* The JSON document from an explicit architecture and problem (mapping may be NULL). */
-adse_status adse_report_write_json(FILE *f, const adse_arch *arch, const adse_problem *problem,
-                                   const adse_mapping *mapping, const adse_result *r);
+ADSE_API adse_status adse_report_write_json(FILE *f, const adse_arch *arch,
+                                            const adse_problem *problem,
+                                            const adse_mapping *mapping, const adse_result *r);
 
 /* ---- energy and area tables (`adse energy`) -------------------------------------------- */
 
@@ -108,29 +116,30 @@ typedef enum adse_energy_report_format {
  * same doubles. Returns ADSE_E_USAGE without an architecture, the estimator's ADSE_E_SPEC
  * (located at the component) when a component cannot be priced -- then nothing is
  * written --, ADSE_E_IO when the stream reports an error. */
-adse_status adse_report_energy(FILE *f, adse_energy_report_format fmt, const adse_spec *spec,
-                               const adse_energy_options *opt, adse_err *err);
+ADSE_API adse_status adse_report_energy(FILE *f, adse_energy_report_format fmt,
+                                        const adse_spec *spec, const adse_energy_options *opt,
+                                        adse_err *err);
 
 /* ---- problems and networks (`adse import`) -------------------------------------------- */
 
 /* Writes problem as a Timeloop problem file (`problem:` with its shape inline: dimensions,
  * coefficients, data spaces with their projections, and the instance with every bound and
  * coefficient), which Timeloop and adse read back to an equal problem. */
-adse_status adse_report_problem_yaml(FILE *f, const adse_problem *problem);
+ADSE_API adse_status adse_report_problem_yaml(FILE *f, const adse_problem *problem);
 
 /* The layer table of `adse import`: one row per distinct layer (index, name, op, count,
  * instance, MACs per occurrence, MACs x count), totals, and the ops not modeled. */
-adse_status adse_report_network_table(FILE *f, const adse_network *net);
+ADSE_API adse_status adse_report_network_table(FILE *f, const adse_network *net);
 
 /* `adse import --json`: {"model", "layers": [{"name", "op", "instance", "count", "macs"}],
  * "total_macs", "skipped": {op: count}} (docs/cli.md). */
-adse_status adse_report_network_json(FILE *f, const adse_network *net);
+ADSE_API adse_status adse_report_network_json(FILE *f, const adse_network *net);
 
 /* network.yaml: the network's name, source, and per layer its name, op, count, MACs and
  * problem file (files[i] for layer i, relative to network.yaml), the total MACs and the
  * ops not modeled (docs/networks.md). */
-adse_status adse_report_network_yaml(FILE *f, const adse_network *net, const char *source,
-                                     const char *const *files);
+ADSE_API adse_status adse_report_network_yaml(FILE *f, const adse_network *net, const char *source,
+                                              const char *const *files);
 
 /* ---- a network mapped layer by layer (`adse map` on a network) ----------------------- */
 
@@ -153,23 +162,25 @@ typedef struct adse_network_totals {
 } adse_network_totals;
 
 /* The network's totals from one result per layer (every layer must be found). */
-void adse_network_totals_compute(const adse_network *net, const adse_network_layer_result *res,
-                                 adse_network_totals *t);
+ADSE_API void adse_network_totals_compute(const adse_network *net,
+                                          const adse_network_layer_result *res,
+                                          adse_network_totals *t);
 
 /* The per-layer table of `adse map` on a network: name, count, cycles, energy in uJ,
  * utilization, share of the total energy (count-weighted), optimal; then the totals. */
-adse_status adse_report_network_map_table(FILE *f, const adse_network *net,
-                                          const adse_network_layer_result *res);
+ADSE_API adse_status adse_report_network_map_table(FILE *f, const adse_network *net,
+                                                   const adse_network_layer_result *res);
 
 /* `adse map --json` on a network: {"layers": [{"name", "count", "cycles", "energy_pj",
  * "utilization", "macs", "optimal"}], "total": {"cycles", "energy_pj", "edp", "macs",
  * "utilization"}, "seconds"}. */
-adse_status adse_report_network_map_json(FILE *f, const adse_network *net,
-                                         const adse_network_layer_result *res, double seconds);
+ADSE_API adse_status adse_report_network_map_json(FILE *f, const adse_network *net,
+                                                  const adse_network_layer_result *res,
+                                                  double seconds);
 
 /* network.csv: one row per layer with the columns of the table, then a row "total". */
-adse_status adse_report_network_map_csv(FILE *f, const adse_network *net,
-                                        const adse_network_layer_result *res);
+ADSE_API adse_status adse_report_network_map_csv(FILE *f, const adse_network *net,
+                                                 const adse_network_layer_result *res);
 
 #ifdef __cplusplus
 }

@@ -30,6 +30,8 @@
 #ifndef ADSE_SEARCH_H
 #define ADSE_SEARCH_H
 
+#include "adse/export.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -56,7 +58,7 @@ typedef enum adse_design_status {
 } adse_design_status;
 
 /* "ok", "over_budget", "invalid", "no_mapping". */
-const char *adse_design_status_name(adse_design_status s);
+ADSE_API const char *adse_design_status_name(adse_design_status s);
 
 typedef struct adse_search_design {
     double genes[ADSE_SEARCH_MAX_GENES]; /* gene values in spec order (mesh: meshX) */
@@ -115,7 +117,7 @@ typedef struct adse_search_options {
     void *map_user;
 } adse_search_options;
 
-void adse_search_options_init(adse_search_options *o);
+ADSE_API void adse_search_options_init(adse_search_options *o);
 
 typedef struct adse_search adse_search;
 
@@ -123,54 +125,55 @@ typedef struct adse_search adse_search;
  * genes, budgets and references against them (errors name the spec line: a gene naming a
  * missing component, a value no architecture accepts, a budget no design can meet) and
  * prepares the first generation's random state. Maps nothing yet. */
-adse_status adse_search_create(const adse_search_spec *spec, const adse_search_options *opts,
-                               adse_search **out, adse_err *err);
-void adse_search_free(adse_search *s);
+ADSE_API adse_status adse_search_create(const adse_search_spec *spec,
+                                        const adse_search_options *opts, adse_search **out,
+                                        adse_err *err);
+ADSE_API void adse_search_free(adse_search *s);
 
 /* Evaluates the baseline and references if not done, then the current generation, and
  * breeds the next one (unless it was the last). */
-adse_status adse_search_step(adse_search *s, adse_err *err);
+ADSE_API adse_status adse_search_step(adse_search *s, adse_err *err);
 
 /* Steps until the last generation is evaluated, or until opts.stop_after. */
-adse_status adse_search_run(adse_search *s, adse_err *err);
+ADSE_API adse_status adse_search_run(adse_search *s, adse_err *err);
 
 /* Generations evaluated so far; the search is finished when it equals spec generations. */
-int adse_search_generations_done(const adse_search *s);
-bool adse_search_finished(const adse_search *s);
+ADSE_API int adse_search_generations_done(const adse_search *s);
+ADSE_API bool adse_search_finished(const adse_search *s);
 
 /* The whole state (records, history, generation statistics, counters, next generation,
  * random state) as text; exact (doubles in hexadecimal). */
-adse_status adse_search_checkpoint_save(const adse_search *s, FILE *f, adse_err *err);
+ADSE_API adse_status adse_search_checkpoint_save(const adse_search *s, FILE *f, adse_err *err);
 
 /* Restores a state saved by adse_search_checkpoint_save into a search created from the same
  * spec (checked by a hash of its text) and seed; continuing then gives exactly what the
  * uninterrupted run gives. */
-adse_status adse_search_checkpoint_load(adse_search *s, FILE *f, adse_err *err);
+ADSE_API adse_status adse_search_checkpoint_load(adse_search *s, FILE *f, adse_err *err);
 
 /* ---- results ------------------------------------------------------------------------ */
 
-const adse_search_spec *adse_search_get_spec(const adse_search *s);
-uint64_t adse_search_seed(const adse_search *s);
-int adse_search_threads(const adse_search *s);
+ADSE_API const adse_search_spec *adse_search_get_spec(const adse_search *s);
+ADSE_API uint64_t adse_search_seed(const adse_search *s);
+ADSE_API int adse_search_threads(const adse_search *s);
 
 /* The baseline design (evaluated by the first step; NULL before). */
-const adse_search_design *adse_search_baseline(const adse_search *s);
+ADSE_API const adse_search_design *adse_search_baseline(const adse_search *s);
 /* Reference design i (spec order; NULL before the first step). */
-const adse_search_design *adse_search_reference(const adse_search *s, int i);
+ADSE_API const adse_search_design *adse_search_reference(const adse_search *s, int i);
 /* The best design of the history (smallest loss, earliest on ties); NULL if none feasible. */
-const adse_search_design *adse_search_best(const adse_search *s);
+ADSE_API const adse_search_design *adse_search_best(const adse_search *s);
 /* History: designs in the order of their first appearance in a generation. */
-int adse_search_history_count(const adse_search *s);
-const adse_search_design *adse_search_history_at(const adse_search *s, int i);
+ADSE_API int adse_search_history_count(const adse_search *s);
+ADSE_API const adse_search_design *adse_search_history_at(const adse_search *s, int i);
 /* Per evaluated generation. */
-int adse_search_generation_count(const adse_search *s);
-const adse_search_generation *adse_search_generation_at(const adse_search *s, int i);
-adse_search_counters adse_search_get_counters(const adse_search *s);
+ADSE_API int adse_search_generation_count(const adse_search *s);
+ADSE_API const adse_search_generation *adse_search_generation_at(const adse_search *s, int i);
+ADSE_API adse_search_counters adse_search_get_counters(const adse_search *s);
 /* The budget limit in force for b (baseline-relative limits resolved), or +inf if unset. */
-double adse_search_budget_limit(const adse_search *s, adse_search_budget_id b);
+ADSE_API double adse_search_budget_limit(const adse_search *s, adse_search_budget_id b);
 
 /* Layer i's loaded inputs (architecture = the baseline, problem, constraints, mapper). */
-const adse_spec *adse_search_layer_spec(const adse_search *s, int i);
+ADSE_API const adse_spec *adse_search_layer_spec(const adse_search *s, int i);
 
 /* A design in full: its architecture and, per layer, the best mapping and its evaluation. */
 typedef struct adse_search_detail {
@@ -184,17 +187,18 @@ typedef struct adse_search_detail {
 /* Builds the detail of a feasible design d (from the search's records; re-maps a layer
  * when its mapping was not kept, e.g. after a checkpoint was loaded). Returns an owned
  * detail freed with adse_search_detail_free (NULL ok). */
-adse_status adse_search_design_detail(adse_search *s, const adse_search_design *d,
-                                      adse_search_detail **out, adse_err *err);
-void adse_search_detail_free(adse_search_detail *d);
+ADSE_API adse_status adse_search_design_detail(adse_search *s, const adse_search_design *d,
+                                               adse_search_detail **out, adse_err *err);
+ADSE_API void adse_search_detail_free(adse_search_detail *d);
 
 /* The architecture of gene values genes (baseline with the genes applied, re-priced).
  * ADSE_E_INVALID with the reason in err when the geometry is impossible. */
-adse_status adse_search_design_arch(const adse_search *s, const double *genes, adse_arch *out,
-                                    adse_err *err);
+ADSE_API adse_status adse_search_design_arch(const adse_search *s, const double *genes,
+                                             adse_arch *out, adse_err *err);
 
 /* Formats gene i's value v ("4x42" for the mesh, else the number) into buf. */
-const char *adse_search_format_gene(const adse_search *s, int i, double v, char *buf, size_t size);
+ADSE_API const char *adse_search_format_gene(const adse_search *s, int i, double v, char *buf,
+                                             size_t size);
 
 #ifdef __cplusplus
 }

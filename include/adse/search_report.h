@@ -13,6 +13,8 @@
 #ifndef ADSE_SEARCH_REPORT_H
 #define ADSE_SEARCH_REPORT_H
 
+#include "adse/export.h"
+
 #include <stdio.h>
 
 #include "adse/error.h"
@@ -25,19 +27,19 @@ extern "C" {
 /* history.csv: generation,index,<genes...>,status,feasible,loss,cycles,energy_pj,gflops,
  * utilization,edp,area_um2,onchip_bits,pes,reason. Empty cells for metrics a design does
  * not have (infeasible designs keep area, on-chip bits and PEs). */
-adse_status adse_report_search_history_csv(FILE *f, const adse_search *s);
+ADSE_API adse_status adse_report_search_history_csv(FILE *f, const adse_search *s);
 
 /* The `adse search --json` document (schema in docs/cli.md). */
-adse_status adse_report_search_json(FILE *f, const adse_search *s);
+ADSE_API adse_status adse_report_search_json(FILE *f, const adse_search *s);
 
 /* report.md. svg_name is the convergence plot's file name to link (NULL = none). */
-adse_status adse_report_search_md(FILE *f, const adse_search *s, const char *svg_name);
+ADSE_API adse_status adse_report_search_md(FILE *f, const adse_search *s, const char *svg_name);
 
 /* convergence.svg: best and mean loss per generation. */
-adse_status adse_report_search_svg(FILE *f, const adse_search *s);
+ADSE_API adse_status adse_report_search_svg(FILE *f, const adse_search *s);
 
 /* A short text summary for the terminal (baseline, best, ratios, counts). */
-adse_status adse_report_search_summary(FILE *f, const adse_search *s);
+ADSE_API adse_status adse_report_search_summary(FILE *f, const adse_search *s);
 
 #ifdef __cplusplus
 }

@@ -22,6 +22,8 @@
 #ifndef ADSE_SEARCH_SPEC_H
 #define ADSE_SEARCH_SPEC_H
 
+#include "adse/export.h"
+
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -84,7 +86,7 @@ typedef enum adse_search_metric {
 } adse_search_metric;
 
 /* Name of a metric as the loss and the budgets write it ("cycles", "energy", ...). */
-const char *adse_search_metric_name(adse_search_metric m);
+ADSE_API const char *adse_search_metric_name(adse_search_metric m);
 
 typedef enum adse_search_budget_id {
     ADSE_BUDGET_PES = 0,     /* MAC instances <= limit */
@@ -103,7 +105,7 @@ typedef struct adse_search_budget_kind {
 } adse_search_budget_kind;
 
 /* The kind of budget b (NULL when b is out of range). */
-const adse_search_budget_kind *adse_search_budget_info(adse_search_budget_id b);
+ADSE_API const adse_search_budget_kind *adse_search_budget_info(adse_search_budget_id b);
 
 typedef struct adse_search_budget {
     bool set;         /* the spec states this budget */
@@ -167,7 +169,7 @@ typedef struct adse_ga_settings {
 
 /* Fills the defaults: N 16, G 10, K 4, elite 1, sigma 0.2, seed 1, uniform crossover,
  * include_baseline true, max_resample 100. */
-void adse_ga_settings_init(adse_ga_settings *ga);
+ADSE_API void adse_ga_settings_init(adse_ga_settings *ga);
 
 typedef struct adse_search_layer {
     char name[ADSE_NAME_MAX];           /* the entry's name, default the file stem */
@@ -212,14 +214,15 @@ typedef struct adse_search_spec {
 
 /* Loads a search spec from a file. On failure returns ADSE_E_IO, ADSE_E_SYNTAX or
  * ADSE_E_SPEC with err located at the offending node and leaves *out NULL. */
-adse_status adse_search_spec_load(const char *path, adse_search_spec **out, adse_err *err);
+ADSE_API adse_status adse_search_spec_load(const char *path, adse_search_spec **out, adse_err *err);
 
 /* The same from text; name is used in messages, file names resolve against base_dir
  * (NULL = "."). */
-adse_status adse_search_spec_load_string(const char *text, const char *name, const char *base_dir,
-                                         adse_search_spec **out, adse_err *err);
+ADSE_API adse_status adse_search_spec_load_string(const char *text, const char *name,
+                                                  const char *base_dir, adse_search_spec **out,
+                                                  adse_err *err);
 
-void adse_search_spec_free(adse_search_spec *spec);
+ADSE_API void adse_search_spec_free(adse_search_spec *spec);
 
 /* Writes spec's `architecture` (the tree as loaded, comments dropped) as Timeloop YAML
  * with the geometry of design: for every storage level and the arithmetic level whose
@@ -230,8 +233,8 @@ void adse_search_spec_free(adse_search_spec *spec);
  * design must have spec->arch's levels (same names, same order). Loading the output gives
  * design's geometry back. Returns ADSE_E_USAGE on a mismatch or an instance count the
  * names cannot express, ADSE_E_IO when the stream fails. */
-adse_status adse_spec_write_arch_yaml(FILE *f, const adse_spec *spec, const adse_arch *design,
-                                      adse_err *err);
+ADSE_API adse_status adse_spec_write_arch_yaml(FILE *f, const adse_spec *spec,
+                                               const adse_arch *design, adse_err *err);
 
 #ifdef __cplusplus
 }

@@ -53,6 +53,8 @@
 #ifndef ADSE_SPEC_H
 #define ADSE_SPEC_H
 
+#include "adse/export.h"
+
 #include <stdbool.h>
 
 #include "adse/arch.h"
@@ -91,7 +93,7 @@ typedef struct adse_spec_options {
 } adse_spec_options;
 
 /* Fills the defaults: estimator mode with the estimator's default options, mappings read. */
-void adse_spec_options_init(adse_spec_options *opts);
+ADSE_API void adse_spec_options_init(adse_spec_options *opts);
 
 typedef struct adse_spec {
     bool has_arch;    /* an `architecture` key was found */
@@ -113,20 +115,22 @@ typedef struct adse_spec {
 
 /* Loads and merges files[0..n_files-1] with the default options. On failure returns the
  * status, fills err (with file:line:column of the offending node) and leaves *out NULL. */
-adse_status adse_spec_load(const char *const *files, int n_files, adse_spec **out, adse_err *err);
+ADSE_API adse_status adse_spec_load(const char *const *files, int n_files, adse_spec **out,
+                                    adse_err *err);
 
 /* adse_spec_load with options (opts NULL = defaults). */
-adse_status adse_spec_load_opts(const char *const *files, int n_files,
-                                const adse_spec_options *opts, adse_spec **out, adse_err *err);
+ADSE_API adse_status adse_spec_load_opts(const char *const *files, int n_files,
+                                         const adse_spec_options *opts, adse_spec **out,
+                                         adse_err *err);
 
 /* Loads from in-memory YAML texts; names[i] is used in messages. For tests and tools. */
-adse_status adse_spec_load_strings(const char *const *texts, const char *const *names, int n,
-                                   adse_spec **out, adse_err *err);
+ADSE_API adse_status adse_spec_load_strings(const char *const *texts, const char *const *names,
+                                            int n, adse_spec **out, adse_err *err);
 
 /* adse_spec_load_strings with options (opts NULL = defaults). */
-adse_status adse_spec_load_strings_opts(const char *const *texts, const char *const *names, int n,
-                                        const adse_spec_options *opts, adse_spec **out,
-                                        adse_err *err);
+ADSE_API adse_status adse_spec_load_strings_opts(const char *const *texts, const char *const *names,
+                                                 int n, const adse_spec_options *opts,
+                                                 adse_spec **out, adse_err *err);
 
 /* The Accelergy ERT/ART table name of storage level `level` (0 = innermost), or of the
  * arithmetic level for level == -1: the enclosing subtree nodes' names and the component's
@@ -134,7 +138,7 @@ adse_status adse_spec_load_strings_opts(const char *const *texts, const char *co
  * "system_top_level.shared_glb[1..1]"), i.e. what Accelergy names it and what Timeloop
  * binds to it. NULL without an architecture or for a level out of range. Borrowed from
  * spec. */
-const char *adse_spec_table_name(const adse_spec *spec, int level);
+ADSE_API const char *adse_spec_table_name(const adse_spec *spec, int level);
 
 /* Warnings of the load: inputs accepted as Timeloop accepts them but worth a user's notice
  * (aliases whose values disagree, keys tolerated and ignored, features left out on request).
@@ -142,10 +146,10 @@ const char *adse_spec_table_name(const adse_spec *spec, int level);
  * with adse_err_format); indices 0..adse_spec_warning_count()-1, in the order found, each
  * distinct warning once. Borrowed from spec; NULL for an index out of range. (If memory ran
  * out while recording, the last record, code ADSE_E_NOMEM, says so.) */
-int adse_spec_warning_count(const adse_spec *spec);
-const adse_err *adse_spec_warning(const adse_spec *spec, int i);
+ADSE_API int adse_spec_warning_count(const adse_spec *spec);
+ADSE_API const adse_err *adse_spec_warning(const adse_spec *spec, int i);
 
-void adse_spec_free(adse_spec *spec);
+ADSE_API void adse_spec_free(adse_spec *spec);
 
 #ifdef __cplusplus
 }

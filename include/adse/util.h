@@ -6,15 +6,17 @@
 #ifndef ADSE_UTIL_H
 #define ADSE_UTIL_H
 
+#include "adse/export.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 /* Seconds on a monotonic clock (CLOCK_MONOTONIC): only differences are meaningful. */
-double adse_clock_s(void);
+ADSE_API double adse_clock_s(void);
 
 /* Online CPUs (at least 1): the thread count the mapper and the search use for 0 = all. */
-int adse_cpu_count(void);
+ADSE_API int adse_cpu_count(void);
 
 #ifdef __cplusplus
 }

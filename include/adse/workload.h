@@ -11,6 +11,8 @@
 #ifndef ADSE_WORKLOAD_H
 #define ADSE_WORKLOAD_H
 
+#include "adse/export.h"
+
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -64,7 +66,7 @@ typedef struct adse_problem {
  * sum |coef| * (bound - 1) + 1) at most 2^63 - 1, which bounds every tile of a mapping as
  * well. ADSE_E_SPEC without a location otherwise (the loader adds the position). Called by
  * the problem loader and adse_model_create(). */
-adse_status adse_problem_validate(const adse_problem *p, adse_err *err);
+ADSE_API adse_status adse_problem_validate(const adse_problem *p, adse_err *err);
 
 /* Names of the built-in shapes. */
 #define ADSE_SHAPE_CNN_LAYER "cnn-layer"             /* Timeloop's problem-shapes/ */
@@ -75,7 +77,7 @@ adse_status adse_problem_validate(const adse_problem *p, adse_err *err);
  * C K N; coefficients Wstride, Hstride, Wdilation, Hdilation; data spaces Weights
  * [C][K][R][S], Inputs [N][C][R*Wdilation + P*Wstride][S*Hdilation + Q*Hstride], Outputs
  * [N][K][Q][P]), every bound and coefficient 1. */
-void adse_problem_init_cnn_layer(adse_problem *p);
+ADSE_API void adse_problem_init_cnn_layer(adse_problem *p);
 
 /* Fills p with the CNN-Layer shape of timeloop-accelergy-exercises (the seed design's
  * problems and constraints: the same projections with M for the output channels,
@@ -84,30 +86,30 @@ void adse_problem_init_cnn_layer(adse_problem *p);
  * Weights [G][C][M][R][S], Inputs [N][G][C][...][...], Outputs [N][G][M][Q][P], C and M
  * then counting channels per group. Every bound and coefficient is 1: set bounds[] and
  * coef_values[], then call adse_problem_resolve_coefs(). */
-void adse_problem_init_layer(adse_problem *p, bool grouped);
+ADSE_API void adse_problem_init_layer(adse_problem *p, bool grouped);
 
 /* Copies each named coefficient's value into the terms that name it. */
-void adse_problem_resolve_coefs(adse_problem *p);
+ADSE_API void adse_problem_resolve_coefs(adse_problem *p);
 
 /* Id of the coefficient named name, or -1. */
-int adse_problem_coef_id(const adse_problem *p, const char *name);
+ADSE_API int adse_problem_coef_id(const adse_problem *p, const char *name);
 
 /* True when a and b have the same shape (dimensions, coefficients, data spaces and their
  * projections) and the same bounds. */
-bool adse_problem_equal(const adse_problem *a, const adse_problem *b);
+ADSE_API bool adse_problem_equal(const adse_problem *a, const adse_problem *b);
 
 /* Size of data space d's box when dimension x spans extent[x] points (model.md §1.2):
  * prod over ranks of (sum_t coef_t * (extent[dim_t] - 1) + 1). */
-uint64_t adse_problem_tile_size(const adse_problem *p, int d, const uint64_t *extent);
+ADSE_API uint64_t adse_problem_tile_size(const adse_problem *p, int d, const uint64_t *extent);
 
 /* Number of MACs: product of all bounds. */
-uint64_t adse_problem_macs(const adse_problem *p);
+ADSE_API uint64_t adse_problem_macs(const adse_problem *p);
 
 /* Dimension id of a name character, or -1. */
-int adse_problem_dim_id(const adse_problem *p, char name);
+ADSE_API int adse_problem_dim_id(const adse_problem *p, char name);
 
 /* Data-space id of a name, or -1. */
-int adse_problem_ds_id(const adse_problem *p, const char *name);
+ADSE_API int adse_problem_ds_id(const adse_problem *p, const char *name);
 
 #ifdef __cplusplus
 }

@@ -1,3 +1,5 @@
+#include "adse/report.h"
+
 #include "report/report_internal.h"
 
 #include <string.h>
