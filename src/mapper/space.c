@@ -334,24 +334,22 @@ static double factorial(int n)
     return f;
 }
 
-adse_status adse__space_init(mspace *sp, const adse_model *model, const adse_constraints *c,
-                             const adse_mapper_settings *set, adse_err *err)
+/* The number of keep/bypass choices the mapspace leaves free. */
+static int free_keep_bits(const mspace *sp)
 {
-    memset(sp, 0, sizeof *sp);
-    sp->model = model;
-    sp->arch = adse_model_arch(model);
-    sp->prob = adse_model_problem(model);
-    const adse_arch *a = sp->arch;
-    const adse_problem *p = sp->prob;
-    int L = a->n_levels, D = p->n_dims, NDS = p->n_ds;
-    sp->L = L;
-    sp->D = D;
-    sp->NDS = NDS;
-    if (set)
-        sp->set = *set;
-    else
-        adse_mapper_settings_init(&sp->set);
+    int n = 0;
+    for (int d = 0; d < sp->NDS; d++)
+        n += __builtin_popcount(sp->keep_free[d]);
+    return n;
+}
 
+/* Mapper settings, problem bounds and the constraints' shape. */
+static adse_status check_settings(mspace *sp, const adse_constraints *c, adse_err *err)
+{
+    const adse_problem *p = sp->prob;
+    int L = sp->L;
+    int D = sp->D;
+    int NDS = sp->NDS;
     /* Settings. */
     if (sp->set.n_metrics < 1 || sp->set.n_metrics > ADSE_MAX_METRICS)
         return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0,
@@ -388,7 +386,15 @@ adse_status adse__space_init(mspace *sp, const adse_model *model, const adse_con
                             "constraints are for %d levels, %d dimensions, %d data spaces; the "
                             "model has %d, %d, %d",
                             c->n_levels, c->n_dims, c->n_ds, L, D, NDS);
+    return ADSE_OK;
+}
 
+/* Tiling levels, innermost first, with unconstrained factor ranges. */
+static adse_status init_tiling_levels(mspace *sp, adse_err *err)
+{
+    const adse_arch *a = sp->arch;
+    int L = sp->L;
+    int D = sp->D;
     /* Tiling levels, innermost first (model.md §2.3). */
     int NT = 0;
     for (int i = 0; i < L; i++) {
@@ -416,7 +422,14 @@ adse_status adse__space_init(mspace *sp, const adse_model *model, const adse_con
             sp->tl[t].hi[x] = UINT64_MAX;
         }
     }
+    return ADSE_OK;
+}
 
+/* Factor, order and split constraints; which levels keep one canonical order. */
+static adse_status apply_constraints(mspace *sp, const adse_constraints *c, adse_err *err)
+{
+    int L = sp->L;
+    int NT = sp->NT;
     /* Constraints. */
     uint32_t rest_seen = 0;
     if (c) {
@@ -445,7 +458,15 @@ adse_status adse__space_init(mspace *sp, const adse_model *model, const adse_con
         else
             l->canonical = t == 0;
     }
+    return ADSE_OK;
+}
 
+/* Per dimension: fixed and minimum factors against the bound; divisors and feasibility tables. */
+static adse_status check_factors(mspace *sp, adse_err *err)
+{
+    const adse_problem *p = sp->prob;
+    int D = sp->D;
+    int NT = sp->NT;
     /* Per dimension: fixed factors must divide the bound, minimums must fit. */
     for (int x = 0; x < D; x++) {
         uint64_t fixed = 1, mins = 1;
@@ -493,7 +514,15 @@ adse_status adse__space_init(mspace *sp, const adse_model *model, const adse_con
             }
         }
     }
+    return ADSE_OK;
+}
 
+/* Keep/bypass choices: fixed bits, the outermost level's default, the free rest. */
+static adse_status init_keep(mspace *sp, const adse_constraints *c, adse_err *err)
+{
+    const adse_problem *p = sp->prob;
+    int L = sp->L;
+    int NDS = sp->NDS;
     /* Keep/bypass: fixed bits, outermost level defaults to keep, the rest enumerated. */
     uint32_t lmask = (L >= 32) ? ~0u : ((1u << L) - 1u);
     for (int d = 0; d < NDS; d++) {
@@ -510,13 +539,20 @@ adse_status adse__space_init(mspace *sp, const adse_model *model, const adse_con
             return adse_err_set(err, ADSE_E_SPEC, NULL, 0, 0,
                                 "data space '%s' is bypassed at every level", p->ds[d].name);
     }
-    int free_bits = 0;
-    for (int d = 0; d < NDS; d++)
-        free_bits += __builtin_popcount(sp->keep_free[d]);
+    int free_bits = free_keep_bits(sp);
     if (free_bits > 62)
         return adse_err_set(err, ADSE_E_SPEC, NULL, 0, 0,
                             "%d free keep/bypass choices are too many (limit 62)", free_bits);
+    return ADSE_OK;
+}
 
+/* What the bounds need from the model (bound.c). */
+static adse_status init_model_facts(mspace *sp, const adse_model *model, adse_err *err)
+{
+    const adse_arch *a = sp->arch;
+    const adse_problem *p = sp->prob;
+    int L = sp->L;
+    int NDS = sp->NDS;
     /* Model facts. */
     sp->links_on = !model->opts.disable_link_transfers;
     sp->legacy = model->opts.translation == ADSE_TRANSLATION_LEGACY;
@@ -553,7 +589,14 @@ adse_status adse__space_init(mspace *sp, const adse_model *model, const adse_con
         uint64_t n = (sp->opset[d] + top->block_size - 1) / top->block_size;
         sp->dram_energy[d] = (double)n * (sp->rw[d] ? top->e_update : top->e_read);
     }
+    return ADSE_OK;
+}
 
+/* Timeloop's mapspace size (docs/mapper.md section 2.6). */
+static adse_status init_size(mspace *sp, adse_err *err)
+{
+    int D = sp->D;
+    int NT = sp->NT;
     /* Timeloop's mapspace size: factorizations x permutations x splits x bypass. */
     double size = 1;
     for (int x = 0; x < D; x++)
@@ -563,8 +606,32 @@ adse_status adse__space_init(mspace *sp, const adse_model *model, const adse_con
         if (!l->canonical) size *= factorial(D - l->n_prefix - l->n_suffix);
         if (l->spatial && !l->user_split) size *= D + 1;
     }
-    size *= ldexp(1.0, free_bits);
+    size *= ldexp(1.0, free_keep_bits(sp));
     sp->size = size;
+    return ADSE_OK;
+}
+
+adse_status adse__space_init(mspace *sp, const adse_model *model, const adse_constraints *c,
+                             const adse_mapper_settings *set, adse_err *err)
+{
+    memset(sp, 0, sizeof *sp);
+    sp->model = model;
+    sp->arch = adse_model_arch(model);
+    sp->prob = adse_model_problem(model);
+    sp->L = sp->arch->n_levels;
+    sp->D = sp->prob->n_dims;
+    sp->NDS = sp->prob->n_ds;
+    if (set)
+        sp->set = *set;
+    else
+        adse_mapper_settings_init(&sp->set);
+
+    adse_status st;
+    if ((st = check_settings(sp, c, err)) || (st = init_tiling_levels(sp, err)) ||
+        (st = apply_constraints(sp, c, err)) || (st = check_factors(sp, err)) ||
+        (st = init_keep(sp, c, err)) || (st = init_model_facts(sp, model, err)) ||
+        (st = init_size(sp, err)))
+        return st;
     return ADSE_OK;
 }
 
