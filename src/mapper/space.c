@@ -13,6 +13,7 @@
  * entries in X; over all permutations the realizable numbers of non-unit X loops (the cut)
  * form a range, derived below, so (order, cut) pairs enumerate exactly the distinct nests.
  */
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -401,6 +402,7 @@ static adse_status init_tiling_levels(mspace *sp, adse_err *err)
         uint32_t fx = adse_arch_fanout_x(a, i), fy = adse_arch_fanout_y(a, i);
         sp->s_of[i] = -1;
         if ((uint64_t)fx * fy > 1) {
+            assert(NT < MAP_MAX_TL); /* at most a spatial and a temporal level per storage level */
             mtl *l = &sp->tl[NT];
             l->storage = i;
             l->spatial = true;
@@ -410,6 +412,7 @@ static adse_status init_tiling_levels(mspace *sp, adse_err *err)
             l->maxprod = max_spatial_product(sp->prob, D, fx, fy);
             sp->s_of[i] = NT++;
         }
+        assert(NT < MAP_MAX_TL);
         mtl *l = &sp->tl[NT];
         l->storage = i;
         l->spatial = false;
@@ -494,6 +497,7 @@ static adse_status check_factors(mspace *sp, adse_err *err)
                                 "minimum factors of '%c' multiply to more than its bound %llu",
                                 p->dim_names[x], (unsigned long long)b);
         sp->n_divs[x] = divisors(b, &sp->divs[x]);
+        assert(sp->n_divs[x] != 0); /* every bound >= 1 has the divisor 1, or -1 out of memory */
         if (sp->n_divs[x] < 0) return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
     }
     /* Feasibility tables. */

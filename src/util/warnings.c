@@ -3,6 +3,7 @@
 
 #include "util/error.h"
 
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +42,7 @@ void adse__vwarn(adse__warnings *w, const char *file, int line, int column, cons
         w->items = items;
         w->cap = cap;
     }
+    assert(w->n < w->cap); /* grown above: room for one more */
     w->items[w->n++] = rec;
 }
 
