@@ -19,16 +19,15 @@
 
 static void put_double(FILE *f, double v)
 {
-    char buf[ADSE__NUM_BUF];
     if (isnan(v))
         fputs(" nan", f);
     else if (isinf(v))
         fputs(v > 0 ? " inf" : " -inf", f);
     else
-        fprintf(f, " %s", adse__num_format(buf, sizeof buf, v, 0));
+        fprintf(f, " %a", v); /* exact; the caller holds a C-locale scope (no ',') */
 }
 
-adse_status adse_search_checkpoint_save(const adse_search *s, FILE *f, adse_err *err)
+static adse_status save(const adse_search *s, FILE *f, adse_err *err)
 {
     adse_err_clear(err);
     if (!s || !f) return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0, "checkpoint_save: NULL");
@@ -88,6 +87,17 @@ adse_status adse_search_checkpoint_save(const adse_search *s, FILE *f, adse_err 
         return adse_err_set(err, ADSE_E_IO, NULL, 0, 0, "cannot write the checkpoint: %s",
                             strerror(errno));
     return ADSE_OK;
+}
+
+adse_status adse_search_checkpoint_save(const adse_search *s, FILE *f, adse_err *err)
+{
+    /* Doubles go out as C99 hex floats (exact, one printf each); the scope keeps their
+     * point a '.' whatever the host's locale. The loader reads hex and decimal alike. */
+    adse__c_locale scope;
+    adse__c_locale_enter(&scope);
+    adse_status st = save(s, f, err);
+    adse__c_locale_leave(&scope);
+    return st;
 }
 
 /* ---- loading ------------------------------------------------------------------------- */

@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "util/numtext.h"
 
+#include <float.h>
 #include <locale.h>
 #include <math.h>
 #include <stdbool.h>
@@ -134,11 +135,17 @@ char *adse__num_format(char *buf, size_t size, double v, unsigned flags)
     if ((flags & ADSE__NUM_INTEGER) && v == floor(v) && fabs(v) < 9007199254740992.0) {
         snprintf(buf, size, "%.0f", v);
     } else {
-        /* the nearest p-digit decimal is at least as close as the nearest (p-1)-digit one,
-         * so round-tripping is monotonic in p: bisect for the smallest p in 1..17 */
-        int lo = 1, hi = 17;
+        /* Round-tripping is monotonic in the digit count p (the nearest p-digit decimal is at
+         * least as close as the nearest (p-1)-digit one). For a normal double, 15 digits
+         * (DBL_DIG) already give the shortest text whenever some p <= 15 round-trips: that
+         * text s is within half an ulp (2^-53 relative) of v, less than half a unit of the
+         * 15th digit (5e-16 relative), so v rounded to 15 digits is s padded with zeros,
+         * which %g strips. So at most three tries, 15, 16, 17; subnormals (fewer bits)
+         * bisect over 1..17. */
+        int lo = 15, hi = 17;
+        if (v != 0 && fabs(v) < DBL_MIN) lo = 1;
         while (lo < hi) {
-            int mid = (lo + hi) / 2;
+            int mid = lo == 15 ? 15 : (lo + hi) / 2;
             if (round_trips(buf, size, v, mid))
                 hi = mid;
             else
