@@ -187,16 +187,25 @@ static int write_best(const char *out_dir, adse_search *s)
     }
     best_ctx c = {.det = det, .layer = 0, .err = &err};
     if (write_out(dir, "arch.yaml", w_arch, s, &c)) goto out;
-    const adse_search_spec *sp = adse_search_get_spec(s);
-    for (int l = 0; l < sp->n_layers; l++) {
+    for (int l = 0; l < adse_search_layer_count(s); l++) {
         c.layer = l;
-        char name[ADSE_NAME_MAX + 32];
-        snprintf(name, sizeof name, "%s.map.yaml", sp->layers[l].name);
-        if (write_out(dir, name, w_map_yaml, s, &c)) goto out;
-        snprintf(name, sizeof name, "%s.stats.txt", sp->layers[l].name);
-        if (write_out(dir, name, w_stats, s, &c)) goto out;
-        snprintf(name, sizeof name, "%s.map.txt", sp->layers[l].name);
-        if (write_out(dir, name, w_map_txt, s, &c)) goto out;
+        /* a network's layer names (ONNX node names) become NNN_<name> file names */
+        char *stem = adse_search_network(s)
+                         ? cli_layer_file_name(l, adse_search_layer_name(s, l), "")
+                         : strdup(adse_search_layer_name(s, l));
+        if (!stem) {
+            cli_error("out of memory");
+            goto out;
+        }
+        char name[ADSE_NAME_MAX + 48];
+        snprintf(name, sizeof name, "%s.map.yaml", stem);
+        bool failed = write_out(dir, name, w_map_yaml, s, &c);
+        snprintf(name, sizeof name, "%s.stats.txt", stem);
+        failed = failed || write_out(dir, name, w_stats, s, &c);
+        snprintf(name, sizeof name, "%s.map.txt", stem);
+        failed = failed || write_out(dir, name, w_map_txt, s, &c);
+        free(stem);
+        if (failed) goto out;
     }
     rc = 0;
 out:
@@ -362,6 +371,29 @@ static int run_generations(adse_search *s, const search_args *a, const progress_
     return 0;
 }
 
+/* A network workload's reports show the baseline's and the best design's per-layer figures;
+ * a search resumed from a checkpoint has not kept them: adse_search_design_detail re-maps
+ * the design and keeps them. -1 after printing the error. */
+static int keep_network_layers(adse_search *s)
+{
+    if (!adse_search_network(s)) return 0;
+    const adse_search_design *ds[2] = {adse_search_baseline(s), adse_search_best(s)};
+    for (int k = 0; k < 2; k++) {
+        if (!ds[k] || adse_search_layer_results(s, ds[k])) continue;
+        adse_search_detail *det = NULL;
+        adse_err err;
+        adse_err_clear(&err);
+        char msg[ADSE_ERR_FILE_MAX + ADSE_ERR_MSG_MAX + 64];
+        if (adse_search_design_detail(s, ds[k], &det, &err) != ADSE_OK) {
+            cli_error("%s design: %s", k ? "best" : "baseline",
+                      adse_err_format(&err, msg, sizeof msg));
+            return -1;
+        }
+        adse_search_detail_free(det);
+    }
+    return 0;
+}
+
 /* The result files of a finished run in dir; -1 after printing the error. */
 static int write_results(const char *dir, adse_search *s)
 {
@@ -422,6 +454,7 @@ int cmd_search(int argc, char **argv)
         rc = CLI_EXIT_OK;
         goto done;
     }
+    if (keep_network_layers(s)) goto done;
     if (a.out_dir && write_results(a.out_dir, s)) goto done;
     adse_status st =
         a.json ? adse_report_search_json(stdout, s) : adse_report_search_summary(stdout, s);

@@ -171,9 +171,7 @@ int cli_map_network(const cli_eval_args *a, const char *network_path, int thread
                                            : "the time limit was reached");
             goto done;
         }
-        results[i] =
-            (adse_network_layer_result){true, j->res.stats.optimal, j->res.result.cycles,
-                                        j->res.result.energy_pj, j->res.result.utilization};
+        results[i] = adse_mapper_layer_result(&j->res);
         if (a->out_dir && write_layer(a->out_dir, i, l, j->model, &j->res) != 0) goto done;
     }
     if (a->out_dir) {

@@ -40,6 +40,7 @@
 #include "adse/error.h"
 #include "adse/mapping.h"
 #include "adse/model.h"
+#include "adse/network.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -100,6 +101,10 @@ ADSE_API adse_status adse_mapper_run_seeded(const adse_model *model,
                                             const adse_mapper_settings *settings,
                                             const adse_mapping *seeds, int n_seeds,
                                             adse_mapper_result *out, adse_err *err);
+
+/* A network layer's figures (adse/network.h) from a mapper result: found, proven optimal,
+ * and the best mapping's cycles, energy, utilization and total ops. */
+ADSE_API adse_network_layer_result adse_mapper_layer_result(const adse_mapper_result *r);
 
 #ifdef __cplusplus
 }

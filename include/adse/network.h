@@ -120,6 +120,37 @@ ADSE_API bool adse_network_total_macs(const adse_network *net, uint64_t *macs);
 /* Total number of layer occurrences (sum of counts). */
 ADSE_API uint64_t adse_network_layer_count(const adse_network *net);
 
+/* ---- a network mapped layer by layer -------------------------------------------------- */
+
+/* One distinct layer's figures on a design (one occurrence; adse_mapper_layer_result makes it
+ * from a mapper result). */
+typedef struct adse_network_layer_result {
+    bool found;         /* a valid mapping was found (the figures below are valid) */
+    bool optimal;       /* the whole mapspace was searched */
+    uint64_t cycles;    /* of one occurrence */
+    double energy_pj;   /* of one occurrence */
+    double utilization; /* fraction of the MACs busy, of one occurrence */
+    uint64_t total_ops; /* computes + reduction ops, of one occurrence */
+} adse_network_layer_result;
+
+/* The network's totals: the one home of the count-weighted sums (`adse map` on a network and
+ * `adse search` on a network workload both report these). */
+typedef struct adse_network_totals {
+    uint64_t cycles;    /* sum over layers of count x cycles */
+    double energy_pj;   /* sum over layers of count x energy, in layer order */
+    double edp;         /* cycles x energy_pj / 1e12 (J x cycle), of the totals */
+    uint64_t macs;      /* sum over layers of count x MACs */
+    uint64_t total_ops; /* sum over layers of count x total_ops */
+    double utilization; /* cycle-weighted mean utilization (total MACs over the MAC
+                           instances x total cycles) */
+    bool optimal;       /* every layer proven optimal */
+} adse_network_totals;
+
+/* The network's totals from one result per layer (every layer must be found). */
+ADSE_API void adse_network_totals_compute(const adse_network *net,
+                                          const adse_network_layer_result *res,
+                                          adse_network_totals *t);
+
 ADSE_API void adse_network_free(adse_network *net);
 
 #ifdef __cplusplus

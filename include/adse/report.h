@@ -143,29 +143,6 @@ ADSE_API adse_status adse_report_network_yaml(FILE *f, const adse_network *net, 
 
 /* ---- a network mapped layer by layer (`adse map` on a network) ----------------------- */
 
-typedef struct adse_network_layer_result {
-    bool found;         /* a valid mapping was found (the figures below are valid) */
-    bool optimal;       /* the whole mapspace was searched */
-    uint64_t cycles;    /* of one occurrence */
-    double energy_pj;   /* of one occurrence */
-    double utilization; /* fraction of the MACs busy, of one occurrence */
-} adse_network_layer_result;
-
-typedef struct adse_network_totals {
-    uint64_t cycles;    /* sum over layers of count x cycles */
-    double energy_pj;   /* sum over layers of count x energy */
-    double edp;         /* cycles x energy_pj / 1e12 (J x cycle), of the totals */
-    uint64_t macs;      /* sum over layers of count x MACs */
-    double utilization; /* cycle-weighted mean utilization (total MACs over the MAC
-                           instances x total cycles) */
-    bool optimal;       /* every layer proven optimal */
-} adse_network_totals;
-
-/* The network's totals from one result per layer (every layer must be found). */
-ADSE_API void adse_network_totals_compute(const adse_network *net,
-                                          const adse_network_layer_result *res,
-                                          adse_network_totals *t);
-
 /* The per-layer table of `adse map` on a network: name, count, cycles, energy in uJ,
  * utilization, share of the total energy (count-weighted), optimal; then the totals. */
 ADSE_API adse_status adse_report_network_map_table(FILE *f, const adse_network *net,

@@ -172,8 +172,23 @@ ADSE_API adse_search_counters adse_search_get_counters(const adse_search *s);
 /* The budget limit in force for b (baseline-relative limits resolved), or +inf if unset. */
 ADSE_API double adse_search_budget_limit(const adse_search *s, adse_search_budget_id b);
 
+/* The workload's layers: the problem files of the spec's list, or the distinct layers of
+ * its network (adse_search_network). */
+ADSE_API int adse_search_layer_count(const adse_search *s);
+/* Layer i's name: the workload entry's, or the network layer's (NULL when out of range). */
+ADSE_API const char *adse_search_layer_name(const adse_search *s, int i);
+/* Layer i's weight: the workload entry's, or the network layer's count (0 out of range). */
+ADSE_API double adse_search_layer_weight(const adse_search *s, int i);
+/* The workload when the spec names a network file (a design's cycles, energy, EDP,
+ * utilization and GFLOPs are then its adse_network_totals_compute totals), else NULL. */
+ADSE_API const adse_network *adse_search_network(const adse_search *s);
 /* Layer i's loaded inputs (architecture = the baseline, problem, constraints, mapper). */
 ADSE_API const adse_spec *adse_search_layer_spec(const adse_search *s, int i);
+/* The per-layer figures of a feasible design d of this search (adse_search_layer_count
+ * entries, in layer order), or NULL when they were not kept (a design restored from a
+ * checkpoint before adse_search_design_detail re-mapped it). */
+ADSE_API const adse_network_layer_result *adse_search_layer_results(const adse_search *s,
+                                                                    const adse_search_design *d);
 
 /* A design in full: its architecture and, per layer, the best mapping and its evaluation. */
 typedef struct adse_search_detail {

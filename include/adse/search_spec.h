@@ -2,8 +2,9 @@
  * adse/search_spec.h: the hardware-search spec (`adse search SPEC.yaml`) as plain data.
  *
  * A search spec names a baseline design (Timeloop architecture files, mapping constraints,
- * mapper settings), a workload (problem files with weights), the parameters a genetic
- * algorithm varies (genes), hard resource budgets, the loss to minimise and the GA's
+ * mapper settings), a workload (problem files with weights, or one network file: an ONNX
+ * model or a network YAML, adse/network.h, loaded when the search is created), the parameters a
+ * genetic algorithm varies (genes), hard resource budgets, the loss to minimise and the GA's
  * settings; docs/search.md describes the YAML. adse_search_spec_load() (src/input) checks
  * the YAML's structure and types and converts it into the structures below; what needs the
  * architecture (does a gene's component exist, can a budget be met) is checked when a
@@ -14,10 +15,10 @@
  * Invariants after a successful load: 1 <= n_genes <= ADSE_SEARCH_MAX_GENES, gene names
  * unique, every gene has 1..ADSE_SEARCH_MAX_VALUES distinct values in the order written (a
  * range ascending), mesh genes list meshX values whose meshY = total / meshX is integral;
- * 1 <= n_layers; GA settings satisfy 1 <= parents <= population, 0 <= elite < population,
- * 0 <= mutation <= 1. The loss expression is compiled to a postfix program.
- * Ownership: adse_search_spec_load* return an owned spec freed with adse_search_spec_free
- * (NULL ok). Thread-safety: a loaded spec is immutable plain data.
+ * 1 <= n_layers, or n_layers == 0 and a network file in `network`; GA settings satisfy 1 <= parents
+ * <= population, 0 <= elite < population, 0 <= mutation <= 1. The loss expression is compiled to a
+ * postfix program. Ownership: adse_search_spec_load* return an owned spec freed with
+ * adse_search_spec_free (NULL ok). Thread-safety: a loaded spec is immutable plain data.
  */
 #ifndef ADSE_SEARCH_SPEC_H
 #define ADSE_SEARCH_SPEC_H
@@ -40,7 +41,7 @@ extern "C" {
 
 #define ADSE_SEARCH_MAX_GENES 32   /* genes of one search */
 #define ADSE_SEARCH_MAX_VALUES 256 /* values of one gene */
-#define ADSE_SEARCH_MAX_LAYERS 64  /* problem files of the workload */
+#define ADSE_SEARCH_MAX_LAYERS 64  /* problem files of a workload list (a network: no limit) */
 #define ADSE_SEARCH_MAX_FILES 16   /* architecture / constraints files */
 #define ADSE_SEARCH_MAX_REFS 8     /* reference designs */
 #define ADSE_SEARCH_EXPR_MAX 128   /* postfix instructions of a loss expression */
@@ -200,8 +201,11 @@ typedef struct adse_search_spec {
     double time_limit_s;                    /* per layer mapping, seconds; 0 = none */
     int n_metrics;                          /* `mapper: metrics` override, 0 = keep */
     adse_metric metrics[ADSE_MAX_METRICS];
-    int n_layers;
+    int n_layers; /* problem files (0 when the workload is a network) */
     adse_search_layer layers[ADSE_SEARCH_MAX_LAYERS];
+    char network[ADSE_SEARCH_PATH_MAX]; /* `workload: FILE` naming a network (resolved): its
+                                           distinct layers, weight = count; "" otherwise */
+    int network_line, network_column;   /* the `workload` value */
     int n_genes;
     adse_search_gene genes[ADSE_SEARCH_MAX_GENES];
     adse_search_budget budgets[ADSE_BUDGET_COUNT];

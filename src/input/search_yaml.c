@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "adse/network.h"
 #include "input/internal.h"
 #include "input/loss_expr.h"
 #include "input/tree.h"
@@ -188,17 +189,26 @@ static adse_status parse_workload(const adse__ynode *w, const char *base, adse_s
                                   adse_err *err)
 {
     if (adse__ynode_is_scalar(w) && !adse__ynode_is_null(w)) {
+        char path[ADSE_SEARCH_PATH_MAX];
+        adse_status st = resolve_path(base, w, path, "workload", err);
+        if (st) return st;
+        if (adse_network_is_network_file(path)) {
+            /* a network: loaded (and its errors located here) when the search is created */
+            memcpy(s->network, path, sizeof path);
+            set_pos(w, &s->network_line, &s->network_column);
+            return ADSE_OK;
+        }
         adse_search_layer *l = &s->layers[s->n_layers++];
         set_pos(w, &l->line, &l->column);
         l->weight = 1;
-        adse_status st = resolve_path(base, w, l->problem, "workload", err);
-        if (!st) file_stem(l->problem, l->name, sizeof l->name);
-        return st;
+        memcpy(l->problem, path, sizeof path);
+        file_stem(l->problem, l->name, sizeof l->name);
+        return ADSE_OK;
     }
     if (!adse__ynode_is_seq(w) || w->n == 0)
         return adse__yerr(err, ADSE_E_SPEC, w,
-                          "'workload' must be a problem file or a non-empty list of "
-                          "{problem, weight, name}");
+                          "'workload' must be a problem file, a network file (.onnx or a "
+                          "network YAML) or a non-empty list of {problem, weight, name}");
     for (int i = 0; i < w->n; i++) {
         const adse__ynode *e = w->items[i];
         if (i == ADSE_SEARCH_MAX_LAYERS)

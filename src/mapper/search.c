@@ -1085,3 +1085,15 @@ adse_status adse_mapper_run_seeded(const adse_model *model, const adse_constrain
         return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0, "negative number of seed mappings");
     return run(model, constraints, settings, seeds, n_seeds, true, out, err);
 }
+
+adse_network_layer_result adse_mapper_layer_result(const adse_mapper_result *r)
+{
+    adse_network_layer_result l = {.found = r->found, .optimal = r->stats.optimal};
+    if (r->found) {
+        l.cycles = r->result.cycles;
+        l.energy_pj = r->result.energy_pj;
+        l.utilization = r->result.utilization;
+        l.total_ops = r->result.total_ops;
+    }
+    return l;
+}

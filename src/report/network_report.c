@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "adse/report.h"
+#include "report/report_internal.h"
 #include "util/json_writer.h"
 
 /* A YAML double-quoted scalar. */
@@ -217,24 +218,6 @@ adse_status adse_report_network_yaml(FILE *f, const adse_network *net, const cha
 
 /* ---- a network mapped layer by layer ------------------------------------------------- */
 
-void adse_network_totals_compute(const adse_network *net, const adse_network_layer_result *res,
-                                 adse_network_totals *t)
-{
-    memset(t, 0, sizeof *t);
-    t->optimal = true;
-    double busy = 0; /* sum of count x cycles x utilization */
-    for (int i = 0; i < net->n_layers; i++) {
-        uint64_t c = net->layers[i].count;
-        t->cycles += c * res[i].cycles;
-        t->energy_pj += (double)c * res[i].energy_pj;
-        t->macs += c * adse_problem_macs(&net->layers[i].problem);
-        busy += (double)c * (double)res[i].cycles * res[i].utilization;
-        t->optimal = t->optimal && res[i].optimal;
-    }
-    t->edp = (double)t->cycles * t->energy_pj / 1e12;
-    t->utilization = t->cycles ? busy / (double)t->cycles : 0;
-}
-
 adse_status adse_report_network_map_table(FILE *f, const adse_network *net,
                                           const adse_network_layer_result *res)
 {
@@ -256,46 +239,58 @@ adse_status adse_report_network_map_table(FILE *f, const adse_network *net,
                 wname, net->layers[i].name, net->layers[i].count, r->cycles, r->energy_pj / 1e6,
                 100.0 * r->utilization, share, r->optimal ? "yes" : "no");
     }
+    adse__report_network_totals_line(f, &t);
+    return io_status(f);
+}
+
+void adse__report_network_totals_line(FILE *f, const adse_network_totals *t)
+{
     char a[32];
     fprintf(f,
             "total (count-weighted): cycles %" PRIu64 ", energy %.3f uJ, EDP %.4g J*cycle, "
             "utilization %.1f%%, %s MACs, %s\n",
-            t.cycles, t.energy_pj / 1e6, t.edp, 100.0 * t.utilization, grouped(t.macs, a, sizeof a),
-            t.optimal ? "every layer optimal" : "not every layer proven optimal");
-    return io_status(f);
+            t->cycles, t->energy_pj / 1e6, t->edp, 100.0 * t->utilization,
+            grouped(t->macs, a, sizeof a),
+            t->optimal ? "every layer optimal" : "not every layer proven optimal");
+}
+
+void adse__report_network_json_members(adse__json *w, const adse_network *net,
+                                       const adse_network_layer_result *res)
+{
+    adse_network_totals t;
+    adse_network_totals_compute(net, res, &t);
+    adse__json_key(w, "layers");
+    adse__json_begin_array(w);
+    for (int i = 0; i < net->n_layers; i++) {
+        adse__json_begin_object(w);
+        adse__json_kv_string(w, "name", net->layers[i].name);
+        adse__json_kv_uint(w, "count", net->layers[i].count);
+        adse__json_kv_uint(w, "cycles", res[i].cycles);
+        adse__json_kv_double(w, "energy_pj", res[i].energy_pj);
+        adse__json_kv_double(w, "utilization", res[i].utilization);
+        adse__json_kv_uint(w, "macs", adse_problem_macs(&net->layers[i].problem));
+        adse__json_kv_bool(w, "optimal", res[i].optimal);
+        adse__json_end_object(w);
+    }
+    adse__json_end_array(w);
+    adse__json_key(w, "total");
+    adse__json_begin_object(w);
+    adse__json_kv_uint(w, "cycles", t.cycles);
+    adse__json_kv_double(w, "energy_pj", t.energy_pj);
+    adse__json_kv_double(w, "edp", t.edp);
+    adse__json_kv_uint(w, "macs", t.macs);
+    adse__json_kv_double(w, "utilization", t.utilization);
+    adse__json_end_object(w);
 }
 
 adse_status adse_report_network_map_json(FILE *f, const adse_network *net,
                                          const adse_network_layer_result *res, double seconds)
 {
     if (!f || !net || !res) return ADSE_E_USAGE;
-    adse_network_totals t;
-    adse_network_totals_compute(net, res, &t);
     adse__json w;
     adse__json_init(&w, f, 2);
     adse__json_begin_object(&w);
-    adse__json_key(&w, "layers");
-    adse__json_begin_array(&w);
-    for (int i = 0; i < net->n_layers; i++) {
-        adse__json_begin_object(&w);
-        adse__json_kv_string(&w, "name", net->layers[i].name);
-        adse__json_kv_uint(&w, "count", net->layers[i].count);
-        adse__json_kv_uint(&w, "cycles", res[i].cycles);
-        adse__json_kv_double(&w, "energy_pj", res[i].energy_pj);
-        adse__json_kv_double(&w, "utilization", res[i].utilization);
-        adse__json_kv_uint(&w, "macs", adse_problem_macs(&net->layers[i].problem));
-        adse__json_kv_bool(&w, "optimal", res[i].optimal);
-        adse__json_end_object(&w);
-    }
-    adse__json_end_array(&w);
-    adse__json_key(&w, "total");
-    adse__json_begin_object(&w);
-    adse__json_kv_uint(&w, "cycles", t.cycles);
-    adse__json_kv_double(&w, "energy_pj", t.energy_pj);
-    adse__json_kv_double(&w, "edp", t.edp);
-    adse__json_kv_uint(&w, "macs", t.macs);
-    adse__json_kv_double(&w, "utilization", t.utilization);
-    adse__json_end_object(&w);
+    adse__report_network_json_members(&w, net, res);
     adse__json_kv_double(&w, "seconds", seconds);
     adse__json_end_object(&w);
     return adse__json_finish(&w) ? ADSE_OK : ADSE_E_IO;

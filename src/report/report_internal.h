@@ -12,10 +12,12 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "adse/arch.h"
 #include "adse/mapping.h"
 #include "adse/model.h"
+#include "adse/network.h"
 #include "adse/workload.h"
 #include "util/json_writer.h"
 
@@ -73,5 +75,16 @@ void adse__report_directives(const adse_mapping *m, const adse_problem *p, adse_
 /* Writes the directives of m as a JSON array of objects with the map.yaml keys. */
 void adse__report_json_directives(adse__json *w, const adse_arch *a, const adse_problem *p,
                                   const adse_mapping *m);
+
+/* ---- networks (network_report.c) ----------------------------------------------------- */
+
+/* "total (count-weighted): cycles C, energy E uJ, EDP X J*cycle, utilization U%, M MACs,
+ * every layer optimal" and a newline: the totals line of `adse map` on a network. */
+void adse__report_network_totals_line(FILE *f, const adse_network_totals *t);
+
+/* The `layers` array and the `total` object of `adse map --json` on a network, as two
+ * members of the object being written. */
+void adse__report_network_json_members(adse__json *w, const adse_network *net,
+                                       const adse_network_layer_result *res);
 
 #endif

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "adse/report.h"
+#include "report/report_internal.h"
 #include "report/svg.h"
 #include "util/json_writer.h"
 #include "util/numtext.h"
@@ -128,6 +130,38 @@ static void json_design(adse__json *w, const adse_search *s, const adse_search_d
     adse__json_end_object(w);
 }
 
+/* A network workload's figures of design d: {"layers": [...], "total": {...}} as `adse map
+ * --json` on the network writes them, or null when they were not kept. */
+static void json_network_design(adse__json *w, const adse_search *s, const adse_search_design *d)
+{
+    const adse_network_layer_result *res = d ? adse_search_layer_results(s, d) : NULL;
+    if (!res) {
+        adse__json_null(w);
+        return;
+    }
+    adse__json_begin_object(w);
+    adse__report_network_json_members(w, adse_search_network(s), res);
+    adse__json_end_object(w);
+}
+
+/* "network": the workload's name, size and the baseline's and best design's per-layer
+ * figures and totals (a network workload only). */
+static void json_network(adse__json *w, const adse_search *s)
+{
+    const adse_network *net = adse_search_network(s);
+    if (!net) return;
+    adse__json_key(w, "network");
+    adse__json_begin_object(w);
+    adse__json_kv_string(w, "name", net->name);
+    adse__json_kv_int(w, "distinct_layers", net->n_layers);
+    adse__json_kv_uint(w, "compute_nodes", adse_network_layer_count(net));
+    adse__json_key(w, "baseline");
+    json_network_design(w, s, adse_search_baseline(s));
+    adse__json_key(w, "best");
+    json_network_design(w, s, adse_search_best(s));
+    adse__json_end_object(w);
+}
+
 adse_status adse_report_search_json(FILE *f, const adse_search *s)
 {
     if (!f || !s) return ADSE_E_USAGE;
@@ -157,6 +191,7 @@ adse_status adse_report_search_json(FILE *f, const adse_search *s)
         adse__json_end_object(&w);
     }
     adse__json_end_array(&w);
+    json_network(&w, s);
     adse_search_counters c = adse_search_get_counters(s);
     adse__json_kv_uint(&w, "evaluations", c.evaluations);
     adse__json_kv_uint(&w, "cache_hits", c.cache_hits);
@@ -394,6 +429,42 @@ static void md_convergence(FILE *f, const adse_search *s, const char *svg_name)
     }
 }
 
+/* A network workload: the network totals of the baseline and the best design, and the
+ * best design's per-layer table, as `adse map` on the network prints them. */
+static void md_network(FILE *f, const adse_search *s)
+{
+    const adse_network *net = adse_search_network(s);
+    if (!net) return;
+    uint64_t macs = 0;
+    fprintf(f, "\n## Network: %s\n\nWorkload: %d distinct layers, %" PRIu64 " compute nodes",
+            net->name, net->n_layers, adse_network_layer_count(net));
+    if (adse_network_total_macs(net, &macs)) {
+        char buf[64];
+        fprintf(f, ", %s MACs", grouped((double)macs, buf, sizeof buf));
+    }
+    fputs(". Cycles, energy, EDP, utilization and GFLOPs above are the network's count-weighted "
+          "totals, as `adse map` on the network computes them.\n\n",
+          f);
+    const adse_search_design *ds[2] = {adse_search_baseline(s), adse_search_best(s)};
+    const char *names[2] = {"Baseline", "Best (GA)"};
+    for (int k = 0; k < 2; k++) {
+        const adse_network_layer_result *res = ds[k] ? adse_search_layer_results(s, ds[k]) : NULL;
+        if (!res) continue;
+        adse_network_totals t;
+        adse_network_totals_compute(net, res, &t);
+        fprintf(f, "- %s: ", names[k]);
+        adse__report_network_totals_line(f, &t);
+    }
+    const adse_network_layer_result *best = ds[1] ? adse_search_layer_results(s, ds[1]) : NULL;
+    if (best) {
+        fputs("\nPer-layer results of the best design (cycles and energy of one occurrence; "
+              "energy share of the total):\n\n```text\n",
+              f);
+        adse_report_network_map_table(f, net, best);
+        fputs("```\n", f);
+    }
+}
+
 static adse_status write_md(FILE *f, const adse_search *s, const char *svg_name)
 {
     if (!f || !s) return ADSE_E_USAGE;
@@ -411,6 +482,7 @@ static adse_status write_md(FILE *f, const adse_search *s, const char *svg_name)
     md_header(f, s);
     md_parameters(f, s, cols, nc);
     md_metrics(f, cols, nc, base);
+    md_network(f, s);
     md_convergence(f, s, svg_name);
     return io_status(f);
 }

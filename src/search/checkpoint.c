@@ -326,8 +326,10 @@ static adse_status check_consistent(const reader *r, const adse_search_spec *sp,
 /* Replaces the state of s by k's (taking k's generations and population). */
 static adse_status commit(adse_search *s, ckpt *k, adse_err *err)
 {
-    for (int i = 0; i < s->n_records; i++)
+    for (int i = 0; i < s->n_records; i++) {
         free(s->records[i].mappings);
+        free(s->records[i].layer_results);
+    }
     s->n_records = 0;
     s->n_history = 0;
     free(s->table);

@@ -134,8 +134,9 @@ adse_status adse__evaluate(adse_search *s, int rec, int mapper_threads, adse_err
     adse_arch *arch = malloc(sizeof *arch);
     adse_mapper_result *mres = malloc(sizeof *mres);
     adse_mapping *maps = calloc((size_t)s->n_layers, sizeof *maps);
+    adse_network_layer_result *lres = calloc((size_t)s->n_layers, sizeof *lres);
     adse_status ret = ADSE_OK;
-    if (!arch || !mres || !maps) {
+    if (!arch || !mres || !maps || !lres) {
         ret = nomem(err);
         goto out;
     }
@@ -149,11 +150,12 @@ adse_status adse__evaluate(adse_search *s, int rec, int mapper_threads, adse_err
     double cycles = 0, energy = 0, ops = 0, computes = 0;
     for (int l = 0; l < s->n_layers; l++) {
         const adse_spec *ls = s->layers[l];
-        double w = s->spec.layers[l].weight;
+        const char *name = adse_search_layer_name(s, l);
+        double w = adse_search_layer_weight(s, l);
         adse_model *model = NULL;
         adse_err_clear(&e);
         if (adse_model_create(arch, &ls->problem, NULL, &model, &e) != ADSE_OK) {
-            set_reason(d, ADSE_DESIGN_INVALID, "layer '%s': %s", s->spec.layers[l].name, e.msg);
+            set_reason(d, ADSE_DESIGN_INVALID, "layer '%s': %s", name, e.msg);
             goto out;
         }
         adse_mapper_settings st = s->settings[l];
@@ -164,37 +166,50 @@ adse_status adse__evaluate(adse_search *s, int rec, int mapper_threads, adse_err
                              &st, mres, &e);
         adse_model_free(model);
         if (ms != ADSE_OK) {
-            set_reason(d, ADSE_DESIGN_NO_MAPPING, "layer '%s': mapper error: %s",
-                       s->spec.layers[l].name, e.msg);
+            set_reason(d, ADSE_DESIGN_NO_MAPPING, "layer '%s': mapper error: %s", name, e.msg);
             if (err) *err = e;
             ret = ms;
             goto out;
         }
         if (!mres->found) {
-            set_reason(d, ADSE_DESIGN_NO_MAPPING, "layer '%s' has no valid mapping",
-                       s->spec.layers[l].name);
+            set_reason(d, ADSE_DESIGN_NO_MAPPING, "layer '%s' has no valid mapping", name);
             goto out;
         }
         maps[l] = mres->best;
+        lres[l] = adse_mapper_layer_result(mres);
         cycles += w * (double)mres->result.cycles;
         energy += w * mres->result.energy_pj;
         ops += w * (double)mres->result.total_ops;
         computes += w * (double)mres->result.computes;
     }
+    if (s->net) {
+        /* the network's totals exactly as `adse map` on the network reports them */
+        adse_network_totals t;
+        adse_network_totals_compute(s->net, lres, &t);
+        cycles = (double)t.cycles;
+        energy = t.energy_pj;
+        ops = (double)t.total_ops;
+        d->metrics[ADSE_SM_UTILIZATION] = t.utilization;
+    } else {
+        d->metrics[ADSE_SM_UTILIZATION] = computes / (double)arch->arith.instances / cycles;
+    }
     d->metrics[ADSE_SM_CYCLES] = cycles;
     d->metrics[ADSE_SM_ENERGY] = energy;
     d->metrics[ADSE_SM_GFLOPS] = ops / cycles;
-    d->metrics[ADSE_SM_UTILIZATION] = computes / (double)arch->arith.instances / cycles;
     d->metrics[ADSE_SM_EDP] = cycles * energy / 1e12;
     d->status = ADSE_DESIGN_OK;
     d->reason[0] = 0;
     free(r->mappings);
+    free(r->layer_results);
     r->mappings = maps;
+    r->layer_results = lres;
     maps = NULL;
+    lres = NULL;
 out:
     free(arch);
     free(mres);
     free(maps);
+    free(lres);
     return ret;
 }
 
@@ -223,7 +238,10 @@ void adse__report_progress(adse_search *s, int done, int total)
 
 /* ---- creation ------------------------------------------------------------------------ */
 
-static adse_status load_layer(const adse_search_spec *spec, int l, adse_spec **out, adse_err *err)
+/* Layer l's inputs: the design files with the layer's problem file, or with the network
+ * layer's problem (net not NULL). */
+static adse_status load_layer(const adse_search_spec *spec, const adse_network *net, int l,
+                              adse_spec **out, adse_err *err)
 {
     const char *files[2 * ADSE_SEARCH_MAX_FILES + 2];
     int n = 0;
@@ -232,11 +250,16 @@ static adse_status load_layer(const adse_search_spec *spec, int l, adse_spec **o
     for (int i = 0; i < spec->n_constraint_files; i++)
         files[n++] = spec->constraint_files[i];
     if (spec->mapper_file[0]) files[n++] = spec->mapper_file;
-    files[n++] = spec->layers[l].problem;
-    adse_status st = adse_spec_load(files, n, out, err);
+    adse_spec_options o;
+    adse_spec_options_init(&o);
+    if (net)
+        o.problem = &net->layers[l].problem;
+    else
+        files[n++] = spec->layers[l].problem;
+    adse_status st = adse_spec_load_opts(files, n, &o, out, err);
     if (st == ADSE_E_IO && err) {
         /* name the spec line that refers to the file */
-        bool is_problem = strcmp(err->file, spec->layers[l].problem) == 0;
+        bool is_problem = !net && strcmp(err->file, spec->layers[l].problem) == 0;
         char msg[ADSE_ERR_MSG_MAX];
         snprintf(msg, sizeof msg, "%.200s: %.280s", err->file, err->msg);
         return adse_err_set(err, ADSE_E_IO, spec->path,
@@ -253,12 +276,28 @@ static adse_status load_layer(const adse_search_spec *spec, int l, adse_spec **o
                             spec->layers[l].column, "workload file '%s' has no 'problem'",
                             spec->layers[l].problem);
     if (ls->has_mapping)
-        return adse_err_set(err, ADSE_E_SPEC, spec->path, spec->layers[l].line,
-                            spec->layers[l].column,
+        return adse_err_set(err, ADSE_E_SPEC, spec->path,
+                            net ? spec->design_line : spec->layers[l].line,
+                            net ? spec->design_column : spec->layers[l].column,
                             "the inputs of workload '%s' hold a 'mapping': the search maps every "
                             "layer itself",
-                            spec->layers[l].name);
+                            net ? net->layers[l].name : spec->layers[l].name);
     return ADSE_OK;
+}
+
+/* The spec's network file, its errors located at the `workload` value. */
+static adse_status load_network(const adse_search_spec *spec, adse_network **out, adse_err *err)
+{
+    adse_err e;
+    adse_err_clear(&e);
+    if (adse_network_load(spec->network, NULL, out, &e) == ADSE_OK) {
+        if ((*out)->n_layers > 0) return ADSE_OK;
+        return adse_err_set(err, ADSE_E_SPEC, spec->path, spec->network_line, spec->network_column,
+                            "workload '%s' has no compute layer", spec->network);
+    }
+    char where[ADSE_ERR_FILE_MAX + ADSE_ERR_MSG_MAX + 64];
+    return adse_err_set(err, e.code, spec->path, spec->network_line, spec->network_column,
+                        "workload: %s", adse_err_format(&e, where, sizeof where));
 }
 
 adse_status adse_search_create(const adse_search_spec *spec, const adse_search_options *opts,
@@ -282,7 +321,8 @@ adse_status adse_search_create(const adse_search_spec *spec, const adse_search_o
         s->ref_rec[i] = -1;
     s->session_start = adse_clock_s();
     adse_status st = ADSE_OK;
-    s->n_layers = spec->n_layers;
+    if (spec->network[0] && (st = load_network(spec, &s->net, err))) goto fail;
+    s->n_layers = s->net ? s->net->n_layers : spec->n_layers;
     s->layers = calloc((size_t)s->n_layers, sizeof *s->layers);
     s->settings = calloc((size_t)s->n_layers, sizeof *s->settings);
     s->pop = calloc((size_t)spec->ga.population * ADSE_SEARCH_MAX_GENES, sizeof *s->pop);
@@ -291,7 +331,7 @@ adse_status adse_search_create(const adse_search_spec *spec, const adse_search_o
         goto fail;
     }
     for (int l = 0; l < s->n_layers; l++) {
-        if ((st = load_layer(&s->spec, l, &s->layers[l], err))) goto fail;
+        if ((st = load_layer(&s->spec, s->net, l, &s->layers[l], err))) goto fail;
         adse_mapper_settings *ms = &s->settings[l];
         if (s->layers[l]->has_mapper)
             *ms = s->layers[l]->mapper;
@@ -330,8 +370,11 @@ void adse_search_free(adse_search *s)
         adse_spec_free(s->layers[l]);
     free(s->layers);
     free(s->settings);
-    for (int r = 0; r < s->n_records; r++)
+    adse_network_free(s->net);
+    for (int r = 0; r < s->n_records; r++) {
         free(s->records[r].mappings);
+        free(s->records[r].layer_results);
+    }
     free(s->records);
     free(s->table);
     free(s->history);
@@ -780,6 +823,37 @@ double adse_search_budget_limit(const adse_search *s, adse_search_budget_id b)
     return s->limit[b];
 }
 
+int adse_search_layer_count(const adse_search *s)
+{
+    return s ? s->n_layers : 0;
+}
+
+const char *adse_search_layer_name(const adse_search *s, int i)
+{
+    if (!s || i < 0 || i >= s->n_layers) return NULL;
+    return s->net ? s->net->layers[i].name : s->spec.layers[i].name;
+}
+
+double adse_search_layer_weight(const adse_search *s, int i)
+{
+    if (!s || i < 0 || i >= s->n_layers) return 0;
+    return s->net ? (double)s->net->layers[i].count : s->spec.layers[i].weight;
+}
+
+const adse_network *adse_search_network(const adse_search *s)
+{
+    return s ? s->net : NULL;
+}
+
+const adse_network_layer_result *adse_search_layer_results(const adse_search *s,
+                                                           const adse_search_design *d)
+{
+    if (!s || !d) return NULL;
+    int rec = adse__cache_find(s, d->genes);
+    if (rec < 0 || s->records[rec].d.status != ADSE_DESIGN_OK) return NULL;
+    return s->records[rec].layer_results;
+}
+
 const adse_spec *adse_search_layer_spec(const adse_search *s, int i)
 {
     if (!s || i < 0 || i >= s->n_layers) return NULL;
@@ -822,8 +896,15 @@ adse_status adse_search_design_detail(adse_search *s, const adse_search_design *
     det->results = calloc((size_t)s->n_layers, sizeof *det->results);
     det->stats = calloc((size_t)s->n_layers, sizeof *det->stats);
     adse_mapper_result *mres = malloc(sizeof *mres);
+    adse__record *r = &s->records[rec];
+    /* a design restored from a checkpoint is re-mapped; its mappings and per-layer figures
+       are kept in its record from then on */
+    adse_network_layer_result *lres =
+        r->mappings ? NULL : calloc((size_t)s->n_layers, sizeof *lres);
+    adse_mapping *maps = r->mappings ? NULL : calloc((size_t)s->n_layers, sizeof *maps);
     adse_status st = ADSE_OK;
-    if (!det->mappings || !det->results || !det->stats || !mres) {
+    if (!det->mappings || !det->results || !det->stats || !mres ||
+        (!r->mappings && (!lres || !maps))) {
         st = nomem(err);
         goto out;
     }
@@ -832,8 +913,8 @@ adse_status adse_search_design_detail(adse_search *s, const adse_search_design *
         adse_model *model = NULL;
         if ((st = adse_model_create(&det->arch, &s->layers[l]->problem, NULL, &model, err)))
             goto out;
-        if (s->records[rec].mappings) {
-            det->mappings[l] = s->records[rec].mappings[l];
+        if (r->mappings) {
+            det->mappings[l] = r->mappings[l];
             adse_scratch *sc = adse_scratch_new(model);
             st = sc ? adse_model_evaluate(model, &det->mappings[l], sc, &det->results[l], err)
                     : nomem(err);
@@ -847,18 +928,27 @@ adse_status adse_search_design_detail(adse_search *s, const adse_search_design *
                      mres, err);
             if (!st && !mres->found)
                 st = adse_err_set(err, ADSE_E_INTERNAL, NULL, 0, 0, "layer '%s' no longer maps",
-                                  s->spec.layers[l].name);
+                                  adse_search_layer_name(s, l));
             if (!st) {
-                det->mappings[l] = mres->best;
+                det->mappings[l] = maps[l] = mres->best;
                 det->results[l] = mres->result;
                 det->stats[l] = mres->stats;
+                lres[l] = adse_mapper_layer_result(mres);
             }
         }
         adse_model_free(model);
         if (st) goto out;
     }
+    if (!r->mappings) {
+        r->mappings = maps;
+        r->layer_results = lres;
+        maps = NULL;
+        lres = NULL;
+    }
 out:
     free(mres);
+    free(maps);
+    free(lres);
     if (st) {
         adse_search_detail_free(det);
         return st;

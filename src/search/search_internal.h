@@ -80,7 +80,9 @@ adse_status adse__designer_check(const adse__designer *d, const double *limit, a
 typedef struct adse__record {
     adse_search_design d;
     bool in_history;
-    adse_mapping *mappings; /* per layer when kept (NULL after a checkpoint load) */
+    adse_mapping *mappings;                   /* per layer when kept (NULL after a checkpoint
+                                                 load) */
+    adse_network_layer_result *layer_results; /* per layer, with mappings */
 } adse__record;
 
 struct adse_search {
@@ -89,6 +91,7 @@ struct adse_search {
     uint64_t seed;
     int threads;
     int n_layers;
+    adse_network *net;              /* the workload when it is a network (owned), else NULL */
     adse_spec **layers;             /* loaded inputs per layer */
     adse_mapper_settings *settings; /* per layer, overrides applied */
     adse__designer designer;

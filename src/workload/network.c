@@ -98,3 +98,22 @@ uint64_t adse_network_layer_count(const adse_network *net)
         n += net->layers[i].count;
     return n;
 }
+
+void adse_network_totals_compute(const adse_network *net, const adse_network_layer_result *res,
+                                 adse_network_totals *t)
+{
+    memset(t, 0, sizeof *t);
+    t->optimal = true;
+    double busy = 0; /* sum of count x cycles x utilization */
+    for (int i = 0; i < net->n_layers; i++) {
+        uint64_t c = net->layers[i].count;
+        t->cycles += c * res[i].cycles;
+        t->energy_pj += (double)c * res[i].energy_pj;
+        t->macs += c * adse_problem_macs(&net->layers[i].problem);
+        t->total_ops += c * res[i].total_ops;
+        busy += (double)c * (double)res[i].cycles * res[i].utilization;
+        t->optimal = t->optimal && res[i].optimal;
+    }
+    t->edp = (double)t->cycles * t->energy_pj / 1e12;
+    t->utilization = t->cycles ? busy / (double)t->cycles : 0;
+}
