@@ -24,142 +24,9 @@
 #include "adse/search_report.h"
 #include "adse/search_spec.h"
 #include "report/svg.h"
+#include "searchutil.h"
 
-/* ---- helpers ------------------------------------------------------------------------- */
-
-#define SEED_DIR "seed-experiment/original"
-
-/* The design section shared by the test specs (paths relative to SEED_DIR). */
-#define DESIGN                                                                                     \
-    "design:\n"                                                                                    \
-    "  architecture: arch/eyeriss_like.yaml\n"                                                     \
-    "  constraints: [constraints/eyeriss_like_arch_constraints.yaml,\n"                            \
-    "                constraints/eyeriss_like_map_constraints.yaml]\n"                             \
-    "  mapper: mapper.yaml\n"
-
-#define GENES                                                                                      \
-    "parameters:\n"                                                                                \
-    "  - {name: mesh, mesh: {total: 168, meshX: [12, 14]}}\n"                                      \
-    "  - {name: glb_depth, component: shared_glb, attribute: depth,\n"                             \
-    "     range: {min: 16384, max: 32768, scale: pow2}}\n"                                         \
-    "  - {name: glb_width, component: shared_glb, attribute: width,\n"                             \
-    "     range: {min: 32, max: 64, scale: pow2}}\n"                                               \
-    "  - {name: ifmap_depth, component: ifmap_spad, attribute: depth, range: {min: 12, max: 24, "  \
-    "step: 4}}\n"                                                                                  \
-    "  - {name: weights_depth, component: weights_spad, attribute: depth,\n"                       \
-    "     values: [192, 256]}\n"                                                                   \
-    "  - {name: psum_depth, component: psum_spad, attribute: depth, values: [16, 24, 32]}\n"
-
-static adse_search_spec *load_spec_ok(const char *text)
-{
-    adse_search_spec *s = NULL;
-    adse_err e;
-    adse_status st =
-        adse_search_spec_load_string(text, "spec.yaml", testutil_path(SEED_DIR), &s, &e);
-    if (st != ADSE_OK) {
-        char b[1200];
-        print_error("spec load failed: %s\n", adse_err_format(&e, b, sizeof b));
-        fail();
-    }
-    return s;
-}
-
-/* The fixed-mapping stand-in for the mapper. */
-static adse_mapping g_fixed;
-
-static adse_status fixed_map(void *user, const adse_model *model,
-                             const adse_constraints *constraints,
-                             const adse_mapper_settings *settings, adse_mapper_result *out,
-                             adse_err *err)
-{
-    (void)user, (void)constraints, (void)settings, (void)err;
-    memset(out, 0, sizeof *out);
-    adse_scratch *sc = adse_scratch_new(model);
-    adse_status st = adse_model_evaluate(model, &g_fixed, sc, &out->result, NULL);
-    adse_scratch_free(sc);
-    out->found = st == ADSE_OK;
-    out->best = g_fixed;
-    return ADSE_OK;
-}
-
-static int setup_fixed(void **state)
-{
-    (void)state;
-    const char *f[3] = {testutil_path(SEED_DIR "/arch/eyeriss_like.yaml"),
-                        testutil_path(SEED_DIR "/prob.yaml"),
-                        testutil_path(SEED_DIR "/timeloop-mapper-out/timeloop-mapper.map.yaml")};
-    adse_spec *sp = NULL;
-    adse_err e;
-    if (adse_spec_load(f, 3, &sp, &e) != ADSE_OK) return -1;
-    g_fixed = sp->mapping;
-    adse_spec_free(sp);
-    return 0;
-}
-
-static adse_search *create_ok(const adse_search_spec *spec, int threads, bool fixed)
-{
-    adse_search_options o;
-    adse_search_options_init(&o);
-    o.threads = threads;
-    if (fixed) o.map = fixed_map;
-    adse_search *s = NULL;
-    adse_err e;
-    if (adse_search_create(spec, &o, &s, &e) != ADSE_OK) {
-        char b[1200];
-        print_error("create failed: %s\n", adse_err_format(&e, b, sizeof b));
-        fail();
-    }
-    return s;
-}
-
-static void run_ok(adse_search *s)
-{
-    adse_err e;
-    if (adse_search_run(s, &e) != ADSE_OK) {
-        char b[1200];
-        print_error("run failed: %s\n", adse_err_format(&e, b, sizeof b));
-        fail();
-    }
-}
-
-/* history.csv of s as a malloc'd string. */
-static char *history_text(const adse_search *s)
-{
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    assert_non_null(f);
-    assert_int_equal(adse_report_search_history_csv(f, s), ADSE_OK);
-    fclose(f);
-    return buf;
-}
-
-/* Expects the spec text to fail loading or creating at line:column with msg inside. */
-static void expect_error(const char *text, int line, int column, const char *msg)
-{
-    adse_search_spec *spec = NULL;
-    adse_err e;
-    adse_err_clear(&e);
-    adse_status st =
-        adse_search_spec_load_string(text, "spec.yaml", testutil_path(SEED_DIR), &spec, &e);
-    if (st == ADSE_OK) {
-        adse_search_options o;
-        adse_search_options_init(&o);
-        o.map = fixed_map;
-        adse_search *s = NULL;
-        st = adse_search_create(spec, &o, &s, &e);
-        adse_search_free(s);
-        adse_search_spec_free(spec);
-    }
-    char b[1200];
-    adse_err_format(&e, b, sizeof b);
-    if (st == ADSE_OK || e.line != line || (column && e.column != column) || !strstr(e.msg, msg) ||
-        strcmp(e.file, "spec.yaml") != 0) {
-        print_error("want spec.yaml:%d:%d '%s', got %s (status %d)\n", line, column, msg, b,
-                    (int)st);
-        fail();
-    }
-}
+/* ---- helpers: tests/support/searchutil.h ---------------------------------------------- */
 
 /* ---- the spec ------------------------------------------------------------------------ */
 
@@ -594,28 +461,10 @@ static void test_ga_resume(void **state)
     run_ok(whole);
     char *want = history_text(whole);
     for (int stop = 0; stop < 5; stop++) {
-        adse_search_options o;
-        adse_search_options_init(&o);
-        o.threads = 2;
-        o.map = fixed_map;
-        o.stop_after = stop;
-        adse_search *a = NULL;
-        adse_err e;
-        assert_int_equal(adse_search_create(spec, &o, &a, &e), ADSE_OK);
-        run_ok(a);
-        assert_int_equal(adse_search_generations_done(a), stop + 1);
-        assert_false(adse_search_finished(a));
-        char *buf = NULL;
         size_t len = 0;
-        FILE *f = open_memstream(&buf, &len);
-        assert_int_equal(adse_search_checkpoint_save(a, f, &e), ADSE_OK);
-        fclose(f);
-        adse_search_free(a); /* the "kill" */
-
-        adse_search *b = create_ok(spec, 1, true);
-        f = fmemopen(buf, len, "r");
-        assert_int_equal(adse_search_checkpoint_load(b, f, &e), ADSE_OK);
-        fclose(f);
+        char *buf = killed_checkpoint(spec, stop, &len);
+        adse_search *b = resumed(spec, buf, len);
+        adse_err e;
         run_ok(b);
         char *got = history_text(b);
         assert_string_equal(got, want);

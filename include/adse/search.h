@@ -66,10 +66,13 @@ typedef struct adse_search_design {
     char reason[192];              /* why the status is not OK ("" when OK) */
     double metrics[ADSE_SM_COUNT]; /* by adse_search_metric; area, on-chip bits and
                                       PEs always, the others when status is OK */
-    double loss;                   /* +inf unless status is OK */
-    int generation;                /* generation it first appeared in; -1 for the
-                                      baseline and references before that */
-    int index;                     /* its position in that generation */
+    double loss;                   /* +inf unless status is OK; with objectives, the first
+                                      objective */
+    double objectives[ADSE_SEARCH_MAX_OBJECTIVES]; /* with objectives and status OK: their
+                                                      values (+inf when undefined) */
+    int generation;                                /* generation it first appeared in; -1 for the
+                                                      baseline and references before that */
+    int index;                                     /* its position in that generation */
 } adse_search_design;
 
 typedef struct adse_search_generation {
@@ -182,6 +185,36 @@ ADSE_API double adse_search_layer_weight(const adse_search *s, int i);
 /* The workload when the spec names a network file (a design's cycles, energy, EDP,
  * utilization and GFLOPs are then its adse_network_totals_compute totals), else NULL. */
 ADSE_API const adse_network *adse_search_network(const adse_search *s);
+
+/* ---- multi-objective results (a spec with `objectives`; docs/search.md section 11) ---- */
+
+/* The spec's number of objectives (0 for a loss). */
+ADSE_API int adse_search_objective_count(const adse_search *s);
+
+/* The Pareto front of the history designs of generations 0..upto (upto < 0: all): the
+ * feasible designs with finite objectives that no other such design dominates, of
+ * identical objective vectors the first in history order. Writes their history indices
+ * (adse_search_history_at), ascending, into out (room for adse_search_history_count
+ * entries) and returns their count; -1 when out of memory or without objectives. */
+ADSE_API int adse_search_pareto(const adse_search *s, int upto, int *out);
+
+/* The objectives of d normalized by the baseline's (divided by |baseline value|, or by 1
+ * when it is 0), into out (adse_search_objective_count values). */
+ADSE_API void adse_search_normalized_objectives(const adse_search *s, const adse_search_design *d,
+                                                double *out);
+
+/* The hypervolume reference point: 1.1 x the worst (largest) normalized value of each
+ * objective among the feasible history designs, into ref; false when there is none. */
+ADSE_API bool adse_search_hv_reference(const adse_search *s, double *ref);
+
+/* The exact hypervolume of the normalized front of generations 0..upto (upto < 0: all)
+ * with the reference point of adse_search_hv_reference (of the whole run); 0 when no
+ * design is feasible, NaN when out of memory or without objectives. */
+ADSE_API double adse_search_hypervolume(const adse_search *s, int upto);
+
+/* The same with a caller's reference point (e.g. one shared by several runs). */
+ADSE_API double adse_search_hypervolume_at(const adse_search *s, int upto, const double *ref);
+
 /* Layer i's loaded inputs (architecture = the baseline, problem, constraints, mapper). */
 ADSE_API const adse_spec *adse_search_layer_spec(const adse_search *s, int i);
 /* The per-layer figures of a feasible design d of this search (adse_search_layer_count

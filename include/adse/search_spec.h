@@ -17,7 +17,8 @@
  * range ascending), mesh genes list meshX values whose meshY = total / meshX is integral;
  * 1 <= n_layers, or n_layers == 0 and a network file in `network`; GA settings satisfy 1 <= parents
  * <= population, 0 <= elite < population, 0 <= mutation <= 1. The loss expression is compiled to a
- * postfix program. Ownership: adse_search_spec_load* return an owned spec freed with
+ * postfix program; with `objectives` (2 or 3, exclusive with `loss`) the algorithm is nsga2 or
+ * random. Ownership: adse_search_spec_load* return an owned spec freed with
  * adse_search_spec_free (NULL ok). Thread-safety: a loaded spec is immutable plain data.
  */
 #ifndef ADSE_SEARCH_SPEC_H
@@ -39,13 +40,14 @@
 extern "C" {
 #endif
 
-#define ADSE_SEARCH_MAX_GENES 32   /* genes of one search */
-#define ADSE_SEARCH_MAX_VALUES 256 /* values of one gene */
-#define ADSE_SEARCH_MAX_LAYERS 64  /* problem files of a workload list (a network: no limit) */
-#define ADSE_SEARCH_MAX_FILES 16   /* architecture / constraints files */
-#define ADSE_SEARCH_MAX_REFS 8     /* reference designs */
-#define ADSE_SEARCH_EXPR_MAX 128   /* postfix instructions of a loss expression */
-#define ADSE_SEARCH_PATH_MAX 1024  /* bytes of a file path, with the NUL */
+#define ADSE_SEARCH_MAX_GENES 32     /* genes of one search */
+#define ADSE_SEARCH_MAX_VALUES 256   /* values of one gene */
+#define ADSE_SEARCH_MAX_LAYERS 64    /* problem files of a workload list (a network: no limit) */
+#define ADSE_SEARCH_MAX_FILES 16     /* architecture / constraints files */
+#define ADSE_SEARCH_MAX_REFS 8       /* reference designs */
+#define ADSE_SEARCH_MAX_OBJECTIVES 3 /* objectives of a multi-objective search */
+#define ADSE_SEARCH_EXPR_MAX 128     /* postfix instructions of a loss expression */
+#define ADSE_SEARCH_PATH_MAX 1024    /* bytes of a file path, with the NUL */
 
 /* What a gene sets. All but MESH set one attribute of one component. */
 typedef enum adse_gene_attr {
@@ -150,6 +152,26 @@ typedef struct adse_search_loss {
     int line, column; /* the `loss` value */
 } adse_search_loss;
 
+/* An objective of a multi-objective search (`objectives:`), minimized: a metric (cycles,
+ * energy, edp, area, onchip_bits) or a named expression over the metrics (the loss
+ * expressions' grammar). */
+typedef struct adse_search_objective {
+    char name[ADSE_NAME_MAX]; /* the metric's name, or the expression's `name` */
+    int metric;               /* adse_search_metric of a plain metric; -1 for an expression */
+    adse_search_loss expr;    /* the program (a plain metric is one push) */
+    int line, column;         /* the list entry */
+} adse_search_objective;
+
+/* The search algorithm (`ga: algorithm`). */
+typedef enum adse_search_algorithm {
+    ADSE_ALGO_GA = 0, /* the seed poster's GA on the loss (default with `loss`) */
+    ADSE_ALGO_NSGA2,  /* NSGA-II on the objectives (default with `objectives`) */
+    ADSE_ALGO_RANDOM  /* every generation drawn uniformly under the budgets: the baseline */
+} adse_search_algorithm;
+
+/* "ga", "nsga2", "random". */
+ADSE_API const char *adse_search_algorithm_name(adse_search_algorithm a);
+
 typedef enum adse_crossover {
     ADSE_CROSSOVER_UNIFORM = 0, /* each gene from one of two parents, chosen with p = 1/2 */
     ADSE_CROSSOVER_NONE         /* a child is a copy of one parent (then mutated) */
@@ -163,9 +185,10 @@ typedef struct adse_ga_settings {
     double mutation; /* sigma: probability that a child's gene is redrawn */
     uint64_t seed;   /* RNG seed */
     adse_crossover crossover;
-    bool include_baseline; /* the first generation contains the baseline (when its values
-                              are in every gene's domain) */
-    int max_resample;      /* draws per design before an over-budget one is kept */
+    bool include_baseline;           /* the first generation contains the baseline (when its values
+                                        are in every gene's domain) */
+    int max_resample;                /* draws per design before an over-budget one is kept */
+    adse_search_algorithm algorithm; /* nsga2 and random ignore parents and elite */
 } adse_ga_settings;
 
 /* Fills the defaults: N 16, G 10, K 4, elite 1, sigma 0.2, seed 1, uniform crossover,
@@ -209,7 +232,10 @@ typedef struct adse_search_spec {
     int n_genes;
     adse_search_gene genes[ADSE_SEARCH_MAX_GENES];
     adse_search_budget budgets[ADSE_BUDGET_COUNT];
-    adse_search_loss loss;
+    adse_search_loss loss; /* unused when n_objectives > 0 */
+    int n_objectives;      /* 0 (a loss), or 2..ADSE_SEARCH_MAX_OBJECTIVES */
+    adse_search_objective objectives[ADSE_SEARCH_MAX_OBJECTIVES];
+    int objectives_line, objectives_column; /* the `objectives` value */
     adse_ga_settings ga;
     int n_refs;
     adse_search_ref refs[ADSE_SEARCH_MAX_REFS];

@@ -47,6 +47,7 @@ typedef struct expr_parser {
     adse_search_loss *loss;
     int depth, max_depth; /* stack depth of the program so far */
     int nest;             /* current nesting of parentheses, calls and signs */
+    const char *what;     /* "loss expression", "objective 'x'": the messages' prefix */
     adse_err *err;
 } expr_parser;
 
@@ -65,8 +66,8 @@ static adse_status expr_error(expr_parser *p, const char *fmt, ...)
     va_start(ap, fmt);
     adse__c_vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    return adse__yerr_at(p->err, ADSE_E_SPEC, adse__ynode_char_pos(p->node, p->pos),
-                         "loss expression: %s", msg);
+    return adse__yerr_at(p->err, ADSE_E_SPEC, adse__ynode_char_pos(p->node, p->pos), "%s: %s",
+                         p->what, msg);
 }
 
 static void expr_skip(expr_parser *p)
@@ -231,13 +232,13 @@ static adse_status expr_sum(expr_parser *p)
     return st;
 }
 
-adse_status adse__loss_compile_expression(const adse__ynode *n, adse_search_loss *loss,
-                                          adse_err *err)
+adse_status adse__loss_compile_expression(const adse__ynode *n, const char *what,
+                                          adse_search_loss *loss, adse_err *err)
 {
     if (!adse__ynode_is_scalar(n) || adse__ynode_is_null(n))
-        return adse__yerr(err, ADSE_E_SPEC, n, "the loss expression must be a string, got %s",
+        return adse__yerr(err, ADSE_E_SPEC, n, "the %s must be a string, got %s", what,
                           adse__ynode_kind_name(n));
-    expr_parser p = {.text = n->text, .node = n, .loss = loss, .err = err};
+    expr_parser p = {.text = n->text, .node = n, .loss = loss, .what = what, .err = err};
     loss->is_expression = true;
     loss->n_ops = 0;
     adse_status st = expr_sum(&p);

@@ -649,7 +649,8 @@ static void weights_text(adse_search_loss *loss)
 static adse_status parse_loss(const adse__ynode *l, adse_search_loss *loss, adse_err *err)
 {
     set_pos(l, &loss->line, &loss->column);
-    if (adse__ynode_is_scalar(l)) return adse__loss_compile_expression(l, loss, err);
+    if (adse__ynode_is_scalar(l))
+        return adse__loss_compile_expression(l, "loss expression", loss, err);
     adse_status st = adse__yexpect(l, ADSE__YMAP, "loss", err);
     if (st) return st;
     if ((st = adse__ycheck_keys(l, loss_keys, "'loss'", err))) return st;
@@ -665,7 +666,7 @@ static adse_status parse_loss(const adse__ynode *l, adse_search_loss *loss, adse
             return adse__yerr(err, ADSE_E_SPEC, nz,
                               "'normalize' applies to 'weights'; write baseline.<metric> in an "
                               "expression");
-        return adse__loss_compile_expression(e, loss, err);
+        return adse__loss_compile_expression(e, "loss expression", loss, err);
     }
     if ((st = adse__yexpect(w, ADSE__YMAP, "weights", err))) return st;
     if (w->n == 0) return adse__yerr(err, ADSE_E_SPEC, w, "'weights' is empty");
@@ -698,13 +699,108 @@ static adse_status parse_loss(const adse__ynode *l, adse_search_loss *loss, adse
     return ADSE_OK;
 }
 
+/* ---- objectives ---------------------------------------------------------------------- */
+
+static const char *const objective_keys[] = {"name", "expression", NULL};
+
+/* The metrics an objective may name: the ones smaller is better for. */
+static bool objective_metric(int m)
+{
+    return m == ADSE_SM_CYCLES || m == ADSE_SM_ENERGY || m == ADSE_SM_EDP || m == ADSE_SM_AREA ||
+           m == ADSE_SM_ONCHIP_BITS;
+}
+
+/* One entry of `objectives`: a metric name, or {name, expression}. */
+static adse_status parse_objective(const adse__ynode *e, adse_search_objective *o, adse_err *err)
+{
+    adse_status st;
+    set_pos(e, &o->line, &o->column);
+    if (adse__ynode_is_map(e)) {
+        if ((st = adse__ycheck_keys(e, objective_keys, "an objective", err))) return st;
+        const adse__ynode *nm = adse__ymap_get(e, "name"), *ex = adse__ymap_get(e, "expression");
+        if (!nm || !ex)
+            return adse__yerr(err, ADSE_E_SPEC, e,
+                              "an objective given as a map needs 'name' and 'expression'");
+        if ((st = copy_name(nm, o->name, "name", err))) return st;
+        char what[ADSE_NAME_MAX + 16];
+        snprintf(what, sizeof what, "objective '%s'", o->name);
+        o->metric = -1;
+        return adse__loss_compile_expression(ex, what, &o->expr, err);
+    }
+    const char *t = adse__ynode_text(e);
+    int m = t ? adse__search_metric_id(t, strlen(t)) : -1;
+    if (m < 0 || !objective_metric(m))
+        return adse__yerr(err, ADSE_E_SPEC, e,
+                          "%s objective '%s' (cycles, energy, edp, area, onchip_bits, or {name: "
+                          "..., expression: ...} for anything else, e.g. 1 / gflops)",
+                          m < 0 ? "unknown" : "not a minimised", t ? t : adse__ynode_kind_name(e));
+    snprintf(o->name, sizeof o->name, "%s", adse_search_metric_name((adse_search_metric)m));
+    o->metric = m;
+    return adse__loss_compile_expression(e, "objective", &o->expr, err);
+}
+
+static adse_status parse_objectives(const adse__ynode *l, adse_search_spec *s, adse_err *err)
+{
+    set_pos(l, &s->objectives_line, &s->objectives_column);
+    if (!adse__ynode_is_seq(l) || l->n < 2 || l->n > ADSE_SEARCH_MAX_OBJECTIVES)
+        return adse__yerr(err, ADSE_E_SPEC, l,
+                          "'objectives' must be a list of 2 or 3 objectives (cycles, energy, edp, "
+                          "area, onchip_bits, or {name, expression})");
+    for (int i = 0; i < l->n; i++) {
+        adse_search_objective *o = &s->objectives[i];
+        adse_status st = parse_objective(l->items[i], o, err);
+        if (st) return st;
+        for (int j = 0; j < i; j++)
+            if (strcmp(s->objectives[j].name, o->name) == 0)
+                return adse__yerr(err, ADSE_E_SPEC, l->items[i], "objective '%s' given twice",
+                                  o->name);
+        s->n_objectives = i + 1;
+    }
+    return ADSE_OK;
+}
+
 /* ---- GA settings, references ---------------------------------------------------------- */
 
 static const char *const ga_keys[] = {
-    "population", "generations", "parents",          "elite",        "mutation",
-    "seed",       "crossover",   "include_baseline", "max_resample", NULL};
+    "population", "generations",      "parents",      "elite",     "mutation", "seed",
+    "crossover",  "include_baseline", "max_resample", "algorithm", NULL};
 
-static adse_status parse_ga(const adse__ynode *g, adse_ga_settings *ga, adse_err *err)
+const char *adse_search_algorithm_name(adse_search_algorithm a)
+{
+    switch (a) {
+    case ADSE_ALGO_GA: return "ga";
+    case ADSE_ALGO_NSGA2: return "nsga2";
+    case ADSE_ALGO_RANDOM: return "random";
+    }
+    return "?";
+}
+
+/* `algorithm`, checked against the spec's loss or objectives. */
+static adse_status parse_algorithm(const adse__ynode *n, adse_ga_settings *ga, int n_objectives,
+                                   adse_err *err)
+{
+    const char *t = adse__ynode_text(n);
+    int a = -1;
+    for (int k = ADSE_ALGO_GA; k <= ADSE_ALGO_RANDOM && t; k++)
+        if (strcmp(t, adse_search_algorithm_name((adse_search_algorithm)k)) == 0) a = k;
+    if (a < 0)
+        return adse__yerr(err, ADSE_E_SPEC, n,
+                          "'algorithm' must be 'ga', 'nsga2' or 'random', got '%s'",
+                          t ? t : adse__ynode_kind_name(n));
+    if (a == ADSE_ALGO_GA && n_objectives)
+        return adse__yerr(err, ADSE_E_SPEC, n,
+                          "'algorithm: ga' minimises one loss; with 'objectives' use nsga2 or "
+                          "random");
+    if (a == ADSE_ALGO_NSGA2 && !n_objectives)
+        return adse__yerr(err, ADSE_E_SPEC, n,
+                          "'algorithm: nsga2' needs 'objectives' (2 or 3 metrics to minimise "
+                          "together)");
+    ga->algorithm = (adse_search_algorithm)a;
+    return ADSE_OK;
+}
+
+static adse_status parse_ga(const adse__ynode *g, adse_ga_settings *ga, int n_objectives,
+                            adse_err *err)
 {
     adse_status st = adse__yexpect(g, ADSE__YMAP, "ga", err);
     if (st) return st;
@@ -746,6 +842,8 @@ static adse_status parse_ga(const adse__ynode *g, adse_ga_settings *ga, adse_err
         else
             return adse__yerr(err, ADSE_E_SPEC, n, "'crossover' must be 'uniform' or 'none'");
     }
+    if ((n = adse__ymap_get(g, "algorithm")) && (st = parse_algorithm(n, ga, n_objectives, err)))
+        return st;
     if ((n = adse__ymap_get(g, "include_baseline")) &&
         !adse__yscalar_bool(n, &ga->include_baseline))
         return adse__yerr(err, ADSE_E_SPEC, n, "'include_baseline' must be true or false");
@@ -835,8 +933,9 @@ static adse_status parse_refs(const adse__ynode *r, adse_search_spec *s, adse_er
 
 /* ---- the spec ------------------------------------------------------------------------ */
 
-static const char *const top_keys[] = {"design", "mapper", "workload",   "parameters", "budgets",
-                                       "loss",   "ga",     "references", "version",    NULL};
+static const char *const top_keys[] = {"design",     "mapper",  "workload",   "parameters",
+                                       "budgets",    "loss",    "objectives", "ga",
+                                       "references", "version", NULL};
 
 static uint64_t fnv1a(const char *s, size_t n)
 {
@@ -860,7 +959,7 @@ static adse_status convert(const adse__ydoc *doc, const char *base, adse_search_
         if (!ok)
             return adse__yerr(err, ADSE_E_SPEC, k,
                               "unknown top-level key '%s' in the search spec (design, mapper, "
-                              "workload, parameters, budgets, loss, ga, references)",
+                              "workload, parameters, budgets, loss, objectives, ga, references)",
                               k->text);
     }
     const adse__ypair *d = adse__ydoc_top_pair(doc, "design");
@@ -879,7 +978,15 @@ static adse_status convert(const adse__ydoc *doc, const char *base, adse_search_
     const adse__ynode *b = adse__ydoc_top(doc, "budgets");
     if (b && !adse__ynode_is_null(b) && (st = parse_budgets(b, s, err))) return st;
     const adse__ypair *l = adse__ydoc_top_pair(doc, "loss");
-    if (l) {
+    const adse__ypair *ob = adse__ydoc_top_pair(doc, "objectives");
+    if (l && ob)
+        return adse__yerr(err, ADSE_E_SPEC, ob->key,
+                          "'objectives' and 'loss' are exclusive (a loss ranks designs by one "
+                          "number; objectives keep the trade-off: give one)");
+    if (ob) {
+        if ((st = parse_objectives(ob->value, s, err))) return st;
+        snprintf(s->loss.text, sizeof s->loss.text, "none (objectives)");
+    } else if (l) {
         if ((st = parse_loss(l->value, &s->loss, err))) return st;
     } else {
         /* the seed's loss with unit weights on baseline-normalised metrics */
@@ -891,7 +998,8 @@ static adse_status convert(const adse__ydoc *doc, const char *base, adse_search_
                  "1*gflops/baseline.gflops - 1*utilization/baseline.utilization");
     }
     const adse__ynode *g = adse__ydoc_top(doc, "ga");
-    if (g && !adse__ynode_is_null(g) && (st = parse_ga(g, &s->ga, err))) return st;
+    s->ga.algorithm = s->n_objectives ? ADSE_ALGO_NSGA2 : ADSE_ALGO_GA;
+    if (g && !adse__ynode_is_null(g) && (st = parse_ga(g, &s->ga, s->n_objectives, err))) return st;
     const adse__ynode *r = adse__ydoc_top(doc, "references");
     if (r && !adse__ynode_is_null(r) && (st = parse_refs(r, s, err))) return st;
     return ADSE_OK;

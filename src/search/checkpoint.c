@@ -14,7 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CKPT_MAGIC "adse-search-checkpoint 1"
+#define CKPT_MAGIC "adse-search-checkpoint 2"   /* 2 adds the "archive" line */
+#define CKPT_MAGIC_1 "adse-search-checkpoint 1" /* still read: no archive (the seed GA's) */
 #define CKPT_LINE 8192
 
 static void put_double(FILE *f, double v)
@@ -82,7 +83,10 @@ static adse_status save(const adse_search *s, FILE *f, adse_err *err)
             put_double(f, s->pop[(size_t)i * ADSE_SEARCH_MAX_GENES + g]);
         fputc('\n', f);
     }
-    fputs("end\n", f);
+    fprintf(f, "archive %d", s->n_archive); /* nsga2's survivors, record indices */
+    for (int i = 0; i < s->n_archive; i++)
+        fprintf(f, " %d", s->archive[i]);
+    fputs("\nend\n", f);
     if (fflush(f) != 0 || ferror(f))
         return adse_err_set(err, ADSE_E_IO, NULL, 0, 0, "cannot write the checkpoint: %s",
                             strerror(errno));
@@ -188,6 +192,9 @@ typedef struct ckpt {
     adse__record *recs;
     int *hist;
     double *pop;
+    int version;   /* 1 or 2 */
+    int n_archive; /* version 2 */
+    int *archive;
 } ckpt;
 
 #define NEED(cond, what)                                                                           \
@@ -201,7 +208,9 @@ static adse_status read_header(reader *r, const adse_search *s, ckpt *k, adse_er
     const adse_search_spec *sp = &s->spec;
     uint64_t hash, seed;
     int n_genes, pop_n, gens_n;
-    NEED(next_line(r) && strcmp(r->line, CKPT_MAGIC) == 0, "not an adse search checkpoint");
+    NEED(next_line(r) && (strcmp(r->line, CKPT_MAGIC) == 0 || strcmp(r->line, CKPT_MAGIC_1) == 0),
+         "not an adse search checkpoint");
+    k->version = strcmp(r->line, CKPT_MAGIC) == 0 ? 2 : 1;
     NEED(next_line(r) && word(r, "spec") && get_u64(r, &hash, 16) && get_int(r, &n_genes) &&
              get_int(r, &pop_n) && get_int(r, &gens_n),
          "bad 'spec' line");
@@ -300,6 +309,16 @@ static adse_status read_history_and_pop(reader *r, const adse_search_spec *sp, c
         for (int g = 0; g < sp->n_genes; g++)
             NEED(get_double(r, &k->pop[(size_t)i * ADSE_SEARCH_MAX_GENES + g]), "bad 'p' line");
     }
+    k->archive = calloc((size_t)sp->ga.population, sizeof *k->archive);
+    NEED(k->archive, "out of memory");
+    if (k->version >= 2) {
+        NEED(next_line(r) && word(r, "archive") && get_int(r, &k->n_archive) && k->n_archive >= 0 &&
+                 k->n_archive <= sp->ga.population,
+             "bad 'archive' line");
+        for (int i = 0; i < k->n_archive; i++)
+            NEED(get_int(r, &k->archive[i]) && k->archive[i] >= 0 && k->archive[i] < k->n_recs,
+                 "bad 'archive' line");
+    }
     NEED(next_line(r) && strcmp(r->line, "end") == 0, "missing 'end' (truncated checkpoint)");
     return ADSE_OK;
 }
@@ -361,6 +380,14 @@ static adse_status commit(adse_search *s, ckpt *k, adse_err *err)
     s->baseline_rec = k->base_rec;
     for (int i = 0; i < k->n_refs; i++)
         s->ref_rec[i] = k->ref_rec[i];
+    memcpy(s->archive, k->archive, (size_t)s->spec.ga.population * sizeof *s->archive);
+    s->n_archive = k->n_archive;
+    /* objectives are not saved: scored again from the metrics, as the run scored them */
+    if (s->baseline_rec >= 0 && s->records[s->baseline_rec].d.status == ADSE_DESIGN_OK) {
+        const double *base = s->records[s->baseline_rec].d.metrics;
+        for (int i = 0; i < s->n_records; i++)
+            if (s->records[i].d.status == ADSE_DESIGN_OK) adse__score(s, &s->records[i].d, base);
+    }
     s->rng = k->rng;
     s->counters = k->c;
     s->seconds_before = k->c.seconds;
@@ -388,5 +415,6 @@ adse_status adse_search_checkpoint_load(adse_search *s, FILE *f, adse_err *err)
     free(k.recs);
     free(k.hist);
     free(k.pop);
+    free(k.archive);
     return st;
 }

@@ -56,9 +56,8 @@ static bool history_push(adse_search *s, int rec, int gen, int index)
 
 /* ---- loss ---------------------------------------------------------------------------- */
 
-static double loss_of(const adse_search *s, const double *m, const double *base)
+double adse__program_value(const adse_search_loss *l, const double *m, const double *base)
 {
-    const adse_search_loss *l = &s->spec.loss;
     double v = 0;
     if (!l->is_expression) {
         for (int k = 0; k < ADSE_SM_COUNT; k++) {
@@ -99,6 +98,17 @@ static double loss_of(const adse_search *s, const double *m, const double *base)
         v = sp == 1 ? st[0] : NAN;
     }
     return isnan(v) ? INFINITY : v; /* an undefined loss ranks last */
+}
+
+void adse__score(const adse_search *s, adse_search_design *d, const double *base)
+{
+    if (!s->spec.n_objectives) {
+        d->loss = adse__program_value(&s->spec.loss, d->metrics, base);
+        return;
+    }
+    for (int k = 0; k < s->spec.n_objectives; k++)
+        d->objectives[k] = adse__program_value(&s->spec.objectives[k].expr, d->metrics, base);
+    d->loss = d->objectives[0];
 }
 
 /* ---- evaluation ---------------------------------------------------------------------- */
@@ -326,7 +336,8 @@ adse_status adse_search_create(const adse_search_spec *spec, const adse_search_o
     s->layers = calloc((size_t)s->n_layers, sizeof *s->layers);
     s->settings = calloc((size_t)s->n_layers, sizeof *s->settings);
     s->pop = calloc((size_t)spec->ga.population * ADSE_SEARCH_MAX_GENES, sizeof *s->pop);
-    if (!s->layers || !s->settings || !s->pop) {
+    s->archive = calloc((size_t)spec->ga.population, sizeof *s->archive);
+    if (!s->layers || !s->settings || !s->pop || !s->archive) {
         st = nomem(err);
         goto fail;
     }
@@ -379,6 +390,7 @@ void adse_search_free(adse_search *s)
     free(s->table);
     free(s->history);
     free(s->pop);
+    free(s->archive);
     free(s->gens);
     free(s);
 }
@@ -421,21 +433,32 @@ static adse_status screen(const adse_search *s, const double *genes, double *met
     return ADSE_OK;
 }
 
-/* Draws gene values until they pass screen() (at most max_resample draws); draw(s, out,
- * ctx) makes one candidate. Adds the number of rejected draws to s's counters. */
-typedef void (*draw_fn)(adse_search *s, double *out, const void *ctx);
+/* Whether gene values are among pending[0 .. n - 1]. */
+static bool is_pending(const adse_search *s, const double *genes, const double *pending, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (memcmp(&pending[(size_t)i * ADSE_SEARCH_MAX_GENES], genes,
+                   (size_t)s->spec.n_genes * sizeof *genes) == 0)
+            return true;
+    return false;
+}
 
-static adse_status draw_screened(adse_search *s, double *out, draw_fn draw, const void *ctx,
-                                 adse_err *err)
+adse_status adse__draw_screened(adse_search *s, double *out, adse__draw_fn draw, const void *ctx,
+                                const double *pending, int n_pending, adse_err *err)
 {
     double m[ADSE_SM_COUNT];
     char reason[192];
+    /* nsga2 and random spend every evaluation on a new design (the same budget for both) */
+    bool fresh = s->spec.ga.algorithm != ADSE_ALGO_GA;
     for (int k = 0; k < s->spec.ga.max_resample; k++) {
         draw(s, out, ctx);
         /* a design already known is screened by its record */
         int r = adse__cache_find(s, out);
         adse_design_status ds = ADSE_DESIGN_OK;
-        if (r >= 0) {
+        if (fresh &&
+            ((r >= 0 && s->records[r].in_history) || is_pending(s, out, pending, n_pending))) {
+            ds = ADSE_DESIGN_INVALID; /* a repeat: redrawn */
+        } else if (r >= 0) {
             adse_design_status rs = s->records[r].d.status;
             if (rs == ADSE_DESIGN_OVER_BUDGET || rs == ADSE_DESIGN_INVALID) ds = rs;
         } else {
@@ -462,23 +485,10 @@ typedef struct breed_ctx {
     const double *pop;
 } breed_ctx;
 
-/* One child: two parents among the top K (distinct when K > 1), uniform crossover (or a
- * copy of the first parent), then each gene redrawn with probability sigma from the other
- * values of its domain. */
-static void draw_child(adse_search *s, double *out, const void *vctx)
+void adse__breed(adse_search *s, const double *pa, const double *pb, double *out)
 {
-    const breed_ctx *c = vctx;
     const adse_ga_settings *ga = &s->spec.ga;
     int n = s->spec.n_genes;
-    uint64_t k = (uint64_t)ga->parents;
-    uint64_t a = adse__rng_below(&s->rng, k);
-    uint64_t b = a;
-    if (k > 1) {
-        b = adse__rng_below(&s->rng, k - 1);
-        if (b >= a) b++;
-    }
-    const double *pa = &c->pop[(size_t)c->order[a] * ADSE_SEARCH_MAX_GENES];
-    const double *pb = &c->pop[(size_t)c->order[b] * ADSE_SEARCH_MAX_GENES];
     for (int g = 0; g < n; g++) {
         bool from_b = ga->crossover == ADSE_CROSSOVER_UNIFORM && (adse__rng_next(&s->rng) >> 63);
         out[g] = from_b ? pb[g] : pa[g];
@@ -497,6 +507,21 @@ static void draw_child(adse_search *s, double *out, const void *vctx)
             out[g] = gn->values[v];
         }
     }
+}
+
+/* One child: two parents among the top K (distinct when K > 1), then adse__breed. */
+static void draw_child(adse_search *s, double *out, const void *vctx)
+{
+    const breed_ctx *c = vctx;
+    uint64_t k = (uint64_t)s->spec.ga.parents;
+    uint64_t a = adse__rng_below(&s->rng, k);
+    uint64_t b = a;
+    if (k > 1) {
+        b = adse__rng_below(&s->rng, k - 1);
+        if (b >= a) b++;
+    }
+    adse__breed(s, &c->pop[(size_t)c->order[a] * ADSE_SEARCH_MAX_GENES],
+                &c->pop[(size_t)c->order[b] * ADSE_SEARCH_MAX_GENES], out);
 }
 
 static double *pop_at(adse_search *s, int i)
@@ -520,22 +545,19 @@ static adse_status first_generation(adse_search *s, adse_err *err)
     }
     for (int i = start; i < s->spec.ga.population; i++) {
         memset(pop_at(s, i), 0, ADSE_SEARCH_MAX_GENES * sizeof(double));
-        if ((st = draw_screened(s, pop_at(s, i), draw_random, NULL, err))) return st;
+        if ((st = adse__draw_screened(s, pop_at(s, i), draw_random, NULL, s->pop, i, err)))
+            return st;
     }
     s->pop_ready = true;
     return ADSE_OK;
 }
 
-static adse_status next_generation(adse_search *s, const double *losses, adse_err *err)
+/* The seed's GA: the elite and children of the top K by loss, into next. */
+static adse_status ga_next(adse_search *s, const double *losses, double *next, adse_err *err)
 {
     int n = s->spec.ga.population;
     int *order = malloc((size_t)n * sizeof *order);
-    double *next = calloc((size_t)n * ADSE_SEARCH_MAX_GENES, sizeof *next);
-    if (!order || !next) {
-        free(order);
-        free(next);
-        return nomem(err);
-    }
+    if (!order) return nomem(err);
     for (int i = 0; i < n; i++)
         order[i] = i;
     /* insertion sort: stable, deterministic, no global state (n is small) */
@@ -554,9 +576,31 @@ static adse_status next_generation(adse_search *s, const double *losses, adse_er
     breed_ctx ctx = {.order = order, .pop = s->pop};
     adse_status st = ADSE_OK;
     for (int i = elite; i < n && !st; i++)
-        st = draw_screened(s, &next[(size_t)i * ADSE_SEARCH_MAX_GENES], draw_child, &ctx, err);
-    if (!st) memcpy(s->pop, next, (size_t)n * ADSE_SEARCH_MAX_GENES * sizeof(double));
+        st = adse__draw_screened(s, &next[(size_t)i * ADSE_SEARCH_MAX_GENES], draw_child, &ctx,
+                                 NULL, 0, err);
     free(order);
+    return st;
+}
+
+/* Breeds generation gen + 1 into s->pop from the evaluated generation (records recs, their
+ * losses) by the spec's algorithm. */
+static adse_status next_generation(adse_search *s, const int *recs, const double *losses,
+                                   adse_err *err)
+{
+    int n = s->spec.ga.population;
+    double *next = calloc((size_t)n * ADSE_SEARCH_MAX_GENES, sizeof *next);
+    if (!next) return nomem(err);
+    adse_status st = ADSE_OK;
+    switch (s->spec.ga.algorithm) {
+    case ADSE_ALGO_GA: st = ga_next(s, losses, next, err); break;
+    case ADSE_ALGO_NSGA2: st = adse__nsga2_next(s, recs, n, next, err); break;
+    case ADSE_ALGO_RANDOM:
+        for (int i = 0; i < n && !st; i++)
+            st = adse__draw_screened(s, &next[(size_t)i * ADSE_SEARCH_MAX_GENES], draw_random, NULL,
+                                     next, i, err);
+        break;
+    }
+    if (!st) memcpy(s->pop, next, (size_t)n * ADSE_SEARCH_MAX_GENES * sizeof(double));
     free(next);
     return st;
 }
@@ -607,7 +651,7 @@ static adse_status finish_jobs(adse_search *s, const int *jobs, int n, const ads
         }
         if (d->status == ADSE_DESIGN_NO_MAPPING) s->counters.no_mapping++;
         if (d->status == ADSE_DESIGN_INVALID) s->counters.invalid++;
-        if (d->status == ADSE_DESIGN_OK && base) d->loss = loss_of(s, d->metrics, base);
+        if (d->status == ADSE_DESIGN_OK && base) adse__score(s, d, base);
     }
     return ADSE_OK;
 }
@@ -655,7 +699,7 @@ static adse_status prepare(adse_search *s, adse_err *err)
                             b->reason);
     for (int i = 0; i < n; i++) {
         adse_search_design *dd = &s->records[jobs[i]].d;
-        if (dd->status == ADSE_DESIGN_OK) dd->loss = loss_of(s, dd->metrics, b->metrics);
+        if (dd->status == ADSE_DESIGN_OK) adse__score(s, dd, b->metrics);
     }
     s->counters.evaluations += (uint64_t)n;
     s->prepared = true;
@@ -715,7 +759,7 @@ adse_status adse_search_step(adse_search *s, adse_err *err)
     if (gs.n_feasible) gs.mean_loss = sum / gs.n_feasible;
     s->gens[s->gen] = gs;
     s->gen++;
-    if (s->gen < s->spec.ga.generations && (st = next_generation(s, losses, err))) goto out;
+    if (s->gen < s->spec.ga.generations && (st = next_generation(s, recs, losses, err))) goto out;
     adse__report_progress(s, n_jobs, n_jobs);
 out:
     free(jobs);

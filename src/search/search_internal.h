@@ -114,6 +114,8 @@ struct adse_search {
     adse__rng rng;
     int gen;        /* next generation to evaluate */
     double *pop;    /* population x n_genes gene values of generation gen */
+    int *archive;   /* nsga2: record indices of the survivors (the parents), population */
+    int n_archive;  /* entries of archive in use (0 before the first selection) */
     bool pop_ready; /* pop holds generation gen */
     adse_search_generation *gens;
     int cap_gens;
@@ -121,6 +123,32 @@ struct adse_search {
     double session_start;  /* monotonic seconds at creation / load */
     double seconds_before; /* seconds of earlier sessions */
 };
+
+/* Value of a loss program (the loss, or an objective) for metrics m and the baseline's
+ * metrics base; an undefined value (NaN) is +inf (search.c). */
+double adse__program_value(const adse_search_loss *l, const double *m, const double *base);
+
+/* Fills d's loss and objectives from its metrics (status OK) and the baseline's. */
+void adse__score(const adse_search *s, adse_search_design *d, const double *base);
+
+/* One candidate's gene values from the search's random stream (ctx: the caller's). */
+typedef void (*adse__draw_fn)(adse_search *s, double *out, const void *ctx);
+
+/* Draws with draw until the design passes the budgets and the geometry (at most
+ * max_resample draws; the rejected ones are counted). For nsga2 and random, a design
+ * already evaluated or among pending[0 .. n_pending - 1] (gene vectors ADSE_SEARCH_MAX_GENES
+ * apart) is rejected too (search.c). */
+adse_status adse__draw_screened(adse_search *s, double *out, adse__draw_fn draw, const void *ctx,
+                                const double *pending, int n_pending, adse_err *err);
+
+/* A child of parents pa and pb: uniform crossover (or a copy of pa), then each gene redrawn
+ * with probability sigma from the other values of its domain (search.c). */
+void adse__breed(adse_search *s, const double *pa, const double *pb, double *out);
+
+/* NSGA-II's next generation (nsga2.c): the survivors of the archive and the evaluated
+ * generation's records recs[0 .. n - 1] become the archive, and n children bred from it by
+ * binary tournaments are written to next (n x ADSE_SEARCH_MAX_GENES). */
+adse_status adse__nsga2_next(adse_search *s, const int *recs, int n, double *next, adse_err *err);
 
 /* Finds a record by gene values; -1 if none (cache.c). */
 int adse__cache_find(const adse_search *s, const double *genes);

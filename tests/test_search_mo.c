@@ -1,0 +1,215 @@
+/*
+ * Multi-objective hardware search: `objectives:` and `ga: algorithm` in the spec (errors
+ * naming the line), NSGA-II and random search on the seed design with the fixed-mapping
+ * stand-in for the mapper (searchutil.h): every evaluation a new design, results identical
+ * for 1 and 2 threads and after a kill and resume at every generation, the Pareto front
+ * equal to a brute-force non-dominated subset of the history, a hypervolume that never
+ * shrinks from one generation to the next.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "testutil.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "adse/adse.h"
+#include "adse/search.h"
+#include "adse/search_report.h"
+#include "adse/search_spec.h"
+#include "searchutil.h"
+
+/* Genes the fixed mapping fits (buffers at least the baseline's), 1,890 designs; area and
+ * 1 / on-chip bits conflict, so that the front has many designs. */
+#define MO_HEAD                                                                                    \
+    DESIGN "workload: prob.yaml\n"                                                                 \
+           "parameters:\n"                                                                         \
+           "  - {name: mesh, mesh: {total: 168, meshX: [14]}}\n"                                   \
+           "  - {name: glb_depth, component: shared_glb, attribute: depth,"                        \
+           " values: [16384, 32768, 65536]}\n"                                                     \
+           "  - {name: glb_width, component: shared_glb, attribute: width, values: [64, 128]}\n"   \
+           "  - {name: ifmap_depth, component: ifmap_spad, attribute: depth,"                      \
+           " range: {min: 12, max: 24, step: 2}}\n"                                                \
+           "  - {name: weights_depth, component: weights_spad, attribute: depth,"                  \
+           " range: {min: 192, max: 256, step: 16}}\n"                                             \
+           "  - {name: psum_depth, component: psum_spad, attribute: depth,"                        \
+           " range: {min: 16, max: 32, step: 2}}\n"                                                \
+           "budgets: {pes: 168, onchip_bits: 3 * baseline}\n"
+#define MO_OBJ "objectives: [area, {name: inv_bits, expression: \"1e6 / onchip_bits\"}]\n"
+#define MO_SPEC MO_HEAD MO_OBJ "ga: {population: 10, generations: 6, seed: 7}\n"
+#define RANDOM_SPEC                                                                                \
+    MO_HEAD MO_OBJ "ga: {population: 10, generations: 6, seed: 7, algorithm: random}\n"
+
+/* ---- the spec ------------------------------------------------------------------------ */
+
+static void test_mo_spec(void **state)
+{
+    (void)state;
+    adse_search_spec *s = load_spec_ok(MO_SPEC);
+    assert_int_equal(s->n_objectives, 2);
+    assert_string_equal(s->objectives[0].name, "area");
+    assert_int_equal(s->objectives[0].metric, ADSE_SM_AREA);
+    assert_string_equal(s->objectives[1].name, "inv_bits");
+    assert_int_equal(s->objectives[1].metric, -1);
+    assert_int_equal(s->ga.algorithm, ADSE_ALGO_NSGA2); /* the default with objectives */
+    adse_search_spec_free(s);
+    s = load_spec_ok(MO_HEAD "objectives: [edp, {name: bits_x_cycles, expression: "
+                             "\"onchip_bits * cycles\"}, cycles]\n");
+    assert_int_equal(s->n_objectives, 3);
+    assert_string_equal(s->objectives[1].name, "bits_x_cycles");
+    assert_int_equal(s->objectives[1].metric, -1);
+    adse_search_spec_free(s);
+    s = load_spec_ok(MO_HEAD);
+    assert_int_equal(s->ga.algorithm, ADSE_ALGO_GA); /* the default with a loss */
+    adse_search_spec_free(s);
+
+    /* lines 15.. follow MO_HEAD's 14 lines */
+    expect_error(MO_HEAD "loss: edp\nobjectives: [energy, area]\n", 16, 1,
+                 "'objectives' and 'loss' are exclusive");
+    expect_error(MO_HEAD "objectives: [energy, gflops]\n", 15, 22,
+                 "not a minimised objective 'gflops'");
+    expect_error(MO_HEAD "objectives: [energy, joules]\n", 15, 22, "unknown objective 'joules'");
+    expect_error(MO_HEAD "objectives: [energy]\n", 15, 13, "a list of 2 or 3 objectives");
+    expect_error(MO_HEAD "objectives: [energy, area, edp, cycles]\n", 15, 13,
+                 "a list of 2 or 3 objectives");
+    expect_error(MO_HEAD "objectives: [energy, energy_pj]\n", 15, 22,
+                 "objective 'energy' given twice");
+    expect_error(MO_HEAD "objectives: [energy, {name: x, expression: \"area *\"}]\n", 15, 0,
+                 "objective 'x': ");
+    expect_error(MO_HEAD "objectives: [energy, {name: x}]\n", 15, 22,
+                 "needs 'name' and 'expression'");
+    expect_error(MO_HEAD "objectives: [energy, area]\nga: {algorithm: ga}\n", 16, 17,
+                 "'algorithm: ga' minimises one loss");
+    expect_error(MO_HEAD "ga: {algorithm: nsga2}\n", 15, 17,
+                 "'algorithm: nsga2' needs 'objectives'");
+    expect_error(MO_HEAD "ga: {algorithm: nsga3}\n", 15, 17,
+                 "'algorithm' must be 'ga', 'nsga2' or 'random'");
+}
+
+/* ---- the searches -------------------------------------------------------------------- */
+
+/* The front recomputed by brute force: feasible history designs no other feasible one
+ * dominates (no worse in both objectives, better in one); of equal ones the first. */
+static int brute_front(const adse_search *s, int *out)
+{
+    int n = adse_search_history_count(s), m = 0;
+    for (int i = 0; i < n; i++) {
+        const adse_search_design *a = adse_search_history_at(s, i);
+        if (a->status != ADSE_DESIGN_OK) continue;
+        bool dominated = false;
+        for (int j = 0; j < n && !dominated; j++) {
+            const adse_search_design *b = adse_search_history_at(s, j);
+            if (j == i || b->status != ADSE_DESIGN_OK) continue;
+            double a0 = a->metrics[ADSE_SM_AREA], a1 = 1e6 / a->metrics[ADSE_SM_ONCHIP_BITS];
+            double b0 = b->metrics[ADSE_SM_AREA], b1 = 1e6 / b->metrics[ADSE_SM_ONCHIP_BITS];
+            bool same = a0 == b0 && a1 == b1;
+            dominated = same ? j < i : (b0 <= a0 && b1 <= a1);
+        }
+        if (!dominated) out[m++] = i;
+    }
+    return m;
+}
+
+static void check_run(const adse_search_spec *spec, adse_search *s)
+{
+    int n = adse_search_history_count(s);
+    /* every slot of every generation is a new design (nsga2 and random redraw repeats);
+     * the baseline, evaluated first, is generation 0's one cache hit */
+    for (int g = 0; g < spec->ga.generations; g++) {
+        const adse_search_generation *gs = adse_search_generation_at(s, g);
+        assert_int_equal(gs->n_cached, g == 0);
+        assert_int_equal(gs->n_new + gs->n_cached, spec->ga.population);
+    }
+    assert_int_equal(n, spec->ga.population * spec->ga.generations);
+    /* objectives are the metrics; the loss column is the first objective */
+    for (int i = 0; i < n; i++) {
+        const adse_search_design *d = adse_search_history_at(s, i);
+        if (d->status != ADSE_DESIGN_OK) continue;
+        assert_true(d->objectives[0] == d->metrics[ADSE_SM_AREA]);
+        assert_true(d->objectives[1] == 1e6 / d->metrics[ADSE_SM_ONCHIP_BITS]);
+        assert_true(d->loss == d->objectives[0]);
+    }
+    int *got = malloc((size_t)n * sizeof *got), *want = malloc((size_t)n * sizeof *want);
+    int nf = adse_search_pareto(s, -1, got);
+    assert_int_equal(nf, brute_front(s, want));
+    assert_true(nf >= 2);
+    assert_memory_equal(got, want, (size_t)nf * sizeof *got);
+    /* the hypervolume of the front so far never shrinks; the last is the run's */
+    double prev = 0;
+    for (int g = 0; g < spec->ga.generations; g++) {
+        double hv = adse_search_hypervolume(s, g);
+        assert_true(hv >= prev);
+        prev = hv;
+    }
+    assert_true(prev > 0 && prev == adse_search_hypervolume(s, -1));
+    free(got);
+    free(want);
+}
+
+/* 1 and 2 threads, and a kill after each generation then a resume, give one history. */
+static void check_deterministic(const char *text)
+{
+    adse_search_spec *spec = load_spec_ok(text);
+    adse_search *whole = create_ok(spec, 1, true);
+    run_ok(whole);
+    check_run(spec, whole);
+    char *want = history_text(whole);
+    adse_search *two = create_ok(spec, 2, true);
+    run_ok(two);
+    char *h2 = history_text(two);
+    assert_string_equal(h2, want);
+    free(h2);
+    adse_search_free(two);
+    for (int stop = 0; stop < spec->ga.generations - 1; stop++) {
+        size_t len = 0;
+        char *buf = killed_checkpoint(spec, stop, &len);
+        adse_search *b = resumed(spec, buf, len);
+        run_ok(b);
+        char *got = history_text(b);
+        assert_string_equal(got, want);
+        assert_true(adse_search_hypervolume(b, -1) == adse_search_hypervolume(whole, -1));
+        free(got);
+        free(buf);
+        adse_search_free(b);
+    }
+    free(want);
+    adse_search_free(whole);
+    adse_search_spec_free(spec);
+}
+
+static void test_nsga2(void **state)
+{
+    (void)state;
+    check_deterministic(MO_SPEC);
+}
+
+static void test_random(void **state)
+{
+    (void)state;
+    check_deterministic(RANDOM_SPEC);
+    /* generation 0 is the same for both algorithms (the baseline and uniform draws) */
+    adse_search_spec *a = load_spec_ok(MO_SPEC), *b = load_spec_ok(RANDOM_SPEC);
+    adse_search *sa = create_ok(a, 1, true), *sb = create_ok(b, 1, true);
+    adse_err e;
+    assert_int_equal(adse_search_step(sa, &e), ADSE_OK);
+    assert_int_equal(adse_search_step(sb, &e), ADSE_OK);
+    char *ha = history_text(sa), *hb = history_text(sb);
+    assert_string_equal(ha, hb);
+    free(ha);
+    free(hb);
+    adse_search_free(sa);
+    adse_search_free(sb);
+    adse_search_spec_free(a);
+    adse_search_spec_free(b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_mo_spec),
+        cmocka_unit_test(test_nsga2),
+        cmocka_unit_test(test_random),
+    };
+    return cmocka_run_group_tests(tests, setup_fixed, NULL);
+}
