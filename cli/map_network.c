@@ -3,7 +3,8 @@
  * files): every distinct layer is loaded as the problem of the other files (architecture,
  * constraints, mapper section, ERT/ART), mapped with adse_mapper_run, and the per-layer table and
  * the count-weighted totals are printed (--json: the document of docs/cli.md). -o DIR writes
- * DIR/NNN_<layer>/ with each layer's map.yaml, stats.txt and map.txt, and DIR/network.csv.
+ * DIR/NNN_<layer>/ with each layer's map.yaml, stats.txt and map.txt, DIR/network.csv and
+ * DIR/network.svg.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -179,6 +180,19 @@ int cli_map_network(const cli_eval_args *a, const char *network_path, int thread
         FILE *f = cli_open_output(a->out_dir, "network.csv", &path);
         if (!f || cli_close_output(f, path, adse_report_network_map_csv(f, net, results)))
             goto done;
+        const adse_result **evals = calloc((size_t)n, sizeof *evals);
+        if (!evals) {
+            cli_error("out of memory");
+            goto done;
+        }
+        for (int i = 0; i < n; i++)
+            evals[i] = &jobs[i].res.result;
+        f = cli_open_output(a->out_dir, "network.svg", &path);
+        int bad = !f || cli_close_output(f, path,
+                                         adse_report_network_map_svg(
+                                             f, net, adse_model_arch(jobs[0].model), evals));
+        free(evals);
+        if (bad) goto done;
     }
     adse_status st = a->json ? adse_report_network_map_json(stdout, net, results, seconds)
                              : adse_report_network_map_table(stdout, net, results);

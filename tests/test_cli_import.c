@@ -4,12 +4,14 @@
  * problem file per distinct layer that loads back, network.yaml listing them; a depthwise
  * MobileNetV2 layer mapped optimally on the seed design with its constraints), and the
  * errors (missing file, malformed model, usage); `adse map` on an ONNX network (every layer
- * as on its own, count-weighted totals, -o files).
+ * as on its own, count-weighted totals, -o files: network.svg bars in proportion to
+ * network.csv, axes with units, a legend, labels that do not overlap).
  */
 #define _POSIX_C_SOURCE 200809L
 #include "testutil.h"
 
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,6 +156,69 @@ static const char *seed_files(void)
     return buf;
 }
 
+/* Checks network.svg of n <= 8 layers: each layer's energy bar (the stacked segments, every
+ * fill but the cycles' grey) and cycles bar have heights in proportion to want_e and want_c;
+ * the axes say their units; every storage level of the seed design is in the legend; one
+ * rotated label per layer, at least a font height apart (none overlaps). */
+static void check_network_svg(const char *svg, const double *want_e, const double *want_c, int n)
+{
+    assert_true(strncmp(svg, "<svg ", 5) == 0);
+    assert_non_null(strstr(svg, "</svg>\n"));
+    assert_non_null(strstr(svg, ">energy (uJ), all occurrences</text>"));
+    assert_non_null(strstr(svg, ">cycles (millions), all occurrences</text>"));
+    assert_non_null(strstr(svg, ">distinct layer (# as in the table, x count)</text>"));
+    const char *levels[] = {"psum_spad", "weights_spad", "ifmap_spad", "shared_glb", "DRAM"};
+    for (int k = 0; k < 5; k++) {
+        char t[64];
+        snprintf(t, sizeof t, ">%s</text>", levels[k]);
+        assert_non_null(strstr(svg, t));
+    }
+    double xs[8], he[8] = {0}, hc[8] = {0};
+    int nx = 0;
+    for (const char *p = strstr(svg, "<rect x="); p; p = strstr(p + 1, "<rect x=")) {
+        double x, y, w, h;
+        char fill[16];
+        if (sscanf(p, "<rect x=\"%lf\" y=\"%lf\" width=\"%lf\" height=\"%lf\" fill=\"%15[^\"]", &x,
+                   &y, &w, &h, fill) != 5 ||
+            strcmp(fill, "none") == 0 || (w == 12 && h == 12))
+            continue; /* the frames and the legend's swatches */
+        int k = 0;
+        while (k < nx && fabs(xs[k] - x) > 0.05)
+            k++;
+        if (k == nx) {
+            assert_true(nx < n);
+            xs[nx++] = x;
+        }
+        if (strcmp(fill, "#555555") == 0)
+            hc[k] += h;
+        else
+            he[k] += h;
+    }
+    assert_int_equal(nx, n);
+    double me = 0, mc = 0, mhe = 0, mhc = 0;
+    for (int k = 0; k < n; k++) {
+        me = fmax(me, want_e[k]), mc = fmax(mc, want_c[k]);
+        mhe = fmax(mhe, he[k]), mhc = fmax(mhc, hc[k]);
+    }
+    for (int k = 0; k < n; k++) { /* heights printed to 0.01 px, up to 8 segments a bar */
+        assert_true(fabs(he[k] / mhe - want_e[k] / me) <= 0.1 / mhe);
+        assert_true(fabs(hc[k] / mhc - want_c[k] / mc) <= 0.02 / mhc);
+    }
+    double lx[8];
+    int nl = 0;
+    for (const char *p = strstr(svg, "font-size=\"11\""); p;
+         p = strstr(p + 1, "font-size=\"11\"")) {
+        const char *r = strstr(p, "rotate(-90 ");
+        assert_non_null(r);
+        assert_true(nl < n);
+        lx[nl++] = strtod(r + strlen("rotate(-90 "), NULL);
+    }
+    assert_int_equal(nl, n);
+    for (int k = 1; k < n; k++)
+        assert_true(lx[k] - lx[k - 1] >= 11);
+    assert_non_null(strstr(svg, ">1. /features/features.0/Conv x1</text>"));
+}
+
 /* `adse map` on a network: every layer proven optimal, totals equal to the count-weighted
  * sums, and each layer's figures equal to `adse map` on that layer's problem file alone
  * (written by `adse import -o`), whose single-layer results the mapper tests check. */
@@ -242,7 +307,7 @@ static void test_map_network(void **state)
                       1e-12, "utilization");
     json_decref(doc);
 
-    /* -o: a directory per layer and network.csv */
+    /* -o: a directory per layer, network.csv and network.svg */
     char path[700];
     snprintf(path, sizeof path, "%s/001_features_features.0_Conv/adse-map.map.yaml", net_dir);
     char *text = testutil_read_file(path);
@@ -253,6 +318,24 @@ static void test_map_network(void **state)
     assert_non_null(text);
     assert_true(strncmp(text, "layer,op,count,macs,cycles,", 27) == 0);
     assert_non_null(strstr(text, "\ntotal,,8,714188480,"));
+    /* network.svg: per layer, bars whose heights are in proportion to count x energy and
+       count x cycles as network.csv gives them */
+    double want_e[8], want_c[8];
+    const char *row = strchr(text, '\n') + 1;
+    for (int k = 0; k < 8; k++, row = strchr(row, '\n') + 1) {
+        unsigned long long count, macs_k, cyc;
+        double e;
+        const char *c = strchr(row, ',') + 1; /* after the name (no comma in AlexNet's) */
+        c = strchr(c, ',') + 1;               /* after the op */
+        assert_int_equal(sscanf(c, "%llu,%llu,%llu,%lf", &count, &macs_k, &cyc, &e), 4);
+        want_e[k] = (double)count * e;
+        want_c[k] = (double)count * (double)cyc;
+    }
+    free(text);
+    snprintf(path, sizeof path, "%s/network.svg", net_dir);
+    text = testutil_read_file(path);
+    assert_non_null(text);
+    check_network_svg(text, want_e, want_c, 8);
     free(text);
 }
 

@@ -155,6 +155,15 @@ ADSE_API adse_status adse_report_network_map_json(FILE *f, const adse_network *n
                                                   const adse_network_layer_result *res,
                                                   double seconds);
 
+/* network.svg: per distinct layer (labelled "#. name" in the table's order), the energy of all
+ * its occurrences (count x one occurrence, uJ) stacked by component -- the MACs, each storage
+ * level innermost first, the declared networks -- and, below, the cycles of all its
+ * occurrences. results[i] is layer i's evaluation on arch (the design every layer was mapped
+ * on). ADSE_E_NOMEM, ADSE_E_IO when the stream fails. */
+ADSE_API adse_status adse_report_network_map_svg(FILE *f, const adse_network *net,
+                                                 const adse_arch *arch,
+                                                 const adse_result *const *results);
+
 /* network.csv: one row per layer with the columns of the table, then a row "total". */
 ADSE_API adse_status adse_report_network_map_csv(FILE *f, const adse_network *net,
                                                  const adse_network_layer_result *res);

@@ -1,12 +1,16 @@
 /* Problems and networks as Timeloop problem files, network.yaml, a table and JSON. */
 #include <inttypes.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "adse/report.h"
 #include "report/report_internal.h"
+#include "report/svg.h"
 #include "util/json_writer.h"
+#include "util/numtext.h"
 
 /* A YAML double-quoted scalar. */
 static void yaml_str(FILE *f, const char *s)
@@ -330,4 +334,89 @@ adse_status adse_report_network_map_csv(FILE *f, const adse_network *net,
             adse_network_layer_count(net), t.macs, t.cycles, t.energy_pj, t.utilization,
             t.optimal ? "true" : "false");
     return io_status(f);
+}
+
+/* ---- network.svg --------------------------------------------------------------------- */
+
+static const char *const palette[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+                                      "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
+                                      "#393b79", "#637939", "#8c6d31", "#843c39"};
+
+static adse_status write_svg(FILE *f, const adse_network *net, const adse_arch *arch,
+                             const adse_result *const *results, double *v, char (*labels)[80],
+                             const char **cats)
+{
+    int n = net->n_layers, n_lv = arch->n_levels;
+    int n_stacks = 0;
+    adse__svg_stack st[ADSE_MAX_LEVELS + 2];
+    /* stack k's values at v + k * n; the cycles at v + (n_lv + 2) * n */
+    double *cyc = v + (size_t)(n_lv + 2) * (size_t)n;
+    double max_cycles = 0;
+    bool any_net = false;
+    for (int i = 0; i < n; i++) {
+        double c = (double)net->layers[i].count;
+        const adse_result *r = results[i];
+        v[i] = c * r->mac_energy_pj / 1e6;
+        for (int l = 0; l < n_lv; l++)
+            v[(size_t)(l + 1) * (size_t)n + (size_t)i] = c * r->levels[l].energy_pj / 1e6;
+        v[(size_t)(n_lv + 1) * (size_t)n + (size_t)i] = c * r->network_energy_pj / 1e6;
+        any_net = any_net || r->network_energy_pj > 0;
+        cyc[i] = c * (double)r->cycles;
+        max_cycles = fmax(max_cycles, cyc[i]);
+        /* "3. /layer1/layer1.0/conv2/Conv x3"; a long name keeps its end (where node names
+           differ), so that the label stays within the figure's cut */
+        const char *name = net->layers[i].name;
+        size_t len = strlen(name);
+        if (len > 40)
+            snprintf(labels[i], sizeof labels[i], "%d. ...%s x%" PRIu64, i + 1, name + len - 37,
+                     net->layers[i].count);
+        else
+            snprintf(labels[i], sizeof labels[i], "%d. %s x%" PRIu64, i + 1, name,
+                     net->layers[i].count);
+        cats[i] = labels[i];
+    }
+    st[n_stacks++] =
+        (adse__svg_stack){arch->arith.name[0] ? arch->arith.name : "MACs", palette[0], v};
+    for (int l = 0; l < n_lv; l++)
+        st[n_stacks++] = (adse__svg_stack){arch->levels[l].name, palette[(l + 1) % 14],
+                                           v + (size_t)(l + 1) * (size_t)n};
+    if (any_net)
+        st[n_stacks++] = (adse__svg_stack){"networks", palette[(n_lv + 1) % 14],
+                                           v + (size_t)(n_lv + 1) * (size_t)n};
+    double unit = max_cycles >= 1e6 ? 1e6 : max_cycles >= 1e3 ? 1e3 : 1;
+    for (int i = 0; i < n; i++)
+        cyc[i] /= unit;
+    const char *cycles_label = unit == 1e6   ? "cycles (millions), all occurrences"
+                               : unit == 1e3 ? "cycles (thousands), all occurrences"
+                                             : "cycles, all occurrences";
+    adse__svg_stack cs = {"cycles", "#555555", cyc};
+    adse__svg_bar_panel panels[2] = {{"energy (uJ), all occurrences", st, n_stacks},
+                                     {cycles_label, &cs, 1}};
+    char title[ADSE_NAME_MAX + 64];
+    snprintf(title, sizeof title, "adse map: %s, per distinct layer", net->name);
+    bool ok =
+        adse__svg_bars(f, title, "distinct layer (# as in the table, x count)", cats, n, panels, 2);
+    return ok ? ADSE_OK : ADSE_E_IO;
+}
+
+adse_status adse_report_network_map_svg(FILE *f, const adse_network *net, const adse_arch *arch,
+                                        const adse_result *const *results)
+{
+    if (!f || !net || !arch || !results) return ADSE_E_USAGE;
+    size_t n = net->n_layers > 0 ? (size_t)net->n_layers : 1;
+    double *v = calloc(n * (size_t)(arch->n_levels + 3), sizeof *v);
+    char(*labels)[80] = calloc(n, sizeof *labels);
+    const char **cats = calloc(n, sizeof *cats);
+    adse_status st = ADSE_E_NOMEM;
+    if (v && labels && cats) {
+        /* '.' in every number whatever the host's locale (util/numtext.h) */
+        adse__c_locale scope;
+        adse__c_locale_enter(&scope);
+        st = write_svg(f, net, arch, results, v, labels, cats);
+        adse__c_locale_leave(&scope);
+    }
+    free(v);
+    free(labels);
+    free(cats);
+    return st;
 }

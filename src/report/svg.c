@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 #define W 720       /* figure width */
 #define PANEL_H 250 /* height of one panel's plot area */
@@ -63,16 +64,13 @@ static double py(const frame *fr, double y)
     return fr->top + fr->h - (y - fr->y0) / (fr->y1 - fr->y0) * fr->h;
 }
 
-static void panel(FILE *f, const adse__svg_panel *p, double x0, double x1, double top,
-                  bool x_labels)
+/* The y axis of a panel whose data span [y0, y1] (either infinite: no data): the range
+ * rounded out to "nice" ticks, horizontal grid lines, tick labels, the plot's frame and the
+ * rotated axis label. Returns the panel's frame (x range x0..x1, width w, top top). */
+static frame y_axis(FILE *f, double y0, double y1, double x0, double x1, double w, double top,
+                    const char *ylabel)
 {
-    double y0 = INFINITY, y1 = -INFINITY;
-    for (int s = 0; s < p->n_series; s++)
-        for (int i = 0; i < p->series[s].n; i++) {
-            double x = p->series[s].x[i], y = p->series[s].y[i];
-            if (isfinite(x) && isfinite(y)) y0 = fmin(y0, y), y1 = fmax(y1, y);
-        }
-    if (!isfinite(y0)) y0 = 0, y1 = 1;
+    if (!isfinite(y0) || !isfinite(y1)) y0 = 0, y1 = 1;
     /* a span below the doubles' resolution at y0 is no span: ticks y0 + k * step would not
      * advance (values restored from a checkpoint may differ in the last bit) */
     if (y1 - y0 <= fabs(y0) * 1e-9) {
@@ -81,7 +79,7 @@ static void panel(FILE *f, const adse__svg_panel *p, double x0, double x1, doubl
     }
     double ys = nice_step(y1 - y0, 5);
     y0 = floor(y0 / ys) * ys, y1 = ceil(y1 / ys) * ys;
-    frame fr = {x0, x1, y0, y1, ML, top, W - ML - MR, PANEL_H};
+    frame fr = {x0, x1, y0, y1, ML, top, w, PANEL_H};
     for (int k = 0; k <= MAX_TICKS; k++) {
         double y = y0 + k * ys;
         if (!(y <= y1 + ys * 1e-9)) break;
@@ -92,6 +90,46 @@ static void panel(FILE *f, const adse__svg_panel *p, double x0, double x1, doubl
         fprintf(f, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n", ML - 6,
                 py(&fr, y) + 4, lab);
     }
+    fprintf(f,
+            "<rect x=\"%d\" y=\"%.1f\" width=\"%.0f\" height=\"%.0f\" fill=\"none\" "
+            "stroke=\"#333\"/>\n",
+            ML, top, fr.w, fr.h);
+    fprintf(f,
+            "<text x=\"18\" y=\"%.1f\" text-anchor=\"middle\" transform=\"rotate(-90 18 %.1f)\">",
+            top + fr.h / 2, top + fr.h / 2);
+    text(f, ylabel);
+    fputs("</text>\n", f);
+    return fr;
+}
+
+/* One legend entry right of the plot (row k of the panel at top): a swatch and the name. */
+static void legend_entry(FILE *f, const frame *fr, int k, const char *color, bool box,
+                         const char *name)
+{
+    double ly = fr->top + 16 + 18.0 * k, lx = fr->left + fr->w + 14;
+    if (box)
+        fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"12\" height=\"12\" fill=\"%s\"/>\n", lx,
+                ly - 6, color);
+    else
+        fprintf(f,
+                "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
+                "stroke-width=\"2\"/>\n",
+                lx, ly, lx + 26, ly, color);
+    fprintf(f, "<text x=\"%.1f\" y=\"%.1f\">", lx + (box ? 18 : 32), ly + 4);
+    text(f, name);
+    fputs("</text>\n", f);
+}
+
+static void panel(FILE *f, const adse__svg_panel *p, double x0, double x1, double top,
+                  bool x_labels)
+{
+    double y0 = INFINITY, y1 = -INFINITY;
+    for (int s = 0; s < p->n_series; s++)
+        for (int i = 0; i < p->series[s].n; i++) {
+            double x = p->series[s].x[i], y = p->series[s].y[i];
+            if (isfinite(x) && isfinite(y)) y0 = fmin(y0, y), y1 = fmax(y1, y);
+        }
+    frame fr = y_axis(f, y0, y1, x0, x1, W - ML - MR, top, p->ylabel);
     double xs = nice_step(x1 - x0, 8);
     if (xs < 1) xs = 1;
     for (int k = 0; k <= MAX_TICKS; k++) {
@@ -105,15 +143,6 @@ static void panel(FILE *f, const adse__svg_panel *p, double x0, double x1, doubl
         fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>\n", px(&fr, x),
                 top + fr.h + 18, lab);
     }
-    fprintf(f,
-            "<rect x=\"%d\" y=\"%.1f\" width=\"%.0f\" height=\"%.0f\" fill=\"none\" "
-            "stroke=\"#333\"/>\n",
-            ML, top, fr.w, fr.h);
-    fprintf(f,
-            "<text x=\"18\" y=\"%.1f\" text-anchor=\"middle\" transform=\"rotate(-90 18 %.1f)\">",
-            top + fr.h / 2, top + fr.h / 2);
-    text(f, p->ylabel);
-    fputs("</text>\n", f);
     for (int s = 0; s < p->n_series; s++) {
         const adse__svg_series *sr = &p->series[s];
         bool open = false;
@@ -137,15 +166,22 @@ static void panel(FILE *f, const adse__svg_panel *p, double x0, double x1, doubl
                 fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>\n", px(&fr, x),
                         py(&fr, y), sr->color);
         }
-        double ly = top + 16 + 22.0 * s;
-        fprintf(f,
-                "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
-                "stroke-width=\"2\"/>\n",
-                ML + fr.w + 14, ly, ML + fr.w + 40, ly, sr->color);
-        fprintf(f, "<text x=\"%.1f\" y=\"%.1f\">", ML + fr.w + 46, ly + 4);
-        text(f, sr->name);
-        fputs("</text>\n", f);
+        legend_entry(f, &fr, s, sr->color, false, sr->name);
     }
+}
+
+/* The <svg> element of a width x h figure, its white background and the title centred at
+ * title_x. */
+static void svg_open(FILE *f, int width, int h, double title_x, const char *title)
+{
+    fprintf(f,
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+            "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">\n",
+            width, h, width, h);
+    fprintf(f, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>\n", width, h);
+    fprintf(f, "<text x=\"%g\" y=\"24\" text-anchor=\"middle\" font-size=\"15\">", title_x);
+    text(f, title);
+    fputs("</text>\n", f);
 }
 
 bool adse__svg_plot(FILE *f, const char *title, const char *xlabel, const adse__svg_panel *panels,
@@ -161,20 +197,93 @@ bool adse__svg_plot(FILE *f, const char *title, const char *xlabel, const adse__
     if (!isfinite(x0)) x0 = 0, x1 = 1;
     if (x1 == x0) x1 = x0 + 1;
     int h = MT + MB + n_panels * PANEL_H + (n_panels > 1 ? (n_panels - 1) * GAP : 0);
-    fprintf(f,
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-            "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">\n",
-            W, h, W, h);
-    fprintf(f, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>\n", W, h);
-    fprintf(f, "<text x=\"%d\" y=\"24\" text-anchor=\"middle\" font-size=\"15\">",
-            ML + (W - ML - MR) / 2);
-    text(f, title);
-    fputs("</text>\n", f);
+    svg_open(f, W, h, ML + (W - ML - MR) / 2.0, title);
     for (int p = 0; p < n_panels; p++)
         panel(f, &panels[p], x0, x1, MT + p * (PANEL_H + GAP), p == n_panels - 1);
     fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">", ML + (W - ML - MR) / 2, h - 12);
     text(f, xlabel);
     fputs("</text>\n", f);
     fputs("</svg>\n", f);
+    return !ferror(f);
+}
+
+/* ---- bar charts ---------------------------------------------------------------------- */
+
+#define BAR_SLOT 18     /* minimum pixels per category */
+#define LABEL_CHARS 52  /* category labels are cut to this many characters */
+#define LEGEND_CHARS 22 /* legend names likewise (the right margin holds about that many) */
+#define CHAR_W 6.0      /* width of a character at the labels' font size, pixels (upper bound) */
+
+/* s cut to max characters ("..." at the end when cut) into buf. */
+static const char *cut(const char *s, int max, char *buf, size_t size)
+{
+    int n = (int)strlen(s);
+    if (n <= max)
+        snprintf(buf, size, "%s", s);
+    else
+        snprintf(buf, size, "%.*s...", max - 3, s);
+    return buf;
+}
+
+bool adse__svg_bars(FILE *f, const char *title, const char *xlabel, const char *const *categories,
+                    int n, const adse__svg_bar_panel *panels, int n_panels)
+{
+    if (n < 1) n = 0;
+    double slot = n ? fmax(BAR_SLOT, (double)(W - ML - MR) / n) : W - ML - MR;
+    double pw = n ? slot * n : W - ML - MR;
+    int width = ML + (int)ceil(pw) + MR;
+    size_t longest = 0;
+    for (int i = 0; i < n; i++)
+        if (strlen(categories[i]) > longest) longest = strlen(categories[i]);
+    if (longest > LABEL_CHARS) longest = LABEL_CHARS;
+    int mb = 30 + (int)ceil(CHAR_W * (double)longest) + 24; /* rotated labels, then the x label */
+    int h = MT + mb + n_panels * PANEL_H + (n_panels > 1 ? (n_panels - 1) * GAP : 0);
+    svg_open(f, width, h, ML + pw / 2, title);
+    char buf[64];
+    for (int p = 0; p < n_panels; p++) {
+        const adse__svg_bar_panel *bp = &panels[p];
+        double top = MT + p * (PANEL_H + GAP), y1 = 0;
+        for (int i = 0; i < n; i++) {
+            double sum = 0;
+            for (int k = 0; k < bp->n_stacks; k++)
+                if (isfinite(bp->stacks[k].values[i]) && bp->stacks[k].values[i] > 0)
+                    sum += bp->stacks[k].values[i];
+            y1 = fmax(y1, sum);
+        }
+        frame fr = y_axis(f, 0, y1 > 0 ? y1 : 1, 0, n ? n : 1, pw, top, bp->ylabel);
+        for (int i = 0; i < n; i++) {
+            double base = 0, x = fr.left + slot * i + slot * 0.15;
+            for (int k = 0; k < bp->n_stacks; k++) {
+                double v = bp->stacks[k].values[i];
+                if (!isfinite(v) || v <= 0) continue;
+                double ya = py(&fr, base), yb = py(&fr, base + v);
+                fprintf(f,
+                        "<rect x=\"%.1f\" y=\"%.2f\" width=\"%.1f\" height=\"%.2f\" "
+                        "fill=\"%s\"/>\n",
+                        x, yb, slot * 0.7, ya - yb, bp->stacks[k].color);
+                base += v;
+            }
+        }
+        /* the legend lists the segments top down, as they stand in the bars */
+        for (int k = 0; k < bp->n_stacks; k++) {
+            const adse__svg_stack *sk = &bp->stacks[bp->n_stacks - 1 - k];
+            legend_entry(f, &fr, k, sk->color, true, cut(sk->name, LEGEND_CHARS, buf, sizeof buf));
+        }
+        if (p < n_panels - 1) continue;
+        /* one label per category, rotated to read upwards: each takes its slot's width (the
+           font's height, 11 px, is less than a slot), so no two overlap */
+        for (int i = 0; i < n; i++) {
+            double x = fr.left + slot * (i + 0.5) + 4, y = top + PANEL_H + 8;
+            fprintf(f,
+                    "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" text-anchor=\"end\" "
+                    "transform=\"rotate(-90 %.1f %.1f)\">",
+                    x, y, x, y);
+            text(f, cut(categories[i], LABEL_CHARS, buf, sizeof buf));
+            fputs("</text>\n", f);
+        }
+    }
+    fprintf(f, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">", ML + pw / 2, h - 12);
+    text(f, xlabel);
+    fputs("</text>\n</svg>\n", f);
     return !ferror(f);
 }

@@ -6,6 +6,9 @@
  * (x, y) points drawn as polylines with markers, and a legend. Points whose x or y is not
  * finite are skipped (a series breaks there). The SVG is plain text written to a
  * caller-owned FILE*; text is XML-escaped.
+ * adse__svg_bars draws bar charts the same way: panels stacked vertically that share the
+ * categories (one bar each, of stacked segments), with the category labels under the last
+ * panel.
  */
 #ifndef ADSE_REPORT_SVG_H
 #define ADSE_REPORT_SVG_H
@@ -32,5 +35,23 @@ typedef struct adse__svg_panel {
 /* Writes the figure; false when the stream reports an error. */
 bool adse__svg_plot(FILE *f, const char *title, const char *xlabel, const adse__svg_panel *panels,
                     int n_panels);
+
+typedef struct adse__svg_stack {
+    const char *name;     /* legend text */
+    const char *color;    /* CSS colour */
+    const double *values; /* one per category; segments not > 0 or not finite are skipped */
+} adse__svg_stack;
+
+typedef struct adse__svg_bar_panel {
+    const char *ylabel;
+    const adse__svg_stack *stacks; /* drawn from the bottom up, listed top down */
+    int n_stacks;                  /* at most 12 fit the legend */
+} adse__svg_bar_panel;
+
+/* Writes a bar chart of n categories: the figure widens so that every category has at least
+ * 18 pixels; labels (cut to 52 characters) are rotated under the last panel, one per slot,
+ * so that none overlaps; the y axes start at 0. False when the stream reports an error. */
+bool adse__svg_bars(FILE *f, const char *title, const char *xlabel, const char *const *categories,
+                    int n, const adse__svg_bar_panel *panels, int n_panels);
 
 #endif
