@@ -801,6 +801,146 @@ static void test_mapper_small(void **state)
     adse_search_spec_free(spec);
 }
 
+/* ---- design evaluations as bytes (the seam of the MPI driver) -------------------------- */
+
+/* A transport as another process would be: each request is served by a second search
+ * created from the same spec, and the replies are accepted in reverse order. */
+typedef struct bytes_transport {
+    adse_search *server;
+    int batches, jobs;
+    bool answer_none; /* return without a reply */
+} bytes_transport;
+
+static adse_status reverse_dispatch(void *user, adse_search *s, adse_search_batch *b, adse_err *err)
+{
+    (void)s;
+    bytes_transport *t = user;
+    t->batches++;
+    if (t->answer_none) return ADSE_OK;
+    for (int i = adse_search_batch_size(b) - 1; i >= 0; i--) {
+        const void *req;
+        size_t len;
+        void *reply;
+        size_t rlen;
+        adse_status st = adse_search_batch_request(b, i, &req, &len, err);
+        if (!st) st = adse_search_serve(t->server, req, len, 1, &reply, &rlen, err);
+        if (st) return st;
+        st = adse_search_batch_accept(b, i, reply, rlen, err);
+        if (!st) {
+            /* a job is answered once; a truncated reply is refused */
+            adse_err e2;
+            assert_int_equal(adse_search_batch_accept(b, i, reply, rlen, &e2), ADSE_E_INTERNAL);
+        }
+        free(reply);
+        if (st) return st;
+        t->jobs++;
+    }
+    return ADSE_OK;
+}
+
+/* The best design's map.yaml of every layer, as one string. */
+static char *best_maps_text(adse_search *s)
+{
+    adse_search_detail *det = NULL;
+    adse_err e;
+    assert_int_equal(adse_search_design_detail(s, adse_search_best(s), &det, &e), ADSE_OK);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    for (int l = 0; l < det->n_layers; l++)
+        assert_int_equal(adse_report_write_map_yaml(f, &det->arch,
+                                                    &adse_search_layer_spec(s, l)->problem,
+                                                    &det->mappings[l]),
+                         ADSE_OK);
+    fclose(f);
+    adse_search_detail_free(det);
+    return buf;
+}
+
+static void check_dispatch_same(const char *spec_text, bool fixed)
+{
+    adse_search_spec *spec = load_spec_ok(spec_text);
+    adse_search *plain = create_ok(spec, 2, fixed);
+    run_ok(plain);
+    bytes_transport t = {.server = create_ok(spec, 1, fixed)};
+    adse_search_options o;
+    adse_search_options_init(&o);
+    o.threads = 3;
+    if (fixed) o.map = fixed_map;
+    o.dispatch = reverse_dispatch;
+    o.dispatch_user = &t;
+    adse_search *s = NULL;
+    adse_err e;
+    assert_int_equal(adse_search_create(spec, &o, &s, &e), ADSE_OK);
+    run_ok(s);
+    /* every evaluation went through the bytes, and gave what the threads give */
+    assert_true(t.batches >= spec->ga.generations + 1);
+    assert_int_equal((uint64_t)t.jobs, adse_search_get_counters(s).evaluations);
+    char *want = history_text(plain), *got = history_text(s);
+    assert_string_equal(got, want);
+    free(want);
+    free(got);
+    want = best_maps_text(plain);
+    got = best_maps_text(s);
+    assert_string_equal(got, want);
+    /* the mappings came with the replies: the detail is not mapped again */
+    adse_search_detail *det = NULL;
+    assert_int_equal(adse_search_design_detail(s, adse_search_best(s), &det, &e), ADSE_OK);
+    assert_int_equal(det->stats[0].evaluated, 0);
+    adse_search_detail_free(det);
+    free(want);
+    free(got);
+    adse_search_free(s);
+    adse_search_free(t.server);
+    adse_search_free(plain);
+    adse_search_spec_free(spec);
+}
+
+static void test_dispatch_bytes(void **state)
+{
+    (void)state;
+    check_dispatch_same(SMALL_SPEC, false); /* the real mapper: mappings travel too */
+    check_dispatch_same(GA_SPEC, true);     /* more generations, invalid designs */
+}
+
+static void test_dispatch_errors(void **state)
+{
+    (void)state;
+    adse_search_spec *spec = load_spec_ok(GA_SPEC), *other = load_spec_ok(SMALL_SPEC);
+    /* a dispatch that leaves designs unevaluated fails the step */
+    bytes_transport t = {.server = create_ok(spec, 1, true), .answer_none = true};
+    adse_search_options o;
+    adse_search_options_init(&o);
+    o.map = fixed_map;
+    o.dispatch = reverse_dispatch;
+    o.dispatch_user = &t;
+    adse_search *s = NULL;
+    adse_err e;
+    assert_int_equal(adse_search_create(spec, &o, &s, &e), ADSE_OK);
+    assert_int_equal(adse_search_step(s, &e), ADSE_E_INTERNAL);
+    assert_non_null(strstr(e.msg, "the dispatch returned with 0 of"));
+    adse_search_free(s);
+    /* a server of another spec refuses the request; the step fails with its error */
+    adse_search_free(t.server);
+    t = (bytes_transport){.server = create_ok(other, 1, true)};
+    o.dispatch_user = &t;
+    assert_int_equal(adse_search_create(spec, &o, &s, &e), ADSE_OK);
+    assert_int_equal(adse_search_step(s, &e), ADSE_E_USAGE);
+    assert_non_null(strstr(e.msg, "design request of another search spec"));
+    /* malformed bytes are refused, never read past their end */
+    void *reply = NULL;
+    size_t rlen = 0;
+    const unsigned char junk[5] = {0x41, 0x44, 0x53, 0x51, 0xff};
+    assert_int_equal(adse_search_serve(t.server, junk, sizeof junk, 1, &reply, &rlen, &e),
+                     ADSE_E_USAGE);
+    assert_null(reply);
+    adse_search_free(s);
+    adse_search_free(t.server);
+    adse_search_spec_free(spec);
+    adse_search_spec_free(other);
+}
+
 /* ---- the command --------------------------------------------------------------------- */
 
 static char g_tmp[256];
@@ -967,6 +1107,8 @@ int main(void)
         cmocka_unit_test(test_layer_weights),
         cmocka_unit_test(test_reports),
         cmocka_unit_test(test_mapper_small),
+        cmocka_unit_test(test_dispatch_bytes),
+        cmocka_unit_test(test_dispatch_errors),
         cmocka_unit_test(test_cli),
     };
     return cmocka_run_group_tests(tests, setup_fixed, NULL);

@@ -20,7 +20,9 @@
  * the mapper's own time limit does not cut its searches (the mapper is deterministic for
  * any thread count, but a time limit makes its answer depend on the machine's speed).
  * Threads: with T threads and J designs to evaluate in a generation, min(T, J) designs run
- * at once and each mapper run gets max(1, T / min(T, J)) threads.
+ * at once and each mapper run gets max(1, T / min(T, J)) threads. Another transport (MPI
+ * in `adse search`, docs/cluster.md) may evaluate them instead (options.dispatch): each
+ * design's evaluation travels as request and reply bytes, and the result is the same.
  * Ownership: adse_search_create copies what it needs from the spec (the spec may be freed
  * after it returns); results returned by pointer are borrowed from the search and valid
  * until the next call that runs generations or loads a checkpoint, or adse_search_free.
@@ -108,6 +110,19 @@ typedef adse_status (*adse_search_map_fn)(void *user, const adse_model *model,
                                           const adse_mapper_settings *settings,
                                           adse_mapper_result *out, adse_err *err);
 
+typedef struct adse_search adse_search;
+typedef struct adse_search_batch adse_search_batch;
+
+/* A transport for design evaluations (docs/cluster.md): evaluates every job of batch b,
+ * e.g. in other processes. For each job i it takes the request bytes
+ * (adse_search_batch_request), has them served by adse_search_serve on a search created
+ * from the same spec (in this process or another, on any thread), and hands the reply
+ * bytes back with adse_search_batch_accept on the thread that called it, once per job,
+ * in any order. Returns ADSE_OK when every job has its reply, else an error in err (the
+ * search step then fails). Called on the thread that runs the search. */
+typedef adse_status (*adse_search_dispatch_fn)(void *user, adse_search *s, adse_search_batch *b,
+                                               adse_err *err);
+
 typedef struct adse_search_options {
     int threads;   /* designs evaluated in parallel; 0 = online cores */
     bool has_seed; /* override the spec's seed */
@@ -118,11 +133,11 @@ typedef struct adse_search_options {
     void *progress_user;
     adse_search_map_fn map; /* NULL = adse_mapper_run */
     void *map_user;
+    adse_search_dispatch_fn dispatch; /* NULL = evaluate on the search's own threads */
+    void *dispatch_user;
 } adse_search_options;
 
 ADSE_API void adse_search_options_init(adse_search_options *o);
-
-typedef struct adse_search adse_search;
 
 /* Loads the spec's architecture, constraints, mapper settings and problems, checks the
  * genes, budgets and references against them (errors name the spec line: a gene naming a
@@ -152,6 +167,39 @@ ADSE_API adse_status adse_search_checkpoint_save(const adse_search *s, FILE *f, 
  * spec (checked by a hash of its text) and seed; continuing then gives exactly what the
  * uninterrupted run gives. */
 ADSE_API adse_status adse_search_checkpoint_load(adse_search *s, FILE *f, adse_err *err);
+
+/* ---- evaluation jobs as bytes (for an adse_search_dispatch_fn) ------------------------ */
+
+/* Jobs of the batch (designs to evaluate). */
+ADSE_API int adse_search_batch_size(const adse_search_batch *b);
+
+/* The request of job i: *bytes (borrowed from the batch until the dispatch returns) and
+ * *len. It holds the spec's hash, the design's gene values and whatever else its
+ * evaluation needs, so that a server needs no other state than its search. */
+ADSE_API adse_status adse_search_batch_request(adse_search_batch *b, int i, const void **bytes,
+                                               size_t *len, adse_err *err);
+
+/* Mapper threads a server should give job i (the search's threads shared among the jobs,
+ * as adse_search_threads evaluates them in one process); a transport may choose others:
+ * the result does not depend on them. */
+ADSE_API int adse_search_batch_threads(const adse_search_batch *b);
+
+/* Stores the reply (from adse_search_serve) to job i as that design's evaluation and
+ * reports progress. Only on the thread that called the dispatch; ADSE_E_INTERNAL for a
+ * reply that is malformed, of another design, or to a job already answered. */
+ADSE_API adse_status adse_search_batch_accept(adse_search_batch *b, int i, const void *reply,
+                                              size_t len, adse_err *err);
+
+/* Evaluates a request (adse_search_batch_request of a search created from the same spec,
+ * in any process running the same adse build) on mapper_threads threads, and writes the
+ * reply: *reply is malloc'd (free() it), *len its size. The design's own failures (no
+ * mapping, a mapper error, out of memory while mapping) are in the reply; errors here are
+ * only a malformed request or one from another spec (ADSE_E_USAGE) and ADSE_E_NOMEM.
+ * Thread-safe: it only reads s, so several threads may serve requests on one search at
+ * once (while no other call uses s). */
+ADSE_API adse_status adse_search_serve(const adse_search *s, const void *request, size_t len,
+                                       int mapper_threads, void **reply, size_t *reply_len,
+                                       adse_err *err);
 
 /* ---- results ------------------------------------------------------------------------ */
 

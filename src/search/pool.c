@@ -1,5 +1,5 @@
 /* The worker pool of the hardware search: evaluates a batch of records on the search's
- * threads (adse__run_jobs, search/search_internal.h) and reports progress from the calling
+ * threads (adse__run_jobs_threads, search/search_internal.h) and reports progress from the calling
  * thread (adse__report_progress). */
 #define _POSIX_C_SOURCE 200809L
 #include "search/search_internal.h"
@@ -41,8 +41,8 @@ static void *worker(void *arg)
 
 /* Evaluates records jobs[0..n-1] in parallel. Statuses per job in status[] (errors in
  * errs[]); returns only resource failures. */
-adse_status adse__run_jobs(adse_search *s, const int *jobs, int n, adse_status *status,
-                           adse_err *errs, adse_err *err)
+adse_status adse__run_jobs_threads(adse_search *s, const int *jobs, int n, adse_status *status,
+                                   adse_err *errs, adse_err *err)
 {
     if (n == 0) return ADSE_OK;
     int workers = s->threads < n ? s->threads : n;

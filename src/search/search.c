@@ -134,19 +134,19 @@ static void set_reason(adse_search_design *d, adse_design_status st, const char 
     d->status = st; /* the loss stays +inf (set when the record was made) */
 }
 
-/* Maps every layer of record rec's design. Writes only that record. A mapper error is
- * returned (the design is also marked no_mapping) so that the caller can decide whether it
- * is fatal (the baseline) or a property of the design. */
-adse_status adse__evaluate(adse_search *s, int rec, int mapper_threads, adse_err *err)
+/* Maps every layer of design d (genes set) into d, maps[0..n_layers) and lres[0..n_layers)
+ * (filled when d ends OK). Reads s only, so that designs may be evaluated in parallel, here or in
+ * another process (adse_search_serve). A mapper error is returned (the design is also marked
+ * no_mapping) so that the caller can decide whether it is fatal (the baseline) or a
+ * property of the design. */
+adse_status adse__evaluate_design(const adse_search *s, adse_search_design *d, adse_mapping *maps,
+                                  adse_network_layer_result *lres, int mapper_threads,
+                                  adse_err *err)
 {
-    adse__record *r = &s->records[rec];
-    adse_search_design *d = &r->d;
     adse_arch *arch = malloc(sizeof *arch);
     adse_mapper_result *mres = malloc(sizeof *mres);
-    adse_mapping *maps = calloc((size_t)s->n_layers, sizeof *maps);
-    adse_network_layer_result *lres = calloc((size_t)s->n_layers, sizeof *lres);
     adse_status ret = ADSE_OK;
-    if (!arch || !mres || !maps || !lres) {
+    if (!arch || !mres) {
         ret = nomem(err);
         goto out;
     }
@@ -209,18 +209,32 @@ adse_status adse__evaluate(adse_search *s, int rec, int mapper_threads, adse_err
     d->metrics[ADSE_SM_EDP] = cycles * energy / 1e12;
     d->status = ADSE_DESIGN_OK;
     d->reason[0] = 0;
-    free(r->mappings);
-    free(r->layer_results);
-    r->mappings = maps;
-    r->layer_results = lres;
-    maps = NULL;
-    lres = NULL;
 out:
     free(arch);
     free(mres);
+    return ret;
+}
+
+/* Maps every layer of record rec's design (adse__evaluate_design). Writes only that
+ * record. */
+adse_status adse__evaluate(adse_search *s, int rec, int mapper_threads, adse_err *err)
+{
+    adse__record *r = &s->records[rec];
+    adse_mapping *maps = calloc((size_t)s->n_layers, sizeof *maps);
+    adse_network_layer_result *lres = calloc((size_t)s->n_layers, sizeof *lres);
+    adse_status st = maps && lres ? adse__evaluate_design(s, &r->d, maps, lres, mapper_threads, err)
+                                  : nomem(err);
+    if (r->d.status == ADSE_DESIGN_OK && st == ADSE_OK) {
+        free(r->mappings);
+        free(r->layer_results);
+        r->mappings = maps;
+        r->layer_results = lres;
+        maps = NULL;
+        lres = NULL;
+    }
     free(maps);
     free(lres);
-    return ret;
+    return st;
 }
 
 static double best_loss_so_far(const adse_search *s)

@@ -5,8 +5,9 @@
  * attributes recomputed, meshes rewritten, re-priced) and checks the spec against the
  * baseline; search.c runs the GA (records, evaluation of a design, generations), cache.c
  * indexes the records by gene values, pool.c evaluates a batch of records on worker
- * threads; checkpoint.c saves and restores the state. All random draws go through one xoshiro256**
- * generator owned by the search and used only on the calling thread.
+ * threads, jobs.c hands a batch to another transport (adse_search_options.dispatch) as
+ * request and reply bytes; checkpoint.c saves and restores the state. All random draws go through
+ * one xoshiro256** generator owned by the search and used only on the calling thread.
  */
 #ifndef ADSE_SEARCH_INTERNAL_H
 #define ADSE_SEARCH_INTERNAL_H
@@ -155,16 +156,28 @@ int adse__cache_find(const adse_search *s, const double *genes);
 /* Adds a record (copied) and indexes it; returns its index or -1 when out of memory. */
 int adse__cache_add(adse_search *s, const adse_search_design *d);
 
-/* Maps every layer of record rec's design (search.c). Writes only that record, so records
- * may be evaluated in parallel. A mapper error is returned (the design is also marked
- * no_mapping) so that the caller can decide whether it is fatal. */
+/* Maps every layer of design d (its genes set, the rest as a new record holds it) into d
+ * and, when d ends OK, maps[0..n_layers) and lres[0..n_layers) (search.c). Reads s only: designs
+ * may be evaluated in parallel, in this process or another (adse_search_serve). A mapper error is
+ * returned (the design is also marked no_mapping) so that the caller can decide whether it
+ * is fatal. */
+adse_status adse__evaluate_design(const adse_search *s, adse_search_design *d, adse_mapping *maps,
+                                  adse_network_layer_result *lres, int mapper_threads,
+                                  adse_err *err);
+
+/* adse__evaluate_design on record rec, keeping its mappings. Writes only that record, so
+ * records may be evaluated in parallel. */
 adse_status adse__evaluate(adse_search *s, int rec, int mapper_threads, adse_err *err);
 
-/* Evaluates records jobs[0..n-1] with adse__evaluate on up to s->threads workers (pool.c),
- * reporting progress through s->opts.progress from the calling thread. Statuses per job in
- * status[] (errors in errs[]); returns only resource failures. */
+/* Evaluates records jobs[0..n-1]: through s->opts.dispatch when set (jobs.c), else with
+ * adse__evaluate on up to s->threads workers (pool.c), reporting progress through
+ * s->opts.progress from the calling thread. Statuses per job in status[] (errors in
+ * errs[]); returns only resource and transport failures. */
 adse_status adse__run_jobs(adse_search *s, const int *jobs, int n, adse_status *status,
                            adse_err *errs, adse_err *err);
+/* The threads transport (pool.c). */
+adse_status adse__run_jobs_threads(adse_search *s, const int *jobs, int n, adse_status *status,
+                                   adse_err *errs, adse_err *err);
 
 /* Calls s->opts.progress (when set) with done of total jobs of the current generation
  * evaluated (search.c). */
