@@ -23,6 +23,8 @@ typedef struct cli_command {
     int (*run)(int argc, char **argv); /* argv[0] is the subcommand name */
     void (*usage)(FILE *f);            /* full help text */
     const char *summary;               /* one line for `adse --help` */
+    bool mpi; /* spreads its work over the ranks of an MPI job (cli/cluster.h); the other
+                 commands run on rank 0 only */
 } cli_command;
 
 extern const cli_command cli_commands[];

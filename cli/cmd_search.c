@@ -26,6 +26,7 @@
 #include "adse/search_report.h"
 #include "adse/search_spec.h"
 #include "cli.h"
+#include "cluster.h"
 
 #define CKPT_NAME "checkpoint.txt"
 
@@ -52,6 +53,10 @@ void cmd_search_usage(FILE *f)
                "  --stop-after G          stop after generation G (0-based), as if killed; for\n"
                "                          testing --resume\n"
                "  -h, --help              show this help\n"
+               "\n"
+               "Under MPI (mpirun -np N adse search ...), rank 0 runs the search and writes\n"
+               "the outputs, and every rank evaluates designs with --threads threads; the\n"
+               "result is the same as one process's (docs/cluster.md).\n"
                "\n"
                "Exit status: 0 success, 1 bad spec or failed search, 2 usage error.\n");
 }
@@ -324,6 +329,81 @@ static int parse_args(int argc, char **argv, search_args *a)
     return -1;
 }
 
+/* ---- under MPI (cli/cluster.h, docs/cluster.md) ---------------------------------------- */
+
+/* Rank 0's jobs: the designs of one batch. */
+typedef struct batch_ctx {
+    adse_search *s;
+    adse_search_batch *b;
+} batch_ctx;
+
+static int farm_request(void *ctx, int i, const void **bytes, size_t *len, char *msg, size_t size)
+{
+    const batch_ctx *c = ctx;
+    adse_err err;
+    if (adse_search_batch_request(c->b, i, bytes, len, &err) == ADSE_OK) return 0;
+    adse_err_format(&err, msg, size);
+    return -1;
+}
+
+/* Any rank: one design's evaluation. ctx is the rank's search. */
+static void *farm_serve(void *ctx, const void *req, size_t len, int threads, size_t *reply_len,
+                        char *msg, size_t size)
+{
+    const adse_search *s = ctx;
+    void *reply = NULL;
+    adse_err err;
+    int own = adse_search_threads(s);
+    if (adse_search_serve(s, req, len, threads < own ? threads : own, &reply, reply_len, &err) ==
+        ADSE_OK)
+        return reply;
+    adse_err_format(&err, msg, size);
+    return NULL;
+}
+
+static void *farm_serve_batch(void *ctx, const void *req, size_t len, int threads,
+                              size_t *reply_len, char *msg, size_t size)
+{
+    return farm_serve(((const batch_ctx *)ctx)->s, req, len, threads, reply_len, msg, size);
+}
+
+static int farm_accept(void *ctx, int i, const void *reply, size_t len, char *msg, size_t size)
+{
+    const batch_ctx *c = ctx;
+    adse_err err;
+    if (adse_search_batch_accept(c->b, i, reply, len, &err) == ADSE_OK) return 0;
+    adse_err_format(&err, msg, size);
+    return -1;
+}
+
+/* The search's dispatch on rank 0: the batch's designs over every rank. */
+static adse_status farm_dispatch(void *user, adse_search *s, adse_search_batch *b, adse_err *err)
+{
+    (void)user;
+    batch_ctx c = {s, b};
+    cli_farm f = {farm_request, farm_serve_batch, farm_accept, &c, adse_search_threads(s)};
+    char msg[ADSE_ERR_MSG_MAX];
+    if (cli_farm_run(&f, adse_search_batch_size(b), adse_search_batch_threads(b), msg,
+                     sizeof msg) == 0)
+        return ADSE_OK;
+    return adse_err_set(err, ADSE_E_IO, NULL, 0, 0, "%s", msg);
+}
+
+/* What this rank read: the spec's text and every file it names. */
+static uint64_t spec_fingerprint(const adse_search_spec *sp)
+{
+    uint64_t h = sp->text_hash;
+    for (int i = 0; i < sp->n_arch_files; i++)
+        h = cli_mpi_fingerprint(h, sp->arch_files[i]);
+    for (int i = 0; i < sp->n_constraint_files; i++)
+        h = cli_mpi_fingerprint(h, sp->constraint_files[i]);
+    if (sp->mapper_file[0]) h = cli_mpi_fingerprint(h, sp->mapper_file);
+    for (int l = 0; l < sp->n_layers; l++)
+        h = cli_mpi_fingerprint(h, sp->layers[l].problem);
+    if (sp->network[0]) h = cli_mpi_fingerprint(h, sp->network);
+    return h;
+}
+
 /* ---- the command --------------------------------------------------------------------- */
 
 /* Restores s from DIR/checkpoint.txt; -1 after printing the error. */
@@ -418,24 +498,39 @@ int cmd_search(int argc, char **argv)
     adse_err_clear(&err);
     char msg[ADSE_ERR_FILE_MAX + ADSE_ERR_MSG_MAX + 64];
     progress_state ps = {.shown = false, .start = adse_clock_s()};
+    /* under MPI every rank loads the spec and creates the search; rank 0 runs it, the
+       others evaluate the designs it hands out (workers print nothing: rank 0 reports) */
+    bool cluster = cli_mpi_size() > 1, worker = cli_mpi_rank() != 0, agreed = false;
 
-    if (adse_search_spec_load(a.spec_path, &spec, &err) != ADSE_OK) {
-        cli_error("%s", adse_err_format(&err, msg, sizeof msg));
-        goto done;
+    if (adse_search_spec_load(a.spec_path, &spec, &err) == ADSE_OK) {
+        adse_search_options o;
+        adse_search_options_init(&o);
+        o.threads = (int)a.threads;
+        o.has_seed = a.has_seed;
+        o.seed = a.seed;
+        if (isatty(STDERR_FILENO) && !worker) {
+            o.progress = on_progress;
+            o.progress_user = &ps;
+        }
+        if (cluster && !worker) o.dispatch = farm_dispatch;
+        adse_search_create(spec, &o, &s, &err);
     }
-    adse_search_options o;
-    adse_search_options_init(&o);
-    o.threads = (int)a.threads;
-    o.has_seed = a.has_seed;
-    o.seed = a.seed;
-    if (isatty(STDERR_FILENO)) {
-        o.progress = on_progress;
-        o.progress_user = &ps;
+    if (!s) {
+        adse_err_format(&err, msg, sizeof msg);
+        if (!worker) cli_error("%s", msg);
     }
-    if (adse_search_create(spec, &o, &s, &err) != ADSE_OK) {
-        cli_error("%s", adse_err_format(&err, msg, sizeof msg));
-        goto done;
+    if (cluster) {
+        if (!cli_mpi_agree(s != NULL, msg, s ? adse_search_threads(s) : 1,
+                           s ? spec_fingerprint(spec) : 0))
+            goto done;
+        agreed = true;
+        if (worker) {
+            cli_farm f = {NULL, farm_serve, NULL, s, adse_search_threads(s)};
+            rc = cli_farm_serve(&f) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
+            goto done;
+        }
     }
+    if (!s) goto done;
     if (a.resume && resume_from(s, a.resume)) goto done;
     if (a.out_dir && cli_make_dirs(a.out_dir) != 0) {
         cli_error("%s: cannot create directory: %s", a.out_dir, strerror(errno));
@@ -464,6 +559,7 @@ int cmd_search(int argc, char **argv)
     }
     rc = CLI_EXIT_OK;
 done:
+    if (agreed && !worker) cli_farm_stop();
     adse_search_free(s);
     adse_search_spec_free(spec);
     return rc;

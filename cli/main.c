@@ -13,18 +13,21 @@
 
 #include "adse/adse.h"
 #include "cli.h"
+#include "cluster.h"
 
 const cli_command cli_commands[] = {
-    {"model", cmd_model, cmd_model_usage, "evaluate one mapping with Timeloop's analytical model"},
-    {"map", cmd_map, cmd_map_usage, "search the mapspace for the best mapping (timeloop-mapper)"},
+    {"model", cmd_model, cmd_model_usage, "evaluate one mapping with Timeloop's analytical model",
+     false},
+    {"map", cmd_map, cmd_map_usage, "search the mapspace for the best mapping (timeloop-mapper)",
+     false},
     {"energy", cmd_energy, cmd_energy_usage,
-     "energy per action and area of each component (built-in estimator, ERT/ART export)"},
+     "energy per action and area of each component (built-in estimator, ERT/ART export)", false},
     {"import", cmd_import, cmd_import_usage,
-     "list an ONNX model's compute layers as Timeloop problems (network.yaml)"},
+     "list an ONNX model's compute layers as Timeloop problems (network.yaml)", false},
     {"search", cmd_search, cmd_search_usage,
-     "search accelerator parameters with a genetic algorithm under budgets"},
-    {"help", cmd_help, cmd_help_usage, "show help for adse or one of its commands"},
-    {"version", cmd_version, cmd_version_usage, "print the adse version"},
+     "search accelerator parameters with a genetic algorithm under budgets", true},
+    {"help", cmd_help, cmd_help_usage, "show help for adse or one of its commands", false},
+    {"version", cmd_version, cmd_version_usage, "print the adse version", false},
 };
 const int cli_n_commands = (int)(sizeof cli_commands / sizeof cli_commands[0]);
 
@@ -121,7 +124,7 @@ void cli_main_usage(FILE *f)
     fprintf(f, "\nRun 'adse help <command>' or 'adse <command> --help' for a command's options.\n");
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
     if (argc < 2) {
         fputs("adse: missing command\n\n", stderr);
@@ -137,7 +140,17 @@ int main(int argc, char **argv)
     if (first[0] == '-') return cli_usage_error(NULL, "unknown option '%s'", first);
     const cli_command *c = cli_find(first);
     if (!c) return cli_usage_error(NULL, "'%s' is not an adse command", first);
+    /* under mpirun, a command that does not spread its work runs once, on rank 0 */
+    if (!c->mpi && cli_mpi_rank() != 0) return CLI_EXIT_OK;
     return c->run(argc - 1, argv + 1);
+}
+
+int main(int argc, char **argv)
+{
+    if (cli_mpi_start(&argc, &argv) != 0) return CLI_EXIT_FAIL;
+    int rc = run(argc, argv);
+    cli_mpi_stop();
+    return rc;
 }
 
 char *cli_layer_file_name(int index, const char *name, const char *suffix)

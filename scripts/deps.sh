@@ -1,10 +1,10 @@
 #!/bin/sh
 # Installs the Debian packages adse needs to build and test. As root it runs apt-get;
 # otherwise it prints the exact command to run. clang-14 and clang-format-14 serve the
-# libFuzzer build and the format check of .ci/run.
+# libFuzzer build and the format check of .ci/run; Open MPI the MPI driver (docs/cluster.md).
 set -eu
 PKGS="build-essential cmake ninja-build pkg-config libyaml-dev libjansson-dev libcmocka-dev locales
-clang-14 libclang-rt-14-dev clang-format-14"
+clang-14 libclang-rt-14-dev clang-format-14 openmpi-bin libopenmpi-dev"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -33,6 +33,10 @@ for dir in src/*/; do
             echo "$f: includes <yaml.h> (only src/input may)"
             bad=1
         fi
+        if grep -q '#include <mpi.h>' "$f"; then
+            echo "$f: includes <mpi.h> (only cli/cluster_mpi.c may: the library is MPI-free)"
+            bad=1
+        fi
     done
 done
 for f in cli/*.c cli/*.h; do

@@ -1,0 +1,548 @@
+/*
+ * cli/cluster_mpi.c: the MPI driver (compiled only with ADSE_MPI; cli/cluster.h).
+ *
+ * Rank 0 hands jobs out as ranks have free threads: each rank holds at most as many jobs as
+ * it has threads, so a rank stuck on an expensive design takes no more until it answers,
+ * and cheap designs flow to the others. Messages: JOB (rank 0 -> worker: job id, threads,
+ * request bytes), REPLY (worker -> rank 0: job id, ok, reply bytes or the failure), STOP.
+ * Rank 0 sends with MPI_Isend and never blocks, so neither side can wait on the other's
+ * send. Nobody spins in a blocking receive either: the MPI thread probes, then sleeps on
+ * its executor's condition variable (woken at once by a finished local job), so an idle
+ * rank leaves its core to the threads that work.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "cluster.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <mpi.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+
+enum { TAG_JOB = 1, TAG_REPLY = 2, TAG_STOP = 3 };
+
+#define MSG_MAX 480
+#define POLL_MIN_US 20
+#define POLL_MAX_US 500
+
+static bool g_active; /* MPI_Init was called here */
+static int g_rank, g_size = 1;
+static int *g_threads; /* per rank, from cli_mpi_agree */
+/* rank 0: jobs and the bytes of their requests and replies (headers included) */
+static uint64_t g_jobs, g_bytes_out, g_bytes_in;
+
+static bool launched_by_mpi(void)
+{
+    static const char *const vars[] = {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE",
+                                       "PMI_FD"};
+    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
+        if (getenv(vars[i])) return true;
+    return false;
+}
+
+int cli_mpi_start(int *argc, char ***argv)
+{
+    if (!launched_by_mpi()) return 0;
+    int provided = 0;
+    if (MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS) {
+        cli_error("MPI_Init_thread failed");
+        return -1;
+    }
+    g_active = true;
+    MPI_Comm_rank(MPI_COMM_WORLD, &g_rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &g_size);
+    if (provided < MPI_THREAD_FUNNELED && g_size > 1) {
+        if (g_rank == 0) cli_error("this MPI library does not allow threads (MPI_THREAD_FUNNELED)");
+        MPI_Finalize();
+        g_active = false;
+        return -1;
+    }
+    return 0;
+}
+
+void cli_mpi_stop(void)
+{
+    free(g_threads);
+    g_threads = NULL;
+    if (g_active) MPI_Finalize();
+    g_active = false;
+}
+
+int cli_mpi_rank(void)
+{
+    return g_rank;
+}
+
+int cli_mpi_size(void)
+{
+    return g_size;
+}
+
+typedef struct hello {
+    int32_t ok, threads;
+    uint64_t fingerprint;
+    char msg[MSG_MAX];
+} hello;
+
+bool cli_mpi_agree(bool ok, const char *msg, int threads, uint64_t fingerprint)
+{
+    if (g_size == 1) return ok;
+    hello me;
+    memset(&me, 0, sizeof me);
+    me.ok = ok;
+    me.threads = threads > 0 ? threads : 1;
+    me.fingerprint = fingerprint;
+    snprintf(me.msg, sizeof me.msg, "%s", ok || !msg ? "" : msg);
+    hello *all = g_rank == 0 ? calloc((size_t)g_size, sizeof *all) : NULL;
+    int verdict = 1;
+    if (g_rank == 0 && !all) {
+        cli_error("out of memory");
+        verdict = 0;
+    }
+    MPI_Gather(&me, (int)sizeof me, MPI_BYTE, all, (int)sizeof me, MPI_BYTE, 0, MPI_COMM_WORLD);
+    if (g_rank == 0 && all) {
+        free(g_threads);
+        g_threads = calloc((size_t)g_size, sizeof *g_threads);
+        if (!g_threads) verdict = 0;
+        verdict = verdict && all[0].ok;
+        for (int r = 1; r < g_size; r++) {
+            if (g_threads) g_threads[r] = all[r].threads;
+            if (!all[r].ok) {
+                verdict = 0;
+                /* the same failure as rank 0's was printed by rank 0 already */
+                if (all[0].ok || strcmp(all[r].msg, all[0].msg) != 0)
+                    cli_error("rank %d: %s", r, all[r].msg);
+            } else if (all[0].ok && all[r].fingerprint != all[0].fingerprint) {
+                verdict = 0;
+                cli_error("rank %d read other inputs than rank 0 (are the files the same on "
+                          "every node?)",
+                          r);
+            }
+        }
+        if (g_threads) g_threads[0] = all[0].threads;
+    }
+    free(all);
+    MPI_Bcast(&verdict, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    return verdict != 0;
+}
+
+uint64_t cli_mpi_fingerprint(uint64_t h, const char *path)
+{
+    const uint64_t prime = UINT64_C(0x100000001b3);
+    FILE *f = fopen(path, "rb");
+    if (!f) return (h ^ 0xff) * prime;
+    unsigned char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        for (size_t i = 0; i < n; i++)
+            h = (h ^ buf[i]) * prime;
+    fclose(f);
+    return h;
+}
+
+/* ---- the executor: this rank's threads serving jobs ------------------------------------ */
+
+typedef struct job {
+    struct job *next;
+    int id, threads;
+    const void *req;
+    size_t len;
+    void *owned; /* worker: the received message holding req */
+    void *reply; /* NULL: failed, msg says why */
+    size_t reply_len;
+    char msg[MSG_MAX];
+} job;
+
+typedef struct executor {
+    const cli_farm *f;
+    pthread_mutex_t mu;
+    pthread_cond_t work_cv, done_cv;
+    job *todo, *todo_tail, *done;
+    bool quit;
+    int started;
+    pthread_t tids[256];
+} executor;
+
+static void serve_job(const cli_farm *f, job *j)
+{
+    j->msg[0] = 0;
+    j->reply = f->serve(f->ctx, j->req, j->len, j->threads, &j->reply_len, j->msg, sizeof j->msg);
+    if (!j->reply && !j->msg[0]) snprintf(j->msg, sizeof j->msg, "job failed");
+}
+
+static void finish(executor *ex, job *j)
+{
+    pthread_mutex_lock(&ex->mu);
+    j->next = ex->done;
+    ex->done = j;
+    pthread_cond_signal(&ex->done_cv);
+    pthread_mutex_unlock(&ex->mu);
+}
+
+static void *exec_thread(void *arg)
+{
+    executor *ex = arg;
+    pthread_mutex_lock(&ex->mu);
+    for (;;) {
+        while (!ex->todo && !ex->quit)
+            pthread_cond_wait(&ex->work_cv, &ex->mu);
+        if (!ex->todo) break;
+        job *j = ex->todo;
+        ex->todo = j->next;
+        if (!ex->todo) ex->todo_tail = NULL;
+        pthread_mutex_unlock(&ex->mu);
+        serve_job(ex->f, j);
+        finish(ex, j);
+        pthread_mutex_lock(&ex->mu);
+    }
+    pthread_mutex_unlock(&ex->mu);
+    return NULL;
+}
+
+static void exec_start(executor *ex, const cli_farm *f)
+{
+    memset(ex, 0, sizeof *ex);
+    ex->f = f;
+    pthread_mutex_init(&ex->mu, NULL);
+    pthread_cond_init(&ex->work_cv, NULL);
+    pthread_cond_init(&ex->done_cv, NULL);
+    int n = f->threads < 1 ? 1 : f->threads > 256 ? 256 : f->threads;
+    for (; ex->started < n; ex->started++)
+        if (pthread_create(&ex->tids[ex->started], NULL, exec_thread, ex) != 0) break;
+}
+
+static void exec_push(executor *ex, job *j)
+{
+    j->next = NULL;
+    if (ex->started == 0) { /* no thread could start: serve here */
+        serve_job(ex->f, j);
+        finish(ex, j);
+        return;
+    }
+    pthread_mutex_lock(&ex->mu);
+    if (ex->todo_tail)
+        ex->todo_tail->next = j;
+    else
+        ex->todo = j;
+    ex->todo_tail = j;
+    pthread_cond_signal(&ex->work_cv);
+    pthread_mutex_unlock(&ex->mu);
+}
+
+/* The finished jobs (a list), after waiting up to us microseconds for one. */
+static job *exec_take(executor *ex, long us)
+{
+    pthread_mutex_lock(&ex->mu);
+    if (!ex->done && us > 0) {
+        struct timespec t;
+        clock_gettime(CLOCK_REALTIME, &t);
+        t.tv_nsec += us * 1000;
+        t.tv_sec += t.tv_nsec / 1000000000;
+        t.tv_nsec %= 1000000000;
+        pthread_cond_timedwait(&ex->done_cv, &ex->mu, &t);
+    }
+    job *d = ex->done;
+    ex->done = NULL;
+    pthread_mutex_unlock(&ex->mu);
+    return d;
+}
+
+static void exec_stop(executor *ex)
+{
+    pthread_mutex_lock(&ex->mu);
+    ex->quit = true;
+    pthread_cond_broadcast(&ex->work_cv);
+    pthread_mutex_unlock(&ex->mu);
+    for (int i = 0; i < ex->started; i++)
+        pthread_join(ex->tids[i], NULL);
+    pthread_mutex_destroy(&ex->mu);
+    pthread_cond_destroy(&ex->work_cv);
+    pthread_cond_destroy(&ex->done_cv);
+}
+
+/* ---- messages ------------------------------------------------------------------------ */
+
+typedef struct msg_head {
+    int32_t id, value; /* JOB: threads; REPLY: 1 ok, 0 failed */
+} msg_head;
+
+/* A message of head + body (malloc'd), NULL when out of memory. */
+static unsigned char *pack(msg_head h, const void *body, size_t len)
+{
+    unsigned char *m = malloc(sizeof h + len + 1);
+    if (!m) return NULL;
+    memcpy(m, &h, sizeof h);
+    if (len) memcpy(m + sizeof h, body, len);
+    return m;
+}
+
+/* Receives the message announced by st (any tag) into a malloc'd buffer. */
+static unsigned char *receive(const MPI_Status *st, int *len)
+{
+    MPI_Get_count(st, MPI_BYTE, len);
+    unsigned char *m = malloc((size_t)*len + 1);
+    if (!m) return NULL;
+    MPI_Recv(m, *len, MPI_BYTE, st->MPI_SOURCE, st->MPI_TAG, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    return m;
+}
+
+typedef struct pending_send {
+    MPI_Request req;
+    unsigned char *buf;
+} pending_send;
+
+/* ---- rank 0 -------------------------------------------------------------------------- */
+
+typedef struct farm_state {
+    const cli_farm *f;
+    int *held;           /* jobs per rank */
+    pending_send *sends; /* one per job at most */
+    int n_sends;
+    int outstanding;
+    bool failed;
+    char first[MSG_MAX + 64];
+} farm_state;
+
+/* Keeps the first failure: "rank R: why". */
+static void fail(farm_state *fs, int rank, const char *why)
+{
+    if (fs->failed) return;
+    fs->failed = true;
+    snprintf(fs->first, sizeof fs->first, "rank %d: %s", rank, why);
+}
+
+static void take_reply(farm_state *fs, int rank, int id, bool ok, const void *body, size_t len)
+{
+    g_bytes_in += sizeof(msg_head) + len;
+    fs->held[rank]--;
+    fs->outstanding--;
+    if (fs->failed) return;
+    char msg[MSG_MAX];
+    msg[0] = 0;
+    if (!ok) {
+        snprintf(msg, sizeof msg, "%.*s", (int)(len < MSG_MAX - 1 ? len : MSG_MAX - 1),
+                 (const char *)body);
+        fail(fs, rank, msg);
+    } else if (fs->f->accept(fs->f->ctx, id, body, len, msg, sizeof msg) != 0) {
+        fail(fs, rank, msg);
+    }
+}
+
+static int give(farm_state *fs, executor *ex, int rank, int id, int threads)
+{
+    const void *req;
+    size_t len;
+    char msg[MSG_MAX];
+    msg[0] = 0;
+    if (fs->f->request(fs->f->ctx, id, &req, &len, msg, sizeof msg) != 0) {
+        fail(fs, 0, msg);
+        return -1;
+    }
+    if (rank == 0) {
+        job *j = calloc(1, sizeof *j);
+        if (!j) {
+            fail(fs, 0, "out of memory");
+            return -1;
+        }
+        j->id = id;
+        j->threads = threads;
+        j->req = req;
+        j->len = len;
+        exec_push(ex, j);
+    } else {
+        unsigned char *m = pack((msg_head){id, threads}, req, len);
+        if (!m) {
+            fail(fs, 0, "out of memory");
+            return -1;
+        }
+        pending_send *p = &fs->sends[fs->n_sends++];
+        p->buf = m;
+        MPI_Isend(m, (int)(sizeof(msg_head) + len), MPI_BYTE, rank, TAG_JOB, MPI_COMM_WORLD,
+                  &p->req);
+    }
+    fs->held[rank]++;
+    fs->outstanding++;
+    g_jobs++;
+    g_bytes_out += sizeof(msg_head) + len; /* as if sent, for rank 0's own jobs too */
+    return 0;
+}
+
+static void reap_sends(farm_state *fs)
+{
+    for (int i = 0; i < fs->n_sends;) {
+        int flag = 0;
+        MPI_Test(&fs->sends[i].req, &flag, MPI_STATUS_IGNORE);
+        if (flag) {
+            free(fs->sends[i].buf);
+            fs->sends[i] = fs->sends[--fs->n_sends];
+        } else {
+            i++;
+        }
+    }
+}
+
+int cli_farm_run(const cli_farm *f, int n, int threads_per_job, char *msg, size_t size)
+{
+    farm_state fs = {.f = f};
+    fs.held = calloc((size_t)g_size, sizeof *fs.held);
+    fs.sends = calloc((size_t)n + 1, sizeof *fs.sends);
+    if (!fs.held || !fs.sends || !g_threads) {
+        free(fs.held);
+        free(fs.sends);
+        snprintf(msg, size, "out of memory");
+        return -1;
+    }
+    executor ex;
+    exec_start(&ex, f);
+    int next = 0;
+    long wait_us = POLL_MIN_US;
+    for (;;) {
+        bool busy = false;
+        /* hand out: workers first (rank 0's MPI thread shares its cores with its workers) */
+        for (int k = 1; k <= g_size && next < n && !fs.failed; k++) {
+            int r = k % g_size;
+            while (fs.held[r] < g_threads[r] && next < n && !fs.failed) {
+                give(&fs, &ex, r, next++, threads_per_job);
+                busy = true;
+            }
+        }
+        for (;;) { /* replies of the workers */
+            int flag = 0;
+            MPI_Status st;
+            MPI_Iprobe(MPI_ANY_SOURCE, TAG_REPLY, MPI_COMM_WORLD, &flag, &st);
+            if (!flag) break;
+            int len;
+            unsigned char *m = receive(&st, &len);
+            msg_head h = {-1, 0};
+            if (m && (size_t)len >= sizeof h) memcpy(&h, m, sizeof h);
+            if (!m || (size_t)len < sizeof h)
+                fail(&fs, st.MPI_SOURCE, m ? "a truncated reply" : "out of memory");
+            take_reply(&fs, st.MPI_SOURCE, h.id, h.value == 1, m ? m + sizeof h : NULL,
+                       m && (size_t)len >= sizeof h ? (size_t)len - sizeof h : 0);
+            free(m);
+            busy = true;
+        }
+        reap_sends(&fs);
+        if (fs.outstanding == 0 && (next == n || fs.failed)) break;
+        /* rank 0's own jobs; sleep on them until the next probe */
+        job *d = exec_take(&ex, busy ? 0 : wait_us);
+        if (d) busy = true;
+        while (d) {
+            job *nx = d->next;
+            if (d->reply)
+                take_reply(&fs, 0, d->id, true, d->reply, d->reply_len);
+            else
+                take_reply(&fs, 0, d->id, false, d->msg, strlen(d->msg));
+            free(d->reply);
+            free(d);
+            d = nx;
+        }
+        wait_us = busy ? POLL_MIN_US : (wait_us * 2 > POLL_MAX_US ? POLL_MAX_US : wait_us * 2);
+    }
+    exec_stop(&ex);
+    for (int i = 0; i < fs.n_sends; i++) {
+        MPI_Wait(&fs.sends[i].req, MPI_STATUS_IGNORE);
+        free(fs.sends[i].buf);
+    }
+    free(fs.held);
+    free(fs.sends);
+    if (fs.failed) snprintf(msg, size, "%s", fs.first);
+    return fs.failed ? -1 : 0;
+}
+
+void cli_farm_stop(void)
+{
+    if (g_size == 1 || g_rank != 0) return;
+    for (int r = 1; r < g_size; r++)
+        MPI_Send(NULL, 0, MPI_BYTE, r, TAG_STOP, MPI_COMM_WORLD);
+    if (g_jobs)
+        fprintf(stderr,
+                "adse: %d ranks: %" PRIu64 " jobs, %" PRIu64 " bytes of requests, %" PRIu64
+                " bytes of replies (%.0f and %.0f per job)\n",
+                g_size, g_jobs, g_bytes_out, g_bytes_in, (double)g_bytes_out / (double)g_jobs,
+                (double)g_bytes_in / (double)g_jobs);
+}
+
+/* ---- workers ------------------------------------------------------------------------- */
+
+static void sleep_us(long us)
+{
+    struct timespec t = {0, us * 1000};
+    nanosleep(&t, NULL);
+}
+
+int cli_farm_serve(const cli_farm *f)
+{
+    executor ex;
+    exec_start(&ex, f);
+    int held = 0;
+    bool stop = false;
+    long wait_us = POLL_MIN_US;
+    while (!stop || held > 0) {
+        bool busy = false;
+        int flag = 0;
+        MPI_Status st;
+        MPI_Iprobe(0, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, &st);
+        if (flag) {
+            busy = true;
+            int len;
+            unsigned char *m = receive(&st, &len);
+            if (st.MPI_TAG == TAG_STOP) {
+                stop = true;
+                free(m);
+            } else {
+                msg_head h = {-1, 1};
+                job *j = m && (size_t)len >= sizeof h ? calloc(1, sizeof *j) : NULL;
+                if (m && (size_t)len >= sizeof h) memcpy(&h, m, sizeof h);
+                if (!j) { /* answer at once: rank 0 waits for every job it gave */
+                    const char *why = "out of memory";
+                    unsigned char *r = pack((msg_head){h.id, 0}, why, strlen(why));
+                    MPI_Send(r, r ? (int)(sizeof h + strlen(why)) : 0, MPI_BYTE, 0, TAG_REPLY,
+                             MPI_COMM_WORLD);
+                    free(r);
+                    free(m);
+                } else {
+                    j->id = h.id;
+                    j->threads = h.value;
+                    j->owned = m;
+                    j->req = m + sizeof h;
+                    j->len = (size_t)len - sizeof h;
+                    held++;
+                    exec_push(&ex, j);
+                }
+            }
+        }
+        job *d = exec_take(&ex, busy ? 0 : held > 0 ? wait_us : 0);
+        if (!d && !busy && held == 0) sleep_us(wait_us);
+        if (d) busy = true;
+        while (d) {
+            job *nx = d->next;
+            bool ok = d->reply != NULL;
+            const void *body = ok ? d->reply : (const void *)d->msg;
+            size_t len = ok ? d->reply_len : strlen(d->msg);
+            unsigned char *r = pack((msg_head){d->id, ok}, body, len);
+            if (!r) {
+                const char *why = "out of memory";
+                r = pack((msg_head){d->id, 0}, why, strlen(why));
+                len = r ? strlen(why) : 0;
+            }
+            /* an empty message when even that failed: rank 0 takes it as a failure */
+            MPI_Send(r, r ? (int)(sizeof(msg_head) + len) : 0, MPI_BYTE, 0, TAG_REPLY,
+                     MPI_COMM_WORLD);
+            free(r);
+            free(d->reply);
+            free(d->owned);
+            free(d);
+            held--;
+            d = nx;
+        }
+        wait_us = busy ? POLL_MIN_US : (wait_us * 2 > POLL_MAX_US ? POLL_MAX_US : wait_us * 2);
+    }
+    exec_stop(&ex);
+    return 0;
+}

@@ -1,0 +1,87 @@
+#!/bin/sh
+# The MPI driver (docs/cluster.md): `mpirun -np 2` and `-np 3` (oversubscribed: more ranks
+# than cores) write byte for byte what one process writes (on a small search, one over a
+# network, and in full mode the seed example); a run stopped under MPI resumes
+# with another rank count to the same history; a rank that cannot read the spec ends the
+# job with its reason instead of hanging. Only the run time (and the thread count the
+# report states) may differ. MODE small: the small search only (sanitizer builds, where the
+# others take half a minute each); full: all.
+# Usage: check_mpi.sh ADSE MPIEXEC SOURCE_DIR MODE
+set -eu
+adse=$1
+mpiexec=$2
+src=$3
+mode=$4
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+mpi() { # NP ARGS...: adse under mpirun (as root in CI); a hang fails after 120 s
+    np=$1
+    shift
+    timeout 120 "$mpiexec" --allow-run-as-root --oversubscribe -np "$np" "$adse" "$@"
+}
+fail() {
+    echo "check_mpi: $*" >&2
+    exit 1
+}
+# a report, summary or search.json without the run time and thread count
+untimed() {
+    sed -E -e 's/[0-9.]+ s( on [0-9]+ threads?)?/T/g' -e 's/"(seconds|threads)": [0-9.e+-]+/"\1"/' "$1"
+}
+# DIR1 DIR2: every output file the same (checkpoint.txt aside: it holds the run time; the
+# resumed run below checks it)
+same() {
+    (cd "$1" && find . -type f ! -name checkpoint.txt | sort) >"$tmp/files1"
+    (cd "$2" && find . -type f ! -name checkpoint.txt | sort) >"$tmp/files2"
+    cmp "$tmp/files1" "$tmp/files2" || fail "$2 holds other files than $1"
+    while read -r f; do
+        case $f in
+        ./report.md | ./search.json)
+            untimed "$1/$f" >"$tmp/a"
+            untimed "$2/$f" >"$tmp/b"
+            cmp "$tmp/a" "$tmp/b" || fail "$2/$f differs beyond the run time"
+            ;;
+        *) cmp "$1/$f" "$2/$f" || fail "$2/$f differs from one process's" ;;
+        esac
+    done <"$tmp/files1"
+}
+# SPEC: one process vs -np 2 and -np 3 (one thread each): files and summary
+search_same() {
+    name=$(basename "$1" .yaml)
+    "$adse" search --threads 2 -o "$tmp/$name" "$1" >"$tmp/$name.txt"
+    for np in 2 3; do
+        out=$tmp/$name-np$np
+        mpi "$np" search --threads 1 -o "$out" "$1" >"$out.txt" 2>"$out.err"
+        same "$tmp/$name" "$out"
+        untimed "$tmp/$name.txt" >"$tmp/a"
+        untimed "$out.txt" >"$tmp/b"
+        cmp "$tmp/a" "$tmp/b" || fail "$name: the summary under -np $np differs beyond the run time"
+        grep -q "^adse: $np ranks: [0-9]* jobs" "$out.err" || fail "$name: no traffic line"
+    done
+}
+
+# 1. a small search; in full mode one on a network (AlexNet) and the seed example's too
+small=$src/tests/data/search/mpi_small.yaml
+search_same "$small"
+if [ "$mode" = full ]; then
+    search_same "$src/tests/data/search/mpi_network.yaml"
+    search_same "$src/examples/seed-eyeriss-vgg16/search.yaml"
+fi
+
+# 2. stopped under -np 3, resumed under -np 2: the uninterrupted run's history
+mpi 3 search --threads 1 --stop-after 1 -o "$tmp/resumed" "$small" >/dev/null 2>&1
+[ ! -e "$tmp/resumed/history.csv" ] || fail "--stop-after wrote history.csv"
+mpi 2 search --threads 1 --resume "$tmp/resumed" "$small" >/dev/null
+mkdir "$tmp/resumed-out"
+mv "$tmp/resumed/checkpoint.txt" "$tmp/resumed-out/"
+same "$tmp/mpi_small" "$tmp/resumed"
+
+# 3. a rank that cannot read the spec: the job ends with its reason, no hang
+set +e
+timeout 120 "$mpiexec" --allow-run-as-root --oversubscribe -np 1 "$adse" search "$small" : \
+    -np 1 "$adse" search "$tmp/missing.yaml" >/dev/null 2>"$tmp/err"
+rc=$?
+set -e
+[ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] || fail "a rank without its spec: exit status $rc"
+grep -q "rank 1: $tmp/missing.yaml: cannot open" "$tmp/err" ||
+    fail "a rank without its spec: no reason printed: $(cat "$tmp/err")"
+echo "mpi ok"
