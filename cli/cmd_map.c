@@ -21,6 +21,7 @@
 
 #include "adse/adse.h"
 #include "cli.h"
+#include "cluster.h"
 
 #define MAP_YAML_NAME "adse-map.map.yaml"
 #define STATS_NAME "adse-map.stats.txt"
@@ -46,7 +47,8 @@ void cmd_map_usage(FILE *f)
             "file such as the network.yaml 'adse import -o' writes), maps each distinct\n"
             "layer of the network as the problem of the other files and prints a per-layer\n"
             "table and count-weighted totals; -o DIR then writes\n"
-            "DIR/NNN_<layer>/ per layer and DIR/network.csv.\n"
+            "DIR/NNN_<layer>/ per layer and DIR/network.csv. Under MPI (mpirun -np N adse\n"
+            "map ...) the network's layers are spread over the ranks (docs/cluster.md).\n"
             "\n"
             "Prints Timeloop's summary line of the best mapping, then the search statistics:\n"
             "  Utilization = 1.00 | pJ/Compute =   10.496 | Cycles = 516096\n"
@@ -155,6 +157,10 @@ int cmd_map(int argc, char **argv)
         int nrc = cli_map_network(&args, network, flags.threads, flags.time_limit);
         cli_eval_args_release(&args);
         return nrc;
+    }
+    if (cli_mpi_rank() != 0) { /* under mpirun, one problem is mapped by rank 0 alone */
+        cli_eval_args_release(&args);
+        return CLI_EXIT_OK;
     }
 
     int rc = CLI_EXIT_FAIL;

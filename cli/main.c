@@ -19,7 +19,7 @@ const cli_command cli_commands[] = {
     {"model", cmd_model, cmd_model_usage, "evaluate one mapping with Timeloop's analytical model",
      false},
     {"map", cmd_map, cmd_map_usage, "search the mapspace for the best mapping (timeloop-mapper)",
-     false},
+     true},
     {"energy", cmd_energy, cmd_energy_usage,
      "energy per action and area of each component (built-in estimator, ERT/ART export)", false},
     {"import", cmd_import, cmd_import_usage,

@@ -1,7 +1,7 @@
 #!/bin/sh
 # The MPI driver (docs/cluster.md): `mpirun -np 2` and `-np 3` (oversubscribed: more ranks
 # than cores) write byte for byte what one process writes (on a small search, one over a
-# network, and in full mode the seed example); a run stopped under MPI resumes
+# network, the seed example, and `adse map` on ResNet-50); a run stopped under MPI resumes
 # with another rank count to the same history; a rank that cannot read the spec ends the
 # job with its reason instead of hanging. Only the run time (and the thread count the
 # report states) may differ. MODE small: the small search only (sanitizer builds, where the
@@ -67,15 +67,31 @@ if [ "$mode" = full ]; then
     search_same "$src/examples/seed-eyeriss-vgg16/search.yaml"
 fi
 
-# 2. stopped under -np 3, resumed under -np 2: the uninterrupted run's history
+# 2. in full mode, adse map on ResNet-50 (examples/networks) on the seed design: the layers
+#    spread over the ranks; every file and the table the same
+if [ "$mode" = full ]; then
+    seed=$src/examples/seed-eyeriss-vgg16
+    set -- "$seed/arch/eyeriss_like.yaml" "$seed"/arch/components/*.yaml \
+        "$seed"/constraints/*.yaml "$seed/mapper.yaml" "$seed/ERT.yaml" "$seed/ART.yaml" \
+        "$src/examples/networks/resnet50.onnx"
+    "$adse" map --threads 2 -o "$tmp/map" "$@" | grep -v '^mapped ' >"$tmp/map.txt"
+    for np in 2 3; do
+        mpi "$np" map --threads 1 -o "$tmp/map-np$np" "$@" 2>/dev/null >"$tmp/b"
+        grep -q "^mapped 24 distinct layers in .* ($np ranks" "$tmp/b" || fail "map: no summary"
+        grep -v '^mapped ' "$tmp/b" | cmp - "$tmp/map.txt" || fail "map: the table under -np $np"
+        same "$tmp/map" "$tmp/map-np$np"
+    done
+fi
+
+# 3. stopped under -np 3, resumed under -np 2: the uninterrupted run's history
 mpi 3 search --threads 1 --stop-after 1 -o "$tmp/resumed" "$small" >/dev/null 2>&1
 [ ! -e "$tmp/resumed/history.csv" ] || fail "--stop-after wrote history.csv"
-mpi 2 search --threads 1 --resume "$tmp/resumed" "$small" >/dev/null
+mpi 2 search --threads 1 --resume "$tmp/resumed" "$small" >/dev/null 2>"$tmp/err"
 mkdir "$tmp/resumed-out"
 mv "$tmp/resumed/checkpoint.txt" "$tmp/resumed-out/"
 same "$tmp/mpi_small" "$tmp/resumed"
 
-# 3. a rank that cannot read the spec: the job ends with its reason, no hang
+# 4. a rank that cannot read the spec: the job ends with its reason, no hang
 set +e
 timeout 120 "$mpiexec" --allow-run-as-root --oversubscribe -np 1 "$adse" search "$small" : \
     -np 1 "$adse" search "$tmp/missing.yaml" >/dev/null 2>"$tmp/err"
