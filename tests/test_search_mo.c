@@ -204,12 +204,108 @@ static void test_random(void **state)
     adse_search_spec_free(b);
 }
 
+/* ---- the mesh over several PE counts ------------------------------------------------- */
+
+#define PES_SPEC(pes)                                                                              \
+    DESIGN "workload: prob.yaml\nparameters:\n  - {name: mesh, mesh: {pes: " pes "}}\n"
+
+static void test_mesh_pes(void **state)
+{
+    (void)state;
+    adse_search_spec *spec = load_spec_ok(PES_SPEC("[64, 96, 168, 256]"));
+    const adse_search_gene *g = &spec->genes[0];
+    /* every factor pair of each count: 7 + 12 + 16 + 9 */
+    assert_int_equal(g->n_values, 44);
+    assert_true(g->mesh_total == 0);
+    int per_count[4] = {0};
+    const int counts[4] = {64, 96, 168, 256};
+    for (int k = 0; k < g->n_values; k++) {
+        uint64_t x, y;
+        assert_true(adse_search_mesh_of(g, g->values[k], &x, &y));
+        assert_true(adse_search_mesh_value(g, x, y) == g->values[k]);
+        for (int c = 0; c < 4; c++)
+            per_count[c] += x * y == (uint64_t)counts[c];
+    }
+    assert_int_equal(per_count[0], 7);
+    assert_int_equal(per_count[1], 12);
+    assert_int_equal(per_count[2], 16);
+    assert_int_equal(per_count[3], 9);
+
+    /* each mesh: the PE level and the MACs hold x * y instances, DummyBuffer one per column,
+     * and best/arch.yaml (the PE container's range rewritten) reads back the same */
+    adse_search *s = create_ok(spec, 1, true);
+    const adse_spec *layer = adse_search_layer_spec(s, 0);
+    int dummy = adse_arch_level_id(&layer->arch, "DummyBuffer");
+    int psum = adse_arch_level_id(&layer->arch, "psum_spad");
+    adse_arch *a = malloc(sizeof *a);
+    assert_non_null(a);
+    for (int k = 0; k < g->n_values; k++) {
+        uint64_t x, y;
+        adse_search_mesh_of(g, g->values[k], &x, &y);
+        double genes[ADSE_SEARCH_MAX_GENES] = {g->values[k]};
+        adse_err e;
+        assert_int_equal(adse_search_design_arch(s, genes, a, &e), ADSE_OK);
+        assert_int_equal(a->arith.instances, x * y);
+        assert_int_equal(a->arith.mesh_x, x);
+        assert_int_equal(a->levels[psum].instances, x * y);
+        assert_int_equal(a->levels[psum].mesh_y, y);
+        assert_int_equal(a->levels[dummy].instances, x);
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+        assert_int_equal(adse_spec_write_arch_yaml(f, layer, a, &e), ADSE_OK);
+        fclose(f);
+        const char *texts[1] = {buf}, *names[1] = {"arch.yaml"};
+        adse_spec *back = NULL;
+        assert_int_equal(adse_spec_load_strings(texts, names, 1, &back, &e), ADSE_OK);
+        assert_int_equal(back->arch.arith.instances, x * y);
+        for (int i = 0; i < a->n_levels; i++) {
+            assert_int_equal(back->arch.levels[i].instances, a->levels[i].instances);
+            assert_int_equal(back->arch.levels[i].mesh_x, a->levels[i].mesh_x);
+            assert_int_equal(back->arch.levels[i].mesh_y, a->levels[i].mesh_y);
+        }
+        adse_spec_free(back);
+        free(buf);
+    }
+    free(a);
+    /* the baseline (14x12) is in the domain; a `pes` budget now bounds the draws */
+    const adse_search_design *hist;
+    adse_err e;
+    assert_int_equal(adse_search_step(s, &e), ADSE_OK);
+    hist = adse_search_baseline(s);
+    char v[32];
+    assert_string_equal(adse_search_format_gene(s, 0, hist->genes[0], v, sizeof v), "14x12");
+    adse_search_free(s);
+    adse_search_spec_free(spec);
+    spec = load_spec_ok(PES_SPEC("{min: 64, max: 80, step: 16}") "budgets: {pes: 100}\n");
+    assert_int_equal(spec->genes[0].n_values, 7 + 10);
+    s = create_ok(spec, 1, true);
+    run_ok(s);
+    for (int i = 0; i < adse_search_history_count(s); i++) {
+        const adse_search_design *d = adse_search_history_at(s, i);
+        assert_true(d->metrics[ADSE_SM_PES] == 64 || d->metrics[ADSE_SM_PES] == 80);
+    }
+    adse_search_free(s);
+    adse_search_spec_free(spec);
+
+    /* errors at the line */
+    expect_error(PES_SPEC("[64, 64]"), 8, 35, "PE count 64 given twice");
+    expect_error(DESIGN "workload: prob.yaml\nparameters:\n"
+                        "  - {name: mesh, mesh: {total: 168, pes: [64]}}\n",
+                 8, 42, "'pes' (several PE counts) excludes 'total'");
+    expect_error(PES_SPEC("[]"), 8, 30, "'pes' must be a non-empty list");
+    expect_error(PES_SPEC("{min: 1, max: 4096}"), 8, 30, "more than 256 PE counts");
+    expect_error(PES_SPEC("[64, 168]") "references:\n  - {name: r, genes: {mesh: 5x30}}\n", 10, 29,
+                 "X * Y one of its PE counts");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_mo_spec),
         cmocka_unit_test(test_nsga2),
         cmocka_unit_test(test_random),
+        cmocka_unit_test(test_mesh_pes),
     };
     return cmocka_run_group_tests(tests, setup_fixed, NULL);
 }

@@ -60,20 +60,30 @@ typedef enum adse_gene_attr {
     ADSE_GENE_READ_BW,    /* read_bandwidth, words/cycle */
     ADSE_GENE_WRITE_BW,   /* write_bandwidth, words/cycle */
     ADSE_GENE_BANDWIDTH,  /* bandwidth: read and write bandwidth = value / 2 each */
-    ADSE_GENE_MESH        /* the PE mesh: meshX x meshY = total (values are meshX) */
+    ADSE_GENE_MESH        /* the PE mesh: meshX x meshY = total (values are meshX), or
+                             over several PE counts (adse_search_mesh_value) */
 } adse_gene_attr;
 
 typedef struct adse_search_gene {
     char name[ADSE_NAME_MAX]; /* unique; column of history.csv, key of the JSON */
     adse_gene_attr attr;
-    char component[ADSE_NAME_MAX];         /* storage level or arithmetic component ("" for MESH) */
-    uint64_t mesh_total;                   /* MESH: meshX * meshY (the PE count) */
-    int n_values;                          /* 1..ADSE_SEARCH_MAX_VALUES */
+    char component[ADSE_NAME_MAX]; /* storage level or arithmetic component ("" for MESH) */
+    uint64_t mesh_total;           /* MESH: meshX * meshY (the PE count); 0 with several PE counts
+                                      (`pes:`), whose values then encode both sides (see
+                                      adse_search_mesh_of) */
+    int n_values;                  /* 1..ADSE_SEARCH_MAX_VALUES */
     double values[ADSE_SEARCH_MAX_VALUES]; /* the domain; MESH: meshX values */
     int line, column;                      /* the gene's entry */
     int component_line, component_column;  /* its `component` value (or the entry) */
     int values_line, values_column;        /* its `values` / `range` / `mesh` value */
 } adse_search_gene;
+
+/* The value of mesh gene g for the mesh x by y: x when the gene has one PE count
+ * (mesh_total), else x + 2^32 y (exact in a double). */
+ADSE_API double adse_search_mesh_value(const adse_search_gene *g, uint64_t x, uint64_t y);
+
+/* The mesh of mesh gene g's value v into *x, *y; false (0 x 0) when v encodes none. */
+ADSE_API bool adse_search_mesh_of(const adse_search_gene *g, double v, uint64_t *x, uint64_t *y);
 
 /* The metrics of a design (adse/search.h), also the names a loss uses. */
 typedef enum adse_search_metric {

@@ -21,6 +21,8 @@ typedef struct emitter {
     adse_err *err;
     adse_status st;
     uint64_t multiplier; /* instances of the enclosing subtree nodes */
+    uint64_t scale_num;  /* a renamed enclosing subtree range multiplies the instances of */
+    uint64_t scale_den;  /* its components by scale_num / scale_den (1 / 1: none) */
 } emitter;
 
 static void ind(emitter *e, int n)
@@ -193,6 +195,9 @@ static bool component_overrides(emitter *e, const adse__ynode *cn, comp_override
         snprintf(o->value[o->n], sizeof o->value[o->n], "%u", (unsigned)my_d);
         o->n++;
     }
+    /* instances an enclosing renamed subtree already gives this component */
+    if ((uint64_t)inst_b * e->scale_num % e->scale_den == 0)
+        inst_b = (uint32_t)((uint64_t)inst_b * e->scale_num / e->scale_den);
     if (inst_b != inst_d) {
         size_t base_len;
         uint64_t first, count;
@@ -275,22 +280,82 @@ static void emit_component(emitter *e, const adse__ynode *cn, int indent, bool f
     }
 }
 
+/* The instances of level or arithmetic component `name` (up to '[') in a and b; false when
+ * it is neither. */
+static bool instances_of(const emitter *e, const char *name, uint32_t *b, uint32_t *d)
+{
+    size_t blen = strcspn(name, "[");
+    if (strlen(e->base->arith.name) == blen && strncmp(e->base->arith.name, name, blen) == 0) {
+        *b = e->base->arith.instances, *d = e->design->arith.instances;
+        return true;
+    }
+    for (int i = 0; i < e->base->n_levels; i++)
+        if (strlen(e->base->levels[i].name) == blen &&
+            strncmp(e->base->levels[i].name, name, blen) == 0) {
+            *b = e->base->levels[i].instances, *d = e->design->levels[i].instances;
+            return true;
+        }
+    return false;
+}
+
+/* A subtree node named "X[a..b]" whose local components all change their instance count
+ * by one ratio (a PE container under a mesh gene with another PE count) is renamed to the
+ * new count, into out; false when it keeps its name. Components with their own range or
+ * `instances` attribute are left to component_overrides. */
+static bool subtree_rename(emitter *e, const adse__ynode *n, char *out, size_t size)
+{
+    const char *name = adse__ynode_text(adse__ymap_get(n, "name"));
+    const adse__ynode *local = adse__ymap_get(n, "local");
+    size_t base_len;
+    uint64_t first, count;
+    if (!name || !adse__ynode_is_seq(local) || !name_range(name, &base_len, &first, &count))
+        return false;
+    uint64_t num = 0, den = 0;
+    for (int i = 0; i < local->n; i++) {
+        const adse__ynode *c = local->items[i];
+        const char *cname = adse__ynode_text(adse__ymap_get(c, "name"));
+        const adse__ynode *attrs = adse__ymap_get(c, "attributes");
+        uint32_t ib, id;
+        if (!cname || strchr(cname, '[') ||
+            (adse__ynode_is_map(attrs) && adse__ymap_pair(attrs, "instances")) ||
+            !instances_of(e, cname, &ib, &id) || ib == id)
+            continue;
+        if (den && (uint64_t)id * den != (uint64_t)ib * num) return false; /* two ratios */
+        num = id, den = ib;
+    }
+    if (!den || count * num % den) return false;
+    uint64_t c = count * num / den;
+    snprintf(out, size, "%.*s[%llu..%llu]", (int)base_len, name, (unsigned long long)first,
+             (unsigned long long)(first + c - 1));
+    e->scale_num *= num;
+    e->scale_den *= den;
+    return true;
+}
+
 static void emit_map(emitter *e, const adse__ynode *n, int indent, emit_ctx ctx, bool first_inline)
 {
     if (ctx == CTX_COMPONENT) {
         emit_component(e, n, indent, first_inline);
         return;
     }
+    uint64_t num = e->scale_num, den = e->scale_den;
+    char renamed[ADSE_NAME_MAX + 48];
+    bool rename = ctx == CTX_TREE && subtree_rename(e, n, renamed, sizeof renamed);
     for (int i = 0; i < n->n; i++) {
         const adse__ypair *p = &n->pairs[i];
         if (!(i == 0 && first_inline)) ind(e, indent);
         emit_scalar(e, p->key);
         fputc(':', e->f);
+        if (rename && adse__ykey_eq(p->key->text, "name")) {
+            fprintf(e->f, " %s\n", renamed);
+            continue;
+        }
         emit_ctx sub = CTX_GENERIC;
         if (ctx == CTX_TREE && adse__ykey_eq(p->key->text, "subtree")) sub = CTX_TREE;
         if (ctx == CTX_TREE && adse__ykey_eq(p->key->text, "local")) sub = CTX_COMPONENT;
         emit_value(e, p->value, indent, sub);
     }
+    e->scale_num = num, e->scale_den = den;
 }
 
 static void emit_node(emitter *e, const adse__ynode *n, int indent, emit_ctx ctx)
@@ -344,7 +409,14 @@ adse_status adse_spec_write_arch_yaml(FILE *f, const adse_spec *spec, const adse
     if (!root || !adse__ynode_is_map(root))
         return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0,
                             "adse_spec_write_arch_yaml: no architecture tree");
-    emitter e = {.f = f, .base = B, .design = design, .err = err, .st = ADSE_OK, .multiplier = 1};
+    emitter e = {.f = f,
+                 .base = B,
+                 .design = design,
+                 .err = err,
+                 .st = ADSE_OK,
+                 .multiplier = 1,
+                 .scale_num = 1,
+                 .scale_den = 1};
     fputs("architecture:\n", f);
     emit_map(&e, root, 2, CTX_TREE, false);
     if (e.st) return e.st;

@@ -270,7 +270,7 @@ static const struct {
 static const char *const gene_keys[] = {"name",  "component", "attribute", "values",
                                         "range", "mesh",      NULL};
 static const char *const range_keys[] = {"min", "max", "step", "scale", NULL};
-static const char *const mesh_keys[] = {"total", "meshX", NULL};
+static const char *const mesh_keys[] = {"total", "meshX", "pes", NULL};
 
 static bool is_pow2(double v)
 {
@@ -307,7 +307,7 @@ static adse_status check_value(const adse_search_gene *g, double v, const adse__
     if (attr_is_integer(g->attr) && (v != floor(v) || v > 4294967295.0))
         return adse__yerr(err, ADSE_E_SPEC, at,
                           "value %.17g of gene '%s' must be an integer below 2^32", v, g->name);
-    if (g->attr == ADSE_GENE_MESH && fmod((double)g->mesh_total, v) != 0)
+    if (g->attr == ADSE_GENE_MESH && g->mesh_total && fmod((double)g->mesh_total, v) != 0)
         return adse__yerr(err, ADSE_E_SPEC, at,
                           "meshX %.17g of gene '%s' does not divide the mesh total %" PRIu64, v,
                           g->name, g->mesh_total);
@@ -369,21 +369,107 @@ static adse_status parse_range(const adse__ynode *r, adse_search_gene *g, adse_e
     return ADSE_OK;
 }
 
+/* The meshX values of every factor pair of n (ascending), at most max + 1 of them. */
+static int mesh_divisors(uint64_t n, uint64_t *out, int max)
+{
+    /* those up to the square root, then their cofactors (a linear scan would take seconds
+     * for a total near UINT32_MAX) */
+    uint64_t small[ADSE_SEARCH_MAX_VALUES + 1];
+    int n_small = 0, k = 0;
+    for (uint64_t x = 1; x * x <= n; x++) {
+        if (n % x) continue;
+        if (n_small > max) break; /* the caller fails before using more */
+        small[n_small++] = x;
+    }
+    for (int i = 0; i < n_small && k <= max; i++)
+        out[k++] = small[i];
+    for (int i = n_small - 1; i >= 0 && k <= max; i--)
+        if (small[i] * small[i] != n) out[k++] = n / small[i];
+    return k;
+}
+
+/* `pes`: a list of PE counts, or a range {min, max, step}; every factor pair of each. */
+static adse_status parse_mesh_pes(const adse__ynode *pes, adse_search_gene *g, adse_err *err)
+{
+    adse_status st;
+    int64_t counts[ADSE_SEARCH_MAX_VALUES];
+    int n = 0;
+    if (adse__ynode_is_seq(pes) && pes->n > 0) {
+        for (int i = 0; i < pes->n; i++) {
+            if (n == ADSE_SEARCH_MAX_VALUES)
+                return adse__yerr(err, ADSE_E_SPEC, pes->items[i],
+                                  "more than %d PE counts in gene '%s'", ADSE_SEARCH_MAX_VALUES,
+                                  g->name);
+            if ((st = get_int(pes->items[i], "pes", 1, 1048576, &counts[n], err))) return st;
+            for (int j = 0; j < n; j++)
+                if (counts[j] == counts[n])
+                    return adse__yerr(err, ADSE_E_SPEC, pes->items[i],
+                                      "PE count %" PRId64 " given twice in gene '%s'", counts[n],
+                                      g->name);
+            n++;
+        }
+    } else if (adse__ynode_is_map(pes)) {
+        if ((st = adse__ycheck_keys(pes, (const char *const[]){"min", "max", "step", NULL}, "'pes'",
+                                    err)))
+            return st;
+        const adse__ynode *mn = adse__ymap_get(pes, "min"), *mx = adse__ymap_get(pes, "max");
+        const adse__ynode *sp = adse__ymap_get(pes, "step");
+        if (!mn || !mx) return adse__yerr(err, ADSE_E_SPEC, pes, "'pes' needs 'min' and 'max'");
+        int64_t lo = 0, hi = 0, step = 1;
+        if ((st = get_int(mn, "min", 1, 1048576, &lo, err)) ||
+            (st = get_int(mx, "max", lo, 1048576, &hi, err)) ||
+            (sp && (st = get_int(sp, "step", 1, 1048576, &step, err))))
+            return st;
+        for (int64_t c = lo; c <= hi; c += step) {
+            if (n == ADSE_SEARCH_MAX_VALUES)
+                return adse__yerr(err, ADSE_E_SPEC, pes, "more than %d PE counts in gene '%s'",
+                                  ADSE_SEARCH_MAX_VALUES, g->name);
+            counts[n++] = c;
+        }
+    } else {
+        return adse__yerr(err, ADSE_E_SPEC, pes,
+                          "'pes' must be a non-empty list of PE counts or {min, max, step}");
+    }
+    for (int i = 0; i < n; i++) {
+        uint64_t xs[ADSE_SEARCH_MAX_VALUES + 1];
+        int nx = mesh_divisors((uint64_t)counts[i], xs, ADSE_SEARCH_MAX_VALUES);
+        for (int k = 0; k < nx; k++) {
+            double v = adse_search_mesh_value(g, xs[k], (uint64_t)counts[i] / xs[k]);
+            if (g->n_values == ADSE_SEARCH_MAX_VALUES)
+                return adse__yerr(err, ADSE_E_SPEC, pes,
+                                  "gene '%s' has more than ADSE_SEARCH_MAX_VALUES (%d) meshes "
+                                  "(factor pairs of its PE counts)",
+                                  g->name, ADSE_SEARCH_MAX_VALUES);
+            g->values[g->n_values++] = v;
+        }
+    }
+    return ADSE_OK;
+}
+
 static adse_status parse_mesh(const adse__ynode *m, adse_search_gene *g, adse_err *err)
 {
     adse_status st;
     const adse__ynode *total = m, *xs = NULL;
+    g->attr = ADSE_GENE_MESH;
     if (adse__ynode_is_map(m)) {
         if ((st = adse__ycheck_keys(m, mesh_keys, "a mesh gene", err))) return st;
         total = adse__ymap_get(m, "total");
         xs = adse__ymap_get(m, "meshX");
+        const adse__ynode *pes = adse__ymap_get(m, "pes");
+        if (pes && (total || xs))
+            return adse__yerr(err, ADSE_E_SPEC, pes,
+                              "mesh gene '%s': 'pes' (several PE counts) excludes 'total' and "
+                              "'meshX'",
+                              g->name);
+        if (pes) return parse_mesh_pes(pes, g, err);
         if (!total)
-            return adse__yerr(err, ADSE_E_SPEC, m, "mesh gene '%s' needs 'total' (meshX * meshY)",
+            return adse__yerr(err, ADSE_E_SPEC, m,
+                              "mesh gene '%s' needs 'total' (meshX * meshY) or 'pes' (a list of "
+                              "PE counts)",
                               g->name);
     }
     int64_t t = 0;
     if ((st = get_int(total, "mesh", 1, UINT32_MAX, &t, err))) return st;
-    g->attr = ADSE_GENE_MESH;
     g->mesh_total = (uint64_t)t;
     if (xs) {
         if (!adse__ynode_is_seq(xs) || xs->n == 0)
@@ -398,21 +484,35 @@ static adse_status parse_mesh(const adse__ynode *m, adse_search_gene *g, adse_er
         }
         return ADSE_OK;
     }
-    /* Every divisor, ascending: those up to the square root, then their cofactors (a
-     * linear scan would take seconds for a total near UINT32_MAX). */
-    uint64_t n = g->mesh_total, small[ADSE_SEARCH_MAX_VALUES + 1];
-    int n_small = 0;
-    for (uint64_t x = 1; x * x <= n; x++) {
-        if (n % x) continue;
-        if (n_small > ADSE_SEARCH_MAX_VALUES) break; /* add_value fails before using more */
-        small[n_small++] = x;
-    }
-    for (int i = 0; i < n_small; i++)
-        if ((st = add_value(g, (double)small[i], total, err))) return st;
-    for (int i = n_small - 1; i >= 0; i--)
-        if (small[i] * small[i] != n && (st = add_value(g, (double)(n / small[i]), total, err)))
-            return st;
+    uint64_t d[ADSE_SEARCH_MAX_VALUES + 1];
+    int nd = mesh_divisors(g->mesh_total, d, ADSE_SEARCH_MAX_VALUES);
+    for (int i = 0; i < nd; i++)
+        if ((st = add_value(g, (double)d[i], total, err))) return st;
     return ADSE_OK;
+}
+
+#define MESH_Y_UNIT 4294967296.0 /* 2^32: v = meshX + 2^32 meshY with several PE counts */
+
+double adse_search_mesh_value(const adse_search_gene *g, uint64_t x, uint64_t y)
+{
+    return g && g->mesh_total ? (double)x : (double)x + MESH_Y_UNIT * (double)y;
+}
+
+bool adse_search_mesh_of(const adse_search_gene *g, double v, uint64_t *x, uint64_t *y)
+{
+    *x = *y = 0;
+    if (!g || g->attr != ADSE_GENE_MESH || !(v >= 1) || v >= 9007199254740992.0 || v != floor(v))
+        return false;
+    if (g->mesh_total) {
+        if (g->mesh_total % (uint64_t)v) return false;
+        *x = (uint64_t)v;
+        *y = g->mesh_total / *x;
+        return true;
+    }
+    double yy = floor(v / MESH_Y_UNIT);
+    *x = (uint64_t)(v - yy * MESH_Y_UNIT);
+    *y = (uint64_t)yy;
+    return *x >= 1 && *y >= 1;
 }
 
 /* The component and attribute of a (non-mesh) parameter. */
@@ -877,16 +977,24 @@ static adse_status ref_value(const adse__ynode *v, const adse_search_gene *g, do
                 y = strtoull(s2, &end, 10);
                 ok = end != s2 && *end == 0;
             }
-        } else if (adse__yscalar_u64(v, &x)) {
+        } else if (g->mesh_total && adse__yscalar_u64(v, &x)) {
             ok = x > 0 && g->mesh_total % x == 0;
             y = ok ? g->mesh_total / x : 0;
         }
-        if (!ok || x == 0 || x * y != g->mesh_total)
+        if (g->mesh_total && (!ok || x == 0 || x * y != g->mesh_total))
             return adse__yerr(err, ADSE_E_SPEC, v,
                               "value of mesh gene '%s' must be 'XxY', [X, Y] or meshX with X * Y "
                               "= %" PRIu64,
                               g->name, g->mesh_total);
-        *out = (double)x;
+        *out = adse_search_mesh_value(g, x, y);
+        bool listed = false;
+        for (int i = 0; i < g->n_values && ok && !g->mesh_total; i++)
+            listed |= g->values[i] == *out;
+        if (!g->mesh_total && !listed)
+            return adse__yerr(err, ADSE_E_SPEC, v,
+                              "value of mesh gene '%s' must be 'XxY' or [X, Y] with X * Y one of "
+                              "its PE counts",
+                              g->name);
         return ADSE_OK;
     }
     adse_status st = get_num(v, g->name, out, err);

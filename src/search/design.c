@@ -142,7 +142,8 @@ static adse_status mesh_roles(adse__designer *d, adse_err *err)
     const adse_search_spec *spec = d->spec;
     const adse_arch *base = d->base;
     const adse_search_gene *mg = &spec->genes[d->mesh_gene];
-    uint64_t total = mg->mesh_total;
+    /* the PE level holds the gene's PE count, or with several the baseline's */
+    uint64_t total = mg->mesh_total ? mg->mesh_total : base->arith.instances;
     uint32_t x0 = 0, y0 = 0;
     const char *first_pe = NULL;
     for (int i = -1; i < base->n_levels; i++) {
@@ -245,6 +246,7 @@ static void set_mesh(uint32_t *inst, uint32_t *mx, uint32_t *my, adse__mesh_role
 {
     switch (role) {
     case ADSE__MESH_PE:
+        *inst = x * y; /* the gene's PE count: the same as the baseline's unless `pes:` */
         *mx = x;
         *my = y;
         break;
@@ -295,15 +297,21 @@ static adse_status check_gene_values(const adse_search_spec *spec, const double 
         const adse_search_gene *gn = &spec->genes[g];
         double v = genes[g];
         bool integer = gn->attr != ADSE_GENE_READ_BW && gn->attr != ADSE_GENE_WRITE_BW &&
-                       gn->attr != ADSE_GENE_BANDWIDTH;
+                       gn->attr != ADSE_GENE_BANDWIDTH &&
+                       (gn->attr != ADSE_GENE_MESH || gn->mesh_total); /* else meshX + 2^32 meshY */
         if (!(v > 0) || !isfinite(v) || (integer && (v != floor(v) || v > 4294967295.0)))
             return adse_err_set(err, ADSE_E_INVALID, NULL, 0, 0,
                                 "value %.17g of gene '%s' is not a positive %s", v, gn->name,
                                 integer ? "integer below 2^32" : "finite number");
-        if (gn->attr == ADSE_GENE_MESH && gn->mesh_total % (uint64_t)v != 0)
+        uint64_t x, y;
+        if (gn->attr == ADSE_GENE_MESH && gn->mesh_total && gn->mesh_total % (uint64_t)v != 0)
             return adse_err_set(err, ADSE_E_INVALID, NULL, 0, 0,
                                 "meshX %.17g of gene '%s' does not divide the mesh total %" PRIu64,
                                 v, gn->name, gn->mesh_total);
+        if (gn->attr == ADSE_GENE_MESH &&
+            (!adse_search_mesh_of(gn, v, &x, &y) || x > UINT32_MAX || y > UINT32_MAX))
+            return adse_err_set(err, ADSE_E_INVALID, NULL, 0, 0,
+                                "value %.17g of gene '%s' is not a mesh", v, gn->name);
     }
     return ADSE_OK;
 }
@@ -347,9 +355,9 @@ adse_status adse__design_arch(const adse__designer *d, const double *genes, adse
     adse_status st = check_gene_values(spec, genes, err);
     if (st) return st;
     if (d->mesh_gene >= 0) {
-        uint64_t total = spec->genes[d->mesh_gene].mesh_total;
-        uint32_t x = (uint32_t)genes[d->mesh_gene];
-        uint32_t y = (uint32_t)(total / x);
+        uint64_t x64, y64;
+        adse_search_mesh_of(&spec->genes[d->mesh_gene], genes[d->mesh_gene], &x64, &y64);
+        uint32_t x = (uint32_t)x64, y = (uint32_t)y64; /* checked by check_gene_values */
         for (int i = 0; i < out->n_levels; i++) {
             adse_buffer *b = &out->levels[i];
             set_mesh(&b->instances, &b->mesh_x, &b->mesh_y, d->level_role[i], x, y);
@@ -411,10 +419,13 @@ void adse__baseline_genes(const adse__designer *d, double *genes, bool *all_in_d
         int t = d->target[g];
         double v = 0;
         if (gn->attr == ADSE_GENE_MESH) {
-            v = a->arith.mesh_x; /* PE-level mesh (checked by designer_init) */
+            /* the PE-level mesh (one for all PE components, checked by designer_init) */
+            uint32_t x = a->arith.mesh_x, y = a->arith.mesh_y;
             for (int i = 0; i < a->n_levels; i++)
-                if (d->level_role[i] == ADSE__MESH_PE) v = a->levels[i].mesh_x;
-            if (d->arith_role == ADSE__MESH_PE) v = a->arith.mesh_x;
+                if (d->level_role[i] == ADSE__MESH_PE)
+                    x = a->levels[i].mesh_x, y = a->levels[i].mesh_y;
+            if (d->arith_role == ADSE__MESH_PE) x = a->arith.mesh_x, y = a->arith.mesh_y;
+            v = adse_search_mesh_value(gn, x, y);
         } else if (t == ADSE__ARITH) {
             v = gn->attr == ADSE_GENE_WORD_BITS   ? a->arith.word_bits
                 : gn->attr == ADSE_GENE_INSTANCES ? a->arith.instances
@@ -444,6 +455,17 @@ void adse__baseline_genes(const adse__designer *d, double *genes, bool *all_in_d
 }
 
 /* ---- static checks ------------------------------------------------------------------- */
+
+/* A gene value for messages: "4x42" for a mesh, else the number. */
+static const char *gene_text(const adse_search_gene *g, double v, char *buf, size_t size)
+{
+    uint64_t x, y;
+    if (g->attr == ADSE_GENE_MESH && adse_search_mesh_of(g, v, &x, &y))
+        snprintf(buf, size, "%" PRIu64 "x%" PRIu64, x, y);
+    else
+        snprintf(buf, size, "%.17g", v);
+    return buf;
+}
 
 #define CHECK_MAX_COMBOS 100000
 
@@ -540,13 +562,14 @@ adse_status adse__designer_check(const adse__designer *d, const double *limit, a
             if (total[b] < best_total[b]) best_total[b] = total[b];
     }
     adse_status st = ADSE_OK;
+    char vbuf[64];
     for (int g = 0; g < spec->n_genes && !st && checked_all; g++) {
         const adse_search_gene *gn = &spec->genes[g];
         for (int k = 0; k < gn->n_values && !st; k++) {
             if (valid[g][k]) continue;
             st = adse_err_set(err, ADSE_E_SPEC, spec->path, gn->values_line, gn->values_column,
-                              "value %.17g of parameter '%s' gives no valid architecture: %s",
-                              gn->values[k], gn->name,
+                              "value %s of parameter '%s' gives no valid architecture: %s",
+                              gene_text(gn, gn->values[k], vbuf, sizeof vbuf), gn->name,
                               last_reason[g][0] ? last_reason[g] : "invalid mesh");
         }
     }

@@ -1022,8 +1022,9 @@ const char *adse_search_format_gene(const adse_search *s, int i, double v, char 
         return buf;
     }
     const adse_search_gene *g = &s->spec.genes[i];
-    if (g->attr == ADSE_GENE_MESH && v > 0) {
-        snprintf(buf, size, "%.0fx%.0f", v, (double)g->mesh_total / v);
+    uint64_t x, y;
+    if (g->attr == ADSE_GENE_MESH && adse_search_mesh_of(g, v, &x, &y)) {
+        snprintf(buf, size, "%" PRIu64 "x%" PRIu64, x, y);
         return buf;
     }
     /* integers as integers (20, not 2e+01); otherwise the shortest text that reads back as
