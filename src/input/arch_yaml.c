@@ -437,8 +437,6 @@ static adse_status resolve_mesh(const attr_src *s, const adse__ynode *at, const 
 
 /* ---- components ---------------------------------------------------------------------- */
 
-typedef enum comp_kind { COMP_OTHER, COMP_BUFFER, COMP_ARITH, COMP_NETWORK } comp_kind;
-
 typedef struct comp_rec {
     const adse__ynode *node; /* the component's mapping */
     char name[ADSE_NAME_MAX];
@@ -449,7 +447,7 @@ typedef struct comp_rec {
     char path[ARCH_PATH_MAX]; /* Accelergy table name */
 } comp_rec;
 
-static comp_kind classify(const char *klass)
+adse__comp_kind adse__arch_classify(const char *klass)
 {
     /* Substrings as Timeloop's isBufferClass/isComputeClass/isNetworkClass, in that order. */
     static const char *const buffers[] = {"DRAM",        "SRAM",    "regfile",
@@ -458,12 +456,12 @@ static comp_kind classify(const char *klass)
     static const char *const networks[] = {"XY_NoC", "Legacy", "ReductionTree", "SimpleMulticast",
                                            NULL};
     for (const char *const *c = buffers; *c; c++)
-        if (strstr(klass, *c)) return COMP_BUFFER;
+        if (strstr(klass, *c)) return ADSE__COMP_BUFFER;
     for (const char *const *c = computes; *c; c++)
-        if (strstr(klass, *c)) return COMP_ARITH;
+        if (strstr(klass, *c)) return ADSE__COMP_ARITH;
     for (const char *const *c = networks; *c; c++)
-        if (strstr(klass, *c)) return COMP_NETWORK;
-    return COMP_OTHER;
+        if (strstr(klass, *c)) return ADSE__COMP_NETWORK;
+    return ADSE__COMP_OTHER;
 }
 
 /* Attribute names equal for the estimator: case-insensitive, '-' = '_'. */
@@ -1006,16 +1004,16 @@ static adse_status parse_component(walk *w, const adse__ynode *cn, adse_err *err
     c.n_elements = w->multiplier * own;
     if (own && c.n_elements / own != w->multiplier) c.n_elements = UINT64_MAX;
 
-    comp_kind kind = classify(c.klass);
-    if (kind == COMP_OTHER) return ADSE_OK;
+    adse__comp_kind kind = adse__arch_classify(c.klass);
+    if (kind == ADSE__COMP_OTHER) return ADSE_OK;
     int plen = snprintf(c.path, sizeof c.path, "%s%s", w->prefix, name_n->text);
     if (plen < 0 || (size_t)plen >= sizeof c.path)
         return adse__yerr(err, ADSE_E_SPEC, name_n,
                           "the dotted name of '%s' is longer than %d characters", c.name,
                           ARCH_PATH_MAX - 1);
-    const char *const *const *fields = kind == COMP_BUFFER  ? buffer_fields
-                                       : kind == COMP_ARITH ? arith_fields
-                                                            : network_fields;
+    const char *const *const *fields = kind == ADSE__COMP_BUFFER  ? buffer_fields
+                                       : kind == ADSE__COMP_ARITH ? arith_fields
+                                                                  : network_fields;
     if ((st = check_attr_typos(attrs, c.name, fields, NULL, w->warnings, err))) return st;
     /* Own attributes first, then the inherited ones. */
     int k = 0;
@@ -1033,13 +1031,13 @@ static adse_status parse_component(walk *w, const adse__ynode *cn, adse_err *err
     bool own_attrs = adse__ynode_is_map(attrs);
 
     comp_rec *dst;
-    if (kind == COMP_NETWORK) {
+    if (kind == ADSE__COMP_NETWORK) {
         if (w->n_nets == ADSE_MAX_NETWORKS)
             return adse__yerr(err, ADSE_E_SPEC, cn,
                               "more than ADSE_MAX_NETWORKS (%d) network components",
                               ADSE_MAX_NETWORKS);
         dst = &w->nets[w->n_nets++];
-    } else if (kind == COMP_ARITH) {
+    } else if (kind == ADSE__COMP_ARITH) {
         if (w->has_arith)
             return adse__yerr(err, ADSE_E_SPEC, cn,
                               "more than one arithmetic component ('%s' and '%s')", w->arith.name,
@@ -1054,7 +1052,7 @@ static adse_status parse_component(walk *w, const adse__ynode *cn, adse_err *err
     }
     *dst = c;
     if (own_attrs) dst->attrs.owners[0] = dst->name;
-    return kind == COMP_BUFFER ? check_unmodeled(&dst->attrs, dst->name, err) : ADSE_OK;
+    return kind == ADSE__COMP_BUFFER ? check_unmodeled(&dst->attrs, dst->name, err) : ADSE_OK;
 }
 
 static adse_status parse_local(walk *w, const adse__ynode *node, const char *owner, adse_err *err)
@@ -1113,10 +1111,6 @@ static adse_status check_root(const adse__ypair *top, adse_err *err)
         return adse__yerr(err, ADSE_E_SPEC, adse__ynode_is_null(root) ? top->key : root,
                           "'%s' must be a mapping, got %s", top->key->text,
                           adse__ynode_kind_name(root));
-    if (adse__ymap_get(root, "nodes"))
-        return adse__yerr(err, ADSE_E_SPEC, adse__ymap_pair(root, "nodes")->key,
-                          "the v0.4 'nodes' architecture format is not supported; load the "
-                          "parsed-processed-input.yaml that timeloopfe writes instead");
     if (adse__ymap_get(root, "storage") || adse__ymap_get(root, "arithmetic"))
         return adse__yerr(err, ADSE_E_SPEC, root,
                           "the old 'storage'/'arithmetic' architecture format is not supported; "

@@ -68,6 +68,17 @@ typedef struct adse__arch_aliases {
 } adse__arch_aliases;
 extern const adse__arch_aliases adse__arch_alias;
 
+/* A component's kind from its class, as Timeloop's isBufferClass / isComputeClass /
+ * isNetworkClass (and timeloopfe's component factory) decide it: the first of these lists
+ * with a substring of klass. */
+typedef enum adse__comp_kind {
+    ADSE__COMP_OTHER,
+    ADSE__COMP_BUFFER, /* DRAM, SRAM, regfile, smartbuffer, storage */
+    ADSE__COMP_ARITH,  /* mac, intmac, fpmac, compute */
+    ADSE__COMP_NETWORK /* XY_NoC, Legacy, ReductionTree, SimpleMulticast */
+} adse__comp_kind;
+adse__comp_kind adse__arch_classify(const char *klass);
+
 /* `architecture:` (classic tree format v0.2-v0.4) -> arch, with fallback (PAT) energies or
  * the user's energy/area attributes, the estimator attributes (adse_est_attrs) and the
  * Accelergy table names (paths, owned by the caller, also on failure). What it accepts with

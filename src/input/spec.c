@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "input/internal.h"
+#include "input/v04.h"
 
 /* Top-level keys the loader converts, and keys it keeps in the tree for other tools
  * (Accelergy's inputs and summaries, timeloopfe's bookkeeping). */
@@ -370,6 +371,8 @@ static adse_status spec_new(const adse_spec_options *opts, adse_spec **out, adse
 
 static adse_status finish(adse_spec *spec, adse_status st, adse_spec **out, adse_err *err)
 {
+    if (st == ADSE_OK)
+        st = adse__v04_translate(spec->internal->doc, &spec->internal->warnings, err);
     if (st == ADSE_OK) st = convert(spec, err);
     if (st != ADSE_OK) {
         adse_spec_free(spec);

@@ -66,6 +66,8 @@ struct adse__ydoc {
     arena_block *arena;
     adse__ypair *top; /* malloc'd: the merged top level */
     int n_top, cap_top;
+    size_t n_built;         /* nodes made by the builder functions */
+    adse_status build_fail; /* why the last builder call failed */
 };
 
 adse_status adse__ydoc_new(adse__ydoc **out, adse_err *err)
@@ -154,6 +156,11 @@ static adse__ynode *new_node(pstate *ps, adse__ykind kind, yaml_mark_t mark)
     n->line = (int)mark.line + 1;
     n->column = (int)mark.column + 1;
     return n;
+}
+
+static const char *arena_tag(pstate *ps, const yaml_char_t *tag)
+{
+    return arena_strndup(ps->doc, (const char *)tag, strlen((const char *)tag));
 }
 
 static adse_status set_anchor(pstate *ps, const char *name, const adse__ynode *node)
@@ -487,6 +494,7 @@ static adse_status handle_event(pstate *ps, const yaml_event_t *ev, int *n_docs)
         n->len = ev->data.scalar.length;
         n->expanded = 1;
         n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+        if (ev->data.scalar.tag && !(n->tag = arena_tag(ps, ev->data.scalar.tag))) return nomem(ps);
         if (ev->data.scalar.anchor) {
             st = set_anchor(ps, (const char *)ev->data.scalar.anchor, n);
             if (st) return st;
@@ -512,11 +520,15 @@ static adse_status handle_event(pstate *ps, const yaml_event_t *ev, int *n_docs)
     case YAML_SEQUENCE_START_EVENT: {
         adse__ynode *n = new_node(ps, ADSE__YSEQ, ev->start_mark);
         if (!n) return nomem(ps);
+        if (ev->data.sequence_start.tag && !(n->tag = arena_tag(ps, ev->data.sequence_start.tag)))
+            return nomem(ps);
         return push_frame(ps, n, ev->data.sequence_start.anchor);
     }
     case YAML_MAPPING_START_EVENT: {
         adse__ynode *n = new_node(ps, ADSE__YMAP, ev->start_mark);
         if (!n) return nomem(ps);
+        if (ev->data.mapping_start.tag && !(n->tag = arena_tag(ps, ev->data.mapping_start.tag)))
+            return nomem(ps);
         return push_frame(ps, n, ev->data.mapping_start.anchor);
     }
     case YAML_SEQUENCE_END_EVENT:
@@ -617,6 +629,149 @@ adse_status adse__ydoc_add(adse__ydoc *doc, const char *text, size_t len, const 
         free(ps.anchors[i].name);
     free(ps.anchors);
     return st;
+}
+
+/* ---- building nodes ------------------------------------------------------------------ */
+
+static adse__ynode *build_node(adse__ydoc *doc, adse__ykind kind, const adse__ynode *at)
+{
+    if (doc->n_built >= ADSE_YAML_MAX_NODES) {
+        doc->build_fail = ADSE_E_SPEC;
+        return NULL;
+    }
+    adse__ynode *n = arena_alloc(&doc->arena, sizeof *n);
+    if (!n) {
+        doc->build_fail = ADSE_E_NOMEM;
+        return NULL;
+    }
+    doc->n_built++;
+    n->kind = kind;
+    if (at) {
+        n->file = at->file;
+        n->line = at->line;
+        n->column = at->column;
+    }
+    n->expanded = 1;
+    return n;
+}
+
+adse__ynode *adse__ynew_scalar(adse__ydoc *doc, const adse__ynode *at, const char *text, bool plain)
+{
+    adse__ynode *n = build_node(doc, ADSE__YSCALAR, at);
+    if (!n) return NULL;
+    n->len = strlen(text);
+    n->plain = plain;
+    if (!(n->text = arena_strndup(doc, text, n->len))) {
+        doc->build_fail = ADSE_E_NOMEM;
+        return NULL;
+    }
+    return n;
+}
+
+adse__ynode *adse__ynew_map(adse__ydoc *doc, const adse__ynode *at)
+{
+    return build_node(doc, ADSE__YMAP, at);
+}
+
+adse__ynode *adse__ynew_seq(adse__ydoc *doc, const adse__ynode *at)
+{
+    return build_node(doc, ADSE__YSEQ, at);
+}
+
+/* Room for one more slot of elem bytes in *slots (n used of *cap), in the arena. */
+static bool arena_grow(adse__ydoc *doc, void **slots, int n, int *cap, size_t elem)
+{
+    if (n < *cap) return true;
+    int nc = *cap ? *cap * 2 : 4;
+    void *p = arena_alloc(&doc->arena, (size_t)nc * elem);
+    if (!p) {
+        doc->build_fail = ADSE_E_NOMEM;
+        return false;
+    }
+    if (n) memcpy(p, *slots, (size_t)n * elem);
+    *slots = p;
+    *cap = nc;
+    return true;
+}
+
+bool adse__ymap_set(adse__ydoc *doc, adse__ynode *map, const char *key, const adse__ynode *key_at,
+                    const adse__ynode *value)
+{
+    if (!map || !value) return false; /* a failed builder call before this one */
+    for (int i = 0; i < map->n; i++) {
+        if (adse__ykey_eq(map->pairs[i].key->text, key)) {
+            ((adse__ypair *)map->pairs)[i].value = value;
+            map->expanded = sat_add(map->expanded, value->expanded);
+            return true;
+        }
+    }
+    adse__ynode *k = adse__ynew_scalar(doc, key_at ? key_at : map, key, true);
+    if (!k) return false;
+    void *slots = (void *)map->pairs;
+    if (!arena_grow(doc, &slots, map->n, &map->cap, sizeof *map->pairs)) return false;
+    adse__ypair *pairs = slots;
+    pairs[map->n].key = k;
+    pairs[map->n].value = value;
+    map->pairs = pairs;
+    map->n++;
+    map->expanded = sat_add(map->expanded, sat_add(1, value->expanded));
+    return true;
+}
+
+bool adse__yseq_push(adse__ydoc *doc, adse__ynode *seq, const adse__ynode *item)
+{
+    if (!seq || !item) return false;
+    void *slots = (void *)seq->items;
+    if (!arena_grow(doc, &slots, seq->n, &seq->cap, sizeof *seq->items)) return false;
+    const adse__ynode **items = slots;
+    items[seq->n++] = item;
+    seq->items = items;
+    seq->expanded = sat_add(seq->expanded, item->expanded);
+    return true;
+}
+
+bool adse__ydoc_set_top(adse__ydoc *doc, const char *key, const adse__ynode *key_at,
+                        const adse__ynode *value)
+{
+    if (!value) return false;
+    for (int i = 0; i < doc->n_top; i++) {
+        if (adse__ykey_eq(doc->top[i].key->text, key)) {
+            doc->top[i].value = value;
+            return true;
+        }
+    }
+    adse__ynode *k = adse__ynew_scalar(doc, key_at, key, true);
+    if (!k) return false;
+    if (!grow((void **)&doc->top, &doc->cap_top, doc->n_top + 1, sizeof *doc->top)) {
+        doc->build_fail = ADSE_E_NOMEM;
+        return false;
+    }
+    doc->top[doc->n_top].key = k;
+    doc->top[doc->n_top].value = value;
+    doc->n_top++;
+    return true;
+}
+
+void adse__ydoc_del_top(adse__ydoc *doc, const char *key)
+{
+    for (int i = 0; i < doc->n_top; i++) {
+        if (adse__ykey_eq(doc->top[i].key->text, key)) {
+            memmove(&doc->top[i], &doc->top[i + 1],
+                    (size_t)(doc->n_top - i - 1) * sizeof *doc->top);
+            doc->n_top--;
+            return;
+        }
+    }
+}
+
+adse_status adse__ydoc_build_status(const adse__ydoc *doc, const adse__ynode *at, adse_err *err)
+{
+    if (doc->build_fail == ADSE_E_SPEC)
+        return adse__yerr(err, ADSE_E_SPEC, at,
+                          "specification too large: the loader would build more than "
+                          "ADSE_YAML_MAX_NODES (%d) nodes",
+                          ADSE_YAML_MAX_NODES);
+    return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
 }
 
 /* ---- reading ------------------------------------------------------------------------- */

@@ -8,7 +8,8 @@
  *   - `<<` merge keys are resolved: a mapping holds its explicit pairs plus the merged
  *     pairs whose key it does not define itself (explicit keys win; among several merged
  *     mappings the earlier one wins, as in the YAML merge-key spec);
- *   - tags (`!Component`, `!!str`, ...) are dropped;
+ *   - tags are kept as written (`!Component`, `!Container`, `!!str` as libyaml resolves it,
+ *     `tag:yaml.org,2002:str`): timeloopfe's v0.4 architecture tells node kinds apart by them;
  *   - mapping keys are scalars and unique within one mapping, where keys that differ only
  *     in '-' versus '_' count as the same key (the loader treats them as one: `word-bits`
  *     is `word_bits`); every lookup below compares keys that way.
@@ -20,7 +21,11 @@
  * ADSE_YAML_MAX_DEPTH deep, and at most ADSE_YAML_MAX_NODES nodes in the document with every
  * alias expanded (a "billion laughs" of nested aliases is refused, not expanded). Duplicate
  * keys and merge keys are resolved by sorting, in O(n log n) for a mapping of n keys.
- * All nodes live in one arena owned by the adse__ydoc and are immutable after loading.
+ * All nodes live in one arena owned by the adse__ydoc and are immutable after loading. While
+ * a spec loads, the builder functions below add nodes made by the loader itself (the classic
+ * tree a v0.4 specification translates to, v04.h); each takes the position of the node it
+ * derives from, so that messages about it point at what the user wrote, and the nodes built
+ * per doc count towards ADSE_YAML_MAX_NODES like parsed ones.
  * Ownership: adse__ydoc_new returns an owned doc, freed with adse__ydoc_free (NULL ok);
  * every node and string pointer returned below is borrowed from the doc.
  * Thread-safety: a loaded doc is immutable and may be read from any thread.
@@ -64,6 +69,8 @@ struct adse__ynode {
     const adse__ypair *pairs;  /* mapping pairs, in document order */
     size_t expanded;           /* nodes of this subtree with every alias expanded (keys
                                   included), <= ADSE_YAML_MAX_NODES */
+    const char *tag;           /* the node's tag as written ("!Component"), or NULL */
+    int cap;                   /* builder only: slots allocated for items / pairs */
 };
 
 typedef struct adse__ydoc adse__ydoc;
@@ -79,6 +86,32 @@ void adse__ydoc_free(adse__ydoc *doc);
  * is not a mapping gives ADSE_E_SPEC. */
 adse_status adse__ydoc_add(adse__ydoc *doc, const char *text, size_t len, const char *name,
                            adse_err *err);
+
+/* ---- building nodes (while a spec loads) ---------------------------------------------- */
+
+/* A new scalar with a copy of text, at the position of at (NULL: no position); plain
+ * scalars read "", "~" and "null" as null, quoted ones never. NULL when out of memory or
+ * past ADSE_YAML_MAX_NODES (adse__ydoc_build_status says which). */
+adse__ynode *adse__ynew_scalar(adse__ydoc *doc, const adse__ynode *at, const char *text,
+                               bool plain);
+/* A new empty mapping / sequence at the position of at. */
+adse__ynode *adse__ynew_map(adse__ydoc *doc, const adse__ynode *at);
+adse__ynode *adse__ynew_seq(adse__ydoc *doc, const adse__ynode *at);
+/* Sets key (a copy of the text; the key node takes the position of key_at, else map's)
+ * to value in map: replaces the value of an equal key (adse__ykey_eq), else appends.
+ * false when out of memory or past the limit. */
+bool adse__ymap_set(adse__ydoc *doc, adse__ynode *map, const char *key, const adse__ynode *key_at,
+                    const adse__ynode *value);
+/* Appends item to seq. */
+bool adse__yseq_push(adse__ydoc *doc, adse__ynode *seq, const adse__ynode *item);
+/* Sets a top-level key of doc (replacing its value, or appending a new pair). */
+bool adse__ydoc_set_top(adse__ydoc *doc, const char *key, const adse__ynode *key_at,
+                        const adse__ynode *value);
+/* Removes a top-level key (nothing if absent). */
+void adse__ydoc_del_top(adse__ydoc *doc, const char *key);
+/* Why the last builder call returned NULL/false: ADSE_E_NOMEM or ADSE_E_SPEC (past
+ * ADSE_YAML_MAX_NODES built nodes), with the message in err. */
+adse_status adse__ydoc_build_status(const adse__ydoc *doc, const adse__ynode *at, adse_err *err);
 
 /* ---- reading ------------------------------------------------------------------------- */
 

@@ -1,0 +1,117 @@
+/*
+ * input/v04.h: timeloopfe's v0.4 specification -> the classic tree the loader reads
+ * (internal to the input layer).
+ *
+ * timeloopfe (Timeloop's Python front end) reads an architecture written as a `nodes:` list
+ * of tagged nodes (`!Container`, `!Component`, `!Parallel`, `!Hierarchical`, `!Pipelined`,
+ * `!Nothing`) with `spatial: {meshX, meshY}` fanouts and constraints inside the nodes, and
+ * writes for Timeloop the classic tree (`subtree`/`local`) with the constraints as one
+ * top-level list (its parsed-processed-input.yaml). adse does the same translation inside
+ * the loader, on the document tree, before the classic converters run: the architecture's
+ * value becomes the classic tree and the constraints its `constraints: {targets: [...]}`,
+ * so there is one home for every architecture and constraint rule (arch_yaml.c,
+ * constraints_yaml.c) and `adse convert` writes what was read. Every built node carries the
+ * position of the v0.4 text it comes from, so later errors point at what the user wrote.
+ *
+ * What is translated, as timeloopfe v4 does it (docs/v04.md):
+ *   - the node walk of its v4-to-v3 transpiler: containers place nothing but pass their
+ *     attributes down to every later component (first container: the root's attributes,
+ *     after the top-level `variables`); a node with a fanout (meshX * meshY > 1) places a
+ *     dummy storage level `inter_<name>_spatial` holding its spatial constraints; every
+ *     component gets `name[1..n]`, meshX and meshY of the mesh above it and, for storage
+ *     classes, timeloopfe's attribute defaults;
+ *   - the constraint processors: `factors_only`, `keep_only`/`bypass_only`, `*` for all
+ *     data spaces, the branch rule of `!Parallel` (a data space kept in one branch is
+ *     bypassed by every other), the permutation pruning (unit-factor and bound-1
+ *     dimensions first) and the dummy levels' constraints (every factor 1, bypass all).
+ * Without a problem in the files the constraints are not translated (the classic loader
+ * does not convert constraints without a problem either).
+ */
+#ifndef ADSE_INPUT_V04_H
+#define ADSE_INPUT_V04_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "adse/error.h"
+#include "adse/limits.h"
+#include "input/tree.h"
+#include "util/warnings.h"
+
+/* Translates doc in place when its architecture is a v0.4 `nodes` architecture (nothing
+ * otherwise). Must run before the classic converters read doc. */
+adse_status adse__v04_translate(adse__ydoc *doc, adse__warnings *warnings, adse_err *err);
+
+/* ---- between v04_arch.c and v04_constraints.c ---------------------------------------- */
+
+/* What the constraint translation needs from the problem (read from doc's `problem`). */
+typedef struct adse__v04_problem {
+    bool known;                          /* a problem with a readable shape */
+    int n_dims, n_ds;                    /* dimensions, data spaces */
+    const char *dims[ADSE_MAX_DIMS];     /* names, in shape order (borrowed) */
+    uint64_t bound[ADSE_MAX_DIMS];       /* instance value; 0 = not a number */
+    const char *ds[ADSE_MAX_DATASPACES]; /* data-space names, in shape order */
+} adse__v04_problem;
+
+#define ADSE__V04_MAX_FACTORS 32
+
+/* A temporal or spatial constraint of one node. */
+typedef struct adse__v04_iter {
+    const adse__ynode *at; /* the mapping as written, or NULL */
+    int n_factors;
+    struct {
+        char dim[ADSE_NAME_MAX];
+        int rel; /* adse__factor_rel */
+        uint64_t value;
+    } factors[ADSE__V04_MAX_FACTORS];
+    const adse__ynode *factors_at;
+    int n_perm;
+    const char *perm[ADSE__V04_MAX_FACTORS]; /* dimension names (borrowed), innermost first */
+    const adse__ynode *perm_at;
+    const adse__ypair *pass[8]; /* keys copied as written (split, default_max_factor, ...) */
+    int n_pass;
+} adse__v04_iter;
+
+/* The constraints of one node. */
+typedef struct adse__v04_cons {
+    const adse__ynode *at; /* `constraints` as written, or NULL */
+    adse__v04_iter temporal, spatial;
+    const adse__ynode *ds_at;      /* `dataspace` as written, or NULL */
+    uint32_t keep, bypass;         /* masks over the problem's data spaces */
+    const adse__ypair *ds_pass[2]; /* no_coalesce, as written */
+    int n_ds_pass;
+    const adse__ypair *overbooked; /* max_overbooked_proportion, as written */
+} adse__v04_cons;
+
+/* The classic architecture for the v0.4 architecture top->value (a mapping with `nodes`):
+ * *arch the classic tree (variables, the top-level `variables` mapping or NULL, open its
+ * root's attributes), *targets the constraint entries (empty without a known problem),
+ * *sparse the nodes' sparse_optimizations as targets (NULL when none). */
+adse_status adse__v04_arch(adse__ydoc *doc, const adse__ypair *top, const adse__ynode *variables,
+                           const adse__v04_problem *prob, adse__warnings *w, adse__ynode **arch,
+                           adse__ynode **targets, adse__ynode **sparse, adse_err *err);
+
+/* Reads the `constraints` mapping c of node `name` (NULL: none) into out, with the macros
+ * (factors_only, keep_only, bypass_only, '*') expanded for prob. */
+adse_status adse__v04_read_cons(const adse__ynode *c, const char *name,
+                                const adse__v04_problem *prob, adse__v04_cons *out, adse_err *err);
+
+/* Adds bypass to the dataspace constraint (error at `at` when a data space is kept). */
+adse_status adse__v04_add_bypass(adse__v04_cons *c, uint32_t bypass, const adse__v04_problem *prob,
+                                 const adse__ynode *at, adse_err *err);
+
+/* timeloopfe's permutation pruning: the dimensions with a factor `=1` and then those of
+ * bound 1, each put first (innermost) unless the permutation names it already. */
+void adse__v04_prune_perm(adse__v04_iter *it, const adse__v04_problem *prob);
+
+/* The dummy level's constraints: every factor 1 in shape order, bypass every data space. */
+void adse__v04_dummy_cons(adse__v04_cons *c, const adse__v04_problem *prob);
+
+/* Appends the classic entries of c for target to list (a sequence built in doc): spatial,
+ * temporal, then the data-space entry (type bypass), then max_overbooked_proportion; empty
+ * constraints give no entry. at positions entries without a source of their own. */
+adse_status adse__v04_emit_cons(adse__ydoc *doc, adse__ynode *list, const adse__v04_cons *c,
+                                const char *target, const adse__ynode *at,
+                                const adse__v04_problem *prob, adse_err *err);
+
+#endif

@@ -1,0 +1,469 @@
+/* The constraints written inside v0.4 nodes -> classic constraint entries (see v04.h). */
+#include "input/v04.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "input/factors.h"
+
+static const char *const group_keys[] = {"spatial", "temporal", "dataspace",
+                                         "max_overbooked_proportion", NULL};
+static const char *const iter_keys[] = {"factors",
+                                        "permutation",
+                                        "split",
+                                        "default_max_factor",
+                                        "default_min_factor",
+                                        "remainders",
+                                        "no_reuse",
+                                        "no_link_transfer",
+                                        "rmw_first_update",
+                                        "factors_only",
+                                        "maximize_dims",
+                                        "maximize_dims_capacity",
+                                        "no_iteration_over_dataspaces",
+                                        "must_iterate_over_dataspaces",
+                                        NULL};
+/* Copied as written: the classic constraint reader checks them (and refuses what adse
+ * cannot honour, such as a non-empty no_reuse). */
+static const char *const iter_pass[] = {
+    "split",    "default_max_factor", "default_min_factor", "remainders",
+    "no_reuse", "no_link_transfer",   "rmw_first_update",   NULL};
+static const char *const ds_keys[] = {"keep",      "bypass",      "no_coalesce",
+                                      "keep_only", "bypass_only", NULL};
+
+static bool in_list(const char *k, const char *const *list)
+{
+    for (; *list; list++)
+        if (adse__ykey_eq(k, *list)) return true;
+    return false;
+}
+
+static int dim_index(const adse__v04_problem *p, const char *name, size_t len)
+{
+    for (int i = 0; i < p->n_dims; i++)
+        if (strlen(p->dims[i]) == len && strncmp(p->dims[i], name, len) == 0) return i;
+    return -1;
+}
+
+static int find_factor(const adse__v04_iter *it, const char *dim, int rel)
+{
+    for (int i = 0; i < it->n_factors; i++)
+        if (strcmp(it->factors[i].dim, dim) == 0 && (rel < 0 || it->factors[i].rel == rel))
+            return i;
+    return -1;
+}
+
+/* Adds one factor; an equal one is a no-op, a different fixed value of the same dimension
+ * an error (timeloopfe's "re-specification"). */
+static adse_status add_factor(adse__v04_iter *it, const char *dim, size_t len, int rel,
+                              uint64_t value, const adse__ynode *at, adse_err *err)
+{
+    char name[ADSE_NAME_MAX];
+    if (len >= sizeof name)
+        return adse__yerr(err, ADSE_E_SPEC, at, "dimension name '%.*s' too long", (int)len, dim);
+    memcpy(name, dim, len);
+    name[len] = 0;
+    int i = find_factor(it, name, rel);
+    if (i >= 0) {
+        if (it->factors[i].value == value) return ADSE_OK;
+        return adse__yerr(err, ADSE_E_SPEC, at,
+                          "factor '%s' given twice with different values (%llu and %llu)", name,
+                          (unsigned long long)it->factors[i].value, (unsigned long long)value);
+    }
+    if (it->n_factors >= ADSE__V04_MAX_FACTORS)
+        return adse__yerr(err, ADSE_E_SPEC, at, "more than %d factors in one constraint",
+                          ADSE__V04_MAX_FACTORS);
+    i = it->n_factors++;
+    memcpy(it->factors[i].dim, name, len + 1);
+    it->factors[i].rel = rel;
+    it->factors[i].value = value;
+    return ADSE_OK;
+}
+
+/* One scalar of factors (tokens separated by spaces or commas) into it. */
+static adse_status read_factor_text(adse__v04_iter *it, const adse__ynode *s,
+                                    const adse__v04_problem *prob, adse_err *err)
+{
+    size_t pos = 0;
+    for (;;) {
+        adse__factor_token t;
+        adse__factor_lex r = adse__factor_next(s->text, &pos, true, UINT32_MAX, &t);
+        if (r == ADSE__FLEX_END) return ADSE_OK;
+        if (r != ADSE__FLEX_TOKEN || t.residual)
+            return adse__yerr_at(err, ADSE_E_SPEC, adse__ynode_char_pos(s, t.at),
+                                 "bad factor in '%s' (write each as X=n, X<=n or X>=n)", s->text);
+        if (prob->known && dim_index(prob, s->text + t.name_at, t.name_len) < 0)
+            return adse__yerr_at(err, ADSE_E_SPEC, adse__ynode_char_pos(s, t.name_at),
+                                 "factor for unknown dimension '%.*s' in '%s'", (int)t.name_len,
+                                 s->text + t.name_at, s->text);
+        adse_status st =
+            add_factor(it, s->text + t.name_at, t.name_len, (int)t.rel, t.value, s, err);
+        if (st) return st;
+    }
+}
+
+static adse_status read_factors(adse__v04_iter *it, const adse__ynode *v,
+                                const adse__v04_problem *prob, adse_err *err)
+{
+    if (adse__ynode_is_null(v)) return ADSE_OK;
+    if (adse__ynode_is_scalar(v)) return read_factor_text(it, v, prob, err);
+    if (!adse__ynode_is_seq(v))
+        return adse__yerr(err, ADSE_E_SPEC, v, "'factors' must be a list or a string, got %s",
+                          adse__ynode_kind_name(v));
+    for (int i = 0; i < v->n; i++) {
+        adse_status st;
+        if ((st = adse__yexpect(v->items[i], ADSE__YSCALAR, "factors", err))) return st;
+        if ((st = read_factor_text(it, v->items[i], prob, err))) return st;
+    }
+    return ADSE_OK;
+}
+
+static adse_status add_perm(adse__v04_iter *it, const char *name, const adse__ynode *at,
+                            const adse__v04_problem *prob, adse_err *err)
+{
+    if (prob->known) {
+        int d = dim_index(prob, name, strlen(name));
+        if (d < 0)
+            return adse__yerr(err, ADSE_E_SPEC, at, "unknown dimension '%s' in 'permutation'",
+                              name);
+        name = prob->dims[d]; /* borrowed from the problem: lives as long as the doc */
+    }
+    for (int i = 0; i < it->n_perm; i++)
+        if (strcmp(it->perm[i], name) == 0)
+            return adse__yerr(err, ADSE_E_SPEC, at, "dimension '%s' twice in 'permutation'", name);
+    if (it->n_perm >= ADSE__V04_MAX_FACTORS)
+        return adse__yerr(err, ADSE_E_SPEC, at, "'permutation' too long");
+    it->perm[it->n_perm++] = name;
+    return ADSE_OK;
+}
+
+/* A list of dimension names, or a string: split at commas, else one letter each. */
+static adse_status read_perm(adse__v04_iter *it, const adse__ynode *v,
+                             const adse__v04_problem *prob, adse_err *err)
+{
+    it->perm_at = v;
+    if (adse__ynode_is_null(v)) return ADSE_OK;
+    adse_status st;
+    if (adse__ynode_is_seq(v)) {
+        for (int i = 0; i < v->n; i++) {
+            if ((st = adse__yexpect(v->items[i], ADSE__YSCALAR, "permutation", err))) return st;
+            if ((st = add_perm(it, v->items[i]->text, v->items[i], prob, err))) return st;
+        }
+        return ADSE_OK;
+    }
+    if (!adse__ynode_is_scalar(v))
+        return adse__yerr(err, ADSE_E_SPEC, v, "'permutation' must be a list or a string, got %s",
+                          adse__ynode_kind_name(v));
+    /* Only prob->dims names survive add_perm, so single letters need no storage of their own
+     * when the problem is known; without one the constraints are not translated at all. */
+    if (!prob->known) return ADSE_OK;
+    const char *s = v->text;
+    bool commas = strchr(s, ',') != NULL;
+    size_t i = 0;
+    while (s[i]) {
+        size_t j = i;
+        if (commas)
+            while (s[j] && s[j] != ',')
+                j++;
+        else
+            j = i + 1;
+        size_t a = i, b = j;
+        while (a < b && (s[a] == ' ' || s[a] == '\t'))
+            a++;
+        while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t'))
+            b--;
+        if (b > a) {
+            int d = dim_index(prob, s + a, b - a);
+            if (d < 0)
+                return adse__yerr_at(err, ADSE_E_SPEC, adse__ynode_char_pos(v, a),
+                                     "unknown dimension '%.*s' in 'permutation'", (int)(b - a),
+                                     s + a);
+            if ((st = add_perm(it, prob->dims[d], v, prob, err))) return st;
+        }
+        i = s[j] ? j + (commas ? 1 : 0) : j;
+    }
+    return ADSE_OK;
+}
+
+/* A list of data-space names ('*': all) -> mask. */
+static adse_status read_ds_list(const adse__ynode *v, const char *what,
+                                const adse__v04_problem *prob, uint32_t *mask, adse_err *err)
+{
+    *mask = 0;
+    if (adse__ynode_is_null(v)) return ADSE_OK;
+    adse_status st;
+    if ((st = adse__yexpect(v, ADSE__YSEQ, what, err))) return st;
+    for (int i = 0; i < v->n; i++) {
+        const adse__ynode *x = v->items[i];
+        if ((st = adse__yexpect(x, ADSE__YSCALAR, what, err))) return st;
+        if (strcmp(x->text, "*") == 0) {
+            *mask |= (1u << prob->n_ds) - 1;
+            continue;
+        }
+        int d = -1;
+        for (int k = 0; k < prob->n_ds; k++)
+            if (strcmp(prob->ds[k], x->text) == 0) d = k;
+        if (d < 0)
+            return adse__yerr(err, ADSE_E_SPEC, x, "unknown data space '%s' in '%s'", x->text,
+                              what);
+        *mask |= 1u << d;
+    }
+    return ADSE_OK;
+}
+
+static adse_status read_iter(adse__v04_iter *it, const adse__ynode *v, const char *kind,
+                             const adse__v04_problem *prob, adse_err *err)
+{
+    char where[64];
+    snprintf(where, sizeof where, "a %s constraint", kind);
+    adse_status st = adse__yexpect(v, ADSE__YMAP, kind, err);
+    if (!st) st = adse__ycheck_keys(v, iter_keys, where, err);
+    if (st) return st;
+    it->at = v;
+    if ((st = read_factors(it, adse__ymap_get(v, "factors"), prob, err))) return st;
+    it->factors_at = adse__ymap_get(v, "factors");
+    const adse__ynode *p = adse__ymap_get(v, "permutation");
+    if (p && (st = read_perm(it, p, prob, err))) return st;
+    for (int i = 0; i < v->n; i++)
+        if (in_list(v->pairs[i].key->text, iter_pass) && it->n_pass < 8)
+            it->pass[it->n_pass++] = &v->pairs[i];
+    /* factors_only: the listed factors, every other dimension 1 (timeloopfe's macro). */
+    const adse__ynode *fo = adse__ymap_get(v, "factors_only");
+    if (fo && !adse__ynode_is_null(fo)) {
+        if ((st = read_factors(it, fo, prob, err))) return st;
+        if (!it->factors_at) it->factors_at = fo;
+        for (int d = 0; d < prob->n_dims; d++)
+            if (find_factor(it, prob->dims[d], -1) < 0 &&
+                (st = add_factor(it, prob->dims[d], strlen(prob->dims[d]), ADSE__FACTOR_EQ, 1, fo,
+                                 err)))
+                return st;
+    }
+    static const char *const unsupported[] = {"maximize_dims", "maximize_dims_capacity",
+                                              "no_iteration_over_dataspaces",
+                                              "must_iterate_over_dataspaces"};
+    for (size_t k = 0; k < sizeof unsupported / sizeof *unsupported; k++) {
+        const adse__ypair *u = adse__ymap_pair(v, unsupported[k]);
+        if (u && !adse__ynode_is_null(u->value))
+            return adse__yerr(err, ADSE_E_SPEC, u->key,
+                              "'%s' in a %s constraint is not supported yet; write the "
+                              "factors it stands for",
+                              u->key->text, kind);
+    }
+    return ADSE_OK;
+}
+
+static adse_status read_dataspace(adse__v04_cons *c, const adse__ynode *v,
+                                  const adse__v04_problem *prob, adse_err *err)
+{
+    adse_status st = adse__yexpect(v, ADSE__YMAP, "dataspace", err);
+    if (!st) st = adse__ycheck_keys(v, ds_keys, "a dataspace constraint", err);
+    if (st) return st;
+    c->ds_at = v;
+    uint32_t keep, bypass, keep_only, bypass_only;
+    if ((st = read_ds_list(adse__ymap_get(v, "keep"), "keep", prob, &keep, err)) ||
+        (st = read_ds_list(adse__ymap_get(v, "bypass"), "bypass", prob, &bypass, err)) ||
+        (st = read_ds_list(adse__ymap_get(v, "keep_only"), "keep_only", prob, &keep_only, err)) ||
+        (st = read_ds_list(adse__ymap_get(v, "bypass_only"), "bypass_only", prob, &bypass_only,
+                           err)))
+        return st;
+    uint32_t all = (1u << prob->n_ds) - 1;
+    if (adse__ymap_get(v, "keep_only")) {
+        keep |= keep_only;
+        bypass |= all & ~keep_only;
+    }
+    if (adse__ymap_get(v, "bypass_only")) {
+        bypass |= bypass_only;
+        keep |= all & ~bypass_only;
+    }
+    if (keep & bypass) {
+        int d = __builtin_ctz(keep & bypass);
+        return adse__yerr(err, ADSE_E_SPEC, v, "data space '%s' both kept and bypassed",
+                          prob->ds[d]);
+    }
+    c->keep = keep;
+    c->bypass = bypass;
+    const adse__ypair *nc = adse__ymap_pair(v, "no_coalesce");
+    if (nc) c->ds_pass[c->n_ds_pass++] = nc;
+    return ADSE_OK;
+}
+
+adse_status adse__v04_read_cons(const adse__ynode *c, const char *name,
+                                const adse__v04_problem *prob, adse__v04_cons *out, adse_err *err)
+{
+    memset(out, 0, sizeof *out);
+    if (adse__ynode_is_null(c)) return ADSE_OK;
+    char where[ADSE_NAME_MAX + 32];
+    snprintf(where, sizeof where, "the constraints of '%s'", name);
+    adse_status st = adse__yexpect(c, ADSE__YMAP, "constraints", err);
+    if (!st) st = adse__ycheck_keys(c, group_keys, where, err);
+    if (st) return st;
+    out->at = c;
+    const adse__ynode *v;
+    if ((v = adse__ymap_get(c, "temporal")) && !adse__ynode_is_null(v) &&
+        (st = read_iter(&out->temporal, v, "temporal", prob, err)))
+        return st;
+    if ((v = adse__ymap_get(c, "spatial")) && !adse__ynode_is_null(v) &&
+        (st = read_iter(&out->spatial, v, "spatial", prob, err)))
+        return st;
+    if ((v = adse__ymap_get(c, "dataspace")) && !adse__ynode_is_null(v) &&
+        (st = read_dataspace(out, v, prob, err)))
+        return st;
+    const adse__ypair *ob = adse__ymap_pair(c, "max_overbooked_proportion");
+    if (ob && !adse__ynode_is_null(ob->value)) out->overbooked = ob;
+    return ADSE_OK;
+}
+
+adse_status adse__v04_add_bypass(adse__v04_cons *c, uint32_t bypass, const adse__v04_problem *prob,
+                                 const adse__ynode *at, adse_err *err)
+{
+    if (c->keep & bypass) {
+        int d = __builtin_ctz(c->keep & bypass);
+        return adse__yerr(err, ADSE_E_SPEC, at,
+                          "data space '%s' is kept here but bypassed by its '!Parallel' branch",
+                          prob->ds[d]);
+    }
+    c->bypass |= bypass;
+    return ADSE_OK;
+}
+
+void adse__v04_prune_perm(adse__v04_iter *it, const adse__v04_problem *prob)
+{
+    const char *add[2 * ADSE__V04_MAX_FACTORS];
+    int n_add = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        int n = pass == 0 ? it->n_factors : prob->n_dims;
+        for (int i = 0; i < n; i++) {
+            const char *d = NULL;
+            if (pass == 0) {
+                if (it->factors[i].rel != ADSE__FACTOR_EQ || it->factors[i].value != 1) continue;
+                int k = dim_index(prob, it->factors[i].dim, strlen(it->factors[i].dim));
+                if (k < 0) continue;
+                d = prob->dims[k];
+            } else {
+                if (prob->bound[i] != 1) continue;
+                d = prob->dims[i];
+            }
+            bool have = false;
+            for (int k = 0; k < it->n_perm && !have; k++)
+                have = strcmp(it->perm[k], d) == 0;
+            for (int k = 0; k < n_add && !have; k++)
+                have = strcmp(add[k], d) == 0;
+            if (!have) add[n_add++] = d;
+        }
+    }
+    if (it->n_perm + n_add > ADSE__V04_MAX_FACTORS) return; /* cannot happen: <= n_dims */
+    /* Each is inserted at the front in turn, so the last one found ends innermost. */
+    memmove(&it->perm[n_add], &it->perm[0], (size_t)it->n_perm * sizeof *it->perm);
+    for (int k = 0; k < n_add; k++)
+        it->perm[n_add - 1 - k] = add[k];
+    it->n_perm += n_add;
+}
+
+void adse__v04_dummy_cons(adse__v04_cons *c, const adse__v04_problem *prob)
+{
+    memset(c, 0, sizeof *c);
+    for (int d = 0; d < prob->n_dims; d++) {
+        snprintf(c->temporal.factors[d].dim, sizeof c->temporal.factors[d].dim, "%s",
+                 prob->dims[d]);
+        c->temporal.factors[d].rel = ADSE__FACTOR_EQ;
+        c->temporal.factors[d].value = 1;
+        c->temporal.perm[d] = prob->dims[d];
+    }
+    c->temporal.n_factors = prob->n_dims;
+    c->temporal.n_perm = prob->n_dims;
+    c->bypass = (1u << prob->n_ds) - 1;
+}
+
+/* ---- emission ------------------------------------------------------------------------ */
+
+#define BUILD(x)                                                                                   \
+    do {                                                                                           \
+        if (!(x)) return adse__ydoc_build_status(doc, at, err);                                    \
+    } while (0)
+
+static bool iter_empty(const adse__v04_iter *it)
+{
+    return !it->n_factors && !it->n_perm && !it->n_pass;
+}
+
+static adse_status emit_iter(adse__ydoc *doc, adse__ynode *list, const adse__v04_iter *it,
+                             const char *type, const char *target, const adse__ynode *at,
+                             adse_err *err)
+{
+    if (iter_empty(it)) return ADSE_OK;
+    if (it->at) at = it->at;
+    adse__ynode *e = adse__ynew_map(doc, at);
+    BUILD(e);
+    BUILD(adse__ymap_set(doc, e, "type", at, adse__ynew_scalar(doc, at, type, true)));
+    if (it->n_factors) {
+        char buf[ADSE__V04_MAX_FACTORS * (ADSE_NAME_MAX + 24)];
+        size_t len = 0;
+        static const char *const rel[] = {"=", "<=", ">="};
+        for (int i = 0; i < it->n_factors; i++)
+            len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s%s%llu", i ? "," : "",
+                                    it->factors[i].dim, rel[it->factors[i].rel],
+                                    (unsigned long long)it->factors[i].value);
+        const adse__ynode *fat = it->factors_at ? it->factors_at : at;
+        BUILD(adse__ymap_set(doc, e, "factors", fat, adse__ynew_scalar(doc, fat, buf, false)));
+    }
+    if (it->n_perm) {
+        char buf[ADSE__V04_MAX_FACTORS * ADSE_NAME_MAX];
+        size_t len = 0;
+        for (int i = 0; i < it->n_perm; i++)
+            len += (size_t)snprintf(buf + len, sizeof buf - len, "%s", it->perm[i]);
+        const adse__ynode *pat = it->perm_at ? it->perm_at : at;
+        BUILD(adse__ymap_set(doc, e, "permutation", pat, adse__ynew_scalar(doc, pat, buf, false)));
+    }
+    for (int i = 0; i < it->n_pass; i++)
+        BUILD(adse__ymap_set(doc, e, it->pass[i]->key->text, it->pass[i]->key, it->pass[i]->value));
+    BUILD(adse__ymap_set(doc, e, "target", at, adse__ynew_scalar(doc, at, target, false)));
+    BUILD(adse__yseq_push(doc, list, e));
+    return ADSE_OK;
+}
+
+static adse__ynode *ds_seq(adse__ydoc *doc, const adse__ynode *at, uint32_t mask,
+                           const adse__v04_problem *prob)
+{
+    adse__ynode *s = adse__ynew_seq(doc, at);
+    for (int d = 0; s && d < prob->n_ds; d++)
+        if (mask & (1u << d) &&
+            !adse__yseq_push(doc, s, adse__ynew_scalar(doc, at, prob->ds[d], false)))
+            return NULL;
+    return s;
+}
+
+adse_status adse__v04_emit_cons(adse__ydoc *doc, adse__ynode *list, const adse__v04_cons *c,
+                                const char *target, const adse__ynode *at,
+                                const adse__v04_problem *prob, adse_err *err)
+{
+    adse_status st;
+    if ((st = emit_iter(doc, list, &c->spatial, "spatial", target, at, err))) return st;
+    if ((st = emit_iter(doc, list, &c->temporal, "temporal", target, at, err))) return st;
+    if (c->keep || c->bypass || c->n_ds_pass) {
+        const adse__ynode *dat = c->ds_at ? c->ds_at : at;
+        adse__ynode *e = adse__ynew_map(doc, dat);
+        BUILD(e);
+        BUILD(adse__ymap_set(doc, e, "type", dat, adse__ynew_scalar(doc, dat, "bypass", true)));
+        if (c->keep) BUILD(adse__ymap_set(doc, e, "keep", dat, ds_seq(doc, dat, c->keep, prob)));
+        if (c->bypass)
+            BUILD(adse__ymap_set(doc, e, "bypass", dat, ds_seq(doc, dat, c->bypass, prob)));
+        for (int i = 0; i < c->n_ds_pass; i++)
+            BUILD(adse__ymap_set(doc, e, c->ds_pass[i]->key->text, c->ds_pass[i]->key,
+                                 c->ds_pass[i]->value));
+        BUILD(adse__ymap_set(doc, e, "target", dat, adse__ynew_scalar(doc, dat, target, false)));
+        BUILD(adse__yseq_push(doc, list, e));
+    }
+    if (c->overbooked) {
+        const adse__ynode *oat = c->overbooked->key;
+        adse__ynode *e = adse__ynew_map(doc, oat);
+        BUILD(e);
+        BUILD(adse__ymap_set(doc, e, "type", oat,
+                             adse__ynew_scalar(doc, oat, "max_overbooked_proportion", true)));
+        const adse__ynode *v = c->overbooked->value;
+        const adse__ynode *prop = adse__ynode_is_map(v) ? adse__ymap_get(v, "proportion") : v;
+        if (prop) BUILD(adse__ymap_set(doc, e, "proportion", oat, prop));
+        BUILD(adse__ymap_set(doc, e, "target", oat, adse__ynew_scalar(doc, oat, target, false)));
+        BUILD(adse__yseq_push(doc, list, e));
+    }
+    return ADSE_OK;
+}

@@ -1,0 +1,237 @@
+/*
+ * timeloopfe's v0.4 specification (src/input/v04*.c, docs/v04.md): the `nodes` architecture
+ * and the constraints inside its nodes, translated by the loader.
+ *
+ * The oracle is what timeloopfe itself made of the same files: each example design's
+ * parsed-processed-input.yaml (tests/data/timeloop-golden/exercises-refs), published beside
+ * Timeloop's outputs. Loading the v0.4 files must give the same architecture, problem,
+ * constraints and mapper settings as loading that file. (The published stats.txt of the same
+ * designs from the v0.4 files are test_golden.c's v04/ cases.)
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "adse/adse.h"
+
+static const char *const designs[] = {"eyeriss_like", "simba_like", "simple_output_stationary",
+                                      "simple_weight_stationary"};
+
+static adse_spec *load_v04(const char *design)
+{
+    char arch[256];
+    snprintf(arch, sizeof arch, "v04/example_designs/%s/arch.yaml", design);
+    const char *files[] = {testutil_path(arch),
+                           testutil_path("v04/example_designs/_include/default_problem.yaml"),
+                           testutil_path("v04/example_designs/variables.yaml"),
+                           testutil_path("v04/example_designs/_include/mapper.yaml")};
+    return testutil_load_files_ok(files, 4, NULL);
+}
+
+static adse_spec *load_processed(const char *design)
+{
+    char p[512];
+    snprintf(p, sizeof p,
+             "timeloop-golden/exercises-refs/example_designs__example_designs__%s__ref_outputs__"
+             "default_problem/parsed-processed-input.yaml",
+             design);
+    const char *files[] = {testutil_path(p)};
+    return testutil_load_files_ok(files, 1, NULL);
+}
+
+/* Equal but for where each part was declared (the files differ). */
+static bool same_arch(const adse_arch *a, const adse_arch *b)
+{
+    adse_arch *x = malloc(sizeof *x), *y = malloc(sizeof *y);
+    assert_true(x && y);
+    *x = *a;
+    *y = *b;
+    adse_arch *both[2] = {x, y};
+    for (int k = 0; k < 2; k++) {
+        memset(&both[k]->arith.pos, 0, sizeof both[k]->arith.pos);
+        for (int l = 0; l < ADSE_MAX_LEVELS; l++)
+            memset(&both[k]->levels[l].pos, 0, sizeof both[k]->levels[l].pos);
+        for (int n = 0; n < ADSE_MAX_NETWORKS; n++)
+            memset(&both[k]->networks[n].pos, 0, sizeof both[k]->networks[n].pos);
+    }
+    bool same = memcmp(x, y, sizeof *x) == 0;
+    free(x);
+    free(y);
+    return same;
+}
+
+static void same_as_timeloopfe(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof designs / sizeof *designs; i++) {
+        adse_spec *a = load_v04(designs[i]), *b = load_processed(designs[i]);
+        assert_true(a->has_arch && a->has_problem && a->has_constraints && a->has_mapper);
+        assert_int_equal(a->arch.n_levels, b->arch.n_levels);
+        for (int l = 0; l < a->arch.n_levels; l++) {
+            assert_string_equal(a->arch.levels[l].name, b->arch.levels[l].name);
+            assert_string_equal(adse_spec_table_name(a, l), adse_spec_table_name(b, l));
+        }
+        if (!same_arch(&a->arch, &b->arch)) fail_msg("%s: the architectures differ", designs[i]);
+        if (memcmp(&a->problem, &b->problem, sizeof a->problem) != 0)
+            fail_msg("%s: the problems differ", designs[i]);
+        for (int l = 0; l < a->arch.n_levels; l++) {
+            const adse_constraints *x = &a->constraints, *y = &b->constraints;
+            if (memcmp(&x->temporal[l], &y->temporal[l], sizeof x->temporal[l]) ||
+                memcmp(&x->spatial[l], &y->spatial[l], sizeof x->spatial[l]))
+                fail_msg("%s: the constraints of level %s differ", designs[i],
+                         a->arch.levels[l].name);
+        }
+        if (memcmp(&a->constraints, &b->constraints, sizeof a->constraints) != 0)
+            fail_msg("%s: the keep/bypass constraints differ", designs[i]);
+        assert_int_equal(a->mapper.n_metrics, b->mapper.n_metrics);
+        assert_int_equal(a->mapper.metrics[0], b->mapper.metrics[0]);
+        assert_int_equal(a->mapper.threads, b->mapper.threads);
+        adse_spec_free(a);
+        adse_spec_free(b);
+    }
+}
+
+/* A component with its own fanout: timeloopfe places a dummy level above it that holds its
+ * spatial constraints; the mesh multiplies below. Containers pass their attributes down. */
+static const char *const fanout_arch =
+    "architecture:\n"
+    "  version: 0.4\n"
+    "  nodes:\n"
+    "  - !Container {name: sys, attributes: {technology: 45nm, datawidth: 8}}\n"
+    "  - !Component\n"
+    "    name: DRAM\n"
+    "    class: DRAM\n"
+    "    attributes: {width: 64, depth: 1024}\n"
+    "  - !Component\n"
+    "    name: buf\n"
+    "    class: SRAM\n"
+    "    spatial: {meshX: 4}\n"
+    "    attributes: {width: 64, depth: 64}\n"
+    "    constraints:\n"
+    "      spatial: {factors: [C=4]}\n"
+    "  - !Component {name: mac, class: intmac}\n";
+static const char *const small_problem = "problem:\n"
+                                         "  instance: {C: 8, K: 2}\n"
+                                         "  shape:\n"
+                                         "    dimensions: [C, K]\n"
+                                         "    data_spaces:\n"
+                                         "    - {name: A, projection: [[[C]]]}\n"
+                                         "    - {name: B, projection: [[[C]], [[K]]]}\n"
+                                         "    - {name: Z, projection: [[[K]]], read_write: true}\n";
+
+static void component_fanout(void **state)
+{
+    (void)state;
+    const char *texts[] = {fanout_arch, small_problem};
+    const char *names[] = {"arch.yaml", "prob.yaml"};
+    adse_spec *s = testutil_load_strings_ok(texts, names, 2, NULL);
+    assert_int_equal(s->arch.n_levels, 3);
+    assert_string_equal(s->arch.levels[2].name, "DRAM");
+    assert_string_equal(s->arch.levels[1].name, "inter_buf_spatial");
+    assert_string_equal(s->arch.levels[0].name, "buf");
+    assert_int_equal(s->arch.levels[1].instances, 1);
+    assert_int_equal(s->arch.levels[0].instances, 4);
+    assert_int_equal(s->arch.levels[0].word_bits, 8); /* datawidth from the container */
+    assert_string_equal(s->arch.levels[0].technology, "45nm");
+    /* buf's spatial factor is the dummy's; the dummy keeps nothing, all its factors are 1 */
+    assert_int_equal(s->constraints.spatial[1].factor_eq[0], 4);
+    assert_int_equal(s->constraints.temporal[1].factor_eq[0], 1);
+    assert_int_equal(s->constraints.temporal[1].factor_eq[1], 1);
+    assert_int_equal(s->constraints.keep_fixed[0] & 2, 2);
+    assert_int_equal(s->constraints.keep_value[0] & 2, 0);
+    adse_spec_free(s);
+}
+
+/* Loads texts and expects an error at name:line:column with this message. */
+static void expect_error(const char *arch, const char *file, int line, int column, const char *msg)
+{
+    const char *texts[] = {arch, small_problem};
+    const char *names[] = {"arch.yaml", "prob.yaml"};
+    adse_spec *s = NULL;
+    adse_err e;
+    adse_status st = adse_spec_load_strings(texts, names, 2, &s, &e);
+    char b[1200];
+    if (st != ADSE_E_SPEC || strcmp(e.file, file) != 0 || e.line != line || e.column != column ||
+        strcmp(e.msg, msg) != 0) {
+        print_error("got    %s\nwanted %s:%d:%d: %s\n", adse_err_format(&e, b, sizeof b), file,
+                    line, column, msg);
+        adse_spec_free(s);
+        fail();
+    }
+}
+
+static void errors(void **state)
+{
+    (void)state;
+    expect_error("architecture:\n  nodes:\n  - {name: x, class: DRAM}\n", "arch.yaml", 3, 5,
+                 "node without a tag: write !Container, !Component, !Parallel or !Nothing "
+                 "before it");
+    expect_error("architecture:\n  nodes:\n  - !Component {name: x, class: DRAM, "
+                 "attributes: {depth: 8, width: 8}, constraints: {dataspace: {keep: [Q]}}}\n",
+                 "arch.yaml", 3, 106, "unknown data space 'Q' in 'keep'");
+    expect_error(
+        "architecture:\n  nodes:\n  - !Component {name: d, class: DRAM}\n"
+        "  - !Parallel\n    nodes:\n"
+        "    - !Component {name: a, class: SRAM, constraints: {dataspace: {keep: [A, B]}}}\n"
+        "    - !Component {name: b, class: SRAM, constraints: {dataspace: {keep: [A, Z]}}}\n",
+        "arch.yaml", 7, 7,
+        "data space 'A' is kept in two branches of a !Parallel (each data space can be "
+        "kept in one branch only)");
+    expect_error("architecture:\n  nodes:\n  - !Component {name: d, class: DRAM}\n"
+                 "  - !Parallel\n    nodes:\n    - !Container {name: c}\n",
+                 "arch.yaml", 6, 5,
+                 "no branch of this !Parallel keeps 'A': keep it in one branch (or add a branch "
+                 "'!Nothing {constraints: {dataspace: {keep: [A]}}}' to bypass them all)");
+    expect_error("architecture:\n  nodes:\n  - !Component {name: d, class: DRAM}\n"
+                 "  - !Parallel\n    nodes:\n"
+                 "    - !Container {name: c, constraints: {dataspace: {keep: ['*']}}}\n",
+                 "arch.yaml", 6, 7,
+                 "a !Container inside a !Parallel is not supported (as in "
+                 "timeloopfe): 'c'");
+    expect_error("architecture:\n  nodes:\n  - !Component {name: d, class: DRAM}\n"
+                 "  - !Component {name: m, class: widget}\n",
+                 "arch.yaml", 4, 33,
+                 "unknown class 'widget' of 'm': timeloopfe needs a class name that contains "
+                 "DRAM, SRAM, regfile, smartbuffer or storage (storage), mac or compute "
+                 "(compute), XY_NoC, Legacy, ReductionTree or SimpleMulticast (network), or "
+                 "nothing");
+    expect_error("architecture:\n  nodes:\n  - !Container {name: c, spatial: {meshX: 0}}\n",
+                 "arch.yaml", 3, 43, "'meshX' of 'c' must be a positive integer, got '0'");
+    expect_error("architecture:\n  nodes:\n  - !Component {name: d, class: DRAM, constraints: "
+                 "{temporal: {factors: [C=2], maximize_dims: [[K]]}}}\n",
+                 "arch.yaml", 3, 80,
+                 "'maximize_dims' in a temporal constraint is not supported yet; write the "
+                 "factors it stands for");
+}
+
+/* The YAML tree keeps tags: the architecture is told apart by them. */
+static void container_warning(void **state)
+{
+    (void)state;
+    const char *arch = "architecture:\n  nodes:\n"
+                       "  - !Container {name: c, constraints: {temporal: {factors: [C=1]}}}\n"
+                       "  - !Component {name: d, class: DRAM, attributes: {depth: 8, width: 16}}\n"
+                       "  - !Component {name: m, class: intmac}\n";
+    const char *texts[] = {arch, small_problem};
+    const char *names[] = {"arch.yaml", "prob.yaml"};
+    adse_spec *s = testutil_load_strings_ok(texts, names, 2, NULL);
+    bool found = false;
+    for (int i = 0; i < adse_spec_warning_count(s); i++)
+        found |= strstr(adse_spec_warning(s, i)->msg, "of container 'c' ignored") != NULL;
+    assert_true(found);
+    adse_spec_free(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(same_as_timeloopfe),
+        cmocka_unit_test(component_fanout),
+        cmocka_unit_test(errors),
+        cmocka_unit_test(container_warning),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
