@@ -131,6 +131,21 @@ static adse_status w_svg(FILE *f, const adse_search *s, const void *ctx)
     (void)ctx;
     return adse_report_search_svg(f, s);
 }
+static adse_status w_pareto_csv(FILE *f, const adse_search *s, const void *ctx)
+{
+    (void)ctx;
+    return adse_report_search_pareto_csv(f, s);
+}
+static adse_status w_pareto_svg(FILE *f, const adse_search *s, const void *ctx)
+{
+    (void)ctx;
+    return adse_report_search_pareto_svg(f, s);
+}
+static adse_status w_hv_svg(FILE *f, const adse_search *s, const void *ctx)
+{
+    (void)ctx;
+    return adse_report_search_hypervolume_svg(f, s);
+}
 static adse_status w_json(FILE *f, const adse_search *s, const void *ctx)
 {
     (void)ctx;
@@ -477,6 +492,10 @@ static int keep_network_layers(adse_search *s)
 /* The result files of a finished run in dir; -1 after printing the error. */
 static int write_results(const char *dir, adse_search *s)
 {
+    if (adse_search_objective_count(s) && (write_out(dir, "pareto.csv", w_pareto_csv, s, NULL) ||
+                                           write_out(dir, "pareto.svg", w_pareto_svg, s, NULL) ||
+                                           write_out(dir, "hypervolume.svg", w_hv_svg, s, NULL)))
+        return -1;
     if (write_out(dir, "history.csv", w_history, s, NULL) ||
         write_out(dir, "convergence.svg", w_svg, s, NULL) ||
         write_out(dir, "report.md", w_md, s, NULL) ||

@@ -13,6 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+#include <jansson.h>
 
 #include "adse/adse.h"
 #include "adse/search.h"
@@ -299,13 +302,188 @@ static void test_mesh_pes(void **state)
                  "X * Y one of its PE counts");
 }
 
+/* ---- the command: pareto.csv, the plots, --json --------------------------------------- */
+
+/* Field k (0-based) of a CSV line into buf (the fields read here hold no quotes or commas). */
+static const char *csv_field(const char *line, int k, char *buf, size_t size)
+{
+    for (int i = 0; i < k && line; i++) {
+        line = strchr(line, ',');
+        if (line) line++;
+    }
+    size_t n = line ? strcspn(line, ",\n") : 0;
+    if (n >= size) n = size - 1;
+    memcpy(buf, line ? line : "", n);
+    buf[n] = 0;
+    return buf;
+}
+
+static int column_of(const char *header, const char *name)
+{
+    char buf[64];
+    for (int k = 0; k < 64; k++)
+        if (strcmp(csv_field(header, k, buf, sizeof buf), name) == 0) return k;
+    fail_msg("no column '%s' in '%s'", name, header);
+    return -1;
+}
+
+/* pareto.csv recomputed from history.csv alone: the header, then the feasible rows no other
+ * feasible row beats (cycles and area no larger, one smaller), of equal ones the first. */
+static char *front_from_history(const char *hist)
+{
+    const char *lines[4096] = {hist};
+    int n = 0;
+    for (const char *p = hist; *p && n < 4096; p = strchr(p, '\n') + 1) {
+        lines[n++] = p;
+        if (!strchr(p, '\n')) break;
+    }
+    int cf = column_of(lines[0], "feasible"), ce = column_of(lines[0], "cycles"),
+        ca = column_of(lines[0], "area_um2");
+    double *e = calloc((size_t)n, sizeof *e), *a = calloc((size_t)n, sizeof *a);
+    bool *ok = calloc((size_t)n, sizeof *ok);
+    char buf[64];
+    for (int i = 1; i < n; i++) {
+        ok[i] = strcmp(csv_field(lines[i], cf, buf, sizeof buf), "1") == 0;
+        e[i] = strtod(csv_field(lines[i], ce, buf, sizeof buf), NULL);
+        a[i] = strtod(csv_field(lines[i], ca, buf, sizeof buf), NULL);
+    }
+    size_t cap = strlen(hist) + 1, used = 0;
+    char *out = malloc(cap);
+    for (int i = 0; i < n; i++) {
+        bool keep = i == 0;
+        if (i > 0 && ok[i]) {
+            keep = true;
+            for (int j = 1; j < n && keep; j++) {
+                if (j == i || !ok[j]) continue;
+                bool same = e[j] == e[i] && a[j] == a[i];
+                keep = same ? j > i : !(e[j] <= e[i] && a[j] <= a[i]);
+            }
+        }
+        if (!keep) continue;
+        size_t len = strcspn(lines[i], "\n") + 1;
+        memcpy(out + used, lines[i], len);
+        used += len;
+    }
+    out[used] = 0;
+    free(e);
+    free(a);
+    free(ok);
+    return out;
+}
+
+static char *read_at(const char *dir, const char *rel)
+{
+    char p[512];
+    snprintf(p, sizeof p, "%s/%s", dir, rel);
+    return testutil_read_file(p);
+}
+
+static void test_mo_cli(void **state)
+{
+    (void)state;
+    char dir[256], spec[512], text[4096];
+    assert_int_equal(testutil_mkdtemp(dir, sizeof dir, "adse-search-mo"), 0);
+    const char *seed = testutil_path(SEED_DIR);
+    snprintf(
+        text, sizeof text,
+        "design:\n  architecture: %s/arch/eyeriss_like.yaml\n"
+        "  constraints: [%s/constraints/eyeriss_like_arch_constraints.yaml,\n"
+        "                %s/constraints/eyeriss_like_map_constraints.yaml]\n"
+        "  mapper: %s/mapper.yaml\n"
+        "workload: %s\n"
+        "parameters:\n"
+        "  - {name: mesh, mesh: {pes: [64, 96, 168]}}\n"
+        "  - {name: glb_depth, component: shared_glb, attribute: depth, values: [1024, 4096]}\n"
+        "  - {name: glb_width, component: shared_glb, attribute: width, values: [32, 64]}\n"
+        "  - {name: psum_depth, component: psum_spad, attribute: depth, values: [8, 16]}\n"
+        "budgets: {onchip_bits: baseline}\n"
+        "objectives: [cycles, area]\n"
+        "ga: {population: 8, generations: 4, seed: 3}\n"
+        "references:\n  - {name: poster optimal, genes: {mesh: 4x42, glb_depth: 1024}}\n",
+        seed, seed, seed, seed, testutil_path("search/small_prob.yaml"));
+    snprintf(spec, sizeof spec, "%s/mo.yaml", dir);
+    FILE *f = fopen(spec, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+
+    testutil_run r = testutil_cli(dir, "search -o %s/t1 --threads 1 %s", dir, spec);
+    if (r.status != 0) testutil_run_show(&r);
+    assert_int_equal(r.status, 0);
+    testutil_run_free(&r);
+    r = testutil_cli(dir, "search -o %s/t2 --threads 2 %s", dir, spec);
+    assert_int_equal(r.status, 0);
+    testutil_run_free(&r);
+    char d1[300], d2[300], dk[300];
+    snprintf(d1, sizeof d1, "%s/t1", dir);
+    snprintf(d2, sizeof d2, "%s/t2", dir);
+    snprintf(dk, sizeof dk, "%s/k", dir);
+    char *h1 = read_at(d1, "history.csv"), *p1 = read_at(d1, "pareto.csv");
+    char *h2 = read_at(d2, "history.csv"), *p2 = read_at(d2, "pareto.csv");
+    assert_non_null(h1);
+    assert_non_null(p1);
+    assert_string_equal(h1, h2); /* 1 and 2 threads */
+    assert_string_equal(p1, p2);
+    char *want = front_from_history(h1);
+    assert_string_equal(p1, want); /* the front, recomputed from history.csv alone */
+    int rows = 0;
+    for (const char *c = p1; *c; c++)
+        rows += *c == '\n';
+    rows--; /* the header */
+    assert_true(rows >= 2);
+
+    /* killed after generation 1, resumed: the same files */
+    r = testutil_cli(dir, "search -o %s --stop-after 1 %s", dk, spec);
+    assert_int_equal(r.status, 0);
+    testutil_run_free(&r);
+    r = testutil_cli(dir, "search --resume %s %s", dk, spec);
+    assert_int_equal(r.status, 0);
+    testutil_run_free(&r);
+    char *hk = read_at(dk, "history.csv"), *pk = read_at(dk, "pareto.csv");
+    assert_string_equal(hk, h1);
+    assert_string_equal(pk, p1);
+
+    /* the plots and the report */
+    char *svg = read_at(d1, "pareto.svg"), *hv = read_at(d1, "hypervolume.svg");
+    char *md = read_at(d1, "report.md");
+    char label[64];
+    snprintf(label, sizeof label, ">front (%d)<", rows);
+    assert_non_null(svg);
+    assert_non_null(strstr(svg, label));
+    assert_non_null(strstr(svg, ">poster optimal<"));
+    assert_non_null(strstr(svg, ">cycles<"));
+    assert_non_null(strstr(svg, ">area (mm^2)<"));
+    assert_non_null(hv);
+    assert_non_null(strstr(hv, "hypervolume"));
+    assert_non_null(strstr(md, "## Pareto front"));
+    assert_non_null(strstr(md, "## Hypervolume"));
+    assert_non_null(strstr(md, "* poster optimal: "));
+
+    /* --json: "pareto" holds the front, "hypervolume" the library's figure */
+    r = testutil_cli(dir, "search --json --threads 2 %s", spec);
+    assert_int_equal(r.status, 0);
+    json_error_t je;
+    json_t *doc = json_loads(r.out, 0, &je);
+    assert_non_null(doc);
+    assert_int_equal(json_array_size(json_object_get(doc, "pareto")), (size_t)rows);
+    assert_string_equal(json_string_value(json_array_get(json_object_get(doc, "objectives"), 0)),
+                        "cycles");
+    double h = json_number_value(json_object_get(doc, "hypervolume"));
+    assert_true(h > 0);
+    json_decref(doc);
+    testutil_run_free(&r);
+
+    free(h1), free(h2), free(p1), free(p2), free(want), free(hk), free(pk);
+    free(svg), free(hv), free(md);
+    assert_int_equal(testutil_rmtree(dir), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_mo_spec),
-        cmocka_unit_test(test_nsga2),
-        cmocka_unit_test(test_random),
-        cmocka_unit_test(test_mesh_pes),
+        cmocka_unit_test(test_mo_spec), cmocka_unit_test(test_nsga2),
+        cmocka_unit_test(test_random),  cmocka_unit_test(test_mesh_pes),
+        cmocka_unit_test(test_mo_cli),
     };
     return cmocka_run_group_tests(tests, setup_fixed, NULL);
 }

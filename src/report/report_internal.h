@@ -18,6 +18,7 @@
 #include "adse/mapping.h"
 #include "adse/model.h"
 #include "adse/network.h"
+#include "adse/search.h"
 #include "adse/workload.h"
 #include "util/json_writer.h"
 
@@ -86,5 +87,22 @@ void adse__report_network_totals_line(FILE *f, const adse_network_totals *t);
  * members of the object being written. */
 void adse__report_network_json_members(adse__json *w, const adse_network *net,
                                        const adse_network_layer_result *res);
+
+/* ---- the hardware search's outputs (search_report.c, pareto_report.c) ---------------- */
+
+/* history.csv's header line and one design's row (pareto.csv has the same columns). */
+void adse__search_csv_header(FILE *f, const adse_search *s);
+void adse__search_csv_row(FILE *f, const adse_search *s, const adse_search_design *d);
+
+/* One design of the --json document: {"genes", "metrics", "loss", "status"[, "reason"]}. */
+void adse__search_json_design(adse__json *w, const adse_search *s, const adse_search_design *d);
+
+/* A run with objectives: "objectives", "pareto" and "hypervolume" members of the --json
+ * document; report.md's front table, hypervolume and its history per generation (images
+ * linked when link_svgs); the front's design with the lowest value of objective k (NULL
+ * when the front is empty). */
+void adse__pareto_json(adse__json *w, const adse_search *s);
+adse_status adse__pareto_md(FILE *f, const adse_search *s, bool link_svgs);
+const adse_search_design *adse__pareto_lowest(const adse_search *s, int k);
 
 #endif

@@ -62,9 +62,8 @@ static bool has_metric(const adse_search_design *d, adse_search_metric m)
     return d->status == ADSE_DESIGN_OK;
 }
 
-adse_status adse_report_search_history_csv(FILE *f, const adse_search *s)
+void adse__search_csv_header(FILE *f, const adse_search *s)
 {
-    if (!f || !s) return ADSE_E_USAGE;
     const adse_search_spec *sp = adse_search_get_spec(s);
     fputs("generation,index", f);
     for (int g = 0; g < sp->n_genes; g++)
@@ -73,29 +72,39 @@ adse_status adse_report_search_history_csv(FILE *f, const adse_search *s)
     for (int m = 0; m < N_CSV_METRICS; m++)
         fprintf(f, ",%s", csv_metric_names[m]);
     fputs(",reason\n", f);
-    for (int i = 0; i < adse_search_history_count(s); i++) {
-        const adse_search_design *d = adse_search_history_at(s, i);
-        fprintf(f, "%d,%d", d->generation, d->index);
-        for (int g = 0; g < sp->n_genes; g++) {
-            char buf[64];
-            fprintf(f, ",%s", adse_search_format_gene(s, g, d->genes[g], buf, sizeof buf));
-        }
-        fprintf(f, ",%s,%d,", adse_design_status_name(d->status), d->status == ADSE_DESIGN_OK);
-        csv_num(f, d->loss);
-        for (int m = 0; m < N_CSV_METRICS; m++) {
-            fputc(',', f);
-            if (has_metric(d, csv_metrics[m])) csv_num(f, d->metrics[csv_metrics[m]]);
-        }
-        fputc(',', f);
-        if (d->reason[0]) csv_text(f, d->reason);
-        fputc('\n', f);
+}
+
+void adse__search_csv_row(FILE *f, const adse_search *s, const adse_search_design *d)
+{
+    const adse_search_spec *sp = adse_search_get_spec(s);
+    fprintf(f, "%d,%d", d->generation, d->index);
+    for (int g = 0; g < sp->n_genes; g++) {
+        char buf[64];
+        fprintf(f, ",%s", adse_search_format_gene(s, g, d->genes[g], buf, sizeof buf));
     }
+    fprintf(f, ",%s,%d,", adse_design_status_name(d->status), d->status == ADSE_DESIGN_OK);
+    csv_num(f, d->loss);
+    for (int m = 0; m < N_CSV_METRICS; m++) {
+        fputc(',', f);
+        if (has_metric(d, csv_metrics[m])) csv_num(f, d->metrics[csv_metrics[m]]);
+    }
+    fputc(',', f);
+    if (d->reason[0]) csv_text(f, d->reason);
+    fputc('\n', f);
+}
+
+adse_status adse_report_search_history_csv(FILE *f, const adse_search *s)
+{
+    if (!f || !s) return ADSE_E_USAGE;
+    adse__search_csv_header(f, s);
+    for (int i = 0; i < adse_search_history_count(s); i++)
+        adse__search_csv_row(f, s, adse_search_history_at(s, i));
     return io_status(f);
 }
 
 /* ---- JSON ---------------------------------------------------------------------------- */
 
-static void json_design(adse__json *w, const adse_search *s, const adse_search_design *d)
+void adse__search_json_design(adse__json *w, const adse_search *s, const adse_search_design *d)
 {
     const adse_search_spec *sp = adse_search_get_spec(s);
     adse__json_begin_object(w);
@@ -171,12 +180,12 @@ adse_status adse_report_search_json(FILE *f, const adse_search *s)
     adse__json_begin_object(&w);
     adse__json_key(&w, "baseline");
     if (adse_search_baseline(s))
-        json_design(&w, s, adse_search_baseline(s));
+        adse__search_json_design(&w, s, adse_search_baseline(s));
     else
         adse__json_null(&w);
     adse__json_key(&w, "best");
     if (adse_search_best(s))
-        json_design(&w, s, adse_search_best(s));
+        adse__search_json_design(&w, s, adse_search_best(s));
     else
         adse__json_null(&w);
     adse__json_key(&w, "references");
@@ -187,10 +196,11 @@ adse_status adse_report_search_json(FILE *f, const adse_search *s)
         adse__json_begin_object(&w);
         adse__json_kv_string(&w, "name", sp->refs[i].name);
         adse__json_key(&w, "design");
-        json_design(&w, s, d);
+        adse__search_json_design(&w, s, d);
         adse__json_end_object(&w);
     }
     adse__json_end_array(&w);
+    if (adse_search_objective_count(s)) adse__pareto_json(&w, s);
     json_network(&w, s);
     adse_search_counters c = adse_search_get_counters(s);
     adse__json_kv_uint(&w, "evaluations", c.evaluations);
@@ -309,7 +319,14 @@ static void md_header(FILE *f, const adse_search *s)
     const adse_search_spec *sp = adse_search_get_spec(s);
     adse_search_counters c = adse_search_get_counters(s);
     fprintf(f, "# adse search: %s\n\n", sp->path);
-    fprintf(f, "Loss (minimised): `%s`.\n\n", sp->loss.text);
+    if (sp->n_objectives) {
+        fputs("Objectives (minimised together):", f);
+        for (int k = 0; k < sp->n_objectives; k++)
+            fprintf(f, "%s `%s`", k ? "," : "", sp->objectives[k].expr.text);
+        fputs(".\n\n", f);
+    } else {
+        fprintf(f, "Loss (minimised): `%s`.\n\n", sp->loss.text);
+    }
     fputs("Budgets:", f);
     bool any = false;
     for (int b = 0; b < ADSE_BUDGET_COUNT; b++) {
@@ -322,11 +339,23 @@ static void md_header(FILE *f, const adse_search *s)
     }
     fprintf(f, "%s.\n\n", any ? "" : " none");
     const adse_ga_settings *ga = &sp->ga;
-    fprintf(f,
-            "Genetic algorithm: population %d, generations %d, parents %d, elite %d, mutation "
-            "%g, %s crossover, seed %" PRIu64 ".\n\n",
-            ga->population, ga->generations, ga->parents, ga->elite, ga->mutation,
-            ga->crossover == ADSE_CROSSOVER_UNIFORM ? "uniform" : "no", adse_search_seed(s));
+    if (ga->algorithm == ADSE_ALGO_GA)
+        fprintf(f,
+                "Genetic algorithm: population %d, generations %d, parents %d, elite %d, mutation "
+                "%g, %s crossover, seed %" PRIu64 ".\n\n",
+                ga->population, ga->generations, ga->parents, ga->elite, ga->mutation,
+                ga->crossover == ADSE_CROSSOVER_UNIFORM ? "uniform" : "no", adse_search_seed(s));
+    else if (ga->algorithm == ADSE_ALGO_NSGA2)
+        fprintf(f,
+                "NSGA-II: population %d, generations %d, mutation %g, %s crossover, binary "
+                "tournaments, seed %" PRIu64 ".\n\n",
+                ga->population, ga->generations, ga->mutation,
+                ga->crossover == ADSE_CROSSOVER_UNIFORM ? "uniform" : "no", adse_search_seed(s));
+    else
+        fprintf(f,
+                "Random search: %d generations of %d designs drawn uniformly under the budgets, "
+                "seed %" PRIu64 ".\n\n",
+                ga->generations, ga->population, adse_search_seed(s));
     fprintf(f,
             "Run: %" PRIu64 " designs mapped, %" PRIu64 " cache hits, %" PRIu64
             " draws rejected by a budget or an impossible geometry (redrawn), %" PRIu64
@@ -372,7 +401,8 @@ static void md_parameters(FILE *f, const adse_search *s, const column *cols, int
 }
 
 /* Table 2: the metrics of each column, and the ratios to the baseline. */
-static void md_metrics(FILE *f, const column *cols, int nc, const adse_search_design *base)
+static void md_metrics(FILE *f, const column *cols, int nc, const adse_search_design *base,
+                       bool loss_row)
 {
     fputs("\n## Table 2: metrics\n\n| Metric |", f);
     for (int k = 0; k < nc; k++) {
@@ -386,7 +416,7 @@ static void md_metrics(FILE *f, const column *cols, int nc, const adse_search_de
     static const char *const rows[] = {
         "GFLOPs (@1 GHz)", "Utilization (%)", "Cycles",       "Energy (uJ)",
         "EDP (J x cycle)", "Area (mm^2)",     "On-chip bits", "Loss"};
-    for (int r = 0; r < 8; r++) {
+    for (int r = 0; r < (loss_row ? 8 : 7); r++) {
         fprintf(f, "| %s |", rows[r]);
         for (int k = 0; k < nc; k++) {
             metric_cell(f, cols[k].d, r);
@@ -472,18 +502,33 @@ static adse_status write_md(FILE *f, const adse_search *s, const char *svg_name)
     const adse_search_design *base = adse_search_baseline(s);
     const adse_search_design *best = adse_search_best(s);
     if (!base) return ADSE_E_USAGE;
-    column cols[2 + ADSE_SEARCH_MAX_REFS];
+    column cols[1 + ADSE_SEARCH_MAX_OBJECTIVES + ADSE_SEARCH_MAX_REFS];
+    char titles[ADSE_SEARCH_MAX_OBJECTIVES][ADSE_NAME_MAX + 16];
     int nc = 0;
     cols[nc++] = (column){"Baseline", base};
-    if (best) cols[nc++] = (column){"Best (GA)", best};
+    if (sp->n_objectives) {
+        /* the front's extremes: its design with the lowest value of each objective */
+        for (int k = 0; k < sp->n_objectives; k++) {
+            const adse_search_design *d = adse__pareto_lowest(s, k);
+            snprintf(titles[k], sizeof titles[k], "Lowest %s", sp->objectives[k].name);
+            if (d) cols[nc++] = (column){titles[k], d};
+        }
+    } else if (best) {
+        cols[nc++] = (column){"Best (GA)", best};
+    }
     for (int i = 0; i < sp->n_refs; i++)
         if (adse_search_reference(s, i))
             cols[nc++] = (column){sp->refs[i].name, adse_search_reference(s, i)};
     md_header(f, s);
     md_parameters(f, s, cols, nc);
-    md_metrics(f, cols, nc, base);
+    md_metrics(f, cols, nc, base, !sp->n_objectives);
     md_network(f, s);
-    md_convergence(f, s, svg_name);
+    if (sp->n_objectives) {
+        adse_status st = adse__pareto_md(f, s, svg_name != NULL);
+        if (st) return st;
+    } else {
+        md_convergence(f, s, svg_name);
+    }
     return io_status(f);
 }
 

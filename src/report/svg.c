@@ -120,6 +120,23 @@ static void legend_entry(FILE *f, const frame *fr, int k, const char *color, boo
     fputs("</text>\n", f);
 }
 
+/* Vertical grid lines every xs from the first multiple of xs in the frame's x range, with
+ * their labels under the plot when labels. */
+static void x_ticks(FILE *f, const frame *fr, double xs, bool labels)
+{
+    for (int k = 0; k <= MAX_TICKS; k++) {
+        double x = ceil(fr->x0 / xs) * xs + k * xs;
+        if (!(x <= fr->x1 + xs * 1e-9)) break;
+        fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#eee\"/>\n",
+                px(fr, x), fr->top, px(fr, x), fr->top + fr->h);
+        if (!labels) continue;
+        char lab[32];
+        tick_label(lab, sizeof lab, x, xs);
+        fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>\n", px(fr, x),
+                fr->top + fr->h + 18, lab);
+    }
+}
+
 static void panel(FILE *f, const adse__svg_panel *p, double x0, double x1, double top,
                   bool x_labels)
 {
@@ -132,17 +149,7 @@ static void panel(FILE *f, const adse__svg_panel *p, double x0, double x1, doubl
     frame fr = y_axis(f, y0, y1, x0, x1, W - ML - MR, top, p->ylabel);
     double xs = nice_step(x1 - x0, 8);
     if (xs < 1) xs = 1;
-    for (int k = 0; k <= MAX_TICKS; k++) {
-        double x = ceil(x0 / xs) * xs + k * xs;
-        if (!(x <= x1 + xs * 1e-9)) break;
-        fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#eee\"/>\n",
-                px(&fr, x), top, px(&fr, x), top + fr.h);
-        if (!x_labels) continue;
-        char lab[32];
-        tick_label(lab, sizeof lab, x, xs);
-        fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>\n", px(&fr, x),
-                top + fr.h + 18, lab);
-    }
+    x_ticks(f, &fr, xs, x_labels);
     for (int s = 0; s < p->n_series; s++) {
         const adse__svg_series *sr = &p->series[s];
         bool open = false;
@@ -285,5 +292,155 @@ bool adse__svg_bars(FILE *f, const char *title, const char *xlabel, const char *
     fprintf(f, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">", ML + pw / 2, h - 12);
     text(f, xlabel);
     fputs("</text>\n</svg>\n", f);
+    return !ferror(f);
+}
+
+/* ---- scatter plots ------------------------------------------------------------------- */
+
+#define SCATTER_GAP 64 /* between scatter panels: the x tick labels and the x axis label */
+#define MAX_LABELS 64  /* on-plot labels of one panel kept clear of each other */
+
+typedef struct box {
+    double x0, y0, x1, y1;
+} box;
+
+static bool overlaps(const box *a, const box *b)
+{
+    return a->x0 < b->x1 && b->x0 < a->x1 && a->y0 < b->y1 && b->y0 < a->y1;
+}
+
+/* A marker: a circle, or for marks a larger diamond with a dark outline. */
+static void marker(FILE *f, double x, double y, adse__svg_style st, const char *color)
+{
+    switch (st) {
+    case ADSE__SVG_DOTS:
+        fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"%s\"/>\n", x, y, color);
+        break;
+    case ADSE__SVG_FRONT:
+    case ADSE__SVG_HIGHLIGHT:
+        fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%s\" stroke=\"#222\"/>\n", x, y,
+                color);
+        break;
+    case ADSE__SVG_MARKS:
+        fprintf(f, "<path d=\"M %.1f %.1f l 7 7 l -7 7 l -7 -7 z\" fill=\"%s\" stroke=\"#222\"/>\n",
+                x, y - 7, color);
+        break;
+    }
+}
+
+/* Labels beside the marks of a panel: for each, the first of eight positions around the
+ * point whose box lies inside the plot and clear of every label already placed and of every
+ * mark; a label with no such position is left to the legend. */
+static void mark_labels(FILE *f, const frame *fr, const adse__svg_scatter_panel *p)
+{
+    box placed[MAX_LABELS], marks[MAX_LABELS];
+    int n_placed = 0, n_marks = 0;
+    for (int s = 0; s < p->n_sets; s++) {
+        const adse__svg_points *ps = &p->sets[s];
+        if (ps->style != ADSE__SVG_MARKS) continue;
+        for (int i = 0; i < ps->n && n_marks < MAX_LABELS; i++) {
+            if (!isfinite(ps->x[i]) || !isfinite(ps->y[i])) continue;
+            double x = px(fr, ps->x[i]), y = py(fr, ps->y[i]);
+            marks[n_marks++] = (box){x - 8, y - 8, x + 8, y + 8};
+        }
+    }
+    static const double dx[8] = {10, -10, 10, -10, 0, 0, 10, -10};
+    static const double dy[8] = {4, 4, -12, -12, -14, 20, 20, 20};
+    for (int s = 0; s < p->n_sets; s++) {
+        const adse__svg_points *ps = &p->sets[s];
+        if (ps->style != ADSE__SVG_MARKS || !ps->labels) continue;
+        for (int i = 0; i < ps->n && n_placed < MAX_LABELS; i++) {
+            if (!isfinite(ps->x[i]) || !isfinite(ps->y[i]) || !ps->labels[i]) continue;
+            double x = px(fr, ps->x[i]), y = py(fr, ps->y[i]);
+            double w = CHAR_W * (double)strlen(ps->labels[i]), h = 12;
+            for (int k = 0; k < 8; k++) {
+                /* anchor: start when right of the point, end when left, middle above/below */
+                double lx = dx[k] > 0 ? x + dx[k] : dx[k] < 0 ? x + dx[k] - w : x - w / 2;
+                box b = {lx, y + dy[k] - h + 2, lx + w, y + dy[k] + 2};
+                bool ok = b.x0 >= fr->left && b.x1 <= fr->left + fr->w && b.y0 >= fr->top &&
+                          b.y1 <= fr->top + fr->h;
+                for (int j = 0; j < n_placed && ok; j++)
+                    ok = !overlaps(&b, &placed[j]);
+                for (int j = 0; j < n_marks && ok; j++)
+                    ok = !overlaps(&b, &marks[j]);
+                if (!ok) continue;
+                placed[n_placed++] = b;
+                fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\">", lx, y + dy[k]);
+                text(f, ps->labels[i]);
+                fputs("</text>\n", f);
+                break;
+            }
+        }
+    }
+}
+
+static void scatter_panel(FILE *f, const adse__svg_scatter_panel *p, double top)
+{
+    double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
+    for (int s = 0; s < p->n_sets; s++)
+        for (int i = 0; i < p->sets[s].n; i++) {
+            double x = p->sets[s].x[i], y = p->sets[s].y[i];
+            if (!isfinite(x) || !isfinite(y)) continue;
+            x0 = fmin(x0, x), x1 = fmax(x1, x), y0 = fmin(y0, y), y1 = fmax(y1, y);
+        }
+    if (p->x_max >= x0 && p->x_max < x1) x1 = p->x_max;
+    if (p->y_max >= y0 && p->y_max < y1) y1 = p->y_max;
+    if (!isfinite(x0)) x0 = 0, x1 = 1;
+    if (x1 - x0 <= fabs(x0) * 1e-9) {
+        double d = fabs(x0) > 0 ? fabs(x0) * 0.1 : 1;
+        x0 -= d, x1 += d;
+    }
+    double xs = nice_step(x1 - x0, 6);
+    x0 = floor(x0 / xs) * xs, x1 = ceil(x1 / xs) * xs;
+    frame fr = y_axis(f, y0, y1, x0, x1, W - ML - MR, top, p->ylabel);
+    x_ticks(f, &fr, xs, true);
+    fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">", fr.left + fr.w / 2,
+            top + fr.h + 38);
+    text(f, p->xlabel);
+    fputs("</text>\n", f);
+    char buf[64];
+    int beyond = 0;
+#define INSIDE(x, y)                                                                               \
+    (isfinite(x) && isfinite(y) && (x) <= fr.x1 && (y) <= fr.y1 && (x) >= fr.x0 && (y) >= fr.y0)
+    for (int s = 0; s < p->n_sets; s++) {
+        const adse__svg_points *ps = &p->sets[s];
+        if (ps->style == ADSE__SVG_FRONT) {
+            fprintf(f, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\" points=\"",
+                    ps->color);
+            for (int i = 0; i < ps->n; i++)
+                if (INSIDE(ps->x[i], ps->y[i]))
+                    fprintf(f, "%.1f,%.1f ", px(&fr, ps->x[i]), py(&fr, ps->y[i]));
+            fputs("\"/>\n", f);
+        }
+        for (int i = 0; i < ps->n; i++) {
+            if (INSIDE(ps->x[i], ps->y[i]))
+                marker(f, px(&fr, ps->x[i]), py(&fr, ps->y[i]), ps->style, ps->color);
+            else
+                beyond += isfinite(ps->x[i]) && isfinite(ps->y[i]);
+        }
+        /* the legend: the set's marker and name */
+        double ly = fr.top + 16 + 18.0 * s, lx = fr.left + fr.w + 14;
+        marker(f, lx + 6, ly, ps->style, ps->color);
+        fprintf(f, "<text x=\"%.1f\" y=\"%.1f\">", lx + 18, ly + 4);
+        text(f, cut(ps->name, LEGEND_CHARS, buf, sizeof buf));
+        fputs("</text>\n", f);
+    }
+#undef INSIDE
+    if (beyond)
+        fprintf(f,
+                "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" fill=\"#555\">%d beyond the "
+                "axes</text>\n",
+                fr.left + fr.w + 14, fr.top + 16 + 18.0 * p->n_sets + 4, beyond);
+    mark_labels(f, &fr, p);
+}
+
+bool adse__svg_scatter(FILE *f, const char *title, const adse__svg_scatter_panel *panels,
+                       int n_panels)
+{
+    int h = MT + n_panels * PANEL_H + n_panels * SCATTER_GAP;
+    svg_open(f, W, h, ML + (W - ML - MR) / 2.0, title);
+    for (int p = 0; p < n_panels; p++)
+        scatter_panel(f, &panels[p], MT + p * (PANEL_H + SCATTER_GAP));
+    fputs("</svg>\n", f);
     return !ferror(f);
 }

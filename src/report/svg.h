@@ -9,6 +9,10 @@
  * adse__svg_bars draws bar charts the same way: panels stacked vertically that share the
  * categories (one bar each, of stacked segments), with the category labels under the last
  * panel.
+ * adse__svg_scatter draws scatter plots: panels stacked vertically, each with its own x and
+ * y axes, sets of points drawn as light dots, as a joined and highlighted front, as
+ * highlighted points, or as labeled marks (labels placed clear of each other and of the
+ * marks, else left to the legend).
  */
 #ifndef ADSE_REPORT_SVG_H
 #define ADSE_REPORT_SVG_H
@@ -53,5 +57,36 @@ typedef struct adse__svg_bar_panel {
  * so that none overlaps; the y axes start at 0. False when the stream reports an error. */
 bool adse__svg_bars(FILE *f, const char *title, const char *xlabel, const char *const *categories,
                     int n, const adse__svg_bar_panel *panels, int n_panels);
+
+typedef enum adse__svg_style {
+    ADSE__SVG_DOTS = 0,  /* small points, no line */
+    ADSE__SVG_FRONT,     /* larger outlined points joined in the order given */
+    ADSE__SVG_HIGHLIGHT, /* larger outlined points, not joined */
+    ADSE__SVG_MARKS      /* a diamond per point, labeled beside it with labels[i] */
+} adse__svg_style;
+
+typedef struct adse__svg_points {
+    const char *name;  /* legend text */
+    const char *color; /* CSS colour */
+    const double *x, *y;
+    int n;
+    adse__svg_style style;
+    const char *const *labels; /* MARKS: per point (NULL: the legend only) */
+} adse__svg_points;
+
+typedef struct adse__svg_scatter_panel {
+    const char *xlabel, *ylabel;
+    double x_max, y_max;          /* the axes end at the first "nice" tick at or above these; points
+                                     beyond are not drawn but counted under the legend; NAN: at the
+                                     data's largest values */
+    const adse__svg_points *sets; /* drawn in order: the last on top; at most 12 fit the
+                                     legend */
+    int n_sets;
+} adse__svg_scatter_panel;
+
+/* Writes n_panels scatter plots stacked vertically. False when the stream reports an
+ * error. */
+bool adse__svg_scatter(FILE *f, const char *title, const adse__svg_scatter_panel *panels,
+                       int n_panels);
 
 #endif
