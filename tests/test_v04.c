@@ -225,6 +225,73 @@ static void container_warning(void **state)
     adse_spec_free(s);
 }
 
+/* A layer shape: the base problem (include_text, done here by hand) merged with `<<<`. */
+static adse_spec *load_layer(const char *rel)
+{
+    char *base = testutil_read_file(testutil_path("v04/layer_shapes/problem_base.yaml"));
+    char *layer = testutil_read_file(testutil_path(rel));
+    assert_true(base && layer);
+    const char *nl = strchr(layer, '\n'); /* drop the {{include_text(...)}} line */
+    assert_non_null(nl);
+    assert_non_null(strstr(layer, "include_text('../problem_base.yaml')"));
+    size_t n = strlen(base) + strlen(nl) + 2;
+    char *text = malloc(n);
+    snprintf(text, n, "%s\n%s", base, nl + 1);
+    const char *texts[] = {text};
+    const char *names[] = {rel};
+    adse_spec *s = testutil_load_strings_ok(texts, names, 1, NULL);
+    free(base);
+    free(layer);
+    free(text);
+    return s;
+}
+
+static uint64_t bound(const adse_spec *s, char dim)
+{
+    for (int d = 0; d < s->problem.n_dims; d++)
+        if (s->problem.dim_names[d] == dim) return s->problem.bounds[d];
+    fail_msg("no dimension %c", dim);
+    return 0;
+}
+
+static void layer_shapes(void **state)
+{
+    (void)state;
+    adse_spec *s = load_layer("v04/layer_shapes/gpt2/000.yaml"); /* {C: 1024, M: 3072, P: 256} */
+    assert_int_equal(s->problem.n_dims, 8);
+    assert_int_equal(bound(s, 'C'), 1024);
+    assert_int_equal(bound(s, 'M'), 3072);
+    assert_int_equal(bound(s, 'P'), 256);
+    assert_int_equal(bound(s, 'Q'), 1); /* from the base */
+    assert_int_equal(bound(s, 'G'), 1);
+    adse_spec_free(s);
+    s = load_layer("v04/layer_shapes/mobilenet_v3/01.yaml"); /* depthwise: G = 16 */
+    assert_int_equal(bound(s, 'G'), 16);
+    assert_int_equal(bound(s, 'C'), 1);
+    assert_int_equal(bound(s, 'R'), 3);
+    assert_int_equal(s->problem.n_ds, 3);
+    adse_spec_free(s);
+}
+
+/* `<<<` merges recursively; explicit values win; `<<` stays one level deep. */
+static void deep_merge(void **state)
+{
+    (void)state;
+    const char *text = "base_ignore: &b {x: 1, sub: {a: 1, b: 2}, list: [1]}\n"
+                       "problem:\n"
+                       "  shape: {dimensions: [A], data_spaces: [{name: T, projection: [[[A]]], "
+                       "read_write: true}]}\n"
+                       "  instance: {<<<: {A: 7, B: 9}, A: 3}\n";
+    const char *texts[] = {text};
+    adse_spec *s = testutil_load_strings_ok(texts, NULL, 1, NULL);
+    assert_int_equal(s->problem.bounds[0], 3);
+    adse_spec_free(s);
+    adse_err e;
+    const char *bad[] = {"p: {<<<: [1]}\n"};
+    assert_int_equal(adse_spec_load_strings(bad, NULL, 1, &s, &e), ADSE_E_SYNTAX);
+    assert_string_equal(e.msg, "merge key '<<<' needs a mapping, got a list");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -232,6 +299,8 @@ int main(void)
         cmocka_unit_test(component_fanout),
         cmocka_unit_test(errors),
         cmocka_unit_test(container_warning),
+        cmocka_unit_test(layer_shapes),
+        cmocka_unit_test(deep_merge),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -61,7 +61,10 @@ static adse_status check_top_keys(const adse__ydoc *doc, adse_err *err)
 {
     for (int i = 0; i < adse__ydoc_top_count(doc); i++) {
         const adse__ynode *k = adse__ydoc_top_at(doc, i)->key;
-        if (!in_list(k->text, used_keys) && !in_list(k->text, kept_keys))
+        /* timeloopfe ignores every top-level key whose name contains "ignore" (the layer
+         * shapes keep their base problem there, for an anchor) */
+        if (!in_list(k->text, used_keys) && !in_list(k->text, kept_keys) &&
+            !strstr(k->text, "ignore"))
             return adse__yerr(err, ADSE_E_SPEC, k, "unknown top-level key '%s'", k->text);
     }
     return ADSE_OK;

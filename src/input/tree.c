@@ -300,6 +300,58 @@ static adse_status too_big(pstate *ps, const adse__ynode *at)
                       ADSE_YAML_MAX_NODES);
 }
 
+/* Merges from into the mapping into, recursively: a key into lacks is added, a key both
+ * hold with mappings on both sides is merged the same way (into gets a new mapping, the
+ * shared nodes stay untouched), any other key keeps into's value. */
+static adse_status deep_merge(pstate *ps, adse__ynode *into, const adse__ynode *from)
+{
+    for (int i = 0; i < from->n; i++) {
+        const adse__ypair *q = &from->pairs[i];
+        int idx = -1;
+        for (int k = 0; k < into->n && idx < 0; k++)
+            if (adse__ykey_eq(into->pairs[k].key->text, q->key->text)) idx = k;
+        if (idx < 0) {
+            if (!adse__ymap_set(ps->doc, into, q->key->text, q->key, q->value))
+                return adse__ydoc_build_status(ps->doc, q->key, ps->err);
+            continue;
+        }
+        const adse__ynode *mine = into->pairs[idx].value;
+        if (mine->kind != ADSE__YMAP || q->value->kind != ADSE__YMAP) continue;
+        adse__ynode *copy = adse__ynew_map(ps->doc, mine);
+        if (!copy) return adse__ydoc_build_status(ps->doc, mine, ps->err);
+        copy->tag = mine->tag;
+        for (int k = 0; k < mine->n; k++)
+            if (!adse__ymap_set(ps->doc, copy, mine->pairs[k].key->text, mine->pairs[k].key,
+                                mine->pairs[k].value))
+                return adse__ydoc_build_status(ps->doc, mine, ps->err);
+        adse_status st = deep_merge(ps, copy, q->value);
+        if (st) return st;
+        ((adse__ypair *)into->pairs)[idx].value = copy;
+    }
+    into->expanded = sat_add(into->expanded, from->expanded);
+    if (into->expanded > ADSE_YAML_MAX_NODES) return too_big(ps, into);
+    return ADSE_OK;
+}
+
+/* accelergy's recursive merge key `<<<` (timeloopfe's files use it to derive a problem from
+ * a base: `problem: {<<<: *base, instance: {C: 64}}` keeps the base's other dimensions). */
+static adse_status resolve_deep_merge(pstate *ps, adse__ynode *map)
+{
+    int at = -1;
+    for (int i = 0; i < map->n && at < 0; i++)
+        if (map->pairs[i].key->plain && strcmp(map->pairs[i].key->text, "<<<") == 0) at = i;
+    if (at < 0) return ADSE_OK;
+    const adse__ynode *src = map->pairs[at].value;
+    if (src->kind != ADSE__YMAP)
+        return adse__yerr(ps->err, ADSE_E_SYNTAX, src, "merge key '<<<' needs a mapping, got %s",
+                          adse__ynode_kind_name(src));
+    adse__ypair *pairs = (adse__ypair *)map->pairs;
+    memmove(&pairs[at], &pairs[at + 1], (size_t)(map->n - at - 1) * sizeof *pairs);
+    map->n--;
+    map->cap = map->n; /* the array is full: the builder reallocates before adding */
+    return deep_merge(ps, map, src);
+}
+
 /* Finishes the mapping on top of the stack: duplicate check and merge-key resolution, in
  * O(n log n) (a sort of the keys) so that a mapping with many keys cannot stall the load. */
 static adse_status finish_map(pstate *ps, frame *f)
@@ -424,7 +476,7 @@ static adse_status finish_map(pstate *ps, frame *f)
     free(cands);
     f->node->pairs = pairs;
     f->node->n = m;
-    return ADSE_OK;
+    return resolve_deep_merge(ps, f->node);
 }
 
 static adse_status finish_seq(pstate *ps, frame *f)
@@ -683,6 +735,8 @@ static bool arena_grow(adse__ydoc *doc, void **slots, int n, int *cap, size_t el
 {
     if (n < *cap) return true;
     int nc = *cap ? *cap * 2 : 4;
+    while (nc <= n)
+        nc *= 2;
     void *p = arena_alloc(&doc->arena, (size_t)nc * elem);
     if (!p) {
         doc->build_fail = ADSE_E_NOMEM;

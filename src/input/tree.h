@@ -8,6 +8,9 @@
  *   - `<<` merge keys are resolved: a mapping holds its explicit pairs plus the merged
  *     pairs whose key it does not define itself (explicit keys win; among several merged
  *     mappings the earlier one wins, as in the YAML merge-key spec);
+ *   - accelergy's recursive merge key `<<<` (timeloopfe's files) is resolved too: the
+ *     mapping under it is merged key by key, mappings under a key both hold merged the
+ *     same way, explicit values winning;
  *   - tags are kept as written (`!Component`, `!Container`, `!!str` as libyaml resolves it,
  *     `tag:yaml.org,2002:str`): timeloopfe's v0.4 architecture tells node kinds apart by them;
  *   - mapping keys are scalars and unique within one mapping, where keys that differ only
