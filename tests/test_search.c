@@ -904,6 +904,19 @@ static void test_dispatch_bytes(void **state)
     check_dispatch_same(GA_SPEC, true);     /* more generations, invalid designs */
 }
 
+/* The fixed mapping, but every third call after the first fails (a worker's mapper
+ * failing on a design). */
+static adse_status failing_map(void *user, const adse_model *model,
+                               const adse_constraints *constraints,
+                               const adse_mapper_settings *settings, adse_mapper_result *out,
+                               adse_err *err)
+{
+    int *calls = user;
+    if ((*calls)++ % 3 == 2)
+        return adse_err_set(err, ADSE_E_INTERNAL, NULL, 0, 0, "injected failure");
+    return fixed_map(NULL, model, constraints, settings, out, err);
+}
+
 static void test_dispatch_errors(void **state)
 {
     (void)state;
@@ -935,6 +948,25 @@ static void test_dispatch_errors(void **state)
     assert_int_equal(adse_search_serve(t.server, junk, sizeof junk, 1, &reply, &rlen, &e),
                      ADSE_E_USAGE);
     assert_null(reply);
+    adse_search_free(s);
+    adse_search_free(t.server);
+    /* a server whose mapper fails on some designs: each such design is in the history as
+       no_mapping with the reason, and the search goes on */
+    int calls = 0;
+    adse_search_options so;
+    adse_search_options_init(&so);
+    so.map = failing_map;
+    so.map_user = &calls;
+    t = (bytes_transport){0};
+    assert_int_equal(adse_search_create(spec, &so, &t.server, &e), ADSE_OK);
+    o.dispatch_user = &t;
+    assert_int_equal(adse_search_create(spec, &o, &s, &e), ADSE_OK);
+    run_ok(s);
+    char *h = history_text(s);
+    assert_non_null(strstr(h, "no_mapping"));
+    assert_non_null(strstr(h, "mapper error: injected failure"));
+    free(h);
+    assert_true(adse_search_get_counters(s).no_mapping > 0);
     adse_search_free(s);
     adse_search_free(t.server);
     adse_search_spec_free(spec);
