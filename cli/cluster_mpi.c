@@ -35,6 +35,9 @@ static int g_rank, g_size = 1;
 static int *g_threads; /* per rank, from cli_mpi_agree */
 /* rank 0: jobs and the bytes of their requests and replies (headers included) */
 static uint64_t g_jobs, g_bytes_out, g_bytes_in;
+/* CPU time of rank 0's MPI thread in cli_farm_run: in rounds that handed out or took back
+   jobs, and in rounds that only probed */
+static double g_handle_cpu_s, g_poll_cpu_s;
 
 static bool launched_by_mpi(void)
 {
@@ -386,6 +389,13 @@ static void reap_sends(farm_state *fs)
     }
 }
 
+static double thread_cpu_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
 int cli_farm_run(const cli_farm *f, int n, int threads_per_job, char *msg, size_t size)
 {
     farm_state fs = {.f = f};
@@ -403,6 +413,7 @@ int cli_farm_run(const cli_farm *f, int n, int threads_per_job, char *msg, size_
     long wait_us = POLL_MIN_US;
     for (;;) {
         bool busy = false;
+        double round_cpu = thread_cpu_s();
         /* hand out: workers first (rank 0's MPI thread shares its cores with its workers) */
         for (int k = 1; k <= g_size && next < n && !fs.failed; k++) {
             int r = k % g_size;
@@ -443,6 +454,7 @@ int cli_farm_run(const cli_farm *f, int n, int threads_per_job, char *msg, size_
             d = nx;
         }
         wait_us = busy ? POLL_MIN_US : (wait_us * 2 > POLL_MAX_US ? POLL_MAX_US : wait_us * 2);
+        *(busy ? &g_handle_cpu_s : &g_poll_cpu_s) += thread_cpu_s() - round_cpu;
     }
     exec_stop(&ex);
     for (int i = 0; i < fs.n_sends; i++) {
@@ -463,9 +475,11 @@ void cli_farm_stop(void)
     if (g_jobs)
         fprintf(stderr,
                 "adse: %d ranks: %" PRIu64 " jobs, %" PRIu64 " bytes of requests, %" PRIu64
-                " bytes of replies (%.0f and %.0f per job)\n",
+                " bytes of replies (%.0f and %.0f per job); rank 0's MPI thread: %.0f us of "
+                "CPU per job, %.3f s probing\n",
                 g_size, g_jobs, g_bytes_out, g_bytes_in, (double)g_bytes_out / (double)g_jobs,
-                (double)g_bytes_in / (double)g_jobs);
+                (double)g_bytes_in / (double)g_jobs, 1e6 * g_handle_cpu_s / (double)g_jobs,
+                g_poll_cpu_s);
 }
 
 /* ---- workers ------------------------------------------------------------------------- */
