@@ -349,6 +349,52 @@ static void test_cli_report(void **state)
     testutil_rmtree(dir);
 }
 
+/* examples/seed-eyeriss-vgg16/resnet50.yaml is the seed's search.yaml with ResNet-50 as the
+ * workload: the same design files, genes, budgets, loss, GA and references. Creating the
+ * search maps nothing (the run is the documented benchmark). */
+static void test_example_spec(void **state)
+{
+    (void)state;
+    adse_search_spec *a = NULL, *b = NULL;
+    adse_err e;
+    char m[1200];
+    const char *dir = ADSE_TEST_DATA_DIR "/../../examples/seed-eyeriss-vgg16";
+    char pa[512], pb[512];
+    snprintf(pa, sizeof pa, "%s/resnet50.yaml", dir);
+    snprintf(pb, sizeof pb, "%s/search.yaml", dir);
+    if (adse_search_spec_load(pa, &a, &e) != ADSE_OK ||
+        adse_search_spec_load(pb, &b, &e) != ADSE_OK) {
+        print_error("%s\n", adse_err_format(&e, m, sizeof m));
+        fail();
+    }
+    assert_int_equal(a->n_layers, 0);
+    assert_non_null(strstr(a->network, "networks/resnet50.onnx"));
+    assert_int_equal(a->n_genes, b->n_genes);
+    for (int g = 0; g < a->n_genes; g++) {
+        assert_string_equal(a->genes[g].name, b->genes[g].name);
+        assert_int_equal(a->genes[g].n_values, b->genes[g].n_values);
+        assert_memory_equal(a->genes[g].values, b->genes[g].values,
+                            (size_t)a->genes[g].n_values * sizeof(double));
+    }
+    for (int k = 0; k < ADSE_BUDGET_COUNT; k++) {
+        const adse_search_budget *x = &a->budgets[k], *y = &b->budgets[k];
+        assert_true(x->set == y->set && x->of_baseline == y->of_baseline);
+        assert_true(x->scale == y->scale && x->limit == y->limit);
+    }
+    assert_memory_equal(&a->ga, &b->ga, sizeof a->ga);
+    assert_string_equal(a->loss.text, b->loss.text);
+    assert_int_equal(a->n_refs, b->n_refs);
+    adse_search *s = NULL;
+    if (adse_search_create(a, NULL, &s, &e) != ADSE_OK) {
+        print_error("%s\n", adse_err_format(&e, m, sizeof m));
+        fail();
+    }
+    assert_int_equal(adse_search_layer_count(s), 24);
+    adse_search_free(s);
+    adse_search_spec_free(a);
+    adse_search_spec_free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -356,6 +402,7 @@ int main(void)
         cmocka_unit_test(test_network_file_equals_weighted_list),
         cmocka_unit_test(test_errors_name_the_spec_line),
         cmocka_unit_test(test_cli_report),
+        cmocka_unit_test(test_example_spec),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
