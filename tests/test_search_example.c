@@ -1,5 +1,6 @@
 /*
- * The seed poster's experiment (examples/seed-eyeriss-vgg16/search.yaml) end to end: the
+ * The seed poster's experiment (examples/seed-eyeriss-vgg16/search.yaml) end to end, and the
+ * multi-objective example (pareto.yaml: its front dominates the poster's design). The
  * GA's best design ties the baseline on cycles, utilization and GFLOPs (516,096 cycles is
  * the floor for 168 PEs on VGG16 conv1_1), is strictly better on energy and EDP, and beats
  * the poster's own optimal design (4 x 42 mesh) on loss and EDP, all designs mapped by
@@ -17,10 +18,13 @@
 
 #include "adse/adse.h"
 
-static void test_seed_experiment(void **state)
+/* The example spec `name` run on 2 threads; a debug build shrinks the GA to population 16,
+ * 12 generations. The spec is returned in *spec_out (freed by the caller). */
+static adse_search *run_example(const char *name, adse_search_spec **spec_out)
 {
-    (void)state;
-    const char *path = ADSE_TEST_DATA_DIR "/../../examples/seed-eyeriss-vgg16/search.yaml";
+    char path[1024];
+    snprintf(path, sizeof path, "%s/../../examples/seed-eyeriss-vgg16/%s", ADSE_TEST_DATA_DIR,
+             name);
     adse_search_spec *spec = NULL;
     adse_err e;
     char b[1200];
@@ -41,6 +45,15 @@ static void test_seed_experiment(void **state)
         print_error("%s\n", adse_err_format(&e, b, sizeof b));
         fail();
     }
+    *spec_out = spec;
+    return s;
+}
+
+static void test_seed_experiment(void **state)
+{
+    (void)state;
+    adse_search_spec *spec = NULL;
+    adse_search *s = run_example("search.yaml", &spec);
     const adse_search_design *base = adse_search_baseline(s), *best = adse_search_best(s);
     const adse_search_design *poster = adse_search_reference(s, 0);
     assert_non_null(best);
@@ -77,8 +90,47 @@ static void test_seed_experiment(void **state)
     adse_search_spec_free(spec);
 }
 
+/* Whether a is no worse than b in energy and area and better in one. */
+static bool dominates(const adse_search_design *a, const adse_search_design *b)
+{
+    double ae = a->metrics[ADSE_SM_ENERGY], aa = a->metrics[ADSE_SM_AREA];
+    double be = b->metrics[ADSE_SM_ENERGY], ba = b->metrics[ADSE_SM_AREA];
+    return ae <= be && aa <= ba && (ae < be || aa < ba);
+}
+
+/* pareto.yaml (energy against area, 64 to 256 PEs): the poster's optimal design and the
+ * baseline are each dominated by a design on the front (docs/search.md section 11). */
+static void test_pareto_example(void **state)
+{
+    (void)state;
+    adse_search_spec *spec = NULL;
+    adse_search *s = run_example("pareto.yaml", &spec);
+    const adse_search_design *base = adse_search_baseline(s), *poster = adse_search_reference(s, 0);
+    assert_int_equal(poster->status, ADSE_DESIGN_OK);
+    int *front = malloc((size_t)adse_search_history_count(s) * sizeof *front);
+    assert_non_null(front);
+    int nf = adse_search_pareto(s, -1, front);
+    assert_true(nf >= 2);
+    bool base_dominated = false, poster_dominated = false;
+    for (int i = 0; i < nf; i++) {
+        const adse_search_design *d = adse_search_history_at(s, front[i]);
+        assert_true(d->metrics[ADSE_SM_PES] >= 64 && d->metrics[ADSE_SM_PES] <= 256);
+        assert_true(d->metrics[ADSE_SM_ONCHIP_BITS] <= base->metrics[ADSE_SM_ONCHIP_BITS]);
+        base_dominated |= dominates(d, base);
+        poster_dominated |= dominates(d, poster);
+    }
+    assert_true(base_dominated);
+    assert_true(poster_dominated);
+    print_message("pareto.yaml: %d designs on the front, hypervolume %.6g\n", nf,
+                  adse_search_hypervolume(s, -1));
+    free(front);
+    adse_search_free(s);
+    adse_search_spec_free(spec);
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_seed_experiment)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_seed_experiment),
+                                       cmocka_unit_test(test_pareto_example)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

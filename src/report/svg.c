@@ -43,7 +43,7 @@ static void tick_label(char *buf, size_t size, double v, double step)
 {
     if (fabs(v) < step * 1e-9) v = 0;
     int dec = step >= 1 ? 0 : (int)ceil(-log10(step) - 1e-9);
-    if (dec > 6 || fabs(v) >= 1e7)
+    if (dec > 6 || fabs(v) >= 1e7 || step >= 1e5) /* one format along an axis of millions */
         snprintf(buf, size, "%.3g", v);
     else
         snprintf(buf, size, "%.*f", dec, v);
@@ -328,7 +328,7 @@ static void marker(FILE *f, double x, double y, adse__svg_style st, const char *
     }
 }
 
-/* Labels beside the marks of a panel: for each, the first of eight positions around the
+/* Labels beside the marks of a panel: for each, the first of twelve positions around the
  * point whose box lies inside the plot and clear of every label already placed and of every
  * mark; a label with no such position is left to the legend. */
 static void mark_labels(FILE *f, const frame *fr, const adse__svg_scatter_panel *p)
@@ -344,8 +344,8 @@ static void mark_labels(FILE *f, const frame *fr, const adse__svg_scatter_panel 
             marks[n_marks++] = (box){x - 8, y - 8, x + 8, y + 8};
         }
     }
-    static const double dx[8] = {10, -10, 10, -10, 0, 0, 10, -10};
-    static const double dy[8] = {4, 4, -12, -12, -14, 20, 20, 20};
+    static const double dx[12] = {10, -10, 10, -10, 0, 0, 10, -10, 10, -10, 0, 0};
+    static const double dy[12] = {4, 4, -12, -12, -14, 20, 20, 20, -26, -26, -28, 34};
     for (int s = 0; s < p->n_sets; s++) {
         const adse__svg_points *ps = &p->sets[s];
         if (ps->style != ADSE__SVG_MARKS || !ps->labels) continue;
@@ -353,7 +353,7 @@ static void mark_labels(FILE *f, const frame *fr, const adse__svg_scatter_panel 
             if (!isfinite(ps->x[i]) || !isfinite(ps->y[i]) || !ps->labels[i]) continue;
             double x = px(fr, ps->x[i]), y = py(fr, ps->y[i]);
             double w = CHAR_W * (double)strlen(ps->labels[i]), h = 12;
-            for (int k = 0; k < 8; k++) {
+            for (int k = 0; k < 12; k++) {
                 /* anchor: start when right of the point, end when left, middle above/below */
                 double lx = dx[k] > 0 ? x + dx[k] : dx[k] < 0 ? x + dx[k] - w : x - w / 2;
                 box b = {lx, y + dy[k] - h + 2, lx + w, y + dy[k] + 2};
@@ -365,6 +365,11 @@ static void mark_labels(FILE *f, const frame *fr, const adse__svg_scatter_panel 
                     ok = !overlaps(&b, &marks[j]);
                 if (!ok) continue;
                 placed[n_placed++] = b;
+                if (k >= 8) /* a far position: a thin leader line to the mark */
+                    fprintf(f,
+                            "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+                            "stroke=\"#777\" stroke-width=\"0.8\"/>\n",
+                            x, y, fmin(fmax(x, b.x0), b.x1), dy[k] < 0 ? b.y1 : b.y0);
                 fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\">", lx, y + dy[k]);
                 text(f, ps->labels[i]);
                 fputs("</text>\n", f);
