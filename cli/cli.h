@@ -151,6 +151,8 @@ void cmd_model_usage(FILE *f);
 int cmd_map(int argc, char **argv);
 void cmd_map_usage(FILE *f);
 
+int cmd_convert(int argc, char **argv);
+void cmd_convert_usage(FILE *f);
 int cmd_energy(int argc, char **argv);
 void cmd_energy_usage(FILE *f);
 

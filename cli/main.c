@@ -22,6 +22,8 @@ const cli_command cli_commands[] = {
      true},
     {"energy", cmd_energy, cmd_energy_usage,
      "energy per action and area of each component (built-in estimator, ERT/ART export)", false},
+    {"convert", cmd_convert, cmd_convert_usage,
+     "write what was read: v0.4 input as the classic files timeloopfe makes", false},
     {"import", cmd_import, cmd_import_usage,
      "list an ONNX model's compute layers as Timeloop problems (network.yaml)", false},
     {"search", cmd_search, cmd_search_usage,

@@ -35,6 +35,8 @@ static void downstream(const adse_spec *spec, const adse_model_options *mo)
     FILE *out = fuzz_devnull();
     if (!out) return;
     adse_err err;
+    /* adse convert: the whole document, v0.4 translation included */
+    (void)adse_spec_write_yaml(out, spec, NULL, NULL, &err);
     if (spec->has_arch) {
         for (int i = -1; i <= spec->arch.n_levels; i++)
             (void)adse_spec_table_name(spec, i);

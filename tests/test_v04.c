@@ -292,6 +292,54 @@ static void deep_merge(void **state)
     assert_string_equal(e.msg, "merge key '<<<' needs a mapping, got a list");
 }
 
+/* adse convert writes what was read: the classic files load as the v0.4 ones did. */
+static void convert_round_trip(void **state)
+{
+    (void)state;
+    char dir[256];
+    assert_int_equal(testutil_mkdtemp(dir, sizeof dir, "adse-v04-convert"), 0);
+    for (size_t i = 0; i < sizeof designs / sizeof *designs; i++) {
+        testutil_run r = testutil_cli(
+            dir, "convert -o %s/out %s %s %s %s", dir,
+            testutil_path("v04/example_designs/_include/default_problem.yaml"),
+            testutil_path("v04/example_designs/variables.yaml"),
+            testutil_path("v04/example_designs/_include/mapper.yaml"),
+            testutil_path(i == 0   ? "v04/example_designs/eyeriss_like/arch.yaml"
+                          : i == 1 ? "v04/example_designs/simba_like/arch.yaml"
+                          : i == 2 ? "v04/example_designs/simple_output_stationary/arch.yaml"
+                                   : "v04/example_designs/simple_weight_stationary/arch.yaml"));
+        if (r.status != 0) testutil_run_show(&r);
+        assert_int_equal(r.status, 0);
+        testutil_run_free(&r);
+        char all[512], parts[5][512];
+        snprintf(all, sizeof all, "%s/out/parsed-processed-input.yaml", dir);
+        static const char *const names[] = {"arch", "problem", "constraints", "mapper",
+                                            "components"};
+        for (int k = 0; k < 5; k++)
+            snprintf(parts[k], sizeof parts[k], "%s/out/%s.yaml", dir, names[k]);
+        const char *f1[] = {all};
+        const char *f2[] = {parts[0], parts[1], parts[2], parts[3]};
+        adse_spec *v = load_v04(designs[i]);
+        adse_spec *a = testutil_load_files_ok(f1, 1, NULL);
+        adse_spec *b = testutil_load_files_ok(f2, 4, NULL);
+        FILE *none = fopen(parts[4], "r"); /* no compound components in these inputs */
+        assert_null(none);
+        adse_spec *both[2] = {a, b};
+        for (int k = 0; k < 2; k++) {
+            if (!same_arch(&v->arch, &both[k]->arch)) fail_msg("%s: architecture", designs[i]);
+            if (memcmp(&v->problem, &both[k]->problem, sizeof v->problem))
+                fail_msg("%s: problem", designs[i]);
+            if (memcmp(&v->constraints, &both[k]->constraints, sizeof v->constraints))
+                fail_msg("%s: constraints", designs[i]);
+            assert_true(both[k]->has_mapper);
+        }
+        adse_spec_free(v);
+        adse_spec_free(a);
+        adse_spec_free(b);
+    }
+    assert_int_equal(testutil_rmtree(dir), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -301,6 +349,7 @@ int main(void)
         cmocka_unit_test(container_warning),
         cmocka_unit_test(layer_shapes),
         cmocka_unit_test(deep_merge),
+        cmocka_unit_test(convert_round_trip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

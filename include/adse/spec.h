@@ -56,6 +56,7 @@
 #include "adse/export.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "adse/arch.h"
 #include "adse/constraints.h"
@@ -150,6 +151,15 @@ ADSE_API int adse_spec_warning_count(const adse_spec *spec);
 ADSE_API const adse_err *adse_spec_warning(const adse_spec *spec, int i);
 
 ADSE_API void adse_spec_free(adse_spec *spec);
+
+/* Writes the top-level keys of spec's document named in keys (NULL-terminated; NULL = every
+ * key, in the order of first appearance) as YAML: the files as the loader read them, merged,
+ * anchors and merge keys resolved, comments dropped, and a v0.4 specification translated to
+ * the classic form (docs/v04.md), i.e. what timeloopfe writes as parsed-processed-input.yaml.
+ * A key not in the document is skipped; *n_written (may be NULL) counts the keys written.
+ * ADSE_E_IO when the stream fails. */
+ADSE_API adse_status adse_spec_write_yaml(FILE *f, const adse_spec *spec, const char *const *keys,
+                                          int *n_written, adse_err *err);
 
 #ifdef __cplusplus
 }

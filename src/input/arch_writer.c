@@ -1,7 +1,9 @@
-/* The architecture writer (adse_spec_write_arch_yaml, adse/search_spec.h): re-emits a
- * baseline's document tree with a design's geometry. It walks the loader's tree
- * (input/tree.h), so it lives in the input layer with the loader. */
+/* The YAML writers of the loader's document tree (input/tree.h), so they live in the input
+ * layer with the loader: adse_spec_write_yaml (adse/spec.h) writes the document as read
+ * (after the v0.4 translation), and the architecture writer (adse_spec_write_arch_yaml,
+ * adse/search_spec.h) re-emits a baseline's tree with a design's geometry; one emitter. */
 #include "adse/search_spec.h"
+#include "adse/spec.h"
 
 #include <ctype.h>
 #include <inttypes.h>
@@ -420,6 +422,31 @@ adse_status adse_spec_write_arch_yaml(FILE *f, const adse_spec *spec, const adse
     fputs("architecture:\n", f);
     emit_map(&e, root, 2, CTX_TREE, false);
     if (e.st) return e.st;
+    if (ferror(f)) return adse_err_set(err, ADSE_E_IO, NULL, 0, 0, "write failed");
+    return ADSE_OK;
+}
+
+adse_status adse_spec_write_yaml(FILE *f, const adse_spec *spec, const char *const *keys,
+                                 int *n_written, adse_err *err)
+{
+    adse_err_clear(err);
+    if (n_written) *n_written = 0;
+    const adse__ydoc *doc = adse__spec_doc(spec);
+    if (!f || !doc)
+        return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0,
+                            "adse_spec_write_yaml: NULL stream or spec");
+    emitter e = {.f = f, .err = err, .st = ADSE_OK, .multiplier = 1};
+    for (int i = 0; i < adse__ydoc_top_count(doc); i++) {
+        const adse__ypair *p = adse__ydoc_top_at(doc, i);
+        bool want = !keys;
+        for (const char *const *k = keys; k && *k && !want; k++)
+            want = adse__ykey_eq(p->key->text, *k);
+        if (!want) continue;
+        if (n_written) (*n_written)++;
+        emit_scalar(&e, p->key);
+        fputc(':', f);
+        emit_value(&e, p->value, 0, CTX_GENERIC);
+    }
     if (ferror(f)) return adse_err_set(err, ADSE_E_IO, NULL, 0, 0, "write failed");
     return ADSE_OK;
 }

@@ -1,0 +1,140 @@
+/*
+ * cli/cmd_convert.c: `adse convert`, what the loader read, written back as classic files.
+ *
+ * Loads FILE... as every command does (a v0.4 specification is translated to the classic
+ * form, docs/v04.md) and prints the merged document in the layout of timeloopfe's
+ * parsed-processed-input.yaml. -o DIR writes that file and one file per part (arch.yaml,
+ * constraints.yaml, problem.yaml, map.yaml, mapper.yaml, components.yaml, each when present),
+ * which Timeloop and every adse command read.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "adse/adse.h"
+#include "cli.h"
+
+#define ALL_NAME "parsed-processed-input.yaml"
+
+void cmd_convert_usage(FILE *f)
+{
+    fprintf(f, "usage: adse convert [-o DIR] FILE...\n"
+               "\n"
+               "Loads FILE... (merged at the top level, as every command does) and prints what\n"
+               "was read as one YAML document: timeloopfe's v0.4 input (a 'nodes' architecture,\n"
+               "constraints inside nodes, variables, '<<<' merges) translated to the classic\n"
+               "files Timeloop reads, in the layout of timeloopfe's " ALL_NAME ".\n"
+               "Classic input is written back merged, anchors and merge keys resolved.\n"
+               "\n"
+               "Options:\n"
+               "  -o, --output DIR        write DIR/" ALL_NAME " and the parts as classic\n"
+               "                          files: arch.yaml, constraints.yaml, problem.yaml,\n"
+               "                          map.yaml, mapper.yaml, components.yaml (each when\n"
+               "                          present; DIR is created if missing)\n"
+               "  -h, --help              show this help\n"
+               "\n"
+               "Exit status: 0 success, 1 bad input, 2 usage error.\n");
+}
+
+static const char *const arch_keys[] = {"architecture", "arch", NULL};
+static const char *const cons_keys[] = {"architecture_constraints",
+                                        "arch_constraints",
+                                        "mapspace_constraints",
+                                        "mapspace",
+                                        "constraints",
+                                        NULL};
+static const char *const prob_keys[] = {"problem", NULL};
+static const char *const map_keys[] = {"mapping", NULL};
+static const char *const mapper_keys[] = {"mapper", NULL};
+static const char *const comp_keys[] = {"compound_components", NULL};
+
+/* Writes DIR/name with the keys of spec (nothing when spec has none of them). */
+static int write_part(const char *dir, const char *name, const adse_spec *spec,
+                      const char *const *keys)
+{
+    char *path;
+    FILE *f = cli_open_output(dir, name, &path);
+    if (!f) return -1;
+    adse_err err;
+    adse_err_clear(&err);
+    int n = 0;
+    adse_status st = adse_spec_write_yaml(f, spec, keys, &n, &err);
+    if (st == ADSE_OK && n == 0) { /* the files have no such part */
+        fclose(f);
+        unlink(path);
+        free(path);
+        return 0;
+    }
+    return cli_close_output(f, path, st);
+}
+
+int cmd_convert(int argc, char **argv)
+{
+    const char *out_dir = NULL;
+    const char **files = calloc((size_t)argc + 1, sizeof *files);
+    if (!files) {
+        cli_error("out of memory");
+        return CLI_EXIT_FAIL;
+    }
+    int n_files = 0;
+    static const cli_option opts[] = {{"output", 'o', true, "a non-empty directory"}, {0}};
+    cli_args p;
+    cli_args_init(&p, "convert", opts, cmd_convert_usage, argc, argv);
+    for (int kind; (kind = cli_args_next(&p)) != CLI_ARGS_END;) {
+        if (kind == CLI_ARGS_EXIT) {
+            free(files);
+            return p.exit_code;
+        }
+        if (kind == CLI_ARGS_POSITIONAL)
+            files[n_files++] = p.value;
+        else
+            out_dir = p.value;
+    }
+    if (n_files == 0) {
+        free(files);
+        return cli_usage_error("convert", "no input files");
+    }
+    int rc = CLI_EXIT_FAIL;
+    adse_spec *spec = NULL;
+    adse_err err;
+    adse_err_clear(&err);
+    char msg[ADSE_ERR_FILE_MAX + ADSE_ERR_MSG_MAX + 64];
+    adse_spec_options so;
+    adse_spec_options_init(&so);
+    so.mapper_unused = true; /* nothing is evaluated: mapper-only settings are not our concern */
+    if (adse_spec_load_opts(files, n_files, &so, &spec, &err) != ADSE_OK) {
+        cli_error("%s", adse_err_format(&err, msg, sizeof msg));
+        goto done;
+    }
+    cli_print_warnings(spec);
+    if (out_dir) {
+        if (cli_make_dirs(out_dir) != 0) {
+            cli_error("%s: cannot create directory: %s", out_dir, strerror(errno));
+            goto done;
+        }
+        if (write_part(out_dir, ALL_NAME, spec, NULL) ||
+            write_part(out_dir, "arch.yaml", spec, arch_keys) ||
+            write_part(out_dir, "constraints.yaml", spec, cons_keys) ||
+            write_part(out_dir, "problem.yaml", spec, prob_keys) ||
+            write_part(out_dir, "map.yaml", spec, map_keys) ||
+            write_part(out_dir, "mapper.yaml", spec, mapper_keys) ||
+            write_part(out_dir, "components.yaml", spec, comp_keys))
+            goto done;
+    } else {
+        if (adse_spec_write_yaml(stdout, spec, NULL, NULL, &err) != ADSE_OK) {
+            cli_error("cannot write to stdout");
+            goto done;
+        }
+        if (cli_flush_stdout() != 0) goto done;
+    }
+    rc = CLI_EXIT_OK;
+done:
+    adse_spec_free(spec);
+    free(files);
+    return rc;
+}
