@@ -6,20 +6,20 @@
  * with all cores, and prints the best mapping's figures and the search statistics. Last
  * line:
  * `seed layer mapped in S s (optimal: yes|no)`.
- * Usage: bench_mapper [-a | --open] [-m METRICS] [-t THREADS] [-l SECONDS] [DIR [PROB]]
- *   -a first maps a table of other layers (VGG16, ResNet-50, AlexNet, MobileNet shapes) on
- *      the same design and constraints, one line each;
+ * Usage: bench_mapper [-a | --open [-L LAYER] [-c arch|none]] [-m METRICS] [-t THREADS] [-l
+ * SECONDS] [DIR [PROB]] -a first maps a table of other layers (VGG16, ResNet-50, AlexNet, MobileNet
+ * shapes) on the same design and constraints, one line each;
  *   --open maps the same 16 layers on open mapspaces instead: with the architecture
  *      constraints only (DIR/constraints/eyeriss_like_arch_constraints.yaml), then with no
  *      constraints at all; one line each (mapspace size, evaluations, seconds, proven or
  *      not, best first metric, proven lower bound); -l is then the per-layer time limit
- *      (default 60 s). Last line:
- *      `open mapspaces: N/32 proven, slowest S s, total T s`;
- *   -m metrics, comma separated: edp, energy, delay, lla, weighted (energy + 1000 * delay);
- *      default mapper.yaml's [delay, energy];
- *   DIR holds arch/eyeriss_like.yaml, ERT.yaml, ART.yaml and the two constraint files (default
- *   the bundled example); PROB is the problem file (default DIR/prob.yaml, else the bundled
- *   one), e.g. `bench_mapper tests/data/seed-experiment/optimal-4x42`.
+ *      (default 60 s; -l 0: none, and no classic-dataflow seeds); -L LAYER keeps the layers whose
+ * name contains LAYER, -c arch|none one of the two mapspaces. Last line: `open mapspaces: N/M
+ * proven, slowest S s, total T s`; -m metrics, comma separated: edp, energy, delay, lla, weighted
+ * (energy + 1000 * delay); default mapper.yaml's [delay, energy]; DIR holds arch/eyeriss_like.yaml,
+ * ERT.yaml, ART.yaml and the two constraint files (default the bundled example); PROB is the
+ * problem file (default DIR/prob.yaml, else the bundled one), e.g. `bench_mapper
+ * tests/data/seed-experiment/optimal-4x42`.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
@@ -105,7 +105,8 @@ static int parse_metrics(const char *s, adse_mapper_settings *set)
 
 /* --open: the layers of -a on the open mapspaces (architecture constraints only, none). */
 static int run_open(const adse_spec *spec, const adse_constraints *arch_cons,
-                    const adse_mapper_settings *set0, adse_mapper_result *res)
+                    const adse_mapper_settings *set0, const char *only, const char *cons,
+                    adse_mapper_result *res)
 {
     const adse_mapper_settings set = *set0;
     int proven = 0, n = 0;
@@ -113,7 +114,9 @@ static int run_open(const adse_spec *spec, const adse_constraints *arch_cons,
     printf("%-24s %-5s %10s %10s %12s %12s %7s %9s\n", "layer", "cons", "space", "evaluated",
            "best", "bound", "proven", "seconds");
     for (int pass = 0; pass < 2; pass++) {
+        if (cons && strcmp(cons, pass == 0 ? "arch" : "none") != 0) continue;
         for (size_t k = 0; k < sizeof LAYERS / sizeof LAYERS[0]; k++) {
+            if (only && !strstr(LAYERS[k].name, only)) continue;
             adse_problem lp = spec->problem;
             adse_model *lm = NULL;
             adse_err err;
@@ -146,7 +149,7 @@ static int run_open(const adse_spec *spec, const adse_constraints *arch_cons,
 int main(int argc, char **argv)
 {
     int threads = 0;
-    double limit = 0;
+    double limit = -1;
     bool all = false, open = false;
     for (int k = 1; k < argc; k++) {
         if (strcmp(argv[k], "--open") != 0) continue;
@@ -156,9 +159,9 @@ int main(int argc, char **argv)
         argc--;
         k--;
     }
-    const char *metrics = NULL;
+    const char *metrics = NULL, *only = NULL, *cons_only = NULL;
     int opt;
-    while ((opt = getopt(argc, argv, "t:l:am:")) != -1) {
+    while ((opt = getopt(argc, argv, "t:l:am:L:c:")) != -1) {
         if (opt == 't')
             threads = atoi(optarg);
         else if (opt == 'l')
@@ -167,9 +170,13 @@ int main(int argc, char **argv)
             all = true;
         else if (opt == 'm')
             metrics = optarg;
+        else if (opt == 'L')
+            only = optarg;
+        else if (opt == 'c')
+            cons_only = optarg;
         else {
-            fprintf(stderr, "usage: bench_mapper [-a | --open] [-m METRICS] [-t THREADS] "
-                            "[-l SECONDS] [DIR [PROB]]\n");
+            fprintf(stderr, "usage: bench_mapper [-a | --open [-L LAYER] [-c arch|none]] "
+                            "[-m METRICS] [-t THREADS] [-l SECONDS] [DIR [PROB]]\n");
             return 2;
         }
     }
@@ -230,12 +237,12 @@ int main(int argc, char **argv)
         return 2;
     }
     set.threads = threads;
-    set.time_limit_s = limit;
+    set.time_limit_s = limit > 0 ? limit : 0;
     adse_mapper_result *res = malloc(sizeof *res);
     if (!res) return 1;
     if (open) {
-        if (limit <= 0) set.time_limit_s = 60;
-        int rc = run_open(spec, &cons, &set, res);
+        if (limit < 0) set.time_limit_s = 60;
+        int rc = run_open(spec, &cons, &set, only, cons_only, res);
         free(res);
         adse_model_free(model);
         adse_spec_free(spec);

@@ -534,6 +534,34 @@ static uint64_t brute_force(const adse_model *model, const adse_constraints *c, 
     return n;
 }
 
+/* ADSE_MAPPER_DUMP=FILE appends each optimum (case, objective, metrics, the mapping) to
+ * FILE, so that two builds can be compared mapping for mapping (the tie rule). */
+static void dump_best(const char *path, const char *what, int k, const adse_mapper_result *r)
+{
+    FILE *f = fopen(path, "a");
+    if (!f) return;
+    const adse_mapping *m = &r->best;
+    fprintf(f, "%s obj %d: cycles %llu energy %.17g |", what, k,
+            (unsigned long long)r->result.cycles, r->result.energy_pj);
+    for (int i = 0; i < m->n_levels; i++) {
+        fprintf(f, " L%d", i);
+        for (int x = 0; x < m->n_dims; x++)
+            fprintf(f, " %llu/%llu", (unsigned long long)m->temporal[i][x],
+                    (unsigned long long)m->spatial[i][x]);
+        fprintf(f, " t");
+        for (int x = 0; x < m->n_dims; x++)
+            fprintf(f, "%u", m->temporal_perm[i][x]);
+        fprintf(f, " s");
+        for (int x = 0; x < m->n_dims; x++)
+            fprintf(f, "%u", m->spatial_perm[i][x]);
+        fprintf(f, " %u", m->split[i]);
+    }
+    for (int d = 0; d < m->n_ds; d++)
+        fprintf(f, " k%x", m->keep[d]);
+    fprintf(f, "\n");
+    fclose(f);
+}
+
 /* The mapper reaches the brute-force optimum of every objective, and proves it. Returns
  * false (checking nothing) if the brute force would take more than cap evaluations. */
 static bool check_optimal_cap(const adse_model *model, const adse_constraints *c, const char *what,
@@ -590,6 +618,7 @@ static bool check_optimal_cap(const adse_model *model, const adse_constraints *c
         assert_true(w->found);
         assert_memory_equal(&w->best, &r->best, sizeof r->best);
         prev = r->best;
+        if (getenv("ADSE_MAPPER_DUMP")) dump_best(getenv("ADSE_MAPPER_DUMP"), what, k, r);
         if (getenv("ADSE_MAPPER_VERBOSE"))
             print_message("%s objective %d: brute force %llu evaluations, mapper %llu, "
                           "space %.3g\n",

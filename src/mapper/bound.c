@@ -29,6 +29,10 @@
  *  F6 The innermost keeper k0 of d reads (updates) computes * prod_{j <= k0} G_j / F_j over
  *     all instances (F4 with F_j the fanout used); a partial factorization takes the least
  *     over the levels that may be the innermost keeper, 1 / fanout for unassigned levels.
+ *  F7 For a halo-free data space with the closed-form fill (model.md §4.5a), the least
+ *     Fill_k(d) over every loop order the constraints allow (least_closed_fill): the only
+ *     choice is which irrelevant loops precede the first relevant one at the innermost
+ *     level above k that holds one.
  * Set sizes use the Cauchy-Davenport inequality |A + B| >= |A| + |B| - 1 for sums of
  * integer sets, exact for halo-free ranks. adse__fill_exact() replaces F2 by the model's own
  * value once the loop orders above a level are fixed.
@@ -96,6 +100,85 @@ static uint64_t set_bound(const adse_problem *p, int d, const uint64_t *ext, con
     return disjoint ? prod : mx;
 }
 
+/* F7: the least closed-form Fill_k(d) (model.md §4.5a) over every loop order the space
+ * allows, given that the temporal levels above t_fix have the orders ords[] and level t_fix
+ * its first n_pre + n_fix loops of ords[t_fix] (t_fix = NT: nothing fixed). The closed form
+ * counts U_k(d) times the loops from the innermost relevant one above k outwards. Whether a
+ * temporal level holds a relevant non-unit loop does not depend on orders, so the levels up
+ * to and including the innermost such level u are the only ones with a choice: the levels
+ * below u are skipped whole, the levels above u counted whole, and at u the loops counted are
+ * all but the irrelevant ones before its first relevant loop, which the order makes as many
+ * as it can: u's order is a sequence of fixed segments and at most one free one (P', I', S';
+ * a level with fixed loops: its fixed prefix, the rest of I', S'; a fixed level: one
+ * segment); the irrelevant loops of a fixed segment before its first relevant loop are
+ * skipped, all the irrelevant loops of a free segment (an order of it can put them before
+ * its relevant ones), and the walk stops after the first segment holding a relevant loop. */
+static uint64_t least_closed_fill(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS],
+                                  const mifinfo *info, const morder *ords, int t_fix, int n_fix,
+                                  int k, int d)
+{
+    uint32_t rel = sp->relevant[d];
+    uint64_t v = info->tsize[k][d];
+    bool on = false;
+    for (int u = sp->t_of[k] + 1; u < sp->NT; u++) {
+        const mtl *l = &sp->tl[u];
+        if (l->spatial) continue;
+        uint32_t nonunit = 0;
+        uint64_t prod = 1;
+        for (int x = 0; x < sp->D; x++)
+            if (f[u][x] > 1) {
+                nonunit |= 1u << x;
+                prod = mul_sat(prod, f[u][x]);
+            }
+        if (on) {
+            v = mul_sat(v, prod);
+            continue;
+        }
+        if (!(nonunit & rel)) continue; /* every loop of the level is skipped */
+        morder first;
+        const morder *o = &first;
+        int seg[3][2], n_seg = 3, free_seg = 1;
+        if (u < t_fix) {
+            adse__order_first(sp, u, nonunit, &first);
+        } else {
+            o = &ords[u];
+        }
+        int a = o->n_pre, b = o->n_pre + o->n_inf;
+        if (u == t_fix) a += n_fix;
+        if (u > t_fix || l->canonical) a = b = o->n;
+        if (a > b) a = b;
+        seg[0][0] = 0, seg[0][1] = a;
+        seg[1][0] = a, seg[1][1] = b;
+        seg[2][0] = b, seg[2][1] = o->n;
+        uint64_t skip = 1;
+        for (int g = 0; g < n_seg; g++) {
+            bool fr = g == free_seg, stop = false;
+            for (int q = seg[g][0]; q < seg[g][1]; q++) {
+                int x = o->dims[q];
+                if ((rel >> x) & 1u) {
+                    stop = true;
+                    if (!fr) break;
+                } else if (!stop || fr) {
+                    skip *= f[u][x];
+                }
+            }
+            if (stop) break;
+        }
+        v = mul_sat(v, prod / skip);
+        on = true;
+    }
+    return v;
+}
+
+uint64_t adse__least_fill(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], const mifinfo *info,
+                          const morder *ords, int t_fix, int n_fix, int k, int d)
+{
+    bool links = k + 1 < sp->L && sp->links_on && info->fan[k + 1] >= 2;
+    if (sp->halo[d] || links) return info->fill_min[k][d];
+    uint64_t c = least_closed_fill(sp, f, info, ords, t_fix, n_fix, k, d);
+    return c > info->fill_min[k][d] ? c : info->fill_min[k][d];
+}
+
 void adse__if_info(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo *info)
 {
     int L = sp->L, D = sp->D, NDS = sp->NDS;
@@ -149,6 +232,12 @@ void adse__if_info(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo 
         for (int d = 0; d < NDS; d++) {
             uint64_t b = set_bound(p, d, info->ext[i], pos);
             info->fill_lb[i][d] = b > info->tsize[i][d] ? b : info->tsize[i][d];
+            info->fill_min[i][d] = info->fill_lb[i][d];
+            bool links = i + 1 < L && sp->links_on && info->fan[i + 1] >= 2;
+            if (!sp->halo[d] && !links) {
+                uint64_t c = least_closed_fill(sp, f, info, NULL, sp->NT, 0, i, d);
+                if (c > info->fill_min[i][d]) info->fill_min[i][d] = c;
+            }
         }
     }
     /* Group bounds (F3): distinct offsets of the children of level j. */
@@ -176,8 +265,10 @@ static bool links_possible(const mspace *sp, const mifinfo *info, int j, int d)
 }
 
 void adse__bound_if_keep(const mspace *sp, const mifinfo *info, const uint32_t *keep,
-                         const uint64_t (*fill_ex)[ADSE_MAX_DATASPACES], int k_exact, mlb *lb)
+                         const uint64_t (*fill_ex)[ADSE_MAX_DATASPACES], int k_exact,
+                         bool least_fill, mlb *lb)
 {
+    const uint64_t(*flb)[ADSE_MAX_DATASPACES] = least_fill ? info->fill_min : info->fill_lb;
     int L = sp->L, NDS = sp->NDS;
     const adse_arch *a = sp->arch;
     double energy = sp->mac_energy_pj, lla = 0;
@@ -193,9 +284,7 @@ void adse__bound_if_keep(const mspace *sp, const mifinfo *info, const uint32_t *
             int j0 = t == 0 ? 0 : kept[t - 1] + 1;
             bool chain_ok = true;
             int kb = t == 0 ? -1 : kept[t - 1];
-            uint64_t base = t == 0          ? info->cc
-                            : kb >= k_exact ? fill_ex[kb][d]
-                                            : info->fill_lb[kb][d];
+            uint64_t base = t == 0 ? info->cc : kb >= k_exact ? fill_ex[kb][d] : flb[kb][d];
             for (int j = j0; j <= k; j++) {
                 if (links_possible(sp, info, j, d)) {
                     /* The chain's first level reads its raw (link-reduced) accesses: no
@@ -212,7 +301,7 @@ void adse__bound_if_keep(const mspace *sp, const mifinfo *info, const uint32_t *
             if (chain_ok && share > base) base = share;
             uint64_t fill = 0;
             if (t < m - 1 && !links_possible(sp, info, k + 1, d)) {
-                fill = k >= k_exact ? fill_ex[k][d] : info->fill_lb[k][d];
+                fill = k >= k_exact ? fill_ex[k][d] : flb[k][d];
                 if (share > fill) fill = share;
             }
             uint64_t rd, fl, up;

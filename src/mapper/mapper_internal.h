@@ -133,10 +133,12 @@ typedef struct mifinfo {
     uint64_t ext[ADSE_MAX_LEVELS][ADSE_MAX_DIMS]; /* tile extents at each level's boundary */
     uint64_t tsize[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];   /* U_i(d) */
     uint64_t ps[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];      /* partition sizes (model.md §4.8.2) */
-    uint64_t fill_lb[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES]; /* lower bound of Fill_i(d) */
-    uint64_t g_lb[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];    /* lower bound of the multicast
-                                                               groups of level i's children */
-    uint64_t fan[ADSE_MAX_LEVELS];                          /* spatial product of level i */
+    uint64_t fill_lb[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES]; /* lower bound of Fill_i(d) (F2) */
+    uint64_t fill_min[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES]; /* the least Fill_i(d) over the
+                                                                loop orders (F7), else fill_lb */
+    uint64_t g_lb[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];     /* lower bound of the multicast
+                                                                groups of level i's children */
+    uint64_t fan[ADSE_MAX_LEVELS];                           /* spatial product of level i */
     uint64_t rf[ADSE_MAX_LEVELS]; /* replication (instances used) of level i */
     uint64_t cc;                  /* compute cycles = product of temporal factors */
 } mifinfo;
@@ -151,15 +153,23 @@ typedef struct mlb {
 /* Fills info for the complete factorization f[tiling level][dim]. */
 void adse__if_info(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo *info);
 /* Lower bound of every mapping with this factorization and these keep masks; the fills of
- * levels k >= k_exact are exact (fill_ex, from adse__fill_exact), the others bounded. */
+ * levels k >= k_exact are exact (fill_ex, from adse__fill_exact), the others bounded by
+ * fill_min (least_fill) or fill_lb (F2 only: the key that orders the keep choices). */
 void adse__bound_if_keep(const mspace *sp, const mifinfo *info, const uint32_t *keep,
-                         const uint64_t (*fill_ex)[ADSE_MAX_DATASPACES], int k_exact, mlb *lb);
+                         const uint64_t (*fill_ex)[ADSE_MAX_DATASPACES], int k_exact,
+                         bool least_fill, mlb *lb);
 /* The model's Fill_k(d) once the orders of all temporal tiling levels above level k are
  * fixed (ords indexed by tiling level), computed as the model does (closed form, or its
  * visit-sequence solver for halo tensors and where link transfers are analysed). */
 uint64_t adse__fill_exact(const mspace *sp, adse_scratch *scratch,
                           const uint64_t f[][ADSE_MAX_DIMS], const morder *ords,
                           const mifinfo *info, int k, int d);
+/* The least Fill_k(d) over the completions of partly fixed orders (F7): the temporal levels
+ * above tiling level t_fix have the orders ords[], level t_fix the first n_pre + n_fix loops
+ * of ords[t_fix], the levels below any order; t_fix = NT fixes nothing. For a data space
+ * without the closed form (halo, link analysis at level k + 1), info->fill_min. */
+uint64_t adse__least_fill(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], const mifinfo *info,
+                          const morder *ords, int t_fix, int n_fix, int k, int d);
 /* Lower bound of every completion of a factorization whose tiling levels 0..t_done are
  * assigned (f; later levels partly or not) and whose compute cycles are at least cc_lb. */
 void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], int t_done,

@@ -21,7 +21,8 @@
  * factors that cannot complete a factorization; tiles over capacity with only the data
  * spaces a level must keep (tiles only grow with outer factors); spatial factors no X/Y
  * split can fit in the fanout; minimum parallelism and utilization; lower bounds (bound.c)
- * of partial factorizations, of (factorization, keep) pairs and, during the order search,
+ * of partial factorizations, of (factorization, keep) pairs (keep choices visited in the
+ * order of their F1-F6 bound, skipped by the bound with the least fills over the orders),
  * with the exact fills that the orders fixed so far determine, and of order prefixes (a
  * temporal level's free loops placed innermost first). Unit loops are dropped by the
  * model, so only distinct loop nests are evaluated.
@@ -70,8 +71,9 @@ typedef struct msearch msearch;
 /* One keep/bypass choice of a factorization with its lower bound. */
 typedef struct mkeep {
     uint32_t keep[ADSE_MAX_DATASPACES];
-    mvals lb;
-    int ord; /* generation order */
+    mvals lb;  /* F1-F6 bound: the key of the visiting order (docs/mapper.md 4.1) */
+    mvals lbp; /* with the least fills over the loop orders (F7): prunes only */
+    int ord;   /* generation order */
 } mkeep;
 
 typedef struct mthread {
@@ -87,7 +89,7 @@ typedef struct mthread {
     /* The last leaf bound of each temporal level's orders: consecutive orders often give
      * the same fills below, hence the same bound (valid while the outer orders stay). */
     bool leaf_ok[MAP_MAX_TL];
-    uint64_t leaf_key[MAP_MAX_TL][ADSE_MAX_DATASPACES];
+    uint64_t leaf_key[MAP_MAX_TL][ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];
     mvals leaf_lb[MAP_MAX_TL];
     mkeep *keeps; /* keep choices of the current factorization [KEEP_CHUNK] */
     /* Current item. */
@@ -426,22 +428,27 @@ static void evaluate(mthread *th)
 static void orders_dfs(mthread *th, int t);
 
 /* Temporal tiling level t's order is complete: the model's Fill_k (k = the storage level
- * below t) is now exact; bound with it, then enumerate the inner levels' orders. */
+ * below t) is now exact, and the least fills of the levels below given the orders fixed so
+ * far (F7) tighter; bound with them, then enumerate the inner levels' orders. */
 static void order_leaf(mthread *th, int t, int k)
 {
     const mspace *sp = &th->S->sp;
+    const uint64_t(*f)[ADSE_MAX_DIMS] = (const uint64_t(*)[ADSE_MAX_DIMS])th->f;
     adse__order_apply(sp, t, &th->ord[t], &th->map);
-    for (int d = 0; d < sp->NDS; d++)
-        if ((th->map.keep[d] >> k) & 1u)
-            th->fill_ex[k][d] = adse__fill_exact(
-                sp, th->scratch, (const uint64_t(*)[ADSE_MAX_DIMS])th->f, th->ord, &th->info, k, d);
-    size_t kb = sizeof th->fill_ex[k][0] * (size_t)sp->NDS;
-    if (!th->leaf_ok[t] || memcmp(th->leaf_key[t], th->fill_ex[k], kb) != 0) {
+    for (int c = 0; c <= k; c++)
+        for (int d = 0; d < sp->NDS; d++) {
+            if (!((th->map.keep[d] >> c) & 1u)) continue;
+            th->fill_ex[c][d] =
+                c == k ? adse__fill_exact(sp, th->scratch, f, th->ord, &th->info, k, d)
+                       : adse__least_fill(sp, f, &th->info, th->ord, t, th->ord[t].n_inf, c, d);
+        }
+    size_t kb = sizeof th->fill_ex[0] * (size_t)(k + 1);
+    if (!th->leaf_ok[t] || memcmp(th->leaf_key[t], th->fill_ex, kb) != 0) {
         mlb lb;
         adse__bound_if_keep(sp, &th->info, th->map.keep,
-                            (const uint64_t(*)[ADSE_MAX_DATASPACES])th->fill_ex, k, &lb);
+                            (const uint64_t(*)[ADSE_MAX_DATASPACES])th->fill_ex, 0, true, &lb);
         adse__metrics_lb(sp, &lb, &th->leaf_lb[t]);
-        memcpy(th->leaf_key[t], th->fill_ex[k], kb);
+        memcpy(th->leaf_key[t], th->fill_ex, kb);
         th->leaf_ok[t] = true;
     }
     if (prunable(th, &th->leaf_lb[t])) return;
@@ -450,35 +457,22 @@ static void order_leaf(mthread *th, int t, int k)
 
 /* Lower bound of every completion of temporal level t's order whose first p + 1 free
  * (infix) loops, innermost first, are fixed: prunable or not (docs/mapper.md 4.2, "order
- * prefixes"). For a data space whose Fill_k has the model's closed form (halo-free, no link
- * analysis at level k + 1) the least fill over the completions is that of the completion
- * placing the remaining free loops irrelevant to it first; for the others F2's bound. */
+ * prefixes"). Every level c <= k (k = the storage level below t) gets the least fill over
+ * the completions (F7: for a data space with the model's closed form, the completion that
+ * places the remaining free loops irrelevant to it first at the innermost level above c
+ * with a relevant loop; for the others F2's bound); the levels above k have exact fills. */
 static bool prefix_prunable(mthread *th, int t, int k, int p)
 {
     const mspace *sp = &th->S->sp;
-    const morder *o = &th->ord[t];
-    morder ords[MAP_MAX_TL];
-    memcpy(ords + t, th->ord + t, sizeof *ords * (size_t)(sp->NT - t));
-    bool links = sp->links_on && th->info.fan[k + 1] >= 2;
-    for (int d = 0; d < sp->NDS; d++) {
-        if (!((th->map.keep[d] >> k) & 1u)) continue;
-        if (sp->halo[d] || links) {
-            th->fill_ex[k][d] = th->info.fill_lb[k][d];
-            continue;
-        }
-        uint32_t rel = sp->relevant[d];
-        morder *c = &ords[t];
-        int n = o->n_pre + p + 1;
-        for (int pass = 0; pass < 2; pass++)
-            for (int q = o->n_pre + p + 1; q < o->n_pre + o->n_inf; q++)
-                if ((bool)((rel >> o->dims[q]) & 1u) == (pass == 1)) c->dims[n++] = o->dims[q];
-        th->fill_ex[k][d] = adse__fill_exact(
-            sp, th->scratch, (const uint64_t(*)[ADSE_MAX_DIMS])th->f, ords, &th->info, k, d);
-    }
+    const uint64_t(*f)[ADSE_MAX_DIMS] = (const uint64_t(*)[ADSE_MAX_DIMS])th->f;
+    for (int c = 0; c <= k; c++)
+        for (int d = 0; d < sp->NDS; d++)
+            if ((th->map.keep[d] >> c) & 1u)
+                th->fill_ex[c][d] = adse__least_fill(sp, f, &th->info, th->ord, t, p + 1, c, d);
     mlb lb;
     mvals lv;
     adse__bound_if_keep(sp, &th->info, th->map.keep,
-                        (const uint64_t(*)[ADSE_MAX_DATASPACES])th->fill_ex, k, &lb);
+                        (const uint64_t(*)[ADSE_MAX_DATASPACES])th->fill_ex, 0, true, &lb);
     adse__metrics_lb(sp, &lb, &lv);
     return prunable(th, &lv);
 }
@@ -494,8 +488,9 @@ static void perm_dfs(mthread *th, int t, int k, int p)
     uint8_t *a = o->dims + o->n_pre;
     int n = o->n_inf;
     bool kept_any = false; /* else the prefixes' bounds are all the parent's */
+    uint32_t below = (2u << k) - 1u;
     for (int d = 0; d < sp->NDS; d++)
-        if ((th->map.keep[d] >> k) & 1u) kept_any = true;
+        if (th->map.keep[d] & below) kept_any = true;
     if (p >= n - 1) {
         order_leaf(th, t, k);
         return;
@@ -541,7 +536,7 @@ static void orders_dfs(mthread *th, int t)
             mlb lb;
             mvals lv;
             adse__bound_if_keep(sp, &th->info, th->map.keep,
-                                (const uint64_t(*)[ADSE_MAX_DATASPACES])th->fill_ex, k, &lb);
+                                (const uint64_t(*)[ADSE_MAX_DATASPACES])th->fill_ex, k, true, &lb);
             adse__metrics_lb(sp, &lb, &lv);
             if (prunable(th, &lv)) continue;
         }
@@ -630,8 +625,10 @@ static void process_if(mthread *th)
                 mkeep *kc = &th->keeps[n];
                 memcpy(kc->keep, keep, sizeof keep);
                 mlb lb;
-                adse__bound_if_keep(sp, info, keep, NULL, L, &lb);
+                adse__bound_if_keep(sp, info, keep, NULL, L, false, &lb);
                 adse__metrics_lb(sp, &lb, &kc->lb);
+                adse__bound_if_keep(sp, info, keep, NULL, L, true, &lb);
+                adse__metrics_lb(sp, &lb, &kc->lbp);
                 kc->ord = n;
                 n++;
             }
@@ -643,6 +640,7 @@ static void process_if(mthread *th)
         qsort(th->keeps, (size_t)n, sizeof *th->keeps, keep_cmp);
         for (int a = 0; a < n; a++) {
             if (prunable(th, &th->keeps[a].lb)) break;
+            if (prunable(th, &th->keeps[a].lbp)) continue;
             for (int d = 0; d < NDS; d++)
                 m->keep[d] = th->keeps[a].keep[d];
             orders_dfs(th, sp->NT - 1);
