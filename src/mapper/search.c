@@ -14,8 +14,10 @@
  * Item k prunes what is not below its own best, or not below the shared incumbent when that
  * came from an item before k (else only what is above it), so the lowest-index mapping
  * among those with the best metric vector is never cut and is the result, for any thread
- * count and any timing (docs/mapper.md section 6). Seeds (warm starts, the classic
- * dataflows under a time limit) enter as incumbents after every item: they only prune.
+ * count and any timing (docs/mapper.md section 6). Seeds (warm starts) enter as incumbents
+ * after every item: they only prune. Under a time limit the search has three quarters of it;
+ * if it has not finished, the classic dataflows are searched in the rest, each starting from
+ * the best found, and the best of all is the result.
  *
  * Pruning (each keeps every mapping that could beat the incumbent; docs/mapper.md 4.2):
  * factors that cannot complete a factorization; tiles over capacity with only the data
@@ -41,7 +43,7 @@
 #define ITEM_TARGET 512     /* aim for at least this many work items */
 #define ITEM_MAX 16384      /* never more */
 #define SEED_POS UINT32_MAX /* position of a seed incumbent: after every item */
-#define CLASSIC_SHARE 0.25  /* share of a time limit given to the classic-dataflow seeds */
+#define CLASSIC_SHARE 0.25  /* share of a time limit kept for the classic-dataflow seeds */
 #define CHECK_EVERY 128     /* evaluations/nodes between clock checks */
 #define KEEP_CHUNK 4096     /* keep choices sorted together */
 
@@ -980,11 +982,13 @@ static void offer_seed(msearch *S, const adse_mapping *m)
 
 static adse_status run(const adse_model *model, const adse_constraints *constraints,
                        const adse_mapper_settings *settings, const adse_mapping *seeds, int n_seeds,
-                       bool classic, adse_mapper_result *out, adse_err *err);
+                       bool classic, const mbest *inc0, adse_mapper_result *out, adse_err *err);
 
 /* The classic dataflows as subspaces: for each data space d, "d stationary" puts the loops
  * irrelevant to d innermost at every temporal level the constraints leave free (tiling
- * level 0 keeps its fixed order); each is searched briefly and its best mapping offered. */
+ * level 0 keeps its fixed order); each is searched briefly, starting from the incumbent so
+ * far (it prunes the subsearch; the subsearch returns it when nothing there beats it), and
+ * its best mapping offered. */
 static void classic_seeds(msearch *S, const adse_constraints *constraints, double budget_s)
 {
     const mspace *sp = &S->sp;
@@ -1011,15 +1015,17 @@ static void classic_seeds(msearch *S, const adse_constraints *constraints, doubl
         adse_mapper_settings set = sp->set;
         set.time_limit_s = budget_s / sp->NDS;
         adse_err err;
-        if (run(sp->model, &c, &set, NULL, 0, false, r, &err) == ADSE_OK && r->found)
+        if (run(sp->model, &c, &set, NULL, 0, false, &S->inc, r, &err) == ADSE_OK && r->found)
             offer_seed(S, &r->best);
     }
     free(r);
 }
 
+/* inc0 (or NULL): an incumbent of a larger space to start from, as a seed (after every
+ * item): it only prunes, and it is the result when nothing in this space beats it. */
 static adse_status run(const adse_model *model, const adse_constraints *constraints,
                        const adse_mapper_settings *settings, const adse_mapping *seeds, int n_seeds,
-                       bool classic, adse_mapper_result *out, adse_err *err)
+                       bool classic, const mbest *inc0, adse_mapper_result *out, adse_err *err)
 {
     if (!model || !out || (n_seeds > 0 && !seeds))
         return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0, "missing argument to the mapper");
@@ -1035,17 +1041,22 @@ static adse_status run(const adse_model *model, const adse_constraints *constrai
     }
     mspace *sp = &S->sp;
     S->nthreads = thread_count(sp);
-    S->deadline = sp->set.time_limit_s > 0 ? t0 + sp->set.time_limit_s : 0;
+    double limit = sp->set.time_limit_s;
+    bool with_classic = classic && limit > 0;
+    S->deadline = limit > 0 ? t0 + limit * (with_classic ? 1 - CLASSIC_SHARE : 1) : 0;
     atomic_init(&S->stop, 0);
     atomic_init(&S->next_item, 0u);
     atomic_init(&S->inc_ver, 0u);
     S->inc.pos = SEED_POS;
+    if (inc0 && inc0->found) {
+        S->inc = *inc0;
+        S->inc.pos = SEED_POS;
+        atomic_fetch_add(&S->inc_ver, 1u); /* the threads read it */
+    }
     if (!threads_alloc(S, model)) st = adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
     if (st == ADSE_OK) {
         for (int k = 0; k < n_seeds; k++)
             offer_seed(S, &seeds[k]);
-        if (classic && sp->set.time_limit_s > 0)
-            classic_seeds(S, constraints, CLASSIC_SHARE * sp->set.time_limit_s);
         st = make_items(S, err);
         if (st == ADSE_OK && !rank_items(S))
             st = adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
@@ -1055,6 +1066,12 @@ static adse_status run(const adse_model *model, const adse_constraints *constrai
     if (st == ADSE_OK) {
         run_items(S);
         pthread_mutex_destroy(&S->mu);
+        /* Not finished in its share: the classic dataflows in the rest of the time. */
+        bool all_done = true;
+        for (uint32_t k = 0; k < S->n_items; k++)
+            all_done = all_done && S->items[k].done;
+        double left = t0 + limit - adse_clock_s();
+        if (with_classic && !all_done && left > 0) classic_seeds(S, constraints, left);
         finish(S, model, t0, out);
     }
     for (int k = 0; S->th && k < S->nthreads; k++)
@@ -1072,7 +1089,7 @@ adse_status adse_mapper_run(const adse_model *model, const adse_constraints *con
                             const adse_mapper_settings *settings, adse_mapper_result *out,
                             adse_err *err)
 {
-    return run(model, constraints, settings, NULL, 0, true, out, err);
+    return run(model, constraints, settings, NULL, 0, true, NULL, out, err);
 }
 
 adse_status adse_mapper_run_seeded(const adse_model *model, const adse_constraints *constraints,
@@ -1081,7 +1098,7 @@ adse_status adse_mapper_run_seeded(const adse_model *model, const adse_constrain
 {
     if (n_seeds < 0)
         return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0, "negative number of seed mappings");
-    return run(model, constraints, settings, seeds, n_seeds, true, out, err);
+    return run(model, constraints, settings, seeds, n_seeds, true, NULL, out, err);
 }
 
 adse_network_layer_result adse_mapper_layer_result(const adse_mapper_result *r)
