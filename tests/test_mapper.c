@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "adse/adse.h"
+#include "mapper/mapper_internal.h"
 
 /* ---------------------------------------------------------------------------------------
  * Problems and architectures
@@ -932,6 +933,199 @@ static void test_random(void **state)
 }
 
 /* ---------------------------------------------------------------------------------------
+ * Test: the least fills over the loop orders (F7, docs/mapper.md section 5) against every
+ * order evaluated by the model
+ * ------------------------------------------------------------------------------------- */
+
+/* DRAM, a GLB fanning out to 4 PEs in a row, a spad per PE; room for any tile. */
+static const char *ARCH_ROOMY =
+    "architecture:\n"
+    "  version: 0.3\n"
+    "  subtree:\n"
+    "  - name: sys\n"
+    "    local:\n"
+    "    - name: DRAM\n"
+    "      class: DRAM\n"
+    "      attributes: {width: 16, datawidth: 16, vector_access_energy: 100}\n"
+    "    subtree:\n"
+    "    - name: chip\n"
+    "      local:\n"
+    "      - name: GLB\n"
+    "        class: SRAM\n"
+    "        attributes: {depth: 4096, width: 16, datawidth: 16, vector_access_energy: 6}\n"
+    "      subtree:\n"
+    "      - name: PE[0..3]\n"
+    "        local:\n"
+    "        - name: spad\n"
+    "          class: regfile\n"
+    "          attributes: {depth: 1024, width: 16, datawidth: 16, vector_access_energy: 1,\n"
+    "                       meshX: 4}\n"
+    "        - name: mac\n"
+    "          class: intmac\n"
+    "          attributes: {datawidth: 16, meshX: 4, energy: 2}\n";
+
+/* Fill_k(d) as the model reports it: the fills of level k, plus the partition size the
+ * model subtracts for the output (model.md §4.8). */
+static uint64_t model_fill(const adse_problem *p, const adse_result *r, int k, int d)
+{
+    const adse_ds_stats *st = &r->levels[k].ds[d];
+    return st->fills + (p->ds[d].read_write ? st->partition_size : 0);
+}
+
+/* For random factorizations, keep everything everywhere, and every order of the GLB and
+ * DRAM temporal levels: the least fill of each level and data space the model gives over
+ * all orders equals F7's (where the model has the closed form), and F7 never exceeds the
+ * model's fill (elsewhere, F2's union bound); with the DRAM order fixed, the least over
+ * the GLB orders of the spad's fill equals F7 with that order in place. */
+static void test_least_fill(void **state)
+{
+    (void)state;
+    const char *env = getenv("ADSE_MAPPER_STRESS");
+    int cases = env ? atoi(env) : 40;
+    unsigned rs = 77;
+    adse_spec_options o;
+    adse_spec_options_init(&o);
+    o.energy = ADSE_ENERGY_MODE_TIMELOOP_FALLBACK;
+    const char *texts[1] = {ARCH_ROOMY}, *names[1] = {"roomy.yaml"};
+    adse_spec *spec = NULL;
+    adse_err err;
+    assert_int_equal(adse_spec_load_strings_opts(texts, names, 1, &o, &spec, &err), ADSE_OK);
+    adse_result *r = malloc(sizeof *r);
+    mspace *sp = malloc(sizeof *sp);
+    mifinfo *info = malloc(sizeof *info);
+    assert_non_null(r);
+    assert_non_null(sp);
+    assert_non_null(info);
+    int checked_closed = 0, checked_fixed = 0;
+    for (int it = 0; it < cases; it++) {
+        adse_problem p;
+        if (rnd(&rs, 2))
+            conv1d(&p, 4, 2 + 2 * rnd(&rs, 2), 3, 6, 1 + (int)rnd(&rs, 2));
+        else
+            gemm(&p, 4, 6, 4);
+        adse_translation tr = rnd(&rs, 2) ? ADSE_TRANSLATION_LEGACY : ADSE_TRANSLATION_NEW;
+        adse_model *m = make_model(&spec->arch, &p, tr, rnd(&rs, 2));
+        assert_int_equal(adse__space_init(sp, m, NULL, NULL, &err), ADSE_OK);
+        adse_scratch *sc = adse_scratch_new(m);
+        int D = p.n_dims, L = sp->L, NT = sp->NT;
+        /* A random factorization: a divisor of what remains at each tiling level, spatial
+         * products within the fanout (4, all X). */
+        uint64_t f[MAP_MAX_TL][ADSE_MAX_DIMS];
+        uint64_t sprod[MAP_MAX_TL];
+        for (int t = 0; t < NT; t++)
+            sprod[t] = 1;
+        for (int x = 0; x < D; x++) {
+            uint64_t rem = p.bounds[x];
+            for (int t = 0; t < NT; t++) {
+                uint64_t v = rem;
+                if (t < NT - 1) {
+                    uint64_t dv[16];
+                    int nd = 0;
+                    for (uint64_t q = 1; q <= rem; q++)
+                        if (rem % q == 0 && (!sp->tl[t].spatial || sprod[t] * q <= 4)) dv[nd++] = q;
+                    v = dv[rnd(&rs, (unsigned)nd)];
+                }
+                f[t][x] = v;
+                rem /= v;
+                if (sp->tl[t].spatial) sprod[t] *= v;
+            }
+        }
+        adse__if_info(sp, (const uint64_t(*)[ADSE_MAX_DIMS])f, info);
+        adse_mapping map;
+        adse_mapping_init(&map, L, D, p.n_ds);
+        for (int i = 0; i < L; i++) {
+            for (int x = 0; x < D; x++) {
+                map.temporal[i][x] = f[sp->t_of[i]][x];
+                map.spatial[i][x] = sp->s_of[i] >= 0 ? f[sp->s_of[i]][x] : 1;
+            }
+            map.split[i] = (uint8_t)D;
+        }
+        for (int d = 0; d < p.n_ds; d++)
+            map.keep[d] = (1u << L) - 1u;
+        /* Every order of the GLB (storage 1) and DRAM (storage 2) temporal levels. */
+        uint64_t least[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];
+        for (int k = 0; k < L; k++)
+            for (int d = 0; d < p.n_ds; d++)
+                least[k][d] = UINT64_MAX;
+        uint8_t pd[ADSE_MAX_DIMS];
+        for (int x = 0; x < D; x++)
+            pd[x] = (uint8_t)x;
+        bool valid = true;
+        do {
+            memcpy(map.temporal_perm[2], pd, (size_t)D);
+            uint64_t least_glb[ADSE_MAX_DATASPACES];
+            for (int d = 0; d < p.n_ds; d++)
+                least_glb[d] = UINT64_MAX;
+            uint8_t pg[ADSE_MAX_DIMS];
+            for (int x = 0; x < D; x++)
+                pg[x] = (uint8_t)x;
+            do {
+                memcpy(map.temporal_perm[1], pg, (size_t)D);
+                if (adse_model_evaluate(m, &map, sc, r, NULL) != ADSE_OK) {
+                    valid = false;
+                    break;
+                }
+                for (int k = 0; k < L - 1; k++)
+                    for (int d = 0; d < p.n_ds; d++) {
+                        uint64_t v = model_fill(&p, r, k, d);
+                        if (v < least[k][d]) least[k][d] = v;
+                        if (k == 0 && v < least_glb[d]) least_glb[d] = v;
+                    }
+            } while (bf_next_perm(pg, D));
+            if (!valid) break;
+            /* The DRAM order fixed: F7 with it in place, for the spad. */
+            morder ords[MAP_MAX_TL];
+            int td = sp->t_of[2];
+            morder *od = &ords[td];
+            od->n = od->n_pre = 0;
+            for (int q = 0; q < D; q++)
+                if (f[td][pd[q]] > 1) od->dims[od->n++] = pd[q];
+            od->n_inf = od->n;
+            bool links = sp->links_on && info->fan[1] >= 2;
+            for (int d = 0; d < p.n_ds; d++) {
+                uint64_t lf = adse__least_fill(sp, (const uint64_t(*)[ADSE_MAX_DIMS])f, info, ords,
+                                               td, od->n_inf, 0, d);
+                if (sp->halo[d] || links) {
+                    assert_true(lf <= least_glb[d]);
+                } else {
+                    assert_int_equal(lf, least_glb[d]);
+                    checked_fixed++;
+                }
+            }
+        } while (bf_next_perm(pd, D));
+        if (valid) {
+            for (int k = 0; k < L - 1; k++) {
+                bool links = sp->links_on && info->fan[k + 1] >= 2;
+                for (int d = 0; d < p.n_ds; d++) {
+                    if (links) continue; /* the model's fills then include link transfers */
+                    if (sp->halo[d]) {
+                        assert_true(info->fill_min[k][d] <= least[k][d]);
+                        continue;
+                    }
+                    if (info->fill_min[k][d] != least[k][d])
+                        print_error("case %d level %d data space %d: F7 %llu, least %llu\n", it, k,
+                                    d, (unsigned long long)info->fill_min[k][d],
+                                    (unsigned long long)least[k][d]);
+                    assert_int_equal(info->fill_min[k][d], least[k][d]);
+                    checked_closed++;
+                }
+            }
+        }
+        adse_scratch_free(sc);
+        adse__space_release(sp);
+        adse_model_free(m);
+    }
+    print_message("least fills: %d closed-form (level, data space) pairs equal the least over "
+                  "every order, %d with the DRAM order fixed\n",
+                  checked_closed, checked_fixed);
+    assert_true(checked_closed > 0 && checked_fixed > 0);
+    free(r);
+    free(sp);
+    free(info);
+    adse_spec_free(spec);
+}
+
+/* ---------------------------------------------------------------------------------------
  * Tests: determinism, seed, time limit, errors
  * ------------------------------------------------------------------------------------- */
 
@@ -1262,6 +1456,7 @@ int main(void)
         cmocka_unit_test(test_optimal_arch_b),
         cmocka_unit_test(test_optimal_arch_c),
         cmocka_unit_test(test_level0_order_irrelevant),
+        cmocka_unit_test(test_least_fill),
         cmocka_unit_test(test_random),
         cmocka_unit_test(test_threads_identical),
         cmocka_unit_test(test_seed_original),

@@ -40,7 +40,9 @@
 #include "util/threads.h"
 #include "mapper/mapper_internal.h"
 
-#define ITEM_TARGET 512     /* aim for at least this many work items */
+#define ITEM_TARGET 512      /* aim for at least this many work items, */
+#define ITEM_TARGET_BIG 4096 /* this many in a mapspace of more than BIG_SPACE mappings */
+#define BIG_SPACE 1e12
 #define ITEM_MAX 16384      /* never more */
 #define SEED_POS UINT32_MAX /* position of a seed incumbent: after every item */
 #define CLASSIC_SHARE 0.25  /* share of a time limit kept for the classic-dataflow seeds */
@@ -757,7 +759,10 @@ static void thread_reset(mthread *th)
         th->rem[x] = sp->prob->bounds[x];
 }
 
-/* Cut depth: the smallest with at least ITEM_TARGET nodes, never above ITEM_MAX. */
+/* Cut depth: the smallest with at least ITEM_TARGET nodes (ITEM_TARGET_BIG in a big
+ * mapspace: finer items balance the threads and, taken best bound first, find good
+ * incumbents sooner), never above ITEM_MAX. Any cut gives the same result (docs/mapper.md
+ * section 6); a deeper one costs more counting passes, which small spaces do not repay. */
 static adse_status make_items(msearch *S, adse_err *err)
 {
     const mspace *sp = &S->sp;
@@ -776,7 +781,7 @@ static adse_status make_items(msearch *S, adse_err *err)
         th->abort = false;
         if (th->collected > ITEM_MAX) break;
         depth = dd;
-        if (th->collected >= ITEM_TARGET) break;
+        if (th->collected >= (sp->size > BIG_SPACE ? ITEM_TARGET_BIG : ITEM_TARGET)) break;
     }
     S->items = calloc(ITEM_MAX, sizeof *S->items);
     if (!S->items) return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
