@@ -100,7 +100,7 @@ static const char *const fanout_arch =
     "architecture:\n"
     "  version: 0.4\n"
     "  nodes:\n"
-    "  - !Container {name: sys, attributes: {technology: 45nm, datawidth: 8}}\n"
+    "  - !Container {name: sys, attributes: {technology: \"45nm\", datawidth: 8}}\n"
     "  - !Component\n"
     "    name: DRAM\n"
     "    class: DRAM\n"
@@ -340,6 +340,80 @@ static void convert_round_trip(void **state)
     assert_int_equal(testutil_rmtree(dir), 0);
 }
 
+/* Attribute expressions, as timeloopfe evaluates them: over the variables (in order), the
+ * containers' attributes above, the node's earlier attributes and the document (`spec`).
+ * Expected values computed by hand. */
+static const char *const expr_spec =
+    "variables:\n"
+    "  technology: \"45nm\"\n"
+    "  DW: 8\n"
+    "  BUF_KB: 2 * 32\n"
+    "  PES: 16\n"
+    "architecture:\n"
+    "  nodes:\n"
+    "  - !Container {name: sys, attributes: {datawidth: DW}}\n"
+    "  - !Component {name: DRAM, class: DRAM, attributes: {width: DW * 8, depth: 1024}}\n"
+    "  - !Component\n"
+    "    name: buf\n"
+    "    class: SRAM\n"
+    "    attributes:\n"
+    "      width: 64\n"
+    "      depth: BUF_KB * 1024 * 8 // width\n"
+    "      n_banks: max(1, min(4, len([1, 2, 3])))\n"
+    "      read_bandwidth: 3 if spec.problem.instance.C >= 8 and not False else 5\n"
+    "      write_bandwidth: (2 ** 3 - 1) % 4 + ceil(log2(5)) / 2\n"
+    "  - !Container {name: PE, spatial: {meshX: PES // 4, meshY: 4}}\n"
+    "  - !Component {name: mac, class: intmac}\n"
+    "problem:\n"
+    "  instance: {C: DW, K: 2 ** 2}\n"
+    "  shape:\n"
+    "    dimensions: [C, K]\n"
+    "    data_spaces:\n"
+    "    - {name: A, projection: [[[C]]]}\n"
+    "    - {name: B, projection: [[[C]], [[K]]]}\n"
+    "    - {name: Z, projection: [[[K]]], read_write: true}\n";
+
+static void expressions(void **state)
+{
+    (void)state;
+    const char *texts[] = {expr_spec};
+    const char *names[] = {"top.yaml"};
+    adse_spec *s = testutil_load_strings_ok(texts, names, 1, NULL);
+    const adse_buffer *buf = &s->arch.levels[1];
+    assert_string_equal(buf->name, "buf");
+    assert_int_equal(buf->depth, 8192); /* 64 * 1024 * 8 // 64 */
+    assert_int_equal(buf->num_banks, 3);
+    assert_double_rel(buf->read_bw, 3, 0, "read_bandwidth");
+    assert_double_rel(buf->write_bw, 4.5, 0, "write_bandwidth"); /* 7 % 4 + 3 / 2 */
+    assert_int_equal(buf->word_bits, 8);
+    assert_int_equal(s->arch.levels[2].width_bits, 64);
+    assert_int_equal(s->arch.arith.instances, 16);
+    assert_int_equal(s->arch.arith.mesh_x, 4);
+    assert_int_equal(s->problem.bounds[0], 8);
+    assert_int_equal(s->problem.bounds[1], 4);
+    adse_spec_free(s);
+
+    /* errors name the file, line and column of the offending character */
+    const char *bad = "variables: {A: 2}\n"
+                      "architecture:\n"
+                      "  nodes:\n"
+                      "  - !Component {name: D, class: DRAM, attributes: {width: A * B}}\n";
+    const char *t2[] = {bad};
+    adse_err e;
+    assert_int_equal(adse_spec_load_strings(t2, names, 1, &s, &e), ADSE_E_SPEC);
+    char msg[1200];
+    assert_string_equal(adse_err_format(&e, msg, sizeof msg),
+                        "top.yaml:4:63: cannot evaluate attribute 'width' of 'D' 'A * B': name "
+                        "'B' is not defined (quote it to give a string)");
+    const char *unquoted = "architecture:\n  nodes:\n"
+                           "  - !Component {name: D, class: DRAM, attributes: {type: LPDDR4}}\n";
+    const char *t3[] = {unquoted};
+    assert_int_equal(adse_spec_load_strings(t3, names, 1, &s, &e), ADSE_E_SPEC);
+    assert_string_equal(adse_err_format(&e, msg, sizeof msg),
+                        "top.yaml:3:58: cannot evaluate attribute 'type' of 'D' 'LPDDR4': name "
+                        "'LPDDR4' is not defined (quote it to give a string)");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -350,6 +424,7 @@ int main(void)
         cmocka_unit_test(layer_shapes),
         cmocka_unit_test(deep_merge),
         cmocka_unit_test(convert_round_trip),
+        cmocka_unit_test(expressions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

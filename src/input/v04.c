@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "input/internal.h"
+#include "input/v04_expr.h"
 
 /* What the constraint translation needs from `problem` (known false when it is missing or
  * malformed: the problem converter then says what is wrong). */
@@ -36,6 +37,9 @@ static void read_problem(const adse__ydoc *doc, adse__v04_problem *p)
     p->known = true;
 }
 
+static adse_status translate(adse__ydoc *doc, const adse__ypair *top, adse__v04_scope *scope,
+                             adse__warnings *warnings, adse_err *err);
+
 static adse_status wrap_targets(adse__ydoc *doc, const adse__ynode *at, const adse__ynode *list,
                                 adse__ynode **out, adse_err *err)
 {
@@ -47,23 +51,94 @@ static adse_status wrap_targets(adse__ydoc *doc, const adse__ynode *at, const ad
     return ADSE_OK;
 }
 
+/* The variables evaluated in order, each seeing the earlier ones (timeloopfe's Variables),
+ * into *out (a new mapping) and the scope. */
+static adse_status eval_variables(adse__ydoc *doc, const adse__ynode *vars, adse__v04_scope *s,
+                                  const adse__ynode **out, adse_err *err)
+{
+    adse__ynode *m = adse__ynew_map(doc, vars);
+    if (!m) return adse__ydoc_build_status(doc, vars, err);
+    for (int i = 0; i < vars->n; i++) {
+        const adse__ypair *p = &vars->pairs[i];
+        char what[ADSE_NAME_MAX + 16];
+        snprintf(what, sizeof what, "variable '%.*s'", ADSE_NAME_MAX - 1, p->key->text);
+        adse_status st = adse__v04_eval_pair(doc, s, m, p, what, err);
+        if (st) return st;
+    }
+    *out = m;
+    return ADSE_OK;
+}
+
+/* The problem's instance values that are expressions, evaluated over the variables (the
+ * layer shapes of the exercises may compute a bound); the problem is replaced by a copy
+ * when one changes. */
+static adse_status eval_instance(adse__ydoc *doc, const adse__v04_scope *s, adse_err *err)
+{
+    const adse__ypair *prob = adse__ydoc_top_pair(doc, "problem");
+    const adse__ynode *inst = adse__ymap_get(prob ? prob->value : NULL, "instance");
+    if (!adse__ynode_is_map(inst)) return ADSE_OK;
+    adse__ynode *m = NULL;
+    for (int i = 0; i < inst->n; i++) {
+        const adse__ypair *p = &inst->pairs[i];
+        if (!adse__ynode_is_scalar(p->value)) continue;
+        char what[ADSE_NAME_MAX + 32];
+        snprintf(what, sizeof what, "instance value '%.*s'", ADSE_NAME_MAX - 1, p->key->text);
+        const adse__ynode *v;
+        adse__v04_val x;
+        adse_status st = adse__v04_eval_node(doc, s, p->value, what, &v, &x, err);
+        if (st) return st;
+        if (v == p->value) continue;
+        if (!m) {
+            if (!(m = adse__ynew_map(doc, inst))) return adse__ydoc_build_status(doc, inst, err);
+            for (int k = 0; k < inst->n; k++)
+                if (!adse__ymap_set(doc, m, inst->pairs[k].key->text, inst->pairs[k].key,
+                                    inst->pairs[k].value))
+                    return adse__ydoc_build_status(doc, inst, err);
+        }
+        if (!adse__ymap_set(doc, m, p->key->text, p->key, v))
+            return adse__ydoc_build_status(doc, inst, err);
+    }
+    if (!m) return ADSE_OK;
+    adse__ynode *np = adse__ynew_map(doc, prob->value);
+    if (!np) return adse__ydoc_build_status(doc, inst, err);
+    for (int k = 0; k < prob->value->n; k++) {
+        const adse__ypair *p = &prob->value->pairs[k];
+        if (!adse__ymap_set(doc, np, p->key->text, p->key,
+                            adse__ykey_eq(p->key->text, "instance") ? m : p->value))
+            return adse__ydoc_build_status(doc, inst, err);
+    }
+    if (!adse__ydoc_set_top(doc, "problem", prob->key, np))
+        return adse__ydoc_build_status(doc, inst, err);
+    return ADSE_OK;
+}
+
 adse_status adse__v04_translate(adse__ydoc *doc, adse__warnings *warnings, adse_err *err)
 {
     const adse__ypair *top = adse__arch_top_pair(doc);
     if (!top || !adse__ynode_is_map(top->value) || !adse__ymap_pair(top->value, "nodes"))
         return ADSE_OK;
-    adse__v04_problem prob;
-    read_problem(doc, &prob);
+    adse__v04_scope scope = {.doc = doc};
+    adse_status st = translate(doc, top, &scope, warnings, err);
+    adse__v04_scope_free(&scope);
+    return st;
+}
+
+static adse_status translate(adse__ydoc *doc, const adse__ypair *top, adse__v04_scope *scope,
+                             adse__warnings *warnings, adse_err *err)
+{
+    adse_status st;
     const adse__ynode *variables = adse__ydoc_top(doc, "variables");
     if (variables && !adse__ynode_is_null(variables)) {
-        adse_status st = adse__yexpect(variables, ADSE__YMAP, "variables", err);
-        if (st) return st;
+        if ((st = adse__yexpect(variables, ADSE__YMAP, "variables", err))) return st;
+        if ((st = eval_variables(doc, variables, scope, &variables, err))) return st;
     } else {
         variables = NULL;
     }
+    if ((st = eval_instance(doc, scope, err))) return st;
+    adse__v04_problem prob;
+    read_problem(doc, &prob);
     adse__ynode *arch, *targets, *sparse;
-    adse_status st =
-        adse__v04_arch(doc, top, variables, &prob, warnings, &arch, &targets, &sparse, err);
+    st = adse__v04_arch(doc, top, variables, scope, &prob, warnings, &arch, &targets, &sparse, err);
     if (st) return st;
     const adse__ynode *at = top->key;
     char key[32];

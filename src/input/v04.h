@@ -24,6 +24,8 @@
  *     data spaces, the branch rule of `!Parallel` (a data space kept in one branch is
  *     bypassed by every other), the permutation pruning (unit-factor and bound-1
  *     dimensions first) and the dummy levels' constraints (every factor 1, bypass all).
+ * Expressions in variables, attributes, meshes and problem instances are evaluated first
+ * (v04_expr.h).
  * Without a problem in the files the constraints are not translated (the classic loader
  * does not convert constraints without a problem either).
  */
@@ -86,10 +88,13 @@ typedef struct adse__v04_cons {
 /* The classic architecture for the v0.4 architecture top->value (a mapping with `nodes`):
  * *arch the classic tree (variables, the top-level `variables` mapping or NULL, open its
  * root's attributes), *targets the constraint entries (empty without a known problem),
- * *sparse the nodes' sparse_optimizations as targets (NULL when none). */
+ * *sparse the nodes' sparse_optimizations as targets (NULL when none). Attribute and mesh
+ * expressions are evaluated in scope (the variables; containers' attributes are added). */
+struct adse__v04_scope;
 adse_status adse__v04_arch(adse__ydoc *doc, const adse__ypair *top, const adse__ynode *variables,
-                           const adse__v04_problem *prob, adse__warnings *w, adse__ynode **arch,
-                           adse__ynode **targets, adse__ynode **sparse, adse_err *err);
+                           struct adse__v04_scope *scope, const adse__v04_problem *prob,
+                           adse__warnings *w, adse__ynode **arch, adse__ynode **targets,
+                           adse__ynode **sparse, adse_err *err);
 
 /* Reads the `constraints` mapping c of node `name` (NULL: none) into out, with the macros
  * (factors_only, keep_only, bypass_only, '*') expanded for prob. */

@@ -5,6 +5,7 @@
 #include "input/v04.h"
 
 #include "input/internal.h"
+#include "input/v04_expr.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +39,7 @@ typedef struct leaf {
     bool enabled;
     bool in_parallel; /* a direct child of a !Parallel */
     uint64_t mesh_x, mesh_y;
+    const adse__ynode *attrs; /* the attributes, expressions evaluated (NULL: none) */
     adse__v04_cons cons;
 } leaf;
 
@@ -46,6 +48,7 @@ typedef struct ctx {
     adse__warnings *w;
     adse_err *err;
     const adse__v04_problem *prob;
+    adse__v04_scope *scope; /* variables, then the containers' attributes so far */
     leaf *leaves;
     int n, cap;
 } ctx;
@@ -93,11 +96,46 @@ static adse_status read_mesh(ctx *c, leaf *l)
     for (int i = 0; i < 2; i++) {
         const adse__ynode *v = adse__ymap_get(sp, axis[i]);
         if (!v) continue;
+        if (!adse__yscalar_u64(v, out[i]) && adse__ynode_is_scalar(v) && v->plain) {
+            adse__v04_val x; /* an expression: timeloopfe evaluates what is not an int */
+            char what[ADSE_NAME_MAX + 32];
+            snprintf(what, sizeof what, "'%s' of '%.*s'", axis[i], ADSE_NAME_MAX - 1, l->name);
+            if ((st = adse__v04_value(c->scope, v, what, &x, c->err))) return st;
+            if (x.kind == ADSE__V_NUM && x.is_int && x.num >= 1 && x.num <= UINT32_MAX) {
+                *out[i] = (uint64_t)x.num;
+                continue;
+            }
+            *out[i] = 0;
+        }
         if (!adse__yscalar_u64(v, out[i]) || *out[i] == 0 || *out[i] > UINT32_MAX)
             return adse__yerr(c->err, ADSE_E_SPEC, v,
                               "'%s' of '%s' must be a positive integer, got '%s'", axis[i], l->name,
                               adse__ynode_text(v) ? v->text : adse__ynode_kind_name(v));
     }
+    return ADSE_OK;
+}
+
+/* l's attributes with their expressions evaluated, each in the scope of the variables, the
+ * containers' attributes so far and the node's earlier attributes (timeloopfe's symbol
+ * table); a container's stay in the scope for every later node. */
+static adse_status eval_attrs(ctx *c, leaf *l, bool keep)
+{
+    const adse__ynode *a = adse__ymap_get(l->node, "attributes");
+    l->attrs = NULL;
+    if (adse__ynode_is_null(a)) return ADSE_OK;
+    int mark = c->scope->n;
+    adse__ynode *m = adse__ynew_map(c->doc, a);
+    if (!m) return adse__ydoc_build_status(c->doc, a, c->err);
+    for (int i = 0; i < a->n; i++) {
+        const adse__ypair *p = &a->pairs[i];
+        char what[2 * ADSE_NAME_MAX + 32];
+        snprintf(what, sizeof what, "attribute '%.*s' of '%.*s'", ADSE_NAME_MAX - 1, p->key->text,
+                 ADSE_NAME_MAX - 1, l->name);
+        adse_status st = adse__v04_eval_pair(c->doc, c->scope, m, p, what, c->err);
+        if (st) return st;
+    }
+    if (!keep) c->scope->n = mark;
+    l->attrs = m;
     return ADSE_OK;
 }
 
@@ -145,6 +183,7 @@ static adse_status add_leaf(ctx *c, const adse__ynode *n, int kind, bool in_para
                               "transpiler does not place them either)",
                               l.name);
     }
+    if ((st = eval_attrs(c, &l, kind == N_CONTAINER && !in_parallel))) return st;
     if ((st = read_mesh(c, &l))) return st;
     if (c->prob->known && (st = adse__v04_read_cons(adse__ymap_get(n, "constraints"), l.name,
                                                     c->prob, &l.cons, c->err)))
@@ -354,8 +393,7 @@ static adse_status place_component(ctx *c, place *p, const leaf *l, const char *
             if (cp) BUILD(adse__ymap_set(doc, e, copy[i], cp->key, cp->value));
         }
         BUILD(adse__ymap_set(doc, e, "attributes", at,
-                             component_attrs(c, p, adse__ymap_get(l->node, "attributes"),
-                                             l->cclass == C_STORAGE, at)));
+                             component_attrs(c, p, l->attrs, l->cclass == C_STORAGE, at)));
         static const char *const storage_actions[] = {"leak", "write", "read", "update", NULL};
         static const char *const compute_actions[] = {"compute", NULL};
         const char *const *req = l->cclass == C_STORAGE   ? storage_actions
@@ -444,7 +482,7 @@ static adse_status walk(ctx *c, place *p, adse__ynode *root, const adse__ynode *
         if (!l->enabled || l->kind == N_NOTHING) continue;
         bool container = l->kind == N_CONTAINER;
         bool fanout = l->mesh_x * l->mesh_y != 1;
-        const adse__ynode *attrs = adse__ymap_get(l->node, "attributes");
+        const adse__ynode *attrs = l->attrs;
         if (container)
             for (int k = 0; k < adse__ynode_len(attrs); k++)
                 BUILD(adse__ymap_set(doc, p->inherited, attrs->pairs[k].key->text,
@@ -507,10 +545,11 @@ static adse_status walk(ctx *c, place *p, adse__ynode *root, const adse__ynode *
 }
 
 adse_status adse__v04_arch(adse__ydoc *doc, const adse__ypair *top, const adse__ynode *variables,
-                           const adse__v04_problem *prob, adse__warnings *w, adse__ynode **arch,
-                           adse__ynode **targets, adse__ynode **sparse, adse_err *err)
+                           adse__v04_scope *scope, const adse__v04_problem *prob, adse__warnings *w,
+                           adse__ynode **arch, adse__ynode **targets, adse__ynode **sparse,
+                           adse_err *err)
 {
-    ctx cc = {.doc = doc, .w = w, .err = err, .prob = prob}, *c = &cc;
+    ctx cc = {.doc = doc, .w = w, .err = err, .prob = prob, .scope = scope}, *c = &cc;
     const adse__ynode *v4 = top->value;
     static const char *const arch_keys[] = {"version", "nodes", NULL};
     adse_status st = adse__ycheck_keys(v4, arch_keys, "a v0.4 architecture", err);
