@@ -1,7 +1,8 @@
 /*
  * adse/search.h: hardware search -- a genetic algorithm over accelerator parameters.
  *
- * An adse_search runs the seed poster's Algorithm 1 on a search spec (search_spec.h): a
+ * An adse_search runs the seed poster's Algorithm 1 on a search spec (search_spec.h), or with
+ * `objectives` NSGA-II or random search (docs/search.md section 11): a
  * design is a vector of gene values (one per spec parameter; the mesh gene's value is
  * meshX); its architecture is the baseline's with the genes applied (derived attributes
  * recomputed, docs/search.md) and re-priced by the estimator (adse_energy_reprice); each

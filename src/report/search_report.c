@@ -579,9 +579,13 @@ static adse_status write_summary(FILE *f, const adse_search *s)
     const adse_search_design *best = adse_search_best(s);
     adse_search_counters c = adse_search_get_counters(s);
     char buf[64];
-    const adse_search_design *ds[2] = {base, best};
-    const char *names[2] = {"baseline", "best"};
-    for (int k = 0; k < 2; k++) {
+    /* with objectives: the baseline and the front's two ends (lowest first and second
+     * objective), and the area a loss has no use for in place of the loss */
+    bool mo = sp->n_objectives > 0;
+    const adse_search_design *ds[3] = {base, mo ? adse__pareto_lowest(s, 0) : best,
+                                       mo ? adse__pareto_lowest(s, 1) : NULL};
+    const char *names[3] = {"baseline", mo ? "lowest 1" : "best", "lowest 2"};
+    for (int k = 0; k < (mo ? 3 : 2); k++) {
         const adse_search_design *d = ds[k];
         if (!d) {
             fprintf(f, "%-9s no feasible design\n", names[k]);
@@ -594,10 +598,21 @@ static adse_status write_summary(FILE *f, const adse_search *s)
         fputc('\n', f);
         fprintf(f,
                 "          cycles %s | energy %.2f uJ | GFLOPs %.2f | utilization %.2f%% | EDP "
-                "%.1f | loss %.6f\n",
+                "%.1f | ",
                 grouped(d->metrics[ADSE_SM_CYCLES], buf, sizeof buf),
                 d->metrics[ADSE_SM_ENERGY] / 1e6, d->metrics[ADSE_SM_GFLOPS],
-                100 * d->metrics[ADSE_SM_UTILIZATION], d->metrics[ADSE_SM_EDP], d->loss);
+                100 * d->metrics[ADSE_SM_UTILIZATION], d->metrics[ADSE_SM_EDP]);
+        if (mo)
+            fprintf(f, "area %.4f mm^2\n", d->metrics[ADSE_SM_AREA] / 1e6);
+        else
+            fprintf(f, "loss %.6f\n", d->loss);
+    }
+    if (mo) {
+        int *tmp = malloc((size_t)(adse_search_history_count(s) + 1) * sizeof *tmp);
+        int nf = tmp ? adse_search_pareto(s, -1, tmp) : -1;
+        free(tmp);
+        fprintf(f, "front     %d designs (lowest 1, 2: of %s, of %s), hypervolume %.6g\n", nf,
+                sp->objectives[0].name, sp->objectives[1].name, adse_search_hypervolume(s, -1));
     }
     fprintf(f,
             "%d generations, %" PRIu64 " designs mapped, %" PRIu64 " cache hits, %" PRIu64
