@@ -48,6 +48,13 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
 /* mkdir -p: creates path and its missing parents; 0 on success, -1 with errno set. */
 int cli_make_dirs(const char *path);
 
+/* The help lines of -D / --define, shared by the commands that read input files. */
+#define CLI_DEFINE_HELP                                                                            \
+    "  -D, --define NAME=VALUE set a template variable (repeatable): FILE... ending in\n"          \
+    "                          .jinja/.jinja2, or holding '{{ }}'/'{%% %%}', are Jinja2\n"         \
+    "                          templates, rendered as timeloopfe renders them\n"                   \
+    "                          (docs/templates.md)\n"
+
 /* ---- options (args.c) ------------------------------------------------------------- */
 
 /* One option of a command. Tables end with an entry whose name is NULL. */
@@ -97,6 +104,8 @@ typedef struct cli_eval_args {
     adse_spec_options spec;   /* --energy */
     const char **files;       /* the input files (argv pointers; the array is owned) */
     int n_files;
+    const char **defines; /* -D NAME=VALUE (argv pointers; the array is owned), also in
+                             spec.template_vars */
 } cli_eval_args;
 
 /* A command's own option, number opt of its table, with value (NULL for a flag): 0 when

@@ -24,7 +24,7 @@
 
 void cmd_energy_usage(FILE *f)
 {
-    fprintf(f, "usage: adse energy [--json] [-o DIR] FILE...\n"
+    fprintf(f, "usage: adse energy [--json] [-o DIR] [-D NAME=VALUE]... FILE...\n"
                "\n"
                "Prices every storage level and the arithmetic level of the architecture in\n"
                "FILE... with the built-in estimator (Accelergy v0.4 with its CACTI, Library,\n"
@@ -37,7 +37,7 @@ void cmd_energy_usage(FILE *f)
                "  --json                  print the JSON document instead of the table\n"
                "  -o, --output DIR        also write DIR/" ERT_NAME " and DIR/" ART_NAME
                " (Accelergy v0.4\n"
-               "                          format; DIR is created if missing)\n"
+               "                          format; DIR is created if missing)\n" CLI_DEFINE_HELP
                "  -h, --help              show this help\n"
                "\n"
                "Exit status: 0 success, 1 bad input (e.g. an unknown class or a size outside the\n"
@@ -70,38 +70,51 @@ int cmd_energy(int argc, char **argv)
     bool json = false;
     const char *out_dir = NULL;
     const char **files = calloc((size_t)argc + 1, sizeof *files);
-    if (!files) {
+    const char **defines = calloc((size_t)argc + 1, sizeof *defines);
+    if (!files || !defines) {
+        free(files);
+        free(defines);
         cli_error("out of memory");
         return CLI_EXIT_FAIL;
     }
-    int n_files = 0;
-    static const cli_option opts[] = {
-        {"json", 0, false, NULL}, {"output", 'o', true, "a non-empty directory"}, {0}};
+    int n_files = 0, n_defines = 0;
+    static const cli_option opts[] = {{"json", 0, false, NULL},
+                                      {"output", 'o', true, "a non-empty directory"},
+                                      {"define", 'D', true, "NAME=VALUE"},
+                                      {0}};
     cli_args p;
     cli_args_init(&p, "energy", opts, cmd_energy_usage, argc, argv);
     for (int kind; (kind = cli_args_next(&p)) != CLI_ARGS_END;) {
         if (kind == CLI_ARGS_EXIT) {
             free(files);
+            free(defines);
             return p.exit_code;
         }
         if (kind == CLI_ARGS_POSITIONAL)
             files[n_files++] = p.value;
         else if (p.opt == 0)
             json = true;
-        else
+        else if (p.opt == 1)
             out_dir = p.value;
+        else
+            defines[n_defines++] = p.value;
     }
     if (n_files == 0) {
         free(files);
+        free(defines);
         return cli_usage_error("energy", "no input files");
     }
+    adse_spec_options so;
+    adse_spec_options_init(&so);
+    so.template_vars = defines;
+    so.n_template_vars = n_defines;
 
     int rc = CLI_EXIT_FAIL;
     adse_spec *spec = NULL;
     adse_err err;
     adse_err_clear(&err);
     char msg[ADSE_ERR_FILE_MAX + ADSE_ERR_MSG_MAX + 64];
-    if (adse_spec_load(files, n_files, &spec, &err) != ADSE_OK) {
+    if (adse_spec_load_opts(files, n_files, &so, &spec, &err) != ADSE_OK) {
         cli_error("%s", adse_err_format(&err, msg, sizeof msg));
         goto done;
     }
@@ -135,5 +148,6 @@ int cmd_energy(int argc, char **argv)
 done:
     adse_spec_free(spec);
     free(files);
+    free(defines);
     return rc;
 }

@@ -32,7 +32,8 @@ void cmd_map_usage(FILE *f)
     fprintf(f,
             "usage: adse map [--json] [-o DIR] [--threads N] [--time-limit S]\n"
             "                [--translation new|legacy] [--energy estimator|timeloop-fallback]\n"
-            "                [--no-link-transfers] [--ignore-sparse] FILE...\n"
+            "                [--no-link-transfers] [--ignore-sparse] [-D NAME=VALUE]...\n"
+            "                FILE...\n"
             "\n"
             "Searches Timeloop's mapspace for the best mapping, like timeloop-mapper. The\n"
             "files are merged (a later file's top-level key replaces an earlier one's) and\n"
@@ -69,7 +70,7 @@ void cmd_map_usage(FILE *f)
             "                          components no ERT/ART entry names (see 'adse model')\n"
             "  --no-link-transfers     disable inter-PE link transfers\n"
             "  --ignore-sparse         map the dense problem of inputs with sparse_optimizations\n"
-            "                          (refused otherwise); the output says so\n"
+            "                          (refused otherwise); the output says so\n" CLI_DEFINE_HELP
             "  -h, --help              show this help\n"
             "\n"
             "Exit status: 0 success, 1 bad input or no valid mapping, 2 usage error.\n");

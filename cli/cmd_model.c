@@ -22,7 +22,7 @@ void cmd_model_usage(FILE *f)
 {
     fprintf(f, "usage: adse model [--json] [-o DIR] [--translation new|legacy]\n"
                "                  [--energy estimator|timeloop-fallback] [--no-link-transfers]\n"
-               "                  [--ignore-sparse] FILE...\n"
+               "                  [--ignore-sparse] [-D NAME=VALUE]... FILE...\n"
                "\n"
                "Evaluates the mapping in FILE... with Timeloop's analytical model. The files are\n"
                "merged (a later file's top-level key replaces an earlier one's) and together must\n"
@@ -47,7 +47,7 @@ void cmd_model_usage(FILE *f)
                "                          (TIMELOOP_DISABLE_LINK_TRANSFERS)\n"
                "  --ignore-sparse         evaluate the dense problem of inputs with\n"
                "                          sparse_optimizations (refused otherwise); the summary,\n"
-               "                          JSON and stats.txt say so\n"
+               "                          JSON and stats.txt say so\n" CLI_DEFINE_HELP
                "  -h, --help              show this help\n"
                "\n"
                "Exit status: 0 success, 1 bad input or invalid mapping, 2 usage error.\n");

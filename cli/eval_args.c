@@ -1,6 +1,7 @@
 /*
  * cli/eval_args.c: what `adse model` and `adse map` share: their common options (--json,
- * -o DIR, --translation, --energy, --no-link-transfers, --ignore-sparse; parsed by args.c
+ * -o DIR, --translation, --energy, --no-link-transfers, --ignore-sparse, -D NAME=VALUE;
+ * parsed by args.c
  * with the command's own), loading the input files, the "missing 'architecture'" message and
  * writing output files.
  */
@@ -22,6 +23,10 @@ void cli_eval_args_release(cli_eval_args *a)
     free(a->files);
     a->files = NULL;
     a->n_files = 0;
+    free(a->defines);
+    a->defines = NULL;
+    a->spec.template_vars = NULL;
+    a->spec.n_template_vars = 0;
 }
 
 /* The options both commands share; the command's own follow them (EVAL_N onwards). */
@@ -32,6 +37,7 @@ enum {
     OPT_TRANSLATION,
     OPT_NO_LINK_TRANSFERS,
     OPT_IGNORE_SPARSE,
+    OPT_DEFINE,
     EVAL_N
 };
 static const cli_option eval_options[EVAL_N] = {
@@ -40,7 +46,8 @@ static const cli_option eval_options[EVAL_N] = {
     [OPT_ENERGY] = {"energy", 0, true, NULL},
     [OPT_TRANSLATION] = {"translation", 0, true, NULL},
     [OPT_NO_LINK_TRANSFERS] = {"no-link-transfers", 0, false, NULL},
-    [OPT_IGNORE_SPARSE] = {"ignore-sparse", 0, false, NULL}};
+    [OPT_IGNORE_SPARSE] = {"ignore-sparse", 0, false, NULL},
+    [OPT_DEFINE] = {"define", 'D', true, "NAME=VALUE"}};
 
 #define EVAL_MAX_OPTIONS 16
 
@@ -52,6 +59,10 @@ static int eval_option(const char *cmd, int opt, const char *v, cli_eval_args *a
     case OPT_NO_LINK_TRANSFERS: a->model.disable_link_transfers = true; return 0;
     case OPT_IGNORE_SPARSE: a->spec.ignore_sparse = true; return 0;
     case OPT_OUTPUT: a->out_dir = v; return 0;
+    case OPT_DEFINE:
+        a->defines[a->spec.n_template_vars++] = v;
+        a->spec.template_vars = a->defines;
+        return 0;
     case OPT_ENERGY:
         if (strcmp(v, "estimator") == 0)
             a->spec.energy = ADSE_ENERGY_MODE_ESTIMATOR;
@@ -84,7 +95,8 @@ int cli_eval_parse(const char *cmd, int argc, char **argv, void (*usage)(FILE *)
     adse_model_options_init(&a->model);
     adse_spec_options_init(&a->spec);
     a->files = calloc((size_t)argc + 1, sizeof *a->files);
-    if (!a->files) {
+    a->defines = calloc((size_t)argc + 1, sizeof *a->defines);
+    if (!a->files || !a->defines) {
         cli_error("out of memory");
         return CLI_EXIT_FAIL;
     }

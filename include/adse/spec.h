@@ -1,9 +1,10 @@
 /*
  * adse/spec.h: loading Timeloop/Accelergy YAML inputs (model.md §2-3, §7-8).
  *
- * adse_spec_load() reads one or more YAML files, merges their top-level keys as Timeloop
- * does (a later file's top-level key replaces an earlier one), resolves anchors, aliases
- * and `<<` merge keys, and converts what it finds into typed structures:
+ * adse_spec_load() reads one or more YAML files (a .jinja/.jinja2 file, or one with template
+ * markup, is first rendered as timeloopfe renders it: docs/templates.md), merges their
+ * top-level keys as Timeloop does (a later file's top-level key replaces an earlier one), resolves
+ * anchors, aliases and `<<` merge keys, and converts what it finds into typed structures:
  *   architecture (classic tree format v0.2-v0.4)      -> arch
  *   problem (built-in CNN layer or inline shape)      -> problem
  *   mapping (list of directives)                      -> mapping (has_mapping)
@@ -76,21 +77,25 @@ typedef enum adse_energy_mode {
 } adse_energy_mode;
 
 typedef struct adse_spec_options {
-    adse_energy_mode energy;       /* default ADSE_ENERGY_MODE_ESTIMATOR */
-    adse_energy_options estimator; /* estimator flags and precision (adse_energy_options_init) */
-    bool ignore_mapping;           /* leave a `mapping` key unread (has_mapping false): a
-                                      mapper's inputs may carry a stale one; default false */
-    bool ignore_sparse;            /* evaluate the dense problem of inputs that ask for sparse
-                                      modeling (`sparse_optimizations`), with a warning and
-                                      problem.sparse_ignored set, instead of refusing them
-                                      (ADSE_E_SPEC); default false */
-    bool mapper_unused;            /* the caller evaluates a given mapping and never runs the
-                                      mapper (`adse model`): an error in the `mapper` section
-                                      becomes a warning and has_mapper stays false; default
-                                      false */
-    const adse_problem *problem;   /* when not NULL, the problem (copied; borrowed during the
-                                      load) instead of the files' `problem` key, e.g. one layer
-                                      of a network; constraints are read against it */
+    adse_energy_mode energy;          /* default ADSE_ENERGY_MODE_ESTIMATOR */
+    adse_energy_options estimator;    /* estimator flags and precision (adse_energy_options_init) */
+    bool ignore_mapping;              /* leave a `mapping` key unread (has_mapping false): a
+                                         mapper's inputs may carry a stale one; default false */
+    bool ignore_sparse;               /* evaluate the dense problem of inputs that ask for sparse
+                                         modeling (`sparse_optimizations`), with a warning and
+                                         problem.sparse_ignored set, instead of refusing them
+                                         (ADSE_E_SPEC); default false */
+    bool mapper_unused;               /* the caller evaluates a given mapping and never runs the
+                                         mapper (`adse model`): an error in the `mapper` section
+                                         becomes a warning and has_mapper stays false; default
+                                         false */
+    const adse_problem *problem;      /* when not NULL, the problem (copied; borrowed during the
+                                         load) instead of the files' `problem` key, e.g. one layer
+                                         of a network; constraints are read against it */
+    const char *const *template_vars; /* "NAME=VALUE" variables of Jinja2 templates (-D,
+                                         timeloopfe's jinja_parse_data; docs/templates.md),
+                                         borrowed during the load; default none */
+    int n_template_vars;
 } adse_spec_options;
 
 /* Fills the defaults: estimator mode with the estimator's default options, mappings read. */

@@ -20,6 +20,7 @@
 #include "adse/error.h"
 #include "adse/limits.h"
 #include "adse/network.h"
+#include "util/arena.h"
 
 /* TensorProto.DataType values adse reads. */
 enum {
@@ -83,11 +84,9 @@ typedef struct adse__onnx_vi {
     int64_t dims[ADSE_ONNX_MAX_RANK]; /* -1 for a symbolic or missing extent */
 } adse__onnx_vi;
 
-typedef struct adse__onnx_arena adse__onnx_arena;
-
 typedef struct adse__onnx_model {
-    const char *file;        /* for messages; borrowed */
-    adse__onnx_arena *arena; /* owns every string and array below */
+    const char *file;  /* for messages; borrowed */
+    adse__arena arena; /* owns every string and array below */
     const char *graph_name;
     int64_t opset; /* opset of the default domain (0 when not stated) */
     int n_nodes, n_inits, n_inputs, n_outputs, n_vis;

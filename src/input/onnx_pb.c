@@ -14,40 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- arena ---------------------------------------------------------------------------- */
-
-struct adse__onnx_arena {
-    struct adse__onnx_arena *next;
-    size_t used, cap;
-    max_align_t data[];
-};
-
-static void *arena_alloc(adse__onnx_arena **a, size_t size)
-{
-    size = (size + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
-    if (!*a || (*a)->cap - (*a)->used < size) {
-        size_t cap = size > 65536 ? size : 65536;
-        adse__onnx_arena *b = malloc(sizeof *b + cap);
-        if (!b) return NULL;
-        b->next = *a;
-        b->used = 0;
-        b->cap = cap;
-        *a = b;
-    }
-    void *p = (char *)(*a)->data + (*a)->used;
-    (*a)->used += size;
-    memset(p, 0, size);
-    return p;
-}
-
 void adse__onnx_model_release(adse__onnx_model *m)
 {
-    adse__onnx_arena *a = m->arena;
-    while (a) {
-        adse__onnx_arena *n = a->next;
-        free(a);
-        a = n;
-    }
+    adse__arena_free(&m->arena);
     memset(m, 0, sizeof *m);
 }
 
@@ -184,7 +153,7 @@ static adse_status get_str(ctx *c, rd *r, int wt, uint32_t field, const char **s
     rd sub = {NULL, NULL};
     if ((st = get_len(c, r, &sub))) return st;
     size_t n = (size_t)(sub.end - sub.p);
-    char *d = arena_alloc(&c->m->arena, n + 1);
+    char *d = adse__arena_alloc(&c->m->arena, n + 1);
     if (!d) return nomem(c);
     memcpy(d, sub.p, n);
     d[n] = 0;
@@ -377,7 +346,7 @@ static adse_status read_attr(ctx *c, rd r, adse__onnx_attr *a)
         }
     }
     if (st) return st;
-    if (n_ints && !(a->ints = arena_alloc(&c->m->arena, (size_t)n_ints * sizeof *a->ints)))
+    if (n_ints && !(a->ints = adse__arena_alloc(&c->m->arena, (size_t)n_ints * sizeof *a->ints)))
         return nomem(c);
     r = first;
     while (next_field(c, &r, &f, &wt, &st)) {
@@ -405,7 +374,7 @@ static adse_status read_attr(ctx *c, rd r, adse__onnx_attr *a)
         } else if (f == 5) {
             rd sub = {NULL, NULL};
             if ((st = want(c, &r, wt, WT_LEN, f)) || (st = get_len(c, &r, &sub))) return st;
-            if (!(a->t = arena_alloc(&c->m->arena, sizeof *a->t))) return nomem(c);
+            if (!(a->t = adse__arena_alloc(&c->m->arena, sizeof *a->t))) return nomem(c);
             if ((st = read_tensor(c, sub, a->t))) return st;
         } else if ((st = skip(c, &r, wt))) {
             return st;
@@ -442,10 +411,10 @@ static adse_status read_node(ctx *c, rd r, int index, adse__onnx_node *n)
         (st = check_count(c, &r, n_out, ADSE_ONNX_MAX_IO, "outputs")) ||
         (st = check_count(c, &r, n_attrs, ADSE_ONNX_MAX_IO, "attributes")))
         return st;
-    adse__onnx_arena **a = &c->m->arena;
-    if ((n_in && !(n->in = arena_alloc(a, (size_t)n_in * sizeof *n->in))) ||
-        (n_out && !(n->out = arena_alloc(a, (size_t)n_out * sizeof *n->out))) ||
-        (n_attrs && !(n->attrs = arena_alloc(a, (size_t)n_attrs * sizeof *n->attrs))))
+    adse__arena *a = &c->m->arena;
+    if ((n_in && !(n->in = adse__arena_alloc(a, (size_t)n_in * sizeof *n->in))) ||
+        (n_out && !(n->out = adse__arena_alloc(a, (size_t)n_out * sizeof *n->out))) ||
+        (n_attrs && !(n->attrs = adse__arena_alloc(a, (size_t)n_attrs * sizeof *n->attrs))))
         return nomem(c);
     r = first;
     while (next_field(c, &r, &f, &wt, &st)) {
@@ -593,12 +562,14 @@ static adse_status read_graph(ctx *c, rd r)
     for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++)
         if ((st = check_count(c, &r, counts[lists[i].field], ADSE_ONNX_MAX_NODES, lists[i].what)))
             return st;
-    adse__onnx_arena **a = &m->arena;
-    if ((counts[1] && !(m->nodes = arena_alloc(a, (size_t)counts[1] * sizeof *m->nodes))) ||
-        (counts[5] && !(m->inits = arena_alloc(a, (size_t)counts[5] * sizeof *m->inits))) ||
-        (counts[11] && !(m->inputs = arena_alloc(a, (size_t)counts[11] * sizeof *m->inputs))) ||
-        (counts[12] && !(m->outputs = arena_alloc(a, (size_t)counts[12] * sizeof *m->outputs))) ||
-        (counts[13] && !(m->vis = arena_alloc(a, (size_t)counts[13] * sizeof *m->vis))))
+    adse__arena *a = &m->arena;
+    if ((counts[1] && !(m->nodes = adse__arena_alloc(a, (size_t)counts[1] * sizeof *m->nodes))) ||
+        (counts[5] && !(m->inits = adse__arena_alloc(a, (size_t)counts[5] * sizeof *m->inits))) ||
+        (counts[11] &&
+         !(m->inputs = adse__arena_alloc(a, (size_t)counts[11] * sizeof *m->inputs))) ||
+        (counts[12] &&
+         !(m->outputs = adse__arena_alloc(a, (size_t)counts[12] * sizeof *m->outputs))) ||
+        (counts[13] && !(m->vis = adse__arena_alloc(a, (size_t)counts[13] * sizeof *m->vis))))
         return nomem(c);
     r = first;
     while (next_field(c, &r, &f, &wt, &st)) {

@@ -10,6 +10,7 @@
 
 #include "input/internal.h"
 #include "input/v04.h"
+#include "input/jinja.h"
 
 /* Top-level keys the loader converts, and keys it keeps in the tree for other tools
  * (Accelergy's inputs and summaries, timeloopfe's bookkeeping). */
@@ -344,6 +345,8 @@ void adse_spec_options_init(adse_spec_options *opts)
     opts->ignore_sparse = false;
     opts->mapper_unused = false;
     opts->problem = NULL;
+    opts->template_vars = NULL;
+    opts->n_template_vars = 0;
 }
 
 static adse_status spec_new(const adse_spec_options *opts, adse_spec **out, adse_err *err)
@@ -376,6 +379,8 @@ static adse_status finish(adse_spec *spec, adse_status st, adse_spec **out, adse
 {
     if (st == ADSE_OK)
         st = adse__v04_translate(spec->internal->doc, &spec->internal->warnings, err);
+    spec->options.template_vars = NULL; /* borrowed only during the load */
+    spec->options.n_template_vars = 0;
     if (st == ADSE_OK) st = convert(spec, err);
     if (st != ADSE_OK) {
         adse_spec_free(spec);
@@ -409,7 +414,8 @@ adse_status adse_spec_load_strings_opts(const char *const *texts, const char *co
         snprintf(fallback, sizeof fallback, "<input %d>", i + 1);
         const char *name = names && names[i] ? names[i] : fallback;
         const char *text = texts[i] ? texts[i] : "";
-        st = adse__ydoc_add(spec->internal->doc, text, strlen(text), name, err);
+        adse__jopts jo = {spec->options.template_vars, spec->options.n_template_vars, true};
+        st = adse__jinja_load(spec->internal->doc, name, text, strlen(text), &jo, err);
     }
     return finish(spec, st, out, err);
 }
@@ -482,7 +488,8 @@ adse_status adse_spec_load_opts(const char *const *files, int n_files,
         size_t len = 0;
         st = adse__read_file(files[i], &text, &len, err);
         if (st) break;
-        st = adse__ydoc_add(spec->internal->doc, text, len, files[i], err);
+        adse__jopts jo = {spec->options.template_vars, spec->options.n_template_vars, false};
+        st = adse__jinja_load(spec->internal->doc, files[i], text, len, &jo, err);
         free(text);
     }
     return finish(spec, st, out, err);

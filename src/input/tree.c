@@ -11,59 +11,14 @@
 
 #include <yaml.h>
 
+#include "util/arena.h"
 #include "util/numtext.h"
 #include "util/error.h"
-
-/* ---- arena --------------------------------------------------------------------------- */
-
-typedef struct arena_block {
-    struct arena_block *next;
-    size_t used, cap;
-    max_align_t data[];
-} arena_block;
-
-#define ARENA_BLOCK_BYTES (64 * 1024)
-
-static void *arena_alloc(arena_block **head, size_t size)
-{
-    size = (size + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
-    if (size == 0) size = sizeof(max_align_t);
-    arena_block *b = *head;
-    if (!b || b->cap - b->used < size) {
-        size_t cap = size > ARENA_BLOCK_BYTES ? size : ARENA_BLOCK_BYTES;
-        arena_block *nb = malloc(sizeof *nb + cap);
-        if (!nb) return NULL;
-        nb->used = 0;
-        nb->cap = cap;
-        /* A big one-off block goes behind the current one so the current keeps filling. */
-        if (b && size > ARENA_BLOCK_BYTES) {
-            nb->next = b->next;
-            b->next = nb;
-        } else {
-            nb->next = b;
-            *head = nb;
-        }
-        b = nb;
-    }
-    void *p = (char *)b->data + b->used;
-    b->used += size;
-    memset(p, 0, size);
-    return p;
-}
-
-static void arena_free(arena_block *b)
-{
-    while (b) {
-        arena_block *next = b->next;
-        free(b);
-        b = next;
-    }
-}
 
 /* ---- document ------------------------------------------------------------------------ */
 
 struct adse__ydoc {
-    arena_block *arena;
+    adse__arena arena;
     adse__ypair *top; /* malloc'd: the merged top level */
     int n_top, cap_top;
     size_t n_built;         /* nodes made by the builder functions */
@@ -80,18 +35,14 @@ adse_status adse__ydoc_new(adse__ydoc **out, adse_err *err)
 void adse__ydoc_free(adse__ydoc *doc)
 {
     if (!doc) return;
-    arena_free(doc->arena);
+    adse__arena_free(&doc->arena);
     free(doc->top);
     free(doc);
 }
 
 static char *arena_strndup(adse__ydoc *doc, const char *s, size_t len)
 {
-    char *p = arena_alloc(&doc->arena, len + 1);
-    if (!p) return NULL;
-    memcpy(p, s, len);
-    p[len] = 0;
-    return p;
+    return adse__arena_strndup(&doc->arena, s, len);
 }
 
 /* ---- parser state -------------------------------------------------------------------- */
@@ -120,7 +71,8 @@ typedef struct anchor_def {
 
 typedef struct pstate {
     adse__ydoc *doc;
-    const char *file; /* arena copy */
+    const char *file;            /* arena copy */
+    const adse__ysource *source; /* where a rendered text came from, or NULL */
     adse_err *err;
     frame *stack;
     int depth, cap_stack;
@@ -147,14 +99,38 @@ static bool grow(void **p, int *cap, int need, size_t elem)
     return true;
 }
 
+/* Where the text position mark stands: in the text itself, or, for a rendered template,
+ * in the template (or included file) that produced the byte (adse__ysource). */
+static adse_srcpos mark_pos(const pstate *ps, yaml_mark_t mark)
+{
+    adse_srcpos p = {ps->file, (int)mark.line + 1, (int)mark.column + 1};
+    const adse__ysource *src = ps->source;
+    if (!src || src->n_segs == 0) return p;
+    size_t lo = 0, hi = src->n_segs; /* the last segment starting at or before the byte */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (src->segs[mid].off <= mark.index)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    const adse__yseg *g = &src->segs[lo];
+    p.file = g->file;
+    p.line = g->line;
+    p.column = g->column;
+    if (g->exact && mark.index >= g->off) p.column += (int)(mark.index - g->off);
+    return p;
+}
+
 static adse__ynode *new_node(pstate *ps, adse__ykind kind, yaml_mark_t mark)
 {
-    adse__ynode *n = arena_alloc(&ps->doc->arena, sizeof *n);
+    adse__ynode *n = adse__arena_alloc(&ps->doc->arena, sizeof *n);
     if (!n) return NULL;
+    adse_srcpos p = mark_pos(ps, mark);
     n->kind = kind;
-    n->file = ps->file;
-    n->line = (int)mark.line + 1;
-    n->column = (int)mark.column + 1;
+    n->file = p.file;
+    n->line = p.line;
+    n->column = p.column;
     return n;
 }
 
@@ -457,7 +433,7 @@ static adse_status finish_map(pstate *ps, frame *f)
         free(cands);
         return too_big(ps, f->node);
     }
-    adse__ypair *pairs = arena_alloc(&ps->doc->arena, n_keep * sizeof *pairs);
+    adse__ypair *pairs = adse__arena_alloc(&ps->doc->arena, n_keep * sizeof *pairs);
     if (!pairs) {
         free(cands);
         return nomem(ps);
@@ -488,7 +464,7 @@ static adse_status finish_seq(pstate *ps, frame *f)
     f->node->expanded = expanded;
     if (f->n_items) {
         const adse__ynode **items =
-            arena_alloc(&ps->doc->arena, (size_t)f->n_items * sizeof *items);
+            adse__arena_alloc(&ps->doc->arena, (size_t)f->n_items * sizeof *items);
         if (!items) return nomem(ps);
         memcpy(items, f->items, (size_t)f->n_items * sizeof *items);
         f->node->items = items;
@@ -512,16 +488,23 @@ static adse_status pop_frame(pstate *ps)
 static adse_status syntax_error(pstate *ps, const yaml_parser_t *p)
 {
     const char *problem = p->problem ? p->problem : "malformed YAML";
-    int line = (int)p->problem_mark.line + 1, col = (int)p->problem_mark.column + 1;
+    adse_srcpos at = mark_pos(ps, p->problem_mark);
     if (p->error == YAML_READER_ERROR) {
-        line = 0;
-        col = 0;
+        at.line = 0;
+        at.column = 0;
     }
-    if (p->context)
-        return adse_err_set(ps->err, ADSE_E_SYNTAX, ps->file, line, col,
-                            "%s (%s that started at line %d, column %d)", problem, p->context,
-                            (int)p->context_mark.line + 1, (int)p->context_mark.column + 1);
-    return adse_err_set(ps->err, ADSE_E_SYNTAX, ps->file, line, col, "%s", problem);
+    const char *in = ps->source && ps->source->n_segs ? " of the rendered template" : "";
+    if (p->context) {
+        adse_srcpos ctx = mark_pos(ps, p->context_mark);
+        if (strcmp(ctx.file, at.file) != 0)
+            return adse_err_set(ps->err, ADSE_E_SYNTAX, at.file, at.line, at.column,
+                                "%s%s (%s that started at %s:%d:%d)", problem, in, p->context,
+                                ctx.file, ctx.line, ctx.column);
+        return adse_err_set(ps->err, ADSE_E_SYNTAX, at.file, at.line, at.column,
+                            "%s%s (%s that started at line %d, column %d)", problem, in, p->context,
+                            ctx.line, ctx.column);
+    }
+    return adse_err_set(ps->err, ADSE_E_SYNTAX, at.file, at.line, at.column, "%s%s", problem, in);
 }
 
 static adse_status handle_event(pstate *ps, const yaml_event_t *ev, int *n_docs)
@@ -529,13 +512,9 @@ static adse_status handle_event(pstate *ps, const yaml_event_t *ev, int *n_docs)
     adse_status st;
     switch (ev->type) {
     case YAML_DOCUMENT_START_EVENT:
-        if (++*n_docs > 1) {
-            adse__ynode at = {.file = ps->file,
-                              .line = (int)ev->start_mark.line + 1,
-                              .column = (int)ev->start_mark.column + 1};
-            return adse__yerr(ps->err, ADSE_E_SYNTAX, &at,
-                              "more than one YAML document in a file is not supported");
-        }
+        if (++*n_docs > 1)
+            return adse__yerr_at(ps->err, ADSE_E_SYNTAX, mark_pos(ps, ev->start_mark),
+                                 "more than one YAML document in a file is not supported");
         return ADSE_OK;
     case YAML_SCALAR_EVENT: {
         adse__ynode *n = new_node(ps, ADSE__YSCALAR, ev->start_mark);
@@ -546,6 +525,20 @@ static adse_status handle_event(pstate *ps, const yaml_event_t *ev, int *n_docs)
         n->len = ev->data.scalar.length;
         n->expanded = 1;
         n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+        const char *tag = (const char *)ev->data.scalar.tag;
+        if (tag && strcmp(tag, "!include_loaded") == 0) {
+            /* what timeloopfe's include() renders: the included file's value goes here */
+            if (!ps->source || !ps->source->include)
+                return adse__yerr(ps->err, ADSE_E_SPEC, n,
+                                  "'!include_loaded' outside a rendered template (it stands "
+                                  "for what include() loaded)");
+            const adse__ynode *loaded = NULL;
+            if ((st = ps->source->include(ps->source->ctx, n, &loaded, ps->err))) return st;
+            if (ev->data.scalar.anchor &&
+                (st = set_anchor(ps, (const char *)ev->data.scalar.anchor, loaded)))
+                return st;
+            return add_child(ps, loaded, false); /* grafted: shared, never modified */
+        }
         if (ev->data.scalar.tag && !(n->tag = arena_tag(ps, ev->data.scalar.tag))) return nomem(ps);
         if (ev->data.scalar.anchor) {
             st = set_anchor(ps, (const char *)ev->data.scalar.anchor, n);
@@ -561,12 +554,9 @@ static adse_status handle_event(pstate *ps, const yaml_event_t *ev, int *n_docs)
     case YAML_ALIAS_EVENT: {
         const char *name = (const char *)ev->data.alias.anchor;
         const adse__ynode *target = find_anchor(ps, name);
-        if (!target) {
-            adse__ynode at = {.file = ps->file,
-                              .line = (int)ev->start_mark.line + 1,
-                              .column = (int)ev->start_mark.column + 1};
-            return adse__yerr(ps->err, ADSE_E_SYNTAX, &at, "unknown anchor '%s'", name);
-        }
+        if (!target)
+            return adse__yerr_at(ps->err, ADSE_E_SYNTAX, mark_pos(ps, ev->start_mark),
+                                 "unknown anchor '%s'", name);
         return add_child(ps, target, false);
     }
     case YAML_SEQUENCE_START_EVENT: {
@@ -640,15 +630,16 @@ static adse_status merge_top(pstate *ps)
     return st;
 }
 
-adse_status adse__ydoc_add(adse__ydoc *doc, const char *text, size_t len, const char *name,
-                           adse_err *err)
+/* Parses text into ps->root (NULL for an empty document). */
+static adse_status parse(pstate *ps, const char *text, size_t len, const char *name)
 {
-    pstate ps = {.doc = doc, .err = err};
+    adse__ydoc *doc = ps->doc;
+    adse_err *err = ps->err;
     if (!name) name = "<input>";
-    ps.file = arena_strndup(doc, name, strlen(name));
-    if (!ps.file) return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
+    ps->file = arena_strndup(doc, name, strlen(name));
+    if (!ps->file) return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
     if (len > ADSE_YAML_MAX_BYTES)
-        return adse_err_set(err, ADSE_E_SPEC, ps.file, 0, 0,
+        return adse_err_set(err, ADSE_E_SPEC, ps->file, 0, 0,
                             "YAML text larger than ADSE_YAML_MAX_BYTES (%d MiB)",
                             ADSE_YAML_MAX_BYTES >> 20);
 
@@ -662,24 +653,15 @@ adse_status adse__ydoc_add(adse__ydoc *doc, const char *text, size_t len, const 
     for (;;) {
         yaml_event_t ev;
         if (!yaml_parser_parse(&parser, &ev)) {
-            st = parser.error == YAML_MEMORY_ERROR ? nomem(&ps) : syntax_error(&ps, &parser);
+            st = parser.error == YAML_MEMORY_ERROR ? nomem(ps) : syntax_error(ps, &parser);
             break;
         }
         bool end = ev.type == YAML_STREAM_END_EVENT;
-        st = handle_event(&ps, &ev, &n_docs);
+        st = handle_event(ps, &ev, &n_docs);
         yaml_event_delete(&ev);
         if (st != ADSE_OK || end) break;
     }
     yaml_parser_delete(&parser);
-
-    if (st == ADSE_OK) st = merge_top(&ps);
-
-    for (int i = 0; i < ps.depth; i++)
-        free_frame(&ps.stack[i]);
-    free(ps.stack);
-    for (int i = 0; i < ps.n_anchors; i++)
-        free(ps.anchors[i].name);
-    free(ps.anchors);
     return st;
 }
 
@@ -691,7 +673,7 @@ static adse__ynode *build_node(adse__ydoc *doc, adse__ykind kind, const adse__yn
         doc->build_fail = ADSE_E_SPEC;
         return NULL;
     }
-    adse__ynode *n = arena_alloc(&doc->arena, sizeof *n);
+    adse__ynode *n = adse__arena_alloc(&doc->arena, sizeof *n);
     if (!n) {
         doc->build_fail = ADSE_E_NOMEM;
         return NULL;
@@ -737,7 +719,7 @@ static bool arena_grow(adse__ydoc *doc, void **slots, int n, int *cap, size_t el
     int nc = *cap ? *cap * 2 : 4;
     while (nc <= n)
         nc *= 2;
-    void *p = arena_alloc(&doc->arena, (size_t)nc * elem);
+    void *p = adse__arena_alloc(&doc->arena, (size_t)nc * elem);
     if (!p) {
         doc->build_fail = ADSE_E_NOMEM;
         return false;
@@ -826,6 +808,47 @@ adse_status adse__ydoc_build_status(const adse__ydoc *doc, const adse__ynode *at
                           "ADSE_YAML_MAX_NODES (%d) nodes",
                           ADSE_YAML_MAX_NODES);
     return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
+}
+
+static void pstate_release(pstate *ps)
+{
+    for (int i = 0; i < ps->depth; i++)
+        free_frame(&ps->stack[i]);
+    free(ps->stack);
+    for (int i = 0; i < ps->n_anchors; i++)
+        free(ps->anchors[i].name);
+    free(ps->anchors);
+}
+
+adse_status adse__ydoc_add(adse__ydoc *doc, const char *text, size_t len, const char *name,
+                           adse_err *err)
+{
+    return adse__ydoc_add_source(doc, text, len, name, NULL, err);
+}
+
+adse_status adse__ydoc_add_source(adse__ydoc *doc, const char *text, size_t len, const char *name,
+                                  const adse__ysource *source, adse_err *err)
+{
+    pstate ps = {.doc = doc, .err = err, .source = source};
+    adse_status st = parse(&ps, text, len, name);
+    if (st == ADSE_OK) st = merge_top(&ps);
+    pstate_release(&ps);
+    return st;
+}
+
+adse_status adse__ydoc_parse(adse__ydoc *doc, const char *text, size_t len, const char *name,
+                             const adse__ysource *source, const adse__ynode **root, adse_err *err)
+{
+    pstate ps = {.doc = doc, .err = err, .source = source};
+    adse_status st = parse(&ps, text, len, name);
+    *root = st == ADSE_OK ? ps.root : NULL;
+    pstate_release(&ps);
+    return st;
+}
+
+const char *adse__ydoc_intern(adse__ydoc *doc, const char *s)
+{
+    return arena_strndup(doc, s, strlen(s));
 }
 
 /* ---- reading ------------------------------------------------------------------------- */

@@ -13,6 +13,9 @@
  *     same way, explicit values winning;
  *   - tags are kept as written (`!Component`, `!Container`, `!!str` as libyaml resolves it,
  *     `tag:yaml.org,2002:str`): timeloopfe's v0.4 architecture tells node kinds apart by them;
+ *     `!include_loaded` in a rendered template (adse__ysource) stands for the value
+ *     timeloopfe's include() loaded and is replaced by that value's nodes (positions in
+ *     the included file);
  *   - mapping keys are scalars and unique within one mapping, where keys that differ only
  *     in '-' versus '_' count as the same key (the loader treats them as one: `word-bits`
  *     is `word_bits`); every lookup below compares keys that way.
@@ -115,6 +118,39 @@ void adse__ydoc_del_top(adse__ydoc *doc, const char *key);
 /* Why the last builder call returned NULL/false: ADSE_E_NOMEM or ADSE_E_SPEC (past
  * ADSE_YAML_MAX_NODES built nodes), with the message in err. */
 adse_status adse__ydoc_build_status(const adse__ydoc *doc, const adse__ynode *at, adse_err *err);
+
+/* Where the bytes of a rendered text (input/jinja.h) came from: segment i covers the text
+ * offsets [off, next segment's off) of one line. exact: the byte at off + k was copied
+ * from column column + k of line of file; otherwise the whole segment is the output of
+ * the expression at (line, column). file is owned by the doc (adse__ydoc_intern). */
+typedef struct adse__yseg {
+    size_t off;
+    const char *file;
+    int line, column;
+    bool exact;
+} adse__yseg;
+
+typedef struct adse__ysource {
+    const adse__yseg *segs; /* sorted by off, the first at 0; n_segs 0: the text's own */
+    size_t n_segs;
+    /* Replaces a scalar tagged `!include_loaded` (its text NAME.KEY...) with a node of
+     * the doc (owned by the doc); NULL: such a tag is an error. */
+    adse_status (*include)(void *ctx, const adse__ynode *scalar, const adse__ynode **out,
+                           adse_err *err);
+    void *ctx;
+} adse__ysource;
+
+/* adse__ydoc_add for a rendered template: positions through source (may be NULL). */
+adse_status adse__ydoc_add_source(adse__ydoc *doc, const char *text, size_t len, const char *name,
+                                  const adse__ysource *source, adse_err *err);
+
+/* Parses one YAML text into nodes of doc without merging it into the top level (an
+ * included file); *root is its root node, NULL for an empty document. */
+adse_status adse__ydoc_parse(adse__ydoc *doc, const char *text, size_t len, const char *name,
+                             const adse__ysource *source, const adse__ynode **root, adse_err *err);
+
+/* A copy of s owned by the doc (NULL when out of memory). */
+const char *adse__ydoc_intern(adse__ydoc *doc, const char *s);
 
 /* ---- reading ------------------------------------------------------------------------- */
 

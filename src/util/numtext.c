@@ -123,6 +123,56 @@ static bool round_trips(char *buf, size_t size, double v, int prec)
     return strtod(buf, NULL) == v;
 }
 
+/* Python's repr of v from its shortest digits: %.*e at prec - 1 gives "d.ddde+XX". */
+static void python_repr(char *buf, size_t size, double v, int prec)
+{
+    char e[40];
+    snprintf(e, sizeof e, "%.*e", prec - 1, v);
+    const char *p = e;
+    char digits[24];
+    int n = 0;
+    bool neg = *p == '-';
+    if (neg) p++;
+    for (; *p && *p != 'e'; p++)
+        if (*p >= '0' && *p <= '9' && n < 20) digits[n++] = *p;
+    while (n > 1 && digits[n - 1] == '0')
+        n--;
+    int exp10 = *p == 'e' ? atoi(p + 1) : 0;
+    char out[48];
+    int k = 0;
+    if (neg) out[k++] = '-';
+    if (exp10 >= -4 && exp10 < 16) {
+        if (exp10 < 0) {
+            out[k++] = '0';
+            out[k++] = '.';
+            for (int z = 0; z < -exp10 - 1; z++)
+                out[k++] = '0';
+            for (int d = 0; d < n; d++)
+                out[k++] = digits[d];
+        } else {
+            for (int d = 0; d <= exp10; d++)
+                out[k++] = d < n ? digits[d] : '0';
+            out[k++] = '.';
+            if (n > exp10 + 1)
+                for (int d = exp10 + 1; d < n; d++)
+                    out[k++] = digits[d];
+            else
+                out[k++] = '0';
+        }
+        out[k] = 0;
+    } else {
+        out[k++] = digits[0];
+        if (n > 1) {
+            out[k++] = '.';
+            for (int d = 1; d < n; d++)
+                out[k++] = digits[d];
+        }
+        snprintf(out + k, sizeof out - (size_t)k, "e%c%02d", exp10 < 0 ? '-' : '+',
+                 exp10 < 0 ? -exp10 : exp10);
+    }
+    snprintf(buf, size, "%s", out);
+}
+
 char *adse__num_format(char *buf, size_t size, double v, unsigned flags)
 {
     if (!size) return buf;
@@ -132,7 +182,8 @@ char *adse__num_format(char *buf, size_t size, double v, unsigned flags)
     }
     adse__c_locale scope;
     adse__c_locale_enter(&scope);
-    if ((flags & ADSE__NUM_INTEGER) && v == floor(v) && fabs(v) < 9007199254740992.0) {
+    if ((flags & ADSE__NUM_INTEGER) && !(flags & ADSE__NUM_PYTHON) && v == floor(v) &&
+        fabs(v) < 9007199254740992.0) {
         snprintf(buf, size, "%.0f", v);
     } else {
         /* Round-tripping is monotonic in the digit count p (the nearest p-digit decimal is at
@@ -151,9 +202,13 @@ char *adse__num_format(char *buf, size_t size, double v, unsigned flags)
             else
                 lo = mid + 1;
         }
-        snprintf(buf, size, "%.*g", lo, v);
+        if (flags & ADSE__NUM_PYTHON)
+            python_repr(buf, size, v, lo);
+        else
+            snprintf(buf, size, "%.*g", lo, v);
     }
     adse__c_locale_leave(&scope);
+    if (flags & ADSE__NUM_PYTHON) return buf;
     if (!(flags & ADSE__NUM_POINT) || strchr(buf, '.')) return buf;
     /* "12288" -> "12288.0", "1e+21" -> "1.0e+21" */
     size_t len = strlen(buf);

@@ -25,6 +25,9 @@ enum {
     ADSE__NUM_POINT = 1,
     /* integral values below 2^53 as plain digits ("1000000000000000", not "1e+15") */
     ADSE__NUM_INTEGER = 2,
+    /* Python's repr(float): the same shortest digits, an exponent only below 1e-4 or from
+     * 1e16 on ("1e-05", "0.0001", "2.0", "1e+16"); the other flags are ignored */
+    ADSE__NUM_PYTHON = 4,
 };
 
 /* Writes the shortest decimal text that adse__num_parse reads back as exactly v ("0.1", not
