@@ -199,11 +199,11 @@ static adse_status subscript(jctx *c, const jexpr *e, const jval *obj, const jva
             if (strcmp(key->s, dict_methods[k]) == 0)
                 return adse__jerr(c, e->line, e->col,
                                   "the method '%s' is outside adse's template subset", key->s);
-    char what[200];
+    char what[300];
     jbuf ob = {0};
     adse__jval_repr(obj, &ob);
-    snprintf(what, sizeof what, "%.80s%s has no entry %s", ob.p ? ob.p : "", ob.n > 80 ? "..." : "",
-             name);
+    snprintf(what, sizeof what, "%.80s%s has no entry %.100s", ob.p ? ob.p : "",
+             ob.n > 80 ? "..." : "", name);
     free(ob.p);
     const char *s = adse__arena_strndup(&c->arena, what, strlen(what));
     if (!s) return nomem(c);
