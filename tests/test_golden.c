@@ -10,6 +10,9 @@
  *                                     input's empty one
  *   v04/<design>/legacy               tests/data/v04: the v0.4 inputs of the exercises-refs
  *                                     example designs, their published ERT, ART, map.yaml
+ *   v04-top/<design>/legacy           the same designs from the template, as the
+ *                                     exercises run them: top.yaml.jinja2 with
+ *                                     -D architecture=<design> (docs/templates.md)
  *   seed/<design>/<run>/new           tests/data/seed-experiment: the design's arch/, ERT.yaml,
  *                                     ART.yaml, original/prob.yaml (the problem of all three)
  *                                     and the run's timeloop-mapper.map.yaml against
@@ -46,6 +49,7 @@ typedef struct golden_case {
     char expected_map[PATH_LEN]; /* "" = do not compare map.txt */
     bool numbers_only;           /* a 2021 stats.txt: its layout predates adse's, compare numbers */
     bool ignore_sparse;          /* load with adse_spec_options.ignore_sparse */
+    char template_var[128];      /* one -D NAME=VALUE for the templates, "" = none */
 } golden_case;
 
 /* ---------------------------------------------------------------------------------------- */
@@ -311,6 +315,11 @@ static void run_case(void **state)
     adse_spec_options_init(&so);
     so.mapper_unused = true; /* as `adse model`: mapper-only options do not concern us */
     so.ignore_sparse = c->ignore_sparse;
+    const char *vars[1] = {c->template_var};
+    if (c->template_var[0]) {
+        so.template_vars = vars;
+        so.n_template_vars = 1;
+    }
     if (adse_spec_load_opts(files, c->n_files, &so, &spec, &err) != ADSE_OK)
         fail_msg("%s: load failed: %s", c->name, adse_err_format(&err, msg, sizeof msg));
     assert_non_null(spec);
@@ -525,6 +534,17 @@ static void discover(case_list *l)
         add_file(c, "%s/timeloop-mapper.map.yaml", ref);
         set_path(c->expected_stats, "%s/timeloop-mapper.stats.txt", ref);
         set_path(c->expected_map, "%s/timeloop-mapper.map.txt", ref);
+
+        /* the same from the template itself, rendered with -D architecture=<design> */
+        snprintf(name, sizeof name, "v04-top/%s/legacy", v04[k]);
+        c = add_case(l, name, ADSE_TRANSLATION_LEGACY);
+        add_file(c, "%s/top.yaml.jinja2", vd);
+        add_file(c, "%s/timeloop-mapper.ERT.yaml", ref);
+        add_file(c, "%s/timeloop-mapper.ART.yaml", ref);
+        add_file(c, "%s/timeloop-mapper.map.yaml", ref);
+        snprintf(c->template_var, sizeof c->template_var, "architecture=%s", v04[k]);
+        set_path(c->expected_stats, "%s/timeloop-mapper.stats.txt", ref);
+        set_path(c->expected_map, "%s/timeloop-mapper.map.txt", ref);
     }
 
     /* The seed: optimal-4x42 has its own arch/, ERT and ART but no prob.yaml; the problem
@@ -551,9 +571,9 @@ int main(int argc, char **argv)
     const char *filter = argc > 1 ? argv[1] : NULL;
     case_list l = {0, 0, NULL};
     discover(&l);
-    if (l.n != 24 * 2 + 2 + 19 + 1 + 3 + 4 + 3) {
+    if (l.n != 24 * 2 + 2 + 19 + 1 + 3 + 4 + 4 + 3) {
         fprintf(stderr, "test_golden: found %d cases, expected %d\n", l.n,
-                24 * 2 + 2 + 19 + 1 + 3 + 4 + 3);
+                24 * 2 + 2 + 19 + 1 + 3 + 4 + 4 + 3);
         return 1;
     }
     struct CMUnitTest *tests = calloc((size_t)l.n, sizeof *tests);

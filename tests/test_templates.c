@@ -105,12 +105,12 @@ static void test_public_templates_match_jinja2(void **state)
         snprintf(var, sizeof var, "architecture=%s", archs[i]);
         snprintf(exp, sizeof exp, "templates/expected/top_%s.yaml", archs[i]);
         const char *v[] = {var};
-        expect_rendering("templates/example_designs/example_designs/top.yaml.jinja2", v, 1, exp);
+        expect_rendering("v04/example_designs/top.yaml.jinja2", v, 1, exp);
     }
     const char *v2[] = {"architecture=simba_like", "problem=../layer_shapes/alexnet/0.yaml"};
-    expect_rendering("templates/example_designs/example_designs/top.yaml.jinja2", v2, 2,
+    expect_rendering("v04/example_designs/top.yaml.jinja2", v2, 2,
                      "templates/expected/top_simba_like_alexnet0.yaml");
-    expect_rendering("templates/example_designs/layer_shapes/alexnet/0.yaml", NULL, 0,
+    expect_rendering("v04/layer_shapes/alexnet/0.yaml", NULL, 0,
                      "templates/expected/alexnet_0.yaml");
     expect_rendering("templates/tutorial2024-02/top.yaml.jinja", NULL, 0,
                      "templates/expected/tutorial_top.yaml");
@@ -272,7 +272,7 @@ static void test_includes_loaded(void **state)
     (void)state;
     adse__ydoc *doc;
     const char *v[] = {"architecture=simple_weight_stationary"};
-    load_doc(&doc, "templates/example_designs/example_designs/top.yaml.jinja2", v, 1);
+    load_doc(&doc, "v04/example_designs/top.yaml.jinja2", v, 1);
     const adse__ynode *arch = adse__ydoc_top(doc, "architecture");
     assert_true(adse__ynode_is_map(arch));
     assert_true(ends_with(arch->file, "simple_weight_stationary/arch.yaml"));
@@ -294,7 +294,7 @@ static void test_includes_loaded(void **state)
     adse__ydoc_free(doc);
 
     /* include_text: the base problem's lines keep their file and line */
-    load_doc(&doc, "templates/example_designs/layer_shapes/alexnet/0.yaml", NULL, 0);
+    load_doc(&doc, "v04/layer_shapes/alexnet/0.yaml", NULL, 0);
     const adse__ypair *base = adse__ydoc_top_pair(doc, "problem_base_ignore");
     assert_true(ends_with(base->key->file, "layer_shapes/problem_base.yaml"));
     assert_int_equal(base->key->line, 1);
@@ -340,7 +340,7 @@ static void test_yaml_errors_name_template_lines(void **state)
 static void test_cli(void **state)
 {
     (void)state;
-    const char *top = testutil_path("templates/example_designs/example_designs/top.yaml.jinja2");
+    const char *top = testutil_path("v04/example_designs/top.yaml.jinja2");
     testutil_run r = testutil_cli(tmp_dir, "model %s", top);
     if (r.status != 1 || !strstr(r.err, "top.yaml.jinja2:20:36: 'architecture' is undefined"))
         testutil_run_show(&r), fail();
