@@ -145,6 +145,38 @@ static void component_fanout(void **state)
     adse_spec_free(s);
 }
 
+/* timeloopfe's constraint macros: factors_only, no_iteration_over_dataspaces (A is
+ * projected on C), must_iterate_over_dataspaces (Z on K: C=1), keep_only. */
+static void macros(void **state)
+{
+    (void)state;
+    const char *arch = "architecture:\n  nodes:\n"
+                       "  - !Component {name: D, class: DRAM, attributes: {width: 64, depth: 64}, "
+                       "constraints: {temporal: {factors_only: [K=2]}}}\n"
+                       "  - !Component {name: B, class: SRAM, attributes: {width: 64, depth: 64}, "
+                       "constraints: {temporal: {no_iteration_over_dataspaces: [A]}, "
+                       "dataspace: {keep_only: [Z]}}}\n"
+                       "  - !Component {name: R, class: regfile, attributes: {width: 16, depth: "
+                       "4}, constraints: {temporal: {must_iterate_over_dataspaces: [Z]}}}\n"
+                       "  - !Component {name: mac, class: intmac}\n";
+    const char *texts[] = {arch, small_problem};
+    const char *names[] = {"arch.yaml", "prob.yaml"};
+    adse_spec *s = testutil_load_strings_ok(texts, names, 2, NULL);
+    const adse_constraints *c = &s->constraints;
+    assert_int_equal(s->arch.n_levels, 3);            /* R, B, D */
+    assert_int_equal(c->temporal[2].factor_eq[0], 1); /* D: C=1 (factors_only) */
+    assert_int_equal(c->temporal[2].factor_eq[1], 2); /* D: K=2 */
+    assert_int_equal(c->temporal[1].factor_eq[0], 1); /* B: C=1 */
+    assert_int_equal(c->temporal[1].factor_eq[1], 0); /* B: K free */
+    assert_int_equal(c->temporal[0].factor_eq[0], 1); /* R: C=1 */
+    assert_int_equal(c->temporal[0].factor_eq[1], 0); /* R: K free */
+    /* B keeps Z only: A and B bypassed */
+    assert_int_equal(c->keep_fixed[0] & 2, 2);
+    assert_int_equal(c->keep_value[0] & 2, 0);
+    assert_int_equal(c->keep_value[2] & 2, 2);
+    adse_spec_free(s);
+}
+
 /* Loads texts and expects an error at name:line:column with this message. */
 static void expect_error(const char *arch, const char *file, int line, int column, const char *msg)
 {
@@ -420,6 +452,7 @@ int main(void)
         cmocka_unit_test(same_as_timeloopfe),
         cmocka_unit_test(component_fanout),
         cmocka_unit_test(errors),
+        cmocka_unit_test(macros),
         cmocka_unit_test(container_warning),
         cmocka_unit_test(layer_shapes),
         cmocka_unit_test(deep_merge),

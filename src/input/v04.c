@@ -7,6 +7,23 @@
 #include "input/internal.h"
 #include "input/v04_expr.h"
 
+/* The dimensions named anywhere in a projection (a list of ranks of [dimension,
+ * coefficient] terms). */
+static uint32_t projection_dims(const adse__ynode *n, const adse__v04_problem *p, int n_dims,
+                                int depth)
+{
+    if (!n || depth > 8) return 0;
+    if (n->kind == ADSE__YSCALAR) {
+        for (int d = 0; d < n_dims; d++)
+            if (strcmp(p->dims[d], n->text) == 0) return 1u << d;
+        return 0;
+    }
+    uint32_t m = 0;
+    for (int i = 0; n->kind == ADSE__YSEQ && i < n->n; i++)
+        m |= projection_dims(n->items[i], p, n_dims, depth + 1);
+    return m;
+}
+
 /* What the constraint translation needs from `problem` (known false when it is missing or
  * malformed: the problem converter then says what is wrong). */
 static void read_problem(const adse__ydoc *doc, adse__v04_problem *p)
@@ -31,6 +48,7 @@ static void read_problem(const adse__ydoc *doc, adse__v04_problem *p)
         const char *n = adse__ynode_text(adse__ymap_get(dss->items[i], "name"));
         if (!n || !*n) return;
         p->ds[i] = n;
+        p->ds_dims[i] = projection_dims(adse__ymap_get(dss->items[i], "projection"), p, dims->n, 0);
     }
     p->n_dims = dims->n;
     p->n_ds = dss->n;

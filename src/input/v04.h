@@ -48,11 +48,12 @@ adse_status adse__v04_translate(adse__ydoc *doc, adse__warnings *warnings, adse_
 
 /* What the constraint translation needs from the problem (read from doc's `problem`). */
 typedef struct adse__v04_problem {
-    bool known;                          /* a problem with a readable shape */
-    int n_dims, n_ds;                    /* dimensions, data spaces */
-    const char *dims[ADSE_MAX_DIMS];     /* names, in shape order (borrowed) */
-    uint64_t bound[ADSE_MAX_DIMS];       /* instance value; 0 = not a number */
-    const char *ds[ADSE_MAX_DATASPACES]; /* data-space names, in shape order */
+    bool known;                            /* a problem with a readable shape */
+    int n_dims, n_ds;                      /* dimensions, data spaces */
+    const char *dims[ADSE_MAX_DIMS];       /* names, in shape order (borrowed) */
+    uint64_t bound[ADSE_MAX_DIMS];         /* instance value; 0 = not a number */
+    const char *ds[ADSE_MAX_DATASPACES];   /* data-space names, in shape order */
+    uint32_t ds_dims[ADSE_MAX_DATASPACES]; /* bit d: dimension d is in its projection */
 } adse__v04_problem;
 
 #define ADSE__V04_MAX_FACTORS 32

@@ -238,9 +238,33 @@ static adse_status read_iter(adse__v04_iter *it, const adse__ynode *v, const cha
                                  err)))
                 return st;
     }
-    static const char *const unsupported[] = {"maximize_dims", "maximize_dims_capacity",
-                                              "no_iteration_over_dataspaces",
-                                              "must_iterate_over_dataspaces"};
+    /* no_iteration_over_dataspaces: every dimension of those data spaces 1;
+     * must_iterate_over_dataspaces: every dimension outside all of them 1. */
+    static const char *const ds_macros[] = {"no_iteration_over_dataspaces",
+                                            "must_iterate_over_dataspaces"};
+    for (int k = 0; k < 2; k++) {
+        const adse__ynode *dl = adse__ymap_get(v, ds_macros[k]);
+        if (adse__ynode_is_null(dl)) continue;
+        uint32_t mask, dims = 0;
+        if ((st = read_ds_list(dl, ds_macros[k], prob, &mask, err))) return st;
+        for (int d = 0; d < prob->n_ds; d++)
+            if (mask & (1u << d)) dims |= prob->ds_dims[d];
+        if (k == 1) dims = ~dims & ((1u << prob->n_dims) - 1);
+        for (int d = 0; d < prob->n_dims; d++) {
+            if (!(dims & (1u << d))) continue;
+            int f = find_factor(it, prob->dims[d], ADSE__FACTOR_EQ);
+            if (f >= 0 && it->factors[f].value != 1)
+                return adse__yerr(err, ADSE_E_SPEC, dl,
+                                  "'%s' sets %s=1, but the factors set %s=%llu", ds_macros[k],
+                                  prob->dims[d], prob->dims[d],
+                                  (unsigned long long)it->factors[f].value);
+            if ((st = add_factor(it, prob->dims[d], strlen(prob->dims[d]), ADSE__FACTOR_EQ, 1, dl,
+                                 err)))
+                return st;
+        }
+        if (!it->factors_at) it->factors_at = dl;
+    }
+    static const char *const unsupported[] = {"maximize_dims", "maximize_dims_capacity"};
     for (size_t k = 0; k < sizeof unsupported / sizeof *unsupported; k++) {
         const adse__ypair *u = adse__ymap_pair(v, unsupported[k]);
         if (u && !adse__ynode_is_null(u->value))
