@@ -308,8 +308,10 @@ static adse_status check_gene_values(const adse_search_spec *spec, const double 
             return adse_err_set(err, ADSE_E_INVALID, NULL, 0, 0,
                                 "meshX %.17g of gene '%s' does not divide the mesh total %" PRIu64,
                                 v, gn->name, gn->mesh_total);
-        if (gn->attr == ADSE_GENE_MESH &&
-            (!adse_search_mesh_of(gn, v, &x, &y) || x > UINT32_MAX || y > UINT32_MAX))
+        /* any mesh whose PE count an instance count holds (the baseline's and a reference's
+         * need not be in the gene's domain) */
+        if (gn->attr == ADSE_GENE_MESH && (!adse_search_mesh_of(gn, v, &x, &y) || x > UINT32_MAX ||
+                                           y > UINT32_MAX || x * y > UINT32_MAX))
             return adse_err_set(err, ADSE_E_INVALID, NULL, 0, 0,
                                 "value %.17g of gene '%s' is not a mesh", v, gn->name);
     }
