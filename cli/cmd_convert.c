@@ -23,7 +23,7 @@
 
 void cmd_convert_usage(FILE *f)
 {
-    fprintf(f, "usage: adse convert [-o DIR] FILE...\n"
+    fprintf(f, "usage: adse convert [-o DIR] [-D NAME=VALUE]... FILE...\n"
                "\n"
                "Loads FILE... (merged at the top level, as every command does) and prints what\n"
                "was read as one YAML document: timeloopfe's v0.4 input (a 'nodes' architecture,\n"
@@ -35,7 +35,7 @@ void cmd_convert_usage(FILE *f)
                "  -o, --output DIR        write DIR/" ALL_NAME " and the parts as classic\n"
                "                          files: arch.yaml, constraints.yaml, problem.yaml,\n"
                "                          map.yaml, mapper.yaml, components.yaml (each when\n"
-               "                          present; DIR is created if missing)\n"
+               "                          present; DIR is created if missing)\n" CLI_DEFINE_HELP
                "  -h, --help              show this help\n"
                "\n"
                "Exit status: 0 success, 1 bad input, 2 usage error.\n");
@@ -77,26 +77,34 @@ int cmd_convert(int argc, char **argv)
 {
     const char *out_dir = NULL;
     const char **files = calloc((size_t)argc + 1, sizeof *files);
-    if (!files) {
+    const char **defines = calloc((size_t)argc + 1, sizeof *defines);
+    if (!files || !defines) {
+        free(files);
+        free(defines);
         cli_error("out of memory");
         return CLI_EXIT_FAIL;
     }
-    int n_files = 0;
-    static const cli_option opts[] = {{"output", 'o', true, "a non-empty directory"}, {0}};
+    int n_files = 0, n_defines = 0;
+    static const cli_option opts[] = {
+        {"output", 'o', true, "a non-empty directory"}, {"define", 'D', true, "NAME=VALUE"}, {0}};
     cli_args p;
     cli_args_init(&p, "convert", opts, cmd_convert_usage, argc, argv);
     for (int kind; (kind = cli_args_next(&p)) != CLI_ARGS_END;) {
         if (kind == CLI_ARGS_EXIT) {
             free(files);
+            free(defines);
             return p.exit_code;
         }
         if (kind == CLI_ARGS_POSITIONAL)
             files[n_files++] = p.value;
-        else
+        else if (p.opt == 0)
             out_dir = p.value;
+        else
+            defines[n_defines++] = p.value;
     }
     if (n_files == 0) {
         free(files);
+        free(defines);
         return cli_usage_error("convert", "no input files");
     }
     int rc = CLI_EXIT_FAIL;
@@ -107,6 +115,8 @@ int cmd_convert(int argc, char **argv)
     adse_spec_options so;
     adse_spec_options_init(&so);
     so.mapper_unused = true; /* nothing is evaluated: mapper-only settings are not our concern */
+    so.template_vars = defines;
+    so.n_template_vars = n_defines;
     if (adse_spec_load_opts(files, n_files, &so, &spec, &err) != ADSE_OK) {
         cli_error("%s", adse_err_format(&err, msg, sizeof msg));
         goto done;
@@ -136,5 +146,6 @@ int cmd_convert(int argc, char **argv)
 done:
     adse_spec_free(spec);
     free(files);
+    free(defines);
     return rc;
 }

@@ -33,7 +33,7 @@
 void cmd_search_usage(FILE *f)
 {
     fprintf(f, "usage: adse search [--json] [-o DIR] [--threads N] [--seed S] [--resume DIR]\n"
-               "                   SPEC.yaml\n"
+               "                   [-D NAME=VALUE]... SPEC.yaml\n"
                "\n"
                "Searches accelerator parameters (PE mesh, buffer depths and widths, ...) for the\n"
                "design minimising the loss of SPEC.yaml under its budgets, with the seed poster's\n"
@@ -55,6 +55,9 @@ void cmd_search_usage(FILE *f)
                "                          seed); outputs go to DIR unless -o is given\n"
                "  --stop-after G          stop after generation G (0-based), as if killed; for\n"
                "                          testing --resume\n"
+               "  -D, --define NAME=VALUE set a variable of the Jinja2 templates among the\n"
+               "                          spec's design and workload files (repeatable;\n"
+               "                          docs/templates.md); give them again with --resume\n"
                "  -h, --help              show this help\n"
                "\n"
                "Under MPI (mpirun -np N adse search ...), rank 0 runs the search and writes\n"
@@ -275,9 +278,11 @@ typedef struct search_args {
     const char *out_dir, *resume, *spec_path;
     uint64_t threads, seed, stop_after; /* threads 0 = all cores */
     bool has_seed, has_stop;
+    const char *defines[64]; /* -D NAME=VALUE (argv pointers) */
+    int n_defines;
 } search_args;
 
-enum { OPT_JSON, OPT_OUTPUT, OPT_RESUME, OPT_THREADS, OPT_SEED, OPT_STOP_AFTER };
+enum { OPT_JSON, OPT_OUTPUT, OPT_RESUME, OPT_THREADS, OPT_SEED, OPT_STOP_AFTER, OPT_DEFINE };
 static const cli_option search_options[] = {
     [OPT_JSON] = {"json", 0, false, NULL},
     [OPT_OUTPUT] = {"output", 'o', true, "a non-empty directory"},
@@ -285,6 +290,7 @@ static const cli_option search_options[] = {
     [OPT_THREADS] = {"threads", 0, true, NULL},
     [OPT_SEED] = {"seed", 0, true, NULL},
     [OPT_STOP_AFTER] = {"stop-after", 0, true, NULL},
+    [OPT_DEFINE] = {"define", 'D', true, "NAME=VALUE"},
     {0}};
 
 static bool parse_u64(const char *s, uint64_t *out)
@@ -305,6 +311,11 @@ static int search_option(search_args *a, int opt, const char *v)
     case OPT_JSON: a->json = true; return 0;
     case OPT_OUTPUT: a->out_dir = v; return 0;
     case OPT_RESUME: a->resume = v; return 0;
+    case OPT_DEFINE:
+        if (a->n_defines == (int)(sizeof a->defines / sizeof *a->defines))
+            return cli_usage_error("search", "more than 64 '-D' variables");
+        a->defines[a->n_defines++] = v;
+        return 0;
     case OPT_THREADS:
         if (!parse_u64(v, &a->threads) || a->threads < 1 || a->threads > 1024)
             return cli_usage_error("search", "'--threads' needs a number from 1 to 1024, got '%s'",
@@ -530,6 +541,8 @@ int cmd_search(int argc, char **argv)
         o.threads = (int)a.threads;
         o.has_seed = a.has_seed;
         o.seed = a.seed;
+        o.template_vars = a.defines;
+        o.n_template_vars = a.n_defines;
         if (isatty(STDERR_FILENO) && !worker) {
             o.progress = on_progress;
             o.progress_user = &ps;

@@ -336,7 +336,8 @@ static void test_yaml_errors_name_template_lines(void **state)
     }
 }
 
-/* The command line: -D on model, map and energy; a template without its variable. */
+/* The command line: -D on model, map, energy, convert and search; a template without its
+ * variable. */
 static void test_cli(void **state)
 {
     (void)state;
@@ -345,14 +346,51 @@ static void test_cli(void **state)
     if (r.status != 1 || !strstr(r.err, "top.yaml.jinja2:20:36: 'architecture' is undefined"))
         testutil_run_show(&r), fail();
     testutil_run_free(&r);
-    for (int k = 0; k < 3; k++) {
-        static const char *const cmds[] = {"model", "map", "energy"};
+    for (int k = 0; k < 4; k++) {
+        static const char *const cmds[] = {"model", "map", "energy", "convert"};
         r = testutil_cli(tmp_dir, "%s -D architecture %s", cmds[k], top);
         if (r.status == 0 ||
             !strstr(r.err, "template variable 'architecture' must be written NAME=VALUE"))
             testutil_run_show(&r), fail();
         testutil_run_free(&r);
     }
+    /* convert: what the template renders to, read and translated */
+    r = testutil_cli(tmp_dir, "convert -D architecture=simple_weight_stationary %s", top);
+    if (r.status != 0 || !strstr(r.out, "\narchitecture:") || !strstr(r.out, "\nproblem:"))
+        testutil_run_show(&r), fail();
+    testutil_run_free(&r);
+
+    /* search: a workload file that is a template, its variable on the command line */
+    char path[600];
+    snprintf(path, sizeof path, "%s/spec.yaml", tmp_dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    const char *o = "seed-experiment/original";
+    fprintf(
+        f,
+        "design:\n  architecture: %s/arch/eyeriss_like.yaml\n"
+        "  constraints: [%s/constraints/eyeriss_like_arch_constraints.yaml]\n"
+        "workload:\n  - {problem: prob.jinja, name: small}\n"
+        "parameters:\n"
+        "  - {name: glb_depth, component: shared_glb, attribute: depth, values: [1024, 16384]}\n"
+        "ga: {population: 2, generations: 1, parents: 2, mutation: 0.5, seed: 3}\n",
+        testutil_path(o), testutil_path(o));
+    fclose(f);
+    snprintf(path, sizeof path, "%s/prob.jinja", tmp_dir);
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fprintf(f, "# the workload, named on the command line\n{{ include_text(prob) }}\n");
+    fclose(f);
+    r = testutil_cli(tmp_dir, "search --threads 1 %s/spec.yaml", tmp_dir);
+    if (r.status != 1 || !strstr(r.err, "prob.jinja:2:17: 'prob' is undefined"))
+        testutil_run_show(&r), fail();
+    testutil_run_free(&r);
+    r = testutil_cli(tmp_dir, "search --threads 1 -D prob=%s %s/spec.yaml",
+                     testutil_path("search/small_prob.yaml"), tmp_dir);
+    if (r.status != 0 || !strstr(r.out, "1 generations, 2 designs mapped"))
+        testutil_run_show(&r), fail();
+    testutil_run_free(&r);
+
     r = testutil_cli(tmp_dir, "model --help");
     assert_non_null(strstr(r.out, "-D, --define NAME=VALUE"));
     testutil_run_free(&r);

@@ -136,6 +136,10 @@ typedef struct adse_search_options {
     void *map_user;
     adse_search_dispatch_fn dispatch; /* NULL = evaluate on the search's own threads */
     void *dispatch_user;
+    const char *const *template_vars; /* "NAME=VALUE" variables of the Jinja2 templates among
+                                         the design and workload files (-D;
+                                         docs/templates.md); borrowed for the search's life */
+    int n_template_vars;
 } adse_search_options;
 
 ADSE_API void adse_search_options_init(adse_search_options *o);

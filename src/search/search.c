@@ -265,7 +265,7 @@ void adse__report_progress(adse_search *s, int done, int total)
 /* Layer l's inputs: the design files with the layer's problem file, or with the network
  * layer's problem (net not NULL). */
 static adse_status load_layer(const adse_search_spec *spec, const adse_network *net, int l,
-                              adse_spec **out, adse_err *err)
+                              const adse_search_options *so, adse_spec **out, adse_err *err)
 {
     const char *files[2 * ADSE_SEARCH_MAX_FILES + 2];
     int n = 0;
@@ -276,6 +276,8 @@ static adse_status load_layer(const adse_search_spec *spec, const adse_network *
     if (spec->mapper_file[0]) files[n++] = spec->mapper_file;
     adse_spec_options o;
     adse_spec_options_init(&o);
+    o.template_vars = so->template_vars;
+    o.n_template_vars = so->n_template_vars;
     if (net)
         o.problem = &net->layers[l].problem;
     else
@@ -356,7 +358,7 @@ adse_status adse_search_create(const adse_search_spec *spec, const adse_search_o
         goto fail;
     }
     for (int l = 0; l < s->n_layers; l++) {
-        if ((st = load_layer(&s->spec, s->net, l, &s->layers[l], err))) goto fail;
+        if ((st = load_layer(&s->spec, s->net, l, &s->opts, &s->layers[l], err))) goto fail;
         adse_mapper_settings *ms = &s->settings[l];
         if (s->layers[l]->has_mapper)
             *ms = s->layers[l]->mapper;
