@@ -1000,7 +1000,7 @@ static void test_least_fill(void **state)
     for (int it = 0; it < cases; it++) {
         adse_problem p;
         if (rnd(&rs, 2))
-            conv1d(&p, 4, 2 + 2 * rnd(&rs, 2), 3, 6, 1 + (int)rnd(&rs, 2));
+            conv1d(&p, 4, 2 + 2 * rnd(&rs, 2), rnd(&rs, 3) ? 3 : 1, 6, 1 + (int)rnd(&rs, 2));
         else
             gemm(&p, 4, 6, 4);
         adse_translation tr = rnd(&rs, 2) ? ADSE_TRANSLATION_LEGACY : ADSE_TRANSLATION_NEW;
@@ -1085,7 +1085,7 @@ static void test_least_fill(void **state)
             for (int d = 0; d < p.n_ds; d++) {
                 uint64_t lf = adse__least_fill(sp, (const uint64_t(*)[ADSE_MAX_DIMS])f, info, ords,
                                                td, od->n_inf, 0, d);
-                if (sp->halo[d] || links) {
+                if (sp->sliding[d] || links) {
                     assert_true(lf <= least_glb[d]);
                 } else {
                     assert_int_equal(lf, least_glb[d]);
@@ -1098,7 +1098,7 @@ static void test_least_fill(void **state)
                 bool links = sp->links_on && info->fan[k + 1] >= 2;
                 for (int d = 0; d < p.n_ds; d++) {
                     if (links) continue; /* the model's fills then include link transfers */
-                    if (sp->halo[d]) {
+                    if (sp->sliding[d]) {
                         assert_true(info->fill_min[k][d] <= least[k][d]);
                         continue;
                     }

@@ -174,7 +174,7 @@ uint64_t adse__least_fill(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], c
                           const morder *ords, int t_fix, int n_fix, int k, int d)
 {
     bool links = k + 1 < sp->L && sp->links_on && info->fan[k + 1] >= 2;
-    if (sp->halo[d] || links) return info->fill_min[k][d];
+    if (sp->sliding[d] || links) return info->fill_min[k][d];
     uint64_t c = least_closed_fill(sp, f, info, ords, t_fix, n_fix, k, d);
     return c > info->fill_min[k][d] ? c : info->fill_min[k][d];
 }
@@ -234,7 +234,7 @@ void adse__if_info(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo 
             info->fill_lb[i][d] = b > info->tsize[i][d] ? b : info->tsize[i][d];
             info->fill_min[i][d] = info->fill_lb[i][d];
             bool links = i + 1 < L && sp->links_on && info->fan[i + 1] >= 2;
-            if (!sp->halo[d] && !links) {
+            if (!sp->sliding[d] && !links) {
                 uint64_t c = least_closed_fill(sp, f, info, NULL, sp->NT, 0, i, d);
                 if (c > info->fill_min[i][d]) info->fill_min[i][d] = c;
             }
@@ -258,10 +258,12 @@ void adse__if_info(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo 
     }
 }
 
-static bool links_possible(const mspace *sp, const mifinfo *info, int j, int d)
+/* sliding: use the bounds' notion of a halo (mspace.sliding, F3 holds for the others);
+ * else the model's (mspace.halo), as the bound that orders the keep choices always has. */
+static bool links_possible(const mspace *sp, const mifinfo *info, int j, int d, bool sliding)
 {
     if (!sp->links_on || info->fan[j] < 2) return false;
-    return sp->legacy || sp->halo[d] || j == 0;
+    return sp->legacy || (sliding ? sp->sliding[d] : sp->halo[d]) || j == 0;
 }
 
 void adse__bound_if_keep(const mspace *sp, const mifinfo *info, const uint32_t *keep,
@@ -286,7 +288,7 @@ void adse__bound_if_keep(const mspace *sp, const mifinfo *info, const uint32_t *
             int kb = t == 0 ? -1 : kept[t - 1];
             uint64_t base = t == 0 ? info->cc : kb >= k_exact ? fill_ex[kb][d] : flb[kb][d];
             for (int j = j0; j <= k; j++) {
-                if (links_possible(sp, info, j, d)) {
+                if (links_possible(sp, info, j, d, least_fill)) {
                     /* The chain's first level reads its raw (link-reduced) accesses: no
                      * bound. A bypassed level's children scale the next level's accesses
                      * by F * A / AM >= 1 (F3'). */
@@ -300,7 +302,7 @@ void adse__bound_if_keep(const mspace *sp, const mifinfo *info, const uint32_t *
             uint64_t share = rfk ? ceil_div(sp->opset[d], rfk) : 0;
             if (chain_ok && share > base) base = share;
             uint64_t fill = 0;
-            if (t < m - 1 && !links_possible(sp, info, k + 1, d)) {
+            if (t < m - 1 && !links_possible(sp, info, k + 1, d, least_fill)) {
                 fill = k >= k_exact ? fill_ex[k][d] : flb[k][d];
                 if (share > fill) fill = share;
             }
@@ -437,7 +439,7 @@ void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], in
         for (int k0 = 0; k0 < L; k0++) {
             int sj = sp->s_of[k0];
             if (sj >= 0) {
-                bool links = sp->links_on && (sp->legacy || sp->halo[d] || k0 == 0);
+                bool links = sp->links_on && (sp->legacy || sp->sliding[d] || k0 == 0);
                 if (sj <= t_done) {
                     uint64_t one[ADSE_MAX_DIMS], cnt[ADSE_MAX_DIMS], fan = 1;
                     for (int x = 0; x < D; x++) {

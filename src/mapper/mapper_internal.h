@@ -82,7 +82,8 @@ typedef struct mspace {
     /* Model facts the bounds need. */
     bool links_on;                          /* link transfers enabled in the model */
     bool legacy;                            /* LEGACY translation rule */
-    bool halo[ADSE_MAX_DATASPACES];         /* some rank has more than one term */
+    bool halo[ADSE_MAX_DATASPACES];         /* some rank has more than one term (the model's) */
+    bool sliding[ADSE_MAX_DATASPACES];      /* some rank has two terms on non-unit dims */
     uint32_t relevant[ADSE_MAX_DATASPACES]; /* dims in its projection */
     bool rw[ADSE_MAX_DATASPACES];           /* read-write (output) data space */
     double bw_scale[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];

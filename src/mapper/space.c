@@ -550,6 +550,24 @@ static adse_status init_keep(mspace *sp, const adse_constraints *c, adse_err *er
     return ADSE_OK;
 }
 
+/* Does some rank of d have two terms on dimensions of bound > 1 (a sliding window)? The
+ * model treats every multi-term rank as a halo (model.md §4.5b); a rank whose other terms
+ * are on unit dimensions (the Inputs of a 1x1 convolution: R = S = 1) moves its tile by
+ * multiples of its extent like a halo-free one, so the halo-free facts hold (F3, F7). */
+static bool sliding(const adse_problem *p, int d)
+{
+    const adse_dataspace *ds = &p->ds[d];
+    for (int r = 0; r < ds->n_ranks; r++) {
+        int n = 0;
+        for (int t = 0; t < ds->ranks[r].n_terms; t++) {
+            const adse_term *tm = &ds->ranks[r].terms[t];
+            if (tm->coef != 0 && p->bounds[tm->dim] > 1) n++;
+        }
+        if (n > 1) return true;
+    }
+    return false;
+}
+
 /* What the bounds need from the model (bound.c). */
 static adse_status init_model_facts(mspace *sp, const adse_model *model, adse_err *err)
 {
@@ -570,6 +588,7 @@ static adse_status init_model_facts(mspace *sp, const adse_model *model, adse_er
     }
     for (int d = 0; d < NDS; d++) {
         sp->halo[d] = model->proj[d].halo;
+        sp->sliding[d] = sliding(p, d);
         sp->relevant[d] = model->proj[d].relevant;
         sp->rw[d] = model->proj[d].read_write;
         sp->opset[d] = operand_points(p, d);
@@ -585,7 +604,7 @@ static adse_status init_model_facts(mspace *sp, const adse_model *model, adse_er
         if (ok && !below_kept && sp->links_on) {
             for (int j = 0; j < L - 1; j++) {
                 if (sp->s_of[j] < 0) continue;
-                if (sp->legacy || sp->halo[d] || j == 0) ok = false;
+                if (sp->legacy || sp->sliding[d] || j == 0) ok = false;
             }
         }
         sp->dram_lb_valid[d] = ok;
