@@ -11,6 +11,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "testutil.h"
 
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -446,6 +447,42 @@ static void expressions(void **state)
                         "'LPDDR4' is not defined (quote it to give a string)");
 }
 
+/* adse map on the Eyeriss-like design from its v0.4 files: the whole mapspace searched
+ * (proven optimal) and an EDP no worse than the published mapper result (stats.txt:
+ * 86,016 cycles x 59.28 uJ = 5.10 J*cycle). The other three designs take minutes
+ * (docs/v04.md gives the measured results). */
+static void map_eyeriss(void **state)
+{
+    (void)state;
+    char dir[256];
+    assert_int_equal(testutil_mkdtemp(dir, sizeof dir, "adse-v04-map"), 0);
+    const char *ref =
+        "timeloop-golden/exercises-refs/"
+        "example_designs__example_designs__eyeriss_like__ref_outputs__default_problem/";
+    char ert[512], art[512];
+    snprintf(ert, sizeof ert, "%stimeloop-mapper.ERT.yaml", ref);
+    snprintf(art, sizeof art, "%stimeloop-mapper.ART.yaml", ref);
+    testutil_run r =
+        testutil_cli(dir, "map --json --threads 1 %s %s %s %s %s %s",
+                     testutil_path("v04/example_designs/eyeriss_like/arch.yaml"),
+                     testutil_path("v04/example_designs/_include/default_problem.yaml"),
+                     testutil_path("v04/example_designs/variables.yaml"),
+                     testutil_path("v04/example_designs/_include/mapper.yaml"), testutil_path(ert),
+                     testutil_path(art));
+    if (r.status != 0) testutil_run_show(&r);
+    assert_int_equal(r.status, 0);
+    json_error_t je;
+    json_t *j = json_loads(r.out, 0, &je);
+    assert_non_null(j);
+    assert_true(json_is_true(json_object_get(json_object_get(j, "search"), "optimal")));
+    double edp = json_real_value(json_object_get(j, "edp"));
+    double published = 86016 * 59.28e-6; /* J * cycles */
+    assert_true(edp > 0 && edp <= published);
+    json_decref(j);
+    testutil_run_free(&r);
+    assert_int_equal(testutil_rmtree(dir), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -458,6 +495,7 @@ int main(void)
         cmocka_unit_test(deep_merge),
         cmocka_unit_test(convert_round_trip),
         cmocka_unit_test(expressions),
+        cmocka_unit_test(map_eyeriss),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
