@@ -71,6 +71,9 @@ static inline void fuzz_search_consumers(adse_search *s)
     (void)adse_report_search_md(out, s, "c.svg");
     (void)adse_report_search_svg(out, s);
     (void)adse_report_search_summary(out, s);
+    (void)adse_report_search_pareto_csv(out, s); /* ADSE_E_USAGE without objectives */
+    (void)adse_report_search_pareto_svg(out, s);
+    (void)adse_report_search_hypervolume_svg(out, s);
     const adse_search_spec *sp = adse_search_get_spec(s);
     char buf[64];
     for (int i = 0; i < sp->n_genes; i++)
