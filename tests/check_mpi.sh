@@ -1,10 +1,10 @@
 #!/bin/sh
 # The MPI driver (docs/cluster.md): `mpirun -np 2` and `-np 3` (oversubscribed: more ranks
-# than cores) write byte for byte what one process writes (on a small search, one over a
-# network, the seed example, and `adse map` on ResNet-50); a run stopped under MPI resumes
+# than cores) write byte for byte what one process writes (on a small search, a small
+# NSGA-II search, one over a network, the seed example, and `adse map` on ResNet-50); a run stopped under MPI resumes
 # with another rank count to the same history; a rank that cannot read the spec ends the
 # job with its reason instead of hanging. Only the run time (and the thread count the
-# report states) may differ. MODE small: the small search only (sanitizer builds, where the
+# report states) may differ. MODE small: the two small searches (sanitizer builds, where the
 # others take half a minute each); full: all.
 # Usage: check_mpi.sh ADSE MPIEXEC SOURCE_DIR MODE
 set -eu
@@ -59,9 +59,11 @@ search_same() {
     done
 }
 
-# 1. a small search; in full mode one on a network (AlexNet) and the seed example's too
+# 1. a small search and a small multi-objective one; in full mode one on a network (AlexNet)
+#    and the seed example's too
 small=$src/tests/data/search/mpi_small.yaml
 search_same "$small"
+search_same "$src/tests/data/search/mpi_pareto.yaml" # NSGA-II: pareto.csv, pareto.svg too
 if [ "$mode" = full ]; then
     search_same "$src/tests/data/search/mpi_network.yaml"
     search_same "$src/examples/seed-eyeriss-vgg16/search.yaml"
