@@ -2,8 +2,9 @@
  * cli/cluster_mpi.c: the MPI driver (compiled only with ADSE_MPI; cli/cluster.h).
  *
  * Rank 0 hands jobs out as ranks have free threads: each rank holds at most as many jobs as
- * it has threads, so a rank stuck on an expensive design takes no more until it answers,
- * and cheap designs flow to the others. Messages: JOB (rank 0 -> worker: job id, threads,
+ * it has threads (two per thread on a worker whose jobs are cheap: capacity()), so a rank
+ * stuck on an expensive design takes no more until it answers, and cheap designs flow to
+ * the others. Messages: JOB (rank 0 -> worker: job id, threads,
  * request bytes), REPLY (worker -> rank 0: job id, ok, reply bytes or the failure), STOP.
  * Rank 0 sends with MPI_Isend and never blocks, so neither side can wait on the other's
  * send. Nobody spins in a blocking receive either: the MPI thread probes, then sleeps on
@@ -158,6 +159,7 @@ typedef struct job {
     void *owned; /* worker: the received message holding req */
     void *reply; /* NULL: failed, msg says why */
     size_t reply_len;
+    double seconds; /* wall time of serve */
     char msg[MSG_MAX];
 } job;
 
@@ -173,9 +175,11 @@ typedef struct executor {
 
 static void serve_job(const cli_farm *f, job *j)
 {
+    double t0 = adse_clock_s();
     j->msg[0] = 0;
     j->reply = f->serve(f->ctx, j->req, j->len, j->threads, &j->reply_len, j->msg, sizeof j->msg);
     if (!j->reply && !j->msg[0]) snprintf(j->msg, sizeof j->msg, "job failed");
+    j->seconds = adse_clock_s() - t0;
 }
 
 static void finish(executor *ex, job *j)
@@ -272,6 +276,7 @@ static void exec_stop(executor *ex)
 
 typedef struct msg_head {
     int32_t id, value; /* JOB: threads; REPLY: 1 ok, 0 failed */
+    double seconds;    /* REPLY: wall time the job took on its rank */
 } msg_head;
 
 /* A message of head + body (malloc'd), NULL when out of memory. */
@@ -304,6 +309,7 @@ typedef struct pending_send {
 typedef struct farm_state {
     const cli_farm *f;
     int *held;           /* jobs per rank */
+    double *job_s;       /* per rank: recent wall time per job (moving average), 0 = none */
     pending_send *sends; /* one per job at most */
     int n_sends;
     int outstanding;
@@ -319,8 +325,20 @@ static void fail(farm_state *fs, int rank, const char *why)
     snprintf(fs->first, sizeof fs->first, "rank %d: %s", rank, why);
 }
 
-static void take_reply(farm_state *fs, int rank, int id, bool ok, const void *body, size_t len)
+/* Jobs a rank may hold: one per thread; two per thread on a worker whose jobs take under
+ * CHEAP_S, so that the next one is already there when it answers (the message round trip
+ * would otherwise idle it) at the cost of at most one cheap job of imbalance. */
+#define CHEAP_S 0.02
+static int capacity(const farm_state *fs, int rank)
 {
+    bool cheap = rank != 0 && fs->job_s[rank] > 0 && fs->job_s[rank] < CHEAP_S;
+    return g_threads[rank] * (cheap ? 2 : 1);
+}
+
+static void take_reply(farm_state *fs, int rank, int id, bool ok, const void *body, size_t len,
+                       double seconds)
+{
+    fs->job_s[rank] = fs->job_s[rank] > 0 ? 0.75 * fs->job_s[rank] + 0.25 * seconds : seconds;
     g_bytes_in += sizeof(msg_head) + len;
     fs->held[rank]--;
     fs->outstanding--;
@@ -358,7 +376,7 @@ static int give(farm_state *fs, executor *ex, int rank, int id, int threads)
         j->len = len;
         exec_push(ex, j);
     } else {
-        unsigned char *m = pack((msg_head){id, threads}, req, len);
+        unsigned char *m = pack((msg_head){id, threads, 0}, req, len);
         if (!m) {
             fail(fs, 0, "out of memory");
             return -1;
@@ -400,9 +418,11 @@ int cli_farm_run(const cli_farm *f, int n, int threads_per_job, char *msg, size_
 {
     farm_state fs = {.f = f};
     fs.held = calloc((size_t)g_size, sizeof *fs.held);
+    fs.job_s = calloc((size_t)g_size, sizeof *fs.job_s);
     fs.sends = calloc((size_t)n + 1, sizeof *fs.sends);
-    if (!fs.held || !fs.sends || !g_threads) {
+    if (!fs.held || !fs.job_s || !fs.sends || !g_threads) {
         free(fs.held);
+        free(fs.job_s);
         free(fs.sends);
         snprintf(msg, size, "out of memory");
         return -1;
@@ -417,7 +437,7 @@ int cli_farm_run(const cli_farm *f, int n, int threads_per_job, char *msg, size_
         /* hand out: workers first (rank 0's MPI thread shares its cores with its workers) */
         for (int k = 1; k <= g_size && next < n && !fs.failed; k++) {
             int r = k % g_size;
-            while (fs.held[r] < g_threads[r] && next < n && !fs.failed) {
+            while (fs.held[r] < capacity(&fs, r) && next < n && !fs.failed) {
                 give(&fs, &ex, r, next++, threads_per_job);
                 busy = true;
             }
@@ -429,12 +449,12 @@ int cli_farm_run(const cli_farm *f, int n, int threads_per_job, char *msg, size_
             if (!flag) break;
             int len;
             unsigned char *m = receive(&st, &len);
-            msg_head h = {-1, 0};
+            msg_head h = {-1, 0, 0};
             if (m && (size_t)len >= sizeof h) memcpy(&h, m, sizeof h);
             if (!m || (size_t)len < sizeof h)
                 fail(&fs, st.MPI_SOURCE, m ? "a truncated reply" : "out of memory");
             take_reply(&fs, st.MPI_SOURCE, h.id, h.value == 1, m ? m + sizeof h : NULL,
-                       m && (size_t)len >= sizeof h ? (size_t)len - sizeof h : 0);
+                       m && (size_t)len >= sizeof h ? (size_t)len - sizeof h : 0, h.seconds);
             free(m);
             busy = true;
         }
@@ -446,9 +466,9 @@ int cli_farm_run(const cli_farm *f, int n, int threads_per_job, char *msg, size_
         while (d) {
             job *nx = d->next;
             if (d->reply)
-                take_reply(&fs, 0, d->id, true, d->reply, d->reply_len);
+                take_reply(&fs, 0, d->id, true, d->reply, d->reply_len, d->seconds);
             else
-                take_reply(&fs, 0, d->id, false, d->msg, strlen(d->msg));
+                take_reply(&fs, 0, d->id, false, d->msg, strlen(d->msg), d->seconds);
             free(d->reply);
             free(d);
             d = nx;
@@ -462,6 +482,7 @@ int cli_farm_run(const cli_farm *f, int n, int threads_per_job, char *msg, size_
         free(fs.sends[i].buf);
     }
     free(fs.held);
+    free(fs.job_s);
     free(fs.sends);
     if (fs.failed) snprintf(msg, size, "%s", fs.first);
     return fs.failed ? -1 : 0;
@@ -510,12 +531,12 @@ int cli_farm_serve(const cli_farm *f)
                 stop = true;
                 free(m);
             } else {
-                msg_head h = {-1, 1};
+                msg_head h = {-1, 1, 0};
                 job *j = m && (size_t)len >= sizeof h ? calloc(1, sizeof *j) : NULL;
                 if (m && (size_t)len >= sizeof h) memcpy(&h, m, sizeof h);
                 if (!j) { /* answer at once: rank 0 waits for every job it gave */
                     const char *why = "out of memory";
-                    unsigned char *r = pack((msg_head){h.id, 0}, why, strlen(why));
+                    unsigned char *r = pack((msg_head){h.id, 0, 0}, why, strlen(why));
                     MPI_Send(r, r ? (int)(sizeof h + strlen(why)) : 0, MPI_BYTE, 0, TAG_REPLY,
                              MPI_COMM_WORLD);
                     free(r);
@@ -539,10 +560,10 @@ int cli_farm_serve(const cli_farm *f)
             bool ok = d->reply != NULL;
             const void *body = ok ? d->reply : (const void *)d->msg;
             size_t len = ok ? d->reply_len : strlen(d->msg);
-            unsigned char *r = pack((msg_head){d->id, ok}, body, len);
+            unsigned char *r = pack((msg_head){d->id, ok, d->seconds}, body, len);
             if (!r) {
                 const char *why = "out of memory";
-                r = pack((msg_head){d->id, 0}, why, strlen(why));
+                r = pack((msg_head){d->id, 0, d->seconds}, why, strlen(why));
                 len = r ? strlen(why) : 0;
             }
             /* an empty message when even that failed: rank 0 takes it as a failure */
