@@ -168,6 +168,10 @@ static void test_errors(void **state)
         {"a: 1\n{% macro m() %}{% endmacro %}", "t.jinja:2:4: the statement '{% macro %}' is "
                                                 "outside adse's template subset"},
         {"x\n\n  {% if 1 %}y", "t.jinja:3:6: '{% if %}' without its '{% endif %}'"},
+        /* found by fuzzing: an else branch that reaches the end (a read past the list of
+         * closing tags) */
+        {"{% if 1 %}a{% else %}b", "t.jinja:1:4: '{% if %}' without its '{% endif %}'"},
+        {"{% for x in [1] %}{% else %}", "t.jinja:1:4: '{% for %}' without its '{% endfor %}'"},
         {"{{ 1 + }}", "t.jinja:1:8: expected an expression, got '}}'"},
         {"{{ 'a' * 3 }}", "t.jinja:1:8: repeating a string or list with '*' is outside adse's "
                           "template subset"},

@@ -983,12 +983,10 @@ static adse_status parse_body(parser *p, const char *const *ends, const tok *ope
         jnode *n = NULL;
         if (t->k == TK_EOF) {
             if (!ends) break;
-            char msg[96];
-            snprintf(msg, sizeof msg, "'{%% %s %%}' without its '{%% %s %%}'", opener->s,
-                     ends[1] && !ends[2] ? ends[1]
-                     : ends[2]           ? ends[2]
-                                         : ends[0]);
-            return perr(p, opener, "%s", msg);
+            const char *close = ends[0]; /* the last of ends closes the statement */
+            for (int k = 1; ends[k]; k++)
+                close = ends[k];
+            return perr(p, opener, "'{%% %s %%}' without its '{%% %s %%}'", opener->s, close);
         }
         if (t->k == TK_DATA) {
             p->i++;
