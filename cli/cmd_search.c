@@ -33,7 +33,7 @@
 void cmd_search_usage(FILE *f)
 {
     fprintf(f, "usage: adse search [--json] [-o DIR] [--threads N] [--seed S] [--resume DIR]\n"
-               "                   [-D NAME=VALUE]... SPEC.yaml\n"
+               "                   [-D NAME=VALUE]... [--cold-start] SPEC.yaml\n"
                "\n"
                "Searches accelerator parameters (PE mesh, buffer depths and widths, ...) for the\n"
                "design minimising the loss of SPEC.yaml under its budgets, with the seed poster's\n"
@@ -58,6 +58,8 @@ void cmd_search_usage(FILE *f)
                "  -D, --define NAME=VALUE set a variable of the Jinja2 templates among the\n"
                "                          spec's design and workload files (repeatable;\n"
                "                          docs/templates.md); give them again with --resume\n"
+               "  --cold-start            map every layer without warm-start seeds from the\n"
+               "                          parents (same results; for measuring the warm start)\n"
                "  -h, --help              show this help\n"
                "\n"
                "Under MPI (mpirun -np N adse search ...), rank 0 runs the search and writes\n"
@@ -277,12 +279,21 @@ typedef struct search_args {
     bool json;
     const char *out_dir, *resume, *spec_path;
     uint64_t threads, seed, stop_after; /* threads 0 = all cores */
-    bool has_seed, has_stop;
+    bool has_seed, has_stop, cold_start;
     const char *defines[64]; /* -D NAME=VALUE (argv pointers) */
     int n_defines;
 } search_args;
 
-enum { OPT_JSON, OPT_OUTPUT, OPT_RESUME, OPT_THREADS, OPT_SEED, OPT_STOP_AFTER, OPT_DEFINE };
+enum {
+    OPT_JSON,
+    OPT_OUTPUT,
+    OPT_RESUME,
+    OPT_THREADS,
+    OPT_SEED,
+    OPT_STOP_AFTER,
+    OPT_DEFINE,
+    OPT_COLD_START
+};
 static const cli_option search_options[] = {
     [OPT_JSON] = {"json", 0, false, NULL},
     [OPT_OUTPUT] = {"output", 'o', true, "a non-empty directory"},
@@ -291,6 +302,7 @@ static const cli_option search_options[] = {
     [OPT_SEED] = {"seed", 0, true, NULL},
     [OPT_STOP_AFTER] = {"stop-after", 0, true, NULL},
     [OPT_DEFINE] = {"define", 'D', true, "NAME=VALUE"},
+    [OPT_COLD_START] = {"cold-start", 0, false, NULL},
     {0}};
 
 static bool parse_u64(const char *s, uint64_t *out)
@@ -316,6 +328,7 @@ static int search_option(search_args *a, int opt, const char *v)
             return cli_usage_error("search", "more than 64 '-D' variables");
         a->defines[a->n_defines++] = v;
         return 0;
+    case OPT_COLD_START: a->cold_start = true; return 0;
     case OPT_THREADS:
         if (!parse_u64(v, &a->threads) || a->threads < 1 || a->threads > 1024)
             return cli_usage_error("search", "'--threads' needs a number from 1 to 1024, got '%s'",
@@ -543,6 +556,7 @@ int cmd_search(int argc, char **argv)
         o.seed = a.seed;
         o.template_vars = a.defines;
         o.n_template_vars = a.n_defines;
+        o.cold_start = a.cold_start;
         if (isatty(STDERR_FILENO) && !worker) {
             o.progress = on_progress;
             o.progress_user = &ps;

@@ -6,7 +6,9 @@
  * design is a vector of gene values (one per spec parameter; the mesh gene's value is
  * meshX); its architecture is the baseline's with the genes applied (derived attributes
  * recomputed, docs/search.md) and re-priced by the estimator (adse_energy_reprice); each
- * workload layer is mapped by the mapper (adse_mapper_run) under the spec's constraints,
+ * workload layer is mapped by the mapper under the spec's constraints (a new design warm-
+ * started, adse_mapper_run_seeded, from its parents' and the baseline's mappings of the same
+ * layer: only time changes, never a result),
  * and the layers' results are aggregated into metrics (adse_search_metric) and a loss.
  * Data structure: every design ever considered is a record in a table keyed by its gene
  * values (the cache: a design is never evaluated twice); the history is the list of
@@ -124,6 +126,13 @@ typedef struct adse_search_batch adse_search_batch;
 typedef adse_status (*adse_search_dispatch_fn)(void *user, adse_search *s, adse_search_batch *b,
                                                adse_err *err);
 
+/* The same with warm-start seeds (adse_mapper_run_seeded's arguments). */
+typedef adse_status (*adse_search_seeded_map_fn)(void *user, const adse_model *model,
+                                                 const adse_constraints *constraints,
+                                                 const adse_mapper_settings *settings,
+                                                 const adse_mapping *seeds, int n_seeds,
+                                                 adse_mapper_result *out, adse_err *err);
+
 typedef struct adse_search_options {
     int threads;   /* designs evaluated in parallel; 0 = online cores */
     bool has_seed; /* override the spec's seed */
@@ -132,8 +141,13 @@ typedef struct adse_search_options {
                        from) generation stop_after -- a kill, for tests; -1 = none */
     void (*progress)(const adse_search_progress *p, void *user); /* main thread; may be NULL */
     void *progress_user;
-    adse_search_map_fn map; /* NULL = adse_mapper_run */
+    adse_search_map_fn map; /* NULL = adse_mapper_run(_seeded); when set, no warm start */
     void *map_user;
+    adse_search_seeded_map_fn map_seeded; /* when set (and map is NULL): the mapping step with
+                                             the warm-start seeds, as adse_mapper_run_seeded
+                                             takes them (for tests) */
+    bool cold_start; /* map every layer without warm-start seeds (to measure them: the
+                        results are the same either way) */
     adse_search_dispatch_fn dispatch; /* NULL = evaluate on the search's own threads */
     void *dispatch_user;
     const char *const *template_vars; /* "NAME=VALUE" variables of the Jinja2 templates among

@@ -351,6 +351,8 @@ static adse_status commit(adse_search *s, ckpt *k, adse_err *err)
     }
     s->n_records = 0;
     s->n_history = 0;
+    for (int i = 0; i < 2 * s->spec.ga.population; i++)
+        s->pop_parents[i] = -1; /* warm-start links are not saved (they never change results) */
     free(s->table);
     s->table = NULL;
     s->table_cap = 0;

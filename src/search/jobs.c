@@ -298,8 +298,8 @@ adse_status adse_search_serve(const adse_search *s, const void *request, size_t 
     }
     adse_err e;
     adse_err_clear(&e);
-    adse_status st =
-        adse__evaluate_design(s, &d, maps, lres, mapper_threads > 0 ? mapper_threads : 1, &e);
+    adse_status st = adse__evaluate_design(s, &d, maps, lres, NULL, 0,
+                                           mapper_threads > 0 ? mapper_threads : 1, &e);
     wbuf b = {0};
     make_reply(s, st, &e, &d, maps, lres, &b);
     free(maps);

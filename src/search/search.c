@@ -113,13 +113,18 @@ void adse__score(const adse_search *s, adse_search_design *d, const double *base
 
 /* ---- evaluation ---------------------------------------------------------------------- */
 
-static adse_status default_map(void *user, const adse_model *model,
-                               const adse_constraints *constraints,
-                               const adse_mapper_settings *settings, adse_mapper_result *out,
-                               adse_err *err)
+/* Maps layer l's model: the test hooks, or the mapper warm-started from seeds (only pruning:
+ * the same result as without them). */
+static adse_status map_layer(const adse_search *s, const adse_model *model,
+                             const adse_constraints *constraints,
+                             const adse_mapper_settings *settings, const adse_mapping *seeds,
+                             int n_seeds, adse_mapper_result *out, adse_err *err)
 {
-    (void)user;
-    return adse_mapper_run(model, constraints, settings, out, err);
+    if (s->opts.map) return s->opts.map(s->opts.map_user, model, constraints, settings, out, err);
+    if (s->opts.map_seeded)
+        return s->opts.map_seeded(s->opts.map_user, model, constraints, settings, seeds, n_seeds,
+                                  out, err);
+    return adse_mapper_run_seeded(model, constraints, settings, seeds, n_seeds, out, err);
 }
 
 static void set_reason(adse_search_design *d, adse_design_status st, const char *fmt, ...)
@@ -140,13 +145,15 @@ static void set_reason(adse_search_design *d, adse_design_status st, const char 
  * no_mapping) so that the caller can decide whether it is fatal (the baseline) or a
  * property of the design. */
 adse_status adse__evaluate_design(const adse_search *s, adse_search_design *d, adse_mapping *maps,
-                                  adse_network_layer_result *lres, int mapper_threads,
-                                  adse_err *err)
+                                  adse_network_layer_result *lres,
+                                  const adse_mapping *const *seed_sets, int n_sets,
+                                  int mapper_threads, adse_err *err)
 {
     adse_arch *arch = malloc(sizeof *arch);
     adse_mapper_result *mres = malloc(sizeof *mres);
+    adse_mapping *seeds = malloc((size_t)(n_sets + s->n_layers) * sizeof *seeds);
     adse_status ret = ADSE_OK;
-    if (!arch || !mres) {
+    if (!arch || !mres || !seeds) {
         ret = nomem(err);
         goto out;
     }
@@ -170,10 +177,17 @@ adse_status adse__evaluate_design(const adse_search *s, adse_search_design *d, a
         }
         adse_mapper_settings st = s->settings[l];
         st.threads = mapper_threads;
-        adse_search_map_fn map = s->opts.map ? s->opts.map : default_map;
+        /* warm start: the neighbours' mappings of this layer, this design's of an identical
+           earlier layer */
+        int n_seeds = 0;
+        for (int k = 0; k < n_sets; k++)
+            seeds[n_seeds++] = seed_sets[k][l];
+        for (int k = 0; k < l; k++)
+            if (adse_problem_equal(&s->layers[k]->problem, &ls->problem))
+                seeds[n_seeds++] = maps[k];
         adse_err_clear(&e);
-        adse_status ms = map(s->opts.map_user, model, ls->has_constraints ? &ls->constraints : NULL,
-                             &st, mres, &e);
+        adse_status ms = map_layer(s, model, ls->has_constraints ? &ls->constraints : NULL, &st,
+                                   seeds, n_seeds, mres, &e);
         adse_model_free(model);
         if (ms != ADSE_OK) {
             set_reason(d, ADSE_DESIGN_NO_MAPPING, "layer '%s': mapper error: %s", name, e.msg);
@@ -212,6 +226,7 @@ adse_status adse__evaluate_design(const adse_search *s, adse_search_design *d, a
 out:
     free(arch);
     free(mres);
+    free(seeds);
     return ret;
 }
 
@@ -222,7 +237,16 @@ adse_status adse__evaluate(adse_search *s, int rec, int mapper_threads, adse_err
     adse__record *r = &s->records[rec];
     adse_mapping *maps = calloc((size_t)s->n_layers, sizeof *maps);
     adse_network_layer_result *lres = calloc((size_t)s->n_layers, sizeof *lres);
-    adse_status st = maps && lres ? adse__evaluate_design(s, &r->d, maps, lres, mapper_threads, err)
+    /* the seed records were evaluated before this record's batch: no other thread writes
+       them now */
+    const adse_mapping *sets[ADSE__MAX_SEED_RECS];
+    int n_sets = 0;
+    for (int k = 0; k < r->n_seed_recs && !s->opts.cold_start; k++) {
+        const adse__record *sr = &s->records[r->seed_recs[k]];
+        if (sr->mappings && sr->d.status == ADSE_DESIGN_OK) sets[n_sets++] = sr->mappings;
+    }
+    adse_status st = maps && lres ? adse__evaluate_design(s, &r->d, maps, lres, sets, n_sets,
+                                                          mapper_threads, err)
                                   : nomem(err);
     if (r->d.status == ADSE_DESIGN_OK && st == ADSE_OK) {
         free(r->mappings);
@@ -352,11 +376,14 @@ adse_status adse_search_create(const adse_search_spec *spec, const adse_search_o
     s->layers = calloc((size_t)s->n_layers, sizeof *s->layers);
     s->settings = calloc((size_t)s->n_layers, sizeof *s->settings);
     s->pop = calloc((size_t)spec->ga.population * ADSE_SEARCH_MAX_GENES, sizeof *s->pop);
+    s->pop_parents = malloc((size_t)spec->ga.population * 2 * sizeof *s->pop_parents);
     s->archive = calloc((size_t)spec->ga.population, sizeof *s->archive);
-    if (!s->layers || !s->settings || !s->pop || !s->archive) {
+    if (!s->layers || !s->settings || !s->pop || !s->pop_parents || !s->archive) {
         st = nomem(err);
         goto fail;
     }
+    for (int i = 0; i < 2 * spec->ga.population; i++)
+        s->pop_parents[i] = -1;
     for (int l = 0; l < s->n_layers; l++) {
         if ((st = load_layer(&s->spec, s->net, l, &s->opts, &s->layers[l], err))) goto fail;
         adse_mapper_settings *ms = &s->settings[l];
@@ -406,6 +433,7 @@ void adse_search_free(adse_search *s)
     free(s->table);
     free(s->history);
     free(s->pop);
+    free(s->pop_parents);
     free(s->archive);
     free(s->gens);
     free(s);
@@ -499,6 +527,7 @@ static void draw_random(adse_search *s, double *out, const void *ctx)
 typedef struct breed_ctx {
     const int *order; /* population indices by rank */
     const double *pop;
+    int *parents; /* out: the population indices of the last child's parents */
 } breed_ctx;
 
 void adse__breed(adse_search *s, const double *pa, const double *pb, double *out)
@@ -536,6 +565,8 @@ static void draw_child(adse_search *s, double *out, const void *vctx)
         b = adse__rng_below(&s->rng, k - 1);
         if (b >= a) b++;
     }
+    c->parents[0] = c->order[a];
+    c->parents[1] = c->order[b];
     adse__breed(s, &c->pop[(size_t)c->order[a] * ADSE_SEARCH_MAX_GENES],
                 &c->pop[(size_t)c->order[b] * ADSE_SEARCH_MAX_GENES], out);
 }
@@ -559,6 +590,8 @@ static adse_status first_generation(adse_search *s, adse_err *err)
             start = 1;
         }
     }
+    for (int i = 0; i < 2 * s->spec.ga.population; i++)
+        s->pop_parents[i] = -1;
     for (int i = start; i < s->spec.ga.population; i++) {
         memset(pop_at(s, i), 0, ADSE_SEARCH_MAX_GENES * sizeof(double));
         if ((st = adse__draw_screened(s, pop_at(s, i), draw_random, NULL, s->pop, i, err)))
@@ -568,8 +601,10 @@ static adse_status first_generation(adse_search *s, adse_err *err)
     return ADSE_OK;
 }
 
-/* The seed's GA: the elite and children of the top K by loss, into next. */
-static adse_status ga_next(adse_search *s, const double *losses, double *next, adse_err *err)
+/* The seed's GA: the elite and children of the top K by loss, into next; each child's
+ * parents' records (recs[member]) into parents[2 * child ..]. */
+static adse_status ga_next(adse_search *s, const int *recs, const double *losses, double *next,
+                           int *parents, adse_err *err)
 {
     int n = s->spec.ga.population;
     int *order = malloc((size_t)n * sizeof *order);
@@ -589,11 +624,15 @@ static adse_status ga_next(adse_search *s, const double *losses, double *next, a
     for (int e = 0; e < elite; e++)
         memcpy(&next[(size_t)e * ADSE_SEARCH_MAX_GENES], pop_at(s, order[e]),
                ADSE_SEARCH_MAX_GENES * sizeof(double));
-    breed_ctx ctx = {.order = order, .pop = s->pop};
+    int drawn[2] = {-1, -1};
+    breed_ctx ctx = {.order = order, .pop = s->pop, .parents = drawn};
     adse_status st = ADSE_OK;
-    for (int i = elite; i < n && !st; i++)
+    for (int i = elite; i < n && !st; i++) {
         st = adse__draw_screened(s, &next[(size_t)i * ADSE_SEARCH_MAX_GENES], draw_child, &ctx,
                                  NULL, 0, err);
+        parents[2 * i] = recs[drawn[0]];
+        parents[2 * i + 1] = recs[drawn[1]];
+    }
     free(order);
     return st;
 }
@@ -606,9 +645,11 @@ static adse_status next_generation(adse_search *s, const int *recs, const double
     int n = s->spec.ga.population;
     double *next = calloc((size_t)n * ADSE_SEARCH_MAX_GENES, sizeof *next);
     if (!next) return nomem(err);
+    for (int i = 0; i < 2 * n; i++)
+        s->pop_parents[i] = -1;
     adse_status st = ADSE_OK;
     switch (s->spec.ga.algorithm) {
-    case ADSE_ALGO_GA: st = ga_next(s, losses, next, err); break;
+    case ADSE_ALGO_GA: st = ga_next(s, recs, losses, next, s->pop_parents, err); break;
     case ADSE_ALGO_NSGA2: st = adse__nsga2_next(s, recs, n, next, err); break;
     case ADSE_ALGO_RANDOM:
         for (int i = 0; i < n && !st; i++)
@@ -619,6 +660,21 @@ static adse_status next_generation(adse_search *s, const int *recs, const double
     if (!st) memcpy(s->pop, next, (size_t)n * ADSE_SEARCH_MAX_GENES * sizeof(double));
     free(next);
     return st;
+}
+
+/* Warm start of a new generation member (record rec): its parents' (a GA child's) and the
+ * baseline's mappings, records evaluated before this generation. */
+static void set_seed_recs(adse_search *s, int rec, const int *parents)
+{
+    adse__record *r = &s->records[rec];
+    int cand[3] = {parents[0], parents[1], s->baseline_rec};
+    r->n_seed_recs = 0;
+    for (int k = 0; k < 3; k++) {
+        bool dup = cand[k] < 0 || cand[k] >= s->n_records || cand[k] == rec;
+        for (int j = 0; j < r->n_seed_recs && !dup; j++)
+            dup = r->seed_recs[j] == cand[k];
+        if (!dup) r->seed_recs[r->n_seed_recs++] = cand[k];
+    }
 }
 
 static bool grow_gens(adse_search *s)
@@ -753,6 +809,7 @@ adse_status adse_search_step(adse_search *s, adse_err *err)
             bool needs;
             if ((st = new_record(s, g, &needs, &r, err))) goto out;
             if (needs) jobs[n_jobs++] = r;
+            set_seed_recs(s, r, &s->pop_parents[2 * i]);
             gs.n_new++;
         }
         if (!s->records[r].in_history && !history_push(s, r, s->gen, i)) {
@@ -982,10 +1039,9 @@ adse_status adse_search_design_detail(adse_search *s, const adse_search_design *
         } else {
             adse_mapper_settings ms = s->settings[l];
             ms.threads = s->threads;
-            adse_search_map_fn map = s->opts.map ? s->opts.map : default_map;
             const adse_spec *ls = s->layers[l];
-            st = map(s->opts.map_user, model, ls->has_constraints ? &ls->constraints : NULL, &ms,
-                     mres, err);
+            st = map_layer(s, model, ls->has_constraints ? &ls->constraints : NULL, &ms, NULL, 0,
+                           mres, err);
             if (!st && !mres->found)
                 st = adse_err_set(err, ADSE_E_INTERNAL, NULL, 0, 0, "layer '%s' no longer maps",
                                   adse_search_layer_name(s, l));

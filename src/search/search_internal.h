@@ -78,12 +78,17 @@ adse_status adse__designer_check(const adse__designer *d, const double *limit, a
 
 /* ---- the search ---------------------------------------------------------------------- */
 
+#define ADSE__MAX_SEED_RECS 3
+
 typedef struct adse__record {
     adse_search_design d;
     bool in_history;
     adse_mapping *mappings;                   /* per layer when kept (NULL after a checkpoint
                                                  load) */
     adse_network_layer_result *layer_results; /* per layer, with mappings */
+    int seed_recs[ADSE__MAX_SEED_RECS];       /* records whose mappings warm-start this one's
+                                                 (its parents, the baseline) */
+    int n_seed_recs;
 } adse__record;
 
 struct adse_search {
@@ -113,11 +118,13 @@ struct adse_search {
 
     /* generations */
     adse__rng rng;
-    int gen;        /* next generation to evaluate */
-    double *pop;    /* population x n_genes gene values of generation gen */
-    int *archive;   /* nsga2: record indices of the survivors (the parents), population */
-    int n_archive;  /* entries of archive in use (0 before the first selection) */
-    bool pop_ready; /* pop holds generation gen */
+    int gen;          /* next generation to evaluate */
+    double *pop;      /* population x n_genes gene values of generation gen */
+    int *pop_parents; /* population x 2: the records of each member's parents (a GA child),
+                         -1 for none; warm starts only, never saved */
+    int *archive;     /* nsga2: record indices of the survivors (the parents), population */
+    int n_archive;    /* entries of archive in use (0 before the first selection) */
+    bool pop_ready;   /* pop holds generation gen */
     adse_search_generation *gens;
     int cap_gens;
     adse_search_counters counters;
@@ -157,13 +164,17 @@ int adse__cache_find(const adse_search *s, const double *genes);
 int adse__cache_add(adse_search *s, const adse_search_design *d);
 
 /* Maps every layer of design d (its genes set, the rest as a new record holds it) into d
- * and, when d ends OK, maps[0..n_layers) and lres[0..n_layers) (search.c). Reads s only: designs
- * may be evaluated in parallel, in this process or another (adse_search_serve). A mapper error is
+ * and, when d ends OK, maps[0..n_layers) and lres[0..n_layers) (search.c). Layer l is
+ * warm-started (adse_mapper_run_seeded) from seed_sets[k][l] for k < n_sets (the per-layer
+ * mappings of neighbouring designs) and from d's own mapping of an identical earlier layer;
+ * seeds only prune, so the result is what a cold start gives. Reads s only: designs may be
+ * evaluated in parallel, in this process or another (adse_search_serve). A mapper error is
  * returned (the design is also marked no_mapping) so that the caller can decide whether it
  * is fatal. */
 adse_status adse__evaluate_design(const adse_search *s, adse_search_design *d, adse_mapping *maps,
-                                  adse_network_layer_result *lres, int mapper_threads,
-                                  adse_err *err);
+                                  adse_network_layer_result *lres,
+                                  const adse_mapping *const *seed_sets, int n_sets,
+                                  int mapper_threads, adse_err *err);
 
 /* adse__evaluate_design on record rec, keeping its mappings. Writes only that record, so
  * records may be evaluated in parallel. */
