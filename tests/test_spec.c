@@ -1498,6 +1498,42 @@ static void test_truncated_inputs(void **state)
     free(arch);
 }
 
+/* A top-level key given in two files: the later value replaces the earlier one whole (as
+ * Timeloop merges its inputs), with a warning naming both places; Accelergy's per-file
+ * compound-component lists (read by nothing in adse) do not warn. */
+static void test_top_level_key_repeated(void **state)
+{
+    (void)state;
+    char *arch = read_data("spec/tiny_arch.yaml");
+    char *pm = read_data("spec/tiny_prob_map.yaml");
+    const char *cc = "compound_components: {version: 0.4, classes: []}\n";
+    const char *names[] = {"a.yaml", "p.yaml", "q.yaml", "c1.yaml", "c2.yaml"};
+    const char *texts[] = {arch, pm, pm, cc, cc};
+    adse_spec *s = NULL;
+    adse_err e;
+    assert_int_equal(adse_spec_load_strings(texts, names, 2, &s, &e), ADSE_OK);
+    assert_int_equal(adse_spec_warning_count(s), 0);
+    adse_spec_free(s);
+    const char *once[] = {arch, pm, cc, cc};
+    const char *once_names[] = {"a.yaml", "p.yaml", "c1.yaml", "c2.yaml"};
+    assert_int_equal(adse_spec_load_strings(once, once_names, 4, &s, &e), ADSE_OK);
+    assert_int_equal(adse_spec_warning_count(s), 0);
+    adse_spec_free(s);
+    assert_int_equal(adse_spec_load_strings(texts, names, 3, &s, &e), ADSE_OK);
+    int problem = 0;
+    for (int i = 0; i < adse_spec_warning_count(s); i++) {
+        const adse_err *w = adse_spec_warning(s, i);
+        assert_string_equal(w->file, "q.yaml");
+        assert_non_null(strstr(w->msg, "given again"));
+        assert_non_null(strstr(w->msg, "p.yaml:"));
+        if (strstr(w->msg, "'problem'")) problem++;
+    }
+    assert_int_equal(problem, 1);
+    adse_spec_free(s);
+    free(arch);
+    free(pm);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1524,6 +1560,7 @@ int main(void)
         cmocka_unit_test(test_golden_exercises),
         cmocka_unit_test(test_seed_original),
         cmocka_unit_test(test_seed_optimal),
+        cmocka_unit_test(test_top_level_key_repeated),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

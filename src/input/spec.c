@@ -375,8 +375,30 @@ static adse_status spec_new(const adse_spec_options *opts, adse_spec **out, adse
     return ADSE_OK;
 }
 
+/* A top-level key given in two texts: the later value is used whole (Timeloop's merge of its
+ * input files; timeloopfe merges some keys' contents instead), never silently. */
+static void warn_replaced(adse_spec *spec)
+{
+    const adse__ydoc *doc = spec->internal->doc;
+    for (int i = 0; i < adse__ydoc_replaced_count(doc); i++) {
+        const adse__ynode *earlier;
+        const adse__ynode *k = adse__ydoc_replaced_at(doc, i, &earlier);
+        /* Accelergy's compound-component lists, one per file by convention; adse reads
+         * none of them (docs/model.md section 15), so nothing is lost */
+        if (adse__ykey_eq(adse__ynode_text(k), "compound_components") ||
+            adse__ykey_eq(adse__ynode_text(k), "components"))
+            continue;
+        adse_srcpos e = adse__ynode_pos(earlier);
+        adse__ywarn(&spec->internal->warnings, k,
+                    "top-level key '%s' given again: this value replaces the whole one at "
+                    "%s:%d (the input files are merged at the top level, later files win)",
+                    adse__ynode_text(k), e.file ? e.file : "<input>", e.line);
+    }
+}
+
 static adse_status finish(adse_spec *spec, adse_status st, adse_spec **out, adse_err *err)
 {
+    if (st == ADSE_OK) warn_replaced(spec);
     if (st == ADSE_OK)
         st = adse__v04_translate(spec->internal->doc, &spec->internal->warnings, err);
     spec->options.template_vars = NULL; /* borrowed only during the load */

@@ -21,8 +21,10 @@ struct adse__ydoc {
     adse__arena arena;
     adse__ypair *top; /* malloc'd: the merged top level */
     int n_top, cap_top;
-    size_t n_built;         /* nodes made by the builder functions */
-    adse_status build_fail; /* why the last builder call failed */
+    size_t n_built;               /* nodes made by the builder functions */
+    adse_status build_fail;       /* why the last builder call failed */
+    const adse__ynode **replaced; /* malloc'd: pairs (new key, replaced key), merge_top */
+    int n_replaced, cap_replaced;
 };
 
 adse_status adse__ydoc_new(adse__ydoc **out, adse_err *err)
@@ -37,6 +39,7 @@ void adse__ydoc_free(adse__ydoc *doc)
     if (!doc) return;
     adse__arena_free(&doc->arena);
     free(doc->top);
+    free(doc->replaced);
     free(doc);
 }
 
@@ -623,6 +626,15 @@ static adse_status merge_top(pstate *ps)
                 break;
             }
             j = doc->n_top++;
+        } else {
+            if (!grow((void **)&doc->replaced, &doc->cap_replaced, 2 * (doc->n_replaced + 1),
+                      sizeof *doc->replaced)) {
+                st = nomem(ps);
+                break;
+            }
+            doc->replaced[2 * doc->n_replaced] = root->pairs[i].key;
+            doc->replaced[2 * doc->n_replaced + 1] = doc->top[j].key;
+            doc->n_replaced++;
         }
         doc->top[j] = root->pairs[i];
     }
@@ -818,6 +830,17 @@ static void pstate_release(pstate *ps)
     for (int i = 0; i < ps->n_anchors; i++)
         free(ps->anchors[i].name);
     free(ps->anchors);
+}
+
+int adse__ydoc_replaced_count(const adse__ydoc *doc)
+{
+    return doc->n_replaced;
+}
+
+const adse__ynode *adse__ydoc_replaced_at(const adse__ydoc *doc, int i, const adse__ynode **earlier)
+{
+    *earlier = doc->replaced[2 * i + 1];
+    return doc->replaced[2 * i];
 }
 
 adse_status adse__ydoc_add(adse__ydoc *doc, const char *text, size_t len, const char *name,

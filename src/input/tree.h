@@ -92,6 +92,11 @@ void adse__ydoc_free(adse__ydoc *doc);
  * is not a mapping gives ADSE_E_SPEC. */
 adse_status adse__ydoc_add(adse__ydoc *doc, const char *text, size_t len, const char *name,
                            adse_err *err);
+/* Top-level keys that a later text gave again (it replaced the earlier value, as Timeloop
+ * merges its input files): the i-th such key, *earlier set to the key it replaced. */
+int adse__ydoc_replaced_count(const adse__ydoc *doc);
+const adse__ynode *adse__ydoc_replaced_at(const adse__ydoc *doc, int i,
+                                          const adse__ynode **earlier);
 
 /* ---- building nodes (while a spec loads) ---------------------------------------------- */
 
