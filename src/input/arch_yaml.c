@@ -219,17 +219,10 @@ static adse_status parse_range_name(const adse__ynode *n, char *name, uint64_t *
     return ADSE_OK;
 }
 
-static bool in_list(const char *key, const char *const *list)
-{
-    for (; *list; list++)
-        if (adse__ykey_eq(key, *list)) return true;
-    return false;
-}
-
 static bool in_fields(const char *key, const char *const *const *fields)
 {
     for (; *fields; fields++)
-        if (in_list(key, *fields)) return true;
+        if (adse__ykey_in(key, *fields)) return true;
     return false;
 }
 
@@ -256,7 +249,7 @@ static adse_status check_attr_typos(const adse__ynode *attrs, const char *owner,
     for (int i = 0; i < attrs->n; i++) {
         const adse__ynode *k = attrs->pairs[i].key;
         if (in_fields(k->text, fields) || (fields2 && in_fields(k->text, fields2)) ||
-            in_list(k->text, accepted_other))
+            adse__ykey_in(k->text, accepted_other))
             continue;
         const char *best = NULL;
         int best_d = 1 << 30;

@@ -51,20 +51,13 @@ const adse__ypair *adse__arch_top_pair(const adse__ydoc *doc)
     return p ? p : adse__ydoc_top_pair(doc, "architecture");
 }
 
-static bool in_list(const char *key, const char *const *list)
-{
-    for (; *list; list++)
-        if (adse__ykey_eq(key, *list)) return true;
-    return false;
-}
-
 static adse_status check_top_keys(const adse__ydoc *doc, adse_err *err)
 {
     for (int i = 0; i < adse__ydoc_top_count(doc); i++) {
         const adse__ynode *k = adse__ydoc_top_at(doc, i)->key;
         /* timeloopfe ignores every top-level key whose name contains "ignore" (the layer
          * shapes keep their base problem there, for an anchor) */
-        if (!in_list(k->text, used_keys) && !in_list(k->text, kept_keys) &&
+        if (!adse__ykey_in(k->text, used_keys) && !adse__ykey_in(k->text, kept_keys) &&
             !strstr(k->text, "ignore"))
             return adse__yerr(err, ADSE_E_SPEC, k, "unknown top-level key '%s'", k->text);
     }
@@ -385,9 +378,8 @@ static void warn_replaced(adse_spec *spec)
         const adse__ynode *k = adse__ydoc_replaced_at(doc, i, &earlier);
         /* Accelergy's compound-component lists, one per file by convention; adse reads
          * none of them (docs/model.md section 15), so nothing is lost */
-        if (adse__ykey_eq(adse__ynode_text(k), "compound_components") ||
-            adse__ykey_eq(adse__ynode_text(k), "components"))
-            continue;
+        static const char *const unread[] = {"compound_components", "components", NULL};
+        if (adse__ykey_in(adse__ynode_text(k), unread)) continue;
         adse_srcpos e = adse__ynode_pos(earlier);
         adse__ywarn(&spec->internal->warnings, k,
                     "top-level key '%s' given again: this value replaces the whole one at "

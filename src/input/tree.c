@@ -1138,12 +1138,18 @@ const char *adse__yclosest(const char *word, const char *const *candidates)
     return best;
 }
 
+bool adse__ykey_in(const char *key, const char *const *list)
+{
+    for (; *list; list++)
+        if (adse__ykey_eq(key, *list)) return true;
+    return false;
+}
+
 adse_status adse__ycheck_key(const adse__ynode *key, const char *const *allowed, const char *where,
                              adse_err *err)
 {
     const char *k = key->text;
-    for (const char *const *a = allowed; *a; a++)
-        if (adse__ykey_eq(k, *a)) return ADSE_OK;
+    if (adse__ykey_in(k, allowed)) return ADSE_OK;
     const char *hint = adse__yclosest(k, allowed);
     if (hint)
         return adse__yerr(err, ADSE_E_SPEC, key, "unknown key '%s' in %s (did you mean '%s'?)", k,

@@ -196,6 +196,8 @@ const char *adse__ynode_kind_name(const adse__ynode *n);
 
 /* Keys equal when they match character by character with '-' and '_' equal. */
 bool adse__ykey_eq(const char *a, const char *b);
+/* Whether key equals (adse__ykey_eq) one of the NULL-terminated list. */
+bool adse__ykey_in(const char *key, const char *const *list);
 
 /* Edit distance (optimal string alignment) of the lowercase forms of two keys with '-'
  * read as '_', for "did you mean" hints; keys are compared up to 79 characters. */

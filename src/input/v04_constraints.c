@@ -31,13 +31,6 @@ static const char *const iter_pass[] = {
 static const char *const ds_keys[] = {"keep",      "bypass",      "no_coalesce",
                                       "keep_only", "bypass_only", NULL};
 
-static bool in_list(const char *k, const char *const *list)
-{
-    for (; *list; list++)
-        if (adse__ykey_eq(k, *list)) return true;
-    return false;
-}
-
 static int dim_index(const adse__v04_problem *p, const char *name, size_t len)
 {
     for (int i = 0; i < p->n_dims; i++)
@@ -225,7 +218,7 @@ static adse_status read_iter(adse__v04_iter *it, const adse__ynode *v, const cha
     const adse__ynode *p = adse__ymap_get(v, "permutation");
     if (p && (st = read_perm(it, p, prob, err))) return st;
     for (int i = 0; i < v->n; i++)
-        if (in_list(v->pairs[i].key->text, iter_pass) && it->n_pass < 8)
+        if (adse__ykey_in(v->pairs[i].key->text, iter_pass) && it->n_pass < 8)
             it->pass[it->n_pass++] = &v->pairs[i];
     /* factors_only: the listed factors, every other dimension 1 (timeloopfe's macro). */
     const adse__ynode *fo = adse__ymap_get(v, "factors_only");
