@@ -2,7 +2,8 @@
  * StrictUndefined (an undefined name is an error wherever its value is used, except as the
  * input of `default` and the tests `defined` / `undefined`), `set` in the innermost scope
  * (a for loop's body is a scope of its own, an if's is not), and the filters and tests of
- * docs/templates.md. */
+ * docs/templates.md. With jctx.hooks, one bare expression (adse__jeval) over the caller's
+ * names, functions and document nodes. */
 #include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
@@ -34,6 +35,14 @@ static adse_status nomem(jctx *c)
     return adse_err_set(c->err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
 }
 
+static adse_status memory_budget(jctx *c, int line, int col)
+{
+    if (c->arena.bytes > ADSE_JINJA_MAX_BYTES)
+        return adse__jerr(c, line, col, "%s needs more than ADSE_JINJA_MAX_BYTES (%zu MiB)",
+                          c->hooks ? "expression" : "template", ADSE_JINJA_MAX_BYTES >> 20);
+    return ADSE_OK;
+}
+
 static adse_status budget(jctx *c, int line, int col)
 {
     if (++c->steps > ADSE_JINJA_MAX_STEPS)
@@ -41,16 +50,19 @@ static adse_status budget(jctx *c, int line, int col)
                           "template runs more than ADSE_JINJA_MAX_STEPS (%d) loop iterations and "
                           "statements",
                           ADSE_JINJA_MAX_STEPS);
-    if (c->arena.bytes > ADSE_JINJA_MAX_BYTES)
-        return adse__jerr(c, line, col, "template needs more than ADSE_JINJA_MAX_BYTES (%zu MiB)",
-                          ADSE_JINJA_MAX_BYTES >> 20);
-    return ADSE_OK;
+    return memory_budget(c, line, col);
 }
 
 /* ---- names -------------------------------------------------------------------------- */
 
-static bool lookup(const jctx *c, const char *name, jval *out)
+static const char *subset(const jctx *c)
 {
+    return c->hooks ? c->hooks->subset : "adse's template subset";
+}
+
+static bool lookup(jctx *c, const char *name, jval *out)
+{
+    if (c->hooks) return c->hooks->lookup(c, name, out);
     for (const jscope *s = c->scope; s; s = s->up)
         for (int i = s->n - 1; i >= 0; i--)
             if (strcmp(s->vars[i].name, name) == 0) {
@@ -95,6 +107,7 @@ static adse_status need(jctx *c, const jexpr *e, const jval *v)
 {
     if (v->k != J_UNDEF) return ADSE_OK;
     if (v->b) return adse__jerr(c, e->line, e->col, "%s", v->s); /* a whole message */
+    if (c->hooks) return adse__jerr(c, e->line, e->col, "name '%s' is not defined", v->s);
     return adse__jerr(c, e->line, e->col, "'%s' is undefined", v->s ? v->s : "?");
 }
 
@@ -164,6 +177,7 @@ static const char *const dict_methods[] = {"items", "keys",  "values",     "get"
 /* Jinja's getattr / getitem: an entry, or undefined (an error once used). */
 static adse_status subscript(jctx *c, const jexpr *e, const jval *obj, const jval *key, jval *out)
 {
+    if (obj->k == J_NODE) return c->hooks->item(c, e, obj, key, out);
     char name[128];
     jbuf kb = {0};
     adse__jval_repr(key, &kb);
@@ -191,14 +205,14 @@ static adse_status subscript(jctx *c, const jexpr *e, const jval *obj, const jva
     } else if (obj->k == J_STR && key->k == J_STR) {
         for (int k = 0; dict_methods[k]; k++)
             if (strcmp(key->s, dict_methods[k]) == 0)
-                return adse__jerr(c, e->line, e->col,
-                                  "the method '%s' is outside adse's template subset", key->s);
+                return adse__jerr(c, e->line, e->col, "the method '%s' is outside %s", key->s,
+                                  subset(c));
     }
     if (obj->k == J_DICT && key->k == J_STR)
         for (int k = 0; dict_methods[k]; k++)
             if (strcmp(key->s, dict_methods[k]) == 0)
-                return adse__jerr(c, e->line, e->col,
-                                  "the method '%s' is outside adse's template subset", key->s);
+                return adse__jerr(c, e->line, e->col, "the method '%s' is outside %s", key->s,
+                                  subset(c));
     char what[300];
     jbuf ob = {0};
     adse__jval_repr(obj, &ob);
@@ -292,12 +306,7 @@ static adse_status filter(jctx *c, const jexpr *e, jval *out)
         if (in.k != J_STR && in.k != J_LIST && in.k != J_DICT)
             return adse__jerr(c, e->line, e->col, "object of type '%s' has no len()",
                               adse__jval_type(&in));
-        size_t len = in.n;
-        if (in.k == J_STR) { /* characters, not bytes */
-            len = 0;
-            for (size_t i = 0; i < in.n; i++)
-                len += ((unsigned char)in.s[i] & 0xC0) != 0x80;
-        }
+        size_t len = in.k == J_STR ? adse__jstr_chars(in.s, in.n) : in.n;
         *out = (jval){.k = J_INT, .i = (int64_t)len};
         return ADSE_OK;
     }
@@ -405,23 +414,26 @@ static adse_status range(jctx *c, const jexpr *e, const jval *a, int n, jval *ou
 static adse_status call(jctx *c, const jexpr *e, jval *out)
 {
     if (e->a->k == E_ATTR)
-        return adse__jerr(c, e->a->line, e->a->col,
-                          "the method '%s' is outside adse's template subset", e->a->name);
-    if (e->a->k != E_NAME) return eerr(c, e, "calling a value is outside adse's template subset");
+        return adse__jerr(c, e->a->line, e->a->col, "the method '%s' is outside %s", e->a->name,
+                          subset(c));
+    if (e->a->k != E_NAME)
+        return adse__jerr(c, e->line, e->col, "calling a value is outside %s", subset(c));
     const char *name = e->a->name;
     jval args[8];
     if (e->n_args > 8) return adse__jerr(c, e->line, e->col, "too many arguments to '%s'", name);
     adse_status st;
     for (int i = 0; i < e->n_args; i++)
         if ((st = eval_def(c, e->args[i], &args[i]))) return st;
+    if (c->hooks && c->hooks->call(c, e, name, args, e->n_args, out, &st)) return st;
     jval fn;
     if (lookup(c, name, &fn))
         return adse__jerr(c, e->line, e->col, "'%s' is %s, not a function", name,
                           adse__jval_type(&fn));
+    if (c->hooks) return adse__jerr(c, e->line, e->col, "unknown function '%s'", name);
     if (strcmp(name, "range") == 0) return range(c, e, args, e->n_args, out);
     if (adse__jfile_call(c, name, args, e->n_args, e->line, e->col, out, &st)) return st;
-    return adse__jerr(c, e->line, e->col,
-                      "'%s' is undefined (not a function of adse's template subset)", name);
+    return adse__jerr(c, e->line, e->col, "'%s' is undefined (not a function of %s)", name,
+                      subset(c));
 }
 
 static adse_status compare(jctx *c, const jexpr *e, jval *out)
@@ -500,7 +512,7 @@ static adse_status eval(jctx *c, const jexpr *e, jval *out)
             return make_str(c, &buf, out);
         }
         const char *msg = adse__jval_binop(&c->arena, e->op, &a, &b, out);
-        return msg ? eerr(c, e, msg) : ADSE_OK;
+        return msg ? eerr(c, e, msg) : memory_budget(c, e->line, e->col); /* a + a + ... */
     }
     case E_CMP: return compare(c, e, out);
     case E_ATTR:
@@ -522,6 +534,11 @@ static adse_status eval(jctx *c, const jexpr *e, jval *out)
         return ADSE_OK;
     }
     return eerr(c, e, "internal error: unknown expression");
+}
+
+adse_status adse__jeval(jctx *c, const jexpr *e, jval *out)
+{
+    return eval_def(c, e, out);
 }
 
 /* ---- statements --------------------------------------------------------------------- */

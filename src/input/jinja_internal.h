@@ -1,11 +1,15 @@
 /*
- * input/jinja_internal.h: what the template engine's files share (internal to them).
+ * input/jinja_internal.h: adse's one Python-expression engine, what the template engine's
+ * files and the v0.4 attribute expressions (v04_expr.c) share (internal to the input layer).
  *
- * jinja_parse.c turns a template into a tree of statements and expressions (jnode, jexpr);
- * jinja_value.c holds Python's semantics of the values (jval: str(), truth, arithmetic,
- * comparisons); jinja_eval.c runs the tree; jinja_files.c has timeloopfe's file functions
- * and the driver (jinja.h). Everything of one rendered file lives in its arena (jctx.arena);
- * values are immutable once built.
+ * jinja_parse.c turns a template into a tree of statements and expressions (jnode, jexpr),
+ * or one bare expression (adse__jparse_expr); jinja_value.c holds Python's semantics of the
+ * values (jval: str(), truth, arithmetic, comparisons); jinja_eval.c runs the tree;
+ * jinja_files.c has timeloopfe's file functions and the driver (jinja.h). Everything of one
+ * rendered file lives in its arena (jctx.arena); values are immutable once built. A caller
+ * other than the template engine (v04_expr.c) sets jctx.hooks: Python's names instead of
+ * Jinja's (True/False/None, no filters, tests or '~', `x if c` needs its `else`), its own
+ * names, functions and items of document nodes (J_NODE).
  */
 #ifndef ADSE_INPUT_JINJA_INTERNAL_H
 #define ADSE_INPUT_JINJA_INTERNAL_H
@@ -19,7 +23,17 @@
 
 /* ---- values ----------------------------------------------------------------------- */
 
-typedef enum jkind { J_UNDEF, J_NONE, J_BOOL, J_INT, J_FLOAT, J_STR, J_LIST, J_DICT } jkind;
+typedef enum jkind {
+    J_UNDEF,
+    J_NONE,
+    J_BOOL,
+    J_INT,
+    J_FLOAT,
+    J_STR,
+    J_LIST,
+    J_DICT,
+    J_NODE /* a mapping or list of a YAML document (hooks only; node NULL: the top level) */
+} jkind;
 
 /* Where the bytes of a string value came from (a file include_text() pulled in): segments
  * as in adse__yseg, offsets relative to the string. */
@@ -37,6 +51,7 @@ typedef struct jval {
     size_t n;                        /* J_STR: bytes; J_LIST/J_DICT: items */
     const struct jval *items, *keys; /* J_LIST items; J_DICT keys and items (values) */
     const jorigin *origin;           /* J_STR: NULL unless it came from a file unchanged */
+    const adse__ynode *node;         /* J_NODE */
 } jval;
 
 /* A growable byte buffer (malloc). */
@@ -141,7 +156,25 @@ typedef struct jshared {
     adse__ydoc *doc;
 } jshared;
 
+struct jctx;
+
+/* What a caller other than the template engine changes (jctx.hooks; NULL: Jinja's rules). */
+typedef struct jhooks {
+    const char *subset; /* "adse's ... subset" in messages on what is left out */
+    int max_depth;      /* expressions nested deeper are an error */
+    void *user;
+    /* The value of a name; false when it has none ("name '...' is not defined"). */
+    bool (*lookup)(struct jctx *c, const char *name, jval *out);
+    /* Function name called with args at e; false when there is no such function. */
+    bool (*call)(struct jctx *c, const struct jexpr *e, const char *name, const jval *args, int n,
+                 jval *out, adse_status *st);
+    /* obj[key] of a J_NODE obj (a.b: key the string "b"), at e. */
+    adse_status (*item)(struct jctx *c, const struct jexpr *e, const jval *obj, const jval *key,
+                        jval *out);
+} jhooks;
+
 typedef struct jctx {
+    const jhooks *hooks; /* NULL for templates */
     jshared *sh;
     adse_err *err;
     adse__arena arena;    /* syntax tree and values of this file */
@@ -164,6 +197,15 @@ adse_status adse__jerr(jctx *c, int line, int col, const char *fmt, ...)
 
 /* Parses text[0..len) (newlines already '\n', the trailing one removed) into *out. */
 adse_status adse__jparse(jctx *c, const char *text, size_t len, jnode **out);
+
+/* Parses one bare expression, the whole of text[0..len) (c->hooks set). */
+adse_status adse__jparse_expr(jctx *c, const char *text, size_t len, jexpr **out);
+
+/* Evaluates e into a defined value (an undefined one is an error at the expression). */
+adse_status adse__jeval(jctx *c, const jexpr *e, jval *out);
+
+/* Python's len() of a string: its characters (UTF-8), not its bytes. */
+size_t adse__jstr_chars(const char *s, size_t n);
 
 /* Runs the statements, appending to c->out and c->r. */
 adse_status adse__jexec(jctx *c, const jnode *body);

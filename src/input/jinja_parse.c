@@ -1,7 +1,7 @@
 /* Templates -> statements and expressions (input/jinja_internal.h): Jinja2's lexer rules
  * (tags "{{ }}", "{% %}", "{# #}", '-' stripping the whitespace beside a tag, end markers
  * ignored inside brackets) and its grammar and operator precedence, for the subset of
- * docs/templates.md. */
+ * docs/templates.md; with jctx.hooks, one bare Python expression (adse__jparse_expr). */
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -98,6 +98,22 @@ static tok *push(lexer *lx, tkind k, size_t off)
 static adse_status nomem(lexer *lx)
 {
     return adse_err_set(lx->c->err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
+}
+
+/* Python's expressions rather than Jinja's (jctx.hooks). */
+static bool python(const jctx *c)
+{
+    return c->hooks != NULL;
+}
+
+static const char *subset(const jctx *c)
+{
+    return c->hooks ? c->hooks->subset : "adse's template subset";
+}
+
+static int max_depth(const jctx *c)
+{
+    return c->hooks ? c->hooks->max_depth : ADSE_JINJA_MAX_DEPTH;
 }
 
 static bool is_space(char ch)
@@ -227,21 +243,32 @@ static int two_char_op(char a, char b)
     return 0;
 }
 
+/* Whether the last token ends a value (then '.' is an attribute, else a number may start). */
+static bool after_value(const lexer *lx)
+{
+    if (lx->n == 0) return false;
+    const tok *t = &lx->toks[lx->n - 1];
+    return t->k == TK_NAME || t->k == TK_INT || t->k == TK_FLOAT || t->k == TK_STR ||
+           (t->k == TK_OP && strchr(")]}", t->op));
+}
+
 /* The tokens of one tag, from lx->pos to its end marker ("}}" or "%}", '-' before it
- * stripping what follows: *lstrip). */
+ * stripping what follows: *lstrip); kind 0: a bare expression, to the end of the text. */
 static adse_status lex_tag(lexer *lx, char kind, size_t tag_start, bool *lstrip)
 {
     const char *t = lx->t;
     char close = kind == '{' ? '}' : '%';
     int depth = 0;
+    bool py = python(lx->c);
     for (;;) {
         while (lx->pos < lx->len && is_space(t[lx->pos]))
             lx->pos++;
+        if (lx->pos >= lx->len && kind == 0) return push(lx, TK_EOF, lx->len) ? ADSE_OK : nomem(lx);
         if (lx->pos >= lx->len)
             return kind == '{' ? lerr(lx, tag_start, "'{{' without its '}}'")
                                : lerr(lx, tag_start, "'{%%' without its '%%}'");
         size_t p = lx->pos;
-        if (depth == 0) {
+        if (depth == 0 && kind != 0) {
             size_t q = p + ((t[p] == '-' || t[p] == '+') ? 1 : 0);
             if (q + 1 < lx->len && t[q] == close && t[q + 1] == '}') {
                 *lstrip = t[p] == '-';
@@ -261,15 +288,18 @@ static adse_status lex_tag(lexer *lx, char kind, size_t tag_start, bool *lstrip)
                 return nomem(lx);
             tk->n = e - p;
             lx->pos = e;
-        } else if (isdigit((unsigned char)ch)) {
+        } else if (isdigit((unsigned char)ch) ||
+                   (py && ch == '.' && p + 1 < lx->len && isdigit((unsigned char)t[p + 1]) &&
+                    !after_value(lx))) { /* Python's ".5" */
             st = lex_number(lx);
         } else if (ch == '\'' || ch == '"') {
             st = lex_string(lx);
         } else {
             int op = p + 1 < lx->len ? two_char_op(ch, t[p + 1]) : 0;
-            if (!op && !strchr("+-*/%~()[]{},.:|=<>", ch)) {
+            if (!op && !strchr(py ? "+-*/%()[]{},.:=<>" : "+-*/%~()[]{},.:|=<>", ch)) {
                 char c1[2] = {ch, 0};
-                return lerr(lx, p, "unexpected character '%s' in a template tag", c1);
+                return py ? lerr(lx, p, "unexpected '%s'", c1)
+                          : lerr(lx, p, "unexpected character '%s' in a template tag", c1);
             }
             tok *tk = push(lx, TK_OP, p);
             if (!tk) return nomem(lx);
@@ -393,13 +423,21 @@ static adse_status perr(parser *p, const tok *t, const char *fmt, ...)
 static adse_status unexpected(parser *p, const char *expected)
 {
     char buf[80], msg[200];
-    snprintf(msg, sizeof msg, "expected %s, got %s", expected, tok_text(cur(p), buf, sizeof buf));
+    const char *got = python(p->c) && cur(p)->k == TK_EOF ? "the end of the expression"
+                                                          : tok_text(cur(p), buf, sizeof buf);
+    snprintf(msg, sizeof msg, "expected %s, got %s", expected, got);
     return perr(p, cur(p), "%s", msg);
 }
 
 static adse_status nomem_p(parser *p)
 {
     return adse_err_set(p->c->err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
+}
+
+static adse_status too_deep(parser *p, const tok *t)
+{
+    if (python(p->c)) return perr(p, t, "expression nested too deep%s", "");
+    return perr(p, t, "expression nested deeper than ADSE_JINJA_MAX_DEPTH%s", "");
 }
 
 static jexpr *mk(parser *p, jekind k, const tok *at)
@@ -428,8 +466,7 @@ static adse_status parse_args(parser *p, jexpr ***args, int *n)
             if (is_op(cur(p), ')')) break;
         }
         if (cur(p)->k == TK_NAME && is_op(&p->t[p->i + 1], '='))
-            return perr(p, cur(p), "keyword argument '%s=' is outside adse's template subset",
-                        cur(p)->s);
+            return perr(p, cur(p), "keyword argument '%s=' is outside %s", cur(p)->s, subset(p->c));
         if (k == 64) return perr(p, cur(p), "more than 64 arguments%s", "");
         adse_status st = parse_expr(p, &tmp[k++]);
         if (st) return st;
@@ -500,11 +537,11 @@ static adse_status parse_primary(parser *p, jexpr **out)
     case TK_NAME:
         p->i++;
         if (!(e = mk(p, E_LIT, t))) return nomem_p(p);
-        if (is_name(t, "true") || is_name(t, "True"))
+        if ((!python(p->c) && is_name(t, "true")) || is_name(t, "True"))
             e->lit = (jval){.k = J_BOOL, .b = true};
-        else if (is_name(t, "false") || is_name(t, "False"))
+        else if ((!python(p->c) && is_name(t, "false")) || is_name(t, "False"))
             e->lit = (jval){.k = J_BOOL, .b = false};
-        else if (is_name(t, "none") || is_name(t, "None"))
+        else if ((!python(p->c) && is_name(t, "none")) || is_name(t, "None"))
             e->lit = (jval){.k = J_NONE};
         else {
             e->k = E_NAME;
@@ -534,11 +571,9 @@ static adse_status parse_primary(parser *p, jexpr **out)
     case TK_OP:
         if (t->op == '(') {
             p->i++;
-            if (is_op(cur(p), ')'))
-                return perr(p, t, "tuples are outside adse's template subset%s", "");
+            if (is_op(cur(p), ')')) return perr(p, t, "tuples are outside %s", subset(p->c));
             if ((st = parse_expr(p, &e))) return st;
-            if (is_op(cur(p), ','))
-                return perr(p, t, "tuples are outside adse's template subset%s", "");
+            if (is_op(cur(p), ',')) return perr(p, t, "tuples are outside %s", subset(p->c));
             if (!is_op(cur(p), ')')) return unexpected(p, "')'");
             p->i++;
             break;
@@ -581,11 +616,10 @@ static adse_status parse_postfix(parser *p, jexpr **node)
             p->i++;
             jexpr *e = mk(p, E_ITEM, t);
             if (!e) return nomem_p(p);
-            if (is_op(cur(p), ':'))
-                return perr(p, cur(p), "slices are outside adse's template subset%s", "");
+            if (is_op(cur(p), ':')) return perr(p, cur(p), "slices are outside %s", subset(p->c));
             if ((st = parse_expr(p, &e->b))) return st;
             if (is_op(cur(p), ':') || is_op(cur(p), ','))
-                return perr(p, cur(p), "slices are outside adse's template subset%s", "");
+                return perr(p, cur(p), "slices are outside %s", subset(p->c));
             if (!is_op(cur(p), ']')) return unexpected(p, "']'");
             p->i++;
             e->a = *node;
@@ -659,8 +693,7 @@ static adse_status parse_unary(parser *p, bool with_filter, jexpr **out)
 {
     tok *t = cur(p);
     adse_status st;
-    if (++p->depth > ADSE_JINJA_MAX_DEPTH)
-        return perr(p, t, "expression nested deeper than ADSE_JINJA_MAX_DEPTH%s", "");
+    if (++p->depth > max_depth(p->c)) return too_deep(p, t);
     jexpr *e = NULL;
     if (is_op(t, '-') || is_op(t, '+')) {
         p->i++;
@@ -670,7 +703,7 @@ static adse_status parse_unary(parser *p, bool with_filter, jexpr **out)
         return st;
     }
     if ((st = parse_postfix(p, &e))) return st;
-    if (with_filter && (st = parse_filters(p, &e))) return st;
+    if (with_filter && !python(p->c) && (st = parse_filters(p, &e))) return st;
     p->depth--;
     *out = e;
     return ADSE_OK;
@@ -794,8 +827,7 @@ static adse_status parse_not(parser *p, jexpr **out)
     tok *t = cur(p);
     if (is_name(t, "not")) {
         p->i++;
-        if (++p->depth > ADSE_JINJA_MAX_DEPTH)
-            return perr(p, t, "expression nested deeper than ADSE_JINJA_MAX_DEPTH%s", "");
+        if (++p->depth > max_depth(p->c)) return too_deep(p, t);
         jexpr *e = mk(p, E_NOT, t);
         if (!e) return nomem_p(p);
         adse_status st = parse_not(p, &e->a);
@@ -832,8 +864,7 @@ static adse_status parse_or(parser *p, jexpr **out)
 
 static adse_status parse_expr(parser *p, jexpr **out)
 {
-    if (++p->depth > ADSE_JINJA_MAX_DEPTH)
-        return perr(p, cur(p), "expression nested deeper than ADSE_JINJA_MAX_DEPTH%s", "");
+    if (++p->depth > max_depth(p->c)) return too_deep(p, cur(p));
     adse_status st = parse_or(p, out);
     while (!st && is_name(cur(p), "if")) {
         tok *t = cur(p);
@@ -845,6 +876,8 @@ static adse_status parse_expr(parser *p, jexpr **out)
         if (is_name(cur(p), "else")) {
             p->i++;
             if ((st = parse_expr(p, &e->c))) return st;
+        } else if (python(p->c)) {
+            return unexpected(p, "'else'");
         }
         *out = e;
     }
@@ -1038,6 +1071,20 @@ adse_status adse__jparse(jctx *c, const char *text, size_t len, jnode **out)
     if (!st) {
         parser p = {.c = c, .t = lx.toks};
         st = parse_body(&p, NULL, NULL, NULL, out);
+    }
+    free(lx.toks);
+    return st;
+}
+
+adse_status adse__jparse_expr(jctx *c, const char *text, size_t len, jexpr **out)
+{
+    lexer lx = {.c = c, .t = text, .len = len, .line = 1};
+    bool unused = false;
+    adse_status st = lex_tag(&lx, 0, 0, &unused);
+    if (!st) {
+        parser p = {.c = c, .t = lx.toks};
+        st = parse_expr(&p, out);
+        if (!st && cur(&p)->k != TK_EOF) st = unexpected(&p, "the end of the expression");
     }
     free(lx.toks);
     return st;

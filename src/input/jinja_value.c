@@ -50,6 +50,7 @@ const char *adse__jval_type(const jval *v)
     case J_STR: return "str";
     case J_LIST: return "list";
     case J_DICT: return "dict";
+    case J_NODE: return v->node && v->node->kind == ADSE__YSEQ ? "list" : "dict";
     }
     return "?";
 }
@@ -81,6 +82,14 @@ static void repr_str(const char *s, size_t n, jbuf *b)
         }
     }
     adse__jbuf_addc(b, one);
+}
+
+size_t adse__jstr_chars(const char *s, size_t n)
+{
+    size_t len = 0;
+    for (size_t i = 0; i < n; i++)
+        len += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return len;
 }
 
 static void str_or_repr(const jval *v, jbuf *b, bool repr)
@@ -121,6 +130,9 @@ static void str_or_repr(const jval *v, jbuf *b, bool repr)
         }
         adse__jbuf_addc(b, "}");
         return;
+    case J_NODE: /* the document's nodes are not shown whole */
+        adse__jbuf_addc(b, v->node && v->node->kind == ADSE__YSEQ ? "[...]" : "{...}");
+        return;
     }
 }
 
@@ -145,6 +157,7 @@ bool adse__jval_truth(const jval *v)
     case J_STR:
     case J_LIST:
     case J_DICT: return v->n > 0;
+    case J_NODE: return !v->node || v->node->n > 0;
     }
     return false;
 }
@@ -177,6 +190,7 @@ bool adse__jval_eq(const jval *a, const jval *b)
     case J_UNDEF:
     case J_NONE: return true;
     case J_STR: return a->n == b->n && memcmp(a->s, b->s, a->n) == 0;
+    case J_NODE: return a->node == b->node;
     case J_LIST:
         if (a->n != b->n) return false;
         for (size_t i = 0; i < a->n; i++)

@@ -90,7 +90,7 @@ static adse_status eval_variables(adse__ydoc *doc, const adse__ynode *vars, adse
 /* The problem's instance values that are expressions, evaluated over the variables (the
  * layer shapes of the exercises may compute a bound); the problem is replaced by a copy
  * when one changes. */
-static adse_status eval_instance(adse__ydoc *doc, const adse__v04_scope *s, adse_err *err)
+static adse_status eval_instance(adse__ydoc *doc, adse__v04_scope *s, adse_err *err)
 {
     const adse__ypair *prob = adse__ydoc_top_pair(doc, "problem");
     const adse__ynode *inst = adse__ymap_get(prob ? prob->value : NULL, "instance");
@@ -102,7 +102,7 @@ static adse_status eval_instance(adse__ydoc *doc, const adse__v04_scope *s, adse
         char what[ADSE_NAME_MAX + 32];
         snprintf(what, sizeof what, "instance value '%.*s'", ADSE_NAME_MAX - 1, p->key->text);
         const adse__ynode *v;
-        adse__v04_val x;
+        jval x;
         adse_status st = adse__v04_eval_node(doc, s, p->value, what, &v, &x, err);
         if (st) return st;
         if (v == p->value) continue;

@@ -97,12 +97,12 @@ static adse_status read_mesh(ctx *c, leaf *l)
         const adse__ynode *v = adse__ymap_get(sp, axis[i]);
         if (!v) continue;
         if (!adse__yscalar_u64(v, out[i]) && adse__ynode_is_scalar(v) && v->plain) {
-            adse__v04_val x; /* an expression: timeloopfe evaluates what is not an int */
+            jval x; /* an expression: timeloopfe evaluates what is not an int */
             char what[ADSE_NAME_MAX + 32];
             snprintf(what, sizeof what, "'%s' of '%.*s'", axis[i], ADSE_NAME_MAX - 1, l->name);
             if ((st = adse__v04_value(c->scope, v, what, &x, c->err))) return st;
-            if (x.kind == ADSE__V_NUM && x.is_int && x.num >= 1 && x.num <= UINT32_MAX) {
-                *out[i] = (uint64_t)x.num;
+            if (x.k == J_INT && x.i >= 1 && x.i <= UINT32_MAX) {
+                *out[i] = (uint64_t)x.i;
                 continue;
             }
             *out[i] = 0;
