@@ -119,6 +119,20 @@ typedef int (*cli_extra_option)(const char *cmd, int opt, const char *value, voi
 int cli_eval_parse(const char *cmd, int argc, char **argv, void (*usage)(FILE *),
                    const cli_option *extra_opts, cli_extra_option extra, void *user,
                    cli_eval_args *a);
+/* The same with only the shared options in the mask shared (CLI_EVAL_..., in this order). */
+enum {
+    CLI_EVAL_JSON = 1u << 0,
+    CLI_EVAL_OUTPUT = 1u << 1,
+    CLI_EVAL_ENERGY = 1u << 2,
+    CLI_EVAL_TRANSLATION = 1u << 3,
+    CLI_EVAL_NO_LINK_TRANSFERS = 1u << 4,
+    CLI_EVAL_IGNORE_SPARSE = 1u << 5,
+    CLI_EVAL_DEFINE = 1u << 6,
+    CLI_EVAL_ALL = (1u << 7) - 1
+};
+int cli_eval_parse_some(const char *cmd, int argc, char **argv, void (*usage)(FILE *),
+                        unsigned shared, const cli_option *extra_opts, cli_extra_option extra,
+                        void *user, cli_eval_args *a);
 void cli_eval_args_release(cli_eval_args *a);
 
 /* Loads and merges a->files with a->spec; NULL after printing the error. */

@@ -75,53 +75,20 @@ static int write_part(const char *dir, const char *name, const adse_spec *spec,
 
 int cmd_convert(int argc, char **argv)
 {
-    const char *out_dir = NULL;
-    const char **files = calloc((size_t)argc + 1, sizeof *files);
-    const char **defines = calloc((size_t)argc + 1, sizeof *defines);
-    if (!files || !defines) {
-        free(files);
-        free(defines);
-        cli_error("out of memory");
-        return CLI_EXIT_FAIL;
+    cli_eval_args args;
+    int rc = cli_eval_parse_some("convert", argc, argv, cmd_convert_usage,
+                                 CLI_EVAL_OUTPUT | CLI_EVAL_DEFINE, NULL, NULL, NULL, &args);
+    if (rc >= 0) {
+        cli_eval_args_release(&args);
+        return rc;
     }
-    int n_files = 0, n_defines = 0;
-    static const cli_option opts[] = {
-        {"output", 'o', true, "a non-empty directory"}, {"define", 'D', true, "NAME=VALUE"}, {0}};
-    cli_args p;
-    cli_args_init(&p, "convert", opts, cmd_convert_usage, argc, argv);
-    for (int kind; (kind = cli_args_next(&p)) != CLI_ARGS_END;) {
-        if (kind == CLI_ARGS_EXIT) {
-            free(files);
-            free(defines);
-            return p.exit_code;
-        }
-        if (kind == CLI_ARGS_POSITIONAL)
-            files[n_files++] = p.value;
-        else if (p.opt == 0)
-            out_dir = p.value;
-        else
-            defines[n_defines++] = p.value;
-    }
-    if (n_files == 0) {
-        free(files);
-        free(defines);
-        return cli_usage_error("convert", "no input files");
-    }
-    int rc = CLI_EXIT_FAIL;
-    adse_spec *spec = NULL;
+    rc = CLI_EXIT_FAIL;
+    args.spec.mapper_unused = true; /* nothing is evaluated: mapper-only settings are not ours */
+    const char *out_dir = args.out_dir;
     adse_err err;
     adse_err_clear(&err);
-    char msg[ADSE_ERR_FILE_MAX + ADSE_ERR_MSG_MAX + 64];
-    adse_spec_options so;
-    adse_spec_options_init(&so);
-    so.mapper_unused = true; /* nothing is evaluated: mapper-only settings are not our concern */
-    so.template_vars = defines;
-    so.n_template_vars = n_defines;
-    if (adse_spec_load_opts(files, n_files, &so, &spec, &err) != ADSE_OK) {
-        cli_error("%s", adse_err_format(&err, msg, sizeof msg));
-        goto done;
-    }
-    cli_print_warnings(spec);
+    adse_spec *spec = cli_eval_load(&args);
+    if (!spec) goto done;
     if (out_dir) {
         if (cli_make_dirs(out_dir) != 0) {
             cli_error("%s: cannot create directory: %s", out_dir, strerror(errno));
@@ -145,7 +112,6 @@ int cmd_convert(int argc, char **argv)
     rc = CLI_EXIT_OK;
 done:
     adse_spec_free(spec);
-    free(files);
-    free(defines);
+    cli_eval_args_release(&args);
     return rc;
 }

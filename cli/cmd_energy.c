@@ -67,58 +67,21 @@ static int write_table_file(const char *dir, const char *name, adse_energy_repor
 
 int cmd_energy(int argc, char **argv)
 {
-    bool json = false;
-    const char *out_dir = NULL;
-    const char **files = calloc((size_t)argc + 1, sizeof *files);
-    const char **defines = calloc((size_t)argc + 1, sizeof *defines);
-    if (!files || !defines) {
-        free(files);
-        free(defines);
-        cli_error("out of memory");
-        return CLI_EXIT_FAIL;
+    cli_eval_args args;
+    int rc = cli_eval_parse_some("energy", argc, argv, cmd_energy_usage,
+                                 CLI_EVAL_JSON | CLI_EVAL_OUTPUT | CLI_EVAL_DEFINE, NULL, NULL,
+                                 NULL, &args);
+    if (rc >= 0) {
+        cli_eval_args_release(&args);
+        return rc;
     }
-    int n_files = 0, n_defines = 0;
-    static const cli_option opts[] = {{"json", 0, false, NULL},
-                                      {"output", 'o', true, "a non-empty directory"},
-                                      {"define", 'D', true, "NAME=VALUE"},
-                                      {0}};
-    cli_args p;
-    cli_args_init(&p, "energy", opts, cmd_energy_usage, argc, argv);
-    for (int kind; (kind = cli_args_next(&p)) != CLI_ARGS_END;) {
-        if (kind == CLI_ARGS_EXIT) {
-            free(files);
-            free(defines);
-            return p.exit_code;
-        }
-        if (kind == CLI_ARGS_POSITIONAL)
-            files[n_files++] = p.value;
-        else if (p.opt == 0)
-            json = true;
-        else if (p.opt == 1)
-            out_dir = p.value;
-        else
-            defines[n_defines++] = p.value;
-    }
-    if (n_files == 0) {
-        free(files);
-        free(defines);
-        return cli_usage_error("energy", "no input files");
-    }
-    adse_spec_options so;
-    adse_spec_options_init(&so);
-    so.template_vars = defines;
-    so.n_template_vars = n_defines;
-
-    int rc = CLI_EXIT_FAIL;
-    adse_spec *spec = NULL;
+    rc = CLI_EXIT_FAIL;
+    bool json = args.json;
+    const char *out_dir = args.out_dir;
     adse_err err;
-    adse_err_clear(&err);
     char msg[ADSE_ERR_FILE_MAX + ADSE_ERR_MSG_MAX + 64];
-    if (adse_spec_load_opts(files, n_files, &so, &spec, &err) != ADSE_OK) {
-        cli_error("%s", adse_err_format(&err, msg, sizeof msg));
-        goto done;
-    }
-    cli_print_warnings(spec);
+    adse_spec *spec = cli_eval_load(&args);
+    if (!spec) goto done;
     if (!spec->has_arch) {
         cli_error("missing 'architecture': no input file has this top-level key");
         goto done;
@@ -147,7 +110,6 @@ int cmd_energy(int argc, char **argv)
 
 done:
     adse_spec_free(spec);
-    free(files);
-    free(defines);
+    cli_eval_args_release(&args);
     return rc;
 }

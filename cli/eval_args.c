@@ -1,9 +1,9 @@
 /*
- * cli/eval_args.c: what `adse model` and `adse map` share: their common options (--json,
- * -o DIR, --translation, --energy, --no-link-transfers, --ignore-sparse, -D NAME=VALUE;
- * parsed by args.c
- * with the command's own), loading the input files, the "missing 'architecture'" message and
- * writing output files.
+ * cli/eval_args.c: what the commands that read input files share: their common options
+ * (--json, -o DIR, --translation, --energy, --no-link-transfers, --ignore-sparse,
+ * -D NAME=VALUE; `adse model` and `adse map` take them all, `adse convert` and
+ * `adse energy` some: cli_eval_parse_some), parsed by args.c with the command's own,
+ * loading the input files, the "missing 'architecture'" message and writing output files.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -29,7 +29,7 @@ void cli_eval_args_release(cli_eval_args *a)
     a->spec.n_template_vars = 0;
 }
 
-/* The options both commands share; the command's own follow them (EVAL_N onwards). */
+/* The shared options (bit 1 << OPT_x of CLI_EVAL_x); the command's own follow them. */
 enum {
     OPT_JSON,
     OPT_OUTPUT,
@@ -48,6 +48,14 @@ static const cli_option eval_options[EVAL_N] = {
     [OPT_NO_LINK_TRANSFERS] = {"no-link-transfers", 0, false, NULL},
     [OPT_IGNORE_SPARSE] = {"ignore-sparse", 0, false, NULL},
     [OPT_DEFINE] = {"define", 'D', true, "NAME=VALUE"}};
+
+_Static_assert(CLI_EVAL_JSON == 1u << OPT_JSON && CLI_EVAL_OUTPUT == 1u << OPT_OUTPUT &&
+                   CLI_EVAL_ENERGY == 1u << OPT_ENERGY &&
+                   CLI_EVAL_TRANSLATION == 1u << OPT_TRANSLATION &&
+                   CLI_EVAL_NO_LINK_TRANSFERS == 1u << OPT_NO_LINK_TRANSFERS &&
+                   CLI_EVAL_IGNORE_SPARSE == 1u << OPT_IGNORE_SPARSE &&
+                   CLI_EVAL_DEFINE == 1u << OPT_DEFINE && CLI_EVAL_ALL == (1u << EVAL_N) - 1,
+               "cli.h's CLI_EVAL_ bits follow the shared options");
 
 #define EVAL_MAX_OPTIONS 16
 
@@ -91,6 +99,13 @@ int cli_eval_parse(const char *cmd, int argc, char **argv, void (*usage)(FILE *)
                    const cli_option *extra_opts, cli_extra_option extra, void *user,
                    cli_eval_args *a)
 {
+    return cli_eval_parse_some(cmd, argc, argv, usage, CLI_EVAL_ALL, extra_opts, extra, user, a);
+}
+
+int cli_eval_parse_some(const char *cmd, int argc, char **argv, void (*usage)(FILE *),
+                        unsigned shared, const cli_option *extra_opts, cli_extra_option extra,
+                        void *user, cli_eval_args *a)
+{
     memset(a, 0, sizeof *a);
     adse_model_options_init(&a->model);
     adse_spec_options_init(&a->spec);
@@ -101,9 +116,14 @@ int cli_eval_parse(const char *cmd, int argc, char **argv, void (*usage)(FILE *)
         return CLI_EXIT_FAIL;
     }
     cli_option opts[EVAL_MAX_OPTIONS + 1] = {{0}};
+    int which[EVAL_N]; /* opts[i] is shared option which[i] for i < n_shared */
     int n = 0;
-    for (; n < EVAL_N; n++)
-        opts[n] = eval_options[n];
+    for (int k = 0; k < EVAL_N; k++)
+        if (shared & (1u << k)) {
+            which[n] = k;
+            opts[n++] = eval_options[k];
+        }
+    int n_shared = n;
     for (int k = 0; extra_opts && extra_opts[k].name && n < EVAL_MAX_OPTIONS; k++)
         opts[n++] = extra_opts[k];
     cli_args p;
@@ -114,8 +134,8 @@ int cli_eval_parse(const char *cmd, int argc, char **argv, void (*usage)(FILE *)
             a->files[a->n_files++] = p.value;
             continue;
         }
-        int rc = p.opt < EVAL_N ? eval_option(cmd, p.opt, p.value, a)
-                                : extra(cmd, p.opt - EVAL_N, p.value, user);
+        int rc = p.opt < n_shared ? eval_option(cmd, which[p.opt], p.value, a)
+                                  : extra(cmd, p.opt - n_shared, p.value, user);
         if (rc) return rc;
     }
     if (a->n_files == 0) return cli_usage_error(cmd, "no input files");
