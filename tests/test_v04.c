@@ -382,10 +382,11 @@ static const char *const expr_spec =
     "  DW: 8\n"
     "  BUF_KB: 2 * 32\n"
     "  PES: 16\n"
+    "  EXACT: (2 ** 53 + 1) - 2 ** 53 + (1 if 'b' in ['a', 'b'] and 'x' + 'y' == 'xy' else 7)\n"
     "architecture:\n"
     "  nodes:\n"
     "  - !Container {name: sys, attributes: {datawidth: DW}}\n"
-    "  - !Component {name: DRAM, class: DRAM, attributes: {width: DW * 8, depth: 1024}}\n"
+    "  - !Component {name: DRAM, class: DRAM, attributes: {width: DW * 8, depth: 1023 + EXACT}}\n"
     "  - !Component\n"
     "    name: buf\n"
     "    class: SRAM\n"
@@ -415,6 +416,8 @@ static void expressions(void **state)
     const adse_buffer *buf = &s->arch.levels[1];
     assert_string_equal(buf->name, "buf");
     assert_int_equal(buf->depth, 8192); /* 64 * 1024 * 8 // 64 */
+    /* Python's integers are exact (2 ** 53 + 1 is not a double), `in` and string `+` */
+    assert_int_equal(s->arch.levels[2].depth, 1025);
     assert_int_equal(buf->num_banks, 3);
     assert_double_rel(buf->read_bw, 3, 0, "read_bandwidth");
     assert_double_rel(buf->write_bw, 4.5, 0, "write_bandwidth"); /* 7 % 4 + 3 / 2 */
