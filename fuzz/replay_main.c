@@ -13,32 +13,17 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "util/file.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static int run_file(const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "replay: %s: %s\n", path, strerror(errno));
-        return -1;
-    }
-    size_t cap = 4096, n = 0;
-    uint8_t *buf = malloc(cap);
-    while (buf) {
-        n += fread(buf + n, 1, cap - n, f);
-        if (n < cap) break;
-        uint8_t *nb = realloc(buf, cap * 2);
-        if (!nb) {
-            free(buf);
-            buf = NULL;
-            break;
-        }
-        buf = nb;
-        cap *= 2;
-    }
-    fclose(f);
-    if (!buf) {
-        fprintf(stderr, "replay: %s: out of memory\n", path);
+    char *buf;
+    size_t n;
+    adse_err err;
+    if (adse__read_file_max(path, (size_t)1 << 30, "the replay's 1 GiB", &buf, &n, &err)) {
+        fprintf(stderr, "replay: %s: %s\n", path, err.msg);
         return -1;
     }
     /* an exact-size copy so that ASan sees reads past the input */

@@ -20,6 +20,7 @@
 #include "adse/mapping.h"
 #include "adse/workload.h"
 #include "input/tree.h"
+#include "util/file.h"
 
 /* Accelergy table names: the enclosing subtree nodes' names and the component's name as
  * written (ranges kept), dot-separated: "system.eyeriss.PE[0..167].mac". */
@@ -132,13 +133,7 @@ void adse__ds_names(const adse_problem *p, char *buf, size_t size);
 /* Copies a scalar name into dst (ADSE_NAME_MAX bytes) or fails naming the limit. */
 adse_status adse__copy_name(const adse__ynode *n, char *dst, const char *what, adse_err *err);
 
-/* Reads a whole file into a malloc'd buffer (*text, not NUL-terminated beyond *len bytes
- * unless the file is; caller frees). A file above max_bytes is an ADSE_E_SPEC error naming
- * the limit max_name. Errors name the path. */
-adse_status adse__read_file_max(const char *path, size_t max_bytes, const char *max_name,
-                                char **text, size_t *len, adse_err *err);
-
-/* adse__read_file_max for YAML files (ADSE_YAML_MAX_BYTES). */
+/* adse__read_file_max (util/file.h) for YAML files (ADSE_YAML_MAX_BYTES). */
 adse_status adse__read_file(const char *path, char **text, size_t *len, adse_err *err);
 
 #endif

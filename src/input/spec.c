@@ -434,44 +434,6 @@ adse_status adse_spec_load_strings_opts(const char *const *texts, const char *co
     return finish(spec, st, out, err);
 }
 
-adse_status adse__read_file_max(const char *path, size_t max_bytes, const char *max_name,
-                                char **text, size_t *len, adse_err *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return adse_err_set(err, ADSE_E_IO, path, 0, 0, "cannot open file: %s", strerror(errno));
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        n += fread(buf + n, 1, cap - n, f);
-        if (n < cap) break;
-        if (n > max_bytes) { /* also stops an endless file such as /dev/zero */
-            free(buf);
-            fclose(f);
-            return adse_err_set(err, ADSE_E_SPEC, path, 0, 0, "file larger than %s (%zu MiB)",
-                                max_name, max_bytes >> 20);
-        }
-        char *nb = realloc(buf, cap * 2);
-        if (!nb) {
-            free(buf);
-            buf = NULL;
-            break;
-        }
-        buf = nb;
-        cap *= 2;
-    }
-    bool failed = buf && ferror(f);
-    fclose(f);
-    if (!buf) return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
-    if (failed) {
-        free(buf);
-        return adse_err_set(err, ADSE_E_IO, path, 0, 0, "cannot read file");
-    }
-    *text = buf;
-    *len = n;
-    return ADSE_OK;
-}
-
 adse_status adse__read_file(const char *path, char **text, size_t *len, adse_err *err)
 {
     return adse__read_file_max(path, ADSE_YAML_MAX_BYTES, "ADSE_YAML_MAX_BYTES", text, len, err);

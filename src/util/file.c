@@ -1,0 +1,46 @@
+/* Reading a whole file (util/file.h). */
+#include "util/file.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+adse_status adse__read_file_max(const char *path, size_t max_bytes, const char *max_name,
+                                char **text, size_t *len, adse_err *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return adse_err_set(err, ADSE_E_IO, path, 0, 0, "cannot open file: %s", strerror(errno));
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        n += fread(buf + n, 1, cap - n, f);
+        if (n < cap) break;
+        if (n > max_bytes) { /* also stops an endless file such as /dev/zero */
+            free(buf);
+            fclose(f);
+            return adse_err_set(err, ADSE_E_SPEC, path, 0, 0, "file larger than %s (%zu MiB)",
+                                max_name, max_bytes >> 20);
+        }
+        char *nb = realloc(buf, cap * 2);
+        if (!nb) {
+            free(buf);
+            buf = NULL;
+            break;
+        }
+        buf = nb;
+        cap *= 2;
+    }
+    bool failed = buf && ferror(f);
+    fclose(f);
+    if (!buf) return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
+    if (failed) {
+        free(buf);
+        return adse_err_set(err, ADSE_E_IO, path, 0, 0, "cannot read file");
+    }
+    *text = buf;
+    *len = n;
+    return ADSE_OK;
+}
