@@ -244,13 +244,9 @@ static char *join_norm(const char *dir, const char *p)
 /* The file's folder (abs is an absolute path). */
 static char *dir_of(const char *abs)
 {
-    const char *slash = strrchr(abs, '/');
-    size_t n = slash && slash != abs ? (size_t)(slash - abs) : 1;
-    char *d = malloc(n + 1);
-    if (d) {
-        memcpy(d, abs, n);
-        d[n] = 0;
-    }
+    size_t size = strlen(abs) + 1;
+    char *d = malloc(size);
+    if (d) adse__path_dir(abs, d, size);
     return d;
 }
 

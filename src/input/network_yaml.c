@@ -42,9 +42,7 @@ static adse_status load_problem_file(const char *base_dir, const adse__ynode *n,
                                      adse_problem *p, adse_err *err)
 {
     char path[NETWORK_PATH_MAX];
-    int len = n->text[0] == '/' || !base_dir[0]
-                  ? snprintf(path, sizeof path, "%s", n->text)
-                  : snprintf(path, sizeof path, "%s/%s", base_dir, n->text);
+    int len = adse__path_join(path, sizeof path, base_dir, n->text);
     if (len < 0 || (size_t)len >= sizeof path)
         return adse__yerr(err, ADSE_E_SPEC, n, "path of 'problem' of layer '%s' is too long",
                           layer);
@@ -248,10 +246,8 @@ adse_status adse_network_load_yaml(const char *path, adse_network **out, adse_er
     size_t n = 0;
     adse_status st = adse__read_file(path, &buf, &n, err);
     if (st) return st;
-    char dir[NETWORK_PATH_MAX] = "";
-    const char *slash = strrchr(path, '/');
-    if (slash && (size_t)(slash - path) < sizeof dir)
-        snprintf(dir, sizeof dir, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+    char dir[NETWORK_PATH_MAX];
+    adse__path_dir(path, dir, sizeof dir); /* "" when too long, as when there is none */
     st = load_text(buf, n, path, dir, out, err);
     free(buf);
     return st;

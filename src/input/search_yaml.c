@@ -51,11 +51,7 @@ static adse_status resolve_path(const char *base_dir, const adse__ynode *n, char
     if (!adse__ynode_is_scalar(n) || adse__ynode_is_null(n) || n->len == 0)
         return adse__yerr(err, ADSE_E_SPEC, n, "'%s' must be a file name, got %s", what,
                           adse__ynode_kind_name(n));
-    int len;
-    if (n->text[0] == '/' || !base_dir || !base_dir[0] || strcmp(base_dir, ".") == 0)
-        len = snprintf(out, ADSE_SEARCH_PATH_MAX, "%s", n->text);
-    else
-        len = snprintf(out, ADSE_SEARCH_PATH_MAX, "%s/%s", base_dir, n->text);
+    int len = adse__path_join(out, ADSE_SEARCH_PATH_MAX, base_dir, n->text);
     if (len < 0 || len >= ADSE_SEARCH_PATH_MAX)
         return adse__yerr(err, ADSE_E_SPEC, n, "path of '%s' is longer than %d characters", what,
                           ADSE_SEARCH_PATH_MAX - 1);
@@ -1155,14 +1151,7 @@ adse_status adse_search_spec_load(const char *path, adse_search_spec **out, adse
     adse_status rst = adse__read_file(path, &buf, &n, err);
     if (rst) return rst;
     char dir[ADSE_SEARCH_PATH_MAX];
-    const char *slash = strrchr(path, '/');
-    if (slash && (size_t)(slash - path) < sizeof dir) {
-        memcpy(dir, path, (size_t)(slash - path));
-        dir[slash - path] = 0;
-        if (slash == path) snprintf(dir, sizeof dir, "/");
-    } else {
-        snprintf(dir, sizeof dir, ".");
-    }
+    if (!adse__path_dir(path, dir, sizeof dir) || !dir[0]) snprintf(dir, sizeof dir, ".");
     adse_status st = load_text(buf, n, path, dir, out, err);
     free(buf);
     return st;

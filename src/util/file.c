@@ -44,3 +44,22 @@ adse_status adse__read_file_max(const char *path, size_t max_bytes, const char *
     *len = n;
     return ADSE_OK;
 }
+
+bool adse__path_dir(const char *path, char *out, size_t size)
+{
+    out[0] = 0;
+    const char *slash = strrchr(path, '/');
+    if (!slash) return true;
+    size_t n = slash == path ? 1 : (size_t)(slash - path);
+    if (n >= size) return false;
+    memcpy(out, path, n);
+    out[n] = 0;
+    return true;
+}
+
+int adse__path_join(char *out, size_t size, const char *base_dir, const char *path)
+{
+    if (path[0] == '/' || !base_dir || !base_dir[0] || strcmp(base_dir, ".") == 0)
+        return snprintf(out, size, "%s", path);
+    return snprintf(out, size, "%s/%s", base_dir, path);
+}

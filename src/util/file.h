@@ -2,11 +2,14 @@
  * util/file.h: reading a whole file into memory (internal).
  *
  * The one file reader of the library (the YAML, template and ONNX loaders) and of the fuzz
- * replay driver. Ownership: the caller frees *text. Thread-safety: reentrant.
+ * replay driver, and the path rules of files that name other files (a network's problem
+ * files, a search specification's inputs: relative to the naming file's folder).
+ * Ownership: the caller frees *text. Thread-safety: reentrant.
  */
 #ifndef ADSE_UTIL_FILE_H
 #define ADSE_UTIL_FILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "adse/error.h"
@@ -17,5 +20,14 @@
  * path. */
 adse_status adse__read_file_max(const char *path, size_t max_bytes, const char *max_name,
                                 char **text, size_t *len, adse_err *err);
+
+/* The folder of path into out[size]: "" when path names none, "/" for the root; false
+ * (out "") when it does not fit. */
+bool adse__path_dir(const char *path, char *out, size_t size);
+
+/* path taken relative to the folder base_dir into out[size]: path itself when it is absolute
+ * or base_dir is NULL, "" or "."; else "base_dir/path". snprintf's count (>= size: it did
+ * not fit). */
+int adse__path_join(char *out, size_t size, const char *base_dir, const char *path);
 
 #endif
