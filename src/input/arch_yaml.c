@@ -704,16 +704,26 @@ static adse_status read_energy(const comp_rec *c, adse_buffer *b, adse_err *err)
     return collect_est(c, buffer_typed, &b->est, err);
 }
 
+/* What every level of the architecture takes from its component: name, class and where it
+ * is declared (the level's struct zeroed first). */
+#define TAKE_IDENTITY(level, c)                                                                    \
+    do {                                                                                           \
+        memset((level), 0, sizeof *(level));                                                       \
+        _Static_assert(sizeof(level)->name == sizeof(c)->name &&                                   \
+                           sizeof(level)->klass == sizeof(c)->klass,                               \
+                       "names of one size");                                                       \
+        memcpy((level)->name, (c)->name, sizeof(level)->name);                                     \
+        memcpy((level)->klass, (c)->klass, sizeof(level)->klass);                                  \
+        (level)->pos = adse__ynode_pos((c)->node);                                                 \
+    } while (0)
+
 static adse_status parse_buffer(const comp_rec *c, adse_buffer *b, bool *wire_given,
                                 const adse__ynode **bw_nodes, adse_err *err)
 {
     const attr_src *s = &c->attrs;
     const adse__ynode *at = c->node;
     adse_status st;
-    memset(b, 0, sizeof *b);
-    memcpy(b->name, c->name, sizeof b->name);
-    memcpy(b->klass, c->klass, sizeof b->klass);
-    b->pos = adse__ynode_pos(at);
+    TAKE_IDENTITY(b, c);
     b->multiple_buffering = 1.0;
 
     bool depth_unused = false;
@@ -747,10 +757,7 @@ static adse_status parse_arith(const comp_rec *c, adse_arith *a, adse_err *err)
 {
     const attr_src *s = &c->attrs;
     adse_status st;
-    memset(a, 0, sizeof *a);
-    memcpy(a->name, c->name, sizeof a->name);
-    memcpy(a->klass, c->klass, sizeof a->klass);
-    a->pos = adse__ynode_pos(c->node);
+    TAKE_IDENTITY(a, c);
     uint64_t word_bits = 16;
     if ((st = attr_uint(s, a_word_bits, 1, UINT32_MAX, NULL, &word_bits, err))) return st;
     a->word_bits = (uint32_t)word_bits;
@@ -816,10 +823,7 @@ static adse_status parse_network(const comp_rec *c, adse_arch_network *n, adse_e
 {
     const attr_src *s = &c->attrs;
     adse_status st;
-    memset(n, 0, sizeof *n);
-    memcpy(n->name, c->name, sizeof n->name);
-    memcpy(n->klass, c->klass, sizeof n->klass);
-    n->pos = adse__ynode_pos(c->node);
+    TAKE_IDENTITY(n, c);
     static const char *const known[] = {"SimpleMulticast", "ReductionTree", "XY_NoC", "Legacy",
                                         NULL};
     bool ok = false;
