@@ -342,16 +342,23 @@ static adse_status bad_value(const adse__ypair *p, const char *owner, const char
                       p->key->text, owner, want, adse__ynode_kind_name(v));
 }
 
+/* attr_find, and *given (may be NULL) whether the attribute is there. */
+static adse_status attr_given(const attr_src *s, const char *const *aliases, bool *given,
+                              const adse__ypair **p, const char **owner, adse_err *err)
+{
+    adse_status st = attr_find(s, aliases, p, owner, err);
+    if (!st && given) *given = *p != NULL;
+    return st;
+}
+
 /* Integer attribute in [min, max]. *given tells whether it was present. */
 static adse_status attr_uint(const attr_src *s, const char *const *aliases, uint64_t min,
                              uint64_t max, bool *given, uint64_t *out, adse_err *err)
 {
     const adse__ypair *p;
     const char *owner;
-    adse_status st = attr_find(s, aliases, &p, &owner, err);
-    if (st) return st;
-    if (given) *given = p != NULL;
-    if (!p) return ADSE_OK;
+    adse_status st = attr_given(s, aliases, given, &p, &owner, err);
+    if (st || !p) return st;
     uint64_t v;
     if (!adse__yscalar_u64(p->value, &v) || v < min)
         return bad_value(p, owner, min ? "a positive integer" : "a non-negative integer", err);
@@ -370,10 +377,8 @@ static adse_status attr_num(const attr_src *s, const char *const *aliases, bool 
 {
     const adse__ypair *p;
     const char *owner;
-    adse_status st = attr_find(s, aliases, &p, &owner, err);
-    if (st) return st;
-    if (given) *given = p != NULL;
-    if (!p) return ADSE_OK;
+    adse_status st = attr_given(s, aliases, given, &p, &owner, err);
+    if (st || !p) return st;
     double v;
     if (!adse__yscalar_double(p->value, &v) || v < 0 || (strict && v == 0))
         return bad_value(p, owner, strict ? "a positive number" : "a non-negative number", err);
@@ -812,8 +817,7 @@ static adse_status attr_name(const attr_src *s, const char *const *aliases, char
 {
     const adse__ypair *p;
     const char *owner;
-    adse_status st = attr_find(s, aliases, &p, &owner, err);
-    if (given) *given = p != NULL;
+    adse_status st = attr_given(s, aliases, given, &p, &owner, err);
     if (st || !p) return st;
     if (!adse__ynode_is_scalar(p->value)) return bad_value(p, owner, "a name", err);
     return adse__copy_name(p->value, dst, p->key->text, err);
