@@ -887,12 +887,17 @@ const adse__ypair *adse__ydoc_top_at(const adse__ydoc *doc, int i)
     return &doc->top[i];
 }
 
+/* The first of pairs[0..n) whose key is key (adse__ykey_eq). */
+static const adse__ypair *pair_of(const adse__ypair *pairs, int n, const char *key)
+{
+    for (int i = 0; i < n; i++)
+        if (adse__ykey_eq(pairs[i].key->text, key)) return &pairs[i];
+    return NULL;
+}
+
 const adse__ypair *adse__ydoc_top_pair(const adse__ydoc *doc, const char *key)
 {
-    if (!doc) return NULL;
-    for (int i = 0; i < doc->n_top; i++)
-        if (adse__ykey_eq(doc->top[i].key->text, key)) return &doc->top[i];
-    return NULL;
+    return doc ? pair_of(doc->top, doc->n_top, key) : NULL;
 }
 
 const adse__ynode *adse__ydoc_top(const adse__ydoc *doc, const char *key)
@@ -947,10 +952,7 @@ const adse__ypair *adse__ymap_at(const adse__ynode *map, int i)
 
 const adse__ypair *adse__ymap_pair(const adse__ynode *map, const char *key)
 {
-    if (!map || map->kind != ADSE__YMAP) return NULL;
-    for (int i = 0; i < map->n; i++)
-        if (adse__ykey_eq(map->pairs[i].key->text, key)) return &map->pairs[i];
-    return NULL;
+    return map && map->kind == ADSE__YMAP ? pair_of(map->pairs, map->n, key) : NULL;
 }
 
 const adse__ynode *adse__ymap_get(const adse__ynode *map, const char *key)
@@ -1025,11 +1027,10 @@ int adse__ykey_distance(const char *a, const char *b)
     return d[na][nb];
 }
 
-bool adse__yscalar_u64(const adse__ynode *n, uint64_t *out)
+/* The decimal digits t (one at least, nothing else) as a 64-bit unsigned number; false when
+ * they are not or do not fit. */
+static bool digits_u64(const char *t, uint64_t *out)
 {
-    const char *t = adse__ynode_text(n);
-    if (!t) return false;
-    if (*t == '+') t++;
     if (*t < '0' || *t > '9') return false;
     uint64_t v = 0;
     for (; *t; t++) {
@@ -1042,20 +1043,22 @@ bool adse__yscalar_u64(const adse__ynode *n, uint64_t *out)
     return true;
 }
 
+bool adse__yscalar_u64(const adse__ynode *n, uint64_t *out)
+{
+    const char *t = adse__ynode_text(n);
+    if (!t) return false;
+    if (*t == '+') t++;
+    return digits_u64(t, out);
+}
+
 bool adse__yscalar_i64(const adse__ynode *n, int64_t *out)
 {
     const char *t = adse__ynode_text(n);
     if (!t) return false;
     bool neg = false;
     if (*t == '-' || *t == '+') neg = *t++ == '-';
-    if (*t < '0' || *t > '9') return false;
-    uint64_t v = 0;
-    for (; *t; t++) {
-        if (*t < '0' || *t > '9') return false;
-        uint64_t d = (uint64_t)(*t - '0');
-        if (v > (UINT64_MAX - d) / 10) return false;
-        v = v * 10 + d;
-    }
+    uint64_t v;
+    if (!digits_u64(t, &v)) return false;
     if (neg ? v > (uint64_t)INT64_MAX + 1 : v > (uint64_t)INT64_MAX) return false;
     *out = neg ? (int64_t)(0 - v) : (int64_t)v;
     return true;
