@@ -547,9 +547,8 @@ static void test_errors(void **state)
     expect_c_error("mapper: {optimization_metric: edp, optimization_metrics: [delay]}\n", 1, 10,
                    "'optimization_metric' and 'optimization_metrics' both given with different "
                    "metrics");
-    expect_c_error("mapper: {max_temporal_loops_in_a_mapping: 3}\n", 1, 43,
-                   "'max_temporal_loops_in_a_mapping' is not supported by adse's mapper (use -1 "
-                   "for no limit)");
+    expect_c_error("mapper: {max_temporal_loops_in_a_mapping: 3.5}\n", 1, 43,
+                   "'max_temporal_loops_in_a_mapping' must be an integer, got a scalar");
     assert_int_equal(n_mismatches, 0);
 }
 

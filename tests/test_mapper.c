@@ -173,9 +173,14 @@ static adse_model *make_model(const adse_arch *a, const adse_problem *p, adse_tr
 
 #define N_OBJ 6
 
+/* Timeloop's max_temporal_loops_in_a_mapping of every objective (0: none); the brute force
+ * applies it too. */
+static int max_tloops_under_test;
+
 static void objective(int k, adse_mapper_settings *s)
 {
     adse_mapper_settings_init(s);
+    s->max_temporal_loops = max_tloops_under_test;
     switch (k) {
     case 0: s->n_metrics = 1, s->metrics[0] = ADSE_METRIC_EDP; break;
     case 1: s->n_metrics = 1, s->metrics[0] = ADSE_METRIC_ENERGY; break;
@@ -404,6 +409,14 @@ static void bf_eval(bf *b, const adse_mapping *m)
 static void bf_if(bf *b)
 {
     int L = b->L, D = b->D, NDS = b->NDS, NT = b->NT;
+    /* Timeloop's limit: the temporal loops with a factor above 1, over all levels. */
+    if (b->obj[0].max_temporal_loops > 0) {
+        int n = 0;
+        for (int t = 0; t < NT; t++)
+            for (int x = 0; x < D && !b->tl[t].spatial; x++)
+                n += b->cur[t][x] > 1;
+        if (n > b->obj[0].max_temporal_loops) return;
+    }
     /* Minimum parallelism (Timeloop's cumulative fanout utilization). */
     if (b->c && b->c->min_parallelism > 0) {
         double u = 1;
@@ -690,6 +703,56 @@ static void test_optimal_arch_a_conv(void **state)
     for (int d = 0; d < p.n_ds; d++)
         c.keep_fixed[d] = c.keep_value[d] = 1u;
     check_optimal(m, &c, "arch A conv1d");
+    adse_model_free(m);
+    adse_spec_free(spec);
+}
+
+static int temporal_loops(const adse_mapping *m)
+{
+    int n = 0;
+    for (int i = 0; i < m->n_levels; i++)
+        for (int x = 0; x < m->n_dims; x++)
+            n += m->temporal[i][x] > 1;
+    return n;
+}
+
+/* Timeloop's max_temporal_loops_in_a_mapping: arch A's unconstrained energy optimum of this
+ * conv has 2 temporal loops above 1; with at most 1, the brute force over the mappings within
+ * the limit and the mapper agree on every objective. */
+static void test_optimal_max_temporal_loops(void **state)
+{
+    (void)state;
+    adse_spec *spec = golden_arch("case00_archA");
+    adse_problem p;
+    conv1d(&p, 2, 2, 3, 4, 1);
+    adse_model *m = make_model(&spec->arch, &p, ADSE_TRANSLATION_NEW, false);
+    adse_constraints c;
+    adse_constraints_init(&c, spec->arch.n_levels, p.n_dims, p.n_ds);
+    for (int d = 0; d < p.n_ds; d++)
+        c.keep_fixed[d] = c.keep_value[d] = 1u;
+    adse_mapper_settings s;
+    objective(1, &s);
+    adse_mapper_result *r = malloc(sizeof *r);
+    assert_non_null(r);
+    adse_err err;
+    assert_int_equal(adse_mapper_run(m, &c, &s, r, &err), ADSE_OK);
+    assert_int_equal(temporal_loops(&r->best), 2);
+    double unlimited = r->result.energy_pj;
+    adse_mapping outside = r->best;
+    max_tloops_under_test = 1;
+    check_optimal(m, &c, "arch A conv1d, at most 1 temporal loop");
+    objective(1, &s);
+    assert_int_equal(adse_mapper_run(m, &c, &s, r, &err), ADSE_OK);
+    assert_int_equal(temporal_loops(&r->best), 1);
+    assert_true(r->result.energy_pj > unlimited);
+    /* A seed over the limit is outside the space: it changes nothing. */
+    adse_mapper_result *w = malloc(sizeof *w);
+    assert_non_null(w);
+    assert_int_equal(adse_mapper_run_seeded(m, &c, &s, &outside, 1, w, &err), ADSE_OK);
+    assert_memory_equal(&w->best, &r->best, sizeof r->best);
+    free(w);
+    max_tloops_under_test = 0;
+    free(r);
     adse_model_free(m);
     adse_spec_free(spec);
 }
@@ -1581,6 +1644,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_optimal_arch_a_conv),
         cmocka_unit_test(test_optimal_arch_a_legacy),
+        cmocka_unit_test(test_optimal_max_temporal_loops),
         cmocka_unit_test(test_optimal_arch_b),
         cmocka_unit_test(test_optimal_arch_c),
         cmocka_unit_test(test_level0_order_irrelevant),

@@ -356,20 +356,26 @@ static void test_upper_case_variable(void **state)
     adse_spec_free(s);
 }
 
-/* timeloopfe writes every mapper option into the files `adse model` reads. */
+/* timeloopfe writes every mapper option into the files `adse model` reads (the 2024
+ * tutorial's max_temporal_loops_in_a_mapping: 9 is a limit the mapper honours). */
 static void test_mapper_options_under_model(void **state)
 {
     (void)state;
-    const char *texts[] = {"mapper: {max_temporal_loops_in_a_mapping: 9, num_threads: 4}\n"};
+    const char *limit[] = {"mapper: {max_temporal_loops_in_a_mapping: 9, num_threads: 4}\n"};
     const char *names[] = {"m.yaml"};
+    adse_spec *lim = testutil_load_strings_ok(limit, names, 1, NULL);
+    assert_true(lim->has_mapper);
+    assert_int_equal(lim->mapper.max_temporal_loops, 9);
+    adse_spec_free(lim);
+    const char *texts[] = {"mapper: {optimization_metrics: [ordered_accesses], num_threads: 4}\n"};
     adse_spec_options model = opts_with(false, true);
     adse_spec *s = testutil_load_strings_ok(texts, names, 1, &model);
     assert_false(s->has_mapper);
     assert_int_equal(warnings_with(s,
-                                   "'max_temporal_loops_in_a_mapping' is not supported by "
-                                   "adse's mapper (use -1 for no limit) (ignored: no mapper "
-                                   "runs)",
-                                   1, 43),
+                                   "optimization metric 'ordered_accesses' is not supported by "
+                                   "adse (edp, energy, delay or last_level_accesses) (ignored: "
+                                   "no mapper runs)",
+                                   1, 33),
                      1);
     adse_spec_free(s);
     /* for the mapper it stays an error */

@@ -72,6 +72,9 @@ typedef struct adse_mapper_settings {
                                                        all 0 */
     int threads;                                    /* num_threads; 0 = all cores */
     double time_limit_s;                            /* 0 = none */
+    int max_temporal_loops; /* Timeloop's max_temporal_loops_in_a_mapping: at most this many
+                               temporal loops with a factor above 1 in a mapping, over all
+                               levels; 0 = no limit */
 } adse_mapper_settings;
 
 /* Leaves every constraint free (split -1, nothing fixed). */

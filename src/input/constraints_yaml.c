@@ -1010,7 +1010,7 @@ adse_status adse__mapper_from_yaml(const adse__ypair *top, adse_mapper_settings 
                               n->text);
         s->time_limit_s = v;
     }
-    /* Timeloop's default -1 (and 0) mean no limit; a real limit would cut the mapspace. */
+    /* Timeloop's default -1 (and 0) mean no limit. */
     n = adse__ymap_get(m, "max_temporal_loops_in_a_mapping");
     if (n && !adse__ynode_is_null(n)) {
         int64_t v;
@@ -1018,10 +1018,10 @@ adse_status adse__mapper_from_yaml(const adse__ypair *top, adse_mapper_settings 
             return adse__yerr(err, ADSE_E_SPEC, n,
                               "'max_temporal_loops_in_a_mapping' must be an integer, got %s",
                               adse__ynode_kind_name(n));
-        if (v > 0)
+        if (v > INT32_MAX)
             return adse__yerr(err, ADSE_E_SPEC, n,
-                              "'max_temporal_loops_in_a_mapping' is not supported by adse's "
-                              "mapper (use -1 for no limit)");
+                              "'max_temporal_loops_in_a_mapping' %s is too large", n->text);
+        s->max_temporal_loops = v > 0 ? (int)v : 0;
     }
     return ADSE_OK;
 }

@@ -87,6 +87,7 @@ typedef struct mthread {
     adse_mapping map;
     uint64_t f[MAP_MAX_TL][ADSE_MAX_DIMS];
     uint64_t rem[ADSE_MAX_DIMS];
+    int tloops; /* temporal factors above 1 assigned (for max_temporal_loops) */
     mifinfo info;
     morder ord[MAP_MAX_TL];
     uint64_t fill_ex[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES]; /* exact fills (orders_dfs) */
@@ -686,6 +687,9 @@ static void dfs(mthread *th, int step)
         if (t == NT - 1 && v != r) continue;
         if (l->eq[x] ? v != l->eq[x] : (v < l->lo[x] || v > l->hi[x])) continue;
         if (l->spatial && v > l->cap / prod) continue;
+        bool tloop = !l->spatial && v > 1;
+        if (tloop && sp->set.max_temporal_loops && th->tloops >= sp->set.max_temporal_loops)
+            continue;
         uint64_t r2 = r / v;
         if (t < NT - 1) {
             uint64_t fa = sp->fix_above[t][x];
@@ -695,7 +699,9 @@ static void dfs(mthread *th, int step)
         }
         th->f[t][x] = v;
         th->rem[x] = r2;
+        th->tloops += tloop;
         if (node_ok(th, t, x, with_bound)) dfs(th, step + 1);
+        th->tloops -= tloop;
         th->rem[x] = r;
         th->f[t][x] = 1;
         if (th->abort) return;
@@ -753,6 +759,7 @@ static void thread_reset(mthread *th)
             th->f[t][x] = 1;
     for (int x = 0; x < sp->D; x++)
         th->rem[x] = sp->prob->bounds[x];
+    th->tloops = 0;
 }
 
 /* Cut depth: the smallest with at least ITEM_TARGET nodes (ITEM_TARGET_BIG in a big
@@ -819,6 +826,7 @@ static void run_item(mthread *th, uint32_t k)
         uint64_t v = sp->divs[x][S->item_f[it->off + (uint32_t)s]];
         th->f[t][x] = v;
         th->rem[x] /= v;
+        th->tloops += !sp->tl[t].spatial && v > 1;
     }
     dfs(th, it->depth);
     it->done = !th->abort;

@@ -376,6 +376,9 @@ static adse_status check_settings(mspace *sp, const adse_constraints *c, adse_er
                             sp->set.threads);
     if (!(sp->set.time_limit_s >= 0))
         return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0, "mapper time limit is negative");
+    if (sp->set.max_temporal_loops < 0)
+        return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0,
+                            "mapper max_temporal_loops %d is negative", sp->set.max_temporal_loops);
 
     for (int x = 0; x < D; x++)
         if (p->bounds[x] > BOUND_MAX)
@@ -853,9 +856,13 @@ bool adse__space_contains(const mspace *sp, const adse_mapping *m, morder *ords)
                 m->spatial[i][x] < 1)
                 return false;
     double util = 1.0;
+    int tloops = 0;
     for (int t = 0; t < sp->NT; t++) {
         const mtl *l = &sp->tl[t];
         int i = l->storage;
+        for (int x = 0; x < D && !l->spatial; x++)
+            tloops += m->temporal[i][x] > 1;
+        if (sp->set.max_temporal_loops && tloops > sp->set.max_temporal_loops) return false;
         uint32_t nonunit = 0;
         uint64_t prod = 1;
         for (int x = 0; x < D; x++) {
