@@ -13,6 +13,9 @@
  *                                     top.yaml.jinja2 with -D architecture=<design>
  *                                     (docs/templates.md, docs/v04.md) and the published
  *                                     ERT, ART and map.yaml
+ *   v04-top/tutorial2024-02/legacy    the 2024 tutorial's top.yaml.jinja (tests/data/templates)
+ *                                     with -D reg_enabled=False and its published ERT, ART and
+ *                                     map.yaml (tests/data/real-files/tutorial2024-02)
  *   seed/<design>/<run>/new           tests/data/seed-experiment: the design's arch/, ERT.yaml,
  *                                     ART.yaml, original/prob.yaml (the problem of all three)
  *                                     and the run's timeloop-mapper.map.yaml against
@@ -535,6 +538,17 @@ static void discover(case_list *l)
         set_path(c->expected_stats, "%s/timeloop-mapper.stats.txt", ref);
         set_path(c->expected_map, "%s/timeloop-mapper.map.txt", ref);
     }
+    /* The 2024 tutorial (02_interface_and_design_space_exploration_2024) from its own files:
+     * its top.yaml.jinja with reg_enabled=False (the run behind its published outputs, kept in
+     * real-files/tutorial2024-02) and the published ERT, ART and map.yaml. */
+    golden_case *tu = add_case(l, "v04-top/tutorial2024-02/legacy", ADSE_TRANSLATION_LEGACY);
+    add_file(tu, "templates/tutorial2024-02/top.yaml.jinja");
+    add_file(tu, "%s/timeloop-mapper.ERT.yaml", rf);
+    add_file(tu, "%s/timeloop-mapper.ART.yaml", rf);
+    add_file(tu, "%s/timeloop-mapper.map.yaml", rf);
+    snprintf(tu->template_var, sizeof tu->template_var, "reg_enabled=False");
+    set_path(tu->expected_stats, "%s/timeloop-mapper.stats.txt", rf);
+    set_path(tu->expected_map, "%s/timeloop-mapper.map.txt", rf);
 
     /* The seed: optimal-4x42 has its own arch/, ERT and ART but no prob.yaml; the problem
      * (VGG16 conv1_1) is original/prob.yaml for all three runs. */
@@ -560,9 +574,9 @@ int main(int argc, char **argv)
     const char *filter = argc > 1 ? argv[1] : NULL;
     case_list l = {0, 0, NULL};
     discover(&l);
-    if (l.n != 24 * 2 + 2 + 19 + 1 + 3 + 4 + 3) {
+    if (l.n != 24 * 2 + 2 + 19 + 1 + 3 + 4 + 1 + 3) {
         fprintf(stderr, "test_golden: found %d cases, expected %d\n", l.n,
-                24 * 2 + 2 + 19 + 1 + 3 + 4 + 3);
+                24 * 2 + 2 + 19 + 1 + 3 + 4 + 1 + 3);
         return 1;
     }
     struct CMUnitTest *tests = calloc((size_t)l.n, sizeof *tests);

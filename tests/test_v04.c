@@ -95,6 +95,39 @@ static void same_as_timeloopfe(void **state)
     }
 }
 
+/* The 2024 tutorial (02_interface_and_design_space_exploration_2024) from its own
+ * top.yaml.jinja with reg_enabled=False: what timeloopfe made of it (its published
+ * parsed-processed-input.yaml), maximize_dims: [[M, C]] over 8 PEs included (M=8, C=1). The
+ * one difference in the text, split 16 against timeloopfe's 17 (len of the instance after
+ * it added `densities`), reads the same: past the last dimension. */
+static void tutorial_same_as_timeloopfe(void **state)
+{
+    (void)state;
+    const char *vars[] = {"reg_enabled=False"};
+    adse_spec_options o;
+    adse_spec_options_init(&o);
+    o.template_vars = vars;
+    o.n_template_vars = 1;
+    const char *top[] = {testutil_path("templates/tutorial2024-02/top.yaml.jinja")};
+    const char *ref[] = {testutil_path("real-files/tutorial2024-02/parsed-processed-input.yaml")};
+    adse_spec *a = testutil_load_files_ok(top, 1, &o), *b = testutil_load_files_ok(ref, 1, &o);
+    assert_int_equal(a->arch.n_levels, 3);
+    assert_int_equal(b->arch.n_levels, 3);
+    assert_true(same_arch(&a->arch, &b->arch));
+    assert_memory_equal(&a->problem, &b->problem, sizeof a->problem);
+    assert_memory_equal(&a->constraints, &b->constraints, sizeof a->constraints);
+    int m = -1, c = -1;
+    for (int d = 0; d < a->problem.n_dims; d++) {
+        if (a->problem.dim_names[d] == 'M') m = d;
+        if (a->problem.dim_names[d] == 'C') c = d;
+    }
+    assert_true(m >= 0 && c >= 0);
+    assert_int_equal(a->constraints.spatial[0].factor_eq[m], 8); /* inter_PE_spatial */
+    assert_int_equal(a->constraints.spatial[0].factor_eq[c], 1);
+    adse_spec_free(a);
+    adse_spec_free(b);
+}
+
 /* A component with its own fanout: timeloopfe places a dummy level above it that holds its
  * spatial constraints; the mesh multiplies below. Containers pass their attributes down. */
 static const char *const fanout_arch =
@@ -235,9 +268,94 @@ static void errors(void **state)
                  "arch.yaml", 3, 43, "'meshX' of 'c' must be a positive integer, got '0'");
     expect_error("architecture:\n  nodes:\n  - !Component {name: d, class: DRAM, constraints: "
                  "{temporal: {factors: [C=2], maximize_dims: [[K]]}}}\n",
-                 "arch.yaml", 3, 80,
-                 "'maximize_dims' in a temporal constraint is not supported yet; write the "
-                 "factors it stands for");
+                 "arch.yaml", 3, 95,
+                 "'maximize_dims' in a temporal constraint needs 'maximize_dims_capacity' (as "
+                 "in timeloopfe)");
+    expect_error("architecture:\n  nodes:\n  - !Component {name: d, class: DRAM}\n"
+                 "  - !Container {name: c, spatial: {meshX: 4}, constraints: {spatial: "
+                 "{factors: [K=1], maximize_dims: [[C, K]]}}}\n",
+                 "arch.yaml", 4, 107,
+                 "cannot maximize 'K': its factor is already given in this constraint");
+    expect_error("architecture:\n  nodes:\n  - !Component {name: d, class: DRAM}\n"
+                 "  - !Container {name: c, spatial: {meshX: 4}, constraints: {spatial: "
+                 "{maximize_dims: [C, [K]]}}}\n",
+                 "arch.yaml", 4, 90,
+                 "'maximize_dims' must be a list of dimensions or a list of lists of "
+                 "dimensions, not a mix (got a list)");
+    expect_error("architecture:\n  nodes:\n  - !Component {name: d, class: DRAM}\n"
+                 "  - !Container {name: c, spatial: {meshX: 4}, constraints: {spatial: "
+                 "{maximize_dims: [[C, Q]]}}}\n",
+                 "arch.yaml", 4, 91, "cannot maximize 'Q': not a dimension of the problem");
+}
+
+/* timeloopfe's maximize_dims: the expected factors are what its greedy_allocate
+ * (pytimeloop/timeloopfe/v4/processors/constraint_macro.py, timeloop-python b8aaf2c), run
+ * in Python on each step's remaining sizes and capacity, allocates. */
+static adse_spec *load_max(const char *dram, const char *pe, const char *buf, int c, int k)
+{
+    char arch[1024], prob[512];
+    snprintf(arch, sizeof arch,
+             "architecture:\n  nodes:\n"
+             "  - !Container {name: sys, attributes: {technology: \"45nm\", datawidth: 8}}\n"
+             "  - !Component {name: DRAM, class: DRAM, attributes: {width: 64, depth: 64}, "
+             "constraints: {temporal: {%s}}}\n"
+             "  - !Container {name: PE, %s}\n"
+             "  - !Component {name: buf, class: SRAM, attributes: {width: 64, depth: 64}, %s}\n"
+             "  - !Component {name: mac, class: intmac}\n",
+             dram, pe, buf);
+    snprintf(prob, sizeof prob,
+             "problem:\n  instance: {C: %d, K: %d}\n  shape:\n    dimensions: [C, K]\n"
+             "    data_spaces:\n    - {name: A, projection: [[[C]]]}\n"
+             "    - {name: B, projection: [[[C]], [[K]]]}\n"
+             "    - {name: Z, projection: [[[K]]], read_write: true}\n",
+             c, k);
+    const char *texts[] = {arch, prob};
+    const char *names[] = {"arch.yaml", "prob.yaml"};
+    return testutil_load_strings_ok(texts, names, 2, NULL);
+}
+
+static void maximize_dims(void **state)
+{
+    (void)state;
+    /* Levels: 0 buf, (inter_buf_spatial when buf has a fanout,) inter_PE_spatial, DRAM;
+     * dimensions C, K. The tie between C = 11 and C = 12 (both use 11 or 12 of 12): greedy_allocate
+     * tries the prime factors of 33 in CPython's set order, 11 before 3, and keeps the first best.
+     */
+    adse_spec *s = load_max("",
+                            "spatial: {meshX: 12}, constraints: {spatial: {maximize_dims: "
+                            "[[K, C]]}}",
+                            "", 33, 5);
+    assert_int_equal(s->arch.n_levels, 3);
+    assert_int_equal(s->constraints.spatial[1].factor_eq[0], 11);
+    assert_int_equal(s->constraints.spatial[1].factor_eq[1], 1);
+    adse_spec_free(s);
+    /* Bottom up, the spatial ones first: buf's 4 of K = 16, then PE's 4 of what is left (4);
+     * a list of dimensions is one group. */
+    s = load_max("", "spatial: {meshX: 8}, constraints: {spatial: {maximize_dims: [K]}}",
+                 "spatial: {meshX: 2, meshY: 2}, constraints: {spatial: {maximize_dims: [K]}}", 1,
+                 16);
+    assert_int_equal(s->constraints.spatial[1].factor_eq[1], 4);
+    assert_int_equal(s->constraints.spatial[2].factor_eq[1], 4);
+    adse_spec_free(s);
+    /* A fixed factor `=` anywhere shrinks what is left: DRAM's K=2 leaves 8 of K, buf takes
+     * 4 (its capacity), PE the 2 left; a fixed factor in the constraint itself divides the
+     * capacity (PE: 12 / C=3 = 4). */
+    s = load_max("factors: [K=2]",
+                 "spatial: {meshX: 12}, constraints: {spatial: {factors: [C=3], maximize_dims: "
+                 "[[K]]}}",
+                 "spatial: {meshX: 4}, constraints: {spatial: {maximize_dims: [[K]]}}", 3, 16);
+    assert_int_equal(s->constraints.temporal[3].factor_eq[1], 2);
+    assert_int_equal(s->constraints.spatial[1].factor_eq[1], 4);
+    assert_int_equal(s->constraints.spatial[2].factor_eq[1], 2);
+    assert_int_equal(s->constraints.spatial[2].factor_eq[0], 3);
+    adse_spec_free(s);
+    /* Temporal, with a capacity; two groups, each over the capacity the fixed factors leave:
+     * K takes 6 of 12 (all the capacity), then C gets 6 / K=6 = 1. */
+    s = load_max("maximize_dims: [[K], [C]], maximize_dims_capacity: 6", "", "", 8, 12);
+    assert_int_equal(s->arch.n_levels, 2);
+    assert_int_equal(s->constraints.temporal[1].factor_eq[1], 6);
+    assert_int_equal(s->constraints.temporal[1].factor_eq[0], 1);
+    adse_spec_free(s);
 }
 
 /* The YAML tree keeps tags: the architecture is told apart by them. */
@@ -490,9 +608,11 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(same_as_timeloopfe),
+        cmocka_unit_test(tutorial_same_as_timeloopfe),
         cmocka_unit_test(component_fanout),
         cmocka_unit_test(errors),
         cmocka_unit_test(macros),
+        cmocka_unit_test(maximize_dims),
         cmocka_unit_test(container_warning),
         cmocka_unit_test(layer_shapes),
         cmocka_unit_test(deep_merge),

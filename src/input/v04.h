@@ -21,9 +21,10 @@
  *     component gets `name[1..n]`, meshX and meshY of the mesh above it and, for storage
  *     classes, timeloopfe's attribute defaults;
  *   - the constraint processors: `factors_only`, `keep_only`/`bypass_only`, `*` for all
- *     data spaces, the branch rule of `!Parallel` (a data space kept in one branch is
- *     bypassed by every other), the permutation pruning (unit-factor and bound-1
- *     dimensions first) and the dummy levels' constraints (every factor 1, bypass all).
+ *     data spaces, `maximize_dims` (its greedy allocation: adse__v04_maximize), the branch
+ *     rule of `!Parallel` (a data space kept in one branch is bypassed by every other), the
+ *     permutation pruning (unit-factor and bound-1 dimensions first) and the dummy levels'
+ *     constraints (every factor 1, bypass all).
  * Expressions in variables, attributes, meshes and problem instances are evaluated first
  * (v04_expr.h).
  * Without a problem in the files the constraints are not translated (the classic loader
@@ -71,8 +72,12 @@ typedef struct adse__v04_iter {
     int n_perm;
     const char *perm[ADSE__V04_MAX_FACTORS]; /* dimension names (borrowed), innermost first */
     const adse__ynode *perm_at;
-    const adse__ypair *pass[8]; /* keys copied as written (split, default_max_factor, ...) */
+    const adse__ypair *pass[8];       /* keys passed on (split, default_max_factor, ...) */
+    const adse__ynode *pass_value[8]; /* their values, expressions evaluated */
     int n_pass;
+    const adse__ynode *maximize; /* maximize_dims as written (checked), or NULL */
+    bool has_capacity;           /* maximize_dims_capacity given */
+    uint64_t capacity;
 } adse__v04_iter;
 
 /* The constraints of one node. */
@@ -98,9 +103,22 @@ adse_status adse__v04_arch(adse__ydoc *doc, const adse__ypair *top, const adse__
                            adse__ynode **sparse, adse_err *err);
 
 /* Reads the `constraints` mapping c of node `name` (NULL: none) into out, with the macros
- * (factors_only, keep_only, bypass_only, '*') expanded for prob. */
-adse_status adse__v04_read_cons(const adse__ynode *c, const char *name,
+ * (factors_only, keep_only, bypass_only, '*') expanded for prob; the values passed on
+ * (split, ...) and maximize_dims_capacity are evaluated in scope when they are expressions
+ * (new scalars built in doc). maximize_dims is checked and kept for adse__v04_maximize. */
+adse_status adse__v04_read_cons(adse__ydoc *doc, struct adse__v04_scope *scope,
+                                const adse__ynode *c, const char *name,
                                 const adse__v04_problem *prob, adse__v04_cons *out, adse_err *err);
+
+/* timeloopfe's maximize_dims macro over every node's constraints: cons[i] those of the i-th
+ * node in timeloopfe's order (a node list's own nodes, then the nodes of its branches, each
+ * list in turn), fanout[i] its meshX * meshY. Bottom up (i from n-1), the spatial
+ * constraints first, then the temporal ones: each group of dimensions gets the fixed
+ * factors of timeloopfe's greedy allocation (the most of the capacity used, divided by the
+ * factors already fixed `=` or `>=`), over what the `=` factors of all nodes leave of each
+ * dimension; the dimensions of the group it leaves out get 1. */
+adse_status adse__v04_maximize(adse__v04_cons *const *cons, const uint64_t *fanout, int n,
+                               const adse__v04_problem *prob, adse_err *err);
 
 /* Adds bypass to the dataspace constraint (error at `at` when a data space is kept). */
 adse_status adse__v04_add_bypass(adse__v04_cons *c, uint32_t bypass, const adse__v04_problem *prob,

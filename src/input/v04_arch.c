@@ -185,8 +185,9 @@ static adse_status add_leaf(ctx *c, const adse__ynode *n, int kind, bool in_para
     }
     if ((st = eval_attrs(c, &l, kind == N_CONTAINER && !in_parallel))) return st;
     if ((st = read_mesh(c, &l))) return st;
-    if (c->prob->known && (st = adse__v04_read_cons(adse__ymap_get(n, "constraints"), l.name,
-                                                    c->prob, &l.cons, c->err)))
+    if (c->prob->known &&
+        (st = adse__v04_read_cons(c->doc, c->scope, adse__ymap_get(n, "constraints"), l.name,
+                                  c->prob, &l.cons, c->err)))
         return st;
     if (c->n == c->cap) {
         int nc = c->cap ? c->cap * 2 : 16;
@@ -298,6 +299,50 @@ static adse_status branches(ctx *c, const adse__ynode *seq, uint32_t dataspaces,
         }
     }
     return ADSE_OK;
+}
+
+/* The leaves of seq (the first at index first) in the order timeloopfe's
+ * get_nodes_of_type finds them: the list's own nodes, then each branch's, recursively. */
+static void leaf_order(const adse__ynode *seq, int first, int *order, int *n)
+{
+    int at = first;
+    for (int pass = 0; pass < 2; pass++, at = first)
+        for (int i = 0; i < adse__ynode_len(seq); i++) {
+            const adse__ynode *child = seq->items[i];
+            int k = node_kind(child);
+            bool branch = k == N_PARALLEL || k == N_BRANCH;
+            if (pass == 0 && !branch) order[(*n)++] = at;
+            if (pass == 1 && branch) leaf_order(adse__ymap_get(child, "nodes"), at, order, n);
+            at += count_leaves(child);
+        }
+}
+
+/* timeloopfe's maximize_dims over every leaf (v04.h). */
+static adse_status maximize(ctx *c, const adse__ynode *nodes)
+{
+    bool any = false;
+    for (int i = 0; i < c->n && !any; i++)
+        any = c->leaves[i].cons.spatial.maximize || c->leaves[i].cons.temporal.maximize;
+    if (!any) return ADSE_OK;
+    int *order = malloc((size_t)c->n * sizeof *order), n = 0;
+    adse__v04_cons **cons = malloc((size_t)c->n * sizeof *cons);
+    uint64_t *fanout = malloc((size_t)c->n * sizeof *fanout);
+    adse_status st = ADSE_OK;
+    if (!order || !cons || !fanout) {
+        st = adse_err_set(c->err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
+    } else {
+        leaf_order(nodes, 0, order, &n);
+        for (int i = 0; i < n; i++) {
+            leaf *l = &c->leaves[order[i]];
+            cons[i] = &l->cons;
+            fanout[i] = l->mesh_x * l->mesh_y;
+        }
+        st = adse__v04_maximize(cons, fanout, n, c->prob, c->err);
+    }
+    free(order);
+    free(cons);
+    free(fanout);
+    return st;
 }
 
 /* ---- building the classic tree ------------------------------------------------------- */
@@ -559,6 +604,7 @@ adse_status adse__v04_arch(adse__ydoc *doc, const adse__ypair *top, const adse__
     if (prob->known) {
         int leaf_i = 0;
         if ((st = branches(c, nodes, (1u << prob->n_ds) - 1, false, &leaf_i))) goto out;
+        if ((st = maximize(c, nodes))) goto out;
         for (int i = 0; i < c->n; i++) {
             leaf *l = &c->leaves[i];
             if (l->kind == N_COMPONENT && l->cclass == C_STORAGE)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "input/factors.h"
+#include "input/v04_expr.h"
 
 static const char *const group_keys[] = {"spatial", "temporal", "dataspace",
                                          "max_overbooked_proportion", NULL};
@@ -28,6 +29,9 @@ static const char *const iter_keys[] = {"factors",
 static const char *const iter_pass[] = {
     "split",    "default_max_factor", "default_min_factor", "remainders",
     "no_reuse", "no_link_transfer",   "rmw_first_update",   NULL};
+/* Of those, the numbers (an expression is evaluated; the others are data-space lists). */
+static const char *const iter_numbers[] = {"split", "default_max_factor", "default_min_factor",
+                                           "remainders", NULL};
 static const char *const ds_keys[] = {"keep",      "bypass",      "no_coalesce",
                                       "keep_only", "bypass_only", NULL};
 
@@ -204,8 +208,46 @@ static adse_status read_ds_list(const adse__ynode *v, const char *what,
     return ADSE_OK;
 }
 
-static adse_status read_iter(adse__v04_iter *it, const adse__ynode *v, const char *kind,
-                             const adse__v04_problem *prob, adse_err *err)
+/* A value passed on or the capacity: an expression evaluated (timeloopfe evaluates every
+ * unquoted string), anything else as written. */
+static adse_status eval_value(adse__ydoc *doc, adse__v04_scope *scope, const adse__ypair *p,
+                              const char *kind, const adse__ynode **out, jval *v, adse_err *err)
+{
+    char what[96];
+    snprintf(what, sizeof what, "'%.40s' of a %s constraint", p->key->text, kind);
+    return adse__v04_eval_node(doc, scope, p->value, what, out, v, err);
+}
+
+/* maximize_dims: a list of dimensions, or a list of such lists (each a group), every name a
+ * dimension of the problem. */
+static adse_status check_maximize(const adse__ynode *v, const adse__v04_problem *prob,
+                                  adse_err *err)
+{
+    adse_status st = adse__yexpect(v, ADSE__YSEQ, "maximize_dims", err);
+    if (st) return st;
+    bool flat = v->n > 0 && adse__ynode_is_scalar(v->items[0]);
+    for (int i = 0; i < v->n; i++) {
+        const adse__ynode *g = v->items[i];
+        if (flat != adse__ynode_is_scalar(g) || (!flat && !adse__ynode_is_seq(g)))
+            return adse__yerr(err, ADSE_E_SPEC, g,
+                              "'maximize_dims' must be a list of dimensions or a list of "
+                              "lists of dimensions, not a mix (got %s)",
+                              adse__ynode_kind_name(g));
+        int n = flat ? 1 : g->n;
+        for (int k = 0; k < n; k++) {
+            const adse__ynode *d = flat ? g : g->items[k];
+            if ((st = adse__yexpect(d, ADSE__YSCALAR, "maximize_dims", err))) return st;
+            if (dim_index(prob, d->text, strlen(d->text)) < 0)
+                return adse__yerr(err, ADSE_E_SPEC, d,
+                                  "cannot maximize '%s': not a dimension of the problem", d->text);
+        }
+    }
+    return ADSE_OK;
+}
+
+static adse_status read_iter(adse__ydoc *doc, adse__v04_scope *scope, adse__v04_iter *it,
+                             const adse__ynode *v, const char *kind, const adse__v04_problem *prob,
+                             adse_err *err)
 {
     char where[64];
     snprintf(where, sizeof where, "a %s constraint", kind);
@@ -218,8 +260,15 @@ static adse_status read_iter(adse__v04_iter *it, const adse__ynode *v, const cha
     const adse__ynode *p = adse__ymap_get(v, "permutation");
     if (p && (st = read_perm(it, p, prob, err))) return st;
     for (int i = 0; i < v->n; i++)
-        if (adse__ykey_in(v->pairs[i].key->text, iter_pass) && it->n_pass < 8)
+        if (adse__ykey_in(v->pairs[i].key->text, iter_pass) && it->n_pass < 8) {
+            jval val;
+            it->pass_value[it->n_pass] = v->pairs[i].value;
+            if (adse__ykey_in(v->pairs[i].key->text, iter_numbers) &&
+                (st = eval_value(doc, scope, &v->pairs[i], kind, &it->pass_value[it->n_pass], &val,
+                                 err)))
+                return st;
             it->pass[it->n_pass++] = &v->pairs[i];
+        }
     /* factors_only: the listed factors, every other dimension 1 (timeloopfe's macro). */
     const adse__ynode *fo = adse__ymap_get(v, "factors_only");
     if (fo && !adse__ynode_is_null(fo)) {
@@ -257,14 +306,25 @@ static adse_status read_iter(adse__v04_iter *it, const adse__ynode *v, const cha
         }
         if (!it->factors_at) it->factors_at = dl;
     }
-    static const char *const unsupported[] = {"maximize_dims", "maximize_dims_capacity"};
-    for (size_t k = 0; k < sizeof unsupported / sizeof *unsupported; k++) {
-        const adse__ypair *u = adse__ymap_pair(v, unsupported[k]);
-        if (u && !adse__ynode_is_null(u->value))
-            return adse__yerr(err, ADSE_E_SPEC, u->key,
-                              "'%s' in a %s constraint is not supported yet; write the "
-                              "factors it stands for",
-                              u->key->text, kind);
+    const adse__ypair *cap = adse__ymap_pair(v, "maximize_dims_capacity");
+    if (cap && !adse__ynode_is_null(cap->value)) {
+        const adse__ynode *cv;
+        jval val;
+        if ((st = eval_value(doc, scope, cap, kind, &cv, &val, err))) return st;
+        if (!adse__yscalar_u64(cv, &it->capacity))
+            return adse__yerr(err, ADSE_E_SPEC, cap->value,
+                              "'maximize_dims_capacity' must be a non-negative integer, got '%s'",
+                              adse__ynode_text(cv) ? cv->text : adse__ynode_kind_name(cv));
+        it->has_capacity = true;
+    }
+    const adse__ynode *md = adse__ymap_get(v, "maximize_dims");
+    if (md && !adse__ynode_is_null(md) && adse__ynode_len(md) > 0) {
+        if ((st = check_maximize(md, prob, err))) return st;
+        if (strcmp(kind, "temporal") == 0 && !it->has_capacity)
+            return adse__yerr(err, ADSE_E_SPEC, md,
+                              "'maximize_dims' in a temporal constraint needs "
+                              "'maximize_dims_capacity' (as in timeloopfe)");
+        it->maximize = md;
     }
     return ADSE_OK;
 }
@@ -304,8 +364,9 @@ static adse_status read_dataspace(adse__v04_cons *c, const adse__ynode *v,
     return ADSE_OK;
 }
 
-adse_status adse__v04_read_cons(const adse__ynode *c, const char *name,
-                                const adse__v04_problem *prob, adse__v04_cons *out, adse_err *err)
+adse_status adse__v04_read_cons(adse__ydoc *doc, adse__v04_scope *scope, const adse__ynode *c,
+                                const char *name, const adse__v04_problem *prob,
+                                adse__v04_cons *out, adse_err *err)
 {
     memset(out, 0, sizeof *out);
     if (adse__ynode_is_null(c)) return ADSE_OK;
@@ -317,10 +378,10 @@ adse_status adse__v04_read_cons(const adse__ynode *c, const char *name,
     out->at = c;
     const adse__ynode *v;
     if ((v = adse__ymap_get(c, "temporal")) && !adse__ynode_is_null(v) &&
-        (st = read_iter(&out->temporal, v, "temporal", prob, err)))
+        (st = read_iter(doc, scope, &out->temporal, v, "temporal", prob, err)))
         return st;
     if ((v = adse__ymap_get(c, "spatial")) && !adse__ynode_is_null(v) &&
-        (st = read_iter(&out->spatial, v, "spatial", prob, err)))
+        (st = read_iter(doc, scope, &out->spatial, v, "spatial", prob, err)))
         return st;
     if ((v = adse__ymap_get(c, "dataspace")) && !adse__ynode_is_null(v) &&
         (st = read_dataspace(out, v, prob, err)))
@@ -391,6 +452,231 @@ void adse__v04_dummy_cons(adse__v04_cons *c, const adse__v04_problem *prob)
     c->bypass = (1u << prob->n_ds) - 1;
 }
 
+/* ---- maximize_dims ------------------------------------------------------------------- */
+
+/* The order in which CPython iterates a set of small non-negative integers inserted in the
+ * given order (hash = the value; open addressing: up to 9 linear probes when they fit, then
+ * the perturbed jump; the table grown to the next power of two above 4x the count once 3/5
+ * full, reinserting in slot order): timeloopfe walks the distinct prime factors of a
+ * dimension as `set(primes)`, and that order decides its ties. */
+enum { PYSET_MAX = 64 };
+
+static void pyset_insert(uint64_t *table, bool *used, size_t mask, uint64_t key)
+{
+    size_t perturb = (size_t)key, i = (size_t)key & mask;
+    for (;;) {
+        size_t probes = i + 9 <= mask ? 9 : 0;
+        for (size_t j = i; j <= i + probes; j++)
+            if (!used[j]) {
+                used[j] = true;
+                table[j] = key;
+                return;
+            }
+        perturb >>= 5;
+        i = (i * 5 + 1 + perturb) & mask;
+    }
+}
+
+static int pyset_order(const uint64_t *keys, int n, uint64_t *out)
+{
+    uint64_t table[PYSET_MAX];
+    bool used[PYSET_MAX] = {false};
+    size_t mask = 7;
+    for (int k = 0; k < n; k++) {
+        pyset_insert(table, used, mask, keys[k]);
+        if ((size_t)(k + 1) * 5 < mask * 3) continue;
+        size_t size = 8;
+        while (size <= (size_t)(k + 1) * 4)
+            size <<= 1;
+        if (size > PYSET_MAX) return 0; /* cannot happen: at most 15 distinct primes */
+        uint64_t order[PYSET_MAX];
+        int m = 0;
+        for (size_t t = 0; t <= mask; t++)
+            if (used[t]) order[m++] = table[t];
+        mask = size - 1;
+        memset(used, 0, sizeof used);
+        for (int t = 0; t < m; t++)
+            pyset_insert(table, used, mask, order[t]);
+    }
+    int m = 0;
+    for (size_t t = 0; t <= mask; t++)
+        if (used[t]) out[m++] = table[t];
+    return m;
+}
+
+/* The distinct prime factors of v in timeloopfe's iteration order; returns how many. */
+static int prime_order(uint64_t v, uint64_t *out)
+{
+    uint64_t primes[64];
+    int n = 0;
+    for (uint64_t p = 2; v > 1;) {
+        if (p > v / p) p = v; /* v is prime */
+        if (v % p == 0) {
+            if (!n || primes[n - 1] != p) primes[n++] = p;
+            v /= p;
+        } else {
+            p++;
+        }
+    }
+    return pyset_order(primes, n, out);
+}
+
+typedef struct alloc_step {
+    int dim;      /* index into the group */
+    uint64_t max; /* the factor this step gives it */
+} alloc_step;
+
+typedef struct alloc_list {
+    int n;
+    alloc_step s[64];
+} alloc_list;
+
+static uint64_t ceil_div(uint64_t a, uint64_t b)
+{
+    return a / b + (a % b != 0);
+}
+
+/* timeloopfe's greedy_allocate: the allocation of the group's remaining sizes val[0..n)
+ * within capacity with the highest utilization (strictly higher wins, in its order of
+ * trial: each dimension, its imperfect split when larger than the capacity, then each
+ * prime factor, recursively). *budget bounds the number of calls. */
+static double greedy(uint64_t *val, int n, uint64_t capacity, alloc_list *best, long *budget)
+{
+    best->n = 0;
+    double best_util = 1;
+    if (capacity <= 1 || --*budget < 0) return best_util;
+    for (int k = 0; k < n; k++) {
+        uint64_t v = val[k];
+        if (v > capacity) {
+            uint64_t remaining = ceil_div(v, capacity);
+            uint64_t alloc = ceil_div(v, remaining);
+            uint64_t remainder = v % alloc;
+            double util = (double)(alloc * (remaining - 1) + remainder) / (double)remaining;
+            if (util > best_util) {
+                best_util = util;
+                best->n = 1;
+                best->s[0] = (alloc_step){k, alloc};
+            }
+        }
+        uint64_t primes[64];
+        int np = prime_order(v, primes);
+        for (int i = 0; i < np; i++) {
+            uint64_t p = primes[i];
+            if (p > capacity) continue;
+            val[k] /= p;
+            alloc_list sub;
+            double util = greedy(val, n, capacity / p, &sub, budget) * (double)p;
+            val[k] = v;
+            if (util > best_util && sub.n < 63) {
+                best_util = util;
+                best->n = sub.n + 1;
+                best->s[0] = (alloc_step){k, p};
+                memcpy(&best->s[1], sub.s, (size_t)sub.n * sizeof *sub.s);
+            }
+        }
+    }
+    return best_util;
+}
+
+static adse_status maximize_one(adse__v04_iter *it, uint64_t start_capacity,
+                                uint64_t *unconstrained, const adse__v04_problem *prob,
+                                adse_err *err)
+{
+    const adse__ynode *md = it->maximize;
+    bool flat = adse__ynode_is_scalar(md->items[0]);
+    for (int gi = 0; gi < (flat ? 1 : md->n); gi++) {
+        const adse__ynode *g = flat ? md : md->items[gi];
+        uint64_t capacity = start_capacity;
+        for (int f = 0; f < it->n_factors; f++) {
+            uint64_t v = it->factors[f].value;
+            int d = dim_index(prob, it->factors[f].dim, strlen(it->factors[f].dim));
+            if (!v && d >= 0) v = prob->bound[d];
+            if (v > 0 && it->factors[f].rel != ADSE__FACTOR_MAX) capacity /= v;
+        }
+        int dims[ADSE_MAX_DIMS], n = 0;
+        uint64_t val[ADSE_MAX_DIMS];
+        for (int k = 0; k < g->n; k++) {
+            const adse__ynode *dn = g->items[k];
+            int d = dim_index(prob, dn->text, strlen(dn->text));
+            if (find_factor(it, prob->dims[d], -1) >= 0)
+                return adse__yerr(err, ADSE_E_SPEC, dn,
+                                  "cannot maximize '%s': its factor is already given in this "
+                                  "constraint",
+                                  prob->dims[d]);
+            bool dup = false;
+            for (int q = 0; q < n && !dup; q++)
+                dup = dims[q] == d;
+            if (dup) continue;
+            dims[n] = d;
+            val[n++] = unconstrained[d];
+        }
+        alloc_list a;
+        long budget = 2000000;
+        greedy(val, n, capacity, &a, &budget);
+        if (budget < 0)
+            return adse__yerr(err, ADSE_E_SPEC, g,
+                              "'maximize_dims' over a capacity of %llu is too large to allocate",
+                              (unsigned long long)capacity);
+        /* The allocated dimensions in the order first allocated, then the rest of the group. */
+        int order[ADSE_MAX_DIMS], n_order = 0;
+        uint64_t maxv[ADSE_MAX_DIMS];
+        for (int k = 0; k < n; k++)
+            maxv[k] = 1;
+        for (int s = 0; s < a.n; s++) {
+            int k = a.s[s].dim;
+            bool seen = false;
+            for (int q = 0; q < n_order && !seen; q++)
+                seen = order[q] == k;
+            if (!seen) order[n_order++] = k;
+            maxv[k] *= a.s[s].max;
+        }
+        for (int k = 0; k < n; k++) {
+            bool seen = false;
+            for (int q = 0; q < n_order && !seen; q++)
+                seen = order[q] == k;
+            if (!seen) order[n_order++] = k;
+        }
+        for (int q = 0; q < n_order; q++) {
+            int k = order[q], d = dims[k];
+            adse_status st = add_factor(it, prob->dims[d], strlen(prob->dims[d]), ADSE__FACTOR_EQ,
+                                        maxv[k], g, err);
+            if (st) return st;
+            unconstrained[d] = ceil_div(unconstrained[d], maxv[k]);
+        }
+        if (!it->factors_at) it->factors_at = md;
+    }
+    return ADSE_OK;
+}
+
+adse_status adse__v04_maximize(adse__v04_cons *const *cons, const uint64_t *fanout, int n,
+                               const adse__v04_problem *prob, adse_err *err)
+{
+    /* What the `=` factors of every node leave of each dimension. */
+    uint64_t unconstrained[ADSE_MAX_DIMS];
+    for (int d = 0; d < prob->n_dims; d++)
+        unconstrained[d] = prob->bound[d];
+    for (int i = 0; i < n; i++)
+        for (int t = 0; t < 2; t++) {
+            const adse__v04_iter *it = t ? &cons[i]->temporal : &cons[i]->spatial;
+            for (int f = 0; f < it->n_factors; f++) {
+                int d = dim_index(prob, it->factors[f].dim, strlen(it->factors[f].dim));
+                uint64_t v = it->factors[f].value;
+                if (d < 0 || it->factors[f].rel != ADSE__FACTOR_EQ) continue;
+                if (!v) v = prob->bound[d];
+                if (v > 0) unconstrained[d] = ceil_div(unconstrained[d], v);
+            }
+        }
+    for (int t = 0; t < 2; t++)
+        for (int i = n - 1; i >= 0; i--) {
+            adse__v04_iter *it = t ? &cons[i]->temporal : &cons[i]->spatial;
+            if (!it->maximize) continue;
+            uint64_t capacity = it->has_capacity ? it->capacity : fanout[i];
+            adse_status st = maximize_one(it, capacity, unconstrained, prob, err);
+            if (st) return st;
+        }
+    return ADSE_OK;
+}
+
 /* ---- emission ------------------------------------------------------------------------ */
 
 #define BUILD(x)                                                                                   \
@@ -432,7 +718,7 @@ static adse_status emit_iter(adse__ydoc *doc, adse__ynode *list, const adse__v04
         BUILD(adse__ymap_set(doc, e, "permutation", pat, adse__ynew_scalar(doc, pat, buf, false)));
     }
     for (int i = 0; i < it->n_pass; i++)
-        BUILD(adse__ymap_set(doc, e, it->pass[i]->key->text, it->pass[i]->key, it->pass[i]->value));
+        BUILD(adse__ymap_set(doc, e, it->pass[i]->key->text, it->pass[i]->key, it->pass_value[i]));
     BUILD(adse__ymap_set(doc, e, "target", at, adse__ynew_scalar(doc, at, target, false)));
     BUILD(adse__yseq_push(doc, list, e));
     return ADSE_OK;
