@@ -92,10 +92,30 @@ enum {
     ADSE_ENERGY_OPT_FIXED_TECH_INTERP = 1u << 3
 };
 
+struct adse_energy_component;
+struct adse_energy_result;
+struct adse_energy_options;
+
+/* Component classes defined outside the estimator: Accelergy compound components that the
+ * spec loader read from the YAML (`compound_components`, `components`; docs/energy.md
+ * section 10). adse_energy_estimate() asks `defines` first and lets `estimate` price a class
+ * it defines (unrounded: adse_energy_estimate rounds as for its own classes); `estimate`
+ * prices the subcomponents' primitives with adse_energy_estimate itself. ctx and the strings
+ * a result then holds are owned by whoever filled this (the spec: valid while it lives). */
+typedef struct adse_energy_classes {
+    const void *ctx;
+    bool (*defines)(const void *ctx, const char *klass);
+    adse_status (*estimate)(const void *ctx, const struct adse_energy_component *comp,
+                            const struct adse_energy_options *opt, struct adse_energy_result *out,
+                            adse_err *err);
+} adse_energy_classes;
+
 typedef struct adse_energy_options {
     unsigned flags; /* ADSE_ENERGY_OPT_* */
     int precision;  /* round energies and areas to this many decimals like Accelergy's
                        ERT/ART (default 6); < 0 = no rounding */
+    const adse_energy_classes *classes; /* classes defined outside the estimator, asked
+                                           first (NULL = none; the spec loader sets it) */
 } adse_energy_options;
 
 /* Fills the defaults: Accelergy v0.4 (2024 reference generation), precision 6. */
@@ -117,7 +137,8 @@ typedef struct adse_energy_action {
 } adse_energy_action;
 
 typedef struct adse_energy_result {
-    const char *klass;     /* canonical class name (static) */
+    const char *klass;     /* canonical class name (static; a class defined through
+                              adse_energy_options.classes: as the component gave it) */
     const char *estimator; /* plug-ins, as Accelergy's summaries name them (static) */
     const char *rule;      /* the formula used, one line (static) */
     unsigned flags;        /* ADSE_ENERGY_F_* */

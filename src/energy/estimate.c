@@ -787,6 +787,7 @@ void adse_energy_options_init(adse_energy_options *opt)
     if (!opt) return;
     opt->flags = 0;
     opt->precision = ADSE_ENERGY_DEFAULT_PRECISION;
+    opt->classes = NULL;
 }
 
 /* round(x * scale) / scale, half away from zero like round(), without the libm call */
@@ -800,6 +801,21 @@ static double round_dec(double x, double scale)
     else if (f <= -0.5)
         t -= 1.0;
     return t / scale;
+}
+
+/* Accelergy's ERT/ART rounding to opt->precision decimals, and the total area. */
+static void round_result(adse_energy_result *out, const adse_energy_options *opt,
+                         const adse_energy_component *comp)
+{
+    if (opt->precision >= 0) {
+        static const double p10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                     1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+        double sc = p10[opt->precision > 15 ? 15 : opt->precision];
+        for (int i = 0; i < out->n_actions; i++)
+            out->actions[i].energy_pj = round_dec(out->actions[i].energy_pj, sc);
+        out->area_um2 = round_dec(out->area_um2, sc);
+    }
+    out->total_area_um2 = out->area_um2 * (double)comp->instances;
 }
 
 adse_status adse_energy_estimate(const adse_energy_component *comp, const adse_energy_options *opt,
@@ -817,6 +833,20 @@ adse_status adse_energy_estimate(const adse_energy_component *comp, const adse_e
     if (!opt) {
         adse_energy_options_init(&defaults);
         opt = &defaults;
+    }
+    const adse_energy_classes *defined = opt->classes;
+    if (defined && defined->defines && defined->estimate &&
+        defined->defines(defined->ctx, comp->klass)) {
+        memset(out, 0, sizeof *out);
+        out->klass = comp->klass;
+        out->estimator = "";
+        out->rule = "";
+        out->instances = comp->instances;
+        out->cycle_seconds = 1e-9;
+        adse_status s = defined->estimate(defined->ctx, comp, opt, out, err);
+        if (s != ADSE_OK) return s;
+        round_result(out, opt, comp);
+        return ADSE_OK;
     }
     /* everything else zero: no attribute seen, no technology, no cached factors */
     est e = {.comp = comp, .opt = opt->flags, .out = out, .err = err};
@@ -878,16 +908,7 @@ adse_status adse_energy_estimate(const adse_energy_component *comp, const adse_e
     default: s = adse_err_set(err, ADSE_E_INTERNAL, NULL, 0, 0, "unhandled class"); break;
     }
     if (s != ADSE_OK) return s;
-
-    if (opt->precision >= 0) {
-        static const double p10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                     1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
-        double sc = p10[opt->precision > 15 ? 15 : opt->precision];
-        for (int i = 0; i < out->n_actions; i++)
-            out->actions[i].energy_pj = round_dec(out->actions[i].energy_pj, sc);
-        out->area_um2 = round_dec(out->area_um2, sc);
-    }
-    out->total_area_um2 = out->area_um2 * (double)comp->instances;
+    round_result(out, opt, comp);
     return ADSE_OK;
 }
 

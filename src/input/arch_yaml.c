@@ -10,6 +10,7 @@
 
 #include "adse/energy.h"
 #include "energy/bind.h"
+#include "input/compound.h"
 
 /* Deepest subtree nesting we follow; real designs use 2-4. */
 #define ARCH_MAX_NEST 64
@@ -442,7 +443,8 @@ typedef struct comp_rec {
     char subclass[ADSE_NAME_MAX]; /* "" if none */
     uint64_t n_elements;          /* running multiplier x own range */
     attr_src attrs;
-    char path[ARCH_PATH_MAX]; /* Accelergy table name */
+    char path[ARCH_PATH_MAX];         /* Accelergy table name */
+    const adse__compounds *compounds; /* the files' compound classes (NULL: none) */
 } comp_rec;
 
 adse__comp_kind adse__arch_classify(const char *klass)
@@ -482,13 +484,16 @@ static adse_status collect_est(const comp_rec *c, const char *const *const *type
     const attr_src *s = &c->attrs;
     memset(est, 0, sizeof *est);
     memcpy(est->klass, c->subclass[0] ? c->subclass : c->klass, sizeof est->klass);
+    /* a class the files define: also what its definition may read (input/compound.h) */
+    bool compound = adse__compounds_class(c->compounds, est->klass) != NULL;
     for (int m = 0; m < s->n; m++) {
         const adse__ynode *map = s->maps[m];
         for (int i = 0; i < map->n; i++) {
             const adse__ypair *p = &map->pairs[i];
             const char *key = p->key->text;
-            if (!adse_energy_attr_used(key) || in_fields(key, typed) ||
-                adse__ynode_is_null(p->value))
+            if (!(adse_energy_attr_used(key) ||
+                  (compound && adse__compounds_reads(c->compounds, key))) ||
+                in_fields(key, typed) || adse__ynode_is_null(p->value))
                 continue;
             bool seen = false;
             for (int k = 0; k < est->n && !seen; k++)
@@ -787,6 +792,7 @@ static adse_status parse_arith(const comp_rec *c, adse_arith *a, adse_err *err)
 
 typedef struct walk {
     adse__warnings *warnings;          /* the spec's load warnings */
+    const adse__compounds *compounds;  /* the files' compound classes (NULL: none) */
     attr_src inherited;                /* enclosing nodes' attributes, innermost first */
     char prefix[ARCH_PATH_MAX];        /* enclosing nodes' names as written, each + '.' */
     uint64_t multiplier;               /* product of the enclosing nodes' name ranges */
@@ -970,6 +976,7 @@ static adse_status parse_component(walk *w, const adse__ynode *cn, adse_err *err
     comp_rec c;
     memset(&c, 0, sizeof c);
     c.node = cn;
+    c.compounds = w->compounds;
     uint64_t own;
     adse_status st = parse_range_name(name_n, c.name, &own, "a component", err);
     if (st) return st;
@@ -1251,7 +1258,8 @@ static adse_status build_levels(const walk *w, adse_arch *arch, adse__arch_extra
 }
 
 adse_status adse__arch_from_yaml(const adse__ypair *top, adse_arch *arch, adse__arch_extra *extra,
-                                 adse__arch_paths *paths, adse__warnings *warnings, adse_err *err)
+                                 adse__arch_paths *paths, const adse__compounds *compounds,
+                                 adse__warnings *warnings, adse_err *err)
 {
     memset(arch, 0, sizeof *arch);
     memset(extra, 0, sizeof *extra);
@@ -1261,6 +1269,7 @@ adse_status adse__arch_from_yaml(const adse__ypair *top, adse_arch *arch, adse__
     if (!w) return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
     w->multiplier = 1;
     w->warnings = warnings;
+    w->compounds = compounds;
     char owner_buf[ARCH_MAX_NEST + 2][ADSE_NAME_MAX]; /* the owners of w's attribute maps */
     st = walk_tree(w, top, owner_buf, err);
     if (!st) st = build_levels(w, arch, extra, paths, err);

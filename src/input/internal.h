@@ -29,9 +29,14 @@ typedef struct adse__arch_paths {
     char *arith;                   /* owned (malloc) */
 } adse__arch_paths;
 
+struct adse__compounds;
+
 struct adse_spec_internal {
-    adse__ydoc *doc;         /* the merged document tree; owned */
-    adse__arch_paths paths;  /* valid when the spec has an architecture */
+    adse__ydoc *doc;                   /* the merged document tree; owned */
+    struct adse__compounds *compounds; /* the files' compound classes (compound.h); owned,
+                                          NULL when none; spec->options.estimator.classes
+                                          points into it */
+    adse__arch_paths paths;            /* valid when the spec has an architecture */
     adse__warnings warnings; /* what the converters accepted with a warning (adse__ywarn) */
 };
 
@@ -81,12 +86,14 @@ typedef enum adse__comp_kind {
 adse__comp_kind adse__arch_classify(const char *klass);
 
 /* `architecture:` (classic tree format v0.2-v0.4) -> arch, with fallback (PAT) energies or
- * the user's energy/area attributes, the estimator attributes (adse_est_attrs) and the
+ * the user's energy/area attributes, the estimator attributes (adse_est_attrs; for a class
+ * of compounds, also the attributes its definition may read) and the
  * Accelergy table names (paths, owned by the caller, also on failure). What it accepts with
  * a note (an attribute that differs from a model key only in letter case, aliases given
  * together) goes to warnings. */
 adse_status adse__arch_from_yaml(const adse__ypair *top, adse_arch *arch, adse__arch_extra *extra,
-                                 adse__arch_paths *paths, adse__warnings *warnings, adse_err *err);
+                                 adse__arch_paths *paths, const struct adse__compounds *compounds,
+                                 adse__warnings *warnings, adse_err *err);
 
 /* Binds the `ERT:` value ert (v0.2 map form or v0.3/v0.4 list form) to arch with
  * adse__bind_*_actions (energy/bind.h); USER energies are never replaced; a table named

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "input/compound.h"
 #include "input/internal.h"
 #include "input/v04.h"
 #include "input/jinja.h"
@@ -121,9 +122,37 @@ static bool may_keep_fallback(adse_energy_source energy, adse_energy_source area
 
 /* Every energy and area still at Timeloop's fallback (no ERT/ART entry, no user attribute)
  * goes to the estimator, except for components keep_fallback() leaves to Timeloop's. */
-static adse_status use_estimator(adse_arch *a, const adse_energy_options *opt, adse__warnings *w,
-                                 adse_err *err)
+/* A compound class of the files that adse's estimator also models, used to price a
+ * component: the definition wins (it is what Accelergy would use), said once per class. */
+static void warn_shadowed(const adse__compounds *cc, const char *klass, const char *comp,
+                          const char **said, int *n_said, adse__warnings *w)
 {
+    const adse__ynode *def = adse__compounds_class(cc, klass);
+    if (!def || !adse_energy_class_supported(klass)) return;
+    for (int i = 0; i < *n_said; i++)
+        if (strcmp(said[i], klass) == 0) return;
+    said[(*n_said)++] = klass;
+    adse__ywarn(w, def,
+                "compound class '%s' defined here replaces adse's built-in model of that class: "
+                "'%s' (and every other component of the class) is priced from this definition, "
+                "its subcomponents by the estimator",
+                klass, comp);
+}
+
+static adse_status use_estimator(adse_arch *a, const adse_energy_options *opt,
+                                 const adse__compounds *cc, adse__warnings *w, adse_err *err)
+{
+    const char *said[ADSE_MAX_LEVELS + 1];
+    int n_said = 0;
+    for (int i = a->n_levels - 1; i >= 0 && cc; i--) {
+        const adse_buffer *b = &a->levels[i];
+        if (b->energy_source == ADSE_ENERGY_FALLBACK || b->area_source == ADSE_ENERGY_FALLBACK)
+            warn_shadowed(cc, b->est.klass[0] ? b->est.klass : b->klass, b->name, said, &n_said, w);
+    }
+    if (cc && (a->arith.energy_source == ADSE_ENERGY_FALLBACK ||
+               a->arith.area_source == ADSE_ENERGY_FALLBACK))
+        warn_shadowed(cc, a->arith.est.klass[0] ? a->arith.est.klass : a->arith.klass,
+                      a->arith.name, said, &n_said, w);
     adse_energy_result r;
     adse_err ignored;
     bool any_tech = has_technology(&a->arith.est);
@@ -241,6 +270,13 @@ static adse_status convert(adse_spec *spec, adse_err *err)
     adse__arch_extra *extra = calloc(1, sizeof *extra);
     if (!extra) return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
 
+    /* Accelergy's compound classes, before the architecture: the loader keeps what they read
+     * with each component of such a class, and the estimator asks them first */
+    if ((st = adse__compounds_read(spec->internal->doc, &spec->internal->warnings,
+                                   &spec->internal->compounds, err)))
+        goto out;
+    if (spec->internal->compounds)
+        spec->options.estimator.classes = adse__compounds_hook(spec->internal->compounds);
     const adse__ypair *arch = adse__arch_top_pair(doc);
     const adse__ypair *arch2 = adse__ydoc_top_pair(doc, "architecture");
     if (arch && arch2 && arch2 != arch)
@@ -248,7 +284,7 @@ static adse_status convert(adse_spec *spec, adse_err *err)
                     "'architecture' ignored: 'arch' is given too, and Timeloop reads 'arch'");
     if (arch) {
         if ((st = adse__arch_from_yaml(arch, &spec->arch, extra, &spec->internal->paths,
-                                       &spec->internal->warnings, err)))
+                                       spec->internal->compounds, &spec->internal->warnings, err)))
             goto out;
         spec->has_arch = true;
         for (int i = 0; i < extra->n_unbound_nets; i++)
@@ -284,7 +320,8 @@ static adse_status convert(adse_spec *spec, adse_err *err)
         spec->has_art = spec->has_arch;
     }
     if (spec->has_arch && spec->options.energy == ADSE_ENERGY_MODE_ESTIMATOR &&
-        (st = use_estimator(&spec->arch, &spec->options.estimator, &spec->internal->warnings, err)))
+        (st = use_estimator(&spec->arch, &spec->options.estimator, spec->internal->compounds,
+                            &spec->internal->warnings, err)))
         goto out;
 
     const adse__ypair *map = adse__ydoc_top_pair(doc, "mapping");
@@ -377,7 +414,7 @@ static void warn_replaced(adse_spec *spec)
         const adse__ynode *earlier;
         const adse__ynode *k = adse__ydoc_replaced_at(doc, i, &earlier);
         /* Accelergy's compound-component lists, one per file by convention; adse reads
-         * none of them (docs/model.md section 15), so nothing is lost */
+         * every file's (input/compound.h), so nothing is lost */
         static const char *const unread[] = {"compound_components", "components", NULL};
         if (adse__ykey_in(adse__ynode_text(k), unread)) continue;
         adse_srcpos e = adse__ynode_pos(earlier);
@@ -483,6 +520,7 @@ void adse_spec_free(adse_spec *spec)
 {
     if (!spec) return;
     if (spec->internal) {
+        adse__compounds_free(spec->internal->compounds);
         adse__ydoc_free(spec->internal->doc);
         adse__arch_paths_free(&spec->internal->paths);
         adse__warnings_free(&spec->internal->warnings);

@@ -23,7 +23,8 @@ struct adse__ydoc {
     int n_top, cap_top;
     size_t n_built;               /* nodes made by the builder functions */
     adse_status build_fail;       /* why the last builder call failed */
-    const adse__ynode **replaced; /* malloc'd: pairs (new key, replaced key), merge_top */
+    const adse__ynode **replaced; /* malloc'd: triples (new key, replaced key, replaced value),
+                                     merge_top */
     int n_replaced, cap_replaced;
 };
 
@@ -627,13 +628,14 @@ static adse_status merge_top(pstate *ps)
             }
             j = doc->n_top++;
         } else {
-            if (!grow((void **)&doc->replaced, &doc->cap_replaced, 2 * (doc->n_replaced + 1),
+            if (!grow((void **)&doc->replaced, &doc->cap_replaced, 3 * (doc->n_replaced + 1),
                       sizeof *doc->replaced)) {
                 st = nomem(ps);
                 break;
             }
-            doc->replaced[2 * doc->n_replaced] = root->pairs[i].key;
-            doc->replaced[2 * doc->n_replaced + 1] = doc->top[j].key;
+            doc->replaced[3 * doc->n_replaced] = root->pairs[i].key;
+            doc->replaced[3 * doc->n_replaced + 1] = doc->top[j].key;
+            doc->replaced[3 * doc->n_replaced + 2] = doc->top[j].value;
             doc->n_replaced++;
         }
         doc->top[j] = root->pairs[i];
@@ -839,8 +841,13 @@ int adse__ydoc_replaced_count(const adse__ydoc *doc)
 
 const adse__ynode *adse__ydoc_replaced_at(const adse__ydoc *doc, int i, const adse__ynode **earlier)
 {
-    *earlier = doc->replaced[2 * i + 1];
-    return doc->replaced[2 * i];
+    *earlier = doc->replaced[3 * i + 1];
+    return doc->replaced[3 * i];
+}
+
+const adse__ynode *adse__ydoc_replaced_value(const adse__ydoc *doc, int i)
+{
+    return doc->replaced[3 * i + 2];
 }
 
 adse_status adse__ydoc_add(adse__ydoc *doc, const char *text, size_t len, const char *name,

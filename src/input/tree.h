@@ -97,6 +97,9 @@ adse_status adse__ydoc_add(adse__ydoc *doc, const char *text, size_t len, const 
 int adse__ydoc_replaced_count(const adse__ydoc *doc);
 const adse__ynode *adse__ydoc_replaced_at(const adse__ydoc *doc, int i,
                                           const adse__ynode **earlier);
+/* The value the i-th such key replaced (Accelergy's compound-component lists, one per
+ * file, are all read: input/compound.c). */
+const adse__ynode *adse__ydoc_replaced_value(const adse__ydoc *doc, int i);
 
 /* ---- building nodes (while a spec loads) ---------------------------------------------- */
 

@@ -138,7 +138,11 @@ struct msearch {
 
 static bool lex_less(const mspace *sp, const mvals *a, const mvals *b)
 {
-    return adse__lex_less(sp, a, b);
+    for (int k = 0; k < sp->set.n_metrics; k++) {
+        if (a->v[k] < b->v[k]) return true;
+        if (a->v[k] > b->v[k]) return false;
+    }
+    return false;
 }
 
 /* Re-reads the shared incumbent if it changed since the thread last looked. */
@@ -953,22 +957,6 @@ static void finish(msearch *S, const adse_model *model, double t0, adse_mapper_r
     st->lower_bound = lbv;
     st->threads = S->nthreads;
     st->best_value = S->inc.found ? S->inc.val.v[0] : HUGE_VAL;
-    /* Metric k's bound over the mappings at most the best on metrics 0..k-1: those in
-     * finished items equal the best there (nothing finished is below it), so their metric
-     * k is the best's; an unfinished item holds such a mapping only if its bound is at
-     * most the best's on 0..k-1, and then bounds metric k (bounds hold per metric). */
-    st->n_metrics = sp->set.n_metrics;
-    for (int m = 0; m < sp->set.n_metrics; m++) {
-        double best = S->inc.found ? S->inc.val.v[m] : HUGE_VAL, lb = best;
-        for (uint32_t k = 0; k < S->n_items; k++) {
-            bool in = !S->items[k].done;
-            for (int j = 0; in && j < m; j++)
-                in = S->items[k].lb.v[j] <= (S->inc.found ? S->inc.val.v[j] : HUGE_VAL);
-            if (in && S->items[k].lb.v[m] < lb) lb = S->items[k].lb.v[m];
-        }
-        st->best_values[m] = best;
-        st->lower_bounds[m] = lb;
-    }
     if (!S->inc.found)
         st->gap = 1;
     else if (all_done || st->best_value <= 0)
@@ -1046,28 +1034,6 @@ static void classic_seeds(msearch *S, const adse_constraints *constraints, doubl
     free(r);
 }
 
-/* The rest of a time limit after an unfinished exact search (docs/mapper.md 6.1-6.2): the
- * best found is polished to a local optimum, then the classic dataflows are searched from
- * it, and their best is polished in turn. Each step only offers better incumbents. */
-static void anytime(msearch *S, const adse_constraints *constraints, double end)
-{
-    mthread *th = &S->th[0];
-    uint64_t ev = 0;
-    if (S->inc.found) {
-        adse_mapping m = S->inc.map;
-        mvals v = S->inc.val;
-        if (adse__polish(&S->sp, th->scratch, th->res, &m, &v, end, &ev)) offer_seed(S, &m);
-    }
-    double left = end - adse_clock_s();
-    if (left > 0) classic_seeds(S, constraints, left);
-    if (S->inc.found && adse_clock_s() < end) {
-        adse_mapping m = S->inc.map;
-        mvals v = S->inc.val;
-        if (adse__polish(&S->sp, th->scratch, th->res, &m, &v, end, &ev)) offer_seed(S, &m);
-    }
-    th->evaluated += ev; /* the valid ones are not counted apart */
-}
-
 /* inc0 (or NULL): an incumbent of a larger space to start from, as a seed (after every
  * item): it only prunes, and it is the result when nothing in this space beats it. */
 static adse_status run(const adse_model *model, const adse_constraints *constraints,
@@ -1117,7 +1083,8 @@ static adse_status run(const adse_model *model, const adse_constraints *constrai
         bool all_done = true;
         for (uint32_t k = 0; k < S->n_items; k++)
             all_done = all_done && S->items[k].done;
-        if (with_classic && !all_done) anytime(S, constraints, t0 + limit);
+        double left = t0 + limit - adse_clock_s();
+        if (with_classic && !all_done && left > 0) classic_seeds(S, constraints, left);
         finish(S, model, t0, out);
     }
     for (int k = 0; S->th && k < S->nthreads; k++)

@@ -1,0 +1,296 @@
+/*
+ * Accelergy compound components read from the YAML (input/compound.c, docs/energy.md
+ * section 10): a hand-priced pair of classes (nested class, name ranges, energy and area
+ * scales, action_share/repeat), the 2024 Eyeriss-like reference priced from its own
+ * definitions against the published ERT/ART, a later definition replacing an earlier one
+ * (the exercises' fixed intmac.yaml against the built-in intmac with a real multiplier),
+ * v0.3 argument ranges, lists in several files, re-pricing an edited architecture, and
+ * every error located at the definition's field.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "adse/adse.h"
+
+#define EYERISS24                                                                                  \
+    "timeloop-golden/exercises-refs/"                                                              \
+    "example_designs__example_designs__eyeriss_like__ref_outputs__default_problem"
+
+static const adse_buffer *level(const adse_spec *s, const char *name)
+{
+    for (int i = 0; i < s->arch.n_levels; i++)
+        if (strcmp(s->arch.levels[i].name, name) == 0) return &s->arch.levels[i];
+    fail_msg("no level '%s'", name);
+    return NULL;
+}
+
+static bool has_warning(const adse_spec *s, const char *part)
+{
+    for (int i = 0; i < adse_spec_warning_count(s); i++)
+        if (strstr(adse_spec_warning(s, i)->msg, part)) return true;
+    return false;
+}
+
+/* classes.yaml priced by hand (its comment lists the Library table values at 45 nm):
+ *   reg_array(16, 4): read = 16 x 0.009 + 4 x 0.02947 x 0.5 = 0.20294; leak = 4 x 2.51e-5;
+ *     area = 64 x 5.98 + 4 x 71 = 666.72
+ *   agen = 8-bit adder: add 0.21 x 8/32 = 0.0525, leak 0.0006, area 69.5
+ *   my_storage(16, 8), 2 banks of depth 4: read = 0.20294 + 2 x 0.0525 = 0.30794;
+ *     write = 0.0525; update = 0; leak = 2 x 1.004e-4 + 0.0006 = 0.0008008 -> 0.000801;
+ *     area = 2 banks x area_scale 2 x 666.72 + 69.5 = 2736.38
+ *   my_mac: 16-bit adder 0.105 pJ, 139 um^2 + 8x8 multiplier 12.68/16 = 0.7925 pJ x repeat 2
+ *     x energy_scale 0.5, 6350/16 = 396.875 um^2: compute 0.8975, area 535.875 */
+static void hand_priced(void **state)
+{
+    (void)state;
+    const char *files[] = {testutil_path("compound/arch.yaml"),
+                           testutil_path("compound/classes.yaml")};
+    adse_spec *s = testutil_load_files_ok(files, 2, NULL);
+    const adse_buffer *b = level(s, "buf");
+    assert_int_equal(b->energy_source, ADSE_ENERGY_ESTIMATOR);
+    assert_double_rel(b->e_read, 0.30794, 1e-12, "read");
+    assert_double_rel(b->e_fill, 0.0525, 1e-12, "write");
+    assert_double_rel(b->e_update, 0.0, 0, "update");
+    assert_double_rel(b->e_leak, 0.000801, 1e-12, "leak");
+    assert_double_rel(b->area_um2, (double)(float)2736.38, 1e-12, "area");
+    assert_double_rel(s->arch.arith.e_compute, 0.8975, 1e-12, "compute");
+    assert_double_rel(s->arch.arith.area_um2, 535.875, 1e-12, "mac area");
+    /* the definitions are what priced them: the result names the class's file and line */
+    adse_energy_result r;
+    adse_err e;
+    assert_int_equal(adse_energy_estimate_buffer(b, &s->options.estimator, &r, &e), ADSE_OK);
+    assert_non_null(strstr(r.estimator, "classes.yaml:26"));
+    assert_string_equal(r.actions[0].name, "read"); /* the class's order */
+    /* classes adse does not model itself: no shadowing warning */
+    assert_false(has_warning(s, "replaces adse's built-in"));
+    adse_spec_free(s);
+}
+
+/* Re-pricing an edited architecture (what the hardware search does) uses the definitions:
+ * the same numbers as loading the edited file. depth 16: reg_array(16, 8): read 0.144 +
+ * 8 x 0.014735 = 0.26188, area 2 x 2 x (128 x 5.98 + 8 x 71) + 69.5 = 5403.26. */
+static void reprice(void **state)
+{
+    (void)state;
+    char *arch = testutil_read_file(testutil_path("compound/arch.yaml"));
+    char *classes = testutil_read_file(testutil_path("compound/classes.yaml"));
+    assert_non_null(arch);
+    assert_non_null(classes);
+    const char *texts[] = {arch, classes};
+    adse_spec *s = testutil_load_strings_ok(texts, NULL, 2, NULL);
+    adse_arch a = s->arch;
+    int i = 0; /* buf: levels[0] is the innermost */
+    assert_string_equal(a.levels[i].name, "buf");
+    a.levels[i].depth = 16;
+    adse_err e;
+    assert_int_equal(adse_buffer_derive_geometry(&a.levels[i], &e), ADSE_OK);
+    assert_int_equal(adse_energy_reprice(&a, &s->options.estimator, &e), ADSE_OK);
+    assert_double_rel(a.levels[i].e_read, 0.26188 + 0.105, 1e-12, "read");
+    assert_double_rel(a.levels[i].area_um2, (double)(float)5403.26, 1e-12, "area");
+    char *p = strstr(arch, "depth: 8");
+    assert_non_null(p);
+    p[7] = '9'; /* depth: 9 -> 4 banks? no: 2 banks of depth 4 (9 // 2) */
+    adse_spec *s9 = testutil_load_strings_ok(texts, NULL, 2, NULL);
+    assert_double_rel(s9->arch.levels[i].e_read, 0.30794, 1e-12, "depth 9 // 2 banks = 4");
+    adse_spec_free(s9);
+    adse_spec_free(s);
+    free(arch);
+    free(classes);
+}
+
+/* The 2024 Eyeriss-like reference without its ERT/ART: its own compound classes
+ * (smartbuffer_SRAM, smartbuffer_RF over regfile, intmac) priced from the definitions in
+ * parsed-processed-input.yaml give the published timeloop-mapper.ERT.yaml / ART.yaml
+ * values (printed to 6 decimals; areas as Timeloop reads them, float). */
+static void eyeriss_published(void **state)
+{
+    (void)state;
+    const char *files[] = {testutil_path(EYERISS24 "/parsed-processed-input.yaml")};
+    adse_spec *s = testutil_load_files_ok(files, 1, NULL);
+    static const struct {
+        const char *name;
+        double read, write, leak, area;
+    } want[] = {{"shared_glb", 18.183829, 14.137929, 0.005652, 217363.36892},
+                {"ifmap_spad", 0.202442, 0.176713, 0.000101, 70.091961},
+                {"weights_spad", 1.976602, 1.881657, 0.001592, 5816.44278},
+                {"psum_spad", 0.2513, 0.2191, 0.000134, 123.627348}};
+    for (size_t k = 0; k < sizeof want / sizeof want[0]; k++) {
+        const adse_buffer *b = level(s, want[k].name);
+        adse_energy_result r;
+        adse_err e;
+        assert_int_equal(adse_energy_estimate_buffer(b, &s->options.estimator, &r, &e), ADSE_OK);
+        assert_non_null(strstr(r.estimator, "compound class"));
+        assert_double_rel(b->e_read, want[k].read, 1e-12, want[k].name);
+        assert_double_rel(b->e_fill, want[k].write, 1e-12, want[k].name);
+        assert_double_rel(b->e_update, want[k].write, 1e-12, want[k].name);
+        assert_double_rel(b->e_leak, want[k].leak, 1e-12, want[k].name);
+        assert_double_rel(b->area_um2, (double)(float)want[k].area, 1e-12, want[k].name);
+    }
+    assert_double_rel(s->arch.arith.e_compute, 0.207692, 1e-12, "mac compute");
+    assert_double_rel(s->arch.arith.area_um2, (double)(float)191.82, 1e-12, "mac area");
+    assert_true(has_warning(s, "compound class 'smartbuffer_RF' defined here replaces adse's "
+                               "built-in model of that class"));
+    adse_spec_free(s);
+}
+
+/* A later definition replaces an earlier one (warning), even from another file whose
+ * `compound_components` key replaced the first file's at the top level: the exercises'
+ * intmac.yaml as fixed in f445e7d (a real aladdin_multiplier) gives the built-in intmac with
+ * ADSE_ENERGY_OPT_REAL_MULTIPLIER, a separate code path (its own formula, docs/energy.md
+ * section 2.6). */
+static void later_definition_wins(void **state)
+{
+    (void)state;
+    const char *files[] = {testutil_path(EYERISS24 "/parsed-processed-input.yaml"),
+                           testutil_path("compound/intmac_f445e7d.yaml")};
+    adse_spec *s = testutil_load_files_ok(files, 2, NULL);
+    assert_true(has_warning(s, "compound class 'intmac' defined again"));
+    adse_arith builtin = s->arch.arith;
+    adse_energy_options o;
+    adse_energy_options_init(&o);
+    o.flags = ADSE_ENERGY_OPT_REAL_MULTIPLIER; /* classes NULL: the built-in intmac */
+    adse_energy_result r;
+    adse_err e;
+    assert_int_equal(adse_energy_estimate_arith(&builtin, &o, &r, &e), ADSE_OK);
+    assert_string_equal(r.klass, "intmac");
+    assert_double_rel(s->arch.arith.e_compute, r.actions[0].energy_pj, 1e-12, "compute");
+    assert_double_rel(s->arch.arith.area_um2, (double)(float)r.area_um2, 1e-12, "area");
+    assert_true(s->arch.arith.e_compute > 0.5); /* not the 2024 adder-as-multiplier 0.207692 */
+    /* the smartbuffers still come from the first file's definitions */
+    assert_double_rel(level(s, "ifmap_spad")->e_read, 0.202442, 1e-12, "ifmap read");
+    adse_spec_free(s);
+}
+
+static const char *const small_arch =
+    "architecture:\n"
+    "  version: 0.4\n"
+    "  subtree:\n"
+    "  - name: sys\n"
+    "    attributes: {technology: 45nm}\n"
+    "    local:\n"
+    "    - {name: DRAM, class: DRAM, attributes: {width: 64, datawidth: 16}}\n"
+    "    - {name: buf, class: my_storage, attributes: {width: 16, depth: 8, datawidth: 16}}\n"
+    "    - {name: mac, class: intmac, attributes: {datawidth: 16}}\n";
+
+/* v0.3 (2020) definitions in two files: both lists are read, and a top-level action with
+ * argument ranges costs the largest of its combinations (the ERT entry Timeloop binds):
+ * write = max over n of n x 0.21 x 16/32 = 2 x 0.105 (n in 0..2), read = 3 x 0.105 + 0.105. */
+static void v03_ranges_and_files(void **state)
+{
+    (void)state;
+    const char *a = "compound_components:\n"
+                    "  version: 0.3\n"
+                    "  classes:\n"
+                    "  - name: my_storage\n"
+                    "    attributes: {technology: 45nm, n: 2}\n"
+                    "    subcomponents:\n"
+                    "    - {name: part, class: my_part}\n"
+                    "    actions:\n"
+                    "    - name: write\n"
+                    "      arguments: {k: 0..n}\n"
+                    "      subcomponents:\n"
+                    "      - {name: part, actions: [{name: go, action_share: k}]}\n"
+                    "    - name: read\n"
+                    "      subcomponents:\n"
+                    "      - {name: part, actions: [{name: go, repeat: n + 1}, {name: go}]}\n";
+    const char *b = "compound_components:\n"
+                    "  version: 0.3\n"
+                    "  classes:\n"
+                    "  - name: my_part\n"
+                    "    attributes: {technology: 45nm}\n"
+                    "    subcomponents:\n"
+                    "    - {name: add, class: aladdin_adder, attributes: {width: 16}}\n"
+                    "    actions:\n"
+                    "    - {name: go, subcomponents: [{name: add, actions: [{name: add}]}]}\n";
+    const char *texts[] = {small_arch, a, b};
+    const char *names[] = {"arch.yaml", "a.yaml", "b.yaml"};
+    adse_spec *s = testutil_load_strings_ok(texts, names, 3, NULL);
+    const adse_buffer *buf = level(s, "buf");
+    assert_double_rel(buf->e_fill, 0.21, 1e-12, "write: k = 2");
+    assert_double_rel(buf->e_read, 0.42, 1e-12, "read");
+    /* no update action: Timeloop binds the write, as for an ERT that lacks it */
+    assert_double_rel(buf->e_update, 0.21, 1e-12, "update");
+    adse_spec_free(s);
+}
+
+/* Each error names the file, line and column of the field, and what is wrong. */
+static void errors(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *classes;
+        const char *want;
+    } cases[] = {
+        {"compound_components:\n  version: 0.4\n  classes:\n  - name: my_storage\n"
+         "    subcomponents:\n    - {name: s, class: SRAMX}\n"
+         "    actions:\n    - {name: read, subcomponents: [{name: s, actions: [{name: read}]}]}\n",
+         "c.yaml:6:24: unknown class 'SRAMX' of subcomponent 's' of compound class 'my_storage' "
+         "(neither a compound class of the files nor a class of adse's estimator) (pricing "
+         "'buf' at arch.yaml:8)"},
+        {"compound_components:\n  version: 0.4\n  classes:\n  - name: my_storage\n"
+         "    subcomponents:\n    - {name: s, class: aladdin_adder}\n"
+         "    actions:\n    - name: read\n      subcomponents:\n"
+         "      - name: s\n        actions: [{name: idle}]\n",
+         "c.yaml:11:26: unknown action 'idle' of subcomponent 's' (class 'aladdin_adder'; adse's "
+         "estimator gives it: add, read, write, update, leak)"},
+        {"compound_components:\n  version: 0.4\n  classes:\n  - name: my_storage\n"
+         "    attributes: {technology: must_specify, fifo_depth: \"must_specify\"}\n"
+         "    subcomponents: []\n    actions: []\n",
+         "arch.yaml:8:7: my_storage 'buf': missing attribute 'fifo_depth' (compound class "
+         "'my_storage' requires it, c.yaml:5)"},
+        {"compound_components:\n  version: 0.4\n  classes:\n  - name: my_storage\n"
+         "    subcomponents:\n    - {name: x, class: a}\n    actions: []\n"
+         "  - name: a\n    subcomponents:\n    - {name: y, class: my_storage}\n"
+         "    actions: []\n",
+         "c.yaml:10:24: compound classes defined in a cycle: my_storage -> a -> my_storage"},
+        {"compound_components:\n  version: 0.5\n  classes: []\n",
+         "c.yaml:2:12: 'version' of 'compound_components' must be 0.3 or 0.4 (the versions adse "
+         "reads), not '0.5'"},
+        {"compound_components:\n  version: 0.4\n  classes:\n  - name: my_storage\n"
+         "    subcomponents: []\n    actions:\n    - name: read\n      subcomponents:\n"
+         "      - name: nothing\n        actions: [{name: read}]\n",
+         "c.yaml:9:15: action 'read' of compound class 'my_storage' names subcomponent 'nothing', "
+         "which the class does not have"},
+        {"compound_components:\n  version: 0.4\n  classes:\n  - name: my_storage\n"
+         "    subcomponents:\n    - {name: 'r[1..width*nope]', class: aladdin_register}\n"
+         "    actions: []\n",
+         "c.yaml:6:26: cannot evaluate the range end in 'r[1..width*nope]' 'width*nope': name "
+         "'nope' "
+         "is not defined (quote it to give a string)"},
+        {"compound_components:\n  version: 0.4\n  classes:\n  - name: my_storage\n"
+         "    subcomponents: []\n    actions:\n    - {name: read, subcomponents: []}\n"
+         "    - {name: frob, subcomponents: []}\n",
+         NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *texts[] = {small_arch, cases[i].classes};
+        const char *names[] = {"arch.yaml", "c.yaml"};
+        adse_spec *s = NULL;
+        adse_err e;
+        adse_status st = adse_spec_load_strings(texts, names, 2, &s, &e);
+        if (!cases[i].want) { /* actions Timeloop does not bind are fine */
+            assert_int_equal(st, ADSE_OK);
+            adse_spec_free(s);
+            continue;
+        }
+        char msg[1200];
+        if (st != ADSE_E_SPEC) fail_msg("case %zu: status %d", i, (int)st);
+        const char *got = adse_err_format(&e, msg, sizeof msg);
+        if (!strstr(got, cases[i].want))
+            fail_msg("case %zu:\n got  %s\n want %s", i, got, cases[i].want);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(hand_priced),          cmocka_unit_test(reprice),
+        cmocka_unit_test(eyeriss_published),    cmocka_unit_test(later_definition_wins),
+        cmocka_unit_test(v03_ranges_and_files), cmocka_unit_test(errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
