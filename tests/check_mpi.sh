@@ -3,7 +3,8 @@
 # than cores) write byte for byte what one process writes (on a small search, a small
 # NSGA-II search, one over a network, the seed example, and `adse map` on ResNet-50); a run stopped under MPI resumes
 # with another rank count to the same history; a rank that cannot read the spec ends the
-# job with its reason instead of hanging. Only the run time (and the thread count the
+# job with its reason instead of hanging; a worker rank killed mid-search ends the job, which
+# resumes as one process to the same outputs. Only the run time (and the thread count the
 # report states) may differ. MODE small: the two small searches (sanitizer builds, where the
 # others take half a minute each); full: all.
 # Usage: check_mpi.sh ADSE MPIEXEC SOURCE_DIR MODE
@@ -102,4 +103,41 @@ set -e
 [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] || fail "a rank without its spec: exit status $rc"
 grep -q "rank 1: $tmp/missing.yaml: cannot open" "$tmp/err" ||
     fail "a rank without its spec: no reason printed: $(cat "$tmp/err")"
+# 5. in full mode, a worker rank killed (SIGKILL) in the middle of the seed example's search:
+#    mpirun ends the job with an error instead of hanging, and `adse search --resume` as one
+#    process continues from the last checkpoint to the uninterrupted run's outputs
+if [ "$mode" = full ]; then
+    out=$tmp/killed
+    (
+        rc=0
+        mpi 3 search --threads 1 -o "$out" "$src/examples/seed-eyeriss-vgg16/search.yaml" \
+            >/dev/null 2>"$tmp/killed.err" || rc=$?
+        echo $rc >"$tmp/killed.rc"
+    ) &
+    generation() { sed -n 's/^state \([0-9]*\) .*/\1/p' "$out/checkpoint.txt" 2>/dev/null || true; }
+    victim=
+    i=0
+    while [ -z "$victim" ] && [ $i -lt 600 ]; do # up to 60 s for generation 3's checkpoint
+        g=$(generation)
+        if [ -n "$g" ] && [ "$g" -ge 3 ]; then
+            for p in $(pgrep -f "$adse search --threads 1 -o $out" || true); do
+                tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qx 'OMPI_COMM_WORLD_RANK=2' &&
+                    victim=$p
+            done
+        fi
+        i=$((i + 1))
+        sleep 0.1
+    done
+    [ -n "$victim" ] || fail "killed rank: no checkpoint of generation 3 or no rank 2 to kill"
+    kill -9 "$victim"
+    wait
+    rc=$(cat "$tmp/killed.rc")
+    [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] || fail "killed rank: exit status $rc"
+    [ "$(generation)" -lt 40 ] || fail "killed rank: the search had ended before the kill"
+    [ ! -e "$out/history.csv" ] || fail "killed rank: history.csv written"
+    "$adse" search --threads 2 --resume "$out" "$src/examples/seed-eyeriss-vgg16/search.yaml" >/dev/null
+    mkdir "$tmp/killed-out"
+    mv "$out/checkpoint.txt" "$tmp/killed-out/"
+    same "$tmp/search" "$out"
+fi
 echo "mpi ok"
