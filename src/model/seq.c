@@ -70,31 +70,18 @@ static inline int32_t step(const seq_ctx *cx, int32_t sid, int c, int *kind)
     if (in->no_reuse) {
         kd = SEQ_BLOW;
         nrho = rho;
-    } else if (!in->legacy) {
-        if (cx->tzero[c]) {
-            kd = SEQ_SUB;
-            nrho = rho;
-        } else if (rho < 0) {
-            kd = SEQ_SUB;
-            nrho = cx->cls[c];
-        } else if (rho == cx->cls[c]) {
-            kd = SEQ_SUB;
-            nrho = rho;
-        } else {
-            kd = SEQ_BLOW;
-            nrho = -1;
-        }
+    } else if (!in->legacy && cx->tzero[c]) { /* the legacy rule has no such case */
+        kd = SEQ_SUB;
+        nrho = rho;
+    } else if (rho < 0) {
+        kd = SEQ_SUB;
+        nrho = cx->cls[c];
+    } else if (rho == cx->cls[c]) {
+        kd = SEQ_SUB;
+        nrho = rho;
     } else {
-        if (rho < 0) {
-            kd = SEQ_SUB;
-            nrho = cx->cls[c];
-        } else if (rho == cx->cls[c]) {
-            kd = SEQ_SUB;
-            nrho = rho;
-        } else {
-            kd = SEQ_BLOW;
-            nrho = -1;
-        }
+        kd = SEQ_BLOW;
+        nrho = -1;
     }
     *kind = kd;
     return (nrho + 1) * cx->S + SEQ_SIGMA(c, kd);
