@@ -47,6 +47,9 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
 
 /* mkdir -p: creates path and its missing parents; 0 on success, -1 with errno set. */
 int cli_make_dirs(const char *path);
+/* cli_make_dirs for an output folder, printing "PATH: cannot create directory: REASON"
+ * when it fails. */
+int cli_make_output_dir(const char *path);
 
 /* The help lines of -D / --define, shared by the commands that read input files. */
 #define CLI_DEFINE_HELP                                                                            \

@@ -90,10 +90,7 @@ int cmd_convert(int argc, char **argv)
     adse_spec *spec = cli_eval_load(&args);
     if (!spec) goto done;
     if (out_dir) {
-        if (cli_make_dirs(out_dir) != 0) {
-            cli_error("%s: cannot create directory: %s", out_dir, strerror(errno));
-            goto done;
-        }
+        if (cli_make_output_dir(out_dir) != 0) goto done;
         if (write_part(out_dir, ALL_NAME, spec, NULL) ||
             write_part(out_dir, "arch.yaml", spec, arch_keys) ||
             write_part(out_dir, "constraints.yaml", spec, cons_keys) ||

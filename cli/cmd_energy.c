@@ -87,10 +87,7 @@ int cmd_energy(int argc, char **argv)
         goto done;
     }
     if (out_dir) {
-        if (cli_make_dirs(out_dir) != 0) {
-            cli_error("%s: cannot create directory: %s", out_dir, strerror(errno));
-            goto done;
-        }
+        if (cli_make_output_dir(out_dir) != 0) goto done;
         if (write_table_file(out_dir, ERT_NAME, ADSE_ENERGY_REPORT_ERT, spec) ||
             write_table_file(out_dir, ART_NAME, ADSE_ENERGY_REPORT_ART, spec))
             goto done;

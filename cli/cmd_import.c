@@ -40,10 +40,7 @@ void cmd_import_usage(FILE *f)
 
 static int write_outputs(const char *dir, const char *model, const adse_network *net)
 {
-    if (cli_make_dirs(dir) != 0) {
-        cli_error("%s: cannot create directory: %s", dir, strerror(errno));
-        return -1;
-    }
+    if (cli_make_output_dir(dir) != 0) return -1;
     int rc = 0;
     char **names = calloc((size_t)net->n_layers + 1, sizeof *names);
     if (!names) {

@@ -199,10 +199,7 @@ int cmd_map(int argc, char **argv)
     }
 
     if (args.out_dir) {
-        if (cli_make_dirs(args.out_dir) != 0) {
-            cli_error("%s: cannot create directory: %s", args.out_dir, strerror(errno));
-            goto done;
-        }
+        if (cli_make_output_dir(args.out_dir) != 0) goto done;
         char *path;
         FILE *f;
         if (!(f = cli_open_output(args.out_dir, MAP_YAML_NAME, &path)) ||

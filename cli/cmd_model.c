@@ -104,10 +104,7 @@ int cmd_model(int argc, char **argv)
     }
 
     if (args.out_dir) {
-        if (cli_make_dirs(args.out_dir) != 0) {
-            cli_error("%s: cannot create directory: %s", args.out_dir, strerror(errno));
-            goto done;
-        }
+        if (cli_make_output_dir(args.out_dir) != 0) goto done;
         if (write_file(args.out_dir, STATS_NAME, adse_report_stats_txt, model, &spec->mapping,
                        res) ||
             write_file(args.out_dir, MAP_NAME, adse_report_map_txt, model, &spec->mapping, res))

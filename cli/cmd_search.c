@@ -205,10 +205,7 @@ static int write_best(const char *out_dir, adse_search *s)
     adse_err err;
     adse_err_clear(&err);
     char msg[ADSE_ERR_FILE_MAX + ADSE_ERR_MSG_MAX + 64];
-    if (cli_make_dirs(dir) != 0) {
-        cli_error("%s: cannot create directory: %s", dir, strerror(errno));
-        goto out;
-    }
+    if (cli_make_output_dir(dir) != 0) goto out;
     if (adse_search_design_detail(s, best, &det, &err) != ADSE_OK) {
         cli_error("best design: %s", adse_err_format(&err, msg, sizeof msg));
         goto out;
@@ -581,10 +578,7 @@ int cmd_search(int argc, char **argv)
     }
     if (!s) goto done;
     if (a.resume && resume_from(s, a.resume)) goto done;
-    if (a.out_dir && cli_make_dirs(a.out_dir) != 0) {
-        cli_error("%s: cannot create directory: %s", a.out_dir, strerror(errno));
-        goto done;
-    }
+    if (a.out_dir && cli_make_output_dir(a.out_dir) != 0) goto done;
     /* a checkpoint before the first generation, so that even a run killed during it can
      * be resumed */
     if (a.out_dir && !a.resume && write_out(a.out_dir, CKPT_NAME, w_checkpoint, s, NULL)) goto done;

@@ -115,6 +115,13 @@ int cli_make_dirs(const char *path)
     return 0;
 }
 
+int cli_make_output_dir(const char *path)
+{
+    if (cli_make_dirs(path) == 0) return 0;
+    cli_error("%s: cannot create directory: %s", path, strerror(errno));
+    return -1;
+}
+
 void cli_main_usage(FILE *f)
 {
     fprintf(f, "usage: adse [--version] [--help] <command> [<args>]\n\n");

@@ -35,10 +35,7 @@ static int write_layer(const char *dir, int i, const adse_network_layer *l, cons
         goto out;
     }
     snprintf(path, len, "%s/%s", dir, sub);
-    if (cli_make_dirs(path) != 0) {
-        cli_error("%s: cannot create directory: %s", path, strerror(errno));
-        goto out;
-    }
+    if (cli_make_output_dir(path) != 0) goto out;
     FILE *f;
     if (!(f = cli_open_output(path, "adse-map.map.yaml", &file)) ||
         cli_close_output(f, file, adse_report_map_yaml(f, m, &res->best)))
