@@ -35,6 +35,8 @@ const cli_command *cli_find(const char *name);
 
 /* Prints "adse: <message>" to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* cli_error of a library error record: "FILE:LINE:COLUMN: MESSAGE" as adse_err_format. */
+void cli_error_of(const adse_err *err);
 
 /* Prints each of spec's load warnings as "adse: warning: file:line:col: message". */
 void cli_print_warnings(const adse_spec *spec);

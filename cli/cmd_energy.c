@@ -55,9 +55,8 @@ static int write_table_file(const char *dir, const char *name, adse_energy_repor
     adse_err_clear(&err);
     adse_status st = adse_report_energy(f, fmt, spec, NULL, &err);
     if (st == ADSE_E_SPEC) { /* a table the spec cannot give: the spec's error, not an I/O one */
-        char msg[ADSE_ERR_FILE_MAX + ADSE_ERR_MSG_MAX + 64];
         fclose(f);
-        cli_error("%s", adse_err_format(&err, msg, sizeof msg));
+        cli_error_of(&err);
         unlink(path);
         free(path);
         return -1;
@@ -79,7 +78,6 @@ int cmd_energy(int argc, char **argv)
     bool json = args.json;
     const char *out_dir = args.out_dir;
     adse_err err;
-    char msg[ADSE_ERR_FILE_MAX + ADSE_ERR_MSG_MAX + 64];
     adse_spec *spec = cli_eval_load(&args);
     if (!spec) goto done;
     if (!spec->has_arch) {
@@ -97,7 +95,7 @@ int cmd_energy(int argc, char **argv)
         stdout, json ? ADSE_ENERGY_REPORT_JSON : ADSE_ENERGY_REPORT_TABLE, spec, NULL, &err);
     if (st != ADSE_OK) {
         if (st == ADSE_E_SPEC)
-            cli_error("%s", adse_err_format(&err, msg, sizeof msg));
+            cli_error_of(&err);
         else
             cli_error("cannot write to stdout");
         goto done;

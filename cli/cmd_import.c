@@ -97,9 +97,8 @@ int cmd_import(int argc, char **argv)
     adse_network *net = NULL;
     adse_err err;
     adse_err_clear(&err);
-    char msg[ADSE_ERR_FILE_MAX + ADSE_ERR_MSG_MAX + 64];
     if (adse_network_load_onnx(model, NULL, &net, &err) != ADSE_OK) {
-        cli_error("%s", adse_err_format(&err, msg, sizeof msg));
+        cli_error_of(&err);
         return CLI_EXIT_FAIL;
     }
     int rc = CLI_EXIT_FAIL;

@@ -170,7 +170,6 @@ int cmd_map(int argc, char **argv)
     adse_mapper_result *res = NULL;
     adse_err err;
     adse_err_clear(&err);
-    char msg[ADSE_ERR_FILE_MAX + ADSE_ERR_MSG_MAX + 64];
 
     if (!(spec = cli_eval_load(&args)) || !cli_eval_require(spec, false)) goto done;
     if (!(model = cli_eval_model(&args, spec))) goto done;
@@ -186,7 +185,7 @@ int cmd_map(int argc, char **argv)
     adse_err_clear(&err);
     if (adse_mapper_run(model, spec->has_constraints ? &spec->constraints : NULL, &settings, res,
                         &err) != ADSE_OK) {
-        cli_error("%s", adse_err_format(&err, msg, sizeof msg));
+        cli_error_of(&err);
         goto done;
     }
     if (!res->found) {

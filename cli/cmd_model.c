@@ -81,7 +81,6 @@ int cmd_model(int argc, char **argv)
     adse_result *res = NULL;
     adse_err err;
     adse_err_clear(&err);
-    char msg[ADSE_ERR_FILE_MAX + ADSE_ERR_MSG_MAX + 64];
 
     args.spec.mapper_unused = true; /* a processed file's mapper options do not concern us */
     if (!(spec = cli_eval_load(&args)) || !cli_eval_require(spec, true)) goto done;
@@ -99,7 +98,7 @@ int cmd_model(int argc, char **argv)
         const char *why = err.msg[0] ? err.msg : res->reason[0] ? res->reason : "unknown reason";
         snprintf(shown.msg, sizeof shown.msg, "invalid mapping: %.*s",
                  (int)(sizeof shown.msg - sizeof "invalid mapping: "), why);
-        cli_error("%s", adse_err_format(&shown, msg, sizeof msg));
+        cli_error_of(&shown);
         goto done;
     }
 

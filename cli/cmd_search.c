@@ -472,12 +472,11 @@ static int run_generations(adse_search *s, const search_args *a, const progress_
 {
     adse_err err;
     adse_err_clear(&err);
-    char msg[ADSE_ERR_FILE_MAX + ADSE_ERR_MSG_MAX + 64];
     *stopped = false;
     while (!adse_search_finished(s)) {
         if (adse_search_step(s, &err) != ADSE_OK) {
             if (ps->shown) fputc('\n', stderr);
-            cli_error("%s", adse_err_format(&err, msg, sizeof msg));
+            cli_error_of(&err);
             return -1;
         }
         if (a->out_dir && write_out(a->out_dir, CKPT_NAME, w_checkpoint, s, NULL)) return -1;

@@ -148,8 +148,7 @@ adse_spec *cli_eval_load(const cli_eval_args *a)
     adse_err err;
     adse_err_clear(&err);
     if (adse_spec_load_opts(a->files, a->n_files, &a->spec, &spec, &err) != ADSE_OK) {
-        char msg[ADSE_ERR_FILE_MAX + ADSE_ERR_MSG_MAX + 64];
-        cli_error("%s", adse_err_format(&err, msg, sizeof msg));
+        cli_error_of(&err);
         return NULL;
     }
     cli_print_warnings(spec);
@@ -216,8 +215,7 @@ adse_model *cli_eval_model(const cli_eval_args *a, const adse_spec *spec)
     adse_err err;
     adse_err_clear(&err);
     if (adse_model_create(&spec->arch, &spec->problem, &a->model, &model, &err) != ADSE_OK) {
-        char msg[ADSE_ERR_FILE_MAX + ADSE_ERR_MSG_MAX + 64];
-        cli_error("%s", adse_err_format(&err, msg, sizeof msg));
+        cli_error_of(&err);
         return NULL;
     }
     return model;

@@ -84,6 +84,12 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     return CLI_EXIT_USAGE;
 }
 
+void cli_error_of(const adse_err *err)
+{
+    char msg[ADSE_ERR_FILE_MAX + ADSE_ERR_MSG_MAX + 64];
+    cli_error("%s", adse_err_format(err, msg, sizeof msg));
+}
+
 int cli_make_dirs(const char *path)
 {
     size_t n = strlen(path);
