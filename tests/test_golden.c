@@ -289,14 +289,7 @@ static char *render(adse_status (*w)(FILE *, const adse_model *, const adse_mapp
     assert_non_null(f);
     adse_status st = w(f, model, mapping, r);
     assert_int_equal(st, ADSE_OK);
-    long n = ftell(f);
-    rewind(f);
-    char *s = malloc((size_t)n + 1);
-    assert_non_null(s);
-    size_t got = fread(s, 1, (size_t)n, f);
-    s[got] = 0;
-    fclose(f);
-    return s;
+    return testutil_stream_text(f);
 }
 
 /* ---------------------------------------------------------------------------------------- */

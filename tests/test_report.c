@@ -31,14 +31,7 @@ static char *render(writer w, const adse_arch *a, const adse_problem *p, const a
     FILE *f = tmpfile();
     assert_non_null(f);
     *st = w(f, a, p, m, r);
-    long n = ftell(f);
-    rewind(f);
-    char *s = malloc((size_t)n + 1);
-    assert_non_null(s);
-    size_t got = fread(s, 1, (size_t)n, f);
-    s[got] = 0;
-    fclose(f);
-    return s;
+    return testutil_stream_text(f);
 }
 
 static char *read_data(const char *rel)

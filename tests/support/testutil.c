@@ -45,6 +45,19 @@ char *testutil_read_file(const char *path)
     return s;
 }
 
+char *testutil_stream_text(FILE *f)
+{
+    long n = ftell(f);
+    assert_true(n >= 0);
+    rewind(f);
+    char *s = malloc((size_t)n + 1);
+    assert_non_null(s);
+    size_t got = fread(s, 1, (size_t)n, f);
+    s[got] = 0;
+    fclose(f);
+    return s;
+}
+
 testutil_run testutil_cli(const char *tmp_dir, const char *fmt, ...)
 {
     char args[8192];

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <cmocka.h>
 
 /* cmocka's float assert is single precision: these compare doubles. */
@@ -23,6 +24,10 @@ const char *testutil_path(const char *rel);
 
 /* Reads a whole file; returns malloc'd NUL-terminated text or NULL. */
 char *testutil_read_file(const char *path);
+
+/* What was written to the file f (a tmpfile()), as malloc'd NUL-terminated text; closes f.
+ * Fails the test when it cannot be read. */
+char *testutil_stream_text(FILE *f);
 
 struct adse_spec;
 struct adse_spec_options;
