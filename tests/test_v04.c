@@ -287,6 +287,14 @@ static void errors(void **state)
                  "  - !Container {name: c, spatial: {meshX: 4}, constraints: {spatial: "
                  "{maximize_dims: [[C, Q]]}}}\n",
                  "arch.yaml", 4, 91, "cannot maximize 'Q': not a dimension of the problem");
+    /* C = 8 over 3 PEs: timeloopfe's imperfect split 3 (utilization 8/3) beats 2 */
+    expect_error("architecture:\n  nodes:\n  - !Component {name: d, class: DRAM}\n"
+                 "  - !Container {name: c, spatial: {meshX: 3}, constraints: {spatial: "
+                 "{maximize_dims: [[C]]}}}\n",
+                 "arch.yaml", 4, 87,
+                 "'maximize_dims' gives C=3, as timeloopfe allocates it (an imperfect factor), "
+                 "which does not divide the bound 8 of 'C': adse maps perfect factorizations "
+                 "only; write the factors");
 }
 
 /* timeloopfe's maximize_dims: the expected factors are what its greedy_allocate

@@ -638,6 +638,14 @@ static adse_status maximize_one(adse__v04_iter *it, uint64_t start_capacity,
         }
         for (int q = 0; q < n_order; q++) {
             int k = order[q], d = dims[k];
+            if (prob->bound[d] && prob->bound[d] % maxv[k])
+                return adse__yerr(
+                    err, ADSE_E_SPEC, g,
+                    "'maximize_dims' gives %s=%llu, as timeloopfe allocates it (an "
+                    "imperfect factor), which does not divide the bound %llu of '%s': "
+                    "adse maps perfect factorizations only; write the factors",
+                    prob->dims[d], (unsigned long long)maxv[k], (unsigned long long)prob->bound[d],
+                    prob->dims[d]);
             adse_status st = add_factor(it, prob->dims[d], strlen(prob->dims[d]), ADSE__FACTOR_EQ,
                                         maxv[k], g, err);
             if (st) return st;
