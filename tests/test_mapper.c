@@ -1197,7 +1197,7 @@ static void test_threads_identical(void **state)
     (void)state;
     adse_spec *spec = golden_arch("case12_archB");
     adse_problem p;
-    conv1d(&p, 4, 2, 3, 4, 1);
+    conv1d(&p, 8, 4, 3, 16, 1); /* items deep enough to be split (0.1 s a run) */
     adse_model *m = make_model(&spec->arch, &p, ADSE_TRANSLATION_NEW, false);
     adse_constraints c;
     adse_constraints_init(&c, spec->arch.n_levels, p.n_dims, p.n_ds);
@@ -1206,21 +1206,32 @@ static void test_threads_identical(void **state)
         c.keep_value[d] = 3u;
     }
     /* Threads share the incumbent as soon as it is found, so how much each prunes (and
-     * stats.evaluated) depends on timing; the result must not. Repeated runs vary it. */
-    enum { RUNS = 8 };
+     * stats.evaluated) depends on timing; the result must not. Repeated runs vary it. The
+     * second half asks running items for pieces at every chance (work stealing: pieces
+     * split off with positions inside their item's interval). */
+    enum { RUNS = 16 };
     adse_mapper_result *r[RUNS];
+    uint64_t pieces = 0;
     for (int k = 0; k < RUNS; k++) {
         r[k] = malloc(sizeof *r[k]);
         assert_non_null(r[k]);
         adse_mapper_settings s;
         adse_mapper_settings_init(&s);
         s.threads = k % 4 + 1;
+        adse__split_after_s = k < RUNS / 2 ? 0.001 : 0;
         adse_err err;
         assert_int_equal(adse_mapper_run(m, &c, &s, r[k], &err), ADSE_OK);
         assert_true(r[k]->found);
         assert_true(r[k]->stats.optimal);
         assert_int_equal(r[k]->stats.threads, k % 4 + 1);
+        if (s.threads == 1) assert_int_equal(r[k]->stats.pieces, 0);
+        if (k >= RUNS / 2) pieces += r[k]->stats.pieces;
+        print_message("threads %d: %llu evaluated, %u pieces, %.3f s\n", s.threads,
+                      (unsigned long long)r[k]->stats.evaluated, r[k]->stats.pieces,
+                      r[k]->stats.seconds);
     }
+    adse__split_after_s = 0.001;
+    assert_true(pieces > 0);
     for (int k = 1; k < RUNS; k++) {
         assert_memory_equal(&r[k]->best, &r[0]->best, sizeof r[0]->best);
         assert_true(r[k]->result.energy_pj == r[0]->result.energy_pj);

@@ -65,6 +65,8 @@ typedef struct adse_mapper_stats {
     double gap;           /* relative gap (best_value - lower_bound) / best_value: 0 when
                              optimal, 1 when nothing was found */
     int threads;          /* threads used */
+    uint32_t pieces;      /* work items split off running ones for idle threads (work
+                             stealing, docs/mapper.md section 6; 0 with one thread) */
 } adse_mapper_stats;
 
 typedef struct adse_mapper_result {

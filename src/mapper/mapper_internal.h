@@ -17,7 +17,7 @@
  * the keep/bypass choices, then the effective orders and cuts, and evaluates each mapping
  * with the model. Lower bounds (bound.c) prune partial factorizations and (factorization,
  * keep) pairs. All of this is deterministic: the enumeration order defines the index that
- * breaks ties, and work is split into items processed in rounds with a frozen incumbent.
+ * breaks ties; work is split into items whose positions follow that order (search.c).
  */
 #ifndef ADSE_MAPPER_INTERNAL_H
 #define ADSE_MAPPER_INTERNAL_H
@@ -99,6 +99,11 @@ typedef struct mspace {
 
     double size; /* mapspace size (Timeloop's count) */
 } mspace;
+
+/* search.c: a thread that would start an item whose bound is above that of a running item
+ * asks the latter for a piece once it has run this long (seconds; default 0.001; tests set
+ * 0 to split at every chance). Set before adse_mapper_run, never during. */
+extern double adse__split_after_s;
 
 /* space.c */
 adse_status adse__space_init(mspace *sp, const adse_model *model, const adse_constraints *c,

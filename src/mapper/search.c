@@ -9,10 +9,13 @@
  * slowest, permutations in lexicographic order of their free part.
  *
  * Work split. The factorization tree is cut at a fixed depth into items (prefixes), in
- * enumeration order; the cut depth depends only on the mapspace. Threads take items in
- * index order and share one incumbent at once: the least (metric vector, item index) found.
- * Item k prunes what is not below its own best, or not below the shared incumbent when that
- * came from an item before k (else only what is above it), so the lowest-index mapping
+ * enumeration order; the cut depth depends only on the mapspace. Threads take items best
+ * bound first; a thread that would start an item worse than a running one asks the latter
+ * for a piece (the rest of its shallowest open factor loop, work stealing), positioned in
+ * the upper half of that item's position interval, so positions follow the enumeration
+ * order. Threads share one incumbent at once: the least (metric vector, position) found.
+ * An item prunes what is not below its own best, or not below the shared incumbent when
+ * that came from an earlier position (else only what is above it), so the first mapping
  * among those with the best metric vector is never cut and is the result, for any thread
  * count and any timing (docs/mapper.md section 6). Seeds (warm starts) enter as incumbents
  * after every item: they only prune. Under a time limit the search has three quarters of it;
@@ -30,11 +33,13 @@
  * model, so only distinct loop nests are evaluated.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <errno.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "adse/util.h"
 #include "util/threads.h"
@@ -44,15 +49,20 @@
 #define ITEM_TARGET_BIG 4096 /* this many in a mapspace of more than BIG_SPACE mappings */
 #define BIG_SPACE 1e12
 #define ITEM_MAX 16384      /* never more */
-#define SEED_POS UINT32_MAX /* position of a seed incumbent: after every item */
-#define CLASSIC_SHARE 0.25  /* share of a time limit kept for the classic-dataflow seeds */
-#define CHECK_EVERY 128     /* evaluations/nodes between clock checks */
-#define KEEP_CHUNK 4096     /* keep choices sorted together */
+#define ITEM_DYN_MAX 16384  /* pieces split off running items, at most */
+#define POS_SHIFT 48        /* item k's positions: [k << POS_SHIFT, (k + 1) << POS_SHIFT) */
+#define SEED_POS UINT64_MAX /* position of a seed incumbent: after every item */
+_Static_assert(((uint64_t)ITEM_MAX + 1) <= (UINT64_MAX >> POS_SHIFT), "item positions fit");
+#define CLASSIC_SHARE 0.25 /* share of a time limit kept for the classic-dataflow seeds */
+#define CHECK_EVERY 128    /* evaluations/nodes between clock checks */
+#define KEEP_CHUNK 4096    /* keep choices sorted together */
+
+double adse__split_after_s = 0.001; /* mapper_internal.h */
 
 typedef struct mbest {
     bool found;
     mvals val;
-    uint32_t pos; /* item that found it (SEED_POS: a seed, after every item) */
+    uint64_t pos; /* position of the item that found it (SEED_POS: a seed, after every item) */
     adse_mapping map;
 } mbest;
 
@@ -60,14 +70,22 @@ typedef struct mbest {
 typedef struct mshared {
     bool found;
     mvals val;
-    uint32_t pos;
+    uint64_t pos;
 } mshared;
 
+/* A work item: the factorizations below a prefix, from divisor k_from on at step depth.
+ * Its mappings have position pos; a piece split off while it runs (work stealing) gets a
+ * position in (pos, pos_end), after the part the item keeps and before the next item, so
+ * positions follow the enumeration order (docs/mapper.md section 6). */
 typedef struct mitem {
-    int depth;    /* steps (tiling level * D + dim) assigned */
-    uint32_t off; /* its factors: item_f[off .. off + depth) */
-    mvals lb;     /* lower bound of its subtree */
-    bool done;    /* searched completely (or pruned) */
+    int depth;             /* steps (tiling level * D + dim) assigned */
+    int k_from;            /* first divisor index tried at step depth (0: all) */
+    uint32_t off;          /* generated items: their factors are item_f[off .. off + depth) */
+    const uint16_t *fp;    /* divisor indices of the prefix (split pieces: their own copy) */
+    uint64_t pos, pos_end; /* position of its mappings; end of its interval */
+    mvals lb;              /* lower bound of its subtree */
+    double t_start;        /* pieces: when the generated item they come from started */
+    bool done;             /* searched completely (or pruned) */
 } mitem;
 
 typedef struct msearch msearch;
@@ -98,9 +116,24 @@ typedef struct mthread {
     mvals leaf_lb[MAP_MAX_TL];
     mkeep *keeps; /* keep choices of the current factorization [KEEP_CHUNK] */
     /* Current item. */
-    uint32_t cur;   /* its index (SEED_POS while generating items) */
-    mbest own;      /* the item's best (its first mapping of the least value) */
-    mshared shared; /* snapshot of the shared incumbent */
+    uint64_t cur;     /* its position (SEED_POS while generating items) */
+    uint64_t cur_end; /* end of its position interval (pieces split off take the top half) */
+    uint32_t item;    /* its index */
+    int base;         /* first step its DFS chooses (-1 while generating items) */
+    int from_k;       /* first divisor index at step base */
+    /* The DFS loops open in the item: steps base .. with kend >= 0; kcur is the divisor
+     * index being searched, kend the end of the loop (lowered when the rest is given away). */
+    int kcur[MAP_MAX_TL * ADSE_MAX_DIMS], kend[MAP_MAX_TL * ADSE_MAX_DIMS];
+    atomic_bool split_req; /* another thread asks for a piece of the current item */
+    /* Guarded by msearch.qmu: */
+    bool running;         /* searching an item */
+    bool no_split;        /* the current item has nothing left to give */
+    mvals run_lb;         /* the current item's bound */
+    uint64_t run_pos;     /* its position */
+    double run_t0;        /* when it (the generated item it comes from) started */
+    double patient_until; /* until then it waits for a young better item (0: not started) */
+    mbest own;            /* the item's best (its first mapping of the least value) */
+    mshared shared;       /* snapshot of the shared incumbent */
     unsigned shared_ver;
     uint64_t evaluated, valid; /* totals of this thread */
     uint32_t tick;
@@ -123,9 +156,18 @@ struct msearch {
     size_t item_f_len, item_f_cap;
     bool gen_oom;
 
-    /* Work sharing: items are taken in run_order; the incumbent is shared at once. */
-    atomic_uint next_item;
-    uint32_t *run_order; /* item indices, best bound first (ties: index order) */
+    /* Work sharing: the least (bound, position) of the generated items not taken (in
+     * run_order from next_static) and of the pieces split off (a heap) runs next; a thread
+     * about to start an item whose bound is above that of a running item asks the latter
+     * for a piece instead. The incumbent is shared at once. */
+    uint32_t n_static;   /* generated items: indices 0 .. n_static */
+    uint32_t *run_order; /* their indices, best bound first (ties: index order) */
+    uint32_t next_static;
+    uint32_t *heap; /* split pieces waiting, least (bound, position) at the top */
+    uint32_t heap_n;
+    pthread_mutex_t qmu; /* guards the queue, n_items past n_static, running/no_split */
+    pthread_cond_t qcv;  /* a piece was given, refused, or an item ended */
+    int waiting;         /* threads waiting on qcv */
     pthread_mutex_t mu;  /* guards inc */
     mbest inc;           /* least (value, position) found so far */
     atomic_uint inc_ver;
@@ -189,10 +231,13 @@ static void publish(mthread *th)
     adse__mutex_unlock(&S->mu);
 }
 
+static void give_piece(mthread *th);
+
 static void check_clock(mthread *th)
 {
     msearch *S = th->S;
     if (th->collect_depth >= 0) return; /* item generation is never cut short */
+    if (atomic_load_explicit(&th->split_req, memory_order_relaxed)) give_piece(th);
     if (atomic_load_explicit(&S->stop, memory_order_relaxed)) {
         th->abort = true;
         return;
@@ -551,7 +596,7 @@ static void orders_dfs(mthread *th, int t)
 }
 
 /* Bounds lexicographically (unused metric slots are 0), then a and b's positions. */
-static int bound_cmp(const mvals *la, const mvals *lb, uint32_t a, uint32_t b)
+static int bound_cmp(const mvals *la, const mvals *lb, uint64_t a, uint64_t b)
 {
     for (int k = 0; k < ADSE_MAX_METRICS; k++) {
         if (la->v[k] < lb->v[k]) return -1;
@@ -660,6 +705,24 @@ static void process_if(mthread *th)
 
 static void collect(mthread *th, int depth);
 
+/* Can v be the factor of dimension x at tiling level t, r of the bound remaining and prod
+ * the product of the level's earlier factors (spatial)? */
+static bool factor_ok(const mspace *sp, int t, int x, uint64_t r, uint64_t prod, uint64_t v)
+{
+    const mtl *l = &sp->tl[t];
+    if (v > r || r % v) return false;
+    if (t == sp->NT - 1 && v != r) return false;
+    if (l->eq[x] ? v != l->eq[x] : (v < l->lo[x] || v > l->hi[x])) return false;
+    if (l->spatial && v > l->cap / prod) return false;
+    if (t < sp->NT - 1) {
+        uint64_t r2 = r / v, fa = sp->fix_above[t][x];
+        if (r2 % fa) return false;
+        uint64_t q = r2 / fa;
+        if (q < sp->min_above[t][x] || q > sp->max_above[t][x]) return false;
+    }
+    return true;
+}
+
 static void dfs(mthread *th, int step)
 {
     msearch *S = th->S;
@@ -676,40 +739,33 @@ static void dfs(mthread *th, int step)
     check_clock(th);
     if (th->abort) return;
     int t = step / D, x = step % D;
-    const mtl *l = &sp->tl[t];
     uint64_t r = th->rem[x];
     uint64_t prod = 1; /* spatial: product of this level's factors so far */
-    if (l->spatial)
+    if (sp->tl[t].spatial)
         for (int y = 0; y < x; y++)
             prod *= th->f[t][y];
     bool with_bound = th->collect_depth < 0;
     const uint64_t *dv = sp->divs[x];
     int nd = sp->n_divs[x];
-    for (int k = 0; k < nd; k++) {
+    /* kend[step] may be lowered meanwhile: the rest of the loop given away (give_piece). */
+    th->kend[step] = nd;
+    for (int k = step == th->base ? th->from_k : 0; k < th->kend[step]; k++) {
         uint64_t v = dv[k];
-        if (v > r || r % v) continue;
-        if (t == NT - 1 && v != r) continue;
-        if (l->eq[x] ? v != l->eq[x] : (v < l->lo[x] || v > l->hi[x])) continue;
-        if (l->spatial && v > l->cap / prod) continue;
-        bool tloop = !l->spatial && v > 1;
+        if (!factor_ok(sp, t, x, r, prod, v)) continue;
+        bool tloop = !sp->tl[t].spatial && v > 1;
         if (tloop && sp->set.max_temporal_loops && th->tloops >= sp->set.max_temporal_loops)
             continue;
-        uint64_t r2 = r / v;
-        if (t < NT - 1) {
-            uint64_t fa = sp->fix_above[t][x];
-            if (r2 % fa) continue;
-            uint64_t q = r2 / fa;
-            if (q < sp->min_above[t][x] || q > sp->max_above[t][x]) continue;
-        }
+        th->kcur[step] = k;
         th->f[t][x] = v;
-        th->rem[x] = r2;
+        th->rem[x] = r / v;
         th->tloops += tloop;
         if (node_ok(th, t, x, with_bound)) dfs(th, step + 1);
         th->tloops -= tloop;
         th->rem[x] = r;
         th->f[t][x] = 1;
-        if (th->abort) return;
+        if (th->abort) break;
     }
+    th->kend[step] = -1;
 }
 
 /* Item generation: store (or count) the node reached at depth. */
@@ -739,10 +795,14 @@ static void collect(mthread *th, int depth)
         S->item_f = nf;
         S->item_f_cap = cap;
     }
-    mitem *it = &S->items[S->n_items++];
+    mitem *it = &S->items[S->n_items];
     it->depth = depth;
+    it->k_from = 0;
     it->off = (uint32_t)S->item_f_len;
+    it->pos = (uint64_t)S->n_items << POS_SHIFT;
+    it->pos_end = (uint64_t)(S->n_items + 1) << POS_SHIFT;
     it->done = false;
+    S->n_items++;
     for (int s = 0; s < depth; s++) {
         int t = s / sp->D, x = s % sp->D;
         int k = 0;
@@ -790,7 +850,7 @@ static adse_status make_items(msearch *S, adse_err *err)
         depth = dd;
         if (th->collected >= (sp->size > BIG_SPACE ? ITEM_TARGET_BIG : ITEM_TARGET)) break;
     }
-    S->items = calloc(ITEM_MAX, sizeof *S->items);
+    S->items = calloc(ITEM_MAX + ITEM_DYN_MAX, sizeof *S->items);
     if (!S->items) return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
     thread_reset(th);
     th->collect_depth = depth;
@@ -803,6 +863,9 @@ static adse_status make_items(msearch *S, adse_err *err)
     }
     th->collect_depth = -1;
     if (S->gen_oom) return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
+    S->n_static = S->n_items;
+    for (uint32_t k = 0; k < S->n_items; k++)
+        S->items[k].fp = S->item_f + S->items[k].off;
     return ADSE_OK;
 }
 
@@ -815,7 +878,9 @@ static void run_item(mthread *th, uint32_t k)
     msearch *S = th->S;
     const mspace *sp = &S->sp;
     mitem *it = &S->items[k];
-    th->cur = k;
+    th->item = k;
+    th->cur = it->pos;
+    th->cur_end = it->pos_end;
     th->own.found = false;
     th->abort = false;
     it->done = false;
@@ -827,25 +892,196 @@ static void run_item(mthread *th, uint32_t k)
     thread_reset(th);
     for (int s = 0; s < it->depth; s++) {
         int t = s / sp->D, x = s % sp->D;
-        uint64_t v = sp->divs[x][S->item_f[it->off + (uint32_t)s]];
+        uint64_t v = sp->divs[x][it->fp[s]];
         th->f[t][x] = v;
         th->rem[x] /= v;
         th->tloops += !sp->tl[t].spatial && v > 1;
     }
+    th->base = it->depth;
+    th->from_k = it->k_from;
+    for (int s = it->depth; s < sp->NT * sp->D; s++)
+        th->kend[s] = -1;
     dfs(th, it->depth);
+    th->base = -1;
     it->done = !th->abort;
 }
 
-/* Takes the next item in index order until none is left. */
+/* Is item a to run before item b: the lesser bound, then the earlier position? */
+static bool item_before(const msearch *S, uint32_t a, uint32_t b)
+{
+    return bound_cmp(&S->items[a].lb, &S->items[b].lb, S->items[a].pos, S->items[b].pos) < 0;
+}
+
+static void heap_push(msearch *S, uint32_t k)
+{
+    uint32_t i = S->heap_n++;
+    while (i > 0 && item_before(S, k, S->heap[(i - 1) / 2])) {
+        S->heap[i] = S->heap[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    S->heap[i] = k;
+}
+
+static uint32_t heap_pop(msearch *S)
+{
+    uint32_t top = S->heap[0], last = S->heap[--S->heap_n], i = 0;
+    for (;;) {
+        uint32_t c = 2 * i + 1;
+        if (c >= S->heap_n) break;
+        if (c + 1 < S->heap_n && item_before(S, S->heap[c + 1], S->heap[c])) c++;
+        if (!item_before(S, S->heap[c], last)) break;
+        S->heap[i] = S->heap[c];
+        i = c;
+    }
+    if (S->heap_n > 0) S->heap[i] = last;
+    return top;
+}
+
+/* Asked for a piece of the current item (work stealing): gives away the rest of the
+ * shallowest open DFS loop that has a factor left, as a new item positioned in the upper
+ * half of this item's interval (after everything this item keeps, which is enumerated
+ * first), or says there is nothing to give. */
+static void give_piece(mthread *th)
+{
+    msearch *S = th->S;
+    const mspace *sp = &S->sp;
+    int D = sp->D;
+    adse__mutex_lock(&S->qmu);
+    atomic_store_explicit(&th->split_req, false, memory_order_relaxed);
+    int top = th->base, best_s = -1, best_k = -1;
+    while (top >= 0 && top < sp->NT * D && th->kend[top] >= 0)
+        top++;
+    bool room = th->base >= 0 && th->cur_end - th->cur >= 2 && th->cur != SEED_POS &&
+                S->n_items < S->n_static + ITEM_DYN_MAX;
+    if (room) {
+        uint64_t r[ADSE_MAX_DIMS]; /* what remains of each bound before step s's choice */
+        memcpy(r, th->rem, sizeof r);
+        for (int s = top - 1; s >= th->base; s--) {
+            int t = s / D, x = s % D;
+            r[x] *= th->f[t][x];
+            uint64_t prod = 1;
+            if (sp->tl[t].spatial)
+                for (int y = 0; y < x; y++)
+                    prod *= th->f[t][y];
+            for (int k = th->kcur[s] + 1; k < th->kend[s]; k++)
+                if (factor_ok(sp, t, x, r[x], prod, sp->divs[x][k])) {
+                    best_s = s; /* the shallowest wins */
+                    best_k = k;
+                    break;
+                }
+        }
+    }
+    uint16_t *fp = best_s >= 0 ? malloc(sizeof *fp * (size_t)(best_s + 1)) : NULL;
+    if (fp) {
+        const mitem *own = &S->items[th->item];
+        for (int s = 0; s < best_s; s++)
+            fp[s] = (uint16_t)(s < th->base ? own->fp[s] : th->kcur[s]);
+        uint32_t k = S->n_items++;
+        mitem *it = &S->items[k];
+        uint64_t mid = th->cur + (th->cur_end - th->cur) / 2;
+        it->depth = best_s;
+        it->k_from = best_k;
+        it->fp = fp;
+        it->pos = mid;
+        it->pos_end = th->cur_end;
+        it->lb = own->lb;
+        it->t_start = th->run_t0;
+        it->done = false;
+        th->cur_end = mid;
+        th->kend[best_s] = th->kcur[best_s] + 1;
+        heap_push(S, k);
+    } else {
+        th->no_split = true;
+    }
+    if (S->waiting) adse__cond_broadcast(&S->qcv);
+    adse__mutex_unlock(&S->qmu);
+}
+
+/* The next item for th (its previous one done), or false when none is left. A generated
+ * item or a piece waiting is taken, the least (bound, position) first; but when a running
+ * item has a lesser bound, a piece of it is asked for first, so the threads stay on the
+ * most promising subtrees as one thread would. */
+static bool take_item(mthread *th, uint32_t *out)
+{
+    const double split_age = adse__split_after_s;
+    msearch *S = th->S;
+    adse__mutex_lock(&S->qmu);
+    th->running = false;
+    atomic_store_explicit(&th->split_req, false, memory_order_relaxed);
+    if (S->waiting) adse__cond_broadcast(&S->qcv);
+    if (th->patient_until == 0) th->patient_until = adse_clock_s() + split_age;
+    for (;;) {
+        bool have = false, piece = false;
+        uint32_t cand = 0;
+        if (S->next_static < S->n_static) {
+            have = true;
+            cand = S->run_order[S->next_static];
+        }
+        if (S->heap_n > 0 && (!have || item_before(S, S->heap[0], cand))) {
+            have = piece = true;
+            cand = S->heap[0];
+        }
+        mthread *victim = NULL;
+        double now = adse_clock_s();
+        if (!piece && !atomic_load(&S->stop))
+            for (int j = 0; j < S->nthreads; j++) {
+                mthread *y = &S->th[j];
+                if (y == th || !y->running || y->no_split) continue;
+                if (now - y->run_t0 < split_age && now >= th->patient_until) continue;
+                if (have &&
+                    bound_cmp(&y->run_lb, &S->items[cand].lb, y->run_pos, S->items[cand].pos) >= 0)
+                    continue;
+                if (!victim ||
+                    bound_cmp(&y->run_lb, &victim->run_lb, y->run_pos, victim->run_pos) < 0)
+                    victim = y;
+            }
+        if (victim && now - victim->run_t0 < split_age) {
+            /* Starting: rather than run a worse item beside the best one, let the latter
+             * run a little and take a piece of it (at most split_age of waiting). */
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            double w = split_age - (now - victim->run_t0);
+            long ns = ts.tv_nsec + (long)(w * 1e9);
+            ts.tv_sec += ns / 1000000000L;
+            ts.tv_nsec = ns % 1000000000L;
+            S->waiting++;
+            int rc = pthread_cond_timedwait(&S->qcv, &S->qmu, &ts);
+            if (rc != 0 && rc != ETIMEDOUT) abort();
+            S->waiting--;
+            continue;
+        }
+        if (victim) {
+            atomic_store_explicit(&victim->split_req, true, memory_order_relaxed);
+            S->waiting++;
+            adse__cond_wait(&S->qcv, &S->qmu);
+            S->waiting--;
+            continue;
+        }
+        if (!have) break;
+        if (piece)
+            heap_pop(S);
+        else
+            S->next_static++;
+        th->running = true;
+        th->no_split = false;
+        th->run_lb = S->items[cand].lb;
+        th->run_pos = S->items[cand].pos;
+        th->run_t0 = piece ? S->items[cand].t_start : adse_clock_s();
+        *out = cand;
+        adse__mutex_unlock(&S->qmu);
+        return true;
+    }
+    adse__mutex_unlock(&S->qmu);
+    return false;
+}
+
+/* Runs items until none is left. */
 static void *work(void *arg)
 {
     mthread *th = arg;
-    msearch *S = th->S;
-    for (;;) {
-        uint32_t q = atomic_fetch_add(&S->next_item, 1u);
-        if (q >= S->n_items) break;
-        run_item(th, S->run_order[q]);
-    }
+    uint32_t k;
+    while (take_item(th, &k))
+        run_item(th, k);
     return NULL;
 }
 
@@ -875,6 +1111,8 @@ static bool threads_alloc(msearch *S, const adse_model *model)
         th->S = S;
         th->collect_depth = -1;
         th->cur = SEED_POS;
+        th->base = -1;
+        atomic_init(&th->split_req, false);
         th->scratch = adse_scratch_new(model);
         th->res = malloc(sizeof *th->res);
         th->keeps = malloc(sizeof *th->keeps * KEEP_CHUNK);
@@ -901,7 +1139,8 @@ static bool rank_items(msearch *S)
 {
     mrank *r = malloc(sizeof *r * (S->n_items ? S->n_items : 1));
     S->run_order = malloc(sizeof *S->run_order * (S->n_items ? S->n_items : 1));
-    if (!r || !S->run_order) {
+    S->heap = malloc(sizeof *S->heap * ITEM_DYN_MAX);
+    if (!r || !S->run_order || !S->heap) {
         free(r);
         return false;
     }
@@ -1058,7 +1297,6 @@ static adse_status run(const adse_model *model, const adse_constraints *constrai
     bool with_classic = classic && limit > 0;
     S->deadline = limit > 0 ? t0 + limit * (with_classic ? 1 - CLASSIC_SHARE : 1) : 0;
     atomic_init(&S->stop, 0);
-    atomic_init(&S->next_item, 0u);
     atomic_init(&S->inc_ver, 0u);
     S->inc.pos = SEED_POS;
     if (inc0 && inc0->found) {
@@ -1076,9 +1314,15 @@ static adse_status run(const adse_model *model, const adse_constraints *constrai
     }
     if (st == ADSE_OK && pthread_mutex_init(&S->mu, NULL) != 0)
         st = adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "cannot create a mutex");
+    if (st == ADSE_OK && !adse__sync_init(&S->qmu, &S->qcv)) {
+        pthread_mutex_destroy(&S->mu);
+        st = adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "cannot create a mutex");
+    }
     if (st == ADSE_OK) {
         run_items(S);
         pthread_mutex_destroy(&S->mu);
+        pthread_mutex_destroy(&S->qmu);
+        pthread_cond_destroy(&S->qcv);
         /* Not finished in its share: the classic dataflows in the rest of the time. */
         bool all_done = true;
         for (uint32_t k = 0; k < S->n_items; k++)
@@ -1090,8 +1334,12 @@ static adse_status run(const adse_model *model, const adse_constraints *constrai
     for (int k = 0; S->th && k < S->nthreads; k++)
         thread_free(&S->th[k]);
     free(S->th);
+    for (uint32_t k = S->n_static; S->items && k < S->n_items; k++)
+        free((void *)S->items[k].fp);
     free(S->items);
     free(S->run_order);
+    free(S->heap);
+    out->stats.pieces = S->n_items - S->n_static;
     free(S->item_f);
     adse__space_release(&S->sp);
     free(S);
