@@ -201,6 +201,9 @@ adse_status adse__jparse(jctx *c, const char *text, size_t len, jnode **out);
 /* Parses one bare expression, the whole of text[0..len) (c->hooks set). */
 adse_status adse__jparse_expr(jctx *c, const char *text, size_t len, jexpr **out);
 
+/* The offset in text[0..len) of line:col (1-based) of a message about it. */
+size_t adse__jtext_offset(const char *text, size_t len, int line, int col);
+
 /* Evaluates e into a defined value (an undefined one is an error at the expression). */
 adse_status adse__jeval(jctx *c, const jexpr *e, jval *out);
 

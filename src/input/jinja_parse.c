@@ -199,8 +199,10 @@ static adse_status lex_number(lexer *lx)
     TAKE_DIGITS();
     /* right after a '.', digits are an index ("x.0.1"), never a float (Jinja's lookbehind) */
     bool after_dot = start > 0 && t[start - 1] == '.';
-    if (!after_dot && lx->pos + 1 < lx->len && t[lx->pos] == '.' &&
-        isdigit((unsigned char)t[lx->pos + 1])) {
+    char next = lx->pos + 1 < lx->len ? t[lx->pos + 1] : 0;
+    if (!after_dot && lx->pos < lx->len && t[lx->pos] == '.' &&
+        (isdigit((unsigned char)next) ||
+         (python(lx->c) && !isalpha((unsigned char)next) && next != '_'))) { /* Python's "2." */
         is_float = true;
         clean[k++] = t[lx->pos++];
         TAKE_DIGITS();
@@ -423,9 +425,12 @@ static adse_status perr(parser *p, const tok *t, const char *fmt, ...)
 static adse_status unexpected(parser *p, const char *expected)
 {
     char buf[80], msg[200];
-    const char *got = python(p->c) && cur(p)->k == TK_EOF ? "the end of the expression"
-                                                          : tok_text(cur(p), buf, sizeof buf);
-    snprintf(msg, sizeof msg, "expected %s, got %s", expected, got);
+    if (python(p->c)) /* Python's wording, the expectation after it */
+        snprintf(msg, sizeof msg, "unexpected %s (expected %s)",
+                 cur(p)->k == TK_EOF ? "end" : tok_text(cur(p), buf, sizeof buf), expected);
+    else
+        snprintf(msg, sizeof msg, "expected %s, got %s", expected,
+                 tok_text(cur(p), buf, sizeof buf));
     return perr(p, cur(p), "%s", msg);
 }
 
@@ -436,7 +441,7 @@ static adse_status nomem_p(parser *p)
 
 static adse_status too_deep(parser *p, const tok *t)
 {
-    if (python(p->c)) return perr(p, t, "expression nested too deep%s", "");
+    if (python(p->c)) return perr(p, t, "nested too deeply%s", "");
     return perr(p, t, "expression nested deeper than ADSE_JINJA_MAX_DEPTH%s", "");
 }
 
@@ -1088,4 +1093,13 @@ adse_status adse__jparse_expr(jctx *c, const char *text, size_t len, jexpr **out
     }
     free(lx.toks);
     return st;
+}
+
+size_t adse__jtext_offset(const char *text, size_t len, int line, int col)
+{
+    size_t off = 0;
+    for (int l = 1; l < line && off < len; off++)
+        if (text[off] == '\n') l++;
+    off += col > 0 ? (size_t)col - 1 : 0;
+    return off < len ? off : len;
 }

@@ -1,16 +1,16 @@
 /* The metric names of the hardware-search spec and the loss-expression compiler
- * (input/loss_expr.h): text such as "energy/baseline.energy + 0.5*cycles" -> the stack
- * program of adse_search_loss (recursive descent, bounded depth). */
+ * (input/loss_expr.h): text such as "energy/baseline.energy + 0.5*cycles", parsed by the
+ * input layer's one expression parser (jinja_internal.h, Python's grammar, bounded depth),
+ * -> the stack program of adse_search_loss; what the program cannot do (other operators,
+ * strings, comparisons, ...) is an error at its character. */
 #include "input/loss_expr.h"
 
-#include <ctype.h>
-#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
+#include "input/jinja_internal.h"
 #include "util/numtext.h"
 
 /* ---- metric names -------------------------------------------------------------------- */
@@ -40,196 +40,159 @@ int adse__search_metric_id(const char *s, size_t len)
 
 /* ---- loss expression ------------------------------------------------------------------ */
 
-typedef struct expr_parser {
-    const char *text;
-    size_t pos;
-    const adse__ynode *node; /* for positions */
-    adse_search_loss *loss;
-    int depth, max_depth; /* stack depth of the program so far */
-    int nest;             /* current nesting of parentheses, calls and signs */
-    const char *what;     /* "loss expression", "objective 'x'": the messages' prefix */
-    adse_err *err;
-} expr_parser;
-
 #define EXPR_MAX_STACK 64
-#define EXPR_MAX_NEST                                                                              \
-    64 /* parentheses, function calls and unary signs, nested: bounds the                          \
-          recursion of the parser */
+#define EXPR_MAX_DEPTH 128 /* the parser's nesting units: parentheses, calls and signs */
 
-static adse_status expr_error(expr_parser *p, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+typedef struct compiler {
+    const adse__ynode *node; /* the expression scalar, for positions */
+    adse_search_loss *loss;
+    int depth;        /* stack depth of the program so far */
+    const char *what; /* "loss expression", "objective 'x'": the messages' prefix */
+    adse_err *err;
+} compiler;
 
-static adse_status expr_error(expr_parser *p, const char *fmt, ...)
+static adse_status cerr_at(compiler *k, size_t off, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static adse_status cerr_at(compiler *k, size_t off, const char *fmt, ...)
 {
     char msg[256];
     va_list ap;
     va_start(ap, fmt);
     adse__c_vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    return adse__yerr_at(p->err, ADSE_E_SPEC, adse__ynode_char_pos(p->node, p->pos), "%s: %s",
-                         p->what, msg);
+    return adse__yerr_at(k->err, ADSE_E_SPEC, adse__ynode_char_pos(k->node, off), "%s: %s", k->what,
+                         msg);
 }
 
-static void expr_skip(expr_parser *p)
+/* Where e starts in the text (a.b.c: at a). */
+static size_t offset(const compiler *k, const jexpr *e)
 {
-    while (isspace((unsigned char)p->text[p->pos]))
-        p->pos++;
+    while (e->k == E_ATTR)
+        e = e->a;
+    return adse__jtext_offset(k->node->text, k->node->len, e->line, e->col);
 }
 
-static adse_status expr_emit(expr_parser *p, adse_search_op op, int stack_delta)
+static adse_status emit(compiler *k, const jexpr *at, adse_search_op op, int stack_delta)
 {
-    if (p->loss->n_ops == ADSE_SEARCH_EXPR_MAX)
-        return expr_error(p, "longer than ADSE_SEARCH_EXPR_MAX instructions");
-    p->loss->ops[p->loss->n_ops++] = op;
-    p->depth += stack_delta;
-    if (p->depth > p->max_depth) p->max_depth = p->depth;
-    if (p->max_depth > EXPR_MAX_STACK) return expr_error(p, "nested too deeply");
+    if (k->loss->n_ops == ADSE_SEARCH_EXPR_MAX)
+        return cerr_at(k, offset(k, at), "longer than ADSE_SEARCH_EXPR_MAX instructions");
+    k->loss->ops[k->loss->n_ops++] = op;
+    k->depth += stack_delta;
+    if (k->depth > EXPR_MAX_STACK) return cerr_at(k, offset(k, at), "nested too deeply");
     return ADSE_OK;
 }
 
-static adse_status expr_sum(expr_parser *p);
+static const struct {
+    const char *name;
+    adse_search_opcode op;
+    int args; /* 1, or 2: two or more, folded pairwise */
+} funcs[] = {{"min", ADSE_OP_MIN, 2},
+             {"max", ADSE_OP_MAX, 2},
+             {"log", ADSE_OP_LOG, 1},
+             {"sqrt", ADSE_OP_SQRT, 1},
+             {"abs", ADSE_OP_ABS, 1}};
+#define N_FUNCS (int)(sizeof funcs / sizeof funcs[0])
 
-static adse_status expr_primary_nested(expr_parser *p);
-
-/* Every recursion of the parser passes here: parentheses, arguments and signs nest. */
-static adse_status expr_primary(expr_parser *p)
+static int func_of(const char *name)
 {
-    if (p->nest >= EXPR_MAX_NEST) return expr_error(p, "nested too deeply");
-    p->nest++;
-    adse_status st = expr_primary_nested(p);
-    p->nest--;
-    return st;
+    for (int f = 0; f < N_FUNCS; f++)
+        if (strcmp(name, funcs[f].name) == 0) return f;
+    return -1;
 }
 
-static adse_status expr_primary_nested(expr_parser *p)
+static adse_status metric(compiler *k, const jexpr *at, const char *word, bool base)
 {
-    expr_skip(p);
-    const char *t = p->text + p->pos;
+    const char *mname = base ? word + 9 : word; /* "baseline." */
+    int m = adse__search_metric_id(mname, strlen(mname));
+    if (m < 0)
+        return cerr_at(k, offset(k, at),
+                       "unknown name '%s' (metrics: cycles, energy, gflops, utilization, "
+                       "edp, area, onchip_bits, pes, each also as baseline.<metric>; "
+                       "functions: min, max, log, sqrt, abs)",
+                       word);
+    return emit(
+        k, at, (adse_search_op){.code = ADSE_OP_METRIC, .metric = (uint8_t)m, .baseline = base}, 1);
+}
+
+/* a.b.c of names, as written (false when e is not one). */
+static bool dotted(const jexpr *e, char *buf, size_t size)
+{
+    if (e->k == E_NAME) return (size_t)snprintf(buf, size, "%s", e->name) < size;
+    if (e->k != E_ATTR || !dotted(e->a, buf, size)) return false;
+    size_t n = strlen(buf);
+    return (size_t)snprintf(buf + n, size - n, ".%s", e->name) < size - n;
+}
+
+static adse_status compile(compiler *k, const jexpr *e)
+{
     adse_status st;
-    if (*t == '(') {
-        p->pos++;
-        if ((st = expr_sum(p))) return st;
-        expr_skip(p);
-        if (p->text[p->pos] != ')') return expr_error(p, "expected ')'");
-        p->pos++;
+    char word[64];
+    switch (e->k) {
+    case E_LIT:
+        if (e->lit.k == J_INT || e->lit.k == J_FLOAT) {
+            double v = e->lit.k == J_INT ? (double)e->lit.i : e->lit.f;
+            if (!isfinite(v)) return cerr_at(k, offset(k, e), "bad number");
+            return emit(k, e, (adse_search_op){.code = ADSE_OP_NUM, .value = v}, 1);
+        }
+        break;
+    case E_NAME:
+    case E_ATTR:
+        if (!dotted(e, word, sizeof word)) break;
+        if (func_of(word) >= 0) return cerr_at(k, offset(k, e), "expected '(' after '%s'", word);
+        return metric(k, e, word, strncmp(word, "baseline.", 9) == 0);
+    case E_NEG:
+    case E_POS:
+        if ((st = compile(k, e->a))) return st;
+        return e->k == E_POS ? ADSE_OK : emit(k, e, (adse_search_op){.code = ADSE_OP_NEG}, 0);
+    case E_BIN: {
+        static const char ops[] = "+-*/";
+        static const adse_search_opcode codes[] = {ADSE_OP_ADD, ADSE_OP_SUB, ADSE_OP_MUL,
+                                                   ADSE_OP_DIV};
+        const char *o = e->op ? strchr(ops, e->op) : NULL;
+        if (!o) break;
+        if ((st = compile(k, e->a)) || (st = compile(k, e->b))) return st;
+        return emit(k, e, (adse_search_op){.code = (uint8_t)codes[o - ops]}, -1);
+    }
+    case E_CALL: {
+        int f = e->a->k == E_NAME ? func_of(e->a->name) : -1;
+        if (f < 0) {
+            if (!dotted(e->a, word, sizeof word)) break;
+            bool base = strncmp(word, "baseline.", 9) == 0;
+            const char *mname = base ? word + 9 : word;
+            if (adse__search_metric_id(mname, strlen(mname)) < 0)
+                return metric(k, e, word, base); /* the unknown name's message */
+            return cerr_at(k, offset(k, e), "'%s' is not a function", word);
+        }
+        if (funcs[f].args == 1 && e->n_args != 1)
+            return cerr_at(k, offset(k, e), "'%s' takes one argument", funcs[f].name);
+        if (funcs[f].args == 2 && e->n_args < 2)
+            return cerr_at(k, offset(k, e), "'%s' takes two or more arguments", funcs[f].name);
+        for (int i = 0; i < e->n_args; i++) {
+            if ((st = compile(k, e->args[i]))) return st;
+            if (i > 0 && (st = emit(k, e, (adse_search_op){.code = (uint8_t)funcs[f].op}, -1)))
+                return st;
+        }
+        if (funcs[f].args == 1)
+            return emit(k, e, (adse_search_op){.code = (uint8_t)funcs[f].op}, 0);
         return ADSE_OK;
     }
-    if (isdigit((unsigned char)*t) || *t == '.') {
-        char *end;
-        errno = 0;
-        double v = adse__num_parse(t, &end);
-        if (end == t || errno == ERANGE || !isfinite(v)) return expr_error(p, "bad number");
-        p->pos += (size_t)(end - t);
-        return expr_emit(p, (adse_search_op){.code = ADSE_OP_NUM, .value = v}, 1);
+    default: break;
     }
-    if (isalpha((unsigned char)*t) || *t == '_') {
-        size_t n = 0;
-        while (isalnum((unsigned char)t[n]) || t[n] == '_' || t[n] == '.')
-            n++;
-        char word[64];
-        if (n >= sizeof word) return expr_error(p, "name too long");
-        memcpy(word, t, n);
-        word[n] = 0;
-        p->pos += n;
-        expr_skip(p);
-        static const struct {
-            const char *name;
-            adse_search_opcode op;
-            int args;
-        } funcs[] = {{"min", ADSE_OP_MIN, 2},
-                     {"max", ADSE_OP_MAX, 2},
-                     {"log", ADSE_OP_LOG, 1},
-                     {"sqrt", ADSE_OP_SQRT, 1},
-                     {"abs", ADSE_OP_ABS, 1}};
-        for (size_t f = 0; f < sizeof funcs / sizeof funcs[0]; f++) {
-            if (strcmp(word, funcs[f].name) != 0) continue;
-            if (p->text[p->pos] != '(') return expr_error(p, "expected '(' after '%s'", word);
-            p->pos++;
-            int args = 0;
-            for (;;) {
-                if ((st = expr_sum(p))) return st;
-                args++;
-                /* min/max take two or more arguments: fold them pairwise */
-                if (funcs[f].args == 2 && args >= 2 &&
-                    (st = expr_emit(p, (adse_search_op){.code = (uint8_t)funcs[f].op}, -1)))
-                    return st;
-                expr_skip(p);
-                if (p->text[p->pos] == ',') {
-                    p->pos++;
-                    continue;
-                }
-                if (p->text[p->pos] != ')')
-                    return expr_error(p, "expected ',' or ')' in '%s'", word);
-                p->pos++;
-                break;
-            }
-            if (funcs[f].args == 1 && args != 1)
-                return expr_error(p, "'%s' takes one argument", word);
-            if (funcs[f].args == 2 && args < 2)
-                return expr_error(p, "'%s' takes two or more arguments", word);
-            if (funcs[f].args == 1)
-                return expr_emit(p, (adse_search_op){.code = (uint8_t)funcs[f].op}, 0);
-            return ADSE_OK;
-        }
-        bool base = strncmp(word, "baseline.", 9) == 0;
-        const char *mname = base ? word + 9 : word;
-        int m = adse__search_metric_id(mname, strlen(mname));
-        if (m < 0)
-            return expr_error(p,
-                              "unknown name '%s' (metrics: cycles, energy, gflops, utilization, "
-                              "edp, area, onchip_bits, pes, each also as baseline.<metric>; "
-                              "functions: min, max, log, sqrt, abs)",
-                              word);
-        return expr_emit(
-            p, (adse_search_op){.code = ADSE_OP_METRIC, .metric = (uint8_t)m, .baseline = base}, 1);
+    /* anything else: the character where it stands (an operator, a quote, a bracket, a word;
+     * a comparison's first operator ends before its second operand) */
+    size_t off = offset(k, e);
+    if (e->k == E_CMP) {
+        const char *t = k->node->text;
+        off = offset(k, e->args[1]);
+        while (off > 0 && (t[off - 1] == ' ' || t[off - 1] == '\t'))
+            off--;
+        while (off > 1 && strchr("<>=!", t[off - 2]))
+            off--;
+        off = off ? off - 1 : 0;
     }
-    if (!*t) return expr_error(p, "unexpected end");
-    char c[2] = {*t, 0};
-    return expr_error(p, "unexpected '%s'", c);
-}
-
-static adse_status expr_unary(expr_parser *p)
-{
-    expr_skip(p);
-    char c = p->text[p->pos];
-    if (c == '-' || c == '+') {
-        p->pos++;
-        if (p->nest >= EXPR_MAX_NEST) return expr_error(p, "nested too deeply");
-        p->nest++;
-        adse_status st = expr_unary(p);
-        p->nest--;
-        if (st || c == '+') return st;
-        return expr_emit(p, (adse_search_op){.code = ADSE_OP_NEG}, 0);
-    }
-    return expr_primary(p);
-}
-
-static adse_status expr_product(expr_parser *p)
-{
-    adse_status st = expr_unary(p);
-    while (!st) {
-        expr_skip(p);
-        char c = p->text[p->pos];
-        if (c != '*' && c != '/') break;
-        p->pos++;
-        if ((st = expr_unary(p))) break;
-        st = expr_emit(p, (adse_search_op){.code = c == '*' ? ADSE_OP_MUL : ADSE_OP_DIV}, -1);
-    }
-    return st;
-}
-
-static adse_status expr_sum(expr_parser *p)
-{
-    adse_status st = expr_product(p);
-    while (!st) {
-        expr_skip(p);
-        char c = p->text[p->pos];
-        if (c != '+' && c != '-') break;
-        p->pos++;
-        if ((st = expr_product(p))) break;
-        st = expr_emit(p, (adse_search_op){.code = c == '+' ? ADSE_OP_ADD : ADSE_OP_SUB}, -1);
-    }
-    return st;
+    if (off >= k->node->len) return cerr_at(k, off, "unexpected end");
+    char c[2] = {k->node->text[off], 0};
+    return cerr_at(k, off, "unexpected '%s'", c);
 }
 
 adse_status adse__loss_compile_expression(const adse__ynode *n, const char *what,
@@ -238,16 +201,22 @@ adse_status adse__loss_compile_expression(const adse__ynode *n, const char *what
     if (!adse__ynode_is_scalar(n) || adse__ynode_is_null(n))
         return adse__yerr(err, ADSE_E_SPEC, n, "the %s must be a string, got %s", what,
                           adse__ynode_kind_name(n));
-    expr_parser p = {.text = n->text, .node = n, .loss = loss, .what = what, .err = err};
     loss->is_expression = true;
     loss->n_ops = 0;
-    adse_status st = expr_sum(&p);
-    if (st) return st;
-    expr_skip(&p);
-    if (p.text[p.pos]) {
-        char c[2] = {p.text[p.pos], 0};
-        return expr_error(&p, "unexpected '%s'", c);
+    jhooks h = {.subset = "loss expressions", .max_depth = EXPR_MAX_DEPTH}; /* parsed only */
+    jctx c = {.hooks = &h, .err = err, .file = ""};
+    jexpr *e;
+    adse_status st = adse__jparse_expr(&c, n->text, n->len, &e);
+    if (st == ADSE_E_SPEC) {
+        size_t off = adse__jtext_offset(n->text, n->len, err->line, err->column);
+        st =
+            adse__yerr_at(err, ADSE_E_SPEC, adse__ynode_char_pos(n, off), "%s: %s", what, err->msg);
+    } else if (!st) {
+        compiler k = {.node = n, .loss = loss, .what = what, .err = err};
+        st = compile(&k, e);
     }
+    adse__arena_free(&c.arena);
+    if (st) return st;
     snprintf(loss->text, sizeof loss->text, "%s", n->text);
     return ADSE_OK;
 }

@@ -269,16 +269,6 @@ static bool call(jctx *c, const jexpr *e, const char *f, const jval *a, int n, j
 
 /* ---- evaluation ------------------------------------------------------------------------ */
 
-/* Offset in text of line:col (1-based) of the evaluator's messages. */
-static size_t offset_of(const char *text, size_t len, int line, int col)
-{
-    size_t off = 0;
-    for (int l = 1; l < line && off < len; off++)
-        if (text[off] == '\n') l++;
-    off += col > 0 ? (size_t)col - 1 : 0;
-    return off < len ? off : len;
-}
-
 /* The value of scalar n (see adse__v04_value), in c's arena; errors in *err. */
 static adse_status eval_scalar(jctx *c, const adse__ynode *n, const char *what, jval *out,
                                adse_err *err)
@@ -320,7 +310,7 @@ static adse_status eval_scalar(jctx *c, const adse__ynode *n, const char *what, 
     if (st)
         return adse__yerr_at(
             err, ADSE_E_SPEC,
-            adse__ynode_char_pos(n, offset_of(n->text, n->len, err->line, err->column)),
+            adse__ynode_char_pos(n, adse__jtext_offset(n->text, n->len, err->line, err->column)),
             "cannot evaluate %s '%s': %s (quote it to give a string)", what, n->text, err->msg);
     if (out->k == J_FLOAT && !isfinite(out->f))
         return adse__yerr(err, ADSE_E_SPEC, n, "%s '%s' is not a finite number", what, n->text);
