@@ -504,21 +504,33 @@ static int pyset_order(const uint64_t *keys, int n, uint64_t *out)
     return m;
 }
 
-/* The distinct prime factors of v in timeloopfe's iteration order; returns how many. */
-static int prime_order(uint64_t v, uint64_t *out)
+/* The distinct prime factors of v, ascending (at most 15 for 64 bits); returns how many.
+ * Trial division: v at most 2^40 (about a million divisions). */
+static int distinct_primes(uint64_t v, uint64_t *out)
 {
-    uint64_t primes[64];
     int n = 0;
     for (uint64_t p = 2; v > 1;) {
         if (p > v / p) p = v; /* v is prime */
         if (v % p == 0) {
-            if (!n || primes[n - 1] != p) primes[n++] = p;
+            if (!n || out[n - 1] != p) out[n++] = p;
             v /= p;
         } else {
             p++;
         }
     }
-    return pyset_order(primes, n, out);
+    return n;
+}
+
+/* The distinct prime factors of v (a divisor of a value whose distinct primes, ascending,
+ * are primes[0..np)) in timeloopfe's iteration order (its `set()` of them); returns how
+ * many. */
+static int prime_order(uint64_t v, const uint64_t *primes, int np, uint64_t *out)
+{
+    uint64_t in[16];
+    int n = 0;
+    for (int i = 0; i < np; i++)
+        if (v % primes[i] == 0) in[n++] = primes[i];
+    return pyset_order(in, n, out);
 }
 
 typedef struct alloc_step {
@@ -540,7 +552,13 @@ static uint64_t ceil_div(uint64_t a, uint64_t b)
  * within capacity with the highest utilization (strictly higher wins, in its order of
  * trial: each dimension, its imperfect split when larger than the capacity, then each
  * prime factor, recursively). *budget bounds the number of calls. */
-static double greedy(uint64_t *val, int n, uint64_t capacity, alloc_list *best, long *budget)
+typedef struct group_primes {
+    uint64_t p[ADSE_MAX_DIMS][16]; /* distinct primes of each dimension's starting size */
+    int n[ADSE_MAX_DIMS];
+} group_primes;
+
+static double greedy(uint64_t *val, int n, uint64_t capacity, const group_primes *gp,
+                     alloc_list *best, long *budget)
 {
     best->n = 0;
     double best_util = 1;
@@ -558,14 +576,14 @@ static double greedy(uint64_t *val, int n, uint64_t capacity, alloc_list *best, 
                 best->s[0] = (alloc_step){k, alloc};
             }
         }
-        uint64_t primes[64];
-        int np = prime_order(v, primes);
+        uint64_t primes[16];
+        int np = prime_order(v, gp->p[k], gp->n[k], primes);
         for (int i = 0; i < np; i++) {
             uint64_t p = primes[i];
             if (p > capacity) continue;
             val[k] /= p;
             alloc_list sub;
-            double util = greedy(val, n, capacity / p, &sub, budget) * (double)p;
+            double util = greedy(val, n, capacity / p, gp, &sub, budget) * (double)p;
             val[k] = v;
             if (util > best_util && sub.n < 63) {
                 best_util = util;
@@ -610,12 +628,22 @@ static adse_status maximize_one(adse__v04_iter *it, uint64_t start_capacity,
             dims[n] = d;
             val[n++] = unconstrained[d];
         }
+        group_primes gp;
+        for (int k = 0; k < n; k++) {
+            if (val[k] > (1ull << 40))
+                return adse__yerr(err, ADSE_E_SPEC, g,
+                                  "cannot maximize '%s': %llu is too large (at most 2^40)",
+                                  prob->dims[dims[k]], (unsigned long long)val[k]);
+            gp.n[k] = distinct_primes(val[k], gp.p[k]);
+        }
         alloc_list a;
         long budget = 2000000;
-        greedy(val, n, capacity, &a, &budget);
+        greedy(val, n, capacity, &gp, &a, &budget);
         if (budget < 0)
             return adse__yerr(err, ADSE_E_SPEC, g,
-                              "'maximize_dims' over a capacity of %llu is too large to allocate",
+                              "'maximize_dims' over a capacity of %llu: timeloopfe's greedy "
+                              "allocation takes more than 2,000,000 steps here; write the "
+                              "factors",
                               (unsigned long long)capacity);
         /* The allocated dimensions in the order first allocated, then the rest of the group. */
         int order[ADSE_MAX_DIMS], n_order = 0;
