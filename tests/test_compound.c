@@ -259,6 +259,14 @@ static void errors(void **state)
          "      - name: s\n        actions: [{name: idle}]\n",
          "c.yaml:11:26: unknown action 'idle' of subcomponent 's' (class 'aladdin_adder'; adse's "
          "estimator gives it: add, read, write, update, leak)"},
+        {"compound_components:\n  version: 0.3\n  classes:\n  - name: my_storage\n"
+         "    subcomponents:\n    - {name: s, class: intadder, attributes: {width: 4}}\n"
+         "    actions:\n    - name: read\n      subcomponents:\n"
+         "      - name: s\n        actions: [{name: idle}]\n",
+         "c.yaml:11:26: unknown action 'idle' of subcomponent 's' (class 'intadder'; adse's "
+         "estimator gives it: compute, add, read, leak); a version 0.3 class calls Accelergy "
+         "0.3's plug-in actions, adse's primitives are Accelergy v0.4's: give the component an "
+         "ERT/ART entry, or leave this definition out to use adse's built-in model of its class"},
         {"compound_components:\n  version: 0.4\n  classes:\n  - name: my_storage\n"
          "    attributes: {technology: must_specify, fifo_depth: \"must_specify\"}\n"
          "    subcomponents: []\n    actions: []\n",
