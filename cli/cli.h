@@ -44,6 +44,10 @@ void cli_print_warnings(const adse_spec *spec);
 /* Flushes stdout; on failure prints "cannot write to stdout: <reason>" and returns -1. */
 int cli_flush_stdout(void);
 
+/* After a report written to stdout with status st: "cannot write to stdout" and -1 when st
+ * failed, else cli_flush_stdout. */
+int cli_stdout_written(adse_status st);
+
 /* Prints "adse: <message>" and a hint to run `adse <cmd> --help`; returns CLI_EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -99,12 +99,8 @@ int cmd_convert(int argc, char **argv)
             write_part(out_dir, "mapper.yaml", spec, mapper_keys) ||
             write_part(out_dir, "components.yaml", spec, comp_keys))
             goto done;
-    } else {
-        if (adse_spec_write_yaml(stdout, spec, NULL, NULL, &err) != ADSE_OK) {
-            cli_error("cannot write to stdout");
-            goto done;
-        }
-        if (cli_flush_stdout() != 0) goto done;
+    } else if (cli_stdout_written(adse_spec_write_yaml(stdout, spec, NULL, NULL, &err)) != 0) {
+        goto done;
     }
     rc = CLI_EXIT_OK;
 done:

@@ -93,14 +93,11 @@ int cmd_energy(int argc, char **argv)
     adse_err_clear(&err);
     adse_status st = adse_report_energy(
         stdout, json ? ADSE_ENERGY_REPORT_JSON : ADSE_ENERGY_REPORT_TABLE, spec, NULL, &err);
-    if (st != ADSE_OK) {
-        if (st == ADSE_E_SPEC)
-            cli_error_of(&err);
-        else
-            cli_error("cannot write to stdout");
+    if (st == ADSE_E_SPEC) { /* a table the spec cannot give */
+        cli_error_of(&err);
         goto done;
     }
-    if (cli_flush_stdout() != 0) goto done;
+    if (cli_stdout_written(st) != 0) goto done;
     rc = CLI_EXIT_OK;
 
 done:

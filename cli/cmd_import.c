@@ -105,11 +105,7 @@ int cmd_import(int argc, char **argv)
     if (out_dir && write_outputs(out_dir, model, net) != 0) goto done;
     adse_status st =
         json ? adse_report_network_json(stdout, net) : adse_report_network_table(stdout, net);
-    if (st != ADSE_OK) {
-        cli_error("cannot write to stdout");
-        goto done;
-    }
-    if (cli_flush_stdout() != 0) goto done;
+    if (cli_stdout_written(st) != 0) goto done;
     rc = CLI_EXIT_OK;
 done:
     adse_network_free(net);

@@ -595,10 +595,7 @@ int cmd_search(int argc, char **argv)
     if (a.out_dir && write_results(a.out_dir, s)) goto done;
     adse_status st =
         a.json ? adse_report_search_json(stdout, s) : adse_report_search_summary(stdout, s);
-    if (st != ADSE_OK || fflush(stdout) != 0) {
-        cli_error("cannot write to stdout");
-        goto done;
-    }
+    if (cli_stdout_written(st) != 0) goto done;
     rc = CLI_EXIT_OK;
 done:
     if (agreed && !worker) cli_farm_stop();

@@ -71,6 +71,13 @@ int cli_flush_stdout(void)
     return -1;
 }
 
+int cli_stdout_written(adse_status st)
+{
+    if (st == ADSE_OK) return cli_flush_stdout();
+    cli_error("cannot write to stdout");
+    return -1;
+}
+
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
     va_list ap;
