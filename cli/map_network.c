@@ -4,7 +4,9 @@
  * constraints, mapper section, ERT/ART), mapped with adse_mapper_run, and the per-layer table and
  * the count-weighted totals are printed (--json: the document of docs/cli.md). -o DIR writes
  * DIR/NNN_<layer>/ with each layer's map.yaml, stats.txt and map.txt, DIR/network.csv and
- * DIR/network.svg.
+ * DIR/network.svg. Under MPI the layers are jobs handed out to the ranks, and a layer with
+ * a large mapspace is split into jobs of ranges of its mapper's work items
+ * (docs/cluster.md section 3).
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -101,71 +103,214 @@ static void map_layers(layer_job *jobs, int n, int workers)
 
 /* ---- under MPI (cli/cluster.h): the layers are the farm's jobs ------------------------- */
 
+/* A layer whose mapspace has more than SPLIT_SPACE mappings (and no time limit) is split
+ * into jobs of its mapper's work items (adse_mapper_items_*): ranges of the items' run
+ * order of 1, 1, 2, 2, 4, 4, ... up to SPLIT_CHUNK items, so that the first, heaviest
+ * items spread over the ranks and the many cheap ones travel in few messages. */
+#define SPLIT_SPACE 1e12
+#define SPLIT_CHUNK 256
+
+/* A job's request: a whole layer (count 0) or items first .. first + count - 1 of its run
+ * order, with the best mapping's metrics and position merged so far (a pruning aid). */
+typedef struct layer_req {
+    int32_t layer, first, count, has_inc;
+    uint64_t inc_pos;
+    double inc_value[ADSE_MAX_METRICS];
+} layer_req;
+
 typedef struct layer_farm {
     layer_job *jobs;
     int n;
-    int32_t *index; /* index[i] = i: the request of job i */
+    layer_req *req; /* per farm job */
+    int n_req;
+    adse_mapper_items **items; /* per layer: its work items (split layers; made on demand) */
+    adse_mapper_part *acc;     /* rank 0, per split layer: the parts merged so far */
+    pthread_mutex_t mu;        /* guards making items */
 } layer_farm;
 
-/* A reply: the status, the error, the mapper's result (raw bytes: every rank runs the same
- * build, docs/cluster.md). */
+/* A reply: the status, the error, the mapper's result or, for items, the part (raw bytes:
+ * every rank runs the same build, docs/cluster.md). */
 typedef struct layer_reply {
     int32_t st;
     adse_err err;
     adse_mapper_result res;
 } layer_reply;
 
+typedef struct items_reply {
+    int32_t st;
+    adse_err err;
+    adse_mapper_part part;
+} items_reply;
+
+static const adse_constraints *layer_constraints(const layer_job *j)
+{
+    return j->spec->has_constraints ? &j->spec->constraints : NULL;
+}
+
 static int farm_request(void *ctx, int i, const void **bytes, size_t *len, char *msg, size_t size)
 {
     (void)msg, (void)size;
-    const layer_farm *lf = ctx;
-    *bytes = &lf->index[i];
-    *len = sizeof lf->index[i];
+    layer_farm *lf = ctx;
+    layer_req *q = &lf->req[i];
+    const adse_mapper_part *acc = q->count > 0 ? &lf->acc[q->layer] : NULL;
+    q->has_inc = acc && acc->found;
+    if (q->has_inc) {
+        q->inc_pos = acc->pos;
+        memcpy(q->inc_value, acc->value, sizeof q->inc_value);
+    }
+    *bytes = q;
+    *len = sizeof *q;
     return 0;
+}
+
+/* The items of layer i, made on first use (every rank makes the same). */
+static adse_mapper_items *layer_items(layer_farm *lf, int i, adse_err *err)
+{
+    pthread_mutex_lock(&lf->mu);
+    if (!lf->items[i]) {
+        const layer_job *j = &lf->jobs[i];
+        adse_mapper_items_create(j->model, layer_constraints(j), &j->settings, &lf->items[i], err);
+    }
+    adse_mapper_items *it = lf->items[i];
+    pthread_mutex_unlock(&lf->mu);
+    return it;
 }
 
 static void *farm_serve(void *ctx, const void *req, size_t len, int threads, size_t *reply_len,
                         char *msg, size_t size)
 {
-    const layer_farm *lf = ctx;
-    int32_t i;
-    if (len != sizeof i) {
+    layer_farm *lf = ctx;
+    layer_req q;
+    if (len != sizeof q) {
         snprintf(msg, size, "malformed layer request (%zu bytes)", len);
         return NULL;
     }
-    memcpy(&i, req, sizeof i);
-    if (i < 0 || i >= lf->n) {
-        snprintf(msg, size, "no layer %d", (int)i);
+    memcpy(&q, req, sizeof q);
+    if (q.layer < 0 || q.layer >= lf->n || q.first < 0 || q.count < 0) {
+        snprintf(msg, size, "no layer %d", (int)q.layer);
         return NULL;
+    }
+    const layer_job *j = &lf->jobs[q.layer];
+    if (q.count > 0) {
+        items_reply *r = calloc(1, sizeof *r);
+        if (!r) {
+            snprintf(msg, size, "out of memory");
+            return NULL;
+        }
+        adse_err_clear(&r->err);
+        adse_mapper_items *it = layer_items(lf, q.layer, &r->err);
+        adse_mapper_part inc;
+        adse_mapper_part_init(&inc);
+        inc.found = q.has_inc != 0;
+        inc.pos = q.inc_pos;
+        memcpy(inc.value, q.inc_value, sizeof inc.value);
+        r->st = it ? adse_mapper_items_run(it, (uint32_t)q.first, (uint32_t)q.count, threads, &inc,
+                                           &r->part, &r->err)
+                   : (adse_status)r->err.code;
+        if (!it && r->st == ADSE_OK) r->st = ADSE_E_NOMEM;
+        *reply_len = sizeof *r;
+        return r;
     }
     layer_reply *r = calloc(1, sizeof *r);
     if (!r) {
         snprintf(msg, size, "out of memory");
         return NULL;
     }
-    const layer_job *j = &lf->jobs[i];
     adse_mapper_settings st = j->settings;
     st.threads = threads;
     adse_err_clear(&r->err);
-    r->st = adse_mapper_run(j->model, j->spec->has_constraints ? &j->spec->constraints : NULL, &st,
-                            &r->res, &r->err);
+    r->st = adse_mapper_run(j->model, layer_constraints(j), &st, &r->res, &r->err);
     *reply_len = sizeof *r;
     return r;
 }
 
 static int farm_accept(void *ctx, int i, const void *reply, size_t len, char *msg, size_t size)
 {
-    const layer_farm *lf = ctx;
-    layer_reply r;
-    if (len != sizeof r) {
-        snprintf(msg, size, "malformed reply for layer %d (%zu bytes)", i, len);
+    layer_farm *lf = ctx;
+    const layer_req *q = &lf->req[i];
+    layer_job *j = &lf->jobs[q->layer];
+    if (q->count > 0) {
+        items_reply *r = malloc(sizeof *r);
+        if (len != sizeof *r || !r) {
+            free(r);
+            snprintf(msg, size, "malformed reply for layer %d (%zu bytes)", (int)q->layer, len);
+            return -1;
+        }
+        memcpy(r, reply, sizeof *r);
+        if (r->st != ADSE_OK && j->st == ADSE_OK) { /* the first failure of the layer */
+            j->st = (adse_status)r->st;
+            j->err = r->err;
+        }
+        if (r->st == ADSE_OK)
+            adse_mapper_part_merge(lf->items[q->layer], &lf->acc[q->layer], &r->part);
+        free(r);
+        return 0;
+    }
+    layer_reply *r = malloc(sizeof *r);
+    if (len != sizeof *r || !r) {
+        free(r);
+        snprintf(msg, size, "malformed reply for layer %d (%zu bytes)", (int)q->layer, len);
         return -1;
     }
-    memcpy(&r, reply, sizeof r);
-    lf->jobs[i].st = (adse_status)r.st;
-    lf->jobs[i].err = r.err;
-    lf->jobs[i].res = r.res;
+    memcpy(r, reply, sizeof *r);
+    j->st = (adse_status)r->st;
+    j->err = r->err;
+    j->res = r->res;
+    free(r);
     return 0;
+}
+
+/* Rank 0: the farm's jobs. A layer without a time limit whose mapspace is large becomes
+ * item-range jobs; the others one job each. False when out of memory or a layer's items
+ * cannot be made (its error then in the layer's job). */
+static bool plan_jobs(layer_farm *lf)
+{
+    int cap = lf->n + 1;
+    for (int i = 0; i < lf->n; i++) {
+        layer_job *j = &lf->jobs[i];
+        adse_mapper_items *it = NULL;
+        if (j->settings.time_limit_s <= 0) {
+            adse_err_clear(&j->err);
+            j->st = adse_mapper_items_create(j->model, layer_constraints(j), &j->settings, &it,
+                                             &j->err);
+            if (j->st != ADSE_OK) return false;
+        }
+        if (it && adse_mapper_items_mapspace_size(it) > SPLIT_SPACE) {
+            lf->items[i] = it;
+            cap += (int)adse_mapper_items_count(it);
+        } else {
+            adse_mapper_items_free(it);
+        }
+    }
+    lf->req = calloc((size_t)cap, sizeof *lf->req);
+    if (!lf->req) return false;
+    for (int i = 0; i < lf->n; i++) {
+        adse_mapper_part_init(&lf->acc[i]);
+        if (!lf->items[i]) {
+            lf->req[lf->n_req++] = (layer_req){.layer = i};
+            continue;
+        }
+        uint32_t n = adse_mapper_items_count(lf->items[i]);
+        for (uint32_t first = 0, k = 0; first < n; k++) {
+            uint32_t c = k / 2 < 8 ? 1u << (k / 2) : SPLIT_CHUNK;
+            if (c > n - first) c = n - first;
+            lf->req[lf->n_req++] =
+                (layer_req){.layer = i, .first = (int32_t)first, .count = (int32_t)c};
+            first += c;
+        }
+    }
+    return true;
+}
+
+/* Rank 0, after the farm: the split layers' results from their merged parts. */
+static void finish_split(layer_farm *lf)
+{
+    for (int i = 0; i < lf->n; i++) {
+        layer_job *j = &lf->jobs[i];
+        if (!lf->items[i] || j->st != ADSE_OK) continue;
+        adse_err_clear(&j->err);
+        j->st = adse_mapper_items_result(lf->items[i], &lf->acc[i], &j->res, &j->err);
+    }
 }
 
 /* Every rank loaded the layers (ok, else the reason in why); rank 0 maps them over all
@@ -176,25 +321,39 @@ static int map_on_ranks(layer_job *jobs, int n, bool ok, const char *why, int th
 {
     *rc = CLI_EXIT_FAIL;
     if (!cli_mpi_agree(ok, why, threads, fingerprint)) return 1;
-    int32_t *index = calloc((size_t)n + 1, sizeof *index);
-    layer_farm lf = {jobs, n, index};
+    layer_farm lf = {jobs, n, NULL, 0, NULL, NULL, PTHREAD_MUTEX_INITIALIZER};
+    lf.items = calloc((size_t)n + 1, sizeof *lf.items);
+    lf.acc = calloc((size_t)n + 1, sizeof *lf.acc);
     cli_farm f = {farm_request, farm_serve, farm_accept, &lf, threads};
     int done = 1;
-    if (!index) {
+    if (!lf.items || !lf.acc) {
         cli_error("out of memory");
+        if (cli_mpi_rank() == 0) cli_farm_stop();
     } else if (cli_mpi_rank() != 0) {
         if (cli_farm_serve(&f) == 0) *rc = CLI_EXIT_OK;
     } else {
-        for (int i = 0; i < n; i++)
-            index[i] = i;
         char msg[ADSE_ERR_MSG_MAX];
-        if (cli_farm_run(&f, n, within, msg, sizeof msg) == 0)
+        if (!plan_jobs(&lf)) {
+            int bad = 0;
+            while (bad < n && jobs[bad].st == ADSE_OK)
+                bad++;
+            if (bad < n)
+                cli_error("%s", adse_err_format(&jobs[bad].err, msg, sizeof msg));
+            else
+                cli_error("out of memory");
+        } else if (cli_farm_run(&f, lf.n_req, within, msg, sizeof msg) == 0) {
+            finish_split(&lf);
             done = 0;
-        else
+        } else {
             cli_error("%s", msg);
+        }
         cli_farm_stop();
     }
-    free(index);
+    for (int i = 0; lf.items && i < n; i++)
+        adse_mapper_items_free(lf.items[i]);
+    free(lf.items);
+    free(lf.acc);
+    free(lf.req);
     return done;
 }
 

@@ -1,7 +1,8 @@
 #!/bin/sh
 # The MPI driver (docs/cluster.md): `mpirun -np 2` and `-np 3` (oversubscribed: more ranks
 # than cores) write byte for byte what one process writes (on a small search, a small
-# NSGA-II search, one over a network, the seed example, and `adse map` on ResNet-50); a run stopped under MPI resumes
+# NSGA-II search, one over a network, the seed example, `adse map` on ResNet-50, and on two
+# open layers whose mapper work items spread over the ranks); a run stopped under MPI resumes
 # with another rank count to the same history; a rank that cannot read the spec ends the
 # job with its reason instead of hanging; a worker rank killed mid-search ends the job, which
 # resumes as one process to the same outputs. Only the run time (and the thread count the
@@ -85,6 +86,24 @@ if [ "$mode" = full ]; then
         same "$tmp/map" "$tmp/map-np$np"
     done
 fi
+
+# 2b. adse map on two open layers (the seed design's architecture constraints only): each
+#     layer's mapspace is split into mapper work items over the ranks (more jobs than
+#     layers); every file and the table the same as one process's, for -np 1, 2 and 3
+seed=$src/examples/seed-eyeriss-vgg16
+set -- "$seed/arch/eyeriss_like.yaml" "$seed"/arch/components/*.yaml \
+    "$seed/constraints/eyeriss_like_arch_constraints.yaml" "$seed/mapper.yaml" \
+    "$seed/ERT.yaml" "$seed/ART.yaml" "$src/tests/data/networks/mpi_open/network.yaml"
+"$adse" map --threads 2 -o "$tmp/open" "$@" | grep -v '^mapped ' >"$tmp/open.txt"
+for np in 1 2 3; do
+    mpi "$np" map --threads 1 -o "$tmp/open-np$np" "$@" 2>"$tmp/open.err" >"$tmp/b"
+    grep -v '^mapped ' "$tmp/b" | cmp - "$tmp/open.txt" || fail "open map: the table under -np $np"
+    same "$tmp/open" "$tmp/open-np$np"
+    if [ "$np" -gt 1 ]; then
+        jobs=$(sed -n "s/^adse: $np ranks: \([0-9]*\) jobs.*/\1/p" "$tmp/open.err")
+        [ "${jobs:-0}" -gt 2 ] || fail "open map: the layers were not split into items ($jobs jobs)"
+    fi
+done
 
 # 3. stopped under -np 3, resumed under -np 2: the uninterrupted run's history
 mpi 3 search --threads 1 --stop-after 1 -o "$tmp/resumed" "$small" >/dev/null 2>&1

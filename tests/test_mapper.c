@@ -1209,7 +1209,7 @@ static void test_threads_identical(void **state)
      * stats.evaluated) depends on timing; the result must not. Repeated runs vary it. The
      * second half asks running items for pieces at every chance (work stealing: pieces
      * split off with positions inside their item's interval). */
-    enum { RUNS = 16 };
+    enum { RUNS = 8 };
     adse_mapper_result *r[RUNS];
     uint64_t pieces = 0;
     for (int k = 0; k < RUNS; k++) {
@@ -1240,6 +1240,76 @@ static void test_threads_identical(void **state)
     }
     for (int k = 0; k < RUNS; k++)
         free(r[k]);
+    adse_model_free(m);
+    adse_spec_free(spec);
+}
+
+/* Items run in ranges by an "external executor" (adse_mapper_items_*), in any order, each
+ * given the best of the ranges before it (every fifth nothing), merged: the same result as
+ * adse_mapper_run, for several partitions and thread counts. */
+static void test_items_parts(void **state)
+{
+    (void)state;
+    adse_spec *spec = golden_arch("case12_archB");
+    adse_problem p;
+    conv1d(&p, 4, 2, 3, 16, 1);
+    adse_model *m = make_model(&spec->arch, &p, ADSE_TRANSLATION_NEW, false);
+    adse_constraints c;
+    adse_constraints_init(&c, spec->arch.n_levels, p.n_dims, p.n_ds);
+    for (int d = 0; d < p.n_ds; d++) {
+        c.keep_fixed[d] = 3u;
+        c.keep_value[d] = 3u;
+    }
+    adse_mapper_settings s;
+    adse_mapper_settings_init(&s);
+    s.n_metrics = 2;
+    s.metrics[0] = ADSE_METRIC_DELAY;
+    s.metrics[1] = ADSE_METRIC_ENERGY;
+    s.threads = 1;
+    adse_mapper_result *ref = malloc(sizeof *ref), *r = malloc(sizeof *r);
+    adse_mapper_part *part = malloc(sizeof *part), *acc = malloc(sizeof *acc);
+    adse_err err;
+    assert_int_equal(adse_mapper_run(m, &c, &s, ref, &err), ADSE_OK);
+    assert_true(ref->found && ref->stats.optimal);
+    adse_mapper_items *items = NULL;
+    assert_int_equal(adse_mapper_items_create(m, &c, &s, &items, &err), ADSE_OK);
+    uint32_t n = adse_mapper_items_count(items);
+    assert_true(n > 100);
+    const uint32_t chunks[] = {17, 256, n};
+    for (int v = 0; v < 6; v++) {
+        uint32_t chunk = chunks[v % 3];
+        bool reverse = v >= 3; /* the last range first: late incumbents */
+        adse_mapper_part_init(acc);
+        uint32_t ranges = (n + chunk - 1) / chunk;
+        uint64_t evaluated = 0;
+        for (uint32_t q = 0; q < ranges; q++) {
+            uint32_t k = reverse ? ranges - 1 - q : q;
+            uint32_t first = k * chunk, count = first + chunk > n ? n - first : chunk;
+            assert_int_equal(adse_mapper_items_run(items, first, count, 1 + (int)(q % 2),
+                                                   q % 5 == 4 ? NULL : acc, part, &err),
+                             ADSE_OK);
+            assert_true(part->done);
+            evaluated += part->evaluated;
+            adse_mapper_part_merge(items, acc, part);
+        }
+        assert_int_equal(adse_mapper_items_result(items, acc, r, &err), ADSE_OK);
+        assert_true(r->found && r->stats.optimal);
+        assert_memory_equal(&r->best, &ref->best, sizeof r->best);
+        assert_int_equal(r->result.cycles, ref->result.cycles);
+        assert_true(r->result.energy_pj == ref->result.energy_pj);
+        assert_true(r->stats.lower_bound == ref->stats.lower_bound);
+        assert_true(r->stats.evaluated == evaluated);
+        print_message("%u items in ranges of %u%s: %llu evaluated (adse_mapper_run: %llu)\n", n,
+                      chunk, reverse ? ", last first" : "", (unsigned long long)evaluated,
+                      (unsigned long long)ref->stats.evaluated);
+    }
+    /* Bad ranges are refused. */
+    assert_int_equal(adse_mapper_items_run(items, n, 1, 1, NULL, part, &err), ADSE_E_USAGE);
+    adse_mapper_items_free(items);
+    free(ref);
+    free(r);
+    free(part);
+    free(acc);
     adse_model_free(m);
     adse_spec_free(spec);
 }
@@ -1534,6 +1604,7 @@ int main(void)
         cmocka_unit_test(test_least_fill),
         cmocka_unit_test(test_random),
         cmocka_unit_test(test_threads_identical),
+        cmocka_unit_test(test_items_parts),
         cmocka_unit_test(test_seed_original),
         cmocka_unit_test(test_seed_optimal_4x42),
         cmocka_unit_test(test_time_limit),

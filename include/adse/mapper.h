@@ -108,6 +108,63 @@ ADSE_API adse_status adse_mapper_run_seeded(const adse_model *model,
  * and the best mapping's cycles, energy, utilization and total ops. */
 ADSE_API adse_network_layer_result adse_mapper_layer_result(const adse_mapper_result *r);
 
+/* ---- Work items run by an external executor (docs/mapper.md section 6.2) ----------------
+ * adse_mapper_run cuts the mapspace into work items and runs them on its threads. A caller
+ * that runs them elsewhere (other processes: the MPI driver, docs/cluster.md) makes the
+ * same items in every process with adse_mapper_items_create (the cut depends only on the
+ * model, constraints and settings), runs ranges of them with adse_mapper_items_run, each
+ * given the best mapping found so far as a pruning aid, merges the parts in any order with
+ * adse_mapper_part_merge, and turns the merged part into the result with
+ * adse_mapper_items_result: the same mapping, metrics, optimal and lower bounds as
+ * adse_mapper_run without a time limit (items always run to their end here; no seeds).
+ * Thread-safety: an items object is immutable after creation; several adse_mapper_items_run
+ * calls may use it at once. Ownership: the caller frees it with adse_mapper_items_free. */
+typedef struct adse_mapper_items adse_mapper_items;
+
+/* What a range of items found: its best mapping (the least metric vector, then the least
+ * position in the enumeration order), whether every item was searched, and counts. */
+typedef struct adse_mapper_part {
+    bool found;                     /* a valid mapping was found (best, value, pos) */
+    double value[ADSE_MAX_METRICS]; /* its metrics, in the settings' order */
+    uint64_t pos;                   /* its position (the tie rule) */
+    adse_mapping best;
+    bool done;          /* every item of the range searched (false only out of memory) */
+    double lower_bound; /* least bound of the first metric over what was not searched */
+    uint64_t evaluated; /* mappings evaluated, as stats.evaluated */
+    uint64_t valid;     /* of those, valid */
+    uint32_t pieces;    /* as stats.pieces */
+    int threads;        /* the most threads one range used */
+} adse_mapper_part;
+
+/* The items of the mapspace of model under constraints (NULL = none) and settings (NULL =
+ * defaults); errors as adse_mapper_run's. */
+ADSE_API adse_status adse_mapper_items_create(const adse_model *model,
+                                              const adse_constraints *constraints,
+                                              const adse_mapper_settings *settings,
+                                              adse_mapper_items **out, adse_err *err);
+ADSE_API void adse_mapper_items_free(adse_mapper_items *items);
+/* Number of items; they are run in the order 0 .. count-1 (best bound first). */
+ADSE_API uint32_t adse_mapper_items_count(const adse_mapper_items *items);
+/* The mapspace's size (as stats.mapspace_size). */
+ADSE_API double adse_mapper_items_mapspace_size(const adse_mapper_items *items);
+/* An empty part: nothing found, done, lower bound +inf. */
+ADSE_API void adse_mapper_part_init(adse_mapper_part *part);
+/* Searches items first .. first + count - 1 (of the run order) on `threads` threads (0 =
+ * all cores). incumbent (NULL, or a part that found a mapping: the best so far, from
+ * other ranges) prunes: out receives only a mapping that beats it (lesser vector, or equal
+ * and earlier), else out->found is false. */
+ADSE_API adse_status adse_mapper_items_run(const adse_mapper_items *items, uint32_t first,
+                                           uint32_t count, int threads,
+                                           const adse_mapper_part *incumbent, adse_mapper_part *out,
+                                           adse_err *err);
+/* acc := the merge of acc and part (best of both, counts added, done if both are). */
+ADSE_API void adse_mapper_part_merge(const adse_mapper_items *items, adse_mapper_part *acc,
+                                     const adse_mapper_part *part);
+/* The result of the search whose items' parts were merged into `merged`. */
+ADSE_API adse_status adse_mapper_items_result(const adse_mapper_items *items,
+                                              const adse_mapper_part *merged,
+                                              adse_mapper_result *out, adse_err *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -160,16 +160,18 @@ struct msearch {
      * run_order from next_static) and of the pieces split off (a heap) runs next; a thread
      * about to start an item whose bound is above that of a running item asks the latter
      * for a piece instead. The incumbent is shared at once. */
-    uint32_t n_static;   /* generated items: indices 0 .. n_static */
-    uint32_t *run_order; /* their indices, best bound first (ties: index order) */
-    uint32_t next_static;
-    uint32_t *heap; /* split pieces waiting, least (bound, position) at the top */
+    uint32_t n_static;                /* generated items: indices 0 .. n_static */
+    uint32_t *run_order;              /* their indices, best bound first (ties: index order) */
+    uint32_t next_static, static_end; /* run_order[next_static .. static_end) not taken */
+    uint32_t *heap;                   /* split pieces waiting, least (bound, position) at the top */
     uint32_t heap_n;
     pthread_mutex_t qmu; /* guards the queue, n_items past n_static, running/no_split */
     pthread_cond_t qcv;  /* a piece was given, refused, or an item ended */
     int waiting;         /* threads waiting on qcv */
     pthread_mutex_t mu;  /* guards inc */
     mbest inc;           /* least (value, position) found so far */
+    bool inc_own;        /* inc was found by this search's items */
+    bool borrowed;       /* sp, item_f and run_order belong to an adse_mapper_items */
     atomic_uint inc_ver;
     mthread *th;
 };
@@ -226,6 +228,7 @@ static void publish(mthread *th)
     if (!S->inc.found || lex_less(sp, &th->own.val, &S->inc.val) ||
         (th->cur < S->inc.pos && !lex_less(sp, &S->inc.val, &th->own.val))) {
         S->inc = th->own;
+        S->inc_own = true;
         atomic_fetch_add_explicit(&S->inc_ver, 1u, memory_order_release);
     }
     adse__mutex_unlock(&S->mu);
@@ -863,7 +866,7 @@ static adse_status make_items(msearch *S, adse_err *err)
     }
     th->collect_depth = -1;
     if (S->gen_oom) return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
-    S->n_static = S->n_items;
+    S->n_static = S->static_end = S->n_items;
     for (uint32_t k = 0; k < S->n_items; k++)
         S->items[k].fp = S->item_f + S->items[k].off;
     return ADSE_OK;
@@ -1013,7 +1016,7 @@ static bool take_item(mthread *th, uint32_t *out)
     for (;;) {
         bool have = false, piece = false;
         uint32_t cand = 0;
-        if (S->next_static < S->n_static) {
+        if (S->next_static < S->static_end) {
             have = true;
             cand = S->run_order[S->next_static];
         }
@@ -1171,6 +1174,27 @@ static void run_items(msearch *S)
         adse__thread_join(tid[k]);
 }
 
+/* The statistics of a search: best (NULL: none found) and the least bound of the first
+ * metric over what was not searched (lbv, at most best's); per-metric bounds apart. */
+static void fill_stats(const mspace *sp, const mvals *best, bool all_done, double lbv,
+                       uint64_t evaluated, uint64_t valid, int threads, adse_mapper_stats *st)
+{
+    st->mapspace_size = sp->size;
+    st->evaluated = evaluated;
+    st->valid = valid;
+    st->pruned = sp->size > (double)evaluated ? sp->size - (double)evaluated : 0;
+    st->optimal = all_done;
+    st->lower_bound = lbv;
+    st->threads = threads;
+    st->best_value = best ? best->v[0] : HUGE_VAL;
+    if (!best)
+        st->gap = 1;
+    else if (all_done || st->best_value <= 0)
+        st->gap = 0;
+    else
+        st->gap = (st->best_value - lbv) / st->best_value;
+}
+
 /* Fills out from the finished search. */
 static void finish(msearch *S, const adse_model *model, double t0, adse_mapper_result *out)
 {
@@ -1188,20 +1212,8 @@ static void finish(msearch *S, const adse_model *model, double t0, adse_mapper_r
         valid += S->th[k].valid;
     }
     adse_mapper_stats *st = &out->stats;
-    st->mapspace_size = sp->size;
-    st->evaluated = evaluated;
-    st->valid = valid;
-    st->pruned = sp->size > (double)evaluated ? sp->size - (double)evaluated : 0;
-    st->optimal = all_done;
-    st->lower_bound = lbv;
-    st->threads = S->nthreads;
-    st->best_value = S->inc.found ? S->inc.val.v[0] : HUGE_VAL;
-    if (!S->inc.found)
-        st->gap = 1;
-    else if (all_done || st->best_value <= 0)
-        st->gap = 0;
-    else
-        st->gap = (st->best_value - lbv) / st->best_value;
+    fill_stats(sp, S->inc.found ? &S->inc.val : NULL, all_done, lbv, evaluated, valid, S->nthreads,
+               st);
     out->found = S->inc.found;
     if (out->found) {
         out->best = S->inc.map;
@@ -1273,6 +1285,40 @@ static void classic_seeds(msearch *S, const adse_constraints *constraints, doubl
     free(r);
 }
 
+static void search_free(msearch *S)
+{
+    for (int k = 0; S->th && k < S->nthreads; k++)
+        thread_free(&S->th[k]);
+    free(S->th);
+    for (uint32_t k = S->n_static; S->items && k < S->n_items; k++)
+        free((void *)S->items[k].fp);
+    free(S->items);
+    free(S->heap);
+    if (!S->borrowed) {
+        free(S->run_order);
+        free(S->item_f);
+        adse__space_release(&S->sp);
+    }
+    free(S);
+}
+
+/* Creates the locks and runs the items run_order[next_static .. static_end) and the pieces
+ * split off them. */
+static adse_status run_locked(msearch *S, adse_err *err)
+{
+    if (pthread_mutex_init(&S->mu, NULL) != 0)
+        return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "cannot create a mutex");
+    if (!adse__sync_init(&S->qmu, &S->qcv)) {
+        pthread_mutex_destroy(&S->mu);
+        return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "cannot create a mutex");
+    }
+    run_items(S);
+    pthread_mutex_destroy(&S->mu);
+    pthread_mutex_destroy(&S->qmu);
+    pthread_cond_destroy(&S->qcv);
+    return ADSE_OK;
+}
+
 /* inc0 (or NULL): an incumbent of a larger space to start from, as a seed (after every
  * item): it only prunes, and it is the result when nothing in this space beats it. */
 static adse_status run(const adse_model *model, const adse_constraints *constraints,
@@ -1312,17 +1358,8 @@ static adse_status run(const adse_model *model, const adse_constraints *constrai
         if (st == ADSE_OK && !rank_items(S))
             st = adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
     }
-    if (st == ADSE_OK && pthread_mutex_init(&S->mu, NULL) != 0)
-        st = adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "cannot create a mutex");
-    if (st == ADSE_OK && !adse__sync_init(&S->qmu, &S->qcv)) {
-        pthread_mutex_destroy(&S->mu);
-        st = adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "cannot create a mutex");
-    }
+    if (st == ADSE_OK) st = run_locked(S, err);
     if (st == ADSE_OK) {
-        run_items(S);
-        pthread_mutex_destroy(&S->mu);
-        pthread_mutex_destroy(&S->qmu);
-        pthread_cond_destroy(&S->qcv);
         /* Not finished in its share: the classic dataflows in the rest of the time. */
         bool all_done = true;
         for (uint32_t k = 0; k < S->n_items; k++)
@@ -1331,18 +1368,8 @@ static adse_status run(const adse_model *model, const adse_constraints *constrai
         if (with_classic && !all_done && left > 0) classic_seeds(S, constraints, left);
         finish(S, model, t0, out);
     }
-    for (int k = 0; S->th && k < S->nthreads; k++)
-        thread_free(&S->th[k]);
-    free(S->th);
-    for (uint32_t k = S->n_static; S->items && k < S->n_items; k++)
-        free((void *)S->items[k].fp);
-    free(S->items);
-    free(S->run_order);
-    free(S->heap);
     out->stats.pieces = S->n_items - S->n_static;
-    free(S->item_f);
-    adse__space_release(&S->sp);
-    free(S);
+    search_free(S);
     return st;
 }
 
@@ -1372,4 +1399,199 @@ adse_network_layer_result adse_mapper_layer_result(const adse_mapper_result *r)
         l.total_ops = r->result.total_ops;
     }
     return l;
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Work items for an external executor (adse/mapper.h, docs/mapper.md section 6.2)
+ * ------------------------------------------------------------------------------------- */
+
+/* The generated items and their run order; each adse_mapper_items_run copies the items
+ * (their done flags and its pieces are its own) and borrows the rest. */
+struct adse_mapper_items {
+    msearch *S;
+};
+
+adse_status adse_mapper_items_create(const adse_model *model, const adse_constraints *constraints,
+                                     const adse_mapper_settings *settings, adse_mapper_items **out,
+                                     adse_err *err)
+{
+    if (!model || !out)
+        return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0, "missing argument to the mapper");
+    *out = NULL;
+    adse_mapper_items *it = calloc(1, sizeof *it);
+    msearch *S = it ? calloc(1, sizeof *S) : NULL;
+    if (!S) {
+        free(it);
+        return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    adse_status st = adse__space_init(&S->sp, model, constraints, settings, err);
+    if (st != ADSE_OK) {
+        adse__space_release(&S->sp);
+        free(S);
+        free(it);
+        return st;
+    }
+    S->nthreads = 1; /* the item generation's */
+    S->inc.pos = SEED_POS;
+    if (!threads_alloc(S, model)) st = adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
+    if (st == ADSE_OK) st = make_items(S, err);
+    if (st == ADSE_OK && !rank_items(S))
+        st = adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
+    it->S = S;
+    if (st != ADSE_OK) {
+        adse_mapper_items_free(it);
+        return st;
+    }
+    *out = it;
+    return ADSE_OK;
+}
+
+void adse_mapper_items_free(adse_mapper_items *items)
+{
+    if (!items) return;
+    search_free(items->S);
+    free(items);
+}
+
+uint32_t adse_mapper_items_count(const adse_mapper_items *items)
+{
+    return items ? items->S->n_static : 0;
+}
+
+double adse_mapper_items_mapspace_size(const adse_mapper_items *items)
+{
+    return items ? items->S->sp.size : 0;
+}
+
+void adse_mapper_part_init(adse_mapper_part *part)
+{
+    memset(part, 0, sizeof *part);
+    part->done = true;
+    part->lower_bound = HUGE_VAL;
+}
+
+adse_status adse_mapper_items_run(const adse_mapper_items *items, uint32_t first, uint32_t count,
+                                  int threads, const adse_mapper_part *incumbent,
+                                  adse_mapper_part *out, adse_err *err)
+{
+    if (!items || !out || threads < 0)
+        return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0, "bad argument to the mapper");
+    const msearch *G = items->S;
+    if (first > G->n_static || count > G->n_static - first)
+        return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0, "items %u..%u of %u", first,
+                            first + count, G->n_static);
+    adse_mapper_part_init(out);
+    msearch *S = calloc(1, sizeof *S);
+    if (!S) return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
+    S->borrowed = true;
+    S->sp = G->sp;
+    S->sp.set.threads = threads;
+    S->sp.set.time_limit_s = 0;
+    S->nthreads = thread_count(&S->sp);
+    atomic_init(&S->stop, 0);
+    atomic_init(&S->inc_ver, 0u);
+    S->inc.pos = SEED_POS;
+    if (incumbent && incumbent->found) {
+        S->inc.found = true;
+        for (int m = 0; m < ADSE_MAX_METRICS; m++)
+            S->inc.val.v[m] = m < S->sp.set.n_metrics ? incumbent->value[m] : 0;
+        S->inc.pos = incumbent->pos;
+        atomic_fetch_add(&S->inc_ver, 1u);
+    }
+    S->run_order = G->run_order;
+    S->n_items = S->n_static = G->n_static;
+    S->next_static = first;
+    S->static_end = first + count;
+    S->items = calloc((size_t)G->n_static + ITEM_DYN_MAX, sizeof *S->items);
+    S->heap = malloc(sizeof *S->heap * ITEM_DYN_MAX);
+    adse_status st = ADSE_OK;
+    if (!S->items || !S->heap || !threads_alloc(S, G->sp.model))
+        st = adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
+    if (st == ADSE_OK) {
+        memcpy(S->items, G->items, sizeof *S->items * G->n_static);
+        st = run_locked(S, err);
+    }
+    if (st == ADSE_OK) {
+        for (uint32_t q = first; q < first + count; q++) {
+            const mitem *x = &S->items[S->run_order[q]];
+            if (!x->done) out->done = false;
+            if (!x->done && x->lb.v[0] < out->lower_bound) out->lower_bound = x->lb.v[0];
+        }
+        for (uint32_t k = S->n_static; k < S->n_items; k++) {
+            const mitem *x = &S->items[k];
+            if (!x->done) out->done = false;
+            if (!x->done && x->lb.v[0] < out->lower_bound) out->lower_bound = x->lb.v[0];
+        }
+        if (S->inc_own) {
+            out->found = true;
+            for (int m = 0; m < ADSE_MAX_METRICS; m++)
+                out->value[m] = S->inc.val.v[m];
+            out->pos = S->inc.pos;
+            out->best = S->inc.map;
+        }
+        for (int k = 0; k < S->nthreads; k++) {
+            out->evaluated += S->th[k].evaluated;
+            out->valid += S->th[k].valid;
+        }
+        out->pieces = S->n_items - S->n_static;
+        out->threads = S->nthreads;
+    }
+    search_free(S);
+    return st;
+}
+
+void adse_mapper_part_merge(const adse_mapper_items *items, adse_mapper_part *acc,
+                            const adse_mapper_part *part)
+{
+    const mspace *sp = &items->S->sp;
+    acc->done = acc->done && part->done;
+    if (part->lower_bound < acc->lower_bound) acc->lower_bound = part->lower_bound;
+    acc->evaluated += part->evaluated;
+    acc->valid += part->valid;
+    acc->pieces += part->pieces;
+    if (part->threads > acc->threads) acc->threads = part->threads;
+    if (!part->found) return;
+    mvals a, b;
+    memset(&a, 0, sizeof a);
+    memset(&b, 0, sizeof b);
+    for (int m = 0; m < sp->set.n_metrics; m++) {
+        a.v[m] = part->value[m];
+        b.v[m] = acc->value[m];
+    }
+    if (acc->found && (lex_less(sp, &b, &a) || (!lex_less(sp, &a, &b) && acc->pos < part->pos)))
+        return;
+    acc->found = true;
+    memcpy(acc->value, part->value, sizeof acc->value);
+    acc->pos = part->pos;
+    acc->best = part->best;
+}
+
+adse_status adse_mapper_items_result(const adse_mapper_items *items, const adse_mapper_part *merged,
+                                     adse_mapper_result *out, adse_err *err)
+{
+    if (!items || !merged || !out)
+        return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0, "missing argument to the mapper");
+    const msearch *G = items->S;
+    const mspace *sp = &G->sp;
+    memset(out, 0, sizeof *out);
+    mvals best;
+    memset(&best, 0, sizeof best);
+    for (int m = 0; m < sp->set.n_metrics; m++)
+        best.v[m] = merged->found ? merged->value[m] : HUGE_VAL;
+    double lbv = best.v[0] < merged->lower_bound ? best.v[0] : merged->lower_bound;
+    adse_mapper_stats *st = &out->stats;
+    fill_stats(sp, merged->found ? &best : NULL, merged->done, lbv, merged->evaluated,
+               merged->valid, merged->threads, st);
+    st->pieces = merged->pieces;
+    out->found = merged->found;
+    if (!out->found) return ADSE_OK;
+    out->best = merged->best;
+    adse_scratch *sc = adse_scratch_new(sp->model);
+    if (!sc) return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
+    adse_status st2 = adse_model_evaluate(sp->model, &out->best, sc, &out->result, NULL);
+    adse_scratch_free(sc);
+    if (st2 != ADSE_OK)
+        return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0,
+                            "the merged mapping is not valid for this model");
+    return ADSE_OK;
 }
