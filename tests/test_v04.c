@@ -575,6 +575,35 @@ static void expressions(void **state)
     assert_string_equal(adse_err_format(&e, msg, sizeof msg),
                         "top.yaml:3:58: cannot evaluate attribute 'type' of 'D' 'LPDDR4': name "
                         "'LPDDR4' is not defined (quote it to give a string)");
+
+    /* A mesh sees the variables, the attributes of the containers before it and `spec`,
+     * not the node's own attributes. */
+    const char *mesh = "variables: {V: 2}\n"
+                       "architecture:\n  nodes:\n"
+                       "  - !Container {name: sys, attributes: {technology: \"45nm\", datawidth: "
+                       "8, npe: 4}}\n"
+                       "  - !Component {name: DRAM, class: DRAM, attributes: {width: 64, depth: "
+                       "64}}\n"
+                       "  - !Container {name: PE, spatial: {meshX: npe * V, meshY: "
+                       "spec.problem.instance.K}}\n"
+                       "  - !Component {name: buf, class: SRAM, attributes: {width: 64, depth: "
+                       "64}}\n"
+                       "  - !Component {name: mac, class: intmac}\n";
+    const char *t4[] = {mesh, small_problem};
+    const char *n4[] = {"top.yaml", "prob.yaml"};
+    s = testutil_load_strings_ok(t4, n4, 2, NULL);
+    assert_string_equal(s->arch.levels[0].name, "buf");
+    assert_int_equal(s->arch.levels[0].instances, 16); /* 8 x 2 (K = 2) */
+    assert_int_equal(s->arch.levels[0].mesh_x, 8);
+    adse_spec_free(s);
+    const char *own = "architecture:\n  nodes:\n"
+                      "  - !Component {name: D, class: DRAM, attributes: {n: 3}, spatial: {meshX: "
+                      "n}}\n";
+    const char *t5[] = {own};
+    assert_int_equal(adse_spec_load_strings(t5, names, 1, &s, &e), ADSE_E_SPEC);
+    assert_string_equal(adse_err_format(&e, msg, sizeof msg),
+                        "top.yaml:3:76: cannot evaluate 'meshX' of 'D' 'n': name 'n' is not "
+                        "defined (quote it to give a string)");
 }
 
 /* adse map on the Eyeriss-like design from its v0.4 files: the whole mapspace searched
