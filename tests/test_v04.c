@@ -556,6 +556,27 @@ static void expressions(void **state)
     assert_int_equal(s->problem.bounds[1], 4);
     adse_spec_free(s);
 
+    /* references that double at each step (v40 = 2 ** 40) are evaluated once each: linear,
+     * not 2 ** 40 evaluations (a hang before) */
+    char chain[4096];
+    int n = snprintf(chain, sizeof chain, "variables:\n  v0: 1\n");
+    for (int i = 1; i <= 40; i++)
+        n += snprintf(chain + n, sizeof chain - (size_t)n,
+                      "  v%d: spec.variables.v%d + spec.variables.v%d\n", i, i - 1, i - 1);
+    snprintf(chain + n, sizeof chain - (size_t)n,
+             "architecture:\n  nodes:\n"
+             "  - !Component {name: DRAM, class: DRAM, attributes: {width: 64, "
+             "depth: spec.variables.v40 // 2 ** 30}}\n"
+             "  - !Component {name: mac, class: intmac}\n"
+             "problem:\n  instance: {C: 8, K: 4}\n  shape:\n    dimensions: [C, K]\n"
+             "    data_spaces:\n    - {name: A, projection: [[[C]]]}\n"
+             "    - {name: B, projection: [[[C]], [[K]]]}\n"
+             "    - {name: Z, projection: [[[K]]], read_write: true}\n");
+    const char *t_chain[] = {chain};
+    s = testutil_load_strings_ok(t_chain, names, 1, NULL);
+    assert_int_equal(s->arch.levels[0].depth, 1024); /* 2 ** 40 // 2 ** 30 */
+    adse_spec_free(s);
+
     /* errors name the file, line and column of the offending character */
     const char *bad = "variables: {A: 2}\n"
                       "architecture:\n"

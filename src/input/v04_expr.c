@@ -17,10 +17,16 @@
 
 #define MAX_DEPTH 128 /* the evaluator's nesting units (about two a parenthesis) */
 #define MAX_REFS 64   /* references followed to reach an expression */
+#define MAX_MEMO 1024 /* referenced values remembered during one evaluation */
 
 typedef struct ectx {
     adse__v04_scope *scope;
     int refs; /* references followed to reach this expression */
+    /* the values of the scalars referenced so far in this evaluation (same scope, same
+     * values): each is evaluated once, so that `a: b + b`, `b: c + c`, ... stays linear */
+    const adse__ynode **memo_node; /* MAX_MEMO each, in the arena once needed */
+    jval *memo;
+    int n_memo;
 } ectx;
 
 static adse_status eval_scalar(jctx *c, const adse__ynode *n, const char *what, jval *out,
@@ -78,6 +84,11 @@ static adse_status of_node(jctx *c, const adse__ynode *n, jval *out)
         return ADSE_OK;
     }
     ectx *x = c->hooks->user;
+    for (int i = 0; i < x->n_memo; i++)
+        if (x->memo_node[i] == n) {
+            *out = x->memo[i];
+            return ADSE_OK;
+        }
     if (x->refs >= MAX_REFS) return undef(c, out, "references nested too deep");
     adse_err e;
     x->refs++;
@@ -85,6 +96,15 @@ static adse_status of_node(jctx *c, const adse__ynode *n, jval *out)
     x->refs--;
     if (st == ADSE_E_NOMEM) return nomem(c);
     if (st) return undef(c, out, "the referenced value: %s", e.msg);
+    if (!x->memo) {
+        x->memo_node = adse__arena_alloc(&c->arena, MAX_MEMO * sizeof *x->memo_node);
+        x->memo = adse__arena_alloc(&c->arena, MAX_MEMO * sizeof *x->memo);
+        if (!x->memo_node || !x->memo) return nomem(c);
+    }
+    if (x->n_memo < MAX_MEMO) { /* only values: a failure may depend on the depth */
+        x->memo_node[x->n_memo] = n;
+        x->memo[x->n_memo++] = *out;
+    }
     return ADSE_OK;
 }
 
