@@ -350,6 +350,11 @@ static void errors(void **state)
          "c.yaml:6:26: cannot evaluate the range end in 'r[1..width*nope]' 'width*nope': name "
          "'nope' "
          "is not defined (quote it to give a string)"},
+        {"compound_components:\n  version: 0.4\n  classes:\n  - name: intmac\n"
+         "    subcomponents: []\n    actions:\n    - {name: multiply_add, subcomponents: []}\n"
+         "  - name: my_storage\n    subcomponents: []\n    actions: []\n",
+         "arch.yaml:9:7: intmac 'mac': its class gives none of the actions Timeloop binds for a "
+         "compute (mac_random, mult_random, mac, mult, compute)"},
         {"compound_components:\n  version: 0.4\n  classes:\n  - name: my_storage\n"
          "    subcomponents: []\n    actions:\n    - {name: read, subcomponents: []}\n"
          "    - {name: frob, subcomponents: []}\n",

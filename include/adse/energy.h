@@ -204,7 +204,9 @@ ADSE_API adse_status adse_energy_estimate_arith(const adse_arith *a, const adse_
  * ADSE_ENERGY_ESTIMATOR and binds the result as Timeloop binds an ERT/ART table: storage
  * read <- read, fill <- write, update <- update, leak <- leak, vector access energy = the
  * largest action / cluster_size; arithmetic compute <- compute; area per instance rounded
- * to float (Timeloop reads ART areas into a float). Components with other sources are not
+ * to float (Timeloop reads ART areas into a float); an arithmetic class with none of the
+ * compute actions Timeloop binds (possible for a class of adse_energy_options.classes) is an
+ * ADSE_E_SPEC error at the component. Components with other sources are not
  * touched. Storage levels are priced outermost first, then the arithmetic level, and the
  * first error is returned. opt may be NULL (defaults). On error arch may be partly
  * updated. No allocation. */

@@ -101,7 +101,13 @@ adse_status adse_energy_reprice(adse_arch *arch, const adse_energy_options *opt,
     if (energy || area) {
         adse_status st = adse_energy_estimate_arith(a, opt, &r, err);
         if (st != ADSE_OK) return st;
-        if (energy) adse__bind_arith_actions(a, r.actions, r.n_actions, ADSE_ENERGY_ESTIMATOR);
+        /* the estimator's own classes all have `compute`; a class defined in the files
+         * (adse_energy_options.classes) may give none of the actions Timeloop binds */
+        if (energy && !adse__bind_arith_actions(a, r.actions, r.n_actions, ADSE_ENERGY_ESTIMATOR))
+            return adse_err_set(err, ADSE_E_SPEC, a->pos.file, a->pos.line, a->pos.column,
+                                "%s '%s': its class gives none of the actions Timeloop binds "
+                                "for a compute (mac_random, mult_random, mac, mult, compute)",
+                                r.klass, a->name);
         if (area) a->area_um2 = adse__area_as_float(r.area_um2);
     }
     return ADSE_OK;
