@@ -166,11 +166,86 @@ static void test_seeded_calls_equal_cold(void **state)
     adse_search_spec_free(spec);
 }
 
+/* Designs evaluated through a dispatch (the MPI driver's seam, docs/cluster.md): each
+ * request carries the mappings that warm-start it, so the serving search (another process
+ * under MPI; here a second search from the same spec whose mapping hook counts seeded
+ * calls) maps warm too, and the history is that of one process. */
+typedef struct seed_transport {
+    adse_search *server;
+    int jobs;
+} seed_transport;
+
+static adse_status serve_all(void *user, adse_search *s, adse_search_batch *b, adse_err *err)
+{
+    (void)s;
+    seed_transport *t = user;
+    for (int i = 0; i < adse_search_batch_size(b); i++) {
+        const void *req;
+        size_t len;
+        void *reply = NULL;
+        size_t rlen;
+        adse_status st = adse_search_batch_request(b, i, &req, &len, err);
+        if (!st) st = adse_search_serve(t->server, req, len, 1, &reply, &rlen, err);
+        if (!st) st = adse_search_batch_accept(b, i, reply, rlen, err);
+        free(reply);
+        if (st) return st;
+        t->jobs++;
+    }
+    return ADSE_OK;
+}
+
+static void test_dispatch_carries_seeds(void **state)
+{
+    (void)state;
+    adse_search_spec *spec = load_example();
+    spec->ga.population = 8;
+    spec->ga.generations = 4;
+    spec->ga.parents = 4;
+    assert_int_equal(spec->n_layers, 1); /* every seed comes with the request */
+    adse_search_options o;
+    adse_search_options_init(&o);
+    o.threads = 1;
+    char *plain = history_of(spec, &o);
+    checked c;
+    memset(&c, 0, sizeof c);
+    adse_search_options so = o;
+    so.map_seeded = checked_map;
+    so.map_user = &c;
+    seed_transport t = {0};
+    adse_err e;
+    assert_int_equal(adse_search_create(spec, &so, &t.server, &e), ADSE_OK);
+    o.dispatch = serve_all;
+    o.dispatch_user = &t;
+    char *dispatched = history_of(spec, &o);
+    print_message("served %d designs: %d mapper calls, %d seeded\n", t.jobs, atomic_load(&c.calls),
+                  atomic_load(&c.seeded));
+    assert_true(t.jobs > 8);
+    assert_int_equal(atomic_load(&c.calls), t.jobs);
+    assert_true(atomic_load(&c.seeded) > 0);
+    assert_int_equal(atomic_load(&c.mismatches), 0);
+    assert_int_equal(atomic_load(&c.errors), 0);
+    assert_string_equal(dispatched, plain);
+    /* --cold-start: no seed travels */
+    memset(&c, 0, sizeof c);
+    t.jobs = 0;
+    o.cold_start = true;
+    char *cold = history_of(spec, &o);
+    assert_true(t.jobs > 8);
+    assert_int_equal(atomic_load(&c.seeded), 0);
+    assert_string_equal(cold, plain);
+    free(plain);
+    free(dispatched);
+    free(cold);
+    adse_search_free(t.server);
+    adse_search_spec_free(spec);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_example_same_history),
         cmocka_unit_test(test_seeded_calls_equal_cold),
+        cmocka_unit_test(test_dispatch_carries_seeds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,13 +1,13 @@
 /* Design evaluations as bytes: the seam between the search and a transport that evaluates
  * designs elsewhere (adse_search_options.dispatch; the MPI driver of `adse search`).
  *
- * A request carries what adse__evaluate_design reads from a record (the gene values) and
- * the spec's hash; a reply carries everything it writes (status, reason, metrics, the
- * mapping and figures of every layer) and the evaluation's own status and error. Both are exact
- * (doubles as their 8 bytes, integers as LEB128 varints), so a design evaluated from bytes ends
- * exactly as one evaluated in place. The byte order is the host's: every process runs the
- * same adse build (docs/cluster.md). Without a dispatch, adse__run_jobs uses the threads
- * of pool.c and no bytes are made. */
+ * A request carries what adse__evaluate_design reads from a record (the gene values and the
+ * per-layer mappings that warm-start it) and the spec's hash; a reply carries everything it writes
+ * (status, reason, metrics, the mapping and figures of every layer) and the evaluation's own status
+ * and error. Both are exact (doubles as their 8 bytes, integers as LEB128 varints), so a design
+ * evaluated from bytes ends exactly as one evaluated in place. The byte order is the host's: every
+ * process runs the same adse build (docs/cluster.md). Without a dispatch, adse__run_jobs uses the
+ * threads of pool.c and no bytes are made. */
 #define _POSIX_C_SOURCE 200809L
 #include "search/search_internal.h"
 
@@ -225,15 +225,23 @@ static adse_status nomem(adse_err *err)
     return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
 }
 
-static adse_status make_request(const adse_search *s, const adse_search_design *d, wbuf *b,
-                                adse_err *err)
+/* The request of record rec: its genes and the per-layer mappings that warm-start it
+ * (adse__seed_sets: the same seeds as in this process, so the evaluation prunes as much). */
+static adse_status make_request(const adse_search *s, int rec, wbuf *b, adse_err *err)
 {
+    const adse_search_design *d = &s->records[rec].d;
     uint32_t magic = REQUEST_MAGIC;
     put(b, &magic, sizeof magic);
     put_uv(b, s->spec.text_hash);
     put_uv(b, (uint64_t)s->spec.n_genes);
     for (int g = 0; g < s->spec.n_genes; g++)
         put_f64(b, d->genes[g]);
+    const adse_mapping *sets[ADSE__MAX_SEED_RECS];
+    int n_sets = adse__seed_sets(s, rec, sets);
+    put_uv(b, (uint64_t)n_sets);
+    for (int k = 0; k < n_sets; k++)
+        for (int l = 0; l < s->n_layers; l++)
+            put_mapping(b, &sets[k][l]);
     return b->failed ? nomem(err) : ADSE_OK;
 }
 
@@ -282,28 +290,43 @@ adse_status adse_search_serve(const adse_search *s, const void *request, size_t 
     d.loss = INFINITY;
     for (int g = 0; g < n_genes; g++)
         d.genes[g] = get_f64(&r);
-    if (r.bad || r.at != len || magic != REQUEST_MAGIC)
+    int n_sets = (int)get_below(&r, ADSE__MAX_SEED_RECS + 1);
+    size_t n_seeds = (size_t)n_sets * (size_t)s->n_layers;
+    adse_mapping *seeds = n_seeds && !r.bad ? calloc(n_seeds, sizeof *seeds) : NULL;
+    if (n_seeds && !r.bad && !seeds) return nomem(err);
+    for (size_t k = 0; k < n_seeds && !r.bad; k++)
+        get_mapping(&r, &seeds[k]);
+    if (r.bad || r.at != len || magic != REQUEST_MAGIC) {
+        free(seeds);
         return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0, "malformed design request (%zu bytes)",
                             len);
-    if (hash != s->spec.text_hash || n_genes != s->spec.n_genes)
+    }
+    if (hash != s->spec.text_hash || n_genes != s->spec.n_genes) {
+        free(seeds);
         return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0,
                             "design request of another search spec (every process must read "
                             "the same spec files)");
+    }
+    const adse_mapping *sets[ADSE__MAX_SEED_RECS];
+    for (int k = 0; k < n_sets; k++)
+        sets[k] = seeds + (size_t)k * (size_t)s->n_layers;
     adse_mapping *maps = calloc((size_t)s->n_layers, sizeof *maps);
     adse_network_layer_result *lres = calloc((size_t)s->n_layers, sizeof *lres);
     if (!maps || !lres) {
         free(maps);
         free(lres);
+        free(seeds);
         return nomem(err);
     }
     adse_err e;
     adse_err_clear(&e);
-    adse_status st = adse__evaluate_design(s, &d, maps, lres, NULL, 0,
+    adse_status st = adse__evaluate_design(s, &d, maps, lres, sets, n_sets,
                                            mapper_threads > 0 ? mapper_threads : 1, &e);
     wbuf b = {0};
     make_reply(s, st, &e, &d, maps, lres, &b);
     free(maps);
     free(lres);
+    free(seeds);
     if (b.failed) {
         free(b.p);
         return nomem(err);
@@ -335,7 +358,7 @@ adse_status adse_search_batch_request(adse_search_batch *b, int i, const void **
         return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0, "adse_search_batch_request: bad job");
     if (!b->req[i]) {
         wbuf w = {0};
-        adse_status st = make_request(b->s, &b->s->records[b->jobs[i]].d, &w, err);
+        adse_status st = make_request(b->s, b->jobs[i], &w, err);
         if (st) {
             free(w.p);
             return st;

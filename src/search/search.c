@@ -230,6 +230,19 @@ out:
     return ret;
 }
 
+int adse__seed_sets(const adse_search *s, int rec, const adse_mapping **sets)
+{
+    /* the seed records were evaluated before this record's batch: no other thread writes
+       them now */
+    const adse__record *r = &s->records[rec];
+    int n_sets = 0;
+    for (int k = 0; k < r->n_seed_recs && !s->opts.cold_start; k++) {
+        const adse__record *sr = &s->records[r->seed_recs[k]];
+        if (sr->mappings && sr->d.status == ADSE_DESIGN_OK) sets[n_sets++] = sr->mappings;
+    }
+    return n_sets;
+}
+
 /* Maps every layer of record rec's design (adse__evaluate_design). Writes only that
  * record. */
 adse_status adse__evaluate(adse_search *s, int rec, int mapper_threads, adse_err *err)
@@ -237,14 +250,8 @@ adse_status adse__evaluate(adse_search *s, int rec, int mapper_threads, adse_err
     adse__record *r = &s->records[rec];
     adse_mapping *maps = calloc((size_t)s->n_layers, sizeof *maps);
     adse_network_layer_result *lres = calloc((size_t)s->n_layers, sizeof *lres);
-    /* the seed records were evaluated before this record's batch: no other thread writes
-       them now */
     const adse_mapping *sets[ADSE__MAX_SEED_RECS];
-    int n_sets = 0;
-    for (int k = 0; k < r->n_seed_recs && !s->opts.cold_start; k++) {
-        const adse__record *sr = &s->records[r->seed_recs[k]];
-        if (sr->mappings && sr->d.status == ADSE_DESIGN_OK) sets[n_sets++] = sr->mappings;
-    }
+    int n_sets = adse__seed_sets(s, rec, sets);
     adse_status st = maps && lres ? adse__evaluate_design(s, &r->d, maps, lres, sets, n_sets,
                                                           mapper_threads, err)
                                   : nomem(err);

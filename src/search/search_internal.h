@@ -176,6 +176,10 @@ adse_status adse__evaluate_design(const adse_search *s, adse_search_design *d, a
                                   const adse_mapping *const *seed_sets, int n_sets,
                                   int mapper_threads, adse_err *err);
 
+/* The per-layer mappings that warm-start record rec (its seed records that ended OK, none
+ * under cold_start) into sets[0..ADSE__MAX_SEED_RECS); returns their number. */
+int adse__seed_sets(const adse_search *s, int rec, const adse_mapping **sets);
+
 /* adse__evaluate_design on record rec, keeping its mappings. Writes only that record, so
  * records may be evaluated in parallel. */
 adse_status adse__evaluate(adse_search *s, int rec, int mapper_threads, adse_err *err);
