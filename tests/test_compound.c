@@ -246,6 +246,71 @@ static void tutorial_published(void **state)
     adse_spec_free(s);
 }
 
+/* area_um2 of the first design in `adse search -o dir`'s history.csv (the column named so). */
+static double history_area(const char *dir)
+{
+    char path[700];
+    snprintf(path, sizeof path, "%.600s/history.csv", dir);
+    char *t = testutil_read_file(path);
+    assert_non_null(t);
+    int col = 0;
+    for (const char *h = t; *h && *h != '\n' && strncmp(h, "area_um2,", 9) != 0; h++)
+        col += *h == ',';
+    const char *f = strchr(t, '\n');
+    assert_non_null(f);
+    f++;
+    for (int c = 0; c < col && f; c++) {
+        f = strchr(f, ',');
+        if (f) f++;
+    }
+    assert_non_null(f);
+    double area = strtod(f, NULL);
+    free(t);
+    return area;
+}
+
+/* The hardware search re-prices every design from the definitions: the Eyeriss-like design
+ * (32 nm) searched with its 2024 intmac.yaml, then with the fixed one (f445e7d), the same
+ * designs: per MAC the area grows from 0.46 x (278/2 + 278) = 191.82 to 0.46 x (278/2 +
+ * 6350 x (8/32)^2) = 246.5025 um^2 (Library tables, Stillmaker-Baas area factor 0.46 from 45
+ * to 32 nm), so each design's area by 168 x 54.6825 = 9186.66 um^2. */
+static void search_uses_definitions(void **state)
+{
+    (void)state;
+    char dir[256];
+    assert_int_equal(testutil_mkdtemp(dir, sizeof dir, "adse-compound"), 0);
+    const char *intmacs[] = {"v04/example_designs/_components/intmac.yaml",
+                             "compound/intmac_f445e7d.yaml"};
+    double area[2];
+    for (int k = 0; k < 2; k++) {
+        char spec[600], out[600];
+        snprintf(spec, sizeof spec, "%s/s%d.yaml", dir, k);
+        snprintf(out, sizeof out, "%s/out%d", dir, k);
+        FILE *f = fopen(spec, "w");
+        assert_non_null(f);
+        fprintf(f, "design:\n  architecture: [%s, %s, %s, %s, %s, %s]\n  mapper: %s\n",
+                testutil_path("v04/example_designs/eyeriss_like/arch.yaml"),
+                testutil_path("v04/example_designs/variables.yaml"), testutil_path(intmacs[k]),
+                testutil_path("v04/example_designs/_components/smartbuffer_RF.yaml"),
+                testutil_path("v04/example_designs/_components/smartbuffer_SRAM.yaml"),
+                testutil_path("v04/example_designs/_components/regfile.yaml"),
+                testutil_path("v04/example_designs/_include/mapper.yaml"));
+        fprintf(f, "workload:\n  - {problem: %s, name: small}\n",
+                testutil_path("search/small_prob.yaml"));
+        fprintf(f, "parameters:\n  - {name: glb_depth, component: shared_glb, attribute: depth, "
+                   "values: [4096, 16384]}\n"
+                   "ga: {population: 2, generations: 1, parents: 2, mutation: 0.3, seed: 5}\n");
+        fclose(f);
+        testutil_run r = testutil_cli(dir, "search --threads 1 -o %s %s", out, spec);
+        if (r.status != 0) testutil_run_show(&r);
+        assert_int_equal(r.status, 0);
+        testutil_run_free(&r);
+        area[k] = history_area(out);
+    }
+    assert_double_rel(area[1] - area[0], 168 * (246.5025 - 191.82), 1e-5, "area difference");
+    assert_int_equal(testutil_rmtree(dir), 0);
+}
+
 static const char *const small_arch =
     "architecture:\n"
     "  version: 0.4\n"
@@ -382,10 +447,15 @@ static void errors(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(hand_priced),           cmocka_unit_test(reprice),
-        cmocka_unit_test(eyeriss_published),     cmocka_unit_test(ispass_published),
-        cmocka_unit_test(later_definition_wins), cmocka_unit_test(tutorial_published),
-        cmocka_unit_test(v03_ranges_and_files),  cmocka_unit_test(errors),
+        cmocka_unit_test(hand_priced),
+        cmocka_unit_test(reprice),
+        cmocka_unit_test(eyeriss_published),
+        cmocka_unit_test(ispass_published),
+        cmocka_unit_test(later_definition_wins),
+        cmocka_unit_test(tutorial_published),
+        cmocka_unit_test(v03_ranges_and_files),
+        cmocka_unit_test(search_uses_definitions),
+        cmocka_unit_test(errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
