@@ -33,6 +33,12 @@
  *     Fill_k(d) over every loop order the constraints allow (least_closed_fill): the only
  *     choice is which irrelevant loops precede the first relevant one at the innermost
  *     level above k that holds one.
+ *  F8 For a partial factorization (adse__bound_partial): each data space's innermost keepers
+ *     must fit together with the forced keepers at the tiles known so far; a keeper whose
+ *     tiling levels are complete fills at least its tile times the unknown remaining factors
+ *     (all of them once a complete level above holds a relevant loop, else the relevant
+ *     ones) over its instances, and the next keeper reads at least the tile times the
+ *     relevant remaining factors; the least chain of keepers is a small dynamic program.
  * Set sizes use the Cauchy-Davenport inequality |A + B| >= |A| + |B| - 1 for sums of
  * integer sets, exact for halo-free ranks. adse__fill_exact() replaces F2 by the model's own
  * value once the loop orders above a level are fixed.
@@ -114,11 +120,11 @@ static uint64_t set_bound(const adse_problem *p, int d, const uint64_t *ext, con
  * skipped, all the irrelevant loops of a free segment (an order of it can put them before
  * its relevant ones), and the walk stops after the first segment holding a relevant loop. */
 static uint64_t least_closed_fill(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS],
-                                  const mifinfo *info, const morder *ords, int t_fix, int n_fix,
-                                  int k, int d)
+                                  uint64_t tsize, const morder *ords, int t_fix, int n_fix, int k,
+                                  int d)
 {
     uint32_t rel = sp->relevant[d];
-    uint64_t v = info->tsize[k][d];
+    uint64_t v = tsize;
     bool on = false;
     for (int u = sp->t_of[k] + 1; u < sp->NT; u++) {
         const mtl *l = &sp->tl[u];
@@ -175,7 +181,7 @@ uint64_t adse__least_fill(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], c
 {
     bool links = k + 1 < sp->L && sp->links_on && info->fan[k + 1] >= 2;
     if (sp->sliding[d] || links) return info->fill_min[k][d];
-    uint64_t c = least_closed_fill(sp, f, info, ords, t_fix, n_fix, k, d);
+    uint64_t c = least_closed_fill(sp, f, info->tsize[k][d], ords, t_fix, n_fix, k, d);
     return c > info->fill_min[k][d] ? c : info->fill_min[k][d];
 }
 
@@ -235,7 +241,7 @@ void adse__if_info(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo 
             info->fill_min[i][d] = info->fill_lb[i][d];
             bool links = i + 1 < L && sp->links_on && info->fan[i + 1] >= 2;
             if (!sp->sliding[d] && !links) {
-                uint64_t c = least_closed_fill(sp, f, info, NULL, sp->NT, 0, i, d);
+                uint64_t c = least_closed_fill(sp, f, info->tsize[i][d], NULL, sp->NT, 0, i, d);
                 if (c > info->fill_min[i][d]) info->fill_min[i][d] = c;
             }
         }
@@ -425,18 +431,213 @@ uint64_t adse__fill_exact(const mspace *sp, adse_scratch *scratch,
     return out.fill;
 }
 
-void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], int t_done,
-                         double cc_lb, mlb *lb)
+/* Does every rank of d have at most one term on a dimension of bound > 1 (non-zero
+ * coefficient), on dimensions no other rank uses? Then the children of a spatial level hold
+ * at least the product of its factors of d's relevant dimensions distinct offsets. */
+static bool simple_projection(const adse_problem *p, int d)
 {
-    int L = sp->L, D = sp->D;
+    const adse_dataspace *ds = &p->ds[d];
+    uint32_t used = 0;
+    for (int r = 0; r < ds->n_ranks; r++) {
+        int n = 0;
+        for (int t = 0; t < ds->ranks[r].n_terms; t++) {
+            const adse_term *tm = &ds->ranks[r].terms[t];
+            if (tm->coef == 0) continue;
+            if (used & (1u << tm->dim)) return false;
+            used |= 1u << tm->dim;
+            if (p->bounds[tm->dim] > 1) n++;
+        }
+        if (n > 1) return false;
+    }
+    return true;
+}
+
+static uint64_t sp_fan(const uint64_t *f, int D)
+{
+    uint64_t p = 1;
+    for (int x = 0; x < D; x++)
+        p = mul_sat(p, f[x]);
+    return p;
+}
+
+/* The least sum over data spaces of cost[d][k(d)] over the assignments of an innermost keeper
+ * k(d) to every data space whose kept tiles fit: at each level k the forced keepers' tiles
+ * (used[k]) plus the tiles of the data spaces assigned to k and not forced there must not
+ * exceed cap[k] (UINT64_MAX: unbounded). HUGE_VAL when no assignment fits. */
+typedef struct keeper_pick {
+    int NDS, L;
+    double cost[ADSE_MAX_DATASPACES][ADSE_MAX_LEVELS];
+    uint64_t tile[ADSE_MAX_DATASPACES][ADSE_MAX_LEVELS]; /* 0 when forced there */
+    uint64_t used[ADSE_MAX_LEVELS], cap[ADSE_MAX_LEVELS];
+    double rest[ADSE_MAX_DATASPACES + 1]; /* sum over e >= d of min_k cost[e][k] */
+    double best;
+} keeper_pick;
+
+static void pick_keepers(keeper_pick *kp, int d, double sum)
+{
+    if (sum + kp->rest[d] >= kp->best) return;
+    if (d == kp->NDS) {
+        kp->best = sum;
+        return;
+    }
+    for (int k = 0; k < kp->L; k++) {
+        double c = kp->cost[d][k];
+        if (c == HUGE_VAL) continue;
+        uint64_t t = kp->tile[d][k];
+        if (t > kp->cap[k] - kp->used[k]) continue;
+        kp->used[k] += t;
+        pick_keepers(kp, d + 1, sum + c);
+        kp->used[k] -= t;
+    }
+}
+
+void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], int t_done,
+                         double cc_lb, bool with_energy, mlb *lb)
+{
+    lb->cycles = cc_lb + (double)sp->latency;
+    double lla = 0;
+    for (int d = 0; d < sp->NDS; d++)
+        if (sp->dram_lb_valid[d]) lla += (double)sp->opset[d];
+    lb->lla = lla;
+    lb->energy = sp->mac_energy_pj + sp->leak_pj * cc_lb;
+    if (!with_energy) return;
+    int L = sp->L, D = sp->D, NDS = sp->NDS;
     const adse_arch *a = sp->arch;
-    /* Per spatial level: its fanout used (complete levels) and the children's offsets. */
+    /* Each level's tile is at least the box of the factors assigned so far up to its
+     * boundary (tiles only grow with factors; exact for complete levels). */
+    uint64_t ext[ADSE_MAX_DIMS], tsz[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];
+    for (int x = 0; x < D; x++)
+        ext[x] = 1;
+    keeper_pick kp;
+    kp.NDS = NDS;
+    kp.L = L;
+    int t = 0;
+    for (int k = 0; k < L; k++) {
+        for (; t <= sp->t_of[k]; t++)
+            for (int x = 0; x < D; x++)
+                ext[x] *= f[t][x];
+        const adse_buffer *b = &a->levels[k];
+        kp.used[k] = 0;
+        kp.cap[k] = b->size_specified ? b->effective_size : UINT64_MAX;
+        for (int d = 0; d < NDS; d++) {
+            tsz[k][d] = adse_problem_tile_size(sp->prob, d, ext);
+            uint64_t ts = b->size_specified ? tsz[k][d] : 0;
+            bool forced = (sp->keep_fixed[d] & sp->keep_value[d]) >> k & 1u;
+            kp.tile[d][k] = forced ? 0 : ts;
+            if (forced) kp.used[k] += ts;
+        }
+    }
+    /* The factors of the complete tiling levels (the others unknown, taken as 1), what
+     * remains of each bound above them, and the complete spatial levels' fanouts used and
+     * children's distinct offsets of each data space (F3). */
+    uint64_t gf[MAP_MAX_TL][ADSE_MAX_DIMS], rest[ADSE_MAX_DIMS], rest_all = 1;
+    uint64_t sfan[MAP_MAX_TL], sg[MAP_MAX_TL][ADSE_MAX_DATASPACES];
+    for (int x = 0; x < D; x++)
+        rest[x] = sp->prob->bounds[x];
+    for (int u = 0; u < sp->NT; u++) {
+        for (int x = 0; x < D; x++) {
+            gf[u][x] = u <= t_done ? f[u][x] : 1;
+            rest[x] /= gf[u][x];
+        }
+        if (u > t_done || !sp->tl[u].spatial) continue;
+        uint64_t one[ADSE_MAX_DIMS];
+        for (int x = 0; x < D; x++)
+            one[x] = 1;
+        sfan[u] = sp_fan(gf[u], D);
+        for (int d = 0; d < NDS; d++)
+            sg[u][d] = set_bound(sp->prob, d, one, gf[u]);
+    }
+    for (int x = 0; x < D; x++)
+        rest_all = mul_sat(rest_all, rest[x]);
     double energy = sp->mac_energy_pj + sp->leak_pj * cc_lb;
-    for (int d = 0; d < sp->NDS; d++) {
+    for (int d = 0; d < NDS; d++) {
+        uint32_t rel = sp->relevant[d];
+        uint64_t rest_rel = 1;
+        for (int x = 0; x < D; x++)
+            if ((rel >> x) & 1u) rest_rel = mul_sat(rest_rel, rest[x]);
+        /* Links may reduce d's traffic between levels (F3'): then only the innermost
+         * keeper's reads and the compulsory outermost-level traffic are bounded. */
+        bool links_d = sp->links_on && (sp->legacy || sp->sliding[d]);
+        bool simple = simple_projection(sp->prob, d);
+        /* allowed[k]: d may be kept at k (not bypassed by a constraint, its tile fits). */
+        bool allowed[ADSE_MAX_LEVELS], forced[ADSE_MAX_LEVELS];
+        double unit_r[ADSE_MAX_LEVELS], unit_f[ADSE_MAX_LEVELS];
+        for (int k = 0; k < L; k++) {
+            bool fixed = (sp->keep_fixed[d] >> k) & 1u, val = (sp->keep_value[d] >> k) & 1u;
+            forced[k] = fixed && val;
+            allowed[k] = (!fixed || val) && kp.tile[d][k] <= kp.cap[k] - kp.used[k];
+            const adse_buffer *b = &a->levels[k];
+            double q = b->instances
+                           ? (double)(b->instances / b->cluster_size) / (double)b->instances
+                           : 0.0;
+            if (q > 1) q = 1;
+            unit_r[k] = (sp->rw[d] ? b->e_update : b->e_read) * q / (double)b->block_size;
+            unit_f[k] = sp->rw[d] ? 0.0 : b->e_fill * q / (double)b->block_size;
+        }
+        /* tf[k]: total fills of level k over its instances; pr[k]: total reads (updates) of
+         * the next keeper above k caused by them (F8). */
+        double tf[ADSE_MAX_LEVELS], pr[ADSE_MAX_LEVELS];
+        bool spatial_above = false;
+        for (int k = L - 1; k >= 0; k--) {
+            tf[k] = pr[k] = 0;
+            bool sa = spatial_above;
+            if (sp->s_of[k] >= 0) spatial_above = true;
+            if ((links_d && sa) || !allowed[k]) continue;
+            /* The closed form needs no link analysis at level k + 1 (fanout 1 there). */
+            bool closed = k + 1 < L && !(sp->links_on && sp->s_of[k + 1] >= 0 &&
+                                         (sp->s_of[k + 1] > t_done || sfan[sp->s_of[k + 1]] >= 2));
+            if (sp->sliding[d] || sp->t_of[k] > t_done || !closed) {
+                tf[k] = pr[k] = (double)sp->opset[d];
+                continue;
+            }
+            bool on = false;
+            uint64_t sp_all = 1, sp_g = 1;
+            for (int u = sp->t_of[k] + 1; u <= t_done; u++) {
+                if (!sp->tl[u].spatial) {
+                    for (int x = 0; x < D; x++)
+                        if (gf[u][x] > 1 && ((rel >> x) & 1u)) on = true;
+                    continue;
+                }
+                sp_all = mul_sat(sp_all, sfan[u]);
+                sp_g = mul_sat(sp_g, sg[u][d]);
+            }
+            /* Without a relevant loop in the complete levels above k the least closed form
+             * over them is the tile itself. */
+            uint64_t v = on ? least_closed_fill(sp, (const uint64_t(*)[ADSE_MAX_DIMS])gf, tsz[k][d],
+                                                NULL, sp->NT, 0, k, d)
+                            : tsz[k][d];
+            tf[k] = (double)v * (double)sp_all * (double)(on ? rest_all : rest_rel);
+            pr[k] = simple ? (double)v * (double)sp_g * (double)rest_rel : 0;
+            if (tf[k] < (double)sp->opset[d]) tf[k] = (double)sp->opset[d];
+            if (pr[k] < (double)sp->opset[d]) pr[k] = (double)sp->opset[d];
+        }
+        /* up[k]: the least energy of the keepers from k outwards, k a keeper: its fills
+         * unless it is the outermost keeper, the next keeper's reads, and so on (F4, F8). */
+        double up[ADSE_MAX_LEVELS];
+        for (int k = L - 1; k >= 0; k--) {
+            up[k] = HUGE_VAL;
+            if (!allowed[k]) continue;
+            bool forced_above = false;
+            for (int j = k + 1; j < L; j++)
+                if (forced[j]) forced_above = true;
+            if (!forced_above) up[k] = 0;
+            for (int k2 = k + 1; k2 < L; k2++) {
+                if (up[k2] < HUGE_VAL) {
+                    double rd = pr[k] * unit_r[k2];
+                    if (k2 == L - 1 && sp->dram_energy[d] > rd) rd = sp->dram_energy[d];
+                    double v = tf[k] * unit_f[k] + rd + up[k2];
+                    if (v < up[k]) up[k] = v;
+                }
+                if (forced[k2]) break;
+            }
+        }
         /* fac = product over the levels up to k0 of G_j / F_j (F4, F3'), the share of the
          * computes the innermost keeper k0 reads (updates) over all instances. */
-        double fac = 1.0, best = HUGE_VAL;
+        double fac = 1.0;
+        bool stop = false;
         for (int k0 = 0; k0 < L; k0++) {
+            kp.cost[d][k0] = HUGE_VAL;
+            if (stop) continue;
             int sj = sp->s_of[k0];
             if (sj >= 0) {
                 bool links = sp->links_on && (sp->legacy || sp->sliding[d] || k0 == 0);
@@ -464,20 +665,27 @@ void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], in
                 if (q > 1) q = 1;
                 double e = sp->rw[d] ? b->e_update : b->e_read;
                 double inner = (double)sp->macs * fac * e * q / (double)b->block_size;
-                double v =
-                    k0 == L - 1 ? fmax(inner, sp->dram_energy[d]) : inner + sp->dram_energy[d];
-                if (v < best) best = v;
+                if (k0 == L - 1) inner = fmax(inner, sp->dram_energy[d]);
+                if (up[k0] < HUGE_VAL) kp.cost[d][k0] = inner + up[k0];
             }
-            if (fixed && val) break; /* a forced keeper: no innermost keeper above it */
+            if (fixed && val) stop = true; /* a forced keeper: no innermost keeper above it */
         }
-        if (best < HUGE_VAL) energy += best;
     }
-    lb->cycles = cc_lb + (double)sp->latency;
+    /* Per data space its least cost, then the joint least under the capacities. */
+    kp.rest[NDS] = 0;
+    for (int d = NDS - 1; d >= 0; d--) {
+        double m = HUGE_VAL;
+        for (int k = 0; k < L; k++)
+            if (kp.cost[d][k] < m && kp.tile[d][k] <= kp.cap[k] - kp.used[k]) m = kp.cost[d][k];
+        kp.rest[d] = kp.rest[d + 1] + (m < HUGE_VAL ? m : 0);
+    }
+    bool over = false;
+    for (int k = 0; k < L; k++)
+        if (kp.used[k] > kp.cap[k]) over = true;
+    kp.best = HUGE_VAL;
+    if (!over) pick_keepers(&kp, 0, 0.0);
+    energy += kp.best < HUGE_VAL ? kp.best : kp.rest[0];
     lb->energy = energy;
-    double lla = 0;
-    for (int d = 0; d < sp->NDS; d++)
-        if (sp->dram_lb_valid[d]) lla += (double)sp->opset[d];
-    lb->lla = lla;
 }
 
 void adse__metrics(const mspace *sp, double cycles, double energy, double edp, double lla,

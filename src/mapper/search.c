@@ -344,8 +344,29 @@ static void node_lb(const mthread *th, int t, mvals *out)
 {
     mlb lb;
     adse__bound_partial(&th->S->sp, (const uint64_t(*)[ADSE_MAX_DIMS])th->f, t,
-                        (double)cc_lower(th, t), &lb);
+                        (double)cc_lower(th, t), true, &lb);
     adse__metrics_lb(&th->S->sp, &lb, out);
+}
+
+/* Is the subtree below a node whose tiling levels 0..t are complete prunable? Every metric
+ * is non-decreasing in energy (edp and weighted with weights >= 0), so the bound with the
+ * computes' energy only prunes whatever the energy bound adds, and if the bound with an
+ * energy no mapping reaches does not prune, the energy cannot decide: the energy bound of
+ * the keeper chains (bound.c) is computed only between the two. */
+static bool node_prunable(mthread *th, int t)
+{
+    const mspace *sp = &th->S->sp;
+    mlb lb;
+    mvals lv;
+    adse__bound_partial(sp, (const uint64_t(*)[ADSE_MAX_DIMS])th->f, t, (double)cc_lower(th, t),
+                        false, &lb);
+    adse__metrics_lb(sp, &lb, &lv);
+    if (prunable(th, &lv)) return true;
+    lb.energy = 1e200;
+    adse__metrics_lb(sp, &lb, &lv);
+    if (!prunable(th, &lv)) return false;
+    node_lb(th, t, &lv);
+    return prunable(th, &lv);
 }
 
 /* Timeloop's cumulative fanout utilization over the spatial tiling levels 0..t. */
@@ -396,9 +417,7 @@ static bool node_ok(mthread *th, int t, int x, bool with_bound)
         }
     }
     if (with_bound) {
-        mvals lb;
-        node_lb(th, t, &lb);
-        if (prunable(th, &lb)) return false;
+        if (node_prunable(th, t)) return false;
     }
     return true;
 }
