@@ -130,6 +130,16 @@ static void print_stats(const adse_mapper_settings *set, const adse_mapper_stats
                "%.6g, gap %.2f%%\n",
                metric_name(set->n_metrics ? set->metrics[0] : ADSE_METRIC_EDP), st->lower_bound,
                st->best_value, 100.0 * st->gap);
+    /* the later metrics among the mappings at most the best on the earlier ones */
+    for (int k = 1; !st->optimal && k < set->n_metrics; k++) {
+        double b = st->best_values[k], lb = st->lower_bounds[k];
+        printf("  %s among the mappings with", metric_name(set->metrics[k]));
+        for (int j = 0; j < k; j++)
+            printf("%s %s <= %.6g", j ? " and" : "", metric_name(set->metrics[j]),
+                   st->best_values[j]);
+        printf(": lower bound %.6g; best found %.6g, gap %.2f%%\n", lb, b,
+               b > 0 ? 100.0 * (b - lb) / b : 0.0);
+    }
 }
 
 int cmd_map(int argc, char **argv)

@@ -576,6 +576,39 @@ static void dump_best(const char *path, const char *what, int k, const adse_mapp
     fclose(f);
 }
 
+/* A search stopped by a time limit: its per-metric bounds hold against the brute-force
+ * optimum o. lower_bounds[m] bounds metric m over the mappings at most the best found on
+ * metrics 0..m-1; o is one of them when it is (its metric 0 always is). */
+static void check_anytime(const adse_model *model, const adse_constraints *c,
+                          const adse_mapper_settings *obj, const double *o, const char *what)
+{
+    adse_mapper_settings s = *obj;
+    s.threads = 1;
+    s.time_limit_s = 2e-3;
+    adse_mapper_result *r = malloc(sizeof *r);
+    assert_non_null(r);
+    adse_err err;
+    assert_int_equal(adse_mapper_run(model, c, &s, r, &err), ADSE_OK);
+    assert_int_equal(r->stats.n_metrics, s.n_metrics);
+    if (r->found) {
+        double v[ADSE_MAX_METRICS];
+        metric_vec(&s, &r->result, adse_model_arch(model)->n_levels, v);
+        bool qualifies = true;
+        for (int m = 0; m < s.n_metrics; m++) {
+            assert_true(r->stats.best_values[m] == v[m]);
+            assert_true(r->stats.lower_bounds[m] <= v[m]);
+            if (qualifies && r->stats.lower_bounds[m] > o[m]) {
+                print_error("%s: metric %d bound %.12g above the optimum's %.12g (optimal %d)\n",
+                            what, m, r->stats.lower_bounds[m], o[m], r->stats.optimal);
+                fail();
+            }
+            qualifies = qualifies && o[m] <= v[m];
+        }
+        assert_true(r->stats.lower_bounds[0] == r->stats.lower_bound);
+    }
+    free(r);
+}
+
 /* The mapper reaches the brute-force optimum of every objective, and proves it. Returns
  * false (checking nothing) if the brute force would take more than cap evaluations. */
 static bool check_optimal_cap(const adse_model *model, const adse_constraints *c, const char *what,
@@ -620,6 +653,9 @@ static bool check_optimal_cap(const adse_model *model, const adse_constraints *c
         }
         assert_true(r->stats.lower_bound <= v[0]);
         assert_true(r->stats.evaluated <= n);
+        for (int m = 0; m < s.n_metrics; m++)
+            assert_true(r->stats.best_values[m] == v[m] && r->stats.lower_bounds[m] == v[m]);
+        check_anytime(model, c, &s, best[k], what);
         /* Warm start: seeds (other objectives' optima, this optimum, a mapping outside the
          * space) change nothing but the work. */
         int ns = 0;
@@ -1440,6 +1476,98 @@ static void test_time_limit(void **state)
     adse_spec_free(spec);
 }
 
+/* The anytime polish (src/mapper/local.c) from the plainest mapping of an open mapspace
+ * (every loop at the outermost level, everything kept everywhere): the result is valid, in
+ * the space, better, the same on a second run, never below the brute-force optimum, and a
+ * local optimum for the moves checked here independently (one prime factor of one
+ * dimension moved between two tiling levels; one keep bit flipped). */
+static void test_polish(void **state)
+{
+    (void)state;
+    adse_spec *spec = golden_arch("case00_archA");
+    adse_problem p;
+    conv1d(&p, 2, 4, 3, 4, 1);
+    adse_model *m = make_model(&spec->arch, &p, ADSE_TRANSLATION_NEW, false);
+    adse_mapper_settings objs[3];
+    bool found[3];
+    double opt[3][ADSE_MAX_METRICS];
+    for (int k = 0; k < 3; k++)
+        objective(k, &objs[k]);
+    assert_true(brute_force(m, NULL, 3, objs, found, opt, 0) > 0);
+    mspace *sp = malloc(sizeof *sp);
+    adse_result *res = malloc(sizeof *res);
+    assert_non_null(sp);
+    assert_non_null(res);
+    adse_scratch *sc = adse_scratch_new(m);
+    for (int k = 0; k < 3; k++) {
+        adse_mapper_settings s = objs[k];
+        adse_err err;
+        assert_int_equal(adse__space_init(sp, m, NULL, &s, &err), ADSE_OK);
+        int L = sp->L, D = p.n_dims;
+        adse_mapping start;
+        adse_mapping_init(&start, L, D, p.n_ds);
+        for (int x = 0; x < D; x++)
+            start.temporal[L - 1][x] = p.bounds[x];
+        morder ords[MAP_MAX_TL];
+        assert_true(adse__space_contains(sp, &start, ords));
+        assert_int_equal(adse_model_evaluate(m, &start, sc, res, NULL), ADSE_OK);
+        mvals v0, v, v2;
+        adse__metrics_of(sp, res, &v0);
+        adse_mapping best = start, again = start;
+        v = v2 = v0;
+        uint64_t ev = 0;
+        assert_true(adse__polish(sp, sc, res, &best, &v, 1e300, &ev));
+        assert_true(adse__polish(sp, sc, res, &again, &v2, 1e300, &ev) &&
+                    memcmp(&best, &again, sizeof best) == 0);
+        assert_true(adse__lex_less(sp, &v, &v0));
+        assert_true(adse__space_contains(sp, &best, ords));
+        assert_int_equal(adse_model_evaluate(m, &best, sc, res, NULL), ADSE_OK);
+        double got[ADSE_MAX_METRICS];
+        metric_vec(&s, res, L, got);
+        for (int j = 0; j < s.n_metrics; j++)
+            assert_true(got[j] == v.v[j]);
+        assert_true(found[k]);
+        assert_false(vec_less(s.n_metrics, got, opt[k]));
+        /* No single move improves it. */
+        for (int t = 0; t < sp->NT; t++)
+            for (int u = 0; u < sp->NT; u++)
+                for (int x = 0; x < D && u != t; x++)
+                    for (uint64_t q = 2; q <= 3; q++) {
+                        adse_mapping n = best;
+                        const mtl *a = &sp->tl[t], *b = &sp->tl[u];
+                        uint64_t *fa =
+                            a->spatial ? &n.spatial[a->storage][x] : &n.temporal[a->storage][x];
+                        uint64_t *fb =
+                            b->spatial ? &n.spatial[b->storage][x] : &n.temporal[b->storage][x];
+                        if (*fa % q) continue;
+                        *fa /= q, *fb *= q;
+                        if (!adse__space_contains(sp, &n, ords) ||
+                            adse_model_evaluate(m, &n, sc, res, NULL) != ADSE_OK)
+                            continue;
+                        metric_vec(&s, res, L, got);
+                        assert_false(vec_less(s.n_metrics, got, v.v));
+                    }
+        for (int d = 0; d < p.n_ds; d++)
+            for (int i = 0; i + 1 < L; i++) {
+                adse_mapping n = best;
+                n.keep[d] ^= 1u << i;
+                if (!adse__space_contains(sp, &n, ords) ||
+                    adse_model_evaluate(m, &n, sc, res, NULL) != ADSE_OK)
+                    continue;
+                metric_vec(&s, res, L, got);
+                assert_false(vec_less(s.n_metrics, got, v.v));
+            }
+        print_message("polish, objective %d: %.6g -> %.6g (optimum %.6g), %llu evaluations\n", k,
+                      v0.v[0], v.v[0], opt[k][0], (unsigned long long)ev);
+        adse__space_release(sp);
+    }
+    adse_scratch_free(sc);
+    free(res);
+    free(sp);
+    adse_model_free(m);
+    adse_spec_free(spec);
+}
+
 static void expect_error(const adse_model *m, const adse_constraints *c, const char *needle)
 {
     adse_mapper_result *r = malloc(sizeof *r);
@@ -1608,6 +1736,7 @@ int main(void)
         cmocka_unit_test(test_seed_original),
         cmocka_unit_test(test_seed_optimal_4x42),
         cmocka_unit_test(test_time_limit),
+        cmocka_unit_test(test_polish),
         cmocka_unit_test(test_contradictions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -19,8 +19,9 @@
  * adse_mapper_run() searches the space by branch and bound, pruning only what cannot hold
  * the optimum, and says whether optimality was proven (it is not when the time limit cuts
  * the search; the best found is then returned with the bound reached and the gap). With a
- * time limit a quarter of it first goes to the classic dataflows (each data space
- * stationary, as subspaces), whose best mappings seed the incumbent.
+ * time limit the exact search has three quarters of it; if it has not finished, the best
+ * found is improved in the rest by a local search and by the classic dataflows (each data
+ * space stationary, as subspaces), docs/mapper.md section 6.1.
  * Determinism: the result (mapping, metrics, optimal, lower_bound) is identical for any
  * thread count; stats.evaluated, .valid, .seconds and .threads may differ (threads share
  * the incumbent as soon as it is found; docs/mapper.md section 6).
@@ -67,6 +68,14 @@ typedef struct adse_mapper_stats {
     int threads;          /* threads used */
     uint32_t pieces;      /* work items split off running ones for idle threads (work
                              stealing, docs/mapper.md section 6; 0 with one thread) */
+    int n_metrics;        /* the settings' metrics: entries of the next two arrays */
+    /* Per metric k of the settings (k < n_metrics): best_values[k] is the best mapping's
+     * value (+inf if none), lower_bounds[k] a proven lower bound of metric k over every
+     * mapping of the space whose metrics 0..k-1 are at most the best's (lower_bounds[0] ==
+     * lower_bound): with [delay, energy] and the best delay proven, lower_bounds[1] bounds
+     * the energy among the mappings of that delay. Equal to best_values when optimal. */
+    double best_values[ADSE_MAX_METRICS];
+    double lower_bounds[ADSE_MAX_METRICS];
 } adse_mapper_stats;
 
 typedef struct adse_mapper_result {

@@ -709,6 +709,15 @@ void adse__metrics(const mspace *sp, double cycles, double energy, double edp, d
         out->v[k] = 0;
 }
 
+bool adse__lex_less(const mspace *sp, const mvals *a, const mvals *b)
+{
+    for (int k = 0; k < sp->set.n_metrics; k++) {
+        if (a->v[k] < b->v[k]) return true;
+        if (a->v[k] > b->v[k]) return false;
+    }
+    return false;
+}
+
 void adse__metrics_of(const mspace *sp, const adse_result *r, mvals *out)
 {
     adse__metrics(sp, (double)r->cycles, r->energy_pj, r->edp,

@@ -186,9 +186,19 @@ void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], in
 /* Metric vector of raw values; lower bounds are made conservative by the caller. */
 void adse__metrics(const mspace *sp, double cycles, double energy, double edp, double lla,
                    mvals *out);
+/* Is a below b in the lexicographic order of the settings' metrics (docs/mapper.md 3)? */
+bool adse__lex_less(const mspace *sp, const mvals *a, const mvals *b);
 /* Metric vector of an evaluated mapping. */
 void adse__metrics_of(const mspace *sp, const adse_result *r, mvals *out);
 /* Metric vector of a lower bound (conservative against rounding). */
 void adse__metrics_lb(const mspace *sp, const mlb *lb, mvals *out);
+
+/* local.c */
+/* Improves mapping *best (in the space, valid, with metric vector *val) by a deterministic
+ * first-improvement local search until a local optimum or the deadline (monotonic
+ * seconds); true when it improved (then *best, *val are the better mapping, normalized as
+ * the search returns mappings). Adds the evaluations to *evaluated. */
+bool adse__polish(const mspace *sp, adse_scratch *scratch, adse_result *res, adse_mapping *best,
+                  mvals *val, double deadline, uint64_t *evaluated);
 
 #endif

@@ -182,11 +182,7 @@ struct msearch {
 
 static bool lex_less(const mspace *sp, const mvals *a, const mvals *b)
 {
-    for (int k = 0; k < sp->set.n_metrics; k++) {
-        if (a->v[k] < b->v[k]) return true;
-        if (a->v[k] > b->v[k]) return false;
-    }
-    return false;
+    return adse__lex_less(sp, a, b);
 }
 
 /* Re-reads the shared incumbent if it changed since the thread last looked. */
@@ -1196,7 +1192,8 @@ static void run_items(msearch *S)
 /* The statistics of a search: best (NULL: none found) and the least bound of the first
  * metric over what was not searched (lbv, at most best's); per-metric bounds apart. */
 static void fill_stats(const mspace *sp, const mvals *best, bool all_done, double lbv,
-                       uint64_t evaluated, uint64_t valid, int threads, adse_mapper_stats *st)
+                       const mitem *items, uint32_t n_items, uint64_t evaluated, uint64_t valid,
+                       int threads, adse_mapper_stats *st)
 {
     st->mapspace_size = sp->size;
     st->evaluated = evaluated;
@@ -1212,6 +1209,25 @@ static void fill_stats(const mspace *sp, const mvals *best, bool all_done, doubl
         st->gap = 0;
     else
         st->gap = (st->best_value - lbv) / st->best_value;
+    /* Metric k's bound over the mappings at most the best on metrics 0..k-1: those in
+     * finished items equal the best there (nothing finished is below it), so their metric
+     * k is the best's; an unfinished item holds such a mapping only if its bound is at
+     * most the best's on 0..k-1, and then bounds metric k (bounds hold per metric). Without
+     * the items (an external executor's merged parts), an unfinished search bounds the
+     * later metrics by 0 only. */
+    st->n_metrics = sp->set.n_metrics;
+    for (int m = 0; m < sp->set.n_metrics; m++) {
+        double b = best ? best->v[m] : HUGE_VAL, lb = m == 0 ? lbv : b;
+        if (!all_done && !items && m > 0) lb = 0;
+        for (uint32_t k = 0; items && k < n_items; k++) {
+            bool in = !items[k].done;
+            for (int j = 0; in && j < m; j++)
+                in = items[k].lb.v[j] <= (best ? best->v[j] : HUGE_VAL);
+            if (in && items[k].lb.v[m] < lb) lb = items[k].lb.v[m];
+        }
+        st->best_values[m] = b;
+        st->lower_bounds[m] = lb;
+    }
 }
 
 /* Fills out from the finished search. */
@@ -1231,8 +1247,8 @@ static void finish(msearch *S, const adse_model *model, double t0, adse_mapper_r
         valid += S->th[k].valid;
     }
     adse_mapper_stats *st = &out->stats;
-    fill_stats(sp, S->inc.found ? &S->inc.val : NULL, all_done, lbv, evaluated, valid, S->nthreads,
-               st);
+    fill_stats(sp, S->inc.found ? &S->inc.val : NULL, all_done, lbv, S->items, S->n_items,
+               evaluated, valid, S->nthreads, st);
     out->found = S->inc.found;
     if (out->found) {
         out->best = S->inc.map;
@@ -1302,6 +1318,28 @@ static void classic_seeds(msearch *S, const adse_constraints *constraints, doubl
             offer_seed(S, &r->best);
     }
     free(r);
+}
+
+/* The rest of a time limit after an unfinished exact search (docs/mapper.md 6.1-6.2): the
+ * best found is polished to a local optimum, then the classic dataflows are searched from
+ * it, and their best is polished in turn. Each step only offers better incumbents. */
+static void anytime(msearch *S, const adse_constraints *constraints, double end)
+{
+    mthread *th = &S->th[0];
+    uint64_t ev = 0;
+    if (S->inc.found) {
+        adse_mapping m = S->inc.map;
+        mvals v = S->inc.val;
+        if (adse__polish(&S->sp, th->scratch, th->res, &m, &v, end, &ev)) offer_seed(S, &m);
+    }
+    double left = end - adse_clock_s();
+    if (left > 0) classic_seeds(S, constraints, left);
+    if (S->inc.found && adse_clock_s() < end) {
+        adse_mapping m = S->inc.map;
+        mvals v = S->inc.val;
+        if (adse__polish(&S->sp, th->scratch, th->res, &m, &v, end, &ev)) offer_seed(S, &m);
+    }
+    th->evaluated += ev; /* the valid ones are not counted apart */
 }
 
 static void search_free(msearch *S)
@@ -1383,8 +1421,7 @@ static adse_status run(const adse_model *model, const adse_constraints *constrai
         bool all_done = true;
         for (uint32_t k = 0; k < S->n_items; k++)
             all_done = all_done && S->items[k].done;
-        double left = t0 + limit - adse_clock_s();
-        if (with_classic && !all_done && left > 0) classic_seeds(S, constraints, left);
+        if (with_classic && !all_done) anytime(S, constraints, t0 + limit);
         finish(S, model, t0, out);
     }
     out->stats.pieces = S->n_items - S->n_static;
@@ -1599,7 +1636,7 @@ adse_status adse_mapper_items_result(const adse_mapper_items *items, const adse_
         best.v[m] = merged->found ? merged->value[m] : HUGE_VAL;
     double lbv = best.v[0] < merged->lower_bound ? best.v[0] : merged->lower_bound;
     adse_mapper_stats *st = &out->stats;
-    fill_stats(sp, merged->found ? &best : NULL, merged->done, lbv, merged->evaluated,
+    fill_stats(sp, merged->found ? &best : NULL, merged->done, lbv, NULL, 0, merged->evaluated,
                merged->valid, merged->threads, st);
     st->pieces = merged->pieces;
     out->found = merged->found;

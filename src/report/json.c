@@ -156,6 +156,16 @@ adse_status adse_report_mapper_json(FILE *f, const adse_model *model, const adse
         adse__json_double(&w, s->lower_bound);
     adse__json_kv_double(&w, "best_value", s->best_value);
     adse__json_kv_double(&w, "gap", s->gap);
+    adse__json_key(&w, "lower_bounds");
+    adse__json_begin_array(&w);
+    for (int k = 0; k < s->n_metrics; k++)
+        adse__json_double(&w, s->lower_bounds[k]);
+    adse__json_end_array(&w);
+    adse__json_key(&w, "best_values");
+    adse__json_begin_array(&w);
+    for (int k = 0; k < s->n_metrics; k++)
+        adse__json_double(&w, s->best_values[k]);
+    adse__json_end_array(&w);
     adse__json_kv_int(&w, "threads", s->threads);
     adse__json_end_object(&w);
     adse__json_end_object(&w);

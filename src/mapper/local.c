@@ -1,0 +1,188 @@
+/*
+ * local.c: the anytime answer's polish (mapper_internal.h, adse__polish; docs/mapper.md
+ * section 6.2).
+ *
+ * When a time limit stops the exact search, the best mapping found is improved by a
+ * deterministic first-improvement local search inside the constrained mapspace: from the
+ * current mapping, the neighbours are visited in a fixed order (moves of one prime factor
+ * of one dimension from one tiling level to another, moves of one loop within a temporal
+ * level's effective order, one keep/bypass bit, one spatial cut), each is checked for
+ * membership in the space (adse__space_contains), normalized as the search returns
+ * mappings and evaluated by the model; the first that is lexicographically better becomes
+ * the current mapping and the scan restarts from the move after it. It stops at a local
+ * optimum (a full scan without improvement) or at the deadline. Nothing here proves
+ * anything: it only makes the incumbent better, so the result's bound and gap stay those of
+ * the exact search. For a given start and enough time the result is a fixed function of the
+ * start: no randomness, no threads.
+ */
+#include <string.h>
+
+#include "adse/model.h"
+#include "adse/util.h"
+#include "mapper/mapper_internal.h"
+
+#define CLOCK_EVERY 64 /* evaluations between clock checks */
+
+typedef struct polish {
+    const mspace *sp;
+    adse_scratch *scratch;
+    adse_result *res;
+    adse_mapping cur;
+    mvals val;
+    double deadline;
+    uint64_t evaluated;
+    unsigned tick;
+    bool out_of_time;
+} polish;
+
+/* Evaluates candidate m; on improvement makes it the current mapping. */
+static bool try_move(polish *P, const adse_mapping *m)
+{
+    const mspace *sp = P->sp;
+    if (P->out_of_time) return false;
+    if (++P->tick % CLOCK_EVERY == 0 && adse_clock_s() > P->deadline) {
+        P->out_of_time = true;
+        return false;
+    }
+    morder ords[MAP_MAX_TL];
+    if (!adse__space_contains(sp, m, ords)) return false;
+    adse_mapping n = *m;
+    for (int t = 0; t < sp->NT; t++)
+        adse__order_apply(sp, t, &ords[t], &n);
+    P->evaluated++;
+    if (adse_model_evaluate(sp->model, &n, P->scratch, P->res, NULL) != ADSE_OK) return false;
+    mvals v;
+    adse__metrics_of(sp, P->res, &v);
+    if (!adse__lex_less(sp, &v, &P->val)) return false;
+    P->cur = n;
+    P->val = v;
+    return true;
+}
+
+/* The factor array and permutation of tiling level t in mapping m. */
+static uint64_t *factors(const mspace *sp, adse_mapping *m, int t)
+{
+    const mtl *l = &sp->tl[t];
+    return l->spatial ? m->spatial[l->storage] : m->temporal[l->storage];
+}
+
+static uint8_t *perm(const mspace *sp, adse_mapping *m, int t)
+{
+    const mtl *l = &sp->tl[t];
+    return l->spatial ? m->spatial_perm[l->storage] : m->temporal_perm[l->storage];
+}
+
+/* Moves dim x to position 0 of a spatial level's permutation and widens the split by one
+ * when x was a Y loop: the variant that puts a newly non-unit spatial loop into X. */
+static void to_front(uint8_t *pm, uint8_t *split, int D, int x)
+{
+    int at = 0;
+    while (at < D && pm[at] != x)
+        at++;
+    if (at == D) return;
+    if (at >= *split && *split < D) (*split)++;
+    memmove(pm + 1, pm, (size_t)at);
+    pm[0] = (uint8_t)x;
+}
+
+/* One scan of the factor moves: prime p of dim x from tiling level a to level b. */
+static bool scan_factors(polish *P)
+{
+    const mspace *sp = P->sp;
+    for (int x = 0; x < sp->D; x++)
+        for (int a = 0; a < sp->NT; a++) {
+            uint64_t fa = factors(sp, &P->cur, a)[x];
+            for (uint64_t p = 2; p <= fa; p++) {
+                if (fa % p) continue;
+                bool prime = true;
+                for (uint64_t q = 2; q * q <= p && prime; q++)
+                    prime = p % q != 0;
+                if (!prime) continue;
+                for (int b = 0; b < sp->NT; b++) {
+                    if (b == a) continue;
+                    adse_mapping m = P->cur;
+                    factors(sp, &m, a)[x] /= p;
+                    factors(sp, &m, b)[x] *= p;
+                    if (try_move(P, &m)) return true;
+                    if (sp->tl[b].spatial) {
+                        int i = sp->tl[b].storage;
+                        to_front(perm(sp, &m, b), &m.split[i], sp->D, x);
+                        if (try_move(P, &m)) return true;
+                    }
+                    if (P->out_of_time) return false;
+                }
+            }
+        }
+    return false;
+}
+
+/* One scan of the order moves: a loop of a temporal level moved to another position. */
+static bool scan_orders(polish *P)
+{
+    const mspace *sp = P->sp;
+    for (int t = 0; t < sp->NT; t++) {
+        if (sp->tl[t].spatial || sp->tl[t].canonical) continue;
+        for (int j = 0; j < sp->D; j++)
+            for (int k = 0; k < sp->D; k++) {
+                if (k == j) continue;
+                adse_mapping m = P->cur;
+                uint8_t *pm = perm(sp, &m, t);
+                uint8_t x = pm[j];
+                if (factors(sp, &m, t)[x] == 1) continue;
+                if (j < k)
+                    memmove(pm + j, pm + j + 1, (size_t)(k - j));
+                else
+                    memmove(pm + k + 1, pm + k, (size_t)(j - k));
+                pm[k] = x;
+                if (try_move(P, &m)) return true;
+                if (P->out_of_time) return false;
+            }
+    }
+    return false;
+}
+
+/* One scan of the keep/bypass bits and the spatial cuts. */
+static bool scan_keeps_cuts(polish *P)
+{
+    const mspace *sp = P->sp;
+    for (int d = 0; d < sp->NDS; d++)
+        for (int i = 0; i < sp->L; i++) {
+            if (!((sp->keep_free[d] >> i) & 1u)) continue;
+            adse_mapping m = P->cur;
+            m.keep[d] ^= 1u << i;
+            if (try_move(P, &m)) return true;
+        }
+    for (int t = 0; t < sp->NT; t++) {
+        if (!sp->tl[t].spatial) continue;
+        int i = sp->tl[t].storage;
+        for (int delta = -1; delta <= 1; delta += 2) {
+            int s = P->cur.split[i] + delta;
+            if (s < 0 || s > sp->D) continue;
+            adse_mapping m = P->cur;
+            m.split[i] = (uint8_t)s;
+            if (try_move(P, &m)) return true;
+        }
+    }
+    return false;
+}
+
+bool adse__polish(const mspace *sp, adse_scratch *scratch, adse_result *res, adse_mapping *best,
+                  mvals *val, double deadline, uint64_t *evaluated)
+{
+    polish P = {
+        .sp = sp, .scratch = scratch, .res = res, .cur = *best, .val = *val, .deadline = deadline};
+    bool improved = false;
+    while (!P.out_of_time) {
+        if (scan_factors(&P) || scan_orders(&P) || scan_keeps_cuts(&P)) {
+            improved = true;
+            continue;
+        }
+        break; /* a local optimum */
+    }
+    if (improved) {
+        *best = P.cur;
+        *val = P.val;
+    }
+    *evaluated += P.evaluated;
+    return improved;
+}
