@@ -85,17 +85,21 @@ static adse_status assign(jctx *c, const char *name, const jval *v)
             s->vars[i].v = *v;
             return ADSE_OK;
         }
-    if (s->n == s->cap) {
-        int cap = s->cap ? s->cap * 2 : 8;
-        jvar *nv = realloc(s->vars, (size_t)cap * sizeof *nv);
-        if (!nv) return nomem(c);
-        s->vars = nv;
-        s->cap = cap;
+    return adse__jvar_push(&s->vars, &s->n, &s->cap, name, v) ? ADSE_OK : nomem(c);
+}
+
+bool adse__jvar_push(jvar **vars, int *n, int *cap, const char *name, const jval *v)
+{
+    if (*n == *cap) {
+        int nc = *cap ? *cap * 2 : 8;
+        jvar *nv = realloc(*vars, (size_t)nc * sizeof *nv);
+        if (!nv) return false;
+        *vars = nv;
+        *cap = nc;
     }
-    s->vars[s->n].name = name;
-    s->vars[s->n].v = *v;
-    s->n++;
-    return ADSE_OK;
+    (*vars)[*n] = (jvar){.name = name, .v = *v};
+    (*n)++;
+    return true;
 }
 
 /* ---- expressions -------------------------------------------------------------------- */

@@ -139,6 +139,9 @@ typedef struct jvar {
     jval v;
 } jvar;
 
+/* Appends name = v to vars[0..*n) (capacity *cap, malloc'd); false when out of memory. */
+bool adse__jvar_push(jvar **vars, int *n, int *cap, const char *name, const jval *v);
+
 typedef struct jscope {
     struct jscope *up;
     jvar *vars;

@@ -368,17 +368,7 @@ void adse__v04_scope_free(adse__v04_scope *s)
 
 bool adse__v04_scope_set(adse__v04_scope *s, const char *name, const jval *v)
 {
-    if (s->n == s->cap) {
-        int nc = s->cap ? s->cap * 2 : 32;
-        adse__v04_sym *ns = realloc(s->syms, (size_t)nc * sizeof *ns);
-        if (!ns) return false;
-        s->syms = ns;
-        s->cap = nc;
-    }
-    s->syms[s->n].name = name;
-    s->syms[s->n].v = *v;
-    s->n++;
-    return true;
+    return adse__jvar_push(&s->syms, &s->n, &s->cap, name, v);
 }
 
 adse_status adse__v04_value(adse__v04_scope *s, const adse__ynode *n, const char *what, jval *out,

@@ -25,14 +25,10 @@
 #include "input/jinja_internal.h"
 #include "input/tree.h"
 
-typedef struct adse__v04_sym {
-    const char *name; /* borrowed */
-    jval v;           /* strings, lists and dicts in the scope's arena or the document */
-} adse__v04_sym;
-
 typedef struct adse__v04_scope {
     const adse__ydoc *doc;
-    adse__v04_sym *syms; /* malloc'd */
+    jvar *syms; /* malloc'd; names borrowed, values' strings, lists and dicts in the arena
+                   below or the document */
     int n, cap;
     adse__arena arena; /* the values kept (zero-initialised: empty) */
 } adse__v04_scope;
