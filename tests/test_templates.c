@@ -181,6 +181,10 @@ static void test_errors(void **state)
         {"{{ 1 // 0 }}", "t.jinja:1:6: integer division or modulo by zero"},
         {"{{ 9223372036854775807 + 1 }}",
          "t.jinja:1:24: integer overflow (adse's templates have 64-bit integers)"},
+        /* 2 ** 128 squared 2 ** 64 inside __int128 (UBSan, found by fuzz_template) */
+        {"{{ 2 ** 128 }}", "t.jinja:1:6: integer overflow (adse's templates have 64-bit integers)"},
+        {"{{ (-2) ** 64 }}",
+         "t.jinja:1:9: integer overflow (adse's templates have 64-bit integers)"},
         {"ok\n{# open", "t.jinja:2:1: '{#' without its '#}'"},
         {"{{ x", "t.jinja:1:1: '{{' without its '}}'"},
         {"{% for a, b in c %}{% endfor %}",

@@ -283,21 +283,22 @@ static const char *int_result(__int128 r, jval *out)
     return NULL;
 }
 
+/* base ** e by squaring; |r| and |b| stay within 64 bits before each product, so that no
+ * product leaves __int128 (2 ** 128 squared 2 ** 64 to 2 ** 128 before). */
 static const char *ipow(int64_t base, int64_t e, jval *out)
 {
     __int128 r = 1, b = base;
+    bool big = false; /* |b| beyond 64 bits (base is not 0): any further use overflows */
     while (e > 0) {
         if (e & 1) {
+            if (big) return "integer overflow (adse's templates have 64-bit integers)";
             r *= b;
             if (r > INT64_MAX || r < INT64_MIN) return int_result(r, out);
         }
         e >>= 1;
-        if (e) {
+        if (e && !big) {
             b *= b;
-            if (b > ((__int128)1 << 64) || b < -((__int128)1 << 64)) {
-                if (r != 0) return "integer overflow (adse's templates have 64-bit integers)";
-                b = 0;
-            }
+            big = b > INT64_MAX;
         }
     }
     return int_result(r, out);
