@@ -13,6 +13,7 @@
 #include "input/compound.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -612,16 +613,40 @@ static bool number_of(const jval *v, double *out)
     }
 }
 
-static adse_status eval_num(ev *e, adse__v04_scope *s, const adse__ynode *n, const char *what,
-                            double *out)
+/* The value of n in s; what names it in messages (a printf format), formatted only when the
+ * evaluation fails: it is evaluated again then, with the message (pricing evaluates the
+ * definitions for every component and design, so the texts of the good case are not built). */
+static adse_status __attribute__((format(printf, 5, 6)))
+value_of(ev *e, adse__v04_scope *s, const adse__ynode *n, jval *out, const char *fmt, ...)
+{
+    adse_err scratch; /* the evaluator needs one; nothing is formatted in the good case */
+    if (adse__v04_value(s, n, "", out, &scratch) == ADSE_OK) return ADSE_OK;
+    char what[3 * ADSE_NAME_MAX + 320];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    adse_status st = adse__v04_value(s, n, what, out, e->err);
+    return st ? st
+              : adse__yerr(e->err, ADSE_E_INTERNAL, n, "%s: evaluated twice, differently", what);
+}
+
+static adse_status __attribute__((format(printf, 5, 6)))
+eval_num(ev *e, adse__v04_scope *s, const adse__ynode *n, double *out, const char *fmt, ...)
 {
     jval v;
-    adse_status st = adse__v04_value(s, n, what, &v, e->err);
+    char what[3 * ADSE_NAME_MAX + 320];
+    adse_err scratch;
+    adse_status st = adse__v04_value(s, n, "", &v, &scratch);
+    if (st == ADSE_OK && number_of(&v, out)) return ADSE_OK;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    if (st) st = adse__v04_value(s, n, what, &v, e->err);
     if (st) return st;
-    if (!number_of(&v, out))
-        return adse__yerr(e->err, ADSE_E_SPEC, n, "%s '%s' is not a number", what,
-                          adse__ynode_is_scalar(n) ? n->text : "?");
-    return ADSE_OK;
+    return adse__yerr(e->err, ADSE_E_SPEC, n, "%s '%s' is not a number", what,
+                      adse__ynode_is_scalar(n) ? n->text : "?");
 }
 
 /* How many subcomponents a name with range r stands for (1 without a range). */
@@ -631,11 +656,8 @@ static adse_status range_count(ev *e, adse__v04_scope *s, const cc_range *r,
     *count = 1;
     if (!r->lo) return ADSE_OK;
     double lo = 0, hi = 0;
-    char what[2][ADSE_NAME_MAX + 300];
-    snprintf(what[0], sizeof what[0], "the range start in '%s'", name->text);
-    snprintf(what[1], sizeof what[1], "the range end in '%s'", name->text);
-    adse_status st = eval_num(e, s, r->lo, what[0], &lo);
-    if (!st) st = eval_num(e, s, r->hi, what[1], &hi);
+    adse_status st = eval_num(e, s, r->lo, &lo, "the range start in '%s'", name->text);
+    if (!st) st = eval_num(e, s, r->hi, &hi, "the range end in '%s'", name->text);
     if (st) return st;
     lo = trunc(lo);
     hi = trunc(hi);
@@ -683,11 +705,9 @@ static adse_status apply_defaults(ev *e, const cc_class *c, adse__v04_scope *s,
     for (int i = 0; c->attrs && i < c->attrs->n; i++) {
         const adse__ypair *p = &c->attrs->pairs[i];
         if (own ? scope_get(own, p->key->text) : scope_get(s, p->key->text)) continue;
-        char what[2 * ADSE_NAME_MAX + 48];
-        snprintf(what, sizeof what, "attribute '%s' of compound class '%s'", p->key->text,
-                 c->name->text);
         jval v;
-        adse_status st = adse__v04_value(s, p->value, what, &v, e->err);
+        adse_status st = value_of(e, s, p->value, &v, "attribute '%s' of compound class '%s'",
+                                  p->key->text, c->name->text);
         if (st) return st;
         if (is_must_specify(&v)) {
             adse_srcpos d = adse__ynode_pos(p->key);
@@ -716,11 +736,10 @@ static adse_status sub_attrs(ev *e, const cc_class *c, adse__v04_scope *pa, cons
     adse_status st = scope_join(e, pa, NULL, all);
     for (int i = 0; s->attrs && i < s->attrs->n && !st; i++) {
         const adse__ypair *p = &s->attrs->pairs[i];
-        char what[3 * ADSE_NAME_MAX + 48];
-        snprintf(what, sizeof what, "attribute '%s' of subcomponent '%s' of compound class '%s'",
-                 p->key->text, s->name->text, c->name->text);
         jval v;
-        st = adse__v04_value(all, p->value, what, &v, e->err);
+        st = value_of(e, all, p->value, &v,
+                      "attribute '%s' of subcomponent '%s' of compound class '%s'", p->key->text,
+                      s->name->text, c->name->text);
         if (!st) st = scope_put(e, all, p->key->text, &v);
         if (!st) st = scope_put(e, own, p->key->text, &v);
     }
@@ -844,18 +863,23 @@ static adse_status class_energy(ev *e, const cc_class *c, adse__v04_scope *attrs
         if (!st) st = sub_class(e, c, s, &subc);
         if (st) break;
         st = sub_attrs(e, c, attrs, s, subc, &own, &all);
-        if (!st && s->energy_scale) st = eval_num(e, &all, s->energy_scale, "energy_scale", &esc);
+        if (!st && s->energy_scale)
+            st = eval_num(e, &all, s->energy_scale, &esc, "energy_scale of subcomponent '%s'",
+                          s->name->text);
         for (int k = 0; k < ref->n_acts && !st; k++) {
             const cc_subact *sa = &ref->acts[k];
             double scale = 1, x = 0;
-            if (sa->scale) st = eval_num(e, &b, sa->scale, "energy_scale of action", &scale);
+            if (sa->scale)
+                st = eval_num(e, &b, sa->scale, &scale, "energy_scale of action '%s' of '%s'",
+                              sa->name->text, s->name->text);
             adse__v04_scope sargs;
             memset(&sargs, 0, sizeof sargs);
             sargs.doc = e->cc->doc;
             for (int g = 0; sa->args && g < sa->args->n && !st; g++) {
                 const adse__ypair *p = &sa->args->pairs[g];
                 jval v;
-                st = adse__v04_value(&b, p->value, "argument of action", &v, e->err);
+                st = value_of(e, &b, p->value, &v, "argument '%s' of action '%s'", p->key->text,
+                              sa->name->text);
                 if (!st) st = scope_put(e, &sargs, p->key->text, &v);
             }
             if (!st && subc) {
@@ -906,7 +930,9 @@ static adse_status class_area(ev *e, const cc_class *c, adse__v04_scope *attrs, 
         if (!st) st = sub_class(e, c, s, &subc);
         if (st) break;
         st = sub_attrs(e, c, attrs, s, subc, &own, &all);
-        if (!st && s->area_scale) st = eval_num(e, &all, s->area_scale, "area_scale", &asc);
+        if (!st && s->area_scale)
+            st = eval_num(e, &all, s->area_scale, &asc, "area_scale of subcomponent '%s'",
+                          s->name->text);
         if (!st && subc) {
             e->chain[e->depth++] = subc;
             st = class_area(e, subc, &own, &x);
@@ -970,8 +996,11 @@ static adse_status top_action(ev *e, const cc_class *c, adse__v04_scope *attrs, 
         n[i] = 1;
         if (!g->range.lo) continue;
         double hi = 0;
-        adse_status st = eval_num(e, attrs, g->range.lo, "argument range start", &lo[i]);
-        if (!st) st = eval_num(e, attrs, g->range.hi, "argument range end", &hi);
+        adse_status st = eval_num(e, attrs, g->range.lo, &lo[i], "the range start of argument '%s'",
+                                  g->key->text);
+        if (!st)
+            st = eval_num(e, attrs, g->range.hi, &hi, "the range end of argument '%s'",
+                          g->key->text);
         if (st) return st;
         n[i] = trunc(hi) - trunc(lo[i]) + 1;
         lo[i] = trunc(lo[i]);
@@ -1000,7 +1029,8 @@ static adse_status top_action(ev *e, const cc_class *c, adse__v04_scope *attrs, 
                 v.i = (int64_t)lo[i] + rest % (int)n[i];
                 rest /= (int)n[i];
             } else {
-                st = adse__v04_value(attrs, g->value, "argument of action", &v, e->err);
+                st = value_of(e, attrs, g->value, &v, "argument '%s' of action '%s'", g->key->text,
+                              a->name->text);
             }
             if (!st) st = scope_put(e, &args, g->key->text, &v);
         }
