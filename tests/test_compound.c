@@ -323,7 +323,8 @@ static const char *const small_arch =
     "    - {name: mac, class: intmac, attributes: {datawidth: 16}}\n";
 
 /* v0.3 (2020) definitions in two files: both lists are read, and a top-level action with
- * argument ranges costs the largest of its combinations (the ERT entry Timeloop binds):
+ * argument ranges costs the largest of its combinations (the ERT entry Timeloop binds); the
+ * storage's datawidth (Timeloop's word_bits, 16) is an attribute, so n = 16 // 8 = 2:
  * write = max over n of n x 0.21 x 16/32 = 2 x 0.105 (n in 0..2), read = 3 x 0.105 + 0.105. */
 static void v03_ranges_and_files(void **state)
 {
@@ -332,7 +333,7 @@ static void v03_ranges_and_files(void **state)
                     "  version: 0.3\n"
                     "  classes:\n"
                     "  - name: my_storage\n"
-                    "    attributes: {technology: 45nm, n: 2}\n"
+                    "    attributes: {technology: 45nm, n: datawidth // 8}\n"
                     "    subcomponents:\n"
                     "    - {name: part, class: my_part}\n"
                     "    actions:\n"

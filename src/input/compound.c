@@ -1068,6 +1068,14 @@ static adse_status price(ev *e, const cc_class *c, adse__v04_scope *top)
         adse_status st = scope_put(e, top, a->name, &v);
         if (st) return st;
     }
+    /* Timeloop's word_bits is Accelergy's datawidth (the loader keeps it as the typed
+     * word_bits, which the estimator's attribute list carries) */
+    const jval *wb = scope_get(top, "word_bits");
+    if (wb && !scope_get(top, "datawidth")) {
+        jval v = *wb;
+        adse_status st = scope_put(e, top, "datawidth", &v);
+        if (st) return st;
+    }
     if (!scope_get(top, "global_cycle_seconds")) {
         jval v = text_value(CC_DEFAULT_CYCLE);
         adse_status st = scope_put(e, top, "global_cycle_seconds", &v);
