@@ -13,7 +13,8 @@
  *   --open  maps the same 16 layers on open mapspaces instead: with the architecture
  *           constraints only (DIR/constraints/eyeriss_like_arch_constraints.yaml), then with
  *           no constraints at all; one line each (mapspace size, evaluations, best first
- *           metric, proven lower bound, proven or not, seconds, CPU seconds of all threads);
+ *           metric, proven lower bound, proven or not, seconds, CPU seconds of all threads,
+ *           the best mapping's energy per MAC in pJ);
  *           -l is then the per-layer time limit (default 60 s; -l 0: none, and no
  *           classic-dataflow seeds), -L LAYER keeps the layers whose name contains LAYER,
  *           -c arch|none one of the two mapspaces. Last line:
@@ -124,8 +125,8 @@ static int run_open(const adse_spec *spec, const adse_constraints *arch_cons,
     const adse_mapper_settings set = *set0;
     int proven = 0, n = 0;
     double slowest = 0, total = 0, total_cpu = 0;
-    printf("%-24s %-5s %10s %10s %12s %12s %7s %9s %9s\n", "layer", "cons", "space", "evaluated",
-           "best", "bound", "proven", "seconds", "cpu s");
+    printf("%-24s %-5s %10s %10s %12s %12s %7s %9s %9s %9s\n", "layer", "cons", "space",
+           "evaluated", "best", "bound", "proven", "seconds", "cpu s", "pJ/MAC");
     for (int pass = 0; pass < 2; pass++) {
         if (cons && strcmp(cons, pass == 0 ? "arch" : "none") != 0) continue;
         for (size_t k = 0; k < sizeof LAYERS / sizeof LAYERS[0]; k++) {
@@ -143,11 +144,12 @@ static int run_open(const adse_spec *spec, const adse_constraints *arch_cons,
                 return 1;
             }
             double cpu = cpu_s() - cpu0;
-            printf("%-24s %-5s %10.4g %10llu %12.6g %12.6g %7s %9.3f %9.3f\n", LAYERS[k].name,
+            printf("%-24s %-5s %10.4g %10llu %12.6g %12.6g %7s %9.3f %9.3f %9.4f\n", LAYERS[k].name,
                    pass == 0 ? "arch" : "none", res->stats.mapspace_size,
                    (unsigned long long)res->stats.evaluated,
                    res->found ? res->stats.best_value : 0.0, res->stats.lower_bound,
-                   res->stats.optimal ? "yes" : "no", res->stats.seconds, cpu);
+                   res->stats.optimal ? "yes" : "no", res->stats.seconds, cpu,
+                   res->found ? res->result.energy_pj / (double)res->result.computes : 0.0);
             total_cpu += cpu;
             fflush(stdout);
             n++;

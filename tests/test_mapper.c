@@ -1481,6 +1481,68 @@ static void test_time_limit(void **state)
  * the space, better, the same on a second run, never below the brute-force optimum, and a
  * local optimum for the moves checked here independently (one prime factor of one
  * dimension moved between two tiling levels; one keep bit flipped). */
+/* The candidate dataplacements of the seed design (docs/mapper.md 6.1): its per-PE
+ * buffers psum_spad, weights_spad and ifmap_spad (levels 0-2, 168 instances each, no
+ * fanout between them) are the only group; DummyBuffer and shared_glb fan out. So the 3^3
+ * assignments of the three data spaces to levels 0-2, the 3! = 6 injective ones first. */
+static void test_placements(void **state)
+{
+    (void)state;
+    char p[2][1024];
+    const char *f[2] = {
+        testutil_data("seed-experiment/original/arch/eyeriss_like.yaml", p[0], sizeof p[0]),
+        testutil_data("seed-experiment/original/prob.yaml", p[1], sizeof p[1])};
+    adse_spec *spec = NULL;
+    adse_err err;
+    assert_int_equal(adse_spec_load(f, 2, &spec, &err), ADSE_OK);
+    adse_model *m = make_model(&spec->arch, &spec->problem, ADSE_TRANSLATION_NEW, false);
+    mspace *sp = malloc(sizeof *sp);
+    assert_non_null(sp);
+    adse_mapper_settings s;
+    adse_mapper_settings_init(&s);
+    assert_int_equal(adse__space_init(sp, m, NULL, &s, &err), ADSE_OK);
+    assert_int_equal(sp->L, 6);
+    assert_string_equal(spec->arch.levels[1].name, "weights_spad");
+    mplace pl[64];
+    assert_int_equal(adse__placements(sp, pl, 64), 27);
+    assert_int_equal(adse__placements(sp, pl, 5), 5);
+    assert_int_equal(adse__placements(sp, pl, 64), 27);
+    bool seen[27] = {false};
+    for (int k = 0; k < 27; k++) {
+        uint32_t levels = 0;
+        int code = 0, mul = 1;
+        for (int d = 0; d < 3; d++) {
+            assert_int_equal(pl[k].fixed[d], 7u); /* levels 0-2 fixed, the rest free */
+            assert_int_equal(__builtin_popcount(pl[k].value[d]), 1);
+            levels |= pl[k].value[d];
+            code += mul * __builtin_ctz(pl[k].value[d]);
+            mul *= 3;
+        }
+        assert_false(seen[code]);
+        seen[code] = true;
+        assert_true((levels == 7u) == (k < 6));
+    }
+    /* Weights (0) at weights_spad, Inputs (1) at ifmap_spad, Outputs (2) at psum_spad:
+     * Eyeriss's own placement is the second (counter 1 + 2 * 3 + 0 * 9 = 7; the first
+     * injective one is 5) */
+    assert_int_equal(pl[1].value[0], 2u);
+    assert_int_equal(pl[1].value[1], 4u);
+    assert_int_equal(pl[1].value[2], 1u);
+    /* a keep bit fixed by the constraints leaves its data space out */
+    adse_constraints c;
+    adse_constraints_init(&c, sp->L, sp->D, sp->NDS);
+    c.keep_fixed[2] = 1u, c.keep_value[2] = 1u;
+    adse__space_release(sp);
+    assert_int_equal(adse__space_init(sp, m, &c, &s, &err), ADSE_OK);
+    assert_int_equal(adse__placements(sp, pl, 64), 9);
+    assert_int_equal(pl[0].fixed[2], 0u);
+    assert_int_equal(pl[0].value[0] | pl[0].value[1], 3u); /* levels 0 and 1 */
+    adse__space_release(sp);
+    free(sp);
+    adse_model_free(m);
+    adse_spec_free(spec);
+}
+
 static void test_polish(void **state)
 {
     (void)state;
@@ -1547,6 +1609,33 @@ static void test_polish(void **state)
                         metric_vec(&s, res, L, got);
                         assert_false(vec_less(s.n_metrics, got, v.v));
                     }
+        /* No exchange at a spatial level improves it: a prime of x from level u into the
+         * spatial level t, a prime of y from t to u or to the outermost level. */
+        for (int t = 0; t < sp->NT; t++)
+            for (int u = 0; u < sp->NT && sp->tl[t].spatial; u++)
+                for (int w = u; w < sp->NT && u != t; w = w == sp->NT - 1 ? sp->NT : sp->NT - 1)
+                    for (int x = 0; x < D && w != t; x++)
+                        for (int y = 0; y < D; y++)
+                            for (uint64_t q = 2; q <= 3; q++)
+                                for (uint64_t r = 2; r <= 3; r++) {
+                                    if (x == y && q == r) continue;
+                                    adse_mapping n = best;
+                                    const mtl *a = &sp->tl[u], *b = &sp->tl[w];
+                                    uint64_t *fs = n.spatial[sp->tl[t].storage];
+                                    uint64_t *fa =
+                                        a->spatial ? n.spatial[a->storage] : n.temporal[a->storage];
+                                    uint64_t *fb =
+                                        b->spatial ? n.spatial[b->storage] : n.temporal[b->storage];
+                                    if (fa[x] % q || fs[y] % r) continue;
+                                    fa[x] /= q, fs[x] *= q;
+                                    if (fs[y] % r) continue;
+                                    fs[y] /= r, fb[y] *= r;
+                                    if (!adse__space_contains(sp, &n, ords) ||
+                                        adse_model_evaluate(m, &n, sc, res, NULL) != ADSE_OK)
+                                        continue;
+                                    metric_vec(&s, res, L, got);
+                                    assert_false(vec_less(s.n_metrics, got, v.v));
+                                }
         for (int d = 0; d < p.n_ds; d++)
             for (int i = 0; i + 1 < L; i++) {
                 adse_mapping n = best;
@@ -1737,6 +1826,7 @@ int main(void)
         cmocka_unit_test(test_seed_optimal_4x42),
         cmocka_unit_test(test_time_limit),
         cmocka_unit_test(test_polish),
+        cmocka_unit_test(test_placements),
         cmocka_unit_test(test_contradictions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

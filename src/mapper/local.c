@@ -33,13 +33,15 @@ typedef struct polish {
     uint64_t evaluated;
     unsigned tick;
     bool out_of_time;
+    uint64_t move, skip; /* the number of the current move in the scan; moves before skip
+                            are not tried */
 } polish;
 
 /* Evaluates candidate m; on improvement makes it the current mapping. */
 static bool try_move(polish *P, const adse_mapping *m)
 {
     const mspace *sp = P->sp;
-    if (P->out_of_time) return false;
+    if (P->out_of_time || P->move++ < P->skip) return false;
     if (++P->tick % CLOCK_EVERY == 0 && adse_clock_s() > P->deadline) {
         P->out_of_time = true;
         return false;
@@ -166,6 +168,60 @@ static bool scan_keeps_cuts(polish *P)
     return false;
 }
 
+/* The smallest prime factor of f > 1. */
+static uint64_t least_prime(uint64_t f)
+{
+    for (uint64_t q = 2; q * q <= f; q++)
+        if (f % q == 0) return q;
+    return f;
+}
+
+/* One scan of the exchanges at the spatial levels: a prime p of dim x moved from a tiling
+ * level a into spatial level s while a prime q of dim y (y may be x) goes from s to a or
+ * to the outermost tiling level. A
+ * fanout used as 2 x 2 x 2 can become 3 x 4 only so: each single move leaves the fanout
+ * either over its size or less used. */
+static bool scan_exchanges(polish *P)
+{
+    const mspace *sp = P->sp;
+    for (int s = 0; s < sp->NT; s++) {
+        if (!sp->tl[s].spatial) continue;
+        for (int y = 0; y < sp->D; y++)
+            for (uint64_t fy = factors(sp, &P->cur, s)[y]; fy > 1;) {
+                uint64_t q = least_prime(fy);
+                while (fy % q == 0)
+                    fy /= q;
+                for (int a = 0; a < sp->NT; a++) {
+                    if (a == s) continue;
+                    for (int x = 0; x < sp->D; x++)
+                        for (uint64_t fx = factors(sp, &P->cur, a)[x]; fx > 1;) {
+                            uint64_t p = least_prime(fx);
+                            while (fx % p == 0)
+                                fx /= p;
+                            if (p == q && x == y) continue;
+                            /* q goes to level a, or to the outermost level */
+                            for (int b = a; b < sp->NT; b = b == sp->NT - 1 ? sp->NT : sp->NT - 1) {
+                                if (b == s) continue;
+                                adse_mapping m = P->cur;
+                                factors(sp, &m, s)[y] /= q;
+                                factors(sp, &m, b)[y] *= q;
+                                factors(sp, &m, a)[x] /= p;
+                                factors(sp, &m, s)[x] *= p;
+                                if (try_move(P, &m)) return true;
+                                if (factors(sp, &m, s)[x] == p) {
+                                    int i = sp->tl[s].storage;
+                                    to_front(perm(sp, &m, s), &m.split[i], sp->D, x);
+                                    if (try_move(P, &m)) return true;
+                                }
+                                if (P->out_of_time) return false;
+                            }
+                        }
+                }
+            }
+    }
+    return false;
+}
+
 bool adse__polish(const mspace *sp, adse_scratch *scratch, adse_result *res, adse_mapping *best,
                   mvals *val, double deadline, uint64_t *evaluated)
 {
@@ -173,11 +229,14 @@ bool adse__polish(const mspace *sp, adse_scratch *scratch, adse_result *res, ads
         .sp = sp, .scratch = scratch, .res = res, .cur = *best, .val = *val, .deadline = deadline};
     bool improved = false;
     while (!P.out_of_time) {
-        if (scan_factors(&P) || scan_orders(&P) || scan_keeps_cuts(&P)) {
+        P.move = 0;
+        if (scan_factors(&P) || scan_orders(&P) || scan_keeps_cuts(&P) || scan_exchanges(&P)) {
             improved = true;
+            P.skip = P.move; /* the next scan resumes after the improving move */
             continue;
         }
-        break; /* a local optimum */
+        if (P.skip == 0) break; /* a local optimum: a whole scan without improvement */
+        P.skip = 0;
     }
     if (improved) {
         *best = P.cur;
@@ -185,4 +244,62 @@ bool adse__polish(const mspace *sp, adse_scratch *scratch, adse_result *res, ads
     }
     *evaluated += P.evaluated;
     return improved;
+}
+
+/* Candidate dataplacements (docs/mapper.md 6.1): a group is a run of two or more
+ * consecutive storage levels below the outermost with no fanout between them (the same
+ * instances: per-PE buffers, say). A candidate keeps each data space whose keep bits are
+ * free at all of a group's levels at exactly one level of the group and bypasses it at the
+ * others. The assignments are taken in the order of a counter whose digits are the levels
+ * of the data spaces (the first data space's digit varying fastest), those that use as
+ * many levels as they can (the injective ones when there are enough levels) first. */
+int adse__placements(const mspace *sp, mplace *out, int max)
+{
+    int n = 0;
+    for (int lo = 0; lo + 1 < sp->L - 1 && n < max;) {
+        int hi = lo; /* the group is lo..hi */
+        while (hi + 1 < sp->L - 1 && sp->s_of[hi + 1] < 0)
+            hi++;
+        int g = hi - lo + 1;
+        if (g < 2) {
+            lo = hi + 1;
+            continue;
+        }
+        uint32_t gmask = ((1u << g) - 1u) << lo;
+        int ds[ADSE_MAX_DATASPACES], nd = 0;
+        for (int d = 0; d < sp->NDS; d++)
+            if ((sp->keep_free[d] & gmask) == gmask) ds[nd++] = d;
+        if (nd == 0) {
+            lo = hi + 1;
+            continue;
+        }
+        /* every assignment of the nd data spaces to the g levels, as a base-g counter;
+         * the injective ones (or, with fewer levels than data spaces, those using every
+         * level) first */
+        uint64_t total = 1;
+        for (int k = 0; k < nd && total < 4096; k++)
+            total *= (uint64_t)g;
+        for (int pass = 0; pass < 2 && n < max; pass++)
+            for (uint64_t code = 0; code < total && n < max; code++) {
+                int lv[ADSE_MAX_DATASPACES];
+                uint32_t used = 0;
+                uint64_t c = code;
+                for (int k = 0; k < nd; k++) {
+                    lv[k] = lo + (int)(c % (uint64_t)g);
+                    c /= (uint64_t)g;
+                    used |= 1u << lv[k];
+                }
+                int nused = __builtin_popcount(used);
+                bool spread = nused == (nd < g ? nd : g);
+                if (spread != (pass == 0)) continue;
+                mplace *p = &out[n++];
+                memset(p, 0, sizeof *p);
+                for (int k = 0; k < nd; k++) {
+                    p->fixed[ds[k]] = gmask;
+                    p->value[ds[k]] = 1u << lv[k];
+                }
+            }
+        lo = hi + 1;
+    }
+    return n;
 }

@@ -201,4 +201,13 @@ void adse__metrics_lb(const mspace *sp, const mlb *lb, mvals *out);
 bool adse__polish(const mspace *sp, adse_scratch *scratch, adse_result *res, adse_mapping *best,
                   mvals *val, double deadline, uint64_t *evaluated);
 
+/* A dataplacement: keep/bypass bits to fix (fixed, per data space: bit i = level i) and
+ * their values (1 = keep). */
+typedef struct mplace {
+    uint32_t fixed[ADSE_MAX_DATASPACES], value[ADSE_MAX_DATASPACES];
+} mplace;
+/* local.c: up to max candidate dataplacements of the space's free keep bits, in the order
+ * to try them (docs/mapper.md 6.1); returns their number. */
+int adse__placements(const mspace *sp, mplace *out, int max);
+
 #endif

@@ -54,6 +54,7 @@
 #define SEED_POS UINT64_MAX /* position of a seed incumbent: after every item */
 _Static_assert(((uint64_t)ITEM_MAX + 1) <= (UINT64_MAX >> POS_SHIFT), "item positions fit");
 #define CLASSIC_SHARE 0.25 /* share of a time limit kept for the classic-dataflow seeds */
+#define PLACE_SHARE 0.7    /* share of that for the candidate dataplacements */
 #define CHECK_EVERY 128    /* evaluations/nodes between clock checks */
 #define KEEP_CHUNK 4096    /* keep choices sorted together */
 
@@ -1320,13 +1321,55 @@ static void classic_seeds(msearch *S, const adse_constraints *constraints, doubl
     free(r);
 }
 
-/* The rest of a time limit after an unfinished exact search (docs/mapper.md 6.1-6.2): the
- * best found is polished to a local optimum, then the classic dataflows are searched from
- * it, and their best is polished in turn. Each step only offers better incumbents. */
+/* The candidate dataplacements (adse__placements) as subspaces: each fixes the keep bits
+ * the constraints leave free at a group of sibling levels, and is searched in an equal
+ * share of what is left of budget_s from the incumbent so far (it only prunes); its best
+ * mapping is offered. */
+static void placement_seeds(msearch *S, const adse_constraints *constraints, double budget_s,
+                            uint64_t *ev)
+{
+    const mspace *sp = &S->sp;
+    enum { MAX_PLACE = 8 };
+    mplace pl[MAX_PLACE];
+    int n = adse__placements(sp, pl, MAX_PLACE);
+    adse_mapper_result *r = n ? malloc(sizeof *r) : NULL;
+    if (!r) return;
+    double end = adse_clock_s() + budget_s;
+    for (int k = 0; k < n; k++) {
+        double left = end - adse_clock_s();
+        if (left <= 0) break;
+        adse_constraints c;
+        if (constraints)
+            c = *constraints;
+        else
+            adse_constraints_init(&c, sp->L, sp->D, sp->NDS);
+        for (int d = 0; d < sp->NDS; d++) {
+            c.keep_fixed[d] |= pl[k].fixed[d];
+            c.keep_value[d] = (c.keep_value[d] & ~pl[k].fixed[d]) | pl[k].value[d];
+        }
+        adse_mapper_settings set = sp->set;
+        set.time_limit_s = left / (n - k);
+        adse_err err;
+        if (run(sp->model, &c, &set, NULL, 0, false, &S->inc, r, &err) != ADSE_OK || !r->found)
+            continue;
+        offer_seed(S, &r->best);
+        /* polished in the whole space (it may leave the placement) */
+        adse_mapping m = S->inc.map;
+        mvals v = S->inc.val;
+        if (adse__polish(sp, S->th[0].scratch, S->th[0].res, &m, &v, end, ev)) offer_seed(S, &m);
+    }
+    free(r);
+}
+
+/* The rest of a time limit after an unfinished exact search (docs/mapper.md 6.1): the
+ * candidate dataplacements are searched (PLACE_SHARE of it), each result polished; the best
+ * found is polished to a local optimum, then the classic dataflows are searched from it,
+ * and their best is polished in turn. Each step only offers better incumbents. */
 static void anytime(msearch *S, const adse_constraints *constraints, double end)
 {
     mthread *th = &S->th[0];
     uint64_t ev = 0;
+    placement_seeds(S, constraints, (end - adse_clock_s()) * PLACE_SHARE, &ev);
     if (S->inc.found) {
         adse_mapping m = S->inc.map;
         mvals v = S->inc.val;
