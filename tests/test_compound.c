@@ -68,7 +68,21 @@ static void hand_priced(void **state)
     assert_string_equal(r.actions[0].name, "read"); /* the class's order */
     /* classes adse does not model itself: no shadowing warning */
     assert_false(has_warning(s, "replaces adse's built-in"));
+    /* options copied from this spec load another without definitions: no hook into it */
+    adse_spec_options o = s->options;
     adse_spec_free(s);
+    const char *arch_only[] = {files[0]};
+    adse_spec *s2 = NULL;
+    assert_int_equal(adse_spec_load_opts(arch_only, 1, &o, &s2, &e), ADSE_E_SPEC);
+    assert_non_null(strstr(e.msg, "unknown class 'my_storage'"));
+    const char *dram_only =
+        "architecture:\n  version: 0.4\n  local:\n"
+        "  - {name: DRAM, class: DRAM, attributes: {width: 64, datawidth: 16}}\n"
+        "  - {name: mac, class: intmac, attributes: {datawidth: 16}}\n";
+    const char *texts[] = {dram_only};
+    s2 = testutil_load_strings_ok(texts, NULL, 1, &o);
+    assert_null(s2->options.estimator.classes);
+    adse_spec_free(s2);
 }
 
 /* Re-pricing an edited architecture (what the hardware search does) uses the definitions:

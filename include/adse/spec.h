@@ -110,11 +110,11 @@ typedef struct adse_spec {
     adse_mapping mapping;
     bool has_ert;                        /* an ERT was bound */
     bool has_art;                        /* an ART was bound */
-    adse_spec_options options;           /* the options it was loaded with; when the files
-                                            define Accelergy compound classes,
-                                            options.estimator.classes points at them (valid
-                                            while the spec lives: pass these options to
-                                            adse_energy_reprice and friends) */
+    adse_spec_options options;           /* the options it was loaded with, except
+                                            options.estimator.classes, which the loader sets:
+                                            the files' Accelergy compound classes (valid while
+                                            the spec lives: pass these options to
+                                            adse_energy_reprice and friends), or NULL */
     bool has_constraints;                /* any of architecture_constraints, mapspace_constraints,
                                             mapspace, constraints was found (needs arch and problem) */
     adse_constraints constraints;        /* all constraint lists merged; free when none */

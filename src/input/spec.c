@@ -275,8 +275,8 @@ static adse_status convert(adse_spec *spec, adse_err *err)
     if ((st = adse__compounds_read(spec->internal->doc, &spec->internal->warnings,
                                    &spec->internal->compounds, err)))
         goto out;
-    if (spec->internal->compounds)
-        spec->options.estimator.classes = adse__compounds_hook(spec->internal->compounds);
+    /* the files' classes or none: never a hook of another spec whose options were copied */
+    spec->options.estimator.classes = adse__compounds_hook(spec->internal->compounds);
     const adse__ypair *arch = adse__arch_top_pair(doc);
     const adse__ypair *arch2 = adse__ydoc_top_pair(doc, "architecture");
     if (arch && arch2 && arch2 != arch)
