@@ -20,8 +20,9 @@
  * the optimum, and says whether optimality was proven (it is not when the time limit cuts
  * the search; the best found is then returned with the bound reached and the gap). With a
  * time limit the exact search has three quarters of it; if it has not finished, the best
- * found is improved in the rest by a local search and by the classic dataflows (each data
- * space stationary, as subspaces), docs/mapper.md section 6.1.
+ * found is improved in the rest by candidate dataplacements (keep/bypass choices of sibling
+ * levels, as subspaces), a local search and the classic dataflows (each data space
+ * stationary, as subspaces), docs/mapper.md section 6.1.
  * Determinism: the result (mapping, metrics, optimal, lower_bound) is identical for any
  * thread count; stats.evaluated, .valid, .seconds and .threads may differ (threads share
  * the incumbent as soon as it is found; docs/mapper.md section 6).
