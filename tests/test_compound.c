@@ -378,6 +378,42 @@ static void v03_ranges_and_files(void **state)
     adse_spec_free(s);
 }
 
+/* The seed example's version 0.3 smartbuffer classes (the 2020 exercises') call Accelergy
+ * 0.3 plug-in actions (an adder's 'count' and 'idle') that adse's primitives lack: each
+ * definition is set aside with a warning at it, and its components are priced by the
+ * built-in model of the class, exactly as when the definitions are not given. */
+static void v03_plugin_actions_fall_back(void **state)
+{
+    (void)state;
+    char p[3][1024];
+    const char *rel[3] = {"arch/eyeriss_like.yaml", "arch/components/smartbuffer_SRAM.yaml",
+                          "arch/components/smartbuffer_RF.yaml"};
+    const char *files[3];
+    for (int i = 0; i < 3; i++) {
+        snprintf(p[i], sizeof p[i], "%s/../../examples/seed-eyeriss-vgg16/%s", ADSE_TEST_DATA_DIR,
+                 rel[i]);
+        files[i] = p[i];
+    }
+    adse_spec *with = testutil_load_files_ok(files, 3, NULL);
+    adse_spec *without = testutil_load_files_ok(files, 1, NULL);
+    assert_true(has_warning(with, "version 0.3 compound class 'smartbuffer_SRAM' defined here is "
+                                  "not used: unknown action 'count'"));
+    assert_true(has_warning(with, "version 0.3 compound class 'smartbuffer_RF' defined here is "
+                                  "not used: unknown action 'idle'"));
+    assert_false(has_warning(with, "replaces adse's built-in model"));
+    assert_int_equal(with->arch.n_levels, without->arch.n_levels);
+    for (int i = 0; i < with->arch.n_levels; i++) {
+        const adse_buffer *a = &with->arch.levels[i], *b = &without->arch.levels[i];
+        assert_true(a->e_read == b->e_read && a->e_fill == b->e_fill);
+        assert_true(a->e_update == b->e_update && a->e_leak == b->e_leak);
+        assert_true(a->area_um2 == b->area_um2);
+    }
+    /* shared_glb by the built-in smartbuffer_SRAM: 32.342452 pJ a read (docs/energy.md) */
+    assert_true(fabs(level(with, "shared_glb")->e_read - 32.342452) < 1e-6);
+    adse_spec_free(with);
+    adse_spec_free(without);
+}
+
 /* Each error names the file, line and column of the field, and what is wrong. */
 static void errors(void **state)
 {
@@ -470,6 +506,7 @@ int main(void)
         cmocka_unit_test(tutorial_published),
         cmocka_unit_test(v03_ranges_and_files),
         cmocka_unit_test(search_uses_definitions),
+        cmocka_unit_test(v03_plugin_actions_fall_back),
         cmocka_unit_test(errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

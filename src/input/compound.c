@@ -81,6 +81,8 @@ typedef struct cc_class {
     cc_action *acts;
     int n_acts;
     double version; /* of the list it came from: 0.3 or 0.4 */
+    bool unused;    /* a version 0.3 class adse's primitives cannot price, left to the built-in
+                       model of its name (adse__compounds_fall_back) */
     char estimator[ADSE_ERR_FILE_MAX + 48];
 } cc_class;
 
@@ -385,7 +387,8 @@ static cc_class *find_class(const adse__compounds *cc, const char *klass)
 {
     if (!cc || !klass) return NULL;
     for (int i = cc->n - 1; i >= 0; i--)
-        if (strcmp(cc->classes[i].name->text, klass) == 0) return &cc->classes[i];
+        if (strcmp(cc->classes[i].name->text, klass) == 0)
+            return cc->classes[i].unused ? NULL : &cc->classes[i];
     return NULL;
 }
 
@@ -1145,4 +1148,17 @@ static adse_status cc_estimate(const void *ctx, const adse_energy_component *com
     adse__v04_scope_free(&top);
     if (st == ADSE_E_SPEC) add_context(&e);
     return st;
+}
+
+bool adse__compounds_fall_back(adse__compounds *c, const char *klass, const char *comp,
+                               const char *reason, adse__warnings *w)
+{
+    cc_class *k = find_class(c, klass);
+    if (!k || k->version >= 0.4 || !adse_energy_class_supported(klass)) return false;
+    k->unused = true;
+    adse__ywarn(w, k->name,
+                "version 0.3 compound class '%s' defined here is not used: %s; adse prices '%s' "
+                "(and every other component of the class) with its built-in model of '%s'",
+                klass, reason, comp, klass);
+    return true;
 }

@@ -50,4 +50,12 @@ const adse__ynode *adse__compounds_class(const adse__compounds *c, const char *k
  * attributes (adse_est_attrs) so that re-pricing sees them. c may be NULL. */
 bool adse__compounds_reads(const adse__compounds *c, const char *name);
 
+/* A version 0.3 class that adse's primitives cannot price (it calls an Accelergy 0.3
+ * plug-in action such as an adder's 'count' or 'idle': reason says which), when the
+ * estimator has a built-in model of a class of that name: the definition is set aside, with
+ * a warning at it naming component comp, and the class is priced by the built-in model, as
+ * before adse read compound components. False (nothing done) otherwise: the error stands. */
+bool adse__compounds_fall_back(adse__compounds *c, const char *klass, const char *comp,
+                               const char *reason, adse__warnings *w);
+
 #endif

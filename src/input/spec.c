@@ -139,11 +139,39 @@ static void warn_shadowed(const adse__compounds *cc, const char *klass, const ch
                 klass, comp);
 }
 
-static adse_status use_estimator(adse_arch *a, const adse_energy_options *opt,
-                                 const adse__compounds *cc, adse__warnings *w, adse_err *err)
+/* A version 0.3 definition of a class the estimator also models that adse's primitives
+ * cannot price (Accelergy 0.3 plug-in actions): set aside for the built-in model, with a
+ * warning (adse__compounds_fall_back); any other failure is reported when pricing. */
+static void try_definition(adse__compounds *cc, const adse_energy_options *opt,
+                           const adse_buffer *b, const adse_arith *m, adse__warnings *w)
+{
+    const char *klass = b ? (b->est.klass[0] ? b->est.klass : b->klass)
+                          : (m->est.klass[0] ? m->est.klass : m->klass);
+    if (!adse__compounds_class(cc, klass)) return;
+    adse_energy_result r;
+    adse_err e;
+    adse_err_clear(&e);
+    adse_status st = b ? adse_energy_estimate_buffer(b, opt, &r, &e)
+                       : adse_energy_estimate_arith(m, opt, &r, &e);
+    if (st == ADSE_OK) return;
+    char *hint = strstr(e.msg, "; a version 0.3 class"); /* the error's advice, moot here */
+    if (hint) *hint = '\0';
+    adse__compounds_fall_back(cc, klass, b ? b->name : m->name, e.msg, w);
+}
+
+static adse_status use_estimator(adse_arch *a, const adse_energy_options *opt, adse__compounds *cc,
+                                 adse__warnings *w, adse_err *err)
 {
     const char *said[ADSE_MAX_LEVELS + 1];
     int n_said = 0;
+    for (int i = a->n_levels - 1; i >= 0 && cc; i--) {
+        const adse_buffer *b = &a->levels[i];
+        if (b->energy_source == ADSE_ENERGY_FALLBACK || b->area_source == ADSE_ENERGY_FALLBACK)
+            try_definition(cc, opt, b, NULL, w);
+    }
+    if (cc && (a->arith.energy_source == ADSE_ENERGY_FALLBACK ||
+               a->arith.area_source == ADSE_ENERGY_FALLBACK))
+        try_definition(cc, opt, NULL, &a->arith, w);
     for (int i = a->n_levels - 1; i >= 0 && cc; i--) {
         const adse_buffer *b = &a->levels[i];
         if (b->energy_source == ADSE_ENERGY_FALLBACK || b->area_source == ADSE_ENERGY_FALLBACK)
