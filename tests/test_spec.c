@@ -14,6 +14,7 @@
 #include "adse/adse.h"
 #include "energy/bind.h"
 #include "input/tree.h"
+#include "util/file.h"
 
 /* ---- helpers ------------------------------------------------------------------------- */
 
@@ -1534,10 +1535,35 @@ static void test_top_level_key_repeated(void **state)
     free(pm);
 }
 
+/* The one file-stem rule (util/file.c): folders and the last extension go, by hand. */
+static void test_path_stem(void **state)
+{
+    (void)state;
+    static const char *const cases[][2] = {
+        {"conv1.yaml", "conv1"},
+        {"a/b/conv1.yaml", "conv1"},
+        {"net/res.v2.yaml", "res.v2"},
+        {"resnet50.onnx", "resnet50"},
+        {"model.opt", "model"},
+        {".hidden", ".hidden"},
+        {"dir.d/noext", "noext"},
+        {"/", ""},
+        {"x.", "x"},
+    };
+    char out[64];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        adse__path_stem(cases[i][0], out, sizeof out);
+        assert_string_equal(out, cases[i][1]);
+    }
+    adse__path_stem("abcdef.yaml", out, 4); /* truncated to fit */
+    assert_string_equal(out, "abc");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tree_api),
+        cmocka_unit_test(test_path_stem),
         cmocka_unit_test(test_merge_keys_and_anchors),
         cmocka_unit_test(test_tiny_files),
         cmocka_unit_test(test_builtin_cnn_layer),

@@ -196,21 +196,11 @@ static adse_status convert(const adse__ydoc *doc, const char *name, const char *
     return ADSE_OK;
 }
 
-/* The base name of path without its directory and extension. */
-static void base_name(const char *path, char *out, size_t size)
-{
-    const char *slash = strrchr(path, '/');
-    const char *b = slash ? slash + 1 : path;
-    const char *dot = strrchr(b, '.');
-    size_t len = dot && dot != b ? (size_t)(dot - b) : strlen(b);
-    snprintf(out, size, "%.*s", (int)(len < size ? len : size - 1), b);
-}
-
 static adse_status load_text(const char *text, size_t len, const char *name, const char *base_dir,
                              adse_network **out, adse_err *err)
 {
     char nb[ADSE_NAME_MAX];
-    base_name(name, nb, sizeof nb);
+    adse__path_stem(name, nb, sizeof nb);
     adse_network *net = adse_network_new(nb);
     if (!net) return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
     adse__ydoc *doc = NULL;

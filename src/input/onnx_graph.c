@@ -511,13 +511,10 @@ adse_status adse_network_load_onnx_buffer(const void *data, size_t size, const c
     adse__onnx_model m;
     adse_status st = adse__onnx_decode(data, size, name, &m, err);
     if (st) return st;
-    /* the network's name: the file's base name without .onnx (exporters name every graph
-     * alike, "torch_jit" or "main_graph") */
+    /* the network's name: the file's stem (exporters name every graph alike, "torch_jit" or
+     * "main_graph") */
     char base[ADSE_NAME_MAX];
-    const char *slash = strrchr(name, '/');
-    snprintf(base, sizeof base, "%s", slash ? slash + 1 : name);
-    char *dot = strrchr(base, '.');
-    if (dot && !strcmp(dot, ".onnx")) *dot = 0;
+    adse__path_stem(name, base, sizeof base);
     adse_network *net = adse_network_new(base[0] ? base : m.graph_name);
     if (!net)
         st = adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");

@@ -169,18 +169,6 @@ static adse_status parse_mapper(const adse__ynode *m, adse_search_spec *s, adse_
 
 static const char *const layer_keys[] = {"problem", "weight", "name", NULL};
 
-/* The file name without directories and extension. */
-static void file_stem(const char *path, char *out, size_t size)
-{
-    const char *b = strrchr(path, '/');
-    b = b ? b + 1 : path;
-    size_t n = strcspn(b, ".");
-    if (n == 0) n = strlen(b);
-    if (n >= size) n = size - 1;
-    memcpy(out, b, n);
-    out[n] = 0;
-}
-
 static adse_status parse_workload(const adse__ynode *w, const char *base, adse_search_spec *s,
                                   adse_err *err)
 {
@@ -198,7 +186,7 @@ static adse_status parse_workload(const adse__ynode *w, const char *base, adse_s
         set_pos(w, &l->line, &l->column);
         l->weight = 1;
         memcpy(l->problem, path, sizeof path);
-        file_stem(l->problem, l->name, sizeof l->name);
+        adse__path_stem(l->problem, l->name, sizeof l->name);
         return ADSE_OK;
     }
     if (!adse__ynode_is_seq(w) || w->n == 0)
@@ -234,7 +222,7 @@ static adse_status parse_workload(const adse__ynode *w, const char *base, adse_s
         if (nm) {
             if ((st = copy_name(nm, l->name, "name", err))) return st;
         } else {
-            file_stem(l->problem, l->name, sizeof l->name);
+            adse__path_stem(l->problem, l->name, sizeof l->name);
         }
         for (int j = 0; j < s->n_layers - 1; j++)
             if (strcmp(s->layers[j].name, l->name) == 0)

@@ -63,3 +63,14 @@ int adse__path_join(char *out, size_t size, const char *base_dir, const char *pa
         return snprintf(out, size, "%s", path);
     return snprintf(out, size, "%s/%s", base_dir, path);
 }
+
+void adse__path_stem(const char *path, char *out, size_t size)
+{
+    const char *slash = strrchr(path, '/');
+    const char *b = slash ? slash + 1 : path;
+    const char *dot = strrchr(b, '.');
+    size_t n = dot && dot != b ? (size_t)(dot - b) : strlen(b);
+    if (n >= size) n = size - 1;
+    memcpy(out, b, n);
+    out[n] = 0;
+}

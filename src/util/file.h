@@ -3,7 +3,8 @@
  *
  * The one file reader of the library (the YAML, template and ONNX loaders) and of the fuzz
  * replay driver, and the path rules of files that name other files (a network's problem
- * files, a search specification's inputs: relative to the naming file's folder).
+ * files, a search specification's inputs: relative to the naming file's folder) or take
+ * their name from their file (its stem).
  * Ownership: the caller frees *text. Thread-safety: reentrant.
  */
 #ifndef ADSE_UTIL_FILE_H
@@ -29,5 +30,11 @@ bool adse__path_dir(const char *path, char *out, size_t size);
  * or base_dir is NULL, "" or "."; else "base_dir/path". snprintf's count (>= size: it did
  * not fit). */
 int adse__path_join(char *out, size_t size, const char *base_dir, const char *path);
+
+/* The file name of path without its folders and its last extension into out[size]
+ * (truncated to fit): "a/conv1.yaml" -> "conv1", "b/res.v2.yaml" -> "res.v2", ".hidden" and
+ * "noext" unchanged. The one rule for the names a file gives (a search's workload layer, a
+ * network YAML's or an ONNX file's network). */
+void adse__path_stem(const char *path, char *out, size_t size);
 
 #endif
