@@ -596,6 +596,15 @@ static void expressions(void **state)
     assert_string_equal(adse_err_format(&e, msg, sizeof msg),
                         "top.yaml:3:58: cannot evaluate attribute 'type' of 'D' 'LPDDR4': name "
                         "'LPDDR4' is not defined (quote it to give a string)");
+    /* an integer beyond 64 bits names v0.4 expressions (not the templates), at the operator,
+     * without the hint to quote a string */
+    const char *big = "architecture:\n  nodes:\n"
+                      "  - !Component {name: D, class: DRAM, attributes: {depth: 2 ** 64}}\n";
+    const char *t6[] = {big};
+    assert_int_equal(adse_spec_load_strings(t6, names, 1, &s, &e), ADSE_E_SPEC);
+    assert_string_equal(adse_err_format(&e, msg, sizeof msg),
+                        "top.yaml:3:61: cannot evaluate attribute 'depth' of 'D' '2 ** 64': "
+                        "integer overflow (adse's v0.4 expressions have 64-bit integers)");
 
     /* A mesh sees the variables, the attributes of the containers before it and `spec`,
      * not the node's own attributes. */

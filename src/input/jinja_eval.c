@@ -25,9 +25,17 @@ adse_status adse__jerr(jctx *c, int line, int col, const char *fmt, ...)
     return code;
 }
 
+adse_status adse__jmsg(jctx *c, int line, int col, const char *msg)
+{
+    if (msg == adse__joverflow)
+        return adse__jerr(c, line, col, "integer overflow (adse's %s have 64-bit integers)",
+                          c->hooks ? c->hooks->kind : "templates");
+    return adse__jerr(c, line, col, "%s", msg);
+}
+
 static adse_status eerr(jctx *c, const jexpr *e, const char *msg)
 {
-    return adse__jerr(c, e->line, e->col, "%s", msg);
+    return adse__jmsg(c, e->line, e->col, msg);
 }
 
 static adse_status nomem(jctx *c)
@@ -324,8 +332,7 @@ static adse_status filter(jctx *c, const jexpr *e, jval *out)
             *out = (jval){.k = J_FLOAT, .f = fabs(in.f)};
         else if (in.k == J_INT || in.k == J_BOOL) {
             int64_t i = in.k == J_BOOL ? in.b : in.i;
-            if (i == INT64_MIN)
-                return eerr(c, e, "integer overflow (adse's templates have 64-bit integers)");
+            if (i == INT64_MIN) return eerr(c, e, adse__joverflow);
             *out = (jval){.k = J_INT, .i = i < 0 ? -i : i};
         } else
             return adse__jerr(c, e->line, e->col, "bad operand type for abs(): '%s'",
@@ -488,8 +495,7 @@ static adse_status eval(jctx *c, const jexpr *e, jval *out)
         }
         if (a.k == J_INT || a.k == J_BOOL) {
             int64_t i = a.k == J_BOOL ? a.b : a.i;
-            if (e->k == E_NEG && i == INT64_MIN)
-                return eerr(c, e, "integer overflow (adse's templates have 64-bit integers)");
+            if (e->k == E_NEG && i == INT64_MIN) return eerr(c, e, adse__joverflow);
             *out = (jval){.k = J_INT, .i = e->k == E_NEG ? -i : i};
             return ADSE_OK;
         }

@@ -164,6 +164,7 @@ struct jctx;
 /* What a caller other than the template engine changes (jctx.hooks; NULL: Jinja's rules). */
 typedef struct jhooks {
     const char *subset; /* "adse's ... subset" in messages on what is left out */
+    const char *kind;   /* what the expressions are, in messages ("v0.4 expressions") */
     int max_depth;      /* expressions nested deeper are an error */
     void *user;
     /* The value of a name; false when it has none ("name '...' is not defined"). */
@@ -197,6 +198,15 @@ typedef struct jctx {
  * memory"). */
 adse_status adse__jerr(jctx *c, int line, int col, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+
+/* The message of an integer result beyond 64 bits (adse__jval_binop's and the evaluators'):
+ * compared by address; adse__jmsg words it for its context. */
+extern const char adse__joverflow[];
+
+/* Records msg as an error at line:col, as adse__jerr; adse__joverflow becomes "integer
+ * overflow (adse's templates have 64-bit integers)", or the hooks' kind instead of
+ * templates. */
+adse_status adse__jmsg(jctx *c, int line, int col, const char *msg);
 
 /* Parses text[0..len) (newlines already '\n', the trailing one removed) into *out. */
 adse_status adse__jparse(jctx *c, const char *text, size_t len, jnode **out);

@@ -275,10 +275,11 @@ static bool order(const jval *a, const jval *b, int *cmp)
     return false;
 }
 
+const char adse__joverflow[] = "integer overflow";
+
 static const char *int_result(__int128 r, jval *out)
 {
-    if (r > INT64_MAX || r < INT64_MIN)
-        return "integer overflow (adse's templates have 64-bit integers)";
+    if (r > INT64_MAX || r < INT64_MIN) return adse__joverflow;
     *out = (jval){.k = J_INT, .i = (int64_t)r};
     return NULL;
 }
@@ -291,7 +292,7 @@ static const char *ipow(int64_t base, int64_t e, jval *out)
     bool big = false; /* |b| beyond 64 bits (base is not 0): any further use overflows */
     while (e > 0) {
         if (e & 1) {
-            if (big) return "integer overflow (adse's templates have 64-bit integers)";
+            if (big) return adse__joverflow;
             r *= b;
             if (r > INT64_MAX || r < INT64_MIN) return int_result(r, out);
         }

@@ -203,7 +203,9 @@ adse_status adse__loss_compile_expression(const adse__ynode *n, const char *what
                           adse__ynode_kind_name(n));
     loss->is_expression = true;
     loss->n_ops = 0;
-    jhooks h = {.subset = "loss expressions", .max_depth = EXPR_MAX_DEPTH}; /* parsed only */
+    jhooks h = {.subset = "loss expressions",
+                .kind = "loss expressions",
+                .max_depth = EXPR_MAX_DEPTH}; /* parsed only */
     jctx c = {.hooks = &h, .err = err, .file = ""};
     jexpr *e;
     adse_status st = adse__jparse_expr(&c, n->text, n->len, &e);

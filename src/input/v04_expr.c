@@ -144,7 +144,7 @@ static double as_double(const jval *v)
 
 static const char *integral(double d, jval *out)
 {
-    if (!(fabs(d) < 9.2e18)) return "integer overflow (adse's expressions have 64-bit integers)";
+    if (!(fabs(d) < 9.2e18)) return adse__joverflow;
     *out = (jval){.k = J_INT, .i = (int64_t)d};
     return NULL;
 }
@@ -283,7 +283,7 @@ static bool call(jctx *c, const jexpr *e, const char *f, const jval *a, int n, j
             msg = math1(f, &a[0], out);
         }
     }
-    if (msg) *st = adse__jerr(c, e->line, e->col, "%s", msg);
+    if (msg) *st = adse__jmsg(c, e->line, e->col, msg);
     return true;
 }
 
@@ -324,6 +324,8 @@ static adse_status eval_scalar(jctx *c, const adse__ynode *n, const char *what, 
     c->err = err;
     jexpr *e;
     adse_status st = adse__jparse_expr(c, n->text, n->len, &e);
+    /* a text that is no expression, or names what is not defined, may be a string */
+    bool text = st != ADSE_OK;
     if (!st) st = adse__jeval(c, e, out);
     c->err = outer;
     if (st == ADSE_E_NOMEM) return st;
@@ -331,7 +333,8 @@ static adse_status eval_scalar(jctx *c, const adse__ynode *n, const char *what, 
         return adse__yerr_at(
             err, ADSE_E_SPEC,
             adse__ynode_char_pos(n, adse__jtext_offset(n->text, n->len, err->line, err->column)),
-            "cannot evaluate %s '%s': %s (quote it to give a string)", what, n->text, err->msg);
+            "cannot evaluate %s '%s': %s%s", what, n->text, err->msg,
+            text || strncmp(err->msg, "name '", 6) == 0 ? " (quote it to give a string)" : "");
     if (out->k == J_FLOAT && !isfinite(out->f))
         return adse__yerr(err, ADSE_E_SPEC, n, "%s '%s' is not a finite number", what, n->text);
     return ADSE_OK;
@@ -376,6 +379,7 @@ adse_status adse__v04_value(adse__v04_scope *s, const adse__ynode *n, const char
 {
     ectx x = {.scope = s};
     jhooks h = {.subset = "adse's expression subset",
+                .kind = "v0.4 expressions",
                 .max_depth = MAX_DEPTH,
                 .user = &x,
                 .lookup = lookup,
