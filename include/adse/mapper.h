@@ -23,9 +23,12 @@
  * found is improved in the rest by candidate dataplacements (keep/bypass choices of sibling
  * levels, as subspaces), a local search and the classic dataflows (each data space
  * stationary, as subspaces), docs/mapper.md section 6.1.
- * Determinism: the result (mapping, metrics, optimal, lower_bound) is identical for any
- * thread count; stats.evaluated, .valid, .seconds and .threads may differ (threads share
- * the incumbent as soon as it is found; docs/mapper.md section 6).
+ * Determinism: without a time limit the result (mapping, metrics, optimal, lower bounds) is
+ * identical for any thread count, and for any split of the work items among processes
+ * (adse_mapper_items_* below); stats.evaluated, .valid, .pieces, .seconds and .threads may
+ * differ (threads share the incumbent as soon as it is found, and an idle thread takes a
+ * piece of a running item; docs/mapper.md section 6). Under a time limit what is found
+ * before the limit depends on timing.
  * Thread-safety: adse_mapper_run uses its own threads and only reads the model, which other
  * threads may share meanwhile; concurrent calls on one model are fine.
  * Ownership: everything is borrowed; the result is written into the caller's struct.
