@@ -534,6 +534,18 @@ static const char *const expr_spec =
     "    - {name: B, projection: [[[C]], [[K]]]}\n"
     "    - {name: Z, projection: [[[K]]], read_write: true}\n";
 
+/* Loads text as top.yaml and expects the formatted error want. */
+static void expect_top_error(const char *text, const char *want)
+{
+    const char *texts[] = {text};
+    const char *names[] = {"top.yaml"};
+    adse_spec *s = NULL;
+    adse_err e;
+    assert_int_equal(adse_spec_load_strings(texts, names, 1, &s, &e), ADSE_E_SPEC);
+    char msg[1200];
+    assert_string_equal(adse_err_format(&e, msg, sizeof msg), want);
+}
+
 static void expressions(void **state)
 {
     (void)state;
@@ -578,33 +590,22 @@ static void expressions(void **state)
     adse_spec_free(s);
 
     /* errors name the file, line and column of the offending character */
-    const char *bad = "variables: {A: 2}\n"
-                      "architecture:\n"
-                      "  nodes:\n"
-                      "  - !Component {name: D, class: DRAM, attributes: {width: A * B}}\n";
-    const char *t2[] = {bad};
-    adse_err e;
-    assert_int_equal(adse_spec_load_strings(t2, names, 1, &s, &e), ADSE_E_SPEC);
-    char msg[1200];
-    assert_string_equal(adse_err_format(&e, msg, sizeof msg),
-                        "top.yaml:4:63: cannot evaluate attribute 'width' of 'D' 'A * B': name "
-                        "'B' is not defined (quote it to give a string)");
-    const char *unquoted = "architecture:\n  nodes:\n"
-                           "  - !Component {name: D, class: DRAM, attributes: {type: LPDDR4}}\n";
-    const char *t3[] = {unquoted};
-    assert_int_equal(adse_spec_load_strings(t3, names, 1, &s, &e), ADSE_E_SPEC);
-    assert_string_equal(adse_err_format(&e, msg, sizeof msg),
-                        "top.yaml:3:58: cannot evaluate attribute 'type' of 'D' 'LPDDR4': name "
-                        "'LPDDR4' is not defined (quote it to give a string)");
+    expect_top_error("variables: {A: 2}\n"
+                     "architecture:\n"
+                     "  nodes:\n"
+                     "  - !Component {name: D, class: DRAM, attributes: {width: A * B}}\n",
+                     "top.yaml:4:63: cannot evaluate attribute 'width' of 'D' 'A * B': name "
+                     "'B' is not defined (quote it to give a string)");
+    expect_top_error("architecture:\n  nodes:\n"
+                     "  - !Component {name: D, class: DRAM, attributes: {type: LPDDR4}}\n",
+                     "top.yaml:3:58: cannot evaluate attribute 'type' of 'D' 'LPDDR4': name "
+                     "'LPDDR4' is not defined (quote it to give a string)");
     /* an integer beyond 64 bits names v0.4 expressions (not the templates), at the operator,
      * without the hint to quote a string */
-    const char *big = "architecture:\n  nodes:\n"
-                      "  - !Component {name: D, class: DRAM, attributes: {depth: 2 ** 64}}\n";
-    const char *t6[] = {big};
-    assert_int_equal(adse_spec_load_strings(t6, names, 1, &s, &e), ADSE_E_SPEC);
-    assert_string_equal(adse_err_format(&e, msg, sizeof msg),
-                        "top.yaml:3:61: cannot evaluate attribute 'depth' of 'D' '2 ** 64': "
-                        "integer overflow (adse's v0.4 expressions have 64-bit integers)");
+    expect_top_error("architecture:\n  nodes:\n"
+                     "  - !Component {name: D, class: DRAM, attributes: {depth: 2 ** 64}}\n",
+                     "top.yaml:3:61: cannot evaluate attribute 'depth' of 'D' '2 ** 64': "
+                     "integer overflow (adse's v0.4 expressions have 64-bit integers)");
 
     /* A mesh sees the variables, the attributes of the containers before it and `spec`,
      * not the node's own attributes. */
@@ -626,14 +627,11 @@ static void expressions(void **state)
     assert_int_equal(s->arch.levels[0].instances, 16); /* 8 x 2 (K = 2) */
     assert_int_equal(s->arch.levels[0].mesh_x, 8);
     adse_spec_free(s);
-    const char *own = "architecture:\n  nodes:\n"
-                      "  - !Component {name: D, class: DRAM, attributes: {n: 3}, spatial: {meshX: "
-                      "n}}\n";
-    const char *t5[] = {own};
-    assert_int_equal(adse_spec_load_strings(t5, names, 1, &s, &e), ADSE_E_SPEC);
-    assert_string_equal(adse_err_format(&e, msg, sizeof msg),
-                        "top.yaml:3:76: cannot evaluate 'meshX' of 'D' 'n': name 'n' is not "
-                        "defined (quote it to give a string)");
+    expect_top_error("architecture:\n  nodes:\n"
+                     "  - !Component {name: D, class: DRAM, attributes: {n: 3}, spatial: {meshX: "
+                     "n}}\n",
+                     "top.yaml:3:76: cannot evaluate 'meshX' of 'D' 'n': name 'n' is not "
+                     "defined (quote it to give a string)");
 }
 
 /* adse map on the Eyeriss-like design from its v0.4 files: the whole mapspace searched
