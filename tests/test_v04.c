@@ -283,6 +283,11 @@ static void errors(void **state)
                  "arch.yaml", 4, 90,
                  "'maximize_dims' must be a list of dimensions or a list of lists of "
                  "dimensions, not a mix (got a list)");
+    /* a bare dimension is no list (it was ignored) */
+    expect_error("architecture:\n  nodes:\n  - !Component {name: d, class: DRAM}\n"
+                 "  - !Container {name: c, spatial: {meshX: 4}, constraints: {spatial: "
+                 "{maximize_dims: K}}}\n",
+                 "arch.yaml", 4, 86, "'maximize_dims' must be a list, got a scalar");
     expect_error("architecture:\n  nodes:\n  - !Component {name: d, class: DRAM}\n"
                  "  - !Container {name: c, spatial: {meshX: 4}, constraints: {spatial: "
                  "{maximize_dims: [[C, Q]]}}}\n",

@@ -318,8 +318,8 @@ static adse_status read_iter(adse__ydoc *doc, adse__v04_scope *scope, adse__v04_
         it->has_capacity = true;
     }
     const adse__ynode *md = adse__ymap_get(v, "maximize_dims");
+    if (md && !adse__ynode_is_null(md) && (st = check_maximize(md, prob, err))) return st;
     if (md && !adse__ynode_is_null(md) && adse__ynode_len(md) > 0) {
-        if ((st = check_maximize(md, prob, err))) return st;
         if (strcmp(kind, "temporal") == 0 && !it->has_capacity)
             return adse__yerr(err, ADSE_E_SPEC, md,
                               "'maximize_dims' in a temporal constraint needs "
