@@ -471,6 +471,22 @@ static void errors(void **state)
          "  - name: my_storage\n    subcomponents: []\n    actions: []\n",
          "arch.yaml:9:7: intmac 'mac': its class gives none of the actions Timeloop binds for a "
          "compute (mac_random, mult_random, mac, mult, compute)"},
+        /* scales: named by the key given, never negative (a negative energy or area) */
+        {"compound_components:\n  version: 0.4\n  classes:\n  - name: my_storage\n"
+         "    subcomponents:\n    - {name: s, class: aladdin_adder}\n"
+         "    actions:\n    - name: read\n      subcomponents:\n"
+         "      - name: s\n        actions: [{name: add, action_share: -1}]\n",
+         "c.yaml:11:45: 'action_share' of action 'add' of 's' must not be negative, got -1"},
+        {"compound_components:\n  version: 0.4\n  classes:\n  - name: my_storage\n"
+         "    subcomponents:\n    - {name: s, class: aladdin_adder}\n"
+         "    actions:\n    - name: read\n      subcomponents:\n"
+         "      - name: s\n        actions: [{name: add, repeat: twice}]\n",
+         "c.yaml:11:39: cannot evaluate 'repeat' of action 'add' of 's' 'twice': name 'twice' is "
+         "not defined"},
+        {"compound_components:\n  version: 0.4\n  classes:\n  - name: my_storage\n"
+         "    subcomponents:\n    - {name: s, class: aladdin_adder, area_share: -2}\n"
+         "    actions: []\n",
+         "c.yaml:6:51: 'area_share' of subcomponent 's' must not be negative, got -2"},
         {"compound_components:\n  version: 0.4\n  classes:\n  - name: my_storage\n"
          "    subcomponents: []\n    actions:\n    - {name: read, subcomponents: []}\n"
          "    - {name: frob, subcomponents: []}\n",

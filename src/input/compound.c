@@ -43,11 +43,13 @@ typedef struct cc_sub {
     const adse__ynode *klass;
     const adse__ynode *attrs; /* a mapping, or NULL */
     const adse__ynode *area_scale, *energy_scale;
+    const char *area_key, *energy_key; /* the keys they were given by, for messages */
 } cc_sub;
 
 typedef struct cc_subact {
     const adse__ynode *name;
     const adse__ynode *scale; /* energy_scale / action_share / repeat, or NULL (1) */
+    const char *scale_key;    /* which of them */
     const adse__ynode *args;  /* a mapping, or NULL */
 } cc_subact;
 
@@ -244,12 +246,14 @@ static adse_status map_words(reader *r, const adse__ynode *m, bool keys)
     return st;
 }
 
-/* The first of energy_scale, action_share, repeat (Accelergy's names over its versions). */
-static const adse__ynode *energy_scale_of(const adse__ynode *m)
+/* The first of energy_scale, action_share, repeat (Accelergy's names over its versions);
+ * *key names it. */
+static const adse__ynode *energy_scale_of(const adse__ynode *m, const char **key)
 {
     static const char *const keys[] = {"energy_scale", "action_share", "repeat"};
     for (int i = 0; i < 3; i++) {
         const adse__ynode *v = adse__ymap_get(m, keys[i]);
+        *key = keys[i];
         if (v && !adse__ynode_is_null(v)) return v;
     }
     return NULL;
@@ -277,12 +281,14 @@ static adse_status read_sub(reader *r, cc_class *c, const adse__ynode *n, cc_sub
         return adse__yerr(r->err, ADSE_E_SPEC, s->klass, "'class' of %s must be a name", what);
     s->attrs = opt_map(r, n, "attributes", what, &st);
     if (st) return st;
+    s->area_key = "area_scale";
     s->area_scale = adse__ymap_get(n, "area_scale");
-    if (!s->area_scale) s->area_scale = adse__ymap_get(n, "area_share");
-    s->energy_scale = energy_scale_of(n);
+    if (!s->area_scale) s->area_scale = adse__ymap_get(n, s->area_key = "area_share");
+    s->energy_scale = energy_scale_of(n, &s->energy_key);
     /* Accelergy also takes the scales from the attributes */
-    if (!s->area_scale) s->area_scale = adse__ymap_get(s->attrs, "area_scale");
-    if (!s->energy_scale) s->energy_scale = adse__ymap_get(s->attrs, "energy_scale");
+    if (!s->area_scale) s->area_scale = adse__ymap_get(s->attrs, s->area_key = "area_scale");
+    if (!s->energy_scale)
+        s->energy_scale = adse__ymap_get(s->attrs, s->energy_key = "energy_scale");
     if (adse__ynode_is_null(s->area_scale)) s->area_scale = NULL;
     if (adse__ynode_is_null(s->energy_scale)) s->energy_scale = NULL;
     if (!st) st = map_words(r, s->attrs, false);
@@ -336,7 +342,7 @@ static adse_status read_ref(reader *r, cc_class *c, const cc_action *a, const ad
         if (!sa->name || !adse__ynode_is_scalar(sa->name) || adse__ynode_is_null(sa->name))
             return adse__yerr(r->err, ADSE_E_SPEC, sa->name ? sa->name : an,
                               "an action of %s needs a 'name'", what);
-        sa->scale = energy_scale_of(an);
+        sa->scale = energy_scale_of(an, &sa->scale_key);
         sa->args = opt_map(r, an, "arguments", what, &st);
         if (!st) st = add_words(r, sa->scale);
         if (!st) st = map_words(r, sa->args, false);
@@ -652,6 +658,21 @@ eval_num(ev *e, adse__v04_scope *s, const adse__ynode *n, double *out, const cha
                       adse__ynode_is_scalar(n) ? n->text : "?");
 }
 
+/* A scale (energy_scale, action_share, repeat, area_scale): a number of at least 0 (a
+ * negative one would price a negative energy or area). */
+static adse_status __attribute__((format(printf, 5, 6)))
+eval_scale(ev *e, adse__v04_scope *s, const adse__ynode *n, double *out, const char *fmt, ...)
+{
+    char what[3 * ADSE_NAME_MAX + 320];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    adse_status st = eval_num(e, s, n, out, "%s", what);
+    if (st || *out >= 0) return st;
+    return adse__yerr(e->err, ADSE_E_SPEC, n, "%s must not be negative, got %g", what, *out);
+}
+
 /* How many subcomponents a name with range r stands for (1 without a range). */
 static adse_status range_count(ev *e, adse__v04_scope *s, const cc_range *r,
                                const adse__ynode *name, double *count)
@@ -867,14 +888,14 @@ static adse_status class_energy(ev *e, const cc_class *c, adse__v04_scope *attrs
         if (st) break;
         st = sub_attrs(e, c, attrs, s, subc, &own, &all);
         if (!st && s->energy_scale)
-            st = eval_num(e, &all, s->energy_scale, &esc, "energy_scale of subcomponent '%s'",
-                          s->name->text);
+            st = eval_scale(e, &all, s->energy_scale, &esc, "'%s' of subcomponent '%s'",
+                            s->energy_key, s->name->text);
         for (int k = 0; k < ref->n_acts && !st; k++) {
             const cc_subact *sa = &ref->acts[k];
             double scale = 1, x = 0;
             if (sa->scale)
-                st = eval_num(e, &b, sa->scale, &scale, "energy_scale of action '%s' of '%s'",
-                              sa->name->text, s->name->text);
+                st = eval_scale(e, &b, sa->scale, &scale, "'%s' of action '%s' of '%s'",
+                                sa->scale_key, sa->name->text, s->name->text);
             adse__v04_scope sargs;
             memset(&sargs, 0, sizeof sargs);
             sargs.doc = e->cc->doc;
@@ -934,8 +955,8 @@ static adse_status class_area(ev *e, const cc_class *c, adse__v04_scope *attrs, 
         if (st) break;
         st = sub_attrs(e, c, attrs, s, subc, &own, &all);
         if (!st && s->area_scale)
-            st = eval_num(e, &all, s->area_scale, &asc, "area_scale of subcomponent '%s'",
-                          s->name->text);
+            st = eval_scale(e, &all, s->area_scale, &asc, "'%s' of subcomponent '%s'", s->area_key,
+                            s->name->text);
         if (!st && subc) {
             e->chain[e->depth++] = subc;
             st = class_area(e, subc, &own, &x);
