@@ -414,6 +414,49 @@ static void v03_plugin_actions_fall_back(void **state)
     adse_spec_free(without);
 }
 
+/* The component's own energy_scale and area_scale attributes scale its class's actions and
+ * area even when the class does not name them (they were dropped before pricing then):
+ * 0.5 x read 0.30794 = 0.15397, 2 x area 2736.38 = 5472.76 (hand_priced's numbers); a
+ * negative or non-numeric one is an error at the component naming the attribute. */
+static void component_scales(void **state)
+{
+    (void)state;
+    char *arch = testutil_read_file(testutil_path("compound/arch.yaml"));
+    char *classes = testutil_read_file(testutil_path("compound/classes.yaml"));
+    assert_non_null(arch);
+    assert_non_null(classes);
+    const char *at = "attributes: {width: 16, depth: 8, datawidth: 16}";
+    char *p = strstr(arch, at);
+    assert_non_null(p);
+    static const char *const extra[] = {"energy_scale: 0.5, area_scale: 2", "energy_scale: -1"};
+    for (int k = 0; k < 2; k++) {
+        char edited[4096];
+        snprintf(edited, sizeof edited,
+                 "%.*sattributes: {width: 16, depth: 8, datawidth: 16, %s}%s", (int)(p - arch),
+                 arch, extra[k], p + strlen(at));
+        const char *texts[] = {edited, classes};
+        const char *names[] = {"arch.yaml", "classes.yaml"};
+        if (k == 0) {
+            adse_spec *s = testutil_load_strings_ok(texts, names, 2, NULL);
+            const adse_buffer *b = level(s, "buf");
+            assert_double_rel(b->e_read, 0.15397, 1e-12, "read");
+            assert_double_rel(b->e_fill, 0.02625, 1e-12, "write");
+            assert_double_rel(b->area_um2, (double)(float)5472.76, 1e-12, "area");
+            adse_spec_free(s);
+            continue;
+        }
+        adse_spec *s = NULL;
+        adse_err e;
+        assert_int_equal(adse_spec_load_strings(texts, names, 2, &s, &e), ADSE_E_SPEC);
+        char msg[1200];
+        assert_non_null(strstr(adse_err_format(&e, msg, sizeof msg),
+                               "arch.yaml:16:15: my_storage 'buf': attribute 'energy_scale' must "
+                               "be a number of at least 0, got -1"));
+    }
+    free(arch);
+    free(classes);
+}
+
 /* Each error names the file, line and column of the field, and what is wrong. */
 static void errors(void **state)
 {
@@ -523,6 +566,7 @@ int main(void)
         cmocka_unit_test(v03_ranges_and_files),
         cmocka_unit_test(search_uses_definitions),
         cmocka_unit_test(v03_plugin_actions_fall_back),
+        cmocka_unit_test(component_scales),
         cmocka_unit_test(errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -563,6 +563,8 @@ const adse__ynode *adse__compounds_class(const adse__compounds *c, const char *k
 bool adse__compounds_reads(const adse__compounds *c, const char *name)
 {
     if (!c || !name) return false;
+    /* the component's own scales, which price() applies to every class */
+    if (c->n && (strcmp(name, "area_scale") == 0 || strcmp(name, "energy_scale") == 0)) return true;
     for (int i = 0; i < c->n_words; i++)
         if (strcmp(c->words[i], name) == 0) return true;
     return false;
@@ -1112,11 +1114,21 @@ static adse_status price(ev *e, const cc_class *c, adse__v04_scope *top)
     if (st) return st;
     /* the component's own area_scale and energy_scale attributes scale every part (what the
      * 2024 reference ART of smartbuffer_RF shows: docs/energy.md section 10) */
-    double top_area = 1, top_energy = 1;
-    const jval *v = scope_get(top, "area_scale");
-    if (v && v->k != J_BOOL) number_of(v, &top_area);
-    v = scope_get(top, "energy_scale");
-    if (v && v->k != J_BOOL) number_of(v, &top_energy);
+    double top_scale[2] = {1, 1}; /* area, energy */
+    static const char *const scale_keys[2] = {"area_scale", "energy_scale"};
+    for (int k = 0; k < 2; k++) {
+        const jval *v = scope_get(top, scale_keys[k]);
+        if (!v || (v->k != J_BOOL && number_of(v, &top_scale[k]) && top_scale[k] >= 0)) continue;
+        char got[48];
+        if (v->k == J_INT || v->k == J_FLOAT)
+            snprintf(got, sizeof got, "%g", top_scale[k]);
+        else
+            snprintf(got, sizeof got, "a %s", v->k == J_STR ? "string" : adse__jval_type(v));
+        return adse__yerr_at(e->err, ADSE_E_SPEC, at,
+                             "%s: attribute '%s' must be a number of at least 0, got %s", who,
+                             scale_keys[k], got);
+    }
+    const double top_area = top_scale[0], top_energy = top_scale[1];
     e->chain[e->depth++] = c;
     double area;
     if ((st = class_area(e, c, top, &area))) return st;
