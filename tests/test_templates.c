@@ -220,6 +220,16 @@ static void test_errors(void **state)
         assert_null(render_text("a", v, 1, &err));
         assert_int_equal(err.code, ADSE_E_USAGE);
         assert_string_equal(err.msg, defs[i].msg);
+        /* also when no file is a template (they were not looked at then) */
+        adse_spec_options o;
+        adse_spec_options_init(&o);
+        o.template_vars = v;
+        o.n_template_vars = 1;
+        const char *texts[] = {"problem: {instance: {C: 1}}\n"};
+        adse_spec *s = NULL;
+        assert_int_equal(adse_spec_load_strings_opts(texts, NULL, 1, &o, &s, &err), ADSE_E_USAGE);
+        assert_null(s);
+        assert_string_equal(err.msg, defs[i].msg);
     }
     adse_err err;
     const char *twice[] = {"a=1", "a=2"};

@@ -76,7 +76,8 @@ adse_status adse__jinja_render(adse__ydoc *doc, const char *name, const char *te
 adse_status adse__jinja_load(adse__ydoc *doc, const char *name, const char *text, size_t len,
                              const adse__jopts *opts, adse_err *err);
 
-/* Checks one "name=value" template variable; ADSE_E_USAGE naming it when malformed. */
-adse_status adse__jinja_check_define(const char *def, adse_err *err);
+/* Checks the "name=value" template variables defs[0..n): ADSE_E_USAGE naming one that is
+ * malformed or a name given twice. Every load checks them, templates or not. */
+adse_status adse__jinja_check_defines(const char *const *defs, int n, adse_err *err);
 
 #endif

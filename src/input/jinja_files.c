@@ -111,7 +111,7 @@ static bool is_ident(const char *s, size_t n)
     return true;
 }
 
-adse_status adse__jinja_check_define(const char *def, adse_err *err)
+static adse_status check_define(const char *def, adse_err *err)
 {
     const char *eq = def ? strchr(def, '=') : NULL;
     if (!eq)
@@ -124,6 +124,20 @@ adse_status adse__jinja_check_define(const char *def, adse_err *err)
     if (!eq[1])
         return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0, "template variable '%s' has no value",
                             def);
+    return ADSE_OK;
+}
+
+adse_status adse__jinja_check_defines(const char *const *defs, int n, adse_err *err)
+{
+    for (int i = 0; i < n; i++) {
+        adse_status st = check_define(defs[i], err);
+        if (st) return st;
+        size_t len = (size_t)(strchr(defs[i], '=') - defs[i]);
+        for (int k = 0; k < i; k++)
+            if (strncmp(defs[k], defs[i], len) == 0 && defs[k][len] == '=')
+                return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0,
+                                    "template variable '%.*s' given twice", (int)len, defs[i]);
+    }
     return ADSE_OK;
 }
 
@@ -177,17 +191,13 @@ static adse_status shared_init(jshared *sh, adse__ydoc *doc, const adse__jopts *
     if (n == 0) return ADSE_OK;
     sh->defines = adse__arena_alloc(&sh->arena, (size_t)n * sizeof *sh->defines);
     if (!sh->defines) return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
+    adse_status st = adse__jinja_check_defines(o->defines, n, err);
+    if (st) return st;
     for (int i = 0; i < n; i++) {
         const char *d = o->defines[i];
-        adse_status st = adse__jinja_check_define(d, err);
-        if (st) return st;
         const char *eq = strchr(d, '=');
         const char *name = adse__arena_strndup(&sh->arena, d, (size_t)(eq - d));
         if (!name) return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
-        for (int k = 0; k < sh->n_defines; k++)
-            if (strcmp(sh->defines[k].name, name) == 0)
-                return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0,
-                                    "template variable '%s' given twice", name);
         if (scalar_value(&sh->arena, eq + 1, &sh->defines[i].v))
             return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
         sh->defines[i].name = name;

@@ -413,6 +413,11 @@ static adse_status spec_new(const adse_spec_options *opts, adse_spec **out, adse
         opts->energy != ADSE_ENERGY_MODE_TIMELOOP_FALLBACK)
         return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0, "adse_spec_load: unknown energy mode %d",
                             (int)opts->energy);
+    /* -D values are checked even when no file is a template */
+    if (opts && opts->n_template_vars > 0) {
+        adse_status st = adse__jinja_check_defines(opts->template_vars, opts->n_template_vars, err);
+        if (st) return st;
+    }
     adse_spec *spec = calloc(1, sizeof *spec);
     if (!spec) return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
     if (opts)
