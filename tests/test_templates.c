@@ -231,6 +231,24 @@ static void test_errors(void **state)
         assert_null(s);
         assert_string_equal(err.msg, defs[i].msg);
     }
+    /* a good variable with no template among the inputs is said to be unused */
+    {
+        const char *v[] = {"ok=3"};
+        adse_spec_options o;
+        adse_spec_options_init(&o);
+        o.template_vars = v;
+        o.n_template_vars = 1;
+        const char *plain[] = {"{}\n"};
+        adse_spec *s = testutil_load_strings_ok(plain, NULL, 1, &o);
+        assert_int_equal(adse_spec_warning_count(s), 1);
+        assert_string_equal(adse_spec_warning(s, 0)->msg,
+                            "template variable 'ok' is not used: no input is a Jinja2 template");
+        adse_spec_free(s);
+        const char *tmpl[] = {"{# {{ ok }} #}{}\n"};
+        s = testutil_load_strings_ok(tmpl, NULL, 1, &o);
+        assert_int_equal(adse_spec_warning_count(s), 0);
+        adse_spec_free(s);
+    }
     adse_err err;
     const char *twice[] = {"a=1", "a=2"};
     assert_null(render_text("a", twice, 2, &err));

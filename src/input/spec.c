@@ -458,9 +458,18 @@ static void warn_replaced(adse_spec *spec)
     }
 }
 
-static adse_status finish(adse_spec *spec, adse_status st, adse_spec **out, adse_err *err)
+/* any_template: some input was rendered as a Jinja2 template (else template variables are
+ * not used, which is said). */
+static adse_status finish(adse_spec *spec, adse_status st, bool any_template, adse_spec **out,
+                          adse_err *err)
 {
     if (st == ADSE_OK) warn_replaced(spec);
+    for (int i = 0; st == ADSE_OK && !any_template && i < spec->options.n_template_vars; i++) {
+        const char *d = spec->options.template_vars[i];
+        adse__warn(&spec->internal->warnings, NULL, 0, 0,
+                   "template variable '%.*s' is not used: no input is a Jinja2 template",
+                   (int)strcspn(d, "="), d);
+    }
     if (st == ADSE_OK)
         st = adse__v04_translate(spec->internal->doc, &spec->internal->warnings, err);
     spec->options.template_vars = NULL; /* borrowed only during the load */
@@ -493,15 +502,17 @@ adse_status adse_spec_load_strings_opts(const char *const *texts, const char *co
     adse_spec *spec;
     adse_status st = spec_new(opts, &spec, err);
     if (st) return st;
+    bool any_template = false;
     for (int i = 0; i < n && st == ADSE_OK; i++) {
         char fallback[32];
         snprintf(fallback, sizeof fallback, "<input %d>", i + 1);
         const char *name = names && names[i] ? names[i] : fallback;
         const char *text = texts[i] ? texts[i] : "";
         adse__jopts jo = {spec->options.template_vars, spec->options.n_template_vars, true};
+        any_template = any_template || adse__jinja_wanted(name, text, strlen(text));
         st = adse__jinja_load(spec->internal->doc, name, text, strlen(text), &jo, err);
     }
-    return finish(spec, st, out, err);
+    return finish(spec, st, any_template, out, err);
 }
 
 adse_status adse__read_file(const char *path, char **text, size_t *len, adse_err *err)
@@ -525,6 +536,7 @@ adse_status adse_spec_load_opts(const char *const *files, int n_files,
     adse_spec *spec;
     adse_status st = spec_new(opts, &spec, err);
     if (st) return st;
+    bool any_template = false;
     for (int i = 0; i < n_files && st == ADSE_OK; i++) {
         if (!files[i]) {
             st = adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0, "adse_spec_load: file %d is NULL", i);
@@ -535,10 +547,11 @@ adse_status adse_spec_load_opts(const char *const *files, int n_files,
         st = adse__read_file(files[i], &text, &len, err);
         if (st) break;
         adse__jopts jo = {spec->options.template_vars, spec->options.n_template_vars, false};
+        any_template = any_template || adse__jinja_wanted(files[i], text, len);
         st = adse__jinja_load(spec->internal->doc, files[i], text, len, &jo, err);
         free(text);
     }
-    return finish(spec, st, out, err);
+    return finish(spec, st, any_template, out, err);
 }
 
 const char *adse_spec_table_name(const adse_spec *spec, int level)
