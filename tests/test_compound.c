@@ -486,6 +486,12 @@ static void errors(void **state)
          "0.3's plug-in actions, adse's primitives are Accelergy v0.4's: give the component an "
          "ERT/ART entry, or leave this definition out to use adse's built-in model of its class"},
         {"compound_components:\n  version: 0.4\n  classes:\n  - name: my_storage\n"
+         "    subcomponents:\n    - {name: 'bank[0..1]', class: aladdin_adder}\n"
+         "    actions:\n    - name: read\n      subcomponents:\n"
+         "      - name: bank[1..2]\n        actions: [{name: add}]\n",
+         "c.yaml:10:15: 'bank[1..2]' names subcomponents [1..2] outside 'bank[0..1]', which has "
+         "[0..1]"},
+        {"compound_components:\n  version: 0.4\n  classes:\n  - name: my_storage\n"
          "    attributes: {technology: must_specify, fifo_depth: \"must_specify\"}\n"
          "    subcomponents: []\n    actions: []\n",
          "arch.yaml:8:7: my_storage 'buf': missing attribute 'fifo_depth' (compound class "

@@ -675,6 +675,21 @@ eval_scale(ev *e, adse__v04_scope *s, const adse__ynode *n, double *out, const c
     return adse__yerr(e->err, ADSE_E_SPEC, n, "%s must not be negative, got %g", what, *out);
 }
 
+/* The first and last index of a name with range r (r->lo set). */
+static adse_status range_bounds(ev *e, adse__v04_scope *s, const cc_range *r,
+                                const adse__ynode *name, double *lo, double *hi)
+{
+    adse_status st = eval_num(e, s, r->lo, lo, "the range start in '%s'", name->text);
+    if (!st) st = eval_num(e, s, r->hi, hi, "the range end in '%s'", name->text);
+    if (st) return st;
+    *lo = trunc(*lo);
+    *hi = trunc(*hi);
+    if (!(*hi >= *lo) || *hi - *lo >= 1e15)
+        return adse__yerr(e->err, ADSE_E_SPEC, name, "range of '%s' is [%g..%g]: empty", name->text,
+                          *lo, *hi);
+    return ADSE_OK;
+}
+
 /* How many subcomponents a name with range r stands for (1 without a range). */
 static adse_status range_count(ev *e, adse__v04_scope *s, const cc_range *r,
                                const adse__ynode *name, double *count)
@@ -682,16 +697,9 @@ static adse_status range_count(ev *e, adse__v04_scope *s, const cc_range *r,
     *count = 1;
     if (!r->lo) return ADSE_OK;
     double lo = 0, hi = 0;
-    adse_status st = eval_num(e, s, r->lo, &lo, "the range start in '%s'", name->text);
-    if (!st) st = eval_num(e, s, r->hi, &hi, "the range end in '%s'", name->text);
-    if (st) return st;
-    lo = trunc(lo);
-    hi = trunc(hi);
-    if (!(hi >= lo) || hi - lo >= 1e15)
-        return adse__yerr(e->err, ADSE_E_SPEC, name, "range of '%s' is [%g..%g]: empty", name->text,
-                          lo, hi);
-    *count = hi - lo + 1;
-    return ADSE_OK;
+    adse_status st = range_bounds(e, s, r, name, &lo, &hi);
+    if (!st) *count = hi - lo + 1;
+    return st;
 }
 
 /* The compound class of a subcomponent (NULL for a primitive of the estimator); unknown
@@ -886,6 +894,16 @@ static adse_status class_energy(ev *e, const cc_class *c, adse__v04_scope *attrs
         double count, esc = 1;
         adse__v04_scope own, all;
         st = range_count(e, &b, &ref->range, ref->name, &count);
+        if (!st && ref->range.lo && s->range.lo) { /* the indices must exist */
+            double rlo, rhi, slo, shi;
+            st = range_bounds(e, &b, &ref->range, ref->name, &rlo, &rhi);
+            if (!st) st = range_bounds(e, attrs, &s->range, s->name, &slo, &shi);
+            if (!st && (rlo < slo || rhi > shi))
+                st = adse__yerr(e->err, ADSE_E_SPEC, ref->name,
+                                "'%s' names subcomponents [%g..%g] outside '%s', which has "
+                                "[%g..%g]",
+                                ref->name->text, rlo, rhi, s->name->text, slo, shi);
+        }
         if (!st) st = sub_class(e, c, s, &subc);
         if (st) break;
         st = sub_attrs(e, c, attrs, s, subc, &own, &all);
