@@ -6,6 +6,7 @@
 
 #include "input/factors.h"
 #include "input/v04_expr.h"
+#include "util/primes.h"
 
 static const char *const group_keys[] = {"spatial", "temporal", "dataspace",
                                          "max_overbooked_proportion", NULL};
@@ -504,23 +505,6 @@ static int pyset_order(const uint64_t *keys, int n, uint64_t *out)
     return m;
 }
 
-/* The distinct prime factors of v, ascending (at most 15 for 64 bits); returns how many.
- * Trial division: v at most 2^40 (about a million divisions). */
-static int distinct_primes(uint64_t v, uint64_t *out)
-{
-    int n = 0;
-    for (uint64_t p = 2; v > 1;) {
-        if (p > v / p) p = v; /* v is prime */
-        if (v % p == 0) {
-            if (!n || out[n - 1] != p) out[n++] = p;
-            v /= p;
-        } else {
-            p++;
-        }
-    }
-    return n;
-}
-
 /* The distinct prime factors of v (a divisor of a value whose distinct primes, ascending,
  * are primes[0..np)) in timeloopfe's iteration order (its `set()` of them); returns how
  * many. */
@@ -634,7 +618,7 @@ static adse_status maximize_one(adse__v04_iter *it, uint64_t start_capacity,
                 return adse__yerr(err, ADSE_E_SPEC, g,
                                   "cannot maximize '%s': %llu is too large (at most 2^40)",
                                   prob->dims[dims[k]], (unsigned long long)val[k]);
-            gp.n[k] = distinct_primes(val[k], gp.p[k]);
+            gp.n[k] = adse__distinct_primes(val[k], gp.p[k]);
         }
         alloc_list a;
         long budget = 2000000;

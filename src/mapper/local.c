@@ -20,6 +20,7 @@
 #include "adse/model.h"
 #include "adse/util.h"
 #include "mapper/mapper_internal.h"
+#include "util/primes.h"
 
 #define CLOCK_EVERY 64 /* evaluations between clock checks */
 
@@ -93,13 +94,10 @@ static bool scan_factors(polish *P)
     const mspace *sp = P->sp;
     for (int x = 0; x < sp->D; x++)
         for (int a = 0; a < sp->NT; a++) {
-            uint64_t fa = factors(sp, &P->cur, a)[x];
-            for (uint64_t p = 2; p <= fa; p++) {
-                if (fa % p) continue;
-                bool prime = true;
-                for (uint64_t q = 2; q * q <= p && prime; q++)
-                    prime = p % q != 0;
-                if (!prime) continue;
+            uint64_t primes[ADSE_MAX_PRIMES];
+            int np = adse__distinct_primes(factors(sp, &P->cur, a)[x], primes);
+            for (int ip = 0; ip < np; ip++) {
+                uint64_t p = primes[ip];
                 for (int b = 0; b < sp->NT; b++) {
                     if (b == a) continue;
                     adse_mapping m = P->cur;
@@ -168,14 +166,6 @@ static bool scan_keeps_cuts(polish *P)
     return false;
 }
 
-/* The smallest prime factor of f > 1. */
-static uint64_t least_prime(uint64_t f)
-{
-    for (uint64_t q = 2; q * q <= f; q++)
-        if (f % q == 0) return q;
-    return f;
-}
-
 /* One scan of the exchanges at the spatial levels: a prime p of dim x moved from a tiling
  * level a into spatial level s while a prime q of dim y (y may be x) goes from s to a or
  * to the outermost tiling level. A
@@ -186,18 +176,17 @@ static bool scan_exchanges(polish *P)
     const mspace *sp = P->sp;
     for (int s = 0; s < sp->NT; s++) {
         if (!sp->tl[s].spatial) continue;
-        for (int y = 0; y < sp->D; y++)
-            for (uint64_t fy = factors(sp, &P->cur, s)[y]; fy > 1;) {
-                uint64_t q = least_prime(fy);
-                while (fy % q == 0)
-                    fy /= q;
+        for (int y = 0; y < sp->D; y++) {
+            uint64_t qs[ADSE_MAX_PRIMES];
+            int nq = adse__distinct_primes(factors(sp, &P->cur, s)[y], qs);
+            for (int iq = 0; iq < nq; iq++)
                 for (int a = 0; a < sp->NT; a++) {
                     if (a == s) continue;
-                    for (int x = 0; x < sp->D; x++)
-                        for (uint64_t fx = factors(sp, &P->cur, a)[x]; fx > 1;) {
-                            uint64_t p = least_prime(fx);
-                            while (fx % p == 0)
-                                fx /= p;
+                    for (int x = 0; x < sp->D; x++) {
+                        uint64_t ps[ADSE_MAX_PRIMES];
+                        int np = adse__distinct_primes(factors(sp, &P->cur, a)[x], ps);
+                        for (int ip = 0; ip < np; ip++) {
+                            uint64_t p = ps[ip], q = qs[iq];
                             if (p == q && x == y) continue;
                             /* q goes to level a, or to the outermost level */
                             for (int b = a; b < sp->NT; b = b == sp->NT - 1 ? sp->NT : sp->NT - 1) {
@@ -216,8 +205,9 @@ static bool scan_exchanges(polish *P)
                                 if (P->out_of_time) return false;
                             }
                         }
+                    }
                 }
-            }
+        }
     }
     return false;
 }
