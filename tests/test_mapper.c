@@ -1543,6 +1543,26 @@ static void test_placements(void **state)
     adse_spec_free(spec);
 }
 
+/* The factors of tiling level t in mapping m. */
+static uint64_t *tl_factors(const mspace *sp, adse_mapping *m, int t)
+{
+    const mtl *l = &sp->tl[t];
+    return l->spatial ? m->spatial[l->storage] : m->temporal[l->storage];
+}
+
+/* A neighbour n of a polished mapping of value v: outside the space, invalid, or not better. */
+static void assert_not_better(const mspace *sp, const adse_model *m, adse_scratch *sc,
+                              adse_result *res, const adse_mapper_settings *s,
+                              const adse_mapping *n, const mvals *v)
+{
+    morder ords[MAP_MAX_TL];
+    if (!adse__space_contains(sp, n, ords) || adse_model_evaluate(m, n, sc, res, NULL) != ADSE_OK)
+        return;
+    double got[ADSE_MAX_METRICS];
+    metric_vec(s, res, sp->L, got);
+    assert_false(vec_less(s->n_metrics, got, v->v));
+}
+
 static void test_polish(void **state)
 {
     (void)state;
@@ -1596,18 +1616,10 @@ static void test_polish(void **state)
                 for (int x = 0; x < D && u != t; x++)
                     for (uint64_t q = 2; q <= 3; q++) {
                         adse_mapping n = best;
-                        const mtl *a = &sp->tl[t], *b = &sp->tl[u];
-                        uint64_t *fa =
-                            a->spatial ? &n.spatial[a->storage][x] : &n.temporal[a->storage][x];
-                        uint64_t *fb =
-                            b->spatial ? &n.spatial[b->storage][x] : &n.temporal[b->storage][x];
+                        uint64_t *fa = &tl_factors(sp, &n, t)[x], *fb = &tl_factors(sp, &n, u)[x];
                         if (*fa % q) continue;
                         *fa /= q, *fb *= q;
-                        if (!adse__space_contains(sp, &n, ords) ||
-                            adse_model_evaluate(m, &n, sc, res, NULL) != ADSE_OK)
-                            continue;
-                        metric_vec(&s, res, L, got);
-                        assert_false(vec_less(s.n_metrics, got, v.v));
+                        assert_not_better(sp, m, sc, res, &s, &n, &v);
                     }
         /* No exchange at a spatial level improves it: a prime of x from level u into the
          * spatial level t, a prime of y from t to u or to the outermost level. */
@@ -1620,31 +1632,20 @@ static void test_polish(void **state)
                                 for (uint64_t r = 2; r <= 3; r++) {
                                     if (x == y && q == r) continue;
                                     adse_mapping n = best;
-                                    const mtl *a = &sp->tl[u], *b = &sp->tl[w];
-                                    uint64_t *fs = n.spatial[sp->tl[t].storage];
-                                    uint64_t *fa =
-                                        a->spatial ? n.spatial[a->storage] : n.temporal[a->storage];
-                                    uint64_t *fb =
-                                        b->spatial ? n.spatial[b->storage] : n.temporal[b->storage];
+                                    uint64_t *fs = tl_factors(sp, &n, t);
+                                    uint64_t *fa = tl_factors(sp, &n, u);
+                                    uint64_t *fb = tl_factors(sp, &n, w);
                                     if (fa[x] % q || fs[y] % r) continue;
                                     fa[x] /= q, fs[x] *= q;
                                     if (fs[y] % r) continue;
                                     fs[y] /= r, fb[y] *= r;
-                                    if (!adse__space_contains(sp, &n, ords) ||
-                                        adse_model_evaluate(m, &n, sc, res, NULL) != ADSE_OK)
-                                        continue;
-                                    metric_vec(&s, res, L, got);
-                                    assert_false(vec_less(s.n_metrics, got, v.v));
+                                    assert_not_better(sp, m, sc, res, &s, &n, &v);
                                 }
         for (int d = 0; d < p.n_ds; d++)
             for (int i = 0; i + 1 < L; i++) {
                 adse_mapping n = best;
                 n.keep[d] ^= 1u << i;
-                if (!adse__space_contains(sp, &n, ords) ||
-                    adse_model_evaluate(m, &n, sc, res, NULL) != ADSE_OK)
-                    continue;
-                metric_vec(&s, res, L, got);
-                assert_false(vec_less(s.n_metrics, got, v.v));
+                assert_not_better(sp, m, sc, res, &s, &n, &v);
             }
         print_message("polish, objective %d: %.6g -> %.6g (optimum %.6g), %llu evaluations\n", k,
                       v0.v[0], v.v[0], opt[k][0], (unsigned long long)ev);
