@@ -1543,13 +1543,6 @@ static void test_placements(void **state)
     adse_spec_free(spec);
 }
 
-/* The factors of tiling level t in mapping m. */
-static uint64_t *tl_factors(const mspace *sp, adse_mapping *m, int t)
-{
-    const mtl *l = &sp->tl[t];
-    return l->spatial ? m->spatial[l->storage] : m->temporal[l->storage];
-}
-
 /* A neighbour n of a polished mapping of value v: outside the space, invalid, or not better. */
 static void assert_not_better(const mspace *sp, const adse_model *m, adse_scratch *sc,
                               adse_result *res, const adse_mapper_settings *s,
@@ -1616,7 +1609,8 @@ static void test_polish(void **state)
                 for (int x = 0; x < D && u != t; x++)
                     for (uint64_t q = 2; q <= 3; q++) {
                         adse_mapping n = best;
-                        uint64_t *fa = &tl_factors(sp, &n, t)[x], *fb = &tl_factors(sp, &n, u)[x];
+                        uint64_t *fa = &adse__tl_factors(sp, &n, t)[x],
+                                 *fb = &adse__tl_factors(sp, &n, u)[x];
                         if (*fa % q) continue;
                         *fa /= q, *fb *= q;
                         assert_not_better(sp, m, sc, res, &s, &n, &v);
@@ -1632,9 +1626,9 @@ static void test_polish(void **state)
                                 for (uint64_t r = 2; r <= 3; r++) {
                                     if (x == y && q == r) continue;
                                     adse_mapping n = best;
-                                    uint64_t *fs = tl_factors(sp, &n, t);
-                                    uint64_t *fa = tl_factors(sp, &n, u);
-                                    uint64_t *fb = tl_factors(sp, &n, w);
+                                    uint64_t *fs = adse__tl_factors(sp, &n, t);
+                                    uint64_t *fa = adse__tl_factors(sp, &n, u);
+                                    uint64_t *fb = adse__tl_factors(sp, &n, w);
                                     if (fa[x] % q || fs[y] % r) continue;
                                     fa[x] /= q, fs[x] *= q;
                                     if (fs[y] % r) continue;

@@ -62,19 +62,6 @@ static bool try_move(polish *P, const adse_mapping *m)
     return true;
 }
 
-/* The factor array and permutation of tiling level t in mapping m. */
-static uint64_t *factors(const mspace *sp, adse_mapping *m, int t)
-{
-    const mtl *l = &sp->tl[t];
-    return l->spatial ? m->spatial[l->storage] : m->temporal[l->storage];
-}
-
-static uint8_t *perm(const mspace *sp, adse_mapping *m, int t)
-{
-    const mtl *l = &sp->tl[t];
-    return l->spatial ? m->spatial_perm[l->storage] : m->temporal_perm[l->storage];
-}
-
 /* Moves dim x to position 0 of a spatial level's permutation and widens the split by one
  * when x was a Y loop: the variant that puts a newly non-unit spatial loop into X. */
 static void to_front(uint8_t *pm, uint8_t *split, int D, int x)
@@ -95,18 +82,18 @@ static bool scan_factors(polish *P)
     for (int x = 0; x < sp->D; x++)
         for (int a = 0; a < sp->NT; a++) {
             uint64_t primes[ADSE_MAX_PRIMES];
-            int np = adse__distinct_primes(factors(sp, &P->cur, a)[x], primes);
+            int np = adse__distinct_primes(adse__tl_factors(sp, &P->cur, a)[x], primes);
             for (int ip = 0; ip < np; ip++) {
                 uint64_t p = primes[ip];
                 for (int b = 0; b < sp->NT; b++) {
                     if (b == a) continue;
                     adse_mapping m = P->cur;
-                    factors(sp, &m, a)[x] /= p;
-                    factors(sp, &m, b)[x] *= p;
+                    adse__tl_factors(sp, &m, a)[x] /= p;
+                    adse__tl_factors(sp, &m, b)[x] *= p;
                     if (try_move(P, &m)) return true;
                     if (sp->tl[b].spatial) {
                         int i = sp->tl[b].storage;
-                        to_front(perm(sp, &m, b), &m.split[i], sp->D, x);
+                        to_front(adse__tl_perm(sp, &m, b), &m.split[i], sp->D, x);
                         if (try_move(P, &m)) return true;
                     }
                     if (P->out_of_time) return false;
@@ -126,9 +113,9 @@ static bool scan_orders(polish *P)
             for (int k = 0; k < sp->D; k++) {
                 if (k == j) continue;
                 adse_mapping m = P->cur;
-                uint8_t *pm = perm(sp, &m, t);
+                uint8_t *pm = adse__tl_perm(sp, &m, t);
                 uint8_t x = pm[j];
-                if (factors(sp, &m, t)[x] == 1) continue;
+                if (adse__tl_factors(sp, &m, t)[x] == 1) continue;
                 if (j < k)
                     memmove(pm + j, pm + j + 1, (size_t)(k - j));
                 else
@@ -178,13 +165,13 @@ static bool scan_exchanges(polish *P)
         if (!sp->tl[s].spatial) continue;
         for (int y = 0; y < sp->D; y++) {
             uint64_t qs[ADSE_MAX_PRIMES];
-            int nq = adse__distinct_primes(factors(sp, &P->cur, s)[y], qs);
+            int nq = adse__distinct_primes(adse__tl_factors(sp, &P->cur, s)[y], qs);
             for (int iq = 0; iq < nq; iq++)
                 for (int a = 0; a < sp->NT; a++) {
                     if (a == s) continue;
                     for (int x = 0; x < sp->D; x++) {
                         uint64_t ps[ADSE_MAX_PRIMES];
-                        int np = adse__distinct_primes(factors(sp, &P->cur, a)[x], ps);
+                        int np = adse__distinct_primes(adse__tl_factors(sp, &P->cur, a)[x], ps);
                         for (int ip = 0; ip < np; ip++) {
                             uint64_t p = ps[ip], q = qs[iq];
                             if (p == q && x == y) continue;
@@ -192,14 +179,14 @@ static bool scan_exchanges(polish *P)
                             for (int b = a; b < sp->NT; b = b == sp->NT - 1 ? sp->NT : sp->NT - 1) {
                                 if (b == s) continue;
                                 adse_mapping m = P->cur;
-                                factors(sp, &m, s)[y] /= q;
-                                factors(sp, &m, b)[y] *= q;
-                                factors(sp, &m, a)[x] /= p;
-                                factors(sp, &m, s)[x] *= p;
+                                adse__tl_factors(sp, &m, s)[y] /= q;
+                                adse__tl_factors(sp, &m, b)[y] *= q;
+                                adse__tl_factors(sp, &m, a)[x] /= p;
+                                adse__tl_factors(sp, &m, s)[x] *= p;
                                 if (try_move(P, &m)) return true;
-                                if (factors(sp, &m, s)[x] == p) {
+                                if (adse__tl_factors(sp, &m, s)[x] == p) {
                                     int i = sp->tl[s].storage;
-                                    to_front(perm(sp, &m, s), &m.split[i], sp->D, x);
+                                    to_front(adse__tl_perm(sp, &m, s), &m.split[i], sp->D, x);
                                     if (try_move(P, &m)) return true;
                                 }
                                 if (P->out_of_time) return false;

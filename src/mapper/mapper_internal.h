@@ -100,6 +100,22 @@ typedef struct mspace {
     double size; /* mapspace size (Timeloop's count) */
 } mspace;
 
+/* The factors and the permutation of tiling level t in mapping m: its storage level's
+ * spatial or temporal arrays. Like strchr, they take a const mapping and return writable
+ * arrays, so that one function serves readers and writers; write only through a mapping
+ * the caller owns. */
+static inline uint64_t *adse__tl_factors(const mspace *sp, const adse_mapping *m, int t)
+{
+    const mtl *l = &sp->tl[t];
+    return (uint64_t *)(l->spatial ? m->spatial[l->storage] : m->temporal[l->storage]);
+}
+
+static inline uint8_t *adse__tl_perm(const mspace *sp, const adse_mapping *m, int t)
+{
+    const mtl *l = &sp->tl[t];
+    return (uint8_t *)(l->spatial ? m->spatial_perm[l->storage] : m->temporal_perm[l->storage]);
+}
+
 /* search.c: a thread that would start an item whose bound is above that of a running item
  * asks the latter for a piece once it has run this long (seconds; default 0.001; tests set
  * 0 to split at every chance). Set before adse_mapper_run, never during. */

@@ -834,14 +834,15 @@ void adse__order_apply(const mspace *sp, int t, const morder *o, adse_mapping *m
 static int effective_order(const mspace *sp, int t, const adse_mapping *m, uint8_t *dims, int *cut)
 {
     const mtl *l = &sp->tl[t];
-    int i = l->storage, n = 0;
+    const uint64_t *f = adse__tl_factors(sp, m, t);
+    const uint8_t *pm = adse__tl_perm(sp, m, t);
+    int n = 0;
     *cut = 0;
     for (int k = 0; k < sp->D; k++) {
-        int x = l->spatial ? m->spatial_perm[i][k] : m->temporal_perm[i][k];
-        uint64_t f = l->spatial ? m->spatial[i][x] : m->temporal[i][x];
-        if (f <= 1) continue;
+        int x = pm[k];
+        if (f[x] <= 1) continue;
         dims[n++] = (uint8_t)x;
-        if (l->spatial && k < m->split[i]) (*cut)++;
+        if (l->spatial && k < m->split[l->storage]) (*cut)++;
     }
     return n;
 }
@@ -865,8 +866,9 @@ bool adse__space_contains(const mspace *sp, const adse_mapping *m, morder *ords)
         if (sp->set.max_temporal_loops && tloops > sp->set.max_temporal_loops) return false;
         uint32_t nonunit = 0;
         uint64_t prod = 1;
+        const uint64_t *f = adse__tl_factors(sp, m, t);
         for (int x = 0; x < D; x++) {
-            uint64_t v = l->spatial ? m->spatial[i][x] : m->temporal[i][x];
+            uint64_t v = f[x];
             if (l->eq[x] ? v != l->eq[x] : (v < l->lo[x] || v > l->hi[x])) return false;
             if (v > 1) nonunit |= 1u << x;
             prod *= v;
