@@ -57,12 +57,15 @@ int cli_make_dirs(const char *path);
  * when it fails. */
 int cli_make_output_dir(const char *path);
 
-/* The help lines of -D / --define, shared by the commands that read input files. */
+/* The help lines of -D / --define and --set, shared by the commands that read input files. */
 #define CLI_DEFINE_HELP                                                                            \
     "  -D, --define NAME=VALUE set a template variable (repeatable): FILE... ending in\n"          \
     "                          .jinja/.jinja2, or holding '{{ }}'/'{%% %%}', are Jinja2\n"         \
     "                          templates, rendered as timeloopfe renders them\n"                   \
-    "                          (docs/templates.md)\n"
+    "                          (docs/templates.md)\n"                                              \
+    "  --set NODE.attributes.KEY=VALUE, --set NODE.spatial.meshX=VALUE (meshY)\n"                  \
+    "                          change a node of a v0.4 architecture before it is read,\n"          \
+    "                          as timeloopfe's Python does (repeatable; docs/v04.md)\n"
 
 /* ---- options (args.c) ------------------------------------------------------------- */
 
@@ -115,6 +118,8 @@ typedef struct cli_eval_args {
     int n_files;
     const char **defines; /* -D NAME=VALUE (argv pointers; the array is owned), also in
                              spec.template_vars */
+    const char **sets;    /* --set NODE.PATH=VALUE (argv pointers; the array is owned), also
+                             in spec.node_sets */
 } cli_eval_args;
 
 /* A command's own option, number opt of its table, with value (NULL for a flag): 0 when
@@ -137,7 +142,8 @@ enum {
     CLI_EVAL_NO_LINK_TRANSFERS = 1u << 4,
     CLI_EVAL_IGNORE_SPARSE = 1u << 5,
     CLI_EVAL_DEFINE = 1u << 6,
-    CLI_EVAL_ALL = (1u << 7) - 1
+    CLI_EVAL_SET = 1u << 7,
+    CLI_EVAL_ALL = (1u << 8) - 1
 };
 int cli_eval_parse_some(const char *cmd, int argc, char **argv, void (*usage)(FILE *),
                         unsigned shared, const cli_option *extra_opts, cli_extra_option extra,

@@ -23,7 +23,8 @@
 
 void cmd_convert_usage(FILE *f)
 {
-    fprintf(f, "usage: adse convert [-o DIR] [-D NAME=VALUE]... FILE...\n"
+    fprintf(f, "usage: adse convert [-o DIR] [-D NAME=VALUE]... [--set NODE.PATH=VALUE]...\n"
+               "                    FILE...\n"
                "\n"
                "Loads FILE... (merged at the top level, as every command does) and prints what\n"
                "was read as one YAML document: timeloopfe's v0.4 input (a 'nodes' architecture,\n"
@@ -77,7 +78,8 @@ int cmd_convert(int argc, char **argv)
 {
     cli_eval_args args;
     int rc = cli_eval_parse_some("convert", argc, argv, cmd_convert_usage,
-                                 CLI_EVAL_OUTPUT | CLI_EVAL_DEFINE, NULL, NULL, NULL, &args);
+                                 CLI_EVAL_OUTPUT | CLI_EVAL_DEFINE | CLI_EVAL_SET, NULL, NULL, NULL,
+                                 &args);
     if (rc >= 0) {
         cli_eval_args_release(&args);
         return rc;

@@ -24,7 +24,8 @@
 
 void cmd_energy_usage(FILE *f)
 {
-    fprintf(f, "usage: adse energy [--json] [-o DIR] [-D NAME=VALUE]... FILE...\n"
+    fprintf(f, "usage: adse energy [--json] [-o DIR] [-D NAME=VALUE]...\n"
+               "                   [--set NODE.PATH=VALUE]... FILE...\n"
                "\n"
                "Prices every storage level and the arithmetic level of the architecture in\n"
                "FILE... with the built-in estimator (Accelergy v0.4 with its CACTI, Library,\n"
@@ -68,8 +69,8 @@ int cmd_energy(int argc, char **argv)
 {
     cli_eval_args args;
     int rc = cli_eval_parse_some("energy", argc, argv, cmd_energy_usage,
-                                 CLI_EVAL_JSON | CLI_EVAL_OUTPUT | CLI_EVAL_DEFINE, NULL, NULL,
-                                 NULL, &args);
+                                 CLI_EVAL_JSON | CLI_EVAL_OUTPUT | CLI_EVAL_DEFINE | CLI_EVAL_SET,
+                                 NULL, NULL, NULL, &args);
     if (rc >= 0) {
         cli_eval_args_release(&args);
         return rc;

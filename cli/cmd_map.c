@@ -33,7 +33,7 @@ void cmd_map_usage(FILE *f)
             "usage: adse map [--json] [-o DIR] [--threads N] [--time-limit S]\n"
             "                [--translation new|legacy] [--energy estimator|timeloop-fallback]\n"
             "                [--no-link-transfers] [--ignore-sparse] [-D NAME=VALUE]...\n"
-            "                FILE...\n"
+            "                [--set NODE.PATH=VALUE]... FILE...\n"
             "\n"
             "Searches Timeloop's mapspace for the best mapping, like timeloop-mapper. The\n"
             "files are merged (a later file's top-level key replaces an earlier one's) and\n"

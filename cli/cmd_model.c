@@ -22,7 +22,8 @@ void cmd_model_usage(FILE *f)
 {
     fprintf(f, "usage: adse model [--json] [-o DIR] [--translation new|legacy]\n"
                "                  [--energy estimator|timeloop-fallback] [--no-link-transfers]\n"
-               "                  [--ignore-sparse] [-D NAME=VALUE]... FILE...\n"
+               "                  [--ignore-sparse] [-D NAME=VALUE]... [--set NODE.PATH=VALUE]...\n"
+               "                  FILE...\n"
                "\n"
                "Evaluates the mapping in FILE... with Timeloop's analytical model. The files are\n"
                "merged (a later file's top-level key replaces an earlier one's) and together must\n"

@@ -1,8 +1,8 @@
 /*
  * cli/eval_args.c: what the commands that read input files share: their common options
  * (--json, -o DIR, --translation, --energy, --no-link-transfers, --ignore-sparse,
- * -D NAME=VALUE; `adse model` and `adse map` take them all, `adse convert` and
- * `adse energy` some: cli_eval_parse_some), parsed by args.c with the command's own,
+ * -D NAME=VALUE, --set NODE.attributes.KEY=VALUE; `adse model` and `adse map` take them all, `adse
+ * convert` and `adse energy` some: cli_eval_parse_some), parsed by args.c with the command's own,
  * loading the input files, the "missing 'architecture'" message and writing output files.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -27,6 +27,10 @@ void cli_eval_args_release(cli_eval_args *a)
     a->defines = NULL;
     a->spec.template_vars = NULL;
     a->spec.n_template_vars = 0;
+    free(a->sets);
+    a->sets = NULL;
+    a->spec.node_sets = NULL;
+    a->spec.n_node_sets = 0;
 }
 
 /* The shared options (bit 1 << OPT_x of CLI_EVAL_x); the command's own follow them. */
@@ -38,6 +42,7 @@ enum {
     OPT_NO_LINK_TRANSFERS,
     OPT_IGNORE_SPARSE,
     OPT_DEFINE,
+    OPT_SET,
     EVAL_N
 };
 static const cli_option eval_options[EVAL_N] = {
@@ -47,14 +52,16 @@ static const cli_option eval_options[EVAL_N] = {
     [OPT_TRANSLATION] = {"translation", 0, true, NULL},
     [OPT_NO_LINK_TRANSFERS] = {"no-link-transfers", 0, false, NULL},
     [OPT_IGNORE_SPARSE] = {"ignore-sparse", 0, false, NULL},
-    [OPT_DEFINE] = {"define", 'D', true, "NAME=VALUE"}};
+    [OPT_DEFINE] = {"define", 'D', true, "NAME=VALUE"},
+    [OPT_SET] = {"set", 0, true, "NODE.attributes.KEY=VALUE"}};
 
 _Static_assert(CLI_EVAL_JSON == 1u << OPT_JSON && CLI_EVAL_OUTPUT == 1u << OPT_OUTPUT &&
                    CLI_EVAL_ENERGY == 1u << OPT_ENERGY &&
                    CLI_EVAL_TRANSLATION == 1u << OPT_TRANSLATION &&
                    CLI_EVAL_NO_LINK_TRANSFERS == 1u << OPT_NO_LINK_TRANSFERS &&
                    CLI_EVAL_IGNORE_SPARSE == 1u << OPT_IGNORE_SPARSE &&
-                   CLI_EVAL_DEFINE == 1u << OPT_DEFINE && CLI_EVAL_ALL == (1u << EVAL_N) - 1,
+                   CLI_EVAL_DEFINE == 1u << OPT_DEFINE && CLI_EVAL_SET == 1u << OPT_SET &&
+                   CLI_EVAL_ALL == (1u << EVAL_N) - 1,
                "cli.h's CLI_EVAL_ bits follow the shared options");
 
 #define EVAL_MAX_OPTIONS 16
@@ -70,6 +77,10 @@ static int eval_option(const char *cmd, int opt, const char *v, cli_eval_args *a
     case OPT_DEFINE:
         a->defines[a->spec.n_template_vars++] = v;
         a->spec.template_vars = a->defines;
+        return 0;
+    case OPT_SET:
+        a->sets[a->spec.n_node_sets++] = v;
+        a->spec.node_sets = a->sets;
         return 0;
     case OPT_ENERGY:
         if (strcmp(v, "estimator") == 0)
@@ -111,7 +122,8 @@ int cli_eval_parse_some(const char *cmd, int argc, char **argv, void (*usage)(FI
     adse_spec_options_init(&a->spec);
     a->files = calloc((size_t)argc + 1, sizeof *a->files);
     a->defines = calloc((size_t)argc + 1, sizeof *a->defines);
-    if (!a->files || !a->defines) {
+    a->sets = calloc((size_t)argc + 1, sizeof *a->sets);
+    if (!a->files || !a->defines || !a->sets) {
         cli_error("out of memory");
         return CLI_EXIT_FAIL;
     }

@@ -96,6 +96,13 @@ typedef struct adse_spec_options {
                                          timeloopfe's jinja_parse_data; docs/templates.md),
                                          borrowed during the load; default none */
     int n_template_vars;
+    const char *const *node_sets; /* "NODE.attributes.KEY=VALUE" or "NODE.spatial.meshX=VALUE"
+                                     (meshY): changes to the nodes of a v0.4 architecture
+                                     before it is translated, as a timeloopfe user sets
+                                     spec.architecture.find(NODE).attributes[KEY] in
+                                     Python (--set; docs/v04.md); borrowed during the load;
+                                     default none */
+    int n_node_sets;
 } adse_spec_options;
 
 /* Fills the defaults: estimator mode with the estimator's default options, mappings read. */

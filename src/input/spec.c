@@ -405,6 +405,8 @@ void adse_spec_options_init(adse_spec_options *opts)
     opts->problem = NULL;
     opts->template_vars = NULL;
     opts->n_template_vars = 0;
+    opts->node_sets = NULL;
+    opts->n_node_sets = 0;
 }
 
 static adse_status spec_new(const adse_spec_options *opts, adse_spec **out, adse_err *err)
@@ -416,6 +418,10 @@ static adse_status spec_new(const adse_spec_options *opts, adse_spec **out, adse
     /* -D values are checked even when no file is a template */
     if (opts && opts->n_template_vars > 0) {
         adse_status st = adse__jinja_check_defines(opts->template_vars, opts->n_template_vars, err);
+        if (st) return st;
+    }
+    if (opts && opts->n_node_sets > 0) {
+        adse_status st = adse__v04_check_sets(opts->node_sets, opts->n_node_sets, err);
         if (st) return st;
     }
     adse_spec *spec = calloc(1, sizeof *spec);
@@ -470,10 +476,15 @@ static adse_status finish(adse_spec *spec, adse_status st, bool any_template, ad
                    "template variable '%.*s' is not used: no input is a Jinja2 template",
                    (int)strcspn(d, "="), d);
     }
+    if (st == ADSE_OK && spec->options.n_node_sets > 0)
+        st = adse__v04_apply_sets(spec->internal->doc, spec->options.node_sets,
+                                  spec->options.n_node_sets, err);
     if (st == ADSE_OK)
         st = adse__v04_translate(spec->internal->doc, &spec->internal->warnings, err);
     spec->options.template_vars = NULL; /* borrowed only during the load */
     spec->options.n_template_vars = 0;
+    spec->options.node_sets = NULL;
+    spec->options.n_node_sets = 0;
     if (st == ADSE_OK) st = convert(spec, err);
     if (st != ADSE_OK) {
         adse_spec_free(spec);

@@ -297,13 +297,8 @@ static adse_status deep_merge(pstate *ps, adse__ynode *into, const adse__ynode *
         }
         const adse__ynode *mine = into->pairs[idx].value;
         if (mine->kind != ADSE__YMAP || q->value->kind != ADSE__YMAP) continue;
-        adse__ynode *copy = adse__ynew_map(ps->doc, mine);
+        adse__ynode *copy = adse__ymap_copy(ps->doc, mine);
         if (!copy) return adse__ydoc_build_status(ps->doc, mine, ps->err);
-        copy->tag = mine->tag;
-        for (int k = 0; k < mine->n; k++)
-            if (!adse__ymap_set(ps->doc, copy, mine->pairs[k].key->text, mine->pairs[k].key,
-                                mine->pairs[k].value))
-                return adse__ydoc_build_status(ps->doc, mine, ps->err);
         adse_status st = deep_merge(ps, copy, q->value);
         if (st) return st;
         ((adse__ypair *)into->pairs)[idx].value = copy;
@@ -724,6 +719,18 @@ adse__ynode *adse__ynew_map(adse__ydoc *doc, const adse__ynode *at)
 adse__ynode *adse__ynew_seq(adse__ydoc *doc, const adse__ynode *at)
 {
     return build_node(doc, ADSE__YSEQ, at);
+}
+
+adse__ynode *adse__ymap_copy(adse__ydoc *doc, const adse__ynode *map)
+{
+    adse__ynode *copy = adse__ynew_map(doc, map);
+    if (!copy) return NULL;
+    copy->tag = map->tag;
+    for (int k = 0; k < map->n; k++)
+        if (!adse__ymap_set(doc, copy, map->pairs[k].key->text, map->pairs[k].key,
+                            map->pairs[k].value))
+            return NULL;
+    return copy;
 }
 
 /* Room for one more slot of elem bytes in *slots (n used of *cap), in the arena. */

@@ -111,6 +111,9 @@ adse__ynode *adse__ynew_scalar(adse__ydoc *doc, const adse__ynode *at, const cha
 /* A new empty mapping / sequence at the position of at. */
 adse__ynode *adse__ynew_map(adse__ydoc *doc, const adse__ynode *at);
 adse__ynode *adse__ynew_seq(adse__ydoc *doc, const adse__ynode *at);
+/* A new mapping at map's position with its tag and pairs (the values shared), to change
+ * without touching map, which other nodes may share. */
+adse__ynode *adse__ymap_copy(adse__ydoc *doc, const adse__ynode *map);
 /* Sets key (a copy of the text; the key node takes the position of key_at, else map's)
  * to value in map: replaces the value of an equal key (adse__ykey_eq), else appends.
  * false when out of memory or past the limit. */

@@ -45,6 +45,14 @@
  * otherwise). Must run before the classic converters read doc. */
 adse_status adse__v04_translate(adse__ydoc *doc, adse__warnings *warnings, adse_err *err);
 
+/* The changes of adse_spec_options.node_sets ("NODE.attributes.KEY=VALUE",
+ * "NODE.spatial.meshX=VALUE", meshY; v04_set.c): each value, read as YAML, replaces or adds
+ * that key of the v0.4 architecture's node named NODE, before adse__v04_translate. Errors:
+ * a malformed text (ADSE_E_USAGE, adse__v04_check_sets checks only that), no v0.4
+ * architecture, no node or two nodes of that name, a section that is not a mapping. */
+adse_status adse__v04_check_sets(const char *const *sets, int n, adse_err *err);
+adse_status adse__v04_apply_sets(adse__ydoc *doc, const char *const *sets, int n, adse_err *err);
+
 /* ---- between v04_arch.c and v04_constraints.c ---------------------------------------- */
 
 /* What the constraint translation needs from the problem (read from doc's `problem`). */
