@@ -13,8 +13,6 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "stats_parse.h"
 
@@ -28,27 +26,7 @@
     "timeloop-golden/exercises-refs/"                                                              \
     "example_designs__example_designs__eyeriss_like__ref_outputs__default_problem"
 
-static char tmp_dir[256];
-
-typedef testutil_run run_result;
-#define run(...) testutil_cli(tmp_dir, __VA_ARGS__)
-#define run_free testutil_run_free
-#define show testutil_run_show
 #define D testutil_path /* absolute path of a test-data file */
-
-/* Absolute path of a test-data file, in one of 8 rotating buffers. */
-
-static int setup(void **state)
-{
-    (void)state;
-    return testutil_mkdtemp(tmp_dir, sizeof tmp_dir, "adse-test-cli");
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    return testutil_rmtree(tmp_dir);
-}
 
 static sp_stats load_expected(const char *rel, char **text)
 {
@@ -75,13 +53,14 @@ static void test_summary_line(void **state)
     snprintf(want, sizeof want, "Utilization = %4.2f | pJ/Compute = %8.3f | Cycles = %" PRIu64 "\n",
              util / 100.0, fj / 1000.0, cycles);
 
-    run_result r = run("model '%s' '%s' '%s' '%s'", D(CASE00 "/arch.yaml"),
-                       D(CASE00 "/prob_map.yaml"), D(CASE00 "/ert.yaml"), D(CASE00 "/art.yaml"));
-    if (r.status != 0) show(&r);
+    testutil_run r =
+        testutil_cli(testutil_tmp, "model '%s' '%s' '%s' '%s'", D(CASE00 "/arch.yaml"),
+                     D(CASE00 "/prob_map.yaml"), D(CASE00 "/ert.yaml"), D(CASE00 "/art.yaml"));
+    if (r.status != 0) testutil_run_show(&r);
     assert_int_equal(r.status, 0);
     assert_string_equal(r.out, want);
     assert_string_equal(r.err, "");
-    run_free(&r);
+    testutil_run_free(&r);
     sp_free(&st);
     free(text);
 }
@@ -171,9 +150,10 @@ static void test_json(void **state)
         snprintf(p, sizeof p, "%s/prob_map.yaml", c);
         snprintf(e, sizeof e, "%s/ert.yaml", c);
         snprintf(ar, sizeof ar, "%s/art.yaml", c);
-        run_result r = run("model --json --translation %s '%s' '%s' '%s' '%s'", rules[k][0], D(a),
-                           D(p), D(e), D(ar));
-        if (r.status != 0) show(&r);
+        testutil_run r =
+            testutil_cli(testutil_tmp, "model --json --translation %s '%s' '%s' '%s' '%s'",
+                         rules[k][0], D(a), D(p), D(e), D(ar));
+        if (r.status != 0) testutil_run_show(&r);
         assert_int_equal(r.status, 0);
         json_error_t je;
         json_t *root = json_loads(r.out, 0, &je);
@@ -181,7 +161,7 @@ static void test_json(void **state)
         assert_non_null(root);
         check_json_against(root, &st);
         json_decref(root);
-        run_free(&r);
+        testutil_run_free(&r);
         sp_free(&st);
         free(text);
     }
@@ -216,14 +196,15 @@ static void test_output_dir(void **state)
 {
     (void)state;
     char dir[512];
-    snprintf(dir, sizeof dir, "%s/out/nested", tmp_dir); /* created with its parent */
-    run_result r = run("model -o '%s' --translation legacy '%s' '%s' '%s' '%s' '%s'", dir,
-                       D(WORKED "/arch.yaml"), D(WORKED "/prob.yaml"), D(WORKED "/map.yaml"),
-                       D(WORKED "/ert.yaml"), D(WORKED "/art.yaml"));
-    if (r.status != 0) show(&r);
+    snprintf(dir, sizeof dir, "%s/out/nested", testutil_tmp); /* created with its parent */
+    testutil_run r =
+        testutil_cli(testutil_tmp, "model -o '%s' --translation legacy '%s' '%s' '%s' '%s' '%s'",
+                     dir, D(WORKED "/arch.yaml"), D(WORKED "/prob.yaml"), D(WORKED "/map.yaml"),
+                     D(WORKED "/ert.yaml"), D(WORKED "/art.yaml"));
+    if (r.status != 0) testutil_run_show(&r);
     assert_int_equal(r.status, 0);
     assert_true(strncmp(r.out, "Utilization = ", 14) == 0);
-    run_free(&r);
+    testutil_run_free(&r);
     char path[600];
     snprintf(path, sizeof path, "%s/adse-model.stats.txt", dir);
     compare_files(path, WORKED "/expected_legacy_translation/timeloop-model.stats.txt", true);
@@ -231,104 +212,95 @@ static void test_output_dir(void **state)
     compare_files(path, WORKED "/expected_legacy_translation/timeloop-model.map.txt", false);
 
     /* an existing directory is fine too; --output=DIR form */
-    r = run("model --output='%s' '%s' '%s' '%s' '%s' '%s'", dir, D(WORKED "/arch.yaml"),
-            D(WORKED "/prob.yaml"), D(WORKED "/map.yaml"), D(WORKED "/ert.yaml"),
-            D(WORKED "/art.yaml"));
+    r = testutil_cli(testutil_tmp, "model --output='%s' '%s' '%s' '%s' '%s' '%s'", dir,
+                     D(WORKED "/arch.yaml"), D(WORKED "/prob.yaml"), D(WORKED "/map.yaml"),
+                     D(WORKED "/ert.yaml"), D(WORKED "/art.yaml"));
     assert_int_equal(r.status, 0);
-    run_free(&r);
+    testutil_run_free(&r);
 }
 
 static void test_help_and_version(void **state)
 {
     (void)state;
-    run_result r = run("--help");
+    testutil_run r = testutil_cli(testutil_tmp, "--help");
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "usage: adse"));
     assert_non_null(strstr(r.out, "model"));
-    run_free(&r);
+    testutil_run_free(&r);
 
-    r = run("--version");
+    r = testutil_cli(testutil_tmp, "--version");
     assert_int_equal(r.status, 0);
     assert_true(strncmp(r.out, "adse ", 5) == 0);
-    run_free(&r);
+    testutil_run_free(&r);
 
-    r = run("help model");
+    r = testutil_cli(testutil_tmp, "help model");
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "usage: adse model"));
     assert_non_null(strstr(r.out, "--translation"));
-    run_free(&r);
+    testutil_run_free(&r);
 
-    r = run("model --help");
+    r = testutil_cli(testutil_tmp, "model --help");
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "usage: adse model"));
     assert_non_null(strstr(r.out, "--energy"));
-    run_free(&r);
+    testutil_run_free(&r);
 
-    r = run("help energy");
+    r = testutil_cli(testutil_tmp, "help energy");
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "usage: adse energy"));
-    run_free(&r);
+    testutil_run_free(&r);
 
-    r = run("--help");
+    r = testutil_cli(testutil_tmp, "--help");
     assert_non_null(strstr(r.out, "   energy "));
-    run_free(&r);
-}
-
-static void expect_usage_error(const char *args)
-{
-    run_result r = run("%s", args);
-    if (r.status != 2) show(&r);
-    assert_int_equal(r.status, 2);
-    assert_true(strncmp(r.err, "adse: ", 6) == 0);
-    assert_string_equal(r.out, "");
-    run_free(&r);
+    testutil_run_free(&r);
 }
 
 static void test_usage_errors(void **state)
 {
     (void)state;
-    expect_usage_error("");
-    expect_usage_error("frobnicate");
-    expect_usage_error("--frobnicate");
-    expect_usage_error("model");
-    expect_usage_error("model --frobnicate x.yaml");
-    expect_usage_error("model --translation x.yaml");
-    expect_usage_error("model --translation sideways x.yaml");
-    expect_usage_error("model x.yaml -o");
-    expect_usage_error("help frobnicate");
-    expect_usage_error("model --energy x.yaml");
-    expect_usage_error("model --energy=accelergy x.yaml");
-    expect_usage_error("energy");
-    expect_usage_error("energy --frobnicate x.yaml");
-    expect_usage_error("energy x.yaml -o");
-    expect_usage_error("energy -o '' x.yaml");
+    testutil_expect_usage_error("");
+    testutil_expect_usage_error("frobnicate");
+    testutil_expect_usage_error("--frobnicate");
+    testutil_expect_usage_error("model");
+    testutil_expect_usage_error("model --frobnicate x.yaml");
+    testutil_expect_usage_error("model --translation x.yaml");
+    testutil_expect_usage_error("model --translation sideways x.yaml");
+    testutil_expect_usage_error("model x.yaml -o");
+    testutil_expect_usage_error("help frobnicate");
+    testutil_expect_usage_error("model --energy x.yaml");
+    testutil_expect_usage_error("model --energy=accelergy x.yaml");
+    testutil_expect_usage_error("energy");
+    testutil_expect_usage_error("energy --frobnicate x.yaml");
+    testutil_expect_usage_error("energy x.yaml -o");
+    testutil_expect_usage_error("energy -o '' x.yaml");
 }
 
 static void test_input_errors(void **state)
 {
     (void)state;
     /* a missing file: exit 1, the message names it */
-    run_result r = run("model '%s' /nonexistent/adse-missing.yaml", D(WORKED "/arch.yaml"));
-    if (r.status != 1) show(&r);
+    testutil_run r = testutil_cli(testutil_tmp, "model '%s' /nonexistent/adse-missing.yaml",
+                                  D(WORKED "/arch.yaml"));
+    if (r.status != 1) testutil_run_show(&r);
     assert_int_equal(r.status, 1);
     assert_true(strncmp(r.err, "adse: ", 6) == 0);
     assert_non_null(strstr(r.err, "/nonexistent/adse-missing.yaml"));
     assert_string_equal(r.out, "");
-    run_free(&r);
+    testutil_run_free(&r);
 
     /* no mapping: exit 1, the message names what is missing */
-    r = run("model '%s' '%s' '%s' '%s'", D(WORKED "/arch.yaml"), D(WORKED "/prob.yaml"),
-            D(WORKED "/ert.yaml"), D(WORKED "/art.yaml"));
-    if (r.status != 1) show(&r);
+    r = testutil_cli(testutil_tmp, "model '%s' '%s' '%s' '%s'", D(WORKED "/arch.yaml"),
+                     D(WORKED "/prob.yaml"), D(WORKED "/ert.yaml"), D(WORKED "/art.yaml"));
+    if (r.status != 1) testutil_run_show(&r);
     assert_int_equal(r.status, 1);
     assert_true(strncmp(r.err, "adse: ", 6) == 0);
     assert_non_null(strstr(r.err, "'mapping'"));
     assert_null(strstr(r.err, "'problem'"));
-    run_free(&r);
+    testutil_run_free(&r);
 
     /* a mapping that does not fit: 16 Spatial-X children where the GLB has 4 columns */
     char bad[512];
-    snprintf(bad, sizeof bad, "%s/bad-map.yaml", tmp_dir);
+    snprintf(bad, sizeof bad, "%s/bad-map.yaml", testutil_tmp);
     FILE *f = fopen(bad, "w");
     assert_non_null(f);
     fputs("mapping:\n"
@@ -343,28 +315,28 @@ static void test_input_errors(void **state)
           "    split: 7\n",
           f);
     fclose(f);
-    r = run("model '%s' '%s' '%s' '%s' '%s'", D(WORKED "/arch.yaml"), D(WORKED "/prob.yaml"),
-            D(WORKED "/ert.yaml"), D(WORKED "/art.yaml"), bad);
-    if (r.status != 1) show(&r);
+    r = testutil_cli(testutil_tmp, "model '%s' '%s' '%s' '%s' '%s'", D(WORKED "/arch.yaml"),
+                     D(WORKED "/prob.yaml"), D(WORKED "/ert.yaml"), D(WORKED "/art.yaml"), bad);
+    if (r.status != 1) testutil_run_show(&r);
     assert_int_equal(r.status, 1);
     assert_true(strncmp(r.err, "adse: ", 6) == 0);
     assert_non_null(strstr(r.err, "invalid mapping"));
     assert_string_equal(r.out, "");
-    run_free(&r);
+    testutil_run_free(&r);
 
     /* a YAML syntax error: exit 1, "adse: file:line:col: message" */
-    snprintf(bad, sizeof bad, "%s/broken.yaml", tmp_dir);
+    snprintf(bad, sizeof bad, "%s/broken.yaml", testutil_tmp);
     f = fopen(bad, "w");
     assert_non_null(f);
     fputs("problem:\n  shape: [unclosed\n", f);
     fclose(f);
-    r = run("model '%s'", bad);
-    if (r.status != 1) show(&r);
+    r = testutil_cli(testutil_tmp, "model '%s'", bad);
+    if (r.status != 1) testutil_run_show(&r);
     assert_int_equal(r.status, 1);
     char prefix[600];
     snprintf(prefix, sizeof prefix, "adse: %s:", bad);
     assert_true(strncmp(r.err, prefix, strlen(prefix)) == 0);
-    run_free(&r);
+    testutil_run_free(&r);
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -373,8 +345,8 @@ static void test_input_errors(void **state)
 static void test_energy_table(void **state)
 {
     (void)state;
-    run_result r = run("energy '%s'", D(SEED_ARCH));
-    if (r.status != 0) show(&r);
+    testutil_run r = testutil_cli(testutil_tmp, "energy '%s'", D(SEED_ARCH));
+    if (r.status != 0) testutil_run_show(&r);
     assert_int_equal(r.status, 0);
     assert_string_equal(r.err, "");
     assert_true(strncmp(r.out, "Component ", 10) == 0);
@@ -390,14 +362,14 @@ static void test_energy_table(void **state)
     assert_non_null(strstr(line, "32.342452"));
     assert_non_null(strstr(line, "429751.89"));
     assert_non_null(strstr(r.out, "\nTotal area: "));
-    run_free(&r);
+    testutil_run_free(&r);
 }
 
 static void test_energy_json(void **state)
 {
     (void)state;
-    run_result r = run("energy --json '%s'", D(SEED_ARCH));
-    if (r.status != 0) show(&r);
+    testutil_run r = testutil_cli(testutil_tmp, "energy --json '%s'", D(SEED_ARCH));
+    if (r.status != 0) testutil_run_show(&r);
     assert_int_equal(r.status, 0);
     json_error_t je;
     json_t *root = json_loads(r.out, 0, &je);
@@ -435,7 +407,7 @@ static void test_energy_json(void **state)
         json_number_value(json_object_get(json_object_get(mac, "actions"), "compute")), 0.315, 0,
         "mac");
     json_decref(root);
-    run_free(&r);
+    testutil_run_free(&r);
 }
 
 /* adse energy -o DIR, then adse model with DIR's tables = adse model without tables. */
@@ -443,11 +415,11 @@ static void test_energy_round_trip(void **state)
 {
     (void)state;
     char dir[512], ert[600], art[600];
-    snprintf(dir, sizeof dir, "%s/energy/seed", tmp_dir);
-    run_result r = run("energy -o '%s' '%s'", dir, D(SEED_ARCH));
-    if (r.status != 0) show(&r);
+    snprintf(dir, sizeof dir, "%s/energy/seed", testutil_tmp);
+    testutil_run r = testutil_cli(testutil_tmp, "energy -o '%s' '%s'", dir, D(SEED_ARCH));
+    if (r.status != 0) testutil_run_show(&r);
     assert_int_equal(r.status, 0);
-    run_free(&r);
+    testutil_run_free(&r);
     snprintf(ert, sizeof ert, "%s/ERT.yaml", dir);
     snprintf(art, sizeof art, "%s/ART.yaml", dir);
     char *text = testutil_read_file(ert);
@@ -466,25 +438,27 @@ static void test_energy_round_trip(void **state)
                                  "        area: 429751.88776\n"));
     free(text);
 
-    run_result plain = run("model --json '%s' '%s' '%s'", D(SEED_ARCH), D(SEED_PROB), D(SEED_MAP));
-    run_result tables = run("model --json '%s' '%s' '%s' '%s' '%s'", D(SEED_ARCH), D(SEED_PROB),
-                            D(SEED_MAP), ert, art);
-    if (plain.status != 0) show(&plain);
-    if (tables.status != 0) show(&tables);
+    testutil_run plain = testutil_cli(testutil_tmp, "model --json '%s' '%s' '%s'", D(SEED_ARCH),
+                                      D(SEED_PROB), D(SEED_MAP));
+    testutil_run tables = testutil_cli(testutil_tmp, "model --json '%s' '%s' '%s' '%s' '%s'",
+                                       D(SEED_ARCH), D(SEED_PROB), D(SEED_MAP), ert, art);
+    if (plain.status != 0) testutil_run_show(&plain);
+    if (tables.status != 0) testutil_run_show(&tables);
     assert_int_equal(plain.status, 0);
     assert_int_equal(tables.status, 0);
     assert_string_equal(tables.out, plain.out);
-    run_free(&plain);
-    run_free(&tables);
+    testutil_run_free(&plain);
+    testutil_run_free(&tables);
 
     /* the 2024 Eyeriss-like reference: our tables name and price it as Accelergy's did (its
      * compound classes, read from the file, list write, read, leak, update in that order, as
      * the published ERT does) */
-    snprintf(dir, sizeof dir, "%s/energy/eyeriss24", tmp_dir);
-    r = run("energy -o '%s' '%s'", dir, D(EYERISS24 "/parsed-processed-input.yaml"));
-    if (r.status != 0) show(&r);
+    snprintf(dir, sizeof dir, "%s/energy/eyeriss24", testutil_tmp);
+    r = testutil_cli(testutil_tmp, "energy -o '%s' '%s'", dir,
+                     D(EYERISS24 "/parsed-processed-input.yaml"));
+    if (r.status != 0) testutil_run_show(&r);
     assert_int_equal(r.status, 0);
-    run_free(&r);
+    testutil_run_free(&r);
     snprintf(ert, sizeof ert, "%s/ERT.yaml", dir);
     snprintf(art, sizeof art, "%s/ART.yaml", dir);
     text = testutil_read_file(ert);
@@ -498,18 +472,19 @@ static void test_energy_round_trip(void **state)
                                  "            arguments: {}\n"
                                  "            energy: 18.183829\n"));
     free(text);
-    run_result ours = run("model --json --translation legacy '%s' '%s' '%s' '%s'",
-                          D(EYERISS24 "/parsed-processed-input.yaml"), ert, art,
-                          D(EYERISS24 "/timeloop-mapper.map.yaml"));
-    run_result ref =
-        run("model --json --translation legacy '%s' '%s' '%s' '%s'",
-            D(EYERISS24 "/parsed-processed-input.yaml"), D(EYERISS24 "/timeloop-mapper.ERT.yaml"),
-            D(EYERISS24 "/timeloop-mapper.ART.yaml"), D(EYERISS24 "/timeloop-mapper.map.yaml"));
+    testutil_run ours =
+        testutil_cli(testutil_tmp, "model --json --translation legacy '%s' '%s' '%s' '%s'",
+                     D(EYERISS24 "/parsed-processed-input.yaml"), ert, art,
+                     D(EYERISS24 "/timeloop-mapper.map.yaml"));
+    testutil_run ref = testutil_cli(
+        testutil_tmp, "model --json --translation legacy '%s' '%s' '%s' '%s'",
+        D(EYERISS24 "/parsed-processed-input.yaml"), D(EYERISS24 "/timeloop-mapper.ERT.yaml"),
+        D(EYERISS24 "/timeloop-mapper.ART.yaml"), D(EYERISS24 "/timeloop-mapper.map.yaml"));
     assert_int_equal(ours.status, 0);
     assert_int_equal(ref.status, 0);
     assert_string_equal(ours.out, ref.out);
-    run_free(&ours);
-    run_free(&ref);
+    testutil_run_free(&ours);
+    testutil_run_free(&ref);
 }
 
 static double dram_energy_per_access(const char *json_text)
@@ -528,24 +503,25 @@ static double dram_energy_per_access(const char *json_text)
 static void test_model_energy_option(void **state)
 {
     (void)state;
-    run_result est = run("model --json --energy estimator '%s' '%s' '%s'", D(SEED_ARCH),
-                         D(SEED_PROB), D(SEED_MAP));
-    run_result pat = run("model --json --energy=timeloop-fallback '%s' '%s' '%s'", D(SEED_ARCH),
-                         D(SEED_PROB), D(SEED_MAP));
+    testutil_run est = testutil_cli(testutil_tmp, "model --json --energy estimator '%s' '%s' '%s'",
+                                    D(SEED_ARCH), D(SEED_PROB), D(SEED_MAP));
+    testutil_run pat =
+        testutil_cli(testutil_tmp, "model --json --energy=timeloop-fallback '%s' '%s' '%s'",
+                     D(SEED_ARCH), D(SEED_PROB), D(SEED_MAP));
     assert_int_equal(est.status, 0);
     assert_int_equal(pat.status, 0);
     /* LPDDR4, 64-bit vectors of 4 words: 512 / 4 pJ; Timeloop's fallback 200 * 64/16 / 4 */
     assert_double_rel(dram_energy_per_access(est.out), 128.0, 0, "estimator DRAM");
     assert_double_rel(dram_energy_per_access(pat.out), 200.0, 0, "fallback DRAM");
-    run_free(&est);
-    run_free(&pat);
+    testutil_run_free(&est);
+    testutil_run_free(&pat);
 }
 
 static void test_energy_errors(void **state)
 {
     (void)state;
     char bad[512];
-    snprintf(bad, sizeof bad, "%s/fancy.yaml", tmp_dir);
+    snprintf(bad, sizeof bad, "%s/fancy.yaml", testutil_tmp);
     FILE *f = fopen(bad, "w");
     assert_non_null(f);
     fputs("architecture:\n"
@@ -569,22 +545,22 @@ static void test_energy_errors(void **state)
     snprintf(want, sizeof want, "adse: %s:10:11: component 'glb': unknown class 'fancy_SRAM'\n",
              bad);
     char dir[600];
-    snprintf(dir, sizeof dir, "%s/energy/none", tmp_dir);
-    run_result r = run("energy -o '%s' '%s'", dir, bad);
-    if (r.status != 1) show(&r);
+    snprintf(dir, sizeof dir, "%s/energy/none", testutil_tmp);
+    testutil_run r = testutil_cli(testutil_tmp, "energy -o '%s' '%s'", dir, bad);
+    if (r.status != 1) testutil_run_show(&r);
     assert_int_equal(r.status, 1);
     assert_string_equal(r.err, want);
     assert_string_equal(r.out, "");
-    run_free(&r);
-    r = run("model '%s' '%s' '%s'", bad, D(SEED_PROB), D(SEED_MAP));
+    testutil_run_free(&r);
+    r = testutil_cli(testutil_tmp, "model '%s' '%s' '%s'", bad, D(SEED_PROB), D(SEED_MAP));
     assert_int_equal(r.status, 1);
     assert_string_equal(r.err, want);
-    run_free(&r);
+    testutil_run_free(&r);
     /* no architecture */
-    r = run("energy '%s'", D(SEED_PROB));
+    r = testutil_cli(testutil_tmp, "energy '%s'", D(SEED_PROB));
     assert_int_equal(r.status, 1);
     assert_non_null(strstr(r.err, "'architecture'"));
-    run_free(&r);
+    testutil_run_free(&r);
 }
 
 int main(void)
@@ -597,5 +573,5 @@ int main(void)
         cmocka_unit_test(test_energy_round_trip), cmocka_unit_test(test_model_energy_option),
         cmocka_unit_test(test_energy_errors),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, testutil_tmp_setup, testutil_tmp_teardown);
 }

@@ -16,18 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #define SEED "seed-experiment/original"
 #define CASE00 "timeloop-golden/random-mappings/case00_archA"
-
-static char tmp_dir[256];
-
-typedef testutil_run run_result;
-#define run(...) testutil_cli(tmp_dir, __VA_ARGS__)
-#define run_free testutil_run_free
-#define show testutil_run_show
 
 /* The seed's input files as shell words. */
 static const char *seed_inputs(void)
@@ -49,18 +40,6 @@ static const char *seed_inputs(void)
     return buf;
 }
 
-static int setup(void **state)
-{
-    (void)state;
-    return testutil_mkdtemp(tmp_dir, sizeof tmp_dir, "adse-test-cli-map");
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    return testutil_rmtree(tmp_dir);
-}
-
 /* "Cycles = N" of a summary line. */
 static unsigned long long summary_cycles(const char *out)
 {
@@ -73,9 +52,9 @@ static void test_seed_summary_and_files(void **state)
 {
     (void)state;
     char dir[512];
-    snprintf(dir, sizeof dir, "%s/out", tmp_dir);
-    run_result r = run("map -o '%s' %s", dir, seed_inputs());
-    if (r.status != 0) show(&r);
+    snprintf(dir, sizeof dir, "%s/out", testutil_tmp);
+    testutil_run r = testutil_cli(testutil_tmp, "map -o '%s' %s", dir, seed_inputs());
+    if (r.status != 0) testutil_run_show(&r);
     assert_int_equal(r.status, 0);
     assert_true(strncmp(r.out, "Utilization = ", 14) == 0);
     assert_non_null(strstr(r.out, "| pJ/Compute = "));
@@ -88,7 +67,7 @@ static void test_seed_summary_and_files(void **state)
     assert_true(len < sizeof first_line);
     memcpy(first_line, r.out, len);
     first_line[len] = 0;
-    run_free(&r);
+    testutil_run_free(&r);
 
     /* Timeloop's best mapping is the optimum here: the written map.yaml is Timeloop's. */
     char yaml_path[600];
@@ -120,23 +99,25 @@ static void test_seed_summary_and_files(void **state)
     testutil_data(SEED "/prob.yaml", prob, sizeof prob);
     testutil_data(SEED "/ERT.yaml", ert, sizeof ert);
     testutil_data(SEED "/ART.yaml", art, sizeof art);
-    r = run("model '%s' '%s' '%s' '%s' '%s/adse-map.map.yaml'", arch, prob, ert, art, dir);
-    if (r.status != 0) show(&r);
+    r = testutil_cli(testutil_tmp, "model '%s' '%s' '%s' '%s' '%s/adse-map.map.yaml'", arch, prob,
+                     ert, art, dir);
+    if (r.status != 0) testutil_run_show(&r);
     assert_int_equal(r.status, 0);
     size_t l2 = strcspn(r.out, "\n");
     r.out[l2] = 0;
     assert_string_equal(r.out, first_line);
-    run_free(&r);
+    testutil_run_free(&r);
 
     /* and the same cycles and energy as JSON */
-    r = run("model --json '%s' '%s' '%s' '%s' '%s/adse-map.map.yaml'", arch, prob, ert, art, dir);
+    r = testutil_cli(testutil_tmp, "model --json '%s' '%s' '%s' '%s' '%s/adse-map.map.yaml'", arch,
+                     prob, ert, art, dir);
     assert_int_equal(r.status, 0);
     json_error_t je;
     json_t *model = json_loads(r.out, 0, &je);
     assert_non_null(model);
-    run_free(&r);
-    r = run("map --json %s", seed_inputs());
-    if (r.status != 0) show(&r);
+    testutil_run_free(&r);
+    r = testutil_cli(testutil_tmp, "map --json %s", seed_inputs());
+    if (r.status != 0) testutil_run_show(&r);
     assert_int_equal(r.status, 0);
     json_t *map = json_loads(r.out, 0, &je);
     if (!map) print_error("invalid JSON (line %d: %s):\n%s\n", je.line, je.text, r.out);
@@ -147,14 +128,14 @@ static void test_seed_summary_and_files(void **state)
                 json_number_value(json_object_get(model, "energy_pj")));
     json_decref(model);
     json_decref(map);
-    run_free(&r);
+    testutil_run_free(&r);
 }
 
 static void test_seed_json(void **state)
 {
     (void)state;
-    run_result r = run("map --json --threads 2 %s", seed_inputs());
-    if (r.status != 0) show(&r);
+    testutil_run r = testutil_cli(testutil_tmp, "map --json --threads 2 %s", seed_inputs());
+    if (r.status != 0) testutil_run_show(&r);
     assert_int_equal(r.status, 0);
     json_error_t je;
     json_t *root = json_loads(r.out, 0, &je);
@@ -192,7 +173,7 @@ static void test_seed_json(void **state)
     assert_string_equal(json_string_value(json_object_get(last, "type")), "temporal");
     assert_int_equal(strlen(json_string_value(json_object_get(last, "permutation"))), 7);
     json_decref(root);
-    run_free(&r);
+    testutil_run_free(&r);
 }
 
 static void test_no_valid_mapping(void **state)
@@ -200,19 +181,19 @@ static void test_no_valid_mapping(void **state)
     (void)state;
     /* No loop at DRAM (R, S, P are 1 already): the whole layer would have to fit on chip. */
     char bad[512];
-    snprintf(bad, sizeof bad, "%s/impossible.yaml", tmp_dir);
+    snprintf(bad, sizeof bad, "%s/impossible.yaml", testutil_tmp);
     FILE *f = fopen(bad, "w");
     assert_non_null(f);
     fputs("constraints:\n"
           "  - {target: DRAM, type: temporal, factors: C=1 M=1 N=1 Q=1}\n",
           f);
     fclose(f);
-    run_result r = run("map %s '%s'", seed_inputs(), bad);
-    if (r.status != 1) show(&r);
+    testutil_run r = testutil_cli(testutil_tmp, "map %s '%s'", seed_inputs(), bad);
+    if (r.status != 1) testutil_run_show(&r);
     assert_int_equal(r.status, 1);
     assert_true(strncmp(r.err, "adse: no valid mapping", 22) == 0);
     assert_string_equal(r.out, "");
-    run_free(&r);
+    testutil_run_free(&r);
 }
 
 /* A time limit on a large mapspace (golden random case 00 on arch A without constraints:
@@ -226,18 +207,20 @@ static void test_time_limit(void **state)
     testutil_data(CASE00 "/prob_map.yaml", in, sizeof in);
     testutil_data(CASE00 "/ert.yaml", ert, sizeof ert);
     testutil_data(CASE00 "/art.yaml", art, sizeof art);
-    run_result r = run("map --time-limit 0.5 --threads 2 '%s' '%s' '%s' '%s'", arch, in, ert, art);
-    if (r.status != 0) show(&r);
+    testutil_run r = testutil_cli(
+        testutil_tmp, "map --time-limit 0.5 --threads 2 '%s' '%s' '%s' '%s'", arch, in, ert, art);
+    if (r.status != 0) testutil_run_show(&r);
     assert_int_equal(r.status, 0);
     assert_true(strncmp(r.out, "Utilization = ", 14) == 0);
     assert_non_null(
         strstr(r.out, "\nOptimal: not proven (time limit reached); lower bound of edp: "));
     assert_non_null(strstr(r.out, "; best found "));
     assert_non_null(strstr(r.out, ", gap "));
-    run_free(&r);
+    testutil_run_free(&r);
 
-    r = run("map --json --time-limit=0.5 '%s' '%s' '%s' '%s'", arch, in, ert, art);
-    if (r.status != 0) show(&r);
+    r = testutil_cli(testutil_tmp, "map --json --time-limit=0.5 '%s' '%s' '%s' '%s'", arch, in, ert,
+                     art);
+    if (r.status != 0) testutil_run_show(&r);
     assert_int_equal(r.status, 0);
     json_error_t je;
     json_t *root = json_loads(r.out, 0, &je);
@@ -255,20 +238,20 @@ static void test_time_limit(void **state)
     assert_true(fabs(json_number_value(json_object_get(search, "gap")) - (best - lb) / best) <=
                 1e-9);
     json_decref(root);
-    run_free(&r);
+    testutil_run_free(&r);
 }
 
 static void test_help_and_usage(void **state)
 {
     (void)state;
-    run_result r = run("help map");
+    testutil_run r = testutil_cli(testutil_tmp, "help map");
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "usage: adse map"));
     assert_non_null(strstr(r.out, "--time-limit"));
-    run_free(&r);
-    r = run("--help");
+    testutil_run_free(&r);
+    r = testutil_cli(testutil_tmp, "--help");
     assert_non_null(strstr(r.out, "   map "));
-    run_free(&r);
+    testutil_run_free(&r);
 
     static const char *bad[] = {"map",
                                 "map --threads x.yaml",
@@ -278,22 +261,16 @@ static void test_help_and_usage(void **state)
                                 "map --time-limit nan x.yaml",
                                 "map --frobnicate x.yaml",
                                 "map x.yaml -o"};
-    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
-        r = run("%s", bad[k]);
-        if (r.status != 2) show(&r);
-        assert_int_equal(r.status, 2);
-        assert_true(strncmp(r.err, "adse: ", 6) == 0);
-        assert_string_equal(r.out, "");
-        run_free(&r);
-    }
+    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++)
+        testutil_expect_usage_error(bad[k]);
 
     /* no problem: exit 1 naming it */
     char arch[1024];
     testutil_data(SEED "/arch/eyeriss_like.yaml", arch, sizeof arch);
-    r = run("map '%s'", arch);
+    r = testutil_cli(testutil_tmp, "map '%s'", arch);
     assert_int_equal(r.status, 1);
     assert_non_null(strstr(r.err, "missing 'problem'"));
-    run_free(&r);
+    testutil_run_free(&r);
 }
 
 int main(void)
@@ -303,5 +280,5 @@ int main(void)
         cmocka_unit_test(test_seed_json),      cmocka_unit_test(test_no_valid_mapping),
         cmocka_unit_test(test_time_limit),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, testutil_tmp_setup, testutil_tmp_teardown);
 }

@@ -16,20 +16,6 @@
 
 #define DOT "real-files/isca2021-dot-product/"
 
-static char tmp_dir[256];
-
-static int setup(void **state)
-{
-    (void)state;
-    return testutil_mkdtemp(tmp_dir, sizeof tmp_dir, "adse-real-files");
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    return testutil_rmtree(tmp_dir);
-}
-
 static adse_spec_options opts_with(bool ignore_sparse, bool mapper_unused)
 {
     adse_spec_options o;
@@ -178,14 +164,14 @@ static void test_cli_ignore_sparse(void **state)
     const char *note = "Dense evaluation: sparse features ignored on request (--ignore-sparse)";
 
     testutil_run r =
-        testutil_cli(tmp_dir, "model '%s' '%s' '%s' '%s' '%s'", arch, map, prob, sp, ert);
+        testutil_cli(testutil_tmp, "model '%s' '%s' '%s' '%s' '%s'", arch, map, prob, sp, ert);
     assert_int_equal(r.status, 1);
     assert_non_null(strstr(r.err, "sparse modeling is not supported yet"));
     assert_string_equal(r.out, "");
     testutil_run_free(&r);
 
-    r = testutil_cli(tmp_dir, "model --ignore-sparse -o '%s/out' '%s' '%s' '%s' '%s' '%s'", tmp_dir,
-                     arch, map, prob, sp, ert);
+    r = testutil_cli(testutil_tmp, "model --ignore-sparse -o '%s/out' '%s' '%s' '%s' '%s' '%s'",
+                     testutil_tmp, arch, map, prob, sp, ert);
     if (r.status != 0) testutil_run_show(&r);
     assert_int_equal(r.status, 0);
     /* Timeloop's dense numbers for this design (01.2.1's reference): 16 cycles */
@@ -196,14 +182,14 @@ static void test_cli_ignore_sparse(void **state)
     assert_non_null(strstr(r.err, "adse: warning: "));
     testutil_run_free(&r);
     char path[512];
-    snprintf(path, sizeof path, "%s/out/adse-model.stats.txt", tmp_dir);
+    snprintf(path, sizeof path, "%s/out/adse-model.stats.txt", testutil_tmp);
     char *stats = testutil_read_file(path);
     assert_non_null(stats);
     assert_int_equal(strncmp(stats, note, strlen(note)), 0);
     free(stats);
 
-    r = testutil_cli(tmp_dir, "model --json --ignore-sparse '%s' '%s' '%s' '%s' '%s'", arch, map,
-                     prob, sp, ert);
+    r = testutil_cli(testutil_tmp, "model --json --ignore-sparse '%s' '%s' '%s' '%s' '%s'", arch,
+                     map, prob, sp, ert);
     assert_int_equal(r.status, 0);
     json_error_t je;
     json_t *doc = json_loads(r.out, 0, &je);
@@ -215,12 +201,12 @@ static void test_cli_ignore_sparse(void **state)
     testutil_run_free(&r);
 
     /* adse map: refused, or the note under the summary line */
-    r = testutil_cli(tmp_dir, "map --threads 1 '%s' '%s' '%s' '%s'", arch, prob, sp, ert);
+    r = testutil_cli(testutil_tmp, "map --threads 1 '%s' '%s' '%s' '%s'", arch, prob, sp, ert);
     assert_int_equal(r.status, 1);
     assert_non_null(strstr(r.err, "sparse modeling is not supported yet"));
     testutil_run_free(&r);
-    r = testutil_cli(tmp_dir, "map --threads 1 --ignore-sparse '%s' '%s' '%s' '%s'", arch, prob, sp,
-                     ert);
+    r = testutil_cli(testutil_tmp, "map --threads 1 --ignore-sparse '%s' '%s' '%s' '%s'", arch,
+                     prob, sp, ert);
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, want)); /* the summary line, then the note */
     testutil_run_free(&r);
@@ -447,7 +433,7 @@ static void test_simba_like_2020(void **state)
     char dir[1024];
     testutil_data("real-files/ispass2020-simba-like", dir, sizeof dir);
     testutil_run r = testutil_cli(
-        tmp_dir,
+        testutil_tmp,
         "map --json --threads 1 %1$s/simba_like.yaml %1$s/lmac.yaml %1$s/reg_storage.yaml "
         "%1$s/smartbuffer_RF.yaml %1$s/smartbuffer_SRAM.yaml %1$s/simba_like_arch_constraints.yaml "
         "%1$s/simba_like_map_constraints.yaml %1$s/mapper.yaml %1$s/AlexNet_layer1.yaml "
@@ -810,5 +796,5 @@ int main(void)
         cmocka_unit_test(test_ert_without_compute_action),
         cmocka_unit_test(test_documented_inputs),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, testutil_tmp_setup, testutil_tmp_teardown);
 }

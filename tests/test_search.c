@@ -16,8 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "adse/adse.h"
 #include "adse/search.h"
@@ -977,18 +975,18 @@ static void test_dispatch_errors(void **state)
 
 static char g_tmp[256];
 
+/* Runs `adse search <args>` in g_tmp: its exit status, and its stdout in *out (malloc'd)
+ * when out is not NULL. */
 static int run_cli(const char *args, char **out)
 {
-    char cmd[4096];
-    snprintf(cmd, sizeof cmd, "'%s' search %s >%s/stdout 2>%s/stderr", ADSE_CLI_PATH, args, g_tmp,
-             g_tmp);
-    int rc = system(cmd);
+    testutil_run r = testutil_cli(g_tmp, "search %s", args);
+    int status = r.status;
     if (out) {
-        char p[512];
-        snprintf(p, sizeof p, "%s/stdout", g_tmp);
-        *out = testutil_read_file(p);
+        *out = r.out;
+        r.out = NULL;
     }
-    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+    testutil_run_free(&r);
+    return status;
 }
 
 static char *read_in(const char *rel)
@@ -1034,8 +1032,7 @@ static void write_spec(const char *name, const char *text)
 static void test_cli(void **state)
 {
     (void)state;
-    snprintf(g_tmp, sizeof g_tmp, "/tmp/adse_test_search_XXXXXX");
-    assert_non_null(mkdtemp(g_tmp));
+    assert_int_equal(testutil_mkdtemp(g_tmp, sizeof g_tmp, "adse-test-search"), 0);
     write_spec("small.yaml", SMALL_SPEC);
     char args[2048], *out = NULL;
 
@@ -1074,13 +1071,12 @@ static void test_cli(void **state)
         free(x);
     }
     /* the best design's files evaluate back with `adse model` to the same cycles */
-    char cmd[2048];
-    snprintf(cmd, sizeof cmd,
-             "'%s' model --json %s/t1/best/arch.yaml %s %s/t1/best/small.map.yaml > %s/model.json",
-             ADSE_CLI_PATH, g_tmp, testutil_path("search/small_prob.yaml"), g_tmp, g_tmp);
-    assert_int_equal(system(cmd), 0);
-    char *mj = read_in("model.json"), *sj = read_in("t1/search.json");
-    json_t *a = json_loads(mj, 0, &je), *b = json_loads(sj, 0, &je);
+    testutil_run mr =
+        testutil_cli(g_tmp, "model --json %s/t1/best/arch.yaml %s %s/t1/best/small.map.yaml", g_tmp,
+                     testutil_path("search/small_prob.yaml"), g_tmp);
+    assert_int_equal(mr.status, 0);
+    char *sj = read_in("t1/search.json");
+    json_t *a = json_loads(mr.out, 0, &je), *b = json_loads(sj, 0, &je);
     assert_non_null(a);
     assert_non_null(b);
     json_t *bm = json_object_get(json_object_get(b, "best"), "metrics");
@@ -1090,7 +1086,7 @@ static void test_cli(void **state)
                 json_real_value(json_object_get(bm, "energy_pj")));
     json_decref(a);
     json_decref(b);
-    free(mj);
+    testutil_run_free(&mr);
     free(sj);
 
     /* killed after generation 0, resumed: the same history as the uninterrupted run */
@@ -1120,8 +1116,7 @@ static void test_cli(void **state)
     assert_int_equal(run_cli("--bogus x.yaml", NULL), 2);
     assert_int_equal(run_cli("", NULL), 2);
 
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_tmp);
-    assert_int_equal(system(cmd), 0);
+    assert_int_equal(testutil_rmtree(g_tmp), 0);
 }
 
 int main(void)

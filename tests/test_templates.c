@@ -18,8 +18,6 @@
 #include "input/jinja.h"
 #include "input/tree.h"
 
-static char tmp_dir[256];
-
 /* Renders a file (path under tests/data) with the -D variables; the text, or NULL with the
  * formatted error in errbuf. */
 static char *render_file(const char *rel, const char *const *vars, int n, char *errbuf, size_t size)
@@ -378,27 +376,27 @@ static void test_cli(void **state)
 {
     (void)state;
     const char *top = testutil_path("v04/example_designs/top.yaml.jinja2");
-    testutil_run r = testutil_cli(tmp_dir, "model %s", top);
+    testutil_run r = testutil_cli(testutil_tmp, "model %s", top);
     if (r.status != 1 || !strstr(r.err, "top.yaml.jinja2:20:36: 'architecture' is undefined"))
         testutil_run_show(&r), fail();
     testutil_run_free(&r);
     for (int k = 0; k < 4; k++) {
         static const char *const cmds[] = {"model", "map", "energy", "convert"};
-        r = testutil_cli(tmp_dir, "%s -D architecture %s", cmds[k], top);
+        r = testutil_cli(testutil_tmp, "%s -D architecture %s", cmds[k], top);
         if (r.status == 0 ||
             !strstr(r.err, "template variable 'architecture' must be written NAME=VALUE"))
             testutil_run_show(&r), fail();
         testutil_run_free(&r);
     }
     /* convert: what the template renders to, read and translated */
-    r = testutil_cli(tmp_dir, "convert -D architecture=simple_weight_stationary %s", top);
+    r = testutil_cli(testutil_tmp, "convert -D architecture=simple_weight_stationary %s", top);
     if (r.status != 0 || !strstr(r.out, "\narchitecture:") || !strstr(r.out, "\nproblem:"))
         testutil_run_show(&r), fail();
     testutil_run_free(&r);
 
     /* search: a workload file that is a template, its variable on the command line */
     char path[600];
-    snprintf(path, sizeof path, "%s/spec.yaml", tmp_dir);
+    snprintf(path, sizeof path, "%s/spec.yaml", testutil_tmp);
     FILE *f = fopen(path, "w");
     assert_non_null(f);
     const char *o = "seed-experiment/original";
@@ -412,36 +410,24 @@ static void test_cli(void **state)
         "ga: {population: 2, generations: 1, parents: 2, mutation: 0.5, seed: 3}\n",
         testutil_path(o), testutil_path(o));
     fclose(f);
-    snprintf(path, sizeof path, "%s/prob.jinja", tmp_dir);
+    snprintf(path, sizeof path, "%s/prob.jinja", testutil_tmp);
     f = fopen(path, "w");
     assert_non_null(f);
     fprintf(f, "# the workload, named on the command line\n{{ include_text(prob) }}\n");
     fclose(f);
-    r = testutil_cli(tmp_dir, "search --threads 1 %s/spec.yaml", tmp_dir);
+    r = testutil_cli(testutil_tmp, "search --threads 1 %s/spec.yaml", testutil_tmp);
     if (r.status != 1 || !strstr(r.err, "prob.jinja:2:17: 'prob' is undefined"))
         testutil_run_show(&r), fail();
     testutil_run_free(&r);
-    r = testutil_cli(tmp_dir, "search --threads 1 -D prob=%s %s/spec.yaml",
-                     testutil_path("search/small_prob.yaml"), tmp_dir);
+    r = testutil_cli(testutil_tmp, "search --threads 1 -D prob=%s %s/spec.yaml",
+                     testutil_path("search/small_prob.yaml"), testutil_tmp);
     if (r.status != 0 || !strstr(r.out, "1 generations, 2 designs mapped"))
         testutil_run_show(&r), fail();
     testutil_run_free(&r);
 
-    r = testutil_cli(tmp_dir, "model --help");
+    r = testutil_cli(testutil_tmp, "model --help");
     assert_non_null(strstr(r.out, "-D, --define NAME=VALUE"));
     testutil_run_free(&r);
-}
-
-static int setup(void **state)
-{
-    (void)state;
-    return testutil_mkdtemp(tmp_dir, sizeof tmp_dir, "adse-test-templates");
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    return testutil_rmtree(tmp_dir);
 }
 
 int main(void)
@@ -456,5 +442,5 @@ int main(void)
         cmocka_unit_test(test_yaml_errors_name_template_lines),
         cmocka_unit_test(test_cli),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, testutil_tmp_setup, testutil_tmp_teardown);
 }

@@ -104,6 +104,30 @@ int testutil_rmtree(const char *dir)
     return system(cmd) == 0 ? 0 : -1;
 }
 
+void testutil_expect_usage_error(const char *args)
+{
+    testutil_run r = testutil_cli(testutil_tmp, "%s", args);
+    if (r.status != 2) testutil_run_show(&r);
+    assert_int_equal(r.status, 2);
+    assert_true(strncmp(r.err, "adse: ", 6) == 0);
+    assert_string_equal(r.out, "");
+    testutil_run_free(&r);
+}
+
+char testutil_tmp[256];
+
+int testutil_tmp_setup(void **state)
+{
+    (void)state;
+    return testutil_mkdtemp(testutil_tmp, sizeof testutil_tmp, "adse-test");
+}
+
+int testutil_tmp_teardown(void **state)
+{
+    (void)state;
+    return testutil_rmtree(testutil_tmp);
+}
+
 const char *testutil_path(const char *rel)
 {
     static char buf[16][1024];

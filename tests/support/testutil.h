@@ -57,6 +57,16 @@ void testutil_run_free(testutil_run *r);
 /* Prints exit status, stdout and stderr (for a failing assertion's context). */
 void testutil_run_show(const testutil_run *r);
 
+/* Runs `adse <args>` in testutil_tmp and expects a usage error: exit 2, a message starting
+ * "adse: " on stderr and nothing on stdout. */
+void testutil_expect_usage_error(const char *args);
+
+/* A test group's scratch directory, /tmp/adse-test-XXXXXX: testutil_tmp_setup (a cmocka group
+ * setup) creates it, testutil_tmp_teardown (the group teardown) removes it and all below it. */
+extern char testutil_tmp[256];
+int testutil_tmp_setup(void **state);
+int testutil_tmp_teardown(void **state);
+
 /* Creates a fresh directory /tmp/<prefix>-XXXXXX into buf; 0 on success (a cmocka setup). */
 int testutil_mkdtemp(char *buf, size_t size, const char *prefix);
 /* Removes dir and everything below it; 0 on success (a cmocka teardown). */
