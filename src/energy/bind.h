@@ -66,6 +66,15 @@ void adse__bind_buffer_actions(adse_buffer *b, const adse_energy_action *acts, i
 bool adse__bind_arith_actions(adse_arith *a, const adse_energy_action *acts, int n,
                               adse_energy_source src);
 
+/* adse_energy_reprice (energy.h) with some components already priced: known[i] (storage
+ * level i) and known_arith (the arithmetic level), where not NULL, are what
+ * adse_energy_estimate_buffer / _arith give for that component with opt, and are bound
+ * instead of pricing the component again (the spec loader's definitions, src/input/spec.c).
+ * known may be NULL: none. */
+adse_status adse__energy_reprice_known(adse_arch *arch, const adse_energy_options *opt,
+                                       const adse_energy_result *const *known,
+                                       const adse_energy_result *known_arith, adse_err *err);
+
 /* An area as Timeloop holds it: ART areas are read into a float, and the printed per-level
  * areas and totals are that float's value (217363.36892 -> 217363.375). */
 double adse__area_as_float(double area_um2);

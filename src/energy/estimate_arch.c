@@ -81,8 +81,16 @@ adse_status adse_energy_estimate_arith(const adse_arith *a, const adse_energy_op
 
 adse_status adse_energy_reprice(adse_arch *arch, const adse_energy_options *opt, adse_err *err)
 {
+    return adse__energy_reprice_known(arch, opt, NULL, NULL, err);
+}
+
+adse_status adse__energy_reprice_known(adse_arch *arch, const adse_energy_options *opt,
+                                       const adse_energy_result *const *known,
+                                       const adse_energy_result *known_arith, adse_err *err)
+{
     if (!arch) return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0, "adse_energy_reprice: NULL");
-    adse_energy_result r;
+    adse_energy_result own;
+    const adse_energy_result *r = &own;
     /* outermost first: the order of the YAML, so the first error is the first in the file */
     int n = arch->n_levels < ADSE_MAX_LEVELS ? arch->n_levels : ADSE_MAX_LEVELS;
     for (int i = n - 1; i >= 0; i--) {
@@ -90,25 +98,31 @@ adse_status adse_energy_reprice(adse_arch *arch, const adse_energy_options *opt,
         bool energy = b->energy_source == ADSE_ENERGY_ESTIMATOR;
         bool area = b->area_source == ADSE_ENERGY_ESTIMATOR;
         if (!energy && !area) continue;
-        adse_status st = adse_energy_estimate_buffer(b, opt, &r, err);
-        if (st != ADSE_OK) return st;
-        if (energy) adse__bind_buffer_actions(b, r.actions, r.n_actions, ADSE_ENERGY_ESTIMATOR);
-        if (area) b->area_um2 = adse__area_as_float(r.area_um2);
+        r = known && known[i] ? known[i] : &own;
+        if (r == &own) {
+            adse_status st = adse_energy_estimate_buffer(b, opt, &own, err);
+            if (st != ADSE_OK) return st;
+        }
+        if (energy) adse__bind_buffer_actions(b, r->actions, r->n_actions, ADSE_ENERGY_ESTIMATOR);
+        if (area) b->area_um2 = adse__area_as_float(r->area_um2);
     }
     adse_arith *a = &arch->arith;
     bool energy = a->energy_source == ADSE_ENERGY_ESTIMATOR;
     bool area = a->area_source == ADSE_ENERGY_ESTIMATOR;
     if (energy || area) {
-        adse_status st = adse_energy_estimate_arith(a, opt, &r, err);
-        if (st != ADSE_OK) return st;
+        r = known_arith ? known_arith : &own;
+        if (r == &own) {
+            adse_status st = adse_energy_estimate_arith(a, opt, &own, err);
+            if (st != ADSE_OK) return st;
+        }
         /* the estimator's own classes all have `compute`; a class defined in the files
          * (adse_energy_options.classes) may give none of the actions Timeloop binds */
-        if (energy && !adse__bind_arith_actions(a, r.actions, r.n_actions, ADSE_ENERGY_ESTIMATOR))
+        if (energy && !adse__bind_arith_actions(a, r->actions, r->n_actions, ADSE_ENERGY_ESTIMATOR))
             return adse_err_set(err, ADSE_E_SPEC, a->pos.file, a->pos.line, a->pos.column,
                                 "%s '%s': its class gives none of the actions Timeloop binds "
                                 "for a compute (mac_random, mult_random, mac, mult, compute)",
-                                r.klass, a->name);
-        if (area) a->area_um2 = adse__area_as_float(r.area_um2);
+                                r->klass, a->name);
+        if (area) a->area_um2 = adse__area_as_float(r->area_um2);
     }
     return ADSE_OK;
 }

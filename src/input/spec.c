@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "energy/bind.h"
 #include "input/compound.h"
 #include "input/internal.h"
 #include "input/v04.h"
@@ -120,8 +121,6 @@ static bool may_keep_fallback(adse_energy_source energy, adse_energy_source area
            !has_technology(est) && (energy == ADSE_ENERGY_USER || !any_tech);
 }
 
-/* Every energy and area still at Timeloop's fallback (no ERT/ART entry, no user attribute)
- * goes to the estimator, except for components keep_fallback() leaves to Timeloop's. */
 /* A compound class of the files that adse's estimator also models, used to price a
  * component: the definition wins (it is what Accelergy would use), said once per class. */
 static void warn_shadowed(const adse__compounds *cc, const char *klass, const char *comp,
@@ -139,46 +138,66 @@ static void warn_shadowed(const adse__compounds *cc, const char *klass, const ch
                 klass, comp);
 }
 
-/* A version 0.3 definition of a class the estimator also models that adse's primitives
- * cannot price (Accelergy 0.3 plug-in actions): set aside for the built-in model, with a
- * warning (adse__compounds_fall_back); any other failure is reported when pricing. */
-static void try_definition(adse__compounds *cc, const adse_energy_options *opt,
-                           const adse_buffer *b, const adse_arith *m, adse__warnings *w)
+/* How try_definition went for a component. */
+enum { DEF_NONE, DEF_PRICED, DEF_SET_ASIDE };
+
+/* Prices a component (b, or the arithmetic level m) whose class the files define, into *r:
+ * DEF_PRICED. A version 0.3 definition of a class the estimator also models that adse's
+ * primitives cannot price (Accelergy 0.3 plug-in actions) is set aside for the built-in
+ * model, with a warning (adse__compounds_fall_back): DEF_SET_ASIDE. Any other failure, and a
+ * class without a definition, DEF_NONE: the error is reported when pricing. */
+static int try_definition(adse__compounds *cc, const adse_energy_options *opt, const adse_buffer *b,
+                          const adse_arith *m, adse_energy_result *r, adse__warnings *w)
 {
     const char *klass = b ? (b->est.klass[0] ? b->est.klass : b->klass)
                           : (m->est.klass[0] ? m->est.klass : m->klass);
-    if (!adse__compounds_class(cc, klass)) return;
-    adse_energy_result r;
+    if (!adse__compounds_class(cc, klass)) return DEF_NONE;
     adse_err e;
     adse_err_clear(&e);
-    adse_status st = b ? adse_energy_estimate_buffer(b, opt, &r, &e)
-                       : adse_energy_estimate_arith(m, opt, &r, &e);
-    if (st == ADSE_OK) return;
+    adse_status st =
+        b ? adse_energy_estimate_buffer(b, opt, r, &e) : adse_energy_estimate_arith(m, opt, r, &e);
+    if (st == ADSE_OK) return DEF_PRICED;
     char *hint = strstr(e.msg, "; a version 0.3 class"); /* the error's advice, moot here */
     if (hint) *hint = '\0';
-    adse__compounds_fall_back(cc, klass, b ? b->name : m->name, e.msg, w);
+    return adse__compounds_fall_back(cc, klass, b ? b->name : m->name, e.msg, w) ? DEF_SET_ASIDE
+                                                                                 : DEF_NONE;
 }
 
+static bool needs_estimate(adse_energy_source energy, adse_energy_source area)
+{
+    return energy == ADSE_ENERGY_FALLBACK || area == ADSE_ENERGY_FALLBACK;
+}
+
+/* Every energy and area still at Timeloop's fallback (no ERT/ART entry, no user attribute)
+ * goes to the estimator, except for components keep_fallback() leaves to Timeloop's. */
 static adse_status use_estimator(adse_arch *a, const adse_energy_options *opt, adse__compounds *cc,
                                  adse__warnings *w, adse_err *err)
 {
+    /* What the definitions priced, bound below without pricing those components again. A
+     * definition set aside changes the price of every component priced before it whose class
+     * or subcomponent's class it defined: those are priced again. */
+    adse_energy_result priced[ADSE_MAX_LEVELS + 1];
+    const adse_energy_result *known[ADSE_MAX_LEVELS] = {NULL}, *known_arith = NULL;
+    for (int i = a->n_levels - 1; i >= 0 && cc; i--) {
+        const adse_buffer *b = &a->levels[i];
+        if (!needs_estimate(b->energy_source, b->area_source)) continue;
+        int d = try_definition(cc, opt, b, NULL, &priced[i], w);
+        if (d == DEF_SET_ASIDE) memset(known, 0, sizeof known);
+        known[i] = d == DEF_PRICED ? &priced[i] : NULL;
+    }
+    if (cc && needs_estimate(a->arith.energy_source, a->arith.area_source)) {
+        int d = try_definition(cc, opt, NULL, &a->arith, &priced[ADSE_MAX_LEVELS], w);
+        if (d == DEF_SET_ASIDE) memset(known, 0, sizeof known);
+        known_arith = d == DEF_PRICED ? &priced[ADSE_MAX_LEVELS] : NULL;
+    }
     const char *said[ADSE_MAX_LEVELS + 1];
     int n_said = 0;
     for (int i = a->n_levels - 1; i >= 0 && cc; i--) {
         const adse_buffer *b = &a->levels[i];
-        if (b->energy_source == ADSE_ENERGY_FALLBACK || b->area_source == ADSE_ENERGY_FALLBACK)
-            try_definition(cc, opt, b, NULL, w);
-    }
-    if (cc && (a->arith.energy_source == ADSE_ENERGY_FALLBACK ||
-               a->arith.area_source == ADSE_ENERGY_FALLBACK))
-        try_definition(cc, opt, NULL, &a->arith, w);
-    for (int i = a->n_levels - 1; i >= 0 && cc; i--) {
-        const adse_buffer *b = &a->levels[i];
-        if (b->energy_source == ADSE_ENERGY_FALLBACK || b->area_source == ADSE_ENERGY_FALLBACK)
+        if (needs_estimate(b->energy_source, b->area_source))
             warn_shadowed(cc, b->est.klass[0] ? b->est.klass : b->klass, b->name, said, &n_said, w);
     }
-    if (cc && (a->arith.energy_source == ADSE_ENERGY_FALLBACK ||
-               a->arith.area_source == ADSE_ENERGY_FALLBACK))
+    if (cc && needs_estimate(a->arith.energy_source, a->arith.area_source))
         warn_shadowed(cc, a->arith.est.klass[0] ? a->arith.est.klass : a->arith.klass,
                       a->arith.name, said, &n_said, w);
     adse_energy_result r;
@@ -192,15 +211,17 @@ static adse_status use_estimator(adse_arch *a, const adse_energy_options *opt, a
         if (b->area_source == ADSE_ENERGY_FALLBACK) b->area_source = ADSE_ENERGY_ESTIMATOR;
         if (may_keep_fallback(b->energy_source, b->area_source, &b->est, any_tech))
             keep_fallback(&b->energy_source, &b->area_source,
-                          adse_energy_estimate_buffer(b, opt, &r, &ignored), b->name, b->pos, w);
+                          known[i] ? ADSE_OK : adse_energy_estimate_buffer(b, opt, &r, &ignored),
+                          b->name, b->pos, w);
     }
     adse_arith *m = &a->arith;
     if (m->energy_source == ADSE_ENERGY_FALLBACK) m->energy_source = ADSE_ENERGY_ESTIMATOR;
     if (m->area_source == ADSE_ENERGY_FALLBACK) m->area_source = ADSE_ENERGY_ESTIMATOR;
     if (may_keep_fallback(m->energy_source, m->area_source, &m->est, any_tech))
         keep_fallback(&m->energy_source, &m->area_source,
-                      adse_energy_estimate_arith(m, opt, &r, &ignored), m->name, m->pos, w);
-    return adse_energy_reprice(a, opt, err);
+                      known_arith ? ADSE_OK : adse_energy_estimate_arith(m, opt, &r, &ignored),
+                      m->name, m->pos, w);
+    return adse__energy_reprice_known(a, opt, known, known_arith, err);
 }
 
 /* The first sparse feature a `sparse_optimizations` value asks for, as "'key' of 'target'"
