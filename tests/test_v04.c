@@ -302,6 +302,23 @@ static void errors(void **state)
                  "only; write the factors");
 }
 
+/* s has the warning msg at arch.yaml:line:column. */
+static void expect_warning(const adse_spec *s, int line, int column, const char *msg)
+{
+    for (int i = 0; i < adse_spec_warning_count(s); i++) {
+        const adse_err *w = adse_spec_warning(s, i);
+        if (strcmp(w->msg, msg) == 0 && strcmp(w->file, "arch.yaml") == 0 && w->line == line &&
+            w->column == column)
+            return;
+    }
+    for (int i = 0; i < adse_spec_warning_count(s); i++) {
+        char b[1200];
+        print_error("warning: %s\n", adse_err_format(adse_spec_warning(s, i), b, sizeof b));
+    }
+    print_error("wanted arch.yaml:%d:%d: %s\n", line, column, msg);
+    fail();
+}
+
 /* timeloopfe's maximize_dims: the expected factors are what its greedy_allocate
  * (pytimeloop/timeloopfe/v4/processors/constraint_macro.py, timeloop-python b8aaf2c), run
  * in Python on each step's remaining sizes and capacity, allocates. */
@@ -369,6 +386,24 @@ static void maximize_dims(void **state)
     assert_int_equal(s->arch.n_levels, 2);
     assert_int_equal(s->constraints.temporal[1].factor_eq[1], 6);
     assert_int_equal(s->constraints.temporal[1].factor_eq[0], 1);
+    adse_spec_free(s);
+    /* What fixes nothing, accepted as timeloopfe accepts it, with a warning each: an empty
+     * list (skipped), an empty group (nothing to allocate) and a capacity under 2
+     * (greedy_allocate returns no allocation, so each dimension of the groups gets 1). */
+    s = load_max("maximize_dims: [[], [K]], maximize_dims_capacity: 0",
+                 "spatial: {meshX: 2}, constraints: {spatial: {maximize_dims: []}}", "", 8, 12);
+    assert_int_equal(s->arch.n_levels, 3);
+    assert_int_equal(s->constraints.temporal[2].factor_eq[1], 1); /* DRAM: K=1 */
+    assert_int_equal(s->constraints.temporal[2].factor_eq[0], 0); /* C free */
+    assert_int_equal(s->constraints.spatial[1].factor_eq[1], 0);  /* PE: K free */
+    expect_warning(s, 4, 119,
+                   "'maximize_dims' group [] names no dimension: it fixes nothing (as "
+                   "in timeloopfe)");
+    expect_warning(s, 4, 153,
+                   "'maximize_dims_capacity' 0 leaves no room: every dimension 'maximize_dims' "
+                   "names gets factor 1 (timeloopfe's greedy allocation allocates nothing under "
+                   "a capacity of 2)");
+    expect_warning(s, 5, 87, "'maximize_dims' is empty: it fixes nothing (as in timeloopfe)");
     adse_spec_free(s);
 }
 

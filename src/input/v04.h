@@ -113,10 +113,13 @@ adse_status adse__v04_arch(adse__ydoc *doc, const adse__ypair *top, const adse__
 /* Reads the `constraints` mapping c of node `name` (NULL: none) into out, with the macros
  * (factors_only, keep_only, bypass_only, '*') expanded for prob; the values passed on
  * (split, ...) and maximize_dims_capacity are evaluated in scope when they are expressions
- * (new scalars built in doc). maximize_dims is checked and kept for adse__v04_maximize. */
+ * (new scalars built in doc). maximize_dims is checked and kept for adse__v04_maximize;
+ * what of it fixes nothing (an empty list or group, a capacity under 2) is warned about in
+ * w. */
 adse_status adse__v04_read_cons(adse__ydoc *doc, struct adse__v04_scope *scope,
                                 const adse__ynode *c, const char *name,
-                                const adse__v04_problem *prob, adse__v04_cons *out, adse_err *err);
+                                const adse__v04_problem *prob, adse__warnings *w,
+                                adse__v04_cons *out, adse_err *err);
 
 /* timeloopfe's maximize_dims macro over every node's constraints: cons[i] those of the i-th
  * node in timeloopfe's order (a node list's own nodes, then the nodes of its branches, each

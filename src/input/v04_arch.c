@@ -187,7 +187,7 @@ static adse_status add_leaf(ctx *c, const adse__ynode *n, int kind, bool in_para
     if ((st = read_mesh(c, &l))) return st;
     if (c->prob->known &&
         (st = adse__v04_read_cons(c->doc, c->scope, adse__ymap_get(n, "constraints"), l.name,
-                                  c->prob, &l.cons, c->err)))
+                                  c->prob, c->w, &l.cons, c->err)))
         return st;
     if (c->n == c->cap) {
         int nc = c->cap ? c->cap * 2 : 16;

@@ -246,9 +246,32 @@ static adse_status check_maximize(const adse__ynode *v, const adse__v04_problem 
     return ADSE_OK;
 }
 
+/* maximize_dims inputs that timeloopfe accepts and that fix nothing a user may have meant:
+ * an empty list or group (timeloopfe skips it, or allocates nothing to it) and a capacity
+ * under 2 (its greedy allocation allocates nothing: every dimension of the groups gets 1). */
+static void warn_maximize(adse__warnings *w, const adse__v04_iter *it, const adse__ynode *md,
+                          const adse__ypair *cap)
+{
+    if (adse__ynode_len(md) == 0) {
+        adse__ywarn(w, md, "'maximize_dims' is empty: it fixes nothing (as in timeloopfe)");
+        return;
+    }
+    for (int i = 0; i < md->n; i++)
+        if (adse__ynode_is_seq(md->items[i]) && md->items[i]->n == 0)
+            adse__ywarn(w, md->items[i],
+                        "'maximize_dims' group [] names no dimension: it fixes nothing (as in "
+                        "timeloopfe)");
+    if (cap && it->has_capacity && it->capacity <= 1)
+        adse__ywarn(w, cap->value,
+                    "'maximize_dims_capacity' %llu leaves no room: every dimension 'maximize_dims' "
+                    "names gets factor 1 (timeloopfe's greedy allocation allocates nothing under a "
+                    "capacity of 2)",
+                    (unsigned long long)it->capacity);
+}
+
 static adse_status read_iter(adse__ydoc *doc, adse__v04_scope *scope, adse__v04_iter *it,
                              const adse__ynode *v, const char *kind, const adse__v04_problem *prob,
-                             adse_err *err)
+                             adse__warnings *w, adse_err *err)
 {
     char where[64];
     snprintf(where, sizeof where, "a %s constraint", kind);
@@ -319,7 +342,10 @@ static adse_status read_iter(adse__ydoc *doc, adse__v04_scope *scope, adse__v04_
         it->has_capacity = true;
     }
     const adse__ynode *md = adse__ymap_get(v, "maximize_dims");
-    if (md && !adse__ynode_is_null(md) && (st = check_maximize(md, prob, err))) return st;
+    if (md && !adse__ynode_is_null(md)) {
+        if ((st = check_maximize(md, prob, err))) return st;
+        warn_maximize(w, it, md, cap);
+    }
     if (md && !adse__ynode_is_null(md) && adse__ynode_len(md) > 0) {
         if (strcmp(kind, "temporal") == 0 && !it->has_capacity)
             return adse__yerr(err, ADSE_E_SPEC, md,
@@ -366,7 +392,7 @@ static adse_status read_dataspace(adse__v04_cons *c, const adse__ynode *v,
 }
 
 adse_status adse__v04_read_cons(adse__ydoc *doc, adse__v04_scope *scope, const adse__ynode *c,
-                                const char *name, const adse__v04_problem *prob,
+                                const char *name, const adse__v04_problem *prob, adse__warnings *w,
                                 adse__v04_cons *out, adse_err *err)
 {
     memset(out, 0, sizeof *out);
@@ -379,10 +405,10 @@ adse_status adse__v04_read_cons(adse__ydoc *doc, adse__v04_scope *scope, const a
     out->at = c;
     const adse__ynode *v;
     if ((v = adse__ymap_get(c, "temporal")) && !adse__ynode_is_null(v) &&
-        (st = read_iter(doc, scope, &out->temporal, v, "temporal", prob, err)))
+        (st = read_iter(doc, scope, &out->temporal, v, "temporal", prob, w, err)))
         return st;
     if ((v = adse__ymap_get(c, "spatial")) && !adse__ynode_is_null(v) &&
-        (st = read_iter(doc, scope, &out->spatial, v, "spatial", prob, err)))
+        (st = read_iter(doc, scope, &out->spatial, v, "spatial", prob, w, err)))
         return st;
     if ((v = adse__ymap_get(c, "dataspace")) && !adse__ynode_is_null(v) &&
         (st = read_dataspace(out, v, prob, err)))
