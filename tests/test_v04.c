@@ -911,6 +911,50 @@ static void node_sets(void **state)
                         "(--set changes the nodes of timeloopfe's v0.4 architecture)");
 }
 
+/* adse search on the tutorial's v0.4 design: a gene that changes meshes would keep the
+ * baseline's maximize_dims allocation (M=8 over 8 PEs; timeloopfe allocates again per
+ * design), so it is an error at the gene; a depth gene is not. */
+static void search_fanout_maximize(void **state)
+{
+    (void)state;
+    const char *spec_text =
+        "design:\n"
+        "  architecture: [inputs/arch.yaml, inputs/components.yaml, inputs/variables.yaml]\n"
+        "  mapper: inputs/mapper.yaml\n"
+        "workload: inputs/problem.yaml\n"
+        "parameters:\n"
+        "  - {name: glb_depth, component: buffer, attribute: depth, values: [256, 512]}\n";
+    char base[512];
+    snprintf(base, sizeof base, "%s", testutil_path("templates/tutorial2024-02"));
+    for (int with_mesh = 1; with_mesh >= 0; with_mesh--) {
+        char text[1024];
+        snprintf(text, sizeof text, "%s%s", spec_text,
+                 with_mesh ? "  - {name: pes, mesh: {pes: [4, 8]}}\n" : "");
+        adse_search_spec *sp = NULL;
+        adse_err e;
+        assert_int_equal(adse_search_spec_load_string(text, "sweep.yaml", base, &sp, &e), ADSE_OK);
+        adse_search_options o;
+        adse_search_options_init(&o);
+        o.threads = 1;
+        adse_search *s = NULL;
+        adse_status st = adse_search_create(sp, &o, &s, &e);
+        if (with_mesh) {
+            assert_int_equal(st, ADSE_E_SPEC);
+            char msg[1200];
+            adse_err_format(&e, msg, sizeof msg);
+            const char *want = "sweep.yaml:7:5: parameter 'pes' changes meshes, but the design's "
+                               "'maximize_dims' at ";
+            assert_memory_equal(msg, want, strlen(want));
+            assert_non_null(strstr(msg, "inputs/arch.yaml:35:24 is allocated over the baseline's "
+                                        "fanout"));
+        } else {
+            assert_int_equal(st, ADSE_OK);
+        }
+        adse_search_free(s);
+        adse_search_spec_free(sp);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -919,6 +963,7 @@ int main(void)
         cmocka_unit_test(tutorial_notebook),
         cmocka_unit_test(tutorial_sweep),
         cmocka_unit_test(node_sets),
+        cmocka_unit_test(search_fanout_maximize),
         cmocka_unit_test(component_fanout),
         cmocka_unit_test(errors),
         cmocka_unit_test(macros),

@@ -164,6 +164,11 @@ ADSE_API const char *adse_spec_table_name(const adse_spec *spec, int level);
  * distinct warning once. Borrowed from spec; NULL for an index out of range. (If memory ran
  * out while recording, the last record, code ADSE_E_NOMEM, says so.) */
 ADSE_API int adse_spec_warning_count(const adse_spec *spec);
+/* Whether constraints of the spec's v0.4 architecture follow its meshes: a maximize_dims
+ * allocated over a node's fanout (timeloopfe's constraint macro, docs/v04.md), its position
+ * in *at (may be NULL). A program that changes the meshes of spec->arch (the hardware
+ * search) would keep the baseline's allocation; timeloopfe allocates again. */
+ADSE_API bool adse_spec_fanout_maximize(const adse_spec *spec, adse_srcpos *at);
 ADSE_API const adse_err *adse_spec_warning(const adse_spec *spec, int i);
 
 ADSE_API void adse_spec_free(adse_spec *spec);

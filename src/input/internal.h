@@ -20,6 +20,7 @@
 #include "adse/mapping.h"
 #include "adse/workload.h"
 #include "input/tree.h"
+#include "input/v04.h"
 #include "util/file.h"
 
 /* Accelergy table names: the enclosing subtree nodes' names and the component's name as
@@ -38,6 +39,7 @@ struct adse_spec_internal {
                                           points into it */
     adse__arch_paths paths;            /* valid when the spec has an architecture */
     adse__warnings warnings; /* what the converters accepted with a warning (adse__ywarn) */
+    adse__v04_info v04;      /* what the v0.4 translation learnt (zero without one) */
 };
 
 /* Frees the strings of p and clears it. */

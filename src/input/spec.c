@@ -501,7 +501,8 @@ static adse_status finish(adse_spec *spec, adse_status st, bool any_template, ad
         st = adse__v04_apply_sets(spec->internal->doc, spec->options.node_sets,
                                   spec->options.n_node_sets, err);
     if (st == ADSE_OK)
-        st = adse__v04_translate(spec->internal->doc, &spec->internal->warnings, err);
+        st = adse__v04_translate(spec->internal->doc, &spec->internal->warnings,
+                                 &spec->internal->v04, err);
     spec->options.template_vars = NULL; /* borrowed only during the load */
     spec->options.n_template_vars = 0;
     spec->options.node_sets = NULL;
@@ -605,6 +606,13 @@ void adse_spec_free(adse_spec *spec)
     }
     free(spec->internal);
     free(spec);
+}
+
+bool adse_spec_fanout_maximize(const adse_spec *spec, adse_srcpos *at)
+{
+    const adse__ynode *n = spec && spec->internal ? spec->internal->v04.fanout_maximize : NULL;
+    if (n && at) *at = adse__ynode_pos(n);
+    return n != NULL;
 }
 
 int adse_spec_warning_count(const adse_spec *spec)

@@ -56,7 +56,7 @@ static void read_problem(const adse__ydoc *doc, adse__v04_problem *p)
 }
 
 static adse_status translate(adse__ydoc *doc, const adse__ypair *top, adse__v04_scope *scope,
-                             adse__warnings *warnings, adse_err *err);
+                             adse__warnings *warnings, adse__v04_info *info, adse_err *err);
 
 static adse_status wrap_targets(adse__ydoc *doc, const adse__ynode *at, const adse__ynode *list,
                                 adse__ynode **out, adse_err *err)
@@ -130,19 +130,21 @@ static adse_status eval_instance(adse__ydoc *doc, adse__v04_scope *s, adse_err *
     return ADSE_OK;
 }
 
-adse_status adse__v04_translate(adse__ydoc *doc, adse__warnings *warnings, adse_err *err)
+adse_status adse__v04_translate(adse__ydoc *doc, adse__warnings *warnings, adse__v04_info *info,
+                                adse_err *err)
 {
+    memset(info, 0, sizeof *info);
     const adse__ypair *top = adse__arch_top_pair(doc);
     if (!top || !adse__ynode_is_map(top->value) || !adse__ymap_pair(top->value, "nodes"))
         return ADSE_OK;
     adse__v04_scope scope = {.doc = doc};
-    adse_status st = translate(doc, top, &scope, warnings, err);
+    adse_status st = translate(doc, top, &scope, warnings, info, err);
     adse__v04_scope_free(&scope);
     return st;
 }
 
 static adse_status translate(adse__ydoc *doc, const adse__ypair *top, adse__v04_scope *scope,
-                             adse__warnings *warnings, adse_err *err)
+                             adse__warnings *warnings, adse__v04_info *info, adse_err *err)
 {
     adse_status st;
     const adse__ynode *variables = adse__ydoc_top(doc, "variables");
@@ -156,7 +158,8 @@ static adse_status translate(adse__ydoc *doc, const adse__ypair *top, adse__v04_
     adse__v04_problem prob;
     read_problem(doc, &prob);
     adse__ynode *arch, *targets, *sparse;
-    st = adse__v04_arch(doc, top, variables, scope, &prob, warnings, &arch, &targets, &sparse, err);
+    st = adse__v04_arch(doc, top, variables, scope, &prob, warnings, info, &arch, &targets, &sparse,
+                        err);
     if (st) return st;
     const adse__ynode *at = top->key;
     char key[32];

@@ -41,9 +41,18 @@
 #include "input/tree.h"
 #include "util/warnings.h"
 
+/* What the translation learnt that the classic tree does not say. */
+typedef struct adse__v04_info {
+    /* The first maximize_dims allocated over a node's fanout (a spatial one without
+     * maximize_dims_capacity), NULL when none: constraints that follow the mesh. */
+    const adse__ynode *fanout_maximize;
+} adse__v04_info;
+
 /* Translates doc in place when its architecture is a v0.4 `nodes` architecture (nothing
- * otherwise). Must run before the classic converters read doc. */
-adse_status adse__v04_translate(adse__ydoc *doc, adse__warnings *warnings, adse_err *err);
+ * otherwise), filling *info (cleared first). Must run before the classic converters read
+ * doc. */
+adse_status adse__v04_translate(adse__ydoc *doc, adse__warnings *warnings, adse__v04_info *info,
+                                adse_err *err);
 
 /* The changes of adse_spec_options.node_sets ("NODE.attributes.KEY=VALUE",
  * "NODE.spatial.meshX=VALUE", meshY; v04_set.c): each value, read as YAML, replaces or adds
@@ -107,8 +116,8 @@ typedef struct adse__v04_cons {
 struct adse__v04_scope;
 adse_status adse__v04_arch(adse__ydoc *doc, const adse__ypair *top, const adse__ynode *variables,
                            struct adse__v04_scope *scope, const adse__v04_problem *prob,
-                           adse__warnings *w, adse__ynode **arch, adse__ynode **targets,
-                           adse__ynode **sparse, adse_err *err);
+                           adse__warnings *w, adse__v04_info *info, adse__ynode **arch,
+                           adse__ynode **targets, adse__ynode **sparse, adse_err *err);
 
 /* Reads the `constraints` mapping c of node `name` (NULL: none) into out, with the macros
  * (factors_only, keep_only, bypass_only, '*') expanded for prob; the values passed on

@@ -46,6 +46,7 @@ typedef struct leaf {
 typedef struct ctx {
     adse__ydoc *doc;
     adse__warnings *w;
+    adse__v04_info *info;
     adse_err *err;
     const adse__v04_problem *prob;
     adse__v04_scope *scope; /* variables, then the containers' attributes so far */
@@ -336,6 +337,9 @@ static adse_status maximize(ctx *c, const adse__ynode *nodes)
             leaf *l = &c->leaves[order[i]];
             cons[i] = &l->cons;
             fanout[i] = l->mesh_x * l->mesh_y;
+            if (l->cons.spatial.maximize && !l->cons.spatial.has_capacity &&
+                !c->info->fanout_maximize)
+                c->info->fanout_maximize = l->cons.spatial.maximize;
         }
         st = adse__v04_maximize(cons, fanout, n, c->prob, c->err);
     }
@@ -591,10 +595,10 @@ static adse_status walk(ctx *c, place *p, adse__ynode *root, const adse__ynode *
 
 adse_status adse__v04_arch(adse__ydoc *doc, const adse__ypair *top, const adse__ynode *variables,
                            adse__v04_scope *scope, const adse__v04_problem *prob, adse__warnings *w,
-                           adse__ynode **arch, adse__ynode **targets, adse__ynode **sparse,
-                           adse_err *err)
+                           adse__v04_info *info, adse__ynode **arch, adse__ynode **targets,
+                           adse__ynode **sparse, adse_err *err)
 {
-    ctx cc = {.doc = doc, .w = w, .err = err, .prob = prob, .scope = scope}, *c = &cc;
+    ctx cc = {.doc = doc, .w = w, .info = info, .err = err, .prob = prob, .scope = scope}, *c = &cc;
     const adse__ynode *v4 = top->value;
     static const char *const arch_keys[] = {"version", "nodes", NULL};
     adse_status st = adse__ycheck_keys(v4, arch_keys, "a v0.4 architecture", err);

@@ -342,6 +342,32 @@ static adse_status load_layer(const adse_search_spec *spec, const adse_network *
     return ADSE_OK;
 }
 
+/* A gene that changes meshes on a v0.4 design whose maximize_dims was allocated over a
+ * fanout would keep the baseline's allocation (timeloopfe allocates again for each design,
+ * as `adse map --set` does): an error at the gene rather than wrong designs. */
+static adse_status check_fanout_constraints(const adse_search *s, adse_err *err)
+{
+    const adse_search_spec *spec = &s->spec;
+    for (int g = 0; g < spec->n_genes; g++) {
+        const adse_search_gene *gn = &spec->genes[g];
+        if (gn->attr != ADSE_GENE_MESH && gn->attr != ADSE_GENE_MESH_X &&
+            gn->attr != ADSE_GENE_INSTANCES)
+            continue;
+        for (int l = 0; l < s->n_layers; l++) {
+            adse_srcpos at;
+            if (!adse_spec_fanout_maximize(s->layers[l], &at)) continue;
+            return adse_err_set(err, ADSE_E_SPEC, spec->path, gn->line, gn->column,
+                                "parameter '%s' changes meshes, but the design's 'maximize_dims' "
+                                "at %s:%d:%d is allocated over the baseline's fanout, which "
+                                "timeloopfe allocates again for each design and adse's search "
+                                "does not: write the factors it gives in the constraints, or "
+                                "sweep the mesh with 'adse map --set NODE.spatial.meshX=N'",
+                                gn->name, at.file ? at.file : "<input>", at.line, at.column);
+        }
+    }
+    return ADSE_OK;
+}
+
 /* The spec's network file, its errors located at the `workload` value. */
 static adse_status load_network(const adse_search_spec *spec, adse_network **out, adse_err *err)
 {
@@ -407,6 +433,7 @@ adse_status adse_search_create(const adse_search_spec *spec, const adse_search_o
     const adse_spec *l0 = s->layers[0];
     if ((st = adse__designer_init(&s->designer, &s->spec, &l0->arch, &l0->options.estimator, err)))
         goto fail;
+    if ((st = check_fanout_constraints(s, err))) goto fail;
     double base_m[ADSE_SM_COUNT] = {0};
     adse__arch_budget_metrics(&l0->arch, base_m);
     for (int b = 0; b < ADSE_BUDGET_COUNT; b++) {
