@@ -30,6 +30,9 @@ typedef struct cli_farm {
     /* rank 0, the calling thread: takes the reply to job i (borrowed); 0, or -1 with the
        reason in msg */
     int (*accept)(void *ctx, int i, const void *reply, size_t len, char *msg, size_t size);
+    /* rank 0, the calling thread, NULL for a fixed count: the jobs so far (accepting a
+       reply may add jobs) */
+    int (*count)(void *ctx);
     void *ctx;
     int threads; /* this rank's threads (>= 1) */
 } cli_farm;
@@ -53,9 +56,9 @@ bool cli_mpi_agree(bool ok, const char *msg, int threads, uint64_t fingerprint);
  * marker): ranks that read different inputs get different fingerprints. */
 uint64_t cli_mpi_fingerprint(uint64_t h, const char *path);
 
-/* Rank 0: runs jobs 0..n-1 of f on every rank (rank 0's own threads included), handing
- * them out as ranks become free, threads_per_job threads each. 0 when every reply was
- * accepted; -1 with the first failure in msg ("rank R: why"), after the outstanding jobs
+/* Rank 0: runs jobs 0..n-1 of f (0..f->count() - 1 when set) on every rank (rank 0's own threads
+ * included), handing them out as ranks become free, threads_per_job threads each. 0 when every
+ * reply was accepted; -1 with the first failure in msg ("rank R: why"), after the outstanding jobs
  * came back. */
 int cli_farm_run(const cli_farm *f, int n, int threads_per_job, char *msg, size_t size);
 /* Workers: serve f's jobs until rank 0 calls cli_farm_stop. 0, or -1 after printing. */

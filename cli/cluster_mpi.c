@@ -310,8 +310,8 @@ typedef struct farm_state {
     const cli_farm *f;
     int *held;           /* jobs per rank */
     double *job_s;       /* per rank: recent wall time per job (moving average), 0 = none */
-    pending_send *sends; /* one per job at most */
-    int n_sends;
+    pending_send *sends; /* one per job handed to a worker at most */
+    int n_sends, cap_sends;
     int outstanding;
     bool failed;
     char first[MSG_MAX + 64];
@@ -376,6 +376,16 @@ static int give(farm_state *fs, executor *ex, int rank, int id, int threads)
         j->len = len;
         exec_push(ex, j);
     } else {
+        if (fs->n_sends == fs->cap_sends) {
+            int cap = 2 * fs->cap_sends + 16;
+            pending_send *p = realloc(fs->sends, (size_t)cap * sizeof *p);
+            if (!p) {
+                fail(fs, 0, "out of memory");
+                return -1;
+            }
+            fs->sends = p;
+            fs->cap_sends = cap;
+        }
         unsigned char *m = pack((msg_head){id, threads, 0}, req, len);
         if (!m) {
             fail(fs, 0, "out of memory");
@@ -419,8 +429,7 @@ int cli_farm_run(const cli_farm *f, int n, int threads_per_job, char *msg, size_
     farm_state fs = {.f = f};
     fs.held = calloc((size_t)g_size, sizeof *fs.held);
     fs.job_s = calloc((size_t)g_size, sizeof *fs.job_s);
-    fs.sends = calloc((size_t)n + 1, sizeof *fs.sends);
-    if (!fs.held || !fs.job_s || !fs.sends || !g_threads) {
+    if (!fs.held || !fs.job_s || !g_threads) {
         free(fs.held);
         free(fs.job_s);
         free(fs.sends);
@@ -434,6 +443,7 @@ int cli_farm_run(const cli_farm *f, int n, int threads_per_job, char *msg, size_
     for (;;) {
         bool busy = false;
         double round_cpu = thread_cpu_s();
+        if (f->count) n = f->count(f->ctx); /* accepted replies may have added jobs */
         /* hand out: workers first (rank 0's MPI thread shares its cores with its workers) */
         for (int k = 1; k <= g_size && next < n && !fs.failed; k++) {
             int r = k % g_size;
@@ -459,6 +469,7 @@ int cli_farm_run(const cli_farm *f, int n, int threads_per_job, char *msg, size_
             busy = true;
         }
         reap_sends(&fs);
+        if (f->count) n = f->count(f->ctx);
         if (fs.outstanding == 0 && (next == n || fs.failed)) break;
         /* rank 0's own jobs; sleep on them until the next probe */
         job *d = exec_take(&ex, busy ? 0 : wait_us);

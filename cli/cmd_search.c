@@ -415,12 +415,20 @@ static int farm_accept(void *ctx, int i, const void *reply, size_t len, char *ms
     return -1;
 }
 
-/* The search's dispatch on rank 0: the batch's designs over every rank. */
+/* The batch's jobs so far: a design's split layer adds jobs when its reply is accepted. */
+static int farm_count(void *ctx)
+{
+    return adse_search_batch_size(((const batch_ctx *)ctx)->b);
+}
+
+/* The search's dispatch on rank 0: the batch's designs (and the item ranges of their
+ * split layers) over every rank. */
 static adse_status farm_dispatch(void *user, adse_search *s, adse_search_batch *b, adse_err *err)
 {
     (void)user;
     batch_ctx c = {s, b};
-    cli_farm f = {farm_request, farm_serve_batch, farm_accept, &c, adse_search_threads(s)};
+    cli_farm f = {farm_request, farm_serve_batch,      farm_accept, farm_count,
+                  &c,           adse_search_threads(s)};
     char msg[ADSE_ERR_MSG_MAX];
     if (cli_farm_run(&f, adse_search_batch_size(b), adse_search_batch_threads(b), msg,
                      sizeof msg) == 0)
@@ -557,7 +565,10 @@ int cmd_search(int argc, char **argv)
             o.progress = on_progress;
             o.progress_user = &ps;
         }
-        if (cluster && !worker) o.dispatch = farm_dispatch;
+        if (cluster && !worker) {
+            o.dispatch = farm_dispatch;
+            o.split_layers = true;
+        }
         adse_search_create(spec, &o, &s, &err);
     }
     if (!s) {
@@ -570,7 +581,7 @@ int cmd_search(int argc, char **argv)
             goto done;
         agreed = true;
         if (worker) {
-            cli_farm f = {NULL, farm_serve, NULL, s, adse_search_threads(s)};
+            cli_farm f = {NULL, farm_serve, NULL, NULL, s, adse_search_threads(s)};
             rc = cli_farm_serve(&f) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
             goto done;
         }

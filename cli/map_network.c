@@ -103,13 +103,6 @@ static void map_layers(layer_job *jobs, int n, int workers)
 
 /* ---- under MPI (cli/cluster.h): the layers are the farm's jobs ------------------------- */
 
-/* A layer whose mapspace has more than SPLIT_SPACE mappings (and no time limit) is split
- * into jobs of its mapper's work items (adse_mapper_items_*): ranges of the items' run
- * order of 1, 1, 2, 2, 4, 4, ... up to SPLIT_CHUNK items, so that the first, heaviest
- * items spread over the ranks and the many cheap ones travel in few messages. */
-#define SPLIT_SPACE 1e12
-#define SPLIT_CHUNK 256
-
 /* A job's request: a whole layer (count 0) or items first .. first + count - 1 of its run
  * order, with the best mapping's metrics and position merged so far (a pruning aid). */
 typedef struct layer_req {
@@ -260,27 +253,25 @@ static int farm_accept(void *ctx, int i, const void *reply, size_t len, char *ms
     return 0;
 }
 
-/* Rank 0: the farm's jobs. A layer without a time limit whose mapspace is large becomes
- * item-range jobs; the others one job each. False when out of memory or a layer's items
+/* Rank 0: the farm's jobs. A layer the split rule picks (adse_mapper_split_pays: no time
+ * limit, a large mapspace) becomes item-range jobs (adse_mapper_items_range); the others
+ * one job each. False when out of memory or a layer's items
  * cannot be made (its error then in the layer's job). */
 static bool plan_jobs(layer_farm *lf)
 {
     int cap = lf->n + 1;
     for (int i = 0; i < lf->n; i++) {
         layer_job *j = &lf->jobs[i];
-        adse_mapper_items *it = NULL;
-        if (j->settings.time_limit_s <= 0) {
-            adse_err_clear(&j->err);
-            j->st = adse_mapper_items_create(j->model, layer_constraints(j), &j->settings, &it,
-                                             &j->err);
-            if (j->st != ADSE_OK) return false;
-        }
-        if (it && adse_mapper_items_mapspace_size(it) > SPLIT_SPACE) {
-            lf->items[i] = it;
-            cap += (int)adse_mapper_items_count(it);
-        } else {
-            adse_mapper_items_free(it);
-        }
+        double size = 0;
+        adse_err_clear(&j->err);
+        j->st =
+            adse_mapper_mapspace_size(j->model, layer_constraints(j), &j->settings, &size, &j->err);
+        if (j->st != ADSE_OK) return false;
+        if (!adse_mapper_split_pays(&j->settings, size)) continue;
+        j->st = adse_mapper_items_create(j->model, layer_constraints(j), &j->settings,
+                                         &lf->items[i], &j->err);
+        if (j->st != ADSE_OK) return false;
+        cap += (int)adse_mapper_items_count(lf->items[i]);
     }
     lf->req = calloc((size_t)cap, sizeof *lf->req);
     if (!lf->req) return false;
@@ -292,8 +283,7 @@ static bool plan_jobs(layer_farm *lf)
         }
         uint32_t n = adse_mapper_items_count(lf->items[i]);
         for (uint32_t first = 0, k = 0; first < n; k++) {
-            uint32_t c = k / 2 < 8 ? 1u << (k / 2) : SPLIT_CHUNK;
-            if (c > n - first) c = n - first;
+            uint32_t c = adse_mapper_items_range(k, first, n);
             lf->req[lf->n_req++] =
                 (layer_req){.layer = i, .first = (int32_t)first, .count = (int32_t)c};
             first += c;
@@ -324,7 +314,7 @@ static int map_on_ranks(layer_job *jobs, int n, bool ok, const char *why, int th
     layer_farm lf = {jobs, n, NULL, 0, NULL, NULL, PTHREAD_MUTEX_INITIALIZER};
     lf.items = calloc((size_t)n + 1, sizeof *lf.items);
     lf.acc = calloc((size_t)n + 1, sizeof *lf.acc);
-    cli_farm f = {farm_request, farm_serve, farm_accept, &lf, threads};
+    cli_farm f = {farm_request, farm_serve, farm_accept, NULL, &lf, threads};
     int done = 1;
     if (!lf.items || !lf.acc) {
         cli_error("out of memory");

@@ -1,7 +1,8 @@
 #!/bin/sh
 # The MPI driver (docs/cluster.md): `mpirun -np 2` and `-np 3` (oversubscribed: more ranks
 # than cores) write byte for byte what one process writes (on a small search, a small
-# NSGA-II search, one over a network, the seed example, `adse map` on ResNet-50, and on two
+# NSGA-II search, one over a network, one whose designs' open layers spread over the ranks
+# as mapper work items, the seed example, `adse map` on ResNet-50, and on two
 # open layers whose mapper work items spread over the ranks); a run stopped under MPI resumes
 # with another rank count to the same history; a rank that cannot read the spec ends the
 # job with its reason instead of hanging; a worker rank killed mid-search ends the job, which
@@ -70,6 +71,20 @@ if [ "$mode" = full ]; then
     search_same "$src/tests/data/search/mpi_network.yaml"
     search_same "$src/examples/seed-eyeriss-vgg16/search.yaml"
 fi
+
+# 1b. a search whose designs have open layers (VGG16 conv5_1 and ResNet-50 res2a with the
+#     architecture's constraints only): each design's open layers travel as ranges of their
+#     mapper work items (many more jobs than designs), the small layer between them and the
+#     rest of the design as jobs of their own; every file the same as one process's for -np
+#     2 and 3 with one thread each, and -np 2 with two threads each
+open_spec=$src/tests/data/search/mpi_open.yaml
+search_same "$open_spec"
+for np in 2 3; do
+    jobs=$(sed -n "s/^adse: $np ranks: \([0-9]*\) jobs.*/\1/p" "$tmp/mpi_open-np$np.err")
+    [ "${jobs:-0}" -gt 200 ] || fail "open search: the layers were not split into items ($jobs jobs)"
+done
+mpi 2 search --threads 2 -o "$tmp/mpi_open-t2" "$open_spec" >/dev/null 2>&1
+same "$tmp/mpi_open" "$tmp/mpi_open-t2"
 
 # 2. in full mode, adse map on ResNet-50 (examples/networks) on the seed design: the layers
 #    spread over the ranks; every file and the table the same

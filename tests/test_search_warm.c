@@ -240,12 +240,100 @@ static void test_dispatch_carries_seeds(void **state)
     adse_search_spec_free(spec);
 }
 
+/* A dispatch that answers the jobs in order or (lifo) the designs' first jobs newest
+ * first, each followed by the jobs its reply added (the ranges of a split layer in their
+ * run order, then the design's remaining layers), so that designs finish in reverse. */
+typedef struct split_transport {
+    adse_search *server;
+    int jobs, designs;
+    bool lifo;
+} split_transport;
+
+static adse_status serve_split(void *user, adse_search *s, adse_search_batch *b, adse_err *err)
+{
+    (void)s;
+    split_transport *t = user;
+    bool *answered = NULL;
+    int n_answered = 0, cap = 0;
+    int n0 = adse_search_batch_size(b);
+    t->designs += n0;
+    adse_status st = ADSE_OK;
+    while (!st && n_answered < adse_search_batch_size(b)) {
+        int n = adse_search_batch_size(b);
+        if (n > cap) {
+            bool *a = realloc(answered, (size_t)n * sizeof *a);
+            assert_non_null(a);
+            memset(a + cap, 0, (size_t)(n - cap) * sizeof *a);
+            answered = a;
+            cap = n;
+        }
+        int i = t->lifo ? n0 : 0;
+        while (i < n && answered[i])
+            i++;
+        if (i == n)
+            for (i = n0 - 1; answered[i]; i--) {
+            }
+        const void *req;
+        size_t len;
+        void *reply = NULL;
+        size_t rlen;
+        st = adse_search_batch_request(b, i, &req, &len, err);
+        if (!st) st = adse_search_serve(t->server, req, len, 1, &reply, &rlen, err);
+        if (!st) st = adse_search_batch_accept(b, i, reply, rlen, err);
+        free(reply);
+        answered[i] = true;
+        n_answered++;
+        t->jobs++;
+    }
+    free(answered);
+    return st;
+}
+
+/* options.split_layers: the open layers of tests/data/search/mpi_open.yaml (6.5e18 and
+ * 1.4e16 mappings) travel as ranges of their mapper work items, the small layer between
+ * them in a job of its own; answered in either order, the history is one process's. */
+static void test_dispatch_split_layers(void **state)
+{
+    (void)state;
+    adse_search_spec *spec = NULL;
+    adse_err e;
+    char b[1200];
+    if (adse_search_spec_load(ADSE_TEST_DATA_DIR "/search/mpi_open.yaml", &spec, &e) != ADSE_OK) {
+        print_error("%s\n", adse_err_format(&e, b, sizeof b));
+        fail();
+    }
+    spec->ga.generations = 2;
+    adse_search_options o;
+    adse_search_options_init(&o);
+    o.threads = 1;
+    char *plain = history_of(spec, &o);
+    for (int lifo = 0; lifo < 2; lifo++) {
+        split_transport t = {.lifo = lifo};
+        assert_int_equal(adse_search_create(spec, &o, &t.server, &e), ADSE_OK);
+        adse_search_options so = o;
+        so.dispatch = serve_split;
+        so.dispatch_user = &t;
+        so.split_layers = true;
+        char *split = history_of(spec, &so);
+        print_message("%s: %d jobs for %d designs\n", lifo ? "newest first" : "in order", t.jobs,
+                      t.designs);
+        /* per design at least a job per range of each open layer and one per small layer */
+        assert_true(t.jobs > 20 * t.designs);
+        assert_string_equal(split, plain);
+        free(split);
+        adse_search_free(t.server);
+    }
+    free(plain);
+    adse_search_spec_free(spec);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_example_same_history),
         cmocka_unit_test(test_seeded_calls_equal_cold),
         cmocka_unit_test(test_dispatch_carries_seeds),
+        cmocka_unit_test(test_dispatch_split_layers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -178,6 +178,24 @@ ADSE_API adse_status adse_mapper_items_result(const adse_mapper_items *items,
                                               const adse_mapper_part *merged,
                                               adse_mapper_result *out, adse_err *err);
 
+/* The split rule (one statement for every executor: `adse map` on a network and `adse
+ * search` under MPI, docs/cluster.md section 3). A layer is worth splitting when its
+ * settings have no time limit (items run to their end: a time-limited layer is mapped
+ * whole, with its anytime steps, as one process maps it) and its mapspace holds more than
+ * 1e12 mappings (open mapspaces: thousands of items, seconds to minutes). */
+ADSE_API bool adse_mapper_split_pays(const adse_mapper_settings *settings, double mapspace_size);
+/* The mapspace's size (as stats.mapspace_size) without making the items (a fraction of a
+ * millisecond); errors as adse_mapper_run's. */
+ADSE_API adse_status adse_mapper_mapspace_size(const adse_model *model,
+                                               const adse_constraints *constraints,
+                                               const adse_mapper_settings *settings, double *size,
+                                               adse_err *err);
+/* The size of range k (0, 1, ...) of the run order, which starts at item `first` of n
+ * (the sum of the earlier ranges' sizes): 1, 1, 2, 2, 4, 4, ... up to 256 items, so that
+ * the first, heaviest items spread over the executors and the thousands of cheap ones
+ * travel in a few jobs; 0 when first >= n. */
+ADSE_API uint32_t adse_mapper_items_range(uint32_t k, uint32_t first, uint32_t n);
+
 #ifdef __cplusplus
 }
 #endif

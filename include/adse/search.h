@@ -150,6 +150,12 @@ typedef struct adse_search_options {
                         results are the same either way) */
     adse_search_dispatch_fn dispatch; /* NULL = evaluate on the search's own threads */
     void *dispatch_user;
+    bool split_layers; /* with a dispatch: a design's layer that adse_mapper_split_pays picks
+                          (no time limit, more than 1e12 mappings) travels as jobs of ranges
+                          of its mapper work items, and the rest of the design as another
+                          job, so that one expensive layer spreads over every executor
+                          (docs/cluster.md section 3); the batch then grows as replies are
+                          accepted. The results are the same. */
     const char *const *template_vars; /* "NAME=VALUE" variables of the Jinja2 templates among
                                          the design and workload files (-D;
                                          docs/templates.md); borrowed for the search's life */
@@ -189,7 +195,9 @@ ADSE_API adse_status adse_search_checkpoint_load(adse_search *s, FILE *f, adse_e
 
 /* ---- evaluation jobs as bytes (for an adse_search_dispatch_fn) ------------------------ */
 
-/* Jobs of the batch (designs to evaluate). */
+/* Jobs of the batch: one per design to evaluate and, with options.split_layers, the jobs
+ * that accepted replies added (a design's split layer as ranges of its mapper work items,
+ * the rest of its layers as another job): call it again after adse_search_batch_accept. */
 ADSE_API int adse_search_batch_size(const adse_search_batch *b);
 
 /* The request of job i: *bytes (borrowed from the batch until the dispatch returns) and

@@ -139,40 +139,55 @@ static void set_reason(adse_search_design *d, adse_design_status st, const char 
     d->status = st; /* the loss stays +inf (set when the record was made) */
 }
 
-/* Maps every layer of design d (genes set) into d, maps[0..n_layers) and lres[0..n_layers)
- * (filled when d ends OK). Reads s only, so that designs may be evaluated in parallel, here or in
- * another process (adse_search_serve). A mapper error is returned (the design is also marked
- * no_mapping) so that the caller can decide whether it is fatal (the baseline) or a
- * property of the design. */
-adse_status adse__evaluate_design(const adse_search *s, adse_search_design *d, adse_mapping *maps,
-                                  adse_network_layer_result *lres,
-                                  const adse_mapping *const *seed_sets, int n_sets,
-                                  int mapper_threads, adse_err *err)
+void adse__layer_failed(const adse_search *s, adse_search_design *d, int l, adse_status st,
+                        const adse_err *e)
 {
-    adse_arch *arch = malloc(sizeof *arch);
+    const char *name = adse_search_layer_name(s, l);
+    if (st != ADSE_OK)
+        set_reason(d, ADSE_DESIGN_NO_MAPPING, "layer '%s': mapper error: %s", name, e->msg);
+    else
+        set_reason(d, ADSE_DESIGN_NO_MAPPING, "layer '%s' has no valid mapping", name);
+}
+
+bool adse__split_layer(const adse_search *s, const adse_model *model, int l)
+{
+    if (s->opts.map || s->opts.map_seeded) return false; /* the tests' mapping step */
+    const adse_spec *ls = s->layers[l];
+    double size = 0;
+    adse_err e;
+    adse_err_clear(&e);
+    /* an error is the mapping's to report */
+    return adse_mapper_mapspace_size(model, ls->has_constraints ? &ls->constraints : NULL,
+                                     &s->settings[l], &size, &e) == ADSE_OK &&
+           adse_mapper_split_pays(&s->settings[l], size);
+}
+
+adse_status adse__map_layers(const adse_search *s, const adse_arch *arch, adse_search_design *d,
+                             int from, bool split, adse_mapping *maps,
+                             adse_network_layer_result *lres, uint64_t *computes,
+                             const adse_mapping *const *seed_sets, int n_sets, int mapper_threads,
+                             int *end, adse_err *err)
+{
     adse_mapper_result *mres = malloc(sizeof *mres);
     adse_mapping *seeds = malloc((size_t)(n_sets + s->n_layers) * sizeof *seeds);
     adse_status ret = ADSE_OK;
-    if (!arch || !mres || !seeds) {
+    int l = from;
+    if (!mres || !seeds) {
         ret = nomem(err);
         goto out;
     }
     adse_err e;
-    adse_err_clear(&e);
-    if (adse__design_arch(&s->designer, d->genes, arch, &e) != ADSE_OK) {
-        set_reason(d, ADSE_DESIGN_INVALID, "%s", e.msg);
-        goto out;
-    }
-    adse__arch_budget_metrics(arch, d->metrics);
-    double cycles = 0, energy = 0, ops = 0, computes = 0;
-    for (int l = 0; l < s->n_layers; l++) {
+    for (; l < s->n_layers; l++) {
         const adse_spec *ls = s->layers[l];
-        const char *name = adse_search_layer_name(s, l);
-        double w = adse_search_layer_weight(s, l);
         adse_model *model = NULL;
         adse_err_clear(&e);
         if (adse_model_create(arch, &ls->problem, NULL, &model, &e) != ADSE_OK) {
-            set_reason(d, ADSE_DESIGN_INVALID, "layer '%s': %s", name, e.msg);
+            set_reason(d, ADSE_DESIGN_INVALID, "layer '%s': %s", adse_search_layer_name(s, l),
+                       e.msg);
+            goto out;
+        }
+        if (split && adse__split_layer(s, model, l)) {
+            adse_model_free(model);
             goto out;
         }
         adse_mapper_settings st = s->settings[l];
@@ -182,29 +197,40 @@ adse_status adse__evaluate_design(const adse_search *s, adse_search_design *d, a
         int n_seeds = 0;
         for (int k = 0; k < n_sets; k++)
             seeds[n_seeds++] = seed_sets[k][l];
-        for (int k = 0; k < l; k++)
+        for (int k = from; k < l; k++)
             if (adse_problem_equal(&s->layers[k]->problem, &ls->problem))
                 seeds[n_seeds++] = maps[k];
         adse_err_clear(&e);
         adse_status ms = map_layer(s, model, ls->has_constraints ? &ls->constraints : NULL, &st,
                                    seeds, n_seeds, mres, &e);
         adse_model_free(model);
-        if (ms != ADSE_OK) {
-            set_reason(d, ADSE_DESIGN_NO_MAPPING, "layer '%s': mapper error: %s", name, e.msg);
-            if (err) *err = e;
+        if (ms != ADSE_OK || !mres->found) {
+            adse__layer_failed(s, d, l, ms, &e);
+            if (ms != ADSE_OK && err) *err = e;
             ret = ms;
-            goto out;
-        }
-        if (!mres->found) {
-            set_reason(d, ADSE_DESIGN_NO_MAPPING, "layer '%s' has no valid mapping", name);
             goto out;
         }
         maps[l] = mres->best;
         lres[l] = adse_mapper_layer_result(mres);
-        cycles += w * (double)mres->result.cycles;
-        energy += w * mres->result.energy_pj;
-        ops += w * (double)mres->result.total_ops;
-        computes += w * (double)mres->result.computes;
+        computes[l] = mres->result.computes;
+    }
+out:
+    *end = l;
+    free(mres);
+    free(seeds);
+    return ret;
+}
+
+void adse__design_totals(const adse_search *s, adse_search_design *d,
+                         const adse_network_layer_result *lres, const uint64_t *computes)
+{
+    double cycles = 0, energy = 0, ops = 0, macs = 0;
+    for (int l = 0; l < s->n_layers; l++) {
+        double w = adse_search_layer_weight(s, l);
+        cycles += w * (double)lres[l].cycles;
+        energy += w * lres[l].energy_pj;
+        ops += w * (double)lres[l].total_ops;
+        macs += w * (double)computes[l];
     }
     if (s->net) {
         /* the network's totals exactly as `adse map` on the network reports them */
@@ -215,7 +241,8 @@ adse_status adse__evaluate_design(const adse_search *s, adse_search_design *d, a
         ops = (double)t.total_ops;
         d->metrics[ADSE_SM_UTILIZATION] = t.utilization;
     } else {
-        d->metrics[ADSE_SM_UTILIZATION] = computes / (double)arch->arith.instances / cycles;
+        /* metrics[ADSE_SM_PES] is the design's MAC instances (adse__arch_budget_metrics) */
+        d->metrics[ADSE_SM_UTILIZATION] = macs / d->metrics[ADSE_SM_PES] / cycles;
     }
     d->metrics[ADSE_SM_CYCLES] = cycles;
     d->metrics[ADSE_SM_ENERGY] = energy;
@@ -223,10 +250,40 @@ adse_status adse__evaluate_design(const adse_search *s, adse_search_design *d, a
     d->metrics[ADSE_SM_EDP] = cycles * energy / 1e12;
     d->status = ADSE_DESIGN_OK;
     d->reason[0] = 0;
+}
+
+bool adse__design_begin(const adse_search *s, adse_search_design *d, adse_arch *arch)
+{
+    adse_err e;
+    adse_err_clear(&e);
+    if (adse__design_arch(&s->designer, d->genes, arch, &e) != ADSE_OK) {
+        set_reason(d, ADSE_DESIGN_INVALID, "%s", e.msg);
+        return false;
+    }
+    adse__arch_budget_metrics(arch, d->metrics);
+    return true;
+}
+
+adse_status adse__evaluate_design(const adse_search *s, adse_search_design *d, adse_mapping *maps,
+                                  adse_network_layer_result *lres,
+                                  const adse_mapping *const *seed_sets, int n_sets,
+                                  int mapper_threads, adse_err *err)
+{
+    adse_arch *arch = malloc(sizeof *arch);
+    uint64_t *computes = calloc((size_t)s->n_layers, sizeof *computes);
+    adse_status ret = ADSE_OK;
+    if (!arch || !computes) {
+        ret = nomem(err);
+        goto out;
+    }
+    if (!adse__design_begin(s, d, arch)) goto out;
+    int end;
+    ret = adse__map_layers(s, arch, d, 0, false, maps, lres, computes, seed_sets, n_sets,
+                           mapper_threads, &end, err);
+    if (ret == ADSE_OK && end == s->n_layers) adse__design_totals(s, d, lres, computes);
 out:
     free(arch);
-    free(mres);
-    free(seeds);
+    free(computes);
     return ret;
 }
 
@@ -243,6 +300,16 @@ int adse__seed_sets(const adse_search *s, int rec, const adse_mapping **sets)
     return n_sets;
 }
 
+void adse__record_keep(adse__record *r, adse_mapping **maps, adse_network_layer_result **lres)
+{
+    free(r->mappings);
+    free(r->layer_results);
+    r->mappings = *maps;
+    r->layer_results = *lres;
+    *maps = NULL;
+    *lres = NULL;
+}
+
 /* Maps every layer of record rec's design (adse__evaluate_design). Writes only that
  * record. */
 adse_status adse__evaluate(adse_search *s, int rec, int mapper_threads, adse_err *err)
@@ -255,14 +322,7 @@ adse_status adse__evaluate(adse_search *s, int rec, int mapper_threads, adse_err
     adse_status st = maps && lres ? adse__evaluate_design(s, &r->d, maps, lres, sets, n_sets,
                                                           mapper_threads, err)
                                   : nomem(err);
-    if (r->d.status == ADSE_DESIGN_OK && st == ADSE_OK) {
-        free(r->mappings);
-        free(r->layer_results);
-        r->mappings = maps;
-        r->layer_results = lres;
-        maps = NULL;
-        lres = NULL;
-    }
+    if (r->d.status == ADSE_DESIGN_OK && st == ADSE_OK) adse__record_keep(r, &maps, &lres);
     free(maps);
     free(lres);
     return st;
@@ -404,6 +464,10 @@ adse_status adse_search_create(const adse_search_spec *spec, const adse_search_o
         s->ref_rec[i] = -1;
     s->session_start = adse_clock_s();
     adse_status st = ADSE_OK;
+    if (!(s->splits = adse__split_cache_new())) {
+        st = nomem(err);
+        goto fail;
+    }
     if (spec->network[0] && (st = load_network(spec, &s->net, err))) goto fail;
     s->n_layers = s->net ? s->net->n_layers : spec->n_layers;
     s->layers = calloc((size_t)s->n_layers, sizeof *s->layers);
@@ -459,6 +523,7 @@ void adse_search_free(adse_search *s)
     free(s->layers);
     free(s->settings);
     adse_network_free(s->net);
+    adse__split_cache_free(s->splits);
     for (int r = 0; r < s->n_records; r++) {
         free(s->records[r].mappings);
         free(s->records[r].layer_results);

@@ -80,6 +80,9 @@ adse_status adse__designer_check(const adse__designer *d, const double *limit, a
 
 #define ADSE__MAX_SEED_RECS 3
 
+/* The items of the split layers a process serves (jobs.c). */
+typedef struct adse__split_cache adse__split_cache;
+
 typedef struct adse__record {
     adse_search_design d;
     bool in_history;
@@ -128,8 +131,9 @@ struct adse_search {
     adse_search_generation *gens;
     int cap_gens;
     adse_search_counters counters;
-    double session_start;  /* monotonic seconds at creation / load */
-    double seconds_before; /* seconds of earlier sessions */
+    adse__split_cache *splits; /* items of split layers being served (jobs.c) */
+    double session_start;      /* monotonic seconds at creation / load */
+    double seconds_before;     /* seconds of earlier sessions */
 };
 
 /* Value of a loss program (the loss, or an objective) for metrics m and the baseline's
@@ -176,9 +180,59 @@ adse_status adse__evaluate_design(const adse_search *s, adse_search_design *d, a
                                   const adse_mapping *const *seed_sets, int n_sets,
                                   int mapper_threads, adse_err *err);
 
+/* d's architecture (its genes) into arch and its budget metrics into d; false when the
+ * genes give no architecture (d invalid, the reason set). */
+bool adse__design_begin(const adse_search *s, adse_search_design *d, adse_arch *arch);
+
+/* Maps layers from, from + 1, ... of design d (genes set, budget metrics set) on arch, its
+ * architecture, into maps[l], lres[l] and computes[l] (the layer's MACs), in order, until
+ * the last layer, the first failure (d's status and reason set as adse__evaluate_design
+ * sets them; a mapper error returned) or, with split, a layer adse__split_layer picks
+ * (left unmapped for its items to be run elsewhere, jobs.c). *end is the layer it stopped
+ * at (n_layers after the last). Seeds as adse__evaluate_design's (an identical earlier
+ * layer's mapping only from layers from .. l - 1). Reads s only. */
+adse_status adse__map_layers(const adse_search *s, const adse_arch *arch, adse_search_design *d,
+                             int from, bool split, adse_mapping *maps,
+                             adse_network_layer_result *lres, uint64_t *computes,
+                             const adse_mapping *const *seed_sets, int n_sets, int mapper_threads,
+                             int *end, adse_err *err);
+
+/* Is layer l (its model on a design) one whose mapper work items a transport hands out
+ * (adse_mapper_split_pays: no time limit and more than 1e12 mappings)? Never with the
+ * tests' mapping hooks. */
+bool adse__split_layer(const adse_search *s, const adse_model *model, int l);
+
+/* Marks d no_mapping because layer l failed: the mapper's error st (e) or, with ADSE_OK,
+ * no valid mapping (the reasons of adse__evaluate_design). */
+void adse__layer_failed(const adse_search *s, adse_search_design *d, int l, adse_status st,
+                        const adse_err *e);
+
+/* d's metrics from every layer's figures and MACs, in layer order; d becomes OK. */
+void adse__design_totals(const adse_search *s, adse_search_design *d,
+                         const adse_network_layer_result *lres, const uint64_t *computes);
+
+/* The mapper work items of layer l of the design of gene values genes, shared by the
+ * threads that serve its item ranges (jobs.c: a small cache, entries counted by use). */
+typedef struct adse__split {
+    double genes[ADSE_SEARCH_MAX_GENES];
+    int layer;
+    adse_arch arch;
+    adse_model *model;
+    adse_mapper_items *items;
+    int refs;
+    uint64_t used; /* for eviction: the cache's clock at the last use */
+} adse__split;
+
+adse__split_cache *adse__split_cache_new(void);
+void adse__split_cache_free(adse__split_cache *c);
+
 /* The per-layer mappings that warm-start record rec (its seed records that ended OK, none
  * under cold_start) into sets[0..ADSE__MAX_SEED_RECS); returns their number. */
 int adse__seed_sets(const adse_search *s, int rec, const adse_mapping **sets);
+
+/* Record r keeps the per-layer mappings and figures of its design (OK), taking them from
+ * *maps and *lres (set to NULL); the ones it held are freed. */
+void adse__record_keep(adse__record *r, adse_mapping **maps, adse_network_layer_result **lres);
 
 /* adse__evaluate_design on record rec, keeping its mappings. Writes only that record, so
  * records may be evaluated in parallel. */
