@@ -915,6 +915,53 @@ static adse_status failing_map(void *user, const adse_model *model,
     return fixed_map(NULL, model, constraints, settings, out, err);
 }
 
+/* The fixed mapping, but the third call runs out of memory. */
+static adse_status nomem_map(void *user, const adse_model *model,
+                             const adse_constraints *constraints,
+                             const adse_mapper_settings *settings, adse_mapper_result *out,
+                             adse_err *err)
+{
+    int *calls = user;
+    if ((*calls)++ == 2) return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
+    return fixed_map(NULL, model, constraints, settings, out, err);
+}
+
+/* Out of memory while mapping a design stops the search (its status would depend on the
+ * machine) with an error naming the design and the layer, in place or served elsewhere. */
+static void test_out_of_memory_names_design(void **state)
+{
+    (void)state;
+    adse_search_spec *spec = load_spec_ok(GA_SPEC);
+    for (int dispatched = 0; dispatched < 2; dispatched++) {
+        int calls = 0;
+        adse_search_options o;
+        adse_search_options_init(&o);
+        o.threads = 1;
+        o.map = nomem_map;
+        o.map_user = &calls;
+        bytes_transport t = {0};
+        adse_err e;
+        if (dispatched) {
+            assert_int_equal(adse_search_create(spec, &o, &t.server, &e), ADSE_OK);
+            o.map = fixed_map;
+            o.dispatch = reverse_dispatch;
+            o.dispatch_user = &t;
+        }
+        adse_search *s = NULL;
+        assert_int_equal(adse_search_create(spec, &o, &s, &e), ADSE_OK);
+        assert_int_equal(adse_search_run(s, &e), ADSE_E_NOMEM);
+        print_message("%s\n", e.msg);
+        assert_non_null(strstr(e.msg, "out of memory evaluating design "));
+        assert_non_null(strstr(e.msg, spec->genes[0].name));
+        assert_non_null(strstr(e.msg, "(layer '"));
+        assert_non_null(strstr(e.msg, "': mapper error: out of memory)"));
+        assert_non_null(strstr(e.msg, "--resume"));
+        adse_search_free(s);
+        adse_search_free(t.server);
+    }
+    adse_search_spec_free(spec);
+}
+
 static void test_dispatch_errors(void **state)
 {
     (void)state;
@@ -1136,6 +1183,7 @@ int main(void)
         cmocka_unit_test(test_mapper_small),
         cmocka_unit_test(test_dispatch_bytes),
         cmocka_unit_test(test_dispatch_errors),
+        cmocka_unit_test(test_out_of_memory_names_design),
         cmocka_unit_test(test_cli),
     };
     return cmocka_run_group_tests(tests, setup_fixed, NULL);

@@ -808,6 +808,27 @@ static adse_status new_record(adse_search *s, const double *genes, bool *needs_e
     return *rec < 0 ? nomem(err) : ADSE_OK;
 }
 
+/* Running out of memory while evaluating design d stops the search (its status would
+ * depend on the machine, not on the design; docs/cluster.md section 4): the error names
+ * the design and where it ran out. */
+static adse_status out_of_memory(const adse_search *s, const adse_search_design *d, adse_err *err)
+{
+    char genes[512], v[64];
+    size_t used = 0;
+    genes[0] = 0;
+    for (int g = 0; g < s->spec.n_genes && used < sizeof genes; g++) {
+        int n = snprintf(genes + used, sizeof genes - used, "%s%s=%s", g ? " " : "",
+                         s->spec.genes[g].name,
+                         adse_search_format_gene(s, g, d->genes[g], v, sizeof v));
+        if (n < 0) break;
+        used += (size_t)n;
+    }
+    return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0,
+                        "out of memory evaluating design %s (%s); the search stops here: "
+                        "continue from the last checkpoint (--resume), e.g. with fewer threads",
+                        genes, d->reason[0] ? d->reason : "before its layers were mapped");
+}
+
 static adse_status finish_jobs(adse_search *s, const int *jobs, int n, const adse_status *status,
                                const adse_err *errs, bool fatal_mapper_errors, adse_err *err)
 {
@@ -815,7 +836,7 @@ static adse_status finish_jobs(adse_search *s, const int *jobs, int n, const ads
     for (int i = 0; i < n; i++) {
         adse_search_design *d = &s->records[jobs[i]].d;
         s->counters.evaluations++;
-        if (status[i] == ADSE_E_NOMEM) return nomem(err);
+        if (status[i] == ADSE_E_NOMEM) return out_of_memory(s, d, err);
         if (status[i] != ADSE_OK && fatal_mapper_errors) {
             if (err) *err = errs[i];
             return status[i];
