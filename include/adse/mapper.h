@@ -178,6 +178,17 @@ ADSE_API adse_status adse_mapper_items_result(const adse_mapper_items *items,
                                               const adse_mapper_part *merged,
                                               adse_mapper_result *out, adse_err *err);
 
+/* Warm-start seeds (adse_mapper_run_seeded's) as a part to merge first and to give the
+ * ranges as their incumbent: the best seed that lies in the space and is valid, in the
+ * form the mapper returns, at a position after every item, so that it only prunes and is
+ * the result only when no item's mapping is at least as good (as in adse_mapper_run_seeded:
+ * the merged result is adse_mapper_run's). Nothing found when no seed qualifies. */
+ADSE_API adse_status adse_mapper_seed_part(const adse_model *model,
+                                           const adse_constraints *constraints,
+                                           const adse_mapper_settings *settings,
+                                           const adse_mapping *seeds, int n_seeds,
+                                           adse_mapper_part *out, adse_err *err);
+
 /* The split rule (one statement for every executor: `adse map` on a network and `adse
  * search` under MPI, docs/cluster.md section 3). A layer is worth splitting when its
  * settings have no time limit (items run to their end: a time-limited layer is mapped

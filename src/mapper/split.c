@@ -5,6 +5,7 @@
 #include "mapper/mapper_internal.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #define SPLIT_SPACE 1e12 /* mappings: a layer above it is split */
 #define SPLIT_CHUNK 256  /* the largest range, in items */
@@ -35,4 +36,43 @@ uint32_t adse_mapper_items_range(uint32_t k, uint32_t first, uint32_t n)
     if (first >= n) return 0;
     uint32_t c = k / 2 < 8 ? 1u << (k / 2) : SPLIT_CHUNK;
     return c < n - first ? c : n - first;
+}
+
+adse_status adse_mapper_seed_part(const adse_model *model, const adse_constraints *constraints,
+                                  const adse_mapper_settings *settings, const adse_mapping *seeds,
+                                  int n_seeds, adse_mapper_part *out, adse_err *err)
+{
+    if (!model || !out || n_seeds < 0 || (n_seeds > 0 && !seeds))
+        return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0, "missing argument to the mapper");
+    adse_mapper_part_init(out);
+    mspace *sp = calloc(1, sizeof *sp);
+    adse_scratch *sc = adse_scratch_new(model);
+    adse_result *res = malloc(sizeof *res);
+    adse_status st = sp && sc && res ? adse__space_init(sp, model, constraints, settings, err)
+                                     : adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
+    for (int k = 0; st == ADSE_OK && k < n_seeds; k++) {
+        /* as the mapper offers a seed: in the space, in its normalized form, valid */
+        morder ords[MAP_MAX_TL];
+        if (!adse__space_contains(sp, &seeds[k], ords)) continue;
+        adse_mapping m = seeds[k];
+        for (int t = 0; t < sp->NT; t++)
+            adse__order_apply(sp, t, &ords[t], &m);
+        if (adse_model_evaluate(model, &m, sc, res, NULL) != ADSE_OK) continue;
+        mvals v, best;
+        adse__metrics_of(sp, res, &v);
+        memset(&best, 0, sizeof best);
+        for (int i = 0; i < sp->set.n_metrics; i++)
+            best.v[i] = out->value[i];
+        if (out->found && !adse__lex_less(sp, &v, &best)) continue;
+        out->found = true;
+        for (int i = 0; i < ADSE_MAX_METRICS; i++)
+            out->value[i] = i < sp->set.n_metrics ? v.v[i] : 0;
+        out->pos = UINT64_MAX; /* after every item: it only prunes */
+        out->best = m;
+    }
+    if (sp) adse__space_release(sp);
+    free(sp);
+    adse_scratch_free(sc);
+    free(res);
+    return st;
 }

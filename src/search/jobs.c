@@ -788,7 +788,25 @@ static adse_status split_layer(adse_search_batch *b, int j, int l, adse_err *err
         return ADSE_OK;
     }
     p->splits[l] = sp;
-    adse_mapper_part_init(&p->acc[l]);
+    /* the warm start the layer would get in place (adse__map_layers): the neighbours'
+       mappings of it and the design's own of an identical earlier layer, as the first
+       incumbent (only pruning: the same result) */
+    const adse_mapping *sets[ADSE__MAX_SEED_RECS];
+    int n_sets = adse__seed_sets(s, b->jobs[j], sets), n_seeds = 0;
+    adse_mapping *seeds = malloc((size_t)(n_sets + l + 1) * sizeof *seeds);
+    if (!seeds) return nomem(err);
+    for (int k = 0; k < n_sets; k++)
+        seeds[n_seeds++] = sets[k][l];
+    for (int k = 0; k < l; k++)
+        if (!p->splits[k] && adse_problem_equal(&s->layers[k]->problem, &s->layers[l]->problem))
+            seeds[n_seeds++] = p->maps[k];
+    const adse_spec *ls = s->layers[l];
+    adse_err_clear(&e);
+    st = adse_mapper_seed_part(sp->model, ls->has_constraints ? &ls->constraints : NULL,
+                               &s->settings[l], seeds, n_seeds, &p->acc[l], &e);
+    free(seeds);
+    if (st == ADSE_E_NOMEM) return nomem(err);
+    if (st) adse_mapper_part_init(&p->acc[l]); /* no warm start */
     uint32_t n = adse_mapper_items_count(sp->items);
     for (uint32_t k = 0, first = 0; first < n; k++) {
         uint32_t c = adse_mapper_items_range(k, first, n);
