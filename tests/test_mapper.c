@@ -1312,6 +1312,7 @@ static void test_items_parts(void **state)
     uint32_t n = adse_mapper_items_count(items);
     assert_true(n > 100);
     const uint32_t chunks[] = {17, 256, n};
+    uint64_t unseeded17 = 0; /* ranges of 17 in order, no seed */
     for (int v = 0; v < 6; v++) {
         uint32_t chunk = chunks[v % 3];
         bool reverse = v >= 3; /* the last range first: late incumbents */
@@ -1335,10 +1336,42 @@ static void test_items_parts(void **state)
         assert_true(r->result.energy_pj == ref->result.energy_pj);
         assert_true(r->stats.lower_bound == ref->stats.lower_bound);
         assert_true(r->stats.evaluated == evaluated);
+        if (v == 0) unseeded17 = evaluated;
         print_message("%u items in ranges of %u%s: %llu evaluated (adse_mapper_run: %llu)\n", n,
                       chunk, reverse ? ", last first" : "", (unsigned long long)evaluated,
                       (unsigned long long)ref->stats.evaluated);
     }
+    /* Warm start (adse_mapper_seed_part): a mapping outside the space (all factors 1) is
+     * no seed; the optimum itself is, with its own metrics, after every item, and as the
+     * first incumbent it prunes (fewer evaluations than the same ranges of 17 without it)
+     * while the merged result is still the
+     * optimum (its item finds it again at an earlier position). */
+    adse_mapping *seeds = calloc(2, sizeof *seeds);
+    assert_non_null(seeds);
+    adse_mapping_init(&seeds[0], ref->best.n_levels, ref->best.n_dims, ref->best.n_ds);
+    assert_int_equal(adse_mapper_seed_part(m, &c, &s, seeds, 1, acc, &err), ADSE_OK);
+    assert_false(acc->found);
+    seeds[1] = ref->best;
+    assert_int_equal(adse_mapper_seed_part(m, &c, &s, seeds, 2, acc, &err), ADSE_OK);
+    assert_true(acc->found);
+    assert_true(acc->value[0] == (double)ref->result.cycles);
+    assert_true(acc->value[1] == ref->result.energy_pj);
+    assert_true(acc->pos == UINT64_MAX);
+    assert_memory_equal(&acc->best, &ref->best, sizeof acc->best);
+    uint64_t seeded = 0;
+    for (uint32_t first = 0; first < n; first += 17) {
+        uint32_t count = first + 17 > n ? n - first : 17;
+        assert_int_equal(adse_mapper_items_run(items, first, count, 1, acc, part, &err), ADSE_OK);
+        seeded += part->evaluated;
+        adse_mapper_part_merge(items, acc, part);
+    }
+    assert_int_equal(adse_mapper_items_result(items, acc, r, &err), ADSE_OK);
+    assert_true(r->found && r->stats.optimal);
+    assert_memory_equal(&r->best, &ref->best, sizeof r->best);
+    assert_true(acc->pos < UINT64_MAX);
+    print_message("seeded with the optimum: %llu evaluated\n", (unsigned long long)seeded);
+    assert_true(seeded < unseeded17);
+    free(seeds);
     /* Bad ranges are refused. */
     assert_int_equal(adse_mapper_items_run(items, n, 1, 1, NULL, part, &err), ADSE_E_USAGE);
     adse_mapper_items_free(items);
