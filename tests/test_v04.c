@@ -674,6 +674,74 @@ static void expressions(void **state)
                      "defined (quote it to give a string)");
 }
 
+/* Expressions that name other nodes (timeloopfe binds every node of the architecture to its
+ * name: the exercises' cheatsheets write `component1.attributes["value1"]`,
+ * `buffer_element_1.attributes["datawidth"]` and `X.spatial.meshX * X.spatial.meshY`): a
+ * node's own evaluated attributes, its mesh and its name; the node being evaluated sees its
+ * earlier attributes; a node's name is found after the containers' attributes and before
+ * the variables (a variable `buf` does not hide the node). Values by hand. */
+static void node_references(void **state)
+{
+    (void)state;
+    const char *arch =
+        "variables: {buf: 3}\n"
+        "architecture:\n  nodes:\n"
+        "  - !Container {name: sys, attributes: {technology: \"45nm\", datawidth: 8}}\n"
+        "  - !Component\n"
+        "    name: DRAM\n"
+        "    class: DRAM\n"
+        "    attributes: {width: 64, depth: 64}\n"
+        "  - !Component\n"
+        "    name: buf\n"
+        "    class: SRAM\n"
+        "    spatial: {meshX: 2, meshY: 2}\n"
+        "    attributes:\n"
+        "      depth: 32\n"
+        "      width: DRAM.attributes[\"width\"] // 2 + buf.attributes.depth\n"
+        "  - !Container\n"
+        "    name: PE\n"
+        "    spatial: {meshX: buf.spatial.meshX * buf.spatial.meshY}\n"
+        "    attributes: {tag: DRAM.name + '/' + buf.name}\n"
+        "    constraints:\n"
+        "      spatial: {maximize_dims: [[C]], maximize_dims_capacity: buf.spatial.meshX}\n"
+        "  - !Component {name: mac, class: intmac}\n";
+    const char *texts[] = {arch, small_problem};
+    const char *names[] = {"arch.yaml", "prob.yaml"};
+    adse_spec *s = testutil_load_strings_ok(texts, names, 2, NULL);
+    /* levels: inter_PE_spatial, buf, inter_buf_spatial, DRAM */
+    assert_int_equal(s->arch.n_levels, 4);
+    assert_string_equal(s->arch.levels[1].name, "buf");
+    assert_int_equal(s->arch.levels[1].width_bits, 64); /* 64 // 2 + 32 */
+    assert_int_equal(s->arch.levels[1].instances, 4);
+    assert_int_equal(s->arch.arith.instances, 16); /* 2 x 2 bufs, 4 PEs each */
+    /* maximize_dims over a capacity of buf's meshX, 2: C=2 of 8 */
+    assert_string_equal(s->arch.levels[0].name, "inter_PE_spatial");
+    assert_int_equal(s->constraints.spatial[0].factor_eq[0], 2);
+    /* the names, joined, in the translated tree */
+    char *yaml = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&yaml, &len);
+    assert_non_null(f);
+    adse_err e;
+    assert_int_equal(adse_spec_write_yaml(f, s, NULL, NULL, &e), ADSE_OK);
+    fclose(f);
+    assert_non_null(strstr(yaml, "tag: \"DRAM/buf\""));
+    free(yaml);
+    adse_spec_free(s);
+
+    expect_top_error("architecture:\n  nodes:\n"
+                     "  - !Component {name: D, class: DRAM, attributes: {width: M.spatial.meshX}}\n"
+                     "  - !Component {name: M, class: intmac}\n",
+                     "top.yaml:3:59: cannot evaluate attribute 'width' of 'D' 'M.spatial.meshX': "
+                     "node 'M' is not evaluated yet here (timeloopfe would read its attributes "
+                     "unevaluated): name a node defined before this one");
+    expect_top_error("architecture:\n  nodes:\n"
+                     "  - !Component {name: D, class: DRAM, attributes: {width: 64}}\n"
+                     "  - !Component {name: M, class: intmac, attributes: {w: D.attributes.x}}\n",
+                     "top.yaml:4:69: cannot evaluate attribute 'w' of 'M' 'D.attributes.x': no "
+                     "key 'x' there");
+}
+
 /* Runs `adse CMD` (shell text) and returns its JSON output (the caller frees it); the run
  * must succeed and, for `adse map`, prove its result optimal. */
 static json_t *cli_json_ok(const char *dir, const char *cmd)
@@ -973,6 +1041,7 @@ int main(void)
         cmocka_unit_test(deep_merge),
         cmocka_unit_test(convert_round_trip),
         cmocka_unit_test(expressions),
+        cmocka_unit_test(node_references),
         cmocka_unit_test(map_eyeriss),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

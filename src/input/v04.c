@@ -151,6 +151,7 @@ static adse_status translate(adse__ydoc *doc, const adse__ypair *top, adse__v04_
     if (variables && !adse__ynode_is_null(variables)) {
         if ((st = adse__yexpect(variables, ADSE__YMAP, "variables", err))) return st;
         if ((st = eval_variables(doc, variables, scope, &variables, err))) return st;
+        scope->n_vars = scope->n;
     } else {
         variables = NULL;
     }

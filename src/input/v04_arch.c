@@ -47,6 +47,11 @@ typedef struct ctx {
     adse__ydoc *doc;
     adse__warnings *w;
     adse__v04_info *info;
+    /* every leaf's name, in the order collect() reaches them, and each leaf as expressions
+     * see it once evaluated (scope->node_names, scope->nodes) */
+    const char **names;
+    const adse__ynode **views;
+    int n_names;
     adse_err *err;
     const adse__v04_problem *prob;
     adse__v04_scope *scope; /* variables, then the containers' attributes so far */
@@ -119,14 +124,15 @@ static adse_status read_mesh(ctx *c, leaf *l)
 /* l's attributes with their expressions evaluated, each in the scope of the variables, the
  * containers' attributes so far and the node's earlier attributes (timeloopfe's symbol
  * table); a container's stay in the scope for every later node. */
-static adse_status eval_attrs(ctx *c, leaf *l, bool keep)
+static adse_status eval_attrs(ctx *c, leaf *l, bool keep, adse__ynode *view)
 {
     const adse__ynode *a = adse__ymap_get(l->node, "attributes");
     l->attrs = NULL;
+    adse__ynode *m = adse__ynew_map(c->doc, a ? a : l->node);
+    if (!m || (view && !adse__ymap_set(c->doc, view, "attributes", m, m)))
+        return adse__ydoc_build_status(c->doc, l->node, c->err);
     if (adse__ynode_is_null(a)) return ADSE_OK;
     int mark = c->scope->n;
-    adse__ynode *m = adse__ynew_map(c->doc, a);
-    if (!m) return adse__ydoc_build_status(c->doc, a, c->err);
     for (int i = 0; i < a->n; i++) {
         const adse__ypair *p = &a->pairs[i];
         char what[2 * ADSE_NAME_MAX + 32];
@@ -138,6 +144,53 @@ static adse_status eval_attrs(ctx *c, leaf *l, bool keep)
     if (!keep) c->scope->n = mark;
     l->attrs = m;
     return ADSE_OK;
+}
+
+/* Leaf l as expressions see it (timeloopfe binds the node itself to its name), registered
+ * before its attributes are evaluated so that they may name it too: {name, attributes: its
+ * own, evaluated so far (eval_attrs fills them in), spatial: {meshX, meshY} once read
+ * (view_spatial)}. */
+static adse_status view_new(ctx *c, const leaf *l, adse__ynode **out)
+{
+    const adse__ynode *at = l->node;
+    adse__ynode *v = adse__ynew_map(c->doc, at);
+    if (!v || !adse__ymap_set(c->doc, v, "name", at, adse__ynew_scalar(c->doc, at, l->name, false)))
+        return adse__ydoc_build_status(c->doc, at, c->err);
+    *out = v;
+    return ADSE_OK;
+}
+
+static adse_status view_spatial(ctx *c, const leaf *l, adse__ynode *v)
+{
+    const adse__ynode *at = l->node;
+    char mx[24], my[24];
+    snprintf(mx, sizeof mx, "%llu", (unsigned long long)l->mesh_x);
+    snprintf(my, sizeof my, "%llu", (unsigned long long)l->mesh_y);
+    adse__ynode *sp = adse__ynew_map(c->doc, at);
+    if (!sp || !adse__ymap_pair(v, "attributes") ||
+        !adse__ymap_set(c->doc, sp, "meshX", at, adse__ynew_scalar(c->doc, at, mx, true)) ||
+        !adse__ymap_set(c->doc, sp, "meshY", at, adse__ynew_scalar(c->doc, at, my, true)) ||
+        !adse__ymap_set(c->doc, v, "spatial", at, sp))
+        return adse__ydoc_build_status(c->doc, at, c->err);
+    return ADSE_OK;
+}
+
+/* The names of the leaves of seq, in collect()'s order (NULL for an unnamed one). */
+static void leaf_names(ctx *c, const adse__ynode *seq, int depth)
+{
+    if (!adse__ynode_is_seq(seq) || depth > ADSE_YAML_MAX_DEPTH) return;
+    for (int i = 0; i < seq->n; i++) {
+        const adse__ynode *n = seq->items[i];
+        int kind = node_kind(n);
+        if (kind < 0) return; /* collect() stops there with an error */
+        if (kind == N_PARALLEL || kind == N_BRANCH) {
+            leaf_names(c, adse__ymap_get(n, "nodes"), depth + 1);
+            continue;
+        }
+        if (c->n_names == ADSE_YAML_MAX_NODES) return;
+        if (c->names) c->names[c->n_names] = adse__ynode_text(adse__ymap_get(n, "name"));
+        c->n_names++;
+    }
 }
 
 static adse_status add_leaf(ctx *c, const adse__ynode *n, int kind, bool in_parallel)
@@ -184,8 +237,14 @@ static adse_status add_leaf(ctx *c, const adse__ynode *n, int kind, bool in_para
                               "transpiler does not place them either)",
                               l.name);
     }
-    if ((st = eval_attrs(c, &l, kind == N_CONTAINER && !in_parallel))) return st;
+    adse__ynode *view = NULL;
+    if (c->n < c->n_names) {
+        if ((st = view_new(c, &l, &view))) return st;
+        c->views[c->n] = view;
+    }
+    if ((st = eval_attrs(c, &l, kind == N_CONTAINER && !in_parallel, view))) return st;
     if ((st = read_mesh(c, &l))) return st;
+    if (view && (st = view_spatial(c, &l, view))) return st;
     if (c->prob->known &&
         (st = adse__v04_read_cons(c->doc, c->scope, adse__ymap_get(n, "constraints"), l.name,
                                   c->prob, c->w, &l.cons, c->err)))
@@ -604,6 +663,19 @@ adse_status adse__v04_arch(adse__ydoc *doc, const adse__ypair *top, const adse__
     adse_status st = adse__ycheck_keys(v4, arch_keys, "a v0.4 architecture", err);
     if (st) return st;
     const adse__ynode *nodes = adse__ymap_get(v4, "nodes");
+    leaf_names(c, nodes, 0); /* count, then fill */
+    int n_names = c->n_names;
+    c->n_names = 0;
+    c->names = calloc((size_t)n_names + 1, sizeof *c->names);
+    c->views = calloc((size_t)n_names + 1, sizeof *c->views);
+    if (!c->names || !c->views) {
+        st = adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
+        goto out;
+    }
+    leaf_names(c, nodes, 0);
+    scope->node_names = c->names;
+    scope->nodes = c->views;
+    scope->n_nodes = c->n_names;
     if ((st = collect(c, nodes, false))) goto out;
     if (prob->known) {
         int leaf_i = 0;
@@ -665,5 +737,10 @@ adse_status adse__v04_arch(adse__ydoc *doc, const adse__ypair *top, const adse__
     st = ADSE_OK;
 out:
     free(c->leaves);
+    scope->node_names = NULL;
+    scope->nodes = NULL;
+    scope->n_nodes = 0;
+    free(c->names);
+    free(c->views);
     return st;
 }

@@ -58,7 +58,24 @@ static adse_status undef(jctx *c, jval *out, const char *fmt, ...)
 static bool lookup(jctx *c, const char *name, jval *out)
 {
     const adse__v04_scope *s = ((const ectx *)c->hooks->user)->scope;
-    for (int i = s->n - 1; i >= 0; i--)
+    for (int i = s->n - 1; i >= s->n_vars; i--)
+        if (strcmp(s->syms[i].name, name) == 0) {
+            *out = s->syms[i].v;
+            return true;
+        }
+    for (int i = 0; i < s->n_nodes; i++) {
+        if (!s->node_names[i] || strcmp(s->node_names[i], name) != 0) continue;
+        if (s->nodes[i]) {
+            *out = (jval){.k = J_NODE, .node = s->nodes[i]};
+        } else if (undef(c, out,
+                         "node '%.100s' is not evaluated yet here (timeloopfe would read its "
+                         "attributes unevaluated): name a node defined before this one",
+                         name)) {
+            return false;
+        }
+        return true;
+    }
+    for (int i = s->n_vars - 1; i >= 0; i--)
         if (strcmp(s->syms[i].name, name) == 0) {
             *out = s->syms[i].v;
             return true;

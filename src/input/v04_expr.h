@@ -9,7 +9,8 @@
  * template engine's expression evaluator (jinja_internal.h) with Python's names (True,
  * False, None) and without Jinja's filters, tests and '~': numbers, strings, lists, dicts,
  * + - * / // % **, comparisons (chained), in, not/and/or, `x if c else y`; this file adds
- * the names (the scope, `spec`: the document as J_NODE values, `pi`), `a.b` / `a['b']` /
+ * the names (the scope, the architecture's nodes, `spec`: the document as J_NODE values,
+ * `pi`), `a.b` / `a['b']` /
  * `a[0]` into the document's nodes and the functions min, max, len, abs, round, int, float,
  * ceil, floor, log, log2, log10, sqrt, exp, pow. Anything else is an error at the character
  * where it stands. A scope holds the names in order of definition (a later one shadows an
@@ -31,6 +32,15 @@ typedef struct adse__v04_scope {
                    below or the document */
     int n, cap;
     adse__arena arena; /* the values kept (zero-initialised: empty) */
+    /* The architecture's nodes by name (timeloopfe binds every node's name to the node):
+     * looked up after syms[n_vars..n) (the containers' and the node's attributes) and
+     * before syms[0..n_vars) (the variables). nodes[i] is node i as expressions see it, a
+     * mapping {name, attributes (its own, evaluated), spatial: {meshX, meshY}}; NULL while
+     * it is not evaluated yet. Borrowed; n_nodes 0 outside an architecture. */
+    int n_vars;
+    int n_nodes;
+    const char *const *node_names;
+    const adse__ynode *const *nodes;
 } adse__v04_scope;
 
 void adse__v04_scope_free(adse__v04_scope *s);
