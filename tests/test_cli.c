@@ -56,8 +56,7 @@ static void test_summary_line(void **state)
     testutil_run r =
         testutil_cli(testutil_tmp, "model '%s' '%s' '%s' '%s'", D(CASE00 "/arch.yaml"),
                      D(CASE00 "/prob_map.yaml"), D(CASE00 "/ert.yaml"), D(CASE00 "/art.yaml"));
-    if (r.status != 0) testutil_run_show(&r);
-    assert_int_equal(r.status, 0);
+    assert_run_status(&r, 0);
     assert_string_equal(r.out, want);
     assert_string_equal(r.err, "");
     testutil_run_free(&r);
@@ -153,12 +152,8 @@ static void test_json(void **state)
         testutil_run r =
             testutil_cli(testutil_tmp, "model --json --translation %s '%s' '%s' '%s' '%s'",
                          rules[k][0], D(a), D(p), D(e), D(ar));
-        if (r.status != 0) testutil_run_show(&r);
-        assert_int_equal(r.status, 0);
-        json_error_t je;
-        json_t *root = json_loads(r.out, 0, &je);
-        if (!root) print_error("invalid JSON (line %d: %s):\n%s\n", je.line, je.text, r.out);
-        assert_non_null(root);
+        assert_run_status(&r, 0);
+        json_t *root = json_parse_ok(r.out);
         check_json_against(root, &st);
         json_decref(root);
         testutil_run_free(&r);
@@ -201,8 +196,7 @@ static void test_output_dir(void **state)
         testutil_cli(testutil_tmp, "model -o '%s' --translation legacy '%s' '%s' '%s' '%s' '%s'",
                      dir, D(WORKED "/arch.yaml"), D(WORKED "/prob.yaml"), D(WORKED "/map.yaml"),
                      D(WORKED "/ert.yaml"), D(WORKED "/art.yaml"));
-    if (r.status != 0) testutil_run_show(&r);
-    assert_int_equal(r.status, 0);
+    assert_run_status(&r, 0);
     assert_true(strncmp(r.out, "Utilization = ", 14) == 0);
     testutil_run_free(&r);
     char path[600];
@@ -281,8 +275,7 @@ static void test_input_errors(void **state)
     /* a missing file: exit 1, the message names it */
     testutil_run r = testutil_cli(testutil_tmp, "model '%s' /nonexistent/adse-missing.yaml",
                                   D(WORKED "/arch.yaml"));
-    if (r.status != 1) testutil_run_show(&r);
-    assert_int_equal(r.status, 1);
+    assert_run_status(&r, 1);
     assert_true(strncmp(r.err, "adse: ", 6) == 0);
     assert_non_null(strstr(r.err, "/nonexistent/adse-missing.yaml"));
     assert_string_equal(r.out, "");
@@ -291,8 +284,7 @@ static void test_input_errors(void **state)
     /* no mapping: exit 1, the message names what is missing */
     r = testutil_cli(testutil_tmp, "model '%s' '%s' '%s' '%s'", D(WORKED "/arch.yaml"),
                      D(WORKED "/prob.yaml"), D(WORKED "/ert.yaml"), D(WORKED "/art.yaml"));
-    if (r.status != 1) testutil_run_show(&r);
-    assert_int_equal(r.status, 1);
+    assert_run_status(&r, 1);
     assert_true(strncmp(r.err, "adse: ", 6) == 0);
     assert_non_null(strstr(r.err, "'mapping'"));
     assert_null(strstr(r.err, "'problem'"));
@@ -317,8 +309,7 @@ static void test_input_errors(void **state)
     fclose(f);
     r = testutil_cli(testutil_tmp, "model '%s' '%s' '%s' '%s' '%s'", D(WORKED "/arch.yaml"),
                      D(WORKED "/prob.yaml"), D(WORKED "/ert.yaml"), D(WORKED "/art.yaml"), bad);
-    if (r.status != 1) testutil_run_show(&r);
-    assert_int_equal(r.status, 1);
+    assert_run_status(&r, 1);
     assert_true(strncmp(r.err, "adse: ", 6) == 0);
     assert_non_null(strstr(r.err, "invalid mapping"));
     assert_string_equal(r.out, "");
@@ -331,8 +322,7 @@ static void test_input_errors(void **state)
     fputs("problem:\n  shape: [unclosed\n", f);
     fclose(f);
     r = testutil_cli(testutil_tmp, "model '%s'", bad);
-    if (r.status != 1) testutil_run_show(&r);
-    assert_int_equal(r.status, 1);
+    assert_run_status(&r, 1);
     char prefix[600];
     snprintf(prefix, sizeof prefix, "adse: %s:", bad);
     assert_true(strncmp(r.err, prefix, strlen(prefix)) == 0);
@@ -346,8 +336,7 @@ static void test_energy_table(void **state)
 {
     (void)state;
     testutil_run r = testutil_cli(testutil_tmp, "energy '%s'", D(SEED_ARCH));
-    if (r.status != 0) testutil_run_show(&r);
-    assert_int_equal(r.status, 0);
+    assert_run_status(&r, 0);
     assert_string_equal(r.err, "");
     assert_true(strncmp(r.out, "Component ", 10) == 0);
     assert_non_null(strstr(r.out, "Energy (pJ)"));
@@ -369,12 +358,8 @@ static void test_energy_json(void **state)
 {
     (void)state;
     testutil_run r = testutil_cli(testutil_tmp, "energy --json '%s'", D(SEED_ARCH));
-    if (r.status != 0) testutil_run_show(&r);
-    assert_int_equal(r.status, 0);
-    json_error_t je;
-    json_t *root = json_loads(r.out, 0, &je);
-    if (!root) print_error("invalid JSON (line %d: %s):\n%s\n", je.line, je.text, r.out);
-    assert_non_null(root);
+    assert_run_status(&r, 0);
+    json_t *root = json_parse_ok(r.out);
     json_t *comps = json_object_get(root, "components");
     assert_true(json_is_array(comps));
     assert_int_equal(json_array_size(comps), 7); /* DRAM, glb, DummyBuffer, 3 spads, mac */
@@ -417,8 +402,7 @@ static void test_energy_round_trip(void **state)
     char dir[512], ert[600], art[600];
     snprintf(dir, sizeof dir, "%s/energy/seed", testutil_tmp);
     testutil_run r = testutil_cli(testutil_tmp, "energy -o '%s' '%s'", dir, D(SEED_ARCH));
-    if (r.status != 0) testutil_run_show(&r);
-    assert_int_equal(r.status, 0);
+    assert_run_status(&r, 0);
     testutil_run_free(&r);
     snprintf(ert, sizeof ert, "%s/ERT.yaml", dir);
     snprintf(art, sizeof art, "%s/ART.yaml", dir);
@@ -456,8 +440,7 @@ static void test_energy_round_trip(void **state)
     snprintf(dir, sizeof dir, "%s/energy/eyeriss24", testutil_tmp);
     r = testutil_cli(testutil_tmp, "energy -o '%s' '%s'", dir,
                      D(EYERISS24 "/parsed-processed-input.yaml"));
-    if (r.status != 0) testutil_run_show(&r);
-    assert_int_equal(r.status, 0);
+    assert_run_status(&r, 0);
     testutil_run_free(&r);
     snprintf(ert, sizeof ert, "%s/ERT.yaml", dir);
     snprintf(art, sizeof art, "%s/ART.yaml", dir);
@@ -489,8 +472,7 @@ static void test_energy_round_trip(void **state)
 
 static double dram_energy_per_access(const char *json_text)
 {
-    json_t *root = json_loads(json_text, 0, NULL);
-    assert_non_null(root);
+    json_t *root = json_parse_ok(json_text);
     json_t *levels = json_object_get(root, "levels");
     json_t *dram = json_array_get(levels, json_array_size(levels) - 1);
     assert_string_equal(json_string_value(json_object_get(dram, "name")), "DRAM");
@@ -547,8 +529,7 @@ static void test_energy_errors(void **state)
     char dir[600];
     snprintf(dir, sizeof dir, "%s/energy/none", testutil_tmp);
     testutil_run r = testutil_cli(testutil_tmp, "energy -o '%s' '%s'", dir, bad);
-    if (r.status != 1) testutil_run_show(&r);
-    assert_int_equal(r.status, 1);
+    assert_run_status(&r, 1);
     assert_string_equal(r.err, want);
     assert_string_equal(r.out, "");
     testutil_run_free(&r);

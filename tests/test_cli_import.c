@@ -24,8 +24,7 @@ static void test_table(void **state)
 {
     (void)state;
     testutil_run r = testutil_cli(testutil_tmp, "import '%s'", testutil_path("onnx/resnet18.onnx"));
-    if (r.status != 0) testutil_run_show(&r);
-    assert_int_equal(r.status, 0);
+    assert_run_status(&r, 0);
     assert_true(strncmp(r.out, "model: resnet18\n", 16) == 0);
     assert_non_null(strstr(r.out, "total: 12 distinct layers, 21 compute nodes, "
                                   "1,814,073,344 MACs\n"));
@@ -41,9 +40,7 @@ static void test_json(void **state)
     testutil_run r =
         testutil_cli(testutil_tmp, "import --json '%s'", testutil_path("onnx/resnet18.onnx"));
     assert_int_equal(r.status, 0);
-    json_error_t jerr;
-    json_t *doc = json_loads(r.out, 0, &jerr);
-    if (!doc) fail_msg("invalid JSON: %s", jerr.text);
+    json_t *doc = json_parse_ok(r.out);
     assert_string_equal(json_string_value(json_object_get(doc, "model")), "resnet18");
     json_t *layers = json_object_get(doc, "layers");
     assert_int_equal(json_array_size(layers), 12);
@@ -123,8 +120,7 @@ static void test_output_dir(void **state)
                      testutil_path(SEED "/constraints/eyeriss_like_map_constraints.yaml"),
                      testutil_path(SEED "/mapper.yaml"), testutil_path(SEED "/ERT.yaml"),
                      testutil_path(SEED "/ART.yaml"));
-    if (r.status != 0) testutil_run_show(&r);
-    assert_int_equal(r.status, 0);
+    assert_run_status(&r, 0);
     assert_non_null(strstr(r.out, "\nOptimal: yes"));
     testutil_run_free(&r);
 }
@@ -220,11 +216,8 @@ static void test_map_network(void **state)
     testutil_run_free(&r);
     r = testutil_cli(testutil_tmp, "map --json -o '%s' %s '%s'", net_dir, seed_files(),
                      testutil_path("onnx/alexnet.onnx"));
-    if (r.status != 0) testutil_run_show(&r);
-    assert_int_equal(r.status, 0);
-    json_error_t jerr;
-    json_t *doc = json_loads(r.out, 0, &jerr);
-    if (!doc) fail_msg("invalid JSON: %s", jerr.text);
+    assert_run_status(&r, 0);
+    json_t *doc = json_parse_ok(r.out);
     testutil_run_free(&r);
     json_t *layers = json_object_get(doc, "layers"), *total = json_object_get(doc, "total");
     assert_int_equal(json_array_size(layers), 8);
@@ -249,8 +242,7 @@ static void test_map_network(void **state)
         testutil_run one = testutil_cli(testutil_tmp, "map --json %s '%s'", seed_files(), prob);
         if (one.status != 0) testutil_run_show(&one);
         assert_int_equal(one.status, 0);
-        json_t *d1 = json_loads(one.out, 0, &jerr);
-        assert_non_null(d1);
+        json_t *d1 = json_parse_ok(one.out);
         assert_int_equal(json_integer_value(json_object_get(d1, "cycles")), cyc);
         assert_double_rel(json_real_value(json_object_get(d1, "energy_pj")), e, 1e-12,
                           "layer energy");
@@ -260,10 +252,8 @@ static void test_map_network(void **state)
     assert_int_equal(macs, 714188480u);
     /* the network.yaml that import wrote: the same layers and totals as the ONNX model */
     r = testutil_cli(testutil_tmp, "map --json %s '%s/network.yaml'", seed_files(), dir);
-    if (r.status != 0) testutil_run_show(&r);
-    assert_int_equal(r.status, 0);
-    json_t *doc2 = json_loads(r.out, 0, &jerr);
-    if (!doc2) fail_msg("invalid JSON: %s", jerr.text);
+    assert_run_status(&r, 0);
+    json_t *doc2 = json_parse_ok(r.out);
     testutil_run_free(&r);
     json_object_del(doc2, "seconds");
     json_t *copy = json_deep_copy(doc);
@@ -274,9 +264,8 @@ static void test_map_network(void **state)
         r = testutil_cli(testutil_tmp, "map --json --threads %d %s '%s'", t, seed_files(),
                          testutil_path("onnx/alexnet.onnx"));
         assert_int_equal(r.status, 0);
-        json_t *dt = json_loads(r.out, 0, &jerr);
+        json_t *dt = json_parse_ok(r.out);
         testutil_run_free(&r);
-        assert_non_null(dt);
         json_object_del(dt, "seconds");
         if (!json_equal(copy, dt)) fail_msg("--threads %d gives other results", t);
         json_decref(dt);

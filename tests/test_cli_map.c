@@ -54,8 +54,7 @@ static void test_seed_summary_and_files(void **state)
     char dir[512];
     snprintf(dir, sizeof dir, "%s/out", testutil_tmp);
     testutil_run r = testutil_cli(testutil_tmp, "map -o '%s' %s", dir, seed_inputs());
-    if (r.status != 0) testutil_run_show(&r);
-    assert_int_equal(r.status, 0);
+    assert_run_status(&r, 0);
     assert_true(strncmp(r.out, "Utilization = ", 14) == 0);
     assert_non_null(strstr(r.out, "| pJ/Compute = "));
     assert_true(summary_cycles(r.out) <= 516096);
@@ -101,8 +100,7 @@ static void test_seed_summary_and_files(void **state)
     testutil_data(SEED "/ART.yaml", art, sizeof art);
     r = testutil_cli(testutil_tmp, "model '%s' '%s' '%s' '%s' '%s/adse-map.map.yaml'", arch, prob,
                      ert, art, dir);
-    if (r.status != 0) testutil_run_show(&r);
-    assert_int_equal(r.status, 0);
+    assert_run_status(&r, 0);
     size_t l2 = strcspn(r.out, "\n");
     r.out[l2] = 0;
     assert_string_equal(r.out, first_line);
@@ -112,16 +110,11 @@ static void test_seed_summary_and_files(void **state)
     r = testutil_cli(testutil_tmp, "model --json '%s' '%s' '%s' '%s' '%s/adse-map.map.yaml'", arch,
                      prob, ert, art, dir);
     assert_int_equal(r.status, 0);
-    json_error_t je;
-    json_t *model = json_loads(r.out, 0, &je);
-    assert_non_null(model);
+    json_t *model = json_parse_ok(r.out);
     testutil_run_free(&r);
     r = testutil_cli(testutil_tmp, "map --json %s", seed_inputs());
-    if (r.status != 0) testutil_run_show(&r);
-    assert_int_equal(r.status, 0);
-    json_t *map = json_loads(r.out, 0, &je);
-    if (!map) print_error("invalid JSON (line %d: %s):\n%s\n", je.line, je.text, r.out);
-    assert_non_null(map);
+    assert_run_status(&r, 0);
+    json_t *map = json_parse_ok(r.out);
     assert_int_equal(json_integer_value(json_object_get(map, "cycles")),
                      json_integer_value(json_object_get(model, "cycles")));
     assert_true(json_number_value(json_object_get(map, "energy_pj")) ==
@@ -135,12 +128,8 @@ static void test_seed_json(void **state)
 {
     (void)state;
     testutil_run r = testutil_cli(testutil_tmp, "map --json --threads 2 %s", seed_inputs());
-    if (r.status != 0) testutil_run_show(&r);
-    assert_int_equal(r.status, 0);
-    json_error_t je;
-    json_t *root = json_loads(r.out, 0, &je);
-    if (!root) print_error("invalid JSON (line %d: %s):\n%s\n", je.line, je.text, r.out);
-    assert_non_null(root);
+    assert_run_status(&r, 0);
+    json_t *root = json_parse_ok(r.out);
     json_t *cycles = json_object_get(root, "cycles");
     assert_true(json_is_integer(cycles));
     assert_true(json_integer_value(cycles) <= 516096);
@@ -189,8 +178,7 @@ static void test_no_valid_mapping(void **state)
           f);
     fclose(f);
     testutil_run r = testutil_cli(testutil_tmp, "map %s '%s'", seed_inputs(), bad);
-    if (r.status != 1) testutil_run_show(&r);
-    assert_int_equal(r.status, 1);
+    assert_run_status(&r, 1);
     assert_true(strncmp(r.err, "adse: no valid mapping", 22) == 0);
     assert_string_equal(r.out, "");
     testutil_run_free(&r);
@@ -209,8 +197,7 @@ static void test_time_limit(void **state)
     testutil_data(CASE00 "/art.yaml", art, sizeof art);
     testutil_run r = testutil_cli(
         testutil_tmp, "map --time-limit 0.5 --threads 2 '%s' '%s' '%s' '%s'", arch, in, ert, art);
-    if (r.status != 0) testutil_run_show(&r);
-    assert_int_equal(r.status, 0);
+    assert_run_status(&r, 0);
     assert_true(strncmp(r.out, "Utilization = ", 14) == 0);
     assert_non_null(
         strstr(r.out, "\nOptimal: not proven (time limit reached); lower bound of edp: "));
@@ -220,11 +207,8 @@ static void test_time_limit(void **state)
 
     r = testutil_cli(testutil_tmp, "map --json --time-limit=0.5 '%s' '%s' '%s' '%s'", arch, in, ert,
                      art);
-    if (r.status != 0) testutil_run_show(&r);
-    assert_int_equal(r.status, 0);
-    json_error_t je;
-    json_t *root = json_loads(r.out, 0, &je);
-    assert_non_null(root);
+    assert_run_status(&r, 0);
+    json_t *root = json_parse_ok(r.out);
     json_t *search = json_object_get(root, "search");
     assert_true(json_is_false(json_object_get(search, "optimal")));
     assert_true(json_is_number(json_object_get(search, "lower_bound")));

@@ -316,8 +316,7 @@ static void search_uses_definitions(void **state)
                    "ga: {population: 2, generations: 1, parents: 2, mutation: 0.3, seed: 5}\n");
         fclose(f);
         testutil_run r = testutil_cli(dir, "search --threads 1 -o %s %s", out, spec);
-        if (r.status != 0) testutil_run_show(&r);
-        assert_int_equal(r.status, 0);
+        assert_run_status(&r, 0);
         testutil_run_free(&r);
         area[k] = history_area(out);
     }

@@ -778,10 +778,7 @@ static void test_mapper_json(void **state)
     assert_int_equal(adse_report_mapper_json(f, model, r), ADSE_OK);
     assert_int_equal(fclose(f), 0);
 
-    json_error_t je;
-    json_t *root = json_loads(buf, 0, &je);
-    if (!root) print_error("invalid JSON (line %d: %s):\n%s\n", je.line, je.text, buf);
-    assert_non_null(root);
+    json_t *root = json_parse_ok(buf);
     assert_int_equal(json_integer_value(json_object_get(root, "cycles")), r->result.cycles);
     assert_true(json_number_value(json_object_get(root, "energy_pj")) == r->result.energy_pj);
     assert_int_equal(json_array_size(json_object_get(root, "levels")), 6);
@@ -823,8 +820,7 @@ static void test_mapper_json(void **state)
     f = open_memstream(&buf, &len);
     assert_int_equal(adse_report_mapper_json(f, model, r), ADSE_OK);
     fclose(f);
-    root = json_loads(buf, 0, &je);
-    assert_non_null(root);
+    root = json_parse_ok(buf);
     assert_true(json_is_null(json_object_get(json_object_get(root, "search"), "lower_bound")));
     json_decref(root);
     free(buf);

@@ -364,12 +364,7 @@ static void test_outputs(void **state)
         expect_same_text(out_names[k], c.text[k], d.text[k]);
 
     /* jansson (locale-aware itself) reads the comma-locale JSON back to the same doubles */
-    json_error_t je;
-    json_t *j = json_loads(d.text[O_MODEL_JSON], 0, &je);
-    if (!j) {
-        print_error("model JSON does not parse: %s (line %d)\n", je.text, je.line);
-        fail();
-    }
+    json_t *j = json_parse_ok(d.text[O_MODEL_JSON]);
     assert_true(json_integer_value(json_object_get(j, "cycles")) == 516096);
     assert_true(json_number_at(j, "energy_pj") == d.result.energy_pj);
     assert_true(json_number_at(j, "utilization") == d.result.utilization);
@@ -380,12 +375,10 @@ static void test_outputs(void **state)
         assert_true(json_number_at(json_array_get(levels, i), "energy_pj") ==
                     d.result.levels[i].energy_pj);
     json_decref(j);
-    j = json_loads(d.text[O_SEARCH_JSON], 0, &je);
-    assert_non_null(j);
+    j = json_parse_ok(d.text[O_SEARCH_JSON]);
     assert_true(json_number_at(json_object_get(j, "best"), "loss") == c.best_loss);
     json_decref(j);
-    j = json_loads(d.text[O_ENERGY_JSON], 0, &je);
-    assert_non_null(j);
+    j = json_parse_ok(d.text[O_ENERGY_JSON]);
     json_decref(j);
     assert_true(d.best_loss == c.best_loss);
 

@@ -172,8 +172,7 @@ static void test_cli_ignore_sparse(void **state)
 
     r = testutil_cli(testutil_tmp, "model --ignore-sparse -o '%s/out' '%s' '%s' '%s' '%s' '%s'",
                      testutil_tmp, arch, map, prob, sp, ert);
-    if (r.status != 0) testutil_run_show(&r);
-    assert_int_equal(r.status, 0);
+    assert_run_status(&r, 0);
     /* Timeloop's dense numbers for this design (01.2.1's reference): 16 cycles */
     char want[256];
     snprintf(want, sizeof want, "Utilization = 1.00 | pJ/Compute =    2.215 | Cycles = 16\n%s\n",
@@ -191,9 +190,7 @@ static void test_cli_ignore_sparse(void **state)
     r = testutil_cli(testutil_tmp, "model --json --ignore-sparse '%s' '%s' '%s' '%s' '%s'", arch,
                      map, prob, sp, ert);
     assert_int_equal(r.status, 0);
-    json_error_t je;
-    json_t *doc = json_loads(r.out, 0, &je);
-    assert_non_null(doc);
+    json_t *doc = json_parse_ok(r.out);
     assert_true(json_is_true(json_object_get(doc, "sparse_ignored")));
     assert_string_equal(json_string_value(json_object_get(doc, "note")), note);
     assert_int_equal(json_integer_value(json_object_get(doc, "cycles")), 16);
@@ -439,12 +436,9 @@ static void test_simba_like_2020(void **state)
         "%1$s/simba_like_map_constraints.yaml %1$s/mapper.yaml %1$s/AlexNet_layer1.yaml "
         "%1$s/timeloop-mapper.ERT.yaml %1$s/timeloop-mapper.ART.yaml",
         dir);
-    if (r.status != 0) testutil_run_show(&r);
-    assert_int_equal(r.status, 0);
+    assert_run_status(&r, 0);
     assert_string_equal(r.err, "");
-    json_error_t je;
-    json_t *doc = json_loads(r.out, 0, &je);
-    assert_non_null(doc);
+    json_t *doc = json_parse_ok(r.out);
     assert_int_equal(json_integer_value(json_object_get(doc, "cycles")), 732050);
     assert_int_equal(json_integer_value(json_object_get(doc, "computes")), 105415200);
     json_t *regs = json_array_get(json_object_get(doc, "levels"), 0);

@@ -587,15 +587,6 @@ static void test_map_no_loops(void **state)
 /* ---------------------------------------------------------------------------------------- */
 /* JSON                                                                                       */
 
-static json_t *parse_json(const char *s)
-{
-    json_error_t je;
-    json_t *root = json_loads(s, 0, &je);
-    if (!root) print_error("invalid JSON at line %d: %s\n%s\n", je.line, je.text, s);
-    assert_non_null(root);
-    return root;
-}
-
 static void test_json_document(void **state)
 {
     (void)state;
@@ -614,7 +605,7 @@ static void test_json_document(void **state)
     char *s = render(adse_report_write_json, a, p, NULL, r, &rc);
     assert_int_equal(rc, ADSE_OK);
     assert_true(strlen(s) > 0 && s[strlen(s) - 1] == '\n');
-    json_t *root = parse_json(s);
+    json_t *root = json_parse_ok(s);
     assert_true(json_is_integer(json_object_get(root, "cycles")));
     assert_int_equal(json_integer_value(json_object_get(root, "cycles")), 6144);
     assert_int_equal(json_integer_value(json_object_get(root, "computes")), 12288);
@@ -653,7 +644,7 @@ static void test_json_document(void **state)
     r->utilization = NAN;
     s = render(adse_report_write_json, a, p, NULL, r, &rc);
     assert_int_equal(rc, ADSE_OK);
-    root = parse_json(s);
+    root = json_parse_ok(s);
     levels = json_object_get(root, "levels");
     assert_string_equal(json_string_value(json_object_get(json_array_get(levels, 0), "name")),
                         "sp\"a\\d\n\x01");

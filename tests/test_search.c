@@ -706,9 +706,7 @@ static void test_reports(void **state)
     FILE *f = open_memstream(&buf, &len);
     assert_int_equal(adse_report_search_json(f, s), ADSE_OK);
     fclose(f);
-    json_error_t je;
-    json_t *j = json_loads(buf, 0, &je);
-    assert_non_null(j);
+    json_t *j = json_parse_ok(buf);
     json_t *best = json_object_get(j, "best");
     assert_non_null(json_object_get(json_object_get(best, "genes"), "glb_depth"));
     assert_string_equal(json_string_value(json_object_get(json_object_get(best, "genes"), "mesh")),
@@ -1086,9 +1084,7 @@ static void test_cli(void **state)
     /* --json */
     snprintf(args, sizeof args, "--json --threads 2 %s/small.yaml", g_tmp);
     assert_int_equal(run_cli(args, &out), 0);
-    json_error_t je;
-    json_t *j = json_loads(out, 0, &je);
-    assert_non_null(j);
+    json_t *j = json_parse_ok(out);
     assert_non_null(json_object_get(j, "baseline"));
     assert_true(json_is_object(json_object_get(j, "best")));
     json_decref(j);
@@ -1123,9 +1119,7 @@ static void test_cli(void **state)
                      testutil_path("search/small_prob.yaml"), g_tmp);
     assert_int_equal(mr.status, 0);
     char *sj = read_in("t1/search.json");
-    json_t *a = json_loads(mr.out, 0, &je), *b = json_loads(sj, 0, &je);
-    assert_non_null(a);
-    assert_non_null(b);
+    json_t *a = json_parse_ok(mr.out), *b = json_parse_ok(sj);
     json_t *bm = json_object_get(json_object_get(b, "best"), "metrics");
     assert_true(json_integer_value(json_object_get(a, "cycles")) ==
                 json_integer_value(json_object_get(bm, "cycles")));

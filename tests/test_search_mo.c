@@ -408,8 +408,7 @@ static void test_mo_cli(void **state)
     fclose(f);
 
     testutil_run r = testutil_cli(dir, "search -o %s/t1 --threads 1 %s", dir, spec);
-    if (r.status != 0) testutil_run_show(&r);
-    assert_int_equal(r.status, 0);
+    assert_run_status(&r, 0);
     testutil_run_free(&r);
     r = testutil_cli(dir, "search -o %s/t2 --threads 2 %s", dir, spec);
     assert_int_equal(r.status, 0);
@@ -462,9 +461,7 @@ static void test_mo_cli(void **state)
     /* --json: "pareto" holds the front, "hypervolume" the library's figure */
     r = testutil_cli(dir, "search --json --threads 2 %s", spec);
     assert_int_equal(r.status, 0);
-    json_error_t je;
-    json_t *doc = json_loads(r.out, 0, &je);
-    assert_non_null(doc);
+    json_t *doc = json_parse_ok(r.out);
     assert_int_equal(json_array_size(json_object_get(doc, "pareto")), (size_t)rows);
     assert_string_equal(json_string_value(json_array_get(json_object_get(doc, "objectives"), 0)),
                         "cycles");

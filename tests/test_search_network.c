@@ -302,11 +302,8 @@ static void test_cli_report(void **state)
     fputs(text, f);
     assert_int_equal(fclose(f), 0);
     testutil_run r = testutil_cli(dir, "search --json --threads 2 -o %s %s", out, spec);
-    if (r.status != 0) testutil_run_show(&r);
-    assert_int_equal(r.status, 0);
-    json_error_t je;
-    json_t *root = json_loads(r.out, 0, &je);
-    assert_non_null(root);
+    assert_run_status(&r, 0);
+    json_t *root = json_parse_ok(r.out);
     json_t *net = json_object_get(root, "network");
     assert_true(json_is_object(net));
     assert_string_equal(json_string_value(json_object_get(net, "name")), "resnet18");

@@ -508,8 +508,7 @@ static void convert_round_trip(void **state)
                           : i == 1 ? "v04/example_designs/simba_like/arch.yaml"
                           : i == 2 ? "v04/example_designs/simple_output_stationary/arch.yaml"
                                    : "v04/example_designs/simple_weight_stationary/arch.yaml"));
-        if (r.status != 0) testutil_run_show(&r);
-        assert_int_equal(r.status, 0);
+        assert_run_status(&r, 0);
         testutil_run_free(&r);
         char all[512], parts[5][512];
         snprintf(all, sizeof all, "%s/out/parsed-processed-input.yaml", dir);
@@ -747,11 +746,8 @@ static void node_references(void **state)
 static json_t *cli_json_ok(const char *dir, const char *cmd)
 {
     testutil_run r = testutil_cli(dir, "%s", cmd);
-    if (r.status != 0) testutil_run_show(&r);
-    assert_int_equal(r.status, 0);
-    json_error_t je;
-    json_t *j = json_loads(r.out, 0, &je);
-    assert_non_null(j);
+    assert_run_status(&r, 0);
+    json_t *j = json_parse_ok(r.out);
     testutil_run_free(&r);
     if (strncmp(cmd, "map ", 4) == 0)
         assert_true(json_is_true(json_object_get(json_object_get(j, "search"), "optimal")));

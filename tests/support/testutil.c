@@ -1,6 +1,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "testutil.h"
 
+#include <jansson.h>
 #include <math.h>
 #include <stdarg.h>
 #include <string.h>
@@ -89,6 +90,27 @@ void testutil_run_free(testutil_run *r)
 void testutil_run_show(const testutil_run *r)
 {
     print_message("exit %d\n--- stdout\n%s--- stderr\n%s---\n", r->status, r->out, r->err);
+}
+
+void testutil_assert_status(const testutil_run *r, int want, const char *file, int line)
+{
+    if (r->status == want) return;
+    testutil_run_show(r);
+    print_error("exit status %d, want %d\n", r->status, want);
+    _fail(file, line);
+}
+
+json_t *testutil_json_parse(const char *text, const char *file, int line)
+{
+    json_error_t je;
+    json_t *root = text ? json_loads(text, 0, &je) : NULL;
+    if (root) return root;
+    if (text)
+        print_error("invalid JSON at line %d: %s\n%s\n", je.line, je.text, text);
+    else
+        print_error("no JSON text\n");
+    _fail(file, line);
+    return NULL;
 }
 
 int testutil_mkdtemp(char *buf, size_t size, const char *prefix)

@@ -29,6 +29,12 @@ char *testutil_read_file(const char *path);
  * Fails the test when it cannot be read. */
 char *testutil_stream_text(FILE *f);
 
+/* Parses JSON text (jansson); fails the test, printing the error and the text, unless it
+ * parses. The caller json_decref()s the result. */
+struct json_t;
+struct json_t *testutil_json_parse(const char *text, const char *file, int line);
+#define json_parse_ok(text) testutil_json_parse((text), __FILE__, __LINE__)
+
 struct adse_spec;
 struct adse_spec_options;
 
@@ -56,6 +62,9 @@ testutil_run testutil_cli(const char *tmp_dir, const char *fmt, ...)
 void testutil_run_free(testutil_run *r);
 /* Prints exit status, stdout and stderr (for a failing assertion's context). */
 void testutil_run_show(const testutil_run *r);
+/* Fails the test, showing the run, unless it exited with status want. */
+void testutil_assert_status(const testutil_run *r, int want, const char *file, int line);
+#define assert_run_status(r, want) testutil_assert_status((r), (want), __FILE__, __LINE__)
 
 /* Runs `adse <args>` in testutil_tmp and expects a usage error: exit 2, a message starting
  * "adse: " on stderr and nothing on stdout. */
