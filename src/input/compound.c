@@ -21,6 +21,7 @@
 #include "input/v04_expr.h"
 #include "util/arena.h"
 #include "util/numtext.h"
+#include "util/grow.h"
 
 #define CC_MAX_DEPTH 16         /* compound classes nested inside one another */
 #define CC_MAX_ATTRS 64         /* attributes and arguments handed to one primitive */
@@ -117,13 +118,8 @@ static adse_status add_word(reader *r, const char *s, size_t len)
     adse__compounds *cc = r->cc;
     for (int i = 0; i < cc->n_words; i++)
         if (strlen(cc->words[i]) == len && strncmp(cc->words[i], s, len) == 0) return ADSE_OK;
-    if (cc->n_words == cc->cap_words) {
-        int nc = cc->cap_words ? 2 * cc->cap_words : 64;
-        const char **nw = realloc(cc->words, (size_t)nc * sizeof *nw);
-        if (!nw) return nomem(r->err);
-        cc->words = nw;
-        cc->cap_words = nc;
-    }
+    if (!adse__grow(&cc->words, &cc->cap_words, cc->n_words + 1, sizeof *cc->words))
+        return nomem(r->err);
     char *copy = adse__arena_strndup(&cc->arena, s, len);
     if (!copy) return nomem(r->err);
     cc->words[cc->n_words++] = copy;
@@ -425,13 +421,7 @@ static adse_status read_class(reader *r, const adse__ynode *n, double version)
                     "%s:%d (as in Accelergy, the last one read wins)",
                     name->text, p.file ? p.file : "<input>", p.line);
     }
-    if (cc->n == cc->cap) {
-        int nc = cc->cap ? 2 * cc->cap : 16;
-        cc_class *ncl = realloc(cc->classes, (size_t)nc * sizeof *ncl);
-        if (!ncl) return nomem(r->err);
-        cc->classes = ncl;
-        cc->cap = nc;
-    }
+    if (!adse__grow(&cc->classes, &cc->cap, cc->n + 1, sizeof *cc->classes)) return nomem(r->err);
     cc_class *c = &cc->classes[cc->n];
     memset(c, 0, sizeof *c);
     c->name = name;

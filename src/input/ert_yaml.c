@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "energy/bind.h"
+#include "util/grow.h"
 
 /* Max energy per distinct action name of one table (names borrowed from the tree). */
 typedef struct table_actions {
@@ -22,13 +23,8 @@ static adse_status acts_add(table_actions *a, const char *name, double e, adse_e
             return ADSE_OK;
         }
     }
-    if (a->n == a->cap) {
-        int cap = a->cap ? a->cap * 2 : 8;
-        adse_energy_action *v = realloc(a->v, (size_t)cap * sizeof *v);
-        if (!v) return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
-        a->v = v;
-        a->cap = cap;
-    }
+    if (!adse__grow(&a->v, &a->cap, a->n + 1, sizeof *a->v))
+        return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
     a->v[a->n].name = name;
     a->v[a->n].energy_pj = e;
     a->n++;

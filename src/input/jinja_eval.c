@@ -14,6 +14,7 @@
 #include "input/jinja_internal.h"
 #include "util/error.h"
 #include "util/numtext.h"
+#include "util/grow.h"
 
 adse_status adse__jerr(jctx *c, int line, int col, const char *fmt, ...)
 {
@@ -98,13 +99,7 @@ static adse_status assign(jctx *c, const char *name, const jval *v)
 
 bool adse__jvar_push(jvar **vars, int *n, int *cap, const char *name, const jval *v)
 {
-    if (*n == *cap) {
-        int nc = *cap ? *cap * 2 : 8;
-        jvar *nv = realloc(*vars, (size_t)nc * sizeof *nv);
-        if (!nv) return false;
-        *vars = nv;
-        *cap = nc;
-    }
+    if (!adse__grow(vars, cap, *n + 1, sizeof **vars)) return false;
     (*vars)[*n] = (jvar){.name = name, .v = *v};
     (*n)++;
     return true;

@@ -17,6 +17,7 @@
 #include "input/internal.h"
 #include "input/jinja_internal.h"
 #include "util/numtext.h"
+#include "util/grow.h"
 
 /* ---- output ------------------------------------------------------------------------- */
 
@@ -289,13 +290,7 @@ static bool pathlist_add(pathlist *l, const char *s)
 {
     for (int i = 0; i < l->n; i++)
         if (strcmp(l->p[i], s) == 0) return true;
-    if (l->n == l->cap) {
-        int cap = l->cap ? l->cap * 2 : 8;
-        char **np = realloc(l->p, (size_t)cap * sizeof *np);
-        if (!np) return false;
-        l->p = np;
-        l->cap = cap;
-    }
+    if (!adse__grow(&l->p, &l->cap, l->n + 1, sizeof *l->p)) return false;
     if (!(l->p[l->n] = strdup(s))) return false;
     l->n++;
     return true;
@@ -416,13 +411,8 @@ static adse_status add_include(jctx *c, bool all, const pathlist *files, int lin
                                const char *keys, jval *out)
 {
     adse__jrender *r = c->r;
-    if (r->n_incs == r->cap_incs) {
-        int cap = r->cap_incs ? r->cap_incs * 2 : 8;
-        adse__jinclude *ni = realloc(r->incs, (size_t)cap * sizeof *ni);
-        if (!ni) return adse_err_set(c->err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
-        r->incs = ni;
-        r->cap_incs = cap;
-    }
+    if (!adse__grow(&r->incs, &r->cap_incs, r->n_incs + 1, sizeof *r->incs))
+        return adse_err_set(c->err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
     adse__jinclude *inc = &r->incs[r->n_incs];
     memset(inc, 0, sizeof *inc);
     /* timeloopfe's name: the including file's name up to its last '.', word characters
@@ -546,13 +536,8 @@ static adse_status new_str(jctx *c, const char *s, jval *out)
 static adse_status add_dirs(jctx *c, const pathlist *found)
 {
     for (int i = 0; i < found->n; i++) {
-        if (c->n_dirs == c->cap_dirs) {
-            int cap = c->cap_dirs ? c->cap_dirs * 2 : 8;
-            const char **nd = realloc(c->dirs, (size_t)cap * sizeof *nd);
-            if (!nd) return adse_err_set(c->err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
-            c->dirs = nd;
-            c->cap_dirs = cap;
-        }
+        if (!adse__grow(&c->dirs, &c->cap_dirs, c->n_dirs + 1, sizeof *c->dirs))
+            return adse_err_set(c->err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
         const char *s = adse__arena_strndup(&c->arena, found->p[i], strlen(found->p[i]));
         if (!s) return adse_err_set(c->err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
         c->dirs[c->n_dirs++] = s;

@@ -12,6 +12,7 @@
 #include "input/jinja_internal.h"
 #include "util/error.h"
 #include "util/numtext.h"
+#include "util/grow.h"
 
 /* ---- tokens ------------------------------------------------------------------------- */
 
@@ -81,13 +82,7 @@ static adse_status lerr(lexer *lx, size_t off, const char *fmt, ...)
 
 static tok *push(lexer *lx, tkind k, size_t off)
 {
-    if (lx->n == lx->cap) {
-        int cap = lx->cap ? lx->cap * 2 : 64;
-        tok *p = realloc(lx->toks, (size_t)cap * sizeof *p);
-        if (!p) return NULL;
-        lx->toks = p;
-        lx->cap = cap;
-    }
+    if (!adse__grow(&lx->toks, &lx->cap, lx->n + 1, sizeof *lx->toks)) return NULL;
     tok *t = &lx->toks[lx->n++];
     memset(t, 0, sizeof *t);
     t->k = k;

@@ -14,6 +14,7 @@
 #include "util/arena.h"
 #include "util/numtext.h"
 #include "util/error.h"
+#include "util/grow.h"
 
 /* ---- document ------------------------------------------------------------------------ */
 
@@ -90,19 +91,6 @@ static adse_status nomem(pstate *ps)
     return adse_err_set(ps->err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
 }
 
-static bool grow(void **p, int *cap, int need, size_t elem)
-{
-    if (need <= *cap) return true;
-    int nc = *cap ? *cap * 2 : 8;
-    while (nc < need)
-        nc *= 2;
-    void *np = realloc(*p, (size_t)nc * elem);
-    if (!np) return false;
-    *p = np;
-    *cap = nc;
-    return true;
-}
-
 /* Where the text position mark stands: in the text itself, or, for a rendered template,
  * in the template (or included file) that produced the byte (adse__ysource). */
 static adse_srcpos mark_pos(const pstate *ps, yaml_mark_t mark)
@@ -152,7 +140,7 @@ static adse_status set_anchor(pstate *ps, const char *name, const adse__ynode *n
             return ADSE_OK;
         }
     }
-    if (!grow((void **)&ps->anchors, &ps->cap_anchors, ps->n_anchors + 1, sizeof *ps->anchors))
+    if (!adse__grow(&ps->anchors, &ps->cap_anchors, ps->n_anchors + 1, sizeof *ps->anchors))
         return nomem(ps);
     char *copy = malloc(strlen(name) + 1);
     if (!copy) return nomem(ps);
@@ -187,7 +175,7 @@ static adse_status add_child(pstate *ps, const adse__ynode *node, bool is_merge_
     }
     frame *f = &ps->stack[ps->depth - 1];
     if (f->node->kind == ADSE__YSEQ) {
-        if (!grow((void **)&f->items, &f->cap_items, f->n_items + 1, sizeof *f->items))
+        if (!adse__grow(&f->items, &f->cap_items, f->n_items + 1, sizeof *f->items))
             return nomem(ps);
         f->items[f->n_items++] = node;
         return ADSE_OK;
@@ -200,7 +188,7 @@ static adse_status add_child(pstate *ps, const adse__ynode *node, bool is_merge_
         f->key_is_merge = is_merge_key;
         return ADSE_OK;
     }
-    if (!grow((void **)&f->ents, &f->cap_ents, f->n_ents + 1, sizeof *f->ents)) return nomem(ps);
+    if (!adse__grow(&f->ents, &f->cap_ents, f->n_ents + 1, sizeof *f->ents)) return nomem(ps);
     f->ents[f->n_ents].key = f->key;
     f->ents[f->n_ents].value = node;
     f->ents[f->n_ents].merge = f->key_is_merge;
@@ -216,8 +204,7 @@ static adse_status push_frame(pstate *ps, adse__ynode *node, const yaml_char_t *
         return adse__yerr(ps->err, ADSE_E_SPEC, node,
                           "YAML nested deeper than ADSE_YAML_MAX_DEPTH (%d) levels",
                           ADSE_YAML_MAX_DEPTH);
-    if (!grow((void **)&ps->stack, &ps->cap_stack, ps->depth + 1, sizeof *ps->stack))
-        return nomem(ps);
+    if (!adse__grow(&ps->stack, &ps->cap_stack, ps->depth + 1, sizeof *ps->stack)) return nomem(ps);
     frame *f = &ps->stack[ps->depth++];
     memset(f, 0, sizeof *f);
     f->node = node;
@@ -617,14 +604,14 @@ static adse_status merge_top(pstate *ps)
     for (int i = 0; i < root->n; i++) {
         int j = where[i];
         if (j < 0) {
-            if (!grow((void **)&doc->top, &doc->cap_top, doc->n_top + 1, sizeof *doc->top)) {
+            if (!adse__grow(&doc->top, &doc->cap_top, doc->n_top + 1, sizeof *doc->top)) {
                 st = nomem(ps);
                 break;
             }
             j = doc->n_top++;
         } else {
-            if (!grow((void **)&doc->replaced, &doc->cap_replaced, 3 * (doc->n_replaced + 1),
-                      sizeof *doc->replaced)) {
+            if (!adse__grow(&doc->replaced, &doc->cap_replaced, 3 * (doc->n_replaced + 1),
+                            sizeof *doc->replaced)) {
                 st = nomem(ps);
                 break;
             }
@@ -799,7 +786,7 @@ bool adse__ydoc_set_top(adse__ydoc *doc, const char *key, const adse__ynode *key
     }
     adse__ynode *k = adse__ynew_scalar(doc, key_at, key, true);
     if (!k) return false;
-    if (!grow((void **)&doc->top, &doc->cap_top, doc->n_top + 1, sizeof *doc->top)) {
+    if (!adse__grow(&doc->top, &doc->cap_top, doc->n_top + 1, sizeof *doc->top)) {
         doc->build_fail = ADSE_E_NOMEM;
         return false;
     }

@@ -6,6 +6,7 @@
 
 #include "input/internal.h"
 #include "input/v04_expr.h"
+#include "util/grow.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -249,13 +250,8 @@ static adse_status add_leaf(ctx *c, const adse__ynode *n, int kind, bool in_para
         (st = adse__v04_read_cons(c->doc, c->scope, adse__ymap_get(n, "constraints"), l.name,
                                   c->prob, c->w, &l.cons, c->err)))
         return st;
-    if (c->n == c->cap) {
-        int nc = c->cap ? c->cap * 2 : 16;
-        leaf *nl = realloc(c->leaves, (size_t)nc * sizeof *nl);
-        if (!nl) return adse_err_set(c->err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
-        c->leaves = nl;
-        c->cap = nc;
-    }
+    if (!adse__grow(&c->leaves, &c->cap, c->n + 1, sizeof *c->leaves))
+        return adse_err_set(c->err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
     c->leaves[c->n++] = l;
     return ADSE_OK;
 }

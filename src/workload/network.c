@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/grow.h"
+
 adse_network *adse_network_new(const char *name)
 {
     adse_network *net = calloc(1, sizeof *net);
@@ -18,18 +20,6 @@ void adse_network_free(adse_network *net)
     free(net->layers);
     free(net->skipped);
     free(net);
-}
-
-/* Grows *arr (n used, *cap allocated) by one element of size sz; false when out of memory. */
-static bool grow(void **arr, int n, int *cap, size_t sz)
-{
-    if (n < *cap) return true;
-    int nc = *cap ? *cap * 2 : 16;
-    void *na = realloc(*arr, (size_t)nc * sz);
-    if (!na) return false;
-    *arr = na;
-    *cap = nc;
-    return true;
 }
 
 adse_status adse_network_add_layer(adse_network *net, const char *name, const char *op,
@@ -52,7 +42,7 @@ adse_status adse_network_append_layer(adse_network *net, const char *name, const
 {
     if (count == 0)
         return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0, "layer '%s' with count 0", name);
-    if (!grow((void **)&net->layers, net->n_layers, &net->cap_layers, sizeof *net->layers))
+    if (!adse__grow(&net->layers, &net->cap_layers, net->n_layers + 1, sizeof *net->layers))
         return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
     adse_network_layer *l = &net->layers[net->n_layers++];
     memset(l, 0, sizeof *l);
@@ -70,7 +60,7 @@ adse_status adse_network_add_skipped(adse_network *net, const char *op, adse_err
             net->skipped[i].count++;
             return ADSE_OK;
         }
-    if (!grow((void **)&net->skipped, net->n_skipped, &net->cap_skipped, sizeof *net->skipped))
+    if (!adse__grow(&net->skipped, &net->cap_skipped, net->n_skipped + 1, sizeof *net->skipped))
         return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
     adse_network_skip *s = &net->skipped[net->n_skipped++];
     snprintf(s->op, sizeof s->op, "%s", op);
