@@ -263,20 +263,6 @@ static bool is_pow2(double v)
     return (u & (u - 1)) == 0;
 }
 
-static adse_status add_value(adse_search_gene *g, double v, const adse__ynode *at, adse_err *err)
-{
-    for (int i = 0; i < g->n_values; i++)
-        if (g->values[i] == v)
-            return adse__yerr(err, ADSE_E_SPEC, at, "duplicate value %.17g in gene '%s'", v,
-                              g->name);
-    if (g->n_values == ADSE_SEARCH_MAX_VALUES)
-        return adse__yerr(err, ADSE_E_SPEC, at,
-                          "gene '%s' has more than ADSE_SEARCH_MAX_VALUES (%d) values", g->name,
-                          ADSE_SEARCH_MAX_VALUES);
-    g->values[g->n_values++] = v;
-    return ADSE_OK;
-}
-
 static bool attr_is_integer(adse_gene_attr a)
 {
     return a != ADSE_GENE_READ_BW && a != ADSE_GENE_WRITE_BW && a != ADSE_GENE_BANDWIDTH;
@@ -295,6 +281,37 @@ static adse_status check_value(const adse_search_gene *g, double v, const adse__
         return adse__yerr(err, ADSE_E_SPEC, at,
                           "meshX %.17g of gene '%s' does not divide the mesh total %" PRIu64, v,
                           g->name, g->mesh_total);
+    return ADSE_OK;
+}
+
+/* Adds value v of gene g (given at node at) once checked (check_value), refusing a
+ * duplicate and more than ADSE_SEARCH_MAX_VALUES values. */
+static adse_status add_value(adse_search_gene *g, double v, const adse__ynode *at, adse_err *err)
+{
+    adse_status st = check_value(g, v, at, err);
+    if (st) return st;
+    for (int i = 0; i < g->n_values; i++)
+        if (g->values[i] == v)
+            return adse__yerr(err, ADSE_E_SPEC, at, "duplicate value %.17g in gene '%s'", v,
+                              g->name);
+    if (g->n_values == ADSE_SEARCH_MAX_VALUES)
+        return adse__yerr(err, ADSE_E_SPEC, at,
+                          "gene '%s' has more than ADSE_SEARCH_MAX_VALUES (%d) values", g->name,
+                          ADSE_SEARCH_MAX_VALUES);
+    g->values[g->n_values++] = v;
+    return ADSE_OK;
+}
+
+/* Adds every number of a list node (key names it in errors; non-empty, which the caller
+ * checks with its own message). */
+static adse_status add_values(adse_search_gene *g, const adse__ynode *list, const char *key,
+                              adse_err *err)
+{
+    for (int i = 0; i < list->n; i++) {
+        double v;
+        adse_status st = get_num(list->items[i], key, &v, err);
+        if (st || (st = add_value(g, v, list->items[i], err))) return st;
+    }
     return ADSE_OK;
 }
 
@@ -332,7 +349,7 @@ static adse_status parse_range(const adse__ynode *r, adse_search_gene *g, adse_e
             return adse__yerr(err, ADSE_E_SPEC, mx,
                               "max %.17g of a pow2 range is not a power of two", hi);
         for (double v = lo; v <= hi; v *= 2) {
-            if ((st = check_value(g, v, r, err)) || (st = add_value(g, v, r, err))) return st;
+            if ((st = add_value(g, v, r, err))) return st;
         }
         return ADSE_OK;
     }
@@ -348,7 +365,7 @@ static adse_status parse_range(const adse__ynode *r, adse_search_gene *g, adse_e
                           g->name, n, ADSE_SEARCH_MAX_VALUES);
     for (int i = 0; i < (int)n; i++) {
         double v = lo + step * i;
-        if ((st = check_value(g, v, r, err)) || (st = add_value(g, v, r, err))) return st;
+        if ((st = add_value(g, v, r, err))) return st;
     }
     return ADSE_OK;
 }
@@ -459,14 +476,7 @@ static adse_status parse_mesh(const adse__ynode *m, adse_search_gene *g, adse_er
         if (!adse__ynode_is_seq(xs) || xs->n == 0)
             return adse__yerr(err, ADSE_E_SPEC, xs, "'meshX' of gene '%s' must be a non-empty list",
                               g->name);
-        for (int i = 0; i < xs->n; i++) {
-            double v;
-            if ((st = get_num(xs->items[i], "meshX", &v, err))) return st;
-            if ((st = check_value(g, v, xs->items[i], err)) ||
-                (st = add_value(g, v, xs->items[i], err)))
-                return st;
-        }
-        return ADSE_OK;
+        return add_values(g, xs, "meshX", err);
     }
     uint64_t d[ADSE_SEARCH_MAX_VALUES + 1];
     int nd = mesh_divisors(g->mesh_total, d, ADSE_SEARCH_MAX_VALUES);
@@ -529,20 +539,12 @@ static adse_status parse_gene_target(const adse__ynode *e, const adse__ynode *co
 /* `values:` of a parameter: a non-empty list of numbers valid for its attribute. */
 static adse_status parse_gene_values(const adse__ynode *values, adse_search_gene *g, adse_err *err)
 {
-    adse_status st;
     set_pos(values, &g->values_line, &g->values_column);
     if (!adse__ynode_is_seq(values) || values->n == 0)
         return adse__yerr(err, ADSE_E_SPEC, values,
                           "'values' of parameter '%s' must be a non-empty list of numbers",
                           g->name);
-    for (int i = 0; i < values->n; i++) {
-        double v;
-        if ((st = get_num(values->items[i], "values", &v, err))) return st;
-        if ((st = check_value(g, v, values->items[i], err)) ||
-            (st = add_value(g, v, values->items[i], err)))
-            return st;
-    }
-    return ADSE_OK;
+    return add_values(g, values, "values", err);
 }
 
 static adse_status parse_gene(const adse__ynode *e, adse_search_gene *g, adse_err *err)
