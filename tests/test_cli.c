@@ -239,10 +239,7 @@ static void test_help_and_version(void **state)
     assert_non_null(strstr(r.out, "--energy"));
     testutil_run_free(&r);
 
-    r = testutil_cli(testutil_tmp, "help energy");
-    assert_int_equal(r.status, 0);
-    assert_non_null(strstr(r.out, "usage: adse energy"));
-    testutil_run_free(&r);
+    expect_cli(0, "usage: adse energy", NULL, "help energy");
 
     r = testutil_cli(testutil_tmp, "--help");
     assert_non_null(strstr(r.out, "   energy "));
@@ -538,10 +535,7 @@ static void test_energy_errors(void **state)
     assert_string_equal(r.err, want);
     testutil_run_free(&r);
     /* no architecture */
-    r = testutil_cli(testutil_tmp, "energy '%s'", D(SEED_PROB));
-    assert_int_equal(r.status, 1);
-    assert_non_null(strstr(r.err, "'architecture'"));
-    testutil_run_free(&r);
+    expect_cli(1, NULL, "'architecture'", "energy '%s'", D(SEED_PROB));
 }
 
 int main(void)

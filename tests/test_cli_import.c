@@ -114,15 +114,12 @@ static void test_output_dir(void **state)
     assert_non_null(strstr(text, "name: \"Grouped-CNN-Layer\""));
     assert_non_null(strstr(text, "    G: 32\n"));
     free(text);
-    r = testutil_cli(testutil_tmp, "map '%s' '%s' '%s' '%s' '%s' '%s' '%s'",
-                     testutil_path(SEED "/arch/eyeriss_like.yaml"), path,
-                     testutil_path(SEED "/constraints/eyeriss_like_arch_constraints.yaml"),
-                     testutil_path(SEED "/constraints/eyeriss_like_map_constraints.yaml"),
-                     testutil_path(SEED "/mapper.yaml"), testutil_path(SEED "/ERT.yaml"),
-                     testutil_path(SEED "/ART.yaml"));
-    assert_run_status(&r, 0);
-    assert_non_null(strstr(r.out, "\nOptimal: yes"));
-    testutil_run_free(&r);
+    expect_cli(0, "\nOptimal: yes", NULL, "map '%s' '%s' '%s' '%s' '%s' '%s' '%s'",
+               testutil_path(SEED "/arch/eyeriss_like.yaml"), path,
+               testutil_path(SEED "/constraints/eyeriss_like_arch_constraints.yaml"),
+               testutil_path(SEED "/constraints/eyeriss_like_map_constraints.yaml"),
+               testutil_path(SEED "/mapper.yaml"), testutil_path(SEED "/ERT.yaml"),
+               testutil_path(SEED "/ART.yaml"));
 }
 
 /* The seed design's inputs as shell words, the problem left out. */
@@ -317,15 +314,10 @@ static void test_map_network(void **state)
 static void test_errors(void **state)
 {
     (void)state;
-    testutil_run r = testutil_cli(testutil_tmp, "import '%s/none.onnx'", testutil_tmp);
-    assert_int_equal(r.status, 1);
-    assert_non_null(strstr(r.err, "none.onnx: cannot open file"));
-    testutil_run_free(&r);
+    expect_cli(1, NULL, "none.onnx: cannot open file", "import '%s/none.onnx'", testutil_tmp);
     /* a YAML file is not an ONNX model */
-    r = testutil_cli(testutil_tmp, "import '%s'", testutil_path(SEED "/prob.yaml"));
-    assert_int_equal(r.status, 1);
-    assert_non_null(strstr(r.err, "prob.yaml: malformed ONNX model: "));
-    testutil_run_free(&r);
+    expect_cli(1, NULL, "prob.yaml: malformed ONNX model: ", "import '%s'",
+               testutil_path(SEED "/prob.yaml"));
     /* a network file with a mistake: the file, line and field named */
     char path[512];
     snprintf(path, sizeof path, "%s/bad-network.yaml", testutil_tmp);
@@ -333,29 +325,17 @@ static void test_errors(void **state)
     assert_non_null(f);
     fputs("network:\n  layers:\n    - name: a\n      count: 1\n      problem: nowhere.yaml\n", f);
     fclose(f);
-    r = testutil_cli(testutil_tmp, "map %s '%s'", seed_files(), path);
+    testutil_run r = testutil_cli(testutil_tmp, "map %s '%s'", seed_files(), path);
     assert_int_equal(r.status, 1);
     assert_non_null(strstr(r.err, "bad-network.yaml:5:16: 'problem' of layer 'a': "));
     assert_non_null(strstr(r.err, "nowhere.yaml: cannot open file"));
     testutil_run_free(&r);
-    r = testutil_cli(testutil_tmp, "map %s '%s' '%s'", seed_files(), path,
-                     testutil_path("onnx/alexnet.onnx"));
-    assert_int_equal(r.status, 2);
-    assert_non_null(strstr(r.err, "more than one network"));
-    testutil_run_free(&r);
-    r = testutil_cli(testutil_tmp, "import");
-    assert_int_equal(r.status, 2);
-    assert_non_null(strstr(r.err, "adse: no model file"));
-    testutil_run_free(&r);
+    expect_cli(2, NULL, "more than one network", "map %s '%s' '%s'", seed_files(), path,
+               testutil_path("onnx/alexnet.onnx"));
+    expect_cli(2, NULL, "adse: no model file", "import");
     testutil_expect_usage_error("import a.onnx b.onnx");
-    r = testutil_cli(testutil_tmp, "import --frob a.onnx");
-    assert_int_equal(r.status, 2);
-    assert_non_null(strstr(r.err, "unknown option '--frob'"));
-    testutil_run_free(&r);
-    r = testutil_cli(testutil_tmp, "import --help");
-    assert_int_equal(r.status, 0);
-    assert_non_null(strstr(r.out, "usage: adse import [--json] [-o DIR] MODEL.onnx"));
-    testutil_run_free(&r);
+    expect_cli(2, NULL, "unknown option '--frob'", "import --frob a.onnx");
+    expect_cli(0, "usage: adse import [--json] [-o DIR] MODEL.onnx", NULL, "import --help");
 }
 
 int main(void)

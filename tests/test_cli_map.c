@@ -251,10 +251,7 @@ static void test_help_and_usage(void **state)
     /* no problem: exit 1 naming it */
     char arch[1024];
     testutil_data(SEED "/arch/eyeriss_like.yaml", arch, sizeof arch);
-    r = testutil_cli(testutil_tmp, "map '%s'", arch);
-    assert_int_equal(r.status, 1);
-    assert_non_null(strstr(r.err, "missing 'problem'"));
-    testutil_run_free(&r);
+    expect_cli(1, NULL, "missing 'problem'", "map '%s'", arch);
 }
 
 int main(void)

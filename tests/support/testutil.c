@@ -4,6 +4,7 @@
 #include <jansson.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <stdio.h>
@@ -124,6 +125,27 @@ int testutil_rmtree(const char *dir)
     char cmd[1024];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     return system(cmd) == 0 ? 0 : -1;
+}
+
+void testutil_expect_cli(const char *file, int line, int want, const char *out_has,
+                         const char *err_has, const char *fmt, ...)
+{
+    char args[8192];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(args, sizeof args, fmt, ap);
+    va_end(ap);
+    testutil_run r = testutil_cli(testutil_tmp, "%s", args);
+    bool ok = r.status == want && (!out_has || strstr(r.out, out_has)) &&
+              (!err_has || strstr(r.err, err_has));
+    if (!ok) {
+        testutil_run_show(&r);
+        print_error("adse %s: want exit status %d%s%s%s%s%s%s\n", args, want,
+                    out_has ? ", stdout with '" : "", out_has ? out_has : "", out_has ? "'" : "",
+                    err_has ? ", stderr with '" : "", err_has ? err_has : "", err_has ? "'" : "");
+    }
+    testutil_run_free(&r);
+    if (!ok) _fail(file, line);
 }
 
 void testutil_expect_usage_error(const char *args)

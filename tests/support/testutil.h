@@ -66,6 +66,15 @@ void testutil_run_show(const testutil_run *r);
 void testutil_assert_status(const testutil_run *r, int want, const char *file, int line);
 #define assert_run_status(r, want) testutil_assert_status((r), (want), __FILE__, __LINE__)
 
+/* Runs `adse <fmt...>` in testutil_tmp and expects exit status want, out_has in its stdout
+ * and err_has in its stderr (NULL: anything); fails at the caller's line, showing the run,
+ * otherwise. */
+void testutil_expect_cli(const char *file, int line, int want, const char *out_has,
+                         const char *err_has, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+#define expect_cli(want, out_has, err_has, ...)                                                    \
+    testutil_expect_cli(__FILE__, __LINE__, (want), (out_has), (err_has), __VA_ARGS__)
+
 /* Runs `adse <args>` in testutil_tmp and expects a usage error: exit 2, a message starting
  * "adse: " on stderr and nothing on stdout. */
 void testutil_expect_usage_error(const char *args);
