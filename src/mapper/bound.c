@@ -39,6 +39,11 @@
  *     (all of them once a complete level above holds a relevant loop, else the relevant
  *     ones) over its instances, and the next keeper reads at least the tile times the
  *     relevant remaining factors; the least chain of keepers is a small dynamic program.
+ *  F9 For an unassigned spatial level, the innermost keepers' G_j / F_j come from one of the
+ *     level's choices of factors (enumerated, the dominated ones dropped): each data space
+ *     takes its least alone, and those read through the same levels share one choice per
+ *     level (jointly, at each keeper assignment); under a cycles cap the choices' fanouts
+ *     must reach MACs / (cap - latency).
  * Set sizes use the Cauchy-Davenport inequality |A + B| >= |A| + |B| - 1 for sums of
  * integer sets, exact for halo-free ranks. adse__fill_exact() replaces F2 by the model's own
  * value once the loop orders above a level are fixed.
@@ -460,6 +465,139 @@ static uint64_t sp_fan(const uint64_t *f, int D)
     return p;
 }
 
+/* F9: the choices of an unassigned spatial tiling level u that matter to the innermost
+ * keepers' reads: per choice of its factors (each a divisor of what remains of its bound
+ * within the level's domain, their product at most maxprod), r[d] = G_u(d) / F_u as the
+ * search computes it for an assigned level (set_bound; 1, or 0 at the level below storage
+ * level 0, where links may reduce d's accesses, F3'), and F_u. Only the choices no other
+ * beats in every r[d] are kept; if they are too many (or the enumeration too long), one
+ * pseudo-choice with every r[d] at its least possible value (1 / maxprod, 0 with links
+ * below level 0) stands for all, which is what the bound used before F9. */
+#define SPOPT_MAX 32
+typedef struct spopts {
+    int n;
+    double r[SPOPT_MAX][ADSE_MAX_DATASPACES];
+    double F[SPOPT_MAX];              /* the fanout used, F_u */
+    double Fmax;                      /* maxprod of the level */
+    double rmin[ADSE_MAX_DATASPACES]; /* least r[d] over the choices */
+} spopts;
+
+typedef struct spenum {
+    const mspace *sp;
+    int u, nx;
+    int xs[ADSE_MAX_DIMS];
+    const uint64_t *rest;
+    uint64_t cnt[ADSE_MAX_DIMS];
+    long budget;
+    bool overflow;
+    double fmin; /* with a cycles cap: the least F_u a mapping under the cap can have */
+    spopts *o;
+} spenum;
+
+static bool links_below(const mspace *sp, int u, int d)
+{
+    return sp->links_on && (sp->legacy || sp->sliding[d] || u == sp->s_of[0]);
+}
+
+/* G_u(d) / F_u for the factors cnt of spatial tiling level u, as F3 / F3' bound it: the
+ * children's distinct offsets of d (set_bound) over the fanout used; where links may reduce
+ * d's accesses, 1 / F_u, or 0 at the level below storage level 0. */
+static double spatial_ratio(const mspace *sp, int u, int d, const uint64_t *cnt)
+{
+    uint64_t one[ADSE_MAX_DIMS], fan = 1;
+    for (int x = 0; x < sp->D; x++) {
+        one[x] = 1;
+        fan *= cnt[x];
+    }
+    double g = fan < 2                ? 1.0
+               : links_below(sp, u, d) ? (u == sp->s_of[0] ? 0.0 : 1.0)
+                                       : (double)set_bound(sp->prob, d, one, cnt);
+    return g / (double)fan;
+}
+
+static void spopt_add(spenum *e, uint64_t fan)
+{
+    const mspace *sp = e->sp;
+    double r[ADSE_MAX_DATASPACES], F = (double)fan;
+    if (F < e->fmin) return;
+    bool use_f = e->fmin > 1; /* a larger F_u may then be what a choice is good for */
+    for (int d = 0; d < sp->NDS; d++)
+        r[d] = spatial_ratio(sp, e->u, d, e->cnt);
+    spopts *o = e->o;
+    for (int n = 0; n < o->n; n++) {
+        bool worse = !use_f || o->F[n] >= F;
+        for (int d = 0; d < sp->NDS; d++)
+            if (r[d] < o->r[n][d]) worse = false;
+        if (worse) return; /* an earlier choice is as good for every data space */
+    }
+    int m = 0;
+    for (int n = 0; n < o->n; n++) {
+        bool dominated = !use_f || F >= o->F[n];
+        for (int d = 0; d < sp->NDS; d++)
+            if (o->r[n][d] < r[d]) dominated = false;
+        if (!dominated) {
+            memcpy(o->r[m], o->r[n], sizeof o->r[n]);
+            o->F[m++] = o->F[n];
+        }
+    }
+    o->n = m;
+    if (o->n == SPOPT_MAX) {
+        e->overflow = true;
+        return;
+    }
+    o->F[o->n] = F;
+    memcpy(o->r[o->n++], r, sizeof r);
+}
+
+static void spopt_enum(spenum *e, int i, uint64_t fan)
+{
+    if (e->overflow || --e->budget < 0) {
+        e->overflow = true;
+        return;
+    }
+    if (i == e->nx) {
+        spopt_add(e, fan);
+        return;
+    }
+    const mspace *sp = e->sp;
+    const mtl *l = &sp->tl[e->u];
+    int x = e->xs[i];
+    for (int n = sp->n_divs[x] - 1; n >= 0; n--) {
+        uint64_t v = sp->divs[x][n];
+        if (v > e->rest[x]) break;
+        if (e->rest[x] % v || fan * v > l->maxprod) continue;
+        if (l->eq[x] ? v != l->eq[x] : (v < l->lo[x] || v > l->hi[x])) continue;
+        e->cnt[x] = v;
+        spopt_enum(e, i + 1, fan * v);
+    }
+    e->cnt[x] = 1;
+}
+
+static void spopts_make(const mspace *sp, int u, const uint64_t *rest, double f_least, spopts *o)
+{
+    spenum e = {.sp = sp, .u = u, .rest = rest, .budget = 4096, .fmin = f_least, .o = o};
+    o->n = 0;
+    o->Fmax = (double)sp->tl[u].maxprod;
+    for (int x = 0; x < sp->D; x++) {
+        e.cnt[x] = 1;
+        if (rest[x] > 1) e.xs[e.nx++] = x;
+    }
+    spopt_enum(&e, 0, 1);
+    if (e.overflow || o->n == 0) {
+        o->n = 1;
+        o->F[0] = (double)sp->tl[u].maxprod;
+        for (int d = 0; d < sp->NDS; d++)
+            o->r[0][d] = (links_below(sp, u, d) && u == sp->s_of[0])
+                             ? 0.0
+                             : 1.0 / (double)sp->tl[u].maxprod;
+    }
+    for (int d = 0; d < sp->NDS; d++) {
+        o->rmin[d] = HUGE_VAL;
+        for (int n = 0; n < o->n; n++)
+            o->rmin[d] = fmin(o->rmin[d], o->r[n][d]);
+    }
+}
+
 /* The least sum over data spaces of cost[d][k(d)] over the assignments of an innermost keeper
  * k(d) to every data space whose kept tiles fit: at each level k the forced keepers' tiles
  * (used[k]) plus the tiles of the data spaces assigned to k and not forced there must not
@@ -471,13 +609,82 @@ typedef struct keeper_pick {
     uint64_t used[ADSE_MAX_LEVELS], cap[ADSE_MAX_LEVELS];
     double rest[ADSE_MAX_DATASPACES + 1]; /* sum over e >= d of min_k cost[e][k] */
     double best;
+    /* F9: the innermost keeper's read energy of d at k is ja[d][k] times the product, over
+     * the unassigned spatial tiling levels j in jmask[d][k], of r_j(d) = G_j(d) / F_j, at
+     * least floor[d][k]; cost[d][k] takes each level's least r_j(d) (jind[d][k] being that
+     * share); ja = 0: d is not in the joint bound there. */
+    double ja[ADSE_MAX_DATASPACES][ADSE_MAX_LEVELS], jind[ADSE_MAX_DATASPACES][ADSE_MAX_LEVELS];
+    double jfloor[ADSE_MAX_DATASPACES][ADSE_MAX_LEVELS];
+    uint32_t jmask[ADSE_MAX_DATASPACES][ADSE_MAX_LEVELS];
+    const spopts *opts; /* indexed by tiling level */
+    double fneed;       /* the least product of all F_u under the cycles cap (0: none) */
+    double fall;        /* the product of the unassigned spatial levels' largest F_u */
+    int pick[ADSE_MAX_DATASPACES];
 } keeper_pick;
+
+/* F9: the least over one option per level in `levels` (ascending from level j) of the sum
+ * over the joint data spaces of max(ja * prod r_j, floor); `left` counts the combinations
+ * still allowed (the caller gives up, keeping the per-level least, when they run out). */
+static double joint_min(const keeper_pick *kp, const int *jd, int nj, uint32_t levels, int j,
+                        double *prod, double fprod, long *left)
+{
+    while (levels && !(levels >> j & 1u))
+        j++;
+    if (!(levels >> j & 1u)) {
+        if (fprod < kp->fneed) return HUGE_VAL;
+        double v = 0;
+        for (int i = 0; i < nj; i++) {
+            int d = jd[i], k = kp->pick[d];
+            v += fmax(kp->ja[d][k] * prod[i], kp->jfloor[d][k]);
+        }
+        return v;
+    }
+    const spopts *o = &kp->opts[j];
+    double best = HUGE_VAL, save[ADSE_MAX_DATASPACES];
+    for (int n = 0; n < o->n && *left > 0; n++) {
+        --*left;
+        for (int i = 0; i < nj; i++) {
+            save[i] = prod[i];
+            if (kp->jmask[jd[i]][kp->pick[jd[i]]] >> j & 1u) prod[i] *= o->r[n][jd[i]];
+        }
+        double v = joint_min(kp, jd, nj, levels & ~(1u << j), j + 1, prod, fprod * o->F[n], left);
+        if (v < best) best = v;
+        for (int i = 0; i < nj; i++)
+            prod[i] = save[i];
+    }
+    return best;
+}
 
 static void pick_keepers(keeper_pick *kp, int d, double sum)
 {
     if (sum + kp->rest[d] >= kp->best) return;
     if (d == kp->NDS) {
-        kp->best = sum;
+        int jd[ADSE_MAX_DATASPACES], nj = 0;
+        double ind = 0;
+        for (int e = 0; e < kp->NDS; e++)
+            if (kp->ja[e][kp->pick[e]] > 0) {
+                jd[nj++] = e;
+                ind += kp->jind[e][kp->pick[e]];
+            }
+        uint32_t levels = 0, one_level = 0;
+        for (int i = 0; i < nj; i++) {
+            uint32_t m = kp->jmask[jd[i]][kp->pick[jd[i]]];
+            one_level |= levels & m;
+            levels |= m;
+        }
+        /* With no level shared and no cap, each data space's least is its own (in sum). */
+        if (one_level || (levels && kp->fneed > 0)) {
+            double prod[ADSE_MAX_DATASPACES];
+            for (int i = 0; i < nj; i++)
+                prod[i] = 1;
+            long left = 4096;
+            double fprod = kp->fall; /* the levels outside the combination at their largest */
+            for (int u = 0; u < MAP_MAX_TL; u++)
+                if (levels >> u & 1u) fprod /= kp->opts[u].Fmax;
+            double jr = joint_min(kp, jd, nj, levels, 0, prod, fprod, &left) * (1 - LB_MARGIN);
+            if (left > 0 && jr > ind) sum += jr - ind;
+        }
+        if (sum < kp->best) kp->best = sum;
         return;
     }
     for (int k = 0; k < kp->L; k++) {
@@ -486,13 +693,14 @@ static void pick_keepers(keeper_pick *kp, int d, double sum)
         uint64_t t = kp->tile[d][k];
         if (t > kp->cap[k] - kp->used[k]) continue;
         kp->used[k] += t;
+        kp->pick[d] = k;
         pick_keepers(kp, d + 1, sum + c);
         kp->used[k] -= t;
     }
 }
 
 void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], int t_done,
-                         double cc_lb, bool with_energy, mlb *lb)
+                         double cc_lb, double cycles_cap, bool with_energy, mlb *lb)
 {
     lb->cycles = cc_lb + (double)sp->latency;
     double lla = 0;
@@ -550,6 +758,28 @@ void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], in
     for (int x = 0; x < D; x++)
         rest_all = mul_sat(rest_all, rest[x]);
     double energy = sp->mac_energy_pj + sp->leak_pj * cc_lb;
+    /* A mapping with at most cycles_cap cycles has compute cycles = MACs / (product of all
+     * spatial factors) <= cycles_cap - latency (F1): the unassigned spatial levels must
+     * then use at least fneed together, each at least fneed / the others' maxprod. */
+    spopts opts[MAP_MAX_TL];
+    kp.opts = opts;
+    kp.fneed = 0;
+    double un = 1, fdone = 1;
+    for (int u = 0; u < sp->NT; u++)
+        if (sp->tl[u].spatial) {
+            if (u > t_done)
+                un *= (double)sp->tl[u].maxprod;
+            else
+                fdone *= (double)sfan[u];
+        }
+    kp.fall = un;
+    if (cycles_cap < HUGE_VAL && cycles_cap > (double)sp->latency)
+        kp.fneed = (double)sp->macs / ((cycles_cap - (double)sp->latency) * fdone) * (1 - 1e-9);
+    for (int u = t_done + 1; u < sp->NT; u++)
+        if (sp->tl[u].spatial) {
+            double mp = (double)sp->tl[u].maxprod;
+            spopts_make(sp, u, rest, kp.fneed * mp / un, &opts[u]);
+        }
     for (int d = 0; d < NDS; d++) {
         uint32_t rel = sp->relevant[d];
         uint64_t rest_rel = 1;
@@ -633,27 +863,22 @@ void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], in
         }
         /* fac = product over the levels up to k0 of G_j / F_j (F4, F3'), the share of the
          * computes the innermost keeper k0 reads (updates) over all instances. */
-        double fac = 1.0;
+        double fac = 1.0, fac_known = 1.0;
+        uint32_t umask = 0;
         bool stop = false;
         for (int k0 = 0; k0 < L; k0++) {
             kp.cost[d][k0] = HUGE_VAL;
+            kp.ja[d][k0] = 0;
             if (stop) continue;
             int sj = sp->s_of[k0];
             if (sj >= 0) {
-                bool links = sp->links_on && (sp->legacy || sp->sliding[d] || k0 == 0);
                 if (sj <= t_done) {
-                    uint64_t one[ADSE_MAX_DIMS], cnt[ADSE_MAX_DIMS], fan = 1;
-                    for (int x = 0; x < D; x++) {
-                        one[x] = 1;
-                        cnt[x] = f[sj][x];
-                        fan *= f[sj][x];
-                    }
-                    double g = fan < 2 ? 1.0
-                               : links ? (k0 == 0 ? 0.0 : 1.0)
-                                       : (double)set_bound(sp->prob, d, one, cnt);
-                    fac *= g / (double)fan;
+                    double r = spatial_ratio(sp, sj, d, f[sj]);
+                    fac *= r;
+                    fac_known *= r;
                 } else {
-                    fac *= (links && k0 == 0) ? 0.0 : 1.0 / (double)sp->tl[sj].maxprod;
+                    umask |= 1u << sj;
+                    fac *= opts[sj].rmin[d];
                 }
             }
             bool fixed = (sp->keep_fixed[d] >> k0) & 1u, val = (sp->keep_value[d] >> k0) & 1u;
@@ -667,6 +892,11 @@ void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], in
                 double inner = (double)sp->macs * fac * e * q / (double)b->block_size;
                 if (k0 == L - 1) inner = fmax(inner, sp->dram_energy[d]);
                 if (up[k0] < HUGE_VAL) kp.cost[d][k0] = inner + up[k0];
+                if (umask && fac_known > 0) {
+                    kp.ja[d][k0] = (double)sp->macs * fac_known * e * q / (double)b->block_size;
+                    kp.jind[d][k0] = inner;
+                    kp.jmask[d][k0] = umask;
+                }
             }
             if (fixed && val) stop = true; /* a forced keeper: no innermost keeper above it */
         }

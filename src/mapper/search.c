@@ -337,12 +337,25 @@ static uint64_t cc_lower(const mthread *th, int t)
     return sp->macs / maxsp + (sp->macs % maxsp != 0);
 }
 
-static void node_lb(const mthread *th, int t, mvals *out)
+static void node_lb(const mthread *th, int t, double cycles_cap, mvals *out)
 {
     mlb lb;
     adse__bound_partial(&th->S->sp, (const uint64_t(*)[ADSE_MAX_DIMS])th->f, t,
-                        (double)cc_lower(th, t), true, &lb);
+                        (double)cc_lower(th, t), cycles_cap, true, &lb);
     adse__metrics_lb(&th->S->sp, &lb, out);
+}
+
+/* With delay as the first metric, a mapping of more cycles than every incumbent the
+ * pruning compares with (the item's own best, the shared one) is worse than each of them,
+ * so the energy bound of a node may cover only the mappings of at most that many cycles
+ * (docs/mapper.md section 5, F9). HUGE_VAL: no incumbent, no cap. */
+static double cycles_cap(const mthread *th)
+{
+    if (th->S->sp.set.metrics[0] != ADSE_METRIC_DELAY) return HUGE_VAL;
+    double c = -1;
+    if (th->own.found) c = th->own.val.v[0];
+    if (th->shared.found && th->shared.val.v[0] > c) c = th->shared.val.v[0];
+    return c < 0 ? HUGE_VAL : c;
 }
 
 /* Is the subtree below a node whose tiling levels 0..t are complete prunable? Every metric
@@ -356,13 +369,13 @@ static bool node_prunable(mthread *th, int t)
     mlb lb;
     mvals lv;
     adse__bound_partial(sp, (const uint64_t(*)[ADSE_MAX_DIMS])th->f, t, (double)cc_lower(th, t),
-                        false, &lb);
+                        HUGE_VAL, false, &lb);
     adse__metrics_lb(sp, &lb, &lv);
     if (prunable(th, &lv)) return true;
     lb.energy = 1e200;
     adse__metrics_lb(sp, &lb, &lv);
     if (!prunable(th, &lv)) return false;
-    node_lb(th, t, &lv);
+    node_lb(th, t, cycles_cap(th), &lv);
     return prunable(th, &lv);
 }
 
@@ -831,7 +844,7 @@ static void collect(mthread *th, int depth)
     }
     /* Bound of the subtree: assigned complete tiling levels only. */
     int t_done = depth / sp->D - 1;
-    node_lb(th, t_done, &it->lb);
+    node_lb(th, t_done, HUGE_VAL, &it->lb);
 }
 
 static void thread_reset(mthread *th)
@@ -1231,6 +1244,34 @@ static void fill_stats(const mspace *sp, const mvals *best, bool all_done, doubl
     }
 }
 
+/* An unfinished search reports, for metric k >= 1, a bound over the mappings at most the
+ * best found on metrics 0..k-1 (fill_stats). With delay first, those have at most the best
+ * found's cycles, so the later metrics of the unfinished items that can hold such a mapping
+ * are recomputed under that cycles cap (F9), and raised where it tightens them; the first
+ * metric's bound does not depend on the cap. */
+static void cap_item_bounds(msearch *S)
+{
+    const mspace *sp = &S->sp;
+    if (sp->set.metrics[0] != ADSE_METRIC_DELAY || sp->set.n_metrics < 2) return;
+    mthread *th = &S->th[0];
+    double cap = S->inc.val.v[0];
+    for (uint32_t k = 0; k < S->n_items; k++) {
+        mitem *it = &S->items[k];
+        if (it->done || it->lb.v[0] > cap) continue;
+        thread_reset(th);
+        for (int s = 0; s < it->depth; s++) {
+            int t = s / sp->D, x = s % sp->D;
+            uint64_t v = sp->divs[x][it->fp[s]];
+            th->f[t][x] = v;
+            th->rem[x] /= v;
+        }
+        mvals v;
+        node_lb(th, it->depth / sp->D - 1, cap, &v);
+        for (int m = 1; m < sp->set.n_metrics; m++)
+            if (v.v[m] > it->lb.v[m]) it->lb.v[m] = v.v[m];
+    }
+}
+
 /* Fills out from the finished search. */
 static void finish(msearch *S, const adse_model *model, double t0, adse_mapper_result *out)
 {
@@ -1247,6 +1288,7 @@ static void finish(msearch *S, const adse_model *model, double t0, adse_mapper_r
         evaluated += S->th[k].evaluated;
         valid += S->th[k].valid;
     }
+    if (!all_done && S->inc.found) cap_item_bounds(S);
     adse_mapper_stats *st = &out->stats;
     fill_stats(sp, S->inc.found ? &S->inc.val : NULL, all_done, lbv, S->items, S->n_items,
                evaluated, valid, S->nthreads, st);
