@@ -153,8 +153,7 @@ static int run_open(const adse_spec *spec, const adse_constraints *arch_cons,
                                    st->best_values[last]
                              : 100.0;
             printf("%-24s %-5s %10.4g %10llu %12.6g %12.6g %7s %9.3f %9.3f %9.4f %8.2f\n",
-                   LAYERS[k].name,
-                   pass == 0 ? "arch" : "none", res->stats.mapspace_size,
+                   LAYERS[k].name, pass == 0 ? "arch" : "none", res->stats.mapspace_size,
                    (unsigned long long)res->stats.evaluated,
                    res->found ? res->stats.best_value : 0.0, res->stats.lower_bound,
                    res->stats.optimal ? "yes" : "no", res->stats.seconds, cpu,

@@ -49,6 +49,7 @@
  * value once the loop orders above a level are fixed.
  */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "adse/workload.h"
@@ -63,6 +64,16 @@ static uint64_t mul_sat(uint64_t a, uint64_t b)
     if (a == 0 || b == 0) return 0;
     if (a > UINT64_MAX / b) return UINT64_MAX;
     return a * b;
+}
+
+static uint64_t gcd_u64(uint64_t a, uint64_t b)
+{
+    while (b) {
+        uint64_t t = a % b;
+        a = b;
+        b = t;
+    }
+    return a;
 }
 
 static uint64_t ceil_div(uint64_t a, uint64_t b)
@@ -509,7 +520,7 @@ static double spatial_ratio(const mspace *sp, int u, int d, const uint64_t *cnt)
         one[x] = 1;
         fan *= cnt[x];
     }
-    double g = fan < 2                ? 1.0
+    double g = fan < 2                 ? 1.0
                : links_below(sp, u, d) ? (u == sp->s_of[0] ? 0.0 : 1.0)
                                        : (double)set_bound(sp->prob, d, one, cnt);
     return g / (double)fan;
@@ -573,6 +584,68 @@ static void spopt_enum(spenum *e, int i, uint64_t fan)
     e->cnt[x] = 1;
 }
 
+/* The last choices made per (level, remains, least fanout), direct-mapped: the nodes of one
+ * subtree share the remains of their outer levels, and the enumeration is the costly part of
+ * F9. One cache per search thread. */
+#define SPCACHE_N 128
+struct adse_spcache {
+    struct {
+        bool used;
+        int u;
+        double f_least;
+        uint64_t rest[ADSE_MAX_DIMS];
+        spopts o;
+    } e[SPCACHE_N];
+};
+
+adse_spcache *adse__spcache_new(void)
+{
+    return calloc(1, sizeof(adse_spcache));
+}
+
+void adse__spcache_free(adse_spcache *c)
+{
+    free(c);
+}
+
+static void spopts_make(const mspace *sp, int u, const uint64_t *rest, double f_least, spopts *o);
+
+/* spopts_make through the cache (NULL: none). */
+static const spopts *spopts_get(const mspace *sp, adse_spcache *c, int u, const uint64_t *rest,
+                                double f_least, spopts *o)
+{
+    if (!c) {
+        spopts_make(sp, u, rest, f_least, o);
+        return o;
+    }
+    /* The choices depend on rest[x] only through its divisors up to maxprod, which
+     * gcd(rest[x], lcm(1..maxprod)) has too: nodes with other remains share them. */
+    uint64_t key[ADSE_MAX_DIMS], lcm = 1, mp = sp->tl[u].maxprod;
+    for (uint64_t v = 2; v <= mp && lcm; v++) {
+        uint64_t g = gcd_u64(lcm, v), m = v / g;
+        lcm = lcm > UINT64_MAX / m ? 0 : lcm * m;
+    }
+    for (int x = 0; x < sp->D; x++)
+        key[x] = lcm ? gcd_u64(rest[x], lcm) : rest[x];
+    rest = key;
+    uint64_t h = (uint64_t)u * 0x9E3779B97F4A7C15u;
+    uint64_t fb;
+    memcpy(&fb, &f_least, sizeof fb);
+    h = (h ^ fb) * 0x100000001B3u;
+    for (int x = 0; x < sp->D; x++)
+        h = (h ^ rest[x]) * 0x100000001B3u;
+    int i = (int)((h >> 32) % SPCACHE_N);
+    if (c->e[i].used && c->e[i].u == u && c->e[i].f_least == f_least &&
+        memcmp(c->e[i].rest, rest, (size_t)sp->D * sizeof *rest) == 0)
+        return &c->e[i].o;
+    spopts_make(sp, u, rest, f_least, &c->e[i].o);
+    c->e[i].used = true;
+    c->e[i].u = u;
+    c->e[i].f_least = f_least;
+    memcpy(c->e[i].rest, rest, (size_t)sp->D * sizeof *rest);
+    return &c->e[i].o;
+}
+
 static void spopts_make(const mspace *sp, int u, const uint64_t *rest, double f_least, spopts *o)
 {
     spenum e = {.sp = sp, .u = u, .rest = rest, .budget = 4096, .fmin = f_least, .o = o};
@@ -587,9 +660,8 @@ static void spopts_make(const mspace *sp, int u, const uint64_t *rest, double f_
         o->n = 1;
         o->F[0] = (double)sp->tl[u].maxprod;
         for (int d = 0; d < sp->NDS; d++)
-            o->r[0][d] = (links_below(sp, u, d) && u == sp->s_of[0])
-                             ? 0.0
-                             : 1.0 / (double)sp->tl[u].maxprod;
+            o->r[0][d] =
+                (links_below(sp, u, d) && u == sp->s_of[0]) ? 0.0 : 1.0 / (double)sp->tl[u].maxprod;
     }
     for (int d = 0; d < sp->NDS; d++) {
         o->rmin[d] = HUGE_VAL;
@@ -616,9 +688,9 @@ typedef struct keeper_pick {
     double ja[ADSE_MAX_DATASPACES][ADSE_MAX_LEVELS], jind[ADSE_MAX_DATASPACES][ADSE_MAX_LEVELS];
     double jfloor[ADSE_MAX_DATASPACES][ADSE_MAX_LEVELS];
     uint32_t jmask[ADSE_MAX_DATASPACES][ADSE_MAX_LEVELS];
-    const spopts *opts; /* indexed by tiling level */
-    double fneed;       /* the least product of all F_u under the cycles cap (0: none) */
-    double fall;        /* the product of the unassigned spatial levels' largest F_u */
+    const spopts *opts[MAP_MAX_TL]; /* indexed by tiling level */
+    double fneed; /* the least product of all F_u under the cycles cap (0: none) */
+    double fall;  /* the product of the unassigned spatial levels' largest F_u */
     int pick[ADSE_MAX_DATASPACES];
 } keeper_pick;
 
@@ -639,9 +711,9 @@ static double joint_min(const keeper_pick *kp, const int *jd, int nj, uint32_t l
         }
         return v;
     }
-    const spopts *o = &kp->opts[j];
+    const spopts *o = kp->opts[j];
     double best = HUGE_VAL, save[ADSE_MAX_DATASPACES];
-    for (int n = 0; n < o->n && *left > 0; n++) {
+    for (int n = 0; n<o->n && * left> 0; n++) {
         --*left;
         for (int i = 0; i < nj; i++) {
             save[i] = prod[i];
@@ -680,7 +752,7 @@ static void pick_keepers(keeper_pick *kp, int d, double sum)
             long left = 4096;
             double fprod = kp->fall; /* the levels outside the combination at their largest */
             for (int u = 0; u < MAP_MAX_TL; u++)
-                if (levels >> u & 1u) fprod /= kp->opts[u].Fmax;
+                if (levels >> u & 1u) fprod /= (*kp->opts[u]).Fmax;
             double jr = joint_min(kp, jd, nj, levels, 0, prod, fprod, &left) * (1 - LB_MARGIN);
             if (left > 0 && jr > ind) sum += jr - ind;
         }
@@ -700,7 +772,8 @@ static void pick_keepers(keeper_pick *kp, int d, double sum)
 }
 
 void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], int t_done,
-                         double cc_lb, double cycles_cap, bool with_energy, mlb *lb)
+                         double cc_lb, double cycles_cap, adse_spcache *cache, bool with_energy,
+                         mlb *lb)
 {
     lb->cycles = cc_lb + (double)sp->latency;
     double lla = 0;
@@ -762,7 +835,6 @@ void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], in
      * spatial factors) <= cycles_cap - latency (F1): the unassigned spatial levels must
      * then use at least fneed together, each at least fneed / the others' maxprod. */
     spopts opts[MAP_MAX_TL];
-    kp.opts = opts;
     kp.fneed = 0;
     double un = 1, fdone = 1;
     for (int u = 0; u < sp->NT; u++)
@@ -778,7 +850,7 @@ void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], in
     for (int u = t_done + 1; u < sp->NT; u++)
         if (sp->tl[u].spatial) {
             double mp = (double)sp->tl[u].maxprod;
-            spopts_make(sp, u, rest, kp.fneed * mp / un, &opts[u]);
+            kp.opts[u] = spopts_get(sp, cache, u, rest, kp.fneed * mp / un, &opts[u]);
         }
     for (int d = 0; d < NDS; d++) {
         uint32_t rel = sp->relevant[d];
@@ -878,7 +950,7 @@ void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], in
                     fac_known *= r;
                 } else {
                     umask |= 1u << sj;
-                    fac *= opts[sj].rmin[d];
+                    fac *= kp.opts[sj]->rmin[d];
                 }
             }
             bool fixed = (sp->keep_fixed[d] >> k0) & 1u, val = (sp->keep_value[d] >> k0) & 1u;

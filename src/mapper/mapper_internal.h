@@ -192,13 +192,19 @@ uint64_t adse__fill_exact(const mspace *sp, adse_scratch *scratch,
  * without the closed form (halo, link analysis at level k + 1), info->fill_min. */
 uint64_t adse__least_fill(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], const mifinfo *info,
                           const morder *ords, int t_fix, int n_fix, int k, int d);
+/* A search thread's cache of F9's spatial choices (bound.c); NULL disables it. */
+typedef struct adse_spcache adse_spcache;
+adse_spcache *adse__spcache_new(void);
+void adse__spcache_free(adse_spcache *c);
 /* Lower bound of every completion of a factorization whose tiling levels 0..t_done are
  * assigned (f; later levels partly or not) and whose compute cycles are at least cc_lb;
  * the energy part covers only the completions of at most cycles_cap cycles (HUGE_VAL: all;
- * F9). Without with_energy the energy bound is only the computes' and the leakage (cheap: it
- * decides whenever the energy cannot matter, see search.c node_ok). */
+ * F9; cache: the calling thread's, or NULL). Without with_energy the energy bound is only
+ * the computes' and the leakage (cheap: it decides whenever the energy cannot matter, see
+ * search.c node_ok). */
 void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], int t_done,
-                         double cc_lb, double cycles_cap, bool with_energy, mlb *lb);
+                         double cc_lb, double cycles_cap, adse_spcache *cache, bool with_energy,
+                         mlb *lb);
 
 /* Metric vector of raw values; lower bounds are made conservative by the caller. */
 void adse__metrics(const mspace *sp, double cycles, double energy, double edp, double lla,

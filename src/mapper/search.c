@@ -102,6 +102,7 @@ typedef struct mkeep {
 typedef struct mthread {
     msearch *S;
     adse_scratch *scratch;
+    adse_spcache *spcache;
     adse_result *res;
     adse_mapping map;
     uint64_t f[MAP_MAX_TL][ADSE_MAX_DIMS];
@@ -341,7 +342,7 @@ static void node_lb(const mthread *th, int t, double cycles_cap, mvals *out)
 {
     mlb lb;
     adse__bound_partial(&th->S->sp, (const uint64_t(*)[ADSE_MAX_DIMS])th->f, t,
-                        (double)cc_lower(th, t), cycles_cap, true, &lb);
+                        (double)cc_lower(th, t), cycles_cap, th->spcache, true, &lb);
     adse__metrics_lb(&th->S->sp, &lb, out);
 }
 
@@ -369,7 +370,7 @@ static bool node_prunable(mthread *th, int t)
     mlb lb;
     mvals lv;
     adse__bound_partial(sp, (const uint64_t(*)[ADSE_MAX_DIMS])th->f, t, (double)cc_lower(th, t),
-                        HUGE_VAL, false, &lb);
+                        HUGE_VAL, NULL, false, &lb);
     adse__metrics_lb(sp, &lb, &lv);
     if (prunable(th, &lv)) return true;
     lb.energy = 1e200;
@@ -1120,6 +1121,7 @@ static void *work(void *arg)
 static void thread_free(mthread *th)
 {
     adse_scratch_free(th->scratch);
+    adse__spcache_free(th->spcache);
     free(th->res);
     free(th->keeps);
 }
@@ -1146,9 +1148,10 @@ static bool threads_alloc(msearch *S, const adse_model *model)
         th->base = -1;
         atomic_init(&th->split_req, false);
         th->scratch = adse_scratch_new(model);
+        th->spcache = adse__spcache_new();
         th->res = malloc(sizeof *th->res);
         th->keeps = malloc(sizeof *th->keeps * KEEP_CHUNK);
-        if (!th->scratch || !th->res || !th->keeps) ok = false;
+        if (!th->scratch || !th->spcache || !th->res || !th->keeps) ok = false;
         adse_mapping_init(&th->map, sp->L, sp->D, sp->NDS);
     }
     return ok;
@@ -1248,20 +1251,36 @@ static void fill_stats(const mspace *sp, const mvals *best, bool all_done, doubl
  * best found on metrics 0..k-1 (fill_stats). With delay first, those have at most the best
  * found's cycles, so the later metrics of the unfinished items that can hold such a mapping
  * are recomputed under that cycles cap (F9), and raised where it tightens them; the first
- * metric's bound does not depend on the cap. */
+ * metric's bound does not depend on the cap. Items are taken in increasing order of their
+ * second metric's bound until the next cannot be below the least recomputed one (the
+ * reported bound is the least), for at most 0.1 s: the others keep their bounds. */
 static void cap_item_bounds(msearch *S)
 {
     const mspace *sp = &S->sp;
     if (sp->set.metrics[0] != ADSE_METRIC_DELAY || sp->set.n_metrics < 2) return;
     mthread *th = &S->th[0];
     double cap = S->inc.val.v[0];
-    for (uint32_t k = 0; k < S->n_items; k++) {
-        mitem *it = &S->items[k];
-        if (it->done || it->lb.v[0] > cap) continue;
+    uint32_t *idx = malloc((size_t)S->n_items * sizeof *idx), n = 0;
+    if (!idx) return;
+    for (uint32_t k = 0; k < S->n_items; k++)
+        if (!S->items[k].done && S->items[k].lb.v[0] <= cap) idx[n++] = k;
+    /* Shell sort by the second metric's bound (up to 16k items). */
+    for (uint32_t gap = n / 2; gap > 0; gap /= 2)
+        for (uint32_t a = gap; a < n; a++)
+            for (uint32_t b = a;
+                 b >= gap && S->items[idx[b - gap]].lb.v[1] > S->items[idx[b]].lb.v[1]; b -= gap) {
+                uint32_t t = idx[b];
+                idx[b] = idx[b - gap];
+                idx[b - gap] = t;
+            }
+    double least = HUGE_VAL, t_end = adse_clock_s() + 0.1;
+    for (uint32_t a = 0; a < n && S->items[idx[a]].lb.v[1] < least; a++) {
+        if (adse_clock_s() > t_end) break;
+        mitem *it = &S->items[idx[a]];
         thread_reset(th);
-        for (int s = 0; s < it->depth; s++) {
-            int t = s / sp->D, x = s % sp->D;
-            uint64_t v = sp->divs[x][it->fp[s]];
+        for (int s2 = 0; s2 < it->depth; s2++) {
+            int t = s2 / sp->D, x = s2 % sp->D;
+            uint64_t v = sp->divs[x][it->fp[s2]];
             th->f[t][x] = v;
             th->rem[x] /= v;
         }
@@ -1269,7 +1288,9 @@ static void cap_item_bounds(msearch *S)
         node_lb(th, it->depth / sp->D - 1, cap, &v);
         for (int m = 1; m < sp->set.n_metrics; m++)
             if (v.v[m] > it->lb.v[m]) it->lb.v[m] = v.v[m];
+        if (it->lb.v[1] < least) least = it->lb.v[1];
     }
+    free(idx);
 }
 
 /* Fills out from the finished search. */
