@@ -1,15 +1,17 @@
 #!/bin/sh
-# The MPI scaling figures of docs/cluster.md section 6: bench/cluster_search.yaml (a search
-# over ResNet-50 on the seed design) as one process with one thread, as one process with
-# NP threads, and under `mpirun -np NP` with one thread per rank, REPEAT times each in turn;
+# The MPI scaling figures of docs/cluster.md section 6: SPEC (default
+# bench/cluster_search.yaml, a search over ResNet-50 on the seed design;
+# bench/cluster_open.yaml: AlexNet with open mapspaces, its layers split into mapper work
+# items under MPI) as one process with one thread, as one process with NP threads, and
+# under `mpirun -np NP` with one thread per rank, REPEAT times each in turn;
 # prints wall and CPU (user) seconds of every run with the load average, the CPU seconds per
 # design mapped and the bytes per design that traveled. The histories must be identical.
-# Usage: sh bench/cluster_scaling.sh [BUILD_DIR [NP [REPEAT]]]   (from the source tree)
+# Usage: sh bench/cluster_scaling.sh [BUILD_DIR [NP [REPEAT [SPEC]]]]   (from the source tree)
 set -eu
 build=${1:-build}
 np=${2:-2}
 repeat=${3:-3}
-spec=bench/cluster_search.yaml
+spec=${4:-bench/cluster_search.yaml}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 timed() { # NAME COMMAND...: runs it, prints "NAME: wall s, user s (load)"

@@ -567,7 +567,9 @@ int cmd_search(int argc, char **argv)
         }
         if (cluster && !worker) {
             o.dispatch = farm_dispatch;
-            o.split_layers = true;
+            /* the executors: ranks x threads (this rank's: a guide, the results do not
+               depend on it) */
+            o.split_layers = cli_mpi_size() * (a.threads > 0 ? (int)a.threads : adse_cpu_count());
         }
         adse_search_create(spec, &o, &s, &err);
     }

@@ -150,12 +150,15 @@ typedef struct adse_search_options {
                         results are the same either way) */
     adse_search_dispatch_fn dispatch; /* NULL = evaluate on the search's own threads */
     void *dispatch_user;
-    bool split_layers; /* with a dispatch: a design's layer that adse_mapper_split_pays picks
-                          (no time limit, more than 1e12 mappings) travels as jobs of ranges
-                          of its mapper work items, and the rest of the design as another
-                          job, so that one expensive layer spreads over every executor
-                          (docs/cluster.md section 3); the batch then grows as replies are
-                          accepted. The results are the same. */
+    int split_layers; /* with a dispatch, 0 = never, N > 0 = the transport's executors
+                         (threads over all processes): a design handed out when at most N
+                         designs of its batch are left to start (so that executors would
+                         go idle) has each layer that adse_mapper_split_pays picks (no time
+                         limit, more than 1e12 mappings) travel as jobs of ranges of its
+                         mapper work items, and the rest of the design as another job, so
+                         that an expensive layer spreads over every executor (docs/cluster.md
+                         section 3); the batch then grows as replies are accepted. The
+                         results are the same either way. */
     const char *const *template_vars; /* "NAME=VALUE" variables of the Jinja2 templates among
                                          the design and workload files (-D;
                                          docs/templates.md); borrowed for the search's life */

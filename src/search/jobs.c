@@ -36,6 +36,8 @@ typedef struct unit {
 
 /* A design whose layers travel in pieces, while they do (the calling thread's). */
 typedef struct piece_state {
+    bool started;                  /* its first job was handed out */
+    bool split;                    /* its layers may be split (options.split_layers) */
     bool pieces;                   /* a layer was split: the design is finished here */
     int outstanding;               /* its jobs not answered yet */
     double metrics[ADSE_SM_COUNT]; /* from the first job's reply (budget metrics) */
@@ -62,7 +64,8 @@ struct adse_search_batch {
     piece_state *ps;     /* per job */
     unit *units;
     int n_units, cap_units;
-    int done; /* designs */
+    int n_started; /* designs whose first job was handed out */
+    int done;      /* designs */
 };
 
 /* ---- bytes --------------------------------------------------------------------------- */
@@ -483,11 +486,12 @@ static void put_design_key(wbuf *b, const adse_search *s, uint32_t magic, const 
 /* The request of record rec from layer `from` on: its genes, whether to leave a layer
  * to be split, and the per-layer mappings that warm-start it (adse__seed_sets: the same
  * seeds as in this process, so the evaluation prunes as much). */
-static adse_status make_request(const adse_search *s, int rec, int from, wbuf *b, adse_err *err)
+static adse_status make_request(const adse_search *s, int rec, int from, bool split, wbuf *b,
+                                adse_err *err)
 {
     put_design_key(b, s, REQUEST_MAGIC, s->records[rec].d.genes);
     put_uv(b, (uint64_t)from);
-    put_uv(b, s->opts.split_layers);
+    put_uv(b, split);
     const adse_mapping *sets[ADSE__MAX_SEED_RECS];
     int n_sets = adse__seed_sets(s, rec, sets);
     put_uv(b, (uint64_t)n_sets);
@@ -709,10 +713,19 @@ adse_status adse_search_batch_request(adse_search_batch *b, int i, const void **
     if (!b || i < 0 || i >= b->n_units || !bytes || !len)
         return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0, "adse_search_batch_request: bad job");
     unit *u = &b->units[i];
+    piece_state *p = &b->ps[u->job];
+    if (!u->req && !p->started) {
+        /* split this design's layers when the executors would otherwise go idle: at most
+           split_layers designs of the batch are left to start, this one included */
+        int left = b->n - b->n_started++;
+        p->started = true;
+        p->split = b->s->opts.split_layers > 0 && left <= b->s->opts.split_layers;
+    }
     if (!u->req) {
         wbuf w = {0};
-        adse_status st = u->range ? make_range_request(b, u, &w, err)
-                                  : make_request(b->s, b->jobs[u->job], u->layer, &w, err);
+        adse_status st = u->range
+                             ? make_range_request(b, u, &w, err)
+                             : make_request(b->s, b->jobs[u->job], u->layer, p->split, &w, err);
         if (st) {
             free(w.p);
             return st;
@@ -739,9 +752,12 @@ static void pieces_free(const adse_search *s, piece_state *p)
     for (size_t k = 0; k < sizeof arrays / sizeof arrays[0]; k++)
         free(arrays[k]);
     int fail_layer = p->fail_layer, outstanding = p->outstanding;
+    bool started = p->started, split = p->split;
     memset(p, 0, sizeof *p);
     p->fail_layer = fail_layer;
     p->outstanding = outstanding;
+    p->started = started;
+    p->split = split;
 }
 
 static bool pieces_alloc(const adse_search *s, piece_state *p)
