@@ -8,7 +8,11 @@
  * scalar nodes of the document at the name's position, so that the evaluator (v04_expr.h)
  * reads them and its errors point at the name. Pricing walks the definitions: a compound
  * instance is a class plus a scope of attribute values; primitives go to
- * adse_energy_estimate() unrounded, the caller rounds the sums.
+ * adse_energy_estimate() unrounded, the caller rounds the sums. Every expression of the
+ * classes is parsed once when they are read (adse__v04_parse_once); within one pricing each
+ * subcomponent instance's attributes are evaluated once (sub_get) and each primitive priced
+ * once per set of attributes and arguments (prim_get), for the area and all the actions:
+ * the same evaluations in the same order, so the same numbers, done once.
  */
 #include "input/compound.h"
 
@@ -97,6 +101,7 @@ struct adse__compounds {
     const char **words; /* malloc'd: names the classes may read (arena strings) */
     int n_words, cap_words;
     adse_energy_classes hook;
+    adse__v04_parsed *parsed; /* every expression of the classes, parsed once */
 };
 
 /* ---- reading ----------------------------------------------------------------------------- */
@@ -489,6 +494,44 @@ static adse_status read_list(reader *r, const adse__ynode *key, const adse__ynod
     return st;
 }
 
+/* Every expression pricing evaluates, parsed once (pricing runs for every component and
+ * every design of a search): attributes and their defaults, ranges, scales, arguments. */
+static adse_status parse_classes(adse__compounds *cc, adse_err *err)
+{
+    if (!(cc->parsed = adse__v04_parsed_new())) return nomem(err);
+    adse__v04_parsed *p = cc->parsed;
+    adse_status st = ADSE_OK;
+#define ONE(n) (st = st ? st : adse__v04_parse_once(p, (n), err))
+#define VALUES(m)                                                                                  \
+    for (int q = 0; (m) && q < (m)->n; q++)                                                        \
+    ONE((m)->pairs[q].value)
+    for (int i = 0; i < cc->n; i++) {
+        const cc_class *c = &cc->classes[i];
+        VALUES(c->attrs);
+        for (int k = 0; k < c->n_subs; k++) {
+            const cc_sub *s = &c->subs[k];
+            ONE(s->range.lo), ONE(s->range.hi), ONE(s->area_scale), ONE(s->energy_scale);
+            VALUES(s->attrs);
+        }
+        for (int k = 0; k < c->n_acts; k++) {
+            const cc_action *a = &c->acts[k];
+            for (int g = 0; g < a->n_args; g++)
+                ONE(a->args[g].range.lo), ONE(a->args[g].range.hi), ONE(a->args[g].value);
+            for (int r = 0; r < a->n_refs; r++) {
+                const cc_ref *ref = &a->refs[r];
+                ONE(ref->range.lo), ONE(ref->range.hi);
+                for (int m = 0; m < ref->n_acts; m++) {
+                    ONE(ref->acts[m].scale);
+                    VALUES(ref->acts[m].args);
+                }
+            }
+        }
+    }
+#undef VALUES
+#undef ONE
+    return st;
+}
+
 static bool cc_defines(const void *ctx, const char *klass)
 {
     return find_class(ctx, klass) != NULL;
@@ -523,6 +566,10 @@ adse_status adse__compounds_read(adse__ydoc *doc, adse__warnings *w, adse__compo
         adse__compounds_free(cc);
         return st;
     }
+    if ((st = parse_classes(cc, err))) {
+        adse__compounds_free(cc);
+        return st;
+    }
     cc->hook.ctx = cc;
     cc->hook.defines = cc_defines;
     cc->hook.estimate = cc_estimate;
@@ -534,6 +581,7 @@ void adse__compounds_free(adse__compounds *c)
 {
     if (!c) return;
     adse__arena_free(&c->arena);
+    adse__v04_parsed_free(c->parsed);
     free(c->classes);
     free(c->words);
     free(c);
@@ -562,6 +610,26 @@ bool adse__compounds_reads(const adse__compounds *c, const char *name)
 
 /* ---- pricing ----------------------------------------------------------------------------- */
 
+/* What one pricing computes once and uses again: a component's area and each of its actions
+ * walk the same subcomponents with the same attributes, and a primitive with the same
+ * attributes and arguments prices the same. The entries live until the pricing ends, so a
+ * scope's address identifies it (the top scope, or a subcomponent's scope of an entry). */
+typedef struct sub_memo {
+    const adse__v04_scope *parent; /* the class instance's attributes */
+    const cc_sub *s;
+    const cc_class *subc;     /* its compound class, NULL for a primitive */
+    adse__v04_scope own, all; /* sub_attrs */
+    double esc;               /* its energy_scale over `all`, once has_esc */
+    bool has_esc;
+} sub_memo;
+
+typedef struct prim_memo {
+    const adse__v04_scope *own; /* the primitive's attributes (a sub_memo's own) */
+    jvar *args;                 /* the arguments' names and (plain) values, copied */
+    int n_args;
+    adse_energy_result r;
+} prim_memo;
+
 typedef struct ev {
     const adse__compounds *cc;
     adse_energy_options prim; /* for the primitives: unrounded, no compound classes */
@@ -570,7 +638,19 @@ typedef struct ev {
     adse_err *err;
     const cc_class *chain[CC_MAX_DEPTH];
     int depth;
+    sub_memo **subs; /* malloc'd, each entry malloc'd (their addresses are keys) */
+    int n_subs, cap_subs;
+    prim_memo **prims;
+    int n_prims, cap_prims;
 } ev;
+
+/* An empty scope of the pricing (with the classes' parsed expressions). */
+static void scope_init(const ev *e, adse__v04_scope *s)
+{
+    memset(s, 0, sizeof *s);
+    s->doc = e->cc->doc;
+    s->parsed = e->cc->parsed;
+}
 
 static const jval *scope_get(const adse__v04_scope *s, const char *name)
 {
@@ -588,8 +668,7 @@ static adse_status scope_put(ev *e, adse__v04_scope *s, const char *name, const 
 /* a's names, then b's (shadowing). */
 static adse_status scope_join(ev *e, adse__v04_scope *a, adse__v04_scope *b, adse__v04_scope *out)
 {
-    memset(out, 0, sizeof *out);
-    out->doc = e->cc->doc;
+    scope_init(e, out);
     adse_status st = ADSE_OK;
     for (int i = 0; a && i < a->n && !st; i++)
         st = scope_put(e, out, a->syms[i].name, &a->syms[i].v);
@@ -632,22 +711,31 @@ value_of(ev *e, adse__v04_scope *s, const adse__ynode *n, jval *out, const char 
               : adse__yerr(e->err, ADSE_E_INTERNAL, n, "%s: evaluated twice, differently", what);
 }
 
-static adse_status __attribute__((format(printf, 5, 6)))
-eval_num(ev *e, adse__v04_scope *s, const adse__ynode *n, double *out, const char *fmt, ...)
+/* eval_num with the va_list of its format (used only for a message). */
+static adse_status __attribute__((format(printf, 5, 0)))
+veval_num(ev *e, adse__v04_scope *s, const adse__ynode *n, double *out, const char *fmt, va_list ap)
 {
     jval v;
     char what[3 * ADSE_NAME_MAX + 320];
     adse_err scratch;
     adse_status st = adse__v04_value(s, n, "", &v, &scratch);
     if (st == ADSE_OK && number_of(&v, out)) return ADSE_OK;
-    va_list ap;
-    va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
-    va_end(ap);
     if (st) st = adse__v04_value(s, n, what, &v, e->err);
     if (st) return st;
     return adse__yerr(e->err, ADSE_E_SPEC, n, "%s '%s' is not a number", what,
                       adse__ynode_is_scalar(n) ? n->text : "?");
+}
+
+/* The number n evaluates to in s; what names it in messages (formatted only then). */
+static adse_status __attribute__((format(printf, 5, 6)))
+eval_num(ev *e, adse__v04_scope *s, const adse__ynode *n, double *out, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    adse_status st = veval_num(e, s, n, out, fmt, ap);
+    va_end(ap);
+    return st;
 }
 
 /* A scale (energy_scale, action_share, repeat, area_scale): a number of at least 0 (a
@@ -655,13 +743,18 @@ eval_num(ev *e, adse__v04_scope *s, const adse__ynode *n, double *out, const cha
 static adse_status __attribute__((format(printf, 5, 6)))
 eval_scale(ev *e, adse__v04_scope *s, const adse__ynode *n, double *out, const char *fmt, ...)
 {
-    char what[3 * ADSE_NAME_MAX + 320];
-    va_list ap;
+    va_list ap, again;
     va_start(ap, fmt);
-    vsnprintf(what, sizeof what, fmt, ap);
+    va_copy(again, ap);
+    adse_status st = veval_num(e, s, n, out, fmt, ap);
     va_end(ap);
-    adse_status st = eval_num(e, s, n, out, "%s", what);
-    if (st || *out >= 0) return st;
+    if (st || *out >= 0) {
+        va_end(again);
+        return st;
+    }
+    char what[3 * ADSE_NAME_MAX + 320];
+    vsnprintf(what, sizeof what, fmt, again);
+    va_end(again);
     return adse__yerr(e->err, ADSE_E_SPEC, n, "%s must not be negative, got %g", what, *out);
 }
 
@@ -755,8 +848,7 @@ static adse_status apply_defaults(ev *e, const cc_class *c, adse__v04_scope *s,
 static adse_status sub_attrs(ev *e, const cc_class *c, adse__v04_scope *pa, const cc_sub *s,
                              const cc_class *subc, adse__v04_scope *own, adse__v04_scope *all)
 {
-    memset(own, 0, sizeof *own);
-    own->doc = e->cc->doc;
+    scope_init(e, own);
     adse_status st = scope_join(e, pa, NULL, all);
     for (int i = 0; s->attrs && i < s->attrs->n && !st; i++) {
         const adse__ypair *p = &s->attrs->pairs[i];
@@ -853,6 +945,132 @@ static adse_status price_primitive(ev *e, const cc_sub *s, adse__v04_scope *own,
     return ADSE_OK;
 }
 
+/* ---- what one pricing computes once ---------------------------------------------------- */
+
+static void memo_free(ev *e)
+{
+    for (int i = 0; i < e->n_subs; i++) {
+        adse__v04_scope_free(&e->subs[i]->own);
+        adse__v04_scope_free(&e->subs[i]->all);
+        free(e->subs[i]);
+    }
+    for (int i = 0; i < e->n_prims; i++) {
+        free(e->prims[i]->args);
+        free(e->prims[i]);
+    }
+    free(e->subs);
+    free(e->prims);
+    e->subs = NULL;
+    e->prims = NULL;
+    e->n_subs = e->cap_subs = e->n_prims = e->cap_prims = 0;
+}
+
+/* Appends p to the array *v (n used of *cap); false when out of memory. */
+static bool push_ptr(void ***v, int *n, int *cap, void *p)
+{
+    if (*n == *cap) {
+        int nc = *cap ? 2 * *cap : 16;
+        void **nv = realloc(*v, (size_t)nc * sizeof *nv);
+        if (!nv) return false;
+        *v = nv;
+        *cap = nc;
+    }
+    (*v)[(*n)++] = p;
+    return true;
+}
+
+/* Subcomponent s of class c instantiated with attributes pa: its class (sub_class) and its
+ * attributes (sub_attrs), computed the first time they are asked for in this pricing. */
+static adse_status sub_get(ev *e, const cc_class *c, adse__v04_scope *pa, const cc_sub *s,
+                           sub_memo **out)
+{
+    for (int i = 0; i < e->n_subs; i++)
+        if (e->subs[i]->parent == pa && e->subs[i]->s == s) {
+            *out = e->subs[i];
+            return ADSE_OK;
+        }
+    sub_memo *m = calloc(1, sizeof *m);
+    if (!m) return nomem(e->err);
+    m->parent = pa;
+    m->s = s;
+    adse_status st = sub_class(e, c, s, &m->subc);
+    if (!st) st = sub_attrs(e, c, pa, s, m->subc, &m->own, &m->all);
+    if (!st && !push_ptr((void ***)&e->subs, &e->n_subs, &e->cap_subs, m)) st = nomem(e->err);
+    if (st) {
+        adse__v04_scope_free(&m->own);
+        adse__v04_scope_free(&m->all);
+        free(m);
+        return st;
+    }
+    *out = m;
+    return ADSE_OK;
+}
+
+/* Whether two argument values are the same number, bool or None (other values are never
+ * taken for the same: a primitive priced with them is not remembered). */
+static bool same_plain(const jval *a, const jval *b)
+{
+    if (a->k != b->k) return false;
+    switch (a->k) {
+    case J_INT: return a->i == b->i;
+    case J_FLOAT: return memcmp(&a->f, &b->f, sizeof a->f) == 0;
+    case J_BOOL: return a->b == b->b;
+    case J_NONE: return true;
+    default: return false;
+    }
+}
+
+static adse_status price_primitive(ev *e, const cc_sub *s, adse__v04_scope *own,
+                                   adse__v04_scope *args, adse_energy_result *r);
+
+/* price_primitive, remembered for the same subcomponent instance and arguments. *out points
+ * into the memo, or to tmp. */
+static adse_status prim_get(ev *e, sub_memo *sm, adse__v04_scope *args, adse_energy_result *tmp,
+                            const adse_energy_result **out)
+{
+    const cc_sub *s = sm->s;
+    adse__v04_scope *own = &sm->own;
+    int n = args ? args->n : 0;
+    bool plain = true;
+    for (int i = 0; i < n && plain; i++)
+        plain = same_plain(&args->syms[i].v, &args->syms[i].v);
+    for (int i = 0; plain && i < e->n_prims; i++) {
+        const prim_memo *m = e->prims[i];
+        if (m->own != own || m->n_args != n) continue;
+        bool same = true;
+        for (int k = 0; k < n && same; k++)
+            same = strcmp(m->args[k].name, args->syms[k].name) == 0 &&
+                   same_plain(&m->args[k].v, &args->syms[k].v);
+        if (!same) continue;
+        e->out->flags |= m->r.flags; /* what price_primitive adds to the result */
+        if (!e->out->technology_nm) e->out->technology_nm = m->r.technology_nm;
+        *out = &m->r;
+        return ADSE_OK;
+    }
+    if (!plain) {
+        *out = tmp;
+        return price_primitive(e, s, own, args, tmp);
+    }
+    prim_memo *m = calloc(1, sizeof *m);
+    if (!m || (n && !(m->args = malloc((size_t)n * sizeof *m->args)))) {
+        free(m);
+        return nomem(e->err);
+    }
+    m->own = own;
+    m->n_args = n;
+    for (int k = 0; k < n; k++)
+        m->args[k] = args->syms[k]; /* names borrowed from the document, plain values */
+    adse_status st = price_primitive(e, s, own, args, &m->r);
+    if (!st && !push_ptr((void ***)&e->prims, &e->n_prims, &e->cap_prims, m)) st = nomem(e->err);
+    if (st) {
+        free(m->args);
+        free(m);
+        return st;
+    }
+    *out = &m->r;
+    return ADSE_OK;
+}
+
 static adse_status class_area(ev *e, const cc_class *c, adse__v04_scope *attrs, double *area);
 
 /* Energy of action `action` (named at node at) of class c instantiated with attributes
@@ -880,26 +1098,34 @@ static adse_status class_energy(ev *e, const cc_class *c, adse__v04_scope *attrs
     for (int i = 0; i < a->n_refs && !st; i++) {
         const cc_ref *ref = &a->refs[i];
         const cc_sub *s = &c->subs[ref->sub];
-        const cc_class *subc;
         double count, esc = 1;
-        adse__v04_scope own, all;
-        st = range_count(e, &b, &ref->range, ref->name, &count);
-        if (!st && ref->range.lo && s->range.lo) { /* the indices must exist */
-            double rlo, rhi, slo, shi;
+        sub_memo *m = NULL;
+        double rlo = 0, rhi = 0; /* the count of range_count, its bounds kept */
+        count = 1;
+        if (ref->range.lo) {
             st = range_bounds(e, &b, &ref->range, ref->name, &rlo, &rhi);
-            if (!st) st = range_bounds(e, attrs, &s->range, s->name, &slo, &shi);
+            if (!st) count = rhi - rlo + 1;
+        }
+        if (!st && ref->range.lo && s->range.lo) { /* the indices must exist */
+            double slo, shi;
+            st = range_bounds(e, attrs, &s->range, s->name, &slo, &shi);
             if (!st && (rlo < slo || rhi > shi))
                 st = adse__yerr(e->err, ADSE_E_SPEC, ref->name,
                                 "'%s' names subcomponents [%g..%g] outside '%s', which has "
                                 "[%g..%g]",
                                 ref->name->text, rlo, rhi, s->name->text, slo, shi);
         }
-        if (!st) st = sub_class(e, c, s, &subc);
+        if (!st) st = sub_get(e, c, attrs, s, &m);
         if (st) break;
-        st = sub_attrs(e, c, attrs, s, subc, &own, &all);
-        if (!st && s->energy_scale)
-            st = eval_scale(e, &all, s->energy_scale, &esc, "'%s' of subcomponent '%s'",
+        if (s->energy_scale && m->has_esc) {
+            esc = m->esc;
+        } else if (s->energy_scale) {
+            st = eval_scale(e, &m->all, s->energy_scale, &esc, "'%s' of subcomponent '%s'",
                             s->energy_key, s->name->text);
+            m->esc = esc;
+            m->has_esc = !st;
+        }
+        const cc_class *subc = m->subc;
         for (int k = 0; k < ref->n_acts && !st; k++) {
             const cc_subact *sa = &ref->acts[k];
             double scale = 1, x = 0;
@@ -907,8 +1133,7 @@ static adse_status class_energy(ev *e, const cc_class *c, adse__v04_scope *attrs
                 st = eval_scale(e, &b, sa->scale, &scale, "'%s' of action '%s' of '%s'",
                                 sa->scale_key, sa->name->text, s->name->text);
             adse__v04_scope sargs;
-            memset(&sargs, 0, sizeof sargs);
-            sargs.doc = e->cc->doc;
+            scope_init(e, &sargs);
             for (int g = 0; sa->args && g < sa->args->n && !st; g++) {
                 const adse__ypair *p = &sa->args->pairs[g];
                 jval v;
@@ -918,20 +1143,21 @@ static adse_status class_energy(ev *e, const cc_class *c, adse__v04_scope *attrs
             }
             if (!st && subc) {
                 e->chain[e->depth++] = subc;
-                st = class_energy(e, subc, &own, sa->name, &sargs, &x);
+                st = class_energy(e, subc, &m->own, sa->name, &sargs, &x);
                 e->depth--;
             } else if (!st) {
-                adse_energy_result r;
-                st = price_primitive(e, s, &own, &sargs, &r);
+                adse_energy_result tmp;
+                const adse_energy_result *r = NULL;
+                st = prim_get(e, m, &sargs, &tmp, &r);
                 const adse_energy_action *pa =
-                    st ? NULL : adse_energy_result_action(&r, sa->name->text);
+                    st ? NULL : adse_energy_result_action(r, sa->name->text);
                 if (!st && !pa) {
                     char have[256];
                     size_t n = 0;
                     have[0] = 0;
-                    for (int q = 0; q < r.n_actions && n < sizeof have; q++)
+                    for (int q = 0; q < r->n_actions && n < sizeof have; q++)
                         n += (size_t)snprintf(have + n, sizeof have - n, "%s%s", q ? ", " : "",
-                                              r.actions[q].name);
+                                              r->actions[q].name);
                     st = adse__yerr(e->err, ADSE_E_SPEC, sa->name,
                                     "unknown action '%s' of subcomponent '%s' (class '%s'; adse's "
                                     "estimator gives it: %s)%s",
@@ -943,8 +1169,6 @@ static adse_status class_energy(ev *e, const cc_class *c, adse__v04_scope *attrs
             adse__v04_scope_free(&sargs);
             total += x * scale * count * esc;
         }
-        adse__v04_scope_free(&own);
-        adse__v04_scope_free(&all);
     }
     adse__v04_scope_free(&b);
     *energy = total;
@@ -957,28 +1181,25 @@ static adse_status class_area(ev *e, const cc_class *c, adse__v04_scope *attrs, 
     double total = 0;
     for (int i = 0; i < c->n_subs && !st; i++) {
         const cc_sub *s = &c->subs[i];
-        const cc_class *subc;
         double count, asc = 1, x = 0;
-        adse__v04_scope own, all;
+        sub_memo *m = NULL;
         st = range_count(e, attrs, &s->range, s->name, &count);
-        if (!st) st = sub_class(e, c, s, &subc);
+        if (!st) st = sub_get(e, c, attrs, s, &m);
         if (st) break;
-        st = sub_attrs(e, c, attrs, s, subc, &own, &all);
-        if (!st && s->area_scale)
-            st = eval_scale(e, &all, s->area_scale, &asc, "'%s' of subcomponent '%s'", s->area_key,
-                            s->name->text);
-        if (!st && subc) {
-            e->chain[e->depth++] = subc;
-            st = class_area(e, subc, &own, &x);
+        if (s->area_scale)
+            st = eval_scale(e, &m->all, s->area_scale, &asc, "'%s' of subcomponent '%s'",
+                            s->area_key, s->name->text);
+        if (!st && m->subc) {
+            e->chain[e->depth++] = m->subc;
+            st = class_area(e, m->subc, &m->own, &x);
             e->depth--;
         } else if (!st) {
-            adse_energy_result r;
-            st = price_primitive(e, s, &own, NULL, &r);
-            x = st ? 0 : r.area_um2;
+            adse_energy_result tmp;
+            const adse_energy_result *r = NULL;
+            st = prim_get(e, m, NULL, &tmp, &r);
+            x = st ? 0 : r->area_um2;
         }
         total += x * count * asc;
-        adse__v04_scope_free(&own);
-        adse__v04_scope_free(&all);
     }
     *area = total;
     return st;
@@ -1050,8 +1271,7 @@ static adse_status top_action(ev *e, const cc_class *c, adse__v04_scope *attrs, 
     double best = 0;
     for (int k = 0; k < (int)combos; k++) {
         adse__v04_scope args;
-        memset(&args, 0, sizeof args);
-        args.doc = e->cc->doc;
+        scope_init(e, &args);
         adse_status st = ADSE_OK;
         int rest = k;
         for (int i = 0; i < a->n_args && !st; i++) {
@@ -1183,9 +1403,9 @@ static adse_status cc_estimate(const void *ctx, const adse_energy_component *com
     e.out = out;
     e.err = err;
     adse__v04_scope top;
-    memset(&top, 0, sizeof top);
-    top.doc = cc->doc;
+    scope_init(&e, &top);
     adse_status st = price(&e, c, &top);
+    memo_free(&e);
     adse__v04_scope_free(&top);
     if (st == ADSE_E_SPEC) add_context(&e);
     return st;

@@ -8,6 +8,7 @@
 
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -306,6 +307,34 @@ static bool call(jctx *c, const jexpr *e, const char *f, const jval *a, int n, j
 
 /* ---- evaluation ------------------------------------------------------------------------ */
 
+/* ---- expressions parsed once --------------------------------------------------------- */
+
+struct adse__v04_parsed {
+    jhooks hooks;
+    jctx c;                   /* its arena holds the syntax trees */
+    const adse__ynode **keys; /* open addressing by address, cap a power of two; NULL: free */
+    const jexpr **exprs;
+    size_t n, cap;
+};
+
+static size_t parsed_slot(const adse__v04_parsed *p, const adse__ynode *n)
+{
+    size_t h = (size_t)(uintptr_t)n;
+    h ^= h >> 17;
+    h *= 0x9E3779B97F4A7C15ull & SIZE_MAX;
+    size_t i = (h >> 7) & (p->cap - 1);
+    while (p->keys[i] && p->keys[i] != n)
+        i = (i + 1) & (p->cap - 1);
+    return i;
+}
+
+static const jexpr *parsed_get(const adse__v04_parsed *p, const adse__ynode *n)
+{
+    if (!p || !p->n) return NULL;
+    size_t i = parsed_slot(p, n);
+    return p->keys[i] ? p->exprs[i] : NULL;
+}
+
 /* The value of scalar n (see adse__v04_value), in c's arena; errors in *err. */
 static adse_status eval_scalar(jctx *c, const adse__ynode *n, const char *what, jval *out,
                                adse_err *err)
@@ -322,25 +351,29 @@ static adse_status eval_scalar(jctx *c, const adse__ynode *n, const char *what, 
         *out = (jval){.k = J_NONE};
         return ADSE_OK;
     }
+    const ectx *x = c->hooks->user;
+    const jexpr *cached = parsed_get(x->scope->parsed, n);
     bool b;
     double d;
     int64_t i;
-    if (adse__yscalar_bool(n, &b)) {
+    if (cached) {
+        /* an expression, not a literal */
+    } else if (adse__yscalar_bool(n, &b)) {
         *out = (jval){.k = J_BOOL, .b = b};
         return ADSE_OK;
-    }
-    if (adse__yscalar_i64(n, &i)) {
+    } else if (adse__yscalar_i64(n, &i)) {
         *out = (jval){.k = J_INT, .i = i};
         return ADSE_OK;
-    }
-    if (adse__yscalar_double(n, &d)) {
+    } else if (adse__yscalar_double(n, &d)) {
         *out = (jval){.k = J_FLOAT, .f = d};
         return ADSE_OK;
     }
     adse_err *outer = c->err;
     c->err = err;
-    jexpr *e;
-    adse_status st = adse__jparse_expr(c, n->text, n->len, &e);
+    jexpr *parsed;
+    const jexpr *e = cached;
+    adse_status st = cached ? ADSE_OK : adse__jparse_expr(c, n->text, n->len, &parsed);
+    if (!cached && !st) e = parsed;
     /* a text that is no expression, or names what is not defined, may be a string */
     bool text = st != ADSE_OK;
     if (!st) st = adse__jeval(c, e, out);
@@ -377,6 +410,77 @@ static bool keep(adse__arena *a, const jval *v, jval *out)
 }
 
 /* ---- entry points -------------------------------------------------------------------- */
+
+static bool no_lookup(jctx *c, const char *name, jval *out)
+{
+    (void)c, (void)name, (void)out;
+    return false;
+}
+
+adse__v04_parsed *adse__v04_parsed_new(void)
+{
+    adse__v04_parsed *p = calloc(1, sizeof *p);
+    if (!p) return NULL;
+    p->hooks = (jhooks){.subset = "adse's expression subset",
+                        .kind = "v0.4 expressions",
+                        .max_depth = MAX_DEPTH,
+                        .lookup = no_lookup};
+    p->c.hooks = &p->hooks;
+    p->c.file = "";
+    return p;
+}
+
+void adse__v04_parsed_free(adse__v04_parsed *p)
+{
+    if (!p) return;
+    adse__arena_free(&p->c.arena);
+    free(p->keys);
+    free(p->exprs);
+    free(p);
+}
+
+adse_status adse__v04_parse_once(adse__v04_parsed *p, const adse__ynode *n, adse_err *err)
+{
+    double d;
+    bool b;
+    if (!n || n->kind != ADSE__YSCALAR || !n->plain || adse__ynode_is_null(n) ||
+        adse__yscalar_bool(n, &b) || adse__yscalar_double(n, &d) || parsed_get(p, n))
+        return ADSE_OK;
+    if (2 * (p->n + 1) > p->cap) {
+        size_t nc = p->cap ? 2 * p->cap : 64;
+        const adse__ynode **keys = calloc(nc, sizeof *keys);
+        const jexpr **exprs = calloc(nc, sizeof *exprs);
+        if (!keys || !exprs) {
+            free(keys);
+            free(exprs);
+            return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
+        }
+        adse__v04_parsed old = *p;
+        p->keys = keys;
+        p->exprs = exprs;
+        p->cap = nc;
+        for (size_t i = 0; i < old.cap; i++)
+            if (old.keys[i]) {
+                size_t k = parsed_slot(p, old.keys[i]);
+                p->keys[k] = old.keys[i];
+                p->exprs[k] = old.exprs[i];
+            }
+        free(old.keys);
+        free(old.exprs);
+    }
+    adse_err scratch;
+    p->c.err = &scratch;
+    jexpr *e;
+    adse_status st = adse__jparse_expr(&p->c, n->text, n->len, &e);
+    p->c.err = NULL;
+    if (st == ADSE_E_NOMEM) return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
+    if (st) return ADSE_OK; /* evaluating it says what is wrong */
+    size_t k = parsed_slot(p, n);
+    p->keys[k] = n;
+    p->exprs[k] = e;
+    p->n++;
+    return ADSE_OK;
+}
 
 void adse__v04_scope_free(adse__v04_scope *s)
 {

@@ -26,8 +26,14 @@
 #include "input/jinja_internal.h"
 #include "input/tree.h"
 
+/* Expressions parsed once (adse__v04_parse_once), for scalars evaluated again and again:
+ * the compound classes, priced for every component and every design of a search. Filled by
+ * one thread, then only read (any thread). */
+typedef struct adse__v04_parsed adse__v04_parsed;
+
 typedef struct adse__v04_scope {
     const adse__ydoc *doc;
+    const adse__v04_parsed *parsed; /* NULL, or parsed expressions to use (borrowed) */
     jvar *syms; /* malloc'd; names borrowed, values' strings, lists and dicts in the arena
                    below or the document */
     int n, cap;
@@ -44,6 +50,14 @@ typedef struct adse__v04_scope {
 } adse__v04_scope;
 
 void adse__v04_scope_free(adse__v04_scope *s);
+
+/* A new empty set (NULL when out of memory); free with adse__v04_parsed_free (NULL ok). */
+adse__v04_parsed *adse__v04_parsed_new(void);
+void adse__v04_parsed_free(adse__v04_parsed *p);
+/* Parses scalar n into p when it is an expression (not a quoted string, null, bool or
+ * number); a text that does not parse is left out (evaluating it reports the error).
+ * ADSE_E_NOMEM is the only failure. */
+adse_status adse__v04_parse_once(adse__v04_parsed *p, const adse__ynode *n, adse_err *err);
 /* Defines name (borrowed) as v; false when out of memory. */
 bool adse__v04_scope_set(adse__v04_scope *s, const char *name, const jval *v);
 
