@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1016,6 +1017,101 @@ static void test_dispatch_errors(void **state)
     adse_search_spec_free(other);
 }
 
+/* Split layers served on several threads at once (as the MPI driver's executor threads
+ * serve them while its MPI thread accepts): each round serves up to 4 jobs concurrently
+ * on one server search (its cache of split layers' items shared), then accepts them in
+ * order, until the jobs the accepted replies add are done too. */
+typedef struct threaded_job {
+    const adse_search *server;
+    const void *req;
+    size_t len;
+    void *reply;
+    size_t rlen;
+    adse_status st;
+    adse_err err;
+} threaded_job;
+
+static void *serve_one(void *arg)
+{
+    threaded_job *j = arg;
+    j->st = adse_search_serve(j->server, j->req, j->len, 1, &j->reply, &j->rlen, &j->err);
+    return NULL;
+}
+
+typedef struct threaded_transport {
+    const adse_search *server;
+    int jobs, designs;
+} threaded_transport;
+
+static adse_status threaded_dispatch(void *user, adse_search *s, adse_search_batch *b,
+                                     adse_err *err)
+{
+    (void)s;
+    threaded_transport *t = user;
+    const adse_search *server = t->server;
+    t->designs += adse_search_batch_size(b);
+    adse_status st = ADSE_OK;
+    for (int next = 0; !st && next < adse_search_batch_size(b);) {
+        threaded_job jobs[4];
+        pthread_t tids[4];
+        int n = 0;
+        for (; n < 4 && next + n < adse_search_batch_size(b) && !st; n++) {
+            jobs[n] = (threaded_job){.server = server};
+            st = adse_search_batch_request(b, next + n, &jobs[n].req, &jobs[n].len, err);
+        }
+        for (int k = 0; k < n && !st; k++)
+            assert_int_equal(pthread_create(&tids[k], NULL, serve_one, &jobs[k]), 0);
+        for (int k = 0; k < n && !st; k++)
+            pthread_join(tids[k], NULL);
+        for (int k = 0; k < n && !st; k++) {
+            st = jobs[k].st;
+            if (st) *err = jobs[k].err;
+            if (!st) st = adse_search_batch_accept(b, next + k, jobs[k].reply, jobs[k].rlen, err);
+        }
+        for (int k = 0; k < n; k++)
+            free(jobs[k].reply);
+        next += n;
+        t->jobs += n;
+    }
+    return st;
+}
+
+static void test_dispatch_split_threads(void **state)
+{
+    (void)state;
+    adse_search_spec *spec = NULL;
+    adse_err e;
+    assert_int_equal(adse_search_spec_load(ADSE_TEST_DATA_DIR "/search/mpi_open.yaml", &spec, &e),
+                     ADSE_OK);
+    spec->layers[0] = spec->layers[2]; /* res2a, small, res2a: the cheaper open layer */
+    spec->ga.population = 2;
+    spec->ga.parents = 2;
+    spec->ga.generations = 1;
+    adse_search_options o;
+    adse_search_options_init(&o);
+    o.threads = 1;
+    adse_search *plain = NULL, *server = NULL, *split = NULL;
+    assert_int_equal(adse_search_create(spec, &o, &plain, &e), ADSE_OK);
+    run_ok(plain);
+    assert_int_equal(adse_search_create(spec, &o, &server, &e), ADSE_OK);
+    threaded_transport t = {.server = server};
+    o.dispatch = threaded_dispatch;
+    o.dispatch_user = &t;
+    o.split_layers = 4;
+    assert_int_equal(adse_search_create(spec, &o, &split, &e), ADSE_OK);
+    run_ok(split);
+    char *h1 = history_text(plain), *h2 = history_text(split);
+    print_message("%d jobs for %d designs\n", t.jobs, t.designs);
+    assert_true(t.jobs > 20 * t.designs); /* the open layers traveled as item ranges */
+    assert_string_equal(h2, h1);
+    free(h1);
+    free(h2);
+    adse_search_free(plain);
+    adse_search_free(split);
+    adse_search_free(server);
+    adse_search_spec_free(spec);
+}
+
 /* ---- the command --------------------------------------------------------------------- */
 
 static char g_tmp[256];
@@ -1178,6 +1274,7 @@ int main(void)
         cmocka_unit_test(test_dispatch_bytes),
         cmocka_unit_test(test_dispatch_errors),
         cmocka_unit_test(test_out_of_memory_names_design),
+        cmocka_unit_test(test_dispatch_split_threads),
         cmocka_unit_test(test_cli),
     };
     return cmocka_run_group_tests(tests, setup_fixed, NULL);
