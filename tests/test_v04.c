@@ -125,6 +125,16 @@ static void tutorial_same_as_timeloopfe(void **state)
     assert_true(m >= 0 && c >= 0);
     assert_int_equal(a->constraints.spatial[0].factor_eq[m], 8); /* inter_PE_spatial */
     assert_int_equal(a->constraints.spatial[0].factor_eq[c], 1);
+    /* its variable DATAWIDTH, which the translation places in the root's attributes as
+     * timeloopfe does, is a variable: no typo warning, where the classic file timeloopfe
+     * wrote (the same key in the root's attributes) gets one (test_real_files) */
+    int typo_a = 0, typo_b = 0;
+    for (int i = 0; i < adse_spec_warning_count(a); i++)
+        typo_a += strstr(adse_spec_warning(a, i)->msg, "'DATAWIDTH' in attributes") != NULL;
+    for (int i = 0; i < adse_spec_warning_count(b); i++)
+        typo_b += strstr(adse_spec_warning(b, i)->msg, "'DATAWIDTH' in attributes") != NULL;
+    assert_int_equal(typo_a, 0);
+    assert_int_equal(typo_b, 1);
     adse_spec_free(a);
     adse_spec_free(b);
 }

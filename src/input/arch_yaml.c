@@ -243,8 +243,8 @@ static bool upper_variable(const char *key, const char *al)
  * with a warning. */
 static adse_status check_attr_typos(const adse__ynode *attrs, const char *owner,
                                     const char *const *const *fields,
-                                    const char *const *const *fields2, adse__warnings *warnings,
-                                    adse_err *err)
+                                    const char *const *const *fields2, const adse__ynode *variables,
+                                    adse__warnings *warnings, adse_err *err)
 {
     if (!adse__ynode_is_map(attrs)) return ADSE_OK;
     for (int i = 0; i < attrs->n; i++) {
@@ -252,6 +252,8 @@ static adse_status check_attr_typos(const adse__ynode *attrs, const char *owner,
         if (in_fields(k->text, fields) || (fields2 && in_fields(k->text, fields2)) ||
             adse__ykey_in(k->text, accepted_other))
             continue;
+        /* a v0.4 variable (`DATAWIDTH`) names a value for expressions, not a model key */
+        if (variables && adse__ymap_get(variables, k->text)) continue;
         const char *best = NULL;
         int best_d = 1 << 30;
         for (int f = 0; f < 2; f++) {
@@ -792,6 +794,7 @@ static adse_status parse_arith(const comp_rec *c, adse_arith *a, adse_err *err)
 
 typedef struct walk {
     adse__warnings *warnings;          /* the spec's load warnings */
+    const adse__v04_info *v04;         /* the v0.4 translation's (NULL: none) */
     const adse__compounds *compounds;  /* the files' compound classes (NULL: none) */
     attr_src inherited;                /* enclosing nodes' attributes, innermost first */
     char prefix[ARCH_PATH_MAX];        /* enclosing nodes' names as written, each + '.' */
@@ -950,7 +953,9 @@ static adse_status push_node_attrs(walk *w, const adse__ynode *node, const char 
     if (!adse__ynode_is_map(attrs))
         return adse__yerr(err, ADSE_E_SPEC, attrs, "'attributes' of '%s' must be a mapping, got %s",
                           owner, adse__ynode_kind_name(attrs));
-    adse_status st = check_attr_typos(attrs, owner, buffer_fields, arith_fields, w->warnings, err);
+    const adse__ynode *vars = w->v04 && attrs == w->v04->root_attrs ? w->v04->variables : NULL;
+    adse_status st =
+        check_attr_typos(attrs, owner, buffer_fields, arith_fields, vars, w->warnings, err);
     if (st) return st;
     if (w->inherited.n == ARCH_MAX_NEST)
         return adse__yerr(err, ADSE_E_SPEC, node,
@@ -1022,7 +1027,7 @@ static adse_status parse_component(walk *w, const adse__ynode *cn, adse_err *err
     const char *const *const *fields = kind == ADSE__COMP_BUFFER  ? buffer_fields
                                        : kind == ADSE__COMP_ARITH ? arith_fields
                                                                   : network_fields;
-    if ((st = check_attr_typos(attrs, c.name, fields, NULL, w->warnings, err))) return st;
+    if ((st = check_attr_typos(attrs, c.name, fields, NULL, NULL, w->warnings, err))) return st;
     /* Own attributes first, then the inherited ones. */
     int k = 0;
     if (adse__ynode_is_map(attrs)) {
@@ -1257,9 +1262,10 @@ static adse_status build_levels(const walk *w, adse_arch *arch, adse__arch_extra
     return ADSE_OK;
 }
 
-adse_status adse__arch_from_yaml(const adse__ypair *top, adse_arch *arch, adse__arch_extra *extra,
-                                 adse__arch_paths *paths, const adse__compounds *compounds,
-                                 adse__warnings *warnings, adse_err *err)
+adse_status adse__arch_from_yaml(const adse__ypair *top, const adse__v04_info *v04, adse_arch *arch,
+                                 adse__arch_extra *extra, adse__arch_paths *paths,
+                                 const adse__compounds *compounds, adse__warnings *warnings,
+                                 adse_err *err)
 {
     memset(arch, 0, sizeof *arch);
     memset(extra, 0, sizeof *extra);
@@ -1269,6 +1275,7 @@ adse_status adse__arch_from_yaml(const adse__ypair *top, adse_arch *arch, adse__
     if (!w) return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
     w->multiplier = 1;
     w->warnings = warnings;
+    w->v04 = v04;
     w->compounds = compounds;
     char owner_buf[ARCH_MAX_NEST + 2][ADSE_NAME_MAX]; /* the owners of w's attribute maps */
     st = walk_tree(w, top, owner_buf, err);

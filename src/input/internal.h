@@ -92,10 +92,12 @@ adse__comp_kind adse__arch_classify(const char *klass);
  * of compounds, also the attributes its definition may read) and the
  * Accelergy table names (paths, owned by the caller, also on failure). What it accepts with
  * a note (an attribute that differs from a model key only in letter case, aliases given
- * together) goes to warnings. */
-adse_status adse__arch_from_yaml(const adse__ypair *top, adse_arch *arch, adse__arch_extra *extra,
-                                 adse__arch_paths *paths, const struct adse__compounds *compounds,
-                                 adse__warnings *warnings, adse_err *err);
+ * together) goes to warnings. v04 (may be NULL): what a v0.4 translation of the tree
+ * learnt; the variables it placed in the root's attributes are not checked for typos. */
+adse_status adse__arch_from_yaml(const adse__ypair *top, const adse__v04_info *v04, adse_arch *arch,
+                                 adse__arch_extra *extra, adse__arch_paths *paths,
+                                 const struct adse__compounds *compounds, adse__warnings *warnings,
+                                 adse_err *err);
 
 /* Binds the `ERT:` value ert (v0.2 map form or v0.3/v0.4 list form) to arch with
  * adse__bind_*_actions (energy/bind.h); USER energies are never replaced; a table named

@@ -332,8 +332,9 @@ static adse_status convert(adse_spec *spec, adse_err *err)
         adse__ywarn(&spec->internal->warnings, arch2->key,
                     "'architecture' ignored: 'arch' is given too, and Timeloop reads 'arch'");
     if (arch) {
-        if ((st = adse__arch_from_yaml(arch, &spec->arch, extra, &spec->internal->paths,
-                                       spec->internal->compounds, &spec->internal->warnings, err)))
+        if ((st = adse__arch_from_yaml(arch, &spec->internal->v04, &spec->arch, extra,
+                                       &spec->internal->paths, spec->internal->compounds,
+                                       &spec->internal->warnings, err)))
             goto out;
         spec->has_arch = true;
         for (int i = 0; i < extra->n_unbound_nets; i++)

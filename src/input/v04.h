@@ -46,6 +46,10 @@ typedef struct adse__v04_info {
     /* The first maximize_dims allocated over a node's fanout (a spatial one without
      * maximize_dims_capacity), NULL when none: constraints that follow the mesh. */
     const adse__ynode *fanout_maximize;
+    /* The classic root's attributes and the evaluated top-level variables placed in them
+     * (NULL: none): names for expressions, not model keys, so the converters do not check
+     * them for typos. */
+    const adse__ynode *root_attrs, *variables;
 } adse__v04_info;
 
 /* Translates doc in place when its architecture is a v0.4 `nodes` architecture (nothing

@@ -703,6 +703,8 @@ adse_status adse__v04_arch(adse__ydoc *doc, const adse__ypair *top, const adse__
             st = adse__ydoc_build_status(doc, v4, err);
             goto out;
         }
+    info->root_attrs = root_attrs;
+    info->variables = variables;
     if (!adse__ymap_set(doc, root, "attributes", v4, root_attrs)) {
         st = adse__ydoc_build_status(doc, v4, err);
         goto out;
