@@ -290,20 +290,17 @@ static void test_input_errors(void **state)
     /* a mapping that does not fit: 16 Spatial-X children where the GLB has 4 columns */
     char bad[512];
     snprintf(bad, sizeof bad, "%s/bad-map.yaml", testutil_tmp);
-    FILE *f = fopen(bad, "w");
-    assert_non_null(f);
-    fputs("mapping:\n"
-          "  - target: spad\n"
-          "    type: temporal\n"
-          "    factors: C8 M1 R3 S3 N1 P8 Q8\n"
-          "    permutation: CMRSNPQ\n"
-          "  - target: GLB\n"
-          "    type: spatial\n"
-          "    factors: C1 M16 R1 S1 N1 P1 Q1\n"
-          "    permutation: MCRSNPQ\n"
-          "    split: 7\n",
-          f);
-    fclose(f);
+    testutil_write(bad, "%s",
+                   "mapping:\n"
+                   "  - target: spad\n"
+                   "    type: temporal\n"
+                   "    factors: C8 M1 R3 S3 N1 P8 Q8\n"
+                   "    permutation: CMRSNPQ\n"
+                   "  - target: GLB\n"
+                   "    type: spatial\n"
+                   "    factors: C1 M16 R1 S1 N1 P1 Q1\n"
+                   "    permutation: MCRSNPQ\n"
+                   "    split: 7\n");
     r = testutil_cli(testutil_tmp, "model '%s' '%s' '%s' '%s' '%s'", D(WORKED "/arch.yaml"),
                      D(WORKED "/prob.yaml"), D(WORKED "/ert.yaml"), D(WORKED "/art.yaml"), bad);
     assert_run_status(&r, 1);
@@ -314,10 +311,7 @@ static void test_input_errors(void **state)
 
     /* a YAML syntax error: exit 1, "adse: file:line:col: message" */
     snprintf(bad, sizeof bad, "%s/broken.yaml", testutil_tmp);
-    f = fopen(bad, "w");
-    assert_non_null(f);
-    fputs("problem:\n  shape: [unclosed\n", f);
-    fclose(f);
+    testutil_write(bad, "%s", "problem:\n  shape: [unclosed\n");
     r = testutil_cli(testutil_tmp, "model '%s'", bad);
     assert_run_status(&r, 1);
     char prefix[600];
@@ -501,25 +495,22 @@ static void test_energy_errors(void **state)
     (void)state;
     char bad[512];
     snprintf(bad, sizeof bad, "%s/fancy.yaml", testutil_tmp);
-    FILE *f = fopen(bad, "w");
-    assert_non_null(f);
-    fputs("architecture:\n"
-          "  version: 0.4\n"
-          "  subtree:\n"
-          "    - name: sys\n"
-          "      attributes: {technology: 45nm}\n"
-          "      local:\n"
-          "        - name: DRAM\n"
-          "          class: DRAM\n"
-          "          attributes: {width: 64, datawidth: 16}\n"
-          "        - name: glb\n"
-          "          class: fancy_SRAM\n"
-          "          attributes: {depth: 1024, width: 64, datawidth: 16}\n"
-          "        - name: mac\n"
-          "          class: intmac\n"
-          "          attributes: {datawidth: 16}\n",
-          f);
-    fclose(f);
+    testutil_write(bad, "%s",
+                   "architecture:\n"
+                   "  version: 0.4\n"
+                   "  subtree:\n"
+                   "    - name: sys\n"
+                   "      attributes: {technology: 45nm}\n"
+                   "      local:\n"
+                   "        - name: DRAM\n"
+                   "          class: DRAM\n"
+                   "          attributes: {width: 64, datawidth: 16}\n"
+                   "        - name: glb\n"
+                   "          class: fancy_SRAM\n"
+                   "          attributes: {depth: 1024, width: 64, datawidth: 16}\n"
+                   "        - name: mac\n"
+                   "          class: intmac\n"
+                   "          attributes: {datawidth: 16}\n");
     char want[700];
     snprintf(want, sizeof want, "adse: %s:10:11: component 'glb': unknown class 'fancy_SRAM'\n",
              bad);

@@ -321,10 +321,9 @@ static void test_errors(void **state)
     /* a network file with a mistake: the file, line and field named */
     char path[512];
     snprintf(path, sizeof path, "%s/bad-network.yaml", testutil_tmp);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs("network:\n  layers:\n    - name: a\n      count: 1\n      problem: nowhere.yaml\n", f);
-    fclose(f);
+    testutil_write(
+        path, "%s",
+        "network:\n  layers:\n    - name: a\n      count: 1\n      problem: nowhere.yaml\n");
     testutil_run r = testutil_cli(testutil_tmp, "map %s '%s'", seed_files(), path);
     assert_int_equal(r.status, 1);
     assert_non_null(strstr(r.err, "bad-network.yaml:5:16: 'problem' of layer 'a': "));

@@ -171,12 +171,9 @@ static void test_no_valid_mapping(void **state)
     /* No loop at DRAM (R, S, P are 1 already): the whole layer would have to fit on chip. */
     char bad[512];
     snprintf(bad, sizeof bad, "%s/impossible.yaml", testutil_tmp);
-    FILE *f = fopen(bad, "w");
-    assert_non_null(f);
-    fputs("constraints:\n"
-          "  - {target: DRAM, type: temporal, factors: C=1 M=1 N=1 Q=1}\n",
-          f);
-    fclose(f);
+    testutil_write(bad, "%s",
+                   "constraints:\n"
+                   "  - {target: DRAM, type: temporal, factors: C=1 M=1 N=1 Q=1}\n");
     testutil_run r = testutil_cli(testutil_tmp, "map %s '%s'", seed_inputs(), bad);
     assert_run_status(&r, 1);
     assert_true(strncmp(r.err, "adse: no valid mapping", 22) == 0);

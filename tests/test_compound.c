@@ -300,21 +300,20 @@ static void search_uses_definitions(void **state)
         char spec[600], out[600];
         snprintf(spec, sizeof spec, "%s/s%d.yaml", dir, k);
         snprintf(out, sizeof out, "%s/out%d", dir, k);
-        FILE *f = fopen(spec, "w");
-        assert_non_null(f);
-        fprintf(f, "design:\n  architecture: [%s, %s, %s, %s, %s, %s]\n  mapper: %s\n",
-                testutil_path("v04/example_designs/eyeriss_like/arch.yaml"),
-                testutil_path("v04/example_designs/variables.yaml"), testutil_path(intmacs[k]),
-                testutil_path("v04/example_designs/_components/smartbuffer_RF.yaml"),
-                testutil_path("v04/example_designs/_components/smartbuffer_SRAM.yaml"),
-                testutil_path("v04/example_designs/_components/regfile.yaml"),
-                testutil_path("v04/example_designs/_include/mapper.yaml"));
-        fprintf(f, "workload:\n  - {problem: %s, name: small}\n",
-                testutil_path("search/small_prob.yaml"));
-        fprintf(f, "parameters:\n  - {name: glb_depth, component: shared_glb, attribute: depth, "
-                   "values: [4096, 16384]}\n"
-                   "ga: {population: 2, generations: 1, parents: 2, mutation: 0.3, seed: 5}\n");
-        fclose(f);
+        testutil_write(spec,
+                       "design:\n  architecture: [%s, %s, %s, %s, %s, %s]\n  mapper: %s\n"
+                       "workload:\n  - {problem: %s, name: small}\n"
+                       "parameters:\n  - {name: glb_depth, component: shared_glb, attribute: "
+                       "depth, values: [4096, 16384]}\n"
+                       "ga: {population: 2, generations: 1, parents: 2, mutation: 0.3, seed: 5}\n",
+                       testutil_path("v04/example_designs/eyeriss_like/arch.yaml"),
+                       testutil_path("v04/example_designs/variables.yaml"),
+                       testutil_path(intmacs[k]),
+                       testutil_path("v04/example_designs/_components/smartbuffer_RF.yaml"),
+                       testutil_path("v04/example_designs/_components/smartbuffer_SRAM.yaml"),
+                       testutil_path("v04/example_designs/_components/regfile.yaml"),
+                       testutil_path("v04/example_designs/_include/mapper.yaml"),
+                       testutil_path("search/small_prob.yaml"));
         testutil_run r = testutil_cli(dir, "search --threads 1 -o %s %s", out, spec);
         assert_run_status(&r, 0);
         testutil_run_free(&r);

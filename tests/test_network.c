@@ -359,15 +359,11 @@ static void test_network_yaml_errors(void **state)
     char dir[256], path[512];
     assert_int_equal(testutil_mkdtemp(dir, sizeof dir, "adse-netyaml"), 0);
     snprintf(path, sizeof path, "%s/p.yaml", dir);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs("problem:\n  shape: cnn-layer\n  instance: {C: 3, K: 4, R: 1, S: 1, N: 1, P: 2}\n", f);
-    fclose(f);
+    testutil_write(
+        path, "%s",
+        "problem:\n  shape: cnn-layer\n  instance: {C: 3, K: 4, R: 1, S: 1, N: 1, P: 2}\n");
     snprintf(path, sizeof path, "%s/q.yaml", dir);
-    f = fopen(path, "w");
-    assert_non_null(f);
-    fputs("architecture: {}\nproblem: " INLINE_PROB "\n", f);
-    fclose(f);
+    testutil_write(path, "%s", "architecture: {}\nproblem: " INLINE_PROB "\n");
     const char *text = "network:\n  layers:\n    - {name: a, count: 1, problem: p.yaml}\n";
     assert_int_equal(adse_network_load_yaml_string(text, "n.yaml", dir, &net, &err), ADSE_E_SPEC);
     assert_non_null(strstr(err.file, "/p.yaml"));

@@ -289,10 +289,7 @@ static void test_design_round_trip(void **state)
         arch = edited;
     }
     snprintf(arch_path, sizeof arch_path, "%s/arch.yaml", dir);
-    FILE *f = fopen(arch_path, "w");
-    assert_non_null(f);
-    fputs(arch, f);
-    fclose(f);
+    testutil_write(arch_path, "%s", arch);
     free(arch);
 
     char text[4096];
@@ -1130,13 +1127,6 @@ static int run_cli(const char *args, char **out)
     return status;
 }
 
-static char *read_in(const char *rel)
-{
-    char p[512];
-    snprintf(p, sizeof p, "%s/%s", g_tmp, rel);
-    return testutil_read_file(p);
-}
-
 static void write_spec(const char *name, const char *text)
 {
     char p[512];
@@ -1191,7 +1181,8 @@ static void test_cli(void **state)
     assert_int_equal(run_cli(args, NULL), 0);
     snprintf(args, sizeof args, "-o %s/t2 --threads 2 %s/small.yaml", g_tmp, g_tmp);
     assert_int_equal(run_cli(args, NULL), 0);
-    char *h1 = read_in("t1/history.csv"), *h2 = read_in("t2/history.csv");
+    char *h1 = testutil_read_in(g_tmp, "t1/history.csv"),
+         *h2 = testutil_read_in(g_tmp, "t2/history.csv");
     assert_non_null(h1);
     assert_non_null(h2);
     assert_string_equal(h1, h2);
@@ -1204,7 +1195,7 @@ static void test_cli(void **state)
                            "t1/best/small.stats.txt",
                            "t1/best/small.map.txt"};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-        char *x = read_in(files[i]);
+        char *x = testutil_read_in(g_tmp, files[i]);
         if (!x) print_error("missing %s\n", files[i]);
         assert_non_null(x);
         free(x);
@@ -1214,7 +1205,7 @@ static void test_cli(void **state)
         testutil_cli(g_tmp, "model --json %s/t1/best/arch.yaml %s %s/t1/best/small.map.yaml", g_tmp,
                      testutil_path("search/small_prob.yaml"), g_tmp);
     assert_int_equal(mr.status, 0);
-    char *sj = read_in("t1/search.json");
+    char *sj = testutil_read_in(g_tmp, "t1/search.json");
     json_t *a = json_parse_ok(mr.out), *b = json_parse_ok(sj);
     json_t *bm = json_object_get(json_object_get(b, "best"), "metrics");
     assert_true(json_integer_value(json_object_get(a, "cycles")) ==
@@ -1229,11 +1220,11 @@ static void test_cli(void **state)
     /* killed after generation 0, resumed: the same history as the uninterrupted run */
     snprintf(args, sizeof args, "-o %s/k --stop-after 0 %s/small.yaml", g_tmp, g_tmp);
     assert_int_equal(run_cli(args, NULL), 0);
-    char *none = read_in("k/history.csv");
+    char *none = testutil_read_in(g_tmp, "k/history.csv");
     assert_null(none);
     snprintf(args, sizeof args, "--resume %s/k %s/small.yaml", g_tmp, g_tmp);
     assert_int_equal(run_cli(args, NULL), 0);
-    char *hk = read_in("k/history.csv");
+    char *hk = testutil_read_in(g_tmp, "k/history.csv");
     assert_non_null(hk);
     assert_string_equal(hk, h1);
     free(hk);
@@ -1246,7 +1237,7 @@ static void test_cli(void **state)
                       "  - {name: a, component: nope, attribute: depth, values: [8]}\n");
     snprintf(args, sizeof args, "%s/bad.yaml", g_tmp);
     assert_int_equal(run_cli(args, NULL), 1);
-    char *err = read_in("stderr");
+    char *err = testutil_read_in(g_tmp, "stderr");
     assert_non_null(strstr(err, "bad.yaml:8:26: parameter 'a': no component 'nope'"));
     free(err);
     assert_int_equal(run_cli("--threads 0 x.yaml", NULL), 2);

@@ -371,13 +371,6 @@ static char *front_from_history(const char *hist)
     return out;
 }
 
-static char *read_at(const char *dir, const char *rel)
-{
-    char p[512];
-    snprintf(p, sizeof p, "%s/%s", dir, rel);
-    return testutil_read_file(p);
-}
-
 static void test_mo_cli(void **state)
 {
     (void)state;
@@ -402,10 +395,7 @@ static void test_mo_cli(void **state)
         "references:\n  - {name: poster optimal, genes: {mesh: 4x42, glb_depth: 1024}}\n",
         seed, seed, seed, seed, testutil_path("search/small_prob.yaml"));
     snprintf(spec, sizeof spec, "%s/mo.yaml", dir);
-    FILE *f = fopen(spec, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
+    testutil_write(spec, "%s", text);
 
     testutil_run r = testutil_cli(dir, "search -o %s/t1 --threads 1 %s", dir, spec);
     assert_run_status(&r, 0);
@@ -417,8 +407,8 @@ static void test_mo_cli(void **state)
     snprintf(d1, sizeof d1, "%s/t1", dir);
     snprintf(d2, sizeof d2, "%s/t2", dir);
     snprintf(dk, sizeof dk, "%s/k", dir);
-    char *h1 = read_at(d1, "history.csv"), *p1 = read_at(d1, "pareto.csv");
-    char *h2 = read_at(d2, "history.csv"), *p2 = read_at(d2, "pareto.csv");
+    char *h1 = testutil_read_in(d1, "history.csv"), *p1 = testutil_read_in(d1, "pareto.csv");
+    char *h2 = testutil_read_in(d2, "history.csv"), *p2 = testutil_read_in(d2, "pareto.csv");
     assert_non_null(h1);
     assert_non_null(p1);
     assert_string_equal(h1, h2); /* 1 and 2 threads */
@@ -438,13 +428,13 @@ static void test_mo_cli(void **state)
     r = testutil_cli(dir, "search --resume %s %s", dk, spec);
     assert_int_equal(r.status, 0);
     testutil_run_free(&r);
-    char *hk = read_at(dk, "history.csv"), *pk = read_at(dk, "pareto.csv");
+    char *hk = testutil_read_in(dk, "history.csv"), *pk = testutil_read_in(dk, "pareto.csv");
     assert_string_equal(hk, h1);
     assert_string_equal(pk, p1);
 
     /* the plots and the report */
-    char *svg = read_at(d1, "pareto.svg"), *hv = read_at(d1, "hypervolume.svg");
-    char *md = read_at(d1, "report.md");
+    char *svg = testutil_read_in(d1, "pareto.svg"), *hv = testutil_read_in(d1, "hypervolume.svg");
+    char *md = testutil_read_in(d1, "report.md");
     char label[64];
     snprintf(label, sizeof label, ">front (%d)<", rows);
     assert_non_null(svg);

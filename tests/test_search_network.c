@@ -195,14 +195,11 @@ static void test_network_file_equals_weighted_list(void **state)
     assert_int_equal(testutil_mkdtemp(dir, sizeof dir, "adse-search-net"), 0);
     char path[512];
     snprintf(path, sizeof path, "%s/net.yaml", dir);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fprintf(f,
-            "network:\n  name: two\n  layers:\n"
-            "    - {name: conv1_1, count: 3, problem: %s}\n"
-            "    - {name: small, count: 2, problem: %s}\n",
-            testutil_path(SEED_DIR "/prob.yaml"), testutil_path("search/small_prob.yaml"));
-    assert_int_equal(fclose(f), 0);
+    testutil_write(path,
+                   "network:\n  name: two\n  layers:\n"
+                   "    - {name: conv1_1, count: 3, problem: %s}\n"
+                   "    - {name: small, count: 2, problem: %s}\n",
+                   testutil_path(SEED_DIR "/prob.yaml"), testutil_path("search/small_prob.yaml"));
     char text[4096], w[1400];
     snprintf(w, sizeof w, " %s", path);
     spec_text(text, sizeof text, w);
@@ -272,11 +269,8 @@ static void test_errors_name_the_spec_line(void **state)
     char dir[256];
     assert_int_equal(testutil_mkdtemp(dir, sizeof dir, "adse-search-net"), 0);
     snprintf(path, sizeof path, "%s/bad.yaml", dir);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fprintf(f, "network:\n  layers:\n    - {name: a, count: 0, problem: %s}\n",
-            testutil_path(SEED_DIR "/prob.yaml"));
-    assert_int_equal(fclose(f), 0);
+    testutil_write(path, "network:\n  layers:\n    - {name: a, count: 0, problem: %s}\n",
+                   testutil_path(SEED_DIR "/prob.yaml"));
     snprintf(w, sizeof w, " %s", path);
     spec_text(text, sizeof text, w);
     /* the spec's line, then the network file's own position */
@@ -294,13 +288,10 @@ static void test_cli_report(void **state)
     char spec[512], out[512];
     snprintf(spec, sizeof spec, "%s/spec.yaml", dir);
     snprintf(out, sizeof out, "%s/out", dir);
-    FILE *f = fopen(spec, "w");
-    assert_non_null(f);
     char text[2048], w[600];
     snprintf(w, sizeof w, " %s", testutil_path("onnx/resnet18.onnx"));
     spec_text(text, sizeof text, w);
-    fputs(text, f);
-    assert_int_equal(fclose(f), 0);
+    testutil_write(spec, "%s", text);
     testutil_run r = testutil_cli(dir, "search --json --threads 2 -o %s %s", out, spec);
     assert_run_status(&r, 0);
     json_t *root = json_parse_ok(r.out);

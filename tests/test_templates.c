@@ -397,11 +397,9 @@ static void test_cli(void **state)
     /* search: a workload file that is a template, its variable on the command line */
     char path[600];
     snprintf(path, sizeof path, "%s/spec.yaml", testutil_tmp);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
     const char *o = "seed-experiment/original";
-    fprintf(
-        f,
+    testutil_write(
+        path,
         "design:\n  architecture: %s/arch/eyeriss_like.yaml\n"
         "  constraints: [%s/constraints/eyeriss_like_arch_constraints.yaml]\n"
         "workload:\n  - {problem: prob.jinja, name: small}\n"
@@ -409,12 +407,8 @@ static void test_cli(void **state)
         "  - {name: glb_depth, component: shared_glb, attribute: depth, values: [1024, 16384]}\n"
         "ga: {population: 2, generations: 1, parents: 2, mutation: 0.5, seed: 3}\n",
         testutil_path(o), testutil_path(o));
-    fclose(f);
     snprintf(path, sizeof path, "%s/prob.jinja", testutil_tmp);
-    f = fopen(path, "w");
-    assert_non_null(f);
-    fprintf(f, "# the workload, named on the command line\n{{ include_text(prob) }}\n");
-    fclose(f);
+    testutil_write(path, "# the workload, named on the command line\n{{ include_text(prob) }}\n");
     r = testutil_cli(testutil_tmp, "search --threads 1 %s/spec.yaml", testutil_tmp);
     if (r.status != 1 || !strstr(r.err, "prob.jinja:2:17: 'prob' is undefined"))
         testutil_run_show(&r), fail();

@@ -47,6 +47,24 @@ char *testutil_read_file(const char *path)
     return s;
 }
 
+char *testutil_read_in(const char *dir, const char *rel)
+{
+    char p[1024];
+    snprintf(p, sizeof p, "%s/%s", dir, rel);
+    return testutil_read_file(p);
+}
+
+void testutil_write(const char *path, const char *fmt, ...)
+{
+    FILE *f = fopen(path, "w");
+    if (!f) fail_msg("cannot create %s", path);
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vfprintf(f, fmt, ap);
+    va_end(ap);
+    if (fclose(f) != 0 || n < 0) fail_msg("cannot write %s", path);
+}
+
 char *testutil_stream_text(FILE *f)
 {
     long n = ftell(f);

@@ -25,6 +25,13 @@ const char *testutil_path(const char *rel);
 /* Reads a whole file; returns malloc'd NUL-terminated text or NULL. */
 char *testutil_read_file(const char *path);
 
+/* The file rel under dir, read as by testutil_read_file (NULL when it cannot be read). */
+char *testutil_read_in(const char *dir, const char *rel);
+
+/* Writes the formatted text to the file path (created or truncated); fails the test when it
+ * cannot. */
+void testutil_write(const char *path, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* What was written to the file f (a tmpfile()), as malloc'd NUL-terminated text; closes f.
  * Fails the test when it cannot be read. */
 char *testutil_stream_text(FILE *f);
