@@ -1132,6 +1132,8 @@ static void test_error_wrong_type(void **state)
                "width 12 of 'glb' is not a multiple of word_bits * block_size (8 * 1)");
     arch_error("        meshX: 3\n", ADSE_E_SPEC, 8, 7,
                "meshX 3 of 'glb' does not divide its 1 instances (from the name ranges)");
+    arch_error("        meshY: 3\n", ADSE_E_SPEC, 8, 7,
+               "meshY 3 of 'glb' does not divide its 1 instances (from the name ranges)");
     arch_error("        instances: 3\n", ADSE_E_SPEC, 15, 9,
                "mesh of 'mac' (4x1) is not a multiple of the mesh of its parent 'glb' (3x1)");
     const char *t1[] = {"architecture:\n  version: 0.3\n  subtree: {name: x}\n"};

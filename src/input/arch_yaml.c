@@ -412,20 +412,18 @@ static adse_status resolve_mesh(const attr_src *s, const adse__ynode *at, const 
                               "meshX * meshY of '%s' (%" PRIu64 " * %" PRIu64 ") does not match "
                               "its %" PRIu64 " instances (from %s)",
                               name, mx, my, inst, from);
-    } else if (has_x) {
-        if (inst % mx)
+    } else if (has_x || has_y) {
+        /* the one given must divide the instances; the other is the quotient */
+        uint64_t given = has_x ? mx : my;
+        if (inst % given)
             return adse__yerr(err, ADSE_E_SPEC, at,
-                              "meshX %" PRIu64 " of '%s' does not divide its %" PRIu64
+                              "%s %" PRIu64 " of '%s' does not divide its %" PRIu64
                               " instances (from %s)",
-                              mx, name, inst, from);
-        my = inst / mx;
-    } else if (has_y) {
-        if (inst % my)
-            return adse__yerr(err, ADSE_E_SPEC, at,
-                              "meshY %" PRIu64 " of '%s' does not divide its %" PRIu64
-                              " instances (from %s)",
-                              my, name, inst, from);
-        mx = inst / my;
+                              has_x ? "meshX" : "meshY", given, name, inst, from);
+        if (has_x)
+            my = inst / mx;
+        else
+            mx = inst / my;
     } else {
         mx = inst;
         my = 1;
