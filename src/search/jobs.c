@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/grow.h"
+
 #define REQUEST_MAGIC 0x51534441u /* "ADSQ": a design, from one of its layers */
 #define REPLY_MAGIC 0x52534441u   /* "ADSR" */
 #define RANGE_MAGIC 0x49534441u   /* "ADSI": a range of a split layer's items */
@@ -437,16 +439,10 @@ static adse_status split_get(const adse_search *s, const double *genes, int laye
     }
     pthread_mutex_lock(&c->mu);
     adse__split *had = split_find(c, s, genes, layer);
-    if (!had && c->n == c->cap) {
-        int cap = c->cap ? 2 * c->cap : 8;
-        adse__split **e = realloc(c->e, (size_t)cap * sizeof *e);
-        if (!e) {
-            pthread_mutex_unlock(&c->mu);
-            split_free(sp);
-            return nomem(err);
-        }
-        c->e = e;
-        c->cap = cap;
+    if (!had && !adse__grow(&c->e, &c->cap, c->n + 1, sizeof *c->e)) {
+        pthread_mutex_unlock(&c->mu);
+        split_free(sp);
+        return nomem(err);
     }
     if (had) {
         split_free(sp);
@@ -680,13 +676,7 @@ int adse_search_batch_threads(const adse_search_batch *b)
 
 static bool add_unit(adse_search_batch *b, unit u)
 {
-    if (b->n_units == b->cap_units) {
-        int cap = b->cap_units ? 2 * b->cap_units : 16;
-        unit *units = realloc(b->units, (size_t)cap * sizeof *units);
-        if (!units) return false;
-        b->units = units;
-        b->cap_units = cap;
-    }
+    if (!adse__grow(&b->units, &b->cap_units, b->n_units + 1, sizeof *b->units)) return false;
     b->units[b->n_units++] = u;
     b->ps[u.job].outstanding++;
     return true;
