@@ -142,9 +142,19 @@ typedef struct mthread {
     bool abort;
     /* Item generation mode: collect nodes at this depth. */
     int collect_depth;
-    uint64_t collected;
-    bool counting;
 } mthread;
+
+/* Item generation (make_items): the node counts per depth, the depths still needed, the
+ * prefixes collected, and the next item to bound. */
+typedef struct mgen {
+    bool counting;
+    uint32_t count[MAP_MAX_TL * ADSE_MAX_DIMS + 1];
+    uint32_t target;
+    int lim;
+    uint16_t *f;
+    size_t len;
+    atomic_uint next_bound;
+} mgen;
 
 struct msearch {
     mspace sp;
@@ -155,8 +165,7 @@ struct msearch {
     mitem *items;
     uint32_t n_items;
     uint16_t *item_f; /* divisor indices of the items' prefixes */
-    size_t item_f_len, item_f_cap;
-    bool gen_oom;
+    mgen gen;
 
     /* Work sharing: the least (bound, position) of the generated items not taken (in
      * run_order from next_static) and of the pieces split off (a heap) runs next; a thread
@@ -737,6 +746,7 @@ static void process_if(mthread *th)
  * ------------------------------------------------------------------------------------- */
 
 static void collect(mthread *th, int depth);
+static bool count_node(mthread *th, int depth);
 
 /* Can v be the factor of dimension x at tiling level t, r of the bound remaining and prod
  * the product of the level's earlier factors (spatial)? */
@@ -761,9 +771,13 @@ static void dfs(mthread *th, int step)
     msearch *S = th->S;
     const mspace *sp = &S->sp;
     int D = sp->D, NT = sp->NT;
-    if (th->collect_depth >= 0 && step == th->collect_depth) {
-        collect(th, step);
-        return;
+    if (th->collect_depth >= 0) { /* item generation */
+        if (S->gen.counting) {
+            if (step > 0 && count_node(th, step)) return;
+        } else if (step == th->collect_depth) {
+            collect(th, step);
+            return;
+        }
     }
     if (step == NT * D) {
         process_if(th);
@@ -801,51 +815,28 @@ static void dfs(mthread *th, int step)
     th->kend[step] = -1;
 }
 
-/* Item generation: store (or count) the node reached at depth. */
+/* Item generation, first pass: counts the node reached at depth; true when its subtree is
+ * not needed. Depths below the least depth with at least `target` nodes are not needed,
+ * nor depths with more than ITEM_MAX nodes, so the pass visits at most `target` (or
+ * ITEM_MAX + 1) nodes per depth and ends with every depth up to `lim` counted exactly. */
+static bool count_node(mthread *th, int depth)
+{
+    mgen *g = &th->S->gen;
+    if (depth > g->lim) return true;
+    uint32_t c = ++g->count[depth];
+    if (c > ITEM_MAX)
+        g->lim = depth - 1; /* too many nodes: too deep */
+    else if (c >= g->target)
+        g->lim = depth;
+    return depth >= g->lim;
+}
+
+/* Item generation, second pass: stores the prefix of the node reached at depth. */
 static void collect(mthread *th, int depth)
 {
-    msearch *S = th->S;
-    const mspace *sp = &S->sp;
-    th->collected++;
-    if (th->counting) {
-        if (th->collected > ITEM_MAX) th->abort = true; /* enough: this depth is too deep */
-        return;
-    }
-    if (S->gen_oom) return;
-    if (S->n_items == ITEM_MAX) {
-        S->gen_oom = true; /* cannot happen: the depth was chosen for at most ITEM_MAX */
-        return;
-    }
-    if (S->item_f_len + (size_t)depth > S->item_f_cap) {
-        size_t cap = S->item_f_cap ? S->item_f_cap * 2 : 4096;
-        while (cap < S->item_f_len + (size_t)depth)
-            cap *= 2;
-        uint16_t *nf = realloc(S->item_f, cap * sizeof *nf);
-        if (!nf) {
-            S->gen_oom = true;
-            return;
-        }
-        S->item_f = nf;
-        S->item_f_cap = cap;
-    }
-    mitem *it = &S->items[S->n_items];
-    it->depth = depth;
-    it->k_from = 0;
-    it->off = (uint32_t)S->item_f_len;
-    it->pos = (uint64_t)S->n_items << POS_SHIFT;
-    it->pos_end = (uint64_t)(S->n_items + 1) << POS_SHIFT;
-    it->done = false;
-    S->n_items++;
-    for (int s = 0; s < depth; s++) {
-        int t = s / sp->D, x = s % sp->D;
-        int k = 0;
-        while (sp->divs[x][k] != th->f[t][x])
-            k++;
-        S->item_f[S->item_f_len++] = (uint16_t)k;
-    }
-    /* Bound of the subtree: assigned complete tiling levels only. */
-    int t_done = depth / sp->D - 1;
-    node_lb(th, t_done, HUGE_VAL, &it->lb);
+    mgen *g = &th->S->gen;
+    for (int s = 0; s < depth; s++)
+        g->f[g->len++] = (uint16_t)th->kcur[s];
 }
 
 static void thread_reset(mthread *th)
@@ -859,46 +850,110 @@ static void thread_reset(mthread *th)
     th->tloops = 0;
 }
 
+/* Sets th's factors to the prefix fp of depth steps (divisor indices), the rest unassigned. */
+static void set_prefix(mthread *th, const uint16_t *fp, int depth)
+{
+    const mspace *sp = &th->S->sp;
+    thread_reset(th);
+    for (int s = 0; s < depth; s++) {
+        int t = s / sp->D, x = s % sp->D;
+        uint64_t v = sp->divs[x][fp[s]];
+        if (v == 1) continue;
+        th->f[t][x] = v;
+        th->rem[x] /= v;
+        th->tloops += !sp->tl[t].spatial;
+    }
+}
+
+/* Item k's bound: that of its partial factorization, complete tiling levels only. */
+static void item_bound(mthread *th, uint32_t k)
+{
+    msearch *S = th->S;
+    mitem *it = &S->items[k];
+    set_prefix(th, it->fp, it->depth);
+    node_lb(th, it->depth / S->sp.D - 1, HUGE_VAL, &it->lb);
+}
+
+#define BOUND_CHUNK 32 /* items a thread bounds at a time */
+
+/* Bounds items until none is left (one of the threads of bound_items). */
+static void *bound_work(void *arg)
+{
+    mthread *th = arg;
+    msearch *S = th->S;
+    for (;;) {
+        uint32_t k = atomic_fetch_add(&S->gen.next_bound, BOUND_CHUNK);
+        if (k >= S->n_items) break;
+        uint32_t e = k + BOUND_CHUNK < S->n_items ? k + BOUND_CHUNK : S->n_items;
+        for (; k < e; k++)
+            item_bound(th, k);
+    }
+    return NULL;
+}
+
+/* The items' bounds, on all threads (each is a function of its prefix alone). */
+static void bound_items(msearch *S)
+{
+    pthread_t tid[256];
+    int started = 0;
+    atomic_init(&S->gen.next_bound, 0u);
+    int want = S->nthreads;
+    if ((uint32_t)want > S->n_items / BOUND_CHUNK) want = (int)(S->n_items / BOUND_CHUNK);
+    for (int k = 1; k < want; k++) {
+        if (pthread_create(&tid[k], NULL, bound_work, &S->th[k]) != 0) break;
+        started++;
+    }
+    bound_work(&S->th[0]);
+    for (int k = 1; k <= started; k++)
+        adse__thread_join(tid[k]);
+}
+
 /* Cut depth: the smallest with at least ITEM_TARGET nodes (ITEM_TARGET_BIG in a big
  * mapspace: finer items balance the threads and, taken best bound first, find good
- * incumbents sooner), never above ITEM_MAX. Any cut gives the same result (docs/mapper.md
- * section 6); a deeper one costs more counting passes, which small spaces do not repay. */
+ * incumbents sooner), never with more than ITEM_MAX. Any cut gives the same result
+ * (docs/mapper.md section 6). One pass counts the nodes of every depth (count_node), a
+ * second stores those at the cut depth in enumeration order; their bounds are computed on
+ * all threads. */
 static adse_status make_items(msearch *S, adse_err *err)
 {
     const mspace *sp = &S->sp;
     mthread *th = &S->th[0];
+    mgen *g = &S->gen;
     int total = sp->NT * sp->D;
     th->cur = SEED_POS;
     th->own.found = false;
-    int depth = 0;
-    for (int dd = 1; dd <= total; dd++) {
-        thread_reset(th);
-        th->collect_depth = dd;
-        th->counting = true;
-        th->collected = 0;
-        th->abort = false;
-        dfs(th, 0);
-        th->abort = false;
-        if (th->collected > ITEM_MAX) break;
-        depth = dd;
-        if (th->collected >= (sp->size > BIG_SPACE ? ITEM_TARGET_BIG : ITEM_TARGET)) break;
-    }
-    S->items = calloc(ITEM_MAX + ITEM_DYN_MAX, sizeof *S->items);
-    if (!S->items) return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
+    memset(g->count, 0, sizeof g->count);
+    g->target = sp->size > BIG_SPACE ? ITEM_TARGET_BIG : ITEM_TARGET;
+    g->lim = total;
+    g->counting = true;
+    th->collect_depth = total;
     thread_reset(th);
+    dfs(th, 0);
+    int depth = g->lim;
+    uint32_t n = depth > 0 ? g->count[depth] : 1;
+    g->counting = false;
     th->collect_depth = depth;
-    th->counting = false;
-    th->collected = 0;
-    if (depth == 0) {
-        collect(th, 0);
-    } else {
+    S->item_f = g->f = malloc(sizeof *g->f * ((size_t)n * (size_t)depth + 1));
+    S->items = calloc(ITEM_MAX + ITEM_DYN_MAX, sizeof *S->items);
+    if (!g->f || !S->items) return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
+    g->len = 0;
+    if (depth > 0) {
+        thread_reset(th);
         dfs(th, 0);
     }
     th->collect_depth = -1;
-    if (S->gen_oom) return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
-    S->n_static = S->static_end = S->n_items;
-    for (uint32_t k = 0; k < S->n_items; k++)
-        S->items[k].fp = S->item_f + S->items[k].off;
+    for (uint32_t k = 0; k < n; k++) {
+        mitem *it = &S->items[k];
+        it->depth = depth;
+        it->k_from = 0;
+        it->off = k * (uint32_t)depth;
+        it->fp = S->item_f + it->off;
+        it->pos = (uint64_t)k << POS_SHIFT;
+        it->pos_end = (uint64_t)(k + 1) << POS_SHIFT;
+        it->done = false;
+    }
+    S->n_items = S->n_static = S->static_end = n;
+    bound_items(S);
     return ADSE_OK;
 }
 
@@ -922,14 +977,7 @@ static void run_item(mthread *th, uint32_t k)
         it->done = true;
         return;
     }
-    thread_reset(th);
-    for (int s = 0; s < it->depth; s++) {
-        int t = s / sp->D, x = s % sp->D;
-        uint64_t v = sp->divs[x][it->fp[s]];
-        th->f[t][x] = v;
-        th->rem[x] /= v;
-        th->tloops += !sp->tl[t].spatial && v > 1;
-    }
+    set_prefix(th, it->fp, it->depth);
     th->base = it->depth;
     th->from_k = it->k_from;
     for (int s = it->depth; s < sp->NT * sp->D; s++)
@@ -1277,13 +1325,7 @@ static void cap_item_bounds(msearch *S)
     for (uint32_t a = 0; a < n && S->items[idx[a]].lb.v[1] < least; a++) {
         if (adse_clock_s() > t_end) break;
         mitem *it = &S->items[idx[a]];
-        thread_reset(th);
-        for (int s2 = 0; s2 < it->depth; s2++) {
-            int t = s2 / sp->D, x = s2 % sp->D;
-            uint64_t v = sp->divs[x][it->fp[s2]];
-            th->f[t][x] = v;
-            th->rem[x] /= v;
-        }
+        set_prefix(th, it->fp, it->depth);
         mvals v;
         node_lb(th, it->depth / sp->D - 1, cap, &v);
         for (int m = 1; m < sp->set.n_metrics; m++)
