@@ -794,14 +794,18 @@ void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], in
     kp.L = L;
     int t = 0;
     for (int k = 0; k < L; k++) {
+        bool grew = k == 0; /* else the tiles are those of level k - 1 */
         for (; t <= sp->t_of[k]; t++)
             for (int x = 0; x < D; x++)
-                ext[x] *= f[t][x];
+                if (f[t][x] > 1) {
+                    ext[x] *= f[t][x];
+                    grew = true;
+                }
         const adse_buffer *b = &a->levels[k];
         kp.used[k] = 0;
         kp.cap[k] = b->size_specified ? b->effective_size : UINT64_MAX;
         for (int d = 0; d < NDS; d++) {
-            tsz[k][d] = adse_problem_tile_size(sp->prob, d, ext);
+            tsz[k][d] = grew ? adse_problem_tile_size(sp->prob, d, ext) : tsz[k - 1][d];
             uint64_t ts = b->size_specified ? tsz[k][d] : 0;
             bool forced = (sp->keep_fixed[d] & sp->keep_value[d]) >> k & 1u;
             kp.tile[d][k] = forced ? 0 : ts;
@@ -818,15 +822,15 @@ void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], in
     for (int u = 0; u < sp->NT; u++) {
         for (int x = 0; x < D; x++) {
             gf[u][x] = u <= t_done ? f[u][x] : 1;
-            rest[x] /= gf[u][x];
+            if (gf[u][x] > 1) rest[x] /= gf[u][x];
         }
         if (u > t_done || !sp->tl[u].spatial) continue;
         uint64_t one[ADSE_MAX_DIMS];
         for (int x = 0; x < D; x++)
             one[x] = 1;
         sfan[u] = sp_fan(gf[u], D);
-        for (int d = 0; d < NDS; d++)
-            sg[u][d] = set_bound(sp->prob, d, one, gf[u]);
+        for (int d = 0; d < NDS; d++) /* one child: one offset */
+            sg[u][d] = sfan[u] > 1 ? set_bound(sp->prob, d, one, gf[u]) : 1;
     }
     for (int x = 0; x < D; x++)
         rest_all = mul_sat(rest_all, rest[x]);
@@ -868,13 +872,8 @@ void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], in
             bool fixed = (sp->keep_fixed[d] >> k) & 1u, val = (sp->keep_value[d] >> k) & 1u;
             forced[k] = fixed && val;
             allowed[k] = (!fixed || val) && kp.tile[d][k] <= kp.cap[k] - kp.used[k];
-            const adse_buffer *b = &a->levels[k];
-            double q = b->instances
-                           ? (double)(b->instances / b->cluster_size) / (double)b->instances
-                           : 0.0;
-            if (q > 1) q = 1;
-            unit_r[k] = (sp->rw[d] ? b->e_update : b->e_read) * q / (double)b->block_size;
-            unit_f[k] = sp->rw[d] ? 0.0 : b->e_fill * q / (double)b->block_size;
+            unit_r[k] = sp->unit_read_pj[k][d];
+            unit_f[k] = sp->unit_fill_pj[k][d];
         }
         /* tf[k]: total fills of level k over its instances; pr[k]: total reads (updates) of
          * the next keeper above k caused by them (F8). */

@@ -96,6 +96,11 @@ typedef struct mspace {
                                                 level's reads/updates for every mapping */
     double dram_energy[ADSE_MAX_DATASPACES]; /* compulsory outermost-level energy of d
                                                 (0 unless dram_lb_valid) */
+    /* Least energy of one read (update, for the output) and one fill of d at level i per
+     * word, over all its instances: the access energy / block size x min(1, clusters /
+     * instances) (F8). */
+    double unit_read_pj[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];
+    double unit_fill_pj[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];
 
     double size; /* mapspace size (Timeloop's count) */
 } mspace;

@@ -596,6 +596,17 @@ static adse_status init_model_facts(mspace *sp, const adse_model *model, adse_er
         sp->rw[d] = model->proj[d].read_write;
         sp->opset[d] = operand_points(p, d);
     }
+    for (int i = 0; i < L; i++) {
+        const adse_buffer *b = &a->levels[i];
+        double q =
+            b->instances ? (double)(b->instances / b->cluster_size) / (double)b->instances : 0.0;
+        if (q > 1) q = 1;
+        for (int d = 0; d < NDS; d++) {
+            sp->unit_read_pj[i][d] =
+                (sp->rw[d] ? b->e_update : b->e_read) * q / (double)b->block_size;
+            sp->unit_fill_pj[i][d] = sp->rw[d] ? 0.0 : b->e_fill * q / (double)b->block_size;
+        }
+    }
     /* The outermost level's reads (updates) of d are at least its operand points when
      * every chain of keepers down to it is free of link transfers (bound.c). */
     const adse_buffer *top = &a->levels[L - 1];
