@@ -57,6 +57,7 @@ _Static_assert(((uint64_t)ITEM_MAX + 1) <= (UINT64_MAX >> POS_SHIFT), "item posi
 #define PLACE_SHARE 0.7    /* share of that for the candidate dataplacements */
 #define CHECK_EVERY 128    /* evaluations/nodes between clock checks */
 #define KEEP_CHUNK 4096    /* keep choices sorted together */
+#define SPIN_S 1e-4        /* a thread asking for a piece waits this long awake */
 
 double adse__split_after_s = 0.001; /* mapper_internal.h */
 
@@ -99,8 +100,12 @@ typedef struct mkeep {
     int ord;   /* generation order */
 } mkeep;
 
+/* Each thread's state starts on a cache line of its own (CACHE_LINE alignment, which also
+ * rounds the size up): a thread writes its own state at every node, and a neighbour's read of
+ * a line it shares would miss each time. */
+#define CACHE_LINE 64
 typedef struct mthread {
-    msearch *S;
+    _Alignas(CACHE_LINE) msearch *S;
     adse_scratch *scratch;
     adse_spcache *spcache;
     adse_result *res;
@@ -1091,6 +1096,7 @@ static bool take_item(mthread *th, uint32_t *out)
     atomic_store_explicit(&th->split_req, false, memory_order_relaxed);
     if (S->waiting) adse__cond_broadcast(&S->qcv);
     if (th->patient_until == 0) th->patient_until = adse_clock_s() + split_age;
+    bool no_wait = false; /* a victim did not answer: take what there is */
     for (;;) {
         bool have = false, piece = false;
         uint32_t cand = 0;
@@ -1104,7 +1110,7 @@ static bool take_item(mthread *th, uint32_t *out)
         }
         mthread *victim = NULL;
         double now = adse_clock_s();
-        if (!piece && !atomic_load(&S->stop))
+        if (!piece && !no_wait && !atomic_load(&S->stop))
             for (int j = 0; j < S->nthreads; j++) {
                 mthread *y = &S->th[j];
                 if (y == th || !y->running || y->no_split) continue;
@@ -1132,10 +1138,28 @@ static bool take_item(mthread *th, uint32_t *out)
             continue;
         }
         if (victim) {
+            /* The victim answers at its next node or evaluation, within microseconds when
+             * it runs: wait for that awake (a sleeping thread takes longer to wake than
+             * that), then asleep until it answers or its item ends. */
             atomic_store_explicit(&victim->split_req, true, memory_order_relaxed);
-            S->waiting++;
-            adse__cond_wait(&S->qcv, &S->qmu);
-            S->waiting--;
+            adse__mutex_unlock(&S->qmu);
+            double until = adse_clock_s() + SPIN_S;
+            for (unsigned i = 1; atomic_load_explicit(&victim->split_req, memory_order_relaxed);
+                 i++)
+                if (i % 64 == 0 && adse_clock_s() > until) break;
+            adse__mutex_lock(&S->qmu);
+            if (atomic_load_explicit(&victim->split_req, memory_order_relaxed) && victim->running) {
+                /* Not answered: the victim is not running (another process has its core).
+                 * Rather than wait for it, take the next item if there is one (the piece,
+                 * when it comes, waits in the heap). */
+                if (S->next_static < S->static_end || S->heap_n > 0) {
+                    no_wait = true;
+                    continue;
+                }
+                S->waiting++;
+                adse__cond_wait(&S->qcv, &S->qmu);
+                S->waiting--;
+            }
             continue;
         }
         if (!have) break;
@@ -1185,8 +1209,9 @@ static int thread_count(const mspace *sp)
 static bool threads_alloc(msearch *S, const adse_model *model)
 {
     const mspace *sp = &S->sp;
-    S->th = calloc((size_t)S->nthreads, sizeof *S->th);
+    S->th = aligned_alloc(CACHE_LINE, (size_t)S->nthreads * sizeof *S->th);
     if (!S->th) return false;
+    memset(S->th, 0, (size_t)S->nthreads * sizeof *S->th);
     bool ok = true;
     for (int k = 0; k < S->nthreads; k++) {
         mthread *th = &S->th[k];
