@@ -32,10 +32,8 @@
 static void test_example_spec(void **state)
 {
     (void)state;
-    adse_search_spec *s = NULL;
-    adse_err e;
-    const char *path = ADSE_TEST_DATA_DIR "/../../examples/seed-eyeriss-vgg16/search.yaml";
-    assert_int_equal(adse_search_spec_load(path, &s, &e), ADSE_OK);
+    adse_search_spec *s =
+        load_spec_file_ok(ADSE_TEST_DATA_DIR "/../../examples/seed-eyeriss-vgg16/search.yaml");
     assert_int_equal(s->n_genes, 9);
     assert_int_equal(s->genes[0].attr, ADSE_GENE_MESH);
     assert_int_equal(s->genes[0].n_values, 16); /* factor pairs of 168 */
@@ -1076,10 +1074,8 @@ static adse_status threaded_dispatch(void *user, adse_search *s, adse_search_bat
 static void test_dispatch_split_threads(void **state)
 {
     (void)state;
-    adse_search_spec *spec = NULL;
+    adse_search_spec *spec = load_spec_file_ok(ADSE_TEST_DATA_DIR "/search/mpi_open.yaml");
     adse_err e;
-    assert_int_equal(adse_search_spec_load(ADSE_TEST_DATA_DIR "/search/mpi_open.yaml", &spec, &e),
-                     ADSE_OK);
     spec->layers[0] = spec->layers[2]; /* res2a, small, res2a: the cheaper open layer */
     spec->ga.population = 2;
     spec->ga.parents = 2;

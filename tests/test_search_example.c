@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "adse/adse.h"
+#include "searchutil.h"
 
 /* The example spec `name` run on 2 threads; a debug build shrinks the GA to population 16,
  * 12 generations. The spec is returned in *spec_out (freed by the caller). */
@@ -25,13 +26,7 @@ static adse_search *run_example(const char *name, adse_search_spec **spec_out)
     char path[1024];
     snprintf(path, sizeof path, "%s/../../examples/seed-eyeriss-vgg16/%s", ADSE_TEST_DATA_DIR,
              name);
-    adse_search_spec *spec = NULL;
-    adse_err e;
-    char b[1200];
-    if (adse_search_spec_load(path, &spec, &e) != ADSE_OK) {
-        print_error("%s\n", adse_err_format(&e, b, sizeof b));
-        fail();
-    }
+    adse_search_spec *spec = load_spec_file_ok(path);
 #ifndef NDEBUG
     spec->ga.population = 16;
     spec->ga.generations = 12;
@@ -40,13 +35,8 @@ static adse_search *run_example(const char *name, adse_search_spec **spec_out)
     adse_search_options o;
     adse_search_options_init(&o);
     o.threads = 2;
-    adse_search *s = NULL;
-    if (adse_search_create(spec, &o, &s, &e) != ADSE_OK || adse_search_run(s, &e) != ADSE_OK) {
-        print_error("%s\n", adse_err_format(&e, b, sizeof b));
-        fail();
-    }
     *spec_out = spec;
-    return s;
+    return run_search_ok(spec, &o);
 }
 
 static void test_seed_experiment(void **state)

@@ -22,6 +22,7 @@
 #include "adse/search.h"
 #include "adse/search_report.h"
 #include "adse/search_spec.h"
+#include "searchutil.h"
 
 #define SEED_DIR "seed-experiment/original"
 /* PyTorch's counts (tests/data/onnx/<model>.expected.json). An optimised build searches over
@@ -343,18 +344,11 @@ static void test_cli_report(void **state)
 static void test_example_spec(void **state)
 {
     (void)state;
-    adse_search_spec *a = NULL, *b = NULL;
-    adse_err e;
-    char m[1200];
     const char *dir = ADSE_TEST_DATA_DIR "/../../examples/seed-eyeriss-vgg16";
     char pa[512], pb[512];
     snprintf(pa, sizeof pa, "%s/resnet50.yaml", dir);
     snprintf(pb, sizeof pb, "%s/search.yaml", dir);
-    if (adse_search_spec_load(pa, &a, &e) != ADSE_OK ||
-        adse_search_spec_load(pb, &b, &e) != ADSE_OK) {
-        print_error("%s\n", adse_err_format(&e, m, sizeof m));
-        fail();
-    }
+    adse_search_spec *a = load_spec_file_ok(pa), *b = load_spec_file_ok(pb);
     assert_int_equal(a->n_layers, 0);
     assert_non_null(strstr(a->network, "networks/resnet50.onnx"));
     assert_int_equal(a->n_genes, b->n_genes);
@@ -373,6 +367,8 @@ static void test_example_spec(void **state)
     assert_string_equal(a->loss.text, b->loss.text);
     assert_int_equal(a->n_refs, b->n_refs);
     adse_search *s = NULL;
+    adse_err e;
+    char m[1200];
     if (adse_search_create(a, NULL, &s, &e) != ADSE_OK) {
         print_error("%s\n", adse_err_format(&e, m, sizeof m));
         fail();

@@ -19,38 +19,16 @@
 
 #include "adse/adse.h"
 #include "adse/search.h"
+#include "searchutil.h"
 #include "adse/search_report.h"
 
 #define EXAMPLE ADSE_TEST_DATA_DIR "/../../examples/seed-eyeriss-vgg16/search.yaml"
 
-static adse_search_spec *load_example(void)
-{
-    adse_search_spec *spec = NULL;
-    adse_err e;
-    char b[1200];
-    if (adse_search_spec_load(EXAMPLE, &spec, &e) != ADSE_OK) {
-        print_error("%s\n", adse_err_format(&e, b, sizeof b));
-        fail();
-    }
-    return spec;
-}
-
 /* history.csv of a finished search on spec with options o (malloc'd text). */
 static char *history_of(const adse_search_spec *spec, const adse_search_options *o)
 {
-    adse_search *s = NULL;
-    adse_err e;
-    char b[1200];
-    if (adse_search_create(spec, o, &s, &e) != ADSE_OK || adse_search_run(s, &e) != ADSE_OK) {
-        print_error("%s\n", adse_err_format(&e, b, sizeof b));
-        fail();
-    }
-    char *text = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
-    assert_non_null(f);
-    assert_int_equal(adse_report_search_history_csv(f, s), ADSE_OK);
-    assert_int_equal(fclose(f), 0);
+    adse_search *s = run_search_ok(spec, o);
+    char *text = history_text(s);
     adse_search_free(s);
     return text;
 }
@@ -58,7 +36,7 @@ static char *history_of(const adse_search_spec *spec, const adse_search_options 
 static void test_example_same_history(void **state)
 {
     (void)state;
-    adse_search_spec *spec = load_example();
+    adse_search_spec *spec = load_spec_file_ok(EXAMPLE);
 #ifndef NDEBUG
     spec->ga.population = 8;
     spec->ga.generations = 5;
@@ -120,7 +98,7 @@ static adse_status checked_map(void *user, const adse_model *model,
 static void test_seeded_calls_equal_cold(void **state)
 {
     (void)state;
-    adse_search_spec *spec = load_example();
+    adse_search_spec *spec = load_spec_file_ok(EXAMPLE);
 #ifdef NDEBUG
     spec->ga.population = 16;
     spec->ga.generations = 6;
@@ -197,7 +175,7 @@ static adse_status serve_all(void *user, adse_search *s, adse_search_batch *b, a
 static void test_dispatch_carries_seeds(void **state)
 {
     (void)state;
-    adse_search_spec *spec = load_example();
+    adse_search_spec *spec = load_spec_file_ok(EXAMPLE);
     spec->ga.population = 8;
     spec->ga.generations = 4;
     spec->ga.parents = 4;
@@ -297,13 +275,8 @@ static adse_status serve_split(void *user, adse_search *s, adse_search_batch *b,
 static void test_dispatch_split_layers(void **state)
 {
     (void)state;
-    adse_search_spec *spec = NULL;
+    adse_search_spec *spec = load_spec_file_ok(ADSE_TEST_DATA_DIR "/search/mpi_open.yaml");
     adse_err e;
-    char b[1200];
-    if (adse_search_spec_load(ADSE_TEST_DATA_DIR "/search/mpi_open.yaml", &spec, &e) != ADSE_OK) {
-        print_error("%s\n", adse_err_format(&e, b, sizeof b));
-        fail();
-    }
     assert_int_equal(spec->n_layers, 3);
     spec->layers[0] = spec->layers[2];
     spec->ga.generations = 2;

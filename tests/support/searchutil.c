@@ -23,6 +23,18 @@ adse_search_spec *load_spec_ok(const char *text)
     return s;
 }
 
+adse_search_spec *load_spec_file_ok(const char *path)
+{
+    adse_search_spec *s = NULL;
+    adse_err e;
+    if (adse_search_spec_load(path, &s, &e) != ADSE_OK) {
+        char b[1200];
+        print_error("spec load failed: %s\n", adse_err_format(&e, b, sizeof b));
+        fail();
+    }
+    return s;
+}
+
 /* The fixed-mapping stand-in for the mapper. */
 adse_mapping g_fixed;
 
@@ -77,6 +89,19 @@ void run_ok(adse_search *s)
         print_error("run failed: %s\n", adse_err_format(&e, b, sizeof b));
         fail();
     }
+}
+
+adse_search *run_search_ok(const adse_search_spec *spec, const adse_search_options *o)
+{
+    adse_search *s = NULL;
+    adse_err e;
+    if (adse_search_create(spec, o, &s, &e) != ADSE_OK) {
+        char b[1200];
+        print_error("create failed: %s\n", adse_err_format(&e, b, sizeof b));
+        fail();
+    }
+    run_ok(s);
+    return s;
 }
 
 /* history.csv of s as a malloc'd string. */

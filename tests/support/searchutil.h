@@ -34,6 +34,8 @@
 
 /* Loads a spec from text (files relative to SEED_DIR); fails the test on an error. */
 adse_search_spec *load_spec_ok(const char *text);
+/* Loads a spec file; fails the test on an error. */
+adse_search_spec *load_spec_file_ok(const char *path);
 
 /* The fixed-mapping stand-in for the mapper: Timeloop's best mapping of the seed design
  * (designs it does not fit have no mapping), loaded by setup_fixed (a group setup). */
@@ -45,6 +47,8 @@ int setup_fixed(void **state);
 /* A search of spec on threads threads (fixed: with fixed_map); fails the test on an error. */
 adse_search *create_ok(const adse_search_spec *spec, int threads, bool fixed);
 void run_ok(adse_search *s);
+/* A search of spec with options o, created and run; fails the test on an error. */
+adse_search *run_search_ok(const adse_search_spec *spec, const adse_search_options *o);
 
 /* The checkpoint (malloc'd, *len bytes) of a search of spec with fixed_map on 2 threads
  * stopped after generation stop, the search then freed: a kill. */
