@@ -1076,7 +1076,8 @@ static void test_dispatch_split_threads(void **state)
     (void)state;
     adse_search_spec *spec = load_spec_file_ok(ADSE_TEST_DATA_DIR "/search/mpi_open.yaml");
     adse_err e;
-    spec->layers[0] = spec->layers[2]; /* res2a, small, res2a: the cheaper open layer */
+    spec->layers[0] = spec->layers[2]; /* res2a (the cheaper open layer), small */
+    spec->n_layers = 2;
     spec->ga.population = 2;
     spec->ga.parents = 2;
     spec->ga.generations = 1;
@@ -1095,7 +1096,7 @@ static void test_dispatch_split_threads(void **state)
     run_ok(split);
     char *h1 = history_text(plain), *h2 = history_text(split);
     print_message("%d jobs for %d designs\n", t.jobs, t.designs);
-    assert_true(t.jobs > 20 * t.designs); /* the open layers traveled as item ranges */
+    assert_true(t.jobs > 20 * t.designs); /* the open layer traveled as item ranges */
     assert_string_equal(h2, h1);
     free(h1);
     free(h2);
