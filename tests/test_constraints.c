@@ -292,11 +292,7 @@ static adse_spec *load_c_ok(const char *text)
 {
     adse_spec *s = NULL;
     adse_err e;
-    if (load_c(text, &s, &e) != ADSE_OK) {
-        char b[1200];
-        print_error("load failed: %s\n", adse_err_format(&e, b, sizeof b));
-        fail();
-    }
+    assert_adse_ok(load_c(text, &s, &e), &e, "load failed");
     return s;
 }
 

@@ -111,12 +111,10 @@ static adse_spec *load(const char *const *files, int n, unsigned estimator_flags
 {
     adse_spec *s = NULL;
     adse_err e;
-    char b[1200];
     adse_spec_options o;
     adse_spec_options_init(&o);
     o.estimator.flags = estimator_flags;
-    if (adse_spec_load_opts(files, n, &o, &s, &e) != ADSE_OK)
-        fail_msg("load failed: %s", adse_err_format(&e, b, sizeof b));
+    assert_adse_ok(adse_spec_load_opts(files, n, &o, &s, &e), &e, "load failed");
     return s;
 }
 

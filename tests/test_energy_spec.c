@@ -28,9 +28,7 @@ static adse_spec *load_texts(const char *const *texts, int n, const adse_spec_op
 {
     adse_spec *s = NULL;
     adse_err e;
-    char b[1200];
-    if (adse_spec_load_strings_opts(texts, NULL, n, o, &s, &e) != ADSE_OK)
-        fail_msg("load failed: %s", adse_err_format(&e, b, sizeof b));
+    assert_adse_ok(adse_spec_load_strings_opts(texts, NULL, n, o, &s, &e), &e, "load failed");
     return s;
 }
 
@@ -38,9 +36,7 @@ static adse_spec *load_files(const char *const *files, int n, const adse_spec_op
 {
     adse_spec *s = NULL;
     adse_err e;
-    char b[1200];
-    if (adse_spec_load_opts(files, n, o, &s, &e) != ADSE_OK)
-        fail_msg("load failed: %s", adse_err_format(&e, b, sizeof b));
+    assert_adse_ok(adse_spec_load_opts(files, n, o, &s, &e), &e, "load failed");
     return s;
 }
 

@@ -316,8 +316,8 @@ static void run_case(void **state)
         so.template_vars = vars;
         so.n_template_vars = 1;
     }
-    if (adse_spec_load_opts(files, c->n_files, &so, &spec, &err) != ADSE_OK)
-        fail_msg("%s: load failed: %s", c->name, adse_err_format(&err, msg, sizeof msg));
+    assert_adse_ok(adse_spec_load_opts(files, c->n_files, &so, &spec, &err), &err,
+                   "%s: load failed", c->name);
     assert_non_null(spec);
     if (!spec->has_arch || !spec->has_problem || !spec->has_mapping) {
         adse_spec_free(spec);

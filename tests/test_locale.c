@@ -218,7 +218,6 @@ static void produce(outputs *o)
 {
     memset(o, 0, sizeof *o);
     adse_err e;
-    char eb[1200];
     size_t len;
 
     /* the seed example with Timeloop's mapping */
@@ -228,10 +227,8 @@ static void produce(outputs *o)
         testutil_path(SEED_DIR "/ERT.yaml"), testutil_path(SEED_DIR "/ART.yaml")};
     adse_spec *spec = testutil_load_files_ok(files, 5, NULL);
     adse_model *model = NULL;
-    if (adse_model_create(&spec->arch, &spec->problem, NULL, &model, &e) != ADSE_OK) {
-        print_error("%s\n", adse_err_format(&e, eb, sizeof eb));
-        fail();
-    }
+    assert_adse_ok(adse_model_create(&spec->arch, &spec->problem, NULL, &model, &e), &e,
+                   "model create failed");
     adse_scratch *sc = adse_scratch_new(model);
     assert_int_equal(adse_model_evaluate(model, &spec->mapping, sc, &o->result, &e), ADSE_OK);
     FILE *f = mem_open(&o->text[O_MODEL_JSON], &len);
@@ -264,11 +261,9 @@ static void produce(outputs *o)
 
     /* a small search with the mapper */
     adse_search_spec *ss = NULL;
-    if (adse_search_spec_load_string(SEARCH_SPEC, "spec.yaml", testutil_path(SEED_DIR), &ss, &e) !=
-        ADSE_OK) {
-        print_error("%s\n", adse_err_format(&e, eb, sizeof eb));
-        fail();
-    }
+    assert_adse_ok(
+        adse_search_spec_load_string(SEARCH_SPEC, "spec.yaml", testutil_path(SEED_DIR), &ss, &e),
+        &e, "spec load failed");
     adse_search_options so;
     adse_search_options_init(&so);
     so.threads = 2;

@@ -29,9 +29,7 @@ static adse_network *load(const char *rel, bool ignore_vi)
     adse_network *net = NULL;
     adse_err err;
     adse_err_clear(&err);
-    char msg[1200];
-    if (adse_network_load_onnx(testutil_path(rel), &o, &net, &err) != ADSE_OK)
-        fail_msg("%s: %s", rel, adse_err_format(&err, msg, sizeof msg));
+    assert_adse_ok(adse_network_load_onnx(testutil_path(rel), &o, &net, &err), &err, "%s", rel);
     return net;
 }
 

@@ -102,13 +102,11 @@ static void run_case(const net_case *c, adse_result *r, adse_spec **spec_out)
     adse_model *m = NULL;
     adse_err err;
     adse_err_clear(&err);
-    char msg[1200];
-    if (adse_model_create(&spec->arch, &spec->problem, &o, &m, &err) != ADSE_OK)
-        fail_msg("%s: %s", c->dir, adse_err_format(&err, msg, sizeof msg));
+    assert_adse_ok(adse_model_create(&spec->arch, &spec->problem, &o, &m, &err), &err, "%s",
+                   c->dir);
     adse_scratch *s = adse_scratch_new(m);
     assert_non_null(s);
-    if (adse_model_evaluate(m, &spec->mapping, s, r, &err) != ADSE_OK)
-        fail_msg("%s: %s", c->dir, adse_err_format(&err, msg, sizeof msg));
+    assert_adse_ok(adse_model_evaluate(m, &spec->mapping, s, r, &err), &err, "%s", c->dir);
     adse_scratch_free(s);
     adse_model_free(m);
     *spec_out = spec;

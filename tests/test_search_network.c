@@ -65,28 +65,13 @@ static void spec_text(char *buf, size_t size, const char *workload)
              design_file(0), design_file(1), design_file(2), design_file(3), workload);
 }
 
-static adse_search_spec *load_spec(const char *text, adse_err *e)
-{
-    adse_search_spec *s = NULL;
-    if (adse_search_spec_load_string(text, "spec.yaml", testutil_path(SEED_DIR), &s, e) != ADSE_OK)
-        return NULL;
-    return s;
-}
-
 static adse_search *run_search(const char *text)
 {
-    adse_err e;
-    char b[1200];
-    adse_search_spec *spec = load_spec(text, &e);
-    adse_search *s = NULL;
+    adse_search_spec *spec = load_spec_ok(text);
     adse_search_options o;
     adse_search_options_init(&o);
     o.threads = 2;
-    if (!spec || adse_search_create(spec, &o, &s, &e) != ADSE_OK ||
-        adse_search_run(s, &e) != ADSE_OK) {
-        print_error("%s\n", adse_err_format(&e, b, sizeof b));
-        fail();
-    }
+    adse_search *s = run_search_ok(spec, &o);
     adse_search_spec_free(spec);
     return s;
 }
@@ -243,11 +228,7 @@ static void expect_create_error(const char *text, int line, const char *fragment
 {
     adse_err e;
     char b[1600];
-    adse_search_spec *spec = load_spec(text, &e);
-    if (!spec) {
-        print_error("spec load failed: %s\n", adse_err_format(&e, b, sizeof b));
-        fail();
-    }
+    adse_search_spec *spec = load_spec_ok(text);
     adse_search *s = NULL;
     adse_status st = adse_search_create(spec, NULL, &s, &e);
     adse_err_format(&e, b, sizeof b);
@@ -368,11 +349,7 @@ static void test_example_spec(void **state)
     assert_int_equal(a->n_refs, b->n_refs);
     adse_search *s = NULL;
     adse_err e;
-    char m[1200];
-    if (adse_search_create(a, NULL, &s, &e) != ADSE_OK) {
-        print_error("%s\n", adse_err_format(&e, m, sizeof m));
-        fail();
-    }
+    assert_adse_ok(adse_search_create(a, NULL, &s, &e), &e, "create failed");
     assert_int_equal(adse_search_layer_count(s), 24);
     adse_search_free(s);
     adse_search_spec_free(a);

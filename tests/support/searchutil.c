@@ -13,13 +13,8 @@ adse_search_spec *load_spec_ok(const char *text)
 {
     adse_search_spec *s = NULL;
     adse_err e;
-    adse_status st =
-        adse_search_spec_load_string(text, "spec.yaml", testutil_path(SEED_DIR), &s, &e);
-    if (st != ADSE_OK) {
-        char b[1200];
-        print_error("spec load failed: %s\n", adse_err_format(&e, b, sizeof b));
-        fail();
-    }
+    assert_adse_ok(adse_search_spec_load_string(text, "spec.yaml", testutil_path(SEED_DIR), &s, &e),
+                   &e, "spec load failed");
     return s;
 }
 
@@ -27,11 +22,7 @@ adse_search_spec *load_spec_file_ok(const char *path)
 {
     adse_search_spec *s = NULL;
     adse_err e;
-    if (adse_search_spec_load(path, &s, &e) != ADSE_OK) {
-        char b[1200];
-        print_error("spec load failed: %s\n", adse_err_format(&e, b, sizeof b));
-        fail();
-    }
+    assert_adse_ok(adse_search_spec_load(path, &s, &e), &e, "spec load failed: %s", path);
     return s;
 }
 
@@ -73,33 +64,21 @@ adse_search *create_ok(const adse_search_spec *spec, int threads, bool fixed)
     if (fixed) o.map = fixed_map;
     adse_search *s = NULL;
     adse_err e;
-    if (adse_search_create(spec, &o, &s, &e) != ADSE_OK) {
-        char b[1200];
-        print_error("create failed: %s\n", adse_err_format(&e, b, sizeof b));
-        fail();
-    }
+    assert_adse_ok(adse_search_create(spec, &o, &s, &e), &e, "create failed");
     return s;
 }
 
 void run_ok(adse_search *s)
 {
     adse_err e;
-    if (adse_search_run(s, &e) != ADSE_OK) {
-        char b[1200];
-        print_error("run failed: %s\n", adse_err_format(&e, b, sizeof b));
-        fail();
-    }
+    assert_adse_ok(adse_search_run(s, &e), &e, "run failed");
 }
 
 adse_search *run_search_ok(const adse_search_spec *spec, const adse_search_options *o)
 {
     adse_search *s = NULL;
     adse_err e;
-    if (adse_search_create(spec, o, &s, &e) != ADSE_OK) {
-        char b[1200];
-        print_error("create failed: %s\n", adse_err_format(&e, b, sizeof b));
-        fail();
-    }
+    assert_adse_ok(adse_search_create(spec, o, &s, &e), &e, "create failed");
     run_ok(s);
     return s;
 }

@@ -206,13 +206,21 @@ const adse_spec_options *testutil_fallback_options(void)
     return &o;
 }
 
+void testutil_check_ok(const char *file, int line, int st, const adse_err *e, const char *fmt, ...)
+{
+    if (st == ADSE_OK) return;
+    char what[512], b[1200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    print_error("%s: %s\n", what, adse_err_format(e, b, sizeof b));
+    _fail(file, line);
+}
+
 static adse_spec *check_loaded(adse_status st, adse_spec *s, const adse_err *e)
 {
-    if (st != ADSE_OK) {
-        char b[1200];
-        print_error("load failed: %s\n", adse_err_format(e, b, sizeof b));
-        fail();
-    }
+    assert_adse_ok(st, e, "load failed");
     assert_non_null(s);
     return s;
 }

@@ -42,6 +42,13 @@ struct json_t;
 struct json_t *testutil_json_parse(const char *text, const char *file, int line);
 #define json_parse_ok(text) testutil_json_parse((text), __FILE__, __LINE__)
 
+/* Fails the test at the caller's line, printing the formatted context and the error e,
+ * unless st is ADSE_OK. */
+struct adse_err;
+void testutil_check_ok(const char *file, int line, int st, const struct adse_err *e,
+                       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+#define assert_adse_ok(st, e, ...) testutil_check_ok(__FILE__, __LINE__, (st), (e), __VA_ARGS__)
+
 struct adse_spec;
 struct adse_spec_options;
 
