@@ -1063,6 +1063,127 @@ static const char *ARCH_ROOMY =
     "          class: intmac\n"
     "          attributes: {datawidth: 16, meshX: 4, energy: 2}\n";
 
+/* The bound of a partial factorization (bound.c, adse__bound_partial: F1, F6, F8, F9) never
+ * exceeds what the model gives a completion of it: random mappings (random factors within
+ * the fanouts, keep bits, splits; the fixed orders are one sample of "every order") on the
+ * golden architectures A (one 4x4 spatial level) and B (two 2x2 levels, the lower one at
+ * the MACs, with link transfers) and on ARCH_C (bandwidth limits), NEW and LEGACY rules,
+ * links on and off, under every prefix of assigned tiling levels, with and without the
+ * cycles cap at the mapping's own cycles, with and without the per-thread cache. */
+static void test_partial_bound(void **state)
+{
+    (void)state;
+    const char *env = getenv("ADSE_MAPPER_STRESS");
+    int cases = env ? atoi(env) : 60;
+    unsigned rs = 91;
+    adse_spec *specs[3] = {golden_arch("case00_archA"), golden_arch("case13_archB"), arch_c()};
+    adse_result *r = malloc(sizeof *r);
+    mspace *sp = malloc(sizeof *sp);
+    assert_non_null(r);
+    assert_non_null(sp);
+    adse_spcache *cache = adse__spcache_new();
+    assert_non_null(cache);
+    int checked = 0;
+    adse_err err;
+    for (int it = 0; it < cases; it++) {
+        adse_spec *spec = specs[it % 3];
+        adse_problem p;
+        if (rnd(&rs, 3))
+            conv1d(&p, 2 + 2 * rnd(&rs, 2), 2 + 2 * rnd(&rs, 2), rnd(&rs, 2) ? 3 : 1,
+                   4 + 4 * rnd(&rs, 2), 1 + (int)rnd(&rs, 2));
+        else
+            gemm(&p, 4, 2 + 2 * rnd(&rs, 2), 4);
+        adse_translation tr = rnd(&rs, 2) ? ADSE_TRANSLATION_LEGACY : ADSE_TRANSLATION_NEW;
+        adse_model *m = make_model(&spec->arch, &p, tr, rnd(&rs, 2));
+        adse_mapper_settings set;
+        objective(rnd(&rs, 2) ? 1 : 2, &set); /* [energy] or [delay, energy] */
+        assert_int_equal(adse__space_init(sp, m, NULL, &set, &err), ADSE_OK);
+        adse_scratch *sc = adse_scratch_new(m);
+        int D = p.n_dims, L = sp->L, NT = sp->NT;
+        for (int tries = 0; tries < 20; tries++) {
+            uint64_t f[MAP_MAX_TL][ADSE_MAX_DIMS], sprod[MAP_MAX_TL];
+            for (int t = 0; t < NT; t++)
+                sprod[t] = 1;
+            for (int x = 0; x < D; x++) {
+                uint64_t rem = p.bounds[x];
+                for (int t = 0; t < NT; t++) {
+                    uint64_t v = rem;
+                    if (t < NT - 1) {
+                        uint64_t dv[64];
+                        int nd = 0;
+                        for (uint64_t q = 1; q <= rem && nd < 64; q++)
+                            if (rem % q == 0 &&
+                                (!sp->tl[t].spatial || sprod[t] * q <= sp->tl[t].cap))
+                                dv[nd++] = q;
+                        v = dv[rnd(&rs, (unsigned)nd)];
+                    }
+                    f[t][x] = v;
+                    rem /= v;
+                    if (sp->tl[t].spatial) sprod[t] *= v;
+                }
+            }
+            adse_mapping map;
+            adse_mapping_init(&map, L, D, p.n_ds);
+            for (int i = 0; i < L; i++) {
+                for (int x = 0; x < D; x++) {
+                    map.temporal[i][x] = f[sp->t_of[i]][x];
+                    map.spatial[i][x] = sp->s_of[i] >= 0 ? f[sp->s_of[i]][x] : 1;
+                }
+                map.split[i] = (uint8_t)rnd(&rs, (unsigned)D + 1);
+            }
+            for (int d = 0; d < p.n_ds; d++)
+                map.keep[d] = (uint32_t)rnd(&rs, 1u << L) | (1u << (L - 1));
+            /* Taken to a local optimum of the objective (the polish does not use the
+             * bound), so that the bound is checked against good mappings, not only poor. */
+            morder ords[MAP_MAX_TL];
+            if (!adse__space_contains(sp, &map, ords)) continue;
+            for (int t = 0; t < NT; t++)
+                adse__order_apply(sp, t, &ords[t], &map);
+            if (adse_model_evaluate(m, &map, sc, r, NULL) != ADSE_OK) continue;
+            mvals val;
+            adse__metrics_of(sp, r, &val);
+            uint64_t ev = 0;
+            adse__polish(sp, sc, r, &map, &val, adse_clock_s() + 0.2, &ev);
+            assert_int_equal(adse_model_evaluate(m, &map, sc, r, NULL), ADSE_OK);
+            for (int t = 0; t < NT; t++) {
+                const uint64_t *fa = adse__tl_factors(sp, &map, t);
+                for (int x = 0; x < D; x++)
+                    f[t][x] = fa[x];
+            }
+            for (int t_done = -1; t_done < NT; t_done++) {
+                uint64_t g[MAP_MAX_TL][ADSE_MAX_DIMS];
+                for (int t = 0; t < MAP_MAX_TL; t++)
+                    for (int x = 0; x < ADSE_MAX_DIMS; x++)
+                        g[t][x] = t <= t_done && t < NT && x < D ? f[t][x] : 1;
+                for (int v = 0; v < 4; v++) {
+                    mlb lb;
+                    adse__bound_partial(sp, (const uint64_t(*)[ADSE_MAX_DIMS])g, t_done, 1.0,
+                                        v & 1 ? (double)r->cycles : HUGE_VAL, v & 2 ? cache : NULL,
+                                        true, &lb);
+                    if (lb.energy > r->energy_pj * (1 + 1e-9) || lb.cycles > (double)r->cycles) {
+                        print_error("case %d t_done %d variant %d: bound %.17g pJ, %.0f cycles > "
+                                    "mapping %.17g pJ, %llu cycles\n",
+                                    it, t_done, v, lb.energy, lb.cycles, r->energy_pj,
+                                    (unsigned long long)r->cycles);
+                        fail();
+                    }
+                }
+            }
+            checked++;
+        }
+        adse_scratch_free(sc);
+        adse__space_release(sp);
+        adse_model_free(m);
+    }
+    /* enough valid mappings were checked for the test to mean something */
+    assert_true(checked >= cases * 3);
+    adse__spcache_free(cache);
+    free(sp);
+    free(r);
+    for (int k = 0; k < 3; k++)
+        adse_spec_free(specs[k]);
+}
+
 /* Fill_k(d) as the model reports it: the fills of level k, plus the partition size the
  * model subtracts for the output (model.md §4.8). */
 static uint64_t model_fill(const adse_problem *p, const adse_result *r, int k, int d)
@@ -1847,6 +1968,7 @@ int main(void)
         cmocka_unit_test(test_optimal_arch_c),
         cmocka_unit_test(test_level0_order_irrelevant),
         cmocka_unit_test(test_least_fill),
+        cmocka_unit_test(test_partial_bound),
         cmocka_unit_test(test_random),
         cmocka_unit_test(test_threads_identical),
         cmocka_unit_test(test_items_parts),

@@ -531,7 +531,7 @@ static void spopt_add(spenum *e, uint64_t fan)
     const mspace *sp = e->sp;
     double r[ADSE_MAX_DATASPACES], F = (double)fan;
     if (F < e->fmin) return;
-    bool use_f = e->fmin > 1; /* a larger F_u may then be what a choice is good for */
+    bool use_f = e->fmin > 0; /* under a cap a larger F_u may be what a choice is good for */
     for (int d = 0; d < sp->NDS; d++)
         r[d] = spatial_ratio(sp, e->u, d, e->cnt);
     spopts *o = e->o;
@@ -614,12 +614,10 @@ static void spopts_make(const mspace *sp, int u, const uint64_t *rest, double f_
 static const spopts *spopts_get(const mspace *sp, adse_spcache *c, int u, const uint64_t *rest,
                                 double f_least, spopts *o)
 {
-    if (!c) {
-        spopts_make(sp, u, rest, f_least, o);
-        return o;
-    }
     /* The choices depend on rest[x] only through its divisors up to maxprod, which
-     * gcd(rest[x], lcm(1..maxprod)) has too: nodes with other remains share them. */
+     * gcd(rest[x], lcm(1..maxprod)) has too: nodes with other remains share them. (A dim
+     * whose remain has no such divisor but 1 is left out of the enumeration, its domain
+     * unchecked: a superset of the choices, with or without the cache.) */
     uint64_t key[ADSE_MAX_DIMS], lcm = 1, mp = sp->tl[u].maxprod;
     for (uint64_t v = 2; v <= mp && lcm; v++) {
         uint64_t g = gcd_u64(lcm, v), m = v / g;
@@ -628,6 +626,10 @@ static const spopts *spopts_get(const mspace *sp, adse_spcache *c, int u, const 
     for (int x = 0; x < sp->D; x++)
         key[x] = lcm ? gcd_u64(rest[x], lcm) : rest[x];
     rest = key;
+    if (!c) {
+        spopts_make(sp, u, rest, f_least, o);
+        return o;
+    }
     uint64_t h = (uint64_t)u * 0x9E3779B97F4A7C15u;
     uint64_t fb;
     memcpy(&fb, &f_least, sizeof fb);
@@ -790,6 +792,7 @@ void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], in
     for (int x = 0; x < D; x++)
         ext[x] = 1;
     keeper_pick kp;
+    memset(&kp, 0, sizeof kp);
     kp.NDS = NDS;
     kp.L = L;
     int t = 0;
@@ -966,6 +969,7 @@ void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], in
                 if (umask && fac_known > 0) {
                     kp.ja[d][k0] = (double)sp->macs * fac_known * e * q / (double)b->block_size;
                     kp.jind[d][k0] = inner;
+                    kp.jfloor[d][k0] = k0 == L - 1 ? sp->dram_energy[d] : 0;
                     kp.jmask[d][k0] = umask;
                 }
             }
