@@ -510,6 +510,14 @@ static bool links_below(const mspace *sp, int u, int d)
     return sp->links_on && (sp->legacy || sp->sliding[d] || u == sp->s_of[0]);
 }
 
+/* spatial_ratio for a fanout fan used whose offsets of d set_bound counts g (used only when
+ * fan >= 2 and no links below). */
+static double spatial_ratio_g(const mspace *sp, int u, int d, uint64_t fan, uint64_t g)
+{
+    double r = fan < 2 ? 1.0 : links_below(sp, u, d) ? (u == sp->s_of[0] ? 0.0 : 1.0) : (double)g;
+    return r / (double)fan;
+}
+
 /* G_u(d) / F_u for the factors cnt of spatial tiling level u, as F3 / F3' bound it: the
  * children's distinct offsets of d (set_bound) over the fanout used; where links may reduce
  * d's accesses, 1 / F_u, or 0 at the level below storage level 0. */
@@ -520,10 +528,8 @@ static double spatial_ratio(const mspace *sp, int u, int d, const uint64_t *cnt)
         one[x] = 1;
         fan *= cnt[x];
     }
-    double g = fan < 2                 ? 1.0
-               : links_below(sp, u, d) ? (u == sp->s_of[0] ? 0.0 : 1.0)
-                                       : (double)set_bound(sp->prob, d, one, cnt);
-    return g / (double)fan;
+    bool sb = fan >= 2 && !links_below(sp, u, d);
+    return spatial_ratio_g(sp, u, d, fan, sb ? set_bound(sp->prob, d, one, cnt) : 0);
 }
 
 static void spopt_add(spenum *e, uint64_t fan)
@@ -773,6 +779,20 @@ static void pick_keepers(keeper_pick *kp, int d, double sum)
     }
 }
 
+/* The children's distinct offsets of d at the complete spatial tiling level u with factors
+ * gf[u] (F3), counted once: sg[u][d] is 0 until then. */
+static uint64_t offsets(const mspace *sp, uint64_t gf[][ADSE_MAX_DIMS], int u, int d,
+                        uint64_t sg[][ADSE_MAX_DATASPACES])
+{
+    if (!sg[u][d]) {
+        uint64_t one[ADSE_MAX_DIMS];
+        for (int x = 0; x < sp->D; x++)
+            one[x] = 1;
+        sg[u][d] = set_bound(sp->prob, d, one, gf[u]);
+    }
+    return sg[u][d];
+}
+
 void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], int t_done,
                          double cc_lb, double cycles_cap, adse_spcache *cache, bool with_energy,
                          mlb *lb)
@@ -828,12 +848,9 @@ void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], in
             if (gf[u][x] > 1) rest[x] /= gf[u][x];
         }
         if (u > t_done || !sp->tl[u].spatial) continue;
-        uint64_t one[ADSE_MAX_DIMS];
-        for (int x = 0; x < D; x++)
-            one[x] = 1;
         sfan[u] = sp_fan(gf[u], D);
-        for (int d = 0; d < NDS; d++) /* one child: one offset */
-            sg[u][d] = sfan[u] > 1 ? set_bound(sp->prob, d, one, gf[u]) : 1;
+        for (int d = 0; d < NDS; d++) /* one child: one offset; else counted when needed */
+            sg[u][d] = sfan[u] > 1 ? 0 : 1;
     }
     for (int x = 0; x < D; x++)
         rest_all = mul_sat(rest_all, rest[x]);
@@ -903,7 +920,7 @@ void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], in
                     continue;
                 }
                 sp_all = mul_sat(sp_all, sfan[u]);
-                sp_g = mul_sat(sp_g, sg[u][d]);
+                if (simple) sp_g = mul_sat(sp_g, offsets(sp, gf, u, d, sg));
             }
             /* Without a relevant loop in the complete levels above k the least closed form
              * over them is the tile itself. */
@@ -947,7 +964,9 @@ void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], in
             int sj = sp->s_of[k0];
             if (sj >= 0) {
                 if (sj <= t_done) {
-                    double r = spatial_ratio(sp, sj, d, f[sj]);
+                    bool g = sfan[sj] >= 2 && !links_below(sp, sj, d);
+                    double r =
+                        spatial_ratio_g(sp, sj, d, sfan[sj], g ? offsets(sp, gf, sj, d, sg) : 0);
                     fac *= r;
                     fac_known *= r;
                 } else {
@@ -958,10 +977,7 @@ void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], in
             bool fixed = (sp->keep_fixed[d] >> k0) & 1u, val = (sp->keep_value[d] >> k0) & 1u;
             if (!fixed || val) {
                 const adse_buffer *b = &a->levels[k0];
-                double q = b->instances
-                               ? (double)(b->instances / b->cluster_size) / (double)b->instances
-                               : 0.0;
-                if (q > 1) q = 1;
+                double q = sp->inst_share[k0];
                 double e = sp->rw[d] ? b->e_update : b->e_read;
                 double inner = (double)sp->macs * fac * e * q / (double)b->block_size;
                 if (k0 == L - 1) inner = fmax(inner, sp->dram_energy[d]);

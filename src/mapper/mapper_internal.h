@@ -96,9 +96,11 @@ typedef struct mspace {
                                                 level's reads/updates for every mapping */
     double dram_energy[ADSE_MAX_DATASPACES]; /* compulsory outermost-level energy of d
                                                 (0 unless dram_lb_valid) */
-    /* Least energy of one read (update, for the output) and one fill of d at level i per
-     * word, over all its instances: the access energy / block size x min(1, clusters /
-     * instances) (F8). */
+    /* min(1, clusters / instances) of level i: the share of its instances whose accesses a
+     * count over all instances pays for (F6, F8), and the least energy of one read (update,
+     * for the output) and one fill of d at level i per word, over all its instances: the
+     * access energy / block size x that share (F8). */
+    double inst_share[ADSE_MAX_LEVELS];
     double unit_read_pj[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];
     double unit_fill_pj[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];
 

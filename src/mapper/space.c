@@ -601,6 +601,7 @@ static adse_status init_model_facts(mspace *sp, const adse_model *model, adse_er
         double q =
             b->instances ? (double)(b->instances / b->cluster_size) / (double)b->instances : 0.0;
         if (q > 1) q = 1;
+        sp->inst_share[i] = q;
         for (int d = 0; d < NDS; d++) {
             sp->unit_read_pj[i][d] =
                 (sp->rw[d] ? b->e_update : b->e_read) * q / (double)b->block_size;
