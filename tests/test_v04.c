@@ -987,46 +987,75 @@ static void node_sets(void **state)
 
 /* adse search on the tutorial's v0.4 design: a gene that changes meshes would keep the
  * baseline's maximize_dims allocation (M=8 over 8 PEs; timeloopfe allocates again per
- * design), so it is an error at the gene; a depth gene is not. */
+ * design), so it is an error at the gene; a depth gene is not. The error holds for a
+ * maximize_dims that follows the mesh: the
+ * tutorial's PE container as written (the node's fanout), and a copy of it with the
+ * exercises' cheatsheet capacity `PE.spatial.meshX * PE.spatial.meshY` (e08f590), which
+ * follows the mesh just as well; a literal capacity does not follow it and is accepted. */
 static void search_fanout_maximize(void **state)
 {
     (void)state;
-    const char *spec_text =
-        "design:\n"
-        "  architecture: [inputs/arch.yaml, inputs/components.yaml, inputs/variables.yaml]\n"
-        "  mapper: inputs/mapper.yaml\n"
-        "workload: inputs/problem.yaml\n"
-        "parameters:\n"
-        "  - {name: glb_depth, component: buffer, attribute: depth, values: [256, 512]}\n";
-    char base[512];
-    snprintf(base, sizeof base, "%s", testutil_path("templates/tutorial2024-02"));
-    for (int with_mesh = 1; with_mesh >= 0; with_mesh--) {
-        char text[1024];
-        snprintf(text, sizeof text, "%s%s", spec_text,
-                 with_mesh ? "  - {name: pes, mesh: {pes: [4, 8]}}\n" : "");
-        adse_search_spec *sp = NULL;
-        adse_err e;
-        assert_int_equal(adse_search_spec_load_string(text, "sweep.yaml", base, &sp, &e), ADSE_OK);
-        adse_search_options o;
-        adse_search_options_init(&o);
-        o.threads = 1;
-        adse_search *s = NULL;
-        adse_status st = adse_search_create(sp, &o, &s, &e);
-        if (with_mesh) {
-            assert_int_equal(st, ADSE_E_SPEC);
-            char msg[1200];
-            adse_err_format(&e, msg, sizeof msg);
-            const char *want = "sweep.yaml:7:5: parameter 'pes' changes meshes, but the design's "
-                               "'maximize_dims' at ";
-            assert_memory_equal(msg, want, strlen(want));
-            assert_non_null(strstr(msg, "inputs/arch.yaml:35:24 is allocated over the baseline's "
-                                        "fanout"));
+    char inputs[512], dir[256];
+    snprintf(inputs, sizeof inputs, "%s", testutil_path("templates/tutorial2024-02/inputs"));
+    assert_int_equal(testutil_mkdtemp(dir, sizeof dir, "adse-v04-fanout"), 0);
+    char *arch = testutil_read_in(inputs, "arch.yaml");
+    assert_non_null(arch);
+    const char *line = "        maximize_dims: [[M, C]]\n";
+    char *at = strstr(arch, line);
+    assert_non_null(at);
+    at += strlen(line);
+    /* the capacity under PE's maximize_dims (line 35 of arch.yaml): as written, an
+     * expression naming the mesh, a literal */
+    const char *const capacity[] = {NULL, "PE.spatial.meshX * PE.spatial.meshY", "8"};
+    for (int c = 0; c < 3; c++) {
+        char arch_path[600];
+        if (capacity[c]) {
+            snprintf(arch_path, sizeof arch_path, "%s/arch%d.yaml", dir, c);
+            testutil_write(arch_path, "%.*s        maximize_dims_capacity: %s\n%s",
+                           (int)(at - arch), arch, capacity[c], at);
         } else {
-            assert_int_equal(st, ADSE_OK);
+            snprintf(arch_path, sizeof arch_path, "%s/arch.yaml", inputs);
         }
-        adse_search_free(s);
-        adse_search_spec_free(sp);
+        for (int with_mesh = 1; with_mesh >= 0; with_mesh--) {
+            char text[4096];
+            snprintf(text, sizeof text,
+                     "design:\n"
+                     "  architecture: [%s, %s/components.yaml, %s/variables.yaml]\n"
+                     "  mapper: %s/mapper.yaml\n"
+                     "workload: %s/problem.yaml\n"
+                     "parameters:\n"
+                     "  - {name: glb_depth, component: buffer, attribute: depth, values: [256, "
+                     "512]}\n%s",
+                     arch_path, inputs, inputs, inputs, inputs,
+                     with_mesh ? "  - {name: pes, mesh: {pes: [4, 8]}}\n" : "");
+            adse_search_spec *sp = NULL;
+            adse_err e;
+            assert_int_equal(adse_search_spec_load_string(text, "sweep.yaml", dir, &sp, &e),
+                             ADSE_OK);
+            adse_search_options o;
+            adse_search_options_init(&o);
+            o.threads = 1;
+            adse_search *s = NULL;
+            adse_status st = adse_search_create(sp, &o, &s, &e);
+            if (with_mesh && c < 2) {
+                assert_int_equal(st, ADSE_E_SPEC);
+                char msg[1200], want_at[700];
+                adse_err_format(&e, msg, sizeof msg);
+                const char *want = "sweep.yaml:7:5: parameter 'pes' changes meshes, but the "
+                                   "design's 'maximize_dims' at ";
+                assert_memory_equal(msg, want, strlen(want));
+                snprintf(want_at, sizeof want_at,
+                         "%s:35:24 is allocated over the baseline's fanout", arch_path);
+                assert_non_null(strstr(msg, want_at));
+            } else {
+                assert_int_equal(st, ADSE_OK);
+            }
+            adse_search_free(s);
+            adse_search_spec_free(sp);
+        }
     }
+    free(arch);
+    assert_int_equal(testutil_rmtree(dir), 0);
 }
 
 int main(void)

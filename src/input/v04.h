@@ -44,7 +44,9 @@
 /* What the translation learnt that the classic tree does not say. */
 typedef struct adse__v04_info {
     /* The first maximize_dims allocated over a node's fanout (a spatial one without
-     * maximize_dims_capacity), NULL when none: constraints that follow the mesh. */
+     * maximize_dims_capacity, or with one written as an expression, such as
+     * `PE.spatial.meshX * PE.spatial.meshY`), NULL when none: constraints that follow the
+     * mesh. */
     const adse__ynode *fanout_maximize;
     /* The classic root's attributes and the evaluated top-level variables placed in them
      * (NULL: none): names for expressions, not model keys, so the converters do not check
@@ -98,6 +100,7 @@ typedef struct adse__v04_iter {
     int n_pass;
     const adse__ynode *maximize; /* maximize_dims as written (checked), or NULL */
     bool has_capacity;           /* maximize_dims_capacity given */
+    bool capacity_expr;          /* ... as an expression (it may name a node's mesh) */
     uint64_t capacity;
 } adse__v04_iter;
 

@@ -392,7 +392,9 @@ static adse_status maximize(ctx *c, const adse__ynode *nodes)
             leaf *l = &c->leaves[order[i]];
             cons[i] = &l->cons;
             fanout[i] = l->mesh_x * l->mesh_y;
-            if (l->cons.spatial.maximize && !l->cons.spatial.has_capacity &&
+            /* a capacity written as an expression may follow the mesh as well */
+            if (l->cons.spatial.maximize &&
+                (!l->cons.spatial.has_capacity || l->cons.spatial.capacity_expr) &&
                 !c->info->fanout_maximize)
                 c->info->fanout_maximize = l->cons.spatial.maximize;
         }
