@@ -956,6 +956,50 @@ static void test_out_of_memory_names_design(void **state)
     adse_search_spec_free(spec);
 }
 
+/* The out-of-memory error with long gene names (60 characters each): the genes that fit the
+ * message, then "...", and the layer and the advice are never cut off (the six genes alone
+ * would leave too little of the ADSE_ERR_MSG_MAX bytes for them). */
+static void test_out_of_memory_many_genes(void **state)
+{
+    (void)state;
+    adse_search_spec *spec = load_spec_ok(
+        DESIGN "workload: prob.yaml\n"
+               "parameters:\n"
+               "  - {name: mesh_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx, mesh: "
+               "{total: 168, meshX: [12, 14]}}\n"
+               "  - {name: glb_depth_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx, "
+               "component: shared_glb, attribute: depth, values: [16384, 32768]}\n"
+               "  - {name: glb_width_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx, "
+               "component: shared_glb, attribute: width, values: [32, 64]}\n"
+               "  - {name: ifmap_depth_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx, "
+               "component: ifmap_spad, attribute: depth, values: [12, 16]}\n"
+               "  - {name: weights_depth_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx, "
+               "component: weights_spad, attribute: depth, values: [192, 256]}\n"
+               "  - {name: psum_depth_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx, "
+               "component: psum_spad, attribute: depth, values: [16, 24]}\n"
+               "ga: {population: 4, generations: 2, parents: 2, seed: 7}\n");
+    int calls = 0;
+    adse_search_options o;
+    adse_search_options_init(&o);
+    o.threads = 1;
+    o.map = nomem_map;
+    o.map_user = &calls;
+    adse_search *s = NULL;
+    adse_err e;
+    assert_int_equal(adse_search_create(spec, &o, &s, &e), ADSE_OK);
+    assert_int_equal(adse_search_run(s, &e), ADSE_E_NOMEM);
+    print_message("%s\n", e.msg);
+    const char *want = "out of memory evaluating design mesh_xxx";
+    assert_memory_equal(e.msg, want, strlen(want));
+    assert_non_null(strstr(e.msg, " ... (layer '"));
+    assert_non_null(strstr(e.msg, "': mapper error: out of memory); the search stops here: "
+                                  "continue from the last checkpoint (--resume), e.g. with "
+                                  "fewer threads"));
+    assert_null(strstr(e.msg, "psum_depth_"));
+    adse_search_free(s);
+    adse_search_spec_free(spec);
+}
+
 static void test_dispatch_errors(void **state)
 {
     (void)state;
@@ -1262,6 +1306,7 @@ int main(void)
         cmocka_unit_test(test_dispatch_bytes),
         cmocka_unit_test(test_dispatch_errors),
         cmocka_unit_test(test_out_of_memory_names_design),
+        cmocka_unit_test(test_out_of_memory_many_genes),
         cmocka_unit_test(test_dispatch_split_threads),
         cmocka_unit_test(test_cli),
     };

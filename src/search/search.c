@@ -810,24 +810,36 @@ static adse_status new_record(adse_search *s, const double *genes, bool *needs_e
 
 /* Running out of memory while evaluating design d stops the search (its status would
  * depend on the machine, not on the design; docs/cluster.md section 4): the error names
- * the design and where it ran out. */
+ * the design and where it ran out. The gene list gets what the message leaves of
+ * ADSE_ERR_MSG_MAX and ends in "..." when genes are left out, so that the reason and the
+ * advice are never cut off. */
+#define OUT_OF_MEMORY_FMT                                                                          \
+    "out of memory evaluating design %s (%s); the search stops here: continue from the last "      \
+    "checkpoint (--resume), e.g. with fewer threads"
 static adse_status out_of_memory(const adse_search *s, const adse_search_design *d, adse_err *err)
 {
-    char genes[512], v[64];
+    const char *why = d->reason[0] ? d->reason : "before its layers were mapped";
+    int fixed = snprintf(NULL, 0, OUT_OF_MEMORY_FMT, "", why);
+    size_t room =
+        fixed >= 0 && fixed < ADSE_ERR_MSG_MAX - 1 ? ADSE_ERR_MSG_MAX - 1 - (size_t)fixed : 0;
+    char genes[ADSE_ERR_MSG_MAX], item[2 * ADSE_NAME_MAX + 64], v[64];
     size_t used = 0;
     genes[0] = 0;
-    for (int g = 0; g < s->spec.n_genes && used < sizeof genes; g++) {
-        int n = snprintf(genes + used, sizeof genes - used, "%s%s=%s", g ? " " : "",
-                         s->spec.genes[g].name,
+    for (int g = 0; g < s->spec.n_genes; g++) {
+        int n = snprintf(item, sizeof item, "%s%s=%s", g ? " " : "", s->spec.genes[g].name,
                          adse_search_format_gene(s, g, d->genes[g], v, sizeof v));
-        if (n < 0) break;
+        /* room for " ..." after it unless it is the last */
+        size_t need = n < 0 ? SIZE_MAX : (size_t)n + (g + 1 < s->spec.n_genes ? 4 : 0);
+        if (n < 0 || (size_t)n >= sizeof item || used + need > room) {
+            snprintf(genes + used, sizeof genes - used, "%s...", g ? " " : "");
+            break;
+        }
+        memcpy(genes + used, item, (size_t)n + 1);
         used += (size_t)n;
     }
-    return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0,
-                        "out of memory evaluating design %s (%s); the search stops here: "
-                        "continue from the last checkpoint (--resume), e.g. with fewer threads",
-                        genes, d->reason[0] ? d->reason : "before its layers were mapped");
+    return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, OUT_OF_MEMORY_FMT, genes, why);
 }
+#undef OUT_OF_MEMORY_FMT
 
 static adse_status finish_jobs(adse_search *s, const int *jobs, int n, const adse_status *status,
                                const adse_err *errs, bool fatal_mapper_errors, adse_err *err)
