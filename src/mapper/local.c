@@ -39,6 +39,20 @@ typedef struct polish {
                             are not tried */
 } polish;
 
+bool adse__mapping_take(const mspace *sp, adse_scratch *scratch, adse_result *res,
+                        const adse_mapping *m, adse_mapping *norm, mvals *v, uint64_t *evaluated)
+{
+    morder ords[MAP_MAX_TL];
+    if (!adse__space_contains(sp, m, ords)) return false;
+    *norm = *m;
+    for (int t = 0; t < sp->NT; t++)
+        adse__order_apply(sp, t, &ords[t], norm);
+    if (evaluated) (*evaluated)++;
+    if (adse_model_evaluate(sp->model, norm, scratch, res, NULL) != ADSE_OK) return false;
+    adse__metrics_of(sp, res, v);
+    return true;
+}
+
 /* Evaluates candidate m; on improvement makes it the current mapping. */
 static bool try_move(polish *P, const adse_mapping *m)
 {
@@ -48,15 +62,9 @@ static bool try_move(polish *P, const adse_mapping *m)
         P->out_of_time = true;
         return false;
     }
-    morder ords[MAP_MAX_TL];
-    if (!adse__space_contains(sp, m, ords)) return false;
-    adse_mapping n = *m;
-    for (int t = 0; t < sp->NT; t++)
-        adse__order_apply(sp, t, &ords[t], &n);
-    P->evaluated++;
-    if (adse_model_evaluate(sp->model, &n, P->scratch, P->res, NULL) != ADSE_OK) return false;
+    adse_mapping n;
     mvals v;
-    adse__metrics_of(sp, P->res, &v);
+    if (!adse__mapping_take(sp, P->scratch, P->res, m, &n, &v, &P->evaluated)) return false;
     if (!adse__lex_less(sp, &v, &P->val)) return false;
     P->cur = n;
     P->val = v;

@@ -231,6 +231,16 @@ void adse__metrics_lb(const mspace *sp, const mlb *lb, mvals *out);
 bool adse__polish(const mspace *sp, adse_scratch *scratch, adse_result *res, adse_mapping *best,
                   mvals *val, double deadline, uint64_t *evaluated);
 
+/* The one rule by which the mapper takes a mapping it did not enumerate (a seed, a part's
+ * seed, a polish move; docs/mapper.md 6.1): m must be in the space (adse__space_contains),
+ * is normalized as the search returns mappings (adse__order_apply, into *norm) and must be
+ * valid (adse_model_evaluate); then true, with its metric vector in *v. evaluated (or NULL)
+ * counts the evaluations. */
+bool adse__mapping_take(const mspace *sp, adse_scratch *scratch, adse_result *res,
+                        const adse_mapping *m, adse_mapping *norm, mvals *v, uint64_t *evaluated);
+/* The position of a seed incumbent: after every item, so it only prunes. */
+#define SEED_POS UINT64_MAX
+
 /* A dataplacement: keep/bypass bits to fix (fixed, per data space: bit i = level i) and
  * their values (1 = keep). */
 typedef struct mplace {

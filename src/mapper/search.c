@@ -48,10 +48,9 @@
 #define ITEM_TARGET 512      /* aim for at least this many work items, */
 #define ITEM_TARGET_BIG 4096 /* this many in a mapspace of more than BIG_SPACE mappings */
 #define BIG_SPACE 1e12
-#define ITEM_MAX 16384      /* never more */
-#define ITEM_DYN_MAX 16384  /* pieces split off running items, at most */
-#define POS_SHIFT 48        /* item k's positions: [k << POS_SHIFT, (k + 1) << POS_SHIFT) */
-#define SEED_POS UINT64_MAX /* position of a seed incumbent: after every item */
+#define ITEM_MAX 16384     /* never more */
+#define ITEM_DYN_MAX 16384 /* pieces split off running items, at most */
+#define POS_SHIFT 48       /* item k's positions: [k << POS_SHIFT, (k + 1) << POS_SHIFT) */
 _Static_assert(((uint64_t)ITEM_MAX + 1) <= (UINT64_MAX >> POS_SHIFT), "item positions fit");
 #define CLASSIC_SHARE 0.25 /* share of a time limit kept for the classic-dataflow seeds */
 #define PLACE_SHARE 0.7    /* share of that for the candidate dataplacements */
@@ -1393,15 +1392,9 @@ static void finish(msearch *S, const adse_model *model, double t0, adse_mapper_r
 static void offer_seed(msearch *S, const adse_mapping *m)
 {
     const mspace *sp = &S->sp;
-    morder ords[MAP_MAX_TL];
-    if (!adse__space_contains(sp, m, ords)) return;
-    mthread *th = &S->th[0];
-    adse_mapping n = *m;
-    for (int t = 0; t < sp->NT; t++)
-        adse__order_apply(sp, t, &ords[t], &n);
-    if (adse_model_evaluate(sp->model, &n, th->scratch, th->res, NULL) != ADSE_OK) return;
+    adse_mapping n;
     mvals v;
-    adse__metrics_of(sp, th->res, &v);
+    if (!adse__mapping_take(sp, S->th[0].scratch, S->th[0].res, m, &n, &v, NULL)) return;
     if (S->inc.found && !lex_less(sp, &v, &S->inc.val)) return;
     S->inc.found = true;
     S->inc.val = v;

@@ -51,15 +51,10 @@ adse_status adse_mapper_seed_part(const adse_model *model, const adse_constraint
     adse_status st = sp && sc && res ? adse__space_init(sp, model, constraints, settings, err)
                                      : adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
     for (int k = 0; st == ADSE_OK && k < n_seeds; k++) {
-        /* as the mapper offers a seed: in the space, in its normalized form, valid */
-        morder ords[MAP_MAX_TL];
-        if (!adse__space_contains(sp, &seeds[k], ords)) continue;
-        adse_mapping m = seeds[k];
-        for (int t = 0; t < sp->NT; t++)
-            adse__order_apply(sp, t, &ords[t], &m);
-        if (adse_model_evaluate(model, &m, sc, res, NULL) != ADSE_OK) continue;
+        /* as the mapper offers a seed */
+        adse_mapping m;
         mvals v, best;
-        adse__metrics_of(sp, res, &v);
+        if (!adse__mapping_take(sp, sc, res, &seeds[k], &m, &v, NULL)) continue;
         memset(&best, 0, sizeof best);
         for (int i = 0; i < sp->set.n_metrics; i++)
             best.v[i] = out->value[i];
@@ -67,7 +62,7 @@ adse_status adse_mapper_seed_part(const adse_model *model, const adse_constraint
         out->found = true;
         for (int i = 0; i < ADSE_MAX_METRICS; i++)
             out->value[i] = i < sp->set.n_metrics ? v.v[i] : 0;
-        out->pos = UINT64_MAX; /* after every item: it only prunes */
+        out->pos = SEED_POS;
         out->best = m;
     }
     if (sp) adse__space_release(sp);
