@@ -271,7 +271,8 @@ static adse_status serve_split(void *user, adse_search *s, adse_search_batch *b,
  * ranges of their mapper work items, the small layer between them in a job of its own;
  * answered in either order, the history is one process's. Here its first layer is
  * ResNet-50 res2a too (1.4e16 mappings, the cheaper one), so that the two split layers are
- * identical (one process warm-starts the second from the first). */
+ * identical (one process warm-starts the second from the first; split, the second is not
+ * seeded from the first, docs/cluster.md section 3, which changes only the work). */
 static void test_dispatch_split_layers(void **state)
 {
     (void)state;
