@@ -957,6 +957,38 @@ static void node_sets(void **state)
         char msg[1200];
         assert_string_equal(adse_err_format(&e, msg, sizeof msg), bad[k].want);
     }
+    /* the node list in the message stops at the first name that does not fit, with ", ..."
+     * (ten names of 60 characters, then a short one that would still fit after a gap) */
+    {
+        char arch[2048], want[1024], name[64];
+        int len = snprintf(arch, sizeof arch, "architecture:\n  nodes:\n");
+        int wlen = snprintf(want, sizeof want,
+                            "--set 'nope.attributes.depth=1': no node named 'nope' in the "
+                            "architecture (nodes: ");
+        for (int k = 0; k < 10; k++) {
+            snprintf(name, sizeof name, "node_%d_%s", k,
+                     "with_a_name_long_enough_to_fill_the_list_of_nodes_xx");
+            assert_int_equal(strlen(name), 59);
+            len += snprintf(arch + len, sizeof arch - (size_t)len,
+                            "  - !Component {name: %s, class: SRAM}\n", name);
+            if (k < 5) /* 5 x 59 + 4 x 2 = 303 characters fit the list's 320, a sixth not */
+                wlen += snprintf(want + wlen, sizeof want - (size_t)wlen, "%s, ", name);
+        }
+        snprintf(arch + len, sizeof arch - (size_t)len,
+                 "  - !Component {name: m, class: intmac}\n");
+        snprintf(want + wlen, sizeof want - (size_t)wlen, "...)");
+        const char *texts[] = {arch, small_problem};
+        const char *names[] = {"arch.yaml", "prob.yaml"};
+        const char *nope[] = {"nope.attributes.depth=1"};
+        o.node_sets = nope;
+        o.n_node_sets = 1;
+        adse_err e;
+        s = NULL;
+        assert_int_not_equal(adse_spec_load_strings_opts(texts, names, 2, &o, &s, &e), ADSE_OK);
+        assert_null(s);
+        char msg[1200];
+        assert_string_equal(adse_err_format(&e, msg, sizeof msg), want);
+    }
     /* inside a !Parallel; a classic architecture has no nodes to change */
     const char *par = "architecture:\n  nodes:\n  - !Component {name: d, class: DRAM}\n"
                       "  - !Parallel\n    nodes:\n"

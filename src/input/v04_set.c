@@ -90,7 +90,8 @@ typedef struct set_ctx {
     const set_parts *sp;
     const adse__ynode *value; /* the parsed VALUE */
     int found;                /* nodes named sp->node */
-    char names[512];          /* the leaves' names, for the message when none matches */
+    char names[320];          /* the leaves' names, for the message when none matches */
+    bool names_cut;           /* names left out of it (then ", ..." in the message) */
     adse_err *err;
 } set_ctx;
 
@@ -139,8 +140,10 @@ static adse_status set_in(set_ctx *c, const adse__ynode *seq, int depth, const a
         } else if (adse__ynode_is_map(n)) {
             const char *name = adse__ynode_text(adse__ymap_get(n, "name"));
             size_t used = strlen(c->names);
-            if (name && used + strlen(name) + 3 < sizeof c->names)
+            if (name && !c->names_cut && used + strlen(name) + 3 < sizeof c->names)
                 snprintf(c->names + used, sizeof c->names - used, "%s%s", used ? ", " : "", name);
+            else if (name)
+                c->names_cut = true; /* the first left out ends the list */
             if (name && strcmp(name, c->sp->node) == 0) {
                 if (++c->found > 1)
                     return adse__yerr(c->err, ADSE_E_SPEC, n,
@@ -192,8 +195,8 @@ static adse_status apply_one(adse__ydoc *doc, const char *text, adse_err *err)
     if ((st = set_in(&c, nodes->value, 0, &changed))) return st;
     if (!c.found)
         return adse_err_set(err, ADSE_E_SPEC, NULL, 0, 0,
-                            "--set '%s': no node named '%s' in the architecture (nodes: %s)", text,
-                            sp.node, c.names);
+                            "--set '%s': no node named '%s' in the architecture (nodes: %s%s)",
+                            text, sp.node, c.names, c.names_cut ? ", ..." : "");
     adse__ynode *arch = adse__ymap_copy(doc, top->value);
     if (!arch || !adse__ymap_set(doc, arch, "nodes", nodes->key, changed) ||
         !adse__ydoc_set_top(doc, top->key->text, top->key, arch))
