@@ -1081,11 +1081,15 @@ static void test_partial_bound(void **state)
     mspace *sp = malloc(sizeof *sp);
     assert_non_null(r);
     assert_non_null(sp);
-    adse_spcache *cache = adse__spcache_new();
-    assert_non_null(cache);
+    adse_spcache *cache = NULL;
     int checked = 0;
     adse_err err;
     for (int it = 0; it < cases; it++) {
+        /* One cache per mapspace, as the search has (its entries are keyed by level and
+         * remains only). */
+        adse__spcache_free(cache);
+        cache = adse__spcache_new();
+        assert_non_null(cache);
         adse_spec *spec = specs[it % 3];
         adse_problem p;
         if (rnd(&rs, 3))

@@ -199,7 +199,8 @@ uint64_t adse__fill_exact(const mspace *sp, adse_scratch *scratch,
  * without the closed form (halo, link analysis at level k + 1), info->fill_min. */
 uint64_t adse__least_fill(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], const mifinfo *info,
                           const morder *ords, int t_fix, int n_fix, int k, int d);
-/* A search thread's cache of F9's spatial choices (bound.c); NULL disables it. */
+/* A search thread's cache of F9's spatial choices (bound.c); NULL disables it. Its entries
+ * are keyed by tiling level and remains only: one cache serves one mapspace. */
 typedef struct adse_spcache adse_spcache;
 adse_spcache *adse__spcache_new(void);
 void adse__spcache_free(adse_spcache *c);
