@@ -1063,6 +1063,33 @@ static const char *ARCH_ROOMY =
     "          class: intmac\n"
     "          attributes: {datawidth: 16, meshX: 4, energy: 2}\n";
 
+/* A random factorization of p over sp's tiling levels: at each level a divisor of what
+ * remains of each bound, a spatial level's product within its fanout (cap). */
+static void random_factorization(const mspace *sp, const adse_problem *p, unsigned *rs,
+                                 uint64_t f[][ADSE_MAX_DIMS])
+{
+    uint64_t sprod[MAP_MAX_TL];
+    for (int t = 0; t < sp->NT; t++)
+        sprod[t] = 1;
+    for (int x = 0; x < p->n_dims; x++) {
+        uint64_t rem = p->bounds[x];
+        for (int t = 0; t < sp->NT; t++) {
+            uint64_t v = rem;
+            if (t < sp->NT - 1) {
+                uint64_t dv[64];
+                int nd = 0;
+                for (uint64_t q = 1; q <= rem && nd < 64; q++)
+                    if (rem % q == 0 && (!sp->tl[t].spatial || sprod[t] * q <= sp->tl[t].cap))
+                        dv[nd++] = q;
+                v = dv[rnd(rs, (unsigned)nd)];
+            }
+            f[t][x] = v;
+            rem /= v;
+            if (sp->tl[t].spatial) sprod[t] *= v;
+        }
+    }
+}
+
 /* The bound of a partial factorization (bound.c, adse__bound_partial: F1, F6, F8, F9) never
  * exceeds what the model gives a completion of it: random mappings (random factors within
  * the fanouts, keep bits, splits; the fixed orders are one sample of "every order") on the
@@ -1105,27 +1132,8 @@ static void test_partial_bound(void **state)
         adse_scratch *sc = adse_scratch_new(m);
         int D = p.n_dims, L = sp->L, NT = sp->NT;
         for (int tries = 0; tries < 20; tries++) {
-            uint64_t f[MAP_MAX_TL][ADSE_MAX_DIMS], sprod[MAP_MAX_TL];
-            for (int t = 0; t < NT; t++)
-                sprod[t] = 1;
-            for (int x = 0; x < D; x++) {
-                uint64_t rem = p.bounds[x];
-                for (int t = 0; t < NT; t++) {
-                    uint64_t v = rem;
-                    if (t < NT - 1) {
-                        uint64_t dv[64];
-                        int nd = 0;
-                        for (uint64_t q = 1; q <= rem && nd < 64; q++)
-                            if (rem % q == 0 &&
-                                (!sp->tl[t].spatial || sprod[t] * q <= sp->tl[t].cap))
-                                dv[nd++] = q;
-                        v = dv[rnd(&rs, (unsigned)nd)];
-                    }
-                    f[t][x] = v;
-                    rem /= v;
-                    if (sp->tl[t].spatial) sprod[t] *= v;
-                }
-            }
+            uint64_t f[MAP_MAX_TL][ADSE_MAX_DIMS];
+            random_factorization(sp, &p, &rs, f);
             adse_mapping map;
             adse_mapping_init(&map, L, D, p.n_ds);
             for (int i = 0; i < L; i++) {
@@ -1231,29 +1239,10 @@ static void test_least_fill(void **state)
         adse_model *m = make_model(&spec->arch, &p, tr, rnd(&rs, 2));
         assert_int_equal(adse__space_init(sp, m, NULL, NULL, &err), ADSE_OK);
         adse_scratch *sc = adse_scratch_new(m);
-        int D = p.n_dims, L = sp->L, NT = sp->NT;
-        /* A random factorization: a divisor of what remains at each tiling level, spatial
-         * products within the fanout (4, all X). */
+        int D = p.n_dims, L = sp->L;
+        /* A random factorization (spatial products within the fanout, 4). */
         uint64_t f[MAP_MAX_TL][ADSE_MAX_DIMS];
-        uint64_t sprod[MAP_MAX_TL];
-        for (int t = 0; t < NT; t++)
-            sprod[t] = 1;
-        for (int x = 0; x < D; x++) {
-            uint64_t rem = p.bounds[x];
-            for (int t = 0; t < NT; t++) {
-                uint64_t v = rem;
-                if (t < NT - 1) {
-                    uint64_t dv[16];
-                    int nd = 0;
-                    for (uint64_t q = 1; q <= rem; q++)
-                        if (rem % q == 0 && (!sp->tl[t].spatial || sprod[t] * q <= 4)) dv[nd++] = q;
-                    v = dv[rnd(&rs, (unsigned)nd)];
-                }
-                f[t][x] = v;
-                rem /= v;
-                if (sp->tl[t].spatial) sprod[t] *= v;
-            }
-        }
+        random_factorization(sp, &p, &rs, f);
         adse__if_info(sp, (const uint64_t(*)[ADSE_MAX_DIMS])f, info);
         adse_mapping map;
         adse_mapping_init(&map, L, D, p.n_ds);
