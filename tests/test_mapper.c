@@ -1090,6 +1090,22 @@ static void random_factorization(const mspace *sp, const adse_problem *p, unsign
     }
 }
 
+/* The mapping of factorization f (every split D: all loops X, every keep bit set). */
+static void mapping_of_factors(const mspace *sp, const adse_problem *p,
+                               const uint64_t f[][ADSE_MAX_DIMS], adse_mapping *map)
+{
+    adse_mapping_init(map, sp->L, p->n_dims, p->n_ds);
+    for (int i = 0; i < sp->L; i++) {
+        for (int x = 0; x < p->n_dims; x++) {
+            map->temporal[i][x] = f[sp->t_of[i]][x];
+            map->spatial[i][x] = sp->s_of[i] >= 0 ? f[sp->s_of[i]][x] : 1;
+        }
+        map->split[i] = (uint8_t)p->n_dims;
+    }
+    for (int d = 0; d < p->n_ds; d++)
+        map->keep[d] = (1u << sp->L) - 1u;
+}
+
 /* The bound of a partial factorization (bound.c, adse__bound_partial: F1, F6, F8, F9) never
  * exceeds what the model gives a completion of it: random mappings (random factors within
  * the fanouts, keep bits, splits; the fixed orders are one sample of "every order") on the
@@ -1135,14 +1151,9 @@ static void test_partial_bound(void **state)
             uint64_t f[MAP_MAX_TL][ADSE_MAX_DIMS];
             random_factorization(sp, &p, &rs, f);
             adse_mapping map;
-            adse_mapping_init(&map, L, D, p.n_ds);
-            for (int i = 0; i < L; i++) {
-                for (int x = 0; x < D; x++) {
-                    map.temporal[i][x] = f[sp->t_of[i]][x];
-                    map.spatial[i][x] = sp->s_of[i] >= 0 ? f[sp->s_of[i]][x] : 1;
-                }
+            mapping_of_factors(sp, &p, f, &map);
+            for (int i = 0; i < L; i++)
                 map.split[i] = (uint8_t)rnd(&rs, (unsigned)D + 1);
-            }
             for (int d = 0; d < p.n_ds; d++)
                 map.keep[d] = (uint32_t)rnd(&rs, 1u << L) | (1u << (L - 1));
             /* Taken to a local optimum of the objective (the polish does not use the
@@ -1245,16 +1256,7 @@ static void test_least_fill(void **state)
         random_factorization(sp, &p, &rs, f);
         adse__if_info(sp, (const uint64_t(*)[ADSE_MAX_DIMS])f, info);
         adse_mapping map;
-        adse_mapping_init(&map, L, D, p.n_ds);
-        for (int i = 0; i < L; i++) {
-            for (int x = 0; x < D; x++) {
-                map.temporal[i][x] = f[sp->t_of[i]][x];
-                map.spatial[i][x] = sp->s_of[i] >= 0 ? f[sp->s_of[i]][x] : 1;
-            }
-            map.split[i] = (uint8_t)D;
-        }
-        for (int d = 0; d < p.n_ds; d++)
-            map.keep[d] = (1u << L) - 1u;
+        mapping_of_factors(sp, &p, f, &map);
         /* Every order of the GLB (storage 1) and DRAM (storage 2) temporal levels. */
         uint64_t least[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];
         for (int k = 0; k < L; k++)
