@@ -22,6 +22,7 @@
 
 #include "adse/adse.h"
 #include "mapper/mapper_internal.h"
+#include "util/primes.h"
 
 /* ---------------------------------------------------------------------------------------
  * Problems and architectures
@@ -1090,6 +1091,19 @@ static void random_factorization(const mspace *sp, const adse_problem *p, unsign
     }
 }
 
+/* F9's cache key uses gcd(remain, lcm(1..maxprod)) (bound.c): hand-computed values. */
+static void test_gcd_lcm(void **state)
+{
+    (void)state;
+    assert_int_equal(adse__gcd(256, 56), 8);
+    assert_int_equal(adse__gcd(7, 0), 7);
+    assert_int_equal(adse__lcm_upto(1), 1);
+    assert_int_equal(adse__lcm_upto(8), 840);
+    assert_int_equal(adse__lcm_upto(14), 360360);
+    assert_true(adse__lcm_upto(46) == UINT64_C(9419588158802421600)); /* 2^5 3^3 5^2 7^2 ... 43 */
+    assert_int_equal(adse__lcm_upto(47), 0);                          /* times 47: over 2^64 */
+}
+
 /* The mapping of factorization f (every split D: all loops X, every keep bit set). */
 static void mapping_of_factors(const mspace *sp, const adse_problem *p,
                                const uint64_t f[][ADSE_MAX_DIMS], adse_mapping *map)
@@ -1963,6 +1977,7 @@ int main(void)
         cmocka_unit_test(test_optimal_arch_c),
         cmocka_unit_test(test_level0_order_irrelevant),
         cmocka_unit_test(test_least_fill),
+        cmocka_unit_test(test_gcd_lcm),
         cmocka_unit_test(test_partial_bound),
         cmocka_unit_test(test_random),
         cmocka_unit_test(test_threads_identical),

@@ -55,6 +55,7 @@
 #include "adse/workload.h"
 #include "mapper/mapper_internal.h"
 #include "model/model_internal.h"
+#include "util/primes.h"
 
 /* Relative safety margin of floating lower bounds against rounding in the model's sums. */
 #define LB_MARGIN 1e-9
@@ -64,16 +65,6 @@ static uint64_t mul_sat(uint64_t a, uint64_t b)
     if (a == 0 || b == 0) return 0;
     if (a > UINT64_MAX / b) return UINT64_MAX;
     return a * b;
-}
-
-static uint64_t gcd_u64(uint64_t a, uint64_t b)
-{
-    while (b) {
-        uint64_t t = a % b;
-        a = b;
-        b = t;
-    }
-    return a;
 }
 
 static uint64_t ceil_div(uint64_t a, uint64_t b)
@@ -624,13 +615,9 @@ static const spopts *spopts_get(const mspace *sp, adse_spcache *c, int u, const 
      * gcd(rest[x], lcm(1..maxprod)) has too: nodes with other remains share them. (A dim
      * whose remain has no such divisor but 1 is left out of the enumeration, its domain
      * unchecked: a superset of the choices, with or without the cache.) */
-    uint64_t key[ADSE_MAX_DIMS], lcm = 1, mp = sp->tl[u].maxprod;
-    for (uint64_t v = 2; v <= mp && lcm; v++) {
-        uint64_t g = gcd_u64(lcm, v), m = v / g;
-        lcm = lcm > UINT64_MAX / m ? 0 : lcm * m;
-    }
+    uint64_t key[ADSE_MAX_DIMS], lcm = sp->tl[u].divlcm;
     for (int x = 0; x < sp->D; x++)
-        key[x] = lcm ? gcd_u64(rest[x], lcm) : rest[x];
+        key[x] = lcm ? adse__gcd(rest[x], lcm) : rest[x];
     rest = key;
     if (!c) {
         spopts_make(sp, u, rest, f_least, o);

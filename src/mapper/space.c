@@ -20,6 +20,7 @@
 
 #include "mapper/mapper_internal.h"
 #include "model/model_internal.h"
+#include "util/primes.h"
 
 #define BOUND_MAX (UINT64_C(1) << 40)
 
@@ -413,6 +414,7 @@ static adse_status init_tiling_levels(mspace *sp, adse_err *err)
             l->fy = fy;
             l->cap = (uint64_t)fx * fy;
             l->maxprod = max_spatial_product(sp->prob, D, fx, fy);
+            l->divlcm = adse__lcm_upto(l->maxprod);
             sp->s_of[i] = NT++;
         }
         assert(NT < MAP_MAX_TL);
