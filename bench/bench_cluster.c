@@ -9,7 +9,13 @@
  * speedup over one slot that an idle machine would show, without a loaded machine's
  * scheduler in the way. CPU times are thread CPU clocks, so other processes on the machine
  * change them little.
- * Usage: bench_cluster SPEC.yaml [SLOTS...]   (default slots 1 2 4 8 16 32 64 3200) */
+ * With --split N, the designs handed out when at most N of their batch are left to start
+ * have their open layers split into ranges of mapper work items as under MPI with N
+ * executors (adse_search_options.split_layers); every job is then one design segment or one
+ * range, served in turn, and the CPU figures count them all (the schedule replay treats
+ * each job as independent, which ranges of one layer nearly are).
+ * Usage: bench_cluster [--split N] SPEC.yaml [SLOTS...]   (default slots 1 2 4 8 16 32 64
+ * 3200) */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,8 +110,14 @@ static double schedule(const trace *t, int slots, double serial)
 
 int main(int argc, char **argv)
 {
+    int split = 0;
+    if (argc > 2 && strcmp(argv[1], "--split") == 0) {
+        split = atoi(argv[2]);
+        argc -= 2;
+        argv += 2;
+    }
     if (argc < 2) {
-        fprintf(stderr, "usage: bench_cluster SPEC.yaml [SLOTS...]\n");
+        fprintf(stderr, "usage: bench_cluster [--split N] SPEC.yaml [SLOTS...]\n");
         return 2;
     }
     adse_err err;
@@ -120,6 +132,7 @@ int main(int argc, char **argv)
     o.threads = 1;
     o.dispatch = timing_dispatch;
     o.dispatch_user = &t;
+    o.split_layers = split;
     if (adse_search_create(spec, &o, &s, &err) != ADSE_OK) goto fail;
     double c0 = cpu_s();
     if (adse_search_run(s, &err) != ADSE_OK) goto fail;
@@ -129,13 +142,14 @@ int main(int argc, char **argv)
         if (t.cost[i] < lo) lo = t.cost[i];
         if (t.cost[i] > hi) hi = t.cost[i];
     }
-    printf("%s: %d designs evaluated in %d batches (generations, and the baseline's)\n", argv[1],
-           t.n, t.n_batches);
-    printf("CPU per design: mean %.4f s, min %.4f s, max %.4f s (one thread)\n", t.serve_s / t.n,
-           lo, hi);
-    printf("bytes per design: request %.0f, reply %.0f (+ 8 bytes of header each under MPI)\n",
+    const char *what = split ? "job" : "design"; /* a job: a design, a segment or a range */
+    printf("%s: %d %ss evaluated in %d batches (generations, and the baseline's)\n", argv[1], t.n,
+           what, t.n_batches);
+    printf("CPU per %s: mean %.4f s, min %.4f s, max %.4f s (one thread); %.3f s in all\n", what,
+           t.serve_s / t.n, lo, hi, t.serve_s);
+    printf("bytes per %s: request %.0f, reply %.0f (+ 8 bytes of header each under MPI)\n", what,
            (double)t.req_bytes / t.n, (double)t.reply_bytes / t.n);
-    printf("rank 0 per design: %.1f us of CPU to make the request and accept the reply\n",
+    printf("rank 0 per %s: %.1f us of CPU to make the request and accept the reply\n", what,
            1e6 * t.handle_s / t.n);
     printf("search's serial CPU (GA, screening, bookkeeping): %.3f s of %.3f s\n", serial, total);
     printf("\n%8s  %12s  %8s  (the MPI driver's schedule on dedicated slots)\n", "slots",

@@ -18,6 +18,7 @@
 #include <inttypes.h>
 #include <mpi.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,9 @@ static uint64_t g_jobs, g_bytes_out, g_bytes_in;
 /* CPU time of rank 0's MPI thread in cli_farm_run: in rounds that handed out or took back
    jobs, and in rounds that only probed */
 static double g_handle_cpu_s, g_poll_cpu_s;
+/* rank 0: wall time of the cli_farm_run calls, and the jobs' wall time summed over every
+   rank's executor threads (what the replies state) */
+static double g_farm_wall_s, g_busy_s;
 
 static bool launched_by_mpi(void)
 {
@@ -219,8 +223,27 @@ static void exec_start(executor *ex, const cli_farm *f)
     pthread_cond_init(&ex->work_cv, NULL);
     pthread_cond_init(&ex->done_cv, NULL);
     int n = f->threads < 1 ? 1 : f->threads > 256 ? 256 : f->threads;
+    /* Under a real-time policy (`chrt -f`, for quiet measurements on a shared machine) a
+       thread that wakes does not preempt a running one of the same priority: the MPI
+       thread would wait for an executor thread to finish its job before it could pass on a
+       reply or hand out the next job. The executor threads run one priority below it. */
+    pthread_attr_t attr, *pa = NULL;
+    struct sched_param sp;
+    int policy = sched_getscheduler(0);
+    if ((policy == SCHED_FIFO || policy == SCHED_RR) && sched_getparam(0, &sp) == 0 &&
+        sp.sched_priority > sched_get_priority_min(policy) && pthread_attr_init(&attr) == 0) {
+        sp.sched_priority--;
+        pa = &attr;
+        if (pthread_attr_setinheritsched(pa, PTHREAD_EXPLICIT_SCHED) != 0 ||
+            pthread_attr_setschedpolicy(pa, policy) != 0 ||
+            pthread_attr_setschedparam(pa, &sp) != 0) {
+            pthread_attr_destroy(pa);
+            pa = NULL;
+        }
+    }
     for (; ex->started < n; ex->started++)
-        if (pthread_create(&ex->tids[ex->started], NULL, exec_thread, ex) != 0) break;
+        if (pthread_create(&ex->tids[ex->started], pa, exec_thread, ex) != 0) break;
+    if (pa) pthread_attr_destroy(pa);
 }
 
 static void exec_push(executor *ex, job *j)
@@ -241,10 +264,13 @@ static void exec_push(executor *ex, job *j)
     pthread_mutex_unlock(&ex->mu);
 }
 
-/* The finished jobs (a list), after waiting up to us microseconds for one. */
+/* The finished jobs (a list), after waiting up to us microseconds for one (us < 0: until
+ * there is one). */
 static job *exec_take(executor *ex, long us)
 {
     pthread_mutex_lock(&ex->mu);
+    while (!ex->done && us < 0)
+        pthread_cond_wait(&ex->done_cv, &ex->mu);
     if (!ex->done && us > 0) {
         struct timespec t;
         clock_gettime(CLOCK_REALTIME, &t);
@@ -339,6 +365,7 @@ static void take_reply(farm_state *fs, int rank, int id, bool ok, const void *bo
                        double seconds)
 {
     fs->job_s[rank] = fs->job_s[rank] > 0 ? 0.75 * fs->job_s[rank] + 0.25 * seconds : seconds;
+    g_busy_s += seconds;
     g_bytes_in += sizeof(msg_head) + len;
     fs->held[rank]--;
     fs->outstanding--;
@@ -438,6 +465,7 @@ int cli_farm_run(const cli_farm *f, int n, int threads_per_job, char *msg, size_
     }
     executor ex;
     exec_start(&ex, f);
+    double wall0 = adse_clock_s();
     int next = 0;
     long wait_us = POLL_MIN_US;
     for (;;) {
@@ -487,6 +515,7 @@ int cli_farm_run(const cli_farm *f, int n, int threads_per_job, char *msg, size_
         wait_us = busy ? POLL_MIN_US : (wait_us * 2 > POLL_MAX_US ? POLL_MAX_US : wait_us * 2);
         *(busy ? &g_handle_cpu_s : &g_poll_cpu_s) += thread_cpu_s() - round_cpu;
     }
+    g_farm_wall_s += adse_clock_s() - wall0;
     exec_stop(&ex);
     for (int i = 0; i < fs.n_sends; i++) {
         MPI_Wait(&fs.sends[i].req, MPI_STATUS_IGNORE);
@@ -504,14 +533,19 @@ void cli_farm_stop(void)
     if (g_size == 1 || g_rank != 0) return;
     for (int r = 1; r < g_size; r++)
         MPI_Send(NULL, 0, MPI_BYTE, r, TAG_STOP, MPI_COMM_WORLD);
-    if (g_jobs)
+    if (g_jobs) {
+        int slots = 0;
+        for (int r = 0; r < g_size; r++)
+            slots += g_threads ? g_threads[r] : 1;
         fprintf(stderr,
                 "adse: %d ranks: %" PRIu64 " jobs, %" PRIu64 " bytes of requests, %" PRIu64
                 " bytes of replies (%.0f and %.0f per job); rank 0's MPI thread: %.0f us of "
-                "CPU per job, %.3f s probing\n",
+                "CPU per job, %.3f s probing; executors busy %.0f%% of %.3f s x %d threads\n",
                 g_size, g_jobs, g_bytes_out, g_bytes_in, (double)g_bytes_out / (double)g_jobs,
                 (double)g_bytes_in / (double)g_jobs, 1e6 * g_handle_cpu_s / (double)g_jobs,
-                g_poll_cpu_s);
+                g_poll_cpu_s, g_farm_wall_s > 0 ? 100 * g_busy_s / (g_farm_wall_s * slots) : 0,
+                g_farm_wall_s, slots);
+    }
 }
 
 /* ---- workers ------------------------------------------------------------------------- */
@@ -563,7 +597,11 @@ int cli_farm_serve(const cli_farm *f)
                 }
             }
         }
-        job *d = exec_take(&ex, busy ? 0 : held > 0 ? wait_us : 0);
+        /* Every thread busy: a job that arrives now could not start before one of them
+           ends, which wakes this thread, so wait for that without probing (the probes
+           would take the cores' time from the jobs). */
+        long wait = busy ? 0 : held >= ex.started && ex.started > 0 ? -1 : held > 0 ? wait_us : 0;
+        job *d = exec_take(&ex, wait);
         if (!d && !busy && held == 0) sleep_us(wait_us);
         if (d) busy = true;
         while (d) {

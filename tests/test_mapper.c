@@ -1441,12 +1441,23 @@ static void test_items_parts(void **state)
     assert_int_equal(adse_mapper_items_create(m, &c, &s, &items, &err), ADSE_OK);
     uint32_t n = adse_mapper_items_count(items);
     assert_true(n > 100);
+    /* the merging side without the items (the MPI driver's rank 0): the same merge and
+       result from the mapspace and the count alone */
+    adse_mapper_items *merger = NULL;
+    assert_int_equal(adse_mapper_items_merger(m, &c, &s, 0, &merger, &err), ADSE_E_USAGE);
+    assert_int_equal(adse_mapper_items_merger(m, &c, &s, n, &merger, &err), ADSE_OK);
+    assert_int_equal(adse_mapper_items_count(merger), n);
+    assert_true(adse_mapper_items_mapspace_size(merger) == adse_mapper_items_mapspace_size(items));
+    assert_int_equal(adse_mapper_items_run(merger, 0, 1, 1, NULL, part, &err), ADSE_E_USAGE);
+    adse_mapper_part *acc2 = malloc(sizeof *acc2);
+    adse_mapper_result *r2 = malloc(sizeof *r2);
     const uint32_t chunks[] = {17, 256, n};
     uint64_t unseeded17 = 0; /* ranges of 17 in order, no seed */
     for (int v = 0; v < 6; v++) {
         uint32_t chunk = chunks[v % 3];
         bool reverse = v >= 3; /* the last range first: late incumbents */
         adse_mapper_part_init(acc);
+        adse_mapper_part_init(acc2);
         uint32_t ranges = (n + chunk - 1) / chunk;
         uint64_t evaluated = 0;
         for (uint32_t q = 0; q < ranges; q++) {
@@ -1458,8 +1469,15 @@ static void test_items_parts(void **state)
             assert_true(part->done);
             evaluated += part->evaluated;
             adse_mapper_part_merge(items, acc, part);
+            adse_mapper_part_merge(merger, acc2, part);
         }
         assert_int_equal(adse_mapper_items_result(items, acc, r, &err), ADSE_OK);
+        assert_int_equal(adse_mapper_items_result(merger, acc2, r2, &err), ADSE_OK);
+        assert_memory_equal(&r2->best, &r->best, sizeof r->best);
+        assert_memory_equal(&r2->result, &r->result, sizeof r->result);
+        assert_true(r2->stats.lower_bound == r->stats.lower_bound);
+        assert_true(r2->stats.optimal == r->stats.optimal);
+        assert_true(r2->stats.evaluated == r->stats.evaluated);
         assert_true(r->found && r->stats.optimal);
         assert_memory_equal(&r->best, &ref->best, sizeof r->best);
         assert_int_equal(r->result.cycles, ref->result.cycles);
@@ -1505,6 +1523,9 @@ static void test_items_parts(void **state)
     /* Bad ranges are refused. */
     assert_int_equal(adse_mapper_items_run(items, n, 1, 1, NULL, part, &err), ADSE_E_USAGE);
     adse_mapper_items_free(items);
+    adse_mapper_items_free(merger);
+    free(acc2);
+    free(r2);
     free(ref);
     free(r);
     free(part);

@@ -1627,8 +1627,9 @@ adse_network_layer_result adse_mapper_layer_result(const adse_mapper_result *r)
  * Work items for an external executor (adse/mapper.h, docs/mapper.md section 6.2)
  * ------------------------------------------------------------------------------------- */
 
-/* The generated items and their run order; each adse_mapper_items_run copies the items
- * (their done flags and its pieces are its own) and borrows the rest. */
+/* The generated items and their run order (none for a merger: adse_mapper_items_merger);
+ * each adse_mapper_items_run copies the items of its range (their done flags and its pieces
+ * are its own) and borrows the rest. */
 struct adse_mapper_items {
     msearch *S;
 };
@@ -1668,6 +1669,30 @@ adse_status adse_mapper_items_create(const adse_model *model, const adse_constra
     return ADSE_OK;
 }
 
+adse_status adse_mapper_items_merger(const adse_model *model, const adse_constraints *constraints,
+                                     const adse_mapper_settings *settings, uint32_t n_items,
+                                     adse_mapper_items **out, adse_err *err)
+{
+    if (!model || !out || n_items == 0 || n_items > ITEM_MAX)
+        return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0, "bad argument to the mapper");
+    *out = NULL;
+    adse_mapper_items *it = calloc(1, sizeof *it);
+    msearch *S = it ? calloc(1, sizeof *S) : NULL;
+    if (!S) {
+        free(it);
+        return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    it->S = S;
+    adse_status st = adse__space_init(&S->sp, model, constraints, settings, err);
+    if (st != ADSE_OK) {
+        adse_mapper_items_free(it);
+        return st;
+    }
+    S->n_items = S->n_static = n_items; /* items, run_order and item_f stay NULL */
+    *out = it;
+    return ADSE_OK;
+}
+
 void adse_mapper_items_free(adse_mapper_items *items)
 {
     if (!items) return;
@@ -1702,6 +1727,9 @@ adse_status adse_mapper_items_run(const adse_mapper_items *items, uint32_t first
     if (first > G->n_static || count > G->n_static - first)
         return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0, "items %u..%u of %u", first,
                             first + count, G->n_static);
+    if (!G->items)
+        return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0,
+                            "items made for merging only (adse_mapper_items_merger) cannot run");
     adse_mapper_part_init(out);
     msearch *S = calloc(1, sizeof *S);
     if (!S) return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
@@ -1720,26 +1748,26 @@ adse_status adse_mapper_items_run(const adse_mapper_items *items, uint32_t first
         S->inc.pos = incumbent->pos;
         atomic_fetch_add(&S->inc_ver, 1u);
     }
-    S->run_order = G->run_order;
-    S->n_items = S->n_static = G->n_static;
-    S->next_static = first;
-    S->static_end = first + count;
-    S->items = calloc((size_t)G->n_static + ITEM_DYN_MAX, sizeof *S->items);
+    /* only the range's items, in their run order (an item carries its position and bound,
+       so where it sits in the array does not matter), and room for the pieces split off */
+    uint32_t *order = malloc(sizeof *order * (count ? count : 1));
+    S->run_order = order;
+    S->n_items = S->n_static = S->static_end = count;
+    S->next_static = 0;
+    S->items = calloc((size_t)count + ITEM_DYN_MAX, sizeof *S->items);
     S->heap = malloc(sizeof *S->heap * ITEM_DYN_MAX);
     adse_status st = ADSE_OK;
-    if (!S->items || !S->heap || !threads_alloc(S, G->sp.model))
+    if (!order || !S->items || !S->heap || !threads_alloc(S, G->sp.model))
         st = adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
     if (st == ADSE_OK) {
-        memcpy(S->items, G->items, sizeof *S->items * G->n_static);
+        for (uint32_t q = 0; q < count; q++) {
+            S->items[q] = G->items[G->run_order[first + q]];
+            order[q] = q;
+        }
         st = run_locked(S, err);
     }
     if (st == ADSE_OK) {
-        for (uint32_t q = first; q < first + count; q++) {
-            const mitem *x = &S->items[S->run_order[q]];
-            if (!x->done) out->done = false;
-            if (!x->done && x->lb.v[0] < out->lower_bound) out->lower_bound = x->lb.v[0];
-        }
-        for (uint32_t k = S->n_static; k < S->n_items; k++) {
+        for (uint32_t k = 0; k < S->n_items; k++) {
             const mitem *x = &S->items[k];
             if (!x->done) out->done = false;
             if (!x->done && x->lb.v[0] < out->lower_bound) out->lower_bound = x->lb.v[0];
@@ -1759,6 +1787,7 @@ adse_status adse_mapper_items_run(const adse_mapper_items *items, uint32_t first
         out->threads = S->nthreads;
     }
     search_free(S);
+    free(order);
     return st;
 }
 

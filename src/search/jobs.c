@@ -343,7 +343,7 @@ static adse_status nomem(adse_err *err)
 
 /* ---- the items of split layers (adse__split) ----------------------------------------- */
 
-#define SPLIT_IDLE_MAX 4 /* unused entries kept (the ranges of a layer arrive over time) */
+#define SPLIT_IDLE_MAX 16 /* unused entries kept (the ranges of a layer arrive over time) */
 
 struct adse__split_cache {
     pthread_mutex_t mu;
@@ -413,6 +413,34 @@ static adse__split *split_find(adse__split_cache *c, const adse_search *s, const
     return NULL;
 }
 
+/* Layer `layer` of the design of gene values genes: its architecture, model and items,
+ * made here (n_items 0) or, for merging only, from the count n_items of the items made
+ * elsewhere (adse_mapper_items_merger). */
+static adse_status split_make(const adse_search *s, const double *genes, int layer,
+                              uint32_t n_items, adse__split **out, adse_err *err)
+{
+    *out = NULL;
+    adse__split *sp = calloc(1, sizeof *sp);
+    if (!sp) return nomem(err);
+    memcpy(sp->genes, genes, sizeof sp->genes);
+    sp->layer = layer;
+    const adse_spec *ls = s->layers[layer];
+    const adse_constraints *cons = ls->has_constraints ? &ls->constraints : NULL;
+    adse_status st = adse__design_arch(&s->designer, genes, &sp->arch, err);
+    if (!st) st = adse_model_create(&sp->arch, &ls->problem, NULL, &sp->model, err);
+    if (!st)
+        st = n_items
+                 ? adse_mapper_items_merger(sp->model, cons, &s->settings[layer], n_items,
+                                            &sp->items, err)
+                 : adse_mapper_items_create(sp->model, cons, &s->settings[layer], &sp->items, err);
+    if (st) {
+        split_free(sp);
+        return st;
+    }
+    *out = sp;
+    return ADSE_OK;
+}
+
 /* The items of layer `layer` of the design of gene values genes, made on first use (by
  * any thread: made outside the lock, the first one kept); release with split_put. */
 static adse_status split_get(const adse_search *s, const double *genes, int layer,
@@ -423,20 +451,9 @@ static adse_status split_get(const adse_search *s, const double *genes, int laye
     *out = split_find(c, s, genes, layer);
     pthread_mutex_unlock(&c->mu);
     if (*out) return ADSE_OK;
-    adse__split *sp = calloc(1, sizeof *sp);
-    if (!sp) return nomem(err);
-    memcpy(sp->genes, genes, sizeof sp->genes);
-    sp->layer = layer;
-    const adse_spec *ls = s->layers[layer];
-    adse_status st = adse__design_arch(&s->designer, genes, &sp->arch, err);
-    if (!st) st = adse_model_create(&sp->arch, &ls->problem, NULL, &sp->model, err);
-    if (!st)
-        st = adse_mapper_items_create(sp->model, ls->has_constraints ? &ls->constraints : NULL,
-                                      &s->settings[layer], &sp->items, err);
-    if (st) {
-        split_free(sp);
-        return st;
-    }
+    adse__split *sp;
+    adse_status st = split_make(s, genes, layer, 0, &sp, err);
+    if (st) return st;
     pthread_mutex_lock(&c->mu);
     adse__split *had = split_find(c, s, genes, layer);
     if (!had && !adse__grow(&c->e, &c->cap, c->n + 1, sizeof *c->e)) {
@@ -499,11 +516,12 @@ static adse_status make_request(const adse_search *s, int rec, int from, bool sp
 
 /* The reply to a design request: the evaluation's status and error, the design's status,
  * reason and metrics, the layers it covered (from .. end - 1: mapped unless it failed at
- * end; end < n_layers and no failure: layer end is left to be split) and whether it is
- * the whole design (from layer 0 to the last or a failure, the metrics complete), then,
- * unless it failed, the covered layers' mappings and figures. */
+ * end; end < n_layers and no failure: layer end is left to be split, and n_items is the
+ * count of its items, made here) and whether it is the whole design (from layer 0 to the
+ * last or a failure, the metrics complete), then, unless it failed, the covered layers'
+ * mappings and figures. */
 static void make_reply(const adse_search *s, adse_status st, const adse_err *e,
-                       const adse_search_design *d, int from, int end, bool whole,
+                       const adse_search_design *d, int from, int end, bool whole, uint32_t n_items,
                        const adse_mapping *maps, const adse_network_layer_result *lres,
                        const uint64_t *computes, wbuf *b)
 {
@@ -519,6 +537,7 @@ static void make_reply(const adse_search *s, adse_status st, const adse_err *e,
     put_uv(b, whole);
     bool with_maps = st == ADSE_OK && d->status == ADSE_DESIGN_OK;
     put_uv(b, with_maps);
+    put_uv(b, n_items);
     for (int l = from; with_maps && l < end; l++) {
         put_mapping(b, &maps[l]);
         put_layer_result(b, &lres[l]);
@@ -643,9 +662,22 @@ adse_status adse_search_serve(const adse_search *s, const void *request, size_t 
         st = adse__map_layers(s, arch, &d, from, split, maps, lres, computes, sets, n_sets,
                               mapper_threads > 0 ? mapper_threads : 1, &end, &e);
     bool failed = st != ADSE_OK || d.status != ADSE_DESIGN_OK;
+    uint32_t n_items = 0;
+    if (!failed && end < s->n_layers) {
+        /* stopped at a layer to split: its items, here, where the layer would have been
+           mapped (and kept for the ranges this process serves), and their count for the
+           process that hands the ranges out; a failure is the layer's, as the mapper's */
+        adse__split *sp = NULL;
+        adse_err_clear(&e);
+        st = split_get(s, d.genes, end, &sp, &e);
+        if (!st) n_items = adse_mapper_items_count(sp->items);
+        split_put(s, sp);
+        if (st) adse__layer_failed(s, &d, end, st, &e);
+        failed = st != ADSE_OK;
+    }
     bool whole = from == 0 && (failed || end == s->n_layers);
     if (whole && !failed) adse__design_totals(s, &d, lres, computes);
-    make_reply(s, st, &e, &d, from, end, whole, maps, lres, computes, &b);
+    make_reply(s, st, &e, &d, from, end, whole, n_items, maps, lres, computes, &b);
     free(maps);
     free(lres);
     free(computes);
@@ -737,7 +769,7 @@ static void design_done(adse_search_batch *b)
 static void pieces_free(const adse_search *s, piece_state *p)
 {
     for (int l = 0; p->splits && l < s->n_layers; l++)
-        split_put(s, p->splits[l]);
+        split_free(p->splits[l]);
     void *arrays[] = {p->maps, p->lres, p->computes, p->splits, p->acc, p->split_st, p->split_err};
     for (size_t k = 0; k < sizeof arrays / sizeof arrays[0]; k++)
         free(arrays[k]);
@@ -776,16 +808,17 @@ static void piece_failed(piece_state *p, int l, adse_status st, const adse_err *
     memcpy(p->fail_reason, d->reason, sizeof p->fail_reason);
 }
 
-/* Layer l of job j is split: its items (here too: the merge and the result need them),
- * its ranges as jobs. */
-static adse_status split_layer(adse_search_batch *b, int j, int l, adse_err *err)
+/* Layer l of job j is split into n_items items (made where the segment before it was
+ * served): a merger of its parts (the merge and the result need the mapspace, not the
+ * items), its ranges as jobs. */
+static adse_status split_layer(adse_search_batch *b, int j, int l, uint32_t n_items, adse_err *err)
 {
     const adse_search *s = b->s;
     piece_state *p = &b->ps[j];
     adse__split *sp = NULL;
     adse_err e;
     adse_err_clear(&e);
-    adse_status st = split_get(s, s->records[b->jobs[j]].d.genes, l, &sp, &e);
+    adse_status st = split_make(s, s->records[b->jobs[j]].d.genes, l, n_items, &sp, &e);
     if (st == ADSE_E_NOMEM) return nomem(err);
     if (st) { /* as the mapper would have failed on the layer */
         adse_search_design d = s->records[b->jobs[j]].d;
@@ -898,7 +931,10 @@ static adse_status accept_segment(adse_search_batch *b, int i, const void *reply
     int end = (int)get_below(&r, (uint64_t)s->n_layers + 1);
     bool whole = get_below(&r, 2);
     bool with_maps = get_below(&r, 2);
-    if (r.bad || magic != REPLY_MAGIC || from != from_req || end < from || (whole && from != 0))
+    uint32_t n_items = (uint32_t)get_below(&r, UINT64_C(1) << 32);
+    bool ok = st == ADSE_OK && d.status == ADSE_DESIGN_OK;
+    if (r.bad || magic != REPLY_MAGIC || from != from_req || end < from || (whole && from != 0) ||
+        (ok && !whole && end < s->n_layers && n_items == 0))
         return bad_reply(err, i, len);
     size_t n = (size_t)s->n_layers;
     adse_mapping *maps = calloc(n, sizeof *maps);
@@ -928,7 +964,7 @@ static adse_status accept_segment(adse_search_batch *b, int i, const void *reply
         ret = nomem(err);
     } else {
         if (from == 0) memcpy(p->metrics, d.metrics, sizeof p->metrics);
-        if (st != ADSE_OK || d.status != ADSE_DESIGN_OK) {
+        if (!ok) {
             piece_failed(p, end, st, &e, &d);
         } else {
             for (int l = from; l < end; l++) {
@@ -936,9 +972,11 @@ static adse_status accept_segment(adse_search_batch *b, int i, const void *reply
                 p->lres[l] = lres[l];
                 p->computes[l] = computes[l];
             }
-            if (end < s->n_layers) ret = split_layer(b, j, end, err);
-            if (!ret && end + 1 < s->n_layers && !add_unit(b, (unit){.job = j, .layer = end + 1}))
+            /* the rest of the design first: when it stops at its next open layer in turn,
+               that layer's ranges join the queue while this one's are still running */
+            if (end + 1 < s->n_layers && !add_unit(b, (unit){.job = j, .layer = end + 1}))
                 ret = nomem(err);
+            if (!ret && end < s->n_layers) ret = split_layer(b, j, end, n_items, err);
         }
     }
     free(maps);
