@@ -377,7 +377,9 @@ static void take_reply(farm_state *fs, int rank, int id, bool ok, const void *bo
                  (const char *)body);
         fail(fs, rank, msg);
     } else if (fs->f->accept(fs->f->ctx, id, body, len, msg, sizeof msg) != 0) {
-        fail(fs, rank, msg);
+        char why[MSG_MAX + 32]; /* taking the reply in failed here, on rank 0 */
+        snprintf(why, sizeof why, "the reply of rank %d: %s", rank, msg);
+        fail(fs, 0, why);
     }
 }
 

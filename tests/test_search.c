@@ -23,6 +23,7 @@
 #include "adse/search_report.h"
 #include "adse/search_spec.h"
 #include "report/svg.h"
+#include "search/search_internal.h"
 #include "searchutil.h"
 
 /* ---- helpers: tests/support/searchutil.h ---------------------------------------------- */
@@ -1115,16 +1116,24 @@ static adse_status threaded_dispatch(void *user, adse_search *s, adse_search_bat
     return st;
 }
 
+/* tests/data/search/mpi_open.yaml on res2a (the cheaper open layer) and the small layer,
+ * one generation of `population`. */
+static adse_search_spec *small_open_spec(int population)
+{
+    adse_search_spec *spec = load_spec_file_ok(ADSE_TEST_DATA_DIR "/search/mpi_open.yaml");
+    spec->layers[0] = spec->layers[2];
+    spec->n_layers = 2;
+    spec->ga.population = population;
+    spec->ga.parents = 2;
+    spec->ga.generations = 1;
+    return spec;
+}
+
 static void test_dispatch_split_threads(void **state)
 {
     (void)state;
-    adse_search_spec *spec = load_spec_file_ok(ADSE_TEST_DATA_DIR "/search/mpi_open.yaml");
+    adse_search_spec *spec = small_open_spec(2);
     adse_err e;
-    spec->layers[0] = spec->layers[2]; /* res2a (the cheaper open layer), small */
-    spec->n_layers = 2;
-    spec->ga.population = 2;
-    spec->ga.parents = 2;
-    spec->ga.generations = 1;
     adse_search_options o;
     adse_search_options_init(&o);
     o.threads = 1;
@@ -1147,6 +1156,68 @@ static void test_dispatch_split_threads(void **state)
     adse_search_free(plain);
     adse_search_free(split);
     adse_search_free(server);
+    adse_search_spec_free(spec);
+}
+
+/* A fault injected into the serving side (search_internal.h): the second range of layer 0
+ * of every design whose glb_depth is not the baseline's fails on the worker. */
+static adse_status g_fault = ADSE_OK;
+static int g_fault_calls;
+static adse_status range_fault(const double *genes, int layer, uint32_t first, adse_err *err)
+{
+    if (layer != 0 || first != 1 || genes[0] == 16384) return ADSE_OK;
+    g_fault_calls++;
+    return adse_err_set(err, g_fault, NULL, 0, 0,
+                        g_fault == ADSE_E_NOMEM ? "out of memory" : "injected range failure");
+}
+
+/* A worker that fails on one range of a split design's open layer: the design is in the
+ * history as no_mapping, the reason naming the layer and the error, as when its mapper
+ * fails in place, and the search goes on; out of memory there stops the search with the
+ * error naming the design and the layer (docs/cluster.md section 4). */
+static void test_dispatch_split_failures(void **state)
+{
+    (void)state;
+    adse_search_spec *spec = small_open_spec(3);
+    adse_err e;
+    adse_search_options o;
+    adse_search_options_init(&o);
+    o.threads = 1;
+    adse__range_fault = range_fault;
+    for (int v = 0; v < 2; v++) {
+        g_fault = v == 0 ? ADSE_E_INTERNAL : ADSE_E_NOMEM;
+        g_fault_calls = 0;
+        adse_search *server = NULL, *split = NULL;
+        assert_int_equal(adse_search_create(spec, &o, &server, &e), ADSE_OK);
+        threaded_transport t = {.server = server};
+        adse_search_options so = o;
+        so.dispatch = threaded_dispatch;
+        so.dispatch_user = &t;
+        so.split_layers = 1000; /* every design's open layer travels in ranges */
+        assert_int_equal(adse_search_create(spec, &so, &split, &e), ADSE_OK);
+        if (v == 0) {
+            run_ok(split);
+            char *h = history_text(split);
+            print_message("%d faults injected; history:\n%s", g_fault_calls, h);
+            assert_true(g_fault_calls > 0);
+            assert_non_null(strstr(h, ",no_mapping,0,"));
+            assert_non_null(
+                strstr(h, ",\"layer 'res2a': mapper error: injected range failure\"\n"));
+            assert_int_equal(adse_search_get_counters(split).no_mapping, g_fault_calls);
+            free(h);
+        } else {
+            assert_int_equal(adse_search_run(split, &e), ADSE_E_NOMEM);
+            print_message("%s\n", e.msg);
+            assert_true(g_fault_calls > 0);
+            assert_non_null(strstr(e.msg, "out of memory evaluating design glb_depth="));
+            assert_null(strstr(e.msg, "glb_depth=16384"));
+            assert_non_null(strstr(e.msg, "(layer 'res2a': mapper error: out of memory); the "
+                                          "search stops here"));
+        }
+        adse_search_free(split);
+        adse_search_free(server);
+    }
+    adse__range_fault = NULL;
     adse_search_spec_free(spec);
 }
 
@@ -1308,6 +1379,7 @@ int main(void)
         cmocka_unit_test(test_out_of_memory_names_design),
         cmocka_unit_test(test_out_of_memory_many_genes),
         cmocka_unit_test(test_dispatch_split_threads),
+        cmocka_unit_test(test_dispatch_split_failures),
         cmocka_unit_test(test_cli),
     };
     return cmocka_run_group_tests(tests, setup_fixed, NULL);

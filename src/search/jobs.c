@@ -568,6 +568,8 @@ static adse_status malformed(adse_err *err, size_t len)
     return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0, "malformed design request (%zu bytes)", len);
 }
 
+adse_status (*adse__range_fault)(const double *, int, uint32_t, adse_err *); /* tests */
+
 /* Serves a range request: the part of items first .. first + count - 1 of the layer. */
 static adse_status serve_range(const adse_search *s, rbuf *r, const double *genes,
                                int mapper_threads, wbuf *b, adse_err *err)
@@ -586,7 +588,8 @@ static adse_status serve_range(const adse_search *s, rbuf *r, const double *gene
     adse_status st = ADSE_OK;
     if (count > 0) { /* 0: the design failed before this layer, nothing to search */
         adse__split *sp = NULL;
-        st = split_get(s, genes, layer, &sp, &e);
+        if (adse__range_fault) st = adse__range_fault(genes, layer, first, &e);
+        if (!st) st = split_get(s, genes, layer, &sp, &e);
         if (!st)
             st = adse_mapper_items_run(sp->items, first, count,
                                        mapper_threads > 0 ? mapper_threads : 1, &inc, part, &e);
@@ -728,6 +731,17 @@ static adse_status make_range_request(const adse_search_batch *b, const unit *u,
     return w->failed ? nomem(err) : ADSE_OK;
 }
 
+/* Out of memory here (where the jobs are handed out), on job i: the error names its design
+ * and layer as one process's out-of-memory error does (adse__out_of_memory). */
+static adse_status unit_nomem(const adse_search_batch *b, int i, const char *doing, adse_err *err)
+{
+    const unit *u = &b->units[i];
+    adse_search_design d = b->s->records[b->jobs[u->job]].d;
+    snprintf(d.reason, sizeof d.reason, "layer '%s': out of memory %s",
+             adse_search_layer_name(b->s, u->layer), doing);
+    return adse__out_of_memory(b->s, &d, err);
+}
+
 adse_status adse_search_batch_request(adse_search_batch *b, int i, const void **bytes, size_t *len,
                                       adse_err *err)
 {
@@ -750,7 +764,7 @@ adse_status adse_search_batch_request(adse_search_batch *b, int i, const void **
                              : make_request(b->s, b->jobs[u->job], u->layer, p->split, &w, err);
         if (st) {
             free(w.p);
-            return st;
+            return st == ADSE_E_NOMEM ? unit_nomem(b, i, "making its job's request", err) : st;
         }
         u->req = w.p;
         u->req_len = w.len;
@@ -1024,11 +1038,12 @@ adse_status adse_search_batch_accept(adse_search_batch *b, int i, const void *re
     int j = b->units[i].job;
     adse_status st = b->units[i].range ? accept_range(b, i, reply, len, err)
                                        : accept_segment(b, i, reply, len, err);
-    if (st) return st;
-    b->units[i].answered = true;
-    piece_state *p = &b->ps[j];
-    if (--p->outstanding == 0 && p->pieces) return finish_pieces(b, j, err);
-    return ADSE_OK;
+    if (!st) {
+        b->units[i].answered = true;
+        piece_state *p = &b->ps[j];
+        if (--p->outstanding == 0 && p->pieces) st = finish_pieces(b, j, err);
+    }
+    return st == ADSE_E_NOMEM ? unit_nomem(b, i, "taking in its job's reply", err) : st;
 }
 
 adse_status adse__run_jobs(adse_search *s, const int *jobs, int n, adse_status *status,

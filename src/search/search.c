@@ -816,7 +816,7 @@ static adse_status new_record(adse_search *s, const double *genes, bool *needs_e
 #define OUT_OF_MEMORY_FMT                                                                          \
     "out of memory evaluating design %s (%s); the search stops here: continue from the last "      \
     "checkpoint (--resume), e.g. with fewer threads"
-static adse_status out_of_memory(const adse_search *s, const adse_search_design *d, adse_err *err)
+adse_status adse__out_of_memory(const adse_search *s, const adse_search_design *d, adse_err *err)
 {
     const char *why = d->reason[0] ? d->reason : "before its layers were mapped";
     int fixed = snprintf(NULL, 0, OUT_OF_MEMORY_FMT, "", why);
@@ -848,7 +848,7 @@ static adse_status finish_jobs(adse_search *s, const int *jobs, int n, const ads
     for (int i = 0; i < n; i++) {
         adse_search_design *d = &s->records[jobs[i]].d;
         s->counters.evaluations++;
-        if (status[i] == ADSE_E_NOMEM) return out_of_memory(s, d, err);
+        if (status[i] == ADSE_E_NOMEM) return adse__out_of_memory(s, d, err);
         if (status[i] != ADSE_OK && fatal_mapper_errors) {
             if (err) *err = errs[i];
             return status[i];

@@ -207,6 +207,17 @@ bool adse__split_layer(const adse_search *s, const adse_model *model, int l);
 void adse__layer_failed(const adse_search *s, adse_search_design *d, int l, adse_status st,
                         const adse_err *e);
 
+/* The error that stops the search when evaluating design d ran out of memory (its status
+ * would depend on the machine, not on the design; docs/cluster.md section 4): it names the
+ * design's genes, d's reason (where it ran out) and what to do; ADSE_E_NOMEM. */
+adse_status adse__out_of_memory(const adse_search *s, const adse_search_design *d, adse_err *err);
+
+/* Tests only (NULL otherwise): asked by adse_search_serve before it runs a range of a split
+ * layer's items; a status other than ADSE_OK (err set) is that range's failure, as if its
+ * search had failed on the worker (a mapper error, out of memory). */
+extern adse_status (*adse__range_fault)(const double *genes, int layer, uint32_t first,
+                                        adse_err *err);
+
 /* d's metrics from every layer's figures and MACs, in layer order; d becomes OK. */
 void adse__design_totals(const adse_search *s, adse_search_design *d,
                          const adse_network_layer_result *lres, const uint64_t *computes);
