@@ -1229,6 +1229,122 @@ static uint64_t model_fill(const adse_problem *p, const adse_result *r, int k, i
     return st->fills + (p->ds[d].read_write ? st->partition_size : 0);
 }
 
+/* F10 (bound.c): whatever the mapping, the total fills over all instances of the halo-free
+ * data spaces kept together at a level (NEW rule, links on or off) are at least one of the
+ * vectors of the level's refill table, componentwise. Random mappings (random factors,
+ * keep bits, splits and orders, half of them taken to a local optimum, where the tiles are
+ * the ones the bound must not overshoot) on golden architectures A and B and ARCH_C, every
+ * level and every subset of two or more of the kept data spaces. */
+static void test_refill(void **state)
+{
+    (void)state;
+    const char *env = getenv("ADSE_MAPPER_STRESS");
+    int cases = env ? atoi(env) : 60;
+    unsigned rs = 57;
+    adse_spec *specs[3] = {golden_arch("case00_archA"), golden_arch("case13_archB"), arch_c()};
+    adse_result *r = malloc(sizeof *r);
+    mspace *sp = malloc(sizeof *sp);
+    assert_non_null(r);
+    assert_non_null(sp);
+    int checked = 0, above = 0;
+    adse_err err;
+    for (int it = 0; it < cases; it++) {
+        adse_spec *spec = specs[it % 3];
+        adse_problem p;
+        if (rnd(&rs, 3))
+            conv1d(&p, 4 << rnd(&rs, 2), 4 << rnd(&rs, 2), rnd(&rs, 2) ? 3 : 1, 8 << rnd(&rs, 2),
+                   1 + (int)rnd(&rs, 2));
+        else
+            gemm(&p, 8, 4 << rnd(&rs, 2), 8 << rnd(&rs, 2));
+        adse_model *m = make_model(&spec->arch, &p, ADSE_TRANSLATION_NEW, rnd(&rs, 2));
+        adse_mapper_settings set;
+        objective(rnd(&rs, 2) ? 1 : 2, &set); /* [energy] or [delay, energy] */
+        assert_int_equal(adse__space_init(sp, m, NULL, &set, &err), ADSE_OK);
+        adse_scratch *sc = adse_scratch_new(m);
+        int D = p.n_dims, L = sp->L, NT = sp->NT;
+        for (int tries = 0; tries < 30; tries++) {
+            uint64_t f[MAP_MAX_TL][ADSE_MAX_DIMS];
+            random_factorization(sp, &p, &rs, f);
+            /* small tiles are the ones that fit the small levels: half of the inner factors
+             * go to the outermost level */
+            for (int t = 0; t + 1 < NT; t++)
+                for (int x = 0; x < D; x++)
+                    if (rnd(&rs, 2)) {
+                        f[NT - 1][x] *= f[t][x];
+                        f[t][x] = 1;
+                    }
+            adse_mapping map;
+            mapping_of_factors(sp, &p, f, &map);
+            for (int i = 0; i < L; i++)
+                map.split[i] = (uint8_t)rnd(&rs, (unsigned)D + 1);
+            for (int d = 0; d < p.n_ds; d++)
+                map.keep[d] = (uint32_t)rnd(&rs, 1u << L) | (1u << (L - 1));
+            morder ords[MAP_MAX_TL];
+            if (!adse__space_contains(sp, &map, ords)) continue;
+            for (int t = 0; t < NT; t++) {
+                /* a random order of each level's non-unit loops */
+                for (int n = rnd(&rs, 4); n > 0; n--)
+                    adse__order_next_perm(&ords[t]);
+                adse__order_apply(sp, t, &ords[t], &map);
+            }
+            if (adse_model_evaluate(m, &map, sc, r, NULL) != ADSE_OK) continue;
+            if (tries % 2) {
+                mvals val;
+                adse__metrics_of(sp, r, &val);
+                uint64_t ev = 0;
+                adse__polish(sp, sc, r, &map, &val, adse_clock_s() + 0.05, &ev);
+                assert_int_equal(adse_model_evaluate(m, &map, sc, r, NULL), ADSE_OK);
+            }
+            for (int k = 0; k + 1 < L; k++) {
+                uint32_t kept = 0;
+                for (int d = 0; d < p.n_ds; d++)
+                    if (r->levels[k].ds[d].kept) kept |= 1u << d;
+                for (uint32_t s = kept; s; s = (s - 1) & kept) {
+                    const mrefill *t = adse__refill_at(sp, k, s);
+                    if (__builtin_popcount(s) < 2 || !t || !t->nds) continue;
+                    /* a mapping that fits its tiles there has a table vector */
+                    assert_true(t->n > 0);
+                    double tot[ADSE_MAX_DATASPACES];
+                    for (int j = 0; j < t->nds; j++) {
+                        int d = t->ds[j];
+                        tot[j] = (double)model_fill(&p, r, k, d) *
+                                 (double)r->levels[k].ds[d].utilized_instances;
+                    }
+                    bool below = false, bites = false;
+                    for (int i = 0; i < t->n && !below; i++) {
+                        below = true;
+                        for (int j = 0; j < t->nds; j++) {
+                            if (t->v[i][j] > tot[j] * (1 + 1e-12)) below = false;
+                            if (t->v[i][j] > (double)sp->opset[t->ds[j]]) bites = true;
+                        }
+                    }
+                    if (!below) {
+                        print_error("case %d level %d set %u: fills", it, k, s);
+                        for (int j = 0; j < t->nds; j++)
+                            print_error(" %.0f", tot[j]);
+                        print_error(" below every table vector\n");
+                        fail();
+                    }
+                    checked++;
+                    above += bites;
+                }
+            }
+        }
+        adse_scratch_free(sc);
+        adse__space_release(sp);
+        adse_model_free(m);
+    }
+    print_message("refill: %d checks, %d where the table is above the operand points\n", checked,
+                  above);
+    /* the table was checked often, and often above the operand points (where it bites) */
+    assert_true(checked >= cases * 5);
+    assert_true(above >= cases);
+    free(sp);
+    free(r);
+    for (int k = 0; k < 3; k++)
+        adse_spec_free(specs[k]);
+}
+
 /* For random factorizations, keep everything everywhere, and every order of the GLB and
  * DRAM temporal levels: the least fill of each level and data space the model gives over
  * all orders equals F7's (where the model has the closed form), and F7 never exceeds the
@@ -2000,6 +2116,7 @@ int main(void)
         cmocka_unit_test(test_least_fill),
         cmocka_unit_test(test_gcd_lcm),
         cmocka_unit_test(test_partial_bound),
+        cmocka_unit_test(test_refill),
         cmocka_unit_test(test_random),
         cmocka_unit_test(test_threads_identical),
         cmocka_unit_test(test_items_parts),

@@ -44,6 +44,12 @@
  *     takes its least alone, and those read through the same levels share one choice per
  *     level (jointly, at each keeper assignment); under a cycles cap the choices' fanouts
  *     must reach MACs / (cap - latency).
+ * F10 A level of capacity S that keeps several halo-free data spaces (NEW rule) refills the
+ *     tiles of those relevant to the innermost temporal loop above it at every iteration:
+ *     over all instances T_d(e) x MACs / V(e) for tile extents e that fit S. A table per
+ *     level and set of data spaces holds the least such vectors; where two or more data
+ *     spaces have their innermost keeper at a level whose tile is not yet known, their
+ *     chains of keepers (F8) are priced at those fills instead of the operand points.
  * Set sizes use the Cauchy-Davenport inequality |A + B| >= |A| + |B| - 1 for sums of
  * integer sets, exact for halo-free ranks. adse__fill_exact() replaces F2 by the model's own
  * value once the loop orders above a level are fixed.
@@ -665,6 +671,222 @@ static void spopts_make(const mspace *sp, int u, const uint64_t *rest, double f_
     }
 }
 
+/* ---------------------------------------------------------------------------------------
+ * F10: the refills a small level cannot avoid (docs/mapper.md section 5)
+ * ------------------------------------------------------------------------------------- */
+
+/* For storage level k and a set S of halo-free data spaces kept at k: whatever the mapping,
+ * the tile extents e at k (each a divisor of its bound) fit their tiles T_d(e) together in
+ * k's effective size, and the temporal loops above k, if any, have an innermost non-unit
+ * loop on some dimension x with bound_x / e_x > 1; every d of S relevant to x then fills
+ * its whole tile at every iteration above k, T_d(e) x MACs / V(e) over all instances
+ * (V(e) = product of e), and the others at least their operand points. The table holds the
+ * least such vectors over (e, x) (at most RF_MAX, merged by componentwise minima). */
+#define RF_BUDGET 400000L /* tile vectors visited per level; over it, no table there */
+
+typedef struct rfset {
+    int cap, n;
+    double (*v)[ADSE_MAX_DATASPACES];
+} rfset;
+
+typedef struct rfenum {
+    const mspace *sp;
+    int k;
+    uint64_t size;      /* the level's effective size */
+    uint32_t masks[64]; /* the sets built at this level */
+    int nm;
+    rfset set[64];
+    uint64_t e[ADSE_MAX_DIMS];
+    long budget;
+    bool oom;
+} rfenum;
+
+/* Adds v (nds components) to s unless some vector of s is <= it everywhere; drops the
+ * vectors >= v everywhere. */
+static void rf_add(rfenum *c, rfset *s, const double *v, int nds)
+{
+    for (int i = 0; i < s->n; i++) {
+        bool le = true;
+        for (int j = 0; j < nds && le; j++)
+            le = s->v[i][j] <= v[j];
+        if (le) return;
+    }
+    int w = 0;
+    for (int i = 0; i < s->n; i++) {
+        bool ge = true;
+        for (int j = 0; j < nds && ge; j++)
+            ge = s->v[i][j] >= v[j];
+        if (!ge) memmove(s->v[w++], s->v[i], sizeof s->v[0]);
+    }
+    s->n = w;
+    if (s->n == s->cap) {
+        int nc = s->cap ? 2 * s->cap : 16;
+        void *p = realloc(s->v, (size_t)nc * sizeof s->v[0]);
+        if (!p) {
+            c->oom = true;
+            return;
+        }
+        s->v = p;
+        s->cap = nc;
+    }
+    memcpy(s->v[s->n++], v, sizeof s->v[0]);
+}
+
+static void rf_leaf(rfenum *c)
+{
+    const mspace *sp = c->sp;
+    const adse_problem *p = sp->prob;
+    uint64_t V = 1, T[ADSE_MAX_DATASPACES];
+    for (int x = 0; x < sp->D; x++)
+        V *= c->e[x];
+    double q = (double)(sp->macs / V);
+    for (int d = 0; d < sp->NDS; d++)
+        T[d] = adse_problem_tile_size(p, d, c->e);
+    for (int m = 0; m < c->nm; m++) {
+        uint32_t mask = c->masks[m];
+        uint64_t sum = 0;
+        for (int d = 0; d < sp->NDS; d++)
+            if (mask >> d & 1u) sum += T[d];
+        if (sum > c->size) continue;
+        /* one vector per relevance pattern of a possible innermost loop above k; with no
+         * loop above k (e = the bounds) every tile is filled once */
+        uint64_t seen = 0;
+        bool any = false;
+        for (int x = 0; x <= sp->D; x++) {
+            uint32_t pat = 0;
+            if (x < sp->D) {
+                if (p->bounds[x] / c->e[x] < 2) continue;
+                any = true;
+                for (int d = 0; d < sp->NDS; d++)
+                    if ((mask >> d & 1u) && (sp->relevant[d] >> x & 1u)) pat |= 1u << d;
+                if (seen >> pat & 1u) continue;
+                seen |= (uint64_t)1 << pat;
+            } else if (any) {
+                break;
+            }
+            double v[ADSE_MAX_DATASPACES];
+            int j = 0;
+            for (int d = 0; d < sp->NDS; d++) {
+                if (!(mask >> d & 1u)) continue;
+                double full = (double)T[d] * q, ops = (double)sp->opset[d];
+                v[j++] = (x == sp->D || (pat >> d & 1u)) && full > ops ? full : ops;
+            }
+            rf_add(c, &c->set[m], v, j);
+        }
+    }
+}
+
+/* The tiles grow with every extent, so once the least set's tiles exceed the size at the
+ * smallest remaining extents, larger divisors of dimension x do too. */
+static void rf_enum(rfenum *c, int x)
+{
+    const mspace *sp = c->sp;
+    if (c->oom || c->budget <= 0) return;
+    if (x == sp->D) {
+        c->budget--;
+        rf_leaf(c);
+        return;
+    }
+    for (int i = sp->n_divs[x] - 1; i >= 0; i--) { /* ascending */
+        c->e[x] = sp->divs[x][i];
+        bool fits = false;
+        for (int m = 0; m < c->nm && !fits; m++) {
+            uint64_t sum = 0;
+            for (int d = 0; d < sp->NDS; d++)
+                if (c->masks[m] >> d & 1u) sum += adse_problem_tile_size(sp->prob, d, c->e);
+            fits = sum <= c->size;
+        }
+        if (!fits) break;
+        rf_enum(c, x + 1);
+    }
+    c->e[x] = 1;
+}
+
+static int cmp_first(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Stores s into r, merging runs of vectors (sorted by the first component) into their
+ * componentwise minima when there are more than RF_MAX. */
+static void rf_store(mrefill *r, rfset *s, uint32_t mask, int NDS)
+{
+    r->nds = 0;
+    for (int d = 0; d < NDS; d++)
+        if (mask >> d & 1u) r->ds[r->nds++] = (uint8_t)d;
+    qsort(s->v, (size_t)s->n, sizeof s->v[0], cmp_first);
+    int groups = s->n < RF_MAX ? s->n : RF_MAX;
+    for (int g = 0; g < groups; g++) {
+        int lo = (int)((long)g * s->n / groups), hi = (int)((long)(g + 1) * s->n / groups);
+        for (int j = 0; j < r->nds; j++) {
+            double m = HUGE_VAL;
+            for (int i = lo; i < hi; i++)
+                m = fmin(m, s->v[i][j]);
+            r->v[g][j] = m;
+        }
+    }
+    r->n = groups;
+}
+
+bool adse__refill_init(mspace *sp)
+{
+    int L = sp->L, NDS = sp->NDS;
+    sp->refill = NULL;
+    if (NDS > 4 || (sp->links_on && sp->legacy)) return true;
+    for (int k = 0; k + 1 < L; k++) {
+        const adse_buffer *b = &sp->arch->levels[k];
+        if (!b->size_specified) continue;
+        /* the data spaces that may have their innermost keeper at k */
+        uint32_t cand = 0;
+        for (int d = 0; d < NDS; d++) {
+            uint32_t forced = sp->keep_fixed[d] & sp->keep_value[d];
+            bool bypass = (sp->keep_fixed[d] & ~sp->keep_value[d]) >> k & 1u;
+            if (!sp->sliding[d] && !bypass && !(forced & ((1u << k) - 1))) cand |= 1u << d;
+        }
+        if (__builtin_popcount(cand) < 2) continue;
+        rfenum *c = calloc(1, sizeof *c);
+        if (!c) return false;
+        c->sp = sp;
+        c->k = k;
+        c->size = b->effective_size;
+        c->budget = RF_BUDGET;
+        for (uint32_t m = 1; m < 64; m++)
+            if ((m & cand) == m && __builtin_popcount(m) >= 2) c->masks[c->nm++] = m;
+        for (int x = 0; x < sp->D; x++)
+            c->e[x] = 1;
+        rf_enum(c, 0);
+        bool ok = !c->oom;
+        if (ok && c->budget > 0) {
+            if (!sp->refill) sp->refill = calloc((size_t)L << NDS, sizeof *sp->refill);
+            if (!sp->refill) ok = false;
+            for (int m = 0; ok && m < c->nm; m++)
+                rf_store(&sp->refill[((size_t)k << NDS) + c->masks[m]], &c->set[m], c->masks[m],
+                         NDS);
+        }
+        for (int m = 0; m < c->nm; m++)
+            free(c->set[m].v);
+        free(c);
+        if (!ok) return false;
+    }
+    return true;
+}
+
+void adse__refill_free(mspace *sp)
+{
+    free(sp->refill);
+    sp->refill = NULL;
+}
+
+/* F10: the least energy of d's keepers from k0 outwards (F8's up[k0]) when k0 fills f words
+ * over all instances: the least over the next keeper k2 of f a + max(f b_2, fl_2) + c_2 (a:
+ * k0's fill energy per word, b_2: k2's read energy per word times the least product of
+ * G_j / F_j in between, fl_2: F8's floor of k2's reads, c_2: F8's up[k2]). */
+typedef struct rfchain {
+    int n;
+    double a, b[ADSE_MAX_LEVELS], fl[ADSE_MAX_LEVELS], c[ADSE_MAX_LEVELS];
+} rfchain;
+
 /* The least sum over data spaces of cost[d][k(d)] over the assignments of an innermost keeper
  * k(d) to every data space whose kept tiles fit: at each level k the forced keepers' tiles
  * (used[k]) plus the tiles of the data spaces assigned to k and not forced there must not
@@ -687,7 +909,47 @@ typedef struct keeper_pick {
     double fneed; /* the least product of all F_u under the cycles cap (0: none) */
     double fall;  /* the product of the unassigned spatial levels' largest F_u */
     int pick[ADSE_MAX_DATASPACES];
+    /* F10: elig[k] holds the data spaces whose fills at k the table may bound when k is
+     * their innermost keeper; ch[d][k] their least chain energy as a function of them. */
+    const mspace *sp;
+    uint32_t elig[ADSE_MAX_LEVELS];
+    const struct rfchain (*ch)[ADSE_MAX_LEVELS];
 } keeper_pick;
+
+static double chain_at(const rfchain *h, double f)
+{
+    double m = HUGE_VAL;
+    for (int i = 0; i < h->n; i++)
+        m = fmin(m, f * h->a + fmax(f * h->b[i], h->fl[i]) + h->c[i]);
+    return m;
+}
+
+/* F10 at a keeper assignment: the least rise of the chains of the data spaces whose
+ * innermost keeper is the same level, over the table's vectors of their fills there. */
+static double refill_extra(const keeper_pick *kp)
+{
+    const mspace *sp = kp->sp;
+    double extra = 0;
+    for (int k = 0; k + 1 < kp->L; k++) {
+        if (!kp->elig[k]) continue;
+        uint32_t m = 0;
+        for (int d = 0; d < kp->NDS; d++)
+            if (kp->pick[d] == k && (kp->elig[k] >> d & 1u)) m |= 1u << d;
+        if (__builtin_popcount(m) < 2) continue;
+        const mrefill *r = &sp->refill[((size_t)k << kp->NDS) + m];
+        double least = HUGE_VAL;
+        for (int i = 0; i < r->n; i++) {
+            double v = 0;
+            for (int j = 0; j < r->nds; j++) {
+                const rfchain *h = &kp->ch[r->ds[j]][k];
+                v += chain_at(h, r->v[i][j]) - chain_at(h, (double)sp->opset[r->ds[j]]);
+            }
+            least = fmin(least, v);
+        }
+        if (r->n && least > 0) extra += least;
+    }
+    return extra * (1 - LB_MARGIN);
+}
 
 /* F9: the least over one option per level in `levels` (ascending from level j) of the sum
  * over the joint data spaces of max(ja * prod r_j, floor); `left` counts the combinations
@@ -751,6 +1013,7 @@ static void pick_keepers(keeper_pick *kp, int d, double sum)
             double jr = joint_min(kp, jd, nj, levels, 0, prod, fprod, &left) * (1 - LB_MARGIN);
             if (left > 0 && jr > ind) sum += jr - ind;
         }
+        if (kp->ch) sum += refill_extra(kp);
         if (sum < kp->best) kp->best = sum;
         return;
     }
@@ -802,6 +1065,9 @@ void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], in
     memset(&kp, 0, sizeof kp);
     kp.NDS = NDS;
     kp.L = L;
+    kp.sp = sp;
+    rfchain ch[ADSE_MAX_DATASPACES][ADSE_MAX_LEVELS];
+    if (sp->refill) kp.ch = (const rfchain(*)[ADSE_MAX_LEVELS])ch;
     int t = 0;
     for (int k = 0; k < L; k++) {
         bool grew = k == 0; /* else the tiles are those of level k - 1 */
@@ -938,6 +1204,40 @@ void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], in
                 }
                 if (forced[k2]) break;
             }
+        }
+        /* F10: the chains of the keepers whose level is not complete, as a function of
+         * their fills (F8 takes the operand points there) */
+        for (int k0 = 0; sp->refill && k0 + 1 < L; k0++) {
+            if (sp->t_of[k0] <= t_done || sp->sliding[d] || !allowed[k0] || up[k0] == HUGE_VAL)
+                continue;
+            bool forced_above = false;
+            for (int j = k0 + 1; j < L; j++)
+                if (forced[j]) forced_above = true;
+            if (!forced_above) continue;
+            rfchain *h = &ch[d][k0];
+            h->n = 0;
+            h->a = unit_f[k0];
+            double ratio = 1;
+            for (int k2 = k0 + 1; k2 < L; k2++) {
+                int u = sp->s_of[k2];
+                if (u >= 0) {
+                    if (u > t_done)
+                        ratio *= kp.opts[u]->rmin[d];
+                    else if (sfan[u] >= 2)
+                        ratio *=
+                            spatial_ratio_g(sp, u, d, sfan[u],
+                                            links_below(sp, u, d) ? 0 : offsets(sp, gf, u, d, sg));
+                }
+                if (up[k2] < HUGE_VAL) {
+                    double fl = (double)sp->opset[d] * unit_r[k2];
+                    if (k2 == L - 1) fl = fmax(fl, sp->dram_energy[d]);
+                    h->b[h->n] = ratio * unit_r[k2];
+                    h->fl[h->n] = fl;
+                    h->c[h->n++] = up[k2];
+                }
+                if (forced[k2]) break;
+            }
+            if (h->n) kp.elig[k0] |= 1u << d;
         }
         /* fac = product over the levels up to k0 of G_j / F_j (F4, F3'), the share of the
          * computes the innermost keeper k0 reads (updates) over all instances. */

@@ -106,6 +106,10 @@ typedef struct mspace {
     double unit_fill_pj[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];
 
     double size; /* mapspace size (Timeloop's count) */
+
+    /* F10 (bound.c): per storage level k and set of data spaces (bit mask), the least
+     * vectors of their total fills at k over every tile that fits k; NULL: none. */
+    struct mrefill *refill;
 } mspace;
 
 /* The factors and the permutation of tiling level t in mapping m: its storage level's
@@ -214,6 +218,26 @@ void adse__spcache_free(adse_spcache *c);
 void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], int t_done,
                          double cc_lb, double cycles_cap, adse_spcache *cache, bool with_energy,
                          mlb *lb);
+
+/* F10's table entry of a level and a set of data spaces (bound.c): the least vectors of
+ * their total fills there over every tile that fits (componentwise minima of runs of them
+ * when there are more than RF_MAX); n = 0: no bound. */
+#define RF_MAX 16
+typedef struct mrefill {
+    int n;
+    int nds;
+    uint8_t ds[ADSE_MAX_DATASPACES];       /* the data spaces of the set, ascending */
+    double v[RF_MAX][ADSE_MAX_DATASPACES]; /* total fills of ds[i] over all instances */
+} mrefill;
+/* The entry of level k and data-space set mask, or NULL when F10 has none there. */
+static inline const mrefill *adse__refill_at(const mspace *sp, int k, uint32_t mask)
+{
+    return sp->refill ? &sp->refill[((size_t)k << sp->NDS) + mask] : NULL;
+}
+/* F10's table (sp->refill) for the levels and sets of data spaces where it can apply;
+ * false when out of memory. adse__refill_free releases it. */
+bool adse__refill_init(mspace *sp);
+void adse__refill_free(mspace *sp);
 
 /* Metric vector of raw values; lower bounds are made conservative by the caller. */
 void adse__metrics(const mspace *sp, double cycles, double energy, double edp, double lla,
