@@ -169,7 +169,8 @@ typedef struct best_ctx {
 static adse_status w_arch(FILE *f, const adse_search *s, const void *vctx)
 {
     const best_ctx *c = vctx;
-    return adse_spec_write_arch_yaml(f, adse_search_layer_spec(s, 0), &c->det->arch, c->err);
+    (void)s;
+    return adse_spec_write_arch_yaml(f, c->det->spec, &c->det->arch, c->err);
 }
 static adse_status w_map_yaml(FILE *f, const adse_search *s, const void *vctx)
 {

@@ -2,13 +2,13 @@
 # The MPI driver (docs/cluster.md): `mpirun -np 2` and `-np 3` (oversubscribed: more ranks
 # than cores) write byte for byte what one process writes (on a small search, a small
 # NSGA-II search, one over a network, one whose designs' open layers spread over the ranks
-# as mapper work items, the seed example, `adse map` on ResNet-50, and on two
-# open layers whose mapper work items spread over the ranks); a run stopped under MPI resumes
-# with another rank count to the same history; a rank that cannot read the spec ends the
-# job with its reason instead of hanging; a worker rank killed mid-search ends the job, which
-# resumes as one process to the same outputs. Only the run time (and the thread count the
-# report states) may differ. MODE small: the two small searches (sanitizer builds, where the
-# others take half a minute each); full: all.
+# as mapper work items, one on a v0.4 design with its PE fanout as a gene, the seed example,
+# `adse map` on ResNet-50, and on two open layers whose mapper work items spread over the
+# ranks); a run stopped under MPI resumes with another rank count to the same history; a rank
+# that cannot read the spec ends the job with its reason instead of hanging; a worker rank
+# killed mid-search ends the job, which resumes as one process to the same outputs. Only the
+# run time (and the thread count the report states) may differ. MODE small: the two small
+# searches (sanitizer builds, where the others take half a minute each); full: all.
 # Usage: check_mpi.sh ADSE MPIEXEC SOURCE_DIR MODE
 set -eu
 adse=$1
@@ -68,6 +68,8 @@ small=$src/tests/data/search/mpi_small.yaml
 search_same "$small"
 search_same "$src/tests/data/search/mpi_pareto.yaml" # NSGA-II: pareto.csv, pareto.svg too
 if [ "$mode" = full ]; then
+    # a v0.4 design whose designs are derived from its nodes (the PE fanout as a gene)
+    search_same "$src/tests/data/search/v04_tutorial_pes.yaml"
     search_same "$src/tests/data/search/mpi_network.yaml"
     search_same "$src/examples/seed-eyeriss-vgg16/search.yaml"
 fi

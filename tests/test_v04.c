@@ -883,6 +883,7 @@ static void tutorial_sweep(void **state)
         long long cycles;
         double fj_per_mac; /* the notebook's figure */
     } pt[] = {{4, 2147483648LL, 6560.17}, {8, 1073741824LL, 6484.72}, {16, 536870912LL, 6446.99}};
+    double map_pj[3];
     for (size_t k = 0; k < sizeof pt / sizeof *pt; k++) {
         char cmd[2048];
         snprintf(cmd, sizeof cmd,
@@ -892,7 +893,8 @@ static void tutorial_sweep(void **state)
         json_t *j = cli_json_ok(dir, cmd);
         assert_int_equal(json_integer_value(json_object_get(j, "cycles")), pt[k].cycles);
         assert_int_equal(json_integer_value(json_object_get(j, "computes")), 8589934592LL);
-        double fj = json_real_value(json_object_get(j, "energy_pj")) * 1e3 / 8589934592.0;
+        map_pj[k] = json_real_value(json_object_get(j, "energy_pj"));
+        double fj = map_pj[k] * 1e3 / 8589934592.0;
         if (fabs(fj - pt[k].fj_per_mac) > 0.005 + 1e-9) {
             print_error("%d PEs: %.4f fJ/MAC, the notebook %.2f\n", pt[k].pes, fj,
                         pt[k].fj_per_mac);
@@ -900,6 +902,41 @@ static void tutorial_sweep(void **state)
         }
         json_decref(j);
     }
+
+    /* The same sweep as a hardware search (tests/data/search/v04_tutorial_pes.yaml): the
+     * gene PE.meshX (4, 8, 16), each design derived from the v0.4 nodes as --set derives
+     * it. Its seed maps all three in generation 0; each design's energy is the map's above
+     * and the notebook's, at full utilization: 4 PEs take M=4 (the baseline's M=8 on 4 PEs
+     * would have no mapping at all). */
+    char out[400];
+    snprintf(out, sizeof out, "%s/search", dir);
+    testutil_run r = testutil_cli(dir, "search --threads 2 -o %s %s", out,
+                                  testutil_path("search/v04_tutorial_pes.yaml"));
+    assert_run_status(&r, 0);
+    testutil_run_free(&r);
+    char *csv = testutil_read_in(out, "history.csv");
+    assert_non_null(csv);
+    int seen = 0;
+    for (char *line = strchr(csv, '\n'); line && line[1]; line = strchr(line + 1, '\n')) {
+        int gen, index, pes;
+        char status[16];
+        long long cycles;
+        double loss, energy;
+        /* generation,index,pes,status,feasible,loss,cycles,energy_pj,... */
+        assert_int_equal(sscanf(line + 1, "%d,%d,%d,%15[a-z_],1,%lf,%lld,%lf", &gen, &index, &pes,
+                                status, &loss, &cycles, &energy),
+                         7);
+        assert_string_equal(status, "ok");
+        size_t k = pes == 4 ? 0 : pes == 8 ? 1 : 2;
+        assert_int_equal(pes, pt[k].pes);
+        assert_int_equal(cycles, pt[k].cycles);
+        assert_double_rel(energy, map_pj[k], 1e-12, "search vs adse map --set");
+        double fj = energy * 1e3 / 8589934592.0;
+        assert_true(fabs(fj - pt[k].fj_per_mac) <= 0.005 + 1e-9);
+        seen |= 1 << k;
+    }
+    assert_int_equal(seen, 7);
+    free(csv);
     assert_int_equal(testutil_rmtree(dir), 0);
 }
 
@@ -1017,76 +1054,197 @@ static void node_sets(void **state)
                         "(--set changes the nodes of timeloopfe's v0.4 architecture)");
 }
 
-/* adse search on the tutorial's v0.4 design: a gene that changes meshes would keep the
- * baseline's maximize_dims allocation (M=8 over 8 PEs; timeloopfe allocates again per
- * design), so it is an error at the gene; a depth gene is not. The error holds for a
- * maximize_dims that follows the mesh: the
- * tutorial's PE container as written (the node's fanout), and a copy of it with the
- * exercises' cheatsheet capacity `PE.spatial.meshX * PE.spatial.meshY` (e08f590), which
- * follows the mesh just as well; a literal capacity does not follow it and is accepted. */
-static void search_fanout_maximize(void **state)
+/* The search of spec text (named name, files relative to dir) on 2 threads, run to its
+ * end; fails the test on an error. */
+static adse_search *search_ok(const char *text, const char *name, const char *dir,
+                              adse_search_spec **sp)
+{
+    adse_err e;
+    assert_adse_ok(adse_search_spec_load_string(text, name, dir, sp, &e), &e, "spec");
+    adse_search_options o;
+    adse_search_options_init(&o);
+    o.threads = 2;
+    adse_search *s = NULL;
+    assert_adse_ok(adse_search_create(*sp, &o, &s, &e), &e, "create");
+    assert_adse_ok(adse_search_run(s, &e), &e, "run");
+    return s;
+}
+
+/* adse search on the tutorial's v0.4 design (built-in estimator) with a mesh gene and a
+ * depth gene: each design is derived from the v0.4 nodes (the fanout of PE from the mesh),
+ * so PE's maximize_dims [[M, C]] allocates over each design's PEs as timeloopfe does (M=4
+ * over 4 PEs, where the baseline's translation gave M=8 over 8: kept, that allowed no
+ * mapping on 4 PEs), and each design's energy is `adse map --set`'s for the same nodes. The
+ * mesh 2x2 has no mapping under the tutorial's constraints (every spatial loop in X: split
+ * past the last dimension), as with --set. Errors: a meshX gene on a node without a fanout,
+ * and two genes setting one fanout. */
+static void search_fanout_genes(void **state)
 {
     (void)state;
     char inputs[512], dir[256];
     snprintf(inputs, sizeof inputs, "%s", testutil_path("templates/tutorial2024-02/inputs"));
     assert_int_equal(testutil_mkdtemp(dir, sizeof dir, "adse-v04-fanout"), 0);
-    char *arch = testutil_read_in(inputs, "arch.yaml");
-    assert_non_null(arch);
-    const char *line = "        maximize_dims: [[M, C]]\n";
-    char *at = strstr(arch, line);
-    assert_non_null(at);
-    at += strlen(line);
-    /* the capacity under PE's maximize_dims (line 35 of arch.yaml): as written, an
-     * expression naming the mesh, a literal */
-    const char *const capacity[] = {NULL, "PE.spatial.meshX * PE.spatial.meshY", "8"};
-    for (int c = 0; c < 3; c++) {
-        char arch_path[600];
-        if (capacity[c]) {
-            snprintf(arch_path, sizeof arch_path, "%s/arch%d.yaml", dir, c);
-            testutil_write(arch_path, "%.*s        maximize_dims_capacity: %s\n%s",
-                           (int)(at - arch), arch, capacity[c], at);
-        } else {
-            snprintf(arch_path, sizeof arch_path, "%s/arch.yaml", inputs);
-        }
-        for (int with_mesh = 1; with_mesh >= 0; with_mesh--) {
-            char text[4096];
-            snprintf(text, sizeof text,
-                     "design:\n"
-                     "  architecture: [%s, %s/components.yaml, %s/variables.yaml]\n"
-                     "  mapper: %s/mapper.yaml\n"
-                     "workload: %s/problem.yaml\n"
-                     "parameters:\n"
-                     "  - {name: glb_depth, component: buffer, attribute: depth, values: [256, "
-                     "512]}\n%s",
-                     arch_path, inputs, inputs, inputs, inputs,
-                     with_mesh ? "  - {name: pes, mesh: {pes: [4, 8]}}\n" : "");
-            adse_search_spec *sp = NULL;
-            adse_err e;
-            assert_int_equal(adse_search_spec_load_string(text, "sweep.yaml", dir, &sp, &e),
-                             ADSE_OK);
-            adse_search_options o;
-            adse_search_options_init(&o);
-            o.threads = 1;
-            adse_search *s = NULL;
-            adse_status st = adse_search_create(sp, &o, &s, &e);
-            if (with_mesh && c < 2) {
-                assert_int_equal(st, ADSE_E_SPEC);
-                char msg[1200], want_at[700];
-                adse_err_format(&e, msg, sizeof msg);
-                const char *want = "sweep.yaml:7:5: parameter 'pes' changes meshes, but the "
-                                   "design's 'maximize_dims' at ";
-                assert_memory_equal(msg, want, strlen(want));
-                snprintf(want_at, sizeof want_at,
-                         "%s:35:24 is allocated over the baseline's fanout", arch_path);
-                assert_non_null(strstr(msg, want_at));
-            } else {
-                assert_int_equal(st, ADSE_OK);
-            }
-            adse_search_free(s);
-            adse_search_spec_free(sp);
-        }
+    char design[4096];
+    snprintf(design, sizeof design,
+             "design:\n"
+             "  architecture: [%s/arch.yaml, %s/components.yaml, %s/variables.yaml]\n"
+             "  mapper: %s/mapper.yaml\n"
+             "workload: %s/problem.yaml\n"
+             "parameters:\n",
+             inputs, inputs, inputs, inputs, inputs);
+    char text[8192];
+    snprintf(text, sizeof text,
+             "%s"
+             "  - {name: pes, mesh: {pes: [4, 8]}}\n"
+             "  - {name: glb_depth, component: buffer, attribute: depth, values: [256, 512]}\n"
+             "ga: {population: 1, generations: 1, parents: 1, elite: 0}\n"
+             "references:\n"
+             "  - {name: four, genes: {pes: 4x1, glb_depth: 256}}\n"
+             "  - {name: square, genes: {pes: 2x2, glb_depth: 512}}\n",
+             design);
+    adse_search_spec *sp = NULL;
+    adse_err e;
+    adse_search *s = search_ok(text, "sweep.yaml", dir, &sp);
+    adse_search_options o;
+    adse_search_options_init(&o);
+    const adse_search_design *base = adse_search_baseline(s), *four = adse_search_reference(s, 0),
+                             *square = adse_search_reference(s, 1);
+    assert_int_equal(base->status, ADSE_DESIGN_OK);
+    assert_int_equal(four->status, ADSE_DESIGN_OK);
+    assert_int_equal(square->status, ADSE_DESIGN_NO_MAPPING);
+    const double macs = 8589934592.0;
+    assert_double_rel(four->metrics[ADSE_SM_CYCLES], macs / 4, 0, "4 PEs at full utilization");
+    assert_double_rel(base->metrics[ADSE_SM_CYCLES], macs / 8, 0, "8 PEs at full utilization");
+    /* the spatial factor of M at the dummy level above PE (reg, inter_PE_spatial, ...) */
+    adse_search_detail *det = NULL;
+    assert_adse_ok(adse_search_design_detail(s, four, &det, &e), &e, "detail");
+    const adse_problem *p = &adse_search_layer_spec(s, 0)->problem;
+    int m = adse_problem_dim_id(p, 'M'), c = adse_problem_dim_id(p, 'C');
+    assert_string_equal(det->arch.levels[1].name, "inter_PE_spatial");
+    assert_int_equal(det->arch.levels[1].instances, 1);
+    assert_int_equal(det->arch.arith.instances, 4);
+    assert_int_equal(det->mappings[0].spatial[1][m], 4);
+    assert_int_equal(det->mappings[0].spatial[1][c], 1);
+    assert_int_equal(det->arch.levels[2].depth, 256);
+    adse_search_detail_free(det);
+    /* the same designs through --set */
+    static const struct {
+        const char *sets;
+        int design; /* 0 baseline, 1 four */
+    } runs[] = {{"", 0}, {"--set PE.spatial.meshX=4 --set buffer.attributes.depth=256", 1}};
+    for (int k = 0; k < 2; k++) {
+        char cmd[8192];
+        snprintf(cmd, sizeof cmd,
+                 "map --json --threads 2 %s/arch.yaml %s/components.yaml %s/variables.yaml "
+                 "%s/mapper.yaml %s/problem.yaml %s",
+                 inputs, inputs, inputs, inputs, inputs, runs[k].sets);
+        json_t *j = cli_json_ok(dir, cmd);
+        const adse_search_design *d = runs[k].design ? four : base;
+        assert_double_rel(d->metrics[ADSE_SM_ENERGY],
+                          json_real_value(json_object_get(j, "energy_pj")), 1e-12,
+                          "search vs adse map --set");
+        assert_double_rel(d->metrics[ADSE_SM_CYCLES],
+                          (double)json_integer_value(json_object_get(j, "cycles")), 0, "cycles");
+        json_decref(j);
     }
-    free(arch);
+    adse_search_free(s);
+    adse_search_spec_free(sp);
+
+    static const struct {
+        const char *genes, *want;
+    } bad[] = {
+        {"  - {name: n, component: mac, attribute: meshX, values: [2, 4]}\n",
+         "sweep.yaml:6:26: parameter 'n': on a v0.4 design 'meshX' sets the fanout of a node "
+         "('spatial' meshX, meshY), and 'mac' has none (nodes with a fanout: PE)"},
+        {"  - {name: pes, mesh: {pes: [4, 8]}}\n"
+         "  - {name: n, component: PE, attribute: instances, values: [4, 8]}\n",
+         "sweep.yaml:7:5: parameters 'pes' and 'n' both set the fanout of 'PE'"},
+        /* 3 PEs: timeloopfe's allocation gives M=3, which adse cannot map; its message is
+         * the design's reason, cut to the reason's length */
+        {"  - {name: n, component: PE, attribute: meshX, values: [3, 8]}\n",
+         "sweep.yaml:6:56: value 3 of parameter 'n' gives no valid architecture: --set "
+         "PE.spatial.meshX=3: arch.yaml:35:25: 'maximize_dims' gives M=3, as timeloopfe "
+         "allocates it (an imperfect factor), which does not divide the bound 128 of 'M'"},
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+        snprintf(text, sizeof text, "%s%sga: {population: 2, generations: 1, parents: 1}\n", design,
+                 bad[k].genes);
+        assert_adse_ok(adse_search_spec_load_string(text, "sweep.yaml", dir, &sp, &e), &e, "spec");
+        assert_int_equal(adse_search_create(sp, &o, &s, &e), ADSE_E_SPEC);
+        char msg[1200];
+        adse_err_format(&e, msg, sizeof msg);
+        if (strncmp(msg, bad[k].want, strlen(bad[k].want)) != 0) {
+            print_error("got  %s\nwant %s...\n", msg, bad[k].want);
+            fail();
+        }
+        adse_search_spec_free(sp);
+    }
+    assert_int_equal(testutil_rmtree(dir), 0);
+}
+
+/* The mesh gene on the Eyeriss-like v0.4 design, whose PE mesh is two fanouts (PE_column
+ * meshX 14 above PE meshY 12): a mesh x x y sets PE_column's meshX to x and PE's meshY to
+ * y, each design is what `adse map --set` gives for those nodes, to the bit. At 1x84
+ * PE_column has no fanout left, so timeloopfe places no dummy level for it: the design has
+ * one level fewer than the baseline. */
+static void search_fanout_eyeriss(void **state)
+{
+    (void)state;
+    char dir[256];
+    assert_int_equal(testutil_mkdtemp(dir, sizeof dir, "adse-v04-eyeriss"), 0);
+    static const char *const rel[] = {"eyeriss_like/arch.yaml",
+                                      "variables.yaml",
+                                      "_components/intmac.yaml",
+                                      "_components/smartbuffer_RF.yaml",
+                                      "_components/smartbuffer_SRAM.yaml",
+                                      "_components/regfile.yaml",
+                                      "_include/mapper.yaml",
+                                      "_include/default_problem.yaml"};
+    /* the files for adse map, and the first six as the design's architecture */
+    char files[4096] = "", arch[4096] = "", path[600];
+    for (int i = 0; i < 8; i++) {
+        snprintf(path, sizeof path, "v04/example_designs/%s", rel[i]);
+        const char *p = testutil_path(path);
+        snprintf(files + strlen(files), sizeof files - strlen(files), "%s%s", i ? " " : "", p);
+        if (i < 6)
+            snprintf(arch + strlen(arch), sizeof arch - strlen(arch), "%s%s", i ? ", " : "", p);
+    }
+    char text[8192];
+    snprintf(text, sizeof text,
+             "design:\n  architecture: [%s]\n  mapper: %s/_include/mapper.yaml\n"
+             "workload: %s/_include/default_problem.yaml\n"
+             "parameters:\n  - {name: mesh, mesh: {pes: [84, 168]}}\n"
+             "ga: {population: 1, generations: 1, parents: 1, elite: 0}\n"
+             "references:\n  - {name: a, genes: {mesh: 7x12}}\n  - {name: b, genes: {mesh: 1x84}}\n"
+             "  - {name: c, genes: {mesh: 12x14}}\n",
+             arch, testutil_path("v04/example_designs"), testutil_path("v04/example_designs"));
+    adse_search_spec *sp = NULL;
+    adse_err e;
+    adse_search *s = search_ok(text, "ey.yaml", dir, &sp);
+    static const char *const sets[] = {
+        "--set PE_column.spatial.meshX=7",
+        "--set PE_column.spatial.meshX=1 --set PE.spatial.meshY=84",
+        "--set PE_column.spatial.meshX=12 --set PE.spatial.meshY=14"};
+    for (int k = 0; k < 3; k++) {
+        const adse_search_design *d = adse_search_reference(s, k);
+        assert_int_equal(d->status, ADSE_DESIGN_OK);
+        char cmd[4096];
+        snprintf(cmd, sizeof cmd, "map --json --threads 2 %s %s", files, sets[k]);
+        json_t *j = cli_json_ok(dir, cmd);
+        assert_double_rel(d->metrics[ADSE_SM_ENERGY],
+                          json_real_value(json_object_get(j, "energy_pj")), 0, "energy");
+        assert_double_rel(d->metrics[ADSE_SM_CYCLES],
+                          (double)json_integer_value(json_object_get(j, "cycles")), 0, "cycles");
+        json_decref(j);
+    }
+    adse_search_detail *det = NULL;
+    assert_adse_ok(adse_search_design_detail(s, adse_search_reference(s, 1), &det, &e), &e, "b");
+    assert_int_equal(det->arch.n_levels, adse_search_layer_spec(s, 0)->arch.n_levels - 1);
+    assert_int_equal(adse_arch_level_id(&det->arch, "inter_PE_column_spatial"), -1);
+    assert_int_equal(det->arch.arith.instances, 84);
+    adse_search_detail_free(det);
+    adse_search_free(s);
+    adse_search_spec_free(sp);
     assert_int_equal(testutil_rmtree(dir), 0);
 }
 
@@ -1098,7 +1256,8 @@ int main(void)
         cmocka_unit_test(tutorial_notebook),
         cmocka_unit_test(tutorial_sweep),
         cmocka_unit_test(node_sets),
-        cmocka_unit_test(search_fanout_maximize),
+        cmocka_unit_test(search_fanout_genes),
+        cmocka_unit_test(search_fanout_eyeriss),
         cmocka_unit_test(component_fanout),
         cmocka_unit_test(errors),
         cmocka_unit_test(macros),

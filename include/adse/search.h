@@ -308,6 +308,12 @@ typedef struct adse_search_detail {
     adse_mapping *mappings;   /* n_layers entries */
     adse_result *results;     /* n_layers entries */
     adse_mapper_stats *stats; /* n_layers entries */
+    /* The design's inputs for the writers (adse_spec_write_arch_yaml(f, spec, &arch)):
+     * the first layer's spec, or on a v0.4 design with mesh genes, which each design
+     * derives from the v0.4 nodes (docs/search.md section 3), that spec derived for the
+     * design (owned by the detail, in derived). */
+    const adse_spec *spec;
+    adse_spec *derived;
 } adse_search_detail;
 
 /* Builds the detail of a feasible design d (from the search's records; re-maps a layer

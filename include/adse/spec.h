@@ -164,11 +164,30 @@ ADSE_API const char *adse_spec_table_name(const adse_spec *spec, int level);
  * distinct warning once. Borrowed from spec; NULL for an index out of range. (If memory ran
  * out while recording, the last record, code ADSE_E_NOMEM, says so.) */
 ADSE_API int adse_spec_warning_count(const adse_spec *spec);
-/* Whether constraints of the spec's v0.4 architecture follow its meshes: a maximize_dims
- * allocated over a node's fanout (timeloopfe's constraint macro, docs/v04.md), its position
- * in *at (may be NULL). A program that changes the meshes of spec->arch (the hardware
- * search) would keep the baseline's allocation; timeloopfe allocates again. */
-ADSE_API bool adse_spec_fanout_maximize(const adse_spec *spec, adse_srcpos *at);
+
+/* A node of a v0.4 architecture with a fanout (spatial meshX * meshY > 1). */
+typedef struct adse_spec_fanout {
+    const char *name;        /* the node's name (borrowed from the spec) */
+    uint32_t mesh_x, mesh_y; /* its spatial meshX and meshY, as evaluated */
+    adse_srcpos at;          /* where its `spatial` is written */
+} adse_spec_fanout;
+
+/* The nodes of the spec's v0.4 architecture with a fanout, top down (the order their
+ * dummy levels are placed in, docs/v04.md): the first max into out, their number returned;
+ * -1 when the architecture is not a v0.4 `nodes` one. A component below k of them has the
+ * mesh of their product. */
+ADSE_API int adse_spec_fanouts(const adse_spec *spec, adse_spec_fanout *out, int max);
+
+/* The spec base with its v0.4 architecture's nodes changed by node_sets[0..n) after
+ * base's own (each as adse_spec_options.node_sets, the `--set` of the CLI), translated and
+ * converted again with base's options, as loading base's files with all those sets gives:
+ * maximize_dims allocated over the new fanouts, expressions evaluated over the new values,
+ * components priced again. The files are not read again: the derived spec shares base's
+ * document (as read, before its translation), so base must outlive *out. base is only
+ * read: several threads may derive from it at once. Errors as adse_spec_load's (the node
+ * sets' included); ADSE_E_USAGE when base's architecture is not a v0.4 `nodes` one. */
+ADSE_API adse_status adse_spec_derive(const adse_spec *base, const char *const *node_sets, int n,
+                                      adse_spec **out, adse_err *err);
 ADSE_API const adse_err *adse_spec_warning(const adse_spec *spec, int i);
 
 ADSE_API void adse_spec_free(adse_spec *spec);

@@ -40,6 +40,11 @@ struct adse_spec_internal {
     adse__arch_paths paths;            /* valid when the spec has an architecture */
     adse__warnings warnings; /* what the converters accepted with a warning (adse__ywarn) */
     adse__v04_info v04;      /* what the v0.4 translation learnt (zero without one) */
+    /* A v0.4 `nodes` architecture's document as read and changed by the node sets, before
+     * its translation (a fork of doc, tree.h: adse_spec_derive translates it again);
+     * owned, NULL for any other architecture. */
+    adse__ydoc *source;
+    bool problem_given; /* the problem came from adse_spec_options.problem */
 };
 
 /* Frees the strings of p and clears it. */

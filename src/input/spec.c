@@ -431,7 +431,8 @@ void adse_spec_options_init(adse_spec_options *opts)
     opts->n_node_sets = 0;
 }
 
-static adse_status spec_new(const adse_spec_options *opts, adse_spec **out, adse_err *err)
+static adse_status spec_new(const adse_spec_options *opts, const adse__ydoc *base, adse_spec **out,
+                            adse_err *err)
 {
     if (opts && opts->energy != ADSE_ENERGY_MODE_ESTIMATOR &&
         opts->energy != ADSE_ENERGY_MODE_TIMELOOP_FALLBACK)
@@ -457,7 +458,10 @@ static adse_status spec_new(const adse_spec_options *opts, adse_spec **out, adse
         free(spec);
         return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
     }
-    adse_status st = adse__ydoc_new(&spec->internal->doc, err);
+    spec->internal->problem_given = opts && opts->problem;
+    /* a derived spec's document is a fork (adse_spec_derive) */
+    adse_status st = base ? adse__ydoc_fork(base, &spec->internal->doc, err)
+                          : adse__ydoc_new(&spec->internal->doc, err);
     if (st) {
         adse_spec_free(spec);
         return st;
@@ -501,6 +505,9 @@ static adse_status finish(adse_spec *spec, adse_status st, bool any_template, ad
     if (st == ADSE_OK && spec->options.n_node_sets > 0)
         st = adse__v04_apply_sets(spec->internal->doc, spec->options.node_sets,
                                   spec->options.n_node_sets, err);
+    const adse__ypair *arch = st == ADSE_OK ? adse__arch_top_pair(spec->internal->doc) : NULL;
+    if (arch && adse__ynode_is_map(arch->value) && adse__ymap_pair(arch->value, "nodes"))
+        st = adse__ydoc_fork(spec->internal->doc, &spec->internal->source, err);
     if (st == ADSE_OK)
         st = adse__v04_translate(spec->internal->doc, &spec->internal->warnings,
                                  &spec->internal->v04, err);
@@ -534,7 +541,7 @@ adse_status adse_spec_load_strings_opts(const char *const *texts, const char *co
     if (n < 0 || (n > 0 && !texts))
         return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0, "adse_spec_load_strings: no texts");
     adse_spec *spec;
-    adse_status st = spec_new(opts, &spec, err);
+    adse_status st = spec_new(opts, NULL, &spec, err);
     if (st) return st;
     bool any_template = false;
     for (int i = 0; i < n && st == ADSE_OK; i++) {
@@ -568,7 +575,7 @@ adse_status adse_spec_load_opts(const char *const *files, int n_files,
     if (n_files < 0 || (n_files > 0 && !files))
         return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0, "adse_spec_load: no files");
     adse_spec *spec;
-    adse_status st = spec_new(opts, &spec, err);
+    adse_status st = spec_new(opts, NULL, &spec, err);
     if (st) return st;
     bool any_template = false;
     for (int i = 0; i < n_files && st == ADSE_OK; i++) {
@@ -588,6 +595,31 @@ adse_status adse_spec_load_opts(const char *const *files, int n_files,
     return finish(spec, st, any_template, out, err);
 }
 
+adse_status adse_spec_derive(const adse_spec *base, const char *const *node_sets, int n,
+                             adse_spec **out, adse_err *err)
+{
+    adse_err_clear(err);
+    if (!out) return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0, "adse_spec_derive: out is NULL");
+    *out = NULL;
+    if (!base || !base->internal || n < 0 || (n > 0 && !node_sets))
+        return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0, "adse_spec_derive: no base or sets");
+    if (!base->internal->source)
+        return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0,
+                            "adse_spec_derive: the architecture is not timeloopfe's v0.4 'nodes' "
+                            "architecture");
+    adse_spec_options o = base->options;
+    o.template_vars = NULL; /* rendered already: the source holds the result */
+    o.n_template_vars = 0;
+    o.node_sets = node_sets;
+    o.n_node_sets = n;
+    o.problem = base->internal->problem_given ? &base->problem : NULL;
+    o.estimator.classes = NULL; /* the derived spec's own compound classes */
+    adse_spec *spec;
+    adse_status st = spec_new(&o, base->internal->source, &spec, err);
+    if (st) return st;
+    return finish(spec, ADSE_OK, true, out, err);
+}
+
 const char *adse_spec_table_name(const adse_spec *spec, int level)
 {
     if (!spec || !spec->has_arch || !spec->internal) return NULL;
@@ -601,6 +633,7 @@ void adse_spec_free(adse_spec *spec)
     if (!spec) return;
     if (spec->internal) {
         adse__compounds_free(spec->internal->compounds);
+        adse__ydoc_free(spec->internal->source);
         adse__ydoc_free(spec->internal->doc);
         adse__arch_paths_free(&spec->internal->paths);
         adse__warnings_free(&spec->internal->warnings);
@@ -609,11 +642,17 @@ void adse_spec_free(adse_spec *spec)
     free(spec);
 }
 
-bool adse_spec_fanout_maximize(const adse_spec *spec, adse_srcpos *at)
+int adse_spec_fanouts(const adse_spec *spec, adse_spec_fanout *out, int max)
 {
-    const adse__ynode *n = spec && spec->internal ? spec->internal->v04.fanout_maximize : NULL;
-    if (n && at) *at = adse__ynode_pos(n);
-    return n != NULL;
+    if (!spec || !spec->internal || !spec->internal->v04.root_attrs) return -1;
+    const adse__v04_info *v = &spec->internal->v04;
+    for (int i = 0; i < v->n_fanouts && i < max; i++) {
+        out[i].name = v->fanouts[i].name;
+        out[i].mesh_x = v->fanouts[i].mesh_x;
+        out[i].mesh_y = v->fanouts[i].mesh_y;
+        out[i].at = adse__ynode_pos(v->fanouts[i].at);
+    }
+    return v->n_fanouts;
 }
 
 int adse_spec_warning_count(const adse_spec *spec)

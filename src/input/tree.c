@@ -45,6 +45,26 @@ void adse__ydoc_free(adse__ydoc *doc)
     free(doc);
 }
 
+adse_status adse__ydoc_fork(const adse__ydoc *base, adse__ydoc **out, adse_err *err)
+{
+    adse_status st = adse__ydoc_new(out, err);
+    if (st) return st;
+    adse__ydoc *d = *out;
+    if ((base->n_top && !adse__grow(&d->top, &d->cap_top, base->n_top, sizeof *d->top)) ||
+        (base->n_replaced &&
+         !adse__grow(&d->replaced, &d->cap_replaced, 3 * base->n_replaced, sizeof *d->replaced))) {
+        adse__ydoc_free(d);
+        *out = NULL;
+        return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    if (base->n_top) memcpy(d->top, base->top, (size_t)base->n_top * sizeof *d->top);
+    d->n_top = base->n_top;
+    if (base->n_replaced)
+        memcpy(d->replaced, base->replaced, 3 * (size_t)base->n_replaced * sizeof *d->replaced);
+    d->n_replaced = base->n_replaced;
+    return ADSE_OK;
+}
+
 static char *arena_strndup(adse__ydoc *doc, const char *s, size_t len)
 {
     return adse__arena_strndup(&doc->arena, s, len);

@@ -86,6 +86,13 @@ typedef struct adse__ydoc adse__ydoc;
 adse_status adse__ydoc_new(adse__ydoc **out, adse_err *err);
 void adse__ydoc_free(adse__ydoc *doc);
 
+/* A new doc whose top level (and list of replaced top-level keys) is base's as it stands:
+ * its nodes are base's, shared, so base must outlive it and stay as it is (a loaded doc is
+ * immutable; a later top-level change of either doc does not reach the other). What the
+ * fork builds is its own. adse_spec_derive (spec.c) translates such a fork of a spec's
+ * document before its v0.4 translation again, without reading the files again. */
+adse_status adse__ydoc_fork(const adse__ydoc *base, adse__ydoc **out, adse_err *err);
+
 /* Parses one YAML text (one document; an empty text is an empty document) and merges its
  * top-level mapping into doc. name is used in positions and messages (copied). Malformed
  * YAML gives ADSE_E_SYNTAX with libyaml's line, column and problem text; a top level that

@@ -43,15 +43,20 @@
 
 /* What the translation learnt that the classic tree does not say. */
 typedef struct adse__v04_info {
-    /* The first maximize_dims allocated over a node's fanout (a spatial one without
-     * maximize_dims_capacity, or with one written as an expression, such as
-     * `PE.spatial.meshX * PE.spatial.meshY`), NULL when none: constraints that follow the
-     * mesh. */
-    const adse__ynode *fanout_maximize;
     /* The classic root's attributes and the evaluated top-level variables placed in them
      * (NULL: none): names for expressions, not model keys, so the converters do not check
      * them for typos. */
     const adse__ynode *root_attrs, *variables;
+    /* The enabled nodes with a fanout (meshX * meshY > 1) in the order the walk places
+     * them (top down), each with its mesh as evaluated and its `spatial` mapping (the node
+     * when none: adse_spec_fanouts). One dummy level each, so at most ADSE_MAX_LEVELS are
+     * kept (a longer architecture is refused when converted). */
+    struct {
+        const char *name;
+        uint32_t mesh_x, mesh_y;
+        const adse__ynode *at;
+    } fanouts[ADSE_MAX_LEVELS];
+    int n_fanouts;
 } adse__v04_info;
 
 /* Translates doc in place when its architecture is a v0.4 `nodes` architecture (nothing
@@ -100,7 +105,6 @@ typedef struct adse__v04_iter {
     int n_pass;
     const adse__ynode *maximize; /* maximize_dims as written (checked), or NULL */
     bool has_capacity;           /* maximize_dims_capacity given */
-    bool capacity_expr;          /* ... as an expression (it may name a node's mesh) */
     uint64_t capacity;
 } adse__v04_iter;
 

@@ -392,11 +392,6 @@ static adse_status maximize(ctx *c, const adse__ynode *nodes)
             leaf *l = &c->leaves[order[i]];
             cons[i] = &l->cons;
             fanout[i] = l->mesh_x * l->mesh_y;
-            /* a capacity written as an expression may follow the mesh as well */
-            if (l->cons.spatial.maximize &&
-                (!l->cons.spatial.has_capacity || l->cons.spatial.capacity_expr) &&
-                !c->info->fanout_maximize)
-                c->info->fanout_maximize = l->cons.spatial.maximize;
         }
         st = adse__v04_maximize(cons, fanout, n, c->prob, c->err);
     }
@@ -624,6 +619,14 @@ static adse_status walk(ctx *c, place *p, adse__ynode *root, const adse__ynode *
         if (container) warn_dropped(c, l, fanout);
         next_x = l->mesh_x;
         next_y = l->mesh_y;
+        if (fanout && c->info->n_fanouts < ADSE_MAX_LEVELS) {
+            int k = c->info->n_fanouts++;
+            const adse__ynode *sp = adse__ymap_get(l->node, "spatial");
+            c->info->fanouts[k].name = l->name;
+            c->info->fanouts[k].mesh_x = (uint32_t)l->mesh_x; /* <= UINT32_MAX: read_mesh */
+            c->info->fanouts[k].mesh_y = (uint32_t)l->mesh_y;
+            c->info->fanouts[k].at = sp ? sp : l->node;
+        }
         if (fanout) {
             char dname[ADSE_NAME_MAX + 24];
             snprintf(dname, sizeof dname, "inter_%.*s_spatial", ADSE_NAME_MAX - 1, l->name);

@@ -340,7 +340,6 @@ static adse_status read_iter(adse__ydoc *doc, adse__v04_scope *scope, adse__v04_
                               "'maximize_dims_capacity' must be a non-negative integer, got '%s'",
                               adse__ynode_text(cv) ? cv->text : adse__ynode_kind_name(cv));
         it->has_capacity = true;
-        it->capacity_expr = cv != cap->value; /* evaluated, not a literal */
     }
     const adse__ynode *md = adse__ymap_get(v, "maximize_dims");
     if (md && !adse__ynode_is_null(md)) {

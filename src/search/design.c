@@ -97,10 +97,34 @@ static adse_status resolve_target(adse__designer *d, int g, adse_err *err)
     const adse_search_spec *spec = d->spec;
     const adse_arch *base = d->base;
     const adse_search_gene *gn = &spec->genes[g];
+    d->node[g] = -1;
     if (gn->attr == ADSE_GENE_MESH) {
         d->target[g] = ADSE__NO_TARGET;
         d->mesh_gene = g;
         return ADSE_OK;
+    }
+    if (d->derive && (gn->attr == ADSE_GENE_MESH_X || gn->attr == ADSE_GENE_INSTANCES)) {
+        /* the fanout of a v0.4 node, set as --set NODE.spatial.meshX does */
+        for (int k = 0; k < d->n_fanouts; k++) {
+            if (strcmp(d->fanouts[k].name, gn->component) != 0) continue;
+            d->node[g] = k;
+            d->target[g] = ADSE__NO_TARGET;
+            return ADSE_OK;
+        }
+        char list[512];
+        size_t used = 0;
+        list[0] = 0;
+        for (int k = 0; k < d->n_fanouts && used < sizeof list; k++) {
+            int n = snprintf(list + used, sizeof list - used, "%s%s", k ? ", " : "",
+                             d->fanouts[k].name);
+            if (n < 0) break;
+            used += (size_t)n;
+        }
+        return adse_err_set(err, ADSE_E_SPEC, spec->path, gn->component_line, gn->component_column,
+                            "parameter '%s': on a v0.4 design '%s' sets the fanout of a node "
+                            "('spatial' meshX, meshY), and '%s' has none (nodes with a fanout: %s)",
+                            gn->name, attr_name(gn->attr), gn->component,
+                            d->n_fanouts ? list : "none");
     }
     /* adse_arch_level_id's "not found" (-1) is ADSE__ARITH: test the MACs first */
     int lvl = strcmp(base->arith.name, gn->component) == 0
@@ -181,6 +205,8 @@ static adse_status mesh_roles(adse__designer *d, adse_err *err)
             "be the PE count)",
             mg->name, t);
     }
+    d->mesh_x0 = x0;
+    d->mesh_y0 = y0;
     for (int i = 0; i < base->n_levels; i++) {
         const adse_buffer *b = &base->levels[i];
         if (d->level_role[i] != ADSE__MESH_NONE) continue;
@@ -193,6 +219,12 @@ static adse_status mesh_roles(adse__designer *d, adse_err *err)
     for (int g = 0; g < spec->n_genes; g++) {
         const adse_search_gene *gn = &spec->genes[g];
         if (gn->attr != ADSE_GENE_MESH_X && gn->attr != ADSE_GENE_INSTANCES) continue;
+        if (d->node[g] >= 0) {
+            /* a v0.4 node's fanout: the mesh gene sets every fanout (mesh_fanouts) */
+            return adse_err_set(err, ADSE_E_SPEC, spec->path, gn->line, gn->column,
+                                "parameters '%s' and '%s' both set the fanout of '%s'", mg->name,
+                                gn->name, gn->component);
+        }
         adse__mesh_role r =
             d->target[g] == ADSE__ARITH ? d->arith_role : d->level_role[d->target[g]];
         if (r != ADSE__MESH_NONE)
@@ -203,20 +235,176 @@ static adse_status mesh_roles(adse__designer *d, adse_err *err)
     return ADSE_OK;
 }
 
+/* The fanouts of d's v0.4 nodes (fx[k] x fy[k]) that give its PE level the mesh x x y
+ * (docs/search.md section 3): a node whose cumulative mesh (its fanout times those above
+ * it) is a multiple of the baseline's PE mesh X0 x Y0 in X (Y) gets x (y) times that
+ * multiple there, one with 1 there keeps 1, so the PE level gets x x y and a level with one
+ * component per column (row) x x 1 (1 x y), as the classic rewrite (set_mesh) has it. false
+ * with the node in *bad when one is neither (a part of a column). */
+static bool mesh_fanouts(const adse__designer *d, uint64_t x, uint64_t y, uint64_t *fx,
+                         uint64_t *fy, int *bad)
+{
+    /* cumulative meshes fit in 32 bits each (the baseline's instances), so no product
+     * below exceeds 64 */
+    uint64_t cx = 1, cy = 1, px = 1, py = 1;
+    for (int k = 0; k < d->n_fanouts; k++) {
+        cx *= d->fanouts[k].mesh_x;
+        cy *= d->fanouts[k].mesh_y;
+        uint64_t nx = cx % d->mesh_x0 == 0 ? x * (cx / d->mesh_x0) : cx == 1 ? 1 : 0;
+        uint64_t ny = cy % d->mesh_y0 == 0 ? y * (cy / d->mesh_y0) : cy == 1 ? 1 : 0;
+        if (!nx || !ny) {
+            *bad = k;
+            return false;
+        }
+        fx[k] = nx / px; /* whole: checked on the baseline (designer_init) */
+        fy[k] = ny / py;
+        px = nx;
+        py = ny;
+    }
+    return true;
+}
+
 adse_status adse__designer_init(adse__designer *d, const adse_search_spec *spec,
-                                const adse_arch *base, const adse_energy_options *energy,
-                                adse_err *err)
+                                const adse_spec *source, adse_err *err)
 {
     memset(d, 0, sizeof *d);
     d->spec = spec;
-    d->base = base;
-    d->energy = *energy;
+    d->source = source;
+    d->base = &source->arch;
+    d->energy = source->options.estimator;
     d->mesh_gene = -1;
+    bool fanout_gene = false;
+    for (int g = 0; g < spec->n_genes; g++)
+        fanout_gene |= spec->genes[g].attr == ADSE_GENE_MESH ||
+                       spec->genes[g].attr == ADSE_GENE_MESH_X ||
+                       spec->genes[g].attr == ADSE_GENE_INSTANCES;
+    int nf = adse_spec_fanouts(source, d->fanouts, ADSE_MAX_LEVELS);
+    d->derive = fanout_gene && nf >= 0;
+    d->n_fanouts = nf > ADSE_MAX_LEVELS ? ADSE_MAX_LEVELS : nf < 0 ? 0 : nf;
     for (int g = 0; g < spec->n_genes; g++) {
         adse_status st = resolve_target(d, g, err);
         if (st) return st;
     }
-    return d->mesh_gene < 0 ? ADSE_OK : mesh_roles(d, err);
+    if (d->mesh_gene < 0) return ADSE_OK;
+    adse_status st = mesh_roles(d, err);
+    if (st || !d->derive) return st;
+    /* the baseline's own PE mesh must give back its fanouts */
+    uint64_t fx[ADSE_MAX_LEVELS], fy[ADSE_MAX_LEVELS];
+    int bad = -1;
+    bool ok = mesh_fanouts(d, d->mesh_x0, d->mesh_y0, fx, fy, &bad);
+    for (int k = 0; ok && k < d->n_fanouts; k++)
+        if (fx[k] != d->fanouts[k].mesh_x || fy[k] != d->fanouts[k].mesh_y) ok = false, bad = k;
+    if (ok) return ADSE_OK;
+    const adse_search_gene *mg = &spec->genes[d->mesh_gene];
+    return adse_err_set(err, ADSE_E_SPEC, spec->path, mg->line, mg->column,
+                        "mesh parameter '%s': the fanout of v0.4 node '%s' (%ux%u, at %s:%d) is "
+                        "not a whole number of columns or rows of the PE mesh %ux%u, which the "
+                        "mesh parameter rewrites; set the fanouts with meshX or instances "
+                        "parameters on the nodes instead",
+                        mg->name, d->fanouts[bad].name, (unsigned)d->fanouts[bad].mesh_x,
+                        (unsigned)d->fanouts[bad].mesh_y,
+                        d->fanouts[bad].at.file ? d->fanouts[bad].at.file : "<input>",
+                        d->fanouts[bad].at.line, (unsigned)d->mesh_x0, (unsigned)d->mesh_y0);
+}
+
+/* ---- designs derived from v0.4 nodes -------------------------------------------------- */
+
+#define MAX_SETS (2 * ADSE_MAX_LEVELS)
+
+/* The node sets ("NODE.spatial.meshX=N") of gene values genes on d's v0.4 nodes: the mesh
+ * gene's fanouts (mesh_fanouts) and the meshX and instances genes' (meshX as given, meshY
+ * kept; instances: meshY = instances / meshX), each fanout that differs from the
+ * baseline's. */
+static adse_status fanout_sets(const adse__designer *d, const double *genes,
+                               char (*text)[ADSE_NAME_MAX + 48], const char **sets, int *n,
+                               adse_err *err)
+{
+    const adse_search_spec *spec = d->spec;
+    uint64_t fx[ADSE_MAX_LEVELS], fy[ADSE_MAX_LEVELS];
+    for (int k = 0; k < d->n_fanouts; k++)
+        fx[k] = d->fanouts[k].mesh_x, fy[k] = d->fanouts[k].mesh_y;
+    if (d->mesh_gene >= 0) {
+        uint64_t x, y;
+        int bad;
+        adse_search_mesh_of(&spec->genes[d->mesh_gene], genes[d->mesh_gene], &x, &y);
+        mesh_fanouts(d, x, y, fx, fy, &bad); /* cannot fail: checked on the baseline */
+    }
+    for (int pass = 0; pass < 2; pass++) { /* meshX before instances */
+        for (int g = 0; g < spec->n_genes; g++) {
+            int k = d->node[g];
+            if (k < 0 || (pass == 0) != (spec->genes[g].attr == ADSE_GENE_MESH_X)) continue;
+            uint64_t v = (uint64_t)genes[g]; /* a positive integer: check_gene_values */
+            if (pass == 0) {
+                fx[k] = v;
+            } else if (v % fx[k]) {
+                return adse_err_set(err, ADSE_E_INVALID, NULL, 0, 0,
+                                    "%" PRIu64 " instances of '%s' are not a multiple of its "
+                                    "meshX %" PRIu64,
+                                    v, d->fanouts[k].name, fx[k]);
+            } else {
+                fy[k] = v / fx[k];
+            }
+        }
+    }
+    *n = 0;
+    for (int k = 0; k < d->n_fanouts; k++) {
+        if (fx[k] != d->fanouts[k].mesh_x) {
+            snprintf(text[*n], sizeof text[*n], "%s.spatial.meshX=%" PRIu64, d->fanouts[k].name,
+                     fx[k]);
+            sets[*n] = text[*n];
+            (*n)++;
+        }
+        if (fy[k] != d->fanouts[k].mesh_y) {
+            snprintf(text[*n], sizeof text[*n], "%s.spatial.meshY=%" PRIu64, d->fanouts[k].name,
+                     fy[k]);
+            sets[*n] = text[*n];
+            (*n)++;
+        }
+    }
+    return ADSE_OK;
+}
+
+static adse_status check_gene_values(const adse_search_spec *spec, const double *genes,
+                                     adse_err *err);
+
+adse_status adse__design_derive(const adse__designer *d, const adse_spec *layer,
+                                const double *genes, adse_spec **out, adse_err *err)
+{
+    *out = NULL;
+    if (!d->derive) return ADSE_OK;
+    adse_status st = check_gene_values(d->spec, genes, err);
+    if (st) return st;
+    char text[MAX_SETS][ADSE_NAME_MAX + 48];
+    const char *sets[MAX_SETS];
+    int n = 0;
+    if ((st = fanout_sets(d, genes, text, sets, &n, err))) return st;
+    /* the node sets, for messages */
+    char what[512];
+    size_t used = 0;
+    what[0] = 0;
+    for (int i = 0; i < n && used < sizeof what; i++) {
+        int k = snprintf(what + used, sizeof what - used, "%s--set %s", i ? " " : "", sets[i]);
+        if (k < 0) break;
+        used += (size_t)k;
+    }
+    if (!n) snprintf(what, sizeof what, "the baseline's fanouts");
+    adse_err e;
+    adse_err_clear(&e);
+    st = adse_spec_derive(layer, sets, n, out, &e);
+    if (st == ADSE_E_NOMEM || st == ADSE_E_INTERNAL || st == ADSE_E_USAGE) {
+        if (err) *err = e;
+        return st;
+    }
+    if (st) {
+        /* the file's name without its directory: a design's reason has 191 characters */
+        const char *slash = strrchr(e.file, '/');
+        const char *file = slash ? slash + 1 : e.file;
+        if (!file[0])
+            return adse_err_set(err, ADSE_E_INVALID, NULL, 0, 0, "%.200s: %.400s", what, e.msg);
+        return adse_err_set(err, ADSE_E_INVALID, NULL, 0, 0, "%.200s: %.200s:%d:%d: %.400s", what,
+                            file, e.line, e.column, e.msg);
+    }
+    return ADSE_OK;
 }
 
 /* ---- applying genes ------------------------------------------------------------------ */
@@ -349,6 +537,16 @@ static adse_status apply_gene(const adse_search_gene *gn, int t, double v, adse_
     return ADSE_OK;
 }
 
+/* Where baseline level c (or ADSE__ARITH) is in a, a design of d: c itself, except in a
+ * derived design, whose fanouts may add or remove dummy levels: the level of that name
+ * there, -2 when there is none (a dummy level of the baseline). */
+static int level_in(const adse__designer *d, const adse_arch *a, int c)
+{
+    if (!d->derive || c == ADSE__ARITH) return c;
+    int i = adse_arch_level_id(a, d->base->levels[c].name);
+    return i < 0 ? ADSE__NO_TARGET : i;
+}
+
 adse_status adse__design_arch(const adse__designer *d, const double *genes, adse_arch *out,
                               adse_err *err)
 {
@@ -356,7 +554,13 @@ adse_status adse__design_arch(const adse__designer *d, const double *genes, adse
     *out = *d->base;
     adse_status st = check_gene_values(spec, genes, err);
     if (st) return st;
-    if (d->mesh_gene >= 0) {
+    if (d->derive) {
+        /* the meshes from the v0.4 nodes, then the other genes on that architecture */
+        adse_spec *derived;
+        if ((st = adse__design_derive(d, d->source, genes, &derived, err))) return st;
+        *out = derived->arch;
+        adse_spec_free(derived);
+    } else if (d->mesh_gene >= 0) {
         uint64_t x64, y64;
         adse_search_mesh_of(&spec->genes[d->mesh_gene], genes[d->mesh_gene], &x64, &y64);
         uint32_t x = (uint32_t)x64, y = (uint32_t)y64; /* checked by check_gene_values */
@@ -374,10 +578,15 @@ adse_status adse__design_arch(const adse__designer *d, const double *genes, adse
             bool is_inst = gn->attr == ADSE_GENE_INSTANCES, is_mx = gn->attr == ADSE_GENE_MESH_X;
             if (d->target[g] == ADSE__NO_TARGET || (pass == 0) != is_inst || (pass == 1) != is_mx)
                 continue;
-            if ((st = apply_gene(gn, d->target[g], genes[g], out, err))) return st;
+            int t = level_in(d, out, d->target[g]);
+            if (t == ADSE__NO_TARGET)
+                return adse_err_set(err, ADSE_E_INVALID, NULL, 0, 0,
+                                    "the design has no level '%s' (parameter '%s')", gn->component,
+                                    gn->name);
+            if ((st = apply_gene(gn, t, genes[g], out, err))) return st;
         }
     }
-    for (int i = 0; i < out->n_levels; i++) {
+    for (int i = 0; i < d->base->n_levels; i++) {
         bool touched = false, block_gene = false, depth_gene = false;
         for (int g = 0; g < spec->n_genes; g++) {
             if (d->target[g] != i || !changes_size(spec->genes[g].attr)) continue;
@@ -385,7 +594,8 @@ adse_status adse__design_arch(const adse__designer *d, const double *genes, adse
             block_gene |= spec->genes[g].attr == ADSE_GENE_BLOCK_SIZE;
             depth_gene |= spec->genes[g].attr == ADSE_GENE_DEPTH;
         }
-        if (touched && (st = geometry(&out->levels[i], block_gene, depth_gene, err))) return st;
+        int t = level_in(d, out, i); /* present when touched: the genes were applied */
+        if (touched && (st = geometry(&out->levels[t], block_gene, depth_gene, err))) return st;
     }
     adse_err e2;
     adse_err_clear(&e2);
@@ -420,7 +630,10 @@ void adse__baseline_genes(const adse__designer *d, double *genes, bool *all_in_d
         const adse_search_gene *gn = &d->spec->genes[g];
         int t = d->target[g];
         double v = 0;
-        if (gn->attr == ADSE_GENE_MESH) {
+        if (d->node[g] >= 0) {
+            const adse_spec_fanout *f = &d->fanouts[d->node[g]];
+            v = gn->attr == ADSE_GENE_MESH_X ? f->mesh_x : (double)f->mesh_x * f->mesh_y;
+        } else if (gn->attr == ADSE_GENE_MESH) {
             /* the PE-level mesh (one for all PE components, checked by designer_init) */
             uint32_t x = a->arith.mesh_x, y = a->arith.mesh_y;
             for (int i = 0; i < a->n_levels; i++)
@@ -471,9 +684,13 @@ static const char *gene_text(const adse_search_gene *g, double v, char *buf, siz
 
 #define CHECK_MAX_COMBOS 100000
 
-/* Contribution of component c (level index or ADSE__ARITH) to budget metric b. */
-static double contribution(const adse_arch *a, int c, adse_search_budget_id b)
+/* Contribution of component c (level index or ADSE__ARITH of d's baseline) to budget metric
+ * b in a design a. */
+static double contribution(const adse__designer *d, const adse_arch *a, int c,
+                           adse_search_budget_id b)
 {
+    c = level_in(d, a, c);
+    if (c == ADSE__NO_TARGET) return 0; /* a dummy level the design does not have */
     if (c == ADSE__ARITH) {
         if (b == ADSE_BUDGET_PES) return a->arith.instances;
         if (b == ADSE_BUDGET_AREA) return a->arith.area_um2 * a->arith.instances;
@@ -509,11 +726,26 @@ adse_status adse__designer_check(const adse__designer *d, const double *limit, a
         best_total[b] = INFINITY;
     bool checked_all = true;
 
-    int n_mesh = d->mesh_gene >= 0 ? spec->genes[d->mesh_gene].n_values : 1;
-    for (int xi = 0; xi < n_mesh; xi++) {
-        if (d->mesh_gene >= 0) genes[d->mesh_gene] = spec->genes[d->mesh_gene].values[xi];
+    /* the genes of every component's mesh (the mesh gene, a v0.4 node's fanout) outside,
+     * each component's own inside */
+    int og[ADSE_SEARCH_MAX_GENES], n_og = 0, oidx[ADSE_SEARCH_MAX_GENES] = {0};
+    double n_outer = 1;
+    for (int g = 0; g < spec->n_genes; g++)
+        if (g == d->mesh_gene || d->node[g] >= 0) {
+            og[n_og++] = g;
+            n_outer *= spec->genes[g].n_values;
+        }
+    if (n_outer > CHECK_MAX_COMBOS) { /* only the baseline's meshes */
+        checked_all = false;
+        n_outer = 1;
+        n_og = 0;
+    }
+    for (long xi = 0; xi < (long)n_outer; xi++) {
+        for (int k = 0; k < n_og; k++)
+            genes[og[k]] = spec->genes[og[k]].values[oidx[k]];
         double total[ADSE_BUDGET_COUNT] = {0};
         bool any_mesh_valid = false;
+        char combo_reason[200] = "";
         for (int c = ADSE__ARITH; c < base->n_levels; c++) {
             int gl[ADSE_SEARCH_MAX_GENES], ng = 0;
             for (int g = 0; g < spec->n_genes; g++)
@@ -543,12 +775,13 @@ adse_status adse__designer_check(const adse__designer *d, const double *limit, a
                     for (int k = 0; k < ng; k++)
                         valid[gl[k]][idx[k]] = true;
                     for (int b = 0; b < ADSE_BUDGET_COUNT; b++) {
-                        double v = contribution(arch, c, (adse_search_budget_id)b);
+                        double v = contribution(d, arch, c, (adse_search_budget_id)b);
                         if (v < best[b]) best[b] = v;
                     }
                 } else {
                     for (int k = 0; k < ng; k++)
                         snprintf(last_reason[gl[k]], sizeof last_reason[gl[k]], "%.199s", e2.msg);
+                    snprintf(combo_reason, sizeof combo_reason, "%.199s", e2.msg);
                 }
                 for (int k = 0; k < ng; k++) { /* next combination */
                     if (++idx[k] < spec->genes[gl[k]].n_values) break;
@@ -559,9 +792,18 @@ adse_status adse__designer_check(const adse__designer *d, const double *limit, a
             for (int b = 0; b < ADSE_BUDGET_COUNT; b++)
                 total[b] += best[b];
         }
-        if (d->mesh_gene >= 0 && any_mesh_valid) valid[d->mesh_gene][xi] = true;
+        for (int k = 0; k < n_og; k++) {
+            if (any_mesh_valid)
+                valid[og[k]][oidx[k]] = true;
+            else if (!last_reason[og[k]][0]) /* the first such combination's reason */
+                snprintf(last_reason[og[k]], sizeof last_reason[og[k]], "%s", combo_reason);
+        }
         for (int b = 0; b < ADSE_BUDGET_COUNT; b++)
             if (total[b] < best_total[b]) best_total[b] = total[b];
+        for (int k = 0; k < n_og; k++) { /* next combination */
+            if (++oidx[k] < spec->genes[og[k]].n_values) break;
+            oidx[k] = 0;
+        }
     }
     adse_status st = ADSE_OK;
     char vbuf[64];

@@ -367,6 +367,7 @@ static void split_free(adse__split *sp)
     if (!sp) return;
     adse_mapper_items_free(sp->items);
     adse_model_free(sp->model);
+    adse_spec_free(sp->derived);
     free(sp);
 }
 
@@ -424,9 +425,10 @@ static adse_status split_make(const adse_search *s, const double *genes, int lay
     if (!sp) return nomem(err);
     memcpy(sp->genes, genes, sizeof sp->genes);
     sp->layer = layer;
-    const adse_spec *ls = s->layers[layer];
-    const adse_constraints *cons = ls->has_constraints ? &ls->constraints : NULL;
+    const adse_spec *ls = NULL;
     adse_status st = adse__design_arch(&s->designer, genes, &sp->arch, err);
+    if (!st) st = adse__layer_inputs(s, genes, layer, &ls, &sp->derived, err);
+    const adse_constraints *cons = ls && ls->has_constraints ? &ls->constraints : NULL;
     if (!st) st = adse_model_create(&sp->arch, &ls->problem, NULL, &sp->model, err);
     if (!st)
         st = n_items
@@ -853,7 +855,7 @@ static adse_status split_layer(adse_search_batch *b, int j, int l, uint32_t n_it
     for (int k = 0; k < l; k++)
         if (!p->splits[k] && adse_problem_equal(&s->layers[k]->problem, &s->layers[l]->problem))
             seeds[n_seeds++] = p->maps[k];
-    const adse_spec *ls = s->layers[l];
+    const adse_spec *ls = sp->derived ? sp->derived : s->layers[l];
     adse_err_clear(&e);
     st = adse_mapper_seed_part(sp->model, ls->has_constraints ? &ls->constraints : NULL,
                                &s->settings[l], seeds, n_seeds, &p->acc[l], &e);

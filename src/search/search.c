@@ -149,17 +149,24 @@ void adse__layer_failed(const adse_search *s, adse_search_design *d, int l, adse
         set_reason(d, ADSE_DESIGN_NO_MAPPING, "layer '%s' has no valid mapping", name);
 }
 
-bool adse__split_layer(const adse_search *s, const adse_model *model, int l)
+bool adse__split_layer(const adse_search *s, const adse_model *model,
+                       const adse_constraints *constraints, int l)
 {
     if (s->opts.map || s->opts.map_seeded) return false; /* the tests' mapping step */
-    const adse_spec *ls = s->layers[l];
     double size = 0;
     adse_err e;
     adse_err_clear(&e);
     /* an error is the mapping's to report */
-    return adse_mapper_mapspace_size(model, ls->has_constraints ? &ls->constraints : NULL,
-                                     &s->settings[l], &size, &e) == ADSE_OK &&
+    return adse_mapper_mapspace_size(model, constraints, &s->settings[l], &size, &e) == ADSE_OK &&
            adse_mapper_split_pays(&s->settings[l], size);
+}
+
+adse_status adse__layer_inputs(const adse_search *s, const double *genes, int l,
+                               const adse_spec **out, adse_spec **owned, adse_err *err)
+{
+    adse_status st = adse__design_derive(&s->designer, s->layers[l], genes, owned, err);
+    *out = *owned ? *owned : s->layers[l];
+    return st;
 }
 
 adse_status adse__map_layers(const adse_search *s, const adse_arch *arch, adse_search_design *d,
@@ -178,16 +185,26 @@ adse_status adse__map_layers(const adse_search *s, const adse_arch *arch, adse_s
     }
     adse_err e;
     for (; l < s->n_layers; l++) {
-        const adse_spec *ls = s->layers[l];
+        const adse_spec *ls;
+        adse_spec *derived = NULL;
         adse_model *model = NULL;
         adse_err_clear(&e);
-        if (adse_model_create(arch, &ls->problem, NULL, &model, &e) != ADSE_OK) {
-            set_reason(d, ADSE_DESIGN_INVALID, "layer '%s': %s", adse_search_layer_name(s, l),
-                       e.msg);
+        adse_status ds = adse__layer_inputs(s, d->genes, l, &ls, &derived, &e);
+        if (ds == ADSE_E_NOMEM || ds == ADSE_E_INTERNAL || ds == ADSE_E_USAGE) {
+            if (err) *err = e;
+            ret = ds;
             goto out;
         }
-        if (split && adse__split_layer(s, model, l)) {
+        if (ds != ADSE_OK || adse_model_create(arch, &ls->problem, NULL, &model, &e) != ADSE_OK) {
+            set_reason(d, ADSE_DESIGN_INVALID, "layer '%s': %s", adse_search_layer_name(s, l),
+                       e.msg);
+            adse_spec_free(derived);
+            goto out;
+        }
+        const adse_constraints *cons = ls->has_constraints ? &ls->constraints : NULL;
+        if (split && adse__split_layer(s, model, cons, l)) {
             adse_model_free(model);
+            adse_spec_free(derived);
             goto out;
         }
         adse_mapper_settings st = s->settings[l];
@@ -201,9 +218,9 @@ adse_status adse__map_layers(const adse_search *s, const adse_arch *arch, adse_s
             if (adse_problem_equal(&s->layers[k]->problem, &ls->problem))
                 seeds[n_seeds++] = maps[k];
         adse_err_clear(&e);
-        adse_status ms = map_layer(s, model, ls->has_constraints ? &ls->constraints : NULL, &st,
-                                   seeds, n_seeds, mres, &e);
+        adse_status ms = map_layer(s, model, cons, &st, seeds, n_seeds, mres, &e);
         adse_model_free(model);
+        adse_spec_free(derived);
         if (ms != ADSE_OK || !mres->found) {
             adse__layer_failed(s, d, l, ms, &e);
             if (ms != ADSE_OK && err) *err = e;
@@ -402,32 +419,6 @@ static adse_status load_layer(const adse_search_spec *spec, const adse_network *
     return ADSE_OK;
 }
 
-/* A gene that changes meshes on a v0.4 design whose maximize_dims was allocated over a
- * fanout would keep the baseline's allocation (timeloopfe allocates again for each design,
- * as `adse map --set` does): an error at the gene rather than wrong designs. */
-static adse_status check_fanout_constraints(const adse_search *s, adse_err *err)
-{
-    const adse_search_spec *spec = &s->spec;
-    for (int g = 0; g < spec->n_genes; g++) {
-        const adse_search_gene *gn = &spec->genes[g];
-        if (gn->attr != ADSE_GENE_MESH && gn->attr != ADSE_GENE_MESH_X &&
-            gn->attr != ADSE_GENE_INSTANCES)
-            continue;
-        for (int l = 0; l < s->n_layers; l++) {
-            adse_srcpos at;
-            if (!adse_spec_fanout_maximize(s->layers[l], &at)) continue;
-            return adse_err_set(err, ADSE_E_SPEC, spec->path, gn->line, gn->column,
-                                "parameter '%s' changes meshes, but the design's 'maximize_dims' "
-                                "at %s:%d:%d is allocated over the baseline's fanout, which "
-                                "timeloopfe allocates again for each design and adse's search "
-                                "does not: write the factors it gives in the constraints, or "
-                                "sweep the mesh with 'adse map --set NODE.spatial.meshX=N'",
-                                gn->name, at.file ? at.file : "<input>", at.line, at.column);
-        }
-    }
-    return ADSE_OK;
-}
-
 /* The spec's network file, its errors located at the `workload` value. */
 static adse_status load_network(const adse_search_spec *spec, adse_network **out, adse_err *err)
 {
@@ -495,9 +486,7 @@ adse_status adse_search_create(const adse_search_spec *spec, const adse_search_o
         }
     }
     const adse_spec *l0 = s->layers[0];
-    if ((st = adse__designer_init(&s->designer, &s->spec, &l0->arch, &l0->options.estimator, err)))
-        goto fail;
-    if ((st = check_fanout_constraints(s, err))) goto fail;
+    if ((st = adse__designer_init(&s->designer, &s->spec, l0, err))) goto fail;
     double base_m[ADSE_SM_COUNT] = {0};
     adse__arch_budget_metrics(&l0->arch, base_m);
     for (int b = 0; b < ADSE_BUDGET_COUNT; b++) {
@@ -1121,6 +1110,7 @@ adse_status adse_search_design_arch(const adse_search *s, const double *genes, a
 void adse_search_detail_free(adse_search_detail *d)
 {
     if (!d) return;
+    adse_spec_free(d->derived);
     free(d->mappings);
     free(d->results);
     free(d->stats);
@@ -1158,6 +1148,10 @@ adse_status adse_search_design_detail(adse_search *s, const adse_search_design *
         goto out;
     }
     if ((st = adse__design_arch(&s->designer, d->genes, &det->arch, err))) goto out;
+    /* a derived design's classic tree, for the writers (adse_spec_write_arch_yaml) */
+    if ((st = adse__design_derive(&s->designer, s->layers[0], d->genes, &det->derived, err)))
+        goto out;
+    det->spec = det->derived ? det->derived : s->layers[0];
     for (int l = 0; l < s->n_layers; l++) {
         adse_model *model = NULL;
         if ((st = adse_model_create(&det->arch, &s->layers[l]->problem, NULL, &model, err)))
@@ -1171,9 +1165,13 @@ adse_status adse_search_design_detail(adse_search *s, const adse_search_design *
         } else {
             adse_mapper_settings ms = s->settings[l];
             ms.threads = s->threads;
-            const adse_spec *ls = s->layers[l];
-            st = map_layer(s, model, ls->has_constraints ? &ls->constraints : NULL, &ms, NULL, 0,
-                           mres, err);
+            const adse_spec *ls;
+            adse_spec *derived = NULL;
+            st = adse__layer_inputs(s, d->genes, l, &ls, &derived, err);
+            if (!st)
+                st = map_layer(s, model, ls->has_constraints ? &ls->constraints : NULL, &ms, NULL,
+                               0, mres, err);
+            adse_spec_free(derived);
             if (!st && !mres->found)
                 st = adse_err_set(err, ADSE_E_INTERNAL, NULL, 0, 0, "layer '%s' no longer maps",
                                   adse_search_layer_name(s, l));

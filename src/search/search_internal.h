@@ -53,17 +53,35 @@ typedef struct adse__designer {
     int mesh_gene; /* index of the mesh gene, -1 if none */
     adse__mesh_role level_role[ADSE_MAX_LEVELS];
     adse__mesh_role arith_role;
+    uint32_t mesh_x0, mesh_y0; /* the baseline's PE mesh (with a mesh gene) */
+    /* A v0.4 design with a mesh, meshX or instances gene (docs/search.md section 3): each
+     * design is derived from the baseline's v0.4 nodes with those genes as node sets
+     * (adse_spec_derive, the --set path), so that maximize_dims, expressions and prices
+     * follow its fanouts; the other genes then apply to that architecture. */
+    bool derive;
+    const adse_spec *source;                   /* the baseline's spec (layer 0), borrowed */
+    adse_spec_fanout fanouts[ADSE_MAX_LEVELS]; /* its nodes with a fanout, top down */
+    int n_fanouts;
+    int node[ADSE_SEARCH_MAX_GENES]; /* a meshX or instances gene's node in fanouts, or -1 */
 } adse__designer;
 
-/* Resolves targets and mesh roles; errors name the spec line. */
+/* Resolves targets and mesh roles of the baseline source (its arch and estimator options);
+ * errors name the spec line. */
 adse_status adse__designer_init(adse__designer *d, const adse_search_spec *spec,
-                                const adse_arch *base, const adse_energy_options *energy,
-                                adse_err *err);
+                                const adse_spec *source, adse_err *err);
 
 /* The architecture of gene values genes. ADSE_E_INVALID with a reason in err when the
- * geometry is impossible or the estimator cannot price it. */
+ * geometry is impossible, the estimator cannot price it, or (derived designs) the v0.4
+ * translation refuses the genes' nodes (the reason names the node sets, file and line). */
 adse_status adse__design_arch(const adse__designer *d, const double *genes, adse_arch *out,
                               adse_err *err);
+
+/* With d->derive: layer's spec (a layer of the search, loaded from the design files)
+ * derived for gene values genes into *out (owned; NULL without d->derive); errors as
+ * adse__design_arch's. Its architecture may lack a dummy level of the baseline's (a fanout
+ * of 1 places none) or have one more: design.c finds the baseline's levels by name. */
+adse_status adse__design_derive(const adse__designer *d, const adse_spec *layer,
+                                const double *genes, adse_spec **out, adse_err *err);
 
 /* Area, on-chip bits and PEs of an architecture, into metrics[]. */
 void adse__arch_budget_metrics(const adse_arch *a, double *metrics);
@@ -200,7 +218,14 @@ adse_status adse__map_layers(const adse_search *s, const adse_arch *arch, adse_s
 /* Is layer l (its model on a design) one whose mapper work items a transport hands out
  * (adse_mapper_split_pays: no time limit and more than 1e12 mappings)? Never with the
  * tests' mapping hooks. */
-bool adse__split_layer(const adse_search *s, const adse_model *model, int l);
+bool adse__split_layer(const adse_search *s, const adse_model *model,
+                       const adse_constraints *constraints, int l);
+
+/* Layer l's inputs for the design of gene values genes: s->layers[l], or that layer's spec
+ * derived for the genes (adse__design_derive: *owned, to free after use, NULL otherwise).
+ * *out is set whatever the status; errors as adse__design_derive's. */
+adse_status adse__layer_inputs(const adse_search *s, const double *genes, int l,
+                               const adse_spec **out, adse_spec **owned, adse_err *err);
 
 /* Marks d no_mapping because layer l failed: the mapper's error st (e) or, with ADSE_OK,
  * no valid mapping (the reasons of adse__evaluate_design). */
@@ -228,6 +253,7 @@ typedef struct adse__split {
     double genes[ADSE_SEARCH_MAX_GENES];
     int layer;
     adse_arch arch;
+    adse_spec *derived; /* the layer's inputs derived for the genes (owned), or NULL */
     adse_model *model;
     adse_mapper_items *items;
     int refs;
