@@ -35,6 +35,9 @@ typedef struct cli_farm {
     int (*count)(void *ctx);
     void *ctx;
     int threads; /* this rank's threads (>= 1) */
+    /* rank 0, the calling thread, NULL for none: the job whose rank job i would best go to
+       (that rank holds what job i needs: the items of a split layer), or -1 for any */
+    int (*affinity)(void *ctx, int i);
 } cli_farm;
 
 #ifdef ADSE_MPI

@@ -338,6 +338,9 @@ typedef struct farm_state {
     double *job_s;       /* per rank: recent wall time per job (moving average), 0 = none */
     pending_send *sends; /* one per job handed to a worker at most */
     int n_sends, cap_sends;
+    int *rank_of; /* per job: the rank it was handed to, -1 = not yet */
+    int cap_jobs;
+    int next; /* the first job not handed out */
     int outstanding;
     bool failed;
     char first[MSG_MAX + 64];
@@ -432,6 +435,39 @@ static int give(farm_state *fs, executor *ex, int rank, int id, int threads)
     return 0;
 }
 
+/* The job to hand to rank r next, -1 if none is left (or out of memory): the first not handed
+ * out whose affinity (f->affinity) is r's or none, else the first not handed out (a rank
+ * with nothing of its own takes another's rather than idle). */
+static int pick(farm_state *fs, int r, int n)
+{
+    if (fs->next >= n) return -1;
+    if (n > fs->cap_jobs) {
+        int cap = n + n / 2 + 64;
+        int *p = realloc(fs->rank_of, (size_t)cap * sizeof *p);
+        if (!p) {
+            fail(fs, 0, "out of memory");
+            return -1;
+        }
+        for (int i = fs->cap_jobs; i < cap; i++)
+            p[i] = -1;
+        fs->rank_of = p;
+        fs->cap_jobs = cap;
+    }
+    int id = fs->next;
+    for (int i = fs->next; fs->f->affinity && i < n; i++) {
+        if (fs->rank_of[i] >= 0) continue;
+        int a = fs->f->affinity(fs->f->ctx, i);
+        if (a < 0 || fs->rank_of[a] == r) {
+            id = i;
+            break;
+        }
+    }
+    fs->rank_of[id] = r;
+    while (fs->next < n && fs->rank_of[fs->next] >= 0)
+        fs->next++;
+    return id;
+}
+
 static void reap_sends(farm_state *fs)
 {
     for (int i = 0; i < fs->n_sends;) {
@@ -468,17 +504,16 @@ int cli_farm_run(const cli_farm *f, int n, int threads_per_job, char *msg, size_
     executor ex;
     exec_start(&ex, f);
     double wall0 = adse_clock_s();
-    int next = 0;
     long wait_us = POLL_MIN_US;
     for (;;) {
         bool busy = false;
         double round_cpu = thread_cpu_s();
         if (f->count) n = f->count(f->ctx); /* accepted replies may have added jobs */
         /* hand out: workers first (rank 0's MPI thread shares its cores with its workers) */
-        for (int k = 1; k <= g_size && next < n && !fs.failed; k++) {
-            int r = k % g_size;
-            while (fs.held[r] < capacity(&fs, r) && next < n && !fs.failed) {
-                give(&fs, &ex, r, next++, threads_per_job);
+        for (int k = 1; k <= g_size && fs.next < n && !fs.failed; k++) {
+            int r = k % g_size, id;
+            while (fs.held[r] < capacity(&fs, r) && !fs.failed && (id = pick(&fs, r, n)) >= 0) {
+                give(&fs, &ex, r, id, threads_per_job);
                 busy = true;
             }
         }
@@ -500,7 +535,7 @@ int cli_farm_run(const cli_farm *f, int n, int threads_per_job, char *msg, size_
         }
         reap_sends(&fs);
         if (f->count) n = f->count(f->ctx);
-        if (fs.outstanding == 0 && (next == n || fs.failed)) break;
+        if (fs.outstanding == 0 && (fs.next == n || fs.failed)) break;
         /* rank 0's own jobs; sleep on them until the next probe */
         job *d = exec_take(&ex, busy ? 0 : wait_us);
         if (d) busy = true;
@@ -526,6 +561,7 @@ int cli_farm_run(const cli_farm *f, int n, int threads_per_job, char *msg, size_
     free(fs.held);
     free(fs.job_s);
     free(fs.sends);
+    free(fs.rank_of);
     if (fs.failed) snprintf(msg, size, "%s", fs.first);
     return fs.failed ? -1 : 0;
 }

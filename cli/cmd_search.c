@@ -416,6 +416,12 @@ static int farm_accept(void *ctx, int i, const void *reply, size_t len, char *ms
     return -1;
 }
 
+/* The job whose rank holds the items job i runs (a range of a split layer), or -1. */
+static int farm_affinity(void *ctx, int i)
+{
+    return adse_search_batch_affinity(((const batch_ctx *)ctx)->b, i);
+}
+
 /* The batch's jobs so far: a design's split layer adds jobs when its reply is accepted. */
 static int farm_count(void *ctx)
 {
@@ -428,8 +434,8 @@ static adse_status farm_dispatch(void *user, adse_search *s, adse_search_batch *
 {
     (void)user;
     batch_ctx c = {s, b};
-    cli_farm f = {farm_request, farm_serve_batch,      farm_accept, farm_count,
-                  &c,           adse_search_threads(s)};
+    cli_farm f = {farm_request, farm_serve_batch,       farm_accept,  farm_count,
+                  &c,           adse_search_threads(s), farm_affinity};
     char msg[ADSE_ERR_MSG_MAX];
     if (cli_farm_run(&f, adse_search_batch_size(b), adse_search_batch_threads(b), msg,
                      sizeof msg) == 0)
@@ -584,7 +590,7 @@ int cmd_search(int argc, char **argv)
             goto done;
         agreed = true;
         if (worker) {
-            cli_farm f = {NULL, farm_serve, NULL, NULL, s, adse_search_threads(s)};
+            cli_farm f = {NULL, farm_serve, NULL, NULL, s, adse_search_threads(s), NULL};
             rc = cli_farm_serve(&f) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
             goto done;
         }

@@ -1081,6 +1081,7 @@ static void *serve_one(void *arg)
 typedef struct threaded_transport {
     const adse_search *server;
     int jobs, designs;
+    int affine; /* jobs with an affinity (adse_search_batch_affinity) */
 } threaded_transport;
 
 static adse_status threaded_dispatch(void *user, adse_search *s, adse_search_batch *b,
@@ -1098,6 +1099,13 @@ static adse_status threaded_dispatch(void *user, adse_search *s, adse_search_bat
         for (; n < 4 && next + n < adse_search_batch_size(b) && !st; n++) {
             jobs[n] = (threaded_job){.server = server};
             st = adse_search_batch_request(b, next + n, &jobs[n].req, &jobs[n].len, err);
+            /* a range's affinity: the earlier job (not a range) that made its items */
+            int a = adse_search_batch_affinity(b, next + n);
+            if (a >= 0) {
+                assert_true(a < next + n);
+                assert_int_equal(adse_search_batch_affinity(b, a), -1);
+                t->affine++;
+            }
         }
         for (int k = 0; k < n && !st; k++)
             assert_int_equal(pthread_create(&tids[k], NULL, serve_one, &jobs[k]), 0);
@@ -1149,7 +1157,9 @@ static void test_dispatch_split_threads(void **state)
     run_ok(split);
     char *h1 = history_text(plain), *h2 = history_text(split);
     print_message("%d jobs for %d designs\n", t.jobs, t.designs);
-    assert_true(t.jobs > 20 * t.designs); /* the open layer traveled as item ranges */
+    assert_true(t.jobs > 20 * t.designs);   /* the open layer traveled as item ranges */
+    assert_true(t.affine > 20 * t.designs); /* each range with the job that made its items */
+    assert_int_equal(adse_search_batch_affinity(NULL, 0), -1);
     assert_string_equal(h2, h1);
     free(h1);
     free(h2);

@@ -213,6 +213,11 @@ ADSE_API adse_status adse_search_batch_request(adse_search_batch *b, int i, cons
  * as adse_search_threads evaluates them in one process); a transport may choose others:
  * the result does not depend on them. */
 ADSE_API int adse_search_batch_threads(const adse_search_batch *b);
+/* The job of the batch whose executor made what job i needs (a range of a split layer:
+ * the design's job that stopped at the layer made its mapper work items and keeps them),
+ * or -1: a transport that hands job i to that job's process saves it making them again
+ * (docs/cluster.md section 3). Any process gives the same result. */
+ADSE_API int adse_search_batch_affinity(const adse_search_batch *b, int i);
 
 /* Stores the reply (from adse_search_serve) to job i as that design's evaluation and
  * reports progress. Only on the thread that called the dispatch; ADSE_E_INTERNAL for a

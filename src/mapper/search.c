@@ -176,6 +176,7 @@ struct msearch {
      * about to start an item whose bound is above that of a running item asks the latter
      * for a piece instead. The incumbent is shared at once. */
     uint32_t n_static;                /* generated items: indices 0 .. n_static */
+    uint32_t dyn_max;                 /* room for pieces after them (0: one thread) */
     uint32_t *run_order;              /* their indices, best bound first (ties: index order) */
     uint32_t next_static, static_end; /* run_order[next_static .. static_end) not taken */
     uint32_t *heap;                   /* split pieces waiting, least (bound, position) at the top */
@@ -939,6 +940,7 @@ static adse_status make_items(msearch *S, adse_err *err)
     th->collect_depth = depth;
     S->item_f = g->f = malloc(sizeof *g->f * ((size_t)n * (size_t)depth + 1));
     S->items = calloc(ITEM_MAX + ITEM_DYN_MAX, sizeof *S->items);
+    S->dyn_max = ITEM_DYN_MAX;
     if (!g->f || !S->items) return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
     g->len = 0;
     if (depth > 0) {
@@ -1037,7 +1039,7 @@ static void give_piece(mthread *th)
     while (top >= 0 && top < sp->NT * D && th->kend[top] >= 0)
         top++;
     bool room = th->base >= 0 && th->cur_end - th->cur >= 2 && th->cur != SEED_POS &&
-                S->n_items < S->n_static + ITEM_DYN_MAX;
+                S->n_items < S->n_static + S->dyn_max;
     if (room) {
         uint64_t r[ADSE_MAX_DIMS]; /* what remains of each bound before step s's choice */
         memcpy(r, th->rem, sizeof r);
@@ -1754,8 +1756,11 @@ adse_status adse_mapper_items_run(const adse_mapper_items *items, uint32_t first
     S->run_order = order;
     S->n_items = S->n_static = S->static_end = count;
     S->next_static = 0;
-    S->items = calloc((size_t)count + ITEM_DYN_MAX, sizeof *S->items);
-    S->heap = malloc(sizeof *S->heap * ITEM_DYN_MAX);
+    /* one thread splits nothing off: no room for pieces (else 1.4 MB zeroed for every
+       range, which is often a few items) */
+    S->dyn_max = S->nthreads > 1 ? ITEM_DYN_MAX : 0;
+    S->items = calloc((size_t)count + S->dyn_max, sizeof *S->items);
+    S->heap = malloc(sizeof *S->heap * (S->dyn_max ? S->dyn_max : 1));
     adse_status st = ADSE_OK;
     if (!order || !S->items || !S->heap || !threads_alloc(S, G->sp.model))
         st = adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");

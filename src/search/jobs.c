@@ -31,6 +31,7 @@ typedef struct unit {
     bool range;
     int layer; /* segment: the first layer; range: the split layer */
     uint32_t first, count;
+    int maker;          /* range: the segment whose executor made the items */
     unsigned char *req; /* made on demand */
     size_t req_len;
     bool answered;
@@ -711,6 +712,11 @@ int adse_search_batch_threads(const adse_search_batch *b)
     return t / workers > 1 ? t / workers : 1;
 }
 
+int adse_search_batch_affinity(const adse_search_batch *b, int i)
+{
+    return b && i >= 0 && i < b->n_units && b->units[i].range ? b->units[i].maker : -1;
+}
+
 static bool add_unit(adse_search_batch *b, unit u)
 {
     if (!adse__grow(&b->units, &b->cap_units, b->n_units + 1, sizeof *b->units)) return false;
@@ -827,7 +833,8 @@ static void piece_failed(piece_state *p, int l, adse_status st, const adse_err *
 /* Layer l of job j is split into n_items items (made where the segment before it was
  * served): a merger of its parts (the merge and the result need the mapspace, not the
  * items), its ranges as jobs. */
-static adse_status split_layer(adse_search_batch *b, int j, int l, uint32_t n_items, adse_err *err)
+static adse_status split_layer(adse_search_batch *b, int j, int l, uint32_t n_items, int maker,
+                               adse_err *err)
 {
     const adse_search *s = b->s;
     piece_state *p = &b->ps[j];
@@ -865,7 +872,12 @@ static adse_status split_layer(adse_search_batch *b, int j, int l, uint32_t n_it
     uint32_t n = adse_mapper_items_count(sp->items);
     for (uint32_t k = 0, first = 0; first < n; k++) {
         uint32_t c = adse_mapper_items_range(k, first, n);
-        if (!add_unit(b, (unit){.job = j, .range = true, .layer = l, .first = first, .count = c}))
+        if (!add_unit(b, (unit){.job = j,
+                                .range = true,
+                                .layer = l,
+                                .first = first,
+                                .count = c,
+                                .maker = maker}))
             return nomem(err);
         first += c;
     }
@@ -992,7 +1004,7 @@ static adse_status accept_segment(adse_search_batch *b, int i, const void *reply
                that layer's ranges join the queue while this one's are still running */
             if (end + 1 < s->n_layers && !add_unit(b, (unit){.job = j, .layer = end + 1}))
                 ret = nomem(err);
-            if (!ret && end < s->n_layers) ret = split_layer(b, j, end, n_items, err);
+            if (!ret && end < s->n_layers) ret = split_layer(b, j, end, n_items, i, err);
         }
     }
     free(maps);
