@@ -547,8 +547,11 @@ static int level_in(const adse__designer *d, const adse_arch *a, int c)
     return i < 0 ? ADSE__NO_TARGET : i;
 }
 
-adse_status adse__design_arch(const adse__designer *d, const double *genes, adse_arch *out,
-                              adse_err *err)
+/* The architecture the genes of gene values genes start from into out: the baseline with
+ * the mesh gene's meshes, or a derived design's own translation (which only the mesh,
+ * meshX and instances genes decide). */
+static adse_status design_start(const adse__designer *d, const double *genes, adse_arch *out,
+                                adse_err *err)
 {
     const adse_search_spec *spec = d->spec;
     *out = *d->base;
@@ -571,6 +574,16 @@ adse_status adse__design_arch(const adse__designer *d, const double *genes, adse
         set_mesh(&out->arith.instances, &out->arith.mesh_x, &out->arith.mesh_y, d->arith_role, x,
                  y);
     }
+    return ADSE_OK;
+}
+
+/* The other genes of genes on out (from design_start), derived attributes, the meshes'
+ * check and the prices. */
+static adse_status design_finish(const adse__designer *d, const double *genes, adse_arch *out,
+                                 adse_err *err)
+{
+    const adse_search_spec *spec = d->spec;
+    adse_status st;
     /* instances before meshX, so that a component with both ends with the given meshX */
     for (int pass = 0; pass < 3; pass++) {
         for (int g = 0; g < spec->n_genes; g++) {
@@ -605,6 +618,13 @@ adse_status adse__design_arch(const adse__designer *d, const double *genes, adse
     if (adse_energy_reprice(out, &d->energy, &e2) != ADSE_OK)
         return adse_err_set(err, ADSE_E_INVALID, NULL, 0, 0, "cannot price the design: %s", e2.msg);
     return ADSE_OK;
+}
+
+adse_status adse__design_arch(const adse__designer *d, const double *genes, adse_arch *out,
+                              adse_err *err)
+{
+    adse_status st = design_start(d, genes, out, err);
+    return st ? st : design_finish(d, genes, out, err);
 }
 
 void adse__arch_budget_metrics(const adse_arch *a, double *m)
@@ -683,6 +703,7 @@ static const char *gene_text(const adse_search_gene *g, double v, char *buf, siz
 }
 
 #define CHECK_MAX_COMBOS 100000
+#define CHECK_MAX_DERIVED 4096 /* of the meshes of derived designs (0.2 ms each) */
 
 /* Contribution of component c (level index or ADSE__ARITH of d's baseline) to budget metric
  * b in a design a. */
@@ -713,7 +734,8 @@ adse_status adse__designer_check(const adse__designer *d, const double *limit, a
 
     /* valid[g][k]: value k of gene g gave a valid architecture in some combination */
     bool(*valid)[ADSE_SEARCH_MAX_VALUES] = calloc(ADSE_SEARCH_MAX_GENES, sizeof *valid);
-    adse_arch *arch = malloc(sizeof *arch);
+    /* arch[0] a design, arch[1] the architecture its meshes start from */
+    adse_arch *arch = malloc(2 * sizeof *arch), *base_arch = arch ? arch + 1 : NULL;
     if (!valid || !arch) {
         free(valid);
         free(arch);
@@ -735,7 +757,8 @@ adse_status adse__designer_check(const adse__designer *d, const double *limit, a
             og[n_og++] = g;
             n_outer *= spec->genes[g].n_values;
         }
-    if (n_outer > CHECK_MAX_COMBOS) { /* only the baseline's meshes */
+    /* a derived design costs a translation: fewer of them */
+    if (n_outer > (d->derive ? CHECK_MAX_DERIVED : CHECK_MAX_COMBOS)) { /* the baseline's only */
         checked_all = false;
         n_outer = 1;
         n_og = 0;
@@ -746,7 +769,18 @@ adse_status adse__designer_check(const adse__designer *d, const double *limit, a
         double total[ADSE_BUDGET_COUNT] = {0};
         bool any_mesh_valid = false;
         char combo_reason[200] = "";
-        for (int c = ADSE__ARITH; c < base->n_levels; c++) {
+        adse_err e1;
+        adse_err_clear(&e1);
+        /* the meshes' architecture, once for every combination of the other genes */
+        adse_status start = design_start(d, genes, base_arch, &e1);
+        if (start == ADSE_E_NOMEM || start == ADSE_E_INTERNAL || start == ADSE_E_USAGE) {
+            free(valid);
+            free(arch);
+            if (err) *err = e1;
+            return start;
+        }
+        if (start) snprintf(combo_reason, sizeof combo_reason, "%.199s", e1.msg);
+        for (int c = ADSE__ARITH; c < base->n_levels && !start; c++) {
             int gl[ADSE_SEARCH_MAX_GENES], ng = 0;
             for (int g = 0; g < spec->n_genes; g++)
                 if (d->target[g] == c) gl[ng++] = g;
@@ -770,7 +804,8 @@ adse_status adse__designer_check(const adse__designer *d, const double *limit, a
                     genes[gl[k]] = spec->genes[gl[k]].values[idx[k]];
                 adse_err e2;
                 adse_err_clear(&e2);
-                if (adse__design_arch(d, genes, arch, &e2) == ADSE_OK) {
+                *arch = *base_arch;
+                if (design_finish(d, genes, arch, &e2) == ADSE_OK) {
                     any_mesh_valid = true;
                     for (int k = 0; k < ng; k++)
                         valid[gl[k]][idx[k]] = true;
@@ -798,7 +833,7 @@ adse_status adse__designer_check(const adse__designer *d, const double *limit, a
             else if (!last_reason[og[k]][0]) /* the first such combination's reason */
                 snprintf(last_reason[og[k]], sizeof last_reason[og[k]], "%s", combo_reason);
         }
-        for (int b = 0; b < ADSE_BUDGET_COUNT; b++)
+        for (int b = 0; b < ADSE_BUDGET_COUNT && !start; b++)
             if (total[b] < best_total[b]) best_total[b] = total[b];
         for (int k = 0; k < n_og; k++) { /* next combination */
             if (++oidx[k] < spec->genes[og[k]].n_values) break;
