@@ -1228,7 +1228,7 @@ static void search_fanout_eyeriss(void **state)
     for (int k = 0; k < 3; k++) {
         const adse_search_design *d = adse_search_reference(s, k);
         assert_int_equal(d->status, ADSE_DESIGN_OK);
-        char cmd[4096];
+        char cmd[8192];
         snprintf(cmd, sizeof cmd, "map --json --threads 2 %s %s", files, sets[k]);
         json_t *j = cli_json_ok(dir, cmd);
         assert_double_rel(d->metrics[ADSE_SM_ENERGY],
