@@ -1054,6 +1054,31 @@ static void node_sets(void **state)
                         "(--set changes the nodes of timeloopfe's v0.4 architecture)");
 }
 
+/* The 2024 tutorial's inputs folder into inputs, and the head of a search spec on its files
+ * (built-in estimator) up to "parameters:\n" into head. */
+static void tutorial_spec_head(char *inputs, size_t isize, char *head, size_t hsize)
+{
+    snprintf(inputs, isize, "%s", testutil_path("templates/tutorial2024-02/inputs"));
+    snprintf(head, hsize,
+             "design:\n"
+             "  architecture: [%s/arch.yaml, %s/components.yaml, %s/variables.yaml]\n"
+             "  mapper: %s/mapper.yaml\n"
+             "workload: %s/problem.yaml\n"
+             "parameters:\n",
+             inputs, inputs, inputs, inputs, inputs);
+}
+
+/* `adse map --json` on the tutorial's files in inputs with the options opts, its JSON. */
+static json_t *tutorial_map(const char *dir, const char *inputs, const char *opts)
+{
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd,
+             "map --json --threads 2 %s/arch.yaml %s/components.yaml %s/variables.yaml "
+             "%s/mapper.yaml %s/problem.yaml %s",
+             inputs, inputs, inputs, inputs, inputs, opts);
+    return cli_json_ok(dir, cmd);
+}
+
 /* The search of spec text (named name, files relative to dir) on 2 threads, run to its
  * end; fails the test on an error. */
 static adse_search *search_ok(const char *text, const char *name, const char *dir,
@@ -1081,17 +1106,9 @@ static adse_search *search_ok(const char *text, const char *name, const char *di
 static void search_fanout_genes(void **state)
 {
     (void)state;
-    char inputs[512], dir[256];
-    snprintf(inputs, sizeof inputs, "%s", testutil_path("templates/tutorial2024-02/inputs"));
+    char inputs[512], dir[256], design[4096];
+    tutorial_spec_head(inputs, sizeof inputs, design, sizeof design);
     assert_int_equal(testutil_mkdtemp(dir, sizeof dir, "adse-v04-fanout"), 0);
-    char design[4096];
-    snprintf(design, sizeof design,
-             "design:\n"
-             "  architecture: [%s/arch.yaml, %s/components.yaml, %s/variables.yaml]\n"
-             "  mapper: %s/mapper.yaml\n"
-             "workload: %s/problem.yaml\n"
-             "parameters:\n",
-             inputs, inputs, inputs, inputs, inputs);
     char text[8192];
     snprintf(text, sizeof text,
              "%s"
@@ -1133,12 +1150,7 @@ static void search_fanout_genes(void **state)
         int design; /* 0 baseline, 1 four */
     } runs[] = {{"", 0}, {"--set PE.spatial.meshX=4 --set buffer.attributes.depth=256", 1}};
     for (int k = 0; k < 2; k++) {
-        char cmd[8192];
-        snprintf(cmd, sizeof cmd,
-                 "map --json --threads 2 %s/arch.yaml %s/components.yaml %s/variables.yaml "
-                 "%s/mapper.yaml %s/problem.yaml %s",
-                 inputs, inputs, inputs, inputs, inputs, runs[k].sets);
-        json_t *j = cli_json_ok(dir, cmd);
+        json_t *j = tutorial_map(dir, inputs, runs[k].sets);
         const adse_search_design *d = runs[k].design ? four : base;
         assert_double_rel(d->metrics[ADSE_SM_ENERGY],
                           json_real_value(json_object_get(j, "energy_pj")), 1e-12,
@@ -1248,6 +1260,52 @@ static void search_fanout_eyeriss(void **state)
     assert_int_equal(testutil_rmtree(dir), 0);
 }
 
+/* A gene of an attribute that an expression of the nodes reads: the tutorial's reg has
+ * `width: datawidth * 3`, so its word_bits gene (datawidth) is set on the node and the
+ * design translated again, as --set does: datawidth 4 gives width 12 (applied to the
+ * translated architecture, the width would stay 24 and reg hold 6 words instead of 3); the
+ * design's figures are `adse map --set`'s. */
+static void search_attribute_read(void **state)
+{
+    (void)state;
+    char inputs[512], dir[256], head[4096];
+    tutorial_spec_head(inputs, sizeof inputs, head, sizeof head);
+    assert_int_equal(testutil_mkdtemp(dir, sizeof dir, "adse-v04-read"), 0);
+    char text[8192];
+    snprintf(text, sizeof text,
+             "%s"
+             "  - {name: regbits, component: reg, attribute: word_bits, values: [4, 8]}\n"
+             "  - {name: glb_depth, component: buffer, attribute: depth, values: [256, 512]}\n"
+             "ga: {population: 1, generations: 1, parents: 1, elite: 0}\n"
+             "references:\n"
+             "  - {name: r, genes: {regbits: 4, glb_depth: 256}}\n",
+             head);
+    adse_search_spec *sp = NULL;
+    adse_search *s = search_ok(text, "read.yaml", dir, &sp);
+    const adse_search_design *r = adse_search_reference(s, 0);
+    assert_int_equal(r->status, ADSE_DESIGN_OK);
+    adse_search_detail *det = NULL;
+    adse_err e;
+    assert_adse_ok(adse_search_design_detail(s, r, &det, &e), &e, "detail");
+    const adse_buffer *reg = &det->arch.levels[0];
+    assert_string_equal(reg->name, "reg");
+    assert_int_equal(reg->word_bits, 4);
+    assert_int_equal(reg->width_bits, 12); /* datawidth * 3 */
+    assert_int_equal(reg->size_words, 3);
+    assert_int_equal(det->arch.levels[2].depth, 256);
+    adse_search_detail_free(det);
+    json_t *j = tutorial_map(dir, inputs,
+                             "--set reg.attributes.datawidth=4 --set buffer.attributes.depth=256");
+    assert_double_rel(r->metrics[ADSE_SM_ENERGY], json_real_value(json_object_get(j, "energy_pj")),
+                      0, "energy");
+    assert_double_rel(r->metrics[ADSE_SM_CYCLES],
+                      (double)json_integer_value(json_object_get(j, "cycles")), 0, "cycles");
+    json_decref(j);
+    adse_search_free(s);
+    adse_search_spec_free(sp);
+    assert_int_equal(testutil_rmtree(dir), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1258,6 +1316,7 @@ int main(void)
         cmocka_unit_test(node_sets),
         cmocka_unit_test(search_fanout_genes),
         cmocka_unit_test(search_fanout_eyeriss),
+        cmocka_unit_test(search_attribute_read),
         cmocka_unit_test(component_fanout),
         cmocka_unit_test(errors),
         cmocka_unit_test(macros),

@@ -276,6 +276,18 @@ ADSE_API void adse_search_spec_free(adse_search_spec *spec);
 ADSE_API adse_status adse_spec_write_arch_yaml(FILE *f, const adse_spec *spec,
                                                const adse_arch *design, adse_err *err);
 
+/* Whether an expression of spec's v0.4 architecture reads the attribute of node `node` that
+ * a gene of attribute attr sets (depth, width, block_size, word_bits, read_bandwidth,
+ * write_bandwidth, under any name the loader reads for it: `datawidth` for word_bits), by
+ * its bare name inside the node (the tutorial's `width: datawidth * 3`) or as
+ * NODE.attributes.KEY anywhere: then a design that changes it must be translated again
+ * (docs/search.md section 3). *key (may be NULL) gets the name read (borrowed from spec),
+ * *at (may be NULL) the first expression reading it. Any other attribute, or a spec
+ * without a v0.4 architecture: false. When the expressions read more attributes than adse
+ * keeps track of (64 distinct ones), true with *key NULL for any attribute not among them. */
+ADSE_API bool adse_spec_v04_attribute_read(const adse_spec *spec, const char *node,
+                                           adse_gene_attr attr, const char **key, adse_srcpos *at);
+
 #ifdef __cplusplus
 }
 #endif

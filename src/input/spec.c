@@ -2,6 +2,7 @@
 #include "adse/spec.h"
 
 #include "adse/limits.h"
+#include "adse/search_spec.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -653,6 +654,33 @@ int adse_spec_fanouts(const adse_spec *spec, adse_spec_fanout *out, int max)
         out[i].at = adse__ynode_pos(v->fanouts[i].at);
     }
     return v->n_fanouts;
+}
+
+bool adse_spec_v04_attribute_read(const adse_spec *spec, const char *node, adse_gene_attr attr,
+                                  const char **key, adse_srcpos *at)
+{
+    if (!spec || !spec->internal || !node) return false;
+    const adse__v04_info *v = &spec->internal->v04;
+    const adse__arch_aliases *a = &adse__arch_alias;
+    const char *const *names = attr == ADSE_GENE_DEPTH        ? a->depth
+                               : attr == ADSE_GENE_WIDTH      ? a->width
+                               : attr == ADSE_GENE_BLOCK_SIZE ? a->block_size
+                               : attr == ADSE_GENE_WORD_BITS  ? a->word_bits
+                               : attr == ADSE_GENE_READ_BW    ? a->read_bw
+                               : attr == ADSE_GENE_WRITE_BW   ? a->write_bw
+                                                              : NULL;
+    if (!names) return false;
+    for (int i = 0; i < v->n_reads; i++) {
+        if (strcmp(v->reads[i].node, node) != 0 || !adse__ykey_in(v->reads[i].key, names)) continue;
+        if (key) *key = v->reads[i].key;
+        if (at) *at = adse__ynode_pos(v->reads[i].at);
+        return true;
+    }
+    if (v->reads_cut) { /* not all reads are known: it may be read */
+        if (key) *key = NULL;
+        if (at) *at = (adse_srcpos){0};
+    }
+    return v->reads_cut;
 }
 
 int adse_spec_warning_count(const adse_spec *spec)

@@ -57,6 +57,15 @@ typedef struct adse__v04_info {
         const adse__ynode *at;
     } fanouts[ADSE_MAX_LEVELS];
     int n_fanouts;
+    /* The attributes of the nodes that expressions read (v04_expr.h), each node and key
+     * once, with the first expression reading it; reads_cut when more were read than kept
+     * (then any attribute may be read). */
+    struct {
+        const char *node, *key;
+        const adse__ynode *at;
+    } reads[64];
+    int n_reads;
+    bool reads_cut;
 } adse__v04_info;
 
 /* Translates doc in place when its architecture is a v0.4 `nodes` architecture (nothing

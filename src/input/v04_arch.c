@@ -122,6 +122,26 @@ static adse_status read_mesh(ctx *c, leaf *l)
     return ADSE_OK;
 }
 
+/* Records that an expression (at) reads attribute key of node (scope->on_read). */
+static void note_read(void *user, const char *node, const char *key, const adse__ynode *at)
+{
+    ctx *c = user;
+    adse__v04_info *info = c->info;
+    for (int i = 0; i < info->n_reads; i++)
+        if (strcmp(info->reads[i].node, node) == 0 && adse__ykey_eq(info->reads[i].key, key))
+            return;
+    /* the key lives in the expression's memory: a copy in the doc (node is the doc's) */
+    const char *kept = adse__ydoc_intern(c->doc, key);
+    if (!kept || info->n_reads == (int)(sizeof info->reads / sizeof *info->reads)) {
+        info->reads_cut = true; /* then any attribute may be read */
+        return;
+    }
+    info->reads[info->n_reads].node = node;
+    info->reads[info->n_reads].key = kept;
+    info->reads[info->n_reads].at = at;
+    info->n_reads++;
+}
+
 /* l's attributes with their expressions evaluated, each in the scope of the variables, the
  * containers' attributes so far and the node's earlier attributes (timeloopfe's symbol
  * table); a container's stay in the scope for every later node. */
@@ -134,6 +154,8 @@ static adse_status eval_attrs(ctx *c, leaf *l, bool keep, adse__ynode *view)
         return adse__ydoc_build_status(c->doc, l->node, c->err);
     if (adse__ynode_is_null(a)) return ADSE_OK;
     int mark = c->scope->n;
+    c->scope->own_node = l->name; /* its own attributes read by name: recorded */
+    c->scope->own_from = mark;
     for (int i = 0; i < a->n; i++) {
         const adse__ypair *p = &a->pairs[i];
         char what[2 * ADSE_NAME_MAX + 32];
@@ -142,6 +164,7 @@ static adse_status eval_attrs(ctx *c, leaf *l, bool keep, adse__ynode *view)
         adse_status st = adse__v04_eval_pair(c->doc, c->scope, m, p, what, c->err);
         if (st) return st;
     }
+    c->scope->own_node = NULL;
     if (!keep) c->scope->n = mark;
     l->attrs = m;
     return ADSE_OK;
@@ -677,6 +700,8 @@ adse_status adse__v04_arch(adse__ydoc *doc, const adse__ypair *top, const adse__
     scope->node_names = c->names;
     scope->nodes = c->views;
     scope->n_nodes = c->n_names;
+    scope->on_read = note_read;
+    scope->read_user = c;
     if ((st = collect(c, nodes, false))) goto out;
     if (prob->known) {
         int leaf_i = 0;
@@ -743,6 +768,8 @@ out:
     scope->node_names = NULL;
     scope->nodes = NULL;
     scope->n_nodes = 0;
+    scope->on_read = NULL;
+    scope->own_node = NULL;
     free(c->names);
     free(c->views);
     return st;

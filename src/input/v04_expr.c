@@ -22,7 +22,8 @@
 
 typedef struct ectx {
     adse__v04_scope *scope;
-    int refs; /* references followed to reach this expression */
+    const adse__ynode *expr; /* the scalar being evaluated */
+    int refs;                /* references followed to reach this expression */
     /* the values of the scalars referenced so far in this evaluation (same scope, same
      * values): each is evaluated once, so that `a: b + b`, `b: c + c`, ... stays linear */
     const adse__ynode **memo_node; /* MAX_MEMO each, in the arena once needed */
@@ -58,9 +59,12 @@ static adse_status undef(jctx *c, jval *out, const char *fmt, ...)
 
 static bool lookup(jctx *c, const char *name, jval *out)
 {
-    const adse__v04_scope *s = ((const ectx *)c->hooks->user)->scope;
+    const ectx *x = c->hooks->user;
+    const adse__v04_scope *s = x->scope;
     for (int i = s->n - 1; i >= s->n_vars; i--)
         if (strcmp(s->syms[i].name, name) == 0) {
+            if (s->on_read && s->own_node && i >= s->own_from)
+                s->on_read(s->read_user, s->own_node, name, x->expr);
             *out = s->syms[i].v;
             return true;
         }
@@ -136,6 +140,11 @@ static adse_status item(jctx *c, const jexpr *e, const jval *obj, const jval *ke
             return of_node(c, adse__ydoc_top(x->scope->doc, key->s), out);
         }
         if (n->kind != ADSE__YMAP) return undef(c, out, "'%.100s' of a list", key->s);
+        const ectx *x = c->hooks->user;
+        const adse__v04_scope *s = x->scope;
+        for (int i = 0; s->on_read && i < s->n_nodes; i++) /* NODE.attributes.KEY */
+            if (s->nodes[i] && adse__ymap_get(s->nodes[i], "attributes") == n)
+                s->on_read(s->read_user, s->node_names[i], key->s, x->expr);
         const adse__ynode *v = adse__ymap_get(n, key->s);
         if (!v) return undef(c, out, "no key '%.100s' there", key->s);
         return of_node(c, v, out);
@@ -498,7 +507,7 @@ bool adse__v04_scope_set(adse__v04_scope *s, const char *name, const jval *v)
 adse_status adse__v04_value(adse__v04_scope *s, const adse__ynode *n, const char *what, jval *out,
                             adse_err *err)
 {
-    ectx x = {.scope = s};
+    ectx x = {.scope = s, .expr = n};
     jhooks h = {.subset = "adse's expression subset",
                 .kind = "v0.4 expressions",
                 .max_depth = MAX_DEPTH,

@@ -47,6 +47,14 @@ typedef struct adse__v04_scope {
     int n_nodes;
     const char *const *node_names;
     const adse__ynode *const *nodes;
+    /* Reads of a node's attributes by expressions, told to on_read (NULL: not recorded): by
+     * bare name inside the node whose attributes are being evaluated (own_node, its own
+     * attributes syms[own_from..n); own_node NULL otherwise), or as NODE.attributes.KEY;
+     * at is the expression that reads it. */
+    const char *own_node;
+    int own_from;
+    void (*on_read)(void *user, const char *node, const char *key, const adse__ynode *at);
+    void *read_user;
 } adse__v04_scope;
 
 void adse__v04_scope_free(adse__v04_scope *s);

@@ -279,6 +279,18 @@ adse_status adse__designer_init(adse__designer *d, const adse_search_spec *spec,
                        spec->genes[g].attr == ADSE_GENE_MESH_X ||
                        spec->genes[g].attr == ADSE_GENE_INSTANCES;
     int nf = adse_spec_fanouts(source, d->fanouts, ADSE_MAX_LEVELS);
+    for (int g = 0; g < spec->n_genes && nf >= 0; g++) {
+        const adse_search_gene *gn = &spec->genes[g];
+        adse_srcpos at;
+        if (!adse_spec_v04_attribute_read(source, gn->component, gn->attr, &d->set_key[g], &at))
+            continue;
+        if (!d->set_key[g])
+            return adse_err_set(err, ADSE_E_SPEC, spec->path, gn->line, gn->column,
+                                "parameter '%s': the design's expressions read more attributes "
+                                "than adse keeps track of (64), which may include this one",
+                                gn->name);
+        fanout_gene = true; /* translated again with the value */
+    }
     d->derive = fanout_gene && nf >= 0;
     d->n_fanouts = nf > ADSE_MAX_LEVELS ? ADSE_MAX_LEVELS : nf < 0 ? 0 : nf;
     for (int g = 0; g < spec->n_genes; g++) {
@@ -309,15 +321,16 @@ adse_status adse__designer_init(adse__designer *d, const adse_search_spec *spec,
 
 /* ---- designs derived from v0.4 nodes -------------------------------------------------- */
 
-#define MAX_SETS (2 * ADSE_MAX_LEVELS)
+#define MAX_SETS (2 * ADSE_MAX_LEVELS + ADSE_SEARCH_MAX_GENES)
 
-/* The node sets ("NODE.spatial.meshX=N") of gene values genes on d's v0.4 nodes: the mesh
- * gene's fanouts (mesh_fanouts) and the meshX and instances genes' (meshX as given, meshY
- * kept; instances: meshY = instances / meshX), each fanout that differs from the
- * baseline's. */
-static adse_status fanout_sets(const adse__designer *d, const double *genes,
-                               char (*text)[ADSE_NAME_MAX + 48], const char **sets, int *n,
-                               adse_err *err)
+/* The node sets of gene values genes on d's v0.4 nodes: each gene of an attribute that
+ * an expression reads as NODE.attributes.KEY=VALUE (KEY as the expression reads it), then
+ * the fanouts ("NODE.spatial.meshX=N") of the mesh gene (mesh_fanouts) and of the meshX
+ * and instances genes (meshX as given, meshY kept; instances: meshY = instances / meshX),
+ * each fanout that differs from the baseline's. */
+static adse_status node_sets(const adse__designer *d, const double *genes,
+                             char (*text)[2 * ADSE_NAME_MAX + 64], const char **sets, int *n,
+                             adse_err *err)
 {
     const adse_search_spec *spec = d->spec;
     uint64_t fx[ADSE_MAX_LEVELS], fy[ADSE_MAX_LEVELS];
@@ -347,6 +360,13 @@ static adse_status fanout_sets(const adse__designer *d, const double *genes,
         }
     }
     *n = 0;
+    for (int g = 0; g < spec->n_genes; g++) {
+        if (!d->set_key[g]) continue;
+        snprintf(text[*n], sizeof text[*n], "%s.attributes.%s=%.17g", spec->genes[g].component,
+                 d->set_key[g], genes[g]);
+        sets[*n] = text[*n];
+        (*n)++;
+    }
     for (int k = 0; k < d->n_fanouts; k++) {
         if (fx[k] != d->fanouts[k].mesh_x) {
             snprintf(text[*n], sizeof text[*n], "%s.spatial.meshX=%" PRIu64, d->fanouts[k].name,
@@ -374,10 +394,10 @@ adse_status adse__design_derive(const adse__designer *d, const adse_spec *layer,
     if (!d->derive) return ADSE_OK;
     adse_status st = check_gene_values(d->spec, genes, err);
     if (st) return st;
-    char text[MAX_SETS][ADSE_NAME_MAX + 48];
+    char text[MAX_SETS][2 * ADSE_NAME_MAX + 64];
     const char *sets[MAX_SETS];
     int n = 0;
-    if ((st = fanout_sets(d, genes, text, sets, &n, err))) return st;
+    if ((st = node_sets(d, genes, text, sets, &n, err))) return st;
     /* the node sets, for messages */
     char what[512];
     size_t used = 0;
@@ -548,8 +568,8 @@ static int level_in(const adse__designer *d, const adse_arch *a, int c)
 }
 
 /* The architecture the genes of gene values genes start from into out: the baseline with
- * the mesh gene's meshes, or a derived design's own translation (which only the mesh,
- * meshX and instances genes decide). */
+ * the mesh gene's meshes, or a derived design's own translation (which only the genes set
+ * on the nodes decide: mesh, meshX, instances, and those of attributes expressions read). */
 static adse_status design_start(const adse__designer *d, const double *genes, adse_arch *out,
                                 adse_err *err)
 {
@@ -589,7 +609,8 @@ static adse_status design_finish(const adse__designer *d, const double *genes, a
         for (int g = 0; g < spec->n_genes; g++) {
             const adse_search_gene *gn = &spec->genes[g];
             bool is_inst = gn->attr == ADSE_GENE_INSTANCES, is_mx = gn->attr == ADSE_GENE_MESH_X;
-            if (d->target[g] == ADSE__NO_TARGET || (pass == 0) != is_inst || (pass == 1) != is_mx)
+            if (d->target[g] == ADSE__NO_TARGET || d->set_key[g] || (pass == 0) != is_inst ||
+                (pass == 1) != is_mx)
                 continue;
             int t = level_in(d, out, d->target[g]);
             if (t == ADSE__NO_TARGET)
@@ -602,7 +623,7 @@ static adse_status design_finish(const adse__designer *d, const double *genes, a
     for (int i = 0; i < d->base->n_levels; i++) {
         bool touched = false, block_gene = false, depth_gene = false;
         for (int g = 0; g < spec->n_genes; g++) {
-            if (d->target[g] != i || !changes_size(spec->genes[g].attr)) continue;
+            if (d->target[g] != i || d->set_key[g] || !changes_size(spec->genes[g].attr)) continue;
             touched = true;
             block_gene |= spec->genes[g].attr == ADSE_GENE_BLOCK_SIZE;
             depth_gene |= spec->genes[g].attr == ADSE_GENE_DEPTH;
@@ -703,7 +724,7 @@ static const char *gene_text(const adse_search_gene *g, double v, char *buf, siz
 }
 
 #define CHECK_MAX_COMBOS 100000
-#define CHECK_MAX_DERIVED 4096 /* of the meshes of derived designs (0.2 ms each) */
+#define CHECK_MAX_DERIVED 4096 /* starts of derived designs (a translation each, 0.2 ms) */
 
 /* Contribution of component c (level index or ADSE__ARITH of d's baseline) to budget metric
  * b in a design a. */
@@ -748,12 +769,12 @@ adse_status adse__designer_check(const adse__designer *d, const double *limit, a
         best_total[b] = INFINITY;
     bool checked_all = true;
 
-    /* the genes of every component's mesh (the mesh gene, a v0.4 node's fanout) outside,
-     * each component's own inside */
+    /* the genes that decide where a design starts (the mesh gene; on a v0.4 design, the
+     * genes set on its nodes) outside, each component's own inside */
     int og[ADSE_SEARCH_MAX_GENES], n_og = 0, oidx[ADSE_SEARCH_MAX_GENES] = {0};
     double n_outer = 1;
     for (int g = 0; g < spec->n_genes; g++)
-        if (g == d->mesh_gene || d->node[g] >= 0) {
+        if (g == d->mesh_gene || d->node[g] >= 0 || d->set_key[g]) {
             og[n_og++] = g;
             n_outer *= spec->genes[g].n_values;
         }
@@ -783,7 +804,7 @@ adse_status adse__designer_check(const adse__designer *d, const double *limit, a
         for (int c = ADSE__ARITH; c < base->n_levels && !start; c++) {
             int gl[ADSE_SEARCH_MAX_GENES], ng = 0;
             for (int g = 0; g < spec->n_genes; g++)
-                if (d->target[g] == c) gl[ng++] = g;
+                if (d->target[g] == c && !d->set_key[g]) gl[ng++] = g;
             double combos = 1;
             for (int k = 0; k < ng; k++)
                 combos *= spec->genes[gl[k]].n_values;

@@ -54,15 +54,19 @@ typedef struct adse__designer {
     adse__mesh_role level_role[ADSE_MAX_LEVELS];
     adse__mesh_role arith_role;
     uint32_t mesh_x0, mesh_y0; /* the baseline's PE mesh (with a mesh gene) */
-    /* A v0.4 design with a mesh, meshX or instances gene (docs/search.md section 3): each
-     * design is derived from the baseline's v0.4 nodes with those genes as node sets
-     * (adse_spec_derive, the --set path), so that maximize_dims, expressions and prices
-     * follow its fanouts; the other genes then apply to that architecture. */
+    /* A v0.4 design with a mesh, meshX or instances gene, or a gene of an attribute that an
+     * expression reads (docs/search.md section 3): each design is derived from the
+     * baseline's v0.4 nodes with those genes as node sets (adse_spec_derive, the --set
+     * path), so that maximize_dims, expressions and prices follow them; the other genes then
+     * apply to that architecture. */
     bool derive;
     const adse_spec *source;                   /* the baseline's spec (layer 0), borrowed */
     adse_spec_fanout fanouts[ADSE_MAX_LEVELS]; /* its nodes with a fanout, top down */
     int n_fanouts;
     int node[ADSE_SEARCH_MAX_GENES]; /* a meshX or instances gene's node in fanouts, or -1 */
+    /* a gene whose attribute an expression of the nodes reads: set as a node set of that key
+     * (borrowed from source), translated with the fanouts */
+    const char *set_key[ADSE_SEARCH_MAX_GENES];
 } adse__designer;
 
 /* Resolves targets and mesh roles of the baseline source (its arch and estimator options);
