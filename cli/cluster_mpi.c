@@ -437,8 +437,9 @@ static int give(farm_state *fs, executor *ex, int rank, int id, int threads)
 
 /* The job to hand to rank r next, -1 if none is left (or out of memory): the first not handed
  * out whose affinity (f->affinity) is r's or none, else the first not handed out (a rank
- * with nothing of its own takes another's rather than idle). */
-static int pick(farm_state *fs, int r, int n)
+ * with nothing of its own takes another's rather than idle); with own_only, only one whose
+ * affinity is r's. */
+static int pick(farm_state *fs, int r, int n, bool own_only)
 {
     if (fs->next >= n) return -1;
     if (n > fs->cap_jobs) {
@@ -453,15 +454,16 @@ static int pick(farm_state *fs, int r, int n)
         fs->rank_of = p;
         fs->cap_jobs = cap;
     }
-    int id = fs->next;
+    int id = own_only ? -1 : fs->next;
     for (int i = fs->next; fs->f->affinity && i < n; i++) {
         if (fs->rank_of[i] >= 0) continue;
         int a = fs->f->affinity(fs->f->ctx, i);
-        if (a < 0 || fs->rank_of[a] == r) {
+        if ((a < 0 && !own_only) || (a >= 0 && fs->rank_of[a] == r)) {
             id = i;
             break;
         }
     }
+    if (id < 0) return -1;
     fs->rank_of[id] = r;
     while (fs->next < n && fs->rank_of[fs->next] >= 0)
         fs->next++;
@@ -511,8 +513,17 @@ int cli_farm_run(const cli_farm *f, int n, int threads_per_job, char *msg, size_
         if (f->count) n = f->count(f->ctx); /* accepted replies may have added jobs */
         /* hand out: workers first (rank 0's MPI thread shares its cores with its workers) */
         for (int k = 1; k <= g_size && fs.next < n && !fs.failed; k++) {
-            int r = k % g_size, id;
-            while (fs.held[r] < capacity(&fs, r) && !fs.failed && (id = pick(&fs, r, n)) >= 0) {
+            int r = k % g_size;
+            while (!fs.failed) {
+                /* a worker holds one more job per thread when it is a range of a layer whose
+                   items it holds (at most 256 items, mostly cheap): the next one is there
+                   when it answers, the round trip through rank 0 does not idle it */
+                int cap = capacity(&fs, r), id = -1;
+                if (fs.held[r] < cap)
+                    id = pick(&fs, r, n, false);
+                else if (r != 0 && fs.held[r] < cap + g_threads[r])
+                    id = pick(&fs, r, n, true);
+                if (id < 0) break;
                 give(&fs, &ex, r, id, threads_per_job);
                 busy = true;
             }
