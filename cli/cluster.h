@@ -38,6 +38,9 @@ typedef struct cli_farm {
     /* rank 0, the calling thread, NULL for none: the job whose rank job i would best go to
        (that rank holds what job i needs: the items of a split layer), or -1 for any */
     int (*affinity)(void *ctx, int i);
+    /* rank 0, the calling thread, NULL for none: is job i answered already (it need not be
+       handed out)? */
+    bool (*answered)(void *ctx, int i);
 } cli_farm;
 
 #ifdef ADSE_MPI

@@ -454,18 +454,26 @@ static int pick(farm_state *fs, int r, int n, bool own_only)
         fs->rank_of = p;
         fs->cap_jobs = cap;
     }
-    int id = own_only ? -1 : fs->next;
-    for (int i = fs->next; fs->f->affinity && i < n; i++) {
-        if (fs->rank_of[i] >= 0) continue;
-        int a = fs->f->affinity(fs->f->ctx, i);
+    int id = -1, any = -1;
+    for (int i = fs->next; i < n; i++) {
+        if (fs->rank_of[i] != -1) continue;
+        if (fs->f->answered && fs->f->answered(fs->f->ctx, i)) {
+            fs->rank_of[i] = -2; /* answered on rank 0 already: never handed out */
+            continue;
+        }
+        if (any < 0) any = i;
+        int a = fs->f->affinity ? fs->f->affinity(fs->f->ctx, i) : -1;
         if ((a < 0 && !own_only) || (a >= 0 && fs->rank_of[a] == r)) {
             id = i;
             break;
         }
     }
+    if (id < 0 && !own_only) id = any;
+    while (fs->next < n && fs->rank_of[fs->next] != -1)
+        fs->next++;
     if (id < 0) return -1;
     fs->rank_of[id] = r;
-    while (fs->next < n && fs->rank_of[fs->next] >= 0)
+    while (fs->next < n && fs->rank_of[fs->next] != -1)
         fs->next++;
     return id;
 }

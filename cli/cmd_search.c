@@ -422,6 +422,12 @@ static int farm_affinity(void *ctx, int i)
     return adse_search_batch_affinity(((const batch_ctx *)ctx)->b, i);
 }
 
+/* Is job i answered on rank 0 already (a range the incumbent prunes)? */
+static bool farm_answered(void *ctx, int i)
+{
+    return adse_search_batch_answered(((const batch_ctx *)ctx)->b, i);
+}
+
 /* The batch's jobs so far: a design's split layer adds jobs when its reply is accepted. */
 static int farm_count(void *ctx)
 {
@@ -434,8 +440,8 @@ static adse_status farm_dispatch(void *user, adse_search *s, adse_search_batch *
 {
     (void)user;
     batch_ctx c = {s, b};
-    cli_farm f = {farm_request, farm_serve_batch,       farm_accept,  farm_count,
-                  &c,           adse_search_threads(s), farm_affinity};
+    cli_farm f = {farm_request, farm_serve_batch,       farm_accept,   farm_count,
+                  &c,           adse_search_threads(s), farm_affinity, farm_answered};
     char msg[ADSE_ERR_MSG_MAX];
     if (cli_farm_run(&f, adse_search_batch_size(b), adse_search_batch_threads(b), msg,
                      sizeof msg) == 0)
@@ -590,7 +596,7 @@ int cmd_search(int argc, char **argv)
             goto done;
         agreed = true;
         if (worker) {
-            cli_farm f = {NULL, farm_serve, NULL, NULL, s, adse_search_threads(s), NULL};
+            cli_farm f = {NULL, farm_serve, NULL, NULL, s, adse_search_threads(s), NULL, NULL};
             rc = cli_farm_serve(&f) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
             goto done;
         }

@@ -314,7 +314,7 @@ static int map_on_ranks(layer_job *jobs, int n, bool ok, const char *why, int th
     layer_farm lf = {jobs, n, NULL, 0, NULL, NULL, PTHREAD_MUTEX_INITIALIZER};
     lf.items = calloc((size_t)n + 1, sizeof *lf.items);
     lf.acc = calloc((size_t)n + 1, sizeof *lf.acc);
-    cli_farm f = {farm_request, farm_serve, farm_accept, NULL, &lf, threads, NULL};
+    cli_farm f = {farm_request, farm_serve, farm_accept, NULL, &lf, threads, NULL, NULL};
     int done = 1;
     if (!lf.items || !lf.acc) {
         cli_error("out of memory");

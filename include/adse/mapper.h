@@ -147,6 +147,10 @@ typedef struct adse_mapper_part {
     uint64_t valid;     /* of those, valid */
     uint32_t pieces;    /* as stats.pieces */
     int threads;        /* the most threads one range used */
+    bool rest_pruned;   /* adse_mapper_items_run: every item after the range (in the run
+                           order) has a bound its incumbent (the one given or a better one
+                           found) beats, so a later range given at least as good an
+                           incumbent searches nothing and finds nothing; not merged */
 } adse_mapper_part;
 
 /* The items of the mapspace of model under constraints (NULL = none) and settings (NULL =

@@ -218,6 +218,10 @@ ADSE_API int adse_search_batch_threads(const adse_search_batch *b);
  * or -1: a transport that hands job i to that job's process saves it making them again
  * (docs/cluster.md section 3). Any process gives the same result. */
 ADSE_API int adse_search_batch_affinity(const adse_search_batch *b, int i);
+/* Is job i answered here already (a range of a split layer whose items, an earlier range
+ * showed, the incumbent prunes all of)? A transport need not hand it out; if it does, its
+ * request asks for nothing to be searched and its reply changes nothing. */
+ADSE_API bool adse_search_batch_answered(const adse_search_batch *b, int i);
 
 /* Stores the reply (from adse_search_serve) to job i as that design's evaluation and
  * reports progress. Only on the thread that called the dispatch; ADSE_E_INTERNAL for a

@@ -1790,6 +1790,11 @@ adse_status adse_mapper_items_run(const adse_mapper_items *items, uint32_t first
         }
         out->pieces = S->n_items - S->n_static;
         out->threads = S->nthreads;
+        /* the run order is by bound: the item after the range bounds all the rest */
+        uint32_t after = first + count;
+        out->rest_pruned =
+            after >= G->n_static ||
+            (S->inc.found && lex_less(&S->sp, &S->inc.val, &G->items[G->run_order[after]].lb));
     }
     search_free(S);
     free(order);

@@ -35,6 +35,8 @@ typedef struct unit {
     unsigned char *req; /* made on demand */
     size_t req_len;
     bool answered;
+    bool known; /* a range answered here, unrequested: an earlier range's part showed that
+                   the incumbent prunes all its items (adse_mapper_part.rest_pruned) */
 } unit;
 
 /* A design whose layers travel in pieces, while they do (the calling thread's). */
@@ -274,6 +276,7 @@ static void put_part(wbuf *b, const adse_mapper_part *p)
     put_uv(b, p->valid);
     put_uv(b, p->pieces);
     put_uv(b, (uint64_t)p->threads);
+    put_uv(b, p->rest_pruned);
 }
 
 static void get_part(rbuf *b, adse_mapper_part *p)
@@ -292,6 +295,7 @@ static void get_part(rbuf *b, adse_mapper_part *p)
     p->valid = get_uv(b);
     p->pieces = (uint32_t)get_below(b, UINT64_C(1) << 32);
     p->threads = (int)get_below(b, 1u << 16);
+    p->rest_pruned = get_below(b, 2);
 }
 
 /* An incumbent for adse_mapper_items_run: its metrics and position (not the mapping). */
@@ -712,6 +716,11 @@ int adse_search_batch_threads(const adse_search_batch *b)
     return t / workers > 1 ? t / workers : 1;
 }
 
+bool adse_search_batch_answered(const adse_search_batch *b, int i)
+{
+    return b && i >= 0 && i < b->n_units && b->units[i].known;
+}
+
 int adse_search_batch_affinity(const adse_search_batch *b, int i)
 {
     return b && i >= 0 && i < b->n_units && b->units[i].range ? b->units[i].maker : -1;
@@ -734,8 +743,13 @@ static adse_status make_range_request(const adse_search_batch *b, const unit *u,
     put_design_key(w, b->s, RANGE_MAGIC, b->s->records[b->jobs[u->job]].d.genes);
     put_uv(w, (uint64_t)u->layer);
     put_uv(w, u->first);
-    put_uv(w, p->fail_layer < u->layer ? 0 : u->count);
-    put_incumbent(w, &p->acc[u->layer]);
+    /* nothing to search when the design failed before the layer or the range is answered
+       here already (then the design may be finished, its parts freed) */
+    bool nothing = p->fail_layer < u->layer || u->known;
+    put_uv(w, nothing ? 0 : u->count);
+    adse_mapper_part none;
+    adse_mapper_part_init(&none);
+    put_incumbent(w, nothing ? &none : &p->acc[u->layer]);
     return w->failed ? nomem(err) : ADSE_OK;
 }
 
@@ -1016,6 +1030,7 @@ static adse_status accept_segment(adse_search_batch *b, int i, const void *reply
 static adse_status accept_range(adse_search_batch *b, int i, const void *reply, size_t len,
                                 adse_err *err)
 {
+    if (b->units[i].known) return ADSE_OK; /* answered here: the reply changes nothing */
     int j = b->units[i].job, l = b->units[i].layer;
     piece_state *p = &b->ps[j];
     rbuf r = {reply, len, 0, false};
@@ -1036,6 +1051,20 @@ static adse_status accept_range(adse_search_batch *b, int i, const void *reply, 
         }
     } else {
         adse_mapper_part_merge(p->splits[l]->items, &p->acc[l], part);
+        if (part->rest_pruned) {
+            /* the layer's ranges after this one that are not handed out yet would search
+               nothing: they are answered here (the incumbent they would get is at least as
+               good as this range's), and a transport need not send them */
+            uint32_t end = b->units[i].first + b->units[i].count;
+            for (int k = 0; k < b->n_units; k++) {
+                unit *v = &b->units[k];
+                if (v->range && v->job == j && v->layer == l && v->first >= end && !v->req &&
+                    !v->known) {
+                    v->known = true;
+                    p->outstanding--;
+                }
+            }
+        }
     }
     free(part);
     return ret;
@@ -1052,7 +1081,9 @@ adse_status adse_search_batch_accept(adse_search_batch *b, int i, const void *re
     int j = b->units[i].job;
     adse_status st = b->units[i].range ? accept_range(b, i, reply, len, err)
                                        : accept_segment(b, i, reply, len, err);
-    if (!st) {
+    if (!st && b->units[i].known) { /* answered here already: the reply changes nothing */
+        b->units[i].answered = true;
+    } else if (!st) {
         b->units[i].answered = true;
         piece_state *p = &b->ps[j];
         if (--p->outstanding == 0 && p->pieces) st = finish_pieces(b, j, err);
