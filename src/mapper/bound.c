@@ -599,6 +599,15 @@ struct adse_spcache {
         uint64_t rest[ADSE_MAX_DIMS];
         spopts o;
     } e[SPCACHE_N];
+    /* adse__bound_partial's tiles of the last boundary extents met per storage level, and
+     * the children's distinct offsets (F3; 0: not counted yet) of the last factors met per
+     * complete spatial tiling level: successive nodes of a subtree share their inner
+     * levels, whose tiles and offsets need not be counted again. */
+    bool tvalid[ADSE_MAX_LEVELS], ovalid[MAP_MAX_TL];
+    uint64_t text[ADSE_MAX_LEVELS][ADSE_MAX_DIMS];
+    uint64_t tsz[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];
+    uint64_t of[MAP_MAX_TL][ADSE_MAX_DIMS];
+    uint64_t og[MAP_MAX_TL][ADSE_MAX_DATASPACES];
 };
 
 adse_spcache *adse__spcache_new(void)
@@ -1061,8 +1070,13 @@ void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], in
     uint64_t ext[ADSE_MAX_DIMS], tsz[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];
     for (int x = 0; x < D; x++)
         ext[x] = 1;
+    /* Every field of kp is written below before it is read (cost, ja, tile, used, cap for
+     * every data space and level; jind, jfloor, jmask where ja > 0; opts where a level is
+     * unassigned): only what is read by flag is cleared (the whole struct is 4 kB). */
     keeper_pick kp;
-    memset(&kp, 0, sizeof kp);
+    memset(kp.elig, 0, sizeof kp.elig);
+    memset(kp.opts, 0, sizeof kp.opts);
+    kp.ch = NULL;
     kp.NDS = NDS;
     kp.L = L;
     kp.sp = sp;
@@ -1080,8 +1094,21 @@ void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], in
         const adse_buffer *b = &a->levels[k];
         kp.used[k] = 0;
         kp.cap[k] = b->size_specified ? b->effective_size : UINT64_MAX;
+        if (!grew) {
+            memcpy(tsz[k], tsz[k - 1], sizeof tsz[k]);
+        } else if (cache && cache->tvalid[k] &&
+                   memcmp(cache->text[k], ext, (size_t)D * sizeof *ext) == 0) {
+            memcpy(tsz[k], cache->tsz[k], sizeof tsz[k]);
+        } else {
+            for (int d = 0; d < NDS; d++)
+                tsz[k][d] = adse_problem_tile_size(sp->prob, d, ext);
+            if (cache) {
+                cache->tvalid[k] = true;
+                memcpy(cache->text[k], ext, (size_t)D * sizeof *ext);
+                memcpy(cache->tsz[k], tsz[k], sizeof tsz[k]);
+            }
+        }
         for (int d = 0; d < NDS; d++) {
-            tsz[k][d] = grew ? adse_problem_tile_size(sp->prob, d, ext) : tsz[k - 1][d];
             uint64_t ts = b->size_specified ? tsz[k][d] : 0;
             bool forced = (sp->keep_fixed[d] & sp->keep_value[d]) >> k & 1u;
             kp.tile[d][k] = forced ? 0 : ts;
@@ -1092,16 +1119,28 @@ void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], in
      * remains of each bound above them, and the complete spatial levels' fanouts used and
      * children's distinct offsets of each data space (F3). */
     uint64_t gf[MAP_MAX_TL][ADSE_MAX_DIMS], rest[ADSE_MAX_DIMS], rest_all = 1;
-    uint64_t sfan[MAP_MAX_TL], sg[MAP_MAX_TL][ADSE_MAX_DATASPACES];
+    uint64_t sfan[MAP_MAX_TL], sg_own[MAP_MAX_TL][ADSE_MAX_DATASPACES];
+    uint64_t(*sg)[ADSE_MAX_DATASPACES] = cache ? cache->og : sg_own;
     for (int x = 0; x < D; x++)
         rest[x] = sp->prob->bounds[x];
+    uint32_t nonunit[MAP_MAX_TL]; /* dims with a factor > 1 at each complete tiling level */
     for (int u = 0; u < sp->NT; u++) {
+        nonunit[u] = 0;
         for (int x = 0; x < D; x++) {
             gf[u][x] = u <= t_done ? f[u][x] : 1;
-            if (gf[u][x] > 1) rest[x] /= gf[u][x];
+            if (gf[u][x] > 1) {
+                rest[x] /= gf[u][x];
+                nonunit[u] |= 1u << x;
+            }
         }
         if (u > t_done || !sp->tl[u].spatial) continue;
         sfan[u] = sp_fan(gf[u], D);
+        if (cache) {
+            if (cache->ovalid[u] && memcmp(cache->of[u], gf[u], (size_t)D * sizeof gf[u][0]) == 0)
+                continue; /* counted offsets kept */
+            cache->ovalid[u] = true;
+            memcpy(cache->of[u], gf[u], (size_t)D * sizeof gf[u][0]);
+        }
         for (int d = 0; d < NDS; d++) /* one child: one offset; else counted when needed */
             sg[u][d] = sfan[u] > 1 ? 0 : 1;
     }
@@ -1168,8 +1207,7 @@ void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], in
             uint64_t sp_all = 1, sp_g = 1;
             for (int u = sp->t_of[k] + 1; u <= t_done; u++) {
                 if (!sp->tl[u].spatial) {
-                    for (int x = 0; x < D; x++)
-                        if (gf[u][x] > 1 && ((rel >> x) & 1u)) on = true;
+                    if (nonunit[u] & rel) on = true;
                     continue;
                 }
                 sp_all = mul_sat(sp_all, sfan[u]);
