@@ -916,13 +916,15 @@ static void tutorial_sweep(void **state)
     testutil_run_free(&r);
     char *csv = testutil_read_in(out, "history.csv");
     assert_non_null(csv);
+    const char *header = "generation,index,PE_meshX,status,feasible,loss,cycles,energy_pj,";
+    assert_memory_equal(csv, header, strlen(header));
     int seen = 0;
     for (char *line = strchr(csv, '\n'); line && line[1]; line = strchr(line + 1, '\n')) {
         int gen, index, pes;
         char status[16];
         long long cycles;
         double loss, energy;
-        /* generation,index,pes,status,feasible,loss,cycles,energy_pj,... */
+        /* generation,index,PE_meshX,status,feasible,loss,cycles,energy_pj,... */
         assert_int_equal(sscanf(line + 1, "%d,%d,%d,%15[a-z_],1,%lf,%lld,%lf", &gen, &index, &pes,
                                 status, &loss, &cycles, &energy),
                          7);
