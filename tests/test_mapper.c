@@ -1159,6 +1159,7 @@ static void test_partial_bound(void **state)
         adse_mapper_settings set;
         objective(rnd(&rs, 2) ? 1 : 2, &set); /* [energy] or [delay, energy] */
         assert_int_equal(adse__space_init(sp, m, NULL, &set, &err), ADSE_OK);
+        assert_true(adse__refill_init(sp)); /* F10, as a search builds it */
         adse_scratch *sc = adse_scratch_new(m);
         int D = p.n_dims, L = sp->L, NT = sp->NT;
         for (int tries = 0; tries < 20; tries++) {
@@ -1260,6 +1261,7 @@ static void test_refill(void **state)
         adse_mapper_settings set;
         objective(rnd(&rs, 2) ? 1 : 2, &set); /* [energy] or [delay, energy] */
         assert_int_equal(adse__space_init(sp, m, NULL, &set, &err), ADSE_OK);
+        assert_true(adse__refill_init(sp)); /* F10, as a search builds it */
         adse_scratch *sc = adse_scratch_new(m);
         int D = p.n_dims, L = sp->L, NT = sp->NT;
         for (int tries = 0; tries < 30; tries++) {
@@ -1343,6 +1345,32 @@ static void test_refill(void **state)
     free(r);
     for (int k = 0; k < 3; k++)
         adse_spec_free(specs[k]);
+}
+
+/* F10's table is built for the searches only (adse__refill_init): the mapspace alone
+ * (adse__space_init: adse_mapper_mapspace_size, adse_mapper_seed_part, a merger of parts)
+ * makes none, as it cost up to 2 ms (95 % of the mapspace) on an open layer. */
+static void test_refill_only_searches(void **state)
+{
+    (void)state;
+    adse_spec *spec = golden_arch("case00_archA");
+    adse_problem p;
+    conv1d(&p, 16, 16, 3, 32, 1);
+    adse_model *m = make_model(&spec->arch, &p, ADSE_TRANSLATION_NEW, false);
+    adse_mapper_settings set;
+    objective(1, &set);
+    mspace *sp = malloc(sizeof *sp);
+    assert_non_null(sp);
+    adse_err err;
+    assert_int_equal(adse__space_init(sp, m, NULL, &set, &err), ADSE_OK);
+    assert_null(sp->refill);
+    assert_true(adse__refill_init(sp));
+    assert_non_null(sp->refill); /* the case has a table: the first check means something */
+    adse__space_release(sp);
+    assert_null(sp->refill);
+    free(sp);
+    adse_model_free(m);
+    adse_spec_free(spec);
 }
 
 /* For random factorizations, keep everything everywhere, and every order of the GLB and
@@ -2117,6 +2145,7 @@ int main(void)
         cmocka_unit_test(test_gcd_lcm),
         cmocka_unit_test(test_partial_bound),
         cmocka_unit_test(test_refill),
+        cmocka_unit_test(test_refill_only_searches),
         cmocka_unit_test(test_random),
         cmocka_unit_test(test_threads_identical),
         cmocka_unit_test(test_items_parts),

@@ -235,7 +235,10 @@ static inline const mrefill *adse__refill_at(const mspace *sp, int k, uint32_t m
     return sp->refill ? &sp->refill[((size_t)k << sp->NDS) + mask] : NULL;
 }
 /* F10's table (sp->refill) for the levels and sets of data spaces where it can apply;
- * false when out of memory. adse__refill_free releases it. */
+ * false when out of memory. adse__refill_free (and adse__space_release) releases it. Only
+ * the bounds use it, so adse__space_init does not build it (up to 2 ms on an open layer,
+ * 95 % of the mapspace's making): the searches do (search.c), not the mapspace's size,
+ * the seeds' part or a merger of parts. */
 bool adse__refill_init(mspace *sp);
 void adse__refill_free(mspace *sp);
 

@@ -1544,6 +1544,17 @@ static adse_status run_locked(msearch *S, adse_err *err)
     return ADSE_OK;
 }
 
+/* The mapspace of a search, with F10's table for its bounds (adse__refill_init). */
+static adse_status search_space_init(mspace *sp, const adse_model *model,
+                                     const adse_constraints *constraints,
+                                     const adse_mapper_settings *settings, adse_err *err)
+{
+    adse_status st = adse__space_init(sp, model, constraints, settings, err);
+    if (st == ADSE_OK && !adse__refill_init(sp))
+        st = adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
+    return st;
+}
+
 /* inc0 (or NULL): an incumbent of a larger space to start from, as a seed (after every
  * item): it only prunes, and it is the result when nothing in this space beats it. */
 static adse_status run(const adse_model *model, const adse_constraints *constraints,
@@ -1556,7 +1567,7 @@ static adse_status run(const adse_model *model, const adse_constraints *constrai
     memset(out, 0, sizeof *out);
     msearch *S = calloc(1, sizeof *S);
     if (!S) return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
-    adse_status st = adse__space_init(&S->sp, model, constraints, settings, err);
+    adse_status st = search_space_init(&S->sp, model, constraints, settings, err);
     if (st != ADSE_OK) {
         adse__space_release(&S->sp);
         free(S);
@@ -1649,7 +1660,7 @@ adse_status adse_mapper_items_create(const adse_model *model, const adse_constra
         free(it);
         return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
     }
-    adse_status st = adse__space_init(&S->sp, model, constraints, settings, err);
+    adse_status st = search_space_init(&S->sp, model, constraints, settings, err);
     if (st != ADSE_OK) {
         adse__space_release(&S->sp);
         free(S);

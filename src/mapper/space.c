@@ -672,10 +672,6 @@ adse_status adse__space_init(mspace *sp, const adse_model *model, const adse_con
         (st = init_keep(sp, c, err)) || (st = init_model_facts(sp, model, err)) ||
         (st = init_size(sp, err)))
         return st;
-    if (!adse__refill_init(sp)) {
-        adse__space_release(sp);
-        return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
-    }
     return ADSE_OK;
 }
 
