@@ -65,6 +65,8 @@
 
 /* Relative safety margin of floating lower bounds against rounding in the model's sums. */
 #define LB_MARGIN 1e-9
+#define JOINT_MAX 4096    /* F9: the most nodes of a joint enumeration */
+#define JOINT_SLACK 1e-12 /* F9: relative rounding allowed for in its cuts */
 
 static uint64_t mul_sat(uint64_t a, uint64_t b)
 {
@@ -960,37 +962,56 @@ static double refill_extra(const keeper_pick *kp)
     return extra * (1 - LB_MARGIN);
 }
 
-/* F9: the least over one option per level in `levels` (ascending from level j) of the sum
- * over the joint data spaces of max(ja * prod r_j, floor); `left` counts the combinations
- * still allowed (the caller gives up, keeping the per-level least, when they run out). */
-static double joint_min(const keeper_pick *kp, const int *jd, int nj, uint32_t levels, int j,
-                        double *prod, double fprod, long *left)
+/* F9: the joint least of a keeper assignment, a branch and bound over one option per level
+ * in `levels` (ascending from level j) of the sum over the joint data spaces of max(ja *
+ * prod r_j, floor). A partial combination whose every completion is at least `best` (each
+ * remaining level at its least r_j(d), the fanouts at their largest) is cut: the least is
+ * the same as over every combination, unless it is at least the caller's cutoff, where the
+ * caller needs no value (best starts there). rlo[i][j]: the product of the least r(jd[i])
+ * of the levels from j up in d's mask; fhi[j]: of the largest F_u from j up. */
+typedef struct joint_run {
+    const keeper_pick *kp;
+    const int *jd;
+    int nj;
+    double rlo[ADSE_MAX_DATASPACES][MAP_MAX_TL + 1], fhi[MAP_MAX_TL + 1];
+    double best;
+} joint_run;
+
+static void joint_min(joint_run *J, uint32_t levels, int j, double *prod, double fprod)
 {
+    const keeper_pick *kp = J->kp;
     while (levels && !(levels >> j & 1u))
         j++;
     if (!(levels >> j & 1u)) {
-        if (fprod < kp->fneed) return HUGE_VAL;
+        if (fprod < kp->fneed) return;
         double v = 0;
-        for (int i = 0; i < nj; i++) {
-            int d = jd[i], k = kp->pick[d];
+        for (int i = 0; i < J->nj; i++) {
+            int d = J->jd[i], k = kp->pick[d];
             v += fmax(kp->ja[d][k] * prod[i], kp->jfloor[d][k]);
         }
-        return v;
+        if (v < J->best) J->best = v;
+        return;
     }
+    /* Every completion is at least lo (up to rounding: JOINT_SLACK); none meets fneed when
+     * even the largest fanouts do not. */
+    double lo = 0;
+    for (int i = 0; i < J->nj; i++) {
+        int d = J->jd[i], k = kp->pick[d];
+        lo += fmax(kp->ja[d][k] * prod[i] * J->rlo[i][j], kp->jfloor[d][k]);
+    }
+    if (lo * (1 - JOINT_SLACK) >= J->best) return;
+    if (fprod * J->fhi[j] * (1 + JOINT_SLACK) < kp->fneed) return;
     const spopts *o = kp->opts[j];
-    double best = HUGE_VAL, save[ADSE_MAX_DATASPACES];
-    for (int n = 0; n<o->n && * left> 0; n++) {
-        --*left;
-        for (int i = 0; i < nj; i++) {
+    double save[ADSE_MAX_DATASPACES];
+    for (int n = 0; n < o->n; n++) {
+        for (int i = 0; i < J->nj; i++) {
             save[i] = prod[i];
-            if (kp->jmask[jd[i]][kp->pick[jd[i]]] >> j & 1u) prod[i] *= o->r[n][jd[i]];
+            if (kp->jmask[J->jd[i]][kp->pick[J->jd[i]]] >> j & 1u) prod[i] *= o->r[n][J->jd[i]];
         }
-        double v = joint_min(kp, jd, nj, levels & ~(1u << j), j + 1, prod, fprod * o->F[n], left);
-        if (v < best) best = v;
-        for (int i = 0; i < nj; i++)
+        joint_min(J, levels & ~(1u << j), j + 1, prod, fprod * o->F[n]);
+        for (int i = 0; i < J->nj; i++)
             prod[i] = save[i];
     }
-    return best;
 }
 
 static void pick_keepers(keeper_pick *kp, int d, double sum)
@@ -1010,17 +1031,48 @@ static void pick_keepers(keeper_pick *kp, int d, double sum)
             one_level |= levels & m;
             levels |= m;
         }
-        /* With no level shared and no cap, each data space's least is its own (in sum). */
-        if (one_level || (levels && kp->fneed > 0)) {
+        /* With no level shared and no cap, each data space's least is its own (in sum). The
+         * joint least is taken when the combinations' tree (one option per level, levels
+         * ascending) has fewer than JOINT_MAX nodes. */
+        double nodes = 0, width = 1;
+        for (int u = 0; u < MAP_MAX_TL; u++)
+            if (levels >> u & 1u) {
+                width *= kp->opts[u]->n;
+                nodes += width;
+            }
+        if ((one_level || (levels && kp->fneed > 0)) && nodes < JOINT_MAX) {
+            joint_run J;
+            J.kp = kp;
+            J.jd = jd;
+            J.nj = nj;
             double prod[ADSE_MAX_DATASPACES];
-            for (int i = 0; i < nj; i++)
+            int top = 31 - __builtin_clz(levels); /* levels != 0 here */
+            for (int i = 0; i < nj; i++) {
                 prod[i] = 1;
-            long left = 4096;
+                J.rlo[i][top + 1] = 1;
+            }
+            J.fhi[top + 1] = 1;
+            for (int u = top; u >= 0; u--) {
+                bool in = levels >> u & 1u;
+                J.fhi[u] = J.fhi[u + 1] * (in ? kp->opts[u]->Fmax : 1);
+                for (int i = 0; i < nj; i++) {
+                    int e = jd[i];
+                    bool m = in && (kp->jmask[e][kp->pick[e]] >> u & 1u);
+                    J.rlo[i][u] = J.rlo[i][u + 1] * (m ? kp->opts[u]->rmin[e] : 1);
+                }
+            }
+            /* A joint least of at least cut (or none: no combination meets the cap) leaves
+             * sum + (jr - ind) above kp->best: no need to know it. */
+            double cut = (kp->best - sum + ind) / (1 - LB_MARGIN);
+            cut = cut < HUGE_VAL ? cut * (1 + 1e-9) + 1e-9 * (kp->best + sum + ind) : HUGE_VAL;
+            J.best = cut;
             double fprod = kp->fall; /* the levels outside the combination at their largest */
             for (int u = 0; u < MAP_MAX_TL; u++)
                 if (levels >> u & 1u) fprod /= (*kp->opts[u]).Fmax;
-            double jr = joint_min(kp, jd, nj, levels, 0, prod, fprod, &left) * (1 - LB_MARGIN);
-            if (left > 0 && jr > ind) sum += jr - ind;
+            joint_min(&J, levels, 0, prod, fprod);
+            if (!(J.best < cut)) return;
+            double jr = J.best * (1 - LB_MARGIN);
+            if (jr > ind) sum += jr - ind;
         }
         if (kp->ch) sum += refill_extra(kp);
         if (sum < kp->best) kp->best = sum;

@@ -144,21 +144,7 @@ typedef struct mthread {
     uint64_t evaluated, valid; /* totals of this thread */
     uint32_t tick;
     bool abort;
-    /* Item generation mode: collect nodes at this depth. */
-    int collect_depth;
 } mthread;
-
-/* Item generation (make_items): the node counts per depth, the depths still needed, the
- * prefixes collected, and the next item to bound. */
-typedef struct mgen {
-    bool counting;
-    uint32_t count[MAP_MAX_TL * ADSE_MAX_DIMS + 1];
-    uint32_t target;
-    int lim;
-    uint16_t *f;
-    size_t len;
-    atomic_uint next_bound;
-} mgen;
 
 struct msearch {
     mspace sp;
@@ -168,8 +154,8 @@ struct msearch {
 
     mitem *items;
     uint32_t n_items;
-    uint16_t *item_f; /* divisor indices of the items' prefixes */
-    mgen gen;
+    uint16_t *item_f;       /* divisor indices of the items' prefixes */
+    atomic_uint next_bound; /* item generation: the next item to bound (bound_items) */
 
     /* Work sharing: the least (bound, position) of the generated items not taken (in
      * run_order from next_static) and of the pieces split off (a heap) runs next; a thread
@@ -251,7 +237,6 @@ static void give_piece(mthread *th);
 static void check_clock(mthread *th)
 {
     msearch *S = th->S;
-    if (th->collect_depth >= 0) return; /* item generation is never cut short */
     if (atomic_load_explicit(&th->split_req, memory_order_relaxed)) give_piece(th);
     if (atomic_load_explicit(&S->stop, memory_order_relaxed)) {
         th->abort = true;
@@ -750,9 +735,6 @@ static void process_if(mthread *th)
  * Depth-first enumeration of factorizations
  * ------------------------------------------------------------------------------------- */
 
-static void collect(mthread *th, int depth);
-static bool count_node(mthread *th, int depth);
-
 /* Can v be the factor of dimension x at tiling level t, r of the bound remaining and prod
  * the product of the level's earlier factors (spatial)? */
 static bool factor_ok(const mspace *sp, int t, int x, uint64_t r, uint64_t prod, uint64_t v)
@@ -771,19 +753,50 @@ static bool factor_ok(const mspace *sp, int t, int x, uint64_t r, uint64_t prod,
     return true;
 }
 
+/* The product of spatial tiling level t's factors of the dimensions before x (1 at a
+ * temporal level): what bounds factor_ok's choice of x there. */
+static uint64_t level_prod(const mthread *th, int t, int x)
+{
+    uint64_t prod = 1;
+    if (th->S->sp.tl[t].spatial)
+        for (int y = 0; y < x; y++)
+            prod *= th->f[t][y];
+    return prod;
+}
+
+/* Undoes enter_step. */
+static void leave_step(mthread *th, int t, int x, uint64_t r, uint64_t v)
+{
+    th->tloops -= !th->S->sp.tl[t].spatial && v > 1;
+    th->rem[x] = r;
+    th->f[t][x] = 1;
+}
+
+/* The search's rule for a child: assigns factor v at step (t, x), r being what remains of
+ * x's bound and prod level_prod, when the factor can complete a factorization, stays within
+ * max_temporal_loops and node_ok passes (with the bound or not); false with nothing
+ * assigned otherwise. */
+static bool enter_step(mthread *th, int t, int x, uint64_t r, uint64_t prod, uint64_t v,
+                       bool with_bound)
+{
+    const mspace *sp = &th->S->sp;
+    if (!factor_ok(sp, t, x, r, prod, v)) return false;
+    bool tloop = !sp->tl[t].spatial && v > 1;
+    if (tloop && sp->set.max_temporal_loops && th->tloops >= sp->set.max_temporal_loops)
+        return false;
+    th->f[t][x] = v;
+    th->rem[x] = r / v;
+    th->tloops += tloop;
+    if (node_ok(th, t, x, with_bound)) return true;
+    leave_step(th, t, x, r, v);
+    return false;
+}
+
 static void dfs(mthread *th, int step)
 {
     msearch *S = th->S;
     const mspace *sp = &S->sp;
     int D = sp->D, NT = sp->NT;
-    if (th->collect_depth >= 0) { /* item generation */
-        if (S->gen.counting) {
-            if (step > 0 && count_node(th, step)) return;
-        } else if (step == th->collect_depth) {
-            collect(th, step);
-            return;
-        }
-    }
     if (step == NT * D) {
         process_if(th);
         return;
@@ -791,57 +804,18 @@ static void dfs(mthread *th, int step)
     check_clock(th);
     if (th->abort) return;
     int t = step / D, x = step % D;
-    uint64_t r = th->rem[x];
-    uint64_t prod = 1; /* spatial: product of this level's factors so far */
-    if (sp->tl[t].spatial)
-        for (int y = 0; y < x; y++)
-            prod *= th->f[t][y];
-    bool with_bound = th->collect_depth < 0;
+    uint64_t r = th->rem[x], prod = level_prod(th, t, x);
     const uint64_t *dv = sp->divs[x];
-    int nd = sp->n_divs[x];
     /* kend[step] may be lowered meanwhile: the rest of the loop given away (give_piece). */
-    th->kend[step] = nd;
+    th->kend[step] = sp->n_divs[x];
     for (int k = step == th->base ? th->from_k : 0; k < th->kend[step]; k++) {
-        uint64_t v = dv[k];
-        if (!factor_ok(sp, t, x, r, prod, v)) continue;
-        bool tloop = !sp->tl[t].spatial && v > 1;
-        if (tloop && sp->set.max_temporal_loops && th->tloops >= sp->set.max_temporal_loops)
-            continue;
         th->kcur[step] = k;
-        th->f[t][x] = v;
-        th->rem[x] = r / v;
-        th->tloops += tloop;
-        if (node_ok(th, t, x, with_bound)) dfs(th, step + 1);
-        th->tloops -= tloop;
-        th->rem[x] = r;
-        th->f[t][x] = 1;
+        if (!enter_step(th, t, x, r, prod, dv[k], true)) continue;
+        dfs(th, step + 1);
+        leave_step(th, t, x, r, dv[k]);
         if (th->abort) break;
     }
     th->kend[step] = -1;
-}
-
-/* Item generation, first pass: counts the node reached at depth; true when its subtree is
- * not needed. Depths below the least depth with at least `target` nodes are not needed,
- * nor depths with more than ITEM_MAX nodes, so the pass visits at most `target` (or
- * ITEM_MAX + 1) nodes per depth and ends with every depth up to `lim` counted exactly. */
-static bool count_node(mthread *th, int depth)
-{
-    mgen *g = &th->S->gen;
-    if (depth > g->lim) return true;
-    uint32_t c = ++g->count[depth];
-    if (c > ITEM_MAX)
-        g->lim = depth - 1; /* too many nodes: too deep */
-    else if (c >= g->target)
-        g->lim = depth;
-    return depth >= g->lim;
-}
-
-/* Item generation, second pass: stores the prefix of the node reached at depth. */
-static void collect(mthread *th, int depth)
-{
-    mgen *g = &th->S->gen;
-    for (int s = 0; s < depth; s++)
-        g->f[g->len++] = (uint16_t)th->kcur[s];
 }
 
 static void thread_reset(mthread *th)
@@ -887,7 +861,7 @@ static void *bound_work(void *arg)
     mthread *th = arg;
     msearch *S = th->S;
     for (;;) {
-        uint32_t k = atomic_fetch_add(&S->gen.next_bound, BOUND_CHUNK);
+        uint32_t k = atomic_fetch_add(&S->next_bound, BOUND_CHUNK);
         if (k >= S->n_items) break;
         uint32_t e = k + BOUND_CHUNK < S->n_items ? k + BOUND_CHUNK : S->n_items;
         for (; k < e; k++)
@@ -901,7 +875,7 @@ static void bound_items(msearch *S)
 {
     pthread_t tid[256];
     int started = 0;
-    atomic_init(&S->gen.next_bound, 0u);
+    atomic_init(&S->next_bound, 0u);
     int want = S->nthreads;
     if ((uint32_t)want > S->n_items / BOUND_CHUNK) want = (int)(S->n_items / BOUND_CHUNK);
     for (int k = 1; k < want; k++) {
@@ -913,41 +887,60 @@ static void bound_items(msearch *S)
         adse__thread_join(tid[k]);
 }
 
+/* Item generation: appends to out, from index *m on (depth + 1 divisor indices each), the
+ * children the search enters below the node of prefix fp (depth steps), in enumeration
+ * order; false when they would make more than ITEM_MAX. */
+static bool children(mthread *th, const uint16_t *fp, int depth, uint16_t *out, uint32_t *m)
+{
+    const mspace *sp = &th->S->sp;
+    set_prefix(th, fp, depth);
+    int t = depth / sp->D, x = depth % sp->D;
+    uint64_t r = th->rem[x], prod = level_prod(th, t, x);
+    for (int k = 0; k < sp->n_divs[x]; k++) {
+        uint64_t v = sp->divs[x][k];
+        if (!enter_step(th, t, x, r, prod, v, false)) continue;
+        leave_step(th, t, x, r, v);
+        if (*m == ITEM_MAX) return false;
+        uint16_t *o = out + (size_t)*m * (size_t)(depth + 1);
+        memcpy(o, fp, sizeof *fp * (size_t)depth);
+        o[depth] = (uint16_t)k;
+        ++*m;
+    }
+    return true;
+}
+
 /* Cut depth: the smallest with at least ITEM_TARGET nodes (ITEM_TARGET_BIG in a big
  * mapspace: finer items balance the threads and, taken best bound first, find good
  * incumbents sooner), never with more than ITEM_MAX. Any cut gives the same result
- * (docs/mapper.md section 6). One pass counts the nodes of every depth (count_node), a
- * second stores those at the cut depth in enumeration order; their bounds are computed on
- * all threads. */
+ * (docs/mapper.md section 6). The nodes are found depth by depth (the children of every
+ * node of one depth, in enumeration order, are the next depth's), so each node above the
+ * cut is checked once; their bounds are computed on all threads. */
 static adse_status make_items(msearch *S, adse_err *err)
 {
     const mspace *sp = &S->sp;
     mthread *th = &S->th[0];
-    mgen *g = &S->gen;
-    int total = sp->NT * sp->D;
+    int total = sp->NT * sp->D, depth = 0;
+    uint32_t target = sp->size > BIG_SPACE ? ITEM_TARGET_BIG : ITEM_TARGET, n = 1;
     th->cur = SEED_POS;
     th->own.found = false;
-    memset(g->count, 0, sizeof g->count);
-    g->target = sp->size > BIG_SPACE ? ITEM_TARGET_BIG : ITEM_TARGET;
-    g->lim = total;
-    g->counting = true;
-    th->collect_depth = total;
-    thread_reset(th);
-    dfs(th, 0);
-    int depth = g->lim;
-    uint32_t n = depth > 0 ? g->count[depth] : 1;
-    g->counting = false;
-    th->collect_depth = depth;
-    S->item_f = g->f = malloc(sizeof *g->f * ((size_t)n * (size_t)depth + 1));
     S->items = calloc(ITEM_MAX + ITEM_DYN_MAX, sizeof *S->items);
     S->dyn_max = ITEM_DYN_MAX;
-    if (!g->f || !S->items) return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
-    g->len = 0;
-    if (depth > 0) {
-        thread_reset(th);
-        dfs(th, 0);
+    uint16_t *f = malloc(sizeof *f); /* the prefixes of depth `depth` */
+    while (S->items && f && depth < total && n < target) {
+        uint16_t *nf = malloc(sizeof *nf * (size_t)(ITEM_MAX + 1) * (size_t)(depth + 1));
+        uint32_t m = 0;
+        bool over = false;
+        for (uint32_t i = 0; nf && i < n && !over; i++)
+            over = !children(th, f + (size_t)i * (size_t)depth, depth, nf, &m);
+        if (nf && over) free(nf);
+        if (over) break; /* too many nodes: too deep */
+        free(f);
+        f = nf;
+        n = m;
+        depth++;
     }
-    th->collect_depth = -1;
+    S->item_f = f;
+    if (!S->items || !f) return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
     for (uint32_t k = 0; k < n; k++) {
         mitem *it = &S->items[k];
         it->depth = depth;
@@ -1217,7 +1210,6 @@ static bool threads_alloc(msearch *S, const adse_model *model)
     for (int k = 0; k < S->nthreads; k++) {
         mthread *th = &S->th[k];
         th->S = S;
-        th->collect_depth = -1;
         th->cur = SEED_POS;
         th->base = -1;
         atomic_init(&th->split_req, false);
