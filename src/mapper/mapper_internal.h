@@ -133,6 +133,10 @@ static inline uint8_t *adse__tl_perm(const mspace *sp, const adse_mapping *m, in
  * 0 to split at every chance). Set before adse_mapper_run, never during. */
 extern double adse__split_after_s;
 
+/* search.c: the share of a time limit the exact search has before the anytime steps of
+ * docs/mapper.md 6.1 (default 0.75; a test sets 0 to run those steps at once). */
+extern double adse__search_share;
+
 /* space.c */
 adse_status adse__space_init(mspace *sp, const adse_model *model, const adse_constraints *c,
                              const adse_mapper_settings *set, adse_err *err);

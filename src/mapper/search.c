@@ -52,13 +52,13 @@
 #define ITEM_DYN_MAX 16384 /* pieces split off running items, at most */
 #define POS_SHIFT 48       /* item k's positions: [k << POS_SHIFT, (k + 1) << POS_SHIFT) */
 _Static_assert(((uint64_t)ITEM_MAX + 1) <= (UINT64_MAX >> POS_SHIFT), "item positions fit");
-#define CLASSIC_SHARE 0.25 /* share of a time limit kept for the classic-dataflow seeds */
-#define PLACE_SHARE 0.7    /* share of that for the candidate dataplacements */
-#define CHECK_EVERY 128    /* evaluations/nodes between clock checks */
-#define KEEP_CHUNK 4096    /* keep choices sorted together */
-#define SPIN_S 1e-4        /* a thread asking for a piece waits this long awake */
+#define PLACE_SHARE 0.7 /* share of the anytime steps for the candidate dataplacements */
+#define CHECK_EVERY 128 /* evaluations/nodes between clock checks */
+#define KEEP_CHUNK 4096 /* keep choices sorted together */
+#define SPIN_S 1e-4     /* a thread asking for a piece waits this long awake */
 
 double adse__split_after_s = 0.001; /* mapper_internal.h */
+double adse__search_share = 0.75;   /* mapper_internal.h */
 
 typedef struct mbest {
     bool found;
@@ -1569,7 +1569,7 @@ static adse_status run(const adse_model *model, const adse_constraints *constrai
     S->nthreads = thread_count(sp);
     double limit = sp->set.time_limit_s;
     bool with_classic = classic && limit > 0;
-    S->deadline = limit > 0 ? t0 + limit * (with_classic ? 1 - CLASSIC_SHARE : 1) : 0;
+    S->deadline = limit > 0 ? t0 + limit * (with_classic ? adse__search_share : 1) : 0;
     atomic_init(&S->stop, 0);
     atomic_init(&S->inc_ver, 0u);
     S->inc.pos = SEED_POS;
