@@ -826,7 +826,8 @@ static void rf_store(mrefill *r, rfset *s, uint32_t mask, int NDS)
     r->nds = 0;
     for (int d = 0; d < NDS; d++)
         if (mask >> d & 1u) r->ds[r->nds++] = (uint8_t)d;
-    qsort(s->v, (size_t)s->n, sizeof s->v[0], cmp_first);
+    if (s->n > 0) /* none when no tile fits the set together (s->v NULL: qsort's UB) */
+        qsort(s->v, (size_t)s->n, sizeof s->v[0], cmp_first);
     int groups = s->n < RF_MAX ? s->n : RF_MAX;
     for (int g = 0; g < groups; g++) {
         int lo = (int)((long)g * s->n / groups), hi = (int)((long)(g + 1) * s->n / groups);
