@@ -1120,6 +1120,29 @@ static void mapping_of_factors(const mspace *sp, const adse_problem *p,
         map->keep[d] = (1u << sp->L) - 1u;
 }
 
+/* Random splits and keep bits for map (the outermost level keeps everything), drawn in
+ * this order from rs. */
+static void random_splits_keeps(const mspace *sp, const adse_problem *p, unsigned *rs,
+                                adse_mapping *map)
+{
+    for (int i = 0; i < sp->L; i++)
+        map->split[i] = (uint8_t)rnd(rs, (unsigned)p->n_dims + 1);
+    for (int d = 0; d < p->n_ds; d++)
+        map->keep[d] = (uint32_t)rnd(rs, 1u << sp->L) | (1u << (sp->L - 1));
+}
+
+/* Takes the valid mapping map (evaluated into r) to a local optimum of the objective within
+ * the given seconds (the polish does not use the bounds), and evaluates it again into r. */
+static void polish_mapping(const mspace *sp, const adse_model *m, adse_scratch *sc, adse_result *r,
+                           adse_mapping *map, double seconds)
+{
+    mvals val;
+    adse__metrics_of(sp, r, &val);
+    uint64_t ev = 0;
+    adse__polish(sp, sc, r, map, &val, adse_clock_s() + seconds, &ev);
+    assert_int_equal(adse_model_evaluate(m, map, sc, r, NULL), ADSE_OK);
+}
+
 /* The bound of a partial factorization (bound.c, adse__bound_partial: F1, F6, F8, F9) never
  * exceeds what the model gives a completion of it: random mappings (random factors within
  * the fanouts, keep bits, splits; the fixed orders are one sample of "every order") on the
@@ -1161,16 +1184,13 @@ static void test_partial_bound(void **state)
         assert_int_equal(adse__space_init(sp, m, NULL, &set, &err), ADSE_OK);
         assert_true(adse__refill_init(sp)); /* F10, as a search builds it */
         adse_scratch *sc = adse_scratch_new(m);
-        int D = p.n_dims, L = sp->L, NT = sp->NT;
+        int D = p.n_dims, NT = sp->NT;
         for (int tries = 0; tries < 20; tries++) {
             uint64_t f[MAP_MAX_TL][ADSE_MAX_DIMS];
             random_factorization(sp, &p, &rs, f);
             adse_mapping map;
             mapping_of_factors(sp, &p, f, &map);
-            for (int i = 0; i < L; i++)
-                map.split[i] = (uint8_t)rnd(&rs, (unsigned)D + 1);
-            for (int d = 0; d < p.n_ds; d++)
-                map.keep[d] = (uint32_t)rnd(&rs, 1u << L) | (1u << (L - 1));
+            random_splits_keeps(sp, &p, &rs, &map);
             /* Taken to a local optimum of the objective (the polish does not use the
              * bound), so that the bound is checked against good mappings, not only poor. */
             morder ords[MAP_MAX_TL];
@@ -1178,11 +1198,7 @@ static void test_partial_bound(void **state)
             for (int t = 0; t < NT; t++)
                 adse__order_apply(sp, t, &ords[t], &map);
             if (adse_model_evaluate(m, &map, sc, r, NULL) != ADSE_OK) continue;
-            mvals val;
-            adse__metrics_of(sp, r, &val);
-            uint64_t ev = 0;
-            adse__polish(sp, sc, r, &map, &val, adse_clock_s() + 0.2, &ev);
-            assert_int_equal(adse_model_evaluate(m, &map, sc, r, NULL), ADSE_OK);
+            polish_mapping(sp, m, sc, r, &map, 0.2);
             for (int t = 0; t < NT; t++) {
                 const uint64_t *fa = adse__tl_factors(sp, &map, t);
                 for (int x = 0; x < D; x++)
@@ -1277,10 +1293,7 @@ static void test_refill(void **state)
                     }
             adse_mapping map;
             mapping_of_factors(sp, &p, f, &map);
-            for (int i = 0; i < L; i++)
-                map.split[i] = (uint8_t)rnd(&rs, (unsigned)D + 1);
-            for (int d = 0; d < p.n_ds; d++)
-                map.keep[d] = (uint32_t)rnd(&rs, 1u << L) | (1u << (L - 1));
+            random_splits_keeps(sp, &p, &rs, &map);
             morder ords[MAP_MAX_TL];
             if (!adse__space_contains(sp, &map, ords)) continue;
             for (int t = 0; t < NT; t++) {
@@ -1290,13 +1303,7 @@ static void test_refill(void **state)
                 adse__order_apply(sp, t, &ords[t], &map);
             }
             if (adse_model_evaluate(m, &map, sc, r, NULL) != ADSE_OK) continue;
-            if (tries % 2) {
-                mvals val;
-                adse__metrics_of(sp, r, &val);
-                uint64_t ev = 0;
-                adse__polish(sp, sc, r, &map, &val, adse_clock_s() + 0.05, &ev);
-                assert_int_equal(adse_model_evaluate(m, &map, sc, r, NULL), ADSE_OK);
-            }
+            if (tries % 2) polish_mapping(sp, m, sc, r, &map, 0.05);
             for (int k = 0; k + 1 < L; k++) {
                 uint32_t kept = 0;
                 for (int d = 0; d < p.n_ds; d++)
