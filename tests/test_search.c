@@ -1139,25 +1139,56 @@ static adse_search_spec *small_open_spec(int population)
     return spec;
 }
 
-static void test_dispatch_split_threads(void **state)
+/* A one-thread search of spec whose designs go through threaded_dispatch (t) to a search of
+ * their own (t->server, freed with the search by dispatched_free), the open layers of the
+ * last split_layers designs of a batch to start traveling as ranges of their items. */
+static adse_search *dispatched_search(const adse_search_spec *spec, int split_layers,
+                                      threaded_transport *t)
 {
-    (void)state;
-    adse_search_spec *spec = small_open_spec(2);
     adse_err e;
     adse_search_options o;
     adse_search_options_init(&o);
     o.threads = 1;
-    adse_search *plain = NULL, *server = NULL, *split = NULL;
+    adse_search *server = NULL, *s = NULL;
+    assert_int_equal(adse_search_create(spec, &o, &server, &e), ADSE_OK);
+    *t = (threaded_transport){.server = server};
+    o.dispatch = threaded_dispatch;
+    o.dispatch_user = t;
+    o.split_layers = split_layers;
+    assert_int_equal(adse_search_create(spec, &o, &s, &e), ADSE_OK);
+    return s;
+}
+
+static void dispatched_free(adse_search *s, threaded_transport *t)
+{
+    adse_search_free(s);
+    adse_search_free((adse_search *)t->server);
+}
+
+/* The history of spec's search run in place with one thread (to be freed). */
+static char *plain_history(const adse_search_spec *spec)
+{
+    adse_err e;
+    adse_search_options o;
+    adse_search_options_init(&o);
+    o.threads = 1;
+    adse_search *plain = NULL;
     assert_int_equal(adse_search_create(spec, &o, &plain, &e), ADSE_OK);
     run_ok(plain);
-    assert_int_equal(adse_search_create(spec, &o, &server, &e), ADSE_OK);
-    threaded_transport t = {.server = server};
-    o.dispatch = threaded_dispatch;
-    o.dispatch_user = &t;
-    o.split_layers = 4;
-    assert_int_equal(adse_search_create(spec, &o, &split, &e), ADSE_OK);
+    char *h = history_text(plain);
+    adse_search_free(plain);
+    return h;
+}
+
+static void test_dispatch_split_threads(void **state)
+{
+    (void)state;
+    adse_search_spec *spec = small_open_spec(2);
+    char *h1 = plain_history(spec);
+    threaded_transport t;
+    adse_search *split = dispatched_search(spec, 4, &t);
     run_ok(split);
-    char *h1 = history_text(plain), *h2 = history_text(split);
+    char *h2 = history_text(split);
     print_message("%d jobs for %d designs, %d answered before they were requested\n", t.jobs,
                   t.designs, t.known);
     assert_true(t.jobs > 20 * t.designs);   /* the open layer traveled as item ranges */
@@ -1167,9 +1198,7 @@ static void test_dispatch_split_threads(void **state)
     assert_string_equal(h2, h1);
     free(h1);
     free(h2);
-    adse_search_free(plain);
-    adse_search_free(split);
-    adse_search_free(server);
+    dispatched_free(split, &t);
     adse_search_spec_free(spec);
 }
 
@@ -1194,21 +1223,12 @@ static void test_dispatch_split_failures(void **state)
     (void)state;
     adse_search_spec *spec = small_open_spec(3);
     adse_err e;
-    adse_search_options o;
-    adse_search_options_init(&o);
-    o.threads = 1;
     adse__range_fault = range_fault;
     for (int v = 0; v < 2; v++) {
         g_fault = v == 0 ? ADSE_E_INTERNAL : ADSE_E_NOMEM;
         g_fault_calls = 0;
-        adse_search *server = NULL, *split = NULL;
-        assert_int_equal(adse_search_create(spec, &o, &server, &e), ADSE_OK);
-        threaded_transport t = {.server = server};
-        adse_search_options so = o;
-        so.dispatch = threaded_dispatch;
-        so.dispatch_user = &t;
-        so.split_layers = 1000; /* every design's open layer travels in ranges */
-        assert_int_equal(adse_search_create(spec, &so, &split, &e), ADSE_OK);
+        threaded_transport t;
+        adse_search *split = dispatched_search(spec, 1000, &t); /* every open layer in ranges */
         if (v == 0) {
             run_ok(split);
             char *h = history_text(split);
@@ -1228,10 +1248,57 @@ static void test_dispatch_split_failures(void **state)
             assert_non_null(strstr(e.msg, "(layer 'res2a': mapper error: out of memory); the "
                                           "search stops here"));
         }
-        adse_search_free(split);
-        adse_search_free(server);
+        dispatched_free(split, &t);
     }
     adse__range_fault = NULL;
+    adse_search_spec_free(spec);
+}
+
+/* Out of memory where the jobs are handed out (rank 0 under MPI), while it makes a job's
+ * request or takes in a reply, at every allocation there up to the 8th and then at every
+ * 3/2-th: the search stops with ADSE_E_NOMEM and an error naming the design, the layer,
+ * what rank 0 was doing and what to do (docs/cluster.md section 4), frees what it held
+ * (the sanitizer builds check), and once the fault lies past the run's last allocation,
+ * the run is the plain one. */
+static void test_rank0_out_of_memory(void **state)
+{
+    (void)state;
+    adse_search_spec *spec = small_open_spec(2);
+    adse_err e;
+    char *h1 = plain_history(spec);
+    int requests = 0, replies = 0, runs = 0;
+    for (int k = 1;; k = k < 8 ? k + 1 : k * 3 / 2) {
+        threaded_transport t;
+        adse_search *split = dispatched_search(spec, 1000, &t); /* every open layer in ranges */
+        adse__batch_alloc_fault = k;
+        adse_status st = adse_search_run(split, &e);
+        bool hit = adse__batch_alloc_fault == 0;
+        adse__batch_alloc_fault = 0;
+        runs++;
+        if (!hit) { /* past the last allocation: the plain run */
+            assert_int_equal(st, ADSE_OK);
+            char *h2 = history_text(split);
+            assert_string_equal(h2, h1);
+            free(h2);
+        } else {
+            assert_int_equal(st, ADSE_E_NOMEM);
+            assert_non_null(strstr(e.msg, "out of memory evaluating design glb_depth="));
+            const char *req = strstr(e.msg, "out of memory making its job's request)");
+            const char *rep = strstr(e.msg, "out of memory taking in its job's reply)");
+            if (!req && !rep) fail_msg("fault at allocation %d: %s", k, e.msg);
+            requests += req != NULL;
+            replies += rep != NULL;
+            assert_non_null(strstr(e.msg, "(layer '"));
+            assert_non_null(strstr(e.msg, "the search stops here: continue from the last "
+                                          "checkpoint (--resume)"));
+        }
+        dispatched_free(split, &t);
+        if (!hit) break;
+    }
+    print_message("%d runs: %d stopped making a request, %d taking in a reply\n", runs, requests,
+                  replies);
+    assert_true(requests > 0 && replies > 0);
+    free(h1);
     adse_search_spec_free(spec);
 }
 
@@ -1394,6 +1461,7 @@ int main(void)
         cmocka_unit_test(test_out_of_memory_many_genes),
         cmocka_unit_test(test_dispatch_split_threads),
         cmocka_unit_test(test_dispatch_split_failures),
+        cmocka_unit_test(test_rank0_out_of_memory),
         cmocka_unit_test(test_cli),
     };
     return cmocka_run_group_tests(tests, setup_fixed, NULL);

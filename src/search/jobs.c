@@ -79,7 +79,16 @@ typedef struct wbuf {
     unsigned char *p;
     size_t len, cap;
     bool failed; /* out of memory */
+    bool rank0;  /* a request made where the jobs are handed out (adse__batch_alloc_fault) */
 } wbuf;
+
+int adse__batch_alloc_fault; /* tests (search_internal.h) */
+
+/* Does this allocation where the jobs are handed out fail, as the test asked? */
+static bool batch_alloc_fails(void)
+{
+    return adse__batch_alloc_fault > 0 && --adse__batch_alloc_fault == 0;
+}
 
 static void put(wbuf *b, const void *src, size_t n)
 {
@@ -88,7 +97,7 @@ static void put(wbuf *b, const void *src, size_t n)
         size_t cap = b->cap ? b->cap * 2 : 256;
         while (cap < b->len + n)
             cap *= 2;
-        unsigned char *p = realloc(b->p, cap);
+        unsigned char *p = b->rank0 && batch_alloc_fails() ? NULL : realloc(b->p, cap);
         if (!p) {
             b->failed = true;
             return;
@@ -780,7 +789,7 @@ adse_status adse_search_batch_request(adse_search_batch *b, int i, const void **
         p->split = b->s->opts.split_layers > 0 && left <= b->s->opts.split_layers;
     }
     if (!u->req) {
-        wbuf w = {0};
+        wbuf w = {.rank0 = true};
         adse_status st = u->range
                              ? make_range_request(b, u, &w, err)
                              : make_request(b->s, b->jobs[u->job], u->layer, p->split, &w, err);
@@ -982,7 +991,7 @@ static adse_status accept_segment(adse_search_batch *b, int i, const void *reply
     adse_mapping *maps = calloc(n, sizeof *maps);
     adse_network_layer_result *lres = calloc(n, sizeof *lres);
     uint64_t *computes = calloc(n, sizeof *computes);
-    if (!maps || !lres || !computes) {
+    if (!maps || !lres || !computes || batch_alloc_fails()) {
         free(maps);
         free(lres);
         free(computes);
@@ -1038,7 +1047,7 @@ static adse_status accept_range(adse_search_batch *b, int i, const void *reply, 
     get(&r, &magic, sizeof magic);
     adse_err e;
     adse_status st = get_err(&r, &e);
-    adse_mapper_part *part = malloc(sizeof *part);
+    adse_mapper_part *part = batch_alloc_fails() ? NULL : malloc(sizeof *part);
     if (!part) return nomem(err);
     if (!st) get_part(&r, part);
     adse_status ret = ADSE_OK;
