@@ -1266,13 +1266,29 @@ static void search_fanout_eyeriss(void **state)
  * `width: datawidth * 3`, so its word_bits gene (datawidth) is set on the node and the
  * design translated again, as --set does: datawidth 4 gives width 12 (applied to the
  * translated architecture, the width would stay 24 and reg hold 6 words instead of 3); the
- * design's figures are `adse map --set`'s. */
-static void search_attribute_read(void **state)
+ * design's figures are `adse map --set`'s. width_expr, when not NULL, replaces reg's width
+ * expression in a copy of the tutorial's arch.yaml. */
+static void attribute_read_case(const char *width_expr)
 {
-    (void)state;
-    char inputs[512], dir[256], head[4096];
+    char inputs[512], dir[256], head[4096], arch[600];
     tutorial_spec_head(inputs, sizeof inputs, head, sizeof head);
     assert_int_equal(testutil_mkdtemp(dir, sizeof dir, "adse-v04-read"), 0);
+    snprintf(arch, sizeof arch, "%s/arch.yaml", inputs);
+    if (width_expr) {
+        char *orig = testutil_read_file(arch);
+        assert_non_null(orig);
+        char *w = strstr(orig, "width: datawidth * 3");
+        assert_non_null(w);
+        *w = 0;
+        snprintf(arch, sizeof arch, "%s/arch.yaml", dir);
+        testutil_write(arch, "%swidth: %s%s", orig, width_expr, w + strlen("width: datawidth * 3"));
+        free(orig);
+        char *at = strstr(head, inputs); /* the design's arch.yaml: the copy */
+        assert_non_null(at);
+        char rest[4096];
+        snprintf(rest, sizeof rest, "%s", at + strlen(inputs) + strlen("/arch.yaml"));
+        snprintf(at, sizeof head - (size_t)(at - head), "%s%s", arch, rest);
+    }
     char text[8192];
     snprintf(text, sizeof text,
              "%s"
@@ -1296,8 +1312,12 @@ static void search_attribute_read(void **state)
     assert_int_equal(reg->size_words, 3);
     assert_int_equal(det->arch.levels[2].depth, 256);
     adse_search_detail_free(det);
-    json_t *j = tutorial_map(dir, inputs,
-                             "--set reg.attributes.datawidth=4 --set buffer.attributes.depth=256");
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd,
+             "map --json --threads 2 %s %s/components.yaml %s/variables.yaml %s/mapper.yaml "
+             "%s/problem.yaml --set reg.attributes.datawidth=4 --set buffer.attributes.depth=256",
+             arch, inputs, inputs, inputs, inputs);
+    json_t *j = cli_json_ok(dir, cmd);
     assert_double_rel(r->metrics[ADSE_SM_ENERGY], json_real_value(json_object_get(j, "energy_pj")),
                       0, "energy");
     assert_double_rel(r->metrics[ADSE_SM_CYCLES],
@@ -1306,6 +1326,20 @@ static void search_attribute_read(void **state)
     adse_search_free(s);
     adse_search_spec_free(sp);
     assert_int_equal(testutil_rmtree(dir), 0);
+}
+
+static void search_attribute_read(void **state)
+{
+    (void)state;
+    attribute_read_case(NULL);
+}
+
+/* The same read written as a path through the document to reg's attributes as written
+ * (reg is node 4 of the list: system, DRAM, buffer, PE, reg). */
+static void search_attribute_read_spec_path(void **state)
+{
+    (void)state;
+    attribute_read_case("spec.architecture.nodes[4].attributes.datawidth * 3");
 }
 
 int main(void)
@@ -1319,6 +1353,7 @@ int main(void)
         cmocka_unit_test(search_fanout_genes),
         cmocka_unit_test(search_fanout_eyeriss),
         cmocka_unit_test(search_attribute_read),
+        cmocka_unit_test(search_attribute_read_spec_path),
         cmocka_unit_test(component_fanout),
         cmocka_unit_test(errors),
         cmocka_unit_test(macros),

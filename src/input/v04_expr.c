@@ -130,6 +130,44 @@ static adse_status of_node(jctx *c, const adse__ynode *n, jval *out)
     return ADSE_OK;
 }
 
+/* The name of the node in the architecture's node list `list` (or a branch of it) whose
+ * `attributes` mapping, as the document holds it, is m: a reference into the document such as
+ * `spec.architecture.nodes[4].attributes`; NULL when m is none of them. */
+static const char *document_attributes_owner(const adse__ynode *list, const adse__ynode *m)
+{
+    if (!list || list->kind != ADSE__YSEQ) return NULL;
+    for (int i = 0; i < list->n; i++) {
+        const adse__ynode *node = list->items[i];
+        if (!node || node->kind != ADSE__YMAP) continue;
+        if (adse__ymap_get(node, "attributes") == m) {
+            const adse__ynode *name = adse__ymap_get(node, "name");
+            return name && name->kind == ADSE__YSCALAR ? name->text : NULL;
+        }
+        const char *owner = document_attributes_owner(adse__ymap_get(node, "nodes"), m);
+        if (owner) return owner;
+    }
+    return NULL;
+}
+
+/* Tells on_read of a read of key from the attributes mapping n: NODE.attributes.KEY (n as
+ * expressions see node NODE) or a path through the document to the node's attributes as
+ * written (`spec.architecture.nodes[4].attributes.KEY`). */
+static void note_attribute_read(const ectx *x, const adse__ynode *n, const char *key)
+{
+    const adse__v04_scope *s = x->scope;
+    if (!s->on_read) return;
+    for (int i = 0; i < s->n_nodes; i++)
+        if (s->nodes[i] && adse__ymap_get(s->nodes[i], "attributes") == n) {
+            s->on_read(s->read_user, s->node_names[i], key, x->expr);
+            return;
+        }
+    const adse__ynode *arch = adse__ydoc_top(s->doc, "architecture");
+    const char *owner = arch && arch->kind == ADSE__YMAP
+                            ? document_attributes_owner(adse__ymap_get(arch, "nodes"), n)
+                            : NULL;
+    if (owner) s->on_read(s->read_user, owner, key, x->expr);
+}
+
 /* obj[key] (a.b: key "b") of a node of the document. */
 static adse_status item(jctx *c, const jexpr *e, const jval *obj, const jval *key, jval *out)
 {
@@ -140,11 +178,7 @@ static adse_status item(jctx *c, const jexpr *e, const jval *obj, const jval *ke
             return of_node(c, adse__ydoc_top(x->scope->doc, key->s), out);
         }
         if (n->kind != ADSE__YMAP) return undef(c, out, "'%.100s' of a list", key->s);
-        const ectx *x = c->hooks->user;
-        const adse__v04_scope *s = x->scope;
-        for (int i = 0; s->on_read && i < s->n_nodes; i++) /* NODE.attributes.KEY */
-            if (s->nodes[i] && adse__ymap_get(s->nodes[i], "attributes") == n)
-                s->on_read(s->read_user, s->node_names[i], key->s, x->expr);
+        note_attribute_read(c->hooks->user, n, key->s);
         const adse__ynode *v = adse__ymap_get(n, key->s);
         if (!v) return undef(c, out, "no key '%.100s' there", key->s);
         return of_node(c, v, out);
