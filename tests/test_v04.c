@@ -1070,15 +1070,17 @@ static void tutorial_spec_head(char *inputs, size_t isize, char *head, size_t hs
              inputs, inputs, inputs, inputs, inputs);
 }
 
-/* `adse map --json` on the tutorial's files in inputs with the options opts, its JSON. */
-static json_t *tutorial_map(const char *dir, const char *inputs, const char *opts)
+/* `map --json` on the tutorial's files in inputs (its architecture arch, NULL: the
+ * tutorial's own) with the options opts, into cmd. */
+static void tutorial_map(char *cmd, size_t size, const char *inputs, const char *arch,
+                         const char *opts)
 {
-    char cmd[8192];
-    snprintf(cmd, sizeof cmd,
-             "map --json --threads 2 %s/arch.yaml %s/components.yaml %s/variables.yaml "
-             "%s/mapper.yaml %s/problem.yaml %s",
-             inputs, inputs, inputs, inputs, inputs, opts);
-    return cli_json_ok(dir, cmd);
+    char own[600];
+    snprintf(own, sizeof own, "%s/arch.yaml", inputs);
+    snprintf(cmd, size,
+             "map --json --threads 2 %s %s/components.yaml %s/variables.yaml %s/mapper.yaml "
+             "%s/problem.yaml %s",
+             arch ? arch : own, inputs, inputs, inputs, inputs, opts);
 }
 
 /* The search of spec text (named name, files relative to dir) on 2 threads, run to its
@@ -1095,6 +1097,19 @@ static adse_search *search_ok(const char *text, const char *name, const char *di
     assert_adse_ok(adse_search_create(*sp, &o, &s, &e), &e, "create");
     assert_adse_ok(adse_search_run(s, &e), &e, "run");
     return s;
+}
+
+/* Design d's energy (within relative tol) and cycles (exactly) are those of `adse` cmd
+ * (`map --json ...`) run in dir. */
+static void assert_same_as_map(const adse_search_design *d, const char *dir, const char *cmd,
+                               double tol)
+{
+    json_t *j = cli_json_ok(dir, cmd);
+    assert_double_rel(d->metrics[ADSE_SM_ENERGY], json_real_value(json_object_get(j, "energy_pj")),
+                      tol, "search vs adse map --set");
+    assert_double_rel(d->metrics[ADSE_SM_CYCLES],
+                      (double)json_integer_value(json_object_get(j, "cycles")), 0, "cycles");
+    json_decref(j);
 }
 
 /* adse search on the tutorial's v0.4 design (built-in estimator) with a mesh gene and a
@@ -1152,14 +1167,9 @@ static void search_fanout_genes(void **state)
         int design; /* 0 baseline, 1 four */
     } runs[] = {{"", 0}, {"--set PE.spatial.meshX=4 --set buffer.attributes.depth=256", 1}};
     for (int k = 0; k < 2; k++) {
-        json_t *j = tutorial_map(dir, inputs, runs[k].sets);
-        const adse_search_design *d = runs[k].design ? four : base;
-        assert_double_rel(d->metrics[ADSE_SM_ENERGY],
-                          json_real_value(json_object_get(j, "energy_pj")), 1e-12,
-                          "search vs adse map --set");
-        assert_double_rel(d->metrics[ADSE_SM_CYCLES],
-                          (double)json_integer_value(json_object_get(j, "cycles")), 0, "cycles");
-        json_decref(j);
+        char cmd[8192];
+        tutorial_map(cmd, sizeof cmd, inputs, NULL, runs[k].sets);
+        assert_same_as_map(runs[k].design ? four : base, dir, cmd, 1e-12);
     }
     adse_search_free(s);
     adse_search_spec_free(sp);
@@ -1244,12 +1254,7 @@ static void search_fanout_eyeriss(void **state)
         assert_int_equal(d->status, ADSE_DESIGN_OK);
         char cmd[8192];
         snprintf(cmd, sizeof cmd, "map --json --threads 2 %s %s", files, sets[k]);
-        json_t *j = cli_json_ok(dir, cmd);
-        assert_double_rel(d->metrics[ADSE_SM_ENERGY],
-                          json_real_value(json_object_get(j, "energy_pj")), 0, "energy");
-        assert_double_rel(d->metrics[ADSE_SM_CYCLES],
-                          (double)json_integer_value(json_object_get(j, "cycles")), 0, "cycles");
-        json_decref(j);
+        assert_same_as_map(d, dir, cmd, 0);
     }
     adse_search_detail *det = NULL;
     assert_adse_ok(adse_search_design_detail(s, adse_search_reference(s, 1), &det, &e), &e, "b");
@@ -1313,16 +1318,9 @@ static void attribute_read_case(const char *width_expr)
     assert_int_equal(det->arch.levels[2].depth, 256);
     adse_search_detail_free(det);
     char cmd[8192];
-    snprintf(cmd, sizeof cmd,
-             "map --json --threads 2 %s %s/components.yaml %s/variables.yaml %s/mapper.yaml "
-             "%s/problem.yaml --set reg.attributes.datawidth=4 --set buffer.attributes.depth=256",
-             arch, inputs, inputs, inputs, inputs);
-    json_t *j = cli_json_ok(dir, cmd);
-    assert_double_rel(r->metrics[ADSE_SM_ENERGY], json_real_value(json_object_get(j, "energy_pj")),
-                      0, "energy");
-    assert_double_rel(r->metrics[ADSE_SM_CYCLES],
-                      (double)json_integer_value(json_object_get(j, "cycles")), 0, "cycles");
-    json_decref(j);
+    tutorial_map(cmd, sizeof cmd, inputs, arch,
+                 "--set reg.attributes.datawidth=4 --set buffer.attributes.depth=256");
+    assert_same_as_map(r, dir, cmd, 0);
     adse_search_free(s);
     adse_search_spec_free(sp);
     assert_int_equal(testutil_rmtree(dir), 0);

@@ -1547,6 +1547,25 @@ static adse_status search_space_init(mspace *sp, const adse_model *model,
     return st;
 }
 
+/* A new search (*out, freed with search_free) over the mapspace of model and constraints,
+ * with F10's table when refill (a search's) or without (a merger's, which bounds nothing). */
+static adse_status search_new(const adse_model *model, const adse_constraints *constraints,
+                              const adse_mapper_settings *settings, bool refill, msearch **out,
+                              adse_err *err)
+{
+    *out = NULL;
+    msearch *S = calloc(1, sizeof *S);
+    if (!S) return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
+    adse_status st = refill ? search_space_init(&S->sp, model, constraints, settings, err)
+                            : adse__space_init(&S->sp, model, constraints, settings, err);
+    if (st != ADSE_OK) {
+        search_free(S);
+        return st;
+    }
+    *out = S;
+    return ADSE_OK;
+}
+
 /* inc0 (or NULL): an incumbent of a larger space to start from, as a seed (after every
  * item): it only prunes, and it is the result when nothing in this space beats it. */
 static adse_status run(const adse_model *model, const adse_constraints *constraints,
@@ -1557,14 +1576,9 @@ static adse_status run(const adse_model *model, const adse_constraints *constrai
         return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0, "missing argument to the mapper");
     double t0 = adse_clock_s();
     memset(out, 0, sizeof *out);
-    msearch *S = calloc(1, sizeof *S);
-    if (!S) return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
-    adse_status st = search_space_init(&S->sp, model, constraints, settings, err);
-    if (st != ADSE_OK) {
-        adse__space_release(&S->sp);
-        free(S);
-        return st;
-    }
+    msearch *S = NULL;
+    adse_status st = search_new(model, constraints, settings, true, &S, err);
+    if (st != ADSE_OK) return st;
     mspace *sp = &S->sp;
     S->nthreads = thread_count(sp);
     double limit = sp->set.time_limit_s;
@@ -1639,6 +1653,22 @@ struct adse_mapper_items {
     msearch *S;
 };
 
+/* New items (*out) holding a new search (search_new). */
+static adse_status items_new(const adse_model *model, const adse_constraints *constraints,
+                             const adse_mapper_settings *settings, bool refill,
+                             adse_mapper_items **out, adse_err *err)
+{
+    adse_mapper_items *it = calloc(1, sizeof *it);
+    if (!it) return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
+    adse_status st = search_new(model, constraints, settings, refill, &it->S, err);
+    if (st != ADSE_OK) {
+        free(it);
+        return st;
+    }
+    *out = it;
+    return ADSE_OK;
+}
+
 adse_status adse_mapper_items_create(const adse_model *model, const adse_constraints *constraints,
                                      const adse_mapper_settings *settings, adse_mapper_items **out,
                                      adse_err *err)
@@ -1646,26 +1676,16 @@ adse_status adse_mapper_items_create(const adse_model *model, const adse_constra
     if (!model || !out)
         return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0, "missing argument to the mapper");
     *out = NULL;
-    adse_mapper_items *it = calloc(1, sizeof *it);
-    msearch *S = it ? calloc(1, sizeof *S) : NULL;
-    if (!S) {
-        free(it);
-        return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
-    }
-    adse_status st = search_space_init(&S->sp, model, constraints, settings, err);
-    if (st != ADSE_OK) {
-        adse__space_release(&S->sp);
-        free(S);
-        free(it);
-        return st;
-    }
+    adse_mapper_items *it = NULL;
+    adse_status st = items_new(model, constraints, settings, true, &it, err);
+    if (st != ADSE_OK) return st;
+    msearch *S = it->S;
     S->nthreads = 1; /* the item generation's */
     S->inc.pos = SEED_POS;
     if (!threads_alloc(S, model)) st = adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
     if (st == ADSE_OK) st = make_items(S, err);
     if (st == ADSE_OK && !rank_items(S))
         st = adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
-    it->S = S;
     if (st != ADSE_OK) {
         adse_mapper_items_free(it);
         return st;
@@ -1681,18 +1701,10 @@ adse_status adse_mapper_items_merger(const adse_model *model, const adse_constra
     if (!model || !out || n_items == 0 || n_items > ITEM_MAX)
         return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0, "bad argument to the mapper");
     *out = NULL;
-    adse_mapper_items *it = calloc(1, sizeof *it);
-    msearch *S = it ? calloc(1, sizeof *S) : NULL;
-    if (!S) {
-        free(it);
-        return adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
-    }
-    it->S = S;
-    adse_status st = adse__space_init(&S->sp, model, constraints, settings, err);
-    if (st != ADSE_OK) {
-        adse_mapper_items_free(it);
-        return st;
-    }
+    adse_mapper_items *it = NULL;
+    adse_status st = items_new(model, constraints, settings, false, &it, err);
+    if (st != ADSE_OK) return st;
+    msearch *S = it->S;
     S->n_items = S->n_static = n_items; /* items, run_order and item_f stay NULL */
     *out = it;
     return ADSE_OK;
