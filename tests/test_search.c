@@ -1255,11 +1255,11 @@ static void test_dispatch_split_failures(void **state)
 }
 
 /* Out of memory where the jobs are handed out (rank 0 under MPI), while it makes a job's
- * request or takes in a reply, at every allocation there up to the 8th and then at every
- * 3/2-th: the search stops with ADSE_E_NOMEM and an error naming the design, the layer,
- * what rank 0 was doing and what to do (docs/cluster.md section 4), frees what it held
- * (the sanitizer builds check), and once the fault lies past the run's last allocation,
- * the run is the plain one. */
+ * request or takes in a reply, at every allocation adse__batch_alloc_fault counts up to the
+ * 8th and then at every 3/2-th: the search stops with ADSE_E_NOMEM and an error naming the
+ * design, the layer, what rank 0 was doing and what to do (docs/cluster.md section 4), frees
+ * what it held (the sanitizer builds check), and once the fault lies past the run's last
+ * counted allocation, the run is the plain one. */
 static void test_rank0_out_of_memory(void **state)
 {
     (void)state;

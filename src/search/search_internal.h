@@ -247,10 +247,12 @@ adse_status adse__out_of_memory(const adse_search *s, const adse_search_design *
 extern adse_status (*adse__range_fault)(const double *genes, int layer, uint32_t first,
                                         adse_err *err);
 
-/* Tests only (0 otherwise): when N > 0, the Nth allocation from now that
- * adse_search_batch_request makes for a request or adse_search_batch_accept makes to take
- * in a reply fails, as if out of memory where the jobs are handed out (rank 0 under MPI);
- * it counts down to 0 then. One thread only, as those calls are. */
+/* Tests only (0 otherwise): when N > 0, the Nth of the counted allocations from now fails,
+ * as if out of memory where the jobs are handed out (rank 0 under MPI); it counts down to 0
+ * then. Counted: the growth of a request's buffer in adse_search_batch_request, and in
+ * adse_search_batch_accept the arrays that take in a design's reply and the part of a range's
+ * (not the allocations of what the reply goes on to start: its pieces, units and split
+ * layers). One thread only, as those calls are. */
 extern int adse__batch_alloc_fault;
 
 /* d's metrics from every layer's figures and MACs, in layer order; d becomes OK. */
