@@ -911,16 +911,19 @@ static bool children(mthread *th, const uint16_t *fp, int depth, uint16_t *out, 
 
 /* Cut depth: the smallest with at least ITEM_TARGET nodes (ITEM_TARGET_BIG in a big
  * mapspace: finer items balance the threads and, taken best bound first, find good
- * incumbents sooner), never with more than ITEM_MAX. Any cut gives the same result
+ * incumbents sooner), never with more than ITEM_MAX; one item, the root, for a subsearch of
+ * the anytime steps (sub: its share of the time is small, and making and bounding thousands
+ * of items would take much of it before a mapping is evaluated; the threads split pieces
+ * off the root as off any item). Any cut gives the same result
  * (docs/mapper.md section 6). The nodes are found depth by depth (the children of every
  * node of one depth, in enumeration order, are the next depth's), so each node above the
  * cut is checked once; their bounds are computed on all threads. */
-static adse_status make_items(msearch *S, adse_err *err)
+static adse_status make_items(msearch *S, bool sub, adse_err *err)
 {
     const mspace *sp = &S->sp;
     mthread *th = &S->th[0];
     int total = sp->NT * sp->D, depth = 0;
-    uint32_t target = sp->size > BIG_SPACE ? ITEM_TARGET_BIG : ITEM_TARGET, n = 1;
+    uint32_t target = sub ? 1 : sp->size > BIG_SPACE ? ITEM_TARGET_BIG : ITEM_TARGET, n = 1;
     th->cur = SEED_POS;
     th->own.found = false;
     S->items = calloc(ITEM_MAX + ITEM_DYN_MAX, sizeof *S->items);
@@ -1399,7 +1402,7 @@ static void offer_seed(msearch *S, const adse_mapping *m)
 
 static adse_status run(const adse_model *model, const adse_constraints *constraints,
                        const adse_mapper_settings *settings, const adse_mapping *seeds, int n_seeds,
-                       bool classic, const mbest *inc0, adse_mapper_result *out, adse_err *err);
+                       bool top, const mbest *inc0, adse_mapper_result *out, adse_err *err);
 
 /* The classic dataflows as subspaces: for each data space d, "d stationary" puts the loops
  * irrelevant to d innermost at every temporal level the constraints leave free (tiling
@@ -1566,11 +1569,13 @@ static adse_status search_new(const adse_model *model, const adse_constraints *c
     return ADSE_OK;
 }
 
-/* inc0 (or NULL): an incumbent of a larger space to start from, as a seed (after every
- * item): it only prunes, and it is the result when nothing in this space beats it. */
+/* top: a search of its own, which under a time limit runs the anytime steps when it has not
+ * finished in its share; false: a subsearch of those steps (one item, make_items). inc0 (or
+ * NULL): an incumbent of a larger space to start from, as a seed (after every item): it
+ * only prunes, and it is the result when nothing in this space beats it. */
 static adse_status run(const adse_model *model, const adse_constraints *constraints,
                        const adse_mapper_settings *settings, const adse_mapping *seeds, int n_seeds,
-                       bool classic, const mbest *inc0, adse_mapper_result *out, adse_err *err)
+                       bool top, const mbest *inc0, adse_mapper_result *out, adse_err *err)
 {
     if (!model || !out || (n_seeds > 0 && !seeds))
         return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0, "missing argument to the mapper");
@@ -1582,8 +1587,8 @@ static adse_status run(const adse_model *model, const adse_constraints *constrai
     mspace *sp = &S->sp;
     S->nthreads = thread_count(sp);
     double limit = sp->set.time_limit_s;
-    bool with_classic = classic && limit > 0;
-    S->deadline = limit > 0 ? t0 + limit * (with_classic ? adse__search_share : 1) : 0;
+    bool anytime_steps = top && limit > 0;
+    S->deadline = limit > 0 ? t0 + limit * (anytime_steps ? adse__search_share : 1) : 0;
     atomic_init(&S->stop, 0);
     atomic_init(&S->inc_ver, 0u);
     S->inc.pos = SEED_POS;
@@ -1596,7 +1601,7 @@ static adse_status run(const adse_model *model, const adse_constraints *constrai
     if (st == ADSE_OK) {
         for (int k = 0; k < n_seeds; k++)
             offer_seed(S, &seeds[k]);
-        st = make_items(S, err);
+        st = make_items(S, !top, err);
         if (st == ADSE_OK && !rank_items(S))
             st = adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
     }
@@ -1606,7 +1611,7 @@ static adse_status run(const adse_model *model, const adse_constraints *constrai
         bool all_done = true;
         for (uint32_t k = 0; k < S->n_items; k++)
             all_done = all_done && S->items[k].done;
-        if (with_classic && !all_done) anytime(S, constraints, t0 + limit);
+        if (anytime_steps && !all_done) anytime(S, constraints, t0 + limit);
         finish(S, model, t0, out);
     }
     out->stats.pieces = S->n_items - S->n_static;
@@ -1683,7 +1688,7 @@ adse_status adse_mapper_items_create(const adse_model *model, const adse_constra
     S->nthreads = 1; /* the item generation's */
     S->inc.pos = SEED_POS;
     if (!threads_alloc(S, model)) st = adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
-    if (st == ADSE_OK) st = make_items(S, err);
+    if (st == ADSE_OK) st = make_items(S, false, err);
     if (st == ADSE_OK && !rank_items(S))
         st = adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
     if (st != ADSE_OK) {
