@@ -1005,6 +1005,26 @@ static void test_random(void **state)
                 rnd(&rs, 4) == 0)
                 c.spatial[i].split = (int8_t)rnd(&rs, p.n_dims + 1u);
         if (rnd(&rs, 5) == 0) c.min_parallelism = 0.5;
+        /* Spatial factor and permutation constraints (the largest product a spatial level
+         * can have, tighten_maxprod in space.c, follows them), from a stream of their own so
+         * that the draws above stay those of the earlier cases. */
+        unsigned rs2 = seed ^ 0x9e3779b9u;
+        for (int i = 0; i < L; i++) {
+            if (adse_arch_fanout_x(&spec->arch, i) * adse_arch_fanout_y(&spec->arch, i) == 1 ||
+                rnd(&rs2, 3) != 0)
+                continue;
+            adse_tiling_constraint *sc = &c.spatial[i];
+            int x = (int)rnd(&rs2, p.n_dims), kind = (int)rnd(&rs2, 3);
+            if (kind == 0)
+                sc->factor_max[x] = 1 + rnd(&rs2, 2);
+            else if (kind == 1)
+                sc->factor_eq[x] = 1;
+            else {
+                sc->has_permutation = true;
+                sc->n_prefix = 1;
+                sc->prefix[0] = (uint8_t)x;
+            }
+        }
         /* One case in four is the open mapspace: no constraint at all (every order, split
          * and keep/bypass choice free), where every pruning rule is in play. */
         bool open = rnd(&rs, 4) == 0;

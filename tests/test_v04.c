@@ -794,6 +794,42 @@ static void map_eyeriss(void **state)
     assert_int_equal(testutil_rmtree(dir), 0);
 }
 
+/* The simple output- and weight-stationary designs' own constraints put the PE array's
+ * spatial loops in the order N Q P S R C M with split 1 (timeloopfe's processed form of
+ * `permutation: [C, M], split: 1`): X holds N alone (bound 1) and Y the rest, of which only
+ * C (3) and M (32) may be above 1 there (R = S = P = Q = 1), within meshY 16. So at most 16
+ * PEs work, and no mapping of the default problem (C 3, M 32, P = Q = 112, R = S = 3:
+ * 10,838,016 MACs) takes fewer than 10,838,016 / 16 = 677,376 cycles. A [delay, energy]
+ * search stopped after 0.2 s reports that as the delay's lower bound, whatever it finished:
+ * every item's bound counts the largest spatial product the constraints allow
+ * (docs/mapper.md F1); counting the array's 256 PEs, it reported 42,336. */
+static void delay_bound_constrained_array(void **state)
+{
+    (void)state;
+    for (int k = 2; k < 4; k++) {
+        adse_spec *spec = load_v04(designs[k]);
+        adse_model *m = NULL;
+        adse_err err;
+        assert_int_equal(adse_model_create(&spec->arch, &spec->problem, NULL, &m, &err), ADSE_OK);
+        adse_mapper_settings set = spec->mapper;
+        set.n_metrics = 2;
+        set.metrics[0] = ADSE_METRIC_DELAY;
+        set.metrics[1] = ADSE_METRIC_ENERGY;
+        set.threads = 1;
+        set.time_limit_s = 0.2;
+        adse_mapper_result *r = malloc(sizeof *r);
+        assert_int_equal(adse_mapper_run(m, &spec->constraints, &set, r, &err), ADSE_OK);
+        print_message("%s: delay bound %.0f, best %.0f cycles\n", designs[k],
+                      r->stats.lower_bounds[0], r->stats.best_values[0]);
+        assert_true(r->found);
+        assert_true(r->stats.lower_bounds[0] == 677376.0);
+        assert_true(r->result.cycles >= 677376);
+        free(r);
+        adse_model_free(m);
+        adse_spec_free(spec);
+    }
+}
+
 /* The 2024 tutorial's default design (reg enabled) from its own top.yaml.jinja, with
  * Accelergy's tables of it (the tutorial's outputs/ERT.yaml, ART.yaml): the mapping its
  * notebook 1_specifications.ipynb prints for its first run gives the summary printed beside
@@ -1362,6 +1398,7 @@ int main(void)
         cmocka_unit_test(expressions),
         cmocka_unit_test(node_references),
         cmocka_unit_test(map_eyeriss),
+        cmocka_unit_test(delay_bound_constrained_array),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

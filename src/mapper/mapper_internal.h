@@ -154,6 +154,9 @@ typedef struct morder {
 
 /* Sets o to the first order of tiling level t whose non-unit dims are `nonunit`. */
 void adse__order_first(const mspace *sp, int t, uint32_t nonunit, morder *o);
+/* Does some X/Y assignment of spatial tiling level t's factors f that its permutation and
+ * split constraints allow fit the fanout? */
+bool adse__spatial_fits(const mspace *sp, int t, const uint64_t *f);
 /* Advances o to the next permutation of its free infix; false after the last. */
 bool adse__order_next_perm(morder *o);
 /* Writes tiling level t's permutation (and split, spatial) into m for order o. */

@@ -253,43 +253,6 @@ static void check_clock(mthread *th)
  * Checks on partial factorizations
  * ------------------------------------------------------------------------------------- */
 
-/* Does some realizable X/Y assignment of tiling level t fit the fanout? */
-static bool spatial_fits(const mspace *sp, int t, const uint64_t *f)
-{
-    const mtl *l = &sp->tl[t];
-    uint32_t nonunit = 0;
-    for (int x = 0; x < sp->D; x++)
-        if (f[x] > 1) nonunit |= 1u << x;
-    morder o;
-    adse__order_first(sp, t, nonunit, &o);
-    uint64_t total = 1;
-    for (int k = 0; k < o.n; k++)
-        total *= f[o.dims[k]];
-    for (int c = o.cut_lo; c <= o.cut_hi; c++) {
-        if (c >= o.n_pre && c <= o.n_pre + o.n_inf && !l->canonical) {
-            /* X = P' + any (c - n_pre)-subset of I' + nothing of S'. */
-            int need = c - o.n_pre;
-            uint64_t px = 1;
-            for (int k = 0; k < o.n_pre; k++)
-                px *= f[o.dims[k]];
-            int ni = o.n_inf;
-            for (uint32_t sub = 0; sub < (1u << ni); sub++) {
-                if (__builtin_popcount(sub) != need) continue;
-                uint64_t x = px;
-                for (int k = 0; k < ni; k++)
-                    if (sub & (1u << k)) x *= f[o.dims[o.n_pre + k]];
-                if (x <= l->fx && total / x <= l->fy) return true;
-            }
-        } else {
-            uint64_t x = 1;
-            for (int k = 0; k < c; k++)
-                x *= f[o.dims[k]];
-            if (x <= l->fx && total / x <= l->fy) return true;
-        }
-    }
-    return false;
-}
-
 /* Capacity with the data spaces level i must keep, at extents that only grow. */
 static bool fits_forced(const mspace *sp, const uint64_t *ext, int from_level)
 {
@@ -408,7 +371,7 @@ static bool node_ok(mthread *th, int t, int x, bool with_bound)
     if (x < sp->D - 1) return true;
     /* Tiling level t complete. */
     if (l->spatial) {
-        if (!spatial_fits(sp, t, th->f[t])) return false;
+        if (!adse__spatial_fits(sp, t, th->f[t])) return false;
         if (sp->min_parallelism > 0 && parallelism(th, t) < sp->min_parallelism) return false;
     } else {
         /* Level l->storage's tile is final: the data spaces it may keep must reach its

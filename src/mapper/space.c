@@ -526,6 +526,76 @@ static adse_status check_factors(mspace *sp, adse_err *err)
     return ADSE_OK;
 }
 
+/* The largest product of a spatial tiling level's factors that its constraints allow: a
+ * depth-first search over the dimensions' factors (divisors of the bound left by the other
+ * levels' fixed factors, within the level's domain), largest first, cut by the best product
+ * so far, each full choice checked by adse__spatial_fits (the X/Y assignments its
+ * permutation and split allow). */
+#define MAXPROD_NODES 200000 /* beyond this, the level keeps max_spatial_product's bound */
+typedef struct maxprod_search {
+    const mspace *sp;
+    int t;
+    uint64_t avail[ADSE_MAX_DIMS], ub[ADSE_MAX_DIMS + 1], f[ADSE_MAX_DIMS];
+    uint64_t best;
+    long nodes;
+} maxprod_search;
+
+static bool maxprod_allowed(const maxprod_search *m, int x, uint64_t v)
+{
+    const mtl *l = &m->sp->tl[m->t];
+    if (v > l->cap || m->avail[x] % v) return false;
+    return l->eq[x] ? v == l->eq[x] : v >= l->lo[x] && v <= l->hi[x];
+}
+
+static void maxprod_dfs(maxprod_search *m, int x, uint64_t prod)
+{
+    const mspace *sp = m->sp;
+    if (++m->nodes > MAXPROD_NODES) return;
+    if (x == sp->D) {
+        if (prod > m->best && adse__spatial_fits(sp, m->t, m->f)) m->best = prod;
+        return;
+    }
+    for (int k = 0; k < sp->n_divs[x] && m->nodes <= MAXPROD_NODES; k++) {
+        uint64_t v = sp->divs[x][k]; /* descending */
+        if (!maxprod_allowed(m, x, v) || v > sp->tl[m->t].cap / prod) continue;
+        if (mul_sat(prod * v, m->ub[x + 1]) <= m->best) break; /* nor any smaller v */
+        m->f[x] = v;
+        maxprod_dfs(m, x + 1, prod * v);
+        m->f[x] = 1;
+    }
+}
+
+/* Lowers each spatial level's maxprod (init_tiling_levels: fanout and divisibility only) to
+ * what its constraints allow; the bounds use it as the most a level's factors multiply to. */
+static void tighten_maxprod(mspace *sp)
+{
+    int D = sp->D;
+    for (int t = 0; t < sp->NT; t++) {
+        mtl *l = &sp->tl[t];
+        if (!l->spatial) continue;
+        maxprod_search m = {.sp = sp, .t = t};
+        m.ub[D] = 1;
+        for (int x = 0; x < D; x++) {
+            uint64_t fixed = 1;
+            for (int u = 0; u < sp->NT; u++)
+                if (u != t && sp->tl[u].eq[x]) fixed *= sp->tl[u].eq[x];
+            m.avail[x] = sp->prob->bounds[x] / fixed; /* check_factors: fixed divides it */
+            m.f[x] = 1;
+        }
+        for (int x = D - 1; x >= 0; x--) {
+            uint64_t most = 0;
+            for (int k = 0; k < sp->n_divs[x] && !most; k++)
+                if (maxprod_allowed(&m, x, sp->divs[x][k])) most = sp->divs[x][k];
+            m.ub[x] = mul_sat(m.ub[x + 1], most);
+            if (m.ub[x] > l->cap) m.ub[x] = l->cap;
+        }
+        maxprod_dfs(&m, 0, 1);
+        if (m.nodes > MAXPROD_NODES || m.best == 0 || m.best >= l->maxprod) continue;
+        l->maxprod = m.best;
+        l->divlcm = adse__lcm_upto(m.best);
+    }
+}
+
 /* Keep/bypass choices: fixed bits, the outermost level's default, the free rest. */
 static adse_status init_keep(mspace *sp, const adse_constraints *c, adse_err *err)
 {
@@ -668,8 +738,10 @@ adse_status adse__space_init(mspace *sp, const adse_model *model, const adse_con
 
     adse_status st;
     if ((st = check_settings(sp, c, err)) || (st = init_tiling_levels(sp, err)) ||
-        (st = apply_constraints(sp, c, err)) || (st = check_factors(sp, err)) ||
-        (st = init_keep(sp, c, err)) || (st = init_model_facts(sp, model, err)) ||
+        (st = apply_constraints(sp, c, err)) || (st = check_factors(sp, err)))
+        return st;
+    tighten_maxprod(sp);
+    if ((st = init_keep(sp, c, err)) || (st = init_model_facts(sp, model, err)) ||
         (st = init_size(sp, err)))
         return st;
     return ADSE_OK;
@@ -733,6 +805,43 @@ void adse__order_first(const mspace *sp, int t, uint32_t nonunit, morder *o)
         }
     }
     o->cut = o->cut_lo;
+}
+
+/* Does some realizable X/Y assignment of tiling level t fit the fanout? */
+bool adse__spatial_fits(const mspace *sp, int t, const uint64_t *f)
+{
+    const mtl *l = &sp->tl[t];
+    uint32_t nonunit = 0;
+    for (int x = 0; x < sp->D; x++)
+        if (f[x] > 1) nonunit |= 1u << x;
+    morder o;
+    adse__order_first(sp, t, nonunit, &o);
+    uint64_t total = 1;
+    for (int k = 0; k < o.n; k++)
+        total *= f[o.dims[k]];
+    for (int c = o.cut_lo; c <= o.cut_hi; c++) {
+        if (c >= o.n_pre && c <= o.n_pre + o.n_inf && !l->canonical) {
+            /* X = P' + any (c - n_pre)-subset of I' + nothing of S'. */
+            int need = c - o.n_pre;
+            uint64_t px = 1;
+            for (int k = 0; k < o.n_pre; k++)
+                px *= f[o.dims[k]];
+            int ni = o.n_inf;
+            for (uint32_t sub = 0; sub < (1u << ni); sub++) {
+                if (__builtin_popcount(sub) != need) continue;
+                uint64_t x = px;
+                for (int k = 0; k < ni; k++)
+                    if (sub & (1u << k)) x *= f[o.dims[o.n_pre + k]];
+                if (x <= l->fx && total / x <= l->fy) return true;
+            }
+        } else {
+            uint64_t x = 1;
+            for (int k = 0; k < c; k++)
+                x *= f[o.dims[k]];
+            if (x <= l->fx && total / x <= l->fy) return true;
+        }
+    }
+    return false;
 }
 
 bool adse__order_next_perm(morder *o)
