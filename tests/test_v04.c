@@ -794,20 +794,29 @@ static void map_eyeriss(void **state)
     assert_int_equal(testutil_rmtree(dir), 0);
 }
 
-/* The simple output- and weight-stationary designs' own constraints put the PE array's
- * spatial loops in the order N Q P S R C M with split 1 (timeloopfe's processed form of
- * `permutation: [C, M], split: 1`): X holds N alone (bound 1) and Y the rest, of which only
- * C (3) and M (32) may be above 1 there (R = S = P = Q = 1), within meshY 16. So at most 16
- * PEs work, and no mapping of the default problem (C 3, M 32, P = Q = 112, R = S = 3:
- * 10,838,016 MACs) takes fewer than 10,838,016 / 16 = 677,376 cycles. A [delay, energy]
- * search stopped after 0.2 s reports that as the delay's lower bound, whatever it finished:
- * every item's bound counts the largest spatial product the constraints allow
- * (docs/mapper.md F1); counting the array's 256 PEs, it reported 42,336. */
+/* The least cycles the example designs' own constraints allow, reported as the delay's
+ * lower bound by a [delay, energy] search stopped after 0.2 s, whatever it found (every
+ * item's bound counts the largest spatial products the constraints allow, docs/mapper.md
+ * section 4.2). The default problem: C 3, M 32, P = Q = 112, R = S = 3, 10,838,016 MACs.
+ * - Simple output- and weight-stationary: the PE array's spatial loops in the order
+ *   N Q P S R C M with split 1 (timeloopfe's processed form of `permutation: [C, M],
+ *   split: 1`), so X holds N alone (bound 1) and Y the rest, of which only C and M may be
+ *   above 1 (R = S = P = Q = 1), within meshY 16: at most 16 PEs, 677,376 cycles. Counting
+ *   the array's 256 PEs, the bound was 42,336.
+ * - Simba-like: the PE array (meshX 16) spatial in M and C only, the distributed buffers
+ *   (meshY 4) in M only, the MACs' registers (meshY 4) in C only; M's spatial factors
+ *   divide 32 and C's divide 3, so together at most 32 x 3 = 96 (each level alone allows 16,
+ *   4 and 3: 192), 112,896 cycles. Counting each level alone, the bound was 56,448. */
 static void delay_bound_constrained_array(void **state)
 {
     (void)state;
-    for (int k = 2; k < 4; k++) {
-        adse_spec *spec = load_v04(designs[k]);
+    static const struct {
+        int design;
+        double cycles;
+    } cases[] = {{1, 112896.0}, {2, 677376.0}, {3, 677376.0}};
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        const char *design = designs[cases[k].design];
+        adse_spec *spec = load_v04(design);
         adse_model *m = NULL;
         adse_err err;
         assert_int_equal(adse_model_create(&spec->arch, &spec->problem, NULL, &m, &err), ADSE_OK);
@@ -819,11 +828,12 @@ static void delay_bound_constrained_array(void **state)
         set.time_limit_s = 0.2;
         adse_mapper_result *r = malloc(sizeof *r);
         assert_int_equal(adse_mapper_run(m, &spec->constraints, &set, r, &err), ADSE_OK);
-        print_message("%s: delay bound %.0f, best %.0f cycles\n", designs[k],
+        print_message("%s: delay bound %.0f, best %.0f cycles\n", design,
                       r->stats.lower_bounds[0], r->stats.best_values[0]);
-        assert_true(r->found);
-        assert_true(r->stats.lower_bounds[0] == 677376.0);
-        assert_true(r->result.cycles >= 677376);
+        /* The bound is at least the least cycles by construction and at most the optimum,
+         * which is the least cycles: equal, whatever the search found in its time. */
+        assert_true(r->stats.lower_bounds[0] == cases[k].cycles);
+        if (r->found) assert_true((double)r->result.cycles >= cases[k].cycles);
         free(r);
         adse_model_free(m);
         adse_spec_free(spec);

@@ -42,8 +42,8 @@ typedef struct mtl {
     uint64_t hi[ADSE_MAX_DIMS]; /* largest allowed factor by the constraints
                                    (UINT64_MAX = none) */
     uint64_t cap;               /* spatial: fx * fy, the largest product of its factors */
-    uint64_t maxprod;           /* spatial: the largest product its factors can have (<= cap,
-                                   a divisor of the product of the bounds) */
+    uint64_t maxprod;           /* spatial: the largest product its factors can have (<= cap;
+                                   what its constraints allow, space.c tighten_maxprod) */
     uint64_t divlcm;            /* spatial: lcm(1..maxprod), 0 if over 64 bits (bound.c F9) */
     int n_prefix, n_suffix;     /* permutation constraint, innermost first */
     uint8_t prefix[ADSE_MAX_DIMS], suffix[ADSE_MAX_DIMS];
@@ -106,6 +106,7 @@ typedef struct mspace {
     double unit_fill_pj[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];
 
     double size; /* mapspace size (Timeloop's count) */
+    uint64_t spatial_max; /* the most all spatial levels' factors multiply to together */
 
     /* F10 (bound.c): per storage level k and set of data spaces (bit mask), the least
      * vectors of their total fills at k over every tile that fits k; NULL: none. */

@@ -276,7 +276,8 @@ static bool fits_forced(const mspace *sp, const uint64_t *ext, int from_level)
 
 /* Lower bound of compute cycles once tiling levels 0..t are complete (later levels may be
  * partly assigned): the spatial product is at most the complete levels' products times the
- * incomplete levels' fanouts, and at most the assigned spatial factors times what remains. */
+ * incomplete levels' maxprod, at most the assigned spatial factors times what remains, and
+ * at most spatial_max. */
 static uint64_t cc_lower(const mthread *th, int t)
 {
     const mspace *sp = &th->S->sp;
@@ -297,6 +298,7 @@ static uint64_t cc_lower(const mthread *th, int t)
     uint64_t a = done > UINT64_MAX / cap ? UINT64_MAX : done * cap;
     uint64_t b = assigned > UINT64_MAX / remp ? UINT64_MAX : assigned * remp;
     uint64_t maxsp = a < b ? a : b;
+    if (maxsp > sp->spatial_max) maxsp = sp->spatial_max; /* all levels together */
     return sp->macs / maxsp + (sp->macs % maxsp != 0);
 }
 

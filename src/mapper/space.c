@@ -526,74 +526,123 @@ static adse_status check_factors(mspace *sp, adse_err *err)
     return ADSE_OK;
 }
 
-/* The largest product of a spatial tiling level's factors that its constraints allow: a
- * depth-first search over the dimensions' factors (divisors of the bound left by the other
- * levels' fixed factors, within the level's domain), largest first, cut by the best product
- * so far, each full choice checked by adse__spatial_fits (the X/Y assignments its
- * permutation and split allow). */
-#define MAXPROD_NODES 200000 /* beyond this, the level keeps max_spatial_product's bound */
-typedef struct maxprod_search {
+/* The largest product of the factors of a set of spatial tiling levels that their
+ * constraints allow: a depth-first search, level by level, over each dimension's factors
+ * (divisors of what the bound leaves after the fixed factors of the levels outside the set
+ * and the factors chosen at the set's earlier levels, within the level's domain), largest
+ * first and cut by the best product so far; each level's full choice is checked by
+ * adse__spatial_fits (the X/Y assignments its permutation and split allow). */
+#define SPMAX_NODES 200000 /* beyond this, no result (the caller keeps a coarser bound) */
+typedef struct spmax_search {
     const mspace *sp;
-    int t;
-    uint64_t avail[ADSE_MAX_DIMS], ub[ADSE_MAX_DIMS + 1], f[ADSE_MAX_DIMS];
+    int n, us[MAP_MAX_TL]; /* the levels */
+    uint64_t avail[ADSE_MAX_DIMS];
+    uint64_t ub[MAP_MAX_TL][ADSE_MAX_DIMS + 1]; /* level i from dim x on: at most this */
+    uint64_t rest_ub[MAP_MAX_TL + 1];           /* levels i.. together: at most this */
+    uint64_t f[ADSE_MAX_DIMS];
     uint64_t best;
     long nodes;
-} maxprod_search;
+} spmax_search;
 
-static bool maxprod_allowed(const maxprod_search *m, int x, uint64_t v)
+static bool spmax_allowed(const spmax_search *m, int t, int x, uint64_t v)
 {
-    const mtl *l = &m->sp->tl[m->t];
+    const mtl *l = &m->sp->tl[t];
     if (v > l->cap || m->avail[x] % v) return false;
     return l->eq[x] ? v == l->eq[x] : v >= l->lo[x] && v <= l->hi[x];
 }
 
-static void maxprod_dfs(maxprod_search *m, int x, uint64_t prod)
+static void spmax_dfs(spmax_search *m, int i, int x, uint64_t level, uint64_t done)
 {
     const mspace *sp = m->sp;
-    if (++m->nodes > MAXPROD_NODES) return;
-    if (x == sp->D) {
-        if (prod > m->best && adse__spatial_fits(sp, m->t, m->f)) m->best = prod;
+    int D = sp->D;
+    if (++m->nodes > SPMAX_NODES) return;
+    if (i == m->n) {
+        if (done > m->best) m->best = done;
         return;
     }
-    for (int k = 0; k < sp->n_divs[x] && m->nodes <= MAXPROD_NODES; k++) {
+    int t = m->us[i];
+    if (x == D) {
+        if (!adse__spatial_fits(sp, t, m->f)) return;
+        uint64_t f[ADSE_MAX_DIMS];
+        memcpy(f, m->f, sizeof f);
+        for (int y = 0; y < D; y++) {
+            m->avail[y] /= f[y];
+            m->f[y] = 1;
+        }
+        spmax_dfs(m, i + 1, 0, 1, done * level);
+        for (int y = 0; y < D; y++) {
+            m->avail[y] *= f[y];
+            m->f[y] = f[y];
+        }
+        return;
+    }
+    for (int k = 0; k < sp->n_divs[x] && m->nodes <= SPMAX_NODES; k++) {
         uint64_t v = sp->divs[x][k]; /* descending */
-        if (!maxprod_allowed(m, x, v) || v > sp->tl[m->t].cap / prod) continue;
-        if (mul_sat(prod * v, m->ub[x + 1]) <= m->best) break; /* nor any smaller v */
+        if (!spmax_allowed(m, t, x, v) || v > sp->tl[t].cap / level) continue;
+        uint64_t most = mul_sat(mul_sat(done, level * v), mul_sat(m->ub[i][x + 1], m->rest_ub[i + 1]));
+        if (most <= m->best) break; /* nor any smaller v */
         m->f[x] = v;
-        maxprod_dfs(m, x + 1, prod * v);
+        spmax_dfs(m, i, x + 1, level * v, done);
         m->f[x] = 1;
     }
 }
 
-/* Lowers each spatial level's maxprod (init_tiling_levels: fanout and divisibility only) to
- * what its constraints allow; the bounds use it as the most a level's factors multiply to. */
-static void tighten_maxprod(mspace *sp)
+/* spmax_search over the n spatial levels us (their maxprod already set); 0 when it ran out
+ * of nodes or found no choice. */
+static uint64_t spatial_max(const mspace *sp, const int *us, int n)
 {
     int D = sp->D;
-    for (int t = 0; t < sp->NT; t++) {
-        mtl *l = &sp->tl[t];
-        if (!l->spatial) continue;
-        maxprod_search m = {.sp = sp, .t = t};
-        m.ub[D] = 1;
-        for (int x = 0; x < D; x++) {
-            uint64_t fixed = 1;
-            for (int u = 0; u < sp->NT; u++)
-                if (u != t && sp->tl[u].eq[x]) fixed *= sp->tl[u].eq[x];
-            m.avail[x] = sp->prob->bounds[x] / fixed; /* check_factors: fixed divides it */
-            m.f[x] = 1;
+    spmax_search m = {.sp = sp, .n = n};
+    memcpy(m.us, us, sizeof *us * (size_t)n);
+    for (int x = 0; x < D; x++) {
+        uint64_t fixed = 1;
+        for (int u = 0; u < sp->NT; u++) {
+            bool in = false;
+            for (int i = 0; i < n; i++)
+                in = in || us[i] == u;
+            if (!in && sp->tl[u].eq[x]) fixed *= sp->tl[u].eq[x];
         }
+        m.avail[x] = sp->prob->bounds[x] / fixed; /* check_factors: fixed divides it */
+        m.f[x] = 1;
+    }
+    m.rest_ub[n] = 1;
+    for (int i = n - 1; i >= 0; i--) {
+        const mtl *l = &sp->tl[us[i]];
+        m.ub[i][D] = 1;
         for (int x = D - 1; x >= 0; x--) {
             uint64_t most = 0;
             for (int k = 0; k < sp->n_divs[x] && !most; k++)
-                if (maxprod_allowed(&m, x, sp->divs[x][k])) most = sp->divs[x][k];
-            m.ub[x] = mul_sat(m.ub[x + 1], most);
-            if (m.ub[x] > l->cap) m.ub[x] = l->cap;
+                if (spmax_allowed(&m, us[i], x, sp->divs[x][k])) most = sp->divs[x][k];
+            m.ub[i][x] = mul_sat(m.ub[i][x + 1], most);
+            if (m.ub[i][x] > l->cap) m.ub[i][x] = l->cap;
         }
-        maxprod_dfs(&m, 0, 1);
-        if (m.nodes > MAXPROD_NODES || m.best == 0 || m.best >= l->maxprod) continue;
-        l->maxprod = m.best;
-        l->divlcm = adse__lcm_upto(m.best);
+        m.rest_ub[i] = mul_sat(m.rest_ub[i + 1], l->maxprod);
     }
+    spmax_dfs(&m, 0, 0, 1, 1);
+    return m.nodes > SPMAX_NODES ? 0 : m.best;
+}
+
+/* Lowers each spatial level's maxprod (init_tiling_levels: fanout and divisibility only) to
+ * what its constraints allow, and sets spatial_max, the most all spatial levels' factors
+ * multiply to together (their dimensions' factors share the bounds); the bounds use both
+ * (docs/mapper.md section 4.2). */
+static void tighten_maxprod(mspace *sp)
+{
+    int us[MAP_MAX_TL], n = 0;
+    uint64_t all = 1;
+    for (int t = 0; t < sp->NT; t++) {
+        mtl *l = &sp->tl[t];
+        if (!l->spatial) continue;
+        uint64_t best = spatial_max(sp, &t, 1);
+        if (best > 0 && best < l->maxprod) {
+            l->maxprod = best;
+            l->divlcm = adse__lcm_upto(best);
+        }
+        us[n++] = t;
+        all = mul_sat(all, l->maxprod);
+    }
+    uint64_t best = n > 1 ? spatial_max(sp, us, n) : 0;
+    sp->spatial_max = best > 0 && best < all ? best : all;
 }
 
 /* Keep/bypass choices: fixed bits, the outermost level's default, the free rest. */
