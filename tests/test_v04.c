@@ -828,8 +828,8 @@ static void delay_bound_constrained_array(void **state)
         set.time_limit_s = 0.2;
         adse_mapper_result *r = malloc(sizeof *r);
         assert_int_equal(adse_mapper_run(m, &spec->constraints, &set, r, &err), ADSE_OK);
-        print_message("%s: delay bound %.0f, best %.0f cycles\n", design,
-                      r->stats.lower_bounds[0], r->stats.best_values[0]);
+        print_message("%s: delay bound %.0f, best %.0f cycles\n", design, r->stats.lower_bounds[0],
+                      r->stats.best_values[0]);
         /* The bound is at least the least cycles by construction and at most the optimum,
          * which is the least cycles: equal, whatever the search found in its time. */
         assert_true(r->stats.lower_bounds[0] == cases[k].cycles);

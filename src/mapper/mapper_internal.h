@@ -105,7 +105,7 @@ typedef struct mspace {
     double unit_read_pj[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];
     double unit_fill_pj[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];
 
-    double size; /* mapspace size (Timeloop's count) */
+    double size;          /* mapspace size (Timeloop's count) */
     uint64_t spatial_max; /* the most all spatial levels' factors multiply to together */
 
     /* F10 (bound.c): per storage level k and set of data spaces (bit mask), the least

@@ -569,7 +569,7 @@ static void spmax_dfs(spmax_search *m, int i, int x, uint64_t level, uint64_t do
             m->avail[y] /= f[y];
             m->f[y] = 1;
         }
-        spmax_dfs(m, i + 1, 0, 1, done * level);
+        spmax_dfs(m, i + 1, 0, 1, mul_sat(done, level));
         for (int y = 0; y < D; y++) {
             m->avail[y] *= f[y];
             m->f[y] = f[y];
@@ -579,7 +579,8 @@ static void spmax_dfs(spmax_search *m, int i, int x, uint64_t level, uint64_t do
     for (int k = 0; k < sp->n_divs[x] && m->nodes <= SPMAX_NODES; k++) {
         uint64_t v = sp->divs[x][k]; /* descending */
         if (!spmax_allowed(m, t, x, v) || v > sp->tl[t].cap / level) continue;
-        uint64_t most = mul_sat(mul_sat(done, level * v), mul_sat(m->ub[i][x + 1], m->rest_ub[i + 1]));
+        uint64_t most =
+            mul_sat(mul_sat(done, level * v), mul_sat(m->ub[i][x + 1], m->rest_ub[i + 1]));
         if (most <= m->best) break; /* nor any smaller v */
         m->f[x] = v;
         spmax_dfs(m, i, x + 1, level * v, done);
