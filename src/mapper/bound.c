@@ -284,7 +284,8 @@ void adse__if_info(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo 
 static bool links_possible(const mspace *sp, const mifinfo *info, int j, int d, bool sliding)
 {
     if (!sp->links_on || info->fan[j] < 2) return false;
-    return sp->legacy || (sliding ? sp->sliding[d] : sp->halo[d]) || j == 0;
+    if (sliding) return adse__links_may(sp, sp->s_of[j], d);
+    return sp->legacy || sp->halo[d] || j == 0;
 }
 
 void adse__bound_if_keep(const mspace *sp, const mifinfo *info, const uint32_t *keep,
@@ -506,7 +507,7 @@ typedef struct spenum {
 
 static bool links_below(const mspace *sp, int u, int d)
 {
-    return sp->links_on && (sp->legacy || sp->sliding[d] || u == sp->s_of[0]);
+    return adse__links_may(sp, u, d);
 }
 
 /* spatial_ratio for a fanout fan used whose offsets of d set_bound counts g (used only when
@@ -1228,7 +1229,7 @@ void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], in
             if ((rel >> x) & 1u) rest_rel = mul_sat(rest_rel, rest[x]);
         /* Links may reduce d's traffic between levels (F3'): then only the innermost
          * keeper's reads and the compulsory outermost-level traffic are bounded. */
-        bool links_d = sp->links_on && (sp->legacy || sp->sliding[d]);
+
         bool simple = simple_projection(sp->prob, d);
         /* allowed[k]: d may be kept at k (not bypassed by a constraint, its tile fits). */
         bool allowed[ADSE_MAX_LEVELS], forced[ADSE_MAX_LEVELS];
@@ -1246,9 +1247,9 @@ void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], in
         bool spatial_above = false;
         for (int k = L - 1; k >= 0; k--) {
             tf[k] = pr[k] = 0;
-            bool sa = spatial_above;
-            if (sp->s_of[k] >= 0) spatial_above = true;
-            if ((links_d && sa) || !allowed[k]) continue;
+            bool sa = spatial_above; /* links may change d's traffic above k */
+            if (sp->s_of[k] >= 0 && adse__links_may(sp, sp->s_of[k], d)) spatial_above = true;
+            if (sa || !allowed[k]) continue;
             /* The closed form needs no link analysis at level k + 1 (fanout 1 there). */
             bool closed = k + 1 < L && !(sp->links_on && sp->s_of[k + 1] >= 0 &&
                                          (sp->s_of[k + 1] > t_done || sfan[sp->s_of[k + 1]] >= 2));

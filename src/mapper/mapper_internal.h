@@ -81,12 +81,14 @@ typedef struct mspace {
     uint64_t max_above[MAP_MAX_TL][ADSE_MAX_DIMS];
 
     /* Model facts the bounds need. */
-    bool links_on;                          /* link transfers enabled in the model */
-    bool legacy;                            /* LEGACY translation rule */
-    bool halo[ADSE_MAX_DATASPACES];         /* some rank has more than one term (the model's) */
-    bool sliding[ADSE_MAX_DATASPACES];      /* some rank has two terms on non-unit dims */
-    uint32_t relevant[ADSE_MAX_DATASPACES]; /* dims in its projection */
-    bool rw[ADSE_MAX_DATASPACES];           /* read-write (output) data space */
+    bool links_on;                            /* link transfers enabled in the model */
+    bool legacy;                              /* LEGACY translation rule */
+    bool halo[ADSE_MAX_DATASPACES];           /* some rank has more than one term (the model's) */
+    bool sliding[ADSE_MAX_DATASPACES];        /* some rank has two terms on non-unit dims */
+    uint32_t slide_dims[ADSE_MAX_DATASPACES]; /* the dims of those ranks */
+    uint32_t may_spatial[MAP_MAX_TL];         /* spatial: dims whose factor may be above 1 */
+    uint32_t relevant[ADSE_MAX_DATASPACES];   /* dims in its projection */
+    bool rw[ADSE_MAX_DATASPACES];             /* read-write (output) data space */
     double bw_scale[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];
     uint64_t latency; /* network fill + drain latencies (cycles) */
     uint64_t macs;
@@ -155,6 +157,10 @@ typedef struct morder {
 
 /* Sets o to the first order of tiling level t whose non-unit dims are `nonunit`. */
 void adse__order_first(const mspace *sp, int t, uint32_t nonunit, morder *o);
+/* May link transfers change d's accesses through spatial tiling level u (docs/mapper.md F3,
+ * F3')? Not without links, nor under the NEW rule above storage level 0 when no dimension
+ * that may be spatial at u is in a rank of d with two terms on non-unit dims. */
+bool adse__links_may(const mspace *sp, int u, int d);
 /* Does some X/Y assignment of spatial tiling level t's factors f that its permutation and
  * split constraints allow fit the fanout? */
 bool adse__spatial_fits(const mspace *sp, int t, const uint64_t *f);

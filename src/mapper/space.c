@@ -679,18 +679,30 @@ static adse_status init_keep(mspace *sp, const adse_constraints *c, adse_err *er
  * model treats every multi-term rank as a halo (model.md §4.5b); a rank whose other terms
  * are on unit dimensions (the Inputs of a 1x1 convolution: R = S = 1) moves its tile by
  * multiples of its extent like a halo-free one, so the halo-free facts hold (F3, F7). */
-static bool sliding(const adse_problem *p, int d)
+static uint32_t slide_dims(const adse_problem *p, int d)
 {
     const adse_dataspace *ds = &p->ds[d];
+    uint32_t all = 0;
     for (int r = 0; r < ds->n_ranks; r++) {
         int n = 0;
+        uint32_t dims = 0;
         for (int t = 0; t < ds->ranks[r].n_terms; t++) {
             const adse_term *tm = &ds->ranks[r].terms[t];
-            if (tm->coef != 0 && p->bounds[tm->dim] > 1) n++;
+            if (tm->coef != 0 && p->bounds[tm->dim] > 1) {
+                n++;
+                dims |= 1u << tm->dim;
+            }
         }
-        if (n > 1) return true;
+        if (n > 1) all |= dims;
     }
-    return false;
+    return all;
+}
+
+bool adse__links_may(const mspace *sp, int u, int d)
+{
+    if (!sp->links_on) return false;
+    if (sp->legacy || u == sp->s_of[0]) return true;
+    return (sp->may_spatial[u] & sp->slide_dims[d]) != 0;
 }
 
 /* What the bounds need from the model (bound.c). */
@@ -713,7 +725,8 @@ static adse_status init_model_facts(mspace *sp, const adse_model *model, adse_er
     }
     for (int d = 0; d < NDS; d++) {
         sp->halo[d] = model->proj[d].halo;
-        sp->sliding[d] = sliding(p, d);
+        sp->slide_dims[d] = slide_dims(p, d);
+        sp->sliding[d] = sp->slide_dims[d] != 0;
         sp->relevant[d] = model->proj[d].relevant;
         sp->rw[d] = model->proj[d].read_write;
         sp->opset[d] = operand_points(p, d);
@@ -730,6 +743,13 @@ static adse_status init_model_facts(mspace *sp, const adse_model *model, adse_er
             sp->unit_fill_pj[i][d] = sp->rw[d] ? 0.0 : b->e_fill * q / (double)b->block_size;
         }
     }
+    for (int u = 0; u < sp->NT; u++) {
+        const mtl *l = &sp->tl[u];
+        sp->may_spatial[u] = 0;
+        for (int x = 0; l->spatial && x < sp->D; x++)
+            if (p->bounds[x] > 1 && (l->eq[x] ? l->eq[x] > 1 : l->hi[x] > 1))
+                sp->may_spatial[u] |= 1u << x;
+    }
     /* The outermost level's reads (updates) of d are at least its operand points when
      * every chain of keepers down to it is free of link transfers (bound.c). */
     const adse_buffer *top = &a->levels[L - 1];
@@ -741,7 +761,7 @@ static adse_status init_model_facts(mspace *sp, const adse_model *model, adse_er
         if (ok && !below_kept && sp->links_on) {
             for (int j = 0; j < L - 1; j++) {
                 if (sp->s_of[j] < 0) continue;
-                if (sp->legacy || sp->sliding[d] || j == 0) ok = false;
+                if (adse__links_may(sp, sp->s_of[j], d)) ok = false;
             }
         }
         sp->dram_lb_valid[d] = ok;
