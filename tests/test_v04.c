@@ -22,24 +22,36 @@
 static const char *const designs[] = {"eyeriss_like", "simba_like", "simple_output_stationary",
                                       "simple_weight_stationary"};
 
-static adse_spec *load_v04(const char *design)
+/* File `file` of the design's published reference outputs (tests/data/timeloop-golden). */
+static void ref_file(char *out, size_t n, const char *design, const char *file)
 {
-    char arch[256];
+    snprintf(out, n,
+             "timeloop-golden/exercises-refs/example_designs__example_designs__%s__ref_outputs__"
+             "default_problem/%s",
+             design, file);
+}
+
+/* The design's v0.4 files; with tables, also the ERT and ART published beside its
+ * reference outputs. */
+static adse_spec *load_v04(const char *design, bool tables)
+{
+    char arch[256], ert[512], art[512];
     snprintf(arch, sizeof arch, "v04/example_designs/%s/arch.yaml", design);
+    ref_file(ert, sizeof ert, design, "timeloop-mapper.ERT.yaml");
+    ref_file(art, sizeof art, design, "timeloop-mapper.ART.yaml");
     const char *files[] = {testutil_path(arch),
                            testutil_path("v04/example_designs/_include/default_problem.yaml"),
                            testutil_path("v04/example_designs/variables.yaml"),
-                           testutil_path("v04/example_designs/_include/mapper.yaml")};
-    return testutil_load_files_ok(files, 4, NULL);
+                           testutil_path("v04/example_designs/_include/mapper.yaml"),
+                           testutil_path(ert),
+                           testutil_path(art)};
+    return testutil_load_files_ok(files, tables ? 6 : 4, NULL);
 }
 
 static adse_spec *load_processed(const char *design)
 {
     char p[512];
-    snprintf(p, sizeof p,
-             "timeloop-golden/exercises-refs/example_designs__example_designs__%s__ref_outputs__"
-             "default_problem/parsed-processed-input.yaml",
-             design);
+    ref_file(p, sizeof p, design, "parsed-processed-input.yaml");
     const char *files[] = {testutil_path(p)};
     return testutil_load_files_ok(files, 1, NULL);
 }
@@ -69,7 +81,7 @@ static void same_as_timeloopfe(void **state)
 {
     (void)state;
     for (size_t i = 0; i < sizeof designs / sizeof *designs; i++) {
-        adse_spec *a = load_v04(designs[i]), *b = load_processed(designs[i]);
+        adse_spec *a = load_v04(designs[i], false), *b = load_processed(designs[i]);
         assert_true(a->has_arch && a->has_problem && a->has_constraints && a->has_mapper);
         assert_int_equal(a->arch.n_levels, b->arch.n_levels);
         for (int l = 0; l < a->arch.n_levels; l++) {
@@ -528,7 +540,7 @@ static void convert_round_trip(void **state)
             snprintf(parts[k], sizeof parts[k], "%s/out/%s.yaml", dir, names[k]);
         const char *f1[] = {all};
         const char *f2[] = {parts[0], parts[1], parts[2], parts[3]};
-        adse_spec *v = load_v04(designs[i]);
+        adse_spec *v = load_v04(designs[i], false);
         adse_spec *a = testutil_load_files_ok(f1, 1, NULL);
         adse_spec *b = testutil_load_files_ok(f2, 4, NULL);
         FILE *none = fopen(parts[4], "r"); /* no compound components in these inputs */
@@ -807,6 +819,25 @@ static void map_eyeriss(void **state)
  *   (meshY 4) in M only, the MACs' registers (meshY 4) in C only; M's spatial factors
  *   divide 32 and C's divide 3, so together at most 32 x 3 = 96 (each level alone allows 16,
  *   4 and 3: 192), 112,896 cycles. Counting each level alone, the bound was 56,448. */
+/* The design's own constraints mapped under metrics for 0.2 s on one thread (*out: free). */
+static adse_mapper_result *map_briefly(const adse_spec *spec, const adse_metric *metrics, int n)
+{
+    adse_model *m = NULL;
+    adse_err err;
+    assert_int_equal(adse_model_create(&spec->arch, &spec->problem, NULL, &m, &err), ADSE_OK);
+    adse_mapper_settings set = spec->mapper;
+    set.n_metrics = (uint8_t)n;
+    for (int k = 0; k < n; k++)
+        set.metrics[k] = metrics[k];
+    set.threads = 1;
+    set.time_limit_s = 0.2;
+    adse_mapper_result *r = malloc(sizeof *r);
+    assert_non_null(r);
+    assert_int_equal(adse_mapper_run(m, &spec->constraints, &set, r, &err), ADSE_OK);
+    adse_model_free(m);
+    return r;
+}
+
 static void delay_bound_constrained_array(void **state)
 {
     (void)state;
@@ -816,18 +847,9 @@ static void delay_bound_constrained_array(void **state)
     } cases[] = {{1, 112896.0}, {2, 677376.0}, {3, 677376.0}};
     for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
         const char *design = designs[cases[k].design];
-        adse_spec *spec = load_v04(design);
-        adse_model *m = NULL;
-        adse_err err;
-        assert_int_equal(adse_model_create(&spec->arch, &spec->problem, NULL, &m, &err), ADSE_OK);
-        adse_mapper_settings set = spec->mapper;
-        set.n_metrics = 2;
-        set.metrics[0] = ADSE_METRIC_DELAY;
-        set.metrics[1] = ADSE_METRIC_ENERGY;
-        set.threads = 1;
-        set.time_limit_s = 0.2;
-        adse_mapper_result *r = malloc(sizeof *r);
-        assert_int_equal(adse_mapper_run(m, &spec->constraints, &set, r, &err), ADSE_OK);
+        adse_spec *spec = load_v04(design, false);
+        const adse_metric metrics[] = {ADSE_METRIC_DELAY, ADSE_METRIC_ENERGY};
+        adse_mapper_result *r = map_briefly(spec, metrics, 2);
         print_message("%s: delay bound %.0f, best %.0f cycles\n", design, r->stats.lower_bounds[0],
                       r->stats.best_values[0]);
         /* The bound is at least the least cycles by construction and at most the optimum,
@@ -835,7 +857,6 @@ static void delay_bound_constrained_array(void **state)
         assert_true(r->stats.lower_bounds[0] == cases[k].cycles);
         if (r->found) assert_true((double)r->result.cycles >= cases[k].cycles);
         free(r);
-        adse_model_free(m);
         adse_spec_free(spec);
     }
 }
@@ -851,35 +872,14 @@ static void delay_bound_constrained_array(void **state)
 static void energy_bound_compulsory_dram(void **state)
 {
     (void)state;
-    const char *ref = "timeloop-golden/exercises-refs/"
-                      "example_designs__example_designs__simple_weight_stationary__ref_outputs__"
-                      "default_problem/";
-    char ert[512], art[512];
-    snprintf(ert, sizeof ert, "%stimeloop-mapper.ERT.yaml", ref);
-    snprintf(art, sizeof art, "%stimeloop-mapper.ART.yaml", ref);
-    const char *files[] = {testutil_path("v04/example_designs/simple_weight_stationary/arch.yaml"),
-                           testutil_path("v04/example_designs/_include/default_problem.yaml"),
-                           testutil_path("v04/example_designs/variables.yaml"),
-                           testutil_path("v04/example_designs/_include/mapper.yaml"),
-                           testutil_path(ert),
-                           testutil_path(art)};
-    adse_spec *spec = testutil_load_files_ok(files, 6, NULL);
-    adse_model *m = NULL;
-    adse_err err;
-    assert_int_equal(adse_model_create(&spec->arch, &spec->problem, NULL, &m, &err), ADSE_OK);
-    adse_mapper_settings set = spec->mapper;
-    set.n_metrics = 1;
-    set.metrics[0] = ADSE_METRIC_ENERGY;
-    set.threads = 1;
-    set.time_limit_s = 0.2;
-    adse_mapper_result *r = malloc(sizeof *r);
-    assert_int_equal(adse_mapper_run(m, &spec->constraints, &set, r, &err), ADSE_OK);
+    adse_spec *spec = load_v04("simple_weight_stationary", true);
+    const adse_metric metrics[] = {ADSE_METRIC_ENERGY};
+    adse_mapper_result *r = map_briefly(spec, metrics, 1);
     print_message("energy bound %.0f pJ, best %.0f pJ\n", r->stats.lower_bounds[0],
                   r->stats.best_values[0]);
     assert_true(r->stats.lower_bounds[0] >= 554147.0 * 128.0);
     if (r->found) assert_true(r->result.energy_pj >= r->stats.lower_bounds[0]);
     free(r);
-    adse_model_free(m);
     adse_spec_free(spec);
 }
 

@@ -505,16 +505,13 @@ typedef struct spenum {
     spopts *o;
 } spenum;
 
-static bool links_below(const mspace *sp, int u, int d)
-{
-    return adse__links_may(sp, u, d);
-}
-
 /* spatial_ratio for a fanout fan used whose offsets of d set_bound counts g (used only when
  * fan >= 2 and no links below). */
 static double spatial_ratio_g(const mspace *sp, int u, int d, uint64_t fan, uint64_t g)
 {
-    double r = fan < 2 ? 1.0 : links_below(sp, u, d) ? (u == sp->s_of[0] ? 0.0 : 1.0) : (double)g;
+    double r = fan < 2                     ? 1.0
+               : adse__links_may(sp, u, d) ? (u == sp->s_of[0] ? 0.0 : 1.0)
+                                           : (double)g;
     return r / (double)fan;
 }
 
@@ -528,7 +525,7 @@ static double spatial_ratio(const mspace *sp, int u, int d, const uint64_t *cnt)
         one[x] = 1;
         fan *= cnt[x];
     }
-    bool sb = fan >= 2 && !links_below(sp, u, d);
+    bool sb = fan >= 2 && !adse__links_may(sp, u, d);
     return spatial_ratio_g(sp, u, d, fan, sb ? set_bound(sp->prob, d, one, cnt) : 0);
 }
 
@@ -673,8 +670,9 @@ static void spopts_make(const mspace *sp, int u, const uint64_t *rest, double f_
         o->n = 1;
         o->F[0] = (double)sp->tl[u].maxprod;
         for (int d = 0; d < sp->NDS; d++)
-            o->r[0][d] =
-                (links_below(sp, u, d) && u == sp->s_of[0]) ? 0.0 : 1.0 / (double)sp->tl[u].maxprod;
+            o->r[0][d] = (adse__links_may(sp, u, d) && u == sp->s_of[0])
+                             ? 0.0
+                             : 1.0 / (double)sp->tl[u].maxprod;
     }
     for (int d = 0; d < sp->NDS; d++) {
         o->rmin[d] = HUGE_VAL;
@@ -1316,9 +1314,9 @@ void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], in
                     if (u > t_done)
                         ratio *= kp.opts[u]->rmin[d];
                     else if (sfan[u] >= 2)
-                        ratio *=
-                            spatial_ratio_g(sp, u, d, sfan[u],
-                                            links_below(sp, u, d) ? 0 : offsets(sp, gf, u, d, sg));
+                        ratio *= spatial_ratio_g(
+                            sp, u, d, sfan[u],
+                            adse__links_may(sp, u, d) ? 0 : offsets(sp, gf, u, d, sg));
                 }
                 if (up[k2] < HUGE_VAL) {
                     double fl = (double)sp->opset[d] * unit_r[k2];
@@ -1343,7 +1341,7 @@ void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], in
             int sj = sp->s_of[k0];
             if (sj >= 0) {
                 if (sj <= t_done) {
-                    bool g = sfan[sj] >= 2 && !links_below(sp, sj, d);
+                    bool g = sfan[sj] >= 2 && !adse__links_may(sp, sj, d);
                     double r =
                         spatial_ratio_g(sp, sj, d, sfan[sj], g ? offsets(sp, gf, sj, d, sg) : 0);
                     fac *= r;
