@@ -1268,6 +1268,102 @@ static void test_partial_bound(void **state)
         adse_spec_free(specs[k]);
 }
 
+/* The least compute cycles of a partial factorization (space.c, adse__cc_lower) never
+ * exceed those of a completion of it, MACs / the product of all spatial factors (F1):
+ * random factorizations on golden architectures A (one 4x4 spatial level) and B (two 2x2
+ * levels) under random spatial factor constraints (a largest or fixed factor), checked at
+ * every prefix of assigned steps, level by level and within a level. A bound that takes
+ * an unassigned spatial step's limit as half of itself fails it. Tightness: the bound
+ * equals the completion's cycles at 446 of the prefixes before the last spatial factor
+ * above 1, and at 246 without the unassigned steps' limits (per dimension, what remains of
+ * its bound and the levels' largest allowed factors): at least 400 are required. */
+static void test_cycles_bound_prefix(void **state)
+{
+    (void)state;
+    const char *env = getenv("ADSE_MAPPER_STRESS");
+    int cases = env ? atoi(env) : 60;
+    unsigned rs = 4242;
+    adse_spec *specs[2] = {golden_arch("case00_archA"), golden_arch("case13_archB")};
+    mspace *sp = malloc(sizeof *sp);
+    assert_non_null(sp);
+    int checked = 0, tight = 0;
+    adse_err err;
+    for (int it = 0; it < cases; it++) {
+        adse_spec *spec = specs[it % 2];
+        adse_problem p;
+        if (rnd(&rs, 2))
+            conv1d(&p, 4 + 4 * rnd(&rs, 2), 2 + 2 * rnd(&rs, 2), 1 + 2 * rnd(&rs, 2),
+                   4 + 4 * rnd(&rs, 2), 1);
+        else
+            gemm(&p, 4 + 4 * rnd(&rs, 2), 2 + 6 * rnd(&rs, 2), 4 + 4 * rnd(&rs, 2));
+        int L = spec->arch.n_levels;
+        adse_model *m = make_model(&spec->arch, &p, ADSE_TRANSLATION_NEW, false);
+        adse_constraints c;
+        adse_constraints_init(&c, L, p.n_dims, p.n_ds);
+        for (int i = 0; i < L; i++) {
+            if (adse_arch_fanout_x(&spec->arch, i) * adse_arch_fanout_y(&spec->arch, i) == 1)
+                continue;
+            for (int x = 0; x < p.n_dims; x++) {
+                unsigned kind = rnd(&rs, 4);
+                if (kind == 0) c.spatial[i].factor_max[x] = 2;
+                if (kind == 1) c.spatial[i].factor_eq[x] = 1;
+            }
+        }
+        adse_mapper_settings set;
+        objective(2, &set);
+        if (adse__space_init(sp, m, &c, &set, &err) != ADSE_OK) {
+            adse_model_free(m);
+            continue;
+        }
+        int D = p.n_dims, NT = sp->NT;
+        for (int tries = 0; tries < 40; tries++) {
+            uint64_t f[MAP_MAX_TL][ADSE_MAX_DIMS];
+            random_factorization(sp, &p, &rs, f);
+            adse_mapping map;
+            mapping_of_factors(sp, &p, f, &map);
+            morder ords[MAP_MAX_TL];
+            if (!adse__space_contains(sp, &map, ords)) continue;
+            uint64_t prod = 1;
+            for (int t = 0; t < NT; t++)
+                for (int x = 0; x < D && sp->tl[t].spatial; x++)
+                    prod *= f[t][x];
+            uint64_t cc = sp->macs / prod;
+            int last_sp = -1; /* the last step of a spatial level with a factor above 1 */
+            for (int t = 0; t < NT; t++)
+                for (int x = 0; x < D; x++)
+                    if (sp->tl[t].spatial && f[t][x] > 1) last_sp = t * D + x;
+            for (int s = 0; s <= NT * D; s++) {
+                uint64_t g[MAP_MAX_TL][ADSE_MAX_DIMS], rem[ADSE_MAX_DIMS];
+                for (int x = 0; x < D; x++)
+                    rem[x] = p.bounds[x];
+                for (int t = 0; t < MAP_MAX_TL; t++)
+                    for (int x = 0; x < ADSE_MAX_DIMS; x++) {
+                        bool on = t < NT && x < D && t * D + x < s;
+                        g[t][x] = on ? f[t][x] : 1;
+                        if (on) rem[x] /= f[t][x];
+                    }
+                uint64_t lb =
+                    adse__cc_lower(sp, (const uint64_t(*)[ADSE_MAX_DIMS])g, rem, s / D - 1);
+                if (lb > cc) {
+                    print_error("case %d step %d: bound %llu > %llu compute cycles\n", it, s,
+                                (unsigned long long)lb, (unsigned long long)cc);
+                    fail();
+                }
+                if (lb == cc && s <= last_sp) tight++; /* before a spatial factor > 1 */
+            }
+            checked++;
+        }
+        adse__space_release(sp);
+        adse_model_free(m);
+    }
+    print_message("cycles bound: %d factorizations checked, %d tight prefixes\n", checked, tight);
+    assert_true(checked >= cases * 5);
+    if (!env) assert_true(tight >= 400);
+    free(sp);
+    for (int k = 0; k < 2; k++)
+        adse_spec_free(specs[k]);
+}
+
 /* Fill_k(d) as the model reports it: the fills of level k, plus the partition size the
  * model subtracts for the output (model.md §4.8). */
 static uint64_t model_fill(const adse_problem *p, const adse_result *r, int k, int d)
@@ -2343,6 +2439,7 @@ int main(void)
         cmocka_unit_test(test_least_fill),
         cmocka_unit_test(test_gcd_lcm),
         cmocka_unit_test(test_partial_bound),
+        cmocka_unit_test(test_cycles_bound_prefix),
         cmocka_unit_test(test_refill),
         cmocka_unit_test(test_refill_only_searches),
         cmocka_unit_test(test_refill_prefix),

@@ -1104,6 +1104,19 @@ static uint64_t offsets(const mspace *sp, uint64_t gf[][ADSE_MAX_DIMS], int u, i
     return sg[u][d];
 }
 
+/* G_u(d) / F_u of spatial tiling level u as the bound of a partial factorization knows it:
+ * F3 / F3' for a complete level (its factors gf[u], fanout sfan[u]), F9's least over the
+ * choices for an unassigned one. */
+static double level_ratio(const mspace *sp, const keeper_pick *kp, uint64_t gf[][ADSE_MAX_DIMS],
+                          const uint64_t *sfan, uint64_t sg[][ADSE_MAX_DATASPACES], int t_done,
+                          int u, int d)
+{
+    if (u > t_done) return kp->opts[u]->rmin[d];
+    if (sfan[u] < 2) return 1.0;
+    return spatial_ratio_g(sp, u, d, sfan[u],
+                           adse__links_may(sp, u, d) ? 0 : offsets(sp, gf, u, d, sg));
+}
+
 void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], int t_done,
                          double cc_lb, double cycles_cap, adse_spcache *cache, bool with_energy,
                          mlb *lb)
@@ -1241,10 +1254,10 @@ void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], in
         }
         /* tf[k]: total fills of level k over its instances; pr[k]: total reads (updates) of
          * the next keeper above k caused by them (F8). */
-        double tf[ADSE_MAX_LEVELS], pr[ADSE_MAX_LEVELS];
+        double tf[ADSE_MAX_LEVELS], pr[ADSE_MAX_LEVELS], tf_on[ADSE_MAX_LEVELS];
         bool spatial_above = false;
         for (int k = L - 1; k >= 0; k--) {
-            tf[k] = pr[k] = 0;
+            tf[k] = pr[k] = tf_on[k] = 0;
             bool sa = spatial_above; /* links may change d's traffic above k */
             if (sp->s_of[k] >= 0 && adse__links_may(sp, sp->s_of[k], d)) spatial_above = true;
             if (sa || !allowed[k]) continue;
@@ -1272,6 +1285,7 @@ void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], in
                             : tsz[k][d];
             tf[k] = (double)v * (double)sp_all * (double)(on ? rest_all : rest_rel);
             pr[k] = simple ? (double)v * (double)sp_g * (double)rest_rel : 0;
+            if (on) tf_on[k] = tf[k];
             if (tf[k] < (double)sp->opset[d]) tf[k] = (double)sp->opset[d];
             if (pr[k] < (double)sp->opset[d]) pr[k] = (double)sp->opset[d];
         }
@@ -1285,9 +1299,13 @@ void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], in
             for (int j = k + 1; j < L; j++)
                 if (forced[j]) forced_above = true;
             if (!forced_above) up[k] = 0;
+            double ratio = 1; /* least product of G_j / F_j between k and k2 */
             for (int k2 = k + 1; k2 < L; k2++) {
+                if (sp->s_of[k2] >= 0)
+                    ratio *= level_ratio(sp, &kp, gf, sfan, sg, t_done, sp->s_of[k2], d);
                 if (up[k2] < HUGE_VAL) {
-                    double rd = pr[k] * unit_r[k2];
+                    /* the fills k cannot avoid reach k2 through the fanouts between (F3) */
+                    double rd = fmax(pr[k], tf_on[k] * ratio) * unit_r[k2];
                     if (k2 == L - 1 && sp->dram_energy[d] > rd) rd = sp->dram_energy[d];
                     double v = tf[k] * unit_f[k] + rd + up[k2];
                     if (v < up[k]) up[k] = v;
@@ -1309,15 +1327,8 @@ void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], in
             h->a = unit_f[k0];
             double ratio = 1;
             for (int k2 = k0 + 1; k2 < L; k2++) {
-                int u = sp->s_of[k2];
-                if (u >= 0) {
-                    if (u > t_done)
-                        ratio *= kp.opts[u]->rmin[d];
-                    else if (sfan[u] >= 2)
-                        ratio *= spatial_ratio_g(
-                            sp, u, d, sfan[u],
-                            adse__links_may(sp, u, d) ? 0 : offsets(sp, gf, u, d, sg));
-                }
+                if (sp->s_of[k2] >= 0)
+                    ratio *= level_ratio(sp, &kp, gf, sfan, sg, t_done, sp->s_of[k2], d);
                 if (up[k2] < HUGE_VAL) {
                     double fl = (double)sp->opset[d] * unit_r[k2];
                     if (k2 == L - 1) fl = fmax(fl, sp->dram_energy[d]);
@@ -1340,16 +1351,12 @@ void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], in
             if (stop) continue;
             int sj = sp->s_of[k0];
             if (sj >= 0) {
-                if (sj <= t_done) {
-                    bool g = sfan[sj] >= 2 && !adse__links_may(sp, sj, d);
-                    double r =
-                        spatial_ratio_g(sp, sj, d, sfan[sj], g ? offsets(sp, gf, sj, d, sg) : 0);
-                    fac *= r;
+                double r = level_ratio(sp, &kp, gf, sfan, sg, t_done, sj, d);
+                fac *= r;
+                if (sj <= t_done)
                     fac_known *= r;
-                } else {
+                else
                     umask |= 1u << sj;
-                    fac *= kp.opts[sj]->rmin[d];
-                }
             }
             bool fixed = (sp->keep_fixed[d] >> k0) & 1u, val = (sp->keep_value[d] >> k0) & 1u;
             if (!fixed || val) {

@@ -164,6 +164,10 @@ bool adse__links_may(const mspace *sp, int u, int d);
 /* Does some X/Y assignment of spatial tiling level t's factors f that its permutation and
  * split constraints allow fit the fanout? */
 bool adse__spatial_fits(const mspace *sp, int t, const uint64_t *f);
+/* Least compute cycles of the completions of factors f once tiling levels 0..t are complete
+ * (later ones partly assigned: unassigned steps hold 1), rem what remains of each bound. */
+uint64_t adse__cc_lower(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], const uint64_t *rem,
+                        int t);
 /* Advances o to the next permutation of its free infix; false after the last. */
 bool adse__order_next_perm(morder *o);
 /* Writes tiling level t's permutation (and split, spatial) into m for order o. */

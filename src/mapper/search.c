@@ -274,32 +274,10 @@ static bool fits_forced(const mspace *sp, const uint64_t *ext, int from_level)
     return true;
 }
 
-/* Lower bound of compute cycles once tiling levels 0..t are complete (later levels may be
- * partly assigned): the spatial product is at most the complete levels' products times the
- * incomplete levels' maxprod, at most the assigned spatial factors times what remains, and
- * at most spatial_max. */
+/* The least compute cycles of the current node's completions (space.c). */
 static uint64_t cc_lower(const mthread *th, int t)
 {
-    const mspace *sp = &th->S->sp;
-    uint64_t done = 1, cap = 1, assigned = 1, remp = 1;
-    for (int u = 0; u < sp->NT; u++) {
-        if (!sp->tl[u].spatial) continue;
-        uint64_t p = 1;
-        for (int x = 0; x < sp->D; x++)
-            p *= th->f[u][x];
-        assigned *= p;
-        if (u <= t)
-            done *= p;
-        else
-            cap = cap > UINT64_MAX / sp->tl[u].maxprod ? UINT64_MAX : cap * sp->tl[u].maxprod;
-    }
-    for (int x = 0; x < sp->D; x++)
-        remp = remp > UINT64_MAX / th->rem[x] ? UINT64_MAX : remp * th->rem[x];
-    uint64_t a = done > UINT64_MAX / cap ? UINT64_MAX : done * cap;
-    uint64_t b = assigned > UINT64_MAX / remp ? UINT64_MAX : assigned * remp;
-    uint64_t maxsp = a < b ? a : b;
-    if (maxsp > sp->spatial_max) maxsp = sp->spatial_max; /* all levels together */
-    return sp->macs / maxsp + (sp->macs % maxsp != 0);
+    return adse__cc_lower(&th->S->sp, (const uint64_t(*)[ADSE_MAX_DIMS])th->f, th->rem, t);
 }
 
 static void node_lb(const mthread *th, int t, double cycles_cap, mvals *out)

@@ -1024,6 +1024,48 @@ void adse__order_apply(const mspace *sp, int t, const morder *o, adse_mapping *m
     m->split[i] = (uint8_t)split;
 }
 
+/* Lower bound of compute cycles once tiling levels 0..t are complete (later levels may be
+ * partly assigned): the spatial product is at most the complete levels' products times the
+ * incomplete levels' maxprod, at most the assigned spatial factors times what the
+ * unassigned spatial steps can still take, and at most spatial_max. A step (u, x) of a
+ * level u > t with factor 1 so far may be unassigned and take at most the level's largest
+ * allowed factor of x; those of one dimension x multiply to a divisor of what remains of
+ * its bound. */
+uint64_t adse__cc_lower(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], const uint64_t *rem,
+                        int t)
+{
+    uint64_t done = 1, cap = 1, assigned = 1, remp = 1;
+    uint64_t room[ADSE_MAX_DIMS];
+    for (int x = 0; x < sp->D; x++)
+        room[x] = 1;
+    for (int u = 0; u < sp->NT; u++) {
+        const mtl *l = &sp->tl[u];
+        if (!l->spatial) continue;
+        uint64_t p = 1;
+        for (int x = 0; x < sp->D; x++) {
+            p *= f[u][x];
+            if (u <= t || f[u][x] > 1) continue; /* assigned */
+            uint64_t h = l->eq[x] ? l->eq[x] : l->hi[x] < l->maxprod ? l->hi[x] : l->maxprod;
+            if (h < 1) h = 1;
+            room[x] = room[x] > UINT64_MAX / h ? UINT64_MAX : room[x] * h;
+        }
+        assigned *= p;
+        if (u <= t)
+            done *= p;
+        else
+            cap = cap > UINT64_MAX / l->maxprod ? UINT64_MAX : cap * l->maxprod;
+    }
+    for (int x = 0; x < sp->D; x++) {
+        uint64_t r = rem[x] < room[x] ? rem[x] : room[x];
+        remp = remp > UINT64_MAX / r ? UINT64_MAX : remp * r;
+    }
+    uint64_t a = done > UINT64_MAX / cap ? UINT64_MAX : done * cap;
+    uint64_t b = assigned > UINT64_MAX / remp ? UINT64_MAX : assigned * remp;
+    uint64_t maxsp = a < b ? a : b;
+    if (maxsp > sp->spatial_max) maxsp = sp->spatial_max; /* all levels together */
+    return sp->macs / maxsp + (sp->macs % maxsp != 0);
+}
+
 /* Effective order of level t in mapping m: its non-unit loops, innermost first. */
 static int effective_order(const mspace *sp, int t, const adse_mapping *m, uint8_t *dims, int *cut)
 {
