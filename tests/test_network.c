@@ -335,6 +335,10 @@ static void test_network_yaml_errors(void **state)
         {"network:\n  layers:\n    - {name: a, count: 1, problem: " INLINE_PROB "}\n"
          "  not_modeled: {Relu: -1}\n",
          "n.yaml:4:23: count of 'Relu' in 'not_modeled' must be a positive integer"},
+        {"network:\n  layers:\n    - {name: a, count: 1, problem: {shape: cnn-layer, instance: "
+         "{C: 3, K: 4, R: 1, S: 1, N: 1, P: 2, Q: 2, HStride: 2}}}\n",
+         "n.yaml:3:108: 'HStride' is not a dimension or coefficient of the problem's shape; did "
+         "you mean 'Hstride'?"},
         {"problem: " INLINE_PROB "\n", "n.yaml:1:1: unknown top-level key 'problem' in a network"},
         {"", "n.yaml: no top-level 'network'"},
     };

@@ -495,6 +495,61 @@ static void layer_shapes(void **state)
     adse_spec_free(s);
 }
 
+/* The exercises' layer shapes through the example designs' top file, as the exercises run
+ * them (`top.yaml.jinja2 -D architecture=eyeriss_like -D problem=<layer file>`): one layer
+ * of each model folder loads and maps (0.2 s search), with the MACs of its instance
+ * multiplied out by hand (the base problem's other dimensions are 1). The ResNet-18 and
+ * AlexNet layers write their strides as HStride/WStride, which is no coefficient of the
+ * shape (Hstride, Wstride): ignored as Timeloop ignores it, with a warning naming the key,
+ * its line and the coefficient it most likely meant. */
+static void layer_shapes_map(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *file;
+        uint64_t macs;
+        bool stride_typo;
+    } layers[] = {
+        {"resnet18/05.yaml", 57802752ull, true},          /* C64 M128 P28 Q28 R3 S3 */
+        {"vgg16/03.yaml", 1849688064ull, false},          /* C128 M128 P112 Q112 R3 S3 */
+        {"gpt2/000.yaml", 805306368ull, false},           /* C1024 M3072 P256 */
+        {"mobilebert/010.yaml", 9109504ull, false},       /* C512 M128 P139 */
+        {"vision_transformer/05.yaml", 465708ull, false}, /* M197 C197 P12 */
+        {"mobilenet_v3/01.yaml", 1806336ull, false},      /* G16 P112 Q112 R3 S3 */
+        {"densenet201/010.yaml", 115605504ull, false},    /* C128 M32 P56 Q56 R3 S3 */
+        {"dpt_large/010.yaml", 605028352ull, false},      /* C1024 M1024 P577 */
+        {"msft_phi_1_5/010.yaml", 17179869184ull, false}, /* C2048 M8192 P1024 */
+        {"alexnet/0.yaml", 70276800ull, true},            /* C3 M64 P55 Q55 R11 S11 */
+    };
+    char dir[256];
+    assert_int_equal(testutil_mkdtemp(dir, sizeof dir, "adse-v04-layers"), 0);
+    for (size_t i = 0; i < sizeof layers / sizeof *layers; i++) {
+        char rel[256];
+        snprintf(rel, sizeof rel, "v04/layer_shapes/%s", layers[i].file);
+        testutil_run r = testutil_cli(
+            dir,
+            "map --json --threads 1 --time-limit 0.2 %s -D architecture=eyeriss_like -D "
+            "problem=%s",
+            testutil_path("v04/example_designs/top.yaml.jinja2"), testutil_path(rel));
+        assert_run_status(&r, 0);
+        json_t *j = json_parse_ok(r.out);
+        json_t *c = json_object_get(j, "computes");
+        assert_true(json_is_integer(c));
+        assert_true((uint64_t)json_integer_value(c) == layers[i].macs);
+        /* Eyeriss-like: 14 x 12 PEs */
+        json_t *cy = json_object_get(j, "cycles");
+        assert_true(json_is_integer(cy));
+        assert_true((uint64_t)json_integer_value(cy) * 168 >= layers[i].macs);
+        bool warned = strstr(r.err, "'HStride' is not a dimension or coefficient") &&
+                      strstr(r.err, "did you mean 'Hstride' (1 is used)?") &&
+                      strstr(r.err, ".yaml:4:");
+        assert_true(warned == layers[i].stride_typo);
+        json_decref(j);
+        testutil_run_free(&r);
+    }
+    assert_int_equal(testutil_rmtree(dir), 0);
+}
+
 /* `<<<` merges recursively; explicit values win; `<<` stays one level deep. */
 static void deep_merge(void **state)
 {
@@ -1465,6 +1520,7 @@ int main(void)
         cmocka_unit_test(maximize_dims),
         cmocka_unit_test(container_warning),
         cmocka_unit_test(layer_shapes),
+        cmocka_unit_test(layer_shapes_map),
         cmocka_unit_test(deep_merge),
         cmocka_unit_test(convert_round_trip),
         cmocka_unit_test(expressions),

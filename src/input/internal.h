@@ -119,7 +119,8 @@ adse_status adse__ert_bind(adse_arch *arch, const adse__ynode *ert, uint32_t wir
 adse_status adse__art_bind(adse_arch *arch, const adse__ynode *art, adse_err *err);
 
 /* `problem:` -> problem. */
-adse_status adse__problem_from_yaml(const adse__ypair *top, adse_problem *problem, adse_err *err);
+adse_status adse__problem_from_yaml(const adse__ypair *top, adse_problem *problem,
+                                    adse__warnings *warnings, adse_err *err);
 
 /* `mapping:` -> mapping. *has is false when the list is empty or null (timeloopfe writes
  * `mapping: []` for mapper runs). */

@@ -71,7 +71,7 @@ static adse_status load_problem_file(const char *base_dir, const adse__ynode *n,
     if (!st && !top)
         st = adse__yerr(err, ADSE_E_SPEC, n, "problem file '%s' of layer '%s' has no 'problem'",
                         path, layer);
-    if (!st) st = adse__problem_from_yaml(top, p, err);
+    if (!st) st = adse__problem_from_yaml(top, p, NULL, err);
     adse__ydoc_free(doc);
     return st;
 }
@@ -107,7 +107,7 @@ static adse_status parse_layer(const adse__ynode *item, const char *base_dir, ad
     if (adse__ynode_is_scalar(pp->value) && !adse__ynode_is_null(pp->value))
         st = load_problem_file(base_dir, pp->value, name, &problem, err);
     else if (adse__ynode_is_map(pp->value))
-        st = adse__problem_from_yaml(pp, &problem, err);
+        st = adse__problem_from_yaml(pp, &problem, NULL, err);
     else
         st = adse__yerr(err, ADSE_E_SPEC, adse__ynode_is_null(pp->value) ? pp->key : pp->value,
                         "'problem' of layer '%s' must be a file name or a problem, got %s", name,

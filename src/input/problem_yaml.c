@@ -239,6 +239,46 @@ static bool str_ieq_norm(const char *a, const char *b)
     }
 }
 
+/* A key of the instance that Timeloop ignores (neither a dimension nor a coefficient of the
+ * shape, compared exactly) but that names one of them up to case, '-' and '_' is most
+ * likely that one misspelt (the exercises' ResNet-18 layers write HStride for Hstride): the
+ * value the model uses is not the one written, so say so: a warning where the loader keeps
+ * them, an error where it has none (a network file's problems, adse's own format). */
+static adse_status warn_case_typos(const adse__ynode *instance, const adse_problem *p,
+                                   adse__warnings *warnings, adse_err *err)
+{
+    for (int i = 0; i < instance->n; i++) {
+        const adse__ynode *k = instance->pairs[i].key;
+        if (!adse__ynode_is_scalar(k)) continue;
+        bool exact = false;
+        const char *near = NULL;
+        char dn[2] = {0, 0};
+        int64_t val = 0;
+        for (int x = 0; x < p->n_dims && !exact; x++) {
+            dn[0] = p->dim_names[x];
+            if (strcmp(k->text, dn) == 0) exact = true;
+        }
+        for (int c = 0; c < p->n_coefs && !exact; c++) {
+            if (strcmp(k->text, p->coef_names[c]) == 0) exact = true;
+            if (!near && adse__ykey_distance(k->text, p->coef_names[c]) == 0) {
+                near = p->coef_names[c];
+                val = p->coef_values[c];
+            }
+        }
+        if (exact || !near) continue;
+        if (!warnings)
+            return adse__yerr(err, ADSE_E_SPEC, k,
+                              "'%s' is not a dimension or coefficient of the problem's shape; "
+                              "did you mean '%s'?",
+                              k->text, near);
+        adse__ywarn(warnings, k,
+                    "'%s' is not a dimension or coefficient of the problem's shape and is "
+                    "ignored, as Timeloop ignores it; did you mean '%s' (%" PRId64 " is used)?",
+                    k->text, near, val);
+    }
+    return ADSE_OK;
+}
+
 /* The model's limits (adse_problem_validate), reported at the problem's position. */
 static adse_status check_size(const adse_problem *p, const adse__ynode *at, adse_err *err)
 {
@@ -248,7 +288,8 @@ static adse_status check_size(const adse_problem *p, const adse__ynode *at, adse
     return st ? adse__yerr(err, st, at, "%s", e2.msg) : ADSE_OK;
 }
 
-adse_status adse__problem_from_yaml(const adse__ypair *top, adse_problem *p, adse_err *err)
+adse_status adse__problem_from_yaml(const adse__ypair *top, adse_problem *p,
+                                    adse__warnings *warnings, adse_err *err)
 {
     const adse__ynode *prob = top->value;
     adse_status st;
@@ -328,5 +369,6 @@ adse_status adse__problem_from_yaml(const adse__ypair *top, adse_problem *p, ads
                               p->coef_names[c], INT32_MAX, INT32_MAX, p->coef_values[c]);
         }
     adse_problem_resolve_coefs(p);
+    if ((st = warn_case_typos(instance, p, warnings, err))) return st;
     return check_size(p, at, err);
 }

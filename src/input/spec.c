@@ -350,7 +350,8 @@ static adse_status convert(adse_spec *spec, adse_err *err)
         spec->has_problem = true;
         spec->options.problem = NULL; /* borrowed only during the load */
     } else if (prob) {
-        if ((st = adse__problem_from_yaml(prob, &spec->problem, err))) goto out;
+        if ((st = adse__problem_from_yaml(prob, &spec->problem, &spec->internal->warnings, err)))
+            goto out;
         spec->has_problem = true;
     }
     if (spec->has_arch && spec->has_problem &&
