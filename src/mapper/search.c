@@ -1348,10 +1348,11 @@ static adse_status run(const adse_model *model, const adse_constraints *constrai
                        bool top, const mbest *inc0, adse_mapper_result *out, adse_err *err);
 
 /* The classic dataflows as subspaces: for each data space d, "d stationary" puts the loops
- * irrelevant to d innermost at every temporal level the constraints leave free (tiling
- * level 0 keeps its fixed order); each is searched briefly, starting from the incumbent so
- * far (it prunes the subsearch; the subsearch returns it when nothing there beats it), and
- * its best mapping offered. */
+ * irrelevant to d innermost among those the permutation constraints leave free at every
+ * temporal level, after a constrained level's fixed innermost loops and before its fixed
+ * outermost ones (tiling level 0 keeps its fixed order); each is searched briefly, starting from
+ * the incumbent so far (it prunes the subsearch; the subsearch returns it when nothing there beats
+ * it), and its best mapping offered. */
 static void classic_seeds(msearch *S, const adse_constraints *constraints, double budget_s)
 {
     const mspace *sp = &S->sp;
@@ -1365,13 +1366,18 @@ static void classic_seeds(msearch *S, const adse_constraints *constraints, doubl
             adse_constraints_init(&c, sp->L, sp->D, sp->NDS);
         for (int i = 0; i < sp->L; i++) {
             adse_tiling_constraint *tc = &c.temporal[i];
-            if (tc->has_permutation || sp->t_of[i] == 0) continue;
+            if (sp->t_of[i] == 0) continue;
+            if (!tc->has_permutation) tc->n_prefix = tc->n_suffix = 0;
             tc->has_permutation = true;
-            tc->n_suffix = 0;
-            int n = 0;
+            uint32_t fixed = 0; /* the constraint's own innermost and outermost loops stay */
+            for (int k = 0; k < tc->n_prefix; k++)
+                fixed |= 1u << tc->prefix[k];
+            for (int k = 0; k < tc->n_suffix; k++)
+                fixed |= 1u << tc->suffix[k];
+            int n = tc->n_prefix;
             for (int pass = 0; pass < 2; pass++)
                 for (int x = 0; x < sp->D; x++)
-                    if ((bool)((sp->relevant[d] >> x) & 1u) == (pass == 1))
+                    if (!((fixed >> x) & 1u) && (bool)((sp->relevant[d] >> x) & 1u) == (pass == 1))
                         tc->prefix[n++] = (uint8_t)x;
             tc->n_prefix = (uint8_t)n;
         }
