@@ -31,20 +31,28 @@ static void ref_file(char *out, size_t n, const char *design, const char *file)
              design, file);
 }
 
-/* The design's v0.4 files; with tables, also the ERT and ART published beside its
- * reference outputs. */
-static adse_spec *load_v04(const char *design, bool tables)
+/* The design's v0.4 files as data paths: its arch.yaml, the default problem, the template's
+ * variables and mapper section, then the ERT and ART published beside its reference
+ * outputs (testutil_path's buffers: used before ten more calls). */
+static void design_files(const char *design, const char *files[6])
 {
     char arch[256], ert[512], art[512];
     snprintf(arch, sizeof arch, "v04/example_designs/%s/arch.yaml", design);
     ref_file(ert, sizeof ert, design, "timeloop-mapper.ERT.yaml");
     ref_file(art, sizeof art, design, "timeloop-mapper.ART.yaml");
-    const char *files[] = {testutil_path(arch),
-                           testutil_path("v04/example_designs/_include/default_problem.yaml"),
-                           testutil_path("v04/example_designs/variables.yaml"),
-                           testutil_path("v04/example_designs/_include/mapper.yaml"),
-                           testutil_path(ert),
-                           testutil_path(art)};
+    files[0] = testutil_path(arch);
+    files[1] = testutil_path("v04/example_designs/_include/default_problem.yaml");
+    files[2] = testutil_path("v04/example_designs/variables.yaml");
+    files[3] = testutil_path("v04/example_designs/_include/mapper.yaml");
+    files[4] = testutil_path(ert);
+    files[5] = testutil_path(art);
+}
+
+/* The design's v0.4 files; with tables, also its published ERT and ART. */
+static adse_spec *load_v04(const char *design, bool tables)
+{
+    const char *files[6];
+    design_files(design, files);
     return testutil_load_files_ok(files, tables ? 6 : 4, NULL);
 }
 
@@ -835,16 +843,12 @@ static json_t *cli_json_ok(const char *dir, const char *cmd)
  * ERT/ART, and FILE when not NULL (a mapping); cli_json_ok checks that a map is proven. */
 static json_t *design_json(const char *dir, const char *cmd, const char *design, const char *file)
 {
-    char arch[256], ert[512], art[512], line[4096];
-    snprintf(arch, sizeof arch, "v04/example_designs/%s/arch.yaml", design);
-    ref_file(ert, sizeof ert, design, "timeloop-mapper.ERT.yaml");
-    ref_file(art, sizeof art, design, "timeloop-mapper.ART.yaml");
+    const char *f[6];
+    char line[4096];
+    design_files(design, f);
     snprintf(line, sizeof line, "%s --json%s %s %s %s %s %s %s %s", cmd,
-             strcmp(cmd, "map") == 0 ? " --threads 1" : "", testutil_path(arch),
-             testutil_path("v04/example_designs/_include/default_problem.yaml"),
-             testutil_path("v04/example_designs/variables.yaml"),
-             testutil_path("v04/example_designs/_include/mapper.yaml"), testutil_path(ert),
-             testutil_path(art), file ? testutil_path(file) : "");
+             strcmp(cmd, "map") == 0 ? " --threads 1" : "", f[0], f[1], f[2], f[3], f[4], f[5],
+             file ? testutil_path(file) : "");
     return cli_json_ok(dir, line);
 }
 

@@ -251,30 +251,23 @@ static adse_status warn_case_typos(const adse__ynode *instance, const adse_probl
         const adse__ynode *k = instance->pairs[i].key;
         if (!adse__ynode_is_scalar(k)) continue;
         bool exact = false;
-        const char *near = NULL;
-        char dn[2] = {0, 0};
-        int64_t val = 0;
-        for (int x = 0; x < p->n_dims && !exact; x++) {
-            dn[0] = p->dim_names[x];
-            if (strcmp(k->text, dn) == 0) exact = true;
-        }
+        int near = -1; /* the coefficient it names but for case, '-' and '_' */
+        for (int x = 0; x < p->n_dims && !exact; x++)
+            exact = k->text[0] == p->dim_names[x] && k->text[1] == '\0';
         for (int c = 0; c < p->n_coefs && !exact; c++) {
-            if (strcmp(k->text, p->coef_names[c]) == 0) exact = true;
-            if (!near && adse__ykey_distance(k->text, p->coef_names[c]) == 0) {
-                near = p->coef_names[c];
-                val = p->coef_values[c];
-            }
+            exact = strcmp(k->text, p->coef_names[c]) == 0;
+            if (near < 0 && adse__ykey_distance(k->text, p->coef_names[c]) == 0) near = c;
         }
-        if (exact || !near) continue;
+        if (exact || near < 0) continue;
         if (!warnings)
             return adse__yerr(err, ADSE_E_SPEC, k,
                               "'%s' is not a dimension or coefficient of the problem's shape; "
                               "did you mean '%s'?",
-                              k->text, near);
+                              k->text, p->coef_names[near]);
         adse__ywarn(warnings, k,
                     "'%s' is not a dimension or coefficient of the problem's shape and is "
                     "ignored, as Timeloop ignores it; did you mean '%s' (%" PRId64 " is used)?",
-                    k->text, near, val);
+                    k->text, p->coef_names[near], p->coef_values[near]);
     }
     return ADSE_OK;
 }

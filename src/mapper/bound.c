@@ -1238,9 +1238,6 @@ void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], in
         uint64_t rest_rel = 1;
         for (int x = 0; x < D; x++)
             if ((rel >> x) & 1u) rest_rel = mul_sat(rest_rel, rest[x]);
-        /* Links may reduce d's traffic between levels (F3'): then only the innermost
-         * keeper's reads and the compulsory outermost-level traffic are bounded. */
-
         bool simple = simple_projection(sp->prob, d);
         /* allowed[k]: d may be kept at k (not bypassed by a constraint, its tile fits). */
         bool allowed[ADSE_MAX_LEVELS], forced[ADSE_MAX_LEVELS];
@@ -1258,7 +1255,10 @@ void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], in
         bool spatial_above = false;
         for (int k = L - 1; k >= 0; k--) {
             tf[k] = pr[k] = tf_on[k] = 0;
-            bool sa = spatial_above; /* links may change d's traffic above k */
+            /* Links may reduce d's traffic through a spatial level above k (F3',
+             * adse__links_may): then k's chain gets no F8 fills (the innermost keeper's
+             * reads and the compulsory outermost-level traffic are still bounded). */
+            bool sa = spatial_above;
             if (sp->s_of[k] >= 0 && adse__links_may(sp, sp->s_of[k], d)) spatial_above = true;
             if (sa || !allowed[k]) continue;
             /* The closed form needs no link analysis at level k + 1 (fanout 1 there). */
@@ -1299,9 +1299,9 @@ void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], in
             for (int j = k + 1; j < L; j++)
                 if (forced[j]) forced_above = true;
             if (!forced_above) up[k] = 0;
-            double ratio = 1; /* least product of G_j / F_j between k and k2 */
+            double ratio = 1; /* least product of G_j / F_j between k and k2 (F8 (d)) */
             for (int k2 = k + 1; k2 < L; k2++) {
-                if (sp->s_of[k2] >= 0)
+                if (tf_on[k] > 0 && sp->s_of[k2] >= 0)
                     ratio *= level_ratio(sp, &kp, gf, sfan, sg, t_done, sp->s_of[k2], d);
                 if (up[k2] < HUGE_VAL) {
                     /* the fills k cannot avoid reach k2 through the fanouts between (F3) */
