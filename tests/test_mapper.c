@@ -1480,6 +1480,106 @@ static void test_refill(void **state)
         adse_spec_free(specs[k]);
 }
 
+/* The accesses of d at a level's children, over all its instances (reads; updates for the
+ * read-write data space). */
+static uint64_t served(const adse_problem *p, const adse_result *r, int k, int d)
+{
+    const adse_ds_stats *st = &r->levels[k].ds[d];
+    uint64_t n = p->ds[d].read_write ? st->updates : st->reads;
+    return n * (st->utilized_instances ? st->utilized_instances : 1);
+}
+
+/* F5 (bound.c, space.c): link transfers never take the outermost level's reads (updates) of
+ * d, nor those of d's innermost keeper, below d's operand points: a child takes over a link
+ * only what a neighbour received at the previous visit. Random mappings (random factors,
+ * keep bits, splits and orders, half of them taken to a local optimum) on golden
+ * architectures A and B (link transfers at the MAC level) and ARCH_C, both rules, links on;
+ * each is also evaluated with links off, to count the mappings links change. */
+static void test_compulsory_links(void **state)
+{
+    (void)state;
+    const char *env = getenv("ADSE_MAPPER_STRESS");
+    int cases = env ? atoi(env) : 60;
+    unsigned rs = 23;
+    adse_spec *specs[3] = {golden_arch("case00_archA"), golden_arch("case13_archB"), arch_c()};
+    adse_result *r = malloc(sizeof *r), *r_off = malloc(sizeof *r_off);
+    mspace *sp = malloc(sizeof *sp);
+    assert_non_null(r);
+    assert_non_null(r_off);
+    assert_non_null(sp);
+    int checked = 0, linked = 0, linked_tight = 0;
+    adse_err err;
+    for (int it = 0; it < cases; it++) {
+        adse_spec *spec = specs[it % 3];
+        adse_problem p;
+        if (rnd(&rs, 3))
+            conv1d(&p, 2 + 2 * rnd(&rs, 2), 2 + 2 * rnd(&rs, 2), rnd(&rs, 2) ? 3 : 1,
+                   4 + 4 * rnd(&rs, 2), 1 + (int)rnd(&rs, 2));
+        else
+            gemm(&p, 4, 2 + 2 * rnd(&rs, 2), 4);
+        adse_translation tr = rnd(&rs, 2) ? ADSE_TRANSLATION_LEGACY : ADSE_TRANSLATION_NEW;
+        adse_model *m = make_model(&spec->arch, &p, tr, false);
+        adse_model *m_off = make_model(&spec->arch, &p, tr, true);
+        adse_mapper_settings set;
+        objective(rnd(&rs, 2) ? 1 : 2, &set);
+        assert_int_equal(adse__space_init(sp, m, NULL, &set, &err), ADSE_OK);
+        adse_scratch *sc = adse_scratch_new(m), *sc_off = adse_scratch_new(m_off);
+        int L = sp->L, NT = sp->NT;
+        for (int tries = 0; tries < 40; tries++) {
+            uint64_t f[MAP_MAX_TL][ADSE_MAX_DIMS];
+            random_factorization(sp, &p, &rs, f);
+            adse_mapping map;
+            mapping_of_factors(sp, &p, f, &map);
+            random_splits_keeps(sp, &p, &rs, &map);
+            morder ords[MAP_MAX_TL];
+            if (!adse__space_contains(sp, &map, ords)) continue;
+            for (int t = 0; t < NT; t++) {
+                for (int n = rnd(&rs, 4); n > 0; n--)
+                    adse__order_next_perm(&ords[t]);
+                adse__order_apply(sp, t, &ords[t], &map);
+            }
+            if (adse_model_evaluate(m, &map, sc, r, NULL) != ADSE_OK) continue;
+            if (tries % 2) polish_mapping(sp, m, sc, r, &map, 0.05);
+            assert_int_equal(adse_model_evaluate(m_off, &map, sc_off, r_off, NULL), ADSE_OK);
+            bool links = r_off->energy_pj != r->energy_pj;
+            linked += links;
+            for (int d = 0; d < p.n_ds; d++) {
+                int k0 = 0;
+                while (!r->levels[k0].ds[d].kept)
+                    k0++;
+                uint64_t top = served(&p, r, L - 1, d), inner = served(&p, r, k0, d);
+                if (top < sp->opset[d] || inner < sp->opset[d]) {
+                    print_error("case %d data space %d: outermost %llu, innermost keeper %d %llu "
+                                "< operand points %llu\n",
+                                it, d, (unsigned long long)top, k0, (unsigned long long)inner,
+                                (unsigned long long)sp->opset[d]);
+                    fail();
+                }
+                if (links && top == sp->opset[d]) linked_tight++;
+                checked++;
+            }
+        }
+        adse_scratch_free(sc);
+        adse_scratch_free(sc_off);
+        adse__space_release(sp);
+        adse_model_free(m);
+        adse_model_free(m_off);
+    }
+    print_message("compulsory: %d checks, %d mappings changed by links, %d checks of them at the "
+                  "operand points\n",
+                  checked, linked, linked_tight);
+    /* links changed enough mappings, and the floor is reached under links (a larger one
+     * would fail) */
+    assert_true(checked >= cases * 40);
+    assert_true(linked >= cases);
+    assert_true(linked_tight >= 1);
+    free(sp);
+    free(r);
+    free(r_off);
+    for (int k = 0; k < 3; k++)
+        adse_spec_free(specs[k]);
+}
+
 /* F10's table is built for the searches only (adse__refill_init): the mapspace alone
  * (adse__space_init: adse_mapper_mapspace_size, adse_mapper_seed_part, a merger of parts)
  * makes none, as it cost up to 2 ms (95 % of the mapspace) on an open layer. */
@@ -2454,6 +2554,7 @@ int main(void)
         cmocka_unit_test(test_partial_bound),
         cmocka_unit_test(test_cycles_bound_prefix),
         cmocka_unit_test(test_refill),
+        cmocka_unit_test(test_compulsory_links),
         cmocka_unit_test(test_refill_only_searches),
         cmocka_unit_test(test_refill_prefix),
         cmocka_unit_test(test_random),

@@ -1364,12 +1364,15 @@ void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], in
                 double q = sp->inst_share[k0];
                 double e = sp->rw[d] ? b->e_update : b->e_read;
                 double inner = (double)sp->macs * fac * e * q / (double)b->block_size;
-                if (k0 == L - 1) inner = fmax(inner, sp->dram_energy[d]);
+                /* every operand point reaches the computes at least once (F5) */
+                double pts = (double)sp->opset[d] * e * q / (double)b->block_size;
+                if (k0 == L - 1) pts = fmax(pts, sp->dram_energy[d]);
+                inner = fmax(inner, pts);
                 if (up[k0] < HUGE_VAL) kp.cost[d][k0] = inner + up[k0];
                 if (umask && fac_known > 0) {
                     kp.ja[d][k0] = (double)sp->macs * fac_known * e * q / (double)b->block_size;
                     kp.jind[d][k0] = inner;
-                    kp.jfloor[d][k0] = k0 == L - 1 ? sp->dram_energy[d] : 0;
+                    kp.jfloor[d][k0] = pts;
                     kp.jmask[d][k0] = umask;
                 }
             }

@@ -750,20 +750,13 @@ static adse_status init_model_facts(mspace *sp, const adse_model *model, adse_er
             if (p->bounds[x] > 1 && (l->eq[x] ? l->eq[x] > 1 : l->hi[x] > 1))
                 sp->may_spatial[u] |= 1u << x;
     }
-    /* The outermost level's reads (updates) of d are at least its operand points when
-     * every chain of keepers down to it is free of link transfers (bound.c). */
+    /* The outermost level's reads (updates) of d are at least its operand points when it
+     * keeps d and has no fanout, link transfers or not (F5, docs/mapper.md section 5). */
     const adse_buffer *top = &a->levels[L - 1];
     uint64_t clusters = top->instances / top->cluster_size;
     for (int d = 0; d < NDS; d++) {
         bool ok = (sp->keep_value[d] >> (L - 1)) & 1u;
         if (adse_arch_fanout_x(a, L - 1) * (uint64_t)adse_arch_fanout_y(a, L - 1) > 1) ok = false;
-        bool below_kept = L >= 2 && ((sp->keep_fixed[d] & sp->keep_value[d]) >> (L - 2)) & 1u;
-        if (ok && !below_kept && sp->links_on) {
-            for (int j = 0; j < L - 1; j++) {
-                if (sp->s_of[j] < 0) continue;
-                if (adse__links_may(sp, sp->s_of[j], d)) ok = false;
-            }
-        }
         sp->dram_lb_valid[d] = ok;
         if (!ok || clusters == 0) continue;
         uint64_t n = (sp->opset[d] + top->block_size - 1) / top->block_size;
