@@ -1580,6 +1580,103 @@ static void test_compulsory_links(void **state)
         adse_spec_free(specs[k]);
 }
 
+/* F11 (bound.c): with link transfers at the MAC level, the reads there of the halo-free
+ * data spaces kept at level 0 (over all instances) are at least one vector of the MAC table
+ * componentwise. Random mappings as in test_compulsory_links on golden architecture B (a
+ * 2x2 MAC level under each spad), both rules; the table must exceed the operand points
+ * somewhere (it bites) and the check must find mappings where it is reached. */
+static void test_macfill(void **state)
+{
+    (void)state;
+    const char *env = getenv("ADSE_MAPPER_STRESS");
+    int cases = env ? atoi(env) : 40;
+    unsigned rs = 29;
+    adse_spec *spec = golden_arch("case13_archB");
+    adse_result *r = malloc(sizeof *r);
+    mspace *sp = malloc(sizeof *sp);
+    assert_non_null(r);
+    assert_non_null(sp);
+    int checked = 0, bites = 0, reached = 0;
+    adse_err err;
+    for (int it = 0; it < cases; it++) {
+        adse_problem p;
+        if (rnd(&rs, 3))
+            conv1d(&p, 2 + 2 * rnd(&rs, 2), 2 + 2 * rnd(&rs, 2), rnd(&rs, 2) ? 3 : 1,
+                   4 + 4 * rnd(&rs, 2), 1 + (int)rnd(&rs, 2));
+        else
+            gemm(&p, 4, 2 + 2 * rnd(&rs, 2), 4);
+        adse_translation tr = rnd(&rs, 2) ? ADSE_TRANSLATION_LEGACY : ADSE_TRANSLATION_NEW;
+        adse_model *m = make_model(&spec->arch, &p, tr, false);
+        adse_mapper_settings set;
+        objective(rnd(&rs, 2) ? 1 : 2, &set);
+        assert_int_equal(adse__space_init(sp, m, NULL, &set, &err), ADSE_OK);
+        assert_true(adse__refill_init(sp));
+        const mrefill *t = sp->macfill;
+        assert_non_null(t); /* every convolution and GEMM here has a halo-free data space */
+        for (int i = 0; i < t->n; i++)
+            for (int j = 0; j < t->nds; j++)
+                if (t->v[i][j] > (double)sp->opset[t->ds[j]]) bites++;
+        adse_scratch *sc = adse_scratch_new(m);
+        int NT = sp->NT;
+        for (int tries = 0; tries < 40; tries++) {
+            uint64_t f[MAP_MAX_TL][ADSE_MAX_DIMS];
+            random_factorization(sp, &p, &rs, f);
+            adse_mapping map;
+            mapping_of_factors(sp, &p, f, &map);
+            random_splits_keeps(sp, &p, &rs, &map);
+            for (int j = 0; j < t->nds; j++)
+                map.keep[t->ds[j]] |= 1u; /* level 0 keeps them */
+            morder ords[MAP_MAX_TL];
+            if (!adse__space_contains(sp, &map, ords)) continue;
+            for (int u = 0; u < NT; u++) {
+                for (int n = rnd(&rs, 4); n > 0; n--)
+                    adse__order_next_perm(&ords[u]);
+                adse__order_apply(sp, u, &ords[u], &map);
+            }
+            if (adse_model_evaluate(m, &map, sc, r, NULL) != ADSE_OK) continue;
+            if (tries % 2) polish_mapping(sp, m, sc, r, &map, 0.05);
+            bool kept = true;
+            for (int j = 0; j < t->nds; j++)
+                kept = kept && r->levels[0].ds[t->ds[j]].kept;
+            if (!kept) continue; /* the polish may have changed the keep bits */
+            double reads[ADSE_MAX_DATASPACES];
+            for (int j = 0; j < t->nds; j++)
+                reads[j] = (double)served(&p, r, 0, t->ds[j]);
+            bool below = false, equal = false;
+            for (int i = 0; i < t->n && !below; i++) {
+                below = true;
+                bool eq = true;
+                for (int j = 0; j < t->nds; j++) {
+                    if (t->v[i][j] > reads[j] * (1 + 1e-12)) below = false;
+                    if (t->v[i][j] != reads[j]) eq = false;
+                }
+                equal = equal || eq;
+            }
+            if (!below) {
+                print_error("case %d: level-0 reads", it);
+                for (int j = 0; j < t->nds; j++)
+                    print_error(" %.0f", reads[j]);
+                print_error(" below every vector of the MAC table\n");
+                fail();
+            }
+            checked++;
+            reached += equal;
+        }
+        adse_scratch_free(sc);
+        adse__space_release(sp);
+        adse_model_free(m);
+    }
+    print_message("macfill: %d checks, %d table components above the operand points, %d "
+                  "mappings on a table vector\n",
+                  checked, bites, reached);
+    assert_true(checked >= cases * 5);
+    assert_true(bites >= cases);
+    assert_true(reached >= 1);
+    free(sp);
+    free(r);
+    adse_spec_free(spec);
+}
+
 /* F10's table is built for the searches only (adse__refill_init): the mapspace alone
  * (adse__space_init: adse_mapper_mapspace_size, adse_mapper_seed_part, a merger of parts)
  * makes none, as it cost up to 2 ms (95 % of the mapspace) on an open layer. */
@@ -2555,6 +2652,7 @@ int main(void)
         cmocka_unit_test(test_cycles_bound_prefix),
         cmocka_unit_test(test_refill),
         cmocka_unit_test(test_compulsory_links),
+        cmocka_unit_test(test_macfill),
         cmocka_unit_test(test_refill_only_searches),
         cmocka_unit_test(test_refill_prefix),
         cmocka_unit_test(test_random),

@@ -25,7 +25,9 @@
  *     of the levels in between, or compute cycles times all groups below for the
  *     innermost keeper; its fills are its own Fill (model.md §4.8.5, model.c collapse()).
  *  F5 Over all instances a keeper reads (and a non-outermost keeper fills) at least the
- *     operand points of d, divided among its instances.
+ *     operand points of d, divided among its instances; link transfers do not lower it (a
+ *     link carries only what a neighbour received at the previous visit), so it bounds the
+ *     outermost level's and the innermost keeper's reads under links too.
  *  F6 The innermost keeper k0 of d reads (updates) computes * prod_{j <= k0} G_j / F_j over
  *     all instances (F4 with F_j the fanout used); a partial factorization takes the least
  *     over the levels that may be the innermost keeper, 1 / fanout for unassigned levels.
@@ -50,6 +52,10 @@
  *     level and set of data spaces holds the least such vectors; where two or more data
  *     spaces have their innermost keeper at a level whose tile is not yet known, their
  *     chains of keepers (F8) are priced at those fills instead of the operand points.
+ * F11 With link transfers at the MAC level, the points new to the MACs' union tile at a
+ *     step are still read (F5's argument): F10's vectors over the MAC level's factor
+ *     vectors bound the MAC level's reads, and through F6's product above it the innermost
+ *     keepers' reads.
  * Set sizes use the Cauchy-Davenport inequality |A + B| >= |A| + |B| - 1 for sums of
  * integer sets, exact for halo-free ranks. adse__fill_exact() replaces F2 by the model's own
  * value once the loop orders above a level are fixed.
@@ -703,6 +709,7 @@ typedef struct rfenum {
     const mspace *sp;
     int k;
     uint64_t size;      /* the level's effective size */
+    uint64_t maxprod;   /* F11: the MAC level's largest product of factors (0: F10) */
     uint32_t masks[64]; /* the sets built at this level */
     int nm;
     rfset set[64];
@@ -757,7 +764,7 @@ static void rf_leaf(rfenum *c)
         uint64_t sum = 0;
         for (int d = 0; d < sp->NDS; d++)
             if (mask >> d & 1u) sum += T[d];
-        if (sum > c->size) continue;
+        if (!c->maxprod && sum > c->size) continue;
         /* one vector per relevance pattern of a possible innermost loop above k; with no
          * loop above k (e = the bounds) every tile is filled once */
         uint64_t seen = 0;
@@ -800,7 +807,13 @@ static void rf_enum(rfenum *c, int x)
     for (int i = sp->n_divs[x] - 1; i >= 0; i--) { /* ascending */
         c->e[x] = sp->divs[x][i];
         bool fits = false;
-        for (int m = 0; m < c->nm && !fits; m++) {
+        if (c->maxprod) {
+            uint64_t V = 1;
+            for (int y = 0; y <= x; y++)
+                V *= c->e[y];
+            fits = V <= c->maxprod;
+        }
+        for (int m = 0; m < c->nm && !fits && !c->maxprod; m++) {
             uint64_t sum = 0;
             for (int d = 0; d < sp->NDS; d++)
                 if (c->masks[m] >> d & 1u) sum += adse_problem_tile_size(sp->prob, d, c->e);
@@ -840,10 +853,48 @@ static void rf_store(mrefill *r, rfset *s, uint32_t mask, int NDS)
     r->n = groups;
 }
 
+/* F11: with link transfers at the MAC level a MAC may take its operand from a neighbour
+ * instead of the buffer, but only one a neighbour received at the step before; so the
+ * points new to the MACs' union tile T_d(e) at a step (e: the MAC level's factors) are all
+ * read. For a halo-free d that tile moves to a disjoint place whenever a relevant loop
+ * steps, so over all instances the reads are at least T_d(e) x MACs / V(e) when the
+ * innermost temporal loop (on some x with bound_x / e_x > 1) is relevant to d, else the
+ * operand points: F10's leaf over the MAC level's factor vectors instead of a level's
+ * tiles. */
+static bool macfill_init(mspace *sp)
+{
+    int u = sp->s_of[0];
+    if (u < 0 || sp->NDS > 4) return true;
+    uint32_t mask = 0;
+    for (int d = 0; d < sp->NDS; d++)
+        if (!sp->sliding[d] && adse__links_may(sp, u, d)) mask |= 1u << d;
+    if (!mask) return true;
+    rfenum *c = calloc(1, sizeof *c);
+    if (!c) return false;
+    c->sp = sp;
+    c->maxprod = sp->tl[u].maxprod;
+    c->budget = RF_BUDGET;
+    c->masks[c->nm++] = mask;
+    for (int x = 0; x < sp->D; x++)
+        c->e[x] = 1;
+    rf_enum(c, 0);
+    bool ok = !c->oom;
+    if (ok && c->budget > 0 && c->set[0].n > 0) {
+        sp->macfill = malloc(sizeof *sp->macfill);
+        if (!sp->macfill) ok = false;
+        if (ok) rf_store(sp->macfill, &c->set[0], mask, sp->NDS);
+    }
+    free(c->set[0].v);
+    free(c);
+    return ok;
+}
+
 bool adse__refill_init(mspace *sp)
 {
     int L = sp->L, NDS = sp->NDS;
     sp->refill = NULL;
+    sp->macfill = NULL;
+    if (!macfill_init(sp)) return false;
     if (NDS > 4 || (sp->links_on && sp->legacy)) return true;
     for (int k = 0; k + 1 < L; k++) {
         const adse_buffer *b = &sp->arch->levels[k];
@@ -887,6 +938,8 @@ void adse__refill_free(mspace *sp)
 {
     free(sp->refill);
     sp->refill = NULL;
+    free(sp->macfill);
+    sp->macfill = NULL;
 }
 
 /* F10: the least energy of d's keepers from k0 outwards (F8's up[k0]) when k0 fills f words
@@ -925,6 +978,9 @@ typedef struct keeper_pick {
     const mspace *sp;
     uint32_t elig[ADSE_MAX_LEVELS];
     const struct rfchain (*ch)[ADSE_MAX_LEVELS];
+    /* F11: d's innermost reads at k are at least its MAC-level reads times mc[d][k] (pJ),
+     * against mi[d][k] in cost[d][k] (macfill's data spaces only). */
+    double mc[ADSE_MAX_DATASPACES][ADSE_MAX_LEVELS], mi[ADSE_MAX_DATASPACES][ADSE_MAX_LEVELS];
 } keeper_pick;
 
 static double chain_at(const rfchain *h, double f)
@@ -960,6 +1016,23 @@ static double refill_extra(const keeper_pick *kp)
         if (r->n && least > 0) extra += least;
     }
     return extra * (1 - LB_MARGIN);
+}
+
+/* F11 at a keeper assignment: the least rise of the innermost keepers' reads over the MAC
+ * table's vectors. */
+static double mac_extra(const keeper_pick *kp)
+{
+    const mrefill *r = kp->sp->macfill;
+    double least = HUGE_VAL;
+    for (int i = 0; i < r->n; i++) {
+        double v = 0;
+        for (int j = 0; j < r->nds; j++) {
+            int d = r->ds[j], k = kp->pick[d];
+            v += fmax(0, r->v[i][j] * kp->mc[d][k] - kp->mi[d][k]);
+        }
+        least = fmin(least, v);
+    }
+    return r->n && least > 0 ? least * (1 - LB_MARGIN) : 0;
 }
 
 /* F9: the joint least of a keeper assignment, a branch and bound over one option per level
@@ -1040,6 +1113,7 @@ static void pick_keepers(keeper_pick *kp, int d, double sum)
                 width *= kp->opts[u]->n;
                 nodes += width;
             }
+        double gain = 0;
         if ((one_level || (levels && kp->fneed > 0)) && nodes < JOINT_MAX) {
             joint_run J;
             J.kp = kp;
@@ -1072,8 +1146,11 @@ static void pick_keepers(keeper_pick *kp, int d, double sum)
             joint_min(&J, levels, 0, prod, fprod);
             if (!(J.best < cut)) return;
             double jr = J.best * (1 - LB_MARGIN);
-            if (jr > ind) sum += jr - ind;
+            if (jr > ind) gain = jr - ind;
         }
+        /* F9 and F11 both raise the innermost keepers' reads: the larger of the two */
+        if (kp->sp->macfill) gain = fmax(gain, mac_extra(kp));
+        sum += gain;
         if (kp->ch) sum += refill_extra(kp);
         if (sum < kp->best) kp->best = sum;
         return;
@@ -1342,17 +1419,19 @@ void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], in
         }
         /* fac = product over the levels up to k0 of G_j / F_j (F4, F3'), the share of the
          * computes the innermost keeper k0 reads (updates) over all instances. */
-        double fac = 1.0, fac_known = 1.0;
+        double fac = 1.0, fac_known = 1.0, fac_up = 1.0; /* fac_up: without the MAC level */
         uint32_t umask = 0;
         bool stop = false;
         for (int k0 = 0; k0 < L; k0++) {
             kp.cost[d][k0] = HUGE_VAL;
             kp.ja[d][k0] = 0;
+            kp.mc[d][k0] = kp.mi[d][k0] = 0;
             if (stop) continue;
             int sj = sp->s_of[k0];
             if (sj >= 0) {
                 double r = level_ratio(sp, &kp, gf, sfan, sg, t_done, sj, d);
                 fac *= r;
+                if (k0 > 0) fac_up *= r;
                 if (sj <= t_done)
                     fac_known *= r;
                 else
@@ -1369,6 +1448,8 @@ void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], in
                 if (k0 == L - 1) pts = fmax(pts, sp->dram_energy[d]);
                 inner = fmax(inner, pts);
                 if (up[k0] < HUGE_VAL) kp.cost[d][k0] = inner + up[k0];
+                kp.mc[d][k0] = fac_up * e * q / (double)b->block_size;
+                kp.mi[d][k0] = inner;
                 if (umask && fac_known > 0) {
                     kp.ja[d][k0] = (double)sp->macs * fac_known * e * q / (double)b->block_size;
                     kp.jind[d][k0] = inner;

@@ -113,6 +113,10 @@ typedef struct mspace {
     /* F10 (bound.c): per storage level k and set of data spaces (bit mask), the least
      * vectors of their total fills at k over every tile that fits k; NULL: none. */
     struct mrefill *refill;
+    /* F11 (bound.c): with link transfers at the MAC level, the least vectors of the reads
+     * there of the halo-free data spaces over the tile the MACs hold together at a step;
+     * NULL: none. */
+    struct mrefill *macfill;
 } mspace;
 
 /* The factors and the permutation of tiling level t in mapping m: its storage level's
