@@ -1173,6 +1173,40 @@ static void polish_mapping(const mspace *sp, const adse_model *m, adse_scratch *
     assert_int_equal(adse_model_evaluate(m, map, sc, r, NULL), ADSE_OK);
 }
 
+/* A small random problem: a convolution (2 or 4 channels in and out, R = 1 or 3, P = 4 or
+ * 8, stride 1 or 2) two times in three, else a GEMM. */
+static void small_problem(adse_problem *p, unsigned *rs)
+{
+    if (rnd(rs, 3))
+        conv1d(p, 2 + 2 * rnd(rs, 2), 2 + 2 * rnd(rs, 2), rnd(rs, 2) ? 3 : 1, 4 + 4 * rnd(rs, 2),
+               1 + (int)rnd(rs, 2));
+    else
+        gemm(p, 4, 2 + 2 * rnd(rs, 2), 4);
+}
+
+/* A random mapping of sp evaluated into r: random factors, splits and keep bits (level 0
+ * also keeping the data spaces of keep0), a random order of each level's non-unit loops.
+ * false when it is outside the space or invalid. */
+static bool random_mapping(const mspace *sp, const adse_problem *p, const adse_model *m,
+                           adse_scratch *sc, adse_result *r, unsigned *rs, uint32_t keep0,
+                           adse_mapping *map)
+{
+    uint64_t f[MAP_MAX_TL][ADSE_MAX_DIMS];
+    random_factorization(sp, p, rs, f);
+    mapping_of_factors(sp, p, f, map);
+    random_splits_keeps(sp, p, rs, map);
+    for (int d = 0; d < p->n_ds; d++)
+        if (keep0 >> d & 1u) map->keep[d] |= 1u;
+    morder ords[MAP_MAX_TL];
+    if (!adse__space_contains(sp, map, ords)) return false;
+    for (int t = 0; t < sp->NT; t++) {
+        for (int n = rnd(rs, 4); n > 0; n--)
+            adse__order_next_perm(&ords[t]);
+        adse__order_apply(sp, t, &ords[t], map);
+    }
+    return adse_model_evaluate(m, map, sc, r, NULL) == ADSE_OK;
+}
+
 /* The bound of a partial factorization (bound.c, adse__bound_partial: F1, F6, F8, F9) never
  * exceeds what the model gives a completion of it: random mappings (random factors within
  * the fanouts, keep bits, splits; the fixed orders are one sample of "every order") on the
@@ -1202,11 +1236,7 @@ static void test_partial_bound(void **state)
         assert_non_null(cache);
         adse_spec *spec = specs[it % 3];
         adse_problem p;
-        if (rnd(&rs, 3))
-            conv1d(&p, 2 + 2 * rnd(&rs, 2), 2 + 2 * rnd(&rs, 2), rnd(&rs, 2) ? 3 : 1,
-                   4 + 4 * rnd(&rs, 2), 1 + (int)rnd(&rs, 2));
-        else
-            gemm(&p, 4, 2 + 2 * rnd(&rs, 2), 4);
+        small_problem(&p, &rs);
         adse_translation tr = rnd(&rs, 2) ? ADSE_TRANSLATION_LEGACY : ADSE_TRANSLATION_NEW;
         adse_model *m = make_model(&spec->arch, &p, tr, rnd(&rs, 2));
         adse_mapper_settings set;
@@ -1489,10 +1519,10 @@ static uint64_t served(const adse_problem *p, const adse_result *r, int k, int d
     return n * (st->utilized_instances ? st->utilized_instances : 1);
 }
 
-/* F5 (bound.c, space.c): link transfers never take the outermost level's reads (updates) of
- * d, nor those of d's innermost keeper, below d's operand points: a child takes over a link
- * only what a neighbour received at the previous visit. Random mappings (random factors,
- * keep bits, splits and orders, half of them taken to a local optimum) on golden
+/* F5 (bound.c, space.c): link transfers never take a keeper's reads (updates) of d, nor the
+ * fills of a read-only d's keeper below the outermost level, below d's operand points: a
+ * child takes over a link only what a neighbour received at the previous visit. Random mappings
+ * (random factors, keep bits, splits and orders, half of them taken to a local optimum) on golden
  * architectures A and B (link transfers at the MAC level) and ARCH_C, both rules, links on;
  * each is also evaluated with links off, to count the mappings links change. */
 static void test_compulsory_links(void **state)
@@ -1512,11 +1542,7 @@ static void test_compulsory_links(void **state)
     for (int it = 0; it < cases; it++) {
         adse_spec *spec = specs[it % 3];
         adse_problem p;
-        if (rnd(&rs, 3))
-            conv1d(&p, 2 + 2 * rnd(&rs, 2), 2 + 2 * rnd(&rs, 2), rnd(&rs, 2) ? 3 : 1,
-                   4 + 4 * rnd(&rs, 2), 1 + (int)rnd(&rs, 2));
-        else
-            gemm(&p, 4, 2 + 2 * rnd(&rs, 2), 4);
+        small_problem(&p, &rs);
         adse_translation tr = rnd(&rs, 2) ? ADSE_TRANSLATION_LEGACY : ADSE_TRANSLATION_NEW;
         adse_model *m = make_model(&spec->arch, &p, tr, false);
         adse_model *m_off = make_model(&spec->arch, &p, tr, true);
@@ -1524,37 +1550,30 @@ static void test_compulsory_links(void **state)
         objective(rnd(&rs, 2) ? 1 : 2, &set);
         assert_int_equal(adse__space_init(sp, m, NULL, &set, &err), ADSE_OK);
         adse_scratch *sc = adse_scratch_new(m), *sc_off = adse_scratch_new(m_off);
-        int L = sp->L, NT = sp->NT;
+        int L = sp->L;
         for (int tries = 0; tries < 40; tries++) {
-            uint64_t f[MAP_MAX_TL][ADSE_MAX_DIMS];
-            random_factorization(sp, &p, &rs, f);
             adse_mapping map;
-            mapping_of_factors(sp, &p, f, &map);
-            random_splits_keeps(sp, &p, &rs, &map);
-            morder ords[MAP_MAX_TL];
-            if (!adse__space_contains(sp, &map, ords)) continue;
-            for (int t = 0; t < NT; t++) {
-                for (int n = rnd(&rs, 4); n > 0; n--)
-                    adse__order_next_perm(&ords[t]);
-                adse__order_apply(sp, t, &ords[t], &map);
-            }
-            if (adse_model_evaluate(m, &map, sc, r, NULL) != ADSE_OK) continue;
+            if (!random_mapping(sp, &p, m, sc, r, &rs, 0, &map)) continue;
             if (tries % 2) polish_mapping(sp, m, sc, r, &map, 0.05);
             assert_int_equal(adse_model_evaluate(m_off, &map, sc_off, r_off, NULL), ADSE_OK);
             bool links = r_off->energy_pj != r->energy_pj;
             linked += links;
             for (int d = 0; d < p.n_ds; d++) {
-                int k0 = 0;
-                while (!r->levels[k0].ds[d].kept)
-                    k0++;
-                uint64_t top = served(&p, r, L - 1, d), inner = served(&p, r, k0, d);
-                if (top < sp->opset[d] || inner < sp->opset[d]) {
-                    print_error("case %d data space %d: outermost %llu, innermost keeper %d %llu "
-                                "< operand points %llu\n",
-                                it, d, (unsigned long long)top, k0, (unsigned long long)inner,
-                                (unsigned long long)sp->opset[d]);
-                    fail();
+                for (int k = 0; k < L; k++) {
+                    const adse_ds_stats *st = &r->levels[k].ds[d];
+                    if (!st->kept) continue;
+                    uint64_t fills =
+                        st->fills * (st->utilized_instances ? st->utilized_instances : 1);
+                    bool filled = !p.ds[d].read_write && k < L - 1; /* a keeper below the top */
+                    if (served(&p, r, k, d) < sp->opset[d] || (filled && fills < sp->opset[d])) {
+                        print_error("case %d data space %d level %d: reads %llu, fills %llu < "
+                                    "operand points %llu\n",
+                                    it, d, k, (unsigned long long)served(&p, r, k, d),
+                                    (unsigned long long)fills, (unsigned long long)sp->opset[d]);
+                        fail();
+                    }
                 }
+                uint64_t top = served(&p, r, L - 1, d);
                 if (links && top == sp->opset[d]) linked_tight++;
                 checked++;
             }
@@ -1600,11 +1619,7 @@ static void test_macfill(void **state)
     adse_err err;
     for (int it = 0; it < cases; it++) {
         adse_problem p;
-        if (rnd(&rs, 3))
-            conv1d(&p, 2 + 2 * rnd(&rs, 2), 2 + 2 * rnd(&rs, 2), rnd(&rs, 2) ? 3 : 1,
-                   4 + 4 * rnd(&rs, 2), 1 + (int)rnd(&rs, 2));
-        else
-            gemm(&p, 4, 2 + 2 * rnd(&rs, 2), 4);
+        small_problem(&p, &rs);
         adse_translation tr = rnd(&rs, 2) ? ADSE_TRANSLATION_LEGACY : ADSE_TRANSLATION_NEW;
         adse_model *m = make_model(&spec->arch, &p, tr, false);
         adse_mapper_settings set;
@@ -1617,23 +1632,12 @@ static void test_macfill(void **state)
             for (int j = 0; j < t->nds; j++)
                 if (t->v[i][j] > (double)sp->opset[t->ds[j]]) bites++;
         adse_scratch *sc = adse_scratch_new(m);
-        int NT = sp->NT;
+        uint32_t keep0 = 0; /* level 0 keeps the table's data spaces */
+        for (int j = 0; j < t->nds; j++)
+            keep0 |= 1u << t->ds[j];
         for (int tries = 0; tries < 40; tries++) {
-            uint64_t f[MAP_MAX_TL][ADSE_MAX_DIMS];
-            random_factorization(sp, &p, &rs, f);
             adse_mapping map;
-            mapping_of_factors(sp, &p, f, &map);
-            random_splits_keeps(sp, &p, &rs, &map);
-            for (int j = 0; j < t->nds; j++)
-                map.keep[t->ds[j]] |= 1u; /* level 0 keeps them */
-            morder ords[MAP_MAX_TL];
-            if (!adse__space_contains(sp, &map, ords)) continue;
-            for (int u = 0; u < NT; u++) {
-                for (int n = rnd(&rs, 4); n > 0; n--)
-                    adse__order_next_perm(&ords[u]);
-                adse__order_apply(sp, u, &ords[u], &map);
-            }
-            if (adse_model_evaluate(m, &map, sc, r, NULL) != ADSE_OK) continue;
+            if (!random_mapping(sp, &p, m, sc, r, &rs, keep0, &map)) continue;
             if (tries % 2) polish_mapping(sp, m, sc, r, &map, 0.05);
             bool kept = true;
             for (int j = 0; j < t->nds; j++)

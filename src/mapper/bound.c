@@ -1333,11 +1333,15 @@ void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], in
         for (int k = L - 1; k >= 0; k--) {
             tf[k] = pr[k] = tf_on[k] = 0;
             /* Links may reduce d's traffic through a spatial level above k (F3',
-             * adse__links_may): then k's chain gets no F8 fills (the innermost keeper's
-             * reads and the compulsory outermost-level traffic are still bounded). */
+             * adse__links_may): then k's chain gets only F5's operand points (links lower
+             * neither a keeper's fills nor the next keeper's reads below them). */
             bool sa = spatial_above;
             if (sp->s_of[k] >= 0 && adse__links_may(sp, sp->s_of[k], d)) spatial_above = true;
-            if (sa || !allowed[k]) continue;
+            if (!allowed[k]) continue;
+            if (sa) {
+                tf[k] = pr[k] = (double)sp->opset[d];
+                continue;
+            }
             /* The closed form needs no link analysis at level k + 1 (fanout 1 there). */
             bool closed = k + 1 < L && !(sp->links_on && sp->s_of[k + 1] >= 0 &&
                                          (sp->s_of[k + 1] > t_done || sfan[sp->s_of[k + 1]] >= 2));
