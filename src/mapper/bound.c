@@ -294,76 +294,92 @@ static bool links_possible(const mspace *sp, const mifinfo *info, int j, int d, 
     return sp->legacy || sp->halo[d] || j == 0;
 }
 
-void adse__bound_if_keep(const mspace *sp, const mifinfo *info, const uint32_t *keep,
+void adse__bound_keep_ds(const mspace *sp, const mifinfo *info, int d, uint32_t keep_d,
                          const uint64_t (*fill_ex)[ADSE_MAX_DATASPACES], int k_exact,
-                         bool least_fill, mlb *lb)
+                         bool least_fill, mkeepds *out)
 {
     const uint64_t(*flb)[ADSE_MAX_DATASPACES] = least_fill ? info->fill_min : info->fill_lb;
+    int L = sp->L;
+    const adse_arch *a = sp->arch;
+    out->energy = out->lla = 0;
+    for (int i = 0; i < L; i++)
+        out->tr[i] = out->tw[i] = 0;
+    int kept[ADSE_MAX_LEVELS], m = 0;
+    for (int i = 0; i < L; i++)
+        if ((keep_d >> i) & 1u) kept[m++] = i;
+    for (int t = 0; t < m; t++) {
+        int k = kept[t];
+        const adse_buffer *b = &a->levels[k];
+        int j0 = t == 0 ? 0 : kept[t - 1] + 1;
+        bool chain_ok = true;
+        int kb = t == 0 ? -1 : kept[t - 1];
+        uint64_t base = t == 0 ? info->cc : kb >= k_exact ? fill_ex[kb][d] : flb[kb][d];
+        for (int j = j0; j <= k; j++) {
+            if (links_possible(sp, info, j, d, least_fill)) {
+                /* The chain's first level reads its raw (link-reduced) accesses: no
+                 * bound. A bypassed level's children scale the next level's accesses
+                 * by F * A / AM >= 1 (F3'). */
+                chain_ok = false;
+                if (j == j0) base = 0;
+            } else {
+                base = mul_sat(base, info->g_lb[j][d]);
+            }
+        }
+        uint64_t rfk = info->rf[k];
+        uint64_t share = rfk ? ceil_div(sp->opset[d], rfk) : 0;
+        if (chain_ok && share > base) base = share;
+        uint64_t fill = 0;
+        if (t < m - 1 && !links_possible(sp, info, k + 1, d, least_fill)) {
+            fill = k >= k_exact ? fill_ex[k][d] : flb[k][d];
+            if (share > fill) fill = share;
+        }
+        uint64_t rd, fl, up;
+        if (sp->rw[d]) {
+            uint64_t ps = info->ps[k][d];
+            up = base;
+            rd = base > ps ? base - ps : 0;
+            fl = fill > ps ? fill - ps : 0;
+        } else {
+            rd = base;
+            fl = fill;
+            up = 0;
+        }
+        uint64_t bs = b->block_size;
+        uint64_t clusters = b->instances / b->cluster_size;
+        uint64_t uc = rfk < clusters ? rfk : clusters;
+        out->energy +=
+            ((double)ceil_div(rd, bs) * b->e_read + (double)ceil_div(fl, bs) * b->e_fill +
+             (double)ceil_div(up, bs) * b->e_update) *
+            (double)uc;
+        out->tr[k] += (double)rd * sp->bw_scale[k][d];
+        out->tw[k] += (double)(fl + up) * sp->bw_scale[k][d];
+        if (k == L - 1) out->lla += (double)rfk * ((double)rd + (double)fl + (double)up);
+    }
+}
+
+void adse__bound_keep_sum(const mspace *sp, const mifinfo *info, const mkeepds *const *parts,
+                          mlb *lb)
+{
     int L = sp->L, NDS = sp->NDS;
     const adse_arch *a = sp->arch;
     double energy = sp->mac_energy_pj, lla = 0;
-    double tr[ADSE_MAX_LEVELS] = {0}, tw[ADSE_MAX_LEVELS] = {0};
-    double cc = (double)info->cc;
     for (int d = 0; d < NDS; d++) {
-        int kept[ADSE_MAX_LEVELS], m = 0;
-        for (int i = 0; i < L; i++)
-            if ((keep[d] >> i) & 1u) kept[m++] = i;
-        for (int t = 0; t < m; t++) {
-            int k = kept[t];
-            const adse_buffer *b = &a->levels[k];
-            int j0 = t == 0 ? 0 : kept[t - 1] + 1;
-            bool chain_ok = true;
-            int kb = t == 0 ? -1 : kept[t - 1];
-            uint64_t base = t == 0 ? info->cc : kb >= k_exact ? fill_ex[kb][d] : flb[kb][d];
-            for (int j = j0; j <= k; j++) {
-                if (links_possible(sp, info, j, d, least_fill)) {
-                    /* The chain's first level reads its raw (link-reduced) accesses: no
-                     * bound. A bypassed level's children scale the next level's accesses
-                     * by F * A / AM >= 1 (F3'). */
-                    chain_ok = false;
-                    if (j == j0) base = 0;
-                } else {
-                    base = mul_sat(base, info->g_lb[j][d]);
-                }
-            }
-            uint64_t rfk = info->rf[k];
-            uint64_t share = rfk ? ceil_div(sp->opset[d], rfk) : 0;
-            if (chain_ok && share > base) base = share;
-            uint64_t fill = 0;
-            if (t < m - 1 && !links_possible(sp, info, k + 1, d, least_fill)) {
-                fill = k >= k_exact ? fill_ex[k][d] : flb[k][d];
-                if (share > fill) fill = share;
-            }
-            uint64_t rd, fl, up;
-            if (sp->rw[d]) {
-                uint64_t ps = info->ps[k][d];
-                up = base;
-                rd = base > ps ? base - ps : 0;
-                fl = fill > ps ? fill - ps : 0;
-            } else {
-                rd = base;
-                fl = fill;
-                up = 0;
-            }
-            uint64_t bs = b->block_size;
-            uint64_t clusters = b->instances / b->cluster_size;
-            uint64_t uc = rfk < clusters ? rfk : clusters;
-            energy += ((double)ceil_div(rd, bs) * b->e_read + (double)ceil_div(fl, bs) * b->e_fill +
-                       (double)ceil_div(up, bs) * b->e_update) *
-                      (double)uc;
-            tr[k] += (double)rd * sp->bw_scale[k][d];
-            tw[k] += (double)(fl + up) * sp->bw_scale[k][d];
-            if (k == L - 1) lla += (double)rfk * ((double)rd + (double)fl + (double)up);
-        }
+        energy += parts[d]->energy;
+        lla += parts[d]->lla;
     }
     /* Cycles (F1). */
-    double cyc = cc;
+    double cyc = (double)info->cc;
     for (int i = 0; i < L; i++) {
         const adse_buffer *b = &a->levels[i];
+        double tr = 0, tw = 0;
+        for (int d = 0; d < NDS; d++) {
+            tr += parts[d]->tr[i];
+            tw += parts[d]->tw[i];
+        }
         double c = 0;
-        if (b->read_bw > 0) c = fmax(c, tr[i] / b->read_bw);
-        if (b->write_bw > 0) c = fmax(c, tw[i] / b->write_bw);
-        if (b->shared_bw > 0) c = fmax(c, (tr[i] + tw[i]) / b->shared_bw);
+        if (b->read_bw > 0) c = fmax(c, tr / b->read_bw);
+        if (b->write_bw > 0) c = fmax(c, tw / b->write_bw);
+        if (b->shared_bw > 0) c = fmax(c, (tr + tw) / b->shared_bw);
         c = floor(c * (1 - 1e-12));
         if (c > cyc) cyc = c;
     }
@@ -372,6 +388,19 @@ void adse__bound_if_keep(const mspace *sp, const mifinfo *info, const uint32_t *
     lb->cycles = cyc + (double)sp->latency;
     lb->energy = energy;
     lb->lla = lla;
+}
+
+void adse__bound_if_keep(const mspace *sp, const mifinfo *info, const uint32_t *keep,
+                         const uint64_t (*fill_ex)[ADSE_MAX_DATASPACES], int k_exact,
+                         bool least_fill, mlb *lb)
+{
+    mkeepds part[ADSE_MAX_DATASPACES];
+    const mkeepds *parts[ADSE_MAX_DATASPACES];
+    for (int d = 0; d < sp->NDS; d++) {
+        adse__bound_keep_ds(sp, info, d, keep[d], fill_ex, k_exact, least_fill, &part[d]);
+        parts[d] = &part[d];
+    }
+    adse__bound_keep_sum(sp, info, parts, lb);
 }
 
 uint64_t adse__fill_exact(const mspace *sp, adse_scratch *scratch,

@@ -55,6 +55,7 @@ _Static_assert(((uint64_t)ITEM_MAX + 1) <= (UINT64_MAX >> POS_SHIFT), "item posi
 #define PLACE_SHARE 0.7 /* share of the anytime steps for the candidate dataplacements */
 #define CHECK_EVERY 128 /* evaluations/nodes between clock checks */
 #define KEEP_CHUNK 4096 /* keep choices sorted together */
+#define KMEMO_LEVELS 8  /* levels up to which the keep bounds' shares are memoized */
 #define SPIN_S 1e-4     /* a thread asking for a piece waits this long awake */
 
 double adse__split_after_s = 0.001; /* mapper_internal.h */
@@ -121,6 +122,11 @@ typedef struct mthread {
     uint64_t leaf_key[MAP_MAX_TL][ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];
     mvals leaf_lb[MAP_MAX_TL];
     mkeep *keeps; /* keep choices of the current factorization [KEEP_CHUNK] */
+    /* Each data space's share of the keep choices' bounds per keep mask, F2 and F7 fills
+     * (adse__bound_keep_ds), valid where kmemo_tag equals kmemo_gen, which each
+     * factorization advances; NULL with more than KMEMO_LEVELS levels. */
+    mkeepds *kmemo;
+    uint32_t *kmemo_tag, kmemo_gen;
     /* Current item. */
     uint64_t cur;     /* its position (SEED_POS while generating items) */
     uint64_t cur_end; /* end of its position interval (pieces split off take the top half) */
@@ -587,6 +593,58 @@ static int keep_cmp(const void *pa, const void *pb)
     return bound_cmp(&a->lb, &b->lb, (uint32_t)a->ord, (uint32_t)b->ord);
 }
 
+/* Data space d's share of the bound of a keep choice that keeps it at the levels of mask
+ * (F2 fills, or F7's with lf), from the thread's memo when it has one (own: where to
+ * compute it otherwise). */
+static const mkeepds *keep_share(mthread *th, int d, uint32_t mask, int lf, mkeepds *own)
+{
+    const mspace *sp = &th->S->sp;
+    mkeepds *e = own;
+    if (th->kmemo) {
+        size_t i = (((size_t)lf * (size_t)sp->NDS + (size_t)d) << sp->L) | mask;
+        e = &th->kmemo[i];
+        if (th->kmemo_tag[i] == th->kmemo_gen) return e;
+        th->kmemo_tag[i] = th->kmemo_gen;
+    }
+    adse__bound_keep_ds(sp, &th->info, d, mask, NULL, sp->L, lf != 0, e);
+    return e;
+}
+
+/* The bounds of keep choice keep, number gen of its chunk, into kc; false when it cannot
+ * beat the incumbent (it would never be visited: the chunk's choices run best bound first
+ * until one is prunable, and the incumbent only improves). Most choices of an open space
+ * end at the first test, which takes the data spaces' shares (memoized) without the
+ * cycles of their bandwidths: no more than the bound (docs/mapper.md section 4.2). */
+static bool keep_choice(mthread *th, const uint32_t *keep, mkeep *kc, int gen)
+{
+    const mspace *sp = &th->S->sp;
+    const mkeepds *parts[ADSE_MAX_DATASPACES];
+    mkeepds own[ADSE_MAX_DATASPACES];
+    mlb lb;
+    lb.cycles = (double)th->info.cc;
+    lb.energy = sp->mac_energy_pj;
+    lb.lla = 0;
+    for (int d = 0; d < sp->NDS; d++) {
+        parts[d] = keep_share(th, d, keep[d], 0, &own[d]);
+        lb.energy += parts[d]->energy;
+        lb.lla += parts[d]->lla;
+    }
+    lb.energy += sp->leak_pj * lb.cycles;
+    lb.cycles += (double)sp->latency;
+    adse__metrics_lb(sp, &lb, &kc->lb);
+    if (prunable(th, &kc->lb)) return false;
+    adse__bound_keep_sum(sp, &th->info, parts, &lb);
+    adse__metrics_lb(sp, &lb, &kc->lb);
+    if (prunable(th, &kc->lb)) return false;
+    for (int d = 0; d < sp->NDS; d++)
+        parts[d] = keep_share(th, d, keep[d], 1, &own[d]);
+    adse__bound_keep_sum(sp, &th->info, parts, &lb);
+    adse__metrics_lb(sp, &lb, &kc->lbp);
+    memcpy(kc->keep, keep, sizeof kc->keep);
+    kc->ord = gen;
+    return true;
+}
+
 static void process_if(mthread *th)
 {
     msearch *S = th->S;
@@ -595,6 +653,10 @@ static void process_if(mthread *th)
     if (sp->min_parallelism > 0 && parallelism(th, sp->NT - 1) < sp->min_parallelism) return;
     mifinfo *info = &th->info;
     adse__if_info(sp, (const uint64_t(*)[ADSE_MAX_DIMS])th->f, info);
+    if (th->kmemo && ++th->kmemo_gen == 0) { /* a new factorization: the memo is stale */
+        memset(th->kmemo_tag, 0, ((size_t)2 * (size_t)NDS << L) * sizeof *th->kmemo_tag);
+        th->kmemo_gen = 1;
+    }
 
     /* Factors into the mapping. */
     adse_mapping *m = &th->map;
@@ -636,8 +698,8 @@ static void process_if(mthread *th)
     int idx[ADSE_MAX_LEVELS] = {0};
     bool more = true;
     while (more) {
-        int n = 0;
-        while (more && n < KEEP_CHUNK) {
+        int n = 0, gen = 0; /* choices kept, generated in the chunk */
+        while (more && gen < KEEP_CHUNK) {
             uint32_t keep[ADSE_MAX_DATASPACES];
             bool ok = true;
             for (int d = 0; d < NDS; d++) {
@@ -646,17 +708,8 @@ static void process_if(mthread *th)
                     if ((subs[i][idx[i]] >> d) & 1u) keep[d] |= 1u << i;
                 if (!keep[d]) ok = false;
             }
-            if (ok) {
-                mkeep *kc = &th->keeps[n];
-                memcpy(kc->keep, keep, sizeof keep);
-                mlb lb;
-                adse__bound_if_keep(sp, info, keep, NULL, L, false, &lb);
-                adse__metrics_lb(sp, &lb, &kc->lb);
-                adse__bound_if_keep(sp, info, keep, NULL, L, true, &lb);
-                adse__metrics_lb(sp, &lb, &kc->lbp);
-                kc->ord = n;
-                n++;
-            }
+            if (ok && keep_choice(th, keep, &th->keeps[n], gen)) n++;
+            gen += ok;
             int i = 0;
             while (i < L && ++idx[i] == nsub[i])
                 idx[i++] = 0;
@@ -1136,6 +1189,8 @@ static void thread_free(mthread *th)
     adse__spcache_free(th->spcache);
     free(th->res);
     free(th->keeps);
+    free(th->kmemo);
+    free(th->kmemo_tag);
 }
 
 static int thread_count(const mspace *sp)
@@ -1164,6 +1219,12 @@ static bool threads_alloc(msearch *S, const adse_model *model)
         th->res = malloc(sizeof *th->res);
         th->keeps = malloc(sizeof *th->keeps * KEEP_CHUNK);
         if (!th->scratch || !th->spcache || !th->res || !th->keeps) ok = false;
+        if (sp->L <= KMEMO_LEVELS) {
+            size_t n = (size_t)2 * (size_t)sp->NDS << sp->L;
+            th->kmemo = malloc(n * sizeof *th->kmemo);
+            th->kmemo_tag = calloc(n, sizeof *th->kmemo_tag);
+            if (!th->kmemo || !th->kmemo_tag) ok = false;
+        }
         adse_mapping_init(&th->map, sp->L, sp->D, sp->NDS);
     }
     return ok;
