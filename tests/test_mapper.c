@@ -2176,7 +2176,7 @@ static void test_time_limit(void **state)
     (void)state;
     adse_spec *spec = golden_arch("case00_archA");
     adse_problem p;
-    conv1d(&p, 8, 8, 3, 16, 1);
+    conv1d(&p, 64, 64, 3, 128, 1); /* proven in 6.4 s with two threads */
     adse_model *m = make_model(&spec->arch, &p, ADSE_TRANSLATION_NEW, false);
     adse_mapper_settings s;
     adse_mapper_settings_init(&s);

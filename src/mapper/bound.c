@@ -327,11 +327,16 @@ void adse__bound_keep_ds(const mspace *sp, const mifinfo *info, int d, uint32_t 
         }
         uint64_t rfk = info->rf[k];
         uint64_t share = rfk ? ceil_div(sp->opset[d], rfk) : 0;
-        if (chain_ok && share > base) base = share;
+        /* Links lower neither a keeper's reads nor its fills below the operand points
+         * (F5); the key that orders the keep choices (F2) keeps its old form, so that the
+         * visiting order, hence the tie rule, stays as it was. */
+        if ((chain_ok || least_fill) && share > base) base = share;
         uint64_t fill = 0;
         if (t < m - 1 && !links_possible(sp, info, k + 1, d, least_fill)) {
             fill = k >= k_exact ? fill_ex[k][d] : flb[k][d];
             if (share > fill) fill = share;
+        } else if (t < m - 1 && least_fill) {
+            fill = share;
         }
         uint64_t rd, fl, up;
         if (sp->rw[d]) {
