@@ -1519,9 +1519,46 @@ static uint64_t served(const adse_problem *p, const adse_result *r, int k, int d
     return n * (st->utilized_instances ? st->utilized_instances : 1);
 }
 
+/* The operand points of data space d counted by brute force: every operation point
+ * projected, the distinct projections counted (small problems only). */
+static uint64_t brute_points(const adse_problem *p, int d)
+{
+    const adse_dataspace *ds = &p->ds[d];
+    uint64_t ext[ADSE_MAX_RANKS], cells = 1;
+    for (int k = 0; k < ds->n_ranks; k++) {
+        ext[k] = 1;
+        for (int t = 0; t < ds->ranks[k].n_terms; t++)
+            ext[k] +=
+                (uint64_t)ds->ranks[k].terms[t].coef * (p->bounds[ds->ranks[k].terms[t].dim] - 1);
+        cells *= ext[k];
+    }
+    unsigned char *seen = calloc(cells, 1);
+    assert_non_null(seen);
+    uint64_t x[ADSE_MAX_DIMS] = {0}, n = 0;
+    for (;;) {
+        uint64_t key = 0;
+        for (int k = 0; k < ds->n_ranks; k++) {
+            uint64_t v = 0;
+            for (int t = 0; t < ds->ranks[k].n_terms; t++)
+                v += (uint64_t)ds->ranks[k].terms[t].coef * x[ds->ranks[k].terms[t].dim];
+            key = key * ext[k] + v;
+        }
+        n += !seen[key];
+        seen[key] = 1;
+        int i = 0;
+        while (i < p->n_dims && ++x[i] == p->bounds[i])
+            x[i++] = 0;
+        if (i == p->n_dims) break;
+    }
+    free(seen);
+    return n;
+}
+
 /* F5 (bound.c, space.c): link transfers never take a keeper's reads (updates) of d, nor the
  * fills of a read-only d's keeper below the outermost level, below d's operand points: a
- * child takes over a link only what a neighbour received at the previous visit. Random mappings
+ * child takes over a link only what a neighbour received at the previous visit. The
+ * operand points are counted by brute force (brute_points), and the bound's own count
+ * (mspace.opset) must equal them. Random mappings
  * (random factors, keep bits, splits and orders, half of them taken to a local optimum) on golden
  * architectures A and B (link transfers at the MAC level) and ARCH_C, both rules, links on;
  * each is also evaluated with links off, to count the mappings links change. */
@@ -1551,6 +1588,12 @@ static void test_compulsory_links(void **state)
         assert_int_equal(adse__space_init(sp, m, NULL, &set, &err), ADSE_OK);
         adse_scratch *sc = adse_scratch_new(m), *sc_off = adse_scratch_new(m_off);
         int L = sp->L;
+        /* the operand points by brute force, which the bound's own count must equal */
+        uint64_t points[ADSE_MAX_DATASPACES];
+        for (int d = 0; d < p.n_ds; d++) {
+            points[d] = brute_points(&p, d);
+            assert_int_equal(points[d], sp->opset[d]);
+        }
         for (int tries = 0; tries < 40; tries++) {
             adse_mapping map;
             if (!random_mapping(sp, &p, m, sc, r, &rs, 0, &map)) continue;
@@ -1559,22 +1602,23 @@ static void test_compulsory_links(void **state)
             bool links = r_off->energy_pj != r->energy_pj;
             linked += links;
             for (int d = 0; d < p.n_ds; d++) {
+                uint64_t pts = points[d];
                 for (int k = 0; k < L; k++) {
                     const adse_ds_stats *st = &r->levels[k].ds[d];
                     if (!st->kept) continue;
                     uint64_t fills =
                         st->fills * (st->utilized_instances ? st->utilized_instances : 1);
                     bool filled = !p.ds[d].read_write && k < L - 1; /* a keeper below the top */
-                    if (served(&p, r, k, d) < sp->opset[d] || (filled && fills < sp->opset[d])) {
+                    if (served(&p, r, k, d) < pts || (filled && fills < pts)) {
                         print_error("case %d data space %d level %d: reads %llu, fills %llu < "
                                     "operand points %llu\n",
                                     it, d, k, (unsigned long long)served(&p, r, k, d),
-                                    (unsigned long long)fills, (unsigned long long)sp->opset[d]);
+                                    (unsigned long long)fills, (unsigned long long)pts);
                         fail();
                     }
                 }
                 uint64_t top = served(&p, r, L - 1, d);
-                if (links && top == sp->opset[d]) linked_tight++;
+                if (links && top == pts) linked_tight++;
                 checked++;
             }
         }

@@ -363,7 +363,7 @@ void adse__bound_keep_ds(const mspace *sp, const mifinfo *info, int d, uint32_t 
 }
 
 void adse__bound_keep_sum(const mspace *sp, const mifinfo *info, const mkeepds *const *parts,
-                          mlb *lb)
+                          bool bandwidth, mlb *lb)
 {
     int L = sp->L, NDS = sp->NDS;
     const adse_arch *a = sp->arch;
@@ -374,7 +374,7 @@ void adse__bound_keep_sum(const mspace *sp, const mifinfo *info, const mkeepds *
     }
     /* Cycles (F1). */
     double cyc = (double)info->cc;
-    for (int i = 0; i < L; i++) {
+    for (int i = 0; bandwidth && i < L; i++) {
         const adse_buffer *b = &a->levels[i];
         double tr = 0, tw = 0;
         for (int d = 0; d < NDS; d++) {
@@ -405,7 +405,7 @@ void adse__bound_if_keep(const mspace *sp, const mifinfo *info, const uint32_t *
         adse__bound_keep_ds(sp, info, d, keep[d], fill_ex, k_exact, least_fill, &part[d]);
         parts[d] = &part[d];
     }
-    adse__bound_keep_sum(sp, info, parts, lb);
+    adse__bound_keep_sum(sp, info, parts, true, lb);
 }
 
 uint64_t adse__fill_exact(const mspace *sp, adse_scratch *scratch,
@@ -841,17 +841,18 @@ static void rf_enum(rfenum *c, int x)
     for (int i = sp->n_divs[x] - 1; i >= 0; i--) { /* ascending */
         c->e[x] = sp->divs[x][i];
         bool fits = false;
-        if (c->maxprod) {
+        if (c->maxprod) { /* F11: the MAC level's factors, within its largest product */
             uint64_t V = 1;
             for (int y = 0; y <= x; y++)
                 V *= c->e[y];
             fits = V <= c->maxprod;
-        }
-        for (int m = 0; m < c->nm && !fits && !c->maxprod; m++) {
-            uint64_t sum = 0;
-            for (int d = 0; d < sp->NDS; d++)
-                if (c->masks[m] >> d & 1u) sum += adse_problem_tile_size(sp->prob, d, c->e);
-            fits = sum <= c->size;
+        } else {
+            for (int m = 0; m < c->nm && !fits; m++) {
+                uint64_t sum = 0;
+                for (int d = 0; d < sp->NDS; d++)
+                    if (c->masks[m] >> d & 1u) sum += adse_problem_tile_size(sp->prob, d, c->e);
+                fits = sum <= c->size;
+            }
         }
         if (!fits) break;
         rf_enum(c, x + 1);
@@ -887,6 +888,34 @@ static void rf_store(mrefill *r, rfset *s, uint32_t mask, int NDS)
     r->n = groups;
 }
 
+/* Enumerates the tiles of level k (size: its effective size) or, with maxprod, the MAC
+ * level's factor vectors for the data-space sets masks[0..nm); NULL when out of memory.
+ * rf_free releases it. */
+static rfenum *rf_run(const mspace *sp, int k, uint64_t size, uint64_t maxprod,
+                      const uint32_t *masks, int nm)
+{
+    rfenum *c = calloc(1, sizeof *c);
+    if (!c) return NULL;
+    c->sp = sp;
+    c->k = k;
+    c->size = size;
+    c->maxprod = maxprod;
+    c->budget = RF_BUDGET;
+    memcpy(c->masks, masks, (size_t)nm * sizeof *masks);
+    c->nm = nm;
+    for (int x = 0; x < sp->D; x++)
+        c->e[x] = 1;
+    rf_enum(c, 0);
+    return c;
+}
+
+static void rf_free(rfenum *c)
+{
+    for (int m = 0; m < c->nm; m++)
+        free(c->set[m].v);
+    free(c);
+}
+
 /* F11: with link transfers at the MAC level a MAC may take its operand from a neighbour
  * instead of the buffer, but only one a neighbour received at the step before; so the
  * points new to the MACs' union tile T_d(e) at a step (e: the MAC level's factors) are all
@@ -903,23 +932,15 @@ static bool macfill_init(mspace *sp)
     for (int d = 0; d < sp->NDS; d++)
         if (!sp->sliding[d] && adse__links_may(sp, u, d)) mask |= 1u << d;
     if (!mask) return true;
-    rfenum *c = calloc(1, sizeof *c);
+    rfenum *c = rf_run(sp, 0, 0, sp->tl[u].maxprod, &mask, 1);
     if (!c) return false;
-    c->sp = sp;
-    c->maxprod = sp->tl[u].maxprod;
-    c->budget = RF_BUDGET;
-    c->masks[c->nm++] = mask;
-    for (int x = 0; x < sp->D; x++)
-        c->e[x] = 1;
-    rf_enum(c, 0);
     bool ok = !c->oom;
     if (ok && c->budget > 0 && c->set[0].n > 0) {
         sp->macfill = malloc(sizeof *sp->macfill);
         if (!sp->macfill) ok = false;
         if (ok) rf_store(sp->macfill, &c->set[0], mask, sp->NDS);
     }
-    free(c->set[0].v);
-    free(c);
+    rf_free(c);
     return ok;
 }
 
@@ -941,17 +962,12 @@ bool adse__refill_init(mspace *sp)
             if (!sp->sliding[d] && !bypass && !(forced & ((1u << k) - 1))) cand |= 1u << d;
         }
         if (__builtin_popcount(cand) < 2) continue;
-        rfenum *c = calloc(1, sizeof *c);
-        if (!c) return false;
-        c->sp = sp;
-        c->k = k;
-        c->size = b->effective_size;
-        c->budget = RF_BUDGET;
+        uint32_t masks[64];
+        int nm = 0;
         for (uint32_t m = 1; m < 64; m++)
-            if ((m & cand) == m && __builtin_popcount(m) >= 2) c->masks[c->nm++] = m;
-        for (int x = 0; x < sp->D; x++)
-            c->e[x] = 1;
-        rf_enum(c, 0);
+            if ((m & cand) == m && __builtin_popcount(m) >= 2) masks[nm++] = m;
+        rfenum *c = rf_run(sp, k, b->effective_size, 0, masks, nm);
+        if (!c) return false;
         bool ok = !c->oom;
         if (ok && c->budget > 0) {
             if (!sp->refill) sp->refill = calloc((size_t)L << NDS, sizeof *sp->refill);
@@ -960,9 +976,7 @@ bool adse__refill_init(mspace *sp)
                 rf_store(&sp->refill[((size_t)k << NDS) + c->masks[m]], &c->set[m], c->masks[m],
                          NDS);
         }
-        for (int m = 0; m < c->nm; m++)
-            free(c->set[m].v);
-        free(c);
+        rf_free(c);
         if (!ok) return false;
     }
     return true;

@@ -216,7 +216,8 @@ void adse__bound_if_keep(const mspace *sp, const mifinfo *info, const uint32_t *
                          bool least_fill, mlb *lb);
 /* adse__bound_if_keep in two parts: each data space's share depends on its own keep mask
  * only (adse__bound_keep_ds), so a search computes it once per mask and factorization and
- * sums the shares of every keep choice (adse__bound_keep_sum, the same value). */
+ * sums the shares of every keep choice (adse__bound_keep_sum, the same value; without
+ * bandwidth, the cycles are the compute cycles alone: a bound no higher). */
 typedef struct mkeepds {
     double energy, lla;                              /* pJ; last-level accesses */
     double tr[ADSE_MAX_LEVELS], tw[ADSE_MAX_LEVELS]; /* words read, written per level */
@@ -225,7 +226,7 @@ void adse__bound_keep_ds(const mspace *sp, const mifinfo *info, int d, uint32_t 
                          const uint64_t (*fill_ex)[ADSE_MAX_DATASPACES], int k_exact,
                          bool least_fill, mkeepds *out);
 void adse__bound_keep_sum(const mspace *sp, const mifinfo *info, const mkeepds *const *parts,
-                          mlb *lb);
+                          bool bandwidth, mlb *lb);
 /* The model's Fill_k(d) once the orders of all temporal tiling levels above level k are
  * fixed (ords indexed by tiling level), computed as the model does (closed form, or its
  * visit-sequence solver for halo tensors and where link transfers are analysed). */

@@ -621,24 +621,17 @@ static bool keep_choice(mthread *th, const uint32_t *keep, mkeep *kc, int gen)
     const mkeepds *parts[ADSE_MAX_DATASPACES];
     mkeepds own[ADSE_MAX_DATASPACES];
     mlb lb;
-    lb.cycles = (double)th->info.cc;
-    lb.energy = sp->mac_energy_pj;
-    lb.lla = 0;
-    for (int d = 0; d < sp->NDS; d++) {
+    for (int d = 0; d < sp->NDS; d++)
         parts[d] = keep_share(th, d, keep[d], 0, &own[d]);
-        lb.energy += parts[d]->energy;
-        lb.lla += parts[d]->lla;
-    }
-    lb.energy += sp->leak_pj * lb.cycles;
-    lb.cycles += (double)sp->latency;
+    adse__bound_keep_sum(sp, &th->info, parts, false, &lb);
     adse__metrics_lb(sp, &lb, &kc->lb);
     if (prunable(th, &kc->lb)) return false;
-    adse__bound_keep_sum(sp, &th->info, parts, &lb);
+    adse__bound_keep_sum(sp, &th->info, parts, true, &lb);
     adse__metrics_lb(sp, &lb, &kc->lb);
     if (prunable(th, &kc->lb)) return false;
     for (int d = 0; d < sp->NDS; d++)
         parts[d] = keep_share(th, d, keep[d], 1, &own[d]);
-    adse__bound_keep_sum(sp, &th->info, parts, &lb);
+    adse__bound_keep_sum(sp, &th->info, parts, true, &lb);
     adse__metrics_lb(sp, &lb, &kc->lbp);
     memcpy(kc->keep, keep, sizeof kc->keep);
     kc->ord = gen;
