@@ -943,7 +943,7 @@ static void test_random(void **state)
     uint64_t cap = env ? 0 : 20000; /* by default only small cases */
     unsigned rs =
         env && getenv("ADSE_MAPPER_SEED") ? (unsigned)atoi(getenv("ADSE_MAPPER_SEED")) : 2024u;
-    int checked = 0, n_open = 0;
+    int checked = 0, n_open = 0, n_top = 0;
     for (int it = 0; it < cases; it++) {
         char desc[256], what[512];
         unsigned seed = rs;
@@ -1039,9 +1039,21 @@ static void test_random(void **state)
          * and keep/bypass choice free), where every pruning rule is in play. */
         bool open = rnd(&rs, 4) == 0;
         if (open) adse_constraints_init(&c, L, p.n_dims, p.n_ds);
-        snprintf(what, sizeof what, "random case %d (seed %u: %s, %s, %s%s%s)", it, seed, desc,
+        /* One case in six bypasses the outermost level for one data space, so that some
+         * keep choices keep it nowhere (process_if counts those apart when it skips a
+         * subtree of choices). Drawn from a generator of its own: the cases' stream stays
+         * as it was. */
+        unsigned rs3 = rs ^ 0x5bd1e995u;
+        bool top_bypass = rnd(&rs3, 6) == 0;
+        if (top_bypass) {
+            int d = (int)rnd(&rs3, (unsigned)p.n_ds);
+            c.keep_fixed[d] |= 1u << (L - 1);
+            c.keep_value[d] &= ~(1u << (L - 1));
+        }
+        snprintf(what, sizeof what, "random case %d (seed %u: %s, %s, %s%s%s%s)", it, seed, desc,
                  is_conv ? "conv1d" : "gemm", tr ? "legacy" : "new",
-                 no_links ? ", no link transfers" : "", open ? ", open" : "");
+                 no_links ? ", no link transfers" : "", open ? ", open" : "",
+                 top_bypass ? ", outermost bypass" : "");
         /* Constraints that contradict the space (all bypassed, ...) are errors: skip. */
         adse_mapper_result *r = malloc(sizeof *r);
         adse_mapper_settings s;
@@ -1053,12 +1065,14 @@ static void test_random(void **state)
         if (ok && check_optimal_cap(m, &c, what, cap)) {
             checked++;
             n_open += open;
+            n_top += top_bypass;
         }
         adse_model_free(m);
         adse_spec_free(spec);
     }
-    print_message("random: %d of %d cases checked against the brute force (%d open)\n", checked,
-                  cases, n_open);
+    print_message("random: %d of %d cases checked against the brute force (%d open, %d with "
+                  "the outermost level bypassed)\n",
+                  checked, cases, n_open, n_top);
     assert_true(checked > 0);
 }
 
@@ -2437,6 +2451,63 @@ static void assert_not_better(const mspace *sp, const adse_model *m, adse_scratc
     assert_false(vec_less(s->n_metrics, got, v->v));
 }
 
+/* ---------------------------------------------------------------------------------------
+ * Test: the count of keep choices a skipped subtree holds (adse__keep_count), against
+ * enumerating them. A wrong count would renumber every later choice of the factorization,
+ * which moves chunk boundaries, hence the visiting order and the tie rule.
+ * ------------------------------------------------------------------------------------- */
+
+static void test_keep_count(void **state)
+{
+    (void)state;
+    unsigned rs = 12345u;
+    int checked = 0, partial = 0;
+    for (int it = 0; it < 3000; it++) {
+        int nds = 1 + (int)rnd(&rs, 4), j = (int)rnd(&rs, 7);
+        uint32_t full = (1u << nds) - 1u, u = rnd(&rs, full + 1u);
+        ksubs subs[ADSE_MAX_LEVELS];
+        int nsub[ADSE_MAX_LEVELS];
+        for (int i = 0; i < j; i++) {
+            /* Distinct subsets, descending as process_if lists them. */
+            nsub[i] = 0;
+            for (int k = (int)full; k >= 0; k--)
+                if (rnd(&rs, 3) == 0 && nsub[i] < 6) subs[i][nsub[i]++] = (uint8_t)k;
+            if (nsub[i] == 0) subs[i][nsub[i]++] = (uint8_t)rnd(&rs, full + 1u);
+        }
+        uint64_t want = 0;
+        int idx[ADSE_MAX_LEVELS] = {0};
+        for (bool more = true; more;) {
+            uint32_t got = 0;
+            for (int i = 0; i < j; i++)
+                got |= subs[i][idx[i]];
+            want += (got & u) == u;
+            int i = 0;
+            while (i < j && ++idx[i] == nsub[i])
+                idx[i++] = 0;
+            more = i < j;
+        }
+        uint64_t n;
+        assert_true(adse__keep_count(subs, nsub, j, u, &n));
+        assert_int_equal(n, want);
+        checked++;
+        partial += want > 0 && u != 0;
+    }
+    /* Too many to count exactly: refused. */
+    ksubs big[ADSE_MAX_LEVELS];
+    int nbig[ADSE_MAX_LEVELS];
+    for (int i = 0; i < ADSE_MAX_LEVELS; i++) {
+        nbig[i] = 1 << ADSE_MAX_DATASPACES;
+        for (int k = 0; k < nbig[i]; k++)
+            big[i][k] = (uint8_t)k;
+    }
+    uint64_t n;
+    assert_false(adse__keep_count(big, nbig, ADSE_MAX_LEVELS, 1u, &n));
+    assert_true(adse__keep_count(big, nbig, 9, 0u, &n));
+    assert_int_equal(n, UINT64_C(1) << 54);
+    print_message("keep counts: %d checked, %d with data spaces left to keep\n", checked, partial);
+    assert_true(partial > 1000);
+}
+
 static void test_polish(void **state)
 {
     (void)state;
@@ -2710,6 +2781,7 @@ int main(void)
         cmocka_unit_test(test_seed_optimal_4x42),
         cmocka_unit_test(test_time_limit),
         cmocka_unit_test(test_anytime_classic),
+        cmocka_unit_test(test_keep_count),
         cmocka_unit_test(test_polish),
         cmocka_unit_test(test_placements),
         cmocka_unit_test(test_contradictions),

@@ -287,6 +287,13 @@ void adse__metrics_of(const mspace *sp, const adse_result *r, mvals *out);
 /* Metric vector of a lower bound (conservative against rounding). */
 void adse__metrics_lb(const mspace *sp, const mlb *lb, mvals *out);
 
+/* search.c: the keep choices of a factorization are the combinations of a subset per level
+ * (subs[i][0 .. nsub[i]), bit d = keeps data space d). The number of combinations of
+ * levels 0 .. j - 1 whose subsets together keep every data space of u (bit d) into *out;
+ * false when it could exceed 2^56. */
+typedef uint8_t ksubs[1u << ADSE_MAX_DATASPACES];
+bool adse__keep_count(const ksubs *subs, const int *nsub, int j, uint32_t u, uint64_t *out);
+
 /* local.c */
 /* Improves mapping *best (in the space, valid, with metric vector *val) by a deterministic
  * first-improvement local search until a local optimum or the deadline (monotonic

@@ -127,6 +127,9 @@ typedef struct mthread {
      * factorization advances; NULL with more than KMEMO_LEVELS levels. */
     mkeepds *kmemo;
     uint32_t *kmemo_tag, kmemo_gen;
+    /* Per data space and level j, the least share (energy, then last-level accesses) over
+     * the keep masks with given bits at levels >= j (kmin_at); with kmemo. */
+    double *kmin;
     /* Current item. */
     uint64_t cur;     /* its position (SEED_POS while generating items) */
     uint64_t cur_end; /* end of its position interval (pieces split off take the top half) */
@@ -612,9 +615,10 @@ static const mkeepds *keep_share(mthread *th, int d, uint32_t mask, int lf, mkee
 
 /* The bounds of keep choice keep, number gen of its chunk, into kc; false when it cannot
  * beat the incumbent (it would never be visited: the chunk's choices run best bound first
- * until one is prunable, and the incumbent only improves). Most choices of an open space
- * end at the first test, which takes the data spaces' shares (memoized) without the
- * cycles of their bandwidths: no more than the bound (docs/mapper.md section 4.2). */
+ * until one is prunable by lb, a choice prunable by lbp is passed over, and the incumbent
+ * only improves). Most choices of an open space end at the first test, which takes the
+ * data spaces' F7 shares (memoized) without the cycles of their bandwidths: no more than
+ * lbp (docs/mapper.md section 4.2). */
 static bool keep_choice(mthread *th, const uint32_t *keep, mkeep *kc, int gen)
 {
     const mspace *sp = &th->S->sp;
@@ -622,19 +626,120 @@ static bool keep_choice(mthread *th, const uint32_t *keep, mkeep *kc, int gen)
     mkeepds own[ADSE_MAX_DATASPACES];
     mlb lb;
     for (int d = 0; d < sp->NDS; d++)
-        parts[d] = keep_share(th, d, keep[d], 0, &own[d]);
-    adse__bound_keep_sum(sp, &th->info, parts, false, &lb);
-    adse__metrics_lb(sp, &lb, &kc->lb);
-    if (prunable(th, &kc->lb)) return false;
-    adse__bound_keep_sum(sp, &th->info, parts, true, &lb);
-    adse__metrics_lb(sp, &lb, &kc->lb);
-    if (prunable(th, &kc->lb)) return false;
-    for (int d = 0; d < sp->NDS; d++)
         parts[d] = keep_share(th, d, keep[d], 1, &own[d]);
+    adse__bound_keep_sum(sp, &th->info, parts, false, &lb);
+    adse__metrics_lb(sp, &lb, &kc->lbp);
+    if (prunable(th, &kc->lbp)) return false;
     adse__bound_keep_sum(sp, &th->info, parts, true, &lb);
     adse__metrics_lb(sp, &lb, &kc->lbp);
+    if (prunable(th, &kc->lbp)) return false;
+    for (int d = 0; d < sp->NDS; d++)
+        parts[d] = keep_share(th, d, keep[d], 0, &own[d]);
+    adse__bound_keep_sum(sp, &th->info, parts, true, &lb);
+    adse__metrics_lb(sp, &lb, &kc->lb);
+    if (prunable(th, &kc->lb)) return false;
     memcpy(kc->keep, keep, sizeof kc->keep);
     kc->ord = gen;
+    return true;
+}
+
+/* kmin's layout: per data space d, level j (0 .. L) and component e (0 energy, 1 last-level
+ * accesses), 2^L entries indexed by the mask's bits at levels >= j (only 2^(L - j) used). */
+static size_t kmin_size(const mspace *sp)
+{
+    return (size_t)sp->NDS * (size_t)(sp->L + 1) * 2u << sp->L;
+}
+
+static double *kmin_at(const mthread *th, int d, int j, int e)
+{
+    const mspace *sp = &th->S->sp;
+    return th->kmin + ((((size_t)d * (size_t)(sp->L + 1) + (size_t)j) * 2u + (size_t)e) << sp->L);
+}
+
+/* The least share of each data space over the masks whose bits at levels >= j are given
+ * and whose bits below are any the levels' subsets allow (a mask that keeps the data space
+ * nowhere: HUGE_VAL). Every mask a keep choice can give is one of these, so their sum
+ * bounds every choice below a subtree of the generation order (process_if). */
+static void kmin_build(mthread *th, const ksubs *subs, const int *nsub)
+{
+    const mspace *sp = &th->S->sp;
+    int L = sp->L;
+    uint32_t n = 1u << L;
+    for (int d = 0; d < sp->NDS; d++) {
+        uint32_t can1 = 0, can0 = 0; /* levels that may keep d, may drop it */
+        for (int i = 0; i < L; i++)
+            for (int k = 0; k < nsub[i]; k++)
+                if ((subs[i][k] >> d) & 1u)
+                    can1 |= 1u << i;
+                else
+                    can0 |= 1u << i;
+        double *e0 = kmin_at(th, d, 0, 0), *l0 = kmin_at(th, d, 0, 1);
+        for (uint32_t m = 0; m < n; m++) {
+            if (m == 0 || (m & ~can1) || (~m & ~can0 & (n - 1))) {
+                e0[m] = l0[m] = HUGE_VAL;
+                continue;
+            }
+            mkeepds own;
+            const mkeepds *p = keep_share(th, d, m, 1, &own);
+            e0[m] = p->energy;
+            l0[m] = p->lla;
+        }
+        for (int j = 1; j <= L; j++)
+            for (int e = 0; e < 2; e++) {
+                const double *a = kmin_at(th, d, j - 1, e);
+                double *b = kmin_at(th, d, j, e);
+                for (uint32_t h = 0; h < (n >> j); h++)
+                    b[h] = fmin(a[2 * h], a[2 * h + 1]);
+            }
+    }
+}
+
+/* Can no keep choice with the subsets idx[] at levels >= j beat the incumbent? Their first
+ * test's bound (keep_choice: shares without the bandwidths' cycles) is at least the sum
+ * of kmin's least shares, and the metrics are monotone in it. */
+static bool keep_subtree_prunable(mthread *th, const ksubs *subs, const int *idx, int j)
+{
+    const mspace *sp = &th->S->sp;
+    mkeepds part[ADSE_MAX_DATASPACES];
+    const mkeepds *parts[ADSE_MAX_DATASPACES];
+    for (int d = 0; d < sp->NDS; d++) {
+        uint32_t h = 0;
+        for (int i = sp->L - 1; i >= j; i--)
+            h = h << 1 | ((subs[i][idx[i]] >> d) & 1u);
+        part[d].energy = kmin_at(th, d, j, 0)[h];
+        part[d].lla = kmin_at(th, d, j, 1)[h];
+        if (part[d].energy == HUGE_VAL) return true; /* no choice here keeps d */
+        parts[d] = &part[d];
+    }
+    mlb lb;
+    mvals v;
+    adse__bound_keep_sum(sp, &th->info, parts, false, &lb);
+    adse__metrics_lb(sp, &lb, &v);
+    return prunable(th, &v);
+}
+
+/* The number of keep choices of levels 0 .. j - 1 (any subsets) that keep every data
+ * space of u somewhere: inclusion-exclusion over the subsets t of u of the choices that
+ * keep none of t. False if a product could exceed 2^56 (then nothing is skipped). */
+bool adse__keep_count(const ksubs *subs, const int *nsub, int j, uint32_t u, uint64_t *out)
+{
+    int64_t total = 0;
+    for (uint32_t t = u;; t = (t - 1) & u) {
+        uint64_t prod = 1;
+        for (int i = 0; i < j; i++) {
+            uint64_t c = 0;
+            for (int k = 0; k < nsub[i]; k++)
+                c += (subs[i][k] & t) == 0;
+            if (c && prod > (UINT64_C(1) << 56) / c) return false;
+            prod *= c;
+        }
+        int bits = 0;
+        for (uint32_t x = t; x; x &= x - 1)
+            bits++;
+        total += bits & 1 ? -(int64_t)prod : (int64_t)prod;
+        if (t == 0) break;
+    }
+    *out = (uint64_t)total;
     return true;
 }
 
@@ -661,7 +766,7 @@ static void process_if(mthread *th)
     }
 
     /* Per level, the kept subsets that fit (larger subsets first). */
-    uint8_t subs[ADSE_MAX_LEVELS][1u << ADSE_MAX_DATASPACES];
+    ksubs subs[ADSE_MAX_LEVELS];
     int nsub[ADSE_MAX_LEVELS];
     uint32_t full = (1u << NDS) - 1u;
     for (int i = 0; i < L; i++) {
@@ -685,28 +790,52 @@ static void process_if(mthread *th)
         }
         if (nsub[i] == 0) return;
     }
+    if (th->kmin) kmin_build(th, subs, nsub);
     /* The keep choices that fit, with their bounds, in chunks of KEEP_CHUNK in generation
-     * order; within a chunk best bound first (ties in generation order), so the first
-     * choice that cannot beat the incumbent ends the chunk. */
+     * order (level 0's subset varying fastest; numbered gen, counting the choices that keep
+     * every data space somewhere); within a chunk best bound first (ties in generation
+     * order), so the first choice that cannot beat the incumbent ends the chunk. A choice
+     * that cannot beat it when generated is dropped (keep_choice), and so is a whole
+     * subtree of the generation order (the choices with given subsets at levels >= j) whose
+     * least shares cannot: gen skips its count, so the others keep their numbers. */
     int idx[ADSE_MAX_LEVELS] = {0};
+    uint64_t gen = 0;
+    int fresh = L; /* the subtrees at levels 1 .. fresh start at idx */
     bool more = true;
     while (more) {
-        int n = 0, gen = 0; /* choices kept, generated in the chunk */
-        while (more && gen < KEEP_CHUNK) {
-            uint32_t keep[ADSE_MAX_DATASPACES];
-            bool ok = true;
-            for (int d = 0; d < NDS; d++) {
-                keep[d] = 0;
-                for (int i = 0; i < L; i++)
-                    if ((subs[i][idx[i]] >> d) & 1u) keep[d] |= 1u << i;
-                if (!keep[d]) ok = false;
+        uint64_t start = gen / KEEP_CHUNK * KEEP_CHUNK;
+        int n = 0; /* choices kept in the chunk */
+        while (more && gen < start + KEEP_CHUNK) {
+            int j = th->kmin ? fresh : 0;
+            for (; j >= 1; j--) {
+                if (!keep_subtree_prunable(th, subs, idx, j)) continue;
+                uint32_t u = full;
+                for (int i = j; i < L; i++)
+                    u &= ~(uint32_t)subs[i][idx[i]];
+                uint64_t c;
+                if (adse__keep_count(subs, nsub, j, u, &c)) {
+                    gen += c;
+                    break;
+                }
             }
-            if (ok && keep_choice(th, keep, &th->keeps[n], gen)) n++;
-            gen += ok;
-            int i = 0;
+            if (j < 1) { /* the choice at idx itself */
+                j = 0;
+                uint32_t keep[ADSE_MAX_DATASPACES];
+                bool ok = true;
+                for (int d = 0; d < NDS; d++) {
+                    keep[d] = 0;
+                    for (int i = 0; i < L; i++)
+                        if ((subs[i][idx[i]] >> d) & 1u) keep[d] |= 1u << i;
+                    if (!keep[d]) ok = false;
+                }
+                if (ok && keep_choice(th, keep, &th->keeps[n], (int)(gen - start))) n++;
+                gen += ok;
+            }
+            int i = j; /* the next subtree of level j */
             while (i < L && ++idx[i] == nsub[i])
                 idx[i++] = 0;
             more = i < L;
+            fresh = i;
         }
         qsort(th->keeps, (size_t)n, sizeof *th->keeps, keep_cmp);
         for (int a = 0; a < n; a++) {
@@ -1184,6 +1313,7 @@ static void thread_free(mthread *th)
     free(th->keeps);
     free(th->kmemo);
     free(th->kmemo_tag);
+    free(th->kmin);
 }
 
 static int thread_count(const mspace *sp)
@@ -1216,7 +1346,8 @@ static bool threads_alloc(msearch *S, const adse_model *model)
             size_t n = (size_t)2 * (size_t)sp->NDS << sp->L;
             th->kmemo = malloc(n * sizeof *th->kmemo);
             th->kmemo_tag = calloc(n, sizeof *th->kmemo_tag);
-            if (!th->kmemo || !th->kmemo_tag) ok = false;
+            th->kmin = malloc(kmin_size(sp) * sizeof *th->kmin);
+            if (!th->kmemo || !th->kmemo_tag || !th->kmin) ok = false;
         }
         adse_mapping_init(&th->map, sp->L, sp->D, sp->NDS);
     }
