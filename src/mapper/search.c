@@ -818,8 +818,7 @@ static void process_if(mthread *th)
                     break;
                 }
             }
-            if (j < 1) { /* the choice at idx itself */
-                j = 0;
+            if (j == 0) { /* no subtree skipped: the choice at idx itself */
                 uint32_t keep[ADSE_MAX_DATASPACES];
                 bool ok = true;
                 for (int d = 0; d < NDS; d++) {
