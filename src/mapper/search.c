@@ -613,6 +613,17 @@ static const mkeepds *keep_share(mthread *th, int d, uint32_t mask, int lf, mkee
     return e;
 }
 
+/* The metric vector of the bound summed from the data spaces' shares (with or without the
+ * bandwidths' cycles) into *v; true when it cannot beat the incumbent. */
+static bool shares_prunable(mthread *th, const mkeepds *const *parts, bool bandwidth, mvals *v)
+{
+    const mspace *sp = &th->S->sp;
+    mlb lb;
+    adse__bound_keep_sum(sp, &th->info, parts, bandwidth, &lb);
+    adse__metrics_lb(sp, &lb, v);
+    return prunable(th, v);
+}
+
 /* The bounds of keep choice keep, number gen of its chunk, into kc; false when it cannot
  * beat the incumbent (it would never be visited: the chunk's choices run best bound first
  * until one is prunable by lb, a choice prunable by lbp is passed over, and the incumbent
@@ -624,23 +635,22 @@ static bool keep_choice(mthread *th, const uint32_t *keep, mkeep *kc, int gen)
     const mspace *sp = &th->S->sp;
     const mkeepds *parts[ADSE_MAX_DATASPACES];
     mkeepds own[ADSE_MAX_DATASPACES];
-    mlb lb;
     for (int d = 0; d < sp->NDS; d++)
         parts[d] = keep_share(th, d, keep[d], 1, &own[d]);
-    adse__bound_keep_sum(sp, &th->info, parts, false, &lb);
-    adse__metrics_lb(sp, &lb, &kc->lbp);
-    if (prunable(th, &kc->lbp)) return false;
-    adse__bound_keep_sum(sp, &th->info, parts, true, &lb);
-    adse__metrics_lb(sp, &lb, &kc->lbp);
-    if (prunable(th, &kc->lbp)) return false;
+    if (shares_prunable(th, parts, false, &kc->lbp)) return false;
+    if (shares_prunable(th, parts, true, &kc->lbp)) return false;
     for (int d = 0; d < sp->NDS; d++)
         parts[d] = keep_share(th, d, keep[d], 0, &own[d]);
-    adse__bound_keep_sum(sp, &th->info, parts, true, &lb);
-    adse__metrics_lb(sp, &lb, &kc->lb);
-    if (prunable(th, &kc->lb)) return false;
+    if (shares_prunable(th, parts, true, &kc->lb)) return false;
     memcpy(kc->keep, keep, sizeof kc->keep);
     kc->ord = gen;
     return true;
+}
+
+/* Entries of kmemo and kmemo_tag: per fill form (F2, F7), data space and keep mask. */
+static size_t kmemo_size(const mspace *sp)
+{
+    return (size_t)2 * (size_t)sp->NDS << sp->L;
 }
 
 /* kmin's layout: per data space d, level j (0 .. L) and component e (0 energy, 1 last-level
@@ -711,11 +721,8 @@ static bool keep_subtree_prunable(mthread *th, const ksubs *subs, const int *idx
         if (part[d].energy == HUGE_VAL) return true; /* no choice here keeps d */
         parts[d] = &part[d];
     }
-    mlb lb;
     mvals v;
-    adse__bound_keep_sum(sp, &th->info, parts, false, &lb);
-    adse__metrics_lb(sp, &lb, &v);
-    return prunable(th, &v);
+    return shares_prunable(th, parts, false, &v);
 }
 
 /* The number of keep choices of levels 0 .. j - 1 (any subsets) that keep every data
@@ -733,10 +740,7 @@ bool adse__keep_count(const ksubs *subs, const int *nsub, int j, uint32_t u, uin
             if (c && prod > (UINT64_C(1) << 56) / c) return false;
             prod *= c;
         }
-        int bits = 0;
-        for (uint32_t x = t; x; x &= x - 1)
-            bits++;
-        total += bits & 1 ? -(int64_t)prod : (int64_t)prod;
+        total += __builtin_popcount(t) & 1 ? -(int64_t)prod : (int64_t)prod;
         if (t == 0) break;
     }
     *out = (uint64_t)total;
@@ -752,7 +756,7 @@ static void process_if(mthread *th)
     mifinfo *info = &th->info;
     adse__if_info(sp, (const uint64_t(*)[ADSE_MAX_DIMS])th->f, info);
     if (th->kmemo && ++th->kmemo_gen == 0) { /* a new factorization: the memo is stale */
-        memset(th->kmemo_tag, 0, ((size_t)2 * (size_t)NDS << L) * sizeof *th->kmemo_tag);
+        memset(th->kmemo_tag, 0, kmemo_size(sp) * sizeof *th->kmemo_tag);
         th->kmemo_gen = 1;
     }
 
@@ -1342,9 +1346,8 @@ static bool threads_alloc(msearch *S, const adse_model *model)
         th->keeps = malloc(sizeof *th->keeps * KEEP_CHUNK);
         if (!th->scratch || !th->spcache || !th->res || !th->keeps) ok = false;
         if (sp->L <= KMEMO_LEVELS) {
-            size_t n = (size_t)2 * (size_t)sp->NDS << sp->L;
-            th->kmemo = malloc(n * sizeof *th->kmemo);
-            th->kmemo_tag = calloc(n, sizeof *th->kmemo_tag);
+            th->kmemo = malloc(kmemo_size(sp) * sizeof *th->kmemo);
+            th->kmemo_tag = calloc(kmemo_size(sp), sizeof *th->kmemo_tag);
             th->kmin = malloc(kmin_size(sp) * sizeof *th->kmin);
             if (!th->kmemo || !th->kmemo_tag || !th->kmin) ok = false;
         }
