@@ -6,6 +6,7 @@
 
 #include "input/factors.h"
 #include "input/v04_expr.h"
+#include "util/intmath.h"
 #include "util/primes.h"
 
 static const char *const group_keys[] = {"spatial", "temporal", "dataspace",
@@ -553,11 +554,6 @@ typedef struct alloc_list {
     alloc_step s[64];
 } alloc_list;
 
-static uint64_t ceil_div(uint64_t a, uint64_t b)
-{
-    return a / b + (a % b != 0);
-}
-
 /* timeloopfe's greedy_allocate: the allocation of the group's remaining sizes val[0..n)
  * within capacity with the highest utilization (strictly higher wins, in its order of
  * trial: each dimension, its imperfect split when larger than the capacity, then each
@@ -576,8 +572,8 @@ static double greedy(uint64_t *val, int n, uint64_t capacity, const group_primes
     for (int k = 0; k < n; k++) {
         uint64_t v = val[k];
         if (v > capacity) {
-            uint64_t remaining = ceil_div(v, capacity);
-            uint64_t alloc = ceil_div(v, remaining);
+            uint64_t remaining = adse__ceil_div(v, capacity);
+            uint64_t alloc = adse__ceil_div(v, remaining);
             uint64_t remainder = v % alloc;
             double util = (double)(alloc * (remaining - 1) + remainder) / (double)remaining;
             if (util > best_util) {
@@ -687,7 +683,7 @@ static adse_status maximize_one(adse__v04_iter *it, uint64_t start_capacity,
             adse_status st = add_factor(it, prob->dims[d], strlen(prob->dims[d]), ADSE__FACTOR_EQ,
                                         maxv[k], g, err);
             if (st) return st;
-            unconstrained[d] = ceil_div(unconstrained[d], maxv[k]);
+            unconstrained[d] = adse__ceil_div(unconstrained[d], maxv[k]);
         }
         if (!it->factors_at) it->factors_at = md;
     }
@@ -709,7 +705,7 @@ adse_status adse__v04_maximize(adse__v04_cons *const *cons, const uint64_t *fano
                 uint64_t v = it->factors[f].value;
                 if (d < 0 || it->factors[f].rel != ADSE__FACTOR_EQ) continue;
                 if (!v) v = prob->bound[d];
-                if (v > 0) unconstrained[d] = ceil_div(unconstrained[d], v);
+                if (v > 0) unconstrained[d] = adse__ceil_div(unconstrained[d], v);
             }
         }
     for (int t = 0; t < 2; t++)

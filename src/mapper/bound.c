@@ -67,24 +67,13 @@
 #include "adse/workload.h"
 #include "mapper/mapper_internal.h"
 #include "model/model_internal.h"
+#include "util/intmath.h"
 #include "util/primes.h"
 
 /* Relative safety margin of floating lower bounds against rounding in the model's sums. */
 #define LB_MARGIN 1e-9
 #define JOINT_MAX 4096    /* F9: the most nodes of a joint enumeration */
 #define JOINT_SLACK 1e-12 /* F9: relative rounding allowed for in its cuts */
-
-static uint64_t mul_sat(uint64_t a, uint64_t b)
-{
-    if (a == 0 || b == 0) return 0;
-    if (a > UINT64_MAX / b) return UINT64_MAX;
-    return a * b;
-}
-
-static uint64_t ceil_div(uint64_t a, uint64_t b)
-{
-    return a == 0 ? 0 : (a - 1) / b + 1;
-}
 
 /* Per-rank set-size bound: single term c*x covers `pos[x]` positions of a box of extent
  * |c|(E-1)+1 each (disjoint boxes); several distinct terms: Cauchy-Davenport on the point
@@ -117,11 +106,11 @@ static uint64_t set_bound(const adse_problem *p, int d, const uint64_t *ext, con
         uint64_t v = box;
         if (nz == 1 && distinct) {
             for (int t = 0; t < rk->n_terms; t++)
-                if (rk->terms[t].coef != 0) v = mul_sat(box, pos[rk->terms[t].dim]);
+                if (rk->terms[t].coef != 0) v = adse__mul_sat(box, pos[rk->terms[t].dim]);
         } else if (nz > 1 && distinct && cd > v) {
             v = cd;
         }
-        prod = mul_sat(prod, v);
+        prod = adse__mul_sat(prod, v);
         if (v > mx) mx = v;
     }
     return disjoint ? prod : mx;
@@ -155,10 +144,10 @@ static uint64_t least_closed_fill(const mspace *sp, const uint64_t f[][ADSE_MAX_
         for (int x = 0; x < sp->D; x++)
             if (f[u][x] > 1) {
                 nonunit |= 1u << x;
-                prod = mul_sat(prod, f[u][x]);
+                prod = adse__mul_sat(prod, f[u][x]);
             }
         if (on) {
-            v = mul_sat(v, prod);
+            v = adse__mul_sat(v, prod);
             continue;
         }
         if (!(nonunit & rel)) continue; /* every loop of the level is skipped */
@@ -191,7 +180,7 @@ static uint64_t least_closed_fill(const mspace *sp, const uint64_t f[][ADSE_MAX_
             }
             if (stop) break;
         }
-        v = mul_sat(v, prod / skip);
+        v = adse__mul_sat(v, prod / skip);
         on = true;
     }
     return v;
@@ -322,11 +311,11 @@ void adse__bound_keep_ds(const mspace *sp, const mifinfo *info, int d, uint32_t 
                 chain_ok = false;
                 if (j == j0) base = 0;
             } else {
-                base = mul_sat(base, info->g_lb[j][d]);
+                base = adse__mul_sat(base, info->g_lb[j][d]);
             }
         }
         uint64_t rfk = info->rf[k];
-        uint64_t share = rfk ? ceil_div(sp->opset[d], rfk) : 0;
+        uint64_t share = rfk ? adse__ceil_div(sp->opset[d], rfk) : 0;
         /* Links lower neither a keeper's reads nor its fills below the operand points
          * (F5); the key that orders the keep choices (F2) keeps its old form, so that the
          * visiting order, hence the tie rule, stays as it was. */
@@ -352,10 +341,10 @@ void adse__bound_keep_ds(const mspace *sp, const mifinfo *info, int d, uint32_t 
         uint64_t bs = b->block_size;
         uint64_t clusters = b->instances / b->cluster_size;
         uint64_t uc = rfk < clusters ? rfk : clusters;
-        out->energy +=
-            ((double)ceil_div(rd, bs) * b->e_read + (double)ceil_div(fl, bs) * b->e_fill +
-             (double)ceil_div(up, bs) * b->e_update) *
-            (double)uc;
+        out->energy += ((double)adse__ceil_div(rd, bs) * b->e_read +
+                        (double)adse__ceil_div(fl, bs) * b->e_fill +
+                        (double)adse__ceil_div(up, bs) * b->e_update) *
+                       (double)uc;
         out->tr[k] += (double)rd * sp->bw_scale[k][d];
         out->tw[k] += (double)(fl + up) * sp->bw_scale[k][d];
         if (k == L - 1) out->lla += (double)rfk * ((double)rd + (double)fl + (double)up);
@@ -512,7 +501,7 @@ static uint64_t sp_fan(const uint64_t *f, int D)
 {
     uint64_t p = 1;
     for (int x = 0; x < D; x++)
-        p = mul_sat(p, f[x]);
+        p = adse__mul_sat(p, f[x]);
     return p;
 }
 
@@ -1335,7 +1324,7 @@ void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], in
             sg[u][d] = sfan[u] > 1 ? 0 : 1;
     }
     for (int x = 0; x < D; x++)
-        rest_all = mul_sat(rest_all, rest[x]);
+        rest_all = adse__mul_sat(rest_all, rest[x]);
     double energy = sp->mac_energy_pj + sp->leak_pj * cc_lb;
     /* A mapping with at most cycles_cap cycles has compute cycles = MACs / (product of all
      * spatial factors) <= cycles_cap - latency (F1): the unassigned spatial levels must
@@ -1362,7 +1351,7 @@ void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], in
         uint32_t rel = sp->relevant[d];
         uint64_t rest_rel = 1;
         for (int x = 0; x < D; x++)
-            if ((rel >> x) & 1u) rest_rel = mul_sat(rest_rel, rest[x]);
+            if ((rel >> x) & 1u) rest_rel = adse__mul_sat(rest_rel, rest[x]);
         bool simple = simple_projection(sp->prob, d);
         /* allowed[k]: d may be kept at k (not bypassed by a constraint, its tile fits). */
         bool allowed[ADSE_MAX_LEVELS], forced[ADSE_MAX_LEVELS];
@@ -1404,8 +1393,8 @@ void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], in
                     if (nonunit[u] & rel) on = true;
                     continue;
                 }
-                sp_all = mul_sat(sp_all, sfan[u]);
-                if (simple) sp_g = mul_sat(sp_g, offsets(sp, gf, u, d, sg));
+                sp_all = adse__mul_sat(sp_all, sfan[u]);
+                if (simple) sp_g = adse__mul_sat(sp_g, offsets(sp, gf, u, d, sg));
             }
             /* Without a relevant loop in the complete levels above k the least closed form
              * over them is the tile itself. */

@@ -20,6 +20,7 @@
 
 #include "mapper/mapper_internal.h"
 #include "model/model_internal.h"
+#include "util/intmath.h"
 #include "util/primes.h"
 
 #define BOUND_MAX (UINT64_C(1) << 40)
@@ -27,13 +28,6 @@
 static const char *level_name(const mspace *sp, int i)
 {
     return sp->arch->levels[i].name;
-}
-
-static uint64_t mul_sat(uint64_t a, uint64_t b)
-{
-    if (a == 0 || b == 0) return 0;
-    if (a > UINT64_MAX / b) return UINT64_MAX;
-    return a * b;
 }
 
 /* Divisors of x, descending. Returns the count; *out is malloc'd. */
@@ -278,7 +272,7 @@ static uint64_t operand_points(const adse_problem *p, int d)
     uint64_t prod = 1, mx = 1;
     for (int r = 0; r < ds->n_ranks; r++) {
         uint64_t v = rank_values(p, &ds->ranks[r]);
-        prod = mul_sat(prod, v);
+        prod = adse__mul_sat(prod, v);
         if (v > mx) mx = v;
     }
     return disjoint ? prod : mx;
@@ -481,10 +475,10 @@ static adse_status check_factors(mspace *sp, adse_err *err)
         bool all_fixed = true;
         for (int t = 0; t < NT; t++) {
             if (sp->tl[t].eq[x]) {
-                fixed = mul_sat(fixed, sp->tl[t].eq[x]);
+                fixed = adse__mul_sat(fixed, sp->tl[t].eq[x]);
             } else {
                 all_fixed = false;
-                mins = mul_sat(mins, sp->tl[t].lo[x]);
+                mins = adse__mul_sat(mins, sp->tl[t].lo[x]);
             }
         }
         uint64_t b = p->bounds[x];
@@ -497,7 +491,7 @@ static adse_status check_factors(mspace *sp, adse_err *err)
             return adse_err_set(err, ADSE_E_SPEC, NULL, 0, 0,
                                 "fixed factors of '%c' multiply to %llu, not its bound %llu",
                                 p->dim_names[x], (unsigned long long)fixed, (unsigned long long)b);
-        if (mul_sat(fixed, mins) > b)
+        if (adse__mul_sat(fixed, mins) > b)
             return adse_err_set(err, ADSE_E_SPEC, NULL, 0, 0,
                                 "minimum factors of '%c' multiply to more than its bound %llu",
                                 p->dim_names[x], (unsigned long long)b);
@@ -514,12 +508,12 @@ static adse_status check_factors(mspace *sp, adse_err *err)
             sp->max_above[t][x] = mx;
             const mtl *l = &sp->tl[t];
             if (l->eq[x]) {
-                fix = mul_sat(fix, l->eq[x]);
+                fix = adse__mul_sat(fix, l->eq[x]);
             } else {
-                mn = mul_sat(mn, l->lo[x]);
+                mn = adse__mul_sat(mn, l->lo[x]);
                 uint64_t h = l->hi[x];
                 if (l->spatial && l->cap < h) h = l->cap;
-                mx = mul_sat(mx, h);
+                mx = adse__mul_sat(mx, h);
             }
         }
     }
@@ -569,7 +563,7 @@ static void spmax_dfs(spmax_search *m, int i, int x, uint64_t level, uint64_t do
             m->avail[y] /= f[y];
             m->f[y] = 1;
         }
-        spmax_dfs(m, i + 1, 0, 1, mul_sat(done, level));
+        spmax_dfs(m, i + 1, 0, 1, adse__mul_sat(done, level));
         for (int y = 0; y < D; y++) {
             m->avail[y] *= f[y];
             m->f[y] = f[y];
@@ -579,8 +573,8 @@ static void spmax_dfs(spmax_search *m, int i, int x, uint64_t level, uint64_t do
     for (int k = 0; k < sp->n_divs[x] && m->nodes <= SPMAX_NODES; k++) {
         uint64_t v = sp->divs[x][k]; /* descending */
         if (!spmax_allowed(m, t, x, v) || v > sp->tl[t].cap / level) continue;
-        uint64_t most =
-            mul_sat(mul_sat(done, level * v), mul_sat(m->ub[i][x + 1], m->rest_ub[i + 1]));
+        uint64_t most = adse__mul_sat(adse__mul_sat(done, level * v),
+                                      adse__mul_sat(m->ub[i][x + 1], m->rest_ub[i + 1]));
         if (most <= m->best) break; /* nor any smaller v */
         m->f[x] = v;
         spmax_dfs(m, i, x + 1, level * v, done);
@@ -614,10 +608,10 @@ static uint64_t spatial_max(const mspace *sp, const int *us, int n)
             uint64_t most = 0;
             for (int k = 0; k < sp->n_divs[x] && !most; k++)
                 if (spmax_allowed(&m, us[i], x, sp->divs[x][k])) most = sp->divs[x][k];
-            m.ub[i][x] = mul_sat(m.ub[i][x + 1], most);
+            m.ub[i][x] = adse__mul_sat(m.ub[i][x + 1], most);
             if (m.ub[i][x] > l->cap) m.ub[i][x] = l->cap;
         }
-        m.rest_ub[i] = mul_sat(m.rest_ub[i + 1], l->maxprod);
+        m.rest_ub[i] = adse__mul_sat(m.rest_ub[i + 1], l->maxprod);
     }
     spmax_dfs(&m, 0, 0, 1, 1);
     return m.nodes > SPMAX_NODES ? 0 : m.best;
@@ -640,7 +634,7 @@ static void tighten_maxprod(mspace *sp)
             l->divlcm = adse__lcm_upto(best);
         }
         us[n++] = t;
-        all = mul_sat(all, l->maxprod);
+        all = adse__mul_sat(all, l->maxprod);
     }
     uint64_t best = n > 1 ? spatial_max(sp, us, n) : 0;
     sp->spatial_max = best > 0 && best < all ? best : all;

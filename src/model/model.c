@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "model/model_internal.h"
+#include "util/intmath.h"
 #include "util/numtext.h"
 
 void adse_model_options_init(adse_model_options *o)
@@ -733,11 +734,6 @@ static uint64_t trunc_u64(double x)
     return x <= 0 ? 0 : (uint64_t)x;
 }
 
-static uint64_t ceil_div(uint64_t a, uint64_t b)
-{
-    return a == 0 ? 0 : (a + b - 1) / b;
-}
-
 static void collapse(const adse_model *m, const adse_mapping *map, adse_scratch *s,
                      adse_result *out, uint64_t util_inst[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES])
 {
@@ -955,9 +951,9 @@ static void finish(const adse_model *m, const adse_mapping *map, adse_scratch *s
             if (rfi > maxk) maxk = rfi;
             st->utilized_clusters = rfi < clusters_avail ? rfi : clusters_avail;
             uint64_t bs = b->block_size;
-            double ce = (double)ceil_div(st->reads, bs) * b->e_read +
-                        (double)ceil_div(st->fills, bs) * b->e_fill +
-                        (double)ceil_div(st->updates, bs) * b->e_update;
+            double ce = (double)adse__ceil_div(st->reads, bs) * b->e_read +
+                        (double)adse__ceil_div(st->fills, bs) * b->e_fill +
+                        (double)adse__ceil_div(st->updates, bs) * b->e_update;
             if (rfi > 0 && st->utilized_clusters > 0) {
                 double cu = (double)rfi / (double)st->utilized_clusters;
                 st->energy_per_instance_pj = ce / cu;
