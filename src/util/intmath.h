@@ -8,11 +8,9 @@
 
 #include <stdint.h>
 
-/* ceil(a / b) for b > 0, without the overflow of (a + b - 1) / b. A divisor of 1 (most
- * block sizes and replications the bounds divide by) skips the division. */
+/* ceil(a / b) for b > 0, without the overflow of (a + b - 1) / b. */
 static inline uint64_t adse__ceil_div(uint64_t a, uint64_t b)
 {
-    if (b == 1) return a;
     return a == 0 ? 0 : (a - 1) / b + 1;
 }
 
