@@ -1433,7 +1433,7 @@ static void test_refill(void **state)
     mspace *sp = malloc(sizeof *sp);
     assert_non_null(r);
     assert_non_null(sp);
-    int checked = 0, above = 0;
+    int checked = 0, above = 0, xchecked = 0, xabove = 0;
     adse_err err;
     for (int it = 0; it < cases; it++) {
         adse_spec *spec = specs[it % 3];
@@ -1508,16 +1508,70 @@ static void test_refill(void **state)
                     above += bites;
                 }
             }
+            /* across levels: every assignment of data spaces to levels keeping them, two or
+             * more levels used */
+            int lev[ADSE_MAX_DATASPACES];
+            for (int d = 0; d < p.n_ds; d++)
+                lev[d] = -1;
+            for (;;) {
+                int d = 0;
+                for (; d < p.n_ds; d++) {
+                    do
+                        lev[d]++;
+                    while (lev[d] + 1 < L && !r->levels[lev[d]].ds[d].kept);
+                    if (lev[d] + 1 < L) break;
+                    lev[d] = -1;
+                }
+                if (d == p.n_ds) break;
+                int lo = L, hi = -1;
+                for (int e = 0; e < p.n_ds; e++)
+                    if (lev[e] >= 0) {
+                        lo = lev[e] < lo ? lev[e] : lo;
+                        hi = lev[e] > hi ? lev[e] : hi;
+                    }
+                const mrefill *t = lo < hi ? adse__xrefill_at(sp, lev) : NULL;
+                if (!t || !t->nds) continue;
+                assert_true(t->n > 0);
+                double tot[ADSE_MAX_DATASPACES];
+                for (int j = 0; j < t->nds; j++) {
+                    int e = t->ds[j];
+                    tot[j] = (double)model_fill(&p, r, lev[e], e) *
+                             (double)r->levels[lev[e]].ds[e].utilized_instances;
+                }
+                bool below = false, bites = false;
+                for (int i = 0; i < t->n && !below; i++) {
+                    below = true;
+                    for (int j = 0; j < t->nds; j++) {
+                        if (t->v[i][j] > tot[j] * (1 + 1e-12)) below = false;
+                        if (t->v[i][j] > (double)sp->opset[t->ds[j]]) bites = true;
+                    }
+                }
+                if (!below) {
+                    print_error("case %d levels", it);
+                    for (int e = 0; e < p.n_ds; e++)
+                        print_error(" %d", lev[e]);
+                    print_error(": fills");
+                    for (int j = 0; j < t->nds; j++)
+                        print_error(" %.0f", tot[j]);
+                    print_error(" below every table vector\n");
+                    fail();
+                }
+                xchecked++;
+                xabove += bites;
+            }
         }
         adse_scratch_free(sc);
         adse__space_release(sp);
         adse_model_free(m);
     }
-    print_message("refill: %d checks, %d where the table is above the operand points\n", checked,
-                  above);
+    print_message("refill: %d checks, %d where the table is above the operand points; across "
+                  "levels %d and %d\n",
+                  checked, above, xchecked, xabove);
     /* the table was checked often, and often above the operand points (where it bites) */
     assert_true(checked >= cases * 5);
     assert_true(above >= cases);
+    assert_true(xchecked >= cases * 5);
+    assert_true(xabove >= cases / 2);
     free(sp);
     free(r);
     for (int k = 0; k < 3; k++)
@@ -1826,11 +1880,13 @@ static void test_refill_prefix(void **state)
                             it, desc, t_done, lb.energy, best[0][0]);
                 fail();
             }
-            struct mrefill *table = sp->refill;
+            struct mrefill *table = sp->refill, **xtable = sp->xrefill;
             sp->refill = NULL;
+            sp->xrefill = NULL;
             adse__bound_partial(sp, (const uint64_t(*)[ADSE_MAX_DIMS])g, t_done, 1.0, HUGE_VAL,
                                 NULL, true, &lb0);
             sp->refill = table;
+            sp->xrefill = xtable;
             bites += lb.energy > lb0.energy;
             checked++;
         }

@@ -52,6 +52,10 @@
  *     level and set of data spaces holds the least such vectors; where two or more data
  *     spaces have their innermost keeper at a level whose tile is not yet known, their
  *     chains of keepers (F8) are priced at those fills instead of the operand points.
+ *     Across levels: a data space kept at j below the set's outermost level K fills at j at
+ *     least MACs / (its irrelevant extents at K) when the innermost temporal loop above K
+ *     is relevant to it or its relevant extents grew between j and K beyond j's size times
+ *     the spatial products in between; a table per K and assignment of levels.
  * F11 With link transfers at the MAC level, the points new to the MACs' union tile at a
  *     step are still read (F5's argument): F10's vectors over the MAC level's factor
  *     vectors bound the MAC level's reads, and through F6's product above it the innermost
@@ -720,22 +724,39 @@ static void spopts_make(const mspace *sp, int u, const uint64_t *rest, double f_
  * loop on some dimension x with bound_x / e_x > 1; every d of S relevant to x then fills
  * its whole tile at every iteration above k, T_d(e) x MACs / V(e) over all instances
  * (V(e) = product of e), and the others at least their operand points. The table holds the
- * least such vectors over (e, x) (at most RF_MAX, merged by componentwise minima). */
+ * least such vectors over (e, x) (at most RF_MAX, merged by componentwise minima).
+ *
+ * F10 across levels: S may also hold data spaces kept at levels j below k (simple
+ * projections, each relevant dimension a rank of its own, so T_d(e') >= the product of
+ * d's relevant extents). Such a d fills at j, over all instances, at least MACs / (the
+ * product of e over the dimensions irrelevant to d) whenever x is relevant to d or a
+ * relevant non-unit temporal loop sits between j and k (docs/mapper.md section 5, F10);
+ * without one, d's relevant extents grow from j to k only through the spatial levels in
+ * between, so its relevant extents at k multiply to at most j's size times their largest
+ * products (capb). A tile e where that fails forces the refills whatever x is. */
 #define RF_BUDGET 400000L /* tile vectors visited per level; over it, no table there */
+#define RF_XBUDGET 50000L /* the same for the sets across levels */
 
 typedef struct rfset {
     int cap, n;
     double (*v)[ADSE_MAX_DATASPACES];
 } rfset;
 
+/* One set of an enumeration: mask its data spaces, kmask those kept at the enumerated
+ * level (their tiles fit it together), capb[d] for the others (see above). */
+typedef struct rfcombo {
+    uint32_t mask, kmask;
+    double capb[ADSE_MAX_DATASPACES];
+} rfcombo;
+
 typedef struct rfenum {
     const mspace *sp;
     int k;
-    uint64_t size;      /* the level's effective size */
-    uint64_t maxprod;   /* F11: the MAC level's largest product of factors (0: F10) */
-    uint32_t masks[64]; /* the sets built at this level */
+    uint64_t size;    /* the level's effective size */
+    uint64_t maxprod; /* F11: the MAC level's largest product of factors (0: F10) */
+    const rfcombo *combo;
     int nm;
-    rfset set[64];
+    rfset *set; /* one per combo */
     uint64_t e[ADSE_MAX_DIMS];
     long budget;
     bool oom;
@@ -772,28 +793,47 @@ static void rf_add(rfenum *c, rfset *s, const double *v, int nds)
     memcpy(s->v[s->n++], v, sizeof s->v[0]);
 }
 
+/* The sum of the tiles of the data spaces in mask at extents e. */
+static uint64_t tiles_of(const mspace *sp, uint32_t mask, const uint64_t *e)
+{
+    uint64_t sum = 0;
+    for (int d = 0; d < sp->NDS; d++)
+        if (mask >> d & 1u) sum += adse_problem_tile_size(sp->prob, d, e);
+    return sum;
+}
+
 static void rf_leaf(rfenum *c)
 {
     const mspace *sp = c->sp;
     const adse_problem *p = sp->prob;
     uint64_t V = 1, T[ADSE_MAX_DATASPACES];
+    double rel[ADSE_MAX_DATASPACES], irr[ADSE_MAX_DATASPACES];
     for (int x = 0; x < sp->D; x++)
         V *= c->e[x];
     double q = (double)(sp->macs / V);
-    for (int d = 0; d < sp->NDS; d++)
+    for (int d = 0; d < sp->NDS; d++) {
         T[d] = adse_problem_tile_size(p, d, c->e);
+        rel[d] = irr[d] = 1;
+        for (int x = 0; x < sp->D; x++)
+            *(sp->relevant[d] >> x & 1u ? &rel[d] : &irr[d]) *= (double)c->e[x];
+    }
     for (int m = 0; m < c->nm; m++) {
-        uint32_t mask = c->masks[m];
+        const rfcombo *cb = &c->combo[m];
+        uint32_t mask = cb->mask;
         uint64_t sum = 0;
         for (int d = 0; d < sp->NDS; d++)
-            if (mask >> d & 1u) sum += T[d];
+            if (cb->kmask >> d & 1u) sum += T[d];
         if (!c->maxprod && sum > c->size) continue;
+        /* the data spaces below k that refill whatever the loop above k is */
+        uint32_t forced = 0;
+        for (int d = 0; d < sp->NDS; d++)
+            if ((mask & ~cb->kmask) >> d & 1u && rel[d] > cb->capb[d]) forced |= 1u << d;
         /* one vector per relevance pattern of a possible innermost loop above k; with no
          * loop above k (e = the bounds) every tile is filled once */
         uint64_t seen = 0;
         bool any = false;
         for (int x = 0; x <= sp->D; x++) {
-            uint32_t pat = 0;
+            uint32_t pat = forced;
             if (x < sp->D) {
                 if (p->bounds[x] / c->e[x] < 2) continue;
                 any = true;
@@ -808,7 +848,8 @@ static void rf_leaf(rfenum *c)
             int j = 0;
             for (int d = 0; d < sp->NDS; d++) {
                 if (!(mask >> d & 1u)) continue;
-                double full = (double)T[d] * q, ops = (double)sp->opset[d];
+                double full = cb->kmask >> d & 1u ? (double)T[d] * q : (double)sp->macs / irr[d];
+                double ops = (double)sp->opset[d];
                 v[j++] = (x == sp->D || (pat >> d & 1u)) && full > ops ? full : ops;
             }
             rf_add(c, &c->set[m], v, j);
@@ -836,12 +877,8 @@ static void rf_enum(rfenum *c, int x)
                 V *= c->e[y];
             fits = V <= c->maxprod;
         } else {
-            for (int m = 0; m < c->nm && !fits; m++) {
-                uint64_t sum = 0;
-                for (int d = 0; d < sp->NDS; d++)
-                    if (c->masks[m] >> d & 1u) sum += adse_problem_tile_size(sp->prob, d, c->e);
-                fits = sum <= c->size;
-            }
+            for (int m = 0; m < c->nm && !fits; m++)
+                fits = tiles_of(sp, c->combo[m].kmask, c->e) <= c->size;
         }
         if (!fits) break;
         rf_enum(c, x + 1);
@@ -878,19 +915,24 @@ static void rf_store(mrefill *r, rfset *s, uint32_t mask, int NDS)
 }
 
 /* Enumerates the tiles of level k (size: its effective size) or, with maxprod, the MAC
- * level's factor vectors for the data-space sets masks[0..nm); NULL when out of memory.
- * rf_free releases it. */
+ * level's factor vectors for the data-space sets combo[0..nm), visiting at most budget
+ * tiles; NULL when out of memory. rf_free releases it. */
 static rfenum *rf_run(const mspace *sp, int k, uint64_t size, uint64_t maxprod,
-                      const uint32_t *masks, int nm)
+                      const rfcombo *combo, int nm, long budget)
 {
     rfenum *c = calloc(1, sizeof *c);
     if (!c) return NULL;
+    c->set = calloc((size_t)(nm > 0 ? nm : 1), sizeof *c->set);
+    if (!c->set) {
+        free(c);
+        return NULL;
+    }
     c->sp = sp;
     c->k = k;
     c->size = size;
     c->maxprod = maxprod;
-    c->budget = RF_BUDGET;
-    memcpy(c->masks, masks, (size_t)nm * sizeof *masks);
+    c->budget = budget;
+    c->combo = combo;
     c->nm = nm;
     for (int x = 0; x < sp->D; x++)
         c->e[x] = 1;
@@ -902,6 +944,7 @@ static void rf_free(rfenum *c)
 {
     for (int m = 0; m < c->nm; m++)
         free(c->set[m].v);
+    free(c->set);
     free(c);
 }
 
@@ -917,55 +960,189 @@ static bool macfill_init(mspace *sp)
 {
     int u = sp->s_of[0];
     if (u < 0 || sp->NDS > 4) return true;
-    uint32_t mask = 0;
+    rfcombo cb = {0};
     for (int d = 0; d < sp->NDS; d++)
-        if (!sp->sliding[d] && adse__links_may(sp, u, d)) mask |= 1u << d;
-    if (!mask) return true;
-    rfenum *c = rf_run(sp, 0, 0, sp->tl[u].maxprod, &mask, 1);
+        if (!sp->sliding[d] && adse__links_may(sp, u, d)) cb.mask |= 1u << d;
+    if (!cb.mask) return true;
+    cb.kmask = cb.mask;
+    rfenum *c = rf_run(sp, 0, 0, sp->tl[u].maxprod, &cb, 1, RF_BUDGET);
     if (!c) return false;
     bool ok = !c->oom;
     if (ok && c->budget > 0 && c->set[0].n > 0) {
         sp->macfill = malloc(sizeof *sp->macfill);
         if (!sp->macfill) ok = false;
-        if (ok) rf_store(sp->macfill, &c->set[0], mask, sp->NDS);
+        if (ok) rf_store(sp->macfill, &c->set[0], cb.mask, sp->NDS);
     }
     rf_free(c);
     return ok;
+}
+
+/* Notes in sp->refill_max the largest fills entry r gives each of its data spaces, at
+ * level k or, with lev, at lev[d]. */
+static void rf_note_max(mspace *sp, const mrefill *r, const int *lev, int k)
+{
+    for (int i = 0; i < r->n; i++)
+        for (int j = 0; j < r->nds; j++) {
+            int d = r->ds[j], l = lev ? lev[d] : k;
+            sp->refill_max[l][d] = fmax(sp->refill_max[l][d], r->v[i][j]);
+        }
+}
+
+/* The data spaces that may have their innermost keeper at level k (F10's candidates). */
+static uint32_t rf_cand(const mspace *sp, int k)
+{
+    uint32_t cand = 0;
+    for (int d = 0; d < sp->NDS; d++) {
+        uint32_t forced = sp->keep_fixed[d] & sp->keep_value[d];
+        bool bypass = (sp->keep_fixed[d] & ~sp->keep_value[d]) >> k & 1u;
+        if (!sp->sliding[d] && !bypass && !(forced & ((1u << k) - 1))) cand |= 1u << d;
+    }
+    return cand;
+}
+
+/* F10 across levels: the sets whose kept-at-K part is not empty and which hold at least
+ * one data space at a level below K: every assignment of each candidate data space to
+ * nothing, to K or to a level below K where it may be the innermost keeper (a simple
+ * projection there). The code of a set is sum over its d of (level + 1) x L^d. */
+static int rf_xcombos(const mspace *sp, int K, rfcombo **out, uint32_t **codes)
+{
+    int NDS = sp->NDS, L = sp->L, n = 0, cap = 0;
+    *out = NULL;
+    *codes = NULL;
+    uint32_t cand[ADSE_MAX_LEVELS];
+    for (int j = 0; j <= K; j++)
+        cand[j] = rf_cand(sp, j);
+    /* per data space its options: -1 (not in the set), K, the levels below K */
+    int opt[ADSE_MAX_DATASPACES][ADSE_MAX_LEVELS + 1], nopt[ADSE_MAX_DATASPACES];
+    int idx[ADSE_MAX_DATASPACES], lev[ADSE_MAX_DATASPACES];
+    for (int d = 0; d < NDS; d++) {
+        nopt[d] = 0;
+        idx[d] = 0;
+        opt[d][nopt[d]++] = -1;
+        if (cand[K] >> d & 1u) opt[d][nopt[d]++] = K;
+        for (int j = 0; j < K && simple_projection(sp->prob, d); j++)
+            if (cand[j] >> d & 1u) opt[d][nopt[d]++] = j;
+    }
+    for (;;) {
+        uint32_t mask = 0, kmask = 0;
+        bool below = false;
+        for (int d = 0; d < NDS; d++) {
+            lev[d] = opt[d][idx[d]];
+            if (lev[d] < 0) continue;
+            mask |= 1u << d;
+            if (lev[d] == K)
+                kmask |= 1u << d;
+            else
+                below = true;
+        }
+        if (kmask && below && __builtin_popcount(mask) >= 2) {
+            if (n == cap) {
+                int nc = cap ? 2 * cap : 32;
+                rfcombo *o = realloc(*out, (size_t)nc * sizeof *o);
+                if (!o) return -1;
+                *out = o;
+                uint32_t *cd = realloc(*codes, (size_t)nc * sizeof *cd);
+                if (!cd) return -1;
+                *codes = cd;
+                cap = nc;
+            }
+            rfcombo *cb = &(*out)[n];
+            memset(cb, 0, sizeof *cb);
+            cb->mask = mask;
+            cb->kmask = kmask;
+            uint32_t code = 0, w = 1;
+            for (int d = 0; d < NDS; d++) {
+                if (lev[d] >= 0) code += (uint32_t)(lev[d] + 1) * w;
+                w *= (uint32_t)L;
+                if (lev[d] < 0 || lev[d] == K) continue;
+                const adse_buffer *b = &sp->arch->levels[lev[d]];
+                double capb = b->size_specified ? (double)b->effective_size : HUGE_VAL;
+                for (int i = lev[d] + 1; i <= K; i++)
+                    if (sp->s_of[i] >= 0) capb *= (double)sp->tl[sp->s_of[i]].maxprod;
+                cb->capb[d] = capb;
+            }
+            (*codes)[n++] = code;
+        }
+        int d = 0;
+        while (d < NDS && ++idx[d] == nopt[d])
+            idx[d++] = 0;
+        if (d == NDS) break;
+    }
+    return n;
 }
 
 bool adse__refill_init(mspace *sp)
 {
     int L = sp->L, NDS = sp->NDS;
     sp->refill = NULL;
+    sp->xrefill = NULL;
     sp->macfill = NULL;
+    memset(sp->refill_max, 0, sizeof sp->refill_max);
     if (!macfill_init(sp)) return false;
     if (NDS > 4 || (sp->links_on && sp->legacy)) return true;
     for (int k = 0; k + 1 < L; k++) {
         const adse_buffer *b = &sp->arch->levels[k];
         if (!b->size_specified) continue;
-        /* the data spaces that may have their innermost keeper at k */
-        uint32_t cand = 0;
-        for (int d = 0; d < NDS; d++) {
-            uint32_t forced = sp->keep_fixed[d] & sp->keep_value[d];
-            bool bypass = (sp->keep_fixed[d] & ~sp->keep_value[d]) >> k & 1u;
-            if (!sp->sliding[d] && !bypass && !(forced & ((1u << k) - 1))) cand |= 1u << d;
-        }
-        if (__builtin_popcount(cand) < 2) continue;
-        uint32_t masks[64];
+        uint32_t cand = rf_cand(sp, k);
+        rfcombo combos[64];
         int nm = 0;
-        for (uint32_t m = 1; m < 64; m++)
-            if ((m & cand) == m && __builtin_popcount(m) >= 2) masks[nm++] = m;
-        rfenum *c = rf_run(sp, k, b->effective_size, 0, masks, nm);
-        if (!c) return false;
-        bool ok = !c->oom;
-        if (ok && c->budget > 0) {
-            if (!sp->refill) sp->refill = calloc((size_t)L << NDS, sizeof *sp->refill);
-            if (!sp->refill) ok = false;
-            for (int m = 0; ok && m < c->nm; m++)
-                rf_store(&sp->refill[((size_t)k << NDS) + c->masks[m]], &c->set[m], c->masks[m],
-                         NDS);
+        for (uint32_t m = 1; m < 64 && __builtin_popcount(cand) >= 2; m++)
+            if ((m & cand) == m && __builtin_popcount(m) >= 2) {
+                memset(&combos[nm], 0, sizeof combos[nm]);
+                combos[nm].mask = combos[nm].kmask = m;
+                nm++;
+            }
+        if (nm) {
+            rfenum *c = rf_run(sp, k, b->effective_size, 0, combos, nm, RF_BUDGET);
+            if (!c) return false;
+            bool ok = !c->oom;
+            if (ok && c->budget > 0) {
+                if (!sp->refill) sp->refill = calloc((size_t)L << NDS, sizeof *sp->refill);
+                if (!sp->refill) ok = false;
+                for (int m = 0; ok && m < c->nm; m++) {
+                    rf_store(&sp->refill[((size_t)k << NDS) + combos[m].mask], &c->set[m],
+                             combos[m].mask, NDS);
+                    rf_note_max(sp, &sp->refill[((size_t)k << NDS) + combos[m].mask], NULL, k);
+                }
+            }
+            rf_free(c);
+            if (!ok) return false;
         }
-        rf_free(c);
+        /* across levels, k being the outermost level of the set */
+        rfcombo *xc;
+        uint32_t *codes;
+        int nx = k > 0 ? rf_xcombos(sp, k, &xc, &codes) : 0;
+        if (nx < 0) {
+            free(xc);
+            free(codes);
+            return false;
+        }
+        if (nx == 0) continue;
+        rfenum *c = rf_run(sp, k, b->effective_size, 0, xc, nx, RF_XBUDGET);
+        bool ok = c && !c->oom;
+        if (ok && c->budget > 0) {
+            size_t n = 1;
+            for (int d = 0; d < NDS; d++)
+                n *= (size_t)L;
+            if (!sp->xrefill) sp->xrefill = calloc(n, sizeof *sp->xrefill);
+            if (!sp->xrefill) ok = false;
+            for (int m = 0; ok && m < nx; m++) {
+                mrefill *r = malloc(sizeof *r);
+                if (!r) {
+                    ok = false;
+                    break;
+                }
+                rf_store(r, &c->set[m], xc[m].mask, NDS);
+                sp->xrefill[codes[m]] = r;
+                int lev[ADSE_MAX_DATASPACES];
+                for (uint32_t code = codes[m], d = 0; d < (uint32_t)NDS; d++, code /= (uint32_t)L)
+                    lev[d] = (int)(code % (uint32_t)L) - 1;
+                rf_note_max(sp, r, lev, k);
+            }
+        }
+        if (c) rf_free(c);
+        free(xc);
+        free(codes);
         if (!ok) return false;
     }
     return true;
@@ -975,6 +1152,15 @@ void adse__refill_free(mspace *sp)
 {
     free(sp->refill);
     sp->refill = NULL;
+    if (sp->xrefill) {
+        size_t n = 1;
+        for (int d = 0; d < sp->NDS; d++)
+            n *= (size_t)sp->L;
+        for (size_t i = 0; i < n; i++)
+            free(sp->xrefill[i]);
+    }
+    free(sp->xrefill);
+    sp->xrefill = NULL;
     free(sp->macfill);
     sp->macfill = NULL;
 }
@@ -985,6 +1171,8 @@ void adse__refill_free(mspace *sp)
  * G_j / F_j in between, fl_2: F8's floor of k2's reads, c_2: F8's up[k2]). */
 typedef struct rfchain {
     int n;
+    double f0;   /* the fills F8 priced the chain at */
+    double base; /* the chain at f0 */
     double a, b[ADSE_MAX_LEVELS], fl[ADSE_MAX_LEVELS], c[ADSE_MAX_LEVELS];
 } rfchain;
 
@@ -1023,35 +1211,63 @@ typedef struct keeper_pick {
 static double chain_at(const rfchain *h, double f)
 {
     double m = HUGE_VAL;
-    for (int i = 0; i < h->n; i++)
-        m = fmin(m, f * h->a + fmax(f * h->b[i], h->fl[i]) + h->c[i]);
+    for (int i = 0; i < h->n; i++) {
+        double r = f * h->b[i], v = f * h->a + (r > h->fl[i] ? r : h->fl[i]) + h->c[i];
+        m = v < m ? v : m;
+    }
     return m;
 }
 
+/* The least rise, over the vectors of r, of the chains of r's data spaces (each at its
+ * innermost keeper kp->pick[d]) above their value at the fills F8 priced them at. */
+static double table_rise(const keeper_pick *kp, const mrefill *r)
+{
+    double least = HUGE_VAL;
+    for (int i = 0; i < r->n && least > 0; i++) {
+        double v = 0;
+        for (int j = 0; j < r->nds && v < least; j++) {
+            const rfchain *h = &kp->ch[r->ds[j]][kp->pick[r->ds[j]]];
+            if (r->v[i][j] > h->f0) v += chain_at(h, r->v[i][j]) - h->base;
+        }
+        least = v < least ? v : least;
+    }
+    return r->n && least > 0 ? least : 0;
+}
+
 /* F10 at a keeper assignment: the least rise of the chains of the data spaces whose
- * innermost keeper is the same level, over the table's vectors of their fills there. */
+ * innermost keeper is the same level, over the table's vectors of their fills there (the
+ * sum over the levels); across levels, the largest such rise of a set of data spaces
+ * whose innermost keepers differ (a set's rise bounds only its own chains). */
 static double refill_extra(const keeper_pick *kp)
 {
     const mspace *sp = kp->sp;
     double extra = 0;
+    uint32_t elig = 0;
     for (int k = 0; k + 1 < kp->L; k++) {
         if (!kp->elig[k]) continue;
         uint32_t m = 0;
         for (int d = 0; d < kp->NDS; d++)
             if (kp->pick[d] == k && (kp->elig[k] >> d & 1u)) m |= 1u << d;
+        elig |= m;
         if (__builtin_popcount(m) < 2) continue;
-        const mrefill *r = &sp->refill[((size_t)k << kp->NDS) + m];
-        double least = HUGE_VAL;
-        for (int i = 0; i < r->n; i++) {
-            double v = 0;
-            for (int j = 0; j < r->nds; j++) {
-                const rfchain *h = &kp->ch[r->ds[j]][k];
-                v += chain_at(h, r->v[i][j]) - chain_at(h, (double)sp->opset[r->ds[j]]);
-            }
-            least = fmin(least, v);
-        }
-        if (r->n && least > 0) extra += least;
+        if (sp->refill) extra += table_rise(kp, &sp->refill[((size_t)k << kp->NDS) + m]);
     }
+    if (sp->xrefill && __builtin_popcount(elig) >= 2)
+        for (uint32_t s = elig; s; s = (s - 1) & elig) {
+            if (__builtin_popcount(s) < 2) continue;
+            int lev[ADSE_MAX_DATASPACES];
+            bool one = true;
+            int first = -1;
+            for (int d = 0; d < kp->NDS; d++) {
+                lev[d] = s >> d & 1u ? kp->pick[d] : -1;
+                if (lev[d] < 0) continue;
+                if (first < 0) first = lev[d];
+                one = one && lev[d] == first;
+            }
+            if (one) continue;
+            const mrefill *r = adse__xrefill_at(sp, lev);
+            if (r) extra = fmax(extra, table_rise(kp, r));
+        }
     return extra * (1 - LB_MARGIN);
 }
 
@@ -1260,7 +1476,7 @@ void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], in
     kp.L = L;
     kp.sp = sp;
     rfchain ch[ADSE_MAX_DATASPACES][ADSE_MAX_LEVELS];
-    if (sp->refill) kp.ch = (const rfchain(*)[ADSE_MAX_LEVELS])ch;
+    if (sp->refill || sp->xrefill) kp.ch = (const rfchain(*)[ADSE_MAX_LEVELS])ch;
     int t = 0;
     for (int k = 0; k < L; k++) {
         bool grew = k == 0; /* else the tiles are those of level k - 1 */
@@ -1366,9 +1582,10 @@ void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], in
         /* tf[k]: total fills of level k over its instances; pr[k]: total reads (updates) of
          * the next keeper above k caused by them (F8). */
         double tf[ADSE_MAX_LEVELS], pr[ADSE_MAX_LEVELS], tf_on[ADSE_MAX_LEVELS];
-        bool spatial_above = false;
+        bool spatial_above = false, links_above[ADSE_MAX_LEVELS];
         for (int k = L - 1; k >= 0; k--) {
             tf[k] = pr[k] = tf_on[k] = 0;
+            links_above[k] = spatial_above;
             /* Links may reduce d's traffic through a spatial level above k (F3',
              * adse__links_may): then k's chain gets only F5's operand points (links lower
              * neither a keeper's fills nor the next keeper's reads below them). */
@@ -1431,10 +1648,13 @@ void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], in
                 if (forced[k2]) break;
             }
         }
-        /* F10: the chains of the keepers whose level is not complete, as a function of
-         * their fills (F8 takes the operand points there) */
-        for (int k0 = 0; sp->refill && k0 + 1 < L; k0++) {
-            if (sp->t_of[k0] <= t_done || sp->sliding[d] || !allowed[k0] || up[k0] == HUGE_VAL)
+        /* F10: the chains of the keepers as a function of their fills f (at least f0: the
+         * operand points where the level is not complete, F8's fills where it is) */
+        for (int k0 = 0; (sp->refill || sp->xrefill) && k0 + 1 < L; k0++) {
+            bool complete = sp->t_of[k0] <= t_done;
+            /* no entry can raise the fills F8 gives d at k0 */
+            if (sp->refill_max[k0][d] <= (complete ? tf[k0] : (double)sp->opset[d]) ||
+                links_above[k0] || !allowed[k0] || up[k0] == HUGE_VAL)
                 continue;
             bool forced_above = false;
             for (int j = k0 + 1; j < L; j++)
@@ -1443,12 +1663,13 @@ void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], in
             rfchain *h = &ch[d][k0];
             h->n = 0;
             h->a = unit_f[k0];
+            h->f0 = complete ? tf[k0] : (double)sp->opset[d];
             double ratio = 1;
             for (int k2 = k0 + 1; k2 < L; k2++) {
                 if (sp->s_of[k2] >= 0)
                     ratio *= level_ratio(sp, &kp, gf, sfan, sg, t_done, sp->s_of[k2], d);
                 if (up[k2] < HUGE_VAL) {
-                    double fl = (double)sp->opset[d] * unit_r[k2];
+                    double fl = (complete ? pr[k0] : (double)sp->opset[d]) * unit_r[k2];
                     if (k2 == L - 1) fl = fmax(fl, sp->dram_energy[d]);
                     h->b[h->n] = ratio * unit_r[k2];
                     h->fl[h->n] = fl;
@@ -1456,7 +1677,9 @@ void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], in
                 }
                 if (forced[k2]) break;
             }
-            if (h->n) kp.elig[k0] |= 1u << d;
+            if (!h->n) continue;
+            h->base = chain_at(h, h->f0);
+            kp.elig[k0] |= 1u << d;
         }
         /* fac = product over the levels up to k0 of G_j / F_j (F4, F3'), the share of the
          * computes the innermost keeper k0 reads (updates) over all instances. */

@@ -113,6 +113,13 @@ typedef struct mspace {
     /* F10 (bound.c): per storage level k and set of data spaces (bit mask), the least
      * vectors of their total fills at k over every tile that fits k; NULL: none. */
     struct mrefill *refill;
+    /* F10 across levels: per set of data spaces kept at different levels (code: the sum over
+     * its d of (level + 1) x L^d), the same vectors over the tiles of its outermost level;
+     * NULL (table or entry): none. */
+    struct mrefill **xrefill;
+    /* per storage level and data space, the largest fills any F10 entry gives it there
+     * (0: none) */
+    double refill_max[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];
     /* F11 (bound.c): with link transfers at the MAC level, the least vectors of the reads
      * there of the halo-free data spaces over the tile the MACs hold together at a step;
      * NULL: none. */
@@ -268,6 +275,18 @@ typedef struct mrefill {
 static inline const mrefill *adse__refill_at(const mspace *sp, int k, uint32_t mask)
 {
     return sp->refill ? &sp->refill[((size_t)k << sp->NDS) + mask] : NULL;
+}
+/* The entry of F10 across levels for data spaces kept at lev[d] (-1: not in the set), or
+ * NULL. */
+static inline const mrefill *adse__xrefill_at(const mspace *sp, const int *lev)
+{
+    if (!sp->xrefill) return NULL;
+    size_t code = 0, w = 1;
+    for (int d = 0; d < sp->NDS; d++) {
+        code += (size_t)(lev[d] + 1) * w;
+        w *= (size_t)sp->L;
+    }
+    return sp->xrefill[code];
 }
 /* F10's table (sp->refill) for the levels and sets of data spaces where it can apply;
  * false when out of memory. adse__refill_free (and adse__space_release) releases it. Only
