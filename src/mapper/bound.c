@@ -735,7 +735,7 @@ static void spopts_make(const mspace *sp, int u, const uint64_t *rest, double f_
  * between, so its relevant extents at k multiply to at most j's size times their largest
  * products (capb). A tile e where that fails forces the refills whatever x is. */
 #define RF_BUDGET 400000L /* tile vectors visited per level; over it, no table there */
-#define RF_XBUDGET 50000L /* the same for the sets across levels */
+#define RF_XBUDGET 20000L /* the same for the sets across levels */
 
 typedef struct rfset {
     int cap, n;
@@ -756,9 +756,12 @@ typedef struct rfenum {
     uint64_t maxprod; /* F11: the MAC level's largest product of factors (0: F10) */
     const rfcombo *combo;
     int nm;
-    rfset *set; /* one per combo */
+    rfset *set;                              /* one per combo */
+    uint32_t kms[1u << ADSE_MAX_DATASPACES]; /* the combos' distinct kmasks */
+    int nkm;
     uint64_t e[ADSE_MAX_DIMS];
     long budget;
+    bool count; /* only count the tiles */
     bool oom;
 } rfenum;
 
@@ -806,51 +809,56 @@ static void rf_leaf(rfenum *c)
 {
     const mspace *sp = c->sp;
     const adse_problem *p = sp->prob;
+    int NDS = sp->NDS;
     uint64_t V = 1, T[ADSE_MAX_DATASPACES];
-    double rel[ADSE_MAX_DATASPACES], irr[ADSE_MAX_DATASPACES];
+    double rel[ADSE_MAX_DATASPACES], full_k[ADSE_MAX_DATASPACES], full_l[ADSE_MAX_DATASPACES];
     for (int x = 0; x < sp->D; x++)
         V *= c->e[x];
     double q = (double)(sp->macs / V);
-    for (int d = 0; d < sp->NDS; d++) {
+    for (int d = 0; d < NDS; d++) {
         T[d] = adse_problem_tile_size(p, d, c->e);
-        rel[d] = irr[d] = 1;
+        double irr = 1;
+        rel[d] = 1;
         for (int x = 0; x < sp->D; x++)
-            *(sp->relevant[d] >> x & 1u ? &rel[d] : &irr[d]) *= (double)c->e[x];
+            *(sp->relevant[d] >> x & 1u ? &rel[d] : &irr) *= (double)c->e[x];
+        full_k[d] = (double)T[d] * q;       /* kept at k */
+        full_l[d] = (double)sp->macs / irr; /* kept below k (across levels) */
     }
+    /* the relevance patterns of the possible innermost loops above k (none: e = the
+     * bounds, where every tile is filled once) */
+    uint32_t relm[ADSE_MAX_DIMS];
+    int nx = 0;
+    for (int x = 0; x < sp->D; x++) {
+        if (p->bounds[x] / c->e[x] < 2) continue;
+        relm[nx] = 0;
+        for (int d = 0; d < NDS; d++)
+            if (sp->relevant[d] >> x & 1u) relm[nx] |= 1u << d;
+        nx++;
+    }
+    if (!nx) relm[nx++] = (1u << NDS) - 1;
     for (int m = 0; m < c->nm; m++) {
         const rfcombo *cb = &c->combo[m];
         uint32_t mask = cb->mask;
         uint64_t sum = 0;
-        for (int d = 0; d < sp->NDS; d++)
+        for (int d = 0; d < NDS; d++)
             if (cb->kmask >> d & 1u) sum += T[d];
         if (!c->maxprod && sum > c->size) continue;
         /* the data spaces below k that refill whatever the loop above k is */
         uint32_t forced = 0;
-        for (int d = 0; d < sp->NDS; d++)
+        for (int d = 0; d < NDS; d++)
             if ((mask & ~cb->kmask) >> d & 1u && rel[d] > cb->capb[d]) forced |= 1u << d;
-        /* one vector per relevance pattern of a possible innermost loop above k; with no
-         * loop above k (e = the bounds) every tile is filled once */
         uint64_t seen = 0;
-        bool any = false;
-        for (int x = 0; x <= sp->D; x++) {
-            uint32_t pat = forced;
-            if (x < sp->D) {
-                if (p->bounds[x] / c->e[x] < 2) continue;
-                any = true;
-                for (int d = 0; d < sp->NDS; d++)
-                    if ((mask >> d & 1u) && (sp->relevant[d] >> x & 1u)) pat |= 1u << d;
-                if (seen >> pat & 1u) continue;
-                seen |= (uint64_t)1 << pat;
-            } else if (any) {
-                break;
-            }
+        for (int i = 0; i < nx; i++) {
+            uint32_t pat = (relm[i] & mask) | forced;
+            if (seen >> pat & 1u) continue;
+            seen |= (uint64_t)1 << pat;
             double v[ADSE_MAX_DATASPACES];
             int j = 0;
-            for (int d = 0; d < sp->NDS; d++) {
+            for (int d = 0; d < NDS; d++) {
                 if (!(mask >> d & 1u)) continue;
-                double full = cb->kmask >> d & 1u ? (double)T[d] * q : (double)sp->macs / irr[d];
+                double full = cb->kmask >> d & 1u ? full_k[d] : full_l[d];
                 double ops = (double)sp->opset[d];
-                v[j++] = (x == sp->D || (pat >> d & 1u)) && full > ops ? full : ops;
+                v[j++] = (pat >> d & 1u) && full > ops ? full : ops;
             }
             rf_add(c, &c->set[m], v, j);
         }
@@ -865,7 +873,7 @@ static void rf_enum(rfenum *c, int x)
     if (c->oom || c->budget <= 0) return;
     if (x == sp->D) {
         c->budget--;
-        rf_leaf(c);
+        if (!c->count) rf_leaf(c);
         return;
     }
     for (int i = sp->n_divs[x] - 1; i >= 0; i--) { /* ascending */
@@ -877,8 +885,8 @@ static void rf_enum(rfenum *c, int x)
                 V *= c->e[y];
             fits = V <= c->maxprod;
         } else {
-            for (int m = 0; m < c->nm && !fits; m++)
-                fits = tiles_of(sp, c->combo[m].kmask, c->e) <= c->size;
+            for (int m = 0; m < c->nkm && !fits; m++)
+                fits = tiles_of(sp, c->kms[m], c->e) <= c->size;
         }
         if (!fits) break;
         rf_enum(c, x + 1);
@@ -931,12 +939,25 @@ static rfenum *rf_run(const mspace *sp, int k, uint64_t size, uint64_t maxprod,
     c->k = k;
     c->size = size;
     c->maxprod = maxprod;
-    c->budget = budget;
     c->combo = combo;
     c->nm = nm;
+    for (int m = 0; m < nm; m++) {
+        int i = 0;
+        while (i < c->nkm && c->kms[i] != combo[m].kmask)
+            i++;
+        if (i == c->nkm) c->kms[c->nkm++] = combo[m].kmask;
+    }
     for (int x = 0; x < sp->D; x++)
         c->e[x] = 1;
+    /* count first: over the budget, no leaf is worked out for nothing */
+    c->count = true;
+    c->budget = budget;
     rf_enum(c, 0);
+    if (c->budget > 0) {
+        c->count = false;
+        c->budget = budget;
+        rf_enum(c, 0);
+    }
     return c;
 }
 
@@ -1080,6 +1101,9 @@ bool adse__refill_init(mspace *sp)
     memset(sp->refill_max, 0, sizeof sp->refill_max);
     if (!macfill_init(sp)) return false;
     if (NDS > 4 || (sp->links_on && sp->legacy)) return true;
+    bool keeps_fixed = true;
+    for (int d = 0; d < NDS; d++)
+        if ((sp->keep_fixed[d] & ((1u << L) - 1)) != (1u << L) - 1) keeps_fixed = false;
     for (int k = 0; k + 1 < L; k++) {
         const adse_buffer *b = &sp->arch->levels[k];
         if (!b->size_specified) continue;
@@ -1108,10 +1132,12 @@ bool adse__refill_init(mspace *sp)
             rf_free(c);
             if (!ok) return false;
         }
-        /* across levels, k being the outermost level of the set */
-        rfcombo *xc;
-        uint32_t *codes;
-        int nx = k > 0 ? rf_xcombos(sp, k, &xc, &codes) : 0;
+        /* across levels, k being the outermost level of the set; not where every keep bit
+         * is fixed (the architecture-constrained spaces: there the tables cost more to build
+         * than they save, e.g. +35 % CPU in the seed design's hardware search) */
+        rfcombo *xc = NULL;
+        uint32_t *codes = NULL;
+        int nx = k > 0 && !keeps_fixed ? rf_xcombos(sp, k, &xc, &codes) : 0;
         if (nx < 0) {
             free(xc);
             free(codes);
