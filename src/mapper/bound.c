@@ -747,6 +747,7 @@ typedef struct rfset {
 typedef struct rfcombo {
     uint32_t mask, kmask;
     double capb[ADSE_MAX_DATASPACES];
+    int lev[ADSE_MAX_DATASPACES]; /* across levels: each data space's level, -1 if not in */
 } rfcombo;
 
 typedef struct rfenum {
@@ -1009,6 +1010,15 @@ static void rf_note_max(mspace *sp, const mrefill *r, const int *lev, int k)
         }
 }
 
+/* The entries of F10 across levels: L^NDS keys (adse__xrefill_code). */
+static size_t xrefill_count(const mspace *sp)
+{
+    size_t n = 1;
+    for (int d = 0; d < sp->NDS; d++)
+        n *= (size_t)sp->L;
+    return n;
+}
+
 /* The data spaces that may have their innermost keeper at level k (F10's candidates). */
 static uint32_t rf_cand(const mspace *sp, int k)
 {
@@ -1024,18 +1034,19 @@ static uint32_t rf_cand(const mspace *sp, int k)
 /* F10 across levels: the sets whose kept-at-K part is not empty and which hold at least
  * one data space at a level below K: every assignment of each candidate data space to
  * nothing, to K or to a level below K where it may be the innermost keeper (a simple
- * projection there). The code of a set is sum over its d of (level + 1) x L^d. */
-static int rf_xcombos(const mspace *sp, int K, rfcombo **out, uint32_t **codes)
+ * projection there). */
+static int rf_xcombos(const mspace *sp, int K, rfcombo **out)
 {
-    int NDS = sp->NDS, L = sp->L, n = 0, cap = 0;
+    int NDS = sp->NDS, n = 0, cap = 0;
     *out = NULL;
-    *codes = NULL;
     uint32_t cand[ADSE_MAX_LEVELS];
     for (int j = 0; j <= K; j++)
         cand[j] = rf_cand(sp, j);
     /* per data space its options: -1 (not in the set), K, the levels below K */
     int opt[ADSE_MAX_DATASPACES][ADSE_MAX_LEVELS + 1], nopt[ADSE_MAX_DATASPACES];
     int idx[ADSE_MAX_DATASPACES], lev[ADSE_MAX_DATASPACES];
+    for (int d = 0; d < ADSE_MAX_DATASPACES; d++)
+        lev[d] = -1;
     for (int d = 0; d < NDS; d++) {
         nopt[d] = 0;
         idx[d] = 0;
@@ -1062,19 +1073,14 @@ static int rf_xcombos(const mspace *sp, int K, rfcombo **out, uint32_t **codes)
                 rfcombo *o = realloc(*out, (size_t)nc * sizeof *o);
                 if (!o) return -1;
                 *out = o;
-                uint32_t *cd = realloc(*codes, (size_t)nc * sizeof *cd);
-                if (!cd) return -1;
-                *codes = cd;
                 cap = nc;
             }
-            rfcombo *cb = &(*out)[n];
+            rfcombo *cb = &(*out)[n++];
             memset(cb, 0, sizeof *cb);
             cb->mask = mask;
             cb->kmask = kmask;
-            uint32_t code = 0, w = 1;
+            memcpy(cb->lev, lev, sizeof cb->lev);
             for (int d = 0; d < NDS; d++) {
-                if (lev[d] >= 0) code += (uint32_t)(lev[d] + 1) * w;
-                w *= (uint32_t)L;
                 if (lev[d] < 0 || lev[d] == K) continue;
                 const adse_buffer *b = &sp->arch->levels[lev[d]];
                 double capb = b->size_specified ? (double)b->effective_size : HUGE_VAL;
@@ -1082,7 +1088,6 @@ static int rf_xcombos(const mspace *sp, int K, rfcombo **out, uint32_t **codes)
                     if (sp->s_of[i] >= 0) capb *= (double)sp->tl[sp->s_of[i]].maxprod;
                 cb->capb[d] = capb;
             }
-            (*codes)[n++] = code;
         }
         int d = 0;
         while (d < NDS && ++idx[d] == nopt[d])
@@ -1136,21 +1141,16 @@ bool adse__refill_init(mspace *sp)
          * is fixed (the architecture-constrained spaces: there the tables cost more to build
          * than they save, e.g. +35 % CPU in the seed design's hardware search) */
         rfcombo *xc = NULL;
-        uint32_t *codes = NULL;
-        int nx = k > 0 && !keeps_fixed ? rf_xcombos(sp, k, &xc, &codes) : 0;
+        int nx = k > 0 && !keeps_fixed ? rf_xcombos(sp, k, &xc) : 0;
         if (nx < 0) {
             free(xc);
-            free(codes);
             return false;
         }
         if (nx == 0) continue;
         rfenum *c = rf_run(sp, k, b->effective_size, 0, xc, nx, RF_XBUDGET);
         bool ok = c && !c->oom;
         if (ok && c->budget > 0) {
-            size_t n = 1;
-            for (int d = 0; d < NDS; d++)
-                n *= (size_t)L;
-            if (!sp->xrefill) sp->xrefill = calloc(n, sizeof *sp->xrefill);
+            if (!sp->xrefill) sp->xrefill = calloc(xrefill_count(sp), sizeof *sp->xrefill);
             if (!sp->xrefill) ok = false;
             for (int m = 0; ok && m < nx; m++) {
                 mrefill *r = malloc(sizeof *r);
@@ -1159,16 +1159,12 @@ bool adse__refill_init(mspace *sp)
                     break;
                 }
                 rf_store(r, &c->set[m], xc[m].mask, NDS);
-                sp->xrefill[codes[m]] = r;
-                int lev[ADSE_MAX_DATASPACES];
-                for (uint32_t code = codes[m], d = 0; d < (uint32_t)NDS; d++, code /= (uint32_t)L)
-                    lev[d] = (int)(code % (uint32_t)L) - 1;
-                rf_note_max(sp, r, lev, k);
+                sp->xrefill[adse__xrefill_code(sp, xc[m].lev)] = r;
+                rf_note_max(sp, r, xc[m].lev, k);
             }
         }
         if (c) rf_free(c);
         free(xc);
-        free(codes);
         if (!ok) return false;
     }
     return true;
@@ -1178,13 +1174,9 @@ void adse__refill_free(mspace *sp)
 {
     free(sp->refill);
     sp->refill = NULL;
-    if (sp->xrefill) {
-        size_t n = 1;
-        for (int d = 0; d < sp->NDS; d++)
-            n *= (size_t)sp->L;
-        for (size_t i = 0; i < n; i++)
+    if (sp->xrefill)
+        for (size_t i = 0, n = xrefill_count(sp); i < n; i++)
             free(sp->xrefill[i]);
-    }
     free(sp->xrefill);
     sp->xrefill = NULL;
     free(sp->macfill);

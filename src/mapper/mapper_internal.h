@@ -276,17 +276,21 @@ static inline const mrefill *adse__refill_at(const mspace *sp, int k, uint32_t m
 {
     return sp->refill ? &sp->refill[((size_t)k << sp->NDS) + mask] : NULL;
 }
-/* The entry of F10 across levels for data spaces kept at lev[d] (-1: not in the set), or
- * NULL. */
-static inline const mrefill *adse__xrefill_at(const mspace *sp, const int *lev)
+/* The key of F10 across levels for data spaces kept at lev[d] (-1: not in the set): the sum
+ * over the set of (lev[d] + 1) x L^d. */
+static inline size_t adse__xrefill_code(const mspace *sp, const int *lev)
 {
-    if (!sp->xrefill) return NULL;
     size_t code = 0, w = 1;
     for (int d = 0; d < sp->NDS; d++) {
         code += (size_t)(lev[d] + 1) * w;
         w *= (size_t)sp->L;
     }
-    return sp->xrefill[code];
+    return code;
+}
+/* The entry of F10 across levels for data spaces kept at lev[d], or NULL. */
+static inline const mrefill *adse__xrefill_at(const mspace *sp, const int *lev)
+{
+    return sp->xrefill ? sp->xrefill[adse__xrefill_code(sp, lev)] : NULL;
 }
 /* F10's table (sp->refill) for the levels and sets of data spaces where it can apply;
  * false when out of memory. adse__refill_free (and adse__space_release) releases it. Only
