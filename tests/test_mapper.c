@@ -1416,12 +1416,48 @@ static uint64_t model_fill(const adse_problem *p, const adse_result *r, int k, i
     return st->fills + (p->ds[d].read_write ? st->partition_size : 0);
 }
 
+/* The model's total fills over all instances of the data spaces of F10 entry t, each at its
+ * level lev[d] in r, are componentwise at least one of t's vectors (fails the test if not);
+ * true when t is above the operand points somewhere (where it bites). */
+static bool refill_holds(const adse_problem *p, const mspace *sp, const adse_result *r,
+                         const mrefill *t, const int *lev, int it)
+{
+    /* a mapping that fits its tiles there has a table vector */
+    assert_true(t->n > 0);
+    double tot[ADSE_MAX_DATASPACES];
+    for (int j = 0; j < t->nds; j++) {
+        int d = t->ds[j];
+        tot[j] = (double)model_fill(p, r, lev[d], d) *
+                 (double)r->levels[lev[d]].ds[d].utilized_instances;
+    }
+    bool below = false, bites = false;
+    for (int i = 0; i < t->n && !below; i++) {
+        below = true;
+        for (int j = 0; j < t->nds; j++) {
+            if (t->v[i][j] > tot[j] * (1 + 1e-12)) below = false;
+            if (t->v[i][j] > (double)sp->opset[t->ds[j]]) bites = true;
+        }
+    }
+    if (!below) {
+        print_error("case %d, levels", it);
+        for (int j = 0; j < t->nds; j++)
+            print_error(" %d", lev[t->ds[j]]);
+        print_error(": fills");
+        for (int j = 0; j < t->nds; j++)
+            print_error(" %.0f", tot[j]);
+        print_error(" below every table vector\n");
+        fail();
+    }
+    return bites;
+}
+
 /* F10 (bound.c): whatever the mapping, the total fills over all instances of the halo-free
  * data spaces kept together at a level (NEW rule, links on or off) are at least one of the
  * vectors of the level's refill table, componentwise. Random mappings (random factors,
  * keep bits, splits and orders, half of them taken to a local optimum, where the tiles are
  * the ones the bound must not overshoot) on golden architectures A and B and ARCH_C, every
- * level and every subset of two or more of the kept data spaces. */
+ * level and every subset of two or more of the kept data spaces; across levels, every
+ * assignment of data spaces to levels that keep them using two or more levels. */
 static void test_refill(void **state)
 {
     (void)state;
@@ -1478,34 +1514,14 @@ static void test_refill(void **state)
                 uint32_t kept = 0;
                 for (int d = 0; d < p.n_ds; d++)
                     if (r->levels[k].ds[d].kept) kept |= 1u << d;
+                int lev[ADSE_MAX_DATASPACES];
+                for (int d = 0; d < p.n_ds; d++)
+                    lev[d] = k;
                 for (uint32_t s = kept; s; s = (s - 1) & kept) {
                     const mrefill *t = adse__refill_at(sp, k, s);
                     if (__builtin_popcount(s) < 2 || !t || !t->nds) continue;
-                    /* a mapping that fits its tiles there has a table vector */
-                    assert_true(t->n > 0);
-                    double tot[ADSE_MAX_DATASPACES];
-                    for (int j = 0; j < t->nds; j++) {
-                        int d = t->ds[j];
-                        tot[j] = (double)model_fill(&p, r, k, d) *
-                                 (double)r->levels[k].ds[d].utilized_instances;
-                    }
-                    bool below = false, bites = false;
-                    for (int i = 0; i < t->n && !below; i++) {
-                        below = true;
-                        for (int j = 0; j < t->nds; j++) {
-                            if (t->v[i][j] > tot[j] * (1 + 1e-12)) below = false;
-                            if (t->v[i][j] > (double)sp->opset[t->ds[j]]) bites = true;
-                        }
-                    }
-                    if (!below) {
-                        print_error("case %d level %d set %u: fills", it, k, s);
-                        for (int j = 0; j < t->nds; j++)
-                            print_error(" %.0f", tot[j]);
-                        print_error(" below every table vector\n");
-                        fail();
-                    }
+                    above += refill_holds(&p, sp, r, t, lev, it);
                     checked++;
-                    above += bites;
                 }
             }
             /* across levels: every assignment of data spaces to levels keeping them, two or
@@ -1531,33 +1547,8 @@ static void test_refill(void **state)
                     }
                 const mrefill *t = lo < hi ? adse__xrefill_at(sp, lev) : NULL;
                 if (!t || !t->nds) continue;
-                assert_true(t->n > 0);
-                double tot[ADSE_MAX_DATASPACES];
-                for (int j = 0; j < t->nds; j++) {
-                    int e = t->ds[j];
-                    tot[j] = (double)model_fill(&p, r, lev[e], e) *
-                             (double)r->levels[lev[e]].ds[e].utilized_instances;
-                }
-                bool below = false, bites = false;
-                for (int i = 0; i < t->n && !below; i++) {
-                    below = true;
-                    for (int j = 0; j < t->nds; j++) {
-                        if (t->v[i][j] > tot[j] * (1 + 1e-12)) below = false;
-                        if (t->v[i][j] > (double)sp->opset[t->ds[j]]) bites = true;
-                    }
-                }
-                if (!below) {
-                    print_error("case %d levels", it);
-                    for (int e = 0; e < p.n_ds; e++)
-                        print_error(" %d", lev[e]);
-                    print_error(": fills");
-                    for (int j = 0; j < t->nds; j++)
-                        print_error(" %.0f", tot[j]);
-                    print_error(" below every table vector\n");
-                    fail();
-                }
+                xabove += refill_holds(&p, sp, r, t, lev, it);
                 xchecked++;
-                xabove += bites;
             }
         }
         adse_scratch_free(sc);
