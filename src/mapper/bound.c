@@ -1219,6 +1219,7 @@ typedef struct keeper_pick {
     /* F10: elig[k] holds the data spaces whose fills at k the table may bound when k is
      * their innermost keeper; ch[d][k] their least chain energy as a function of them. */
     const mspace *sp;
+    bool f10_all; /* F10 across levels and at complete levels too */
     uint32_t elig[ADSE_MAX_LEVELS];
     const struct rfchain (*ch)[ADSE_MAX_LEVELS];
     /* F11: d's innermost reads at k are at least its MAC-level reads times mc[d][k] (pJ),
@@ -1270,7 +1271,7 @@ static double refill_extra(const keeper_pick *kp)
         if (__builtin_popcount(m) < 2) continue;
         if (sp->refill) extra += table_rise(kp, &sp->refill[((size_t)k << kp->NDS) + m]);
     }
-    if (sp->xrefill && __builtin_popcount(elig) >= 2)
+    if (sp->xrefill && kp->f10_all && __builtin_popcount(elig) >= 2)
         for (uint32_t s = elig; s; s = (s - 1) & elig) {
             if (__builtin_popcount(s) < 2) continue;
             int lev[ADSE_MAX_DATASPACES];
@@ -1469,6 +1470,13 @@ void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], in
                          double cc_lb, double cycles_cap, adse_spcache *cache, bool with_energy,
                          mlb *lb)
 {
+    adse__bound_partial_f10(sp, f, t_done, cc_lb, cycles_cap, cache, with_energy, true, lb);
+}
+
+void adse__bound_partial_f10(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], int t_done,
+                             double cc_lb, double cycles_cap, adse_spcache *cache, bool with_energy,
+                             bool f10_all, mlb *lb)
+{
     lb->cycles = cc_lb + (double)sp->latency;
     double lla = 0;
     for (int d = 0; d < sp->NDS; d++)
@@ -1493,6 +1501,7 @@ void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], in
     kp.NDS = NDS;
     kp.L = L;
     kp.sp = sp;
+    kp.f10_all = f10_all;
     rfchain ch[ADSE_MAX_DATASPACES][ADSE_MAX_LEVELS];
     if (sp->refill || sp->xrefill) kp.ch = (const rfchain(*)[ADSE_MAX_LEVELS])ch;
     int t = 0;
@@ -1670,6 +1679,7 @@ void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], in
          * operand points where the level is not complete, F8's fills where it is) */
         for (int k0 = 0; (sp->refill || sp->xrefill) && k0 + 1 < L; k0++) {
             bool complete = sp->t_of[k0] <= t_done;
+            if (complete && !f10_all) continue;
             /* no entry can raise the fills F8 gives d at k0 */
             if (sp->refill_max[k0][d] <= (complete ? tf[k0] : (double)sp->opset[d]) ||
                 links_above[k0] || !allowed[k0] || up[k0] == HUGE_VAL)

@@ -260,6 +260,12 @@ void adse__spcache_free(adse_spcache *c);
 void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], int t_done,
                          double cc_lb, double cycles_cap, adse_spcache *cache, bool with_energy,
                          mlb *lb);
+/* The same; without f10_all, F10 only as it stood before F10 across levels (its same-level
+ * sets at levels not complete): a weaker bound, which the work items' run order uses
+ * (search.c item_bound, docs/mapper.md section 6). */
+void adse__bound_partial_f10(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], int t_done,
+                             double cc_lb, double cycles_cap, adse_spcache *cache, bool with_energy,
+                             bool f10_all, mlb *lb);
 
 /* F10's table entry of a level and a set of data spaces (bound.c): the least vectors of
  * their total fills there over every tile that fits (componentwise minima of runs of them

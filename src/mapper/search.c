@@ -86,6 +86,7 @@ typedef struct mitem {
     const uint16_t *fp;    /* divisor indices of the prefix (split pieces: their own copy) */
     uint64_t pos, pos_end; /* position of its mappings; end of its interval */
     mvals lb;              /* lower bound of its subtree */
+    mvals key;             /* the run order's key: the bound without F10's newer parts */
     double t_start;        /* pieces: when the generated item they come from started */
     bool done;             /* searched completely (or pruned) */
 } mitem;
@@ -143,7 +144,7 @@ typedef struct mthread {
     /* Guarded by msearch.qmu: */
     bool running;         /* searching an item */
     bool no_split;        /* the current item has nothing left to give */
-    mvals run_lb;         /* the current item's bound */
+    mvals run_lb;         /* the current item's run-order key (mitem.key) */
     uint64_t run_pos;     /* its position */
     double run_t0;        /* when it (the generated item it comes from) started */
     double patient_until; /* until then it waits for a young better item (0: not started) */
@@ -170,9 +171,10 @@ struct msearch {
      * run_order from next_static) and of the pieces split off (a heap) runs next; a thread
      * about to start an item whose bound is above that of a running item asks the latter
      * for a piece instead. The incumbent is shared at once. */
-    uint32_t n_static;                /* generated items: indices 0 .. n_static */
-    uint32_t dyn_max;                 /* room for pieces after them (0: one thread) */
-    uint32_t *run_order;              /* their indices, best bound first (ties: index order) */
+    uint32_t n_static;   /* generated items: indices 0 .. n_static */
+    uint32_t dyn_max;    /* room for pieces after them (0: one thread) */
+    uint32_t *run_order; /* their indices, least key first (mitem.key; ties: index order) */
+    mvals *rest_lb;      /* rest_lb[k]: the least bound of the items run_order[k ..] */
     uint32_t next_static, static_end; /* run_order[next_static .. static_end) not taken */
     uint32_t *heap;                   /* split pieces waiting, least (bound, position) at the top */
     uint32_t heap_n;
@@ -971,7 +973,15 @@ static void item_bound(mthread *th, uint32_t k)
     msearch *S = th->S;
     mitem *it = &S->items[k];
     set_prefix(th, it->fp, it->depth);
-    node_lb(th, it->depth / S->sp.D - 1, HUGE_VAL, &it->lb);
+    int t = it->depth / S->sp.D - 1;
+    node_lb(th, t, HUGE_VAL, &it->lb);
+    /* The run order's key: the bound with F10 as it stood before F10 across levels (which
+     * ranked the items whose bound it raises after items whose bound is merely weaker, and
+     * cost the anytime answers at short limits; docs/mapper.md section 6) */
+    mlb lb;
+    adse__bound_partial_f10(&S->sp, (const uint64_t(*)[ADSE_MAX_DIMS])th->f, t,
+                            (double)cc_lower(th, t), HUGE_VAL, th->spcache, true, false, &lb);
+    adse__metrics_lb(&S->sp, &lb, &it->key);
 }
 
 #define BOUND_CHUNK 32 /* items a thread bounds at a time */
@@ -1113,7 +1123,7 @@ static void run_item(mthread *th, uint32_t k)
 /* Is item a to run before item b: the lesser bound, then the earlier position? */
 static bool item_before(const msearch *S, uint32_t a, uint32_t b)
 {
-    return bound_cmp(&S->items[a].lb, &S->items[b].lb, S->items[a].pos, S->items[b].pos) < 0;
+    return bound_cmp(&S->items[a].key, &S->items[b].key, S->items[a].pos, S->items[b].pos) < 0;
 }
 
 static void heap_push(msearch *S, uint32_t k)
@@ -1189,6 +1199,7 @@ static void give_piece(mthread *th)
         it->pos = mid;
         it->pos_end = th->cur_end;
         it->lb = own->lb;
+        it->key = own->key;
         it->t_start = th->run_t0;
         it->done = false;
         th->cur_end = mid;
@@ -1234,7 +1245,7 @@ static bool take_item(mthread *th, uint32_t *out)
                 if (y == th || !y->running || y->no_split) continue;
                 if (now - y->run_t0 < split_age && now >= th->patient_until) continue;
                 if (have &&
-                    bound_cmp(&y->run_lb, &S->items[cand].lb, y->run_pos, S->items[cand].pos) >= 0)
+                    bound_cmp(&y->run_lb, &S->items[cand].key, y->run_pos, S->items[cand].pos) >= 0)
                     continue;
                 if (!victim ||
                     bound_cmp(&y->run_lb, &victim->run_lb, y->run_pos, victim->run_pos) < 0)
@@ -1287,7 +1298,7 @@ static bool take_item(mthread *th, uint32_t *out)
             S->next_static++;
         th->running = true;
         th->no_split = false;
-        th->run_lb = S->items[cand].lb;
+        th->run_lb = S->items[cand].key;
         th->run_pos = S->items[cand].pos;
         th->run_t0 = piece ? S->items[cand].t_start : adse_clock_s();
         *out = cand;
@@ -1373,19 +1384,25 @@ static bool rank_items(msearch *S)
 {
     mrank *r = malloc(sizeof *r * (S->n_items ? S->n_items : 1));
     S->run_order = malloc(sizeof *S->run_order * (S->n_items ? S->n_items : 1));
+    S->rest_lb = malloc(sizeof *S->rest_lb * (S->n_items ? S->n_items : 1));
     S->heap = malloc(sizeof *S->heap * ITEM_DYN_MAX);
-    if (!r || !S->run_order || !S->heap) {
+    if (!r || !S->run_order || !S->rest_lb || !S->heap) {
         free(r);
         return false;
     }
     for (uint32_t k = 0; k < S->n_items; k++) {
-        r[k].lb = S->items[k].lb;
+        r[k].lb = S->items[k].key;
         r[k].idx = k;
     }
     qsort(r, S->n_items, sizeof *r, rank_cmp);
     for (uint32_t k = 0; k < S->n_items; k++)
         S->run_order[k] = r[k].idx;
     free(r);
+    for (uint32_t k = S->n_items; k-- > 0;) {
+        const mvals *b = &S->items[S->run_order[k]].lb;
+        S->rest_lb[k] =
+            k + 1 < S->n_items && lex_less(&S->sp, &S->rest_lb[k + 1], b) ? S->rest_lb[k + 1] : *b;
+    }
     return true;
 }
 
@@ -1652,6 +1669,7 @@ static void search_free(msearch *S)
     free(S->heap);
     if (!S->borrowed) {
         free(S->run_order);
+        free(S->rest_lb);
         free(S->item_f);
         adse__space_release(&S->sp);
     }
@@ -1946,11 +1964,10 @@ adse_status adse_mapper_items_run(const adse_mapper_items *items, uint32_t first
         }
         out->pieces = S->n_items - S->n_static;
         out->threads = S->nthreads;
-        /* the run order is by bound: the item after the range bounds all the rest */
+        /* rest_lb: the least bound of the items after the range */
         uint32_t after = first + count;
-        out->rest_pruned =
-            after >= G->n_static ||
-            (S->inc.found && lex_less(&S->sp, &S->inc.val, &G->items[G->run_order[after]].lb));
+        out->rest_pruned = after >= G->n_static ||
+                           (S->inc.found && lex_less(&S->sp, &S->inc.val, &G->rest_lb[after]));
     }
     search_free(S);
     free(order);
