@@ -1129,9 +1129,9 @@ bool adse__refill_init(mspace *sp)
                 if (!sp->refill) sp->refill = calloc((size_t)L << NDS, sizeof *sp->refill);
                 if (!sp->refill) ok = false;
                 for (int m = 0; ok && m < c->nm; m++) {
-                    rf_store(&sp->refill[((size_t)k << NDS) + combos[m].mask], &c->set[m],
-                             combos[m].mask, NDS);
-                    rf_note_max(sp, &sp->refill[((size_t)k << NDS) + combos[m].mask], NULL, k);
+                    mrefill *r = &sp->refill[((size_t)k << NDS) + combos[m].mask];
+                    rf_store(r, &c->set[m], combos[m].mask, NDS);
+                    rf_note_max(sp, r, NULL, k);
                 }
             }
             rf_free(c);

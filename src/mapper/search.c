@@ -291,12 +291,18 @@ static uint64_t cc_lower(const mthread *th, int t)
     return adse__cc_lower(&th->S->sp, (const uint64_t(*)[ADSE_MAX_DIMS])th->f, th->rem, t);
 }
 
-static void node_lb(const mthread *th, int t, double cycles_cap, mvals *out)
+/* The bound of the current node; without f10_all, the run order's key (mitem.key). */
+static void node_lb_f10(const mthread *th, int t, double cycles_cap, bool f10_all, mvals *out)
 {
     mlb lb;
-    adse__bound_partial(&th->S->sp, (const uint64_t(*)[ADSE_MAX_DIMS])th->f, t,
-                        (double)cc_lower(th, t), cycles_cap, th->spcache, true, &lb);
+    adse__bound_partial_f10(&th->S->sp, (const uint64_t(*)[ADSE_MAX_DIMS])th->f, t,
+                            (double)cc_lower(th, t), cycles_cap, th->spcache, true, f10_all, &lb);
     adse__metrics_lb(&th->S->sp, &lb, out);
+}
+
+static void node_lb(const mthread *th, int t, double cycles_cap, mvals *out)
+{
+    node_lb_f10(th, t, cycles_cap, true, out);
 }
 
 /* With delay as the first metric, a mapping of more cycles than every incumbent the
@@ -977,11 +983,12 @@ static void item_bound(mthread *th, uint32_t k)
     node_lb(th, t, HUGE_VAL, &it->lb);
     /* The run order's key: the bound with F10 as it stood before F10 across levels (which
      * ranked the items whose bound it raises after items whose bound is merely weaker, and
-     * cost the anytime answers at short limits; docs/mapper.md section 6) */
-    mlb lb;
-    adse__bound_partial_f10(&S->sp, (const uint64_t(*)[ADSE_MAX_DIMS])th->f, t,
-                            (double)cc_lower(th, t), HUGE_VAL, th->spcache, true, false, &lb);
-    adse__metrics_lb(&S->sp, &lb, &it->key);
+     * cost the anytime answers at short limits; docs/mapper.md section 6). Without F10's
+     * tables the two are the same bound. */
+    if (S->sp.refill || S->sp.xrefill)
+        node_lb_f10(th, t, HUGE_VAL, false, &it->key);
+    else
+        it->key = it->lb;
 }
 
 #define BOUND_CHUNK 32 /* items a thread bounds at a time */
