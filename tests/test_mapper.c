@@ -266,6 +266,7 @@ typedef struct bf {
     uint64_t evaluated;
     uint64_t cap; /* give up after this many evaluations (0 = none) */
     bool capped;
+    const adse_mapping *like; /* only mappings of its keep bits and spatial factors (or all) */
     adse_scratch *scratch;
     adse_result *res;
 } bf;
@@ -391,6 +392,13 @@ static int bf_sigs(const bf *b, int t, bf_sig *out)
 
 static void bf_eval(bf *b, const adse_mapping *m)
 {
+    if (b->like) {
+        for (int d = 0; d < b->NDS; d++)
+            if (m->keep[d] != b->like->keep[d]) return;
+        for (int i = 0; i < b->L; i++)
+            for (int x = 0; x < b->D; x++)
+                if (m->spatial[i][x] != b->like->spatial[i][x]) return;
+    }
     if (b->cap && b->evaluated >= b->cap) {
         b->capped = true;
         return;
@@ -499,14 +507,17 @@ static void bf_dims(bf *b, int x)
     }
 }
 
-/* Brute-force optima of the n objectives; returns the number of evaluations, or 0 if it
- * gave up after cap evaluations (cap 0 = never). */
-static uint64_t brute_force(const adse_model *model, const adse_constraints *c, int n_obj,
-                            const adse_mapper_settings *objs, bool *found,
-                            double best[][ADSE_MAX_METRICS], uint64_t cap)
+/* Brute-force optima of the n objectives over the mappings of constraints c (NULL: none)
+ * that have like's keep bits and spatial factors (like NULL: all of them); returns the
+ * number of evaluations, or 0 if it gave up after cap evaluations (cap 0 = never). */
+static uint64_t brute_force_like(const adse_model *model, const adse_constraints *c,
+                                 const adse_mapping *like, int n_obj,
+                                 const adse_mapper_settings *objs, bool *found,
+                                 double best[][ADSE_MAX_METRICS], uint64_t cap)
 {
     bf *b = calloc(1, sizeof *b);
     assert_non_null(b);
+    b->like = like;
     b->model = model;
     b->a = adse_model_arch(model);
     b->p = adse_model_problem(model);
@@ -547,6 +558,13 @@ static uint64_t brute_force(const adse_model *model, const adse_constraints *c, 
     free(b->res);
     free(b);
     return n;
+}
+
+static uint64_t brute_force(const adse_model *model, const adse_constraints *c, int n_obj,
+                            const adse_mapper_settings *objs, bool *found,
+                            double best[][ADSE_MAX_METRICS], uint64_t cap)
+{
+    return brute_force_like(model, c, NULL, n_obj, objs, found, best, cap);
 }
 
 /* ADSE_MAPPER_DUMP=FILE appends each optimum (case, objective, metrics, the mapping) to
@@ -2485,6 +2503,111 @@ static void test_placements(void **state)
     adse_spec_free(spec);
 }
 
+/* The neighbourhood of a mapping (adse__neighbourhood, docs/mapper.md 6.1), which the anytime
+ * steps search, is exactly the mappings of the space with its keep bits and spatial factors:
+ * for a random valid mapping of each small random case (golden architecture A or a random
+ * one, random keep constraints or none, a factor bound, NEW or LEGACY), the mapper's optimum
+ * under the neighbourhood's constraints equals, under every objective, the brute force over
+ * the mappings of the case's own constraints that share those keep bits and spatial factors;
+ * and the mapping lies in the neighbourhood. (With the spatial factors left free, or one keep
+ * bit, the mapper's optimum falls below the brute force's and the test fails.) */
+static void test_neighbourhood(void **state)
+{
+    (void)state;
+    const char *env = getenv("ADSE_MAPPER_STRESS");
+    int cases = env ? atoi(env) / 10 + 1 : 8;
+    unsigned rs = 4242;
+    adse_result *res = malloc(sizeof *res);
+    adse_mapper_result *r = malloc(sizeof *r);
+    mspace *sp = malloc(sizeof *sp), *sp2 = malloc(sizeof *sp2);
+    assert_true(res && r && sp && sp2);
+    int checked = 0, lower = 0;
+    for (int it = 0; it < cases; it++) {
+        char desc[256];
+        adse_spec *spec;
+        if (rnd(&rs, 4) == 0) {
+            spec = golden_arch("case00_archA");
+            snprintf(desc, sizeof desc, "golden arch A");
+        } else {
+            spec = random_arch(&rs, desc, sizeof desc);
+        }
+        adse_problem p;
+        small_problem(&p, &rs);
+        int L = spec->arch.n_levels;
+        adse_model *m = make_model(
+            &spec->arch, &p, rnd(&rs, 2) ? ADSE_TRANSLATION_LEGACY : ADSE_TRANSLATION_NEW, false);
+        adse_constraints c;
+        adse_constraints_init(&c, L, p.n_dims, p.n_ds);
+        if (rnd(&rs, 2))
+            for (int d = 0; d < p.n_ds; d++)
+                for (int i = 0; i < L - 1; i++)
+                    if (rnd(&rs, 3) == 0) {
+                        c.keep_fixed[d] |= 1u << i;
+                        if (rnd(&rs, 2)) c.keep_value[d] |= 1u << i;
+                    }
+        if (rnd(&rs, 3) == 0) c.temporal[rnd(&rs, (unsigned)L)].factor_max[rnd(&rs, p.n_dims)] = 2;
+        adse_mapper_settings s;
+        adse_mapper_settings_init(&s);
+        adse_err err;
+        adse_mapping map;
+        bool ok = false;
+        if (adse__space_init(sp, m, &c, &s, &err) == ADSE_OK) {
+            adse_scratch *sc = adse_scratch_new(m);
+            morder ords[MAP_MAX_TL];
+            for (int k = 0; k < 200 && !ok; k++) /* (a new order may leave the space) */
+                ok = random_mapping(sp, &p, m, sc, res, &rs, 0, &map) &&
+                     adse__space_contains(sp, &map, ords);
+            if (ok) {
+                adse_constraints nc;
+                adse__neighbourhood(sp, &c, &map, &nc);
+                assert_int_equal(adse__space_init(sp2, m, &nc, &s, &err), ADSE_OK);
+                assert_true(adse__space_contains(sp2, &map, ords));
+                adse__space_release(sp2);
+                adse_mapper_settings objs[N_OBJ];
+                for (int k = 0; k < N_OBJ; k++)
+                    objective(k, &objs[k]);
+                bool found[N_OBJ];
+                double best[N_OBJ][ADSE_MAX_METRICS];
+                ok = brute_force_like(m, &c, &map, N_OBJ, objs, found, best, 20000) > 0;
+                for (int k = 0; ok && k < N_OBJ; k++) {
+                    adse_mapper_settings o = objs[k];
+                    o.threads = 2;
+                    assert_int_equal(adse_mapper_run(m, &nc, &o, r, &err), ADSE_OK);
+                    assert_true(r->stats.optimal);
+                    assert_true(found[k] && r->found); /* map itself is there */
+                    double v[ADSE_MAX_METRICS], own[ADSE_MAX_METRICS];
+                    metric_vec(&o, &r->result, L, v);
+                    assert_int_equal(adse_model_evaluate(m, &map, sc, res, NULL), ADSE_OK);
+                    metric_vec(&o, res, L, own);
+                    for (int q = 0; q < o.n_metrics; q++)
+                        if (v[q] != best[k][q]) {
+                            print_error("neighbourhood case %d (%s) objective %d metric %d: "
+                                        "mapper %.12g, brute force %.12g\n",
+                                        it, desc, k, q, v[q], best[k][q]);
+                            fail();
+                        }
+                    assert_false(vec_less(o.n_metrics, own, v));
+                    lower += vec_less(o.n_metrics, v, own);
+                }
+            }
+            adse_scratch_free(sc);
+            adse__space_release(sp);
+        }
+        checked += ok;
+        adse_model_free(m);
+        adse_spec_free(spec);
+    }
+    print_message("neighbourhood: %d of %d cases checked against the brute force (%d optima "
+                  "below the mapping's own)\n",
+                  checked, cases, lower);
+    assert_true(checked >= cases / 2);
+    assert_true(lower > 0);
+    free(res);
+    free(r);
+    free(sp);
+    free(sp2);
+}
+
 /* A neighbour n of a polished mapping of value v: outside the space, invalid, or not better. */
 static void assert_not_better(const mspace *sp, const adse_model *m, adse_scratch *sc,
                               adse_result *res, const adse_mapper_settings *s,
@@ -2831,6 +2954,7 @@ int main(void)
         cmocka_unit_test(test_keep_count),
         cmocka_unit_test(test_polish),
         cmocka_unit_test(test_placements),
+        cmocka_unit_test(test_neighbourhood),
         cmocka_unit_test(test_contradictions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -289,3 +289,24 @@ int adse__placements(const mspace *sp, mplace *out, int max)
     }
     return n;
 }
+
+/* The neighbourhood of m (docs/mapper.md 6.1): its dataplacement (every keep bit) and its
+ * spatial factors fixed, on top of base. A factor base fixes already keeps base's form (m
+ * has that factor, and a "rest of the bound" there must stay one). */
+void adse__neighbourhood(const mspace *sp, const adse_constraints *base, const adse_mapping *m,
+                         adse_constraints *out)
+{
+    if (base)
+        *out = *base;
+    else
+        adse_constraints_init(out, sp->L, sp->D, sp->NDS);
+    uint32_t all = sp->L >= 32 ? UINT32_MAX : (1u << sp->L) - 1u;
+    for (int d = 0; d < sp->NDS; d++) {
+        out->keep_fixed[d] = all;
+        out->keep_value[d] = m->keep[d] & all;
+    }
+    for (int i = 0; i < sp->L; i++)
+        if (sp->s_of[i] >= 0)
+            for (int x = 0; x < sp->D; x++)
+                if (!out->spatial[i].factor_eq[x]) out->spatial[i].factor_eq[x] = m->spatial[i][x];
+}

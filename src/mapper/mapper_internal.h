@@ -349,5 +349,11 @@ typedef struct mplace {
 /* local.c: up to max candidate dataplacements of the space's free keep bits, in the order
  * to try them (docs/mapper.md 6.1); returns their number. */
 int adse__placements(const mspace *sp, mplace *out, int max);
+/* local.c: the neighbourhood of mapping m (docs/mapper.md 6.1): base (NULL: none) with m's
+ * keep bits fixed at every level and m's spatial factors fixed wherever base leaves them
+ * free, into *out (the temporal factors, the orders and the splits stay as base has them).
+ * m must lie in the space of base. */
+void adse__neighbourhood(const mspace *sp, const adse_constraints *base, const adse_mapping *m,
+                         adse_constraints *out);
 
 #endif

@@ -53,6 +53,8 @@
 #define POS_SHIFT 48       /* item k's positions: [k << POS_SHIFT, (k + 1) << POS_SHIFT) */
 _Static_assert(((uint64_t)ITEM_MAX + 1) <= (UINT64_MAX >> POS_SHIFT), "item positions fit");
 #define PLACE_SHARE 0.7 /* share of the anytime steps for the candidate dataplacements */
+#define NB_SHARE 0.5    /* share of the time after them and their polish for the neighbourhoods */
+#define NB_ROUNDS 4     /* neighbourhood subsearches at most, each of half the time left */
 #define CHECK_EVERY 128 /* evaluations/nodes between clock checks */
 #define KEEP_CHUNK 4096 /* keep choices sorted together */
 #define KMEMO_LEVELS 8  /* levels up to which the keep bounds' shares are memoized */
@@ -1641,10 +1643,39 @@ static void placement_seeds(msearch *S, const adse_constraints *constraints, dou
     free(r);
 }
 
+/* The neighbourhood of the incumbent (adse__neighbourhood: its keep bits and spatial factors
+ * fixed) searched in budget_s from the incumbent, which prunes it; the best found is offered
+ * and polished in the whole space. True if the incumbent improved. */
+static bool neighbourhood_seed(msearch *S, const adse_constraints *constraints, double budget_s,
+                               uint64_t *ev)
+{
+    const mspace *sp = &S->sp;
+    if (!S->inc.found || budget_s <= 0) return false;
+    adse_mapper_result *r = malloc(sizeof *r);
+    if (!r) return false;
+    double end = adse_clock_s() + budget_s;
+    mvals before = S->inc.val;
+    adse_constraints c;
+    adse__neighbourhood(sp, constraints, &S->inc.map, &c);
+    adse_mapper_settings set = sp->set;
+    set.time_limit_s = budget_s;
+    adse_err err;
+    if (run(sp->model, &c, &set, NULL, 0, false, &S->inc, r, &err) == ADSE_OK && r->found) {
+        offer_seed(S, &r->best);
+        adse_mapping m = S->inc.map;
+        mvals v = S->inc.val;
+        if (adse__polish(sp, S->th[0].scratch, S->th[0].res, &m, &v, end, ev)) offer_seed(S, &m);
+    }
+    free(r);
+    return lex_less(sp, &S->inc.val, &before);
+}
+
 /* The rest of a time limit after an unfinished exact search (docs/mapper.md 6.1): the
  * candidate dataplacements are searched (PLACE_SHARE of it), each result polished; the best
- * found is polished to a local optimum, then the classic dataflows are searched from it,
- * and their best is polished in turn. Each step only offers better incumbents. */
+ * found is polished to a local optimum; the neighbourhood of the incumbent is searched
+ * while that improves it (at most NB_ROUNDS times, in NB_SHARE of the time left); then the
+ * classic dataflows are searched from the best so far, and their best is polished in turn.
+ * Each step only offers better incumbents. */
 static void anytime(msearch *S, const adse_constraints *constraints, double end)
 {
     mthread *th = &S->th[0];
@@ -1654,6 +1685,13 @@ static void anytime(msearch *S, const adse_constraints *constraints, double end)
         adse_mapping m = S->inc.map;
         mvals v = S->inc.val;
         if (adse__polish(&S->sp, th->scratch, th->res, &m, &v, end, &ev)) offer_seed(S, &m);
+    }
+    double nb_end = adse_clock_s() + (end - adse_clock_s()) * NB_SHARE;
+    for (int k = 0; k < NB_ROUNDS; k++) {
+        double left = nb_end - adse_clock_s();
+        if (left <= 0 ||
+            !neighbourhood_seed(S, constraints, k + 1 < NB_ROUNDS ? left / 2 : left, &ev))
+            break;
     }
     double left = end - adse_clock_s();
     if (left > 0) classic_seeds(S, constraints, left);
