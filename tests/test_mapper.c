@@ -2516,7 +2516,8 @@ static void test_neighbourhood(void **state)
     (void)state;
     const char *env = getenv("ADSE_MAPPER_STRESS");
     int cases = env ? atoi(env) / 10 + 1 : 8;
-    unsigned rs = 4242;
+    unsigned rs =
+        env && getenv("ADSE_MAPPER_SEED") ? (unsigned)atoi(getenv("ADSE_MAPPER_SEED")) : 4242u;
     adse_result *res = malloc(sizeof *res);
     adse_mapper_result *r = malloc(sizeof *r);
     mspace *sp = malloc(sizeof *sp), *sp2 = malloc(sizeof *sp2);
