@@ -1302,7 +1302,7 @@ static double mac_extra(const keeper_pick *kp)
             int d = r->ds[j], k = kp->pick[d];
             v += fmax(0, r->v[i][j] * kp->mc[d][k] - kp->mi[d][k]);
         }
-        least = fmin(least, v);
+        least = v < least ? v : least;
     }
     return r->n && least > 0 ? least * (1 - LB_MARGIN) : 0;
 }

@@ -709,7 +709,7 @@ static void kmin_build(mthread *th, const ksubs *subs, const int *nsub)
                 const double *a = kmin_at(th, d, j - 1, e);
                 double *b = kmin_at(th, d, j, e);
                 for (uint32_t h = 0; h < (n >> j); h++)
-                    b[h] = fmin(a[2 * h], a[2 * h + 1]);
+                    b[h] = a[2 * h] < a[2 * h + 1] ? a[2 * h] : a[2 * h + 1];
             }
     }
 }
