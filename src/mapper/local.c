@@ -296,10 +296,7 @@ int adse__placements(const mspace *sp, mplace *out, int max)
 void adse__neighbourhood(const mspace *sp, const adse_constraints *base, const adse_mapping *m,
                          adse_constraints *out)
 {
-    if (base)
-        *out = *base;
-    else
-        adse_constraints_init(out, sp->L, sp->D, sp->NDS);
+    adse__constraints_from(sp, base, out);
     uint32_t all = sp->L >= 32 ? UINT32_MAX : (1u << sp->L) - 1u;
     for (int d = 0; d < sp->NDS; d++) {
         out->keep_fixed[d] = all;

@@ -349,6 +349,16 @@ typedef struct mplace {
 /* local.c: up to max candidate dataplacements of the space's free keep bits, in the order
  * to try them (docs/mapper.md 6.1); returns their number. */
 int adse__placements(const mspace *sp, mplace *out, int max);
+/* The constraints a subspace of the anytime steps adds to: a copy of base, or none when base
+ * is NULL. */
+static inline void adse__constraints_from(const mspace *sp, const adse_constraints *base,
+                                          adse_constraints *out)
+{
+    if (base)
+        *out = *base;
+    else
+        adse_constraints_init(out, sp->L, sp->D, sp->NDS);
+}
 /* local.c: the neighbourhood of mapping m (docs/mapper.md 6.1): base (NULL: none) with m's
  * keep bits fixed at every level and m's spatial factors fixed wherever base leaves them
  * free, into *out (the temporal factors, the orders and the splits stay as base has them).

@@ -1129,7 +1129,7 @@ static void run_item(mthread *th, uint32_t k)
     it->done = !th->abort;
 }
 
-/* Is item a to run before item b: the lesser bound, then the earlier position? */
+/* Is item a to run before item b: the lesser run-order key, then the earlier position? */
 static bool item_before(const msearch *S, uint32_t a, uint32_t b)
 {
     return bound_cmp(&S->items[a].key, &S->items[b].key, S->items[a].pos, S->items[b].pos) < 0;
@@ -1560,23 +1560,42 @@ static adse_status run(const adse_model *model, const adse_constraints *constrai
                        const adse_mapper_settings *settings, const adse_mapping *seeds, int n_seeds,
                        bool top, const mbest *inc0, adse_mapper_result *out, adse_err *err);
 
+/* Searches the subspace of constraints c in budget_s from the incumbent, which prunes it (the
+ * subsearch returns a mapping only if it beats it), and offers its best. True if it did. */
+static bool subsearch(msearch *S, const adse_constraints *c, double budget_s)
+{
+    const mspace *sp = &S->sp;
+    adse_mapper_result *r = malloc(sizeof *r);
+    if (!r) return false;
+    adse_mapper_settings set = sp->set;
+    set.time_limit_s = budget_s;
+    adse_err err;
+    bool found = run(sp->model, c, &set, NULL, 0, false, &S->inc, r, &err) == ADSE_OK && r->found;
+    if (found) offer_seed(S, &r->best);
+    free(r);
+    return found;
+}
+
+/* Polishes the incumbent (adse__polish, until end) and offers the result. */
+static void polish_incumbent(msearch *S, double end, uint64_t *ev)
+{
+    if (!S->inc.found) return;
+    adse_mapping m = S->inc.map;
+    mvals v = S->inc.val;
+    if (adse__polish(&S->sp, S->th[0].scratch, S->th[0].res, &m, &v, end, ev)) offer_seed(S, &m);
+}
+
 /* The classic dataflows as subspaces: for each data space d, "d stationary" puts the loops
  * irrelevant to d innermost among those the permutation constraints leave free at every
  * temporal level, after a constrained level's fixed innermost loops and before its fixed
- * outermost ones (tiling level 0 keeps its fixed order); each is searched briefly, starting from
- * the incumbent so far (it prunes the subsearch; the subsearch returns it when nothing there beats
- * it), and its best mapping offered. */
+ * outermost ones (tiling level 0 keeps its fixed order); each is searched briefly from the
+ * incumbent so far (subsearch), and its best mapping offered. */
 static void classic_seeds(msearch *S, const adse_constraints *constraints, double budget_s)
 {
     const mspace *sp = &S->sp;
     adse_constraints c;
-    adse_mapper_result *r = malloc(sizeof *r);
-    if (!r) return;
     for (int d = 0; d < sp->NDS; d++) {
-        if (constraints)
-            c = *constraints;
-        else
-            adse_constraints_init(&c, sp->L, sp->D, sp->NDS);
+        adse__constraints_from(sp, constraints, &c);
         for (int i = 0; i < sp->L; i++) {
             adse_tiling_constraint *tc = &c.temporal[i];
             if (sp->t_of[i] == 0) continue;
@@ -1594,19 +1613,14 @@ static void classic_seeds(msearch *S, const adse_constraints *constraints, doubl
                         tc->prefix[n++] = (uint8_t)x;
             tc->n_prefix = (uint8_t)n;
         }
-        adse_mapper_settings set = sp->set;
-        set.time_limit_s = budget_s / sp->NDS;
-        adse_err err;
-        if (run(sp->model, &c, &set, NULL, 0, false, &S->inc, r, &err) == ADSE_OK && r->found)
-            offer_seed(S, &r->best);
+        subsearch(S, &c, budget_s / sp->NDS);
     }
-    free(r);
 }
 
 /* The candidate dataplacements (adse__placements) as subspaces: each fixes the keep bits
  * the constraints leave free at a group of sibling levels, and is searched in an equal
- * share of what is left of budget_s from the incumbent so far (it only prunes); its best
- * mapping is offered. */
+ * share of what is left of budget_s from the incumbent so far (subsearch); its best
+ * mapping is offered and polished in the whole space (it may leave the placement). */
 static void placement_seeds(msearch *S, const adse_constraints *constraints, double budget_s,
                             uint64_t *ev)
 {
@@ -1614,60 +1628,33 @@ static void placement_seeds(msearch *S, const adse_constraints *constraints, dou
     enum { MAX_PLACE = 8 };
     mplace pl[MAX_PLACE];
     int n = adse__placements(sp, pl, MAX_PLACE);
-    adse_mapper_result *r = n ? malloc(sizeof *r) : NULL;
-    if (!r) return;
     double end = adse_clock_s() + budget_s;
     for (int k = 0; k < n; k++) {
         double left = end - adse_clock_s();
         if (left <= 0) break;
         adse_constraints c;
-        if (constraints)
-            c = *constraints;
-        else
-            adse_constraints_init(&c, sp->L, sp->D, sp->NDS);
+        adse__constraints_from(sp, constraints, &c);
         for (int d = 0; d < sp->NDS; d++) {
             c.keep_fixed[d] |= pl[k].fixed[d];
             c.keep_value[d] = (c.keep_value[d] & ~pl[k].fixed[d]) | pl[k].value[d];
         }
-        adse_mapper_settings set = sp->set;
-        set.time_limit_s = left / (n - k);
-        adse_err err;
-        if (run(sp->model, &c, &set, NULL, 0, false, &S->inc, r, &err) != ADSE_OK || !r->found)
-            continue;
-        offer_seed(S, &r->best);
-        /* polished in the whole space (it may leave the placement) */
-        adse_mapping m = S->inc.map;
-        mvals v = S->inc.val;
-        if (adse__polish(sp, S->th[0].scratch, S->th[0].res, &m, &v, end, ev)) offer_seed(S, &m);
+        if (subsearch(S, &c, left / (n - k))) polish_incumbent(S, end, ev);
     }
-    free(r);
 }
 
 /* The neighbourhood of the incumbent (adse__neighbourhood: its keep bits and spatial factors
- * fixed) searched in budget_s from the incumbent, which prunes it; the best found is offered
- * and polished in the whole space. True if the incumbent improved. */
+ * fixed) searched in budget_s from the incumbent (subsearch); the best found is offered and
+ * polished in the whole space. True if the incumbent improved. */
 static bool neighbourhood_seed(msearch *S, const adse_constraints *constraints, double budget_s,
                                uint64_t *ev)
 {
-    const mspace *sp = &S->sp;
     if (!S->inc.found || budget_s <= 0) return false;
-    adse_mapper_result *r = malloc(sizeof *r);
-    if (!r) return false;
     double end = adse_clock_s() + budget_s;
     mvals before = S->inc.val;
     adse_constraints c;
-    adse__neighbourhood(sp, constraints, &S->inc.map, &c);
-    adse_mapper_settings set = sp->set;
-    set.time_limit_s = budget_s;
-    adse_err err;
-    if (run(sp->model, &c, &set, NULL, 0, false, &S->inc, r, &err) == ADSE_OK && r->found) {
-        offer_seed(S, &r->best);
-        adse_mapping m = S->inc.map;
-        mvals v = S->inc.val;
-        if (adse__polish(sp, S->th[0].scratch, S->th[0].res, &m, &v, end, ev)) offer_seed(S, &m);
-    }
-    free(r);
-    return lex_less(sp, &S->inc.val, &before);
+    adse__neighbourhood(&S->sp, constraints, &S->inc.map, &c);
+    if (subsearch(S, &c, budget_s)) polish_incumbent(S, end, ev);
+    return lex_less(&S->sp, &S->inc.val, &before);
 }
 
 /* The rest of a time limit after an unfinished exact search (docs/mapper.md 6.1): the
@@ -1678,14 +1665,9 @@ static bool neighbourhood_seed(msearch *S, const adse_constraints *constraints, 
  * Each step only offers better incumbents. */
 static void anytime(msearch *S, const adse_constraints *constraints, double end)
 {
-    mthread *th = &S->th[0];
     uint64_t ev = 0;
     placement_seeds(S, constraints, (end - adse_clock_s()) * PLACE_SHARE, &ev);
-    if (S->inc.found) {
-        adse_mapping m = S->inc.map;
-        mvals v = S->inc.val;
-        if (adse__polish(&S->sp, th->scratch, th->res, &m, &v, end, &ev)) offer_seed(S, &m);
-    }
+    polish_incumbent(S, end, &ev);
     double nb_end = adse_clock_s() + (end - adse_clock_s()) * NB_SHARE;
     for (int k = 0; k < NB_ROUNDS; k++) {
         double left = nb_end - adse_clock_s();
@@ -1695,12 +1677,8 @@ static void anytime(msearch *S, const adse_constraints *constraints, double end)
     }
     double left = end - adse_clock_s();
     if (left > 0) classic_seeds(S, constraints, left);
-    if (S->inc.found && adse_clock_s() < end) {
-        adse_mapping m = S->inc.map;
-        mvals v = S->inc.val;
-        if (adse__polish(&S->sp, th->scratch, th->res, &m, &v, end, &ev)) offer_seed(S, &m);
-    }
-    th->evaluated += ev; /* the valid ones are not counted apart */
+    if (adse_clock_s() < end) polish_incumbent(S, end, &ev);
+    S->th[0].evaluated += ev; /* the valid ones are not counted apart */
 }
 
 static void search_free(msearch *S)
