@@ -1377,18 +1377,19 @@ static bool threads_alloc(msearch *S, const adse_model *model)
 }
 
 typedef struct mrank {
-    mvals lb;
+    mvals key;
     uint32_t idx;
 } mrank;
 
-/* Best bound first, then item index. */
+/* Least run-order key first, then item index. */
 static int rank_cmp(const void *pa, const void *pb)
 {
     const mrank *a = pa, *b = pb;
-    return bound_cmp(&a->lb, &b->lb, a->idx, b->idx);
+    return bound_cmp(&a->key, &b->key, a->idx, b->idx);
 }
 
-/* Item indices best bound first; false when out of memory. */
+/* Item indices least run-order key first (mitem.key), and rest_lb; false when out of
+ * memory. */
 static bool rank_items(msearch *S)
 {
     mrank *r = malloc(sizeof *r * (S->n_items ? S->n_items : 1));
@@ -1400,7 +1401,7 @@ static bool rank_items(msearch *S)
         return false;
     }
     for (uint32_t k = 0; k < S->n_items; k++) {
-        r[k].lb = S->items[k].key;
+        r[k].key = S->items[k].key;
         r[k].idx = k;
     }
     qsort(r, S->n_items, sizeof *r, rank_cmp);
