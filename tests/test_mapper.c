@@ -93,6 +93,19 @@ static void gemm(adse_problem *p, uint64_t m, uint64_t n, uint64_t k)
     p->ds[2].read_write = true;
 }
 
+/* gemm with a fourth dimension H that only B has, summed over like K (Z[M][N] += A[M][K] x
+ * B[K][N][H]): a loop irrelevant to two data spaces (halo-free). */
+static void gemm_h(adse_problem *p, uint64_t m, uint64_t n, uint64_t k, uint64_t h)
+{
+    gemm(p, m, n, k);
+    p->n_dims = 4;
+    p->dim_names[3] = 'H';
+    p->bounds[3] = h;
+    int64_t one = 1;
+    uint8_t d = 3;
+    add_rank(&p->ds[1], 1, &d, &one);
+}
+
 /* Architecture of a golden random-mapping case (A: GLB fans out 4x4 to spads; B: GLB 2x2 to
  * spads, each spad 2x2 to MACs), priced by its ERT. */
 static adse_spec *golden_arch(const char *cas)
@@ -708,6 +721,19 @@ static void check_optimal(const adse_model *model, const adse_constraints *c, co
  * Tests: optimality
  * ------------------------------------------------------------------------------------- */
 
+/* Does the mapspace of m under c settle orders (mspace.order_sig, search.c order_settled)? */
+static bool space_settles(const adse_model *m, const adse_constraints *c)
+{
+    mspace *sp = malloc(sizeof *sp);
+    assert_non_null(sp);
+    adse_err err;
+    assert_int_equal(adse__space_init(sp, m, c, NULL, &err), ADSE_OK);
+    bool on = sp->order_sig;
+    adse__space_release(sp);
+    free(sp);
+    return on;
+}
+
 /* Arch A (2-D fanout 4x4), a halo conv, free bypass at the GLB, NEW rule, links on. */
 static void test_optimal_arch_a_conv(void **state)
 {
@@ -722,6 +748,29 @@ static void test_optimal_arch_a_conv(void **state)
     for (int d = 0; d < p.n_ds; d++)
         c.keep_fixed[d] = c.keep_value[d] = 1u;
     check_optimal(m, &c, "arch A conv1d");
+    adse_model_free(m);
+    adse_spec_free(spec);
+}
+
+/* ARCH_C, a halo-free einsum with a loop irrelevant to two data spaces (NEW rule, links on)
+ * and every loop at DRAM: the search settles orders (search.c order_settled), the brute
+ * force evaluates them all, and the optimum's DRAM order is not the first. */
+static void test_optimal_settled(void **state)
+{
+    (void)state;
+    adse_spec *spec = arch_c();
+    adse_problem p;
+    gemm_h(&p, 2, 2, 4, 2);
+    adse_model *m = make_model(&spec->arch, &p, ADSE_TRANSLATION_NEW, false);
+    adse_constraints c;
+    adse_constraints_init(&c, spec->arch.n_levels, p.n_dims, p.n_ds);
+    /* every loop at DRAM: its order decides the inner levels' refills */
+    for (int x = 0; x < p.n_dims; x++) {
+        c.temporal[0].factor_eq[x] = c.temporal[1].factor_eq[x] = c.spatial[1].factor_eq[x] = 1;
+        c.temporal[2].factor_eq[x] = ADSE_FACTOR_REST;
+    }
+    assert_true(space_settles(m, &c));
+    check_optimal(m, &c, "arch C gemm_h");
     adse_model_free(m);
     adse_spec_free(spec);
 }
@@ -961,7 +1010,7 @@ static void test_random(void **state)
     uint64_t cap = env ? 0 : 20000; /* by default only small cases */
     unsigned rs =
         env && getenv("ADSE_MAPPER_SEED") ? (unsigned)atoi(getenv("ADSE_MAPPER_SEED")) : 2024u;
-    int checked = 0, n_open = 0, n_top = 0;
+    int checked = 0, n_open = 0, n_top = 0, n_settled = 0;
     for (int it = 0; it < cases; it++) {
         char desc[256], what[512];
         unsigned seed = rs;
@@ -1084,13 +1133,14 @@ static void test_random(void **state)
             checked++;
             n_open += open;
             n_top += top_bypass;
+            n_settled += space_settles(m, &c);
         }
         adse_model_free(m);
         adse_spec_free(spec);
     }
     print_message("random: %d of %d cases checked against the brute force (%d open, %d with "
-                  "the outermost level bypassed)\n",
-                  checked, cases, n_open, n_top);
+                  "the outermost level bypassed, %d with settled orders)\n",
+                  checked, cases, n_open, n_top, n_settled);
     assert_true(checked > 0);
 }
 
@@ -1582,6 +1632,154 @@ static void test_refill(void **state)
     assert_true(xchecked >= cases * 5);
     assert_true(xabove >= cases / 2);
     free(sp);
+    free(r);
+    for (int k = 0; k < 3; k++)
+        adse_spec_free(specs[k]);
+}
+
+/* The loops of order o before data space d's first relevant loop (all of them when none is
+ * relevant): what d's fills depend on (docs/mapper.md 4.2, "settled orders"). */
+static uint32_t loops_before_relevant(const mspace *sp, const morder *o, int d)
+{
+    uint32_t before = 0;
+    for (int i = 0; i < o->n && !(sp->relevant[d] >> o->dims[i] & 1u); i++)
+        before |= 1u << o->dims[i];
+    return before;
+}
+
+/* Do a and b count the same? Cycles, energy and every level's counts of every data space. */
+static bool same_counts(const adse_problem *p, int L, const adse_result *a, const adse_result *b)
+{
+    if (a->cycles != b->cycles || a->energy_pj != b->energy_pj) return false;
+    for (int k = 0; k < L; k++)
+        for (int d = 0; d < p->n_ds; d++) {
+            const adse_ds_stats *x = &a->levels[k].ds[d], *y = &b->levels[k].ds[d];
+            if (x->reads != y->reads || x->fills != y->fills || x->updates != y->updates ||
+                x->link_transfers != y->link_transfers)
+                return false;
+        }
+    return true;
+}
+
+/* Settled orders (search.c order_settled, docs/mapper.md 4.2): where sp->order_sig holds
+ * (no sliding window, no link transfers), two orders of a temporal level that place the same
+ * loops before each data space's first relevant loop give the same counts, and every order
+ * of storage level 0's temporal level does. Random mappings of halo-free convolutions and
+ * matrix products on golden architectures A and B (links off there: B's MACs fan out) and
+ * ARCH_C, both rules: every permutation of each temporal level's free loops, evaluated by
+ * the model, compared with every other of the same signature. The flag itself is checked
+ * on a sliding window and on B's MAC-level links. */
+static void test_settled_orders(void **state)
+{
+    (void)state;
+    const char *env = getenv("ADSE_MAPPER_STRESS");
+    int cases = env ? atoi(env) : 60;
+    unsigned rs = 91;
+    adse_spec *specs[3] = {golden_arch("case00_archA"), golden_arch("case13_archB"), arch_c()};
+    adse_result *r = malloc(sizeof *r), *rr = malloc(64 * sizeof *rr);
+    mspace *sp = malloc(sizeof *sp);
+    assert_non_null(r);
+    assert_non_null(rr);
+    assert_non_null(sp);
+    adse_err err;
+    adse_problem p;
+    /* the flag: off with a sliding window, off with link transfers at a MAC fanout */
+    conv1d(&p, 4, 4, 3, 8, 1);
+    adse_model *m = make_model(&specs[0]->arch, &p, ADSE_TRANSLATION_NEW, true);
+    assert_int_equal(adse__space_init(sp, m, NULL, NULL, &err), ADSE_OK);
+    assert_false(sp->order_sig);
+    adse__space_release(sp);
+    adse_model_free(m);
+    gemm(&p, 4, 4, 4);
+    m = make_model(&specs[1]->arch, &p, ADSE_TRANSLATION_NEW, false);
+    assert_int_equal(adse__space_init(sp, m, NULL, NULL, &err), ADSE_OK);
+    assert_false(sp->order_sig);
+    adse__space_release(sp);
+    adse_model_free(m);
+    long same = 0, differ = 0, level0 = 0;
+    for (int it = 0; it < cases; it++) {
+        adse_spec *spec = specs[it % 3];
+        int kind = (int)rnd(&rs, 3);
+        if (kind == 0)
+            conv1d(&p, 2 << rnd(&rs, 3), 2 << rnd(&rs, 3), 1, 4 << rnd(&rs, 2),
+                   1 + (int)rnd(&rs, 2));
+        else if (kind == 1)
+            gemm(&p, 2 << rnd(&rs, 3), 2 << rnd(&rs, 3), 2 << rnd(&rs, 3));
+        else
+            gemm_h(&p, 2 << rnd(&rs, 2), 2 << rnd(&rs, 2), 2 << rnd(&rs, 2), 2 << rnd(&rs, 2));
+        /* links only under the NEW rule and off on B (otherwise they may move the data) */
+        adse_translation tr = rnd(&rs, 2) ? ADSE_TRANSLATION_LEGACY : ADSE_TRANSLATION_NEW;
+        m = make_model(&spec->arch, &p, tr,
+                       it % 3 == 1 || tr == ADSE_TRANSLATION_LEGACY || rnd(&rs, 2));
+        assert_int_equal(adse__space_init(sp, m, NULL, NULL, &err), ADSE_OK);
+        assert_true(sp->order_sig);
+        adse_scratch *sc = adse_scratch_new(m);
+        int NT = sp->NT;
+        for (int tries = 0; tries < 20; tries++) {
+            uint64_t f[MAP_MAX_TL][ADSE_MAX_DIMS];
+            random_factorization(sp, &p, &rs, f);
+            /* most dimensions' factors gathered at one temporal level, for orders of three or
+             * four loops there */
+            int tg = (int)rnd(&rs, (unsigned)NT);
+            for (int x = 0; x < p.n_dims && !sp->tl[tg].spatial; x++)
+                for (int u = 0; u < NT && rnd(&rs, 4); u++)
+                    if (u != tg && !sp->tl[u].spatial) {
+                        f[tg][x] *= f[u][x];
+                        f[u][x] = 1;
+                    }
+            adse_mapping map;
+            mapping_of_factors(sp, &p, f, &map);
+            random_splits_keeps(sp, &p, &rs, &map);
+            morder ords[MAP_MAX_TL];
+            if (!adse__space_contains(sp, &map, ords)) continue;
+            if (adse_model_evaluate(m, &map, sc, r, NULL) != ADSE_OK) continue;
+            for (int t = 0; t < NT; t++) {
+                if (sp->tl[t].spatial || ords[t].n_inf < 2) continue;
+                adse_mapping mm = map;
+                morder o = ords[t];
+                uint32_t nonunit = 0;
+                for (int i = 0; i < o.n; i++)
+                    nonunit |= 1u << o.dims[i];
+                adse__order_first(sp, t, nonunit, &o); /* the infix ascending */
+                uint32_t sig[64][ADSE_MAX_DATASPACES] = {{0}};
+                int n = 0;
+                do {
+                    adse__order_apply(sp, t, &o, &mm);
+                    assert_int_equal(adse_model_evaluate(m, &mm, sc, &rr[n], NULL), ADSE_OK);
+                    for (int d = 0; d < p.n_ds; d++)
+                        sig[n][d] = loops_before_relevant(sp, &o, d);
+                    n++;
+                } while (n < 64 && adse__order_next_perm(&o));
+                bool lev0 = sp->tl[t].storage == 0;
+                for (int i = 0; i < n; i++)
+                    for (int j = i + 1; j < n; j++) {
+                        bool eq = lev0 || memcmp(sig[i], sig[j], sizeof sig[i]) == 0;
+                        bool sc_eq = same_counts(&p, sp->L, &rr[i], &rr[j]);
+                        if (eq && !sc_eq) {
+                            print_error("case %d level %d: orders %d and %d settle alike but "
+                                        "count differently\n",
+                                        it, t, i, j);
+                            fail();
+                        }
+                        same += eq;
+                        level0 += lev0;
+                        differ += !sc_eq;
+                    }
+            }
+        }
+        adse_scratch_free(sc);
+        adse__space_release(sp);
+        adse_model_free(m);
+    }
+    print_message("settled orders: %ld pairs alike (%ld at storage level 0), %ld pairs that "
+                  "count differently\n",
+                  same, level0, differ);
+    /* often compared, and orders do change counts (so the comparison can fail) */
+    assert_true(same >= cases * 5);
+    assert_true(level0 >= cases);
+    assert_true(differ >= cases);
+    free(sp);
+    free(rr);
     free(r);
     for (int k = 0; k < 3; k++)
         adse_spec_free(specs[k]);
@@ -2931,6 +3129,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_optimal_arch_a_conv),
+        cmocka_unit_test(test_optimal_settled),
         cmocka_unit_test(test_optimal_arch_a_legacy),
         cmocka_unit_test(test_optimal_max_temporal_loops),
         cmocka_unit_test(test_optimal_arch_b),
@@ -2941,6 +3140,7 @@ int main(void)
         cmocka_unit_test(test_partial_bound),
         cmocka_unit_test(test_cycles_bound_prefix),
         cmocka_unit_test(test_refill),
+        cmocka_unit_test(test_settled_orders),
         cmocka_unit_test(test_compulsory_links),
         cmocka_unit_test(test_macfill),
         cmocka_unit_test(test_refill_only_searches),

@@ -110,6 +110,11 @@ typedef struct mspace {
     double size;          /* mapspace size (Timeloop's count) */
     uint64_t spatial_max; /* the most all spatial levels' factors multiply to together */
 
+    /* A temporal level's order changes the counts only through the loops it places before
+     * each data space's first relevant loop: no sliding window, no link transfers
+     * (docs/mapper.md 4.2, "settled orders"; search.c order_settled). */
+    bool order_sig;
+
     /* F10 (bound.c): per storage level k and set of data spaces (bit mask), the least
      * vectors of their total fills at k over every tile that fits k; NULL: none. */
     struct mrefill *refill;

@@ -521,6 +521,24 @@ static bool prefix_prunable(mthread *th, int t, int k, int p)
     return prunable(th, &lv);
 }
 
+/* With the first p free loops of temporal level t placed (dims[n_pre .. n_pre + p)), do all
+ * completions give the same counts? Under sp->order_sig they do when every data space has a
+ * relevant loop among the loops placed so far (the fixed prefix P' included) or none among
+ * the free loops still to place: the loops before its first relevant loop, the only part of
+ * the order its fills depend on, are then settled (docs/mapper.md 4.2, "settled orders"). */
+static bool order_settled(const mspace *sp, const morder *o, int p)
+{
+    if (!sp->order_sig) return false;
+    uint32_t placed = 0, rest = 0;
+    for (int i = 0; i < o->n_pre + p; i++)
+        placed |= 1u << o->dims[i];
+    for (int i = o->n_pre + p; i < o->n_pre + o->n_inf; i++)
+        rest |= 1u << o->dims[i];
+    for (int d = 0; d < sp->NDS; d++)
+        if (!(sp->relevant[d] & placed) && (sp->relevant[d] & rest)) return false;
+    return true;
+}
+
 /* The free loops of temporal level t in lexicographic order (the order of
  * adse__order_next_perm), as a tree: position p of the infix takes each remaining loop in
  * ascending order, and a prefix whose bound cannot beat the incumbent is skipped whole.
@@ -535,7 +553,8 @@ static void perm_dfs(mthread *th, int t, int k, int p)
     uint32_t below = (2u << k) - 1u;
     for (int d = 0; d < sp->NDS; d++)
         if (th->map.keep[d] & below) kept_any = true;
-    if (p >= n - 1) {
+    /* a settled prefix: only its first completion, the remaining loops ascending */
+    if (p >= n - 1 || order_settled(sp, o, p)) {
         order_leaf(th, t, k);
         return;
     }
@@ -586,7 +605,9 @@ static void orders_dfs(mthread *th, int t)
         }
         orders_dfs(th, t - 1);
         if (th->abort) return;
-    } while (order_advance(th, t));
+        /* storage level 0's temporal order changes no count under sp->order_sig (its reads
+         * are the product of its loops, model.md 4.6): only the first */
+    } while (!(sp->order_sig && !l->spatial && k < 0) && order_advance(th, t));
 }
 
 /* Bounds lexicographically (unused metric slots are 0), then a and b's positions. */

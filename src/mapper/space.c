@@ -744,6 +744,16 @@ static adse_status init_model_facts(mspace *sp, const adse_model *model, adse_er
             if (p->bounds[x] > 1 && (l->eq[x] ? l->eq[x] > 1 : l->hi[x] > 1))
                 sp->may_spatial[u] |= 1u << x;
     }
+    /* Without a halo for the model's visit-sequence solver to slide and without link
+     * transfers, Fill_k is the closed form of model.md 4.5a at every level, which a temporal
+     * level's order changes only through the loops it places before each data space's first
+     * relevant loop (docs/mapper.md 4.2, "settled orders"). */
+    sp->order_sig = true;
+    for (int d = 0; d < NDS; d++) {
+        if (sp->sliding[d]) sp->order_sig = false;
+        for (int u = 0; u < sp->NT; u++)
+            if (sp->may_spatial[u] && adse__links_may(sp, u, d)) sp->order_sig = false;
+    }
     /* The outermost level's reads (updates) of d are at least its operand points when it
      * keeps d and has no fanout, link transfers or not (F5, docs/mapper.md section 5). */
     const adse_buffer *top = &a->levels[L - 1];
