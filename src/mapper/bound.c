@@ -68,6 +68,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The larger of two energies or counts: a comparison, not a call of libm's fmax (the values
+ * are never NaN; these run in the keeper assignments' inner loops). */
+static inline double max2(double a, double b)
+{
+    return a > b ? a : b;
+}
+
 #include "adse/workload.h"
 #include "mapper/mapper_internal.h"
 #include "model/model_internal.h"
@@ -1268,12 +1275,12 @@ static double refill_extra(const keeper_pick *kp)
         for (int d = 0; d < kp->NDS; d++)
             if (kp->pick[d] == k && (kp->elig[k] >> d & 1u)) m |= 1u << d;
         elig |= m;
-        if (__builtin_popcount(m) < 2) continue;
+        if (!(m & (m - 1))) continue; /* fewer than two */
         if (sp->refill) extra += table_rise(kp, &sp->refill[((size_t)k << kp->NDS) + m]);
     }
-    if (sp->xrefill && kp->f10_all && __builtin_popcount(elig) >= 2)
+    if (sp->xrefill && kp->f10_all && (elig & (elig - 1))) /* two or more */
         for (uint32_t s = elig; s; s = (s - 1) & elig) {
-            if (__builtin_popcount(s) < 2) continue;
+            if (!(s & (s - 1))) continue; /* two or more */
             int lev[ADSE_MAX_DATASPACES];
             bool one = true;
             int first = -1;
@@ -1285,7 +1292,7 @@ static double refill_extra(const keeper_pick *kp)
             }
             if (one) continue;
             const mrefill *r = adse__xrefill_at(sp, lev);
-            if (r) extra = fmax(extra, table_rise(kp, r));
+            if (r) extra = max2(extra, table_rise(kp, r));
         }
     return extra * (1 - LB_MARGIN);
 }
@@ -1300,7 +1307,7 @@ static double mac_extra(const keeper_pick *kp)
         double v = 0;
         for (int j = 0; j < r->nds; j++) {
             int d = r->ds[j], k = kp->pick[d];
-            v += fmax(0, r->v[i][j] * kp->mc[d][k] - kp->mi[d][k]);
+            v += max2(0, r->v[i][j] * kp->mc[d][k] - kp->mi[d][k]);
         }
         least = v < least ? v : least;
     }
@@ -1332,7 +1339,7 @@ static void joint_min(joint_run *J, uint32_t levels, int j, double *prod, double
         double v = 0;
         for (int i = 0; i < J->nj; i++) {
             int d = J->jd[i], k = kp->pick[d];
-            v += fmax(kp->ja[d][k] * prod[i], kp->jfloor[d][k]);
+            v += max2(kp->ja[d][k] * prod[i], kp->jfloor[d][k]);
         }
         if (v < J->best) J->best = v;
         return;
@@ -1342,7 +1349,7 @@ static void joint_min(joint_run *J, uint32_t levels, int j, double *prod, double
     double lo = 0;
     for (int i = 0; i < J->nj; i++) {
         int d = J->jd[i], k = kp->pick[d];
-        lo += fmax(kp->ja[d][k] * prod[i] * J->rlo[i][j], kp->jfloor[d][k]);
+        lo += max2(kp->ja[d][k] * prod[i] * J->rlo[i][j], kp->jfloor[d][k]);
     }
     if (lo * (1 - JOINT_SLACK) >= J->best) return;
     if (fprod * J->fhi[j] * (1 + JOINT_SLACK) < kp->fneed) return;
@@ -1421,7 +1428,7 @@ static void pick_keepers(keeper_pick *kp, int d, double sum)
             if (jr > ind) gain = jr - ind;
         }
         /* F9 and F11 both raise the innermost keepers' reads: the larger of the two */
-        if (kp->sp->macfill) gain = fmax(gain, mac_extra(kp));
+        if (kp->sp->macfill) gain = max2(gain, mac_extra(kp));
         sum += gain;
         if (kp->ch) sum += refill_extra(kp);
         if (sum < kp->best) kp->best = sum;
@@ -1667,7 +1674,7 @@ void adse__bound_partial_f10(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS]
                     ratio *= level_ratio(sp, &kp, gf, sfan, sg, t_done, sp->s_of[k2], d);
                 if (up[k2] < HUGE_VAL) {
                     /* the fills k cannot avoid reach k2 through the fanouts between (F3) */
-                    double rd = fmax(pr[k], tf_on[k] * ratio) * unit_r[k2];
+                    double rd = max2(pr[k], tf_on[k] * ratio) * unit_r[k2];
                     if (k2 == L - 1 && sp->dram_energy[d] > rd) rd = sp->dram_energy[d];
                     double v = tf[k] * unit_f[k] + rd + up[k2];
                     if (v < up[k]) up[k] = v;
@@ -1698,7 +1705,7 @@ void adse__bound_partial_f10(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS]
                     ratio *= level_ratio(sp, &kp, gf, sfan, sg, t_done, sp->s_of[k2], d);
                 if (up[k2] < HUGE_VAL) {
                     double fl = (complete ? pr[k0] : (double)sp->opset[d]) * unit_r[k2];
-                    if (k2 == L - 1) fl = fmax(fl, sp->dram_energy[d]);
+                    if (k2 == L - 1) fl = max2(fl, sp->dram_energy[d]);
                     h->b[h->n] = ratio * unit_r[k2];
                     h->fl[h->n] = fl;
                     h->c[h->n++] = up[k2];
@@ -1737,8 +1744,8 @@ void adse__bound_partial_f10(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS]
                 double inner = (double)sp->macs * fac * e * q / (double)b->block_size;
                 /* every operand point reaches the computes at least once (F5) */
                 double pts = (double)sp->opset[d] * e * q / (double)b->block_size;
-                if (k0 == L - 1) pts = fmax(pts, sp->dram_energy[d]);
-                inner = fmax(inner, pts);
+                if (k0 == L - 1) pts = max2(pts, sp->dram_energy[d]);
+                inner = max2(inner, pts);
                 if (up[k0] < HUGE_VAL) kp.cost[d][k0] = inner + up[k0];
                 kp.mc[d][k0] = fac_up * e * q / (double)b->block_size;
                 kp.mi[d][k0] = inner;

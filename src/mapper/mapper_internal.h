@@ -176,7 +176,12 @@ void adse__order_first(const mspace *sp, int t, uint32_t nonunit, morder *o);
 /* May link transfers change d's accesses through spatial tiling level u (docs/mapper.md F3,
  * F3')? Not without links, nor under the NEW rule above storage level 0 when no dimension
  * that may be spatial at u is in a rank of d with two terms on non-unit dims. */
-bool adse__links_may(const mspace *sp, int u, int d);
+static inline bool adse__links_may(const mspace *sp, int u, int d)
+{
+    if (!sp->links_on) return false;
+    if (sp->legacy || u == sp->s_of[0]) return true;
+    return (sp->may_spatial[u] & sp->slide_dims[d]) != 0;
+}
 /* Does some X/Y assignment of spatial tiling level t's factors f that its permutation and
  * split constraints allow fit the fanout? */
 bool adse__spatial_fits(const mspace *sp, int t, const uint64_t *f);

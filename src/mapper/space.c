@@ -692,13 +692,6 @@ static uint32_t slide_dims(const adse_problem *p, int d)
     return all;
 }
 
-bool adse__links_may(const mspace *sp, int u, int d)
-{
-    if (!sp->links_on) return false;
-    if (sp->legacy || u == sp->s_of[0]) return true;
-    return (sp->may_spatial[u] & sp->slide_dims[d]) != 0;
-}
-
 /* What the bounds need from the model (bound.c). */
 static adse_status init_model_facts(mspace *sp, const adse_model *model, adse_err *err)
 {
