@@ -48,6 +48,8 @@
 #define ITEM_TARGET 512      /* aim for at least this many work items, */
 #define ITEM_TARGET_BIG 4096 /* this many in a mapspace of more than BIG_SPACE mappings */
 #define BIG_SPACE 1e12
+#define ITEM_TARGET_SMALL 1 /* this many in a mapspace of at most SMALL_SPACE mappings */
+#define SMALL_SPACE 1e5
 #define ITEM_MAX 16384     /* never more */
 #define ITEM_DYN_MAX 16384 /* pieces split off running items, at most */
 #define POS_SHIFT 48       /* item k's positions: [k << POS_SHIFT, (k + 1) << POS_SHIFT) */
@@ -116,6 +118,9 @@ typedef struct mthread {
     uint64_t f[MAP_MAX_TL][ADSE_MAX_DIMS];
     uint64_t rem[ADSE_MAX_DIMS];
     int tloops; /* temporal factors above 1 assigned (for max_temporal_loops) */
+    /* the prefix set_prefix last set (divisor indices), -1: f, rem and tloops changed since */
+    int pfx_len;
+    uint16_t pfx[MAP_MAX_TL * ADSE_MAX_DIMS];
     mifinfo info;
     morder ord[MAP_MAX_TL];
     uint64_t fill_ex[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES]; /* exact fills (orders_dfs) */
@@ -988,15 +993,35 @@ static void thread_reset(mthread *th)
 static void set_prefix(mthread *th, const uint16_t *fp, int depth)
 {
     const mspace *sp = &th->S->sp;
-    thread_reset(th);
-    for (int s = 0; s < depth; s++) {
+    /* from the last prefix set: item generation and the items' bounds set the nodes' prefixes
+     * in enumeration order, so successive ones share their first steps (from scratch, each
+     * costing its depth, set_prefix took 17 % of the seed design's hardware search) */
+    int s0 = 0;
+    if (th->pfx_len >= 0) {
+        int n = th->pfx_len < depth ? th->pfx_len : depth;
+        while (s0 < n && th->pfx[s0] == fp[s0])
+            s0++;
+        for (int s = th->pfx_len - 1; s >= s0; s--) { /* undo the last prefix's other steps */
+            int t = s / sp->D, x = s % sp->D;
+            uint64_t v = sp->divs[x][th->pfx[s]];
+            if (v == 1) continue;
+            th->f[t][x] = 1;
+            th->rem[x] *= v;
+            th->tloops -= !sp->tl[t].spatial;
+        }
+    } else {
+        thread_reset(th);
+    }
+    for (int s = s0; s < depth; s++) {
         int t = s / sp->D, x = s % sp->D;
         uint64_t v = sp->divs[x][fp[s]];
+        th->pfx[s] = fp[s];
         if (v == 1) continue;
         th->f[t][x] = v;
         th->rem[x] /= v;
         th->tloops += !sp->tl[t].spatial;
     }
+    th->pfx_len = depth;
 }
 
 /* Item k's bound: that of its partial factorization, complete tiling levels only. */
@@ -1087,7 +1112,11 @@ static adse_status make_items(msearch *S, bool sub, adse_err *err)
     const mspace *sp = &S->sp;
     mthread *th = &S->th[0];
     int total = sp->NT * sp->D, depth = 0;
-    uint32_t target = sub ? 1 : sp->size > BIG_SPACE ? ITEM_TARGET_BIG : ITEM_TARGET, n = 1;
+    uint32_t target = sub                       ? 1
+                      : sp->size > BIG_SPACE    ? ITEM_TARGET_BIG
+                      : sp->size <= SMALL_SPACE ? ITEM_TARGET_SMALL
+                                                : ITEM_TARGET,
+             n = 1;
     th->cur = SEED_POS;
     th->own.found = false;
     /* not zeroed: every field of an item is written when it is made (4 MB that glibc would
@@ -1147,6 +1176,7 @@ static void run_item(mthread *th, uint32_t k)
         return;
     }
     set_prefix(th, it->fp, it->depth);
+    th->pfx_len = -1; /* the search below changes f, rem and tloops */
     th->base = it->depth;
     th->from_k = it->k_from;
     for (int s = it->depth; s < sp->NT * sp->D; s++)
@@ -1402,6 +1432,7 @@ static bool threads_alloc(msearch *S, const adse_model *model)
         for (int t = 0; t < MAP_MAX_TL; t++)
             for (int x = 0; x < ADSE_MAX_DIMS; x++)
                 th->f[t][x] = 1;
+        th->pfx_len = -1;
     }
     return ok;
 }
