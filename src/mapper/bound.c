@@ -68,18 +68,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "adse/workload.h"
+#include "mapper/mapper_internal.h"
+#include "model/model_internal.h"
+#include "util/intmath.h"
+#include "util/primes.h"
+
 /* The larger of two energies or counts: a comparison, not a call of libm's fmax (the values
  * are never NaN; these run in the keeper assignments' inner loops). */
 static inline double max2(double a, double b)
 {
     return a > b ? a : b;
 }
-
-#include "adse/workload.h"
-#include "mapper/mapper_internal.h"
-#include "model/model_internal.h"
-#include "util/intmath.h"
-#include "util/primes.h"
 
 /* Relative safety margin of floating lower bounds against rounding in the model's sums. */
 #define LB_MARGIN 1e-9

@@ -48,8 +48,7 @@
 #define ITEM_TARGET 512      /* aim for at least this many work items, */
 #define ITEM_TARGET_BIG 4096 /* this many in a mapspace of more than BIG_SPACE mappings */
 #define BIG_SPACE 1e12
-#define ITEM_TARGET_SMALL 1 /* this many in a mapspace of at most SMALL_SPACE mappings */
-#define SMALL_SPACE 1e5
+#define SMALL_SPACE 1e5    /* a mapspace of at most this many mappings is one item */
 #define ITEM_MAX 16384     /* never more */
 #define ITEM_DYN_MAX 16384 /* pieces split off running items, at most */
 #define POS_SHIFT 48       /* item k's positions: [k << POS_SHIFT, (k + 1) << POS_SHIFT) */
@@ -978,11 +977,8 @@ static void dfs(mthread *th, int step)
 static void thread_reset(mthread *th)
 {
     const mspace *sp = &th->S->sp;
-    /* the entries outside the space's levels and dimensions stay 1 from threads_alloc: item
-     * generation sets every node's prefix, and with the whole array reset set_prefix took
-     * 18 % of the seed design's hardware search (perf) */
-    for (int t = 0; t < sp->NT; t++)
-        for (int x = 0; x < sp->D; x++)
+    for (int t = 0; t < MAP_MAX_TL; t++)
+        for (int x = 0; x < ADSE_MAX_DIMS; x++)
             th->f[t][x] = 1;
     for (int x = 0; x < sp->D; x++)
         th->rem[x] = sp->prob->bounds[x];
@@ -1101,8 +1097,9 @@ static bool children(mthread *th, const uint16_t *fp, int depth, uint16_t *out, 
 /* Cut depth: the smallest with at least ITEM_TARGET nodes (ITEM_TARGET_BIG in a big
  * mapspace: finer items balance the threads and, taken best bound first, find good
  * incumbents sooner), never with more than ITEM_MAX; one item, the root, for a subsearch of
- * the anytime steps (sub: its share of the time is small, and making and bounding thousands
- * of items would take much of it before a mapping is evaluated; the threads split pieces
+ * the anytime steps and for a mapspace of at most SMALL_SPACE mappings (sub: its share of
+ * the time is small; a small space's search is short, e.g. a hardware search's designs:
+ * making and bounding hundreds of items would take much of it; the threads split pieces
  * off the root as off any item). Any cut gives the same result
  * (docs/mapper.md section 6). The nodes are found depth by depth (the children of every
  * node of one depth, in enumeration order, are the next depth's), so each node above the
@@ -1112,10 +1109,9 @@ static adse_status make_items(msearch *S, bool sub, adse_err *err)
     const mspace *sp = &S->sp;
     mthread *th = &S->th[0];
     int total = sp->NT * sp->D, depth = 0;
-    uint32_t target = sub                       ? 1
-                      : sp->size > BIG_SPACE    ? ITEM_TARGET_BIG
-                      : sp->size <= SMALL_SPACE ? ITEM_TARGET_SMALL
-                                                : ITEM_TARGET,
+    uint32_t target = sub || sp->size <= SMALL_SPACE ? 1
+                      : sp->size > BIG_SPACE         ? ITEM_TARGET_BIG
+                                                     : ITEM_TARGET,
              n = 1;
     th->cur = SEED_POS;
     th->own.found = false;
@@ -1429,10 +1425,7 @@ static bool threads_alloc(msearch *S, const adse_model *model)
             if (!th->kmemo || !th->kmemo_tag || !th->kmin) ok = false;
         }
         adse_mapping_init(&th->map, sp->L, sp->D, sp->NDS);
-        for (int t = 0; t < MAP_MAX_TL; t++)
-            for (int x = 0; x < ADSE_MAX_DIMS; x++)
-                th->f[t][x] = 1;
-        th->pfx_len = -1;
+        th->pfx_len = -1; /* the first set_prefix resets f, rem and tloops */
     }
     return ok;
 }
