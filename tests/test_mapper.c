@@ -1829,27 +1829,21 @@ static uint64_t brute_points(const adse_problem *p, int d)
     return n;
 }
 
-/* F5 (bound.c, space.c): link transfers never take a keeper's reads (updates) of d, nor the
- * fills of a read-only d's keeper below the outermost level, below d's operand points: a
- * child takes over a link only what a neighbour received at the previous visit. The
- * operand points are counted by brute force (brute_points), and the bound's own count
- * (mspace.opset) must equal them. Random mappings
- * (random factors, keep bits, splits and orders, half of them taken to a local optimum) on golden
- * architectures A and B (link transfers at the MAC level) and ARCH_C, both rules, links on;
- * each is also evaluated with links off, to count the mappings links change. */
-static void test_compulsory_links(void **state)
+/* Random mappings of small problems (random factors, keep bits, splits and orders, half of
+ * them taken to a local optimum) on golden architectures A and B (link transfers at the MAC
+ * level) and ARCH_C, both rules, links on, 40 tries per case: visit(ctx, case, space,
+ * problem, mapping, its result) for each, `links` telling whether the mapping evaluated
+ * with links off differs. */
+typedef void (*linked_visit)(void *ctx, int it, const mspace *sp, const adse_problem *p,
+                             const adse_mapping *map, const adse_result *r, bool links);
+static void linked_walk(int cases, unsigned rs, linked_visit visit, void *ctx)
 {
-    (void)state;
-    const char *env = getenv("ADSE_MAPPER_STRESS");
-    int cases = env ? atoi(env) : 60;
-    unsigned rs = 23;
     adse_spec *specs[3] = {golden_arch("case00_archA"), golden_arch("case13_archB"), arch_c()};
     adse_result *r = malloc(sizeof *r), *r_off = malloc(sizeof *r_off);
     mspace *sp = malloc(sizeof *sp);
     assert_non_null(r);
     assert_non_null(r_off);
     assert_non_null(sp);
-    int checked = 0, linked = 0, linked_tight = 0;
     adse_err err;
     for (int it = 0; it < cases; it++) {
         adse_spec *spec = specs[it % 3];
@@ -1862,40 +1856,12 @@ static void test_compulsory_links(void **state)
         objective(rnd(&rs, 2) ? 1 : 2, &set);
         assert_int_equal(adse__space_init(sp, m, NULL, &set, &err), ADSE_OK);
         adse_scratch *sc = adse_scratch_new(m), *sc_off = adse_scratch_new(m_off);
-        int L = sp->L;
-        /* the operand points by brute force, which the bound's own count must equal */
-        uint64_t points[ADSE_MAX_DATASPACES];
-        for (int d = 0; d < p.n_ds; d++) {
-            points[d] = brute_points(&p, d);
-            assert_int_equal(points[d], sp->opset[d]);
-        }
         for (int tries = 0; tries < 40; tries++) {
             adse_mapping map;
             if (!random_mapping(sp, &p, m, sc, r, &rs, 0, &map)) continue;
             if (tries % 2) polish_mapping(sp, m, sc, r, &map, 0.05);
             assert_int_equal(adse_model_evaluate(m_off, &map, sc_off, r_off, NULL), ADSE_OK);
-            bool links = r_off->energy_pj != r->energy_pj;
-            linked += links;
-            for (int d = 0; d < p.n_ds; d++) {
-                uint64_t pts = points[d];
-                for (int k = 0; k < L; k++) {
-                    const adse_ds_stats *st = &r->levels[k].ds[d];
-                    if (!st->kept) continue;
-                    uint64_t fills =
-                        st->fills * (st->utilized_instances ? st->utilized_instances : 1);
-                    bool filled = !p.ds[d].read_write && k < L - 1; /* a keeper below the top */
-                    if (served(&p, r, k, d) < pts || (filled && fills < pts)) {
-                        print_error("case %d data space %d level %d: reads %llu, fills %llu < "
-                                    "operand points %llu\n",
-                                    it, d, k, (unsigned long long)served(&p, r, k, d),
-                                    (unsigned long long)fills, (unsigned long long)pts);
-                        fail();
-                    }
-                }
-                uint64_t top = served(&p, r, L - 1, d);
-                if (links && top == pts) linked_tight++;
-                checked++;
-            }
+            visit(ctx, it, sp, &p, &map, r, r_off->energy_pj != r->energy_pj);
         }
         adse_scratch_free(sc);
         adse_scratch_free(sc_off);
@@ -1903,19 +1869,185 @@ static void test_compulsory_links(void **state)
         adse_model_free(m);
         adse_model_free(m_off);
     }
-    print_message("compulsory: %d checks, %d mappings changed by links, %d checks of them at the "
-                  "operand points\n",
-                  checked, linked, linked_tight);
-    /* links changed enough mappings, and the floor is reached under links (a larger one
-     * would fail) */
-    assert_true(checked >= cases * 40);
-    assert_true(linked >= cases);
-    assert_true(linked_tight >= 1);
     free(sp);
     free(r);
     free(r_off);
     for (int k = 0; k < 3; k++)
         adse_spec_free(specs[k]);
+}
+
+typedef struct compulsory_ctx {
+    int it, checked, linked, linked_tight;
+    uint64_t points[ADSE_MAX_DATASPACES];
+} compulsory_ctx;
+
+static void compulsory_visit(void *ctx, int it, const mspace *sp, const adse_problem *p,
+                             const adse_mapping *map, const adse_result *r, bool links)
+{
+    (void)map;
+    compulsory_ctx *c = ctx;
+    int L = sp->L;
+    if (c->it != it) { /* a new case: its operand points by brute force, which the bound's
+                          own count must equal */
+        c->it = it;
+        for (int d = 0; d < p->n_ds; d++) {
+            c->points[d] = brute_points(p, d);
+            assert_int_equal(c->points[d], sp->opset[d]);
+        }
+    }
+    c->linked += links;
+    for (int d = 0; d < p->n_ds; d++) {
+        uint64_t pts = c->points[d];
+        for (int k = 0; k < L; k++) {
+            const adse_ds_stats *st = &r->levels[k].ds[d];
+            if (!st->kept) continue;
+            uint64_t fills = st->fills * (st->utilized_instances ? st->utilized_instances : 1);
+            bool filled = !p->ds[d].read_write && k < L - 1; /* a keeper below the top */
+            if (served(p, r, k, d) < pts || (filled && fills < pts)) {
+                print_error("case %d data space %d level %d: reads %llu, fills %llu < "
+                            "operand points %llu\n",
+                            it, d, k, (unsigned long long)served(p, r, k, d),
+                            (unsigned long long)fills, (unsigned long long)pts);
+                fail();
+            }
+        }
+        uint64_t top = served(p, r, L - 1, d);
+        if (links && top == pts) c->linked_tight++;
+        c->checked++;
+    }
+}
+
+/* F5 (bound.c, space.c): link transfers never take a keeper's reads (updates) of d, nor the
+ * fills of a read-only d's keeper below the outermost level, below d's operand points: a
+ * child takes over a link only what a neighbour received at the previous visit. The
+ * operand points are counted by brute force (brute_points), and the bound's own count
+ * (mspace.opset) must equal them. The mappings of linked_walk; each is also evaluated with
+ * links off, to count the mappings links change. */
+static void test_compulsory_links(void **state)
+{
+    (void)state;
+    const char *env = getenv("ADSE_MAPPER_STRESS");
+    int cases = env ? atoi(env) : 60;
+    compulsory_ctx c = {.it = -1};
+    linked_walk(cases, 23, compulsory_visit, &c);
+    print_message("compulsory: %d checks, %d mappings changed by links, %d checks of them at the "
+                  "operand points\n",
+                  c.checked, c.linked, c.linked_tight);
+    /* links changed enough mappings, and the floor is reached under links (a larger one
+     * would fail) */
+    assert_true(c.checked >= cases * 40);
+    assert_true(c.linked >= cases);
+    assert_true(c.linked_tight >= 1);
+}
+
+/* The children of a spatial level with factors cnt (at most 4,096), by brute force: their
+ * distinct offsets of data space d, and in *gmax the most children sharing one. */
+static uint64_t brute_groups(const adse_problem *p, int d, const uint64_t *cnt, uint64_t *gmax)
+{
+    const adse_dataspace *ds = &p->ds[d];
+    uint64_t n = 1;
+    for (int x = 0; x < p->n_dims; x++)
+        n *= cnt[x];
+    assert_true(n <= 4096);
+    int64_t(*off)[ADSE_MAX_RANKS] = calloc(n, sizeof *off);
+    assert_non_null(off);
+    for (uint64_t c = 0; c < n; c++) {
+        uint64_t idx[ADSE_MAX_DIMS], rem = c;
+        for (int x = 0; x < p->n_dims; x++) {
+            idx[x] = rem % cnt[x];
+            rem /= cnt[x];
+        }
+        for (int r = 0; r < ds->n_ranks; r++) {
+            off[c][r] = 0;
+            for (int t = 0; t < ds->ranks[r].n_terms; t++)
+                off[c][r] += ds->ranks[r].terms[t].coef * (int64_t)idx[ds->ranks[r].terms[t].dim];
+        }
+    }
+    uint64_t distinct = 0;
+    *gmax = 0;
+    for (uint64_t c = 0; c < n; c++) {
+        uint64_t same = 0;
+        bool first = true;
+        for (uint64_t e = 0; e < n; e++) {
+            if (memcmp(off[c], off[e], sizeof off[c][0] * ds->n_ranks) != 0) continue;
+            same++;
+            if (e < c) first = false;
+        }
+        distinct += first;
+        if (same > *gmax) *gmax = same;
+    }
+    free(off);
+    return distinct;
+}
+
+typedef struct groups_ctx {
+    int checked, linked, bites, tight, groups;
+} groups_ctx;
+
+static void groups_visit(void *ctx, int it, const mspace *sp, const adse_problem *p,
+                         const adse_mapping *map, const adse_result *r, bool links)
+{
+    groups_ctx *c = ctx;
+    int L = sp->L;
+    uint64_t fan[ADSE_MAX_LEVELS];
+    for (int k = 0; k < L; k++) {
+        fan[k] = 1;
+        for (int x = 0; x < p->n_dims; x++)
+            fan[k] *= map->spatial[k][x];
+    }
+    for (int d = 0; d < p->n_ds; d++) {
+        int k0 = 0;
+        while (k0 < L && !(map->keep[d] >> k0 & 1u))
+            k0++;
+        if (k0 == 0 || k0 == L || fan[0] >= 2) continue; /* links below level 0 */
+        double lower = (double)sp->macs, free_of_links = lower;
+        bool fanout = false; /* a fanout in 1..k0 */
+        for (int j = 1; j <= k0; j++) {
+            if (fan[j] < 2) continue;
+            fanout = true;
+            uint64_t g;
+            uint64_t distinct = brute_groups(p, d, map->spatial[j], &g);
+            assert_int_equal(adse__group_max(p, d, map->spatial[j]), g);
+            c->groups++;
+            lower /= (double)g;
+            free_of_links *= (double)distinct / (double)fan[j];
+        }
+        double got = (double)served(p, r, k0, d);
+        if (got + 0.5 < lower * (1 - 1e-9)) {
+            print_error("case %d data space %d keeper %d: %g accesses < %g\n", it, d, k0, got,
+                        lower);
+            fail();
+        }
+        c->checked++;
+        c->linked += links;
+        c->bites += lower < free_of_links * (1 - 1e-9);
+        c->tight += fanout && got < lower + 0.5;
+    }
+}
+
+/* F3'' (bound.c): a level that bypasses d passes its children's accesses to the next level
+ * up scaled by F * A / AM, the fanout over the average multicast group, which link
+ * transfers can change (a child served over a link leaves its group) but never below
+ * F / the largest group (model.md 4.8.5). So where the MAC level cannot pass d over links,
+ * d's innermost keeper k0 reads (updates) at least MACs x G_0 / F_0 x the product over the
+ * fanouts of levels 1..k0 of 1 / their largest multicast group of d. The mappings of
+ * linked_walk, the groups counted by brute force; it must be reached through a fanout (so a
+ * smaller largest group fails) and be below the link-free count somewhere;
+ * adse__group_max must equal the brute force's largest group. */
+static void test_bypass_groups(void **state)
+{
+    (void)state;
+    const char *env = getenv("ADSE_MAPPER_STRESS");
+    int cases = env ? atoi(env) : 60;
+    groups_ctx c = {0};
+    linked_walk(cases, 31, groups_visit, &c);
+    print_message("bypass groups: %d checks (%d of mappings links change), %d below the link-free "
+                  "count, %d reached through a fanout; %d levels' groups counted\n",
+                  c.checked, c.linked, c.bites, c.tight, c.groups);
+    assert_true(c.checked >= cases * 10);
+    assert_true(c.linked >= 1);
+    assert_true(c.bites >= 1);
+    assert_true(c.tight >= 1);
 }
 
 /* F11 (bound.c): with link transfers at the MAC level, the reads there of the halo-free
@@ -3127,6 +3259,9 @@ static void seed_constraints(const adse_spec *spec, adse_constraints *c)
 
 int main(void)
 {
+    /* ADSE_TEST_FILTER=NAME runs only the tests whose names match (cmocka's pattern) */
+    const char *only = getenv("ADSE_TEST_FILTER");
+    if (only) cmocka_set_test_filter(only);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_optimal_arch_a_conv),
         cmocka_unit_test(test_optimal_settled),
@@ -3142,6 +3277,7 @@ int main(void)
         cmocka_unit_test(test_refill),
         cmocka_unit_test(test_settled_orders),
         cmocka_unit_test(test_compulsory_links),
+        cmocka_unit_test(test_bypass_groups),
         cmocka_unit_test(test_macfill),
         cmocka_unit_test(test_refill_only_searches),
         cmocka_unit_test(test_refill_prefix),

@@ -127,6 +127,58 @@ static uint64_t set_bound(const adse_problem *p, int d, const uint64_t *ext, con
     return disjoint ? prod : mx;
 }
 
+/* F3'': the most children of a spatial level with factors cnt that share one offset of d
+ * (one multicast group): the product of cnt over the dimensions d does not depend on, times
+ * per rank of two or more terms on dimensions of cnt > 1 the most index vectors of those
+ * dimensions that give one value of the rank's sum. When ranks share a dimension (or a
+ * rank's sums span too wide a range), the whole fanout, which every group is within. */
+#define GMAX_RANGE 4096
+uint64_t adse__group_max(const adse_problem *p, int d, const uint64_t *cnt)
+{
+    const adse_dataspace *ds = &p->ds[d];
+    uint64_t fan = 1, g = 1;
+    for (int x = 0; x < p->n_dims; x++)
+        fan = adse__mul_sat(fan, cnt[x]);
+    uint32_t used = 0;
+    for (int r = 0; r < ds->n_ranks; r++) {
+        const adse_rank *rk = &ds->ranks[r];
+        int n = 0, dim[ADSE_MAX_TERMS];
+        int64_t coef[ADSE_MAX_TERMS], lo = 0, hi = 0;
+        for (int t = 0; t < rk->n_terms; t++) {
+            const adse_term *tm = &rk->terms[t];
+            if (tm->coef == 0 || cnt[tm->dim] < 2) continue;
+            if (used & (1u << tm->dim)) return fan;
+            used |= 1u << tm->dim;
+            int64_t span = tm->coef * (int64_t)(cnt[tm->dim] - 1);
+            if (span < 0)
+                lo += span;
+            else
+                hi += span;
+            dim[n] = tm->dim;
+            coef[n++] = tm->coef;
+        }
+        if (n < 2) continue;
+        if (hi - lo >= GMAX_RANGE) return fan;
+        uint32_t hist[GMAX_RANGE], best = 0;
+        memset(hist, 0, (size_t)(hi - lo + 1) * sizeof hist[0]);
+        uint64_t idx[ADSE_MAX_TERMS] = {0};
+        for (;;) { /* every index vector of the rank's dimensions */
+            int64_t v = -lo;
+            for (int i = 0; i < n; i++)
+                v += coef[i] * (int64_t)idx[i];
+            if (++hist[v] > best) best = hist[v];
+            int i = 0;
+            while (i < n && ++idx[i] == cnt[dim[i]])
+                idx[i++] = 0;
+            if (i == n) break;
+        }
+        g = adse__mul_sat(g, best);
+    }
+    for (int x = 0; x < p->n_dims; x++) /* the dimensions d does not depend on */
+        if (!(used >> x & 1u)) g = adse__mul_sat(g, cnt[x]);
+    return g;
+}
+
 /* F7: the least closed-form Fill_k(d) (model.md §4.5a) over every loop order the space
  * allows, given that the temporal levels above t_fix have the orders ords[] and level t_fix
  * its first n_pre + n_fix loops of ords[t_fix] (t_fix = NT: nothing fixed). The closed form
@@ -281,6 +333,8 @@ void adse__if_info(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo 
             }
             /* Points: extent 1, cnt[x] positions; the box term is 1 per rank. */
             info->g_lb[j][d] = set_bound(p, d, one, cnt);
+            info->gmax[j][d] =
+                j > 0 && adse__links_may(sp, sp->s_of[j], d) ? adse__group_max(p, d, cnt) : 0;
         }
     }
 }
@@ -318,9 +372,14 @@ void adse__bound_keep_ds(const mspace *sp, const mifinfo *info, int d, uint32_t 
             if (links_possible(sp, info, j, d, least_fill)) {
                 /* The chain's first level reads its raw (link-reduced) accesses: no
                  * bound. A bypassed level's children scale the next level's accesses
-                 * by F * A / AM >= 1 (F3'). */
+                 * by F * A / AM >= 1 (F3'), and by at least F / the largest multicast
+                 * group above storage level 0 (F3''; not in the key that orders the keep
+                 * choices). */
                 chain_ok = false;
-                if (j == j0) base = 0;
+                if (j == j0)
+                    base = 0;
+                else if (least_fill && info->gmax[j][d])
+                    base = adse__mul_sat(base, info->fan[j]) / info->gmax[j][d];
             } else {
                 base = adse__mul_sat(base, info->g_lb[j][d]);
             }
@@ -549,10 +608,21 @@ typedef struct spenum {
  * fan >= 2 and no links below). */
 static double spatial_ratio_g(const mspace *sp, int u, int d, uint64_t fan, uint64_t g)
 {
-    double r = fan < 2                     ? 1.0
-               : adse__links_may(sp, u, d) ? (u == sp->s_of[0] ? 0.0 : 1.0)
-                                           : (double)g;
-    return r / (double)fan;
+    if (fan < 2) return 1.0;
+    if (!adse__links_may(sp, u, d)) return (double)g / (double)fan;
+    return u == sp->s_of[0] ? 0.0 : 1.0 / (double)g;
+}
+
+/* What spatial_ratio_g takes as g for d at spatial tiling level u with factors cnt (fan >= 2):
+ * the children's distinct offsets (set_bound) without links; where links may act above
+ * storage level 0, the largest multicast group (F3''); 0 below it. */
+static uint64_t ratio_count(const mspace *sp, int u, int d, const uint64_t *cnt)
+{
+    if (adse__links_may(sp, u, d)) return u == sp->s_of[0] ? 0 : adse__group_max(sp->prob, d, cnt);
+    uint64_t one[ADSE_MAX_DIMS];
+    for (int x = 0; x < sp->D; x++)
+        one[x] = 1;
+    return set_bound(sp->prob, d, one, cnt);
 }
 
 /* G_u(d) / F_u for the factors cnt of spatial tiling level u, as F3 / F3' bound it: the
@@ -560,13 +630,10 @@ static double spatial_ratio_g(const mspace *sp, int u, int d, uint64_t fan, uint
  * d's accesses, 1 / F_u, or 0 at the level below storage level 0. */
 static double spatial_ratio(const mspace *sp, int u, int d, const uint64_t *cnt)
 {
-    uint64_t one[ADSE_MAX_DIMS], fan = 1;
-    for (int x = 0; x < sp->D; x++) {
-        one[x] = 1;
+    uint64_t fan = 1;
+    for (int x = 0; x < sp->D; x++)
         fan *= cnt[x];
-    }
-    bool sb = fan >= 2 && !adse__links_may(sp, u, d);
-    return spatial_ratio_g(sp, u, d, fan, sb ? set_bound(sp->prob, d, one, cnt) : 0);
+    return spatial_ratio_g(sp, u, d, fan, fan >= 2 ? ratio_count(sp, u, d, cnt) : 0);
 }
 
 static void spopt_add(spenum *e, uint64_t fan)
@@ -1446,31 +1513,25 @@ static void pick_keepers(keeper_pick *kp, int d, double sum)
     }
 }
 
-/* The children's distinct offsets of d at the complete spatial tiling level u with factors
- * gf[u] (F3), counted once: sg[u][d] is 0 until then. */
+/* ratio_count of d at the complete spatial tiling level u with factors gf[u] (F3: the
+ * children's distinct offsets, or F3''), counted once: sg[u][d] is 0 until then. */
 static uint64_t offsets(const mspace *sp, uint64_t gf[][ADSE_MAX_DIMS], int u, int d,
                         uint64_t sg[][ADSE_MAX_DATASPACES])
 {
-    if (!sg[u][d]) {
-        uint64_t one[ADSE_MAX_DIMS];
-        for (int x = 0; x < sp->D; x++)
-            one[x] = 1;
-        sg[u][d] = set_bound(sp->prob, d, one, gf[u]);
-    }
+    if (!sg[u][d]) sg[u][d] = ratio_count(sp, u, d, gf[u]);
     return sg[u][d];
 }
 
 /* G_u(d) / F_u of spatial tiling level u as the bound of a partial factorization knows it:
- * F3 / F3' for a complete level (its factors gf[u], fanout sfan[u]), F9's least over the
- * choices for an unassigned one. */
+ * F3 / F3' / F3'' for a complete level (its factors gf[u], fanout sfan[u]), F9's least over
+ * the choices for an unassigned one. */
 static double level_ratio(const mspace *sp, const keeper_pick *kp, uint64_t gf[][ADSE_MAX_DIMS],
                           const uint64_t *sfan, uint64_t sg[][ADSE_MAX_DATASPACES], int t_done,
                           int u, int d)
 {
     if (u > t_done) return kp->opts[u]->rmin[d];
     if (sfan[u] < 2) return 1.0;
-    return spatial_ratio_g(sp, u, d, sfan[u],
-                           adse__links_may(sp, u, d) ? 0 : offsets(sp, gf, u, d, sg));
+    return spatial_ratio_g(sp, u, d, sfan[u], offsets(sp, gf, u, d, sg));
 }
 
 void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], int t_done,

@@ -201,6 +201,10 @@ bool adse__space_contains(const mspace *sp, const adse_mapping *m, morder *ords)
 /* bound.c */
 typedef struct adse_scratch adse_scratch;
 
+/* The most children of a spatial level with factors cnt that share one offset of data space
+ * d (docs/mapper.md F3''); the whole fanout where d's ranks share a dimension. */
+uint64_t adse__group_max(const adse_problem *p, int d, const uint64_t *cnt);
+
 /* What one complete factorization fixes (per storage level and data space). */
 typedef struct mifinfo {
     uint64_t ext[ADSE_MAX_LEVELS][ADSE_MAX_DIMS]; /* tile extents at each level's boundary */
@@ -211,6 +215,8 @@ typedef struct mifinfo {
                                                                 loop orders (F7), else fill_lb */
     uint64_t g_lb[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];     /* lower bound of the multicast
                                                                 groups of level i's children */
+    uint64_t gmax[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];     /* where links may act at level i's
+                                fanout, above storage level 0: its largest multicast group (F3'') */
     uint64_t fan[ADSE_MAX_LEVELS];                           /* spatial product of level i */
     uint64_t rf[ADSE_MAX_LEVELS]; /* replication (instances used) of level i */
     uint64_t cc;                  /* compute cycles = product of temporal factors */
