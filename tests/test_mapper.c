@@ -2066,7 +2066,7 @@ static void test_macfill(void **state)
     mspace *sp = malloc(sizeof *sp);
     assert_non_null(r);
     assert_non_null(sp);
-    int checked = 0, bites = 0, reached = 0;
+    int checked = 0, bites = 0, reached = 0, unshared = 0, unshared_tight = 0;
     adse_err err;
     for (int it = 0; it < cases; it++) {
         adse_problem p;
@@ -2116,17 +2116,40 @@ static void test_macfill(void **state)
             }
             checked++;
             reached += equal;
+            /* F3''': a data space of the table read through a MAC level with no factor on a
+             * dimension it does not depend on (no two MACs share its point) is read by
+             * every MAC at every step: no link serves it. */
+            uint64_t fan0 = 1;
+            for (int x = 0; x < p.n_dims; x++)
+                fan0 *= map.spatial[0][x];
+            for (int j = 0; j < t->nds && fan0 > 1; j++) {
+                int d = t->ds[j];
+                bool shared = false;
+                for (int x = 0; x < p.n_dims; x++)
+                    if (!(sp->relevant[d] >> x & 1u) && map.spatial[0][x] > 1) shared = true;
+                if (shared) continue;
+                if (reads[j] < (double)sp->macs) {
+                    print_error("case %d: data space %d read %.0f times at level 0, below the "
+                                "%llu MACs\n",
+                                it, d, reads[j], (unsigned long long)sp->macs);
+                    fail();
+                }
+                unshared++;
+                unshared_tight += reads[j] == (double)sp->macs;
+            }
         }
         adse_scratch_free(sc);
         adse__space_release(sp);
         adse_model_free(m);
     }
     print_message("macfill: %d checks, %d table components above the operand points, %d "
-                  "mappings on a table vector\n",
-                  checked, bites, reached);
+                  "mappings on a table vector; %d unshared reads through a MAC fanout, %d of "
+                  "them at the MACs\n",
+                  checked, bites, reached, unshared, unshared_tight);
     assert_true(checked >= cases * 5);
     assert_true(bites >= cases);
     assert_true(reached >= 1);
+    assert_true(unshared >= cases && unshared_tight >= 1);
     free(sp);
     free(r);
     adse_spec_free(spec);

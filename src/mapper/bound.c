@@ -375,6 +375,11 @@ void adse__bound_keep_ds(const mspace *sp, const mifinfo *info, int d, uint32_t 
                  * by F * A / AM >= 1 (F3'), and by at least F / the largest multicast
                  * group above storage level 0 (F3''; not in the key that orders the keep
                  * choices). */
+                if (least_fill && j == 0 && !sp->sliding[d] && info->g_lb[0][d] == info->fan[0]) {
+                    /* no MAC shares d's point with another: links serve none (F3''') */
+                    base = adse__mul_sat(base, info->g_lb[0][d]);
+                    continue;
+                }
                 chain_ok = false;
                 if (j == j0)
                     base = 0;
@@ -610,15 +615,19 @@ static double spatial_ratio_g(const mspace *sp, int u, int d, uint64_t fan, uint
 {
     if (fan < 2) return 1.0;
     if (!adse__links_may(sp, u, d)) return (double)g / (double)fan;
-    return u == sp->s_of[0] ? 0.0 : 1.0 / (double)g;
+    if (u != sp->s_of[0]) return 1.0 / (double)g;
+    return g == fan ? 1.0 : 0.0; /* F3''' */
 }
 
 /* What spatial_ratio_g takes as g for d at spatial tiling level u with factors cnt (fan >= 2):
  * the children's distinct offsets (set_bound) without links; where links may act above
- * storage level 0, the largest multicast group (F3''); 0 below it. */
+ * storage level 0, the largest multicast group (F3''); below it, the distinct offsets of a
+ * data space without sliding windows (F3'''), else 0. */
 static uint64_t ratio_count(const mspace *sp, int u, int d, const uint64_t *cnt)
 {
-    if (adse__links_may(sp, u, d)) return u == sp->s_of[0] ? 0 : adse__group_max(sp->prob, d, cnt);
+    bool links = adse__links_may(sp, u, d);
+    if (links && u != sp->s_of[0]) return adse__group_max(sp->prob, d, cnt);
+    if (links && sp->sliding[d]) return 0;
     uint64_t one[ADSE_MAX_DIMS];
     for (int x = 0; x < sp->D; x++)
         one[x] = 1;
@@ -887,17 +896,26 @@ static void rf_leaf(rfenum *c)
     int NDS = sp->NDS;
     uint64_t V = 1, T[ADSE_MAX_DATASPACES];
     double rel[ADSE_MAX_DATASPACES], full_k[ADSE_MAX_DATASPACES], full_l[ADSE_MAX_DATASPACES];
+    double still[ADSE_MAX_DATASPACES];
     for (int x = 0; x < sp->D; x++)
         V *= c->e[x];
     double q = (double)(sp->macs / V);
+    uint64_t one[ADSE_MAX_DIMS];
+    for (int x = 0; x < sp->D; x++)
+        one[x] = 1;
     for (int d = 0; d < NDS; d++) {
-        T[d] = adse_problem_tile_size(p, d, c->e);
+        /* F11: the MACs' points at a step, the distinct offsets (a strided rank's tile box
+         * holds more) */
+        T[d] = c->maxprod ? set_bound(p, d, one, c->e) : adse_problem_tile_size(p, d, c->e);
         double irr = 1;
         rel[d] = 1;
         for (int x = 0; x < sp->D; x++)
             *(sp->relevant[d] >> x & 1u ? &rel[d] : &irr) *= (double)c->e[x];
         full_k[d] = (double)T[d] * q;       /* kept at k */
         full_l[d] = (double)sp->macs / irr; /* kept below k (across levels) */
+        /* F11: without a factor on a dimension d does not depend on, no MAC shares its
+         * point with another, and links serve none (F3'''): every MAC reads at every step */
+        still[d] = c->maxprod && irr == 1 ? (double)sp->macs : 0;
     }
     /* the relevance patterns of the possible innermost loops above k (none: e = the
      * bounds, where every tile is filled once) */
@@ -932,7 +950,7 @@ static void rf_leaf(rfenum *c)
             for (int d = 0; d < NDS; d++) {
                 if (!(mask >> d & 1u)) continue;
                 double full = cb->kmask >> d & 1u ? full_k[d] : full_l[d];
-                double ops = (double)sp->opset[d];
+                double ops = max2((double)sp->opset[d], still[d]);
                 v[j++] = (pat >> d & 1u) && full > ops ? full : ops;
             }
             rf_add(c, &c->set[m], v, j);
