@@ -2117,16 +2117,18 @@ static void test_macfill(void **state)
             checked++;
             reached += equal;
             /* F3''': a data space of the table read through a MAC level with no factor on a
-             * dimension it does not depend on (no two MACs share its point) is read by
-             * every MAC at every step: no link serves it. */
+             * dimension it does not depend on (no two MACs share its point) nor on one of
+             * its sliding windows is read by every MAC at every step: no link serves it. */
             uint64_t fan0 = 1;
             for (int x = 0; x < p.n_dims; x++)
                 fan0 *= map.spatial[0][x];
             for (int j = 0; j < t->nds && fan0 > 1; j++) {
                 int d = t->ds[j];
-                bool shared = false;
+                bool shared = false; /* or sliding through the MAC level */
                 for (int x = 0; x < p.n_dims; x++)
-                    if (!(sp->relevant[d] >> x & 1u) && map.spatial[0][x] > 1) shared = true;
+                    if ((!(sp->relevant[d] >> x & 1u) || sp->slide_dims[d] >> x & 1u) &&
+                        map.spatial[0][x] > 1)
+                        shared = true;
                 if (shared) continue;
                 if (reads[j] < (double)sp->macs) {
                     print_error("case %d: data space %d read %.0f times at level 0, below the "

@@ -319,6 +319,9 @@ void adse__if_info(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo 
             }
         }
     }
+    info->dims0 = 0;
+    for (int x = 0; sp->s_of[0] >= 0 && x < D; x++)
+        if (f[sp->s_of[0]][x] > 1) info->dims0 |= 1u << x;
     /* Group bounds (F3): distinct offsets of the children of level j. */
     for (int j = 0; j < L; j++) {
         for (int d = 0; d < NDS; d++) {
@@ -375,7 +378,8 @@ void adse__bound_keep_ds(const mspace *sp, const mifinfo *info, int d, uint32_t 
                  * by F * A / AM >= 1 (F3'), and by at least F / the largest multicast
                  * group above storage level 0 (F3''; not in the key that orders the keep
                  * choices). */
-                if (least_fill && j == 0 && !sp->sliding[d] && info->g_lb[0][d] == info->fan[0]) {
+                if (least_fill && j == 0 && !(info->dims0 & sp->slide_dims[d]) &&
+                    info->g_lb[0][d] == info->fan[0]) {
                     /* no MAC shares d's point with another: links serve none (F3''') */
                     base = adse__mul_sat(base, info->g_lb[0][d]);
                     continue;
@@ -621,16 +625,17 @@ static double spatial_ratio_g(const mspace *sp, int u, int d, uint64_t fan, uint
 
 /* What spatial_ratio_g takes as g for d at spatial tiling level u with factors cnt (fan >= 2):
  * the children's distinct offsets (set_bound) without links; where links may act above
- * storage level 0, the largest multicast group (F3''); below it, the distinct offsets of a
- * data space without sliding windows (F3'''), else 0. */
+ * storage level 0, the largest multicast group (F3''); below it, the distinct offsets when
+ * no factor is on a dimension of d's sliding windows (F3'''), else 0. */
 static uint64_t ratio_count(const mspace *sp, int u, int d, const uint64_t *cnt)
 {
     bool links = adse__links_may(sp, u, d);
     if (links && u != sp->s_of[0]) return adse__group_max(sp->prob, d, cnt);
-    if (links && sp->sliding[d]) return 0;
     uint64_t one[ADSE_MAX_DIMS];
-    for (int x = 0; x < sp->D; x++)
+    for (int x = 0; x < sp->D; x++) {
         one[x] = 1;
+        if (links && cnt[x] > 1 && (sp->slide_dims[d] >> x & 1u)) return 0;
+    }
     return set_bound(sp->prob, d, one, cnt);
 }
 
@@ -915,7 +920,10 @@ static void rf_leaf(rfenum *c)
         full_l[d] = (double)sp->macs / irr; /* kept below k (across levels) */
         /* F11: without a factor on a dimension d does not depend on, no MAC shares its
          * point with another, and links serve none (F3'''): every MAC reads at every step */
-        still[d] = c->maxprod && irr == 1 ? (double)sp->macs : 0;
+        uint32_t on = 0; /* the dimensions of e above 1 */
+        for (int x = 0; x < sp->D; x++)
+            if (c->e[x] > 1) on |= 1u << x;
+        still[d] = c->maxprod && irr == 1 && !(on & sp->slide_dims[d]) ? (double)sp->macs : 0;
     }
     /* the relevance patterns of the possible innermost loops above k (none: e = the
      * bounds, where every tile is filled once) */
@@ -951,7 +959,9 @@ static void rf_leaf(rfenum *c)
                 if (!(mask >> d & 1u)) continue;
                 double full = cb->kmask >> d & 1u ? full_k[d] : full_l[d];
                 double ops = max2((double)sp->opset[d], still[d]);
-                v[j++] = (pat >> d & 1u) && full > ops ? full : ops;
+                /* a sliding window's union may overlap the last: only the MACs' reads */
+                bool moves = (pat >> d & 1u) && !(c->maxprod && sp->sliding[d]);
+                v[j++] = moves && full > ops ? full : ops;
             }
             rf_add(c, &c->set[m], v, j);
         }
@@ -1075,8 +1085,8 @@ static bool macfill_init(mspace *sp)
     int u = sp->s_of[0];
     if (u < 0 || sp->NDS > 4) return true;
     rfcombo cb = {0};
-    for (int d = 0; d < sp->NDS; d++)
-        if (!sp->sliding[d] && adse__links_may(sp, u, d)) cb.mask |= 1u << d;
+    for (int d = 0; d < sp->NDS; d++) /* sliding windows: F3''' alone */
+        if (adse__links_may(sp, u, d)) cb.mask |= 1u << d;
     if (!cb.mask) return true;
     cb.kmask = cb.mask;
     rfenum *c = rf_run(sp, 0, 0, sp->tl[u].maxprod, &cb, 1, RF_BUDGET);
