@@ -1832,10 +1832,10 @@ static uint64_t brute_points(const adse_problem *p, int d)
 /* Random mappings of small problems (random factors, keep bits, splits and orders, half of
  * them taken to a local optimum) on golden architectures A and B (link transfers at the MAC
  * level) and ARCH_C, both rules, links on, 40 tries per case: visit(ctx, case, space,
- * problem, mapping, its result) for each, `links` telling whether the mapping evaluated
- * with links off differs. */
+ * problem, mapping, its result, its result with links off) for each. */
 typedef void (*linked_visit)(void *ctx, int it, const mspace *sp, const adse_problem *p,
-                             const adse_mapping *map, const adse_result *r, bool links);
+                             const adse_mapping *map, const adse_result *r,
+                             const adse_result *r_off);
 static void linked_walk(int cases, unsigned rs, linked_visit visit, void *ctx)
 {
     adse_spec *specs[3] = {golden_arch("case00_archA"), golden_arch("case13_archB"), arch_c()};
@@ -1861,7 +1861,7 @@ static void linked_walk(int cases, unsigned rs, linked_visit visit, void *ctx)
             if (!random_mapping(sp, &p, m, sc, r, &rs, 0, &map)) continue;
             if (tries % 2) polish_mapping(sp, m, sc, r, &map, 0.05);
             assert_int_equal(adse_model_evaluate(m_off, &map, sc_off, r_off, NULL), ADSE_OK);
-            visit(ctx, it, sp, &p, &map, r, r_off->energy_pj != r->energy_pj);
+            visit(ctx, it, sp, &p, &map, r, r_off);
         }
         adse_scratch_free(sc);
         adse_scratch_free(sc_off);
@@ -1882,8 +1882,10 @@ typedef struct compulsory_ctx {
 } compulsory_ctx;
 
 static void compulsory_visit(void *ctx, int it, const mspace *sp, const adse_problem *p,
-                             const adse_mapping *map, const adse_result *r, bool links)
+                             const adse_mapping *map, const adse_result *r,
+                             const adse_result *r_off)
 {
+    bool links = r_off->energy_pj != r->energy_pj;
     (void)map;
     compulsory_ctx *c = ctx;
     int L = sp->L;
@@ -1985,8 +1987,9 @@ typedef struct groups_ctx {
 } groups_ctx;
 
 static void groups_visit(void *ctx, int it, const mspace *sp, const adse_problem *p,
-                         const adse_mapping *map, const adse_result *r, bool links)
+                         const adse_mapping *map, const adse_result *r, const adse_result *r_off)
 {
+    bool links = r_off->energy_pj != r->energy_pj;
     groups_ctx *c = ctx;
     int L = sp->L;
     uint64_t fan[ADSE_MAX_LEVELS];
@@ -2048,6 +2051,63 @@ static void test_bypass_groups(void **state)
     assert_true(c.linked >= 1);
     assert_true(c.bites >= 1);
     assert_true(c.tight >= 1);
+}
+
+typedef struct factors_ctx {
+    int checked, may, sliding_linked;
+} factors_ctx;
+
+static void factors_visit(void *ctx, int it, const mspace *sp, const adse_problem *p,
+                          const adse_mapping *map, const adse_result *r, const adse_result *r_off)
+{
+    (void)r_off;
+    factors_ctx *c = ctx;
+    if (sp->legacy) return;
+    for (int j = 1; j < sp->L; j++) {
+        uint64_t fan = 1;
+        uint32_t on = 0;
+        for (int x = 0; x < p->n_dims; x++) {
+            fan *= map->spatial[j][x];
+            if (map->spatial[j][x] > 1) on |= 1u << x;
+        }
+        for (int d = 0; d < p->n_ds && fan >= 2; d++) {
+            const adse_ds_stats *st = &r->levels[j - 1].ds[d];
+            if (!st->kept) continue;
+            if (on & sp->slide_dims[d]) { /* the condition matters: links do act here */
+                c->sliding_linked += st->link_transfers > 0;
+                continue;
+            }
+            if (st->link_transfers != 0) {
+                print_error("case %d data space %d: %llu link transfers through level %d's "
+                            "fanout, which has no factor on its sliding windows\n",
+                            it, d, (unsigned long long)st->link_transfers, j);
+                fail();
+            }
+            c->checked++;
+            c->may += adse__links_may(sp, sp->s_of[j], d);
+        }
+    }
+}
+
+/* F3 with a level's own factors (bound.c links_possible): under the NEW rule, no link
+ * transfer passes d through the fanout of a level above storage level 0 that has no factor
+ * on a dimension of d's sliding windows (the children's offsets differ only in ranks of one
+ * term), so the level below keeps its fills and the level its reads. The mappings of
+ * linked_walk under the NEW rule: some checks must be at fanouts where the space lets a
+ * sliding dimension be spatial (adse__links_may: the static rule prices them with links),
+ * and links must act at fanouts that have such a factor. */
+static void test_links_level_factors(void **state)
+{
+    (void)state;
+    const char *env = getenv("ADSE_MAPPER_STRESS");
+    factors_ctx c = {0};
+    linked_walk(env ? atoi(env) : 60, 37, factors_visit, &c);
+    print_message("level factors: %d checks, %d where the space may slide; %d keepers with "
+                  "link transfers through a sliding factor\n",
+                  c.checked, c.may, c.sliding_linked);
+    assert_true(c.checked >= 100);
+    assert_true(c.may >= 1);
+    assert_true(c.sliding_linked >= 1);
 }
 
 /* F11 (bound.c): with link transfers at the MAC level, the reads there of the halo-free
@@ -3303,6 +3363,7 @@ int main(void)
         cmocka_unit_test(test_settled_orders),
         cmocka_unit_test(test_compulsory_links),
         cmocka_unit_test(test_bypass_groups),
+        cmocka_unit_test(test_links_level_factors),
         cmocka_unit_test(test_macfill),
         cmocka_unit_test(test_refill_only_searches),
         cmocka_unit_test(test_refill_prefix),

@@ -319,9 +319,11 @@ void adse__if_info(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo 
             }
         }
     }
-    info->dims0 = 0;
-    for (int x = 0; sp->s_of[0] >= 0 && x < D; x++)
-        if (f[sp->s_of[0]][x] > 1) info->dims0 |= 1u << x;
+    for (int j = 0; j < L; j++) {
+        info->sdims[j] = 0;
+        for (int x = 0; sp->s_of[j] >= 0 && x < D; x++)
+            if (f[sp->s_of[j]][x] > 1) info->sdims[j] |= 1u << x;
+    }
     /* Group bounds (F3): distinct offsets of the children of level j. */
     for (int j = 0; j < L; j++) {
         for (int d = 0; d < NDS; d++) {
@@ -347,7 +349,11 @@ void adse__if_info(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo 
 static bool links_possible(const mspace *sp, const mifinfo *info, int j, int d, bool sliding)
 {
     if (!sp->links_on || info->fan[j] < 2) return false;
-    if (sliding) return adse__links_may(sp, sp->s_of[j], d);
+    /* F3 with the level's own factors: under the NEW rule, above storage level 0, only a
+     * factor on a dimension of d's sliding windows lets links move d */
+    if (sliding)
+        return adse__links_may(sp, sp->s_of[j], d) &&
+               (sp->legacy || j == 0 || (info->sdims[j] & sp->slide_dims[d]));
     return sp->legacy || sp->halo[d] || j == 0;
 }
 
@@ -378,7 +384,7 @@ void adse__bound_keep_ds(const mspace *sp, const mifinfo *info, int d, uint32_t 
                  * by F * A / AM >= 1 (F3'), and by at least F / the largest multicast
                  * group above storage level 0 (F3''; not in the key that orders the keep
                  * choices). */
-                if (least_fill && j == 0 && !(info->dims0 & sp->slide_dims[d]) &&
+                if (least_fill && j == 0 && !(info->sdims[0] & sp->slide_dims[d]) &&
                     info->g_lb[0][d] == info->fan[0]) {
                     /* no MAC shares d's point with another: links serve none (F3''') */
                     base = adse__mul_sat(base, info->g_lb[0][d]);

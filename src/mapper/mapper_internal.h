@@ -218,9 +218,9 @@ typedef struct mifinfo {
     uint64_t gmax[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];     /* where links may act at level i's
                                 fanout, above storage level 0: its largest multicast group (F3'') */
     uint64_t fan[ADSE_MAX_LEVELS];                           /* spatial product of level i */
-    uint32_t dims0;               /* the dims with a factor above 1 at the MAC level (F3''') */
-    uint64_t rf[ADSE_MAX_LEVELS]; /* replication (instances used) of level i */
-    uint64_t cc;                  /* compute cycles = product of temporal factors */
+    uint32_t sdims[ADSE_MAX_LEVELS]; /* the dims with a factor above 1 at level i's fanout */
+    uint64_t rf[ADSE_MAX_LEVELS];    /* replication (instances used) of level i */
+    uint64_t cc;                     /* compute cycles = product of temporal factors */
 } mifinfo;
 
 /* Lower bounds of the raw quantities behind the metrics. */
