@@ -900,6 +900,64 @@ static uint64_t tiles_of(const mspace *sp, uint32_t mask, const uint64_t *e)
     return sum;
 }
 
+/* F11 at the steps of the innermost temporal loop, on dimension x: each moves d by t, the
+ * coefficient times e_x in every rank of x (its stride is the MAC level's factor). A MAC
+ * takes its point over a link only from a neighbour whose offset differs from its own by t
+ * (model.md 4.7), so when no two MACs' offsets differ by t != 0, every multicast group reads
+ * at those steps, and when t = 0, every MAC whose offset no other shares. Those steps are
+ * (n - 1) / n >= 1/2 of all: the MAC level's reads over all instances are at least MACs x
+ * that count / (2 F). 0 when the MAC level has more than STEP_MAX children. */
+#define STEP_MAX 64
+static double mac_step_reads(const mspace *sp, int d, const uint64_t *e, int x)
+{
+    const adse_dataspace *ds = &sp->prob->ds[d];
+    uint64_t F = 1;
+    for (int y = 0; y < sp->D; y++)
+        F *= e[y];
+    if (F < 2 || F > STEP_MAX) return 0;
+    int nr = ds->n_ranks;
+    int64_t t[ADSE_MAX_RANKS], off[STEP_MAX][ADSE_MAX_RANKS];
+    bool moves = false;
+    for (int r = 0; r < nr; r++) {
+        t[r] = 0;
+        for (int i = 0; i < ds->ranks[r].n_terms; i++)
+            if (ds->ranks[r].terms[i].dim == x) t[r] += ds->ranks[r].terms[i].coef * (int64_t)e[x];
+        moves = moves || t[r] != 0;
+    }
+    for (uint64_t c = 0; c < F; c++) { /* the children's offsets */
+        uint64_t rem = c, idx[ADSE_MAX_DIMS];
+        for (int y = 0; y < sp->D; y++) {
+            idx[y] = rem % e[y];
+            rem /= e[y];
+        }
+        for (int r = 0; r < nr; r++) {
+            off[c][r] = 0;
+            for (int i = 0; i < ds->ranks[r].n_terms; i++)
+                off[c][r] += ds->ranks[r].terms[i].coef * (int64_t)idx[ds->ranks[r].terms[i].dim];
+        }
+    }
+    uint64_t groups = 0, single = 0;
+    bool link = false;
+    for (uint64_t a = 0; a < F; a++) {
+        uint64_t same = 0;
+        bool first = true;
+        for (uint64_t b = 0; b < F; b++) {
+            bool eq = true, shifted = true;
+            for (int r = 0; r < nr; r++) {
+                eq = eq && off[a][r] == off[b][r];
+                shifted = shifted && off[b][r] - off[a][r] == t[r];
+            }
+            same += eq;
+            if (eq && b < a) first = false;
+            if (moves && shifted) link = true;
+        }
+        groups += first;
+        single += same == 1;
+    }
+    uint64_t cost = moves ? (link ? 0 : groups) : single;
+    return (double)sp->macs * (double)cost / (2.0 * (double)F);
+}
+
 static void rf_leaf(rfenum *c)
 {
     const mspace *sp = c->sp;
@@ -934,15 +992,16 @@ static void rf_leaf(rfenum *c)
     /* the relevance patterns of the possible innermost loops above k (none: e = the
      * bounds, where every tile is filled once) */
     uint32_t relm[ADSE_MAX_DIMS];
-    int nx = 0;
+    int nx = 0, xdim[ADSE_MAX_DIMS];
     for (int x = 0; x < sp->D; x++) {
         if (p->bounds[x] / c->e[x] < 2) continue;
+        xdim[nx] = x;
         relm[nx] = 0;
         for (int d = 0; d < NDS; d++)
             if (sp->relevant[d] >> x & 1u) relm[nx] |= 1u << d;
         nx++;
     }
-    if (!nx) relm[nx++] = (1u << NDS) - 1;
+    if (!nx) xdim[nx] = -1, relm[nx++] = (1u << NDS) - 1;
     for (int m = 0; m < c->nm; m++) {
         const rfcombo *cb = &c->combo[m];
         uint32_t mask = cb->mask;
@@ -957,7 +1016,7 @@ static void rf_leaf(rfenum *c)
         uint64_t seen = 0;
         for (int i = 0; i < nx; i++) {
             uint32_t pat = (relm[i] & mask) | forced;
-            if (seen >> pat & 1u) continue;
+            if (!c->maxprod && seen >> pat & 1u) continue; /* F11: the vector depends on x */
             seen |= (uint64_t)1 << pat;
             double v[ADSE_MAX_DATASPACES];
             int j = 0;
@@ -967,6 +1026,8 @@ static void rf_leaf(rfenum *c)
                 double ops = max2((double)sp->opset[d], still[d]);
                 /* a sliding window's union may overlap the last: only the MACs' reads */
                 bool moves = (pat >> d & 1u) && !(c->maxprod && sp->sliding[d]);
+                if (c->maxprod && xdim[i] >= 0)
+                    ops = max2(ops, mac_step_reads(sp, d, c->e, xdim[i]));
                 v[j++] = moves && full > ops ? full : ops;
             }
             rf_add(c, &c->set[m], v, j);
@@ -1333,6 +1394,10 @@ typedef struct keeper_pick {
     /* F11: d's innermost reads at k are at least its MAC-level reads times mc[d][k] (pJ),
      * against mi[d][k] in cost[d][k] (macfill's data spaces only). */
     double mc[ADSE_MAX_DATASPACES][ADSE_MAX_LEVELS], mi[ADSE_MAX_DATASPACES][ADSE_MAX_LEVELS];
+    /* F11 with F9: the energy of one MAC-level read at k with the complete spatial levels
+     * above the MAC level (ku), and the unassigned ones (kmask) */
+    double ku[ADSE_MAX_DATASPACES][ADSE_MAX_LEVELS];
+    uint32_t kmask[ADSE_MAX_DATASPACES][ADSE_MAX_LEVELS];
 } keeper_pick;
 
 static double chain_at(const rfchain *h, double f)
@@ -1424,8 +1489,9 @@ static double mac_extra(const keeper_pick *kp)
  * of the levels from j up in d's mask; fhi[j]: of the largest F_u from j up. */
 typedef struct joint_run {
     const keeper_pick *kp;
-    const int *jd;
-    int nj;
+    int nj, ds[ADSE_MAX_DATASPACES];
+    double a[ADSE_MAX_DATASPACES], fl[ADSE_MAX_DATASPACES]; /* each entry's ja and floor */
+    uint32_t mask[ADSE_MAX_DATASPACES];                     /* and its levels */
     double rlo[ADSE_MAX_DATASPACES][MAP_MAX_TL + 1], fhi[MAP_MAX_TL + 1];
     double best;
 } joint_run;
@@ -1438,20 +1504,16 @@ static void joint_min(joint_run *J, uint32_t levels, int j, double *prod, double
     if (!(levels >> j & 1u)) {
         if (fprod < kp->fneed) return;
         double v = 0;
-        for (int i = 0; i < J->nj; i++) {
-            int d = J->jd[i], k = kp->pick[d];
-            v += max2(kp->ja[d][k] * prod[i], kp->jfloor[d][k]);
-        }
+        for (int i = 0; i < J->nj; i++)
+            v += max2(J->a[i] * prod[i], J->fl[i]);
         if (v < J->best) J->best = v;
         return;
     }
     /* Every completion is at least lo (up to rounding: JOINT_SLACK); none meets fneed when
      * even the largest fanouts do not. */
     double lo = 0;
-    for (int i = 0; i < J->nj; i++) {
-        int d = J->jd[i], k = kp->pick[d];
-        lo += max2(kp->ja[d][k] * prod[i] * J->rlo[i][j], kp->jfloor[d][k]);
-    }
+    for (int i = 0; i < J->nj; i++)
+        lo += max2(J->a[i] * prod[i] * J->rlo[i][j], J->fl[i]);
     if (lo * (1 - JOINT_SLACK) >= J->best) return;
     if (fprod * J->fhi[j] * (1 + JOINT_SLACK) < kp->fneed) return;
     const spopts *o = kp->opts[j];
@@ -1459,12 +1521,91 @@ static void joint_min(joint_run *J, uint32_t levels, int j, double *prod, double
     for (int n = 0; n < o->n; n++) {
         for (int i = 0; i < J->nj; i++) {
             save[i] = prod[i];
-            if (kp->jmask[J->jd[i]][kp->pick[J->jd[i]]] >> j & 1u) prod[i] *= o->r[n][J->jd[i]];
+            if (J->mask[i] >> j & 1u) prod[i] *= o->r[n][J->ds[i]];
         }
         joint_min(J, levels & ~(1u << j), j + 1, prod, fprod * o->F[n]);
         for (int i = 0; i < J->nj; i++)
             prod[i] = save[i];
     }
+}
+
+/* The nodes of the combinations' tree of the levels in `levels` (one option per level,
+ * levels ascending). */
+static double joint_nodes(const keeper_pick *kp, uint32_t levels)
+{
+    double nodes = 0, width = 1;
+    for (int u = 0; u < MAP_MAX_TL; u++)
+        if (levels >> u & 1u) {
+            width *= kp->opts[u]->n;
+            nodes += width;
+        }
+    return nodes;
+}
+
+/* The joint least of J's entries over one option per level of their masks, or `cut` if it
+ * is not below it. */
+static double joint_least(joint_run *J, double cut)
+{
+    const keeper_pick *kp = J->kp;
+    uint32_t levels = 0;
+    double prod[ADSE_MAX_DATASPACES];
+    for (int i = 0; i < J->nj; i++) {
+        levels |= J->mask[i];
+        prod[i] = 1;
+    }
+    J->best = cut;
+    if (!levels) {
+        joint_min(J, 0, 0, prod, kp->fall);
+        return J->best;
+    }
+    int top = 31 - __builtin_clz(levels);
+    for (int i = 0; i < J->nj; i++)
+        J->rlo[i][top + 1] = 1;
+    J->fhi[top + 1] = 1;
+    for (int u = top; u >= 0; u--) {
+        bool in = levels >> u & 1u;
+        J->fhi[u] = J->fhi[u + 1] * (in ? kp->opts[u]->Fmax : 1);
+        for (int i = 0; i < J->nj; i++) {
+            bool m = in && (J->mask[i] >> u & 1u);
+            J->rlo[i][u] = J->rlo[i][u + 1] * (m ? kp->opts[u]->rmin[J->ds[i]] : 1);
+        }
+    }
+    double fprod = kp->fall; /* the levels outside the combination at their largest */
+    for (int u = 0; u < MAP_MAX_TL; u++)
+        if (levels >> u & 1u) fprod /= kp->opts[u]->Fmax;
+    joint_min(J, levels, 0, prod, fprod);
+    return J->best;
+}
+
+/* F11 jointly with F9's choices above the MAC level: the MAC level's reads of each data
+ * space of the MAC table are at least one of its vectors (F11), and its innermost keeper
+ * reads them times the ratios of the spatial levels above, one choice per level for all
+ * data spaces (F9); the least over the vectors of the joint least, each term at least F6's
+ * own (mi), less the sum of those. The rise over F6 of the table's data spaces' reads. */
+static double mac_joint(const keeper_pick *kp)
+{
+    const mrefill *r = kp->sp->macfill;
+    joint_run J;
+    J.kp = kp;
+    J.nj = r->nds;
+    uint32_t levels = 0;
+    double base = 0;
+    for (int j = 0; j < r->nds; j++) {
+        int d = r->ds[j], k = kp->pick[d];
+        J.ds[j] = d;
+        J.mask[j] = kp->kmask[d][k];
+        J.fl[j] = kp->mi[d][k];
+        levels |= J.mask[j];
+        base += kp->mi[d][k];
+    }
+    if (joint_nodes(kp, levels) >= JOINT_MAX) return 0;
+    double least = HUGE_VAL;
+    for (int i = 0; i < r->n && least > base; i++) {
+        for (int j = 0; j < r->nds; j++)
+            J.a[j] = kp->ku[J.ds[j]][kp->pick[J.ds[j]]] * r->v[i][j];
+        least = joint_least(&J, least);
+    }
+    return least < HUGE_VAL && least > base ? (least - base) * (1 - LB_MARGIN) : 0;
 }
 
 static void pick_keepers(keeper_pick *kp, int d, double sum)
@@ -1487,49 +1628,29 @@ static void pick_keepers(keeper_pick *kp, int d, double sum)
         /* With no level shared and no cap, each data space's least is its own (in sum). The
          * joint least is taken when the combinations' tree (one option per level, levels
          * ascending) has fewer than JOINT_MAX nodes. */
-        double nodes = 0, width = 1;
-        for (int u = 0; u < MAP_MAX_TL; u++)
-            if (levels >> u & 1u) {
-                width *= kp->opts[u]->n;
-                nodes += width;
-            }
         double gain = 0;
-        if ((one_level || (levels && kp->fneed > 0)) && nodes < JOINT_MAX) {
+        if ((one_level || (levels && kp->fneed > 0)) && joint_nodes(kp, levels) < JOINT_MAX) {
             joint_run J;
             J.kp = kp;
-            J.jd = jd;
             J.nj = nj;
-            double prod[ADSE_MAX_DATASPACES];
-            int top = 31 - __builtin_clz(levels); /* levels != 0 here */
             for (int i = 0; i < nj; i++) {
-                prod[i] = 1;
-                J.rlo[i][top + 1] = 1;
-            }
-            J.fhi[top + 1] = 1;
-            for (int u = top; u >= 0; u--) {
-                bool in = levels >> u & 1u;
-                J.fhi[u] = J.fhi[u + 1] * (in ? kp->opts[u]->Fmax : 1);
-                for (int i = 0; i < nj; i++) {
-                    int e = jd[i];
-                    bool m = in && (kp->jmask[e][kp->pick[e]] >> u & 1u);
-                    J.rlo[i][u] = J.rlo[i][u + 1] * (m ? kp->opts[u]->rmin[e] : 1);
-                }
+                int e = jd[i], k = kp->pick[e];
+                J.ds[i] = e;
+                J.a[i] = kp->ja[e][k];
+                J.fl[i] = kp->jfloor[e][k];
+                J.mask[i] = kp->jmask[e][k];
             }
             /* A joint least of at least cut (or none: no combination meets the cap) leaves
              * sum + (jr - ind) above kp->best: no need to know it. */
             double cut = (kp->best - sum + ind) / (1 - LB_MARGIN);
             cut = cut < HUGE_VAL ? cut * (1 + 1e-9) + 1e-9 * (kp->best + sum + ind) : HUGE_VAL;
-            J.best = cut;
-            double fprod = kp->fall; /* the levels outside the combination at their largest */
-            for (int u = 0; u < MAP_MAX_TL; u++)
-                if (levels >> u & 1u) fprod /= (*kp->opts[u]).Fmax;
-            joint_min(&J, levels, 0, prod, fprod);
-            if (!(J.best < cut)) return;
-            double jr = J.best * (1 - LB_MARGIN);
+            double least = joint_least(&J, cut);
+            if (!(least < cut)) return;
+            double jr = least * (1 - LB_MARGIN);
             if (jr > ind) gain = jr - ind;
         }
         /* F9 and F11 both raise the innermost keepers' reads: the larger of the two */
-        if (kp->sp->macfill) gain = max2(gain, mac_extra(kp));
+        if (kp->sp->macfill) gain = max2(gain, max2(mac_extra(kp), mac_joint(kp)));
         sum += gain;
         if (kp->ch) sum += refill_extra(kp);
         if (sum < kp->best) kp->best = sum;
@@ -1814,7 +1935,8 @@ void adse__bound_partial_f10(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS]
         /* fac = product over the levels up to k0 of G_j / F_j (F4, F3'), the share of the
          * computes the innermost keeper k0 reads (updates) over all instances. */
         double fac = 1.0, fac_known = 1.0, fac_up = 1.0; /* fac_up: without the MAC level */
-        uint32_t umask = 0;
+        double fac_known_up = 1.0;
+        uint32_t umask = 0, umask_up = 0;
         bool stop = false;
         for (int k0 = 0; k0 < L; k0++) {
             kp.cost[d][k0] = HUGE_VAL;
@@ -1830,6 +1952,8 @@ void adse__bound_partial_f10(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS]
                     fac_known *= r;
                 else
                     umask |= 1u << sj;
+                if (k0 > 0 && sj <= t_done) fac_known_up *= r;
+                if (k0 > 0 && sj > t_done) umask_up |= 1u << sj;
             }
             bool fixed = (sp->keep_fixed[d] >> k0) & 1u, val = (sp->keep_value[d] >> k0) & 1u;
             if (!fixed || val) {
@@ -1844,6 +1968,8 @@ void adse__bound_partial_f10(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS]
                 if (up[k0] < HUGE_VAL) kp.cost[d][k0] = inner + up[k0];
                 kp.mc[d][k0] = fac_up * e * q / (double)b->block_size;
                 kp.mi[d][k0] = inner;
+                kp.ku[d][k0] = fac_known_up * e * q / (double)b->block_size;
+                kp.kmask[d][k0] = umask_up;
                 if (umask && fac_known > 0) {
                     kp.ja[d][k0] = (double)sp->macs * fac_known * e * q / (double)b->block_size;
                     kp.jind[d][k0] = inner;
