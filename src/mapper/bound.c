@@ -900,13 +900,15 @@ static uint64_t tiles_of(const mspace *sp, uint32_t mask, const uint64_t *e)
     return sum;
 }
 
-/* F11 at the steps of the innermost temporal loop, on dimension x: each moves d by t, the
- * coefficient times e_x in every rank of x (its stride is the MAC level's factor). A MAC
- * takes its point over a link only from a neighbour whose offset differs from its own by t
- * (model.md 4.7), so when no two MACs' offsets differ by t != 0, every multicast group reads
- * at those steps, and when t = 0, every MAC whose offset no other shares. Those steps are
- * (n - 1) / n >= 1/2 of all: the MAC level's reads over all instances are at least MACs x
- * that count / (2 F). 0 when the MAC level has more than STEP_MAX children. */
+/* F11 at the steps of the innermost temporal loop, on dimension x: each moves d by k t, t
+ * the coefficient times e_x in every rank of x and k the product of the spatial factors on x
+ * between the MAC level and the loop (its stride), a divisor of bound_x / e_x. A MAC takes
+ * its point over a link only from a neighbour whose offset differs from its own by k t
+ * (model.md 4.7), so when no two MACs' offsets differ by such a k t != 0, every multicast
+ * group reads at those
+ * steps, and when t = 0, every MAC whose offset no other shares. Those steps are (n - 1) / n
+ * >= 1/2 of all: the MAC level's reads over all instances are at least MACs x that count /
+ * (2 F). 0 when the MAC level has more than STEP_MAX children. */
 #define STEP_MAX 64
 static double mac_step_reads(const mspace *sp, int d, const uint64_t *e, int x)
 {
@@ -942,14 +944,25 @@ static double mac_step_reads(const mspace *sp, int d, const uint64_t *e, int x)
         uint64_t same = 0;
         bool first = true;
         for (uint64_t b = 0; b < F; b++) {
-            bool eq = true, shifted = true;
+            /* shifted: the offsets differ by k t, k a divisor of bound_x / e_x */
+            bool eq = true, shifted = moves;
+            int64_t k = 0;
             for (int r = 0; r < nr; r++) {
-                eq = eq && off[a][r] == off[b][r];
-                shifted = shifted && off[b][r] - off[a][r] == t[r];
+                int64_t diff = off[b][r] - off[a][r];
+                eq = eq && diff == 0;
+                if (!shifted) continue;
+                if (!t[r]) {
+                    shifted = diff == 0;
+                } else if (diff % t[r] || diff / t[r] < 1 || (k && diff / t[r] != k) ||
+                           (int64_t)(sp->prob->bounds[x] / e[x]) % (diff / t[r])) {
+                    shifted = false;
+                } else {
+                    k = diff / t[r];
+                }
             }
             same += eq;
             if (eq && b < a) first = false;
-            if (moves && shifted) link = true;
+            if (shifted) link = true;
         }
         groups += first;
         single += same == 1;
