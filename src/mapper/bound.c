@@ -344,6 +344,14 @@ void adse__if_info(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo 
     }
 }
 
+/* F3''': with MAC-level factors on the dimensions in `on`, do links leave d's reads at the
+ * MAC level alone? Yes when no factor is on a dimension of d's sliding windows nor on one d
+ * does not depend on: then no two MACs share d's point and none takes it over a link. */
+static bool mac_unshared(const mspace *sp, int d, uint32_t on)
+{
+    return !(on & (sp->slide_dims[d] | ~sp->relevant[d]));
+}
+
 /* sliding: use the bounds' notion of a halo (mspace.sliding, F3 holds for the others);
  * else the model's (mspace.halo), as the bound that orders the keep choices always has. */
 static bool links_possible(const mspace *sp, const mifinfo *info, int j, int d, bool sliding)
@@ -384,10 +392,8 @@ void adse__bound_keep_ds(const mspace *sp, const mifinfo *info, int d, uint32_t 
                  * by F * A / AM >= 1 (F3'), and by at least F / the largest multicast
                  * group above storage level 0 (F3''; not in the key that orders the keep
                  * choices). */
-                if (least_fill && j == 0 && !(info->sdims[0] & sp->slide_dims[d]) &&
-                    info->g_lb[0][d] == info->fan[0]) {
-                    /* no MAC shares d's point with another: links serve none (F3''') */
-                    base = adse__mul_sat(base, info->g_lb[0][d]);
+                if (least_fill && j == 0 && mac_unshared(sp, d, info->sdims[0])) {
+                    base = adse__mul_sat(base, info->fan[0]); /* F3''' */
                     continue;
                 }
                 chain_ok = false;
@@ -624,30 +630,31 @@ typedef struct spenum {
 static double spatial_ratio_g(const mspace *sp, int u, int d, uint64_t fan, uint64_t g)
 {
     if (fan < 2) return 1.0;
-    if (!adse__links_may(sp, u, d)) return (double)g / (double)fan;
-    if (u != sp->s_of[0]) return 1.0 / (double)g;
-    return g == fan ? 1.0 : 0.0; /* F3''' */
+    if (adse__links_may(sp, u, d) && u != sp->s_of[0]) return 1.0 / (double)g;
+    return (double)g / (double)fan;
 }
 
 /* What spatial_ratio_g takes as g for d at spatial tiling level u with factors cnt (fan >= 2):
  * the children's distinct offsets (set_bound) without links; where links may act above
- * storage level 0, the largest multicast group (F3''); below it, the distinct offsets when
- * no factor is on a dimension of d's sliding windows (F3'''), else 0. */
+ * storage level 0, the largest multicast group (F3''); below it, the whole fanout where no
+ * MAC shares d's point (F3'''), else 0. */
 static uint64_t ratio_count(const mspace *sp, int u, int d, const uint64_t *cnt)
 {
     bool links = adse__links_may(sp, u, d);
     if (links && u != sp->s_of[0]) return adse__group_max(sp->prob, d, cnt);
-    uint64_t one[ADSE_MAX_DIMS];
+    uint64_t one[ADSE_MAX_DIMS], fan = 1;
+    uint32_t on = 0;
     for (int x = 0; x < sp->D; x++) {
         one[x] = 1;
-        if (links && cnt[x] > 1 && (sp->slide_dims[d] >> x & 1u)) return 0;
+        fan *= cnt[x];
+        if (cnt[x] > 1) on |= 1u << x;
     }
+    if (links) return mac_unshared(sp, d, on) ? fan : 0;
     return set_bound(sp->prob, d, one, cnt);
 }
 
-/* G_u(d) / F_u for the factors cnt of spatial tiling level u, as F3 / F3' bound it: the
- * children's distinct offsets of d (set_bound) over the fanout used; where links may reduce
- * d's accesses, 1 / F_u, or 0 at the level below storage level 0. */
+/* G_u(d) / F_u for the factors cnt of spatial tiling level u, as F3 / F3'' / F3''' bound it
+ * (ratio_count). */
 static double spatial_ratio(const mspace *sp, int u, int d, const uint64_t *cnt)
 {
     uint64_t fan = 1;
@@ -983,8 +990,11 @@ static void rf_leaf(rfenum *c)
         V *= c->e[x];
     double q = (double)(sp->macs / V);
     uint64_t one[ADSE_MAX_DIMS];
-    for (int x = 0; x < sp->D; x++)
+    uint32_t on = 0; /* the dimensions of e above 1 */
+    for (int x = 0; x < sp->D; x++) {
         one[x] = 1;
+        if (c->e[x] > 1) on |= 1u << x;
+    }
     for (int d = 0; d < NDS; d++) {
         /* F11: the MACs' points at a step, the distinct offsets (a strided rank's tile box
          * holds more) */
@@ -995,12 +1005,8 @@ static void rf_leaf(rfenum *c)
             *(sp->relevant[d] >> x & 1u ? &rel[d] : &irr) *= (double)c->e[x];
         full_k[d] = (double)T[d] * q;       /* kept at k */
         full_l[d] = (double)sp->macs / irr; /* kept below k (across levels) */
-        /* F11: without a factor on a dimension d does not depend on, no MAC shares its
-         * point with another, and links serve none (F3'''): every MAC reads at every step */
-        uint32_t on = 0; /* the dimensions of e above 1 */
-        for (int x = 0; x < sp->D; x++)
-            if (c->e[x] > 1) on |= 1u << x;
-        still[d] = c->maxprod && irr == 1 && !(on & sp->slide_dims[d]) ? (double)sp->macs : 0;
+        /* F11 where links serve none (F3'''): every MAC reads at every step */
+        still[d] = c->maxprod && mac_unshared(sp, d, on) ? (double)sp->macs : 0;
     }
     /* the relevance patterns of the possible innermost loops above k (none: e = the
      * bounds, where every tile is filled once) */
