@@ -68,6 +68,33 @@ static void conv1d(adse_problem *p, uint64_t k, uint64_t c, uint64_t r, uint64_t
     p->ds[2].read_write = true;
 }
 
+/* A 2-D convolution: dims K C R S P Q; Weights[K][C][R][S], Inputs[C][R + stride P][S +
+ * stride Q], Outputs[K][P][Q]. */
+static void conv2d(adse_problem *p, const uint64_t *b, int stride)
+{
+    memset(p, 0, sizeof *p);
+    snprintf(p->shape_name, sizeof p->shape_name, "conv2d");
+    p->n_dims = 6;
+    memcpy(p->dim_names, "KCRSPQ", 6);
+    memcpy(p->bounds, b, 6 * sizeof *b);
+    p->n_ds = 3;
+    int64_t one = 1, wc[2] = {1, stride};
+    uint8_t d;
+    snprintf(p->ds[0].name, sizeof p->ds[0].name, "Weights");
+    for (d = 0; d < 4; d++)
+        add_rank(&p->ds[0], 1, &d, &one);
+    snprintf(p->ds[1].name, sizeof p->ds[1].name, "Inputs");
+    d = 1, add_rank(&p->ds[1], 1, &d, &one);
+    uint8_t w[2] = {2, 4}, h[2] = {3, 5};
+    add_rank(&p->ds[1], 2, w, wc);
+    add_rank(&p->ds[1], 2, h, wc);
+    snprintf(p->ds[2].name, sizeof p->ds[2].name, "Outputs");
+    d = 0, add_rank(&p->ds[2], 1, &d, &one);
+    d = 4, add_rank(&p->ds[2], 1, &d, &one);
+    d = 5, add_rank(&p->ds[2], 1, &d, &one);
+    p->ds[2].read_write = true;
+}
+
 /* Matrix multiply: dims M N K; A[M][K], B[K][N], Z[M][N] (halo-free). */
 static void gemm(adse_problem *p, uint64_t m, uint64_t n, uint64_t k)
 {
@@ -2120,17 +2147,27 @@ static void test_macfill(void **state)
     (void)state;
     const char *env = getenv("ADSE_MAPPER_STRESS");
     int cases = env ? atoi(env) : 40;
-    unsigned rs = 29;
+    unsigned rs =
+        env && getenv("ADSE_MAPPER_SEED") ? (unsigned)atoi(getenv("ADSE_MAPPER_SEED")) : 29u;
     adse_spec *spec = golden_arch("case13_archB");
     adse_result *r = malloc(sizeof *r);
     mspace *sp = malloc(sizeof *sp);
     assert_non_null(r);
     assert_non_null(sp);
     int checked = 0, bites = 0, reached = 0, unshared = 0, unshared_tight = 0;
+    long own_bites = 0; /* components above the operand points in the own factors' tables */
     adse_err err;
     for (int it = 0; it < cases; it++) {
         adse_problem p;
-        small_problem(&p, &rs);
+        if (it % 3 == 2) { /* two sliding windows, strides 1-2, several loops per window */
+            static const uint64_t kb[] = {1, 2, 4}, cb[] = {1, 2, 3}, rb[] = {1, 2, 3},
+                                  pb[] = {2, 4, 6, 8};
+            uint64_t b[6] = {kb[rnd(&rs, 3)], cb[rnd(&rs, 3)], rb[rnd(&rs, 3)],
+                             rb[rnd(&rs, 3)], pb[rnd(&rs, 4)], pb[rnd(&rs, 4)]};
+            conv2d(&p, b, 1 + (int)rnd(&rs, 2));
+        } else {
+            small_problem(&p, &rs);
+        }
         adse_translation tr = rnd(&rs, 2) ? ADSE_TRANSLATION_LEGACY : ADSE_TRANSLATION_NEW;
         adse_model *m = make_model(&spec->arch, &p, tr, false);
         adse_mapper_settings set;
@@ -2157,22 +2194,39 @@ static void test_macfill(void **state)
             double reads[ADSE_MAX_DATASPACES];
             for (int j = 0; j < t->nds; j++)
                 reads[j] = (double)served(&p, r, 0, t->ds[j]);
-            bool below = false, equal = false;
-            for (int i = 0; i < t->n && !below; i++) {
-                below = true;
-                bool eq = true;
-                for (int j = 0; j < t->nds; j++) {
-                    if (t->v[i][j] > reads[j] * (1 + 1e-12)) below = false;
-                    if (t->v[i][j] != reads[j]) eq = false;
+            /* the table of the mapping's own MAC-level factors, then the merged one */
+            uint64_t key[ADSE_MAX_DIMS];
+            for (int x = 0; x < ADSE_MAX_DIMS; x++)
+                key[x] = x < p.n_dims ? map.spatial[0][x] : 1;
+            const mrefill *own = NULL;
+            for (int i = 0; i < sp->macfill_ne && !own; i++)
+                if (memcmp(sp->macfill_key[i], key, sizeof key) == 0) own = &sp->macfill_e[i];
+            assert_non_null(own); /* every MAC-level factor vector has its table */
+            bool equal = false;
+            for (int pass = 0; pass < 2; pass++) {
+                const mrefill *tt = pass ? t : own;
+                bool below = false;
+                for (int i = 0; i < tt->n && !below; i++) {
+                    below = true;
+                    bool eq = true;
+                    for (int j = 0; j < tt->nds; j++) {
+                        if (tt->v[i][j] > reads[j] * (1 + 1e-12)) below = false;
+                        if (tt->v[i][j] != reads[j]) eq = false;
+                    }
+                    equal = equal || (pass == 0 && eq);
                 }
-                equal = equal || eq;
-            }
-            if (!below) {
-                print_error("case %d: level-0 reads", it);
-                for (int j = 0; j < t->nds; j++)
-                    print_error(" %.0f", reads[j]);
-                print_error(" below every vector of the MAC table\n");
-                fail();
+                if (!below) {
+                    print_error("case %d: level-0 reads", it);
+                    for (int j = 0; j < t->nds; j++)
+                        print_error(" %.0f", reads[j]);
+                    print_error(" below every vector of the %s MAC table\n",
+                                pass ? "merged" : "own factors'");
+                    fail();
+                }
+                if (pass == 0)
+                    for (int i = 0; i < tt->n; i++)
+                        for (int j = 0; j < tt->nds; j++)
+                            own_bites += tt->v[i][j] > (double)sp->opset[tt->ds[j]];
             }
             checked++;
             reached += equal;
@@ -2204,12 +2258,13 @@ static void test_macfill(void **state)
         adse__space_release(sp);
         adse_model_free(m);
     }
-    print_message("macfill: %d checks, %d table components above the operand points, %d "
-                  "mappings on a table vector; %d unshared reads through a MAC fanout, %d of "
-                  "them at the MACs\n",
-                  checked, bites, reached, unshared, unshared_tight);
+    print_message("macfill: %d checks, %d table components above the operand points (%ld in "
+                  "the own factors' tables checked), %d mappings on a vector of their own "
+                  "factors' table; %d unshared reads through a MAC fanout, %d of them at the "
+                  "MACs\n",
+                  checked, bites, own_bites, reached, unshared, unshared_tight);
     assert_true(checked >= cases * 5);
-    assert_true(bites >= cases);
+    assert_true(bites >= cases && own_bites >= checked);
     assert_true(reached >= 1);
     assert_true(unshared >= cases && unshared_tight >= 1);
     free(sp);

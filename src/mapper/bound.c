@@ -57,9 +57,11 @@
  *     is relevant to it or its relevant extents grew between j and K beyond j's size times
  *     the spatial products in between; a table per K and assignment of levels.
  * F11 With link transfers at the MAC level, the points new to the MACs' union tile at a
- *     step are still read (F5's argument): F10's vectors over the MAC level's factor
- *     vectors bound the MAC level's reads, and through F6's product above it the innermost
- *     keepers' reads.
+ *     step are still read (F5's argument), and at a step the groups read unless a MAC's
+ *     offset is theirs plus the step's translation (counted per kind of step: mstep_reads):
+ *     F10's vectors over the MAC level's factor vectors bound the MAC level's reads (those
+ *     of its own factors once that level is complete), and through F6's product above it
+ *     the innermost keepers' reads.
  * Set sizes use the Cauchy-Davenport inequality |A + B| >= |A| + |B| - 1 for sums of
  * integer sets, exact for halo-free ranks. adse__fill_exact() replaces F2 by the model's own
  * value once the loop orders above a level are fixed.
@@ -851,6 +853,8 @@ typedef struct rfcombo {
     int lev[ADSE_MAX_DATASPACES]; /* across levels: each data space's level, -1 if not in */
 } rfcombo;
 
+typedef struct mstep mstep;
+
 typedef struct rfenum {
     const mspace *sp;
     int k;
@@ -865,6 +869,12 @@ typedef struct rfenum {
     long budget;
     bool count; /* only count the tiles */
     bool oom;
+    mstep *ms;     /* F11: one per data space (NULL until a leaf needs them) */
+    uint64_t tmin; /* F11: the fewest temporal visits (MACs over the largest fanouts) */
+    /* F11: each leaf's own least vectors (ne of cap), with its e */
+    struct mrefill *pe;
+    uint64_t (*pkey)[ADSE_MAX_DIMS];
+    int ne, cap;
 } rfenum;
 
 /* Adds v (nds components) to s unless some vector of s is <= it everywhere; drops the
@@ -907,75 +917,314 @@ static uint64_t tiles_of(const mspace *sp, uint32_t mask, const uint64_t *e)
     return sum;
 }
 
-/* F11 at the steps of the innermost temporal loop, on dimension x: each moves d by k t, t
- * the coefficient times e_x in every rank of x and k the product of the spatial factors on x
- * between the MAC level and the loop (its stride), a divisor of bound_x / e_x. A MAC takes
- * its point over a link only from a neighbour whose offset differs from its own by k t
- * (model.md 4.7), so when no two MACs' offsets differ by such a k t != 0, every multicast
- * group reads at those
- * steps, and when t = 0, every MAC whose offset no other shares. Those steps are (n - 1) / n
- * >= 1/2 of all: the MAC level's reads over all instances are at least MACs x that count /
- * (2 F). 0 when the MAC level has more than STEP_MAX children. */
+static int cmp_first(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Stores s into r, merging runs of vectors (sorted by the first component) into their
+ * componentwise minima when there are more than RF_MAX. */
+static void rf_store(mrefill *r, rfset *s, uint32_t mask, int NDS)
+{
+    r->nds = 0;
+    for (int d = 0; d < NDS; d++)
+        if (mask >> d & 1u) r->ds[r->nds++] = (uint8_t)d;
+    if (s->n > 0) /* none when no tile fits the set together (s->v NULL: qsort's UB) */
+        qsort(s->v, (size_t)s->n, sizeof s->v[0], cmp_first);
+    int groups = s->n < RF_MAX ? s->n : RF_MAX;
+    for (int g = 0; g < groups; g++) {
+        int lo = (int)((long)g * s->n / groups), hi = (int)((long)(g + 1) * s->n / groups);
+        for (int j = 0; j < r->nds; j++) {
+            double m = HUGE_VAL;
+            for (int i = lo; i < hi; i++)
+                m = fmin(m, s->v[i][j]);
+            r->v[g][j] = m;
+        }
+    }
+    r->n = groups;
+}
+
+/* F11 at the steps of the temporal loops. At a step that moves d by tau, a MAC takes its
+ * point over a link only from a neighbour whose offset is its own plus tau (model.md 4.7),
+ * and the MACs of a multicast group have one offset: a group reads unless some MAC's offset
+ * is its own plus tau. So for tau != 0 at least G - c(tau) groups read, G the distinct
+ * offsets and c(tau) the pairs of them that differ by tau; for tau = 0 (a step that leaves
+ * d in place) at least the groups of one MAC. Every step reads at least c_any, the least of
+ * these counts over every tau, and the first visit reads G >= c_any.
+ *
+ * Let the innermost non-unit temporal loop be on x (factor n) and the next one out on y
+ * (factor m; y may be x again, at another level). Over the T visits, T (n - 1) / n are x's
+ * steps, each moving d by k t_x: t_x is the coefficient times e_x in every rank of x and
+ * k, the product of the spatial factors on x between the MAC level and the loop, divides
+ * B_x = bound_x / e_x. At least c_in = G - max_k c(k t_x) groups read there (t_x = 0: the
+ * groups of one MAC). T (m - 1) / (n m) are y's steps, where x wraps; the model takes a
+ * carry's translation as the loop's move less one move of each loop inside it (model.md
+ * 4.7), so tau = k_y t_y - k t_x (k_y dividing B_y), or for y = x, k (n s - 1) t_x with s the
+ * spatial factors on x between the two loops: at least c_y, the least count over those, read
+ * there. The rest read at least c_any, or G where a rank of d holds y and no other dimension
+ * of bound above 1 (y's loops wrap or step there, and their strides at least double outwards:
+ * a nonzero move). So the MAC level's reads over all instances are at least MACs / F times
+ * the least over n | B_x and m of (1 - 1/n) c_in + ((1 - 1/m) c_y + c_deep / m) / n, linear
+ * in 1/m, hence least at m = B_y or its smallest prime. Without y (x the only temporal loop,
+ * possible only when B_x is at least the fewest visits) n's smallest prime p gives
+ * ((p - 1) c_in + c_any) / p. Where a rank of d holds x and no other dimension of bound above
+ * 1, every step moves d there by a nonzero multiple of t_x, which no two MACs' offsets differ
+ * by (fewer than e_x indices apart): MACs x G / F. mstep holds one data space's offsets at
+ * one vector e of the MAC level's factors (at most STEP_MAX children). */
 #define STEP_MAX 64
-static double mac_step_reads(const mspace *sp, int d, const uint64_t *e, int x)
+#define STEP_DIV 128 /* divisors of a bound enumerated */
+typedef struct step_off {
+    int64_t o[ADSE_MAX_RANKS];
+} step_off;
+
+struct mstep {
+    const mspace *sp;
+    const uint64_t *e;
+    int d;
+    uint64_t F, G, single, most; /* most: the largest c(tau), tau != 0 */
+    int nu;                      /* the distinct differences, ascending, and their counts */
+    step_off diff[STEP_MAX * STEP_MAX];
+    uint32_t cnt[STEP_MAX * STEP_MAX];
+};
+
+static int cmp_off(const void *a, const void *b)
+{
+    const step_off *x = a, *y = b;
+    for (int r = 0; r < ADSE_MAX_RANKS; r++)
+        if (x->o[r] != y->o[r]) return x->o[r] < y->o[r] ? -1 : 1;
+    return 0;
+}
+
+/* The divisors of v, ascending, or -1 when there are more than STEP_DIV. */
+static int divisors(uint64_t v, uint64_t *out)
+{
+    int n = 0, h = STEP_DIV;
+    uint64_t hi[STEP_DIV];
+    for (uint64_t i = 1; i * i <= v; i++) {
+        if (v % i) continue;
+        if (n == h) return -1;
+        out[n++] = i;
+        if (i != v / i) {
+            if (h == n) return -1;
+            hi[--h] = v / i;
+        }
+    }
+    memcpy(out + n, hi + h, (size_t)(STEP_DIV - h) * sizeof *out);
+    return n + STEP_DIV - h;
+}
+
+/* Fills ms for data space d at the MAC level's factors e; false when the level has one
+ * child or more than STEP_MAX. */
+static bool mstep_init(mstep *ms, const mspace *sp, int d, const uint64_t *e)
 {
     const adse_dataspace *ds = &sp->prob->ds[d];
     uint64_t F = 1;
     for (int y = 0; y < sp->D; y++)
         F *= e[y];
-    if (F < 2 || F > STEP_MAX) return 0;
-    int nr = ds->n_ranks;
-    int64_t t[ADSE_MAX_RANKS], off[STEP_MAX][ADSE_MAX_RANKS];
-    bool moves = false;
-    for (int r = 0; r < nr; r++) {
-        t[r] = 0;
-        for (int i = 0; i < ds->ranks[r].n_terms; i++)
-            if (ds->ranks[r].terms[i].dim == x) t[r] += ds->ranks[r].terms[i].coef * (int64_t)e[x];
-        moves = moves || t[r] != 0;
-    }
+    if (F < 2 || F > STEP_MAX) return false;
+    ms->sp = sp;
+    ms->e = e;
+    ms->d = d;
+    ms->F = F;
+    step_off off[STEP_MAX], u[STEP_MAX];
     for (uint64_t c = 0; c < F; c++) { /* the children's offsets */
         uint64_t rem = c, idx[ADSE_MAX_DIMS];
         for (int y = 0; y < sp->D; y++) {
             idx[y] = rem % e[y];
             rem /= e[y];
         }
-        for (int r = 0; r < nr; r++) {
-            off[c][r] = 0;
+        memset(&off[c], 0, sizeof off[c]);
+        for (int r = 0; r < ds->n_ranks; r++)
             for (int i = 0; i < ds->ranks[r].n_terms; i++)
-                off[c][r] += ds->ranks[r].terms[i].coef * (int64_t)idx[ds->ranks[r].terms[i].dim];
-        }
+                off[c].o[r] += ds->ranks[r].terms[i].coef * (int64_t)idx[ds->ranks[r].terms[i].dim];
     }
-    uint64_t groups = 0, single = 0;
-    bool link = false;
-    for (uint64_t a = 0; a < F; a++) {
-        uint64_t same = 0;
-        bool first = true;
-        for (uint64_t b = 0; b < F; b++) {
-            /* shifted: the offsets differ by k t, k a divisor of bound_x / e_x */
-            bool eq = true, shifted = moves;
-            int64_t k = 0;
-            for (int r = 0; r < nr; r++) {
-                int64_t diff = off[b][r] - off[a][r];
-                eq = eq && diff == 0;
-                if (!shifted) continue;
-                if (!t[r]) {
-                    shifted = diff == 0;
-                } else if (diff % t[r] || diff / t[r] < 1 || (k && diff / t[r] != k) ||
-                           (int64_t)(sp->prob->bounds[x] / e[x]) % (diff / t[r])) {
-                    shifted = false;
-                } else {
-                    k = diff / t[r];
+    qsort(off, F, sizeof *off, cmp_off);
+    uint64_t G = 0, single = 0;
+    for (uint64_t c = 0; c < F; c++) {
+        bool new_g = c == 0 || cmp_off(&off[c], &off[c - 1]) != 0;
+        if (new_g) u[G++] = off[c];
+        single += new_g && (c + 1 == F || cmp_off(&off[c], &off[c + 1]) != 0);
+    }
+    ms->G = G;
+    ms->single = single;
+    int nd = 0;
+    for (uint64_t a = 0; a < G; a++)
+        for (uint64_t b = 0; b < G; b++) {
+            if (a == b) continue;
+            for (int r = 0; r < ADSE_MAX_RANKS; r++)
+                ms->diff[nd].o[r] = u[b].o[r] - u[a].o[r];
+            nd++;
+        }
+    qsort(ms->diff, (size_t)nd, sizeof *ms->diff, cmp_off);
+    ms->nu = 0;
+    ms->most = 0;
+    for (int i = 0, j; i < nd; i = j) {
+        for (j = i + 1; j < nd && cmp_off(&ms->diff[j], &ms->diff[i]) == 0; j++)
+            ;
+        ms->diff[ms->nu] = ms->diff[i];
+        ms->cnt[ms->nu++] = (uint32_t)(j - i);
+        if ((uint64_t)(j - i) > ms->most) ms->most = (uint64_t)(j - i);
+    }
+    return true;
+}
+
+/* The fewest groups that read at a step moving d by tau. */
+static uint64_t mstep_at(const mstep *ms, const step_off *tau)
+{
+    bool zero = true;
+    for (int r = 0; r < ADSE_MAX_RANKS; r++)
+        zero = zero && tau->o[r] == 0;
+    if (zero) return ms->single;
+    const step_off *f = bsearch(tau, ms->diff, (size_t)ms->nu, sizeof *tau, cmp_off);
+    return f ? ms->G - ms->cnt[f - ms->diff] : ms->G;
+}
+
+/* t_x: the move of d per unit of k in each rank; *alone: a rank of x and no other dimension
+ * of bound above 1 moves. */
+static bool mstep_t(const mstep *ms, int x, step_off *t, bool *alone)
+{
+    const adse_dataspace *ds = &ms->sp->prob->ds[ms->d];
+    bool moves = false;
+    *alone = false;
+    memset(t, 0, sizeof *t);
+    for (int r = 0; r < ds->n_ranks; r++) {
+        bool only_x = true;
+        for (int i = 0; i < ds->ranks[r].n_terms; i++) {
+            int y = ds->ranks[r].terms[i].dim;
+            if (y == x)
+                t->o[r] += ds->ranks[r].terms[i].coef * (int64_t)ms->e[x];
+            else if (ms->sp->prob->bounds[y] > 1)
+                only_x = false;
+        }
+        moves = moves || t->o[r] != 0;
+        *alone = *alone || (t->o[r] != 0 && only_x);
+    }
+    return moves;
+}
+
+static uint64_t least_prime(uint64_t v)
+{
+    uint64_t pr[ADSE_MAX_PRIMES];
+    return adse__distinct_primes(v, pr) ? pr[0] : 2;
+}
+
+/* The deeper carries' least reads per step (c_deep): at a step of the third non-unit loop,
+ * on z, tau = a t_z - b t_y - c t_x with a, b, c dividing B_z, B_y and B_x (a superset of
+ * the strides; for z = y, a is a multiple of b by the factors of y's loop and those between,
+ * at least 2 b, and likewise for z = x), at least c_z groups read; at least half of the deeper
+ * carries are those (and without a third loop only the first visit, G, is left), the rest read at
+ * least c_any: (c_z + c_any) / 2. c_any when the combinations are too many. */
+#define STEP_COMBOS 4096
+static double mstep_deep(const mstep *ms, int x, int y, const step_off *tx, const step_off *ty,
+                         double c_any)
+{
+    const mspace *sp = ms->sp;
+    const uint64_t *e = ms->e;
+    uint64_t ax[STEP_DIV], ay[STEP_DIV], az[STEP_DIV];
+    int nx = divisors(sp->prob->bounds[x] / e[x], ax);
+    int ny = divisors(sp->prob->bounds[y] / e[y], ay);
+    if (nx < 0 || ny < 0) return c_any;
+    double c_z = (double)ms->G;
+    for (int z = 0; z < sp->D && c_z > c_any; z++) {
+        uint64_t Bz = sp->prob->bounds[z] / e[z];
+        if (Bz < 2) continue;
+        int nz = divisors(Bz, az);
+        if (nz < 0 || (long)nz * ny * nx > STEP_COMBOS) return c_any;
+        step_off tz, tau;
+        bool alone_z;
+        mstep_t(ms, z, &tz, &alone_z);
+        for (int a = 0; a < nz && c_z > c_any; a++)
+            for (int b = 0; b < ny && c_z > c_any; b++)
+                for (int c = 0; c < nx && c_z > c_any; c++) {
+                    /* an outer loop on y or x moves at least twice its inner loop's stride */
+                    if ((z == y && (az[a] % ay[b] || az[a] < 2 * ay[b])) ||
+                        (z == x && (az[a] % ax[c] || az[a] < 2 * ax[c])))
+                        continue;
+                    for (int r = 0; r < ADSE_MAX_RANKS; r++)
+                        tau.o[r] = (int64_t)az[a] * tz.o[r] - (int64_t)ay[b] * ty->o[r] -
+                                   (int64_t)ax[c] * tx->o[r];
+                    double g = (double)mstep_at(ms, &tau);
+                    if (g < c_z) c_z = g;
                 }
-            }
-            same += eq;
-            if (eq && b < a) first = false;
-            if (shifted) link = true;
-        }
-        groups += first;
-        single += same == 1;
     }
-    uint64_t cost = moves ? (link ? 0 : groups) : single;
-    return (double)sp->macs * (double)cost / (2.0 * (double)F);
+    return (c_z + c_any) / 2;
+}
+
+/* The MAC level's reads of ms's data space over all instances with the innermost temporal
+ * loop on x and the next one on y (-1: none); 0 when the divisors are too many. */
+static double mstep_reads(const mstep *ms, int x, int y)
+{
+    const mspace *sp = ms->sp;
+    const uint64_t *e = ms->e;
+    step_off tx, ty, tau;
+    bool alone, alone_y;
+    bool moves = mstep_t(ms, x, &tx, &alone);
+    double unit = (double)sp->macs / (double)ms->F;
+    if (moves && alone) return unit * (double)ms->G;
+    uint64_t bx = sp->prob->bounds[x] / e[x], dx[STEP_DIV], dn[STEP_DIV], dy[STEP_DIV];
+    int nx = divisors(bx, dx);
+    if (nx < 0) return 0;
+    double c_in = (double)ms->single, c_any = (double)(ms->G - ms->most);
+    if (c_any > (double)ms->single) c_any = (double)ms->single;
+    if (moves) {
+        uint64_t worst = ms->G;
+        for (int i = 0; i < nx; i++) {
+            for (int r = 0; r < ADSE_MAX_RANKS; r++)
+                tau.o[r] = (int64_t)dx[i] * tx.o[r];
+            uint64_t g = mstep_at(ms, &tau);
+            if (g < worst) worst = g;
+        }
+        c_in = (double)worst;
+    }
+    if (y < 0) {
+        double p = (double)least_prime(bx);
+        return unit * ((p - 1) * c_in + c_any) / p;
+    }
+    /* a rank of y alone: y's steps and the deeper carries move d there (y wraps) */
+    double c_deep = (double)ms->G;
+    if (y == x)
+        ty = tx;
+    else if (!mstep_t(ms, y, &ty, &alone_y) || !alone_y)
+        c_deep = mstep_deep(ms, x, y, &tx, &ty, c_any);
+    double best = HUGE_VAL;
+    for (int i = 1; i < nx; i++) { /* n = dx[i] > 1 */
+        uint64_t n = dx[i], B = y == x ? bx / n : sp->prob->bounds[y] / e[y];
+        if (B < 2) continue;
+        int nn = divisors(bx / n, dn);
+        int ny = y == x ? 0 : divisors(B, dy);
+        if (nn < 0 || ny < 0) return 0;
+        double c_y = (double)ms->G;
+        for (int a = 0; a < nn && c_y > c_any; a++) {
+            uint64_t k = dn[a];
+            if (y == x) {
+                uint64_t ds_[STEP_DIV];
+                int ns = divisors(bx / (n * k), ds_);
+                if (ns < 0) return 0;
+                for (int b = 0; b < ns; b++) {
+                    int64_t j = (int64_t)(k * (n * ds_[b] - 1));
+                    for (int r = 0; r < ADSE_MAX_RANKS; r++)
+                        tau.o[r] = j * tx.o[r];
+                    double g = (double)mstep_at(ms, &tau);
+                    if (g < c_y) c_y = g;
+                }
+                continue;
+            }
+            for (int b = 0; b < ny; b++) {
+                for (int r = 0; r < ADSE_MAX_RANKS; r++)
+                    tau.o[r] = (int64_t)dy[b] * ty.o[r] - (int64_t)k * tx.o[r];
+                double g = (double)mstep_at(ms, &tau);
+                if (g < c_y) c_y = g;
+            }
+        }
+        double ms_[2] = {(double)least_prime(B), (double)B};
+        for (int a = 0; a < 2; a++) {
+            double m = ms_[a];
+            double v = (1 - 1.0 / (double)n) * c_in + ((1 - 1 / m) * c_y + c_deep / m) / (double)n;
+            if (v < best) best = v;
+        }
+    }
+    return best < HUGE_VAL ? unit * best : 0;
 }
 
 static void rf_leaf(rfenum *c)
@@ -1021,6 +1270,17 @@ static void rf_leaf(rfenum *c)
         nx++;
     }
     if (!nx) xdim[nx] = -1, relm[nx++] = (1u << NDS) - 1;
+    bool steps = false; /* F11: the data spaces' offsets at e */
+    if (c->maxprod && !c->ms) {
+        c->ms = malloc((size_t)NDS * sizeof *c->ms);
+        if (!c->ms) {
+            c->oom = true;
+            return;
+        }
+    }
+    for (int d = 0; d < NDS && c->maxprod; d++)
+        steps = mstep_init(&c->ms[d], sp, d, c->e);
+    rfset own = {0}; /* F11: this e's vectors alone */
     for (int m = 0; m < c->nm; m++) {
         const rfcombo *cb = &c->combo[m];
         uint32_t mask = cb->mask;
@@ -1037,21 +1297,45 @@ static void rf_leaf(rfenum *c)
             uint32_t pat = (relm[i] & mask) | forced;
             if (!c->maxprod && seen >> pat & 1u) continue; /* F11: the vector depends on x */
             seen |= (uint64_t)1 << pat;
-            double v[ADSE_MAX_DATASPACES];
-            int j = 0;
-            for (int d = 0; d < NDS; d++) {
-                if (!(mask >> d & 1u)) continue;
-                double full = cb->kmask >> d & 1u ? full_k[d] : full_l[d];
-                double ops = max2((double)sp->opset[d], still[d]);
-                /* a sliding window's union may overlap the last: only the MACs' reads */
-                bool moves = (pat >> d & 1u) && !(c->maxprod && sp->sliding[d]);
-                if (c->maxprod && xdim[i] >= 0)
-                    ops = max2(ops, mac_step_reads(sp, d, c->e, xdim[i]));
-                v[j++] = moves && full > ops ? full : ops;
+            int x = xdim[i];
+            /* F11: the next loop out, y (-1: none, only if x's loop can make every visit) */
+            for (int y = steps && x >= 0 ? -1 : -2; y < (steps && x >= 0 ? sp->D : -1); y++) {
+                if (y == -1 && steps && p->bounds[x] / c->e[x] < c->tmin) continue;
+                uint64_t bx = p->bounds[x] / c->e[x];
+                if (y >= 0 && (y == x ? least_prime(bx) == bx : p->bounds[y] / c->e[y] < 2))
+                    continue;
+                double v[ADSE_MAX_DATASPACES];
+                int j = 0;
+                for (int d = 0; d < NDS; d++) {
+                    if (!(mask >> d & 1u)) continue;
+                    double full = cb->kmask >> d & 1u ? full_k[d] : full_l[d];
+                    double ops = max2((double)sp->opset[d], still[d]);
+                    /* a sliding window's union may overlap the last: only the MACs' reads */
+                    bool moves = (pat >> d & 1u) && !(c->maxprod && sp->sliding[d]);
+                    if (y > -2) ops = max2(ops, mstep_reads(&c->ms[d], x, y));
+                    v[j++] = moves && full > ops ? full : ops;
+                }
+                rf_add(c, &c->set[m], v, j);
+                if (c->maxprod) rf_add(c, &own, v, j);
             }
-            rf_add(c, &c->set[m], v, j);
         }
     }
+    if (c->maxprod && !c->oom) {
+        if (c->ne == c->cap) {
+            int nc = c->cap ? 2 * c->cap : 64;
+            struct mrefill *pe = realloc(c->pe, (size_t)nc * sizeof *pe);
+            if (pe) c->pe = pe;
+            uint64_t(*pk)[ADSE_MAX_DIMS] = realloc(c->pkey, (size_t)nc * sizeof *pk);
+            if (pk) c->pkey = pk;
+            if (!pe || !pk) c->oom = true;
+            if (!c->oom) c->cap = nc;
+        }
+        if (!c->oom) {
+            rf_store(&c->pe[c->ne], &own, c->combo[0].mask, NDS);
+            memcpy(c->pkey[c->ne++], c->e, sizeof c->pkey[0]);
+        }
+    }
+    free(own.v);
 }
 
 /* The tiles grow with every extent, so once the least set's tiles exceed the size at the
@@ -1083,34 +1367,6 @@ static void rf_enum(rfenum *c, int x)
     c->e[x] = 1;
 }
 
-static int cmp_first(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* Stores s into r, merging runs of vectors (sorted by the first component) into their
- * componentwise minima when there are more than RF_MAX. */
-static void rf_store(mrefill *r, rfset *s, uint32_t mask, int NDS)
-{
-    r->nds = 0;
-    for (int d = 0; d < NDS; d++)
-        if (mask >> d & 1u) r->ds[r->nds++] = (uint8_t)d;
-    if (s->n > 0) /* none when no tile fits the set together (s->v NULL: qsort's UB) */
-        qsort(s->v, (size_t)s->n, sizeof s->v[0], cmp_first);
-    int groups = s->n < RF_MAX ? s->n : RF_MAX;
-    for (int g = 0; g < groups; g++) {
-        int lo = (int)((long)g * s->n / groups), hi = (int)((long)(g + 1) * s->n / groups);
-        for (int j = 0; j < r->nds; j++) {
-            double m = HUGE_VAL;
-            for (int i = lo; i < hi; i++)
-                m = fmin(m, s->v[i][j]);
-            r->v[g][j] = m;
-        }
-    }
-    r->n = groups;
-}
-
 /* Enumerates the tiles of level k (size: its effective size) or, with maxprod, the MAC
  * level's factor vectors for the data-space sets combo[0..nm), visiting at most budget
  * tiles; NULL when out of memory. rf_free releases it. */
@@ -1128,6 +1384,13 @@ static rfenum *rf_run(const mspace *sp, int k, uint64_t size, uint64_t maxprod,
     c->k = k;
     c->size = size;
     c->maxprod = maxprod;
+    c->tmin = 1;
+    if (maxprod) { /* the MAC table: the visits are at least MACs over every fanout */
+        double fan = (double)maxprod;
+        for (int u = 0; u < sp->NT; u++)
+            if (sp->tl[u].spatial && u != sp->s_of[0]) fan *= (double)sp->tl[u].maxprod;
+        c->tmin = (uint64_t)ceil((double)sp->macs / fan);
+    }
     c->combo = combo;
     c->nm = nm;
     for (int m = 0; m < nm; m++) {
@@ -1136,7 +1399,7 @@ static rfenum *rf_run(const mspace *sp, int k, uint64_t size, uint64_t maxprod,
             i++;
         if (i == c->nkm) c->kms[c->nkm++] = combo[m].kmask;
     }
-    for (int x = 0; x < sp->D; x++)
+    for (int x = 0; x < ADSE_MAX_DIMS; x++) /* beyond D too: mac_table's keys */
         c->e[x] = 1;
     /* count first: over the budget, no leaf is worked out for nothing */
     c->count = true;
@@ -1152,6 +1415,9 @@ static rfenum *rf_run(const mspace *sp, int k, uint64_t size, uint64_t maxprod,
 
 static void rf_free(rfenum *c)
 {
+    free(c->ms);
+    free(c->pe);
+    free(c->pkey);
     for (int m = 0; m < c->nm; m++)
         free(c->set[m].v);
     free(c->set);
@@ -1182,6 +1448,13 @@ static bool macfill_init(mspace *sp)
         sp->macfill = malloc(sizeof *sp->macfill);
         if (!sp->macfill) ok = false;
         if (ok) rf_store(sp->macfill, &c->set[0], cb.mask, sp->NDS);
+        if (ok) { /* the leaves come in rf_enum's order: e ascending */
+            sp->macfill_e = c->pe;
+            sp->macfill_key = c->pkey;
+            sp->macfill_ne = c->ne;
+            c->pe = NULL;
+            c->pkey = NULL;
+        }
     }
     rf_free(c);
     return ok;
@@ -1291,6 +1564,9 @@ bool adse__refill_init(mspace *sp)
     sp->refill = NULL;
     sp->xrefill = NULL;
     sp->macfill = NULL;
+    sp->macfill_e = NULL;
+    sp->macfill_key = NULL;
+    sp->macfill_ne = 0;
     memset(sp->refill_max, 0, sizeof sp->refill_max);
     if (!macfill_init(sp)) return false;
     if (NDS > 4 || (sp->links_on && sp->legacy)) return true;
@@ -1369,6 +1645,11 @@ void adse__refill_free(mspace *sp)
     sp->xrefill = NULL;
     free(sp->macfill);
     sp->macfill = NULL;
+    free(sp->macfill_e);
+    free(sp->macfill_key);
+    sp->macfill_e = NULL;
+    sp->macfill_key = NULL;
+    sp->macfill_ne = 0;
 }
 
 /* F10: the least energy of d's keepers from k0 outwards (F8's up[k0]) when k0 fills f words
@@ -1417,6 +1698,7 @@ typedef struct keeper_pick {
      * above the MAC level (ku), and the unassigned ones (kmask) */
     double ku[ADSE_MAX_DATASPACES][ADSE_MAX_LEVELS];
     uint32_t kmask[ADSE_MAX_DATASPACES][ADSE_MAX_LEVELS];
+    const struct mrefill *mac; /* F11's vectors: of the MAC level's factors once complete */
 } keeper_pick;
 
 static double chain_at(const rfchain *h, double f)
@@ -1486,7 +1768,7 @@ static double refill_extra(const keeper_pick *kp)
  * table's vectors. */
 static double mac_extra(const keeper_pick *kp)
 {
-    const mrefill *r = kp->sp->macfill;
+    const mrefill *r = kp->mac;
     double least = HUGE_VAL;
     for (int i = 0; i < r->n; i++) {
         double v = 0;
@@ -1603,7 +1885,7 @@ static double joint_least(joint_run *J, double cut)
  * own (mi), less the sum of those. The rise over F6 of the table's data spaces' reads. */
 static double mac_joint(const keeper_pick *kp)
 {
-    const mrefill *r = kp->sp->macfill;
+    const mrefill *r = kp->mac;
     joint_run J;
     J.kp = kp;
     J.nj = r->nds;
@@ -1625,6 +1907,29 @@ static double mac_joint(const keeper_pick *kp)
         least = joint_least(&J, least);
     }
     return least < HUGE_VAL && least > base ? (least - base) * (1 - LB_MARGIN) : 0;
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+    const uint64_t *x = a, *y = b;
+    for (int i = 0; i < ADSE_MAX_DIMS; i++)
+        if (x[i] != y[i]) return x[i] < y[i] ? -1 : 1;
+    return 0;
+}
+
+/* F11's vectors for a partial factorization complete up to tiling level t_done: those of its
+ * MAC level's factors alone once that level is complete (each e's vectors bound the reads of
+ * the mappings with that e), else those of every e. */
+static const mrefill *mac_table(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], int t_done)
+{
+    int u = sp->s_of[0];
+    if (!sp->macfill_e || u < 0 || u > t_done) return sp->macfill;
+    uint64_t key[ADSE_MAX_DIMS];
+    for (int x = 0; x < ADSE_MAX_DIMS; x++)
+        key[x] = x < sp->D ? f[u][x] : 1;
+    const uint64_t(*k)[ADSE_MAX_DIMS] =
+        bsearch(key, sp->macfill_key, (size_t)sp->macfill_ne, sizeof key, cmp_key);
+    return k ? &sp->macfill_e[k - sp->macfill_key] : sp->macfill;
 }
 
 static void pick_keepers(keeper_pick *kp, int d, double sum)
@@ -1669,7 +1974,7 @@ static void pick_keepers(keeper_pick *kp, int d, double sum)
             if (jr > ind) gain = jr - ind;
         }
         /* F9 and F11 both raise the innermost keepers' reads: the larger of the two */
-        if (kp->sp->macfill) gain = max2(gain, max2(mac_extra(kp), mac_joint(kp)));
+        if (kp->mac) gain = max2(gain, max2(mac_extra(kp), mac_joint(kp)));
         sum += gain;
         if (kp->ch) sum += refill_extra(kp);
         if (sum < kp->best) kp->best = sum;
@@ -1740,6 +2045,7 @@ void adse__bound_partial_f10(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS]
     memset(kp.elig, 0, sizeof kp.elig);
     memset(kp.opts, 0, sizeof kp.opts);
     kp.ch = NULL;
+    kp.mac = mac_table(sp, f, t_done);
     kp.NDS = NDS;
     kp.L = L;
     kp.sp = sp;

@@ -129,6 +129,11 @@ typedef struct mspace {
      * there of the halo-free data spaces over the tile the MACs hold together at a step;
      * NULL: none. */
     struct mrefill *macfill;
+    /* F11 per vector e of the MAC level's factors (ascending, lexicographically): the least
+     * vectors of that e alone, for the partial factorizations whose MAC level is complete */
+    struct mrefill *macfill_e;
+    uint64_t (*macfill_key)[ADSE_MAX_DIMS];
+    int macfill_ne;
 } mspace;
 
 /* The factors and the permutation of tiling level t in mapping m: its storage level's
