@@ -986,6 +986,7 @@ struct mstep {
     int nu;                      /* the distinct differences, ascending, and their counts */
     step_off diff[STEP_MAX * STEP_MAX];
     uint32_t cnt[STEP_MAX * STEP_MAX];
+    step_off lo, hi; /* the differences' least and largest component per rank */
 };
 
 static int cmp_off(const void *a, const void *b)
@@ -1059,6 +1060,14 @@ static bool mstep_init(mstep *ms, const mspace *sp, int d, const uint64_t *e)
     qsort(ms->diff, (size_t)nd, sizeof *ms->diff, cmp_off);
     ms->nu = 0;
     ms->most = 0;
+    for (int r = 0; r < ADSE_MAX_RANKS; r++) {
+        ms->lo.o[r] = nd ? ms->diff[0].o[r] : 0;
+        ms->hi.o[r] = ms->lo.o[r];
+        for (int i = 1; i < nd; i++) {
+            if (ms->diff[i].o[r] < ms->lo.o[r]) ms->lo.o[r] = ms->diff[i].o[r];
+            if (ms->diff[i].o[r] > ms->hi.o[r]) ms->hi.o[r] = ms->diff[i].o[r];
+        }
+    }
     for (int i = 0, j; i < nd; i = j) {
         for (j = i + 1; j < nd && cmp_off(&ms->diff[j], &ms->diff[i]) == 0; j++)
             ;
@@ -1072,12 +1081,26 @@ static bool mstep_init(mstep *ms, const mspace *sp, int d, const uint64_t *e)
 /* The fewest groups that read at a step moving d by tau. */
 static uint64_t mstep_at(const mstep *ms, const step_off *tau)
 {
-    bool zero = true;
-    for (int r = 0; r < ADSE_MAX_RANKS; r++)
+    bool zero = true, out = false;
+    for (int r = 0; r < ADSE_MAX_RANKS; r++) {
         zero = zero && tau->o[r] == 0;
+        out = out || tau->o[r] < ms->lo.o[r] || tau->o[r] > ms->hi.o[r];
+    }
     if (zero) return ms->single;
+    if (out) return ms->G; /* no two offsets differ by tau */
     const step_off *f = bsearch(tau, ms->diff, (size_t)ms->nu, sizeof *tau, cmp_off);
     return f ? ms->G - ms->cnt[f - ms->diff] : ms->G;
+}
+
+/* Does tau, grown by further positive multiples of t, stay past every difference (a rank
+ * where t moves it beyond the differences' range in its own direction)? The loops over a
+ * stride ascending stop there. */
+static bool mstep_past(const mstep *ms, const step_off *tau, const step_off *t)
+{
+    for (int r = 0; r < ADSE_MAX_RANKS; r++)
+        if ((t->o[r] > 0 && tau->o[r] > ms->hi.o[r]) || (t->o[r] < 0 && tau->o[r] < ms->lo.o[r]))
+            return true;
+    return false;
 }
 
 /* t_x: the move of d per unit of k in each rank; *alone: a rank of x and no other dimension
@@ -1114,8 +1137,9 @@ static uint64_t least_prime(uint64_t v)
  * the strides; for z = y, a is a multiple of b by the factors of y's loop and those between,
  * at least 2 b, and likewise for z = x), at least c_z groups read; at least half of the deeper
  * carries are those (and without a third loop only the first visit, G, is left), the rest read at
- * least c_any: (c_z + c_any) / 2. c_any when the combinations are too many. */
-#define STEP_COMBOS 4096
+ * least c_any: (c_z + c_any) / 2. c_any when the combinations over every z are more than
+ * STEP_COMBOS. */
+#define STEP_COMBOS 2048
 static double mstep_deep(const mstep *ms, int x, int y, const step_off *tx, const step_off *ty,
                          double c_any)
 {
@@ -1125,27 +1149,35 @@ static double mstep_deep(const mstep *ms, int x, int y, const step_off *tx, cons
     int nx = divisors(sp->prob->bounds[x] / e[x], ax);
     int ny = divisors(sp->prob->bounds[y] / e[y], ay);
     if (nx < 0 || ny < 0) return c_any;
+    long combos = 0; /* over every z */
+    for (int z = 0; z < sp->D; z++) {
+        uint64_t Bz = sp->prob->bounds[z] / e[z];
+        int nz = Bz < 2 ? 0 : divisors(Bz, az);
+        if (nz < 0) return c_any;
+        combos += (long)nz * ny * nx;
+    }
+    if (combos > STEP_COMBOS) return c_any;
     double c_z = (double)ms->G;
     for (int z = 0; z < sp->D && c_z > c_any; z++) {
         uint64_t Bz = sp->prob->bounds[z] / e[z];
         if (Bz < 2) continue;
         int nz = divisors(Bz, az);
-        if (nz < 0 || (long)nz * ny * nx > STEP_COMBOS) return c_any;
         step_off tz, tau;
-        bool alone_z;
-        mstep_t(ms, z, &tz, &alone_z);
-        for (int a = 0; a < nz && c_z > c_any; a++)
-            for (int b = 0; b < ny && c_z > c_any; b++)
-                for (int c = 0; c < nx && c_z > c_any; c++) {
+        bool alone_z, moves_z = mstep_t(ms, z, &tz, &alone_z);
+        for (int b = 0; b < ny && c_z > c_any; b++)
+            for (int c = 0; c < nx && c_z > c_any; c++)
+                for (int a = 0; a < nz && c_z > c_any; a++) { /* a ascending */
+                    for (int r = 0; r < ADSE_MAX_RANKS; r++)
+                        tau.o[r] = (int64_t)az[a] * tz.o[r] - (int64_t)ay[b] * ty->o[r] -
+                                   (int64_t)ax[c] * tx->o[r];
+                    if (mstep_past(ms, &tau, &tz)) break;
                     /* an outer loop on y or x moves at least twice its inner loop's stride */
                     if ((z == y && (az[a] % ay[b] || az[a] < 2 * ay[b])) ||
                         (z == x && (az[a] % ax[c] || az[a] < 2 * ax[c])))
                         continue;
-                    for (int r = 0; r < ADSE_MAX_RANKS; r++)
-                        tau.o[r] = (int64_t)az[a] * tz.o[r] - (int64_t)ay[b] * ty->o[r] -
-                                   (int64_t)ax[c] * tx->o[r];
                     double g = (double)mstep_at(ms, &tau);
                     if (g < c_z) c_z = g;
+                    if (!moves_z) break; /* tau does not depend on a */
                 }
     }
     return (c_z + c_any) / 2;
@@ -1187,17 +1219,36 @@ static double mstep_reads(const mstep *ms, int x, int y)
         ty = tx;
     else if (!mstep_t(ms, y, &ty, &alone_y) || !alone_y)
         c_deep = mstep_deep(ms, x, y, &tx, &ty, c_any);
+    /* y != x: gk[i], the least count over k_y at k = dx[i] */
+    double gk[STEP_DIV];
+    if (y != x) {
+        int ny = divisors(sp->prob->bounds[y] / e[y], dy);
+        if (ny < 0) return 0;
+        for (int i = 0; i < nx; i++) {
+            gk[i] = (double)ms->G;
+            for (int b = 0; b < ny && gk[i] > c_any; b++) {
+                for (int r = 0; r < ADSE_MAX_RANKS; r++)
+                    tau.o[r] = (int64_t)dy[b] * ty.o[r] - (int64_t)dx[i] * tx.o[r];
+                if (mstep_past(ms, &tau, &ty)) break;
+                double g = (double)mstep_at(ms, &tau);
+                if (g < gk[i]) gk[i] = g;
+            }
+        }
+    }
     double best = HUGE_VAL;
     for (int i = 1; i < nx; i++) { /* n = dx[i] > 1 */
         uint64_t n = dx[i], B = y == x ? bx / n : sp->prob->bounds[y] / e[y];
         if (B < 2) continue;
-        int nn = divisors(bx / n, dn);
-        int ny = y == x ? 0 : divisors(B, dy);
-        if (nn < 0 || ny < 0) return 0;
         double c_y = (double)ms->G;
+        if (y != x) { /* k = dx[a] dividing bx / n */
+            for (int a = 0; a < nx && c_y > c_any; a++)
+                if ((bx / n) % dx[a] == 0 && gk[a] < c_y) c_y = gk[a];
+        }
+        int nn = y == x ? divisors(bx / n, dn) : 0;
+        if (nn < 0) return 0;
         for (int a = 0; a < nn && c_y > c_any; a++) {
             uint64_t k = dn[a];
-            if (y == x) {
+            {
                 uint64_t ds_[STEP_DIV];
                 int ns = divisors(bx / (n * k), ds_);
                 if (ns < 0) return 0;
@@ -1208,13 +1259,6 @@ static double mstep_reads(const mstep *ms, int x, int y)
                     double g = (double)mstep_at(ms, &tau);
                     if (g < c_y) c_y = g;
                 }
-                continue;
-            }
-            for (int b = 0; b < ny; b++) {
-                for (int r = 0; r < ADSE_MAX_RANKS; r++)
-                    tau.o[r] = (int64_t)dy[b] * ty.o[r] - (int64_t)k * tx.o[r];
-                double g = (double)mstep_at(ms, &tau);
-                if (g < c_y) c_y = g;
             }
         }
         double ms_[2] = {(double)least_prime(B), (double)B};
@@ -1299,9 +1343,10 @@ static void rf_leaf(rfenum *c)
             seen |= (uint64_t)1 << pat;
             int x = xdim[i];
             /* F11: the next loop out, y (-1: none, only if x's loop can make every visit) */
-            for (int y = steps && x >= 0 ? -1 : -2; y < (steps && x >= 0 ? sp->D : -1); y++) {
-                if (y == -1 && steps && p->bounds[x] / c->e[x] < c->tmin) continue;
-                uint64_t bx = p->bounds[x] / c->e[x];
+            bool by_y = steps && x >= 0;
+            uint64_t bx = x >= 0 ? p->bounds[x] / c->e[x] : 1;
+            for (int y = by_y ? -1 : -2; y < (by_y ? sp->D : -1); y++) {
+                if (y == -1 && bx < c->tmin) continue;
                 if (y >= 0 && (y == x ? least_prime(bx) == bx : p->bounds[y] / c->e[y] < 2))
                     continue;
                 double v[ADSE_MAX_DATASPACES];
