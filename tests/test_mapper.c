@@ -2198,10 +2198,19 @@ static void test_macfill(void **state)
             uint64_t key[ADSE_MAX_DIMS];
             for (int x = 0; x < ADSE_MAX_DIMS; x++)
                 key[x] = x < p.n_dims ? map.spatial[0][x] : 1;
+            int inner = -1; /* the innermost non-unit temporal loop's dimension */
+            for (int l = 0; l < spec->arch.n_levels && inner < 0; l++)
+                for (int i = 0; i < p.n_dims && inner < 0; i++)
+                    if (map.temporal[l][map.temporal_perm[l][i]] > 1)
+                        inner = map.temporal_perm[l][i];
             const mrefill *own = NULL;
-            for (int i = 0; i < sp->macfill_ne && !own; i++)
-                if (memcmp(sp->macfill_key[i], key, sizeof key) == 0) own = &sp->macfill_e[i];
-            assert_non_null(own); /* every MAC-level factor vector has its table */
+            for (int i = 0; i < sp->macfill_ne && !own; i++) {
+                if (memcmp(sp->macfill_key[i], key, sizeof key)) continue;
+                for (int j = sp->macfill_first[i]; j < sp->macfill_first[i] + sp->macfill_n[i]; j++)
+                    if (sp->macfill_ex[j] == inner) own = &sp->macfill_e[j];
+            }
+            /* every MAC-level factor vector and innermost loop of a mapping has its table */
+            assert_non_null(own);
             bool equal = false;
             for (int pass = 0; pass < 2; pass++) {
                 const mrefill *tt = pass ? t : own;
@@ -2220,7 +2229,7 @@ static void test_macfill(void **state)
                     for (int j = 0; j < t->nds; j++)
                         print_error(" %.0f", reads[j]);
                     print_error(" below every vector of the %s MAC table\n",
-                                pass ? "merged" : "own factors'");
+                                pass ? "merged" : "own factors' and innermost loop's");
                     fail();
                 }
                 if (pass == 0)

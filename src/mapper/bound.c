@@ -871,10 +871,13 @@ typedef struct rfenum {
     bool oom;
     mstep *ms;     /* F11: one per data space (NULL until a leaf needs them) */
     uint64_t tmin; /* F11: the fewest temporal visits (MACs over the largest fanouts) */
-    /* F11: each leaf's own least vectors (ne of cap), with its e */
+    /* F11: each leaf's own least vectors per innermost loop x (-1: none): ne entries (of
+     * cap) with their x, in nk runs (of kcap) of one e each */
     struct mrefill *pe;
+    int8_t *px;
     uint64_t (*pkey)[ADSE_MAX_DIMS];
-    int ne, cap;
+    int *pfirst, *pn;
+    int ne, cap, nk, kcap;
 } rfenum;
 
 /* Adds v (nds components) to s unless some vector of s is <= it everywhere; drops the
@@ -1313,7 +1316,8 @@ static void rf_leaf(rfenum *c)
             if (sp->relevant[d] >> x & 1u) relm[nx] |= 1u << d;
         nx++;
     }
-    if (!nx) xdim[nx] = -1, relm[nx++] = (1u << NDS) - 1;
+    /* F11: none also where every loop may be spatial (one visit: each group reads once) */
+    if (!nx || (c->maxprod && c->tmin <= 1)) xdim[nx] = -1, relm[nx++] = (1u << NDS) - 1;
     bool steps = false; /* F11: the data spaces' offsets at e */
     if (c->maxprod && !c->ms) {
         c->ms = malloc((size_t)NDS * sizeof *c->ms);
@@ -1324,7 +1328,7 @@ static void rf_leaf(rfenum *c)
     }
     for (int d = 0; d < NDS && c->maxprod; d++)
         steps = mstep_init(&c->ms[d], sp, d, c->e);
-    rfset own = {0}; /* F11: this e's vectors alone */
+    rfset own[ADSE_MAX_DIMS + 1] = {{0}}; /* F11: this e's vectors alone, per x (+1) */
     for (int m = 0; m < c->nm; m++) {
         const rfcombo *cb = &c->combo[m];
         uint32_t mask = cb->mask;
@@ -1361,26 +1365,47 @@ static void rf_leaf(rfenum *c)
                     v[j++] = moves && full > ops ? full : ops;
                 }
                 rf_add(c, &c->set[m], v, j);
-                if (c->maxprod) rf_add(c, &own, v, j);
+                if (c->maxprod) rf_add(c, &own[x + 1], v, j);
             }
         }
     }
     if (c->maxprod && !c->oom) {
-        if (c->ne == c->cap) {
-            int nc = c->cap ? 2 * c->cap : 64;
-            struct mrefill *pe = realloc(c->pe, (size_t)nc * sizeof *pe);
-            if (pe) c->pe = pe;
+        if (c->nk == c->kcap) {
+            int nc = c->kcap ? 2 * c->kcap : 64;
             uint64_t(*pk)[ADSE_MAX_DIMS] = realloc(c->pkey, (size_t)nc * sizeof *pk);
             if (pk) c->pkey = pk;
-            if (!pe || !pk) c->oom = true;
-            if (!c->oom) c->cap = nc;
+            int *pf = realloc(c->pfirst, (size_t)nc * sizeof *pf);
+            if (pf) c->pfirst = pf;
+            int *pn = realloc(c->pn, (size_t)nc * sizeof *pn);
+            if (pn) c->pn = pn;
+            if (!pk || !pf || !pn) c->oom = true;
+            if (!c->oom) c->kcap = nc;
         }
         if (!c->oom) {
-            rf_store(&c->pe[c->ne], &own, c->combo[0].mask, NDS);
-            memcpy(c->pkey[c->ne++], c->e, sizeof c->pkey[0]);
+            memcpy(c->pkey[c->nk], c->e, sizeof c->pkey[0]);
+            c->pfirst[c->nk] = c->ne;
+            c->pn[c->nk] = 0;
         }
+        for (int x = -1; x < sp->D && !c->oom; x++) {
+            if (!own[x + 1].n) continue;
+            if (c->ne == c->cap) {
+                int nc = c->cap ? 2 * c->cap : 64;
+                struct mrefill *pe = realloc(c->pe, (size_t)nc * sizeof *pe);
+                if (pe) c->pe = pe;
+                int8_t *px = realloc(c->px, (size_t)nc * sizeof *px);
+                if (px) c->px = px;
+                if (!pe || !px) c->oom = true;
+                if (c->oom) break;
+                c->cap = nc;
+            }
+            rf_store(&c->pe[c->ne], &own[x + 1], c->combo[0].mask, NDS);
+            c->px[c->ne++] = (int8_t)x;
+            c->pn[c->nk]++;
+        }
+        if (!c->oom) c->nk++;
     }
-    free(own.v);
+    for (int x = 0; x <= ADSE_MAX_DIMS; x++)
+        free(own[x].v);
 }
 
 /* The tiles grow with every extent, so once the least set's tiles exceed the size at the
@@ -1462,7 +1487,10 @@ static void rf_free(rfenum *c)
 {
     free(c->ms);
     free(c->pe);
+    free(c->px);
     free(c->pkey);
+    free(c->pfirst);
+    free(c->pn);
     for (int m = 0; m < c->nm; m++)
         free(c->set[m].v);
     free(c->set);
@@ -1495,10 +1523,16 @@ static bool macfill_init(mspace *sp)
         if (ok) rf_store(sp->macfill, &c->set[0], cb.mask, sp->NDS);
         if (ok) { /* the leaves come in rf_enum's order: e ascending */
             sp->macfill_e = c->pe;
+            sp->macfill_ex = c->px;
             sp->macfill_key = c->pkey;
-            sp->macfill_ne = c->ne;
+            sp->macfill_first = c->pfirst;
+            sp->macfill_n = c->pn;
+            sp->macfill_ne = c->nk;
             c->pe = NULL;
+            c->px = NULL;
             c->pkey = NULL;
+            c->pfirst = NULL;
+            c->pn = NULL;
         }
     }
     rf_free(c);
@@ -1610,7 +1644,10 @@ bool adse__refill_init(mspace *sp)
     sp->xrefill = NULL;
     sp->macfill = NULL;
     sp->macfill_e = NULL;
+    sp->macfill_ex = NULL;
     sp->macfill_key = NULL;
+    sp->macfill_first = NULL;
+    sp->macfill_n = NULL;
     sp->macfill_ne = 0;
     memset(sp->refill_max, 0, sizeof sp->refill_max);
     if (!macfill_init(sp)) return false;
@@ -1691,9 +1728,15 @@ void adse__refill_free(mspace *sp)
     free(sp->macfill);
     sp->macfill = NULL;
     free(sp->macfill_e);
+    free(sp->macfill_ex);
     free(sp->macfill_key);
+    free(sp->macfill_first);
+    free(sp->macfill_n);
     sp->macfill_e = NULL;
+    sp->macfill_ex = NULL;
     sp->macfill_key = NULL;
+    sp->macfill_first = NULL;
+    sp->macfill_n = NULL;
     sp->macfill_ne = 0;
 }
 
@@ -1743,7 +1786,10 @@ typedef struct keeper_pick {
      * above the MAC level (ku), and the unassigned ones (kmask) */
     double ku[ADSE_MAX_DATASPACES][ADSE_MAX_LEVELS];
     uint32_t kmask[ADSE_MAX_DATASPACES][ADSE_MAX_LEVELS];
-    const struct mrefill *mac; /* F11's vectors: of the MAC level's factors once complete */
+    /* F11's tables: the merged one, or those of the MAC level's factors and the innermost
+     * loops still possible once that level is complete (the least over them) */
+    const struct mrefill *mac[ADSE_MAX_DIMS + 1];
+    int nmac;
 } keeper_pick;
 
 static double chain_at(const rfchain *h, double f)
@@ -1813,17 +1859,19 @@ static double refill_extra(const keeper_pick *kp)
  * table's vectors. */
 static double mac_extra(const keeper_pick *kp)
 {
-    const mrefill *r = kp->mac;
     double least = HUGE_VAL;
-    for (int i = 0; i < r->n; i++) {
-        double v = 0;
-        for (int j = 0; j < r->nds; j++) {
-            int d = r->ds[j], k = kp->pick[d];
-            v += max2(0, r->v[i][j] * kp->mc[d][k] - kp->mi[d][k]);
+    for (int t = 0; t < kp->nmac; t++) {
+        const mrefill *r = kp->mac[t];
+        for (int i = 0; i < r->n; i++) {
+            double v = 0;
+            for (int j = 0; j < r->nds; j++) {
+                int d = r->ds[j], k = kp->pick[d];
+                v += max2(0, r->v[i][j] * kp->mc[d][k] - kp->mi[d][k]);
+            }
+            least = v < least ? v : least;
         }
-        least = v < least ? v : least;
     }
-    return r->n && least > 0 ? least * (1 - LB_MARGIN) : 0;
+    return least < HUGE_VAL && least > 0 ? least * (1 - LB_MARGIN) : 0;
 }
 
 /* F9: the joint least of a keeper assignment, a branch and bound over one option per level
@@ -1930,7 +1978,7 @@ static double joint_least(joint_run *J, double cut)
  * own (mi), less the sum of those. The rise over F6 of the table's data spaces' reads. */
 static double mac_joint(const keeper_pick *kp)
 {
-    const mrefill *r = kp->mac;
+    const mrefill *r = kp->mac[0]; /* every table has the same data spaces */
     joint_run J;
     J.kp = kp;
     J.nj = r->nds;
@@ -1946,10 +1994,13 @@ static double mac_joint(const keeper_pick *kp)
     }
     if (joint_nodes(kp, levels) >= JOINT_MAX) return 0;
     double least = HUGE_VAL;
-    for (int i = 0; i < r->n && least > base; i++) {
-        for (int j = 0; j < r->nds; j++)
-            J.a[j] = kp->ku[J.ds[j]][kp->pick[J.ds[j]]] * r->v[i][j];
-        least = joint_least(&J, least);
+    for (int t = 0; t < kp->nmac; t++) {
+        r = kp->mac[t];
+        for (int i = 0; i < r->n && least > base; i++) {
+            for (int j = 0; j < r->nds; j++)
+                J.a[j] = kp->ku[J.ds[j]][kp->pick[J.ds[j]]] * r->v[i][j];
+            least = joint_least(&J, least);
+        }
     }
     return least < HUGE_VAL && least > base ? (least - base) * (1 - LB_MARGIN) : 0;
 }
@@ -1962,19 +2013,38 @@ static int cmp_key(const void *a, const void *b)
     return 0;
 }
 
-/* F11's vectors for a partial factorization complete up to tiling level t_done: those of its
- * MAC level's factors alone once that level is complete (each e's vectors bound the reads of
- * the mappings with that e), else those of every e. */
-static const mrefill *mac_table(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], int t_done)
+/* F11's tables for a partial factorization complete up to tiling level t_done: once its MAC
+ * level is complete, those of its factors e (each e's vectors bound the reads of the
+ * mappings with that e) and of the innermost temporal loops still possible: the dimensions
+ * of the non-unit factors of the innermost complete temporal level that has any (the loops
+ * below it are all unit, and any of its own may come first), else every one; before, the
+ * merged table of every e. */
+static void mac_table(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], int t_done,
+                      keeper_pick *kp)
 {
+    kp->nmac = 0;
+    if (!sp->macfill) return;
     int u = sp->s_of[0];
-    if (!sp->macfill_e || u < 0 || u > t_done) return sp->macfill;
-    uint64_t key[ADSE_MAX_DIMS];
-    for (int x = 0; x < ADSE_MAX_DIMS; x++)
-        key[x] = x < sp->D ? f[u][x] : 1;
-    const uint64_t(*k)[ADSE_MAX_DIMS] =
-        bsearch(key, sp->macfill_key, (size_t)sp->macfill_ne, sizeof key, cmp_key);
-    return k ? &sp->macfill_e[k - sp->macfill_key] : sp->macfill;
+    const uint64_t(*k)[ADSE_MAX_DIMS] = NULL;
+    if (sp->macfill_e && u >= 0 && u <= t_done) {
+        uint64_t key[ADSE_MAX_DIMS];
+        for (int x = 0; x < ADSE_MAX_DIMS; x++)
+            key[x] = x < sp->D ? f[u][x] : 1;
+        k = bsearch(key, sp->macfill_key, (size_t)sp->macfill_ne, sizeof key, cmp_key);
+    }
+    if (!k) {
+        kp->mac[kp->nmac++] = sp->macfill;
+        return;
+    }
+    uint32_t xs = 0; /* the possible innermost loops' dimensions, 0: any */
+    for (int t = 0; t <= t_done && t < sp->NT && !xs; t++)
+        for (int x = 0; x < sp->D && !sp->tl[t].spatial; x++)
+            if (f[t][x] > 1) xs |= 1u << x;
+    int i = (int)(k - sp->macfill_key);
+    for (int j = sp->macfill_first[i]; j < sp->macfill_first[i] + sp->macfill_n[i]; j++) {
+        int x = sp->macfill_ex[j];
+        if (!xs || (x >= 0 && (xs >> x & 1u))) kp->mac[kp->nmac++] = &sp->macfill_e[j];
+    }
 }
 
 static void pick_keepers(keeper_pick *kp, int d, double sum)
@@ -2019,7 +2089,7 @@ static void pick_keepers(keeper_pick *kp, int d, double sum)
             if (jr > ind) gain = jr - ind;
         }
         /* F9 and F11 both raise the innermost keepers' reads: the larger of the two */
-        if (kp->mac) gain = max2(gain, max2(mac_extra(kp), mac_joint(kp)));
+        if (kp->nmac) gain = max2(gain, max2(mac_extra(kp), mac_joint(kp)));
         sum += gain;
         if (kp->ch) sum += refill_extra(kp);
         if (sum < kp->best) kp->best = sum;
@@ -2090,7 +2160,7 @@ void adse__bound_partial_f10(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS]
     memset(kp.elig, 0, sizeof kp.elig);
     memset(kp.opts, 0, sizeof kp.opts);
     kp.ch = NULL;
-    kp.mac = mac_table(sp, f, t_done);
+    mac_table(sp, f, t_done, &kp);
     kp.NDS = NDS;
     kp.L = L;
     kp.sp = sp;

@@ -129,10 +129,14 @@ typedef struct mspace {
      * there of the halo-free data spaces over the tile the MACs hold together at a step;
      * NULL: none. */
     struct mrefill *macfill;
-    /* F11 per vector e of the MAC level's factors (ascending, lexicographically): the least
-     * vectors of that e alone, for the partial factorizations whose MAC level is complete */
+    /* F11 per vector e of the MAC level's factors (macfill_key, ascending lexicographically;
+     * macfill_ne of them) and innermost temporal loop x (-1: none): the least vectors of that
+     * e and x alone (macfill_e[j], x = macfill_ex[j], j from macfill_first[i], macfill_n[i]
+     * of them for key i), for the partial factorizations whose MAC level is complete */
     struct mrefill *macfill_e;
+    int8_t *macfill_ex;
     uint64_t (*macfill_key)[ADSE_MAX_DIMS];
+    int *macfill_first, *macfill_n;
     int macfill_ne;
 } mspace;
 
