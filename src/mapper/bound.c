@@ -1249,19 +1249,16 @@ static double mstep_reads(const mstep *ms, int x, int y)
         }
         int nn = y == x ? divisors(bx / n, dn) : 0;
         if (nn < 0) return 0;
-        for (int a = 0; a < nn && c_y > c_any; a++) {
-            uint64_t k = dn[a];
-            {
-                uint64_t ds_[STEP_DIV];
-                int ns = divisors(bx / (n * k), ds_);
-                if (ns < 0) return 0;
-                for (int b = 0; b < ns; b++) {
-                    int64_t j = (int64_t)(k * (n * ds_[b] - 1));
-                    for (int r = 0; r < ADSE_MAX_RANKS; r++)
-                        tau.o[r] = j * tx.o[r];
-                    double g = (double)mstep_at(ms, &tau);
-                    if (g < c_y) c_y = g;
-                }
+        for (int a = 0; a < nn && c_y > c_any; a++) { /* y = x: k (n s - 1) t_x */
+            uint64_t k = dn[a], ds_[STEP_DIV];
+            int ns = divisors(bx / (n * k), ds_);
+            if (ns < 0) return 0;
+            for (int b = 0; b < ns; b++) {
+                int64_t j = (int64_t)(k * (n * ds_[b] - 1));
+                for (int r = 0; r < ADSE_MAX_RANKS; r++)
+                    tau.o[r] = j * tx.o[r];
+                double g = (double)mstep_at(ms, &tau);
+                if (g < c_y) c_y = g;
             }
         }
         double ms_[2] = {(double)least_prime(B), (double)B};
