@@ -2155,7 +2155,7 @@ static void test_macfill(void **state)
     assert_non_null(r);
     assert_non_null(sp);
     int checked = 0, bites = 0, reached = 0, unshared = 0, unshared_tight = 0;
-    long own_bites = 0; /* components above the operand points in the own factors' tables */
+    long own_bites = 0; /* components above the operand points of the vectors checked */
     adse_err err;
     for (int it = 0; it < cases; it++) {
         adse_problem p;
@@ -2198,44 +2198,58 @@ static void test_macfill(void **state)
             uint64_t key[ADSE_MAX_DIMS];
             for (int x = 0; x < ADSE_MAX_DIMS; x++)
                 key[x] = x < p.n_dims ? map.spatial[0][x] : 1;
-            int inner = -1; /* the innermost non-unit temporal loop's dimension */
-            for (int l = 0; l < spec->arch.n_levels && inner < 0; l++)
-                for (int i = 0; i < p.n_dims && inner < 0; i++)
-                    if (map.temporal[l][map.temporal_perm[l][i]] > 1)
-                        inner = map.temporal_perm[l][i];
-            const mrefill *own = NULL;
-            for (int i = 0; i < sp->macfill_ne && !own; i++) {
-                if (memcmp(sp->macfill_key[i], key, sizeof key)) continue;
-                for (int j = sp->macfill_first[i]; j < sp->macfill_first[i] + sp->macfill_n[i]; j++)
-                    if (sp->macfill_ex[j] == inner) own = &sp->macfill_e[j];
-            }
-            /* every MAC-level factor vector and innermost loop of a mapping has its table */
-            assert_non_null(own);
-            bool equal = false;
-            for (int pass = 0; pass < 2; pass++) {
-                const mrefill *tt = pass ? t : own;
-                bool below = false;
-                for (int i = 0; i < tt->n && !below; i++) {
-                    below = true;
-                    bool eq = true;
-                    for (int j = 0; j < tt->nds; j++) {
-                        if (tt->v[i][j] > reads[j] * (1 + 1e-12)) below = false;
-                        if (tt->v[i][j] != reads[j]) eq = false;
+            /* the dimensions of the innermost non-unit temporal loop and the next one */
+            int inner = -1, next = -1;
+            for (int l = 0; l < spec->arch.n_levels && next < 0; l++)
+                for (int i = 0; i < p.n_dims && next < 0; i++)
+                    if (map.temporal[l][map.temporal_perm[l][i]] > 1) {
+                        if (inner < 0)
+                            inner = map.temporal_perm[l][i];
+                        else
+                            next = map.temporal_perm[l][i];
                     }
-                    equal = equal || (pass == 0 && eq);
+            /* every vector of the mapping's own factors, innermost loop and next loop (or any
+             * next loop) is at most its reads: each is a bound of those mappings alone */
+            int own = 0, i0 = -1;
+            bool equal = false;
+            for (int i = 0; i < sp->macfill_ne && i0 < 0; i++)
+                if (!memcmp(sp->macfill_key[i], key, sizeof key)) i0 = i;
+            assert_true(i0 >= 0); /* every MAC-level factor vector has its vectors */
+            for (int j = sp->macfill_first[i0]; j < sp->macfill_first[i0] + sp->macfill_n[i0];
+                 j++) {
+                if (sp->macfill_vx[j] != inner) continue;
+                if (sp->macfill_vy[j] != -2 && sp->macfill_vy[j] != next) continue;
+                own++;
+                bool eq = true;
+                for (int q = 0; q < t->nds; q++) {
+                    const double v = sp->macfill_v[j][q];
+                    own_bites += v > (double)sp->opset[t->ds[q]];
+                    eq = eq && v == reads[q];
+                    if (v > reads[q] * (1 + 1e-12)) {
+                        print_error("case %d: level-0 reads", it);
+                        for (int r2 = 0; r2 < t->nds; r2++)
+                            print_error(" %.0f", reads[r2]);
+                        print_error(" below the vector of their own MAC-level factors, "
+                                    "innermost loop %d and next loop %d (data space %d: %.0f)\n",
+                                    inner, next, t->ds[q], v);
+                        fail();
+                    }
                 }
-                if (!below) {
-                    print_error("case %d: level-0 reads", it);
-                    for (int j = 0; j < t->nds; j++)
-                        print_error(" %.0f", reads[j]);
-                    print_error(" below every vector of the %s MAC table\n",
-                                pass ? "merged" : "own factors' and innermost loop's");
-                    fail();
-                }
-                if (pass == 0)
-                    for (int i = 0; i < tt->n; i++)
-                        for (int j = 0; j < tt->nds; j++)
-                            own_bites += tt->v[i][j] > (double)sp->opset[tt->ds[j]];
+                equal = equal || eq;
+            }
+            assert_true(own >= 1); /* the mapping's own (e, x, y) has a vector */
+            bool below = false;    /* and the merged table one below */
+            for (int i = 0; i < t->n && !below; i++) {
+                below = true;
+                for (int q = 0; q < t->nds; q++)
+                    if (t->v[i][q] > reads[q] * (1 + 1e-12)) below = false;
+            }
+            if (!below) {
+                print_error("case %d: level-0 reads", it);
+                for (int q = 0; q < t->nds; q++)
+                    print_error(" %.0f", reads[q]);
+                print_error(" below every vector of the merged MAC table\n");
+                fail();
             }
             checked++;
             reached += equal;
@@ -2268,9 +2282,8 @@ static void test_macfill(void **state)
         adse_model_free(m);
     }
     print_message("macfill: %d checks, %d table components above the operand points (%ld in "
-                  "the own factors' tables checked), %d mappings on a vector of their own "
-                  "factors' table; %d unshared reads through a MAC fanout, %d of them at the "
-                  "MACs\n",
+                  "the vectors of the mappings' own factors and loops), %d mappings on such a "
+                  "vector; %d unshared reads through a MAC fanout, %d of them at the MACs\n",
                   checked, bites, own_bites, reached, unshared, unshared_tight);
     assert_true(checked >= cases * 5);
     assert_true(bites >= cases && own_bites >= checked);

@@ -871,10 +871,11 @@ typedef struct rfenum {
     bool oom;
     mstep *ms;     /* F11: one per data space (NULL until a leaf needs them) */
     uint64_t tmin; /* F11: the fewest temporal visits (MACs over the largest fanouts) */
-    /* F11: each leaf's own least vectors per innermost loop x (-1: none): ne entries (of
-     * cap) with their x, in nk runs (of kcap) of one e each */
-    struct mrefill *pe;
-    int8_t *px;
+    /* F11: each leaf's vector per innermost loop x (-1: none) and next loop y (-1: none,
+     * -2: not distinguished): ne vectors (of cap) with their x and y, in nk runs (of kcap)
+     * of one e each */
+    double (*pv)[ADSE_MAX_DATASPACES];
+    int8_t *px, *py;
     uint64_t (*pkey)[ADSE_MAX_DIMS];
     int *pfirst, *pn;
     int ne, cap, nk, kcap;
@@ -1218,9 +1219,8 @@ static double mstep_reads(const mstep *ms, int x, int y)
     }
     /* a rank of y alone: y's steps and the deeper carries move d there (y wraps) */
     double c_deep = (double)ms->G;
-    if (y == x)
-        ty = tx;
-    else if (!mstep_t(ms, y, &ty, &alone_y) || !alone_y)
+    if (y == x) ty = tx; /* x is alone in no rank where it moves d (returned above) */
+    if (y == x || !mstep_t(ms, y, &ty, &alone_y) || !alone_y)
         c_deep = mstep_deep(ms, x, y, &tx, &ty, c_any);
     /* y != x: gk[i], the least count over k_y at k = dx[i] */
     double gk[STEP_DIV];
@@ -1325,7 +1325,23 @@ static void rf_leaf(rfenum *c)
     }
     for (int d = 0; d < NDS && c->maxprod; d++)
         steps = mstep_init(&c->ms[d], sp, d, c->e);
-    rfset own[ADSE_MAX_DIMS + 1] = {{0}}; /* F11: this e's vectors alone, per x (+1) */
+    if (c->maxprod && !c->oom) { /* F11: this e's run of labelled vectors */
+        if (c->nk == c->kcap) {
+            int nc = c->kcap ? 2 * c->kcap : 64;
+            uint64_t(*pk)[ADSE_MAX_DIMS] = realloc(c->pkey, (size_t)nc * sizeof *pk);
+            if (pk) c->pkey = pk;
+            int *pf = realloc(c->pfirst, (size_t)nc * sizeof *pf);
+            if (pf) c->pfirst = pf;
+            int *pn = realloc(c->pn, (size_t)nc * sizeof *pn);
+            if (pn) c->pn = pn;
+            if (!pk || !pf || !pn) c->oom = true;
+            if (!c->oom) c->kcap = nc;
+        }
+        if (c->oom) return;
+        memcpy(c->pkey[c->nk], c->e, sizeof c->pkey[0]);
+        c->pfirst[c->nk] = c->ne;
+        c->pn[c->nk++] = 0;
+    }
     for (int m = 0; m < c->nm; m++) {
         const rfcombo *cb = &c->combo[m];
         uint32_t mask = cb->mask;
@@ -1362,47 +1378,29 @@ static void rf_leaf(rfenum *c)
                     v[j++] = moves && full > ops ? full : ops;
                 }
                 rf_add(c, &c->set[m], v, j);
-                if (c->maxprod) rf_add(c, &own[x + 1], v, j);
+                if (c->maxprod && !c->oom) {
+                    if (c->ne == c->cap) {
+                        int nc = c->cap ? 2 * c->cap : 256;
+                        double(*pv)[ADSE_MAX_DATASPACES] = realloc(c->pv, (size_t)nc * sizeof *pv);
+                        if (pv) c->pv = pv;
+                        int8_t *px = realloc(c->px, (size_t)nc), *py = NULL;
+                        if (px) c->px = px;
+                        if (px) py = realloc(c->py, (size_t)nc);
+                        if (py) c->py = py;
+                        if (!pv || !px || !py) {
+                            c->oom = true;
+                            return;
+                        }
+                        c->cap = nc;
+                    }
+                    memcpy(c->pv[c->ne], v, sizeof v);
+                    c->px[c->ne] = (int8_t)x;
+                    c->py[c->ne++] = (int8_t)y;
+                    c->pn[c->nk - 1]++;
+                }
             }
         }
     }
-    if (c->maxprod && !c->oom) {
-        if (c->nk == c->kcap) {
-            int nc = c->kcap ? 2 * c->kcap : 64;
-            uint64_t(*pk)[ADSE_MAX_DIMS] = realloc(c->pkey, (size_t)nc * sizeof *pk);
-            if (pk) c->pkey = pk;
-            int *pf = realloc(c->pfirst, (size_t)nc * sizeof *pf);
-            if (pf) c->pfirst = pf;
-            int *pn = realloc(c->pn, (size_t)nc * sizeof *pn);
-            if (pn) c->pn = pn;
-            if (!pk || !pf || !pn) c->oom = true;
-            if (!c->oom) c->kcap = nc;
-        }
-        if (!c->oom) {
-            memcpy(c->pkey[c->nk], c->e, sizeof c->pkey[0]);
-            c->pfirst[c->nk] = c->ne;
-            c->pn[c->nk] = 0;
-        }
-        for (int x = -1; x < sp->D && !c->oom; x++) {
-            if (!own[x + 1].n) continue;
-            if (c->ne == c->cap) {
-                int nc = c->cap ? 2 * c->cap : 64;
-                struct mrefill *pe = realloc(c->pe, (size_t)nc * sizeof *pe);
-                if (pe) c->pe = pe;
-                int8_t *px = realloc(c->px, (size_t)nc * sizeof *px);
-                if (px) c->px = px;
-                if (!pe || !px) c->oom = true;
-                if (c->oom) break;
-                c->cap = nc;
-            }
-            rf_store(&c->pe[c->ne], &own[x + 1], c->combo[0].mask, NDS);
-            c->px[c->ne++] = (int8_t)x;
-            c->pn[c->nk]++;
-        }
-        if (!c->oom) c->nk++;
-    }
-    for (int x = 0; x <= ADSE_MAX_DIMS; x++)
-        free(own[x].v);
 }
 
 /* The tiles grow with every extent, so once the least set's tiles exceed the size at the
@@ -1483,8 +1481,9 @@ static rfenum *rf_run(const mspace *sp, int k, uint64_t size, uint64_t maxprod,
 static void rf_free(rfenum *c)
 {
     free(c->ms);
-    free(c->pe);
+    free(c->pv);
     free(c->px);
+    free(c->py);
     free(c->pkey);
     free(c->pfirst);
     free(c->pn);
@@ -1519,14 +1518,16 @@ static bool macfill_init(mspace *sp)
         if (!sp->macfill) ok = false;
         if (ok) rf_store(sp->macfill, &c->set[0], cb.mask, sp->NDS);
         if (ok) { /* the leaves come in rf_enum's order: e ascending */
-            sp->macfill_e = c->pe;
-            sp->macfill_ex = c->px;
+            sp->macfill_v = c->pv;
+            sp->macfill_vx = c->px;
+            sp->macfill_vy = c->py;
             sp->macfill_key = c->pkey;
             sp->macfill_first = c->pfirst;
             sp->macfill_n = c->pn;
             sp->macfill_ne = c->nk;
-            c->pe = NULL;
+            c->pv = NULL;
             c->px = NULL;
+            c->py = NULL;
             c->pkey = NULL;
             c->pfirst = NULL;
             c->pn = NULL;
@@ -1640,8 +1641,9 @@ bool adse__refill_init(mspace *sp)
     sp->refill = NULL;
     sp->xrefill = NULL;
     sp->macfill = NULL;
-    sp->macfill_e = NULL;
-    sp->macfill_ex = NULL;
+    sp->macfill_v = NULL;
+    sp->macfill_vx = NULL;
+    sp->macfill_vy = NULL;
     sp->macfill_key = NULL;
     sp->macfill_first = NULL;
     sp->macfill_n = NULL;
@@ -1724,13 +1726,15 @@ void adse__refill_free(mspace *sp)
     sp->xrefill = NULL;
     free(sp->macfill);
     sp->macfill = NULL;
-    free(sp->macfill_e);
-    free(sp->macfill_ex);
+    free(sp->macfill_v);
+    free(sp->macfill_vx);
+    free(sp->macfill_vy);
     free(sp->macfill_key);
     free(sp->macfill_first);
     free(sp->macfill_n);
-    sp->macfill_e = NULL;
-    sp->macfill_ex = NULL;
+    sp->macfill_v = NULL;
+    sp->macfill_vx = NULL;
+    sp->macfill_vy = NULL;
     sp->macfill_key = NULL;
     sp->macfill_first = NULL;
     sp->macfill_n = NULL;
@@ -1752,6 +1756,7 @@ typedef struct rfchain {
  * k(d) to every data space whose kept tiles fit: at each level k the forced keepers' tiles
  * (used[k]) plus the tiles of the data spaces assigned to k and not forced there must not
  * exceed cap[k] (UINT64_MAX: unbounded). HUGE_VAL when no assignment fits. */
+#define MACV_MAX 256 /* F11's vectors at a keeper assignment */
 typedef struct keeper_pick {
     int NDS, L;
     double cost[ADSE_MAX_DATASPACES][ADSE_MAX_LEVELS];
@@ -1783,10 +1788,11 @@ typedef struct keeper_pick {
      * above the MAC level (ku), and the unassigned ones (kmask) */
     double ku[ADSE_MAX_DATASPACES][ADSE_MAX_LEVELS];
     uint32_t kmask[ADSE_MAX_DATASPACES][ADSE_MAX_LEVELS];
-    /* F11's tables: the merged one, or those of the MAC level's factors and the innermost
-     * loops still possible once that level is complete (the least over them) */
-    const struct mrefill *mac[ADSE_MAX_DIMS + 1];
-    int nmac;
+    /* F11's vectors (components in the order of macfill's data spaces): the merged table's,
+     * or once the MAC level is complete those of its factors and of the innermost loops
+     * still possible (the least over them bounds) */
+    const double *macv[MACV_MAX];
+    int nmacv;
 } keeper_pick;
 
 static double chain_at(const rfchain *h, double f)
@@ -1856,17 +1862,15 @@ static double refill_extra(const keeper_pick *kp)
  * table's vectors. */
 static double mac_extra(const keeper_pick *kp)
 {
+    const mrefill *r = kp->sp->macfill; /* its data spaces */
     double least = HUGE_VAL;
-    for (int t = 0; t < kp->nmac; t++) {
-        const mrefill *r = kp->mac[t];
-        for (int i = 0; i < r->n; i++) {
-            double v = 0;
-            for (int j = 0; j < r->nds; j++) {
-                int d = r->ds[j], k = kp->pick[d];
-                v += max2(0, r->v[i][j] * kp->mc[d][k] - kp->mi[d][k]);
-            }
-            least = v < least ? v : least;
+    for (int i = 0; i < kp->nmacv; i++) {
+        double v = 0;
+        for (int j = 0; j < r->nds; j++) {
+            int d = r->ds[j], k = kp->pick[d];
+            v += max2(0, kp->macv[i][j] * kp->mc[d][k] - kp->mi[d][k]);
         }
+        least = v < least ? v : least;
     }
     return least < HUGE_VAL && least > 0 ? least * (1 - LB_MARGIN) : 0;
 }
@@ -1975,7 +1979,7 @@ static double joint_least(joint_run *J, double cut)
  * own (mi), less the sum of those. The rise over F6 of the table's data spaces' reads. */
 static double mac_joint(const keeper_pick *kp)
 {
-    const mrefill *r = kp->mac[0]; /* every table has the same data spaces */
+    const mrefill *r = kp->sp->macfill; /* its data spaces */
     joint_run J;
     J.kp = kp;
     J.nj = r->nds;
@@ -1991,13 +1995,10 @@ static double mac_joint(const keeper_pick *kp)
     }
     if (joint_nodes(kp, levels) >= JOINT_MAX) return 0;
     double least = HUGE_VAL;
-    for (int t = 0; t < kp->nmac; t++) {
-        r = kp->mac[t];
-        for (int i = 0; i < r->n && least > base; i++) {
-            for (int j = 0; j < r->nds; j++)
-                J.a[j] = kp->ku[J.ds[j]][kp->pick[J.ds[j]]] * r->v[i][j];
-            least = joint_least(&J, least);
-        }
+    for (int i = 0; i < kp->nmacv && least > base; i++) {
+        for (int j = 0; j < r->nds; j++)
+            J.a[j] = kp->ku[J.ds[j]][kp->pick[J.ds[j]]] * kp->macv[i][j];
+        least = joint_least(&J, least);
     }
     return least < HUGE_VAL && least > base ? (least - base) * (1 - LB_MARGIN) : 0;
 }
@@ -2010,37 +2011,79 @@ static int cmp_key(const void *a, const void *b)
     return 0;
 }
 
-/* F11's tables for a partial factorization complete up to tiling level t_done: once its MAC
+/* Adds v (nds components) to kp's F11 vectors unless one of them is <= it everywhere; drops
+ * those >= it everywhere. */
+static void macv_add(keeper_pick *kp, const double *v, int nds)
+{
+    int w = 0;
+    for (int i = 0; i < kp->nmacv; i++) {
+        bool le = true, ge = true;
+        for (int j = 0; j < nds; j++) {
+            le = le && kp->macv[i][j] <= v[j];
+            ge = ge && kp->macv[i][j] >= v[j];
+        }
+        if (le) return;
+        if (!ge) kp->macv[w++] = kp->macv[i];
+    }
+    kp->nmacv = w;
+    if (w < MACV_MAX) kp->macv[kp->nmacv++] = v;
+}
+
+/* The dimensions of the non-unit factors of the first complete temporal tiling level from t
+ * up that has any (its index in *at), 0 if none up to t_done. */
+static uint32_t nonunit_from(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], int t, int t_done,
+                             int *at)
+{
+    for (; t <= t_done && t < sp->NT; t++) {
+        uint32_t m = 0;
+        for (int x = 0; x < sp->D && !sp->tl[t].spatial; x++)
+            if (f[t][x] > 1) m |= 1u << x;
+        if (m) {
+            *at = t;
+            return m;
+        }
+    }
+    return 0;
+}
+
+/* F11's vectors for a partial factorization complete up to tiling level t_done: once its MAC
  * level is complete, those of its factors e (each e's vectors bound the reads of the
- * mappings with that e) and of the innermost temporal loops still possible: the dimensions
- * of the non-unit factors of the innermost complete temporal level that has any (the loops
- * below it are all unit, and any of its own may come first), else every one; before, the
- * merged table of every e. */
+ * mappings with that e) and of the innermost temporal loop x and next loop y still possible;
+ * before, the merged table of every e. x is among the non-unit factors of the innermost
+ * complete temporal level that has any (every level below it is all unit, and any of its
+ * loops may come first); with two or more there, y is another of them (a level's loops are
+ * consecutive), with one, y is among the non-unit factors of the next complete temporal level
+ * that has any; every one where no such level is complete. */
 static void mac_table(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], int t_done,
                       keeper_pick *kp)
 {
-    kp->nmac = 0;
-    if (!sp->macfill) return;
+    kp->nmacv = 0;
+    const mrefill *g = sp->macfill;
+    if (!g) return;
     int u = sp->s_of[0];
     const uint64_t(*k)[ADSE_MAX_DIMS] = NULL;
-    if (sp->macfill_e && u >= 0 && u <= t_done) {
+    if (sp->macfill_v && u >= 0 && u <= t_done) {
         uint64_t key[ADSE_MAX_DIMS];
         for (int x = 0; x < ADSE_MAX_DIMS; x++)
             key[x] = x < sp->D ? f[u][x] : 1;
         k = bsearch(key, sp->macfill_key, (size_t)sp->macfill_ne, sizeof key, cmp_key);
     }
     if (!k) {
-        kp->mac[kp->nmac++] = sp->macfill;
+        for (int i = 0; i < g->n; i++)
+            kp->macv[kp->nmacv++] = g->v[i];
         return;
     }
-    uint32_t xs = 0; /* the possible innermost loops' dimensions, 0: any */
-    for (int t = 0; t <= t_done && t < sp->NT && !xs; t++)
-        for (int x = 0; x < sp->D && !sp->tl[t].spatial; x++)
-            if (f[t][x] > 1) xs |= 1u << x;
+    int t1 = -1, t2 = -1;
+    uint32_t xs = nonunit_from(sp, f, 0, t_done, &t1), ys = 0; /* 0: any */
+    bool several = (xs & (xs - 1)) != 0;
+    if (xs && !several) ys = nonunit_from(sp, f, t1 + 1, t_done, &t2);
     int i = (int)(k - sp->macfill_key);
     for (int j = sp->macfill_first[i]; j < sp->macfill_first[i] + sp->macfill_n[i]; j++) {
-        int x = sp->macfill_ex[j];
-        if (!xs || (x >= 0 && (xs >> x & 1u))) kp->mac[kp->nmac++] = &sp->macfill_e[j];
+        int x = sp->macfill_vx[j], y = sp->macfill_vy[j]; /* y = -2: any next loop */
+        if (xs && (x < 0 || !(xs >> x & 1u))) continue;
+        if (several && y != -2 && (y < 0 || y == x || !(xs >> y & 1u))) continue;
+        if (ys && y != -2 && (y < 0 || !(ys >> y & 1u))) continue;
+        macv_add(kp, sp->macfill_v[j], g->nds);
     }
 }
 
@@ -2086,7 +2129,7 @@ static void pick_keepers(keeper_pick *kp, int d, double sum)
             if (jr > ind) gain = jr - ind;
         }
         /* F9 and F11 both raise the innermost keepers' reads: the larger of the two */
-        if (kp->nmac) gain = max2(gain, max2(mac_extra(kp), mac_joint(kp)));
+        if (kp->nmacv) gain = max2(gain, max2(mac_extra(kp), mac_joint(kp)));
         sum += gain;
         if (kp->ch) sum += refill_extra(kp);
         if (sum < kp->best) kp->best = sum;

@@ -130,11 +130,12 @@ typedef struct mspace {
      * NULL: none. */
     struct mrefill *macfill;
     /* F11 per vector e of the MAC level's factors (macfill_key, ascending lexicographically;
-     * macfill_ne of them) and innermost temporal loop x (-1: none): the least vectors of that
-     * e and x alone (macfill_e[j], x = macfill_ex[j], j from macfill_first[i], macfill_n[i]
-     * of them for key i), for the partial factorizations whose MAC level is complete */
-    struct mrefill *macfill_e;
-    int8_t *macfill_ex;
+     * macfill_ne of them), innermost temporal loop x (-1: none) and next loop y (-1: none,
+     * -2: any): the vector of that e, x and y (macfill_v[j], x = macfill_vx[j], y =
+     * macfill_vy[j], j from macfill_first[i], macfill_n[i] of them for key i), for the
+     * partial factorizations whose MAC level is complete */
+    double (*macfill_v)[ADSE_MAX_DATASPACES];
+    int8_t *macfill_vx, *macfill_vy;
     uint64_t (*macfill_key)[ADSE_MAX_DIMS];
     int *macfill_first, *macfill_n;
     int macfill_ne;
