@@ -2212,17 +2212,17 @@ static void test_macfill(void **state)
              * next loop) is at most its reads: each is a bound of those mappings alone */
             int own = 0, i0 = -1;
             bool equal = false;
-            for (int i = 0; i < sp->macfill_ne && i0 < 0; i++)
-                if (!memcmp(sp->macfill_key[i], key, sizeof key)) i0 = i;
+            for (int i = 0; i < sp->macfill_e.nk && i0 < 0; i++)
+                if (!memcmp(sp->macfill_e.key[i], key, sizeof key)) i0 = i;
             assert_true(i0 >= 0); /* every MAC-level factor vector has its vectors */
-            for (int j = sp->macfill_first[i0]; j < sp->macfill_first[i0] + sp->macfill_n[i0];
+            for (int j = sp->macfill_e.first[i0]; j < sp->macfill_e.first[i0] + sp->macfill_e.n[i0];
                  j++) {
-                if (sp->macfill_vx[j] != inner) continue;
-                if (sp->macfill_vy[j] != -2 && sp->macfill_vy[j] != next) continue;
+                if (sp->macfill_e.x[j] != inner) continue;
+                if (sp->macfill_e.y[j] != -2 && sp->macfill_e.y[j] != next) continue;
                 own++;
                 bool eq = true;
                 for (int q = 0; q < t->nds; q++) {
-                    const double v = sp->macfill_v[j][q];
+                    const double v = sp->macfill_e.v[j][q];
                     own_bites += v > (double)sp->opset[t->ds[q]];
                     eq = eq && v == reads[q];
                     if (v > reads[q] * (1 + 1e-12)) {

@@ -871,15 +871,60 @@ typedef struct rfenum {
     bool oom;
     mstep *ms;     /* F11: one per data space (NULL until a leaf needs them) */
     uint64_t tmin; /* F11: the fewest temporal visits (MACs over the largest fanouts) */
-    /* F11: each leaf's vector per innermost loop x (-1: none) and next loop y (-1: none,
-     * -2: not distinguished): ne vectors (of cap) with their x and y, in nk runs (of kcap)
-     * of one e each */
-    double (*pv)[ADSE_MAX_DATASPACES];
-    int8_t *px, *py;
-    uint64_t (*pkey)[ADSE_MAX_DIMS];
-    int *pfirst, *pn;
-    int ne, cap, nk, kcap;
+    mmactab pe;    /* F11: each leaf's vectors per innermost and next loop */
 } rfenum;
+
+/* F11's table per e (mmactab): opens key e's run of vectors, adds a vector to the last run,
+ * frees it; false when out of memory. */
+static bool mactab_key(mmactab *t, const uint64_t *e)
+{
+    if (t->nk == t->kcap) {
+        int nc = t->kcap ? 2 * t->kcap : 64;
+        uint64_t(*k)[ADSE_MAX_DIMS] = realloc(t->key, (size_t)nc * sizeof *k);
+        if (k) t->key = k;
+        int *f = k ? realloc(t->first, (size_t)nc * sizeof *f) : NULL;
+        if (f) t->first = f;
+        int *n = f ? realloc(t->n, (size_t)nc * sizeof *n) : NULL;
+        if (!n) return false;
+        t->n = n;
+        t->kcap = nc;
+    }
+    memcpy(t->key[t->nk], e, sizeof t->key[0]);
+    t->first[t->nk] = t->nv;
+    t->n[t->nk++] = 0;
+    return true;
+}
+
+static bool mactab_add(mmactab *t, const double *v, int x, int y)
+{
+    if (t->nv == t->vcap) {
+        int nc = t->vcap ? 2 * t->vcap : 256;
+        double(*w)[ADSE_MAX_DATASPACES] = realloc(t->v, (size_t)nc * sizeof *w);
+        if (w) t->v = w;
+        int8_t *px = w ? realloc(t->x, (size_t)nc) : NULL;
+        if (px) t->x = px;
+        int8_t *py = px ? realloc(t->y, (size_t)nc) : NULL;
+        if (!py) return false;
+        t->y = py;
+        t->vcap = nc;
+    }
+    memcpy(t->v[t->nv], v, sizeof t->v[0]);
+    t->x[t->nv] = (int8_t)x;
+    t->y[t->nv++] = (int8_t)y;
+    t->n[t->nk - 1]++;
+    return true;
+}
+
+static void mactab_free(mmactab *t)
+{
+    free(t->v);
+    free(t->x);
+    free(t->y);
+    free(t->key);
+    free(t->first);
+    free(t->n);
+    memset(t, 0, sizeof *t);
+}
 
 /* Adds v (nds components) to s unless some vector of s is <= it everywhere; drops the
  * vectors >= v everywhere. */
@@ -1001,22 +1046,18 @@ static int cmp_off(const void *a, const void *b)
     return 0;
 }
 
-/* The divisors of v, ascending, or -1 when there are more than STEP_DIV. */
-static int divisors(uint64_t v, uint64_t *out)
+/* The divisors of v, a divisor of dimension x's bound, ascending: those of the space's
+ * divisors of the bound (sp->divs, descending) that divide v; -1 when there are more than
+ * STEP_DIV. */
+static int divisors(const mspace *sp, int x, uint64_t v, uint64_t *out)
 {
-    int n = 0, h = STEP_DIV;
-    uint64_t hi[STEP_DIV];
-    for (uint64_t i = 1; i * i <= v; i++) {
-        if (v % i) continue;
-        if (n == h) return -1;
-        out[n++] = i;
-        if (i != v / i) {
-            if (h == n) return -1;
-            hi[--h] = v / i;
-        }
+    int n = 0;
+    for (int i = sp->n_divs[x] - 1; i >= 0; i--) {
+        if (v % sp->divs[x][i]) continue;
+        if (n == STEP_DIV) return -1;
+        out[n++] = sp->divs[x][i];
     }
-    memcpy(out + n, hi + h, (size_t)(STEP_DIV - h) * sizeof *out);
-    return n + STEP_DIV - h;
+    return n;
 }
 
 /* Fills ms for data space d at the MAC level's factors e; false when the level has one
@@ -1149,23 +1190,23 @@ static double mstep_deep(const mstep *ms, int x, int y, const step_off *tx, cons
 {
     const mspace *sp = ms->sp;
     const uint64_t *e = ms->e;
-    uint64_t ax[STEP_DIV], ay[STEP_DIV], az[STEP_DIV];
-    int nx = divisors(sp->prob->bounds[x] / e[x], ax);
-    int ny = divisors(sp->prob->bounds[y] / e[y], ay);
+    uint64_t ax[STEP_DIV], ay[STEP_DIV], azs[ADSE_MAX_DIMS][STEP_DIV];
+    int nx = divisors(sp, x, sp->prob->bounds[x] / e[x], ax);
+    int ny = divisors(sp, y, sp->prob->bounds[y] / e[y], ay), nzs[ADSE_MAX_DIMS];
     if (nx < 0 || ny < 0) return c_any;
     long combos = 0; /* over every z */
     for (int z = 0; z < sp->D; z++) {
         uint64_t Bz = sp->prob->bounds[z] / e[z];
-        int nz = Bz < 2 ? 0 : divisors(Bz, az);
-        if (nz < 0) return c_any;
-        combos += (long)nz * ny * nx;
+        nzs[z] = Bz < 2 ? 0 : divisors(sp, z, Bz, azs[z]);
+        if (nzs[z] < 0) return c_any;
+        combos += (long)nzs[z] * ny * nx;
     }
     if (combos > STEP_COMBOS) return c_any;
     double c_z = (double)ms->G;
     for (int z = 0; z < sp->D && c_z > c_any; z++) {
-        uint64_t Bz = sp->prob->bounds[z] / e[z];
-        if (Bz < 2) continue;
-        int nz = divisors(Bz, az);
+        const uint64_t *az = azs[z];
+        int nz = nzs[z];
+        if (!nz) continue;
         step_off tz, tau;
         bool alone_z, moves_z = mstep_t(ms, z, &tz, &alone_z);
         for (int b = 0; b < ny && c_z > c_any; b++)
@@ -1199,7 +1240,7 @@ static double mstep_reads(const mstep *ms, int x, int y)
     double unit = (double)sp->macs / (double)ms->F;
     if (moves && alone) return unit * (double)ms->G;
     uint64_t bx = sp->prob->bounds[x] / e[x], dx[STEP_DIV], dn[STEP_DIV], dy[STEP_DIV];
-    int nx = divisors(bx, dx);
+    int nx = divisors(sp, x, bx, dx);
     if (nx < 0) return 0;
     double c_in = (double)ms->single, c_any = (double)(ms->G - ms->most);
     if (c_any > (double)ms->single) c_any = (double)ms->single;
@@ -1225,7 +1266,7 @@ static double mstep_reads(const mstep *ms, int x, int y)
     /* y != x: gk[i], the least count over k_y at k = dx[i] */
     double gk[STEP_DIV];
     if (y != x) {
-        int ny = divisors(sp->prob->bounds[y] / e[y], dy);
+        int ny = divisors(sp, y, sp->prob->bounds[y] / e[y], dy);
         if (ny < 0) return 0;
         for (int i = 0; i < nx; i++) {
             gk[i] = (double)ms->G;
@@ -1247,11 +1288,11 @@ static double mstep_reads(const mstep *ms, int x, int y)
             for (int a = 0; a < nx && c_y > c_any; a++)
                 if ((bx / n) % dx[a] == 0 && gk[a] < c_y) c_y = gk[a];
         }
-        int nn = y == x ? divisors(bx / n, dn) : 0;
+        int nn = y == x ? divisors(sp, x, bx / n, dn) : 0;
         if (nn < 0) return 0;
         for (int a = 0; a < nn && c_y > c_any; a++) { /* y = x: k (n s - 1) t_x */
             uint64_t k = dn[a], ds_[STEP_DIV];
-            int ns = divisors(bx / (n * k), ds_);
+            int ns = divisors(sp, x, bx / (n * k), ds_);
             if (ns < 0) return 0;
             for (int b = 0; b < ns; b++) {
                 int64_t j = (int64_t)(k * (n * ds_[b] - 1));
@@ -1325,22 +1366,9 @@ static void rf_leaf(rfenum *c)
     }
     for (int d = 0; d < NDS && c->maxprod; d++)
         steps = mstep_init(&c->ms[d], sp, d, c->e);
-    if (c->maxprod && !c->oom) { /* F11: this e's run of labelled vectors */
-        if (c->nk == c->kcap) {
-            int nc = c->kcap ? 2 * c->kcap : 64;
-            uint64_t(*pk)[ADSE_MAX_DIMS] = realloc(c->pkey, (size_t)nc * sizeof *pk);
-            if (pk) c->pkey = pk;
-            int *pf = realloc(c->pfirst, (size_t)nc * sizeof *pf);
-            if (pf) c->pfirst = pf;
-            int *pn = realloc(c->pn, (size_t)nc * sizeof *pn);
-            if (pn) c->pn = pn;
-            if (!pk || !pf || !pn) c->oom = true;
-            if (!c->oom) c->kcap = nc;
-        }
-        if (c->oom) return;
-        memcpy(c->pkey[c->nk], c->e, sizeof c->pkey[0]);
-        c->pfirst[c->nk] = c->ne;
-        c->pn[c->nk++] = 0;
+    if (c->maxprod && !c->oom && !mactab_key(&c->pe, c->e)) { /* F11: this e's run */
+        c->oom = true;
+        return;
     }
     for (int m = 0; m < c->nm; m++) {
         const rfcombo *cb = &c->combo[m];
@@ -1378,25 +1406,9 @@ static void rf_leaf(rfenum *c)
                     v[j++] = moves && full > ops ? full : ops;
                 }
                 rf_add(c, &c->set[m], v, j);
-                if (c->maxprod && !c->oom) {
-                    if (c->ne == c->cap) {
-                        int nc = c->cap ? 2 * c->cap : 256;
-                        double(*pv)[ADSE_MAX_DATASPACES] = realloc(c->pv, (size_t)nc * sizeof *pv);
-                        if (pv) c->pv = pv;
-                        int8_t *px = realloc(c->px, (size_t)nc), *py = NULL;
-                        if (px) c->px = px;
-                        if (px) py = realloc(c->py, (size_t)nc);
-                        if (py) c->py = py;
-                        if (!pv || !px || !py) {
-                            c->oom = true;
-                            return;
-                        }
-                        c->cap = nc;
-                    }
-                    memcpy(c->pv[c->ne], v, sizeof v);
-                    c->px[c->ne] = (int8_t)x;
-                    c->py[c->ne++] = (int8_t)y;
-                    c->pn[c->nk - 1]++;
+                if (c->maxprod && !c->oom && !mactab_add(&c->pe, v, x, y)) {
+                    c->oom = true;
+                    return;
                 }
             }
         }
@@ -1481,12 +1493,7 @@ static rfenum *rf_run(const mspace *sp, int k, uint64_t size, uint64_t maxprod,
 static void rf_free(rfenum *c)
 {
     free(c->ms);
-    free(c->pv);
-    free(c->px);
-    free(c->py);
-    free(c->pkey);
-    free(c->pfirst);
-    free(c->pn);
+    mactab_free(&c->pe);
     for (int m = 0; m < c->nm; m++)
         free(c->set[m].v);
     free(c->set);
@@ -1518,19 +1525,8 @@ static bool macfill_init(mspace *sp)
         if (!sp->macfill) ok = false;
         if (ok) rf_store(sp->macfill, &c->set[0], cb.mask, sp->NDS);
         if (ok) { /* the leaves come in rf_enum's order: e ascending */
-            sp->macfill_v = c->pv;
-            sp->macfill_vx = c->px;
-            sp->macfill_vy = c->py;
-            sp->macfill_key = c->pkey;
-            sp->macfill_first = c->pfirst;
-            sp->macfill_n = c->pn;
-            sp->macfill_ne = c->nk;
-            c->pv = NULL;
-            c->px = NULL;
-            c->py = NULL;
-            c->pkey = NULL;
-            c->pfirst = NULL;
-            c->pn = NULL;
+            sp->macfill_e = c->pe;
+            memset(&c->pe, 0, sizeof c->pe);
         }
     }
     rf_free(c);
@@ -1641,13 +1637,7 @@ bool adse__refill_init(mspace *sp)
     sp->refill = NULL;
     sp->xrefill = NULL;
     sp->macfill = NULL;
-    sp->macfill_v = NULL;
-    sp->macfill_vx = NULL;
-    sp->macfill_vy = NULL;
-    sp->macfill_key = NULL;
-    sp->macfill_first = NULL;
-    sp->macfill_n = NULL;
-    sp->macfill_ne = 0;
+    memset(&sp->macfill_e, 0, sizeof sp->macfill_e);
     memset(sp->refill_max, 0, sizeof sp->refill_max);
     if (!macfill_init(sp)) return false;
     if (NDS > 4 || (sp->links_on && sp->legacy)) return true;
@@ -1726,19 +1716,7 @@ void adse__refill_free(mspace *sp)
     sp->xrefill = NULL;
     free(sp->macfill);
     sp->macfill = NULL;
-    free(sp->macfill_v);
-    free(sp->macfill_vx);
-    free(sp->macfill_vy);
-    free(sp->macfill_key);
-    free(sp->macfill_first);
-    free(sp->macfill_n);
-    sp->macfill_v = NULL;
-    sp->macfill_vx = NULL;
-    sp->macfill_vy = NULL;
-    sp->macfill_key = NULL;
-    sp->macfill_first = NULL;
-    sp->macfill_n = NULL;
-    sp->macfill_ne = 0;
+    mactab_free(&sp->macfill_e);
 }
 
 /* F10: the least energy of d's keepers from k0 outwards (F8's up[k0]) when k0 fills f words
@@ -2062,11 +2040,12 @@ static void mac_table(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], int t
     if (!g) return;
     int u = sp->s_of[0];
     const uint64_t(*k)[ADSE_MAX_DIMS] = NULL;
-    if (sp->macfill_v && u >= 0 && u <= t_done) {
+    const mmactab *mt = &sp->macfill_e;
+    if (mt->v && u >= 0 && u <= t_done) {
         uint64_t key[ADSE_MAX_DIMS];
         for (int x = 0; x < ADSE_MAX_DIMS; x++)
             key[x] = x < sp->D ? f[u][x] : 1;
-        k = bsearch(key, sp->macfill_key, (size_t)sp->macfill_ne, sizeof key, cmp_key);
+        k = bsearch(key, mt->key, (size_t)mt->nk, sizeof key, cmp_key);
     }
     if (!k) {
         for (int i = 0; i < g->n; i++)
@@ -2077,13 +2056,13 @@ static void mac_table(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], int t
     uint32_t xs = nonunit_from(sp, f, 0, t_done, &t1), ys = 0; /* 0: any */
     bool several = (xs & (xs - 1)) != 0;
     if (xs && !several) ys = nonunit_from(sp, f, t1 + 1, t_done, &t2);
-    int i = (int)(k - sp->macfill_key);
-    for (int j = sp->macfill_first[i]; j < sp->macfill_first[i] + sp->macfill_n[i]; j++) {
-        int x = sp->macfill_vx[j], y = sp->macfill_vy[j]; /* y = -2: any next loop */
+    int i = (int)(k - mt->key);
+    for (int j = mt->first[i]; j < mt->first[i] + mt->n[i]; j++) {
+        int x = mt->x[j], y = mt->y[j]; /* y = -2: any next loop */
         if (xs && (x < 0 || !(xs >> x & 1u))) continue;
         if (several && y != -2 && (y < 0 || y == x || !(xs >> y & 1u))) continue;
         if (ys && y != -2 && (y < 0 || !(ys >> y & 1u))) continue;
-        macv_add(kp, sp->macfill_v[j], g->nds);
+        macv_add(kp, mt->v[j], g->nds);
     }
 }
 

@@ -56,6 +56,18 @@ typedef struct mvals {
 } mvals;
 
 /* The mapspace: everything the search needs that does not depend on a mapping. */
+/* F11's vectors (bound.c) of every vector e of the MAC level's factors, innermost temporal
+ * loop x (-1: none) and next loop y (-1: none, -2: any): vector j is v[j], with x[j] and
+ * y[j]; the keys e are key[0..nk), ascending lexicographically, and key i's vectors are
+ * first[i] .. first[i] + n[i]. vcap and kcap: allocated while the table is built. */
+typedef struct mmactab {
+    double (*v)[ADSE_MAX_DATASPACES];
+    int8_t *x, *y;
+    uint64_t (*key)[ADSE_MAX_DIMS];
+    int *first, *n;
+    int nv, nk, vcap, kcap;
+} mmactab;
+
 typedef struct mspace {
     const adse_model *model;
     const adse_arch *arch;
@@ -129,16 +141,9 @@ typedef struct mspace {
      * there of the halo-free data spaces over the tile the MACs hold together at a step;
      * NULL: none. */
     struct mrefill *macfill;
-    /* F11 per vector e of the MAC level's factors (macfill_key, ascending lexicographically;
-     * macfill_ne of them), innermost temporal loop x (-1: none) and next loop y (-1: none,
-     * -2: any): the vector of that e, x and y (macfill_v[j], x = macfill_vx[j], y =
-     * macfill_vy[j], j from macfill_first[i], macfill_n[i] of them for key i), for the
-     * partial factorizations whose MAC level is complete */
-    double (*macfill_v)[ADSE_MAX_DATASPACES];
-    int8_t *macfill_vx, *macfill_vy;
-    uint64_t (*macfill_key)[ADSE_MAX_DIMS];
-    int *macfill_first, *macfill_n;
-    int macfill_ne;
+    /* F11 per vector e of the MAC level's factors, innermost temporal loop and next loop,
+     * for the partial factorizations whose MAC level is complete */
+    struct mmactab macfill_e;
 } mspace;
 
 /* The factors and the permutation of tiling level t in mapping m: its storage level's
