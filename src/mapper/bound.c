@@ -254,8 +254,7 @@ static uint64_t least_closed_fill(const mspace *sp, const uint64_t f[][ADSE_MAX_
 uint64_t adse__least_fill(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], const mifinfo *info,
                           const morder *ords, int t_fix, int n_fix, int k, int d)
 {
-    bool links = k + 1 < sp->L && sp->links_on && info->fan[k + 1] >= 2;
-    if (sp->sliding[d] || links) return info->fill_min[k][d];
+    if (sp->sliding[d]) return info->fill_min[k][d];
     uint64_t c = least_closed_fill(sp, f, info->tsize[k][d], ords, t_fix, n_fix, k, d);
     return c > info->fill_min[k][d] ? c : info->fill_min[k][d];
 }
@@ -314,8 +313,7 @@ void adse__if_info(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo 
             uint64_t b = set_bound(p, d, info->ext[i], pos);
             info->fill_lb[i][d] = b > info->tsize[i][d] ? b : info->tsize[i][d];
             info->fill_min[i][d] = info->fill_lb[i][d];
-            bool links = i + 1 < L && sp->links_on && info->fan[i + 1] >= 2;
-            if (!sp->sliding[d] && !links) {
+            if (!sp->sliding[d]) {
                 uint64_t c = least_closed_fill(sp, f, info->tsize[i][d], NULL, sp->NT, 0, i, d);
                 if (c > info->fill_min[i][d]) info->fill_min[i][d] = c;
             }
@@ -1758,7 +1756,8 @@ typedef struct keeper_pick {
     const mspace *sp;
     bool f10_all; /* F10 across levels and at complete levels too */
     uint32_t elig[ADSE_MAX_LEVELS];
-    const struct rfchain (*ch)[ADSE_MAX_LEVELS];
+    bool has_ch;
+    const struct rfchain *ch[ADSE_MAX_DATASPACES]; /* ch[d][k]: d's row of chains */
     /* F11: d's innermost reads at k are at least its MAC-level reads times mc[d][k] (pJ),
      * against mi[d][k] in cost[d][k] (macfill's data spaces only). */
     double mc[ADSE_MAX_DATASPACES][ADSE_MAX_LEVELS], mi[ADSE_MAX_DATASPACES][ADSE_MAX_LEVELS];
@@ -2110,7 +2109,7 @@ static void pick_keepers(keeper_pick *kp, int d, double sum)
         /* F9 and F11 both raise the innermost keepers' reads: the larger of the two */
         if (kp->nmacv) gain = max2(gain, max2(mac_extra(kp), mac_joint(kp)));
         sum += gain;
-        if (kp->ch) sum += refill_extra(kp);
+        if (kp->has_ch) sum += refill_extra(kp);
         if (sum < kp->best) kp->best = sum;
         return;
     }
@@ -2124,6 +2123,25 @@ static void pick_keepers(keeper_pick *kp, int d, double sum)
         pick_keepers(kp, d + 1, sum + c);
         kp->used[k] -= t;
     }
+}
+
+/* Per data space its least cost, then the joint least under the capacities (over: the
+ * forced keepers' tiles alone exceed a level: the sum of the least costs). A joint least of
+ * at least stop is reported as stop. */
+static double keepers_least(keeper_pick *kp, bool over, double stop)
+{
+    kp->rest[kp->NDS] = 0;
+    for (int d = kp->NDS - 1; d >= 0; d--) {
+        double m = HUGE_VAL;
+        for (int k = 0; k < kp->L; k++)
+            if (kp->cost[d][k] < m && kp->tile[d][k] <= kp->cap[k] - kp->used[k])
+                m = kp->cost[d][k];
+        kp->rest[d] = kp->rest[d + 1] + (m < HUGE_VAL ? m : 0);
+    }
+    kp->best = stop;
+    if (!over) pick_keepers(kp, 0, 0.0);
+    if (kp->best < HUGE_VAL) return kp->best;
+    return kp->rest[0];
 }
 
 /* ratio_count of d at the complete spatial tiling level u with factors gf[u] (F3: the
@@ -2178,14 +2196,22 @@ void adse__bound_partial_f10(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS]
     keeper_pick kp;
     memset(kp.elig, 0, sizeof kp.elig);
     memset(kp.opts, 0, sizeof kp.opts);
-    kp.ch = NULL;
     mac_table(sp, f, t_done, &kp);
     kp.NDS = NDS;
     kp.L = L;
     kp.sp = sp;
     kp.f10_all = f10_all;
-    rfchain ch[ADSE_MAX_DATASPACES][ADSE_MAX_LEVELS];
-    if (sp->refill || sp->xrefill) kp.ch = (const rfchain(*)[ADSE_MAX_LEVELS])ch;
+    /* ch[var][d][k], eligv[var][k], cost1: F8's chains and F10's eligibility of each data
+     * space, and its costs under F13's variant 1 */
+    rfchain ch[2][ADSE_MAX_DATASPACES][ADSE_MAX_LEVELS];
+    uint32_t eligv[2][ADSE_MAX_LEVELS];
+    double cost1[ADSE_MAX_DATASPACES][ADSE_MAX_LEVELS];
+    bool force[ADSE_MAX_DATASPACES];
+    memset(eligv, 0, sizeof eligv);
+    memset(force, 0, sizeof force);
+    kp.has_ch = sp->refill || sp->xrefill;
+    for (int d = 0; d < NDS; d++)
+        kp.ch[d] = ch[0][d];
     int t = 0;
     for (int k = 0; k < L; k++) {
         bool grew = k == 0; /* else the tiles are those of level k - 1 */
@@ -2288,108 +2314,119 @@ void adse__bound_partial_f10(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS]
             unit_r[k] = sp->unit_read_pj[k][d];
             unit_f[k] = sp->unit_fill_pj[k][d];
         }
+        double upv[2][ADSE_MAX_LEVELS];
         /* tf[k]: total fills of level k over its instances; pr[k]: total reads (updates) of
-         * the next keeper above k caused by them (F8). */
-        double tf[ADSE_MAX_LEVELS], pr[ADSE_MAX_LEVELS], tf_on[ADSE_MAX_LEVELS];
-        bool spatial_above = false, links_above[ADSE_MAX_LEVELS];
-        for (int k = L - 1; k >= 0; k--) {
-            tf[k] = pr[k] = tf_on[k] = 0;
-            links_above[k] = spatial_above;
-            /* Links may reduce d's traffic through a spatial level above k (F3',
-             * adse__links_may): then k's chain gets only F5's operand points (links lower
-             * neither a keeper's fills nor the next keeper's reads below them). */
-            bool sa = spatial_above;
-            if (sp->s_of[k] >= 0 && adse__links_may(sp, sp->s_of[k], d)) spatial_above = true;
-            if (!allowed[k]) continue;
-            if (sa) {
-                tf[k] = pr[k] = (double)sp->opset[d];
-                continue;
-            }
-            /* The closed form needs no link analysis at level k + 1 (fanout 1 there). */
-            bool closed = k + 1 < L && !(sp->links_on && sp->s_of[k + 1] >= 0 &&
-                                         (sp->s_of[k + 1] > t_done || sfan[sp->s_of[k + 1]] >= 2));
-            if (sp->sliding[d] || sp->t_of[k] > t_done || !closed) {
-                tf[k] = pr[k] = (double)sp->opset[d];
-                continue;
-            }
-            bool on = false;
-            uint64_t sp_all = 1, sp_g = 1;
-            for (int u = sp->t_of[k] + 1; u <= t_done; u++) {
-                if (!sp->tl[u].spatial) {
-                    if (nonunit[u] & rel) on = true;
+         * the next keeper above k caused by them (F8). Variant 1 (F13) is d's chain when the
+         * innermost non-unit loop above the complete levels is relevant to d: then every
+         * keeper that F8 prices at its relevant remainders counts all of them (force[d]:
+         * some keeper differs, so the variant is worth pricing). */
+        uint64_t v0[ADSE_MAX_LEVELS]; /* the closed form, the same in both variants */
+        for (int var = 0; var < 2; var++) {
+            if (var == 1 && !force[d]) break;
+            double tf[ADSE_MAX_LEVELS], pr[ADSE_MAX_LEVELS], tf_on[ADSE_MAX_LEVELS];
+            bool spatial_above = false, links_above[ADSE_MAX_LEVELS];
+            for (int k = L - 1; k >= 0; k--) {
+                tf[k] = pr[k] = tf_on[k] = 0;
+                links_above[k] = spatial_above;
+                /* Links may reduce d's traffic through a spatial level above k (F3',
+                 * adse__links_may): then k's chain gets only F5's operand points (links lower
+                 * neither a keeper's fills nor the next keeper's reads below them). */
+                bool sa = spatial_above;
+                if (sp->s_of[k] >= 0 && adse__links_may(sp, sp->s_of[k], d)) spatial_above = true;
+                if (!allowed[k]) continue;
+                if (sa) {
+                    tf[k] = pr[k] = (double)sp->opset[d];
                     continue;
                 }
-                sp_all = adse__mul_sat(sp_all, sfan[u]);
-                if (simple) sp_g = adse__mul_sat(sp_g, offsets(sp, gf, u, d, sg));
-            }
-            /* Without a relevant loop in the complete levels above k the least closed form
-             * over them is the tile itself. */
-            uint64_t v = on ? least_closed_fill(sp, (const uint64_t(*)[ADSE_MAX_DIMS])gf, tsz[k][d],
-                                                NULL, sp->NT, 0, k, d)
-                            : tsz[k][d];
-            tf[k] = (double)v * (double)sp_all * (double)(on ? rest_all : rest_rel);
-            pr[k] = simple ? (double)v * (double)sp_g * (double)rest_rel : 0;
-            if (on) tf_on[k] = tf[k];
-            if (tf[k] < (double)sp->opset[d]) tf[k] = (double)sp->opset[d];
-            if (pr[k] < (double)sp->opset[d]) pr[k] = (double)sp->opset[d];
-        }
-        /* up[k]: the least energy of the keepers from k outwards, k a keeper: its fills
-         * unless it is the outermost keeper, the next keeper's reads, and so on (F4, F8). */
-        double up[ADSE_MAX_LEVELS];
-        for (int k = L - 1; k >= 0; k--) {
-            up[k] = HUGE_VAL;
-            if (!allowed[k]) continue;
-            bool forced_above = false;
-            for (int j = k + 1; j < L; j++)
-                if (forced[j]) forced_above = true;
-            if (!forced_above) up[k] = 0;
-            double ratio = 1; /* least product of G_j / F_j between k and k2 (F8 (d)) */
-            for (int k2 = k + 1; k2 < L; k2++) {
-                if (tf_on[k] > 0 && sp->s_of[k2] >= 0)
-                    ratio *= level_ratio(sp, &kp, gf, sfan, sg, t_done, sp->s_of[k2], d);
-                if (up[k2] < HUGE_VAL) {
-                    /* the fills k cannot avoid reach k2 through the fanouts between (F3) */
-                    double rd = max2(pr[k], tf_on[k] * ratio) * unit_r[k2];
-                    if (k2 == L - 1 && sp->dram_energy[d] > rd) rd = sp->dram_energy[d];
-                    double v = tf[k] * unit_f[k] + rd + up[k2];
-                    if (v < up[k]) up[k] = v;
+                /* The closed form (d halo-free; with link analysis at level k + 1 the model's
+                 * visit sequence gives the same fills, section 5 "Halo-free") */
+                if (sp->sliding[d] || sp->t_of[k] > t_done || k + 1 >= L) {
+                    tf[k] = pr[k] = (double)sp->opset[d];
+                    continue;
                 }
-                if (forced[k2]) break;
-            }
-        }
-        /* F10: the chains of the keepers as a function of their fills f (at least f0: the
-         * operand points where the level is not complete, F8's fills where it is) */
-        for (int k0 = 0; (sp->refill || sp->xrefill) && k0 + 1 < L; k0++) {
-            bool complete = sp->t_of[k0] <= t_done;
-            if (complete && !f10_all) continue;
-            /* no entry can raise the fills F8 gives d at k0 */
-            if (sp->refill_max[k0][d] <= (complete ? tf[k0] : (double)sp->opset[d]) ||
-                links_above[k0] || !allowed[k0] || up[k0] == HUGE_VAL)
-                continue;
-            bool forced_above = false;
-            for (int j = k0 + 1; j < L; j++)
-                if (forced[j]) forced_above = true;
-            if (!forced_above) continue;
-            rfchain *h = &ch[d][k0];
-            h->n = 0;
-            h->a = unit_f[k0];
-            h->f0 = complete ? tf[k0] : (double)sp->opset[d];
-            double ratio = 1;
-            for (int k2 = k0 + 1; k2 < L; k2++) {
-                if (sp->s_of[k2] >= 0)
-                    ratio *= level_ratio(sp, &kp, gf, sfan, sg, t_done, sp->s_of[k2], d);
-                if (up[k2] < HUGE_VAL) {
-                    double fl = (complete ? pr[k0] : (double)sp->opset[d]) * unit_r[k2];
-                    if (k2 == L - 1) fl = max2(fl, sp->dram_energy[d]);
-                    h->b[h->n] = ratio * unit_r[k2];
-                    h->fl[h->n] = fl;
-                    h->c[h->n++] = up[k2];
+                bool on = false;
+                uint64_t sp_all = 1, sp_g = 1;
+                for (int u = sp->t_of[k] + 1; u <= t_done; u++) {
+                    if (!sp->tl[u].spatial) {
+                        if (nonunit[u] & rel) on = true;
+                        continue;
+                    }
+                    sp_all = adse__mul_sat(sp_all, sfan[u]);
+                    if (simple) sp_g = adse__mul_sat(sp_g, offsets(sp, gf, u, d, sg));
                 }
-                if (forced[k2]) break;
+                if (!on && rest_all > rest_rel) force[d] = true;
+                /* Without a relevant loop in the complete levels above k the least closed form
+                 * over them is the tile itself. */
+                if (var == 0)
+                    v0[k] = on ? least_closed_fill(sp, (const uint64_t(*)[ADSE_MAX_DIMS])gf,
+                                                   tsz[k][d], NULL, sp->NT, 0, k, d)
+                               : tsz[k][d];
+                uint64_t v = v0[k];
+                bool all = on || var == 1;
+                tf[k] = (double)v * (double)sp_all * (double)(all ? rest_all : rest_rel);
+                pr[k] = simple ? (double)v * (double)sp_g * (double)rest_rel : 0;
+                if (all) tf_on[k] = tf[k];
+                if (tf[k] < (double)sp->opset[d]) tf[k] = (double)sp->opset[d];
+                if (pr[k] < (double)sp->opset[d]) pr[k] = (double)sp->opset[d];
             }
-            if (!h->n) continue;
-            h->base = chain_at(h, h->f0);
-            kp.elig[k0] |= 1u << d;
+            /* up[k]: the least energy of the keepers from k outwards, k a keeper: its fills
+             * unless it is the outermost keeper, the next keeper's reads, and so on (F4, F8). */
+            double *up = upv[var];
+            for (int k = L - 1; k >= 0; k--) {
+                up[k] = HUGE_VAL;
+                if (!allowed[k]) continue;
+                bool forced_above = false;
+                for (int j = k + 1; j < L; j++)
+                    if (forced[j]) forced_above = true;
+                if (!forced_above) up[k] = 0;
+                double ratio = 1; /* least product of G_j / F_j between k and k2 (F8 (d)) */
+                for (int k2 = k + 1; k2 < L; k2++) {
+                    if (tf_on[k] > 0 && sp->s_of[k2] >= 0)
+                        ratio *= level_ratio(sp, &kp, gf, sfan, sg, t_done, sp->s_of[k2], d);
+                    if (up[k2] < HUGE_VAL) {
+                        /* the fills k cannot avoid reach k2 through the fanouts between (F3) */
+                        double rd = max2(pr[k], tf_on[k] * ratio) * unit_r[k2];
+                        if (k2 == L - 1 && sp->dram_energy[d] > rd) rd = sp->dram_energy[d];
+                        double v = tf[k] * unit_f[k] + rd + up[k2];
+                        if (v < up[k]) up[k] = v;
+                    }
+                    if (forced[k2]) break;
+                }
+            }
+            /* F10: the chains of the keepers as a function of their fills f (at least f0: the
+             * operand points where the level is not complete, F8's fills where it is) */
+            for (int k0 = 0; (sp->refill || sp->xrefill) && k0 + 1 < L; k0++) {
+                bool complete = sp->t_of[k0] <= t_done;
+                if (complete && !f10_all) continue;
+                /* no entry can raise the fills F8 gives d at k0 */
+                if (sp->refill_max[k0][d] <= (complete ? tf[k0] : (double)sp->opset[d]) ||
+                    links_above[k0] || !allowed[k0] || up[k0] == HUGE_VAL)
+                    continue;
+                bool forced_above = false;
+                for (int j = k0 + 1; j < L; j++)
+                    if (forced[j]) forced_above = true;
+                if (!forced_above) continue;
+                rfchain *h = &ch[var][d][k0];
+                h->n = 0;
+                h->a = unit_f[k0];
+                h->f0 = complete ? tf[k0] : (double)sp->opset[d];
+                double ratio = 1;
+                for (int k2 = k0 + 1; k2 < L; k2++) {
+                    if (sp->s_of[k2] >= 0)
+                        ratio *= level_ratio(sp, &kp, gf, sfan, sg, t_done, sp->s_of[k2], d);
+                    if (up[k2] < HUGE_VAL) {
+                        double fl = (complete ? pr[k0] : (double)sp->opset[d]) * unit_r[k2];
+                        if (k2 == L - 1) fl = max2(fl, sp->dram_energy[d]);
+                        h->b[h->n] = ratio * unit_r[k2];
+                        h->fl[h->n] = fl;
+                        h->c[h->n++] = up[k2];
+                    }
+                    if (forced[k2]) break;
+                }
+                if (!h->n) continue;
+                h->base = chain_at(h, h->f0);
+                eligv[var][k0] |= 1u << d;
+            }
         }
         /* fac = product over the levels up to k0 of G_j / F_j (F4, F3'), the share of the
          * computes the innermost keeper k0 reads (updates) over all instances. */
@@ -2398,7 +2435,7 @@ void adse__bound_partial_f10(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS]
         uint32_t umask = 0, umask_up = 0;
         bool stop = false;
         for (int k0 = 0; k0 < L; k0++) {
-            kp.cost[d][k0] = HUGE_VAL;
+            kp.cost[d][k0] = cost1[d][k0] = HUGE_VAL;
             kp.ja[d][k0] = 0;
             kp.mc[d][k0] = kp.mi[d][k0] = 0;
             if (stop) continue;
@@ -2424,7 +2461,8 @@ void adse__bound_partial_f10(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS]
                 double pts = (double)sp->opset[d] * e * q / (double)b->block_size;
                 if (k0 == L - 1) pts = max2(pts, sp->dram_energy[d]);
                 inner = max2(inner, pts);
-                if (up[k0] < HUGE_VAL) kp.cost[d][k0] = inner + up[k0];
+                if (upv[0][k0] < HUGE_VAL) kp.cost[d][k0] = inner + upv[0][k0];
+                if (force[d] && upv[1][k0] < HUGE_VAL) cost1[d][k0] = inner + upv[1][k0];
                 kp.mc[d][k0] = fac_up * e * q / (double)b->block_size;
                 kp.mi[d][k0] = inner;
                 kp.ku[d][k0] = fac_known_up * e * q / (double)b->block_size;
@@ -2439,20 +2477,43 @@ void adse__bound_partial_f10(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS]
             if (fixed && val) stop = true; /* a forced keeper: no innermost keeper above it */
         }
     }
-    /* Per data space its least cost, then the joint least under the capacities. */
-    kp.rest[NDS] = 0;
-    for (int d = NDS - 1; d >= 0; d--) {
-        double m = HUGE_VAL;
-        for (int k = 0; k < L; k++)
-            if (kp.cost[d][k] < m && kp.tile[d][k] <= kp.cap[k] - kp.used[k]) m = kp.cost[d][k];
-        kp.rest[d] = kp.rest[d + 1] + (m < HUGE_VAL ? m : 0);
-    }
+    memcpy(kp.elig, eligv[0], sizeof kp.elig);
     bool over = false;
     for (int k = 0; k < L; k++)
         if (kp.used[k] > kp.cap[k]) over = true;
-    kp.best = HUGE_VAL;
-    if (!over) pick_keepers(&kp, 0, 0.0);
-    energy += kp.best < HUGE_VAL ? kp.best : kp.rest[0];
+    double least = keepers_least(&kp, over, HUGE_VAL);
+    /* F13: the innermost non-unit temporal loop above the complete levels is on some
+     * dimension x with a remainder above 1, and every data space relevant to x then has its
+     * chain of variant 1 (docs/mapper.md section 5); the least over those x bounds. */
+    uint32_t fd = 0;
+    for (int d = 0; d < NDS; d++)
+        if (force[d]) fd |= 1u << d;
+    if (fd && !over && least < HUGE_VAL) {
+        double cost0[ADSE_MAX_DATASPACES][ADSE_MAX_LEVELS];
+        memcpy(cost0, kp.cost, sizeof cost0);
+        double lx = HUGE_VAL;
+        for (int x = 0; x < D && lx > least; x++) {
+            if (rest[x] <= 1) continue;
+            uint32_t m = 0;
+            for (int d = 0; d < NDS; d++)
+                if ((fd >> d & 1u) && (sp->relevant[d] >> x & 1u)) m |= 1u << d;
+            if (!m) {
+                lx = least;
+                break;
+            }
+            for (int d = 0; d < NDS; d++) {
+                bool v1 = m >> d & 1u;
+                memcpy(kp.cost[d], v1 ? cost1[d] : cost0[d], sizeof kp.cost[d]);
+                kp.ch[d] = ch[v1][d];
+            }
+            for (int k = 0; k < L; k++)
+                kp.elig[k] = (eligv[0][k] & ~m) | (eligv[1][k] & m);
+            double v = keepers_least(&kp, false, lx);
+            lx = v < lx ? v : lx;
+        }
+        if (lx > least && lx < HUGE_VAL) least = lx;
+    }
+    energy += least;
     lb->energy = energy;
 }
 
