@@ -22,6 +22,7 @@
 
 #include "adse/adse.h"
 #include "mapper/mapper_internal.h"
+#include "model/model_internal.h"
 #include "util/primes.h"
 
 /* ---------------------------------------------------------------------------------------
@@ -1407,6 +1408,86 @@ static void test_partial_bound(void **state)
         adse_spec_free(specs[k]);
 }
 
+/* The model's closed-form path for data spaces without a sliding window (model.c analyze():
+ * no visit-sequence solver and, under the NEW rule, no link comparison; docs/model.md 4.5a,
+ * 4.7) gives every count and energy of its reference (adse_model.reference_paths: the
+ * solver for every multi-term rank, link analysis wherever links are on), on random
+ * mappings (half taken to a local optimum) of golden architectures A and B and ARCH_C
+ * under both translation rules, links on and off, convolutions with R = 1 among them. At
+ * least a third of the mappings must have a data space whose path differs. */
+static void test_fast_paths(void **state)
+{
+    (void)state;
+    const char *env = getenv("ADSE_MAPPER_STRESS");
+    int cases = env ? atoi(env) : 60;
+    unsigned rs = 97;
+    adse_spec *specs[3] = {golden_arch("case00_archA"), golden_arch("case13_archB"), arch_c()};
+    adse_result *r1 = malloc(sizeof *r1), *r2 = malloc(sizeof *r2);
+    mspace *sp = malloc(sizeof *sp);
+    assert_non_null(r1);
+    assert_non_null(r2);
+    assert_non_null(sp);
+    int checked = 0, differ = 0;
+    adse_err err;
+    for (int it = 0; it < cases; it++) {
+        adse_spec *spec = specs[it % 3];
+        adse_problem p;
+        small_problem(&p, &rs);
+        adse_translation tr = rnd(&rs, 2) ? ADSE_TRANSLATION_LEGACY : ADSE_TRANSLATION_NEW;
+        bool no_links = rnd(&rs, 3) == 0;
+        adse_model *m = make_model(&spec->arch, &p, tr, no_links);
+        adse_mapper_settings set;
+        objective(1, &set);
+        assert_int_equal(adse__space_init(sp, m, NULL, &set, &err), ADSE_OK);
+        adse_scratch *sc1 = adse_scratch_new(m), *sc2 = adse_scratch_new(m);
+        bool other = false; /* a data space whose path differs from the reference's */
+        for (int d = 0; d < m->n_ds; d++)
+            if (!m->proj[d].slide_dims && (m->proj[d].halo || !no_links)) other = true;
+        for (int tries = 0; tries < 20; tries++) {
+            adse_mapping map;
+            if (!random_mapping(sp, &p, m, sc1, r1, &rs, 0, &map)) continue;
+            if (rnd(&rs, 2)) polish_mapping(sp, m, sc1, r1, &map, 0.05);
+            m->reference_paths = true;
+            adse_status st2 = adse_model_evaluate(m, &map, sc2, r2, NULL);
+            m->reference_paths = false;
+            assert_int_equal(adse_model_evaluate(m, &map, sc1, r1, NULL), st2);
+            if (st2 != ADSE_OK) continue;
+            bool same =
+                r1->fail == r2->fail && r1->cycles == r2->cycles && r1->energy_pj == r2->energy_pj;
+            for (int i = 0; same && i < m->n_levels; i++)
+                for (int d = 0; d < m->n_ds; d++) {
+                    const adse_ds_stats *a = &r1->levels[i].ds[d], *b = &r2->levels[i].ds[d];
+                    same = same && a->reads == b->reads && a->fills == b->fills &&
+                           a->updates == b->updates && a->link_transfers == b->link_transfers &&
+                           a->temporal_reductions == b->temporal_reductions &&
+                           a->energy_total_pj == b->energy_total_pj;
+                }
+            if (!same) {
+                print_error("case %d try %d: %.17g pJ, %llu cycles against the reference's "
+                            "%.17g pJ, %llu cycles\n",
+                            it, tries, r1->energy_pj, (unsigned long long)r1->cycles, r2->energy_pj,
+                            (unsigned long long)r2->cycles);
+                fail();
+            }
+            checked++;
+            if (other) differ++;
+        }
+        adse_scratch_free(sc1);
+        adse_scratch_free(sc2);
+        adse__space_release(sp);
+        adse_model_free(m);
+    }
+    print_message("fast paths: %d mappings checked, %d with a data space whose path differs\n",
+                  checked, differ);
+    assert_true(checked >= cases * 3);
+    assert_true(differ * 3 >= checked);
+    free(sp);
+    free(r1);
+    free(r2);
+    for (int k = 0; k < 3; k++)
+        adse_spec_free(specs[k]);
+}
+
 /* The least compute cycles of a partial factorization (space.c, adse__cc_lower) never
  * exceed those of a completion of it, MACs / the product of all spatial factors (F1):
  * random factorizations on golden architectures A (one 4x4 spatial level) and B (two 2x2
@@ -2536,7 +2617,7 @@ static void test_threads_identical(void **state)
     (void)state;
     adse_spec *spec = golden_arch("case12_archB");
     adse_problem p;
-    conv1d(&p, 8, 4, 3, 16, 1); /* items deep enough to be split (0.1 s a run) */
+    conv1d(&p, 16, 8, 3, 32, 1); /* items deep enough to be split (0.05 s a run) */
     adse_model *m = make_model(&spec->arch, &p, ADSE_TRANSLATION_NEW, false);
     adse_constraints c;
     adse_constraints_init(&c, spec->arch.n_levels, p.n_dims, p.n_ds);
@@ -3435,6 +3516,7 @@ int main(void)
         cmocka_unit_test(test_least_fill),
         cmocka_unit_test(test_gcd_lcm),
         cmocka_unit_test(test_partial_bound),
+        cmocka_unit_test(test_fast_paths),
         cmocka_unit_test(test_cycles_bound_prefix),
         cmocka_unit_test(test_refill),
         cmocka_unit_test(test_settled_orders),

@@ -521,9 +521,10 @@ uint64_t adse__fill_exact(const mspace *sp, adse_scratch *scratch,
             run[x] *= f[u][x];
     }
     uint64_t size = info->tsize[k][d];
-    bool links = sp->links_on && info->fan[k + 1] >= 2;
-    if (!p->halo && !links) {
-        /* Closed form (model.md §4.5a), as the model computes it. */
+    bool links = sp->links_on && info->fan[k + 1] >= 2 && sp->legacy;
+    if (!sp->sliding[d] && !links) {
+        /* Closed form (model.md §4.5a), as the model computes it (without a sliding
+         * window, unless links may act under the LEGACY rule). */
         uint64_t fill = size;
         bool on = false;
         for (int q = 0; q < nl; q++) {

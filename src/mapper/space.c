@@ -669,29 +669,6 @@ static adse_status init_keep(mspace *sp, const adse_constraints *c, adse_err *er
     return ADSE_OK;
 }
 
-/* Does some rank of d have two terms on dimensions of bound > 1 (a sliding window)? The
- * model treats every multi-term rank as a halo (model.md §4.5b); a rank whose other terms
- * are on unit dimensions (the Inputs of a 1x1 convolution: R = S = 1) moves its tile by
- * multiples of its extent like a halo-free one, so the halo-free facts hold (F3, F7). */
-static uint32_t slide_dims(const adse_problem *p, int d)
-{
-    const adse_dataspace *ds = &p->ds[d];
-    uint32_t all = 0;
-    for (int r = 0; r < ds->n_ranks; r++) {
-        int n = 0;
-        uint32_t dims = 0;
-        for (int t = 0; t < ds->ranks[r].n_terms; t++) {
-            const adse_term *tm = &ds->ranks[r].terms[t];
-            if (tm->coef != 0 && p->bounds[tm->dim] > 1) {
-                n++;
-                dims |= 1u << tm->dim;
-            }
-        }
-        if (n > 1) all |= dims;
-    }
-    return all;
-}
-
 /* What the bounds need from the model (bound.c). */
 static adse_status init_model_facts(mspace *sp, const adse_model *model, adse_err *err)
 {
@@ -712,7 +689,7 @@ static adse_status init_model_facts(mspace *sp, const adse_model *model, adse_er
     }
     for (int d = 0; d < NDS; d++) {
         sp->halo[d] = model->proj[d].halo;
-        sp->slide_dims[d] = slide_dims(p, d);
+        sp->slide_dims[d] = model->proj[d].slide_dims;
         sp->sliding[d] = sp->slide_dims[d] != 0;
         sp->relevant[d] = model->proj[d].relevant;
         sp->rw[d] = model->proj[d].read_write;

@@ -65,13 +65,20 @@ static void build_projections(adse_model *m, const adse_problem *problem)
         for (int r = 0; r < ds->n_ranks; r++) {
             p->first[r] = (uint8_t)t;
             if (ds->ranks[r].n_terms > 1) p->halo = true;
+            int n = 0;
+            uint32_t dims = 0;
             for (int k = 0; k < ds->ranks[r].n_terms; k++) {
                 const adse_term *tm = &ds->ranks[r].terms[k];
                 p->dim[t] = tm->dim;
                 p->coef[t] = tm->coef;
                 if (tm->coef != 0) p->relevant |= 1u << tm->dim;
+                if (tm->coef != 0 && problem->bounds[tm->dim] > 1) {
+                    n++;
+                    dims |= 1u << tm->dim;
+                }
                 t++;
             }
+            if (n > 1) p->slide_dims |= dims;
         }
         p->first[ds->n_ranks] = (uint8_t)t;
     }
@@ -689,7 +696,18 @@ static void analyze(const adse_model *m, const adse_mapping *map, adse_scratch *
             seq_out so;
             int64_t ext[ADSE_MAX_RANKS];
             bool seq_done = false;
-            if (!p->halo && !no_reuse && !links) {
+            /* Without a sliding window the visit sequence's fill is the closed form, and
+             * under the NEW rule no link can move d above the MAC level (docs/model.md
+             * 4.5a, 4.7): then neither the solver nor the link comparison runs. */
+            bool closed;
+            if (m->reference_paths) {
+                closed = !p->halo && !no_reuse && !links;
+            } else {
+                bool flat = !p->slide_dims && !no_reuse;
+                if (flat && m->opts.translation != ADSE_TRANSLATION_LEGACY) links = false;
+                closed = flat && !links;
+            }
+            if (closed) {
                 fill = fill_closed(m, s, c, d);
             } else {
                 tile_seq(m, s, c, d, &in, ext);

@@ -50,6 +50,12 @@ typedef struct mproj {
     uint8_t dim[MODEL_MAX_TERMS];
     int64_t coef[MODEL_MAX_TERMS];
     bool halo; /* some rank has more than one term */
+    /* The dimensions of d's sliding windows: those of its ranks with two or more terms on
+     * dimensions of bound above 1. Every multi-term rank is a halo to Timeloop (model.md
+     * 4.5b), but a rank whose other terms are on unit dimensions (the Inputs of a 1x1
+     * convolution: R = S = 1) moves its tile by multiples of its extent like a single-term
+     * one: with none, d's tiles never overlap and its fill is the closed form (4.5a). */
+    uint32_t slide_dims;
     bool read_write;
     uint32_t relevant; /* dimensions appearing in any term */
 } mproj;
@@ -60,6 +66,10 @@ struct adse_model {
     adse_model_options opts;
     int n_levels, n_dims, n_ds;
     mproj proj[ADSE_MAX_DATASPACES];
+    /* Tests only: evaluate every data space without a sliding window as one with (the
+     * visit-sequence solver, and link analysis wherever links are on), the reference of
+     * analyze()'s closed-form path. false after adse_model_create. */
+    bool reference_paths;
     uint32_t fanout_x[ADSE_MAX_LEVELS], fanout_y[ADSE_MAX_LEVELS];
     double bw_scale[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];
     uint64_t macs;    /* product of all bounds */
