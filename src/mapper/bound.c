@@ -521,10 +521,9 @@ uint64_t adse__fill_exact(const mspace *sp, adse_scratch *scratch,
             run[x] *= f[u][x];
     }
     uint64_t size = info->tsize[k][d];
-    bool links = sp->links_on && info->fan[k + 1] >= 2 && sp->legacy;
+    bool links = sp->links_on && info->fan[k + 1] >= 2 && adse__links_can_move(m, d);
     if (!sp->sliding[d] && !links) {
-        /* Closed form (model.md §4.5a), as the model computes it (without a sliding
-         * window, unless links may act under the LEGACY rule). */
+        /* Closed form (model.md §4.5a), as the model computes it. */
         uint64_t fill = size;
         bool on = false;
         for (int q = 0; q < nl; q++) {
@@ -2315,61 +2314,57 @@ void adse__bound_partial_f10(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS]
             unit_r[k] = sp->unit_read_pj[k][d];
             unit_f[k] = sp->unit_fill_pj[k][d];
         }
-        double upv[2][ADSE_MAX_LEVELS];
-        /* tf[k]: total fills of level k over its instances; pr[k]: total reads (updates) of
-         * the next keeper above k caused by them (F8). Variant 1 (F13) is d's chain when the
-         * innermost non-unit loop above the complete levels is relevant to d: then every
+        /* tf[var][k]: total fills of level k over its instances; pr[k]: total reads (updates)
+         * of the next keeper above k caused by them (F8). Variant 1 (F13) is d's chain when
+         * the innermost non-unit loop above the complete levels is relevant to d: then every
          * keeper that F8 prices at its relevant remainders counts all of them (force[d]:
          * some keeper differs, so the variant is worth pricing). */
-        uint64_t v0[ADSE_MAX_LEVELS]; /* the closed form, the same in both variants */
+        double tfv[2][ADSE_MAX_LEVELS], pr[ADSE_MAX_LEVELS], tf_onv[2][ADSE_MAX_LEVELS];
+        bool spatial_above = false, links_above[ADSE_MAX_LEVELS];
+        for (int k = L - 1; k >= 0; k--) {
+            tfv[0][k] = tfv[1][k] = pr[k] = tf_onv[0][k] = tf_onv[1][k] = 0;
+            links_above[k] = spatial_above;
+            /* Links may reduce d's traffic through a spatial level above k (F3',
+             * adse__links_may): then k's chain gets only F5's operand points (links lower
+             * neither a keeper's fills nor the next keeper's reads below them). */
+            bool sa = spatial_above;
+            if (sp->s_of[k] >= 0 && adse__links_may(sp, sp->s_of[k], d)) spatial_above = true;
+            if (!allowed[k]) continue;
+            /* The closed form (d halo-free; with link analysis at level k + 1 the model's
+             * visit sequence gives the same fills, section 5 "Halo-free") */
+            if (sa || sp->sliding[d] || sp->t_of[k] > t_done || k + 1 >= L) {
+                tfv[0][k] = tfv[1][k] = pr[k] = (double)sp->opset[d];
+                continue;
+            }
+            bool on = false;
+            uint64_t sp_all = 1, sp_g = 1;
+            for (int u = sp->t_of[k] + 1; u <= t_done; u++) {
+                if (!sp->tl[u].spatial) {
+                    if (nonunit[u] & rel) on = true;
+                    continue;
+                }
+                sp_all = adse__mul_sat(sp_all, sfan[u]);
+                if (simple) sp_g = adse__mul_sat(sp_g, offsets(sp, gf, u, d, sg));
+            }
+            if (!on && rest_all > rest_rel) force[d] = true;
+            /* Without a relevant loop in the complete levels above k the least closed form
+             * over them is the tile itself. */
+            uint64_t v = on ? least_closed_fill(sp, (const uint64_t(*)[ADSE_MAX_DIMS])gf, tsz[k][d],
+                                                NULL, sp->NT, 0, k, d)
+                            : tsz[k][d];
+            pr[k] = simple ? (double)v * (double)sp_g * (double)rest_rel : 0;
+            if (pr[k] < (double)sp->opset[d]) pr[k] = (double)sp->opset[d];
+            for (int var = 0; var < 2; var++) {
+                bool all = on || var == 1;
+                double fk = (double)v * (double)sp_all * (double)(all ? rest_all : rest_rel);
+                if (all) tf_onv[var][k] = fk;
+                tfv[var][k] = max2(fk, (double)sp->opset[d]);
+            }
+        }
+        double upv[2][ADSE_MAX_LEVELS];
         for (int var = 0; var < 2; var++) {
             if (var == 1 && !force[d]) break;
-            double tf[ADSE_MAX_LEVELS], pr[ADSE_MAX_LEVELS], tf_on[ADSE_MAX_LEVELS];
-            bool spatial_above = false, links_above[ADSE_MAX_LEVELS];
-            for (int k = L - 1; k >= 0; k--) {
-                tf[k] = pr[k] = tf_on[k] = 0;
-                links_above[k] = spatial_above;
-                /* Links may reduce d's traffic through a spatial level above k (F3',
-                 * adse__links_may): then k's chain gets only F5's operand points (links lower
-                 * neither a keeper's fills nor the next keeper's reads below them). */
-                bool sa = spatial_above;
-                if (sp->s_of[k] >= 0 && adse__links_may(sp, sp->s_of[k], d)) spatial_above = true;
-                if (!allowed[k]) continue;
-                if (sa) {
-                    tf[k] = pr[k] = (double)sp->opset[d];
-                    continue;
-                }
-                /* The closed form (d halo-free; with link analysis at level k + 1 the model's
-                 * visit sequence gives the same fills, section 5 "Halo-free") */
-                if (sp->sliding[d] || sp->t_of[k] > t_done || k + 1 >= L) {
-                    tf[k] = pr[k] = (double)sp->opset[d];
-                    continue;
-                }
-                bool on = false;
-                uint64_t sp_all = 1, sp_g = 1;
-                for (int u = sp->t_of[k] + 1; u <= t_done; u++) {
-                    if (!sp->tl[u].spatial) {
-                        if (nonunit[u] & rel) on = true;
-                        continue;
-                    }
-                    sp_all = adse__mul_sat(sp_all, sfan[u]);
-                    if (simple) sp_g = adse__mul_sat(sp_g, offsets(sp, gf, u, d, sg));
-                }
-                if (!on && rest_all > rest_rel) force[d] = true;
-                /* Without a relevant loop in the complete levels above k the least closed form
-                 * over them is the tile itself. */
-                if (var == 0)
-                    v0[k] = on ? least_closed_fill(sp, (const uint64_t(*)[ADSE_MAX_DIMS])gf,
-                                                   tsz[k][d], NULL, sp->NT, 0, k, d)
-                               : tsz[k][d];
-                uint64_t v = v0[k];
-                bool all = on || var == 1;
-                tf[k] = (double)v * (double)sp_all * (double)(all ? rest_all : rest_rel);
-                pr[k] = simple ? (double)v * (double)sp_g * (double)rest_rel : 0;
-                if (all) tf_on[k] = tf[k];
-                if (tf[k] < (double)sp->opset[d]) tf[k] = (double)sp->opset[d];
-                if (pr[k] < (double)sp->opset[d]) pr[k] = (double)sp->opset[d];
-            }
+            const double *tf = tfv[var], *tf_on = tf_onv[var];
             /* up[k]: the least energy of the keepers from k outwards, k a keeper: its fills
              * unless it is the outermost keeper, the next keeper's reads, and so on (F4, F8). */
             double *up = upv[var];

@@ -703,9 +703,8 @@ static void analyze(const adse_model *m, const adse_mapping *map, adse_scratch *
             if (m->reference_paths) {
                 closed = !p->halo && !no_reuse && !links;
             } else {
-                bool flat = !p->slide_dims && !no_reuse;
-                if (flat && m->opts.translation != ADSE_TRANSLATION_LEGACY) links = false;
-                closed = flat && !links;
+                if (!no_reuse && !adse__links_can_move(m, d)) links = false;
+                closed = !p->slide_dims && !no_reuse && !links;
             }
             if (closed) {
                 fill = fill_closed(m, s, c, d);

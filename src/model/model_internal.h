@@ -87,6 +87,15 @@ struct adse_model {
     uint32_t net_levels; /* bit i: level i's tile feeds a declared network */
 };
 
+/* Can link transfers change d's counts at a spatial level above the MACs? Not for a data
+ * space without a sliding window under the NEW rule: every step moves its tile by a multiple
+ * of its extent times the spatial factors, so no child's delta is a neighbour's previous one
+ * (docs/model.md 4.7). Then its fill there is the closed form too (4.5a). */
+static inline bool adse__links_can_move(const adse_model *m, int d)
+{
+    return m->proj[d].slide_dims || m->opts.translation == ADSE_TRANSLATION_LEGACY;
+}
+
 /* One (previous sigma, current sigma) pair of a visit sequence with its summed weight. */
 typedef struct seq_pair {
     int32_t prev, cur;
