@@ -82,9 +82,11 @@ fi
 if [ "$mode" = full ]; then
     open_spec=$src/tests/data/search/mpi_open.yaml
     search_same "$open_spec"
+    # its grid holds 3 x 3 designs of 3 layers: unsplit, at most 27 layer jobs; the split
+    # gives 196 on the mapper of 2026-12-05 (fewer as the items' bounds prune more of them)
     for np in 2 3; do
         jobs=$(sed -n "s/^adse: $np ranks: \([0-9]*\) jobs.*/\1/p" "$tmp/mpi_open-np$np.err")
-        [ "${jobs:-0}" -gt 200 ] || fail "open search: the layers were not split ($jobs jobs)"
+        [ "${jobs:-0}" -gt 54 ] || fail "open search: the layers were not split ($jobs jobs)"
     done
     mpi 2 search --threads 2 -o "$tmp/mpi_open-t2" "$open_spec" >/dev/null 2>&1
     same "$tmp/mpi_open" "$tmp/mpi_open-t2"

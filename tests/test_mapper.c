@@ -1494,7 +1494,7 @@ static void test_fast_paths(void **state)
  * levels) under random spatial factor constraints (a largest or fixed factor), checked at
  * every prefix of assigned steps, level by level and within a level. A bound that takes
  * an unassigned spatial step's limit as half of itself fails it. Tightness: the bound
- * equals the completion's cycles at 446 of the prefixes before the last spatial factor
+ * equals the completion's cycles at 456 of the prefixes before the last spatial factor
  * above 1, and at 246 without the unassigned steps' limits (per dimension, what remains of
  * its bound and the levels' largest allowed factors): at least 400 are required. */
 static void test_cycles_bound_prefix(void **state)
@@ -1508,6 +1508,7 @@ static void test_cycles_bound_prefix(void **state)
     assert_non_null(sp);
     int checked = 0, tight = 0;
     adse_err err;
+    adse_spcache *cache = NULL;
     for (int it = 0; it < cases; it++) {
         adse_spec *spec = specs[it % 2];
         adse_problem p;
@@ -1536,6 +1537,8 @@ static void test_cycles_bound_prefix(void **state)
             continue;
         }
         int D = p.n_dims, NT = sp->NT;
+        cache = adse__spcache_new(); /* one cache serves one mapspace */
+        assert_non_null(cache);
         for (int tries = 0; tries < 40; tries++) {
             uint64_t f[MAP_MAX_TL][ADSE_MAX_DIMS];
             random_factorization(sp, &p, &rs, f);
@@ -1563,7 +1566,11 @@ static void test_cycles_bound_prefix(void **state)
                         if (on) rem[x] /= f[t][x];
                     }
                 uint64_t lb =
-                    adse__cc_lower(sp, (const uint64_t(*)[ADSE_MAX_DIMS])g, rem, s / D - 1);
+                    adse__cc_lower(sp, (const uint64_t(*)[ADSE_MAX_DIMS])g, rem, s / D - 1, NULL);
+                /* the same through a thread's cache (its entries from earlier prefixes) */
+                assert_int_equal(
+                    adse__cc_lower(sp, (const uint64_t(*)[ADSE_MAX_DIMS])g, rem, s / D - 1, cache),
+                    lb);
                 if (lb > cc) {
                     print_error("case %d step %d: bound %llu > %llu compute cycles\n", it, s,
                                 (unsigned long long)lb, (unsigned long long)cc);
@@ -1573,6 +1580,7 @@ static void test_cycles_bound_prefix(void **state)
             }
             checked++;
         }
+        adse__spcache_free(cache);
         adse__space_release(sp);
         adse_model_free(m);
     }

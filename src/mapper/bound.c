@@ -742,11 +742,84 @@ struct adse_spcache {
     uint64_t tsz[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];
     uint64_t of[MAP_MAX_TL][ADSE_MAX_DIMS];
     uint64_t og[MAP_MAX_TL][ADSE_MAX_DATASPACES];
+    /* adse__spatial_room's last results per (level, remains), direct-mapped */
+    struct {
+        int u; /* -1: unused */
+        uint64_t rest[ADSE_MAX_DIMS], room;
+    } room[SPCACHE_N];
 };
 
 adse_spcache *adse__spcache_new(void)
 {
-    return calloc(1, sizeof(adse_spcache));
+    adse_spcache *c = calloc(1, sizeof(adse_spcache));
+    for (int i = 0; c && i < SPCACHE_N; i++)
+        c->room[i].u = -1;
+    return c;
+}
+
+/* The remains' key of spatial level u's choices: rest[x] matters only through its divisors
+ * up to maxprod, which gcd(rest[x], lcm(1..maxprod)) has too. (A dim whose key has no such
+ * divisor but 1 is left out of the enumerations, its domain unchecked: a superset of the
+ * choices.) */
+static void spatial_key(const mspace *sp, int u, const uint64_t *rest, uint64_t *key)
+{
+    uint64_t lcm = sp->tl[u].divlcm;
+    for (int x = 0; x < sp->D; x++)
+        key[x] = lcm ? adse__gcd(rest[x], lcm) : rest[x];
+}
+
+typedef struct room_run {
+    const mspace *sp;
+    int u, nx;
+    int xs[ADSE_MAX_DIMS];
+    const uint64_t *rest;
+    long budget;
+    uint64_t best;
+} room_run;
+
+static void room_dfs(room_run *r, int i, uint64_t fan)
+{
+    if (r->best == r->sp->tl[r->u].maxprod || --r->budget < 0) return;
+    if (i == r->nx) {
+        if (fan > r->best) r->best = fan;
+        return;
+    }
+    const mspace *sp = r->sp;
+    const mtl *l = &sp->tl[r->u];
+    int x = r->xs[i];
+    for (int k = 0; k < sp->n_divs[x]; k++) { /* descending */
+        uint64_t v = sp->divs[x][k];
+        if (r->rest[x] % v || fan * v > l->maxprod) continue;
+        if (l->eq[x] ? v != l->eq[x] : (v < l->lo[x] || v > l->hi[x])) continue;
+        room_dfs(r, i + 1, fan * v);
+    }
+}
+
+uint64_t adse__spatial_room(const mspace *sp, adse_spcache *c, int u, const uint64_t *rem)
+{
+    uint64_t key[ADSE_MAX_DIMS];
+    spatial_key(sp, u, rem, key);
+    int i = 0;
+    if (c) {
+        uint64_t h = (uint64_t)u * 0x9E3779B97F4A7C15u;
+        for (int x = 0; x < sp->D; x++)
+            h = (h ^ key[x]) * 0x100000001B3u;
+        i = (int)((h >> 32) % SPCACHE_N);
+        if (c->room[i].u == u && memcmp(c->room[i].rest, key, (size_t)sp->D * sizeof *key) == 0)
+            return c->room[i].room;
+    }
+    room_run r = {.sp = sp, .u = u, .rest = key, .budget = 4096, .best = 0};
+    for (int x = 0; x < sp->D; x++)
+        if (key[x] > 1) r.xs[r.nx++] = x;
+    room_dfs(&r, 0, 1);
+    /* over budget or no choice within the domains: the level's maxprod */
+    uint64_t room = r.budget < 0 || r.best == 0 ? sp->tl[u].maxprod : r.best;
+    if (c) {
+        c->room[i].u = u;
+        memcpy(c->room[i].rest, key, (size_t)sp->D * sizeof *key);
+        c->room[i].room = room;
+    }
+    return room;
 }
 
 void adse__spcache_free(adse_spcache *c)
@@ -760,13 +833,9 @@ static void spopts_make(const mspace *sp, int u, const uint64_t *rest, double f_
 static const spopts *spopts_get(const mspace *sp, adse_spcache *c, int u, const uint64_t *rest,
                                 double f_least, spopts *o)
 {
-    /* The choices depend on rest[x] only through its divisors up to maxprod, which
-     * gcd(rest[x], lcm(1..maxprod)) has too: nodes with other remains share them. (A dim
-     * whose remain has no such divisor but 1 is left out of the enumeration, its domain
-     * unchecked: a superset of the choices, with or without the cache.) */
-    uint64_t key[ADSE_MAX_DIMS], lcm = sp->tl[u].divlcm;
-    for (int x = 0; x < sp->D; x++)
-        key[x] = lcm ? adse__gcd(rest[x], lcm) : rest[x];
+    /* nodes with other remains of the same key share the choices */
+    uint64_t key[ADSE_MAX_DIMS];
+    spatial_key(sp, u, rest, key);
     rest = key;
     if (!c) {
         spopts_make(sp, u, rest, f_least, o);
@@ -1726,6 +1795,11 @@ typedef struct rfchain {
     double f0;   /* the fills F8 priced the chain at */
     double base; /* the chain at f0 */
     double a, b[ADSE_MAX_LEVELS], fl[ADSE_MAX_LEVELS], c[ADSE_MAX_LEVELS];
+    /* F14 (a read-write data space, rw): the keeper's fills beyond ps0 at ef each, and the
+     * next keeper's reads, its updates max(rc, ratio f) beyond ps2, at er each */
+    bool rw;
+    double ps0, ef, rc[ADSE_MAX_LEVELS], ratio[ADSE_MAX_LEVELS], ps2[ADSE_MAX_LEVELS],
+        er[ADSE_MAX_LEVELS];
 } rfchain;
 
 /* The least sum over data spaces of cost[d][k(d)] over the assignments of an innermost keeper
@@ -1777,6 +1851,9 @@ static double chain_at(const rfchain *h, double f)
     double m = HUGE_VAL;
     for (int i = 0; i < h->n; i++) {
         double r = f * h->b[i], v = f * h->a + (r > h->fl[i] ? r : h->fl[i]) + h->c[i];
+        if (h->rw)
+            v += max2(0, f - h->ps0) * h->ef +
+                 max2(0, max2(h->rc[i], h->ratio[i] * f) - h->ps2[i]) * h->er[i];
         m = v < m ? v : m;
     }
     return m;
@@ -2172,6 +2249,60 @@ void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], in
     adse__bound_partial_f10(sp, f, t_done, cc_lb, cycles_cap, cache, with_energy, true, lb);
 }
 
+/* F14's psmax[k]: at most how many elements of read-write d the instances of storage
+ * level k hold over the whole run together (RF_k PS_k, model.md 4.8.2), with the tiling
+ * levels up to t_done complete (factors gf) and rest[x] of each bound left above them. From
+ * the outermost level down, PS_i RF_i = PS_{i+1} RF_{i+1} F_{i+1} U_i / |V_{i+1}|, and for a
+ * simple projection |V_{i+1}| >= U_i times the level's factors of d's relevant dimensions
+ * (one rank per dimension; a rank of coefficient c spans c (f e - 1) + 1 >= f (c (e - 1) +
+ * 1)), so the instances hold at most U_{L-1}(d) times the product of the spatial factors of
+ * d's irrelevant dimensions above k: known at the complete spatial levels, at most the
+ * others' maxprod and the irrelevant dimensions' remainders. All 0 (no read-back priced)
+ * unless d is read-write with a simple projection. */
+static void rw_partitions_max(const mspace *sp, const uint64_t (*gf)[ADSE_MAX_DIMS],
+                              const uint64_t *rest, int t_done, int d, bool simple, double *psmax)
+{
+    int L = sp->L;
+    for (int k = 0; k < L; k++)
+        psmax[k] = 0;
+    if (!sp->rw[d] || !simple) return;
+    uint32_t rel = sp->relevant[d];
+    double irr_rest = 1, known = 1, unknown = 1;
+    for (int x = 0; x < sp->D; x++)
+        if (!((rel >> x) & 1u)) irr_rest *= (double)rest[x];
+    double top = (double)adse_problem_tile_size(sp->prob, d, sp->prob->bounds);
+    int u = sp->NT - 1;
+    for (int k = L - 1; k >= 0; k--) {
+        for (; u > sp->t_of[k]; u--) {
+            if (!sp->tl[u].spatial) continue;
+            if (u <= t_done) {
+                for (int x = 0; x < sp->D; x++)
+                    if (!((rel >> x) & 1u)) known *= (double)gf[u][x];
+            } else {
+                unknown *= (double)sp->tl[u].maxprod;
+            }
+        }
+        psmax[k] = top * known * (unknown < irr_rest ? unknown : irr_rest);
+    }
+}
+
+/* F14's energy of one read (one fill, fills) of a read-write data space at storage level k,
+ * over all instances as F8 counts them. */
+static double rw_unit(const mspace *sp, int k, bool fills)
+{
+    const adse_buffer *b = &sp->arch->levels[k];
+    return (fills ? b->e_fill : b->e_read) * sp->inst_share[k] / (double)b->block_size;
+}
+
+/* F14's energy at storage level k of n accesses of read-write d less the elements its
+ * instances hold (psmax): the reads that send back a partial sum (n updates) or the fills
+ * that bring one in (fills, n fills); 0 for psmax 0. */
+static double rw_readback(const mspace *sp, int k, double n, double psmax, bool fills)
+{
+    if (!(psmax > 0) || n <= psmax) return 0;
+    return (n - psmax) * rw_unit(sp, k, fills);
+}
+
 void adse__bound_partial_f10(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], int t_done,
                              double cc_lb, double cycles_cap, adse_spcache *cache, bool with_energy,
                              bool f10_all, mlb *lb)
@@ -2321,6 +2452,11 @@ void adse__bound_partial_f10(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS]
          * some keeper differs, so the variant is worth pricing). */
         double tfv[2][ADSE_MAX_LEVELS], pr[ADSE_MAX_LEVELS], tf_onv[2][ADSE_MAX_LEVELS];
         bool spatial_above = false, links_above[ADSE_MAX_LEVELS];
+        /* F14: a read-write d's keeper reads back every update but the first of each
+         * element its instances hold, and its fills skip the first: psmax[k] bounds the
+         * elements level k's instances hold together (0: no read-back priced) */
+        double psmax[ADSE_MAX_LEVELS];
+        rw_partitions_max(sp, gf, rest, t_done, d, simple, psmax);
         for (int k = L - 1; k >= 0; k--) {
             tfv[0][k] = tfv[1][k] = pr[k] = tf_onv[0][k] = tf_onv[1][k] = 0;
             links_above[k] = spatial_above;
@@ -2384,6 +2520,10 @@ void adse__bound_partial_f10(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS]
                         double rd = max2(pr[k], tf_on[k] * ratio) * unit_r[k2];
                         if (k2 == L - 1 && sp->dram_energy[d] > rd) rd = sp->dram_energy[d];
                         double v = tf[k] * unit_f[k] + rd + up[k2];
+                        if (psmax[k] > 0)
+                            v += rw_readback(sp, k, tf[k], psmax[k], true) +
+                                 rw_readback(sp, k2, max2(pr[k], tf_on[k] * ratio), psmax[k2],
+                                             false);
                         if (v < up[k]) up[k] = v;
                     }
                     if (forced[k2]) break;
@@ -2406,15 +2546,25 @@ void adse__bound_partial_f10(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS]
                 h->n = 0;
                 h->a = unit_f[k0];
                 h->f0 = complete ? tf[k0] : (double)sp->opset[d];
+                /* F14's terms, as up[] has them at f0 (so the chain there is at least
+                 * up[k0], and its rise is the rise of a bound) */
+                h->rw = psmax[k0] > 0;
+                h->ps0 = psmax[k0];
+                h->ef = rw_unit(sp, k0, true);
                 double ratio = 1;
                 for (int k2 = k0 + 1; k2 < L; k2++) {
                     if (sp->s_of[k2] >= 0)
                         ratio *= level_ratio(sp, &kp, gf, sfan, sg, t_done, sp->s_of[k2], d);
                     if (up[k2] < HUGE_VAL) {
-                        double fl = (complete ? pr[k0] : (double)sp->opset[d]) * unit_r[k2];
+                        double rc = complete ? pr[k0] : (double)sp->opset[d];
+                        double fl = rc * unit_r[k2];
                         if (k2 == L - 1) fl = max2(fl, sp->dram_energy[d]);
                         h->b[h->n] = ratio * unit_r[k2];
                         h->fl[h->n] = fl;
+                        h->rc[h->n] = rc;
+                        h->ratio[h->n] = ratio;
+                        h->ps2[h->n] = psmax[k2];
+                        h->er[h->n] = rw_unit(sp, k2, false);
                         h->c[h->n++] = up[k2];
                     }
                     if (forced[k2]) break;
@@ -2457,8 +2607,9 @@ void adse__bound_partial_f10(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS]
                 double pts = (double)sp->opset[d] * e * q / (double)b->block_size;
                 if (k0 == L - 1) pts = max2(pts, sp->dram_energy[d]);
                 inner = max2(inner, pts);
-                if (upv[0][k0] < HUGE_VAL) kp.cost[d][k0] = inner + upv[0][k0];
-                if (force[d] && upv[1][k0] < HUGE_VAL) cost1[d][k0] = inner + upv[1][k0];
+                double rb = rw_readback(sp, k0, (double)sp->macs * fac, psmax[k0], false);
+                if (upv[0][k0] < HUGE_VAL) kp.cost[d][k0] = inner + rb + upv[0][k0];
+                if (force[d] && upv[1][k0] < HUGE_VAL) cost1[d][k0] = inner + rb + upv[1][k0];
                 kp.mc[d][k0] = fac_up * e * q / (double)b->block_size;
                 kp.mi[d][k0] = inner;
                 kp.ku[d][k0] = fac_known_up * e * q / (double)b->block_size;

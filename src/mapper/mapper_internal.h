@@ -200,10 +200,16 @@ static inline bool adse__links_may(const mspace *sp, int u, int d)
 /* Does some X/Y assignment of spatial tiling level t's factors f that its permutation and
  * split constraints allow fit the fanout? */
 bool adse__spatial_fits(const mspace *sp, int t, const uint64_t *f);
+typedef struct adse_spcache adse_spcache;
 /* Least compute cycles of the completions of factors f once tiling levels 0..t are complete
- * (later ones partly assigned: unassigned steps hold 1), rem what remains of each bound. */
+ * (later ones partly assigned: unassigned steps hold 1), rem what remains of each bound
+ * (cache: the calling thread's spatial cache, or NULL). */
 uint64_t adse__cc_lower(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], const uint64_t *rem,
-                        int t);
+                        int t, adse_spcache *cache);
+/* The largest product spatial tiling level u can have when none of its factors is assigned
+ * yet and rem is what remains of each bound: a product of divisors of rem within the
+ * level's factor domains, at most its maxprod (bound.c; through cache, or NULL). */
+uint64_t adse__spatial_room(const mspace *sp, adse_spcache *cache, int u, const uint64_t *rem);
 /* Advances o to the next permutation of its free infix; false after the last. */
 bool adse__order_next_perm(morder *o);
 /* Writes tiling level t's permutation (and split, spatial) into m for order o. */
@@ -280,7 +286,6 @@ uint64_t adse__least_fill(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], c
                           const morder *ords, int t_fix, int n_fix, int k, int d);
 /* A search thread's cache of F9's spatial choices (bound.c); NULL disables it. Its entries
  * are keyed by tiling level and remains only: one cache serves one mapspace. */
-typedef struct adse_spcache adse_spcache;
 adse_spcache *adse__spcache_new(void);
 void adse__spcache_free(adse_spcache *c);
 /* Lower bound of every completion of a factorization whose tiling levels 0..t_done are

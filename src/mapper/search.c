@@ -160,6 +160,7 @@ typedef struct mthread {
     uint64_t evaluated, valid; /* totals of this thread */
     uint32_t tick;
     bool abort;
+    bool spatial_short; /* node_ok's last check failed on the spatial product (dfs) */
 } mthread;
 
 struct msearch {
@@ -294,7 +295,8 @@ static bool fits_forced(const mspace *sp, const uint64_t *ext, int from_level)
 /* The least compute cycles of the current node's completions (space.c). */
 static uint64_t cc_lower(const mthread *th, int t)
 {
-    return adse__cc_lower(&th->S->sp, (const uint64_t(*)[ADSE_MAX_DIMS])th->f, th->rem, t);
+    return adse__cc_lower(&th->S->sp, (const uint64_t(*)[ADSE_MAX_DIMS])th->f, th->rem, t,
+                          th->spcache);
 }
 
 /* The bound of the current node; without f10_all, the run order's key (mitem.key). */
@@ -324,6 +326,23 @@ static double cycles_cap(const mthread *th)
     return c < 0 ? HUGE_VAL : c;
 }
 
+/* Is the subtree below a node whose tiling levels 0..t are complete (later ones possibly
+ * partly assigned) prunable by its bound without the keepers' energy: the cycles of F1 (at
+ * most the spatial product cc_lower allows), the computes' energy and leakage over those
+ * cycles? Each grows as that product shrinks, so at a spatial level, whose factors are
+ * tried in descending order, a factor that fails leaves every smaller one failing too:
+ * th->spatial_short tells dfs to stop the level's loop there. */
+static bool cycles_prunable(mthread *th, int t, mlb *lb)
+{
+    const mspace *sp = &th->S->sp;
+    mvals lv;
+    adse__bound_partial(sp, (const uint64_t(*)[ADSE_MAX_DIMS])th->f, t, (double)cc_lower(th, t),
+                        HUGE_VAL, NULL, false, lb);
+    adse__metrics_lb(sp, lb, &lv);
+    th->spatial_short = prunable(th, &lv);
+    return th->spatial_short;
+}
+
 /* Is the subtree below a node whose tiling levels 0..t are complete prunable? Every metric
  * is non-decreasing in energy (edp and weighted with weights >= 0), so the bound with the
  * computes' energy only prunes whatever the energy bound adds, and if the bound with an
@@ -334,10 +353,7 @@ static bool node_prunable(mthread *th, int t)
     const mspace *sp = &th->S->sp;
     mlb lb;
     mvals lv;
-    adse__bound_partial(sp, (const uint64_t(*)[ADSE_MAX_DIMS])th->f, t, (double)cc_lower(th, t),
-                        HUGE_VAL, NULL, false, &lb);
-    adse__metrics_lb(sp, &lb, &lv);
-    if (prunable(th, &lv)) return true;
+    if (cycles_prunable(th, t, &lb)) return true;
     lb.energy = 1e200;
     adse__metrics_lb(sp, &lb, &lv);
     if (!prunable(th, &lv)) return false;
@@ -371,7 +387,10 @@ static bool node_ok(mthread *th, int t, int x, bool with_bound)
             ext[y] = sp->prob->bounds[y] / th->rem[y];
         if (!fits_forced(sp, ext, l->storage)) return false;
     }
-    if (x < sp->D - 1) return true;
+    if (x < sp->D - 1) {
+        mlb lb;
+        return !(with_bound && l->spatial && cycles_prunable(th, t - 1, &lb));
+    }
     /* Tiling level t complete. */
     if (l->spatial) {
         if (!adse__spatial_fits(sp, t, th->f[t])) return false;
@@ -964,9 +983,14 @@ static void dfs(mthread *th, int step)
     const uint64_t *dv = sp->divs[x];
     /* kend[step] may be lowered meanwhile: the rest of the loop given away (give_piece). */
     th->kend[step] = sp->n_divs[x];
+    bool spatial = sp->tl[t].spatial;
     for (int k = step == th->base ? th->from_k : 0; k < th->kend[step]; k++) {
         th->kcur[step] = k;
-        if (!enter_step(th, t, x, r, prod, dv[k], true)) continue;
+        th->spatial_short = false;
+        if (!enter_step(th, t, x, r, prod, dv[k], true)) {
+            if (spatial && th->spatial_short) break; /* the smaller factors fall short too */
+            continue;
+        }
         dfs(th, step + 1);
         leave_step(th, t, x, r, dv[k]);
         if (th->abort) break;

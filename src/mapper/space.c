@@ -992,14 +992,16 @@ void adse__order_apply(const mspace *sp, int t, const morder *o, adse_mapping *m
 }
 
 /* Lower bound of compute cycles once tiling levels 0..t are complete (later levels may be
- * partly assigned): the spatial product is at most the complete levels' products times the
- * incomplete levels' maxprod, at most the assigned spatial factors times what the
- * unassigned spatial steps can still take, and at most spatial_max. A step (u, x) of a
- * level u > t with factor 1 so far may be unassigned and take at most the level's largest
- * allowed factor of x; those of one dimension x multiply to a divisor of what remains of
- * its bound. */
+ * partly assigned): the spatial product is at most the complete levels' products times, per
+ * incomplete level, its maxprod, or where none of its factors is assigned yet its room
+ * (adse__spatial_room: its factors divide what remains of the bounds); at most the assigned
+ * spatial factors times what the unassigned spatial steps can still take; and at most
+ * spatial_max. A step (u, x) of a level u > t with factor 1 so far may be unassigned and
+ * take at most the level's largest allowed factor of x; those of one dimension x multiply
+ * to a divisor of what remains of its bound, at most their product (the largest such
+ * divisor). */
 uint64_t adse__cc_lower(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], const uint64_t *rem,
-                        int t)
+                        int t, adse_spcache *cache)
 {
     uint64_t done = 1, cap = 1, assigned = 1, remp = 1;
     uint64_t room[ADSE_MAX_DIMS];
@@ -1017,13 +1019,23 @@ uint64_t adse__cc_lower(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], con
             room[x] = room[x] > UINT64_MAX / h ? UINT64_MAX : room[x] * h;
         }
         assigned *= p;
-        if (u <= t)
+        if (u <= t) {
             done *= p;
-        else
-            cap = cap > UINT64_MAX / l->maxprod ? UINT64_MAX : cap * l->maxprod;
+        } else {
+            uint64_t c = p == 1 ? adse__spatial_room(sp, cache, u, rem) : l->maxprod;
+            cap = cap > UINT64_MAX / c ? UINT64_MAX : cap * c;
+        }
     }
     for (int x = 0; x < sp->D; x++) {
-        uint64_t r = rem[x] < room[x] ? rem[x] : room[x];
+        uint64_t r = rem[x];
+        if (room[x] < r) { /* the largest divisor of rem[x] up to room[x] */
+            r = 1;
+            for (int k = 0; k < sp->n_divs[x]; k++) /* descending */
+                if (sp->divs[x][k] <= room[x] && rem[x] % sp->divs[x][k] == 0) {
+                    r = sp->divs[x][k];
+                    break;
+                }
+        }
         remp = remp > UINT64_MAX / r ? UINT64_MAX : remp * r;
     }
     uint64_t a = done > UINT64_MAX / cap ? UINT64_MAX : done * cap;
