@@ -126,6 +126,10 @@ typedef struct mspace {
      * each data space's first relevant loop: no sliding window, no link transfers
      * (docs/mapper.md 4.2, "settled orders"; search.c order_settled). */
     bool order_sig;
+    /* Per tiling level t: some storage level at or above t's, of limited size, may keep or
+     * bypass some data space (a keep bit the constraints leave free), so the tiles growing
+     * with t's factors can move the least keeper assignment (search.c node_ok). */
+    bool grow_bound[MAP_MAX_TL];
 
     /* F10 (bound.c): per storage level k and set of data spaces (bit mask), the least
      * vectors of their total fills at k over every tile that fits k; NULL: none. */

@@ -388,8 +388,13 @@ static bool node_ok(mthread *th, int t, int x, bool with_bound)
         if (!fits_forced(sp, ext, l->storage)) return false;
     }
     if (x < sp->D - 1) {
+        /* Level t partly assigned: a spatial level's product bounds the cycles (and a short
+         * factor ends dfs's loop), a temporal level's grown tiles may leave a buffer too
+         * small for a keeper the bound of level t - 1 relied on (docs/mapper.md 4.2). */
         mlb lb;
-        return !(with_bound && l->spatial && cycles_prunable(th, t - 1, &lb));
+        if (!with_bound) return true;
+        if (l->spatial) return !cycles_prunable(th, t - 1, &lb);
+        return !(sp->grow_bound[t] && th->f[t][x] > 1 && node_prunable(th, t - 1));
     }
     /* Tiling level t complete. */
     if (l->spatial) {

@@ -718,6 +718,13 @@ static adse_status init_model_facts(mspace *sp, const adse_model *model, adse_er
      * transfers, Fill_k is the closed form of model.md 4.5a at every level, which a temporal
      * level's order changes only through the loops it places before each data space's first
      * relevant loop (docs/mapper.md 4.2, "settled orders"). */
+    for (int u = 0; u < sp->NT; u++) {
+        sp->grow_bound[u] = false;
+        for (int i = sp->tl[u].storage; i < L; i++)
+            for (int d = 0; d < NDS; d++)
+                if (a->levels[i].size_specified && !((sp->keep_fixed[d] >> i) & 1u))
+                    sp->grow_bound[u] = true;
+    }
     sp->order_sig = true;
     for (int d = 0; d < NDS; d++) {
         if (sp->sliding[d]) sp->order_sig = false;
