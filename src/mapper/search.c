@@ -53,13 +53,15 @@
 #define ITEM_DYN_MAX 16384 /* pieces split off running items, at most */
 #define POS_SHIFT 48       /* item k's positions: [k << POS_SHIFT, (k + 1) << POS_SHIFT) */
 _Static_assert(((uint64_t)ITEM_MAX + 1) <= (UINT64_MAX >> POS_SHIFT), "item positions fit");
-#define PLACE_SHARE 0.7 /* share of the anytime steps for the candidate dataplacements */
-#define NB_SHARE 0.5    /* share of the time after them and their polish for the neighbourhoods */
-#define NB_ROUNDS 4     /* neighbourhood subsearches at most, each of half the time left */
-#define CHECK_EVERY 128 /* evaluations/nodes between clock checks */
-#define KEEP_CHUNK 4096 /* keep choices sorted together */
-#define KMEMO_LEVELS 8  /* levels up to which the keep bounds' shares are memoized */
-#define SPIN_S 1e-4     /* a thread asking for a piece waits this long awake */
+#define PLACE_SHARE 0.7   /* share of the anytime steps for the candidate dataplacements */
+#define NB_SHARE 0.5      /* share of the time after them and their polish for the neighbourhoods */
+#define NB_ROUNDS 4       /* neighbourhood subsearches at most, each of half the time left */
+#define RESTART_S 1.0     /* an unlimited search of a big mapspace unfinished after this long */
+#define RESTART_ANY_S 2.0 /* runs the anytime steps this long, then starts again from them */
+#define CHECK_EVERY 128   /* evaluations/nodes between clock checks */
+#define KEEP_CHUNK 4096   /* keep choices sorted together */
+#define KMEMO_LEVELS 8    /* levels up to which the keep bounds' shares are memoized */
+#define SPIN_S 1e-4       /* a thread asking for a piece waits this long awake */
 
 double adse__split_after_s = 0.001; /* mapper_internal.h */
 double adse__search_share = 0.75;   /* mapper_internal.h */
@@ -1642,7 +1644,8 @@ static void offer_seed(msearch *S, const adse_mapping *m)
 
 static adse_status run(const adse_model *model, const adse_constraints *constraints,
                        const adse_mapper_settings *settings, const adse_mapping *seeds, int n_seeds,
-                       bool top, const mbest *inc0, adse_mapper_result *out, adse_err *err);
+                       bool top, const mbest *inc0, double restart_s, adse_mapper_result *out,
+                       adse_err *err);
 
 /* Searches the subspace of constraints c in budget_s from the incumbent, which prunes it (the
  * subsearch returns a mapping only if it beats it), and offers its best. True if it did. */
@@ -1654,7 +1657,8 @@ static bool subsearch(msearch *S, const adse_constraints *c, double budget_s)
     adse_mapper_settings set = sp->set;
     set.time_limit_s = budget_s;
     adse_err err;
-    bool found = run(sp->model, c, &set, NULL, 0, false, &S->inc, r, &err) == ADSE_OK && r->found;
+    bool found =
+        run(sp->model, c, &set, NULL, 0, false, &S->inc, 0, r, &err) == ADSE_OK && r->found;
     if (found) offer_seed(S, &r->best);
     free(r);
     return found;
@@ -1836,7 +1840,8 @@ static adse_status search_new(const adse_model *model, const adse_constraints *c
  * only prunes, and it is the result when nothing in this space beats it. */
 static adse_status run(const adse_model *model, const adse_constraints *constraints,
                        const adse_mapper_settings *settings, const adse_mapping *seeds, int n_seeds,
-                       bool top, const mbest *inc0, adse_mapper_result *out, adse_err *err)
+                       bool top, const mbest *inc0, double restart_s, adse_mapper_result *out,
+                       adse_err *err)
 {
     if (!model || !out || (n_seeds > 0 && !seeds))
         return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0, "missing argument to the mapper");
@@ -1850,6 +1855,12 @@ static adse_status run(const adse_model *model, const adse_constraints *constrai
     double limit = sp->set.time_limit_s;
     bool anytime_steps = top && limit > 0;
     S->deadline = limit > 0 ? t0 + limit * (anytime_steps ? adse__search_share : 1) : 0;
+    /* A strong start (docs/mapper.md 6.1): an unlimited search of a big mapspace that has
+     * not ended after RESTART_S runs the anytime steps, then searches again from their best,
+     * its items then pruned by an incumbent near the optimum instead of the ones they find
+     * one by one. Seeds only prune, so the result is the same. */
+    bool restart = top && restart_s > 0 && limit == 0 && sp->size > BIG_SPACE;
+    if (restart) S->deadline = t0 + restart_s;
     atomic_init(&S->stop, 0);
     atomic_init(&S->inc_ver, 0u);
     S->inc.pos = SEED_POS;
@@ -1873,6 +1884,25 @@ static adse_status run(const adse_model *model, const adse_constraints *constrai
         for (uint32_t k = 0; k < S->n_items; k++)
             all_done = all_done && S->items[k].done;
         if (anytime_steps && !all_done) anytime(S, constraints, t0 + limit);
+        if (restart && !all_done) {
+            anytime(S, constraints, adse_clock_s() + RESTART_ANY_S);
+            mbest inc = S->inc;
+            uint64_t ev = 0, valid = 0;
+            for (int k = 0; k < S->nthreads; k++) {
+                ev += S->th[k].evaluated;
+                valid += S->th[k].valid;
+            }
+            search_free(S);
+            st = run(model, constraints, settings, NULL, 0, true, &inc, 0, out, err);
+            adse_mapper_stats *o = &out->stats;
+            o->evaluated += ev;
+            o->valid += valid;
+            o->pruned = o->mapspace_size > (double)o->evaluated
+                            ? o->mapspace_size - (double)o->evaluated
+                            : 0;
+            o->seconds = adse_clock_s() - t0;
+            return st;
+        }
         finish(S, model, t0, out);
     }
     out->stats.pieces = S->n_items - S->n_static;
@@ -1884,7 +1914,7 @@ adse_status adse_mapper_run(const adse_model *model, const adse_constraints *con
                             const adse_mapper_settings *settings, adse_mapper_result *out,
                             adse_err *err)
 {
-    return run(model, constraints, settings, NULL, 0, true, NULL, out, err);
+    return run(model, constraints, settings, NULL, 0, true, NULL, RESTART_S, out, err);
 }
 
 adse_status adse_mapper_run_seeded(const adse_model *model, const adse_constraints *constraints,
@@ -1893,7 +1923,7 @@ adse_status adse_mapper_run_seeded(const adse_model *model, const adse_constrain
 {
     if (n_seeds < 0)
         return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0, "negative number of seed mappings");
-    return run(model, constraints, settings, seeds, n_seeds, true, NULL, out, err);
+    return run(model, constraints, settings, seeds, n_seeds, true, NULL, RESTART_S, out, err);
 }
 
 adse_network_layer_result adse_mapper_layer_result(const adse_mapper_result *r)
