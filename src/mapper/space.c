@@ -714,10 +714,8 @@ static adse_status init_model_facts(mspace *sp, const adse_model *model, adse_er
             if (p->bounds[x] > 1 && (l->eq[x] ? l->eq[x] > 1 : l->hi[x] > 1))
                 sp->may_spatial[u] |= 1u << x;
     }
-    /* Without a halo for the model's visit-sequence solver to slide and without link
-     * transfers, Fill_k is the closed form of model.md 4.5a at every level, which a temporal
-     * level's order changes only through the loops it places before each data space's first
-     * relevant loop (docs/mapper.md 4.2, "settled orders"). */
+    /* A partly assigned temporal level's grown tiles can move the least keeper assignment
+     * only where a sized level at or above it has a keep bit left free (search.c node_ok). */
     for (int u = 0; u < sp->NT; u++) {
         sp->grow_bound[u] = false;
         for (int i = sp->tl[u].storage; i < L; i++)
@@ -725,6 +723,10 @@ static adse_status init_model_facts(mspace *sp, const adse_model *model, adse_er
                 if (a->levels[i].size_specified && !((sp->keep_fixed[d] >> i) & 1u))
                     sp->grow_bound[u] = true;
     }
+    /* Without a halo for the model's visit-sequence solver to slide and without link
+     * transfers, Fill_k is the closed form of model.md 4.5a at every level, which a temporal
+     * level's order changes only through the loops it places before each data space's first
+     * relevant loop (docs/mapper.md 4.2, "settled orders"). */
     sp->order_sig = true;
     for (int d = 0; d < NDS; d++) {
         if (sp->sliding[d]) sp->order_sig = false;
