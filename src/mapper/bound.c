@@ -1846,14 +1846,21 @@ typedef struct keeper_pick {
     int nmacv;
 } keeper_pick;
 
+/* F14: n accesses of a read-write data space beyond the psmax elements its keeper's
+ * instances hold, at unit pJ each (0 for psmax 0: no read-back priced). */
+static double rw_excess(double n, double psmax, double unit)
+{
+    return psmax > 0 && n > psmax ? (n - psmax) * unit : 0;
+}
+
 static double chain_at(const rfchain *h, double f)
 {
     double m = HUGE_VAL;
     for (int i = 0; i < h->n; i++) {
         double r = f * h->b[i], v = f * h->a + (r > h->fl[i] ? r : h->fl[i]) + h->c[i];
         if (h->rw)
-            v += max2(0, f - h->ps0) * h->ef +
-                 max2(0, max2(h->rc[i], h->ratio[i] * f) - h->ps2[i]) * h->er[i];
+            v += rw_excess(f, h->ps0, h->ef) +
+                 rw_excess(max2(h->rc[i], h->ratio[i] * f), h->ps2[i], h->er[i]);
         m = v < m ? v : m;
     }
     return m;
@@ -2299,8 +2306,7 @@ static double rw_unit(const mspace *sp, int k, bool fills)
  * that bring one in (fills, n fills); 0 for psmax 0. */
 static double rw_readback(const mspace *sp, int k, double n, double psmax, bool fills)
 {
-    if (!(psmax > 0) || n <= psmax) return 0;
-    return (n - psmax) * rw_unit(sp, k, fills);
+    return rw_excess(n, psmax, rw_unit(sp, k, fills));
 }
 
 void adse__bound_partial_f10(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], int t_done,

@@ -394,9 +394,9 @@ static bool node_ok(mthread *th, int t, int x, bool with_bound)
          * factor ends dfs's loop), a temporal level's grown tiles may leave a buffer too
          * small for a keeper the bound of level t - 1 relied on (docs/mapper.md 4.2). */
         mlb lb;
-        if (!with_bound) return true;
+        if (!with_bound || th->f[t][x] == 1) return true; /* the node before it, unchanged */
         if (l->spatial) return !cycles_prunable(th, t - 1, &lb);
-        return !(sp->grow_bound[t] && th->f[t][x] > 1 && node_prunable(th, t - 1));
+        return !(sp->grow_bound[t] && node_prunable(th, t - 1));
     }
     /* Tiling level t complete. */
     if (l->spatial) {
@@ -1517,6 +1517,21 @@ static void run_items(msearch *S)
         adse__thread_join(tid[k]);
 }
 
+/* Adds the evaluations (and valid ones) of S's threads to *evaluated (*valid). */
+static void thread_totals(const msearch *S, uint64_t *evaluated, uint64_t *valid)
+{
+    for (int k = 0; k < S->nthreads; k++) {
+        *evaluated += S->th[k].evaluated;
+        *valid += S->th[k].valid;
+    }
+}
+
+/* Mappings excluded without evaluation (stats.pruned). */
+static double pruned_of(double size, uint64_t evaluated)
+{
+    return size > (double)evaluated ? size - (double)evaluated : 0;
+}
+
 /* The statistics of a search: best (NULL: none found) and the least bound of the first
  * metric over what was not searched (lbv, at most best's); per-metric bounds apart. */
 static void fill_stats(const mspace *sp, const mvals *best, bool all_done, double lbv,
@@ -1526,7 +1541,7 @@ static void fill_stats(const mspace *sp, const mvals *best, bool all_done, doubl
     st->mapspace_size = sp->size;
     st->evaluated = evaluated;
     st->valid = valid;
-    st->pruned = sp->size > (double)evaluated ? sp->size - (double)evaluated : 0;
+    st->pruned = pruned_of(sp->size, evaluated);
     st->optimal = all_done;
     st->lower_bound = lbv;
     st->threads = threads;
@@ -1610,10 +1625,7 @@ static void finish(msearch *S, const adse_model *model, double t0, adse_mapper_r
         if (S->items[k].lb.v[0] < lbv) lbv = S->items[k].lb.v[0];
     }
     uint64_t evaluated = 0, valid = 0;
-    for (int k = 0; k < S->nthreads; k++) {
-        evaluated += S->th[k].evaluated;
-        valid += S->th[k].valid;
-    }
+    thread_totals(S, &evaluated, &valid);
     if (!all_done && S->inc.found) cap_item_bounds(S);
     adse_mapper_stats *st = &out->stats;
     fill_stats(sp, S->inc.found ? &S->inc.val : NULL, all_done, lbv, S->items, S->n_items,
@@ -1888,18 +1900,13 @@ static adse_status run(const adse_model *model, const adse_constraints *constrai
             anytime(S, constraints, adse_clock_s() + RESTART_ANY_S);
             mbest inc = S->inc;
             uint64_t ev = 0, valid = 0;
-            for (int k = 0; k < S->nthreads; k++) {
-                ev += S->th[k].evaluated;
-                valid += S->th[k].valid;
-            }
+            thread_totals(S, &ev, &valid);
             search_free(S);
             st = run(model, constraints, settings, NULL, 0, true, &inc, 0, out, err);
             adse_mapper_stats *o = &out->stats;
             o->evaluated += ev;
             o->valid += valid;
-            o->pruned = o->mapspace_size > (double)o->evaluated
-                            ? o->mapspace_size - (double)o->evaluated
-                            : 0;
+            o->pruned = pruned_of(o->mapspace_size, o->evaluated);
             o->seconds = adse_clock_s() - t0;
             return st;
         }
@@ -2095,10 +2102,7 @@ adse_status adse_mapper_items_run(const adse_mapper_items *items, uint32_t first
             out->pos = S->inc.pos;
             out->best = S->inc.map;
         }
-        for (int k = 0; k < S->nthreads; k++) {
-            out->evaluated += S->th[k].evaluated;
-            out->valid += S->th[k].valid;
-        }
+        thread_totals(S, &out->evaluated, &out->valid);
         out->pieces = S->n_items - S->n_static;
         out->threads = S->nthreads;
         /* rest_lb: the least bound of the items after the range */
