@@ -1317,13 +1317,114 @@ static bool random_mapping(const mspace *sp, const adse_problem *p, const adse_m
     return adse_model_evaluate(m, map, sc, r, NULL) == ADSE_OK;
 }
 
+/* The bound of a partial factorization (adse__bound_partial) of mapping map (evaluated
+ * into r) under every prefix of its tiling levels, with and without the cycles cap at its
+ * own cycles, with and without the per-thread cache, never exceeds its energy and cycles. */
+static void check_prefix_bounds(const mspace *sp, const adse_mapping *map, const adse_result *r,
+                                adse_spcache *cache, const char *what, int it)
+{
+    int D = sp->D, NT = sp->NT;
+    uint64_t f[MAP_MAX_TL][ADSE_MAX_DIMS];
+    for (int t = 0; t < NT; t++) {
+        const uint64_t *fa = adse__tl_factors(sp, map, t);
+        for (int x = 0; x < D; x++)
+            f[t][x] = fa[x];
+    }
+    for (int t_done = -1; t_done < NT; t_done++) {
+        uint64_t g[MAP_MAX_TL][ADSE_MAX_DIMS];
+        for (int t = 0; t < MAP_MAX_TL; t++)
+            for (int x = 0; x < ADSE_MAX_DIMS; x++)
+                g[t][x] = t <= t_done && t < NT && x < D ? f[t][x] : 1;
+        for (int v = 0; v < 4; v++) {
+            mlb lb;
+            adse__bound_partial(sp, (const uint64_t(*)[ADSE_MAX_DIMS])g, t_done, 1.0,
+                                v & 1 ? (double)r->cycles : HUGE_VAL, v & 2 ? cache : NULL, true,
+                                &lb);
+            if (lb.energy > r->energy_pj * (1 + 1e-9) || lb.cycles > (double)r->cycles) {
+                print_error("%s case %d t_done %d variant %d: bound %.17g pJ, %.0f cycles > "
+                            "mapping %.17g pJ, %llu cycles\n",
+                            what, it, t_done, v, lb.energy, lb.cycles, r->energy_pj,
+                            (unsigned long long)r->cycles);
+                fail();
+            }
+            /* the bound for a test between two energies (search.c node_prunable): exact
+             * between them, below the lower one or at least the upper one where the exact
+             * one is */
+            static const double band[4][2] = {{0.5, 0.9}, {0.99, 1.01}, {1.0, 1.5}, {1.1, 2}};
+            for (int k = 0; k < 4 && v == 0; k++) {
+                double base = sp->mac_energy_pj, lo = base + (lb.energy - base) * band[k][0];
+                double hi = base + (lb.energy - base) * band[k][1];
+                mlb ld;
+                adse__bound_partial_decide(sp, (const uint64_t(*)[ADSE_MAX_DIMS])g, t_done, 1.0,
+                                           HUGE_VAL, NULL, lo, hi, &ld);
+                bool ok = lb.energy < lo    ? ld.energy < lo
+                          : lb.energy >= hi ? ld.energy >= hi
+                                            : ld.energy == lb.energy;
+                if (!ok) {
+                    print_error("%s case %d t_done %d: bound %.17g pJ, decided in [%.17g, "
+                                "%.17g) as %.17g\n",
+                                what, it, t_done, lb.energy, lo, hi, ld.energy);
+                    fail();
+                }
+            }
+        }
+    }
+}
+
+/* check_prefix_bounds on random mappings of spec's architecture and problem p (20 tries,
+ * each taken to a local optimum of the objective first) in the open mapspace, with a new
+ * cache per mapspace, as the search has (its entries are keyed by level and remains only).
+ * Returns the mappings checked. */
+static int partial_bound_case(const adse_spec *spec, const adse_problem *p, unsigned *rs,
+                              const char *what, int it)
+{
+    adse_result *r = malloc(sizeof *r);
+    mspace *sp = malloc(sizeof *sp);
+    assert_non_null(r);
+    assert_non_null(sp);
+    adse_spcache *cache = adse__spcache_new();
+    assert_non_null(cache);
+    int checked = 0;
+    adse_err err;
+    adse_translation tr = rnd(rs, 2) ? ADSE_TRANSLATION_LEGACY : ADSE_TRANSLATION_NEW;
+    adse_model *m = make_model(&spec->arch, p, tr, rnd(rs, 2));
+    adse_mapper_settings set;
+    objective(rnd(rs, 2) ? 1 : 2, &set); /* [energy] or [delay, energy] */
+    assert_int_equal(adse__space_init(sp, m, NULL, &set, &err), ADSE_OK);
+    assert_true(adse__refill_init(sp)); /* F10, as a search builds it */
+    adse_scratch *sc = adse_scratch_new(m);
+    for (int tries = 0; tries < 20; tries++) {
+        uint64_t f[MAP_MAX_TL][ADSE_MAX_DIMS];
+        random_factorization(sp, p, rs, f);
+        adse_mapping map;
+        mapping_of_factors(sp, p, f, &map);
+        random_splits_keeps(sp, p, rs, &map);
+        /* Taken to a local optimum of the objective (the polish does not use the bound), so
+         * that the bound is checked against good mappings, not only poor. */
+        morder ords[MAP_MAX_TL];
+        if (!adse__space_contains(sp, &map, ords)) continue;
+        for (int t = 0; t < sp->NT; t++)
+            adse__order_apply(sp, t, &ords[t], &map);
+        if (adse_model_evaluate(m, &map, sc, r, NULL) != ADSE_OK) continue;
+        polish_mapping(sp, m, sc, r, &map, 0.2);
+        check_prefix_bounds(sp, &map, r, cache, what, it);
+        checked++;
+    }
+    adse_scratch_free(sc);
+    adse__space_release(sp);
+    adse_model_free(m);
+    adse__spcache_free(cache);
+    free(sp);
+    free(r);
+    return checked;
+}
+
 /* The bound of a partial factorization (bound.c, adse__bound_partial: F1, F6, F8, F9) never
- * exceeds what the model gives a completion of it: random mappings (random factors within
- * the fanouts, keep bits, splits; the fixed orders are one sample of "every order") on the
- * golden architectures A (one 4x4 spatial level) and B (two 2x2 levels, the lower one at
- * the MACs, with link transfers) and on ARCH_C (bandwidth limits), NEW and LEGACY rules,
- * links on and off, under every prefix of assigned tiling levels, with and without the
- * cycles cap at the mapping's own cycles, with and without the per-thread cache. */
+ * exceeds what the model gives a completion of it (partial_bound_case): random mappings
+ * (random factors within the fanouts, keep bits, splits; the fixed orders are one sample of
+ * "every order") on the golden architectures A (one 4x4 spatial level) and B (two 2x2
+ * levels, the lower one at the MACs, with link transfers) and on ARCH_C (bandwidth
+ * limits), NEW and LEGACY rules, links on and off. */
 static void test_partial_bound(void **state)
 {
     (void)state;
@@ -1331,81 +1432,162 @@ static void test_partial_bound(void **state)
     int cases = env ? atoi(env) : 60;
     unsigned rs = 91;
     adse_spec *specs[3] = {golden_arch("case00_archA"), golden_arch("case13_archB"), arch_c()};
-    adse_result *r = malloc(sizeof *r);
-    mspace *sp = malloc(sizeof *sp);
-    assert_non_null(r);
-    assert_non_null(sp);
-    adse_spcache *cache = NULL;
     int checked = 0;
-    adse_err err;
     for (int it = 0; it < cases; it++) {
-        /* One cache per mapspace, as the search has (its entries are keyed by level and
-         * remains only). */
-        adse__spcache_free(cache);
-        cache = adse__spcache_new();
-        assert_non_null(cache);
-        adse_spec *spec = specs[it % 3];
         adse_problem p;
         small_problem(&p, &rs);
-        adse_translation tr = rnd(&rs, 2) ? ADSE_TRANSLATION_LEGACY : ADSE_TRANSLATION_NEW;
-        adse_model *m = make_model(&spec->arch, &p, tr, rnd(&rs, 2));
-        adse_mapper_settings set;
-        objective(rnd(&rs, 2) ? 1 : 2, &set); /* [energy] or [delay, energy] */
-        assert_int_equal(adse__space_init(sp, m, NULL, &set, &err), ADSE_OK);
-        assert_true(adse__refill_init(sp)); /* F10, as a search builds it */
-        adse_scratch *sc = adse_scratch_new(m);
-        int D = p.n_dims, NT = sp->NT;
-        for (int tries = 0; tries < 20; tries++) {
-            uint64_t f[MAP_MAX_TL][ADSE_MAX_DIMS];
-            random_factorization(sp, &p, &rs, f);
-            adse_mapping map;
-            mapping_of_factors(sp, &p, f, &map);
-            random_splits_keeps(sp, &p, &rs, &map);
-            /* Taken to a local optimum of the objective (the polish does not use the
-             * bound), so that the bound is checked against good mappings, not only poor. */
-            morder ords[MAP_MAX_TL];
-            if (!adse__space_contains(sp, &map, ords)) continue;
-            for (int t = 0; t < NT; t++)
-                adse__order_apply(sp, t, &ords[t], &map);
-            if (adse_model_evaluate(m, &map, sc, r, NULL) != ADSE_OK) continue;
-            polish_mapping(sp, m, sc, r, &map, 0.2);
-            for (int t = 0; t < NT; t++) {
-                const uint64_t *fa = adse__tl_factors(sp, &map, t);
-                for (int x = 0; x < D; x++)
-                    f[t][x] = fa[x];
-            }
-            for (int t_done = -1; t_done < NT; t_done++) {
-                uint64_t g[MAP_MAX_TL][ADSE_MAX_DIMS];
-                for (int t = 0; t < MAP_MAX_TL; t++)
-                    for (int x = 0; x < ADSE_MAX_DIMS; x++)
-                        g[t][x] = t <= t_done && t < NT && x < D ? f[t][x] : 1;
-                for (int v = 0; v < 4; v++) {
-                    mlb lb;
-                    adse__bound_partial(sp, (const uint64_t(*)[ADSE_MAX_DIMS])g, t_done, 1.0,
-                                        v & 1 ? (double)r->cycles : HUGE_VAL, v & 2 ? cache : NULL,
-                                        true, &lb);
-                    if (lb.energy > r->energy_pj * (1 + 1e-9) || lb.cycles > (double)r->cycles) {
-                        print_error("case %d t_done %d variant %d: bound %.17g pJ, %.0f cycles > "
-                                    "mapping %.17g pJ, %llu cycles\n",
-                                    it, t_done, v, lb.energy, lb.cycles, r->energy_pj,
-                                    (unsigned long long)r->cycles);
-                        fail();
-                    }
-                }
-            }
-            checked++;
-        }
-        adse_scratch_free(sc);
-        adse__space_release(sp);
-        adse_model_free(m);
+        checked += partial_bound_case(specs[it % 3], &p, &rs, "golden", it);
     }
     /* enough valid mappings were checked for the test to mean something */
     assert_true(checked >= cases * 3);
-    adse__spcache_free(cache);
-    free(sp);
-    free(r);
     for (int k = 0; k < 3; k++)
         adse_spec_free(specs[k]);
+}
+
+/* The same on the seed design (five storage levels under DRAM, two fanouts) with its global
+ * buffer cut to 512 words, so that no tensor of the matrix products (M, N, K of 16 to 64)
+ * fits it whole and the refills of F10 across levels, from the last keeper below the
+ * global buffer to DRAM, are forced (docs/mapper.md section 5, F10 across levels, by the
+ * last keeper below K). Random mappings of its open mapspace are rarely valid (five small
+ * buffers), so they are made valid: random factors and keep bits, the keep bits of a
+ * level over its capacity dropped one by one; half of them are taken to a local optimum,
+ * and each is checked with its variants by one keep bit flipped or one prime of a factor
+ * moved out to the tiling level above. Then a mapping the search met, on its own. */
+static void test_partial_bound_seed(void **state)
+{
+    (void)state;
+    const char *env = getenv("ADSE_MAPPER_STRESS");
+    int cases = env ? atoi(env) / 10 : 6;
+    char path[5][1024];
+    const char *rel[5] = {"arch/eyeriss_like.yaml", "arch/components/smartbuffer_SRAM.yaml",
+                          "arch/components/smartbuffer_RF.yaml", "ERT.yaml", "ART.yaml"};
+    const char *files[5];
+    for (int i = 0; i < 5; i++) {
+        snprintf(path[i], sizeof path[i], "%s/../../examples/seed-eyeriss-vgg16/%s",
+                 ADSE_TEST_DATA_DIR, rel[i]);
+        files[i] = path[i];
+    }
+    adse_spec *spec = testutil_load_files_ok(files, 5, NULL);
+    adse_buffer *glb = NULL;
+    for (int i = 0; i < spec->arch.n_levels; i++)
+        if (strcmp(spec->arch.levels[i].name, "shared_glb") == 0) glb = &spec->arch.levels[i];
+    assert_non_null(glb);
+    glb->size_words = glb->effective_size = 512;
+    adse_result *r = malloc(sizeof *r);
+    mspace *sp = malloc(sizeof *sp);
+    assert_true(r && sp);
+    unsigned rs = 21;
+    int checked = 0;
+    adse_err err;
+    for (int it = 0; it < cases; it++) {
+        adse_problem p;
+        gemm(&p, 16u << rnd(&rs, 3), 16u << rnd(&rs, 3), 16u << rnd(&rs, 3));
+        adse_model *m = make_model(&spec->arch, &p, ADSE_TRANSLATION_NEW, true);
+        adse_scratch *sc = adse_scratch_new(m);
+        for (int obj = 1; obj <= 2; obj++) {
+            adse_mapper_settings set;
+            objective(obj, &set);
+            assert_int_equal(adse__space_init(sp, m, NULL, &set, &err), ADSE_OK);
+            assert_true(adse__refill_init(sp));
+            adse_spcache *cache = adse__spcache_new();
+            assert_non_null(cache);
+            for (int start = 0; start < 8; start++) {
+                /* every loop at DRAM, then random factors and keep bits, the keep bits of
+                 * a level over its capacity dropped one by one (random data spaces) until
+                 * the mapping is valid; half of them taken to a local optimum */
+                uint64_t f[MAP_MAX_TL][ADSE_MAX_DIMS];
+                for (int t = 0; t < sp->NT; t++)
+                    for (int x = 0; x < sp->D; x++)
+                        f[t][x] = t + 1 == sp->NT ? p.bounds[x] : 1;
+                if (start > 0) random_factorization(sp, &p, &rs, f);
+                adse_mapping best;
+                mapping_of_factors(sp, &p, f, &best);
+                random_splits_keeps(sp, &p, &rs, &best);
+                if (start == 0)
+                    for (int d = 0; d < sp->NDS; d++)
+                        best.keep[d] = 1u << (sp->L - 1);
+                morder ords[MAP_MAX_TL];
+                if (!adse__space_contains(sp, &best, ords)) continue;
+                for (int t = 0; t < sp->NT; t++)
+                    adse__order_apply(sp, t, &ords[t], &best);
+                bool ok = false;
+                for (int fix = 0; fix < 16 && !ok; fix++) {
+                    ok = adse_model_evaluate(m, &best, sc, r, NULL) == ADSE_OK;
+                    if (ok || r->fail != ADSE_FAIL_CAPACITY || r->fail_level < 0) break;
+                    int d = (int)rnd(&rs, (unsigned)sp->NDS);
+                    while (!(best.keep[d] >> r->fail_level & 1u))
+                        d = (d + 1) % sp->NDS;
+                    best.keep[d] &= ~(1u << r->fail_level);
+                }
+                if (!ok) continue;
+                if (start % 2 == 0) polish_mapping(sp, m, sc, r, &best, 60.0);
+                /* the best, then variants: a keep bit flipped below DRAM (level, data space),
+                 * then a prime of one factor of tiling level t moved out to t + 1 */
+                int nkeep = (sp->L - 1) * sp->NDS;
+                for (int v = -1; v < nkeep + (sp->NT - 1) * sp->D; v++) {
+                    adse_mapping map = best;
+                    if (v >= 0 && v < nkeep) {
+                        map.keep[v % sp->NDS] ^= 1u << (v / sp->NDS);
+                    } else if (v >= nkeep) {
+                        int t = (v - nkeep) / sp->D, x = (v - nkeep) % sp->D;
+                        uint64_t *f0 = adse__tl_factors(sp, &map, t);
+                        uint64_t *f1 = adse__tl_factors(sp, &map, t + 1);
+                        if (f0[x] < 2) continue;
+                        uint64_t q[ADSE_MAX_PRIMES];
+                        adse__distinct_primes(f0[x], q);
+                        f0[x] /= q[0];
+                        f1[x] *= q[0];
+                    }
+                    if (!adse__space_contains(sp, &map, ords) ||
+                        adse_model_evaluate(m, &map, sc, r, NULL) != ADSE_OK)
+                        continue;
+                    check_prefix_bounds(sp, &map, r, cache, "seed", it);
+                    checked++;
+                }
+            }
+            adse__spcache_free(cache);
+            adse__space_release(sp);
+        }
+        adse_scratch_free(sc);
+        adse_model_free(m);
+    }
+    /* A mapping the search met (M = 16, N = 64, K = 16): A kept at psum_spad, whose fills
+     * the DummyBuffer's fanout (N = 4, irrelevant to A) multicasts, B at the DummyBuffer, Z
+     * at DRAM only; there F10 across levels once priced DRAM's reads of A at psum_spad's
+     * fills, 0.18 % above the mapping's energy. */
+    {
+        adse_problem p;
+        gemm(&p, 16, 64, 16);
+        adse_model *m = make_model(&spec->arch, &p, ADSE_TRANSLATION_NEW, true);
+        adse_scratch *sc = adse_scratch_new(m);
+        adse_mapper_settings set;
+        objective(1, &set);
+        assert_int_equal(adse__space_init(sp, m, NULL, &set, &err), ADSE_OK);
+        assert_true(adse__refill_init(sp));
+        uint64_t f[MAP_MAX_TL][ADSE_MAX_DIMS] = {{16, 2, 1}, {1, 1, 1}, {1, 1, 1}, {1, 4, 2},
+                                                 {1, 1, 1},  {1, 1, 8}, {1, 8, 1}, {1, 1, 1}};
+        adse_mapping map;
+        mapping_of_factors(sp, &p, f, &map);
+        map.keep[0] = 1u | 1u << 5, map.keep[1] = 1u << 3 | 1u << 5, map.keep[2] = 1u << 5;
+        bool ok = false;
+        for (int sx = 0; sx <= 3 && !ok; sx++) /* the first splits that fit the fanouts */
+            for (int sy = 0; sy <= 3 && !ok; sy++) {
+                map.split[3] = (uint8_t)sy, map.split[4] = (uint8_t)sx;
+                ok = adse_model_evaluate(m, &map, sc, r, NULL) == ADSE_OK;
+            }
+        assert_true(ok);
+        adse_spcache *cache = adse__spcache_new();
+        check_prefix_bounds(sp, &map, r, cache, "seed (multicast fills)", 0);
+        adse__spcache_free(cache);
+        adse__space_release(sp);
+        adse_scratch_free(sc);
+        adse_model_free(m);
+    }
+    print_message("partial bound, seed design: %d mappings checked\n", checked);
+    assert_true(checked >= cases * 8);
+    free(sp);
+    free(r);
+    adse_spec_free(spec);
 }
 
 /* The model's closed-form path for data spaces without a sliding window (model.c analyze():
@@ -3524,6 +3706,7 @@ int main(void)
         cmocka_unit_test(test_least_fill),
         cmocka_unit_test(test_gcd_lcm),
         cmocka_unit_test(test_partial_bound),
+        cmocka_unit_test(test_partial_bound_seed),
         cmocka_unit_test(test_fast_paths),
         cmocka_unit_test(test_cycles_bound_prefix),
         cmocka_unit_test(test_refill),

@@ -1795,6 +1795,11 @@ typedef struct rfchain {
     double f0;   /* the fills F8 priced the chain at */
     double base; /* the chain at f0 */
     double a, b[ADSE_MAX_LEVELS], fl[ADSE_MAX_LEVELS], c[ADSE_MAX_LEVELS];
+    int k2[ADSE_MAX_LEVELS];    /* each option's next keeper, ascending */
+    double ur[ADSE_MAX_LEVELS]; /* its read energy per word */
+    /* the least product of G_j / F_j of the fanouts of the levels above the keeper up to
+     * level l (1 at and below it) */
+    double cum[ADSE_MAX_LEVELS];
     /* F14 (a read-write data space, rw): the keeper's fills beyond ps0 at ef each, and the
      * next keeper's reads, its updates max(rc, ratio f) beyond ps2, at er each */
     bool rw;
@@ -1825,11 +1830,18 @@ typedef struct keeper_pick {
     double fneed; /* the least product of all F_u under the cycles cap (0: none) */
     double fall;  /* the product of the unassigned spatial levels' largest F_u */
     int pick[ADSE_MAX_DATASPACES];
+    /* an assignment below abort_below decides the caller's test: the search stops there
+     * (aborted), its value standing for the least (adse__bound_partial_decide) */
+    double abort_below;
+    bool aborted;
     /* F10: elig[k] holds the data spaces whose fills at k the table may bound when k is
      * their innermost keeper; ch[d][k] their least chain energy as a function of them. */
     const mspace *sp;
     bool f10_all; /* F10 across levels and at complete levels too */
+    int t_done;   /* the tiling levels complete */
     uint32_t elig[ADSE_MAX_LEVELS];
+    /* F10 across levels: the levels where d may be a keeper with a chain outwards */
+    uint32_t keepable[ADSE_MAX_DATASPACES];
     bool has_ch;
     const struct rfchain *ch[ADSE_MAX_DATASPACES]; /* ch[d][k]: d's row of chains */
     /* F11: d's innermost reads at k are at least its MAC-level reads times mc[d][k] (pJ),
@@ -1853,40 +1865,104 @@ static double rw_excess(double n, double psmax, double unit)
     return psmax > 0 && n > psmax ? (n - psmax) * unit : 0;
 }
 
-static double chain_at(const rfchain *h, double f)
+/* The chain at fills f; with kmin > 0, its next keeper at level kmin or above, reading
+ * (updating) also at least w times the least G_j / F_j of the fanouts above level kmin - 1
+ * (xset_rise: w is what the whole tiles at that level's boundary take over all
+ * instances, which only those fanouts may multicast, where the fills f of a keeper below
+ * are multicast by every fanout in between). HUGE_VAL: none. */
+static double chain_from(const rfchain *h, double f, double w, int kmin)
 {
     double m = HUGE_VAL;
     for (int i = 0; i < h->n; i++) {
-        double r = f * h->b[i], v = f * h->a + (r > h->fl[i] ? r : h->fl[i]) + h->c[i];
+        if (h->k2[i] < kmin) continue;
+        double wr = kmin > 0 ? w * (h->ratio[i] / h->cum[kmin - 1]) : 0; /* w's reads */
+        double n2 = max2(h->ratio[i] * f, wr); /* the next keeper's reads (updates) */
+        double r = max2(f * h->b[i], wr * h->ur[i]);
+        double v = f * h->a + (r > h->fl[i] ? r : h->fl[i]) + h->c[i];
         if (h->rw)
-            v += rw_excess(f, h->ps0, h->ef) +
-                 rw_excess(max2(h->rc[i], h->ratio[i] * f), h->ps2[i], h->er[i]);
+            v += rw_excess(f, h->ps0, h->ef) + rw_excess(max2(h->rc[i], n2), h->ps2[i], h->er[i]);
         m = v < m ? v : m;
     }
     return m;
 }
 
-/* The least rise, over the vectors of r, of the chains of r's data spaces (each at its
- * innermost keeper kp->pick[d]) above their value at the fills F8 priced them at. */
-static double table_rise(const keeper_pick *kp, const mrefill *r)
+static double chain_at(const rfchain *h, double f)
 {
-    double least = HUGE_VAL;
+    return chain_from(h, f, 0, 0);
+}
+
+/* F10: the least rise, over the vectors of entry r (data spaces at lev[d]), of the chains
+ * of r's data spaces at lev[d] above their value at the fills F8 priced them at; with
+ * K >= 0 (F10 across levels, by the last keeper below K) a chain at a level below K takes
+ * its next keeper above K (chain_from). cap or less if it is at least cap. A data space
+ * without a chain there (not eligible) adds nothing. */
+static double xtable_rise(const keeper_pick *kp, const mrefill *r, const int *lev, int K,
+                          double cap)
+{
+    double least = cap;
     for (int i = 0; i < r->n && least > 0; i++) {
         double v = 0;
         for (int j = 0; j < r->nds && v < least; j++) {
-            const rfchain *h = &kp->ch[r->ds[j]][kp->pick[r->ds[j]]];
-            if (r->v[i][j] > h->f0) v += chain_at(h, r->v[i][j]) - h->base;
+            int d = r->ds[j], k = lev[d];
+            if (!(kp->elig[k] >> d & 1u)) continue;
+            const rfchain *h = &kp->ch[d][k];
+            double f = max2(r->v[i][j], h->f0);
+            if (K >= 0 && k < K)
+                v += chain_from(h, f, r->v[i][j], K + 1) - h->base;
+            else if (f > h->f0)
+                v += chain_at(h, f) - h->base;
         }
         least = v < least ? v : least;
     }
     return r->n && least > 0 ? least : 0;
 }
 
+/* F10 across levels, by the last keeper below K, for the set s of data spaces (innermost
+ * keepers kp->pick[d] at two or more levels, K the outermost of them): every d of s kept
+ * below K has a last keeper j below K, from kp->pick[d] up, whose next keeper is at K or
+ * above; the least over those cases of the entry at the j's, with the chains at j taking
+ * their next keeper above K (j = K: d is kept at K too), bounds the rise of s's chains
+ * (docs/mapper.md section 5, F10 across levels, by the last keeper below K). Stops at stop
+ * or less, and at cap. */
+static double xset_rise(const keeper_pick *kp, uint32_t s, int K, double stop, double cap)
+{
+    const mspace *sp = kp->sp;
+    int lev[ADSE_MAX_DATASPACES], bd[ADSE_MAX_DATASPACES], nb = 0;
+    for (int d = 0; d < kp->NDS; d++) {
+        lev[d] = s >> d & 1u ? kp->pick[d] : -1;
+        if (lev[d] >= 0 && lev[d] < K) bd[nb++] = d;
+    }
+    double least = cap;
+    for (;;) {
+        bool at_k = true; /* all at K: F10's entry of the level */
+        for (int i = 0; i < nb; i++)
+            at_k = at_k && lev[bd[i]] == K;
+        const mrefill *r = at_k ? adse__refill_at(sp, K, s) : adse__xrefill_at(sp, lev);
+        double c = r ? xtable_rise(kp, r, lev, K, least) : 0;
+        least = c < least ? c : least;
+        if (least <= stop) break;
+        int i = 0; /* the next case: each d's level up, skipping where d cannot be kept */
+        for (; i < nb; i++) {
+            int d = bd[i];
+            do
+                lev[d]++;
+            while (lev[d] <= K && !(kp->keepable[d] >> lev[d] & 1u));
+            if (lev[d] <= K) break;
+            lev[d] = kp->pick[d];
+        }
+        if (i == nb) break;
+    }
+    return least;
+}
+
 /* F10 at a keeper assignment: the least rise of the chains of the data spaces whose
  * innermost keeper is the same level, over the table's vectors of their fills there (the
  * sum over the levels); across levels, the largest such rise of a set of data spaces
- * whose innermost keepers differ (a set's rise bounds only its own chains). */
-static double refill_extra(const keeper_pick *kp)
+ * whose innermost keepers differ (a set's rise bounds only its own chains): the rise at
+ * their innermost keepers, then, unless that reaches cap (a larger rise leaves the
+ * assignment above the least so far), by their last keepers below the set's outermost
+ * level (xset_rise). */
+static double refill_extra(const keeper_pick *kp, double cap)
 {
     const mspace *sp = kp->sp;
     double extra = 0;
@@ -1898,24 +1974,31 @@ static double refill_extra(const keeper_pick *kp)
             if (kp->pick[d] == k && (kp->elig[k] >> d & 1u)) m |= 1u << d;
         elig |= m;
         if (!(m & (m - 1))) continue; /* fewer than two */
-        if (sp->refill) extra += table_rise(kp, &sp->refill[((size_t)k << kp->NDS) + m]);
+        if (sp->refill)
+            extra +=
+                xtable_rise(kp, &sp->refill[((size_t)k << kp->NDS) + m], kp->pick, -1, HUGE_VAL);
     }
-    if (sp->xrefill && kp->f10_all && (elig & (elig - 1))) /* two or more */
-        for (uint32_t s = elig; s; s = (s - 1) & elig) {
-            if (!(s & (s - 1))) continue; /* two or more */
-            int lev[ADSE_MAX_DATASPACES];
-            bool one = true;
-            int first = -1;
+    uint32_t all = (1u << kp->NDS) - 1, sets[1u << ADSE_MAX_DATASPACES];
+    int ks[1u << ADSE_MAX_DATASPACES], ns = 0;
+    if (sp->xrefill && kp->f10_all && elig) /* a set with none of elig raises nothing */
+        for (uint32_t s = all; s; s = (s - 1) & all) {
+            if (!(s & (s - 1)) || !(s & elig)) continue; /* two or more, one of elig */
+            int K = -1, lo = kp->L, lev[ADSE_MAX_DATASPACES];
             for (int d = 0; d < kp->NDS; d++) {
                 lev[d] = s >> d & 1u ? kp->pick[d] : -1;
                 if (lev[d] < 0) continue;
-                if (first < 0) first = lev[d];
-                one = one && lev[d] == first;
+                K = lev[d] > K ? lev[d] : K;
+                lo = lev[d] < lo ? lev[d] : lo;
             }
-            if (one) continue;
+            if (lo == K || K + 1 >= kp->L) continue; /* one level, or no table at K */
             const mrefill *r = adse__xrefill_at(sp, lev);
-            if (r) extra = max2(extra, table_rise(kp, r));
+            if (r) extra = max2(extra, xtable_rise(kp, r, lev, -1, HUGE_VAL));
+            if (sp->t_of[K] <= kp->t_done) continue;
+            sets[ns] = s;
+            ks[ns++] = K;
         }
+    for (int i = 0; i < ns && extra < cap; i++)
+        extra = max2(extra, xset_rise(kp, sets[i], ks[i], extra, cap));
     return extra * (1 - LB_MARGIN);
 }
 
@@ -2151,7 +2234,7 @@ static void mac_table(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], int t
 
 static void pick_keepers(keeper_pick *kp, int d, double sum)
 {
-    if (sum + kp->rest[d] >= kp->best) return;
+    if (kp->aborted || sum + kp->rest[d] >= kp->best) return;
     if (d == kp->NDS) {
         int jd[ADSE_MAX_DATASPACES], nj = 0;
         double ind = 0;
@@ -2193,8 +2276,9 @@ static void pick_keepers(keeper_pick *kp, int d, double sum)
         /* F9 and F11 both raise the innermost keepers' reads: the larger of the two */
         if (kp->nmacv) gain = max2(gain, max2(mac_extra(kp), mac_joint(kp)));
         sum += gain;
-        if (kp->has_ch) sum += refill_extra(kp);
+        if (kp->has_ch) sum += refill_extra(kp, (kp->best - sum) / (1 - LB_MARGIN));
         if (sum < kp->best) kp->best = sum;
+        if (sum < kp->abort_below) kp->aborted = true;
         return;
     }
     for (int k = 0; k < kp->L; k++) {
@@ -2223,6 +2307,7 @@ static double keepers_least(keeper_pick *kp, bool over, double stop)
         kp->rest[d] = kp->rest[d + 1] + (m < HUGE_VAL ? m : 0);
     }
     kp->best = stop;
+    kp->aborted = false;
     if (!over) pick_keepers(kp, 0, 0.0);
     if (kp->best < HUGE_VAL) return kp->best;
     return kp->rest[0];
@@ -2309,9 +2394,28 @@ static double rw_readback(const mspace *sp, int k, double n, double psmax, bool 
     return rw_excess(n, psmax, rw_unit(sp, k, fills));
 }
 
+static void bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], int t_done,
+                          double cc_lb, double cycles_cap, adse_spcache *cache, bool with_energy,
+                          bool f10_all, double e_lo, double e_hi, mlb *lb);
+
 void adse__bound_partial_f10(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], int t_done,
                              double cc_lb, double cycles_cap, adse_spcache *cache, bool with_energy,
                              bool f10_all, mlb *lb)
+{
+    bound_partial(sp, f, t_done, cc_lb, cycles_cap, cache, with_energy, f10_all, -HUGE_VAL,
+                  HUGE_VAL, lb);
+}
+
+void adse__bound_partial_decide(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], int t_done,
+                                double cc_lb, double cycles_cap, adse_spcache *cache, double e_lo,
+                                double e_hi, mlb *lb)
+{
+    bound_partial(sp, f, t_done, cc_lb, cycles_cap, cache, true, true, e_lo, e_hi, lb);
+}
+
+static void bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], int t_done,
+                          double cc_lb, double cycles_cap, adse_spcache *cache, bool with_energy,
+                          bool f10_all, double e_lo, double e_hi, mlb *lb)
 {
     lb->cycles = cc_lb + (double)sp->latency;
     double lla = 0;
@@ -2338,6 +2442,7 @@ void adse__bound_partial_f10(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS]
     kp.L = L;
     kp.sp = sp;
     kp.f10_all = f10_all;
+    kp.t_done = t_done;
     /* ch[var][d][k], eligv[var][k], cost1: F8's chains and F10's eligibility of each data
      * space, and its costs under F13's variant 1 */
     rfchain ch[2][ADSE_MAX_DATASPACES][ADSE_MAX_LEVELS];
@@ -2510,6 +2615,7 @@ void adse__bound_partial_f10(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS]
             /* up[k]: the least energy of the keepers from k outwards, k a keeper: its fills
              * unless it is the outermost keeper, the next keeper's reads, and so on (F4, F8). */
             double *up = upv[var];
+            if (var == 0) kp.keepable[d] = 0;
             for (int k = L - 1; k >= 0; k--) {
                 up[k] = HUGE_VAL;
                 if (!allowed[k]) continue;
@@ -2534,6 +2640,7 @@ void adse__bound_partial_f10(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS]
                     }
                     if (forced[k2]) break;
                 }
+                if (var == 0 && up[k] < HUGE_VAL) kp.keepable[d] |= 1u << k;
             }
             /* F10: the chains of the keepers as a function of their fills f (at least f0: the
              * operand points where the level is not complete, F8's fills where it is) */
@@ -2558,9 +2665,12 @@ void adse__bound_partial_f10(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS]
                 h->ps0 = psmax[k0];
                 h->ef = rw_unit(sp, k0, true);
                 double ratio = 1;
+                for (int l = 0; l < L; l++)
+                    h->cum[l] = 1;
                 for (int k2 = k0 + 1; k2 < L; k2++) {
                     if (sp->s_of[k2] >= 0)
                         ratio *= level_ratio(sp, &kp, gf, sfan, sg, t_done, sp->s_of[k2], d);
+                    h->cum[k2] = ratio;
                     if (up[k2] < HUGE_VAL) {
                         double rc = complete ? pr[k0] : (double)sp->opset[d];
                         double fl = rc * unit_r[k2];
@@ -2571,6 +2681,8 @@ void adse__bound_partial_f10(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS]
                         h->ratio[h->n] = ratio;
                         h->ps2[h->n] = psmax[k2];
                         h->er[h->n] = rw_unit(sp, k2, false);
+                        h->k2[h->n] = k2;
+                        h->ur[h->n] = unit_r[k2];
                         h->c[h->n++] = up[k2];
                     }
                     if (forced[k2]) break;
@@ -2634,7 +2746,10 @@ void adse__bound_partial_f10(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS]
     bool over = false;
     for (int k = 0; k < L; k++)
         if (kp.used[k] > kp.cap[k]) over = true;
-    double least = keepers_least(&kp, over, HUGE_VAL);
+    /* the keepers' least as far as it decides the caller's test (adse__bound_partial_decide) */
+    double stop = e_hi < HUGE_VAL ? e_hi - energy : HUGE_VAL;
+    kp.abort_below = e_lo - energy;
+    double least = keepers_least(&kp, over, stop);
     /* F13: the innermost non-unit temporal loop above the complete levels is on some
      * dimension x with a remainder above 1, and every data space relevant to x then has its
      * chain of variant 1 (docs/mapper.md section 5); the least over those x bounds. */
@@ -2661,7 +2776,7 @@ void adse__bound_partial_f10(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS]
             }
             for (int k = 0; k < L; k++)
                 kp.elig[k] = (eligv[0][k] & ~m) | (eligv[1][k] & m);
-            double v = keepers_least(&kp, false, lx);
+            double v = keepers_least(&kp, false, lx < stop ? lx : stop);
             lx = v < lx ? v : lx;
         }
         if (lx > least && lx < HUGE_VAL) least = lx;

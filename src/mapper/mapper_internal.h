@@ -308,6 +308,15 @@ void adse__bound_partial_f10(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS]
                              double cc_lb, double cycles_cap, adse_spcache *cache, bool with_energy,
                              bool f10_all, mlb *lb);
 
+/* The same with F10 whole, for a caller that only tests the bound: the energy bound is
+ * exact where it lies in [e_lo, e_hi), at least e_hi where the exact one is, and below e_lo
+ * where the exact one is (the least over the keeper assignments stops at one below e_lo,
+ * and assignments at e_hi or above are not priced further): search.c node_prunable, with
+ * an energy below e_lo that does not prune and one at e_hi that does. */
+void adse__bound_partial_decide(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], int t_done,
+                                double cc_lb, double cycles_cap, adse_spcache *cache, double e_lo,
+                                double e_hi, mlb *lb);
+
 /* F10's table entry of a level and a set of data spaces (bound.c): the least vectors of
  * their total fills there over every tile that fits (componentwise minima of runs of them
  * when there are more than RF_MAX); n = 0: no bound. */

@@ -356,10 +356,22 @@ static bool node_prunable(mthread *th, int t)
     mlb lb;
     mvals lv;
     if (cycles_prunable(th, t, &lb)) return true;
-    lb.energy = 1e200;
+    /* lo: an energy that does not prune (the computes' and leakage's: cycles_prunable), hi:
+     * one that does; halved (geometrically while far apart) to within a relative 1e-12, so
+     * that the keepers' bound need only be exact between the two */
+    double lo = lb.energy, hi = 1e200;
+    lb.energy = hi;
     adse__metrics_lb(sp, &lb, &lv);
     if (!prunable(th, &lv)) return false;
-    node_lb(th, t, cycles_cap(th), &lv);
+    for (int i = 0; i < 100 && hi - lo > 1e-12 * hi; i++) {
+        double mid = lo > 0 && hi > 4 * lo ? sqrt(lo * hi) : lo + (hi - lo) / 2;
+        lb.energy = mid;
+        adse__metrics_lb(sp, &lb, &lv);
+        *(prunable(th, &lv) ? &hi : &lo) = mid;
+    }
+    adse__bound_partial_decide(sp, (const uint64_t(*)[ADSE_MAX_DIMS])th->f, t,
+                               (double)cc_lower(th, t), cycles_cap(th), th->spcache, lo, hi, &lb);
+    adse__metrics_lb(sp, &lb, &lv);
     return prunable(th, &lv);
 }
 
