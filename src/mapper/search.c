@@ -363,6 +363,10 @@ static bool node_prunable(mthread *th, int t)
     lb.energy = hi;
     adse__metrics_lb(sp, &lb, &lv);
     if (!prunable(th, &lv)) return false;
+    if (!sp->xrefill) { /* the costly part of the bound (F10 across levels) is not there */
+        node_lb(th, t, cycles_cap(th), &lv);
+        return prunable(th, &lv);
+    }
     for (int i = 0; i < 100 && hi - lo > 1e-12 * hi; i++) {
         double mid = lo > 0 && hi > 4 * lo ? sqrt(lo * hi) : lo + (hi - lo) / 2;
         lb.energy = mid;
