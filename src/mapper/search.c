@@ -58,10 +58,12 @@ _Static_assert(((uint64_t)ITEM_MAX + 1) <= (UINT64_MAX >> POS_SHIFT), "item posi
 #define NB_ROUNDS 4       /* neighbourhood subsearches at most, each of half the time left */
 #define RESTART_S 1.0     /* an unlimited search of a big mapspace unfinished after this long */
 #define RESTART_ANY_S 2.0 /* runs the anytime steps this long, then starts again from them */
-#define CHECK_EVERY 128   /* evaluations/nodes between clock checks */
-#define KEEP_CHUNK 4096   /* keep choices sorted together */
-#define KMEMO_LEVELS 8    /* levels up to which the keep bounds' shares are memoized */
-#define SPIN_S 1e-4       /* a thread asking for a piece waits this long awake */
+#define RESTART_LIMIT_S 9.0 /* a time limit of at least this long restarts too (3 restarts' time)  \
+                             */
+#define CHECK_EVERY 128     /* evaluations/nodes between clock checks */
+#define KEEP_CHUNK 4096     /* keep choices sorted together */
+#define KMEMO_LEVELS 8      /* levels up to which the keep bounds' shares are memoized */
+#define SPIN_S 1e-4         /* a thread asking for a piece waits this long awake */
 
 double adse__split_after_s = 0.001; /* mapper_internal.h */
 double adse__search_share = 0.75;   /* mapper_internal.h */
@@ -1883,12 +1885,15 @@ static adse_status run(const adse_model *model, const adse_constraints *constrai
     double limit = sp->set.time_limit_s;
     bool anytime_steps = top && limit > 0;
     S->deadline = limit > 0 ? t0 + limit * (anytime_steps ? adse__search_share : 1) : 0;
-    /* A strong start (docs/mapper.md 6.1): an unlimited search of a big mapspace that has
-     * not ended after RESTART_S runs the anytime steps, then searches again from their best,
-     * its items then pruned by an incumbent near the optimum instead of the ones they find
-     * one by one. Seeds only prune, so the result is the same. */
-    bool restart = top && restart_s > 0 && limit == 0 && sp->size > BIG_SPACE;
-    if (restart) S->deadline = t0 + restart_s;
+    /* A strong start (docs/mapper.md 6.1): a search of a big mapspace, unlimited or with a
+     * time limit of at least RESTART_LIMIT_S, that has not ended after RESTART_S runs the
+     * anytime steps, then searches again from their best (in the rest of the limit), its
+     * items then pruned by an incumbent near the optimum instead of the ones they find one
+     * by one. Seeds only prune, so an unlimited search's result is the same. */
+    bool restart =
+        top && restart_s > 0 && (limit == 0 || limit >= RESTART_LIMIT_S) && sp->size > BIG_SPACE;
+    if (restart)
+        S->deadline = t0 + (limit > 0 ? fmin(restart_s, limit * adse__search_share) : restart_s);
     atomic_init(&S->stop, 0);
     atomic_init(&S->inc_ver, 0u);
     S->inc.pos = SEED_POS;
@@ -1911,14 +1916,15 @@ static adse_status run(const adse_model *model, const adse_constraints *constrai
         bool all_done = true;
         for (uint32_t k = 0; k < S->n_items; k++)
             all_done = all_done && S->items[k].done;
-        if (anytime_steps && !all_done) anytime(S, constraints, t0 + limit);
         if (restart && !all_done) {
             anytime(S, constraints, adse_clock_s() + RESTART_ANY_S);
             mbest inc = S->inc;
             uint64_t ev = 0, valid = 0;
             thread_totals(S, &ev, &valid);
+            adse_mapper_settings rest = sp->set; /* with what is left of a limit (0: none) */
+            if (limit > 0) rest.time_limit_s = fmax(limit - (adse_clock_s() - t0), 1e-3);
             search_free(S);
-            st = run(model, constraints, settings, NULL, 0, true, &inc, 0, out, err);
+            st = run(model, constraints, &rest, NULL, 0, true, &inc, 0, out, err);
             adse_mapper_stats *o = &out->stats;
             o->evaluated += ev;
             o->valid += valid;
@@ -1926,6 +1932,7 @@ static adse_status run(const adse_model *model, const adse_constraints *constrai
             o->seconds = adse_clock_s() - t0;
             return st;
         }
+        if (anytime_steps && !all_done) anytime(S, constraints, t0 + limit);
         finish(S, model, t0, out);
     }
     out->stats.pieces = S->n_items - S->n_static;
