@@ -58,8 +58,7 @@ _Static_assert(((uint64_t)ITEM_MAX + 1) <= (UINT64_MAX >> POS_SHIFT), "item posi
 #define NB_ROUNDS 4       /* neighbourhood subsearches at most, each of half the time left */
 #define RESTART_S 1.0     /* an unlimited search of a big mapspace unfinished after this long */
 #define RESTART_ANY_S 2.0 /* runs the anytime steps this long, then starts again from them */
-#define RESTART_LIMIT_S 9.0 /* a time limit of at least this long restarts too (3 restarts' time)  \
-                             */
+#define RESTART_LIMIT_S 9.0 /* a limit this long restarts too (3 x the restart's time) */
 #define CHECK_EVERY 128     /* evaluations/nodes between clock checks */
 #define KEEP_CHUNK 4096     /* keep choices sorted together */
 #define KMEMO_LEVELS 8      /* levels up to which the keep bounds' shares are memoized */
