@@ -171,6 +171,11 @@ struct msearch {
     int nthreads;
     double deadline; /* monotonic seconds, 0 = none */
     atomic_int stop;
+    /* A strong start (run): at restart_at (0: none) the search stops to restart when fewer
+     * than a quarter of its items are done (restart 1), else it goes on (restart 2). */
+    double restart_at;
+    atomic_int restart;
+    atomic_uint n_done; /* the generated items done */
 
     mitem *items;
     uint32_t n_items;
@@ -264,7 +269,17 @@ static void check_clock(mthread *th)
         return;
     }
     if (++th->tick % CHECK_EVERY) return;
-    if (S->deadline > 0 && adse_clock_s() > S->deadline) {
+    double now = adse_clock_s();
+    if (S->restart_at > 0 && now > S->restart_at && atomic_load(&S->restart) == 0) {
+        int want = atomic_load(&S->n_done) * 4 < S->n_static ? 1 : 2, none = 0;
+        atomic_compare_exchange_strong(&S->restart, &none, want);
+        if (atomic_load(&S->restart) == 1) {
+            atomic_store(&S->stop, 1);
+            th->abort = true;
+            return;
+        }
+    }
+    if (S->deadline > 0 && now > S->deadline) {
         atomic_store(&S->stop, 1);
         th->abort = true;
     }
@@ -1217,6 +1232,7 @@ static void run_item(mthread *th, uint32_t k)
     if (atomic_load(&S->stop)) return;
     if (prunable(th, &it->lb)) {
         it->done = true;
+        if (k < S->n_static) atomic_fetch_add(&S->n_done, 1u);
         return;
     }
     set_prefix(th, it->fp, it->depth);
@@ -1228,6 +1244,7 @@ static void run_item(mthread *th, uint32_t k)
     dfs(th, it->depth);
     th->base = -1;
     it->done = !th->abort;
+    if (it->done && k < S->n_static) atomic_fetch_add(&S->n_done, 1u);
 }
 
 /* Is item a to run before item b: the lesser run-order key, then the earlier position? */
@@ -1891,8 +1908,9 @@ static adse_status run(const adse_model *model, const adse_constraints *constrai
      * by one. Seeds only prune, so an unlimited search's result is the same. */
     bool restart =
         top && restart_s > 0 && (limit == 0 || limit >= RESTART_LIMIT_S) && sp->size > BIG_SPACE;
-    if (restart)
-        S->deadline = t0 + (limit > 0 ? fmin(restart_s, limit * adse__search_share) : restart_s);
+    S->restart_at = restart ? t0 + restart_s : 0;
+    atomic_init(&S->restart, 0);
+    atomic_init(&S->n_done, 0u);
     atomic_init(&S->stop, 0);
     atomic_init(&S->inc_ver, 0u);
     S->inc.pos = SEED_POS;
@@ -1915,7 +1933,7 @@ static adse_status run(const adse_model *model, const adse_constraints *constrai
         bool all_done = true;
         for (uint32_t k = 0; k < S->n_items; k++)
             all_done = all_done && S->items[k].done;
-        if (restart && !all_done) {
+        if (atomic_load(&S->restart) == 1 && !all_done) {
             anytime(S, constraints, adse_clock_s() + RESTART_ANY_S);
             mbest inc = S->inc;
             uint64_t ev = 0, valid = 0;
