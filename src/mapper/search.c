@@ -57,7 +57,7 @@ _Static_assert(((uint64_t)ITEM_MAX + 1) <= (UINT64_MAX >> POS_SHIFT), "item posi
 #define NB_SHARE 0.5      /* share of the time after them and their polish for the neighbourhoods */
 #define NB_ROUNDS 4       /* neighbourhood subsearches at most, each of half the time left */
 #define RESTART_S 1.0     /* an unlimited search of a big mapspace unfinished after this long */
-#define RESTART_ANY_S 2.0 /* runs the anytime steps this long, then starts again from them */
+#define RESTART_ANY_S 2.0 /* CPU seconds of anytime steps, then it starts again from them */
 #define RESTART_LIMIT_S 9.0 /* a limit this long restarts too (3 x the restart's time) */
 #define CHECK_EVERY 128     /* evaluations/nodes between clock checks */
 #define KEEP_CHUNK 4096     /* keep choices sorted together */
@@ -1934,7 +1934,8 @@ static adse_status run(const adse_model *model, const adse_constraints *constrai
         for (uint32_t k = 0; k < S->n_items; k++)
             all_done = all_done && S->items[k].done;
         if (atomic_load(&S->restart) == 1 && !all_done) {
-            anytime(S, constraints, adse_clock_s() + RESTART_ANY_S);
+            /* RESTART_ANY_S of CPU time: the subsearches take every thread */
+            anytime(S, constraints, adse_clock_s() + fmax(RESTART_ANY_S / S->nthreads, 0.5));
             mbest inc = S->inc;
             uint64_t ev = 0, valid = 0;
             thread_totals(S, &ev, &valid);
