@@ -56,8 +56,8 @@ _Static_assert(((uint64_t)ITEM_MAX + 1) <= (UINT64_MAX >> POS_SHIFT), "item posi
 #define PLACE_SHARE 0.7   /* share of the anytime steps for the candidate dataplacements */
 #define NB_SHARE 0.5      /* share of the time after them and their polish for the neighbourhoods */
 #define NB_ROUNDS 4       /* neighbourhood subsearches at most, each of half the time left */
-#define RESTART_S 1.0     /* an unlimited search of a big mapspace unfinished after this long */
-#define RESTART_ANY_S 2.0 /* CPU seconds of anytime steps, then it starts again from them */
+#define RESTART_S 1.0     /* a search of a big mapspace unfinished after this long may restart */
+#define RESTART_ANY_S 2.0 /* runs the anytime steps this long, then starts again from them */
 #define RESTART_LIMIT_S 9.0 /* a limit this long restarts too (3 x the restart's time) */
 #define CHECK_EVERY 128     /* evaluations/nodes between clock checks */
 #define KEEP_CHUNK 4096     /* keep choices sorted together */
@@ -373,8 +373,9 @@ static bool node_prunable(mthread *th, int t)
     mvals lv;
     if (cycles_prunable(th, t, &lb)) return true;
     /* lo: an energy that does not prune (the computes' and leakage's: cycles_prunable), hi:
-     * one that does; halved (geometrically while far apart) to within a relative 1e-12, so
-     * that the keepers' bound need only be exact between the two */
+     * one that does; halved (geometrically while far apart) to within a relative 1e-3, so
+     * that the keepers' bound need only be exact between the two (the decision is the exact
+     * bound's whatever the two are: the band only trades halvings for exact pricing) */
     double lo = lb.energy, hi = 1e200;
     lb.energy = hi;
     adse__metrics_lb(sp, &lb, &lv);
@@ -383,7 +384,7 @@ static bool node_prunable(mthread *th, int t)
         node_lb(th, t, cycles_cap(th), &lv);
         return prunable(th, &lv);
     }
-    for (int i = 0; i < 100 && hi - lo > 1e-12 * hi; i++) {
+    for (int i = 0; i < 100 && hi - lo > 1e-3 * hi; i++) {
         double mid = lo > 0 && hi > 4 * lo ? sqrt(lo * hi) : lo + (hi - lo) / 2;
         lb.energy = mid;
         adse__metrics_lb(sp, &lb, &lv);
@@ -391,6 +392,9 @@ static bool node_prunable(mthread *th, int t)
     }
     adse__bound_partial_decide(sp, (const uint64_t(*)[ADSE_MAX_DIMS])th->f, t,
                                (double)cc_lower(th, t), cycles_cap(th), th->spcache, lo, hi, &lb);
+    /* below lo the value may stand above the exact bound: it keeps the node, as lo did (a
+     * better incumbent since might prune at it, not at the exact bound) */
+    if (lb.energy < lo) return false;
     adse__metrics_lb(sp, &lb, &lv);
     return prunable(th, &lv);
 }
@@ -1934,8 +1938,7 @@ static adse_status run(const adse_model *model, const adse_constraints *constrai
         for (uint32_t k = 0; k < S->n_items; k++)
             all_done = all_done && S->items[k].done;
         if (atomic_load(&S->restart) == 1 && !all_done) {
-            /* RESTART_ANY_S of CPU time: the subsearches take every thread */
-            anytime(S, constraints, adse_clock_s() + fmax(RESTART_ANY_S / S->nthreads, 0.5));
+            anytime(S, constraints, adse_clock_s() + RESTART_ANY_S);
             mbest inc = S->inc;
             uint64_t ev = 0, valid = 0;
             thread_totals(S, &ev, &valid);
