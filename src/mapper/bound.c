@@ -1787,14 +1787,14 @@ void adse__refill_free(mspace *sp)
 }
 
 /* F10: the least energy of d's keepers from k0 outwards (F8's up[k0]) when k0 fills f words
- * over all instances: the least over the next keeper k2 of f a + max(f b_2, fl_2) + c_2 (a:
- * k0's fill energy per word, b_2: k2's read energy per word times the least product of
- * G_j / F_j in between, fl_2: F8's floor of k2's reads, c_2: F8's up[k2]). */
+ * over all instances: the least over the next keeper k2 of f a + max(f ratio_2 ur_2, fl_2) +
+ * c_2 (a: k0's fill energy per word, ratio_2: the least product of G_j / F_j in between,
+ * ur_2: k2's read energy per word, fl_2: F8's floor of k2's reads, c_2: F8's up[k2]). */
 typedef struct rfchain {
     int n;
     double f0;   /* the fills F8 priced the chain at */
     double base; /* the chain at f0 */
-    double a, b[ADSE_MAX_LEVELS], fl[ADSE_MAX_LEVELS], c[ADSE_MAX_LEVELS];
+    double a, fl[ADSE_MAX_LEVELS], c[ADSE_MAX_LEVELS];
     int k2[ADSE_MAX_LEVELS];    /* each option's next keeper, ascending */
     double ur[ADSE_MAX_LEVELS]; /* its read energy per word */
     /* the least product of G_j / F_j of the fanouts of the levels above the keeper up to
@@ -1877,7 +1877,7 @@ static double chain_from(const rfchain *h, double f, double w, int kmin)
         if (h->k2[i] < kmin) continue;
         double wr = kmin > 0 ? w * (h->ratio[i] / h->cum[kmin - 1]) : 0; /* w's reads */
         double n2 = max2(h->ratio[i] * f, wr); /* the next keeper's reads (updates) */
-        double r = max2(f * h->b[i], wr * h->ur[i]);
+        double r = max2(f * (h->ratio[i] * h->ur[i]), wr * h->ur[i]);
         double v = f * h->a + (r > h->fl[i] ? r : h->fl[i]) + h->c[i];
         if (h->rw)
             v += rw_excess(f, h->ps0, h->ef) + rw_excess(max2(h->rc[i], n2), h->ps2[i], h->er[i]);
@@ -2675,7 +2675,6 @@ static void bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], i
                         double rc = complete ? pr[k0] : (double)sp->opset[d];
                         double fl = rc * unit_r[k2];
                         if (k2 == L - 1) fl = max2(fl, sp->dram_energy[d]);
-                        h->b[h->n] = ratio * unit_r[k2];
                         h->fl[h->n] = fl;
                         h->rc[h->n] = rc;
                         h->ratio[h->n] = ratio;
