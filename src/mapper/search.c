@@ -431,6 +431,12 @@ static bool node_ok(mthread *th, int t, int x, bool with_bound)
          * small for a keeper the bound of level t - 1 relied on (docs/mapper.md 4.2). */
         mlb lb;
         if (!with_bound || th->f[t][x] == 1) return true; /* the node before it, unchanged */
+        /* Nothing left of the later dimensions: the next node is level t complete, with the
+         * same factors, and it is checked in full (the stronger bound) right after. */
+        bool last = true;
+        for (int y = x + 1; y < sp->D && last; y++)
+            last = th->rem[y] == 1;
+        if (last) return true;
         if (l->spatial) return !cycles_prunable(th, t - 1, &lb);
         return !(sp->grow_bound[t] && node_prunable(th, t - 1));
     }
