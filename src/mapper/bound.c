@@ -763,9 +763,9 @@ adse_spcache *adse__spcache_new(void)
  * choices.) */
 static void spatial_key(const mspace *sp, int u, const uint64_t *rest, uint64_t *key)
 {
-    uint64_t lcm = sp->tl[u].divlcm;
+    const uint64_t *g = sp->tl[u].divkey;
     for (int x = 0; x < sp->D; x++)
-        key[x] = lcm ? adse__gcd(rest[x], lcm) : rest[x];
+        key[x] = g[x] == 1 ? 1 : rest[x] % g[x] == 0 ? g[x] : adse__gcd(rest[x], g[x]);
 }
 
 typedef struct room_run {

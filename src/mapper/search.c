@@ -350,15 +350,42 @@ static double cycles_cap(const mthread *th)
  * cycles? Each grows as that product shrinks, so at a spatial level, whose factors are
  * tried in descending order, a factor that fails leaves every smaller one failing too:
  * th->spatial_short tells dfs to stop the level's loop there. */
-static bool cycles_prunable(mthread *th, int t, mlb *lb)
+static bool cycles_prunable_cc(mthread *th, int t, uint64_t cc, mlb *lb)
 {
     const mspace *sp = &th->S->sp;
     mvals lv;
-    adse__bound_partial(sp, (const uint64_t(*)[ADSE_MAX_DIMS])th->f, t, (double)cc_lower(th, t),
-                        HUGE_VAL, NULL, false, lb);
+    adse__bound_partial(sp, (const uint64_t(*)[ADSE_MAX_DIMS])th->f, t, (double)cc, HUGE_VAL, NULL,
+                        false, lb);
     adse__metrics_lb(sp, lb, &lv);
     th->spatial_short = prunable(th, &lv);
     return th->spatial_short;
+}
+
+/* cycles_prunable_cc with the node's least compute cycles. */
+static bool cycles_prunable(mthread *th, int t, mlb *lb)
+{
+    return cycles_prunable_cc(th, t, cc_lower(th, t), lb);
+}
+
+/* Where the bound lb, its energy replaced by e, stops being below w in the metric order:
+ * adse__metrics_lb's values are affine in e with slopes >= 0, so the first metric that
+ * depends on e and is not decided without it gives e. 0 when every e reaches w, HUGE_VAL
+ * when none does. An estimate (the slopes are taken from two points): node_prunable
+ * checks it. */
+static double energy_at(const mspace *sp, const mlb *lb, const mvals *w)
+{
+    mlb z = *lb;
+    mvals v0, v1;
+    z.energy = 0;
+    adse__metrics_lb(sp, &z, &v0);
+    z.energy = 1;
+    adse__metrics_lb(sp, &z, &v1);
+    for (int k = 0; k < sp->set.n_metrics; k++) {
+        double b = v1.v[k] - v0.v[k];
+        if (b > 0) return fmax((w->v[k] - v0.v[k]) / b, 0);
+        if (v0.v[k] != w->v[k]) return v0.v[k] < w->v[k] ? HUGE_VAL : 0;
+    }
+    return 0;
 }
 
 /* Is the subtree below a node whose tiling levels 0..t are complete prunable? Every metric
@@ -371,7 +398,8 @@ static bool node_prunable(mthread *th, int t)
     const mspace *sp = &th->S->sp;
     mlb lb;
     mvals lv;
-    if (cycles_prunable(th, t, &lb)) return true;
+    uint64_t cc = cc_lower(th, t);
+    if (cycles_prunable_cc(th, t, cc, &lb)) return true;
     /* lo: an energy that does not prune (the computes' and leakage's: cycles_prunable), hi:
      * one that does; halved (geometrically while far apart) to within a relative 1e-3, so
      * that the keepers' bound need only be exact between the two (the decision is the exact
@@ -384,14 +412,29 @@ static bool node_prunable(mthread *th, int t)
         node_lb(th, t, cycles_cap(th), &lv);
         return prunable(th, &lv);
     }
+    /* first the band around where the incumbents' values are reached, if it holds */
+    double e = HUGE_VAL;
+    if (th->own.found) e = energy_at(sp, &lb, &th->own.val);
+    if (th->shared.found) e = fmin(e, energy_at(sp, &lb, &th->shared.val));
+    double elo = e * (1 - 4e-4), ehi = e * (1 + 4e-4);
+    if (elo > lo && ehi < hi) {
+        lb.energy = ehi;
+        adse__metrics_lb(sp, &lb, &lv);
+        if (prunable(th, &lv)) {
+            hi = ehi;
+            lb.energy = elo;
+            adse__metrics_lb(sp, &lb, &lv);
+            if (!prunable(th, &lv)) lo = elo;
+        }
+    }
     for (int i = 0; i < 100 && hi - lo > 1e-3 * hi; i++) {
         double mid = lo > 0 && hi > 4 * lo ? sqrt(lo * hi) : lo + (hi - lo) / 2;
         lb.energy = mid;
         adse__metrics_lb(sp, &lb, &lv);
         *(prunable(th, &lv) ? &hi : &lo) = mid;
     }
-    adse__bound_partial_decide(sp, (const uint64_t(*)[ADSE_MAX_DIMS])th->f, t,
-                               (double)cc_lower(th, t), cycles_cap(th), th->spcache, lo, hi, &lb);
+    adse__bound_partial_decide(sp, (const uint64_t(*)[ADSE_MAX_DIMS])th->f, t, (double)cc,
+                               cycles_cap(th), th->spcache, lo, hi, &lb);
     /* below lo the value may stand above the exact bound: it keeps the node, as lo did (a
      * better incumbent since might prune at it, not at the exact bound) */
     if (lb.energy < lo) return false;

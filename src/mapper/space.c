@@ -69,6 +69,17 @@ static int divisors(uint64_t x, uint64_t **out)
 /* The largest spatial product a level with fanouts fx x fy can have: p = x * y with x <= fx,
  * y <= fy and p dividing the product of the bounds (a level's factors divide their
  * dimensions' bounds, and each dimension is either X or Y there). */
+/* Spatial level l's key divisors (mtl.divkey): a remain r of dimension x divides its bound,
+ * so gcd(r, lcm(1..maxprod)) = gcd(r, divkey[x]), a gcd of small numbers. */
+static void set_divkey(const mspace *sp, mtl *l)
+{
+    uint64_t lcm = adse__lcm_upto(l->maxprod);
+    for (int x = 0; x < ADSE_MAX_DIMS; x++) {
+        uint64_t b = x < sp->D ? sp->prob->bounds[x] : 1;
+        l->divkey[x] = lcm ? adse__gcd(b, lcm) : b;
+    }
+}
+
 static uint64_t max_spatial_product(const adse_problem *prob, int D, uint32_t fx, uint32_t fy)
 {
     uint64_t cap = (uint64_t)fx * fy;
@@ -408,7 +419,7 @@ static adse_status init_tiling_levels(mspace *sp, adse_err *err)
             l->fy = fy;
             l->cap = (uint64_t)fx * fy;
             l->maxprod = max_spatial_product(sp->prob, D, fx, fy);
-            l->divlcm = adse__lcm_upto(l->maxprod);
+            set_divkey(sp, l);
             sp->s_of[i] = NT++;
         }
         assert(NT < MAP_MAX_TL);
@@ -631,7 +642,7 @@ static void tighten_maxprod(mspace *sp)
         uint64_t best = spatial_max(sp, &t, 1);
         if (best > 0 && best < l->maxprod) {
             l->maxprod = best;
-            l->divlcm = adse__lcm_upto(best);
+            set_divkey(sp, l);
         }
         us[n++] = t;
         all = adse__mul_sat(all, l->maxprod);
