@@ -58,6 +58,9 @@ _Static_assert(((uint64_t)ITEM_MAX + 1) <= (UINT64_MAX >> POS_SHIFT), "item posi
 #define NB_ROUNDS 4       /* neighbourhood subsearches at most, each of half the time left */
 #define RESTART_S 1.0     /* a search of a big mapspace unfinished after this long may restart */
 #define RESTART_ANY_S 2.0 /* runs the anytime steps this long, then starts again from them */
+/* with two threads or more: the anytime steps' share of RESTART_ANY_S (and half of RESTART_S
+ * before the restart; docs/mapper.md 6.1) */
+#define RESTART_PAR 0.65
 #define RESTART_LIMIT_S 9.0 /* a limit this long restarts too (3 x the restart's time) */
 #define CHECK_EVERY 128     /* evaluations/nodes between clock checks */
 #define KEEP_CHUNK 4096     /* keep choices sorted together */
@@ -1955,13 +1958,16 @@ static adse_status run(const adse_model *model, const adse_constraints *constrai
     bool anytime_steps = top && limit > 0;
     S->deadline = limit > 0 ? t0 + limit * (anytime_steps ? adse__search_share : 1) : 0;
     /* A strong start (docs/mapper.md 6.1): a search of a big mapspace, unlimited or with a
-     * time limit of at least RESTART_LIMIT_S, that has not ended after RESTART_S runs the
-     * anytime steps, then searches again from their best (in the rest of the limit), its
+     * time limit of at least RESTART_LIMIT_S, that has not ended after RESTART_S (half of it
+     * with two threads or more: as much work) runs the anytime steps (RESTART_ANY_S, its
+     * RESTART_PAR share with two threads or more), then searches again from their best (in
+     * the rest of the limit), its
      * items then pruned by an incumbent near the optimum instead of the ones they find one
      * by one. Seeds only prune, so an unlimited search's result is the same. */
     bool restart =
         top && restart_s > 0 && (limit == 0 || limit >= RESTART_LIMIT_S) && sp->size > BIG_SPACE;
-    S->restart_at = restart ? t0 + restart_s : 0;
+    bool par = S->nthreads > 1;
+    S->restart_at = restart ? t0 + restart_s * (par ? 0.5 : 1) : 0;
     atomic_init(&S->restart, 0);
     atomic_init(&S->n_done, 0u);
     atomic_init(&S->stop, 0);
@@ -1987,7 +1993,7 @@ static adse_status run(const adse_model *model, const adse_constraints *constrai
         for (uint32_t k = 0; k < S->n_items; k++)
             all_done = all_done && S->items[k].done;
         if (atomic_load(&S->restart) == 1 && !all_done) {
-            anytime(S, constraints, adse_clock_s() + RESTART_ANY_S);
+            anytime(S, constraints, adse_clock_s() + RESTART_ANY_S * (par ? RESTART_PAR : 1));
             mbest inc = S->inc;
             uint64_t ev = 0, valid = 0;
             thread_totals(S, &ev, &valid);
