@@ -724,7 +724,21 @@ static void spopt_enum(spenum *e, int i, uint64_t fan)
 /* The last choices made per (level, remains, least fanout), direct-mapped: the nodes of one
  * subtree share the remains of their outer levels, and the enumeration is the costly part of
  * F9. One cache per search thread. */
-#define SPCACHE_N 128
+#define SPCACHE_N 512
+
+/* The slot of hash h in the caches below: h mixed (a multiply-xorshift finalizer) so that
+ * the few small keys of a layer (powers of two, say) spread over the slots; their FNV-style
+ * hash alone left 128 such keys in 29 of 128 slots. */
+static int spcache_slot(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdu;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53u;
+    h ^= h >> 33;
+    return (int)(h % SPCACHE_N);
+}
+
 struct adse_spcache {
     struct {
         bool used;
@@ -804,7 +818,7 @@ uint64_t adse__spatial_room(const mspace *sp, adse_spcache *c, int u, const uint
         uint64_t h = (uint64_t)u * 0x9E3779B97F4A7C15u;
         for (int x = 0; x < sp->D; x++)
             h = (h ^ key[x]) * 0x100000001B3u;
-        i = (int)((h >> 32) % SPCACHE_N);
+        i = spcache_slot(h);
         if (c->room[i].u == u && memcmp(c->room[i].rest, key, (size_t)sp->D * sizeof *key) == 0)
             return c->room[i].room;
     }
@@ -847,7 +861,7 @@ static const spopts *spopts_get(const mspace *sp, adse_spcache *c, int u, const 
     h = (h ^ fb) * 0x100000001B3u;
     for (int x = 0; x < sp->D; x++)
         h = (h ^ rest[x]) * 0x100000001B3u;
-    int i = (int)((h >> 32) % SPCACHE_N);
+    int i = spcache_slot(h);
     if (c->e[i].used && c->e[i].u == u && c->e[i].f_least == f_least &&
         memcmp(c->e[i].rest, rest, (size_t)sp->D * sizeof *rest) == 0)
         return &c->e[i].o;
