@@ -1335,11 +1335,21 @@ static void check_prefix_bounds(const mspace *sp, const adse_mapping *map, const
         for (int t = 0; t < MAP_MAX_TL; t++)
             for (int x = 0; x < ADSE_MAX_DIMS; x++)
                 g[t][x] = t <= t_done && t < NT && x < D ? f[t][x] : 1;
+        double uncached[2] = {0, 0};
         for (int v = 0; v < 4; v++) {
             mlb lb;
             adse__bound_partial(sp, (const uint64_t(*)[ADSE_MAX_DIMS])g, t_done, 1.0,
                                 v & 1 ? (double)r->cycles : HUGE_VAL, v & 2 ? cache : NULL, true,
                                 &lb);
+            /* the cache changes no value (each unassigned spatial level its own choices,
+             * whatever the slots) */
+            if (v < 2) uncached[v] = lb.energy;
+            if (v >= 2 && lb.energy != uncached[v & 1]) {
+                print_error("%s case %d t_done %d variant %d: bound %.17g pJ with the cache, "
+                            "%.17g without\n",
+                            what, it, t_done, v, lb.energy, uncached[v & 1]);
+                fail();
+            }
             if (lb.energy > r->energy_pj * (1 + 1e-9) || lb.cycles > (double)r->cycles) {
                 print_error("%s case %d t_done %d variant %d: bound %.17g pJ, %.0f cycles > "
                             "mapping %.17g pJ, %llu cycles\n",

@@ -2553,6 +2553,13 @@ static void bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], i
         if (sp->tl[u].spatial) {
             double mp = (double)sp->tl[u].maxprod;
             kp.opts[u] = spopts_get(sp, cache, u, rest, kp.fneed * mp / un, &opts[u]);
+            /* the cache's slot may be one an earlier level's choices were just read from:
+             * they were replaced, so they are made again apart (outside the cache) */
+            for (int v = t_done + 1; v < u; v++)
+                if (kp.opts[v] == kp.opts[u]) {
+                    double mv = (double)sp->tl[v].maxprod;
+                    kp.opts[v] = spopts_get(sp, NULL, v, rest, kp.fneed * mv / un, &opts[v]);
+                }
         }
     for (int d = 0; d < NDS; d++) {
         uint32_t rel = sp->relevant[d];
