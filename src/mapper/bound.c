@@ -724,7 +724,7 @@ static void spopt_enum(spenum *e, int i, uint64_t fan)
 /* The last choices made per (level, remains, least fanout), direct-mapped: the nodes of one
  * subtree share the remains of their outer levels, and the enumeration is the costly part of
  * F9. One cache per search thread. */
-#define SPCACHE_N 512
+#define SPCACHE_N 1024
 
 /* The slot of hash h in the caches below: h mixed (a multiply-xorshift finalizer) so that
  * the few small keys of a layer (powers of two, say) spread over the slots; their FNV-style
