@@ -44,11 +44,12 @@ typedef struct mtl {
     uint64_t cap;               /* spatial: fx * fy, the largest product of its factors */
     uint64_t maxprod;           /* spatial: the largest product its factors can have (<= cap;
                                    what its constraints allow, space.c tighten_maxprod) */
-    uint64_t divkey[ADSE_MAX_DIMS]; /* spatial: gcd(bound, lcm(1..maxprod)) per dimension,
-                                       the bound if the lcm is over 64 bits (bound.c F9) */
     int n_prefix, n_suffix;     /* permutation constraint, innermost first */
     uint8_t prefix[ADSE_MAX_DIMS], suffix[ADSE_MAX_DIMS];
     uint32_t fixed_mask; /* dims in prefix or suffix */
+    /* spatial: gcd(bound, lcm(1..maxprod)) per dimension, the bound if the lcm is over 64
+     * bits (bound.c F9's keys) */
+    uint64_t divkey[ADSE_MAX_DIMS];
 } mtl;
 
 /* Metric values of one mapping, in the order of the settings' metrics. */
