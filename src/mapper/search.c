@@ -1961,9 +1961,9 @@ static adse_status run(const adse_model *model, const adse_constraints *constrai
      * time limit of at least RESTART_LIMIT_S, that has not ended after RESTART_S (half of it
      * with two threads or more: as much work) runs the anytime steps (RESTART_ANY_S, its
      * RESTART_PAR share with two threads or more), then searches again from their best (in
-     * the rest of the limit), its
-     * items then pruned by an incumbent near the optimum instead of the ones they find one
-     * by one. Seeds only prune, so an unlimited search's result is the same. */
+     * the rest of the limit), its items then pruned by an incumbent near the optimum instead
+     * of the ones they find one by one. Seeds only prune, so an unlimited search's result is
+     * the same. */
     bool restart =
         top && restart_s > 0 && (limit == 0 || limit >= RESTART_LIMIT_S) && sp->size > BIG_SPACE;
     bool par = S->nthreads > 1;

@@ -66,9 +66,6 @@ static int divisors(uint64_t x, uint64_t **out)
     return n;
 }
 
-/* The largest spatial product a level with fanouts fx x fy can have: p = x * y with x <= fx,
- * y <= fy and p dividing the product of the bounds (a level's factors divide their
- * dimensions' bounds, and each dimension is either X or Y there). */
 /* Spatial level l's key divisors (mtl.divkey): a remain r of dimension x divides its bound,
  * so gcd(r, lcm(1..maxprod)) = gcd(r, divkey[x]), a gcd of small numbers. */
 static void set_divkey(const mspace *sp, mtl *l)
@@ -80,6 +77,9 @@ static void set_divkey(const mspace *sp, mtl *l)
     }
 }
 
+/* The largest spatial product a level with fanouts fx x fy can have: p = x * y with x <= fx,
+ * y <= fy and p dividing the product of the bounds (a level's factors divide their
+ * dimensions' bounds, and each dimension is either X or Y there). */
 static uint64_t max_spatial_product(const adse_problem *prob, int D, uint32_t fx, uint32_t fy)
 {
     uint64_t cap = (uint64_t)fx * fy;
