@@ -843,7 +843,9 @@ void adse__spcache_free(adse_spcache *c)
 
 static void spopts_make(const mspace *sp, int u, const uint64_t *rest, double f_least, spopts *o);
 
-/* spopts_make through the cache (NULL: none). */
+/* spopts_make through the cache (NULL: none, into o). A pointer into the cache holds only
+ * until the next call on the same cache, which may replace that slot: a caller keeping the
+ * choices of several levels at once must check that (bound_partial does). */
 static const spopts *spopts_get(const mspace *sp, adse_spcache *c, int u, const uint64_t *rest,
                                 double f_least, spopts *o)
 {

@@ -370,23 +370,17 @@ static bool cycles_prunable(mthread *th, int t, mlb *lb)
     return cycles_prunable_cc(th, t, cc_lower(th, t), lb);
 }
 
-/* Where the bound lb, its energy replaced by e, stops being below w in the metric order:
- * adse__metrics_lb's values are affine in e with slopes >= 0, so the first metric that
- * depends on e and is not decided without it gives e. 0 when every e reaches w, HUGE_VAL
- * when none does. An estimate (the slopes are taken from two points): node_prunable
- * checks it. */
-static double energy_at(const mspace *sp, const mlb *lb, const mvals *w)
+/* Where a bound, its energy replaced by e, stops being below w in the metric order, from
+ * its metric values v0 at e = 0 and v1 at e = 1: adse__metrics_lb's values are affine in e
+ * with slopes >= 0, so the first metric that depends on e and is not decided without it
+ * gives e. 0 when every e reaches w, HUGE_VAL when none does. An estimate (the slopes are
+ * taken from two points): node_prunable checks it. */
+static double energy_at(const mspace *sp, const mvals *v0, const mvals *v1, const mvals *w)
 {
-    mlb z = *lb;
-    mvals v0, v1;
-    z.energy = 0;
-    adse__metrics_lb(sp, &z, &v0);
-    z.energy = 1;
-    adse__metrics_lb(sp, &z, &v1);
     for (int k = 0; k < sp->set.n_metrics; k++) {
-        double b = v1.v[k] - v0.v[k];
-        if (b > 0) return fmax((w->v[k] - v0.v[k]) / b, 0);
-        if (v0.v[k] != w->v[k]) return v0.v[k] < w->v[k] ? HUGE_VAL : 0;
+        double b = v1->v[k] - v0->v[k];
+        if (b > 0) return fmax((w->v[k] - v0->v[k]) / b, 0);
+        if (v0->v[k] != w->v[k]) return v0->v[k] < w->v[k] ? HUGE_VAL : 0;
     }
     return 0;
 }
@@ -417,8 +411,16 @@ static bool node_prunable(mthread *th, int t)
     }
     /* first the band around where the incumbents' values are reached, if it holds */
     double e = HUGE_VAL;
-    if (th->own.found) e = energy_at(sp, &lb, &th->own.val);
-    if (th->shared.found) e = fmin(e, energy_at(sp, &lb, &th->shared.val));
+    if (th->own.found || th->shared.found) {
+        mlb z = lb;
+        mvals v0, v1;
+        z.energy = 0;
+        adse__metrics_lb(sp, &z, &v0);
+        z.energy = 1;
+        adse__metrics_lb(sp, &z, &v1);
+        if (th->own.found) e = energy_at(sp, &v0, &v1, &th->own.val);
+        if (th->shared.found) e = fmin(e, energy_at(sp, &v0, &v1, &th->shared.val));
+    }
     double elo = e * (1 - 4e-4), ehi = e * (1 + 4e-4);
     if (elo > lo && ehi < hi) {
         lb.energy = ehi;
