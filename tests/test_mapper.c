@@ -3210,6 +3210,70 @@ static void test_anytime_classic(void **state)
     adse_spec_free(spec);
 }
 
+/* The dataplacement scan of the anytime steps (docs/mapper.md 6.1): with the exact search
+ * stopped at once (adse__search_share 0) and time for every candidate, each dataplacement of
+ * the seed design's per-PE buffers is mapped on its own (its exact part keeps its own share
+ * and ends here). The space: the seed's architecture constraints with the keep bits of
+ * psum_spad, weights_spad and ifmap_spad free but the Outputs' (kept at psum_spad only), so
+ * 2^6 = 64 candidates (9 with one level per data space); a layer with C = M = 16, P = Q = 14,
+ * R = S = 3; [energy]. The candidates cover the whole space, so the answer has the energy of
+ * its optimum, which the search without a time limit proves. Without the scan
+ * (adse__place_scan_s above the budget: 8 single-level candidates, the polish,
+ * neighbourhoods and classic dataflows) the answer is 3,324,302.59 pJ here against the
+ * optimum's 3,261,003.95 (tried). With one thread and with two. */
+static void test_placement_scan(void **state)
+{
+    (void)state;
+    char p[5][1024];
+    const char *rel[5] = {
+        "seed-experiment/original/arch/eyeriss_like.yaml", "seed-experiment/original/prob.yaml",
+        "seed-experiment/original/ERT.yaml", "seed-experiment/original/ART.yaml",
+        "seed-experiment/original/constraints/eyeriss_like_arch_constraints.yaml"};
+    const char *f[5];
+    for (int k = 0; k < 5; k++)
+        f[k] = testutil_data(rel[k], p[k], sizeof p[k]);
+    adse_spec *spec = NULL;
+    adse_err err;
+    assert_int_equal(adse_spec_load(f, 5, &spec, &err), ADSE_OK);
+    adse_problem *pb = &spec->problem;
+    adse_constraints *c = &spec->constraints;
+    for (int d = 0; d < pb->n_ds; d++)
+        c->keep_fixed[d] &= ~7u; /* levels 0-2 */
+    int out = adse_problem_ds_id(pb, "Outputs");
+    c->keep_fixed[out] |= 7u;
+    c->keep_value[out] = (c->keep_value[out] & ~7u) | 1u;
+    const char *names = "CMPQRS";
+    const uint64_t v[6] = {16, 16, 14, 14, 3, 3};
+    for (int k = 0; k < 6; k++)
+        pb->bounds[adse_problem_dim_id(pb, names[k])] = v[k];
+    adse_model *m = make_model(&spec->arch, pb, ADSE_TRANSLATION_NEW, false);
+    adse_mapper_settings s;
+    adse_mapper_settings_init(&s);
+    s.n_metrics = 1;
+    s.metrics[0] = ADSE_METRIC_ENERGY;
+    adse_mapper_result *r = malloc(sizeof *r), *o = malloc(sizeof *o);
+    assert_true(r && o);
+    s.threads = 1;
+    assert_int_equal(adse_mapper_run(m, c, &s, o, &err), ADSE_OK);
+    assert_true(o->stats.optimal);
+    for (int k = 0; k < 2; k++) {
+        s.threads = 1 + k;
+        s.time_limit_s = 600; /* ample: each candidate ends when its search is complete */
+        adse__search_share = 0;
+        assert_int_equal(adse_mapper_run(m, c, &s, r, &err), ADSE_OK);
+        adse__search_share = 0.75;
+        assert_true(r->found);
+        assert_false(r->stats.optimal); /* the anytime steps ran */
+        print_message("%d thread(s): %.9g pJ in %.3f s (optimum %.9g pJ)\n", s.threads,
+                      r->result.energy_pj, r->stats.seconds, o->result.energy_pj);
+        assert_true(r->result.energy_pj == o->result.energy_pj);
+    }
+    free(r);
+    free(o);
+    adse_model_free(m);
+    adse_spec_free(spec);
+}
+
 /* The anytime polish (src/mapper/local.c) from the plainest mapping of an open mapspace
  * (every loop at the outermost level, everything kept everywhere): the result is valid, in
  * the space, better, the same on a second run, never below the brute-force optimum, and a
@@ -3218,7 +3282,8 @@ static void test_anytime_classic(void **state)
 /* The candidate dataplacements of the seed design (docs/mapper.md 6.1): its per-PE
  * buffers psum_spad, weights_spad and ifmap_spad (levels 0-2, 168 instances each, no
  * fanout between them) are the only group; DummyBuffer and shared_glb fan out. So the 3^3
- * assignments of the three data spaces to levels 0-2, the 3! = 6 injective ones first. */
+ * assignments of the three data spaces to one of levels 0-2 each, the 3! = 6 injective ones
+ * first, then the other 2^9 - 27 = 485 choices of a subset of levels 0-2 per data space. */
 static void test_placements(void **state)
 {
     (void)state;
@@ -3231,30 +3296,32 @@ static void test_placements(void **state)
     assert_int_equal(adse_spec_load(f, 2, &spec, &err), ADSE_OK);
     adse_model *m = make_model(&spec->arch, &spec->problem, ADSE_TRANSLATION_NEW, false);
     mspace *sp = malloc(sizeof *sp);
-    assert_non_null(sp);
+    mplace *pl = malloc(1024 * sizeof *pl);
+    assert_true(sp && pl);
     adse_mapper_settings s;
     adse_mapper_settings_init(&s);
     assert_int_equal(adse__space_init(sp, m, NULL, &s, &err), ADSE_OK);
     assert_int_equal(sp->L, 6);
     assert_string_equal(spec->arch.levels[1].name, "weights_spad");
-    mplace pl[64];
-    assert_int_equal(adse__placements(sp, pl, 64), 27);
+    assert_int_equal(adse__placements(sp, pl, 1024), 512);
     assert_int_equal(adse__placements(sp, pl, 5), 5);
-    assert_int_equal(adse__placements(sp, pl, 64), 27);
-    bool seen[27] = {false};
-    for (int k = 0; k < 27; k++) {
+    assert_int_equal(adse__placements(sp, pl, 1024), 512);
+    bool seen[512] = {false};
+    for (int k = 0; k < 512; k++) {
         uint32_t levels = 0;
-        int code = 0, mul = 1;
+        int code = 0;
+        bool single = true;
         for (int d = 0; d < 3; d++) {
             assert_int_equal(pl[k].fixed[d], 7u); /* levels 0-2 fixed, the rest free */
-            assert_int_equal(__builtin_popcount(pl[k].value[d]), 1);
+            assert_true(pl[k].value[d] <= 7u);
+            single = single && __builtin_popcount(pl[k].value[d]) == 1;
             levels |= pl[k].value[d];
-            code += mul * __builtin_ctz(pl[k].value[d]);
-            mul *= 3;
+            code |= (int)pl[k].value[d] << (3 * d);
         }
         assert_false(seen[code]);
         seen[code] = true;
-        assert_true((levels == 7u) == (k < 6));
+        assert_true(single == (k < 27));
+        if (k < 27) assert_true((levels == 7u) == (k < 6));
     }
     /* Weights (0) at weights_spad, Inputs (1) at ifmap_spad, Outputs (2) at psum_spad:
      * Eyeriss's own placement is the second (counter 1 + 2 * 3 + 0 * 9 = 7; the first
@@ -3262,17 +3329,22 @@ static void test_placements(void **state)
     assert_int_equal(pl[1].value[0], 2u);
     assert_int_equal(pl[1].value[1], 4u);
     assert_int_equal(pl[1].value[2], 1u);
+    /* the first of the others keeps nothing in the group (the Weights' digit 0 first) */
+    assert_int_equal(pl[27].value[0] | pl[27].value[1] | pl[27].value[2], 0u);
+    assert_int_equal(pl[28].value[0], 1u); /* then the Weights at level 0 alone */
+    assert_int_equal(pl[28].value[1] | pl[28].value[2], 0u);
     /* a keep bit fixed by the constraints leaves its data space out */
     adse_constraints c;
     adse_constraints_init(&c, sp->L, sp->D, sp->NDS);
     c.keep_fixed[2] = 1u, c.keep_value[2] = 1u;
     adse__space_release(sp);
     assert_int_equal(adse__space_init(sp, m, &c, &s, &err), ADSE_OK);
-    assert_int_equal(adse__placements(sp, pl, 64), 9);
+    assert_int_equal(adse__placements(sp, pl, 1024), 64); /* 9 single, 55 others */
     assert_int_equal(pl[0].fixed[2], 0u);
     assert_int_equal(pl[0].value[0] | pl[0].value[1], 3u); /* levels 0 and 1 */
     adse__space_release(sp);
     free(sp);
+    free(pl);
     adse_model_free(m);
     adse_spec_free(spec);
 }
@@ -3738,6 +3810,7 @@ int main(void)
         cmocka_unit_test(test_keep_count),
         cmocka_unit_test(test_polish),
         cmocka_unit_test(test_placements),
+        cmocka_unit_test(test_placement_scan),
         cmocka_unit_test(test_neighbourhood),
         cmocka_unit_test(test_contradictions),
     };

@@ -285,6 +285,30 @@ int adse__placements(const mspace *sp, mplace *out, int max)
                     p->value[ds[k]] = 1u << lv[k];
                 }
             }
+        /* then every other subset of the group's levels per data space (none, or two and
+         * more), as a counter whose digits are the data spaces' subsets (the first data
+         * space's varying fastest) */
+        uint32_t sub = 1u << g;
+        uint64_t all = 1;
+        for (int k = 0; k < nd && all < ((uint64_t)1 << 20); k++)
+            all *= sub;
+        for (uint64_t code = 0; code < all && n < max; code++) {
+            uint32_t mk[ADSE_MAX_DATASPACES];
+            bool single = true;
+            uint64_t c = code;
+            for (int k = 0; k < nd; k++) {
+                mk[k] = (uint32_t)(c % sub);
+                c /= sub;
+                single = single && __builtin_popcount(mk[k]) == 1;
+            }
+            if (single) continue; /* taken above */
+            mplace *p = &out[n++];
+            memset(p, 0, sizeof *p);
+            for (int k = 0; k < nd; k++) {
+                p->fixed[ds[k]] = gmask;
+                p->value[ds[k]] = mk[k] << lo;
+            }
+        }
         lo = hi + 1;
     }
     return n;

@@ -54,6 +54,8 @@
 #define POS_SHIFT 48       /* item k's positions: [k << POS_SHIFT, (k + 1) << POS_SHIFT) */
 _Static_assert(((uint64_t)ITEM_MAX + 1) <= (UINT64_MAX >> POS_SHIFT), "item positions fit");
 #define PLACE_SHARE 0.7   /* share of the anytime steps for the candidate dataplacements */
+#define PLACE_FEW 8       /* the candidates searched when they cannot all be scanned */
+#define PLACE_EXACT 0.75  /* a scanned candidate's exact share of its time */
 #define NB_SHARE 0.5      /* share of the time after them and their polish for the neighbourhoods */
 #define NB_ROUNDS 4       /* neighbourhood subsearches at most, each of half the time left */
 #define RESTART_S 1.0     /* a search of a big mapspace unfinished after this long may restart */
@@ -69,6 +71,7 @@ _Static_assert(((uint64_t)ITEM_MAX + 1) <= (UINT64_MAX >> POS_SHIFT), "item posi
 
 double adse__split_after_s = 0.001; /* mapper_internal.h */
 double adse__search_share = 0.75;   /* mapper_internal.h */
+double adse__place_scan_s = 0.2;    /* mapper_internal.h */
 
 typedef struct mbest {
     bool found;
@@ -1746,9 +1749,14 @@ static void offer_seed(msearch *S, const adse_mapping *m)
     atomic_fetch_add(&S->inc_ver, 1u);
 }
 
+/* What a run is: a subsearch of the anytime steps (one item, no steps of its own), a search
+ * of its own (its exact part adse__search_share of a time limit), or a candidate of the
+ * dataplacement scan (a search of its own whose exact part is PLACE_EXACT of its limit). */
+typedef enum { RUN_SUB, RUN_TOP, RUN_CANDIDATE } run_kind;
+
 static adse_status run(const adse_model *model, const adse_constraints *constraints,
                        const adse_mapper_settings *settings, const adse_mapping *seeds, int n_seeds,
-                       bool top, const mbest *inc0, double restart_s, adse_mapper_result *out,
+                       run_kind kind, const mbest *inc0, double restart_s, adse_mapper_result *out,
                        adse_err *err);
 
 /* Searches the subspace of constraints c in budget_s from the incumbent, which prunes it (the
@@ -1762,7 +1770,7 @@ static bool subsearch(msearch *S, const adse_constraints *c, double budget_s)
     set.time_limit_s = budget_s;
     adse_err err;
     bool found =
-        run(sp->model, c, &set, NULL, 0, false, &S->inc, 0, r, &err) == ADSE_OK && r->found;
+        run(sp->model, c, &set, NULL, 0, RUN_SUB, &S->inc, 0, r, &err) == ADSE_OK && r->found;
     if (found) offer_seed(S, &r->best);
     free(r);
     return found;
@@ -1810,16 +1818,26 @@ static void classic_seeds(msearch *S, const adse_constraints *constraints, doubl
 }
 
 /* The candidate dataplacements (adse__placements) as subspaces: each fixes the keep bits
- * the constraints leave free at a group of sibling levels, and is searched in an equal
- * share of what is left of budget_s from the incumbent so far (subsearch); its best
- * mapping is offered and polished in the whole space (it may leave the placement). */
+ * the constraints leave free at a group of sibling levels. When budget_s gives every
+ * candidate at least adse__place_scan_s, each is mapped on its own, as a search of its own with
+ * that share as its time limit (its anytime steps included), and its best offered. Else
+ * the first PLACE_FEW (each data space at one level of the group) are searched in equal
+ * shares from the incumbent so far (subsearch), their best polished in the whole space (it
+ * may leave the placement). */
 static void placement_seeds(msearch *S, const adse_constraints *constraints, double budget_s,
                             uint64_t *ev)
 {
     const mspace *sp = &S->sp;
-    enum { MAX_PLACE = 8 };
-    mplace pl[MAX_PLACE];
+    enum { MAX_PLACE = 512 };
+    mplace *pl = malloc(MAX_PLACE * sizeof *pl);
+    adse_mapper_result *r = malloc(sizeof *r);
+    if (!pl || !r) {
+        free(pl), free(r);
+        return;
+    }
     int n = adse__placements(sp, pl, MAX_PLACE);
+    bool scan = n > 0 && budget_s / n >= adse__place_scan_s;
+    if (!scan && n > PLACE_FEW) n = PLACE_FEW;
     double end = adse_clock_s() + budget_s;
     for (int k = 0; k < n; k++) {
         double left = end - adse_clock_s();
@@ -1830,8 +1848,20 @@ static void placement_seeds(msearch *S, const adse_constraints *constraints, dou
             c.keep_fixed[d] |= pl[k].fixed[d];
             c.keep_value[d] = (c.keep_value[d] & ~pl[k].fixed[d]) | pl[k].value[d];
         }
-        if (subsearch(S, &c, left / (n - k))) polish_incumbent(S, end, ev);
+        if (!scan) {
+            if (subsearch(S, &c, left / (n - k))) polish_incumbent(S, end, ev);
+            continue;
+        }
+        adse_mapper_settings set = sp->set;
+        set.time_limit_s = left / (n - k);
+        adse_err err;
+        if (run(sp->model, &c, &set, NULL, 0, RUN_CANDIDATE, NULL, 0, r, &err) == ADSE_OK &&
+            r->found) {
+            offer_seed(S, &r->best);
+            *ev += r->stats.evaluated;
+        }
     }
+    free(pl), free(r);
 }
 
 /* The neighbourhood of the incumbent (adse__neighbourhood: its keep bits and spatial factors
@@ -1944,9 +1974,10 @@ static adse_status search_new(const adse_model *model, const adse_constraints *c
  * only prunes, and it is the result when nothing in this space beats it. */
 static adse_status run(const adse_model *model, const adse_constraints *constraints,
                        const adse_mapper_settings *settings, const adse_mapping *seeds, int n_seeds,
-                       bool top, const mbest *inc0, double restart_s, adse_mapper_result *out,
+                       run_kind kind, const mbest *inc0, double restart_s, adse_mapper_result *out,
                        adse_err *err)
 {
+    bool top = kind != RUN_SUB;
     if (!model || !out || (n_seeds > 0 && !seeds))
         return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0, "missing argument to the mapper");
     double t0 = adse_clock_s();
@@ -1958,7 +1989,8 @@ static adse_status run(const adse_model *model, const adse_constraints *constrai
     S->nthreads = thread_count(sp);
     double limit = sp->set.time_limit_s;
     bool anytime_steps = top && limit > 0;
-    S->deadline = limit > 0 ? t0 + limit * (anytime_steps ? adse__search_share : 1) : 0;
+    double share = kind == RUN_CANDIDATE ? PLACE_EXACT : adse__search_share;
+    S->deadline = limit > 0 ? t0 + limit * (anytime_steps ? share : 1) : 0;
     /* A strong start (docs/mapper.md 6.1): a search of a big mapspace, unlimited or with a
      * time limit of at least RESTART_LIMIT_S, that has not ended after RESTART_S (half of it
      * with two threads or more: as much work) runs the anytime steps (RESTART_ANY_S, its
@@ -2002,7 +2034,7 @@ static adse_status run(const adse_model *model, const adse_constraints *constrai
             adse_mapper_settings rest = sp->set; /* with what is left of a limit (0: none) */
             if (limit > 0) rest.time_limit_s = fmax(limit - (adse_clock_s() - t0), 1e-3);
             search_free(S);
-            st = run(model, constraints, &rest, NULL, 0, true, &inc, 0, out, err);
+            st = run(model, constraints, &rest, NULL, 0, RUN_TOP, &inc, 0, out, err);
             adse_mapper_stats *o = &out->stats;
             o->evaluated += ev;
             o->valid += valid;
@@ -2022,7 +2054,7 @@ adse_status adse_mapper_run(const adse_model *model, const adse_constraints *con
                             const adse_mapper_settings *settings, adse_mapper_result *out,
                             adse_err *err)
 {
-    return run(model, constraints, settings, NULL, 0, true, NULL, RESTART_S, out, err);
+    return run(model, constraints, settings, NULL, 0, RUN_TOP, NULL, RESTART_S, out, err);
 }
 
 adse_status adse_mapper_run_seeded(const adse_model *model, const adse_constraints *constraints,
@@ -2031,7 +2063,7 @@ adse_status adse_mapper_run_seeded(const adse_model *model, const adse_constrain
 {
     if (n_seeds < 0)
         return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0, "negative number of seed mappings");
-    return run(model, constraints, settings, seeds, n_seeds, true, NULL, RESTART_S, out, err);
+    return run(model, constraints, settings, seeds, n_seeds, RUN_TOP, NULL, RESTART_S, out, err);
 }
 
 adse_network_layer_result adse_mapper_layer_result(const adse_mapper_result *r)
