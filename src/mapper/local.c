@@ -234,83 +234,53 @@ bool adse__polish(const mspace *sp, adse_scratch *scratch, adse_result *res, ads
 
 /* Candidate dataplacements (docs/mapper.md 6.1): a group is a run of two or more
  * consecutive storage levels below the outermost with no fanout between them (the same
- * instances: per-PE buffers, say). A candidate keeps each data space whose keep bits are
- * free at all of a group's levels at exactly one level of the group and bypasses it at the
- * others. The assignments are taken in the order of a counter whose digits are the levels
- * of the data spaces (the first data space's digit varying fastest), those that use as
- * many levels as they can (the injective ones when there are enough levels) first. */
+ * instances: per-PE buffers, say). A candidate fixes the keep bits of each data space whose
+ * keep bits are free at all of a group's levels: it keeps it at a subset of the group's
+ * levels and bypasses it at the others. Per group the choices are taken in the order of a
+ * counter whose digits are the data spaces' subsets (the first data space's varying
+ * fastest), in three passes over all groups: those with one level per data space that use
+ * as many levels as they can (the injective ones when there are enough levels), the other
+ * single-level ones, then the rest (none, or two levels and more, for some data space). */
 int adse__placements(const mspace *sp, mplace *out, int max)
 {
     int n = 0;
-    for (int lo = 0; lo + 1 < sp->L - 1 && n < max;) {
-        int hi = lo; /* the group is lo..hi */
-        while (hi + 1 < sp->L - 1 && sp->s_of[hi + 1] < 0)
-            hi++;
-        int g = hi - lo + 1;
-        if (g < 2) {
+    for (int pass = 0; pass < 3; pass++)
+        for (int lo = 0; lo + 1 < sp->L - 1 && n < max;) {
+            int hi = lo; /* the group is lo..hi */
+            while (hi + 1 < sp->L - 1 && sp->s_of[hi + 1] < 0)
+                hi++;
+            int g = hi - lo + 1;
+            uint32_t gmask = ((1u << g) - 1u) << lo;
+            int ds[ADSE_MAX_DATASPACES], nd = 0;
+            for (int d = 0; g >= 2 && d < sp->NDS; d++)
+                if ((sp->keep_free[d] & gmask) == gmask) ds[nd++] = d;
+            int first = lo;
             lo = hi + 1;
-            continue;
-        }
-        uint32_t gmask = ((1u << g) - 1u) << lo;
-        int ds[ADSE_MAX_DATASPACES], nd = 0;
-        for (int d = 0; d < sp->NDS; d++)
-            if ((sp->keep_free[d] & gmask) == gmask) ds[nd++] = d;
-        if (nd == 0) {
-            lo = hi + 1;
-            continue;
-        }
-        /* every assignment of the nd data spaces to the g levels, as a base-g counter;
-         * the injective ones (or, with fewer levels than data spaces, those using every
-         * level) first */
-        uint64_t total = 1;
-        for (int k = 0; k < nd && total < 4096; k++)
-            total *= (uint64_t)g;
-        for (int pass = 0; pass < 2 && n < max; pass++)
-            for (uint64_t code = 0; code < total && n < max; code++) {
-                int lv[ADSE_MAX_DATASPACES];
-                uint32_t used = 0;
+            if (nd == 0) continue;
+            uint32_t sub = 1u << g;
+            uint64_t all = 1;
+            for (int k = 0; k < nd && all < ((uint64_t)1 << 16); k++)
+                all *= sub;
+            for (uint64_t code = 0; code < all && n < max; code++) {
+                uint32_t mk[ADSE_MAX_DATASPACES], used = 0;
+                bool single = true;
                 uint64_t c = code;
                 for (int k = 0; k < nd; k++) {
-                    lv[k] = lo + (int)(c % (uint64_t)g);
-                    c /= (uint64_t)g;
-                    used |= 1u << lv[k];
+                    mk[k] = (uint32_t)(c % sub);
+                    c /= sub;
+                    used |= mk[k];
+                    single = single && __builtin_popcount(mk[k]) == 1;
                 }
-                int nused = __builtin_popcount(used);
-                bool spread = nused == (nd < g ? nd : g);
-                if (spread != (pass == 0)) continue;
+                bool spread = __builtin_popcount(used) == (nd < g ? nd : g);
+                if ((single ? (spread ? 0 : 1) : 2) != pass) continue;
                 mplace *p = &out[n++];
                 memset(p, 0, sizeof *p);
                 for (int k = 0; k < nd; k++) {
                     p->fixed[ds[k]] = gmask;
-                    p->value[ds[k]] = 1u << lv[k];
+                    p->value[ds[k]] = mk[k] << first;
                 }
             }
-        /* then every other subset of the group's levels per data space (none, or two and
-         * more), as a counter whose digits are the data spaces' subsets (the first data
-         * space's varying fastest) */
-        uint32_t sub = 1u << g;
-        uint64_t all = 1;
-        for (int k = 0; k < nd && all < ((uint64_t)1 << 20); k++)
-            all *= sub;
-        for (uint64_t code = 0; code < all && n < max; code++) {
-            uint32_t mk[ADSE_MAX_DATASPACES];
-            bool single = true;
-            uint64_t c = code;
-            for (int k = 0; k < nd; k++) {
-                mk[k] = (uint32_t)(c % sub);
-                c /= sub;
-                single = single && __builtin_popcount(mk[k]) == 1;
-            }
-            if (single) continue; /* taken above */
-            mplace *p = &out[n++];
-            memset(p, 0, sizeof *p);
-            for (int k = 0; k < nd; k++) {
-                p->fixed[ds[k]] = gmask;
-                p->value[ds[k]] = mk[k] << lo;
-            }
         }
-        lo = hi + 1;
-    }
     return n;
 }
 

@@ -176,9 +176,6 @@ extern double adse__split_after_s;
 /* search.c: the share of a time limit the exact search has before the anytime steps of
  * docs/mapper.md 6.1 (default 0.75; a test sets 0 to run those steps at once). */
 extern double adse__search_share;
-/* search.c: the least time per candidate dataplacement for the anytime steps to map each of
- * them on its own (docs/mapper.md 6.1; default 0.2 s; a test lowers it). */
-extern double adse__place_scan_s;
 
 /* space.c */
 adse_status adse__space_init(mspace *sp, const adse_model *model, const adse_constraints *c,

@@ -55,6 +55,7 @@
 _Static_assert(((uint64_t)ITEM_MAX + 1) <= (UINT64_MAX >> POS_SHIFT), "item positions fit");
 #define PLACE_SHARE 0.7   /* share of the anytime steps for the candidate dataplacements */
 #define PLACE_FEW 8       /* the candidates searched when they cannot all be scanned */
+#define PLACE_SCAN_S 0.2  /* the least time per candidate for mapping each on its own */
 #define PLACE_EXACT 0.75  /* a scanned candidate's exact share of its time */
 #define NB_SHARE 0.5      /* share of the time after them and their polish for the neighbourhoods */
 #define NB_ROUNDS 4       /* neighbourhood subsearches at most, each of half the time left */
@@ -71,7 +72,6 @@ _Static_assert(((uint64_t)ITEM_MAX + 1) <= (UINT64_MAX >> POS_SHIFT), "item posi
 
 double adse__split_after_s = 0.001; /* mapper_internal.h */
 double adse__search_share = 0.75;   /* mapper_internal.h */
-double adse__place_scan_s = 0.2;    /* mapper_internal.h */
 
 typedef struct mbest {
     bool found;
@@ -1759,9 +1759,11 @@ static adse_status run(const adse_model *model, const adse_constraints *constrai
                        run_kind kind, const mbest *inc0, double restart_s, adse_mapper_result *out,
                        adse_err *err);
 
-/* Searches the subspace of constraints c in budget_s from the incumbent, which prunes it (the
- * subsearch returns a mapping only if it beats it), and offers its best. True if it did. */
-static bool subsearch(msearch *S, const adse_constraints *c, double budget_s)
+/* Searches the subspace of constraints c in budget_s and offers its best: as a subsearch
+ * (RUN_SUB) from the incumbent, which prunes it (it returns a mapping only if it beats it),
+ * or as a search of its own (RUN_CANDIDATE, from no incumbent). Its evaluations count in the
+ * search's statistics. True if it found a mapping. */
+static bool subsearch(msearch *S, const adse_constraints *c, double budget_s, run_kind kind)
 {
     const mspace *sp = &S->sp;
     adse_mapper_result *r = malloc(sizeof *r);
@@ -1769,8 +1771,13 @@ static bool subsearch(msearch *S, const adse_constraints *c, double budget_s)
     adse_mapper_settings set = sp->set;
     set.time_limit_s = budget_s;
     adse_err err;
-    bool found =
-        run(sp->model, c, &set, NULL, 0, RUN_SUB, &S->inc, 0, r, &err) == ADSE_OK && r->found;
+    bool found = false;
+    if (run(sp->model, c, &set, NULL, 0, kind, kind == RUN_SUB ? &S->inc : NULL, 0, r, &err) ==
+        ADSE_OK) {
+        S->th[0].evaluated += r->stats.evaluated;
+        S->th[0].valid += r->stats.valid;
+        found = r->found;
+    }
     if (found) offer_seed(S, &r->best);
     free(r);
     return found;
@@ -1813,30 +1820,26 @@ static void classic_seeds(msearch *S, const adse_constraints *constraints, doubl
                         tc->prefix[n++] = (uint8_t)x;
             tc->n_prefix = (uint8_t)n;
         }
-        subsearch(S, &c, budget_s / sp->NDS);
+        subsearch(S, &c, budget_s / sp->NDS, RUN_SUB);
     }
 }
 
 /* The candidate dataplacements (adse__placements) as subspaces: each fixes the keep bits
  * the constraints leave free at a group of sibling levels. When budget_s gives every
- * candidate at least adse__place_scan_s, each is mapped on its own, as a search of its own with
- * that share as its time limit (its anytime steps included), and its best offered. Else
- * the first PLACE_FEW (each data space at one level of the group) are searched in equal
- * shares from the incumbent so far (subsearch), their best polished in the whole space (it
- * may leave the placement). */
+ * candidate at least PLACE_SCAN_S, each is mapped on its own (subsearch, RUN_CANDIDATE:
+ * a search of its own with its equal share of what is left as its time limit, its anytime
+ * steps included) and its best offered. Else the first PLACE_FEW (one level of a group per
+ * data space) are searched in equal shares from the incumbent so far (RUN_SUB), each best
+ * polished in the whole space (it may leave the placement). */
 static void placement_seeds(msearch *S, const adse_constraints *constraints, double budget_s,
                             uint64_t *ev)
 {
     const mspace *sp = &S->sp;
     enum { MAX_PLACE = 512 };
     mplace *pl = malloc(MAX_PLACE * sizeof *pl);
-    adse_mapper_result *r = malloc(sizeof *r);
-    if (!pl || !r) {
-        free(pl), free(r);
-        return;
-    }
+    if (!pl) return;
     int n = adse__placements(sp, pl, MAX_PLACE);
-    bool scan = n > 0 && budget_s / n >= adse__place_scan_s;
+    bool scan = n > 0 && budget_s / n >= PLACE_SCAN_S;
     if (!scan && n > PLACE_FEW) n = PLACE_FEW;
     double end = adse_clock_s() + budget_s;
     for (int k = 0; k < n; k++) {
@@ -1848,20 +1851,10 @@ static void placement_seeds(msearch *S, const adse_constraints *constraints, dou
             c.keep_fixed[d] |= pl[k].fixed[d];
             c.keep_value[d] = (c.keep_value[d] & ~pl[k].fixed[d]) | pl[k].value[d];
         }
-        if (!scan) {
-            if (subsearch(S, &c, left / (n - k))) polish_incumbent(S, end, ev);
-            continue;
-        }
-        adse_mapper_settings set = sp->set;
-        set.time_limit_s = left / (n - k);
-        adse_err err;
-        if (run(sp->model, &c, &set, NULL, 0, RUN_CANDIDATE, NULL, 0, r, &err) == ADSE_OK &&
-            r->found) {
-            offer_seed(S, &r->best);
-            *ev += r->stats.evaluated;
-        }
+        if (subsearch(S, &c, left / (n - k), scan ? RUN_CANDIDATE : RUN_SUB) && !scan)
+            polish_incumbent(S, end, ev);
     }
-    free(pl), free(r);
+    free(pl);
 }
 
 /* The neighbourhood of the incumbent (adse__neighbourhood: its keep bits and spatial factors
@@ -1875,12 +1868,12 @@ static bool neighbourhood_seed(msearch *S, const adse_constraints *constraints, 
     mvals before = S->inc.val;
     adse_constraints c;
     adse__neighbourhood(&S->sp, constraints, &S->inc.map, &c);
-    if (subsearch(S, &c, budget_s)) polish_incumbent(S, end, ev);
+    if (subsearch(S, &c, budget_s, RUN_SUB)) polish_incumbent(S, end, ev);
     return lex_less(&S->sp, &S->inc.val, &before);
 }
 
 /* The rest of a time limit after an unfinished exact search (docs/mapper.md 6.1): the
- * candidate dataplacements are searched (PLACE_SHARE of it), each result polished; the best
+ * candidate dataplacements are searched (PLACE_SHARE of it; placement_seeds); the best
  * found is polished to a local optimum; the neighbourhood of the incumbent is searched
  * while that improves it (at most NB_ROUNDS times, in NB_SHARE of the time left); then the
  * classic dataflows are searched from the best so far, and their best is polished in turn.
@@ -1900,7 +1893,7 @@ static void anytime(msearch *S, const adse_constraints *constraints, double end)
     double left = end - adse_clock_s();
     if (left > 0) classic_seeds(S, constraints, left);
     if (adse_clock_s() < end) polish_incumbent(S, end, &ev);
-    S->th[0].evaluated += ev; /* the valid ones are not counted apart */
+    S->th[0].evaluated += ev; /* the polish's valid ones are not counted apart */
 }
 
 static void search_free(msearch *S)
@@ -1968,10 +1961,11 @@ static adse_status search_new(const adse_model *model, const adse_constraints *c
     return ADSE_OK;
 }
 
-/* top: a search of its own, which under a time limit runs the anytime steps when it has not
- * finished in its share; false: a subsearch of those steps (one item, make_items). inc0 (or
- * NULL): an incumbent of a larger space to start from, as a seed (after every item): it
- * only prunes, and it is the result when nothing in this space beats it. */
+/* kind (run_kind): RUN_TOP and RUN_CANDIDATE are searches of their own, which under a time
+ * limit run the anytime steps when they have not finished in their share; RUN_SUB is a
+ * subsearch of those steps (one item, make_items). inc0 (or NULL): an incumbent of a larger
+ * space to start from, as a seed (after every item): it only prunes, and it is the result
+ * when nothing in this space beats it. */
 static adse_status run(const adse_model *model, const adse_constraints *constraints,
                        const adse_mapper_settings *settings, const adse_mapping *seeds, int n_seeds,
                        run_kind kind, const mbest *inc0, double restart_s, adse_mapper_result *out,
