@@ -3115,6 +3115,26 @@ static void test_time_limit(void **state)
     adse_spec_free(spec);
 }
 
+/* The seed design with its ERT, ART and architecture constraints, and the seed problem with
+ * the bounds of the dimensions named in names (one letter each) set to v. */
+static adse_spec *seed_constrained(const char *names, const uint64_t *v)
+{
+    char p[5][1024];
+    const char *rel[5] = {
+        "seed-experiment/original/arch/eyeriss_like.yaml", "seed-experiment/original/prob.yaml",
+        "seed-experiment/original/ERT.yaml", "seed-experiment/original/ART.yaml",
+        "seed-experiment/original/constraints/eyeriss_like_arch_constraints.yaml"};
+    const char *f[5];
+    for (int k = 0; k < 5; k++)
+        f[k] = testutil_data(rel[k], p[k], sizeof p[k]);
+    adse_spec *spec = NULL;
+    adse_err err;
+    assert_int_equal(adse_spec_load(f, 5, &spec, &err), ADSE_OK);
+    for (int k = 0; names[k]; k++)
+        spec->problem.bounds[adse_problem_dim_id(&spec->problem, names[k])] = v[k];
+    return spec;
+}
+
 /* A time-limited search is never worse than a classic dataflow whose subsearch finishes
  * (docs/mapper.md 6.1): the exact search stopped at once (adse__search_share 0), the seed
  * design with its architecture constraints (the GLB and DRAM orders free) and a small layer
@@ -3131,22 +3151,10 @@ static void test_time_limit(void **state)
 static void test_anytime_classic(void **state)
 {
     (void)state;
-    char p[5][1024];
-    const char *rel[5] = {
-        "seed-experiment/original/arch/eyeriss_like.yaml", "seed-experiment/original/prob.yaml",
-        "seed-experiment/original/ERT.yaml", "seed-experiment/original/ART.yaml",
-        "seed-experiment/original/constraints/eyeriss_like_arch_constraints.yaml"};
-    const char *f[5];
-    for (int k = 0; k < 5; k++)
-        f[k] = testutil_data(rel[k], p[k], sizeof p[k]);
-    adse_spec *spec = NULL;
-    adse_err err;
-    assert_int_equal(adse_spec_load(f, 5, &spec, &err), ADSE_OK);
-    adse_problem *pb = &spec->problem;
-    const char *names = "CMPQ";
     const uint64_t v[4] = {8, 16, 7, 7};
-    for (int k = 0; k < 4; k++)
-        pb->bounds[adse_problem_dim_id(pb, names[k])] = v[k];
+    adse_spec *spec = seed_constrained("CMPQ", v);
+    adse_problem *pb = &spec->problem;
+    adse_err err;
     /* The global buffer's order partly constrained (P innermost, the rest free): the
      * classic subspaces order the free loops after it. */
     adse_tiling_constraint *glb = &spec->constraints.temporal[4];
@@ -3224,28 +3232,16 @@ static void test_anytime_classic(void **state)
 static void test_placement_scan(void **state)
 {
     (void)state;
-    char p[5][1024];
-    const char *rel[5] = {
-        "seed-experiment/original/arch/eyeriss_like.yaml", "seed-experiment/original/prob.yaml",
-        "seed-experiment/original/ERT.yaml", "seed-experiment/original/ART.yaml",
-        "seed-experiment/original/constraints/eyeriss_like_arch_constraints.yaml"};
-    const char *f[5];
-    for (int k = 0; k < 5; k++)
-        f[k] = testutil_data(rel[k], p[k], sizeof p[k]);
-    adse_spec *spec = NULL;
-    adse_err err;
-    assert_int_equal(adse_spec_load(f, 5, &spec, &err), ADSE_OK);
+    const uint64_t v[6] = {16, 16, 7, 7, 3, 3};
+    adse_spec *spec = seed_constrained("CMPQRS", v);
     adse_problem *pb = &spec->problem;
+    adse_err err;
     adse_constraints *c = &spec->constraints;
     for (int d = 0; d < pb->n_ds; d++)
         c->keep_fixed[d] &= ~7u; /* levels 0-2 */
     int out = adse_problem_ds_id(pb, "Outputs");
     c->keep_fixed[out] |= 7u;
     c->keep_value[out] = (c->keep_value[out] & ~7u) | 1u;
-    const char *names = "CMPQRS";
-    const uint64_t v[6] = {16, 16, 7, 7, 3, 3};
-    for (int k = 0; k < 6; k++)
-        pb->bounds[adse_problem_dim_id(pb, names[k])] = v[k];
     adse_model *m = make_model(&spec->arch, pb, ADSE_TRANSLATION_NEW, false);
     adse_mapper_settings s;
     adse_mapper_settings_init(&s);
