@@ -55,7 +55,7 @@
 _Static_assert(((uint64_t)ITEM_MAX + 1) <= (UINT64_MAX >> POS_SHIFT), "item positions fit");
 #define PLACE_SHARE 0.7   /* share of the anytime steps for the candidate dataplacements */
 #define PLACE_FEW 8       /* the candidates searched when they cannot all be scanned */
-#define PLACE_SCAN_S 0.2  /* the least time per candidate for mapping each on its own */
+#define PLACE_SCAN_S 0.2  /* the least thread time per candidate for mapping each on its own */
 #define PLACE_EXACT 0.75  /* a scanned candidate's exact share of its time */
 #define NB_SHARE 0.5      /* share of the time after them and their polish for the neighbourhoods */
 #define NB_ROUNDS 4       /* neighbourhood subsearches at most, each of half the time left */
@@ -1759,11 +1759,10 @@ static adse_status run(const adse_model *model, const adse_constraints *constrai
                        run_kind kind, const mbest *inc0, double restart_s, adse_mapper_result *out,
                        adse_err *err);
 
-/* Searches the subspace of constraints c in budget_s and offers its best: as a subsearch
- * (RUN_SUB) from the incumbent, which prunes it (it returns a mapping only if it beats it),
- * or as a search of its own (RUN_CANDIDATE, from no incumbent). Its evaluations count in the
- * search's statistics. True if it found a mapping. */
-static bool subsearch(msearch *S, const adse_constraints *c, double budget_s, run_kind kind)
+/* Searches the subspace of constraints c in budget_s from the incumbent, which prunes it (the
+ * subsearch returns a mapping only if it beats it), and offers its best; its evaluations
+ * count in the search's statistics. True if it found a mapping. */
+static bool subsearch(msearch *S, const adse_constraints *c, double budget_s)
 {
     const mspace *sp = &S->sp;
     adse_mapper_result *r = malloc(sizeof *r);
@@ -1772,8 +1771,7 @@ static bool subsearch(msearch *S, const adse_constraints *c, double budget_s, ru
     set.time_limit_s = budget_s;
     adse_err err;
     bool found = false;
-    if (run(sp->model, c, &set, NULL, 0, kind, kind == RUN_SUB ? &S->inc : NULL, 0, r, &err) ==
-        ADSE_OK) {
+    if (run(sp->model, c, &set, NULL, 0, RUN_SUB, &S->inc, 0, r, &err) == ADSE_OK) {
         S->th[0].evaluated += r->stats.evaluated;
         S->th[0].valid += r->stats.valid;
         found = r->found;
@@ -1820,17 +1818,98 @@ static void classic_seeds(msearch *S, const adse_constraints *constraints, doubl
                         tc->prefix[n++] = (uint8_t)x;
             tc->n_prefix = (uint8_t)n;
         }
-        subsearch(S, &c, budget_s / sp->NDS, RUN_SUB);
+        subsearch(S, &c, budget_s / sp->NDS);
     }
+}
+
+/* The constraints of candidate dataplacement p: constraints with p's keep bits fixed. */
+static void place_constraints(const mspace *sp, const adse_constraints *constraints,
+                              const mplace *p, adse_constraints *c)
+{
+    adse__constraints_from(sp, constraints, c);
+    for (int d = 0; d < sp->NDS; d++) {
+        c->keep_fixed[d] |= p->fixed[d];
+        c->keep_value[d] = (c->keep_value[d] & ~p->fixed[d]) | p->value[d];
+    }
+}
+
+/* The dataplacement scan (placement_seeds): each thread takes the next candidate not yet
+ * started and maps it alone, as a search of its own on one thread (RUN_CANDIDATE, from no
+ * incumbent), its time limit an equal share of what is left over the rounds of candidates
+ * still to start; the best mapping and the statistics are kept per candidate. */
+typedef struct pscan {
+    const msearch *S;
+    const adse_constraints *constraints;
+    const mplace *pl;
+    int n, workers;
+    double end;
+    atomic_int next;
+    adse_mapping *best;
+    bool *found;
+    uint64_t *evaluated, *valid;
+} pscan;
+
+static void *scan_work(void *arg)
+{
+    pscan *P = arg;
+    const mspace *sp = &P->S->sp;
+    adse_mapper_result *r = malloc(sizeof *r);
+    for (int k; r && (k = atomic_fetch_add(&P->next, 1)) < P->n;) {
+        double left = P->end - adse_clock_s();
+        if (left <= 0) break;
+        adse_constraints c;
+        place_constraints(sp, P->constraints, &P->pl[k], &c);
+        adse_mapper_settings set = sp->set;
+        set.threads = 1;
+        set.time_limit_s = left / ((P->n - k + P->workers - 1) / P->workers);
+        adse_err err;
+        if (run(sp->model, &c, &set, NULL, 0, RUN_CANDIDATE, NULL, 0, r, &err) != ADSE_OK) continue;
+        P->evaluated[k] = r->stats.evaluated;
+        P->valid[k] = r->stats.valid;
+        P->found[k] = r->found;
+        if (r->found) P->best[k] = r->best;
+    }
+    free(r);
+    return NULL;
+}
+
+/* Scans the n candidates pl in budget_s on S's threads (scan_work) and offers their best
+ * mappings, in candidate order. */
+static void scan_placements(msearch *S, const adse_constraints *constraints, const mplace *pl,
+                            int n, double budget_s)
+{
+    pscan P = {.S = S, .constraints = constraints, .pl = pl, .n = n, .workers = S->nthreads};
+    P.end = adse_clock_s() + budget_s;
+    atomic_init(&P.next, 0);
+    P.best = malloc((size_t)n * sizeof *P.best);
+    P.found = calloc((size_t)n, sizeof *P.found);
+    P.evaluated = calloc((size_t)n, sizeof *P.evaluated);
+    P.valid = calloc((size_t)n, sizeof *P.valid);
+    if (P.best && P.found && P.evaluated && P.valid) {
+        pthread_t tid[256];
+        int started = 0;
+        for (int k = 1; k < P.workers && k < 256; k++) {
+            if (pthread_create(&tid[started], NULL, scan_work, &P) != 0) break;
+            started++;
+        }
+        scan_work(&P);
+        for (int k = 0; k < started; k++)
+            adse__thread_join(tid[k]);
+        for (int k = 0; k < n; k++) {
+            S->th[0].evaluated += P.evaluated[k];
+            S->th[0].valid += P.valid[k];
+            if (P.found[k]) offer_seed(S, &P.best[k]);
+        }
+    }
+    free(P.best), free(P.found), free(P.evaluated), free(P.valid);
 }
 
 /* The candidate dataplacements (adse__placements) as subspaces: each fixes the keep bits
  * the constraints leave free at a group of sibling levels. When budget_s gives every
- * candidate at least PLACE_SCAN_S, each is mapped on its own (subsearch, RUN_CANDIDATE:
- * a search of its own with its equal share of what is left as its time limit, its anytime
- * steps included) and its best offered. Else the first PLACE_FEW (one level of a group per
- * data space) are searched in equal shares from the incumbent so far (RUN_SUB), each best
- * polished in the whole space (it may leave the placement). */
+ * candidate at least PLACE_SCAN_S of one thread, each is mapped on its own
+ * (scan_placements). Else the first PLACE_FEW (one level of a group per data space) are
+ * searched in equal shares from the incumbent so far (subsearch), each best polished in the
+ * whole space (it may leave the placement). */
 static void placement_seeds(msearch *S, const adse_constraints *constraints, double budget_s,
                             uint64_t *ev)
 {
@@ -1839,20 +1918,19 @@ static void placement_seeds(msearch *S, const adse_constraints *constraints, dou
     mplace *pl = malloc(MAX_PLACE * sizeof *pl);
     if (!pl) return;
     int n = adse__placements(sp, pl, MAX_PLACE);
-    bool scan = n > 0 && budget_s / n >= PLACE_SCAN_S;
-    if (!scan && n > PLACE_FEW) n = PLACE_FEW;
+    if (n > 0 && budget_s * S->nthreads / n >= PLACE_SCAN_S) {
+        scan_placements(S, constraints, pl, n, budget_s);
+        free(pl);
+        return;
+    }
+    if (n > PLACE_FEW) n = PLACE_FEW;
     double end = adse_clock_s() + budget_s;
     for (int k = 0; k < n; k++) {
         double left = end - adse_clock_s();
         if (left <= 0) break;
         adse_constraints c;
-        adse__constraints_from(sp, constraints, &c);
-        for (int d = 0; d < sp->NDS; d++) {
-            c.keep_fixed[d] |= pl[k].fixed[d];
-            c.keep_value[d] = (c.keep_value[d] & ~pl[k].fixed[d]) | pl[k].value[d];
-        }
-        if (subsearch(S, &c, left / (n - k), scan ? RUN_CANDIDATE : RUN_SUB) && !scan)
-            polish_incumbent(S, end, ev);
+        place_constraints(sp, constraints, &pl[k], &c);
+        if (subsearch(S, &c, left / (n - k))) polish_incumbent(S, end, ev);
     }
     free(pl);
 }
@@ -1868,7 +1946,7 @@ static bool neighbourhood_seed(msearch *S, const adse_constraints *constraints, 
     mvals before = S->inc.val;
     adse_constraints c;
     adse__neighbourhood(&S->sp, constraints, &S->inc.map, &c);
-    if (subsearch(S, &c, budget_s, RUN_SUB)) polish_incumbent(S, end, ev);
+    if (subsearch(S, &c, budget_s)) polish_incumbent(S, end, ev);
     return lex_less(&S->sp, &S->inc.val, &before);
 }
 
