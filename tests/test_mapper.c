@@ -3135,6 +3135,78 @@ static adse_spec *seed_constrained(const char *names, const uint64_t *v)
     return spec;
 }
 
+/* adse__place_apply (docs/mapper.md 6.1) on Timeloop's own best mapping of the seed layer
+ * (tests/data/seed-experiment/original/timeloop-mapper-out), put into each of the seed
+ * design's 512 candidate dataplacements: the candidate's keep bits at the group and the
+ * mapping's elsewhere, the same factorization (per dimension the product over the tiling
+ * levels) and spatial factors, tiles that only shrink (every dimension's product over the
+ * tiling levels up to each level at most the mapping's), and the model accepts every
+ * result (its own capacity checks, model.md 6.1). The mapping's own placement leaves it
+ * unchanged. */
+static void test_place_apply(void **state)
+{
+    (void)state;
+    char p[3][1024];
+    const char *f[3] = {
+        testutil_data("seed-experiment/original/arch/eyeriss_like.yaml", p[0], sizeof p[0]),
+        testutil_data("seed-experiment/original/prob.yaml", p[1], sizeof p[1]),
+        testutil_data("seed-experiment/original/timeloop-mapper-out/timeloop-mapper.map.yaml", p[2],
+                      sizeof p[2])};
+    adse_spec *spec = NULL;
+    adse_err err;
+    assert_int_equal(adse_spec_load(f, 3, &spec, &err), ADSE_OK);
+    assert_true(spec->has_mapping);
+    adse_model *m = make_model(&spec->arch, &spec->problem, ADSE_TRANSLATION_NEW, false);
+    mspace *sp = malloc(sizeof *sp);
+    mplace *pl = malloc(512 * sizeof *pl);
+    adse_scratch *scratch = adse_scratch_new(m);
+    adse_result *res = malloc(sizeof *res);
+    assert_true(sp && pl && scratch && res);
+    adse_mapper_settings s;
+    adse_mapper_settings_init(&s);
+    assert_int_equal(adse__space_init(sp, m, NULL, &s, &err), ADSE_OK);
+    assert_int_equal(adse__placements(sp, pl, 512), 512);
+    const adse_mapping *m0 = &spec->mapping;
+    assert_int_equal(adse_model_evaluate(m, m0, scratch, res, &err), ADSE_OK);
+    int own = 0, moved = 0;
+    for (int k = 0; k < 512; k++) {
+        adse_mapping a = *m0;
+        assert_true(adse__place_apply(sp, &pl[k], &a));
+        bool same_keeps = true;
+        for (int d = 0; d < sp->NDS; d++) {
+            assert_int_equal(a.keep[d] & pl[k].fixed[d], pl[k].value[d]);
+            assert_int_equal(a.keep[d] & ~pl[k].fixed[d], m0->keep[d] & ~pl[k].fixed[d]);
+            same_keeps = same_keeps && a.keep[d] == m0->keep[d];
+        }
+        bool same = true;
+        for (int x = 0; x < sp->D; x++) {
+            uint64_t pa = 1, p0 = 1;
+            for (int t = 0; t < sp->NT; t++) {
+                uint64_t fa = adse__tl_factors(sp, &a, t)[x];
+                uint64_t f0 = adse__tl_factors(sp, m0, t)[x];
+                if (sp->tl[t].spatial) assert_int_equal(fa, f0);
+                pa *= fa, p0 *= f0;
+                assert_true(pa <= p0);
+                same = same && fa == f0;
+            }
+            assert_int_equal(pa, p0);
+        }
+        if (same_keeps) {
+            own++;
+            assert_true(same);
+        }
+        moved += !same;
+        assert_int_equal(adse_model_evaluate(m, &a, scratch, res, &err), ADSE_OK);
+    }
+    assert_int_equal(own, 1);
+    assert_true(moved > 0);
+    adse__space_release(sp);
+    free(sp), free(pl), free(res);
+    adse_scratch_free(scratch);
+    adse_model_free(m);
+    adse_spec_free(spec);
+}
+
 /* A time-limited search is never worse than a classic dataflow whose subsearch finishes
  * (docs/mapper.md 6.1): the exact search stopped at once (adse__search_share 0), the seed
  * design with its architecture constraints (the GLB and DRAM orders free) and a small layer
@@ -3807,6 +3879,7 @@ int main(void)
         cmocka_unit_test(test_keep_count),
         cmocka_unit_test(test_polish),
         cmocka_unit_test(test_placements),
+        cmocka_unit_test(test_place_apply),
         cmocka_unit_test(test_placement_scan),
         cmocka_unit_test(test_neighbourhood),
         cmocka_unit_test(test_contradictions),

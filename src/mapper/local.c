@@ -301,3 +301,57 @@ void adse__neighbourhood(const mspace *sp, const adse_constraints *base, const a
             for (int x = 0; x < sp->D; x++)
                 if (!out->spatial[i].factor_eq[x]) out->spatial[i].factor_eq[x] = m->spatial[i][x];
 }
+
+/* A mapping in candidate dataplacement p, near m (docs/mapper.md 6.1): p's keep bits, then,
+ * while a storage level of limited size (below the outermost) holds more than it can, the
+ * largest prime factor of a dimension relevant to what it keeps moves from the innermost
+ * temporal tiling level at or below it that has one to the temporal level of the storage
+ * level above (the spatial factors stay). */
+bool adse__place_apply(const mspace *sp, const mplace *p, adse_mapping *m)
+{
+    for (int d = 0; d < sp->NDS; d++)
+        m->keep[d] = (m->keep[d] & ~p->fixed[d]) | p->value[d];
+    for (int it = 0; it < 4 * ADSE_MAX_DIMS * MAP_MAX_TL * ADSE_MAX_PRIMES; it++) {
+        int over = -1;
+        uint32_t rel = 0;
+        uint64_t ext[ADSE_MAX_DIMS];
+        for (int x = 0; x < sp->D; x++)
+            ext[x] = 1;
+        for (int i = 0, t = 0; i < sp->L - 1 && over < 0; i++) {
+            for (; t < sp->NT && sp->tl[t].storage <= i; t++)
+                for (int x = 0; x < sp->D; x++)
+                    ext[x] *= adse__tl_factors(sp, m, t)[x];
+            const adse_buffer *b = &sp->arch->levels[i];
+            if (!b->size_specified) continue;
+            uint64_t sum = 0;
+            for (int d = 0; d < sp->NDS; d++)
+                if ((m->keep[d] >> i) & 1u) {
+                    sum += adse_problem_tile_size(sp->prob, d, ext);
+                    rel |= sp->relevant[d];
+                }
+            if (sum > b->effective_size)
+                over = i;
+            else
+                rel = 0;
+        }
+        if (over < 0) return true;
+        int from = -1, x_of = -1;
+        uint64_t prime = 0;
+        for (int t = sp->t_of[over]; t >= 0 && from < 0; t--) {
+            if (sp->tl[t].spatial) continue;
+            for (int x = 0; x < sp->D; x++) {
+                uint64_t primes[ADSE_MAX_PRIMES];
+                int np = (rel >> x) & 1u
+                             ? adse__distinct_primes(adse__tl_factors(sp, m, t)[x], primes)
+                             : 0;
+                for (int k = 0; k < np; k++)
+                    if (primes[k] > prime) prime = primes[k], from = t, x_of = x;
+            }
+        }
+        if (from < 0) return false;
+        int to = sp->t_of[over + 1];
+        adse__tl_factors(sp, m, from)[x_of] /= prime;
+        adse__tl_factors(sp, m, to)[x_of] *= prime;
+    }
+    return false;
+}

@@ -55,6 +55,7 @@
 _Static_assert(((uint64_t)ITEM_MAX + 1) <= (UINT64_MAX >> POS_SHIFT), "item positions fit");
 #define PLACE_SHARE 0.7   /* share of the anytime steps for the candidate dataplacements */
 #define PLACE_FEW 8       /* the candidates searched when they cannot all be scanned */
+#define PLACE_LOOK 0.4    /* share of the dataplacements' time for the first look at them */
 #define PLACE_SCAN_S 0.2  /* the least thread time per candidate for mapping each on its own */
 #define PLACE_EXACT 0.75  /* a scanned candidate's exact share of its time */
 #define NB_SHARE 0.5      /* share of the time after them and their polish for the neighbourhoods */
@@ -1833,14 +1834,31 @@ static void place_constraints(const mspace *sp, const adse_constraints *constrai
     }
 }
 
+/* Runs fn(arg) on S's threads: the caller's and nthreads - 1 new ones (fewer if they cannot
+ * be created), then joins them. */
+static void on_threads(const msearch *S, void *(*fn)(void *), void *arg)
+{
+    pthread_t tid[256];
+    int started = 0;
+    for (int k = 1; k < S->nthreads && k < 256; k++) {
+        if (pthread_create(&tid[started], NULL, fn, arg) != 0) break;
+        started++;
+    }
+    fn(arg);
+    for (int k = 0; k < started; k++)
+        adse__thread_join(tid[k]);
+}
+
 /* The dataplacement scan (placement_seeds): each thread takes the next candidate not yet
  * started and maps it alone, as a search of its own on one thread (RUN_CANDIDATE, from no
- * incumbent), its time limit an equal share of what is left over the rounds of candidates
- * still to start; the best mapping and the statistics are kept per candidate. */
+ * incumbent but its seed, if any), its time limit an equal share of what is left over the
+ * rounds of candidates still to start; the best mapping and the statistics are kept per
+ * candidate. */
 typedef struct pscan {
     const msearch *S;
     const adse_constraints *constraints;
     const mplace *pl;
+    const adse_mapping *seed; /* seed[k] of candidate k, or NULL */
     int n, workers;
     double end;
     atomic_int next;
@@ -1863,7 +1881,10 @@ static void *scan_work(void *arg)
         set.threads = 1;
         set.time_limit_s = left / ((P->n - k + P->workers - 1) / P->workers);
         adse_err err;
-        if (run(sp->model, &c, &set, NULL, 0, RUN_CANDIDATE, NULL, 0, r, &err) != ADSE_OK) continue;
+        const adse_mapping *seed = P->seed ? &P->seed[k] : NULL;
+        if (run(sp->model, &c, &set, seed, seed ? 1 : 0, RUN_CANDIDATE, NULL, 0, r, &err) !=
+            ADSE_OK)
+            continue;
         P->evaluated[k] = r->stats.evaluated;
         P->valid[k] = r->stats.valid;
         P->found[k] = r->found;
@@ -1873,12 +1894,13 @@ static void *scan_work(void *arg)
     return NULL;
 }
 
-/* Scans the n candidates pl in budget_s on S's threads (scan_work) and offers their best
- * mappings, in candidate order. */
+/* Scans the n candidates pl (with seeds seed[k], or none) in budget_s on S's threads
+ * (scan_work) and offers their best mappings, in candidate order. */
 static void scan_placements(msearch *S, const adse_constraints *constraints, const mplace *pl,
-                            int n, double budget_s)
+                            const adse_mapping *seed, int n, double budget_s)
 {
-    pscan P = {.S = S, .constraints = constraints, .pl = pl, .n = n, .workers = S->nthreads};
+    pscan P = {
+        .S = S, .constraints = constraints, .pl = pl, .seed = seed, .n = n, .workers = S->nthreads};
     P.end = adse_clock_s() + budget_s;
     atomic_init(&P.next, 0);
     P.best = malloc((size_t)n * sizeof *P.best);
@@ -1886,15 +1908,7 @@ static void scan_placements(msearch *S, const adse_constraints *constraints, con
     P.evaluated = calloc((size_t)n, sizeof *P.evaluated);
     P.valid = calloc((size_t)n, sizeof *P.valid);
     if (P.best && P.found && P.evaluated && P.valid) {
-        pthread_t tid[256];
-        int started = 0;
-        for (int k = 1; k < P.workers && k < 256; k++) {
-            if (pthread_create(&tid[started], NULL, scan_work, &P) != 0) break;
-            started++;
-        }
-        scan_work(&P);
-        for (int k = 0; k < started; k++)
-            adse__thread_join(tid[k]);
+        on_threads(S, scan_work, &P);
         for (int k = 0; k < n; k++) {
             S->th[0].evaluated += P.evaluated[k];
             S->th[0].valid += P.valid[k];
@@ -1904,12 +1918,107 @@ static void scan_placements(msearch *S, const adse_constraints *constraints, con
     free(P.best), free(P.found), free(P.evaluated), free(P.valid);
 }
 
+/* The first look at the candidates (placement_seeds): each thread (with its own scratch)
+ * takes the next candidate not yet looked at, puts the incumbent into it
+ * (adse__place_apply) and polishes that in the whole space (adse__polish) until end; the
+ * polished mapping and its metrics are kept per candidate. */
+typedef struct plook {
+    msearch *S;
+    const mplace *pl;
+    int n;
+    double end;
+    atomic_int next, worker;
+    adse_mapping *map;
+    mvals *val;
+    bool *ok;
+    _Atomic uint64_t evaluated;
+} plook;
+
+static void *look_work(void *arg)
+{
+    plook *P = arg;
+    const mspace *sp = &P->S->sp;
+    mthread *th = &P->S->th[atomic_fetch_add(&P->worker, 1)];
+    uint64_t ev = 0;
+    for (int k; (k = atomic_fetch_add(&P->next, 1)) < P->n && adse_clock_s() < P->end;) {
+        adse_mapping m = P->S->inc.map;
+        if (!adse__place_apply(sp, &P->pl[k], &m) ||
+            !adse__mapping_take(sp, th->scratch, th->res, &m, &P->map[k], &P->val[k], &ev))
+            continue;
+        adse__polish(sp, th->scratch, th->res, &P->map[k], &P->val[k], P->end, &ev);
+        P->ok[k] = true;
+    }
+    atomic_fetch_add(&P->evaluated, ev);
+    return NULL;
+}
+
+/* Does looked-at candidate a come before b: better polished metrics, or equal and first? */
+static bool look_before(const plook *P, int a, int b)
+{
+    const mspace *sp = &P->S->sp;
+    if (lex_less(sp, &P->val[a], &P->val[b])) return true;
+    return a < b && !lex_less(sp, &P->val[b], &P->val[a]);
+}
+
+/* Looks at the n candidates pl from the incumbent in look_s (look_work), offers the best
+ * polished mapping, then scans (scan_placements) the first PLACE_FEW dataplacements the
+ * polished mappings reached, best first (each candidate's group bits as the polish left
+ * them, once each), in the rest of budget_s, each seeded with its polished mapping. False
+ * if no candidate could be looked at. */
+static bool look_placements(msearch *S, const adse_constraints *constraints, const mplace *pl,
+                            int n, double look_s, double budget_s)
+{
+    double end = adse_clock_s() + budget_s;
+    plook P = {.S = S, .pl = pl, .n = n, .end = adse_clock_s() + look_s};
+    atomic_init(&P.next, 0);
+    atomic_init(&P.worker, 0);
+    atomic_init(&P.evaluated, 0);
+    P.map = malloc((size_t)n * sizeof *P.map);
+    P.val = malloc((size_t)n * sizeof *P.val);
+    P.ok = calloc((size_t)n, sizeof *P.ok);
+    int *idx = malloc((size_t)n * sizeof *idx), m = 0, k2 = 0;
+    mplace *top = malloc(PLACE_FEW * sizeof *top);
+    adse_mapping *seed = malloc(PLACE_FEW * sizeof *seed);
+    if (P.map && P.val && P.ok && idx && top && seed) {
+        on_threads(S, look_work, &P);
+        S->th[0].evaluated += atomic_load(&P.evaluated);
+        for (int k = 0; k < n; k++)
+            if (P.ok[k]) idx[m++] = k;
+        for (int i = 1; i < m; i++) /* insertion sort: at most 512 */
+            for (int j = i; j > 0 && look_before(&P, idx[j], idx[j - 1]); j--) {
+                int t = idx[j];
+                idx[j] = idx[j - 1];
+                idx[j - 1] = t;
+            }
+        if (m > 0) offer_seed(S, &P.map[idx[0]]);
+        for (int i = 0; i < m && k2 < PLACE_FEW; i++) {
+            const mplace *c = &pl[idx[i]];
+            mplace r = {{0}, {0}};
+            for (int d = 0; d < S->sp.NDS; d++) {
+                r.fixed[d] = c->fixed[d];
+                r.value[d] = P.map[idx[i]].keep[d] & c->fixed[d];
+            }
+            bool seen = false;
+            for (int j = 0; j < k2 && !seen; j++)
+                seen = memcmp(&top[j], &r, sizeof r) == 0;
+            if (seen) continue;
+            top[k2] = r;
+            seed[k2++] = P.map[idx[i]];
+        }
+        double left = end - adse_clock_s();
+        if (k2 > 0 && left > 0) scan_placements(S, constraints, top, seed, k2, left);
+    }
+    free(P.map), free(P.val), free(P.ok), free(idx), free(top), free(seed);
+    return m > 0;
+}
+
 /* The candidate dataplacements (adse__placements) as subspaces: each fixes the keep bits
  * the constraints leave free at a group of sibling levels. When budget_s gives every
  * candidate at least PLACE_SCAN_S of one thread, each is mapped on its own
- * (scan_placements). Else the first PLACE_FEW (one level of a group per data space) are
- * searched in equal shares from the incumbent so far (subsearch), each best polished in the
- * whole space (it may leave the placement). */
+ * (scan_placements). Else, from an incumbent, a first look at every candidate picks the
+ * few to map on their own (look_placements, PLACE_LOOK of the time); without one the first
+ * PLACE_FEW (one level of a group per data space) are searched in equal shares (subsearch),
+ * each best polished in the whole space (it may leave the placement). */
 static void placement_seeds(msearch *S, const adse_constraints *constraints, double budget_s,
                             uint64_t *ev)
 {
@@ -1919,7 +2028,12 @@ static void placement_seeds(msearch *S, const adse_constraints *constraints, dou
     if (!pl) return;
     int n = adse__placements(sp, pl, MAX_PLACE);
     if (n > 0 && budget_s * S->nthreads / n >= PLACE_SCAN_S) {
-        scan_placements(S, constraints, pl, n, budget_s);
+        scan_placements(S, constraints, pl, NULL, n, budget_s);
+        free(pl);
+        return;
+    }
+    if (n > 0 && S->inc.found &&
+        look_placements(S, constraints, pl, n, budget_s * PLACE_LOOK, budget_s)) {
         free(pl);
         return;
     }
