@@ -55,7 +55,8 @@
 _Static_assert(((uint64_t)ITEM_MAX + 1) <= (UINT64_MAX >> POS_SHIFT), "item positions fit");
 #define PLACE_SHARE 0.7   /* share of the anytime steps for the candidate dataplacements */
 #define PLACE_FEW 8       /* the candidates searched when they cannot all be scanned */
-#define PLACE_LOOK 0.4    /* share of the dataplacements' time for the first look at them */
+#define PLACE_ROUNDS 2    /* rounds of first looks at most, each from the best before it */
+#define PLACE_LOOK 0.4    /* share of a round's time for the first look at the candidates */
 #define PLACE_SCAN_S 0.2  /* the least thread time per candidate for mapping each on its own */
 #define PLACE_EXACT 0.75  /* a scanned candidate's exact share of its time */
 #define NB_SHARE 0.5      /* share of the time after them and their polish for the neighbourhoods */
@@ -2015,10 +2016,11 @@ static bool look_placements(msearch *S, const adse_constraints *constraints, con
 /* The candidate dataplacements (adse__placements) as subspaces: each fixes the keep bits
  * the constraints leave free at a group of sibling levels. When budget_s gives every
  * candidate at least PLACE_SCAN_S of one thread, each is mapped on its own
- * (scan_placements). Else, from an incumbent, a first look at every candidate picks the
- * few to map on their own (look_placements, PLACE_LOOK of the time); without one the first
- * PLACE_FEW (one level of a group per data space) are searched in equal shares (subsearch),
- * each best polished in the whole space (it may leave the placement). */
+ * (scan_placements). Else, from an incumbent, up to PLACE_ROUNDS rounds in equal shares, each a
+ * first look at every candidate from the best so far that picks the few to map on their
+ * own (look_placements); without one (or if no candidate can be looked at) the first
+ * PLACE_FEW (one level of a group per data space) are searched in equal shares
+ * (subsearch), each best polished in the whole space (it may leave the placement). */
 static void placement_seeds(msearch *S, const adse_constraints *constraints, double budget_s,
                             uint64_t *ev)
 {
@@ -2032,13 +2034,20 @@ static void placement_seeds(msearch *S, const adse_constraints *constraints, dou
         free(pl);
         return;
     }
-    if (n > 0 && S->inc.found &&
-        look_placements(S, constraints, pl, n, budget_s * PLACE_LOOK, budget_s)) {
+    bool looked = false;
+    double end = adse_clock_s() + budget_s;
+    /* as many rounds as give each of a round's PLACE_FEW placements PLACE_SCAN_S of a thread */
+    int rounds = (int)(budget_s * S->nthreads * (1 - PLACE_LOOK) / (PLACE_FEW * PLACE_SCAN_S));
+    rounds = rounds < 1 ? 1 : rounds > PLACE_ROUNDS ? PLACE_ROUNDS : rounds;
+    for (int r = 0; n > 0 && S->inc.found && r < rounds; r++) {
+        double b = (end - adse_clock_s()) / (rounds - r);
+        looked = look_placements(S, constraints, pl, n, b * PLACE_LOOK, b) || looked;
+    }
+    if (looked) {
         free(pl);
         return;
     }
     if (n > PLACE_FEW) n = PLACE_FEW;
-    double end = adse_clock_s() + budget_s;
     for (int k = 0; k < n; k++) {
         double left = end - adse_clock_s();
         if (left <= 0) break;
