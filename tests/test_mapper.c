@@ -3243,9 +3243,10 @@ static void test_anytime_classic(void **state)
     for (int k = 0; k < 2; k++) {
         s.threads = 1 + k;
         s.time_limit_s = 30; /* ample: the steps end when their subsearches are complete */
+        double share = adse__search_share;
         adse__search_share = 0;
         assert_int_equal(adse_mapper_run(m, &spec->constraints, &s, &r[k], &err), ADSE_OK);
-        adse__search_share = 0.75;
+        adse__search_share = share;
         assert_true(r[k].found);
         assert_false(r[k].stats.optimal); /* the anytime steps ran */
         assert_true(r[k].stats.mapspace_size > 1e12);
@@ -3327,9 +3328,10 @@ static void test_placement_scan(void **state)
     for (int k = 0; k < 2; k++) {
         s.threads = 1 + k;
         s.time_limit_s = 120; /* ample: each candidate ends when its search is complete */
+        double share = adse__search_share;
         adse__search_share = 0;
         adse_status st = adse_mapper_run(m, c, &s, r, &err);
-        adse__search_share = 0.75;
+        adse__search_share = share;
         assert_int_equal(st, ADSE_OK);
         assert_true(r->found);
         assert_false(r->stats.optimal); /* the anytime steps ran */

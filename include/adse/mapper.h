@@ -19,7 +19,7 @@
  * adse_mapper_run() searches the space by branch and bound, pruning only what cannot hold
  * the optimum, and says whether optimality was proven (it is not when the time limit cuts
  * the search; the best found is then returned with the bound reached and the gap). With a
- * time limit the exact search has three quarters of it; if it has not finished, the best
+ * time limit the exact search has half of it; if it has not finished, the best
  * found is improved in the rest by candidate dataplacements (keep/bypass choices of sibling
  * levels, as subspaces), a local search and the classic dataflows (each data space
  * stationary, as subspaces), docs/mapper.md section 6.1.

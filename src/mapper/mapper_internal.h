@@ -174,7 +174,7 @@ static inline uint8_t *adse__tl_perm(const mspace *sp, const adse_mapping *m, in
 extern double adse__split_after_s;
 
 /* search.c: the share of a time limit the exact search has before the anytime steps of
- * docs/mapper.md 6.1 (default 0.75; a test sets 0 to run those steps at once). */
+ * docs/mapper.md 6.1 (default 0.5; a test sets 0 to run those steps at once). */
 extern double adse__search_share;
 
 /* space.c */

@@ -18,9 +18,9 @@
  * that came from an earlier position (else only what is above it), so the first mapping
  * among those with the best metric vector is never cut and is the result, for any thread
  * count and any timing (docs/mapper.md section 6). Seeds (warm starts) enter as incumbents
- * after every item: they only prune. Under a time limit the search has three quarters of it;
- * if it has not finished, the classic dataflows are searched in the rest, each starting from
- * the best found, and the best of all is the result.
+ * after every item: they only prune. Under a time limit the search has half of it; if it has
+ * not finished, the anytime steps (dataplacements, local search, classic dataflows) improve
+ * the best found in the rest, and the best of all is the result.
  *
  * Pruning (each keeps every mapping that could beat the incumbent; docs/mapper.md 4.2):
  * factors that cannot complete a factorization; tiles over capacity with only the data
@@ -53,12 +53,13 @@
 #define ITEM_DYN_MAX 16384 /* pieces split off running items, at most */
 #define POS_SHIFT 48       /* item k's positions: [k << POS_SHIFT, (k + 1) << POS_SHIFT) */
 _Static_assert(((uint64_t)ITEM_MAX + 1) <= (UINT64_MAX >> POS_SHIFT), "item positions fit");
-#define PLACE_SHARE 0.7   /* share of the anytime steps for the candidate dataplacements */
-#define PLACE_FEW 8       /* the candidates searched when they cannot all be scanned */
-#define PLACE_ROUNDS 2    /* rounds of first looks at most, each from the best before it */
-#define PLACE_LOOK 0.4    /* share of a round's time for the first look at the candidates */
-#define PLACE_SCAN_S 0.2  /* the least thread time per candidate for mapping each on its own */
-#define PLACE_EXACT 0.75  /* a scanned candidate's exact share of its time */
+#define PLACE_SHARE 0.7      /* share of the anytime steps for the candidate dataplacements */
+#define PLACE_FEW 8          /* the candidates searched when they cannot all be scanned */
+#define PLACE_ROUNDS 2       /* rounds of first looks at most, each from the best before it */
+#define PLACE_LOOK 0.4       /* share of a round's time for the first look at the candidates */
+#define PLACE_LOOK_FIRST 0.2 /* share of the dataplacements' time for the looks before a scan */
+#define PLACE_SCAN_S 0.2     /* the least thread time per candidate for mapping each on its own */
+#define PLACE_EXACT 0.75     /* a scanned candidate's exact share of its time */
 #define NB_SHARE 0.5      /* share of the time after them and their polish for the neighbourhoods */
 #define NB_ROUNDS 4       /* neighbourhood subsearches at most, each of half the time left */
 #define RESTART_S 1.0     /* a search of a big mapspace unfinished after this long may restart */
@@ -73,7 +74,7 @@ _Static_assert(((uint64_t)ITEM_MAX + 1) <= (UINT64_MAX >> POS_SHIFT), "item posi
 #define SPIN_S 1e-4         /* a thread asking for a piece waits this long awake */
 
 double adse__split_after_s = 0.001; /* mapper_internal.h */
-double adse__search_share = 0.75;   /* mapper_internal.h */
+double adse__search_share = 0.5;    /* mapper_internal.h */
 
 typedef struct mbest {
     bool found;
@@ -2029,21 +2030,20 @@ static void placement_seeds(msearch *S, const adse_constraints *constraints, dou
     mplace *pl = malloc(MAX_PLACE * sizeof *pl);
     if (!pl) return;
     int n = adse__placements(sp, pl, MAX_PLACE);
-    if (n > 0 && budget_s * S->nthreads / n >= PLACE_SCAN_S) {
-        scan_placements(S, constraints, pl, NULL, n, budget_s);
-        free(pl);
-        return;
-    }
-    bool looked = false;
     double end = adse_clock_s() + budget_s;
+    bool scan = n > 0 && budget_s * (1 - PLACE_LOOK_FIRST) * S->nthreads / n >= PLACE_SCAN_S;
+    double look_s = scan ? budget_s * PLACE_LOOK_FIRST : budget_s;
+    bool looked = false;
     /* as many rounds as give each of a round's PLACE_FEW placements PLACE_SCAN_S of a thread */
-    int rounds = (int)(budget_s * S->nthreads * (1 - PLACE_LOOK) / (PLACE_FEW * PLACE_SCAN_S));
+    int rounds = (int)(look_s * S->nthreads * (1 - PLACE_LOOK) / (PLACE_FEW * PLACE_SCAN_S));
     rounds = rounds < 1 ? 1 : rounds > PLACE_ROUNDS ? PLACE_ROUNDS : rounds;
+    double look_end = adse_clock_s() + look_s;
     for (int r = 0; n > 0 && S->inc.found && r < rounds; r++) {
-        double b = (end - adse_clock_s()) / (rounds - r);
+        double b = (look_end - adse_clock_s()) / (rounds - r);
         looked = look_placements(S, constraints, pl, n, b * PLACE_LOOK, b) || looked;
     }
-    if (looked) {
+    if (scan) scan_placements(S, constraints, pl, NULL, n, end - adse_clock_s());
+    if (looked || scan) {
         free(pl);
         return;
     }
