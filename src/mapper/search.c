@@ -2015,13 +2015,14 @@ static bool look_placements(msearch *S, const adse_constraints *constraints, con
 }
 
 /* The candidate dataplacements (adse__placements) as subspaces: each fixes the keep bits
- * the constraints leave free at a group of sibling levels. When budget_s gives every
- * candidate at least PLACE_SCAN_S of one thread, each is mapped on its own
- * (scan_placements). Else, from an incumbent, up to PLACE_ROUNDS rounds in equal shares, each a
- * first look at every candidate from the best so far that picks the few to map on their
- * own (look_placements); without one (or if no candidate can be looked at) the first
- * PLACE_FEW (one level of a group per data space) are searched in equal shares
- * (subsearch), each best polished in the whole space (it may leave the placement). */
+ * the constraints leave free at a group of sibling levels. From an incumbent, up to
+ * PLACE_ROUNDS rounds in equal shares, each a first look at every candidate from the best so
+ * far that picks the few to map on their own (look_placements). When the rest of budget_s
+ * after PLACE_LOOK_FIRST of it for them gives every candidate at least PLACE_SCAN_S of one
+ * thread, each is then mapped on its own (scan_placements). With neither (no incumbent, or
+ * no candidate could be looked at, and no time for the scan) the first PLACE_FEW (one level
+ * of a group per data space) are searched in equal shares (subsearch), each best polished in
+ * the whole space (it may leave the placement). */
 static void placement_seeds(msearch *S, const adse_constraints *constraints, double budget_s,
                             uint64_t *ev)
 {
