@@ -138,17 +138,14 @@ static void gemm_h(adse_problem *p, uint64_t m, uint64_t n, uint64_t k, uint64_t
  * spads, each spad 2x2 to MACs), priced by its ERT. */
 static adse_spec *golden_arch(const char *cas)
 {
-    char p[3][1024], rel[3][256];
-    snprintf(rel[0], sizeof rel[0], "timeloop-golden/random-mappings/%s/arch.yaml", cas);
-    snprintf(rel[1], sizeof rel[1], "timeloop-golden/random-mappings/%s/ert.yaml", cas);
-    snprintf(rel[2], sizeof rel[2], "timeloop-golden/random-mappings/%s/art.yaml", cas);
+    char rel[3][256];
     const char *f[3];
-    for (int k = 0; k < 3; k++)
-        f[k] = testutil_data(rel[k], p[k], sizeof p[k]);
-    adse_spec *spec = NULL;
-    adse_err err;
-    assert_int_equal(adse_spec_load(f, 3, &spec, &err), ADSE_OK);
-    return spec;
+    const char *name[3] = {"arch", "ert", "art"};
+    for (int k = 0; k < 3; k++) {
+        snprintf(rel[k], sizeof rel[k], "timeloop-golden/random-mappings/%s/%s.yaml", cas, name[k]);
+        f[k] = testutil_path(rel[k]);
+    }
+    return testutil_load_files_ok(f, 3, NULL);
 }
 
 /* A small design with a 1-D fanout (GLB -> 4 PEs in a row), bandwidth limits, a 2-word
@@ -3119,17 +3116,13 @@ static void test_time_limit(void **state)
  * the bounds of the dimensions named in names (one letter each) set to v. */
 static adse_spec *seed_constrained(const char *names, const uint64_t *v)
 {
-    char p[5][1024];
-    const char *rel[5] = {
-        "seed-experiment/original/arch/eyeriss_like.yaml", "seed-experiment/original/prob.yaml",
-        "seed-experiment/original/ERT.yaml", "seed-experiment/original/ART.yaml",
-        "seed-experiment/original/constraints/eyeriss_like_arch_constraints.yaml"};
-    const char *f[5];
-    for (int k = 0; k < 5; k++)
-        f[k] = testutil_data(rel[k], p[k], sizeof p[k]);
-    adse_spec *spec = NULL;
-    adse_err err;
-    assert_int_equal(adse_spec_load(f, 5, &spec, &err), ADSE_OK);
+    const char *f[5] = {
+        testutil_path("seed-experiment/original/arch/eyeriss_like.yaml"),
+        testutil_path("seed-experiment/original/prob.yaml"),
+        testutil_path("seed-experiment/original/ERT.yaml"),
+        testutil_path("seed-experiment/original/ART.yaml"),
+        testutil_path("seed-experiment/original/constraints/eyeriss_like_arch_constraints.yaml")};
+    adse_spec *spec = testutil_load_files_ok(f, 5, NULL);
     for (int k = 0; names[k]; k++)
         spec->problem.bounds[adse_problem_dim_id(&spec->problem, names[k])] = v[k];
     return spec;
@@ -3146,15 +3139,12 @@ static adse_spec *seed_constrained(const char *names, const uint64_t *v)
 static void test_place_apply(void **state)
 {
     (void)state;
-    char p[3][1024];
     const char *f[3] = {
-        testutil_data("seed-experiment/original/arch/eyeriss_like.yaml", p[0], sizeof p[0]),
-        testutil_data("seed-experiment/original/prob.yaml", p[1], sizeof p[1]),
-        testutil_data("seed-experiment/original/timeloop-mapper-out/timeloop-mapper.map.yaml", p[2],
-                      sizeof p[2])};
-    adse_spec *spec = NULL;
+        testutil_path("seed-experiment/original/arch/eyeriss_like.yaml"),
+        testutil_path("seed-experiment/original/prob.yaml"),
+        testutil_path("seed-experiment/original/timeloop-mapper-out/timeloop-mapper.map.yaml")};
+    adse_spec *spec = testutil_load_files_ok(f, 3, NULL);
     adse_err err;
-    assert_int_equal(adse_spec_load(f, 3, &spec, &err), ADSE_OK);
     assert_true(spec->has_mapping);
     adse_model *m = make_model(&spec->arch, &spec->problem, ADSE_TRANSLATION_NEW, false);
     mspace *sp = malloc(sizeof *sp);
@@ -3358,13 +3348,10 @@ static void test_placement_scan(void **state)
 static void test_placements(void **state)
 {
     (void)state;
-    char p[2][1024];
-    const char *f[2] = {
-        testutil_data("seed-experiment/original/arch/eyeriss_like.yaml", p[0], sizeof p[0]),
-        testutil_data("seed-experiment/original/prob.yaml", p[1], sizeof p[1])};
-    adse_spec *spec = NULL;
+    const char *f[2] = {testutil_path("seed-experiment/original/arch/eyeriss_like.yaml"),
+                        testutil_path("seed-experiment/original/prob.yaml")};
+    adse_spec *spec = testutil_load_files_ok(f, 2, NULL);
     adse_err err;
-    assert_int_equal(adse_spec_load(f, 2, &spec, &err), ADSE_OK);
     adse_model *m = make_model(&spec->arch, &spec->problem, ADSE_TRANSLATION_NEW, false);
     mspace *sp = malloc(sizeof *sp);
     mplace *pl = malloc(1024 * sizeof *pl);
