@@ -63,6 +63,7 @@ _Static_assert(((uint64_t)ITEM_MAX + 1) <= (UINT64_MAX >> POS_SHIFT), "item posi
 #define NB_SHARE 0.5      /* share of the time after them and their polish for the neighbourhoods */
 #define NB_ROUNDS 4       /* neighbourhood subsearches at most, each of half the time left */
 #define RESTART_S 1.0     /* a search of a big mapspace unfinished after this long may restart */
+#define RESTART_MAX 3     /* strong starts at most, while the first metric is not proven */
 #define RESTART_ANY_S 2.0 /* runs the anytime steps this long, then starts again from them */
 /* with two threads or more: the anytime steps' share of RESTART_ANY_S (and half of RESTART_S
  * before the restart; docs/mapper.md 6.1) */
@@ -1759,7 +1760,7 @@ typedef enum { RUN_SUB, RUN_TOP, RUN_CANDIDATE } run_kind;
 
 static adse_status run(const adse_model *model, const adse_constraints *constraints,
                        const adse_mapper_settings *settings, const adse_mapping *seeds, int n_seeds,
-                       run_kind kind, const mbest *inc0, double restart_s, adse_mapper_result *out,
+                       run_kind kind, const mbest *inc0, int restarts, adse_mapper_result *out,
                        adse_err *err);
 
 /* Searches the subspace of constraints c in budget_s from the incumbent, which prunes it (the
@@ -2170,7 +2171,7 @@ static adse_status search_new(const adse_model *model, const adse_constraints *c
  * when nothing in this space beats it. */
 static adse_status run(const adse_model *model, const adse_constraints *constraints,
                        const adse_mapper_settings *settings, const adse_mapping *seeds, int n_seeds,
-                       run_kind kind, const mbest *inc0, double restart_s, adse_mapper_result *out,
+                       run_kind kind, const mbest *inc0, int restarts, adse_mapper_result *out,
                        adse_err *err)
 {
     bool top = kind != RUN_SUB;
@@ -2193,11 +2194,13 @@ static adse_status run(const adse_model *model, const adse_constraints *constrai
      * RESTART_PAR share with two threads or more), then searches again from their best (in
      * the rest of the limit), its items then pruned by an incumbent near the optimum instead
      * of the ones they find one by one. Seeds only prune, so an unlimited search's result is
-     * the same. */
+     * the same. While the first of several metrics is not proven optimal after the anytime
+     * steps, the new search may start strong again (restarts: the strong starts left, at
+     * most RESTART_MAX), its anytime steps twice as long. */
     bool restart =
-        top && restart_s > 0 && (limit == 0 || limit >= RESTART_LIMIT_S) && sp->size > BIG_SPACE;
+        top && restarts > 0 && (limit == 0 || limit >= RESTART_LIMIT_S) && sp->size > BIG_SPACE;
     bool par = S->nthreads > 1;
-    S->restart_at = restart ? t0 + restart_s * (par ? 0.5 : 1) : 0;
+    S->restart_at = restart ? t0 + RESTART_S * (par ? 0.5 : 1) : 0;
     atomic_init(&S->restart, 0);
     atomic_init(&S->n_done, 0u);
     atomic_init(&S->stop, 0);
@@ -2223,14 +2226,23 @@ static adse_status run(const adse_model *model, const adse_constraints *constrai
         for (uint32_t k = 0; k < S->n_items; k++)
             all_done = all_done && S->items[k].done;
         if (atomic_load(&S->restart) == 1 && !all_done) {
-            anytime(S, constraints, adse_clock_s() + RESTART_ANY_S * (par ? RESTART_PAR : 1));
+            /* each strong start's anytime steps twice as long as the previous one's */
+            double any_s =
+                RESTART_ANY_S * (par ? RESTART_PAR : 1) * (1 << (RESTART_MAX - restarts));
+            anytime(S, constraints, adse_clock_s() + any_s);
             mbest inc = S->inc;
+            /* another strong start while the first of several metrics is not proven optimal:
+             * its best so far prunes little of the search of the others */
+            double lb0 = HUGE_VAL;
+            for (uint32_t k = 0; k < S->n_items; k++)
+                if (!S->items[k].done && S->items[k].lb.v[0] < lb0) lb0 = S->items[k].lb.v[0];
+            int next = sp->set.n_metrics > 1 && inc.found && inc.val.v[0] > lb0 ? restarts - 1 : 0;
             uint64_t ev = 0, valid = 0;
             thread_totals(S, &ev, &valid);
             adse_mapper_settings rest = sp->set; /* with what is left of a limit (0: none) */
             if (limit > 0) rest.time_limit_s = fmax(limit - (adse_clock_s() - t0), 1e-3);
             search_free(S);
-            st = run(model, constraints, &rest, NULL, 0, RUN_TOP, &inc, 0, out, err);
+            st = run(model, constraints, &rest, NULL, 0, RUN_TOP, &inc, next, out, err);
             adse_mapper_stats *o = &out->stats;
             o->evaluated += ev;
             o->valid += valid;
@@ -2250,7 +2262,7 @@ adse_status adse_mapper_run(const adse_model *model, const adse_constraints *con
                             const adse_mapper_settings *settings, adse_mapper_result *out,
                             adse_err *err)
 {
-    return run(model, constraints, settings, NULL, 0, RUN_TOP, NULL, RESTART_S, out, err);
+    return run(model, constraints, settings, NULL, 0, RUN_TOP, NULL, RESTART_MAX, out, err);
 }
 
 adse_status adse_mapper_run_seeded(const adse_model *model, const adse_constraints *constraints,
@@ -2259,7 +2271,7 @@ adse_status adse_mapper_run_seeded(const adse_model *model, const adse_constrain
 {
     if (n_seeds < 0)
         return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0, "negative number of seed mappings");
-    return run(model, constraints, settings, seeds, n_seeds, RUN_TOP, NULL, RESTART_S, out, err);
+    return run(model, constraints, settings, seeds, n_seeds, RUN_TOP, NULL, RESTART_MAX, out, err);
 }
 
 adse_network_layer_result adse_mapper_layer_result(const adse_mapper_result *r)
