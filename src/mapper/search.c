@@ -1713,16 +1713,26 @@ static void cap_item_bounds(msearch *S)
 }
 
 /* Fills out from the finished search. */
+/* The least first-metric bound of the unfinished items (HUGE_VAL if none); *all_done: are
+ * all items done? */
+static double open_bound0(const msearch *S, bool *all_done)
+{
+    double lb = HUGE_VAL;
+    *all_done = true;
+    for (uint32_t k = 0; k < S->n_items; k++) {
+        if (S->items[k].done) continue;
+        *all_done = false;
+        if (S->items[k].lb.v[0] < lb) lb = S->items[k].lb.v[0];
+    }
+    return lb;
+}
+
 static void finish(msearch *S, const adse_model *model, double t0, adse_mapper_result *out)
 {
     const mspace *sp = &S->sp;
-    bool all_done = true;
-    double lbv = S->inc.found ? S->inc.val.v[0] : HUGE_VAL;
-    for (uint32_t k = 0; k < S->n_items; k++) {
-        if (S->items[k].done) continue;
-        all_done = false;
-        if (S->items[k].lb.v[0] < lbv) lbv = S->items[k].lb.v[0];
-    }
+    bool all_done;
+    double lbv = open_bound0(S, &all_done);
+    if (S->inc.found && S->inc.val.v[0] < lbv) lbv = S->inc.val.v[0];
     uint64_t evaluated = 0, valid = 0;
     thread_totals(S, &evaluated, &valid);
     if (!all_done && S->inc.found) cap_item_bounds(S);
@@ -2233,9 +2243,7 @@ static adse_status run(const adse_model *model, const adse_constraints *constrai
             mbest inc = S->inc;
             /* another strong start while the first of several metrics is not proven optimal:
              * its best so far prunes little of the search of the others */
-            double lb0 = HUGE_VAL;
-            for (uint32_t k = 0; k < S->n_items; k++)
-                if (!S->items[k].done && S->items[k].lb.v[0] < lb0) lb0 = S->items[k].lb.v[0];
+            double lb0 = open_bound0(S, &all_done);
             int next = sp->set.n_metrics > 1 && inc.found && inc.val.v[0] > lb0 ? restarts - 1 : 0;
             uint64_t ev = 0, valid = 0;
             thread_totals(S, &ev, &valid);
@@ -2431,11 +2439,10 @@ adse_status adse_mapper_items_run(const adse_mapper_items *items, uint32_t first
         st = run_locked(S, err);
     }
     if (st == ADSE_OK) {
-        for (uint32_t k = 0; k < S->n_items; k++) {
-            const mitem *x = &S->items[k];
-            if (!x->done) out->done = false;
-            if (!x->done && x->lb.v[0] < out->lower_bound) out->lower_bound = x->lb.v[0];
-        }
+        bool all_done;
+        double lb = open_bound0(S, &all_done);
+        if (!all_done) out->done = false;
+        if (lb < out->lower_bound) out->lower_bound = lb;
         if (S->inc_own) {
             out->found = true;
             for (int m = 0; m < ADSE_MAX_METRICS; m++)
