@@ -1712,7 +1712,6 @@ static void cap_item_bounds(msearch *S)
     free(idx);
 }
 
-/* Fills out from the finished search. */
 /* The least first-metric bound of the unfinished items (HUGE_VAL if none); *all_done: are
  * all items done? */
 static double open_bound0(const msearch *S, bool *all_done)
@@ -1727,6 +1726,7 @@ static double open_bound0(const msearch *S, bool *all_done)
     return lb;
 }
 
+/* Fills out from the finished search. */
 static void finish(msearch *S, const adse_model *model, double t0, adse_mapper_result *out)
 {
     const mspace *sp = &S->sp;
@@ -2232,9 +2232,8 @@ static adse_status run(const adse_model *model, const adse_constraints *constrai
     if (st == ADSE_OK) st = run_locked(S, err);
     if (st == ADSE_OK) {
         /* Not finished in its share: the classic dataflows in the rest of the time. */
-        bool all_done = true;
-        for (uint32_t k = 0; k < S->n_items; k++)
-            all_done = all_done && S->items[k].done;
+        bool all_done;
+        double lb0 = open_bound0(S, &all_done);
         if (atomic_load(&S->restart) == 1 && !all_done) {
             /* each strong start's anytime steps twice as long as the previous one's */
             double any_s =
@@ -2243,7 +2242,6 @@ static adse_status run(const adse_model *model, const adse_constraints *constrai
             mbest inc = S->inc;
             /* another strong start while the first of several metrics is not proven optimal:
              * its best so far prunes little of the search of the others */
-            double lb0 = open_bound0(S, &all_done);
             int next = sp->set.n_metrics > 1 && inc.found && inc.val.v[0] > lb0 ? restarts - 1 : 0;
             uint64_t ev = 0, valid = 0;
             thread_totals(S, &ev, &valid);
