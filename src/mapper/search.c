@@ -1726,12 +1726,12 @@ static double open_bound0(const msearch *S, bool *all_done)
     return lb;
 }
 
-/* Fills out from the finished search. */
-static void finish(msearch *S, const adse_model *model, double t0, adse_mapper_result *out)
+/* Fills out from the finished search (all_done and lb0: open_bound0's). */
+static void finish(msearch *S, const adse_model *model, double t0, bool all_done, double lb0,
+                   adse_mapper_result *out)
 {
     const mspace *sp = &S->sp;
-    bool all_done;
-    double lbv = open_bound0(S, &all_done);
+    double lbv = lb0;
     if (S->inc.found && S->inc.val.v[0] < lbv) lbv = S->inc.val.v[0];
     uint64_t evaluated = 0, valid = 0;
     thread_totals(S, &evaluated, &valid);
@@ -2231,7 +2231,8 @@ static adse_status run(const adse_model *model, const adse_constraints *constrai
     }
     if (st == ADSE_OK) st = run_locked(S, err);
     if (st == ADSE_OK) {
-        /* Not finished in its share: the classic dataflows in the rest of the time. */
+        /* Not finished in its share: a strong start, or the anytime steps in the rest of the
+         * time (docs/mapper.md 6.1). */
         bool all_done;
         double lb0 = open_bound0(S, &all_done);
         if (atomic_load(&S->restart) == 1 && !all_done) {
@@ -2257,7 +2258,7 @@ static adse_status run(const adse_model *model, const adse_constraints *constrai
             return st;
         }
         if (anytime_steps && !all_done) anytime(S, constraints, t0 + limit);
-        finish(S, model, t0, out);
+        finish(S, model, t0, all_done, lb0, out);
     }
     out->stats.pieces = S->n_items - S->n_static;
     search_free(S);
