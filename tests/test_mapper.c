@@ -301,6 +301,10 @@ typedef struct bf {
     adse_mapper_settings obj[N_OBJ];
     bool found[N_OBJ];
     double best[N_OBJ][ADSE_MAX_METRICS];
+    /* Per objective, the worst tie: of the mappings whose first metric is the optimum's, the
+     * one whose later metrics are the greatest (a warm start that prunes only on those). */
+    adse_mapping tie[N_OBJ];
+    double tie_v[N_OBJ][ADSE_MAX_METRICS];
     uint64_t evaluated;
     uint64_t cap; /* give up after this many evaluations (0 = none) */
     bool capped;
@@ -445,8 +449,14 @@ static void bf_eval(bf *b, const adse_mapping *m)
     if (adse_model_evaluate(b->model, m, b->scratch, b->res, NULL) != ADSE_OK) return;
     for (int k = 0; k < b->n_obj; k++) {
         double v[ADSE_MAX_METRICS];
+        int n = b->obj[k].n_metrics;
         metric_vec(&b->obj[k], b->res, b->L, v);
-        if (!b->found[k] || vec_less(b->obj[k].n_metrics, v, b->best[k])) {
+        if (!b->found[k] || v[0] < b->best[k][0] ||
+            (v[0] == b->best[k][0] && vec_less(n - 1, b->tie_v[k] + 1, v + 1))) {
+            b->tie[k] = *m;
+            memcpy(b->tie_v[k], v, sizeof v);
+        }
+        if (!b->found[k] || vec_less(n, v, b->best[k])) {
             b->found[k] = true;
             memcpy(b->best[k], v, sizeof v);
         }
@@ -546,12 +556,13 @@ static void bf_dims(bf *b, int x)
 }
 
 /* Brute-force optima of the n objectives over the mappings of constraints c (NULL: none)
- * that have like's keep bits and spatial factors (like NULL: all of them); returns the
- * number of evaluations, or 0 if it gave up after cap evaluations (cap 0 = never). */
+ * that have like's keep bits and spatial factors (like NULL: all of them), and (ties not
+ * NULL) each objective's worst tie (bf.tie); returns the number of evaluations, or 0 if it
+ * gave up after cap evaluations (cap 0 = never). */
 static uint64_t brute_force_like(const adse_model *model, const adse_constraints *c,
                                  const adse_mapping *like, int n_obj,
                                  const adse_mapper_settings *objs, bool *found,
-                                 double best[][ADSE_MAX_METRICS], uint64_t cap)
+                                 double best[][ADSE_MAX_METRICS], uint64_t cap, adse_mapping *ties)
 {
     bf *b = calloc(1, sizeof *b);
     assert_non_null(b);
@@ -588,6 +599,7 @@ static uint64_t brute_force_like(const adse_model *model, const adse_constraints
     for (int k = 0; k < n_obj; k++) {
         found[k] = b->found[k];
         memcpy(best[k], b->best[k], sizeof b->best[k]);
+        if (ties) ties[k] = b->tie[k];
     }
     uint64_t n = b->capped ? 0 : b->evaluated;
     for (int x = 0; x < b->D; x++)
@@ -602,7 +614,7 @@ static uint64_t brute_force(const adse_model *model, const adse_constraints *c, 
                             const adse_mapper_settings *objs, bool *found,
                             double best[][ADSE_MAX_METRICS], uint64_t cap)
 {
-    return brute_force_like(model, c, NULL, n_obj, objs, found, best, cap);
+    return brute_force_like(model, c, NULL, n_obj, objs, found, best, cap, NULL);
 }
 
 /* ADSE_MAPPER_DUMP=FILE appends each optimum (case, objective, metrics, the mapping) to
@@ -676,8 +688,13 @@ static bool check_optimal_cap(const adse_model *model, const adse_constraints *c
         objective(k, &objs[k]);
     bool found[N_OBJ];
     double best[N_OBJ][ADSE_MAX_METRICS];
-    uint64_t n = brute_force(model, c, N_OBJ, objs, found, best, cap);
-    if (n == 0) return false;
+    adse_mapping *ties = malloc(sizeof *ties * N_OBJ);
+    assert_non_null(ties);
+    uint64_t n = brute_force_like(model, c, NULL, N_OBJ, objs, found, best, cap, ties);
+    if (n == 0) {
+        free(ties);
+        return false;
+    }
     int L = adse_model_arch(model)->n_levels;
     adse_mapper_result *r = malloc(sizeof *r), *w = malloc(sizeof *w);
     assert_non_null(r);
@@ -724,6 +741,18 @@ static bool check_optimal_cap(const adse_model *model, const adse_constraints *c
         assert_true(w->stats.optimal);
         assert_true(w->found);
         assert_memory_equal(&w->best, &r->best, sizeof r->best);
+        /* The worst tie alone: it prunes every subtree whose bound is above it on the later
+         * metrics only, so a bound that rises on the first metric where the mappings below
+         * do not would lose the optimum here. */
+        assert_int_equal(adse_mapper_run_seeded(model, c, &s, &ties[k], 1, w, &err), ADSE_OK);
+        if (!w->stats.optimal || !w->found || memcmp(&w->best, &r->best, sizeof r->best) != 0) {
+            double wv[ADSE_MAX_METRICS];
+            metric_vec(&s, &w->result, L, wv);
+            print_error("%s objective %d seeded with its worst tie: %.12g %.12g, optimum %.12g "
+                        "%.12g\n",
+                        what, k, wv[0], wv[1], best[k][0], best[k][1]);
+            fail();
+        }
         prev = r->best;
         if (getenv("ADSE_MAPPER_DUMP")) dump_best(getenv("ADSE_MAPPER_DUMP"), what, k, r);
         if (getenv("ADSE_MAPPER_VERBOSE"))
@@ -734,6 +763,7 @@ static bool check_optimal_cap(const adse_model *model, const adse_constraints *c
     }
     free(r);
     free(w);
+    free(ties);
     return true;
 }
 
@@ -914,6 +944,78 @@ static void test_optimal_arch_c(void **state)
     check_optimal(m, &c, "arch C conv1d constrained");
     adse_model_free(m);
     adse_spec_free(spec);
+}
+
+/* Replaces every occurrence of from in text (freed) by to. */
+static char *replace_all(char *text, const char *from, const char *to)
+{
+    size_t nf = strlen(from), nt = strlen(to), n = 0;
+    for (const char *q = strstr(text, from); q; q = strstr(q + nf, from))
+        n++;
+    char *out = malloc(strlen(text) + n * nt + 1), *w = out;
+    assert_non_null(out);
+    const char *r = text;
+    for (const char *q = strstr(r, from); q; q = strstr(r, from)) {
+        memcpy(w, r, (size_t)(q - r));
+        w += q - r;
+        memcpy(w, to, nt);
+        w += nt;
+        r = q + nf;
+    }
+    strcpy(w, r);
+    free(text);
+    return out;
+}
+
+/* The seed design with a 12 x 14 PE mesh and a 1024-word GLB (a design the seed search's
+ * GA visits) on the shrunk seed layer (search/small_prob.yaml) under the seed's
+ * constraints. The least cycles below a spatial factor are not monotone in it: the GLB's
+ * fanout of 12 over M and Q (Q = 14) takes at most 7 when the DummyBuffers' M factor 8
+ * leaves 2 of M (Q 7), and 8 when factor 4 leaves 4 (M 4 x Q 2): the optimum of 882 cycles
+ * has M 4 there. A search that stopped a spatial loop at the first factor its cycles bound
+ * pruned lost it whenever its incumbent had those cycles, as [delay, energy]'s worst tie
+ * has (found with two threads, one of which found such a mapping first). */
+static void test_optimal_uneven_mesh(void **state)
+{
+    (void)state;
+    const char *dir = "seed-experiment/original/";
+    char *arch = testutil_read_in(testutil_path(dir), "arch/eyeriss_like.yaml");
+    assert_non_null(arch);
+    arch = replace_all(arch, "meshX: 14", "meshX: 12");
+    arch = replace_all(arch, "meshX : 14", "meshX : 12");
+    arch = replace_all(arch, "DummyBuffer[0..13]", "DummyBuffer[0..11]");
+    arch = replace_all(arch, "memory_depth: 16384", "memory_depth: 1024");
+    static const char *const rel[] = {"arch/components/smartbuffer_RF.yaml",
+                                      "arch/components/smartbuffer_SRAM.yaml",
+                                      "constraints/eyeriss_like_arch_constraints.yaml",
+                                      "constraints/eyeriss_like_map_constraints.yaml"};
+    char *texts[6] = {arch};
+    const char *names[6] = {"eyeriss_like_12x14.yaml"};
+    for (int k = 0; k < 4; k++) {
+        texts[1 + k] = testutil_read_in(testutil_path(dir), rel[k]);
+        assert_non_null(texts[1 + k]);
+        names[1 + k] = rel[k];
+    }
+    texts[5] = testutil_read_file(testutil_path("search/small_prob.yaml"));
+    assert_non_null(texts[5]);
+    names[5] = "small_prob.yaml";
+    adse_spec *spec = NULL;
+    adse_err err;
+    assert_adse_ok(adse_spec_load_strings((const char *const *)texts, names, 6, &spec, &err), &err,
+                   "load");
+    uint32_t fan = 1, fx12 = 0;
+    for (int i = 0; i < spec->arch.n_levels; i++) {
+        fan *= adse_arch_fanout_x(&spec->arch, i) * adse_arch_fanout_y(&spec->arch, i);
+        fx12 += adse_arch_fanout_x(&spec->arch, i) == 12;
+    }
+    assert_int_equal(fan, 168); /* 12 x 14 PEs */
+    assert_true(fx12 > 0);
+    adse_model *m = make_model(&spec->arch, &spec->problem, ADSE_TRANSLATION_NEW, false);
+    check_optimal(m, &spec->constraints, "seed design 12x14, small layer");
+    adse_model_free(m);
+    adse_spec_free(spec);
+    for (int k = 0; k < 6; k++)
+        free(texts[k]);
 }
 
 /* The innermost temporal tiling level's order cannot change any count (model.md §9.1): the
@@ -3473,7 +3575,7 @@ static void test_neighbourhood(void **state)
                     objective(k, &objs[k]);
                 bool found[N_OBJ];
                 double best[N_OBJ][ADSE_MAX_METRICS];
-                ok = brute_force_like(m, &c, &map, N_OBJ, objs, found, best, 20000) > 0;
+                ok = brute_force_like(m, &c, &map, N_OBJ, objs, found, best, 20000, NULL) > 0;
                 for (int k = 0; ok && k < N_OBJ; k++) {
                     adse_mapper_settings o = objs[k];
                     o.threads = 2;
@@ -3843,6 +3945,7 @@ int main(void)
         cmocka_unit_test(test_optimal_max_temporal_loops),
         cmocka_unit_test(test_optimal_arch_b),
         cmocka_unit_test(test_optimal_arch_c),
+        cmocka_unit_test(test_optimal_uneven_mesh),
         cmocka_unit_test(test_level0_order_irrelevant),
         cmocka_unit_test(test_least_fill),
         cmocka_unit_test(test_gcd_lcm),

@@ -357,9 +357,9 @@ static double cycles_cap(const mthread *th)
 /* Is the subtree below a node whose tiling levels 0..t are complete (later ones possibly
  * partly assigned) prunable by its bound without the keepers' energy: the cycles of F1 (at
  * most the spatial product cc_lower allows), the computes' energy and leakage over those
- * cycles? Each grows as that product shrinks, so at a spatial level, whose factors are
- * tried in descending order, a factor that fails leaves every smaller one failing too:
- * th->spatial_short tells dfs to stop the level's loop there. */
+ * cycles? Each grows as that product shrinks. th->spatial_short tells dfs that it pruned:
+ * at a spatial level, whose factors are tried in descending order, smaller_short then says
+ * whether every smaller factor fails too. */
 static bool cycles_prunable_cc(mthread *th, int t, uint64_t cc, mlb *lb)
 {
     const mspace *sp = &th->S->sp;
@@ -375,6 +375,27 @@ static bool cycles_prunable_cc(mthread *th, int t, uint64_t cc, mlb *lb)
 static bool cycles_prunable(mthread *th, int t, mlb *lb)
 {
     return cycles_prunable_cc(th, t, cc_lower(th, t), lb);
+}
+
+/* Factor v of spatial step (t, x), r being what remained of x's bound, failed on its cycles
+ * bound (th->spatial_short, node_ok; nothing assigned): does every smaller factor fail too?
+ * The least cycles below a smaller factor are not always those below v or more: the later
+ * spatial levels take their factors of x from what v leaves, and a smaller v can leave them
+ * a product that fills their fanout better (a fanout of 12 over M and Q = 14 above: M 2
+ * left allows at most 7, Q 7; M 4 left allows 8, M 4 x Q 2). Bounded with v at
+ * this step and all of r left for the later levels, the spatial products are at least every
+ * smaller factor's (the level's product with v, the later levels' with divisors of r, a
+ * superset of those of r / v'), so the cycles are at most theirs: if that bound prunes,
+ * every smaller factor's subtree does. */
+static bool smaller_short(mthread *th, int t, int x, uint64_t r, uint64_t v)
+{
+    const mspace *sp = &th->S->sp;
+    int done = x < sp->D - 1 ? t - 1 : t; /* the complete levels node_ok bounded with */
+    th->f[t][x] = v;                      /* th->rem[x] stays r */
+    mlb lb;
+    bool all = cycles_prunable(th, done, &lb);
+    th->f[t][x] = 1;
+    return all;
 }
 
 /* Where a bound, its energy replaced by e, stops being below w in the metric order, from
@@ -1092,7 +1113,7 @@ static void dfs(mthread *th, int step)
         th->kcur[step] = k;
         th->spatial_short = false;
         if (!enter_step(th, t, x, r, prod, dv[k], true)) {
-            if (spatial && th->spatial_short) break; /* the smaller factors fall short too */
+            if (spatial && th->spatial_short && smaller_short(th, t, x, r, dv[k])) break;
             continue;
         }
         dfs(th, step + 1);
