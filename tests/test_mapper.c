@@ -1062,12 +1062,15 @@ static unsigned rnd(unsigned *rs, unsigned n)
 }
 
 /* DRAM, GLB, optional mid buffer and spad per PE, MACs; random fanouts (1-D and 2-D, at the
- * GLB and at the spads), capacities, block sizes and bandwidths. */
-static adse_spec *random_arch(unsigned *rs, char *desc, size_t dsz)
+ * GLB and at the spads; with uneven, 3 and 6 too, whose largest products are not monotone
+ * in what the factors leave: test_optimal_uneven_mesh), capacities, block sizes and
+ * bandwidths. */
+static adse_spec *random_arch(unsigned *rs, bool uneven, char *desc, size_t dsz)
 {
-    static const unsigned pxs[] = {1, 2, 4, 1, 2}, pys[] = {1, 1, 1, 2, 2};
-    int g = (int)rnd(rs, 5), mm = (int)rnd(rs, 3);
-    unsigned px = pxs[g], py = pys[g], mx = mm == 0 ? 1 : 2, my = mm == 2 ? 2 : 1;
+    static const unsigned pxs[] = {1, 2, 4, 1, 2, 3, 6, 3}, pys[] = {1, 1, 1, 2, 2, 1, 1, 2};
+    static const unsigned mxs[] = {1, 2, 2, 3}, mys[] = {1, 1, 2, 1};
+    int g = (int)rnd(rs, uneven ? 8 : 5), mm = (int)rnd(rs, uneven ? 4 : 3);
+    unsigned px = pxs[g], py = pys[g], mx = mxs[mm], my = mys[mm];
     int spad = 2 + (int)rnd(rs, 12), glb = 4 + (int)rnd(rs, 40), blk = 1 + (int)rnd(rs, 2);
     int bw = (int)rnd(rs, 3), mid = rnd(rs, 3) == 0, e_dram = 50 + (int)rnd(rs, 200);
     int e_glb = 2 + (int)rnd(rs, 8), mid_depth = 4 + (int)rnd(rs, 16);
@@ -1150,7 +1153,7 @@ static void test_random(void **state)
             spec = golden_arch("case12_archB");
             snprintf(desc, sizeof desc, "golden arch B");
         } else {
-            spec = random_arch(&rs, desc, sizeof desc);
+            spec = random_arch(&rs, true, desc, sizeof desc);
         }
         adse_problem p;
         bool is_conv = rnd(&rs, 2) == 0;
@@ -2720,7 +2723,7 @@ static void test_refill_prefix(void **state)
     assert_non_null(sp);
     for (int it = 0; it < cases; it++) {
         char desc[256];
-        adse_spec *spec = random_arch(&rs, desc, sizeof desc);
+        adse_spec *spec = random_arch(&rs, false, desc, sizeof desc);
         static const uint64_t v[] = {2, 3, 4, 6};
         adse_problem p;
         if (rnd(&rs, 2))
@@ -3536,7 +3539,7 @@ static void test_neighbourhood(void **state)
             spec = golden_arch("case00_archA");
             snprintf(desc, sizeof desc, "golden arch A");
         } else {
-            spec = random_arch(&rs, desc, sizeof desc);
+            spec = random_arch(&rs, false, desc, sizeof desc);
         }
         adse_problem p;
         small_problem(&p, &rs);
