@@ -967,30 +967,28 @@ static char *replace_all(char *text, const char *from, const char *to)
     return out;
 }
 
-/* The seed design with a 12 x 14 PE mesh and a 1024-word GLB (a design the seed search's
- * GA visits) on the shrunk seed layer (search/small_prob.yaml) under the seed's
- * constraints. The least cycles below a spatial factor are not monotone in it: the GLB's
- * fanout of 12 over M and Q (Q = 14) takes at most 7 when the DummyBuffers' M factor 8
- * leaves 2 of M (Q 7), and 8 when factor 4 leaves 4 (M 4 x Q 2): the optimum of 882 cycles
- * has M 4 there. A search that stopped a spatial loop at the first factor its cycles bound
- * pruned lost it whenever its incumbent had those cycles, as [delay, energy]'s worst tie
- * has (found with two threads, one of which found such a mapping first). */
-static void test_optimal_uneven_mesh(void **state)
+/* The seed design with a mesh_x x (168 / mesh_x) PE mesh and a glb_depth-word GLB (the
+ * seed search's genes) on the shrunk seed layer (search/small_prob.yaml) under the seed's
+ * constraints. */
+static adse_spec *seed_mesh_design(unsigned mesh_x, unsigned glb_depth)
 {
-    (void)state;
     const char *dir = "seed-experiment/original/";
     char *arch = testutil_read_in(testutil_path(dir), "arch/eyeriss_like.yaml");
     assert_non_null(arch);
-    arch = replace_all(arch, "meshX: 14", "meshX: 12");
-    arch = replace_all(arch, "meshX : 14", "meshX : 12");
-    arch = replace_all(arch, "DummyBuffer[0..13]", "DummyBuffer[0..11]");
-    arch = replace_all(arch, "memory_depth: 16384", "memory_depth: 1024");
+    char mx[32], dummies[48], depth[48];
+    snprintf(mx, sizeof mx, "meshX: %u", mesh_x);
+    snprintf(dummies, sizeof dummies, "DummyBuffer[0..%u]", mesh_x - 1);
+    snprintf(depth, sizeof depth, "memory_depth: %u", glb_depth);
+    arch = replace_all(arch, "meshX : 14", "meshX: 14");
+    arch = replace_all(arch, "meshX: 14", mx);
+    arch = replace_all(arch, "DummyBuffer[0..13]", dummies);
+    arch = replace_all(arch, "memory_depth: 16384", depth);
     static const char *const rel[] = {"arch/components/smartbuffer_RF.yaml",
                                       "arch/components/smartbuffer_SRAM.yaml",
                                       "constraints/eyeriss_like_arch_constraints.yaml",
                                       "constraints/eyeriss_like_map_constraints.yaml"};
     char *texts[6] = {arch};
-    const char *names[6] = {"eyeriss_like_12x14.yaml"};
+    const char *names[6] = {"eyeriss_like.yaml"};
     for (int k = 0; k < 4; k++) {
         texts[1 + k] = testutil_read_in(testutil_path(dir), rel[k]);
         assert_non_null(texts[1 + k]);
@@ -1003,19 +1001,71 @@ static void test_optimal_uneven_mesh(void **state)
     adse_err err;
     assert_adse_ok(adse_spec_load_strings((const char *const *)texts, names, 6, &spec, &err), &err,
                    "load");
-    uint32_t fan = 1, fx12 = 0;
+    for (int k = 0; k < 6; k++)
+        free(texts[k]);
+    uint32_t fan = 1, fx = 0;
     for (int i = 0; i < spec->arch.n_levels; i++) {
         fan *= adse_arch_fanout_x(&spec->arch, i) * adse_arch_fanout_y(&spec->arch, i);
-        fx12 += adse_arch_fanout_x(&spec->arch, i) == 12;
+        fx += adse_arch_fanout_x(&spec->arch, i) == mesh_x;
     }
-    assert_int_equal(fan, 168); /* 12 x 14 PEs */
-    assert_true(fx12 > 0);
+    assert_int_equal(fan, 168);
+    assert_true(fx > 0);
+    return spec;
+}
+
+/* The seed design with a 12 x 14 PE mesh and a 1024-word GLB (a design the seed search's
+ * GA visits). The least cycles below a spatial factor are not monotone in it: the GLB's
+ * fanout of 12 over M and Q (Q = 14) takes at most 7 when the DummyBuffers' M factor 8
+ * leaves 2 of M (Q 7), and 8 when factor 4 leaves 4 (M 4 x Q 2): the optimum of 882 cycles
+ * has M 4 there. A search that stopped a spatial loop at the first factor its cycles bound
+ * pruned lost it whenever its incumbent had those cycles, as [delay, energy]'s worst tie
+ * has (found with two threads, one of which found such a mapping first). */
+static void test_optimal_uneven_mesh(void **state)
+{
+    (void)state;
+    adse_spec *spec = seed_mesh_design(12, 1024);
     adse_model *m = make_model(&spec->arch, &spec->problem, ADSE_TRANSLATION_NEW, false);
     check_optimal(m, &spec->constraints, "seed design 12x14, small layer");
     adse_model_free(m);
     adse_spec_free(spec);
-    for (int k = 0; k < 6; k++)
-        free(texts[k]);
+}
+
+/* Every mesh of the seed search's gene (168 PEs, meshX a divisor; 1 and 168 leave a fanout of
+ * 1 that the constraints split) with either GLB depth, on
+ * a few shapes of the shrunk layer: the brute-force optimum of every objective
+ * (ADSE_MAPPER_STRESS only: about a minute). */
+static void test_optimal_seed_meshes(void **state)
+{
+    (void)state;
+    if (!getenv("ADSE_MAPPER_STRESS")) skip();
+    static const unsigned xs[] = {2, 3, 4, 6, 7, 8, 12, 14, 21, 24, 28, 42, 56, 84};
+    static const struct {
+        uint64_t c, m, p, r;
+    } shapes[] = {{3, 16, 14, 3}, {6, 12, 7, 3}, {2, 24, 6, 3}, {4, 14, 12, 1}};
+    int checked = 0;
+    for (size_t i = 0; i < sizeof xs / sizeof *xs; i++)
+        for (int g = 0; g < 2; g++)
+            for (size_t k = 0; k < sizeof shapes / sizeof *shapes; k++) {
+                adse_spec *spec = seed_mesh_design(xs[i], g ? 16384 : 1024);
+                adse_problem *p = &spec->problem;
+                p->bounds[adse_problem_dim_id(p, 'C')] = shapes[k].c;
+                p->bounds[adse_problem_dim_id(p, 'M')] = shapes[k].m;
+                p->bounds[adse_problem_dim_id(p, 'P')] = shapes[k].p;
+                p->bounds[adse_problem_dim_id(p, 'Q')] = shapes[k].p;
+                p->bounds[adse_problem_dim_id(p, 'R')] = shapes[k].r;
+                p->bounds[adse_problem_dim_id(p, 'S')] = shapes[k].r;
+                adse_model *m = make_model(&spec->arch, p, ADSE_TRANSLATION_NEW, false);
+                char what[128];
+                snprintf(what, sizeof what, "seed design %ux%u, GLB %d, C%llu M%llu P%llu R%llu",
+                         xs[i], 168 / xs[i], g ? 16384 : 1024, (unsigned long long)shapes[k].c,
+                         (unsigned long long)shapes[k].m, (unsigned long long)shapes[k].p,
+                         (unsigned long long)shapes[k].r);
+                checked += check_optimal_cap(m, &spec->constraints, what, 2000000);
+                adse_model_free(m);
+                adse_spec_free(spec);
+            }
+    print_message("seed meshes: %d of %zu cases checked against the brute force\n", checked,
+                  2 * (sizeof xs / sizeof *xs) * (sizeof shapes / sizeof *shapes));
 }
 
 /* The innermost temporal tiling level's order cannot change any count (model.md §9.1): the
@@ -3949,6 +3999,7 @@ int main(void)
         cmocka_unit_test(test_optimal_arch_b),
         cmocka_unit_test(test_optimal_arch_c),
         cmocka_unit_test(test_optimal_uneven_mesh),
+        cmocka_unit_test(test_optimal_seed_meshes),
         cmocka_unit_test(test_level0_order_irrelevant),
         cmocka_unit_test(test_least_fill),
         cmocka_unit_test(test_gcd_lcm),
