@@ -271,14 +271,18 @@ adse_scratch *adse_scratch_new(const adse_model *model)
     uint32_t fc = model->fmax;
     s->child_cap = fc;
     s->off = calloc((size_t)fc * ADSE_MAX_RANKS, sizeof *s->off);
-    s->opoff = calloc((size_t)fc * ADSE_MAX_DIMS, sizeof *s->opoff);
-    s->opdelta = calloc((size_t)fc * 4 * ADSE_MAX_DIMS, sizeof *s->opdelta);
+    size_t slices = 0;
+    for (int i = 0; i < model->n_levels; i++)
+        s->lv_slice[i] = model->fanout_x[i] * model->fanout_y[i] > 1 ? (int8_t)slices++ : -1;
+    s->lv_spare = (int8_t)slices++; /* levels without a fanout (none in a valid mapping) */
+    s->opoff_all = calloc(slices * fc * ADSE_MAX_DIMS, sizeof *s->opoff_all);
+    s->opdelta_all = calloc(slices * fc * 4 * ADSE_MAX_DIMS, sizeof *s->opdelta_all);
+    s->nbr_all = calloc(slices * fc * 4, sizeof *s->nbr_all);
     s->rb_cap = S;
     s->rb_stamp = calloc((size_t)S, sizeof *s->rb_stamp);
     s->rb_n = calloc((size_t)S, sizeof *s->rb_n);
     s->rb = calloc((size_t)S * 2 * ADSE_MAX_RANKS, sizeof *s->rb);
     s->gid = calloc(fc, sizeof *s->gid);
-    s->nbr = calloc((size_t)fc * 4, sizeof *s->nbr);
     s->gcnt = calloc(fc, sizeof *s->gcnt);
     s->linked = calloc(fc, sizeof *s->linked);
     s->dvec = calloc((size_t)fc * 4 * ADSE_MAX_RANKS, sizeof *s->dvec);
@@ -290,8 +294,8 @@ adse_scratch *adse_scratch_new(const adse_model *model)
     s->hslot = calloc(hc, sizeof *s->hslot);
     if (!s->memo_stamp || !s->memo_val || !s->list_a_sid || !s->list_b_sid || !s->list_a_w ||
         !s->list_b_w || !s->pairs || !s->cls || !s->tzero || !s->dsize || !s->off || !s->gid ||
-        !s->nbr || !s->gcnt || !s->linked || !s->dvec || !s->eq || !s->hslot || !s->opoff ||
-        !s->opdelta || !s->rb_stamp || !s->rb_n || !s->rb) {
+        !s->nbr_all || !s->gcnt || !s->linked || !s->dvec || !s->eq || !s->hslot || !s->opoff_all ||
+        !s->opdelta_all || !s->rb_stamp || !s->rb_n || !s->rb) {
         adse_scratch_free(s);
         return NULL;
     }
@@ -312,13 +316,13 @@ void adse_scratch_free(adse_scratch *s)
     free(s->tzero);
     free(s->dsize);
     free(s->off);
-    free(s->opoff);
-    free(s->opdelta);
+    free(s->opoff_all);
+    free(s->opdelta_all);
     free(s->rb_stamp);
     free(s->rb_n);
     free(s->rb);
     free(s->gid);
-    free(s->nbr);
+    free(s->nbr_all);
     free(s->gcnt);
     free(s->linked);
     free(s->dvec);

@@ -126,6 +126,16 @@ typedef struct mbox {
     int64_t lo[ADSE_MAX_RANKS], hi[ADSE_MAX_RANKS];
 } mbox;
 
+/* What adse__spatial_level's results depend on: the level's spatial loops and fanout shape
+ * (and the model). */
+typedef struct mlevel_key {
+    bool valid;
+    uint8_t q;
+    int n_opdelta; /* the results' */
+    uint64_t fx, fy;
+    mloop loops[2 * ADSE_MAX_DIMS];
+} mlevel_key;
+
 struct adse_scratch {
     const adse_model *model;
     uint32_t stamp;
@@ -175,6 +185,14 @@ struct adse_scratch {
     int64_t *opoff;   /* [child_cap * ADSE_MAX_DIMS] operation-space child offsets */
     int64_t *opdelta; /* [4 * child_cap * ADSE_MAX_DIMS] neighbour offset classes */
     int n_opdelta;
+    /* opoff, opdelta and nbr point into one slice per level with a fanout (lv_slice[j], the
+     * last slice for any other), which adse__spatial_level keeps while the level's spatial
+     * loops and fanout shape stay those of lv_key[j] (the mapper's consecutive evaluations
+     * mostly differ only in orders and keep bits). */
+    int64_t *opoff_all, *opdelta_all;
+    int32_t *nbr_all;
+    int8_t lv_slice[ADSE_MAX_LEVELS], lv_spare;
+    mlevel_key lv_key[ADSE_MAX_LEVELS];
     int64_t *off;    /* [child_cap * ADSE_MAX_RANKS] data-space child offsets */
     int32_t *gid;    /* [child_cap] multicast group of each child */
     int32_t *nbr;    /* [child_cap * 4] neighbour offset class per neighbour, -1 none */

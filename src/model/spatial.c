@@ -46,12 +46,41 @@ static inline void project(const mproj *p, const int64_t *x, int64_t *out)
     }
 }
 
+/* Does level j's slice hold the results for its spatial loops now? If not, the key is set
+ * to them (when the level has a slice of its own). */
+static bool level_cached(adse_scratch *s, int j, int lo, int q)
+{
+    if (s->lv_slice[j] < 0 || q > 2 * ADSE_MAX_DIMS) return false;
+    mlevel_key *k = &s->lv_key[j];
+    bool same = k->valid && k->q == q && k->fx == s->fan_x[j] && k->fy == s->fan_y[j];
+    for (int i = 0; same && i < q; i++) {
+        const mloop *a = &k->loops[i], *b = &s->loops[lo + i];
+        same = a->n == b->n && a->stride == b->stride && a->dim == b->dim;
+    }
+    if (same) return true;
+    k->valid = true;
+    k->q = (uint8_t)q;
+    k->fx = s->fan_x[j];
+    k->fy = s->fan_y[j];
+    memcpy(k->loops, s->loops + lo, sizeof *k->loops * (size_t)q);
+    return false;
+}
+
 void adse__spatial_level(adse_scratch *s, int j)
 {
     const adse_model *m = s->model;
     int D = m->n_dims;
     uint32_t F = (uint32_t)s->fan[j];
     int lo = s->sp_lo[j], q = s->sp_hi[j] - lo;
+    size_t sl = (size_t)(s->lv_slice[j] >= 0 ? s->lv_slice[j] : s->lv_spare);
+    size_t fc = s->child_cap;
+    s->opoff = s->opoff_all + sl * fc * ADSE_MAX_DIMS;
+    s->opdelta = s->opdelta_all + sl * fc * 4 * ADSE_MAX_DIMS;
+    s->nbr = s->nbr_all + sl * fc * 4;
+    if (level_cached(s, j, lo, q)) {
+        s->n_opdelta = s->lv_key[j].n_opdelta;
+        return;
+    }
     uint64_t idx[MODEL_MAX_LOOPS];
     for (int i = 0; i < q; i++)
         idx[i] = 0;
@@ -105,6 +134,7 @@ void adse__spatial_level(adse_scratch *s, int j)
         }
     }
     s->n_opdelta = nd;
+    s->lv_key[j].n_opdelta = nd;
 }
 
 static bool boxes_equal_shifted(const mbox *cur, int nc, const mbox *prev, int np, const int64_t *v,
