@@ -282,7 +282,8 @@ adse_scratch *adse_scratch_new(const adse_model *model)
     s->rb_stamp = calloc((size_t)S, sizeof *s->rb_stamp);
     s->rb_n = calloc((size_t)S, sizeof *s->rb_n);
     s->rb = calloc((size_t)S * 2 * ADSE_MAX_RANKS, sizeof *s->rb);
-    s->gid = calloc(fc, sizeof *s->gid);
+    s->gid_all = calloc(slices * (size_t)model->n_ds * fc, sizeof *s->gid_all);
+    s->gid = s->gid_all;
     s->gcnt = calloc(fc, sizeof *s->gcnt);
     s->linked = calloc(fc, sizeof *s->linked);
     s->dvec = calloc((size_t)fc * 4 * ADSE_MAX_RANKS, sizeof *s->dvec);
@@ -293,7 +294,7 @@ adse_scratch *adse_scratch_new(const adse_model *model)
     s->hash_cap = hc;
     s->hslot = calloc(hc, sizeof *s->hslot);
     if (!s->memo_stamp || !s->memo_val || !s->list_a_sid || !s->list_b_sid || !s->list_a_w ||
-        !s->list_b_w || !s->pairs || !s->cls || !s->tzero || !s->dsize || !s->off || !s->gid ||
+        !s->list_b_w || !s->pairs || !s->cls || !s->tzero || !s->dsize || !s->off || !s->gid_all ||
         !s->nbr_all || !s->gcnt || !s->linked || !s->dvec || !s->eq || !s->hslot || !s->opoff_all ||
         !s->opdelta_all || !s->rb_stamp || !s->rb_n || !s->rb) {
         adse_scratch_free(s);
@@ -321,7 +322,7 @@ void adse_scratch_free(adse_scratch *s)
     free(s->rb_stamp);
     free(s->rb_n);
     free(s->rb);
-    free(s->gid);
+    free(s->gid_all);
     free(s->nbr_all);
     free(s->gcnt);
     free(s->linked);

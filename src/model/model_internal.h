@@ -193,6 +193,16 @@ struct adse_scratch {
     int32_t *nbr_all;
     int8_t lv_slice[ADSE_MAX_LEVELS], lv_spare;
     mlevel_key lv_key[ADSE_MAX_LEVELS];
+    /* gid points into gid_all, one array per slice and data space; a level's multicast
+     * groups of data space d are those of gid_key[j][d] while lv_gen[j] (counting the
+     * changes of lv_key[j]) is gid_key's gen. */
+    int32_t *gid_all;
+    uint64_t lv_gen[ADSE_MAX_LEVELS];
+    struct {
+        uint64_t gen;
+        bool no_multicast;
+        int G;
+    } gid_key[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];
     int64_t *off;    /* [child_cap * ADSE_MAX_RANKS] data-space child offsets */
     int32_t *gid;    /* [child_cap] multicast group of each child */
     int32_t *nbr;    /* [child_cap * 4] neighbour offset class per neighbour, -1 none */

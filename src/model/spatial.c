@@ -59,6 +59,7 @@ static bool level_cached(adse_scratch *s, int j, int lo, int q)
     }
     if (same) return true;
     k->valid = true;
+    s->lv_gen[j]++; /* the groups of every data space change with it */
     k->q = (uint8_t)q;
     k->fx = s->fan_x[j];
     k->fy = s->fan_y[j];
@@ -185,10 +186,9 @@ static void link_outcome(adse_scratch *s, uint32_t F, int G, uint32_t *nl_out, i
     *ng_out = ng;
 }
 
-/* Multicast groups: distinct data-space offsets. Returns their number. */
-static int group_ids(adse_scratch *s, const mproj *p, uint32_t F, bool no_multicast)
+/* group_ids' computation into s->gid. */
+static int group_ids_fill(adse_scratch *s, const mproj *p, uint32_t F, int nr, bool no_multicast)
 {
-    int nr = p->n_ranks;
     if (no_multicast) {
         for (uint32_t c = 0; c < F; c++)
             s->gid[c] = (int32_t)c;
@@ -215,6 +215,24 @@ static int group_ids(adse_scratch *s, const mproj *p, uint32_t F, bool no_multic
             h = (h + 1) & mask;
         }
     }
+    return G;
+}
+
+/* Multicast groups of a->d at a->level: distinct data-space offsets. Returns their number;
+ * s->gid holds each child's group (kept while the level's spatial loops stay the same). */
+static int group_ids(adse_scratch *s, const spatial_args *a, const mproj *p, uint32_t F)
+{
+    int nr = p->n_ranks, j = a->level, d = a->d;
+    bool no_multicast = a->no_multicast, own = s->lv_slice[j] >= 0;
+    size_t sl = (size_t)(own ? s->lv_slice[j] : s->lv_spare);
+    s->gid = s->gid_all + (sl * (size_t)s->model->n_ds + (size_t)d) * s->child_cap;
+    if (!own) return group_ids_fill(s, p, F, nr, no_multicast);
+    if (s->gid_key[j][d].gen == s->lv_gen[j] && s->gid_key[j][d].no_multicast == no_multicast)
+        return s->gid_key[j][d].G;
+    int G = group_ids_fill(s, p, F, nr, no_multicast);
+    s->gid_key[j][d].gen = s->lv_gen[j];
+    s->gid_key[j][d].no_multicast = no_multicast;
+    s->gid_key[j][d].G = G;
     return G;
 }
 
@@ -249,7 +267,7 @@ void adse__spatial(adse_scratch *s, const spatial_args *a, double *acc, double *
             if (p->relevant & (1u << s->loops[l].dim)) g *= s->loops[l].n;
         G = (int)g;
     } else {
-        G = group_ids(s, p, F, a->no_multicast);
+        G = group_ids(s, a, p, F);
     }
     double A = (double)G * fill, AM = (double)F * fill, LT = 0;
 
