@@ -1031,13 +1031,15 @@ static void test_optimal_uneven_mesh(void **state)
 }
 
 /* Every mesh of the seed search's gene (168 PEs, meshX a divisor; 1 and 168 leave a fanout of
- * 1 that the constraints split) with either GLB depth, on
- * a few shapes of the shrunk layer: the brute-force optimum of every objective
- * (ADSE_MAPPER_STRESS only: about a minute). */
+ * 1 that the constraints split) with either GLB depth, on a few shapes of the shrunk layer:
+ * the brute-force optimum of every objective. By default 6 of the 112 cases (meshes 2 x 84,
+ * where the spatial loop's early end lost the optimum of the second shape, 7 x 24, the seed
+ * search's best, and 21 x 8; the first two shapes; the 1024-word GLB), all of them with
+ * ADSE_MAPPER_STRESS (26 s). */
 static void test_optimal_seed_meshes(void **state)
 {
     (void)state;
-    if (!getenv("ADSE_MAPPER_STRESS")) skip();
+    bool all = getenv("ADSE_MAPPER_STRESS") != NULL;
     static const unsigned xs[] = {2, 3, 4, 6, 7, 8, 12, 14, 21, 24, 28, 42, 56, 84};
     static const struct {
         uint64_t c, m, p, r;
@@ -1046,6 +1048,7 @@ static void test_optimal_seed_meshes(void **state)
     for (size_t i = 0; i < sizeof xs / sizeof *xs; i++)
         for (int g = 0; g < 2; g++)
             for (size_t k = 0; k < sizeof shapes / sizeof *shapes; k++) {
+                if (!all && (g || k > 1 || (xs[i] != 2 && xs[i] != 7 && xs[i] != 21))) continue;
                 adse_spec *spec = seed_mesh_design(xs[i], g ? 16384 : 1024);
                 adse_problem *p = &spec->problem;
                 p->bounds[adse_problem_dim_id(p, 'C')] = shapes[k].c;
@@ -1064,8 +1067,8 @@ static void test_optimal_seed_meshes(void **state)
                 adse_model_free(m);
                 adse_spec_free(spec);
             }
-    print_message("seed meshes: %d of %zu cases checked against the brute force\n", checked,
-                  2 * (sizeof xs / sizeof *xs) * (sizeof shapes / sizeof *shapes));
+    print_message("seed meshes: %d cases checked against the brute force\n", checked);
+    assert_int_equal(checked, all ? 112 : 6);
 }
 
 /* The innermost temporal tiling level's order cannot change any count (model.md §9.1): the
