@@ -746,7 +746,7 @@ static bool check_optimal_cap(const adse_model *model, const adse_constraints *c
          * do not would lose the optimum here. */
         assert_int_equal(adse_mapper_run_seeded(model, c, &s, &ties[k], 1, w, &err), ADSE_OK);
         if (!w->stats.optimal || !w->found || memcmp(&w->best, &r->best, sizeof r->best) != 0) {
-            double wv[ADSE_MAX_METRICS];
+            double wv[ADSE_MAX_METRICS] = {0};
             metric_vec(&s, &w->result, L, wv);
             print_error("%s objective %d seeded with its worst tie: %.12g %.12g, optimum %.12g "
                         "%.12g\n",

@@ -46,12 +46,24 @@ static inline void project(const mproj *p, const int64_t *x, int64_t *out)
     }
 }
 
+/* The slice of level j's results (adse_scratch.lv_slice). */
+static size_t slice_of(const adse_scratch *s, int j)
+{
+    return (size_t)(s->lv_slice[j] >= 0 ? s->lv_slice[j] : s->lv_spare);
+}
+
 /* Does level j's slice hold the results for its spatial loops now? If not, the key is set
- * to them (when the level has a slice of its own). */
+ * to them (when the level has a slice of its own), and the data spaces' groups there are
+ * stale (lv_gen). */
 static bool level_cached(adse_scratch *s, int j, int lo, int q)
 {
-    if (s->lv_slice[j] < 0 || q > 2 * ADSE_MAX_DIMS) return false;
+    if (s->lv_slice[j] < 0) return false;
     mlevel_key *k = &s->lv_key[j];
+    if (q > 2 * ADSE_MAX_DIMS) { /* more loops than the key holds: its slice is not kept */
+        k->valid = false;
+        s->lv_gen[j]++;
+        return false;
+    }
     bool same = k->valid && k->q == q && k->fx == s->fan_x[j] && k->fy == s->fan_y[j];
     for (int i = 0; same && i < q; i++) {
         const mloop *a = &k->loops[i], *b = &s->loops[lo + i];
@@ -73,8 +85,7 @@ void adse__spatial_level(adse_scratch *s, int j)
     int D = m->n_dims;
     uint32_t F = (uint32_t)s->fan[j];
     int lo = s->sp_lo[j], q = s->sp_hi[j] - lo;
-    size_t sl = (size_t)(s->lv_slice[j] >= 0 ? s->lv_slice[j] : s->lv_spare);
-    size_t fc = s->child_cap;
+    size_t sl = slice_of(s, j), fc = s->child_cap;
     s->opoff = s->opoff_all + sl * fc * ADSE_MAX_DIMS;
     s->opdelta = s->opdelta_all + sl * fc * 4 * ADSE_MAX_DIMS;
     s->nbr = s->nbr_all + sl * fc * 4;
@@ -224,8 +235,7 @@ static int group_ids(adse_scratch *s, const spatial_args *a, const mproj *p, uin
 {
     int nr = p->n_ranks, j = a->level, d = a->d;
     bool no_multicast = a->no_multicast, own = s->lv_slice[j] >= 0;
-    size_t sl = (size_t)(own ? s->lv_slice[j] : s->lv_spare);
-    s->gid = s->gid_all + (sl * (size_t)s->model->n_ds + (size_t)d) * s->child_cap;
+    s->gid = s->gid_all + (slice_of(s, j) * (size_t)s->model->n_ds + (size_t)d) * s->child_cap;
     if (!own) return group_ids_fill(s, p, F, nr, no_multicast);
     if (s->gid_key[j][d].gen == s->lv_gen[j] && s->gid_key[j][d].no_multicast == no_multicast)
         return s->gid_key[j][d].G;
