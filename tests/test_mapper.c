@@ -2248,6 +2248,171 @@ static void test_settled_orders(void **state)
         adse_spec_free(specs[k]);
 }
 
+/* Moves the innermost non-unit loop y of storage level s + 1's temporal level down to
+ * storage level s's temporal level, as its outermost loop (where that level is the
+ * innermost tiling level, into its one order, which changes no count): the loops above
+ * every tile stay the same sequence. Returns false when the move does not apply (a spatial
+ * factor above 1 between the two levels, no loop at s + 1, or a loop on y at s already). */
+static bool shift_down(const mspace *sp, const morder *ords, int s, adse_mapping *mm)
+{
+    int t = sp->t_of[s], u = sp->t_of[s + 1];
+    if (sp->s_of[s + 1] >= 0)
+        for (int x = 0; x < sp->D; x++)
+            if (mm->spatial[s + 1][x] > 1) return false;
+    if (ords[u].n == 0) return false;
+    int y = ords[u].dims[0];
+    if (mm->temporal[s][y] > 1) return false;
+    const morder *o = &ords[t];
+    uint8_t perm[ADSE_MAX_DIMS];
+    int n = 0;
+    if (sp->tl[t].canonical) { /* the innermost tiling level: its one order */
+        uint32_t nonunit = 1u << y;
+        for (int i = 0; i < o->n; i++)
+            nonunit |= 1u << o->dims[i];
+        morder c;
+        adse__order_first(sp, t, nonunit, &c);
+        for (int i = 0; i < c.n; i++)
+            perm[n++] = c.dims[i];
+    } else {
+        for (int i = 0; i < o->n; i++)
+            perm[n++] = o->dims[i];
+        perm[n++] = (uint8_t)y;
+    }
+    for (int x = 0; x < sp->D; x++)
+        if (mm->temporal[s][x] == 1 && x != y) perm[n++] = (uint8_t)x;
+    memcpy(mm->temporal_perm[s], perm, (size_t)sp->D);
+    mm->temporal[s][y] = mm->temporal[s + 1][y];
+    mm->temporal[s + 1][y] = 1;
+    return true;
+}
+
+/* Boundary shifts (adse__shift_tie in src/mapper/space.c, docs/mapper.md 4.2, "boundary
+ * shifts"): with no spatial factor above 1 between two storage levels' temporal loops, the
+ * innermost loop y of the upper one moves down to the lower one (as its outermost loop, y
+ * having no loop there), and wherever the search's predicate says the two are exact ties
+ * (every data space the lower level keeps halo-free and irrelevant to y) the moved mapping
+ * is in the space and every count is the same. Random mappings of convolutions with sliding
+ * windows, matrix products and a product with a loop irrelevant to two data spaces, on
+ * golden architectures A and B, ARCH_C, random architectures and the seed design, both
+ * rules, links on and off. The moves the predicate leaves out are evaluated too, and some
+ * must count differently (so its conditions are needed and the comparison can fail): a loop
+ * relevant to a kept data space, and a halo data space kept at the lower level (under
+ * LEGACY an irrelevant loop above its tile sets the remembered translation, model.md 4.4). */
+static void test_boundary_shift(void **state)
+{
+    (void)state;
+    const char *env = getenv("ADSE_MAPPER_STRESS");
+    int cases = env ? atoi(env) : 1000;
+    unsigned rs = 77;
+    adse_result *r = malloc(sizeof *r), *rr = malloc(sizeof *rr);
+    mspace *sp = malloc(sizeof *sp);
+    assert_non_null(r);
+    assert_non_null(rr);
+    assert_non_null(sp);
+    adse_err err;
+    long same = 0, relevant_differ = 0, halo_differ = 0;
+    for (int it = 0; it < cases; it++) {
+        adse_spec *spec;
+        char desc[256];
+        int a = it % 5;
+        if (a == 0)
+            spec = golden_arch("case00_archA");
+        else if (a == 1)
+            spec = golden_arch("case13_archB");
+        else if (a == 2)
+            spec = arch_c();
+        else if (a == 3)
+            spec = random_arch(&rs, true, desc, sizeof desc);
+        else
+            spec = seed_mesh_design(14, 16384);
+        adse_problem p;
+        int kind = (int)rnd(&rs, 4);
+        if (kind == 0)
+            conv1d(&p, 2 << rnd(&rs, 2), 2 << rnd(&rs, 2), 1 + 2 * rnd(&rs, 2), 4 << rnd(&rs, 2),
+                   1 + (int)rnd(&rs, 2));
+        else if (kind == 1) {
+            uint64_t b[6] = {2 << rnd(&rs, 2),    1 + rnd(&rs, 2),  3,
+                             1 + 2 * rnd(&rs, 2), 2 << rnd(&rs, 2), 2 << rnd(&rs, 2)};
+            conv2d(&p, b, 1 + (int)rnd(&rs, 2));
+        } else if (kind == 2)
+            gemm(&p, 2 << rnd(&rs, 3), 2 << rnd(&rs, 3), 2 << rnd(&rs, 3));
+        else
+            gemm_h(&p, 2 << rnd(&rs, 2), 2 << rnd(&rs, 2), 2 << rnd(&rs, 2), 2 << rnd(&rs, 2));
+        adse_translation tr = rnd(&rs, 2) ? ADSE_TRANSLATION_LEGACY : ADSE_TRANSLATION_NEW;
+        adse_model *m = make_model(&spec->arch, &p, tr, rnd(&rs, 2) != 0);
+        assert_int_equal(adse__space_init(sp, m, NULL, NULL, &err), ADSE_OK);
+        adse_scratch *sc = adse_scratch_new(m);
+        for (int tries = 0; tries < 40; tries++) {
+            uint64_t f[MAP_MAX_TL][ADSE_MAX_DIMS];
+            random_factorization(sp, &p, &rs, f);
+            /* often no spatial factor above 1 between two temporal levels */
+            for (int i = 1; i < sp->L; i++)
+                if (sp->s_of[i] >= 0 && rnd(&rs, 2))
+                    for (int x = 0; x < p.n_dims; x++) {
+                        f[sp->t_of[i]][x] *= f[sp->s_of[i]][x];
+                        f[sp->s_of[i]][x] = 1;
+                    }
+            adse_mapping map;
+            mapping_of_factors(sp, &p, f, &map);
+            random_splits_keeps(sp, &p, &rs, &map);
+            for (int i = 0; i < sp->L; i++)
+                for (int k = p.n_dims - 1; k > 0; k--) {
+                    int j = (int)rnd(&rs, (unsigned)k + 1);
+                    uint8_t tmp = map.temporal_perm[i][k];
+                    map.temporal_perm[i][k] = map.temporal_perm[i][j];
+                    map.temporal_perm[i][j] = tmp;
+                }
+            morder ords[MAP_MAX_TL];
+            if (!adse__space_contains(sp, &map, ords)) continue;
+            if (adse_model_evaluate(m, &map, sc, r, NULL) != ADSE_OK) continue;
+            for (int s = 0; s + 1 < sp->L; s++) {
+                int u = sp->t_of[s + 1];
+                if (ords[u].n == 0) continue;
+                int y = ords[u].dims[0];
+                bool tie = adse__shift_tie(sp, (const uint64_t(*)[ADSE_MAX_DIMS])f, map.keep, u, y);
+                adse_mapping mm = map;
+                morder mords[MAP_MAX_TL];
+                if (!shift_down(sp, ords, s, &mm)) {
+                    assert_false(tie);
+                    continue;
+                }
+                bool relevant = false, halo = false;
+                for (int d = 0; d < p.n_ds; d++)
+                    if ((map.keep[d] >> s) & 1u) {
+                        relevant |= (sp->relevant[d] >> y) & 1u;
+                        halo |= sp->halo[d];
+                    }
+                assert_true(tie == (!relevant && !halo));
+                adse_status st = adse_model_evaluate(m, &mm, sc, rr, NULL);
+                bool eq = st == ADSE_OK && same_counts(&p, sp->L, r, rr);
+                if (tie && (!eq || !adse__space_contains(sp, &mm, mords))) {
+                    print_error("case %d (arch %d, problem kind %d) level %d: moving loop %c "
+                                "down changes the counts (status %d, %.17g -> %.17g pJ)\n",
+                                it, a, kind, s, p.dim_names[y], (int)st, r->energy_pj,
+                                st == ADSE_OK ? rr->energy_pj : 0.0);
+                    fail();
+                }
+                same += tie;
+                relevant_differ += relevant && !eq;
+                halo_differ += !relevant && halo && !eq;
+            }
+        }
+        adse_scratch_free(sc);
+        adse__space_release(sp);
+        adse_model_free(m);
+        adse_spec_free(spec);
+    }
+    print_message("boundary shifts: %ld moves count alike; left out: %ld moves of relevant loops "
+                  "and %ld beside halo data spaces that count differently\n",
+                  same, relevant_differ, halo_differ);
+    assert_true(same >= cases * 2);
+    assert_true(relevant_differ >= cases);
+    assert_true(halo_differ >= 1);
+    free(sp);
+    free(rr);
+    free(r);
+}
+
 /* The accesses of d at a level's children, over all its instances (reads; updates for the
  * read-write data space). */
 static uint64_t served(const adse_problem *p, const adse_result *r, int k, int d)
@@ -4012,6 +4177,7 @@ int main(void)
         cmocka_unit_test(test_cycles_bound_prefix),
         cmocka_unit_test(test_refill),
         cmocka_unit_test(test_settled_orders),
+        cmocka_unit_test(test_boundary_shift),
         cmocka_unit_test(test_compulsory_links),
         cmocka_unit_test(test_bypass_groups),
         cmocka_unit_test(test_links_level_factors),

@@ -128,6 +128,11 @@ typedef struct mspace {
      * each data space's first relevant loop: no sliding window, no link transfers
      * (docs/mapper.md 4.2, "settled orders"; search.c order_settled). */
     bool order_sig;
+    /* Per storage level s below the outermost: a loop may move down from s + 1's temporal
+     * level to s's without leaving the mapspace, as far as s's order goes: that order is
+     * free (no permutation constraint) or the innermost tiling level's canonical one
+     * (docs/mapper.md 4.2, "boundary shifts"; search.c shift_tie). */
+    bool shift_to[ADSE_MAX_LEVELS];
     /* Per tiling level t: some storage level at or above t's, of limited size, may keep or
      * bypass some data space (a keep bit the constraints leave free), so the tiles growing
      * with t's factors can move the least keeper assignment (search.c node_ok). */
@@ -224,6 +229,14 @@ void adse__order_apply(const mspace *sp, int t, const morder *o, adse_mapping *m
  * constraints allow, fanouts, minimum parallelism, fixed keep bits)? If so ords[t] receives
  * each tiling level's effective order and cut. The model's validity is not checked. */
 bool adse__space_contains(const mspace *sp, const adse_mapping *m, morder *ords);
+
+/* Is every mapping with factors f (tiling levels) and keep bits keep whose temporal tiling
+ * level u has y as its innermost non-unit loop an exact tie of a mapping earlier in the
+ * enumeration order, the one with y moved down to the outermost loop of the temporal level
+ * of the storage level below u's (docs/mapper.md 4.2, "boundary shifts")? Then the first
+ * optimum in the order is never such a mapping, and the search skips them. */
+bool adse__shift_tie(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], const uint32_t *keep,
+                     int u, int y);
 
 /* bound.c */
 typedef struct adse_scratch adse_scratch;

@@ -701,8 +701,15 @@ static void perm_dfs(mthread *th, int t, int k, int p)
     uint32_t below = (2u << k) - 1u;
     for (int d = 0; d < sp->NDS; d++)
         if (th->map.keep[d] & below) kept_any = true;
+    const uint64_t(*f)[ADSE_MAX_DIMS] = (const uint64_t(*)[ADSE_MAX_DIMS])th->f;
+    bool leaf = p >= n - 1 || order_settled(sp, o, p);
+    /* boundary shifts: skip the orders whose innermost loop is another mapping's (the
+     * constraints' prefix, or the leaf's first loop; below, each loop placed first) */
+    if (p == 0 && (o->n_pre > 0 || leaf) && o->n > 0 &&
+        adse__shift_tie(sp, f, th->map.keep, t, o->dims[0]))
+        return;
     /* a settled prefix: only its first completion, the remaining loops ascending */
-    if (p >= n - 1 || order_settled(sp, o, p)) {
+    if (leaf) {
         order_leaf(th, t, k);
         return;
     }
@@ -710,7 +717,9 @@ static void perm_dfs(mthread *th, int t, int k, int p)
         uint8_t x = a[i];
         memmove(a + p + 1, a + p, (size_t)(i - p));
         a[p] = x;
-        if (p + 2 >= n || !kept_any || !prefix_prunable(th, t, k, p)) perm_dfs(th, t, k, p + 1);
+        if ((p > 0 || o->n_pre > 0 || !adse__shift_tie(sp, f, th->map.keep, t, x)) &&
+            (p + 2 >= n || !kept_any || !prefix_prunable(th, t, k, p)))
+            perm_dfs(th, t, k, p + 1);
         memmove(a + p, a + p + 1, (size_t)(i - p));
         a[i] = x;
         if (th->abort) return;

@@ -471,6 +471,10 @@ static adse_status apply_constraints(mspace *sp, const adse_constraints *c, adse
         else
             l->canonical = t == 0;
     }
+    for (int i = 0; i + 1 < sp->L; i++) {
+        const mtl *l = &sp->tl[sp->t_of[i]];
+        sp->shift_to[i] = l->canonical || (l->n_prefix == 0 && l->n_suffix == 0);
+    }
     return ADSE_OK;
 }
 
@@ -1131,5 +1135,32 @@ bool adse__space_contains(const mspace *sp, const adse_mapping *m, morder *ords)
     if (sp->min_parallelism > 0 && util < sp->min_parallelism) return false;
     for (int d = 0; d < sp->NDS; d++)
         if ((m->keep[d] & sp->keep_fixed[d]) != sp->keep_value[d]) return false;
+    return true;
+}
+
+/* docs/mapper.md 4.2, "boundary shifts". Let s be the storage level below temporal tiling
+ * level u's. When y's factor at s's temporal level is 1, no spatial factor above 1 lies
+ * between the two levels, and every data space s keeps is halo-free and irrelevant to y,
+ * moving y down to the outermost loop of s's temporal level leaves the sequence of loops
+ * above every tile the same, and s's kept tiles too: every count is the same. That mapping
+ * is in the space (its factors within the domains, its orders allowed: sp->shift_to), keeps
+ * the same data spaces in tiles of the same sizes, and comes first in the enumeration order:
+ * the factorizations agree below s's temporal level and at its dimensions before y, and y's
+ * factor there is larger (factors are tried in descending order). */
+bool adse__shift_tie(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], const uint32_t *keep,
+                     int u, int y)
+{
+    int s = sp->tl[u].storage - 1;
+    if (sp->tl[u].spatial || s < 0 || !sp->shift_to[s]) return false;
+    int t = sp->t_of[s], v = sp->s_of[s + 1];
+    uint64_t n = f[u][y];
+    const mtl *lt = &sp->tl[t], *lu = &sp->tl[u];
+    if (n == 1 || f[t][y] != 1 || lt->eq[y] || n > lt->hi[y] || lu->eq[y] || lu->lo[y] > 1)
+        return false;
+    if (v >= 0)
+        for (int x = 0; x < sp->D; x++)
+            if (f[v][x] > 1) return false;
+    for (int d = 0; d < sp->NDS; d++)
+        if (((keep[d] >> s) & 1u) && (sp->halo[d] || ((sp->relevant[d] >> y) & 1u))) return false;
     return true;
 }
