@@ -982,6 +982,13 @@ static void process_if(mthread *th)
         }
         if (nsub[i] == 0) return;
     }
+    /* boundary shifts (docs/mapper.md 4.2): the subsets of a level under which every order
+     * is a tie of an earlier mapping; their choices are passed over like pruned ones */
+    bool dead[ADSE_MAX_LEVELS][1u << ADSE_MAX_DATASPACES];
+    const uint64_t(*f)[ADSE_MAX_DIMS] = (const uint64_t(*)[ADSE_MAX_DIMS])th->f;
+    for (int i = 0; i < L; i++)
+        for (int k = 0; k < nsub[i]; k++)
+            dead[i][k] = adse__shift_dead(sp, f, i, subs[i][k]);
     if (th->kmin) kmin_build(th, subs, nsub);
     /* The keep choices that fit, with their bounds, in chunks of KEEP_CHUNK in generation
      * order (level 0's subset varying fastest; numbered gen, counting the choices that keep
@@ -1000,7 +1007,8 @@ static void process_if(mthread *th)
         while (more && gen < start + KEEP_CHUNK) {
             int j = th->kmin ? fresh : 0;
             for (; j >= 1; j--) {
-                if (!keep_subtree_prunable(th, subs, idx, j)) continue;
+                if (!(j < L && dead[j][idx[j]]) && !keep_subtree_prunable(th, subs, idx, j))
+                    continue;
                 uint32_t u = full;
                 for (int i = j; i < L; i++)
                     u &= ~(uint32_t)subs[i][idx[i]];
@@ -1019,7 +1027,9 @@ static void process_if(mthread *th)
                         if ((subs[i][idx[i]] >> d) & 1u) keep[d] |= 1u << i;
                     if (!keep[d]) ok = false;
                 }
-                if (ok && keep_choice(th, keep, &th->keeps[n], (int)(gen - start))) n++;
+                if (ok && !dead[0][idx[0]] &&
+                    keep_choice(th, keep, &th->keeps[n], (int)(gen - start)))
+                    n++;
                 gen += ok;
             }
             int i = j; /* the next subtree of level j */

@@ -1164,3 +1164,24 @@ bool adse__shift_tie(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], const 
         if (((keep[d] >> s) & 1u) && (sp->halo[d] || ((sp->relevant[d] >> y) & 1u))) return false;
     return true;
 }
+
+bool adse__shift_dead(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], int s, uint32_t mask)
+{
+    if (s + 1 >= sp->L) return false;
+    int u = sp->t_of[s + 1];
+    uint32_t nonunit = 0;
+    for (int x = 0; x < sp->D; x++)
+        if (f[u][x] > 1) nonunit |= 1u << x;
+    morder o;
+    adse__order_first(sp, u, nonunit, &o);
+    if (o.n == 0) return false;
+    uint32_t keep[ADSE_MAX_DATASPACES];
+    for (int d = 0; d < sp->NDS; d++)
+        keep[d] = ((mask >> d) & 1u) << s;
+    /* the loops that can be innermost: the prefix's first, else any of the free infix, else
+     * the suffix's first */
+    int n = o.n_pre > 0 || o.n_inf == 0 ? 1 : o.n_inf;
+    for (int k = 0; k < n; k++)
+        if (!adse__shift_tie(sp, f, keep, u, o.dims[k])) return false;
+    return true;
+}
