@@ -131,7 +131,7 @@ typedef struct mspace {
     /* Per storage level s below the outermost: a loop may move down from s + 1's temporal
      * level to s's without leaving the mapspace, as far as s's order goes: that order is
      * free (no permutation constraint) or the innermost tiling level's canonical one
-     * (docs/mapper.md 4.2, "boundary shifts"; search.c shift_tie). */
+     * (docs/mapper.md 4.2, "boundary shifts"; adse__shift_tie). */
     bool shift_to[ADSE_MAX_LEVELS];
     /* Per tiling level t: some storage level at or above t's, of limited size, may keep or
      * bypass some data space (a keep bit the constraints leave free), so the tiles growing

@@ -703,8 +703,9 @@ static void perm_dfs(mthread *th, int t, int k, int p)
         if (th->map.keep[d] & below) kept_any = true;
     const uint64_t(*f)[ADSE_MAX_DIMS] = (const uint64_t(*)[ADSE_MAX_DIMS])th->f;
     bool leaf = p >= n - 1 || order_settled(sp, o, p);
-    /* boundary shifts: skip the orders whose innermost loop is another mapping's (the
-     * constraints' prefix, or the leaf's first loop; below, each loop placed first) */
+    /* boundary shifts: skip the orders whose innermost loop could move down to the level
+     * below (ties of earlier mappings), tested once that loop is known: the constraints'
+     * prefix or the leaf's first loop here, each loop placed first below */
     if (p == 0 && (o->n_pre > 0 || leaf) && o->n > 0 &&
         adse__shift_tie(sp, f, th->map.keep, t, o->dims[0]))
         return;
