@@ -237,10 +237,11 @@ bool adse__space_contains(const mspace *sp, const adse_mapping *m, morder *ords)
  * optimum in the order is never such a mapping, and the search skips them. */
 bool adse__shift_tie(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], const uint32_t *keep,
                      int u, int y);
-/* With the data spaces of mask kept at storage level s, is every order of s + 1's temporal
- * level such a tie (adse__shift_tie of every loop that can be its innermost)? Then no
- * mapping of factors f with that subset at s is visited. */
-bool adse__shift_dead(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], int s, uint32_t mask);
+/* Is every order of s + 1's temporal level such a tie (adse__shift_tie of every loop that can
+ * be its innermost) whenever storage level s keeps only data spaces of *keepable (a bit
+ * mask)? Then no mapping of factors f with such a subset at s is visited. */
+bool adse__shift_dead(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], int s,
+                      uint32_t *keepable);
 
 /* bound.c */
 typedef struct adse_scratch adse_scratch;

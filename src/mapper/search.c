@@ -987,9 +987,12 @@ static void process_if(mthread *th)
      * is a tie of an earlier mapping; their choices are passed over like pruned ones */
     bool dead[ADSE_MAX_LEVELS][1u << ADSE_MAX_DATASPACES];
     const uint64_t(*f)[ADSE_MAX_DIMS] = (const uint64_t(*)[ADSE_MAX_DIMS])th->f;
-    for (int i = 0; i < L; i++)
+    for (int i = 0; i < L; i++) {
+        uint32_t ok = 0;
+        bool any = adse__shift_dead(sp, f, i, &ok);
         for (int k = 0; k < nsub[i]; k++)
-            dead[i][k] = adse__shift_dead(sp, f, i, subs[i][k]);
+            dead[i][k] = any && (subs[i][k] & ~ok) == 0;
+    }
     if (th->kmin) kmin_build(th, subs, nsub);
     /* The keep choices that fit, with their bounds, in chunks of KEEP_CHUNK in generation
      * order (level 0's subset varying fastest; numbered gen, counting the choices that keep

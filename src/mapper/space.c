@@ -1139,16 +1139,17 @@ bool adse__space_contains(const mspace *sp, const adse_mapping *m, morder *ords)
 }
 
 /* docs/mapper.md 4.2, "boundary shifts". Let s be the storage level below temporal tiling
- * level u's. When y's factor at s's temporal level is 1, no spatial factor above 1 lies
- * between the two levels, and every data space s keeps is halo-free and irrelevant to y,
- * moving y down to the outermost loop of s's temporal level leaves the sequence of loops
- * above every tile the same, and s's kept tiles too: every count is the same. That mapping
- * is in the space (its factors within the domains, its orders allowed: sp->shift_to), keeps
- * the same data spaces in tiles of the same sizes, and comes first in the enumeration order:
- * the factorizations agree below s's temporal level and at its dimensions before y, and y's
- * factor there is larger (factors are tried in descending order). */
-bool adse__shift_tie(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], const uint32_t *keep,
-                     int u, int y)
+ * level u's. When y's factor at s's temporal level is 1 and no spatial factor above 1 lies
+ * between the two levels, moving y down to the outermost loop of s's temporal level leaves
+ * the sequence of loops above every tile the same; when every data space s keeps is also
+ * halo-free and irrelevant to y (*keepable: those data spaces), s's kept tiles stay the same
+ * too, and every count is the same. That mapping is in the space (its factors within the
+ * domains, its orders allowed: sp->shift_to), keeps the same data spaces in tiles of the
+ * same sizes, and comes first in the enumeration order: the factorizations agree below s's
+ * temporal level and at its dimensions before y, and y's factor there is larger (factors
+ * are tried in descending order). False when the move itself is not possible. */
+static bool shift_move(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], int u, int y,
+                       uint32_t *keepable)
 {
     int s = sp->tl[u].storage - 1;
     if (sp->tl[u].spatial || s < 0 || !sp->shift_to[s]) return false;
@@ -1160,12 +1161,25 @@ bool adse__shift_tie(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], const 
     if (v >= 0)
         for (int x = 0; x < sp->D; x++)
             if (f[v][x] > 1) return false;
+    *keepable = 0;
     for (int d = 0; d < sp->NDS; d++)
-        if (((keep[d] >> s) & 1u) && (sp->halo[d] || ((sp->relevant[d] >> y) & 1u))) return false;
+        if (!sp->halo[d] && !((sp->relevant[d] >> y) & 1u)) *keepable |= 1u << d;
     return true;
 }
 
-bool adse__shift_dead(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], int s, uint32_t mask)
+bool adse__shift_tie(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], const uint32_t *keep,
+                     int u, int y)
+{
+    uint32_t ok;
+    if (!shift_move(sp, f, u, y, &ok)) return false;
+    int s = sp->tl[u].storage - 1;
+    for (int d = 0; d < sp->NDS; d++)
+        if (((keep[d] >> s) & 1u) && !((ok >> d) & 1u)) return false;
+    return true;
+}
+
+bool adse__shift_dead(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], int s,
+                      uint32_t *keepable)
 {
     if (s + 1 >= sp->L) return false;
     int u = sp->t_of[s + 1];
@@ -1175,13 +1189,14 @@ bool adse__shift_dead(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], int s
     morder o;
     adse__order_first(sp, u, nonunit, &o);
     if (o.n == 0) return false;
-    uint32_t keep[ADSE_MAX_DATASPACES];
-    for (int d = 0; d < sp->NDS; d++)
-        keep[d] = ((mask >> d) & 1u) << s;
     /* the loops that can be innermost: the prefix's first, else any of the free infix, else
      * the suffix's first */
     int n = o.n_pre > 0 || o.n_inf == 0 ? 1 : o.n_inf;
-    for (int k = 0; k < n; k++)
-        if (!adse__shift_tie(sp, f, keep, u, o.dims[k])) return false;
+    *keepable = (1u << sp->NDS) - 1u;
+    for (int k = 0; k < n; k++) {
+        uint32_t ok;
+        if (!shift_move(sp, f, u, o.dims[k], &ok)) return false;
+        *keepable &= ok;
+    }
     return true;
 }
