@@ -1939,6 +1939,165 @@ static void test_cycles_bound_prefix(void **state)
         adse_spec_free(specs[k]);
 }
 
+/* Brute force of test_spatial_room_joint over the spatial levels i..n of r: the largest
+ * product of their fanouts given what remains of each bound (rem; total the product so
+ * far), over every factor vector of each level, by trial division, within the constraints'
+ * largest and fixed factors (mx, eq per level and dimension, 0: none) and either with a
+ * product at most cap[i] or, with fit, an assignment of the dimensions to X and Y whose
+ * products fit the level's fanouts fx[i] x fy[i]. */
+typedef struct room_case {
+    int n, D;
+    bool fit;
+    uint64_t cap[MAP_MAX_TL], fx[MAP_MAX_TL], fy[MAP_MAX_TL];
+    uint64_t mx[MAP_MAX_TL][ADSE_MAX_DIMS], eq[MAP_MAX_TL][ADSE_MAX_DIMS];
+    uint64_t cnt[MAP_MAX_TL][ADSE_MAX_DIMS]; /* each level's factors being tried */
+} room_case;
+
+static uint64_t room_brute(room_case *r, int i, uint64_t *rem, int x, uint64_t fan, uint64_t total)
+{
+    if (i == r->n) return total;
+    if (x == r->D) {
+        bool ok = !r->fit;
+        for (uint32_t xs = 0; xs < (1u << r->D) && !ok; xs++) {
+            uint64_t px = 1, py = 1;
+            for (int y = 0; y < r->D; y++)
+                *(xs >> y & 1u ? &px : &py) *= r->cnt[i][y];
+            ok = px <= r->fx[i] && py <= r->fy[i];
+        }
+        return ok ? room_brute(r, i + 1, rem, 0, 1, total * fan) : 0;
+    }
+    uint64_t best = 0;
+    for (uint64_t v = 1; v <= rem[x]; v++) {
+        if (rem[x] % v || (r->eq[i][x] && v != r->eq[i][x]) || (r->mx[i][x] && v > r->mx[i][x]))
+            continue;
+        if (!r->fit && fan * v > r->cap[i]) continue;
+        rem[x] /= v;
+        r->cnt[i][x] = v;
+        uint64_t b = room_brute(r, i, rem, x + 1, fan * v, total);
+        rem[x] *= v;
+        if (b > best) best = b;
+    }
+    return best;
+}
+
+/* The largest product of several unassigned spatial levels together (bound.c,
+ * adse__spatial_room_joint, which adse__cc_lower takes for the levels after the complete
+ * ones), on the seed design (fanouts 14 and 12) and golden architecture B (two 2x2 levels),
+ * GEMMs whose bounds have factors 2 and 3 (the seed design's 144 needs two 3s: a remainder
+ * with one 3 allows only 96, where each level alone allows 12), random remainders (divisors
+ * of the bounds) and random largest or fixed factors: it is at least the brute force over
+ * every factor vector of each level that fits the level's fanouts X and Y (what a mapping
+ * can have: the bound holds), and equal to the brute force with each level's product at
+ * most its maxprod (its definition: a dimension's factors at the different levels share
+ * what remains of its bound). Without that sharing (each level's own room, what the bound
+ * took before) the product is above the brute force in some cases: at least 50 are
+ * required. */
+static void test_spatial_room_joint(void **state)
+{
+    (void)state;
+    const char *env = getenv("ADSE_MAPPER_STRESS");
+    int cases = env ? atoi(env) : 40;
+    char path[5][1024];
+    const char *rel[5] = {"arch/eyeriss_like.yaml", "arch/components/smartbuffer_SRAM.yaml",
+                          "arch/components/smartbuffer_RF.yaml", "ERT.yaml", "ART.yaml"};
+    const char *files[5];
+    for (int i = 0; i < 5; i++) {
+        snprintf(path[i], sizeof path[i], "%s/../../examples/seed-eyeriss-vgg16/%s",
+                 ADSE_TEST_DATA_DIR, rel[i]);
+        files[i] = path[i];
+    }
+    adse_spec *specs[2] = {testutil_load_files_ok(files, 5, NULL), golden_arch("case13_archB")};
+    mspace *sp = malloc(sizeof *sp);
+    room_case *rc = malloc(sizeof *rc);
+    assert_true(sp && rc);
+    unsigned rs = 77;
+    int checked = 0, joint_lower = 0, skipped = 0;
+    adse_err err;
+    for (int it = 0; it < cases; it++) {
+        adse_spec *spec = specs[it % 2];
+        adse_problem p;
+        static const uint64_t dims[] = {12, 24, 36, 48, 96, 16, 18, 9};
+        gemm(&p, dims[rnd(&rs, 8)], dims[rnd(&rs, 8)], dims[rnd(&rs, 8)]);
+        int L = spec->arch.n_levels, D = p.n_dims;
+        adse_model *m = make_model(&spec->arch, &p, ADSE_TRANSLATION_NEW, false);
+        adse_constraints c;
+        adse_constraints_init(&c, L, D, p.n_ds);
+        for (int i = 0; i < L; i++)
+            for (int x = 0; x < D && rnd(&rs, 2); x++) {
+                unsigned kind = rnd(&rs, 6);
+                if (kind == 0) c.spatial[i].factor_max[x] = 2 + rnd(&rs, 4);
+                if (kind == 1) c.spatial[i].factor_eq[x] = 1;
+            }
+        adse_mapper_settings set;
+        objective(2, &set);
+        if (adse__space_init(sp, m, &c, &set, &err) != ADSE_OK) {
+            adse_model_free(m);
+            continue;
+        }
+        uint32_t levels = 0;
+        rc->n = 0;
+        rc->D = D;
+        for (int u = 0; u < sp->NT; u++) {
+            if (!sp->tl[u].spatial) continue;
+            int i = sp->tl[u].storage, k = rc->n++;
+            levels |= 1u << u;
+            rc->cap[k] = sp->tl[u].maxprod;
+            rc->fx[k] = sp->tl[u].fx;
+            rc->fy[k] = sp->tl[u].fy;
+            for (int x = 0; x < D; x++) {
+                rc->mx[k][x] = c.spatial[i].factor_max[x];
+                rc->eq[k][x] = c.spatial[i].factor_eq[x];
+            }
+        }
+        assert_int_equal(rc->n, 2);
+        adse_spcache *cache = adse__spcache_new();
+        assert_non_null(cache);
+        for (int tries = 0; tries < 30; tries++) {
+            uint64_t rem[ADSE_MAX_DIMS], own = 1;
+            for (int x = 0; x < D; x++) {
+                rem[x] = p.bounds[x];
+                while (rnd(&rs, 3) == 0) {
+                    uint64_t q = rem[x] % 3 == 0 && rnd(&rs, 2) ? 3 : 2;
+                    if (rem[x] % q == 0) rem[x] /= q;
+                }
+            }
+            uint64_t j = adse__spatial_room_joint(sp, NULL, levels, rem);
+            /* the same through a thread's cache */
+            assert_int_equal(adse__spatial_room_joint(sp, cache, levels, rem), j);
+            if (j == 0) {
+                skipped++;
+                continue;
+            }
+            rc->fit = true;
+            uint64_t fits = room_brute(rc, 0, rem, 0, 1, 1);
+            rc->fit = false;
+            uint64_t capped = room_brute(rc, 0, rem, 0, 1, 1);
+            if (j < fits || j != capped) {
+                print_error("case %d: joint room %llu, brute force %llu (fitting fanouts %llu)\n",
+                            it, (unsigned long long)j, (unsigned long long)capped,
+                            (unsigned long long)fits);
+                fail();
+            }
+            for (int u = 0; u < sp->NT; u++)
+                if (levels >> u & 1u) own *= adse__spatial_room(sp, NULL, u, rem);
+            if (j < own) joint_lower++;
+            checked++;
+        }
+        adse__spcache_free(cache);
+        adse__space_release(sp);
+        adse_model_free(m);
+    }
+    print_message("joint spatial room: %d remainders checked (%d skipped), %d below each "
+                  "level's own room\n",
+                  checked, skipped, joint_lower);
+    assert_true(checked >= cases * 20);
+    if (!env) assert_true(joint_lower >= 50);
+    free(sp);
+    free(rc);
+    for (int k = 0; k < 2; k++)
+        adse_spec_free(specs[k]);
+}
+
 /* Fill_k(d) as the model reports it: the fills of level k, plus the partition size the
  * model subtracts for the output (model.md §4.8). */
 static uint64_t model_fill(const adse_problem *p, const adse_result *r, int k, int d)
@@ -4187,6 +4346,7 @@ int main(void)
         cmocka_unit_test(test_partial_bound_seed),
         cmocka_unit_test(test_fast_paths),
         cmocka_unit_test(test_cycles_bound_prefix),
+        cmocka_unit_test(test_spatial_room_joint),
         cmocka_unit_test(test_refill),
         cmocka_unit_test(test_settled_orders),
         cmocka_unit_test(test_boundary_shift),

@@ -761,6 +761,11 @@ struct adse_spcache {
         int u; /* -1: unused */
         uint64_t rest[ADSE_MAX_DIMS], room;
     } room[SPCACHE_N];
+    /* adse__spatial_room_joint's, per (levels, remains) */
+    struct {
+        uint32_t levels; /* 0: unused */
+        uint64_t rest[ADSE_MAX_DIMS], room;
+    } jroom[SPCACHE_N];
 };
 
 adse_spcache *adse__spcache_new(void)
@@ -832,6 +837,79 @@ uint64_t adse__spatial_room(const mspace *sp, adse_spcache *c, int u, const uint
         c->room[i].u = u;
         memcpy(c->room[i].rest, key, (size_t)sp->D * sizeof *key);
         c->room[i].room = room;
+    }
+    return room;
+}
+
+typedef struct jroom_run {
+    const mspace *sp;
+    int nl, nx;
+    int lv[MAP_MAX_TL], xs[ADSE_MAX_DIMS];
+    uint64_t rem[ADSE_MAX_DIMS];
+    uint64_t tail[MAP_MAX_TL + 1]; /* the product of the maxprods of levels i.. */
+    long budget;
+    uint64_t best;
+} jroom_run;
+
+/* Level li of the run (its steps from the i-th dimension on; fan its product so far) with
+ * the levels before it at product total. */
+static void jroom_dfs(jroom_run *r, int li, int i, uint64_t fan, uint64_t total)
+{
+    if (r->best == r->tail[0] || --r->budget < 0) return;
+    const mspace *sp = r->sp;
+    const mtl *l = &sp->tl[r->lv[li]];
+    if (i == r->nx) {
+        total = adse__mul_sat(total, fan);
+        if (li + 1 == r->nl) {
+            if (total > r->best) r->best = total;
+        } else if (adse__mul_sat(total, r->tail[li + 1]) > r->best) {
+            jroom_dfs(r, li + 1, 0, 1, total);
+        }
+        return;
+    }
+    int x = r->xs[i];
+    /* every completion of the level is at most its maxprod */
+    if (i == 0 && adse__mul_sat(total, r->tail[li]) <= r->best) return;
+    for (int k = 0; k < sp->n_divs[x]; k++) { /* descending */
+        uint64_t v = sp->divs[x][k];
+        if (r->rem[x] % v || fan * v > l->maxprod) continue;
+        if (l->eq[x] ? v != l->eq[x] : (v < l->lo[x] || v > l->hi[x])) continue;
+        r->rem[x] /= v;
+        jroom_dfs(r, li, i + 1, fan * v, total);
+        r->rem[x] *= v;
+        if (r->budget < 0) return;
+    }
+}
+
+uint64_t adse__spatial_room_joint(const mspace *sp, adse_spcache *c, uint32_t levels,
+                                  const uint64_t *rem)
+{
+    int i = 0;
+    if (c) {
+        uint64_t h = (uint64_t)levels * 0x9E3779B97F4A7C15u;
+        for (int x = 0; x < sp->D; x++)
+            h = (h ^ rem[x]) * 0x100000001B3u;
+        i = spcache_slot(h);
+        if (c->jroom[i].levels == levels &&
+            memcmp(c->jroom[i].rest, rem, (size_t)sp->D * sizeof *rem) == 0)
+            return c->jroom[i].room;
+    }
+    jroom_run r = {.sp = sp, .budget = 4096, .best = 0};
+    for (int u = 0; u < sp->NT; u++)
+        if (levels >> u & 1u) r.lv[r.nl++] = u;
+    r.tail[r.nl] = 1;
+    for (int k = r.nl - 1; k >= 0; k--)
+        r.tail[k] = adse__mul_sat(r.tail[k + 1], sp->tl[r.lv[k]].maxprod);
+    for (int x = 0; x < sp->D; x++) {
+        r.rem[x] = rem[x];
+        if (rem[x] > 1) r.xs[r.nx++] = x;
+    }
+    if (r.nl > 0) jroom_dfs(&r, 0, 0, 1, 1);
+    uint64_t room = r.budget < 0 ? 0 : r.best;
+    if (c) {
+        c->jroom[i].levels = levels;
+        memcpy(c->jroom[i].rest, rem, (size_t)sp->D * sizeof *rem);
+        c->jroom[i].room = room;
     }
     return room;
 }

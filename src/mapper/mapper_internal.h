@@ -221,6 +221,14 @@ uint64_t adse__cc_lower(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], con
  * yet and rem is what remains of each bound: a product of divisors of rem within the
  * level's factor domains, at most its maxprod (bound.c; through cache, or NULL). */
 uint64_t adse__spatial_room(const mspace *sp, adse_spcache *cache, int u, const uint64_t *rem);
+/* The largest product of the fanouts of the spatial tiling levels in the mask levels, none
+ * of whose factors is assigned yet, rem being what remains of each bound: each level's
+ * factors within its domains and their product at most its maxprod, and every dimension's
+ * factors together a divisor of its remainder (a joint choice, where adse__spatial_room
+ * takes each level alone). 0 when the choices are too many to enumerate or none exists
+ * (then each level's room bounds). */
+uint64_t adse__spatial_room_joint(const mspace *sp, adse_spcache *cache, uint32_t levels,
+                                  const uint64_t *rem);
 /* Advances o to the next permutation of its free infix; false after the last. */
 bool adse__order_next_perm(morder *o);
 /* Writes tiling level t's permutation (and split, spatial) into m for order o. */

@@ -1018,7 +1018,8 @@ void adse__order_apply(const mspace *sp, int t, const morder *o, adse_mapping *m
 /* Lower bound of compute cycles once tiling levels 0..t are complete (later levels may be
  * partly assigned): the spatial product is at most the complete levels' products times, per
  * incomplete level, its maxprod, or where none of its factors is assigned yet its room
- * (adse__spatial_room: its factors divide what remains of the bounds); at most the assigned
+ * (adse__spatial_room: its factors divide what remains of the bounds; two or more such
+ * levels together, adse__spatial_room_joint, since their factors share it); at most the assigned
  * spatial factors times what the unassigned spatial steps can still take; and at most
  * spatial_max. A step (u, x) of a level u > t with factor 1 so far may be unassigned and
  * take at most the level's largest allowed factor of x; those of one dimension x multiply
@@ -1027,7 +1028,8 @@ void adse__order_apply(const mspace *sp, int t, const morder *o, adse_mapping *m
 uint64_t adse__cc_lower(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], const uint64_t *rem,
                         int t, adse_spcache *cache)
 {
-    uint64_t done = 1, cap = 1, assigned = 1, remp = 1;
+    uint64_t done = 1, cap = 1, cap_free = 1, assigned = 1, remp = 1;
+    uint32_t free_levels = 0; /* the levels after t with no factor assigned yet */
     uint64_t room[ADSE_MAX_DIMS];
     for (int x = 0; x < sp->D; x++)
         room[x] = 1;
@@ -1045,11 +1047,20 @@ uint64_t adse__cc_lower(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], con
         assigned *= p;
         if (u <= t) {
             done *= p;
+        } else if (p == 1) {
+            free_levels |= 1u << u;
+            uint64_t c = adse__spatial_room(sp, cache, u, rem);
+            cap_free = adse__mul_sat(cap_free, c);
         } else {
-            uint64_t c = p == 1 ? adse__spatial_room(sp, cache, u, rem) : l->maxprod;
+            uint64_t c = l->maxprod;
             cap = cap > UINT64_MAX / c ? UINT64_MAX : cap * c;
         }
     }
+    if (free_levels & (free_levels - 1)) { /* two or more: their factors share rem */
+        uint64_t j = adse__spatial_room_joint(sp, cache, free_levels, rem);
+        if (j > 0 && j < cap_free) cap_free = j;
+    }
+    cap = adse__mul_sat(cap, cap_free);
     for (int x = 0; x < sp->D; x++) {
         uint64_t r = rem[x];
         if (room[x] < r) { /* the largest divisor of rem[x] up to room[x] */
