@@ -45,7 +45,9 @@
  *     level's choices of factors (enumerated, the dominated ones dropped): each data space
  *     takes its least alone, and those read through the same levels share one choice per
  *     level (jointly, at each keeper assignment); under a cycles cap the choices' fanouts
- *     must reach MACs / (cap - latency).
+ *     must reach MACs / (cap - latency). Across the unassigned levels together, a data space
+ *     with a simple projection and no links there has a product of ratios at least one over
+ *     the product of its irrelevant remainders (rfloor).
  * F10 A level of capacity S that keeps several halo-free data spaces (NEW rule) refills the
  *     tiles of those relevant to the innermost temporal loop above it at every iteration:
  *     over all instances T_d(e) x MACs / V(e) for tile extents e that fit S. A table per
@@ -1920,7 +1922,9 @@ typedef struct keeper_pick {
     double ja[ADSE_MAX_DATASPACES][ADSE_MAX_LEVELS], jind[ADSE_MAX_DATASPACES][ADSE_MAX_LEVELS];
     double jfloor[ADSE_MAX_DATASPACES][ADSE_MAX_LEVELS];
     uint32_t jmask[ADSE_MAX_DATASPACES][ADSE_MAX_LEVELS];
-    const spopts *opts[MAP_MAX_TL]; /* indexed by tiling level */
+    const spopts *opts[MAP_MAX_TL];     /* indexed by tiling level */
+    double rfloor[ADSE_MAX_DATASPACES]; /* the least product of d's G_j / F_j over the
+                                            unassigned spatial levels (0: none known) */
     double fneed; /* the least product of all F_u under the cycles cap (0: none) */
     double fall;  /* the product of the unassigned spatial levels' largest F_u */
     int pick[ADSE_MAX_DATASPACES];
@@ -2124,7 +2128,8 @@ typedef struct joint_run {
     const keeper_pick *kp;
     int nj, ds[ADSE_MAX_DATASPACES];
     double a[ADSE_MAX_DATASPACES], fl[ADSE_MAX_DATASPACES]; /* each entry's ja and floor */
-    uint32_t mask[ADSE_MAX_DATASPACES];                     /* and its levels */
+    double pf[ADSE_MAX_DATASPACES];     /* the least product of its r_j (rfloor) */
+    uint32_t mask[ADSE_MAX_DATASPACES]; /* and its levels */
     double rlo[ADSE_MAX_DATASPACES][MAP_MAX_TL + 1], fhi[MAP_MAX_TL + 1];
     double best;
 } joint_run;
@@ -2138,7 +2143,7 @@ static void joint_min(joint_run *J, uint32_t levels, int j, double *prod, double
         if (fprod < kp->fneed) return;
         double v = 0;
         for (int i = 0; i < J->nj; i++)
-            v += max2(J->a[i] * prod[i], J->fl[i]);
+            v += max2(J->a[i] * max2(prod[i], J->pf[i]), J->fl[i]);
         if (v < J->best) J->best = v;
         return;
     }
@@ -2146,7 +2151,7 @@ static void joint_min(joint_run *J, uint32_t levels, int j, double *prod, double
      * even the largest fanouts do not. */
     double lo = 0;
     for (int i = 0; i < J->nj; i++)
-        lo += max2(J->a[i] * prod[i] * J->rlo[i][j], J->fl[i]);
+        lo += max2(J->a[i] * max2(prod[i] * J->rlo[i][j], J->pf[i]), J->fl[i]);
     if (lo * (1 - JOINT_SLACK) >= J->best) return;
     if (fprod * J->fhi[j] * (1 + JOINT_SLACK) < kp->fneed) return;
     const spopts *o = kp->opts[j];
@@ -2227,6 +2232,7 @@ static double mac_joint(const keeper_pick *kp)
         int d = r->ds[j], k = kp->pick[d];
         J.ds[j] = d;
         J.mask[j] = kp->kmask[d][k];
+        J.pf[j] = kp->rfloor[d];
         J.fl[j] = kp->mi[d][k];
         levels |= J.mask[j];
         base += kp->mi[d][k];
@@ -2355,6 +2361,7 @@ static void pick_keepers(keeper_pick *kp, int d, double sum)
                 int e = jd[i], k = kp->pick[e];
                 J.ds[i] = e;
                 J.a[i] = kp->ja[e][k];
+                J.pf[i] = kp->rfloor[e];
                 J.fl[i] = kp->jfloor[e][k];
                 J.mask[i] = kp->jmask[e][k];
             }
@@ -2647,6 +2654,20 @@ static void bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], i
         for (int x = 0; x < D; x++)
             if ((rel >> x) & 1u) rest_rel = adse__mul_sat(rest_rel, rest[x]);
         bool simple = simple_projection(sp->prob, d);
+        /* rfloor: the product of G_j / F_j over the unassigned spatial levels j is at least
+         * one over the product of d's irrelevant remainders (simple projection, no links at
+         * those levels: G_j is at least the product of j's relevant factors) */
+        double rfloor = 0;
+        if (simple) {
+            bool lk = false;
+            double irr = 1;
+            for (int u = t_done + 1; u < sp->NT; u++)
+                if (sp->tl[u].spatial && adse__links_may(sp, u, d)) lk = true;
+            for (int x = 0; x < D; x++)
+                if (!((rel >> x) & 1u)) irr *= (double)rest[x];
+            if (!lk) rfloor = 1.0 / irr;
+        }
+        kp.rfloor[d] = rfloor;
         /* allowed[k]: d may be kept at k (not bypassed by a constraint, its tile fits). */
         bool allowed[ADSE_MAX_LEVELS], forced[ADSE_MAX_LEVELS];
         double unit_r[ADSE_MAX_LEVELS], unit_f[ADSE_MAX_LEVELS];
@@ -2724,10 +2745,14 @@ static void bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], i
                 for (int j = k + 1; j < L; j++)
                     if (forced[j]) forced_above = true;
                 if (!forced_above) up[k] = 0;
-                double ratio = 1; /* least product of G_j / F_j between k and k2 (F8 (d)) */
+                double rk = 1, ru = 1,
+                       ratio = 1; /* least product of G_j / F_j between k and k2 (F8 (d)) */
                 for (int k2 = k + 1; k2 < L; k2++) {
-                    if (tf_on[k] > 0 && sp->s_of[k2] >= 0)
-                        ratio *= level_ratio(sp, &kp, gf, sfan, sg, t_done, sp->s_of[k2], d);
+                    if (tf_on[k] > 0 && sp->s_of[k2] >= 0) {
+                        double r = level_ratio(sp, &kp, gf, sfan, sg, t_done, sp->s_of[k2], d);
+                        *(sp->s_of[k2] > t_done ? &ru : &rk) *= r;
+                        ratio = rk * max2(ru, rfloor);
+                    }
                     if (up[k2] < HUGE_VAL) {
                         /* the fills k cannot avoid reach k2 through the fanouts between (F3) */
                         double rd = max2(pr[k], tf_on[k] * ratio) * unit_r[k2];
@@ -2765,12 +2790,15 @@ static void bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], i
                 h->rw = psmax[k0] > 0;
                 h->ps0 = psmax[k0];
                 h->ef = rw_unit(sp, k0, true);
-                double ratio = 1;
+                double ratio = 1, rk = 1, ru = 1;
                 for (int l = 0; l < L; l++)
                     h->cum[l] = 1;
                 for (int k2 = k0 + 1; k2 < L; k2++) {
-                    if (sp->s_of[k2] >= 0)
-                        ratio *= level_ratio(sp, &kp, gf, sfan, sg, t_done, sp->s_of[k2], d);
+                    if (sp->s_of[k2] >= 0) {
+                        double r = level_ratio(sp, &kp, gf, sfan, sg, t_done, sp->s_of[k2], d);
+                        *(sp->s_of[k2] > t_done ? &ru : &rk) *= r;
+                        ratio = rk * max2(ru, rfloor);
+                    }
                     h->cum[k2] = ratio;
                     if (up[k2] < HUGE_VAL) {
                         double rc = complete ? pr[k0] : (double)sp->opset[d];
@@ -2795,7 +2823,7 @@ static void bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], i
         /* fac = product over the levels up to k0 of G_j / F_j (F4, F3'), the share of the
          * computes the innermost keeper k0 reads (updates) over all instances. */
         double fac = 1.0, fac_known = 1.0, fac_up = 1.0; /* fac_up: without the MAC level */
-        double fac_known_up = 1.0;
+        double fac_known_up = 1.0, fu = 1.0, fu_up = 1.0;
         uint32_t umask = 0, umask_up = 0;
         bool stop = false;
         for (int k0 = 0; k0 < L; k0++) {
@@ -2806,14 +2834,16 @@ static void bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], i
             int sj = sp->s_of[k0];
             if (sj >= 0) {
                 double r = level_ratio(sp, &kp, gf, sfan, sg, t_done, sj, d);
-                fac *= r;
-                if (k0 > 0) fac_up *= r;
+                if (sj > t_done) fu *= r;
+                if (k0 > 0 && sj > t_done) fu_up *= r;
                 if (sj <= t_done)
                     fac_known *= r;
                 else
                     umask |= 1u << sj;
                 if (k0 > 0 && sj <= t_done) fac_known_up *= r;
                 if (k0 > 0 && sj > t_done) umask_up |= 1u << sj;
+                fac = fac_known * max2(fu, rfloor);
+                fac_up = fac_known_up * max2(fu_up, rfloor);
             }
             bool fixed = (sp->keep_fixed[d] >> k0) & 1u, val = (sp->keep_value[d] >> k0) & 1u;
             if (!fixed || val) {
