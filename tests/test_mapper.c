@@ -1609,6 +1609,21 @@ static void test_partial_bound(void **state)
         adse_spec_free(specs[k]);
 }
 
+/* The seed design without constraints: the example's architecture, components, ERT and ART. */
+static adse_spec *seed_design_spec(void)
+{
+    char path[5][1024];
+    const char *rel[5] = {"arch/eyeriss_like.yaml", "arch/components/smartbuffer_SRAM.yaml",
+                          "arch/components/smartbuffer_RF.yaml", "ERT.yaml", "ART.yaml"};
+    const char *files[5];
+    for (int i = 0; i < 5; i++) {
+        snprintf(path[i], sizeof path[i], "%s/../../examples/seed-eyeriss-vgg16/%s",
+                 ADSE_TEST_DATA_DIR, rel[i]);
+        files[i] = path[i];
+    }
+    return testutil_load_files_ok(files, 5, NULL);
+}
+
 /* The same on the seed design (five storage levels under DRAM, two fanouts) with its global
  * buffer cut to 512 words, so that no tensor of the matrix products (M, N, K of 16 to 64)
  * fits it whole and the refills of F10 across levels, from the last keeper below the
@@ -1623,16 +1638,7 @@ static void test_partial_bound_seed(void **state)
     (void)state;
     const char *env = getenv("ADSE_MAPPER_STRESS");
     int cases = env ? atoi(env) / 10 : 6;
-    char path[5][1024];
-    const char *rel[5] = {"arch/eyeriss_like.yaml", "arch/components/smartbuffer_SRAM.yaml",
-                          "arch/components/smartbuffer_RF.yaml", "ERT.yaml", "ART.yaml"};
-    const char *files[5];
-    for (int i = 0; i < 5; i++) {
-        snprintf(path[i], sizeof path[i], "%s/../../examples/seed-eyeriss-vgg16/%s",
-                 ADSE_TEST_DATA_DIR, rel[i]);
-        files[i] = path[i];
-    }
-    adse_spec *spec = testutil_load_files_ok(files, 5, NULL);
+    adse_spec *spec = seed_design_spec();
     adse_buffer *glb = NULL;
     for (int i = 0; i < spec->arch.n_levels; i++)
         if (strcmp(spec->arch.levels[i].name, "shared_glb") == 0) glb = &spec->arch.levels[i];
@@ -1835,6 +1841,30 @@ static void test_fast_paths(void **state)
         adse_spec_free(specs[k]);
 }
 
+/* The mapspace of model m under [delay, energy] and random spatial factor constraints c on
+ * every level of spec with a fanout: per dimension, one in `kinds` a largest factor (2, plus
+ * up to extra - 1 when extra > 0), one in `kinds` a fixed factor of 1; false if the space
+ * is empty. */
+static bool space_spatial_limits(mspace *sp, adse_model *m, const adse_spec *spec,
+                                 const adse_problem *p, unsigned *rs, unsigned kinds,
+                                 unsigned extra, adse_constraints *c)
+{
+    int L = spec->arch.n_levels;
+    adse_constraints_init(c, L, p->n_dims, p->n_ds);
+    for (int i = 0; i < L; i++) {
+        if (adse_arch_fanout_x(&spec->arch, i) * adse_arch_fanout_y(&spec->arch, i) == 1) continue;
+        for (int x = 0; x < p->n_dims; x++) {
+            unsigned kind = rnd(rs, kinds);
+            if (kind == 0) c->spatial[i].factor_max[x] = 2 + (extra ? rnd(rs, extra) : 0);
+            if (kind == 1) c->spatial[i].factor_eq[x] = 1;
+        }
+    }
+    adse_mapper_settings set;
+    objective(2, &set);
+    adse_err err;
+    return adse__space_init(sp, m, c, &set, &err) == ADSE_OK;
+}
+
 /* The least compute cycles of a partial factorization (space.c, adse__cc_lower) never
  * exceed those of a completion of it, MACs / the product of all spatial factors (F1):
  * random factorizations on golden architectures A (one 4x4 spatial level) and B (two 2x2
@@ -1854,7 +1884,6 @@ static void test_cycles_bound_prefix(void **state)
     mspace *sp = malloc(sizeof *sp);
     assert_non_null(sp);
     int checked = 0, tight = 0;
-    adse_err err;
     adse_spcache *cache = NULL;
     for (int it = 0; it < cases; it++) {
         adse_spec *spec = specs[it % 2];
@@ -1864,22 +1893,9 @@ static void test_cycles_bound_prefix(void **state)
                    4 + 4 * rnd(&rs, 2), 1);
         else
             gemm(&p, 4 + 4 * rnd(&rs, 2), 2 + 6 * rnd(&rs, 2), 4 + 4 * rnd(&rs, 2));
-        int L = spec->arch.n_levels;
         adse_model *m = make_model(&spec->arch, &p, ADSE_TRANSLATION_NEW, false);
         adse_constraints c;
-        adse_constraints_init(&c, L, p.n_dims, p.n_ds);
-        for (int i = 0; i < L; i++) {
-            if (adse_arch_fanout_x(&spec->arch, i) * adse_arch_fanout_y(&spec->arch, i) == 1)
-                continue;
-            for (int x = 0; x < p.n_dims; x++) {
-                unsigned kind = rnd(&rs, 4);
-                if (kind == 0) c.spatial[i].factor_max[x] = 2;
-                if (kind == 1) c.spatial[i].factor_eq[x] = 1;
-            }
-        }
-        adse_mapper_settings set;
-        objective(2, &set);
-        if (adse__space_init(sp, m, &c, &set, &err) != ADSE_OK) {
+        if (!space_spatial_limits(sp, m, spec, &p, &rs, 4, 0, &c)) {
             adse_model_free(m);
             continue;
         }
@@ -1997,40 +2013,21 @@ static void test_spatial_room_joint(void **state)
     (void)state;
     const char *env = getenv("ADSE_MAPPER_STRESS");
     int cases = env ? atoi(env) : 40;
-    char path[5][1024];
-    const char *rel[5] = {"arch/eyeriss_like.yaml", "arch/components/smartbuffer_SRAM.yaml",
-                          "arch/components/smartbuffer_RF.yaml", "ERT.yaml", "ART.yaml"};
-    const char *files[5];
-    for (int i = 0; i < 5; i++) {
-        snprintf(path[i], sizeof path[i], "%s/../../examples/seed-eyeriss-vgg16/%s",
-                 ADSE_TEST_DATA_DIR, rel[i]);
-        files[i] = path[i];
-    }
-    adse_spec *specs[2] = {testutil_load_files_ok(files, 5, NULL), golden_arch("case13_archB")};
+    adse_spec *specs[2] = {seed_design_spec(), golden_arch("case13_archB")};
     mspace *sp = malloc(sizeof *sp);
     room_case *rc = malloc(sizeof *rc);
     assert_true(sp && rc);
     unsigned rs = 77;
     int checked = 0, joint_lower = 0, skipped = 0;
-    adse_err err;
     for (int it = 0; it < cases; it++) {
         adse_spec *spec = specs[it % 2];
         adse_problem p;
         static const uint64_t dims[] = {12, 24, 36, 48, 96, 16, 18, 9};
         gemm(&p, dims[rnd(&rs, 8)], dims[rnd(&rs, 8)], dims[rnd(&rs, 8)]);
-        int L = spec->arch.n_levels, D = p.n_dims;
+        int D = p.n_dims;
         adse_model *m = make_model(&spec->arch, &p, ADSE_TRANSLATION_NEW, false);
         adse_constraints c;
-        adse_constraints_init(&c, L, D, p.n_ds);
-        for (int i = 0; i < L; i++)
-            for (int x = 0; x < D && rnd(&rs, 2); x++) {
-                unsigned kind = rnd(&rs, 6);
-                if (kind == 0) c.spatial[i].factor_max[x] = 2 + rnd(&rs, 4);
-                if (kind == 1) c.spatial[i].factor_eq[x] = 1;
-            }
-        adse_mapper_settings set;
-        objective(2, &set);
-        if (adse__space_init(sp, m, &c, &set, &err) != ADSE_OK) {
+        if (!space_spatial_limits(sp, m, spec, &p, &rs, 6, 4, &c)) {
             adse_model_free(m);
             continue;
         }

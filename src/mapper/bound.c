@@ -741,6 +741,14 @@ static int spcache_slot(uint64_t h)
     return (int)(h % SPCACHE_N);
 }
 
+/* A cache key's hash: h (the key's tag) folded with its D remains, FNV-style. */
+static uint64_t key_hash(uint64_t h, const uint64_t *key, int D)
+{
+    for (int x = 0; x < D; x++)
+        h = (h ^ key[x]) * 0x100000001B3u;
+    return h;
+}
+
 struct adse_spcache {
     struct {
         bool used;
@@ -822,10 +830,7 @@ uint64_t adse__spatial_room(const mspace *sp, adse_spcache *c, int u, const uint
     spatial_key(sp, u, rem, key);
     int i = 0;
     if (c) {
-        uint64_t h = (uint64_t)u * 0x9E3779B97F4A7C15u;
-        for (int x = 0; x < sp->D; x++)
-            h = (h ^ key[x]) * 0x100000001B3u;
-        i = spcache_slot(h);
+        i = spcache_slot(key_hash((uint64_t)u * 0x9E3779B97F4A7C15u, key, sp->D));
         if (c->room[i].u == u && memcmp(c->room[i].rest, key, (size_t)sp->D * sizeof *key) == 0)
             return c->room[i].room;
     }
@@ -888,10 +893,7 @@ uint64_t adse__spatial_room_joint(const mspace *sp, adse_spcache *c, uint32_t le
 {
     int i = 0;
     if (c) {
-        uint64_t h = (uint64_t)levels * 0x9E3779B97F4A7C15u;
-        for (int x = 0; x < sp->D; x++)
-            h = (h ^ rem[x]) * 0x100000001B3u;
-        i = spcache_slot(h);
+        i = spcache_slot(key_hash((uint64_t)levels * 0x9E3779B97F4A7C15u, rem, sp->D));
         if (c->jroom[i].levels == levels &&
             memcmp(c->jroom[i].rest, rem, (size_t)sp->D * sizeof *rem) == 0)
             return c->jroom[i].room;
@@ -937,13 +939,10 @@ static const spopts *spopts_get(const mspace *sp, adse_spcache *c, int u, const 
         spopts_make(sp, u, rest, f_least, o);
         return o;
     }
-    uint64_t h = (uint64_t)u * 0x9E3779B97F4A7C15u;
     uint64_t fb;
     memcpy(&fb, &f_least, sizeof fb);
-    h = (h ^ fb) * 0x100000001B3u;
-    for (int x = 0; x < sp->D; x++)
-        h = (h ^ rest[x]) * 0x100000001B3u;
-    int i = spcache_slot(h);
+    int i = spcache_slot(
+        key_hash(((uint64_t)u * 0x9E3779B97F4A7C15u ^ fb) * 0x100000001B3u, rest, sp->D));
     if (c->e[i].used && c->e[i].u == u && c->e[i].f_least == f_least &&
         memcmp(c->e[i].rest, rest, (size_t)sp->D * sizeof *rest) == 0)
         return &c->e[i].o;
