@@ -799,29 +799,64 @@ static void spatial_key(const mspace *sp, int u, const uint64_t *rest, uint64_t 
 
 typedef struct room_run {
     const mspace *sp;
-    int u, nx;
-    int xs[ADSE_MAX_DIMS];
-    const uint64_t *rest;
+    int nl, nx;
+    int lv[MAP_MAX_TL], xs[ADSE_MAX_DIMS];
+    uint64_t rem[ADSE_MAX_DIMS];
+    uint64_t tail[MAP_MAX_TL + 1]; /* the product of the maxprods of levels i.. */
     long budget;
     uint64_t best;
 } room_run;
 
-static void room_dfs(room_run *r, int i, uint64_t fan)
+/* Level li of the run (its steps from the i-th dimension on; fan its product so far) with
+ * the levels before it at product total. */
+static void room_dfs(room_run *r, int li, int i, uint64_t fan, uint64_t total)
 {
-    if (r->best == r->sp->tl[r->u].maxprod || --r->budget < 0) return;
+    if (r->best == r->tail[0] || --r->budget < 0) return;
+    const mspace *sp = r->sp;
+    const mtl *l = &sp->tl[r->lv[li]];
     if (i == r->nx) {
-        if (fan > r->best) r->best = fan;
+        total = adse__mul_sat(total, fan);
+        if (li + 1 == r->nl) {
+            if (total > r->best) r->best = total;
+        } else if (adse__mul_sat(total, r->tail[li + 1]) > r->best) {
+            room_dfs(r, li + 1, 0, 1, total);
+        }
         return;
     }
-    const mspace *sp = r->sp;
-    const mtl *l = &sp->tl[r->u];
     int x = r->xs[i];
+    /* every completion of the level is at most its maxprod */
+    if (i == 0 && adse__mul_sat(total, r->tail[li]) <= r->best) return;
     for (int k = 0; k < sp->n_divs[x]; k++) { /* descending */
         uint64_t v = sp->divs[x][k];
-        if (r->rest[x] % v || fan * v > l->maxprod) continue;
+        if (r->rem[x] % v || fan * v > l->maxprod) continue;
         if (l->eq[x] ? v != l->eq[x] : (v < l->lo[x] || v > l->hi[x])) continue;
-        room_dfs(r, i + 1, fan * v);
+        r->rem[x] /= v;
+        room_dfs(r, li, i + 1, fan * v, total);
+        r->rem[x] *= v;
+        if (r->budget < 0) return;
     }
+}
+
+/* The largest product of the fanouts of the spatial tiling levels in the mask levels given
+ * what remains of each bound (rem): one vector of factors per level, each within the
+ * level's domains and of product at most its maxprod, every dimension's factors together a
+ * divisor of its remainder; depth first, largest divisors first, at most 4,096 nodes. 0
+ * over that budget or when no choice exists (adse__spatial_room for one level,
+ * adse__spatial_room_joint for several). */
+static uint64_t room_search(const mspace *sp, uint32_t levels, const uint64_t *rem)
+{
+    room_run r = {.sp = sp, .budget = 4096, .best = 0};
+    for (int u = 0; u < sp->NT; u++)
+        if (levels >> u & 1u) r.lv[r.nl++] = u;
+    r.tail[r.nl] = 1;
+    for (int k = r.nl - 1; k >= 0; k--)
+        r.tail[k] = adse__mul_sat(r.tail[k + 1], sp->tl[r.lv[k]].maxprod);
+    for (int x = 0; x < sp->D; x++) {
+        r.rem[x] = rem[x];
+        if (rem[x] > 1) r.xs[r.nx++] = x;
+    }
+    if (r.nl > 0) room_dfs(&r, 0, 0, 1, 1);
+    return r.budget < 0 ? 0 : r.best;
 }
 
 uint64_t adse__spatial_room(const mspace *sp, adse_spcache *c, int u, const uint64_t *rem)
@@ -834,58 +869,15 @@ uint64_t adse__spatial_room(const mspace *sp, adse_spcache *c, int u, const uint
         if (c->room[i].u == u && memcmp(c->room[i].rest, key, (size_t)sp->D * sizeof *key) == 0)
             return c->room[i].room;
     }
-    room_run r = {.sp = sp, .u = u, .rest = key, .budget = 4096, .best = 0};
-    for (int x = 0; x < sp->D; x++)
-        if (key[x] > 1) r.xs[r.nx++] = x;
-    room_dfs(&r, 0, 1);
+    uint64_t room = room_search(sp, 1u << u, key);
     /* over budget or no choice within the domains: the level's maxprod */
-    uint64_t room = r.budget < 0 || r.best == 0 ? sp->tl[u].maxprod : r.best;
+    if (room == 0) room = sp->tl[u].maxprod;
     if (c) {
         c->room[i].u = u;
         memcpy(c->room[i].rest, key, (size_t)sp->D * sizeof *key);
         c->room[i].room = room;
     }
     return room;
-}
-
-typedef struct jroom_run {
-    const mspace *sp;
-    int nl, nx;
-    int lv[MAP_MAX_TL], xs[ADSE_MAX_DIMS];
-    uint64_t rem[ADSE_MAX_DIMS];
-    uint64_t tail[MAP_MAX_TL + 1]; /* the product of the maxprods of levels i.. */
-    long budget;
-    uint64_t best;
-} jroom_run;
-
-/* Level li of the run (its steps from the i-th dimension on; fan its product so far) with
- * the levels before it at product total. */
-static void jroom_dfs(jroom_run *r, int li, int i, uint64_t fan, uint64_t total)
-{
-    if (r->best == r->tail[0] || --r->budget < 0) return;
-    const mspace *sp = r->sp;
-    const mtl *l = &sp->tl[r->lv[li]];
-    if (i == r->nx) {
-        total = adse__mul_sat(total, fan);
-        if (li + 1 == r->nl) {
-            if (total > r->best) r->best = total;
-        } else if (adse__mul_sat(total, r->tail[li + 1]) > r->best) {
-            jroom_dfs(r, li + 1, 0, 1, total);
-        }
-        return;
-    }
-    int x = r->xs[i];
-    /* every completion of the level is at most its maxprod */
-    if (i == 0 && adse__mul_sat(total, r->tail[li]) <= r->best) return;
-    for (int k = 0; k < sp->n_divs[x]; k++) { /* descending */
-        uint64_t v = sp->divs[x][k];
-        if (r->rem[x] % v || fan * v > l->maxprod) continue;
-        if (l->eq[x] ? v != l->eq[x] : (v < l->lo[x] || v > l->hi[x])) continue;
-        r->rem[x] /= v;
-        jroom_dfs(r, li, i + 1, fan * v, total);
-        r->rem[x] *= v;
-        if (r->budget < 0) return;
-    }
 }
 
 uint64_t adse__spatial_room_joint(const mspace *sp, adse_spcache *c, uint32_t levels,
@@ -898,18 +890,7 @@ uint64_t adse__spatial_room_joint(const mspace *sp, adse_spcache *c, uint32_t le
             memcmp(c->jroom[i].rest, rem, (size_t)sp->D * sizeof *rem) == 0)
             return c->jroom[i].room;
     }
-    jroom_run r = {.sp = sp, .budget = 4096, .best = 0};
-    for (int u = 0; u < sp->NT; u++)
-        if (levels >> u & 1u) r.lv[r.nl++] = u;
-    r.tail[r.nl] = 1;
-    for (int k = r.nl - 1; k >= 0; k--)
-        r.tail[k] = adse__mul_sat(r.tail[k + 1], sp->tl[r.lv[k]].maxprod);
-    for (int x = 0; x < sp->D; x++) {
-        r.rem[x] = rem[x];
-        if (rem[x] > 1) r.xs[r.nx++] = x;
-    }
-    if (r.nl > 0) jroom_dfs(&r, 0, 0, 1, 1);
-    uint64_t room = r.budget < 0 ? 0 : r.best;
+    uint64_t room = room_search(sp, levels, rem);
     if (c) {
         c->jroom[i].levels = levels;
         memcpy(c->jroom[i].rest, rem, (size_t)sp->D * sizeof *rem);
@@ -2434,6 +2415,21 @@ static double level_ratio(const mspace *sp, const keeper_pick *kp, uint64_t gf[]
     return spatial_ratio_g(sp, u, d, sfan[u], offsets(sp, gf, u, d, sg));
 }
 
+/* A product of G_j / F_j over spatial levels, its complete levels' part (known) and its
+ * unassigned levels' part (unknown) apart: the latter is at least rfloor (F9 (d)). */
+typedef struct rprod {
+    double known, unknown;
+} rprod;
+
+/* Multiplies p by level u's ratio (level_ratio) and returns the product it bounds. */
+static double rprod_mul(rprod *p, const mspace *sp, const keeper_pick *kp,
+                        uint64_t gf[][ADSE_MAX_DIMS], const uint64_t *sfan,
+                        uint64_t sg[][ADSE_MAX_DATASPACES], int t_done, int u, int d, double rfloor)
+{
+    *(u > t_done ? &p->unknown : &p->known) *= level_ratio(sp, kp, gf, sfan, sg, t_done, u, d);
+    return p->known * max2(p->unknown, rfloor);
+}
+
 void adse__bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], int t_done,
                          double cc_lb, double cycles_cap, adse_spcache *cache, bool with_energy,
                          mlb *lb)
@@ -2744,14 +2740,13 @@ static void bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], i
                 for (int j = k + 1; j < L; j++)
                     if (forced[j]) forced_above = true;
                 if (!forced_above) up[k] = 0;
-                double rk = 1, ru = 1,
-                       ratio = 1; /* least product of G_j / F_j between k and k2 (F8 (d)) */
+                /* least product of G_j / F_j between k and k2 (F8 (d)) */
+                rprod rp = {1, 1};
+                double ratio = 1;
                 for (int k2 = k + 1; k2 < L; k2++) {
-                    if (tf_on[k] > 0 && sp->s_of[k2] >= 0) {
-                        double r = level_ratio(sp, &kp, gf, sfan, sg, t_done, sp->s_of[k2], d);
-                        *(sp->s_of[k2] > t_done ? &ru : &rk) *= r;
-                        ratio = rk * max2(ru, rfloor);
-                    }
+                    if (tf_on[k] > 0 && sp->s_of[k2] >= 0)
+                        ratio =
+                            rprod_mul(&rp, sp, &kp, gf, sfan, sg, t_done, sp->s_of[k2], d, rfloor);
                     if (up[k2] < HUGE_VAL) {
                         /* the fills k cannot avoid reach k2 through the fanouts between (F3) */
                         double rd = max2(pr[k], tf_on[k] * ratio) * unit_r[k2];
@@ -2789,15 +2784,14 @@ static void bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], i
                 h->rw = psmax[k0] > 0;
                 h->ps0 = psmax[k0];
                 h->ef = rw_unit(sp, k0, true);
-                double ratio = 1, rk = 1, ru = 1;
+                rprod rp = {1, 1};
+                double ratio = 1;
                 for (int l = 0; l < L; l++)
                     h->cum[l] = 1;
                 for (int k2 = k0 + 1; k2 < L; k2++) {
-                    if (sp->s_of[k2] >= 0) {
-                        double r = level_ratio(sp, &kp, gf, sfan, sg, t_done, sp->s_of[k2], d);
-                        *(sp->s_of[k2] > t_done ? &ru : &rk) *= r;
-                        ratio = rk * max2(ru, rfloor);
-                    }
+                    if (sp->s_of[k2] >= 0)
+                        ratio =
+                            rprod_mul(&rp, sp, &kp, gf, sfan, sg, t_done, sp->s_of[k2], d, rfloor);
                     h->cum[k2] = ratio;
                     if (up[k2] < HUGE_VAL) {
                         double rc = complete ? pr[k0] : (double)sp->opset[d];
@@ -2821,8 +2815,8 @@ static void bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], i
         }
         /* fac = product over the levels up to k0 of G_j / F_j (F4, F3'), the share of the
          * computes the innermost keeper k0 reads (updates) over all instances. */
-        double fac = 1.0, fac_known = 1.0, fac_up = 1.0; /* fac_up: without the MAC level */
-        double fac_known_up = 1.0, fu = 1.0, fu_up = 1.0;
+        double fac = 1.0, fac_up = 1.0; /* fac_up: without the MAC level */
+        rprod fp = {1, 1}, fp_up = {1, 1};
         uint32_t umask = 0, umask_up = 0;
         bool stop = false;
         for (int k0 = 0; k0 < L; k0++) {
@@ -2832,17 +2826,11 @@ static void bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], i
             if (stop) continue;
             int sj = sp->s_of[k0];
             if (sj >= 0) {
-                double r = level_ratio(sp, &kp, gf, sfan, sg, t_done, sj, d);
-                if (sj > t_done) fu *= r;
-                if (k0 > 0 && sj > t_done) fu_up *= r;
-                if (sj <= t_done)
-                    fac_known *= r;
-                else
-                    umask |= 1u << sj;
-                if (k0 > 0 && sj <= t_done) fac_known_up *= r;
+                fac = rprod_mul(&fp, sp, &kp, gf, sfan, sg, t_done, sj, d, rfloor);
+                if (k0 > 0)
+                    fac_up = rprod_mul(&fp_up, sp, &kp, gf, sfan, sg, t_done, sj, d, rfloor);
+                if (sj > t_done) umask |= 1u << sj;
                 if (k0 > 0 && sj > t_done) umask_up |= 1u << sj;
-                fac = fac_known * max2(fu, rfloor);
-                fac_up = fac_known_up * max2(fu_up, rfloor);
             }
             bool fixed = (sp->keep_fixed[d] >> k0) & 1u, val = (sp->keep_value[d] >> k0) & 1u;
             if (!fixed || val) {
@@ -2859,10 +2847,10 @@ static void bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], i
                 if (force[d] && upv[1][k0] < HUGE_VAL) cost1[d][k0] = inner + rb + upv[1][k0];
                 kp.mc[d][k0] = fac_up * e * q / (double)b->block_size;
                 kp.mi[d][k0] = inner;
-                kp.ku[d][k0] = fac_known_up * e * q / (double)b->block_size;
+                kp.ku[d][k0] = fp_up.known * e * q / (double)b->block_size;
                 kp.kmask[d][k0] = umask_up;
-                if (umask && fac_known > 0) {
-                    kp.ja[d][k0] = (double)sp->macs * fac_known * e * q / (double)b->block_size;
+                if (umask && fp.known > 0) {
+                    kp.ja[d][k0] = (double)sp->macs * fp.known * e * q / (double)b->block_size;
                     kp.jind[d][k0] = inner;
                     kp.jfloor[d][k0] = pts;
                     kp.jmask[d][k0] = umask;

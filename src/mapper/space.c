@@ -1049,11 +1049,9 @@ uint64_t adse__cc_lower(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], con
             done *= p;
         } else if (p == 1) {
             free_levels |= 1u << u;
-            uint64_t c = adse__spatial_room(sp, cache, u, rem);
-            cap_free = adse__mul_sat(cap_free, c);
+            cap_free = adse__mul_sat(cap_free, adse__spatial_room(sp, cache, u, rem));
         } else {
-            uint64_t c = l->maxprod;
-            cap = cap > UINT64_MAX / c ? UINT64_MAX : cap * c;
+            cap = adse__mul_sat(cap, l->maxprod);
         }
     }
     if (free_levels & (free_levels - 1)) { /* two or more: their factors share rem */
