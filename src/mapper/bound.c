@@ -34,7 +34,9 @@
  *  F7 For a halo-free data space with the closed-form fill (model.md §4.5a), the least
  *     Fill_k(d) over every loop order the constraints allow (least_closed_fill): the only
  *     choice is which irrelevant loops precede the first relevant one at the innermost
- *     level above k that holds one.
+ *     level above k that holds one. For a sliding window, the same count over the
+ *     dimensions of its one-term ranks bounds Fill_k(d) from below (a step carried at or
+ *     outside the innermost such loop moves the tile off itself along one of them).
  *  F8 For a partial factorization (adse__bound_partial): each data space's innermost keepers
  *     must fit together with the forced keepers at the tiles known so far; a keeper whose
  *     tiling levels are complete fills at least its tile times the unknown remaining factors
@@ -184,7 +186,8 @@ uint64_t adse__group_max(const adse_problem *p, int d, const uint64_t *cnt)
 }
 
 /* F7: the least closed-form Fill_k(d) (model.md §4.5a) over every loop order the space
- * allows, given that the temporal levels above t_fix have the orders ords[] and level t_fix
+ * allows (for a sliding window: with its sliding dimensions counted as irrelevant, a lower
+ * bound of its fill, docs/mapper.md section 5), given that the temporal levels above t_fix have the orders ords[] and level t_fix
  * its first n_pre + n_fix loops of ords[t_fix] (t_fix = NT: nothing fixed). The closed form
  * counts U_k(d) times the loops from the innermost relevant one above k outwards. Whether a
  * temporal level holds a relevant non-unit loop does not depend on orders, so the levels up
@@ -200,7 +203,7 @@ static uint64_t least_closed_fill(const mspace *sp, const uint64_t f[][ADSE_MAX_
                                   uint64_t tsize, const morder *ords, int t_fix, int n_fix, int k,
                                   int d)
 {
-    uint32_t rel = sp->relevant[d];
+    uint32_t rel = sp->relevant[d] & ~sp->slide_dims[d];
     uint64_t v = tsize;
     bool on = false;
     for (int u = sp->t_of[k] + 1; u < sp->NT; u++) {
@@ -256,7 +259,6 @@ static uint64_t least_closed_fill(const mspace *sp, const uint64_t f[][ADSE_MAX_
 uint64_t adse__least_fill(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], const mifinfo *info,
                           const morder *ords, int t_fix, int n_fix, int k, int d)
 {
-    if (sp->sliding[d]) return info->fill_min[k][d];
     uint64_t c = least_closed_fill(sp, f, info->tsize[k][d], ords, t_fix, n_fix, k, d);
     return c > info->fill_min[k][d] ? c : info->fill_min[k][d];
 }
@@ -315,10 +317,8 @@ void adse__if_info(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo 
             uint64_t b = set_bound(p, d, info->ext[i], pos);
             info->fill_lb[i][d] = b > info->tsize[i][d] ? b : info->tsize[i][d];
             info->fill_min[i][d] = info->fill_lb[i][d];
-            if (!sp->sliding[d]) {
-                uint64_t c = least_closed_fill(sp, f, info->tsize[i][d], NULL, sp->NT, 0, i, d);
-                if (c > info->fill_min[i][d]) info->fill_min[i][d] = c;
-            }
+            uint64_t c = least_closed_fill(sp, f, info->tsize[i][d], NULL, sp->NT, 0, i, d);
+            if (c > info->fill_min[i][d]) info->fill_min[i][d] = c;
         }
     }
     for (int j = 0; j < L; j++) {
