@@ -187,8 +187,9 @@ uint64_t adse__group_max(const adse_problem *p, int d, const uint64_t *cnt)
 
 /* F7: the least closed-form Fill_k(d) (model.md §4.5a) over every loop order the space
  * allows (for a sliding window: with its sliding dimensions counted as irrelevant, a lower
- * bound of its fill, docs/mapper.md section 5), given that the temporal levels above t_fix have the orders ords[] and level t_fix
- * its first n_pre + n_fix loops of ords[t_fix] (t_fix = NT: nothing fixed). The closed form
+ * bound of its fill, docs/mapper.md section 5), given that the temporal levels above t_fix
+ * have the orders ords[] and level t_fix its first n_pre + n_fix loops of ords[t_fix]
+ * (t_fix = NT: nothing fixed). The closed form
  * counts U_k(d) times the loops from the innermost relevant one above k outwards. Whether a
  * temporal level holds a relevant non-unit loop does not depend on orders, so the levels up
  * to and including the innermost such level u are the only ones with a choice: the levels
