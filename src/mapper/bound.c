@@ -2646,9 +2646,12 @@ static void bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], i
         }
     for (int d = 0; d < NDS; d++) {
         uint32_t rel = sp->relevant[d];
+        /* the dimensions whose loops count in the closed form (F7: for a sliding window,
+         * those of its one-term ranks) */
+        uint32_t rel1 = rel & ~sp->slide_dims[d];
         uint64_t rest_rel = 1;
         for (int x = 0; x < D; x++)
-            if ((rel >> x) & 1u) rest_rel = adse__mul_sat(rest_rel, rest[x]);
+            if ((rel1 >> x) & 1u) rest_rel = adse__mul_sat(rest_rel, rest[x]);
         bool simple = simple_projection(sp->prob, d);
         /* rfloor: the product of G_j / F_j over the unassigned spatial levels j is at least
          * one over the product of d's irrelevant remainders (simple projection, no links at
@@ -2696,8 +2699,9 @@ static void bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], i
             if (sp->s_of[k] >= 0 && adse__links_may(sp, sp->s_of[k], d)) spatial_above = true;
             if (!allowed[k]) continue;
             /* The closed form (d halo-free; with link analysis at level k + 1 the model's
-             * visit sequence gives the same fills, section 5 "Halo-free") */
-            if (sa || sp->sliding[d] || sp->t_of[k] > t_done || k + 1 >= L) {
+             * visit sequence gives the same fills, section 5 "Halo-free"; a sliding window
+             * fills at least the closed form over rel1, F7) */
+            if (sa || sp->t_of[k] > t_done || k + 1 >= L) {
                 tfv[0][k] = tfv[1][k] = pr[k] = (double)sp->opset[d];
                 continue;
             }
@@ -2705,7 +2709,7 @@ static void bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], i
             uint64_t sp_all = 1, sp_g = 1;
             for (int u = sp->t_of[k] + 1; u <= t_done; u++) {
                 if (!sp->tl[u].spatial) {
-                    if (nonunit[u] & rel) on = true;
+                    if (nonunit[u] & rel1) on = true;
                     continue;
                 }
                 sp_all = adse__mul_sat(sp_all, sfan[u]);
@@ -2882,7 +2886,8 @@ static void bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], i
             if (rest[x] <= 1) continue;
             uint32_t m = 0;
             for (int d = 0; d < NDS; d++)
-                if ((fd >> d & 1u) && (sp->relevant[d] >> x & 1u)) m |= 1u << d;
+                if ((fd >> d & 1u) && ((sp->relevant[d] & ~sp->slide_dims[d]) >> x & 1u))
+                    m |= 1u << d;
             if (!m) {
                 lx = least;
                 break;
