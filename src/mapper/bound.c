@@ -189,8 +189,8 @@ uint64_t adse__group_max(const adse_problem *p, int d, const uint64_t *cnt)
  * allows (for a sliding window: with its sliding dimensions counted as irrelevant, a lower
  * bound of its fill, docs/mapper.md section 5), given that the temporal levels above t_fix
  * have the orders ords[] and level t_fix its first n_pre + n_fix loops of ords[t_fix]
- * (t_fix = NT: nothing fixed). The closed form
- * counts U_k(d) times the loops from the innermost relevant one above k outwards. Whether a
+ * (t_fix = NT: nothing fixed). The closed form counts U_k(d) times the loops from the
+ * innermost relevant one above k outwards. Whether a
  * temporal level holds a relevant non-unit loop does not depend on orders, so the levels up
  * to and including the innermost such level u are the only ones with a choice: the levels
  * below u are skipped whole, the levels above u counted whole, and at u the loops counted are
@@ -204,7 +204,7 @@ static uint64_t least_closed_fill(const mspace *sp, const uint64_t f[][ADSE_MAX_
                                   uint64_t tsize, const morder *ords, int t_fix, int n_fix, int k,
                                   int d)
 {
-    uint32_t rel = sp->relevant[d] & ~sp->slide_dims[d];
+    uint32_t rel = sp->rel_closed[d];
     uint64_t v = tsize;
     bool on = false;
     for (int u = sp->t_of[k] + 1; u < sp->NT; u++) {
@@ -2645,10 +2645,7 @@ static void bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], i
                 }
         }
     for (int d = 0; d < NDS; d++) {
-        uint32_t rel = sp->relevant[d];
-        /* the dimensions whose loops count in the closed form (F7: for a sliding window,
-         * those of its one-term ranks) */
-        uint32_t rel1 = rel & ~sp->slide_dims[d];
+        uint32_t rel = sp->relevant[d], rel1 = sp->rel_closed[d];
         uint64_t rest_rel = 1;
         for (int x = 0; x < D; x++)
             if ((rel1 >> x) & 1u) rest_rel = adse__mul_sat(rest_rel, rest[x]);
@@ -2700,7 +2697,7 @@ static void bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], i
             if (!allowed[k]) continue;
             /* The closed form (d halo-free; with link analysis at level k + 1 the model's
              * visit sequence gives the same fills, section 5 "Halo-free"; a sliding window
-             * fills at least the closed form over rel1, F7) */
+             * fills at least the closed form over rel_closed, F7) */
             if (sa || sp->t_of[k] > t_done || k + 1 >= L) {
                 tfv[0][k] = tfv[1][k] = pr[k] = (double)sp->opset[d];
                 continue;
@@ -2886,8 +2883,7 @@ static void bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], i
             if (rest[x] <= 1) continue;
             uint32_t m = 0;
             for (int d = 0; d < NDS; d++)
-                if ((fd >> d & 1u) && ((sp->relevant[d] & ~sp->slide_dims[d]) >> x & 1u))
-                    m |= 1u << d;
+                if ((fd >> d & 1u) && (sp->rel_closed[d] >> x & 1u)) m |= 1u << d;
             if (!m) {
                 lx = least;
                 break;

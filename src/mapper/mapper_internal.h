@@ -102,7 +102,10 @@ typedef struct mspace {
     uint32_t slide_dims[ADSE_MAX_DATASPACES]; /* the dims of those ranks */
     uint32_t may_spatial[MAP_MAX_TL];         /* spatial: dims whose factor may be above 1 */
     uint32_t relevant[ADSE_MAX_DATASPACES];   /* dims in its projection */
-    bool rw[ADSE_MAX_DATASPACES];             /* read-write (output) data space */
+    /* relevant dims outside slide_dims: the loops the closed-form fill counts (F7, for a
+     * sliding window a lower bound, docs/mapper.md section 5) */
+    uint32_t rel_closed[ADSE_MAX_DATASPACES];
+    bool rw[ADSE_MAX_DATASPACES]; /* read-write (output) data space */
     double bw_scale[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];
     uint64_t latency; /* network fill + drain latencies (cycles) */
     uint64_t macs;
