@@ -767,24 +767,16 @@ struct adse_spcache {
     uint64_t tsz[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];
     uint64_t of[MAP_MAX_TL][ADSE_MAX_DIMS];
     uint64_t og[MAP_MAX_TL][ADSE_MAX_DATASPACES];
-    /* adse__spatial_room's last results per (level, remains), direct-mapped */
-    struct {
-        int u; /* -1: unused */
-        uint64_t rest[ADSE_MAX_DIMS], room;
-    } room[SPCACHE_N];
-    /* adse__spatial_room_joint's, per (levels, remains) */
+    /* room_search's last results per (levels, remains), direct-mapped (room_cached) */
     struct {
         uint32_t levels; /* 0: unused */
         uint64_t rest[ADSE_MAX_DIMS], room;
-    } jroom[SPCACHE_N];
+    } room[SPCACHE_N];
 };
 
 adse_spcache *adse__spcache_new(void)
 {
-    adse_spcache *c = calloc(1, sizeof(adse_spcache));
-    for (int i = 0; c && i < SPCACHE_N; i++)
-        c->room[i].u = -1;
-    return c;
+    return calloc(1, sizeof(adse_spcache));
 }
 
 /* The remains' key of spatial level u's choices: rest[x] matters only through its divisors
@@ -860,44 +852,33 @@ static uint64_t room_search(const mspace *sp, uint32_t levels, const uint64_t *r
     return r.budget < 0 ? 0 : r.best;
 }
 
+/* room_search through the cache c (or NULL). */
+static uint64_t room_cached(const mspace *sp, adse_spcache *c, uint32_t levels, const uint64_t *rem)
+{
+    if (!c) return room_search(sp, levels, rem);
+    int i = spcache_slot(key_hash((uint64_t)levels * 0x9E3779B97F4A7C15u, rem, sp->D));
+    size_t kb = (size_t)sp->D * sizeof *rem;
+    if (c->room[i].levels != levels || memcmp(c->room[i].rest, rem, kb) != 0) {
+        c->room[i].levels = levels;
+        memcpy(c->room[i].rest, rem, kb);
+        c->room[i].room = room_search(sp, levels, rem);
+    }
+    return c->room[i].room;
+}
+
 uint64_t adse__spatial_room(const mspace *sp, adse_spcache *c, int u, const uint64_t *rem)
 {
     uint64_t key[ADSE_MAX_DIMS];
     spatial_key(sp, u, rem, key);
-    int i = 0;
-    if (c) {
-        i = spcache_slot(key_hash((uint64_t)u * 0x9E3779B97F4A7C15u, key, sp->D));
-        if (c->room[i].u == u && memcmp(c->room[i].rest, key, (size_t)sp->D * sizeof *key) == 0)
-            return c->room[i].room;
-    }
-    uint64_t room = room_search(sp, 1u << u, key);
+    uint64_t room = room_cached(sp, c, 1u << u, key);
     /* over budget or no choice within the domains: the level's maxprod */
-    if (room == 0) room = sp->tl[u].maxprod;
-    if (c) {
-        c->room[i].u = u;
-        memcpy(c->room[i].rest, key, (size_t)sp->D * sizeof *key);
-        c->room[i].room = room;
-    }
-    return room;
+    return room ? room : sp->tl[u].maxprod;
 }
 
 uint64_t adse__spatial_room_joint(const mspace *sp, adse_spcache *c, uint32_t levels,
                                   const uint64_t *rem)
 {
-    int i = 0;
-    if (c) {
-        i = spcache_slot(key_hash((uint64_t)levels * 0x9E3779B97F4A7C15u, rem, sp->D));
-        if (c->jroom[i].levels == levels &&
-            memcmp(c->jroom[i].rest, rem, (size_t)sp->D * sizeof *rem) == 0)
-            return c->jroom[i].room;
-    }
-    uint64_t room = room_search(sp, levels, rem);
-    if (c) {
-        c->jroom[i].levels = levels;
-        memcpy(c->jroom[i].rest, rem, (size_t)sp->D * sizeof *rem);
-        c->jroom[i].room = room;
-    }
-    return room;
+    return room_cached(sp, c, levels, rem);
 }
 
 void adse__spcache_free(adse_spcache *c)
