@@ -2906,6 +2906,84 @@ static void test_links_level_factors(void **state)
     assert_true(c.sliding_linked >= 1);
 }
 
+/* F16 (bound.c links_match, model.c adse__links_acting): once the orders above a fanout's
+ * children are fixed, adse__fill_exact's verdict that no link moves d through the fanout of
+ * storage level j must hold for every order and split of that fanout: then the model finds
+ * none for the mapping's own (adse__links_acting), and a keeper below the fanout gets no link
+ * transfers. adse__links_acting must see every link transfer the whole evaluation counts.
+ * The mappings of linked_walk, both rules; the verdict must rule links out somewhere the
+ * level's factors leave them possible (adse__links_possible), and links must act somewhere. */
+typedef struct nolink_ctx {
+    int checked, none, none_possible, acting, seen;
+} nolink_ctx;
+
+static void nolink_visit(void *ctx, int it, const mspace *sp, const adse_problem *p,
+                         const adse_mapping *map, const adse_result *r, const adse_result *r_off)
+{
+    (void)r_off;
+    nolink_ctx *c = ctx;
+    morder ords[MAP_MAX_TL];
+    if (!adse__space_contains(sp, map, ords)) return;
+    uint64_t f[MAP_MAX_TL][ADSE_MAX_DIMS];
+    for (int t = 0; t < MAP_MAX_TL; t++)
+        for (int x = 0; x < ADSE_MAX_DIMS; x++)
+            f[t][x] = 1;
+    for (int i = 0; i < sp->L; i++)
+        for (int x = 0; x < p->n_dims; x++) {
+            f[sp->t_of[i]][x] = map->temporal[i][x];
+            if (sp->s_of[i] >= 0) f[sp->s_of[i]][x] = map->spatial[i][x];
+        }
+    mifinfo *info = malloc(sizeof *info);
+    assert_non_null(info);
+    adse__if_info(sp, (const uint64_t(*)[ADSE_MAX_DIMS])f, info);
+    adse_scratch *sc = adse_scratch_new(sp->model);
+    for (int j = 1; j < sp->L; j++) {
+        if (info->fan[j] < 2) continue;
+        uint32_t acting = adse__links_acting(sp->model, map, sc, j, (1u << p->n_ds) - 1u);
+        for (int d = 0; d < p->n_ds; d++) {
+            bool act = (acting >> d) & 1u, none = false;
+            const adse_ds_stats *st = &r->levels[j - 1].ds[d];
+            if (st->kept && st->link_transfers > 0 && !act) {
+                print_error("case %d data space %d: %llu link transfers through level %d's "
+                            "fanout, adse__links_acting finds none\n",
+                            it, d, (unsigned long long)st->link_transfers, j);
+                fail();
+            }
+            c->acting += act;
+            c->seen += act && st->kept && st->link_transfers > 0;
+            uint64_t fill = adse__fill_exact(sp, sc, (const uint64_t(*)[ADSE_MAX_DIMS])f, ords,
+                                             info, j - 1, d, &none);
+            if (st->kept && !act) assert_int_equal(fill, model_fill(p, r, j - 1, d));
+            c->checked++;
+            if (!none) continue;
+            if (act) {
+                print_error("case %d data space %d: links act through level %d's fanout where "
+                            "the orders above were said to allow none\n",
+                            it, d, j);
+                fail();
+            }
+            c->none++;
+            c->none_possible += adse__links_possible(sp, info, j, d, true, NULL);
+        }
+    }
+    adse_scratch_free(sc);
+    free(info);
+}
+
+static void test_links_orders(void **state)
+{
+    (void)state;
+    const char *env = getenv("ADSE_MAPPER_STRESS");
+    nolink_ctx c = {0};
+    linked_walk(env ? atoi(env) : 60, 41, nolink_visit, &c);
+    print_message("links under fixed orders: %d checks, %d without links (%d where the factors "
+                  "allow them), %d with links (%d counted by the evaluation)\n",
+                  c.checked, c.none, c.none_possible, c.acting, c.seen);
+    assert_true(c.checked >= 100);
+    assert_true(c.none_possible >= 1);
+    assert_true(c.seen >= 1);
+}
+
 /* F11 (bound.c): with link transfers at the MAC level, the reads there of the halo-free
  * data spaces kept at level 0 (over all instances) are at least one vector of the MAC table
  * componentwise. Random mappings as in test_compulsory_links on golden architecture B (a
@@ -4362,6 +4440,7 @@ int main(void)
         cmocka_unit_test(test_compulsory_links),
         cmocka_unit_test(test_bypass_groups),
         cmocka_unit_test(test_links_level_factors),
+        cmocka_unit_test(test_links_orders),
         cmocka_unit_test(test_macfill),
         cmocka_unit_test(test_refill_only_searches),
         cmocka_unit_test(test_refill_prefix),

@@ -355,22 +355,9 @@ static bool mac_unshared(const mspace *sp, int d, uint32_t on)
     return !(on & (sp->slide_dims[d] | ~sp->relevant[d]));
 }
 
-/* sliding: use the bounds' notion of a halo (mspace.sliding, F3 holds for the others);
- * else the model's (mspace.halo), as the bound that orders the keep choices always has. */
-static bool links_possible(const mspace *sp, const mifinfo *info, int j, int d, bool sliding)
-{
-    if (!sp->links_on || info->fan[j] < 2) return false;
-    /* F3 with the level's own factors: under the NEW rule, above storage level 0, only a
-     * factor on a dimension of d's sliding windows lets links move d */
-    if (sliding)
-        return adse__links_may(sp, sp->s_of[j], d) &&
-               (sp->legacy || j == 0 || (info->sdims[j] & sp->slide_dims[d]));
-    return sp->legacy || sp->halo[d] || j == 0;
-}
-
 void adse__bound_keep_ds(const mspace *sp, const mifinfo *info, int d, uint32_t keep_d,
                          const uint64_t (*fill_ex)[ADSE_MAX_DATASPACES], int k_exact,
-                         bool least_fill, mkeepds *out)
+                         bool least_fill, const uint32_t *nolink, mkeepds *out)
 {
     const uint64_t(*flb)[ADSE_MAX_DATASPACES] = least_fill ? info->fill_min : info->fill_lb;
     int L = sp->L;
@@ -389,7 +376,7 @@ void adse__bound_keep_ds(const mspace *sp, const mifinfo *info, int d, uint32_t 
         int kb = t == 0 ? -1 : kept[t - 1];
         uint64_t base = t == 0 ? info->cc : kb >= k_exact ? fill_ex[kb][d] : flb[kb][d];
         for (int j = j0; j <= k; j++) {
-            if (links_possible(sp, info, j, d, least_fill)) {
+            if (adse__links_possible(sp, info, j, d, least_fill, nolink)) {
                 /* The chain's first level reads its raw (link-reduced) accesses: no
                  * bound. A bypassed level's children scale the next level's accesses
                  * by F * A / AM >= 1 (F3'), and by at least F / the largest multicast
@@ -415,7 +402,7 @@ void adse__bound_keep_ds(const mspace *sp, const mifinfo *info, int d, uint32_t 
          * visiting order, hence the tie rule, stays as it was. */
         if ((chain_ok || least_fill) && share > base) base = share;
         uint64_t fill = 0;
-        if (t < m - 1 && !links_possible(sp, info, k + 1, d, least_fill)) {
+        if (t < m - 1 && !adse__links_possible(sp, info, k + 1, d, least_fill, nolink)) {
             fill = k >= k_exact ? fill_ex[k][d] : flb[k][d];
             if (share > fill) fill = share;
         } else if (t < m - 1 && least_fill) {
@@ -480,20 +467,142 @@ void adse__bound_keep_sum(const mspace *sp, const mifinfo *info, const mkeepds *
 
 void adse__bound_if_keep(const mspace *sp, const mifinfo *info, const uint32_t *keep,
                          const uint64_t (*fill_ex)[ADSE_MAX_DATASPACES], int k_exact,
-                         bool least_fill, mlb *lb)
+                         bool least_fill, const uint32_t *nolink, mlb *lb)
 {
     mkeepds part[ADSE_MAX_DATASPACES];
     const mkeepds *parts[ADSE_MAX_DATASPACES];
     for (int d = 0; d < sp->NDS; d++) {
-        adse__bound_keep_ds(sp, info, d, keep[d], fill_ex, k_exact, least_fill, &part[d]);
+        adse__bound_keep_ds(sp, info, d, keep[d], fill_ex, k_exact, least_fill, nolink, &part[d]);
         parts[d] = &part[d];
     }
     adse__bound_keep_sum(sp, info, parts, true, lb);
 }
 
+/* Is there dx with |dx_q| <= lim[q] and sum over q of dx_q w[q] == target (dx not all 0 when
+ * nonzero)? The last dx_q is solved by division. */
+static bool sum_hits(const int64_t *w, const int64_t *lim, int n, int64_t target, bool nonzero)
+{
+    if (n == 0) return target == 0 && !nonzero;
+    if (n == 1) {
+        if (w[0] == 0) return target == 0 && (!nonzero || lim[0] > 0);
+        if (target % w[0] != 0) return false;
+        int64_t x = target / w[0];
+        return x >= -lim[0] && x <= lim[0] && (!nonzero || x != 0);
+    }
+    for (int64_t x = -lim[0]; x <= lim[0]; x++)
+        if (sum_hits(w + 1, lim + 1, n - 1, target - x * w[0], nonzero && x == 0)) return true;
+    return false;
+}
+
+/* Do two children of a spatial level differ by dv in data space (nr ranks)? Their offsets
+ * differ by the sum over the level's nx dimensions q of dx_q times w[q] (one step of q in
+ * every rank), |dx_q| <= lim[q], dx not all 0. Rank by rank where no dimension is in two
+ * ranks; else over every dx (at most 2^16 of them; more: true, as a bound may assume). */
+static bool children_differ_by(const int64_t (*w)[ADSE_MAX_RANKS], const int64_t *lim, int nx,
+                               int nr, const int64_t *dv)
+{
+    bool simple = true, free_dim = false, zero = true;
+    uint64_t combos = 1;
+    for (int q = 0; q < nx; q++) {
+        int nz = 0;
+        for (int r = 0; r < nr; r++)
+            nz += w[q][r] != 0;
+        simple = simple && nz <= 1;
+        free_dim = free_dim || nz == 0;
+        combos = adse__mul_sat(combos, (uint64_t)(2 * lim[q] + 1));
+    }
+    for (int r = 0; r < nr; r++)
+        zero = zero && dv[r] == 0;
+    if (simple) {
+        bool zero_sum = free_dim; /* a nonzero dx that moves no rank */
+        for (int r = 0; r < nr; r++) {
+            int64_t ws[ADSE_MAX_DIMS], ls[ADSE_MAX_DIMS];
+            int n = 0;
+            for (int q = 0; q < nx; q++)
+                if (w[q][r] != 0) {
+                    ws[n] = w[q][r];
+                    ls[n++] = lim[q];
+                }
+            if (!sum_hits(ws, ls, n, dv[r], false)) return false;
+            if (zero && !zero_sum) zero_sum = sum_hits(ws, ls, n, 0, true);
+        }
+        return !zero || zero_sum;
+    }
+    if (combos > (1u << 16)) return true;
+    int64_t dx[ADSE_MAX_DIMS];
+    for (int q = 0; q < nx; q++)
+        dx[q] = -lim[q];
+    for (;;) {
+        bool nzx = false, eq = true;
+        for (int q = 0; q < nx; q++)
+            nzx = nzx || dx[q] != 0;
+        for (int r = 0; r < nr && eq && nzx; r++) {
+            int64_t o = 0;
+            for (int q = 0; q < nx; q++)
+                o += dx[q] * w[q][r];
+            eq = o == dv[r];
+        }
+        if (nzx && eq) return true;
+        int q = 0;
+        while (q < nx && ++dx[q] > lim[q]) {
+            dx[q] = -lim[q];
+            q++;
+        }
+        if (q == nx) return false;
+    }
+}
+
+/* Can some child of storage level k + 1's spatial tiling level u take d over a link in the
+ * visit sequence in/out (solved with its pairs)? Where the model compares a child's current
+ * delta with a neighbour's previous one (spatial.c), the two are equal only when the
+ * current delta's boxes rc are the previous ones rp moved by v and the neighbour's offset
+ * minus the child's is v + tb, tb the current step's translation. Any two children stand in
+ * for the neighbours, so the answer holds for every order and split of u (docs/mapper.md
+ * F16). */
+static bool links_match(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], const mifinfo *info,
+                        int k, int d, const seq_in *in, const seq_out *out)
+{
+    const mproj *p = &sp->model->proj[d];
+    int nr = p->n_ranks, u = sp->s_of[k + 1], nx = 0;
+    int64_t w[ADSE_MAX_DIMS][ADSE_MAX_RANKS], lim[ADSE_MAX_DIMS];
+    for (int x = 0; x < sp->D; x++) {
+        if (f[u][x] < 2) continue;
+        for (int r = 0; r < nr; r++) {
+            int64_t c = 0;
+            for (int tt = p->first[r]; tt < p->first[r + 1]; tt++)
+                if (p->dim[tt] == x) c += p->coef[tt];
+            w[nx][r] = c * (int64_t)info->ext[k][x];
+        }
+        lim[nx++] = (int64_t)f[u][x] - 1;
+    }
+    mbox rc[2 * ADSE_MAX_RANKS], rp[2 * ADSE_MAX_RANKS];
+    for (int pi = 0; pi < out->n_pairs; pi++) {
+        const seq_pair *pr = &out->pairs[pi];
+        if (pr->prev < 0) continue;
+        int nc = adse__seq_rboxes(in, pr->cur, rc);
+        if (nc == 0) continue;
+        int np = adse__seq_rboxes(in, pr->prev, rp);
+        if (np != nc) continue;
+        const int64_t *tb = in->t + (size_t)SEQ_SIGMA_CARRY(pr->cur) * nr;
+        for (int i = 0; i < np; i++) {
+            int64_t v[ADSE_MAX_RANKS], dv[ADSE_MAX_RANKS];
+            bool same = true;
+            for (int r = 0; r < nr && same; r++) {
+                v[r] = rc[0].lo[r] - rp[i].lo[r];
+                same = rc[0].hi[r] - rp[i].hi[r] == v[r];
+                dv[r] = v[r] + tb[r];
+            }
+            if (same && adse__boxes_equal_shifted(rc, nc, rp, np, v, nr) &&
+                children_differ_by((const int64_t(*)[ADSE_MAX_RANKS])w, lim, nx, nr, dv))
+                return true;
+        }
+    }
+    return false;
+}
+
 uint64_t adse__fill_exact(const mspace *sp, adse_scratch *scratch,
                           const uint64_t f[][ADSE_MAX_DIMS], const morder *ords,
-                          const mifinfo *info, int k, int d)
+                          const mifinfo *info, int k, int d, bool *no_links)
 {
     const adse_model *m = sp->model;
     const mproj *p = &m->proj[d];
@@ -525,6 +634,7 @@ uint64_t adse__fill_exact(const mspace *sp, adse_scratch *scratch,
     }
     uint64_t size = info->tsize[k][d];
     bool links = sp->links_on && info->fan[k + 1] >= 2 && adse__links_can_move(m, d);
+    if (no_links) *no_links = !links;
     if (!sp->sliding[d] && !links) {
         /* Closed form (model.md §4.5a), as the model computes it. */
         uint64_t fill = size;
@@ -564,9 +674,10 @@ uint64_t adse__fill_exact(const mspace *sp, adse_scratch *scratch,
     in.size = size;
     in.legacy = sp->legacy;
     in.no_reuse = false;
-    in.want_pairs = false;
+    in.want_pairs = links && no_links;
     seq_out out;
     adse__seq_solve(scratch, &in, &out);
+    if (in.want_pairs) *no_links = !links_match(sp, f, info, k, d, &in, &out);
     return out.fill;
 }
 

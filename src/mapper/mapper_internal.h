@@ -286,14 +286,34 @@ typedef struct mlb {
     double lla;    /* last-level accesses */
 } mlb;
 
+/* May links move d through storage level j's fanout, for factorization info? sliding: use
+ * the bounds' notion of a halo (mspace.sliding, F3 holds for the others); else the model's
+ * (mspace.halo), as the bound that orders the keep choices always has. nolink (or NULL):
+ * bit d of nolink[j] set where the orders fixed so far let no link move d through j's
+ * fanout (F16, adse__fill_exact). */
+static inline bool adse__links_possible(const mspace *sp, const mifinfo *info, int j, int d,
+                                        bool sliding, const uint32_t *nolink)
+{
+    if (!sp->links_on || info->fan[j] < 2) return false;
+    if (nolink && ((nolink[j] >> d) & 1u)) return false;
+    /* F3 with the level's own factors: under the NEW rule, above storage level 0, only a
+     * factor on a dimension of d's sliding windows lets links move d */
+    if (sliding)
+        return adse__links_may(sp, sp->s_of[j], d) &&
+               (sp->legacy || j == 0 || (info->sdims[j] & sp->slide_dims[d]));
+    return sp->legacy || sp->halo[d] || j == 0;
+}
+
 /* Fills info for the complete factorization f[tiling level][dim]. */
 void adse__if_info(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo *info);
 /* Lower bound of every mapping with this factorization and these keep masks; the fills of
  * levels k >= k_exact are exact (fill_ex, from adse__fill_exact), the others bounded by
- * fill_min (least_fill) or fill_lb (F2 only: the key that orders the keep choices). */
+ * fill_min (least_fill) or fill_lb (F2 only: the key that orders the keep choices). nolink
+ * (NULL: none): per storage level j, the data spaces no link moves through j's fanout
+ * under the orders fixed so far (F16, from adse__fill_exact). */
 void adse__bound_if_keep(const mspace *sp, const mifinfo *info, const uint32_t *keep,
                          const uint64_t (*fill_ex)[ADSE_MAX_DATASPACES], int k_exact,
-                         bool least_fill, mlb *lb);
+                         bool least_fill, const uint32_t *nolink, mlb *lb);
 /* adse__bound_if_keep in two parts: each data space's share depends on its own keep mask
  * only (adse__bound_keep_ds), so a search computes it once per mask and factorization and
  * sums the shares of every keep choice (adse__bound_keep_sum, the same value; without
@@ -304,15 +324,18 @@ typedef struct mkeepds {
 } mkeepds;
 void adse__bound_keep_ds(const mspace *sp, const mifinfo *info, int d, uint32_t keep,
                          const uint64_t (*fill_ex)[ADSE_MAX_DATASPACES], int k_exact,
-                         bool least_fill, mkeepds *out);
+                         bool least_fill, const uint32_t *nolink, mkeepds *out);
 void adse__bound_keep_sum(const mspace *sp, const mifinfo *info, const mkeepds *const *parts,
                           bool bandwidth, mlb *lb);
 /* The model's Fill_k(d) once the orders of all temporal tiling levels above level k are
  * fixed (ords indexed by tiling level), computed as the model does (closed form, or its
- * visit-sequence solver for halo tensors and where link transfers are analysed). */
+ * visit-sequence solver for halo tensors and where link transfers are analysed). With
+ * no_links (else NULL), *no_links tells whether no link can move d through storage level
+ * k + 1's fanout under those orders, whatever the order and split of that fanout and the
+ * orders below (F16). */
 uint64_t adse__fill_exact(const mspace *sp, adse_scratch *scratch,
                           const uint64_t f[][ADSE_MAX_DIMS], const morder *ords,
-                          const mifinfo *info, int k, int d);
+                          const mifinfo *info, int k, int d, bool *no_links);
 /* The least Fill_k(d) over the completions of partly fixed orders (F7): the temporal levels
  * above tiling level t_fix have the orders ords[], level t_fix the first n_pre + n_fix loops
  * of ords[t_fix], the levels below any order; t_fix = NT fixes nothing. For a data space

@@ -44,6 +44,7 @@
 #include "adse/util.h"
 #include "util/threads.h"
 #include "mapper/mapper_internal.h"
+#include "model/model_internal.h"
 
 #define ITEM_TARGET 512      /* aim for at least this many work items, */
 #define ITEM_TARGET_BIG 4096 /* this many in a mapspace of more than BIG_SPACE mappings */
@@ -136,10 +137,16 @@ typedef struct mthread {
     mifinfo info;
     morder ord[MAP_MAX_TL];
     uint64_t fill_ex[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES]; /* exact fills (orders_dfs) */
+    /* Per storage level j, the data spaces no link moves through j's fanout under the
+     * orders fixed so far (F16; orders_dfs, 0 where the orders above j's children are not
+     * all fixed). */
+    uint32_t nolink[ADSE_MAX_LEVELS];
     /* The last leaf bound of each temporal level's orders: consecutive orders often give
-     * the same fills below, hence the same bound (valid while the outer orders stay). */
+     * the same fills and links below, hence the same bound (valid while the outer orders
+     * stay). */
     bool leaf_ok[MAP_MAX_TL];
     uint64_t leaf_key[MAP_MAX_TL][ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];
+    uint32_t leaf_nolink[MAP_MAX_TL];
     mvals leaf_lb[MAP_MAX_TL];
     mkeep *keeps; /* keep choices of the current factorization [KEEP_CHUNK] */
     /* Each data space's share of the keep choices' bounds per keep mask, F2 and F7 fills
@@ -619,28 +626,63 @@ static void evaluate(mthread *th)
 
 static void orders_dfs(mthread *th, int t);
 
-/* Temporal tiling level t's order is complete: the model's Fill_k (k = the storage level
- * below t) is now exact, and the least fills of the levels below given the orders fixed so
- * far (F7) tighter; bound with them, then enumerate the inner levels' orders. */
-static void order_leaf(mthread *th, int t, int k)
+/* The orders of every temporal level above storage level k's children are fixed: the
+ * model's Fill_k of the data spaces k keeps, and the data spaces (kept at k or not) no link
+ * moves through storage level k + 1's fanout (F16); none is known below it. */
+static void fills_exact(mthread *th, int k)
 {
     const mspace *sp = &th->S->sp;
     const uint64_t(*f)[ADSE_MAX_DIMS] = (const uint64_t(*)[ADSE_MAX_DIMS])th->f;
+    bool fan = k + 1 < sp->L;
+    uint32_t nl = 0;
+    for (int d = 0; d < sp->NDS; d++) {
+        bool kept = (th->map.keep[d] >> k) & 1u, none = false;
+        bool test = fan && adse__links_possible(sp, &th->info, k + 1, d, true, NULL);
+        if (!kept && !test) continue;
+        uint64_t v =
+            adse__fill_exact(sp, th->scratch, f, th->ord, &th->info, k, d, test ? &none : NULL);
+        if (kept) th->fill_ex[k][d] = v;
+        if (none) nl |= 1u << d;
+    }
+    for (int j = 0; j <= k; j++)
+        th->nolink[j] = 0;
+    if (fan) th->nolink[k + 1] = nl;
+}
+
+/* Temporal tiling level t's order and those above are fixed, k the storage level below t:
+ * the least fills of the levels below k over the orders below t (F7). */
+static void fills_below(mthread *th, int t, int k)
+{
+    const mspace *sp = &th->S->sp;
+    const uint64_t(*f)[ADSE_MAX_DIMS] = (const uint64_t(*)[ADSE_MAX_DIMS])th->f;
+    for (int c = 0; c < k; c++)
+        for (int d = 0; d < sp->NDS; d++)
+            if ((th->map.keep[d] >> c) & 1u)
+                th->fill_ex[c][d] =
+                    adse__least_fill(sp, f, &th->info, th->ord, t, th->ord[t].n_inf, c, d);
+}
+
+/* Temporal tiling level t's order is complete: the model's Fill_k (k = the storage level
+ * below t) is now exact, and the least fills of the levels below given the orders fixed so
+ * far (F7) tighter; bound with them and with the links they leave (F16), then enumerate the
+ * inner levels' orders. */
+static void order_leaf(mthread *th, int t, int k)
+{
+    const mspace *sp = &th->S->sp;
     adse__order_apply(sp, t, &th->ord[t], &th->map);
-    for (int c = 0; c <= k; c++)
-        for (int d = 0; d < sp->NDS; d++) {
-            if (!((th->map.keep[d] >> c) & 1u)) continue;
-            th->fill_ex[c][d] =
-                c == k ? adse__fill_exact(sp, th->scratch, f, th->ord, &th->info, k, d)
-                       : adse__least_fill(sp, f, &th->info, th->ord, t, th->ord[t].n_inf, c, d);
-        }
+    fills_exact(th, k);
+    fills_below(th, t, k);
     size_t kb = sizeof th->fill_ex[0] * (size_t)(k + 1);
-    if (!th->leaf_ok[t] || memcmp(th->leaf_key[t], th->fill_ex, kb) != 0) {
+    uint32_t nl = k + 1 < sp->L ? th->nolink[k + 1] : 0;
+    if (!th->leaf_ok[t] || memcmp(th->leaf_key[t], th->fill_ex, kb) != 0 ||
+        th->leaf_nolink[t] != nl) {
         mlb lb;
         adse__bound_if_keep(sp, &th->info, th->map.keep,
-                            (const uint64_t(*)[ADSE_MAX_DATASPACES])th->fill_ex, 0, true, &lb);
+                            (const uint64_t(*)[ADSE_MAX_DATASPACES])th->fill_ex, 0, true,
+                            th->nolink, &lb);
         adse__metrics_lb(sp, &lb, &th->leaf_lb[t]);
         memcpy(th->leaf_key[t], th->fill_ex, kb);
+        th->leaf_nolink[t] = nl;
         th->leaf_ok[t] = true;
     }
     if (prunable(th, &th->leaf_lb[t])) return;
@@ -661,10 +703,13 @@ static bool prefix_prunable(mthread *th, int t, int k, int p)
         for (int d = 0; d < sp->NDS; d++)
             if ((th->map.keep[d] >> c) & 1u)
                 th->fill_ex[c][d] = adse__least_fill(sp, f, &th->info, th->ord, t, p + 1, c, d);
+    for (int j = 0; j <= k + 1 && j < sp->L; j++)
+        th->nolink[j] = 0;
     mlb lb;
     mvals lv;
     adse__bound_if_keep(sp, &th->info, th->map.keep,
-                        (const uint64_t(*)[ADSE_MAX_DATASPACES])th->fill_ex, 0, true, &lb);
+                        (const uint64_t(*)[ADSE_MAX_DATASPACES])th->fill_ex, 0, true, th->nolink,
+                        &lb);
     adse__metrics_lb(sp, &lb, &lv);
     return prunable(th, &lv);
 }
@@ -746,26 +791,49 @@ static void orders_dfs(mthread *th, int t)
         perm_dfs(th, t, k, 0);
         return;
     }
+    /* A spatial level of storage level j >= 1: with its order and split fixed, the model
+     * tells whether links act through j's fanout (F16). Where the orders above left them
+     * possible (want) and this order has none, bound again without them. */
+    int j = l->spatial ? l->storage : 0;
+    uint32_t want = 0, saved = th->nolink[j];
+    for (int d = 0; d < sp->NDS && j >= 1; d++)
+        if (adse__links_possible(sp, &th->info, j, d, true, th->nolink)) want |= 1u << d;
     do {
         adse__order_apply(sp, t, &th->ord[t], &th->map);
+        if (want) {
+            uint32_t act = adse__links_acting(sp->model, &th->map, th->scratch, j, want);
+            th->nolink[j] = saved | (want & ~act);
+            if (th->nolink[j] != saved) {
+                /* the levels below j have no verdict of their own here, and the least
+                 * fills over their orders, as at j's temporal level's leaf */
+                for (int i = 0; i < j; i++)
+                    th->nolink[i] = 0;
+                fills_below(th, sp->t_of[j], j - 1);
+                mlb lb;
+                mvals lv;
+                adse__bound_if_keep(sp, &th->info, th->map.keep,
+                                    (const uint64_t(*)[ADSE_MAX_DATASPACES])th->fill_ex, 0, true,
+                                    th->nolink, &lb);
+                adse__metrics_lb(sp, &lb, &lv);
+                if (prunable(th, &lv)) continue;
+            }
+        }
         if (k >= 0) {
-            for (int d = 0; d < sp->NDS; d++)
-                if ((th->map.keep[d] >> k) & 1u)
-                    th->fill_ex[k][d] =
-                        adse__fill_exact(sp, th->scratch, (const uint64_t(*)[ADSE_MAX_DIMS])th->f,
-                                         th->ord, &th->info, k, d);
+            fills_exact(th, k);
             mlb lb;
             mvals lv;
             adse__bound_if_keep(sp, &th->info, th->map.keep,
-                                (const uint64_t(*)[ADSE_MAX_DATASPACES])th->fill_ex, k, true, &lb);
+                                (const uint64_t(*)[ADSE_MAX_DATASPACES])th->fill_ex, k, true,
+                                th->nolink, &lb);
             adse__metrics_lb(sp, &lb, &lv);
             if (prunable(th, &lv)) continue;
         }
         orders_dfs(th, t - 1);
-        if (th->abort) return;
+        if (th->abort) break;
         /* storage level 0's temporal order changes no count under sp->order_sig (its reads
          * are the product of its loops, model.md 4.6): only the first */
     } while (!(sp->order_sig && !l->spatial && k < 0) && order_advance(th, t));
+    if (want) th->nolink[j] = saved;
 }
 
 /* Bounds lexicographically (unused metric slots are 0), then a and b's positions. */
@@ -798,7 +866,7 @@ static const mkeepds *keep_share(mthread *th, int d, uint32_t mask, int lf, mkee
         if (th->kmemo_tag[i] == th->kmemo_gen) return e;
         th->kmemo_tag[i] = th->kmemo_gen;
     }
-    adse__bound_keep_ds(sp, &th->info, d, mask, NULL, sp->L, lf != 0, e);
+    adse__bound_keep_ds(sp, &th->info, d, mask, NULL, sp->L, lf != 0, NULL, e);
     return e;
 }
 
@@ -1048,6 +1116,7 @@ static void process_if(mthread *th)
             if (prunable(th, &th->keeps[a].lbp)) continue;
             for (int d = 0; d < NDS; d++)
                 m->keep[d] = th->keeps[a].keep[d];
+            memset(th->nolink, 0, sizeof th->nolink);
             orders_dfs(th, sp->NT - 1);
             if (th->abort) return;
         }

@@ -670,75 +670,90 @@ static void net_bin(adse_scratch *s, int j, int d, const spatial_args *a)
     s->nb_acc[j][d] = (double)count * fill;
 }
 
+/* Level j's accesses of d for its children (model.md 4.6, 4.7), after
+ * adse__spatial_level(s, j) where j has spatial loops. */
+static void analyze_ds(const adse_model *m, const adse_mapping *map, adse_scratch *s, int j, int d)
+{
+    const mproj *p = &m->proj[d];
+    bool links_on = !m->opts.disable_link_transfers;
+    bool has_sp = s->sp_hi[j] > s->sp_lo[j];
+    bool links = links_on && has_sp && s->fan[j] >= 2 && s->n_opdelta > 0 &&
+                 !(map->no_link_transfer[d] & (1u << j));
+    bool nomc = (map->no_multicast[d] >> j) & 1u;
+    if (j == 0) {
+        if (!has_sp) {
+            s->acc[0][d] = s->wacc[0][d] = (double)s->temporal_product;
+            s->lt[0][d] = 0;
+            if (m->net_levels & 1u) net_bin(s, 0, d, NULL);
+        } else {
+            spatial_args a = {0, d, links, nomc, true, NULL, NULL, 0};
+            adse__spatial(s, &a, &s->acc[0][d], &s->wacc[0][d], &s->lt[0][d]);
+            if (m->net_levels & 1u) net_bin(s, 0, d, &a);
+        }
+        return;
+    }
+    int c = j - 1;
+    bool no_reuse = (map->no_temporal_reuse[d] >> c) & 1u;
+    uint64_t fill;
+    seq_in in;
+    seq_out so;
+    int64_t ext[ADSE_MAX_RANKS];
+    bool seq_done = false;
+    /* Without a sliding window the visit sequence's fill is the closed form, and under the
+     * NEW rule no link can move d above the MAC level (docs/model.md 4.5a, 4.7): then
+     * neither the solver nor the link comparison runs. */
+    bool closed;
+    if (m->reference_paths) {
+        closed = !p->halo && !no_reuse && !links;
+    } else {
+        if (!no_reuse && !adse__links_can_move(m, d)) links = false;
+        closed = !p->slide_dims && !no_reuse && !links;
+    }
+    if (closed) {
+        fill = fill_closed(m, s, c, d);
+    } else {
+        tile_seq(m, s, c, d, &in, ext);
+        in.no_reuse = no_reuse;
+        in.want_pairs = links;
+        adse__seq_solve(s, &in, &so);
+        fill = so.fill;
+        seq_done = true;
+    }
+    if (!has_sp) {
+        s->acc[j][d] = s->wacc[j][d] = (double)fill;
+        s->lt[j][d] = 0;
+        if ((m->net_levels >> j) & 1u) net_bin(s, j, d, NULL);
+    } else {
+        spatial_args a = {
+            j,   d, links && seq_done, nomc, false, seq_done ? &in : NULL, seq_done ? &so : NULL,
+            fill};
+        adse__spatial(s, &a, &s->acc[j][d], &s->wacc[j][d], &s->lt[j][d]);
+        if ((m->net_levels >> j) & 1u) net_bin(s, j, d, &a);
+    }
+}
+
 static void analyze(const adse_model *m, const adse_mapping *map, adse_scratch *s)
 {
-    int L = m->n_levels;
-    bool links_on = !m->opts.disable_link_transfers;
-    for (int j = 0; j < L; j++) {
-        bool has_sp = s->sp_hi[j] > s->sp_lo[j];
-        if (has_sp) adse__spatial_level(s, j);
-        for (int d = 0; d < m->n_ds; d++) {
-            const mproj *p = &m->proj[d];
-            bool links = links_on && has_sp && s->fan[j] >= 2 && s->n_opdelta > 0 &&
-                         !(map->no_link_transfer[d] & (1u << j));
-            bool nomc = (map->no_multicast[d] >> j) & 1u;
-            if (j == 0) {
-                if (!has_sp) {
-                    s->acc[0][d] = s->wacc[0][d] = (double)s->temporal_product;
-                    s->lt[0][d] = 0;
-                    if (m->net_levels & 1u) net_bin(s, 0, d, NULL);
-                } else {
-                    spatial_args a = {0, d, links, nomc, true, NULL, NULL, 0};
-                    adse__spatial(s, &a, &s->acc[0][d], &s->wacc[0][d], &s->lt[0][d]);
-                    if (m->net_levels & 1u) net_bin(s, 0, d, &a);
-                }
-                continue;
-            }
-            int c = j - 1;
-            bool no_reuse = (map->no_temporal_reuse[d] >> c) & 1u;
-            uint64_t fill;
-            seq_in in;
-            seq_out so;
-            int64_t ext[ADSE_MAX_RANKS];
-            bool seq_done = false;
-            /* Without a sliding window the visit sequence's fill is the closed form, and
-             * under the NEW rule no link can move d above the MAC level (docs/model.md
-             * 4.5a, 4.7): then neither the solver nor the link comparison runs. */
-            bool closed;
-            if (m->reference_paths) {
-                closed = !p->halo && !no_reuse && !links;
-            } else {
-                if (!no_reuse && !adse__links_can_move(m, d)) links = false;
-                closed = !p->slide_dims && !no_reuse && !links;
-            }
-            if (closed) {
-                fill = fill_closed(m, s, c, d);
-            } else {
-                tile_seq(m, s, c, d, &in, ext);
-                in.no_reuse = no_reuse;
-                in.want_pairs = links;
-                adse__seq_solve(s, &in, &so);
-                fill = so.fill;
-                seq_done = true;
-            }
-            if (!has_sp) {
-                s->acc[j][d] = s->wacc[j][d] = (double)fill;
-                s->lt[j][d] = 0;
-                if ((m->net_levels >> j) & 1u) net_bin(s, j, d, NULL);
-            } else {
-                spatial_args a = {j,
-                                  d,
-                                  links && seq_done,
-                                  nomc,
-                                  false,
-                                  seq_done ? &in : NULL,
-                                  seq_done ? &so : NULL,
-                                  fill};
-                adse__spatial(s, &a, &s->acc[j][d], &s->wacc[j][d], &s->lt[j][d]);
-                if ((m->net_levels >> j) & 1u) net_bin(s, j, d, &a);
-            }
-        }
+    for (int j = 0; j < m->n_levels; j++) {
+        if (s->sp_hi[j] > s->sp_lo[j]) adse__spatial_level(s, j);
+        for (int d = 0; d < m->n_ds; d++)
+            analyze_ds(m, map, s, j, d);
     }
+}
+
+uint32_t adse__links_acting(const adse_model *m, const adse_mapping *map, adse_scratch *s, int j,
+                            uint32_t mask)
+{
+    build_nest(m, map, s);
+    if (s->sp_hi[j] == s->sp_lo[j]) return 0;
+    adse__spatial_level(s, j);
+    uint32_t acting = 0;
+    for (int d = 0; d < m->n_ds; d++)
+        if ((mask >> d) & 1u) {
+            analyze_ds(m, map, s, j, d);
+            if (s->lt[j][d] > 0) acting |= 1u << d;
+        }
+    return acting;
 }
 
 /* ---------------------------------------------------------------------------------------

@@ -236,6 +236,12 @@ typedef struct spatial_args {
  * evaluation and level), then per data space the total and multicast-weighted parent
  * accesses and the link transfers. */
 void adse__spatial_level(adse_scratch *s, int j);
+/* model.c: the data spaces of mask that take link transfers through storage level j's
+ * fanout (model.md 4.7) in mapping map, which must pass the model's checks of the mapping
+ * (not those of capacity and instances): only j's spatial loops and the orders and factors
+ * of the loops above its children matter. For the mapper's bounds (docs/mapper.md F16). */
+uint32_t adse__links_acting(const adse_model *m, const adse_mapping *map, adse_scratch *s, int j,
+                            uint32_t mask);
 void adse__spatial(adse_scratch *s, const spatial_args *a, double *acc, double *wacc, double *lt);
 /* After adse__spatial() without link transfers: the largest multicast group size m and the
  * number of groups of that size, which is Timeloop's last histogram bin (m, count). */
@@ -246,7 +252,13 @@ void adse__seq_solve(adse_scratch *s, const seq_in *in, seq_out *out);
 /* Reference enumeration of all 2^k positions (tests only). Returns the fill; pairs are
  * accumulated into pairs[] (capacity cap) and their count returned in *n_pairs. */
 uint64_t adse__seq_brute(const seq_in *in, seq_pair *pairs, int cap, int *n_pairs);
-/* Relative delta boxes of a step: returns the number of boxes written to out. */
+/* Relative delta boxes of a step: returns the number of boxes written to out (at most
+ * 2 * ADSE_MAX_RANKS). */
 int adse__seq_rboxes(const seq_in *in, int sigma, mbox *out);
+/* Is each of the nc boxes cur one of the np boxes prev moved by v (nr ranks), nc == np? The
+ * model's equality of two deltas (model.md 4.3), a child's current one against a neighbour's
+ * previous one (spatial.c). */
+bool adse__boxes_equal_shifted(const mbox *cur, int nc, const mbox *prev, int np, const int64_t *v,
+                               int nr);
 
 #endif

@@ -149,8 +149,8 @@ void adse__spatial_level(adse_scratch *s, int j)
     s->lv_key[j].n_opdelta = nd;
 }
 
-static bool boxes_equal_shifted(const mbox *cur, int nc, const mbox *prev, int np, const int64_t *v,
-                                int nr)
+bool adse__boxes_equal_shifted(const mbox *cur, int nc, const mbox *prev, int np, const int64_t *v,
+                               int nr)
 {
     if (nc != np) return false;
     for (int i = 0; i < nc; i++) {
@@ -315,7 +315,7 @@ void adse__spatial(adse_scratch *s, const spatial_args *a, double *acc, double *
                     const int64_t *dv = s->dvec + (size_t)e * ADSE_MAX_RANKS;
                     for (int r = 0; r < nr; r++)
                         v[r] = dv[r] - tb[r];
-                    s->eq[e] = boxes_equal_shifted(rc, nc, rp, np, v, nr);
+                    s->eq[e] = adse__boxes_equal_shifted(rc, nc, rp, np, v, nr);
                     any |= s->eq[e];
                 }
                 if (!any) continue;
