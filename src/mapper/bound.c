@@ -567,12 +567,7 @@ static bool links_match(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], con
     int64_t w[ADSE_MAX_DIMS][ADSE_MAX_RANKS], lim[ADSE_MAX_DIMS];
     for (int x = 0; x < sp->D; x++) {
         if (f[u][x] < 2) continue;
-        for (int r = 0; r < nr; r++) {
-            int64_t c = 0;
-            for (int tt = p->first[r]; tt < p->first[r + 1]; tt++)
-                if (p->dim[tt] == x) c += p->coef[tt];
-            w[nx][r] = c * (int64_t)info->ext[k][x];
-        }
+        adse__dim_step(p, x, (int64_t)info->ext[k][x], w[nx]);
         lim[nx++] = (int64_t)f[u][x] - 1;
     }
     mbox rc[2 * ADSE_MAX_RANKS], rp[2 * ADSE_MAX_RANKS];
@@ -649,22 +644,14 @@ uint64_t adse__fill_exact(const mspace *sp, adse_scratch *scratch,
     int64_t t[MODEL_MAX_LOOPS * ADSE_MAX_RANKS], ext[ADSE_MAX_RANKS];
     int64_t prefix[ADSE_MAX_RANKS] = {0};
     for (int q = 0; q < nl; q++) {
+        int64_t u[ADSE_MAX_RANKS];
+        adse__dim_step(p, dim[q], (int64_t)stride[q], u);
         for (int r = 0; r < nr; r++) {
-            int64_t u = 0;
-            for (int tt = p->first[r]; tt < p->first[r + 1]; tt++)
-                if (p->dim[tt] == dim[q]) u += p->coef[tt] * (int64_t)stride[q];
-            t[q * nr + r] = u - prefix[r];
-            prefix[r] += u;
+            t[q * nr + r] = u[r] - prefix[r];
+            prefix[r] += u[r];
         }
     }
-    for (int r = 0; r < nr; r++) {
-        int64_t span = 0;
-        for (int tt = p->first[r]; tt < p->first[r + 1]; tt++) {
-            int64_t c = p->coef[tt] < 0 ? -p->coef[tt] : p->coef[tt];
-            span += c * (int64_t)(info->ext[k][p->dim[tt]] - 1);
-        }
-        ext[r] = span + 1;
-    }
+    adse__tile_extents(p, info->ext[k], ext);
     seq_in in;
     in.k = nl;
     in.nr = nr;

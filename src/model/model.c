@@ -441,28 +441,12 @@ static void add_loop(adse_scratch *s, int dim, int kind, int level, uint64_t n)
 
 static uint64_t tile_size(const mproj *p, const uint64_t *ext)
 {
+    int64_t e[ADSE_MAX_RANKS];
+    adse__tile_extents(p, ext, e);
     uint64_t size = 1;
-    for (int r = 0; r < p->n_ranks; r++) {
-        int64_t span = 0;
-        for (int t = p->first[r]; t < p->first[r + 1]; t++) {
-            int64_t c = p->coef[t] < 0 ? -p->coef[t] : p->coef[t];
-            span += c * (int64_t)(ext[p->dim[t]] - 1);
-        }
-        size *= (uint64_t)(span + 1);
-    }
+    for (int r = 0; r < p->n_ranks; r++)
+        size *= (uint64_t)e[r];
     return size;
-}
-
-static void tile_extents(const mproj *p, const uint64_t *ext, int64_t *out)
-{
-    for (int r = 0; r < p->n_ranks; r++) {
-        int64_t span = 0;
-        for (int t = p->first[r]; t < p->first[r + 1]; t++) {
-            int64_t c = p->coef[t] < 0 ? -p->coef[t] : p->coef[t];
-            span += c * (int64_t)(ext[p->dim[t]] - 1);
-        }
-        out[r] = span + 1;
-    }
 }
 
 static void build_nest(const adse_model *m, const adse_mapping *map, adse_scratch *s)
@@ -591,16 +575,6 @@ static adse_status check_fit(const adse_model *m, const adse_mapping *map, adse_
  * Nest analysis (model.md §4.2-4.7)
  * ------------------------------------------------------------------------------------- */
 
-static void loop_step(const mproj *p, const mloop *lp, int64_t *u)
-{
-    for (int r = 0; r < p->n_ranks; r++) {
-        int64_t v = 0;
-        for (int t = p->first[r]; t < p->first[r + 1]; t++)
-            if (p->dim[t] == lp->dim) v += p->coef[t] * (int64_t)lp->stride;
-        u[r] = v;
-    }
-}
-
 /* Visit sequence of level i's tile for data space d: the non-unit temporal loops above its
  * boundary and the data-space translation of a step with each carry. */
 static void tile_seq(const adse_model *m, adse_scratch *s, int i, int d, seq_in *in, int64_t *ext)
@@ -613,7 +587,7 @@ static void tile_seq(const adse_model *m, adse_scratch *s, int i, int d, seq_in 
         const mloop *lp = &s->loops[l];
         if (lp->kind != LOOP_T || lp->n < 2) continue;
         int64_t u[ADSE_MAX_RANKS];
-        loop_step(p, lp, u);
+        adse__dim_step(p, lp->dim, (int64_t)lp->stride, u);
         int64_t *t = s->seq_t + (size_t)k * nr;
         for (int r = 0; r < nr; r++) {
             t[r] = u[r] - prefix[r];
@@ -622,7 +596,7 @@ static void tile_seq(const adse_model *m, adse_scratch *s, int i, int d, seq_in 
         s->seq_n[k] = lp->n;
         k++;
     }
-    tile_extents(p, s->ext_t[i], ext);
+    adse__tile_extents(p, s->ext_t[i], ext);
     in->k = k;
     in->nr = nr;
     in->n = s->seq_n;

@@ -60,6 +60,31 @@ typedef struct mproj {
     uint32_t relevant; /* dimensions appearing in any term */
 } mproj;
 
+/* u[r]: how far rank r of p moves when dimension x moves by stride (a loop's translation,
+ * model.md 4.1). */
+static inline void adse__dim_step(const mproj *p, int x, int64_t stride, int64_t *u)
+{
+    for (int r = 0; r < p->n_ranks; r++) {
+        int64_t v = 0;
+        for (int t = p->first[r]; t < p->first[r + 1]; t++)
+            if (p->dim[t] == x) v += p->coef[t] * stride;
+        u[r] = v;
+    }
+}
+
+/* out[r]: the extent of rank r of p over a tile of extents ext per dimension. */
+static inline void adse__tile_extents(const mproj *p, const uint64_t *ext, int64_t *out)
+{
+    for (int r = 0; r < p->n_ranks; r++) {
+        int64_t span = 0;
+        for (int t = p->first[r]; t < p->first[r + 1]; t++) {
+            int64_t c = p->coef[t] < 0 ? -p->coef[t] : p->coef[t];
+            span += c * (int64_t)(ext[p->dim[t]] - 1);
+        }
+        out[r] = span + 1;
+    }
+}
+
 struct adse_model {
     adse_arch arch;
     adse_problem prob;

@@ -345,12 +345,9 @@ void adse__spatial(adse_scratch *s, const spatial_args *a, double *acc, double *
                 const mloop *lp = &s->loops[l];
                 if (lp->kind != LOOP_T || lp->n < 2) continue;
                 int64_t u[ADSE_MAX_RANKS], tb[ADSE_MAX_RANKS];
+                adse__dim_step(p, lp->dim, (int64_t)lp->stride, u);
                 for (int r = 0; r < nr; r++) {
-                    int64_t v = 0;
-                    for (int t = p->first[r]; t < p->first[r + 1]; t++)
-                        if (p->dim[t] == lp->dim) v += p->coef[t] * (int64_t)lp->stride;
-                    u[r] = v;
-                    tb[r] = v - prefix[r];
+                    tb[r] = u[r] - prefix[r];
                     prefix[r] += u[r];
                 }
                 bool any = false;
