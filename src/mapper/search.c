@@ -626,6 +626,18 @@ static void evaluate(mthread *th)
 
 static void orders_dfs(mthread *th, int t);
 
+/* The bound of the current factorization and keep choice with the thread's fills (the
+ * model's from level k_exact up, fill_ex; F7's below) and its link verdicts (F16). */
+static void orders_bound(mthread *th, int k_exact, mvals *out)
+{
+    const mspace *sp = &th->S->sp;
+    mlb lb;
+    adse__bound_if_keep(sp, &th->info, th->map.keep,
+                        (const uint64_t(*)[ADSE_MAX_DATASPACES])th->fill_ex, k_exact, true,
+                        th->nolink, &lb);
+    adse__metrics_lb(sp, &lb, out);
+}
+
 /* The orders of every temporal level above storage level k's children are fixed: the
  * model's Fill_k of the data spaces k keeps, and the data spaces (kept at k or not) no link
  * moves through storage level k + 1's fanout (F16); none is known below it. */
@@ -676,11 +688,7 @@ static void order_leaf(mthread *th, int t, int k)
     uint32_t nl = k + 1 < sp->L ? th->nolink[k + 1] : 0;
     if (!th->leaf_ok[t] || memcmp(th->leaf_key[t], th->fill_ex, kb) != 0 ||
         th->leaf_nolink[t] != nl) {
-        mlb lb;
-        adse__bound_if_keep(sp, &th->info, th->map.keep,
-                            (const uint64_t(*)[ADSE_MAX_DATASPACES])th->fill_ex, 0, true,
-                            th->nolink, &lb);
-        adse__metrics_lb(sp, &lb, &th->leaf_lb[t]);
+        orders_bound(th, 0, &th->leaf_lb[t]);
         memcpy(th->leaf_key[t], th->fill_ex, kb);
         th->leaf_nolink[t] = nl;
         th->leaf_ok[t] = true;
@@ -705,12 +713,8 @@ static bool prefix_prunable(mthread *th, int t, int k, int p)
                 th->fill_ex[c][d] = adse__least_fill(sp, f, &th->info, th->ord, t, p + 1, c, d);
     for (int j = 0; j <= k + 1 && j < sp->L; j++)
         th->nolink[j] = 0;
-    mlb lb;
     mvals lv;
-    adse__bound_if_keep(sp, &th->info, th->map.keep,
-                        (const uint64_t(*)[ADSE_MAX_DATASPACES])th->fill_ex, 0, true, th->nolink,
-                        &lb);
-    adse__metrics_lb(sp, &lb, &lv);
+    orders_bound(th, 0, &lv);
     return prunable(th, &lv);
 }
 
@@ -809,23 +813,15 @@ static void orders_dfs(mthread *th, int t)
                 for (int i = 0; i < j; i++)
                     th->nolink[i] = 0;
                 fills_below(th, sp->t_of[j], j - 1);
-                mlb lb;
                 mvals lv;
-                adse__bound_if_keep(sp, &th->info, th->map.keep,
-                                    (const uint64_t(*)[ADSE_MAX_DATASPACES])th->fill_ex, 0, true,
-                                    th->nolink, &lb);
-                adse__metrics_lb(sp, &lb, &lv);
+                orders_bound(th, 0, &lv);
                 if (prunable(th, &lv)) continue;
             }
         }
         if (k >= 0) {
             fills_exact(th, k);
-            mlb lb;
             mvals lv;
-            adse__bound_if_keep(sp, &th->info, th->map.keep,
-                                (const uint64_t(*)[ADSE_MAX_DATASPACES])th->fill_ex, k, true,
-                                th->nolink, &lb);
-            adse__metrics_lb(sp, &lb, &lv);
+            orders_bound(th, k, &lv);
             if (prunable(th, &lv)) continue;
         }
         orders_dfs(th, t - 1);
