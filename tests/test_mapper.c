@@ -2738,9 +2738,30 @@ static void test_compulsory_links(void **state)
     assert_true(c.linked_tight >= 1);
 }
 
+/* The factors of a mapping by tiling level (f) and adse__if_info of them. */
+static mifinfo *map_info(const mspace *sp, const adse_problem *p, const adse_mapping *map,
+                         uint64_t f[MAP_MAX_TL][ADSE_MAX_DIMS])
+{
+    for (int t = 0; t < MAP_MAX_TL; t++)
+        for (int x = 0; x < ADSE_MAX_DIMS; x++)
+            f[t][x] = 1;
+    for (int i = 0; i < sp->L; i++)
+        for (int x = 0; x < p->n_dims; x++) {
+            f[sp->t_of[i]][x] = map->temporal[i][x];
+            if (sp->s_of[i] >= 0) f[sp->s_of[i]][x] = map->spatial[i][x];
+        }
+    mifinfo *info = malloc(sizeof *info);
+    assert_non_null(info);
+    adse__if_info(sp, (const uint64_t(*)[ADSE_MAX_DIMS])f, info);
+    return info;
+}
+
 /* The children of a spatial level with factors cnt (at most 4,096), by brute force: their
- * distinct offsets of data space d, and in *gmax the most children sharing one. */
-static uint64_t brute_groups(const adse_problem *p, int d, const uint64_t *cnt, uint64_t *gmax)
+ * distinct offsets of data space d, a child's offset being its index times step[x] (the
+ * children's tile extent; NULL: 1) per dimension x, projected; in *gmax the most children
+ * sharing one. */
+static uint64_t brute_groups(const adse_problem *p, int d, const uint64_t *cnt,
+                             const uint64_t *step, uint64_t *gmax)
 {
     const adse_dataspace *ds = &p->ds[d];
     uint64_t n = 1;
@@ -2758,7 +2779,8 @@ static uint64_t brute_groups(const adse_problem *p, int d, const uint64_t *cnt, 
         for (int r = 0; r < ds->n_ranks; r++) {
             off[c][r] = 0;
             for (int t = 0; t < ds->ranks[r].n_terms; t++)
-                off[c][r] += ds->ranks[r].terms[t].coef * (int64_t)idx[ds->ranks[r].terms[t].dim];
+                off[c][r] += ds->ranks[r].terms[t].coef * (int64_t)idx[ds->ranks[r].terms[t].dim] *
+                             (step ? (int64_t)step[ds->ranks[r].terms[t].dim] : 1);
         }
     }
     uint64_t distinct = 0;
@@ -2780,6 +2802,8 @@ static uint64_t brute_groups(const adse_problem *p, int d, const uint64_t *cnt, 
 
 typedef struct groups_ctx {
     int checked, linked, bites, tight, groups;
+    int exact, exact_steps; /* F3's counts equal to the brute force's; where the steps matter */
+    int unit_short; /* unit steps would give a smaller largest group than the children have */
 } groups_ctx;
 
 static void groups_visit(void *ctx, int it, const mspace *sp, const adse_problem *p,
@@ -2794,6 +2818,38 @@ static void groups_visit(void *ctx, int it, const mspace *sp, const adse_problem
         for (int x = 0; x < p->n_dims; x++)
             fan[k] *= map->spatial[k][x];
     }
+    /* F3 (adse__if_info's g_lb): at most the children's distinct offsets, their steps the
+     * children's tile extents; equal to them where no two ranks share a dimension */
+    uint64_t f[MAP_MAX_TL][ADSE_MAX_DIMS];
+    mifinfo *info = map_info(sp, p, map, f);
+    for (int j = 1; j < L; j++)
+        for (int d = 0; d < p->n_ds && fan[j] >= 2; d++) {
+            uint64_t g, g1;
+            uint64_t real = brute_groups(p, d, map->spatial[j], info->ext[j - 1], &g);
+            uint64_t unit = brute_groups(p, d, map->spatial[j], NULL, &g1);
+            uint32_t seen = 0;
+            bool shared = false;
+            for (int rk = 0; rk < p->ds[d].n_ranks; rk++) {
+                uint32_t in = 0;
+                for (int t = 0; t < p->ds[d].ranks[rk].n_terms; t++)
+                    in |= 1u << p->ds[d].ranks[rk].terms[t].dim;
+                shared = shared || (in & seen);
+                seen |= in;
+            }
+            if (info->g_lb[j][d] > real || (!shared && info->g_lb[j][d] != real)) {
+                print_error("case %d level %d data space %d: F3 counts %llu groups, the children "
+                            "have %llu distinct offsets\n",
+                            it, j, d, (unsigned long long)info->g_lb[j][d],
+                            (unsigned long long)real);
+                fail();
+            }
+            c->exact += info->g_lb[j][d] == real;
+            c->exact_steps += info->g_lb[j][d] == real && real != unit;
+            /* F3'': the largest group with the extents, and a bound of it without */
+            assert_int_equal(adse__group_max(p, d, map->spatial[j], info->ext[j - 1]), g);
+            assert_true(adse__group_max(p, d, map->spatial[j], NULL) >= g);
+            c->unit_short += g1 < g;
+        }
     for (int d = 0; d < p->n_ds; d++) {
         int k0 = 0;
         while (k0 < L && !(map->keep[d] >> k0 & 1u))
@@ -2805,8 +2861,7 @@ static void groups_visit(void *ctx, int it, const mspace *sp, const adse_problem
             if (fan[j] < 2) continue;
             fanout = true;
             uint64_t g;
-            uint64_t distinct = brute_groups(p, d, map->spatial[j], &g);
-            assert_int_equal(adse__group_max(p, d, map->spatial[j]), g);
+            uint64_t distinct = brute_groups(p, d, map->spatial[j], info->ext[j - 1], &g);
             c->groups++;
             lower /= (double)g;
             free_of_links *= (double)distinct / (double)fan[j];
@@ -2822,6 +2877,7 @@ static void groups_visit(void *ctx, int it, const mspace *sp, const adse_problem
         c->bites += lower < free_of_links * (1 - 1e-9);
         c->tight += fanout && got < lower + 0.5;
     }
+    free(info);
 }
 
 /* F3'' (bound.c): a level that bypasses d passes its children's accesses to the next level
@@ -2843,7 +2899,11 @@ static void test_bypass_groups(void **state)
     print_message("bypass groups: %d checks (%d of mappings links change), %d below the link-free "
                   "count, %d reached through a fanout; %d levels' groups counted\n",
                   c.checked, c.linked, c.bites, c.tight, c.groups);
+    print_message("F3 groups: %d exact, %d of them where the children's tile extents change the "
+                  "count; %d largest groups above the count with unit steps\n",
+                  c.exact, c.exact_steps, c.unit_short);
     assert_true(c.checked >= cases * 10);
+    assert_true(c.exact_steps >= 1);
     assert_true(c.linked >= 1);
     assert_true(c.bites >= 1);
     assert_true(c.tight >= 1);
@@ -2925,17 +2985,7 @@ static void nolink_visit(void *ctx, int it, const mspace *sp, const adse_problem
     morder ords[MAP_MAX_TL];
     if (!adse__space_contains(sp, map, ords)) return;
     uint64_t f[MAP_MAX_TL][ADSE_MAX_DIMS];
-    for (int t = 0; t < MAP_MAX_TL; t++)
-        for (int x = 0; x < ADSE_MAX_DIMS; x++)
-            f[t][x] = 1;
-    for (int i = 0; i < sp->L; i++)
-        for (int x = 0; x < p->n_dims; x++) {
-            f[sp->t_of[i]][x] = map->temporal[i][x];
-            if (sp->s_of[i] >= 0) f[sp->s_of[i]][x] = map->spatial[i][x];
-        }
-    mifinfo *info = malloc(sizeof *info);
-    assert_non_null(info);
-    adse__if_info(sp, (const uint64_t(*)[ADSE_MAX_DIMS])f, info);
+    mifinfo *info = map_info(sp, p, map, f);
     adse_scratch *sc = adse_scratch_new(sp->model);
     for (int j = 1; j < sp->L; j++) {
         if (info->fan[j] < 2) continue;

@@ -14,10 +14,11 @@
  *     position p (same translation) or |cur|, so it never undercounts the union.
  *  F3 Without link transfers at spatial level j, the parent's accesses are G_j * fill and
  *     the children's multicast-weighted accesses F_j * fill; G_j (distinct data-space
- *     offsets of the children) does not depend on loop order. Link transfers are
- *     impossible at j >= 1 for a halo-free data space under the NEW translation rule
- *     (deltas are empty or whole disjoint tiles; a neighbour's tile is never the next
- *     position's).
+ *     offsets of the children, their steps the children's tile extents) does not depend on
+ *     loop order, and is counted exactly once the children's tiles are known (groups_of).
+ *     Link transfers are impossible at j >= 1 for a halo-free data space under the NEW
+ *     translation rule (deltas are empty or whole disjoint tiles; a neighbour's tile is
+ *     never the next position's).
  *  F3' With link transfers, a visit with an unlinked child keeps at least one multicast
  *     group, so A * F >= AM: a bypassed level scales the accesses of the level above by at
  *     least 1. A kept level's own link-reduced accesses get no bound (0).
@@ -67,8 +68,8 @@
  *     of its own factors once that level is complete), and through F6's product above it
  *     the innermost keepers' reads.
  * Set sizes use the Cauchy-Davenport inequality |A + B| >= |A| + |B| - 1 for sums of
- * integer sets, exact for halo-free ranks. adse__fill_exact() replaces F2 by the model's own
- * value once the loop orders above a level are fixed.
+ * integer sets, exact for halo-free ranks, where they are not counted. adse__fill_exact()
+ * replaces F2 by the model's own value once the loop orders above a level are fixed.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -133,13 +134,76 @@ static uint64_t set_bound(const adse_problem *p, int d, const uint64_t *ext, con
     return disjoint ? prod : mx;
 }
 
-/* F3'': the most children of a spatial level with factors cnt that share one offset of d
- * (one multicast group): the product of cnt over the dimensions d does not depend on, times
- * per rank of two or more terms on dimensions of cnt > 1 the most index vectors of those
- * dimensions that give one value of the rank's sum. When ranks share a dimension (or a
- * rank's sums span too wide a range), the whole fanout, which every group is within. */
+/* The values of rank rk's sum over the index vectors of a spatial level with factors cnt,
+ * each index times its term's coefficient and step[dim], the children's tile extent (terms
+ * on dimensions of cnt < 2 are constant): *distinct of them, the most index vectors giving
+ * one value *most (1 for a rank of fewer than two such terms). Without step (the extents
+ * unknown) only *most, bounded for every step: two index vectors that differ in one
+ * dimension only give different sums, so a value has at most one vector per line along
+ * each dimension, the product of the counts over the largest. used collects the dimensions
+ * seen; false when one is seen twice (in this rank or an earlier one) or the sums span
+ * GMAX_RANGE values or more. */
 #define GMAX_RANGE 4096
-uint64_t adse__group_max(const adse_problem *p, int d, const uint64_t *cnt)
+static bool rank_sums(const adse_rank *rk, const uint64_t *cnt, const uint64_t *step,
+                      uint32_t *used, uint64_t *distinct, uint64_t *most)
+{
+    int n = 0, dim[ADSE_MAX_TERMS];
+    int64_t coef[ADSE_MAX_TERMS], lo = 0, hi = 0;
+    for (int t = 0; t < rk->n_terms; t++) {
+        const adse_term *tm = &rk->terms[t];
+        if (tm->coef == 0 || cnt[tm->dim] < 2) continue;
+        if (*used & (1u << tm->dim)) return false;
+        *used |= 1u << tm->dim;
+        int64_t c = tm->coef * (step ? (int64_t)step[tm->dim] : 1);
+        if (step && step[tm->dim] >= GMAX_RANGE) return false;
+        int64_t span = c * (int64_t)(cnt[tm->dim] - 1);
+        if (span < 0)
+            lo += span;
+        else
+            hi += span;
+        dim[n] = tm->dim;
+        coef[n++] = c;
+    }
+    *most = 1;
+    *distinct = n == 1 ? cnt[dim[0]] : 1;
+    if (n < 2) return true;
+    if (!step) {
+        uint64_t prod = 1, mx = 1;
+        for (int i = 0; i < n; i++) {
+            prod = adse__mul_sat(prod, cnt[dim[i]]);
+            if (cnt[dim[i]] > mx) mx = cnt[dim[i]];
+        }
+        *most = prod / mx;
+        return true;
+    }
+    if (hi - lo >= GMAX_RANGE) return false;
+    uint32_t hist[GMAX_RANGE], best = 0;
+    uint64_t vals = 0;
+    memset(hist, 0, (size_t)(hi - lo + 1) * sizeof hist[0]);
+    uint64_t idx[ADSE_MAX_TERMS] = {0};
+    for (;;) { /* every index vector of the rank's dimensions */
+        int64_t v = -lo;
+        for (int i = 0; i < n; i++)
+            v += coef[i] * (int64_t)idx[i];
+        vals += hist[v] == 0;
+        if (++hist[v] > best) best = hist[v];
+        int i = 0;
+        while (i < n && ++idx[i] == cnt[dim[i]])
+            idx[i++] = 0;
+        if (i == n) break;
+    }
+    *distinct = vals;
+    *most = best;
+    return true;
+}
+
+/* F3'': the most children of a spatial level with factors cnt that share one offset of d
+ * (one multicast group), their tiles' extents step (NULL: unknown): the product of cnt over
+ * the dimensions d does not depend on, times per rank of two or more terms on dimensions of
+ * cnt > 1 the most index vectors of those dimensions that give one value of the rank's sum
+ * (rank_sums). When ranks share a dimension (or a rank's sums span too wide a range), the
+ * whole fanout, which every group is within. */
+uint64_t adse__group_max(const adse_problem *p, int d, const uint64_t *cnt, const uint64_t *step)
 {
     const adse_dataspace *ds = &p->ds[d];
     uint64_t fan = 1, g = 1;
@@ -147,41 +211,38 @@ uint64_t adse__group_max(const adse_problem *p, int d, const uint64_t *cnt)
         fan = adse__mul_sat(fan, cnt[x]);
     uint32_t used = 0;
     for (int r = 0; r < ds->n_ranks; r++) {
-        const adse_rank *rk = &ds->ranks[r];
-        int n = 0, dim[ADSE_MAX_TERMS];
-        int64_t coef[ADSE_MAX_TERMS], lo = 0, hi = 0;
-        for (int t = 0; t < rk->n_terms; t++) {
-            const adse_term *tm = &rk->terms[t];
-            if (tm->coef == 0 || cnt[tm->dim] < 2) continue;
-            if (used & (1u << tm->dim)) return fan;
-            used |= 1u << tm->dim;
-            int64_t span = tm->coef * (int64_t)(cnt[tm->dim] - 1);
-            if (span < 0)
-                lo += span;
-            else
-                hi += span;
-            dim[n] = tm->dim;
-            coef[n++] = tm->coef;
-        }
-        if (n < 2) continue;
-        if (hi - lo >= GMAX_RANGE) return fan;
-        uint32_t hist[GMAX_RANGE], best = 0;
-        memset(hist, 0, (size_t)(hi - lo + 1) * sizeof hist[0]);
-        uint64_t idx[ADSE_MAX_TERMS] = {0};
-        for (;;) { /* every index vector of the rank's dimensions */
-            int64_t v = -lo;
-            for (int i = 0; i < n; i++)
-                v += coef[i] * (int64_t)idx[i];
-            if (++hist[v] > best) best = hist[v];
-            int i = 0;
-            while (i < n && ++idx[i] == cnt[dim[i]])
-                idx[i++] = 0;
-            if (i == n) break;
-        }
-        g = adse__mul_sat(g, best);
+        uint64_t distinct, most;
+        if (!rank_sums(&ds->ranks[r], cnt, step, &used, &distinct, &most)) return fan;
+        g = adse__mul_sat(g, most);
     }
     for (int x = 0; x < p->n_dims; x++) /* the dimensions d does not depend on */
         if (!(used >> x & 1u)) g = adse__mul_sat(g, cnt[x]);
+    return g;
+}
+
+/* F3: the multicast groups of d among the children of a spatial level with factors cnt,
+ * i.e. their distinct offsets (model.md 4.6: a child's offset is the sum over the level's
+ * dimensions x of its index times one step of x, the children's tile extent ext[x],
+ * projected on d's ranks). With ext (the children's tiles known): the product over the
+ * ranks of the distinct values of each rank's sum, exact when no two ranks share a
+ * dimension (the ranks then vary independently); else, or where a rank's sums span too
+ * wide a range, or without ext, set_bound's Cauchy-Davenport bound, which holds for any
+ * steps. */
+static uint64_t groups_of(const adse_problem *p, int d, const uint64_t *cnt, const uint64_t *ext)
+{
+    const adse_dataspace *ds = &p->ds[d];
+    uint64_t g = 1;
+    uint32_t used = 0;
+    for (int r = 0; r < ds->n_ranks; r++) {
+        uint64_t distinct, most;
+        if (!ext || !rank_sums(&ds->ranks[r], cnt, ext, &used, &distinct, &most)) {
+            uint64_t one[ADSE_MAX_DIMS];
+            for (int x = 0; x < ADSE_MAX_DIMS; x++)
+                one[x] = 1;
+            return set_bound(p, d, one, cnt);
+        }
+        g = adse__mul_sat(g, distinct);
+    }
     return g;
 }
 
@@ -334,15 +395,16 @@ void adse__if_info(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo 
                 info->g_lb[j][d] = 1;
                 continue;
             }
-            uint64_t one[ADSE_MAX_DIMS], cnt[ADSE_MAX_DIMS];
+            /* the children: level j - 1's tiles, or single MACs */
+            uint64_t cnt[ADSE_MAX_DIMS], ones[ADSE_MAX_DIMS];
             for (int x = 0; x < D; x++) {
-                one[x] = 1;
                 cnt[x] = f[sp->s_of[j]][x];
+                ones[x] = 1;
             }
-            /* Points: extent 1, cnt[x] positions; the box term is 1 per rank. */
-            info->g_lb[j][d] = set_bound(p, d, one, cnt);
+            const uint64_t *step = j > 0 ? info->ext[j - 1] : ones;
+            info->g_lb[j][d] = groups_of(p, d, cnt, step);
             info->gmax[j][d] =
-                j > 0 && adse__links_may(sp, sp->s_of[j], d) ? adse__group_max(p, d, cnt) : 0;
+                j > 0 && adse__links_may(sp, sp->s_of[j], d) ? adse__group_max(p, d, cnt, step) : 0;
         }
     }
 }
@@ -736,22 +798,23 @@ static double spatial_ratio_g(const mspace *sp, int u, int d, uint64_t fan, uint
 }
 
 /* What spatial_ratio_g takes as g for d at spatial tiling level u with factors cnt (fan >= 2):
- * the children's distinct offsets (set_bound) without links; where links may act above
+ * the children's distinct offsets (groups_of, with the children's tile extents ext where
+ * known, else NULL) without links; where links may act above
  * storage level 0, the largest multicast group (F3''); below it, the whole fanout where no
  * MAC shares d's point (F3'''), else 0. */
-static uint64_t ratio_count(const mspace *sp, int u, int d, const uint64_t *cnt)
+static uint64_t ratio_count(const mspace *sp, int u, int d, const uint64_t *cnt,
+                            const uint64_t *ext)
 {
     bool links = adse__links_may(sp, u, d);
-    if (links && u != sp->s_of[0]) return adse__group_max(sp->prob, d, cnt);
-    uint64_t one[ADSE_MAX_DIMS], fan = 1;
+    if (links && u != sp->s_of[0]) return adse__group_max(sp->prob, d, cnt, ext);
+    uint64_t fan = 1;
     uint32_t on = 0;
     for (int x = 0; x < sp->D; x++) {
-        one[x] = 1;
         fan *= cnt[x];
         if (cnt[x] > 1) on |= 1u << x;
     }
     if (links) return mac_unshared(sp, d, on) ? fan : 0;
-    return set_bound(sp->prob, d, one, cnt);
+    return groups_of(sp->prob, d, cnt, ext);
 }
 
 /* G_u(d) / F_u for the factors cnt of spatial tiling level u, as F3 / F3'' / F3''' bound it
@@ -761,7 +824,7 @@ static double spatial_ratio(const mspace *sp, int u, int d, const uint64_t *cnt)
     uint64_t fan = 1;
     for (int x = 0; x < sp->D; x++)
         fan *= cnt[x];
-    return spatial_ratio_g(sp, u, d, fan, fan >= 2 ? ratio_count(sp, u, d, cnt) : 0);
+    return spatial_ratio_g(sp, u, d, fan, fan >= 2 ? ratio_count(sp, u, d, cnt, NULL) : 0);
 }
 
 static void spopt_add(spenum *e, uint64_t fan)
@@ -863,7 +926,7 @@ struct adse_spcache {
     bool tvalid[ADSE_MAX_LEVELS], ovalid[MAP_MAX_TL];
     uint64_t text[ADSE_MAX_LEVELS][ADSE_MAX_DIMS];
     uint64_t tsz[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];
-    uint64_t of[MAP_MAX_TL][ADSE_MAX_DIMS];
+    uint64_t of[MAP_MAX_TL][2 * ADSE_MAX_DIMS]; /* level's factors, its children's extents */
     uint64_t og[MAP_MAX_TL][ADSE_MAX_DATASPACES];
     /* room_search's last results per (levels, remains), direct-mapped (room_cached) */
     struct {
@@ -2474,12 +2537,27 @@ static double keepers_least(keeper_pick *kp, bool over, double stop)
     return kp->rest[0];
 }
 
+/* The tile extents of the children of spatial tiling level u, every level below it
+ * complete in gf. */
+static void children_extents(const mspace *sp, uint64_t gf[][ADSE_MAX_DIMS], int u, uint64_t *ext)
+{
+    for (int x = 0; x < sp->D; x++) {
+        ext[x] = 1;
+        for (int t = 0; t < u; t++)
+            ext[x] *= gf[t][x];
+    }
+}
+
 /* ratio_count of d at the complete spatial tiling level u with factors gf[u] (F3: the
  * children's distinct offsets, or F3''), counted once: sg[u][d] is 0 until then. */
 static uint64_t offsets(const mspace *sp, uint64_t gf[][ADSE_MAX_DIMS], int u, int d,
                         uint64_t sg[][ADSE_MAX_DATASPACES])
 {
-    if (!sg[u][d]) sg[u][d] = ratio_count(sp, u, d, gf[u]);
+    if (!sg[u][d]) {
+        uint64_t ext[ADSE_MAX_DIMS];
+        children_extents(sp, gf, u, ext);
+        sg[u][d] = ratio_count(sp, u, d, gf[u], ext);
+    }
     return sg[u][d];
 }
 
@@ -2683,11 +2761,15 @@ static void bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], i
         }
         if (u > t_done || !sp->tl[u].spatial) continue;
         sfan[u] = sp_fan(gf[u], D);
-        if (cache) {
-            if (cache->ovalid[u] && memcmp(cache->of[u], gf[u], (size_t)D * sizeof gf[u][0]) == 0)
+        if (cache) { /* the counts depend on the level's factors and its children's tiles */
+            uint64_t key[2 * ADSE_MAX_DIMS];
+            memcpy(key, gf[u], (size_t)D * sizeof gf[u][0]);
+            children_extents(sp, gf, u, key + D);
+            size_t kb = 2 * (size_t)D * sizeof key[0];
+            if (cache->ovalid[u] && memcmp(cache->of[u], key, kb) == 0)
                 continue; /* counted offsets kept */
             cache->ovalid[u] = true;
-            memcpy(cache->of[u], gf[u], (size_t)D * sizeof gf[u][0]);
+            memcpy(cache->of[u], key, kb);
         }
         for (int d = 0; d < NDS; d++) /* one child: one offset; else counted when needed */
             sg[u][d] = sfan[u] > 1 ? 0 : 1;

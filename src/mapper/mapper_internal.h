@@ -258,8 +258,9 @@ bool adse__shift_dead(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], int s
 typedef struct adse_scratch adse_scratch;
 
 /* The most children of a spatial level with factors cnt that share one offset of data space
- * d (docs/mapper.md F3''); the whole fanout where d's ranks share a dimension. */
-uint64_t adse__group_max(const adse_problem *p, int d, const uint64_t *cnt);
+ * d (docs/mapper.md F3''), step the children's tile extents (NULL: unknown, a bound for
+ * every extent); the whole fanout where d's ranks share a dimension. */
+uint64_t adse__group_max(const adse_problem *p, int d, const uint64_t *cnt, const uint64_t *step);
 
 /* What one complete factorization fixes (per storage level and data space). */
 typedef struct mifinfo {
