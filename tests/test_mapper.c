@@ -2975,6 +2975,8 @@ static void test_links_level_factors(void **state)
  * level's factors leave them possible (adse__links_possible), and links must act somewhere. */
 typedef struct nolink_ctx {
     int checked, none, none_possible, acting, seen;
+    int window_none[2]; /* F16 (d) rules links out where the factors allow them: some
+                           orders fixed, none */
 } nolink_ctx;
 
 static void nolink_visit(void *ctx, int it, const mspace *sp, const adse_problem *p,
@@ -3005,6 +3007,27 @@ static void nolink_visit(void *ctx, int it, const mspace *sp, const adse_problem
                                              info, j - 1, d, &none);
             if (st->kept && !act) assert_int_equal(fill, model_fill(p, r, j - 1, d));
             c->checked++;
+            /* F16 (d): the orders from tiling level t_fix up fixed, those below free (t_fix
+             * = NT: all free); with every order fixed it must allow what links_match does */
+            for (int t_fix = sp->t_of[j - 1] + 1; t_fix <= sp->NT; t_fix++) {
+                if (t_fix < sp->NT && sp->tl[t_fix].spatial) continue;
+                bool may = adse__links_window(sp, (const uint64_t(*)[ADSE_MAX_DIMS])f, ords, info,
+                                              j - 1, d, t_fix);
+                if (!may && act) {
+                    print_error("case %d data space %d: links act through level %d's fanout "
+                                "where no step allows them, orders fixed from tiling level %d\n",
+                                it, d, j, t_fix);
+                    fail();
+                }
+                if (t_fix == sp->t_of[j - 1] + 1 && !none && !may) {
+                    print_error("case %d data space %d: the steps rule out the links through "
+                                "level %d's fanout that the sequence's pairs allow\n",
+                                it, d, j);
+                    fail();
+                }
+                if (!may && adse__links_possible(sp, info, j, d, true, NULL))
+                    c->window_none[t_fix == sp->NT]++;
+            }
             if (!none) continue;
             if (act) {
                 print_error("case %d data space %d: links act through level %d's fanout where "
@@ -3029,7 +3052,11 @@ static void test_links_orders(void **state)
     print_message("links under fixed orders: %d checks, %d without links (%d where the factors "
                   "allow them), %d with links (%d counted by the evaluation)\n",
                   c.checked, c.none, c.none_possible, c.acting, c.seen);
+    print_message("no step allows links (factors allowing them): %d with some orders fixed, "
+                  "%d with every order free\n",
+                  c.window_none[0], c.window_none[1]);
     assert_true(c.checked >= 100);
+    assert_true(c.window_none[0] >= 1 && c.window_none[1] >= 1);
     assert_true(c.none_possible >= 1);
     assert_true(c.seen >= 1);
 }

@@ -321,6 +321,8 @@ static uint64_t least_closed_fill(const mspace *sp, const uint64_t f[][ADSE_MAX_
 uint64_t adse__least_fill(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], const mifinfo *info,
                           const morder *ords, int t_fix, int n_fix, int k, int d)
 {
+    /* every level from the first relevant one down is free: the least of all orders */
+    if (info->u_rel[k][d] < t_fix) return info->fill_min[k][d];
     uint64_t c = least_closed_fill(sp, f, info->tsize[k][d], ords, t_fix, n_fix, k, d);
     return c > info->fill_min[k][d] ? c : info->fill_min[k][d];
 }
@@ -381,6 +383,16 @@ void adse__if_info(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo 
             info->fill_min[i][d] = info->fill_lb[i][d];
             uint64_t c = least_closed_fill(sp, f, info->tsize[i][d], NULL, sp->NT, 0, i, d);
             if (c > info->fill_min[i][d]) info->fill_min[i][d] = c;
+            info->u_rel[i][d] = (int8_t)sp->NT;
+            for (int u = sp->t_of[i] + 1; u < sp->NT; u++) {
+                bool rel = false;
+                for (int x = 0; x < D && !sp->tl[u].spatial; x++)
+                    rel = rel || (f[u][x] > 1 && ((sp->rel_closed[d] >> x) & 1u));
+                if (rel) {
+                    info->u_rel[i][d] = (int8_t)u;
+                    break;
+                }
+            }
         }
     }
     for (int j = 0; j < L; j++) {
@@ -527,56 +539,58 @@ void adse__bound_keep_sum(const mspace *sp, const mifinfo *info, const mkeepds *
     lb->lla = lla;
 }
 
-void adse__bound_if_keep(const mspace *sp, const mifinfo *info, const uint32_t *keep,
-                         const uint64_t (*fill_ex)[ADSE_MAX_DATASPACES], int k_exact,
-                         bool least_fill, const uint32_t *nolink, mlb *lb)
+/* floor(a / b) and ceil(a / b), b > 0. */
+static int64_t floor_div(int64_t a, int64_t b)
 {
-    mkeepds part[ADSE_MAX_DATASPACES];
-    const mkeepds *parts[ADSE_MAX_DATASPACES];
-    for (int d = 0; d < sp->NDS; d++) {
-        adse__bound_keep_ds(sp, info, d, keep[d], fill_ex, k_exact, least_fill, nolink, &part[d]);
-        parts[d] = &part[d];
-    }
-    adse__bound_keep_sum(sp, info, parts, true, lb);
+    int64_t q = a / b;
+    return a % b != 0 && a < 0 ? q - 1 : q;
 }
 
-/* Is there dx with |dx_q| <= lim[q] and sum over q of dx_q w[q] == target (dx not all 0 when
- * nonzero)? The last dx_q is solved by division. */
-static bool sum_hits(const int64_t *w, const int64_t *lim, int n, int64_t target, bool nonzero)
+static int64_t ceil_div(int64_t a, int64_t b)
 {
-    if (n == 0) return target == 0 && !nonzero;
+    int64_t q = a / b;
+    return a % b != 0 && a > 0 ? q + 1 : q;
+}
+
+/* Is there dx with |dx_q| <= lim[q] and lo <= sum over q of dx_q w[q] <= hi (dx not all 0
+ * when nonzero)? The last dx_q is solved by division. */
+static bool sum_in(const int64_t *w, const int64_t *lim, int n, int64_t lo, int64_t hi,
+                   bool nonzero)
+{
+    if (n == 0) return lo <= 0 && hi >= 0 && !nonzero;
     if (n == 1) {
-        if (w[0] == 0) return target == 0 && (!nonzero || lim[0] > 0);
-        if (target % w[0] != 0) return false;
-        int64_t x = target / w[0];
-        return x >= -lim[0] && x <= lim[0] && (!nonzero || x != 0);
+        if (w[0] == 0) return lo <= 0 && hi >= 0 && (!nonzero || lim[0] > 0);
+        int64_t a = w[0] > 0 ? ceil_div(lo, w[0]) : ceil_div(-hi, -w[0]);
+        int64_t b = w[0] > 0 ? floor_div(hi, w[0]) : floor_div(-lo, -w[0]);
+        if (a < -lim[0]) a = -lim[0];
+        if (b > lim[0]) b = lim[0];
+        return a <= b && (!nonzero || a != 0 || b != 0);
     }
     for (int64_t x = -lim[0]; x <= lim[0]; x++)
-        if (sum_hits(w + 1, lim + 1, n - 1, target - x * w[0], nonzero && x == 0)) return true;
+        if (sum_in(w + 1, lim + 1, n - 1, lo - x * w[0], hi - x * w[0], nonzero && x == 0))
+            return true;
     return false;
 }
 
-/* Do two children of a spatial level differ by dv in data space (nr ranks)? Their offsets
- * differ by the sum over the level's nx dimensions q of dx_q times w[q] (one step of q in
- * every rank), |dx_q| <= lim[q], dx not all 0. Rank by rank where no dimension is in two
- * ranks; else over every dx (at most 2^16 of them; more: true, as a bound may assume). */
-static bool children_differ_by(const int64_t (*w)[ADSE_MAX_RANKS], const int64_t *lim, int nx,
-                               int nr, const int64_t *dv)
+/* Do two children of a spatial level differ, in data space d (nr ranks), by a vector
+ * within [lo, hi] rank by rank? Their offsets differ by the sum over the level's nx
+ * dimensions q of dx_q times w[q] (one step of q in every rank), |dx_q| <= lim[q], dx not
+ * all 0. Rank by rank where no dimension is in two ranks; else over every dx (at most 2^16
+ * of them; more: true, as a bound may assume). */
+static bool children_within(const int64_t (*w)[ADSE_MAX_RANKS], const int64_t *lim, int nx, int nr,
+                            const int64_t *lo, const int64_t *hi)
 {
-    bool simple = true, free_dim = false, zero = true;
+    bool simple = true, moved = false; /* moved: some rank can take a nonzero dx */
     uint64_t combos = 1;
     for (int q = 0; q < nx; q++) {
         int nz = 0;
         for (int r = 0; r < nr; r++)
             nz += w[q][r] != 0;
         simple = simple && nz <= 1;
-        free_dim = free_dim || nz == 0;
+        moved = moved || nz == 0; /* a nonzero dx that moves no rank */
         combos = adse__mul_sat(combos, (uint64_t)(2 * lim[q] + 1));
     }
-    for (int r = 0; r < nr; r++)
-        zero = zero && dv[r] == 0;
     if (simple) {
-        bool zero_sum = free_dim; /* a nonzero dx that moves no rank */
         for (int r = 0; r < nr; r++) {
             int64_t ws[ADSE_MAX_DIMS], ls[ADSE_MAX_DIMS];
             int n = 0;
@@ -585,26 +599,28 @@ static bool children_differ_by(const int64_t (*w)[ADSE_MAX_RANKS], const int64_t
                     ws[n] = w[q][r];
                     ls[n++] = lim[q];
                 }
-            if (!sum_hits(ws, ls, n, dv[r], false)) return false;
-            if (zero && !zero_sum) zero_sum = sum_hits(ws, ls, n, 0, true);
+            bool z = lo[r] <= 0 && hi[r] >= 0;
+            bool nz = n > 0 && sum_in(ws, ls, n, lo[r], hi[r], true);
+            if (!z && !nz) return false;
+            moved = moved || nz;
         }
-        return !zero || zero_sum;
+        return moved;
     }
     if (combos > (1u << 16)) return true;
     int64_t dx[ADSE_MAX_DIMS];
     for (int q = 0; q < nx; q++)
         dx[q] = -lim[q];
     for (;;) {
-        bool nzx = false, eq = true;
+        bool nzx = false, in = true;
         for (int q = 0; q < nx; q++)
             nzx = nzx || dx[q] != 0;
-        for (int r = 0; r < nr && eq && nzx; r++) {
+        for (int r = 0; r < nr && in && nzx; r++) {
             int64_t o = 0;
             for (int q = 0; q < nx; q++)
                 o += dx[q] * w[q][r];
-            eq = o == dv[r];
+            in = o >= lo[r] && o <= hi[r];
         }
-        if (nzx && eq) return true;
+        if (nzx && in) return true;
         int q = 0;
         while (q < nx && ++dx[q] > lim[q]) {
             dx[q] = -lim[q];
@@ -612,6 +628,22 @@ static bool children_differ_by(const int64_t (*w)[ADSE_MAX_RANKS], const int64_t
         }
         if (q == nx) return false;
     }
+}
+
+/* The steps between the children of storage level k + 1's fanout in d's ranks: per
+ * dimension q with a factor above 1 there, one step of q (w[q]) and the factor less one
+ * (lim[q]); returns their number. */
+static int fanout_steps(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], const mifinfo *info,
+                        int k, int d, int64_t (*w)[ADSE_MAX_RANKS], int64_t *lim)
+{
+    const mproj *p = &sp->model->proj[d];
+    int u = sp->s_of[k + 1], nx = 0;
+    for (int x = 0; x < sp->D; x++) {
+        if (f[u][x] < 2) continue;
+        adse__dim_step(p, x, (int64_t)info->ext[k][x], w[nx]);
+        lim[nx++] = (int64_t)f[u][x] - 1;
+    }
+    return nx;
 }
 
 /* Can some child of storage level k + 1's spatial tiling level u take d over a link in the
@@ -624,14 +656,9 @@ static bool children_differ_by(const int64_t (*w)[ADSE_MAX_RANKS], const int64_t
 static bool links_match(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], const mifinfo *info,
                         int k, int d, const seq_in *in, const seq_out *out)
 {
-    const mproj *p = &sp->model->proj[d];
-    int nr = p->n_ranks, u = sp->s_of[k + 1], nx = 0;
+    int nr = sp->model->proj[d].n_ranks;
     int64_t w[ADSE_MAX_DIMS][ADSE_MAX_RANKS], lim[ADSE_MAX_DIMS];
-    for (int x = 0; x < sp->D; x++) {
-        if (f[u][x] < 2) continue;
-        adse__dim_step(p, x, (int64_t)info->ext[k][x], w[nx]);
-        lim[nx++] = (int64_t)f[u][x] - 1;
-    }
+    int nx = fanout_steps(sp, f, info, k, d, w, lim);
     mbox rc[2 * ADSE_MAX_RANKS], rp[2 * ADSE_MAX_RANKS];
     for (int pi = 0; pi < out->n_pairs; pi++) {
         const seq_pair *pr = &out->pairs[pi];
@@ -650,9 +677,97 @@ static bool links_match(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], con
                 dv[r] = v[r] + tb[r];
             }
             if (same && adse__boxes_equal_shifted(rc, nc, rp, np, v, nr) &&
-                children_differ_by((const int64_t(*)[ADSE_MAX_RANKS])w, lim, nx, nr, dv))
+                children_within((const int64_t(*)[ADSE_MAX_RANKS])w, lim, nx, nr, dv, dv))
                 return true;
         }
+    }
+    return false;
+}
+
+/* Can a step of translation tb (d's ranks) give some child of the fanout its delta over a
+ * link (docs/mapper.md F16 (d))? The delta's boxes and the previous one's lie in the tile
+ * [0, ext). A blow-up, or a translation that leaves no overlap, makes the delta the whole
+ * tile, so the previous delta must be the whole tile too and v = 0. A subtract (seq.c
+ * adse__seq_rboxes) cuts first at the first rank r1 that moves a box spanning every other
+ * rank; its copy in the previous delta lies in the tile only when v is 0 in every other
+ * rank and, in r1, between 0 and ext - tb (tb > 0) or tb + ext and 0 (tb < 0); a blow-up's
+ * v = 0 is among these. A zero translation has an empty delta under the NEW rule. */
+static bool step_may_link(const int64_t (*w)[ADSE_MAX_RANKS], const int64_t *lim, int nx, int nr,
+                          const int64_t *ext, const int64_t *tb, bool legacy)
+{
+    int r1 = -1;
+    bool whole = false;
+    for (int r = 0; r < nr; r++) {
+        if (tb[r] != 0 && r1 < 0) r1 = r;
+        if (tb[r] >= ext[r] || -tb[r] >= ext[r]) whole = true;
+    }
+    if (r1 < 0 && !legacy) return false;
+    int64_t lo[ADSE_MAX_RANKS], hi[ADSE_MAX_RANKS];
+    for (int r = 0; r < nr; r++)
+        lo[r] = hi[r] = tb[r];
+    if (r1 >= 0 && !whole) {
+        if (tb[r1] > 0)
+            hi[r1] = ext[r1];
+        else
+            lo[r1] = -ext[r1];
+    }
+    return children_within(w, lim, nx, nr, lo, hi);
+}
+
+bool adse__links_window(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], const morder *ords,
+                        const mifinfo *info, int k, int d, int t_fix)
+{
+    const mproj *p = &sp->model->proj[d];
+    int nr = p->n_ranks;
+    int64_t w[ADSE_MAX_DIMS][ADSE_MAX_RANKS], lim[ADSE_MAX_DIMS], ext[ADSE_MAX_RANKS];
+    int nx = fanout_steps(sp, f, info, k, d, w, lim);
+    adse__tile_extents(p, info->ext[k], ext);
+    uint64_t run[ADSE_MAX_DIMS];
+    for (int x = 0; x < sp->D; x++)
+        run[x] = info->ext[k][x];
+    /* below: the sum of one step of every non-unit loop of the temporal levels passed, all
+     * inside the loops of the current level, so each step wraps them all */
+    int64_t below[ADSE_MAX_RANKS] = {0}, tb[ADSE_MAX_RANKS];
+    const int64_t(*wc)[ADSE_MAX_RANKS] = (const int64_t(*)[ADSE_MAX_RANKS])w;
+    for (int t = sp->t_of[k] + 1; t < sp->NT; t++) {
+        if (!sp->tl[t].spatial) {
+            int64_t s[ADSE_MAX_DIMS][ADSE_MAX_RANKS];
+            int n = 0;
+            if (t >= t_fix) {
+                for (int q = 0; q < ords[t].n; q++)
+                    if (f[t][ords[t].dims[q]] > 1)
+                        adse__dim_step(p, ords[t].dims[q], (int64_t)run[ords[t].dims[q]], s[n++]);
+            } else {
+                for (int x = 0; x < sp->D; x++)
+                    if (f[t][x] > 1) adse__dim_step(p, x, (int64_t)run[x], s[n++]);
+            }
+            if (t >= t_fix) { /* innermost first: loop i wraps loops 0 .. i - 1 */
+                int64_t pre[ADSE_MAX_RANKS] = {0};
+                for (int i = 0; i < n; i++) {
+                    for (int r = 0; r < nr; r++)
+                        tb[r] = s[i][r] - pre[r] - below[r];
+                    if (step_may_link(wc, lim, nx, nr, ext, tb, sp->legacy)) return true;
+                    for (int r = 0; r < nr; r++)
+                        pre[r] += s[i][r];
+                }
+            } else { /* any order: loop i wraps any subset of the others */
+                for (int i = 0; i < n; i++)
+                    for (uint32_t sub = 0; sub < (1u << n); sub++) {
+                        if ((sub >> i) & 1u) continue;
+                        for (int r = 0; r < nr; r++) {
+                            tb[r] = s[i][r] - below[r];
+                            for (int q = 0; q < n; q++)
+                                if ((sub >> q) & 1u) tb[r] -= s[q][r];
+                        }
+                        if (step_may_link(wc, lim, nx, nr, ext, tb, sp->legacy)) return true;
+                    }
+            }
+            for (int i = 0; i < n; i++)
+                for (int r = 0; r < nr; r++)
+                    below[r] += s[i][r];
+        }
+        for (int x = 0; x < sp->D; x++)
+            run[x] *= f[t][x];
     }
     return false;
 }

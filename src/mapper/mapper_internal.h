@@ -278,6 +278,10 @@ typedef struct mifinfo {
     uint32_t sdims[ADSE_MAX_LEVELS]; /* the dims with a factor above 1 at level i's fanout */
     uint64_t rf[ADSE_MAX_LEVELS];    /* replication (instances used) of level i */
     uint64_t cc;                     /* compute cycles = product of temporal factors */
+    /* The innermost temporal tiling level above level i with a non-unit loop relevant to d
+     * in F7's closed form (mspace.rel_closed), NT if none: orders fixed only above it leave
+     * Fill_i(d)'s least at fill_min (adse__least_fill). */
+    int8_t u_rel[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];
 } mifinfo;
 
 /* Lower bounds of the raw quantities behind the metrics. */
@@ -307,18 +311,15 @@ static inline bool adse__links_possible(const mspace *sp, const mifinfo *info, i
 
 /* Fills info for the complete factorization f[tiling level][dim]. */
 void adse__if_info(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo *info);
-/* Lower bound of every mapping with this factorization and these keep masks; the fills of
- * levels k >= k_exact are exact (fill_ex, from adse__fill_exact), the others bounded by
- * fill_min (least_fill) or fill_lb (F2 only: the key that orders the keep choices). nolink
- * (NULL: none): per storage level j, the data spaces no link moves through j's fanout
- * under the orders fixed so far (F16, from adse__fill_exact). */
-void adse__bound_if_keep(const mspace *sp, const mifinfo *info, const uint32_t *keep,
-                         const uint64_t (*fill_ex)[ADSE_MAX_DATASPACES], int k_exact,
-                         bool least_fill, const uint32_t *nolink, mlb *lb);
-/* adse__bound_if_keep in two parts: each data space's share depends on its own keep mask
- * only (adse__bound_keep_ds), so a search computes it once per mask and factorization and
- * sums the shares of every keep choice (adse__bound_keep_sum, the same value; without
- * bandwidth, the cycles are the compute cycles alone: a bound no higher). */
+/* Lower bound of every mapping with this factorization and these keep masks, in two
+ * parts: each data space's share depends on its own keep mask only (adse__bound_keep_ds),
+ * so a search computes it once per mask and factorization (or, in the order search, once
+ * per change of its fills and link verdicts) and sums the shares of every keep choice
+ * (adse__bound_keep_sum; without bandwidth, the cycles are the compute cycles alone: a
+ * bound no higher). The fills of levels k >= k_exact are exact (fill_ex, from
+ * adse__fill_exact), the others bounded by fill_min (least_fill) or fill_lb (F2 only: the
+ * key that orders the keep choices). nolink (NULL: none): per storage level j, the data
+ * spaces no link moves through j's fanout under the orders fixed so far (F16). */
 typedef struct mkeepds {
     double energy, lla;                              /* pJ; last-level accesses */
     double tr[ADSE_MAX_LEVELS], tw[ADSE_MAX_LEVELS]; /* words read, written per level */
@@ -337,6 +338,12 @@ void adse__bound_keep_sum(const mspace *sp, const mifinfo *info, const mkeepds *
 uint64_t adse__fill_exact(const mspace *sp, adse_scratch *scratch,
                           const uint64_t f[][ADSE_MAX_DIMS], const morder *ords,
                           const mifinfo *info, int k, int d, bool *no_links);
+/* May a link move d through storage level k + 1's fanout in some completion where the
+ * temporal tiling levels from t_fix up have the orders ords[] and those below t_fix any
+ * order (t_fix = NT: every order free)? False only where no step of the children's visit
+ * sequence can carry a delta a neighbour had (docs/mapper.md F16 (d)). */
+bool adse__links_window(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], const morder *ords,
+                        const mifinfo *info, int k, int d, int t_fix);
 /* The least Fill_k(d) over the completions of partly fixed orders (F7): the temporal levels
  * above tiling level t_fix have the orders ords[], level t_fix the first n_pre + n_fix loops
  * of ords[t_fix], the levels below any order; t_fix = NT fixes nothing. For a data space

@@ -122,6 +122,14 @@ typedef struct mkeep {
  * rounds the size up): a thread writes its own state at every node, and a neighbour's read of
  * a line it shares would miss each time. */
 #define CACHE_LINE 64
+/* A data space's share of orders_bound and what it was taken from (mthread.omemo). */
+typedef struct omemo_entry {
+    uint32_t gen, keep, nl; /* generation, keep mask, link verdicts per level */
+    int k_exact;
+    uint64_t fill[ADSE_MAX_LEVELS];
+    mkeepds part;
+} omemo_entry;
+
 typedef struct mthread {
     _Alignas(CACHE_LINE) msearch *S;
     adse_scratch *scratch;
@@ -141,6 +149,9 @@ typedef struct mthread {
      * orders fixed so far (F16; orders_dfs, 0 where the orders above j's children are not
      * all fixed). */
     uint32_t nolink[ADSE_MAX_LEVELS];
+    /* The same with every order free (F16 (d)), for the current factorization: where the
+     * orders are not fixed, the data spaces no link moves whatever they are. */
+    uint32_t nolink_free[ADSE_MAX_LEVELS];
     /* The last leaf bound of each temporal level's orders: consecutive orders often give
      * the same fills and links below, hence the same bound (valid while the outer orders
      * stay). */
@@ -148,6 +159,12 @@ typedef struct mthread {
     uint64_t leaf_key[MAP_MAX_TL][ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];
     uint32_t leaf_nolink[MAP_MAX_TL];
     mvals leaf_lb[MAP_MAX_TL];
+    /* orders_bound's last share of each data space and what it was taken from (its keep
+     * mask, k_exact, its fills, its link verdicts per level), valid for generation
+     * omemo_gen, which each factorization advances: consecutive orders often change the
+     * fills of some data spaces only. */
+    omemo_entry omemo[ADSE_MAX_DATASPACES];
+    uint32_t omemo_gen;
     mkeep *keeps; /* keep choices of the current factorization [KEEP_CHUNK] */
     /* Each data space's share of the keep choices' bounds per keep mask, F2 and F7 fills
      * (adse__bound_keep_ds), valid where kmemo_tag equals kmemo_gen, which each
@@ -631,10 +648,31 @@ static void orders_dfs(mthread *th, int t);
 static void orders_bound(mthread *th, int k_exact, mvals *out)
 {
     const mspace *sp = &th->S->sp;
+    const mkeepds *parts[ADSE_MAX_DATASPACES];
+    for (int d = 0; d < sp->NDS; d++) {
+        uint32_t nl = 0;
+        for (int j = 0; j < sp->L; j++)
+            nl |= ((th->nolink[j] >> d) & 1u) << j;
+        uint64_t fill[ADSE_MAX_LEVELS];
+        for (int j = 0; j < sp->L; j++)
+            fill[j] = th->fill_ex[j][d];
+        omemo_entry *e = &th->omemo[d];
+        size_t fb = sizeof fill[0] * (size_t)sp->L;
+        if (e->gen != th->omemo_gen || e->keep != th->map.keep[d] || e->nl != nl ||
+            e->k_exact != k_exact || memcmp(e->fill, fill, fb) != 0) {
+            adse__bound_keep_ds(sp, &th->info, d, th->map.keep[d],
+                                (const uint64_t(*)[ADSE_MAX_DATASPACES])th->fill_ex, k_exact, true,
+                                th->nolink, &e->part);
+            e->gen = th->omemo_gen;
+            e->keep = th->map.keep[d];
+            e->nl = nl;
+            e->k_exact = k_exact;
+            memcpy(e->fill, fill, fb);
+        }
+        parts[d] = &e->part;
+    }
     mlb lb;
-    adse__bound_if_keep(sp, &th->info, th->map.keep,
-                        (const uint64_t(*)[ADSE_MAX_DATASPACES])th->fill_ex, k_exact, true,
-                        th->nolink, &lb);
+    adse__bound_keep_sum(sp, &th->info, parts, true, &lb);
     adse__metrics_lb(sp, &lb, out);
 }
 
@@ -656,8 +694,7 @@ static void fills_exact(mthread *th, int k)
         if (kept) th->fill_ex[k][d] = v;
         if (none) nl |= 1u << d;
     }
-    for (int j = 0; j <= k; j++)
-        th->nolink[j] = 0;
+    memcpy(th->nolink, th->nolink_free, sizeof th->nolink[0] * (size_t)(k + 1));
     if (fan) th->nolink[k + 1] = nl;
 }
 
@@ -711,8 +748,8 @@ static bool prefix_prunable(mthread *th, int t, int k, int p)
         for (int d = 0; d < sp->NDS; d++)
             if ((th->map.keep[d] >> c) & 1u)
                 th->fill_ex[c][d] = adse__least_fill(sp, f, &th->info, th->ord, t, p + 1, c, d);
-    for (int j = 0; j <= k + 1 && j < sp->L; j++)
-        th->nolink[j] = 0;
+    memcpy(th->nolink, th->nolink_free,
+           sizeof th->nolink[0] * (size_t)(k + 2 < sp->L ? k + 2 : sp->L));
     mvals lv;
     orders_bound(th, 0, &lv);
     return prunable(th, &lv);
@@ -810,8 +847,7 @@ static void orders_dfs(mthread *th, int t)
             if (th->nolink[j] != saved) {
                 /* the levels below j have no verdict of their own here, and the least
                  * fills over their orders, as at j's temporal level's leaf */
-                for (int i = 0; i < j; i++)
-                    th->nolink[i] = 0;
+                memcpy(th->nolink, th->nolink_free, sizeof th->nolink[0] * (size_t)j);
                 fills_below(th, sp->t_of[j], j - 1);
                 mvals lv;
                 orders_bound(th, 0, &lv);
@@ -862,7 +898,9 @@ static const mkeepds *keep_share(mthread *th, int d, uint32_t mask, int lf, mkee
         if (th->kmemo_tag[i] == th->kmemo_gen) return e;
         th->kmemo_tag[i] = th->kmemo_gen;
     }
-    adse__bound_keep_ds(sp, &th->info, d, mask, NULL, sp->L, lf != 0, NULL, e);
+    /* lf = 0 is the key that orders the keep choices, hence the tie rule: as it was */
+    adse__bound_keep_ds(sp, &th->info, d, mask, NULL, sp->L, lf != 0, lf ? th->nolink_free : NULL,
+                        e);
     return e;
 }
 
@@ -1008,6 +1046,21 @@ static void process_if(mthread *th)
     if (sp->min_parallelism > 0 && parallelism(th, sp->NT - 1) < sp->min_parallelism) return;
     mifinfo *info = &th->info;
     adse__if_info(sp, (const uint64_t(*)[ADSE_MAX_DIMS])th->f, info);
+    /* F16 (d): the fanouts no link crosses, whatever the orders */
+    th->nolink_free[0] = 0;
+    for (int j = 1; j < L; j++) {
+        th->nolink_free[j] = 0;
+        for (int d = 0; d < NDS; d++)
+            if (adse__links_possible(sp, info, j, d, true, NULL) &&
+                !adse__links_window(sp, (const uint64_t(*)[ADSE_MAX_DIMS])th->f, NULL, info, j - 1,
+                                    d, sp->NT))
+                th->nolink_free[j] |= 1u << d;
+    }
+    if (++th->omemo_gen == 0) { /* a new factorization: orders_bound's shares are stale */
+        for (int d = 0; d < NDS; d++)
+            th->omemo[d].gen = 0;
+        th->omemo_gen = 1;
+    }
     if (th->kmemo && ++th->kmemo_gen == 0) { /* a new factorization: the memo is stale */
         memset(th->kmemo_tag, 0, kmemo_size(sp) * sizeof *th->kmemo_tag);
         th->kmemo_gen = 1;
@@ -1112,7 +1165,7 @@ static void process_if(mthread *th)
             if (prunable(th, &th->keeps[a].lbp)) continue;
             for (int d = 0; d < NDS; d++)
                 m->keep[d] = th->keeps[a].keep[d];
-            memset(th->nolink, 0, sizeof th->nolink);
+            memcpy(th->nolink, th->nolink_free, sizeof th->nolink);
             orders_dfs(th, sp->NT - 1);
             if (th->abort) return;
         }
