@@ -146,8 +146,8 @@ typedef struct mthread {
     morder ord[MAP_MAX_TL];
     uint64_t fill_ex[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES]; /* exact fills (orders_dfs) */
     /* Per storage level j, the data spaces no link moves through j's fanout under the
-     * orders fixed so far (F16; orders_dfs, 0 where the orders above j's children are not
-     * all fixed). */
+     * orders fixed so far (F16; orders_dfs, nolink_free where the orders above j's children
+     * are not all fixed). */
     uint32_t nolink[ADSE_MAX_LEVELS];
     /* The same with every order free (F16 (d)), for the current factorization: where the
      * orders are not fixed, the data spaces no link moves whatever they are. */
