@@ -260,14 +260,16 @@ static uint64_t groups_of(const adse_problem *p, int d, const uint64_t *cnt, con
  * a level with fixed loops: its fixed prefix, the rest of I', S'; a fixed level: one
  * segment); the irrelevant loops of a fixed segment before its first relevant loop are
  * skipped, all the irrelevant loops of a free segment (an order of it can put them before
- * its relevant ones), and the walk stops after the first segment holding a relevant loop. */
+ * its relevant ones), and the walk stops after the first segment holding a relevant loop.
+ * u_rel (or NULL) receives u, NT where there is none. */
 static uint64_t least_closed_fill(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS],
                                   uint64_t tsize, const morder *ords, int t_fix, int n_fix, int k,
-                                  int d)
+                                  int d, int *u_rel)
 {
     uint32_t rel = sp->rel_closed[d];
     uint64_t v = tsize;
     bool on = false;
+    if (u_rel) *u_rel = sp->NT;
     for (int u = sp->t_of[k] + 1; u < sp->NT; u++) {
         const mtl *l = &sp->tl[u];
         if (l->spatial) continue;
@@ -283,6 +285,7 @@ static uint64_t least_closed_fill(const mspace *sp, const uint64_t f[][ADSE_MAX_
             continue;
         }
         if (!(nonunit & rel)) continue; /* every loop of the level is skipped */
+        if (u_rel) *u_rel = u;
         morder first;
         const morder *o = &first;
         int seg[3][2], n_seg = 3, free_seg = 1;
@@ -323,7 +326,7 @@ uint64_t adse__least_fill(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], c
 {
     /* every level from the first relevant one down is free: the least of all orders */
     if (info->u_rel[k][d] < t_fix) return info->fill_min[k][d];
-    uint64_t c = least_closed_fill(sp, f, info->tsize[k][d], ords, t_fix, n_fix, k, d);
+    uint64_t c = least_closed_fill(sp, f, info->tsize[k][d], ords, t_fix, n_fix, k, d, NULL);
     return c > info->fill_min[k][d] ? c : info->fill_min[k][d];
 }
 
@@ -381,18 +384,10 @@ void adse__if_info(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo 
             uint64_t b = set_bound(p, d, info->ext[i], pos);
             info->fill_lb[i][d] = b > info->tsize[i][d] ? b : info->tsize[i][d];
             info->fill_min[i][d] = info->fill_lb[i][d];
-            uint64_t c = least_closed_fill(sp, f, info->tsize[i][d], NULL, sp->NT, 0, i, d);
+            int u_rel;
+            uint64_t c = least_closed_fill(sp, f, info->tsize[i][d], NULL, sp->NT, 0, i, d, &u_rel);
             if (c > info->fill_min[i][d]) info->fill_min[i][d] = c;
-            info->u_rel[i][d] = (int8_t)sp->NT;
-            for (int u = sp->t_of[i] + 1; u < sp->NT; u++) {
-                bool rel = false;
-                for (int x = 0; x < D && !sp->tl[u].spatial; x++)
-                    rel = rel || (f[u][x] > 1 && ((sp->rel_closed[d] >> x) & 1u));
-                if (rel) {
-                    info->u_rel[i][d] = (int8_t)u;
-                    break;
-                }
-            }
+            info->u_rel[i][d] = (int8_t)u_rel;
         }
     }
     for (int j = 0; j < L; j++) {
@@ -731,17 +726,16 @@ bool adse__links_window(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], con
     const int64_t(*wc)[ADSE_MAX_RANKS] = (const int64_t(*)[ADSE_MAX_RANKS])w;
     for (int t = sp->t_of[k] + 1; t < sp->NT; t++) {
         if (!sp->tl[t].spatial) {
+            /* one step of each non-unit loop: innermost first where the order is fixed */
+            morder any = {0};
+            const morder *o = t >= t_fix ? &ords[t] : &any;
+            for (int x = 0; x < sp->D && t < t_fix; x++)
+                if (f[t][x] > 1) any.dims[any.n++] = (uint8_t)x;
             int64_t s[ADSE_MAX_DIMS][ADSE_MAX_RANKS];
-            int n = 0;
-            if (t >= t_fix) {
-                for (int q = 0; q < ords[t].n; q++)
-                    if (f[t][ords[t].dims[q]] > 1)
-                        adse__dim_step(p, ords[t].dims[q], (int64_t)run[ords[t].dims[q]], s[n++]);
-            } else {
-                for (int x = 0; x < sp->D; x++)
-                    if (f[t][x] > 1) adse__dim_step(p, x, (int64_t)run[x], s[n++]);
-            }
-            if (t >= t_fix) { /* innermost first: loop i wraps loops 0 .. i - 1 */
+            int n = o->n;
+            for (int i = 0; i < n; i++)
+                adse__dim_step(p, o->dims[i], (int64_t)run[o->dims[i]], s[i]);
+            if (t >= t_fix) { /* loop i wraps loops 0 .. i - 1 */
                 int64_t pre[ADSE_MAX_RANKS] = {0};
                 for (int i = 0; i < n; i++) {
                     for (int r = 0; r < nr; r++)
@@ -2992,7 +2986,7 @@ static void bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], i
             /* Without a relevant loop in the complete levels above k the least closed form
              * over them is the tile itself. */
             uint64_t v = on ? least_closed_fill(sp, (const uint64_t(*)[ADSE_MAX_DIMS])gf, tsz[k][d],
-                                                NULL, sp->NT, 0, k, d)
+                                                NULL, sp->NT, 0, k, d, NULL)
                             : tsz[k][d];
             pr[k] = simple ? (double)v * (double)sp_g * (double)rest_rel : 0;
             if (pr[k] < (double)sp->opset[d]) pr[k] = (double)sp->opset[d];
