@@ -10,7 +10,8 @@
  * membership in the space (adse__space_contains), normalized as the search returns
  * mappings and evaluated by the model; the first that is lexicographically better becomes
  * the current mapping and the scan restarts from the move after it. It stops at a local
- * optimum (a full scan without improvement) or at the deadline. Nothing here proves
+ * optimum (a full scan without improvement) or at the deadline (wall seconds, or work
+ * counted on a clock, mapper_internal.h mclock). Nothing here proves
  * anything: it only makes the incumbent better, so the result's bound and gap stay those of
  * the exact search. For a given start and enough time the result is a fixed function of the
  * start: no randomness, no threads (it is about 1.5 % of the anytime phase's CPU time, so
@@ -31,7 +32,8 @@ typedef struct polish {
     adse_result *res;
     adse_mapping cur;
     mvals val;
-    double deadline;
+    const mclock *clk; /* NULL: wall seconds */
+    double deadline;   /* on clk */
     uint64_t evaluated;
     unsigned tick;
     bool out_of_time;
@@ -58,9 +60,12 @@ static bool try_move(polish *P, const adse_mapping *m)
 {
     const mspace *sp = P->sp;
     if (P->out_of_time || P->move++ < P->skip) return false;
-    if (++P->tick % CLOCK_EVERY == 0 && adse_clock_s() > P->deadline) {
-        P->out_of_time = true;
-        return false;
+    if (++P->tick % CLOCK_EVERY == 0) {
+        if (P->clk) adse__clock_add(P->clk, CLOCK_EVERY);
+        if ((P->clk ? adse__clock_now(P->clk) : adse_clock_s()) > P->deadline) {
+            P->out_of_time = true;
+            return false;
+        }
     }
     adse_mapping n;
     mvals v;
@@ -209,10 +214,15 @@ static bool scan_exchanges(polish *P)
 }
 
 bool adse__polish(const mspace *sp, adse_scratch *scratch, adse_result *res, adse_mapping *best,
-                  mvals *val, double deadline, uint64_t *evaluated)
+                  mvals *val, const mclock *clk, double end, uint64_t *evaluated)
 {
-    polish P = {
-        .sp = sp, .scratch = scratch, .res = res, .cur = *best, .val = *val, .deadline = deadline};
+    polish P = {.sp = sp,
+                .scratch = scratch,
+                .res = res,
+                .cur = *best,
+                .val = *val,
+                .clk = clk,
+                .deadline = end};
     bool improved = false;
     while (!P.out_of_time) {
         P.move = 0;

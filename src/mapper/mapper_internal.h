@@ -22,6 +22,7 @@
 #ifndef ADSE_MAPPER_INTERNAL_H
 #define ADSE_MAPPER_INTERNAL_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -435,13 +436,33 @@ void adse__metrics_lb(const mspace *sp, const mlb *lb, mvals *out);
 typedef uint8_t ksubs[1u << ADSE_MAX_DATASPACES];
 bool adse__keep_count(const ksubs *subs, const int *nsub, int j, uint32_t u, uint64_t *out);
 
+/* The clock of the anytime steps' budgets (docs/mapper.md 6.1): monotonic wall seconds, or
+ * work (by_work): the search nodes and evaluations counted in *work, rate of them to a
+ * second, so that a strong start's steps do the same work on any machine. work (or NULL)
+ * counts in both modes. */
+typedef struct mclock {
+    _Atomic uint64_t *work;
+    bool by_work;
+    double rate;     /* by work: units to a second (adse__work_rate per thread that spends it) */
+    double wall_cap; /* by work: past these wall seconds (0: never) the clock reads HUGE_VAL */
+} mclock;
+/* Search nodes and evaluations to a second of one thread: about what one core of the
+ * machine that tuned the budgets did on the seed design's open layers (docs/mapper.md 6.1);
+ * a variable so that tests can make the work clock's seconds short. */
+extern double adse__work_rate;
+
+/* The clock's time now, in its seconds. */
+double adse__clock_now(const mclock *c);
+/* Counts n units of work on the clock (none where it has no counter). */
+void adse__clock_add(const mclock *c, uint64_t n);
+
 /* local.c */
 /* Improves mapping *best (in the space, valid, with metric vector *val) by a deterministic
- * first-improvement local search until a local optimum or the deadline (monotonic
- * seconds); true when it improved (then *best, *val are the better mapping, normalized as
- * the search returns mappings). Adds the evaluations to *evaluated. */
+ * first-improvement local search until a local optimum or the clock (clk, or wall seconds
+ * if NULL) passes end; true when it improved (then *best, *val are the better mapping,
+ * normalized as the search returns mappings). Adds the evaluations to *evaluated. */
 bool adse__polish(const mspace *sp, adse_scratch *scratch, adse_result *res, adse_mapping *best,
-                  mvals *val, double deadline, uint64_t *evaluated);
+                  mvals *val, const mclock *clk, double end, uint64_t *evaluated);
 
 /* The one rule by which the mapper takes a mapping it did not enumerate (a seed, a part's
  * seed, a polish move; docs/mapper.md 6.1): m must be in the space (adse__space_contains),

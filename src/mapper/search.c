@@ -61,22 +61,27 @@ _Static_assert(((uint64_t)ITEM_MAX + 1) <= (UINT64_MAX >> POS_SHIFT), "item posi
 #define PLACE_LOOK_FIRST 0.2 /* share of the dataplacements' time for the looks before a scan */
 #define PLACE_SCAN_S 0.2     /* the least thread time per candidate for mapping each on its own */
 #define PLACE_EXACT 0.75     /* a scanned candidate's exact share of its time */
-#define NB_SHARE 0.5      /* share of the time after them and their polish for the neighbourhoods */
-#define NB_ROUNDS 4       /* neighbourhood subsearches at most, each of half the time left */
-#define RESTART_S 1.0     /* a search of a big mapspace unfinished after this long may restart */
+#define NB_SHARE 0.5 /* share of the time after them and their polish for the neighbourhoods */
+#define NB_ROUNDS 4  /* neighbourhood subsearches at most, each of half the time left */
+/* A search of a big mapspace unfinished after this much work (seconds of the work clock,
+ * mclock, over all threads: about 1 s of one thread of the exact search, whose nodes are
+ * cheaper than the anytime steps' evaluations) may restart. */
+#define RESTART_S 2.0
 #define RESTART_MAX 3     /* strong starts at most, while the first metric is not proven */
 #define RESTART_ANY_S 2.0 /* runs the anytime steps this long, then starts again from them */
-/* with two threads or more: the anytime steps' share of RESTART_ANY_S (and half of RESTART_S
- * before the restart; docs/mapper.md 6.1) */
+/* with two threads or more: the anytime steps' share of RESTART_ANY_S (docs/mapper.md 6.1) */
 #define RESTART_PAR 0.65
 #define RESTART_LIMIT_S 9.0 /* a limit this long restarts too (3 x the restart's time) */
-#define CHECK_EVERY 128     /* evaluations/nodes between clock checks */
-#define KEEP_CHUNK 4096     /* keep choices sorted together */
-#define KMEMO_LEVELS 8      /* levels up to which the keep bounds' shares are memoized */
-#define SPIN_S 1e-4         /* a thread asking for a piece waits this long awake */
+/* the exact share of the rest of a limit after a strong start, whose anytime steps ran */
+#define RESTART_EXACT 0.8
+#define CHECK_EVERY 128 /* evaluations/nodes between clock checks */
+#define KEEP_CHUNK 4096 /* keep choices sorted together */
+#define KMEMO_LEVELS 8  /* levels up to which the keep bounds' shares are memoized */
+#define SPIN_S 1e-4     /* a thread asking for a piece waits this long awake */
 
 double adse__split_after_s = 0.001; /* mapper_internal.h */
 double adse__search_share = 0.5;    /* mapper_internal.h */
+double adse__work_rate = 500000.0;  /* mapper_internal.h */
 
 typedef struct mbest {
     bool found;
@@ -203,11 +208,16 @@ typedef struct mthread {
 struct msearch {
     mspace sp;
     int nthreads;
-    double deadline; /* monotonic seconds, 0 = none */
+    /* The clock of its budgets (wall seconds, or the work in `work` by its threads and
+     * finished subsearches, mclock) and the deadline of its exact search on it (0 = none). */
+    _Atomic uint64_t work;
+    mclock clk;
+    double deadline;
     atomic_int stop;
-    /* A strong start (run): at restart_at (0: none) the search stops to restart when fewer
-     * than a quarter of its items are done (restart 1), else it goes on (restart 2). */
-    double restart_at;
+    /* A strong start (run): after restart_work units of work (0: never) the search stops to
+     * restart when fewer than a quarter of its items are done (restart 1), else it goes on
+     * (restart 2). */
+    uint64_t restart_work;
     atomic_int restart;
     atomic_uint n_done; /* the generated items done */
 
@@ -294,6 +304,22 @@ static void publish(mthread *th)
 
 static void give_piece(mthread *th);
 
+/* A work clock's reading past its wall cap: later than any end taken from it before */
+#define CLOCK_PAST 1e300
+
+double adse__clock_now(const mclock *c)
+{
+    double now = adse_clock_s();
+    if (!c->by_work) return now;
+    if (c->wall_cap > 0 && now > c->wall_cap) return CLOCK_PAST;
+    return (double)atomic_load(c->work) / c->rate;
+}
+
+void adse__clock_add(const mclock *c, uint64_t n)
+{
+    if (c->work) atomic_fetch_add(c->work, n);
+}
+
 static void check_clock(mthread *th)
 {
     msearch *S = th->S;
@@ -303,8 +329,8 @@ static void check_clock(mthread *th)
         return;
     }
     if (++th->tick % CHECK_EVERY) return;
-    double now = adse_clock_s();
-    if (S->restart_at > 0 && now > S->restart_at && atomic_load(&S->restart) == 0) {
+    uint64_t w = atomic_fetch_add(&S->work, CHECK_EVERY) + CHECK_EVERY;
+    if (S->restart_work > 0 && w > S->restart_work && atomic_load(&S->restart) == 0) {
         int want = atomic_load(&S->n_done) * 4 < S->n_static ? 1 : 2, none = 0;
         atomic_compare_exchange_strong(&S->restart, &none, want);
         if (atomic_load(&S->restart) == 1) {
@@ -313,7 +339,7 @@ static void check_clock(mthread *th)
             return;
         }
     }
-    if (S->deadline > 0 && now > S->deadline) {
+    if (S->deadline > 0 && adse__clock_now(&S->clk) >= S->deadline) {
         atomic_store(&S->stop, 1);
         th->abort = true;
     }
@@ -1930,10 +1956,24 @@ static void offer_seed(msearch *S, const adse_mapping *m)
  * dataplacement scan (a search of its own whose exact part is PLACE_EXACT of its limit). */
 typedef enum { RUN_SUB, RUN_TOP, RUN_CANDIDATE } run_kind;
 
+/* How a subsearch or candidate (run) clocks its budgets: as its parent does (by work, or
+ * wall seconds), never past the parent's wall cap; work receives the work it did. */
+typedef struct mrunclock {
+    bool by_work;
+    double wall_cap;
+    uint64_t work;
+} mrunclock;
+
 static adse_status run(const adse_model *model, const adse_constraints *constraints,
                        const adse_mapper_settings *settings, const adse_mapping *seeds, int n_seeds,
-                       run_kind kind, const mbest *inc0, int restarts, adse_mapper_result *out,
-                       adse_err *err);
+                       run_kind kind, const mbest *inc0, int restarts, mrunclock *rc,
+                       adse_mapper_result *out, adse_err *err);
+
+/* The clock of a subsearch or candidate of S. */
+static mrunclock child_clock(const msearch *S)
+{
+    return (mrunclock){.by_work = S->clk.by_work, .wall_cap = S->clk.wall_cap};
+}
 
 /* Searches the subspace of constraints c in budget_s from the incumbent, which prunes it (the
  * subsearch returns a mapping only if it beats it), and offers its best; its evaluations
@@ -1947,11 +1987,13 @@ static bool subsearch(msearch *S, const adse_constraints *c, double budget_s)
     set.time_limit_s = budget_s;
     adse_err err;
     bool found = false;
-    if (run(sp->model, c, &set, NULL, 0, RUN_SUB, &S->inc, 0, r, &err) == ADSE_OK) {
+    mrunclock rc = child_clock(S);
+    if (run(sp->model, c, &set, NULL, 0, RUN_SUB, &S->inc, 0, &rc, r, &err) == ADSE_OK) {
         S->th[0].evaluated += r->stats.evaluated;
         S->th[0].valid += r->stats.valid;
         found = r->found;
     }
+    adse__clock_add(&S->clk, rc.work);
     if (found) offer_seed(S, &r->best);
     free(r);
     return found;
@@ -1963,7 +2005,8 @@ static void polish_incumbent(msearch *S, double end, uint64_t *ev)
     if (!S->inc.found) return;
     adse_mapping m = S->inc.map;
     mvals v = S->inc.val;
-    if (adse__polish(&S->sp, S->th[0].scratch, S->th[0].res, &m, &v, end, ev)) offer_seed(S, &m);
+    if (adse__polish(&S->sp, S->th[0].scratch, S->th[0].res, &m, &v, &S->clk, end, ev))
+        offer_seed(S, &m);
 }
 
 /* The classic dataflows as subspaces: for each data space d, "d stationary" puts the loops
@@ -2024,19 +2067,57 @@ static void on_threads(const msearch *S, void *(*fn)(void *), void *arg)
         adse__thread_join(tid[k]);
 }
 
-/* The dataplacement scan (placement_seeds): each thread takes the next candidate not yet
- * started and maps it alone, as a search of its own on one thread (RUN_CANDIDATE, from no
- * incumbent but its seed, if any), its time limit an equal share of what is left over the
- * rounds of candidates still to start; the best mapping and the statistics are kept per
- * candidate. */
+/* A step's candidates on S's threads (scan_work, look_work): on the wall clock each thread
+ * takes the next candidate not yet started, until the step's end; by work, worker w takes
+ * candidates w, w + workers, ... and spends the step's time on a clock of its own (own), so
+ * that what a candidate finds does not depend on the other threads' timing. */
+typedef struct pworker {
+    int w, workers;
+    _Atomic uint64_t work;
+    mclock own;
+} pworker;
+
+static void pworker_init(pworker *W, const msearch *S, atomic_int *worker)
+{
+    W->w = atomic_fetch_add(worker, 1);
+    W->workers = S->nthreads;
+    atomic_init(&W->work, 0);
+    W->own = (mclock){
+        .work = &W->work, .by_work = true, .rate = adse__work_rate, .wall_cap = S->clk.wall_cap};
+}
+
+/* W's next candidate after *k (-1 before the first; from the shared counter next on the wall
+ * clock) into *k and returned; -1 if none is left of the n or the step's time is out (end on
+ * S's clock, budget on W's own). */
+static int pworker_next(pworker *W, const msearch *S, atomic_int *next, int *k, int n, double end,
+                        double budget)
+{
+    if (S->clk.by_work) {
+        *k = *k < 0 ? W->w : *k + W->workers;
+        return *k < n && adse__clock_now(&W->own) < budget ? *k : -1;
+    }
+    *k = atomic_fetch_add(next, 1);
+    return *k < n && adse__clock_now(&S->clk) < end ? *k : -1;
+}
+
+/* The clock a worker's candidate spends: its own by work, else S's. */
+static const mclock *pworker_clock(const pworker *W, const msearch *S)
+{
+    return S->clk.by_work ? &W->own : &S->clk;
+}
+
+/* The dataplacement scan (placement_seeds): the threads map the candidates (pworker_next)
+ * each alone, as a search of its own on one thread (RUN_CANDIDATE, from no incumbent but
+ * its seed, if any), its time limit an equal share of what is left over the rounds of
+ * candidates still to start; the best mapping and the statistics are kept per candidate. */
 typedef struct pscan {
     const msearch *S;
     const adse_constraints *constraints;
     const mplace *pl;
     const adse_mapping *seed; /* seed[k] of candidate k, or NULL */
     int n, workers;
-    double end;
-    atomic_int next;
+    double end, budget; /* the step's end on S's clock, and its time on a worker's own */
+    atomic_int next, worker;
     adse_mapping *best;
     bool *found;
     uint64_t *evaluated, *valid;
@@ -2045,10 +2126,15 @@ typedef struct pscan {
 static void *scan_work(void *arg)
 {
     pscan *P = arg;
-    const mspace *sp = &P->S->sp;
+    const msearch *S = P->S;
+    const mspace *sp = &S->sp;
+    pworker W;
+    pworker_init(&W, S, &P->worker);
+    const mclock *clk = pworker_clock(&W, S);
+    double end = S->clk.by_work ? P->budget : P->end;
     adse_mapper_result *r = malloc(sizeof *r);
-    for (int k; r && (k = atomic_fetch_add(&P->next, 1)) < P->n;) {
-        double left = P->end - adse_clock_s();
+    for (int k = -1; r && pworker_next(&W, S, &P->next, &k, P->n, P->end, P->budget) >= 0;) {
+        double left = end - adse__clock_now(clk);
         if (left <= 0) break;
         adse_constraints c;
         place_constraints(sp, P->constraints, &P->pl[k], &c);
@@ -2057,9 +2143,12 @@ static void *scan_work(void *arg)
         set.time_limit_s = left / ((P->n - k + P->workers - 1) / P->workers);
         adse_err err;
         const adse_mapping *seed = P->seed ? &P->seed[k] : NULL;
-        if (run(sp->model, &c, &set, seed, seed ? 1 : 0, RUN_CANDIDATE, NULL, 0, r, &err) !=
-            ADSE_OK)
-            continue;
+        mrunclock rc = child_clock(S);
+        adse_status st =
+            run(sp->model, &c, &set, seed, seed ? 1 : 0, RUN_CANDIDATE, NULL, 0, &rc, r, &err);
+        if (clk != &S->clk) adse__clock_add(clk, rc.work);
+        adse__clock_add(&S->clk, rc.work);
+        if (st != ADSE_OK) continue;
         P->evaluated[k] = r->stats.evaluated;
         P->valid[k] = r->stats.valid;
         P->found[k] = r->found;
@@ -2076,8 +2165,10 @@ static void scan_placements(msearch *S, const adse_constraints *constraints, con
 {
     pscan P = {
         .S = S, .constraints = constraints, .pl = pl, .seed = seed, .n = n, .workers = S->nthreads};
-    P.end = adse_clock_s() + budget_s;
+    P.end = adse__clock_now(&S->clk) + budget_s;
+    P.budget = budget_s;
     atomic_init(&P.next, 0);
+    atomic_init(&P.worker, 0);
     P.best = malloc((size_t)n * sizeof *P.best);
     P.found = calloc((size_t)n, sizeof *P.found);
     P.evaluated = calloc((size_t)n, sizeof *P.evaluated);
@@ -2093,15 +2184,15 @@ static void scan_placements(msearch *S, const adse_constraints *constraints, con
     free(P.best), free(P.found), free(P.evaluated), free(P.valid);
 }
 
-/* The first look at the candidates (placement_seeds): each thread (with its own scratch)
- * takes the next candidate not yet looked at, puts the incumbent into it
- * (adse__place_apply) and polishes that in the whole space (adse__polish) until end; the
- * polished mapping and its metrics are kept per candidate. */
+/* The first look at the candidates (placement_seeds): the threads (each with its own
+ * scratch) take the candidates (pworker_next), put the incumbent into each
+ * (adse__place_apply) and polish that in the whole space (adse__polish) until the step's
+ * end; the polished mapping and its metrics are kept per candidate. */
 typedef struct plook {
     msearch *S;
     const mplace *pl;
     int n;
-    double end;
+    double end, budget; /* the step's end on S's clock, and its time on a worker's own */
     atomic_int next, worker;
     adse_mapping *map;
     mvals *val;
@@ -2112,15 +2203,22 @@ typedef struct plook {
 static void *look_work(void *arg)
 {
     plook *P = arg;
-    const mspace *sp = &P->S->sp;
-    mthread *th = &P->S->th[atomic_fetch_add(&P->worker, 1)];
+    const msearch *S = P->S;
+    const mspace *sp = &S->sp;
+    pworker W;
+    pworker_init(&W, S, &P->worker);
+    const mclock *clk = pworker_clock(&W, S);
+    double end = S->clk.by_work ? P->budget : P->end;
+    mthread *th = &P->S->th[W.w];
     uint64_t ev = 0;
-    for (int k; (k = atomic_fetch_add(&P->next, 1)) < P->n && adse_clock_s() < P->end;) {
-        adse_mapping m = P->S->inc.map;
+    for (int k = -1; pworker_next(&W, S, &P->next, &k, P->n, P->end, P->budget) >= 0;) {
+        adse_mapping m = S->inc.map;
         if (!adse__place_apply(sp, &P->pl[k], &m) ||
             !adse__mapping_take(sp, th->scratch, th->res, &m, &P->map[k], &P->val[k], &ev))
             continue;
-        adse__polish(sp, th->scratch, th->res, &P->map[k], &P->val[k], P->end, &ev);
+        uint64_t w0 = atomic_load(&W.work);
+        adse__polish(sp, th->scratch, th->res, &P->map[k], &P->val[k], clk, end, &ev);
+        if (clk != &S->clk) adse__clock_add(&S->clk, atomic_load(&W.work) - w0);
         P->ok[k] = true;
     }
     atomic_fetch_add(&P->evaluated, ev);
@@ -2143,8 +2241,9 @@ static bool look_before(const plook *P, int a, int b)
 static bool look_placements(msearch *S, const adse_constraints *constraints, const mplace *pl,
                             int n, double look_s, double budget_s)
 {
-    double end = adse_clock_s() + budget_s;
-    plook P = {.S = S, .pl = pl, .n = n, .end = adse_clock_s() + look_s};
+    double end = adse__clock_now(&S->clk) + budget_s;
+    plook P = {
+        .S = S, .pl = pl, .n = n, .end = adse__clock_now(&S->clk) + look_s, .budget = look_s};
     atomic_init(&P.next, 0);
     atomic_init(&P.worker, 0);
     atomic_init(&P.evaluated, 0);
@@ -2180,7 +2279,7 @@ static bool look_placements(msearch *S, const adse_constraints *constraints, con
             top[k2] = r;
             seed[k2++] = P.map[idx[i]];
         }
-        double left = end - adse_clock_s();
+        double left = end - adse__clock_now(&S->clk);
         if (k2 > 0 && left > 0) scan_placements(S, constraints, top, seed, k2, left);
     }
     free(P.map), free(P.val), free(P.ok), free(idx), free(top), free(seed);
@@ -2204,26 +2303,26 @@ static void placement_seeds(msearch *S, const adse_constraints *constraints, dou
     mplace *pl = malloc(MAX_PLACE * sizeof *pl);
     if (!pl) return;
     int n = adse__placements(sp, pl, MAX_PLACE);
-    double end = adse_clock_s() + budget_s;
+    double end = adse__clock_now(&S->clk) + budget_s;
     bool scan = n > 0 && budget_s * (1 - PLACE_LOOK_FIRST) * S->nthreads / n >= PLACE_SCAN_S;
     double look_s = scan ? budget_s * PLACE_LOOK_FIRST : budget_s;
     bool looked = false;
     /* as many rounds as give each of a round's PLACE_FEW placements PLACE_SCAN_S of a thread */
     int rounds = (int)(look_s * S->nthreads * (1 - PLACE_LOOK) / (PLACE_FEW * PLACE_SCAN_S));
     rounds = rounds < 1 ? 1 : rounds > PLACE_ROUNDS ? PLACE_ROUNDS : rounds;
-    double look_end = adse_clock_s() + look_s;
+    double look_end = adse__clock_now(&S->clk) + look_s;
     for (int r = 0; n > 0 && S->inc.found && r < rounds; r++) {
-        double b = (look_end - adse_clock_s()) / (rounds - r);
+        double b = (look_end - adse__clock_now(&S->clk)) / (rounds - r);
         looked = look_placements(S, constraints, pl, n, b * PLACE_LOOK, b) || looked;
     }
-    if (scan) scan_placements(S, constraints, pl, NULL, n, end - adse_clock_s());
+    if (scan) scan_placements(S, constraints, pl, NULL, n, end - adse__clock_now(&S->clk));
     if (looked || scan) {
         free(pl);
         return;
     }
     if (n > PLACE_FEW) n = PLACE_FEW;
     for (int k = 0; k < n; k++) {
-        double left = end - adse_clock_s();
+        double left = end - adse__clock_now(&S->clk);
         if (left <= 0) break;
         adse_constraints c;
         place_constraints(sp, constraints, &pl[k], &c);
@@ -2239,7 +2338,7 @@ static bool neighbourhood_seed(msearch *S, const adse_constraints *constraints, 
                                uint64_t *ev)
 {
     if (!S->inc.found || budget_s <= 0) return false;
-    double end = adse_clock_s() + budget_s;
+    double end = adse__clock_now(&S->clk) + budget_s;
     mvals before = S->inc.val;
     adse_constraints c;
     adse__neighbourhood(&S->sp, constraints, &S->inc.map, &c);
@@ -2256,18 +2355,18 @@ static bool neighbourhood_seed(msearch *S, const adse_constraints *constraints, 
 static void anytime(msearch *S, const adse_constraints *constraints, double end)
 {
     uint64_t ev = 0;
-    placement_seeds(S, constraints, (end - adse_clock_s()) * PLACE_SHARE, &ev);
+    placement_seeds(S, constraints, (end - adse__clock_now(&S->clk)) * PLACE_SHARE, &ev);
     polish_incumbent(S, end, &ev);
-    double nb_end = adse_clock_s() + (end - adse_clock_s()) * NB_SHARE;
+    double now = adse__clock_now(&S->clk), nb_end = now + (end - now) * NB_SHARE;
     for (int k = 0; k < NB_ROUNDS; k++) {
-        double left = nb_end - adse_clock_s();
+        double left = nb_end - adse__clock_now(&S->clk);
         if (left <= 0 ||
             !neighbourhood_seed(S, constraints, k + 1 < NB_ROUNDS ? left / 2 : left, &ev))
             break;
     }
-    double left = end - adse_clock_s();
+    double left = end - adse__clock_now(&S->clk);
     if (left > 0) classic_seeds(S, constraints, left);
-    if (adse_clock_s() < end) polish_incumbent(S, end, &ev);
+    if (adse__clock_now(&S->clk) < end) polish_incumbent(S, end, &ev);
     S->th[0].evaluated += ev; /* the polish's valid ones are not counted apart */
 }
 
@@ -2343,8 +2442,8 @@ static adse_status search_new(const adse_model *model, const adse_constraints *c
  * when nothing in this space beats it. */
 static adse_status run(const adse_model *model, const adse_constraints *constraints,
                        const adse_mapper_settings *settings, const adse_mapping *seeds, int n_seeds,
-                       run_kind kind, const mbest *inc0, int restarts, adse_mapper_result *out,
-                       adse_err *err)
+                       run_kind kind, const mbest *inc0, int restarts, mrunclock *rc,
+                       adse_mapper_result *out, adse_err *err)
 {
     bool top = kind != RUN_SUB;
     if (!model || !out || (n_seeds > 0 && !seeds))
@@ -2358,12 +2457,25 @@ static adse_status run(const adse_model *model, const adse_constraints *constrai
     S->nthreads = thread_count(sp);
     double limit = sp->set.time_limit_s;
     bool anytime_steps = top && limit > 0;
-    double share = kind == RUN_CANDIDATE ? PLACE_EXACT : adse__search_share;
-    S->deadline = limit > 0 ? t0 + limit * (anytime_steps ? share : 1) : 0;
+    double share = kind == RUN_CANDIDATE             ? PLACE_EXACT
+                   : kind == RUN_TOP && inc0 != NULL ? RESTART_EXACT
+                                                     : adse__search_share;
+    /* Its clock (mclock): a subsearch's or candidate's is of its parent's kind (rc), by work
+     * at the rate of its threads; a search of its own counts wall seconds, and its limit
+     * caps the work clocks of its strong start and of its subsearches. */
+    atomic_init(&S->work, 0);
+    S->clk = (mclock){.work = &S->work,
+                      .by_work = rc && rc->by_work,
+                      .rate = adse__work_rate * S->nthreads,
+                      .wall_cap = rc ? rc->wall_cap : 0};
+    if (limit > 0 && !S->clk.by_work && (S->clk.wall_cap == 0 || t0 + limit < S->clk.wall_cap))
+        S->clk.wall_cap = t0 + limit;
+    double c0 = adse__clock_now(&S->clk);
+    S->deadline = limit > 0 ? c0 + limit * (anytime_steps ? share : 1) : 0;
     /* A strong start (docs/mapper.md 6.1): a search of a big mapspace, unlimited or with a
-     * time limit of at least RESTART_LIMIT_S, that has not ended after RESTART_S (half of it
-     * with two threads or more: as much work) runs the anytime steps (RESTART_ANY_S, its
-     * RESTART_PAR share with two threads or more), then searches again from their best (in
+     * time limit of at least RESTART_LIMIT_S, that has not ended after the work of RESTART_S
+     * (all threads together) runs the anytime steps (RESTART_ANY_S, its RESTART_PAR share
+     * with two threads or more, on the work clock), then searches again from their best (in
      * the rest of the limit), its items then pruned by an incumbent near the optimum instead
      * of the ones they find one by one. Seeds only prune, so an unlimited search's result is
      * the same. While the first of several metrics is not proven optimal after the anytime
@@ -2372,7 +2484,7 @@ static adse_status run(const adse_model *model, const adse_constraints *constrai
     bool restart =
         top && restarts > 0 && (limit == 0 || limit >= RESTART_LIMIT_S) && sp->size > BIG_SPACE;
     bool par = S->nthreads > 1;
-    S->restart_at = restart ? t0 + RESTART_S * (par ? 0.5 : 1) : 0;
+    S->restart_work = restart ? (uint64_t)(RESTART_S * adse__work_rate) : 0;
     atomic_init(&S->restart, 0);
     atomic_init(&S->n_done, 0u);
     atomic_init(&S->stop, 0);
@@ -2401,7 +2513,8 @@ static adse_status run(const adse_model *model, const adse_constraints *constrai
             /* each strong start's anytime steps twice as long as the previous one's */
             double any_s =
                 RESTART_ANY_S * (par ? RESTART_PAR : 1) * (1 << (RESTART_MAX - restarts));
-            anytime(S, constraints, adse_clock_s() + any_s);
+            S->clk.by_work = true; /* the same steps on any machine, within the limit */
+            anytime(S, constraints, adse__clock_now(&S->clk) + any_s);
             mbest inc = S->inc;
             /* another strong start while the first of several metrics is not proven optimal:
              * its best so far prunes little of the search of the others */
@@ -2410,8 +2523,10 @@ static adse_status run(const adse_model *model, const adse_constraints *constrai
             thread_totals(S, &ev, &valid);
             adse_mapper_settings rest = sp->set; /* with what is left of a limit (0: none) */
             if (limit > 0) rest.time_limit_s = fmax(limit - (adse_clock_s() - t0), 1e-3);
+            uint64_t work = atomic_load(&S->work);
             search_free(S);
-            st = run(model, constraints, &rest, NULL, 0, RUN_TOP, &inc, next, out, err);
+            st = run(model, constraints, &rest, NULL, 0, RUN_TOP, &inc, next, rc, out, err);
+            if (rc) rc->work += work;
             adse_mapper_stats *o = &out->stats;
             o->evaluated += ev;
             o->valid += valid;
@@ -2419,10 +2534,11 @@ static adse_status run(const adse_model *model, const adse_constraints *constrai
             o->seconds = adse_clock_s() - t0;
             return st;
         }
-        if (anytime_steps && !all_done) anytime(S, constraints, t0 + limit);
+        if (anytime_steps && !all_done) anytime(S, constraints, c0 + limit);
         finish(S, model, t0, all_done, lb0, out);
     }
     out->stats.pieces = S->n_items - S->n_static;
+    if (rc) rc->work = atomic_load(&S->work);
     search_free(S);
     return st;
 }
@@ -2431,7 +2547,7 @@ adse_status adse_mapper_run(const adse_model *model, const adse_constraints *con
                             const adse_mapper_settings *settings, adse_mapper_result *out,
                             adse_err *err)
 {
-    return run(model, constraints, settings, NULL, 0, RUN_TOP, NULL, RESTART_MAX, out, err);
+    return run(model, constraints, settings, NULL, 0, RUN_TOP, NULL, RESTART_MAX, NULL, out, err);
 }
 
 adse_status adse_mapper_run_seeded(const adse_model *model, const adse_constraints *constraints,
@@ -2440,7 +2556,8 @@ adse_status adse_mapper_run_seeded(const adse_model *model, const adse_constrain
 {
     if (n_seeds < 0)
         return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0, "negative number of seed mappings");
-    return run(model, constraints, settings, seeds, n_seeds, RUN_TOP, NULL, RESTART_MAX, out, err);
+    return run(model, constraints, settings, seeds, n_seeds, RUN_TOP, NULL, RESTART_MAX, NULL, out,
+               err);
 }
 
 adse_network_layer_result adse_mapper_layer_result(const adse_mapper_result *r)
