@@ -2072,38 +2072,45 @@ static void on_threads(const msearch *S, void *(*fn)(void *), void *arg)
  * candidates w, w + workers, ... and spends the step's time on a clock of its own (own), so
  * that what a candidate finds does not depend on the other threads' timing. */
 typedef struct pworker {
-    int w, workers;
+    const msearch *S;
+    int w;
     _Atomic uint64_t work;
     mclock own;
+    const mclock *clk; /* the clock its candidates spend: own by work, else S's */
+    double end;        /* the step's end on clk */
 } pworker;
 
-static void pworker_init(pworker *W, const msearch *S, atomic_int *worker)
+/* The next worker (counted up in *worker) of a step that ends at end on S's clock and takes
+ * budget of a worker's own clock. */
+static void pworker_init(pworker *W, const msearch *S, atomic_int *worker, double end,
+                         double budget)
 {
+    W->S = S;
     W->w = atomic_fetch_add(worker, 1);
-    W->workers = S->nthreads;
     atomic_init(&W->work, 0);
     W->own = (mclock){
         .work = &W->work, .by_work = true, .rate = adse__work_rate, .wall_cap = S->clk.wall_cap};
+    W->clk = S->clk.by_work ? &W->own : &S->clk;
+    W->end = S->clk.by_work ? budget : end;
 }
 
 /* W's next candidate after *k (-1 before the first; from the shared counter next on the wall
- * clock) into *k and returned; -1 if none is left of the n or the step's time is out (end on
- * S's clock, budget on W's own). */
-static int pworker_next(pworker *W, const msearch *S, atomic_int *next, int *k, int n, double end,
-                        double budget)
+ * clock) into *k and returned; -1 if none is left of the n or the step's time is out. */
+static int pworker_next(pworker *W, atomic_int *next, int *k, int n)
 {
-    if (S->clk.by_work) {
-        *k = *k < 0 ? W->w : *k + W->workers;
-        return *k < n && adse__clock_now(&W->own) < budget ? *k : -1;
-    }
-    *k = atomic_fetch_add(next, 1);
-    return *k < n && adse__clock_now(&S->clk) < end ? *k : -1;
+    if (W->S->clk.by_work)
+        *k = *k < 0 ? W->w : *k + W->S->nthreads;
+    else
+        *k = atomic_fetch_add(next, 1);
+    return *k < n && adse__clock_now(W->clk) < W->end ? *k : -1;
 }
 
-/* The clock a worker's candidate spends: its own by work, else S's. */
-static const mclock *pworker_clock(const pworker *W, const msearch *S)
+/* n units of work a candidate of W did: on W's clock unless already counted there, and on
+ * S's too where that is W's own. */
+static void pworker_spent(pworker *W, uint64_t n, bool counted)
 {
-    return S->clk.by_work ? &W->own : &S->clk;
+    if (!counted) adse__clock_add(W->clk, n);
+    if (W->clk != &W->S->clk) adse__clock_add(&W->S->clk, n);
 }
 
 /* The dataplacement scan (placement_seeds): the threads map the candidates (pworker_next)
@@ -2129,12 +2136,10 @@ static void *scan_work(void *arg)
     const msearch *S = P->S;
     const mspace *sp = &S->sp;
     pworker W;
-    pworker_init(&W, S, &P->worker);
-    const mclock *clk = pworker_clock(&W, S);
-    double end = S->clk.by_work ? P->budget : P->end;
+    pworker_init(&W, S, &P->worker, P->end, P->budget);
     adse_mapper_result *r = malloc(sizeof *r);
-    for (int k = -1; r && pworker_next(&W, S, &P->next, &k, P->n, P->end, P->budget) >= 0;) {
-        double left = end - adse__clock_now(clk);
+    for (int k = -1; r && pworker_next(&W, &P->next, &k, P->n) >= 0;) {
+        double left = W.end - adse__clock_now(W.clk);
         if (left <= 0) break;
         adse_constraints c;
         place_constraints(sp, P->constraints, &P->pl[k], &c);
@@ -2146,8 +2151,7 @@ static void *scan_work(void *arg)
         mrunclock rc = child_clock(S);
         adse_status st =
             run(sp->model, &c, &set, seed, seed ? 1 : 0, RUN_CANDIDATE, NULL, 0, &rc, r, &err);
-        if (clk != &S->clk) adse__clock_add(clk, rc.work);
-        adse__clock_add(&S->clk, rc.work);
+        pworker_spent(&W, rc.work, false);
         if (st != ADSE_OK) continue;
         P->evaluated[k] = r->stats.evaluated;
         P->valid[k] = r->stats.valid;
@@ -2206,19 +2210,17 @@ static void *look_work(void *arg)
     const msearch *S = P->S;
     const mspace *sp = &S->sp;
     pworker W;
-    pworker_init(&W, S, &P->worker);
-    const mclock *clk = pworker_clock(&W, S);
-    double end = S->clk.by_work ? P->budget : P->end;
+    pworker_init(&W, S, &P->worker, P->end, P->budget);
     mthread *th = &P->S->th[W.w];
     uint64_t ev = 0;
-    for (int k = -1; pworker_next(&W, S, &P->next, &k, P->n, P->end, P->budget) >= 0;) {
+    for (int k = -1; pworker_next(&W, &P->next, &k, P->n) >= 0;) {
         adse_mapping m = S->inc.map;
         if (!adse__place_apply(sp, &P->pl[k], &m) ||
             !adse__mapping_take(sp, th->scratch, th->res, &m, &P->map[k], &P->val[k], &ev))
             continue;
         uint64_t w0 = atomic_load(&W.work);
-        adse__polish(sp, th->scratch, th->res, &P->map[k], &P->val[k], clk, end, &ev);
-        if (clk != &S->clk) adse__clock_add(&S->clk, atomic_load(&W.work) - w0);
+        adse__polish(sp, th->scratch, th->res, &P->map[k], &P->val[k], W.clk, W.end, &ev);
+        pworker_spent(&W, atomic_load(&W.work) - w0, true);
         P->ok[k] = true;
     }
     atomic_fetch_add(&P->evaluated, ev);
