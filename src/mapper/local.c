@@ -20,7 +20,6 @@
 #include <string.h>
 
 #include "adse/model.h"
-#include "adse/util.h"
 #include "mapper/mapper_internal.h"
 #include "util/primes.h"
 
@@ -61,8 +60,8 @@ static bool try_move(polish *P, const adse_mapping *m)
     const mspace *sp = P->sp;
     if (P->out_of_time || P->move++ < P->skip) return false;
     if (++P->tick % CLOCK_EVERY == 0) {
-        if (P->clk) adse__clock_add(P->clk, CLOCK_EVERY);
-        if ((P->clk ? adse__clock_now(P->clk) : adse_clock_s()) > P->deadline) {
+        adse__clock_add(P->clk, CLOCK_EVERY);
+        if (adse__clock_now(P->clk) > P->deadline) {
             P->out_of_time = true;
             return false;
         }

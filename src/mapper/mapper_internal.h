@@ -444,16 +444,16 @@ typedef struct mclock {
     _Atomic uint64_t *work;
     bool by_work;
     double rate;     /* by work: units to a second (adse__work_rate per thread that spends it) */
-    double wall_cap; /* by work: past these wall seconds (0: never) the clock reads HUGE_VAL */
+    double wall_cap; /* by work: past these wall seconds (0: never) it reads 1e300 */
 } mclock;
 /* Search nodes and evaluations to a second of one thread: about what one core of the
  * machine that tuned the budgets did on the seed design's open layers (docs/mapper.md 6.1);
  * a variable so that tests can make the work clock's seconds short. */
 extern double adse__work_rate;
 
-/* The clock's time now, in its seconds. */
+/* The clock's time now, in its seconds (NULL: the wall clock's). */
 double adse__clock_now(const mclock *c);
-/* Counts n units of work on the clock (none where it has no counter). */
+/* Counts n units of work on the clock (none where it is NULL or has no counter). */
 void adse__clock_add(const mclock *c, uint64_t n);
 
 /* local.c */

@@ -310,14 +310,14 @@ static void give_piece(mthread *th);
 double adse__clock_now(const mclock *c)
 {
     double now = adse_clock_s();
-    if (!c->by_work) return now;
+    if (!c || !c->by_work) return now;
     if (c->wall_cap > 0 && now > c->wall_cap) return CLOCK_PAST;
     return (double)atomic_load(c->work) / c->rate;
 }
 
 void adse__clock_add(const mclock *c, uint64_t n)
 {
-    if (c->work) atomic_fetch_add(c->work, n);
+    if (c && c->work) atomic_fetch_add(c->work, n);
 }
 
 static void check_clock(mthread *th)
@@ -1952,7 +1952,8 @@ static void offer_seed(msearch *S, const adse_mapping *m)
 }
 
 /* What a run is: a subsearch of the anytime steps (one item, no steps of its own), a search
- * of its own (its exact part adse__search_share of a time limit), or a candidate of the
+ * of its own (its exact part adse__search_share of a time limit, RESTART_EXACT of what a
+ * strong start left), or a candidate of the
  * dataplacement scan (a search of its own whose exact part is PLACE_EXACT of its limit). */
 typedef enum { RUN_SUB, RUN_TOP, RUN_CANDIDATE } run_kind;
 
