@@ -141,8 +141,9 @@ typedef struct omemo_entry {
  * factorization, k and those orders, not on the keep choice; the order search meets the
  * same orders again under each keep choice of a factorization. An entry holds its key whole
  * (the orders above, level by level: the number of non-unit loops, then their dimensions)
- * and its values for every data space; orders that do not fit in FXMEMO_KEY bytes are not
- * memoized. Entries are fxmemo_stride bytes apart: v[d] is Fill_k(d), v[NDS (c + 1) + d]
+ * and its values for every data space; orders that do not fit in FXMEMO_KEY bytes take the
+ * spare entry after the table's slots, made anew each time. Entries are fxmemo_stride bytes
+ * apart: v[d] is Fill_k(d), v[NDS (c + 1) + d]
  * the least fill of level c < k. */
 #define FXMEMO_SLOTS 1024
 #define FXMEMO_KEY 64
@@ -190,11 +191,10 @@ typedef struct mthread {
      * fills of some data spaces only. */
     omemo_entry omemo[ADSE_MAX_DATASPACES];
     uint32_t omemo_gen;
-    /* [FXMEMO_SLOTS] entries of fxmemo_stride bytes, those of generation omemo_gen valid;
-     * fxe: the entry of the orders fills_exact saw last */
+    /* [FXMEMO_SLOTS + 1] entries of fxmemo_stride bytes, those of generation omemo_gen
+     * valid (the last, the spare, never) */
     unsigned char *fxmemo;
     size_t fxmemo_stride;
-    fxmemo_entry *fxe;
     mkeep *keeps; /* keep choices of the current factorization [KEEP_CHUNK] */
     /* Each data space's share of the keep choices' bounds per keep mask, F2 and F7 fills
      * (adse__bound_keep_ds), valid where kmemo_tag equals kmemo_gen, which each
@@ -727,28 +727,34 @@ static void orders_bound(mthread *th, int k_exact, mvals *out)
     adse__metrics_lb(sp, &lb, out);
 }
 
-/* The fills memo's entry for storage level k under the current factorization and orders,
- * made if it was not there (its fills and verdicts computed; the least fills below k only
- * when asked, fills_below); NULL where the key does not fit. */
+/* The fills memo's entry for storage level k (< L - 1) under the current factorization and
+ * orders, made if it was not there (its fills and verdicts computed; the least fills below k
+ * only when asked, fills_below). */
 static fxmemo_entry *fills_entry(mthread *th, int k)
 {
     const mspace *sp = &th->S->sp;
     uint8_t key[FXMEMO_KEY];
     int len = 0;
-    for (int u = sp->t_of[k] + 1; u < sp->NT; u++) {
+    size_t slot = FXMEMO_SLOTS; /* the spare, where the key does not fit */
+    for (int u = sp->t_of[k] + 1; u < sp->NT && len >= 0; u++) {
         const morder *o = &th->ord[u];
         if (sp->tl[u].spatial) continue;
-        if (len + 1 + o->n > FXMEMO_KEY) return NULL;
+        if (len + 1 + o->n > FXMEMO_KEY) {
+            len = -1;
+            break;
+        }
         key[len++] = (uint8_t)o->n;
         memcpy(key + len, o->dims, (size_t)o->n);
         len += o->n;
     }
-    uint64_t h = (1469598103934665603ull ^ (uint64_t)k) * 1099511628211ull; /* FNV-1a */
-    for (int i = 0; i < len; i++)
-        h = (h ^ key[i]) * 1099511628211ull;
-    fxmemo_entry *e =
-        (fxmemo_entry *)(th->fxmemo + ((h ^ (h >> 32)) & (FXMEMO_SLOTS - 1)) * th->fxmemo_stride);
-    if (e->gen == th->omemo_gen && e->k == k && e->len == len &&
+    if (len >= 0) {
+        uint64_t h = (1469598103934665603ull ^ (uint64_t)k) * 1099511628211ull; /* FNV-1a */
+        for (int i = 0; i < len; i++)
+            h = (h ^ key[i]) * 1099511628211ull;
+        slot = (h ^ (h >> 32)) & (FXMEMO_SLOTS - 1);
+    }
+    fxmemo_entry *e = (fxmemo_entry *)(th->fxmemo + slot * th->fxmemo_stride);
+    if (len >= 0 && e->gen == th->omemo_gen && e->k == k && e->len == len &&
         memcmp(e->key, key, (size_t)len) == 0)
         return e;
     const uint64_t(*f)[ADSE_MAX_DIMS] = (const uint64_t(*)[ADSE_MAX_DIMS])th->f;
@@ -760,41 +766,29 @@ static fxmemo_entry *fills_entry(mthread *th, int k)
             adse__fill_exact(sp, th->scratch, f, th->ord, &th->info, k, d, test ? &none : NULL);
         if (none) e->none |= 1u << d;
     }
-    e->gen = th->omemo_gen;
+    e->gen = len >= 0 ? th->omemo_gen : 0;
     e->k = (uint8_t)k;
-    e->len = (uint8_t)len;
     e->below = false;
-    memcpy(e->key, key, (size_t)len);
+    if (len >= 0) {
+        e->len = (uint8_t)len;
+        memcpy(e->key, key, (size_t)len);
+    }
     return e;
 }
 
-/* The orders of every temporal level above storage level k's children are fixed: the
- * model's Fill_k of the data spaces k keeps, and the data spaces (kept at k or not) no link
- * moves through storage level k + 1's fanout (F16); none is known below it. */
-static void fills_exact(mthread *th, int k)
+/* The orders of every temporal level above storage level k's children (k < L - 1) are
+ * fixed: the model's Fill_k of the data spaces k keeps, and the data spaces (kept at k or
+ * not) no link moves through storage level k + 1's fanout (F16); none is known below it.
+ * Returns the memo's entry of these orders (fills_entry). */
+static fxmemo_entry *fills_exact(mthread *th, int k)
 {
     const mspace *sp = &th->S->sp;
-    bool fan = k + 1 < sp->L;
-    uint32_t nl = 0;
-    fxmemo_entry *e = fan ? fills_entry(th, k) : NULL;
-    th->fxe = e;
-    for (int d = 0; d < sp->NDS; d++) {
-        bool kept = (th->map.keep[d] >> k) & 1u, none = false;
-        bool test = fan && adse__links_possible(sp, &th->info, k + 1, d, true, NULL);
-        if (!kept && !test) continue;
-        uint64_t v;
-        if (e) {
-            v = e->v[d];
-            none = test && ((e->none >> d) & 1u);
-        } else {
-            v = adse__fill_exact(sp, th->scratch, (const uint64_t(*)[ADSE_MAX_DIMS])th->f, th->ord,
-                                 &th->info, k, d, test ? &none : NULL);
-        }
-        if (kept) th->fill_ex[k][d] = v;
-        if (none) nl |= 1u << d;
-    }
+    fxmemo_entry *e = fills_entry(th, k);
+    for (int d = 0; d < sp->NDS; d++)
+        if ((th->map.keep[d] >> k) & 1u) th->fill_ex[k][d] = e->v[d];
     memcpy(th->nolink, th->nolink_free, sizeof th->nolink[0] * (size_t)(k + 1));
-    if (fan) th->nolink[k + 1] = nl;
+    th->nolink[k + 1] = e->none;
+    return e;
 }
 
 /* Temporal tiling level t's order and those above are fixed, k the storage level below t:
@@ -804,7 +798,7 @@ static void fills_below(mthread *th, int t, int k, fxmemo_entry *e)
     const mspace *sp = &th->S->sp;
     const uint64_t(*f)[ADSE_MAX_DIMS] = (const uint64_t(*)[ADSE_MAX_DIMS])th->f;
     int NDS = sp->NDS;
-    if (e && !e->below) { /* the memo's entry for these orders (fills_entry), all data spaces */
+    if (!e->below) { /* the memo's entry for these orders (fills_entry), all data spaces */
         for (int c = 0; c < k; c++)
             for (int d = 0; d < NDS; d++)
                 e->v[NDS * (c + 1) + d] =
@@ -813,10 +807,7 @@ static void fills_below(mthread *th, int t, int k, fxmemo_entry *e)
     }
     for (int c = 0; c < k; c++)
         for (int d = 0; d < NDS; d++)
-            if ((th->map.keep[d] >> c) & 1u)
-                th->fill_ex[c][d] =
-                    e ? e->v[NDS * (c + 1) + d]
-                      : adse__least_fill(sp, f, &th->info, th->ord, t, th->ord[t].n_inf, c, d);
+            if ((th->map.keep[d] >> c) & 1u) th->fill_ex[c][d] = e->v[NDS * (c + 1) + d];
 }
 
 /* Temporal tiling level t's order is complete: the model's Fill_k (k = the storage level
@@ -827,8 +818,7 @@ static void order_leaf(mthread *th, int t, int k)
 {
     const mspace *sp = &th->S->sp;
     adse__order_apply(sp, t, &th->ord[t], &th->map);
-    fills_exact(th, k);
-    fills_below(th, t, k, th->fxe);
+    fills_below(th, t, k, fills_exact(th, k));
     size_t kb = sizeof th->fill_ex[0] * (size_t)(k + 1);
     uint32_t nl = k + 1 < sp->L ? th->nolink[k + 1] : 0;
     if (!th->leaf_ok[t] || memcmp(th->leaf_key[t], th->fill_ex, kb) != 0 ||
@@ -956,7 +946,7 @@ static void orders_dfs(mthread *th, int t)
                 /* the levels below j have no verdict of their own here, and the least
                  * fills over their orders, as at j's temporal level's leaf */
                 memcpy(th->nolink, th->nolink_free, sizeof th->nolink[0] * (size_t)j);
-                fills_below(th, sp->t_of[j], j - 1, NULL);
+                fills_below(th, sp->t_of[j], j - 1, fills_entry(th, j - 1));
                 mvals lv;
                 orders_bound(th, 0, &lv);
                 if (prunable(th, &lv)) continue;
@@ -1822,7 +1812,7 @@ static bool threads_alloc(msearch *S, const adse_model *model)
         th->keeps = malloc(sizeof *th->keeps * KEEP_CHUNK);
         th->fxmemo_stride =
             sizeof(fxmemo_entry) + sizeof(uint64_t) * (size_t)sp->L * (size_t)sp->NDS;
-        th->fxmemo = calloc(FXMEMO_SLOTS, th->fxmemo_stride);
+        th->fxmemo = calloc(FXMEMO_SLOTS + 1, th->fxmemo_stride);
         if (!th->scratch || !th->spcache || !th->res || !th->keeps || !th->fxmemo) ok = false;
         if (sp->L <= KMEMO_LEVELS) {
             th->kmemo = malloc(kmemo_size(sp) * sizeof *th->kmemo);
