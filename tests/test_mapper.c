@@ -3463,6 +3463,121 @@ static void test_least_fill(void **state)
     assert_true(all[0] > 0 && all[1] > 0 && sl[2] > 0);
 }
 
+/* F7 for sliding windows (slide_fill, docs/mapper.md section 5): on random mappings of
+ * 1-D and 2-D convolutions with strides and dilations 1 or 2 (golden architectures A and B,
+ * ARCH_C, random architectures and the seed design, both translation rules, links on and
+ * off, random orders and keep bits), the model's Fill_k(d) of every sliding window kept at
+ * a level whose parent's fanout lets no link move it is at least adse__if_info's fill_min,
+ * and at least adse__least_fill's bound with the mapping's orders fixed from each temporal
+ * level above it up. Counts the pairs where the bound is above F2's union bound, where it
+ * is the model's fill exactly, and the fixed orders' bounds above the free orders'. */
+static void test_slide_fill(void **state)
+{
+    (void)state;
+    const char *env = getenv("ADSE_MAPPER_STRESS");
+    int cases = env ? atoi(env) : 2000;
+    unsigned rs = 4242;
+    adse_result *r = malloc(sizeof *r);
+    mspace *sp = malloc(sizeof *sp);
+    mifinfo *info = malloc(sizeof *info);
+    assert_non_null(r);
+    assert_non_null(sp);
+    assert_non_null(info);
+    adse_err err;
+    long checked = 0, above = 0, tight = 0, fixed_above = 0;
+    for (int it = 0; it < cases; it++) {
+        adse_spec *spec;
+        char desc[256];
+        int a = it % 5;
+        if (a == 0)
+            spec = golden_arch("case00_archA");
+        else if (a == 1)
+            spec = golden_arch("case13_archB");
+        else if (a == 2)
+            spec = arch_c();
+        else if (a == 3)
+            spec = random_arch(&rs, true, desc, sizeof desc);
+        else
+            spec = seed_mesh_design(14, 16384);
+        adse_problem p;
+        int stride = 1 + (int)rnd(&rs, 2), dil = 1 + (int)rnd(&rs, 2);
+        if (rnd(&rs, 3) == 0) {
+            conv1d(&p, 1 + rnd(&rs, 2), 1 + rnd(&rs, 2), 3 + 2 * rnd(&rs, 2), 4 << rnd(&rs, 3),
+                   stride);
+        } else {
+            uint64_t b[6] = {1 + rnd(&rs, 2),  1 + rnd(&rs, 2), 1 + 2 * rnd(&rs, 2), 3,
+                             2 << rnd(&rs, 3), 2 << rnd(&rs, 3)};
+            conv2d(&p, b, stride);
+            p.ds[1].ranks[2].terms[0].coef = dil;
+        }
+        p.ds[1].ranks[1].terms[0].coef = dil;
+        adse_translation tr = rnd(&rs, 2) ? ADSE_TRANSLATION_LEGACY : ADSE_TRANSLATION_NEW;
+        adse_model *m = make_model(&spec->arch, &p, tr, rnd(&rs, 2) != 0);
+        assert_int_equal(adse__space_init(sp, m, NULL, NULL, &err), ADSE_OK);
+        adse_scratch *sc = adse_scratch_new(m);
+        for (int tries = 0; tries < 20; tries++) {
+            uint64_t f[MAP_MAX_TL][ADSE_MAX_DIMS];
+            random_factorization(sp, &p, &rs, f);
+            adse__if_info(sp, (const uint64_t(*)[ADSE_MAX_DIMS])f, info);
+            adse_mapping map;
+            mapping_of_factors(sp, &p, f, &map);
+            random_splits_keeps(sp, &p, &rs, &map);
+            for (int i = 0; i < sp->L; i++)
+                for (int k = p.n_dims - 1; k > 0; k--) {
+                    int j = (int)rnd(&rs, (unsigned)k + 1);
+                    uint8_t tmp = map.temporal_perm[i][k];
+                    map.temporal_perm[i][k] = map.temporal_perm[i][j];
+                    map.temporal_perm[i][j] = tmp;
+                }
+            morder ords[MAP_MAX_TL];
+            if (!adse__space_contains(sp, &map, ords)) continue;
+            if (adse_model_evaluate(m, &map, sc, r, NULL) != ADSE_OK) continue;
+            for (int k = 0; k + 1 < sp->L; k++)
+                for (int d = 0; d < p.n_ds; d++) {
+                    if (!sp->sliding[d] || !((map.keep[d] >> k) & 1u)) continue;
+                    if (adse__links_possible(sp, info, k + 1, d, true, NULL)) continue;
+                    uint64_t v = model_fill(&p, r, k, d);
+                    if (v < info->fill_min[k][d])
+                        print_error("case %d (arch %d) level %d data space %d: fill %llu below "
+                                    "the bound %llu\n",
+                                    it, a, k, d, (unsigned long long)v,
+                                    (unsigned long long)info->fill_min[k][d]);
+                    assert_true(v >= info->fill_min[k][d]);
+                    checked++;
+                    above += info->fill_min[k][d] > info->fill_lb[k][d];
+                    tight += v == info->fill_min[k][d];
+                    /* the mapping's orders fixed from each temporal level above k up */
+                    for (int t = sp->t_of[k] + 1; t < sp->NT; t++) {
+                        if (sp->tl[t].spatial) continue;
+                        uint64_t lf = adse__least_fill(sp, (const uint64_t(*)[ADSE_MAX_DIMS])f,
+                                                       info, ords, t, ords[t].n_inf, k, d);
+                        if (v < lf)
+                            print_error("case %d (arch %d) level %d data space %d, orders fixed "
+                                        "from tiling level %d: fill %llu below %llu\n",
+                                        it, a, k, d, t, (unsigned long long)v,
+                                        (unsigned long long)lf);
+                        assert_true(v >= lf);
+                        fixed_above += lf > info->fill_min[k][d];
+                    }
+                }
+        }
+        adse_scratch_free(sc);
+        adse__space_release(sp);
+        adse_model_free(m);
+        adse_spec_free(spec);
+    }
+    print_message("sliding-window fills: %ld checked against the model, %ld bounds above F2's "
+                  "union bound, %ld equal to the model's fill; %ld bounds with orders fixed "
+                  "above the free orders' bound\n",
+                  checked, above, tight, fixed_above);
+    assert_true(checked >= cases * 2);
+    assert_true(above >= checked / 4);
+    assert_true(fixed_above >= checked / 20);
+    free(info);
+    free(sp);
+    free(r);
+}
+
 /* ---------------------------------------------------------------------------------------
  * Tests: determinism, seed, time limit, errors
  * ------------------------------------------------------------------------------------- */
@@ -4552,6 +4667,7 @@ int main(void)
         cmocka_unit_test(test_optimal_seed_meshes),
         cmocka_unit_test(test_level0_order_irrelevant),
         cmocka_unit_test(test_least_fill),
+        cmocka_unit_test(test_slide_fill),
         cmocka_unit_test(test_gcd_lcm),
         cmocka_unit_test(test_partial_bound),
         cmocka_unit_test(test_partial_bound_seed),

@@ -37,7 +37,9 @@
  *     choice is which irrelevant loops precede the first relevant one at the innermost
  *     level above k that holds one. For a sliding window, the same count over the
  *     dimensions of its one-term ranks bounds Fill_k(d) from below (a step carried at or
- *     outside the innermost such loop moves the tile off itself along one of them).
+ *     outside the innermost such loop moves the tile off itself along one of them), and so
+ *     does the whole tile plus, at every other step that moves it, the least part of the
+ *     tile any step can uncover (slide_fill).
  *  F8 For a partial factorization (adse__bound_partial): each data space's innermost keepers
  *     must fit together with the forced keepers at the tiles known so far; a keeper whose
  *     tiling levels are complete fills at least its tile times the unknown remaining factors
@@ -247,8 +249,9 @@ static uint64_t groups_of(const adse_problem *p, int d, const uint64_t *cnt, con
 }
 
 /* F7: the least closed-form Fill_k(d) (model.md §4.5a) over every loop order the space
- * allows (for a sliding window: with its sliding dimensions counted as irrelevant, a lower
- * bound of its fill, docs/mapper.md section 5), given that the temporal levels above t_fix
+ * allows, the loops on the dimensions of rel counting as relevant (sp->rel_closed[d]; for a
+ * sliding window its sliding dimensions then count as irrelevant, a lower bound of its
+ * fill, docs/mapper.md section 5), given that the temporal levels above t_fix
  * have the orders ords[] and level t_fix its first n_pre + n_fix loops of ords[t_fix]
  * (t_fix = NT: nothing fixed). The closed form counts U_k(d) times the loops from the
  * innermost relevant one above k outwards. Whether a
@@ -264,9 +267,8 @@ static uint64_t groups_of(const adse_problem *p, int d, const uint64_t *cnt, con
  * u_rel (or NULL) receives u, NT where there is none. */
 static uint64_t least_closed_fill(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS],
                                   uint64_t tsize, const morder *ords, int t_fix, int n_fix, int k,
-                                  int d, int *u_rel)
+                                  uint32_t rel, int *u_rel)
 {
-    uint32_t rel = sp->rel_closed[d];
     uint64_t v = tsize;
     bool on = false;
     if (u_rel) *u_rel = sp->NT;
@@ -321,12 +323,96 @@ static uint64_t least_closed_fill(const mspace *sp, const uint64_t f[][ADSE_MAX_
     return v;
 }
 
+/* F7 for a sliding window (docs/mapper.md section 5, F7, "Steps of a sliding window"): a lower
+ * bound of Fill_k(d) over every loop order. In the model's visit sequence (model.md 4.2) the
+ * step at which loop l advances moves the tile by l's step less one step of every non-unit
+ * temporal loop above k inside l; its delta is at least the tile's size less the overlap of
+ * two boxes that far apart, |T| - prod over ranks of max(0, e_r - |t_r|), whether the
+ * translation rule subtracts or blows up (model.md 4.3-4.4). Below, dmin is the least such
+ * delta over every loop l above k and every set of loops inside it that an order of l's own
+ * level can give (the loops of the levels between k and l are always inside), the steps
+ * that do not move d left out (l irrelevant to d with no relevant loop inside); the steps
+ * that move d number at least the least closed-form count with every dimension d depends
+ * on counted as relevant, less the first visit, which fills the whole tile. step[u][x]: one
+ * step of dimension x at tiling level u. */
+static uint64_t slide_dmin(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS],
+                           const uint64_t (*step)[ADSE_MAX_DIMS], int k, int d, const uint64_t *ext,
+                           uint64_t tsize)
+{
+    const adse_dataspace *ds = &sp->prob->ds[d];
+    int D = sp->D;
+    uint32_t rel = sp->relevant[d], slide = sp->slide_dims[d];
+    int64_t e[ADSE_MAX_RANKS];
+    for (int r = 0; r < ds->n_ranks; r++) {
+        int64_t span = 0;
+        for (int q = 0; q < ds->ranks[r].n_terms; q++) {
+            int64_t c = ds->ranks[r].terms[q].coef;
+            span += (c < 0 ? -c : c) * (int64_t)(ext[ds->ranks[r].terms[q].dim] - 1);
+        }
+        e[r] = span + 1;
+    }
+    int64_t inner[ADSE_MAX_DIMS] = {0}; /* the steps of the loops of the levels passed */
+    bool inner_rel = false;
+    uint64_t dmin = tsize;
+    for (int u = sp->t_of[k] + 1; u < sp->NT && dmin > 0; u++) {
+        if (sp->tl[u].spatial) continue;
+        for (int x = 0; x < D && dmin > 0; x++) {
+            if (f[u][x] < 2) continue;
+            /* the level's other loops on sliding dimensions that may be inside x's; one on
+             * another dimension d depends on moves a one-term rank by at least the tile's
+             * extent there (its step spans the extents below), no overlap, so it is left out */
+            int ox[ADSE_MAX_DIMS], no = 0;
+            for (int y = 0; y < D; y++)
+                if (y != x && f[u][y] > 1 && ((slide >> y) & 1u)) ox[no++] = y;
+            for (uint32_t m = 0; m < (1u << no) && dmin > 0; m++) {
+                if (!((rel >> x) & 1u) && !inner_rel && m == 0) continue; /* d stays */
+                int64_t t[ADSE_MAX_DIMS];
+                for (int y = 0; y < D; y++)
+                    t[y] = -inner[y];
+                t[x] += (int64_t)step[u][x];
+                for (int b = 0; b < no; b++)
+                    if ((m >> b) & 1u) t[ox[b]] -= (int64_t)step[u][ox[b]];
+                uint64_t ov = 1;
+                for (int r = 0; r < ds->n_ranks && ov > 0; r++) {
+                    int64_t tr = 0;
+                    for (int q = 0; q < ds->ranks[r].n_terms; q++)
+                        tr += ds->ranks[r].terms[q].coef * t[ds->ranks[r].terms[q].dim];
+                    if (tr < 0) tr = -tr;
+                    ov *= tr >= e[r] ? 0 : (uint64_t)(e[r] - tr);
+                }
+                if (tsize - ov < dmin) dmin = tsize - ov;
+            }
+        }
+        for (int x = 0; x < D; x++)
+            if (f[u][x] > 1) {
+                inner[x] += (int64_t)step[u][x];
+                if ((rel >> x) & 1u) inner_rel = true;
+            }
+    }
+    return dmin;
+}
+
+/* The bound of slide_dmin's comment: the first visit's whole tile and at least dmin at each
+ * of the other moves (moves: the least closed-form count, every dimension d depends on
+ * counted as relevant). */
+static uint64_t slide_fill(uint64_t tsize, uint64_t moves, uint64_t dmin)
+{
+    uint64_t v = adse__mul_sat(moves > 0 ? moves - 1 : 0, dmin);
+    return v > UINT64_MAX - tsize ? UINT64_MAX : v + tsize;
+}
+
 uint64_t adse__least_fill(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], const mifinfo *info,
                           const morder *ords, int t_fix, int n_fix, int k, int d)
 {
     /* every level from the first relevant one down is free: the least of all orders */
     if (info->u_rel[k][d] < t_fix) return info->fill_min[k][d];
-    uint64_t c = least_closed_fill(sp, f, info->tsize[k][d], ords, t_fix, n_fix, k, d, NULL);
+    uint64_t c =
+        least_closed_fill(sp, f, info->tsize[k][d], ords, t_fix, n_fix, k, sp->rel_closed[d], NULL);
+    if (info->slide_dmin[k][d]) {
+        uint64_t moves = least_closed_fill(sp, f, 1, ords, t_fix, n_fix, k, sp->relevant[d], NULL);
+        uint64_t v = slide_fill(info->tsize[k][d], moves, info->slide_dmin[k][d]);
+        if (v > c) c = v;
+    }
     return c > info->fill_min[k][d] ? c : info->fill_min[k][d];
 }
 
@@ -372,6 +458,15 @@ void adse__if_info(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo 
             info->ps[i][d] = r;
         }
     }
+    /* One step of a loop at tiling level t: the extents of the levels below it. */
+    uint64_t lstep[MAP_MAX_TL][ADSE_MAX_DIMS];
+    for (int x = 0; x < D; x++) {
+        uint64_t e = 1;
+        for (int u = 0; u < sp->NT; u++) {
+            lstep[u][x] = e;
+            e *= f[u][x];
+        }
+    }
     /* Fill bounds (F2): positions of the tile per dim = temporal factors above. */
     for (int i = 0; i < L; i++) {
         uint64_t pos[ADSE_MAX_DIMS];
@@ -385,9 +480,25 @@ void adse__if_info(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo 
             info->fill_lb[i][d] = b > info->tsize[i][d] ? b : info->tsize[i][d];
             info->fill_min[i][d] = info->fill_lb[i][d];
             int u_rel;
-            uint64_t c = least_closed_fill(sp, f, info->tsize[i][d], NULL, sp->NT, 0, i, d, &u_rel);
+            uint64_t c = least_closed_fill(sp, f, info->tsize[i][d], NULL, sp->NT, 0, i,
+                                           sp->rel_closed[d], &u_rel);
             if (c > info->fill_min[i][d]) info->fill_min[i][d] = c;
             info->u_rel[i][d] = (int8_t)u_rel;
+            info->slide_dmin[i][d] = 0;
+            if (!sp->slide_dims[d]) continue;
+            /* a sliding window: its steps' least delta (the bound's moves are then counted
+             * over every dimension it depends on, so orders fixed only above the innermost
+             * level holding one of those leave both counts at their least) */
+            uint64_t moves =
+                least_closed_fill(sp, f, 1, NULL, sp->NT, 0, i, sp->relevant[d], &u_rel);
+            if (moves < 2) continue;
+            uint64_t dm = slide_dmin(sp, f, (const uint64_t(*)[ADSE_MAX_DIMS])lstep, i, d,
+                                     info->ext[i], info->tsize[i][d]);
+            if (dm == 0) continue;
+            info->slide_dmin[i][d] = dm;
+            if (u_rel > info->u_rel[i][d]) info->u_rel[i][d] = (int8_t)u_rel;
+            c = slide_fill(info->tsize[i][d], moves, dm);
+            if (c > info->fill_min[i][d]) info->fill_min[i][d] = c;
         }
     }
     for (int j = 0; j < L; j++) {
@@ -2986,7 +3097,7 @@ static void bound_partial(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], i
             /* Without a relevant loop in the complete levels above k the least closed form
              * over them is the tile itself. */
             uint64_t v = on ? least_closed_fill(sp, (const uint64_t(*)[ADSE_MAX_DIMS])gf, tsz[k][d],
-                                                NULL, sp->NT, 0, k, d, NULL)
+                                                NULL, sp->NT, 0, k, sp->rel_closed[d], NULL)
                             : tsz[k][d];
             pr[k] = simple ? (double)v * (double)sp_g * (double)rest_rel : 0;
             if (pr[k] < (double)sp->opset[d]) pr[k] = (double)sp->opset[d];

@@ -283,6 +283,9 @@ typedef struct mifinfo {
      * in F7's closed form (mspace.rel_closed), NT if none: orders fixed only above it leave
      * Fill_i(d)'s least at fill_min (adse__least_fill). */
     int8_t u_rel[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];
+    /* For a sliding window, the least delta of a step that moves its tile at level i over
+     * every order (F7 for sliding windows; 0: none above 0) */
+    uint64_t slide_dmin[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];
 } mifinfo;
 
 /* Lower bounds of the raw quantities behind the metrics. */
