@@ -921,6 +921,8 @@ static void orders_dfs(mthread *th, int t)
         evaluate(th);
         return;
     }
+    check_clock(th); /* a node of the work clock (evaluate counts the leaves) */
+    if (th->abort) return;
     const mtl *l = &sp->tl[t];
     int k = -1; /* level whose fill becomes exact at t */
     if (!l->spatial && l->storage > 0) k = l->storage - 1;
