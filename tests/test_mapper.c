@@ -2454,6 +2454,30 @@ static bool shift_down(const mspace *sp, const morder *ords, int s, adse_mapping
  * must count differently (so its conditions are needed and the comparison can fail): a loop
  * relevant to a kept data space, and a halo data space kept at the lower level (under
  * LEGACY an irrelevant loop above its tile sets the remembered translation, model.md 4.4). */
+/* Architecture a of five (golden A and B, ARCH_C, a random one drawn from rs, the seed
+ * design), for the tests that cycle through them. */
+static adse_spec *five_archs(int a, unsigned *rs)
+{
+    char desc[256];
+    if (a == 0) return golden_arch("case00_archA");
+    if (a == 1) return golden_arch("case13_archB");
+    if (a == 2) return arch_c();
+    if (a == 3) return random_arch(rs, true, desc, sizeof desc);
+    return seed_mesh_design(14, 16384);
+}
+
+/* Random temporal orders for every level of map, drawn from rs. */
+static void random_orders(const mspace *sp, const adse_problem *p, unsigned *rs, adse_mapping *map)
+{
+    for (int i = 0; i < sp->L; i++)
+        for (int k = p->n_dims - 1; k > 0; k--) {
+            int j = (int)rnd(rs, (unsigned)k + 1);
+            uint8_t tmp = map->temporal_perm[i][k];
+            map->temporal_perm[i][k] = map->temporal_perm[i][j];
+            map->temporal_perm[i][j] = tmp;
+        }
+}
+
 static void test_boundary_shift(void **state)
 {
     (void)state;
@@ -2468,19 +2492,8 @@ static void test_boundary_shift(void **state)
     adse_err err;
     long same = 0, relevant_differ = 0, halo_differ = 0, dead = 0;
     for (int it = 0; it < cases; it++) {
-        adse_spec *spec;
-        char desc[256];
         int a = it % 5;
-        if (a == 0)
-            spec = golden_arch("case00_archA");
-        else if (a == 1)
-            spec = golden_arch("case13_archB");
-        else if (a == 2)
-            spec = arch_c();
-        else if (a == 3)
-            spec = random_arch(&rs, true, desc, sizeof desc);
-        else
-            spec = seed_mesh_design(14, 16384);
+        adse_spec *spec = five_archs(a, &rs);
         adse_problem p;
         int kind = (int)rnd(&rs, 4);
         if (kind == 0)
@@ -2511,13 +2524,7 @@ static void test_boundary_shift(void **state)
             adse_mapping map;
             mapping_of_factors(sp, &p, f, &map);
             random_splits_keeps(sp, &p, &rs, &map);
-            for (int i = 0; i < sp->L; i++)
-                for (int k = p.n_dims - 1; k > 0; k--) {
-                    int j = (int)rnd(&rs, (unsigned)k + 1);
-                    uint8_t tmp = map.temporal_perm[i][k];
-                    map.temporal_perm[i][k] = map.temporal_perm[i][j];
-                    map.temporal_perm[i][j] = tmp;
-                }
+            random_orders(sp, &p, &rs, &map);
             morder ords[MAP_MAX_TL];
             if (!adse__space_contains(sp, &map, ords)) continue;
             if (adse_model_evaluate(m, &map, sc, r, NULL) != ADSE_OK) continue;
@@ -3486,19 +3493,8 @@ static void test_slide_fill(void **state)
     adse_err err;
     long checked = 0, above = 0, tight = 0, fixed_above = 0;
     for (int it = 0; it < cases; it++) {
-        adse_spec *spec;
-        char desc[256];
         int a = it % 5;
-        if (a == 0)
-            spec = golden_arch("case00_archA");
-        else if (a == 1)
-            spec = golden_arch("case13_archB");
-        else if (a == 2)
-            spec = arch_c();
-        else if (a == 3)
-            spec = random_arch(&rs, true, desc, sizeof desc);
-        else
-            spec = seed_mesh_design(14, 16384);
+        adse_spec *spec = five_archs(a, &rs);
         adse_problem p;
         int stride = 1 + (int)rnd(&rs, 2), dil = 1 + (int)rnd(&rs, 2);
         if (rnd(&rs, 3) == 0) {
@@ -3522,13 +3518,7 @@ static void test_slide_fill(void **state)
             adse_mapping map;
             mapping_of_factors(sp, &p, f, &map);
             random_splits_keeps(sp, &p, &rs, &map);
-            for (int i = 0; i < sp->L; i++)
-                for (int k = p.n_dims - 1; k > 0; k--) {
-                    int j = (int)rnd(&rs, (unsigned)k + 1);
-                    uint8_t tmp = map.temporal_perm[i][k];
-                    map.temporal_perm[i][k] = map.temporal_perm[i][j];
-                    map.temporal_perm[i][j] = tmp;
-                }
+            random_orders(sp, &p, &rs, &map);
             morder ords[MAP_MAX_TL];
             if (!adse__space_contains(sp, &map, ords)) continue;
             if (adse_model_evaluate(m, &map, sc, r, NULL) != ADSE_OK) continue;

@@ -339,18 +339,11 @@ static uint64_t slide_dmin(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS],
                            const uint64_t (*step)[ADSE_MAX_DIMS], int k, int d, const uint64_t *ext,
                            uint64_t tsize)
 {
-    const adse_dataspace *ds = &sp->prob->ds[d];
+    const mproj *p = &sp->model->proj[d];
     int D = sp->D;
     uint32_t rel = sp->relevant[d], slide = sp->slide_dims[d];
     int64_t e[ADSE_MAX_RANKS];
-    for (int r = 0; r < ds->n_ranks; r++) {
-        int64_t span = 0;
-        for (int q = 0; q < ds->ranks[r].n_terms; q++) {
-            int64_t c = ds->ranks[r].terms[q].coef;
-            span += (c < 0 ? -c : c) * (int64_t)(ext[ds->ranks[r].terms[q].dim] - 1);
-        }
-        e[r] = span + 1;
-    }
+    adse__tile_extents(p, ext, e);
     int64_t inner[ADSE_MAX_DIMS] = {0}; /* the steps of the loops of the levels passed */
     bool inner_rel = false;
     uint64_t dmin = tsize;
@@ -373,10 +366,10 @@ static uint64_t slide_dmin(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS],
                 for (int b = 0; b < no; b++)
                     if ((m >> b) & 1u) t[ox[b]] -= (int64_t)step[u][ox[b]];
                 uint64_t ov = 1;
-                for (int r = 0; r < ds->n_ranks && ov > 0; r++) {
+                for (int r = 0; r < p->n_ranks && ov > 0; r++) {
                     int64_t tr = 0;
-                    for (int q = 0; q < ds->ranks[r].n_terms; q++)
-                        tr += ds->ranks[r].terms[q].coef * t[ds->ranks[r].terms[q].dim];
+                    for (int q = p->first[r]; q < p->first[r + 1]; q++)
+                        tr += p->coef[q] * t[p->dim[q]];
                     if (tr < 0) tr = -tr;
                     ov *= tr >= e[r] ? 0 : (uint64_t)(e[r] - tr);
                 }
