@@ -40,6 +40,15 @@ static void add_rank(adse_dataspace *ds, int n, const uint8_t *dims, const int64
     }
 }
 
+/* Sanitizer builds (ADSE_TEST_INSTRUMENTED, tests/CMakeLists.txt) run the slowest checks
+ * on fewer cases (the first value; the Release build the second): each case is the same
+ * check, under the sanitizers as well. */
+#ifdef ADSE_TEST_INSTRUMENTED
+#define IF_INSTRUMENTED(fewer, all) (fewer)
+#else
+#define IF_INSTRUMENTED(fewer, all) (all)
+#endif
+
 /* 1-D convolution: dims K C R P; Weights[K][C][R], Inputs[C][P*stride + R], Outputs[K][P]. */
 static void conv1d(adse_problem *p, uint64_t k, uint64_t c, uint64_t r, uint64_t pp, int stride)
 {
@@ -3265,7 +3274,7 @@ static void test_refill_prefix(void **state)
 {
     (void)state;
     const char *env = getenv("ADSE_MAPPER_STRESS");
-    int cases = env ? atoi(env) : 60, checked = 0, bites = 0;
+    int cases = env ? atoi(env) : IF_INSTRUMENTED(20, 60), checked = 0, bites = 0;
     unsigned rs = 4242;
     mspace *sp = malloc(sizeof *sp);
     assert_non_null(sp);
@@ -4125,7 +4134,7 @@ static void test_placement_scan(void **state)
     s.threads = 1;
     assert_int_equal(adse_mapper_run(m, c, &s, o, &err), ADSE_OK);
     assert_true(o->stats.optimal);
-    for (int k = 0; k < 2; k++) {
+    for (int k = IF_INSTRUMENTED(1, 0); k < 2; k++) { /* sanitizer builds: two threads only */
         s.threads = 1 + k;
         s.time_limit_s = 120; /* ample: each candidate ends when its search is complete */
         double share = adse__search_share;
