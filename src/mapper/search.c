@@ -611,7 +611,11 @@ static bool node_ok(mthread *th, int t, int x, bool with_bound)
             if ((double)sum < (double)b->effective_size * b->min_utilization) return false;
         }
     }
-    if (with_bound) {
+    /* The outermost tiling level takes what remains (factor_ok): its factors were known when
+     * the level below it completed, and its node, a complete factorization, goes straight
+     * to the keep choices' bounds (process_if), which prune where this one would (docs/
+     * mapper.md 4.2, "bound of a partial factorization"). */
+    if (with_bound && t < sp->NT - 1) {
         if (node_prunable(th, t)) return false;
     }
     return true;
