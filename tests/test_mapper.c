@@ -3577,6 +3577,88 @@ static void test_slide_fill(void **state)
     free(r);
 }
 
+/* adse__keep_ds_least (the keep choices' root test, process_if) against the least share
+ * over every keep mask it covers, adse__bound_keep_ds one mask at a time: random
+ * factorizations of convolutions and matrix products on the five architectures, random
+ * sets of levels that may keep and may bypass each data space, with and without random
+ * link verdicts. Equal to the last bit, energy and last-level accesses apart. */
+static void test_keep_ds_least(void **state)
+{
+    (void)state;
+    const char *env = getenv("ADSE_MAPPER_STRESS");
+    int cases = env ? atoi(env) : 2000;
+    unsigned rs = 777;
+    mspace *sp = malloc(sizeof *sp);
+    mifinfo *info = malloc(sizeof *info);
+    assert_non_null(sp);
+    assert_non_null(info);
+    adse_err err;
+    long checked = 0, none = 0, split = 0;
+    for (int it = 0; it < cases; it++) {
+        int a = it % 5;
+        adse_spec *spec = five_archs(a, &rs);
+        adse_problem p;
+        if (rnd(&rs, 3) == 0) {
+            gemm(&p, 2 << rnd(&rs, 3), 2 << rnd(&rs, 3), 2 << rnd(&rs, 3));
+        } else {
+            uint64_t b[6] = {1 + rnd(&rs, 2),  1 + rnd(&rs, 3), 1 + 2 * rnd(&rs, 2), 3,
+                             2 << rnd(&rs, 3), 2 << rnd(&rs, 3)};
+            conv2d(&p, b, 1 + (int)rnd(&rs, 2));
+        }
+        adse_translation tr = rnd(&rs, 2) ? ADSE_TRANSLATION_LEGACY : ADSE_TRANSLATION_NEW;
+        adse_model *m = make_model(&spec->arch, &p, tr, rnd(&rs, 2) != 0);
+        assert_int_equal(adse__space_init(sp, m, NULL, NULL, &err), ADSE_OK);
+        int L = sp->L;
+        uint32_t all = (1u << L) - 1u;
+        for (int tries = 0; tries < 10; tries++) {
+            uint64_t f[MAP_MAX_TL][ADSE_MAX_DIMS];
+            random_factorization(sp, &p, &rs, f);
+            adse__if_info(sp, (const uint64_t(*)[ADSE_MAX_DIMS])f, info);
+            uint32_t nolink[ADSE_MAX_LEVELS];
+            bool links = rnd(&rs, 2) != 0;
+            for (int j = 0; j < L; j++)
+                nolink[j] = links ? (uint32_t)rnd(&rs, 1u << p.n_ds) : 0;
+            for (int d = 0; d < p.n_ds; d++) {
+                /* mostly free, like an open space's levels, some levels fixed either way */
+                uint32_t can1 = all, can0 = all;
+                for (int i = 0; i < L; i++) {
+                    unsigned c = rnd(&rs, 6);
+                    if (c == 0) can1 &= ~(1u << i);
+                    if (c == 1) can0 &= ~(1u << i);
+                }
+                double e, l, be = HUGE_VAL, bl = HUGE_VAL;
+                adse__keep_ds_least(sp, info, d, can1, can0, nolink, &e, &l);
+                uint32_t arg_e = 0, arg_l = 0;
+                for (uint32_t mask = 1; mask <= all; mask++) {
+                    if ((mask & ~can1) || (~mask & all & ~can0)) continue;
+                    mkeepds k;
+                    adse__bound_keep_ds(sp, info, d, mask, NULL, L, true, nolink, &k);
+                    if (k.energy < be) be = k.energy, arg_e = mask;
+                    if (k.lla < bl) bl = k.lla, arg_l = mask;
+                }
+                if (e != be || l != bl)
+                    print_error("case %d (arch %d) data space %d, can1 %x can0 %x: least "
+                                "energy %.17g lla %.17g, over the masks %.17g (%x) %.17g (%x)\n",
+                                it, a, d, can1, can0, e, l, be, arg_e, bl, arg_l);
+                assert_true(e == be && l == bl);
+                checked++;
+                none += be == HUGE_VAL;
+                split += be < HUGE_VAL && arg_e != arg_l && bl > 0;
+            }
+        }
+        adse__space_release(sp);
+        adse_model_free(m);
+        adse_spec_free(spec);
+    }
+    print_message("least keep shares: %ld checked against every mask, %ld with no mask, %ld "
+                  "with the least energy and accesses at different masks\n",
+                  checked, none, split);
+    assert_true(checked >= cases * 20);
+    assert_true(none >= 1 && none < checked / 4);
+    free(info);
+    free(sp);
+}
+
 /* ---------------------------------------------------------------------------------------
  * Tests: determinism, seed, time limit, errors
  * ------------------------------------------------------------------------------------- */
@@ -4667,6 +4749,7 @@ int main(void)
         cmocka_unit_test(test_level0_order_irrelevant),
         cmocka_unit_test(test_least_fill),
         cmocka_unit_test(test_slide_fill),
+        cmocka_unit_test(test_keep_ds_least),
         cmocka_unit_test(test_gcd_lcm),
         cmocka_unit_test(test_partial_bound),
         cmocka_unit_test(test_partial_bound_seed),

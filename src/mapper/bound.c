@@ -528,80 +528,137 @@ static bool mac_unshared(const mspace *sp, int d, uint32_t on)
     return !(on & (sp->slide_dims[d] | ~sp->relevant[d]));
 }
 
+/* One keeper's part of adse__bound_keep_ds: data space d kept at level k, its previous
+ * keeper kb (-1: none, the MACs read it), last when no level above k keeps d; its energy,
+ * its last-level accesses and the words it reads (tr) and writes (tw) at k. */
+typedef struct keeper_part {
+    double energy, lla, tr, tw;
+} keeper_part;
+
+static keeper_part keeper_cost(const mspace *sp, const mifinfo *info, int d, int kb, int k,
+                               bool last, const uint64_t (*fill_ex)[ADSE_MAX_DATASPACES],
+                               int k_exact, bool least_fill, const uint32_t *nolink)
+{
+    const uint64_t(*flb)[ADSE_MAX_DATASPACES] = least_fill ? info->fill_min : info->fill_lb;
+    const adse_buffer *b = &sp->arch->levels[k];
+    int j0 = kb + 1;
+    bool chain_ok = true;
+    uint64_t base = kb < 0 ? info->cc : kb >= k_exact ? fill_ex[kb][d] : flb[kb][d];
+    for (int j = j0; j <= k; j++) {
+        if (adse__links_possible(sp, info, j, d, least_fill, nolink)) {
+            /* The chain's first level reads its raw (link-reduced) accesses: no
+             * bound. A bypassed level's children scale the next level's accesses
+             * by F * A / AM >= 1 (F3'), and by at least F / the largest multicast
+             * group above storage level 0 (F3''; not in the key that orders the keep
+             * choices). */
+            if (least_fill && j == 0 && mac_unshared(sp, d, info->sdims[0])) {
+                base = adse__mul_sat(base, info->fan[0]); /* F3''' */
+                continue;
+            }
+            chain_ok = false;
+            if (j == j0)
+                base = 0;
+            else if (least_fill && info->gmax[j][d])
+                base = adse__mul_sat(base, info->fan[j]) / info->gmax[j][d];
+        } else {
+            base = adse__mul_sat(base, info->g_lb[j][d]);
+        }
+    }
+    uint64_t rfk = info->rf[k];
+    uint64_t share = rfk ? adse__ceil_div(sp->opset[d], rfk) : 0;
+    /* Links lower neither a keeper's reads nor its fills below the operand points
+     * (F5); the key that orders the keep choices (F2) keeps its old form, so that the
+     * visiting order, hence the tie rule, stays as it was. */
+    if ((chain_ok || least_fill) && share > base) base = share;
+    uint64_t fill = 0;
+    if (!last && !adse__links_possible(sp, info, k + 1, d, least_fill, nolink)) {
+        fill = k >= k_exact ? fill_ex[k][d] : flb[k][d];
+        if (share > fill) fill = share;
+    } else if (!last && least_fill) {
+        fill = share;
+    }
+    uint64_t rd, fl, up;
+    if (sp->rw[d]) {
+        uint64_t ps = info->ps[k][d];
+        up = base;
+        rd = base > ps ? base - ps : 0;
+        fl = fill > ps ? fill - ps : 0;
+    } else {
+        rd = base;
+        fl = fill;
+        up = 0;
+    }
+    uint64_t bs = b->block_size;
+    uint64_t clusters = b->instances / b->cluster_size;
+    uint64_t uc = rfk < clusters ? rfk : clusters;
+    keeper_part r;
+    r.energy =
+        ((double)adse__ceil_div(rd, bs) * b->e_read + (double)adse__ceil_div(fl, bs) * b->e_fill +
+         (double)adse__ceil_div(up, bs) * b->e_update) *
+        (double)uc;
+    r.tr = (double)rd * sp->bw_scale[k][d];
+    r.tw = (double)(fl + up) * sp->bw_scale[k][d];
+    r.lla = k == sp->L - 1 ? (double)rfk * ((double)rd + (double)fl + (double)up) : 0;
+    return r;
+}
+
 void adse__bound_keep_ds(const mspace *sp, const mifinfo *info, int d, uint32_t keep_d,
                          const uint64_t (*fill_ex)[ADSE_MAX_DATASPACES], int k_exact,
                          bool least_fill, const uint32_t *nolink, mkeepds *out)
 {
-    const uint64_t(*flb)[ADSE_MAX_DATASPACES] = least_fill ? info->fill_min : info->fill_lb;
     int L = sp->L;
-    const adse_arch *a = sp->arch;
     out->energy = out->lla = 0;
     for (int i = 0; i < L; i++)
         out->tr[i] = out->tw[i] = 0;
-    int kept[ADSE_MAX_LEVELS], m = 0;
-    for (int i = 0; i < L; i++)
-        if ((keep_d >> i) & 1u) kept[m++] = i;
-    for (int t = 0; t < m; t++) {
-        int k = kept[t];
-        const adse_buffer *b = &a->levels[k];
-        int j0 = t == 0 ? 0 : kept[t - 1] + 1;
-        bool chain_ok = true;
-        int kb = t == 0 ? -1 : kept[t - 1];
-        uint64_t base = t == 0 ? info->cc : kb >= k_exact ? fill_ex[kb][d] : flb[kb][d];
-        for (int j = j0; j <= k; j++) {
-            if (adse__links_possible(sp, info, j, d, least_fill, nolink)) {
-                /* The chain's first level reads its raw (link-reduced) accesses: no
-                 * bound. A bypassed level's children scale the next level's accesses
-                 * by F * A / AM >= 1 (F3'), and by at least F / the largest multicast
-                 * group above storage level 0 (F3''; not in the key that orders the keep
-                 * choices). */
-                if (least_fill && j == 0 && mac_unshared(sp, d, info->sdims[0])) {
-                    base = adse__mul_sat(base, info->fan[0]); /* F3''' */
-                    continue;
+    int kb = -1;
+    for (int k = 0; k < L; k++) {
+        if (!((keep_d >> k) & 1u)) continue;
+        keeper_part r = keeper_cost(sp, info, d, kb, k, (keep_d >> k) == 1u, fill_ex, k_exact,
+                                    least_fill, nolink);
+        out->energy += r.energy;
+        out->lla += r.lla;
+        out->tr[k] += r.tr;
+        out->tw[k] += r.tw;
+        kb = k;
+    }
+}
+
+void adse__keep_ds_least(const mspace *sp, const mifinfo *info, int d, uint32_t can1, uint32_t can0,
+                         const uint32_t *nolink, double *energy, double *lla)
+{
+    int L = sp->L;
+    uint32_t all = (1u << L) - 1u;
+    /* pe[k], pl[k]: the least energy and, apart, last-level accesses of the keepers up to
+     * k, k kept and not the last keeper, every level below k kept or able to bypass d
+     * (HUGE_VAL: none). Summed keeper by keeper from the innermost, as adse__bound_keep_ds
+     * sums them, so that each chain's sum is its share to the last bit. */
+    double pe[ADSE_MAX_LEVELS], pl[ADSE_MAX_LEVELS];
+    *energy = *lla = HUGE_VAL;
+    for (int k = 0; k < L; k++) {
+        pe[k] = pl[k] = HUGE_VAL;
+        if (!((can1 >> k) & 1u)) continue;
+        for (int last = 0; last < 2; last++) {
+            /* the last keeper: every level above k able to bypass d */
+            if (last && (all & ~can0) >> (k + 1)) continue;
+            double be = HUGE_VAL, bl = HUGE_VAL;
+            for (int kb = k - 1; kb >= -1; kb--) {
+                double e0 = kb < 0 ? 0 : pe[kb], l0 = kb < 0 ? 0 : pl[kb];
+                if (e0 < HUGE_VAL) {
+                    keeper_part r = keeper_cost(sp, info, d, kb, k, last, NULL, L, true, nolink);
+                    if (e0 + r.energy < be) be = e0 + r.energy;
+                    if (l0 + r.lla < bl) bl = l0 + r.lla;
                 }
-                chain_ok = false;
-                if (j == j0)
-                    base = 0;
-                else if (least_fill && info->gmax[j][d])
-                    base = adse__mul_sat(base, info->fan[j]) / info->gmax[j][d];
+                /* a keeper further down leaves kb between: kb must be able to bypass d */
+                if (kb >= 0 && !((can0 >> kb) & 1u)) break;
+            }
+            if (last) {
+                if (be < *energy) *energy = be;
+                if (bl < *lla) *lla = bl;
             } else {
-                base = adse__mul_sat(base, info->g_lb[j][d]);
+                pe[k] = be;
+                pl[k] = bl;
             }
         }
-        uint64_t rfk = info->rf[k];
-        uint64_t share = rfk ? adse__ceil_div(sp->opset[d], rfk) : 0;
-        /* Links lower neither a keeper's reads nor its fills below the operand points
-         * (F5); the key that orders the keep choices (F2) keeps its old form, so that the
-         * visiting order, hence the tie rule, stays as it was. */
-        if ((chain_ok || least_fill) && share > base) base = share;
-        uint64_t fill = 0;
-        if (t < m - 1 && !adse__links_possible(sp, info, k + 1, d, least_fill, nolink)) {
-            fill = k >= k_exact ? fill_ex[k][d] : flb[k][d];
-            if (share > fill) fill = share;
-        } else if (t < m - 1 && least_fill) {
-            fill = share;
-        }
-        uint64_t rd, fl, up;
-        if (sp->rw[d]) {
-            uint64_t ps = info->ps[k][d];
-            up = base;
-            rd = base > ps ? base - ps : 0;
-            fl = fill > ps ? fill - ps : 0;
-        } else {
-            rd = base;
-            fl = fill;
-            up = 0;
-        }
-        uint64_t bs = b->block_size;
-        uint64_t clusters = b->instances / b->cluster_size;
-        uint64_t uc = rfk < clusters ? rfk : clusters;
-        out->energy += ((double)adse__ceil_div(rd, bs) * b->e_read +
-                        (double)adse__ceil_div(fl, bs) * b->e_fill +
-                        (double)adse__ceil_div(up, bs) * b->e_update) *
-                       (double)uc;
-        out->tr[k] += (double)rd * sp->bw_scale[k][d];
-        out->tw[k] += (double)(fl + up) * sp->bw_scale[k][d];
-        if (k == L - 1) out->lla += (double)rfk * ((double)rd + (double)fl + (double)up);
     }
 }
 

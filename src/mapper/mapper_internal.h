@@ -331,6 +331,13 @@ typedef struct mkeepds {
 void adse__bound_keep_ds(const mspace *sp, const mifinfo *info, int d, uint32_t keep,
                          const uint64_t (*fill_ex)[ADSE_MAX_DATASPACES], int k_exact,
                          bool least_fill, const uint32_t *nolink, mkeepds *out);
+/* The least energy and, apart, the least last-level accesses of d's share (F7's fills:
+ * adse__bound_keep_ds with least_fill and no exact fills) over the keep masks that keep d
+ * somewhere, at levels of can1 only, and bypass it only at levels of can0 (a dynamic
+ * programme over the chain's keepers: each keeper's part depends on the one below it
+ * alone); HUGE_VAL where no mask does. */
+void adse__keep_ds_least(const mspace *sp, const mifinfo *info, int d, uint32_t can1, uint32_t can0,
+                         const uint32_t *nolink, double *energy, double *lla);
 void adse__bound_keep_sum(const mspace *sp, const mifinfo *info, const mkeepds *const *parts,
                           bool bandwidth, mlb *lb);
 /* The model's Fill_k(d) once the orders of all temporal tiling levels above level k are

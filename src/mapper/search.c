@@ -1065,19 +1065,27 @@ static double *kmin_at(const mthread *th, int d, int j, int e)
  * and whose bits below are any the levels' subsets allow (a mask that keeps the data space
  * nowhere: HUGE_VAL). Every mask a keep choice can give is one of these, so their sum
  * bounds every choice below a subtree of the generation order (process_if). */
+/* The levels whose subsets may keep d (*can1), may leave it out (*can0). */
+static void keep_can(int L, const ksubs *subs, const int *nsub, int d, uint32_t *can1,
+                     uint32_t *can0)
+{
+    *can1 = *can0 = 0;
+    for (int i = 0; i < L; i++)
+        for (int k = 0; k < nsub[i]; k++)
+            if ((subs[i][k] >> d) & 1u)
+                *can1 |= 1u << i;
+            else
+                *can0 |= 1u << i;
+}
+
 static void kmin_build(mthread *th, const ksubs *subs, const int *nsub)
 {
     const mspace *sp = &th->S->sp;
     int L = sp->L;
     uint32_t n = 1u << L;
     for (int d = 0; d < sp->NDS; d++) {
-        uint32_t can1 = 0, can0 = 0; /* levels that may keep d, may drop it */
-        for (int i = 0; i < L; i++)
-            for (int k = 0; k < nsub[i]; k++)
-                if ((subs[i][k] >> d) & 1u)
-                    can1 |= 1u << i;
-                else
-                    can0 |= 1u << i;
+        uint32_t can1, can0;
+        keep_can(L, subs, nsub, d, &can1, &can0);
         double *e0 = kmin_at(th, d, 0, 0), *l0 = kmin_at(th, d, 0, 1);
         for (uint32_t m = 0; m < n; m++) {
             if (m == 0 || (m & ~can1) || (~m & ~can0 & (n - 1))) {
@@ -1205,6 +1213,23 @@ static void process_if(mthread *th)
             subs[i][nsub[i]++] = (uint8_t)s;
         }
         if (nsub[i] == 0) return;
+    }
+    /* The root of the generation order first (keep_subtree_prunable with every level
+     * free), its least shares taken keeper by keeper (adse__keep_ds_least) rather than
+     * over every mask: most factorizations of an open space end here. */
+    {
+        mkeepds part[ADSE_MAX_DATASPACES];
+        const mkeepds *parts[ADSE_MAX_DATASPACES];
+        for (int d = 0; d < NDS; d++) {
+            uint32_t can1, can0;
+            keep_can(L, subs, nsub, d, &can1, &can0);
+            adse__keep_ds_least(sp, info, d, can1, can0, th->nolink_free, &part[d].energy,
+                                &part[d].lla);
+            if (part[d].energy == HUGE_VAL) return; /* no choice keeps d */
+            parts[d] = &part[d];
+        }
+        mvals v;
+        if (shares_prunable(th, parts, false, &v)) return;
     }
     /* boundary shifts (docs/mapper.md 4.2): the subsets of a level under which every order
      * is a tie of an earlier mapping; their choices are passed over like pruned ones */
