@@ -3659,6 +3659,97 @@ static void test_keep_ds_least(void **state)
     free(sp);
 }
 
+/* The union of a fanout's children (adse__if_info's ufill, F6 under links): on random
+ * mappings of sliding-window convolutions (strides and dilations 1 or 2) and matrix
+ * products on the five architectures, both translation rules, links on, random orders and
+ * keep bits, each data space's share of the keep choice's bound (adse__bound_keep_ds with
+ * F7's least fills and every link the factors allow) is at most the model's energy of that
+ * data space. Counts the shares the union raises, and those where links act. */
+static void test_union_fill(void **state)
+{
+    (void)state;
+    const char *env = getenv("ADSE_MAPPER_STRESS");
+    int cases = env ? atoi(env) : 2000;
+    unsigned rs = 5151;
+    adse_result *r = malloc(sizeof *r);
+    mspace *sp = malloc(sizeof *sp);
+    mifinfo *info = malloc(sizeof *info), *bare = malloc(sizeof *bare);
+    assert_non_null(r);
+    assert_non_null(sp);
+    assert_non_null(info);
+    assert_non_null(bare);
+    adse_err err;
+    long checked = 0, raised = 0, linked = 0;
+    for (int it = 0; it < cases; it++) {
+        int a = it % 5;
+        adse_spec *spec = five_archs(a, &rs);
+        adse_problem p;
+        int stride = 1 + (int)rnd(&rs, 2), dil = 1 + (int)rnd(&rs, 2);
+        if (rnd(&rs, 4) == 0) {
+            gemm(&p, 2 << rnd(&rs, 3), 2 << rnd(&rs, 3), 2 << rnd(&rs, 3));
+        } else if (rnd(&rs, 3) == 0) {
+            conv1d(&p, 1 + rnd(&rs, 2), 1 + rnd(&rs, 2), 3 + 2 * rnd(&rs, 2), 4 << rnd(&rs, 3),
+                   stride);
+            p.ds[1].ranks[1].terms[0].coef = dil;
+        } else {
+            uint64_t b[6] = {1 + rnd(&rs, 2),  1 + rnd(&rs, 2), 1 + 2 * rnd(&rs, 2), 3,
+                             2 << rnd(&rs, 3), 2 << rnd(&rs, 3)};
+            conv2d(&p, b, stride);
+            p.ds[1].ranks[1].terms[0].coef = dil;
+            p.ds[1].ranks[2].terms[0].coef = dil;
+        }
+        adse_translation tr = rnd(&rs, 2) ? ADSE_TRANSLATION_LEGACY : ADSE_TRANSLATION_NEW;
+        adse_model *m = make_model(&spec->arch, &p, tr, false);
+        assert_int_equal(adse__space_init(sp, m, NULL, NULL, &err), ADSE_OK);
+        adse_scratch *sc = adse_scratch_new(m);
+        for (int tries = 0; tries < 20; tries++) {
+            uint64_t f[MAP_MAX_TL][ADSE_MAX_DIMS];
+            random_factorization(sp, &p, &rs, f);
+            adse__if_info(sp, (const uint64_t(*)[ADSE_MAX_DIMS])f, info);
+            *bare = *info;
+            memset(bare->ufill, 0, sizeof bare->ufill);
+            adse_mapping map;
+            mapping_of_factors(sp, &p, f, &map);
+            random_splits_keeps(sp, &p, &rs, &map);
+            random_orders(sp, &p, &rs, &map);
+            morder ords[MAP_MAX_TL];
+            if (!adse__space_contains(sp, &map, ords)) continue;
+            if (adse_model_evaluate(m, &map, sc, r, NULL) != ADSE_OK) continue;
+            for (int d = 0; d < p.n_ds; d++) {
+                mkeepds b, b0;
+                adse__bound_keep_ds(sp, info, d, map.keep[d], NULL, sp->L, true, NULL, &b);
+                adse__bound_keep_ds(sp, bare, d, map.keep[d], NULL, sp->L, true, NULL, &b0);
+                double e = 0;
+                bool links = false;
+                for (int k = 0; k < sp->L; k++) {
+                    e += r->levels[k].ds[d].energy_total_pj;
+                    links = links || r->levels[k].ds[d].link_transfers > 0;
+                }
+                if (b.energy > e * (1 + 1e-9))
+                    print_error("case %d (arch %d) data space %d keep %x: bound %.17g above the "
+                                "model's %.17g (%.17g without the union)\n",
+                                it, a, d, map.keep[d], b.energy, e, b0.energy);
+                assert_true(b.energy <= e * (1 + 1e-9));
+                checked++;
+                raised += b.energy > b0.energy;
+                linked += links && b.energy > b0.energy;
+            }
+        }
+        adse_scratch_free(sc);
+        adse__space_release(sp);
+        adse_model_free(m);
+        adse_spec_free(spec);
+    }
+    print_message("union fills: %ld shares checked against the model, %ld raised by the union, "
+                  "%ld of them with link transfers\n",
+                  checked, raised, linked);
+    assert_true(raised >= 1 && linked >= 1);
+    free(bare);
+    free(info);
+    free(sp);
+    free(r);
+}
+
 /* ---------------------------------------------------------------------------------------
  * Tests: determinism, seed, time limit, errors
  * ------------------------------------------------------------------------------------- */
@@ -4750,6 +4841,7 @@ int main(void)
         cmocka_unit_test(test_least_fill),
         cmocka_unit_test(test_slide_fill),
         cmocka_unit_test(test_keep_ds_least),
+        cmocka_unit_test(test_union_fill),
         cmocka_unit_test(test_gcd_lcm),
         cmocka_unit_test(test_partial_bound),
         cmocka_unit_test(test_partial_bound_seed),

@@ -394,6 +394,45 @@ static uint64_t slide_fill(uint64_t tsize, uint64_t moves, uint64_t dmin)
     return v > UINT64_MAX - tsize ? UINT64_MAX : v + tsize;
 }
 
+/* What one instance of storage level j reads of d through its fanout where links may act
+ * (docs/mapper.md section 5, F7, "The union of a fanout's children"): at each step a point
+ * new to the union of the children's tiles is in some child's delta and in no neighbour's
+ * previous tile, so no link can bring it; the union moves as one tile under the loops above
+ * the children, so F7 for sliding windows (slide_dmin, slide_fill) with the union as the
+ * tile bounds those points, every order free. Only where the union is a box (each rank
+ * holds at most one of the fanout's dimensions, and the children's offsets there leave no
+ * gap); 0 otherwise. cext: the children's extents, vext: the union's. */
+static uint64_t union_fill(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS],
+                           const uint64_t (*step)[ADSE_MAX_DIMS], int j, int d,
+                           const uint64_t *cext, const uint64_t *vext)
+{
+    const adse_dataspace *ds = &sp->prob->ds[d];
+    const uint64_t *sf = f[sp->s_of[j]];
+    uint32_t seen = 0;
+    for (int r = 0; r < ds->n_ranks; r++) {
+        int64_t e = 1;
+        for (int q = 0; q < ds->ranks[r].n_terms; q++) {
+            int64_t c = ds->ranks[r].terms[q].coef;
+            e += (c < 0 ? -c : c) * (int64_t)(cext[ds->ranks[r].terms[q].dim] - 1);
+        }
+        int nsp = 0;
+        for (int q = 0; q < ds->ranks[r].n_terms; q++) {
+            int x = ds->ranks[r].terms[q].dim;
+            int64_t c = ds->ranks[r].terms[q].coef;
+            if (sf[x] < 2 || c == 0) continue;
+            if ((seen >> x) & 1u) return 0;
+            seen |= 1u << x;
+            nsp++;
+            if ((c < 0 ? -c : c) * (int64_t)cext[x] > e) return 0; /* gaps between children */
+        }
+        if (nsp > 1) return 0;
+    }
+    uint64_t vsize = adse_problem_tile_size(sp->prob, d, vext);
+    uint64_t moves = least_closed_fill(sp, f, 1, NULL, sp->NT, 0, j - 1, sp->relevant[d], NULL);
+    uint64_t dm = slide_dmin(sp, f, step, j - 1, d, vext, vsize);
+    return slide_fill(vsize, moves, dm);
+}
+
 uint64_t adse__least_fill(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], const mifinfo *info,
                           const morder *ords, int t_fix, int n_fix, int k, int d)
 {
@@ -516,6 +555,10 @@ void adse__if_info(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo 
             info->g_lb[j][d] = groups_of(p, d, cnt, step);
             info->gmax[j][d] =
                 j > 0 && adse__links_may(sp, sp->s_of[j], d) ? adse__group_max(p, d, cnt, step) : 0;
+            info->ufill[j][d] = 0;
+            if (j > 0 && info->gmax[j][d])
+                info->ufill[j][d] = union_fill(sp, f, (const uint64_t(*)[ADSE_MAX_DIMS])lstep, j, d,
+                                               info->ext[j - 1], vext[j]);
         }
     }
 }
@@ -546,8 +589,9 @@ static keeper_part keeper_cost(const mspace *sp, const mifinfo *info, int d, int
     uint64_t base = kb < 0 ? info->cc : kb >= k_exact ? fill_ex[kb][d] : flb[kb][d];
     for (int j = j0; j <= k; j++) {
         if (adse__links_possible(sp, info, j, d, least_fill, nolink)) {
-            /* The chain's first level reads its raw (link-reduced) accesses: no
-             * bound. A bypassed level's children scale the next level's accesses
+            /* The chain's first level reads its raw (link-reduced) accesses: at least
+             * the union of its children's tiles' fills (ufill; F7's bound, so with
+             * least_fill only). A bypassed level's children scale the next level's accesses
              * by F * A / AM >= 1 (F3'), and by at least F / the largest multicast
              * group above storage level 0 (F3''; not in the key that orders the keep
              * choices). */
@@ -557,7 +601,7 @@ static keeper_part keeper_cost(const mspace *sp, const mifinfo *info, int d, int
             }
             chain_ok = false;
             if (j == j0)
-                base = 0;
+                base = least_fill ? info->ufill[j][d] : 0;
             else if (least_fill && info->gmax[j][d])
                 base = adse__mul_sat(base, info->fan[j]) / info->gmax[j][d];
         } else {

@@ -286,6 +286,10 @@ typedef struct mifinfo {
     /* For a sliding window, the least delta of a step that moves its tile at level i over
      * every order (F7 for sliding windows; 0: none above 0) */
     uint64_t slide_dmin[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];
+    /* Per instance of storage level j, the least it reads of d through its fanout where
+     * links may act: the fills of the union of its children's tiles (bound.c union_fill; 0:
+     * no bound) */
+    uint64_t ufill[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];
 } mifinfo;
 
 /* Lower bounds of the raw quantities behind the metrics. */
