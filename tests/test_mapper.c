@@ -3659,7 +3659,7 @@ static void test_keep_ds_least(void **state)
     free(sp);
 }
 
-/* The union of a fanout's children (adse__if_info's ufill, F6 under links): on random
+/* The union of a fanout's children (adse__if_info's ufill; docs/mapper.md 5, F7): on random
  * mappings of sliding-window convolutions (strides and dilations 1 or 2) and matrix
  * products on the five architectures, both translation rules, links on, random orders and
  * keep bits, each data space's share of the keep choice's bound (adse__bound_keep_ds with

@@ -1061,10 +1061,6 @@ static double *kmin_at(const mthread *th, int d, int j, int e)
     return th->kmin + ((((size_t)d * (size_t)(sp->L + 1) + (size_t)j) * 2u + (size_t)e) << sp->L);
 }
 
-/* The least share of each data space over the masks whose bits at levels >= j are given
- * and whose bits below are any the levels' subsets allow (a mask that keeps the data space
- * nowhere: HUGE_VAL). Every mask a keep choice can give is one of these, so their sum
- * bounds every choice below a subtree of the generation order (process_if). */
 /* The levels whose subsets may keep d (*can1), may leave it out (*can0). */
 static void keep_can(int L, const ksubs *subs, const int *nsub, int d, uint32_t *can1,
                      uint32_t *can0)
@@ -1078,6 +1074,10 @@ static void keep_can(int L, const ksubs *subs, const int *nsub, int d, uint32_t 
                 *can0 |= 1u << i;
 }
 
+/* The least share of each data space over the masks whose bits at levels >= j are given
+ * and whose bits below are any the levels' subsets allow (a mask that keeps the data space
+ * nowhere: HUGE_VAL). Every mask a keep choice can give is one of these, so their sum
+ * bounds every choice below a subtree of the generation order (process_if). */
 static void kmin_build(mthread *th, const ksubs *subs, const int *nsub)
 {
     const mspace *sp = &th->S->sp;
