@@ -541,6 +541,7 @@ void adse__if_info(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo 
     /* Group bounds (F3): distinct offsets of the children of level j. */
     for (int j = 0; j < L; j++) {
         for (int d = 0; d < NDS; d++) {
+            info->ufill[j][d] = 0;
             if (sp->s_of[j] < 0 || info->fan[j] < 2) {
                 info->g_lb[j][d] = 1;
                 continue;
@@ -555,7 +556,6 @@ void adse__if_info(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo 
             info->g_lb[j][d] = groups_of(p, d, cnt, step);
             info->gmax[j][d] =
                 j > 0 && adse__links_may(sp, sp->s_of[j], d) ? adse__group_max(p, d, cnt, step) : 0;
-            info->ufill[j][d] = 0;
             if (j > 0 && info->gmax[j][d])
                 info->ufill[j][d] = union_fill(sp, f, (const uint64_t(*)[ADSE_MAX_DIMS])lstep, j, d,
                                                info->ext[j - 1], vext[j]);
