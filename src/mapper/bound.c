@@ -402,9 +402,11 @@ static uint64_t slide_fill(uint64_t tsize, uint64_t moves, uint64_t dmin)
  * tile bounds those points, every order free. Only where the union is a box (each rank
  * holds at most one of the fanout's dimensions, and the children's offsets there leave no
  * gap); 0 otherwise. cext: the children's extents, vext: the union's. */
-static uint64_t union_fill(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS],
-                           const uint64_t (*step)[ADSE_MAX_DIMS], int j, int d,
-                           const uint64_t *cext, const uint64_t *vext)
+/* Is the union of the tiles of level j's children (extents cext) a box, for d? Each rank
+ * holds at most one of the fanout's dimensions, and the children's offsets there leave no
+ * gap. */
+static bool union_is_box(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], int j, int d,
+                         const uint64_t *cext)
 {
     const adse_dataspace *ds = &sp->prob->ds[d];
     const uint64_t *sf = f[sp->s_of[j]];
@@ -420,17 +422,14 @@ static uint64_t union_fill(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS],
             int x = ds->ranks[r].terms[q].dim;
             int64_t c = ds->ranks[r].terms[q].coef;
             if (sf[x] < 2 || c == 0) continue;
-            if ((seen >> x) & 1u) return 0;
+            if ((seen >> x) & 1u) return false;
             seen |= 1u << x;
             nsp++;
-            if ((c < 0 ? -c : c) * (int64_t)cext[x] > e) return 0; /* gaps between children */
+            if ((c < 0 ? -c : c) * (int64_t)cext[x] > e) return false; /* gaps */
         }
-        if (nsp > 1) return 0;
+        if (nsp > 1) return false;
     }
-    uint64_t vsize = adse_problem_tile_size(sp->prob, d, vext);
-    uint64_t moves = least_closed_fill(sp, f, 1, NULL, sp->NT, 0, j - 1, sp->relevant[d], NULL);
-    uint64_t dm = slide_dmin(sp, f, step, j - 1, d, vext, vsize);
-    return slide_fill(vsize, moves, dm);
+    return true;
 }
 
 uint64_t adse__least_fill(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], const mifinfo *info,
@@ -541,7 +540,7 @@ void adse__if_info(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo 
     /* Group bounds (F3): distinct offsets of the children of level j. */
     for (int j = 0; j < L; j++) {
         for (int d = 0; d < NDS; d++) {
-            info->ufill[j][d] = 0;
+            info->ufill[j][d] = info->uvsize[j][d] = 0;
             if (sp->s_of[j] < 0 || info->fan[j] < 2) {
                 info->g_lb[j][d] = 1;
                 continue;
@@ -556,9 +555,18 @@ void adse__if_info(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo 
             info->g_lb[j][d] = groups_of(p, d, cnt, step);
             info->gmax[j][d] =
                 j > 0 && adse__links_may(sp, sp->s_of[j], d) ? adse__group_max(p, d, cnt, step) : 0;
-            if (j > 0 && info->gmax[j][d])
-                info->ufill[j][d] = union_fill(sp, f, (const uint64_t(*)[ADSE_MAX_DIMS])lstep, j, d,
-                                               info->ext[j - 1], vext[j]);
+            /* F7 for the union of the children's tiles, where links may act and it is a box
+             * (docs/mapper.md section 5, "The union of a fanout's children"): every order
+             * free here; with the orders above fixed, adse__union_least_fill */
+            if (j > 0 && info->gmax[j][d] && union_is_box(sp, f, j, d, info->ext[j - 1])) {
+                uint64_t vsize = adse_problem_tile_size(p, d, vext[j]);
+                uint64_t moves =
+                    least_closed_fill(sp, f, 1, NULL, sp->NT, 0, j - 1, sp->relevant[d], NULL);
+                uint64_t dm = slide_dmin(sp, f, (const uint64_t(*)[ADSE_MAX_DIMS])lstep, j - 1, d,
+                                         vext[j], vsize);
+                info->uvsize[j][d] = vsize;
+                info->ufill[j][d] = slide_fill(vsize, moves, dm);
+            }
         }
     }
 }
@@ -580,7 +588,8 @@ typedef struct keeper_part {
 
 static keeper_part keeper_cost(const mspace *sp, const mifinfo *info, int d, int kb, int k,
                                bool last, const uint64_t (*fill_ex)[ADSE_MAX_DATASPACES],
-                               int k_exact, bool least_fill, const uint32_t *nolink)
+                               const uint64_t (*ufill_ex)[ADSE_MAX_DATASPACES], int k_exact,
+                               bool least_fill, const uint32_t *nolink)
 {
     const uint64_t(*flb)[ADSE_MAX_DATASPACES] = least_fill ? info->fill_min : info->fill_lb;
     const adse_buffer *b = &sp->arch->levels[k];
@@ -600,9 +609,11 @@ static keeper_part keeper_cost(const mspace *sp, const mifinfo *info, int d, int
                 continue;
             }
             chain_ok = false;
-            if (j == j0)
+            if (j == j0) {
                 base = least_fill ? info->ufill[j][d] : 0;
-            else if (least_fill && info->gmax[j][d])
+                if (least_fill && ufill_ex && kb >= k_exact && ufill_ex[kb][d] > base)
+                    base = ufill_ex[kb][d];
+            } else if (least_fill && info->gmax[j][d])
                 base = adse__mul_sat(base, info->fan[j]) / info->gmax[j][d];
         } else {
             base = adse__mul_sat(base, info->g_lb[j][d]);
@@ -647,7 +658,8 @@ static keeper_part keeper_cost(const mspace *sp, const mifinfo *info, int d, int
 }
 
 void adse__bound_keep_ds(const mspace *sp, const mifinfo *info, int d, uint32_t keep_d,
-                         const uint64_t (*fill_ex)[ADSE_MAX_DATASPACES], int k_exact,
+                         const uint64_t (*fill_ex)[ADSE_MAX_DATASPACES],
+                         const uint64_t (*ufill_ex)[ADSE_MAX_DATASPACES], int k_exact,
                          bool least_fill, const uint32_t *nolink, mkeepds *out)
 {
     int L = sp->L;
@@ -657,8 +669,8 @@ void adse__bound_keep_ds(const mspace *sp, const mifinfo *info, int d, uint32_t 
     int kb = -1;
     for (int k = 0; k < L; k++) {
         if (!((keep_d >> k) & 1u)) continue;
-        keeper_part r = keeper_cost(sp, info, d, kb, k, (keep_d >> k) == 1u, fill_ex, k_exact,
-                                    least_fill, nolink);
+        keeper_part r = keeper_cost(sp, info, d, kb, k, (keep_d >> k) == 1u, fill_ex, ufill_ex,
+                                    k_exact, least_fill, nolink);
         out->energy += r.energy;
         out->lla += r.lla;
         out->tr[k] += r.tr;
@@ -688,7 +700,8 @@ void adse__keep_ds_least(const mspace *sp, const mifinfo *info, int d, uint32_t 
             for (int kb = k - 1; kb >= -1; kb--) {
                 double e0 = kb < 0 ? 0 : pe[kb], l0 = kb < 0 ? 0 : pl[kb];
                 if (e0 < HUGE_VAL) {
-                    keeper_part r = keeper_cost(sp, info, d, kb, k, last, NULL, L, true, nolink);
+                    keeper_part r =
+                        keeper_cost(sp, info, d, kb, k, last, NULL, NULL, L, true, nolink);
                     if (e0 + r.energy < be) be = e0 + r.energy;
                     if (l0 + r.lla < bl) bl = l0 + r.lla;
                 }
@@ -1042,6 +1055,65 @@ uint64_t adse__fill_exact(const mspace *sp, adse_scratch *scratch,
     adse__seq_solve(scratch, &in, &out);
     if (in.want_pairs) *no_links = !links_match(sp, f, info, k, d, &in, &out);
     return out.fill;
+}
+
+uint64_t adse__union_least_fill(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS],
+                                const mifinfo *info, const morder *ords, int k, int d)
+{
+    int j = k + 1;
+    if (!info->uvsize[j][d]) return info->ufill[j][d];
+    const mproj *p = &sp->model->proj[d];
+    int D = sp->D;
+    uint64_t vext[ADSE_MAX_DIMS], run[ADSE_MAX_DIMS];
+    for (int x = 0; x < D; x++) {
+        vext[x] = info->ext[k][x] * f[sp->s_of[j]][x];
+        run[x] = info->ext[k][x];
+    }
+    int64_t e[ADSE_MAX_RANKS];
+    adse__tile_extents(p, vext, e);
+    /* The temporal loops above k's tile, innermost first. In the model's extrapolated
+     * visit sequence (model.md 4.2) each loop takes index 0 or 1, so at a position where
+     * loop q carries, q steps once and every non-unit loop inside it steps back once; those
+     * positions weigh (n_q - 1) times the product of the bounds of the loops outside q in
+     * all, and each brings at least |U| - overlap points new to the union. */
+    uint64_t n[MODEL_MAX_LOOPS], stride[MODEL_MAX_LOOPS];
+    uint8_t dim[MODEL_MAX_LOOPS];
+    int nl = 0;
+    for (int u = sp->t_of[k] + 1; u < sp->NT; u++) {
+        if (!sp->tl[u].spatial)
+            for (int q = 0; q < ords[u].n; q++) {
+                int x = ords[u].dims[q];
+                if (f[u][x] < 2) continue;
+                n[nl] = f[u][x];
+                stride[nl] = run[x];
+                dim[nl++] = (uint8_t)x;
+            }
+        for (int x = 0; x < D; x++)
+            run[x] *= f[u][x];
+    }
+    uint64_t size = info->uvsize[j][d], fill = size;
+    int64_t back[ADSE_MAX_DIMS] = {0}; /* one step of each loop inside */
+    for (int q = 0; q < nl; q++) {
+        uint64_t times = n[q] - 1;
+        for (int o = q + 1; o < nl; o++)
+            times = adse__mul_sat(times, n[o]);
+        int64_t t[ADSE_MAX_DIMS];
+        for (int x = 0; x < D; x++)
+            t[x] = -back[x];
+        t[dim[q]] += (int64_t)stride[q];
+        uint64_t ov = 1;
+        for (int r = 0; r < p->n_ranks && ov > 0; r++) {
+            int64_t tr = 0;
+            for (int i = p->first[r]; i < p->first[r + 1]; i++)
+                tr += p->coef[i] * t[p->dim[i]];
+            if (tr < 0) tr = -tr;
+            ov *= tr >= e[r] ? 0 : (uint64_t)(e[r] - tr);
+        }
+        uint64_t add = adse__mul_sat(times, size - ov);
+        fill = fill > UINT64_MAX - add ? UINT64_MAX : fill + add;
+        back[dim[q]] += (int64_t)stride[q];
+    }
+    return fill > info->ufill[j][d] ? fill : info->ufill[j][d];
 }
 
 /* Does every rank of d have at most one term on a dimension of bound > 1 (non-zero

@@ -290,6 +290,8 @@ typedef struct mifinfo {
      * links may act: the fills of the union of its children's tiles (bound.c union_fill; 0:
      * no bound) */
     uint64_t ufill[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];
+    /* that union's points (0: not a box, no bound) */
+    uint64_t uvsize[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];
 } mifinfo;
 
 /* Lower bounds of the raw quantities behind the metrics. */
@@ -327,13 +329,17 @@ void adse__if_info(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo 
  * bound no higher). The fills of levels k >= k_exact are exact (fill_ex, from
  * adse__fill_exact), the others bounded by fill_min (least_fill) or fill_lb (F2 only: the
  * key that orders the keep choices). nolink (NULL: none): per storage level j, the data
- * spaces no link moves through j's fanout under the orders fixed so far (F16). */
+ * spaces no link moves through j's fanout under the orders fixed so far (F16). ufill_ex
+ * (NULL: none): per level c >= k_exact, the fills of the union of the tiles of level
+ * c + 1's children with the orders fill_ex[c] was taken with (adse__union_least_fill; 0:
+ * none known), which level c + 1 reads at least where links may act. */
 typedef struct mkeepds {
     double energy, lla;                              /* pJ; last-level accesses */
     double tr[ADSE_MAX_LEVELS], tw[ADSE_MAX_LEVELS]; /* words read, written per level */
 } mkeepds;
 void adse__bound_keep_ds(const mspace *sp, const mifinfo *info, int d, uint32_t keep,
-                         const uint64_t (*fill_ex)[ADSE_MAX_DATASPACES], int k_exact,
+                         const uint64_t (*fill_ex)[ADSE_MAX_DATASPACES],
+                         const uint64_t (*ufill_ex)[ADSE_MAX_DATASPACES], int k_exact,
                          bool least_fill, const uint32_t *nolink, mkeepds *out);
 /* The least energy and, apart, the least last-level accesses of d's share (F7's fills:
  * adse__bound_keep_ds with least_fill and no exact fills) over the keep masks that keep d
@@ -353,6 +359,13 @@ void adse__bound_keep_sum(const mspace *sp, const mifinfo *info, const mkeepds *
 uint64_t adse__fill_exact(const mspace *sp, adse_scratch *scratch,
                           const uint64_t f[][ADSE_MAX_DIMS], const morder *ords,
                           const mifinfo *info, int k, int d, bool *no_links);
+/* Where links may move d through storage level k + 1's fanout, a lower bound of what one
+ * instance of k + 1 reads of d with the orders of the temporal levels above k's tile fixed
+ * (ords): the points new to the union of its children's tiles, step kind by step kind of
+ * the model's visit sequence (docs/mapper.md section 5, "The union of a fanout's
+ * children"); at least ufill. */
+uint64_t adse__union_least_fill(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS],
+                                const mifinfo *info, const morder *ords, int k, int d);
 /* May a link move d through storage level k + 1's fanout in some completion where the
  * temporal tiling levels from t_fix up have the orders ords[] and those below t_fix any
  * order (t_fix = NT: every order free)? False only where no step of the children's visit

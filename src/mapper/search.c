@@ -131,7 +131,7 @@ typedef struct mkeep {
 typedef struct omemo_entry {
     uint32_t gen, keep, nl; /* generation, keep mask, link verdicts per level */
     int k_exact;
-    uint64_t fill[ADSE_MAX_LEVELS];
+    uint64_t fill[ADSE_MAX_LEVELS], ufill[ADSE_MAX_LEVELS];
     mkeepds part;
 } omemo_entry;
 
@@ -171,6 +171,9 @@ typedef struct mthread {
     mifinfo info;
     morder ord[MAP_MAX_TL];
     uint64_t fill_ex[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES]; /* exact fills (orders_dfs) */
+    /* beside each fill_ex[c], the fills of the union of level c + 1's children under the
+     * same orders (adse__union_least_fill; 0: none known) */
+    uint64_t ufill_ex[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];
     /* Per storage level j, the data spaces no link moves through j's fanout under the
      * orders fixed so far (F16; orders_dfs, nolink_free where the orders above j's children
      * are not all fixed). */
@@ -183,6 +186,7 @@ typedef struct mthread {
      * stay). */
     bool leaf_ok[MAP_MAX_TL];
     uint64_t leaf_key[MAP_MAX_TL][ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];
+    uint64_t leaf_ukey[MAP_MAX_TL][ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];
     uint32_t leaf_nolink[MAP_MAX_TL];
     mvals leaf_lb[MAP_MAX_TL];
     /* orders_bound's last share of each data space and what it was taken from (its keep
@@ -708,21 +712,26 @@ static void orders_bound(mthread *th, int k_exact, mvals *out)
         uint32_t nl = 0;
         for (int j = 0; j < sp->L; j++)
             nl |= ((th->nolink[j] >> d) & 1u) << j;
-        uint64_t fill[ADSE_MAX_LEVELS];
-        for (int j = 0; j < sp->L; j++)
+        uint64_t fill[ADSE_MAX_LEVELS], ufill[ADSE_MAX_LEVELS];
+        for (int j = 0; j < sp->L; j++) {
             fill[j] = th->fill_ex[j][d];
+            ufill[j] = th->ufill_ex[j][d];
+        }
         omemo_entry *e = &th->omemo[d];
         size_t fb = sizeof fill[0] * (size_t)sp->L;
         if (e->gen != th->omemo_gen || e->keep != th->map.keep[d] || e->nl != nl ||
-            e->k_exact != k_exact || memcmp(e->fill, fill, fb) != 0) {
+            e->k_exact != k_exact || memcmp(e->fill, fill, fb) != 0 ||
+            memcmp(e->ufill, ufill, fb) != 0) {
             adse__bound_keep_ds(sp, &th->info, d, th->map.keep[d],
-                                (const uint64_t(*)[ADSE_MAX_DATASPACES])th->fill_ex, k_exact, true,
+                                (const uint64_t(*)[ADSE_MAX_DATASPACES])th->fill_ex,
+                                (const uint64_t(*)[ADSE_MAX_DATASPACES])th->ufill_ex, k_exact, true,
                                 th->nolink, &e->part);
             e->gen = th->omemo_gen;
             e->keep = th->map.keep[d];
             e->nl = nl;
             e->k_exact = k_exact;
             memcpy(e->fill, fill, fb);
+            memcpy(e->ufill, ufill, fb);
         }
         parts[d] = &e->part;
     }
@@ -769,6 +778,10 @@ static fxmemo_entry *fills_entry(mthread *th, int k)
         e->v[d] =
             adse__fill_exact(sp, th->scratch, f, th->ord, &th->info, k, d, test ? &none : NULL);
         if (none) e->none |= 1u << d;
+        /* the union's fills, where links may act, in the slots the levels below leave free
+         * (fills_below writes those of levels < k <= L - 2) */
+        e->v[sp->NDS * (sp->L - 1) + d] =
+            test && !none ? adse__union_least_fill(sp, f, &th->info, th->ord, k, d) : 0;
     }
     e->gen = len >= 0 ? th->omemo_gen : 0;
     e->k = (uint8_t)k;
@@ -789,7 +802,10 @@ static fxmemo_entry *fills_exact(mthread *th, int k)
     const mspace *sp = &th->S->sp;
     fxmemo_entry *e = fills_entry(th, k);
     for (int d = 0; d < sp->NDS; d++)
-        if ((th->map.keep[d] >> k) & 1u) th->fill_ex[k][d] = e->v[d];
+        if ((th->map.keep[d] >> k) & 1u) {
+            th->fill_ex[k][d] = e->v[d];
+            th->ufill_ex[k][d] = e->v[sp->NDS * (sp->L - 1) + d];
+        }
     memcpy(th->nolink, th->nolink_free, sizeof th->nolink[0] * (size_t)(k + 1));
     th->nolink[k + 1] = e->none;
     return e;
@@ -811,7 +827,10 @@ static void fills_below(mthread *th, int t, int k, fxmemo_entry *e)
     }
     for (int c = 0; c < k; c++)
         for (int d = 0; d < NDS; d++)
-            if ((th->map.keep[d] >> c) & 1u) th->fill_ex[c][d] = e->v[NDS * (c + 1) + d];
+            if ((th->map.keep[d] >> c) & 1u) {
+                th->fill_ex[c][d] = e->v[NDS * (c + 1) + d];
+                th->ufill_ex[c][d] = 0;
+            }
 }
 
 /* Temporal tiling level t's order is complete: the model's Fill_k (k = the storage level
@@ -826,9 +845,10 @@ static void order_leaf(mthread *th, int t, int k)
     size_t kb = sizeof th->fill_ex[0] * (size_t)(k + 1);
     uint32_t nl = k + 1 < sp->L ? th->nolink[k + 1] : 0;
     if (!th->leaf_ok[t] || memcmp(th->leaf_key[t], th->fill_ex, kb) != 0 ||
-        th->leaf_nolink[t] != nl) {
+        memcmp(th->leaf_ukey[t], th->ufill_ex, kb) != 0 || th->leaf_nolink[t] != nl) {
         orders_bound(th, 0, &th->leaf_lb[t]);
         memcpy(th->leaf_key[t], th->fill_ex, kb);
+        memcpy(th->leaf_ukey[t], th->ufill_ex, kb);
         th->leaf_nolink[t] = nl;
         th->leaf_ok[t] = true;
     }
@@ -848,8 +868,10 @@ static bool prefix_prunable(mthread *th, int t, int k, int p)
     const uint64_t(*f)[ADSE_MAX_DIMS] = (const uint64_t(*)[ADSE_MAX_DIMS])th->f;
     for (int c = 0; c <= k; c++)
         for (int d = 0; d < sp->NDS; d++)
-            if ((th->map.keep[d] >> c) & 1u)
+            if ((th->map.keep[d] >> c) & 1u) {
                 th->fill_ex[c][d] = adse__least_fill(sp, f, &th->info, th->ord, t, p + 1, c, d);
+                th->ufill_ex[c][d] = 0;
+            }
     memcpy(th->nolink, th->nolink_free,
            sizeof th->nolink[0] * (size_t)(k + 2 < sp->L ? k + 2 : sp->L));
     mvals lv;
@@ -1003,8 +1025,8 @@ static const mkeepds *keep_share(mthread *th, int d, uint32_t mask, int lf, mkee
         th->kmemo_tag[i] = th->kmemo_gen;
     }
     /* lf = 0 is the key that orders the keep choices, hence the tie rule: as it was */
-    adse__bound_keep_ds(sp, &th->info, d, mask, NULL, sp->L, lf != 0, lf ? th->nolink_free : NULL,
-                        e);
+    adse__bound_keep_ds(sp, &th->info, d, mask, NULL, NULL, sp->L, lf != 0,
+                        lf ? th->nolink_free : NULL, e);
     return e;
 }
 
