@@ -323,6 +323,21 @@ static uint64_t least_closed_fill(const mspace *sp, const uint64_t f[][ADSE_MAX_
     return v;
 }
 
+/* The points a box of rank extents e shares with its translate by t (per dimension),
+ * projected through p. */
+static uint64_t box_overlap(const mproj *p, const int64_t *e, const int64_t *t)
+{
+    uint64_t ov = 1;
+    for (int r = 0; r < p->n_ranks && ov > 0; r++) {
+        int64_t tr = 0;
+        for (int q = p->first[r]; q < p->first[r + 1]; q++)
+            tr += p->coef[q] * t[p->dim[q]];
+        if (tr < 0) tr = -tr;
+        ov *= tr >= e[r] ? 0 : (uint64_t)(e[r] - tr);
+    }
+    return ov;
+}
+
 /* F7 for a sliding window (docs/mapper.md section 5, F7, "Steps of a sliding window"): a lower
  * bound of Fill_k(d) over every loop order. In the model's visit sequence (model.md 4.2) the
  * step at which loop l advances moves the tile by l's step less one step of every non-unit
@@ -365,14 +380,7 @@ static uint64_t slide_dmin(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS],
                 t[x] += (int64_t)step[u][x];
                 for (int b = 0; b < no; b++)
                     if ((m >> b) & 1u) t[ox[b]] -= (int64_t)step[u][ox[b]];
-                uint64_t ov = 1;
-                for (int r = 0; r < p->n_ranks && ov > 0; r++) {
-                    int64_t tr = 0;
-                    for (int q = p->first[r]; q < p->first[r + 1]; q++)
-                        tr += p->coef[q] * t[p->dim[q]];
-                    if (tr < 0) tr = -tr;
-                    ov *= tr >= e[r] ? 0 : (uint64_t)(e[r] - tr);
-                }
+                uint64_t ov = box_overlap(p, e, t);
                 if (tsize - ov < dmin) dmin = tsize - ov;
             }
         }
@@ -1101,14 +1109,7 @@ uint64_t adse__union_least_fill(const mspace *sp, const uint64_t f[][ADSE_MAX_DI
         for (int x = 0; x < D; x++)
             t[x] = -back[x];
         t[dim[q]] += (int64_t)stride[q];
-        uint64_t ov = 1;
-        for (int r = 0; r < p->n_ranks && ov > 0; r++) {
-            int64_t tr = 0;
-            for (int i = p->first[r]; i < p->first[r + 1]; i++)
-                tr += p->coef[i] * t[p->dim[i]];
-            if (tr < 0) tr = -tr;
-            ov *= tr >= e[r] ? 0 : (uint64_t)(e[r] - tr);
-        }
+        uint64_t ov = box_overlap(p, e, t);
         uint64_t add = adse__mul_sat(times, size - ov);
         fill = fill > UINT64_MAX - add ? UINT64_MAX : fill + add;
         back[dim[q]] += (int64_t)stride[q];
