@@ -402,42 +402,56 @@ static uint64_t slide_fill(uint64_t tsize, uint64_t moves, uint64_t dmin)
     return v > UINT64_MAX - tsize ? UINT64_MAX : v + tsize;
 }
 
-/* What one instance of storage level j reads of d through its fanout where links may act
- * (docs/mapper.md section 5, F7, "The union of a fanout's children"): at each step a point
- * new to the union of the children's tiles is in some child's delta and in no neighbour's
- * previous tile, so no link can bring it; the union moves as one tile under the loops above
- * the children, so F7 for sliding windows (slide_dmin, slide_fill) with the union as the
- * tile bounds those points, every order free. Only where the union is a box (each rank
- * holds at most one of the fanout's dimensions, and the children's offsets there leave no
- * gap); 0 otherwise. cext: the children's extents, vext: the union's. */
 /* Is the union of the tiles of level j's children (extents cext) a box, for d? Each rank
  * holds at most one of the fanout's dimensions, and the children's offsets there leave no
  * gap. */
 static bool union_is_box(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], int j, int d,
                          const uint64_t *cext)
 {
-    const adse_dataspace *ds = &sp->prob->ds[d];
+    const mproj *p = &sp->model->proj[d];
     const uint64_t *sf = f[sp->s_of[j]];
+    int64_t e[ADSE_MAX_RANKS];
+    adse__tile_extents(p, cext, e);
     uint32_t seen = 0;
-    for (int r = 0; r < ds->n_ranks; r++) {
-        int64_t e = 1;
-        for (int q = 0; q < ds->ranks[r].n_terms; q++) {
-            int64_t c = ds->ranks[r].terms[q].coef;
-            e += (c < 0 ? -c : c) * (int64_t)(cext[ds->ranks[r].terms[q].dim] - 1);
-        }
+    for (int r = 0; r < p->n_ranks; r++) {
         int nsp = 0;
-        for (int q = 0; q < ds->ranks[r].n_terms; q++) {
-            int x = ds->ranks[r].terms[q].dim;
-            int64_t c = ds->ranks[r].terms[q].coef;
+        for (int q = p->first[r]; q < p->first[r + 1]; q++) {
+            int x = p->dim[q];
+            int64_t c = p->coef[q] < 0 ? -p->coef[q] : p->coef[q];
             if (sf[x] < 2 || c == 0) continue;
             if ((seen >> x) & 1u) return false;
             seen |= 1u << x;
             nsp++;
-            if ((c < 0 ? -c : c) * (int64_t)cext[x] > e) return false; /* gaps */
+            if (c * (int64_t)cext[x] > e[r]) return false; /* gaps */
         }
         if (nsp > 1) return false;
     }
     return true;
+}
+
+/* The temporal loops above storage level k's tile (extents ext_k), innermost first, every
+ * loop of each level's order ords[] (unit ones too): bound n[], dimension dim[] and the
+ * operation-space stride of each (the product of all inner loops of its dimension).
+ * Returns their number. */
+static int loops_above(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], const morder *ords,
+                       const uint64_t *ext_k, int k, uint64_t *n, uint64_t *stride, uint8_t *dim)
+{
+    int D = sp->D, nl = 0;
+    uint64_t run[ADSE_MAX_DIMS];
+    for (int x = 0; x < D; x++)
+        run[x] = ext_k[x];
+    for (int u = sp->t_of[k] + 1; u < sp->NT; u++) {
+        if (!sp->tl[u].spatial)
+            for (int q = 0; q < ords[u].n; q++) {
+                int x = ords[u].dims[q];
+                n[nl] = f[u][x];
+                stride[nl] = run[x];
+                dim[nl++] = (uint8_t)x;
+            }
+        for (int x = 0; x < D; x++)
+            run[x] *= f[u][x];
+    }
+    return nl;
 }
 
 uint64_t adse__least_fill(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], const mifinfo *info,
@@ -506,6 +520,9 @@ void adse__if_info(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo 
             e *= f[u][x];
         }
     }
+    /* Per level and sliding window, the least count of its moves (every dimension it depends
+     * on counted as relevant; 0: not computed), for its own fills and its union's above */
+    uint64_t smoves[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES] = {{0}};
     /* Fill bounds (F2): positions of the tile per dim = temporal factors above. */
     for (int i = 0; i < L; i++) {
         uint64_t pos[ADSE_MAX_DIMS];
@@ -530,6 +547,7 @@ void adse__if_info(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo 
              * level holding one of those leave both counts at their least) */
             uint64_t moves =
                 least_closed_fill(sp, f, 1, NULL, sp->NT, 0, i, sp->relevant[d], &u_rel);
+            smoves[i][d] = moves;
             if (moves < 2) continue;
             uint64_t dm = slide_dmin(sp, f, (const uint64_t(*)[ADSE_MAX_DIMS])lstep, i, d,
                                      info->ext[i], info->tsize[i][d]);
@@ -568,8 +586,9 @@ void adse__if_info(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo 
              * free here; with the orders above fixed, adse__union_least_fill */
             if (j > 0 && info->gmax[j][d] && union_is_box(sp, f, j, d, info->ext[j - 1])) {
                 uint64_t vsize = adse_problem_tile_size(p, d, vext[j]);
-                uint64_t moves =
-                    least_closed_fill(sp, f, 1, NULL, sp->NT, 0, j - 1, sp->relevant[d], NULL);
+                uint64_t moves = smoves[j - 1][d] ? smoves[j - 1][d]
+                                                  : least_closed_fill(sp, f, 1, NULL, sp->NT, 0,
+                                                                      j - 1, sp->relevant[d], NULL);
                 uint64_t dm = slide_dmin(sp, f, (const uint64_t(*)[ADSE_MAX_DIMS])lstep, j - 1, d,
                                          vext[j], vsize);
                 info->uvsize[j][d] = vsize;
@@ -998,32 +1017,9 @@ uint64_t adse__fill_exact(const mspace *sp, adse_scratch *scratch,
 {
     const adse_model *m = sp->model;
     const mproj *p = &m->proj[d];
-    int D = sp->D;
     uint64_t n[MODEL_MAX_LOOPS], stride[MODEL_MAX_LOOPS];
     uint8_t dim[MODEL_MAX_LOOPS];
-    int nl = 0;
-    uint64_t run[ADSE_MAX_DIMS];
-    for (int x = 0; x < D; x++)
-        run[x] = info->ext[k][x];
-    /* Non-unit temporal loops above level k's boundary, innermost first, with the
-     * operation-space stride of each (the product of all inner loops of its dimension). */
-    for (int u = sp->t_of[k] + 1; u < sp->NT; u++) {
-        if (sp->tl[u].spatial) {
-            for (int x = 0; x < D; x++)
-                run[x] *= f[u][x];
-            continue;
-        }
-        const morder *o = &ords[u];
-        for (int q = 0; q < o->n; q++) {
-            int x = o->dims[q];
-            n[nl] = f[u][x];
-            stride[nl] = run[x];
-            dim[nl] = (uint8_t)x;
-            nl++;
-        }
-        for (int x = 0; x < D; x++)
-            run[x] *= f[u][x];
-    }
+    int nl = loops_above(sp, f, ords, info->ext[k], k, n, stride, dim);
     uint64_t size = info->tsize[k][d];
     bool links = sp->links_on && info->fan[k + 1] >= 2 && adse__links_can_move(m, d);
     if (no_links) *no_links = !links;
@@ -1072,11 +1068,9 @@ uint64_t adse__union_least_fill(const mspace *sp, const uint64_t f[][ADSE_MAX_DI
     if (!info->uvsize[j][d]) return info->ufill[j][d];
     const mproj *p = &sp->model->proj[d];
     int D = sp->D;
-    uint64_t vext[ADSE_MAX_DIMS], run[ADSE_MAX_DIMS];
-    for (int x = 0; x < D; x++) {
+    uint64_t vext[ADSE_MAX_DIMS];
+    for (int x = 0; x < D; x++)
         vext[x] = info->ext[k][x] * f[sp->s_of[j]][x];
-        run[x] = info->ext[k][x];
-    }
     int64_t e[ADSE_MAX_RANKS];
     adse__tile_extents(p, vext, e);
     /* The temporal loops above k's tile, innermost first. In the model's extrapolated
@@ -1086,22 +1080,11 @@ uint64_t adse__union_least_fill(const mspace *sp, const uint64_t f[][ADSE_MAX_DI
      * all, and each brings at least |U| - overlap points new to the union. */
     uint64_t n[MODEL_MAX_LOOPS], stride[MODEL_MAX_LOOPS];
     uint8_t dim[MODEL_MAX_LOOPS];
-    int nl = 0;
-    for (int u = sp->t_of[k] + 1; u < sp->NT; u++) {
-        if (!sp->tl[u].spatial)
-            for (int q = 0; q < ords[u].n; q++) {
-                int x = ords[u].dims[q];
-                if (f[u][x] < 2) continue;
-                n[nl] = f[u][x];
-                stride[nl] = run[x];
-                dim[nl++] = (uint8_t)x;
-            }
-        for (int x = 0; x < D; x++)
-            run[x] *= f[u][x];
-    }
+    int nl = loops_above(sp, f, ords, info->ext[k], k, n, stride, dim);
     uint64_t size = info->uvsize[j][d], fill = size;
     int64_t back[ADSE_MAX_DIMS] = {0}; /* one step of each loop inside */
     for (int q = 0; q < nl; q++) {
+        if (n[q] < 2) continue; /* a unit loop: no position of its own */
         uint64_t times = n[q] - 1;
         for (int o = q + 1; o < nl; o++)
             times = adse__mul_sat(times, n[o]);

@@ -287,8 +287,8 @@ typedef struct mifinfo {
      * every order (F7 for sliding windows; 0: none above 0) */
     uint64_t slide_dmin[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];
     /* Per instance of storage level j, the least it reads of d through its fanout where
-     * links may act: the fills of the union of its children's tiles (bound.c union_fill; 0:
-     * no bound) */
+     * links may act: F7 for the union of its children's tiles, every order free
+     * (adse__if_info, where that union is a box; 0: no bound) */
     uint64_t ufill[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];
     /* that union's points (0: not a box, no bound) */
     uint64_t uvsize[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];
