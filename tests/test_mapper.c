@@ -3589,11 +3589,12 @@ static void test_keep_ds_least(void **state)
     int cases = env ? atoi(env) : 2000;
     unsigned rs = 777;
     mspace *sp = malloc(sizeof *sp);
-    mifinfo *info = malloc(sizeof *info);
+    mifinfo *info = malloc(sizeof *info), *part = malloc(2 * sizeof *part);
     assert_non_null(sp);
     assert_non_null(info);
+    assert_non_null(part);
     adse_err err;
-    long checked = 0, none = 0, split = 0;
+    long checked = 0, none = 0, split = 0, raised[3] = {0};
     for (int it = 0; it < cases; it++) {
         int a = it % 5;
         adse_spec *spec = five_archs(a, &rs);
@@ -3613,8 +3614,13 @@ static void test_keep_ds_least(void **state)
         for (int tries = 0; tries < 10; tries++) {
             uint64_t f[MAP_MAX_TL][ADSE_MAX_DIMS];
             random_factorization(sp, &p, &rs, f);
-            adse__if_info(sp, (const uint64_t(*)[ADSE_MAX_DIMS])f, info);
-            uint32_t nolink[ADSE_MAX_LEVELS];
+            const uint64_t(*fc)[ADSE_MAX_DIMS] = (const uint64_t(*)[ADSE_MAX_DIMS])f;
+            adse__if_info(sp, fc, info);
+            /* process_if's steps: the base, then the sliding windows' steps */
+            adse__if_info_base(sp, fc, &part[0]);
+            part[1] = part[0];
+            adse__if_info_slides(sp, fc, &part[1]);
+            uint32_t nolink[ADSE_MAX_LEVELS], none_link[ADSE_MAX_LEVELS] = {0};
             bool links = rnd(&rs, 2) != 0;
             for (int j = 0; j < L; j++)
                 nolink[j] = links ? (uint32_t)rnd(&rs, 1u << p.n_ds) : 0;
@@ -3641,6 +3647,20 @@ static void test_keep_ds_least(void **state)
                                 "energy %.17g lla %.17g, over the masks %.17g (%x) %.17g (%x)\n",
                                 it, a, d, can1, can0, e, l, be, arg_e, bl, arg_l);
                 assert_true(e == be && l == bl);
+                /* each of process_if's steps at most the next: base, slides, union, F16 */
+                double se[4], sl[4];
+                adse__keep_ds_least(sp, &part[0], d, can1, can0, none_link, &se[0], &sl[0]);
+                adse__keep_ds_least(sp, &part[1], d, can1, can0, none_link, &se[1], &sl[1]);
+                adse__keep_ds_least(sp, info, d, can1, can0, none_link, &se[2], &sl[2]);
+                se[3] = e, sl[3] = l;
+                for (int q = 0; q < 3; q++) {
+                    if (se[q] > se[q + 1] || sl[q] > sl[q + 1])
+                        print_error("case %d (arch %d) data space %d: step %d's least %.17g "
+                                    "(lla %.17g) above the next's %.17g (%.17g)\n",
+                                    it, a, d, q, se[q], sl[q], se[q + 1], sl[q + 1]);
+                    assert_true(se[q] <= se[q + 1] && sl[q] <= sl[q + 1]);
+                    raised[q] += se[q] < se[q + 1];
+                }
                 checked++;
                 none += be == HUGE_VAL;
                 split += be < HUGE_VAL && arg_e != arg_l && bl > 0;
@@ -3653,8 +3673,12 @@ static void test_keep_ds_least(void **state)
     print_message("least keep shares: %ld checked against every mask, %ld with no mask, %ld "
                   "with the least energy and accesses at different masks\n",
                   checked, none, split);
+    print_message("process_if's steps: raised by the sliding windows' steps %ld, the union %ld, "
+                  "F16's verdicts %ld\n",
+                  raised[0], raised[1], raised[2]);
     assert_true(checked >= cases * 20);
     assert_true(none >= 1 && none < checked / 4);
+    free(part);
     free(info);
     free(sp);
 }

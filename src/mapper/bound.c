@@ -469,18 +469,46 @@ uint64_t adse__least_fill(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], c
     return c > info->fill_min[k][d] ? c : info->fill_min[k][d];
 }
 
-void adse__if_info(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo *info)
+/* The extents at each tiling level's boundary below spatial level s_of[i] (vext[i]: the
+ * union of level i's children's tiles when i fans out) and one step of a loop at tiling
+ * level u (lstep[u]: the extents of the levels below it). */
+static void if_runs(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS],
+                    uint64_t vext[][ADSE_MAX_DIMS], uint64_t lstep[][ADSE_MAX_DIMS])
+{
+    int D = sp->D;
+    uint64_t run[ADSE_MAX_DIMS];
+    for (int x = 0; x < D; x++)
+        run[x] = 1;
+    int t = 0;
+    for (int i = 0; i < sp->L; i++)
+        for (; t <= sp->t_of[i]; t++) {
+            for (int x = 0; x < D; x++)
+                run[x] *= f[t][x];
+            if (t == sp->s_of[i]) memcpy(vext[i], run, sizeof run);
+        }
+    for (int x = 0; x < D; x++) {
+        uint64_t e = 1;
+        for (int u = 0; u < sp->NT; u++) {
+            lstep[u][x] = e;
+            e *= f[u][x];
+        }
+    }
+}
+
+void adse__if_info_base(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo *info)
 {
     int L = sp->L, D = sp->D, NDS = sp->NDS;
     const adse_problem *p = sp->prob;
     uint64_t run[ADSE_MAX_DIMS], vext[ADSE_MAX_LEVELS][ADSE_MAX_DIMS];
+    uint64_t lstep[MAP_MAX_TL][ADSE_MAX_DIMS];
+    if_runs(sp, f, vext, lstep);
     for (int x = 0; x < D; x++)
         run[x] = 1;
     info->cc = 1;
     int t = 0;
     for (int i = 0; i < L; i++) {
         info->fan[i] = 1;
-        for (; t <= sp->t_of[i]; t++) {
+        for (; t <= sp->t_of[i]; t++)
             for (int x = 0; x < D; x++) {
                 run[x] *= f[t][x];
                 if (sp->tl[t].spatial)
@@ -488,8 +516,6 @@ void adse__if_info(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo 
                 else
                     info->cc *= f[t][x];
             }
-            if (t == sp->s_of[i]) memcpy(vext[i], run, sizeof run);
-        }
         memcpy(info->ext[i], run, sizeof run);
     }
     uint64_t rf = 1;
@@ -511,18 +537,6 @@ void adse__if_info(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo 
             info->ps[i][d] = r;
         }
     }
-    /* One step of a loop at tiling level t: the extents of the levels below it. */
-    uint64_t lstep[MAP_MAX_TL][ADSE_MAX_DIMS];
-    for (int x = 0; x < D; x++) {
-        uint64_t e = 1;
-        for (int u = 0; u < sp->NT; u++) {
-            lstep[u][x] = e;
-            e *= f[u][x];
-        }
-    }
-    /* Per level and sliding window, the least count of its moves (every dimension it depends
-     * on counted as relevant; 0: not computed), for its own fills and its union's above */
-    uint64_t smoves[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES] = {{0}};
     /* Fill bounds (F2): positions of the tile per dim = temporal factors above. */
     for (int i = 0; i < L; i++) {
         uint64_t pos[ADSE_MAX_DIMS];
@@ -540,22 +554,7 @@ void adse__if_info(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo 
                                            sp->rel_closed[d], &u_rel);
             if (c > info->fill_min[i][d]) info->fill_min[i][d] = c;
             info->u_rel[i][d] = (int8_t)u_rel;
-            info->slide_dmin[i][d] = 0;
-            if (!sp->slide_dims[d]) continue;
-            /* a sliding window: its steps' least delta (the bound's moves are then counted
-             * over every dimension it depends on, so orders fixed only above the innermost
-             * level holding one of those leave both counts at their least) */
-            uint64_t moves =
-                least_closed_fill(sp, f, 1, NULL, sp->NT, 0, i, sp->relevant[d], &u_rel);
-            smoves[i][d] = moves;
-            if (moves < 2) continue;
-            uint64_t dm = slide_dmin(sp, f, (const uint64_t(*)[ADSE_MAX_DIMS])lstep, i, d,
-                                     info->ext[i], info->tsize[i][d]);
-            if (dm == 0) continue;
-            info->slide_dmin[i][d] = dm;
-            if (u_rel > info->u_rel[i][d]) info->u_rel[i][d] = (int8_t)u_rel;
-            c = slide_fill(info->tsize[i][d], moves, dm);
-            if (c > info->fill_min[i][d]) info->fill_min[i][d] = c;
+            info->slide_dmin[i][d] = info->smoves[i][d] = 0;
         }
     }
     for (int j = 0; j < L; j++) {
@@ -581,21 +580,72 @@ void adse__if_info(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo 
             info->g_lb[j][d] = groups_of(p, d, cnt, step);
             info->gmax[j][d] =
                 j > 0 && adse__links_may(sp, sp->s_of[j], d) ? adse__group_max(p, d, cnt, step) : 0;
-            /* F7 for the union of the children's tiles, where links may act and it is a box
-             * (docs/mapper.md section 5, "The union of a fanout's children"): every order
-             * free here; with the orders above fixed, adse__union_least_fill */
-            if (j > 0 && info->gmax[j][d] && union_is_box(sp, f, j, d, info->ext[j - 1])) {
-                uint64_t vsize = adse_problem_tile_size(p, d, vext[j]);
-                uint64_t moves = smoves[j - 1][d] ? smoves[j - 1][d]
-                                                  : least_closed_fill(sp, f, 1, NULL, sp->NT, 0,
-                                                                      j - 1, sp->relevant[d], NULL);
-                uint64_t dm = slide_dmin(sp, f, (const uint64_t(*)[ADSE_MAX_DIMS])lstep, j - 1, d,
-                                         vext[j], vsize);
-                info->uvsize[j][d] = vsize;
-                info->ufill[j][d] = slide_fill(vsize, moves, dm);
-            }
         }
     }
+}
+
+bool adse__if_info_slides(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo *info)
+{
+    int L = sp->L, NDS = sp->NDS;
+    uint64_t vext[ADSE_MAX_LEVELS][ADSE_MAX_DIMS], lstep[MAP_MAX_TL][ADSE_MAX_DIMS];
+    if_runs(sp, f, vext, lstep);
+    bool raised = false;
+    for (int i = 0; i < L; i++)
+        for (int d = 0; d < NDS; d++) {
+            if (!sp->slide_dims[d]) continue;
+            /* a sliding window: its steps' least delta (the bound's moves are then counted
+             * over every dimension it depends on, so orders fixed only above the innermost
+             * level holding one of those leave both counts at their least) */
+            int u_rel;
+            uint64_t moves =
+                least_closed_fill(sp, f, 1, NULL, sp->NT, 0, i, sp->relevant[d], &u_rel);
+            info->smoves[i][d] = moves;
+            if (moves < 2) continue;
+            uint64_t dm = slide_dmin(sp, f, (const uint64_t(*)[ADSE_MAX_DIMS])lstep, i, d,
+                                     info->ext[i], info->tsize[i][d]);
+            if (dm == 0) continue;
+            info->slide_dmin[i][d] = dm;
+            if (u_rel > info->u_rel[i][d]) info->u_rel[i][d] = (int8_t)u_rel;
+            uint64_t c = slide_fill(info->tsize[i][d], moves, dm);
+            if (c > info->fill_min[i][d]) info->fill_min[i][d] = c, raised = true;
+        }
+    return raised;
+}
+
+bool adse__if_info_union(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo *info)
+{
+    int L = sp->L, NDS = sp->NDS;
+    const adse_problem *p = sp->prob;
+    uint64_t vext[ADSE_MAX_LEVELS][ADSE_MAX_DIMS], lstep[MAP_MAX_TL][ADSE_MAX_DIMS];
+    if_runs(sp, f, vext, lstep);
+    bool any = false;
+    /* F7 for the union of the children's tiles, where links may act and it is a box
+     * (docs/mapper.md section 5, "The union of a fanout's children"): every order free
+     * here; with the orders above fixed, adse__union_least_fill */
+    for (int j = 1; j < L; j++)
+        for (int d = 0; d < NDS; d++) {
+            if (sp->s_of[j] < 0 || info->fan[j] < 2 || !info->gmax[j][d] ||
+                !union_is_box(sp, f, j, d, info->ext[j - 1]))
+                continue;
+            uint64_t vsize = adse_problem_tile_size(p, d, vext[j]);
+            uint64_t moves =
+                info->smoves[j - 1][d]
+                    ? info->smoves[j - 1][d]
+                    : least_closed_fill(sp, f, 1, NULL, sp->NT, 0, j - 1, sp->relevant[d], NULL);
+            uint64_t dm = slide_dmin(sp, f, (const uint64_t(*)[ADSE_MAX_DIMS])lstep, j - 1, d,
+                                     vext[j], vsize);
+            info->uvsize[j][d] = vsize;
+            info->ufill[j][d] = slide_fill(vsize, moves, dm);
+            any = true;
+        }
+    return any;
+}
+
+void adse__if_info(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo *info)
+{
+    adse__if_info_base(sp, f, info);
+    adse__if_info_slides(sp, f, info);
+    adse__if_info_union(sp, f, info);
 }
 
 /* F3''': with MAC-level factors on the dimensions in `on`, do links leave d's reads at the

@@ -286,6 +286,9 @@ typedef struct mifinfo {
     /* For a sliding window, the least delta of a step that moves its tile at level i over
      * every order (F7 for sliding windows; 0: none above 0) */
     uint64_t slide_dmin[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];
+    /* and the least count of its moves, every dimension it depends on counted as relevant
+     * (0: not computed), for its own fills and its union's above */
+    uint64_t smoves[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];
     /* Per instance of storage level j, the least it reads of d through its fanout where
      * links may act: F7 for the union of its children's tiles, every order free
      * (adse__if_info, where that union is a box; 0: no bound) */
@@ -319,8 +322,17 @@ static inline bool adse__links_possible(const mspace *sp, const mifinfo *info, i
     return sp->legacy || sp->halo[d] || j == 0;
 }
 
-/* Fills info for the complete factorization f[tiling level][dim]. */
+/* Fills info for the complete factorization f[tiling level][dim], in three parts:
+ * adse__if_info_base leaves the sliding windows' bounds at their weakest (slide_dmin,
+ * smoves, ufill and uvsize 0; fill_min and u_rel without F7's steps of a sliding window),
+ * adse__if_info_slides adds those steps (true where it raised a fill_min), and
+ * adse__if_info_union the union of a fanout's children (true where it set a ufill). Every
+ * bound is monotone in those fills, so a bound from the first parts is at most the bound
+ * from all three: process_if tests the cheaper parts first. */
 void adse__if_info(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo *info);
+void adse__if_info_base(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo *info);
+bool adse__if_info_slides(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo *info);
+bool adse__if_info_union(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo *info);
 /* Lower bound of every mapping with this factorization and these keep masks, in two
  * parts: each data space's share depends on its own keep mask only (adse__bound_keep_ds),
  * so a search computes it once per mask and factorization (or, in the order search, once

@@ -1172,6 +1172,26 @@ bool adse__keep_count(const ksubs *subs, const int *nsub, int j, uint32_t u, uin
     return true;
 }
 
+/* The root of the generation order (keep_subtree_prunable with every level free), its
+ * least shares taken keeper by keeper (adse__keep_ds_least) rather than over every mask:
+ * most factorizations of an open space end here. */
+static bool root_prunable(mthread *th, const ksubs *subs, const int *nsub)
+{
+    const mspace *sp = &th->S->sp;
+    mkeepds part[ADSE_MAX_DATASPACES];
+    const mkeepds *parts[ADSE_MAX_DATASPACES];
+    for (int d = 0; d < sp->NDS; d++) {
+        uint32_t can1, can0;
+        keep_can(sp->L, subs, nsub, d, &can1, &can0);
+        adse__keep_ds_least(sp, &th->info, d, can1, can0, th->nolink_free, &part[d].energy,
+                            &part[d].lla);
+        if (part[d].energy == HUGE_VAL) return true; /* no choice keeps d */
+        parts[d] = &part[d];
+    }
+    mvals v;
+    return shares_prunable(th, parts, false, &v);
+}
+
 static void process_if(mthread *th)
 {
     msearch *S = th->S;
@@ -1179,38 +1199,8 @@ static void process_if(mthread *th)
     int L = sp->L, NDS = sp->NDS;
     if (sp->min_parallelism > 0 && parallelism(th, sp->NT - 1) < sp->min_parallelism) return;
     mifinfo *info = &th->info;
-    adse__if_info(sp, (const uint64_t(*)[ADSE_MAX_DIMS])th->f, info);
-    /* F16 (d): the fanouts no link crosses, whatever the orders */
-    th->nolink_free[0] = 0;
-    for (int j = 1; j < L; j++) {
-        th->nolink_free[j] = 0;
-        for (int d = 0; d < NDS; d++)
-            if (adse__links_possible(sp, info, j, d, true, NULL) &&
-                !adse__links_window(sp, (const uint64_t(*)[ADSE_MAX_DIMS])th->f, NULL, info, j - 1,
-                                    d, sp->NT))
-                th->nolink_free[j] |= 1u << d;
-    }
-    if (++th->omemo_gen == 0) { /* a new factorization: orders_bound's shares are stale */
-        for (int d = 0; d < NDS; d++)
-            th->omemo[d].gen = 0;
-        for (int i = 0; i < FXMEMO_SLOTS; i++)
-            ((fxmemo_entry *)(th->fxmemo + (size_t)i * th->fxmemo_stride))->gen = 0;
-        th->omemo_gen = 1;
-    }
-    if (th->kmemo && ++th->kmemo_gen == 0) { /* a new factorization: the memo is stale */
-        memset(th->kmemo_tag, 0, kmemo_size(sp) * sizeof *th->kmemo_tag);
-        th->kmemo_gen = 1;
-    }
-
-    /* Factors into the mapping. */
-    adse_mapping *m = &th->map;
-    for (int i = 0; i < L; i++) {
-        for (int x = 0; x < sp->D; x++) {
-            m->temporal[i][x] = th->f[sp->t_of[i]][x];
-            m->spatial[i][x] = sp->s_of[i] >= 0 ? th->f[sp->s_of[i]][x] : 1;
-        }
-    }
-
+    const uint64_t(*f)[ADSE_MAX_DIMS] = (const uint64_t(*)[ADSE_MAX_DIMS])th->f;
+    adse__if_info_base(sp, f, info);
     /* Per level, the kept subsets that fit (larger subsets first). */
     ksubs subs[ADSE_MAX_LEVELS];
     int nsub[ADSE_MAX_LEVELS];
@@ -1236,27 +1226,56 @@ static void process_if(mthread *th)
         }
         if (nsub[i] == 0) return;
     }
-    /* The root of the generation order first (keep_subtree_prunable with every level
-     * free), its least shares taken keeper by keeper (adse__keep_ds_least) rather than
-     * over every mask: most factorizations of an open space end here. */
-    {
-        mkeepds part[ADSE_MAX_DATASPACES];
-        const mkeepds *parts[ADSE_MAX_DATASPACES];
-        for (int d = 0; d < NDS; d++) {
-            uint32_t can1, can0;
-            keep_can(L, subs, nsub, d, &can1, &can0);
-            adse__keep_ds_least(sp, info, d, can1, can0, th->nolink_free, &part[d].energy,
-                                &part[d].lla);
-            if (part[d].energy == HUGE_VAL) return; /* no choice keeps d */
-            parts[d] = &part[d];
+    /* The root test in up to three steps, each bound at most the next (adse__if_info): most
+     * factorizations of an open space with sliding windows end at the first two, before
+     * the costlier parts are computed. A step is tested only where it has raised a fill and
+     * a later part may raise more. */
+    memset(th->nolink_free, 0, sizeof th->nolink_free);
+    bool untested = true; /* info's latest parts */
+    for (int d = 0; d < NDS && untested; d++)
+        if (sp->slide_dims[d]) {
+            if (root_prunable(th, subs, nsub)) return;
+            untested = false;
         }
-        mvals v;
-        if (shares_prunable(th, parts, false, &v)) return;
+    untested |= adse__if_info_slides(sp, f, info);
+    if (untested && sp->links_on) {
+        if (root_prunable(th, subs, nsub)) return;
+        untested = false;
     }
+    untested |= adse__if_info_union(sp, f, info);
+    /* F16 (d): the fanouts no link crosses, whatever the orders */
+    for (int j = 1; j < L; j++)
+        for (int d = 0; d < NDS; d++)
+            if (adse__links_possible(sp, info, j, d, true, NULL) &&
+                !adse__links_window(sp, f, NULL, info, j - 1, d, sp->NT)) {
+                th->nolink_free[j] |= 1u << d;
+                untested = true;
+            }
+    if (untested && root_prunable(th, subs, nsub)) return;
+    if (++th->omemo_gen == 0) { /* a new factorization: orders_bound's shares are stale */
+        for (int d = 0; d < NDS; d++)
+            th->omemo[d].gen = 0;
+        for (int i = 0; i < FXMEMO_SLOTS; i++)
+            ((fxmemo_entry *)(th->fxmemo + (size_t)i * th->fxmemo_stride))->gen = 0;
+        th->omemo_gen = 1;
+    }
+    if (th->kmemo && ++th->kmemo_gen == 0) { /* a new factorization: the memo is stale */
+        memset(th->kmemo_tag, 0, kmemo_size(sp) * sizeof *th->kmemo_tag);
+        th->kmemo_gen = 1;
+    }
+
+    /* Factors into the mapping. */
+    adse_mapping *m = &th->map;
+    for (int i = 0; i < L; i++) {
+        for (int x = 0; x < sp->D; x++) {
+            m->temporal[i][x] = th->f[sp->t_of[i]][x];
+            m->spatial[i][x] = sp->s_of[i] >= 0 ? th->f[sp->s_of[i]][x] : 1;
+        }
+    }
+
     /* boundary shifts (docs/mapper.md 4.2): the subsets of a level under which every order
      * is a tie of an earlier mapping; their choices are passed over like pruned ones */
     bool dead[ADSE_MAX_LEVELS][1u << ADSE_MAX_DATASPACES];
-    const uint64_t(*f)[ADSE_MAX_DIMS] = (const uint64_t(*)[ADSE_MAX_DIMS])th->f;
     for (int i = 0; i < L; i++) {
         uint32_t ok = 0;
         bool any = adse__shift_dead(sp, f, i, &ok);
