@@ -584,12 +584,12 @@ void adse__if_info_base(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mif
     }
 }
 
-bool adse__if_info_slides(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo *info)
+uint32_t adse__if_info_slides(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo *info)
 {
     int L = sp->L, NDS = sp->NDS;
     uint64_t vext[ADSE_MAX_LEVELS][ADSE_MAX_DIMS], lstep[MAP_MAX_TL][ADSE_MAX_DIMS];
     if_runs(sp, f, vext, lstep);
-    bool raised = false;
+    uint32_t raised = 0;
     for (int i = 0; i < L; i++)
         for (int d = 0; d < NDS; d++) {
             if (!sp->slide_dims[d]) continue;
@@ -607,18 +607,18 @@ bool adse__if_info_slides(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], m
             info->slide_dmin[i][d] = dm;
             if (u_rel > info->u_rel[i][d]) info->u_rel[i][d] = (int8_t)u_rel;
             uint64_t c = slide_fill(info->tsize[i][d], moves, dm);
-            if (c > info->fill_min[i][d]) info->fill_min[i][d] = c, raised = true;
+            if (c > info->fill_min[i][d]) info->fill_min[i][d] = c, raised |= 1u << d;
         }
     return raised;
 }
 
-bool adse__if_info_union(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo *info)
+uint32_t adse__if_info_union(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo *info)
 {
     int L = sp->L, NDS = sp->NDS;
     const adse_problem *p = sp->prob;
     uint64_t vext[ADSE_MAX_LEVELS][ADSE_MAX_DIMS], lstep[MAP_MAX_TL][ADSE_MAX_DIMS];
     if_runs(sp, f, vext, lstep);
-    bool any = false;
+    uint32_t any = 0;
     /* F7 for the union of the children's tiles, where links may act and it is a box
      * (docs/mapper.md section 5, "The union of a fanout's children"): every order free
      * here; with the orders above fixed, adse__union_least_fill */
@@ -636,7 +636,7 @@ bool adse__if_info_union(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mi
                                      vext[j], vsize);
             info->uvsize[j][d] = vsize;
             info->ufill[j][d] = slide_fill(vsize, moves, dm);
-            any = true;
+            any |= 1u << d;
         }
     return any;
 }

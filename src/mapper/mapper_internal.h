@@ -325,14 +325,14 @@ static inline bool adse__links_possible(const mspace *sp, const mifinfo *info, i
 /* Fills info for the complete factorization f[tiling level][dim], in three parts:
  * adse__if_info_base leaves the sliding windows' bounds at their weakest (slide_dmin,
  * smoves, ufill and uvsize 0; fill_min and u_rel without F7's steps of a sliding window),
- * adse__if_info_slides adds those steps (true where it raised a fill_min), and
- * adse__if_info_union the union of a fanout's children (true where it set a ufill). Every
+ * adse__if_info_slides adds those steps (returning the data spaces whose fill_min it
+ * raised), and adse__if_info_union the union of a fanout's children (those with a ufill). Every
  * bound is monotone in those fills, so a bound from the first parts is at most the bound
  * from all three: process_if tests the cheaper parts first. */
 void adse__if_info(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo *info);
 void adse__if_info_base(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo *info);
-bool adse__if_info_slides(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo *info);
-bool adse__if_info_union(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo *info);
+uint32_t adse__if_info_slides(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo *info);
+uint32_t adse__if_info_union(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo *info);
 /* Lower bound of every mapping with this factorization and these keep masks, in two
  * parts: each data space's share depends on its own keep mask only (adse__bound_keep_ds),
  * so a search computes it once per mask and factorization (or, in the order search, once

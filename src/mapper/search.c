@@ -1174,17 +1174,20 @@ bool adse__keep_count(const ksubs *subs, const int *nsub, int j, uint32_t u, uin
 
 /* The root of the generation order (keep_subtree_prunable with every level free), its
  * least shares taken keeper by keeper (adse__keep_ds_least) rather than over every mask:
- * most factorizations of an open space end here. */
-static bool root_prunable(mthread *th, const ksubs *subs, const int *nsub)
+ * most factorizations of an open space end here. The shares of the data spaces in redo are
+ * taken again, the others' kept in part[] from the previous call. */
+static bool root_prunable(mthread *th, const ksubs *subs, const int *nsub, uint32_t redo,
+                          mkeepds *part)
 {
     const mspace *sp = &th->S->sp;
-    mkeepds part[ADSE_MAX_DATASPACES];
     const mkeepds *parts[ADSE_MAX_DATASPACES];
     for (int d = 0; d < sp->NDS; d++) {
-        uint32_t can1, can0;
-        keep_can(sp->L, subs, nsub, d, &can1, &can0);
-        adse__keep_ds_least(sp, &th->info, d, can1, can0, th->nolink_free, &part[d].energy,
-                            &part[d].lla);
+        if ((redo >> d) & 1u) {
+            uint32_t can1, can0;
+            keep_can(sp->L, subs, nsub, d, &can1, &can0);
+            adse__keep_ds_least(sp, &th->info, d, can1, can0, th->nolink_free, &part[d].energy,
+                                &part[d].lla);
+        }
         if (part[d].energy == HUGE_VAL) return true; /* no choice keeps d */
         parts[d] = &part[d];
     }
@@ -1228,30 +1231,32 @@ static void process_if(mthread *th)
     }
     /* The root test in up to three steps, each bound at most the next (adse__if_info): most
      * factorizations of an open space with sliding windows end at the first two, before
-     * the costlier parts are computed. A step is tested only where it has raised a fill and
-     * a later part may raise more. */
+     * the costlier parts are computed. A step is tested where it may prune alone (the
+     * problem has a sliding window; links are on) and the parts since the last test raised
+     * something; only the data spaces they raised are priced again. */
     memset(th->nolink_free, 0, sizeof th->nolink_free);
-    bool untested = true; /* info's latest parts */
-    for (int d = 0; d < NDS && untested; d++)
+    mkeepds part[ADSE_MAX_DATASPACES];
+    uint32_t redo = (1u << NDS) - 1u; /* the data spaces priced from info's older parts */
+    for (int d = 0; d < NDS && redo == full; d++)
         if (sp->slide_dims[d]) {
-            if (root_prunable(th, subs, nsub)) return;
-            untested = false;
+            if (root_prunable(th, subs, nsub, redo, part)) return;
+            redo = 0;
         }
-    untested |= adse__if_info_slides(sp, f, info);
-    if (untested && sp->links_on) {
-        if (root_prunable(th, subs, nsub)) return;
-        untested = false;
+    redo |= adse__if_info_slides(sp, f, info);
+    if (redo && sp->links_on) {
+        if (root_prunable(th, subs, nsub, redo, part)) return;
+        redo = 0;
     }
-    untested |= adse__if_info_union(sp, f, info);
+    redo |= adse__if_info_union(sp, f, info);
     /* F16 (d): the fanouts no link crosses, whatever the orders */
     for (int j = 1; j < L; j++)
         for (int d = 0; d < NDS; d++)
             if (adse__links_possible(sp, info, j, d, true, NULL) &&
                 !adse__links_window(sp, f, NULL, info, j - 1, d, sp->NT)) {
                 th->nolink_free[j] |= 1u << d;
-                untested = true;
+                redo |= 1u << d;
             }
-    if (untested && root_prunable(th, subs, nsub)) return;
+    if (redo && root_prunable(th, subs, nsub, redo, part)) return;
     if (++th->omemo_gen == 0) { /* a new factorization: orders_bound's shares are stale */
         for (int d = 0; d < NDS; d++)
             th->omemo[d].gen = 0;
