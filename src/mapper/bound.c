@@ -815,10 +815,13 @@ void adse__bound_keep_sum(const mspace *sp, const mifinfo *info, const mkeepds *
             tr += parts[d]->tr[i];
             tw += parts[d]->tw[i];
         }
-        double c = 0;
-        if (b->read_bw > 0) c = fmax(c, tr / b->read_bw);
-        if (b->write_bw > 0) c = fmax(c, tw / b->write_bw);
-        if (b->shared_bw > 0) c = fmax(c, (tr + tw) / b->shared_bw);
+        /* a quotient clearly below cyc cannot raise it: not divided (the result is the same
+         * to the last bit) */
+        double c = 0, below = cyc * (1 - 1e-9);
+        if (b->read_bw > 0 && tr >= below * b->read_bw) c = fmax(c, tr / b->read_bw);
+        if (b->write_bw > 0 && tw >= below * b->write_bw) c = fmax(c, tw / b->write_bw);
+        if (b->shared_bw > 0 && tr + tw >= below * b->shared_bw)
+            c = fmax(c, (tr + tw) / b->shared_bw);
         c = floor(c * (1 - 1e-12));
         if (c > cyc) cyc = c;
     }

@@ -194,6 +194,8 @@ typedef struct mthread {
      * omemo_gen, which each factorization advances: consecutive orders often change the
      * fills of some data spaces only. */
     omemo_entry omemo[ADSE_MAX_DATASPACES];
+    mvals osum;   /* orders_bound's last value, from the shares in omemo */
+    bool osum_ok; /* osum is that of the current factorization's omemo */
     uint32_t omemo_gen;
     /* [FXMEMO_SLOTS + 1] entries of fxmemo_stride bytes, those of generation omemo_gen
      * valid (the last, the spare, never) */
@@ -743,6 +745,7 @@ static void orders_bound(mthread *th, int k_exact, mvals *out)
 {
     const mspace *sp = &th->S->sp;
     const mkeepds *parts[ADSE_MAX_DATASPACES];
+    bool redo = !th->osum_ok;
     for (int d = 0; d < sp->NDS; d++) {
         uint32_t nl = 0;
         for (int j = 0; j < sp->L; j++)
@@ -767,12 +770,18 @@ static void orders_bound(mthread *th, int k_exact, mvals *out)
             e->k_exact = k_exact;
             memcpy(e->fill, fill, fb);
             memcpy(e->ufill, ufill, fb);
+            redo = true;
         }
         parts[d] = &e->part;
     }
-    mlb lb;
-    adse__bound_keep_sum(sp, &th->info, parts, true, &lb);
-    adse__metrics_lb(sp, &lb, out);
+    /* no share changed since the last call: the same sum */
+    if (redo) {
+        mlb lb;
+        adse__bound_keep_sum(sp, &th->info, parts, true, &lb);
+        adse__metrics_lb(sp, &lb, &th->osum);
+        th->osum_ok = true;
+    }
+    *out = th->osum;
 }
 
 /* The fills memo's entry for storage level k (< L - 1) under the current factorization and
@@ -1298,6 +1307,7 @@ static void process_if(mthread *th)
                 redo |= 1u << d;
             }
     if (redo && root_prunable(th, subs, nsub, redo, part)) return;
+    th->osum_ok = false;
     if (++th->omemo_gen == 0) { /* a new factorization: orders_bound's shares are stale */
         for (int d = 0; d < NDS; d++)
             th->omemo[d].gen = 0;
