@@ -469,46 +469,19 @@ uint64_t adse__least_fill(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], c
     return c > info->fill_min[k][d] ? c : info->fill_min[k][d];
 }
 
-/* The extents at each tiling level's boundary below spatial level s_of[i] (vext[i]: the
- * union of level i's children's tiles when i fans out) and one step of a loop at tiling
- * level u (lstep[u]: the extents of the levels below it). */
-static void if_runs(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS],
-                    uint64_t vext[][ADSE_MAX_DIMS], uint64_t lstep[][ADSE_MAX_DIMS])
-{
-    int D = sp->D;
-    uint64_t run[ADSE_MAX_DIMS];
-    for (int x = 0; x < D; x++)
-        run[x] = 1;
-    int t = 0;
-    for (int i = 0; i < sp->L; i++)
-        for (; t <= sp->t_of[i]; t++) {
-            for (int x = 0; x < D; x++)
-                run[x] *= f[t][x];
-            if (t == sp->s_of[i]) memcpy(vext[i], run, sizeof run);
-        }
-    for (int x = 0; x < D; x++) {
-        uint64_t e = 1;
-        for (int u = 0; u < sp->NT; u++) {
-            lstep[u][x] = e;
-            e *= f[u][x];
-        }
-    }
-}
-
 void adse__if_info_base(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo *info)
 {
     int L = sp->L, D = sp->D, NDS = sp->NDS;
     const adse_problem *p = sp->prob;
-    uint64_t run[ADSE_MAX_DIMS], vext[ADSE_MAX_LEVELS][ADSE_MAX_DIMS];
-    uint64_t lstep[MAP_MAX_TL][ADSE_MAX_DIMS];
-    if_runs(sp, f, vext, lstep);
+    uint64_t run[ADSE_MAX_DIMS];
     for (int x = 0; x < D; x++)
         run[x] = 1;
     info->cc = 1;
     int t = 0;
     for (int i = 0; i < L; i++) {
         info->fan[i] = 1;
-        for (; t <= sp->t_of[i]; t++)
+        for (; t <= sp->t_of[i]; t++) {
+            memcpy(info->lstep[t], run, sizeof run);
             for (int x = 0; x < D; x++) {
                 run[x] *= f[t][x];
                 if (sp->tl[t].spatial)
@@ -516,6 +489,8 @@ void adse__if_info_base(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mif
                 else
                     info->cc *= f[t][x];
             }
+            if (t == sp->s_of[i]) memcpy(info->vext[i], run, sizeof run);
+        }
         memcpy(info->ext[i], run, sizeof run);
     }
     uint64_t rf = 1;
@@ -531,7 +506,7 @@ void adse__if_info_base(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mif
         uint64_t r = info->tsize[L - 1][d];
         info->ps[L - 1][d] = r;
         for (int i = L - 2; i >= 0; i--) {
-            uint64_t den = info->fan[i + 1] > 1 ? adse_problem_tile_size(p, d, vext[i + 1])
+            uint64_t den = info->fan[i + 1] > 1 ? adse_problem_tile_size(p, d, info->vext[i + 1])
                                                 : info->tsize[i][d];
             r = r * info->tsize[i][d] / den;
             info->ps[i][d] = r;
@@ -587,8 +562,6 @@ void adse__if_info_base(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mif
 uint32_t adse__if_info_slides(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo *info)
 {
     int L = sp->L, NDS = sp->NDS;
-    uint64_t vext[ADSE_MAX_LEVELS][ADSE_MAX_DIMS], lstep[MAP_MAX_TL][ADSE_MAX_DIMS];
-    if_runs(sp, f, vext, lstep);
     uint32_t raised = 0;
     for (int i = 0; i < L; i++)
         for (int d = 0; d < NDS; d++) {
@@ -601,8 +574,7 @@ uint32_t adse__if_info_slides(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS
                 least_closed_fill(sp, f, 1, NULL, sp->NT, 0, i, sp->relevant[d], &u_rel);
             info->smoves[i][d] = moves;
             if (moves < 2) continue;
-            uint64_t dm = slide_dmin(sp, f, (const uint64_t(*)[ADSE_MAX_DIMS])lstep, i, d,
-                                     info->ext[i], info->tsize[i][d]);
+            uint64_t dm = slide_dmin(sp, f, info->lstep, i, d, info->ext[i], info->tsize[i][d]);
             if (dm == 0) continue;
             info->slide_dmin[i][d] = dm;
             if (u_rel > info->u_rel[i][d]) info->u_rel[i][d] = (int8_t)u_rel;
@@ -616,8 +588,6 @@ uint32_t adse__if_info_union(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS]
 {
     int L = sp->L, NDS = sp->NDS;
     const adse_problem *p = sp->prob;
-    uint64_t vext[ADSE_MAX_LEVELS][ADSE_MAX_DIMS], lstep[MAP_MAX_TL][ADSE_MAX_DIMS];
-    if_runs(sp, f, vext, lstep);
     uint32_t any = 0;
     /* F7 for the union of the children's tiles, where links may act and it is a box
      * (docs/mapper.md section 5, "The union of a fanout's children"): every order free
@@ -627,13 +597,12 @@ uint32_t adse__if_info_union(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS]
             if (sp->s_of[j] < 0 || info->fan[j] < 2 || !info->gmax[j][d] ||
                 !union_is_box(sp, f, j, d, info->ext[j - 1]))
                 continue;
-            uint64_t vsize = adse_problem_tile_size(p, d, vext[j]);
+            uint64_t vsize = adse_problem_tile_size(p, d, info->vext[j]);
             uint64_t moves =
                 info->smoves[j - 1][d]
                     ? info->smoves[j - 1][d]
                     : least_closed_fill(sp, f, 1, NULL, sp->NT, 0, j - 1, sp->relevant[d], NULL);
-            uint64_t dm = slide_dmin(sp, f, (const uint64_t(*)[ADSE_MAX_DIMS])lstep, j - 1, d,
-                                     vext[j], vsize);
+            uint64_t dm = slide_dmin(sp, f, info->lstep, j - 1, d, info->vext[j], vsize);
             info->uvsize[j][d] = vsize;
             info->ufill[j][d] = slide_fill(vsize, moves, dm);
             any |= 1u << d;
@@ -1121,11 +1090,8 @@ uint64_t adse__union_least_fill(const mspace *sp, const uint64_t f[][ADSE_MAX_DI
     if (!info->uvsize[j][d]) return info->ufill[j][d];
     const mproj *p = &sp->model->proj[d];
     int D = sp->D;
-    uint64_t vext[ADSE_MAX_DIMS];
-    for (int x = 0; x < D; x++)
-        vext[x] = info->ext[k][x] * f[sp->s_of[j]][x];
     int64_t e[ADSE_MAX_RANKS];
-    adse__tile_extents(p, vext, e);
+    adse__tile_extents(p, info->vext[j], e);
     /* The temporal loops above k's tile, innermost first. In the model's extrapolated
      * visit sequence (model.md 4.2) each loop takes index 0 or 1, so at a position where
      * loop q carries, q steps once and every non-unit loop inside it steps back once; those

@@ -101,6 +101,7 @@ typedef struct mspace {
     bool halo[ADSE_MAX_DATASPACES];           /* some rank has more than one term (the model's) */
     bool sliding[ADSE_MAX_DATASPACES];        /* some rank has two terms on non-unit dims */
     uint32_t slide_dims[ADSE_MAX_DATASPACES]; /* the dims of those ranks */
+    bool any_sliding;                         /* some data space is sliding */
     uint32_t may_spatial[MAP_MAX_TL];         /* spatial: dims whose factor may be above 1 */
     uint32_t relevant[ADSE_MAX_DATASPACES];   /* dims in its projection */
     /* relevant dims outside slide_dims: the loops the closed-form fill counts (F7, for a
@@ -266,6 +267,11 @@ uint64_t adse__group_max(const adse_problem *p, int d, const uint64_t *cnt, cons
 /* What one complete factorization fixes (per storage level and data space). */
 typedef struct mifinfo {
     uint64_t ext[ADSE_MAX_LEVELS][ADSE_MAX_DIMS]; /* tile extents at each level's boundary */
+    /* where level i fans out, the extents of the union of its children's tiles (at its
+     * spatial tiling level's boundary) */
+    uint64_t vext[ADSE_MAX_LEVELS][ADSE_MAX_DIMS];
+    uint64_t lstep[MAP_MAX_TL][ADSE_MAX_DIMS]; /* one step of a loop at tiling level u: the
+                                                  extents of the levels below it */
     uint64_t tsize[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];   /* U_i(d) */
     uint64_t ps[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];      /* partition sizes (model.md §4.8.2) */
     uint64_t fill_lb[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES]; /* lower bound of Fill_i(d) (F2) */

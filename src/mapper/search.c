@@ -571,16 +571,6 @@ static double parallelism(const mthread *th, int t)
     return u;
 }
 
-/* Has the problem a sliding window? Then the bound of the node where tiling level NT - 2
- * completes is taken in process_if, after the root test's first steps, which prune most
- * such nodes at a fraction of its cost (docs/mapper.md 4.2). */
-static bool last_bound_late(const mspace *sp)
-{
-    for (int d = 0; d < sp->NDS; d++)
-        if (sp->slide_dims[d]) return true;
-    return false;
-}
-
 /* Checks after step (t, x) was assigned; false prunes the subtree. */
 static bool node_ok(mthread *th, int t, int x, bool with_bound)
 {
@@ -607,7 +597,7 @@ static bool node_ok(mthread *th, int t, int x, bool with_bound)
         if (l->spatial) return !cycles_prunable(th, t - 1, &lb);
         /* (the outermost level's steps are forced: with the bound of the level below taken
          * late, in process_if, none here) */
-        if (t == sp->NT - 1 && last_bound_late(sp)) return true;
+        if (t == sp->NT - 1 && sp->any_sliding) return true;
         return !(sp->grow_bound[t] && node_prunable(th, t - 1));
     }
     /* Tiling level t complete. */
@@ -634,30 +624,32 @@ static bool node_ok(mthread *th, int t, int x, bool with_bound)
      * the level below it completed, and its node, a complete factorization, goes straight
      * to the keep choices' bounds (process_if), which prune where this one would (docs/
      * mapper.md 4.2, "bound of a partial factorization"). With a sliding window the bound
-     * of the level below it is taken there too, after the root test's cheaper steps. */
-    if (with_bound && t < sp->NT - 1 && !(t == sp->NT - 2 && last_bound_late(sp))) {
+     * of the level below it is taken there too (last_node_prunable), after the root test's
+     * first steps, which prune most such nodes at a fraction of its cost. */
+    if (with_bound && t < sp->NT - 1 && !(t == sp->NT - 2 && sp->any_sliding)) {
         if (node_prunable(th, t)) return false;
     }
     return true;
 }
 
 /* process_if's root test with a sliding window: the bound of the node where tiling level
- * NT - 2 completed, which node_ok left to it (last_bound_late), the outermost level's
- * factors set back to what remained there. */
+ * NT - 2 completed, which node_ok left to it, the outermost level's factors set back to
+ * what remained there. */
 static bool last_node_prunable(mthread *th)
 {
     const mspace *sp = &th->S->sp;
     int u = sp->NT - 1;
-    uint64_t keep[ADSE_MAX_DIMS];
+    uint64_t keep[ADSE_MAX_DIMS], rem[ADSE_MAX_DIMS];
     for (int x = 0; x < sp->D; x++) {
         keep[x] = th->f[u][x];
-        th->rem[x] = keep[x];
+        rem[x] = th->rem[x];
+        th->rem[x] *= keep[x];
         th->f[u][x] = 1;
     }
     bool pr = node_prunable(th, sp->NT - 2);
     for (int x = 0; x < sp->D; x++) {
         th->f[u][x] = keep[x];
-        th->rem[x] = 1;
+        th->rem[x] = rem[x];
     }
     return pr;
 }
@@ -1281,17 +1273,16 @@ static void process_if(mthread *th)
     memset(th->nolink_free, 0, sizeof th->nolink_free);
     mkeepds part[ADSE_MAX_DATASPACES];
     uint32_t redo = (1u << NDS) - 1u; /* the data spaces priced from info's older parts */
-    for (int d = 0; d < NDS && redo == full; d++)
-        if (sp->slide_dims[d]) {
-            if (root_prunable(th, subs, nsub, redo, part)) return;
-            redo = 0;
-        }
+    if (sp->any_sliding) {
+        if (root_prunable(th, subs, nsub, redo, part)) return;
+        redo = 0;
+    }
     redo |= adse__if_info_slides(sp, f, info);
     if (redo && sp->links_on) {
         if (root_prunable(th, subs, nsub, redo, part)) return;
         redo = 0;
     }
-    if (sp->NT >= 2 && last_bound_late(sp)) {
+    if (sp->NT >= 2 && sp->any_sliding) {
         if (last_node_prunable(th)) return;
         for (int x = 0; x < sp->D && !th->abort; x++)
             check_clock(th);
@@ -1473,7 +1464,7 @@ static void dfs(mthread *th, int step)
     int t = step / D, x = step % D;
     /* the outermost level's steps, where process_if takes the bound of the level below it,
      * are counted there, once that bound has kept the node (last_node_prunable) */
-    if (t < NT - 1 || !last_bound_late(sp)) check_clock(th);
+    if (t < NT - 1 || !sp->any_sliding) check_clock(th);
     if (th->abort) return;
     uint64_t r = th->rem[x], prod = level_prod(th, t, x);
     const uint64_t *dv = sp->divs[x];

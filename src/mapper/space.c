@@ -706,6 +706,7 @@ static adse_status init_model_facts(mspace *sp, const adse_model *model, adse_er
         sp->halo[d] = model->proj[d].halo;
         sp->slide_dims[d] = model->proj[d].slide_dims;
         sp->sliding[d] = sp->slide_dims[d] != 0;
+        sp->any_sliding |= sp->sliding[d];
         sp->relevant[d] = model->proj[d].relevant;
         sp->rel_closed[d] = sp->relevant[d] & ~sp->slide_dims[d];
         sp->rw[d] = model->proj[d].read_write;
