@@ -128,7 +128,9 @@ typedef struct mkeep {
  * a line it shares would miss each time. */
 #define CACHE_LINE 64
 /* A data space's share of orders_bound and what it was taken from (mthread.omemo). */
+#define OMEMO_SLOTS 256 /* per data space, a power of 2 */
 typedef struct omemo_entry {
+    uint64_t stamp;         /* when the share was computed (mthread.ostamp): a key of smemo */
     uint32_t gen, keep, nl; /* generation, keep mask, link verdicts per level */
     int k_exact;
     uint64_t fill[ADSE_MAX_LEVELS], ufill[ADSE_MAX_LEVELS];
@@ -155,6 +157,18 @@ typedef struct fxmemo_entry {
     uint8_t key[FXMEMO_KEY];
     uint64_t v[];
 } fxmemo_entry;
+
+/* The links memo (mthread.lkmemo): whether links act through storage level j's fanout (F16,
+ * adse__links_acting) depends on the factorization and the orders of the tiling levels from
+ * j's spatial level up, not on the keep choice or the orders below, so the order search's
+ * verdicts under one keep choice serve the others. An entry holds its key whole (orders_key,
+ * the spatial levels' cuts included), the data spaces asked about and those found acting. */
+typedef struct lkmemo_entry {
+    uint32_t gen; /* the factorization's omemo_gen; 0: empty */
+    uint8_t j, len;
+    uint32_t want, act;
+    uint8_t key[FXMEMO_KEY];
+} lkmemo_entry;
 
 typedef struct mthread {
     _Alignas(CACHE_LINE) msearch *S;
@@ -189,19 +203,29 @@ typedef struct mthread {
     uint64_t leaf_ukey[MAP_MAX_TL][ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];
     uint32_t leaf_nolink[MAP_MAX_TL];
     mvals leaf_lb[MAP_MAX_TL];
-    /* orders_bound's last share of each data space and what it was taken from (its keep
-     * mask, k_exact, its fills, its link verdicts per level), valid for generation
-     * omemo_gen, which each factorization advances: consecutive orders often change the
-     * fills of some data spaces only. */
-    omemo_entry omemo[ADSE_MAX_DATASPACES];
-    mvals osum;   /* orders_bound's last value, from the shares in omemo */
+    /* orders_bound's shares of each data space and what each was taken from (its keep
+     * mask, k_exact, its fills, its link verdicts per level), [NDS][OMEMO_SLOTS] entries
+     * hashed by those, valid for generation omemo_gen, which each factorization advances:
+     * the order search meets the same fills again under the factorization's other keep
+     * choices and orders, and consecutive orders often change the fills of some data
+     * spaces only. */
+    omemo_entry *omemo;
+    omemo_entry *olast[ADSE_MAX_DATASPACES]; /* the shares osum was summed from */
+    uint64_t ostamp;                         /* shares computed so far by the thread */
+    /* orders_bound's values by the stamps of the shares summed, [OMEMO_SLOTS] */
+    struct smemo_entry {
+        uint64_t stamp[ADSE_MAX_DATASPACES];
+        mvals sum;
+    } * smemo;
+    mvals osum;   /* orders_bound's last value, from the shares olast */
     bool osum_ok; /* osum is that of the current factorization's omemo */
     uint32_t omemo_gen;
     /* [FXMEMO_SLOTS + 1] entries of fxmemo_stride bytes, those of generation omemo_gen
      * valid (the last, the spare, never) */
     unsigned char *fxmemo;
     size_t fxmemo_stride;
-    mkeep *keeps; /* keep choices of the current factorization [KEEP_CHUNK] */
+    lkmemo_entry *lkmemo; /* [FXMEMO_SLOTS], those of generation omemo_gen valid */
+    mkeep *keeps;         /* keep choices of the current factorization [KEEP_CHUNK] */
     /* Each data space's share of the keep choices' bounds per keep mask, F2 and F7 fills
      * (adse__bound_keep_ds), valid where kmemo_tag equals kmemo_gen, which each
      * factorization advances; NULL with more than KMEMO_LEVELS levels. */
@@ -731,6 +755,16 @@ static void evaluate(mthread *th)
 
 static void orders_dfs(mthread *th, int t);
 
+/* Does memo entry e hold data space d's share under these keep mask, verdicts, k_exact and
+ * fills (fb bytes each)? */
+static bool omemo_is(const mthread *th, const omemo_entry *e, int d, uint32_t nl, int k_exact,
+                     const uint64_t *fill, const uint64_t *ufill, size_t fb)
+{
+    return e && e->gen == th->omemo_gen && e->keep == th->map.keep[d] && e->nl == nl &&
+           e->k_exact == k_exact && memcmp(e->fill, fill, fb) == 0 &&
+           memcmp(e->ufill, ufill, fb) == 0;
+}
+
 /* The bound of the current factorization and keep choice with the thread's fills (the
  * model's from level k_exact up, fill_ex; F7's below) and its link verdicts (F16). */
 static void orders_bound(mthread *th, int k_exact, mvals *out)
@@ -738,6 +772,7 @@ static void orders_bound(mthread *th, int k_exact, mvals *out)
     const mspace *sp = &th->S->sp;
     const mkeepds *parts[ADSE_MAX_DATASPACES];
     bool redo = !th->osum_ok;
+    size_t fb = sizeof(uint64_t) * (size_t)sp->L;
     for (int d = 0; d < sp->NDS; d++) {
         uint32_t nl = 0;
         for (int j = 0; j < sp->L; j++)
@@ -747,33 +782,82 @@ static void orders_bound(mthread *th, int k_exact, mvals *out)
             fill[j] = th->fill_ex[j][d];
             ufill[j] = th->ufill_ex[j][d];
         }
-        omemo_entry *e = &th->omemo[d];
-        size_t fb = sizeof fill[0] * (size_t)sp->L;
-        if (e->gen != th->omemo_gen || e->keep != th->map.keep[d] || e->nl != nl ||
-            e->k_exact != k_exact || memcmp(e->fill, fill, fb) != 0 ||
-            memcmp(e->ufill, ufill, fb) != 0) {
-            adse__bound_keep_ds(sp, &th->info, d, th->map.keep[d],
-                                (const uint64_t(*)[ADSE_MAX_DATASPACES])th->fill_ex,
-                                (const uint64_t(*)[ADSE_MAX_DATASPACES])th->ufill_ex, k_exact, true,
-                                th->nolink, &e->part);
-            e->gen = th->omemo_gen;
-            e->keep = th->map.keep[d];
-            e->nl = nl;
-            e->k_exact = k_exact;
-            memcpy(e->fill, fill, fb);
-            memcpy(e->ufill, ufill, fb);
+        omemo_entry *e = th->olast[d]; /* the last share first */
+        if (!omemo_is(th, e, d, nl, k_exact, fill, ufill, fb)) {
+            uint64_t h = (1469598103934665603ull ^ th->map.keep[d] ^ ((uint64_t)nl << 32)) *
+                         1099511628211ull; /* FNV-1a, by words */
+            h = (h ^ (uint64_t)k_exact) * 1099511628211ull;
+            for (int j = 0; j < sp->L; j++) {
+                h = (h ^ fill[j]) * 1099511628211ull;
+                h = (h ^ ufill[j]) * 1099511628211ull;
+            }
+            e = &th->omemo[(size_t)d * OMEMO_SLOTS + ((h ^ (h >> 29)) & (OMEMO_SLOTS - 1))];
             redo = true;
+            if (!omemo_is(th, e, d, nl, k_exact, fill, ufill, fb)) {
+                adse__bound_keep_ds(sp, &th->info, d, th->map.keep[d],
+                                    (const uint64_t(*)[ADSE_MAX_DATASPACES])th->fill_ex,
+                                    (const uint64_t(*)[ADSE_MAX_DATASPACES])th->ufill_ex, k_exact,
+                                    true, th->nolink, &e->part);
+                e->gen = th->omemo_gen;
+                e->keep = th->map.keep[d];
+                e->nl = nl;
+                e->k_exact = k_exact;
+                memcpy(e->fill, fill, fb);
+                memcpy(e->ufill, ufill, fb);
+                e->stamp = ++th->ostamp;
+            }
         }
+        th->olast[d] = e;
         parts[d] = &e->part;
     }
-    /* no share changed since the last call: the same sum */
+    /* no share changed since the last call: the same sum; else a sum of the same shares
+     * (their stamps) from the memo */
     if (redo) {
-        mlb lb;
-        adse__bound_keep_sum(sp, &th->info, parts, true, &lb);
-        adse__metrics_lb(sp, &lb, &th->osum);
+        uint64_t h = 1469598103934665603ull;
+        for (int d = 0; d < sp->NDS; d++)
+            h = (h ^ th->olast[d]->stamp) * 1099511628211ull;
+        struct smemo_entry *m = &th->smemo[(h ^ (h >> 29)) & (OMEMO_SLOTS - 1)];
+        bool hit = true;
+        for (int d = 0; d < sp->NDS && hit; d++)
+            hit = m->stamp[d] == th->olast[d]->stamp;
+        if (!hit) {
+            mlb lb;
+            adse__bound_keep_sum(sp, &th->info, parts, true, &lb);
+            adse__metrics_lb(sp, &lb, &m->sum);
+            for (int d = 0; d < sp->NDS; d++)
+                m->stamp[d] = th->olast[d]->stamp;
+        }
+        th->osum = m->sum;
         th->osum_ok = true;
     }
     *out = th->osum;
+}
+
+/* The key of the orders of tiling levels u0 .. NT - 1 (the spatial ones, with their cuts,
+ * only if spatial) in key[FXMEMO_KEY]: per level the number of non-unit loops, then their
+ * dimensions; its length, or -1 where it does not fit. *slot: its hash with tag, in
+ * [0, FXMEMO_SLOTS), or FXMEMO_SLOTS where it does not fit. */
+static int orders_key(const mthread *th, int u0, bool spatial, uint64_t tag,
+                      uint8_t key[FXMEMO_KEY], size_t *slot)
+{
+    const mspace *sp = &th->S->sp;
+    int len = 0;
+    *slot = FXMEMO_SLOTS;
+    for (int u = u0; u < sp->NT; u++) {
+        const morder *o = &th->ord[u];
+        bool sl = sp->tl[u].spatial;
+        if (sl && !spatial) continue;
+        if (len + 1 + o->n + (sl ? 1 : 0) > FXMEMO_KEY) return -1;
+        key[len++] = (uint8_t)o->n;
+        memcpy(key + len, o->dims, (size_t)o->n);
+        len += o->n;
+        if (sl) key[len++] = (uint8_t)o->cut;
+    }
+    uint64_t h = (1469598103934665603ull ^ tag) * 1099511628211ull; /* FNV-1a */
+    for (int i = 0; i < len; i++)
+        h = (h ^ key[i]) * 1099511628211ull;
+    *slot = (h ^ (h >> 32)) & (FXMEMO_SLOTS - 1);
+    return len;
 }
 
 /* The fills memo's entry for storage level k (< L - 1) under the current factorization and
@@ -783,25 +867,8 @@ static fxmemo_entry *fills_entry(mthread *th, int k)
 {
     const mspace *sp = &th->S->sp;
     uint8_t key[FXMEMO_KEY];
-    int len = 0;
-    size_t slot = FXMEMO_SLOTS; /* the spare, where the key does not fit */
-    for (int u = sp->t_of[k] + 1; u < sp->NT && len >= 0; u++) {
-        const morder *o = &th->ord[u];
-        if (sp->tl[u].spatial) continue;
-        if (len + 1 + o->n > FXMEMO_KEY) {
-            len = -1;
-            break;
-        }
-        key[len++] = (uint8_t)o->n;
-        memcpy(key + len, o->dims, (size_t)o->n);
-        len += o->n;
-    }
-    if (len >= 0) {
-        uint64_t h = (1469598103934665603ull ^ (uint64_t)k) * 1099511628211ull; /* FNV-1a */
-        for (int i = 0; i < len; i++)
-            h = (h ^ key[i]) * 1099511628211ull;
-        slot = (h ^ (h >> 32)) & (FXMEMO_SLOTS - 1);
-    }
+    size_t slot;
+    int len = orders_key(th, sp->t_of[k] + 1, false, (uint64_t)k, key, &slot);
     fxmemo_entry *e = (fxmemo_entry *)(th->fxmemo + slot * th->fxmemo_stride);
     if (len >= 0 && e->gen == th->omemo_gen && e->k == k && e->len == len &&
         memcmp(e->key, key, (size_t)len) == 0)
@@ -867,6 +934,29 @@ static void fills_below(mthread *th, int t, int k, fxmemo_entry *e)
                 th->fill_ex[c][d] = e->v[NDS * (c + 1) + d];
                 th->ufill_ex[c][d] = 0;
             }
+}
+
+/* The data spaces of want that links move through storage level j's fanout (F16) under the
+ * current factorization and the orders of tiling levels t (j's spatial level) and above,
+ * from the links memo (lkmemo_entry) or adse__links_acting. */
+static uint32_t links_acting(mthread *th, int t, int j, uint32_t want)
+{
+    const mspace *sp = &th->S->sp;
+    uint8_t key[FXMEMO_KEY];
+    size_t slot;
+    int len = orders_key(th, t, true, (uint64_t)j, key, &slot);
+    if (len < 0) return adse__links_acting(sp->model, &th->map, th->scratch, j, want);
+    lkmemo_entry *e = &th->lkmemo[slot];
+    if (e->gen == th->omemo_gen && e->j == j && e->want == want && e->len == len &&
+        memcmp(e->key, key, (size_t)len) == 0)
+        return e->act;
+    e->act = adse__links_acting(sp->model, &th->map, th->scratch, j, want);
+    e->gen = th->omemo_gen;
+    e->j = (uint8_t)j;
+    e->want = want;
+    e->len = (uint8_t)len;
+    memcpy(e->key, key, (size_t)len);
+    return e->act;
 }
 
 /* Temporal tiling level t's order is complete: the model's Fill_k (k = the storage level
@@ -1004,7 +1094,7 @@ static void orders_dfs(mthread *th, int t)
     do {
         adse__order_apply(sp, t, &th->ord[t], &th->map);
         if (want) {
-            uint32_t act = adse__links_acting(sp->model, &th->map, th->scratch, j, want);
+            uint32_t act = links_acting(th, t, j, want);
             th->nolink[j] = saved | (want & ~act);
             if (th->nolink[j] != saved) {
                 /* the levels below j have no verdict of their own here, and the least
@@ -1300,10 +1390,12 @@ static void process_if(mthread *th)
     if (redo && root_prunable(th, subs, nsub, redo, part)) return;
     th->osum_ok = false;
     if (++th->omemo_gen == 0) { /* a new factorization: orders_bound's shares are stale */
-        for (int d = 0; d < NDS; d++)
-            th->omemo[d].gen = 0;
+        for (size_t i = 0; i < (size_t)NDS * OMEMO_SLOTS; i++)
+            th->omemo[i].gen = 0;
         for (int i = 0; i < FXMEMO_SLOTS; i++)
             ((fxmemo_entry *)(th->fxmemo + (size_t)i * th->fxmemo_stride))->gen = 0;
+        for (int i = 0; i < FXMEMO_SLOTS; i++)
+            th->lkmemo[i].gen = 0;
         th->omemo_gen = 1;
     }
     if (th->kmemo && ++th->kmemo_gen == 0) { /* a new factorization: the memo is stale */
@@ -1901,6 +1993,9 @@ static void thread_free(mthread *th)
     free(th->res);
     free(th->keeps);
     free(th->fxmemo);
+    free(th->lkmemo);
+    free(th->omemo);
+    free(th->smemo);
     free(th->kmemo);
     free(th->kmemo_tag);
     free(th->kmin);
@@ -1934,7 +2029,12 @@ static bool threads_alloc(msearch *S, const adse_model *model)
         th->fxmemo_stride =
             sizeof(fxmemo_entry) + sizeof(uint64_t) * (size_t)sp->L * (size_t)sp->NDS;
         th->fxmemo = calloc(FXMEMO_SLOTS + 1, th->fxmemo_stride);
-        if (!th->scratch || !th->spcache || !th->res || !th->keeps || !th->fxmemo) ok = false;
+        th->lkmemo = calloc(FXMEMO_SLOTS, sizeof *th->lkmemo);
+        th->omemo = calloc((size_t)sp->NDS * OMEMO_SLOTS, sizeof *th->omemo);
+        th->smemo = calloc(OMEMO_SLOTS, sizeof *th->smemo);
+        if (!th->scratch || !th->spcache || !th->res || !th->keeps || !th->fxmemo || !th->lkmemo ||
+            !th->omemo || !th->smemo)
+            ok = false;
         if (sp->L <= KMEMO_LEVELS) {
             th->kmemo = malloc(kmemo_size(sp) * sizeof *th->kmemo);
             th->kmemo_tag = calloc(kmemo_size(sp), sizeof *th->kmemo_tag);
