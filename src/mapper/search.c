@@ -225,7 +225,9 @@ typedef struct mthread {
     unsigned char *fxmemo;
     size_t fxmemo_stride;
     lkmemo_entry *lkmemo; /* [FXMEMO_SLOTS], those of generation omemo_gen valid */
-    mkeep *keeps;         /* keep choices of the current factorization [KEEP_CHUNK] */
+    /* the prefixes' memo (prefix_entry), laid out as fxmemo: v[NDS c + d] */
+    unsigned char *pfmemo;
+    mkeep *keeps; /* keep choices of the current factorization [KEEP_CHUNK] */
     /* Each data space's share of the keep choices' bounds per keep mask, F2 and F7 fills
      * (adse__bound_keep_ds), valid where kmemo_tag equals kmemo_gen, which each
      * factorization advances; NULL with more than KMEMO_LEVELS levels. */
@@ -982,6 +984,48 @@ static void order_leaf(mthread *th, int t, int k)
     orders_dfs(th, t - 1);
 }
 
+/* The prefixes' memo (mthread.pfmemo): with the orders of the temporal levels above t and
+ * the first p + 1 free loops of t's fixed (k the storage level below t), the least fills of
+ * the levels c <= k over the completions (adse__least_fill) depend on the factorization and
+ * those orders only, not on the keep choice: an entry, as fills_entry's, holds its key whole
+ * and v[NDS c + d] for every data space. */
+static const fxmemo_entry *prefix_entry(mthread *th, int t, int k, int p)
+{
+    const mspace *sp = &th->S->sp;
+    const morder *o = &th->ord[t];
+    uint8_t key[FXMEMO_KEY];
+    size_t slot;
+    int nfix = o->n_pre + p + 1;
+    int len = orders_key(th, t + 1, false, (uint64_t)t, key, &slot);
+    if (len >= 0 && len + 1 + nfix <= FXMEMO_KEY) {
+        uint64_t h = slot;
+        key[len++] = (uint8_t)nfix;
+        for (int i = 0; i < nfix; i++) {
+            key[len++] = o->dims[i];
+            h = (h ^ o->dims[i]) * 1099511628211ull;
+        }
+        slot = (h ^ (h >> 32) ^ (uint64_t)nfix) & (FXMEMO_SLOTS - 1);
+    } else {
+        len = -1;
+        slot = FXMEMO_SLOTS;
+    }
+    fxmemo_entry *e = (fxmemo_entry *)(th->pfmemo + slot * th->fxmemo_stride);
+    if (len >= 0 && e->gen == th->omemo_gen && e->k == t && e->len == len &&
+        memcmp(e->key, key, (size_t)len) == 0)
+        return e;
+    const uint64_t(*f)[ADSE_MAX_DIMS] = (const uint64_t(*)[ADSE_MAX_DIMS])th->f;
+    for (int c = 0; c <= k; c++)
+        for (int d = 0; d < sp->NDS; d++)
+            e->v[sp->NDS * c + d] = adse__least_fill(sp, f, &th->info, th->ord, t, p + 1, c, d);
+    e->gen = len >= 0 ? th->omemo_gen : 0;
+    e->k = (uint8_t)t;
+    if (len >= 0) {
+        e->len = (uint8_t)len;
+        memcpy(e->key, key, (size_t)len);
+    }
+    return e;
+}
+
 /* Lower bound of every completion of temporal level t's order whose first p + 1 free
  * (infix) loops, innermost first, are fixed: prunable or not (docs/mapper.md 4.2, "order
  * prefixes"). Every level c <= k (k = the storage level below t) gets the least fill over
@@ -991,11 +1035,11 @@ static void order_leaf(mthread *th, int t, int k)
 static bool prefix_prunable(mthread *th, int t, int k, int p)
 {
     const mspace *sp = &th->S->sp;
-    const uint64_t(*f)[ADSE_MAX_DIMS] = (const uint64_t(*)[ADSE_MAX_DIMS])th->f;
+    const fxmemo_entry *e = prefix_entry(th, t, k, p);
     for (int c = 0; c <= k; c++)
         for (int d = 0; d < sp->NDS; d++)
             if ((th->map.keep[d] >> c) & 1u) {
-                th->fill_ex[c][d] = adse__least_fill(sp, f, &th->info, th->ord, t, p + 1, c, d);
+                th->fill_ex[c][d] = e->v[sp->NDS * c + d];
                 th->ufill_ex[c][d] = 0;
             }
     memcpy(th->nolink, th->nolink_free,
@@ -1394,8 +1438,10 @@ static void process_if(mthread *th)
             th->omemo[i].gen = 0;
         for (int i = 0; i < FXMEMO_SLOTS; i++)
             ((fxmemo_entry *)(th->fxmemo + (size_t)i * th->fxmemo_stride))->gen = 0;
-        for (int i = 0; i < FXMEMO_SLOTS; i++)
+        for (int i = 0; i < FXMEMO_SLOTS; i++) {
             th->lkmemo[i].gen = 0;
+            ((fxmemo_entry *)(th->pfmemo + (size_t)i * th->fxmemo_stride))->gen = 0;
+        }
         th->omemo_gen = 1;
     }
     if (th->kmemo && ++th->kmemo_gen == 0) { /* a new factorization: the memo is stale */
@@ -1994,6 +2040,7 @@ static void thread_free(mthread *th)
     free(th->keeps);
     free(th->fxmemo);
     free(th->lkmemo);
+    free(th->pfmemo);
     free(th->omemo);
     free(th->smemo);
     free(th->kmemo);
@@ -2030,10 +2077,11 @@ static bool threads_alloc(msearch *S, const adse_model *model)
             sizeof(fxmemo_entry) + sizeof(uint64_t) * (size_t)sp->L * (size_t)sp->NDS;
         th->fxmemo = calloc(FXMEMO_SLOTS + 1, th->fxmemo_stride);
         th->lkmemo = calloc(FXMEMO_SLOTS, sizeof *th->lkmemo);
+        th->pfmemo = calloc(FXMEMO_SLOTS + 1, th->fxmemo_stride);
         th->omemo = calloc((size_t)sp->NDS * OMEMO_SLOTS, sizeof *th->omemo);
         th->smemo = calloc(OMEMO_SLOTS, sizeof *th->smemo);
         if (!th->scratch || !th->spcache || !th->res || !th->keeps || !th->fxmemo || !th->lkmemo ||
-            !th->omemo || !th->smemo)
+            !th->pfmemo || !th->omemo || !th->smemo)
             ok = false;
         if (sp->L <= KMEMO_LEVELS) {
             th->kmemo = malloc(kmemo_size(sp) * sizeof *th->kmemo);
