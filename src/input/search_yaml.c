@@ -14,6 +14,7 @@
 #include "input/internal.h"
 #include "input/loss_expr.h"
 #include "input/tree.h"
+#include "util/intmath.h"
 #include "util/numtext.h"
 
 /* ---- small helpers ------------------------------------------------------------------- */
@@ -1033,11 +1034,9 @@ static const char *const top_keys[] = {"design",     "mapper",  "workload",   "p
 
 static uint64_t fnv1a(const char *s, size_t n)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ull;
-    }
+    uint64_t h = ADSE_FNV_BASIS;
+    for (size_t i = 0; i < n; i++)
+        h = adse__fnv(h, (unsigned char)s[i]);
     return h;
 }
 

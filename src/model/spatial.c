@@ -16,13 +16,13 @@
 #include <string.h>
 
 #include "model/model_internal.h"
+#include "util/intmath.h"
 
 static uint32_t hash_vec(const int64_t *v, int nr)
 {
-    uint64_t h = 1469598103934665603ull;
+    uint64_t h = ADSE_FNV_BASIS;
     for (int r = 0; r < nr; r++) {
-        h ^= (uint64_t)v[r];
-        h *= 1099511628211ull;
+        h = adse__fnv(h, (uint64_t)v[r]);
         h ^= h >> 29;
     }
     return (uint32_t)(h ^ (h >> 32));

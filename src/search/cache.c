@@ -6,17 +6,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/intmath.h"
+
 static uint64_t hash_genes(const double *g, int n)
 {
-    uint64_t h = 1469598103934665603ull;
+    uint64_t h = ADSE_FNV_BASIS;
     for (int i = 0; i < n; i++) {
         double v = g[i] == 0 ? 0.0 : g[i]; /* -0 == 0 */
         uint64_t u;
         memcpy(&u, &v, sizeof u);
-        for (int k = 0; k < 8; k++) {
-            h ^= (u >> (8 * k)) & 0xff;
-            h *= 1099511628211ull;
-        }
+        for (int k = 0; k < 8; k++)
+            h = adse__fnv(h, (u >> (8 * k)) & 0xff);
     }
     return h ^ (h >> 29);
 }
