@@ -42,6 +42,7 @@
 #include <time.h>
 
 #include "adse/util.h"
+#include "util/intmath.h"
 #include "util/threads.h"
 #include "mapper/mapper_internal.h"
 #include "model/model_internal.h"
@@ -158,17 +159,11 @@ typedef struct fxmemo_entry {
     uint64_t v[];
 } fxmemo_entry;
 
-/* The links memo (mthread.lkmemo): whether links act through storage level j's fanout (F16,
- * adse__links_acting) depends on the factorization and the orders of the tiling levels from
- * j's spatial level up, not on the keep choice or the orders below, so the order search's
- * verdicts under one keep choice serve the others. An entry holds its key whole (orders_key,
- * the spatial levels' cuts included), the data spaces asked about and those found acting. */
-typedef struct lkmemo_entry {
-    uint32_t gen; /* the factorization's omemo_gen; 0: empty */
-    uint8_t j, len;
-    uint32_t want, act;
-    uint8_t key[FXMEMO_KEY];
-} lkmemo_entry;
+/* The links memo (mthread.lkmemo, fxmemo's layout): whether links act through storage
+ * level j's fanout (F16, adse__links_acting) depends on the factorization and the orders of
+ * the tiling levels from j's spatial level up, not on the keep choice or the orders below, so
+ * the order search's verdicts under one keep choice serve the others. Its key: those orders
+ * (the spatial levels' cuts included) and the data spaces asked about; v[0] those acting. */
 
 typedef struct mthread {
     _Alignas(CACHE_LINE) msearch *S;
@@ -224,9 +219,8 @@ typedef struct mthread {
      * valid (the last, the spare, never) */
     unsigned char *fxmemo;
     size_t fxmemo_stride;
-    lkmemo_entry *lkmemo; /* [FXMEMO_SLOTS], those of generation omemo_gen valid */
-    /* the prefixes' memo (prefix_entry), laid out as fxmemo: v[NDS c + d] */
-    unsigned char *pfmemo;
+    /* the links' and the prefixes' memos (links_acting, prefix_entry), laid out as fxmemo */
+    unsigned char *lkmemo, *pfmemo;
     mkeep *keeps; /* keep choices of the current factorization [KEEP_CHUNK] */
     /* Each data space's share of the keep choices' bounds per keep mask, F2 and F7 fills
      * (adse__bound_keep_ds), valid where kmemo_tag equals kmemo_gen, which each
@@ -786,13 +780,10 @@ static void orders_bound(mthread *th, int k_exact, mvals *out)
         }
         omemo_entry *e = th->olast[d]; /* the last share first */
         if (!omemo_is(th, e, d, nl, k_exact, fill, ufill, fb)) {
-            uint64_t h = (1469598103934665603ull ^ th->map.keep[d] ^ ((uint64_t)nl << 32)) *
-                         1099511628211ull; /* FNV-1a, by words */
-            h = (h ^ (uint64_t)k_exact) * 1099511628211ull;
-            for (int j = 0; j < sp->L; j++) {
-                h = (h ^ fill[j]) * 1099511628211ull;
-                h = (h ^ ufill[j]) * 1099511628211ull;
-            }
+            uint64_t h = adse__fnv(ADSE_FNV_BASIS, th->map.keep[d] ^ ((uint64_t)nl << 32));
+            h = adse__fnv(h, (uint64_t)k_exact);
+            for (int j = 0; j < sp->L; j++)
+                h = adse__fnv(adse__fnv(h, fill[j]), ufill[j]);
             e = &th->omemo[(size_t)d * OMEMO_SLOTS + ((h ^ (h >> 29)) & (OMEMO_SLOTS - 1))];
             redo = true;
             if (!omemo_is(th, e, d, nl, k_exact, fill, ufill, fb)) {
@@ -815,9 +806,9 @@ static void orders_bound(mthread *th, int k_exact, mvals *out)
     /* no share changed since the last call: the same sum; else a sum of the same shares
      * (their stamps) from the memo */
     if (redo) {
-        uint64_t h = 1469598103934665603ull;
+        uint64_t h = ADSE_FNV_BASIS;
         for (int d = 0; d < sp->NDS; d++)
-            h = (h ^ th->olast[d]->stamp) * 1099511628211ull;
+            h = adse__fnv(h, th->olast[d]->stamp);
         struct smemo_entry *m = &th->smemo[(h ^ (h >> 29)) & (OMEMO_SLOTS - 1)];
         bool hit = true;
         for (int d = 0; d < sp->NDS && hit; d++)
@@ -836,11 +827,11 @@ static void orders_bound(mthread *th, int k_exact, mvals *out)
 }
 
 /* The key of the orders of tiling levels u0 .. NT - 1 (the spatial ones, with their cuts,
- * only if spatial) in key[FXMEMO_KEY]: per level the number of non-unit loops, then their
- * dimensions; its length, or -1 where it does not fit. *slot: its hash with tag, in
- * [0, FXMEMO_SLOTS), or FXMEMO_SLOTS where it does not fit. */
-static int orders_key(const mthread *th, int u0, bool spatial, uint64_t tag,
-                      uint8_t key[FXMEMO_KEY], size_t *slot)
+ * only if spatial), then the ntail bytes of tail, in key[FXMEMO_KEY]: per level the number
+ * of non-unit loops, then their dimensions; its length, or -1 where it does not fit. *slot:
+ * its hash with tag, in [0, FXMEMO_SLOTS), or FXMEMO_SLOTS where it does not fit. */
+static int orders_key(const mthread *th, int u0, bool spatial, uint64_t tag, const uint8_t *tail,
+                      int ntail, uint8_t key[FXMEMO_KEY], size_t *slot)
 {
     const mspace *sp = &th->S->sp;
     int len = 0;
@@ -855,11 +846,34 @@ static int orders_key(const mthread *th, int u0, bool spatial, uint64_t tag,
         len += o->n;
         if (sl) key[len++] = (uint8_t)o->cut;
     }
-    uint64_t h = (1469598103934665603ull ^ tag) * 1099511628211ull; /* FNV-1a */
+    if (len + ntail > FXMEMO_KEY) return -1;
+    if (ntail > 0) memcpy(key + len, tail, (size_t)ntail);
+    len += ntail;
+    uint64_t h = adse__fnv(ADSE_FNV_BASIS, tag);
     for (int i = 0; i < len; i++)
-        h = (h ^ key[i]) * 1099511628211ull;
+        h = adse__fnv(h, key[i]);
     *slot = (h ^ (h >> 32)) & (FXMEMO_SLOTS - 1);
     return len;
+}
+
+/* The entry of memo table (fxmemo's layout) for tag and key (orders_key: len < 0 takes the
+ * spare, slot FXMEMO_SLOTS, never found again) in *out: true where it holds them under the
+ * current factorization; else it is made theirs, its values left to the caller. */
+static bool memo_find(const mthread *th, unsigned char *table, int tag, const uint8_t *key, int len,
+                      size_t slot, fxmemo_entry **out)
+{
+    fxmemo_entry *e = (fxmemo_entry *)(table + slot * th->fxmemo_stride);
+    *out = e;
+    if (len >= 0 && e->gen == th->omemo_gen && e->k == tag && e->len == len &&
+        memcmp(e->key, key, (size_t)len) == 0)
+        return true;
+    e->gen = len >= 0 ? th->omemo_gen : 0;
+    e->k = (uint8_t)tag;
+    if (len >= 0) {
+        e->len = (uint8_t)len;
+        memcpy(e->key, key, (size_t)len);
+    }
+    return false;
 }
 
 /* The fills memo's entry for storage level k (< L - 1) under the current factorization and
@@ -870,11 +884,9 @@ static fxmemo_entry *fills_entry(mthread *th, int k)
     const mspace *sp = &th->S->sp;
     uint8_t key[FXMEMO_KEY];
     size_t slot;
-    int len = orders_key(th, sp->t_of[k] + 1, false, (uint64_t)k, key, &slot);
-    fxmemo_entry *e = (fxmemo_entry *)(th->fxmemo + slot * th->fxmemo_stride);
-    if (len >= 0 && e->gen == th->omemo_gen && e->k == k && e->len == len &&
-        memcmp(e->key, key, (size_t)len) == 0)
-        return e;
+    int len = orders_key(th, sp->t_of[k] + 1, false, (uint64_t)k, NULL, 0, key, &slot);
+    fxmemo_entry *e;
+    if (memo_find(th, th->fxmemo, k, key, len, slot, &e)) return e;
     const uint64_t(*f)[ADSE_MAX_DIMS] = (const uint64_t(*)[ADSE_MAX_DIMS])th->f;
     e->none = 0;
     for (int d = 0; d < sp->NDS; d++) {
@@ -888,13 +900,7 @@ static fxmemo_entry *fills_entry(mthread *th, int k)
         e->v[sp->NDS * (sp->L - 1) + d] =
             test && !none ? adse__union_least_fill(sp, f, &th->info, th->ord, k, d) : 0;
     }
-    e->gen = len >= 0 ? th->omemo_gen : 0;
-    e->k = (uint8_t)k;
     e->below = false;
-    if (len >= 0) {
-        e->len = (uint8_t)len;
-        memcpy(e->key, key, (size_t)len);
-    }
     return e;
 }
 
@@ -940,25 +946,18 @@ static void fills_below(mthread *th, int t, int k, fxmemo_entry *e)
 
 /* The data spaces of want that links move through storage level j's fanout (F16) under the
  * current factorization and the orders of tiling levels t (j's spatial level) and above,
- * from the links memo (lkmemo_entry) or adse__links_acting. */
+ * from the links memo (mthread.lkmemo) or adse__links_acting. */
 static uint32_t links_acting(mthread *th, int t, int j, uint32_t want)
 {
     const mspace *sp = &th->S->sp;
-    uint8_t key[FXMEMO_KEY];
+    uint8_t key[FXMEMO_KEY], tail[sizeof want];
+    memcpy(tail, &want, sizeof want);
     size_t slot;
-    int len = orders_key(th, t, true, (uint64_t)j, key, &slot);
-    if (len < 0) return adse__links_acting(sp->model, &th->map, th->scratch, j, want);
-    lkmemo_entry *e = &th->lkmemo[slot];
-    if (e->gen == th->omemo_gen && e->j == j && e->want == want && e->len == len &&
-        memcmp(e->key, key, (size_t)len) == 0)
-        return e->act;
-    e->act = adse__links_acting(sp->model, &th->map, th->scratch, j, want);
-    e->gen = th->omemo_gen;
-    e->j = (uint8_t)j;
-    e->want = want;
-    e->len = (uint8_t)len;
-    memcpy(e->key, key, (size_t)len);
-    return e->act;
+    int len = orders_key(th, t, true, (uint64_t)j, tail, (int)sizeof tail, key, &slot);
+    fxmemo_entry *e;
+    if (!memo_find(th, th->lkmemo, j, key, len, slot, &e))
+        e->v[0] = adse__links_acting(sp->model, &th->map, th->scratch, j, want);
+    return (uint32_t)e->v[0];
 }
 
 /* Temporal tiling level t's order is complete: the model's Fill_k (k = the storage level
@@ -993,36 +992,18 @@ static const fxmemo_entry *prefix_entry(mthread *th, int t, int k, int p)
 {
     const mspace *sp = &th->S->sp;
     const morder *o = &th->ord[t];
-    uint8_t key[FXMEMO_KEY];
-    size_t slot;
     int nfix = o->n_pre + p + 1;
-    int len = orders_key(th, t + 1, false, (uint64_t)t, key, &slot);
-    if (len >= 0 && len + 1 + nfix <= FXMEMO_KEY) {
-        uint64_t h = slot;
-        key[len++] = (uint8_t)nfix;
-        for (int i = 0; i < nfix; i++) {
-            key[len++] = o->dims[i];
-            h = (h ^ o->dims[i]) * 1099511628211ull;
-        }
-        slot = (h ^ (h >> 32) ^ (uint64_t)nfix) & (FXMEMO_SLOTS - 1);
-    } else {
-        len = -1;
-        slot = FXMEMO_SLOTS;
-    }
-    fxmemo_entry *e = (fxmemo_entry *)(th->pfmemo + slot * th->fxmemo_stride);
-    if (len >= 0 && e->gen == th->omemo_gen && e->k == t && e->len == len &&
-        memcmp(e->key, key, (size_t)len) == 0)
-        return e;
+    uint8_t key[FXMEMO_KEY], tail[1 + ADSE_MAX_DIMS];
+    tail[0] = (uint8_t)nfix;
+    memcpy(tail + 1, o->dims, (size_t)nfix);
+    size_t slot;
+    int len = orders_key(th, t + 1, false, (uint64_t)t, tail, 1 + nfix, key, &slot);
+    fxmemo_entry *e;
+    if (memo_find(th, th->pfmemo, t, key, len, slot, &e)) return e;
     const uint64_t(*f)[ADSE_MAX_DIMS] = (const uint64_t(*)[ADSE_MAX_DIMS])th->f;
     for (int c = 0; c <= k; c++)
         for (int d = 0; d < sp->NDS; d++)
             e->v[sp->NDS * c + d] = adse__least_fill(sp, f, &th->info, th->ord, t, p + 1, c, d);
-    e->gen = len >= 0 ? th->omemo_gen : 0;
-    e->k = (uint8_t)t;
-    if (len >= 0) {
-        e->len = (uint8_t)len;
-        memcpy(e->key, key, (size_t)len);
-    }
     return e;
 }
 
@@ -1436,11 +1417,11 @@ static void process_if(mthread *th)
     if (++th->omemo_gen == 0) { /* a new factorization: orders_bound's shares are stale */
         for (size_t i = 0; i < (size_t)NDS * OMEMO_SLOTS; i++)
             th->omemo[i].gen = 0;
-        for (int i = 0; i < FXMEMO_SLOTS; i++)
-            ((fxmemo_entry *)(th->fxmemo + (size_t)i * th->fxmemo_stride))->gen = 0;
         for (int i = 0; i < FXMEMO_SLOTS; i++) {
-            th->lkmemo[i].gen = 0;
-            ((fxmemo_entry *)(th->pfmemo + (size_t)i * th->fxmemo_stride))->gen = 0;
+            size_t o = (size_t)i * th->fxmemo_stride;
+            ((fxmemo_entry *)(th->fxmemo + o))->gen = 0;
+            ((fxmemo_entry *)(th->lkmemo + o))->gen = 0;
+            ((fxmemo_entry *)(th->pfmemo + o))->gen = 0;
         }
         th->omemo_gen = 1;
     }
@@ -2076,7 +2057,7 @@ static bool threads_alloc(msearch *S, const adse_model *model)
         th->fxmemo_stride =
             sizeof(fxmemo_entry) + sizeof(uint64_t) * (size_t)sp->L * (size_t)sp->NDS;
         th->fxmemo = calloc(FXMEMO_SLOTS + 1, th->fxmemo_stride);
-        th->lkmemo = calloc(FXMEMO_SLOTS, sizeof *th->lkmemo);
+        th->lkmemo = calloc(FXMEMO_SLOTS + 1, th->fxmemo_stride);
         th->pfmemo = calloc(FXMEMO_SLOTS + 1, th->fxmemo_stride);
         th->omemo = calloc((size_t)sp->NDS * OMEMO_SLOTS, sizeof *th->omemo);
         th->smemo = calloc(OMEMO_SLOTS, sizeof *th->smemo);
