@@ -288,6 +288,13 @@ static uint64_t least_closed_fill(const mspace *sp, const uint64_t f[][ADSE_MAX_
         }
         if (!(nonunit & rel)) continue; /* every loop of the level is skipped */
         if (u_rel) *u_rel = u;
+        on = true;
+        if (u < t_fix && !l->canonical && !l->fixed_mask) {
+            /* one free segment: every irrelevant loop skipped, the relevant ones counted */
+            for (int x = 0; x < sp->D; x++)
+                if ((nonunit >> x) & (rel >> x) & 1u) v = adse__mul_sat(v, f[u][x]);
+            continue;
+        }
         morder first;
         const morder *o = &first;
         int seg[3][2], n_seg = 3, free_seg = 1;
@@ -318,7 +325,6 @@ static uint64_t least_closed_fill(const mspace *sp, const uint64_t f[][ADSE_MAX_
             if (stop) break;
         }
         v = adse__mul_sat(v, prod / skip);
-        on = true;
     }
     return v;
 }
@@ -779,6 +785,7 @@ void adse__bound_keep_sum(const mspace *sp, const mifinfo *info, const mkeepds *
     double cyc = (double)info->cc;
     for (int i = 0; bandwidth && i < L; i++) {
         const adse_buffer *b = &a->levels[i];
+        if (!(b->read_bw > 0 || b->write_bw > 0 || b->shared_bw > 0)) continue;
         double tr = 0, tw = 0;
         for (int d = 0; d < NDS; d++) {
             tr += parts[d]->tr[i];
@@ -791,8 +798,10 @@ void adse__bound_keep_sum(const mspace *sp, const mifinfo *info, const mkeepds *
         if (b->write_bw > 0 && tw >= below * b->write_bw) c = fmax(c, tw / b->write_bw);
         if (b->shared_bw > 0 && tr + tw >= below * b->shared_bw)
             c = fmax(c, (tr + tw) / b->shared_bw);
-        c = floor(c * (1 - 1e-12));
-        if (c > cyc) cyc = c;
+        if (c > cyc) { /* floor(c (1 - 1e-12)) <= c: only then may it raise cyc */
+            c = floor(c * (1 - 1e-12));
+            if (c > cyc) cyc = c;
+        }
     }
     /* Leakage scales with cycles (excluding network latency), at least one instance. */
     energy += sp->leak_pj * cyc;

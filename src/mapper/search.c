@@ -644,17 +644,18 @@ static bool node_ok(mthread *th, int t, int x, bool with_bound)
      * the level below it completed, and its node, a complete factorization, goes straight
      * to the keep choices' bounds (process_if), which prune where this one would (docs/
      * mapper.md 4.2, "bound of a partial factorization"). With a sliding window the bound
-     * of the level below it is taken there too (last_node_prunable), after the root test's
-     * first steps, which prune most such nodes at a fraction of its cost. */
+     * of the level below it is taken there too (last_node_prunable), and only where a keep
+     * choice is left for the order search: the keep choices' bounds prune most such nodes
+     * at a fraction of its cost. */
     if (with_bound && t < sp->NT - 1 && !(t == sp->NT - 2 && sp->any_sliding)) {
         if (node_prunable(th, t)) return false;
     }
     return true;
 }
 
-/* process_if's root test with a sliding window: the bound of the node where tiling level
- * NT - 2 completed, which node_ok left to it, the outermost level's factors set back to
- * what remained there. */
+/* process_if's test with a sliding window, before the first order search of a keep choice:
+ * the bound of the node where tiling level NT - 2 completed, which node_ok left to it, the
+ * outermost level's factors set back to what remained there. */
 static bool last_node_prunable(mthread *th)
 {
     const mspace *sp = &th->S->sp;
@@ -1397,8 +1398,10 @@ static void process_if(mthread *th)
         if (root_prunable(th, subs, nsub, redo, part)) return;
         redo = 0;
     }
-    if (sp->NT >= 2 && sp->any_sliding) {
-        if (last_node_prunable(th)) return;
+    /* the bound of the level below the outermost, which node_ok left to this node, is
+     * taken only once a keep choice survives its own bounds (last_node_prunable) */
+    bool last_due = sp->NT >= 2 && sp->any_sliding;
+    if (last_due) {
         for (int x = 0; x < sp->D && !th->abort; x++)
             check_clock(th);
         if (th->abort) return;
@@ -1459,6 +1462,10 @@ static void process_if(mthread *th)
     int idx[ADSE_MAX_LEVELS] = {0};
     uint64_t gen = 0;
     int fresh = L; /* the subtrees at levels 1 .. fresh start at idx */
+    /* hi[i][d]: the keep bits of d at levels i .. L - 1 under idx, valid above level stale */
+    uint32_t hi[ADSE_MAX_LEVELS + 1][ADSE_MAX_DATASPACES];
+    memset(hi[L], 0, sizeof hi[L]);
+    int stale = L - 1;
     bool more = true;
     while (more) {
         uint64_t start = gen / KEEP_CHUNK * KEEP_CHUNK;
@@ -1478,12 +1485,14 @@ static void process_if(mthread *th)
                 }
             }
             if (j == 0) { /* no subtree skipped: the choice at idx itself */
+                for (; stale >= 1; stale--)
+                    for (int d = 0; d < NDS; d++)
+                        hi[stale][d] = hi[stale + 1][d] |
+                                       ((uint32_t)(subs[stale][idx[stale]] >> d) & 1u) << stale;
                 uint32_t keep[ADSE_MAX_DATASPACES];
                 bool ok = true;
                 for (int d = 0; d < NDS; d++) {
-                    keep[d] = 0;
-                    for (int i = 0; i < L; i++)
-                        if ((subs[i][idx[i]] >> d) & 1u) keep[d] |= 1u << i;
+                    keep[d] = hi[1][d] | ((subs[0][idx[0]] >> d) & 1u);
                     if (!keep[d]) ok = false;
                 }
                 if (ok && !dead[0][idx[0]] &&
@@ -1496,6 +1505,7 @@ static void process_if(mthread *th)
                 idx[i++] = 0;
             more = i < L;
             fresh = i;
+            if (i < L && i > stale) stale = i;
         }
         qsort(th->keeps, (size_t)n, sizeof *th->keeps, keep_cmp);
         for (int a = 0; a < n; a++) {
@@ -1503,6 +1513,10 @@ static void process_if(mthread *th)
             if (prunable(th, &th->keeps[a].lbp)) continue;
             for (int d = 0; d < NDS; d++)
                 m->keep[d] = th->keeps[a].keep[d];
+            if (last_due) {
+                last_due = false;
+                if (last_node_prunable(th)) return;
+            }
             memcpy(th->nolink, th->nolink_free, sizeof th->nolink);
             orders_dfs(th, sp->NT - 1);
             if (th->abort) return;
@@ -1582,7 +1596,7 @@ static void dfs(mthread *th, int step)
     }
     int t = step / D, x = step % D;
     /* the outermost level's steps, where process_if takes the bound of the level below it,
-     * are counted there, once that bound has kept the node (last_node_prunable) */
+     * are counted there, once the root test's first steps have kept the node */
     if (t < NT - 1 || !sp->any_sliding) check_clock(th);
     if (th->abort) return;
     uint64_t r = th->rem[x], prod = level_prod(th, t, x);
