@@ -3683,6 +3683,124 @@ static void test_keep_ds_least(void **state)
     free(sp);
 }
 
+/* A random small problem for the sliding-window tests, drawn from rs: a matrix product, a
+ * 1-D or a 2-D convolution with stride and dilation 1 or 2. */
+static void random_window_problem(adse_problem *p, unsigned *rs)
+{
+    int stride = 1 + (int)rnd(rs, 2), dil = 1 + (int)rnd(rs, 2);
+    if (rnd(rs, 4) == 0) {
+        gemm(p, 2 << rnd(rs, 3), 2 << rnd(rs, 3), 2 << rnd(rs, 3));
+    } else if (rnd(rs, 3) == 0) {
+        conv1d(p, 1 + rnd(rs, 2), 1 + rnd(rs, 2), 3 + 2 * rnd(rs, 2), 4 << rnd(rs, 3), stride);
+        p->ds[1].ranks[1].terms[0].coef = dil;
+    } else {
+        uint64_t b[6] = {1 + rnd(rs, 2),  1 + rnd(rs, 2), 1 + 2 * rnd(rs, 2), 3,
+                         2 << rnd(rs, 3), 2 << rnd(rs, 3)};
+        conv2d(p, b, stride);
+        p->ds[1].ranks[1].terms[0].coef = dil;
+        p->ds[1].ranks[2].terms[0].coef = dil;
+    }
+}
+
+/* A case of the sliding-window tests, drawn from rs: architecture a of five_archs (*spec),
+ * a random_window_problem (*p) and a random translation rule, links on (or on or off at
+ * random: any_links); its model, with its mapspace in sp. */
+static adse_model *window_case(mspace *sp, int a, unsigned *rs, bool any_links, adse_spec **spec,
+                               adse_problem *p)
+{
+    *spec = five_archs(a, rs);
+    random_window_problem(p, rs);
+    adse_translation tr = rnd(rs, 2) ? ADSE_TRANSLATION_LEGACY : ADSE_TRANSLATION_NEW;
+    adse_model *m = make_model(&(*spec)->arch, p, tr, any_links && rnd(rs, 2) != 0);
+    adse_err err;
+    assert_int_equal(adse__space_init(sp, m, NULL, NULL, &err), ADSE_OK);
+    return m;
+}
+
+/* The bound of the outermost levels' split (docs/mapper.md 4.2; search.c split_prunable):
+ * on random factorizations of sliding-window convolutions (strides and dilations 1 or 2),
+ * 1-D convolutions and matrix products on the five architectures, both translation rules,
+ * links on and off, the factorization that moves tiling level NT - 2's factors to the
+ * outermost level has the same compute cycles, at every level tiles no larger (so every
+ * kept subset that fits fits it too), and, for each data space under random freedoms to
+ * keep and bypass and random link verdicts, a least share of the root test's first step
+ * (adse__keep_ds_least over adse__if_info_base) no larger in energy and in last-level
+ * accesses. */
+static void test_split_bound(void **state)
+{
+    (void)state;
+    const char *env = getenv("ADSE_MAPPER_STRESS");
+    int cases = env ? atoi(env) : 1500;
+    unsigned rs = 4242;
+    mspace *sp = malloc(sizeof *sp);
+    mifinfo *is = malloc(sizeof *is), *iv = malloc(sizeof *iv);
+    assert_non_null(sp);
+    assert_non_null(is);
+    assert_non_null(iv);
+    long spaces = 0, facts = 0, checked = 0, moved = 0, lower = 0;
+    for (int it = 0; it < cases; it++) {
+        int a = it % 5;
+        adse_spec *spec;
+        adse_problem p;
+        adse_model *m = window_case(sp, a, &rs, true, &spec, &p);
+        int L = sp->L, T = sp->NT - 1;
+        uint32_t all = (1u << L) - 1u;
+        spaces += sp->split_step >= 0;
+        for (int tries = 0; tries < 20 && sp->split_step >= 0; tries++) {
+            uint64_t f[MAP_MAX_TL][ADSE_MAX_DIMS], fv[MAP_MAX_TL][ADSE_MAX_DIMS];
+            random_factorization(sp, &p, &rs, f);
+            memcpy(fv, f, sizeof fv);
+            bool mv = false;
+            for (int x = 0; x < p.n_dims; x++) {
+                mv = mv || f[T - 1][x] > 1;
+                fv[T][x] *= fv[T - 1][x];
+                fv[T - 1][x] = 1;
+            }
+            facts++;
+            moved += mv;
+            adse__if_info_base(sp, (const uint64_t(*)[ADSE_MAX_DIMS])f, is);
+            adse__if_info_base(sp, (const uint64_t(*)[ADSE_MAX_DIMS])fv, iv);
+            assert_true(iv->cc == is->cc);
+            for (int i = 0; i < L; i++)
+                for (int d = 0; d < p.n_ds; d++)
+                    assert_true(iv->tsize[i][d] <= is->tsize[i][d]);
+            uint32_t nolink[ADSE_MAX_LEVELS];
+            bool links = rnd(&rs, 2) != 0;
+            for (int j = 0; j < L; j++)
+                nolink[j] = links ? (uint32_t)rnd(&rs, 1u << p.n_ds) : 0;
+            for (int d = 0; d < p.n_ds; d++) {
+                uint32_t can1 = all, can0 = all;
+                for (int i = 0; i < L; i++) {
+                    unsigned c = rnd(&rs, 6);
+                    if (c == 0) can1 &= ~(1u << i);
+                    if (c == 1) can0 &= ~(1u << i);
+                }
+                double es, ls, ev, lv;
+                adse__keep_ds_least(sp, is, d, can1, can0, nolink, &es, &ls);
+                adse__keep_ds_least(sp, iv, d, can1, can0, nolink, &ev, &lv);
+                if (ev > es || lv > ls)
+                    print_error("case %d (arch %d) data space %d, can1 %x can0 %x: the outermost "
+                                "level's share %.17g (lla %.17g) above the split's %.17g (%.17g)\n",
+                                it, a, d, can1, can0, ev, lv, es, ls);
+                assert_true(ev <= es && lv <= ls);
+                checked++;
+                lower += ev < es;
+            }
+        }
+        adse__space_release(sp);
+        adse_model_free(m);
+        adse_spec_free(spec);
+    }
+    print_message("outermost levels' split: %ld spaces, %ld factorizations (%ld with a factor "
+                  "above 1 at tiling level NT - 2), %ld shares checked, %ld lower with that "
+                  "level's factors moved out\n",
+                  spaces, facts, moved, checked, lower);
+    assert_true(spaces >= cases / 2 && lower >= checked / 200);
+    free(iv);
+    free(is);
+    free(sp);
+}
+
 /* The union of a fanout's children (adse__if_info's ufill, adse__union_least_fill;
  * docs/mapper.md 5, F7): on random mappings of sliding-window convolutions (strides and
  * dilations 1 or 2) and matrix products on the five architectures, both translation rules,
@@ -3704,29 +3822,12 @@ static void test_union_fill(void **state)
     assert_non_null(sp);
     assert_non_null(info);
     assert_non_null(bare);
-    adse_err err;
     long checked = 0, raised = 0, linked = 0, xraised = 0, xlinked = 0;
     for (int it = 0; it < cases; it++) {
         int a = it % 5;
-        adse_spec *spec = five_archs(a, &rs);
+        adse_spec *spec;
         adse_problem p;
-        int stride = 1 + (int)rnd(&rs, 2), dil = 1 + (int)rnd(&rs, 2);
-        if (rnd(&rs, 4) == 0) {
-            gemm(&p, 2 << rnd(&rs, 3), 2 << rnd(&rs, 3), 2 << rnd(&rs, 3));
-        } else if (rnd(&rs, 3) == 0) {
-            conv1d(&p, 1 + rnd(&rs, 2), 1 + rnd(&rs, 2), 3 + 2 * rnd(&rs, 2), 4 << rnd(&rs, 3),
-                   stride);
-            p.ds[1].ranks[1].terms[0].coef = dil;
-        } else {
-            uint64_t b[6] = {1 + rnd(&rs, 2),  1 + rnd(&rs, 2), 1 + 2 * rnd(&rs, 2), 3,
-                             2 << rnd(&rs, 3), 2 << rnd(&rs, 3)};
-            conv2d(&p, b, stride);
-            p.ds[1].ranks[1].terms[0].coef = dil;
-            p.ds[1].ranks[2].terms[0].coef = dil;
-        }
-        adse_translation tr = rnd(&rs, 2) ? ADSE_TRANSLATION_LEGACY : ADSE_TRANSLATION_NEW;
-        adse_model *m = make_model(&spec->arch, &p, tr, false);
-        assert_int_equal(adse__space_init(sp, m, NULL, NULL, &err), ADSE_OK);
+        adse_model *m = window_case(sp, a, &rs, false, &spec, &p);
         adse_scratch *sc = adse_scratch_new(m);
         for (int tries = 0; tries < 20; tries++) {
             uint64_t f[MAP_MAX_TL][ADSE_MAX_DIMS];
@@ -4893,6 +4994,7 @@ int main(void)
         cmocka_unit_test(test_least_fill),
         cmocka_unit_test(test_slide_fill),
         cmocka_unit_test(test_keep_ds_least),
+        cmocka_unit_test(test_split_bound),
         cmocka_unit_test(test_union_fill),
         cmocka_unit_test(test_gcd_lcm),
         cmocka_unit_test(test_partial_bound),

@@ -133,6 +133,13 @@ typedef struct mspace {
      * each data space's first relevant loop: no sliding window, no link transfers
      * (docs/mapper.md 4.2, "settled orders"; search.c order_settled). */
     bool order_sig;
+    /* The step (tiling level NT - 2's first) where search.c's split_prunable may bound
+     * every split of what remains between the two outermost tiling levels, -1: none. Where
+     * the outermost storage level has no fanout, tiling level NT - 2 is storage level
+     * L - 2's temporal level and the outermost level's order is free (docs/mapper.md 4.2,
+     * "bound of the outermost levels' split"); dfs takes it where a data space has a
+     * sliding window. */
+    int split_step;
     /* Per storage level s below the outermost: a loop may move down from s + 1's temporal
      * level to s's without leaving the mapspace, as far as s's order goes: that order is
      * free (no permutation constraint) or the innermost tiling level's canonical one

@@ -1347,20 +1347,14 @@ static bool root_prunable(mthread *th, const ksubs *subs, const int *nsub, uint3
     return shares_prunable(th, parts, false, &v);
 }
 
-static void process_if(mthread *th)
+/* Per level, the kept subsets that fit the tiles of info (larger subsets first), the
+ * minimum utilization not required at level no_min (-1: none); false where a level has
+ * none. */
+static bool keep_subsets(const mspace *sp, const mifinfo *info, int no_min, ksubs *subs, int *nsub)
 {
-    msearch *S = th->S;
-    const mspace *sp = &S->sp;
-    int L = sp->L, NDS = sp->NDS;
-    if (sp->min_parallelism > 0 && parallelism(th, sp->NT - 1) < sp->min_parallelism) return;
-    mifinfo *info = &th->info;
-    const uint64_t(*f)[ADSE_MAX_DIMS] = (const uint64_t(*)[ADSE_MAX_DIMS])th->f;
-    adse__if_info_base(sp, f, info);
-    /* Per level, the kept subsets that fit (larger subsets first). */
-    ksubs subs[ADSE_MAX_LEVELS];
-    int nsub[ADSE_MAX_LEVELS];
+    int NDS = sp->NDS;
     uint32_t full = (1u << NDS) - 1u;
-    for (int i = 0; i < L; i++) {
+    for (int i = 0; i < sp->L; i++) {
         const adse_buffer *b = &sp->arch->levels[i];
         nsub[i] = 0;
         for (int k = 0; k <= (int)full; k++) {
@@ -1375,12 +1369,52 @@ static void process_if(mthread *th)
             if (!ok) continue;
             if (b->size_specified) {
                 if (sum > b->effective_size) continue;
-                if ((double)sum < (double)b->effective_size * b->min_utilization) continue;
+                if (i != no_min && (double)sum < (double)b->effective_size * b->min_utilization)
+                    continue;
             }
             subs[i][nsub[i]++] = (uint8_t)s;
         }
-        if (nsub[i] == 0) return;
+        if (nsub[i] == 0) return false;
     }
+    return true;
+}
+
+/* The root test's first step (root_prunable over adse__if_info_base's parts) at the node
+ * where tiling level NT - 2 starts (mspace.split_step): for the factorization that leaves
+ * all of what remains to the outermost level, the minimum utilization of storage level
+ * L - 2 not required. Its bound is at most that of every completion of the node (docs/
+ * mapper.md 4.2, "bound of the outermost levels' split"), so when it cannot beat the
+ * incumbent, no completion can. */
+static bool split_prunable(mthread *th)
+{
+    const mspace *sp = &th->S->sp;
+    int T = sp->NT - 1;
+    for (int x = 0; x < sp->D; x++)
+        th->f[T][x] = th->rem[x];
+    adse__if_info_base(sp, (const uint64_t(*)[ADSE_MAX_DIMS])th->f, &th->info);
+    for (int x = 0; x < sp->D; x++)
+        th->f[T][x] = 1;
+    ksubs subs[ADSE_MAX_LEVELS];
+    int nsub[ADSE_MAX_LEVELS];
+    if (!keep_subsets(sp, &th->info, sp->L - 2, subs, nsub)) return true;
+    memset(th->nolink_free, 0, sizeof th->nolink_free);
+    mkeepds part[ADSE_MAX_DATASPACES];
+    return root_prunable(th, subs, nsub, (1u << sp->NDS) - 1u, part);
+}
+
+static void process_if(mthread *th)
+{
+    msearch *S = th->S;
+    const mspace *sp = &S->sp;
+    int L = sp->L, NDS = sp->NDS;
+    if (sp->min_parallelism > 0 && parallelism(th, sp->NT - 1) < sp->min_parallelism) return;
+    mifinfo *info = &th->info;
+    const uint64_t(*f)[ADSE_MAX_DIMS] = (const uint64_t(*)[ADSE_MAX_DIMS])th->f;
+    adse__if_info_base(sp, f, info);
+    ksubs subs[ADSE_MAX_LEVELS];
+    int nsub[ADSE_MAX_LEVELS];
+    uint32_t full = (1u << NDS) - 1u;
+    if (!keep_subsets(sp, info, -1, subs, nsub)) return;
     /* The root test in up to three steps, each bound at most the next (adse__if_info): most
      * factorizations of an open space with sliding windows end at the first two, before
      * the costlier parts are computed. A step is tested where it may prune alone (the
@@ -1599,6 +1633,8 @@ static void dfs(mthread *th, int step)
      * are counted there, once the root test's first steps have kept the node */
     if (t < NT - 1 || !sp->any_sliding) check_clock(th);
     if (th->abort) return;
+    /* halo-free problems: the keep choices' bounds prune what it would (docs/mapper.md 4.2) */
+    if (step == sp->split_step && sp->any_sliding && step >= th->base && split_prunable(th)) return;
     uint64_t r = th->rem[x], prod = level_prod(th, t, x);
     const uint64_t *dv = sp->divs[x];
     /* kend[step] may be lowered meanwhile: the rest of the loop given away (give_piece). */

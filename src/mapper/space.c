@@ -750,6 +750,11 @@ static adse_status init_model_facts(mspace *sp, const adse_model *model, adse_er
         for (int u = 0; u < sp->NT; u++)
             if (sp->may_spatial[u] && adse__links_may(sp, u, d)) sp->order_sig = false;
     }
+    const mtl *top_tl = &sp->tl[sp->NT - 1];
+    sp->split_step = -1;
+    if (L >= 2 && sp->NT >= 2 && sp->s_of[L - 1] < 0 && sp->t_of[L - 2] == sp->NT - 2 &&
+        !top_tl->spatial && !top_tl->canonical && !top_tl->fixed_mask)
+        sp->split_step = (sp->NT - 2) * sp->D;
     /* The outermost level's reads (updates) of d are at least its operand points when it
      * keeps d and has no fanout, link transfers or not (F5, docs/mapper.md section 5). */
     const adse_buffer *top = &a->levels[L - 1];
