@@ -3495,12 +3495,13 @@ static void test_slide_fill(void **state)
     unsigned rs = 4242;
     adse_result *r = malloc(sizeof *r);
     mspace *sp = malloc(sizeof *sp);
-    mifinfo *info = malloc(sizeof *info);
+    mifinfo *info = malloc(sizeof *info), *iv = malloc(sizeof *iv);
     assert_non_null(r);
     assert_non_null(sp);
     assert_non_null(info);
+    assert_non_null(iv);
     adse_err err;
-    long checked = 0, above = 0, tight = 0, fixed_above = 0;
+    long checked = 0, above = 0, tight = 0, fixed_above = 0, low = 0, low_raised = 0, low_above = 0;
     for (int it = 0; it < cases; it++) {
         int a = it % 5;
         adse_spec *spec = five_archs(a, &rs);
@@ -3524,6 +3525,21 @@ static void test_slide_fill(void **state)
             uint64_t f[MAP_MAX_TL][ADSE_MAX_DIMS];
             random_factorization(sp, &p, &rs, f);
             adse__if_info(sp, (const uint64_t(*)[ADSE_MAX_DIMS])f, info);
+            /* the split's bound (search.c split_prunable): tiling level NT - 2's factors
+             * moved to the outermost level, the steps of the loops below it */
+            uint64_t fv[MAP_MAX_TL][ADSE_MAX_DIMS];
+            memcpy(fv, f, sizeof fv);
+            int T = sp->NT - 1;
+            for (int x = 0; T >= 1 && x < p.n_dims; x++) {
+                fv[T][x] *= fv[T - 1][x];
+                fv[T - 1][x] = 1;
+            }
+            uint32_t raised_low = 0;
+            if (sp->split_step >= 0) {
+                adse__if_info_base(sp, (const uint64_t(*)[ADSE_MAX_DIMS])fv, iv);
+                raised_low =
+                    adse__if_info_slides_low(sp, (const uint64_t(*)[ADSE_MAX_DIMS])fv, T - 1, iv);
+            }
             adse_mapping map;
             mapping_of_factors(sp, &p, f, &map);
             random_splits_keeps(sp, &p, &rs, &map);
@@ -3543,6 +3559,17 @@ static void test_slide_fill(void **state)
                                     (unsigned long long)info->fill_min[k][d]);
                     assert_true(v >= info->fill_min[k][d]);
                     checked++;
+                    if (sp->split_step >= 0 && sp->t_of[k] < T - 1) {
+                        if (v < iv->fill_min[k][d])
+                            print_error("case %d (arch %d) level %d data space %d: fill %llu "
+                                        "below the split's bound %llu\n",
+                                        it, a, k, d, (unsigned long long)v,
+                                        (unsigned long long)iv->fill_min[k][d]);
+                        assert_true(v >= iv->fill_min[k][d]);
+                        low++;
+                        low_raised += (raised_low >> d) & 1u;
+                        low_above += iv->fill_min[k][d] > info->fill_min[k][d];
+                    }
                     above += info->fill_min[k][d] > info->fill_lb[k][d];
                     tight += v == info->fill_min[k][d];
                     /* the mapping's orders fixed from each temporal level above k up */
@@ -3572,6 +3599,12 @@ static void test_slide_fill(void **state)
     assert_true(checked >= cases * 2);
     assert_true(above >= checked / 4);
     assert_true(fixed_above >= checked / 20);
+    print_message("the split's bound below tiling level NT - 2: %ld fills checked, %ld of their "
+                  "data spaces raised by the steps below it, %ld above the mapping's own "
+                  "bound\n",
+                  low, low_raised, low_above);
+    assert_true(low >= checked / 4 && low_raised >= low / 20);
+    free(iv);
     free(info);
     free(sp);
     free(r);

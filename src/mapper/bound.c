@@ -356,9 +356,18 @@ static uint64_t box_overlap(const mproj *p, const int64_t *e, const int64_t *t)
  * that move d number at least the least closed-form count with every dimension d depends
  * on counted as relevant, less the first visit, which fills the whole tile. step[u][x]: one
  * step of dimension x at tiling level u. */
+static uint64_t slide_dmin_upto(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS],
+                                const uint64_t (*step)[ADSE_MAX_DIMS], int k, int d,
+                                const uint64_t *ext, uint64_t tsize, int u_end);
 static uint64_t slide_dmin(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS],
                            const uint64_t (*step)[ADSE_MAX_DIMS], int k, int d, const uint64_t *ext,
                            uint64_t tsize)
+{
+    return slide_dmin_upto(sp, f, step, k, d, ext, tsize, sp->NT);
+}
+static uint64_t slide_dmin_upto(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS],
+                                const uint64_t (*step)[ADSE_MAX_DIMS], int k, int d,
+                                const uint64_t *ext, uint64_t tsize, int u_end)
 {
     const mproj *p = &sp->model->proj[d];
     int D = sp->D;
@@ -368,7 +377,7 @@ static uint64_t slide_dmin(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS],
     int64_t inner[ADSE_MAX_DIMS] = {0}; /* the steps of the loops of the levels passed */
     bool inner_rel = false;
     uint64_t dmin = tsize;
-    for (int u = sp->t_of[k] + 1; u < sp->NT && dmin > 0; u++) {
+    for (int u = sp->t_of[k] + 1; u < u_end && dmin > 0; u++) {
         if (sp->tl[u].spatial) continue;
         for (int x = 0; x < D && dmin > 0; x++) {
             if (f[u][x] < 2) continue;
@@ -586,6 +595,31 @@ uint32_t adse__if_info_slides(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS
             if (u_rel > info->u_rel[i][d]) info->u_rel[i][d] = (int8_t)u_rel;
             uint64_t c = slide_fill(info->tsize[i][d], moves, dm);
             if (c > info->fill_min[i][d]) info->fill_min[i][d] = c, raised |= 1u << d;
+        }
+    return raised;
+}
+
+uint32_t adse__if_info_slides_low(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], int t_top,
+                                  mifinfo *info)
+{
+    uint64_t mtop = 1;
+    for (int u = t_top; u < sp->NT; u++)
+        for (int x = 0; x < sp->D; x++)
+            mtop = adse__mul_sat(mtop, f[u][x]);
+    uint32_t raised = 0;
+    for (int i = 0; i < sp->L && sp->t_of[i] < t_top; i++)
+        for (int d = 0; d < sp->NDS; d++) {
+            if (!sp->slide_dims[d]) continue;
+            int u_rel;
+            uint64_t moves =
+                least_closed_fill(sp, f, 1, NULL, sp->NT, 0, i, sp->relevant[d], &u_rel);
+            if (u_rel >= t_top || moves <= mtop) continue;
+            uint64_t dm =
+                slide_dmin_upto(sp, f, info->lstep, i, d, info->ext[i], info->tsize[i][d], t_top);
+            if (dm == 0) continue;
+            uint64_t v = adse__mul_sat(moves - mtop, dm);
+            v = v > UINT64_MAX - info->tsize[i][d] ? UINT64_MAX : v + info->tsize[i][d];
+            if (v > info->fill_min[i][d]) info->fill_min[i][d] = v, raised |= 1u << d;
         }
     return raised;
 }

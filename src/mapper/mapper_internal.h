@@ -345,6 +345,8 @@ static inline bool adse__links_possible(const mspace *sp, const mifinfo *info, i
 void adse__if_info(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo *info);
 void adse__if_info_base(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo *info);
 uint32_t adse__if_info_slides(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo *info);
+uint32_t adse__if_info_slides_low(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], int t_top,
+                                  mifinfo *info);
 uint32_t adse__if_info_union(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo *info);
 /* Lower bound of every mapping with this factorization and these keep masks, in two
  * parts: each data space's share depends on its own keep mask only (adse__bound_keep_ds),

@@ -1379,27 +1379,34 @@ static bool keep_subsets(const mspace *sp, const mifinfo *info, int no_min, ksub
     return true;
 }
 
-/* The root test's first step (root_prunable over adse__if_info_base's parts) at the node
- * where tiling level NT - 2 starts (mspace.split_step): for the factorization that leaves
- * all of what remains to the outermost level, the minimum utilization of storage level
- * L - 2 not required. Its bound is at most that of every completion of the node (docs/
- * mapper.md 4.2, "bound of the outermost levels' split"), so when it cannot beat the
+/* The root test's first step (root_prunable over adse__if_info_base's parts), then with the
+ * sliding windows' steps of the loops below tiling level NT - 2 (adse__if_info_slides_low),
+ * at the node where that level starts (mspace.split_step): for the factorization that
+ * leaves all of what remains to the outermost level, the minimum utilization of storage
+ * level L - 2 not required. Its bound is at most that of every completion of the node
+ * (docs/mapper.md 4.2, "bound of the outermost levels' split"), so when it cannot beat the
  * incumbent, no completion can. */
 static bool split_prunable(mthread *th)
 {
     const mspace *sp = &th->S->sp;
     int T = sp->NT - 1;
+    const uint64_t(*f)[ADSE_MAX_DIMS] = (const uint64_t(*)[ADSE_MAX_DIMS])th->f;
     for (int x = 0; x < sp->D; x++)
         th->f[T][x] = th->rem[x];
-    adse__if_info_base(sp, (const uint64_t(*)[ADSE_MAX_DIMS])th->f, &th->info);
-    for (int x = 0; x < sp->D; x++)
-        th->f[T][x] = 1;
+    adse__if_info_base(sp, f, &th->info);
     ksubs subs[ADSE_MAX_LEVELS];
     int nsub[ADSE_MAX_LEVELS];
-    if (!keep_subsets(sp, &th->info, sp->L - 2, subs, nsub)) return true;
-    memset(th->nolink_free, 0, sizeof th->nolink_free);
-    mkeepds part[ADSE_MAX_DATASPACES];
-    return root_prunable(th, subs, nsub, (1u << sp->NDS) - 1u, part);
+    bool pruned = !keep_subsets(sp, &th->info, sp->L - 2, subs, nsub);
+    if (!pruned) {
+        memset(th->nolink_free, 0, sizeof th->nolink_free);
+        mkeepds part[ADSE_MAX_DATASPACES];
+        pruned = root_prunable(th, subs, nsub, (1u << sp->NDS) - 1u, part);
+        uint32_t redo = pruned ? 0 : adse__if_info_slides_low(sp, f, T - 1, &th->info);
+        pruned = pruned || (redo && root_prunable(th, subs, nsub, redo, part));
+    }
+    for (int x = 0; x < sp->D; x++)
+        th->f[T][x] = 1;
+    return pruned;
 }
 
 static void process_if(mthread *th)
