@@ -3479,6 +3479,22 @@ static void test_least_fill(void **state)
     assert_true(all[0] > 0 && all[1] > 0 && sl[2] > 0);
 }
 
+/* The factorization split_prunable (search.c) bounds a node by: f with tiling level
+ * NT - 2's factors moved to the outermost level, into fv (NT >= 2). True if one was above 1. */
+static bool outermost_split(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS],
+                            uint64_t fv[][ADSE_MAX_DIMS])
+{
+    int T = sp->NT - 1;
+    bool moved = false;
+    memcpy(fv, f, MAP_MAX_TL * sizeof *fv);
+    for (int x = 0; x < sp->D; x++) {
+        moved = moved || f[T - 1][x] > 1;
+        fv[T][x] *= fv[T - 1][x];
+        fv[T - 1][x] = 1;
+    }
+    return moved;
+}
+
 /* F7 for sliding windows (slide_fill, docs/mapper.md section 5): on random mappings of
  * 1-D and 2-D convolutions with strides and dilations 1 or 2 (golden architectures A and B,
  * ARCH_C, random architectures and the seed design, both translation rules, links on and
@@ -3528,14 +3544,10 @@ static void test_slide_fill(void **state)
             /* the split's bound (search.c split_prunable): tiling level NT - 2's factors
              * moved to the outermost level, the steps of the loops below it */
             uint64_t fv[MAP_MAX_TL][ADSE_MAX_DIMS];
-            memcpy(fv, f, sizeof fv);
             int T = sp->NT - 1;
-            for (int x = 0; T >= 1 && x < p.n_dims; x++) {
-                fv[T][x] *= fv[T - 1][x];
-                fv[T - 1][x] = 1;
-            }
             uint32_t raised_low = 0;
             if (sp->split_step >= 0) {
+                outermost_split(sp, f, fv);
                 adse__if_info_base(sp, (const uint64_t(*)[ADSE_MAX_DIMS])fv, iv);
                 raised_low =
                     adse__if_info_slides_low(sp, (const uint64_t(*)[ADSE_MAX_DIMS])fv, T - 1, iv);
@@ -3776,19 +3788,13 @@ static void test_split_bound(void **state)
         adse_spec *spec;
         adse_problem p;
         adse_model *m = window_case(sp, a, &rs, true, &spec, &p);
-        int L = sp->L, T = sp->NT - 1;
+        int L = sp->L;
         uint32_t all = (1u << L) - 1u;
         spaces += sp->split_step >= 0;
         for (int tries = 0; tries < 20 && sp->split_step >= 0; tries++) {
             uint64_t f[MAP_MAX_TL][ADSE_MAX_DIMS], fv[MAP_MAX_TL][ADSE_MAX_DIMS];
             random_factorization(sp, &p, &rs, f);
-            memcpy(fv, f, sizeof fv);
-            bool mv = false;
-            for (int x = 0; x < p.n_dims; x++) {
-                mv = mv || f[T - 1][x] > 1;
-                fv[T][x] *= fv[T - 1][x];
-                fv[T - 1][x] = 1;
-            }
+            bool mv = outermost_split(sp, f, fv);
             facts++;
             moved += mv;
             adse__if_info_base(sp, (const uint64_t(*)[ADSE_MAX_DIMS])f, is);

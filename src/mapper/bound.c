@@ -355,19 +355,11 @@ static uint64_t box_overlap(const mproj *p, const int64_t *e, const int64_t *t)
  * that do not move d left out (l irrelevant to d with no relevant loop inside); the steps
  * that move d number at least the least closed-form count with every dimension d depends
  * on counted as relevant, less the first visit, which fills the whole tile. step[u][x]: one
- * step of dimension x at tiling level u. */
-static uint64_t slide_dmin_upto(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS],
-                                const uint64_t (*step)[ADSE_MAX_DIMS], int k, int d,
-                                const uint64_t *ext, uint64_t tsize, int u_end);
+ * step of dimension x at tiling level u. Only the loops of the temporal levels below u_end
+ * (NT: all) are taken as l. */
 static uint64_t slide_dmin(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS],
                            const uint64_t (*step)[ADSE_MAX_DIMS], int k, int d, const uint64_t *ext,
-                           uint64_t tsize)
-{
-    return slide_dmin_upto(sp, f, step, k, d, ext, tsize, sp->NT);
-}
-static uint64_t slide_dmin_upto(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS],
-                                const uint64_t (*step)[ADSE_MAX_DIMS], int k, int d,
-                                const uint64_t *ext, uint64_t tsize, int u_end)
+                           uint64_t tsize, int u_end)
 {
     const mproj *p = &sp->model->proj[d];
     int D = sp->D;
@@ -589,7 +581,8 @@ uint32_t adse__if_info_slides(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS
                 least_closed_fill(sp, f, 1, NULL, sp->NT, 0, i, sp->relevant[d], &u_rel);
             info->smoves[i][d] = moves;
             if (moves < 2) continue;
-            uint64_t dm = slide_dmin(sp, f, info->lstep, i, d, info->ext[i], info->tsize[i][d]);
+            uint64_t dm =
+                slide_dmin(sp, f, info->lstep, i, d, info->ext[i], info->tsize[i][d], sp->NT);
             if (dm == 0) continue;
             info->slide_dmin[i][d] = dm;
             if (u_rel > info->u_rel[i][d]) info->u_rel[i][d] = (int8_t)u_rel;
@@ -615,10 +608,10 @@ uint32_t adse__if_info_slides_low(const mspace *sp, const uint64_t f[][ADSE_MAX_
                 least_closed_fill(sp, f, 1, NULL, sp->NT, 0, i, sp->relevant[d], &u_rel);
             if (u_rel >= t_top || moves <= mtop) continue;
             uint64_t dm =
-                slide_dmin_upto(sp, f, info->lstep, i, d, info->ext[i], info->tsize[i][d], t_top);
+                slide_dmin(sp, f, info->lstep, i, d, info->ext[i], info->tsize[i][d], t_top);
             if (dm == 0) continue;
-            uint64_t v = adse__mul_sat(moves - mtop, dm);
-            v = v > UINT64_MAX - info->tsize[i][d] ? UINT64_MAX : v + info->tsize[i][d];
+            /* the first visit and moves - 1 steps, mtop - 1 of them by the top levels' loops */
+            uint64_t v = slide_fill(info->tsize[i][d], moves - mtop + 1, dm);
             if (v > info->fill_min[i][d]) info->fill_min[i][d] = v, raised |= 1u << d;
         }
     return raised;
@@ -642,7 +635,7 @@ uint32_t adse__if_info_union(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS]
                 info->smoves[j - 1][d]
                     ? info->smoves[j - 1][d]
                     : least_closed_fill(sp, f, 1, NULL, sp->NT, 0, j - 1, sp->relevant[d], NULL);
-            uint64_t dm = slide_dmin(sp, f, info->lstep, j - 1, d, info->vext[j], vsize);
+            uint64_t dm = slide_dmin(sp, f, info->lstep, j - 1, d, info->vext[j], vsize, sp->NT);
             info->uvsize[j][d] = vsize;
             info->ufill[j][d] = slide_fill(vsize, moves, dm);
             any |= 1u << d;

@@ -345,6 +345,9 @@ static inline bool adse__links_possible(const mspace *sp, const mifinfo *info, i
 void adse__if_info(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo *info);
 void adse__if_info_base(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo *info);
 uint32_t adse__if_info_slides(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo *info);
+/* For the tables of adse__if_info_base, the sliding windows' steps of the loops below tiling
+ * level t_top alone (docs/mapper.md 4.2, "bound of the outermost levels' split"): raises
+ * fill_min of the levels below t_top, returning the data spaces it raised. */
 uint32_t adse__if_info_slides_low(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], int t_top,
                                   mifinfo *info);
 uint32_t adse__if_info_union(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo *info);
