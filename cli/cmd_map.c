@@ -2,8 +2,9 @@
  * cli/cmd_map.c: `adse map`, the timeloop-mapper equivalent.
  *
  * Loads the same inputs as timeloop-mapper (architecture, problem, constraint lists, the
- * `mapper` section, optional ERT/ART; a `mapping` key is ignored), searches the mapspace
- * with adse_mapper_run and prints Timeloop's summary line of the best mapping followed by
+ * `mapper` section, optional ERT/ART; a `mapping` key is ignored
+ * unless --warm-start makes it the search's seed), searches the mapspace with
+ * adse_mapper_run_seeded and prints Timeloop's summary line of the best mapping followed by
  * the search statistics, or with --json the `adse model --json` document of the best
  * mapping plus "mapping" and "search". -o DIR writes adse-map.map.yaml (Timeloop's
  * map.yaml, readable by timeloop-model and `adse model`), adse-map.stats.txt and
@@ -30,7 +31,7 @@
 void cmd_map_usage(FILE *f)
 {
     fprintf(f,
-            "usage: adse map [--json] [-o DIR] [--threads N] [--time-limit S]\n"
+            "usage: adse map [--json] [-o DIR] [--threads N] [--time-limit S] [--warm-start]\n"
             "                [--translation new|legacy] [--energy estimator|timeloop-fallback]\n"
             "                [--no-link-transfers] [--ignore-sparse] [-D NAME=VALUE]...\n"
             "                [--set NODE.PATH=VALUE]... FILE...\n"
@@ -40,9 +41,9 @@ void cmd_map_usage(FILE *f)
             "together must provide 'architecture' and 'problem'; constraint lists\n"
             "(architecture_constraints, mapspace_constraints, ...), the 'mapper' section\n"
             "(optimization_metrics, num_threads, time_limit, weights) and ERT/ART tables are\n"
-            "optional; a 'mapping' key is ignored. The search covers the whole constrained\n"
-            "mapspace, pruning only what cannot hold the optimum, so the result is the\n"
-            "proven optimum unless a time limit cut it short.\n"
+            "optional; a 'mapping' key is ignored (unless --warm-start). The search covers\n"
+            "the whole constrained mapspace, pruning only what cannot hold the optimum, so\n"
+            "the result is the proven optimum unless a time limit cut it short.\n"
             "\n"
             "With a network among the files (an ONNX model ending in .onnx, or a network\n"
             "file such as the network.yaml 'adse import -o' writes), maps each distinct\n"
@@ -64,6 +65,9 @@ void cmd_map_usage(FILE *f)
             "  --threads N             search threads (0 = all cores); overrides num_threads\n"
             "  --time-limit S          stop after S seconds with the best mapping found and a\n"
             "                          lower bound (0 = no limit); overrides time_limit\n"
+            "  --warm-start            start from the 'mapping' key among the files (e.g. an\n"
+            "                          earlier run's " MAP_YAML_NAME "): the same result,\n"
+            "                          usually sooner; under a time limit never worse\n"
             "  --translation RULE      'new' (Timeloop master, default) or 'legacy' (Timeloop\n"
             "                          <= v3.0.3)\n"
             "  --energy SOURCE         'estimator' (default) or 'timeloop-fallback', for the\n"
@@ -79,11 +83,13 @@ void cmd_map_usage(FILE *f)
 typedef struct map_flags {
     int threads;       /* -1 = not given */
     double time_limit; /* < 0 = not given */
+    bool warm_start;   /* the files' `mapping` key seeds the search */
 } map_flags;
 
-enum { OPT_THREADS, OPT_TIME_LIMIT };
+enum { OPT_THREADS, OPT_TIME_LIMIT, OPT_WARM_START };
 static const cli_option map_options[] = {[OPT_THREADS] = {"threads", 0, true, NULL},
                                          [OPT_TIME_LIMIT] = {"time-limit", 0, true, NULL},
+                                         [OPT_WARM_START] = {"warm-start", 0, false, NULL},
                                          {0}};
 
 static int map_option(const char *cmd, int opt, const char *v, void *user)
@@ -91,7 +97,9 @@ static int map_option(const char *cmd, int opt, const char *v, void *user)
     map_flags *fl = user;
     char *end = NULL;
     errno = 0;
-    if (opt == OPT_THREADS) {
+    if (opt == OPT_WARM_START) {
+        fl->warm_start = true;
+    } else if (opt == OPT_THREADS) {
         long t = strtol(v, &end, 10);
         if (!*v || *end || errno || t < 0 || t > 65536)
             return cli_usage_error(cmd, "invalid thread count '%s' (expected 0 to 65536)", v);
@@ -142,9 +150,52 @@ static void print_stats(const adse_mapper_settings *set, const adse_mapper_stats
     }
 }
 
+/* --warm-start: whether the files' mapping can seed the search (1) or not (0, with a note
+ * saying why: it is not valid on the architecture, or lies outside the constrained
+ * mapspace); -1 after an error (no mapping among the files). */
+static int warm_start_seeds(const adse_model *model, const adse_spec *spec,
+                            const adse_constraints *cons, const adse_mapper_settings *settings)
+{
+    if (!spec->has_mapping) {
+        cli_error("--warm-start: no 'mapping' key among the files (list an earlier run's "
+                  "%s among them)",
+                  MAP_YAML_NAME);
+        return -1;
+    }
+    adse_err err;
+    adse_err_clear(&err);
+    adse_mapper_part *part = malloc(sizeof *part);
+    adse_scratch *scratch = adse_scratch_new(model);
+    adse_result *r = malloc(sizeof *r);
+    int n = -1;
+    if (!part || !scratch || !r) {
+        cli_error("out of memory");
+    } else if (adse_mapper_seed_part(model, cons, settings, &spec->mapping, 1, part, &err) !=
+               ADSE_OK) {
+        cli_error_of(&err);
+    } else if (adse_model_evaluate(model, &spec->mapping, scratch, r, NULL) != ADSE_OK) {
+        fprintf(stderr,
+                "adse: note: --warm-start: the mapping is not valid here (%s); searching "
+                "without it\n",
+                r->reason);
+        n = 0;
+    } else {
+        char line[160];
+        n = part->found;
+        fprintf(stderr, "adse: note: --warm-start: %s: %s\n",
+                n ? "starting from the mapping"
+                  : "the mapping lies outside the constrained mapspace; searching without it",
+                adse_report_summary_line(r, line, sizeof line));
+    }
+    free(part);
+    adse_scratch_free(scratch);
+    free(r);
+    return n;
+}
+
 int cmd_map(int argc, char **argv)
 {
-    map_flags flags = {-1, -1.0};
+    map_flags flags = {-1, -1.0, false};
     cli_eval_args args;
     int parsed =
         cli_eval_parse("map", argc, argv, cmd_map_usage, map_options, map_option, &flags, &args);
@@ -152,8 +203,9 @@ int cmd_map(int argc, char **argv)
         cli_eval_args_release(&args);
         return parsed;
     }
-    args.spec.ignore_mapping = true; /* as timeloop-mapper, which never reads it */
-    const char *network = NULL;      /* an ONNX model or a network file (network.yaml) */
+    /* as timeloop-mapper, which never reads it, unless it is to seed the search */
+    args.spec.ignore_mapping = !flags.warm_start;
+    const char *network = NULL; /* an ONNX model or a network file (network.yaml) */
     for (int i = 0; i < args.n_files; i++) {
         if (!adse_network_is_network_file(args.files[i])) continue;
         if (network) {
@@ -163,6 +215,14 @@ int cmd_map(int argc, char **argv)
             return urc;
         }
         network = args.files[i];
+    }
+    if (network && flags.warm_start) {
+        int urc = cli_usage_error("map",
+                                  "--warm-start takes one problem's mapping, not a network "
+                                  "('%s')",
+                                  network);
+        cli_eval_args_release(&args);
+        return urc;
     }
     if (network) {
         int nrc = cli_map_network(&args, network, flags.threads, flags.time_limit);
@@ -187,14 +247,19 @@ int cmd_map(int argc, char **argv)
     if (flags.threads >= 0) settings.threads = flags.threads;
     if (flags.time_limit >= 0) settings.time_limit_s = flags.time_limit;
 
+    const adse_constraints *cons = spec->has_constraints ? &spec->constraints : NULL;
+    int n_seeds = 0;
+    if (flags.warm_start && (n_seeds = warm_start_seeds(model, spec, cons, &settings)) < 0)
+        goto done;
+
     res = calloc(1, sizeof *res);
     if (!res) {
         cli_error("out of memory");
         goto done;
     }
     adse_err_clear(&err);
-    if (adse_mapper_run(model, spec->has_constraints ? &spec->constraints : NULL, &settings, res,
-                        &err) != ADSE_OK) {
+    if (adse_mapper_run_seeded(model, cons, &settings, &spec->mapping, n_seeds, res, &err) !=
+        ADSE_OK) {
         cli_error_of(&err);
         goto done;
     }

@@ -224,6 +224,107 @@ static void test_time_limit(void **state)
     testutil_run_free(&r);
 }
 
+/* The first line of `adse map ... EXTRA` on the seed's inputs (constrained), run on one
+ * thread; stderr must hold err_has. */
+static void seed_line(const char *extra, const char *err_has, char *line, size_t size)
+{
+    testutil_run r = testutil_cli(testutil_tmp, "map --threads 1 %s %s", seed_inputs(), extra);
+    assert_run_status(&r, 0);
+    if (err_has && !strstr(r.err, err_has)) fail_msg("stderr lacks '%s': %s", err_has, r.err);
+    size_t len = strcspn(r.out, "\n");
+    assert_true(len < size);
+    memcpy(line, r.out, len);
+    line[len] = 0;
+    testutil_run_free(&r);
+}
+
+/* --warm-start: the files' mapping seeds the search. Timeloop's map.yaml of the seed (its
+ * mapping the constrained optimum): the same result as without it. On the unconstrained
+ * space (2.4e38 mappings) with a limit of 1 ms the result is never worse than that mapping
+ * (516,096 cycles, Timeloop master's 910.04 uJ): it is taken though its innermost level
+ * lists its loops in Timeloop's order, not the search's canonical one. A mapping outside the
+ * constraints (the DRAM order swapped) or not valid (the global buffer's tile over its
+ * capacity) is reported on stderr and the search runs without it; no mapping key, or a
+ * network, is an error. */
+static void test_warm_start(void **state)
+{
+    (void)state;
+    char tl_map[1024], plain[256], warm[256];
+    testutil_data(SEED "/timeloop-mapper-out/timeloop-mapper.map.yaml", tl_map, sizeof tl_map);
+    char *text = testutil_read_file(tl_map);
+    assert_non_null(text);
+    char arg[1100];
+    seed_line("", NULL, plain, sizeof plain);
+    snprintf(arg, sizeof arg, "--warm-start '%s'", tl_map);
+    seed_line(arg,
+              "adse: note: --warm-start: starting from the mapping: Utilization = 1.00 | "
+              "pJ/Compute =   10.496 | Cycles = 516096",
+              warm, sizeof warm);
+    assert_string_equal(warm, plain);
+
+    const char *rel[] = {SEED "/arch/eyeriss_like.yaml", SEED "/prob.yaml", SEED "/mapper.yaml",
+                         SEED "/ERT.yaml", SEED "/ART.yaml"};
+    char open_in[5][1024];
+    for (int k = 0; k < 5; k++)
+        testutil_data(rel[k], open_in[k], sizeof open_in[k]);
+    testutil_run r =
+        testutil_cli(testutil_tmp,
+                     "map --json --threads 1 --time-limit 0.001 --warm-start '%s' '%s' '%s' '%s' "
+                     "'%s' '%s'",
+                     open_in[0], open_in[1], open_in[2], open_in[3], open_in[4], tl_map);
+    assert_run_status(&r, 0);
+    assert_non_null(strstr(r.err, "starting from the mapping"));
+    json_t *root = json_parse_ok(r.out);
+    json_int_t cycles = json_integer_value(json_object_get(root, "cycles"));
+    double energy = json_number_value(json_object_get(root, "energy_pj"));
+    assert_true(cycles < 516096 || (cycles == 516096 && energy <= 910.04e6 * (1 + 1e-5)));
+    json_decref(root);
+    testutil_run_free(&r);
+
+    /* outside the constraints (DRAM's permutation is constrained to M inside Q) */
+    char path[600];
+    char *p = strstr(text, "permutation: MQCRSNP");
+    assert_non_null(p);
+    memcpy(p + strlen("permutation: "), "QM", 2);
+    snprintf(path, sizeof path, "%s/outside.map.yaml", testutil_tmp);
+    testutil_write(path, "%s", text);
+    snprintf(arg, sizeof arg, "--warm-start '%s'", path);
+    seed_line(arg,
+              "--warm-start: the mapping lies outside the constrained mapspace; searching "
+              "without it",
+              warm, sizeof warm);
+    assert_string_equal(warm, plain);
+    memcpy(p + strlen("permutation: "), "MQ", 2);
+
+    /* not valid: the global buffer's loops over P take Q = 32 from DRAM too */
+    char *g = strstr(text, "factors: C1 M1 R1 S1 N1 P224 Q1");
+    char *d = strstr(text, "factors: C1 M2 R1 S1 N1 P1 Q32");
+    assert_true(g && d);
+    char *bad = malloc(strlen(text) + 8);
+    assert_non_null(bad);
+    snprintf(bad, strlen(text) + 8,
+             "%.*sfactors: C1 M1 R1 S1 N1 P224 Q32%.*sfactors: C1 M2 R1 S1 "
+             "N1 P1 Q1%s",
+             (int)(g - text), text, (int)(d - g - strlen("factors: C1 M1 R1 S1 N1 P224 Q1")),
+             g + strlen("factors: C1 M1 R1 S1 N1 P224 Q1"),
+             d + strlen("factors: C1 M2 R1 S1 N1 P1 Q32"));
+    snprintf(path, sizeof path, "%s/invalid.map.yaml", testutil_tmp);
+    testutil_write(path, "%s", bad);
+    snprintf(arg, sizeof arg, "--warm-start '%s'", path);
+    seed_line(arg,
+              "--warm-start: the mapping is not valid here (mapped tile size 1758860 exceeds "
+              "'shared_glb' capacity 65536); searching without it",
+              warm, sizeof warm);
+    assert_string_equal(warm, plain);
+    free(bad);
+    free(text);
+
+    expect_cli(1, NULL, "--warm-start: no 'mapping' key among the files", "map --warm-start %s",
+               seed_inputs());
+    expect_cli(2, NULL, "--warm-start takes one problem's mapping, not a network",
+               "map --warm-start %s '%s'", seed_inputs(), testutil_path("onnx/alexnet.onnx"));
+}
+
 static void test_help_and_usage(void **state)
 {
     (void)state;
@@ -258,7 +359,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_help_and_usage), cmocka_unit_test(test_seed_summary_and_files),
         cmocka_unit_test(test_seed_json),      cmocka_unit_test(test_no_valid_mapping),
-        cmocka_unit_test(test_time_limit),
+        cmocka_unit_test(test_time_limit),     cmocka_unit_test(test_warm_start),
     };
     return cmocka_run_group_tests(tests, testutil_tmp_setup, testutil_tmp_teardown);
 }

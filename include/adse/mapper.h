@@ -106,7 +106,8 @@ ADSE_API adse_status adse_mapper_run(const adse_model *model, const adse_constra
 
 /* As adse_mapper_run, starting from known mappings (a warm start: e.g. the optimum of the
  * same layer on a neighbouring design, or of an identical layer). Each seed that lies in
- * this mapspace and is valid on this model becomes the incumbent if it is the best of them;
+ * this mapspace (its canonical levels' orders taken as the search's: docs/mapper.md 6.1)
+ * and is valid on this model becomes the incumbent if it is the best of them;
  * the others are ignored. Seeds only prune (an exact tie is still resolved by the
  * enumeration order), so a completed search returns exactly what adse_mapper_run returns;
  * under a time limit the result is never worse than the best valid seed. n_seeds >= 0;

@@ -521,6 +521,12 @@ void adse__clock_add(const mclock *c, uint64_t n);
 bool adse__polish(const mspace *sp, adse_scratch *scratch, adse_result *res, adse_mapping *best,
                   mvals *val, const mclock *clk, double end, uint64_t *evaluated);
 
+/* A mapping given from outside (a warm-start seed) with the order of each canonical tiling
+ * level (mtl.canonical: its orders all count alike, so the search visits one) put in the
+ * form the search gives it, so that adse__space_contains takes it whatever order it had
+ * there (Timeloop's map.yaml lists the innermost level's loops in its own order). */
+void adse__canonical_orders(const mspace *sp, adse_mapping *m);
+
 /* The one rule by which the mapper takes a mapping it did not enumerate (a seed, a part's
  * seed, a polish move; docs/mapper.md 6.1): m must be in the space (adse__space_contains),
  * is normalized as the search returns mappings (adse__order_apply, into *norm) and must be

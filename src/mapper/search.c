@@ -2885,8 +2885,11 @@ static adse_status run(const adse_model *model, const adse_constraints *constrai
     }
     if (!threads_alloc(S, model)) st = adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
     if (st == ADSE_OK) {
-        for (int k = 0; k < n_seeds; k++)
-            offer_seed(S, &seeds[k]);
+        for (int k = 0; k < n_seeds; k++) {
+            adse_mapping c = seeds[k];
+            adse__canonical_orders(sp, &c);
+            offer_seed(S, &c);
+        }
         st = make_items(S, !top, err);
         if (st == ADSE_OK && !rank_items(S))
             st = adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");

@@ -1102,6 +1102,25 @@ static int effective_order(const mspace *sp, int t, const adse_mapping *m, uint8
     return n;
 }
 
+void adse__canonical_orders(const mspace *sp, adse_mapping *m)
+{
+    if (m->n_levels != sp->L || m->n_dims != sp->D) return; /* adse__space_contains refuses it */
+    for (int t = 0; t < sp->NT; t++) {
+        if (!sp->tl[t].canonical) continue;
+        uint8_t dims[ADSE_MAX_DIMS];
+        int cut;
+        int n = effective_order(sp, t, m, dims, &cut);
+        uint32_t nonunit = 0;
+        for (int k = 0; k < n; k++)
+            nonunit |= 1u << dims[k];
+        morder o;
+        adse__order_first(sp, t, nonunit, &o);
+        if (o.n != n) continue; /* factors outside the level's domains: not in the space */
+        o.cut = cut;
+        adse__order_apply(sp, t, &o, m);
+    }
+}
+
 bool adse__space_contains(const mspace *sp, const adse_mapping *m, morder *ords)
 {
     int L = sp->L, D = sp->D;

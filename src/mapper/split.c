@@ -52,9 +52,10 @@ adse_status adse_mapper_seed_part(const adse_model *model, const adse_constraint
                                      : adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
     for (int k = 0; st == ADSE_OK && k < n_seeds; k++) {
         /* as the mapper offers a seed */
-        adse_mapping m;
+        adse_mapping c = seeds[k], m;
         mvals v, best;
-        if (!adse__mapping_take(sp, sc, res, &seeds[k], &m, &v, NULL)) continue;
+        adse__canonical_orders(sp, &c);
+        if (!adse__mapping_take(sp, sc, res, &c, &m, &v, NULL)) continue;
         memset(&best, 0, sizeof best);
         for (int i = 0; i < sp->set.n_metrics; i++)
             best.v[i] = out->value[i];
