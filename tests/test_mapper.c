@@ -4298,7 +4298,7 @@ static void test_place_apply(void **state)
     int own = 0, moved = 0;
     for (int k = 0; k < 512; k++) {
         adse_mapping a = *m0;
-        assert_true(adse__place_apply(sp, &pl[k], &a));
+        assert_true(adse__place_apply(sp, &pl[k], false, &a));
         bool same_keeps = true;
         for (int d = 0; d < sp->NDS; d++) {
             assert_int_equal(a.keep[d] & pl[k].fixed[d], pl[k].value[d]);

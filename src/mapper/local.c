@@ -313,10 +313,10 @@ void adse__neighbourhood(const mspace *sp, const adse_constraints *base, const a
 
 /* A mapping in candidate dataplacement p, near m (docs/mapper.md 6.1): p's keep bits, then,
  * while a storage level of limited size (below the outermost) holds more than it can, the
- * largest prime factor of a dimension relevant to what it keeps moves from the innermost
- * temporal tiling level at or below it that has one to the temporal level of the storage
- * level above (the spatial factors stay). */
-bool adse__place_apply(const mspace *sp, const mplace *p, adse_mapping *m)
+ * largest prime factor (small_first: the smallest) of a dimension relevant to what it keeps
+ * moves from the innermost temporal tiling level at or below it that has one to the
+ * temporal level of the storage level above (the spatial factors stay). */
+bool adse__place_apply(const mspace *sp, const mplace *p, bool small_first, adse_mapping *m)
 {
     for (int d = 0; d < sp->NDS; d++)
         m->keep[d] = (m->keep[d] & ~p->fixed[d]) | p->value[d];
@@ -354,7 +354,8 @@ bool adse__place_apply(const mspace *sp, const mplace *p, adse_mapping *m)
                              ? adse__distinct_primes(adse__tl_factors(sp, m, t)[x], primes)
                              : 0;
                 for (int k = 0; k < np; k++)
-                    if (primes[k] > prime) prime = primes[k], from = t, x_of = x;
+                    if (prime == 0 || (small_first ? primes[k] < prime : primes[k] > prime))
+                        prime = primes[k], from = t, x_of = x;
             }
         }
         if (from < 0) return false;

@@ -548,7 +548,7 @@ int adse__placements(const mspace *sp, mplace *out, int max);
 /* local.c: m put into candidate dataplacement p (its keep bits), with its temporal factors
  * moved outwards until every level of limited size below the outermost holds what it keeps
  * (docs/mapper.md 6.1). False if no factor is left to move; m need not be in the space. */
-bool adse__place_apply(const mspace *sp, const mplace *p, adse_mapping *m);
+bool adse__place_apply(const mspace *sp, const mplace *p, bool small_first, adse_mapping *m);
 /* The constraints a subspace of the anytime steps adds to: a copy of base, or none when base
  * is NULL. */
 static inline void adse__constraints_from(const mspace *sp, const adse_constraints *base,

@@ -72,6 +72,9 @@ _Static_assert(((uint64_t)ITEM_MAX + 1) <= (UINT64_MAX >> POS_SHIFT), "item posi
 #define RESTART_ANY_S 2.0 /* runs the anytime steps this long, then starts again from them */
 /* with two threads or more: the anytime steps' share of RESTART_ANY_S (docs/mapper.md 6.1) */
 #define RESTART_PAR 0.65
+/* a strong start whose anytime steps improved the incumbent runs them again from it, this
+ * share of their time (docs/mapper.md 6.1) */
+#define RESTART_AGAIN 0.5
 #define RESTART_LIMIT_S 9.0 /* a limit this long restarts too (3 x the restart's time) */
 /* the exact share of the rest of a limit after a strong start, whose anytime steps ran */
 #define RESTART_EXACT 0.8
@@ -2600,14 +2603,22 @@ static void *look_work(void *arg)
     mthread *th = &P->S->th[W.w];
     uint64_t ev = 0;
     for (int k = -1; pworker_next(&W, &P->next, &k, P->n) >= 0;) {
-        adse_mapping m = S->inc.map;
-        if (!adse__place_apply(sp, &P->pl[k], &m) ||
-            !adse__mapping_take(sp, th->scratch, th->res, &m, &P->map[k], &P->val[k], &ev))
-            continue;
-        uint64_t w0 = atomic_load(&W.work);
-        adse__polish(sp, th->scratch, th->res, &P->map[k], &P->val[k], W.clk, W.end, &ev);
-        pworker_spent(&W, atomic_load(&W.work) - w0, true);
-        P->ok[k] = true;
+        /* two repairs of the capacities: the largest prime factors moved up first, or the
+         * smallest; the better polished one is the candidate's look */
+        for (int rule = 0; rule < 2; rule++) {
+            adse_mapping m = S->inc.map, n;
+            mvals v;
+            if (!adse__place_apply(sp, &P->pl[k], rule == 1, &m) ||
+                !adse__mapping_take(sp, th->scratch, th->res, &m, &n, &v, &ev))
+                continue;
+            uint64_t w0 = atomic_load(&W.work);
+            adse__polish(sp, th->scratch, th->res, &n, &v, W.clk, W.end, &ev);
+            pworker_spent(&W, atomic_load(&W.work) - w0, true);
+            if (P->ok[k] && !lex_less(sp, &v, &P->val[k])) continue;
+            P->map[k] = n;
+            P->val[k] = v;
+            P->ok[k] = true;
+        }
     }
     atomic_fetch_add(&P->evaluated, ev);
     return NULL;
@@ -2905,7 +2916,12 @@ static adse_status run(const adse_model *model, const adse_constraints *constrai
             double any_s =
                 RESTART_ANY_S * (par ? RESTART_PAR : 1) * (1 << (RESTART_MAX - restarts));
             S->clk.by_work = true; /* the same steps on any machine, within the limit */
+            /* the steps again, in half their time, from what they found (the dataplacements'
+             * first looks start from the incumbent; docs/mapper.md 6.1) */
+            mvals before = S->inc.val;
             anytime(S, constraints, adse__clock_now(&S->clk) + any_s);
+            if (S->inc.found && lex_less(sp, &S->inc.val, &before))
+                anytime(S, constraints, adse__clock_now(&S->clk) + any_s * RESTART_AGAIN);
             mbest inc = S->inc;
             /* another strong start while the first of several metrics is not proven optimal:
              * its best so far prunes little of the search of the others */
