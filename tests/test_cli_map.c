@@ -238,6 +238,18 @@ static void seed_line(const char *extra, const char *err_has, char *line, size_t
     testutil_run_free(&r);
 }
 
+/* `adse map --warm-start` on the seed's inputs and the mapping text (written to NAME under
+ * the test directory): stderr holds err_has and the first line is `plain`. */
+static void warm_same(const char *name, const char *text, const char *err_has, const char *plain)
+{
+    char path[600], arg[700], line[256];
+    snprintf(path, sizeof path, "%s/%s", testutil_tmp, name);
+    testutil_write(path, "%s", text);
+    snprintf(arg, sizeof arg, "--warm-start '%s'", path);
+    seed_line(arg, err_has, line, sizeof line);
+    assert_string_equal(line, plain);
+}
+
 /* --warm-start: the files' mapping seeds the search. Timeloop's map.yaml of the seed (its
  * mapping the constrained optimum): the same result as without it. On the unconstrained
  * space (2.4e38 mappings) with a limit of 1 ms the result is never worse than that mapping
@@ -249,18 +261,15 @@ static void seed_line(const char *extra, const char *err_has, char *line, size_t
 static void test_warm_start(void **state)
 {
     (void)state;
-    char tl_map[1024], plain[256], warm[256];
+    char tl_map[1024], plain[256];
     testutil_data(SEED "/timeloop-mapper-out/timeloop-mapper.map.yaml", tl_map, sizeof tl_map);
     char *text = testutil_read_file(tl_map);
     assert_non_null(text);
-    char arg[1100];
     seed_line("", NULL, plain, sizeof plain);
-    snprintf(arg, sizeof arg, "--warm-start '%s'", tl_map);
-    seed_line(arg,
+    warm_same("timeloop.map.yaml", text,
               "adse: note: --warm-start: starting from the mapping: Utilization = 1.00 | "
               "pJ/Compute =   10.496 | Cycles = 516096",
-              warm, sizeof warm);
-    assert_string_equal(warm, plain);
+              plain);
 
     const char *rel[] = {SEED "/arch/eyeriss_like.yaml", SEED "/prob.yaml", SEED "/mapper.yaml",
                          SEED "/ERT.yaml", SEED "/ART.yaml"};
@@ -282,18 +291,13 @@ static void test_warm_start(void **state)
     testutil_run_free(&r);
 
     /* outside the constraints (DRAM's permutation is constrained to M inside Q) */
-    char path[600];
     char *p = strstr(text, "permutation: MQCRSNP");
     assert_non_null(p);
     memcpy(p + strlen("permutation: "), "QM", 2);
-    snprintf(path, sizeof path, "%s/outside.map.yaml", testutil_tmp);
-    testutil_write(path, "%s", text);
-    snprintf(arg, sizeof arg, "--warm-start '%s'", path);
-    seed_line(arg,
+    warm_same("outside.map.yaml", text,
               "--warm-start: the mapping lies outside the constrained mapspace; searching "
               "without it",
-              warm, sizeof warm);
-    assert_string_equal(warm, plain);
+              plain);
     memcpy(p + strlen("permutation: "), "MQ", 2);
 
     /* not valid: the global buffer's loops over P take Q = 32 from DRAM too */
@@ -308,14 +312,10 @@ static void test_warm_start(void **state)
              (int)(g - text), text, (int)(d - g - strlen("factors: C1 M1 R1 S1 N1 P224 Q1")),
              g + strlen("factors: C1 M1 R1 S1 N1 P224 Q1"),
              d + strlen("factors: C1 M2 R1 S1 N1 P1 Q32"));
-    snprintf(path, sizeof path, "%s/invalid.map.yaml", testutil_tmp);
-    testutil_write(path, "%s", bad);
-    snprintf(arg, sizeof arg, "--warm-start '%s'", path);
-    seed_line(arg,
+    warm_same("invalid.map.yaml", bad,
               "--warm-start: the mapping is not valid here (mapped tile size 1758860 exceeds "
               "'shared_glb' capacity 65536); searching without it",
-              warm, sizeof warm);
-    assert_string_equal(warm, plain);
+              plain);
     free(bad);
     free(text);
 
