@@ -3495,7 +3495,68 @@ static bool outermost_split(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS],
     return moved;
 }
 
-/* F7 for sliding windows (slide_fill, docs/mapper.md section 5): on random mappings of
+/* F7 for a sliding window loop by loop (slide_sum, docs/mapper.md section 5), by hand: a
+ * 1-D convolution (K = 1, C = 2, R = 3, P = 4) on golden architecture A, the Inputs kept in
+ * the scratchpad with a tile of C = 2 (one point of the window) and R and P above it. In
+ * the model's extrapolated sequence a step of R or P moves the one-point window by one
+ * (delta 2) unless the other steps back inside it (delta 0). With R = 3 and P = 4 both at
+ * the global buffer: R innermost, R steps (3 - 1) x 4 = 8 times, fill 2 + 8 x 2 = 18; P
+ * innermost, P steps (4 - 1) x 3 = 9 times, fill 2 + 9 x 2 = 20; so the least is 18 (F2's
+ * union bound: 2 x 6 points = 12). With P = 4 at the global buffer and R = 3 at DRAM the
+ * order is forced: 20. The model's own fills are those of the hand count. */
+static void test_slide_loops(void **state)
+{
+    (void)state;
+    adse_spec *spec = golden_arch("case00_archA");
+    adse_problem p;
+    conv1d(&p, 1, 2, 3, 4, 1);
+    adse_model *m = make_model(&spec->arch, &p, ADSE_TRANSLATION_NEW, true);
+    mspace *sp = malloc(sizeof *sp);
+    mifinfo *info = malloc(sizeof *info);
+    adse_result *r = malloc(sizeof *r);
+    assert_true(sp && info && r);
+    adse_err err;
+    assert_int_equal(adse__space_init(sp, m, NULL, NULL, &err), ADSE_OK);
+    adse_scratch *sc = adse_scratch_new(m);
+    enum { C = 1, R = 2, P = 3, INPUTS = 1 };
+    /* the case, the least bound, the model's fill with R innermost at the global buffer and
+     * with P innermost */
+    const struct {
+        int r_level;
+        uint64_t least, r_first, p_first;
+    } want[2] = {{1, 18, 18, 20}, {2, 20, 20, 20}};
+    for (int c = 0; c < 2; c++) {
+        uint64_t f[MAP_MAX_TL][ADSE_MAX_DIMS];
+        for (int t = 0; t < MAP_MAX_TL; t++)
+            for (int x = 0; x < ADSE_MAX_DIMS; x++)
+                f[t][x] = 1;
+        f[sp->t_of[0]][C] = 2;
+        f[sp->t_of[1]][P] = 4;
+        f[sp->t_of[want[c].r_level]][R] = 3;
+        adse__if_info(sp, (const uint64_t(*)[ADSE_MAX_DIMS])f, info);
+        assert_int_equal(info->fill_min[0][INPUTS], want[c].least);
+        adse_mapping map;
+        mapping_of_factors(sp, &p, f, &map);
+        for (int first = 0; first < 2; first++) {
+            /* the global buffer's order, innermost first: R then P, or P then R */
+            uint8_t order[4] = {R, P, 0, C};
+            if (first) order[0] = P, order[1] = R;
+            memcpy(map.temporal_perm[1], order, sizeof order);
+            assert_int_equal(adse_model_evaluate(m, &map, sc, r, NULL), ADSE_OK);
+            assert_int_equal(model_fill(&p, r, 0, INPUTS),
+                             first ? want[c].p_first : want[c].r_first);
+        }
+    }
+    adse_scratch_free(sc);
+    adse__space_release(sp);
+    adse_model_free(m);
+    adse_spec_free(spec);
+    free(r);
+    free(info);
+    free(sp);
+}
+
+/* F7 for sliding windows (slide_sum, docs/mapper.md section 5): on random mappings of
  * 1-D and 2-D convolutions with strides and dilations 1 or 2 (golden architectures A and B,
  * ARCH_C, random architectures and the seed design, both translation rules, links on and
  * off, random orders and keep bits), the model's Fill_k(d) of every sliding window kept at
@@ -5031,6 +5092,7 @@ int main(void)
         cmocka_unit_test(test_optimal_seed_meshes),
         cmocka_unit_test(test_level0_order_irrelevant),
         cmocka_unit_test(test_least_fill),
+        cmocka_unit_test(test_slide_loops),
         cmocka_unit_test(test_slide_fill),
         cmocka_unit_test(test_keep_ds_least),
         cmocka_unit_test(test_split_bound),

@@ -38,8 +38,8 @@
  *     level above k that holds one. For a sliding window, the same count over the
  *     dimensions of its one-term ranks bounds Fill_k(d) from below (a step carried at or
  *     outside the innermost such loop moves the tile off itself along one of them), and so
- *     does the whole tile plus, at every other step that moves it, the least part of the
- *     tile any step can uncover (slide_fill).
+ *     does the whole tile plus, loop by loop, the part of the tile each step uncovers times
+ *     the steps of that loop, the least over the orders taken level by level (slide_sum).
  *  F8 For a partial factorization (adse__bound_partial): each data space's innermost keepers
  *     must fit together with the forced keepers at the tiles known so far; a keeper whose
  *     tiling levels are complete fills at least its tile times the unknown remaining factors
@@ -344,69 +344,155 @@ static uint64_t box_overlap(const mproj *p, const int64_t *e, const int64_t *t)
     return ov;
 }
 
-/* F7 for a sliding window (docs/mapper.md section 5, F7, "Steps of a sliding window"): a lower
- * bound of Fill_k(d) over every loop order. In the model's visit sequence (model.md 4.2) the
- * step at which loop l advances moves the tile by l's step less one step of every non-unit
- * temporal loop above k inside l; its delta is at least the tile's size less the overlap of
- * two boxes that far apart, |T| - prod over ranks of max(0, e_r - |t_r|), whether the
- * translation rule subtracts or blows up (model.md 4.3-4.4). Below, dmin is the least such
- * delta over every loop l above k and every set of loops inside it that an order of l's own
- * level can give (the loops of the levels between k and l are always inside), the steps
- * that do not move d left out (l irrelevant to d with no relevant loop inside); the steps
- * that move d number at least the least closed-form count with every dimension d depends
- * on counted as relevant, less the first visit, which fills the whole tile. step[u][x]: one
- * step of dimension x at tiling level u. Only the loops of the temporal levels below u_end
- * (NT: all) are taken as l. */
-static uint64_t slide_dmin(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS],
-                           const uint64_t (*step)[ADSE_MAX_DIMS], int k, int d, const uint64_t *ext,
-                           uint64_t tsize, int u_end)
+static uint64_t add_sat(uint64_t a, uint64_t b)
 {
-    const mproj *p = &sp->model->proj[d];
-    int D = sp->D;
-    uint32_t rel = sp->relevant[d], slide = sp->slide_dims[d];
-    int64_t e[ADSE_MAX_RANKS];
-    adse__tile_extents(p, ext, e);
-    int64_t inner[ADSE_MAX_DIMS] = {0}; /* the steps of the loops of the levels passed */
-    bool inner_rel = false;
-    uint64_t dmin = tsize;
-    for (int u = sp->t_of[k] + 1; u < u_end && dmin > 0; u++) {
-        if (sp->tl[u].spatial) continue;
-        for (int x = 0; x < D && dmin > 0; x++) {
-            if (f[u][x] < 2) continue;
-            /* the level's other loops on sliding dimensions that may be inside x's; one on
-             * another dimension d depends on moves a one-term rank by at least the tile's
-             * extent there (its step spans the extents below), no overlap, so it is left out */
-            int ox[ADSE_MAX_DIMS], no = 0;
-            for (int y = 0; y < D; y++)
-                if (y != x && f[u][y] > 1 && ((slide >> y) & 1u)) ox[no++] = y;
-            for (uint32_t m = 0; m < (1u << no) && dmin > 0; m++) {
-                if (!((rel >> x) & 1u) && !inner_rel && m == 0) continue; /* d stays */
-                int64_t t[ADSE_MAX_DIMS];
-                for (int y = 0; y < D; y++)
-                    t[y] = -inner[y];
-                t[x] += (int64_t)step[u][x];
-                for (int b = 0; b < no; b++)
-                    if ((m >> b) & 1u) t[ox[b]] -= (int64_t)step[u][ox[b]];
-                uint64_t ov = box_overlap(p, e, t);
-                if (tsize - ov < dmin) dmin = tsize - ov;
-            }
-        }
-        for (int x = 0; x < D; x++)
-            if (f[u][x] > 1) {
-                inner[x] += (int64_t)step[u][x];
-                if ((rel >> x) & 1u) inner_rel = true;
-            }
-    }
-    return dmin;
+    return a > UINT64_MAX - b ? UINT64_MAX : a + b;
 }
 
-/* The bound of slide_dmin's comment: the first visit's whole tile and at least dmin at each
- * of the other moves (moves: the least closed-form count, every dimension d depends on
- * counted as relevant). */
-static uint64_t slide_fill(uint64_t tsize, uint64_t moves, uint64_t dmin)
+/* The free loops of one level that slide_level orders by a dynamic programme over their
+ * subsets; a level with more (no problem of the benchmarks has more than 7 dimensions) has
+ * its free loops and those after them priced at 0, a bound no higher. */
+#define SLIDE_DP_MAX 8
+
+/* One temporal level u of slide_sum: d's projection, its tile's rank extents e and points
+ * tsize, u's factors fu and one step of each of its dimensions stepu, back one step of every
+ * non-unit temporal loop between the tile's level and u, tot the product of u's loops. */
+typedef struct slevel {
+    const mproj *p;
+    const int64_t *e, *back;
+    const uint64_t *fu, *stepu;
+    uint64_t tsize, tot;
+    int D;
+} slevel;
+
+/* The positions where u's loop x carries, with the loops of mask in (product prod_in) of u
+ * inside it, times the least delta there: (n_x - 1) x (the product of u's loops outside x) x
+ * (|T| - overlap(T, T + t)), t = x's step less one step of every loop inside it. */
+static uint64_t slide_cost(const slevel *v, int x, uint32_t in, uint64_t prod_in)
 {
-    uint64_t v = adse__mul_sat(moves > 0 ? moves - 1 : 0, dmin);
-    return v > UINT64_MAX - tsize ? UINT64_MAX : v + tsize;
+    int64_t t[ADSE_MAX_DIMS];
+    for (int y = 0; y < v->D; y++)
+        t[y] = -v->back[y] - (((in >> y) & 1u) ? (int64_t)v->stepu[y] : 0);
+    t[x] += (int64_t)v->stepu[x];
+    uint64_t outside = v->tot / adse__mul_sat(prod_in, v->fu[x]);
+    return adse__mul_sat(adse__mul_sat(v->fu[x] - 1, outside),
+                         v->tsize - box_overlap(v->p, v->e, t));
+}
+
+/* The least over the orders of u's non-unit loops seq[0 .. n) (innermost first) whose
+ * loops seq[a .. b) may take any order and the others sit where they are, of the sum of
+ * slide_cost over them. */
+static uint64_t slide_level(const slevel *v, const uint8_t *seq, int a, int b, int n)
+{
+    uint32_t in = 0;
+    uint64_t prod = 1, cost = 0;
+    for (int q = 0; q < a; q++) {
+        cost = add_sat(cost, slide_cost(v, seq[q], in, prod));
+        in |= 1u << seq[q];
+        prod = adse__mul_sat(prod, v->fu[seq[q]]);
+    }
+    int m = b - a;
+    if (m > SLIDE_DP_MAX) return cost;
+    if (m > 0) { /* the free loops: the least over the sets placed inside, smallest first */
+        uint64_t best[1u << SLIDE_DP_MAX], pm[1u << SLIDE_DP_MAX];
+        uint32_t dm[1u << SLIDE_DP_MAX], full = (1u << m) - 1u;
+        best[0] = 0, pm[0] = prod, dm[0] = in;
+        for (uint32_t s = 1; s <= full; s++) {
+            int lo = __builtin_ctz(s);
+            uint32_t r = s & (s - 1u);
+            pm[s] = adse__mul_sat(pm[r], v->fu[seq[a + lo]]);
+            dm[s] = dm[r] | 1u << seq[a + lo];
+            best[s] = UINT64_MAX;
+        }
+        for (uint32_t s = 0; s < full; s++)
+            for (int i = 0; i < m; i++) {
+                if ((s >> i) & 1u) continue;
+                uint64_t c = add_sat(best[s], slide_cost(v, seq[a + i], dm[s], pm[s]));
+                if (c < best[s | 1u << i]) best[s | 1u << i] = c;
+            }
+        cost = add_sat(cost, best[full]);
+        in = dm[full];
+        prod = pm[full];
+    }
+    for (int q = b; q < n; q++) {
+        cost = add_sat(cost, slide_cost(v, seq[q], in, prod));
+        in |= 1u << seq[q];
+        prod = adse__mul_sat(prod, v->fu[seq[q]]);
+    }
+    return cost;
+}
+
+/* F7 for a sliding window, loop by loop (docs/mapper.md section 5, F7, "Steps of a sliding
+ * window"): a lower bound of Fill_k(d) for a tile of extents ext (|T| = tsize) at storage
+ * level k, over the orders the fixed ones leave (as least_closed_fill: the levels above
+ * t_fix fixed in ords, the first n_fix free loops of t_fix, the rest free but for the
+ * constraints; t_fix = NT: every order). In the model's extrapolated visit sequence
+ * (model.md 4.2) the positions where loop l carries weigh (n_l - 1) x the product of the
+ * loops outside l, and at each the tile moves by l's step less one step of every non-unit
+ * loop inside l, uncovering at least |T| - overlap points. The loops of level u have every
+ * loop of the levels above outside them and every loop of the levels below inside, so the
+ * least over the orders is the sum over the levels of the product above x each level's
+ * least (slide_level). Only the loops of the temporal levels below u_end are counted (NT:
+ * all); the others' steps count 0. */
+static uint64_t slide_sum(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS],
+                          const uint64_t (*step)[ADSE_MAX_DIMS], const morder *ords, int t_fix,
+                          int n_fix, int k, int d, const uint64_t *ext, uint64_t tsize, int u_end)
+{
+    const mproj *p = &sp->model->proj[d];
+    int D = sp->D, t0 = sp->t_of[k] + 1;
+    int64_t e[ADSE_MAX_RANKS];
+    adse__tile_extents(p, ext, e);
+    uint64_t above[MAP_MAX_TL + 1]; /* the product of the temporal loops above each level */
+    above[sp->NT] = 1;
+    for (int u = sp->NT - 1; u >= t0; u--) {
+        above[u] = above[u + 1];
+        if (!sp->tl[u].spatial)
+            for (int x = 0; x < D; x++)
+                above[u] = adse__mul_sat(above[u], f[u][x]);
+    }
+    int64_t back[ADSE_MAX_DIMS] = {0};
+    uint64_t fill = tsize;
+    for (int u = t0; u < u_end; u++) {
+        const mtl *l = &sp->tl[u];
+        if (l->spatial) continue;
+        uint32_t nonunit = 0;
+        for (int x = 0; x < D; x++)
+            if (f[u][x] > 1) nonunit |= 1u << x;
+        if (!nonunit) continue;
+        morder first;
+        const morder *o = &first;
+        int a, b;
+        if (u < t_fix && !l->canonical && !l->fixed_mask) {
+            first.n = 0;
+            for (int x = 0; x < D; x++)
+                if ((nonunit >> x) & 1u) first.dims[first.n++] = (uint8_t)x;
+            a = 0, b = first.n;
+        } else {
+            if (u < t_fix)
+                adse__order_first(sp, u, nonunit, &first);
+            else
+                o = &ords[u];
+            a = o->n_pre, b = o->n_pre + o->n_inf;
+            if (u == t_fix) a += n_fix;
+            if (u > t_fix || l->canonical) a = b = o->n;
+            if (a > b) a = b;
+        }
+        slevel v = {.p = p,
+                    .e = e,
+                    .back = back,
+                    .fu = f[u],
+                    .stepu = step[u],
+                    .tsize = tsize,
+                    .tot = 1,
+                    .D = D};
+        for (int q = 0; q < o->n; q++)
+            v.tot = adse__mul_sat(v.tot, f[u][o->dims[q]]);
+        uint64_t c = slide_level(&v, o->dims, a, b, o->n);
+        fill = add_sat(fill, adse__mul_sat(above[u + 1], c));
+        for (int x = 0; x < D; x++)
+            if (f[u][x] > 1) back[x] += (int64_t)step[u][x];
+    }
+    return fill;
 }
 
 /* Is the union of the tiles of level j's children (extents cext) a box, for d? Each rank
@@ -465,12 +551,12 @@ uint64_t adse__least_fill(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], c
                           const morder *ords, int t_fix, int n_fix, int k, int d)
 {
     /* every level from the first relevant one down is free: the least of all orders */
-    if (info->u_rel[k][d] < t_fix) return info->fill_min[k][d];
+    if (info->u_rel[k][d] < t_fix && !info->slide[k][d]) return info->fill_min[k][d];
     uint64_t c =
         least_closed_fill(sp, f, info->tsize[k][d], ords, t_fix, n_fix, k, sp->rel_closed[d], NULL);
-    if (info->slide_dmin[k][d]) {
-        uint64_t moves = least_closed_fill(sp, f, 1, ords, t_fix, n_fix, k, sp->relevant[d], NULL);
-        uint64_t v = slide_fill(info->tsize[k][d], moves, info->slide_dmin[k][d]);
+    if (info->slide[k][d]) {
+        uint64_t v = slide_sum(sp, f, info->lstep, ords, t_fix, n_fix, k, d, info->ext[k],
+                               info->tsize[k][d], sp->NT);
         if (v > c) c = v;
     }
     return c > info->fill_min[k][d] ? c : info->fill_min[k][d];
@@ -536,7 +622,7 @@ void adse__if_info_base(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mif
                                            sp->rel_closed[d], &u_rel);
             if (c > info->fill_min[i][d]) info->fill_min[i][d] = c;
             info->u_rel[i][d] = (int8_t)u_rel;
-            info->slide_dmin[i][d] = info->smoves[i][d] = 0;
+            info->slide[i][d] = false;
         }
     }
     for (int j = 0; j < L; j++) {
@@ -568,25 +654,15 @@ void adse__if_info_base(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mif
 
 uint32_t adse__if_info_slides(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], mifinfo *info)
 {
-    int L = sp->L, NDS = sp->NDS;
     uint32_t raised = 0;
-    for (int i = 0; i < L; i++)
-        for (int d = 0; d < NDS; d++) {
+    for (int i = 0; i < sp->L; i++)
+        for (int d = 0; d < sp->NDS; d++) {
             if (!sp->slide_dims[d]) continue;
-            /* a sliding window: its steps' least delta (the bound's moves are then counted
-             * over every dimension it depends on, so orders fixed only above the innermost
-             * level holding one of those leave both counts at their least) */
-            int u_rel;
-            uint64_t moves =
-                least_closed_fill(sp, f, 1, NULL, sp->NT, 0, i, sp->relevant[d], &u_rel);
-            info->smoves[i][d] = moves;
-            if (moves < 2) continue;
-            uint64_t dm =
-                slide_dmin(sp, f, info->lstep, i, d, info->ext[i], info->tsize[i][d], sp->NT);
-            if (dm == 0) continue;
-            info->slide_dmin[i][d] = dm;
-            if (u_rel > info->u_rel[i][d]) info->u_rel[i][d] = (int8_t)u_rel;
-            uint64_t c = slide_fill(info->tsize[i][d], moves, dm);
+            /* a sliding window: its steps loop by loop, every order free (with orders fixed,
+             * adse__least_fill takes them again) */
+            info->slide[i][d] = true;
+            uint64_t c = slide_sum(sp, f, info->lstep, NULL, sp->NT, 0, i, d, info->ext[i],
+                                   info->tsize[i][d], sp->NT);
             if (c > info->fill_min[i][d]) info->fill_min[i][d] = c, raised |= 1u << d;
         }
     return raised;
@@ -595,23 +671,13 @@ uint32_t adse__if_info_slides(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS
 uint32_t adse__if_info_slides_low(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS], int t_top,
                                   mifinfo *info)
 {
-    uint64_t mtop = 1;
-    for (int u = t_top; u < sp->NT; u++)
-        for (int x = 0; x < sp->D; x++)
-            mtop = adse__mul_sat(mtop, f[u][x]);
     uint32_t raised = 0;
     for (int i = 0; i < sp->L && sp->t_of[i] < t_top; i++)
         for (int d = 0; d < sp->NDS; d++) {
             if (!sp->slide_dims[d]) continue;
-            int u_rel;
-            uint64_t moves =
-                least_closed_fill(sp, f, 1, NULL, sp->NT, 0, i, sp->relevant[d], &u_rel);
-            if (u_rel >= t_top || moves <= mtop) continue;
-            uint64_t dm =
-                slide_dmin(sp, f, info->lstep, i, d, info->ext[i], info->tsize[i][d], t_top);
-            if (dm == 0) continue;
-            /* the first visit and moves - 1 steps, mtop - 1 of them by the top levels' loops */
-            uint64_t v = slide_fill(info->tsize[i][d], moves - mtop + 1, dm);
+            /* the steps of the loops below t_top; the top levels' count 0 */
+            uint64_t v = slide_sum(sp, f, info->lstep, NULL, sp->NT, 0, i, d, info->ext[i],
+                                   info->tsize[i][d], t_top);
             if (v > info->fill_min[i][d]) info->fill_min[i][d] = v, raised |= 1u << d;
         }
     return raised;
@@ -631,13 +697,9 @@ uint32_t adse__if_info_union(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS]
                 !union_is_box(sp, f, j, d, info->ext[j - 1]))
                 continue;
             uint64_t vsize = adse_problem_tile_size(p, d, info->vext[j]);
-            uint64_t moves =
-                info->smoves[j - 1][d]
-                    ? info->smoves[j - 1][d]
-                    : least_closed_fill(sp, f, 1, NULL, sp->NT, 0, j - 1, sp->relevant[d], NULL);
-            uint64_t dm = slide_dmin(sp, f, info->lstep, j - 1, d, info->vext[j], vsize, sp->NT);
             info->uvsize[j][d] = vsize;
-            info->ufill[j][d] = slide_fill(vsize, moves, dm);
+            info->ufill[j][d] = slide_sum(sp, f, info->lstep, NULL, sp->NT, 0, j - 1, d,
+                                          info->vext[j], vsize, sp->NT);
             any |= 1u << d;
         }
     return any;
@@ -1124,34 +1186,9 @@ uint64_t adse__union_least_fill(const mspace *sp, const uint64_t f[][ADSE_MAX_DI
 {
     int j = k + 1;
     if (!info->uvsize[j][d]) return info->ufill[j][d];
-    const mproj *p = &sp->model->proj[d];
-    int D = sp->D;
-    int64_t e[ADSE_MAX_RANKS];
-    adse__tile_extents(p, info->vext[j], e);
-    /* The temporal loops above k's tile, innermost first. In the model's extrapolated
-     * visit sequence (model.md 4.2) each loop takes index 0 or 1, so at a position where
-     * loop q carries, q steps once and every non-unit loop inside it steps back once; those
-     * positions weigh (n_q - 1) times the product of the bounds of the loops outside q in
-     * all, and each brings at least |U| - overlap points new to the union. */
-    uint64_t n[MODEL_MAX_LOOPS], stride[MODEL_MAX_LOOPS];
-    uint8_t dim[MODEL_MAX_LOOPS];
-    int nl = loops_above(sp, f, ords, info->ext[k], k, n, stride, dim);
-    uint64_t size = info->uvsize[j][d], fill = size;
-    int64_t back[ADSE_MAX_DIMS] = {0}; /* one step of each loop inside */
-    for (int q = 0; q < nl; q++) {
-        if (n[q] < 2) continue; /* a unit loop: no position of its own */
-        uint64_t times = n[q] - 1;
-        for (int o = q + 1; o < nl; o++)
-            times = adse__mul_sat(times, n[o]);
-        int64_t t[ADSE_MAX_DIMS];
-        for (int x = 0; x < D; x++)
-            t[x] = -back[x];
-        t[dim[q]] += (int64_t)stride[q];
-        uint64_t ov = box_overlap(p, e, t);
-        uint64_t add = adse__mul_sat(times, size - ov);
-        fill = fill > UINT64_MAX - add ? UINT64_MAX : fill + add;
-        back[dim[q]] += (int64_t)stride[q];
-    }
+    /* every order above k fixed: slide_sum's sum is the extrapolated sequence's own */
+    uint64_t fill = slide_sum(sp, f, info->lstep, ords, sp->t_of[k], 0, k, d, info->vext[j],
+                              info->uvsize[j][d], sp->NT);
     return fill > info->ufill[j][d] ? fill : info->ufill[j][d];
 }
 

@@ -296,12 +296,9 @@ typedef struct mifinfo {
      * in F7's closed form (mspace.rel_closed), NT if none: orders fixed only above it leave
      * Fill_i(d)'s least at fill_min (adse__least_fill). */
     int8_t u_rel[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];
-    /* For a sliding window, the least delta of a step that moves its tile at level i over
-     * every order (F7 for sliding windows; 0: none above 0) */
-    uint64_t slide_dmin[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];
-    /* and the least count of its moves, every dimension it depends on counted as relevant
-     * (0: not computed), for its own fills and its union's above */
-    uint64_t smoves[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];
+    /* For a sliding window, whether fill_min holds the steps of its tile at level i loop by
+     * loop (F7 for sliding windows, adse__if_info_slides), which fixed orders raise */
+    bool slide[ADSE_MAX_LEVELS][ADSE_MAX_DATASPACES];
     /* Per instance of storage level j, the least it reads of d through its fanout where
      * links may act: F7 for the union of its children's tiles, every order free
      * (adse__if_info, where that union is a box; 0: no bound) */
@@ -336,8 +333,8 @@ static inline bool adse__links_possible(const mspace *sp, const mifinfo *info, i
 }
 
 /* Fills info for the complete factorization f[tiling level][dim], in three parts:
- * adse__if_info_base leaves the sliding windows' bounds at their weakest (slide_dmin,
- * smoves, ufill and uvsize 0; fill_min and u_rel without F7's steps of a sliding window),
+ * adse__if_info_base leaves the sliding windows' bounds at their weakest (slide false, ufill
+ * and uvsize 0; fill_min without F7's steps of a sliding window),
  * adse__if_info_slides adds those steps (returning the data spaces whose fill_min it
  * raised), and adse__if_info_union the union of a fanout's children (those with a ufill). Every
  * bound is monotone in those fills, so a bound from the first parts is at most the bound
