@@ -657,9 +657,10 @@ uint32_t adse__if_info_slides(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS
     uint32_t raised = 0;
     for (int i = 0; i < sp->L; i++)
         for (int d = 0; d < sp->NDS; d++) {
-            if (!sp->slide_dims[d]) continue;
-            /* a sliding window: its steps loop by loop, every order free (with orders fixed,
-             * adse__least_fill takes them again) */
+            /* a sliding window at a level that may keep it: its steps loop by loop, every
+             * order free (with orders fixed, adse__least_fill takes them again) */
+            if (!sp->slide_dims[d] || ((sp->keep_fixed[d] & ~sp->keep_value[d]) >> i & 1u))
+                continue;
             info->slide[i][d] = true;
             uint64_t c = slide_sum(sp, f, info->lstep, NULL, sp->NT, 0, i, d, info->ext[i],
                                    info->tsize[i][d], sp->NT);
@@ -674,7 +675,8 @@ uint32_t adse__if_info_slides_low(const mspace *sp, const uint64_t f[][ADSE_MAX_
     uint32_t raised = 0;
     for (int i = 0; i < sp->L && sp->t_of[i] < t_top; i++)
         for (int d = 0; d < sp->NDS; d++) {
-            if (!sp->slide_dims[d]) continue;
+            if (!sp->slide_dims[d] || ((sp->keep_fixed[d] & ~sp->keep_value[d]) >> i & 1u))
+                continue;
             /* the steps of the loops below t_top; the top levels' count 0 */
             uint64_t v = slide_sum(sp, f, info->lstep, NULL, sp->NT, 0, i, d, info->ext[i],
                                    info->tsize[i][d], t_top);
