@@ -248,6 +248,35 @@ static uint64_t groups_of(const adse_problem *p, int d, const uint64_t *cnt, con
     return g;
 }
 
+/* The order of temporal tiling level u (non-unit dims nonunit) as far as the fixed ones
+ * decide it: the levels above t_fix fixed in ords, the first n_fix free loops of t_fix
+ * fixed, the others as the constraints leave them (section 2.3: a fixed prefix P', a free
+ * infix I', a fixed suffix S'; a canonical level fixed). Returns its loops, innermost
+ * first, with [*a, *b) the ones that may take any order (first: room for an order made
+ * here; a free level's loops in ascending order). */
+static const morder *level_order(const mspace *sp, int u, uint32_t nonunit, const morder *ords,
+                                 int t_fix, int n_fix, morder *first, int *a, int *b)
+{
+    const mtl *l = &sp->tl[u];
+    if (u < t_fix && !l->canonical && !l->fixed_mask) {
+        first->n = 0;
+        for (int x = 0; x < sp->D; x++)
+            if ((nonunit >> x) & 1u) first->dims[first->n++] = (uint8_t)x;
+        *a = 0, *b = first->n;
+        return first;
+    }
+    const morder *o = first;
+    if (u < t_fix)
+        adse__order_first(sp, u, nonunit, first);
+    else
+        o = &ords[u];
+    *a = o->n_pre, *b = o->n_pre + o->n_inf;
+    if (u == t_fix) *a += n_fix;
+    if (u > t_fix || l->canonical) *a = *b = o->n;
+    if (*a > *b) *a = *b;
+    return o;
+}
+
 /* F7: the least closed-form Fill_k(d) (model.md §4.5a) over every loop order the space
  * allows, the loops on the dimensions of rel counting as relevant (sp->rel_closed[d]; for a
  * sliding window its sliding dimensions then count as irrelevant, a lower bound of its
@@ -296,17 +325,8 @@ static uint64_t least_closed_fill(const mspace *sp, const uint64_t f[][ADSE_MAX_
             continue;
         }
         morder first;
-        const morder *o = &first;
-        int seg[3][2], n_seg = 3, free_seg = 1;
-        if (u < t_fix) {
-            adse__order_first(sp, u, nonunit, &first);
-        } else {
-            o = &ords[u];
-        }
-        int a = o->n_pre, b = o->n_pre + o->n_inf;
-        if (u == t_fix) a += n_fix;
-        if (u > t_fix || l->canonical) a = b = o->n;
-        if (a > b) a = b;
+        int a, b, seg[3][2], n_seg = 3, free_seg = 1;
+        const morder *o = level_order(sp, u, nonunit, ords, t_fix, n_fix, &first, &a, &b);
         seg[0][0] = 0, seg[0][1] = a;
         seg[1][0] = a, seg[1][1] = b;
         seg[2][0] = b, seg[2][1] = o->n;
@@ -342,11 +362,6 @@ static uint64_t box_overlap(const mproj *p, const int64_t *e, const int64_t *t)
         ov *= tr >= e[r] ? 0 : (uint64_t)(e[r] - tr);
     }
     return ov;
-}
-
-static uint64_t add_sat(uint64_t a, uint64_t b)
-{
-    return a > UINT64_MAX - b ? UINT64_MAX : a + b;
 }
 
 /* The free loops of one level that slide_level orders by a dynamic programme over their
@@ -387,7 +402,7 @@ static uint64_t slide_level(const slevel *v, const uint8_t *seq, int a, int b, i
     uint32_t in = 0;
     uint64_t prod = 1, cost = 0;
     for (int q = 0; q < a; q++) {
-        cost = add_sat(cost, slide_cost(v, seq[q], in, prod));
+        cost = adse__add_sat(cost, slide_cost(v, seq[q], in, prod));
         in |= 1u << seq[q];
         prod = adse__mul_sat(prod, v->fu[seq[q]]);
     }
@@ -407,15 +422,15 @@ static uint64_t slide_level(const slevel *v, const uint8_t *seq, int a, int b, i
         for (uint32_t s = 0; s < full; s++)
             for (int i = 0; i < m; i++) {
                 if ((s >> i) & 1u) continue;
-                uint64_t c = add_sat(best[s], slide_cost(v, seq[a + i], dm[s], pm[s]));
+                uint64_t c = adse__add_sat(best[s], slide_cost(v, seq[a + i], dm[s], pm[s]));
                 if (c < best[s | 1u << i]) best[s | 1u << i] = c;
             }
-        cost = add_sat(cost, best[full]);
+        cost = adse__add_sat(cost, best[full]);
         in = dm[full];
         prod = pm[full];
     }
     for (int q = b; q < n; q++) {
-        cost = add_sat(cost, slide_cost(v, seq[q], in, prod));
+        cost = adse__add_sat(cost, slide_cost(v, seq[q], in, prod));
         in |= 1u << seq[q];
         prod = adse__mul_sat(prod, v->fu[seq[q]]);
     }
@@ -460,23 +475,8 @@ static uint64_t slide_sum(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS],
             if (f[u][x] > 1) nonunit |= 1u << x;
         if (!nonunit) continue;
         morder first;
-        const morder *o = &first;
         int a, b;
-        if (u < t_fix && !l->canonical && !l->fixed_mask) {
-            first.n = 0;
-            for (int x = 0; x < D; x++)
-                if ((nonunit >> x) & 1u) first.dims[first.n++] = (uint8_t)x;
-            a = 0, b = first.n;
-        } else {
-            if (u < t_fix)
-                adse__order_first(sp, u, nonunit, &first);
-            else
-                o = &ords[u];
-            a = o->n_pre, b = o->n_pre + o->n_inf;
-            if (u == t_fix) a += n_fix;
-            if (u > t_fix || l->canonical) a = b = o->n;
-            if (a > b) a = b;
-        }
+        const morder *o = level_order(sp, u, nonunit, ords, t_fix, n_fix, &first, &a, &b);
         slevel v = {.p = p,
                     .e = e,
                     .back = back,
@@ -488,7 +488,7 @@ static uint64_t slide_sum(const mspace *sp, const uint64_t f[][ADSE_MAX_DIMS],
         for (int q = 0; q < o->n; q++)
             v.tot = adse__mul_sat(v.tot, f[u][o->dims[q]]);
         uint64_t c = slide_level(&v, o->dims, a, b, o->n);
-        fill = add_sat(fill, adse__mul_sat(above[u + 1], c));
+        fill = adse__add_sat(fill, adse__mul_sat(above[u + 1], c));
         for (int x = 0; x < D; x++)
             if (f[u][x] > 1) back[x] += (int64_t)step[u][x];
     }

@@ -944,7 +944,7 @@ static void finish(const adse_model *m, const adse_mapping *map, adse_scratch *s
         }
         if (ls->cycles > cycles) cycles = ls->cycles;
     }
-    out->cycles = cycles > UINT64_MAX - m->latency ? UINT64_MAX : cycles + m->latency;
+    out->cycles = adse__add_sat(cycles, m->latency);
 
     /* Energy (model.md §7.2). */
     double total = out->mac_energy_pj;

@@ -23,6 +23,12 @@ static inline uint64_t adse__ceil_div(uint64_t a, uint64_t b)
     return a == 0 ? 0 : (a - 1) / b + 1;
 }
 
+/* a + b, or UINT64_MAX when the sum does not fit. */
+static inline uint64_t adse__add_sat(uint64_t a, uint64_t b)
+{
+    return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
 /* a * b, or UINT64_MAX when the product does not fit. */
 static inline uint64_t adse__mul_sat(uint64_t a, uint64_t b)
 {
