@@ -4526,6 +4526,70 @@ static void test_strong_start_work(void **state)
     adse_spec_free(spec);
 }
 
+/* A strong start's steps run as on one thread whatever the number of threads (docs/mapper.md
+ * 6.1, "The steps as on one thread"): the layer and work clock of test_strong_start_work,
+ * searched on 1, 2 and 3 threads. Seeded with its optimum, every run's steps start from the
+ * same incumbent, so they must take the same steps: the same mappings evaluated (the
+ * dataplacements' looks replayed in one thread's order, their scans and the classic
+ * dataflows in shares of their own) and the same incumbent after them. Without a seed the
+ * first search before the restart may leave another incumbent on more threads; where it
+ * leaves the same, the steps must agree too. Before session 42 the steps took a share of
+ * their time that depended on the number of threads, and their subsearches ran on all of
+ * them (tried: the evaluation counts of 1 and 2 threads differed). */
+static void test_strong_start_threads(void **state)
+{
+    (void)state;
+    const uint64_t v[4] = {2, 4, 4, 4};
+    adse_spec *spec = seed_constrained("CMPQ", v);
+    adse_problem *pb = &spec->problem;
+    adse_constraints none;
+    adse_constraints_init(&none, spec->arch.n_levels, pb->n_dims, pb->n_ds);
+    adse_model *m = make_model(&spec->arch, pb, ADSE_TRANSLATION_NEW, false);
+    adse_mapper_settings s;
+    adse_mapper_settings_init(&s);
+    s.n_metrics = 2;
+    s.metrics[0] = ADSE_METRIC_DELAY;
+    s.metrics[1] = ADSE_METRIC_ENERGY;
+    adse_err err;
+    adse_mapper_result *r = malloc(sizeof *r * 4);
+    double rate = adse__work_rate;
+    adse__work_rate = 1e15; /* no restart: the optimum */
+    assert_int_equal(adse_mapper_run(m, &none, &s, &r[3], &err), ADSE_OK);
+    assert_true(r[3].found && r[3].stats.optimal);
+    adse__work_rate = 1000;
+    int same_start = 0;
+    for (int seeded = 1; seeded >= 0; seeded--) {
+        mstart_trace tr[3];
+        for (int k = 0; k < 3; k++) {
+            s.threads = k + 1;
+            adse__start_trace.ran = false;
+            assert_int_equal(adse_mapper_run_seeded(m, &none, &s, &r[3].best, seeded, &r[k], &err),
+                             ADSE_OK);
+            tr[k] = adse__start_trace;
+            assert_true(tr[k].ran); /* it started strong */
+            assert_true(r[k].found && r[k].stats.optimal);
+            assert_true(memcmp(&r[k].best, &r[3].best, sizeof r[3].best) == 0);
+            print_message("seeded %d, %d thread(s): steps from %.6g %.6g to %.6g %.6g, %llu "
+                          "evaluated\n",
+                          seeded, k + 1, tr[k].before[0], tr[k].before[1], tr[k].after[0],
+                          tr[k].after[1], (unsigned long long)tr[k].evaluated);
+            if (memcmp(tr[k].before, tr[0].before, sizeof tr[0].before) != 0) {
+                assert_false(seeded);
+                continue;
+            }
+            same_start++;
+            assert_true(tr[k].evaluated == tr[0].evaluated);
+            assert_true(memcmp(tr[k].after, tr[0].after, sizeof tr[0].after) == 0);
+        }
+        if (seeded) assert_true(tr[0].evaluated > 0);
+    }
+    assert_true(same_start >= 3);
+    adse__work_rate = rate;
+    free(r);
+    adse_model_free(m);
+    adse_spec_free(spec);
+}
+
 /* The dataplacement scan of the anytime steps (docs/mapper.md 6.1): with the exact search
  * stopped at once (adse__search_share 0) and time for every candidate, each dataplacement of
  * the seed design's per-PE buffers is mapped on its own (its exact part keeps its own share
@@ -5121,6 +5185,7 @@ int main(void)
         cmocka_unit_test(test_time_limit),
         cmocka_unit_test(test_anytime_classic),
         cmocka_unit_test(test_strong_start_work),
+        cmocka_unit_test(test_strong_start_threads),
         cmocka_unit_test(test_keep_count),
         cmocka_unit_test(test_polish),
         cmocka_unit_test(test_placements),

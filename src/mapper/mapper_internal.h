@@ -504,6 +504,16 @@ typedef struct mclock {
  * machine that tuned the budgets did on the seed design's open layers (docs/mapper.md 6.1);
  * a variable so that tests can make the work clock's seconds short. */
 extern double adse__work_rate;
+/* The last strong start of a search run on the calling thread (docs/mapper.md 6.1), for
+ * the tests: the metrics of the incumbent its steps started from and ended with, and the
+ * mappings they evaluated. The steps are the same for any number of threads, so equal
+ * starts give equal ends and counts. */
+typedef struct mstart_trace {
+    bool ran;
+    double before[ADSE_MAX_METRICS], after[ADSE_MAX_METRICS];
+    uint64_t evaluated;
+} mstart_trace;
+extern _Thread_local mstart_trace adse__start_trace;
 
 /* The clock's time now, in its seconds (NULL: the wall clock's). */
 double adse__clock_now(const mclock *c);

@@ -70,8 +70,6 @@ _Static_assert(((uint64_t)ITEM_MAX + 1) <= (UINT64_MAX >> POS_SHIFT), "item posi
 #define RESTART_S 2.0
 #define RESTART_MAX 3     /* strong starts at most, while the first metric is not proven */
 #define RESTART_ANY_S 2.0 /* runs the anytime steps this long, then starts again from them */
-/* with two threads or more: the anytime steps' share of RESTART_ANY_S (docs/mapper.md 6.1) */
-#define RESTART_PAR 0.65
 /* a strong start whose anytime steps improved the incumbent runs them again from it, this
  * share of their time (docs/mapper.md 6.1) */
 #define RESTART_AGAIN 0.5
@@ -86,6 +84,8 @@ _Static_assert(((uint64_t)ITEM_MAX + 1) <= (UINT64_MAX >> POS_SHIFT), "item posi
 double adse__split_after_s = 0.001; /* mapper_internal.h */
 double adse__search_share = 0.5;    /* mapper_internal.h */
 double adse__work_rate = 500000.0;  /* mapper_internal.h */
+
+_Thread_local mstart_trace adse__start_trace; /* mapper_internal.h */
 
 typedef struct mbest {
     bool found;
@@ -262,6 +262,12 @@ typedef struct mthread {
 struct msearch {
     mspace sp;
     int nthreads;
+    /* A strong start's steps run as on one thread (steps_seq; nthreads is 1 then) on nexec
+     * threads: the dataplacements' looks by speculation (look_spec), their scans and the
+     * classic dataflows with shares of their own (docs/mapper.md 6.1). Else nexec is
+     * nthreads. */
+    bool steps_seq;
+    int nexec;
     /* The clock of its budgets (wall seconds, or the work in `work` by its threads and
      * finished subsearches, mclock) and the deadline of its exact search on it (0 = none). */
     _Atomic uint64_t work;
@@ -2364,26 +2370,63 @@ static mrunclock child_clock(const msearch *S)
     return (mrunclock){.by_work = S->clk.by_work, .wall_cap = S->clk.wall_cap};
 }
 
+/* Runs fn(arg) on n threads: the caller's and n - 1 new ones (fewer if they cannot be
+ * created), then joins them. */
+static void on_threads(int n, void *(*fn)(void *), void *arg)
+{
+    pthread_t tid[256];
+    int started = 0;
+    for (int k = 1; k < n && k < 256; k++) {
+        if (pthread_create(&tid[started], NULL, fn, arg) != 0) break;
+        started++;
+    }
+    fn(arg);
+    for (int k = 0; k < started; k++)
+        adse__thread_join(tid[k]);
+}
+
+/* A subsearch's run (subsearch): the subspace of constraints c in budget_s from the
+ * incumbent, into *r, its work into *work (S is only read: runs may go on at once). True
+ * if it ran. */
+static bool subsearch_run(msearch *S, const adse_constraints *c, double budget_s,
+                          adse_mapper_result *r, uint64_t *work)
+{
+    const mspace *sp = &S->sp;
+    adse_mapper_settings set = sp->set;
+    set.time_limit_s = budget_s;
+    adse_err err;
+    mrunclock rc = child_clock(S);
+    bool ok = run(sp->model, c, &set, NULL, 0, RUN_SUB, &S->inc, 0, &rc, r, &err) == ADSE_OK;
+    *work = rc.work;
+    return ok;
+}
+
+/* Takes a subsearch's run into S (subsearch_run: ok, its result r and work): the
+ * evaluations count in S's statistics, the work on its clock, the best is offered. True if
+ * it found a mapping. */
+static bool subsearch_take(msearch *S, bool ok, const adse_mapper_result *r, uint64_t work)
+{
+    bool found = false;
+    if (ok) {
+        S->th[0].evaluated += r->stats.evaluated;
+        S->th[0].valid += r->stats.valid;
+        found = r->found;
+    }
+    adse__clock_add(&S->clk, work);
+    if (found) offer_seed(S, &r->best);
+    return found;
+}
+
 /* Searches the subspace of constraints c in budget_s from the incumbent, which prunes it (the
  * subsearch returns a mapping only if it beats it), and offers its best; its evaluations
  * count in the search's statistics. True if it found a mapping. */
 static bool subsearch(msearch *S, const adse_constraints *c, double budget_s)
 {
-    const mspace *sp = &S->sp;
     adse_mapper_result *r = malloc(sizeof *r);
     if (!r) return false;
-    adse_mapper_settings set = sp->set;
-    set.time_limit_s = budget_s;
-    adse_err err;
-    bool found = false;
-    mrunclock rc = child_clock(S);
-    if (run(sp->model, c, &set, NULL, 0, RUN_SUB, &S->inc, 0, &rc, r, &err) == ADSE_OK) {
-        S->th[0].evaluated += r->stats.evaluated;
-        S->th[0].valid += r->stats.valid;
-        found = r->found;
-    }
-    adse__clock_add(&S->clk, rc.work);
-    if (found) offer_seed(S, &r->best);
+    uint64_t work = 0;
+    bool ok = subsearch_run(S, c, budget_s, r, &work);
+    bool found = subsearch_take(S, ok, r, work);
     free(r);
     return found;
 }
@@ -2398,35 +2441,83 @@ static void polish_incumbent(msearch *S, double end, uint64_t *ev)
         offer_seed(S, &m);
 }
 
-/* The classic dataflows as subspaces: for each data space d, "d stationary" puts the loops
- * irrelevant to d innermost among those the permutation constraints leave free at every
- * temporal level, after a constrained level's fixed innermost loops and before its fixed
- * outermost ones (tiling level 0 keeps its fixed order); each is searched briefly from the
- * incumbent so far (subsearch), and its best mapping offered. */
+/* The classic dataflow "d stationary" as a subspace (classic_seeds): the loops irrelevant to
+ * d innermost among those the permutation constraints leave free at every temporal level,
+ * after a constrained level's fixed innermost loops and before its fixed outermost ones
+ * (tiling level 0 keeps its fixed order). */
+static void classic_constraints(const mspace *sp, const adse_constraints *constraints, int d,
+                                adse_constraints *c)
+{
+    adse__constraints_from(sp, constraints, c);
+    for (int i = 0; i < sp->L; i++) {
+        adse_tiling_constraint *tc = &c->temporal[i];
+        if (sp->t_of[i] == 0) continue;
+        if (!tc->has_permutation) tc->n_prefix = tc->n_suffix = 0;
+        tc->has_permutation = true;
+        uint32_t fixed = 0; /* the constraint's own innermost and outermost loops stay */
+        for (int k = 0; k < tc->n_prefix; k++)
+            fixed |= 1u << tc->prefix[k];
+        for (int k = 0; k < tc->n_suffix; k++)
+            fixed |= 1u << tc->suffix[k];
+        int n = tc->n_prefix;
+        for (int pass = 0; pass < 2; pass++)
+            for (int x = 0; x < sp->D; x++)
+                if (!((fixed >> x) & 1u) && (bool)((sp->relevant[d] >> x) & 1u) == (pass == 1))
+                    tc->prefix[n++] = (uint8_t)x;
+        tc->n_prefix = (uint8_t)n;
+    }
+}
+
+/* The classic dataflows of a strong start's steps (classic_seeds), each from the incumbent
+ * before them, on any of S->nexec threads: subsearch_run per data space into r[d]. */
+typedef struct pclassic {
+    msearch *S;
+    const adse_constraints *constraints;
+    double budget; /* each one's */
+    atomic_int next;
+    adse_mapper_result *r;
+    bool *ok;
+    uint64_t *work;
+} pclassic;
+
+static void *classic_work(void *arg)
+{
+    pclassic *P = arg;
+    for (int d; (d = atomic_fetch_add(&P->next, 1)) < P->S->sp.NDS;) {
+        adse_constraints c;
+        classic_constraints(&P->S->sp, P->constraints, d, &c);
+        P->ok[d] = subsearch_run(P->S, &c, P->budget, &P->r[d], &P->work[d]);
+    }
+    return NULL;
+}
+
+/* The classic dataflows as subspaces (classic_constraints), one per data space d, each
+ * searched briefly (subsearch) from the incumbent so far, and its best mapping offered; in a
+ * strong start's steps (S->steps_seq) each from the incumbent before them, at once on
+ * S->nexec threads, their best offered in data-space order (the same for any number of
+ * threads). */
 static void classic_seeds(msearch *S, const adse_constraints *constraints, double budget_s)
 {
     const mspace *sp = &S->sp;
-    adse_constraints c;
-    for (int d = 0; d < sp->NDS; d++) {
-        adse__constraints_from(sp, constraints, &c);
-        for (int i = 0; i < sp->L; i++) {
-            adse_tiling_constraint *tc = &c.temporal[i];
-            if (sp->t_of[i] == 0) continue;
-            if (!tc->has_permutation) tc->n_prefix = tc->n_suffix = 0;
-            tc->has_permutation = true;
-            uint32_t fixed = 0; /* the constraint's own innermost and outermost loops stay */
-            for (int k = 0; k < tc->n_prefix; k++)
-                fixed |= 1u << tc->prefix[k];
-            for (int k = 0; k < tc->n_suffix; k++)
-                fixed |= 1u << tc->suffix[k];
-            int n = tc->n_prefix;
-            for (int pass = 0; pass < 2; pass++)
-                for (int x = 0; x < sp->D; x++)
-                    if (!((fixed >> x) & 1u) && (bool)((sp->relevant[d] >> x) & 1u) == (pass == 1))
-                        tc->prefix[n++] = (uint8_t)x;
-            tc->n_prefix = (uint8_t)n;
+    double each = budget_s / sp->NDS;
+    if (S->steps_seq) {
+        pclassic P = {.S = S, .constraints = constraints, .budget = each};
+        atomic_init(&P.next, 0);
+        P.r = malloc(sizeof *P.r * (size_t)sp->NDS);
+        P.ok = calloc((size_t)sp->NDS, sizeof *P.ok);
+        P.work = calloc((size_t)sp->NDS, sizeof *P.work);
+        if (P.r && P.ok && P.work) {
+            on_threads(S->nexec, classic_work, &P);
+            for (int d = 0; d < sp->NDS; d++)
+                subsearch_take(S, P.ok[d], &P.r[d], P.work[d]);
         }
-        subsearch(S, &c, budget_s / sp->NDS);
+        free(P.r), free(P.ok), free(P.work);
+        return;
+    }
+    for (int d = 0; d < sp->NDS; d++) {
+        adse_constraints c;
+        classic_constraints(sp, constraints, d, &c);
+        subsearch(S, &c, each);
     }
 }
 
@@ -2439,21 +2530,6 @@ static void place_constraints(const mspace *sp, const adse_constraints *constrai
         c->keep_fixed[d] |= p->fixed[d];
         c->keep_value[d] = (c->keep_value[d] & ~p->fixed[d]) | p->value[d];
     }
-}
-
-/* Runs fn(arg) on S's threads: the caller's and nthreads - 1 new ones (fewer if they cannot
- * be created), then joins them. */
-static void on_threads(const msearch *S, void *(*fn)(void *), void *arg)
-{
-    pthread_t tid[256];
-    int started = 0;
-    for (int k = 1; k < S->nthreads && k < 256; k++) {
-        if (pthread_create(&tid[started], NULL, fn, arg) != 0) break;
-        started++;
-    }
-    fn(arg);
-    for (int k = 0; k < started; k++)
-        adse__thread_join(tid[k]);
 }
 
 /* A step's candidates on S's threads (scan_work, look_work): on the wall clock each thread
@@ -2513,6 +2589,7 @@ typedef struct pscan {
     const adse_mapping *seed; /* seed[k] of candidate k, or NULL */
     int n, workers;
     double end, budget; /* the step's end on S's clock, and its time on a worker's own */
+    bool fixed;         /* each candidate budget / n (S->steps_seq), on any thread */
     atomic_int next, worker;
     adse_mapping *best;
     bool *found;
@@ -2527,14 +2604,16 @@ static void *scan_work(void *arg)
     pworker W;
     pworker_init(&W, S, &P->worker, P->end, P->budget);
     adse_mapper_result *r = malloc(sizeof *r);
-    for (int k = -1; r && pworker_next(&W, &P->next, &k, P->n) >= 0;) {
+    for (int k = -1; r && (P->fixed ? (k = atomic_fetch_add(&P->next, 1)) < P->n
+                                    : pworker_next(&W, &P->next, &k, P->n) >= 0);) {
         double left = W.end - adse__clock_now(W.clk);
-        if (left <= 0) break;
+        if (left <= 0 && !P->fixed) break;
         adse_constraints c;
         place_constraints(sp, P->constraints, &P->pl[k], &c);
         adse_mapper_settings set = sp->set;
         set.threads = 1;
-        set.time_limit_s = left / ((P->n - k + P->workers - 1) / P->workers);
+        set.time_limit_s =
+            P->fixed ? P->budget / P->n : left / ((P->n - k + P->workers - 1) / P->workers);
         adse_err err;
         const adse_mapping *seed = P->seed ? &P->seed[k] : NULL;
         mrunclock rc = child_clock(S);
@@ -2552,12 +2631,18 @@ static void *scan_work(void *arg)
 }
 
 /* Scans the n candidates pl (with seeds seed[k], or none) in budget_s on S's threads
- * (scan_work) and offers their best mappings, in candidate order. */
+ * (scan_work; in a strong start's steps, each in an equal share on any of nexec threads)
+ * and offers their best mappings, in candidate order. */
 static void scan_placements(msearch *S, const adse_constraints *constraints, const mplace *pl,
                             const adse_mapping *seed, int n, double budget_s)
 {
-    pscan P = {
-        .S = S, .constraints = constraints, .pl = pl, .seed = seed, .n = n, .workers = S->nthreads};
+    pscan P = {.S = S,
+               .constraints = constraints,
+               .pl = pl,
+               .seed = seed,
+               .n = n,
+               .workers = S->nthreads,
+               .fixed = S->steps_seq};
     P.end = adse__clock_now(&S->clk) + budget_s;
     P.budget = budget_s;
     atomic_init(&P.next, 0);
@@ -2567,7 +2652,7 @@ static void scan_placements(msearch *S, const adse_constraints *constraints, con
     P.evaluated = calloc((size_t)n, sizeof *P.evaluated);
     P.valid = calloc((size_t)n, sizeof *P.valid);
     if (P.best && P.found && P.evaluated && P.valid) {
-        on_threads(S, scan_work, &P);
+        on_threads(P.fixed ? S->nexec : S->nthreads, scan_work, &P);
         for (int k = 0; k < n; k++) {
             S->th[0].evaluated += P.evaluated[k];
             S->th[0].valid += P.valid[k];
@@ -2591,37 +2676,116 @@ typedef struct plook {
     mvals *val;
     bool *ok;
     _Atomic uint64_t evaluated;
+    /* speculation (look_spec): each candidate's work on a clock of its own from 0, its
+     * evaluations, whether it ran, and the work of the candidates that ran */
+    uint64_t *work, *ev;
+    bool *ran;
+    _Atomic uint64_t spent;
 } plook;
+
+/* Candidate k's look on clock clk until end, with th's scratch: two repairs of the
+ * capacities (the largest prime factors moved up first, or the smallest), each polished;
+ * the better is the candidate's look. Adds its evaluations to *ev. */
+static void look_one(plook *P, mthread *th, int k, const mclock *clk, double end, uint64_t *ev)
+{
+    const msearch *S = P->S;
+    const mspace *sp = &S->sp;
+    for (int rule = 0; rule < 2; rule++) {
+        adse_mapping m = S->inc.map, n;
+        mvals v;
+        if (!adse__place_apply(sp, &P->pl[k], rule == 1, &m) ||
+            !adse__mapping_take(sp, th->scratch, th->res, &m, &n, &v, ev))
+            continue;
+        adse__polish(sp, th->scratch, th->res, &n, &v, clk, end, ev);
+        if (P->ok[k] && !lex_less(sp, &v, &P->val[k])) continue;
+        P->map[k] = n;
+        P->val[k] = v;
+        P->ok[k] = true;
+    }
+}
 
 static void *look_work(void *arg)
 {
     plook *P = arg;
     const msearch *S = P->S;
-    const mspace *sp = &S->sp;
     pworker W;
     pworker_init(&W, S, &P->worker, P->end, P->budget);
     mthread *th = &P->S->th[W.w];
     uint64_t ev = 0;
     for (int k = -1; pworker_next(&W, &P->next, &k, P->n) >= 0;) {
-        /* two repairs of the capacities: the largest prime factors moved up first, or the
-         * smallest; the better polished one is the candidate's look */
-        for (int rule = 0; rule < 2; rule++) {
-            adse_mapping m = S->inc.map, n;
-            mvals v;
-            if (!adse__place_apply(sp, &P->pl[k], rule == 1, &m) ||
-                !adse__mapping_take(sp, th->scratch, th->res, &m, &n, &v, &ev))
-                continue;
-            uint64_t w0 = atomic_load(&W.work);
-            adse__polish(sp, th->scratch, th->res, &n, &v, W.clk, W.end, &ev);
-            pworker_spent(&W, atomic_load(&W.work) - w0, true);
-            if (P->ok[k] && !lex_less(sp, &v, &P->val[k])) continue;
-            P->map[k] = n;
-            P->val[k] = v;
-            P->ok[k] = true;
-        }
+        uint64_t w0 = atomic_load(&W.work);
+        look_one(P, th, k, W.clk, W.end, &ev);
+        pworker_spent(&W, atomic_load(&W.work) - w0, true);
     }
     atomic_fetch_add(&P->evaluated, ev);
     return NULL;
+}
+
+/* A clock of its own by work from w0, capped as S's (a candidate's look, look_spec). */
+static mclock own_clock(const msearch *S, _Atomic uint64_t *work, uint64_t w0)
+{
+    atomic_init(work, w0);
+    return (mclock){
+        .work = work, .by_work = true, .rate = adse__work_rate, .wall_cap = S->clk.wall_cap};
+}
+
+/* The looks of a step that runs as on one thread (S->nthreads 1, by work), on S->nexec
+ * threads: each takes the next candidate and looks at it on a clock of its own from 0
+ * (look_one), while the work of those done is below the step's; look_spec then replays
+ * the one thread's order. */
+static void *look_spec_work(void *arg)
+{
+    plook *P = arg;
+    int w = atomic_fetch_add(&P->worker, 1);
+    mthread *th = &P->S->th[w];
+    for (;;) {
+        if ((double)atomic_load(&P->spent) / adse__work_rate >= P->budget) break;
+        int k = atomic_fetch_add(&P->next, 1);
+        if (k >= P->n) break;
+        _Atomic uint64_t work;
+        mclock clk = own_clock(P->S, &work, 0);
+        look_one(P, th, k, &clk, P->budget, &P->ev[k]);
+        P->work[k] = atomic_load(&work);
+        P->ran[k] = true;
+        atomic_fetch_add(&P->spent, P->work[k]);
+    }
+    return NULL;
+}
+
+/* The looks of a step that runs as on one thread, the same as its one worker's (look_work:
+ * candidates in order on its own clock, each started while the clock is before the step's
+ * end, each polish cut once the clock passes it), sooner: the candidates run at once on
+ * S->nexec threads (look_spec_work), then in order, candidate k, whose worker's clock
+ * would start at w (the work of those before it), keeps its look where it ran and its
+ * polishes' clock checks all passed from w (w + its work at most the end: the polish
+ * checks after adding work, so its last check saw its whole work), and is looked at again
+ * from w otherwise, on the calling thread; the candidates after the step's end are
+ * dropped. The clock of S receives the one worker's work. */
+static void look_spec(plook *P)
+{
+    msearch *S = P->S;
+    on_threads(S->nexec, look_spec_work, P);
+    uint64_t w = 0, ev = 0;
+    for (int k = 0; k < P->n; k++) {
+        _Atomic uint64_t work;
+        mclock clk = own_clock(S, &work, w);
+        if (!(adse__clock_now(&clk) < P->budget)) { /* not started */
+            P->ok[k] = false;
+            continue;
+        }
+        atomic_store(&work, w + P->work[k]);
+        if (!P->ran[k] || adse__clock_now(&clk) > P->budget) {
+            atomic_store(&work, w);
+            P->ok[k] = false;
+            P->ev[k] = 0;
+            look_one(P, &S->th[0], k, &clk, P->budget, &P->ev[k]);
+            P->work[k] = atomic_load(&work) - w;
+        }
+        w += P->work[k];
+        ev += P->ev[k];
+    }
+    adse__clock_add(&S->clk, w);
+    atomic_fetch_add(&P->evaluated, ev);
 }
 
 /* Does looked-at candidate a come before b: better polished metrics, or equal and first? */
@@ -2646,14 +2810,23 @@ static bool look_placements(msearch *S, const adse_constraints *constraints, con
     atomic_init(&P.next, 0);
     atomic_init(&P.worker, 0);
     atomic_init(&P.evaluated, 0);
+    atomic_init(&P.spent, 0);
     P.map = malloc((size_t)n * sizeof *P.map);
     P.val = malloc((size_t)n * sizeof *P.val);
     P.ok = calloc((size_t)n, sizeof *P.ok);
+    /* a step as on one thread, with more to run it on: by speculation (look_spec) */
+    bool spec = S->steps_seq && S->nexec > 1;
+    P.work = spec ? calloc((size_t)n, sizeof *P.work) : NULL;
+    P.ev = spec ? calloc((size_t)n, sizeof *P.ev) : NULL;
+    P.ran = spec ? calloc((size_t)n, sizeof *P.ran) : NULL;
     int *idx = malloc((size_t)n * sizeof *idx), m = 0, k2 = 0;
     mplace *top = malloc(PLACE_FEW * sizeof *top);
     adse_mapping *seed = malloc(PLACE_FEW * sizeof *seed);
-    if (P.map && P.val && P.ok && idx && top && seed) {
-        on_threads(S, look_work, &P);
+    if (P.map && P.val && P.ok && idx && top && seed && (!spec || (P.work && P.ev && P.ran))) {
+        if (spec)
+            look_spec(&P);
+        else
+            on_threads(S->nthreads, look_work, &P);
         S->th[0].evaluated += atomic_load(&P.evaluated);
         for (int k = 0; k < n; k++)
             if (P.ok[k]) idx[m++] = k;
@@ -2682,6 +2855,7 @@ static bool look_placements(msearch *S, const adse_constraints *constraints, con
         if (k2 > 0 && left > 0) scan_placements(S, constraints, top, seed, k2, left);
     }
     free(P.map), free(P.val), free(P.ok), free(idx), free(top), free(seed);
+    free(P.work), free(P.ev), free(P.ran);
     return m > 0;
 }
 
@@ -2853,7 +3027,7 @@ static adse_status run(const adse_model *model, const adse_constraints *constrai
     adse_status st = search_new(model, constraints, settings, true, &S, err);
     if (st != ADSE_OK) return st;
     mspace *sp = &S->sp;
-    S->nthreads = thread_count(sp);
+    S->nthreads = S->nexec = thread_count(sp);
     double limit = sp->set.time_limit_s;
     bool anytime_steps = top && limit > 0;
     double share = kind == RUN_CANDIDATE             ? PLACE_EXACT
@@ -2882,7 +3056,6 @@ static adse_status run(const adse_model *model, const adse_constraints *constrai
      * most RESTART_MAX), its anytime steps twice as long. */
     bool restart =
         top && restarts > 0 && (limit == 0 || limit >= RESTART_LIMIT_S) && sp->size > BIG_SPACE;
-    bool par = S->nthreads > 1;
     S->restart_work = restart ? (uint64_t)(RESTART_S * adse__work_rate) : 0;
     atomic_init(&S->restart, 0);
     atomic_init(&S->n_done, 0u);
@@ -2913,15 +3086,33 @@ static adse_status run(const adse_model *model, const adse_constraints *constrai
         double lb0 = open_bound0(S, &all_done);
         if (atomic_load(&S->restart) == 1 && !all_done) {
             /* each strong start's anytime steps twice as long as the previous one's */
-            double any_s =
-                RESTART_ANY_S * (par ? RESTART_PAR : 1) * (1 << (RESTART_MAX - restarts));
-            S->clk.by_work = true; /* the same steps on any machine, within the limit */
+            double any_s = RESTART_ANY_S * (1 << (RESTART_MAX - restarts));
+            /* The steps run as on one thread whatever the number of threads, on the work
+             * clock: the same steps on any machine (within the limit) and for any number of
+             * threads, so the search after them starts from the same incumbent; the other
+             * threads help where that can be replayed exactly (the dataplacements' first
+             * looks, look_spec; docs/mapper.md 6.1). */
+            int nthreads = S->nthreads, set_threads = S->sp.set.threads;
+            S->nthreads = 1;
+            S->steps_seq = true;
+            S->sp.set.threads = 1; /* the steps' subsearches */
+            S->clk.by_work = true;
+            S->clk.rate = adse__work_rate;
             /* the steps again, in half their time, from what they found (the dataplacements'
              * first looks start from the incumbent; docs/mapper.md 6.1) */
             mvals before = S->inc.val;
+            uint64_t ev0 = S->th[0].evaluated;
             anytime(S, constraints, adse__clock_now(&S->clk) + any_s);
             if (S->inc.found && lex_less(sp, &S->inc.val, &before))
                 anytime(S, constraints, adse__clock_now(&S->clk) + any_s * RESTART_AGAIN);
+            mstart_trace *tr = &adse__start_trace;
+            tr->ran = true;
+            memcpy(tr->before, before.v, sizeof tr->before);
+            memcpy(tr->after, S->inc.val.v, sizeof tr->after);
+            tr->evaluated = S->th[0].evaluated - ev0;
+            S->nthreads = nthreads;
+            S->steps_seq = false;
+            S->sp.set.threads = set_threads;
             mbest inc = S->inc;
             /* another strong start while the first of several metrics is not proven optimal:
              * its best so far prunes little of the search of the others */
@@ -3017,7 +3208,7 @@ adse_status adse_mapper_items_create(const adse_model *model, const adse_constra
     adse_status st = items_new(model, constraints, settings, true, &it, err);
     if (st != ADSE_OK) return st;
     msearch *S = it->S;
-    S->nthreads = 1; /* the item generation's */
+    S->nthreads = S->nexec = 1; /* the item generation's */
     S->inc.pos = SEED_POS;
     if (!threads_alloc(S, model)) st = adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
     if (st == ADSE_OK) st = make_items(S, false, err);
@@ -3091,7 +3282,7 @@ adse_status adse_mapper_items_run(const adse_mapper_items *items, uint32_t first
     S->sp = G->sp;
     S->sp.set.threads = threads;
     S->sp.set.time_limit_s = 0;
-    S->nthreads = thread_count(&S->sp);
+    S->nthreads = S->nexec = thread_count(&S->sp);
     atomic_init(&S->stop, 0);
     atomic_init(&S->inc_ver, 0u);
     S->inc.pos = SEED_POS;
