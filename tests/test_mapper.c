@@ -4479,6 +4479,22 @@ static void test_anytime_classic(void **state)
     adse_spec_free(spec);
 }
 
+/* The strong-start tests' search: the seed design without constraints, a small layer (C =
+ * 2, M = 4, P = Q = 4), [delay, energy]. */
+static void strong_start_layer(adse_spec **spec, adse_model **m, adse_constraints *none,
+                               adse_mapper_settings *s)
+{
+    const uint64_t v[4] = {2, 4, 4, 4};
+    *spec = seed_constrained("CMPQ", v);
+    adse_problem *pb = &(*spec)->problem;
+    adse_constraints_init(none, (*spec)->arch.n_levels, pb->n_dims, pb->n_ds);
+    *m = make_model(&(*spec)->arch, pb, ADSE_TRANSLATION_NEW, false);
+    adse_mapper_settings_init(s);
+    s->n_metrics = 2;
+    s->metrics[0] = ADSE_METRIC_DELAY;
+    s->metrics[1] = ADSE_METRIC_ENERGY;
+}
+
 /* A strong start's clock is work, not wall time (docs/mapper.md 6.1): the seed design
  * without constraints and a small layer (C = 2, M = 4, P = Q = 4; [delay, energy]), the work
  * clock's second made 1,000 units (adse__work_rate) so that the search restarts after 2,000
@@ -4493,17 +4509,11 @@ static void test_anytime_classic(void **state)
 static void test_strong_start_work(void **state)
 {
     (void)state;
-    const uint64_t v[4] = {2, 4, 4, 4};
-    adse_spec *spec = seed_constrained("CMPQ", v);
-    adse_problem *pb = &spec->problem;
+    adse_spec *spec;
+    adse_model *m;
     adse_constraints none;
-    adse_constraints_init(&none, spec->arch.n_levels, pb->n_dims, pb->n_ds);
-    adse_model *m = make_model(&spec->arch, pb, ADSE_TRANSLATION_NEW, false);
     adse_mapper_settings s;
-    adse_mapper_settings_init(&s);
-    s.n_metrics = 2;
-    s.metrics[0] = ADSE_METRIC_DELAY;
-    s.metrics[1] = ADSE_METRIC_ENERGY;
+    strong_start_layer(&spec, &m, &none, &s);
     adse_err err;
     adse_mapper_result *r = malloc(sizeof *r * 4);
     double rate = adse__work_rate;
@@ -4539,17 +4549,11 @@ static void test_strong_start_work(void **state)
 static void test_strong_start_threads(void **state)
 {
     (void)state;
-    const uint64_t v[4] = {2, 4, 4, 4};
-    adse_spec *spec = seed_constrained("CMPQ", v);
-    adse_problem *pb = &spec->problem;
+    adse_spec *spec;
+    adse_model *m;
     adse_constraints none;
-    adse_constraints_init(&none, spec->arch.n_levels, pb->n_dims, pb->n_ds);
-    adse_model *m = make_model(&spec->arch, pb, ADSE_TRANSLATION_NEW, false);
     adse_mapper_settings s;
-    adse_mapper_settings_init(&s);
-    s.n_metrics = 2;
-    s.metrics[0] = ADSE_METRIC_DELAY;
-    s.metrics[1] = ADSE_METRIC_ENERGY;
+    strong_start_layer(&spec, &m, &none, &s);
     adse_err err;
     adse_mapper_result *r = malloc(sizeof *r * 4);
     double rate = adse__work_rate;
