@@ -4480,19 +4480,39 @@ static void test_anytime_classic(void **state)
 }
 
 /* The strong-start tests' search: the seed design without constraints, a small layer (C =
- * 2, M = 4, P = Q = 4), [delay, energy]. */
-static void strong_start_layer(adse_spec **spec, adse_model **m, adse_constraints *none,
-                               adse_mapper_settings *s)
+ * 2, M = 4, P = Q = 4), [delay, energy]; room for four results, and the work clock's rate
+ * to restore (strong_start_free). */
+typedef struct sslayer {
+    adse_spec *spec;
+    adse_model *m;
+    adse_constraints none;
+    adse_mapper_settings s;
+    adse_mapper_result *r;
+    double rate;
+} sslayer;
+
+static void strong_start_layer(sslayer *L)
 {
     const uint64_t v[4] = {2, 4, 4, 4};
-    *spec = seed_constrained("CMPQ", v);
-    adse_problem *pb = &(*spec)->problem;
-    adse_constraints_init(none, (*spec)->arch.n_levels, pb->n_dims, pb->n_ds);
-    *m = make_model(&(*spec)->arch, pb, ADSE_TRANSLATION_NEW, false);
-    adse_mapper_settings_init(s);
-    s->n_metrics = 2;
-    s->metrics[0] = ADSE_METRIC_DELAY;
-    s->metrics[1] = ADSE_METRIC_ENERGY;
+    L->spec = seed_constrained("CMPQ", v);
+    adse_problem *pb = &L->spec->problem;
+    adse_constraints_init(&L->none, L->spec->arch.n_levels, pb->n_dims, pb->n_ds);
+    L->m = make_model(&L->spec->arch, pb, ADSE_TRANSLATION_NEW, false);
+    adse_mapper_settings_init(&L->s);
+    L->s.n_metrics = 2;
+    L->s.metrics[0] = ADSE_METRIC_DELAY;
+    L->s.metrics[1] = ADSE_METRIC_ENERGY;
+    L->r = malloc(sizeof *L->r * 4);
+    assert_non_null(L->r);
+    L->rate = adse__work_rate;
+}
+
+static void strong_start_free(sslayer *L)
+{
+    adse__work_rate = L->rate;
+    free(L->r);
+    adse_model_free(L->m);
+    adse_spec_free(L->spec);
 }
 
 /* A strong start's clock is work, not wall time (docs/mapper.md 6.1): the seed design
@@ -4509,31 +4529,24 @@ static void strong_start_layer(adse_spec **spec, adse_model **m, adse_constraint
 static void test_strong_start_work(void **state)
 {
     (void)state;
-    adse_spec *spec;
-    adse_model *m;
-    adse_constraints none;
-    adse_mapper_settings s;
-    strong_start_layer(&spec, &m, &none, &s);
+    sslayer L;
+    strong_start_layer(&L);
     adse_err err;
-    adse_mapper_result *r = malloc(sizeof *r * 4);
-    double rate = adse__work_rate;
+    adse_mapper_result *r = L.r;
     for (int k = 0; k < 4; k++) {
         adse__work_rate = k == 0 ? 1e15 : 1000;
-        s.threads = k == 3 ? 2 : 1;
-        assert_int_equal(adse_mapper_run(m, &none, &s, &r[k], &err), ADSE_OK);
+        L.s.threads = k == 3 ? 2 : 1;
+        assert_int_equal(adse_mapper_run(L.m, &L.none, &L.s, &r[k], &err), ADSE_OK);
         assert_true(r[k].found && r[k].stats.optimal);
         assert_true(r[k].stats.mapspace_size > 1e12);
         assert_true(memcmp(&r[k].best, &r[0].best, sizeof r[0].best) == 0);
-        print_message("rate %g, %d thread(s): %llu evaluated, %.3f s\n", adse__work_rate, s.threads,
-                      (unsigned long long)r[k].stats.evaluated, r[k].stats.seconds);
+        print_message("rate %g, %d thread(s): %llu evaluated, %.3f s\n", adse__work_rate,
+                      L.s.threads, (unsigned long long)r[k].stats.evaluated, r[k].stats.seconds);
     }
-    adse__work_rate = rate;
     assert_true(r[1].stats.evaluated != r[0].stats.evaluated); /* it started strong */
     assert_true(r[2].stats.evaluated == r[1].stats.evaluated);
     assert_true(r[2].stats.valid == r[1].stats.valid);
-    free(r);
-    adse_model_free(m);
-    adse_spec_free(spec);
+    strong_start_free(&L);
 }
 
 /* A strong start's steps run as on one thread whatever the number of threads (docs/mapper.md
@@ -4549,26 +4562,23 @@ static void test_strong_start_work(void **state)
 static void test_strong_start_threads(void **state)
 {
     (void)state;
-    adse_spec *spec;
-    adse_model *m;
-    adse_constraints none;
-    adse_mapper_settings s;
-    strong_start_layer(&spec, &m, &none, &s);
+    sslayer L;
+    strong_start_layer(&L);
     adse_err err;
-    adse_mapper_result *r = malloc(sizeof *r * 4);
-    double rate = adse__work_rate;
+    adse_mapper_result *r = L.r;
     adse__work_rate = 1e15; /* no restart: the optimum */
-    assert_int_equal(adse_mapper_run(m, &none, &s, &r[3], &err), ADSE_OK);
+    assert_int_equal(adse_mapper_run(L.m, &L.none, &L.s, &r[3], &err), ADSE_OK);
     assert_true(r[3].found && r[3].stats.optimal);
     adse__work_rate = 1000;
     int same_start = 0;
     for (int seeded = 1; seeded >= 0; seeded--) {
         mstart_trace tr[3];
         for (int k = 0; k < 3; k++) {
-            s.threads = k + 1;
+            L.s.threads = k + 1;
             adse__start_trace.ran = false;
-            assert_int_equal(adse_mapper_run_seeded(m, &none, &s, &r[3].best, seeded, &r[k], &err),
-                             ADSE_OK);
+            assert_int_equal(
+                adse_mapper_run_seeded(L.m, &L.none, &L.s, &r[3].best, seeded, &r[k], &err),
+                ADSE_OK);
             tr[k] = adse__start_trace;
             assert_true(tr[k].ran); /* it started strong */
             assert_true(r[k].found && r[k].stats.optimal);
@@ -4588,10 +4598,7 @@ static void test_strong_start_threads(void **state)
         if (seeded) assert_true(tr[0].evaluated > 0);
     }
     assert_true(same_start >= 3);
-    adse__work_rate = rate;
-    free(r);
-    adse_model_free(m);
-    adse_spec_free(spec);
+    strong_start_free(&L);
 }
 
 /* The dataplacement scan of the anytime steps (docs/mapper.md 6.1): with the exact search
