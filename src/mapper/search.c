@@ -3047,13 +3047,13 @@ static adse_status run(const adse_model *model, const adse_constraints *constrai
     S->deadline = limit > 0 ? c0 + limit * (anytime_steps ? share : 1) : 0;
     /* A strong start (docs/mapper.md 6.1): a search of a big mapspace, unlimited or with a
      * time limit of at least RESTART_LIMIT_S, that has not ended after the work of RESTART_S
-     * (all threads together) runs the anytime steps (RESTART_ANY_S, its RESTART_PAR share
-     * with two threads or more, on the work clock), then searches again from their best (in
-     * the rest of the limit), its items then pruned by an incumbent near the optimum instead
-     * of the ones they find one by one. Seeds only prune, so an unlimited search's result is
-     * the same. While the first of several metrics is not proven optimal after the anytime
-     * steps, the new search may start strong again (restarts: the strong starts left, at
-     * most RESTART_MAX), its anytime steps twice as long. */
+     * (all threads together) runs the anytime steps (RESTART_ANY_S of one thread's work
+     * clock, as on one thread whatever the number of threads), then searches again from
+     * their best (in the rest of the limit), its items then pruned by an incumbent near the
+     * optimum instead of the ones they find one by one. Seeds only prune, so an unlimited
+     * search's result is the same. While the first of several metrics is not proven
+     * optimal after the anytime steps, the new search may start strong again (restarts:
+     * the strong starts left, at most RESTART_MAX), its anytime steps twice as long. */
     bool restart =
         top && restarts > 0 && (limit == 0 || limit >= RESTART_LIMIT_S) && sp->size > BIG_SPACE;
     S->restart_work = restart ? (uint64_t)(RESTART_S * adse__work_rate) : 0;
@@ -3089,9 +3089,10 @@ static adse_status run(const adse_model *model, const adse_constraints *constrai
             double any_s = RESTART_ANY_S * (1 << (RESTART_MAX - restarts));
             /* The steps run as on one thread whatever the number of threads, on the work
              * clock: the same steps on any machine (within the limit) and for any number of
-             * threads, so the search after them starts from the same incumbent; the other
-             * threads help where that can be replayed exactly (the dataplacements' first
-             * looks, look_spec; docs/mapper.md 6.1). */
+             * threads, so the search after them starts from the same incumbent. The other
+             * threads help where that holds: the dataplacements' first looks replayed in one
+             * worker's order (look_spec), their scans and the classic dataflows in shares
+             * of their own (scan_placements, classic_seeds; docs/mapper.md 6.1). */
             int nthreads = S->nthreads, set_threads = S->sp.set.threads;
             S->nthreads = 1;
             S->steps_seq = true;
