@@ -512,6 +512,7 @@ typedef struct mstart_trace {
     bool ran;
     double before[ADSE_MAX_METRICS], after[ADSE_MAX_METRICS];
     uint64_t evaluated;
+    uint32_t finished; /* the items the search before it finished (passed over after it) */
 } mstart_trace;
 extern _Thread_local mstart_trace adse__start_trace;
 

@@ -119,6 +119,14 @@ typedef struct mitem {
 
 typedef struct msearch msearch;
 
+/* The generated items a strong start's search finished (run): bit k of bits for item k of
+ * n, set where it and every piece split off it were done. The search after the strong
+ * start has the same items (the same space) and passes them over (docs/mapper.md 6.1). */
+typedef struct mdone {
+    uint32_t n;
+    uint8_t *bits;
+} mdone;
+
 /* One keep/bypass choice of a factorization with its lower bound. */
 typedef struct mkeep {
     uint32_t keep[ADSE_MAX_DATASPACES];
@@ -268,6 +276,8 @@ struct msearch {
      * nthreads. */
     bool steps_seq;
     int nexec;
+    /* The generated items an earlier search of this space finished (mdone), NULL if none. */
+    const mdone *skip;
     /* The clock of its budgets (wall seconds, or the work in `work` by its threads and
      * finished subsearches, mclock) and the deadline of its exact search on it (0 = none). */
     _Atomic uint64_t work;
@@ -1863,6 +1873,11 @@ static void run_item(mthread *th, uint32_t k)
     th->abort = false;
     it->done = false;
     if (atomic_load(&S->stop)) return;
+    if (k < S->n_static && S->skip && (S->skip->bits[k >> 3] >> (k & 7u)) & 1u) {
+        it->done = true; /* finished before a strong start (mdone) */
+        atomic_fetch_add(&S->n_done, 1u);
+        return;
+    }
     if (prunable(th, &it->lb)) {
         it->done = true;
         if (k < S->n_static) atomic_fetch_add(&S->n_done, 1u);
@@ -2361,8 +2376,8 @@ typedef struct mrunclock {
 
 static adse_status run(const adse_model *model, const adse_constraints *constraints,
                        const adse_mapper_settings *settings, const adse_mapping *seeds, int n_seeds,
-                       run_kind kind, const mbest *inc0, int restarts, mrunclock *rc,
-                       adse_mapper_result *out, adse_err *err);
+                       run_kind kind, const mbest *inc0, const mdone *done, int restarts,
+                       mrunclock *rc, adse_mapper_result *out, adse_err *err);
 
 /* The clock of a subsearch or candidate of S. */
 static mrunclock child_clock(const msearch *S)
@@ -2396,7 +2411,7 @@ static bool subsearch_run(msearch *S, const adse_constraints *c, double budget_s
     set.time_limit_s = budget_s;
     adse_err err;
     mrunclock rc = child_clock(S);
-    bool ok = run(sp->model, c, &set, NULL, 0, RUN_SUB, &S->inc, 0, &rc, r, &err) == ADSE_OK;
+    bool ok = run(sp->model, c, &set, NULL, 0, RUN_SUB, &S->inc, NULL, 0, &rc, r, &err) == ADSE_OK;
     *work = rc.work;
     return ok;
 }
@@ -2617,8 +2632,8 @@ static void *scan_work(void *arg)
         adse_err err;
         const adse_mapping *seed = P->seed ? &P->seed[k] : NULL;
         mrunclock rc = child_clock(S);
-        adse_status st =
-            run(sp->model, &c, &set, seed, seed ? 1 : 0, RUN_CANDIDATE, NULL, 0, &rc, r, &err);
+        adse_status st = run(sp->model, &c, &set, seed, seed ? 1 : 0, RUN_CANDIDATE, NULL, NULL, 0,
+                             &rc, r, &err);
         pworker_spent(&W, rc.work, false);
         if (st != ADSE_OK) continue;
         P->evaluated[k] = r->stats.evaluated;
@@ -3008,15 +3023,41 @@ static adse_status search_new(const adse_model *model, const adse_constraints *c
     return ADSE_OK;
 }
 
+/* The generated items S finished (mdone; bits NULL when out of memory): each done, with no
+ * piece split off it left undone (a piece lies in its item's positions). inc, S's incumbent
+ * for the search after a strong start, keeps the start of its item's positions where that
+ * item is one of them, else it is a seed (SEED_POS): the tie rule holds in the search after
+ * it (docs/mapper.md 6.1). */
+static mdone mdone_of(const msearch *S, mbest *inc)
+{
+    mdone d = {.n = S->n_static, .bits = calloc(S->n_static / 8 + 1, 1)};
+    if (d.bits) {
+        for (uint32_t k = 0; k < S->n_static; k++)
+            if (S->items[k].done) d.bits[k >> 3] |= (uint8_t)(1u << (k & 7u));
+        for (uint32_t k = S->n_static; k < S->n_items; k++)
+            if (!S->items[k].done) {
+                uint64_t j = S->items[k].pos >> POS_SHIFT;
+                d.bits[j >> 3] &= (uint8_t) ~(1u << (j & 7u));
+            }
+    }
+    uint64_t j = inc->pos >> POS_SHIFT;
+    inc->pos = inc->pos != SEED_POS && d.bits && j < d.n && (d.bits[j >> 3] >> (j & 7u)) & 1u
+                   ? j << POS_SHIFT
+                   : SEED_POS;
+    return d;
+}
+
 /* kind (run_kind): RUN_TOP and RUN_CANDIDATE are searches of their own, which under a time
  * limit run the anytime steps when they have not finished in their share; RUN_SUB is a
  * subsearch of those steps (one item, make_items). inc0 (or NULL): an incumbent of a larger
  * space to start from, as a seed (after every item): it only prunes, and it is the result
- * when nothing in this space beats it. */
+ * when nothing in this space beats it. done (or NULL): the items a strong start's search of
+ * this same space finished, passed over; inc0 then keeps its position where it lies in one
+ * of them (mdone_of). */
 static adse_status run(const adse_model *model, const adse_constraints *constraints,
                        const adse_mapper_settings *settings, const adse_mapping *seeds, int n_seeds,
-                       run_kind kind, const mbest *inc0, int restarts, mrunclock *rc,
-                       adse_mapper_result *out, adse_err *err)
+                       run_kind kind, const mbest *inc0, const mdone *done, int restarts,
+                       mrunclock *rc, adse_mapper_result *out, adse_err *err)
 {
     bool top = kind != RUN_SUB;
     if (!model || !out || (n_seeds > 0 && !seeds))
@@ -3077,6 +3118,10 @@ static adse_status run(const adse_model *model, const adse_constraints *constrai
         st = make_items(S, !top, err);
         if (st == ADSE_OK && !rank_items(S))
             st = adse_err_set(err, ADSE_E_NOMEM, NULL, 0, 0, "out of memory");
+        if (st == ADSE_OK && done && done->n == S->n_static) {
+            S->skip = done;
+            if (inc0 && inc0->found) S->inc.pos = inc0->pos;
+        }
     }
     if (st == ADSE_OK) st = run_locked(S, err);
     if (st == ADSE_OK) {
@@ -3115,6 +3160,10 @@ static adse_status run(const adse_model *model, const adse_constraints *constrai
             S->steps_seq = false;
             S->sp.set.threads = set_threads;
             mbest inc = S->inc;
+            mdone fin = mdone_of(S, &inc);
+            tr->finished = 0;
+            for (uint32_t k = 0; fin.bits && k < fin.n; k++)
+                tr->finished += (fin.bits[k >> 3] >> (k & 7u)) & 1u;
             /* another strong start while the first of several metrics is not proven optimal:
              * its best so far prunes little of the search of the others */
             int next = sp->set.n_metrics > 1 && inc.found && inc.val.v[0] > lb0 ? restarts - 1 : 0;
@@ -3124,7 +3173,9 @@ static adse_status run(const adse_model *model, const adse_constraints *constrai
             if (limit > 0) rest.time_limit_s = fmax(limit - (adse_clock_s() - t0), 1e-3);
             uint64_t work = atomic_load(&S->work);
             search_free(S);
-            st = run(model, constraints, &rest, NULL, 0, RUN_TOP, &inc, next, rc, out, err);
+            st = run(model, constraints, &rest, NULL, 0, RUN_TOP, &inc, fin.bits ? &fin : NULL,
+                     next, rc, out, err);
+            free(fin.bits);
             if (rc) rc->work += work;
             adse_mapper_stats *o = &out->stats;
             o->evaluated += ev;
@@ -3146,7 +3197,8 @@ adse_status adse_mapper_run(const adse_model *model, const adse_constraints *con
                             const adse_mapper_settings *settings, adse_mapper_result *out,
                             adse_err *err)
 {
-    return run(model, constraints, settings, NULL, 0, RUN_TOP, NULL, RESTART_MAX, NULL, out, err);
+    return run(model, constraints, settings, NULL, 0, RUN_TOP, NULL, NULL, RESTART_MAX, NULL, out,
+               err);
 }
 
 adse_status adse_mapper_run_seeded(const adse_model *model, const adse_constraints *constraints,
@@ -3155,8 +3207,8 @@ adse_status adse_mapper_run_seeded(const adse_model *model, const adse_constrain
 {
     if (n_seeds < 0)
         return adse_err_set(err, ADSE_E_USAGE, NULL, 0, 0, "negative number of seed mappings");
-    return run(model, constraints, settings, seeds, n_seeds, RUN_TOP, NULL, RESTART_MAX, NULL, out,
-               err);
+    return run(model, constraints, settings, seeds, n_seeds, RUN_TOP, NULL, NULL, RESTART_MAX, NULL,
+               out, err);
 }
 
 adse_network_layer_result adse_mapper_layer_result(const adse_mapper_result *r)
