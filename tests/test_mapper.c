@@ -4645,7 +4645,7 @@ static void test_strong_start_finished(void **state)
             }
     }
     print_message("%d runs started strong, %u items passed over\n", runs, finished);
-    assert_true(runs >= 6);
+    assert_true(runs >= 3); /* the one-thread runs alone start strong 3 times */
     assert_true(finished > 0);
     strong_start_free(&L);
 }
