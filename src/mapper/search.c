@@ -127,6 +127,12 @@ typedef struct mdone {
     uint8_t *bits;
 } mdone;
 
+/* Is item k one of d's finished items? */
+static bool mdone_has(const mdone *d, uint64_t k)
+{
+    return d->bits && k < d->n && (d->bits[k >> 3] >> (k & 7u)) & 1u;
+}
+
 /* One keep/bypass choice of a factorization with its lower bound. */
 typedef struct mkeep {
     uint32_t keep[ADSE_MAX_DATASPACES];
@@ -1873,8 +1879,9 @@ static void run_item(mthread *th, uint32_t k)
     th->abort = false;
     it->done = false;
     if (atomic_load(&S->stop)) return;
-    if (k < S->n_static && S->skip && (S->skip->bits[k >> 3] >> (k & 7u)) & 1u) {
-        it->done = true; /* finished before a strong start (mdone) */
+    /* a generated item finished before a strong start (mdone: skip->n is n_static) */
+    if (S->skip && mdone_has(S->skip, k)) {
+        it->done = true;
         atomic_fetch_add(&S->n_done, 1u);
         return;
     }
@@ -2560,6 +2567,15 @@ typedef struct pworker {
     double end;        /* the step's end on clk */
 } pworker;
 
+/* A clock of its own by work from w0, capped as S's (a worker's, pworker_init; a
+ * candidate's look, look_spec). */
+static mclock own_clock(const msearch *S, _Atomic uint64_t *work, uint64_t w0)
+{
+    atomic_init(work, w0);
+    return (mclock){
+        .work = work, .by_work = true, .rate = adse__work_rate, .wall_cap = S->clk.wall_cap};
+}
+
 /* The next worker (counted up in *worker) of a step that ends at end on S's clock and takes
  * budget of a worker's own clock. */
 static void pworker_init(pworker *W, const msearch *S, atomic_int *worker, double end,
@@ -2567,9 +2583,7 @@ static void pworker_init(pworker *W, const msearch *S, atomic_int *worker, doubl
 {
     W->S = S;
     W->w = atomic_fetch_add(worker, 1);
-    atomic_init(&W->work, 0);
-    W->own = (mclock){
-        .work = &W->work, .by_work = true, .rate = adse__work_rate, .wall_cap = S->clk.wall_cap};
+    W->own = own_clock(S, &W->work, 0);
     W->clk = S->clk.by_work ? &W->own : &S->clk;
     W->end = S->clk.by_work ? budget : end;
 }
@@ -2734,14 +2748,6 @@ static void *look_work(void *arg)
     }
     atomic_fetch_add(&P->evaluated, ev);
     return NULL;
-}
-
-/* A clock of its own by work from w0, capped as S's (a candidate's look, look_spec). */
-static mclock own_clock(const msearch *S, _Atomic uint64_t *work, uint64_t w0)
-{
-    atomic_init(work, w0);
-    return (mclock){
-        .work = work, .by_work = true, .rate = adse__work_rate, .wall_cap = S->clk.wall_cap};
 }
 
 /* The looks of a step that runs as on one thread (S->nthreads 1, by work), on S->nexec
@@ -3041,9 +3047,7 @@ static mdone mdone_of(const msearch *S, mbest *inc)
             }
     }
     uint64_t j = inc->pos >> POS_SHIFT;
-    inc->pos = inc->pos != SEED_POS && d.bits && j < d.n && (d.bits[j >> 3] >> (j & 7u)) & 1u
-                   ? j << POS_SHIFT
-                   : SEED_POS;
+    inc->pos = inc->pos != SEED_POS && mdone_has(&d, j) ? j << POS_SHIFT : SEED_POS;
     return d;
 }
 
@@ -3162,8 +3166,8 @@ static adse_status run(const adse_model *model, const adse_constraints *constrai
             mbest inc = S->inc;
             mdone fin = mdone_of(S, &inc);
             tr->finished = 0;
-            for (uint32_t k = 0; fin.bits && k < fin.n; k++)
-                tr->finished += (fin.bits[k >> 3] >> (k & 7u)) & 1u;
+            for (uint32_t k = 0; k < fin.n; k++)
+                tr->finished += mdone_has(&fin, k);
             /* another strong start while the first of several metrics is not proven optimal:
              * its best so far prunes little of the search of the others */
             int next = sp->set.n_metrics > 1 && inc.found && inc.val.v[0] > lb0 ? restarts - 1 : 0;
