@@ -3142,7 +3142,7 @@ static adse_status run(const adse_model *model, const adse_constraints *constrai
              * threads help where that holds: the dataplacements' first looks replayed in one
              * worker's order (look_spec), their scans and the classic dataflows in shares
              * of their own (scan_placements, classic_seeds; docs/mapper.md 6.1). */
-            int nthreads = S->nthreads, set_threads = S->sp.set.threads;
+            int set_threads = S->sp.set.threads; /* S->nexec keeps the threads */
             S->nthreads = 1;
             S->steps_seq = true;
             S->sp.set.threads = 1; /* the steps' subsearches */
@@ -3160,7 +3160,7 @@ static adse_status run(const adse_model *model, const adse_constraints *constrai
             memcpy(tr->before, before.v, sizeof tr->before);
             memcpy(tr->after, S->inc.val.v, sizeof tr->after);
             tr->evaluated = S->th[0].evaluated - ev0;
-            S->nthreads = nthreads;
+            S->nthreads = S->nexec;
             S->steps_seq = false;
             S->sp.set.threads = set_threads;
             mbest inc = S->inc;
